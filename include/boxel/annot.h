@@ -1,0 +1,96 @@
+/* annot.h: the in-memory answer to one task: annotations plus global
+ * (per-task) attributes. Pure: no I/O, no JSON (the JSON codec lives in the
+ * formats layer, answer-json.c).
+ *
+ * Coordinates are image pixels as doubles, origin top-left of the oriented
+ * full-resolution image; a box is x, y, w, h with w, h >= 0. */
+#ifndef BOXEL_ANNOT_H
+#define BOXEL_ANNOT_H
+
+#include <stddef.h>
+
+enum bx_geom {
+	BX_GEOM_BOX = 1,
+	BX_GEOM_POLYGON = 2,
+	BX_GEOM_POINT = 4,
+	BX_GEOM_TAG = 8, /* image-level class: no geometry */
+};
+const char *bx_geom_name(enum bx_geom g); /* "box", "polygon", "point", "tag" */
+
+struct bx_pt {
+	double x, y;
+};
+
+enum bx_value_type {
+	BX_VAL_NONE = 0,
+	BX_VAL_STR,  /* choice or text */
+	BX_VAL_NUM,
+	BX_VAL_BOOL,
+	BX_VAL_LIST, /* multi-choice: a set of strings, kept sorted */
+};
+
+struct bx_value {
+	enum bx_value_type type;
+	double num;
+	int b;
+	char *str;
+	char **list;
+	int nlist;
+};
+
+struct bx_attr {
+	char *key;
+	struct bx_value v;
+};
+
+/* Attribute set, kept sorted by key so equality is a linear walk. */
+struct bx_attrs {
+	struct bx_attr *a;
+	int n;
+};
+
+enum {
+	BX_ANNOT_SUGGESTION = 1, /* imported prediction not yet accepted */
+};
+
+struct bx_annot {
+	enum bx_geom geom;
+	char *cls;           /* class name (owned) */
+	double x, y, w, h;   /* BX_GEOM_BOX */
+	struct bx_pt *pts;   /* polygon (npts >= 3) or point (npts == 1); owned */
+	int npts;
+	struct bx_attrs attrs;
+	double score;        /* suggestions: model score; otherwise 0 */
+	int flags;
+};
+
+struct bx_answer {
+	struct bx_annot *a;
+	int n, cap;
+	struct bx_attrs global;
+};
+
+/* Values and attribute sets. Setters copy their inputs. */
+void bx_value_free(struct bx_value *v);
+void bx_value_copy(struct bx_value *dst, const struct bx_value *src);
+int bx_value_equal(const struct bx_value *a, const struct bx_value *b);
+void bx_attrs_free(struct bx_attrs *as);
+void bx_attrs_copy(struct bx_attrs *dst, const struct bx_attrs *src);
+/* Replace or insert key (copying v). v->type == BX_VAL_NONE removes key. */
+void bx_attrs_set(struct bx_attrs *as, const char *key, const struct bx_value *v);
+const struct bx_value *bx_attrs_get(const struct bx_attrs *as, const char *key);
+int bx_attrs_equal(const struct bx_attrs *a, const struct bx_attrs *b);
+
+void bx_annot_free(struct bx_annot *an);       /* frees members, not an itself */
+void bx_annot_copy(struct bx_annot *dst, const struct bx_annot *src);
+/* Bounding box of any geometry (tag: 0,0,0,0). */
+void bx_annot_bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h);
+
+void bx_answer_init(struct bx_answer *ans);
+void bx_answer_free(struct bx_answer *ans);   /* frees members; ans may be reused after init */
+void bx_answer_copy(struct bx_answer *dst, const struct bx_answer *src);
+/* Append a copy of an; returns its index. */
+int bx_answer_add(struct bx_answer *ans, const struct bx_annot *an);
+void bx_answer_remove(struct bx_answer *ans, int idx);
+
+#endif

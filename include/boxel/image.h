@@ -1,0 +1,44 @@
+/* image.h: decoding PNG and JPEG files into RGB rasters, with every size
+ * limit checked before allocating. The only module that includes png.h and
+ * jpeglib.h.
+ *
+ * Sizes are those of the image as displayed: EXIF orientation applied, so
+ * full_w x full_h is what annotation coordinates refer to. */
+#ifndef BOXEL_IMAGE_H
+#define BOXEL_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxel/err.h"
+#include "boxel/raster.h"
+
+struct bx_image_limits {
+	int max_w, max_h;        /* per side */
+	uint64_t max_pixels;     /* full-resolution pixel budget */
+	int max_scans;           /* progressive JPEG scans */
+	size_t max_chunk;        /* PNG chunk size / ancillary chunk memory */
+	size_t max_file;         /* bytes read from a file */
+};
+void bx_image_limits_default(struct bx_image_limits *lim);
+
+struct bx_image {
+	struct bx_raster *pix; /* decoded pixels, possibly reduced (see below) */
+	int full_w, full_h;    /* oriented full-resolution size */
+};
+
+/* Decode path. want_w x want_h (0, 0 = full resolution) is the smallest size
+ * the caller needs: a JPEG is decoded with DCT scaling at the smallest
+ * scale M/8 whose output still covers it, so pix may be smaller than
+ * full_w x full_h; pix->w / full_w is the scale. lim NULL = defaults. */
+int bx_image_load(const char *path, int want_w, int want_h,
+                  const struct bx_image_limits *lim, struct bx_image *out,
+                  struct bx_err *err);
+int bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
+                      const struct bx_image_limits *lim, struct bx_image *out,
+                      struct bx_err *err);
+/* Read only the headers: oriented width and height. */
+int bx_image_probe(const char *path, int *w_out, int *h_out, struct bx_err *err);
+void bx_image_release(struct bx_image *img); /* frees pix; img itself is the caller's */
+
+#endif

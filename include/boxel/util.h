@@ -1,0 +1,82 @@
+/* util.h: memory that aborts on exhaustion, growable buffers, terminal-safe
+ * strings, paths confined to a root, and all-or-nothing file writes. */
+#ifndef BOXEL_UTIL_H
+#define BOXEL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "boxel/err.h"
+
+#define BX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failure aborts the process with a message (SQLite/redis habit:
+ * there is no useful recovery for a labeling tool). */
+void *bx_malloc(size_t n);
+void *bx_calloc(size_t n, size_t size);
+void *bx_realloc(void *p, size_t n);
+char *bx_strdup(const char *s);
+char *bx_strndup(const char *s, size_t n);
+char *bx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable byte buffer. Always NUL-terminated after any append. */
+struct bx_buf {
+	char *p;
+	size_t len, cap;
+};
+void bx_buf_init(struct bx_buf *b);
+void bx_buf_free(struct bx_buf *b);
+void bx_buf_reset(struct bx_buf *b);
+void bx_buf_append(struct bx_buf *b, const void *data, size_t n);
+void bx_buf_puts(struct bx_buf *b, const char *s);
+void bx_buf_putc(struct bx_buf *b, char c);
+void bx_buf_printf(struct bx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Copy src into dst (size dstsz, always NUL-terminated) so that it is safe to
+ * show on a terminal: C0 controls, DEL, C1 controls (U+0080..U+009F) and
+ * invalid UTF-8 become '?'; tabs and newlines become a space. Valid UTF-8 is
+ * kept whole (never cut mid-character). Returns the length written. */
+size_t bx_sanitize(char *dst, size_t dstsz, const char *src);
+/* Same, allocating. Caller frees. */
+char *bx_sanitize_dup(const char *src);
+
+/* Decode one UTF-8 character at s (at most n bytes). Returns its length
+ * (1..4) and stores the code point, or 0 for invalid/truncated input. */
+int bx_utf8_decode(const char *s, size_t n, uint32_t *cp_out);
+/* Encode cp as UTF-8 into out (4 bytes room); returns length. */
+int bx_utf8_encode(uint32_t cp, char *out);
+/* Display width in terminal columns of a code point (0, 1 or 2). */
+int bx_wcwidth(uint32_t cp);
+
+/* Resolve rel beneath root: rel must be relative, contain no ".." component,
+ * and its real path (symlinks followed) must stay inside root's real path.
+ * Writes the resolved absolute path into out. The file must exist. */
+int bx_path_resolve(const char *root, const char *rel, char *out, size_t outsz,
+                    struct bx_err *err);
+/* Lexical check only (for paths of files that may not exist yet). */
+int bx_path_is_safe_relative(const char *rel);
+
+/* All-or-nothing file output: data goes to "PATH.tmp.PID", then fflush,
+ * fsync, rename over PATH and fsync of the directory. Abort unlinks the temp
+ * file. A crash leaves either the old file or the complete new one. */
+struct bx_afile {
+	FILE *f;
+	char *path;
+	char *tmp;
+};
+int bx_afile_open(struct bx_afile *af, const char *path, struct bx_err *err);
+int bx_afile_commit(struct bx_afile *af, struct bx_err *err);
+void bx_afile_abort(struct bx_afile *af);
+
+/* Read a whole file (up to max bytes; larger is BX_ELIMIT). Caller frees.
+ * Directories and non-regular files are refused with a clear message. */
+int bx_read_file(const char *path, size_t max, char **data_out, size_t *len_out,
+                 struct bx_err *err);
+
+/* Wall clock in ms since the epoch. Only edge code (cli, views) calls this;
+ * pure modules and the store take now_ms as a parameter. BOXEL_NOW_MS in
+ * the environment pins it (tests). */
+int64_t bx_now_ms(void);
+
+#endif

@@ -1,0 +1,48 @@
+# lib.sh: shared helpers for boxel's CLI tests (bash). Source it first.
+# Each check counts one assertion; `finish` prints "N passed, N failed" and
+# exits non-zero on failure. Every test gets its own temporary directory,
+# removed at exit, and a pinned clock (BOXEL_NOW_MS).
+set -u
+: "${BOXEL:?BOXEL must point at the boxel binary}"
+T_PASSED=0
+T_FAILED=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/boxel-test.XXXXXX")
+trap 'rm -rf "$T_TMP"' EXIT
+export BOXEL_NOW_MS=${BOXEL_NOW_MS:-1767225600000}   # 2026-01-01T00:00:00Z
+export NO_COLOR=1
+unset BOXEL_DB
+
+pass() { T_PASSED=$((T_PASSED + 1)); }
+fail() { T_FAILED=$((T_FAILED + 1)); echo "FAIL: $*" >&2; }
+
+# run CMD...: runs it, capturing stdout/stderr/status in $OUT $ERR $RC.
+run() {
+	OUT=$("$@" 2>"$T_TMP/.stderr"); RC=$?
+	ERR=$(cat "$T_TMP/.stderr")
+}
+
+# expect_rc N DESC CMD...: run and check the exit status.
+expect_rc() {
+	local want=$1 desc=$2; shift 2
+	run "$@"
+	if [ "$RC" -eq "$want" ]; then pass; else
+		fail "$desc: exit $RC, expected $want"; echo "  stderr: $ERR" >&2; fi
+}
+
+# check DESC TEST...: pass if the test command succeeds.
+check() {
+	local desc=$1; shift
+	if "$@"; then pass; else fail "$desc"; fi
+}
+
+contains() { case "$1" in *"$2"*) return 0;; esac; return 1; }
+# one_line S: S is exactly one non-empty line.
+one_line() { [ -n "$1" ] && [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ]; }
+# no_escape S: S contains no ESC or other C0 control except newline/tab.
+no_escape() { ! printf '%s' "$1" | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]'; }
+
+finish() {
+	echo "$T_PASSED passed, $T_FAILED failed"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
