@@ -11,7 +11,19 @@
 
 /* The order here is the order of `boxel help`. Add a command: one line. */
 #define BX_COMMANDS(X) \
-	X(help)
+	X(help) \
+	X(demo) \
+	X(label) \
+	X(init) \
+	X(user) \
+	X(batch) \
+	X(queue) \
+	X(stats) \
+	X(show) \
+	X(taxonomy) \
+	X(import) \
+	X(export) \
+	X(score)
 
 #define X(name) extern const struct bx_cmd bx_cmd_##name;
 BX_COMMANDS(X)

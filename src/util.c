@@ -410,20 +410,32 @@ bx_read_file(const char *path, size_t max, char **data_out, size_t *len_out,
 	FILE *f;
 	char *p;
 	size_t n;
+	int fd;
 
-	f = fopen(path, "rb");
-	if (f == NULL)
+	/* O_NONBLOCK so a FIFO or device cannot hang the open; only regular
+	 * files are read, and then blocking reads are fine. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return bx_err_set(err, errno == ENOENT ? BX_ENOENT : BX_EIO, "%s", strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return bx_err_set(err, BX_EIO, "%s", strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
 		return bx_err_set(err, BX_EINVAL, S_ISDIR(st.st_mode) ?
 		    "is a directory, not a file" : "not a regular file");
 	}
 	if ((uint64_t)st.st_size > max) {
-		fclose(f);
+		close(fd);
 		return bx_err_set(err, BX_ELIMIT, "file too large (%lld bytes, limit %zu)",
 		    (long long)st.st_size, max);
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = fdopen(fd, "rb");
+	if (f == NULL)
+		oom(0);
 	p = bx_malloc((size_t)st.st_size + 1);
 	n = fread(p, 1, (size_t)st.st_size, f);
 	if (ferror(f)) {

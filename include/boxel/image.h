@@ -13,9 +13,14 @@
 #include "boxel/err.h"
 #include "boxel/raster.h"
 
+/* The side limits apply to the size the header claims; the pixel budget to
+ * what is decoded (a JPEG at DCT scale 1/8 decodes 1/64 of the pixels),
+ * except for progressive JPEGs, whose coefficients libjpeg keeps at full
+ * resolution. Defaults: 32768 per side, 100 megapixels, 100 scans, 8 MB per
+ * PNG chunk, 256 MB per file. */
 struct bx_image_limits {
-	int max_w, max_h;        /* per side */
-	uint64_t max_pixels;     /* full-resolution pixel budget */
+	int max_w, max_h;        /* per side, oriented */
+	uint64_t max_pixels;     /* pixel budget of the decoded raster */
 	int max_scans;           /* progressive JPEG scans */
 	size_t max_chunk;        /* PNG chunk size / ancillary chunk memory */
 	size_t max_file;         /* bytes read from a file */
@@ -27,18 +32,25 @@ struct bx_image {
 	int full_w, full_h;    /* oriented full-resolution size */
 };
 
-/* Decode path. want_w x want_h (0, 0 = full resolution) is the smallest size
- * the caller needs: a JPEG is decoded with DCT scaling at the smallest
- * scale M/8 whose output still covers it, so pix may be smaller than
- * full_w x full_h; pix->w / full_w is the scale. lim NULL = defaults. */
+/* Decode path. want_w x want_h (0, 0 = full resolution; a single 0 leaves
+ * that axis free) is the smallest oriented size the caller needs: a JPEG is
+ * decoded with DCT scaling at the smallest scale M/8 whose output still
+ * covers it, so pix may be smaller than
+ * full_w x full_h; pix->w / full_w is the scale. lim NULL = defaults.
+ * PNG is always decoded at full size; alpha is composited on a gray
+ * checkerboard (8x8-pixel squares). On failure *out is zeroed and err holds
+ * one line ("truncated PNG data", "not a PNG or JPEG image", ...). */
 int bx_image_load(const char *path, int want_w, int want_h,
                   const struct bx_image_limits *lim, struct bx_image *out,
                   struct bx_err *err);
 int bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
                       const struct bx_image_limits *lim, struct bx_image *out,
                       struct bx_err *err);
-/* Read only the headers: oriented width and height. */
+/* Read only the headers: oriented width and height (default side limits
+ * checked). The file is read only as far as its headers go. */
 int bx_image_probe(const char *path, int *w_out, int *h_out, struct bx_err *err);
+int bx_image_probe_mem(const uint8_t *data, size_t len, int *w_out, int *h_out,
+                       struct bx_err *err);
 void bx_image_release(struct bx_image *img); /* frees pix; img itself is the caller's */
 
 #endif

@@ -53,6 +53,7 @@ struct bx_task_new {
 	int width, height;
 	const char *hash;      /* content hash, may be NULL */
 	const char *meta_json; /* may be NULL */
+	int64_t now_ms;        /* creation time; 0 when unknown (added by store) */
 };
 int bx_store_task_add(struct bx_store *st, const struct bx_task_new *t, int64_t *id_out,
                       int *created_out, struct bx_err *err);
@@ -106,6 +107,16 @@ int bx_queue_submit(struct bx_store *st, int64_t judgment, const char *token,
                     const struct bx_answer *ans, double seconds, int64_t now_ms,
                     struct bx_err *err);
 
+/* Submit, then claim the user's next judgment in the same transaction: one
+ * commit (one fsync) instead of two, for "submit and get the next at once".
+ * 0: submitted and *next_out filled. BX_EEMPTY: submitted, no next task.
+ * Any other error: nothing changed (BX_ELEASE as bx_queue_submit; BX_EPERM
+ * when user is not the labeler holding the judgment). (Added by store.) */
+int bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
+                         const struct bx_answer *ans, double seconds, const char *user,
+                         int64_t lease_ms, int64_t now_ms, struct bx_claim *next_out,
+                         struct bx_err *err);
+
 /* Drafts: the labeling view's state for a judgment (opaque JSON owned by
  * the view: answer, zoom, selection, undo position) plus an undo journal of
  * opaque entries numbered from 1. One transaction, fenced by the token:
@@ -123,5 +134,142 @@ int bx_draft_load(struct bx_store *st, int64_t judgment, char **state_json_out,
  * submits, reviews, imports and user changes). */
 int bx_store_log(struct bx_store *st, const char *actor, const char *what,
                  const char *detail_json, int64_t now_ms, struct bx_err *err);
+
+/* ---- Added by the store helper (everything below is additive). ---- */
+
+/* Users, all of them, ordered by name. Free with bx_users_free. */
+int bx_store_user_list(struct bx_store *st, struct bx_user **out, int *n_out, struct bx_err *err);
+void bx_users_free(struct bx_user *u, int n);
+/* Disable (active = 0): claims are refused, live leases return to the queue. */
+int bx_store_user_disable(struct bx_store *st, const char *name, const char *actor,
+                          int64_t now_ms, struct bx_err *err);
+/* qual: "training" | "qualified" | "suspended". Suspending returns the user's
+ * live leases to the queue. Used by quality (gold scoring) and admins. */
+int bx_store_user_set_qual(struct bx_store *st, const char *name, const char *qual,
+                           const char *actor, int64_t now_ms, struct bx_err *err);
+
+/* Batches. kind: "self" | "calibration" | "production" | "training".
+ * A task may belong to several batches (batch_tasks); "unbatched" selects the
+ * tasks that belong to none. Creating a batch creates overlap judgment rows
+ * (replica 0..overlap-1) per task at once. */
+enum bx_batch_tasks { BX_BATCH_ALL = 1, BX_BATCH_UNBATCHED = 2, BX_BATCH_LIST = 3 };
+struct bx_batch_new {
+	const char *name, *kind;
+	int overlap;          /* >= 1 */
+	double gold_rate;     /* 0..1 */
+	int priority;         /* higher first */
+	enum bx_batch_tasks tasks;
+	const char *const *images; /* BX_BATCH_LIST: image paths (as stored) */
+	int nimages;
+};
+/* Unknown images in a list are BX_ENOENT naming the first one (nothing is
+ * created). *ntasks_out (may be NULL) receives the number of tasks. */
+int bx_store_batch_create(struct bx_store *st, const struct bx_batch_new *b, const char *actor,
+                          int64_t now_ms, int64_t *id_out, int *ntasks_out, struct bx_err *err);
+
+enum bx_jstate {
+	BX_J_OPEN, BX_J_LEASED, BX_J_SUBMITTED, BX_J_SKIPPED, BX_J_SET_ASIDE,
+	BX_J_ACCEPTED, BX_J_REJECTED, BX_J_NSTATES
+};
+const char *bx_jstate_name(enum bx_jstate s); /* "open", "leased", ... */
+
+struct bx_batch {
+	int64_t id;
+	char *name, *kind;
+	int overlap, priority;
+	double gold_rate;
+	int64_t created_ms;
+	int ntasks, ngold;              /* tasks in the batch, of which gold */
+	int count[BX_J_NSTATES];        /* judgments per state */
+};
+void bx_batch_free(struct bx_batch *b);
+void bx_batches_free(struct bx_batch *b, int n);
+/* BX_ENOENT when there is no such batch. */
+int bx_store_batch_get(struct bx_store *st, const char *name, struct bx_batch *out,
+                       struct bx_err *err);
+/* All batches by priority (desc) then id. */
+int bx_store_batch_list(struct bx_store *st, struct bx_batch **out, int *n_out,
+                        struct bx_err *err);
+
+/* Per labeler: submitted (incl. accepted/rejected) judgments, their active
+ * span (first claim to last submit of those judgments) and median seconds. */
+struct bx_labeler_stats {
+	char *name;
+	int submitted, skipped, leased;
+	int64_t first_ms, last_ms;
+	double median_seconds, per_hour; /* per_hour: 0 when the span is 0 */
+};
+int bx_store_labeler_stats(struct bx_store *st, struct bx_labeler_stats **out, int *n_out,
+                           struct bx_err *err);
+void bx_labeler_stats_free(struct bx_labeler_stats *s, int n);
+
+/* Export/iteration. One short read transaction per task; fn's non-zero
+ * return stops the walk and is returned. batch NULL walks every task (by id);
+ * otherwise the tasks of that batch (BX_ENOENT if it does not exist).
+ * judgments lists every judgment that a labeler touched (labeler != NULL;
+ * open placeholder rows are left out), of the batch when one is given, by id.
+ * accepted: the answer of the latest "fix" review, else of the latest
+ * "accept" review (the reviewed judgment's answer), else a stored consensus
+ * (task_answers kind "consensus"), else the only submitted/accepted
+ * judgment; NULL when none of these applies. Pointers live until fn returns. */
+struct bx_export_judgment {
+	int64_t id;
+	const char *labeler;    /* user name */
+	const char *state;      /* bx_jstate_name */
+	const char *batch;      /* batch name */
+	int replica;
+	int has_answer;         /* submitted/accepted/rejected judgments */
+	struct bx_answer answer;
+	double seconds;
+	int64_t submitted_ms;   /* 0 if not submitted */
+};
+struct bx_export_task {
+	int64_t id;
+	const char *image;      /* relative to the image root */
+	int width, height;
+	const char *hash;       /* may be NULL */
+	const char *meta_json;  /* may be NULL */
+	const char *batch;      /* the batch walked, else the task's first batch, else NULL */
+	struct bx_export_judgment *judgments;
+	int njudgments;
+	const struct bx_answer *accepted;  /* NULL when none */
+	const char *accepted_from;         /* "review" | "consensus" | "single" | NULL */
+	int has_gold;
+};
+int bx_store_export_each(struct bx_store *st, const char *batch,
+                         int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
+                         struct bx_err *err);
+/* Number of tasks (of batch, or all when NULL). */
+int bx_store_task_count(struct bx_store *st, const char *batch, int64_t *n_out,
+                        struct bx_err *err);
+/* Batch names ordered by id. Free each and the array. */
+int bx_store_batch_names(struct bx_store *st, char ***names_out, int *n_out, struct bx_err *err);
+
+/* Reviews: verdict "accept" (judgment -> accepted), "reject" (-> rejected, and
+ * a fresh open replica is queued for the task), "fix" (answer required;
+ * -> accepted, the fixed answer becomes the task's reviewed answer). Only
+ * submitted judgments can be reviewed (else BX_EINVAL). */
+int bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
+                        const char *verdict, const char *comment,
+                        const struct bx_answer *fixed, int64_t now_ms, struct bx_err *err);
+
+/* The state, labeler name, task and answer of a judgment (admin/debug paths, the
+ * TUI's recovery). Any out pointer may be NULL; strings are the caller's. */
+int bx_store_judgment_get(struct bx_store *st, int64_t judgment, char **state_out,
+                          char **labeler_out, int64_t *task_out, struct bx_answer *answer_out,
+                          struct bx_err *err);
+
+/* One judgment with its task, for the CLI's fenced commands (size checks,
+ * default seconds). BX_ENOENT when there is no such judgment. */
+struct bx_judgment_info {
+	int64_t id, task;
+	char *state, *labeler;  /* labeler NULL when none */
+	char *image, *batch;
+	int width, height, attempts;
+	int64_t lease_until, claimed_ms; /* 0 when unset */
+};
+int bx_store_judgment_info(struct bx_store *st, int64_t judgment, struct bx_judgment_info *out,
+                           struct bx_err *err);
+void bx_judgment_info_free(struct bx_judgment_info *j);
 
 #endif

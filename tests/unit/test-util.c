@@ -118,6 +118,11 @@ test_afile(void)
 	CHECK(bx_read_file(dir, 1000, &data, &len, &err) == BX_EINVAL);
 	CHECK(strstr(err.msg, "directory") != NULL);
 	CHECK(bx_read_file(path, 2, &data, &len, &err) == BX_ELIMIT);
+	/* A FIFO is refused at once instead of blocking the open. */
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	CHECK(mkfifo(path, 0600) == 0);
+	CHECK(bx_read_file(path, 1000, &data, &len, &err) == BX_EINVAL);
+	CHECK(strstr(err.msg, "not a regular file") != NULL);
 	snprintf(path, sizeof path, "rm -rf %s", dir);
 	CHECK(system(path) == 0);
 }

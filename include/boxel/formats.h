@@ -1,0 +1,182 @@
+/* formats.h: datasets in memory and the converters between them and the
+ * interchange formats (COCO, COCO results, YOLO, Pascal VOC, Label Studio,
+ * Scale-style, boxel's JSONL). Readers and writers are pure: text in,
+ * struct bx_dataset out (or the reverse); the CLI glue (cmd-import.c,
+ * cmd-export.c) moves datasets in and out of the store.
+ *
+ * Coordinates are image pixels as doubles, origin top-left, as in annot.h;
+ * each format's own convention (normalized, percent, 1-based) is converted at
+ * the edge, in the reader or writer. */
+#ifndef BOXEL_FORMATS_H
+#define BOXEL_FORMATS_H
+
+#include <stdint.h>
+
+#include "boxel/annot.h"
+#include "boxel/err.h"
+#include "boxel/util.h"
+
+/* ---- canonical JSON writers (codec.c) ----
+ * Compact output; numbers are the shortest text that parses back to the
+ * identical double ("0.1", "12", "1e+20"), -0 prints as 0, non-finite values
+ * (never produced by the readers) print as 0. Strings are escaped, UTF-8 kept. */
+void bx_json_put_num(struct bx_buf *b, double v);
+void bx_json_put_str(struct bx_buf *b, const char *s);
+void bx_json_put_value(struct bx_buf *b, const struct bx_value *v);
+void bx_json_put_attrs(struct bx_buf *b, const struct bx_attrs *as);
+void bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an);
+void bx_json_put_answer(struct bx_buf *b, const struct bx_answer *ans);
+
+/* Helpers over jansson values for the readers (passed as void * so this
+ * header stays free of library headers). bx_json_to_value converts a JSON
+ * attribute value (string, number, bool, array of distinct strings) naming
+ * `where` in errors; bx_answer_from_jansson is bx_answer_from_json on an
+ * already parsed json_t; bx_json_syntax_error formats a json_error_t as
+ * "WHAT:LINE:COLUMN: text". */
+int bx_json_to_value(const void *json, const char *where, struct bx_value *out,
+                     struct bx_err *err);
+int bx_answer_from_jansson(const void *json, struct bx_answer *out, struct bx_err *err);
+int bx_json_syntax_error(const void *json_error, const char *what, struct bx_err *err);
+
+/* ---- datasets ---- */
+
+struct bx_ds_image {
+	int64_t id;          /* the format's image id (COCO id, boxel task id), or 0 */
+	char *file_name;     /* as written in the file; NULL when the format has none */
+	int width, height;   /* 0 when unknown (probe the file) */
+	char *meta_json;     /* JSONL "meta" object as compact JSON, or NULL */
+	struct bx_answer ans;
+	int has_answer;      /* the format carried annotations for this image */
+	int line;            /* 1-based line (JSONL) or index + 1 in the file, for errors */
+	int failed;          /* an annotation of this image was refused (see errors):
+	                        importers skip the image rather than keep a partial answer */
+};
+
+struct bx_dataset {
+	struct bx_ds_image *img;
+	int n, cap;
+	char **classes;      /* category names in the file's order */
+	int64_t *class_ids;  /* the file's category ids, parallel to classes */
+	int nclasses;
+	/* Per-item problems found by a reader, one line each ("gt.json:
+	 * annotations[3].bbox[2]: width must be >= 0"); those items were
+	 * skipped. A caller wanting all-or-nothing checks nerrors. */
+	char **errors;
+	int nerrors;
+	/* internal: image ids sorted for bx_dataset_find */
+	int64_t *ix_id;
+	int *ix_pos;
+	int nix;
+};
+
+void bx_dataset_init(struct bx_dataset *ds);
+void bx_dataset_free(struct bx_dataset *ds);
+/* Append an empty image and return it (valid until the next add). Copies
+ * file_name (may be NULL). */
+struct bx_ds_image *bx_dataset_add(struct bx_dataset *ds, int64_t id, const char *file_name,
+                                   int width, int height);
+/* Append a class (copying name) with its file id; returns its index. */
+int bx_dataset_add_class(struct bx_dataset *ds, const char *name, int64_t id);
+/* Index of the class with file id, or -1. */
+int bx_dataset_class_by_id(const struct bx_dataset *ds, int64_t id);
+/* Index of the image with id, or -1. Binary search once bx_dataset_index()
+ * has run after the last add, linear otherwise. */
+void bx_dataset_index(struct bx_dataset *ds);
+int bx_dataset_find(const struct bx_dataset *ds, int64_t id);
+/* Record a per-item problem (printf-style). */
+void bx_dataset_error(struct bx_dataset *ds, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- COCO (fmt-coco.c) ----
+ * A COCO detection file: {"images": [{id, file_name, width, height}],
+ * "annotations": [{id, image_id, category_id, bbox, segmentation?, area?,
+ * iscrowd?, keypoints?, attributes?, score?}], "categories": [{id, name}]}.
+ *  - bbox [x, y, w, h] in pixels becomes a box;
+ *  - a polygon segmentation (one or several flat [x1, y1, x2, y2, ...]
+ *    lists of >= 3 points) becomes one polygon per list (class, attributes
+ *    and score repeat on each);
+ *  - RLE segmentation (an object, as for iscrowd=1 crowds) cannot be drawn
+ *    as a polygon: the annotation falls back to its bbox;
+ *  - keypoints [x, y, v, ...]: each labeled keypoint (v > 0) becomes a point
+ *    of the annotation's category (boxel's own points export this way with
+ *    bbox [x, y, 0, 0], which is then not also read as a box);
+ *  - "area" and "iscrowd" are checked (finite, >= 0; 0 or 1) but not kept;
+ *  - "attributes" (object) become the annotation's attributes; "score"
+ *    marks it as a suggestion with that score;
+ *  - an image's "attributes" object is the global attributes and its
+ *    "tags" list of category names the image-level classes (boxel's
+ *    extensions; other tools ignore them).
+ * Other keys (info, licenses, ...) are ignored. Classes are the categories in
+ * file order with their ids. Structural problems (not JSON, no "images"
+ * array) fail the whole file (BX_EINVAL); a bad image or annotation
+ * (duplicate id, unknown image or category id, NaN or negative size) is
+ * recorded in out->errors naming its index and skipped.
+ * A bare array is a results file: [{image_id, category_id, bbox, score,
+ * segmentation?}, ...]; its images carry only ids and, without a
+ * ground truth, class names are the category ids in decimal. */
+int bx_coco_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
+                 struct bx_err *err);
+/* A results file interpreted against gt (read by bx_coco_read): out gets
+ * gt's images in gt's order (id, file_name, width, height), those with
+ * predictions marked has_answer; category ids map to gt's names. Every
+ * prediction gets BX_ANNOT_SUGGESTION and its score (0 when absent). A
+ * prediction with an image or category id gt lacks is a per-item error. */
+int bx_coco_read_results(const char *text, const char *name_for_errors,
+                         const struct bx_dataset *gt, struct bx_dataset *out,
+                         struct bx_err *err);
+/* Write ds as COCO: images (id, file_name, width, height, and attributes /
+ * tags when present), annotations with ids 1..N in image order, categories
+ * from ds->classes with ds->class_ids (ids 1..N when class_ids is NULL).
+ * Boxes: bbox, area w*h. Polygons: segmentation [[x1,y1,...]], bbox of the
+ * points, area by the shoelace formula. Points: keypoints [x, y, 2],
+ * num_keypoints 1, bbox [x, y, 0, 0], area 0. iscrowd 0. Annotations whose
+ * class is not in ds->classes are left out. */
+void bx_coco_write(const struct bx_dataset *ds, struct bx_buf *out);
+
+/* ---- YOLO (fmt-yolo.c) ----
+ * One text file per image, a line per object: "CLASS CX CY W H" (box) or
+ * "CLASS X1 Y1 X2 Y2 ..." (polygon, YOLO-seg, >= 3 points), all coordinates
+ * normalized by the image width/height, CLASS a 0-based index into names.
+ * Points and image-level classes have no YOLO form and are left out. */
+int bx_yolo_read_labels(const char *text, const char *name_for_errors, int width, int height,
+                        const struct bx_dataset *names, struct bx_answer *out,
+                        struct bx_dataset *errors_to);
+void bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im,
+                          struct bx_buf *out);
+/* Class names from data.yaml ("names: [a, b]", "names:\n  - a", or
+ * "names:\n  0: a") or a plain names file (one per line). */
+int bx_yolo_read_names(const char *text, const char *name_for_errors, struct bx_dataset *out,
+                       struct bx_err *err);
+/* data.yaml: nc and names (block list, quoted). */
+void bx_yolo_write_yaml(const struct bx_dataset *ds, struct bx_buf *out);
+
+/* ---- Pascal VOC (fmt-voc.c) ----
+ * One XML file per image. Pixel indices are 1-based and inclusive:
+ * xmin = round(x) + 1, ymin = round(y) + 1, xmax = round(x + w),
+ * ymax = round(y + h); read back as x = xmin - 1, w = xmax - xmin + 1 ...
+ * Polygons are written as their bounding box. Attributes as
+ * <attributes><attribute><name/><value/></attribute></attributes>. */
+void bx_voc_write(const struct bx_ds_image *im, struct bx_buf *out);
+int bx_voc_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
+                struct bx_err *err);
+
+/* ---- Label Studio (fmt-labelstudio.c) ----
+ * The JSON export: [{"id", "data": {"image": PATH}, "annotations": [{"result":
+ * [...]}]}]; results of type rectanglelabels, polygonlabels, keypointlabels
+ * (x, y, width, height, points in percent of original_width/height) and
+ * choices (image classes). */
+int bx_ls_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
+               struct bx_err *err);
+void bx_ls_write(const struct bx_dataset *ds, struct bx_buf *out);
+
+/* ---- Scale-style (fmt-scale.c) ----
+ * [{"task_id", "params": {"attachment": PATH, "attachment_type": "image",
+ * "metadata": {"width", "height"}}, "response": {"annotations": [{"type":
+ * "box", "left", "top", "width", "height", "label", "attributes"} |
+ * {"type": "polygon", "vertices": [{"x", "y"}], ...} | {"type": "point",
+ * "x", "y", ...}], "global_attributes": {...}}}] */
+int bx_scale_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
+                  struct bx_err *err);
+void bx_scale_write(const struct bx_dataset *ds, struct bx_buf *out);
+
+#endif

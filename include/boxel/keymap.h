@@ -1,0 +1,56 @@
+/* keymap.h: one key table per view (key, action, help text). Views look
+ * keys up here, and the `?` overlay and `boxel label --keys` are generated
+ * from the same tables, so the help can never drift from the keys. */
+#ifndef BOXEL_KEYMAP_H
+#define BOXEL_KEYMAP_H
+
+struct bx_keybind {
+	int key;          /* tty.h key code */
+	int action;       /* the view's action number, > 0 */
+	const char *help; /* shown once per action, on its first binding */
+};
+
+struct bx_keymap {
+	const char *name;
+	const struct bx_keybind *binds;
+	int n;
+};
+
+/* The action bound to key, or 0. */
+int bx_keymap_action(const struct bx_keymap *km, int key);
+/* Human name of a key code: "a", "Enter", "Space", "Ctrl-R", "S-Tab",
+ * "Up", "S-Left". Writes into buf (size n) and returns it. */
+const char *bx_key_name(int key, char *buf, int n);
+/* Help text, one line per action in table order: the names of all its
+ * keys, padded to keycol columns, then the help. Returns the number of
+ * lines; *lines_out is an array of strings, free with bx_keymap_help_free. */
+int bx_keymap_help(const struct bx_keymap *km, int keycol, char ***lines_out);
+void bx_keymap_help_free(char **lines, int n);
+
+/* The labeling view's actions and table. */
+enum bx_label_action {
+	BX_LA_LEFT = 1, BX_LA_RIGHT, BX_LA_UP, BX_LA_DOWN,
+	BX_LA_LEFT_FAR, BX_LA_RIGHT_FAR, BX_LA_UP_FAR, BX_LA_DOWN_FAR,
+	BX_LA_PAN_LEFT, BX_LA_PAN_RIGHT, BX_LA_PAN_UP, BX_LA_PAN_DOWN,
+	BX_LA_ZOOM_IN, BX_LA_ZOOM_OUT, BX_LA_ZOOM_FIT,
+	BX_LA_TOOL_BOX, BX_LA_TOOL_POLYGON, BX_LA_TOOL_POINT,
+	BX_LA_PLACE, BX_LA_ENTER, BX_LA_BACKSPACE, BX_LA_CANCEL,
+	BX_LA_CLASS, BX_LA_CLASS_NEXT,
+	BX_LA_SELECT_NEXT, BX_LA_SELECT_PREV, BX_LA_HANDLE_NEXT, BX_LA_HANDLE_PREV,
+	BX_LA_INSERT_VERTEX, BX_LA_DELETE_VERTEX, BX_LA_DELETE,
+	BX_LA_ATTRS, BX_LA_GLOBAL_ATTRS,
+	BX_LA_ACCEPT, BX_LA_REJECT, BX_LA_ACCEPT_ALL,
+	BX_LA_UNDO, BX_LA_REDO,
+	BX_LA_INSTR_UP, BX_LA_INSTR_DOWN,
+	BX_LA_SUBMIT, BX_LA_SKIP, BX_LA_QUIT, BX_LA_HELP, BX_LA_REDRAW,
+};
+extern const struct bx_keymap bx_keymap_label;
+
+/* Keys of the small editors (attribute editor, prompts, help overlay). */
+enum bx_form_action {
+	BX_FA_UP = 1, BX_FA_DOWN, BX_FA_LEFT, BX_FA_RIGHT, BX_FA_TOGGLE, BX_FA_OK,
+	BX_FA_CANCEL, BX_FA_CLEAR,
+};
+extern const struct bx_keymap bx_keymap_form;
+
+#endif

@@ -1,0 +1,61 @@
+/* label.h: the labeling session: one annotator, one store, the task they
+ * hold (claim, lease token, heartbeat), and the draft/submit/skip calls the
+ * labeling view makes. Implemented in src/label.c; the view (view-label.c)
+ * owns the screen, this owns the store side. Times are ms since the epoch. */
+#ifndef BOXEL_LABEL_H
+#define BOXEL_LABEL_H
+
+#include <stdint.h>
+
+#include "boxel/draft.h"
+#include "boxel/edit.h"
+#include "boxel/err.h"
+#include "boxel/store.h"
+#include "boxel/taxonomy.h"
+
+struct bx_session {
+	struct bx_store *st;
+	char *db_path;
+	char *user;
+	struct bx_taxonomy *tax;   /* never NULL once opened */
+	char *instructions;        /* may be "" */
+	char *image_root;          /* absolute directory */
+	int64_t lease_ms;
+	double suggest_threshold;  /* setting suggestion_threshold, default 0.5 */
+
+	int have_task;
+	struct bx_claim claim;
+	char *image_path;          /* resolved beneath image_root, or NULL */
+	int lost;                  /* the lease was lost: stop editing this task */
+	int64_t next_heartbeat_ms;
+	int submitted;             /* tasks submitted in this session */
+};
+
+/* Open the store and the project's settings for user. */
+int bx_session_open(struct bx_session *s, const char *db, const char *user,
+                    struct bx_err *err);
+void bx_session_close(struct bx_session *s);
+
+/* Claim the next task (the user's own live lease first). BX_EEMPTY when the
+ * queue has nothing for them. */
+int bx_session_claim(struct bx_session *s, int64_t now_ms, struct bx_err *err);
+/* Fill ed (initialised by the caller with the task's image size) and v from
+ * the task's draft, or from its prelabels and suggestions when it has none. */
+int bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_view *v,
+                       struct bx_err *err);
+/* Save the draft after an edit: what is bx_edit's flags (BX_EDIT_ANSWER adds
+ * the journal entry of step ed->pos). BX_ELEASE sets s->lost. */
+int bx_session_save(struct bx_session *s, const struct bx_edit *ed,
+                    const struct bx_draft_view *v, int what, int64_t now_ms,
+                    struct bx_err *err);
+/* Extend the lease when due (every lease/3). */
+int bx_session_heartbeat(struct bx_session *s, int64_t now_ms, struct bx_err *err);
+/* Check the answer against the taxonomy (defaults filled in) and submit. */
+int bx_session_submit(struct bx_session *s, const struct bx_answer *ans, double seconds,
+                      int64_t now_ms, struct bx_err *err);
+int bx_session_skip(struct bx_session *s, const char *reason, int64_t now_ms,
+                    struct bx_err *err);
+/* Forget the current task (after submit/skip/lost). */
+void bx_session_drop_task(struct bx_session *s);
+
+#endif

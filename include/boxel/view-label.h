@@ -1,0 +1,16 @@
+/* view-label.h: the labeling screen (view-label.c) as a bx_view. */
+#ifndef BOXEL_VIEW_LABEL_H
+#define BOXEL_VIEW_LABEL_H
+
+#include <stdint.h>
+
+#include "boxel/cells.h"
+#include "boxel/label.h"
+#include "boxel/view.h"
+
+/* Set up v for session s (opened by the caller, outliving v) on a
+ * cols x rows terminal, and open the first task (claim). */
+void bx_view_label_init(struct bx_view *v, struct bx_session *s, enum bx_colors colors,
+                        int no_color, int cols, int rows, int64_t now_ms);
+
+#endif

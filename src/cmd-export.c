@@ -1,0 +1,473 @@
+/* cmd-export.c: `boxel export`: the store's tasks and their accepted answers
+ * (or, for jsonl, every judgment) written in one of the interchange formats.
+ * Files are written whole or not at all: a temporary file or directory is
+ * filled, fsynced and renamed over OUT. Coordinates are image pixels until
+ * a writer (fmt-*.c) converts them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boxel/cli.h"
+#include "boxel/codec.h"
+#include "boxel/formats.h"
+#include "boxel/store.h"
+#include "boxel/taxonomy.h"
+#include "boxel/util.h"
+#include "store-cli.h"
+
+extern const struct bx_cmd bx_cmd_export;
+
+enum xfmt { X_COCO, X_YOLO, X_VOC, X_LS, X_SCALE, X_JSONL };
+static const char *const xfmt_names[] = { "coco", "yolo", "voc", "labelstudio", "scale",
+	"jsonl" };
+
+struct exp {
+	struct bx_dataset ds;
+	struct bx_buf jsonl;
+	enum xfmt fmt;
+	int64_t naccepted, ntasks;
+	int collect_classes;  /* no taxonomy: classes in order of appearance */
+};
+
+/* ---- collecting ---- */
+
+static void
+note_classes(struct exp *x, const struct bx_answer *a)
+{
+	int i, k;
+
+	for (i = 0; i < a->n; i++) {
+		for (k = 0; k < x->ds.nclasses; k++)
+			if (strcmp(x->ds.classes[k], a->a[i].cls) == 0)
+				break;
+		if (k == x->ds.nclasses)
+			bx_dataset_add_class(&x->ds, a->a[i].cls, k + 1);
+	}
+}
+
+static void
+put_judgment(struct bx_buf *b, const struct bx_export_judgment *j)
+{
+	int i;
+
+	bx_buf_printf(b, "{\"judgment\":%lld,\"labeler\":", (long long)j->id);
+	bx_json_put_str(b, j->labeler ? j->labeler : "");
+	bx_buf_puts(b, ",\"state\":");
+	bx_json_put_str(b, j->state ? j->state : "");
+	bx_buf_puts(b, ",\"annotations\":[");
+	for (i = 0; j->has_answer && i < j->answer.n; i++) {
+		if (i)
+			bx_buf_putc(b, ',');
+		bx_json_put_annot(b, &j->answer.a[i]);
+	}
+	bx_buf_puts(b, "],\"global\":");
+	if (j->has_answer)
+		bx_json_put_attrs(b, &j->answer.global);
+	else
+		bx_buf_puts(b, "{}");
+	bx_buf_puts(b, ",\"seconds\":");
+	bx_json_put_num(b, j->seconds);
+	bx_buf_putc(b, '}');
+}
+
+static int
+on_task(const struct bx_export_task *t, void *ctx)
+{
+	struct exp *x = ctx;
+	struct bx_ds_image *im;
+	int i;
+
+	x->ntasks++;
+	if (t->accepted != NULL)
+		x->naccepted++;
+	if (x->fmt == X_JSONL) {
+		struct bx_buf *b = &x->jsonl;
+
+		bx_buf_printf(b, "{\"task\":%lld,\"image\":", (long long)t->id);
+		bx_json_put_str(b, t->image);
+		bx_buf_printf(b, ",\"width\":%d,\"height\":%d,\"batch\":", t->width, t->height);
+		if (t->batch)
+			bx_json_put_str(b, t->batch);
+		else
+			bx_buf_puts(b, "null");
+		if (t->meta_json != NULL && t->meta_json[0] != '\0') {
+			bx_buf_puts(b, ",\"meta\":");
+			bx_buf_puts(b, t->meta_json);
+		}
+		bx_buf_puts(b, ",\"judgments\":[");
+		for (i = 0; i < t->njudgments; i++) {
+			if (i)
+				bx_buf_putc(b, ',');
+			put_judgment(b, &t->judgments[i]);
+		}
+		bx_buf_puts(b, "],\"accepted\":");
+		if (t->accepted) {
+			bx_json_put_answer(b, t->accepted);
+			bx_buf_puts(b, ",\"accepted_from\":");
+			bx_json_put_str(b, t->accepted_from ? t->accepted_from : "");
+		} else
+			bx_buf_puts(b, "null");
+		bx_buf_puts(b, "}\n");
+		return 0;
+	}
+	im = bx_dataset_add(&x->ds, t->id, t->image, t->width, t->height);
+	if (t->accepted != NULL) {
+		bx_answer_copy(&im->ans, t->accepted);
+		im->has_answer = 1;
+		if (x->collect_classes)
+			note_classes(x, t->accepted);
+	}
+	return 0;
+}
+
+/* Answers may name classes the taxonomy no longer has (it was replaced
+ * after labeling); the writers leave those out, so say how many. */
+static void
+warn_unknown_classes(const struct bx_dataset *ds)
+{
+	long n = 0;
+	int i, k, c;
+
+	for (i = 0; i < ds->n; i++)
+		for (k = 0; k < ds->img[i].ans.n; k++) {
+			for (c = 0; c < ds->nclasses; c++)
+				if (strcmp(ds->classes[c], ds->img[i].ans.a[k].cls) == 0)
+					break;
+			n += c == ds->nclasses;
+		}
+	if (n > 0)
+		bx_cli_error("warning: %ld annotation%s of classes not in the taxonomy left out", n,
+		    n == 1 ? "" : "s");
+}
+
+/* ---- writing ---- */
+
+static int
+write_file(const char *path, const char *data, size_t len, struct bx_err *err)
+{
+	struct bx_afile af;
+
+	if (bx_afile_open(&af, path, err) < 0)
+		return err->code;
+	if (fwrite(data, 1, len, af.f) != len) {
+		bx_afile_abort(&af);
+		return bx_err_set(err, BX_EIO, "%s: write failed: %s", path, strerror(errno));
+	}
+	return bx_afile_commit(&af, err);
+}
+
+static int
+rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void
+rm_rf(const char *p)
+{
+	nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+mkdirs(char *p)
+{
+	char *s;
+
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+				*s = '/';
+				return -1;
+			}
+			*s = '/';
+		}
+	return 0;
+}
+
+/* A file inside the temporary directory: written and fsynced (the directory
+ * is renamed into place only after every file is on disk). */
+static int
+put_file(const char *dir, const char *rel, const char *data, size_t len, struct bx_err *err)
+{
+	char *p = bx_asprintf("%s/%s", dir, rel);
+	int fd, rc = 0;
+
+	if (mkdirs(p) < 0) {
+		rc = bx_err_set(err, BX_EIO, "%s: %s", p, strerror(errno));
+		free(p);
+		return rc;
+	}
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || (len > 0 && write(fd, data, len) != (ssize_t)len) || fsync(fd) != 0)
+		rc = bx_err_set(err, BX_EIO, "%s: %s", p, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(p);
+	return rc;
+}
+
+static void
+fsync_path(const char *p)
+{
+	int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Move the finished temporary directory over out: atomically swapped with
+ * an existing directory (renameat2 RENAME_EXCHANGE), which is then removed. */
+static int
+commit_dir(const char *tmp, const char *out, struct bx_err *err)
+{
+	struct stat sb;
+	char *parent, *slash;
+
+	fsync_path(tmp);
+	if (lstat(out, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode))
+			return bx_err_set(err, BX_EINVAL, "%s exists and is not a directory", out);
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) != 0)
+			return bx_err_set(err, BX_EIO, "%s: cannot replace: %s", out, strerror(errno));
+		rm_rf(tmp);   /* now the old export */
+	} else if (rename(tmp, out) != 0)
+		return bx_err_set(err, BX_EIO, "%s: %s", out, strerror(errno));
+	parent = bx_strdup(out);
+	slash = strrchr(parent, '/');
+	if (slash == NULL)
+		fsync_path(".");
+	else {
+		*slash = '\0';
+		fsync_path(slash == parent ? "/" : parent);
+	}
+	free(parent);
+	return 0;
+}
+
+/* "a/b.jpg" -> "a/b" + suffix */
+static char *
+with_ext(const char *p, const char *suffix)
+{
+	const char *dot = strrchr(p, '.'), *slash = strrchr(p, '/');
+	size_t n = dot == NULL || (slash != NULL && dot < slash) ? strlen(p) : (size_t)(dot - p);
+
+	return bx_asprintf("%.*s%s", (int)n, p, suffix);
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Two images whose names differ only by extension would share a label
+ * file: refuse instead of overwriting one with the other. */
+static int
+check_stems(const struct bx_dataset *ds, struct bx_err *err)
+{
+	char **stems = bx_malloc(sizeof(char *) * (size_t)(ds->n + 1));
+	int i, rc = 0;
+
+	for (i = 0; i < ds->n; i++)
+		stems[i] = with_ext(ds->img[i].file_name, "");
+	qsort(stems, (size_t)ds->n, sizeof(char *), cmp_strp);
+	for (i = 1; i < ds->n && rc == 0; i++)
+		if (strcmp(stems[i - 1], stems[i]) == 0)
+			rc = bx_err_set(err, BX_EINVAL, "two images share the name %s (different "
+			    "extensions): their label files would collide", stems[i]);
+	for (i = 0; i < ds->n; i++)
+		free(stems[i]);
+	free(stems);
+	return rc;
+}
+
+static int
+write_dir(struct exp *x, const char *out, struct bx_err *err)
+{
+	char *tmp = bx_asprintf("%s.tmp.%ld", out, (long)getpid());
+	struct bx_buf b, list;
+	char *rel, *lp;
+	int i, rc;
+
+	if (mkdir(tmp, 0755) != 0) {
+		rc = bx_err_set(err, BX_EIO, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	rc = check_stems(&x->ds, err);
+	bx_buf_init(&b);
+	bx_buf_init(&list);
+	for (i = 0; i < x->ds.n && rc == 0; i++) {
+		const struct bx_ds_image *im = &x->ds.img[i];
+
+		bx_buf_reset(&b);
+		if (x->fmt == X_YOLO) {
+			bx_yolo_write_labels(&x->ds, im, &b);
+			rel = with_ext(im->file_name, ".txt");
+			lp = bx_asprintf("labels/%s", rel);
+			rc = put_file(tmp, lp, b.p ? b.p : "", b.len, err);
+			free(lp);
+			bx_buf_puts(&list, im->file_name);
+			bx_buf_putc(&list, '\n');
+		} else {
+			bx_voc_write(im, &b);
+			rel = with_ext(im->file_name, ".xml");
+			rc = put_file(tmp, rel, b.p, b.len, err);
+		}
+		free(rel);
+	}
+	if (rc == 0 && x->fmt == X_YOLO) {
+		rc = put_file(tmp, "images.txt", list.p ? list.p : "", list.len, err);
+		bx_buf_reset(&b);
+		bx_yolo_write_yaml(&x->ds, &b);
+		if (rc == 0)
+			rc = put_file(tmp, "data.yaml", b.p, b.len, err);
+	}
+	if (rc == 0)
+		rc = commit_dir(tmp, out, err);
+	if (rc != 0)
+		rm_rf(tmp);
+	bx_buf_free(&b);
+	bx_buf_free(&list);
+	free(tmp);
+	return rc;
+}
+
+static int
+cmd_export_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'D' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ 0, 0, 0, 0 } };
+	struct exp x;
+	struct bx_store *st;
+	struct bx_taxonomy *tax = NULL;
+	struct bx_err err = { 0 };
+	struct bx_buf b;
+	const char *db = NULL, *batch = NULL, *out;
+	char *taxt = NULL;
+	int c, k, i, rc, fmt = -1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D': db = optarg; break;
+		case 'b': batch = optarg; break;
+		case 'f':
+			for (k = 0; k < (int)BX_ARRAY_LEN(xfmt_names); k++)
+				if (strcmp(optarg, xfmt_names[k]) == 0)
+					fmt = k;
+			if (fmt < 0) {
+				bx_cli_error("--format %s: expected coco, yolo, voc, labelstudio, scale or "
+				    "jsonl", optarg);
+				return BX_EXIT_USAGE;
+			}
+			break;
+		default: return bx_cli_usage(&bx_cmd_export);
+		}
+	}
+	if (fmt < 0) {
+		bx_cli_error("--format is required (coco, yolo, voc, labelstudio, scale, jsonl)");
+		return BX_EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return bx_cli_usage(&bx_cmd_export);
+	out = argv[optind];
+	if (out[0] == '\0' || (strlen(out) > 1 && out[strlen(out) - 1] == '/')) {
+		bx_cli_error("%s: name the output without a trailing '/'", out);
+		return BX_EXIT_USAGE;
+	}
+	st = bx_cli_store_open(db);
+	if (st == NULL)
+		return BX_EXIT_USAGE;
+	memset(&x, 0, sizeof x);
+	x.fmt = (enum xfmt)fmt;
+	bx_dataset_init(&x.ds);
+	bx_buf_init(&x.jsonl);
+	if (bx_store_setting_get(st, "taxonomy", &taxt, &err) == 0 && taxt != NULL && taxt[0]) {
+		if (bx_taxonomy_load_text(taxt, "taxonomy (project)", &tax, &err) < 0) {
+			bx_cli_error("%s", err.msg);
+			free(taxt);
+			bx_store_close(st);
+			return BX_EXIT_USAGE;
+		}
+	}
+	free(taxt);
+	/* categories: the taxonomy's classes in order, ids from 1 */
+	for (i = 0; tax != NULL && i < tax->nclasses; i++)
+		bx_dataset_add_class(&x.ds, tax->classes[i].name, i + 1);
+	x.collect_classes = tax == NULL;
+	bx_err_clear(&err);
+	rc = bx_store_export_each(st, batch, on_task, &x, &err);
+	bx_store_close(st);
+	bx_taxonomy_free(tax);
+	if (rc < 0) {
+		bx_cli_error("%s", err.msg);
+		bx_dataset_free(&x.ds);
+		bx_buf_free(&x.jsonl);
+		return BX_EXIT_USAGE;
+	}
+	if (x.fmt != X_JSONL)
+		warn_unknown_classes(&x.ds);
+	bx_buf_init(&b);
+	switch (x.fmt) {
+	case X_COCO: bx_coco_write(&x.ds, &b); break;
+	case X_LS: bx_ls_write(&x.ds, &b); break;
+	case X_SCALE: bx_scale_write(&x.ds, &b); break;
+	case X_JSONL: b = x.jsonl; bx_buf_init(&x.jsonl); break;
+	case X_YOLO:
+	case X_VOC: break;
+	}
+	bx_err_clear(&err);
+	if (x.fmt == X_YOLO || x.fmt == X_VOC)
+		rc = write_dir(&x, out, &err);
+	else
+		rc = write_file(out, b.p ? b.p : "", b.len, &err);
+	bx_buf_free(&b);
+	if (rc < 0) {
+		bx_cli_error("%s", err.msg);
+		bx_dataset_free(&x.ds);
+		return BX_EXIT_USAGE;
+	}
+	{
+		char *safe = bx_sanitize_dup(out);
+		printf("exported %lld task%s (%lld with an accepted answer) as %s to %s\n",
+		    (long long)x.ntasks, x.ntasks == 1 ? "" : "s", (long long)x.naccepted,
+		    xfmt_names[x.fmt], safe);
+		free(safe);
+	}
+	bx_dataset_free(&x.ds);
+	return BX_EXIT_OK;
+}
+
+const struct bx_cmd bx_cmd_export = {
+	.name = "export",
+	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--db FILE] OUT",
+	.summary = "write tasks and their accepted answers in an interchange format",
+	.help =
+	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file;\n"
+	    "                yolo, voc: OUT is a directory (replaced whole)\n"
+	    "  --batch NAME  only the tasks of this batch\n"
+	    "Every format but jsonl carries each task's accepted answer: the latest\n"
+	    "review's fix, else the answer a review accepted, else the consensus, else\n"
+	    "the only submitted judgment; tasks without one are listed with no\n"
+	    "annotations. jsonl is lossless: every judgment of every task.\n"
+	    "Output is written to a temporary name, fsynced and renamed: never partial.\n",
+	.min_role = BX_ROLE_ADMIN,
+	.exec = cmd_export_exec,
+};

@@ -1,0 +1,1348 @@
+/* cmd-import.c: `boxel import`: images, manifests and labeled datasets into
+ * the store. Readers (fmt-*.c) turn files into datasets; this file resolves
+ * image paths beneath the image root, checks answers against the taxonomy,
+ * and writes tasks and answers in chunks. Coordinates are image pixels. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boxel/cli.h"
+#include "boxel/codec.h"
+#include "boxel/formats.h"
+#include "boxel/image.h"
+#include "boxel/store.h"
+#include "boxel/store-import.h"
+#include "boxel/taxonomy.h"
+#include "boxel/util.h"
+#include "store-cli.h"
+
+extern const struct bx_cmd bx_cmd_import;
+
+#define IMPORT_MAX_FILE ((size_t)2 << 30)
+#define CHUNK 4096   /* tasks per write transaction */
+
+enum fmt {
+	FMT_AUTO, FMT_FOLDER, FMT_JSONL, FMT_COCO, FMT_COCO_RESULTS, FMT_YOLO, FMT_LS,
+	FMT_VOC, FMT_SCALE,
+};
+static const char *const fmt_names[] = { "auto", "folder", "jsonl", "coco", "coco-results",
+	"yolo", "labelstudio", "voc", "scale" };
+
+struct item {
+	char *image;          /* relative to the image root */
+	char *abs;            /* resolved path, for probing */
+	int width, height;
+	char *meta;
+	struct bx_answer ans;
+	int has_answer;
+	const char *kind;     /* store answer kind, or NULL */
+	char *where;          /* "FILE:LINE" / "FILE: images[3]" */
+};
+
+struct imp {
+	struct bx_store *st;
+	struct bx_taxonomy *tax;
+	char root[PATH_MAX];
+	int rootfd;           /* the root, opened for fstatat() */
+	const char *as;       /* store kind for --as, NULL = the format's default */
+	double min_score;
+	const char *names_file, *gt_file;
+	int64_t now;
+	long tasks, created, failed, answers;
+	const char *last_kind;
+	struct item *items;
+	int n;
+	long total, done;
+	int progress;
+	int fatal;
+};
+
+static void
+item_free(struct item *it)
+{
+	free(it->image);
+	free(it->abs);
+	free(it->meta);
+	free(it->where);
+	bx_answer_free(&it->ans);
+}
+
+static void
+item_fail(struct imp *im, const char *where, const char *msg)
+{
+	if (where[0] != '\0')
+		bx_cli_error("%s: %s", where, msg);
+	else
+		bx_cli_error("%s", msg);
+	im->failed++;
+}
+
+/* A bar on stderr, only when it is a terminal and the import is long
+ * enough to wait for (every 1,000 tasks; the total grows as inputs are
+ * read, so the bar is of what is known so far). */
+static void
+progress(struct imp *im, int force)
+{
+	char bar[31];
+	long total = im->total > im->done ? im->total : im->done;
+	int k, fill;
+
+	if (!im->progress || im->done < 1000 || (!force && im->done % 1000 != 0))
+		return;
+	fill = total > 0 ? (int)(30 * im->done / total) : 0;
+	for (k = 0; k < 30; k++)
+		bar[k] = k < fill ? '#' : '.';
+	bar[30] = '\0';
+	fprintf(stderr, "\rimport [%s] %ld/%ld", bar, im->done, total);
+	if (force)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* ---- writing chunks ---- */
+
+static void
+chunk_done(struct imp *im, struct item *it, int created)
+{
+	im->tasks++;
+	im->created += created;
+	if (it->kind != NULL) {
+		im->answers++;
+		im->last_kind = it->kind;
+	}
+	im->done++;
+	progress(im, 0);
+}
+
+/* One transaction for the whole chunk; if it fails, each item alone, so the
+ * bad one is named and skipped and the rest still go in. */
+static void
+flush(struct imp *im)
+{
+	struct bx_import_task *t;
+	struct bx_err err = { 0 };
+	char **json;
+	int i, rc;
+
+	if (im->n == 0)
+		return;
+	t = bx_calloc((size_t)im->n, sizeof *t);
+	json = bx_calloc((size_t)im->n, sizeof *json);
+	for (i = 0; i < im->n; i++) {
+		struct item *it = &im->items[i];
+		t[i].task.image = it->image;
+		t[i].task.width = it->width;
+		t[i].task.height = it->height;
+		t[i].task.meta_json = it->meta;
+		t[i].task.now_ms = im->now;
+		t[i].kind = it->kind;
+		if (it->kind != NULL)
+			t[i].answer_json = json[i] = bx_answer_to_json(&it->ans);
+	}
+	rc = bx_store_import_chunk(im->st, t, im->n, &err);
+	if (rc == BX_EBUSY || rc == BX_EDB) {
+		bx_cli_error("%s", err.msg);
+		im->failed += im->n;
+		im->fatal = 1;
+	} else if (rc == 0) {
+		for (i = 0; i < im->n; i++)
+			chunk_done(im, &im->items[i], t[i].created_out);
+	} else {
+		for (i = 0; i < im->n; i++) {
+			bx_err_clear(&err);
+			if (bx_store_import_chunk(im->st, &t[i], 1, &err) < 0) {
+				item_fail(im, im->items[i].where, err.msg);
+				if (err.code == BX_EBUSY || err.code == BX_EDB)
+					im->fatal = 1;
+			} else
+				chunk_done(im, &im->items[i], t[i].created_out);
+		}
+	}
+	for (i = 0; i < im->n; i++) {
+		item_free(&im->items[i]);
+		free(json[i]);
+	}
+	free(json);
+	free(t);
+	im->n = 0;
+}
+
+/* ---- paths ---- */
+
+/* Lexical clean-up of a relative path: drop "./" components and repeated
+ * slashes. */
+static void
+normalize(char *p)
+{
+	char *r = p, *w = p;
+
+	while (*r) {
+		if (r[0] == '/' && (w == p || w[-1] == '/')) {
+			r++;
+			continue;
+		}
+		if (r[0] == '.' && (r[1] == '/' || r[1] == '\0') && (w == p || w[-1] == '/')) {
+			r += r[1] ? 2 : 1;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	if (w > p && w[-1] == '/')
+		w--;
+	*w = '\0';
+}
+
+static int
+has_dotdot(const char *p)
+{
+	const char *s = p;
+
+	while ((s = strstr(s, "..")) != NULL) {
+		if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
+			return 1;
+		s += 2;
+	}
+	return 0;
+}
+
+/* bx_path_resolve with the root's real path computed once (im->root), not
+ * per image: the same lexical check, then one realpath() whose result must
+ * stay beneath the root (symlinks followed). */
+static int
+resolve_fast(struct imp *im, const char *rel, char *out, size_t outsz, struct bx_err *err)
+{
+	char joined[PATH_MAX * 2], real[PATH_MAX];
+	size_t rl = strlen(im->root);
+
+	struct stat sb;
+	char *slash;
+	int links = 0;
+
+	if (!bx_path_is_safe_relative(rel))
+		return bx_err_set(err, BX_EINVAL,
+		    "path must be relative to the image root, without '..'");
+	snprintf(joined, sizeof joined, "%s/%s", im->root, rel);
+	/* Without a symlink below the root (lstat of each component), the
+	 * joined path is already the real one; a symlink anywhere means
+	 * realpath() and the prefix check. */
+	for (slash = joined + rl + 1; !links; slash++) {
+		slash = strchr(slash, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		/* relative to the open root: the kernel walks only the new part */
+		if ((im->rootfd >= 0 ? fstatat(im->rootfd, joined + rl + 1, &sb,
+		    AT_SYMLINK_NOFOLLOW) : lstat(joined, &sb)) != 0) {
+			int e = errno;
+			if (slash != NULL)
+				*slash = '/';
+			return bx_err_set(err, e == ENOENT || e == ENOTDIR ? BX_ENOENT : BX_EIO, "%s",
+			    strerror(e));
+		}
+		links = S_ISLNK(sb.st_mode);
+		if (slash == NULL)
+			break;
+		*slash = '/';
+	}
+	if (!links) {
+		if (strlen(joined) + 1 > outsz)
+			return bx_err_set(err, BX_ELIMIT, "path too long");
+		memcpy(out, joined, strlen(joined) + 1);
+		return 0;
+	}
+	if (realpath(joined, real) == NULL)
+		return bx_err_set(err, errno == ENOENT || errno == ENOTDIR ? BX_ENOENT : BX_EIO,
+		    "%s", strerror(errno));
+	if (strncmp(real, im->root, rl) != 0 || (real[rl] != '/' && rl > 1))
+		return bx_err_set(err, BX_EINVAL, "path leaves the image root (symlink)");
+	if (strlen(real) + 1 > outsz)
+		return bx_err_set(err, BX_ELIMIT, "path too long");
+	memcpy(out, real, strlen(real) + 1);
+	return 0;
+}
+
+/* Turn a path from an input file into one relative to the image root and
+ * make sure it exists beneath it (bx_path_resolve: no "..", no symlink
+ * escape). Absolute paths are accepted only inside the root. With
+ * try_suffixes (COCO, Label Studio, VOC, Scale: files written on other
+ * machines), a path that does not exist is retried without its leading
+ * directories ("/data/coco/train/a.jpg" -> "train/a.jpg" -> "a.jpg"). */
+static int
+resolve(struct imp *im, const char *given, int try_suffixes, char **rel_out, char **abs_out,
+        struct bx_err *err)
+{
+	char abs[PATH_MAX], *p, *cand;
+	size_t rl = strlen(im->root);
+	int rc;
+
+	if (given == NULL || given[0] == '\0')
+		return bx_err_set(err, BX_EINVAL, "empty image path");
+	if (strlen(given) >= PATH_MAX)
+		return bx_err_set(err, BX_EINVAL, "image path too long");
+	for (p = (char *)given; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return bx_err_set(err, BX_EINVAL, "%s: image path contains a control character",
+			    given);
+	if (has_dotdot(given))
+		return bx_err_set(err, BX_EINVAL, "%s: image path leaves the image root ('..')", given);
+	if (given[0] == '/') {
+		if (strncmp(given, im->root, rl) == 0 && given[rl] == '/')
+			p = bx_strdup(given + rl + 1);
+		else if (try_suffixes)
+			p = bx_strdup(given + 1);
+		else
+			return bx_err_set(err, BX_EINVAL, "%s: absolute path outside the image root",
+			    given);
+	} else
+		p = bx_strdup(given);
+	normalize(p);
+	cand = p;
+	for (;;) {
+		bx_err_clear(err);
+		rc = cand[0] ? resolve_fast(im, cand, abs, sizeof abs, err) :
+		    bx_err_set(err, BX_ENOENT, "empty path");
+		if (rc == 0 || rc != BX_ENOENT || !try_suffixes || strchr(cand, '/') == NULL)
+			break;
+		cand = strchr(cand, '/') + 1;
+	}
+	if (rc == 0) {
+		struct stat sb;
+		if (stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode))
+			rc = bx_err_set(err, BX_EINVAL, "not a regular file");
+	}
+	if (rc != 0) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		if (rc == BX_ENOENT)
+			bx_err_set(err, rc, "%s: no such image beneath the image root", given);
+		else
+			bx_err_set(err, rc, "%s: %s", given, msg);
+		free(p);
+		return rc;
+	}
+	*rel_out = bx_strdup(cand);
+	*abs_out = bx_strdup(abs);
+	free(p);
+	return 0;
+}
+
+/* ---- answers ---- */
+
+static void
+clamp(double *v, double lo, double hi)
+{
+	if (*v < lo)
+		*v = lo;
+	if (*v > hi)
+		*v = hi;
+}
+
+/* Model predictions often overhang the image by a pixel: clip them rather
+ * than refuse them. */
+static void
+clip_suggestions(struct bx_answer *a, int w, int h)
+{
+	int i, k;
+
+	for (i = 0; i < a->n; i++) {
+		struct bx_annot *an = &a->a[i];
+		if (an->geom == BX_GEOM_BOX) {
+			double x1 = an->x + an->w, y1 = an->y + an->h;
+			clamp(&an->x, 0, w);
+			clamp(&an->y, 0, h);
+			clamp(&x1, 0, w);
+			clamp(&y1, 0, h);
+			an->w = x1 - an->x;
+			an->h = y1 - an->y;
+		}
+		for (k = 0; k < an->npts; k++) {
+			clamp(&an->pts[k].x, 0, w);
+			clamp(&an->pts[k].y, 0, h);
+		}
+	}
+}
+
+/* Check and queue one item; takes ownership of it (freed on failure). */
+static void
+add_item(struct imp *im, struct item *it)
+{
+	struct bx_err err = { 0 };
+	int i;
+
+	if (it->width <= 0 || it->height <= 0) {
+		if (bx_image_probe(it->abs, &it->width, &it->height, &err) < 0) {
+			char msg[sizeof err.msg + 300];
+			snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
+			item_fail(im, it->where, msg);
+			item_free(it);
+			return;
+		}
+	}
+	if (it->has_answer && it->kind != NULL) {
+		if (im->tax == NULL) {
+			item_fail(im, it->where, "the project has no taxonomy to check annotations "
+			    "against (boxel init --force --taxonomy FILE)");
+			item_free(it);
+			return;
+		}
+		if (strcmp(it->kind, "suggestion") == 0) {
+			for (i = it->ans.n - 1; i >= 0; i--)
+				if (it->ans.a[i].score < im->min_score)
+					bx_answer_remove(&it->ans, i);
+			clip_suggestions(&it->ans, it->width, it->height);
+		}
+		for (i = 0; i < it->ans.n; i++) {
+			const struct bx_class *c = bx_taxonomy_class(im->tax, it->ans.a[i].cls);
+			if (c != NULL)
+				bx_taxonomy_coerce(c->attrs, c->nattrs, &it->ans.a[i].attrs);
+		}
+		bx_taxonomy_coerce(im->tax->global, im->tax->nglobal, &it->ans.global);
+		/* Required attributes are the labelers' duty (queue submit checks
+		 * them); imported answers come from formats that may not carry
+		 * attributes at all (YOLO), so only what is there is checked. */
+		if (bx_taxonomy_check_answer_flags(im->tax, &it->ans, it->width, it->height,
+		    BX_CHECK_PARTIAL, &err) < 0) {
+			char msg[sizeof err.msg + 300];
+			snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
+			item_fail(im, it->where, msg);
+			item_free(it);
+			return;
+		}
+	} else
+		it->kind = NULL;
+	im->items[im->n++] = *it;
+	if (im->n == CHUNK)
+		flush(im);
+}
+
+/* Queue a dataset's images (relative to the image root). */
+static void
+import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
+               const char *kind, int try_suffixes)
+{
+	struct bx_err err;
+	struct item it;
+	int i;
+
+	for (i = 0; i < ds->nerrors; i++)
+		item_fail(im, "", ds->errors[i]);
+	im->total += ds->n;
+	for (i = 0; i < ds->n && !im->fatal; i++) {
+		struct bx_ds_image *d = &ds->img[i];
+
+		if (d->failed)
+			continue;        /* already reported with the annotation's index */
+		memset(&it, 0, sizeof it);
+		if (what == NULL)
+			it.where = bx_asprintf("%s:%d", file, d->line);
+		else if (strcmp(what, "#") == 0)
+			it.where = bx_asprintf("%s: image %lld", file, (long long)d->id);
+		else
+			it.where = bx_asprintf("%s: %s[%d]", file, what, d->line - 1);
+		if (d->file_name == NULL) {
+			item_fail(im, it.where, "no image path");
+			item_free(&it);
+			continue;
+		}
+		bx_err_clear(&err);
+		if (resolve(im, d->file_name, try_suffixes, &it.image, &it.abs, &err) < 0) {
+			item_fail(im, it.where, err.msg);
+			item_free(&it);
+			continue;
+		}
+		it.width = d->width;
+		it.height = d->height;
+		it.meta = d->meta_json ? bx_strdup(d->meta_json) : NULL;
+		it.has_answer = d->has_answer;
+		it.kind = d->has_answer ? kind : NULL;
+		it.ans = d->ans;                 /* moved */
+		bx_answer_init(&d->ans);
+		add_item(im, &it);
+	}
+}
+
+/* ---- readers ---- */
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+static int
+is_dir(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return stat(p, &sb) == 0;
+}
+
+
+
+static int
+read_text(const char *path, char **text_out, size_t *len_out)
+{
+	struct bx_err err = { 0 };
+
+	if (bx_read_file(path, IMPORT_MAX_FILE, text_out, len_out, &err) < 0) {
+		bx_cli_error("%s: %s", path, err.msg);
+		return -1;
+	}
+	if (strlen(*text_out) != *len_out) {
+		bx_cli_error("%s: contains a NUL byte: not a text file", path);
+		free(*text_out);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+default_kind(struct imp *im)
+{
+	return im->as ? im->as : "prelabel";
+}
+
+static int
+import_jsonl(struct imp *im, const char *path)
+{
+	/* the manifest's keys, and those of boxel's jsonl export (read back for
+	 * the accepted answer) */
+	static const char *const keys[] = { "image", "width", "height", "meta", "answer",
+	    "task", "batch", "judgments", "accepted", "accepted_from", NULL };
+	char *text, *line, *next, where[PATH_MAX + 32], msg[600];
+	size_t len;
+	int lineno = 0, k, w, h;
+	json_t *j, *v, *ansj;
+	json_error_t je;
+	struct item it;
+	struct bx_err err;
+	const char *key;
+
+	if (read_text(path, &text, &len) < 0)
+		return -1;
+	for (line = text; (line = strchr(line, '\n')) != NULL; line++)
+		im->total++;       /* for the progress bar: lines, blank ones included */
+	for (line = text; line != NULL && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		lineno++;
+		if (im->fatal)
+			break;
+		if (line[strspn(line, " \t\r")] == '\0')
+			continue;
+		snprintf(where, sizeof where, "%s:%d", path, lineno);
+		j = json_loads(line, JSON_REJECT_DUPLICATES, &je);
+		if (j == NULL) {
+			snprintf(msg, sizeof msg, "column %d: %s", je.column, je.text);
+			item_fail(im, where, msg);
+			continue;
+		}
+		memset(&it, 0, sizeof it);
+		msg[0] = '\0';
+		if (!json_is_object(j))
+			snprintf(msg, sizeof msg, "expected an object {\"image\": PATH, ...}");
+		json_object_foreach(json_is_object(j) ? j : NULL, key, v) {
+			for (k = 0; keys[k] && strcmp(keys[k], key) != 0; k++)
+				;
+			if (keys[k] == NULL && msg[0] == '\0')
+				snprintf(msg, sizeof msg, "%.60s: unknown key (expected image, width, "
+				    "height, meta, answer)", key);
+		}
+		v = json_object_get(j, "image");
+		if (msg[0] == '\0' && (!json_is_string(v) || json_string_value(v)[0] == '\0'))
+			snprintf(msg, sizeof msg, "image: expected a path (string)");
+		w = h = 0;
+		for (k = 0; k < 2 && msg[0] == '\0'; k++) {
+			json_t *s = json_object_get(j, k ? "height" : "width");
+			double d;
+			if (s == NULL || json_is_null(s))
+				continue;
+			d = json_is_number(s) ? json_number_value(s) : -1;
+			if (!(d >= 1 && d <= 1000000 && d == floor(d)))
+				snprintf(msg, sizeof msg, "%s: expected a whole number of pixels, 1 to "
+				    "1000000", k ? "height" : "width");
+			else if (k)
+				h = (int)d;
+			else
+				w = (int)d;
+		}
+		if (msg[0] == '\0' && (w == 0) != (h == 0))
+			snprintf(msg, sizeof msg, "give both width and height, or neither");
+		v = json_object_get(j, "meta");
+		if (msg[0] == '\0' && v != NULL && !json_is_object(v) && !json_is_null(v))
+			snprintf(msg, sizeof msg, "meta: expected an object");
+		ansj = json_object_get(j, "answer");
+		if (ansj == NULL || json_is_null(ansj))
+			ansj = json_object_get(j, "accepted");
+		if (ansj != NULL && json_is_null(ansj))
+			ansj = NULL;
+		if (msg[0] == '\0' && ansj != NULL) {
+			bx_err_clear(&err);
+			if (bx_answer_from_jansson(ansj, &it.ans, &err) < 0)
+				snprintf(msg, sizeof msg, "answer: %s", err.msg);
+			else
+				it.has_answer = 1;
+		}
+		if (msg[0] == '\0') {
+			bx_err_clear(&err);
+			if (resolve(im, json_string_value(json_object_get(j, "image")), 0, &it.image,
+			    &it.abs, &err) < 0)
+				snprintf(msg, sizeof msg, "%s", err.msg);
+		}
+		if (msg[0] != '\0') {
+			item_fail(im, where, msg);
+			item_free(&it);
+			json_decref(j);
+			continue;
+		}
+		if (v != NULL && json_is_object(v) && json_object_size(v) > 0)
+			it.meta = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(j);
+		it.width = w;
+		it.height = h;
+		it.where = bx_strdup(where);
+		it.kind = it.has_answer ? default_kind(im) : NULL;
+		add_item(im, &it);
+	}
+	free(text);
+	return 0;
+}
+
+static int
+is_image_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot != NULL && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".jpg") == 0 ||
+	    strcasecmp(dot, ".jpeg") == 0);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect image files under dir (recursively, sorted, symlinked directories
+ * not followed) as paths relative to the image root. */
+static void
+walk(struct imp *im, const char *dir, char ***list, int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat sb;
+	char **names = NULL;
+	int nn = 0, i;
+
+	if (d == NULL) {
+		char where[PATH_MAX + 8];
+		snprintf(where, sizeof where, "%s", dir);
+		item_fail(im, where, strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;         /* ".", "..", hidden files */
+		names = bx_realloc(names, sizeof(char *) * (size_t)(nn + 1));
+		names[nn++] = bx_asprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	if (nn > 1)
+		qsort(names, (size_t)nn, sizeof(char *), cmp_str);
+	for (i = 0; i < nn; i++) {
+		if (lstat(names[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+			walk(im, names[i], list, n);
+		else if (is_image_name(names[i])) {
+			*list = bx_realloc(*list, sizeof(char *) * (size_t)(*n + 1));
+			(*list)[(*n)++] = names[i];
+			names[i] = NULL;
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* The absolute path of p (which exists) if it lies beneath the image root,
+ * as a path relative to it; NULL otherwise. */
+static char *
+rel_to_root(struct imp *im, const char *p)
+{
+	char real[PATH_MAX];
+	size_t rl = strlen(im->root);
+
+	if (realpath(p, real) == NULL)
+		return NULL;
+	if (strcmp(real, im->root) == 0)
+		return bx_strdup("");
+	if (strncmp(real, im->root, rl) == 0 && real[rl] == '/')
+		return bx_strdup(real + rl + 1);
+	return NULL;
+}
+
+static int
+import_folder(struct imp *im, const char *path)
+{
+	char **files = NULL, *base, *rel;
+	struct bx_err err;
+	struct item it;
+	int n = 0, i;
+
+	base = rel_to_root(im, path);
+	if (base == NULL) {
+		bx_cli_error("%s: the folder is not beneath the image root %s", path, im->root);
+		return -1;
+	}
+	walk(im, path, &files, &n);
+	im->total += n;
+	for (i = 0; i < n && !im->fatal; i++) {
+		memset(&it, 0, sizeof it);
+		it.where = bx_strdup(files[i]);
+		/* files[i] is path + "/" + the part below it */
+		rel = base[0] ? bx_asprintf("%s/%s", base, files[i] + strlen(path) + 1) :
+		    bx_strdup(files[i] + strlen(path) + 1);
+		bx_err_clear(&err);
+		if (resolve(im, rel, 0, &it.image, &it.abs, &err) < 0) {
+			item_fail(im, it.where, err.msg);
+			item_free(&it);
+		} else
+			add_item(im, &it);
+		free(rel);
+	}
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	free(base);
+	return 0;
+}
+
+struct gt_ctx {
+	struct bx_dataset *ds;
+};
+
+static int
+gt_task(const struct bx_export_task *t, void *ctx)
+{
+	struct gt_ctx *c = ctx;
+
+	bx_dataset_add(c->ds, t->id, t->image, t->width, t->height);
+	return 0;
+}
+
+/* The ids boxel's COCO export uses: image id = task id, category id =
+ * position in the taxonomy from 1. */
+static int
+gt_from_store(struct imp *im, struct bx_dataset *gt)
+{
+	struct gt_ctx c = { gt };
+	struct bx_err err = { 0 };
+	int i;
+
+	if (im->tax == NULL) {
+		bx_cli_error("the project has no taxonomy: category ids cannot be mapped to classes");
+		return -1;
+	}
+	for (i = 0; i < im->tax->nclasses; i++)
+		bx_dataset_add_class(gt, im->tax->classes[i].name, i + 1);
+	if (bx_store_export_each(im->st, NULL, gt_task, &c, &err) < 0) {
+		bx_cli_error("%s", err.msg);
+		return -1;
+	}
+	bx_dataset_index(gt);
+	return 0;
+}
+
+static int
+import_coco(struct imp *im, const char *path, int results)
+{
+	struct bx_dataset ds, gt;
+	struct bx_err err = { 0 };
+	char *text, *gtext;
+	size_t len;
+	int rc;
+
+	if (read_text(path, &text, &len) < 0)
+		return -1;
+	if (!results) {
+		rc = bx_coco_read(text, path, &ds, &err);
+		free(text);
+		if (rc < 0) {
+			bx_cli_error("%s", err.msg);
+			return -1;
+		}
+		import_dataset(im, &ds, path, "images", default_kind(im), 1);
+		bx_dataset_free(&ds);
+		return 0;
+	}
+	/* Results refer to image and category ids: those of --gt FILE, else
+	 * boxel's own COCO export (image id = task id, category id = position
+	 * of the class in the taxonomy, from 1). */
+	bx_dataset_init(&gt);
+	if (im->gt_file != NULL) {
+		if (read_text(im->gt_file, &gtext, &len) < 0) {
+			free(text);
+			return -1;
+		}
+		rc = bx_coco_read(gtext, im->gt_file, &gt, &err);
+		free(gtext);
+		if (rc < 0) {
+			bx_cli_error("%s", err.msg);
+			free(text);
+			return -1;
+		}
+	} else {
+		rc = gt_from_store(im, &gt);
+		if (rc < 0) {
+			free(text);
+			return -1;
+		}
+	}
+	rc = bx_coco_read_results(text, path, &gt, &ds, &err);
+	free(text);
+	bx_dataset_free(&gt);
+	if (rc < 0) {
+		bx_cli_error("%s", err.msg);
+		return -1;
+	}
+	{
+		int i;
+		for (i = 0; i < ds.n; i++)   /* images without predictions are left alone */
+			if (!ds.img[i].has_answer)
+				ds.img[i].failed = 1;
+	}
+	import_dataset(im, &ds, path, "#", im->as ? im->as : "suggestion", 1);
+	bx_dataset_free(&ds);
+	return 0;
+}
+
+/* Label Studio and Scale-style exports: one JSON array of tasks. */
+static int
+import_json_fmt(struct imp *im, const char *path, enum fmt f)
+{
+	struct bx_dataset ds;
+	struct bx_err err = { 0 };
+	char *text;
+	size_t len;
+	int rc;
+
+	if (read_text(path, &text, &len) < 0)
+		return -1;
+	bx_dataset_init(&ds);
+	rc = f == FMT_LS ? bx_ls_read(text, path, &ds, &err) : bx_scale_read(text, path, &ds, &err);
+	free(text);
+	if (rc < 0) {
+		bx_cli_error("%s", err.msg);
+		bx_dataset_free(&ds);
+		return -1;
+	}
+	import_dataset(im, &ds, path, "tasks", default_kind(im), 1);
+	bx_dataset_free(&ds);
+	return 0;
+}
+
+static void
+walk_ext(struct imp *im, const char *dir, const char *ext, char ***list, int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat sb;
+	char **names = NULL;
+	int nn = 0, i;
+
+	if (d == NULL) {
+		item_fail(im, dir, strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = bx_realloc(names, sizeof(char *) * (size_t)(nn + 1));
+		names[nn++] = bx_asprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	if (nn > 1)
+		qsort(names, (size_t)nn, sizeof(char *), cmp_str);
+	for (i = 0; i < nn; i++) {
+		if (lstat(names[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+			walk_ext(im, names[i], ext, list, n);
+		else if (ends_with(names[i], ext)) {
+			*list = bx_realloc(*list, sizeof(char *) * (size_t)(*n + 1));
+			(*list)[(*n)++] = names[i];
+			names[i] = NULL;
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* VOC has only boxes, and boxel writes polygons as their bounding box: for
+ * a class that allows polygons but not boxes, the box comes back as a
+ * 4-point polygon (which writes out as the same bndbox). */
+static void
+voc_polygons(struct imp *im, struct bx_dataset *ds)
+{
+	const struct bx_class *c;
+	struct bx_annot *an;
+	int i, k;
+
+	for (i = 0; im->tax != NULL && i < ds->n; i++)
+		for (k = 0; k < ds->img[i].ans.n; k++) {
+			an = &ds->img[i].ans.a[k];
+			c = bx_taxonomy_class(im->tax, an->cls);
+			if (an->geom != BX_GEOM_BOX || c == NULL || (c->geoms & BX_GEOM_BOX) ||
+			    !(c->geoms & BX_GEOM_POLYGON))
+				continue;
+			an->geom = BX_GEOM_POLYGON;
+			an->npts = 4;
+			an->pts = bx_malloc(sizeof *an->pts * 4);
+			an->pts[0].x = an->x, an->pts[0].y = an->y;
+			an->pts[1].x = an->x + an->w, an->pts[1].y = an->y;
+			an->pts[2].x = an->x + an->w, an->pts[2].y = an->y + an->h;
+			an->pts[3].x = an->x, an->pts[3].y = an->y + an->h;
+		}
+}
+
+static int
+import_voc(struct imp *im, const char *path)
+{
+	struct bx_dataset ds;
+	struct bx_err err;
+	char **files = NULL, *text;
+	size_t len;
+	int n = 0, i;
+
+	if (is_dir(path))
+		walk_ext(im, path, ".xml", &files, &n);
+	else {
+		files = bx_malloc(sizeof(char *));
+		files[n++] = bx_strdup(path);
+	}
+	for (i = 0; i < n && !im->fatal; i++) {
+		if (read_text(files[i], &text, &len) < 0) {
+			im->failed++;
+			continue;
+		}
+		bx_dataset_init(&ds);
+		bx_err_clear(&err);
+		if (bx_voc_read(text, files[i], &ds, &err) < 0) {
+			item_fail(im, "", err.msg);
+			im->total++;
+		} else {
+			voc_polygons(im, &ds);
+			import_dataset(im, &ds, files[i], NULL, default_kind(im), 1);
+		}
+		bx_dataset_free(&ds);
+		free(text);
+	}
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	return 0;
+}
+
+/* "a/b.jpg" -> "a/b" */
+static char *
+strip_ext(const char *p)
+{
+	const char *dot = strrchr(p, '.'), *slash = strrchr(p, '/');
+
+	if (dot == NULL || (slash != NULL && dot < slash))
+		return bx_strdup(p);
+	return bx_strndup(p, (size_t)(dot - p));
+}
+
+/* One YOLO image: rel (beneath the root) and its label file (may not exist:
+ * no objects). */
+static void
+yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const char *label,
+         const char *where_default)
+{
+	struct bx_dataset errs;
+	struct bx_err err = { 0 };
+	struct item it;
+	char *text = NULL;
+	size_t len;
+	int k;
+
+	memset(&it, 0, sizeof it);
+	it.where = bx_strdup(access(label, F_OK) == 0 ? label : where_default);
+	im->total++;
+	if (resolve(im, rel, 0, &it.image, &it.abs, &err) < 0) {
+		item_fail(im, it.where, err.msg);
+		item_free(&it);
+		return;
+	}
+	if (bx_image_probe(it.abs, &it.width, &it.height, &err) < 0) {
+		char msg[sizeof err.msg + 300];
+		snprintf(msg, sizeof msg, "%s: %s", it.image, err.msg);
+		item_fail(im, it.where, msg);
+		item_free(&it);
+		return;
+	}
+	if (access(label, F_OK) == 0) {
+		if (bx_read_file(label, 64u << 20, &text, &len, &err) < 0) {
+			item_fail(im, it.where, err.msg);
+			item_free(&it);
+			return;
+		}
+		bx_dataset_init(&errs);
+		if (bx_yolo_read_labels(text, label, it.width, it.height, names, &it.ans,
+		    &errs) < 0) {
+			for (k = 0; k < errs.nerrors; k++)
+				bx_cli_error("%s", errs.errors[k]);
+			im->failed++;
+			bx_dataset_free(&errs);
+			free(text);
+			item_free(&it);
+			return;
+		}
+		bx_dataset_free(&errs);
+		free(text);
+	}
+	it.has_answer = 1;
+	it.kind = default_kind(im);
+	add_item(im, &it);
+}
+
+static int
+import_yolo(struct imp *im, const char *path)
+{
+	struct bx_dataset names;
+	struct bx_err err = { 0 };
+	char p[PATH_MAX], *text, **files = NULL, *rel, *stem, *label, *line, *next;
+	const char *nf;
+	size_t len;
+	int n = 0, i, lineno;
+
+	if (!is_dir(path)) {
+		bx_cli_error("%s: a YOLO dataset is a folder (labels/, data.yaml)", path);
+		return -1;
+	}
+	snprintf(p, sizeof p, "%s/data.yaml", path);
+	nf = im->names_file ? im->names_file : p;
+	if (im->names_file == NULL && access(p, F_OK) != 0) {
+		bx_cli_error("%s: no data.yaml with class names; pass --names FILE", path);
+		return -1;
+	}
+	if (read_text(nf, &text, &len) < 0)
+		return -1;
+	bx_dataset_init(&names);
+	if (bx_yolo_read_names(text, nf, &names, &err) < 0) {
+		bx_cli_error("%s", err.msg);
+		free(text);
+		bx_dataset_free(&names);
+		return -1;
+	}
+	free(text);
+	snprintf(p, sizeof p, "%s/images.txt", path);
+	if (access(p, F_OK) == 0) {
+		/* boxel's export: the image list, relative to the image root */
+		if (read_text(p, &text, &len) < 0) {
+			bx_dataset_free(&names);
+			return -1;
+		}
+		for (lineno = 1, line = text; line && *line && !im->fatal; line = next, lineno++) {
+			char where[PATH_MAX + 32];
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			if (line[0] == '\0')
+				continue;
+			stem = strip_ext(line);
+			label = bx_asprintf("%s/labels/%s.txt", path, stem);
+			snprintf(where, sizeof where, "%s:%d", p, lineno);
+			yolo_one(im, &names, line, label, where);
+			free(stem);
+			free(label);
+		}
+		free(text);
+	} else {
+		snprintf(p, sizeof p, "%s/images", path);
+		if (is_dir(p)) {
+			/* images/ and labels/ side by side, as YOLO tools lay them out */
+			walk(im, p, &files, &n);
+			for (i = 0; i < n && !im->fatal; i++) {
+				rel = rel_to_root(im, files[i]);
+				stem = strip_ext(files[i] + strlen(p) + 1);
+				label = bx_asprintf("%s/labels/%s.txt", path, stem);
+				if (rel == NULL) {
+					item_fail(im, files[i], "the image is not beneath the image root");
+					im->total++;
+				} else
+					yolo_one(im, &names, rel, label, files[i]);
+				free(rel);
+				free(stem);
+				free(label);
+			}
+		} else {
+			/* labels only: each labels/X.txt names image X.png|.jpg|.jpeg
+			 * beneath the image root */
+			static const char *const exts[] = { ".jpg", ".jpeg", ".png", ".JPG", ".JPEG",
+			    ".PNG" };
+			snprintf(p, sizeof p, "%s/labels", path);
+			if (is_dir(p))
+				walk_ext(im, p, ".txt", &files, &n);
+			for (i = 0; i < n && !im->fatal; i++) {
+				size_t e;
+				char abs[PATH_MAX * 2];
+				stem = strip_ext(files[i] + strlen(p) + 1);
+				rel = NULL;
+				for (e = 0; e < BX_ARRAY_LEN(exts) && rel == NULL; e++) {
+					snprintf(abs, sizeof abs, "%s/%s%s", im->root, stem, exts[e]);
+					if (access(abs, F_OK) == 0)
+						rel = bx_asprintf("%s%s", stem, exts[e]);
+				}
+				if (rel == NULL) {
+					char msg[PATH_MAX + 100];
+					snprintf(msg, sizeof msg, "no image %s.jpg/.jpeg/.png beneath the image "
+					    "root", stem);
+					item_fail(im, files[i], msg);
+					im->total++;
+				} else
+					yolo_one(im, &names, rel, files[i], files[i]);
+				free(rel);
+				free(stem);
+			}
+		}
+		for (i = 0; i < n; i++)
+			free(files[i]);
+		free(files);
+	}
+	bx_dataset_free(&names);
+	return 0;
+}
+
+/* ---- format detection and the command ---- */
+
+/* Guess from the path and the first bytes of JSON documents. */
+static enum fmt
+detect(const char *path)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f;
+	char *p;
+
+	if (is_dir(path)) {
+		DIR *d;
+		struct dirent *e;
+		int xml = 0, img = 0;
+
+		if (exists(path, "data.yaml") || exists(path, "labels"))
+			return FMT_YOLO;
+		if ((d = opendir(path)) != NULL) {
+			while ((e = readdir(d)) != NULL) {
+				xml |= ends_with(e->d_name, ".xml");
+				img |= is_image_name(e->d_name);
+			}
+			closedir(d);
+		}
+		return xml && !img ? FMT_VOC : FMT_FOLDER;
+	}
+	if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson"))
+		return FMT_JSONL;
+	if (ends_with(path, ".xml"))
+		return FMT_VOC;
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return FMT_AUTO;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = buf + strspn(buf, " \t\r\n");
+	if (*p == '{')
+		return FMT_COCO;
+	if (*p == '[') {
+		if (strstr(p, "\"image_id\"") != NULL)
+			return FMT_COCO_RESULTS;
+		if (strstr(p, "\"params\"") != NULL || strstr(p, "\"task_id\"") != NULL)
+			return FMT_SCALE;
+		if (strstr(p, "\"data\"") != NULL)
+			return FMT_LS;
+	}
+	return FMT_AUTO;
+}
+
+static int
+import_path(struct imp *im, const char *path, enum fmt f)
+{
+	if (f == FMT_AUTO)
+		f = detect(path);
+	switch (f) {
+	case FMT_FOLDER:
+		if (!is_dir(path)) {
+			bx_cli_error("%s: not a folder", path);
+			return -1;
+		}
+		return import_folder(im, path);
+	case FMT_JSONL: return import_jsonl(im, path);
+	case FMT_COCO: return import_coco(im, path, 0);
+	case FMT_COCO_RESULTS: return import_coco(im, path, 1);
+	case FMT_YOLO: return import_yolo(im, path);
+	case FMT_LS: return import_json_fmt(im, path, FMT_LS);
+	case FMT_SCALE: return import_json_fmt(im, path, FMT_SCALE);
+	case FMT_VOC: return import_voc(im, path);
+	case FMT_AUTO:
+		break;
+	}
+	bx_cli_error("%s: cannot tell the format; pass --format (folder, jsonl, coco, "
+	    "coco-results, yolo, labelstudio, voc, scale)", path);
+	return -1;
+}
+
+static int
+cmd_import_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'D' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "min-score", required_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "names", required_argument, NULL, 'n' },
+		{ "gt", required_argument, NULL, 'g' },
+		{ 0, 0, 0, 0 } };
+	struct imp im;
+	struct bx_err err = { 0 };
+	enum fmt f = FMT_AUTO;
+	const char *db = NULL;
+	char *root = NULL, *tax = NULL, detail[512];
+	int c, i, k, rc = BX_EXIT_OK;
+
+	memset(&im, 0, sizeof im);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D': db = optarg; break;
+		case 'a':
+			if (strcmp(optarg, "prelabels") == 0 || strcmp(optarg, "prelabel") == 0)
+				im.as = "prelabel";
+			else if (strcmp(optarg, "gold") == 0)
+				im.as = "gold";
+			else if (strcmp(optarg, "accepted") == 0)
+				im.as = "consensus";
+			else if (strcmp(optarg, "suggestions") == 0)
+				im.as = "suggestion";
+			else {
+				bx_cli_error("--as %s: expected prelabels, gold, accepted or suggestions",
+				    optarg);
+				return BX_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (bx_cli_parse_double(optarg, "--min-score", -1e300, 1e300, &im.min_score) < 0)
+				return BX_EXIT_USAGE;
+			break;
+		case 'f':
+			for (k = 0; k < (int)BX_ARRAY_LEN(fmt_names); k++)
+				if (strcmp(optarg, fmt_names[k]) == 0)
+					break;
+			if (k == (int)BX_ARRAY_LEN(fmt_names)) {
+				bx_cli_error("--format %s: expected auto, folder, jsonl, coco, coco-results, "
+				    "yolo, labelstudio, voc or scale", optarg);
+				return BX_EXIT_USAGE;
+			}
+			f = (enum fmt)k;
+			break;
+		case 'n': im.names_file = optarg; break;
+		case 'g': im.gt_file = optarg; break;
+		default: return bx_cli_usage(&bx_cmd_import);
+		}
+	}
+	if (optind >= argc)
+		return bx_cli_usage(&bx_cmd_import);
+	im.st = bx_cli_store_open(db);
+	if (im.st == NULL)
+		return BX_EXIT_USAGE;
+	if (bx_store_setting_get(im.st, "image_root", &root, &err) < 0 || root == NULL ||
+	    root[0] == '\0' || realpath(root, im.root) == NULL) {
+		bx_cli_error("the image root %s is not usable: %s", root && root[0] ? root : "(unset)",
+		    err.msg[0] ? err.msg : strerror(errno));
+		free(root);
+		bx_store_close(im.st);
+		return BX_EXIT_USAGE;
+	}
+	free(root);
+	im.rootfd = open(im.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (bx_store_setting_get(im.st, "taxonomy", &tax, &err) == 0 && tax != NULL && tax[0]) {
+		if (bx_taxonomy_load_text(tax, "taxonomy (project)", &im.tax, &err) < 0) {
+			bx_cli_error("%s", err.msg);
+			free(tax);
+			bx_store_close(im.st);
+			return BX_EXIT_USAGE;
+		}
+	}
+	free(tax);
+	im.now = bx_now_ms();
+	im.items = bx_calloc(CHUNK, sizeof *im.items);
+	im.progress = isatty(2);
+	for (i = optind; i < argc && !im.fatal; i++)
+		if (import_path(&im, argv[i], f) < 0)
+			im.failed++, rc = BX_EXIT_USAGE;
+	if (!im.fatal)
+		flush(&im);
+	progress(&im, 1);
+	snprintf(detail, sizeof detail, "{\"tasks\":%ld,\"new\":%ld,\"answers\":%ld,"
+	    "\"failed\":%ld}", im.tasks, im.created, im.answers, im.failed);
+	bx_err_clear(&err);
+	if (im.tasks > 0 && bx_store_log(im.st, bx_cli_actor(), "import", detail, im.now, &err) < 0)
+		bx_cli_error("event log: %s", err.msg);
+	printf("imported %ld task%s (%ld new", im.tasks, im.tasks == 1 ? "" : "s", im.created);
+	if (im.answers > 0)
+		printf(", %ld with %s", im.answers, strcmp(im.last_kind, "prelabel") == 0 ?
+		    "prelabels" : strcmp(im.last_kind, "suggestion") == 0 ? "suggestions" :
+		    strcmp(im.last_kind, "consensus") == 0 ? "accepted answers" : "gold answers");
+	printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
+	free(im.items);
+	if (im.rootfd >= 0)
+		close(im.rootfd);
+	bx_taxonomy_free(im.tax);
+	bx_store_close(im.st);
+	if (im.fatal)
+		return BX_EXIT_USAGE;
+	if (rc == BX_EXIT_OK && im.failed > 0)
+		rc = BX_EXIT_SOME;
+	return rc;
+}
+
+const struct bx_cmd bx_cmd_import = {
+	.name = "import",
+	.usage = "[--db FILE] [--format FMT] [--as KIND] [--min-score S] [--names FILE] "
+	    "[--gt FILE] PATH...",
+	.summary = "add tasks (and pre-labels, gold or suggestions) from images or datasets",
+	.help =
+	    "  --format FMT    auto (default), folder, jsonl, coco, coco-results, yolo,\n"
+	    "                  labelstudio, voc, scale\n"
+	    "  --as KIND       what imported annotations become: prelabels (default),\n"
+	    "                  gold, accepted (the task's accepted answer, as exported),\n"
+	    "                  suggestions (default for coco-results)\n"
+	    "  --min-score S   coco-results: keep predictions scoring at least S\n"
+	    "  --names FILE    yolo: class names, one per line (else DIR/data.yaml)\n"
+	    "  --gt FILE       coco-results: the COCO file whose image and category ids\n"
+	    "                  the results use (default: boxel's own COCO export ids)\n"
+	    "Image paths must lie beneath the project's image root. Re-importing adds no\n"
+	    "duplicate tasks and replaces answers of the same kind. Each bad item is\n"
+	    "reported and skipped (exit 1); unreadable input or store errors exit 2.\n",
+	.min_role = BX_ROLE_ADMIN,
+	.exec = cmd_import_exec,
+};

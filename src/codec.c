@@ -1,0 +1,635 @@
+/* codec.c: the answer model (annot.h) <-> judgment JSON (codec.h), plus the
+ * canonical JSON writers the exporters share (formats.h). Coordinates pass
+ * through untouched: image pixels, origin top-left. Parsing is strict (unknown
+ * keys are typos, not extensions); writing is canonical (sorted keys, compact,
+ * shortest numbers that parse back to the identical double). */
+#include <jansson.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/codec.h"
+#include "boxel/formats.h"
+#include "boxel/util.h"
+
+/* ---- writing ---- */
+
+/* printf/strtod follow LC_NUMERIC, and the TUI calls setlocale(LC_ALL, "")
+ * for wide curses: a decimal comma would corrupt every file. Format under a
+ * private "C" locale instead. */
+static locale_t
+c_locale(void)
+{
+	static locale_t loc;
+
+	if (loc == (locale_t)0)
+		loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	return loc;
+}
+
+void
+bx_json_put_num(struct bx_buf *b, double v)
+{
+	char tmp[40];
+	locale_t old = (locale_t)0, loc = c_locale();
+	int prec;
+
+	if (!isfinite(v)) {            /* never produced by the codec; keep JSON valid */
+		bx_buf_puts(b, "0");
+		return;
+	}
+	if (v == 0) {                  /* -0 and 0 print alike */
+		bx_buf_puts(b, "0");
+		return;
+	}
+	if (loc != (locale_t)0)
+		old = uselocale(loc);
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	if (old != (locale_t)0)
+		uselocale(old);
+	bx_buf_puts(b, tmp);
+}
+
+void
+bx_json_put_str(struct bx_buf *b, const char *s)
+{
+	const unsigned char *p;
+	char esc[8];
+
+	bx_buf_putc(b, '"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': bx_buf_puts(b, "\\\""); break;
+		case '\\': bx_buf_puts(b, "\\\\"); break;
+		case '\n': bx_buf_puts(b, "\\n"); break;
+		case '\r': bx_buf_puts(b, "\\r"); break;
+		case '\t': bx_buf_puts(b, "\\t"); break;
+		case '\b': bx_buf_puts(b, "\\b"); break;
+		case '\f': bx_buf_puts(b, "\\f"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				snprintf(esc, sizeof esc, "\\u%04x", *p);
+				bx_buf_puts(b, esc);
+			} else
+				bx_buf_putc(b, (char)*p);
+		}
+	}
+	bx_buf_putc(b, '"');
+}
+
+void
+bx_json_put_value(struct bx_buf *b, const struct bx_value *v)
+{
+	int i;
+
+	switch (v->type) {
+	case BX_VAL_STR: bx_json_put_str(b, v->str ? v->str : ""); break;
+	case BX_VAL_NUM: bx_json_put_num(b, v->num); break;
+	case BX_VAL_BOOL: bx_buf_puts(b, v->b ? "true" : "false"); break;
+	case BX_VAL_LIST:
+		bx_buf_putc(b, '[');
+		for (i = 0; i < v->nlist; i++) {
+			if (i)
+				bx_buf_putc(b, ',');
+			bx_json_put_str(b, v->list[i]);
+		}
+		bx_buf_putc(b, ']');
+		break;
+	case BX_VAL_NONE: bx_buf_puts(b, "null"); break;
+	}
+}
+
+/* Attribute sets are kept sorted by key (annot.c), so emitting them in
+ * order is already canonical. */
+void
+bx_json_put_attrs(struct bx_buf *b, const struct bx_attrs *as)
+{
+	int i;
+
+	bx_buf_putc(b, '{');
+	for (i = 0; i < as->n; i++) {
+		if (i)
+			bx_buf_putc(b, ',');
+		bx_json_put_str(b, as->a[i].key);
+		bx_buf_putc(b, ':');
+		bx_json_put_value(b, &as->a[i].v);
+	}
+	bx_buf_putc(b, '}');
+}
+
+static void
+put_pt(struct bx_buf *b, const struct bx_pt *p)
+{
+	bx_buf_putc(b, '[');
+	bx_json_put_num(b, p->x);
+	bx_buf_putc(b, ',');
+	bx_json_put_num(b, p->y);
+	bx_buf_putc(b, ']');
+}
+
+/* Keys in byte order: attributes box class point polygon score suggestion. */
+void
+bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an)
+{
+	int i;
+
+	bx_buf_putc(b, '{');
+	if (an->attrs.n > 0) {
+		bx_buf_puts(b, "\"attributes\":");
+		bx_json_put_attrs(b, &an->attrs);
+		bx_buf_putc(b, ',');
+	}
+	if (an->geom == BX_GEOM_BOX) {
+		bx_buf_puts(b, "\"box\":[");
+		bx_json_put_num(b, an->x);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->y);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->w);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->h);
+		bx_buf_puts(b, "],");
+	}
+	bx_buf_puts(b, "\"class\":");
+	bx_json_put_str(b, an->cls ? an->cls : "");
+	if (an->geom == BX_GEOM_POINT && an->npts >= 1) {
+		bx_buf_puts(b, ",\"point\":");
+		put_pt(b, &an->pts[0]);
+	}
+	if (an->geom == BX_GEOM_POLYGON) {
+		bx_buf_puts(b, ",\"polygon\":[");
+		for (i = 0; i < an->npts; i++) {
+			if (i)
+				bx_buf_putc(b, ',');
+			put_pt(b, &an->pts[i]);
+		}
+		bx_buf_putc(b, ']');
+	}
+	if (an->score != 0 || (an->flags & BX_ANNOT_SUGGESTION)) {
+		bx_buf_puts(b, ",\"score\":");
+		bx_json_put_num(b, an->score);
+	}
+	if (an->flags & BX_ANNOT_SUGGESTION)
+		bx_buf_puts(b, ",\"suggestion\":true");
+	bx_buf_putc(b, '}');
+}
+
+void
+bx_json_put_answer(struct bx_buf *b, const struct bx_answer *ans)
+{
+	int i;
+
+	bx_buf_puts(b, "{\"annotations\":[");
+	for (i = 0; i < ans->n; i++) {
+		if (i)
+			bx_buf_putc(b, ',');
+		bx_json_put_annot(b, &ans->a[i]);
+	}
+	bx_buf_puts(b, "],\"global\":");
+	bx_json_put_attrs(b, &ans->global);
+	bx_buf_putc(b, '}');
+}
+
+char *
+bx_answer_to_json(const struct bx_answer *ans)
+{
+	struct bx_buf b;
+
+	bx_buf_init(&b);
+	bx_json_put_answer(&b, ans);
+	return b.p;
+}
+
+char *
+bx_attrs_to_json(const struct bx_attrs *as)
+{
+	struct bx_buf b;
+
+	bx_buf_init(&b);
+	bx_json_put_attrs(&b, as);
+	return b.p;
+}
+
+/* ---- parsing ---- */
+
+int
+bx_json_syntax_error(const void *jerror, const char *what, struct bx_err *err)
+{
+	const json_error_t *je = jerror;
+
+	if (je->line < 0)
+		return bx_err_set(err, BX_EINVAL, "%s%s%s", what ? what : "", what ? ": " : "",
+		    je->text);
+	return bx_err_set(err, BX_EINVAL, "%s%s%d:%d: %s", what ? what : "", what ? ":" : "",
+	    je->line, je->column, je->text);
+}
+
+/* A path like "annotations[2].box[1]" grows and shrinks as the walk goes. */
+struct path {
+	char s[256];
+	size_t len;
+};
+
+static size_t
+path_push(struct path *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static size_t
+path_push(struct path *p, const char *fmt, ...)
+{
+	size_t old = p->len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(p->s + p->len, sizeof p->s - p->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		p->len += (size_t)n < sizeof p->s - p->len ? (size_t)n : sizeof p->s - 1 - p->len;
+	return old;
+}
+
+static void
+path_pop(struct path *p, size_t old)
+{
+	p->len = old;
+	p->s[old] = '\0';
+}
+
+static size_t
+path_key(struct path *p, const char *key)
+{
+	return p->len == 0 ? path_push(p, "%.60s", key) : path_push(p, ".%.60s", key);
+}
+
+static int
+perr(struct bx_err *err, const struct path *p, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+perr(struct bx_err *err, const struct path *p, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return bx_err_set(err, BX_EINVAL, "%s: %s", p->len ? p->s : "(top)", msg);
+}
+
+static const char *
+jtype(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "?";
+}
+
+static int
+get_num(const json_t *j, struct path *p, double *out, struct bx_err *err)
+{
+	if (!json_is_number(j))
+		return perr(err, p, "expected a number, got %s", jtype(j));
+	*out = json_number_value(j);
+	if (!isfinite(*out))
+		return perr(err, p, "number is not finite");
+	return 0;
+}
+
+static int
+parse_pt(const json_t *j, struct path *p, struct bx_pt *out, struct bx_err *err)
+{
+	size_t o;
+	int rc;
+
+	if (!json_is_array(j) || json_array_size(j) != 2)
+		return perr(err, p, "a point must be [x, y]");
+	o = path_push(p, "[0]");
+	rc = get_num(json_array_get(j, 0), p, &out->x, err);
+	path_pop(p, o);
+	if (rc)
+		return rc;
+	o = path_push(p, "[1]");
+	rc = get_num(json_array_get(j, 1), p, &out->y, err);
+	path_pop(p, o);
+	return rc;
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+bx_json_to_value(const void *jv, const char *where, struct bx_value *out, struct bx_err *err)
+{
+	const json_t *j = jv;
+	struct path p = { .len = 0 };
+	size_t i, n;
+	int k;
+
+	snprintf(p.s, sizeof p.s, "%s", where ? where : "");
+	p.len = strlen(p.s);
+	memset(out, 0, sizeof *out);
+	switch (json_typeof(j)) {
+	case JSON_STRING:
+		out->type = BX_VAL_STR;
+		out->str = bx_strdup(json_string_value(j));
+		return 0;
+	case JSON_INTEGER:
+	case JSON_REAL:
+		out->type = BX_VAL_NUM;
+		return get_num(j, &p, &out->num, err);
+	case JSON_TRUE:
+	case JSON_FALSE:
+		out->type = BX_VAL_BOOL;
+		out->b = json_is_true(j);
+		return 0;
+	case JSON_ARRAY:
+		n = json_array_size(j);
+		for (i = 0; i < n; i++)
+			if (!json_is_string(json_array_get(j, i))) {
+				path_push(&p, "[%zu]", i);
+				return perr(err, &p, "multi-choice values must be strings, got %s",
+				    jtype(json_array_get(j, i)));
+			}
+		out->type = BX_VAL_LIST;
+		out->nlist = (int)n;
+		out->list = n ? bx_malloc(sizeof(char *) * n) : NULL;
+		for (i = 0; i < n; i++)
+			out->list[i] = bx_strdup(json_string_value(json_array_get(j, i)));
+		if (n > 1)
+			qsort(out->list, n, sizeof(char *), cmp_strp);
+		for (k = 1; k < out->nlist; k++)
+			if (strcmp(out->list[k - 1], out->list[k]) == 0) {
+				perr(err, &p, "\"%.60s\" appears twice", out->list[k]);
+				bx_value_free(out);
+				return BX_EINVAL;
+			}
+		return 0;
+	default:
+		return perr(err, &p, "an attribute value must be a string, number, boolean "
+		    "or array of strings, got %s", jtype(j));
+	}
+}
+
+static int
+parse_attrs(const json_t *j, struct path *p, struct bx_attrs *out, struct bx_err *err)
+{
+	const char *key;
+	json_t *v;
+	struct bx_value val;
+	size_t o;
+	int rc;
+
+	if (!json_is_object(j))
+		return perr(err, p, "expected an object of attributes, got %s", jtype(j));
+	json_object_foreach((json_t *)j, key, v) {
+		o = path_key(p, key);
+		if (key[0] == '\0') {
+			rc = perr(err, p, "empty attribute name");
+			path_pop(p, o);
+			return rc;
+		}
+		rc = bx_json_to_value(v, p->s, &val, err);
+		path_pop(p, o);
+		if (rc)
+			return rc;
+		bx_attrs_set(out, key, &val);
+		bx_value_free(&val);
+	}
+	return 0;
+}
+
+static int
+parse_annot(const json_t *j, struct path *p, struct bx_annot *an, struct bx_err *err)
+{
+	const char *key;
+	json_t *v, *g;
+	size_t o, i, n;
+	int ngeom = 0, rc;
+
+	if (!json_is_object(j))
+		return perr(err, p, "an annotation must be an object, got %s", jtype(j));
+	json_object_foreach((json_t *)j, key, v) {
+		if (strcmp(key, "box") == 0 || strcmp(key, "polygon") == 0 ||
+		    strcmp(key, "point") == 0)
+			ngeom++;
+		else if (strcmp(key, "class") != 0 && strcmp(key, "attributes") != 0 &&
+		    strcmp(key, "score") != 0 && strcmp(key, "suggestion") != 0) {
+			o = path_key(p, key);
+			rc = perr(err, p, "unknown key (expected class, box, polygon, point, "
+			    "attributes, score, suggestion)");
+			path_pop(p, o);
+			return rc;
+		}
+	}
+	if (ngeom > 1)
+		return perr(err, p, "an annotation has one geometry: box, polygon or point");
+
+	v = json_object_get(j, "class");
+	o = path_key(p, "class");
+	if (v == NULL)
+		rc = perr(err, p, "missing");
+	else if (!json_is_string(v))
+		rc = perr(err, p, "expected a string, got %s", jtype(v));
+	else if (json_string_value(v)[0] == '\0')
+		rc = perr(err, p, "empty class name");
+	else
+		rc = 0;
+	path_pop(p, o);
+	if (rc)
+		return rc;
+	an->cls = bx_strdup(json_string_value(v));
+	an->geom = BX_GEOM_TAG;
+
+	if ((g = json_object_get(j, "box")) != NULL) {
+		double vals[4];
+
+		an->geom = BX_GEOM_BOX;
+		o = path_key(p, "box");
+		if (!json_is_array(g) || json_array_size(g) != 4) {
+			rc = perr(err, p, "a box must be [x, y, w, h]");
+			path_pop(p, o);
+			return rc;
+		}
+		for (i = 0; i < 4; i++) {
+			size_t o2 = path_push(p, "[%zu]", i);
+			rc = get_num(json_array_get(g, i), p, &vals[i], err);
+			if (rc == 0 && i >= 2 && vals[i] < 0)
+				rc = perr(err, p, "%s must be >= 0", i == 2 ? "width" : "height");
+			path_pop(p, o2);
+			if (rc) {
+				path_pop(p, o);
+				return rc;
+			}
+		}
+		path_pop(p, o);
+		an->x = vals[0], an->y = vals[1], an->w = vals[2], an->h = vals[3];
+	} else if ((g = json_object_get(j, "polygon")) != NULL) {
+		an->geom = BX_GEOM_POLYGON;
+		o = path_key(p, "polygon");
+		if (!json_is_array(g) || (n = json_array_size(g)) < 3) {
+			rc = perr(err, p, "a polygon must be a list of at least 3 [x, y] points");
+			path_pop(p, o);
+			return rc;
+		}
+		an->pts = bx_malloc(sizeof *an->pts * n);
+		an->npts = (int)n;
+		for (i = 0; i < n; i++) {
+			size_t o2 = path_push(p, "[%zu]", i);
+			rc = parse_pt(json_array_get(g, i), p, &an->pts[i], err);
+			path_pop(p, o2);
+			if (rc) {
+				path_pop(p, o);
+				return rc;
+			}
+		}
+		path_pop(p, o);
+	} else if ((g = json_object_get(j, "point")) != NULL) {
+		an->geom = BX_GEOM_POINT;
+		an->pts = bx_malloc(sizeof *an->pts);
+		an->npts = 1;
+		o = path_key(p, "point");
+		rc = parse_pt(g, p, &an->pts[0], err);
+		path_pop(p, o);
+		if (rc)
+			return rc;
+	}
+
+	if ((v = json_object_get(j, "attributes")) != NULL) {
+		o = path_key(p, "attributes");
+		rc = parse_attrs(v, p, &an->attrs, err);
+		path_pop(p, o);
+		if (rc)
+			return rc;
+	}
+	if ((v = json_object_get(j, "score")) != NULL) {
+		o = path_key(p, "score");
+		rc = get_num(v, p, &an->score, err);
+		path_pop(p, o);
+		if (rc)
+			return rc;
+	}
+	if ((v = json_object_get(j, "suggestion")) != NULL) {
+		o = path_key(p, "suggestion");
+		rc = json_is_boolean(v) ? 0 : perr(err, p, "expected true or false, got %s",
+		    jtype(v));
+		path_pop(p, o);
+		if (rc)
+			return rc;
+		if (json_is_true(v))
+			an->flags |= BX_ANNOT_SUGGESTION;
+	}
+	return 0;
+}
+
+int
+bx_answer_from_jansson(const void *jroot, struct bx_answer *out, struct bx_err *err)
+{
+	const json_t *root = jroot;
+	struct path p = { .len = 0 };
+	struct bx_annot an;
+	const char *key;
+	json_t *v, *anns;
+	size_t i, o;
+	int rc = 0;
+
+	p.s[0] = '\0';
+	bx_answer_init(out);
+	if (!json_is_object(root))
+		return bx_err_set(err, BX_EINVAL, "a judgment must be a JSON object, got %s",
+		    jtype(root));
+	json_object_foreach((json_t *)root, key, v) {
+		if (strcmp(key, "annotations") != 0 && strcmp(key, "global") != 0) {
+			o = path_key(&p, key);
+			rc = perr(err, &p, "unknown key (expected annotations, global)");
+			path_pop(&p, o);
+			return rc;
+		}
+	}
+	anns = json_object_get(root, "annotations");
+	if (anns != NULL && !json_is_array(anns))
+		return bx_err_set(err, BX_EINVAL, "annotations: expected an array, got %s",
+		    jtype(anns));
+	for (i = 0; anns != NULL && i < json_array_size(anns); i++) {
+		memset(&an, 0, sizeof an);
+		o = path_push(&p, "annotations[%zu]", i);
+		rc = parse_annot(json_array_get(anns, i), &p, &an, err);
+		path_pop(&p, o);
+		if (rc == 0) {
+			/* take ownership without a deep copy */
+			if (out->n == out->cap) {
+				out->cap = out->cap ? out->cap * 2 : 8;
+				out->a = bx_realloc(out->a, sizeof *out->a * (size_t)out->cap);
+			}
+			out->a[out->n++] = an;
+		} else {
+			bx_annot_free(&an);
+			bx_answer_free(out);
+			return rc;
+		}
+	}
+	if ((v = json_object_get(root, "global")) != NULL) {
+		o = path_key(&p, "global");
+		rc = parse_attrs(v, &p, &out->global, err);
+		path_pop(&p, o);
+		if (rc) {
+			bx_answer_free(out);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int
+bx_answer_from_json(const char *text, struct bx_answer *out, struct bx_err *err)
+{
+	json_error_t je;
+	json_t *root;
+	int rc;
+
+	bx_answer_init(out);
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL)
+		return bx_json_syntax_error(&je, NULL, err);
+	rc = bx_answer_from_jansson(root, out, err);
+	json_decref(root);
+	return rc;
+}
+
+int
+bx_attrs_from_json(const char *text, struct bx_attrs *out, struct bx_err *err)
+{
+	struct path p = { .len = 0 };
+	json_error_t je;
+	json_t *root;
+	int rc;
+
+	p.s[0] = '\0';
+	memset(out, 0, sizeof *out);
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL)
+		return bx_json_syntax_error(&je, NULL, err);
+	rc = parse_attrs(root, &p, out, err);
+	json_decref(root);
+	if (rc)
+		bx_attrs_free(out);
+	return rc;
+}

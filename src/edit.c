@@ -1,0 +1,805 @@
+/* edit.c: the labeling view's editing model (see edit.h). Pure: operations
+ * take the model and return what changed. Image pixels, origin top-left;
+ * undo keeps whole answer snapshots per step, which keeps every operation
+ * trivially reversible and lets the history be stored as journal entries. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/edit.h"
+#include "boxel/util.h"
+
+const char *
+bx_tool_name(enum bx_tool t)
+{
+	switch (t) {
+	case BX_TOOL_BOX: return "box";
+	case BX_TOOL_POLYGON: return "polygon";
+	case BX_TOOL_POINT: return "point";
+	}
+	return "?";
+}
+
+static int
+say(struct bx_edit *ed, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Record why an operation did nothing; returns BX_EDIT_VIEW so the status
+ * line is redrawn. */
+static int
+say(struct bx_edit *ed, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ed->msg, sizeof ed->msg, fmt, ap);
+	va_end(ap);
+	return BX_EDIT_VIEW;
+}
+
+void
+bx_edit_init(struct bx_edit *ed, int img_w, int img_h)
+{
+	memset(ed, 0, sizeof *ed);
+	bx_answer_init(&ed->ans);
+	ed->img_w = img_w;
+	ed->img_h = img_h;
+	ed->tool = BX_TOOL_BOX;
+	ed->cx = floor(img_w / 2.0);
+	ed->cy = floor(img_h / 2.0);
+	ed->sel = -1;
+	ed->handle = -1;
+}
+
+static void
+step_free(struct bx_edit_step *s)
+{
+	free(s->what);
+	bx_answer_free(&s->before);
+	bx_answer_free(&s->after);
+}
+
+static void
+drop_steps_from(struct bx_edit *ed, int from)
+{
+	int i;
+
+	for (i = from; i < ed->nsteps; i++)
+		step_free(&ed->steps[i]);
+	if (ed->nsteps > from)
+		ed->nsteps = from;
+}
+
+void
+bx_edit_free(struct bx_edit *ed)
+{
+	bx_answer_free(&ed->ans);
+	drop_steps_from(ed, 0);
+	free(ed->steps);
+	free(ed->pend);
+	free(ed->cls);
+	memset(ed, 0, sizeof *ed);
+	ed->sel = -1;
+	ed->handle = -1;
+}
+
+void
+bx_edit_set_answer(struct bx_edit *ed, const struct bx_answer *ans)
+{
+	bx_answer_free(&ed->ans);
+	bx_answer_copy(&ed->ans, ans);
+	ed->sel = -1;
+	ed->grab = 0;
+	ed->handle = -1;
+	ed->npend = 0;
+}
+
+void
+bx_edit_push_step(struct bx_edit *ed, const char *what, const struct bx_answer *before,
+                  const struct bx_answer *after, int sel)
+{
+	struct bx_edit_step *s;
+
+	if (ed->nsteps == ed->capsteps) {
+		ed->capsteps = ed->capsteps ? ed->capsteps * 2 : 16;
+		ed->steps = bx_realloc(ed->steps, sizeof *ed->steps * (size_t)ed->capsteps);
+	}
+	s = &ed->steps[ed->nsteps++];
+	s->what = bx_strdup(what ? what : "edit");
+	bx_answer_copy(&s->before, before);
+	bx_answer_copy(&s->after, after);
+	s->sel = sel;
+}
+
+const struct bx_edit_step *
+bx_edit_step_at(const struct bx_edit *ed, int seq)
+{
+	if (seq < 1 || seq > ed->nsteps)
+		return NULL;
+	return &ed->steps[seq - 1];
+}
+
+/* ---- Undo bookkeeping: every mutation goes begin -> change -> commit. */
+
+struct txn {
+	struct bx_answer before;
+};
+
+static void
+begin(struct bx_edit *ed, struct txn *t)
+{
+	bx_answer_copy(&t->before, &ed->ans);
+}
+
+static int
+commit(struct bx_edit *ed, struct txn *t, const char *what)
+{
+	drop_steps_from(ed, ed->pos);
+	bx_edit_push_step(ed, what, &t->before, &ed->ans, ed->sel);
+	ed->pos = ed->nsteps;
+	bx_answer_free(&t->before);
+	ed->msg[0] = '\0';
+	return BX_EDIT_ANSWER | BX_EDIT_VIEW;
+}
+
+static void
+abandon(struct txn *t)
+{
+	bx_answer_free(&t->before);
+}
+
+static double
+clampd(double v, double lo, double hi)
+{
+	if (v < lo)
+		return lo;
+	if (v > hi)
+		return hi;
+	return v;
+}
+
+static struct bx_annot *
+selected(struct bx_edit *ed)
+{
+	if (ed->sel < 0 || ed->sel >= ed->ans.n)
+		return NULL;
+	return &ed->ans.a[ed->sel];
+}
+
+/* Editing a suggestion makes it the annotator's own. */
+static void
+own(struct bx_annot *an)
+{
+	if (an->flags & BX_ANNOT_SUGGESTION) {
+		an->flags &= ~BX_ANNOT_SUGGESTION;
+		an->score = 0;
+	}
+}
+
+/* ---- Crosshair ---- */
+
+int
+bx_edit_cursor_to(struct bx_edit *ed, double x, double y)
+{
+	double nx = clampd(round(x), 0, ed->img_w), ny = clampd(round(y), 0, ed->img_h);
+
+	if (!isfinite(x) || !isfinite(y))
+		return 0;
+	if (nx == ed->cx && ny == ed->cy)
+		return 0;
+	ed->cx = nx;
+	ed->cy = ny;
+	return BX_EDIT_VIEW;
+}
+
+int
+bx_edit_cursor(struct bx_edit *ed, double dx, double dy)
+{
+	return bx_edit_cursor_to(ed, ed->cx + dx, ed->cy + dy);
+}
+
+/* ---- Handles ---- */
+
+int
+bx_edit_handle_count(const struct bx_edit *ed)
+{
+	const struct bx_annot *an;
+
+	if (ed->sel < 0 || ed->sel >= ed->ans.n)
+		return 0;
+	an = &ed->ans.a[ed->sel];
+	switch (an->geom) {
+	case BX_GEOM_BOX: return 8;
+	case BX_GEOM_POLYGON: return an->npts;
+	default: return 0;
+	}
+}
+
+int
+bx_edit_handle_pos(const struct bx_edit *ed, int h, double *x, double *y)
+{
+	const struct bx_annot *an;
+
+	if (ed->sel < 0 || ed->sel >= ed->ans.n || h < 0 || h >= bx_edit_handle_count(ed))
+		return -1;
+	an = &ed->ans.a[ed->sel];
+	if (an->geom == BX_GEOM_POLYGON) {
+		*x = an->pts[h].x;
+		*y = an->pts[h].y;
+		return 0;
+	}
+	switch (h) {
+	case BX_H_TL: *x = an->x; *y = an->y; break;
+	case BX_H_TR: *x = an->x + an->w; *y = an->y; break;
+	case BX_H_BR: *x = an->x + an->w; *y = an->y + an->h; break;
+	case BX_H_BL: *x = an->x; *y = an->y + an->h; break;
+	case BX_H_TOP: *x = an->x + an->w / 2; *y = an->y; break;
+	case BX_H_RIGHT: *x = an->x + an->w; *y = an->y + an->h / 2; break;
+	case BX_H_BOTTOM: *x = an->x + an->w / 2; *y = an->y + an->h; break;
+	case BX_H_LEFT: *x = an->x; *y = an->y + an->h / 2; break;
+	}
+	return 0;
+}
+
+static void
+cursor_to_handle(struct bx_edit *ed)
+{
+	double x, y, w, h;
+
+	if (ed->handle >= 0 && bx_edit_handle_pos(ed, ed->handle, &x, &y) == 0) {
+		bx_edit_cursor_to(ed, x, y);
+	} else if (selected(ed) != NULL && selected(ed)->geom != BX_GEOM_TAG) {
+		bx_annot_bounds(selected(ed), &x, &y, &w, &h);
+		bx_edit_cursor_to(ed, x, y);
+	}
+}
+
+int
+bx_edit_handle(struct bx_edit *ed, int dir)
+{
+	int n = bx_edit_handle_count(ed);
+
+	if (selected(ed) == NULL)
+		return say(ed, "select an object first (Tab)");
+	if (n == 0)
+		return say(ed, "a %s has no corners or vertices", bx_geom_name(selected(ed)->geom));
+	/* -1 (whole object), 0 .. n-1, cyclic. */
+	ed->handle = ((ed->handle + 1 + dir) % (n + 1) + (n + 1)) % (n + 1) - 1;
+	ed->grab = 1;
+	cursor_to_handle(ed);
+	ed->msg[0] = '\0';
+	return BX_EDIT_VIEW;
+}
+
+/* ---- Moving objects and handles ---- */
+
+static void
+move_whole(struct bx_edit *ed, struct bx_annot *an, double dx, double dy, double *adx, double *ady)
+{
+	double x, y, w, h;
+	int i;
+
+	bx_annot_bounds(an, &x, &y, &w, &h);
+	/* Keep the object inside the image. */
+	dx = clampd(dx, -x, ed->img_w - (x + w));
+	dy = clampd(dy, -y, ed->img_h - (y + h));
+	if (an->geom == BX_GEOM_BOX) {
+		an->x += dx;
+		an->y += dy;
+	} else {
+		for (i = 0; i < an->npts; i++) {
+			an->pts[i].x += dx;
+			an->pts[i].y += dy;
+		}
+	}
+	*adx = dx;
+	*ady = dy;
+}
+
+static void
+move_box_handle(struct bx_edit *ed, struct bx_annot *an, int hd, double dx, double dy)
+{
+	double x0 = an->x, y0 = an->y, x1 = an->x + an->w, y1 = an->y + an->h;
+	int left = hd == BX_H_TL || hd == BX_H_BL || hd == BX_H_LEFT;
+	int right = hd == BX_H_TR || hd == BX_H_BR || hd == BX_H_RIGHT;
+	int top = hd == BX_H_TL || hd == BX_H_TR || hd == BX_H_TOP;
+	int bottom = hd == BX_H_BL || hd == BX_H_BR || hd == BX_H_BOTTOM;
+
+	/* An edge stops one pixel short of the opposite edge: boxes never
+	 * flip or collapse while being resized. */
+	if (left)
+		x0 = clampd(x0 + dx, 0, x1 - 1);
+	if (right)
+		x1 = clampd(x1 + dx, x0 + 1, ed->img_w);
+	if (top)
+		y0 = clampd(y0 + dy, 0, y1 - 1);
+	if (bottom)
+		y1 = clampd(y1 + dy, y0 + 1, ed->img_h);
+	an->x = x0;
+	an->y = y0;
+	an->w = x1 - x0;
+	an->h = y1 - y0;
+}
+
+int
+bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
+{
+	struct bx_annot *an = selected(ed);
+	struct bx_edit_step *top;
+	struct txn t;
+	double adx = dx, ady = dy, hx, hy;
+	char what[64];
+
+	if (an == NULL)
+		return say(ed, "nothing selected to move");
+	if (an->geom == BX_GEOM_TAG)
+		return say(ed, "an image class has no position");
+	if (!isfinite(dx) || !isfinite(dy))
+		return 0;
+	begin(ed, &t);
+	if (ed->handle < 0) {
+		move_whole(ed, an, dx, dy, &adx, &ady);
+		snprintf(what, sizeof what, "move #%d", ed->sel + 1);
+	} else if (an->geom == BX_GEOM_BOX) {
+		move_box_handle(ed, an, ed->handle, dx, dy);
+		snprintf(what, sizeof what, "move #%d handle %d", ed->sel + 1, ed->handle);
+	} else if (an->geom == BX_GEOM_POLYGON && ed->handle < an->npts) {
+		an->pts[ed->handle].x = clampd(an->pts[ed->handle].x + dx, 0, ed->img_w);
+		an->pts[ed->handle].y = clampd(an->pts[ed->handle].y + dy, 0, ed->img_h);
+		snprintf(what, sizeof what, "move #%d vertex %d", ed->sel + 1, ed->handle + 1);
+	} else {
+		abandon(&t);
+		return 0;
+	}
+	if (ed->handle < 0) {
+		bx_edit_cursor(ed, adx, ady);
+	} else if (bx_edit_handle_pos(ed, ed->handle, &hx, &hy) == 0) {
+		bx_edit_cursor_to(ed, hx, hy);
+	}
+	own(an);
+	/* Merge a run of moves of the same thing into one undo step. */
+	top = ed->pos > 0 && ed->pos == ed->nsteps ? &ed->steps[ed->pos - 1] : NULL;
+	if (top != NULL && strcmp(top->what, what) == 0 && top->sel == ed->sel) {
+		bx_answer_free(&top->after);
+		bx_answer_copy(&top->after, &ed->ans);
+		abandon(&t);
+		ed->msg[0] = '\0';
+		return BX_EDIT_ANSWER | BX_EDIT_VIEW;
+	}
+	return commit(ed, &t, what);
+}
+
+int
+bx_edit_move(struct bx_edit *ed, double dx, double dy)
+{
+	if (ed->grab && selected(ed) != NULL && ed->npend == 0)
+		return bx_edit_nudge(ed, dx, dy);
+	return bx_edit_cursor(ed, dx, dy);
+}
+
+/* ---- Drawing ---- */
+
+static void
+pend_push(struct bx_edit *ed, double x, double y)
+{
+	if (ed->npend == ed->cappend) {
+		ed->cappend = ed->cappend ? ed->cappend * 2 : 8;
+		ed->pend = bx_realloc(ed->pend, sizeof *ed->pend * (size_t)ed->cappend);
+	}
+	ed->pend[ed->npend].x = x;
+	ed->pend[ed->npend].y = y;
+	ed->npend++;
+}
+
+int
+bx_edit_set_tool(struct bx_edit *ed, enum bx_tool tool)
+{
+	if (ed->tool == tool && ed->npend == 0)
+		return 0;
+	ed->tool = tool;
+	ed->npend = 0;
+	ed->grab = 0;
+	ed->msg[0] = '\0';
+	return BX_EDIT_VIEW;
+}
+
+static int
+add_new(struct bx_edit *ed, struct bx_annot *an, const char *what)
+{
+	struct txn t;
+
+	begin(ed, &t);
+	an->cls = ed->cls;
+	ed->sel = bx_answer_add(&ed->ans, an);
+	an->cls = NULL;
+	ed->grab = 0;
+	ed->handle = -1;
+	ed->npend = 0;
+	return commit(ed, &t, what);
+}
+
+static int
+need_class(struct bx_edit *ed)
+{
+	if (ed->cls == NULL) {
+		say(ed, "pick a class first (1-9)");
+		return 1;
+	}
+	return 0;
+}
+
+int
+bx_edit_close(struct bx_edit *ed)
+{
+	struct bx_annot an;
+
+	if (ed->tool != BX_TOOL_POLYGON || ed->npend == 0)
+		return 0;
+	if (ed->npend < 3)
+		return say(ed, "a polygon needs at least 3 vertices (%d so far)", ed->npend);
+	if (need_class(ed))
+		return BX_EDIT_VIEW;
+	memset(&an, 0, sizeof an);
+	an.geom = BX_GEOM_POLYGON;
+	an.pts = ed->pend;
+	an.npts = ed->npend;
+	return add_new(ed, &an, "add polygon");
+}
+
+int
+bx_edit_place(struct bx_edit *ed)
+{
+	struct bx_annot an;
+	struct bx_pt p0;
+
+	memset(&an, 0, sizeof an);
+	ed->grab = 0;
+	switch (ed->tool) {
+	case BX_TOOL_BOX:
+		if (ed->npend == 0) {
+			if (need_class(ed))
+				return BX_EDIT_VIEW;
+			pend_push(ed, ed->cx, ed->cy);
+			ed->msg[0] = '\0';
+			return BX_EDIT_VIEW;
+		}
+		p0 = ed->pend[0];
+		if (p0.x == ed->cx || p0.y == ed->cy)
+			return say(ed, "a box needs a width and a height: move the crosshair away from the first corner");
+		an.geom = BX_GEOM_BOX;
+		an.x = fmin(p0.x, ed->cx);
+		an.y = fmin(p0.y, ed->cy);
+		an.w = fabs(ed->cx - p0.x);
+		an.h = fabs(ed->cy - p0.y);
+		return add_new(ed, &an, "add box");
+	case BX_TOOL_POLYGON:
+		if (ed->npend == 0 && need_class(ed))
+			return BX_EDIT_VIEW;
+		if (ed->npend >= 3 && ed->pend[0].x == ed->cx && ed->pend[0].y == ed->cy)
+			return bx_edit_close(ed);
+		if (ed->npend > 0 && ed->pend[ed->npend - 1].x == ed->cx &&
+		    ed->pend[ed->npend - 1].y == ed->cy)
+			return say(ed, "a vertex is already there");
+		pend_push(ed, ed->cx, ed->cy);
+		ed->msg[0] = '\0';
+		return BX_EDIT_VIEW;
+	case BX_TOOL_POINT:
+		if (need_class(ed))
+			return BX_EDIT_VIEW;
+		p0.x = ed->cx;
+		p0.y = ed->cy;
+		an.geom = BX_GEOM_POINT;
+		an.pts = &p0;
+		an.npts = 1;
+		return add_new(ed, &an, "add point");
+	}
+	return 0;
+}
+
+int
+bx_edit_enter(struct bx_edit *ed)
+{
+	if (ed->tool == BX_TOOL_POLYGON && ed->npend >= 3)
+		return bx_edit_close(ed);
+	return bx_edit_place(ed);
+}
+
+int
+bx_edit_backspace(struct bx_edit *ed)
+{
+	if (ed->npend == 0)
+		return say(ed, "nothing being drawn");
+	ed->npend--;
+	ed->msg[0] = '\0';
+	return BX_EDIT_VIEW;
+}
+
+int
+bx_edit_cancel(struct bx_edit *ed)
+{
+	ed->msg[0] = '\0';
+	if (ed->npend > 0) {
+		ed->npend = 0;
+		return BX_EDIT_VIEW;
+	}
+	if (ed->grab) {
+		ed->grab = 0;
+		ed->handle = -1;
+		return BX_EDIT_VIEW;
+	}
+	if (ed->sel >= 0) {
+		ed->sel = -1;
+		ed->handle = -1;
+		return BX_EDIT_VIEW;
+	}
+	return 0;
+}
+
+/* ---- Selection ---- */
+
+int
+bx_edit_select_index(struct bx_edit *ed, int idx)
+{
+	if (idx < 0 || idx >= ed->ans.n)
+		return 0;
+	ed->sel = idx;
+	ed->grab = 1;
+	ed->handle = -1;
+	ed->npend = 0;
+	ed->msg[0] = '\0';
+	return BX_EDIT_VIEW;
+}
+
+int
+bx_edit_select(struct bx_edit *ed, int dir)
+{
+	int n = ed->ans.n;
+
+	if (n == 0)
+		return say(ed, "no objects yet");
+	if (ed->sel < 0)
+		return bx_edit_select_index(ed, dir > 0 ? 0 : n - 1);
+	return bx_edit_select_index(ed, ((ed->sel + dir) % n + n) % n);
+}
+
+/* ---- Structural edits of the selected object ---- */
+
+int
+bx_edit_insert_vertex(struct bx_edit *ed)
+{
+	struct bx_annot *an = selected(ed);
+	struct txn t;
+	struct bx_pt a, b;
+	int h, i;
+
+	if (an == NULL || an->geom != BX_GEOM_POLYGON)
+		return say(ed, "select a polygon to insert a vertex");
+	h = ed->handle >= 0 ? ed->handle : an->npts - 1;
+	begin(ed, &t);
+	a = an->pts[h];
+	b = an->pts[(h + 1) % an->npts];
+	an->pts = bx_realloc(an->pts, sizeof *an->pts * (size_t)(an->npts + 1));
+	for (i = an->npts; i > h + 1; i--)
+		an->pts[i] = an->pts[i - 1];
+	an->pts[h + 1].x = round((a.x + b.x) / 2);
+	an->pts[h + 1].y = round((a.y + b.y) / 2);
+	an->npts++;
+	ed->handle = h + 1;
+	ed->grab = 1;
+	own(an);
+	cursor_to_handle(ed);
+	return commit(ed, &t, "insert vertex");
+}
+
+int
+bx_edit_delete_vertex(struct bx_edit *ed)
+{
+	struct bx_annot *an = selected(ed);
+	struct txn t;
+	int h;
+
+	if (an == NULL || an->geom != BX_GEOM_POLYGON || ed->handle < 0)
+		return say(ed, "grab a polygon vertex first (Tab, then ] )");
+	if (an->npts <= 3)
+		return say(ed, "a polygon keeps at least 3 vertices");
+	h = ed->handle;
+	begin(ed, &t);
+	memmove(an->pts + h, an->pts + h + 1, sizeof *an->pts * (size_t)(an->npts - h - 1));
+	an->npts--;
+	if (ed->handle >= an->npts)
+		ed->handle = an->npts - 1;
+	own(an);
+	cursor_to_handle(ed);
+	return commit(ed, &t, "delete vertex");
+}
+
+int
+bx_edit_delete(struct bx_edit *ed)
+{
+	struct txn t;
+
+	if (selected(ed) == NULL)
+		return say(ed, "nothing selected to delete");
+	begin(ed, &t);
+	bx_answer_remove(&ed->ans, ed->sel);
+	if (ed->sel >= ed->ans.n)
+		ed->sel = ed->ans.n - 1;
+	ed->grab = 0;
+	ed->handle = -1;
+	return commit(ed, &t, "delete");
+}
+
+/* ---- Classes and attributes ---- */
+
+int
+bx_edit_set_class(struct bx_edit *ed, const char *cls)
+{
+	struct bx_annot *an = selected(ed);
+	struct txn t;
+	int r = 0;
+	char what[96];
+
+	if (cls == NULL)
+		return 0;
+	if (ed->cls == NULL || strcmp(ed->cls, cls) != 0) {
+		free(ed->cls);
+		ed->cls = bx_strdup(cls);
+		r = BX_EDIT_VIEW;
+	}
+	ed->msg[0] = '\0';
+	/* Only a grabbed object (Tab) takes the class: the one just drawn
+	 * stays selected, and picking the class of the next one must not
+	 * change it. */
+	if (an == NULL || !ed->grab || an->geom == BX_GEOM_TAG ||
+	    (an->cls != NULL && strcmp(an->cls, cls) == 0))
+		return r;
+	begin(ed, &t);
+	free(an->cls);
+	an->cls = bx_strdup(cls);
+	own(an);
+	snprintf(what, sizeof what, "class %.80s", cls);
+	return commit(ed, &t, what);
+}
+
+int
+bx_edit_toggle_tag(struct bx_edit *ed, const char *cls)
+{
+	struct bx_annot an;
+	struct txn t;
+	int i;
+
+	for (i = 0; i < ed->ans.n; i++) {
+		if (ed->ans.a[i].geom == BX_GEOM_TAG && ed->ans.a[i].cls != NULL &&
+		    strcmp(ed->ans.a[i].cls, cls) == 0) {
+			begin(ed, &t);
+			bx_answer_remove(&ed->ans, i);
+			if (ed->sel == i)
+				ed->sel = -1;
+			else if (ed->sel > i)
+				ed->sel--;
+			ed->grab = 0;
+			ed->handle = -1;
+			return commit(ed, &t, "remove image class");
+		}
+	}
+	memset(&an, 0, sizeof an);
+	an.geom = BX_GEOM_TAG;
+	begin(ed, &t);
+	an.cls = (char *)cls;
+	ed->sel = bx_answer_add(&ed->ans, &an);
+	ed->grab = 0;
+	ed->handle = -1;
+	return commit(ed, &t, "add image class");
+}
+
+int
+bx_edit_set_attr(struct bx_edit *ed, int idx, const char *key, const struct bx_value *v)
+{
+	struct bx_attrs *as;
+	const struct bx_value *old;
+	struct txn t;
+	char what[96];
+
+	if (idx >= ed->ans.n || idx < -1)
+		return 0;
+	as = idx < 0 ? &ed->ans.global : &ed->ans.a[idx].attrs;
+	old = bx_attrs_get(as, key);
+	if ((old == NULL && v->type == BX_VAL_NONE) || (old != NULL && bx_value_equal(old, v)))
+		return 0;
+	begin(ed, &t);
+	bx_attrs_set(as, key, v);
+	if (idx >= 0)
+		own(&ed->ans.a[idx]);
+	snprintf(what, sizeof what, "%s %.80s", idx < 0 ? "global" : "attribute", key);
+	return commit(ed, &t, what);
+}
+
+/* ---- Suggestions ---- */
+
+int
+bx_edit_accept(struct bx_edit *ed)
+{
+	struct bx_annot *an = selected(ed);
+	struct txn t;
+
+	if (an == NULL || !(an->flags & BX_ANNOT_SUGGESTION))
+		return say(ed, "select a suggestion first (Tab)");
+	begin(ed, &t);
+	own(an);
+	return commit(ed, &t, "accept suggestion");
+}
+
+int
+bx_edit_reject(struct bx_edit *ed)
+{
+	struct bx_annot *an = selected(ed);
+	struct txn t;
+
+	if (an == NULL || !(an->flags & BX_ANNOT_SUGGESTION))
+		return say(ed, "select a suggestion first (Tab)");
+	begin(ed, &t);
+	bx_answer_remove(&ed->ans, ed->sel);
+	if (ed->sel >= ed->ans.n)
+		ed->sel = ed->ans.n - 1;
+	ed->grab = 0;
+	ed->handle = -1;
+	return commit(ed, &t, "reject suggestion");
+}
+
+int
+bx_edit_accept_all(struct bx_edit *ed, double threshold)
+{
+	struct txn t;
+	int i, n = 0;
+
+	for (i = 0; i < ed->ans.n; i++)
+		if ((ed->ans.a[i].flags & BX_ANNOT_SUGGESTION) && ed->ans.a[i].score >= threshold)
+			n++;
+	if (n == 0)
+		return say(ed, "no suggestions with score >= %.2f", threshold);
+	begin(ed, &t);
+	for (i = 0; i < ed->ans.n; i++)
+		if ((ed->ans.a[i].flags & BX_ANNOT_SUGGESTION) && ed->ans.a[i].score >= threshold)
+			own(&ed->ans.a[i]);
+	return commit(ed, &t, "accept suggestions");
+}
+
+/* ---- Undo / redo ---- */
+
+static void
+restore(struct bx_edit *ed, const struct bx_answer *ans, int sel)
+{
+	bx_answer_free(&ed->ans);
+	bx_answer_copy(&ed->ans, ans);
+	ed->sel = sel < ed->ans.n ? sel : ed->ans.n - 1;
+	ed->grab = 0;
+	ed->handle = -1;
+	ed->npend = 0;
+}
+
+int
+bx_edit_undo(struct bx_edit *ed)
+{
+	struct bx_edit_step *s;
+
+	if (ed->pos == 0)
+		return say(ed, "nothing to undo");
+	s = &ed->steps[--ed->pos];
+	restore(ed, &s->before, ed->pos > 0 ? ed->steps[ed->pos - 1].sel : -1);
+	snprintf(ed->msg, sizeof ed->msg, "undid: %.120s", s->what);
+	return BX_EDIT_UNDO | BX_EDIT_VIEW;
+}
+
+int
+bx_edit_redo(struct bx_edit *ed)
+{
+	struct bx_edit_step *s;
+
+	if (ed->pos >= ed->nsteps)
+		return say(ed, "nothing to redo");
+	s = &ed->steps[ed->pos++];
+	restore(ed, &s->after, s->sel);
+	snprintf(ed->msg, sizeof ed->msg, "redid: %.120s", s->what);
+	return BX_EDIT_UNDO | BX_EDIT_VIEW;
+}

@@ -1,0 +1,786 @@
+/* fmt-coco.c: COCO detection files and COCO results files <-> struct
+ * bx_dataset (formats.h). COCO and boxel share the convention: pixels,
+ * origin top-left, bbox [x, y, w, h], polygons as flat [x1, y1, x2, ...]. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/formats.h"
+#include "boxel/util.h"
+
+/* ---- a small set of int64 ids, to find duplicates in one pass ---- */
+
+struct idset {
+	int64_t *v;
+	int *val;            /* a value per id (idset_put / idset_get) */
+	unsigned char *used;
+	size_t cap, n;
+};
+
+static size_t
+id_hash(int64_t id, size_t cap)
+{
+	uint64_t x = (uint64_t)id * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(x >> 17) & (cap - 1);
+}
+
+/* Insert id with value val; returns 1 if id was new, 0 if already present
+ * (then its value is left alone). */
+static int
+idset_put(struct idset *s, int64_t id, int val)
+{
+	size_t i, k;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct idset big = { 0 };
+		big.cap = s->cap ? s->cap * 2 : 64;
+		big.v = bx_malloc(sizeof(int64_t) * big.cap);
+		big.val = bx_malloc(sizeof(int) * big.cap);
+		big.used = bx_calloc(big.cap, 1);
+		for (k = 0; k < s->cap; k++)
+			if (s->used[k])
+				idset_put(&big, s->v[k], s->val[k]);
+		free(s->v);
+		free(s->val);
+		free(s->used);
+		*s = big;
+	}
+	for (i = id_hash(id, s->cap); s->used[i]; i = (i + 1) & (s->cap - 1))
+		if (s->v[i] == id)
+			return 0;
+	s->used[i] = 1;
+	s->v[i] = id;
+	s->val[i] = val;
+	s->n++;
+	return 1;
+}
+
+static int
+idset_add(struct idset *s, int64_t id)
+{
+	return idset_put(s, id, 0);
+}
+
+/* The value stored with id, or -1. */
+static int
+idset_get(const struct idset *s, int64_t id)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return -1;
+	for (i = id_hash(id, s->cap); s->used[i]; i = (i + 1) & (s->cap - 1))
+		if (s->v[i] == id)
+			return s->val[i];
+	return -1;
+}
+
+static void
+idset_free(struct idset *s)
+{
+	free(s->v);
+	free(s->val);
+	free(s->used);
+}
+
+/* ---- reading ---- */
+
+static const char *
+jtype(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "?";
+}
+
+/* An integer id: JSON integer, or a real with an integral value. */
+static int
+get_id(const json_t *j, int64_t *out)
+{
+	double d;
+
+	if (json_is_integer(j)) {
+		*out = json_integer_value(j);
+		return 0;
+	}
+	if (json_is_real(j)) {
+		d = json_real_value(j);
+		if (d == floor(d) && fabs(d) < 9e15) {
+			*out = (int64_t)d;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Image size: absent (0), or an integral number in 1..1,000,000. */
+static int
+get_size(const json_t *obj, const char *key, int *out, char *why, size_t whysz)
+{
+	const json_t *j = json_object_get(obj, key);
+	double d;
+
+	*out = 0;
+	if (j == NULL || json_is_null(j))
+		return 0;
+	if (!json_is_number(j)) {
+		snprintf(why, whysz, "%s: expected a number, got %s", key, jtype(j));
+		return -1;
+	}
+	d = json_number_value(j);
+	if (!isfinite(d) || d <= 0 || d != floor(d) || d > 1000000) {
+		snprintf(why, whysz, "%s: %g is not a positive whole number of pixels (up to 1000000)",
+		    key, d);
+		return -1;
+	}
+	*out = (int)d;
+	return 0;
+}
+
+static int
+num_at(const json_t *arr, size_t i, double *out)
+{
+	const json_t *j = json_array_get(arr, i);
+
+	if (!json_is_number(j))
+		return -1;
+	*out = json_number_value(j);
+	return isfinite(*out) ? 0 : -1;
+}
+
+static int
+read_attrs(const json_t *obj, const char *where, struct bx_attrs *out, char *why, size_t whysz)
+{
+	const char *key;
+	json_t *v;
+	struct bx_value val;
+	struct bx_err e;
+	char path[200];
+
+	if (!json_is_object(obj)) {
+		snprintf(why, whysz, "%s: expected an object, got %s", where, jtype(obj));
+		return -1;
+	}
+	json_object_foreach((json_t *)obj, key, v) {
+		snprintf(path, sizeof path, "%s.%.60s", where, key);
+		bx_err_clear(&e);
+		if (key[0] == '\0') {
+			snprintf(why, whysz, "%s: empty attribute name", where);
+			return -1;
+		}
+		if (bx_json_to_value(v, path, &val, &e) != 0) {
+			snprintf(why, whysz, "%s", e.msg);
+			return -1;
+		}
+		bx_attrs_set(out, key, &val);
+		bx_value_free(&val);
+	}
+	return 0;
+}
+
+/* Parse one annotation object into tmp (one or more annots of class cls).
+ * Returns 0, or -1 with why filled (without the "annotations[i]" prefix). */
+static int
+parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, size_t whysz)
+{
+	const json_t *bbox = json_object_get(a, "bbox"), *seg = json_object_get(a, "segmentation");
+	const json_t *kp = json_object_get(a, "keypoints"), *j;
+	struct bx_annot an;
+	struct bx_attrs attrs = { 0 };
+	double box[4] = { 0 }, score = 0, v;
+	int has_box = 0, has_score = 0, npoly = 0, rc = -1;
+	size_t i, k, n;
+
+	memset(&an, 0, sizeof an);
+	if (bbox != NULL) {
+		if (!json_is_array(bbox) || json_array_size(bbox) != 4) {
+			snprintf(why, whysz, "bbox: expected [x, y, w, h]");
+			goto out;
+		}
+		for (i = 0; i < 4; i++)
+			if (num_at(bbox, i, &box[i]) != 0) {
+				snprintf(why, whysz, "bbox[%zu]: expected a finite number", i);
+				goto out;
+			}
+		if (box[2] < 0 || box[3] < 0) {
+			snprintf(why, whysz, "bbox[%d]: %s must be >= 0", box[2] < 0 ? 2 : 3,
+			    box[2] < 0 ? "width" : "height");
+			goto out;
+		}
+		has_box = 1;
+	}
+	if ((j = json_object_get(a, "area")) != NULL &&
+	    (!json_is_number(j) || !isfinite(json_number_value(j)) || json_number_value(j) < 0)) {
+		snprintf(why, whysz, "area: expected a number >= 0");
+		goto out;
+	}
+	if ((j = json_object_get(a, "iscrowd")) != NULL &&
+	    !(json_is_number(j) && (json_number_value(j) == 0 || json_number_value(j) == 1)) &&
+	    !json_is_boolean(j)) {
+		snprintf(why, whysz, "iscrowd: expected 0 or 1");
+		goto out;
+	}
+	if ((j = json_object_get(a, "score")) != NULL) {
+		if (!json_is_number(j) || !isfinite(json_number_value(j))) {
+			snprintf(why, whysz, "score: expected a finite number");
+			goto out;
+		}
+		score = json_number_value(j);
+		has_score = 1;
+	}
+	if ((j = json_object_get(a, "attributes")) != NULL &&
+	    read_attrs(j, "attributes", &attrs, why, whysz) != 0)
+		goto out;
+
+	an.cls = (char *)cls;
+	an.attrs = attrs;
+	an.score = score;
+	an.flags = has_score ? BX_ANNOT_SUGGESTION : 0;
+
+	/* polygons first: they are the finer geometry */
+	if (seg != NULL && json_is_array(seg) && json_array_size(seg) > 0) {
+		for (k = 0; k < json_array_size(seg); k++) {
+			const json_t *poly = json_array_get(seg, k);
+
+			if (!json_is_array(poly)) {
+				snprintf(why, whysz, "segmentation[%zu]: expected a flat list of "
+				    "coordinates [x1, y1, x2, y2, ...]", k);
+				goto out;
+			}
+			n = json_array_size(poly);
+			if (n % 2 != 0 || n < 6) {
+				snprintf(why, whysz, "segmentation[%zu]: a polygon needs an even number "
+				    "of coordinates, at least 6 (3 points), got %zu", k, n);
+				goto out;
+			}
+			for (i = 0; i < n; i++)
+				if (num_at(poly, i, &v) != 0) {
+					snprintf(why, whysz, "segmentation[%zu][%zu]: expected a finite number",
+					    k, i);
+					goto out;
+				}
+		}
+		for (k = 0; k < json_array_size(seg); k++) {
+			const json_t *poly = json_array_get(seg, k);
+
+			n = json_array_size(poly) / 2;
+			an.geom = BX_GEOM_POLYGON;
+			an.npts = (int)n;
+			an.pts = bx_malloc(sizeof *an.pts * n);
+			for (i = 0; i < n; i++) {
+				num_at(poly, 2 * i, &an.pts[i].x);
+				num_at(poly, 2 * i + 1, &an.pts[i].y);
+			}
+			bx_answer_add(tmp, &an);
+			free(an.pts);
+			an.pts = NULL;
+			npoly++;
+		}
+		rc = 0;
+		goto out;
+	}
+	if (seg != NULL && !json_is_array(seg) && !json_is_object(seg) && !json_is_null(seg)) {
+		snprintf(why, whysz, "segmentation: expected a list of polygons or an RLE object, "
+		    "got %s", jtype(seg));
+		goto out;
+	}
+	/* keypoints: boxel's points (bbox with no size), or labeled keypoints of
+	 * an annotation without a box */
+	if (kp != NULL && json_is_array(kp) && json_array_size(kp) > 0 &&
+	    (!has_box || (box[2] == 0 && box[3] == 0))) {
+		n = json_array_size(kp);
+		if (n % 3 != 0) {
+			snprintf(why, whysz, "keypoints: expected triples [x, y, v, ...]");
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			if (num_at(kp, i, &v) != 0) {
+				snprintf(why, whysz, "keypoints[%zu]: expected a finite number", i);
+				goto out;
+			}
+		an.geom = BX_GEOM_POINT;
+		an.npts = 1;
+		an.pts = bx_malloc(sizeof *an.pts);
+		for (i = 0; i < n; i += 3) {
+			num_at(kp, i + 2, &v);
+			if (v <= 0)
+				continue;
+			num_at(kp, i, &an.pts[0].x);
+			num_at(kp, i + 1, &an.pts[0].y);
+			bx_answer_add(tmp, &an);
+		}
+		free(an.pts);
+		an.pts = NULL;
+		rc = 0;
+		goto out;
+	}
+	if (!has_box) {
+		snprintf(why, whysz, seg != NULL && json_is_object(seg) ?
+		    ": RLE segmentation without a bbox: boxel draws polygons, not masks" :
+		    ": no bbox, polygon segmentation or keypoints");
+		goto out;
+	}
+	/* an RLE mask (crowd) falls back to its bbox */
+	an.geom = BX_GEOM_BOX;
+	an.x = box[0], an.y = box[1], an.w = box[2], an.h = box[3];
+	bx_answer_add(tmp, &an);
+	rc = 0;
+out:
+	bx_attrs_free(&attrs);
+	return rc;
+}
+
+static void
+move_annots(struct bx_answer *dst, struct bx_answer *src)
+{
+	int i;
+
+	for (i = 0; i < src->n; i++)
+		bx_answer_add(dst, &src->a[i]);
+	bx_answer_free(src);
+}
+
+/* Annotations (GT or results) into ds. With gt == NULL and results, images
+ * and classes are created on the fly from their ids. */
+static void
+read_annotations(const json_t *anns, const char *name, const char *arrname, struct bx_dataset *ds,
+                 const struct bx_dataset *cats, int results, int create)
+{
+	struct idset ids = { 0 }, made = { 0 };
+	struct bx_answer tmp;
+	char why[600], num[32];
+	const json_t *a, *j;
+	int64_t id, image_id, cat_id;
+	size_t i;
+	int im, ci;
+
+	for (i = 0; i < json_array_size(anns); i++) {
+		a = json_array_get(anns, i);
+		if (!json_is_object(a)) {
+			bx_dataset_error(ds, "%s: %s[%zu]: expected an object, got %s", name, arrname,
+			    i, jtype(a));
+			continue;
+		}
+		if (get_id(json_object_get(a, "image_id"), &image_id) != 0) {
+			bx_dataset_error(ds, "%s: %s[%zu].image_id: missing or not an integer", name,
+			    arrname, i);
+			continue;
+		}
+		if (get_id(json_object_get(a, "category_id"), &cat_id) != 0) {
+			bx_dataset_error(ds, "%s: %s[%zu].category_id: missing or not an integer", name,
+			    arrname, i);
+			continue;
+		}
+		/* image first, so that a refused annotation can mark its image */
+		im = create ? idset_get(&made, image_id) : bx_dataset_find(ds, image_id);
+		if (im < 0 && create) {
+			/* images made here are found through their own map: the dataset's
+			 * sorted index would need rebuilding after every add */
+			bx_dataset_add(ds, image_id, NULL, 0, 0)->line = (int)i + 1;
+			im = ds->n - 1;
+			idset_put(&made, image_id, im);
+		}
+		if (im < 0) {
+			bx_dataset_error(ds, "%s: %s[%zu].image_id: unknown image %lld", name, arrname,
+			    i, (long long)image_id);
+			continue;
+		}
+		if ((j = json_object_get(a, "id")) != NULL) {
+			if (get_id(j, &id) != 0) {
+				bx_dataset_error(ds, "%s: %s[%zu].id: expected an integer", name, arrname, i);
+				ds->img[im].failed = 1;
+				continue;
+			}
+			if (!idset_add(&ids, id)) {
+				bx_dataset_error(ds, "%s: %s[%zu].id: duplicate id %lld", name, arrname, i,
+				    (long long)id);
+				ds->img[im].failed = 1;
+				continue;
+			}
+		}
+		ci = bx_dataset_class_by_id(cats, cat_id);
+		if (ci < 0 && create) {
+			snprintf(num, sizeof num, "%lld", (long long)cat_id);
+			ci = bx_dataset_add_class(ds, num, cat_id);
+		}
+		if (ci < 0) {
+			bx_dataset_error(ds, "%s: %s[%zu].category_id: unknown category %lld", name,
+			    arrname, i, (long long)cat_id);
+			ds->img[im].failed = 1;
+			continue;
+		}
+		bx_answer_init(&tmp);
+		if (parse_ann(a, cats->classes[ci], &tmp, why, sizeof why) != 0) {
+			bx_answer_free(&tmp);
+			/* why starts with the key it is about, or ": " when none */
+			bx_dataset_error(ds, "%s: %s[%zu]%s%s", name, arrname, i,
+			    why[0] == ':' ? "" : ".", why);
+			ds->img[im].failed = 1;
+			continue;
+		}
+		if (results) {
+			int k;
+			for (k = 0; k < tmp.n; k++)
+				tmp.a[k].flags |= BX_ANNOT_SUGGESTION;
+		}
+		move_annots(&ds->img[im].ans, &tmp);
+		ds->img[im].has_answer = 1;
+	}
+	idset_free(&ids);
+	idset_free(&made);
+}
+
+static int
+read_categories(const json_t *cats, const char *name, struct bx_dataset *ds)
+{
+	struct idset ids = { 0 };
+	const json_t *c, *nm;
+	int64_t id;
+	size_t i;
+	int k, dup;
+
+	for (i = 0; i < json_array_size(cats); i++) {
+		c = json_array_get(cats, i);
+		nm = json_object_get(c, "name");
+		if (!json_is_object(c) || get_id(json_object_get(c, "id"), &id) != 0) {
+			bx_dataset_error(ds, "%s: categories[%zu]: expected an object with an integer id",
+			    name, i);
+			continue;
+		}
+		if (!json_is_string(nm) || json_string_value(nm)[0] == '\0') {
+			bx_dataset_error(ds, "%s: categories[%zu].name: expected a non-empty string",
+			    name, i);
+			continue;
+		}
+		if (!idset_add(&ids, id)) {
+			bx_dataset_error(ds, "%s: categories[%zu].id: duplicate id %lld", name, i,
+			    (long long)id);
+			continue;
+		}
+		for (dup = 0, k = 0; k < ds->nclasses; k++)
+			if (strcmp(ds->classes[k], json_string_value(nm)) == 0)
+				dup = 1;
+		if (dup) {
+			bx_dataset_error(ds, "%s: categories[%zu].name: duplicate name \"%.60s\"", name, i,
+			    json_string_value(nm));
+			continue;
+		}
+		bx_dataset_add_class(ds, json_string_value(nm), id);
+	}
+	idset_free(&ids);
+	return 0;
+}
+
+static void
+read_images(const json_t *imgs, const char *name, struct bx_dataset *ds)
+{
+	struct idset ids = { 0 };
+	const json_t *o, *fn, *j;
+	struct bx_ds_image *im;
+	struct bx_annot tag;
+	char why[600];
+	int64_t id;
+	int w, h;
+	size_t i, k;
+
+	for (i = 0; i < json_array_size(imgs); i++) {
+		o = json_array_get(imgs, i);
+		if (!json_is_object(o)) {
+			bx_dataset_error(ds, "%s: images[%zu]: expected an object, got %s", name, i,
+			    jtype(o));
+			continue;
+		}
+		if (get_id(json_object_get(o, "id"), &id) != 0) {
+			bx_dataset_error(ds, "%s: images[%zu].id: missing or not an integer", name, i);
+			continue;
+		}
+		fn = json_object_get(o, "file_name");
+		if (!json_is_string(fn) || json_string_value(fn)[0] == '\0') {
+			bx_dataset_error(ds, "%s: images[%zu].file_name: expected a non-empty string",
+			    name, i);
+			continue;
+		}
+		if (get_size(o, "width", &w, why, sizeof why) != 0 ||
+		    get_size(o, "height", &h, why, sizeof why) != 0) {
+			bx_dataset_error(ds, "%s: images[%zu].%s", name, i, why);
+			continue;
+		}
+		if (!idset_add(&ids, id)) {
+			bx_dataset_error(ds, "%s: images[%zu].id: duplicate id %lld", name, i,
+			    (long long)id);
+			continue;
+		}
+		im = bx_dataset_add(ds, id, json_string_value(fn), w, h);
+		im->line = (int)i + 1;
+		im->has_answer = 1;
+		if ((j = json_object_get(o, "attributes")) != NULL &&
+		    read_attrs(j, "attributes", &im->ans.global, why, sizeof why) != 0) {
+			bx_dataset_error(ds, "%s: images[%zu].%s", name, i, why);
+			bx_answer_free(&im->ans);
+			free(im->file_name);
+			ds->n--;
+			continue;
+		}
+		if ((j = json_object_get(o, "tags")) != NULL) {
+			for (k = 0; json_is_array(j) && k < json_array_size(j); k++)
+				if (!json_is_string(json_array_get(j, k)) ||
+				    json_string_value(json_array_get(j, k))[0] == '\0')
+					break;
+			if (!json_is_array(j) || k < json_array_size(j)) {
+				bx_dataset_error(ds, "%s: images[%zu].tags: expected a list of class names",
+				    name, i);
+				bx_answer_free(&im->ans);
+				free(im->file_name);
+				ds->n--;
+				continue;
+			}
+			for (k = 0; k < json_array_size(j); k++) {
+				memset(&tag, 0, sizeof tag);
+				tag.geom = BX_GEOM_TAG;
+				tag.cls = (char *)json_string_value(json_array_get(j, k));
+				bx_answer_add(&im->ans, &tag);
+			}
+		}
+	}
+	idset_free(&ids);
+	bx_dataset_index(ds);
+}
+
+static int
+load(const char *text, const char *name, json_t **root, struct bx_err *err)
+{
+	json_error_t je;
+
+	*root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	if (*root == NULL)
+		return bx_json_syntax_error(&je, name, err);
+	return 0;
+}
+
+int
+bx_coco_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
+{
+	json_t *root, *imgs, *anns, *cats;
+	int rc;
+
+	bx_dataset_init(out);
+	if ((rc = load(text, name, &root, err)) != 0)
+		return rc;
+	if (json_is_array(root)) {
+		read_annotations(root, name, "results", out, out, 1, 1);
+		bx_dataset_index(out);
+		json_decref(root);
+		return 0;
+	}
+	if (!json_is_object(root)) {
+		rc = bx_err_set(err, BX_EINVAL, "%s: a COCO file is a JSON object (or an array of "
+		    "results), got %s", name, jtype(root));
+		json_decref(root);
+		return rc;
+	}
+	imgs = json_object_get(root, "images");
+	anns = json_object_get(root, "annotations");
+	cats = json_object_get(root, "categories");
+	if (!json_is_array(imgs))
+		rc = bx_err_set(err, BX_EINVAL, "%s: images: %s", name, imgs ? "expected an array" :
+		    "missing (not a COCO file?)");
+	else if (anns != NULL && !json_is_array(anns))
+		rc = bx_err_set(err, BX_EINVAL, "%s: annotations: expected an array", name);
+	else if (cats != NULL && !json_is_array(cats))
+		rc = bx_err_set(err, BX_EINVAL, "%s: categories: expected an array", name);
+	else if (cats == NULL && anns != NULL && json_array_size(anns) > 0)
+		rc = bx_err_set(err, BX_EINVAL, "%s: categories: missing, but there are annotations",
+		    name);
+	if (rc) {
+		json_decref(root);
+		return rc;
+	}
+	if (cats)
+		read_categories(cats, name, out);
+	read_images(imgs, name, out);
+	if (anns)
+		read_annotations(anns, name, "annotations", out, out, 0, 0);
+	json_decref(root);
+	return 0;
+}
+
+int
+bx_coco_read_results(const char *text, const char *name, const struct bx_dataset *gt,
+                     struct bx_dataset *out, struct bx_err *err)
+{
+	json_t *root;
+	int rc, i;
+
+	bx_dataset_init(out);
+	if ((rc = load(text, name, &root, err)) != 0)
+		return rc;
+	if (!json_is_array(root)) {
+		rc = bx_err_set(err, BX_EINVAL, "%s: a results file is a JSON array of "
+		    "{image_id, category_id, bbox, score}, got %s", name, jtype(root));
+		json_decref(root);
+		return rc;
+	}
+	for (i = 0; i < gt->n; i++) {
+		struct bx_ds_image *im = bx_dataset_add(out, gt->img[i].id, gt->img[i].file_name,
+		    gt->img[i].width, gt->img[i].height);
+		im->line = gt->img[i].line;
+	}
+	for (i = 0; i < gt->nclasses; i++)
+		bx_dataset_add_class(out, gt->classes[i], gt->class_ids ? gt->class_ids[i] : i + 1);
+	bx_dataset_index(out);
+	read_annotations(root, name, "results", out, out, 1, 0);
+	json_decref(root);
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static int
+class_index(const struct bx_dataset *ds, const char *cls)
+{
+	int i;
+
+	for (i = 0; cls != NULL && i < ds->nclasses; i++)
+		if (strcmp(ds->classes[i], cls) == 0)
+			return i;
+	return -1;
+}
+
+static int64_t
+class_id(const struct bx_dataset *ds, int i)
+{
+	return ds->class_ids ? ds->class_ids[i] : i + 1;
+}
+
+static double
+shoelace(const struct bx_pt *p, int n)
+{
+	double a = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		a += p[i].x * p[(i + 1) % n].y - p[(i + 1) % n].x * p[i].y;
+	return fabs(a) / 2;
+}
+
+static void
+put_box(struct bx_buf *b, double x, double y, double w, double h)
+{
+	bx_buf_putc(b, '[');
+	bx_json_put_num(b, x);
+	bx_buf_putc(b, ',');
+	bx_json_put_num(b, y);
+	bx_buf_putc(b, ',');
+	bx_json_put_num(b, w);
+	bx_buf_putc(b, ',');
+	bx_json_put_num(b, h);
+	bx_buf_putc(b, ']');
+}
+
+void
+bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
+{
+	const struct bx_annot *an;
+	double x, y, w, h;
+	int64_t ann_id = 0;
+	int i, k, p, ci, first, ntag;
+
+	bx_buf_puts(b, "{\"info\":{\"description\":\"exported by boxel\"},\"licenses\":[],\n"
+	    "\"images\":[");
+	for (i = 0; i < ds->n; i++) {
+		const struct bx_ds_image *im = &ds->img[i];
+
+		bx_buf_puts(b, i ? ",\n{" : "\n{");
+		bx_buf_printf(b, "\"id\":%lld,\"file_name\":", (long long)im->id);
+		bx_json_put_str(b, im->file_name ? im->file_name : "");
+		bx_buf_printf(b, ",\"width\":%d,\"height\":%d", im->width, im->height);
+		if (im->ans.global.n > 0) {
+			bx_buf_puts(b, ",\"attributes\":");
+			bx_json_put_attrs(b, &im->ans.global);
+		}
+		for (ntag = 0, k = 0; k < im->ans.n; k++) {
+			an = &im->ans.a[k];
+			if (an->geom != BX_GEOM_TAG || class_index(ds, an->cls) < 0)
+				continue;
+			bx_buf_puts(b, ntag++ ? "," : ",\"tags\":[");
+			bx_json_put_str(b, an->cls);
+		}
+		if (ntag)
+			bx_buf_putc(b, ']');
+		bx_buf_putc(b, '}');
+	}
+	bx_buf_puts(b, "],\n\"annotations\":[");
+	first = 1;
+	for (i = 0; i < ds->n; i++) {
+		const struct bx_ds_image *im = &ds->img[i];
+
+		for (k = 0; k < im->ans.n; k++) {
+			an = &im->ans.a[k];
+			ci = class_index(ds, an->cls);
+			if (ci < 0 || an->geom == BX_GEOM_TAG)
+				continue;
+			if ((an->geom == BX_GEOM_POLYGON && an->npts < 3) ||
+			    (an->geom == BX_GEOM_POINT && an->npts < 1))
+				continue;
+			bx_buf_puts(b, first ? "\n{" : ",\n{");
+			first = 0;
+			bx_buf_printf(b, "\"id\":%lld,\"image_id\":%lld,\"category_id\":%lld,\"bbox\":",
+			    (long long)++ann_id, (long long)im->id, (long long)class_id(ds, ci));
+			if (an->geom == BX_GEOM_POINT) {
+				put_box(b, an->pts[0].x, an->pts[0].y, 0, 0);
+				bx_buf_puts(b, ",\"area\":0,\"iscrowd\":0,\"keypoints\":[");
+				bx_json_put_num(b, an->pts[0].x);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->pts[0].y);
+				bx_buf_puts(b, ",2],\"num_keypoints\":1");
+			} else if (an->geom == BX_GEOM_POLYGON) {
+				bx_annot_bounds(an, &x, &y, &w, &h);
+				put_box(b, x, y, w, h);
+				bx_buf_puts(b, ",\"area\":");
+				bx_json_put_num(b, shoelace(an->pts, an->npts));
+				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
+				for (p = 0; p < an->npts; p++) {
+					if (p)
+						bx_buf_putc(b, ',');
+					bx_json_put_num(b, an->pts[p].x);
+					bx_buf_putc(b, ',');
+					bx_json_put_num(b, an->pts[p].y);
+				}
+				bx_buf_puts(b, "]]");
+			} else {
+				put_box(b, an->x, an->y, an->w, an->h);
+				bx_buf_puts(b, ",\"area\":");
+				bx_json_put_num(b, an->w * an->h);
+				bx_buf_puts(b, ",\"iscrowd\":0");
+			}
+			if (an->attrs.n > 0) {
+				bx_buf_puts(b, ",\"attributes\":");
+				bx_json_put_attrs(b, &an->attrs);
+			}
+			if (an->flags & BX_ANNOT_SUGGESTION) {
+				bx_buf_puts(b, ",\"score\":");
+				bx_json_put_num(b, an->score);
+			}
+			bx_buf_putc(b, '}');
+		}
+	}
+	bx_buf_puts(b, "],\n\"categories\":[");
+	for (i = 0; i < ds->nclasses; i++) {
+		bx_buf_printf(b, "%s{\"id\":%lld,\"name\":", i ? ",\n" : "\n",
+		    (long long)class_id(ds, i));
+		bx_json_put_str(b, ds->classes[i]);
+		bx_buf_puts(b, ",\"supercategory\":\"\"}");
+	}
+	bx_buf_puts(b, "]}\n");
+}

@@ -1,0 +1,534 @@
+/* fmt-labelstudio.c: Label Studio's JSON export <-> struct bx_dataset.
+ * Label Studio places regions in percent of the original image size
+ * (x = 100 * px / original_width); boxel keeps pixels, origin top-left.
+ * Percentages are written with 12 significant digits, so that reading them
+ * back and writing again gives the same text. Region attributes are
+ * per-region results sharing the region's id; image classes are a
+ * "choices" result named image_class; other unattached results are global
+ * attributes. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/formats.h"
+#include "boxel/util.h"
+
+#define TAGS_NAME "image_class"
+
+static void
+put_pct(struct bx_buf *b, double px, int size)
+{
+	char tmp[40];
+	double v = size > 0 ? px * 100.0 / size : 0;
+
+	if (!isfinite(v) || v == 0) {
+		bx_buf_putc(b, '0');
+		return;
+	}
+	/* shortest form that survives the 12-digit rounding (C locale via
+	 * bx_json_put_num's own formatting would print 17 digits) */
+	snprintf(tmp, sizeof tmp, "%.12g", v);
+	bx_json_put_num(b, strtod(tmp, NULL));
+}
+
+static void
+put_region_head(struct bx_buf *b, int rid, const char *type, const struct bx_ds_image *im)
+{
+	bx_buf_printf(b, "{\"id\":\"r%d\",\"type\":\"%s\",\"from_name\":\"label\",\"to_name\":"
+	    "\"image\",\"original_width\":%d,\"original_height\":%d,\"image_rotation\":0,"
+	    "\"value\":{", rid, type, im->width, im->height);
+}
+
+/* An attribute as a classification result (per region when rid > 0). */
+static void
+put_attr_result(struct bx_buf *b, const char *id, const struct bx_attr *a)
+{
+	int i;
+
+	bx_buf_printf(b, ",\n{\"id\":\"%s\",\"type\":\"%s\",\"from_name\":", id,
+	    a->v.type == BX_VAL_NUM ? "number" : a->v.type == BX_VAL_STR ? "textarea" : "choices");
+	bx_json_put_str(b, a->key);
+	bx_buf_puts(b, ",\"to_name\":\"image\",\"value\":{");
+	switch (a->v.type) {
+	case BX_VAL_NUM:
+		bx_buf_puts(b, "\"number\":");
+		bx_json_put_num(b, a->v.num);
+		break;
+	case BX_VAL_STR:
+		bx_buf_puts(b, "\"text\":[");
+		bx_json_put_str(b, a->v.str ? a->v.str : "");
+		bx_buf_putc(b, ']');
+		break;
+	case BX_VAL_BOOL:
+		bx_buf_printf(b, "\"choices\":[\"%s\"]", a->v.b ? "true" : "false");
+		break;
+	case BX_VAL_LIST:
+		bx_buf_puts(b, "\"choices\":[");
+		for (i = 0; i < a->v.nlist; i++) {
+			if (i)
+				bx_buf_putc(b, ',');
+			bx_json_put_str(b, a->v.list[i]);
+		}
+		bx_buf_putc(b, ']');
+		break;
+	case BX_VAL_NONE:
+		break;
+	}
+	bx_buf_puts(b, "}}");
+}
+
+void
+bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
+{
+	char id[32];
+	int i, k, p, first, ntag, rid;
+
+	bx_buf_putc(b, '[');
+	for (i = 0; i < ds->n; i++) {
+		const struct bx_ds_image *im = &ds->img[i];
+
+		bx_buf_printf(b, "%s{\"id\":%lld,\"data\":{\"image\":", i ? ",\n" : "\n",
+		    (long long)im->id);
+		bx_json_put_str(b, im->file_name ? im->file_name : "");
+		bx_buf_puts(b, "},\"annotations\":[{\"result\":[");
+		first = 1;
+		rid = 0;
+		for (k = 0; k < im->ans.n; k++) {
+			const struct bx_annot *an = &im->ans.a[k];
+			int a;
+
+			if (an->geom == BX_GEOM_TAG || an->cls == NULL)
+				continue;
+			if (!first)
+				bx_buf_puts(b, ",");
+			bx_buf_putc(b, '\n');
+			first = 0;
+			rid++;              /* regions are numbered alone: tags move on import */
+			if (an->geom == BX_GEOM_BOX) {
+				put_region_head(b, rid, "rectanglelabels", im);
+				bx_buf_puts(b, "\"x\":");
+				put_pct(b, an->x, im->width);
+				bx_buf_puts(b, ",\"y\":");
+				put_pct(b, an->y, im->height);
+				bx_buf_puts(b, ",\"width\":");
+				put_pct(b, an->w, im->width);
+				bx_buf_puts(b, ",\"height\":");
+				put_pct(b, an->h, im->height);
+				bx_buf_puts(b, ",\"rotation\":0,\"rectanglelabels\":[");
+			} else if (an->geom == BX_GEOM_POLYGON) {
+				put_region_head(b, rid, "polygonlabels", im);
+				bx_buf_puts(b, "\"points\":[");
+				for (p = 0; p < an->npts; p++) {
+					bx_buf_puts(b, p ? ",[" : "[");
+					put_pct(b, an->pts[p].x, im->width);
+					bx_buf_putc(b, ',');
+					put_pct(b, an->pts[p].y, im->height);
+					bx_buf_putc(b, ']');
+				}
+				bx_buf_puts(b, "],\"closed\":true,\"polygonlabels\":[");
+			} else {
+				put_region_head(b, rid, "keypointlabels", im);
+				bx_buf_puts(b, "\"x\":");
+				put_pct(b, an->npts ? an->pts[0].x : 0, im->width);
+				bx_buf_puts(b, ",\"y\":");
+				put_pct(b, an->npts ? an->pts[0].y : 0, im->height);
+				bx_buf_puts(b, ",\"width\":1,\"keypointlabels\":[");
+			}
+			bx_json_put_str(b, an->cls);
+			bx_buf_puts(b, "]}");
+			if (an->flags & BX_ANNOT_SUGGESTION) {
+				bx_buf_puts(b, ",\"score\":");
+				bx_json_put_num(b, an->score);
+			}
+			bx_buf_putc(b, '}');
+			snprintf(id, sizeof id, "r%d", rid);
+			for (a = 0; a < an->attrs.n; a++)
+				put_attr_result(b, id, &an->attrs.a[a]);
+		}
+		for (ntag = 0, k = 0; k < im->ans.n; k++) {
+			const struct bx_annot *an = &im->ans.a[k];
+			if (an->geom != BX_GEOM_TAG || an->cls == NULL)
+				continue;
+			if (ntag++ == 0) {
+				bx_buf_puts(b, first ? "\n" : ",\n");
+				bx_buf_puts(b, "{\"id\":\"tags\",\"type\":\"choices\",\"from_name\":\""
+				    TAGS_NAME "\",\"to_name\":\"image\",\"value\":{\"choices\":[");
+				first = 0;
+			} else
+				bx_buf_putc(b, ',');
+			bx_json_put_str(b, an->cls);
+		}
+		if (ntag)
+			bx_buf_puts(b, "]}}");
+		for (k = 0; k < im->ans.global.n; k++) {
+			snprintf(id, sizeof id, "g%d", k + 1);
+			if (first) {
+				/* put_attr_result starts with ",\n" */
+				struct bx_buf t;
+				bx_buf_init(&t);
+				put_attr_result(&t, id, &im->ans.global.a[k]);
+				bx_buf_puts(b, t.p + 1);
+				bx_buf_free(&t);
+				first = 0;
+			} else
+				put_attr_result(b, id, &im->ans.global.a[k]);
+		}
+		bx_buf_puts(b, "]}]}");
+	}
+	bx_buf_puts(b, "\n]\n");
+}
+
+/* ---- reading ---- */
+
+static const char *
+jtype(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "?";
+}
+
+/* Label Studio serves local files as "/data/local-files/?d=PATH" (PATH
+ * URL-encoded) and uploads as "/data/upload/N/NAME"; URLs name a host. Keep
+ * the path part; the importer looks for it beneath the image root. */
+static char *
+image_path(const char *s)
+{
+	static const char local[] = "/data/local-files/?d=";
+	const char *p = s;
+	struct bx_buf b;
+
+	bx_buf_init(&b);
+	if (strncmp(p, local, sizeof local - 1) == 0) {
+		for (p += sizeof local - 1; *p; p++) {
+			int hi, lo;
+			if (*p == '%' && p[1] && p[2] &&
+			    (hi = (p[1] | 32) >= 'a' ? (p[1] | 32) - 'a' + 10 : p[1] - '0') >= 0 &&
+			    hi < 16 && (lo = (p[2] | 32) >= 'a' ? (p[2] | 32) - 'a' + 10 : p[2] - '0') >= 0 &&
+			    lo < 16 && hi * 16 + lo != 0) {
+				bx_buf_putc(&b, (char)(hi * 16 + lo));
+				p += 2;
+			} else
+				bx_buf_putc(&b, *p);
+		}
+		return b.p ? b.p : bx_strdup("");
+	}
+	if (strstr(p, "://") != NULL) {
+		p = strstr(p, "://") + 3;
+		p = strchr(p, '/');
+		if (p == NULL)
+			p = "";
+	}
+	bx_buf_puts(&b, p);
+	return b.p ? b.p : bx_strdup("");
+}
+
+static int
+pct_num(const json_t *v, const char *key, double *out)
+{
+	const json_t *j = json_object_get(v, key);
+
+	if (!json_is_number(j))
+		return -1;
+	*out = json_number_value(j);
+	return isfinite(*out) ? 0 : -1;
+}
+
+/* The label of a region result: value[TYPE][0]. */
+static const char *
+region_label(const json_t *val, const char *type)
+{
+	const json_t *l = json_object_get(val, type);
+
+	if (!json_is_array(l) || json_array_size(l) < 1 || !json_is_string(json_array_get(l, 0)))
+		return NULL;
+	return json_string_value(json_array_get(l, 0));
+}
+
+/* A classification result's value as an attribute value (text stays text;
+ * the importer converts with the taxonomy's types). */
+static int
+class_value(const json_t *val, struct bx_value *out)
+{
+	const json_t *j;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if ((j = json_object_get(val, "number")) != NULL && json_is_number(j) &&
+	    isfinite(json_number_value(j))) {
+		out->type = BX_VAL_NUM;
+		out->num = json_number_value(j);
+		return 0;
+	}
+	if ((j = json_object_get(val, "text")) != NULL) {
+		if (json_is_string(j)) {
+			out->type = BX_VAL_STR;
+			out->str = bx_strdup(json_string_value(j));
+			return 0;
+		}
+		if (json_is_array(j) && json_array_size(j) >= 1 &&
+		    json_is_string(json_array_get(j, 0))) {
+			out->type = BX_VAL_STR;
+			out->str = bx_strdup(json_string_value(json_array_get(j, 0)));
+			return 0;
+		}
+		return -1;
+	}
+	if ((j = json_object_get(val, "choices")) != NULL && json_is_array(j)) {
+		for (i = 0; i < json_array_size(j); i++)
+			if (!json_is_string(json_array_get(j, i)))
+				return -1;
+		if (json_array_size(j) == 1 && (strcmp(json_string_value(json_array_get(j, 0)),
+		    "true") == 0 || strcmp(json_string_value(json_array_get(j, 0)), "false") == 0)) {
+			/* how booleans are written; a choice named "true" becomes text again
+			 * through the taxonomy (bx_taxonomy_coerce) */
+			out->type = BX_VAL_BOOL;
+			out->b = json_string_value(json_array_get(j, 0))[0] == 't';
+			return 0;
+		}
+		if (json_array_size(j) == 1) {
+			out->type = BX_VAL_STR;
+			out->str = bx_strdup(json_string_value(json_array_get(j, 0)));
+			return 0;
+		}
+		out->type = BX_VAL_LIST;
+		out->nlist = (int)json_array_size(j);
+		out->list = out->nlist ? bx_malloc(sizeof(char *) * (size_t)out->nlist) : NULL;
+		for (i = 0; i < json_array_size(j); i++)
+			out->list[i] = bx_strdup(json_string_value(json_array_get(j, i)));
+		return 0;
+	}
+	return -1;
+}
+
+/* One task; returns 0 or -1 with why (after "tasks[i]"). */
+static int
+read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
+{
+	const json_t *anns, *ann = NULL, *res, *r, *val, *j;
+	const char *type, *rid, *lab;
+	struct bx_annot an;
+	struct bx_value v;
+	char **ids = NULL;
+	int *idx = NULL, nids = 0;
+	size_t i, k;
+	int W = 0, H = 0, rc = -1, a;
+	double x, y, w, h;
+
+	anns = json_object_get(t, "annotations");
+	if (anns != NULL && !json_is_array(anns)) {
+		snprintf(why, whysz, ".annotations: expected an array");
+		return -1;
+	}
+	for (i = 0; anns != NULL && i < json_array_size(anns); i++) {
+		j = json_array_get(anns, i);
+		if (json_is_object(j) && !json_is_true(json_object_get(j, "was_cancelled"))) {
+			ann = j;
+			break;
+		}
+	}
+	im->has_answer = 1;
+	if (ann == NULL)
+		return 0;
+	res = json_object_get(ann, "result");
+	if (!json_is_array(res)) {
+		snprintf(why, whysz, ".annotations[%zu].result: expected an array", i);
+		return -1;
+	}
+	/* regions first, so attributes can find them by id */
+	for (k = 0; k < json_array_size(res); k++) {
+		r = json_array_get(res, k);
+		type = json_string_value(json_object_get(r, "type"));
+		val = json_object_get(r, "value");
+		if (!json_is_object(r) || type == NULL || !json_is_object(val)) {
+			snprintf(why, whysz, ".result[%zu]: expected {type, value, ...}", k);
+			goto out;
+		}
+		if (strcmp(type, "rectanglelabels") != 0 && strcmp(type, "polygonlabels") != 0 &&
+		    strcmp(type, "keypointlabels") != 0)
+			continue;
+		lab = region_label(val, type);
+		if (lab == NULL || lab[0] == '\0') {
+			snprintf(why, whysz, ".result[%zu].value.%s: expected one label", k, type);
+			goto out;
+		}
+		j = json_object_get(r, "original_width");
+		W = json_is_number(j) ? (int)json_number_value(j) : 0;
+		j = json_object_get(r, "original_height");
+		H = json_is_number(j) ? (int)json_number_value(j) : 0;
+		if (W <= 0 || H <= 0 || W > 1000000 || H > 1000000) {
+			snprintf(why, whysz, ".result[%zu]: needs original_width and original_height "
+			    "(percentages are relative to them)", k);
+			goto out;
+		}
+		if ((im->width && im->width != W) || (im->height && im->height != H)) {
+			snprintf(why, whysz, ".result[%zu]: original size %dx%d differs from %dx%d", k, W,
+			    H, im->width, im->height);
+			goto out;
+		}
+		im->width = W;
+		im->height = H;
+		memset(&an, 0, sizeof an);
+		an.cls = (char *)lab;
+		if ((j = json_object_get(r, "score")) != NULL && json_is_number(j)) {
+			an.score = json_number_value(j);
+			an.flags = BX_ANNOT_SUGGESTION;
+		}
+		if (strcmp(type, "polygonlabels") == 0) {
+			const json_t *pts = json_object_get(val, "points");
+			if (!json_is_array(pts) || json_array_size(pts) < 3) {
+				snprintf(why, whysz, ".result[%zu].value.points: expected at least 3 "
+				    "[x, y] points", k);
+				goto out;
+			}
+			an.geom = BX_GEOM_POLYGON;
+			an.npts = (int)json_array_size(pts);
+			an.pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
+			for (a = 0; a < an.npts; a++) {
+				const json_t *p = json_array_get(pts, (size_t)a);
+				if (!json_is_array(p) || json_array_size(p) != 2 ||
+				    !json_is_number(json_array_get(p, 0)) ||
+				    !json_is_number(json_array_get(p, 1))) {
+					free(an.pts);
+					snprintf(why, whysz, ".result[%zu].value.points[%d]: expected [x, y]",
+					    k, a);
+					goto out;
+				}
+				an.pts[a].x = json_number_value(json_array_get(p, 0)) * W / 100.0;
+				an.pts[a].y = json_number_value(json_array_get(p, 1)) * H / 100.0;
+			}
+		} else if (strcmp(type, "rectanglelabels") == 0) {
+			if (pct_num(val, "x", &x) || pct_num(val, "y", &y) || pct_num(val, "width", &w) ||
+			    pct_num(val, "height", &h) || w < 0 || h < 0) {
+				snprintf(why, whysz, ".result[%zu].value: x, y, width, height must be "
+				    "numbers (width, height >= 0)", k);
+				goto out;
+			}
+			if ((j = json_object_get(val, "rotation")) != NULL && json_is_number(j) &&
+			    json_number_value(j) != 0) {
+				snprintf(why, whysz, ".result[%zu].value.rotation: rotated rectangles are "
+				    "not supported", k);
+				goto out;
+			}
+			an.geom = BX_GEOM_BOX;
+			an.x = x * W / 100.0;
+			an.y = y * H / 100.0;
+			an.w = w * W / 100.0;
+			an.h = h * H / 100.0;
+		} else {
+			if (pct_num(val, "x", &x) || pct_num(val, "y", &y)) {
+				snprintf(why, whysz, ".result[%zu].value: x and y must be numbers", k);
+				goto out;
+			}
+			an.geom = BX_GEOM_POINT;
+			an.npts = 1;
+			an.pts = bx_malloc(sizeof *an.pts);
+			an.pts[0].x = x * W / 100.0;
+			an.pts[0].y = y * H / 100.0;
+		}
+		bx_answer_add(&im->ans, &an);
+		free(an.pts);
+		rid = json_string_value(json_object_get(r, "id"));
+		ids = bx_realloc(ids, sizeof(char *) * (size_t)(nids + 1));
+		idx = bx_realloc(idx, sizeof(int) * (size_t)(nids + 1));
+		ids[nids] = bx_strdup(rid ? rid : "");
+		idx[nids++] = im->ans.n - 1;
+	}
+	/* classifications: region attributes, image classes, global attributes */
+	for (k = 0; k < json_array_size(res); k++) {
+		const char *from;
+		int target = -1;
+
+		r = json_array_get(res, k);
+		type = json_string_value(json_object_get(r, "type"));
+		val = json_object_get(r, "value");
+		if (strcmp(type, "choices") != 0 && strcmp(type, "textarea") != 0 &&
+		    strcmp(type, "number") != 0)
+			continue;
+		from = json_string_value(json_object_get(r, "from_name"));
+		if (from == NULL || from[0] == '\0') {
+			snprintf(why, whysz, ".result[%zu].from_name: expected the control's name", k);
+			goto out;
+		}
+		rid = json_string_value(json_object_get(r, "id"));
+		for (a = 0; rid != NULL && a < nids; a++)
+			if (strcmp(ids[a], rid) == 0)
+				target = idx[a];
+		if (target < 0 && strcmp(from, TAGS_NAME) == 0 && strcmp(type, "choices") == 0) {
+			const json_t *ch = json_object_get(val, "choices");
+			for (i = 0; json_is_array(ch) && i < json_array_size(ch); i++) {
+				if (!json_is_string(json_array_get(ch, i)))
+					continue;
+				memset(&an, 0, sizeof an);
+				an.geom = BX_GEOM_TAG;
+				an.cls = (char *)json_string_value(json_array_get(ch, i));
+				bx_answer_add(&im->ans, &an);
+			}
+			continue;
+		}
+		if (class_value(val, &v) != 0) {
+			snprintf(why, whysz, ".result[%zu].value: expected choices, text or number, got "
+			    "%s", k, jtype(val));
+			goto out;
+		}
+		bx_attrs_set(target >= 0 ? &im->ans.a[target].attrs : &im->ans.global, from, &v);
+		bx_value_free(&v);
+	}
+	rc = 0;
+out:
+	for (a = 0; a < nids; a++)
+		free(ids[a]);
+	free(ids);
+	free(idx);
+	return rc;
+}
+
+int
+bx_ls_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
+{
+	json_error_t je;
+	json_t *root, *t, *data, *img, *id;
+	struct bx_ds_image *im;
+	char why[600], *path;
+	size_t i;
+
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL)
+		return bx_json_syntax_error(&je, name, err);
+	if (!json_is_array(root)) {
+		json_decref(root);
+		return bx_err_set(err, BX_EINVAL, "%s: a Label Studio export is a JSON array of "
+		    "tasks", name);
+	}
+	for (i = 0; i < json_array_size(root); i++) {
+		t = json_array_get(root, i);
+		data = json_object_get(t, "data");
+		img = json_object_get(data, "image");
+		if (!json_is_object(t) || !json_is_string(img) || json_string_value(img)[0] == '\0') {
+			bx_dataset_error(out, "%s: tasks[%zu].data.image: expected the image path",
+			    name, i);
+			continue;
+		}
+		id = json_object_get(t, "id");
+		path = image_path(json_string_value(img));
+		im = bx_dataset_add(out, json_is_integer(id) ? json_integer_value(id) : 0, path, 0, 0);
+		free(path);
+		im->line = (int)i + 1;
+		if (read_task(t, im, why, sizeof why) < 0) {
+			bx_dataset_error(out, "%s: tasks[%zu]%s", name, i, why);
+			im->failed = 1;
+		}
+	}
+	json_decref(root);
+	return 0;
+}

@@ -1,0 +1,283 @@
+/* fmt-scale.c: Scale-style image annotation tasks <-> struct bx_dataset:
+ * [{"task_id", "params": {"attachment", "attachment_type": "image",
+ * "metadata": {"width", "height"}}, "response": {"annotations": [...],
+ * "global_attributes": {...}, "tags": [...]}}]. Boxes are left, top, width,
+ * height in pixels (origin top-left), as boxel stores them. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/formats.h"
+#include "boxel/util.h"
+
+void
+bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
+{
+	int i, k, p, first, ntag;
+
+	bx_buf_putc(b, '[');
+	for (i = 0; i < ds->n; i++) {
+		const struct bx_ds_image *im = &ds->img[i];
+
+		bx_buf_printf(b, "%s{\"task_id\":\"%lld\",\"type\":\"imageannotation\","
+		    "\"status\":\"completed\",\"params\":{\"attachment\":", i ? ",\n" : "\n",
+		    (long long)im->id);
+		bx_json_put_str(b, im->file_name ? im->file_name : "");
+		bx_buf_printf(b, ",\"attachment_type\":\"image\",\"metadata\":{\"width\":%d,"
+		    "\"height\":%d}},\"response\":{\"annotations\":[", im->width, im->height);
+		first = 1;
+		for (k = 0; k < im->ans.n; k++) {
+			const struct bx_annot *an = &im->ans.a[k];
+
+			if (an->geom == BX_GEOM_TAG)
+				continue;
+			bx_buf_puts(b, first ? "\n{" : ",\n{");
+			first = 0;
+			if (an->geom == BX_GEOM_BOX) {
+				bx_buf_puts(b, "\"type\":\"box\",\"label\":");
+				bx_json_put_str(b, an->cls ? an->cls : "");
+				bx_buf_puts(b, ",\"left\":");
+				bx_json_put_num(b, an->x);
+				bx_buf_puts(b, ",\"top\":");
+				bx_json_put_num(b, an->y);
+				bx_buf_puts(b, ",\"width\":");
+				bx_json_put_num(b, an->w);
+				bx_buf_puts(b, ",\"height\":");
+				bx_json_put_num(b, an->h);
+			} else if (an->geom == BX_GEOM_POLYGON) {
+				bx_buf_puts(b, "\"type\":\"polygon\",\"label\":");
+				bx_json_put_str(b, an->cls ? an->cls : "");
+				bx_buf_puts(b, ",\"vertices\":[");
+				for (p = 0; p < an->npts; p++) {
+					bx_buf_puts(b, p ? ",{\"x\":" : "{\"x\":");
+					bx_json_put_num(b, an->pts[p].x);
+					bx_buf_puts(b, ",\"y\":");
+					bx_json_put_num(b, an->pts[p].y);
+					bx_buf_putc(b, '}');
+				}
+				bx_buf_putc(b, ']');
+			} else {
+				bx_buf_puts(b, "\"type\":\"point\",\"label\":");
+				bx_json_put_str(b, an->cls ? an->cls : "");
+				bx_buf_puts(b, ",\"x\":");
+				bx_json_put_num(b, an->npts ? an->pts[0].x : 0);
+				bx_buf_puts(b, ",\"y\":");
+				bx_json_put_num(b, an->npts ? an->pts[0].y : 0);
+			}
+			bx_buf_puts(b, ",\"attributes\":");
+			bx_json_put_attrs(b, &an->attrs);
+			if (an->flags & BX_ANNOT_SUGGESTION) {
+				bx_buf_puts(b, ",\"score\":");
+				bx_json_put_num(b, an->score);
+			}
+			bx_buf_putc(b, '}');
+		}
+		bx_buf_puts(b, "],\"global_attributes\":");
+		bx_json_put_attrs(b, &im->ans.global);
+		bx_buf_puts(b, ",\"tags\":[");
+		for (ntag = 0, k = 0; k < im->ans.n; k++)
+			if (im->ans.a[k].geom == BX_GEOM_TAG) {
+				if (ntag++)
+					bx_buf_putc(b, ',');
+				bx_json_put_str(b, im->ans.a[k].cls ? im->ans.a[k].cls : "");
+			}
+		bx_buf_puts(b, "]}}");
+	}
+	bx_buf_puts(b, "\n]\n");
+}
+
+/* ---- reading ---- */
+
+static int
+num(const json_t *o, const char *key, double *out)
+{
+	const json_t *j = json_object_get(o, key);
+
+	if (!json_is_number(j))
+		return -1;
+	*out = json_number_value(j);
+	return isfinite(*out) ? 0 : -1;
+}
+
+static int
+read_attrs(const json_t *o, const char *where, struct bx_attrs *out, char *why, size_t whysz)
+{
+	const char *key;
+	json_t *v;
+	struct bx_value val;
+	struct bx_err e;
+
+	if (o == NULL || json_is_null(o))
+		return 0;
+	if (!json_is_object(o)) {
+		snprintf(why, whysz, "%s: expected an object", where);
+		return -1;
+	}
+	json_object_foreach((json_t *)o, key, v) {
+		char path[200];
+		snprintf(path, sizeof path, "%s.%.60s", where, key);
+		bx_err_clear(&e);
+		if (key[0] == '\0' || bx_json_to_value(v, path, &val, &e) != 0) {
+			snprintf(why, whysz, "%s", key[0] ? e.msg : "empty attribute name");
+			return -1;
+		}
+		bx_attrs_set(out, key, &val);
+		bx_value_free(&val);
+	}
+	return 0;
+}
+
+static int
+read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
+{
+	const json_t *resp = json_object_get(t, "response"), *anns, *a, *j;
+	const char *type, *label;
+	struct bx_annot an;
+	char where[64];
+	size_t k, p;
+	double w, h;
+
+	im->has_answer = 1;
+	if (resp == NULL || json_is_null(resp))
+		return 0;
+	anns = json_object_get(resp, "annotations");
+	if (!json_is_object(resp) || (anns != NULL && !json_is_array(anns))) {
+		snprintf(why, whysz, ".response.annotations: expected an array");
+		return -1;
+	}
+	for (k = 0; anns != NULL && k < json_array_size(anns); k++) {
+		a = json_array_get(anns, k);
+		type = json_string_value(json_object_get(a, "type"));
+		label = json_string_value(json_object_get(a, "label"));
+		if (type == NULL || label == NULL || label[0] == '\0') {
+			snprintf(why, whysz, ".response.annotations[%zu]: expected type and label", k);
+			return -1;
+		}
+		memset(&an, 0, sizeof an);
+		an.cls = (char *)label;
+		if (strcmp(type, "box") == 0) {
+			if (num(a, "left", &an.x) || num(a, "top", &an.y) || num(a, "width", &an.w) ||
+			    num(a, "height", &an.h) || an.w < 0 || an.h < 0) {
+				snprintf(why, whysz, ".response.annotations[%zu]: left, top, width, height "
+				    "must be finite numbers, width and height >= 0", k);
+				return -1;
+			}
+			an.geom = BX_GEOM_BOX;
+		} else if (strcmp(type, "polygon") == 0) {
+			j = json_object_get(a, "vertices");
+			if (!json_is_array(j) || json_array_size(j) < 3) {
+				snprintf(why, whysz, ".response.annotations[%zu].vertices: expected at least "
+				    "3 {x, y}", k);
+				return -1;
+			}
+			an.geom = BX_GEOM_POLYGON;
+			an.npts = (int)json_array_size(j);
+			an.pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
+			for (p = 0; p < json_array_size(j); p++)
+				if (num(json_array_get(j, p), "x", &an.pts[p].x) ||
+				    num(json_array_get(j, p), "y", &an.pts[p].y)) {
+					free(an.pts);
+					snprintf(why, whysz, ".response.annotations[%zu].vertices[%zu]: expected "
+					    "{x, y}", k, p);
+					return -1;
+				}
+		} else if (strcmp(type, "point") == 0) {
+			an.geom = BX_GEOM_POINT;
+			an.npts = 1;
+			an.pts = bx_malloc(sizeof *an.pts);
+			if (num(a, "x", &an.pts[0].x) || num(a, "y", &an.pts[0].y)) {
+				free(an.pts);
+				snprintf(why, whysz, ".response.annotations[%zu]: x and y must be numbers", k);
+				return -1;
+			}
+		} else {
+			snprintf(why, whysz, ".response.annotations[%zu].type: \"%.30s\" is not box, "
+			    "polygon or point", k, type);
+			return -1;
+		}
+		if ((j = json_object_get(a, "score")) != NULL && json_is_number(j)) {
+			an.score = json_number_value(j);
+			an.flags = BX_ANNOT_SUGGESTION;
+		}
+		snprintf(where, sizeof where, ".response.annotations[%zu].attributes", k);
+		if (read_attrs(json_object_get(a, "attributes"), where + 1, &an.attrs, why,
+		    whysz) < 0) {
+			free(an.pts);
+			bx_attrs_free(&an.attrs);
+			return -1;
+		}
+		bx_answer_add(&im->ans, &an);
+		free(an.pts);
+		bx_attrs_free(&an.attrs);
+	}
+	if (read_attrs(json_object_get(resp, "global_attributes"), "response.global_attributes",
+	    &im->ans.global, why, whysz) < 0)
+		return -1;
+	j = json_object_get(resp, "tags");
+	for (k = 0; json_is_array(j) && k < json_array_size(j); k++) {
+		if (!json_is_string(json_array_get(j, k)))
+			continue;
+		memset(&an, 0, sizeof an);
+		an.geom = BX_GEOM_TAG;
+		an.cls = (char *)json_string_value(json_array_get(j, k));
+		bx_answer_add(&im->ans, &an);
+	}
+	(void)w;
+	(void)h;
+	return 0;
+}
+
+int
+bx_scale_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
+{
+	json_error_t je;
+	json_t *root, *t, *params, *att, *md, *id;
+	struct bx_ds_image *im;
+	char why[600];
+	double w = 0, h = 0;
+	size_t i;
+
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL)
+		return bx_json_syntax_error(&je, name, err);
+	if (!json_is_array(root)) {
+		json_decref(root);
+		return bx_err_set(err, BX_EINVAL, "%s: expected a JSON array of tasks", name);
+	}
+	for (i = 0; i < json_array_size(root); i++) {
+		t = json_array_get(root, i);
+		params = json_object_get(t, "params");
+		att = json_object_get(params, "attachment");
+		if (!json_is_string(att) || json_string_value(att)[0] == '\0') {
+			bx_dataset_error(out, "%s: tasks[%zu].params.attachment: expected the image path",
+			    name, i);
+			continue;
+		}
+		md = json_object_get(params, "metadata");
+		w = h = 0;
+		if (md != NULL && (num(md, "width", &w) == 0) != (num(md, "height", &h) == 0)) {
+			bx_dataset_error(out, "%s: tasks[%zu].params.metadata: give both width and height",
+			    name, i);
+			continue;
+		}
+		if ((w != 0 || h != 0) && (w < 1 || h < 1 || w != floor(w) || h != floor(h) ||
+		    w > 1000000 || h > 1000000)) {
+			bx_dataset_error(out, "%s: tasks[%zu].params.metadata: width and height must be "
+			    "whole numbers of pixels, 1 to 1000000", name, i);
+			continue;
+		}
+		id = json_object_get(t, "task_id");
+		im = bx_dataset_add(out, json_is_string(id) ? strtoll(json_string_value(id), NULL, 10) :
+		    json_is_integer(id) ? json_integer_value(id) : 0, json_string_value(att), (int)w,
+		    (int)h);
+		im->line = (int)i + 1;
+		if (read_task(t, im, why, sizeof why) < 0) {
+			bx_dataset_error(out, "%s: tasks[%zu]%s", name, i, why);
+			im->failed = 1;
+		}
+	}
+	json_decref(root);
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* image-int.h: what the image module's files share and nobody else sees.
+ * image.c sniffs, reads files and orients; image-png.c, image-jpeg.c and
+ * image-exif.c wrap one library or format each. Pixels are raster pixels,
+ * origin top-left; "raw" sizes are as stored, "oriented" as displayed. */
+#ifndef BOXEL_IMAGE_INT_H
+#define BOXEL_IMAGE_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "boxel/image.h"
+
+/* Where the encoded bytes come from: a memory buffer (data, len), or an open
+ * FILE (f != NULL) read only as far as the decoder asks, for probing. */
+struct bx_image_src {
+	const uint8_t *data;
+	size_t len, pos;
+	FILE *f;
+};
+
+/* Decode into out (pix, full_w, full_h) with every limit in lim checked
+ * before the allocation it guards. Each fills err with one line. */
+int bx_png_decode(struct bx_image_src *src, const struct bx_image_limits *lim,
+                  struct bx_image *out, struct bx_err *err);
+int bx_jpeg_decode(struct bx_image_src *src, int want_w, int want_h,
+                   const struct bx_image_limits *lim, struct bx_image *out,
+                   struct bx_err *err);
+/* Headers only: oriented size, side limits checked. */
+int bx_png_probe(struct bx_image_src *src, const struct bx_image_limits *lim,
+                 int *w_out, int *h_out, struct bx_err *err);
+int bx_jpeg_probe(struct bx_image_src *src, const struct bx_image_limits *lim,
+                  int *w_out, int *h_out, struct bx_err *err);
+
+/* The EXIF orientation (1..8) in one APP1 segment's payload ("Exif\0\0"
+ * + TIFF), or 1 when absent, malformed or out of range: a broken EXIF block
+ * never makes an image unreadable. */
+int bx_exif_orientation(const uint8_t *app1, size_t len);
+
+/* Apply EXIF orientation o to r: returns r itself for 1 (or anything out of
+ * range), else a new raster and frees r. Orientations 5..8 swap w and h. */
+struct bx_raster *bx_image_orient(struct bx_raster *r, int o);
+
+/* One-line limit checks shared by both decoders; w, h are oriented. */
+int bx_image_check_sides(const char *what, uint32_t w, uint32_t h,
+                         const struct bx_image_limits *lim, struct bx_err *err);
+int bx_image_check_pixels(const char *what, uint32_t w, uint32_t h,
+                          const struct bx_image_limits *lim, struct bx_err *err);
+
+#endif

@@ -1,0 +1,253 @@
+/* image-jpeg.c: JPEG through libjpeg(-turbo) into RGB888, decoded with DCT
+ * scaling at the smallest M/8 that still covers the requested size, then
+ * turned upright by the EXIF orientation. libjpeg's errors longjmp back
+ * here and become one line. Raster pixels, origin top-left. */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+#include "boxel/util.h"
+#include "image-int.h"
+
+struct jerr {
+	struct jpeg_error_mgr pub;
+	jmp_buf jb;
+	int code;
+	char msg[sizeof(struct bx_err){0}.msg];
+};
+
+struct jprog {
+	struct jpeg_progress_mgr pub;
+	int max_scans;
+};
+
+static void
+j_fail(j_common_ptr c, int code, const char *msg)
+{
+	struct jerr *e = (struct jerr *)c->err;
+
+	e->code = code;
+	snprintf(e->msg, sizeof e->msg, "%s", msg);
+	longjmp(e->jb, 1);
+}
+
+static void
+j_error_exit(j_common_ptr c)
+{
+	char buf[JMSG_LENGTH_MAX], line[JMSG_LENGTH_MAX + 32];
+
+	c->err->format_message(c, buf);
+	snprintf(line, sizeof line, "invalid JPEG: %s", buf);
+	j_fail(c, c->err->msg_code == JERR_IMAGE_TOO_BIG ? BX_ELIMIT : BX_EINVAL, line);
+}
+
+/* libjpeg only warns at the end of the data and decodes the rest as gray;
+ * for a labeling tool a cut-off image is an error. Other warnings (stray
+ * bytes before a marker and the like) are tolerated, as viewers do. */
+static void
+j_emit_message(j_common_ptr c, int level)
+{
+	if (level < 0) {
+		c->err->num_warnings++;
+		if (c->err->msg_code == JWRN_JPEG_EOF)
+			j_fail(c, BX_EINVAL, "truncated JPEG data");
+	}
+}
+
+/* Progressive files can hold any number of scans, each a full pass over the
+ * coefficients; cap them as TurboJPEG does. */
+static void
+j_progress(j_common_ptr c)
+{
+	struct jprog *p = (struct jprog *)c->progress;
+	j_decompress_ptr d = (j_decompress_ptr)c;
+	char line[96];
+
+	if (d->input_scan_number > p->max_scans) {
+		snprintf(line, sizeof line, "progressive JPEG has more than %d scans (limit)",
+		    p->max_scans);
+		j_fail(c, BX_ELIMIT, line);
+	}
+}
+
+static void
+j_setup(struct jpeg_decompress_struct *ci, struct jerr *je, struct bx_image_src *src)
+{
+	ci->err = jpeg_std_error(&je->pub);
+	je->pub.error_exit = j_error_exit;
+	je->pub.emit_message = j_emit_message;
+	jpeg_create_decompress(ci);
+	if (src->f != NULL)
+		jpeg_stdio_src(ci, src->f);
+	else
+		jpeg_mem_src(ci, src->data, (unsigned long)src->len);
+	jpeg_save_markers(ci, JPEG_APP0 + 1, 0xffff);
+}
+
+static int
+orientation_of(struct jpeg_decompress_struct *ci)
+{
+	jpeg_saved_marker_ptr m;
+
+	for (m = ci->marker_list; m != NULL; m = m->next)
+		if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 &&
+		    memcmp(m->data, "Exif\0\0", 6) == 0)
+			return bx_exif_orientation(m->data, m->data_length);
+	return 1;
+}
+
+/* Header checks common to probe and decode: side limits on the oriented
+ * size. Longjmps on failure. */
+static void
+check_header(struct jpeg_decompress_struct *ci, const struct bx_image_limits *lim,
+             int o, uint32_t *ow, uint32_t *oh)
+{
+	struct bx_err e;
+
+	*ow = o >= 5 ? ci->image_height : ci->image_width;
+	*oh = o >= 5 ? ci->image_width : ci->image_height;
+	if (bx_image_check_sides("JPEG", *ow, *oh, lim, &e) < 0)
+		j_fail((j_common_ptr)ci, e.code, e.msg);
+}
+
+/* The smallest scale M/8 (M = 1..8) whose output covers want (raw axes);
+ * a want <= 0 leaves that axis free. Leaves the choice in ci. */
+static void
+choose_scale(struct jpeg_decompress_struct *ci, int want_w, int want_h)
+{
+	unsigned m;
+
+	ci->scale_denom = 8;
+	ci->scale_num = 8;
+	if (want_w <= 0 && want_h <= 0)
+		return;
+	for (m = 1; m <= 8; m++) {
+		ci->scale_num = m;
+		jpeg_calc_output_dimensions(ci);
+		if ((want_w <= 0 || ci->output_width >= (unsigned)want_w) &&
+		    (want_h <= 0 || ci->output_height >= (unsigned)want_h))
+			return;
+	}
+	ci->scale_num = 8;
+}
+
+/* Adobe CMYK JPEGs store inverted inks; plain ones do not. */
+static void
+cmyk_row(uint8_t *dst, const uint8_t *src, unsigned w, int inverted)
+{
+	unsigned x, c, k;
+
+	for (x = 0; x < w; x++, dst += 3, src += 4) {
+		k = inverted ? src[3] : 255u - src[3];
+		for (c = 0; c < 3; c++) {
+			unsigned ink = inverted ? src[c] : 255u - src[c];
+
+			dst[c] = (uint8_t)((ink * k + 127) / 255);
+		}
+	}
+}
+
+int
+bx_jpeg_decode(struct bx_image_src *src, int want_w, int want_h,
+               const struct bx_image_limits *lim, struct bx_image *out,
+               struct bx_err *err)
+{
+	struct jpeg_decompress_struct ci;
+	struct jerr je = { .code = 0 };
+	struct jprog prog;
+	struct bx_raster *volatile pix = NULL;
+	uint8_t *volatile row = NULL;
+	struct bx_err e;
+	uint32_t ow, oh;
+	int o, cmyk;
+
+	if (setjmp(je.jb)) {
+		jpeg_destroy_decompress(&ci);
+		free(row);
+		bx_raster_free(pix);
+		return bx_err_set(err, je.code, "%s", je.msg);
+	}
+	j_setup(&ci, &je, src);
+	jpeg_read_header(&ci, TRUE);
+	o = orientation_of(&ci);
+	check_header(&ci, lim, o, &ow, &oh);
+	/* Multi-scan files are decoded through a full-resolution coefficient
+	 * buffer (2 bytes per sample), whatever the output scale. */
+	if (jpeg_has_multiple_scans(&ci) &&
+	    bx_image_check_pixels("progressive JPEG", ow, oh, lim, &e) < 0)
+		j_fail((j_common_ptr)&ci, e.code, e.msg);
+
+	switch (ci.jpeg_color_space) {
+	case JCS_GRAYSCALE:
+	case JCS_YCbCr:
+	case JCS_RGB:
+		ci.out_color_space = JCS_RGB;
+		cmyk = 0;
+		break;
+	case JCS_CMYK:
+	case JCS_YCCK:
+		ci.out_color_space = JCS_CMYK;
+		cmyk = 1;
+		break;
+	default:
+		j_fail((j_common_ptr)&ci, BX_EINVAL, "unsupported JPEG color space");
+	}
+	if (o >= 5)
+		choose_scale(&ci, want_h, want_w);
+	else
+		choose_scale(&ci, want_w, want_h);
+	jpeg_calc_output_dimensions(&ci);
+	if (bx_image_check_pixels("JPEG", ci.output_width, ci.output_height, lim, &e) < 0)
+		j_fail((j_common_ptr)&ci, e.code, e.msg);
+
+	prog.pub.progress_monitor = j_progress;
+	prog.max_scans = lim->max_scans;
+	ci.progress = &prog.pub;
+	jpeg_start_decompress(&ci);
+
+	pix = bx_raster_new((int)ci.output_width, (int)ci.output_height);
+	if (cmyk)
+		row = bx_malloc((size_t)ci.output_width * 4);
+	while (ci.output_scanline < ci.output_height) {
+		uint8_t *dst = pix->px + (size_t)ci.output_scanline * ci.output_width * 3;
+		JSAMPROW rp = cmyk ? row : dst;
+
+		if (jpeg_read_scanlines(&ci, &rp, 1) != 1)
+			j_fail((j_common_ptr)&ci, BX_EINVAL, "truncated JPEG data");
+		if (cmyk)
+			cmyk_row(dst, row, ci.output_width, ci.saw_Adobe_marker);
+	}
+	/* No jpeg_finish_decompress: every pixel is here; whatever follows the
+	 * last scan need not be read. */
+	jpeg_destroy_decompress(&ci);
+	free(row);
+	out->pix = bx_image_orient(pix, o);
+	out->full_w = (int)ow;
+	out->full_h = (int)oh;
+	return 0;
+}
+
+int
+bx_jpeg_probe(struct bx_image_src *src, const struct bx_image_limits *lim,
+              int *w_out, int *h_out, struct bx_err *err)
+{
+	struct jpeg_decompress_struct ci;
+	struct jerr je = { .code = 0 };
+	uint32_t ow, oh;
+
+	if (setjmp(je.jb)) {
+		jpeg_destroy_decompress(&ci);
+		return bx_err_set(err, je.code, "%s", je.msg);
+	}
+	j_setup(&ci, &je, src);
+	jpeg_read_header(&ci, TRUE);
+	check_header(&ci, lim, orientation_of(&ci), &ow, &oh);
+	jpeg_destroy_decompress(&ci);
+	*w_out = (int)ow;
+	*h_out = (int)oh;
+	return 0;
+}

@@ -1,0 +1,255 @@
+/* image-png.c: PNG through libpng into RGB888. Every colour type and depth
+ * is expanded to 8-bit RGBA, then alpha is composited on a checkerboard of
+ * 8x8-pixel squares of two mid grays (as image viewers do), so transparent
+ * parts stay visible as such. Raster pixels, origin top-left. */
+#include <png.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/util.h"
+#include "image-int.h"
+
+#define CHECK_DARK 0x66   /* the two grays of the transparency checker */
+#define CHECK_LIGHT 0x99
+#define CHECK_SQUARE 8    /* side of one checker square, in image pixels */
+
+struct pdec {
+	jmp_buf jb;
+	int code;
+	char msg[sizeof(struct bx_err){0}.msg];
+};
+
+/* libpng's messages are "IDAT: CRC error" style (chunk names are printed
+ * safely by libpng); turn them into one line that says it is a PNG. */
+static void
+p_error(png_structp png, png_const_charp m)
+{
+	struct pdec *d = png_get_error_ptr(png);
+	const char *crc = strstr(m, ": CRC error");
+
+	d->code = BX_EINVAL;
+	if (strcmp(m, "truncated PNG data") == 0 || strncmp(m, "read error", 10) == 0)
+		snprintf(d->msg, sizeof d->msg, "%s", m);
+	else if (crc != NULL && crc - m == 4)
+		snprintf(d->msg, sizeof d->msg, "PNG CRC error in %.4s", m);
+	else if (strstr(m, "too large") != NULL || strstr(m, "exceeds") != NULL ||
+	         strstr(m, "limit") != NULL) {
+		d->code = BX_ELIMIT;
+		snprintf(d->msg, sizeof d->msg, "PNG over a limit: %s", m);
+	} else
+		snprintf(d->msg, sizeof d->msg, "invalid PNG: %s", m);
+	longjmp(d->jb, 1);
+}
+
+static void
+p_warning(png_structp png, png_const_charp m)
+{
+	(void)png;
+	(void)m;   /* ancillary-chunk trouble: the image itself is fine */
+}
+
+static void
+p_read(png_structp png, png_bytep out, size_t n)
+{
+	struct bx_image_src *s = png_get_io_ptr(png);
+
+	if (s->f != NULL) {
+		if (fread(out, 1, n, s->f) != n)
+			png_error(png, ferror(s->f) ? "read error" : "truncated PNG data");
+		return;
+	}
+	if (n > s->len - s->pos)
+		png_error(png, "truncated PNG data");
+	memcpy(out, s->data + s->pos, n);
+	s->pos += n;
+}
+
+/* Copy the first n bytes of src without consuming them. */
+static size_t
+peek(struct bx_image_src *s, uint8_t *out, size_t n)
+{
+	size_t got;
+
+	if (s->f == NULL) {
+		got = s->len < n ? s->len : n;
+		memcpy(out, s->data, got);
+		return got;
+	}
+	got = fread(out, 1, n, s->f);
+	rewind(s->f);
+	return got;
+}
+
+/* Chunks boxel never uses. libpng skips them unread (CRC aside), so an
+ * oversized or compressed-bomb text/ICC chunk costs nothing. */
+static const png_byte skip_chunks[] =
+	"bKGD\0cHRM\0eXIf\0gAMA\0hIST\0iCCP\0iTXt\0oFFs\0pCAL\0pHYs\0"
+	"sBIT\0sCAL\0sPLT\0sRGB\0tEXt\0tIME\0zTXt\0";
+
+/* Read the signature and the chunks up to the first IDAT, with every limit
+ * set, and check the header's size. On failure longjmps into d->jb. */
+static void
+read_header(png_structp png, png_infop info, struct bx_image_src *src,
+            const struct bx_image_limits *lim, struct pdec *d,
+            png_uint_32 *w, png_uint_32 *h)
+{
+	struct bx_err e;
+	uint8_t head[24];
+
+	png_set_read_fn(png, src, p_read);
+	png_set_user_limits(png, (png_uint_32)lim->max_w, (png_uint_32)lim->max_h);
+	png_set_chunk_cache_max(png, 256);
+	png_set_chunk_malloc_max(png, lim->max_chunk);
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, skip_chunks,
+	    (int)(sizeof skip_chunks / 5));
+	/* Say "over the limit" ourselves rather than libpng's "Invalid IHDR
+	 * data": the IHDR is always the first chunk, at a fixed place. */
+	if (peek(src, head, sizeof head) == sizeof head && memcmp(head + 12, "IHDR", 4) == 0) {
+		png_uint_32 hw = png_get_uint_32(head + 16), hh = png_get_uint_32(head + 20);
+
+		if (bx_image_check_sides("PNG", hw, hh, lim, &e) < 0) {
+			d->code = e.code;
+			snprintf(d->msg, sizeof d->msg, "%s", e.msg);
+			longjmp(d->jb, 1);
+		}
+	}
+	png_read_info(png, info);
+	*w = png_get_image_width(png, info);
+	*h = png_get_image_height(png, info);
+	if (bx_image_check_sides("PNG", *w, *h, lim, &e) < 0) {
+		d->code = e.code;
+		snprintf(d->msg, sizeof d->msg, "%s", e.msg);
+		longjmp(d->jb, 1);
+	}
+}
+
+static void
+composite_row(uint8_t *dst, const uint8_t *rgba, int w, int y)
+{
+	int x;
+
+	for (x = 0; x < w; x++, dst += 3, rgba += 4) {
+		unsigned a = rgba[3], bg, c;
+
+		if (a == 255) {
+			memcpy(dst, rgba, 3);
+			continue;
+		}
+		bg = ((x / CHECK_SQUARE + y / CHECK_SQUARE) & 1) ? CHECK_LIGHT : CHECK_DARK;
+		for (c = 0; c < 3; c++)
+			dst[c] = (uint8_t)((rgba[c] * a + bg * (255 - a) + 127) / 255);
+	}
+}
+
+int
+bx_png_decode(struct bx_image_src *src, const struct bx_image_limits *lim,
+              struct bx_image *out, struct bx_err *err)
+{
+	struct pdec d = { .code = 0 };
+	png_structp png;
+	png_infop info;
+	png_uint_32 w, h, y;
+	int type, depth, passes;
+	struct bx_raster *volatile pix = NULL;
+	uint8_t *volatile buf = NULL;
+	png_bytep *volatile rows = NULL;
+	struct bx_err e;
+
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &d, p_error, p_warning);
+	if (png == NULL)
+		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
+	info = png_create_info_struct(png);
+	if (info == NULL) {
+		png_destroy_read_struct(&png, NULL, NULL);
+		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
+	}
+	if (setjmp(d.jb)) {
+		png_destroy_read_struct(&png, &info, NULL);
+		free(rows);
+		free(buf);
+		bx_raster_free(pix);
+		return bx_err_set(err, d.code, "%s", d.msg);
+	}
+	read_header(png, info, src, lim, &d, &w, &h);
+	if (bx_image_check_pixels("PNG", w, h, lim, &e) < 0) {
+		d.code = e.code;
+		snprintf(d.msg, sizeof d.msg, "%s", e.msg);
+		longjmp(d.jb, 1);
+	}
+	type = png_get_color_type(png, info);
+	depth = png_get_bit_depth(png, info);
+
+	/* Everything becomes 8-bit RGBA; alpha is then composited. */
+	if (type == PNG_COLOR_TYPE_PALETTE)
+		png_set_palette_to_rgb(png);
+	if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
+		png_set_expand_gray_1_2_4_to_8(png);
+	if (png_get_valid(png, info, PNG_INFO_tRNS))
+		png_set_tRNS_to_alpha(png);
+	if (depth == 16)
+		png_set_scale_16(png);
+	if (type == PNG_COLOR_TYPE_GRAY || type == PNG_COLOR_TYPE_GRAY_ALPHA)
+		png_set_gray_to_rgb(png);
+	png_set_add_alpha(png, 0xff, PNG_FILLER_AFTER); /* no-op if alpha is there */
+	passes = png_set_interlace_handling(png);
+	png_read_update_info(png, info);
+	if (png_get_rowbytes(png, info) != (size_t)w * 4) {
+		d.code = BX_EINVAL;
+		snprintf(d.msg, sizeof d.msg, "invalid PNG: unexpected row layout");
+		longjmp(d.jb, 1);
+	}
+
+	pix = bx_raster_new((int)w, (int)h);
+	if (passes == 1) {
+		buf = bx_malloc((size_t)w * 4);
+		for (y = 0; y < h; y++) {
+			png_read_row(png, buf, NULL);
+			composite_row(pix->px + (size_t)y * w * 3, buf, (int)w, (int)y);
+		}
+	} else {
+		/* Adam7 fills every row over seven passes: keep the whole image. */
+		buf = bx_malloc((size_t)w * h * 4);
+		rows = bx_malloc(sizeof(png_bytep) * h);
+		for (y = 0; y < h; y++)
+			rows[y] = buf + (size_t)y * w * 4;
+		png_read_image(png, rows);
+		for (y = 0; y < h; y++)
+			composite_row(pix->px + (size_t)y * w * 3, rows[y], (int)w, (int)y);
+	}
+	png_destroy_read_struct(&png, &info, NULL);
+	free(rows);
+	free(buf);
+	out->pix = pix;
+	out->full_w = (int)w;
+	out->full_h = (int)h;
+	return 0;
+}
+
+int
+bx_png_probe(struct bx_image_src *src, const struct bx_image_limits *lim,
+             int *w_out, int *h_out, struct bx_err *err)
+{
+	struct pdec d = { .code = 0 };
+	png_structp png;
+	png_infop info;
+	png_uint_32 w, h;
+
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &d, p_error, p_warning);
+	if (png == NULL)
+		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
+	info = png_create_info_struct(png);
+	if (info == NULL) {
+		png_destroy_read_struct(&png, NULL, NULL);
+		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
+	}
+	if (setjmp(d.jb)) {
+		png_destroy_read_struct(&png, &info, NULL);
+		return bx_err_set(err, d.code, "%s", d.msg);
+	}
+	read_header(png, info, src, lim, &d, &w, &h);
+	png_destroy_read_struct(&png, &info, NULL);
+	*w_out = (int)w;
+	*h_out = (int)h;
+	return 0;
+}

@@ -1,0 +1,198 @@
+/* keymap.c: the key tables of the views and the help generated from them.
+ * A table lists every binding; the first binding of an action carries its
+ * help text. Works in tty.h key codes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/keymap.h"
+#include "boxel/tty.h"
+#include "boxel/util.h"
+
+#define CTRL(c) ((c) & 0x1f)
+
+static const struct bx_keybind label_binds[] = {
+	{ 'h', BX_LA_LEFT, "move the crosshair (or the grabbed object/handle) one step left" },
+	{ BX_KEY_LEFT, BX_LA_LEFT, NULL },
+	{ 'l', BX_LA_RIGHT, "... one step right (a count first moves farther: 5l)" },
+	{ BX_KEY_RIGHT, BX_LA_RIGHT, NULL },
+	{ 'k', BX_LA_UP, "... one step up" },
+	{ BX_KEY_UP, BX_LA_UP, NULL },
+	{ 'j', BX_LA_DOWN, "... one step down" },
+	{ BX_KEY_DOWN, BX_LA_DOWN, NULL },
+	{ 'H', BX_LA_LEFT_FAR, "move ten steps left" },
+	{ BX_KEY_C_LEFT, BX_LA_LEFT_FAR, NULL },
+	{ 'L', BX_LA_RIGHT_FAR, "move ten steps right" },
+	{ BX_KEY_C_RIGHT, BX_LA_RIGHT_FAR, NULL },
+	{ 'K', BX_LA_UP_FAR, "move ten steps up" },
+	{ BX_KEY_C_UP, BX_LA_UP_FAR, NULL },
+	{ 'J', BX_LA_DOWN_FAR, "move ten steps down" },
+	{ BX_KEY_C_DOWN, BX_LA_DOWN_FAR, NULL },
+	{ BX_KEY_S_LEFT, BX_LA_PAN_LEFT, "pan the view left" },
+	{ BX_KEY_S_RIGHT, BX_LA_PAN_RIGHT, "pan the view right" },
+	{ BX_KEY_S_UP, BX_LA_PAN_UP, "pan the view up" },
+	{ BX_KEY_S_DOWN, BX_LA_PAN_DOWN, "pan the view down" },
+	{ '+', BX_LA_ZOOM_IN, "zoom in around the crosshair" },
+	{ '=', BX_LA_ZOOM_IN, NULL },
+	{ '-', BX_LA_ZOOM_OUT, "zoom out" },
+	{ '0', BX_LA_ZOOM_FIT, "fit the image to the pane" },
+	{ 'b', BX_LA_TOOL_BOX, "box tool" },
+	{ 'p', BX_LA_TOOL_POLYGON, "polygon tool" },
+	{ 'o', BX_LA_TOOL_POINT, "point tool" },
+	{ ' ', BX_LA_PLACE, "place a corner, vertex or point at the crosshair" },
+	{ BX_KEY_ENTER, BX_LA_ENTER, "place; close the polygon; accept the selected suggestion" },
+	{ BX_KEY_BACKSPACE, BX_LA_BACKSPACE, "remove the last vertex of the shape being drawn" },
+	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect" },
+	{ '1', BX_LA_CLASS, "class 1..9 in taxonomy order (new objects and the selected one)" },
+	{ '2', BX_LA_CLASS, NULL }, { '3', BX_LA_CLASS, NULL }, { '4', BX_LA_CLASS, NULL },
+	{ '5', BX_LA_CLASS, NULL }, { '6', BX_LA_CLASS, NULL }, { '7', BX_LA_CLASS, NULL },
+	{ '8', BX_LA_CLASS, NULL }, { '9', BX_LA_CLASS, NULL },
+	{ 'C', BX_LA_CLASS_NEXT, "next class" },
+	{ BX_KEY_TAB, BX_LA_SELECT_NEXT, "select and grab the next object" },
+	{ BX_KEY_BTAB, BX_LA_SELECT_PREV, "select and grab the previous object" },
+	{ ']', BX_LA_HANDLE_NEXT, "grab the next corner/edge/vertex of the selected object" },
+	{ '[', BX_LA_HANDLE_PREV, "grab the previous corner/edge/vertex" },
+	{ 'i', BX_LA_INSERT_VERTEX, "insert a vertex after the grabbed one" },
+	{ 'X', BX_LA_DELETE_VERTEX, "delete the grabbed vertex" },
+	{ BX_KEY_DELETE, BX_LA_DELETE_VERTEX, NULL },
+	{ 'd', BX_LA_DELETE, "delete the selected object" },
+	{ 'a', BX_LA_ATTRS, "edit the selected object's attributes" },
+	{ 'g', BX_LA_GLOBAL_ATTRS, "edit the image's global attributes" },
+	{ 'y', BX_LA_ACCEPT, "accept the selected suggestion" },
+	{ 'x', BX_LA_REJECT, "reject the selected suggestion" },
+	{ 'Y', BX_LA_ACCEPT_ALL, "accept all suggestions above the score threshold" },
+	{ 'u', BX_LA_UNDO, "undo" },
+	{ CTRL('r'), BX_LA_REDO, "redo" },
+	{ BX_KEY_PGUP, BX_LA_INSTR_UP, "scroll the instructions up" },
+	{ BX_KEY_PGDN, BX_LA_INSTR_DOWN, "scroll the instructions down" },
+	{ 's', BX_LA_SUBMIT, "submit and open the next task" },
+	{ 'n', BX_LA_SKIP, "skip this task (asks for a reason)" },
+	{ 'q', BX_LA_QUIT, "quit (the draft is kept)" },
+	{ CTRL('c'), BX_LA_QUIT, NULL },
+	{ '?', BX_LA_HELP, "this help" },
+	{ BX_KEY_F1, BX_LA_HELP, NULL },
+	{ CTRL('l'), BX_LA_REDRAW, "redraw the screen" },
+};
+
+const struct bx_keymap bx_keymap_label = {
+	"label", label_binds, (int)BX_ARRAY_LEN(label_binds),
+};
+
+static const struct bx_keybind form_binds[] = {
+	{ BX_KEY_UP, BX_FA_UP, "previous field" },
+	{ 'k', BX_FA_UP, NULL },
+	{ BX_KEY_BTAB, BX_FA_UP, NULL },
+	{ BX_KEY_DOWN, BX_FA_DOWN, "next field" },
+	{ 'j', BX_FA_DOWN, NULL },
+	{ BX_KEY_TAB, BX_FA_DOWN, NULL },
+	{ BX_KEY_LEFT, BX_FA_LEFT, "previous choice" },
+	{ 'h', BX_FA_LEFT, NULL },
+	{ BX_KEY_RIGHT, BX_FA_RIGHT, "next choice" },
+	{ 'l', BX_FA_RIGHT, NULL },
+	{ ' ', BX_FA_TOGGLE, "toggle (bool, multi-choice item); edit (text, number)" },
+	{ BX_KEY_ENTER, BX_FA_OK, "edit the field / finish" },
+	{ BX_KEY_ESC, BX_FA_CANCEL, "close" },
+	{ 'q', BX_FA_CANCEL, NULL },
+	{ BX_KEY_DELETE, BX_FA_CLEAR, "clear the field" },
+	{ BX_KEY_BACKSPACE, BX_FA_CLEAR, NULL },
+};
+
+const struct bx_keymap bx_keymap_form = {
+	"form", form_binds, (int)BX_ARRAY_LEN(form_binds),
+};
+
+int
+bx_keymap_action(const struct bx_keymap *km, int key)
+{
+	int i;
+
+	for (i = 0; i < km->n; i++)
+		if (km->binds[i].key == key)
+			return km->binds[i].action;
+	return 0;
+}
+
+static const struct {
+	int key;
+	const char *name;
+} key_names[] = {
+	{ BX_KEY_UP, "Up" }, { BX_KEY_DOWN, "Down" }, { BX_KEY_LEFT, "Left" },
+	{ BX_KEY_RIGHT, "Right" }, { BX_KEY_S_UP, "S-Up" }, { BX_KEY_S_DOWN, "S-Down" },
+	{ BX_KEY_S_LEFT, "S-Left" }, { BX_KEY_S_RIGHT, "S-Right" },
+	{ BX_KEY_C_UP, "C-Up" }, { BX_KEY_C_DOWN, "C-Down" }, { BX_KEY_C_LEFT, "C-Left" },
+	{ BX_KEY_C_RIGHT, "C-Right" }, { BX_KEY_BTAB, "S-Tab" }, { BX_KEY_TAB, "Tab" },
+	{ BX_KEY_ENTER, "Enter" }, { BX_KEY_ESC, "Esc" }, { BX_KEY_BACKSPACE, "Backspace" },
+	{ BX_KEY_DELETE, "Delete" }, { BX_KEY_INSERT, "Insert" }, { BX_KEY_HOME, "Home" },
+	{ BX_KEY_END, "End" }, { BX_KEY_PGUP, "PgUp" }, { BX_KEY_PGDN, "PgDn" },
+	{ BX_KEY_F1, "F1" }, { ' ', "Space" },
+};
+
+const char *
+bx_key_name(int key, char *buf, int n)
+{
+	size_t i;
+	int len;
+
+	for (i = 0; i < BX_ARRAY_LEN(key_names); i++) {
+		if (key_names[i].key == key) {
+			snprintf(buf, (size_t)n, "%s", key_names[i].name);
+			return buf;
+		}
+	}
+	if (key > 0 && key < 32) {
+		snprintf(buf, (size_t)n, "Ctrl-%c", 'A' + key - 1);
+		return buf;
+	}
+	if (key > 32 && key < BX_KEY_SPECIAL && key != 127 && !(key >= 0x80 && key < 0xa0)) {
+		char u[5];
+		len = bx_utf8_encode((uint32_t)key, u);
+		u[len] = '\0';
+		snprintf(buf, (size_t)n, "%s", u);
+		return buf;
+	}
+	snprintf(buf, (size_t)n, "key-%d", key);
+	return buf;
+}
+
+int
+bx_keymap_help(const struct bx_keymap *km, int keycol, char ***lines_out)
+{
+	char **lines = bx_calloc((size_t)km->n + 1, sizeof *lines);
+	int nl = 0, i, j;
+	struct bx_buf keys, line;
+	char name[32];
+
+	bx_buf_init(&keys);
+	bx_buf_init(&line);
+	for (i = 0; i < km->n; i++) {
+		if (km->binds[i].help == NULL)
+			continue;
+		bx_buf_reset(&keys);
+		for (j = 0; j < km->n; j++) {
+			if (km->binds[j].action != km->binds[i].action)
+				continue;
+			if (keys.len > 0)
+				bx_buf_putc(&keys, ' ');
+			bx_buf_puts(&keys, bx_key_name(km->binds[j].key, name, sizeof name));
+		}
+		bx_buf_reset(&line);
+		bx_buf_printf(&line, "%-*s %s", keycol, keys.p, km->binds[i].help);
+		lines[nl++] = bx_strdup(line.p);
+	}
+	bx_buf_free(&keys);
+	bx_buf_free(&line);
+	*lines_out = lines;
+	return nl;
+}
+
+void
+bx_keymap_help_free(char **lines, int n)
+{
+	int i;
+
+	if (lines == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}

@@ -1,0 +1,266 @@
+/* label.c: the store side of a labeling session (see label.h): settings,
+ * claim and lease, draft saves fenced by the lease token, heartbeat, submit
+ * and skip. No curses here; times are passed in. */
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/codec.h"
+#include "boxel/draft.h"
+#include "boxel/label.h"
+#include "boxel/util.h"
+
+static char *
+setting(struct bx_store *st, const char *key, const char *def)
+{
+	char *v = NULL;
+	struct bx_err e;
+
+	if (bx_store_setting_get(st, key, &v, &e) != 0 || v == NULL)
+		return bx_strdup(def);
+	return v;
+}
+
+/* The image root: absolute as given; relative (or empty) ones are taken
+ * from the directory of the store file, so a project folder can move. */
+static char *
+resolve_root(const char *db, const char *root)
+{
+	char *dbcopy, *dir, *joined, real[PATH_MAX];
+
+	if (root[0] == '/')
+		return bx_strdup(root);
+	dbcopy = bx_strdup(db);
+	dir = dirname(dbcopy);
+	joined = root[0] ? bx_asprintf("%s/%s", dir, root) : bx_strdup(dir);
+	free(dbcopy);
+	if (realpath(joined, real) != NULL) {
+		free(joined);
+		return bx_strdup(real);
+	}
+	return joined;
+}
+
+int
+bx_session_open(struct bx_session *s, const char *db, const char *user, struct bx_err *err)
+{
+	struct bx_user u;
+	char *tax_text, *root, *v;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	rc = bx_store_open(db, 0, &s->st, err);
+	if (rc != 0)
+		return rc;
+	s->db_path = bx_strdup(db);
+	s->user = bx_strdup(user);
+	memset(&u, 0, sizeof u);
+	rc = bx_store_user_get(s->st, user, &u, err);
+	if (rc == BX_ENOENT)
+		rc = bx_err_set(err, BX_EPERM,
+		                "no user '%s' in %s: ask an admin to run 'boxel user add %s --role annotator'",
+		                user, db, user);
+	if (rc != 0)
+		goto fail;
+	bx_user_free(&u);
+
+	tax_text = setting(s->st, "taxonomy", "");
+	if (tax_text[0] == '\0') {
+		free(tax_text);
+		rc = bx_err_set(err, BX_EINVAL,
+		                "the project has no taxonomy yet: ask an admin to set one (boxel taxonomy set FILE)");
+		goto fail;
+	}
+	rc = bx_taxonomy_load_text(tax_text, "taxonomy", &s->tax, err);
+	free(tax_text);
+	if (rc != 0)
+		goto fail;
+	s->instructions = setting(s->st, "instructions", "");
+	root = setting(s->st, "image_root", "");
+	s->image_root = resolve_root(db, root);
+	free(root);
+	v = setting(s->st, "lease_seconds", "300");
+	s->lease_ms = (int64_t)(atof(v) * 1000);
+	free(v);
+	if (s->lease_ms < 10000)
+		s->lease_ms = 10000;
+	v = setting(s->st, "suggestion_threshold", "0.5");
+	s->suggest_threshold = atof(v);
+	free(v);
+	return 0;
+fail:
+	bx_session_close(s);
+	return rc;
+}
+
+void
+bx_session_drop_task(struct bx_session *s)
+{
+	if (s->have_task)
+		bx_claim_free(&s->claim);
+	free(s->image_path);
+	s->image_path = NULL;
+	s->have_task = 0;
+	s->lost = 0;
+}
+
+void
+bx_session_close(struct bx_session *s)
+{
+	bx_session_drop_task(s);
+	bx_store_close(s->st);
+	bx_taxonomy_free(s->tax);
+	free(s->db_path);
+	free(s->user);
+	free(s->instructions);
+	free(s->image_root);
+	memset(s, 0, sizeof *s);
+}
+
+int
+bx_session_claim(struct bx_session *s, int64_t now_ms, struct bx_err *err)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	bx_session_drop_task(s);
+	rc = bx_queue_claim(s->st, s->user, s->lease_ms, now_ms, &s->claim, err);
+	if (rc != 0)
+		return rc;
+	s->have_task = 1;
+	s->next_heartbeat_ms = now_ms + s->lease_ms / 3;
+	/* A missing or escaping image is shown as an error on the task, not
+	 * a reason to stop the session: the annotator can skip it. */
+	if (bx_path_resolve(s->image_root, s->claim.image, path, sizeof path, NULL) == 0)
+		s->image_path = bx_strdup(path);
+	return 0;
+}
+
+int
+bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_view *v,
+                   struct bx_err *err)
+{
+	char *state = NULL, **entries = NULL;
+	struct bx_answer seed;
+	int n = 0, i, rc;
+
+	v->zoom = 1;
+	v->vx = ed->img_w / 2.0;
+	v->vy = ed->img_h / 2.0;
+	v->seconds = 0;
+	rc = bx_draft_load(s->st, s->claim.judgment, &state, &entries, &n, err);
+	if (rc == 0) {
+		rc = bx_draft_restore(ed, v, state, entries, n, err);
+		free(state);
+		for (i = 0; i < n; i++)
+			free(entries[i]);
+		free(entries);
+		return rc;
+	}
+	if (rc != BX_ENOENT)
+		return rc;
+	bx_answer_init(&seed);
+	rc = bx_store_prelabels_get(s->st, s->claim.task, &seed, err);
+	if (rc == BX_ENOENT)
+		rc = 0;
+	if (rc == 0)
+		bx_edit_set_answer(ed, &seed);
+	bx_answer_free(&seed);
+	if (rc == 0 && s->tax->nclasses > 0 && ed->cls == NULL)
+		ed->cls = bx_strdup(s->tax->classes[0].name);
+	return rc;
+}
+
+int
+bx_session_save(struct bx_session *s, const struct bx_edit *ed, const struct bx_draft_view *v,
+                int what, int64_t now_ms, struct bx_err *err)
+{
+	char *state, *entry = NULL;
+	int seq = 0, rc;
+
+	if (!s->have_task || s->lost)
+		return 0;
+	state = bx_draft_state_to_json(ed, v);
+	if ((what & BX_EDIT_ANSWER) && bx_edit_step_at(ed, ed->pos) != NULL) {
+		entry = bx_draft_entry_to_json(bx_edit_step_at(ed, ed->pos));
+		seq = ed->pos;
+	}
+	rc = bx_draft_save(s->st, s->claim.judgment, s->claim.token, state, seq, entry, now_ms, err);
+	free(state);
+	free(entry);
+	if (rc == BX_ELEASE)
+		s->lost = 1;
+	return rc;
+}
+
+int
+bx_session_heartbeat(struct bx_session *s, int64_t now_ms, struct bx_err *err)
+{
+	int64_t until;
+	int rc;
+
+	if (!s->have_task || s->lost || now_ms < s->next_heartbeat_ms)
+		return 0;
+	rc = bx_queue_heartbeat(s->st, s->claim.judgment, s->claim.token, s->lease_ms, now_ms,
+	                        &until, err);
+	if (rc == 0) {
+		s->claim.lease_until = until;
+		s->next_heartbeat_ms = now_ms + s->lease_ms / 3;
+	} else if (rc == BX_ELEASE) {
+		s->lost = 1;
+	} else {
+		/* Busy database: try again soon rather than at the next third. */
+		s->next_heartbeat_ms = now_ms + 2000;
+	}
+	return rc;
+}
+
+int
+bx_session_submit(struct bx_session *s, const struct bx_answer *ans, double seconds,
+                  int64_t now_ms, struct bx_err *err)
+{
+	struct bx_answer a;
+	const struct bx_class *c;
+	int i, rc;
+
+	if (!s->have_task)
+		return bx_err_set(err, BX_EINVAL, "no task open");
+	bx_answer_copy(&a, ans);
+	/* Unset attributes with defaults count as their default. Suggestions
+	 * not accepted are not part of the annotator's answer. */
+	for (i = a.n - 1; i >= 0; i--) {
+		if (a.a[i].flags & BX_ANNOT_SUGGESTION) {
+			bx_answer_remove(&a, i);
+			continue;
+		}
+		c = a.a[i].cls ? bx_taxonomy_class(s->tax, a.a[i].cls) : NULL;
+		if (c != NULL)
+			bx_taxonomy_fill_defaults(c->attrs, c->nattrs, &a.a[i].attrs);
+	}
+	bx_taxonomy_fill_defaults(s->tax->global, s->tax->nglobal, &a.global);
+	rc = bx_taxonomy_check_answer(s->tax, &a, s->claim.width, s->claim.height, err);
+	if (rc == 0) {
+		rc = bx_queue_submit(s->st, s->claim.judgment, s->claim.token, &a, seconds, now_ms,
+		                     err);
+		if (rc == BX_ELEASE)
+			s->lost = 1;
+		if (rc == 0)
+			s->submitted++;
+	}
+	bx_answer_free(&a);
+	return rc;
+}
+
+int
+bx_session_skip(struct bx_session *s, const char *reason, int64_t now_ms, struct bx_err *err)
+{
+	int rc;
+
+	if (!s->have_task)
+		return bx_err_set(err, BX_EINVAL, "no task open");
+	rc = bx_queue_skip(s->st, s->claim.judgment, s->claim.token, reason, now_ms, err);
+	if (rc == BX_ELEASE)
+		s->lost = 1;
+	return rc;
+}

@@ -1,0 +1,902 @@
+/* store-batch.c: batches (creation with their judgment rows, listing with
+ * per-state counts), labeler statistics, reviews, and the export walk (one
+ * short read transaction per task, the callback runs outside it). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/codec.h"
+#include "boxel/formats.h"
+#include "boxel/util.h"
+#include "store-int.h"
+
+#define PREP(s, sql) do { if (((s) = bx_st_prep(st, (sql), err)) == NULL) \
+	return err ? err->code : BX_EDB; } while (0)
+
+static int
+valid_batch_name(const char *name)
+{
+	size_t n = 0;
+
+	for (; name[n]; n++)
+		if (!((name[n] >= 'a' && name[n] <= 'z') || (name[n] >= 'A' && name[n] <= 'Z') ||
+		    (name[n] >= '0' && name[n] <= '9') || strchr("._-", name[n]) != NULL))
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+static int
+valid_kind(const char *k)
+{
+	return k != NULL && (strcmp(k, "self") == 0 || strcmp(k, "calibration") == 0 ||
+	    strcmp(k, "production") == 0 || strcmp(k, "training") == 0);
+}
+
+struct batch_ctx {
+	const struct bx_batch_new *b;
+	const char *actor;
+	int64_t now, id;
+	int ntasks;
+};
+
+static int
+batch_create_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char ins[] =
+	    "INSERT INTO batches(name, kind, overlap, gold_rate, priority, created_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO NOTHING";
+	static const char all[] =
+	    "INSERT INTO batch_tasks(batch, task) SELECT ?1, id FROM tasks ORDER BY id";
+	static const char unb[] =
+	    "INSERT INTO batch_tasks(batch, task) SELECT ?1, t.id FROM tasks t "
+	    "WHERE NOT EXISTS (SELECT 1 FROM batch_tasks bt WHERE bt.task = t.id) ORDER BY t.id";
+	static const char one[] =
+	    "INSERT INTO batch_tasks(batch, task) SELECT ?1, id FROM tasks WHERE image = ?2 "
+	    "ON CONFLICT DO NOTHING";
+	static const char cnt[] = "SELECT count(*) FROM batch_tasks WHERE batch = ?1";
+	static const char setn[] = "UPDATE batches SET ntasks = ?2 WHERE id = ?1";
+	/* overlap rows per task, task by task: judgment ids then follow task
+	 * age, which is the queue's "oldest first". */
+	static const char jud[] =
+	    "WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n + 1 < ?2) "
+	    "INSERT INTO judgments(task, batch, replica) "
+	    "SELECT bt.task, ?1, r.n FROM batch_tasks bt, r WHERE bt.batch = ?1 "
+	    "ORDER BY bt.task, r.n";
+	struct batch_ctx *c = ctx;
+	const struct bx_batch_new *b = c->b;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	int rc, i;
+
+	PREP(s, ins);
+	sqlite3_bind_text(s, 1, b->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, b->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, b->overlap);
+	sqlite3_bind_double(s, 4, b->gold_rate);
+	sqlite3_bind_int(s, 5, b->priority);
+	sqlite3_bind_int64(s, 6, c->now);
+	if ((rc = bx_st_exec(st, s, "create batch", err)) < 0)
+		return rc;
+	if (sqlite3_changes(st->db) == 0)
+		return bx_err_set(err, BX_EEXIST, "batch %s already exists", b->name);
+	c->id = sqlite3_last_insert_rowid(st->db);
+	if (b->tasks == BX_BATCH_LIST) {
+		for (i = 0; i < b->nimages; i++) {
+			PREP(s, one);
+			sqlite3_bind_int64(s, 1, c->id);
+			sqlite3_bind_text(s, 2, b->images[i], -1, SQLITE_STATIC);
+			if ((rc = bx_st_exec(st, s, "add task to batch", err)) < 0)
+				return rc;
+			if (sqlite3_changes(st->db) == 0) {
+				int64_t tid;
+				/* Either unknown, or listed twice (harmless). */
+				if ((rc = bx_store_task_find(st, b->images[i], &tid, err)) < 0) {
+					bx_err_prefix(err, "line %d", i + 1);
+					return rc;
+				}
+			}
+		}
+	} else {
+		PREP(s, b->tasks == BX_BATCH_ALL ? all : unb);
+		sqlite3_bind_int64(s, 1, c->id);
+		if ((rc = bx_st_exec(st, s, "select tasks", err)) < 0)
+			return rc;
+	}
+	PREP(s, cnt);
+	sqlite3_bind_int64(s, 1, c->id);
+	if ((rc = bx_st_step(st, s, "count tasks", err)) < 0)
+		return rc;
+	c->ntasks = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	PREP(s, setn);
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite3_bind_int(s, 2, c->ntasks);
+	if ((rc = bx_st_exec(st, s, "count tasks", err)) < 0)
+		return rc;
+	if (c->ntasks == 0)
+		return bx_err_set(err, BX_EINVAL, "batch %s would have no tasks (%s)", b->name,
+		    b->tasks == BX_BATCH_UNBATCHED ? "every task is already in a batch" :
+		    "import some images first");
+	PREP(s, jud);
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite3_bind_int(s, 2, b->overlap);
+	if ((rc = bx_st_exec(st, s, "create judgments", err)) < 0)
+		return rc;
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"name\":");
+	bx_st_json_str(&d, b->name);
+	bx_buf_printf(&d, ",\"kind\":\"%s\",\"overlap\":%d,\"gold_rate\":", b->kind,
+	    b->overlap);
+	bx_json_put_num(&d, b->gold_rate);
+	bx_buf_printf(&d, ",\"priority\":%d,\"tasks\":%d}", b->priority, c->ntasks);
+	rc = bx_st_event(st, c->actor, "batch_create", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_store_batch_create(struct bx_store *st, const struct bx_batch_new *b, const char *actor,
+                      int64_t now_ms, int64_t *id_out, int *ntasks_out, struct bx_err *err)
+{
+	struct batch_ctx c = { b, actor, now_ms, 0, 0 };
+	int rc;
+
+	if (b->name == NULL || !valid_batch_name(b->name))
+		return bx_err_set(err, BX_EINVAL,
+		    "batch name must be 1-64 characters of A-Z a-z 0-9 . _ -");
+	if (!valid_kind(b->kind))
+		return bx_err_set(err, BX_EINVAL,
+		    "batch kind must be self, calibration, production or training");
+	if (b->overlap < 1 || b->overlap > 1000)
+		return bx_err_set(err, BX_EINVAL, "overlap must be an integer in 1..1000");
+	if (!isfinite(b->gold_rate) || b->gold_rate < 0 || b->gold_rate > 1)
+		return bx_err_set(err, BX_EINVAL, "gold rate must be a number in 0..1");
+	if (b->tasks < BX_BATCH_ALL || b->tasks > BX_BATCH_LIST)
+		return bx_err_set(err, BX_EINVAL, "batch: bad task selection");
+	rc = bx_st_write(st, batch_create_tx, &c, err);
+	if (rc < 0)
+		return rc;
+	if (id_out)
+		*id_out = c.id;
+	if (ntasks_out)
+		*ntasks_out = c.ntasks;
+	return 0;
+}
+
+void
+bx_batch_free(struct bx_batch *b)
+{
+	if (b == NULL)
+		return;
+	free(b->name);
+	free(b->kind);
+	memset(b, 0, sizeof *b);
+}
+
+void
+bx_batches_free(struct bx_batch *b, int n)
+{
+	int i;
+
+	for (i = 0; b != NULL && i < n; i++)
+		bx_batch_free(&b[i]);
+	free(b);
+}
+
+static void
+batch_row(sqlite3_stmt *s, struct bx_batch *b)
+{
+	memset(b, 0, sizeof *b);
+	b->id = sqlite3_column_int64(s, 0);
+	b->name = bx_st_col_dup(s, 1);
+	b->kind = bx_st_col_dup(s, 2);
+	b->overlap = sqlite3_column_int(s, 3);
+	b->gold_rate = sqlite3_column_double(s, 4);
+	b->priority = sqlite3_column_int(s, 5);
+	b->created_ms = sqlite3_column_int64(s, 6);
+	b->ntasks = sqlite3_column_int(s, 7);
+	b->ngold = sqlite3_column_int(s, 8);
+}
+
+static int
+batch_counts(struct bx_store *st, struct bx_batch *b, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT state, count(*) FROM judgments WHERE batch = ?1 GROUP BY state";
+	sqlite3_stmt *s;
+	int rc, k;
+
+	PREP(s, sql);
+	sqlite3_bind_int64(s, 1, b->id);
+	while ((rc = bx_st_step(st, s, "count judgments", err)) == 1) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		for (k = 0; k < BX_J_NSTATES; k++)
+			if (strcmp(name, bx_jstate_name(k)) == 0)
+				b->count[k] = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+struct blist_ctx {
+	const char *name;
+	struct bx_batch *b;
+	int n;
+};
+
+static int
+batch_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char one[] =
+	    "SELECT id, name, kind, overlap, gold_rate, priority, created_ms, "
+	    "  ntasks, (SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
+	    "   WHERE bt.batch = b.id) "
+	    "FROM batches b WHERE name = ?1";
+	static const char all[] =
+	    "SELECT id, name, kind, overlap, gold_rate, priority, created_ms, "
+	    "  ntasks, (SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
+	    "   WHERE bt.batch = b.id) "
+	    "FROM batches b ORDER BY priority DESC, id";
+	struct blist_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int rc, i;
+
+	PREP(s, c->name ? one : all);
+	if (c->name)
+		sqlite3_bind_text(s, 1, c->name, -1, SQLITE_STATIC);
+	while ((rc = bx_st_step(st, s, "list batches", err)) == 1) {
+		c->b = bx_realloc(c->b, (size_t)(c->n + 1) * sizeof *c->b);
+		batch_row(s, &c->b[c->n++]);
+	}
+	sqlite3_reset(s);
+	for (i = 0; rc == 0 && i < c->n; i++)
+		rc = batch_counts(st, &c->b[i], err);
+	return rc;
+}
+
+int
+bx_store_batch_get(struct bx_store *st, const char *name, struct bx_batch *out,
+                   struct bx_err *err)
+{
+	struct blist_ctx c = { name, NULL, 0 };
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = bx_st_read(st, batch_list_rx, &c, err);
+	if (rc == 0 && c.n == 0)
+		rc = bx_err_set(err, BX_ENOENT, "no batch %s (see 'boxel batch list')", name);
+	if (rc == 0) {
+		*out = c.b[0];
+		free(c.b);
+		return 0;
+	}
+	bx_batches_free(c.b, c.n);
+	return rc;
+}
+
+int
+bx_store_batch_list(struct bx_store *st, struct bx_batch **out, int *n_out,
+                    struct bx_err *err)
+{
+	struct blist_ctx c = { NULL, NULL, 0 };
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	rc = bx_st_read(st, batch_list_rx, &c, err);
+	if (rc < 0) {
+		bx_batches_free(c.b, c.n);
+		return rc;
+	}
+	*out = c.b;
+	*n_out = c.n;
+	return 0;
+}
+
+int
+bx_store_batch_names(struct bx_store *st, char ***names_out, int *n_out, struct bx_err *err)
+{
+	static const char sql[] = "SELECT name FROM batches ORDER BY id";
+	sqlite3_stmt *s;
+	char **v = NULL;
+	int n = 0, rc, i;
+
+	*names_out = NULL;
+	*n_out = 0;
+	PREP(s, sql);
+	while ((rc = bx_st_step(st, s, "list batches", err)) == 1) {
+		v = bx_realloc(v, (size_t)(n + 1) * sizeof *v);
+		v[n++] = bx_st_col_dup(s, 0);
+	}
+	sqlite3_reset(s);
+	if (rc < 0) {
+		for (i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return rc;
+	}
+	*names_out = v;
+	*n_out = n;
+	return 0;
+}
+
+static int
+batch_id(struct bx_store *st, const char *name, int64_t *id, struct bx_err *err)
+{
+	static const char sql[] = "SELECT id FROM batches WHERE name = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	PREP(s, sql);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "find batch", err);
+	if (rc == 1)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no batch %s (see 'boxel batch list')", name);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_task_count(struct bx_store *st, const char *batch, int64_t *n_out, struct bx_err *err)
+{
+	static const char all[] = "SELECT count(*) FROM tasks";
+	static const char one[] = "SELECT count(*) FROM batch_tasks WHERE batch = ?1";
+	sqlite3_stmt *s;
+	int64_t bid = 0;
+	int rc;
+
+	*n_out = 0;
+	if (batch && (rc = batch_id(st, batch, &bid, err)) < 0)
+		return rc;
+	PREP(s, batch ? one : all);
+	if (batch)
+		sqlite3_bind_int64(s, 1, bid);
+	rc = bx_st_step(st, s, "count tasks", err);
+	if (rc == 1)
+		*n_out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- labeler statistics ---- */
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct lstats_ctx {
+	struct bx_labeler_stats *v;
+	int n;
+};
+
+static int
+lstats_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT u.id, u.name, "
+	    "  sum(j.state IN ('submitted','accepted','rejected')), "
+	    "  sum(j.state = 'skipped'), sum(j.state = 'leased'), "
+	    "  min(CASE WHEN j.state IN ('submitted','accepted','rejected') THEN j.claimed_ms END), "
+	    "  max(CASE WHEN j.state IN ('submitted','accepted','rejected') THEN j.submitted_ms END) "
+	    "FROM users u JOIN judgments j ON j.labeler = u.id "
+	    "GROUP BY u.id ORDER BY u.name";
+	static const char secs[] =
+	    "SELECT seconds FROM judgments WHERE labeler = ?1 "
+	    "AND state IN ('submitted','accepted','rejected') AND seconds IS NOT NULL "
+	    "ORDER BY seconds";
+	struct lstats_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int64_t *ids = NULL;
+	double *sv = NULL;
+	int rc, i, ns;
+
+	PREP(s, sql);
+	while ((rc = bx_st_step(st, s, "labeler stats", err)) == 1) {
+		struct bx_labeler_stats *l;
+		c->v = bx_realloc(c->v, (size_t)(c->n + 1) * sizeof *c->v);
+		ids = bx_realloc(ids, (size_t)(c->n + 1) * sizeof *ids);
+		l = &c->v[c->n];
+		memset(l, 0, sizeof *l);
+		ids[c->n++] = sqlite3_column_int64(s, 0);
+		l->name = bx_st_col_dup(s, 1);
+		l->submitted = sqlite3_column_int(s, 2);
+		l->skipped = sqlite3_column_int(s, 3);
+		l->leased = sqlite3_column_int(s, 4);
+		l->first_ms = sqlite3_column_int64(s, 5);
+		l->last_ms = sqlite3_column_int64(s, 6);
+		if (l->last_ms > l->first_ms)
+			l->per_hour = l->submitted * 3600000.0 / (double)(l->last_ms - l->first_ms);
+	}
+	sqlite3_reset(s);
+	for (i = 0; rc == 0 && i < c->n; i++) {
+		if ((s = bx_st_prep(st, secs, err)) == NULL) {
+			rc = err ? err->code : BX_EDB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, ids[i]);
+		ns = 0;
+		while ((rc = bx_st_step(st, s, "labeler seconds", err)) == 1) {
+			sv = bx_realloc(sv, (size_t)(ns + 1) * sizeof *sv);
+			sv[ns++] = sqlite3_column_double(s, 0);
+		}
+		sqlite3_reset(s);
+		if (ns > 0) {
+			qsort(sv, (size_t)ns, sizeof *sv, cmp_double);
+			c->v[i].median_seconds = ns % 2 ? sv[ns / 2] :
+			    (sv[ns / 2 - 1] + sv[ns / 2]) / 2;
+		}
+	}
+	free(ids);
+	free(sv);
+	return rc;
+}
+
+void
+bx_labeler_stats_free(struct bx_labeler_stats *s, int n)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		free(s[i].name);
+	free(s);
+}
+
+int
+bx_store_labeler_stats(struct bx_store *st, struct bx_labeler_stats **out, int *n_out,
+                       struct bx_err *err)
+{
+	struct lstats_ctx c = { NULL, 0 };
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	rc = bx_st_read(st, lstats_rx, &c, err);
+	if (rc < 0) {
+		bx_labeler_stats_free(c.v, c.n);
+		return rc;
+	}
+	*out = c.v;
+	*n_out = c.n;
+	return 0;
+}
+
+/* ---- reviews ---- */
+
+struct review_ctx {
+	int64_t jid;
+	const char *reviewer, *verdict, *comment;
+	char *fixed_json;
+	int64_t now;
+};
+
+static int
+review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char who[] = "SELECT id, role, active FROM users WHERE name = ?1";
+	static const char jst[] = "SELECT state FROM judgments WHERE id = ?1";
+	static const char ins[] =
+	    "INSERT INTO reviews(judgment, reviewer, verdict, comment, answer, created_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	static const char upd[] = "UPDATE judgments SET state = ?2 WHERE id = ?1";
+	static const char requeue[] =
+	    "INSERT INTO judgments(task, batch, replica) "
+	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
+	    "                     WHERE m.task = j.task AND m.batch = j.batch) "
+	    "FROM judgments j WHERE j.id = ?1";
+	struct review_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int64_t rid = 0;
+	char role[16] = "", state[16] = "";
+	int rc, active = 0;
+	char d[128];
+
+	PREP(s, who);
+	sqlite3_bind_text(s, 1, c->reviewer, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read reviewer", err);
+	if (rc == 1) {
+		rid = sqlite3_column_int64(s, 0);
+		snprintf(role, sizeof role, "%s", (const char *)sqlite3_column_text(s, 1));
+		active = sqlite3_column_int(s, 2);
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || !active || strcmp(role, "annotator") == 0)
+		return bx_err_set(err, BX_EPERM, "%s may not review (needs an active reviewer or "
+		    "admin)", c->reviewer);
+	PREP(s, jst);
+	sqlite3_bind_int64(s, 1, c->jid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1)
+		snprintf(state, sizeof state, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)c->jid);
+	if (strcmp(state, "submitted") != 0)
+		return bx_err_set(err, BX_EINVAL, "judgment %lld is %s, not submitted",
+		    (long long)c->jid, state);
+	PREP(s, ins);
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_int64(s, 2, rid);
+	sqlite3_bind_text(s, 3, c->verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, c->comment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, c->fixed_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, c->now);
+	if ((rc = bx_st_exec(st, s, "add review", err)) < 0)
+		return rc;
+	PREP(s, upd);
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_text(s, 2, strcmp(c->verdict, "reject") == 0 ? "rejected" : "accepted", -1,
+	    SQLITE_STATIC);
+	if ((rc = bx_st_exec(st, s, "review judgment", err)) < 0)
+		return rc;
+	if (strcmp(c->verdict, "reject") == 0) {
+		PREP(s, requeue);
+		sqlite3_bind_int64(s, 1, c->jid);
+		if ((rc = bx_st_exec(st, s, "requeue rejected task", err)) < 0)
+			return rc;
+	}
+	snprintf(d, sizeof d, "{\"judgment\":%lld,\"verdict\":\"%s\"}", (long long)c->jid,
+	    c->verdict);
+	return bx_st_event(st, c->reviewer, "review", d, c->now, err);
+}
+
+int
+bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
+                    const char *verdict, const char *comment,
+                    const struct bx_answer *fixed, int64_t now_ms, struct bx_err *err)
+{
+	struct review_ctx c = { judgment, reviewer, verdict, comment, NULL, now_ms };
+	int rc;
+
+	if (verdict == NULL || (strcmp(verdict, "accept") != 0 && strcmp(verdict, "reject") != 0 &&
+	    strcmp(verdict, "fix") != 0))
+		return bx_err_set(err, BX_EINVAL, "verdict must be accept, reject or fix");
+	if ((strcmp(verdict, "fix") == 0) != (fixed != NULL))
+		return bx_err_set(err, BX_EINVAL, "a fixed answer goes with verdict fix only");
+	if (reviewer == NULL)
+		return bx_err_set(err, BX_EPERM, "no reviewer given");
+	if (fixed)
+		c.fixed_json = bx_answer_to_json(fixed);
+	rc = bx_st_write(st, review_tx, &c, err);
+	free(c.fixed_json);
+	return rc;
+}
+
+int
+bx_store_judgment_get(struct bx_store *st, int64_t judgment, char **state_out,
+                      char **labeler_out, int64_t *task_out, struct bx_answer *answer_out,
+                      struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT j.state, u.name, j.task, j.answer FROM judgments j "
+	    "LEFT JOIN users u ON u.id = j.labeler WHERE j.id = ?1";
+	sqlite3_stmt *s;
+	char *state = NULL, *lab = NULL, *ans = NULL;
+	int64_t task = 0;
+	int rc;
+
+	if (answer_out)
+		bx_answer_init(answer_out);
+	PREP(s, sql);
+	sqlite3_bind_int64(s, 1, judgment);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1) {
+		state = bx_st_col_dup(s, 0);
+		lab = bx_st_col_dup(s, 1);
+		task = sqlite3_column_int64(s, 2);
+		ans = bx_st_col_dup(s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc == 0)
+		rc = bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)judgment);
+	if (rc >= 0 && answer_out && ans) {
+		rc = bx_answer_from_json(ans, answer_out, err);
+		if (rc < 0)
+			bx_err_prefix(err, "judgment %lld", (long long)judgment);
+	}
+	free(ans);
+	if (rc < 0) {
+		free(state);
+		free(lab);
+		return rc;
+	}
+	if (state_out)
+		*state_out = state;
+	else
+		free(state);
+	if (labeler_out)
+		*labeler_out = lab;
+	else
+		free(lab);
+	if (task_out)
+		*task_out = task;
+	return 0;
+}
+
+/* ---- export walk ---- */
+
+struct export_ctx {
+	int64_t bid; /* 0: all */
+	const char *bname;
+	int64_t tid;
+	struct bx_export_task t;
+	char *image, *hash, *meta, *batch;
+	struct bx_answer accepted;
+	int has_accepted;
+	char **strs; /* strings owned for the judgments */
+	int nstrs;
+};
+
+static const char *
+keep(struct export_ctx *c, char *s)
+{
+	c->strs = bx_realloc(c->strs, (size_t)(c->nstrs + 1) * sizeof *c->strs);
+	c->strs[c->nstrs++] = s;
+	return s;
+}
+
+static void
+export_clear(struct export_ctx *c)
+{
+	int i;
+
+	for (i = 0; i < c->t.njudgments; i++)
+		bx_answer_free(&c->t.judgments[i].answer);
+	free(c->t.judgments);
+	for (i = 0; i < c->nstrs; i++)
+		free(c->strs[i]);
+	free(c->strs);
+	free(c->image);
+	free(c->hash);
+	free(c->meta);
+	free(c->batch);
+	if (c->has_accepted)
+		bx_answer_free(&c->accepted);
+	c->strs = NULL;
+	c->nstrs = 0;
+	c->image = c->hash = c->meta = c->batch = NULL;
+	c->has_accepted = 0;
+	memset(&c->t, 0, sizeof c->t);
+}
+
+static int
+parse_answer(const char *json, struct bx_answer *out, int64_t jid, struct bx_err *err)
+{
+	int rc = bx_answer_from_json(json, out, err);
+
+	if (rc < 0)
+		bx_err_prefix(err, "stored answer of judgment %lld", (long long)jid);
+	return rc;
+}
+
+static int
+export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char tsql[] =
+	    "SELECT image, width, height, hash, meta, "
+	    "  EXISTS (SELECT 1 FROM gold g WHERE g.task = t.id), "
+	    "  (SELECT b.name FROM batch_tasks bt JOIN batches b ON b.id = bt.batch "
+	    "   WHERE bt.task = t.id ORDER BY bt.batch LIMIT 1) "
+	    "FROM tasks t WHERE id = ?1";
+	static const char jsql[] =
+	    "SELECT j.id, u.name, j.state, b.name, j.replica, j.answer, j.seconds, "
+	    "  j.submitted_ms "
+	    "FROM judgments j JOIN users u ON u.id = j.labeler JOIN batches b ON b.id = j.batch "
+	    "WHERE j.task = ?1 AND (?2 = 0 OR j.batch = ?2) ORDER BY j.id";
+	static const char rsql[] =
+	    "SELECT r.verdict, r.answer, j.answer, j.id FROM reviews r "
+	    "JOIN judgments j ON j.id = r.judgment "
+	    "WHERE j.task = ?1 AND (?2 = 0 OR j.batch = ?2) AND r.verdict IN ('fix','accept') "
+	    "ORDER BY r.verdict = 'fix' DESC, r.id DESC LIMIT 1";
+	static const char csql[] =
+	    "SELECT answer FROM task_answers WHERE task = ?1 AND kind = 'consensus'";
+	struct export_ctx *c = ctx;
+	struct bx_export_task *t = &c->t;
+	sqlite3_stmt *s;
+	char *json = NULL;
+	int rc, single = -1, nsub = 0;
+	int64_t rj = 0;
+
+	PREP(s, tsql);
+	sqlite3_bind_int64(s, 1, c->tid);
+	rc = bx_st_step(st, s, "read task", err);
+	if (rc == 1) {
+		t->id = c->tid;
+		t->image = c->image = bx_st_col_dup(s, 0);
+		t->width = sqlite3_column_int(s, 1);
+		t->height = sqlite3_column_int(s, 2);
+		t->hash = c->hash = bx_st_col_dup(s, 3);
+		t->meta_json = c->meta = bx_st_col_dup(s, 4);
+		t->has_gold = sqlite3_column_int(s, 5);
+		c->batch = c->bname ? bx_strdup(c->bname) : bx_st_col_dup(s, 6);
+		t->batch = c->batch;
+	}
+	sqlite3_reset(s);
+	if (rc <= 0)
+		return rc; /* 0: deleted meanwhile; skipped by the caller */
+
+	PREP(s, jsql);
+	sqlite3_bind_int64(s, 1, c->tid);
+	sqlite3_bind_int64(s, 2, c->bid);
+	while ((rc = bx_st_step(st, s, "read judgments", err)) == 1) {
+		struct bx_export_judgment *j;
+		t->judgments = bx_realloc(t->judgments,
+		    (size_t)(t->njudgments + 1) * sizeof *t->judgments);
+		j = &t->judgments[t->njudgments++];
+		memset(j, 0, sizeof *j);
+		bx_answer_init(&j->answer);
+		j->id = sqlite3_column_int64(s, 0);
+		j->labeler = keep(c, bx_st_col_dup(s, 1));
+		j->state = keep(c, bx_st_col_dup(s, 2));
+		j->batch = keep(c, bx_st_col_dup(s, 3));
+		j->replica = sqlite3_column_int(s, 4);
+		j->seconds = sqlite3_column_double(s, 6);
+		j->submitted_ms = sqlite3_column_int64(s, 7);
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+			rc = parse_answer((const char *)sqlite3_column_text(s, 5), &j->answer, j->id,
+			    err);
+			if (rc < 0)
+				break;
+			j->has_answer = 1;
+		}
+		if (strcmp(j->state, "submitted") == 0 || strcmp(j->state, "accepted") == 0) {
+			nsub++;
+			single = t->njudgments - 1;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+
+	/* The accepted answer: review, else consensus, else a lone judgment. */
+	PREP(s, rsql);
+	sqlite3_bind_int64(s, 1, c->tid);
+	sqlite3_bind_int64(s, 2, c->bid);
+	rc = bx_st_step(st, s, "read reviews", err);
+	if (rc == 1) {
+		int fix = strcmp((const char *)sqlite3_column_text(s, 0), "fix") == 0;
+		json = bx_st_col_dup(s, fix ? 1 : 2);
+		rj = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (json != NULL) {
+		rc = parse_answer(json, &c->accepted, rj, err);
+		free(json);
+		if (rc < 0)
+			return rc;
+		c->has_accepted = 1;
+		t->accepted_from = "review";
+	} else {
+		PREP(s, csql);
+		sqlite3_bind_int64(s, 1, c->tid);
+		rc = bx_st_step(st, s, "read consensus", err);
+		if (rc == 1)
+			json = bx_st_col_dup(s, 0);
+		sqlite3_reset(s);
+		if (rc < 0)
+			return rc;
+		if (json != NULL) {
+			rc = bx_answer_from_json(json, &c->accepted, err);
+			free(json);
+			if (rc < 0) {
+				bx_err_prefix(err, "consensus of task %lld", (long long)c->tid);
+				return rc;
+			}
+			c->has_accepted = 1;
+			t->accepted_from = "consensus";
+		} else if (nsub == 1 && t->judgments[single].has_answer) {
+			bx_answer_copy(&c->accepted, &t->judgments[single].answer);
+			c->has_accepted = 1;
+			t->accepted_from = "single";
+		}
+	}
+	if (c->has_accepted)
+		t->accepted = &c->accepted;
+	return 1;
+}
+
+int
+bx_store_export_each(struct bx_store *st, const char *batch,
+                     int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
+                     struct bx_err *err)
+{
+	static const char next_all[] = "SELECT id FROM tasks WHERE id > ?1 ORDER BY id LIMIT 256";
+	static const char next_one[] =
+	    "SELECT task FROM batch_tasks WHERE batch = ?2 AND task > ?1 ORDER BY task LIMIT 256";
+	struct export_ctx c;
+	sqlite3_stmt *s;
+	int64_t ids[256], last = 0;
+	int rc = 0, n, i;
+
+	memset(&c, 0, sizeof c);
+	if (batch && (rc = batch_id(st, batch, &c.bid, err)) < 0)
+		return rc;
+	c.bname = batch;
+	for (;;) {
+		/* A page of ids (one statement, its own implicit read). */
+		PREP(s, batch ? next_one : next_all);
+		sqlite3_bind_int64(s, 1, last);
+		if (batch)
+			sqlite3_bind_int64(s, 2, c.bid);
+		n = 0;
+		while (n < 256 && (rc = bx_st_step(st, s, "list tasks", err)) == 1)
+			ids[n++] = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc < 0)
+			return rc;
+		if (n == 0)
+			return 0;
+		for (i = 0; i < n; i++) {
+			c.tid = ids[i];
+			rc = bx_st_read(st, export_task_rx, &c, err);
+			if (rc < 0) {
+				export_clear(&c);
+				return rc;
+			}
+			if (rc == 1)
+				rc = fn(&c.t, ctx); /* outside the read transaction */
+			export_clear(&c);
+			if (rc != 0)
+				return rc;
+		}
+		last = ids[n - 1];
+	}
+}
+
+void
+bx_judgment_info_free(struct bx_judgment_info *j)
+{
+	if (j == NULL)
+		return;
+	free(j->state);
+	free(j->labeler);
+	free(j->image);
+	free(j->batch);
+	memset(j, 0, sizeof *j);
+}
+
+int
+bx_store_judgment_info(struct bx_store *st, int64_t judgment, struct bx_judgment_info *out,
+                       struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT j.task, j.state, u.name, t.image, b.name, t.width, t.height, j.attempts, "
+	    "  coalesce(j.lease_until, 0), coalesce(j.claimed_ms, 0) "
+	    "FROM judgments j JOIN tasks t ON t.id = j.task JOIN batches b ON b.id = j.batch "
+	    "LEFT JOIN users u ON u.id = j.labeler WHERE j.id = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	PREP(s, sql);
+	sqlite3_bind_int64(s, 1, judgment);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1) {
+		out->id = judgment;
+		out->task = sqlite3_column_int64(s, 0);
+		out->state = bx_st_col_dup(s, 1);
+		out->labeler = bx_st_col_dup(s, 2);
+		out->image = bx_st_col_dup(s, 3);
+		out->batch = bx_st_col_dup(s, 4);
+		out->width = sqlite3_column_int(s, 5);
+		out->height = sqlite3_column_int(s, 6);
+		out->attempts = sqlite3_column_int(s, 7);
+		out->lease_until = sqlite3_column_int64(s, 8);
+		out->claimed_ms = sqlite3_column_int64(s, 9);
+	}
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)judgment);
+	return rc < 0 ? rc : 0;
+}

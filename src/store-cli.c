@@ -1,0 +1,133 @@
+/* store-cli.c: shared glue of the store's commands: open with one clear
+ * error line, the acting identity, strict number parsing, error -> exit
+ * code. No SQL here: everything goes through store.h. */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boxel/cli.h"
+#include "boxel/util.h"
+#include "store-cli.h"
+
+struct bx_store *
+bx_cli_store_open(const char *db_opt)
+{
+	struct bx_store *st;
+	struct bx_err err = { 0 };
+
+	if (bx_store_open(bx_cli_db_path(db_opt), 0, &st, &err) < 0) {
+		bx_cli_error("%s", err.msg);
+		return NULL;
+	}
+	return st;
+}
+
+const char *
+bx_cli_take_db(int *argc, char **argv)
+{
+	const char *db = NULL;
+	int i, j = 1;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < *argc) {
+			db = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--db=", 5) == 0) {
+			db = argv[i] + 5;
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return db;
+}
+
+const char *
+bx_cli_actor(void)
+{
+	const char *a = getenv("BOXEL_ACTOR");
+	struct passwd *pw;
+
+	if (a != NULL && *a != '\0')
+		return a;
+	pw = getpwuid(getuid());
+	if (pw != NULL && pw->pw_name != NULL)
+		return pw->pw_name;
+	a = getenv("USER");
+	return a != NULL && *a != '\0' ? a : "unknown";
+}
+
+int
+bx_cli_parse_long(const char *s, const char *what, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < lo || v > hi) {
+		bx_cli_error("%s: '%s' is not an integer in %ld..%ld", what, s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static locale_t
+c_locale(void)
+{
+	static locale_t loc;
+
+	if (loc == (locale_t)0)
+		loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	return loc;
+}
+
+const char *
+bx_cli_num(char *buf, size_t n, const char *fmt, double v)
+{
+	locale_t old = uselocale(c_locale());
+
+	snprintf(buf, n, fmt, v);
+	uselocale(old);
+	return buf;
+}
+
+int
+bx_cli_parse_double(const char *s, const char *what, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod_l(s, &end, c_locale()); /* "0.25" whatever LC_NUMERIC says */
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) || v < lo || v > hi) {
+		bx_cli_error("%s: '%s' is not a number in %g..%g", what, s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+bx_cli_store_fail(const struct bx_err *err)
+{
+	bx_cli_error("%s", err->msg);
+	if (err->code == BX_EEMPTY)
+		return BX_EXIT_EMPTY;
+	if (err->code == BX_ELEASE)
+		return BX_EXIT_LEASE;
+	return BX_EXIT_USAGE;
+}

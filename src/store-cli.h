@@ -1,0 +1,32 @@
+/* store-cli.h: what the store's commands (init, user, batch, queue, stats)
+ * share: opening the store with one clear error line, the acting identity,
+ * strict number parsing. Private to src/cmd-{init,user,batch,queue,stats}.c. */
+#ifndef BOXEL_STORE_CLI_H
+#define BOXEL_STORE_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxel/store.h"
+
+/* Open the store at bx_cli_db_path(db_opt); prints the error and returns
+ * NULL on failure. */
+struct bx_store *bx_cli_store_open(const char *db_opt);
+/* Remove every "--db FILE" / "--db=FILE" from argv (keeping argv[0]) and
+ * return the last value, or NULL. For commands with subcommands. */
+const char *bx_cli_take_db(int *argc, char **argv);
+/* Who is acting, for the event log: $BOXEL_ACTOR (the SSH forced command
+ * sets it), else the Unix login. */
+const char *bx_cli_actor(void);
+/* Whole-string integer / finite number; 0 or -1 (message printed naming
+ * what). */
+int bx_cli_parse_long(const char *s, const char *what, long lo, long hi, long *out);
+int bx_cli_parse_double(const char *s, const char *what, double lo, double hi, double *out);
+/* printf one double under the C locale (a '.' decimal point always). */
+const char *bx_cli_num(char *buf, size_t n, const char *fmt, double v);
+/* Exit code for a store error (EEMPTY 3, ELEASE 4, others 2), after printing
+ * it with the given context. */
+#define BX_EXIT_LEASE 4
+int bx_cli_store_fail(const struct bx_err *err);
+
+#endif

@@ -1,0 +1,84 @@
+/* store-int.h: what the store*.c files share and nobody else sees: the
+ * connection, its statement cache, the write-transaction runner with busy
+ * back-off, and small row helpers. Includes sqlite3.h, so only store*.c may
+ * include this header. */
+#ifndef BOXEL_STORE_INT_H
+#define BOXEL_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "boxel/store.h"
+
+struct bx_stmt_slot {
+	const char *sql; /* static string: the cache is keyed by its address */
+	sqlite3_stmt *stmt;
+};
+
+struct bx_store {
+	sqlite3 *db;
+	char *path;
+	/* One slot per distinct static SQL string of the code (about 80):
+	 * grows, never evicts, so a statement in use is never finalized. */
+	struct bx_stmt_slot *cache;
+	int ncache, capcache;
+	long busy_slept_us; /* back-off spent in the current operation */
+	struct bx_gate *gate; /* NULL: none (store-gate.c) */
+};
+
+/* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
+ * 1 timed out, 2 broken (stop using it). */
+struct bx_gate;
+struct bx_gate *bx_gate_open(const char *dbpath);
+int bx_gate_lock(struct bx_gate *g, long timeout_ms);
+void bx_gate_unlock(struct bx_gate *g);
+void bx_gate_close(struct bx_gate *g);
+
+/* Tests only: when > 0, opening migrates no further than this version (to
+ * build an old store and watch it migrate). */
+extern int bx_st_schema_limit;
+
+/* How long a writer keeps retrying a locked database, in total. */
+#define BX_BUSY_BUDGET_MS 15000
+#ifndef BX_BACKOFF_CAP_US
+#define BX_BACKOFF_CAP_US 16000
+#endif
+
+/* Prepared statement for a static SQL string, cached per connection; it
+ * comes back reset with bindings cleared. NULL on error (err filled). */
+sqlite3_stmt *bx_st_prep(struct bx_store *st, const char *sql, struct bx_err *err);
+/* Translate the connection's last error into err; returns BX_EBUSY for
+ * SQLITE_BUSY/LOCKED, else BX_EDB. what names the operation. */
+int bx_st_fail(struct bx_store *st, int rc, const char *what, struct bx_err *err);
+/* Run a statement that returns no rows (or whose rows are ignored). */
+int bx_st_exec(struct bx_store *st, sqlite3_stmt *s, const char *what, struct bx_err *err);
+/* Step a statement expected to return at most one row: 1 row, 0 none, <0 err. */
+int bx_st_step(struct bx_store *st, sqlite3_stmt *s, const char *what, struct bx_err *err);
+
+/* Run fn(st, ctx, err) inside BEGIN IMMEDIATE ... COMMIT. Locked database:
+ * random back-off, bounded by BX_BUSY_BUDGET_MS in total, then BX_EBUSY.
+ * fn returning < 0 rolls back and its code is returned. */
+int bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
+                void *ctx, struct bx_err *err);
+/* A read transaction (BEGIN DEFERRED) around fn, ended before returning. */
+int bx_st_read(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
+               void *ctx, struct bx_err *err);
+
+/* Random bytes from getrandom(); aborts if the kernel cannot give them. */
+void bx_st_random(void *buf, size_t n);
+/* Append an event row; call inside a write transaction. */
+int bx_st_event(struct bx_store *st, const char *actor, const char *what,
+                const char *detail_json, int64_t now_ms, struct bx_err *err);
+/* Look up a user id by name: 0 ok, BX_ENOENT. */
+int bx_st_user_id(struct bx_store *st, const char *name, int64_t *id_out, struct bx_err *err);
+/* Text column as a fresh string (NULL stays NULL). */
+char *bx_st_col_dup(sqlite3_stmt *s, int col);
+/* JSON string literal of s, appended to b (for event details). */
+struct bx_buf;
+void bx_st_json_str(struct bx_buf *b, const char *s);
+/* Release every live lease of a user (inside a write transaction). */
+int bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err);
+/* Store an answer's rows in annotations for judgment (inside a write tx). */
+int bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_answer *ans,
+                          struct bx_err *err);
+
+#endif

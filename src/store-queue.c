@@ -1,0 +1,912 @@
+/* store-queue.c: the task queue on the judgments table: claim (resume own
+ * lease, set aside exhausted judgments, then one UPDATE ... WHERE id =
+ * (SELECT ... LIMIT 1) RETURNING per candidate), and the token-fenced
+ * heartbeat, release, skip, submit and draft writes. Times are ms since the
+ * epoch, passed in by the caller. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/codec.h"
+#include "boxel/formats.h"
+#include "boxel/util.h"
+#include "store-int.h"
+
+static const char *const jstate_names[BX_J_NSTATES] = {
+	"open", "leased", "submitted", "skipped", "set_aside", "accepted", "rejected",
+};
+
+const char *
+bx_jstate_name(enum bx_jstate s)
+{
+	return (unsigned)s < BX_J_NSTATES ? jstate_names[s] : "?";
+}
+
+void
+bx_claim_free(struct bx_claim *c)
+{
+	if (c == NULL)
+		return;
+	free(c->image);
+	free(c->batch);
+	free(c->batch_kind);
+	memset(c, 0, sizeof *c);
+}
+
+#define LEASE_LOST "lease lost: this task was given to someone else or expired; your draft is kept"
+
+static int
+lease_lost(int64_t judgment, struct bx_err *err)
+{
+	return bx_err_set(err, BX_ELEASE, "judgment %lld: " LEASE_LOST, (long long)judgment);
+}
+
+static int
+setting_int(struct bx_store *st, const char *key, long lo, long hi, long *out,
+            struct bx_err *err)
+{
+	char *v, *end;
+	long n;
+	int rc;
+
+	if ((rc = bx_store_setting_get(st, key, &v, err)) < 0)
+		return rc;
+	n = strtol(v, &end, 10);
+	if (end == v || *end != '\0' || n < lo || n > hi) {
+		rc = bx_err_set(err, BX_EINVAL, "setting %s: '%s' is not a number in %ld..%ld",
+		    key, v, lo, hi);
+		free(v);
+		return rc;
+	}
+	free(v);
+	*out = n;
+	return 0;
+}
+
+/* ---- claim ---- */
+
+struct claim_ctx {
+	const char *user;
+	int64_t lease_ms, now;
+	struct bx_claim *out;
+	int64_t uid;
+	char token[33];
+};
+
+/* Fill the claim's task, batch and progress fields for judgment id. */
+static int
+claim_fill(struct bx_store *st, struct claim_ctx *c, int64_t jid, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT j.task, t.image, t.width, t.height, j.lease_until, b.name, b.kind, "
+	    "  j.lease_token, j.batch, "
+	    "  (SELECT count(*) FROM judgments m WHERE m.labeler = j.labeler "
+	    "     AND m.batch = j.batch AND m.state IN ('submitted','accepted','rejected')), "
+	    "  b.ntasks "
+	    "FROM judgments j JOIN tasks t ON t.id = j.task JOIN batches b ON b.id = j.batch "
+	    "WHERE j.id = ?1";
+	struct bx_claim *o = c->out;
+	sqlite3_stmt *s;
+	const char *tok;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	rc = bx_st_step(st, s, "read claimed task", err);
+	if (rc == 1) {
+		o->judgment = jid;
+		o->task = sqlite3_column_int64(s, 0);
+		o->image = bx_st_col_dup(s, 1);
+		o->width = sqlite3_column_int(s, 2);
+		o->height = sqlite3_column_int(s, 3);
+		o->lease_until = sqlite3_column_int64(s, 4);
+		o->batch = bx_st_col_dup(s, 5);
+		o->batch_kind = bx_st_col_dup(s, 6);
+		tok = (const char *)sqlite3_column_text(s, 7);
+		snprintf(o->token, sizeof o->token, "%s", tok ? tok : "");
+		o->position = sqlite3_column_int(s, 9) + 1;
+		o->total = sqlite3_column_int(s, 10);
+	}
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_EDB, "claimed judgment %lld vanished", (long long)jid);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+claim_event(struct bx_store *st, struct claim_ctx *c, const char *what, struct bx_err *err)
+{
+	char d[160];
+
+	snprintf(d, sizeof d, "{\"judgment\":%lld,\"task\":%lld,\"lease_until\":%lld}",
+	    (long long)c->out->judgment, (long long)c->out->task,
+	    (long long)c->out->lease_until);
+	return bx_st_event(st, c->user, what, d, c->now, err);
+}
+
+/* The user's own lease, live or expired but not yet taken by anyone:
+ * extend it and keep its token, so a reconnecting session finds its task. */
+static int
+claim_resume(struct bx_store *st, struct claim_ctx *c, int *found, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE judgments SET lease_until = ?2 "
+	    "WHERE id = (SELECT id FROM judgments WHERE labeler = ?1 AND state = 'leased' "
+	    "            ORDER BY id LIMIT 1) "
+	    "RETURNING id";
+	sqlite3_stmt *s;
+	int64_t jid = 0;
+	int rc;
+
+	*found = 0;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->uid);
+	sqlite3_bind_int64(s, 2, c->now + c->lease_ms);
+	rc = bx_st_step(st, s, "resume lease", err);
+	if (rc == 1)
+		jid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc <= 0)
+		return rc;
+	*found = 1;
+	c->out->resumed = 1;
+	if ((rc = claim_fill(st, c, jid, err)) < 0)
+		return rc;
+	return claim_event(st, c, "resume", err);
+}
+
+/* One claim attempt in one batch, for gold or non-gold tasks. */
+static int
+claim_one(struct bx_store *st, struct claim_ctx *c, int64_t batch, int gold, int64_t *jid,
+          struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE judgments SET state = 'leased', labeler = ?1, lease_token = ?2, "
+	    "  lease_until = ?3, attempts = attempts + 1, claimed_ms = ?4 "
+	    "WHERE id = ("
+	    "  SELECT j.id FROM judgments j "
+	    "  WHERE j.batch = ?5 AND j.state IN ('open','leased') "
+	    "    AND (j.state = 'open' OR j.lease_until < ?4) "
+	    "    AND j.gold = ?6 "
+	    "    AND NOT EXISTS (SELECT 1 FROM judgments m "
+	    "                    WHERE m.task = j.task AND m.labeler = ?1) "
+	    "  ORDER BY j.id LIMIT 1) "
+	    "RETURNING id";
+	sqlite3_stmt *s;
+	int rc;
+
+	*jid = 0;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->uid);
+	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
+	sqlite3_bind_int64(s, 4, c->now);
+	sqlite3_bind_int64(s, 5, batch);
+	sqlite3_bind_int(s, 6, gold);
+	rc = bx_st_step(st, s, "claim", err);
+	if (rc == 1)
+		*jid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Whether the user's next judgment in this batch should be gold: gold while
+ * their gold count is below rate * (judgments + 1), which spreads gold evenly
+ * (rate 0.25: gold, 3 others, gold, ...). */
+static int
+want_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, double rate, int *want,
+          struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT count(*), "
+	    "  coalesce(sum(j.gold), 0) "
+	    "FROM judgments j WHERE j.labeler = ?1 AND j.batch = ?2";
+	sqlite3_stmt *s;
+	int rc;
+
+	*want = 0;
+	if (rate <= 0)
+		return 0;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->uid);
+	sqlite3_bind_int64(s, 2, batch);
+	rc = bx_st_step(st, s, "count gold", err);
+	if (rc == 1)
+		*want = (double)sqlite3_column_int64(s, 1) <
+		    rate * (double)(sqlite3_column_int64(s, 0) + 1) - 1e-9;
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* A reclaimed judgment's draft belongs to the labeler who lost it. */
+static int
+drop_foreign_draft(struct bx_store *st, int64_t jid, int64_t uid, struct bx_err *err)
+{
+	static const char jsql[] =
+	    "DELETE FROM journal WHERE judgment = ?1 AND EXISTS "
+	    "(SELECT 1 FROM drafts WHERE judgment = ?1 AND labeler IS NOT ?2)";
+	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1 AND labeler IS NOT ?2";
+	const char *const sqls[] = { jsql, dsql };
+	sqlite3_stmt *s;
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		if ((s = bx_st_prep(st, sqls[i], err)) == NULL)
+			return err ? err->code : BX_EDB;
+		sqlite3_bind_int64(s, 1, jid);
+		sqlite3_bind_int64(s, 2, uid);
+		if ((rc = bx_st_exec(st, s, "drop old draft", err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char usql[] = "SELECT id, active, qual FROM users WHERE name = ?1";
+	static const char sweep[] =
+	    "UPDATE judgments SET state = 'set_aside', lease_token = NULL, lease_until = NULL "
+	    "WHERE state = 'leased' AND lease_until < ?1 AND attempts >= ?2";
+	static const char bsql[] =
+	    "SELECT id, kind, gold_rate FROM batches ORDER BY priority DESC, id";
+	struct claim_ctx *c = ctx;
+	sqlite3_stmt *s;
+	struct { int64_t id; int training; double rate; } *bs = NULL;
+	long max_attempts, require_training;
+	int rc, active = 0, found, nb = 0, i, g, want;
+	char qual[16] = "";
+	int64_t jid = 0;
+
+	if ((s = bx_st_prep(st, usql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, c->user, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read user", err);
+	if (rc == 1) {
+		c->uid = sqlite3_column_int64(s, 0);
+		active = sqlite3_column_int(s, 1);
+		snprintf(qual, sizeof qual, "%s", (const char *)sqlite3_column_text(s, 2));
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return bx_err_set(err, BX_EPERM, "no user %s (see 'boxel user list')", c->user);
+	if (!active)
+		return bx_err_set(err, BX_EPERM, "user %s is disabled", c->user);
+	if (strcmp(qual, "suspended") == 0)
+		return bx_err_set(err, BX_EPERM,
+		    "user %s is suspended (gold accuracy under the project's bar); "
+		    "an admin can reinstate them", c->user);
+
+	if ((rc = claim_resume(st, c, &found, err)) < 0 || found)
+		return rc;
+
+	if ((rc = setting_int(st, "max_attempts", 1, 1000000, &max_attempts, err)) < 0 ||
+	    (rc = setting_int(st, "require_training", 0, 1, &require_training, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, sweep, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->now);
+	sqlite3_bind_int64(s, 2, max_attempts);
+	if ((rc = bx_st_exec(st, s, "set aside", err)) < 0)
+		return rc;
+
+	/* Read the batch list first: the claims below run while no other
+	 * statement is stepping. */
+	if ((s = bx_st_prep(st, bsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	while ((rc = bx_st_step(st, s, "list batches", err)) == 1) {
+		bs = bx_realloc(bs, (size_t)(nb + 1) * sizeof *bs);
+		bs[nb].id = sqlite3_column_int64(s, 0);
+		bs[nb].training = strcmp((const char *)sqlite3_column_text(s, 1), "training") == 0;
+		bs[nb].rate = sqlite3_column_double(s, 2);
+		nb++;
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		goto out;
+
+	bx_st_random(c->token, 16);
+	{
+		unsigned char raw[16];
+		memcpy(raw, c->token, 16);
+		for (i = 0; i < 16; i++)
+			snprintf(c->token + 2 * i, 3, "%02x", raw[i]);
+	}
+	for (i = 0; i < nb && jid == 0; i++) {
+		/* Training batches are for labelers in training only; with
+		 * require_training, those labelers get nothing else. */
+		if (bs[i].training != (strcmp(qual, "training") == 0) &&
+		    (bs[i].training || require_training))
+			continue;
+		if ((rc = want_gold(st, c, bs[i].id, bs[i].rate, &want, err)) < 0)
+			goto out;
+		for (g = 0; g < 2 && jid == 0; g++)
+			if ((rc = claim_one(st, c, bs[i].id, g == 0 ? want : !want, &jid, err)) < 0)
+				goto out;
+	}
+	if (jid == 0) {
+		rc = 1; /* empty: commit anyway, the sweep above must stick */
+		goto out;
+	}
+	if ((rc = drop_foreign_draft(st, jid, c->uid, err)) < 0 ||
+	    (rc = claim_fill(st, c, jid, err)) < 0)
+		goto out;
+	rc = claim_event(st, c, "claim", err);
+out:
+	free(bs);
+	return rc;
+}
+
+int
+bx_queue_claim(struct bx_store *st, const char *user, int64_t lease_ms, int64_t now_ms,
+               struct bx_claim *out, struct bx_err *err)
+{
+	struct claim_ctx c;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (user == NULL)
+		return bx_err_set(err, BX_EPERM, "no user given");
+	if (lease_ms <= 0)
+		return bx_err_set(err, BX_EINVAL, "lease must be positive");
+	memset(&c, 0, sizeof c);
+	c.user = user;
+	c.lease_ms = lease_ms;
+	c.now = now_ms;
+	c.out = out;
+	rc = bx_st_write(st, claim_tx, &c, err);
+	if (rc == 1)
+		rc = bx_err_set(err, BX_EEMPTY,
+		    "no work for %s: every open task is leased, done, or already judged by %s",
+		    user, user);
+	if (rc < 0)
+		bx_claim_free(out);
+	return rc;
+}
+
+/* ---- fenced writes ---- */
+
+/* The fence: the judgment is still leased under this token. Sets *labeler
+ * (user id) when it holds. */
+static int
+fence(struct bx_store *st, int64_t jid, const char *token, int64_t *labeler, int64_t *task,
+      int64_t *batch, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT labeler, task, batch FROM judgments "
+	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
+	sqlite3_stmt *s;
+	int rc;
+
+	if (token == NULL)
+		return lease_lost(jid, err);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	sqlite3_bind_text(s, 2, token, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "check lease", err);
+	if (rc == 1) {
+		if (labeler)
+			*labeler = sqlite3_column_int64(s, 0);
+		if (task)
+			*task = sqlite3_column_int64(s, 1);
+		if (batch)
+			*batch = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	if (rc == 0)
+		return lease_lost(jid, err);
+	return rc < 0 ? rc : 0;
+}
+
+static char *
+user_name(struct bx_store *st, int64_t uid)
+{
+	static const char sql[] = "SELECT name FROM users WHERE id = ?1";
+	sqlite3_stmt *s = bx_st_prep(st, sql, NULL);
+	char *name = NULL;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, uid);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		name = bx_st_col_dup(s, 0);
+	sqlite3_reset(s);
+	return name;
+}
+
+struct fenced_ctx {
+	int64_t jid;
+	const char *token;
+	int64_t lease_ms, now, until;
+	const char *reason;
+	const char *answer_json;
+	const struct bx_answer *ans;
+	double seconds;
+	/* drafts */
+	const char *state_json, *entry;
+	int seq;
+};
+
+static int
+fenced_event(struct bx_store *st, struct fenced_ctx *c, int64_t uid, int64_t task,
+             const char *what, struct bx_err *err)
+{
+	struct bx_buf d;
+	char *name = user_name(st, uid);
+	int rc;
+
+	bx_buf_init(&d);
+	bx_buf_printf(&d, "{\"judgment\":%lld,\"task\":%lld", (long long)c->jid, (long long)task);
+	if (c->reason) {
+		bx_buf_puts(&d, ",\"reason\":");
+		bx_st_json_str(&d, c->reason);
+	}
+	if (c->ans)
+	{
+		bx_buf_printf(&d, ",\"annotations\":%d,\"seconds\":", c->ans->n);
+		bx_json_put_num(&d, c->seconds);
+	}
+	bx_buf_putc(&d, '}');
+	rc = bx_st_event(st, name, what, d.p, c->now, err);
+	bx_buf_free(&d);
+	free(name);
+	return rc;
+}
+
+static int
+heartbeat_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE judgments SET lease_until = ?3 "
+	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
+	struct fenced_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (c->token == NULL)
+		return lease_lost(c->jid, err);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
+	if ((rc = bx_st_exec(st, s, "heartbeat", err)) < 0)
+		return rc;
+	if (sqlite3_changes(st->db) == 0)
+		return lease_lost(c->jid, err);
+	c->until = c->now + c->lease_ms;
+	return 0;
+}
+
+int
+bx_queue_heartbeat(struct bx_store *st, int64_t judgment, const char *token,
+                   int64_t lease_ms, int64_t now_ms, int64_t *lease_until_out,
+                   struct bx_err *err)
+{
+	struct fenced_ctx c = { .jid = judgment, .token = token, .lease_ms = lease_ms,
+	                        .now = now_ms };
+	int rc;
+
+	if (lease_ms <= 0)
+		return bx_err_set(err, BX_EINVAL, "lease must be positive");
+	rc = bx_st_write(st, heartbeat_tx, &c, err);
+	if (rc == 0 && lease_until_out)
+		*lease_until_out = c.until;
+	return rc;
+}
+
+static int
+release_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE judgments SET state = 'open', labeler = NULL, lease_token = NULL, "
+	    "  lease_until = NULL, attempts = max(attempts - 1, 0) "
+	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
+	struct fenced_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int64_t uid, task;
+	int rc;
+
+	if ((rc = fence(st, c->jid, c->token, &uid, &task, NULL, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	if ((rc = bx_st_exec(st, s, "release", err)) < 0)
+		return rc;
+	return fenced_event(st, c, uid, task, "release", err);
+}
+
+int
+bx_queue_release(struct bx_store *st, int64_t judgment, const char *token,
+                 int64_t now_ms, struct bx_err *err)
+{
+	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms };
+
+	return bx_st_write(st, release_tx, &c, err);
+}
+
+static int
+skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char upd[] =
+	    "UPDATE judgments SET state = 'skipped', lease_token = NULL, lease_until = NULL, "
+	    "  submitted_ms = ?3 "
+	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
+	/* The task still wants its overlap: queue a fresh replica for others
+	 * (the skipper keeps their skipped row, so never gets the task again). */
+	static const char ins[] =
+	    "INSERT INTO judgments(task, batch, replica) "
+	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
+	    "                     WHERE m.task = j.task AND m.batch = j.batch) "
+	    "FROM judgments j WHERE j.id = ?1";
+	struct fenced_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int64_t uid, task;
+	int rc;
+
+	if ((rc = fence(st, c->jid, c->token, &uid, &task, NULL, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, upd, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, c->now);
+	if ((rc = bx_st_exec(st, s, "skip", err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, ins, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	if ((rc = bx_st_exec(st, s, "requeue skipped task", err)) < 0)
+		return rc;
+	return fenced_event(st, c, uid, task, "skip", err);
+}
+
+int
+bx_queue_skip(struct bx_store *st, int64_t judgment, const char *token,
+              const char *reason, int64_t now_ms, struct bx_err *err)
+{
+	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms,
+	                        .reason = reason };
+
+	return bx_st_write(st, skip_tx, &c, err);
+}
+
+static void
+points_json(struct bx_buf *b, const struct bx_annot *an)
+{
+	int i;
+
+	bx_buf_putc(b, '[');
+	for (i = 0; i < an->npts; i++)
+	{
+		/* bx_json_put_num: locale-proof shortest round-trip numbers. */
+		bx_buf_puts(b, i ? ",[" : "[");
+		bx_json_put_num(b, an->pts[i].x);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->pts[i].y);
+		bx_buf_putc(b, ']');
+	}
+	bx_buf_putc(b, ']');
+}
+
+int
+bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_answer *ans,
+                      struct bx_err *err)
+{
+	static const char del[] = "DELETE FROM annotations WHERE judgment = ?1";
+	static const char ins[] =
+	    "INSERT INTO annotations(judgment, idx, geom, class, x, y, w, h, points, attributes) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	sqlite3_stmt *s;
+	struct bx_buf pts;
+	double x, y, w, h;
+	char *attrs;
+	int i, rc;
+
+	if ((s = bx_st_prep(st, del, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, judgment);
+	if ((rc = bx_st_exec(st, s, "clear annotations", err)) < 0)
+		return rc;
+	bx_buf_init(&pts);
+	for (i = 0; i < ans->n; i++) {
+		const struct bx_annot *an = &ans->a[i];
+		if ((s = bx_st_prep(st, ins, err)) == NULL) {
+			rc = err ? err->code : BX_EDB;
+			break;
+		}
+		bx_annot_bounds(an, &x, &y, &w, &h);
+		sqlite3_bind_int64(s, 1, judgment);
+		sqlite3_bind_int(s, 2, i);
+		sqlite3_bind_text(s, 3, bx_geom_name(an->geom), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, an->cls ? an->cls : "", -1, SQLITE_STATIC);
+		if (an->geom != BX_GEOM_TAG) {
+			sqlite3_bind_double(s, 5, x);
+			sqlite3_bind_double(s, 6, y);
+			sqlite3_bind_double(s, 7, w);
+			sqlite3_bind_double(s, 8, h);
+		}
+		if (an->geom == BX_GEOM_POLYGON || an->geom == BX_GEOM_POINT) {
+			bx_buf_reset(&pts);
+			points_json(&pts, an);
+			sqlite3_bind_text(s, 9, pts.p, -1, SQLITE_TRANSIENT);
+		}
+		attrs = an->attrs.n > 0 ? bx_attrs_to_json(&an->attrs) : NULL;
+		sqlite3_bind_text(s, 10, attrs, -1, SQLITE_TRANSIENT);
+		free(attrs);
+		if ((rc = bx_st_exec(st, s, "store annotation", err)) < 0)
+			break;
+	}
+	bx_buf_free(&pts);
+	return rc;
+}
+
+static int
+drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err)
+{
+	static const char jsql[] = "DELETE FROM journal WHERE judgment = ?1";
+	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, jsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	if ((rc = bx_st_exec(st, s, "drop journal", err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, dsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	return bx_st_exec(st, s, "drop draft", err);
+}
+
+static int
+submit_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE judgments SET state = 'submitted', answer = ?3, seconds = ?4, "
+	    "  submitted_ms = ?5, lease_until = NULL "
+	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased' "
+	    "RETURNING labeler, task";
+	struct fenced_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int64_t uid = 0, task = 0;
+	int rc;
+
+	if (c->token == NULL)
+		return lease_lost(c->jid, err);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, c->answer_json, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 4, c->seconds);
+	sqlite3_bind_int64(s, 5, c->now);
+	rc = bx_st_step(st, s, "submit", err);
+	if (rc == 1) {
+		uid = sqlite3_column_int64(s, 0);
+		task = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return lease_lost(c->jid, err);
+	if ((rc = bx_st_annotations_put(st, c->jid, c->ans, err)) < 0 ||
+	    (rc = drop_draft(st, c->jid, err)) < 0)
+		return rc;
+	return fenced_event(st, c, uid, task, "submit", err);
+}
+
+int
+bx_queue_submit(struct bx_store *st, int64_t judgment, const char *token,
+                const struct bx_answer *ans, double seconds, int64_t now_ms,
+                struct bx_err *err)
+{
+	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms, .ans = ans,
+	                        .seconds = seconds };
+	int rc;
+
+	if (!isfinite(seconds) || seconds < 0)
+		return bx_err_set(err, BX_EINVAL, "seconds must be a finite number >= 0");
+	c.answer_json = bx_answer_to_json(ans);
+	rc = bx_st_write(st, submit_tx, &c, err);
+	free((char *)c.answer_json);
+	return rc;
+}
+
+struct submit_next_ctx {
+	struct fenced_ctx sub;
+	struct claim_ctx claim;
+};
+
+static int
+submit_next_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char who[] = "SELECT labeler FROM judgments WHERE id = ?1";
+	struct submit_next_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int64_t uid = -1;
+	int rc;
+
+	if ((rc = submit_tx(st, &c->sub, err)) < 0)
+		return rc;
+	if ((rc = claim_tx(st, &c->claim, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, who, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->sub.jid);
+	if (bx_st_step(st, s, "read labeler", err) == 1)
+		uid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (uid != c->claim.uid)
+		return bx_err_set(err, BX_EPERM, "judgment %lld is not %s's", (long long)c->sub.jid,
+		    c->claim.user);
+	return rc; /* 1: no next task; the submit still commits */
+}
+
+int
+bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
+                     const struct bx_answer *ans, double seconds, const char *user,
+                     int64_t lease_ms, int64_t now_ms, struct bx_claim *next_out,
+                     struct bx_err *err)
+{
+	struct submit_next_ctx c;
+	int rc;
+
+	memset(next_out, 0, sizeof *next_out);
+	if (!isfinite(seconds) || seconds < 0)
+		return bx_err_set(err, BX_EINVAL, "seconds must be a finite number >= 0");
+	if (user == NULL)
+		return bx_err_set(err, BX_EPERM, "no user given");
+	if (lease_ms <= 0)
+		return bx_err_set(err, BX_EINVAL, "lease must be positive");
+	memset(&c, 0, sizeof c);
+	c.sub.jid = judgment;
+	c.sub.token = token;
+	c.sub.now = now_ms;
+	c.sub.ans = ans;
+	c.sub.seconds = seconds;
+	c.claim.user = user;
+	c.claim.lease_ms = lease_ms;
+	c.claim.now = now_ms;
+	c.claim.out = next_out;
+	c.sub.answer_json = bx_answer_to_json(ans);
+	rc = bx_st_write(st, submit_next_tx, &c, err);
+	free((char *)c.sub.answer_json);
+	if (rc == 1)
+		rc = bx_err_set(err, BX_EEMPTY,
+		    "submitted; no more work for %s: every open task is leased, done, or "
+		    "already judged by %s", user, user);
+	if (rc < 0)
+		bx_claim_free(next_out);
+	return rc;
+}
+
+/* ---- drafts ---- */
+
+static int
+draft_save_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char up[] =
+	    "INSERT INTO drafts(judgment, labeler, state, updated_ms) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT(judgment) DO UPDATE SET labeler = excluded.labeler, "
+	    "  state = excluded.state, updated_ms = excluded.updated_ms";
+	static const char trunc[] = "DELETE FROM journal WHERE judgment = ?1 AND seq >= ?2";
+	static const char ins[] = "INSERT INTO journal(judgment, seq, entry) VALUES (?1, ?2, ?3)";
+	struct fenced_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int64_t uid;
+	int rc;
+
+	if ((rc = fence(st, c->jid, c->token, &uid, NULL, NULL, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, up, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_int64(s, 2, uid);
+	sqlite3_bind_text(s, 3, c->state_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, c->now);
+	if ((rc = bx_st_exec(st, s, "save draft", err)) < 0)
+		return rc;
+	if (c->entry == NULL)
+		return 0;
+	if ((s = bx_st_prep(st, trunc, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_int(s, 2, c->seq);
+	if ((rc = bx_st_exec(st, s, "truncate journal", err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, ins, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_int(s, 2, c->seq);
+	sqlite3_bind_text(s, 3, c->entry, -1, SQLITE_STATIC);
+	return bx_st_exec(st, s, "append journal", err);
+}
+
+int
+bx_draft_save(struct bx_store *st, int64_t judgment, const char *token,
+              const char *state_json, int seq, const char *entry, int64_t now_ms,
+              struct bx_err *err)
+{
+	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms,
+	                        .state_json = state_json, .entry = entry, .seq = seq };
+
+	if (state_json == NULL)
+		return bx_err_set(err, BX_EINVAL, "draft: no state");
+	if (entry != NULL && seq < 1)
+		return bx_err_set(err, BX_EINVAL, "draft: journal seq must be >= 1");
+	return bx_st_write(st, draft_save_tx, &c, err);
+}
+
+struct draft_load_ctx {
+	int64_t jid;
+	char *state;
+	char **entries;
+	int n;
+};
+
+static int
+draft_load_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char dsql[] = "SELECT state FROM drafts WHERE judgment = ?1";
+	static const char jsql[] = "SELECT entry FROM journal WHERE judgment = ?1 ORDER BY seq";
+	struct draft_load_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, dsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	rc = bx_st_step(st, s, "load draft", err);
+	if (rc == 1)
+		c->state = bx_st_col_dup(s, 0);
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "judgment %lld has no draft", (long long)c->jid);
+	if ((s = bx_st_prep(st, jsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	while ((rc = bx_st_step(st, s, "load journal", err)) == 1) {
+		c->entries = bx_realloc(c->entries, (size_t)(c->n + 1) * sizeof *c->entries);
+		c->entries[c->n++] = bx_st_col_dup(s, 0);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+bx_draft_load(struct bx_store *st, int64_t judgment, char **state_json_out,
+              char ***entries_out, int *n_out, struct bx_err *err)
+{
+	struct draft_load_ctx c = { judgment, NULL, NULL, 0 };
+	int rc, i;
+
+	*state_json_out = NULL;
+	*entries_out = NULL;
+	*n_out = 0;
+	rc = bx_st_read(st, draft_load_rx, &c, err);
+	if (rc < 0) {
+		free(c.state);
+		for (i = 0; i < c.n; i++)
+			free(c.entries[i]);
+		free(c.entries);
+		return rc;
+	}
+	*state_json_out = c.state;
+	*entries_out = c.entries;
+	*n_out = c.n;
+	return 0;
+}

@@ -1,0 +1,1085 @@
+/* store.c: the project's SQLite file: opening, pragmas, the schema and its
+ * forward migrations, the statement cache, write transactions with busy
+ * back-off, and the simple tables (settings, users, tasks, task answers,
+ * gold, events). The queue lives in store-queue.c, batches/stats/export in
+ * store-batch.c. Times are ms since the epoch, always passed in. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boxel/codec.h"
+#include "boxel/util.h"
+#include "store-int.h"
+
+/* Migration i takes user_version i to i+1. Add a version: append one entry;
+ * never edit a released one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the initial schema. */
+	"CREATE TABLE settings(\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE users(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  role TEXT NOT NULL CHECK (role IN ('annotator','reviewer','admin')),\n"
+	"  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),\n"
+	"  qual TEXT NOT NULL DEFAULT 'training'\n"
+	"    CHECK (qual IN ('training','qualified','suspended')),\n"
+	"  created_ms INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE tasks(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  image TEXT NOT NULL UNIQUE,\n"
+	"  width INTEGER NOT NULL CHECK (width > 0),\n"
+	"  height INTEGER NOT NULL CHECK (height > 0),\n"
+	"  hash TEXT,\n"
+	"  meta TEXT CHECK (meta IS NULL OR json_valid(meta)),\n"
+	"  created_ms INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE batches(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('self','calibration','production','training')),\n"
+	"  overlap INTEGER NOT NULL CHECK (overlap >= 1),\n"
+	"  gold_rate REAL NOT NULL DEFAULT 0 CHECK (gold_rate >= 0 AND gold_rate <= 1),\n"
+	"  priority INTEGER NOT NULL DEFAULT 0,\n"
+	"  created_ms INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE batch_tasks(\n"
+	"  batch INTEGER NOT NULL REFERENCES batches(id),\n"
+	"  task INTEGER NOT NULL REFERENCES tasks(id),\n"
+	"  PRIMARY KEY (batch, task)) STRICT, WITHOUT ROWID;\n"
+	"CREATE INDEX batch_tasks_task ON batch_tasks(task);\n"
+	"CREATE TABLE judgments(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  task INTEGER NOT NULL REFERENCES tasks(id),\n"
+	"  batch INTEGER NOT NULL REFERENCES batches(id),\n"
+	"  replica INTEGER NOT NULL CHECK (replica >= 0),\n"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN\n"
+	"    ('open','leased','submitted','skipped','set_aside','accepted','rejected')),\n"
+	"  labeler INTEGER REFERENCES users(id),\n"
+	"  lease_token TEXT,\n"
+	"  lease_until INTEGER,\n"
+	"  attempts INTEGER NOT NULL DEFAULT 0,\n"
+	"  answer TEXT CHECK (answer IS NULL OR json_valid(answer)),\n"
+	"  seconds REAL,\n"
+	"  claimed_ms INTEGER,\n"
+	"  submitted_ms INTEGER,\n"
+	"  UNIQUE (task, batch, replica)) STRICT;\n"
+	/* The claim's subquery walks this in id order per batch; the literal
+	 * state IN (...) in the query is what lets SQLite pick it. */
+	"CREATE INDEX judgments_claim ON judgments(batch, id) WHERE state IN ('open','leased');\n"
+	"CREATE INDEX judgments_leased ON judgments(lease_until) WHERE state = 'leased';\n"
+	"CREATE INDEX judgments_labeler ON judgments(labeler, batch);\n"
+	"CREATE TABLE drafts(\n"
+	"  judgment INTEGER PRIMARY KEY REFERENCES judgments(id),\n"
+	"  labeler INTEGER REFERENCES users(id),\n"
+	"  state TEXT NOT NULL,\n"
+	"  updated_ms INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE journal(\n"
+	"  judgment INTEGER NOT NULL REFERENCES judgments(id),\n"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),\n"
+	"  entry TEXT NOT NULL,\n"
+	"  PRIMARY KEY (judgment, seq)) STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE annotations(\n"
+	"  judgment INTEGER NOT NULL REFERENCES judgments(id),\n"
+	"  idx INTEGER NOT NULL,\n"
+	"  geom TEXT NOT NULL CHECK (geom IN ('box','polygon','point','tag')),\n"
+	"  class TEXT NOT NULL,\n"
+	"  x REAL, y REAL, w REAL, h REAL,\n"
+	"  points TEXT,\n"
+	"  attributes TEXT,\n"
+	"  PRIMARY KEY (judgment, idx)) STRICT, WITHOUT ROWID;\n"
+	"CREATE INDEX annotations_class ON annotations(class);\n"
+	"CREATE TABLE task_answers(\n"
+	"  task INTEGER NOT NULL REFERENCES tasks(id),\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('prelabel','suggestion','consensus')),\n"
+	"  answer TEXT NOT NULL CHECK (json_valid(answer)),\n"
+	"  PRIMARY KEY (task, kind)) STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE gold(\n"
+	"  task INTEGER PRIMARY KEY REFERENCES tasks(id),\n"
+	"  answer TEXT NOT NULL CHECK (json_valid(answer))) STRICT;\n"
+	"CREATE TABLE reviews(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  judgment INTEGER NOT NULL REFERENCES judgments(id),\n"
+	"  reviewer INTEGER NOT NULL REFERENCES users(id),\n"
+	"  verdict TEXT NOT NULL CHECK (verdict IN ('accept','reject','fix')),\n"
+	"  comment TEXT,\n"
+	"  answer TEXT CHECK (answer IS NULL OR json_valid(answer)),\n"
+	"  created_ms INTEGER NOT NULL) STRICT;\n"
+	"CREATE INDEX reviews_judgment ON reviews(judgment);\n"
+	"CREATE TABLE events(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  ms INTEGER NOT NULL,\n"
+	"  actor TEXT,\n"
+	"  what TEXT NOT NULL,\n"
+	"  detail TEXT CHECK (detail IS NULL OR json_valid(detail))) STRICT;\n"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;\n"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;\n",
+	/* 1 -> 2: a batch's task count, fixed at creation, so a claim does not
+	 * count batch_tasks (O(batch size)) for its "position of total". */
+	"ALTER TABLE batches ADD COLUMN ntasks INTEGER NOT NULL DEFAULT 0;\n"
+	"UPDATE batches SET ntasks = (SELECT count(*) FROM batch_tasks bt\n"
+	"                             WHERE bt.batch = batches.id);\n",
+	/* 2 -> 3: the claim's "not already judged by this labeler" test looks
+	 * up (labeler, task); with only (labeler, batch) it walked every
+	 * judgment of the labeler for each candidate. */
+	"CREATE INDEX judgments_labeler_task ON judgments(labeler, task);\n",
+	/* 3 -> 4: judgments.gold mirrors "the task has a gold answer" (kept by
+	 * triggers, whoever writes gold or judgments), so a claim that wants a
+	 * gold (or ordinary) task seeks it in the claim index instead of
+	 * testing every open judgment of the batch. */
+	"ALTER TABLE judgments ADD COLUMN gold INTEGER NOT NULL DEFAULT 0\n"
+	"  CHECK (gold IN (0,1));\n"
+	"UPDATE judgments SET gold = 1 WHERE task IN (SELECT task FROM gold);\n"
+	"DROP INDEX judgments_claim;\n"
+	"CREATE INDEX judgments_claim ON judgments(batch, gold, id)\n"
+	"  WHERE state IN ('open','leased');\n"
+	"CREATE TRIGGER gold_added AFTER INSERT ON gold\n"
+	"  BEGIN UPDATE judgments SET gold = 1 WHERE task = NEW.task; END;\n"
+	"CREATE TRIGGER gold_removed AFTER DELETE ON gold\n"
+	"  BEGIN UPDATE judgments SET gold = 0 WHERE task = OLD.task; END;\n"
+	"CREATE TRIGGER judgment_gold AFTER INSERT ON judgments\n"
+	"  WHEN EXISTS (SELECT 1 FROM gold WHERE task = NEW.task)\n"
+	"  BEGIN UPDATE judgments SET gold = 1 WHERE id = NEW.id; END;\n",
+};
+
+#define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))
+
+int bx_st_schema_limit;
+
+void
+bx_st_random(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		r = getrandom(p, n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			abort(); /* no entropy means no safe lease tokens */
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+}
+
+int
+bx_st_fail(struct bx_store *st, int rc, const char *what, struct bx_err *err)
+{
+	int prim = rc & 0xff;
+
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return bx_err_set(err, BX_EBUSY,
+		    "%s: the database stayed locked (other sessions are writing); try again",
+		    what);
+	if (prim == SQLITE_CONSTRAINT)
+		return bx_err_set(err, BX_EINVAL, "%s: %s", what, sqlite3_errmsg(st->db));
+	return bx_err_set(err, BX_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *
+bx_st_prep(struct bx_store *st, const char *sql, struct bx_err *err)
+{
+	sqlite3_stmt *s;
+	int i, rc;
+
+	for (i = 0; i < st->ncache; i++)
+		if (st->cache[i].sql == sql) {
+			sqlite3_reset(st->cache[i].stmt);
+			sqlite3_clear_bindings(st->cache[i].stmt);
+			return st->cache[i].stmt;
+		}
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+	if (rc != SQLITE_OK) {
+		bx_st_fail(st, rc, "prepare", err);
+		return NULL;
+	}
+	if (st->ncache == st->capcache) {
+		st->capcache = st->capcache ? 2 * st->capcache : 64;
+		st->cache = bx_realloc(st->cache, (size_t)st->capcache * sizeof *st->cache);
+	}
+	st->cache[st->ncache].sql = sql;
+	st->cache[st->ncache].stmt = s;
+	st->ncache++;
+	return s;
+}
+
+int
+bx_st_step(struct bx_store *st, sqlite3_stmt *s, const char *what, struct bx_err *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	rc = bx_st_fail(st, rc, what, err);
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+bx_st_exec(struct bx_store *st, sqlite3_stmt *s, const char *what, struct bx_err *err)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		rc = bx_st_fail(st, rc, what, err);
+		sqlite3_reset(s);
+		return rc;
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+char *
+bx_st_col_dup(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	return t == NULL ? NULL : bx_strdup((const char *)t);
+}
+
+void
+bx_st_json_str(struct bx_buf *b, const char *s)
+{
+	bx_buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			bx_buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			bx_buf_printf(b, "\\u%04x", c);
+		else
+			bx_buf_putc(b, (char)c);
+	}
+	bx_buf_putc(b, '"');
+}
+
+/* Random back-off for a locked database: a uniform sleep in [250 us,
+ * 250 us + cap] with the cap doubling per retry from 1 ms up to
+ * BX_BACKOFF_CAP_US, so many writers spread out instead of waking together.
+ * Much shorter sleeps make 32 pollers on 2 cores steal the CPU from the
+ * lock holder; much longer ones leave the lock idle. Returns 0 once the
+ * budget is spent. */
+static int
+backoff(struct bx_store *st, int attempt)
+{
+	unsigned int r;
+	long cap = 1000L << (attempt < 5 ? attempt : 5), us;
+	struct timespec ts;
+
+	if (cap > BX_BACKOFF_CAP_US)
+		cap = BX_BACKOFF_CAP_US;
+	if (st->busy_slept_us >= (long)BX_BUSY_BUDGET_MS * 1000)
+		return 0;
+	bx_st_random(&r, sizeof r);
+	us = 250 + (long)(r % (unsigned)cap);
+	st->busy_slept_us += us;
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (us % 1000000) * 1000L;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+static int
+busy_handler(void *arg, int count)
+{
+	return backoff(arg, count);
+}
+
+static int
+exec_sql(struct bx_store *st, const char *sql, const char *what, struct bx_err *err)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : bx_st_fail(st, rc, what, err);
+}
+
+static int
+write_tx(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
+         void *ctx, struct bx_err *err)
+{
+	int rc, attempt = 0;
+
+	for (;;) {
+		rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			break;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return bx_st_fail(st, rc, "begin", err);
+		/* The busy handler already waited; this covers the cases it is
+		 * not called for (e.g. a WAL being recovered). */
+		if (!backoff(st, attempt++))
+			return bx_st_fail(st, rc, "begin", err);
+	}
+	rc = fn(st, ctx, err);
+	if (rc < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	for (;;) {
+		int c = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+		if (c == SQLITE_OK)
+			return rc;
+		if (((c & 0xff) == SQLITE_BUSY) && backoff(st, attempt++))
+			continue;
+		c = bx_st_fail(st, c, "commit", err);
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return c;
+	}
+}
+
+int
+bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
+            void *ctx, struct bx_err *err)
+{
+	int rc;
+
+	st->busy_slept_us = 0;
+	if (st->gate != NULL) {
+		rc = bx_gate_lock(st->gate, BX_BUSY_BUDGET_MS);
+		if (rc == 1)
+			return bx_err_set(err, BX_EBUSY,
+			    "the database stayed locked for %d s (another boxel session is "
+			    "stuck writing); try again", BX_BUSY_BUDGET_MS / 1000);
+		if (rc == 2) {
+			bx_gate_close(st->gate);
+			st->gate = NULL;
+		}
+	}
+	rc = write_tx(st, fn, ctx, err);
+	if (st->gate != NULL)
+		bx_gate_unlock(st->gate);
+	return rc;
+}
+
+int
+bx_st_read(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
+           void *ctx, struct bx_err *err)
+{
+	int rc;
+
+	st->busy_slept_us = 0;
+	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return bx_st_fail(st, rc, "begin", err);
+	rc = fn(st, ctx, err);
+	sqlite3_exec(st->db, rc < 0 ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+static int
+user_version(struct bx_store *st, int *v, struct bx_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return bx_st_fail(st, rc, "read schema version", err);
+	rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : bx_st_fail(st, rc, "read schema version", err);
+}
+
+static int
+migrate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	int v, rc, target;
+	char pragma[64];
+	(void)ctx;
+
+	/* Read the version inside the write lock: two sessions opening a new
+	 * store at once must not both run migration 0. */
+	if ((rc = user_version(st, &v, err)) < 0)
+		return rc;
+	if (v > SCHEMA_VERSION)
+		return bx_err_set(err, BX_EINVAL,
+		    "%s: schema version %d is newer than this boxel understands (%d); "
+		    "upgrade boxel", st->path, v, SCHEMA_VERSION);
+	target = bx_st_schema_limit > 0 && bx_st_schema_limit < SCHEMA_VERSION ?
+	    bx_st_schema_limit : SCHEMA_VERSION;
+	for (; v < target; v++) {
+		if ((rc = exec_sql(st, migrations[v], "migrate", err)) < 0) {
+			bx_err_prefix(err, "schema version %d -> %d", v, v + 1);
+			return rc;
+		}
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", target);
+	return exec_sql(st, pragma, "set schema version", err);
+}
+
+int
+bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err *err)
+{
+	struct bx_store *st;
+	int rc, v, oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int creating = 0;
+
+	*out = NULL;
+	if (access(path, F_OK) != 0) {
+		if (!(flags & BX_STORE_CREATE))
+			return bx_err_set(err, BX_ENOENT,
+			    "%s: no such store; create it with 'boxel init' "
+			    "(or point --db / BOXEL_DB at an existing one)", path);
+		oflags |= SQLITE_OPEN_CREATE;
+		creating = 1;
+	}
+	st = bx_calloc(1, sizeof *st);
+	st->path = bx_strdup(path);
+	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		bx_err_set(err, rc == SQLITE_CANTOPEN ? BX_EIO : BX_EDB, "%s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		bx_store_close(st);
+		return err ? err->code : BX_EDB;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_handler(st->db, busy_handler, st);
+	/* WAL is a property of the file, set once at creation; the others are
+	 * per connection. */
+	if (creating && (rc = exec_sql(st, "PRAGMA journal_mode=WAL", "set WAL", err)) < 0)
+		goto fail;
+	if ((rc = exec_sql(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+	    "pragmas", err)) < 0)
+		goto fail;
+	if ((rc = user_version(st, &v, err)) < 0) {
+		/* A non-database file fails here. */
+		bx_err_prefix(err, "%s", path);
+		goto fail;
+	}
+	if (v == 0 && !creating) {
+		sqlite3_stmt *s;
+		int n = 0;
+		/* An empty file (a crashed init) may be adopted; a database with
+		 * other tables is someone else's. */
+		if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema", -1, &s,
+		    NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW)
+				n = sqlite3_column_int(s, 0);
+			sqlite3_finalize(s);
+		}
+		if (n > 0) {
+			rc = bx_err_set(err, BX_EINVAL, "%s: not a boxel store", path);
+			goto fail;
+		}
+		if (!(flags & BX_STORE_CREATE)) {
+			rc = bx_err_set(err, BX_ENOENT,
+			    "%s: empty store; create it with 'boxel init'", path);
+			goto fail;
+		}
+		if ((rc = exec_sql(st, "PRAGMA journal_mode=WAL", "set WAL", err)) < 0)
+			goto fail;
+	}
+	st->gate = bx_gate_open(path);
+	if (v != SCHEMA_VERSION && (rc = bx_st_write(st, migrate_tx, NULL, err)) < 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	bx_store_close(st);
+	return rc;
+}
+
+void
+bx_store_close(struct bx_store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	free(st->cache);
+	bx_gate_close(st->gate);
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+/* ---- events ---- */
+
+int
+bx_st_event(struct bx_store *st, const char *actor, const char *what,
+            const char *detail_json, int64_t now_ms, struct bx_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO events(ms, actor, what, detail) VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *s = bx_st_prep(st, sql, err);
+
+	if (s == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, now_ms);
+	sqlite3_bind_text(s, 2, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, detail_json, -1, SQLITE_STATIC);
+	return bx_st_exec(st, s, "log event", err);
+}
+
+struct log_ctx {
+	const char *actor, *what, *detail;
+	int64_t now;
+};
+
+static int
+log_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	struct log_ctx *c = ctx;
+
+	return bx_st_event(st, c->actor, c->what, c->detail, c->now, err);
+}
+
+int
+bx_store_log(struct bx_store *st, const char *actor, const char *what,
+             const char *detail_json, int64_t now_ms, struct bx_err *err)
+{
+	struct log_ctx c = { actor, what, detail_json, now_ms };
+
+	if (what == NULL || *what == '\0')
+		return bx_err_set(err, BX_EINVAL, "event: empty name");
+	return bx_st_write(st, log_tx, &c, err);
+}
+
+/* ---- settings ---- */
+
+static const struct { const char *key, *def; } setting_defaults[] = {
+	{ "image_root", "" }, { "taxonomy", "" }, { "instructions", "" },
+	{ "iou_threshold", "0.5" }, { "accuracy_bar", "0.8" }, { "lease_seconds", "300" },
+	{ "max_attempts", "3" }, { "quorum", "2" }, { "agreement_bar", "0.6" },
+	{ "gold_window", "50" }, { "require_training", "0" },
+};
+
+int
+bx_store_setting_get(struct bx_store *st, const char *key, char **val_out, struct bx_err *err)
+{
+	static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	*val_out = NULL;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read setting", err);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		*val_out = bx_st_col_dup(s, 0);
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < BX_ARRAY_LEN(setting_defaults); i++)
+		if (strcmp(setting_defaults[i].key, key) == 0) {
+			*val_out = bx_strdup(setting_defaults[i].def);
+			return 0;
+		}
+	return bx_err_set(err, BX_ENOENT, "no setting '%s'", key);
+}
+
+struct set_ctx {
+	const char *key, *val, *actor;
+	int64_t now;
+};
+
+static int
+setting_set_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+	struct set_ctx *c = ctx;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, c->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c->val, -1, SQLITE_STATIC);
+	if ((rc = bx_st_exec(st, s, "write setting", err)) < 0)
+		return rc;
+	/* The log names the key, not the value: taxonomies are large. */
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"key\":");
+	bx_st_json_str(&d, c->key);
+	bx_buf_printf(&d, ",\"bytes\":%zu}", strlen(c->val));
+	rc = bx_st_event(st, c->actor, "setting", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_store_setting_set(struct bx_store *st, const char *key, const char *val,
+                     const char *actor, int64_t now_ms, struct bx_err *err)
+{
+	struct set_ctx c = { key, val, actor, now_ms };
+
+	if (key == NULL || *key == '\0' || val == NULL)
+		return bx_err_set(err, BX_EINVAL, "setting: empty key or value");
+	return bx_st_write(st, setting_set_tx, &c, err);
+}
+
+/* ---- users ---- */
+
+void
+bx_user_free(struct bx_user *u)
+{
+	if (u == NULL)
+		return;
+	free(u->name);
+	free(u->role);
+	free(u->qual);
+	memset(u, 0, sizeof *u);
+}
+
+void
+bx_users_free(struct bx_user *u, int n)
+{
+	int i;
+
+	for (i = 0; u != NULL && i < n; i++)
+		bx_user_free(&u[i]);
+	free(u);
+}
+
+static int
+valid_name(const char *name)
+{
+	size_t n = 0;
+
+	for (; name[n]; n++)
+		if (!((name[n] >= 'a' && name[n] <= 'z') || (name[n] >= 'A' && name[n] <= 'Z') ||
+		    (name[n] >= '0' && name[n] <= '9') || strchr("._-", name[n]) != NULL))
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+struct user_ctx {
+	const char *name, *role, *actor, *qual;
+	int64_t now;
+};
+
+static int
+user_add_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO users(name, role, qual, created_ms) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT(name) DO NOTHING";
+	struct user_ctx *c = ctx;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, c->qual, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, c->now);
+	if ((rc = bx_st_exec(st, s, "add user", err)) < 0)
+		return rc;
+	if (sqlite3_changes(st->db) == 0)
+		return bx_err_set(err, BX_EEXIST, "user %s already exists", c->name);
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"name\":");
+	bx_st_json_str(&d, c->name);
+	bx_buf_puts(&d, ",\"role\":");
+	bx_st_json_str(&d, c->role);
+	bx_buf_putc(&d, '}');
+	rc = bx_st_event(st, c->actor, "user_add", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_store_user_add(struct bx_store *st, const char *name, const char *role,
+                  const char *actor, int64_t now_ms, struct bx_err *err)
+{
+	struct user_ctx c = { name, role, actor, "training", now_ms };
+
+	if (name == NULL || !valid_name(name))
+		return bx_err_set(err, BX_EINVAL,
+		    "user name must be 1-64 characters of A-Z a-z 0-9 . _ -");
+	if (role == NULL || (strcmp(role, "annotator") != 0 && strcmp(role, "reviewer") != 0 &&
+	    strcmp(role, "admin") != 0))
+		return bx_err_set(err, BX_EINVAL,
+		    "role must be annotator, reviewer or admin");
+	/* Reviewers and admins are trusted: they start qualified. Annotators
+	 * start in training (which only restricts them when the project sets
+	 * require_training = 1). */
+	if (strcmp(role, "annotator") != 0)
+		c.qual = "qualified";
+	return bx_st_write(st, user_add_tx, &c, err);
+}
+
+static int
+user_row(sqlite3_stmt *s, struct bx_user *u)
+{
+	u->id = sqlite3_column_int64(s, 0);
+	u->name = bx_st_col_dup(s, 1);
+	u->role = bx_st_col_dup(s, 2);
+	u->active = sqlite3_column_int(s, 3);
+	u->qual = bx_st_col_dup(s, 4);
+	u->created_ms = sqlite3_column_int64(s, 5);
+	return 0;
+}
+
+int
+bx_store_user_get(struct bx_store *st, const char *name, struct bx_user *out, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT id, name, role, active, qual, created_ms FROM users WHERE name = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read user", err);
+	if (rc == 1)
+		user_row(s, out);
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no user %s (see 'boxel user list')", name);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_user_list(struct bx_store *st, struct bx_user **out, int *n_out, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT id, name, role, active, qual, created_ms FROM users ORDER BY name";
+	sqlite3_stmt *s;
+	struct bx_user *u = NULL;
+	int n = 0, rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	while ((rc = bx_st_step(st, s, "list users", err)) == 1) {
+		u = bx_realloc(u, (size_t)(n + 1) * sizeof *u);
+		user_row(s, &u[n++]);
+	}
+	sqlite3_reset(s);
+	if (rc < 0) {
+		bx_users_free(u, n);
+		return rc;
+	}
+	*out = u;
+	*n_out = n;
+	return 0;
+}
+
+int
+bx_st_user_id(struct bx_store *st, const char *name, int64_t *id_out, struct bx_err *err)
+{
+	static const char sql[] = "SELECT id FROM users WHERE name = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read user", err);
+	if (rc == 1)
+		*id_out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no user %s (see 'boxel user list')", name);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err)
+{
+	/* A release is not a failed attempt: give the attempt back. */
+	static const char sql[] =
+	    "UPDATE judgments SET state = 'open', labeler = NULL, lease_token = NULL, "
+	    "lease_until = NULL, attempts = max(attempts - 1, 0) "
+	    "WHERE labeler = ?1 AND state = 'leased'";
+	sqlite3_stmt *s = bx_st_prep(st, sql, err);
+
+	if (s == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, uid);
+	return bx_st_exec(st, s, "release leases", err);
+}
+
+static int
+user_change_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql_disable[] = "UPDATE users SET active = 0 WHERE id = ?1";
+	static const char sql_qual[] = "UPDATE users SET qual = ?2 WHERE id = ?1";
+	struct user_ctx *c = ctx;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	int64_t uid;
+	int rc;
+
+	if ((rc = bx_st_user_id(st, c->name, &uid, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, c->qual ? sql_qual : sql_disable, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, uid);
+	if (c->qual)
+		sqlite3_bind_text(s, 2, c->qual, -1, SQLITE_STATIC);
+	if ((rc = bx_st_exec(st, s, "change user", err)) < 0)
+		return rc;
+	if ((c->qual == NULL || strcmp(c->qual, "suspended") == 0) &&
+	    (rc = bx_st_release_user(st, uid, err)) < 0)
+		return rc;
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"name\":");
+	bx_st_json_str(&d, c->name);
+	if (c->qual) {
+		bx_buf_puts(&d, ",\"qual\":");
+		bx_st_json_str(&d, c->qual);
+	}
+	bx_buf_putc(&d, '}');
+	rc = bx_st_event(st, c->actor, c->qual ? "user_qual" : "user_disable", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_store_user_disable(struct bx_store *st, const char *name, const char *actor,
+                      int64_t now_ms, struct bx_err *err)
+{
+	struct user_ctx c = { name, NULL, actor, NULL, now_ms };
+
+	return bx_st_write(st, user_change_tx, &c, err);
+}
+
+int
+bx_store_user_set_qual(struct bx_store *st, const char *name, const char *qual,
+                       const char *actor, int64_t now_ms, struct bx_err *err)
+{
+	struct user_ctx c = { name, NULL, actor, qual, now_ms };
+
+	if (qual == NULL || (strcmp(qual, "training") != 0 && strcmp(qual, "qualified") != 0 &&
+	    strcmp(qual, "suspended") != 0))
+		return bx_err_set(err, BX_EINVAL,
+		    "qualification must be training, qualified or suspended");
+	return bx_st_write(st, user_change_tx, &c, err);
+}
+
+/* ---- tasks ---- */
+
+struct task_ctx {
+	const struct bx_task_new *t;
+	int64_t id;
+	int created;
+};
+
+static int
+task_add_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char ins[] =
+	    "INSERT INTO tasks(image, width, height, hash, meta, created_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(image) DO NOTHING";
+	struct task_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, ins, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, c->t->image, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, c->t->width);
+	sqlite3_bind_int(s, 3, c->t->height);
+	sqlite3_bind_text(s, 4, c->t->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, c->t->meta_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, c->t->now_ms);
+	if ((rc = bx_st_exec(st, s, "add task", err)) < 0) {
+		bx_err_prefix(err, "%s", c->t->image);
+		return rc;
+	}
+	c->created = sqlite3_changes(st->db) > 0;
+	if (c->created) {
+		c->id = sqlite3_last_insert_rowid(st->db);
+		return 0;
+	}
+	return bx_store_task_find(st, c->t->image, &c->id, err);
+}
+
+int
+bx_store_task_add(struct bx_store *st, const struct bx_task_new *t, int64_t *id_out,
+                  int *created_out, struct bx_err *err)
+{
+	struct task_ctx c = { t, 0, 0 };
+	int rc;
+
+	if (t->image == NULL || !bx_path_is_safe_relative(t->image))
+		return bx_err_set(err, BX_EINVAL,
+		    "%s: image path must be relative to the image root, without '..'",
+		    t->image ? t->image : "(null)");
+	if (t->width <= 0 || t->height <= 0)
+		return bx_err_set(err, BX_EINVAL, "%s: bad size %dx%d", t->image, t->width,
+		    t->height);
+	rc = bx_st_write(st, task_add_tx, &c, err);
+	if (rc < 0)
+		return rc;
+	if (id_out)
+		*id_out = c.id;
+	if (created_out)
+		*created_out = c.created;
+	return 0;
+}
+
+int
+bx_store_task_find(struct bx_store *st, const char *image, int64_t *id_out, struct bx_err *err)
+{
+	static const char sql[] = "SELECT id FROM tasks WHERE image = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, image, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "find task", err);
+	if (rc == 1)
+		*id_out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no task for image %s", image);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- answers attached by import ---- */
+
+struct answer_ctx {
+	int64_t task;
+	const char *kind;
+	const char *json;
+};
+
+static int
+answer_put_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char gold[] =
+	    "INSERT INTO gold(task, answer) VALUES (?1, ?2) "
+	    "ON CONFLICT(task) DO UPDATE SET answer = excluded.answer";
+	static const char other[] =
+	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, ?3, ?2) "
+	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
+	struct answer_ctx *c = ctx;
+	int is_gold = strcmp(c->kind, "gold") == 0;
+	sqlite3_stmt *s = bx_st_prep(st, is_gold ? gold : other, err);
+
+	if (s == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->task);
+	sqlite3_bind_text(s, 2, c->json, -1, SQLITE_STATIC);
+	if (!is_gold)
+		sqlite3_bind_text(s, 3, c->kind, -1, SQLITE_STATIC);
+	return bx_st_exec(st, s, "store answer", err);
+}
+
+int
+bx_store_task_answer_put(struct bx_store *st, int64_t task, const char *kind,
+                         const struct bx_answer *ans, struct bx_err *err)
+{
+	struct answer_ctx c = { task, kind, NULL };
+	int rc;
+
+	if (kind == NULL || (strcmp(kind, "prelabel") != 0 && strcmp(kind, "suggestion") != 0 &&
+	    strcmp(kind, "gold") != 0 && strcmp(kind, "consensus") != 0))
+		return bx_err_set(err, BX_EINVAL,
+		    "answer kind must be prelabel, suggestion, gold or consensus");
+	c.json = bx_answer_to_json(ans);
+	rc = bx_st_write(st, answer_put_tx, &c, err);
+	if (rc < 0 && err && err->code == BX_EINVAL)
+		bx_err_prefix(err, "task %lld", (long long)task);
+	free((char *)c.json);
+	return rc;
+}
+
+static int
+answer_get(struct bx_store *st, const char *sql, int64_t task, const char *kind,
+           struct bx_answer *out, int *found, struct bx_err *err)
+{
+	sqlite3_stmt *s;
+	char *json = NULL;
+	int rc;
+
+	*found = 0;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, task);
+	if (kind)
+		sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read answer", err);
+	if (rc == 1)
+		json = bx_st_col_dup(s, 0);
+	sqlite3_reset(s);
+	if (rc <= 0)
+		return rc;
+	rc = bx_answer_from_json(json, out, err);
+	free(json);
+	if (rc < 0) {
+		bx_err_prefix(err, "stored answer of task %lld", (long long)task);
+		return rc;
+	}
+	*found = 1;
+	return 0;
+}
+
+int
+bx_store_prelabels_get(struct bx_store *st, int64_t task, struct bx_answer *out,
+                       struct bx_err *err)
+{
+	static const char sql[] = "SELECT answer FROM task_answers WHERE task = ?1 AND kind = ?2";
+	struct bx_answer sug;
+	int rc, found, i;
+
+	bx_answer_init(out);
+	rc = answer_get(st, sql, task, "prelabel", out, &found, err);
+	if (rc < 0)
+		return rc;
+	if (!found)
+		bx_answer_init(out);
+	bx_answer_init(&sug);
+	rc = answer_get(st, sql, task, "suggestion", &sug, &found, err);
+	if (rc < 0) {
+		bx_answer_free(out);
+		return rc;
+	}
+	if (found) {
+		for (i = 0; i < sug.n; i++) {
+			int k = bx_answer_add(out, &sug.a[i]);
+			out->a[k].flags |= BX_ANNOT_SUGGESTION;
+		}
+		bx_answer_free(&sug);
+	}
+	return 0;
+}
+
+int
+bx_store_gold_get(struct bx_store *st, int64_t task, struct bx_answer *out, struct bx_err *err)
+{
+	static const char sql[] = "SELECT answer FROM gold WHERE task = ?1";
+	int rc, found;
+
+	bx_answer_init(out);
+	rc = answer_get(st, sql, task, NULL, out, &found, err);
+	if (rc < 0)
+		return rc;
+	if (!found) {
+		bx_answer_init(out);
+		return bx_err_set(err, BX_ENOENT, "task %lld has no gold answer", (long long)task);
+	}
+	return 0;
+}

@@ -1,0 +1,1175 @@
+/* taxonomy.c: loads and validates the taxonomy JSON (taxonomy.h) and checks
+ * answers against it. Validation walks the whole document and collects every
+ * problem; a second, tiny scanner over the (already valid) text maps each JSON
+ * path to its line:column, since jansson keeps no positions for values.
+ * Answer coordinates are image pixels, origin top-left. */
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/formats.h"
+#include "boxel/taxonomy.h"
+#include "boxel/util.h"
+
+#define TAXONOMY_MAX_BYTES (4u << 20)
+
+/* ---- path -> line:column ---- */
+
+struct loc {
+	char *path;
+	int line, col;
+};
+
+struct scan {
+	const char *s;
+	size_t i;
+	int line, col;
+	char path[256];
+	size_t plen;
+	struct loc *locs;
+	int nlocs, cap;
+};
+
+static void
+sc_adv(struct scan *sc)
+{
+	unsigned char c = (unsigned char)sc->s[sc->i];
+
+	if (c == '\0')
+		return;
+	sc->i++;
+	if (c == '\n') {
+		sc->line++;
+		sc->col = 1;
+	} else if ((c & 0xc0) != 0x80) /* count characters, not UTF-8 bytes */
+		sc->col++;
+}
+
+static void
+sc_ws(struct scan *sc)
+{
+	while (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' ||
+	    sc->s[sc->i] == '\r')
+		sc_adv(sc);
+}
+
+static void
+sc_record(struct scan *sc)
+{
+	if (sc->nlocs == sc->cap) {
+		sc->cap = sc->cap ? sc->cap * 2 : 64;
+		sc->locs = bx_realloc(sc->locs, sizeof *sc->locs * (size_t)sc->cap);
+	}
+	sc->locs[sc->nlocs].path = bx_strdup(sc->path);
+	sc->locs[sc->nlocs].line = sc->line;
+	sc->locs[sc->nlocs].col = sc->col;
+	sc->nlocs++;
+}
+
+/* Read a string at sc->i (on the quote), decoding escapes into out. */
+static void
+sc_string(struct scan *sc, struct bx_buf *out)
+{
+	char u8[4];
+	unsigned cp;
+	int k, n;
+
+	sc_adv(sc);
+	while (sc->s[sc->i] != '\0' && sc->s[sc->i] != '"') {
+		if (sc->s[sc->i] == '\\') {
+			sc_adv(sc);
+			switch (sc->s[sc->i]) {
+			case 'n': bx_buf_putc(out, '\n'); break;
+			case 't': bx_buf_putc(out, '\t'); break;
+			case 'r': bx_buf_putc(out, '\r'); break;
+			case 'b': bx_buf_putc(out, '\b'); break;
+			case 'f': bx_buf_putc(out, '\f'); break;
+			case 'u':
+				cp = 0;
+				for (k = 0; k < 4 && sc->s[sc->i + 1] != '\0'; k++) {
+					char h;
+
+					sc_adv(sc);
+					h = sc->s[sc->i];
+					cp = cp * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 32) - 'a' + 10);
+				}
+				if (cp >= 0xd800 && cp <= 0xdfff)
+					cp = '?'; /* surrogate pairs: rare in keys; only for naming */
+				n = bx_utf8_encode(cp, u8);
+				bx_buf_append(out, u8, (size_t)n);
+				break;
+			default:
+				if (sc->s[sc->i] != '\0')
+					bx_buf_putc(out, sc->s[sc->i]);
+			}
+			sc_adv(sc);
+		} else {
+			bx_buf_putc(out, sc->s[sc->i]);
+			sc_adv(sc);
+		}
+	}
+	sc_adv(sc);
+}
+
+static void
+sc_value(struct scan *sc, int depth)
+{
+	struct bx_buf key;
+	size_t old;
+	int idx;
+
+	sc_ws(sc);
+	sc_record(sc);
+	if (depth > 64) /* the taxonomy schema is 4 levels deep; deeper is ignored */
+		return;
+	switch (sc->s[sc->i]) {
+	case '{':
+		sc_adv(sc);
+		sc_ws(sc);
+		bx_buf_init(&key);
+		while (sc->s[sc->i] == '"') {
+			bx_buf_reset(&key);
+			sc_string(sc, &key);
+			sc_ws(sc);
+			if (sc->s[sc->i] == ':')
+				sc_adv(sc);
+			old = sc->plen;
+			snprintf(sc->path + old, sizeof sc->path - old, old ? ".%.60s" : "%.60s",
+			    key.p ? key.p : "");
+			sc->plen = strlen(sc->path);
+			sc_value(sc, depth + 1);
+			sc->plen = old;
+			sc->path[old] = '\0';
+			sc_ws(sc);
+			if (sc->s[sc->i] == ',') {
+				sc_adv(sc);
+				sc_ws(sc);
+			}
+		}
+		bx_buf_free(&key);
+		if (sc->s[sc->i] == '}')
+			sc_adv(sc);
+		break;
+	case '[':
+		sc_adv(sc);
+		sc_ws(sc);
+		for (idx = 0; sc->s[sc->i] != '\0' && sc->s[sc->i] != ']'; idx++) {
+			old = sc->plen;
+			snprintf(sc->path + old, sizeof sc->path - old, "[%d]", idx);
+			sc->plen = strlen(sc->path);
+			sc_value(sc, depth + 1);
+			sc->plen = old;
+			sc->path[old] = '\0';
+			sc_ws(sc);
+			if (sc->s[sc->i] == ',')
+				sc_adv(sc);
+			else
+				break;
+		}
+		sc_ws(sc);
+		if (sc->s[sc->i] == ']')
+			sc_adv(sc);
+		break;
+	case '"':
+		bx_buf_init(&key);
+		sc_string(sc, &key);
+		bx_buf_free(&key);
+		break;
+	default:
+		while (sc->s[sc->i] != '\0' && !strchr(",]} \t\r\n", sc->s[sc->i]))
+			sc_adv(sc);
+	}
+}
+
+/* ---- problems ---- */
+
+struct check {
+	const char *name;
+	struct loc *locs;
+	int nlocs;
+	char **probs;
+	int *pos;            /* line * 2^20 + column, to list problems in file order */
+	int nprobs;
+	char path[256];
+	size_t plen;
+};
+
+static void
+find_loc(const struct check *ck, const char *path, int *line, int *col)
+{
+	char tmp[256];
+	char *cut;
+	int i;
+
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (;;) {
+		for (i = 0; i < ck->nlocs; i++)
+			if (strcmp(ck->locs[i].path, tmp) == 0) {
+				*line = ck->locs[i].line;
+				*col = ck->locs[i].col;
+				return;
+			}
+		/* a missing key: point at the enclosing value */
+		cut = strrchr(tmp, '.');
+		if (cut == NULL || (strrchr(tmp, '[') != NULL && strrchr(tmp, '[') > cut))
+			cut = strrchr(tmp, '[');
+		if (cut == NULL)
+			break;
+		*cut = '\0';
+	}
+	*line = 1;
+	*col = 1;
+}
+
+static void
+problem(struct check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+problem(struct check *ck, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	int line, col;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	find_loc(ck, ck->path, &line, &col);
+	ck->probs = bx_realloc(ck->probs, sizeof(char *) * (size_t)(ck->nprobs + 1));
+	ck->pos = bx_realloc(ck->pos, sizeof(int) * (size_t)(ck->nprobs + 1));
+	ck->pos[ck->nprobs] = line * (1 << 20) + (col < (1 << 20) ? col : (1 << 20) - 1);
+	ck->probs[ck->nprobs++] = bx_asprintf("%s:%d:%d: %s%s%s", ck->name, line, col,
+	    ck->path, ck->plen ? ": " : "", msg);
+}
+
+/* Insertion sort, stable: problems at one position keep their walk order. */
+static void
+sort_problems(struct check *ck)
+{
+	int i, j, p;
+	char *s;
+
+	for (i = 1; i < ck->nprobs; i++) {
+		p = ck->pos[i];
+		s = ck->probs[i];
+		for (j = i; j > 0 && ck->pos[j - 1] > p; j--) {
+			ck->pos[j] = ck->pos[j - 1];
+			ck->probs[j] = ck->probs[j - 1];
+		}
+		ck->pos[j] = p;
+		ck->probs[j] = s;
+	}
+}
+
+static size_t
+push_key(struct check *ck, const char *key)
+{
+	size_t old = ck->plen;
+
+	snprintf(ck->path + old, sizeof ck->path - old, old ? ".%.60s" : "%.60s", key);
+	ck->plen = strlen(ck->path);
+	return old;
+}
+
+static size_t
+push_idx(struct check *ck, size_t i)
+{
+	size_t old = ck->plen;
+
+	snprintf(ck->path + old, sizeof ck->path - old, "[%zu]", i);
+	ck->plen = strlen(ck->path);
+	return old;
+}
+
+static void
+pop(struct check *ck, size_t old)
+{
+	ck->plen = old;
+	ck->path[old] = '\0';
+}
+
+static const char *
+jtype(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "?";
+}
+
+/* Report keys of obj not in allowed (NULL-terminated). */
+static void
+unknown_keys(struct check *ck, json_t *obj, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	struct bx_buf list;
+	size_t old;
+	int i, ok;
+
+	json_object_foreach(obj, key, v) {
+		ok = 0;
+		for (i = 0; allowed[i]; i++)
+			if (strcmp(key, allowed[i]) == 0)
+				ok = 1;
+		if (ok)
+			continue;
+		bx_buf_init(&list);
+		for (i = 0; allowed[i]; i++) {
+			bx_buf_puts(&list, i ? ", " : "");
+			bx_buf_puts(&list, allowed[i]);
+		}
+		old = push_key(ck, key);
+		problem(ck, "unknown key (expected one of %s)", list.p);
+		pop(ck, old);
+		bx_buf_free(&list);
+	}
+}
+
+/* A name: non-empty, at most 100 bytes, no control characters. */
+static int
+check_name(struct check *ck, json_t *j, const char *what)
+{
+	const unsigned char *p;
+
+	if (!json_is_string(j)) {
+		problem(ck, "%s must be a string, got %s", what, jtype(j));
+		return -1;
+	}
+	p = (const unsigned char *)json_string_value(j);
+	if (*p == '\0') {
+		problem(ck, "%s must not be empty", what);
+		return -1;
+	}
+	if (strlen((const char *)p) > 100) {
+		problem(ck, "%s is longer than 100 bytes", what);
+		return -1;
+	}
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			problem(ck, "%s contains a control character", what);
+			return -1;
+		}
+	return 0;
+}
+
+static const char *
+attr_type_names[] = { NULL, "choice", "multi", "bool", "text", "number" };
+
+const char *
+bx_attr_type_name(enum bx_attr_type t)
+{
+	if (t >= BX_ATTR_CHOICE && t <= BX_ATTR_NUMBER)
+		return attr_type_names[t];
+	return "?";
+}
+
+static void
+spec_free(struct bx_attr_spec *s)
+{
+	int i;
+
+	free(s->name);
+	for (i = 0; i < s->noptions; i++)
+		free(s->options[i]);
+	free(s->options);
+	bx_value_free(&s->def);
+	free(s->description);
+}
+
+static void
+parse_spec(struct check *ck, json_t *j, struct bx_attr_spec *s)
+{
+	static const char *const keys[] = { "name", "type", "options", "min", "max",
+	    "required", "default", "description", NULL };
+	json_t *v, *opt;
+	size_t old, i, k;
+	int t;
+	struct bx_err e;
+
+	memset(s, 0, sizeof *s);
+	s->min = -HUGE_VAL;
+	s->max = HUGE_VAL;
+	if (!json_is_object(j)) {
+		problem(ck, "an attribute must be an object, got %s", jtype(j));
+		return;
+	}
+	unknown_keys(ck, j, keys);
+	old = push_key(ck, "name");
+	v = json_object_get(j, "name");
+	if (v == NULL)
+		problem(ck, "missing");
+	else if (check_name(ck, v, "an attribute name") == 0)
+		s->name = bx_strdup(json_string_value(v));
+	pop(ck, old);
+
+	old = push_key(ck, "type");
+	v = json_object_get(j, "type");
+	if (v == NULL)
+		problem(ck, "missing (choice, multi, bool, text or number)");
+	else if (!json_is_string(v))
+		problem(ck, "must be a string, got %s", jtype(v));
+	else {
+		for (t = BX_ATTR_CHOICE; t <= BX_ATTR_NUMBER; t++)
+			if (strcmp(json_string_value(v), attr_type_names[t]) == 0)
+				s->type = (enum bx_attr_type)t;
+		if (s->type == 0)
+			problem(ck, "\"%.60s\" is not a type (choice, multi, bool, text or number)",
+			    json_string_value(v));
+	}
+	pop(ck, old);
+
+	opt = json_object_get(j, "options");
+	old = push_key(ck, "options");
+	if (opt != NULL && s->type != 0 && s->type != BX_ATTR_CHOICE && s->type != BX_ATTR_MULTI)
+		problem(ck, "options only apply to choice and multi attributes");
+	else if (opt == NULL && (s->type == BX_ATTR_CHOICE || s->type == BX_ATTR_MULTI))
+		problem(ck, "a %s attribute needs options", bx_attr_type_name(s->type));
+	else if (opt != NULL && (!json_is_array(opt) || json_array_size(opt) == 0))
+		problem(ck, "must be a non-empty array of strings");
+	else if (opt != NULL) {
+		s->options = bx_calloc(json_array_size(opt), sizeof(char *));
+		for (i = 0; i < json_array_size(opt); i++) {
+			size_t o2 = push_idx(ck, i);
+			v = json_array_get(opt, i);
+			if (check_name(ck, v, "an option") == 0) {
+				for (k = 0; k < (size_t)s->noptions; k++)
+					if (strcmp(s->options[k], json_string_value(v)) == 0)
+						break;
+				if (k < (size_t)s->noptions)
+					problem(ck, "\"%.60s\" is listed twice", json_string_value(v));
+				else
+					s->options[s->noptions++] = bx_strdup(json_string_value(v));
+			}
+			pop(ck, o2);
+		}
+	}
+	pop(ck, old);
+
+	for (k = 0; k < 2; k++) {
+		const char *key = k ? "max" : "min";
+		v = json_object_get(j, key);
+		if (v == NULL)
+			continue;
+		old = push_key(ck, key);
+		if (s->type != 0 && s->type != BX_ATTR_NUMBER)
+			problem(ck, "%s only applies to number attributes", key);
+		else if (!json_is_number(v))
+			problem(ck, "must be a number, got %s", jtype(v));
+		else if (k)
+			s->max = json_number_value(v);
+		else
+			s->min = json_number_value(v);
+		pop(ck, old);
+	}
+	if (s->min > s->max) {
+		old = push_key(ck, "min");
+		problem(ck, "min (%g) is greater than max (%g)", s->min, s->max);
+		pop(ck, old);
+	}
+
+	if ((v = json_object_get(j, "required")) != NULL) {
+		old = push_key(ck, "required");
+		if (!json_is_boolean(v))
+			problem(ck, "must be true or false, got %s", jtype(v));
+		else
+			s->required = json_is_true(v);
+		pop(ck, old);
+	}
+	if ((v = json_object_get(j, "description")) != NULL) {
+		old = push_key(ck, "description");
+		if (!json_is_string(v))
+			problem(ck, "must be a string, got %s", jtype(v));
+		else
+			s->description = bx_strdup(json_string_value(v));
+		pop(ck, old);
+	}
+	if ((v = json_object_get(j, "default")) != NULL) {
+		old = push_key(ck, "default");
+		bx_err_clear(&e);
+		if (bx_json_to_value(v, "", &s->def, &e) != 0) {
+			const char *m = strstr(e.msg, ": ");
+			problem(ck, "%s", m ? m + 2 : e.msg);
+			memset(&s->def, 0, sizeof s->def);
+		} else if (s->type != 0 && bx_taxonomy_check_value(s, &s->def, &e) != 0) {
+			problem(ck, "not a valid value: %s", e.msg);
+			bx_value_free(&s->def);
+		}
+		pop(ck, old);
+	}
+}
+
+static void
+parse_specs(struct check *ck, json_t *arr, struct bx_attr_spec **out, int *n_out)
+{
+	struct bx_attr_spec *specs;
+	size_t i, old;
+	int k, n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!json_is_array(arr)) {
+		problem(ck, "must be an array of attributes, got %s", jtype(arr));
+		return;
+	}
+	specs = bx_calloc(json_array_size(arr) + 1, sizeof *specs);
+	for (i = 0; i < json_array_size(arr); i++) {
+		old = push_idx(ck, i);
+		parse_spec(ck, json_array_get(arr, i), &specs[n]);
+		if (specs[n].name != NULL) {
+			for (k = 0; k < n; k++)
+				if (strcmp(specs[k].name, specs[n].name) == 0)
+					break;
+			if (k < n) {
+				size_t o2 = push_key(ck, "name");
+				problem(ck, "\"%.60s\" is already the name of attribute [%d]",
+				    specs[n].name, k);
+				pop(ck, o2);
+			}
+		}
+		if (specs[n].name != NULL && specs[n].type != 0)
+			n++;
+		else
+			spec_free(&specs[n]);
+		pop(ck, old);
+	}
+	*out = specs;
+	*n_out = n;
+}
+
+static const uint32_t palette[] = {
+	0xe6194b, 0x3cb44b, 0xffe119, 0x4363d8, 0xf58231, 0x911eb4,
+	0x46f0f0, 0xf032e6, 0xbcf60c, 0xfabebe, 0x008080, 0xe6beff,
+};
+
+static int
+parse_color(const char *s, uint32_t *out)
+{
+	unsigned v = 0;
+	int i;
+
+	if (s[0] != '#' || strlen(s) != 7)
+		return -1;
+	for (i = 1; i < 7; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned)(c - '0');
+		else if ((c | 32) >= 'a' && (c | 32) <= 'f')
+			v = v * 16 + (unsigned)((c | 32) - 'a' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void
+class_free(struct bx_class *c)
+{
+	int i;
+
+	free(c->name);
+	for (i = 0; i < c->nattrs; i++)
+		spec_free(&c->attrs[i]);
+	free(c->attrs);
+	free(c->description);
+}
+
+static void
+parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
+{
+	static const char *const keys[] = { "name", "color", "hotkey", "geometries",
+	    "attributes", "description", NULL };
+	static const char *const gnames[] = { "box", "polygon", "point", "tag" };
+	json_t *v, *g;
+	size_t old, i, o2;
+	int k;
+
+	memset(c, 0, sizeof *c);
+	c->color = palette[index % (int)BX_ARRAY_LEN(palette)];
+	c->geoms = BX_GEOM_BOX;
+	if (!json_is_object(j)) {
+		problem(ck, "a class must be an object, got %s", jtype(j));
+		return;
+	}
+	unknown_keys(ck, j, keys);
+	old = push_key(ck, "name");
+	v = json_object_get(j, "name");
+	if (v == NULL)
+		problem(ck, "missing");
+	else if (check_name(ck, v, "a class name") == 0)
+		c->name = bx_strdup(json_string_value(v));
+	pop(ck, old);
+
+	if ((v = json_object_get(j, "color")) != NULL) {
+		old = push_key(ck, "color");
+		if (!json_is_string(v) || parse_color(json_string_value(v), &c->color) != 0)
+			problem(ck, "a color is \"#rrggbb\" (6 hex digits)%s%.20s%s",
+			    json_is_string(v) ? ", not \"" : "", json_is_string(v) ?
+			    json_string_value(v) : "", json_is_string(v) ? "\"" : "");
+		pop(ck, old);
+	}
+	if ((v = json_object_get(j, "hotkey")) != NULL) {
+		const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+
+		old = push_key(ck, "hotkey");
+		if (s == NULL || strlen(s) != 1 || s[0] <= ' ' || s[0] > '~')
+			problem(ck, "a hotkey is one printable ASCII character (not a space)");
+		else if (strchr(BX_TAXONOMY_RESERVED_KEYS, s[0]) != NULL)
+			problem(ck, "\"%c\" is reserved: digits pick classes by position and "
+			    "\"%s\" are the labeling keys", s[0], BX_TAXONOMY_RESERVED_KEYS + 10);
+		else
+			c->hotkey = s[0];
+		pop(ck, old);
+	}
+	if ((g = json_object_get(j, "geometries")) != NULL) {
+		old = push_key(ck, "geometries");
+		c->geoms = 0;
+		if (!json_is_array(g) || json_array_size(g) == 0)
+			problem(ck, "must be a non-empty array of box, polygon, point, tag");
+		for (i = 0; json_is_array(g) && i < json_array_size(g); i++) {
+			const char *s = json_string_value(json_array_get(g, i));
+
+			o2 = push_idx(ck, i);
+			for (k = 0; s != NULL && k < 4; k++)
+				if (strcmp(s, gnames[k]) == 0)
+					break;
+			if (s == NULL || k == 4)
+				problem(ck, "%s%.40s%s is not a geometry (box, polygon, point, tag)",
+				    s ? "\"" : "", s ? s : "this", s ? "\"" : "");
+			else if (c->geoms & (1 << k))
+				problem(ck, "\"%s\" is listed twice", s);
+			else
+				c->geoms |= 1 << k;
+			pop(ck, o2);
+		}
+		if (c->geoms == 0)
+			c->geoms = BX_GEOM_BOX;
+		pop(ck, old);
+	}
+	if ((v = json_object_get(j, "attributes")) != NULL) {
+		old = push_key(ck, "attributes");
+		parse_specs(ck, v, &c->attrs, &c->nattrs);
+		pop(ck, old);
+	}
+	if ((v = json_object_get(j, "description")) != NULL) {
+		old = push_key(ck, "description");
+		if (!json_is_string(v))
+			problem(ck, "must be a string, got %s", jtype(v));
+		else
+			c->description = bx_strdup(json_string_value(v));
+		pop(ck, old);
+	}
+}
+
+void
+bx_taxonomy_free(struct bx_taxonomy *t)
+{
+	int i;
+
+	if (t == NULL)
+		return;
+	free(t->name);
+	for (i = 0; i < t->nclasses; i++)
+		class_free(&t->classes[i]);
+	free(t->classes);
+	for (i = 0; i < t->nglobal; i++)
+		spec_free(&t->global[i]);
+	free(t->global);
+	free(t);
+}
+
+static void
+validate(struct check *ck, json_t *root, struct bx_taxonomy *t)
+{
+	static const char *const keys[] = { "name", "classes", "global", "description", NULL };
+	json_t *v, *cls;
+	size_t i, old;
+	int n, *file_idx = NULL;
+
+	if (!json_is_object(root)) {
+		problem(ck, "a taxonomy is a JSON object with \"classes\", got %s", jtype(root));
+		return;
+	}
+	unknown_keys(ck, root, keys);
+	if ((v = json_object_get(root, "name")) != NULL) {
+		old = push_key(ck, "name");
+		if (check_name(ck, v, "the taxonomy name") == 0)
+			t->name = bx_strdup(json_string_value(v));
+		pop(ck, old);
+	}
+	if ((v = json_object_get(root, "description")) != NULL && !json_is_string(v)) {
+		old = push_key(ck, "description");
+		problem(ck, "must be a string, got %s", jtype(v));
+		pop(ck, old);
+	}
+	cls = json_object_get(root, "classes");
+	old = push_key(ck, "classes");
+	if (cls == NULL)
+		problem(ck, "missing: a taxonomy needs at least one class");
+	else if (!json_is_array(cls) || json_array_size(cls) == 0)
+		problem(ck, "must be a non-empty array of classes");
+	pop(ck, old);
+	if (json_is_array(cls)) {
+		t->classes = bx_calloc(json_array_size(cls) + 1, sizeof *t->classes);
+		file_idx = bx_calloc(json_array_size(cls) + 1, sizeof *file_idx);
+		for (i = 0; i < json_array_size(cls); i++) {
+			struct bx_class *c = &t->classes[t->nclasses];
+
+			old = push_key(ck, "classes");
+			push_idx(ck, i);
+			parse_class(ck, json_array_get(cls, i), (int)i, c);
+			/* duplicates are reported against the earlier class's index in the file */
+			for (n = 0; n < t->nclasses; n++) {
+				size_t o2;
+				if (c->name && strcmp(t->classes[n].name, c->name) == 0) {
+					o2 = push_key(ck, "name");
+					problem(ck, "\"%.60s\" is already the name of classes[%d]", c->name,
+					    file_idx[n]);
+					pop(ck, o2);
+				}
+				if (c->hotkey && t->classes[n].hotkey == c->hotkey) {
+					o2 = push_key(ck, "hotkey");
+					problem(ck, "\"%c\" is already used by classes[%d] (\"%.60s\")",
+					    c->hotkey, file_idx[n], t->classes[n].name);
+					pop(ck, o2);
+				}
+			}
+			pop(ck, old);
+			if (c->name != NULL)
+				file_idx[t->nclasses++] = (int)i;
+			else
+				class_free(c);
+		}
+	}
+	if ((v = json_object_get(root, "global")) != NULL) {
+		old = push_key(ck, "global");
+		parse_specs(ck, v, &t->global, &t->nglobal);
+		pop(ck, old);
+	}
+	free(file_idx);
+}
+
+int
+bx_taxonomy_load_text_all(const char *text, const char *name, struct bx_taxonomy **out,
+                          char ***problems_out, int *n_out, struct bx_err *err)
+{
+	struct scan sc = { .s = text, .line = 1, .col = 1 };
+	struct check ck = { .name = name ? name : "taxonomy" };
+	struct bx_taxonomy *t;
+	json_error_t je;
+	json_t *root;
+	int i;
+
+	*out = NULL;
+	if (problems_out)
+		*problems_out = NULL;
+	if (n_out)
+		*n_out = 0;
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL) {
+		bx_json_syntax_error(&je, ck.name, err);
+		if (problems_out) {
+			*problems_out = bx_malloc(sizeof(char *));
+			(*problems_out)[0] = bx_strdup(err->msg);
+		}
+		if (n_out)
+			*n_out = 1;
+		return BX_EINVAL;
+	}
+	sc_value(&sc, 0);
+	ck.locs = sc.locs;
+	ck.nlocs = sc.nlocs;
+	t = bx_calloc(1, sizeof *t);
+	validate(&ck, root, t);
+	sort_problems(&ck);
+	json_decref(root);
+	for (i = 0; i < sc.nlocs; i++)
+		free(sc.locs[i].path);
+	free(sc.locs);
+
+	free(ck.pos);
+	if (ck.nprobs > 0) {
+		bx_taxonomy_free(t);
+		if (ck.nprobs > 1)
+			bx_err_set(err, BX_EINVAL, "%s (and %d more problem%s)", ck.probs[0],
+			    ck.nprobs - 1, ck.nprobs > 2 ? "s" : "");
+		else
+			bx_err_set(err, BX_EINVAL, "%s", ck.probs[0]);
+		if (n_out)
+			*n_out = ck.nprobs;
+		if (problems_out)
+			*problems_out = ck.probs;
+		else {
+			for (i = 0; i < ck.nprobs; i++)
+				free(ck.probs[i]);
+			free(ck.probs);
+		}
+		return BX_EINVAL;
+	}
+	free(ck.probs);
+	*out = t;
+	return 0;
+}
+
+int
+bx_taxonomy_load_text(const char *text, const char *name, struct bx_taxonomy **out,
+                      struct bx_err *err)
+{
+	return bx_taxonomy_load_text_all(text, name, out, NULL, NULL, err);
+}
+
+int
+bx_taxonomy_load_file(const char *path, struct bx_taxonomy **out, struct bx_err *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	rc = bx_read_file(path, TAXONOMY_MAX_BYTES, &text, &len, err);
+	if (rc) {
+		bx_err_prefix(err, "%s", path);
+		return rc;
+	}
+	if (strlen(text) != len) {
+		free(text);
+		return bx_err_set(err, BX_EINVAL, "%s: contains a NUL byte", path);
+	}
+	rc = bx_taxonomy_load_text(text, path, out, err);
+	free(text);
+	return rc;
+}
+
+/* ---- lookups ---- */
+
+int
+bx_taxonomy_class_index(const struct bx_taxonomy *t, const char *name)
+{
+	int i;
+
+	for (i = 0; t != NULL && name != NULL && i < t->nclasses; i++)
+		if (strcmp(t->classes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const struct bx_class *
+bx_taxonomy_class(const struct bx_taxonomy *t, const char *name)
+{
+	int i = bx_taxonomy_class_index(t, name);
+
+	return i < 0 ? NULL : &t->classes[i];
+}
+
+const struct bx_class *
+bx_taxonomy_class_by_hotkey(const struct bx_taxonomy *t, int key)
+{
+	int i;
+
+	for (i = 0; t != NULL && key > 0 && i < t->nclasses; i++)
+		if (t->classes[i].hotkey == key)
+			return &t->classes[i];
+	return NULL;
+}
+
+static const struct bx_attr_spec *
+find_spec(const struct bx_attr_spec *specs, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(specs[i].name, name) == 0)
+			return &specs[i];
+	return NULL;
+}
+
+const struct bx_attr_spec *
+bx_class_attr(const struct bx_class *c, const char *name)
+{
+	return c ? find_spec(c->attrs, c->nattrs, name) : NULL;
+}
+
+const struct bx_attr_spec *
+bx_taxonomy_global_attr(const struct bx_taxonomy *t, const char *name)
+{
+	return t ? find_spec(t->global, t->nglobal, name) : NULL;
+}
+
+/* ---- checks ---- */
+
+static int
+has_option(const struct bx_attr_spec *spec, const char *s)
+{
+	int i;
+
+	for (i = 0; i < spec->noptions; i++)
+		if (strcmp(spec->options[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+options_list(const struct bx_attr_spec *spec, char *out, size_t outsz)
+{
+	size_t len = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < spec->noptions && len + 1 < outsz; i++) {
+		snprintf(out + len, outsz - len, "%s%s", i ? ", " : "", spec->options[i]);
+		len = strlen(out);
+	}
+}
+
+int
+bx_taxonomy_check_value(const struct bx_attr_spec *spec, const struct bx_value *v,
+                        struct bx_err *err)
+{
+	static const char *const want[] = { NULL, "one of the options (a string)",
+	    "a list of options", "true or false", "text (a string)", "a number" };
+	static const enum bx_value_type vt[] = { 0, BX_VAL_STR, BX_VAL_LIST, BX_VAL_BOOL,
+	    BX_VAL_STR, BX_VAL_NUM };
+	char opts[200];
+	int i;
+
+	if (spec->type < BX_ATTR_CHOICE || spec->type > BX_ATTR_NUMBER)
+		return bx_err_set(err, BX_EINVAL, "attribute has no type");
+	if (v->type != vt[spec->type])
+		return bx_err_set(err, BX_EINVAL, "expected %s", want[spec->type]);
+	switch (spec->type) {
+	case BX_ATTR_CHOICE:
+		if (!has_option(spec, v->str ? v->str : "")) {
+			options_list(spec, opts, sizeof opts);
+			return bx_err_set(err, BX_EINVAL, "\"%.60s\" is not one of %s",
+			    v->str ? v->str : "", opts);
+		}
+		break;
+	case BX_ATTR_MULTI:
+		for (i = 0; i < v->nlist; i++)
+			if (!has_option(spec, v->list[i])) {
+				options_list(spec, opts, sizeof opts);
+				return bx_err_set(err, BX_EINVAL, "\"%.60s\" is not one of %s",
+				    v->list[i], opts);
+			}
+		break;
+	case BX_ATTR_NUMBER:
+		if (!isfinite(v->num))
+			return bx_err_set(err, BX_EINVAL, "number is not finite");
+		if ((v->num < spec->min || v->num > spec->max) && isfinite(spec->min) &&
+		    isfinite(spec->max))
+			return bx_err_set(err, BX_EINVAL, "%.15g is outside [%.15g, %.15g]", v->num,
+			    spec->min, spec->max);
+		if (v->num < spec->min)
+			return bx_err_set(err, BX_EINVAL, "%.15g is below the minimum %.15g", v->num,
+			    spec->min);
+		if (v->num > spec->max)
+			return bx_err_set(err, BX_EINVAL, "%.15g is above the maximum %.15g", v->num,
+			    spec->max);
+		break;
+	case BX_ATTR_TEXT:
+		if (v->str != NULL && strlen(v->str) > 4096)
+			return bx_err_set(err, BX_EINVAL, "text longer than 4096 bytes");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+void
+bx_taxonomy_fill_defaults(const struct bx_attr_spec *specs, int nspecs, struct bx_attrs *out)
+{
+	int i;
+
+	for (i = 0; i < nspecs; i++)
+		if (specs[i].def.type != BX_VAL_NONE && bx_attrs_get(out, specs[i].name) == NULL)
+			bx_attrs_set(out, specs[i].name, &specs[i].def);
+}
+
+/* Check attrs against specs; the first problem goes to err. */
+static int
+check_attrs(const struct bx_attr_spec *specs, int nspecs, const struct bx_attrs *as,
+            const char *where, int flags, struct bx_err *err)
+{
+	const struct bx_attr_spec *s;
+	struct bx_err e;
+	int i;
+
+	for (i = 0; i < as->n; i++) {
+		s = find_spec(specs, nspecs, as->a[i].key);
+		if (s == NULL)
+			return bx_err_set(err, BX_EINVAL, "%s: unknown attribute \"%.60s\"", where,
+			    as->a[i].key);
+		bx_err_clear(&e);
+		if (bx_taxonomy_check_value(s, &as->a[i].v, &e) != 0)
+			return bx_err_set(err, BX_EINVAL, "%s: attribute \"%.60s\": %s", where,
+			    as->a[i].key, e.msg);
+	}
+	for (i = 0; i < nspecs && !(flags & BX_CHECK_PARTIAL); i++)
+		if (specs[i].required && bx_attrs_get(as, specs[i].name) == NULL)
+			return bx_err_set(err, BX_EINVAL, "%s: required attribute \"%.60s\" is missing",
+			    where, specs[i].name);
+	return 0;
+}
+
+/* Normalized and percent formats (YOLO, Label Studio) round coordinates;
+ * reading them back may overshoot an edge by a hair. A hundredth of a pixel
+ * is invisible and keeps such round trips exact. */
+#define EDGE_SLACK 0.01
+
+static int
+in_image(double x, double y, int w, int h)
+{
+	return x >= -EDGE_SLACK && y >= -EDGE_SLACK && x <= w + EDGE_SLACK && y <= h + EDGE_SLACK;
+}
+
+static int
+check_annot(const struct bx_taxonomy *t, const struct bx_annot *an, int idx, int width,
+            int height, int flags, struct bx_err *err)
+{
+	const struct bx_class *c = bx_taxonomy_class(t, an->cls);
+	char where[160];
+	int i;
+
+	if (c == NULL)
+		return bx_err_set(err, BX_EINVAL, "annotations[%d]: unknown class \"%.60s\"", idx,
+		    an->cls ? an->cls : "");
+	snprintf(where, sizeof where, "annotations[%d] (%.60s)", idx, an->cls);
+	if (!(c->geoms & (int)an->geom))
+		return bx_err_set(err, BX_EINVAL, "%s: a %s is not allowed for this class",
+		    where, bx_geom_name(an->geom));
+	switch (an->geom) {
+	case BX_GEOM_BOX:
+		if (!isfinite(an->x) || !isfinite(an->y) || !isfinite(an->w) || !isfinite(an->h) ||
+		    an->w < 0 || an->h < 0)
+			return bx_err_set(err, BX_EINVAL, "%s: box is not finite or has a negative size",
+			    where);
+		if (an->x < -EDGE_SLACK || an->y < -EDGE_SLACK)
+			return bx_err_set(err, BX_EINVAL, "%s: box leaves the image: %s = %g < 0", where,
+			    an->x < 0 ? "x" : "y", an->x < 0 ? an->x : an->y);
+		if (an->x + an->w > width + EDGE_SLACK)
+			return bx_err_set(err, BX_EINVAL, "%s: box leaves the image: x+w = %g > width %d",
+			    where, an->x + an->w, width);
+		if (an->y + an->h > height + EDGE_SLACK)
+			return bx_err_set(err, BX_EINVAL, "%s: box leaves the image: y+h = %g > height %d",
+			    where, an->y + an->h, height);
+		break;
+	case BX_GEOM_POLYGON:
+	case BX_GEOM_POINT:
+		if (an->geom == BX_GEOM_POLYGON && an->npts < 3)
+			return bx_err_set(err, BX_EINVAL, "%s: a polygon needs at least 3 points", where);
+		if (an->npts < 1)
+			return bx_err_set(err, BX_EINVAL, "%s: point has no coordinates", where);
+		for (i = 0; i < an->npts; i++)
+			if (!in_image(an->pts[i].x, an->pts[i].y, width, height))
+				return bx_err_set(err, BX_EINVAL, "%s: %s (%g, %g) is outside the "
+				    "%dx%d image", where, an->geom == BX_GEOM_POINT ? "point" : "vertex",
+				    an->pts[i].x, an->pts[i].y, width, height);
+		break;
+	case BX_GEOM_TAG:
+		break;
+	}
+	return check_attrs(c->attrs, c->nattrs, &an->attrs, where, flags, err);
+}
+
+int
+bx_taxonomy_check_answer(const struct bx_taxonomy *t, const struct bx_answer *a, int width,
+                         int height, struct bx_err *err)
+{
+	return bx_taxonomy_check_answer_flags(t, a, width, height, 0, err);
+}
+
+int
+bx_taxonomy_check_answer_flags(const struct bx_taxonomy *t, const struct bx_answer *a,
+                               int width, int height, int flags, struct bx_err *err)
+{
+	struct bx_err first, e;
+	int i, nbad = 0;
+
+	bx_err_clear(&first);
+	for (i = 0; i < a->n; i++) {
+		bx_err_clear(&e);
+		if (check_annot(t, &a->a[i], i, width, height, flags, &e) != 0 && nbad++ == 0)
+			first = e;
+	}
+	bx_err_clear(&e);
+	if (check_attrs(t->global, t->nglobal, &a->global, "global", flags, &e) != 0 &&
+	    nbad++ == 0)
+		first = e;
+	if (nbad == 0)
+		return 0;
+	if (nbad > 1)
+		return bx_err_set(err, BX_EINVAL, "%s (and %d more problem%s)", first.msg, nbad - 1,
+		    nbad > 2 ? "s" : "");
+	return bx_err_set(err, BX_EINVAL, "%s", first.msg);
+}
+
+static void
+coerce_one(const struct bx_attr_spec *s, struct bx_value *v)
+{
+	struct bx_value nv;
+	char buf[64], *end, *p, *tok;
+	double d;
+
+	memset(&nv, 0, sizeof nv);
+	if (s->type == BX_ATTR_BOOL && v->type == BX_VAL_STR && v->str != NULL) {
+		if (strcmp(v->str, "true") == 0 || strcmp(v->str, "1") == 0 ||
+		    strcmp(v->str, "yes") == 0)
+			nv.type = BX_VAL_BOOL, nv.b = 1;
+		else if (strcmp(v->str, "false") == 0 || strcmp(v->str, "0") == 0 ||
+		    strcmp(v->str, "no") == 0)
+			nv.type = BX_VAL_BOOL, nv.b = 0;
+	} else if (s->type == BX_ATTR_NUMBER && v->type == BX_VAL_STR && v->str != NULL &&
+	    v->str[0] != '\0') {
+		d = strtod(v->str, &end);
+		if (*end == '\0' && isfinite(d))
+			nv.type = BX_VAL_NUM, nv.num = d;
+	} else if (s->type == BX_ATTR_MULTI && v->type == BX_VAL_STR && v->str != NULL) {
+		nv.type = BX_VAL_LIST;
+		p = bx_strdup(v->str);
+		for (tok = strtok(p, ","); tok != NULL; tok = strtok(NULL, ",")) {
+			while (*tok == ' ')
+				tok++;
+			if (*tok == '\0')
+				continue;
+			nv.list = bx_realloc(nv.list, sizeof(char *) * (size_t)(nv.nlist + 1));
+			nv.list[nv.nlist++] = bx_strdup(tok);
+		}
+		free(p);
+	} else if ((s->type == BX_ATTR_CHOICE || s->type == BX_ATTR_TEXT) &&
+	    (v->type == BX_VAL_NUM || v->type == BX_VAL_BOOL)) {
+		if (v->type == BX_VAL_BOOL)
+			snprintf(buf, sizeof buf, "%s", v->b ? "true" : "false");
+		else
+			snprintf(buf, sizeof buf, "%.17g", v->num);
+		nv.type = BX_VAL_STR;
+		nv.str = bx_strdup(buf);
+	}
+	if (nv.type != BX_VAL_NONE) {
+		bx_value_free(v);
+		bx_value_copy(v, &nv); /* copy sorts multi lists */
+		bx_value_free(&nv);
+	}
+}
+
+void
+bx_taxonomy_coerce(const struct bx_attr_spec *specs, int nspecs, struct bx_attrs *as)
+{
+	const struct bx_attr_spec *s;
+	int i;
+
+	for (i = 0; i < as->n; i++)
+		if ((s = find_spec(specs, nspecs, as->a[i].key)) != NULL)
+			coerce_one(s, &as->a[i].v);
+}

@@ -1,0 +1,101 @@
+# export.sh: every export format, and the round trip of each: export ->
+# import into a fresh store -> export again gives identical bytes. Also:
+# never a partial file, accepted-answer rule, --batch.
+. "$(dirname "$0")/lib.sh"
+
+SRC=${BOXEL_SOURCE_ROOT:?}
+FX=$SRC/tests/data/formats
+cd "$T_TMP" || exit 2
+mkdir -p img/sub
+cp "$SRC"/sample-data/*.png "$SRC"/sample-data/*.jpg img/
+cp img/coffee.png img/sub/mug.png
+
+fresh() { # fresh DB: a store with the sample taxonomy and image root img/
+	rm -f "$1" "$1"-wal "$1"-shm
+	"$BOXEL" init --db "$1" --images img --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+}
+
+fresh a.db
+expect_rc 0 "import the folder" "$BOXEL" import --db a.db img
+expect_rc 0 "import accepted answers" "$BOXEL" import --db a.db --as accepted "$FX/accepted.jsonl"
+check "3 answers imported" contains "$OUT" "3 with accepted answers"
+
+# --- each format by hand-computed content ---
+expect_rc 0 "export coco" "$BOXEL" export --db a.db --format coco a.coco.json
+check "summary line" contains "$OUT" "exported 5 tasks (3 with an accepted answer) as coco"
+check "coco box, area w*h" contains "$(cat a.coco.json)" '"image_id":2,"category_id":1,"bbox":[10.5,20,300,250],"area":75000,"iscrowd":0,"attributes":{"occluded":true,"pose":"lying"}'
+# polygon (280,250) (360,250) (400,420) (240,420): bbox 240,250,160,170;
+# shoelace area: trapezoid (80 + 160) / 2 * 170 = 20400
+check "coco polygon" contains "$(cat a.coco.json)" '"bbox":[240,250,160,170],"area":20400,"iscrowd":0,"segmentation":[[280,250,360,250,400,420,240,420]]'
+check "coco point as keypoint" contains "$(cat a.coco.json)" '"bbox":[120,80,0,0],"area":0,"iscrowd":0,"keypoints":[120,80,2],"num_keypoints":1'
+check "coco categories in taxonomy order" contains "$(cat a.coco.json)" '{"id":6,"name":"plume","supercategory":""}'
+check "coco global attributes on the image" contains "$(cat a.coco.json)" '{"id":4,"file_name":"rocket.jpg","width":640,"height":427,"attributes":{"scene":"outdoor"}}'
+if /usr/bin/python3 -c 'import json' 2>/dev/null; then
+	check "coco is valid JSON" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["images"])==5 and len(d["annotations"])==5' a.coco.json
+fi
+
+expect_rc 0 "export yolo" "$BOXEL" export --db a.db --format yolo a.yolo
+# rocket.jpg 640x427, box 300,50,40,200 -> cx 320/640, cy 150/427, w 40/640, h 200/427
+check "yolo box normalized" contains "$(cat a.yolo/labels/rocket.txt)" "4 0.500000 0.351288 0.062500 0.468384"
+check "yolo polygon normalized" contains "$(cat a.yolo/labels/rocket.txt)" "5 0.437500 0.585480 0.562500 0.585480 0.625000 0.983607 0.375000 0.983607"
+check "yolo empty label file for a task without answer" test -f a.yolo/labels/sub/mug.txt -a ! -s a.yolo/labels/sub/mug.txt
+check "yolo data.yaml names" contains "$(cat a.yolo/data.yaml)" $'nc: 6\nnames:\n  - "cat"\n  - "cup"'
+check "yolo images.txt" test "$(sed -n 5p a.yolo/images.txt)" = "sub/mug.png"
+
+expect_rc 0 "export voc" "$BOXEL" export --db a.db --format voc a.voc
+# chelsea box 10.5,20,300,250: xmin = round(10.5)+1 = 12, ymin = 21, xmax = round(310.5) = 311, ymax = 270
+check "voc 1-based bndbox" contains "$(cat a.voc/chelsea.xml)" "<bndbox><xmin>12</xmin><ymin>21</ymin><xmax>311</xmax><ymax>270</ymax></bndbox>"
+check "voc size" contains "$(cat a.voc/chelsea.xml)" "<size><width>451</width><height>300</height>"
+check "voc mirrors folders" test -f a.voc/sub/mug.xml
+
+expect_rc 0 "export labelstudio" "$BOXEL" export --db a.db --format labelstudio a.ls.json
+# rocket box 300,50,40,200 of 640x427: x 46.875%, y 11.7096018735%, w 6.25%, h 46.8384074941%
+check "labelstudio percent" contains "$(cat a.ls.json)" '"original_width":640,"original_height":427,"image_rotation":0,"value":{"x":46.875,"y":11.7096018735,"width":6.25,"height":46.8384074941,"rotation":0,"rectanglelabels":["rocket"]}'
+
+expect_rc 0 "export scale" "$BOXEL" export --db a.db --format scale a.scale.json
+check "scale box" contains "$(cat a.scale.json)" '{"type":"box","label":"rocket","left":300,"top":50,"width":40,"height":200,"attributes":{"count":3}}'
+check "scale attachment" contains "$(cat a.scale.json)" '"params":{"attachment":"rocket.jpg","attachment_type":"image","metadata":{"width":640,"height":427}}'
+
+expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl
+check "jsonl one line per task" test "$(wc -l < a.jsonl)" -eq 5
+check "jsonl keys" contains "$(sed -n 2p a.jsonl)" '{"task":2,"image":"chelsea.png","width":451,"height":300,"batch":null,"judgments":[],"accepted":{"annotations":'
+
+# --- round trips ---
+for f in coco:a.coco.json yolo:a.yolo voc:a.voc labelstudio:a.ls.json scale:a.scale.json jsonl:a.jsonl; do
+	fmt=${f%%:*} out=${f#*:}
+	fresh b.db
+	expect_rc 0 "$fmt: import the export into a fresh store" "$BOXEL" import --db b.db --format "$fmt" --as accepted "$out"
+	expect_rc 0 "$fmt: export again" "$BOXEL" export --db b.db --format "$fmt" "b.$out"
+	if [ -d "$out" ]; then
+		check "$fmt: round trip identical" diff -r "$out" "b.$out"
+	else
+		check "$fmt: round trip identical" cmp "$out" "b.$out"
+	fi
+done
+
+# --- never partial ---
+cp a.coco.json keep.json
+expect_rc 2 "export to a directory that cannot be written" "$BOXEL" export --db a.db --format coco nodir/x.json
+check "one line" one_line "$ERR"
+check "no temp file left" test -z "$(ls | grep '\.tmp\.')"
+mkdir -p ro && chmod 555 ro
+if [ ! -w ro ]; then   # root ignores permissions
+	expect_rc 2 "export into a read-only directory" "$BOXEL" export --db a.db --format yolo ro/y
+	check "nothing left behind" test -z "$(ls ro)"
+fi
+chmod 755 ro
+expect_rc 0 "re-export replaces a directory whole" "$BOXEL" export --db a.db --format yolo a.yolo
+check "replaced, no temp dirs left" test -z "$(ls | grep '\.tmp\.')"
+echo junk > notadir
+expect_rc 2 "yolo over a file is refused" "$BOXEL" export --db a.db --format yolo notadir
+check "file untouched" test "$(cat notadir)" = junk
+
+# --- usage ---
+expect_rc 2 "missing --format" "$BOXEL" export --db a.db x.json
+expect_rc 2 "unknown format" "$BOXEL" export --db a.db --format pdf x.json
+check "names the format" contains "$ERR" "pdf"
+expect_rc 2 "unknown batch" "$BOXEL" export --db a.db --format coco --batch nope x.json
+check "unknown batch: no file" test ! -e x.json
+expect_rc 2 "missing store" "$BOXEL" export --db nope.db --format coco x.json
+
+finish

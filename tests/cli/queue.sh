@@ -1,0 +1,151 @@
+# queue.sh: boxel queue claim / heartbeat / release / skip / submit from the
+# shell, with a pinned clock: leases, resume, overlap, expiry, the token
+# fence (a lost lease changes nothing), and judgment files checked against
+# the taxonomy and the image size.
+. "$(dirname "$0")/lib.sh"
+
+export BOXEL_DB=$T_TMP/q.db
+T0=$BOXEL_NOW_MS
+at() { local s=$1; shift; BOXEL_NOW_MS=$((T0 + s * 1000)) "$@"; }
+dump() { sqlite3 "$BOXEL_DB" .dump; }
+jget() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+"$BOXEL" init --images "$T_TMP" --taxonomy "$BOXEL_SOURCE_ROOT/sample-data/taxonomy.json" >/dev/null
+for u in alice bob carol; do
+	"$BOXEL" user add $u --role annotator >/dev/null
+done
+for i in 1 2 3; do
+	sqlite3 "$BOXEL_DB" "INSERT INTO tasks(image, width, height, created_ms) VALUES ('img$i.jpg', 200, 100, $i)"
+done
+"$BOXEL" batch create cal --kind calibration --overlap 2 >/dev/null
+
+good=$T_TMP/good.json
+cat > "$good" <<'EOF'
+{"annotations": [{"class": "cat", "box": [10, 10, 50, 40], "attributes": {"pose": "sitting"}},
+                 {"class": "plume", "polygon": [[1, 1], [20, 1], [10, 30]]}],
+ "global": {"scene": "indoor"}}
+EOF
+
+# --- claim
+expect_rc 2 "claim without --user" "$BOXEL" queue claim
+expect_rc 2 "claim unknown user" "$BOXEL" queue claim --user ghost
+check "unknown user named" contains "$ERR" "ghost"
+expect_rc 2 "claim bad --lease" "$BOXEL" queue claim --user alice --lease 0
+expect_rc 2 "unknown subcommand" "$BOXEL" queue grab --user alice
+expect_rc 0 "alice claims" "$BOXEL" queue claim --user alice --json
+A=$OUT
+check "claim json has the fields" /usr/bin/python3 -c '
+import json,sys; d=json.loads(sys.argv[1])
+for k in ("judgment","token","task","image","width","height","lease_until"): assert k in d, k
+assert d["image"]=="img1.jpg" and d["width"]==200 and d["height"]==100
+assert d["lease_until"]==int(sys.argv[2])+300000 and len(d["token"])==32 and d["resumed"] is False' "$A" "$T0"
+AJ=$(jget "$A" judgment); AT=$(jget "$A" token)
+expect_rc 0 "alice claims again: resume" at 10 "$BOXEL" queue claim --user alice --json
+check "resume: same judgment" test "$(jget "$OUT" judgment)" = "$AJ"
+check "resume: same token" test "$(jget "$OUT" token)" = "$AT"
+check "resume: lease extended" test "$(jget "$OUT" lease_until)" = $((T0 + 310000))
+expect_rc 0 "bob claims" "$BOXEL" queue claim --user bob --json
+B=$OUT; BJ=$(jget "$B" judgment); BT=$(jget "$B" token)
+check "overlap 2: bob gets the same task" test "$(jget "$B" task)" = "$(jget "$A" task)"
+check "bob gets another judgment" test "$BJ" != "$AJ"
+expect_rc 0 "plain claim output" "$BOXEL" queue claim --user carol
+check "plain claim shows the image" contains "$OUT" "img2.jpg"
+
+# --- heartbeat / fence
+expect_rc 0 "heartbeat" at 20 "$BOXEL" queue heartbeat --user alice --judgment "$AJ" --token "$AT" --json
+check "heartbeat extends" test "$(jget "$OUT" lease_until)" = $((T0 + 320000))
+expect_rc 2 "heartbeat without token" "$BOXEL" queue heartbeat --judgment "$AJ"
+expect_rc 2 "heartbeat bad judgment id" "$BOXEL" queue heartbeat --judgment x1 --token "$AT"
+expect_rc 2 "heartbeat unknown judgment" "$BOXEL" queue heartbeat --judgment 999 --token "$AT"
+before=$(dump)
+expect_rc 4 "heartbeat wrong token" "$BOXEL" queue heartbeat --judgment "$AJ" --token 0123456789abcdef0123456789abcdef
+check "lease lost message" contains "$ERR" "lease lost"
+check "lease lost: one line" one_line "$ERR"
+expect_rc 4 "submit with a wrong token" "$BOXEL" queue submit --judgment "$AJ" --token deadbeef "$good"
+expect_rc 4 "submit with bob's token" "$BOXEL" queue submit --judgment "$AJ" --token "$BT" "$good"
+expect_rc 4 "submit as the wrong user" "$BOXEL" queue submit --user bob --judgment "$AJ" --token "$AT" "$good"
+expect_rc 4 "release with a wrong token" "$BOXEL" queue release --judgment "$AJ" --token nope
+expect_rc 4 "skip with a wrong token" "$BOXEL" queue skip --judgment "$AJ" --token nope
+
+# --- judgment files refused before anything changes
+bad() { # NAME JSON EXPECTED-TEXT
+	printf '%s' "$2" > "$T_TMP/$1.json"
+	expect_rc 2 "refused: $1" "$BOXEL" queue submit --user alice --judgment "$AJ" --token "$AT" "$T_TMP/$1.json"
+	check "refused $1: one line" one_line "$ERR"
+	check "refused $1: says why ($3)" contains "$ERR" "$3"
+}
+bad malformed '{"annotations": [' "malformed.json"
+bad not-object '[1, 2]' "JSON object"
+bad unknown-class '{"annotations": [{"class": "dragon", "box": [1, 1, 2, 2]}], "global": {"scene": "indoor"}}' "dragon"
+bad geometry '{"annotations": [{"class": "cat", "point": [1, 1], "attributes": {"pose": "lying"}}], "global": {"scene": "indoor"}}' "point"
+bad required-attr '{"annotations": [{"class": "cat", "box": [1, 1, 2, 2]}], "global": {"scene": "indoor"}}' "pose"
+bad outside '{"annotations": [{"class": "cat", "box": [150, 10, 60, 10], "attributes": {"pose": "lying"}}], "global": {"scene": "indoor"}}' "width"
+bad negative-box '{"annotations": [{"class": "cat", "box": [1, 1, -5, 2], "attributes": {"pose": "lying"}}], "global": {"scene": "indoor"}}' "box"
+bad nan '{"annotations": [{"class": "cat", "box": [NaN, 1, 5, 2]}]}' "NaN"
+bad missing-global '{"annotations": []}' "scene"
+printf '{"annotations": [], "glob\0al": {}}' > "$T_TMP/nul.json"
+expect_rc 2 "NUL byte" "$BOXEL" queue submit --judgment "$AJ" --token "$AT" "$T_TMP/nul.json"
+expect_rc 2 "missing file" "$BOXEL" queue submit --judgment "$AJ" --token "$AT" "$T_TMP/none.json"
+expect_rc 2 "two files" "$BOXEL" queue submit --judgment "$AJ" --token "$AT" "$good" "$good"
+expect_rc 2 "bad --seconds" "$BOXEL" queue submit --judgment "$AJ" --token "$AT" --seconds -3 "$good"
+check "lost leases and bad files left the store unchanged" test "$before" = "$(dump)"
+
+# --- submit
+expect_rc 0 "alice submits" at 30 "$BOXEL" queue submit --user alice --judgment "$AJ" --token "$AT" "$good"
+check "submit says so" contains "$OUT" "submitted (2 annotations)"
+check "judgment stored as submitted" test "$(sqlite3 "$BOXEL_DB" "SELECT state FROM judgments WHERE id=$AJ")" = submitted
+check "seconds default to time since claim" test "$(sqlite3 "$BOXEL_DB" "SELECT seconds FROM judgments WHERE id=$AJ")" = 30.0
+check "annotations rows written" test "$(sqlite3 "$BOXEL_DB" "SELECT group_concat(geom || ':' || class) FROM annotations WHERE judgment=$AJ")" = "box:cat,polygon:plume"
+before=$(dump)
+expect_rc 4 "second submit with the same token" at 31 "$BOXEL" queue submit --judgment "$AJ" --token "$AT" "$good"
+check "double submit changed nothing" test "$before" = "$(dump)"
+expect_rc 0 "alice's next claim is another task" "$BOXEL" queue claim --user alice --json
+check "never the same task twice" test "$(jget "$OUT" task)" != "$(jget "$A" task)"
+A2J=$(jget "$OUT" judgment); A2T=$(jget "$OUT" token)
+
+# --- release and skip
+expect_rc 0 "release" "$BOXEL" queue release --user alice --judgment "$A2J" --token "$A2T"
+check "released judgment is open" test "$(sqlite3 "$BOXEL_DB" "SELECT state FROM judgments WHERE id=$A2J")" = open
+expect_rc 0 "claim after release" "$BOXEL" queue claim --user alice --json
+A3J=$(jget "$OUT" judgment); A3T=$(jget "$OUT" token); A3task=$(jget "$OUT" task)
+expect_rc 0 "skip" "$BOXEL" queue skip --user alice --judgment "$A3J" --token "$A3T" --reason blurry
+check "skip logged with the reason" test "$(sqlite3 "$BOXEL_DB" "SELECT json_extract(detail, '$.reason') FROM events WHERE what='skip'")" = blurry
+
+# --- expiry: bob's lease runs out at +300 s; carol takes it over
+expect_rc 0 "bob submits in time" at 100 "$BOXEL" queue submit --user bob --judgment "$BJ" --token "$BT" --seconds 7 "$good"
+expect_rc 0 "carol claims" "$BOXEL" queue claim --user carol --json
+CJ=$(jget "$OUT" judgment); CT=$(jget "$OUT" token)
+expect_rc 0 "bob claims" at 200 "$BOXEL" queue claim --user bob --json
+B2J=$(jget "$OUT" judgment); B2T=$(jget "$OUT" token)
+expect_rc 0 "alice claims bob's expired lease" at 600 "$BOXEL" queue claim --user alice --json
+check "expired lease went to alice" test "$(jget "$OUT" judgment)" = "$B2J"
+before=$(dump)
+expect_rc 4 "bob submits after expiry and reclaim" at 601 "$BOXEL" queue submit --user bob --judgment "$B2J" --token "$B2T" "$good"
+check "expired submit: message" contains "$ERR" "lease lost"
+expect_rc 4 "bob heartbeats after reclaim" at 601 "$BOXEL" queue heartbeat --judgment "$B2J" --token "$B2T"
+check "expired-and-reclaimed left the store unchanged" test "$before" = "$(dump)"
+
+# --- no work, refused users
+"$BOXEL" user disable carol >/dev/null
+expect_rc 2 "disabled user cannot claim" "$BOXEL" queue claim --user carol
+check "disabled said" contains "$ERR" "disabled"
+check "disable returned carol's lease" test "$(sqlite3 "$BOXEL_DB" "SELECT state FROM judgments WHERE id=$CJ")" = open
+"$BOXEL" user qual bob suspended >/dev/null
+expect_rc 2 "suspended user cannot claim" "$BOXEL" queue claim --user bob
+check "suspended said" contains "$ERR" "suspended"
+"$BOXEL" user add dave --role annotator >/dev/null
+n=0
+while "$BOXEL" queue claim --user dave --json > "$T_TMP/c.json" 2>/dev/null; do
+	"$BOXEL" queue submit --judgment "$(jget "$(cat "$T_TMP/c.json")" judgment)" --token "$(jget "$(cat "$T_TMP/c.json")" token)" "$good" >/dev/null || break
+	n=$((n + 1)); [ $n -lt 10 ] || break
+done
+expect_rc 3 "no work: exit 3" "$BOXEL" queue claim --user dave
+check "no work: one line" one_line "$ERR"
+check "dave judged each task once at most" test "$n" -le 3
+check "no labeler holds two judgments of a task" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM (SELECT 1 FROM judgments WHERE labeler IS NOT NULL GROUP BY task, labeler HAVING count(*) > 1)")" = 0
+
+expect_rc 0 "stats" "$BOXEL" stats --json
+check "stats counts alice's submit" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); a=[l for l in d["labelers"] if l["name"]=="alice"][0]; b=[l for l in d["labelers"] if l["name"]=="bob"][0]; assert a["submitted"]==1 and a["median_seconds"]==30 and b["median_seconds"]==7' "$OUT"
+check "integrity ok" test "$(sqlite3 "$BOXEL_DB" 'PRAGMA integrity_check')" = ok
+
+finish

@@ -1,0 +1,34 @@
+/* fuzz-image.c: libFuzzer target for the PNG and JPEG decoders. Each input
+ * is decoded under modest limits (so a huge header is refused, not
+ * allocated), at full size for a third of the inputs and at a small
+ * requested size (DCT scaling, EXIF turns) for the rest, and probed. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxel/image.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bx_image_limits lim;
+	struct bx_image img;
+	struct bx_err err = {0};
+	int w, h;
+
+	bx_image_limits_default(&lim);
+	lim.max_w = 4096;
+	lim.max_h = 4096;
+	lim.max_pixels = 4u << 20;
+	lim.max_scans = 30;
+	lim.max_chunk = 1u << 20;
+	lim.max_file = 4u << 20;
+	if (size % 3 == 0)
+		bx_image_load_mem(data, size, 0, 0, &lim, &img, &err);
+	else
+		bx_image_load_mem(data, size, 64, 48, &lim, &img, &err);
+	bx_image_release(&img);
+	bx_image_probe_mem(data, size, &w, &h, &err);
+	return 0;
+}

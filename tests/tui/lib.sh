@@ -1,0 +1,96 @@
+# lib.sh: helpers for boxel's terminal tests (bash). Sources tests/cli/lib.sh
+# (checks, temp dir, pinned clock) and adds a private tmux server: start a
+# program in a 160x50 pane, send keys, and poll the screen for text with a
+# timeout (never a plain sleep). The server is killed at exit.
+. "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
+
+command -v tmux >/dev/null || { echo "tmux not installed: skipping"; echo "0 passed, 0 failed"; exit 77; }
+
+TUI_SOCK="boxel-test-$$"
+TUI_TIMEOUT=${TUI_TIMEOUT:-15}
+TUI_W=160
+TUI_H=50
+export LANG=C.UTF-8
+unset LC_ALL
+unset NO_COLOR
+
+tmx() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
+tui_cleanup() { tmx kill-server 2>/dev/null; rm -rf "$T_TMP"; }
+trap tui_cleanup EXIT
+
+# tui_start CMD...: run CMD in a fresh window (the server starts on first
+# use). TERM is xterm-256color so keys and colors are xterm's.
+tui_start() {
+	local q
+	q=$(printf ' %q' "$@")
+	if tmx has-session -t t 2>/dev/null; then
+		tmx respawn-pane -k -t t "env TERM=xterm-256color$q; sleep 600"
+	else
+		tmx -u new-session -d -s t -x "$TUI_W" -y "$TUI_H" "env TERM=xterm-256color$q; sleep 600"
+	fi
+	tmx set-option -t t remain-on-exit on >/dev/null 2>&1
+}
+
+# tui_keys KEY...: tmux send-keys names (Enter, Escape, Tab, BTab, C-r, ...)
+tui_keys() { tmx send-keys -t t "$@"; }
+# tui_type TEXT: literal text
+tui_type() { tmx send-keys -t t -l "$1"; }
+tui_screen() { tmx capture-pane -p -t t; }
+
+# tui_wait TEXT [SECONDS]: poll the screen until it contains TEXT.
+tui_wait() {
+	local want=$1 limit=${2:-$TUI_TIMEOUT} i=0
+	while [ "$i" -lt $((limit * 10)) ]; do
+		if tui_screen | grep -qF -- "$want"; then return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "  timed out waiting for: $want" >&2
+	tui_screen | sed 's/^/  | /' >&2
+	return 1
+}
+
+# tui_gone TEXT [SECONDS]: poll until TEXT is no longer on the screen.
+tui_gone() {
+	local want=$1 limit=${2:-$TUI_TIMEOUT} i=0
+	while [ "$i" -lt $((limit * 10)) ]; do
+		if ! tui_screen | grep -qF -- "$want"; then return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "  still on screen: $want" >&2
+	return 1
+}
+
+# expect_screen DESC TEXT: one check that waits for TEXT.
+expect_screen() { if tui_wait "$2"; then pass; else fail "$1"; fi; }
+
+# sq SQL: query the test's store.
+sq() { sqlite3 -batch -noheader "$DB" "$@"; }
+
+# wait_sql DESC SQL WANT: poll the store until SQL returns WANT.
+wait_sql() {
+	local desc=$1 sql=$2 want=$3 i=0 got=
+	while [ "$i" -lt $((TUI_TIMEOUT * 10)) ]; do
+		got=$(sq "$sql" 2>/dev/null)
+		if [ "$got" = "$want" ]; then pass; return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$desc: got '$got', expected '$want'"
+	return 1
+}
+
+# make_project DIR [SAMPLE_DIR]: the demo project for user alice.
+make_project() {
+	local dir=$1
+	if [ -n "${2:-}" ]; then
+		BOXEL_SAMPLE_DIR=$2 "$BOXEL" demo "$dir" --no-label --user alice >/dev/null
+	else
+		"$BOXEL" demo "$dir" --no-label --user alice >/dev/null
+	fi
+	DB=$dir/boxel.db
+}
+
+# label: start boxel label on $DB as alice.
+label() { tui_start "$BOXEL" label --db "$DB" --user alice "$@"; }

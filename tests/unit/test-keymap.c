@@ -1,0 +1,97 @@
+/* test-keymap.c: the key tables (keymap.c): lookups, key names, and the
+ * help generated from them, which must list every action exactly once. */
+#include "boxel/keymap.h"
+#include "boxel/tty.h"
+#include "boxel/util.h"
+#include "harness.h"
+
+static void
+test_lookup(void)
+{
+	static const struct {
+		int key, action;
+	} cases[] = {
+		{ 'h', BX_LA_LEFT }, { BX_KEY_LEFT, BX_LA_LEFT }, { 'L', BX_LA_RIGHT_FAR },
+		{ BX_KEY_S_UP, BX_LA_PAN_UP }, { 'b', BX_LA_TOOL_BOX }, { 'p', BX_LA_TOOL_POLYGON },
+		{ 'o', BX_LA_TOOL_POINT }, { ' ', BX_LA_PLACE }, { BX_KEY_ENTER, BX_LA_ENTER },
+		{ '5', BX_LA_CLASS }, { 18, BX_LA_REDO }, { 'u', BX_LA_UNDO }, { 's', BX_LA_SUBMIT },
+		{ 'q', BX_LA_QUIT }, { '?', BX_LA_HELP }, { BX_KEY_TAB, BX_LA_SELECT_NEXT },
+		{ BX_KEY_BTAB, BX_LA_SELECT_PREV }, { 'Z', 0 }, { BX_KEY_F1, BX_LA_HELP },
+	};
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(cases); i++)
+		CHECK_INT(bx_keymap_action(&bx_keymap_label, cases[i].key), cases[i].action);
+}
+
+static void
+test_names(void)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} cases[] = {
+		{ 'a', "a" }, { 18, "Ctrl-R" }, { BX_KEY_BTAB, "S-Tab" }, { BX_KEY_ENTER, "Enter" },
+		{ ' ', "Space" }, { BX_KEY_S_LEFT, "S-Left" }, { 0xe9, "\xc3\xa9" },
+		{ 0x9b, "key-155" }, { 127, "key-127" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(cases); i++)
+		CHECK_STR(bx_key_name(cases[i].key, buf, sizeof buf), cases[i].name);
+}
+
+/* No key bound twice; every action has exactly one help text, on its first
+ * binding; the help has one line per action. */
+static void
+check_table(const struct bx_keymap *km)
+{
+	char **lines;
+	int i, j, n, actions = 0, helps;
+
+	CASE(km->name);
+	for (i = 0; i < km->n; i++) {
+		CHECK(km->binds[i].action > 0);
+		for (j = i + 1; j < km->n; j++)
+			CHECK_MSG(km->binds[i].key != km->binds[j].key, "key %d bound twice",
+			          km->binds[i].key);
+		helps = 0;
+		for (j = 0; j < km->n; j++)
+			if (km->binds[j].action == km->binds[i].action && km->binds[j].help != NULL)
+				helps++;
+		CHECK_INT(helps, 1);
+		for (j = 0; j < i; j++)
+			if (km->binds[j].action == km->binds[i].action)
+				break;
+		if (j == i) {
+			actions++;
+			CHECK(km->binds[i].help != NULL); /* the first binding carries it */
+		}
+	}
+	n = bx_keymap_help(km, 12, &lines);
+	CHECK_INT(n, actions);
+	bx_keymap_help_free(lines, n);
+}
+
+static void
+test_tables(void)
+{
+	char **lines;
+	int n, i, found = 0;
+
+	check_table(&bx_keymap_label);
+	check_table(&bx_keymap_form);
+	n = bx_keymap_help(&bx_keymap_label, 12, &lines);
+	for (i = 0; i < n; i++)
+		if (strncmp(lines[i], "h Left ", 7) == 0)
+			found++;
+	CHECK_INT(found, 1);
+	for (i = 0; i < n; i++)
+		if (strncmp(lines[i], "u            undo", 17) == 0)
+			found++;
+	CHECK_INT(found, 2);
+	bx_keymap_help_free(lines, n);
+}
+
+BX_TESTS(T(test_lookup), T(test_names), T(test_tables))

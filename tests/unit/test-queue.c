@@ -1,0 +1,622 @@
+/* test-queue.c: the queue on a temporary database file with a pinned clock:
+ * claim order, resume, one judgment per task and labeler, overlap, expiry,
+ * attempts -> set aside, token fencing (nothing changes on a lost lease),
+ * gold mixing, refused users, training batches, skip/release, drafts with
+ * the journal's redo branch, and the export walk. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "boxel/codec.h"
+#include "boxel/store.h"
+#include "boxel/util.h"
+#include "harness.h"
+
+#define NOW 1767225600000LL
+#define LEASE 60000
+
+static char tmpdir[] = "/tmp/boxel-test-queue.XXXXXX";
+static struct bx_err err;
+static char *cur_path;
+
+static struct bx_store *
+fresh(const char *name)
+{
+	struct bx_store *st = NULL;
+
+	free(cur_path);
+	cur_path = bx_asprintf("%s/%s", tmpdir, name);
+	if (bx_store_open(cur_path, BX_STORE_CREATE, &st, &err) < 0)
+		fprintf(stderr, "open: %s\n", err.msg);
+	return st;
+}
+
+static long long
+raw_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	sqlite3_open(cur_path, &db);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	} else {
+		fprintf(stderr, "raw_int: %s\n", sqlite3_errmsg(db));
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+/* Every row of the judgments table as one string, to show nothing changed. */
+static char *
+snapshot(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	struct bx_buf b;
+	int i;
+
+	bx_buf_init(&b);
+	sqlite3_open(cur_path, &db);
+	sqlite3_prepare_v2(db, "SELECT * FROM judgments ORDER BY id", -1, &s, NULL);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		for (i = 0; i < sqlite3_column_count(s); i++) {
+			const unsigned char *t = sqlite3_column_text(s, i);
+			bx_buf_printf(&b, "%s|", t ? (const char *)t : "NULL");
+		}
+		bx_buf_putc(&b, '\n');
+	}
+	sqlite3_finalize(s);
+	sqlite3_prepare_v2(db, "SELECT judgment, state FROM drafts ORDER BY judgment", -1, &s,
+	    NULL);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		bx_buf_printf(&b, "d%lld %s\n", (long long)sqlite3_column_int64(s, 0),
+		    sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	bx_buf_puts(&b, "");
+	return b.p;
+}
+
+static void
+users(struct bx_store *st, int n)
+{
+	char name[16];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "u%d", i);
+		bx_store_user_add(st, name, "annotator", "root", NOW, &err);
+		bx_store_user_set_qual(st, name, "qualified", "root", NOW, &err);
+	}
+}
+
+static int64_t
+task(struct bx_store *st, const char *image)
+{
+	struct bx_task_new t = { .image = image, .width = 100, .height = 80, .now_ms = NOW };
+	int64_t id = 0;
+
+	bx_store_task_add(st, &t, &id, NULL, &err);
+	return id;
+}
+
+static void
+batch(struct bx_store *st, const char *name, const char *kind, int overlap, double rate,
+      int prio, const char *const *images, int n)
+{
+	struct bx_batch_new b = { name, kind, overlap, rate, prio,
+	                          images ? BX_BATCH_LIST : BX_BATCH_UNBATCHED, images, n };
+
+	if (bx_store_batch_create(st, &b, "root", NOW, NULL, NULL, &err) < 0)
+		fprintf(stderr, "batch %s: %s\n", name, err.msg);
+}
+
+static struct bx_answer *
+answer(const char *cls)
+{
+	static struct bx_answer a;
+	char *js = bx_asprintf("{\"annotations\":[{\"class\":\"%s\",\"box\":[1,2,3,4]}]}", cls);
+
+	bx_answer_free(&a);
+	bx_answer_init(&a);
+	bx_answer_from_json(js, &a, &err);
+	free(js);
+	return &a;
+}
+
+static void
+test_order(void)
+{
+	static const char *const low[] = { "l0.jpg", "l1.jpg" };
+	static const char *const high[] = { "h1.jpg", "h0.jpg" };
+	static const char *const want[] = { "h0.jpg", "h1.jpg", "l0.jpg", "l1.jpg" };
+	struct bx_store *st = fresh("order.db");
+	struct bx_claim c;
+	size_t i;
+
+	users(st, 1);
+	task(st, "l0.jpg");
+	task(st, "h0.jpg"); /* h0 is older than h1 */
+	task(st, "l1.jpg");
+	task(st, "h1.jpg");
+	batch(st, "low", "production", 1, 0, 0, low, 2);
+	batch(st, "high", "production", 1, 0, 10, high, 2);
+	for (i = 0; i < BX_ARRAY_LEN(want); i++) {
+		CASE(want[i]);
+		CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), 0);
+		CHECK_STR(c.image, want[i]);
+		CHECK_INT(c.width, 100);
+		CHECK_INT(c.height, 80);
+		CHECK_INT(c.lease_until, NOW + LEASE);
+		CHECK_INT(strlen(c.token), 32);
+		CHECK_INT(c.resumed, 0);
+		CHECK_INT(c.position, (int)(i % 2) + 1);
+		CHECK_INT(c.total, 2);
+		CHECK_INT(bx_queue_submit(st, c.judgment, c.token, answer("cat"), 3.5, NOW, &err), 0);
+		bx_claim_free(&c);
+	}
+	CASE("empty");
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), BX_EEMPTY);
+	bx_store_close(st);
+}
+
+static void
+test_resume(void)
+{
+	struct bx_store *st = fresh("resume.db");
+	struct bx_claim a, b;
+
+	users(st, 1);
+	task(st, "a.jpg");
+	task(st, "b.jpg");
+	batch(st, "x", "production", 1, 0, 0, NULL, 0);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &a, &err), 0);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW + 1000, &b, &err), 0);
+	CHECK_INT(b.judgment, a.judgment);
+	CHECK_STR(b.token, a.token);
+	CHECK_INT(b.resumed, 1);
+	CHECK_INT(b.lease_until, NOW + 1000 + LEASE);
+	bx_claim_free(&b);
+	/* Expired but not taken by anyone: still theirs, same token. */
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW + 10 * LEASE, &b, &err), 0);
+	CHECK_INT(b.judgment, a.judgment);
+	CHECK_STR(b.token, a.token);
+	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what = 'resume'"), 2);
+	bx_claim_free(&a);
+	bx_claim_free(&b);
+	bx_store_close(st);
+}
+
+/* Overlap K: every task ends with K judgments from K distinct labelers, and
+ * no labeler ever holds two judgments of one task. */
+static void
+test_overlap(void)
+{
+	struct bx_store *st = fresh("overlap.db");
+	struct bx_claim c;
+	int round, u, done = 0, rc;
+	char name[8];
+
+	users(st, 4);
+	task(st, "a.jpg");
+	task(st, "b.jpg");
+	task(st, "c.jpg");
+	batch(st, "x", "calibration", 3, 0, 0, NULL, 0);
+	for (round = 0; round < 5; round++)
+		for (u = 0; u < 4; u++) {
+			snprintf(name, sizeof name, "u%d", u);
+			rc = bx_queue_claim(st, name, LEASE, NOW, &c, &err);
+			if (rc == BX_EEMPTY)
+				continue;
+			CHECK_INT(rc, 0);
+			CHECK_INT(bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW,
+			    &err), 0);
+			done++;
+			bx_claim_free(&c);
+		}
+	CHECK_INT(done, 9);
+	CHECK_INT(raw_int("SELECT count(*) FROM (SELECT task FROM judgments "
+	    "WHERE state = 'submitted' GROUP BY task HAVING count(DISTINCT labeler) = 3)"), 3);
+	CHECK_INT(raw_int("SELECT count(*) FROM (SELECT 1 FROM judgments WHERE labeler IS NOT NULL "
+	    "GROUP BY task, labeler HAVING count(*) > 1)"), 0);
+	bx_store_close(st);
+}
+
+/* Fenced writes: a wrong token and an expired-and-reclaimed lease are both
+ * BX_ELEASE, and nothing in the judgments or drafts changes. */
+static void
+test_fencing(void)
+{
+	struct bx_store *st = fresh("fence.db");
+	struct bx_claim a, b;
+	char *before, *after;
+	int64_t until;
+
+	users(st, 2);
+	task(st, "a.jpg");
+	batch(st, "x", "production", 1, 0, 0, NULL, 0);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &a, &err), 0);
+	CHECK_INT(bx_draft_save(st, a.judgment, a.token, "{\"v\":1}", 1, "e1", NOW, &err), 0);
+	CHECK_INT(bx_queue_heartbeat(st, a.judgment, a.token, LEASE, NOW + 1000, &until, &err), 0);
+	CHECK_INT(until, NOW + 1000 + LEASE);
+
+	before = snapshot();
+	CASE("wrong token");
+	CHECK_INT(bx_queue_heartbeat(st, a.judgment, "00000000000000000000000000000000", LEASE,
+	    NOW, &until, &err), BX_ELEASE);
+	CHECK(strstr(err.msg, "lease lost") != NULL);
+	CHECK_INT(bx_queue_submit(st, a.judgment, "deadbeef", answer("cat"), 1, NOW, &err),
+	    BX_ELEASE);
+	CHECK_INT(bx_draft_save(st, a.judgment, "x", "{}", 2, "e2", NOW, &err), BX_ELEASE);
+	CHECK_INT(bx_queue_release(st, a.judgment, "x", NOW, &err), BX_ELEASE);
+	CHECK_INT(bx_queue_skip(st, a.judgment, NULL, "no", NOW, &err), BX_ELEASE);
+	CHECK_INT(bx_queue_submit(st, a.judgment + 99, a.token, answer("cat"), 1, NOW, &err),
+	    BX_ELEASE);
+	after = snapshot();
+	CHECK_STR(after, before);
+	free(before);
+	free(after);
+
+	CASE("expired and reclaimed");
+	CHECK_INT(bx_queue_claim(st, "u1", LEASE, NOW + 2 * LEASE, &b, &err), 0);
+	CHECK_INT(b.judgment, a.judgment);
+	CHECK(strcmp(b.token, a.token) != 0);
+	/* The reclaimer does not inherit the old labeler's draft. */
+	{
+		char *state, **ent;
+		int n;
+		CHECK_INT(bx_draft_load(st, b.judgment, &state, &ent, &n, &err), BX_ENOENT);
+	}
+	before = snapshot();
+	CHECK_INT(bx_queue_heartbeat(st, a.judgment, a.token, LEASE, NOW + 2 * LEASE, &until,
+	    &err), BX_ELEASE);
+	CHECK_INT(bx_queue_submit(st, a.judgment, a.token, answer("cat"), 1, NOW + 2 * LEASE,
+	    &err), BX_ELEASE);
+	CHECK_INT(bx_draft_save(st, a.judgment, a.token, "{}", 1, "e", NOW + 2 * LEASE, &err),
+	    BX_ELEASE);
+	CHECK_INT(bx_queue_release(st, a.judgment, a.token, NOW + 2 * LEASE, &err), BX_ELEASE);
+	after = snapshot();
+	CHECK_STR(after, before);
+	free(before);
+	free(after);
+	CASE("holder submits");
+	CHECK_INT(bx_queue_submit(st, b.judgment, b.token, answer("dog"), 2, NOW + 2 * LEASE,
+	    &err), 0);
+	/* A second submit with the same token is refused: no double submit. */
+	CHECK_INT(bx_queue_submit(st, b.judgment, b.token, answer("dog"), 2, NOW + 2 * LEASE,
+	    &err), BX_ELEASE);
+	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what = 'submit'"), 1);
+	CHECK_INT(raw_int("SELECT count(*) FROM annotations WHERE class = 'dog'"), 1);
+	bx_claim_free(&a);
+	bx_claim_free(&b);
+	bx_store_close(st);
+}
+
+static void
+test_attempts(void)
+{
+	struct bx_store *st = fresh("attempts.db");
+	struct bx_claim c;
+	int64_t t = NOW;
+
+	users(st, 3);
+	bx_store_setting_set(st, "max_attempts", "2", "root", NOW, &err);
+	task(st, "a.jpg");
+	batch(st, "x", "production", 1, 0, 0, NULL, 0);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, t, &c, &err), 0);
+	bx_claim_free(&c);
+	t += 2 * LEASE;
+	CHECK_INT(bx_queue_claim(st, "u1", LEASE, t, &c, &err), 0); /* attempt 2 */
+	bx_claim_free(&c);
+	CHECK_INT(raw_int("SELECT attempts FROM judgments"), 2);
+	t += 2 * LEASE;
+	CHECK_INT(bx_queue_claim(st, "u2", LEASE, t, &c, &err), BX_EEMPTY);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'set_aside'"), 1);
+	bx_store_close(st);
+}
+
+static void
+test_skip_release(void)
+{
+	struct bx_store *st = fresh("skip.db");
+	struct bx_claim a, b;
+
+	users(st, 2);
+	task(st, "a.jpg");
+	batch(st, "x", "production", 1, 0, 0, NULL, 0);
+	CASE("release");
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &a, &err), 0);
+	CHECK_INT(bx_queue_release(st, a.judgment, a.token, NOW, &err), 0);
+	CHECK_INT(raw_int("SELECT attempts FROM judgments"), 0);
+	CHECK_INT(raw_int("SELECT labeler IS NULL AND state = 'open' FROM judgments"), 1);
+	bx_claim_free(&a);
+	CASE("skip");
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &a, &err), 0);
+	CHECK_INT(bx_queue_skip(st, a.judgment, a.token, "blurry", NOW, &err), 0);
+	/* The skipper never gets the task again; the replica goes to others. */
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &b, &err), BX_EEMPTY);
+	CHECK_INT(bx_queue_claim(st, "u1", LEASE, NOW, &b, &err), 0);
+	CHECK(b.judgment != a.judgment);
+	CHECK_STR(b.image, "a.jpg");
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'skipped'"), 1);
+	bx_claim_free(&a);
+	bx_claim_free(&b);
+	bx_store_close(st);
+}
+
+/* Gold at rate 0.25 over 40 claims: between 20% and 30% gold. And when gold
+ * runs out (or ordinary tasks do), the other kind is served. */
+static void
+test_gold(void)
+{
+	struct bx_store *st = fresh("gold.db");
+	struct bx_claim c;
+	char name[32];
+	int i, ngold = 0, n = 0;
+	int64_t id;
+
+	users(st, 2);
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof name, "t%03d.jpg", i);
+		id = task(st, name);
+		if (i % 3 == 0)
+			bx_store_task_answer_put(st, id, "gold", answer("cat"), &err);
+	}
+	batch(st, "x", "production", 1, 0.25, 0, NULL, 0);
+	/* Gold imported after the batch exists still counts (triggers keep
+	 * judgments.gold in step with the gold table). */
+	CHECK_INT(bx_store_task_find(st, "t001.jpg", &id, &err), 0);
+	CHECK_INT(raw_int("SELECT gold FROM judgments WHERE task = (SELECT id FROM tasks "
+	    "WHERE image = 't001.jpg')"), 0);
+	bx_store_task_answer_put(st, id, "gold", answer("cat"), &err);
+	CHECK_INT(raw_int("SELECT gold FROM judgments WHERE task = (SELECT id FROM tasks "
+	    "WHERE image = 't001.jpg')"), 1);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE gold = 1"), 35);
+	for (i = 0; i < 40; i++) {
+		CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), 0);
+		ngold += raw_int("SELECT count(*) FROM gold g JOIN judgments j ON j.task = g.task "
+		    "WHERE j.state = 'leased'") == 1;
+		bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
+		bx_claim_free(&c);
+	}
+	CHECK_MSG(ngold >= 8 && ngold <= 12, "%d gold of 40", ngold);
+
+	/* u1 drains the rest: 60 tasks, of which 35 - ngold gold. Everything
+	 * is served although the mix cannot be kept. */
+	while (bx_queue_claim(st, "u1", LEASE, NOW, &c, &err) == 0) {
+		bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
+		bx_claim_free(&c);
+		n++;
+	}
+	CHECK_INT(n, 60);
+	bx_store_close(st);
+}
+
+static void
+test_users_refused(void)
+{
+	struct bx_store *st = fresh("refused.db");
+	struct bx_claim c;
+
+	users(st, 3);
+	task(st, "a.jpg");
+	batch(st, "x", "production", 1, 0, 0, NULL, 0);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), 0);
+	bx_claim_free(&c);
+	CHECK_INT(bx_store_user_set_qual(st, "u0", "suspended", "root", NOW, &err), 0);
+	/* Suspension returned the lease to the queue. */
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'open'"), 1);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), BX_EPERM);
+	CHECK(strstr(err.msg, "suspended") != NULL);
+	bx_store_user_disable(st, "u1", "root", NOW, &err);
+	CHECK_INT(bx_queue_claim(st, "u1", LEASE, NOW, &c, &err), BX_EPERM);
+	CHECK(strstr(err.msg, "disabled") != NULL);
+	CHECK_INT(bx_queue_claim(st, "ghost", LEASE, NOW, &c, &err), BX_EPERM);
+	CHECK_INT(bx_queue_claim(st, "u2", LEASE, NOW, &c, &err), 0);
+	bx_claim_free(&c);
+	bx_store_close(st);
+}
+
+static void
+test_training(void)
+{
+	static const char *const tr[] = { "tr.jpg" };
+	static const char *const pr[] = { "pr.jpg" };
+	struct bx_store *st = fresh("training.db");
+	struct bx_claim c;
+
+	bx_store_user_add(st, "newbie", "annotator", "root", NOW, &err); /* training */
+	users(st, 1);                                                     /* u0 qualified */
+	task(st, "tr.jpg");
+	task(st, "pr.jpg");
+	batch(st, "train", "training", 1, 1, 0, tr, 1);
+	batch(st, "prod", "production", 1, 0, 5, pr, 1);
+	bx_store_setting_set(st, "require_training", "1", "root", NOW, &err);
+	CHECK_INT(bx_queue_claim(st, "newbie", LEASE, NOW, &c, &err), 0);
+	CHECK_STR(c.image, "tr.jpg");
+	CHECK_STR(c.batch_kind, "training");
+	bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
+	bx_claim_free(&c);
+	CHECK_INT(bx_queue_claim(st, "newbie", LEASE, NOW, &c, &err), BX_EEMPTY);
+	/* Qualified labelers never get training batches. */
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), 0);
+	CHECK_STR(c.image, "pr.jpg");
+	bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
+	bx_claim_free(&c);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), BX_EEMPTY);
+	bx_store_close(st);
+}
+
+static void
+test_drafts(void)
+{
+	static const char *const want[] = { "add A", "move A", "delete B" };
+	struct bx_store *st = fresh("drafts.db");
+	struct bx_claim c;
+	char *state, **ent;
+	int n, i;
+
+	users(st, 1);
+	task(st, "a.jpg");
+	batch(st, "x", "production", 1, 0, 0, NULL, 0);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), 0);
+	CHECK_INT(bx_draft_load(st, c.judgment, &state, &ent, &n, &err), BX_ENOENT);
+	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":1}", 1, "add A", NOW, &err), 0);
+	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":2}", 2, "add B", NOW, &err), 0);
+	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":3}", 3, "add C", NOW, &err), 0);
+	/* Undo twice, then a new edit at seq 2 drops the redo branch (2, 3). */
+	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":4}", 2, "move A", NOW, &err), 0);
+	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":5}", 3, "delete B", NOW, &err), 0);
+	/* A state-only save (zoom) keeps the journal. */
+	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":6}", 0, NULL, NOW, &err), 0);
+	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{}", 0, "bad seq", NOW, &err), BX_EINVAL);
+	CHECK_INT(bx_draft_load(st, c.judgment, &state, &ent, &n, &err), 0);
+	CHECK_STR(state, "{\"s\":6}");
+	CHECK_INT(n, 3);
+	for (i = 0; i < n && i < 3; i++) {
+		CASE(want[i]);
+		CHECK_STR(ent[i], want[i]);
+	}
+	for (i = 0; i < n; i++)
+		free(ent[i]);
+	free(ent);
+	free(state);
+	/* Submitting clears the draft. */
+	CHECK_INT(bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err), 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM journal"), 0);
+	bx_claim_free(&c);
+	bx_store_close(st);
+}
+
+static void
+test_submit_next(void)
+{
+	struct bx_store *st = fresh("next.db");
+	struct bx_claim a, b;
+	char *before, *after;
+
+	users(st, 2);
+	task(st, "a.jpg");
+	task(st, "b.jpg");
+	task(st, "c.jpg");
+	batch(st, "x", "production", 1, 0, 0, NULL, 0);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &a, &err), 0);
+	before = snapshot();
+	CHECK_INT(bx_queue_submit_next(st, a.judgment, "bad", answer("cat"), 1, "u0", LEASE, NOW,
+	    &b, &err), BX_ELEASE);
+	CHECK_INT(bx_queue_submit_next(st, a.judgment, a.token, answer("cat"), 1, "u1", LEASE, NOW,
+	    &b, &err), BX_EPERM);
+	after = snapshot();
+	CHECK_STR(after, before); /* the other user's claim was rolled back too */
+	free(before);
+	free(after);
+	CHECK_INT(bx_queue_submit_next(st, a.judgment, a.token, answer("cat"), 1, "u0", LEASE, NOW,
+	    &b, &err), 0);
+	CHECK_STR(b.image, "b.jpg");
+	CHECK_INT(b.position, 2);
+	bx_claim_free(&a);
+	CHECK_INT(bx_queue_submit_next(st, b.judgment, b.token, answer("cat"), 1, "u0", LEASE, NOW,
+	    &a, &err), 0);
+	CHECK_STR(a.image, "c.jpg");
+	bx_claim_free(&b);
+	CHECK_INT(bx_queue_submit_next(st, a.judgment, a.token, answer("cat"), 1, "u0", LEASE, NOW,
+	    &b, &err), BX_EEMPTY);
+	CHECK(strstr(err.msg, "submitted") != NULL);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'submitted'"), 3);
+	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what = 'submit'"), 3);
+	bx_claim_free(&a);
+	bx_store_close(st);
+}
+
+struct walk {
+	int ntasks, njudg, accepted;
+	char first_labeler[16], accepted_from[16];
+};
+
+static int
+walk_fn(const struct bx_export_task *t, void *ctx)
+{
+	struct walk *w = ctx;
+
+	w->ntasks++;
+	w->njudg += t->njudgments;
+	if (t->accepted) {
+		w->accepted++;
+		snprintf(w->accepted_from, sizeof w->accepted_from, "%s", t->accepted_from);
+	}
+	if (t->njudgments > 0 && w->first_labeler[0] == '\0')
+		snprintf(w->first_labeler, sizeof w->first_labeler, "%s", t->judgments[0].labeler);
+	return 0;
+}
+
+static void
+test_export(void)
+{
+	struct bx_store *st = fresh("export.db");
+	struct bx_claim c;
+	struct walk w;
+	int64_t n;
+
+	users(st, 2);
+	task(st, "a.jpg");
+	task(st, "b.jpg");
+	task(st, "c.jpg");
+	batch(st, "x", "calibration", 2, 0, 0, NULL, 0);
+	bx_store_user_add(st, "rev", "reviewer", "root", NOW, &err);
+	/* u0 submits a and b; u1 submits a. */
+	bx_queue_claim(st, "u0", LEASE, NOW, &c, &err);
+	bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
+	bx_claim_free(&c);
+	bx_queue_claim(st, "u0", LEASE, NOW, &c, &err);
+	bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
+	bx_claim_free(&c);
+	bx_queue_claim(st, "u1", LEASE, NOW, &c, &err);
+	bx_queue_submit(st, c.judgment, c.token, answer("dog"), 1, NOW, &err);
+	CHECK_STR(c.image, "a.jpg");
+	CHECK_INT(bx_store_review_add(st, c.judgment, "u0", "accept", NULL, NULL, NOW, &err),
+	    BX_EPERM);
+	CHECK_INT(bx_store_review_add(st, c.judgment, "rev", "accept", "ok", NULL, NOW, &err), 0);
+	CHECK_INT(bx_store_review_add(st, c.judgment, "rev", "accept", "ok", NULL, NOW, &err),
+	    BX_EINVAL);
+	bx_claim_free(&c);
+
+	memset(&w, 0, sizeof w);
+	CHECK_INT(bx_store_export_each(st, NULL, walk_fn, &w, &err), 0);
+	CHECK_INT(w.ntasks, 3);
+	CHECK_INT(w.njudg, 3);
+	CHECK_INT(w.accepted, 2); /* a: reviewed; b: its only judgment; c: none */
+	CHECK_STR(w.first_labeler, "u0");
+	CHECK_INT(bx_store_export_each(st, "nope", walk_fn, &w, &err), BX_ENOENT);
+	CHECK_INT(bx_store_task_count(st, "x", &n, &err), 0);
+	CHECK_INT(n, 3);
+	bx_store_close(st);
+}
+
+static void
+cleanup(void)
+{
+	char *cmd = bx_asprintf("rm -rf '%s'", tmpdir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	free(cmd);
+	free(cur_path);
+}
+
+static void
+setup(void)
+{
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	atexit(cleanup);
+}
+
+BX_TESTS(T(setup), T(test_order), T(test_resume), T(test_overlap), T(test_fencing),
+         T(test_attempts), T(test_skip_release), T(test_gold), T(test_users_refused),
+         T(test_training), T(test_drafts), T(test_submit_next), T(test_export))
