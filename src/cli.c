@@ -19,6 +19,8 @@
 	X(batch) \
 	X(queue) \
 	X(stats) \
+	X(config) \
+	X(report) \
 	X(show) \
 	X(taxonomy) \
 	X(import) \

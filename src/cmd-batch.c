@@ -167,6 +167,7 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 	};
 	struct bx_err err = { 0 };
 	struct bx_batch *bs = NULL, one;
+	struct bx_batch_quality q;
 	struct bx_buf o;
 	char gr[32];
 	int c, n, i, k, json = 0, rc;
@@ -193,6 +194,10 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 	}
 	if (rc < 0)
 		return bx_cli_store_fail(&err);
+	if (show && (rc = bx_store_batch_quality(st, bs[0].name, &q, &err)) < 0) {
+		bx_batches_free(bs, n);
+		return bx_cli_store_fail(&err);
+	}
 	bx_buf_init(&o);
 	if (json) {
 		if (!show)
@@ -201,6 +206,13 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 			if (i)
 				bx_buf_putc(&o, ',');
 			batch_json(&o, &bs[i]);
+		}
+		if (show) {
+			/* batch_json closed the object: reopen it for "quality". */
+			o.p[--o.len] = '\0';
+			bx_buf_puts(&o, ",\"quality\":");
+			bx_cli_batch_quality_json(&o, &q);
+			bx_buf_putc(&o, '}');
 		}
 		bx_buf_puts(&o, show ? "\n" : "]\n");
 	} else if (show) {
@@ -212,6 +224,17 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 		    b->ntasks * b->overlap);
 		for (k = 0; k < BX_J_NSTATES; k++)
 			bx_buf_printf(&o, "  %-10s %d\n", bx_jstate_name(k), b->count[k]);
+		if (b->overlap > 1 || q.ncomplete > 0) {
+			bx_buf_printf(&o, "consensus  %d task%s, %d need%s review (agreement < bar)\n",
+			    q.ncomplete, q.ncomplete == 1 ? "" : "s", q.nreview,
+			    q.nreview == 1 ? "s" : "");
+			bx_buf_printf(&o, "agreement  %s mean per task\n", q.has_agreement ?
+			    bx_cli_num(gr, sizeof gr, "%.3f", q.agreement) : "n/a");
+			bx_buf_printf(&o, "alpha      %s Krippendorff's alpha, image classes\n",
+			    q.has_alpha ? bx_cli_num(gr, sizeof gr, "%.3f", q.alpha) : "n/a");
+			bx_buf_printf(&o, "geom F1    %s mean pairwise F1, boxes/polygons/points\n",
+			    q.has_geom_f1 ? bx_cli_num(gr, sizeof gr, "%.3f", q.geom_f1) : "n/a");
+		}
 	} else {
 		bx_buf_printf(&o, "%-24s %-12s %5s %7s %4s %5s %8s %7s %6s\n", "BATCH", "KIND",
 		    "TASKS", "OVERLAP", "GOLD", "PRIO", "DONE", "LEASED", "OPEN");
@@ -267,7 +290,11 @@ const struct bx_cmd bx_cmd_batch = {
 	    "                            every task, the tasks in no batch yet (default),\n"
 	    "                            or the images listed in FILE, one path per line\n"
 	    "  list [--json]             batches by priority with progress\n"
-	    "  show NAME [--json]        one batch with its judgment counts per state\n"
+	    "  show NAME [--json]        one batch with its judgment counts per state and,\n"
+	    "                            with overlap > 1, its agreement: tasks with a\n"
+	    "                            consensus, how many need review, Krippendorff's\n"
+	    "                            alpha of image classes, mean pairwise geometry F1\n"
+	    "                            (JSON: \"quality\"; null when undefined)\n"
 	    "  --db FILE                 the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_batch_exec,

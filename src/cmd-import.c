@@ -645,10 +645,11 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect image files under dir (recursively, sorted, symlinked directories
- * not followed) as paths relative to the image root. */
+/* Collect image files (ext NULL) or files ending in ext under dir
+ * (recursively, sorted, symlinked directories not followed) as paths relative to
+ * the image root. */
 static void
-walk(struct imp *im, const char *dir, char ***list, int *n)
+walk(struct imp *im, const char *dir, const char *ext, char ***list, int *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -657,9 +658,7 @@ walk(struct imp *im, const char *dir, char ***list, int *n)
 	int nn = 0, i;
 
 	if (d == NULL) {
-		char where[PATH_MAX + 8];
-		snprintf(where, sizeof where, "%s", dir);
-		item_fail(im, where, strerror(errno));
+		item_fail(im, dir, strerror(errno));
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -673,8 +672,8 @@ walk(struct imp *im, const char *dir, char ***list, int *n)
 		qsort(names, (size_t)nn, sizeof(char *), cmp_str);
 	for (i = 0; i < nn; i++) {
 		if (lstat(names[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-			walk(im, names[i], list, n);
-		else if (is_image_name(names[i])) {
+			walk(im, names[i], ext, list, n);
+		else if (ext ? ends_with(names[i], ext) : is_image_name(names[i])) {
 			*list = bx_realloc(*list, sizeof(char *) * (size_t)(*n + 1));
 			(*list)[(*n)++] = names[i];
 			names[i] = NULL;
@@ -714,7 +713,7 @@ import_folder(struct imp *im, const char *path)
 		bx_cli_error("%s: the folder is not beneath the image root %s", path, im->root);
 		return -1;
 	}
-	walk(im, path, &files, &n);
+	walk(im, path, NULL, &files, &n);
 	im->total += n;
 	for (i = 0; i < n && !im->fatal; i++) {
 		memset(&it, 0, sizeof it);
@@ -861,41 +860,6 @@ import_json_fmt(struct imp *im, const char *path, enum fmt f)
 	return 0;
 }
 
-static void
-walk_ext(struct imp *im, const char *dir, const char *ext, char ***list, int *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct stat sb;
-	char **names = NULL;
-	int nn = 0, i;
-
-	if (d == NULL) {
-		item_fail(im, dir, strerror(errno));
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		names = bx_realloc(names, sizeof(char *) * (size_t)(nn + 1));
-		names[nn++] = bx_asprintf("%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	if (nn > 1)
-		qsort(names, (size_t)nn, sizeof(char *), cmp_str);
-	for (i = 0; i < nn; i++) {
-		if (lstat(names[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-			walk_ext(im, names[i], ext, list, n);
-		else if (ends_with(names[i], ext)) {
-			*list = bx_realloc(*list, sizeof(char *) * (size_t)(*n + 1));
-			(*list)[(*n)++] = names[i];
-			names[i] = NULL;
-		}
-		free(names[i]);
-	}
-	free(names);
-}
-
 /* VOC has only boxes, and boxel writes polygons as their bounding box: for
  * a class that allows polygons but not boxes, the box comes back as a
  * 4-point polygon (which writes out as the same bndbox). */
@@ -933,7 +897,7 @@ import_voc(struct imp *im, const char *path)
 	int n = 0, i;
 
 	if (is_dir(path))
-		walk_ext(im, path, ".xml", &files, &n);
+		walk(im, path, ".xml", &files, &n);
 	else {
 		files = bx_malloc(sizeof(char *));
 		files[n++] = bx_strdup(path);
@@ -1081,7 +1045,7 @@ import_yolo(struct imp *im, const char *path)
 		snprintf(p, sizeof p, "%s/images", path);
 		if (is_dir(p)) {
 			/* images/ and labels/ side by side, as YOLO tools lay them out */
-			walk(im, p, &files, &n);
+			walk(im, p, NULL, &files, &n);
 			for (i = 0; i < n && !im->fatal; i++) {
 				rel = rel_to_root(im, files[i]);
 				stem = strip_ext(files[i] + strlen(p) + 1);
@@ -1102,7 +1066,7 @@ import_yolo(struct imp *im, const char *path)
 			    ".PNG" };
 			snprintf(p, sizeof p, "%s/labels", path);
 			if (is_dir(p))
-				walk_ext(im, p, ".txt", &files, &n);
+				walk(im, p, ".txt", &files, &n);
 			for (i = 0; i < n && !im->fatal; i++) {
 				size_t e;
 				char abs[PATH_MAX * 2];

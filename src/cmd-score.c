@@ -12,20 +12,27 @@
 #include "boxel/formats.h"
 #include "boxel/quality.h"
 #include "boxel/util.h"
-#include "fmt-coco-score.h"
 
 extern const struct bx_cmd bx_cmd_score;
 
 #define SCORE_MAX_FILE (1024u << 20)
 
+/* What the COCO reader must allow for scoring: a multi-polygon annotation
+ * is one object (its union is scored), images need only ids (a labels file
+ * may list its own), and labels may name images the gold lacks. */
+#define SCORE_COCO_FLAGS (BX_COCO_GROUPS | BX_COCO_IDS_ONLY | BX_COCO_NEW_IMAGES)
+
+/* Read a COCO file (gold: gold == NULL) or labels / results against gold.
+ * Scoring wants every object: any refused item fails the file. */
 static int
-load(const char *path, const struct bx_scoreset *gold, struct bx_scoreset *out)
+load(const char *path, const struct bx_dataset *gold, struct bx_dataset *out)
 {
 	struct bx_err err = { 0 };
 	char *text;
 	size_t len;
 	int rc;
 
+	bx_dataset_init(out);
 	rc = bx_read_file(path, SCORE_MAX_FILE, &text, &len, &err);
 	if (rc) {
 		bx_cli_error("%s: %s", path, err.msg);
@@ -36,11 +43,133 @@ load(const char *path, const struct bx_scoreset *gold, struct bx_scoreset *out)
 		free(text);
 		return BX_EINVAL;
 	}
-	rc = bx_scoreset_read(text, path, gold, out, &err);
+	rc = bx_coco_read_with(text, path, gold, SCORE_COCO_FLAGS, out, &err);
 	free(text);
-	if (rc)
+	if (rc) {
 		bx_cli_error("%s", err.msg);
-	return rc;
+		return rc;
+	}
+	if (gold == NULL && out->results)
+		bx_cli_error("%s: a results list (no images or categories) cannot be the gold", path);
+	else if (out->nerrors > 0)
+		bx_cli_error("%s", out->errors[0]);
+	else
+		return 0;
+	bx_dataset_free(out);
+	return BX_EINVAL;
+}
+
+/* One image's annotations as objects to score, image tags left out (COCO
+ * images carry no classes of their own). The polygons of one group become
+ * one object of several rings, copied into pts / ring_end (at[k]: where
+ * object k's copy starts, -1 for none); everything else points into the
+ * image. Storage is reused image after image. */
+struct objs {
+	struct bx_qobj *o;
+	int *at;
+	int n, cap;
+	struct bx_pt *pts;
+	int npts, ptcap;
+	int *ring_end;
+	int nring, ringcap;
+};
+
+static void
+objs_free(struct objs *s)
+{
+	free(s->o);
+	free(s->at);
+	free(s->pts);
+	free(s->ring_end);
+}
+
+/* Copy polygons a[0..n) as the rings of one object. */
+static void
+objs_rings(struct objs *s, const struct bx_annot *a, int n)
+{
+	int r, base = s->npts;
+
+	if (s->nring + n > s->ringcap) {
+		s->ringcap = (s->nring + n) * 2;
+		s->ring_end = bx_realloc(s->ring_end, sizeof(int) * (size_t)s->ringcap);
+	}
+	for (r = 0; r < n; r++) {
+		if (s->npts + a[r].npts > s->ptcap) {
+			s->ptcap = (s->npts + a[r].npts) * 2;
+			s->pts = bx_realloc(s->pts, sizeof *s->pts * (size_t)s->ptcap);
+		}
+		memcpy(s->pts + s->npts, a[r].pts, sizeof *s->pts * (size_t)a[r].npts);
+		s->npts += a[r].npts;
+		s->ring_end[s->nring++] = s->npts - base;
+	}
+}
+
+static void
+objs_fill(struct objs *s, const struct bx_ds_image *im)
+{
+	const struct bx_annot *an;
+	struct bx_qobj *q;
+	int k, e;
+
+	s->n = s->npts = s->nring = 0;
+	for (k = 0; im != NULL && k < im->ans.n; k = e) {
+		an = &im->ans.a[k];
+		for (e = k + 1; im->group && an->geom == BX_GEOM_POLYGON && e < im->ans.n &&
+		    im->ans.a[e].geom == BX_GEOM_POLYGON && im->group[e] == im->group[k]; e++)
+			;
+		if (an->geom == BX_GEOM_TAG)
+			continue;
+		if (s->n == s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 64;
+			s->o = bx_realloc(s->o, sizeof *s->o * (size_t)s->cap);
+			s->at = bx_realloc(s->at, sizeof(int) * (size_t)s->cap * 2);
+		}
+		q = &s->o[s->n];
+		bx_qobj_from_annot(q, an);
+		s->at[2 * s->n] = s->at[2 * s->n + 1] = -1;
+		if (e > k + 1) {
+			s->at[2 * s->n] = s->npts;
+			s->at[2 * s->n + 1] = s->nring;
+			objs_rings(s, an, e - k);
+			q->npts = s->ring_end[s->nring - 1];
+			q->nrings = e - k;
+		}
+		s->n++;
+	}
+	/* the copies are complete: point into them */
+	for (k = 0; k < s->n; k++) {
+		if (s->at[2 * k] < 0)
+			continue;
+		s->o[k].pts = s->pts + s->at[2 * k];
+		s->o[k].ring_end = s->ring_end + s->at[2 * k + 1];
+	}
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
+
+	return (p > q) - (p < q);
+}
+
+/* Every image id of both files, sorted and distinct. */
+static int64_t *
+all_ids(const struct bx_dataset *g, const struct bx_dataset *l, int *n_out)
+{
+	int64_t *ids = bx_malloc(sizeof(int64_t) * (size_t)(g->n + l->n + 1));
+	int i, n = 0, k = 0;
+
+	for (i = 0; i < g->n; i++)
+		ids[n++] = g->img[i].id;
+	for (i = 0; i < l->n; i++)
+		ids[n++] = l->img[i].id;
+	qsort(ids, (size_t)n, sizeof *ids, cmp_id);
+	for (i = 0; i < n; i++)
+		if (k == 0 || ids[i] != ids[k - 1])
+			ids[k++] = ids[i];
+	*n_out = k;
+	return ids;
 }
 
 static void
@@ -97,22 +226,31 @@ put_row(struct bx_buf *b, const char *label, const struct bx_score *s)
 	    s->fp, s->fn, p, r, a, m);
 }
 
+static const struct bx_ds_image *
+find(const struct bx_dataset *ds, int64_t id)
+{
+	int i = bx_dataset_find(ds, id);
+
+	return i < 0 ? NULL : &ds->img[i];
+}
+
 static int
 run(const char *gpath, const char *lpath, double iou, int json)
 {
-	struct bx_scoreset g, l;
+	struct bx_dataset g, l;
+	struct objs go = { 0 }, lo = { 0 };
 	struct bx_quality_ws *ws;
 	struct bx_score_opts o;
 	struct bx_score s, total = { 0 };
 	struct bx_buf b;
-	int gi = 0, li = 0, go = 0, lo = 0, gn, ln, nimg = 0, first = 1, rc = BX_EXIT_OK;
-	int64_t id;
+	int64_t *ids, id;
+	int i, nids, nimg = 0, rc = BX_EXIT_OK;
 	char label[32];
 
 	if (load(gpath, NULL, &g))
 		return BX_EXIT_USAGE;
 	if (load(lpath, &g, &l)) {
-		bx_scoreset_free(&g);
+		bx_dataset_free(&g);
 		return BX_EXIT_USAGE;
 	}
 	bx_score_opts_default(&o);
@@ -125,40 +263,29 @@ run(const char *gpath, const char *lpath, double iou, int json)
 		bx_buf_printf(&b, "%-12s %6s %8s %6s %6s %9s %9s %9s %9s\n", "image", "tp", "mismatch",
 		    "fp", "fn", "precision", "recall", "accuracy", "mean_iou");
 
-	/* Walk the union of both files' image ids (both sorted). */
-	while (gi < g.nimg || li < l.nimg) {
-		if (li >= l.nimg || (gi < g.nimg && g.img[gi] < l.img[li]))
-			id = g.img[gi++];
-		else if (gi >= g.nimg || l.img[li] < g.img[gi])
-			id = l.img[li++];
-		else {
-			id = g.img[gi++];
-			li++;
-		}
-		for (gn = 0; go + gn < g.nobj && g.obj_img[go + gn] == id; gn++)
-			;
-		for (ln = 0; lo + ln < l.nobj && l.obj_img[lo + ln] == id; ln++)
-			;
-		if (bx_score_objs(ws, g.obj + go, gn, l.obj + lo, ln, &o, &s, NULL) < 0) {
+	/* Image by image over the union of both files' ids. */
+	ids = all_ids(&g, &l, &nids);
+	for (i = 0; i < nids; i++) {
+		id = ids[i];
+		objs_fill(&go, find(&g, id));
+		objs_fill(&lo, find(&l, id));
+		if (bx_score_objs(ws, go.o, go.n, lo.o, lo.n, &o, &s, NULL) < 0) {
 			bx_cli_error("score: image %lld: %d gold x %d labeled objects is more than "
-			    "boxel scores in one image (%.0f pairs)", (long long)id, gn, ln,
+			    "boxel scores in one image (%.0f pairs)", (long long)id, go.n, lo.n,
 			    BX_SCORE_MAX_PAIRS);
 			rc = BX_EXIT_USAGE;
 			break;
 		}
-		go += gn;
-		lo += ln;
 		bx_score_add(&total, &s);
 		nimg++;
 		if (json) {
-			bx_buf_printf(&b, "%s{\"image_id\":%lld,", first ? "" : ",", (long long)id);
+			bx_buf_printf(&b, "%s{\"image_id\":%lld,", i == 0 ? "" : ",", (long long)id);
 			put_score(&b, &s);
 			bx_buf_putc(&b, '}');
 		} else {
 			snprintf(label, sizeof label, "%lld", (long long)id);
 			put_row(&b, label, &s);
 		}
-		first = 0;
 	}
 	/* Everything was built in memory: a failure prints nothing but the error. */
 	if (rc != BX_EXIT_OK) {
@@ -182,8 +309,11 @@ run(const char *gpath, const char *lpath, double iou, int json)
 	}
 	bx_buf_free(&b);
 	bx_quality_ws_free(ws);
-	bx_scoreset_free(&g);
-	bx_scoreset_free(&l);
+	free(ids);
+	objs_free(&go);
+	objs_free(&lo);
+	bx_dataset_free(&g);
+	bx_dataset_free(&l);
 	return rc;
 }
 

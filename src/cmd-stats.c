@@ -25,6 +25,7 @@ cmd_stats_exec(int argc, char **argv)
 	struct bx_store *st;
 	struct bx_batch *bs = NULL;
 	struct bx_labeler_stats *ls = NULL;
+	struct bx_batch_quality q;
 	struct bx_buf o;
 	char n1[32], n2[32];
 	int c, json = 0, nb = 0, nl = 0, i, k, rc = BX_EXIT_OK;
@@ -59,7 +60,14 @@ cmd_stats_exec(int argc, char **argv)
 			for (k = 0; k < BX_J_NSTATES; k++)
 				bx_buf_printf(&o, "%s\"%s\":%d", k ? "," : "", bx_jstate_name(k),
 				    bs[i].count[k]);
-			bx_buf_puts(&o, "}}");
+			bx_buf_puts(&o, "},\"quality\":");
+			if (bx_store_batch_quality(st, bs[i].name, &q, &err) < 0) {
+				bx_buf_free(&o);
+				rc = bx_cli_store_fail(&err);
+				goto out;
+			}
+			bx_cli_batch_quality_json(&o, &q);
+			bx_buf_putc(&o, '}');
 		}
 		bx_buf_puts(&o, "],\"labelers\":[");
 		for (i = 0; i < nl; i++) {
@@ -111,7 +119,9 @@ const struct bx_cmd bx_cmd_stats = {
 	.usage = "[--json] [--db FILE]",
 	.summary = "judgments per batch and state; throughput per labeler",
 	.help =
-	    "  --json      one object: batches (with judgments per state) and labelers\n"
+	    "  --json      one object: batches (with judgments per state and \"quality\":\n"
+	    "              tasks_with_consensus, needs_review, mean_agreement,\n"
+	    "              kalpha_classes, geometry_f1) and labelers\n"
 	    "              (submitted, skipped, leased, first_ms, last_ms, per_hour,\n"
 	    "              median_seconds)\n"
 	    "  --db FILE   the store (default $BOXEL_DB, else ./boxel.db)\n"

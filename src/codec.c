@@ -14,6 +14,7 @@
 #include "boxel/codec.h"
 #include "boxel/formats.h"
 #include "boxel/util.h"
+#include "json-int.h"
 
 /* ---- writing ---- */
 
@@ -55,6 +56,20 @@ bx_json_put_num(struct bx_buf *b, double v)
 	if (old != (locale_t)0)
 		uselocale(old);
 	bx_buf_puts(b, tmp);
+}
+
+void
+bx_json_put_box(struct bx_buf *b, double x, double y, double w, double h)
+{
+	bx_buf_putc(b, '[');
+	bx_json_put_num(b, x);
+	bx_buf_putc(b, ',');
+	bx_json_put_num(b, y);
+	bx_buf_putc(b, ',');
+	bx_json_put_num(b, w);
+	bx_buf_putc(b, ',');
+	bx_json_put_num(b, h);
+	bx_buf_putc(b, ']');
 }
 
 void
@@ -147,15 +162,9 @@ bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an)
 		bx_buf_putc(b, ',');
 	}
 	if (an->geom == BX_GEOM_BOX) {
-		bx_buf_puts(b, "\"box\":[");
-		bx_json_put_num(b, an->x);
+		bx_buf_puts(b, "\"box\":");
+		bx_json_put_box(b, an->x, an->y, an->w, an->h);
 		bx_buf_putc(b, ',');
-		bx_json_put_num(b, an->y);
-		bx_buf_putc(b, ',');
-		bx_json_put_num(b, an->w);
-		bx_buf_putc(b, ',');
-		bx_json_put_num(b, an->h);
-		bx_buf_puts(b, "],");
 	}
 	bx_buf_puts(b, "\"class\":");
 	bx_json_put_str(b, an->cls ? an->cls : "");
@@ -219,61 +228,12 @@ bx_attrs_to_json(const struct bx_attrs *as)
 
 /* ---- parsing ---- */
 
-int
-bx_json_syntax_error(const void *jerror, const char *what, struct bx_err *err)
-{
-	const json_error_t *je = jerror;
-
-	if (je->line < 0)
-		return bx_err_set(err, BX_EINVAL, "%s%s%s", what ? what : "", what ? ": " : "",
-		    je->text);
-	return bx_err_set(err, BX_EINVAL, "%s%s%d:%d: %s", what ? what : "", what ? ":" : "",
-	    je->line, je->column, je->text);
-}
-
-/* A path like "annotations[2].box[1]" grows and shrinks as the walk goes. */
-struct path {
-	char s[256];
-	size_t len;
-};
-
-static size_t
-path_push(struct path *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static size_t
-path_push(struct path *p, const char *fmt, ...)
-{
-	size_t old = p->len;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(p->s + p->len, sizeof p->s - p->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		p->len += (size_t)n < sizeof p->s - p->len ? (size_t)n : sizeof p->s - 1 - p->len;
-	return old;
-}
-
-static void
-path_pop(struct path *p, size_t old)
-{
-	p->len = old;
-	p->s[old] = '\0';
-}
-
-static size_t
-path_key(struct path *p, const char *key)
-{
-	return p->len == 0 ? path_push(p, "%.60s", key) : path_push(p, ".%.60s", key);
-}
-
 static int
-perr(struct bx_err *err, const struct path *p, const char *fmt, ...)
+perr(struct bx_err *err, const struct bx_json_path *p, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int
-perr(struct bx_err *err, const struct path *p, const char *fmt, ...)
+perr(struct bx_err *err, const struct bx_json_path *p, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -284,27 +244,11 @@ perr(struct bx_err *err, const struct path *p, const char *fmt, ...)
 	return bx_err_set(err, BX_EINVAL, "%s: %s", p->len ? p->s : "(top)", msg);
 }
 
-static const char *
-jtype(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
 static int
-get_num(const json_t *j, struct path *p, double *out, struct bx_err *err)
+get_num(const json_t *j, struct bx_json_path *p, double *out, struct bx_err *err)
 {
 	if (!json_is_number(j))
-		return perr(err, p, "expected a number, got %s", jtype(j));
+		return perr(err, p, "expected a number, got %s", bx_json_type(j));
 	*out = json_number_value(j);
 	if (!isfinite(*out))
 		return perr(err, p, "number is not finite");
@@ -312,21 +256,21 @@ get_num(const json_t *j, struct path *p, double *out, struct bx_err *err)
 }
 
 static int
-parse_pt(const json_t *j, struct path *p, struct bx_pt *out, struct bx_err *err)
+parse_pt(const json_t *j, struct bx_json_path *p, struct bx_pt *out, struct bx_err *err)
 {
 	size_t o;
 	int rc;
 
 	if (!json_is_array(j) || json_array_size(j) != 2)
 		return perr(err, p, "a point must be [x, y]");
-	o = path_push(p, "[0]");
+	o = bx_json_path_idx(p, 0);
 	rc = get_num(json_array_get(j, 0), p, &out->x, err);
-	path_pop(p, o);
+	bx_json_path_pop(p, o);
 	if (rc)
 		return rc;
-	o = path_push(p, "[1]");
+	o = bx_json_path_idx(p, 1);
 	rc = get_num(json_array_get(j, 1), p, &out->y, err);
-	path_pop(p, o);
+	bx_json_path_pop(p, o);
 	return rc;
 }
 
@@ -340,7 +284,7 @@ int
 bx_json_to_value(const void *jv, const char *where, struct bx_value *out, struct bx_err *err)
 {
 	const json_t *j = jv;
-	struct path p = { .len = 0 };
+	struct bx_json_path p = { .len = 0 };
 	size_t i, n;
 	int k;
 
@@ -365,9 +309,9 @@ bx_json_to_value(const void *jv, const char *where, struct bx_value *out, struct
 		n = json_array_size(j);
 		for (i = 0; i < n; i++)
 			if (!json_is_string(json_array_get(j, i))) {
-				path_push(&p, "[%zu]", i);
+				bx_json_path_idx(&p, i);
 				return perr(err, &p, "multi-choice values must be strings, got %s",
-				    jtype(json_array_get(j, i)));
+				    bx_json_type(json_array_get(j, i)));
 			}
 		out->type = BX_VAL_LIST;
 		out->nlist = (int)n;
@@ -385,12 +329,12 @@ bx_json_to_value(const void *jv, const char *where, struct bx_value *out, struct
 		return 0;
 	default:
 		return perr(err, &p, "an attribute value must be a string, number, boolean "
-		    "or array of strings, got %s", jtype(j));
+		    "or array of strings, got %s", bx_json_type(j));
 	}
 }
 
 static int
-parse_attrs(const json_t *j, struct path *p, struct bx_attrs *out, struct bx_err *err)
+parse_attrs(const json_t *j, struct bx_json_path *p, struct bx_attrs *out, struct bx_err *err)
 {
 	const char *key;
 	json_t *v;
@@ -399,16 +343,16 @@ parse_attrs(const json_t *j, struct path *p, struct bx_attrs *out, struct bx_err
 	int rc;
 
 	if (!json_is_object(j))
-		return perr(err, p, "expected an object of attributes, got %s", jtype(j));
+		return perr(err, p, "expected an object of attributes, got %s", bx_json_type(j));
 	json_object_foreach((json_t *)j, key, v) {
-		o = path_key(p, key);
+		o = bx_json_path_key(p, key);
 		if (key[0] == '\0') {
 			rc = perr(err, p, "empty attribute name");
-			path_pop(p, o);
+			bx_json_path_pop(p, o);
 			return rc;
 		}
 		rc = bx_json_to_value(v, p->s, &val, err);
-		path_pop(p, o);
+		bx_json_path_pop(p, o);
 		if (rc)
 			return rc;
 		bx_attrs_set(out, key, &val);
@@ -418,7 +362,7 @@ parse_attrs(const json_t *j, struct path *p, struct bx_attrs *out, struct bx_err
 }
 
 static int
-parse_annot(const json_t *j, struct path *p, struct bx_annot *an, struct bx_err *err)
+parse_annot(const json_t *j, struct bx_json_path *p, struct bx_annot *an, struct bx_err *err)
 {
 	const char *key;
 	json_t *v, *g;
@@ -426,17 +370,17 @@ parse_annot(const json_t *j, struct path *p, struct bx_annot *an, struct bx_err 
 	int ngeom = 0, rc;
 
 	if (!json_is_object(j))
-		return perr(err, p, "an annotation must be an object, got %s", jtype(j));
+		return perr(err, p, "an annotation must be an object, got %s", bx_json_type(j));
 	json_object_foreach((json_t *)j, key, v) {
 		if (strcmp(key, "box") == 0 || strcmp(key, "polygon") == 0 ||
 		    strcmp(key, "point") == 0)
 			ngeom++;
 		else if (strcmp(key, "class") != 0 && strcmp(key, "attributes") != 0 &&
 		    strcmp(key, "score") != 0 && strcmp(key, "suggestion") != 0) {
-			o = path_key(p, key);
+			o = bx_json_path_key(p, key);
 			rc = perr(err, p, "unknown key (expected class, box, polygon, point, "
 			    "attributes, score, suggestion)");
-			path_pop(p, o);
+			bx_json_path_pop(p, o);
 			return rc;
 		}
 	}
@@ -444,16 +388,16 @@ parse_annot(const json_t *j, struct path *p, struct bx_annot *an, struct bx_err 
 		return perr(err, p, "an annotation has one geometry: box, polygon or point");
 
 	v = json_object_get(j, "class");
-	o = path_key(p, "class");
+	o = bx_json_path_key(p, "class");
 	if (v == NULL)
 		rc = perr(err, p, "missing");
 	else if (!json_is_string(v))
-		rc = perr(err, p, "expected a string, got %s", jtype(v));
+		rc = perr(err, p, "expected a string, got %s", bx_json_type(v));
 	else if (json_string_value(v)[0] == '\0')
 		rc = perr(err, p, "empty class name");
 	else
 		rc = 0;
-	path_pop(p, o);
+	bx_json_path_pop(p, o);
 	if (rc)
 		return rc;
 	an->cls = bx_strdup(json_string_value(v));
@@ -463,75 +407,75 @@ parse_annot(const json_t *j, struct path *p, struct bx_annot *an, struct bx_err 
 		double vals[4];
 
 		an->geom = BX_GEOM_BOX;
-		o = path_key(p, "box");
+		o = bx_json_path_key(p, "box");
 		if (!json_is_array(g) || json_array_size(g) != 4) {
 			rc = perr(err, p, "a box must be [x, y, w, h]");
-			path_pop(p, o);
+			bx_json_path_pop(p, o);
 			return rc;
 		}
 		for (i = 0; i < 4; i++) {
-			size_t o2 = path_push(p, "[%zu]", i);
+			size_t o2 = bx_json_path_idx(p, i);
 			rc = get_num(json_array_get(g, i), p, &vals[i], err);
 			if (rc == 0 && i >= 2 && vals[i] < 0)
 				rc = perr(err, p, "%s must be >= 0", i == 2 ? "width" : "height");
-			path_pop(p, o2);
+			bx_json_path_pop(p, o2);
 			if (rc) {
-				path_pop(p, o);
+				bx_json_path_pop(p, o);
 				return rc;
 			}
 		}
-		path_pop(p, o);
+		bx_json_path_pop(p, o);
 		an->x = vals[0], an->y = vals[1], an->w = vals[2], an->h = vals[3];
 	} else if ((g = json_object_get(j, "polygon")) != NULL) {
 		an->geom = BX_GEOM_POLYGON;
-		o = path_key(p, "polygon");
+		o = bx_json_path_key(p, "polygon");
 		if (!json_is_array(g) || (n = json_array_size(g)) < 3) {
 			rc = perr(err, p, "a polygon must be a list of at least 3 [x, y] points");
-			path_pop(p, o);
+			bx_json_path_pop(p, o);
 			return rc;
 		}
 		an->pts = bx_malloc(sizeof *an->pts * n);
 		an->npts = (int)n;
 		for (i = 0; i < n; i++) {
-			size_t o2 = path_push(p, "[%zu]", i);
+			size_t o2 = bx_json_path_idx(p, i);
 			rc = parse_pt(json_array_get(g, i), p, &an->pts[i], err);
-			path_pop(p, o2);
+			bx_json_path_pop(p, o2);
 			if (rc) {
-				path_pop(p, o);
+				bx_json_path_pop(p, o);
 				return rc;
 			}
 		}
-		path_pop(p, o);
+		bx_json_path_pop(p, o);
 	} else if ((g = json_object_get(j, "point")) != NULL) {
 		an->geom = BX_GEOM_POINT;
 		an->pts = bx_malloc(sizeof *an->pts);
 		an->npts = 1;
-		o = path_key(p, "point");
+		o = bx_json_path_key(p, "point");
 		rc = parse_pt(g, p, &an->pts[0], err);
-		path_pop(p, o);
+		bx_json_path_pop(p, o);
 		if (rc)
 			return rc;
 	}
 
 	if ((v = json_object_get(j, "attributes")) != NULL) {
-		o = path_key(p, "attributes");
+		o = bx_json_path_key(p, "attributes");
 		rc = parse_attrs(v, p, &an->attrs, err);
-		path_pop(p, o);
+		bx_json_path_pop(p, o);
 		if (rc)
 			return rc;
 	}
 	if ((v = json_object_get(j, "score")) != NULL) {
-		o = path_key(p, "score");
+		o = bx_json_path_key(p, "score");
 		rc = get_num(v, p, &an->score, err);
-		path_pop(p, o);
+		bx_json_path_pop(p, o);
 		if (rc)
 			return rc;
 	}
 	if ((v = json_object_get(j, "suggestion")) != NULL) {
-		o = path_key(p, "suggestion");
+		o = bx_json_path_key(p, "suggestion");
 		rc = json_is_boolean(v) ? 0 : perr(err, p, "expected true or false, got %s",
-		    jtype(v));
-		path_pop(p, o);
+		    bx_json_type(v));
+		bx_json_path_pop(p, o);
 		if (rc)
 			return rc;
 		if (json_is_true(v))
@@ -544,7 +488,7 @@ int
 bx_answer_from_jansson(const void *jroot, struct bx_answer *out, struct bx_err *err)
 {
 	const json_t *root = jroot;
-	struct path p = { .len = 0 };
+	struct bx_json_path p = { .len = 0 };
 	struct bx_annot an;
 	const char *key;
 	json_t *v, *anns;
@@ -555,24 +499,24 @@ bx_answer_from_jansson(const void *jroot, struct bx_answer *out, struct bx_err *
 	bx_answer_init(out);
 	if (!json_is_object(root))
 		return bx_err_set(err, BX_EINVAL, "a judgment must be a JSON object, got %s",
-		    jtype(root));
+		    bx_json_type(root));
 	json_object_foreach((json_t *)root, key, v) {
 		if (strcmp(key, "annotations") != 0 && strcmp(key, "global") != 0) {
-			o = path_key(&p, key);
+			o = bx_json_path_key(&p, key);
 			rc = perr(err, &p, "unknown key (expected annotations, global)");
-			path_pop(&p, o);
+			bx_json_path_pop(&p, o);
 			return rc;
 		}
 	}
 	anns = json_object_get(root, "annotations");
 	if (anns != NULL && !json_is_array(anns))
 		return bx_err_set(err, BX_EINVAL, "annotations: expected an array, got %s",
-		    jtype(anns));
+		    bx_json_type(anns));
 	for (i = 0; anns != NULL && i < json_array_size(anns); i++) {
 		memset(&an, 0, sizeof an);
-		o = path_push(&p, "annotations[%zu]", i);
+		o = bx_json_path_push(&p, "annotations[%zu]", i);
 		rc = parse_annot(json_array_get(anns, i), &p, &an, err);
-		path_pop(&p, o);
+		bx_json_path_pop(&p, o);
 		if (rc == 0) {
 			/* take ownership without a deep copy */
 			if (out->n == out->cap) {
@@ -587,9 +531,9 @@ bx_answer_from_jansson(const void *jroot, struct bx_answer *out, struct bx_err *
 		}
 	}
 	if ((v = json_object_get(root, "global")) != NULL) {
-		o = path_key(&p, "global");
+		o = bx_json_path_key(&p, "global");
 		rc = parse_attrs(v, &p, &out->global, err);
-		path_pop(&p, o);
+		bx_json_path_pop(&p, o);
 		if (rc) {
 			bx_answer_free(out);
 			return rc;
@@ -601,14 +545,12 @@ bx_answer_from_jansson(const void *jroot, struct bx_answer *out, struct bx_err *
 int
 bx_answer_from_json(const char *text, struct bx_answer *out, struct bx_err *err)
 {
-	json_error_t je;
 	json_t *root;
 	int rc;
 
 	bx_answer_init(out);
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL)
-		return bx_json_syntax_error(&je, NULL, err);
+	if ((root = bx_json_load(text, NULL, err)) == NULL)
+		return BX_EINVAL;
 	rc = bx_answer_from_jansson(root, out, err);
 	json_decref(root);
 	return rc;
@@ -617,16 +559,14 @@ bx_answer_from_json(const char *text, struct bx_answer *out, struct bx_err *err)
 int
 bx_attrs_from_json(const char *text, struct bx_attrs *out, struct bx_err *err)
 {
-	struct path p = { .len = 0 };
-	json_error_t je;
+	struct bx_json_path p = { .len = 0 };
 	json_t *root;
 	int rc;
 
 	p.s[0] = '\0';
 	memset(out, 0, sizeof *out);
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL)
-		return bx_json_syntax_error(&je, NULL, err);
+	if ((root = bx_json_load(text, NULL, err)) == NULL)
+		return BX_EINVAL;
 	rc = parse_attrs(root, &p, out, err);
 	json_decref(root);
 	if (rc)

@@ -9,6 +9,7 @@
 
 #include "boxel/formats.h"
 #include "boxel/util.h"
+#include "json-int.h"
 
 /* ---- a small set of int64 ids, to find duplicates in one pass ---- */
 
@@ -88,42 +89,6 @@ idset_free(struct idset *s)
 
 /* ---- reading ---- */
 
-static const char *
-jtype(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
-/* An integer id: JSON integer, or a real with an integral value. */
-static int
-get_id(const json_t *j, int64_t *out)
-{
-	double d;
-
-	if (json_is_integer(j)) {
-		*out = json_integer_value(j);
-		return 0;
-	}
-	if (json_is_real(j)) {
-		d = json_real_value(j);
-		if (d == floor(d) && fabs(d) < 9e15) {
-			*out = (int64_t)d;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* Image size: absent (0), or an integral number in 1..1,000,000. */
 static int
 get_size(const json_t *obj, const char *key, int *out, char *why, size_t whysz)
@@ -135,7 +100,7 @@ get_size(const json_t *obj, const char *key, int *out, char *why, size_t whysz)
 	if (j == NULL || json_is_null(j))
 		return 0;
 	if (!json_is_number(j)) {
-		snprintf(why, whysz, "%s: expected a number, got %s", key, jtype(j));
+		snprintf(why, whysz, "%s: expected a number, got %s", key, bx_json_type(j));
 		return -1;
 	}
 	d = json_number_value(j);
@@ -145,47 +110,6 @@ get_size(const json_t *obj, const char *key, int *out, char *why, size_t whysz)
 		return -1;
 	}
 	*out = (int)d;
-	return 0;
-}
-
-static int
-num_at(const json_t *arr, size_t i, double *out)
-{
-	const json_t *j = json_array_get(arr, i);
-
-	if (!json_is_number(j))
-		return -1;
-	*out = json_number_value(j);
-	return isfinite(*out) ? 0 : -1;
-}
-
-static int
-read_attrs(const json_t *obj, const char *where, struct bx_attrs *out, char *why, size_t whysz)
-{
-	const char *key;
-	json_t *v;
-	struct bx_value val;
-	struct bx_err e;
-	char path[200];
-
-	if (!json_is_object(obj)) {
-		snprintf(why, whysz, "%s: expected an object, got %s", where, jtype(obj));
-		return -1;
-	}
-	json_object_foreach((json_t *)obj, key, v) {
-		snprintf(path, sizeof path, "%s.%.60s", where, key);
-		bx_err_clear(&e);
-		if (key[0] == '\0') {
-			snprintf(why, whysz, "%s: empty attribute name", where);
-			return -1;
-		}
-		if (bx_json_to_value(v, path, &val, &e) != 0) {
-			snprintf(why, whysz, "%s", e.msg);
-			return -1;
-		}
-		bx_attrs_set(out, key, &val);
-		bx_value_free(&val);
-	}
 	return 0;
 }
 
@@ -209,7 +133,7 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 			goto out;
 		}
 		for (i = 0; i < 4; i++)
-			if (num_at(bbox, i, &box[i]) != 0) {
+			if (bx_json_finite(json_array_get(bbox, i), &box[i]) != 0) {
 				snprintf(why, whysz, "bbox[%zu]: expected a finite number", i);
 				goto out;
 			}
@@ -240,7 +164,7 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 		has_score = 1;
 	}
 	if ((j = json_object_get(a, "attributes")) != NULL &&
-	    read_attrs(j, "attributes", &attrs, why, whysz) != 0)
+	    bx_json_read_attrs(j, "attributes", &attrs, why, whysz) != 0)
 		goto out;
 
 	an.cls = (char *)cls;
@@ -265,7 +189,7 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 				goto out;
 			}
 			for (i = 0; i < n; i++)
-				if (num_at(poly, i, &v) != 0) {
+				if (bx_json_finite(json_array_get(poly, i), &v) != 0) {
 					snprintf(why, whysz, "segmentation[%zu][%zu]: expected a finite number",
 					    k, i);
 					goto out;
@@ -279,8 +203,8 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 			an.npts = (int)n;
 			an.pts = bx_malloc(sizeof *an.pts * n);
 			for (i = 0; i < n; i++) {
-				num_at(poly, 2 * i, &an.pts[i].x);
-				num_at(poly, 2 * i + 1, &an.pts[i].y);
+				bx_json_finite(json_array_get(poly, 2 * i), &an.pts[i].x);
+				bx_json_finite(json_array_get(poly, 2 * i + 1), &an.pts[i].y);
 			}
 			bx_answer_add(tmp, &an);
 			free(an.pts);
@@ -292,7 +216,7 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 	}
 	if (seg != NULL && !json_is_array(seg) && !json_is_object(seg) && !json_is_null(seg)) {
 		snprintf(why, whysz, "segmentation: expected a list of polygons or an RLE object, "
-		    "got %s", jtype(seg));
+		    "got %s", bx_json_type(seg));
 		goto out;
 	}
 	/* keypoints: boxel's points (bbox with no size), or labeled keypoints of
@@ -305,7 +229,7 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 			goto out;
 		}
 		for (i = 0; i < n; i++)
-			if (num_at(kp, i, &v) != 0) {
+			if (bx_json_finite(json_array_get(kp, i), &v) != 0) {
 				snprintf(why, whysz, "keypoints[%zu]: expected a finite number", i);
 				goto out;
 			}
@@ -313,11 +237,11 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 		an.npts = 1;
 		an.pts = bx_malloc(sizeof *an.pts);
 		for (i = 0; i < n; i += 3) {
-			num_at(kp, i + 2, &v);
+			bx_json_finite(json_array_get(kp, i + 2), &v);
 			if (v <= 0)
 				continue;
-			num_at(kp, i, &an.pts[0].x);
-			num_at(kp, i + 1, &an.pts[0].y);
+			bx_json_finite(json_array_get(kp, i), &an.pts[0].x);
+			bx_json_finite(json_array_get(kp, i + 1), &an.pts[0].y);
 			bx_answer_add(tmp, &an);
 		}
 		free(an.pts);
@@ -341,21 +265,38 @@ out:
 	return rc;
 }
 
-static void
-move_annots(struct bx_answer *dst, struct bx_answer *src)
-{
-	int i;
+/* How read_annotations treats what it meets, besides the BX_COCO_* flags. */
+enum {
+	ANN_RESULTS = 1 << 8,     /* results: every annotation a suggestion */
+	ANN_MAKE_IMAGES = 1 << 9, /* an unknown image id gets an image (id only) */
+	ANN_MAKE_CLASSES = 1 << 10 /* an unknown category id gets a class named by it */
+};
 
+/* Move src's annotations to im. With group >= 0 (BX_COCO_GROUPS) they are
+ * marked as one group, earlier annotations (tags) as none. */
+static void
+take_annots(struct bx_ds_image *im, struct bx_answer *src, int group)
+{
+	int i, n0 = im->ans.n, had = im->group != NULL;
+
+	if (group >= 0) {
+		im->group = bx_realloc(im->group, sizeof(int) * (size_t)(n0 + src->n + 1));
+		for (i = 0; !had && i < n0; i++)
+			im->group[i] = -1;
+		for (i = 0; i < src->n; i++)
+			im->group[n0 + i] = group;
+	}
 	for (i = 0; i < src->n; i++)
-		bx_answer_add(dst, &src->a[i]);
+		bx_answer_add(&im->ans, &src->a[i]);
 	bx_answer_free(src);
 }
 
-/* Annotations (GT or results) into ds. With gt == NULL and results, images
- * and classes are created on the fly from their ids. */
+/* Annotations (GT or results) into ds, with classes from cats. Images made
+ * here are found through a map of their own: the dataset's sorted index
+ * would need rebuilding after every add. */
 static void
 read_annotations(const json_t *anns, const char *name, const char *arrname, struct bx_dataset *ds,
-                 const struct bx_dataset *cats, int results, int create)
+                 const struct bx_dataset *cats, int how)
 {
 	struct idset ids = { 0 }, made = { 0 };
 	struct bx_answer tmp;
@@ -363,30 +304,30 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 	const json_t *a, *j;
 	int64_t id, image_id, cat_id;
 	size_t i;
-	int im, ci;
+	int im, ci, k;
 
+	for (k = 0; (how & ANN_MAKE_IMAGES) && k < ds->n; k++)
+		idset_put(&made, ds->img[k].id, k);
 	for (i = 0; i < json_array_size(anns); i++) {
 		a = json_array_get(anns, i);
 		if (!json_is_object(a)) {
 			bx_dataset_error(ds, "%s: %s[%zu]: expected an object, got %s", name, arrname,
-			    i, jtype(a));
+			    i, bx_json_type(a));
 			continue;
 		}
-		if (get_id(json_object_get(a, "image_id"), &image_id) != 0) {
+		if (bx_json_id(json_object_get(a, "image_id"), &image_id) != 0) {
 			bx_dataset_error(ds, "%s: %s[%zu].image_id: missing or not an integer", name,
 			    arrname, i);
 			continue;
 		}
-		if (get_id(json_object_get(a, "category_id"), &cat_id) != 0) {
+		if (bx_json_id(json_object_get(a, "category_id"), &cat_id) != 0) {
 			bx_dataset_error(ds, "%s: %s[%zu].category_id: missing or not an integer", name,
 			    arrname, i);
 			continue;
 		}
 		/* image first, so that a refused annotation can mark its image */
-		im = create ? idset_get(&made, image_id) : bx_dataset_find(ds, image_id);
-		if (im < 0 && create) {
-			/* images made here are found through their own map: the dataset's
-			 * sorted index would need rebuilding after every add */
+		im = how & ANN_MAKE_IMAGES ? idset_get(&made, image_id) : bx_dataset_find(ds, image_id);
+		if (im < 0 && (how & ANN_MAKE_IMAGES)) {
 			bx_dataset_add(ds, image_id, NULL, 0, 0)->line = (int)i + 1;
 			im = ds->n - 1;
 			idset_put(&made, image_id, im);
@@ -397,7 +338,7 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			continue;
 		}
 		if ((j = json_object_get(a, "id")) != NULL) {
-			if (get_id(j, &id) != 0) {
+			if (bx_json_id(j, &id) != 0) {
 				bx_dataset_error(ds, "%s: %s[%zu].id: expected an integer", name, arrname, i);
 				ds->img[im].failed = 1;
 				continue;
@@ -410,13 +351,16 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			}
 		}
 		ci = bx_dataset_class_by_id(cats, cat_id);
-		if (ci < 0 && create) {
+		if (ci < 0 && (how & ANN_MAKE_CLASSES)) {
 			snprintf(num, sizeof num, "%lld", (long long)cat_id);
 			ci = bx_dataset_add_class(ds, num, cat_id);
 		}
 		if (ci < 0) {
-			bx_dataset_error(ds, "%s: %s[%zu].category_id: unknown category %lld", name,
-			    arrname, i, (long long)cat_id);
+			/* `boxel score` (BX_COCO_IDS_ONLY) has always named the key */
+			bx_dataset_error(ds, how & BX_COCO_IDS_ONLY ?
+			    "%s: %s[%zu]: unknown category_id %lld" :
+			    "%s: %s[%zu].category_id: unknown category %lld", name, arrname, i,
+			    (long long)cat_id);
 			ds->img[im].failed = 1;
 			continue;
 		}
@@ -429,16 +373,23 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			ds->img[im].failed = 1;
 			continue;
 		}
-		if (results) {
-			int k;
-			for (k = 0; k < tmp.n; k++)
-				tmp.a[k].flags |= BX_ANNOT_SUGGESTION;
-		}
-		move_annots(&ds->img[im].ans, &tmp);
+		for (k = 0; (how & ANN_RESULTS) && k < tmp.n; k++)
+			tmp.a[k].flags |= BX_ANNOT_SUGGESTION;
+		take_annots(&ds->img[im], &tmp, how & BX_COCO_GROUPS ? (int)i : -1);
 		ds->img[im].has_answer = 1;
 	}
 	idset_free(&ids);
 	idset_free(&made);
+}
+
+static void
+copy_classes(const struct bx_dataset *from, struct bx_dataset *to)
+{
+	int i;
+
+	for (i = 0; i < from->nclasses; i++)
+		bx_dataset_add_class(to, from->classes[i],
+		    from->class_ids ? from->class_ids[i] : i + 1);
 }
 
 static int
@@ -453,7 +404,7 @@ read_categories(const json_t *cats, const char *name, struct bx_dataset *ds)
 	for (i = 0; i < json_array_size(cats); i++) {
 		c = json_array_get(cats, i);
 		nm = json_object_get(c, "name");
-		if (!json_is_object(c) || get_id(json_object_get(c, "id"), &id) != 0) {
+		if (!json_is_object(c) || bx_json_id(json_object_get(c, "id"), &id) != 0) {
 			bx_dataset_error(ds, "%s: categories[%zu]: expected an object with an integer id",
 			    name, i);
 			continue;
@@ -483,7 +434,7 @@ read_categories(const json_t *cats, const char *name, struct bx_dataset *ds)
 }
 
 static void
-read_images(const json_t *imgs, const char *name, struct bx_dataset *ds)
+read_images(const json_t *imgs, const char *name, int flags, struct bx_dataset *ds)
 {
 	struct idset ids = { 0 };
 	const json_t *o, *fn, *j;
@@ -498,15 +449,16 @@ read_images(const json_t *imgs, const char *name, struct bx_dataset *ds)
 		o = json_array_get(imgs, i);
 		if (!json_is_object(o)) {
 			bx_dataset_error(ds, "%s: images[%zu]: expected an object, got %s", name, i,
-			    jtype(o));
+			    bx_json_type(o));
 			continue;
 		}
-		if (get_id(json_object_get(o, "id"), &id) != 0) {
+		if (bx_json_id(json_object_get(o, "id"), &id) != 0) {
 			bx_dataset_error(ds, "%s: images[%zu].id: missing or not an integer", name, i);
 			continue;
 		}
 		fn = json_object_get(o, "file_name");
-		if (!json_is_string(fn) || json_string_value(fn)[0] == '\0') {
+		if ((fn != NULL || !(flags & BX_COCO_IDS_ONLY)) &&
+		    (!json_is_string(fn) || json_string_value(fn)[0] == '\0')) {
 			bx_dataset_error(ds, "%s: images[%zu].file_name: expected a non-empty string",
 			    name, i);
 			continue;
@@ -521,11 +473,11 @@ read_images(const json_t *imgs, const char *name, struct bx_dataset *ds)
 			    (long long)id);
 			continue;
 		}
-		im = bx_dataset_add(ds, id, json_string_value(fn), w, h);
+		im = bx_dataset_add(ds, id, fn ? json_string_value(fn) : NULL, w, h);
 		im->line = (int)i + 1;
 		im->has_answer = 1;
 		if ((j = json_object_get(o, "attributes")) != NULL &&
-		    read_attrs(j, "attributes", &im->ans.global, why, sizeof why) != 0) {
+		    bx_json_read_attrs(j, "attributes", &im->ans.global, why, sizeof why) != 0) {
 			bx_dataset_error(ds, "%s: images[%zu].%s", name, i, why);
 			bx_answer_free(&im->ans);
 			free(im->file_name);
@@ -557,105 +509,105 @@ read_images(const json_t *imgs, const char *name, struct bx_dataset *ds)
 	bx_dataset_index(ds);
 }
 
-static int
-load(const char *text, const char *name, json_t **root, struct bx_err *err)
+/* A results array: against ref (its images and classes), or on its own
+ * (images and classes made from the ids). */
+static void
+read_results(const json_t *root, const char *name, const struct bx_dataset *ref, int flags,
+             struct bx_dataset *out)
 {
-	json_error_t je;
+	int i, how = flags | ANN_RESULTS;
 
-	*root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	if (*root == NULL)
-		return bx_json_syntax_error(&je, name, err);
+	if (ref == NULL) {
+		how |= ANN_MAKE_IMAGES | ANN_MAKE_CLASSES;
+	} else {
+		for (i = 0; i < ref->n; i++) {
+			struct bx_ds_image *im = bx_dataset_add(out, ref->img[i].id,
+			    ref->img[i].file_name, ref->img[i].width, ref->img[i].height);
+			im->line = ref->img[i].line;
+		}
+		copy_classes(ref, out);
+		bx_dataset_index(out);
+		if (flags & BX_COCO_NEW_IMAGES)
+			how |= ANN_MAKE_IMAGES;
+	}
+	read_annotations(root, name, "results", out, out, how);
+	bx_dataset_index(out);
+}
+
+static int
+read_detection(const json_t *root, const char *name, const struct bx_dataset *ref, int flags,
+               struct bx_dataset *out, struct bx_err *err)
+{
+	json_t *imgs, *anns, *cats;
+	int ids_only = flags & BX_COCO_IDS_ONLY;
+
+	imgs = json_object_get(root, "images");
+	anns = json_object_get(root, "annotations");
+	cats = json_object_get(root, "categories");
+	if (!json_is_array(imgs) && !(ids_only && imgs == NULL))
+		return bx_err_set(err, BX_EINVAL, "%s: images: %s", name, imgs ?
+		    "expected an array" : "missing (not a COCO file?)");
+	if (anns != NULL && !json_is_array(anns))
+		return bx_err_set(err, BX_EINVAL, "%s: annotations: expected an array", name);
+	if (cats != NULL && !json_is_array(cats))
+		return bx_err_set(err, BX_EINVAL, "%s: categories: expected an array", name);
+	if (cats == NULL && anns != NULL && json_array_size(anns) > 0 && !(ids_only && ref))
+		return bx_err_set(err, BX_EINVAL, "%s: categories: missing, but there are "
+		    "annotations", name);
+	if (cats)
+		read_categories(cats, name, out);
+	else if (ref)
+		copy_classes(ref, out);
+	if (imgs)
+		read_images(imgs, name, flags, out);
+	if (anns)
+		read_annotations(anns, name, "annotations", out, out,
+		    flags | (imgs ? 0 : ANN_MAKE_IMAGES));
+	if (imgs == NULL)
+		bx_dataset_index(out);
 	return 0;
+}
+
+int
+bx_coco_read_with(const char *text, const char *name, const struct bx_dataset *ref, int flags,
+                  struct bx_dataset *out, struct bx_err *err)
+{
+	json_t *root;
+	int rc = 0;
+
+	bx_dataset_init(out);
+	if ((root = bx_json_load(text, name, err)) == NULL)
+		return BX_EINVAL;
+	if (json_is_array(root)) {
+		out->results = 1;
+		read_results(root, name, ref, flags, out);
+	} else if (flags & BX_COCO_RESULTS) {
+		rc = bx_err_set(err, BX_EINVAL, "%s: a results file is a JSON array of "
+		    "{image_id, category_id, bbox, score}, got %s", name, bx_json_type(root));
+	} else if (!json_is_object(root)) {
+		rc = bx_err_set(err, BX_EINVAL, "%s: a COCO file is a JSON object (or an array of "
+		    "results), got %s", name, bx_json_type(root));
+	} else {
+		rc = read_detection(root, name, ref, flags, out, err);
+	}
+	json_decref(root);
+	return rc;
 }
 
 int
 bx_coco_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
 {
-	json_t *root, *imgs, *anns, *cats;
-	int rc;
-
-	bx_dataset_init(out);
-	if ((rc = load(text, name, &root, err)) != 0)
-		return rc;
-	if (json_is_array(root)) {
-		read_annotations(root, name, "results", out, out, 1, 1);
-		bx_dataset_index(out);
-		json_decref(root);
-		return 0;
-	}
-	if (!json_is_object(root)) {
-		rc = bx_err_set(err, BX_EINVAL, "%s: a COCO file is a JSON object (or an array of "
-		    "results), got %s", name, jtype(root));
-		json_decref(root);
-		return rc;
-	}
-	imgs = json_object_get(root, "images");
-	anns = json_object_get(root, "annotations");
-	cats = json_object_get(root, "categories");
-	if (!json_is_array(imgs))
-		rc = bx_err_set(err, BX_EINVAL, "%s: images: %s", name, imgs ? "expected an array" :
-		    "missing (not a COCO file?)");
-	else if (anns != NULL && !json_is_array(anns))
-		rc = bx_err_set(err, BX_EINVAL, "%s: annotations: expected an array", name);
-	else if (cats != NULL && !json_is_array(cats))
-		rc = bx_err_set(err, BX_EINVAL, "%s: categories: expected an array", name);
-	else if (cats == NULL && anns != NULL && json_array_size(anns) > 0)
-		rc = bx_err_set(err, BX_EINVAL, "%s: categories: missing, but there are annotations",
-		    name);
-	if (rc) {
-		json_decref(root);
-		return rc;
-	}
-	if (cats)
-		read_categories(cats, name, out);
-	read_images(imgs, name, out);
-	if (anns)
-		read_annotations(anns, name, "annotations", out, out, 0, 0);
-	json_decref(root);
-	return 0;
+	return bx_coco_read_with(text, name, NULL, 0, out, err);
 }
 
 int
 bx_coco_read_results(const char *text, const char *name, const struct bx_dataset *gt,
                      struct bx_dataset *out, struct bx_err *err)
 {
-	json_t *root;
-	int rc, i;
-
-	bx_dataset_init(out);
-	if ((rc = load(text, name, &root, err)) != 0)
-		return rc;
-	if (!json_is_array(root)) {
-		rc = bx_err_set(err, BX_EINVAL, "%s: a results file is a JSON array of "
-		    "{image_id, category_id, bbox, score}, got %s", name, jtype(root));
-		json_decref(root);
-		return rc;
-	}
-	for (i = 0; i < gt->n; i++) {
-		struct bx_ds_image *im = bx_dataset_add(out, gt->img[i].id, gt->img[i].file_name,
-		    gt->img[i].width, gt->img[i].height);
-		im->line = gt->img[i].line;
-	}
-	for (i = 0; i < gt->nclasses; i++)
-		bx_dataset_add_class(out, gt->classes[i], gt->class_ids ? gt->class_ids[i] : i + 1);
-	bx_dataset_index(out);
-	read_annotations(root, name, "results", out, out, 1, 0);
-	json_decref(root);
-	return 0;
+	return bx_coco_read_with(text, name, gt, BX_COCO_RESULTS, out, err);
 }
 
 /* ---- writing ---- */
-
-static int
-class_index(const struct bx_dataset *ds, const char *cls)
-{
-	int i;
-
-	for (i = 0; cls != NULL && i < ds->nclasses; i++)
-		if (strcmp(ds->classes[i], cls) == 0)
-			return i;
-	return -1;
-}
 
 static int64_t
 class_id(const struct bx_dataset *ds, int i)
@@ -672,20 +624,6 @@ shoelace(const struct bx_pt *p, int n)
 	for (i = 0; i < n; i++)
 		a += p[i].x * p[(i + 1) % n].y - p[(i + 1) % n].x * p[i].y;
 	return fabs(a) / 2;
-}
-
-static void
-put_box(struct bx_buf *b, double x, double y, double w, double h)
-{
-	bx_buf_putc(b, '[');
-	bx_json_put_num(b, x);
-	bx_buf_putc(b, ',');
-	bx_json_put_num(b, y);
-	bx_buf_putc(b, ',');
-	bx_json_put_num(b, w);
-	bx_buf_putc(b, ',');
-	bx_json_put_num(b, h);
-	bx_buf_putc(b, ']');
 }
 
 void
@@ -711,7 +649,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 		}
 		for (ntag = 0, k = 0; k < im->ans.n; k++) {
 			an = &im->ans.a[k];
-			if (an->geom != BX_GEOM_TAG || class_index(ds, an->cls) < 0)
+			if (an->geom != BX_GEOM_TAG || bx_dataset_class_index(ds, an->cls) < 0)
 				continue;
 			bx_buf_puts(b, ntag++ ? "," : ",\"tags\":[");
 			bx_json_put_str(b, an->cls);
@@ -727,7 +665,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 
 		for (k = 0; k < im->ans.n; k++) {
 			an = &im->ans.a[k];
-			ci = class_index(ds, an->cls);
+			ci = bx_dataset_class_index(ds, an->cls);
 			if (ci < 0 || an->geom == BX_GEOM_TAG)
 				continue;
 			if ((an->geom == BX_GEOM_POLYGON && an->npts < 3) ||
@@ -738,7 +676,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			bx_buf_printf(b, "\"id\":%lld,\"image_id\":%lld,\"category_id\":%lld,\"bbox\":",
 			    (long long)++ann_id, (long long)im->id, (long long)class_id(ds, ci));
 			if (an->geom == BX_GEOM_POINT) {
-				put_box(b, an->pts[0].x, an->pts[0].y, 0, 0);
+				bx_json_put_box(b, an->pts[0].x, an->pts[0].y, 0, 0);
 				bx_buf_puts(b, ",\"area\":0,\"iscrowd\":0,\"keypoints\":[");
 				bx_json_put_num(b, an->pts[0].x);
 				bx_buf_putc(b, ',');
@@ -746,7 +684,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_buf_puts(b, ",2],\"num_keypoints\":1");
 			} else if (an->geom == BX_GEOM_POLYGON) {
 				bx_annot_bounds(an, &x, &y, &w, &h);
-				put_box(b, x, y, w, h);
+				bx_json_put_box(b, x, y, w, h);
 				bx_buf_puts(b, ",\"area\":");
 				bx_json_put_num(b, shoelace(an->pts, an->npts));
 				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
@@ -759,7 +697,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				}
 				bx_buf_puts(b, "]]");
 			} else {
-				put_box(b, an->x, an->y, an->w, an->h);
+				bx_json_put_box(b, an->x, an->y, an->w, an->h);
 				bx_buf_puts(b, ",\"area\":");
 				bx_json_put_num(b, an->w * an->h);
 				bx_buf_puts(b, ",\"iscrowd\":0");

@@ -23,6 +23,7 @@ bx_dataset_free(struct bx_dataset *ds)
 	for (i = 0; i < ds->n; i++) {
 		free(ds->img[i].file_name);
 		free(ds->img[i].meta_json);
+		free(ds->img[i].group);
 		bx_answer_free(&ds->img[i].ans);
 	}
 	free(ds->img);
@@ -66,6 +67,17 @@ bx_dataset_add_class(struct bx_dataset *ds, const char *name, int64_t id)
 	ds->classes[ds->nclasses] = bx_strdup(name);
 	ds->class_ids[ds->nclasses] = id;
 	return ds->nclasses++;
+}
+
+int
+bx_dataset_class_index(const struct bx_dataset *ds, const char *cls)
+{
+	int i;
+
+	for (i = 0; cls != NULL && i < ds->nclasses; i++)
+		if (strcmp(ds->classes[i], cls) == 0)
+			return i;
+	return -1;
 }
 
 int

@@ -14,6 +14,7 @@
 
 #include "boxel/formats.h"
 #include "boxel/util.h"
+#include "json-int.h"
 
 #define TAGS_NAME "image_class"
 
@@ -182,22 +183,6 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 
 /* ---- reading ---- */
 
-static const char *
-jtype(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
 /* Label Studio serves local files as "/data/local-files/?d=PATH" (PATH
  * URL-encoded) and uploads as "/data/upload/N/NAME"; URLs name a host. Keep
  * the path part; the importer looks for it beneath the image root. */
@@ -231,17 +216,6 @@ image_path(const char *s)
 	}
 	bx_buf_puts(&b, p);
 	return b.p ? b.p : bx_strdup("");
-}
-
-static int
-pct_num(const json_t *v, const char *key, double *out)
-{
-	const json_t *j = json_object_get(v, key);
-
-	if (!json_is_number(j))
-		return -1;
-	*out = json_number_value(j);
-	return isfinite(*out) ? 0 : -1;
 }
 
 /* The label of a region result: value[TYPE][0]. */
@@ -408,8 +382,9 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 				an.pts[a].y = json_number_value(json_array_get(p, 1)) * H / 100.0;
 			}
 		} else if (strcmp(type, "rectanglelabels") == 0) {
-			if (pct_num(val, "x", &x) || pct_num(val, "y", &y) || pct_num(val, "width", &w) ||
-			    pct_num(val, "height", &h) || w < 0 || h < 0) {
+			if (bx_json_key_finite(val, "x", &x) || bx_json_key_finite(val, "y", &y) ||
+			    bx_json_key_finite(val, "width", &w) ||
+			    bx_json_key_finite(val, "height", &h) || w < 0 || h < 0) {
 				snprintf(why, whysz, ".result[%zu].value: x, y, width, height must be "
 				    "numbers (width, height >= 0)", k);
 				goto out;
@@ -426,7 +401,8 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			an.w = w * W / 100.0;
 			an.h = h * H / 100.0;
 		} else {
-			if (pct_num(val, "x", &x) || pct_num(val, "y", &y)) {
+			if (bx_json_key_finite(val, "x", &x) ||
+			    bx_json_key_finite(val, "y", &y)) {
 				snprintf(why, whysz, ".result[%zu].value: x and y must be numbers", k);
 				goto out;
 			}
@@ -478,7 +454,7 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 		}
 		if (class_value(val, &v) != 0) {
 			snprintf(why, whysz, ".result[%zu].value: expected choices, text or number, got "
-			    "%s", k, jtype(val));
+			    "%s", k, bx_json_type(val));
 			goto out;
 		}
 		bx_attrs_set(target >= 0 ? &im->ans.a[target].attrs : &im->ans.global, from, &v);
@@ -496,15 +472,13 @@ out:
 int
 bx_ls_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
 {
-	json_error_t je;
 	json_t *root, *t, *data, *img, *id;
 	struct bx_ds_image *im;
 	char why[600], *path;
 	size_t i;
 
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL)
-		return bx_json_syntax_error(&je, name, err);
+	if ((root = bx_json_load(text, name, err)) == NULL)
+		return BX_EINVAL;
 	if (!json_is_array(root)) {
 		json_decref(root);
 		return bx_err_set(err, BX_EINVAL, "%s: a Label Studio export is a JSON array of "

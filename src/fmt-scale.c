@@ -11,6 +11,7 @@
 
 #include "boxel/formats.h"
 #include "boxel/util.h"
+#include "json-int.h"
 
 void
 bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
@@ -90,43 +91,13 @@ bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 
 /* ---- reading ---- */
 
-static int
-num(const json_t *o, const char *key, double *out)
-{
-	const json_t *j = json_object_get(o, key);
-
-	if (!json_is_number(j))
-		return -1;
-	*out = json_number_value(j);
-	return isfinite(*out) ? 0 : -1;
-}
-
+/* Scale leaves absent attributes out or null. */
 static int
 read_attrs(const json_t *o, const char *where, struct bx_attrs *out, char *why, size_t whysz)
 {
-	const char *key;
-	json_t *v;
-	struct bx_value val;
-	struct bx_err e;
-
 	if (o == NULL || json_is_null(o))
 		return 0;
-	if (!json_is_object(o)) {
-		snprintf(why, whysz, "%s: expected an object", where);
-		return -1;
-	}
-	json_object_foreach((json_t *)o, key, v) {
-		char path[200];
-		snprintf(path, sizeof path, "%s.%.60s", where, key);
-		bx_err_clear(&e);
-		if (key[0] == '\0' || bx_json_to_value(v, path, &val, &e) != 0) {
-			snprintf(why, whysz, "%s", key[0] ? e.msg : "empty attribute name");
-			return -1;
-		}
-		bx_attrs_set(out, key, &val);
-		bx_value_free(&val);
-	}
-	return 0;
+	return bx_json_read_attrs(o, where, out, why, whysz);
 }
 
 static int
@@ -158,8 +129,9 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 		memset(&an, 0, sizeof an);
 		an.cls = (char *)label;
 		if (strcmp(type, "box") == 0) {
-			if (num(a, "left", &an.x) || num(a, "top", &an.y) || num(a, "width", &an.w) ||
-			    num(a, "height", &an.h) || an.w < 0 || an.h < 0) {
+			if (bx_json_key_finite(a, "left", &an.x) || bx_json_key_finite(a, "top", &an.y) ||
+			    bx_json_key_finite(a, "width", &an.w) ||
+			    bx_json_key_finite(a, "height", &an.h) || an.w < 0 || an.h < 0) {
 				snprintf(why, whysz, ".response.annotations[%zu]: left, top, width, height "
 				    "must be finite numbers, width and height >= 0", k);
 				return -1;
@@ -176,8 +148,8 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			an.npts = (int)json_array_size(j);
 			an.pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
 			for (p = 0; p < json_array_size(j); p++)
-				if (num(json_array_get(j, p), "x", &an.pts[p].x) ||
-				    num(json_array_get(j, p), "y", &an.pts[p].y)) {
+				if (bx_json_key_finite(json_array_get(j, p), "x", &an.pts[p].x) ||
+				    bx_json_key_finite(json_array_get(j, p), "y", &an.pts[p].y)) {
 					free(an.pts);
 					snprintf(why, whysz, ".response.annotations[%zu].vertices[%zu]: expected "
 					    "{x, y}", k, p);
@@ -187,7 +159,8 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			an.geom = BX_GEOM_POINT;
 			an.npts = 1;
 			an.pts = bx_malloc(sizeof *an.pts);
-			if (num(a, "x", &an.pts[0].x) || num(a, "y", &an.pts[0].y)) {
+			if (bx_json_key_finite(a, "x", &an.pts[0].x) ||
+			    bx_json_key_finite(a, "y", &an.pts[0].y)) {
 				free(an.pts);
 				snprintf(why, whysz, ".response.annotations[%zu]: x and y must be numbers", k);
 				return -1;
@@ -202,7 +175,7 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			an.flags = BX_ANNOT_SUGGESTION;
 		}
 		snprintf(where, sizeof where, ".response.annotations[%zu].attributes", k);
-		if (read_attrs(json_object_get(a, "attributes"), where + 1, &an.attrs, why,
+		if (read_attrs(json_object_get(a, "attributes"), where, &an.attrs, why,
 		    whysz) < 0) {
 			free(an.pts);
 			bx_attrs_free(&an.attrs);
@@ -212,7 +185,7 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 		free(an.pts);
 		bx_attrs_free(&an.attrs);
 	}
-	if (read_attrs(json_object_get(resp, "global_attributes"), "response.global_attributes",
+	if (read_attrs(json_object_get(resp, "global_attributes"), ".response.global_attributes",
 	    &im->ans.global, why, whysz) < 0)
 		return -1;
 	j = json_object_get(resp, "tags");
@@ -232,16 +205,14 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 int
 bx_scale_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
 {
-	json_error_t je;
 	json_t *root, *t, *params, *att, *md, *id;
 	struct bx_ds_image *im;
 	char why[600];
 	double w = 0, h = 0;
 	size_t i;
 
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL)
-		return bx_json_syntax_error(&je, name, err);
+	if ((root = bx_json_load(text, name, err)) == NULL)
+		return BX_EINVAL;
 	if (!json_is_array(root)) {
 		json_decref(root);
 		return bx_err_set(err, BX_EINVAL, "%s: expected a JSON array of tasks", name);
@@ -257,7 +228,8 @@ bx_scale_read(const char *text, const char *name, struct bx_dataset *out, struct
 		}
 		md = json_object_get(params, "metadata");
 		w = h = 0;
-		if (md != NULL && (num(md, "width", &w) == 0) != (num(md, "height", &h) == 0)) {
+		if (md != NULL && (bx_json_key_finite(md, "width", &w) == 0) !=
+		    (bx_json_key_finite(md, "height", &h) == 0)) {
 			bx_dataset_error(out, "%s: tasks[%zu].params.metadata: give both width and height",
 			    name, i);
 			continue;

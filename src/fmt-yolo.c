@@ -124,17 +124,6 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 	return 0;
 }
 
-static int
-class_index(const struct bx_dataset *ds, const char *cls)
-{
-	int i;
-
-	for (i = 0; cls != NULL && i < ds->nclasses; i++)
-		if (strcmp(ds->classes[i], cls) == 0)
-			return i;
-	return -1;
-}
-
 void
 bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, struct bx_buf *out)
 {
@@ -144,7 +133,7 @@ bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, 
 	for (i = 0; i < im->ans.n; i++) {
 		const struct bx_annot *an = &im->ans.a[i];
 
-		c = class_index(ds, an->cls);
+		c = bx_dataset_class_index(ds, an->cls);
 		if (c < 0)
 			continue;
 		if (an->geom == BX_GEOM_BOX)

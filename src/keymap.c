@@ -43,7 +43,7 @@ static const struct bx_keybind label_binds[] = {
 	{ BX_KEY_ENTER, BX_LA_ENTER, "place; close the polygon; accept the selected suggestion" },
 	{ BX_KEY_BACKSPACE, BX_LA_BACKSPACE, "remove the last vertex of the shape being drawn" },
 	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect" },
-	{ '1', BX_LA_CLASS, "class 1..9 in taxonomy order (new objects and the selected one)" },
+	{ '1', BX_LA_CLASS, "class 1..9 in taxonomy order, for new objects and the grabbed one (a digit just before a move is a count)" },
 	{ '2', BX_LA_CLASS, NULL }, { '3', BX_LA_CLASS, NULL }, { '4', BX_LA_CLASS, NULL },
 	{ '5', BX_LA_CLASS, NULL }, { '6', BX_LA_CLASS, NULL }, { '7', BX_LA_CLASS, NULL },
 	{ '8', BX_LA_CLASS, NULL }, { '9', BX_LA_CLASS, NULL },
@@ -117,10 +117,10 @@ static const struct {
 	const char *name;
 } key_names[] = {
 	{ BX_KEY_UP, "Up" }, { BX_KEY_DOWN, "Down" }, { BX_KEY_LEFT, "Left" },
-	{ BX_KEY_RIGHT, "Right" }, { BX_KEY_S_UP, "S-Up" }, { BX_KEY_S_DOWN, "S-Down" },
-	{ BX_KEY_S_LEFT, "S-Left" }, { BX_KEY_S_RIGHT, "S-Right" },
-	{ BX_KEY_C_UP, "C-Up" }, { BX_KEY_C_DOWN, "C-Down" }, { BX_KEY_C_LEFT, "C-Left" },
-	{ BX_KEY_C_RIGHT, "C-Right" }, { BX_KEY_BTAB, "S-Tab" }, { BX_KEY_TAB, "Tab" },
+	{ BX_KEY_RIGHT, "Right" }, { BX_KEY_S_UP, "Shift-Up" }, { BX_KEY_S_DOWN, "Shift-Down" },
+	{ BX_KEY_S_LEFT, "Shift-Left" }, { BX_KEY_S_RIGHT, "Shift-Right" },
+	{ BX_KEY_C_UP, "Ctrl-Up" }, { BX_KEY_C_DOWN, "Ctrl-Down" }, { BX_KEY_C_LEFT, "Ctrl-Left" },
+	{ BX_KEY_C_RIGHT, "Ctrl-Right" }, { BX_KEY_BTAB, "Shift-Tab" }, { BX_KEY_TAB, "Tab" },
 	{ BX_KEY_ENTER, "Enter" }, { BX_KEY_ESC, "Esc" }, { BX_KEY_BACKSPACE, "Backspace" },
 	{ BX_KEY_DELETE, "Delete" }, { BX_KEY_INSERT, "Insert" }, { BX_KEY_HOME, "Home" },
 	{ BX_KEY_END, "End" }, { BX_KEY_PGUP, "PgUp" }, { BX_KEY_PGDN, "PgDn" },

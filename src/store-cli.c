@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "boxel/cli.h"
+#include "boxel/formats.h"
 #include "boxel/util.h"
 #include "store-cli.h"
 
@@ -130,4 +131,26 @@ bx_cli_store_fail(const struct bx_err *err)
 	if (err->code == BX_ELEASE)
 		return BX_EXIT_LEASE;
 	return BX_EXIT_USAGE;
+}
+
+static void
+num_or_null(struct bx_buf *b, int ok, double v)
+{
+	if (ok)
+		bx_json_put_num(b, v);
+	else
+		bx_buf_puts(b, "null");
+}
+
+void
+bx_cli_batch_quality_json(struct bx_buf *b, const struct bx_batch_quality *q)
+{
+	bx_buf_printf(b, "{\"tasks_with_consensus\":%d,\"needs_review\":%d,\"mean_agreement\":",
+	    q->ncomplete, q->nreview);
+	num_or_null(b, q->has_agreement, q->agreement);
+	bx_buf_puts(b, ",\"kalpha_classes\":");
+	num_or_null(b, q->has_alpha, q->alpha);
+	bx_buf_puts(b, ",\"geometry_f1\":");
+	num_or_null(b, q->has_geom_f1, q->geom_f1);
+	bx_buf_putc(b, '}');
 }

@@ -28,5 +28,10 @@ const char *bx_cli_num(char *buf, size_t n, const char *fmt, double v);
  * it with the given context. */
 #define BX_EXIT_LEASE 4
 int bx_cli_store_fail(const struct bx_err *err);
+/* A batch's agreement as a JSON object (null for undefined values):
+ * {"tasks_with_consensus","needs_review","mean_agreement","kalpha_classes",
+ *  "geometry_f1"}. */
+struct bx_buf;
+void bx_cli_batch_quality_json(struct bx_buf *b, const struct bx_batch_quality *q);
 
 #endif

@@ -23,6 +23,7 @@ struct bx_store {
 	int ncache, capcache;
 	long busy_slept_us; /* back-off spent in the current operation */
 	struct bx_gate *gate; /* NULL: none (store-gate.c) */
+	struct bx_quality_ws *qws; /* store-quality.c's scratch, made on first use */
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
@@ -40,7 +41,13 @@ extern int bx_st_schema_limit;
 /* How long a writer keeps retrying a locked database, in total. */
 #define BX_BUSY_BUDGET_MS 15000
 #ifndef BX_BACKOFF_CAP_US
-#define BX_BACKOFF_CAP_US 16000
+#define BX_BACKOFF_CAP_US 16000/* Quality at submit (store-quality.c): gold score, labeler state,
+ * consensus, inside the submit's write transaction. *suspended_out = 1
+ * when this submit suspended the labeler. */
+int bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
+                       const struct bx_answer *ans, int64_t now_ms, int *suspended_out,
+                       struct bx_err *err);
+
 #endif
 
 /* Prepared statement for a static SQL string, cached per connection; it
@@ -80,5 +87,11 @@ int bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err);
 /* Store an answer's rows in annotations for judgment (inside a write tx). */
 int bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_answer *ans,
                           struct bx_err *err);
+/* Quality at submit (store-quality.c): gold score, labeler state,
+ * consensus, inside the submit's write transaction. *suspended_out = 1
+ * when this submit suspended the labeler. */
+int bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
+                       const struct bx_answer *ans, int64_t now_ms, int *suspended_out,
+                       struct bx_err *err);
 
 #endif

@@ -432,6 +432,7 @@ struct fenced_ctx {
 	/* drafts */
 	const char *state_json, *entry;
 	int seq;
+	int suspended; /* submit: this submit suspended the labeler */
 };
 
 static int
@@ -702,9 +703,11 @@ submit_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if (rc == 0)
 		return lease_lost(c->jid, err);
 	if ((rc = bx_st_annotations_put(st, c->jid, c->ans, err)) < 0 ||
-	    (rc = drop_draft(st, c->jid, err)) < 0)
+	    (rc = drop_draft(st, c->jid, err)) < 0 ||
+	    (rc = fenced_event(st, c, uid, task, "submit", err)) < 0)
 		return rc;
-	return fenced_event(st, c, uid, task, "submit", err);
+	/* Gold score, labeler state and consensus commit with the submit. */
+	return bx_st_after_submit(st, c->jid, uid, task, c->ans, c->now, &c->suspended, err);
 }
 
 int
@@ -740,8 +743,14 @@ submit_next_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 
 	if ((rc = submit_tx(st, &c->sub, err)) < 0)
 		return rc;
-	if ((rc = claim_tx(st, &c->claim, err)) < 0)
+	if (c->sub.suspended) {
+		/* Submitted; the claim would refuse them. Still check whose it is. */
+		if (bx_st_user_id(st, c->claim.user, &c->claim.uid, NULL) < 0)
+			c->claim.uid = -2;
+		rc = 1;
+	} else if ((rc = claim_tx(st, &c->claim, err)) < 0) {
 		return rc;
+	}
 	if ((s = bx_st_prep(st, who, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, c->sub.jid);
@@ -783,7 +792,11 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
 	c.sub.answer_json = bx_answer_to_json(ans);
 	rc = bx_st_write(st, submit_next_tx, &c, err);
 	free((char *)c.sub.answer_json);
-	if (rc == 1)
+	if (rc == 1 && c.sub.suspended)
+		rc = bx_err_set(err, BX_EEMPTY,
+		    "submitted; %s is now suspended (gold accuracy under the project's bar): "
+		    "no more work until an admin reinstates them", user);
+	else if (rc == 1)
 		rc = bx_err_set(err, BX_EEMPTY,
 		    "submitted; no more work for %s: every open task is leased, done, or "
 		    "already judged by %s", user, user);

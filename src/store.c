@@ -144,6 +144,33 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER judgment_gold AFTER INSERT ON judgments\n"
 	"  WHEN EXISTS (SELECT 1 FROM gold WHERE task = NEW.task)\n"
 	"  BEGIN UPDATE judgments SET gold = 1 WHERE id = NEW.id; END;\n",
+	/* 4 -> 5: quality. A gold judgment's score (counts, summable over a
+	 * labeler's window); a task's consensus agreement per batch; and where
+	 * a labeler's window starts (the last gold_scores id before their
+	 * reinstatement). */
+	"CREATE TABLE gold_scores(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  judgment INTEGER NOT NULL UNIQUE REFERENCES judgments(id),\n"
+	"  task INTEGER NOT NULL REFERENCES tasks(id),\n"
+	"  labeler INTEGER NOT NULL REFERENCES users(id),\n"
+	"  batch INTEGER NOT NULL REFERENCES batches(id),\n"
+	"  batch_kind TEXT NOT NULL,\n"
+	"  ms INTEGER NOT NULL,\n"
+	"  tp INTEGER NOT NULL, mismatch INTEGER NOT NULL,\n"
+	"  fp INTEGER NOT NULL, fn INTEGER NOT NULL,\n"
+	"  iou_n INTEGER NOT NULL, iou_sum REAL NOT NULL,\n"
+	"  tag_right INTEGER NOT NULL, tag_wrong INTEGER NOT NULL) STRICT;\n"
+	"CREATE INDEX gold_scores_labeler ON gold_scores(labeler, id);\n"
+	"CREATE TABLE task_consensus(\n"
+	"  task INTEGER NOT NULL REFERENCES tasks(id),\n"
+	"  batch INTEGER NOT NULL REFERENCES batches(id),\n"
+	"  njudgments INTEGER NOT NULL,\n"
+	"  agreement REAL NOT NULL,\n"
+	"  geom_f1_sum REAL NOT NULL, geom_pairs INTEGER NOT NULL,\n"
+	"  needs_review INTEGER NOT NULL CHECK (needs_review IN (0,1)),\n"
+	"  ms INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (task, batch)) STRICT, WITHOUT ROWID;\n"
+	"ALTER TABLE users ADD COLUMN gold_since INTEGER NOT NULL DEFAULT 0;\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))
@@ -501,6 +528,7 @@ bx_store_close(struct bx_store *st)
 		sqlite3_finalize(st->cache[i].stmt);
 	free(st->cache);
 	bx_gate_close(st->gate);
+	bx_quality_ws_free(st->qws);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	free(st->path);
@@ -556,7 +584,7 @@ static const struct { const char *key, *def; } setting_defaults[] = {
 	{ "image_root", "" }, { "taxonomy", "" }, { "instructions", "" },
 	{ "iou_threshold", "0.5" }, { "accuracy_bar", "0.8" }, { "lease_seconds", "300" },
 	{ "max_attempts", "3" }, { "quorum", "2" }, { "agreement_bar", "0.6" },
-	{ "gold_window", "50" }, { "require_training", "0" },
+	{ "gold_window", "50" }, { "require_training", "0" }, { "training_min", "5" },
 };
 
 int

@@ -13,6 +13,7 @@
 #include "boxel/formats.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
+#include "json-int.h"
 
 #define TAXONOMY_MAX_BYTES (4u << 20)
 
@@ -27,8 +28,7 @@ struct scan {
 	const char *s;
 	size_t i;
 	int line, col;
-	char path[256];
-	size_t plen;
+	struct bx_json_path path;
 	struct loc *locs;
 	int nlocs, cap;
 };
@@ -63,7 +63,7 @@ sc_record(struct scan *sc)
 		sc->cap = sc->cap ? sc->cap * 2 : 64;
 		sc->locs = bx_realloc(sc->locs, sizeof *sc->locs * (size_t)sc->cap);
 	}
-	sc->locs[sc->nlocs].path = bx_strdup(sc->path);
+	sc->locs[sc->nlocs].path = bx_strdup(sc->path.s);
 	sc->locs[sc->nlocs].line = sc->line;
 	sc->locs[sc->nlocs].col = sc->col;
 	sc->nlocs++;
@@ -136,13 +136,9 @@ sc_value(struct scan *sc, int depth)
 			sc_ws(sc);
 			if (sc->s[sc->i] == ':')
 				sc_adv(sc);
-			old = sc->plen;
-			snprintf(sc->path + old, sizeof sc->path - old, old ? ".%.60s" : "%.60s",
-			    key.p ? key.p : "");
-			sc->plen = strlen(sc->path);
+			old = bx_json_path_key(&sc->path, key.p ? key.p : "");
 			sc_value(sc, depth + 1);
-			sc->plen = old;
-			sc->path[old] = '\0';
+			bx_json_path_pop(&sc->path, old);
 			sc_ws(sc);
 			if (sc->s[sc->i] == ',') {
 				sc_adv(sc);
@@ -157,12 +153,9 @@ sc_value(struct scan *sc, int depth)
 		sc_adv(sc);
 		sc_ws(sc);
 		for (idx = 0; sc->s[sc->i] != '\0' && sc->s[sc->i] != ']'; idx++) {
-			old = sc->plen;
-			snprintf(sc->path + old, sizeof sc->path - old, "[%d]", idx);
-			sc->plen = strlen(sc->path);
+			old = bx_json_path_idx(&sc->path, (size_t)idx);
 			sc_value(sc, depth + 1);
-			sc->plen = old;
-			sc->path[old] = '\0';
+			bx_json_path_pop(&sc->path, old);
 			sc_ws(sc);
 			if (sc->s[sc->i] == ',')
 				sc_adv(sc);
@@ -193,8 +186,7 @@ struct check {
 	char **probs;
 	int *pos;            /* line * 2^20 + column, to list problems in file order */
 	int nprobs;
-	char path[256];
-	size_t plen;
+	struct bx_json_path path;
 };
 
 static void
@@ -237,12 +229,12 @@ problem(struct check *ck, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	find_loc(ck, ck->path, &line, &col);
+	find_loc(ck, ck->path.s, &line, &col);
 	ck->probs = bx_realloc(ck->probs, sizeof(char *) * (size_t)(ck->nprobs + 1));
 	ck->pos = bx_realloc(ck->pos, sizeof(int) * (size_t)(ck->nprobs + 1));
 	ck->pos[ck->nprobs] = line * (1 << 20) + (col < (1 << 20) ? col : (1 << 20) - 1);
 	ck->probs[ck->nprobs++] = bx_asprintf("%s:%d:%d: %s%s%s", ck->name, line, col,
-	    ck->path, ck->plen ? ": " : "", msg);
+	    ck->path.s, ck->path.len ? ": " : "", msg);
 }
 
 /* Insertion sort, stable: problems at one position keep their walk order. */
@@ -264,50 +256,6 @@ sort_problems(struct check *ck)
 	}
 }
 
-static size_t
-push_key(struct check *ck, const char *key)
-{
-	size_t old = ck->plen;
-
-	snprintf(ck->path + old, sizeof ck->path - old, old ? ".%.60s" : "%.60s", key);
-	ck->plen = strlen(ck->path);
-	return old;
-}
-
-static size_t
-push_idx(struct check *ck, size_t i)
-{
-	size_t old = ck->plen;
-
-	snprintf(ck->path + old, sizeof ck->path - old, "[%zu]", i);
-	ck->plen = strlen(ck->path);
-	return old;
-}
-
-static void
-pop(struct check *ck, size_t old)
-{
-	ck->plen = old;
-	ck->path[old] = '\0';
-}
-
-static const char *
-jtype(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
-/* Report keys of obj not in allowed (NULL-terminated). */
 static void
 unknown_keys(struct check *ck, json_t *obj, const char *const *allowed)
 {
@@ -329,9 +277,9 @@ unknown_keys(struct check *ck, json_t *obj, const char *const *allowed)
 			bx_buf_puts(&list, i ? ", " : "");
 			bx_buf_puts(&list, allowed[i]);
 		}
-		old = push_key(ck, key);
+		old = bx_json_path_key(&ck->path, key);
 		problem(ck, "unknown key (expected one of %s)", list.p);
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 		bx_buf_free(&list);
 	}
 }
@@ -343,7 +291,7 @@ check_name(struct check *ck, json_t *j, const char *what)
 	const unsigned char *p;
 
 	if (!json_is_string(j)) {
-		problem(ck, "%s must be a string, got %s", what, jtype(j));
+		problem(ck, "%s must be a string, got %s", what, bx_json_type(j));
 		return -1;
 	}
 	p = (const unsigned char *)json_string_value(j);
@@ -361,6 +309,41 @@ check_name(struct check *ck, json_t *j, const char *what)
 			return -1;
 		}
 	return 0;
+}
+
+/* j's "name" (attribute or class): a copy, or NULL with the problem noted. */
+static char *
+take_name(struct check *ck, json_t *j, const char *what)
+{
+	json_t *v = json_object_get(j, "name");
+	size_t old = bx_json_path_key(&ck->path, "name");
+	char *name = NULL;
+
+	if (v == NULL)
+		problem(ck, "missing");
+	else if (check_name(ck, v, what) == 0)
+		name = bx_strdup(json_string_value(v));
+	bx_json_path_pop(&ck->path, old);
+	return name;
+}
+
+/* j's optional "description": a copy, or NULL (absent, or a problem noted). */
+static char *
+take_description(struct check *ck, json_t *j)
+{
+	json_t *v = json_object_get(j, "description");
+	size_t old;
+	char *text = NULL;
+
+	if (v == NULL)
+		return NULL;
+	old = bx_json_path_key(&ck->path, "description");
+	if (!json_is_string(v))
+		problem(ck, "must be a string, got %s", bx_json_type(v));
+	else
+		text = bx_strdup(json_string_value(v));
+	bx_json_path_pop(&ck->path, old);
+	return text;
 }
 
 static const char *
@@ -401,24 +384,18 @@ parse_spec(struct check *ck, json_t *j, struct bx_attr_spec *s)
 	s->min = -HUGE_VAL;
 	s->max = HUGE_VAL;
 	if (!json_is_object(j)) {
-		problem(ck, "an attribute must be an object, got %s", jtype(j));
+		problem(ck, "an attribute must be an object, got %s", bx_json_type(j));
 		return;
 	}
 	unknown_keys(ck, j, keys);
-	old = push_key(ck, "name");
-	v = json_object_get(j, "name");
-	if (v == NULL)
-		problem(ck, "missing");
-	else if (check_name(ck, v, "an attribute name") == 0)
-		s->name = bx_strdup(json_string_value(v));
-	pop(ck, old);
+	s->name = take_name(ck, j, "an attribute name");
 
-	old = push_key(ck, "type");
+	old = bx_json_path_key(&ck->path, "type");
 	v = json_object_get(j, "type");
 	if (v == NULL)
 		problem(ck, "missing (choice, multi, bool, text or number)");
 	else if (!json_is_string(v))
-		problem(ck, "must be a string, got %s", jtype(v));
+		problem(ck, "must be a string, got %s", bx_json_type(v));
 	else {
 		for (t = BX_ATTR_CHOICE; t <= BX_ATTR_NUMBER; t++)
 			if (strcmp(json_string_value(v), attr_type_names[t]) == 0)
@@ -427,10 +404,10 @@ parse_spec(struct check *ck, json_t *j, struct bx_attr_spec *s)
 			problem(ck, "\"%.60s\" is not a type (choice, multi, bool, text or number)",
 			    json_string_value(v));
 	}
-	pop(ck, old);
+	bx_json_path_pop(&ck->path, old);
 
 	opt = json_object_get(j, "options");
-	old = push_key(ck, "options");
+	old = bx_json_path_key(&ck->path, "options");
 	if (opt != NULL && s->type != 0 && s->type != BX_ATTR_CHOICE && s->type != BX_ATTR_MULTI)
 		problem(ck, "options only apply to choice and multi attributes");
 	else if (opt == NULL && (s->type == BX_ATTR_CHOICE || s->type == BX_ATTR_MULTI))
@@ -440,7 +417,7 @@ parse_spec(struct check *ck, json_t *j, struct bx_attr_spec *s)
 	else if (opt != NULL) {
 		s->options = bx_calloc(json_array_size(opt), sizeof(char *));
 		for (i = 0; i < json_array_size(opt); i++) {
-			size_t o2 = push_idx(ck, i);
+			size_t o2 = bx_json_path_idx(&ck->path, i);
 			v = json_array_get(opt, i);
 			if (check_name(ck, v, "an option") == 0) {
 				for (k = 0; k < (size_t)s->noptions; k++)
@@ -451,51 +428,44 @@ parse_spec(struct check *ck, json_t *j, struct bx_attr_spec *s)
 				else
 					s->options[s->noptions++] = bx_strdup(json_string_value(v));
 			}
-			pop(ck, o2);
+			bx_json_path_pop(&ck->path, o2);
 		}
 	}
-	pop(ck, old);
+	bx_json_path_pop(&ck->path, old);
 
 	for (k = 0; k < 2; k++) {
 		const char *key = k ? "max" : "min";
 		v = json_object_get(j, key);
 		if (v == NULL)
 			continue;
-		old = push_key(ck, key);
+		old = bx_json_path_key(&ck->path, key);
 		if (s->type != 0 && s->type != BX_ATTR_NUMBER)
 			problem(ck, "%s only applies to number attributes", key);
 		else if (!json_is_number(v))
-			problem(ck, "must be a number, got %s", jtype(v));
+			problem(ck, "must be a number, got %s", bx_json_type(v));
 		else if (k)
 			s->max = json_number_value(v);
 		else
 			s->min = json_number_value(v);
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 	if (s->min > s->max) {
-		old = push_key(ck, "min");
+		old = bx_json_path_key(&ck->path, "min");
 		problem(ck, "min (%g) is greater than max (%g)", s->min, s->max);
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 
 	if ((v = json_object_get(j, "required")) != NULL) {
-		old = push_key(ck, "required");
+		old = bx_json_path_key(&ck->path, "required");
 		if (!json_is_boolean(v))
-			problem(ck, "must be true or false, got %s", jtype(v));
+			problem(ck, "must be true or false, got %s", bx_json_type(v));
 		else
 			s->required = json_is_true(v);
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
-	if ((v = json_object_get(j, "description")) != NULL) {
-		old = push_key(ck, "description");
-		if (!json_is_string(v))
-			problem(ck, "must be a string, got %s", jtype(v));
-		else
-			s->description = bx_strdup(json_string_value(v));
-		pop(ck, old);
-	}
+	s->description = take_description(ck, j);
 	if ((v = json_object_get(j, "default")) != NULL) {
-		old = push_key(ck, "default");
+		old = bx_json_path_key(&ck->path, "default");
 		bx_err_clear(&e);
 		if (bx_json_to_value(v, "", &s->def, &e) != 0) {
 			const char *m = strstr(e.msg, ": ");
@@ -505,7 +475,7 @@ parse_spec(struct check *ck, json_t *j, struct bx_attr_spec *s)
 			problem(ck, "not a valid value: %s", e.msg);
 			bx_value_free(&s->def);
 		}
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 }
 
@@ -519,29 +489,29 @@ parse_specs(struct check *ck, json_t *arr, struct bx_attr_spec **out, int *n_out
 	*out = NULL;
 	*n_out = 0;
 	if (!json_is_array(arr)) {
-		problem(ck, "must be an array of attributes, got %s", jtype(arr));
+		problem(ck, "must be an array of attributes, got %s", bx_json_type(arr));
 		return;
 	}
 	specs = bx_calloc(json_array_size(arr) + 1, sizeof *specs);
 	for (i = 0; i < json_array_size(arr); i++) {
-		old = push_idx(ck, i);
+		old = bx_json_path_idx(&ck->path, i);
 		parse_spec(ck, json_array_get(arr, i), &specs[n]);
 		if (specs[n].name != NULL) {
 			for (k = 0; k < n; k++)
 				if (strcmp(specs[k].name, specs[n].name) == 0)
 					break;
 			if (k < n) {
-				size_t o2 = push_key(ck, "name");
+				size_t o2 = bx_json_path_key(&ck->path, "name");
 				problem(ck, "\"%.60s\" is already the name of attribute [%d]",
 				    specs[n].name, k);
-				pop(ck, o2);
+				bx_json_path_pop(&ck->path, o2);
 			}
 		}
 		if (specs[n].name != NULL && specs[n].type != 0)
 			n++;
 		else
 			spec_free(&specs[n]);
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 	*out = specs;
 	*n_out = n;
@@ -599,30 +569,24 @@ parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
 	c->color = palette[index % (int)BX_ARRAY_LEN(palette)];
 	c->geoms = BX_GEOM_BOX;
 	if (!json_is_object(j)) {
-		problem(ck, "a class must be an object, got %s", jtype(j));
+		problem(ck, "a class must be an object, got %s", bx_json_type(j));
 		return;
 	}
 	unknown_keys(ck, j, keys);
-	old = push_key(ck, "name");
-	v = json_object_get(j, "name");
-	if (v == NULL)
-		problem(ck, "missing");
-	else if (check_name(ck, v, "a class name") == 0)
-		c->name = bx_strdup(json_string_value(v));
-	pop(ck, old);
+	c->name = take_name(ck, j, "a class name");
 
 	if ((v = json_object_get(j, "color")) != NULL) {
-		old = push_key(ck, "color");
+		old = bx_json_path_key(&ck->path, "color");
 		if (!json_is_string(v) || parse_color(json_string_value(v), &c->color) != 0)
 			problem(ck, "a color is \"#rrggbb\" (6 hex digits)%s%.20s%s",
 			    json_is_string(v) ? ", not \"" : "", json_is_string(v) ?
 			    json_string_value(v) : "", json_is_string(v) ? "\"" : "");
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 	if ((v = json_object_get(j, "hotkey")) != NULL) {
 		const char *s = json_is_string(v) ? json_string_value(v) : NULL;
 
-		old = push_key(ck, "hotkey");
+		old = bx_json_path_key(&ck->path, "hotkey");
 		if (s == NULL || strlen(s) != 1 || s[0] <= ' ' || s[0] > '~')
 			problem(ck, "a hotkey is one printable ASCII character (not a space)");
 		else if (strchr(BX_TAXONOMY_RESERVED_KEYS, s[0]) != NULL)
@@ -630,17 +594,17 @@ parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
 			    "\"%s\" are the labeling keys", s[0], BX_TAXONOMY_RESERVED_KEYS + 10);
 		else
 			c->hotkey = s[0];
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 	if ((g = json_object_get(j, "geometries")) != NULL) {
-		old = push_key(ck, "geometries");
+		old = bx_json_path_key(&ck->path, "geometries");
 		c->geoms = 0;
 		if (!json_is_array(g) || json_array_size(g) == 0)
 			problem(ck, "must be a non-empty array of box, polygon, point, tag");
 		for (i = 0; json_is_array(g) && i < json_array_size(g); i++) {
 			const char *s = json_string_value(json_array_get(g, i));
 
-			o2 = push_idx(ck, i);
+			o2 = bx_json_path_idx(&ck->path, i);
 			for (k = 0; s != NULL && k < 4; k++)
 				if (strcmp(s, gnames[k]) == 0)
 					break;
@@ -651,25 +615,18 @@ parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
 				problem(ck, "\"%s\" is listed twice", s);
 			else
 				c->geoms |= 1 << k;
-			pop(ck, o2);
+			bx_json_path_pop(&ck->path, o2);
 		}
 		if (c->geoms == 0)
 			c->geoms = BX_GEOM_BOX;
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 	if ((v = json_object_get(j, "attributes")) != NULL) {
-		old = push_key(ck, "attributes");
+		old = bx_json_path_key(&ck->path, "attributes");
 		parse_specs(ck, v, &c->attrs, &c->nattrs);
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
-	if ((v = json_object_get(j, "description")) != NULL) {
-		old = push_key(ck, "description");
-		if (!json_is_string(v))
-			problem(ck, "must be a string, got %s", jtype(v));
-		else
-			c->description = bx_strdup(json_string_value(v));
-		pop(ck, old);
-	}
+	c->description = take_description(ck, j);
 }
 
 void
@@ -698,54 +655,54 @@ validate(struct check *ck, json_t *root, struct bx_taxonomy *t)
 	int n, *file_idx = NULL;
 
 	if (!json_is_object(root)) {
-		problem(ck, "a taxonomy is a JSON object with \"classes\", got %s", jtype(root));
+		problem(ck, "a taxonomy is a JSON object with \"classes\", got %s", bx_json_type(root));
 		return;
 	}
 	unknown_keys(ck, root, keys);
 	if ((v = json_object_get(root, "name")) != NULL) {
-		old = push_key(ck, "name");
+		old = bx_json_path_key(&ck->path, "name");
 		if (check_name(ck, v, "the taxonomy name") == 0)
 			t->name = bx_strdup(json_string_value(v));
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 	if ((v = json_object_get(root, "description")) != NULL && !json_is_string(v)) {
-		old = push_key(ck, "description");
-		problem(ck, "must be a string, got %s", jtype(v));
-		pop(ck, old);
+		old = bx_json_path_key(&ck->path, "description");
+		problem(ck, "must be a string, got %s", bx_json_type(v));
+		bx_json_path_pop(&ck->path, old);
 	}
 	cls = json_object_get(root, "classes");
-	old = push_key(ck, "classes");
+	old = bx_json_path_key(&ck->path, "classes");
 	if (cls == NULL)
 		problem(ck, "missing: a taxonomy needs at least one class");
 	else if (!json_is_array(cls) || json_array_size(cls) == 0)
 		problem(ck, "must be a non-empty array of classes");
-	pop(ck, old);
+	bx_json_path_pop(&ck->path, old);
 	if (json_is_array(cls)) {
 		t->classes = bx_calloc(json_array_size(cls) + 1, sizeof *t->classes);
 		file_idx = bx_calloc(json_array_size(cls) + 1, sizeof *file_idx);
 		for (i = 0; i < json_array_size(cls); i++) {
 			struct bx_class *c = &t->classes[t->nclasses];
 
-			old = push_key(ck, "classes");
-			push_idx(ck, i);
+			old = bx_json_path_key(&ck->path, "classes");
+			bx_json_path_idx(&ck->path, i);
 			parse_class(ck, json_array_get(cls, i), (int)i, c);
 			/* duplicates are reported against the earlier class's index in the file */
 			for (n = 0; n < t->nclasses; n++) {
 				size_t o2;
 				if (c->name && strcmp(t->classes[n].name, c->name) == 0) {
-					o2 = push_key(ck, "name");
+					o2 = bx_json_path_key(&ck->path, "name");
 					problem(ck, "\"%.60s\" is already the name of classes[%d]", c->name,
 					    file_idx[n]);
-					pop(ck, o2);
+					bx_json_path_pop(&ck->path, o2);
 				}
 				if (c->hotkey && t->classes[n].hotkey == c->hotkey) {
-					o2 = push_key(ck, "hotkey");
+					o2 = bx_json_path_key(&ck->path, "hotkey");
 					problem(ck, "\"%c\" is already used by classes[%d] (\"%.60s\")",
 					    c->hotkey, file_idx[n], t->classes[n].name);
-					pop(ck, o2);
+					bx_json_path_pop(&ck->path, o2);
 				}
 			}
-			pop(ck, old);
+			bx_json_path_pop(&ck->path, old);
 			if (c->name != NULL)
 				file_idx[t->nclasses++] = (int)i;
 			else
@@ -753,9 +710,9 @@ validate(struct check *ck, json_t *root, struct bx_taxonomy *t)
 		}
 	}
 	if ((v = json_object_get(root, "global")) != NULL) {
-		old = push_key(ck, "global");
+		old = bx_json_path_key(&ck->path, "global");
 		parse_specs(ck, v, &t->global, &t->nglobal);
-		pop(ck, old);
+		bx_json_path_pop(&ck->path, old);
 	}
 	free(file_idx);
 }
@@ -767,7 +724,6 @@ bx_taxonomy_load_text_all(const char *text, const char *name, struct bx_taxonomy
 	struct scan sc = { .s = text, .line = 1, .col = 1 };
 	struct check ck = { .name = name ? name : "taxonomy" };
 	struct bx_taxonomy *t;
-	json_error_t je;
 	json_t *root;
 	int i;
 
@@ -776,9 +732,8 @@ bx_taxonomy_load_text_all(const char *text, const char *name, struct bx_taxonomy
 		*problems_out = NULL;
 	if (n_out)
 		*n_out = 0;
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	root = bx_json_load(text, ck.name, err);
 	if (root == NULL) {
-		bx_json_syntax_error(&je, ck.name, err);
 		if (problems_out) {
 			*problems_out = bx_malloc(sizeof(char *));
 			(*problems_out)[0] = bx_strdup(err->msg);

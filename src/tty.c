@@ -5,6 +5,8 @@
 #include <curses.h>
 #include <term.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +110,12 @@ bx_tty_open(struct bx_tty **out, struct bx_err *err)
 		return bx_err_set(err, BX_EIO, "standard input and output must be a terminal");
 	if (term == NULL || *term == '\0')
 		return bx_err_set(err, BX_EIO, "TERM is not set: cannot drive the terminal");
+
+	/* Half blocks need UTF-8. An SSH forced command or a bare service
+	 * account often runs with LANG unset (the C locale): prefer C.UTF-8
+	 * then rather than print '?' for every cell. */
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
 
 	t = bx_calloc(1, sizeof *t);
 	if (!env_colors(&t->colors))
@@ -242,8 +250,12 @@ bx_tty_no_color(const struct bx_tty *t)
 void
 bx_tty_reset_colors(struct bx_tty *t)
 {
-	if (t->has_colors)
-		reset_color_pairs();
+	if (!t->has_colors)
+		return;
+	reset_color_pairs();
+	/* Pair numbers are handed out afresh: a cell on screen may keep its
+	 * old number with a new meaning, which the diff would not see. */
+	clearok(curscr, TRUE);
 }
 
 void

@@ -70,6 +70,7 @@ struct label {
 	struct bx_buf line;
 	int instr_scroll;
 	int help_scroll;
+	int list_y, list_first, list_rows; /* where the object list was drawn */
 };
 
 static const uint32_t palette[] = {
@@ -340,6 +341,77 @@ draw_annot(struct label *L, const struct bx_annot *an, int selected)
 	}
 }
 
+/* Truecolor costs ~20 bytes per color change on the wire, and ncurses
+ * only resends a color when it changes from the previous cell. So, within
+ * a few levels (invisible next to a half block's own coarseness): a cell's
+ * two pixels take one color (the cell becomes a space), and a pixel that
+ * is close to the same half of the previous cell repeats its color. The
+ * error stays bounded per pixel (it is measured against the true pixel). */
+#define ECON_NEAR 10   /* sum of |dR|+|dG|+|dB| treated as the same color */
+
+static int
+near(const uint8_t *a, const uint8_t *b)
+{
+	return abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]) <= ECON_NEAR;
+}
+
+static void
+economize(struct bx_raster *r)
+{
+	int x, y, i;
+	uint8_t *a, *b;
+
+	for (y = 0; y + 1 < r->h; y += 2) {
+		for (x = 0; x < r->w; x++) {
+			a = r->px + 3 * ((size_t)y * r->w + x);
+			b = a + 3 * (size_t)r->w;
+			if (x > 0 && near(a, a - 3))
+				memcpy(a, a - 3, 3);
+			if (x > 0 && near(b, b - 3))
+				memcpy(b, b - 3, 3);
+			if (near(a, b))
+				for (i = 0; i < 3; i++)
+					b[i] = a[i];
+		}
+	}
+}
+
+/* A space shows only its background: give it the foreground of the cell
+ * before it, so the terminal is not sent a color nobody sees. */
+static void
+economize_cells(struct bx_grid *g, int w, int h)
+{
+	int x, y;
+	struct bx_cell *c;
+
+	for (y = 0; y < h && y < g->h; y++) {
+		for (x = 1; x < w && x < g->w; x++) {
+			c = &g->c[y * g->w + x];
+			if (c->ch == ' ' && c->attr == 0)
+				c->fg = c[-1].fg;
+		}
+	}
+}
+
+/* The crosshair: one display pixel in a color that stands out from the
+ * pixel it covers. Kept to one pixel so a step changes two cells on the
+ * wire (the status line says where it is, in image pixels). */
+static void
+draw_cursor(struct label *L)
+{
+	int x = (int)floor(dxo(L, L->ed.cx)), y = (int)floor(dyo(L, L->ed.cy)), lum;
+	uint32_t c;
+
+	/* The crosshair may sit on the image's far edge (x = width). */
+	if (x >= L->disp->w)
+		x = L->disp->w - 1;
+	if (y >= L->disp->h)
+		y = L->disp->h - 1;
+	c = bx_raster_get(L->disp, x, y);
+	lum = (BX_RGB_R(c) * 3 + BX_RGB_G(c) * 6 + BX_RGB_B(c)) / 10;
+	bx_raster_set(L->disp, x, y, lum > 140 ? BX_RGB(0, 0, 0) : BX_RGB(0xff, 0xff, 0xff));
+}
+
 static void
 draw_image_pane(struct label *L, struct bx_grid *g)
 {
@@ -394,8 +466,11 @@ draw_image_pane(struct label *L, struct bx_grid *g)
 			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
 		free(xy);
 	}
-	bx_raster_cross(L->disp, dxo(L, ed->cx), dyo(L, ed->cy), 2, BX_RGB(0xff, 0xff, 0xff));
+	if (L->colors == BX_COLORS_FULL)
+		economize(L->disp);
+	draw_cursor(L);
 	bx_cells_render(L->disp, BX_SYMBOLS_HALF, L->colors, g, 0, 0);
+	economize_cells(g, L->pw, L->ph);
 	if (!L->img_ok && L->img_err[0])
 		bx_grid_put_text(g, 1, L->ph / 2, L->img_err, ui(L, BX_RGB(0xff, 0x60, 0x60)),
 		                 BX_COLOR_DEFAULT, BX_CELL_BOLD, L->pw - 2);
@@ -468,6 +543,56 @@ wrap(const char *text, int width, char ***out)
 	}
 	*out = lines;
 	return n;
+}
+
+/* Markdown-ish instructions come hard-wrapped; join a paragraph's lines so
+ * they wrap to the pane. A line starts a new block when it is blank or
+ * opens a heading, list item or quote. Caller frees. */
+static int
+starts_block(const char *p)
+{
+	while (*p == ' ')
+		p++;
+	if (*p == '#' || *p == '>' || *p == '\n' || *p == '\0')
+		return 1;
+	if ((*p == '-' || *p == '*' || *p == '+') && p[1] == ' ')
+		return 1;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '.' && p[-1] >= '0' && p[-1] <= '9';
+}
+
+static char *
+reflow(const char *text)
+{
+	struct bx_buf b;
+	const char *p = text, *eol;
+	int prev_text = 0, prev_heading = 0;
+
+	bx_buf_init(&b);
+	bx_buf_puts(&b, "");
+	while (*p != '\0') {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		if (eol == p) {
+			bx_buf_puts(&b, prev_text ? "\n\n" : "\n");
+			prev_text = 0;
+		} else if (prev_text && !prev_heading && !starts_block(p)) {
+			while (*p == ' ')
+				p++;
+			bx_buf_putc(&b, ' ');
+			bx_buf_append(&b, p, (size_t)(eol - p));
+		} else {
+			if (prev_text)
+				bx_buf_putc(&b, '\n');
+			bx_buf_append(&b, p, (size_t)(eol - p));
+			prev_text = 1;
+			prev_heading = *p == '#';
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return b.p;
 }
 
 static void
@@ -700,6 +825,9 @@ draw_right_pane(struct label *L, struct bx_grid *g)
 	first = 0;
 	if (ed->sel >= nlist)
 		first = ed->sel - nlist + 1;
+	L->list_y = y;
+	L->list_first = first;
+	L->list_rows = nlist;
 	for (i = first; i < ed->ans.n && i < first + nlist && y < ymax; i++, y++) {
 		const struct bx_annot *an = &ed->ans.a[i];
 		geom_text(an, geo, sizeof geo);
@@ -733,7 +861,9 @@ draw_right_pane(struct label *L, struct bx_grid *g)
 	}
 	if (y < ymax) {
 		heading(L, g, y++, "Instructions (PgUp/PgDn)");
-		nl = wrap(L->s->instructions[0] ? L->s->instructions : "(none)", L->rw, &lines);
+		char *flow = reflow(L->s->instructions[0] ? L->s->instructions : "(none)");
+		nl = wrap(flow, L->rw, &lines);
+		free(flow);
 		if (L->instr_scroll > nl - 1)
 			L->instr_scroll = nl > 0 ? nl - 1 : 0;
 		for (i = L->instr_scroll; i < nl && y < ymax; i++)
@@ -749,7 +879,7 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 {
 	char line[512], lease[32], grab[64] = "";
 	int64_t left_ms = L->s->have_task ? L->s->claim.lease_until - now : 0;
-	int y = L->rows - 1;
+	int y = L->rows - 1, n;
 	uint32_t bg = ui(L, BX_RGB(0x20, 0x20, 0x30));
 
 	if (left_ms < 0)
@@ -775,7 +905,11 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	if (L->mode == M_PROMPT) {
 		snprintf(line, sizeof line, "%s%s_", L->prompt == P_SKIP ? "skip reason (Enter skips, Esc cancels): " : "value (Enter sets, Esc cancels): ",
 		         L->line.p ? L->line.p : "");
-		bx_grid_put_text(g, 0, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->cols);
+		n = bx_grid_put_text(g, 0, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD,
+		                     L->cols);
+		if (L->msg[0] && n + 3 < L->cols)
+			bx_grid_put_text(g, n + 2, y, L->msg, ui(L, BX_RGB(0xff, 0x70, 0x70)),
+			                 BX_COLOR_DEFAULT, 0, L->cols - n - 2);
 	} else if (L->msg[0] || L->ed.msg[0]) {
 		bx_grid_put_text(g, 0, y, L->msg[0] ? L->msg : L->ed.msg,
 		                 L->msg_err ? ui(L, BX_RGB(0xff, 0x70, 0x70)) : BX_COLOR_DEFAULT,
@@ -1285,8 +1419,10 @@ key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 	}
 	/* A click in the object list selects. */
 	if (k->mev == BX_MOUSE_PRESS && k->x >= L->rx) {
-		row = k->y;
-		(void)row;
+		row = k->y - L->list_y;
+		if (L->mode == M_NORMAL && row >= 0 && row < L->list_rows &&
+		    L->list_first + row < ed->ans.n)
+			return apply(L, bx_edit_select_index(ed, L->list_first + row), now);
 		return 0;
 	}
 	if (cell_to_image(L, k->x, k->y, &x, &y) != 0)

@@ -21,6 +21,7 @@
  * identical double ("0.1", "12", "1e+20"), -0 prints as 0, non-finite values
  * (never produced by the readers) print as 0. Strings are escaped, UTF-8 kept. */
 void bx_json_put_num(struct bx_buf *b, double v);
+void bx_json_put_box(struct bx_buf *b, double x, double y, double w, double h); /* [x,y,w,h] */
 void bx_json_put_str(struct bx_buf *b, const char *s);
 void bx_json_put_value(struct bx_buf *b, const struct bx_value *v);
 void bx_json_put_attrs(struct bx_buf *b, const struct bx_attrs *as);
@@ -31,12 +32,10 @@ void bx_json_put_answer(struct bx_buf *b, const struct bx_answer *ans);
  * header stays free of library headers). bx_json_to_value converts a JSON
  * attribute value (string, number, bool, array of distinct strings) naming
  * `where` in errors; bx_answer_from_jansson is bx_answer_from_json on an
- * already parsed json_t; bx_json_syntax_error formats a json_error_t as
- * "WHAT:LINE:COLUMN: text". */
+ * already parsed json_t. The readers' other helpers are in src/json-int.h. */
 int bx_json_to_value(const void *json, const char *where, struct bx_value *out,
                      struct bx_err *err);
 int bx_answer_from_jansson(const void *json, struct bx_answer *out, struct bx_err *err);
-int bx_json_syntax_error(const void *json_error, const char *what, struct bx_err *err);
 
 /* ---- datasets ---- */
 
@@ -48,6 +47,9 @@ struct bx_ds_image {
 	struct bx_answer ans;
 	int has_answer;      /* the format carried annotations for this image */
 	int line;            /* 1-based line (JSONL) or index + 1 in the file, for errors */
+	int *group;          /* BX_COCO_GROUPS: group[k] is the index in the file of the
+	                        COCO annotation ans.a[k] came from (-1: image tag); equal
+	                        values are one object. NULL otherwise. */
 	int failed;          /* an annotation of this image was refused (see errors):
 	                        importers skip the image rather than keep a partial answer */
 };
@@ -63,6 +65,7 @@ struct bx_dataset {
 	 * skipped. A caller wanting all-or-nothing checks nerrors. */
 	char **errors;
 	int nerrors;
+	int results;         /* bx_coco_read*: the text was a COCO results array */
 	/* internal: image ids sorted for bx_dataset_find */
 	int64_t *ix_id;
 	int *ix_pos;
@@ -77,6 +80,8 @@ struct bx_ds_image *bx_dataset_add(struct bx_dataset *ds, int64_t id, const char
                                    int width, int height);
 /* Append a class (copying name) with its file id; returns its index. */
 int bx_dataset_add_class(struct bx_dataset *ds, const char *name, int64_t id);
+/* Index of the class named cls (may be NULL), or -1. */
+int bx_dataset_class_index(const struct bx_dataset *ds, const char *cls);
 /* Index of the class with file id, or -1. */
 int bx_dataset_class_by_id(const struct bx_dataset *ds, int64_t id);
 /* Index of the image with id, or -1. Binary search once bx_dataset_index()
@@ -124,6 +129,28 @@ int bx_coco_read(const char *text, const char *name_for_errors, struct bx_datase
 int bx_coco_read_results(const char *text, const char *name_for_errors,
                          const struct bx_dataset *gt, struct bx_dataset *out,
                          struct bx_err *err);
+/* Both readers above, with options (flags, or'ed):
+ *  BX_COCO_GROUPS: out->img[i].group says which polygons came from one
+ *    annotation (one object of several rings, whose union is scored);
+ *  BX_COCO_IDS_ONLY: an image needs only its id (file_name optional); a file
+ *    without "images" has the images its annotations name, one without
+ *    "categories" uses ref's classes; an unknown category is reported as
+ *    "unknown category_id N";
+ *  BX_COCO_NEW_IMAGES: a results array read against ref may name images ref
+ *    lacks: each gets an image of its own (id only) instead of an error;
+ *  BX_COCO_RESULTS: the text must be a results array.
+ * ref: what a results array is read against (as gt above), or NULL; it is
+ * not needed for a detection file. out->results tells which the text was.
+ * bx_coco_read is (NULL, 0), bx_coco_read_results (gt, BX_COCO_RESULTS). */
+enum {
+	BX_COCO_GROUPS = 1,
+	BX_COCO_IDS_ONLY = 2,
+	BX_COCO_NEW_IMAGES = 4,
+	BX_COCO_RESULTS = 8
+};
+int bx_coco_read_with(const char *text, const char *name_for_errors,
+                      const struct bx_dataset *ref, int flags, struct bx_dataset *out,
+                      struct bx_err *err);
 /* Write ds as COCO: images (id, file_name, width, height, and attributes /
  * tags when present), annotations with ids 1..N in image order, categories
  * from ds->classes with ds->class_ids (ids 1..N when class_ids is NULL).

@@ -18,8 +18,8 @@ struct bx_keymap {
 
 /* The action bound to key, or 0. */
 int bx_keymap_action(const struct bx_keymap *km, int key);
-/* Human name of a key code: "a", "Enter", "Space", "Ctrl-R", "S-Tab",
- * "Up", "S-Left". Writes into buf (size n) and returns it. */
+/* Human name of a key code: "a", "Enter", "Space", "Ctrl-R", "Shift-Tab",
+ * "Up", "Shift-Left". Writes into buf (size n) and returns it. */
 const char *bx_key_name(int key, char *buf, int n);
 /* Help text, one line per action in table order: the names of all its
  * keys, padded to keycol columns, then the help. Returns the number of

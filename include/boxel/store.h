@@ -14,6 +14,7 @@
 
 #include "boxel/annot.h"
 #include "boxel/err.h"
+#include "boxel/quality.h"
 
 struct bx_store;
 
@@ -271,5 +272,55 @@ struct bx_judgment_info {
 int bx_store_judgment_info(struct bx_store *st, int64_t judgment, struct bx_judgment_info *out,
                            struct bx_err *err);
 void bx_judgment_info_free(struct bx_judgment_info *j);
+
+/* ---- Added by quality2 (gold scores, labeler states, consensus). ----
+ *
+ * At every submit (bx_queue_submit, bx_queue_submit_next), in the submit's
+ * transaction: a task with gold has the answer scored (bx_score_answer,
+ * setting iou_threshold) into gold_scores. A labeler in training qualifies
+ * at the submit of a training gold task once they have at least
+ * min(training_min, gold tasks of that batch) training gold judgments and
+ * the summed accuracy of all of them reaches accuracy_bar. A qualified
+ * labeler is suspended at the submit of a gold task outside training when
+ * their rolling window (last gold_window non-training gold judgments since
+ * their last reinstatement) holds >= 10 judgments and its summed accuracy
+ * is under accuracy_bar; their live leases return to the queue. In a batch
+ * with overlap > 1, the submit that completes a task's overlap stores its
+ * consensus (task_answers kind "consensus"; quorum setting, capped at the
+ * judgments there are) and agreement; agreement < agreement_bar flags it
+ * for review. bx_queue_submit_next returns BX_EEMPTY (submitted, no next
+ * task) when that submit suspended the labeler. */
+struct bx_user_quality {
+	struct bx_score window;     /* summed over the rolling window */
+	int window_n, window_size;  /* judgments in it; the gold_window setting */
+	struct bx_score training;   /* all training gold since the last reinstatement */
+	int training_n;
+	int total_gold, total_training; /* every gold score ever (incl. before reinstatement) */
+	struct bx_score *recent;    /* the window's judgments, oldest first */
+	int nrecent;
+};
+void bx_user_quality_free(struct bx_user_quality *q);
+/* BX_ENOENT for an unknown user. */
+int bx_store_user_quality(struct bx_store *st, const char *name, struct bx_user_quality *out,
+                          struct bx_err *err);
+/* -> qualified, and the rolling window restarts (earlier gold judgments no
+ * longer count towards suspension). */
+int bx_store_user_reinstate(struct bx_store *st, const char *name, const char *actor,
+                            int64_t now_ms, struct bx_err *err);
+
+struct bx_batch_quality {
+	int ncomplete;            /* tasks with a stored consensus */
+	int nreview;              /* of which flagged (agreement < agreement_bar) */
+	int has_agreement, has_geom_f1, has_alpha; /* 0: undefined */
+	double agreement;         /* mean per-task agreement */
+	double geom_f1;           /* mean pairwise F1 over geometry */
+	double alpha;             /* Krippendorff's alpha of image classes, tasks with >= 2 */
+};
+/* BX_ENOENT for an unknown batch. */
+int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
+                           struct bx_err *err);
+/* A task's stored agreement in a batch; BX_ENOENT when it has none yet. */
+int bx_store_task_agreement(struct bx_store *st, int64_t task, const char *batch,
+                            double *agreement_out, int *needs_review_out, struct bx_err *err);
 
 #endif

@@ -53,7 +53,8 @@ expect_screen "coffee is next" "coffee.png"
 wait_sql "skip recorded" "SELECT count(*) FROM judgments WHERE state = 'skipped'" "1"
 
 # A lost lease: someone else's token now holds the judgment.
-sq "UPDATE judgments SET lease_token = 'someone-else' WHERE state = 'leased'"
+"$BOXEL" user add bob --role annotator --db "$DB" >/dev/null
+sq "UPDATE judgments SET lease_token = 'bobs-token', labeler = (SELECT id FROM users WHERE name = 'bob') WHERE state = 'leased'"
 tui_keys b Space l l j Space
 expect_screen "lost lease said plainly" "Lease lost on coffee.png"
 expect_screen "nothing overwritten" "Your draft was not saved over anyone's work"

@@ -31,8 +31,8 @@ test_names(void)
 		int key;
 		const char *name;
 	} cases[] = {
-		{ 'a', "a" }, { 18, "Ctrl-R" }, { BX_KEY_BTAB, "S-Tab" }, { BX_KEY_ENTER, "Enter" },
-		{ ' ', "Space" }, { BX_KEY_S_LEFT, "S-Left" }, { 0xe9, "\xc3\xa9" },
+		{ 'a', "a" }, { 18, "Ctrl-R" }, { BX_KEY_BTAB, "Shift-Tab" }, { BX_KEY_ENTER, "Enter" },
+		{ ' ', "Space" }, { BX_KEY_S_LEFT, "Shift-Left" }, { 0xe9, "\xc3\xa9" },
 		{ 0x9b, "key-155" }, { 127, "key-127" },
 	};
 	char buf[32];

@@ -1,0 +1,187 @@
+/* cmd-config.c: `boxel config list|get|set`: the project's tunable settings
+ * (quality bars, windows, leases), each checked against its own range before
+ * the store sees it. The image root, taxonomy and instructions have their
+ * own commands (init, taxonomy) and are read-only here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/cli.h"
+#include "boxel/util.h"
+#include "store-cli.h"
+
+extern const struct bx_cmd bx_cmd_config;
+
+/* integer: lo..hi as integers; otherwise a number in lo..hi, lo excluded
+ * when open_lo. */
+static const struct key {
+	const char *name;
+	int integer, open_lo;
+	double lo, hi;
+	const char *what;
+} keys[] = {
+	{ "iou_threshold", 0, 1, 0, 1, "smallest IoU of a box/polygon match (gold, consensus)" },
+	{ "accuracy_bar", 0, 0, 0, 1, "gold accuracy to qualify; under it, suspension" },
+	{ "agreement_bar", 0, 0, 0, 1, "consensus agreement under which a task needs review" },
+	{ "quorum", 1, 0, 0, 1000, "judgments a consensus object needs (0: strict majority)" },
+	{ "gold_window", 1, 0, 1, 1000000, "gold judgments in a labeler's rolling window" },
+	{ "training_min", 1, 0, 1, 1000000, "training gold judgments before qualifying" },
+	{ "lease_seconds", 1, 0, 1, 604800, "how long a claim holds a task" },
+	{ "max_attempts", 1, 0, 1, 1000000, "expired leases before a task is set aside" },
+	{ "require_training", 1, 0, 0, 1, "1: labelers in training get only training work" },
+};
+static const char *const readonly[] = { "image_root", "taxonomy", "instructions" };
+
+static const struct key *
+find_key(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(keys); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int
+is_readonly(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(readonly); i++)
+		if (strcmp(readonly[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+unknown(const char *name)
+{
+	char *s = bx_sanitize_dup(name);
+
+	bx_cli_error("config: unknown key '%s' (see 'boxel config list')", s);
+	free(s);
+	return BX_EXIT_USAGE;
+}
+
+static int
+config_set(struct bx_store *st, const char *name, const char *val)
+{
+	const struct key *k = find_key(name);
+	struct bx_err err = { 0 };
+	char what[64], canon[64];
+	double d;
+	long l;
+
+	if (k == NULL) {
+		if (is_readonly(name)) {
+			bx_cli_error("config: %s is set by 'boxel init' / 'boxel taxonomy', not here",
+			    name);
+			return BX_EXIT_USAGE;
+		}
+		return unknown(name);
+	}
+	snprintf(what, sizeof what, "config %s", k->name);
+	if (k->integer) {
+		if (bx_cli_parse_long(val, what, (long)k->lo, (long)k->hi, &l) < 0)
+			return BX_EXIT_USAGE;
+		snprintf(canon, sizeof canon, "%ld", l);
+	} else {
+		if (bx_cli_parse_double(val, what, k->lo, k->hi, &d) < 0)
+			return BX_EXIT_USAGE;
+		if (k->open_lo && d <= k->lo) {
+			bx_cli_error("%s: must be greater than %g", what, k->lo);
+			return BX_EXIT_USAGE;
+		}
+		bx_cli_num(canon, sizeof canon, "%.15g", d); /* "0.8", not 0.80000000000000004 */
+	}
+	if (bx_store_setting_set(st, k->name, canon, bx_cli_actor(), bx_now_ms(), &err) < 0)
+		return bx_cli_store_fail(&err);
+	printf("%s = %s\n", k->name, canon);
+	return BX_EXIT_OK;
+}
+
+static int
+config_get(struct bx_store *st, const char *name, int list)
+{
+	struct bx_err err = { 0 };
+	char *v;
+	size_t i;
+
+	if (!list) {
+		if (find_key(name) == NULL && !is_readonly(name))
+			return unknown(name);
+		if (bx_store_setting_get(st, name, &v, &err) < 0)
+			return bx_cli_store_fail(&err);
+		if (strcmp(name, "taxonomy") == 0) {
+			printf("(%zu bytes of JSON; see 'boxel taxonomy')\n", strlen(v));
+		} else {
+			char *s = bx_sanitize_dup(v);
+			printf("%s\n", s);
+			free(s);
+		}
+		free(v);
+		return BX_EXIT_OK;
+	}
+	for (i = 0; i < BX_ARRAY_LEN(keys); i++) {
+		if (bx_store_setting_get(st, keys[i].name, &v, &err) < 0)
+			return bx_cli_store_fail(&err);
+		printf("%-17s %-8s %s\n", keys[i].name, v, keys[i].what);
+		free(v);
+	}
+	return BX_EXIT_OK;
+}
+
+static int
+cmd_config_exec(int argc, char **argv)
+{
+	const char *db, *sub;
+	struct bx_store *st;
+	int rc;
+
+	db = bx_cli_take_db(&argc, argv);
+	if (argc < 2)
+		return bx_cli_usage(&bx_cmd_config);
+	sub = argv[1];
+	if (strcmp(sub, "list") == 0 ? argc != 2 : strcmp(sub, "get") == 0 ? argc != 3 :
+	    strcmp(sub, "set") == 0 ? argc != 4 : 1) {
+		if (strcmp(sub, "list") != 0 && strcmp(sub, "get") != 0 && strcmp(sub, "set") != 0)
+			bx_cli_error("config: unknown subcommand (list, get, set)");
+		else
+			bx_cli_error("config %s: wrong number of arguments", sub);
+		return BX_EXIT_USAGE;
+	}
+	if (strcmp(sub, "set") == 0 && find_key(argv[2]) == NULL && !is_readonly(argv[2]))
+		return unknown(argv[2]);
+	if ((st = bx_cli_store_open(db)) == NULL)
+		return BX_EXIT_USAGE;
+	if (strcmp(sub, "set") == 0)
+		rc = config_set(st, argv[2], argv[3]);
+	else
+		rc = config_get(st, strcmp(sub, "get") == 0 ? argv[2] : NULL,
+		    strcmp(sub, "list") == 0);
+	bx_store_close(st);
+	return rc;
+}
+
+const struct bx_cmd bx_cmd_config = {
+	.name = "config",
+	.usage = "list | get KEY | set KEY VALUE  [--db FILE]",
+	.summary = "show or change the project's settings (quality bars, windows, leases)",
+	.help =
+	    "  list                every tunable key with its value and meaning\n"
+	    "  get KEY             one value (also image_root, instructions)\n"
+	    "  set KEY VALUE       checked per key:\n"
+	    "    iou_threshold     (0, 1]   default 0.5\n"
+	    "    accuracy_bar      [0, 1]   default 0.8\n"
+	    "    agreement_bar     [0, 1]   default 0.6\n"
+	    "    quorum            0..1000  default 2 (0: strict majority)\n"
+	    "    gold_window       1..      default 50\n"
+	    "    training_min      1..      default 5\n"
+	    "    lease_seconds     1..604800 default 300\n"
+	    "    max_attempts      1..      default 3\n"
+	    "    require_training  0 or 1   default 0\n"
+	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
+	.min_role = BX_ROLE_ADMIN,
+	.exec = cmd_config_exec,
+};

@@ -1,0 +1,669 @@
+/* store-quality.c: what the store does with quality at submit time, in the
+ * submit's own transaction: score a gold task's judgment (gold_scores),
+ * move the labeler between training / qualified / suspended, and store a
+ * task's consensus once its last replica is in; plus the read side (a
+ * labeler's rolling window, a batch's agreement). Scoring itself is the pure
+ * quality module; this file only feeds it answers and keeps its counts. */
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/codec.h"
+#include "boxel/formats.h"
+#include "boxel/util.h"
+#include "store-int.h"
+
+/* Qualified labelers are judged on at least this many gold judgments. */
+#define BX_SUSPEND_MIN_GOLD 10
+
+/* ---- settings ---- */
+
+static int
+setting_num(struct bx_store *st, const char *key, double lo, double hi, double *out,
+            struct bx_err *err)
+{
+	static locale_t cloc;
+	char *v, *end;
+	double d;
+	int rc;
+
+	if ((rc = bx_store_setting_get(st, key, &v, err)) < 0)
+		return rc;
+	if (cloc == (locale_t)0)
+		cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	d = strtod_l(v, &end, cloc);
+	if (end == v || *end != '\0' || !isfinite(d) || d < lo || d > hi) {
+		rc = bx_err_set(err, BX_EINVAL, "setting %s: '%s' is not a number in %g..%g", key,
+		    v, lo, hi);
+		free(v);
+		return rc;
+	}
+	free(v);
+	*out = d;
+	return 0;
+}
+
+static int
+score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
+{
+	bx_score_opts_default(o);
+	return setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
+}
+
+/* The quality workspace lives with the connection: grown once, kept. */
+static struct bx_quality_ws *
+qws(struct bx_store *st)
+{
+	if (st->qws == NULL)
+		st->qws = bx_quality_ws_new();
+	return st->qws;
+}
+
+/* ---- gold_scores rows ---- */
+
+static void
+score_row(sqlite3_stmt *s, int col, struct bx_score *o)
+{
+	o->tp = sqlite3_column_int64(s, col);
+	o->mismatch = sqlite3_column_int64(s, col + 1);
+	o->fp = sqlite3_column_int64(s, col + 2);
+	o->fn = sqlite3_column_int64(s, col + 3);
+	o->iou_n = sqlite3_column_int64(s, col + 4);
+	o->iou_sum = sqlite3_column_double(s, col + 5);
+	o->tag_right = sqlite3_column_int64(s, col + 6);
+	o->tag_wrong = sqlite3_column_int64(s, col + 7);
+}
+
+#define SCORE_COLS "tp, mismatch, fp, fn, iou_n, iou_sum, tag_right, tag_wrong"
+
+/* The labeler's rolling window: their last `window` gold judgments outside
+ * training batches scored after gold_since (the last reinstatement), summed;
+ * rows_out (may be NULL) gets them oldest first. */
+static int
+window_sum(struct bx_store *st, int64_t uid, long window, struct bx_score *sum, int *n_out,
+           struct bx_score **rows_out, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT " SCORE_COLS " FROM gold_scores g "
+	    "WHERE g.labeler = ?1 AND g.batch_kind <> 'training' "
+	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) "
+	    "ORDER BY g.id DESC LIMIT ?2";
+	struct bx_score one, *rows = NULL;
+	sqlite3_stmt *s;
+	int rc, n = 0, i;
+
+	memset(sum, 0, sizeof *sum);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, uid);
+	sqlite3_bind_int64(s, 2, window);
+	while ((rc = bx_st_step(st, s, "read gold window", err)) == 1) {
+		score_row(s, 0, &one);
+		bx_score_add(sum, &one);
+		if (rows_out) {
+			rows = bx_realloc(rows, (size_t)(n + 1) * sizeof *rows);
+			rows[n] = one;
+		}
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc < 0) {
+		free(rows);
+		return rc;
+	}
+	/* newest first from SQL: reverse to oldest first */
+	for (i = 0; rows && i < n / 2; i++) {
+		one = rows[i];
+		rows[i] = rows[n - 1 - i];
+		rows[n - 1 - i] = one;
+	}
+	*n_out = n;
+	if (rows_out)
+		*rows_out = rows;
+	return 0;
+}
+
+/* All of the labeler's training gold judgments since gold_since, summed. */
+static int
+training_sum(struct bx_store *st, int64_t uid, struct bx_score *sum, int *n_out,
+             struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT " SCORE_COLS " FROM gold_scores g "
+	    "WHERE g.labeler = ?1 AND g.batch_kind = 'training' "
+	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1)";
+	struct bx_score one;
+	sqlite3_stmt *s;
+	int rc, n = 0;
+
+	memset(sum, 0, sizeof *sum);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, uid);
+	while ((rc = bx_st_step(st, s, "read training scores", err)) == 1) {
+		score_row(s, 0, &one);
+		bx_score_add(sum, &one);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	*n_out = n;
+	return 0;
+}
+
+static int
+read_answer_col(sqlite3_stmt *s, int col, struct bx_answer *out, struct bx_err *err)
+{
+	const char *json = (const char *)sqlite3_column_text(s, col);
+
+	bx_answer_init(out);
+	if (json == NULL)
+		return 0;
+	return bx_answer_from_json(json, out, err);
+}
+
+/* ---- at submit ---- */
+
+struct sub_info {
+	int64_t jid, uid, task, batch;
+	char kind[16];
+	int overlap;
+	char qual[16];
+	char name[72];
+};
+
+static int
+load_info(struct bx_store *st, struct sub_info *in, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT b.id, b.kind, b.overlap, u.qual, u.name FROM judgments j "
+	    "JOIN batches b ON b.id = j.batch JOIN users u ON u.id = j.labeler "
+	    "WHERE j.id = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->jid);
+	rc = bx_st_step(st, s, "read submitted judgment", err);
+	if (rc == 1) {
+		in->batch = sqlite3_column_int64(s, 0);
+		snprintf(in->kind, sizeof in->kind, "%s", (const char *)sqlite3_column_text(s, 1));
+		in->overlap = sqlite3_column_int(s, 2);
+		snprintf(in->qual, sizeof in->qual, "%s", (const char *)sqlite3_column_text(s, 3));
+		snprintf(in->name, sizeof in->name, "%s", (const char *)sqlite3_column_text(s, 4));
+	}
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_EDB, "submitted judgment %lld vanished",
+		    (long long)in->jid);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struct bx_score *sum,
+         int n, int64_t now, struct bx_err *err)
+{
+	static const char sql[] = "UPDATE users SET qual = ?2 WHERE id = ?1";
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	double acc = 0;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->uid);
+	sqlite3_bind_text(s, 2, qual, -1, SQLITE_STATIC);
+	if ((rc = bx_st_exec(st, s, "change qualification", err)) < 0)
+		return rc;
+	if (strcmp(qual, "suspended") == 0 && (rc = bx_st_release_user(st, in->uid, err)) < 0)
+		return rc;
+	snprintf(in->qual, sizeof in->qual, "%s", qual);
+	bx_score_accuracy(sum, &acc);
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"name\":");
+	bx_st_json_str(&d, in->name);
+	bx_buf_puts(&d, ",\"qual\":");
+	bx_st_json_str(&d, qual);
+	bx_buf_printf(&d, ",\"reason\":\"gold\",\"judgment\":%lld,\"gold_judgments\":%d,"
+	    "\"accuracy\":", (long long)in->jid, n);
+	bx_json_put_num(&d, acc);
+	bx_buf_putc(&d, '}');
+	rc = bx_st_event(st, "boxel", "user_qual", d.p, now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+/* Gold: score, keep the row, then the labeler's state. */
+static int
+gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans, int64_t now,
+          int *suspended, struct bx_err *err)
+{
+	static const char gsql[] = "SELECT answer FROM gold WHERE task = ?1";
+	static const char ins[] =
+	    "INSERT OR REPLACE INTO gold_scores(judgment, task, labeler, batch, batch_kind, ms, "
+	    "  " SCORE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	static const char ngold[] =
+	    "SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
+	    "WHERE bt.batch = ?1";
+	struct bx_answer gold;
+	struct bx_score_opts o;
+	struct bx_score sc, sum;
+	sqlite3_stmt *s;
+	double bar, acc, tmin;
+	long window;
+	int rc, n = 0, found;
+
+	if ((s = bx_st_prep(st, gsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->task);
+	rc = bx_st_step(st, s, "read gold", err);
+	found = rc == 1;
+	if (found && (rc = read_answer_col(s, 0, &gold, err)) < 0)
+		bx_err_prefix(err, "gold of task %lld", (long long)in->task);
+	sqlite3_reset(s);
+	if (rc < 0 || !found)
+		return rc < 0 ? rc : 0;
+	if ((rc = score_opts(st, &o, err)) < 0 ||
+	    (rc = bx_score_answer(qws(st), &gold, ans, &o, &sc, NULL)) < 0) {
+		bx_answer_free(&gold);
+		if (rc == BX_ELIMIT || rc == BX_EINVAL)
+			bx_err_prefix(err, "gold score of judgment %lld", (long long)in->jid);
+		return rc;
+	}
+	bx_answer_free(&gold);
+	if ((s = bx_st_prep(st, ins, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->jid);
+	sqlite3_bind_int64(s, 2, in->task);
+	sqlite3_bind_int64(s, 3, in->uid);
+	sqlite3_bind_int64(s, 4, in->batch);
+	sqlite3_bind_text(s, 5, in->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, now);
+	sqlite3_bind_int64(s, 7, sc.tp);
+	sqlite3_bind_int64(s, 8, sc.mismatch);
+	sqlite3_bind_int64(s, 9, sc.fp);
+	sqlite3_bind_int64(s, 10, sc.fn);
+	sqlite3_bind_int64(s, 11, sc.iou_n);
+	sqlite3_bind_double(s, 12, sc.iou_sum);
+	sqlite3_bind_int64(s, 13, sc.tag_right);
+	sqlite3_bind_int64(s, 14, sc.tag_wrong);
+	if ((rc = bx_st_exec(st, s, "store gold score", err)) < 0)
+		return rc;
+
+	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
+		return rc;
+	if (strcmp(in->kind, "training") == 0) {
+		if (strcmp(in->qual, "training") != 0)
+			return 0;
+		/* Qualify once they have done enough of the training gold
+		 * (training_min, or all of this batch's gold if it has fewer)
+		 * and the sum over all their training gold reaches the bar. */
+		if ((rc = setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
+			return rc;
+		if ((s = bx_st_prep(st, ngold, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		sqlite3_bind_int64(s, 1, in->batch);
+		if ((rc = bx_st_step(st, s, "count training gold", err)) < 0)
+			return rc;
+		if (rc == 1 && sqlite3_column_double(s, 0) < tmin)
+			tmin = sqlite3_column_double(s, 0);
+		sqlite3_reset(s);
+		if ((rc = training_sum(st, in->uid, &sum, &n, err)) < 0)
+			return rc;
+		if (n >= tmin && bx_score_accuracy(&sum, &acc) && acc >= bar - 1e-12)
+			return set_qual(st, in, "qualified", &sum, n, now, err);
+		return 0;
+	}
+	if (strcmp(in->qual, "qualified") != 0)
+		return 0;
+	if ((rc = setting_num(st, "gold_window", 1, 1e6, &tmin, err)) < 0)
+		return rc;
+	window = (long)tmin;
+	if ((rc = window_sum(st, in->uid, window, &sum, &n, NULL, err)) < 0)
+		return rc;
+	if (n >= BX_SUSPEND_MIN_GOLD && bx_score_accuracy(&sum, &acc) && acc < bar - 1e-12) {
+		*suspended = 1;
+		return set_qual(st, in, "suspended", &sum, n, now, err);
+	}
+	return 0;
+}
+
+/* Consensus once the task has its overlap of submitted judgments in this
+ * batch (later ones, e.g. after a reject, recompute it). */
+static int
+consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_err *err)
+{
+	static const char jsql[] =
+	    "SELECT answer FROM judgments WHERE task = ?1 AND batch = ?2 "
+	    "  AND state IN ('submitted','accepted') ORDER BY id";
+	static const char put[] =
+	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, 'consensus', ?2) "
+	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
+	static const char qput[] =
+	    "INSERT OR REPLACE INTO task_consensus(task, batch, njudgments, agreement, "
+	    "  geom_f1_sum, geom_pairs, needs_review, ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	struct bx_answer *ans = NULL;
+	const struct bx_answer **ptrs = NULL;
+	struct bx_consensus cons;
+	struct bx_score_opts o;
+	sqlite3_stmt *s;
+	double quorum, bar;
+	char *json;
+	int rc, n = 0, i;
+
+	if (in->overlap <= 1)
+		return 0;
+	if ((s = bx_st_prep(st, jsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->task);
+	sqlite3_bind_int64(s, 2, in->batch);
+	while ((rc = bx_st_step(st, s, "read replicas", err)) == 1) {
+		ans = bx_realloc(ans, (size_t)(n + 1) * sizeof *ans);
+		if ((rc = read_answer_col(s, 0, &ans[n], err)) < 0)
+			break;
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc < 0 || n < in->overlap)
+		goto out;
+	if ((rc = score_opts(st, &o, err)) < 0 ||
+	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) < 0 ||
+	    (rc = setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
+		goto out;
+	ptrs = bx_malloc((size_t)n * sizeof *ptrs);
+	for (i = 0; i < n; i++)
+		ptrs[i] = &ans[i];
+	/* A quorum larger than the judgments there are would keep nothing. */
+	if ((rc = bx_consensus_run(qws(st), ptrs, n, (int)quorum > n ? n : (int)quorum, &o,
+	    &cons)) < 0) {
+		bx_err_prefix(err, "consensus of task %lld", (long long)in->task);
+		goto out;
+	}
+	json = bx_answer_to_json(&cons.answer);
+	if ((s = bx_st_prep(st, put, err)) == NULL) {
+		rc = err ? err->code : BX_EDB;
+	} else {
+		sqlite3_bind_int64(s, 1, in->task);
+		sqlite3_bind_text(s, 2, json, -1, SQLITE_TRANSIENT);
+		rc = bx_st_exec(st, s, "store consensus", err);
+	}
+	free(json);
+	if (rc == 0 && (s = bx_st_prep(st, qput, err)) == NULL)
+		rc = err ? err->code : BX_EDB;
+	if (rc == 0) {
+		sqlite3_bind_int64(s, 1, in->task);
+		sqlite3_bind_int64(s, 2, in->batch);
+		sqlite3_bind_int(s, 3, n);
+		sqlite3_bind_double(s, 4, cons.agreement);
+		sqlite3_bind_double(s, 5, cons.geom_f1_sum);
+		sqlite3_bind_int(s, 6, cons.geom_pairs);
+		sqlite3_bind_int(s, 7, cons.agreement < bar - 1e-12);
+		sqlite3_bind_int64(s, 8, now);
+		rc = bx_st_exec(st, s, "store agreement", err);
+	}
+	bx_consensus_free(&cons);
+out:
+	for (i = 0; i < n; i++)
+		bx_answer_free(&ans[i]);
+	free(ans);
+	free(ptrs);
+	return rc;
+}
+
+int
+bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
+                   const struct bx_answer *ans, int64_t now_ms, int *suspended_out,
+                   struct bx_err *err)
+{
+	struct sub_info in;
+	int rc;
+
+	memset(&in, 0, sizeof in);
+	in.jid = jid;
+	in.uid = uid;
+	in.task = task;
+	*suspended_out = 0;
+	if ((rc = load_info(st, &in, err)) < 0 ||
+	    (rc = gold_step(st, &in, ans, now_ms, suspended_out, err)) < 0)
+		return rc;
+	return consensus_step(st, &in, now_ms, err);
+}
+
+/* ---- read side ---- */
+
+void
+bx_user_quality_free(struct bx_user_quality *q)
+{
+	if (q == NULL)
+		return;
+	free(q->recent);
+	memset(q, 0, sizeof *q);
+}
+
+struct uq_ctx {
+	const char *name;
+	struct bx_user_quality *q;
+};
+
+static int
+user_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char tot[] =
+	    "SELECT count(*), coalesce(sum(batch_kind = 'training'), 0) FROM gold_scores "
+	    "WHERE labeler = ?1";
+	struct uq_ctx *c = ctx;
+	struct bx_user_quality *q = c->q;
+	sqlite3_stmt *s;
+	double w;
+	int64_t uid;
+	int rc;
+
+	if ((rc = bx_st_user_id(st, c->name, &uid, err)) < 0)
+		return rc;
+	if ((rc = setting_num(st, "gold_window", 1, 1e6, &w, err)) < 0)
+		return rc;
+	q->window_size = (int)w;
+	if ((rc = window_sum(st, uid, q->window_size, &q->window, &q->window_n, &q->recent,
+	    err)) < 0)
+		return rc;
+	q->nrecent = q->window_n;
+	if ((rc = training_sum(st, uid, &q->training, &q->training_n, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, tot, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, uid);
+	rc = bx_st_step(st, s, "count gold", err);
+	if (rc == 1) {
+		q->total_gold = sqlite3_column_int(s, 0);
+		q->total_training = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_user_quality(struct bx_store *st, const char *name, struct bx_user_quality *out,
+                      struct bx_err *err)
+{
+	struct uq_ctx c = { name, out };
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = bx_st_read(st, user_quality_rx, &c, err);
+	if (rc < 0)
+		bx_user_quality_free(out);
+	return rc;
+}
+
+struct reinstate_ctx {
+	const char *name, *actor;
+	int64_t now;
+};
+
+static int
+reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE users SET qual = 'qualified', "
+	    "  gold_since = (SELECT coalesce(max(id), 0) FROM gold_scores) WHERE id = ?1";
+	struct reinstate_ctx *c = ctx;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	int64_t uid;
+	int rc;
+
+	if ((rc = bx_st_user_id(st, c->name, &uid, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, uid);
+	if ((rc = bx_st_exec(st, s, "reinstate", err)) < 0)
+		return rc;
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"name\":");
+	bx_st_json_str(&d, c->name);
+	bx_buf_puts(&d, ",\"qual\":\"qualified\",\"window\":\"restarted\"}");
+	rc = bx_st_event(st, c->actor, "user_reinstate", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_store_user_reinstate(struct bx_store *st, const char *name, const char *actor,
+                        int64_t now_ms, struct bx_err *err)
+{
+	struct reinstate_ctx c = { name, actor, now_ms };
+
+	if (name == NULL)
+		return bx_err_set(err, BX_EINVAL, "reinstate: no user given");
+	return bx_st_write(st, reinstate_tx, &c, err);
+}
+
+struct bq_ctx {
+	const char *name;
+	struct bx_batch_quality *q;
+};
+
+static int
+batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char bsql[] = "SELECT id FROM batches WHERE name = ?1";
+	static const char csql[] =
+	    "SELECT count(*), coalesce(sum(needs_review), 0), avg(agreement), "
+	    "  coalesce(sum(geom_f1_sum), 0), coalesce(sum(geom_pairs), 0) "
+	    "FROM task_consensus WHERE batch = ?1";
+	/* Judgments of tasks with two or more of them, by task. */
+	static const char jsql[] =
+	    "SELECT task, answer FROM judgments WHERE batch = ?1 "
+	    "  AND state IN ('submitted','accepted') "
+	    "  AND task IN (SELECT task FROM judgments WHERE batch = ?1 "
+	    "               AND state IN ('submitted','accepted') "
+	    "               GROUP BY task HAVING count(*) >= 2) "
+	    "ORDER BY task, id";
+	struct bq_ctx *c = ctx;
+	struct bx_batch_quality *q = c->q;
+	struct bx_answer *ans = NULL;
+	const struct bx_answer **ptrs = NULL;
+	int *off = NULL;
+	sqlite3_stmt *s;
+	int64_t bid = 0, last = -1;
+	int rc, n = 0, nu = 0, i;
+
+	if ((s = bx_st_prep(st, bsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, c->name, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "find batch", err);
+	if (rc == 1)
+		bid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no batch %s (see 'boxel batch list')", c->name);
+	if ((s = bx_st_prep(st, csql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, bid);
+	rc = bx_st_step(st, s, "read agreement", err);
+	if (rc == 1) {
+		q->ncomplete = sqlite3_column_int(s, 0);
+		q->nreview = sqlite3_column_int(s, 1);
+		q->has_agreement = q->ncomplete > 0;
+		q->agreement = sqlite3_column_double(s, 2);
+		q->has_geom_f1 = sqlite3_column_int(s, 4) > 0;
+		if (q->has_geom_f1)
+			q->geom_f1 = sqlite3_column_double(s, 3) / sqlite3_column_double(s, 4);
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if ((s = bx_st_prep(st, jsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, bid);
+	while ((rc = bx_st_step(st, s, "read judgments", err)) == 1) {
+		int64_t t = sqlite3_column_int64(s, 0);
+		ans = bx_realloc(ans, (size_t)(n + 1) * sizeof *ans);
+		if ((rc = read_answer_col(s, 1, &ans[n], err)) < 0)
+			break;
+		if (t != last) {
+			off = bx_realloc(off, (size_t)(nu + 2) * sizeof *off);
+			off[nu++] = n;
+			last = t;
+		}
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc >= 0 && nu > 0) {
+		off[nu] = n;
+		ptrs = bx_malloc((size_t)n * sizeof *ptrs);
+		for (i = 0; i < n; i++)
+			ptrs[i] = &ans[i];
+		q->has_alpha = bx_kalpha_tags(ptrs, off, nu, &q->alpha);
+	}
+	for (i = 0; i < n; i++)
+		bx_answer_free(&ans[i]);
+	free(ans);
+	free(ptrs);
+	free(off);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
+                       struct bx_err *err)
+{
+	struct bq_ctx c = { name, out };
+
+	memset(out, 0, sizeof *out);
+	return bx_st_read(st, batch_quality_rx, &c, err);
+}
+
+int
+bx_store_task_agreement(struct bx_store *st, int64_t task, const char *batch,
+                        double *agreement_out, int *needs_review_out, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT c.agreement, c.needs_review FROM task_consensus c "
+	    "JOIN batches b ON b.id = c.batch WHERE c.task = ?1 AND b.name = ?2";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_text(s, 2, batch, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read agreement", err);
+	if (rc == 1) {
+		if (agreement_out)
+			*agreement_out = sqlite3_column_double(s, 0);
+		if (needs_review_out)
+			*needs_review_out = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "task %lld has no consensus in batch %s",
+		    (long long)task, batch);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,270 @@
+# quality.sh: issue 5's "done means" from the shell, with a pinned clock:
+# the sample photos plus generated ones, gold imported from a COCO file, a
+# training batch (qualification), a calibration batch with overlap 3 and
+# gold (consensus, agreement, the calibration report), a production batch
+# where one labeler answers badly until suspended (their lease returns and
+# another labeler's claim gets it), `boxel user show` against hand-computed
+# numbers, reinstatement, `boxel config`, and bad inputs.
+. "$(dirname "$0")/lib.sh"
+
+export BOXEL_DB=$T_TMP/q.db
+T0=$BOXEL_NOW_MS
+at() { local s=$1; shift; BOXEL_NOW_MS=$((T0 + s * 1000)) "$@"; }
+py() { /usr/bin/python3 -c "$@"; }
+jget() { py 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+IMG=$T_TMP/images
+mkdir -p "$IMG"
+cp "$BOXEL_SOURCE_ROOT"/sample-data/*.png "$BOXEL_SOURCE_ROOT"/sample-data/*.jpg "$IMG"/
+for i in 01 02 03 04 05 06 07 08 09 10 11 12; do
+	convert -size 64x48 "xc:rgb(${i#0}0,90,140)" "$IMG/g$i.png"
+done
+"$BOXEL" init --images "$IMG" --taxonomy "$BOXEL_SOURCE_ROOT/sample-data/taxonomy.json" >/dev/null
+expect_rc 0 "import the folder" "$BOXEL" import "$IMG"
+check "16 tasks" contains "$OUT" "imported 16 tasks"
+
+# Gold: coffee (cup), rocket (rocket), astronaut (person), g01..g12 (cup).
+py '
+import json, sys
+imgs = [("coffee.png", 600, 400, "cup", [100, 100, 200, 200]),
+        ("rocket.jpg", 640, 427, "rocket", [300, 50, 40, 300]),
+        ("astronaut.png", 512, 512, "person", [100, 50, 300, 450])]
+imgs += [("g%02d.png" % i, 64, 48, "cup", [10, 10, 20, 20]) for i in range(1, 13)]
+cats = ["cup", "rocket", "person"]
+d = {"images": [], "annotations": [],
+     "categories": [{"id": i + 1, "name": c} for i, c in enumerate(cats)]}
+for k, (f, w, h, c, b) in enumerate(imgs):
+    d["images"].append({"id": k + 1, "file_name": f, "width": w, "height": h})
+    d["annotations"].append({"id": k + 1, "image_id": k + 1, "bbox": b,
+                             "category_id": cats.index(c) + 1})
+json.dump(d, open(sys.argv[1], "w"))' "$T_TMP/gold.json"
+expect_rc 0 "import gold (COCO)" "$BOXEL" import --format coco --as gold "$T_TMP/gold.json"
+check "15 gold answers" contains "$OUT" "15 with gold"
+
+for u in alice bob carol dave; do "$BOXEL" user add $u --role annotator >/dev/null; done
+
+# --- config
+expect_rc 0 "config list" "$BOXEL" config list
+check "config lists the bars" contains "$OUT" "accuracy_bar"
+expect_rc 0 "require training" "$BOXEL" config set require_training 1
+expect_rc 0 "config get" "$BOXEL" config get accuracy_bar
+check "accuracy_bar default 0.8" test "$OUT" = 0.8
+for bad in "accuracy_bar 1.5" "accuracy_bar x" "iou_threshold 0" "quorum -1" "gold_window 0" \
+    "require_training 2" "nosuch 1" "taxonomy {}"; do
+	expect_rc 2 "config set $bad" "$BOXEL" config set $bad
+	check "config set $bad: one line" one_line "$ERR"
+done
+expect_rc 2 "config get unknown" "$BOXEL" config get $'\e[31mred'
+check "config get unknown: no escape" no_escape "$ERR"
+
+# answer FILE ANNOTATIONS-JSON: a judgment file (scene is required).
+answer() { printf '{"annotations": [%s], "global": {"scene": "indoor"}}\n' "$2" > "$1"; }
+box() { printf '{"class": "%s", "box": [%s]%s}' "$1" "$2" "${3:+, \"attributes\": $3}"; }
+
+# claim_submit AT USER SECONDS ANSWER-FN: claim as USER at AT, write the
+# answer ANSWER-FN gives for the claimed image, submit 30 s later.
+claim_submit() {
+	local t=$1 u=$2 secs=$3 fn=$4 c j tok img
+	run at "$t" "$BOXEL" queue claim --user "$u" --json
+	if [ "$RC" -ne 0 ]; then fail "claim $u at $t: exit $RC: $ERR"; return 1; fi
+	c=$OUT; j=$(jget "$c" judgment); tok=$(jget "$c" token); img=$(jget "$c" image)
+	LAST_IMAGE=$img; LAST_J=$j; LAST_TOKEN=$tok
+	$fn "$u" "$img" > "$T_TMP/a.json"
+	run at $((t + 30)) "$BOXEL" queue submit --user "$u" --judgment "$j" --token "$tok" \
+	    --seconds "$secs" "$T_TMP/a.json"
+	if [ "$RC" -ne 0 ]; then fail "submit $u $img: exit $RC: $ERR"; return 1; fi
+	pass
+}
+
+# --- training: coffee and rocket, overlap 3
+printf 'coffee.png\nrocket.jpg\n' > "$T_TMP/train.txt"
+expect_rc 0 "training batch" "$BOXEL" batch create train --kind training --overlap 3 --tasks "$T_TMP/train.txt"
+right() {
+	case $2 in
+	coffee.png) answer /dev/stdout "$(box cup 100,100,200,200)";;
+	rocket.jpg) answer /dev/stdout "$(box rocket 300,50,40,300)";;
+	astronaut.png) answer /dev/stdout "$(box person 100,50,300,450)";;
+	chelsea.png) answer /dev/stdout "$(box cat 50,30,300,250 '{"pose": "sitting"}')";;
+	*) answer /dev/stdout "$(box cup 10,10,20,20)";;
+	esac
+}
+carol_train() { # right on coffee, nothing on the rocket
+	case $2 in coffee.png) right "$@";; *) answer /dev/stdout "";; esac
+}
+claim_submit 100 alice 20 right
+check "alice still in training after 1 of 2" contains "$("$BOXEL" user list | grep alice)" training
+claim_submit 200 alice 20 right
+check "alice qualified after 2 right" contains "$("$BOXEL" user list | grep alice)" qualified
+claim_submit 300 bob 20 right
+claim_submit 400 bob 20 right
+claim_submit 500 carol 20 carol_train
+claim_submit 600 carol 20 carol_train
+check "carol (1 of 2) stays in training" contains "$("$BOXEL" user list | grep carol)" training
+expect_rc 0 "carol's training score" "$BOXEL" user show carol --json
+check "carol training accuracy 0.5 over 2" py '
+import json, sys; d = json.loads(sys.argv[1])
+assert d["state"] == "training" and d["training_count"] == 2 and d["training_accuracy"] == 0.5, d
+assert d["gold_count"] == 0 and d["accuracy"] is None and d["precision"] is None' "$OUT"
+expect_rc 0 "text show: n/a for undefined" "$BOXEL" user show carol
+check "accuracy n/a" contains "$(printf '%s\n' "$OUT" | grep '^accuracy')" "n/a"
+
+# --- calibration: astronaut, chelsea, g01 with overlap 3
+printf 'astronaut.png\nchelsea.png\ng01.png\n' > "$T_TMP/cal.txt"
+expect_rc 0 "calibration batch" "$BOXEL" batch create cal --kind calibration --overlap 3 --tasks "$T_TMP/cal.txt"
+expect_rc 3 "carol in training gets no calibration work" at 700 "$BOXEL" queue claim --user carol
+expect_rc 0 "reinstate promotes carol" "$BOXEL" user reinstate carol
+check "carol qualified" contains "$("$BOXEL" user list | grep carol)" qualified
+# carol: a cup where the others see the cat; an extra rocket beside the cup on g01.
+carol_cal() {
+	case $2 in
+	chelsea.png) answer /dev/stdout "$(box cup 50,30,300,250)";;
+	g01.png) answer /dev/stdout "$(box cup 10,10,20,20), $(box rocket 40,30,10,10)";;
+	*) right "$@";;
+	esac
+}
+t=1000
+for u in alice bob; do
+	for k in 1 2 3; do claim_submit $t $u 20 right; t=$((t + 100)); done
+done
+claim_submit $t carol 20 carol_cal; t=$((t + 100))
+claim_submit $t carol 20 carol_cal; t=$((t + 100))
+expect_rc 0 "batch show before the last replica" "$BOXEL" batch show cal --json
+check "2 tasks complete before carol's last" py '
+import json, sys; q = json.loads(sys.argv[1])["quality"]
+assert q["tasks_with_consensus"] == 2, q' "$OUT"
+claim_submit $t carol 20 carol_cal; t=$((t + 100))
+
+# Hand-computed: agreement astronaut 1, chelsea 1/3, g01 (1 + 2/3 + 2/3)/3 = 7/9;
+# mean 19/27; pairwise geometry F1 over the 9 pairs (1+0+0 + 1+2/3+2/3 + 1+1+1)/9
+# = 19/27 too (every pair has geometry); no image classes.
+expect_rc 0 "batch show --json" "$BOXEL" batch show cal --json
+check "batch quality" py '
+import json, sys; q = json.loads(sys.argv[1])["quality"]
+assert q["tasks_with_consensus"] == 3 and q["needs_review"] == 1, q
+assert abs(q["mean_agreement"] - 19/27) < 1e-9 and abs(q["geometry_f1"] - 19/27) < 1e-9, q
+assert q["kalpha_classes"] is None' "$OUT"
+expect_rc 0 "batch show text" "$BOXEL" batch show cal
+check "text: 1 needs review" contains "$OUT" "1 needs review"
+check "text: agreement" contains "$OUT" "0.704"
+check "text: geometry F1" contains "$(printf '%s\n' "$OUT" | grep '^geom F1')" "0.704"
+expect_rc 0 "stats --json" "$BOXEL" stats --json
+check "stats has batch quality" py '
+import json, sys; d = json.loads(sys.argv[1])
+q = [b for b in d["batches"] if b["name"] == "cal"][0]["quality"]
+assert q["needs_review"] == 1' "$OUT"
+# 2 training tasks (overlap 3 too) + 3 calibration tasks
+check "consensus stored for export" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM task_answers WHERE kind = 'consensus'")" = 5
+check "chelsea's consensus is the cat" test "$(sqlite3 "$BOXEL_DB" "SELECT a.answer ->> '\$.annotations[0].class' FROM task_answers a JOIN tasks t ON t.id = a.task WHERE t.image = 'chelsea.png' AND a.kind = 'consensus'")" = cat
+
+# --- the calibration report
+expect_rc 0 "report calibration --json" "$BOXEL" report calibration cal --json
+check "report: tasks worst first, classes worst first" py '
+import json, sys; d = json.loads(sys.argv[1])
+t = d["tasks"]
+assert [x["image"] for x in t] == ["chelsea.png", "g01.png", "astronaut.png"], t
+assert abs(t[0]["agreement"] - 1/3) < 1e-9 and t[0]["needs_review"] and t[0]["gold_accuracy"] is None
+assert abs(t[1]["agreement"] - 7/9) < 1e-9 and not t[1]["needs_review"]
+assert t[1]["gold_accuracy"] == 0.75 and t[2]["gold_accuracy"] == 1
+dis = t[0]["disagreeing"]
+assert len(dis) == 1 and dis[0]["labeler"] == "carol" and dis[0]["classes"] == {"cup": 1}, dis
+assert dis[0]["other"] == 1 and dis[0]["extra"] == 0
+dis = t[1]["disagreeing"]
+assert len(dis) == 1 and dis[0]["labeler"] == "carol" and dis[0]["extra"] == 1, dis
+assert t[2]["disagreeing"] == []
+c = {x["class"]: x for x in d["classes"]}
+assert [x["class"] for x in d["classes"]] == ["rocket", "cat", "cup", "person"], d["classes"]
+assert c["rocket"]["agreement_f1"] == 0 and c["rocket"]["gold_f1"] == 0
+assert c["cat"]["agreement_f1"] == 0.5 and c["cat"]["gold_f1"] is None
+assert c["cat"]["confused_with"] == [{"class": "cup", "count": 2}]
+assert c["cup"]["agreement_f1"] == 0.75 and c["cup"]["gold_f1"] == 1
+assert c["person"]["agreement_f1"] == 1 and c["person"]["gold_f1"] == 1
+assert c["cup"]["objects"] == 4 and c["cat"]["objects"] == 2' "$OUT"
+expect_rc 0 "report calibration text" "$BOXEL" report calibration cal
+check "text names the worst task first" test "$(printf '%s\n' "$OUT" | grep -m1 -E '\.(png|jpg) ' | awk '{print $1}')" = chelsea.png
+check "text names the worst class first" test "$(printf '%s\n' "$OUT" | sed -n '/^CLASS /{n;p;}' | awk '{print $1}')" = rocket
+check "text lists carol's judgment" contains "$OUT" "carol"
+check "text shows the confusion" contains "$(printf '%s\n' "$OUT" | grep '^cat ')" "cup 2"
+check "report text: no escapes" no_escape "$OUT"
+expect_rc 2 "report unknown batch" "$BOXEL" report calibration nosuch
+check "unknown batch: one line" one_line "$ERR"
+check "unknown batch named" contains "$ERR" "nosuch"
+expect_rc 2 "report unknown kind" "$BOXEL" report weekly cal
+expect_rc 2 "report without batch" "$BOXEL" report calibration
+
+# --- production: g02..g12; dave answers nothing until suspended
+"$BOXEL" user qual dave qualified >/dev/null
+printf 'g%02d.png\n' 2 3 4 5 6 7 8 9 10 11 12 > "$T_TMP/prod.txt"
+expect_rc 0 "production batch" "$BOXEL" batch create prod --kind production --tasks "$T_TMP/prod.txt"
+empty() { answer /dev/stdout ""; }
+D=5000
+for k in 0 1 2 3 4 5 6 7 8; do claim_submit $((D + 60 * k)) dave 20 empty; done
+check "dave still qualified after 9 bad" contains "$("$BOXEL" user list | grep dave)" qualified
+# The 10th: claimed; dave also holds the batch's last judgment, as a parallel
+# session would (the queue gives one lease per claim).
+run at $((D + 540)) "$BOXEL" queue claim --user dave --json
+J10=$(jget "$OUT" judgment); T10=$(jget "$OUT" token)
+LAST=$(sqlite3 "$BOXEL_DB" "SELECT id FROM judgments WHERE state = 'open' AND batch = (SELECT id FROM batches WHERE name = 'prod')")
+check "one open judgment left" test -n "$LAST"
+sqlite3 "$BOXEL_DB" "UPDATE judgments SET state = 'leased', labeler = (SELECT id FROM users WHERE name = 'dave'), lease_token = 'other-session', lease_until = $((T0 + 9000000)), attempts = 1 WHERE id = $LAST"
+empty dave x > "$T_TMP/a.json"
+expect_rc 0 "dave's 10th bad submit" at $((D + 570)) "$BOXEL" queue submit --user dave --judgment "$J10" --token "$T10" --seconds 20 "$T_TMP/a.json"
+check "dave suspended" contains "$("$BOXEL" user list | grep dave)" suspended
+check "dave's other lease returned" test "$(sqlite3 "$BOXEL_DB" "SELECT state || ':' || ifnull(labeler, '-') FROM judgments WHERE id = $LAST")" = "open:-"
+check "suspension logged" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_qual' AND detail ->> 'qual' = 'suspended' AND detail ->> 'name' = 'dave'")" = 1
+expect_rc 2 "suspended dave cannot claim" at $((D + 600)) "$BOXEL" queue claim --user dave
+check "says suspended" contains "$ERR" "suspended"
+claim_submit $((D + 700)) alice 20 right
+check "alice got dave's returned judgment" test "$LAST_J" = "$LAST"
+
+# --- user show against hand-computed numbers
+# dave: 10 gold, TP 0, FN 10: accuracy 0, precision undefined, recall 0;
+# 10 submitted with 20 s each between first claim (D) and last submit
+# (D + 570 s): 10 / (570 / 3600) = 63.157.. per hour.
+expect_rc 0 "user show dave --json" "$BOXEL" user show dave --json
+check "dave's numbers" py '
+import json, sys; d = json.loads(sys.argv[1])
+assert d["state"] == "suspended" and d["role"] == "annotator" and d["active"] is True, d
+assert d["gold_count"] == 10 and d["gold_window"] == 50 and d["fn"] == 10 and d["tp"] == 0, d
+assert d["accuracy"] == 0 and d["precision"] is None and d["recall"] == 0, d
+assert d["submitted"] == 10 and d["median_seconds"] == 20, d
+assert abs(d["per_hour"] - 10 / (570 / 3600)) < 1e-9, d
+assert d["trend"] == [0] * 10 and d["trend_windows"] == [0], d' "$OUT"
+expect_rc 0 "user show dave" "$BOXEL" user show dave
+check "text: state" contains "$OUT" "suspended"
+check "text: throughput" contains "$OUT" "63.2 judgments/hour, median 20.0 s"
+check "text: sparkline" contains "$OUT" "▁▁▁▁▁▁▁▁▁▁"
+check "text: precision n/a" contains "$(printf '%s\n' "$OUT" | grep '^precision')" "n/a"
+# carol: astronaut TP; g01 TP + FP: TP 2, FP 1 -> accuracy 2/3, precision 2/3, recall 1.
+expect_rc 0 "user show carol --json" "$BOXEL" user show carol --json
+check "carol's numbers" py '
+import json, sys; d = json.loads(sys.argv[1])
+assert d["state"] == "qualified" and d["gold_count"] == 2 and (d["tp"], d["fp"], d["fn"]) == (2, 1, 0), d
+assert abs(d["accuracy"] - 2/3) < 1e-9 and abs(d["precision"] - 2/3) < 1e-9 and d["recall"] == 1, d
+assert d["trend"] == [1, 0.5], d' "$OUT"
+# alice: astronaut, g01 and g12 right: 3 of 3.
+expect_rc 0 "user show alice --json" "$BOXEL" user show alice --json
+check "alice's numbers" py '
+import json, sys; d = json.loads(sys.argv[1])
+assert d["gold_count"] == 3 and d["accuracy"] == 1 and d["training_accuracy"] == 1, d' "$OUT"
+
+# --- reinstate
+expect_rc 0 "reinstate dave" "$BOXEL" user reinstate dave
+check "dave qualified again" contains "$("$BOXEL" user list | grep dave)" qualified
+expect_rc 0 "dave's window restarted" "$BOXEL" user show dave --json
+check "window empty, history kept" py '
+import json, sys; d = json.loads(sys.argv[1])
+assert d["gold_count"] == 0 and d["gold_total"] == 10 and d["accuracy"] is None, d' "$OUT"
+expect_rc 3 "dave may claim again (no work left)" at $((D + 900)) "$BOXEL" queue claim --user dave
+check "reinstatement logged" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_reinstate'")" = 2
+
+# --- bad inputs
+expect_rc 2 "user show unknown" "$BOXEL" user show ghost
+check "unknown user: one line" one_line "$ERR"
+check "unknown user named" contains "$ERR" "ghost"
+expect_rc 2 "user reinstate unknown" "$BOXEL" user reinstate ghost
+check "reinstate unknown: one line" one_line "$ERR"
+expect_rc 2 "user show without name" "$BOXEL" user show
+expect_rc 2 "batch show unknown" "$BOXEL" batch show nosuch
+check "batch unknown: one line" one_line "$ERR"
+
+finish

@@ -1,0 +1,99 @@
+# ssh.sh: boxel label over a real SSH connection. Starts its own sshd on
+# 127.0.0.1 (free port, own host key, own sshd_config and authorized_keys
+# with a forced command, as `boxel user add --key` would write), labels a
+# box, drops the connection by killing the client, reconnects and finds
+# the draft. sshd is stopped at exit.
+. "$(dirname "$0")/lib.sh"
+
+SSHD=/usr/sbin/sshd
+for tool in "$SSHD" ssh ssh-keygen; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "$tool not installed (Debian: openssh-server, openssh-client): skipping"
+		echo "0 passed, 0 failed"
+		exit 77
+	fi
+done
+
+make_project "$T_TMP/p"
+K=$T_TMP/ssh
+mkdir -m 700 "$K"
+ssh-keygen -q -t ed25519 -N '' -f "$K/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$K/user_key"
+printf 'restrict,pty,command="%s label --db %s --user alice" %s\n' \
+	"$BOXEL" "$DB" "$(cat "$K/user_key.pub")" > "$K/authorized_keys"
+PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$K/sshd_config" <<CONF
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $K/host_key
+PidFile $K/sshd.pid
+AuthorizedKeysFile $K/authorized_keys
+UsePAM no
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+PermitRootLogin prohibit-password
+PrintMotd no
+PrintLastLog no
+LogLevel ERROR
+CONF
+
+# As root, sshd insists on its privilege-separation directory; Debian's
+# init script creates it, a container may not have it.
+MADE_RUN=
+if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
+	mkdir -p /run/sshd && chmod 755 /run/sshd && MADE_RUN=1
+fi
+"$SSHD" -D -e -f "$K/sshd_config" 2> "$K/sshd.log" &
+SSHD_PID=$!
+ssh_cleanup() {
+	kill "$SSHD_PID" 2>/dev/null
+	wait "$SSHD_PID" 2>/dev/null
+	[ -n "$MADE_RUN" ] && rmdir /run/sshd 2>/dev/null
+	tui_cleanup
+}
+trap ssh_cleanup EXIT
+
+# Wait for sshd to listen.
+i=0
+until /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; do
+	i=$((i + 1))
+	if [ $i -gt 100 ] || ! kill -0 "$SSHD_PID" 2>/dev/null; then
+		echo "sshd did not start:" >&2
+		cat "$K/sshd.log" >&2
+		fail "sshd starts"
+		finish
+	fi
+	sleep 0.1
+done
+pass
+
+connect() {
+	tui_start ssh -tt -p "$PORT" -i "$K/user_key" -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR \
+		-o ServerAliveInterval=0 "$(id -un)@127.0.0.1"
+}
+
+connect
+expect_screen "label opens over ssh" "task 1/4"
+expect_screen "half blocks arrive (UTF-8 over ssh)" "▄"
+tui_keys b Space l l l j j Space
+expect_screen "box drawn over ssh" "box 256,256 15x10"
+wait_sql "draft in the store" \
+	"SELECT json_extract(state, '\$.answer.annotations[0].box') FROM drafts" "[256,256,15,10]"
+
+# Drop the connection: kill the ssh client; sshd hangs up on boxel.
+SSH_PID=$(pgrep -P "$(tmx display -p -t t '#{pane_pid}')" -x ssh)
+check "found the ssh client" [ -n "$SSH_PID" ]
+kill -9 $SSH_PID
+i=0
+while pgrep -f "label --db $DB" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+gone() { ! pgrep -f "label --db $DB" >/dev/null; }
+check "boxel exits when the link drops" gone
+
+connect
+expect_screen "reconnect resumes the task" "resumed your task"
+expect_screen "draft intact after reconnect" "box 256,256 15x10"
+tui_keys q
+finish

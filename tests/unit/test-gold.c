@@ -1,0 +1,458 @@
+/* test-gold.c: quality in the store, on a temporary database with a pinned
+ * clock: the gold score written at submit (hand-computed counts), the
+ * rolling window summing exactly the last N, qualification after training,
+ * suspension after 10 bad gold judgments with the labeler's leases returned
+ * to the queue, reinstatement restarting the window, and consensus stored
+ * when the last replica arrives (not before) with its review flag. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boxel/codec.h"
+#include "boxel/store.h"
+#include "boxel/util.h"
+#include "harness.h"
+
+#define NOW 1767225600000LL
+#define LEASE 60000
+
+static char tmpdir[] = "/tmp/boxel-test-gold.XXXXXX";
+static struct bx_err err;
+static char *cur_path;
+
+static struct bx_store *
+fresh(const char *name)
+{
+	struct bx_store *st = NULL;
+
+	free(cur_path);
+	cur_path = bx_asprintf("%s/%s", tmpdir, name);
+	if (bx_store_open(cur_path, BX_STORE_CREATE, &st, &err) < 0)
+		fprintf(stderr, "open: %s\n", err.msg);
+	return st;
+}
+
+static long long
+raw_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	sqlite3_open(cur_path, &db);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	} else {
+		fprintf(stderr, "raw_int: %s\n", sqlite3_errmsg(db));
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+raw_exec(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	sqlite3_open(cur_path, &db);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fprintf(stderr, "raw_exec: %s\n", msg);
+	sqlite3_free(msg);
+	sqlite3_close(db);
+}
+
+static void
+user(struct bx_store *st, const char *name, const char *qual)
+{
+	bx_store_user_add(st, name, "annotator", "root", NOW, &err);
+	bx_store_user_set_qual(st, name, qual, "root", NOW, &err);
+}
+
+static int64_t
+task(struct bx_store *st, const char *image)
+{
+	struct bx_task_new t = { .image = image, .width = 100, .height = 80, .now_ms = NOW };
+	int64_t id = 0;
+
+	bx_store_task_add(st, &t, &id, NULL, &err);
+	return id;
+}
+
+static void
+batch(struct bx_store *st, const char *name, const char *kind, int overlap, int prio,
+      const char *const *images, int n)
+{
+	struct bx_batch_new b = { name, kind, overlap, 0, prio, BX_BATCH_LIST, images, n };
+
+	if (bx_store_batch_create(st, &b, "root", NOW, NULL, NULL, &err) < 0)
+		fprintf(stderr, "batch %s: %s\n", name, err.msg);
+}
+
+/* An answer from JSON (static: valid until the next call). */
+static struct bx_answer *
+ans(const char *json)
+{
+	static struct bx_answer a;
+
+	bx_answer_free(&a);
+	bx_answer_init(&a);
+	if (bx_answer_from_json(json, &a, &err) < 0)
+		fprintf(stderr, "answer: %s\n", err.msg);
+	return &a;
+}
+
+static void
+gold(struct bx_store *st, int64_t t, const char *json)
+{
+	struct bx_answer a;
+
+	bx_answer_init(&a);
+	bx_answer_from_json(json, &a, &err);
+	bx_store_task_answer_put(st, t, "gold", &a, &err);
+	bx_answer_free(&a);
+}
+
+#define ONE_CUP "{\"annotations\":[{\"class\":\"cup\",\"box\":[0,0,10,10]}]}"
+#define EMPTY "{\"annotations\":[]}"
+
+/* Claim for user and submit json; returns the judgment's id (0 on failure). */
+static int64_t
+claim_submit(struct bx_store *st, const char *u, const char *json, int64_t now)
+{
+	struct bx_claim c;
+	int64_t j;
+
+	if (bx_queue_claim(st, u, LEASE, now, &c, &err) < 0) {
+		fprintf(stderr, "claim %s: %s\n", u, err.msg);
+		return 0;
+	}
+	j = c.judgment;
+	if (bx_queue_submit(st, c.judgment, c.token, ans(json), 12, now + 1000, &err) < 0) {
+		fprintf(stderr, "submit %s: %s\n", u, err.msg);
+		j = 0;
+	}
+	bx_claim_free(&c);
+	return j;
+}
+
+static void
+test_gold_row(void)
+{
+	static const char *const imgs[] = { "g.jpg" };
+	struct bx_store *st = fresh("row.db");
+	int64_t t, j;
+	char *q;
+
+	user(st, "ann", "qualified");
+	t = task(st, "g.jpg");
+	/* gold: cup, rocket, person; labeler: cup at half the area (IoU 0.5:
+	 * TP), a "cup" exactly on the rocket (IoU 1: mismatch), an extra
+	 * person far away (FP); the gold person is missed (FN). */
+	gold(st, t, "{\"annotations\":[{\"class\":\"cup\",\"box\":[0,0,10,10]},"
+	    "{\"class\":\"rocket\",\"box\":[20,20,10,10]},"
+	    "{\"class\":\"person\",\"box\":[50,50,10,10]}]}");
+	batch(st, "prod", "production", 1, 0, imgs, 1);
+	j = claim_submit(st, "ann", "{\"annotations\":[{\"class\":\"cup\",\"box\":[0,0,10,5]},"
+	    "{\"class\":\"cup\",\"box\":[20,20,10,10]},"
+	    "{\"class\":\"person\",\"box\":[80,0,5,5]}]}", NOW);
+	CHECK(j > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM gold_scores"), 1);
+	q = bx_asprintf("SELECT tp * 1000 + mismatch * 100 + fp * 10 + fn FROM gold_scores "
+	    "WHERE judgment = %lld", (long long)j);
+	CHECK_INT(raw_int(q), 1111);
+	free(q);
+	CHECK_INT(raw_int("SELECT iou_n FROM gold_scores"), 2);
+	CHECK_INT(raw_int("SELECT round(iou_sum * 1000) FROM gold_scores"), 1500);
+	CHECK_INT(raw_int("SELECT tag_right + tag_wrong FROM gold_scores"), 0);
+	CHECK_INT(raw_int("SELECT batch_kind = 'production' AND ms = 1767225601000 "
+	    "FROM gold_scores"), 1);
+	CHECK_INT(raw_int("SELECT labeler = (SELECT id FROM users WHERE name = 'ann') "
+	    "FROM gold_scores"), 1);
+	/* A task without gold leaves no row. */
+	task(st, "plain.jpg");
+	{
+		static const char *const p[] = { "plain.jpg" };
+		batch(st, "plain", "production", 1, 0, p, 1);
+	}
+	CHECK(claim_submit(st, "ann", ONE_CUP, NOW + 5000) > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM gold_scores"), 1);
+	bx_store_close(st);
+}
+
+static void
+test_window(void)
+{
+	static const char *const imgs[] = { "w1.jpg", "w2.jpg", "w3.jpg", "w4.jpg", "w5.jpg" };
+	/* per judgment: TP 1; FN 1; TP 1 + FP 1; TP 1; FN 1 */
+	static const char *const said[] = {
+		ONE_CUP, EMPTY,
+		"{\"annotations\":[{\"class\":\"cup\",\"box\":[0,0,10,10]},"
+		"{\"class\":\"cup\",\"box\":[60,60,10,10]}]}",
+		ONE_CUP, EMPTY,
+	};
+	struct bx_store *st = fresh("window.db");
+	struct bx_user_quality q;
+	double a;
+	int i;
+
+	user(st, "w", "qualified");
+	for (i = 0; i < 5; i++)
+		gold(st, task(st, imgs[i]), ONE_CUP);
+	batch(st, "prod", "production", 1, 0, imgs, 5);
+	CHECK_INT(bx_store_setting_set(st, "gold_window", "3", "root", NOW, &err), 0);
+	for (i = 0; i < 5; i++)
+		CHECK(claim_submit(st, "w", said[i], NOW + i * 10000) > 0);
+	CHECK_INT(bx_store_user_quality(st, "w", &q, &err), 0);
+	CASE("last 3 of 5: TP 1+1+0, FP 1, FN 1");
+	CHECK_INT(q.window_n, 3);
+	CHECK_INT(q.window_size, 3);
+	CHECK_INT(q.total_gold, 5);
+	CHECK_INT(q.window.tp, 2);
+	CHECK_INT(q.window.fp, 1);
+	CHECK_INT(q.window.fn, 1);
+	CHECK_INT(q.window.mismatch, 0);
+	CHECK(bx_score_accuracy(&q.window, &a));
+	CHECK_NEAR(a, 0.5, 1e-12);
+	CASE("recent rows oldest first");
+	CHECK_INT(q.nrecent, 3);
+	CHECK_INT(q.recent[0].fp, 1);
+	CHECK_INT(q.recent[2].fn, 1);
+	bx_user_quality_free(&q);
+	CHECK_INT(bx_store_user_quality(st, "nobody", &q, &err), BX_ENOENT);
+	bx_store_close(st);
+}
+
+static void
+test_training(void)
+{
+	static const char *const imgs[] = { "t1.jpg", "t2.jpg" };
+	struct bx_store *st = fresh("training.db");
+	struct bx_user u;
+	struct bx_user_quality q;
+	double a;
+
+	user(st, "good", "training");
+	user(st, "poor", "training");
+	gold(st, task(st, "t1.jpg"), ONE_CUP);
+	gold(st, task(st, "t2.jpg"), ONE_CUP);
+	batch(st, "train", "training", 2, 0, imgs, 2);
+	/* min(training_min 5, 2 gold tasks) = 2 judgments before qualifying */
+	CHECK(claim_submit(st, "good", ONE_CUP, NOW) > 0);
+	bx_store_user_get(st, "good", &u, &err);
+	CHECK_STR(u.qual, "training");
+	bx_user_free(&u);
+	CHECK(claim_submit(st, "good", ONE_CUP, NOW + 10000) > 0);
+	bx_store_user_get(st, "good", &u, &err);
+	CHECK_STR(u.qual, "qualified");
+	bx_user_free(&u);
+	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what = 'user_qual' "
+	    "AND detail ->> 'qual' = 'qualified' AND detail ->> 'name' = 'good'"), 1);
+	/* poor: one right, one empty: 1 / 2 = 0.5 < 0.8 */
+	CHECK(claim_submit(st, "poor", ONE_CUP, NOW + 20000) > 0);
+	CHECK(claim_submit(st, "poor", EMPTY, NOW + 30000) > 0);
+	bx_store_user_get(st, "poor", &u, &err);
+	CHECK_STR(u.qual, "training");
+	bx_user_free(&u);
+	CHECK_INT(bx_store_user_quality(st, "poor", &q, &err), 0);
+	CHECK_INT(q.training_n, 2);
+	CHECK(bx_score_accuracy(&q.training, &a));
+	CHECK_NEAR(a, 0.5, 1e-12);
+	CHECK_INT(q.window_n, 0); /* training is not in the rolling window */
+	bx_user_quality_free(&q);
+	bx_store_close(st);
+}
+
+static void
+test_suspend(void)
+{
+	static const char *imgs[12];
+	static const char *const hot[] = { "hot.jpg" };
+	struct bx_store *st = fresh("suspend.db");
+	struct bx_claim c, d;
+	struct bx_user u;
+	struct bx_user_quality q;
+	char name[12][16], *sql;
+	int64_t hot_j;
+	int i;
+
+	user(st, "bad", "qualified");
+	user(st, "ok", "qualified");
+	for (i = 0; i < 12; i++) {
+		snprintf(name[i], sizeof name[i], "s%02d.jpg", i);
+		imgs[i] = name[i];
+		gold(st, task(st, name[i]), ONE_CUP);
+	}
+	task(st, "hot.jpg");
+	batch(st, "prod", "production", 1, 0, imgs, 12);
+	for (i = 0; i < 9; i++)
+		CHECK(claim_submit(st, "bad", EMPTY, NOW + i * 1000) > 0);
+	bx_store_user_get(st, "bad", &u, &err);
+	CASE("9 bad gold judgments: not yet");
+	CHECK_STR(u.qual, "qualified");
+	bx_user_free(&u);
+	/* The 10th is claimed; then a second live lease is given to "bad" (as
+	 * a parallel session would hold) in a higher-priority batch. */
+	CHECK_INT(bx_queue_claim(st, "bad", LEASE, NOW + 20000, &c, &err), 0);
+	batch(st, "hot", "production", 1, 5, hot, 1);
+	hot_j = raw_int("SELECT id FROM judgments WHERE batch = (SELECT id FROM batches "
+	    "WHERE name = 'hot')");
+	sql = bx_asprintf("UPDATE judgments SET state = 'leased', labeler = (SELECT id FROM "
+	    "users WHERE name = 'bad'), lease_token = 'x', lease_until = %lld, attempts = 1 "
+	    "WHERE id = %lld", NOW + 900000, (long long)hot_j);
+	raw_exec(sql);
+	free(sql);
+	CHECK_INT(bx_queue_submit(st, c.judgment, c.token, ans(EMPTY), 5, NOW + 21000, &err), 0);
+	bx_claim_free(&c);
+	CASE("10th bad gold judgment: suspended, lease returned");
+	bx_store_user_get(st, "bad", &u, &err);
+	CHECK_STR(u.qual, "suspended");
+	bx_user_free(&u);
+	sql = bx_asprintf("SELECT state = 'open' AND labeler IS NULL AND lease_token IS NULL "
+	    "FROM judgments WHERE id = %lld", (long long)hot_j);
+	CHECK_INT(raw_int(sql), 1);
+	free(sql);
+	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what = 'user_qual' "
+	    "AND detail ->> 'qual' = 'suspended' AND detail ->> 'gold_judgments' = 10"), 1);
+	CHECK_INT(bx_queue_claim(st, "bad", LEASE, NOW + 22000, &c, &err), BX_EPERM);
+	CHECK_INT(bx_queue_claim(st, "ok", LEASE, NOW + 23000, &d, &err), 0);
+	CHECK_INT(d.judgment, hot_j);
+	bx_claim_free(&d);
+
+	CASE("reinstate: qualified, window restarted");
+	CHECK_INT(bx_store_user_reinstate(st, "bad", "root", NOW + 30000, &err), 0);
+	bx_store_user_get(st, "bad", &u, &err);
+	CHECK_STR(u.qual, "qualified");
+	bx_user_free(&u);
+	CHECK_INT(bx_store_user_quality(st, "bad", &q, &err), 0);
+	CHECK_INT(q.window_n, 0);
+	CHECK_INT(q.total_gold, 10);
+	bx_user_quality_free(&q);
+	CHECK(claim_submit(st, "bad", EMPTY, NOW + 40000) > 0);
+	bx_store_user_get(st, "bad", &u, &err);
+	CHECK_STR(u.qual, "qualified"); /* 1 in the new window < 10 */
+	bx_user_free(&u);
+	CHECK_INT(bx_store_user_reinstate(st, "ghost", "root", NOW, &err), BX_ENOENT);
+	bx_store_close(st);
+}
+
+static void
+test_suspend_submit_next(void)
+{
+	static const char *imgs[11];
+	struct bx_store *st = fresh("next.db");
+	struct bx_claim c, n;
+	char name[11][16];
+	int i, rc;
+
+	user(st, "b", "qualified");
+	for (i = 0; i < 11; i++) {
+		snprintf(name[i], sizeof name[i], "n%02d.jpg", i);
+		imgs[i] = name[i];
+		gold(st, task(st, name[i]), ONE_CUP);
+	}
+	batch(st, "prod", "production", 1, 0, imgs, 11);
+	CHECK_INT(bx_queue_claim(st, "b", LEASE, NOW, &c, &err), 0);
+	for (i = 0; i < 10; i++) {
+		rc = bx_queue_submit_next(st, c.judgment, c.token, ans(EMPTY), 3, "b", LEASE,
+		    NOW + (i + 1) * 1000, &n, &err);
+		bx_claim_free(&c);
+		if (i < 9) {
+			CHECK_INT(rc, 0);
+			c = n;
+		}
+	}
+	CASE("submit_next that suspends: submitted, no next task");
+	CHECK_INT(rc, BX_EEMPTY);
+	CHECK(strstr(err.msg, "suspended") != NULL);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'submitted'"), 10);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'leased'"), 0);
+	CHECK_INT(raw_int("SELECT qual = 'suspended' FROM users WHERE name = 'b'"), 1);
+	bx_store_close(st);
+}
+
+static void
+test_consensus(void)
+{
+	static const char *const imgs[] = { "c1.jpg", "c2.jpg" };
+	struct bx_store *st = fresh("consensus.db");
+	struct bx_batch_quality bq;
+	double agree;
+	int review;
+	int64_t t1, t2;
+
+	user(st, "a", "qualified");
+	user(st, "b", "qualified");
+	user(st, "c", "qualified");
+	t1 = task(st, "c1.jpg");
+	t2 = task(st, "c2.jpg");
+	batch(st, "cal", "calibration", 3, 0, imgs, 2);
+	/* Each user's first claim is c1, the second c2. */
+	CHECK(claim_submit(st, "a", ONE_CUP, NOW) > 0);
+	CHECK(claim_submit(st, "b", ONE_CUP, NOW + 1000) > 0);
+	CASE("two of three replicas: no consensus yet");
+	CHECK_INT(raw_int("SELECT count(*) FROM task_answers WHERE kind = 'consensus'"), 0);
+	CHECK_INT(bx_store_task_agreement(st, t1, "cal", &agree, &review, &err), BX_ENOENT);
+	CHECK(claim_submit(st, "c", "{\"annotations\":[{\"class\":\"rocket\","
+	    "\"box\":[50,50,10,10]}]}", NOW + 2000) > 0);
+	CASE("third replica: consensus = the cup two of three drew");
+	CHECK_INT(raw_int("SELECT count(*) FROM task_answers WHERE kind = 'consensus'"), 1);
+	CHECK_INT(bx_store_task_agreement(st, t1, "cal", &agree, &review, &err), 0);
+	/* pairwise F1: (a,b) 1, (a,c) 0, (b,c) 0 */
+	CHECK_NEAR(agree, 1.0 / 3, 1e-12);
+	CHECK_INT(review, 1);
+	{
+		char *sql = bx_asprintf("SELECT count(*) FROM task_answers WHERE task = %lld AND "
+		    "kind = 'consensus' AND answer ->> '$.annotations[0].class' = 'cup' AND "
+		    "json_array_length(answer, '$.annotations') = 1", (long long)t1);
+		CHECK_INT(raw_int(sql), 1);
+		free(sql);
+	}
+	CASE("all agree on c2: agreement 1, no review");
+	CHECK(claim_submit(st, "a", ONE_CUP, NOW + 3000) > 0);
+	CHECK(claim_submit(st, "b", ONE_CUP, NOW + 4000) > 0);
+	CHECK(claim_submit(st, "c", ONE_CUP, NOW + 5000) > 0);
+	CHECK_INT(bx_store_task_agreement(st, t2, "cal", &agree, &review, &err), 0);
+	CHECK_NEAR(agree, 1, 1e-12);
+	CHECK_INT(review, 0);
+	CASE("batch: 2 tasks, 1 to review, geometry F1 4/6");
+	CHECK_INT(bx_store_batch_quality(st, "cal", &bq, &err), 0);
+	CHECK_INT(bq.ncomplete, 2);
+	CHECK_INT(bq.nreview, 1);
+	CHECK(bq.has_agreement);
+	CHECK_NEAR(bq.agreement, (1.0 / 3 + 1) / 2, 1e-12);
+	CHECK(bq.has_geom_f1);
+	CHECK_NEAR(bq.geom_f1, 4.0 / 6, 1e-12);
+	CHECK(!bq.has_alpha); /* no image classes: undefined */
+	CHECK_INT(bx_store_batch_quality(st, "nope", &bq, &err), BX_ENOENT);
+	bx_store_close(st);
+}
+
+static void
+cleanup(void)
+{
+	char *cmd = bx_asprintf("rm -rf '%s'", tmpdir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "cleanup failed\n");
+	free(cmd);
+	free(cur_path);
+}
+
+static void
+setup(void)
+{
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	atexit(cleanup);
+}
+
+BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
+         T(test_suspend_submit_next), T(test_consensus))
