@@ -25,7 +25,8 @@
 	X(taxonomy) \
 	X(import) \
 	X(export) \
-	X(score)
+	X(score) \
+	X(session)
 
 #define X(name) extern const struct bx_cmd bx_cmd_##name;
 BX_COMMANDS(X)
@@ -104,6 +105,12 @@ find_cmd(const char *name)
 		if (strcmp(commands[i]->name, name) == 0)
 			return commands[i];
 	return NULL;
+}
+
+const struct bx_cmd *
+bx_cli_find(const char *name)
+{
+	return find_cmd(name);
 }
 
 static void

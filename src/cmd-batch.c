@@ -298,4 +298,5 @@ const struct bx_cmd bx_cmd_batch = {
 	    "  --db FILE                 the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_batch_exec,
+	.remote = 1,
 };

@@ -184,4 +184,5 @@ const struct bx_cmd bx_cmd_config = {
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,
+	.remote = 1,
 };

@@ -215,7 +215,7 @@ cmd_demo_exec(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *user = NULL, *dir_arg = NULL;
-	char dir[PATH_MAX], *db;
+	char dir[PATH_MAX], *db, *sdb, *sdir, *suser;
 	struct passwd *pw;
 	struct bx_err err;
 	int c, no_label = 0, ntasks = 0, rc;
@@ -260,29 +260,35 @@ cmd_demo_exec(int argc, char **argv)
 		}
 	}
 	db = bx_asprintf("%s/boxel.db", dir);
+	sdir = bx_sanitize_dup(dir);
+	sdb = bx_sanitize_dup(db);
+	suser = bx_sanitize_dup(user);
 	if (access(db, F_OK) == 0) {
 		/* Run again on the same folder: keep the work, just label. */
-		printf("boxel demo: reopening the project in %s\n", dir);
+		printf("boxel demo: reopening the project in %s\n", sdir);
 	} else {
 		rc = make_demo(dir, db, user, &ntasks, &err);
 		if (rc != 0) {
 			bx_cli_error("demo: %s", err.msg);
 			unlink(db);
-			free(db);
-			return BX_EXIT_USAGE;
+			rc = BX_EXIT_USAGE;
+			goto out;
 		}
 		printf("boxel demo: project in %s: %d sample photos in batch \"demo\", user %s\n",
-		       dir, ntasks, user);
+		       sdir, ntasks, suser);
 	}
 	printf("  label:  boxel label --db %s --user %s\n"
-	       "  export: boxel export --db %s ...\n", db, user, db);
+	       "  export: boxel export --db %s --format jsonl %s/answers.jsonl\n", sdb, suser, sdb,
+	       sdir);
 	fflush(stdout);
-	if (no_label || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		free(db);
-		return BX_EXIT_OK;
-	}
-	rc = bx_label_run(db, user);
+	rc = BX_EXIT_OK;
+	if (!no_label && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		rc = bx_label_run(db, user);
+out:
 	free(db);
+	free(sdb);
+	free(sdir);
+	free(suser);
 	return rc;
 }
 

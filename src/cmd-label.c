@@ -105,7 +105,9 @@ bx_label_run(const char *db, const char *user)
 		printf("boxel: %d task%s submitted", submitted, submitted == 1 ? "" : "s");
 		if (image != NULL) {
 			char *safe = bx_sanitize_dup(image);
-			printf("; your draft of %s is kept: 'boxel label' reopens it", safe);
+			char *sdb = bx_sanitize_dup(db);
+			printf("; your draft of %s is kept: 'boxel label --db %s' reopens it", safe, sdb);
+			free(sdb);
 			free(safe);
 		}
 		printf("\n");

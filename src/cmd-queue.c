@@ -355,4 +355,5 @@ const struct bx_cmd bx_cmd_queue = {
 	    "  (nothing changed: the task was given to someone else or expired)\n",
 	.min_role = BX_ROLE_ANNOTATOR,
 	.exec = cmd_queue_exec,
+	.remote = 1,
 };

@@ -703,4 +703,5 @@ const struct bx_cmd bx_cmd_report = {
 	    "  Uses the settings iou_threshold, quorum and agreement_bar.\n",
 	.min_role = BX_ROLE_REVIEWER,
 	.exec = cmd_report_exec,
+	.remote = 1,
 };

@@ -129,4 +129,5 @@ const struct bx_cmd bx_cmd_stats = {
 	    "  claim and last submit; median seconds is over the time they reported.\n",
 	.min_role = BX_ROLE_REVIEWER,
 	.exec = cmd_stats_exec,
+	.remote = 1,
 };

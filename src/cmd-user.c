@@ -1,47 +1,521 @@
 /* cmd-user.c: `boxel user add|list|disable|qual`: the project's people.
  * Names are [A-Za-z0-9._-]{1,64} (the store refuses others); roles are
  * annotator, reviewer, admin; qualification training|qualified|suspended;
- * `show` and `reinstate` read and reset the gold-based state (store-quality.c). */
+ * `show` and `reinstate` read and reset the gold-based state (store-quality.c).
+ * `key` and `authorized-keys` hold each user's SSH public key and write the
+ * service account's authorized_keys from them (the forced command is
+ * `boxel session`, cmd-session.c), as gitolite does for git. */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "boxel/cli.h"
 #include "boxel/formats.h"
+#include "boxel/store-keys.h"
 #include "boxel/util.h"
 #include "store-cli.h"
 
 extern const struct bx_cmd bx_cmd_user;
 
+/* ---- SSH public keys ---- */
+
+/* The key types sshd accepts that boxel lets through (no DSA, no certs). */
+static const char *const key_types[] = {
+	"ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+	"ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+};
+
+#define KEY_FILE_MAX 16384 /* a 16384-bit RSA key is about 2.8 KB */
+
 static int
-user_add(struct bx_store *st, int argc, char **argv)
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Strict base64 (padded to a multiple of 4, '=' only at the end) into out
+ * (room for 3/4 of len). Returns the decoded length, or -1. */
+static long
+b64_decode(const char *s, size_t len, unsigned char *out)
+{
+	size_t i, pad = 0;
+	long n = 0;
+
+	if (len == 0 || len % 4 != 0)
+		return -1;
+	if (s[len - 1] == '=')
+		pad = s[len - 2] == '=' ? 2 : 1;
+	for (i = 0; i < len; i += 4) {
+		int v[4], k;
+		for (k = 0; k < 4; k++) {
+			if (i + (size_t)k >= len - pad) {
+				v[k] = 0;
+				continue;
+			}
+			if ((v[k] = b64_value((unsigned char)s[i + k])) < 0)
+				return -1;
+		}
+		out[n++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
+		out[n++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
+		out[n++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
+	}
+	return n - (long)pad;
+}
+
+/* Check one public key line (the contents of KEY.pub) and return
+ * "TYPE BASE64" in key_out (freed by the caller), the comment dropped.
+ * Anything that could change what sshd does with the line is refused:
+ * options, a second line, control characters. 0 or -1 (message printed). */
+static int
+key_parse(const char *file, char **key_out)
+{
+	struct bx_err err = { 0 };
+	char *text = NULL, *p, *type, *blob, *end;
+	unsigned char *raw = NULL;
+	size_t len, i, tlen, blen;
+	long rlen;
+	uint32_t elen;
+	int rc = -1;
+
+	*key_out = NULL;
+	if (bx_read_file(file, KEY_FILE_MAX, &text, &len, &err) < 0) {
+		bx_cli_error("%s: %s", file, err.msg);
+		return -1;
+	}
+	/* One line: a final "\n" (or "\r\n") is allowed, nothing after it. */
+	if (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	if (len > 0 && text[len - 1] == '\r')
+		text[--len] = '\0';
+	if (memchr(text, '\n', len) != NULL) {
+		bx_cli_error("%s: more than one line; give one public key (KEY.pub)", file);
+		goto out;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 || c == 0x7f) {
+			bx_cli_error("%s: control character (byte 0x%02x at %zu) in the key line",
+			    file, c, i + 1);
+			goto out;
+		}
+	}
+	for (p = text; *p == ' '; p++)
+		;
+	if (*p == '\0') {
+		bx_cli_error("%s: empty; give a public key (KEY.pub)", file);
+		goto out;
+	}
+	type = p;
+	tlen = strcspn(type, " ");
+	for (i = 0; i < BX_ARRAY_LEN(key_types); i++)
+		if (strlen(key_types[i]) == tlen && memcmp(key_types[i], type, tlen) == 0)
+			break;
+	if (i == BX_ARRAY_LEN(key_types)) {
+		if (memchr(type, '=', tlen) != NULL || memchr(type, ',', tlen) != NULL ||
+		    memchr(type, '"', tlen) != NULL)
+			bx_cli_error("%s: starts with options, not a key type; give the bare key "
+			    "(boxel writes the options itself)", file);
+		else
+			bx_cli_error("%s: not a public key of a supported type (ssh-ed25519, ssh-rsa, "
+			    "ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, "
+			    "sk-ecdsa-sha2-nistp256@openssh.com)", file);
+		goto out;
+	}
+	for (blob = type + tlen; *blob == ' '; blob++)
+		;
+	blen = strcspn(blob, " ");
+	raw = bx_malloc(blen / 4 * 3 + 3);
+	if (blen == 0 || (rlen = b64_decode(blob, blen, raw)) < 4) {
+		bx_cli_error("%s: the key data after %.*s is not valid base64", file, (int)tlen, type);
+		goto out;
+	}
+	/* The blob starts with its own type as an SSH string: uint32 length, bytes. */
+	elen = (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 | (uint32_t)raw[2] << 8 | raw[3];
+	if (elen != tlen || (long)elen > rlen - 4 || memcmp(raw + 4, type, tlen) != 0) {
+		bx_cli_error("%s: the key data is not a %.*s key (its embedded type differs)", file,
+		    (int)tlen, type);
+		goto out;
+	}
+	if (rlen - 4 - (long)elen < 16) {
+		bx_cli_error("%s: the %.*s key data is truncated", file, (int)tlen, type);
+		goto out;
+	}
+	end = blob + blen;
+	*end = '\0';
+	*key_out = bx_malloc(tlen + 1 + blen + 1);
+	memcpy(*key_out, type, tlen);
+	(*key_out)[tlen] = ' ';
+	memcpy(*key_out + tlen + 1, blob, blen + 1);
+	rc = 0;
+out:
+	free(raw);
+	free(text);
+	return rc;
+}
+
+/* -1 (message printed) when a user already holds key. */
+static int
+key_taken(struct bx_store *st, const char *key)
+{
+	struct bx_err err = { 0 };
+	struct bx_user_key *k;
+	int n, i, rc = 0;
+
+	if (bx_store_user_keys(st, &k, &n, &err) < 0) {
+		bx_cli_store_fail(&err);
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (strcmp(k[i].key, key) == 0) {
+			bx_cli_error("this key already belongs to user %s (one key, one identity)",
+			    k[i].name);
+			rc = -1;
+		}
+	bx_user_keys_free(k, n);
+	return rc;
+}
+
+/* Characters that need no quoting in sshd's command="..." (which the
+ * service account's shell runs): a path with others is refused rather
+ * than quoted. */
+static int
+shell_safe(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("/._+,:@=-", *s) != NULL))
+			return 0;
+	return 1;
+}
+
+#define AK_START "# boxel start: written by 'boxel user authorized-keys'; edits here are lost"
+#define AK_END "# boxel end"
+
+/* boxel's block of authorized_keys lines: one per active user with a key.
+ * db is the store path as given. 0 or -1 (message printed). */
+static int
+ak_block(struct bx_store *st, const char *db, struct bx_buf *b)
+{
+	struct bx_err err = { 0 };
+	struct bx_user_key *k;
+	char exe[PATH_MAX], dbabs[PATH_MAX];
+	ssize_t n;
+	int nk, i;
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0) {
+		bx_cli_error("authorized-keys: cannot find the boxel binary (/proc/self/exe): %s",
+		    strerror(errno));
+		return -1;
+	}
+	exe[n] = '\0';
+	if (realpath(bx_cli_db_path(db), dbabs) == NULL) {
+		bx_cli_error("authorized-keys: %s: %s", bx_cli_db_path(db), strerror(errno));
+		return -1;
+	}
+	if (!shell_safe(exe) || !shell_safe(dbabs)) {
+		bx_cli_error("authorized-keys: %s: the path has characters unsafe in a forced "
+		    "command (use A-Z a-z 0-9 / . _ + , : @ = -)", shell_safe(exe) ? dbabs : exe);
+		return -1;
+	}
+	if (bx_store_user_keys(st, &k, &nk, &err) < 0) {
+		bx_cli_store_fail(&err);
+		return -1;
+	}
+	bx_buf_puts(b, AK_START "\n");
+	for (i = 0; i < nk; i++) {
+		/* Disabled users keep their key in the store, not in the file. */
+		if (!k[i].active)
+			continue;
+		bx_buf_printf(b, "restrict,pty,command=\"%s session --db %s --user %s\" %s boxel:%s\n",
+		    exe, dbabs, k[i].name, k[i].key, k[i].name);
+	}
+	bx_buf_puts(b, AK_END "\n");
+	bx_user_keys_free(k, nk);
+	return 0;
+}
+
+/* The key blob (second field) of an authorized_keys line, or NULL. */
+static const char *
+line_blob(const char *line, size_t len, size_t *blen)
+{
+	const char *p = line, *e = line + len;
+	size_t i;
+
+	/* Options come first when the line does not start with a key type. */
+	for (i = 0; i < BX_ARRAY_LEN(key_types); i++) {
+		const char *hit = strstr(p, key_types[i]);
+		if (hit != NULL && hit < e && (hit == line || hit[-1] == ' ') &&
+		    hit[strlen(key_types[i])] == ' ') {
+			p = hit + strlen(key_types[i]) + 1;
+			*blen = strcspn(p, " \n");
+			return p + *blen <= e ? p : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Write path: its lines outside boxel's block are kept (the service
+ * account's own keys), the block replaced (or appended). A key of the
+ * block that also appears outside it is refused: sshd would take the
+ * first match, so the forced command could be bypassed. */
+static int
+ak_write(struct bx_store *st, const char *db, const char *path)
+{
+	struct bx_err err = { 0 };
+	struct bx_buf block, out;
+	struct bx_afile af;
+	char *old = NULL;
+	size_t len = 0;
+	const char *p;
+	int in = 0, rc = -1, placed = 0, lineno = 0;
+
+	bx_buf_init(&block);
+	bx_buf_init(&out);
+	if (ak_block(st, db, &block) < 0)
+		goto done;
+	if (bx_read_file(path, 4u << 20, &old, &len, &err) < 0 && err.code != BX_ENOENT) {
+		bx_cli_error("authorized-keys: %s: %s", path, err.msg);
+		goto done;
+	}
+	for (p = old; p != NULL && *p; ) {
+		size_t l = strcspn(p, "\n"), blen;
+		const char *blob;
+		lineno++;
+		if (strncmp(p, "# boxel start", 13) == 0) {
+			in = 1;
+		} else if (in && strncmp(p, AK_END, strlen(AK_END)) == 0 &&
+		    (l == strlen(AK_END))) {
+			in = 0;
+			if (!placed)
+				bx_buf_puts(&out, block.p);
+			placed = 1;
+		} else if (!in) {
+			if ((blob = line_blob(p, l, &blen)) != NULL && blen > 20) {
+				char *pat = bx_malloc(blen + 3);
+				pat[0] = ' ';
+				memcpy(pat + 1, blob, blen);
+				pat[blen + 1] = ' ';
+				pat[blen + 2] = '\0';
+				if (strstr(block.p, pat) != NULL) {
+					free(pat);
+					bx_cli_error("authorized-keys: %s line %d holds a key that boxel "
+					    "also writes; remove that line (sshd would use it instead of "
+					    "the forced command)", path, lineno);
+					goto done;
+				}
+				free(pat);
+			}
+			bx_buf_append(&out, p, l);
+			bx_buf_putc(&out, '\n');
+		}
+		p += l;
+		if (*p == '\n')
+			p++;
+	}
+	if (in) {
+		bx_cli_error("authorized-keys: %s: '# boxel start' without '" AK_END "'; fix the "
+		    "file by hand", path);
+		goto done;
+	}
+	if (!placed)
+		bx_buf_puts(&out, block.p);
+	if (bx_afile_open(&af, path, &err) < 0) {
+		bx_cli_error("authorized-keys: %s", err.msg);
+		goto done;
+	}
+	fputs(out.p, af.f);
+	if (bx_afile_commit(&af, &err) < 0) {
+		bx_cli_error("authorized-keys: %s", err.msg);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(old);
+	bx_buf_free(&block);
+	bx_buf_free(&out);
+	return rc;
+}
+
+/* After a change of users or keys: rewrite the remembered authorized_keys
+ * file, if any. The change itself stands either way; a failed rewrite is
+ * exit 1 ("some items failed"). */
+static int
+ak_refresh(struct bx_store *st, const char *db, int rc)
+{
+	struct bx_err err = { 0 };
+	char *path = NULL;
+
+	if (rc != BX_EXIT_OK)
+		return rc;
+	if (bx_store_setting_get(st, "authorized_keys", &path, &err) < 0 || path[0] == '\0') {
+		free(path);
+		return rc;
+	}
+	if (ak_write(st, db, path) < 0) {
+		bx_cli_error("the change is stored, but %s was not rewritten; run 'boxel user "
+		    "authorized-keys --write %s' once fixed", path, path);
+		rc = BX_EXIT_SOME;
+	} else {
+		printf("rewrote %s\n", path);
+	}
+	free(path);
+	return rc;
+}
+
+static int
+user_key(struct bx_store *st, const char *db, int argc, char **argv)
+{
+	struct bx_err err = { 0 };
+	char *key = NULL;
+	int rc, remove;
+
+	remove = argc == 3 && strcmp(argv[2], "--remove") == 0;
+	if (argc != 3 || (!remove && argv[2][0] == '-')) {
+		bx_cli_error("user key: give NAME and KEY.pub, or NAME --remove");
+		return BX_EXIT_USAGE;
+	}
+	if (!remove && key_parse(argv[2], &key) < 0)
+		return BX_EXIT_USAGE;
+	rc = bx_store_user_key_set(st, argv[1], key, bx_cli_actor(), bx_now_ms(), &err);
+	free(key);
+	if (rc < 0)
+		return bx_cli_store_fail(&err);
+	printf(remove ? "removed the key of %s\n" : "set the key of %s\n", argv[1]);
+	return ak_refresh(st, db, BX_EXIT_OK);
+}
+
+static int
+user_authorized_keys(struct bx_store *st, const char *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "role", required_argument, NULL, 'r' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "forget", no_argument, NULL, 'f' },
 		{ 0, 0, 0, 0 },
 	};
 	struct bx_err err = { 0 };
-	const char *role = NULL;
+	struct bx_buf b;
+	const char *path = NULL;
+	char abs[PATH_MAX];
+	int c, forget = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'w')
+			path = optarg;
+		else if (c == 'f')
+			forget = 1;
+		else
+			return bx_cli_usage(&bx_cmd_user);
+	}
+	if (optind != argc || (forget && path != NULL)) {
+		bx_cli_error("user authorized-keys: takes --write PATH or --forget, nothing else");
+		return BX_EXIT_USAGE;
+	}
+	if (forget) {
+		if (bx_store_setting_set(st, "authorized_keys", "", bx_cli_actor(), bx_now_ms(),
+		    &err) < 0)
+			return bx_cli_store_fail(&err);
+		printf("user changes no longer rewrite an authorized_keys file\n");
+		return BX_EXIT_OK;
+	}
+	if (path == NULL) {
+		bx_buf_init(&b);
+		if (ak_block(st, db, &b) < 0) {
+			bx_buf_free(&b);
+			return BX_EXIT_USAGE;
+		}
+		fputs(b.p, stdout);
+		bx_buf_free(&b);
+		return BX_EXIT_OK;
+	}
+	if (*path == '\0') {
+		bx_cli_error("user authorized-keys: --write needs a PATH");
+		return BX_EXIT_USAGE;
+	}
+	/* Remembered as an absolute path: later changes may run elsewhere. */
+	if (path[0] != '/') {
+		char cwd[PATH_MAX];
+		if (getcwd(cwd, sizeof cwd) == NULL ||
+		    snprintf(abs, sizeof abs, "%s/%s", cwd, path) >= (int)sizeof abs) {
+			bx_cli_error("user authorized-keys: %s: path too long", path);
+			return BX_EXIT_USAGE;
+		}
+		path = abs;
+	}
+	if (ak_write(st, db, path) < 0)
+		return BX_EXIT_USAGE;
+	if (bx_store_setting_set(st, "authorized_keys", path, bx_cli_actor(), bx_now_ms(),
+	    &err) < 0)
+		return bx_cli_store_fail(&err);
+	printf("wrote %s; user add/disable/key rewrite it from now on\n", path);
+	return BX_EXIT_OK;
+}
+
+static int
+user_add(struct bx_store *st, const char *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "key", required_argument, NULL, 'k' },
+		{ 0, 0, 0, 0 },
+	};
+	struct bx_err err = { 0 };
+	const char *role = NULL, *keyfile = NULL;
+	char *key = NULL;
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'r')
+		if (c == 'r')
+			role = optarg;
+		else if (c == 'k')
+			keyfile = optarg;
+		else
 			return bx_cli_usage(&bx_cmd_user);
-		role = optarg;
 	}
 	if (optind != argc - 1 || role == NULL) {
 		bx_cli_error("user add: give NAME and --role annotator|reviewer|admin");
 		return BX_EXIT_USAGE;
 	}
+	/* The key is checked before the user exists: all or nothing for typos
+	 * and for a key that already names someone else. */
+	if (keyfile != NULL && (key_parse(keyfile, &key) < 0 || key_taken(st, key) < 0)) {
+		free(key);
+		return BX_EXIT_USAGE;
+	}
 	if (bx_store_user_add(st, argv[optind], role, bx_cli_actor(), bx_now_ms(), &err) < 0) {
+		free(key);
 		bx_err_prefix(&err, "user add %s", argv[optind]);
 		return bx_cli_store_fail(&err);
 	}
-	printf("added %s (%s)\n", argv[optind], role); /* the name passed the store's check */
-	return BX_EXIT_OK;
+	if (key != NULL && bx_store_user_key_set(st, argv[optind], key, bx_cli_actor(),
+	    bx_now_ms(), &err) < 0) {
+		free(key);
+		bx_err_prefix(&err, "user add %s: added without a key", argv[optind]);
+		bx_cli_store_fail(&err);
+		return BX_EXIT_SOME;
+	}
+	free(key);
+	printf("added %s (%s)%s\n", argv[optind], role, /* the name passed the store's check */
+	    keyfile != NULL ? " with an SSH key" : "");
+	return keyfile != NULL ? ak_refresh(st, db, BX_EXIT_OK) : BX_EXIT_OK;
 }
 
 static int
@@ -320,35 +794,44 @@ cmd_user_exec(int argc, char **argv)
 		return bx_cli_usage(&bx_cmd_user);
 	sub = argv[1];
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0 && strcmp(sub, "disable") != 0 &&
-	    strcmp(sub, "qual") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "reinstate") != 0) {
-		bx_cli_error("user %s: unknown subcommand (add, list, show, disable, qual, reinstate)",
-		    sub);
+	    strcmp(sub, "qual") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "reinstate") != 0 &&
+	    strcmp(sub, "key") != 0 && strcmp(sub, "authorized-keys") != 0) {
+		bx_cli_error("user %s: unknown subcommand (add, list, show, disable, qual, reinstate, "
+		    "key, authorized-keys)", sub);
 		return BX_EXIT_USAGE;
 	}
 	if ((st = bx_cli_store_open(db)) == NULL)
 		return BX_EXIT_USAGE;
 	if (strcmp(sub, "add") == 0)
-		rc = user_add(st, argc - 1, argv + 1);
+		rc = user_add(st, db, argc - 1, argv + 1);
+	else if (strcmp(sub, "key") == 0)
+		rc = user_key(st, db, argc - 1, argv + 1);
+	else if (strcmp(sub, "authorized-keys") == 0)
+		rc = user_authorized_keys(st, db, argc - 1, argv + 1);
 	else if (strcmp(sub, "list") == 0)
 		rc = user_list(st, argc - 1, argv + 1);
 	else if (strcmp(sub, "show") == 0)
 		rc = user_show(st, argc - 1, argv + 1);
 	else if (strcmp(sub, "reinstate") == 0)
 		rc = user_reinstate(st, argc - 1, argv + 1);
+	else if (strcmp(sub, "disable") == 0)
+		rc = ak_refresh(st, db, user_change(st, argc - 1, argv + 1, 1));
 	else
-		rc = user_change(st, argc - 1, argv + 1, strcmp(sub, "disable") == 0);
+		rc = user_change(st, argc - 1, argv + 1, 0);
 	bx_store_close(st);
 	return rc;
 }
 
 const struct bx_cmd bx_cmd_user = {
 	.name = "user",
-	.usage = "add|list|show|disable|qual|reinstate ...  [--db FILE]",
+	.usage = "add|list|show|disable|qual|reinstate|key|authorized-keys ...  [--db FILE]",
 	.summary = "add, list, disable or (re)qualify the project's users",
 	.help =
-	    "  add NAME --role R   R: annotator, reviewer or admin; NAME: 1-64 of\n"
+	    "  add NAME --role R [--key KEY.pub]\n"
+	    "                      R: annotator, reviewer or admin; NAME: 1-64 of\n"
 	    "                      A-Z a-z 0-9 . _ - ; annotators start in training,\n"
-	    "                      reviewers and admins qualified\n"
+	    "                      reviewers and admins qualified; KEY.pub: their\n"
+	    "                      SSH public key (one line, no options)\n"
 	    "  list [--json]       every user with role, qualification, active\n"
 	    "  show NAME [--json]  state, rolling gold accuracy / precision / recall\n"
 	    "                      (n/a when undefined), gold count, throughput, trend\n"
@@ -357,7 +840,17 @@ const struct bx_cmd bx_cmd_user = {
 	    "  disable NAME        refuse their claims; their leases return to the queue\n"
 	    "  qual NAME STATE     STATE: training, qualified or suspended (reinstate a\n"
 	    "                      suspended labeler with 'qualified')\n"
+	    "  key NAME KEY.pub    set (replace) NAME's SSH public key; --remove drops it\n"
+	    "  authorized-keys [--write PATH | --forget]\n"
+	    "                      the service account's authorized_keys lines: one\n"
+	    "                      restrict,pty,command=\"boxel session ...\" line per\n"
+	    "                      active user with a key (disabled users left out).\n"
+	    "                      --write replaces boxel's block in PATH atomically,\n"
+	    "                      keeping other lines, and remembers PATH: user add\n"
+	    "                      --key, key and disable rewrite it from then on;\n"
+	    "                      --forget stops that\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
-	.min_role = BX_ROLE_ADMIN,
+	.min_role = BX_ROLE_ANNOTATOR, /* `user show` of oneself; cmd-session.c says more */
 	.exec = cmd_user_exec,
+	.remote = 1,
 };

@@ -167,8 +167,6 @@ bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_vie
 	if (rc == 0)
 		bx_edit_set_answer(ed, &seed);
 	bx_answer_free(&seed);
-	if (rc == 0 && s->tax->nclasses > 0 && ed->cls == NULL)
-		ed->cls = bx_strdup(s->tax->classes[0].name);
 	return rc;
 }
 

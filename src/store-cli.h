@@ -24,9 +24,8 @@ int bx_cli_parse_long(const char *s, const char *what, long lo, long hi, long *o
 int bx_cli_parse_double(const char *s, const char *what, double lo, double hi, double *out);
 /* printf one double under the C locale (a '.' decimal point always). */
 const char *bx_cli_num(char *buf, size_t n, const char *fmt, double v);
-/* Exit code for a store error (EEMPTY 3, ELEASE 4, others 2), after printing
- * it with the given context. */
-#define BX_EXIT_LEASE 4
+/* Exit code for a store error (EEMPTY 3, ELEASE 4 = BX_EXIT_LEASE of cli.h,
+ * others 2), after printing it with the given context. */
 int bx_cli_store_fail(const struct bx_err *err);
 /* A batch's agreement as a JSON object (null for undefined values):
  * {"tasks_with_consensus","needs_review","mean_agreement","kalpha_classes",

@@ -41,13 +41,7 @@ extern int bx_st_schema_limit;
 /* How long a writer keeps retrying a locked database, in total. */
 #define BX_BUSY_BUDGET_MS 15000
 #ifndef BX_BACKOFF_CAP_US
-#define BX_BACKOFF_CAP_US 16000/* Quality at submit (store-quality.c): gold score, labeler state,
- * consensus, inside the submit's write transaction. *suspended_out = 1
- * when this submit suspended the labeler. */
-int bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
-                       const struct bx_answer *ans, int64_t now_ms, int *suspended_out,
-                       struct bx_err *err);
-
+#define BX_BACKOFF_CAP_US 16000
 #endif
 
 /* Prepared statement for a static SQL string, cached per connection; it
@@ -87,6 +81,19 @@ int bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err);
 /* Store an answer's rows in annotations for judgment (inside a write tx). */
 int bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_answer *ans,
                           struct bx_err *err);
+/* The one task-insert path (bx_store_task_add, bx_store_import_chunk).
+ * Check a new task's image path and size, before any transaction: */
+int bx_st_task_check(const struct bx_task_new *t, struct bx_err *err);
+/* Inside a write transaction: insert t, or find the task that already has
+ * its image (*created_out = 0, idempotent import). */
+int bx_st_task_insert(struct bx_store *st, const struct bx_task_new *t, int64_t *id_out,
+                      int *created_out, struct bx_err *err);
+/* 1 if kind is prelabel | suggestion | gold | consensus. */
+int bx_st_answer_kind_ok(const char *kind);
+/* Inside a write transaction: replace task's imported answer of kind (gold
+ * goes to its own table). json is the codec's answer JSON. */
+int bx_st_answer_put(struct bx_store *st, int64_t task, const char *kind, const char *json,
+                     struct bx_err *err);
 /* Quality at submit (store-quality.c): gold score, labeler state,
  * consensus, inside the submit's write transaction. *suspended_out = 1
  * when this submit suspended the labeler. */

@@ -171,6 +171,11 @@ static const char *const migrations[] = {
 	"  ms INTEGER NOT NULL,\n"
 	"  PRIMARY KEY (task, batch)) STRICT, WITHOUT ROWID;\n"
 	"ALTER TABLE users ADD COLUMN gold_since INTEGER NOT NULL DEFAULT 0;\n",
+	/* 5 -> 6: a user's SSH public key ("TYPE BASE64", checked by the CLI),
+	 * from which `boxel user authorized-keys` writes the forced-command
+	 * lines. Unique: the key is the identity, one key names one user. */
+	"ALTER TABLE users ADD COLUMN ssh_key TEXT;\n"
+	"CREATE UNIQUE INDEX users_ssh_key ON users(ssh_key) WHERE ssh_key IS NOT NULL;\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))
@@ -907,6 +912,49 @@ bx_store_user_set_qual(struct bx_store *st, const char *name, const char *qual,
 
 /* ---- tasks ---- */
 
+int
+bx_st_task_check(const struct bx_task_new *t, struct bx_err *err)
+{
+	if (t->image == NULL || !bx_path_is_safe_relative(t->image))
+		return bx_err_set(err, BX_EINVAL,
+		    "%s: image path must be relative to the image root, without '..'",
+		    t->image ? t->image : "(null)");
+	if (t->width <= 0 || t->height <= 0)
+		return bx_err_set(err, BX_EINVAL, "%s: bad size %dx%d", t->image, t->width,
+		    t->height);
+	return 0;
+}
+
+int
+bx_st_task_insert(struct bx_store *st, const struct bx_task_new *t, int64_t *id_out,
+                  int *created_out, struct bx_err *err)
+{
+	static const char ins[] =
+	    "INSERT INTO tasks(image, width, height, hash, meta, created_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(image) DO NOTHING";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, ins, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, t->image, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, t->width);
+	sqlite3_bind_int(s, 3, t->height);
+	sqlite3_bind_text(s, 4, t->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, t->meta_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, t->now_ms);
+	if ((rc = bx_st_exec(st, s, "add task", err)) < 0) {
+		bx_err_prefix(err, "%s", t->image);
+		return rc;
+	}
+	*created_out = sqlite3_changes(st->db) > 0;
+	if (*created_out) {
+		*id_out = sqlite3_last_insert_rowid(st->db);
+		return 0;
+	}
+	return bx_store_task_find(st, t->image, id_out, err);
+}
+
 struct task_ctx {
 	const struct bx_task_new *t;
 	int64_t id;
@@ -916,31 +964,9 @@ struct task_ctx {
 static int
 task_add_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
-	static const char ins[] =
-	    "INSERT INTO tasks(image, width, height, hash, meta, created_ms) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(image) DO NOTHING";
 	struct task_ctx *c = ctx;
-	sqlite3_stmt *s;
-	int rc;
 
-	if ((s = bx_st_prep(st, ins, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, c->t->image, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, c->t->width);
-	sqlite3_bind_int(s, 3, c->t->height);
-	sqlite3_bind_text(s, 4, c->t->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, c->t->meta_json, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, c->t->now_ms);
-	if ((rc = bx_st_exec(st, s, "add task", err)) < 0) {
-		bx_err_prefix(err, "%s", c->t->image);
-		return rc;
-	}
-	c->created = sqlite3_changes(st->db) > 0;
-	if (c->created) {
-		c->id = sqlite3_last_insert_rowid(st->db);
-		return 0;
-	}
-	return bx_store_task_find(st, c->t->image, &c->id, err);
+	return bx_st_task_insert(st, c->t, &c->id, &c->created, err);
 }
 
 int
@@ -950,13 +976,8 @@ bx_store_task_add(struct bx_store *st, const struct bx_task_new *t, int64_t *id_
 	struct task_ctx c = { t, 0, 0 };
 	int rc;
 
-	if (t->image == NULL || !bx_path_is_safe_relative(t->image))
-		return bx_err_set(err, BX_EINVAL,
-		    "%s: image path must be relative to the image root, without '..'",
-		    t->image ? t->image : "(null)");
-	if (t->width <= 0 || t->height <= 0)
-		return bx_err_set(err, BX_EINVAL, "%s: bad size %dx%d", t->image, t->width,
-		    t->height);
+	if ((rc = bx_st_task_check(t, err)) < 0)
+		return rc;
 	rc = bx_st_write(st, task_add_tx, &c, err);
 	if (rc < 0)
 		return rc;
@@ -988,6 +1009,35 @@ bx_store_task_find(struct bx_store *st, const char *image, int64_t *id_out, stru
 
 /* ---- answers attached by import ---- */
 
+int
+bx_st_answer_kind_ok(const char *kind)
+{
+	return kind != NULL && (strcmp(kind, "prelabel") == 0 || strcmp(kind, "suggestion") == 0 ||
+	    strcmp(kind, "gold") == 0 || strcmp(kind, "consensus") == 0);
+}
+
+int
+bx_st_answer_put(struct bx_store *st, int64_t task, const char *kind, const char *json,
+                 struct bx_err *err)
+{
+	static const char gold[] =
+	    "INSERT INTO gold(task, answer) VALUES (?1, ?2) "
+	    "ON CONFLICT(task) DO UPDATE SET answer = excluded.answer";
+	static const char other[] =
+	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, ?3, ?2) "
+	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
+	int is_gold = strcmp(kind, "gold") == 0;
+	sqlite3_stmt *s = bx_st_prep(st, is_gold ? gold : other, err);
+
+	if (s == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_text(s, 2, json, -1, SQLITE_STATIC);
+	if (!is_gold)
+		sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+	return bx_st_exec(st, s, "store answer", err);
+}
+
 struct answer_ctx {
 	int64_t task;
 	const char *kind;
@@ -997,23 +1047,9 @@ struct answer_ctx {
 static int
 answer_put_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
-	static const char gold[] =
-	    "INSERT INTO gold(task, answer) VALUES (?1, ?2) "
-	    "ON CONFLICT(task) DO UPDATE SET answer = excluded.answer";
-	static const char other[] =
-	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, ?3, ?2) "
-	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
 	struct answer_ctx *c = ctx;
-	int is_gold = strcmp(c->kind, "gold") == 0;
-	sqlite3_stmt *s = bx_st_prep(st, is_gold ? gold : other, err);
 
-	if (s == NULL)
-		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->task);
-	sqlite3_bind_text(s, 2, c->json, -1, SQLITE_STATIC);
-	if (!is_gold)
-		sqlite3_bind_text(s, 3, c->kind, -1, SQLITE_STATIC);
-	return bx_st_exec(st, s, "store answer", err);
+	return bx_st_answer_put(st, c->task, c->kind, c->json, err);
 }
 
 int
@@ -1023,8 +1059,7 @@ bx_store_task_answer_put(struct bx_store *st, int64_t task, const char *kind,
 	struct answer_ctx c = { task, kind, NULL };
 	int rc;
 
-	if (kind == NULL || (strcmp(kind, "prelabel") != 0 && strcmp(kind, "suggestion") != 0 &&
-	    strcmp(kind, "gold") != 0 && strcmp(kind, "consensus") != 0))
+	if (!bx_st_answer_kind_ok(kind))
 		return bx_err_set(err, BX_EINVAL,
 		    "answer kind must be prelabel, suggestion, gold or consensus");
 	c.json = bx_answer_to_json(ans);

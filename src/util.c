@@ -65,15 +65,19 @@ bx_strndup(const char *s, size_t n)
 char *
 bx_asprintf(const char *fmt, ...)
 {
+	char small[256];
 	va_list ap;
 	int n;
 	char *p;
 
+	/* Most strings fit the stack buffer: format once, copy. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		oom(0);
+	if ((size_t)n < sizeof small)
+		return bx_strndup(small, (size_t)n);
 	p = bx_malloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);

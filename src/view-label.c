@@ -71,6 +71,8 @@ struct label {
 	int instr_scroll;
 	int help_scroll;
 	int list_y, list_first, list_rows; /* where the object list was drawn */
+	char *keep_cls;    /* class and tool of the previous task */
+	enum bx_tool keep_tool;
 };
 
 static const uint32_t palette[] = {
@@ -130,6 +132,12 @@ dim(uint32_t c)
 static void
 task_unload(struct label *L)
 {
+	/* The class and tool carry over to the next task. */
+	if (L->ed.cls != NULL) {
+		free(L->keep_cls);
+		L->keep_cls = bx_strdup(L->ed.cls);
+	}
+	L->keep_tool = L->ed.tool;
 	bx_image_release(&L->img);
 	memset(&L->img, 0, sizeof L->img);
 	L->img_ok = 0;
@@ -177,6 +185,12 @@ task_open(struct label *L, int64_t now)
 	bx_edit_init(&L->ed, w, h);
 	if (bx_session_restore(L->s, &L->ed, &L->dv, &err) != 0)
 		set_msg(L, 1, "draft could not be restored (%s); starting empty", err.msg);
+	if (L->ed.cls == NULL && L->ed.pos == 0 && L->ed.nsteps == 0 && L->keep_cls != NULL &&
+	    class_of(L, L->keep_cls) != NULL) {
+		free(L->ed.cls);
+		L->ed.cls = bx_strdup(L->keep_cls);
+		L->ed.tool = L->keep_tool;
+	}
 	if (L->ed.cls == NULL && L->s->tax->nclasses > 0)
 		L->ed.cls = bx_strdup(L->s->tax->classes[0].name);
 	L->img_err[0] = '\0';
@@ -341,22 +355,23 @@ draw_annot(struct label *L, const struct bx_annot *an, int selected)
 	}
 }
 
-/* Truecolor costs ~20 bytes per color change on the wire, and ncurses
+/* A color change costs 11-20 bytes on the wire, and ncurses
  * only resends a color when it changes from the previous cell. So, within
  * a few levels (invisible next to a half block's own coarseness): a cell's
  * two pixels take one color (the cell becomes a space), and a pixel that
  * is close to the same half of the previous cell repeats its color. The
  * error stays bounded per pixel (it is measured against the true pixel). */
-#define ECON_NEAR 10   /* sum of |dR|+|dG|+|dB| treated as the same color */
-
 static int
-near(const uint8_t *a, const uint8_t *b)
+near(const uint8_t *a, const uint8_t *b, int limit)
 {
-	return abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]) <= ECON_NEAR;
+	return abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]) <= limit;
 }
 
+/* limit: sum of |dR|+|dG|+|dB| treated as the same color; in 256 colors
+ * the palette's own steps are ~40 levels, so a larger one costs nothing
+ * visible there. */
 static void
-economize(struct bx_raster *r)
+economize(struct bx_raster *r, int limit)
 {
 	int x, y, i;
 	uint8_t *a, *b;
@@ -365,11 +380,11 @@ economize(struct bx_raster *r)
 		for (x = 0; x < r->w; x++) {
 			a = r->px + 3 * ((size_t)y * r->w + x);
 			b = a + 3 * (size_t)r->w;
-			if (x > 0 && near(a, a - 3))
+			if (x > 0 && near(a, a - 3, limit))
 				memcpy(a, a - 3, 3);
-			if (x > 0 && near(b, b - 3))
+			if (x > 0 && near(b, b - 3, limit))
 				memcpy(b, b - 3, 3);
-			if (near(a, b))
+			if (near(a, b, limit))
 				for (i = 0; i < 3; i++)
 					b[i] = a[i];
 		}
@@ -466,8 +481,7 @@ draw_image_pane(struct label *L, struct bx_grid *g)
 			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
 		free(xy);
 	}
-	if (L->colors == BX_COLORS_FULL)
-		economize(L->disp);
+	economize(L->disp, L->colors == BX_COLORS_FULL ? 10 : 24);
 	draw_cursor(L);
 	bx_cells_render(L->disp, BX_SYMBOLS_HALF, L->colors, g, 0, 0);
 	economize_cells(g, L->pw, L->ph);
@@ -1186,8 +1200,8 @@ submit(struct label *L, int64_t now)
 		set_msg(L, 1, "cannot submit: %s", err.msg);
 		return BX_VIEW_REDRAW;
 	}
-	snprintf(done, sizeof done, "submitted %s (%d objects, %.0f s)", L->s->claim.image,
-	         L->ed.ans.n, L->dv.seconds);
+	snprintf(done, sizeof done, "submitted %s (%d object%s, %.0f s)", L->s->claim.image,
+	         L->ed.ans.n, L->ed.ans.n == 1 ? "" : "s", L->dv.seconds);
 	L->msg[0] = '\0';
 	r = next_task(L, now);
 	set_msg(L, 0, "%s", done);
@@ -1257,8 +1271,10 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 
 	L->msg[0] = '\0';
 	ed->msg[0] = '\0';
-	/* Taxonomy hotkeys first, except on the view's reserved keys. */
+	/* Taxonomy hotkeys, except on keys this view uses (the taxonomy loader
+	 * refuses the reserved ones; a few more are bound here). */
 	if (k->key > ' ' && k->key < 127 && strchr(BX_TAXONOMY_RESERVED_KEYS, k->key) == NULL &&
+	    bx_keymap_action(&bx_keymap_label, k->key) == 0 &&
 	    (c = bx_taxonomy_class_by_hotkey(L->s->tax, k->key)) != NULL) {
 		count_clear(L);
 		return pick_class(L, c, now);
@@ -1818,6 +1834,7 @@ label_free(struct bx_view *v)
 	bx_raster_free(L->disp);
 	bx_buf_free(&L->line);
 	free(L->count_cls);
+	free(L->keep_cls);
 	free(L);
 	v->data = NULL;
 }

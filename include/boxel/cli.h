@@ -10,6 +10,8 @@ enum {
 	BX_EXIT_SOME = 1,   /* some items failed, the rest were done */
 	BX_EXIT_USAGE = 2,  /* usage error or fatal */
 	BX_EXIT_EMPTY = 3,  /* no work (queue claim) */
+	BX_EXIT_LEASE = 4,  /* lease lost: the task went to someone else or
+	                     * expired; nothing was changed (queue commands) */
 };
 
 enum bx_role { BX_ROLE_NONE = 0, BX_ROLE_ANNOTATOR, BX_ROLE_REVIEWER, BX_ROLE_ADMIN };
@@ -21,6 +23,10 @@ struct bx_cmd {
 	const char *help;     /* longer text: options, one per line; may be NULL */
 	enum bx_role min_role; /* for the SSH forced-command session */
 	int (*exec)(int argc, char **argv); /* argv[0] is the command name */
+	/* 1: `boxel session` may run it for a remote user (with role >=
+	 * min_role, under the subcommand and option rules of cmd-session.c).
+	 * Commands that read or write files of the server stay 0. */
+	int remote;
 };
 
 /* Print "boxel: " + message to stderr, sanitized, with a newline. */
@@ -31,5 +37,7 @@ int bx_cli_usage(const struct bx_cmd *cmd);
 int bx_cli_wants_help(const struct bx_cmd *cmd, int argc, char **argv);
 /* The store path: the --db value if given, else $BOXEL_DB, else ./boxel.db. */
 const char *bx_cli_db_path(const char *opt);
+/* The command of that name in the table, or NULL. */
+const struct bx_cmd *bx_cli_find(const char *name);
 
 #endif

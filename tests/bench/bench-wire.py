@@ -7,7 +7,7 @@ import fcntl, os, pty, select, struct, subprocess, sys, termios, time
 
 BOXEL = os.environ["BOXEL"]
 DB = sys.argv[1]
-IMAGE = sys.argv[2]           # the first task's image, for chafa
+IMAGES = sys.argv[2:4]        # the first two tasks' images (PNG), for chafa
 COLS, ROWS = 160, 50
 
 
@@ -75,23 +75,39 @@ def run(mode):
     return r
 
 
-def chafa(mode):
-    # The sample image fit into the pane: 96x48 cells for 512x512 at 160x50.
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return struct.unpack(">II", head[16:24])
+
+
+def pane_cells(path):
+    """Cells the image takes when fitted to the 102x48-cell image pane."""
+    w, h = png_size(path)
+    s = min(102.0 / w, 96.0 / h)
+    return max(1, round(w * s)), max(1, (round(h * s) + 1) // 2)
+
+
+def chafa(mode, path):
+    cols, rows = pane_cells(path)
     try:
         out = subprocess.run(["chafa", "-f", "symbols", "--symbols", "vhalf", "-c",
-                              "full" if mode == "full" else "256", "--size", "96x48",
-                              "--animate", "off", IMAGE], capture_output=True, check=True)
-        return len(out.stdout)
+                              "full" if mode == "full" else "256", "--size",
+                              "%dx%d" % (cols, rows), "--animate", "off", path],
+                             capture_output=True, check=True)
+        return len(out.stdout), "%dx%d" % (cols, rows)
     except (OSError, subprocess.CalledProcessError):
-        return None
+        return None, "%dx%d" % (cols, rows)
 
 
 print("bytes written to the terminal per event, 160x50 cells")
 for mode in ("full", "256"):
     r = run(mode)
-    c = chafa(mode)
     print("\n%s colors:" % ("truecolor" if mode == "full" else "256"))
     for k, v in r.items():
-        print("  %-28s %9.0f" % (k, v))
-    print("  %-28s %9s" % ("chafa, same image cells", c if c is not None else "n/a"))
-print("\ntargets: crosshair step <= 200, box nudge <= 4096, first frame <= chafa")
+        print("  %-34s %9.0f" % (k, v))
+    for label, path in zip(("first", "next"), IMAGES):
+        c, size = chafa(mode, path)
+        print("  %-34s %9s" % ("chafa, %s image (%s cells)" % (label, size),
+                              c if c is not None else "n/a"))
+print("\ntargets: crosshair step <= 200, box nudge <= 4096, image frame <= chafa's")

@@ -5,4 +5,4 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/boxel-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export BOXEL_NOW_MS=1767225600000
 "$BOXEL" demo "$T/p" --no-label --user alice >/dev/null || exit 1
-/usr/bin/python3 "$(dirname "$0")/bench-wire.py" "$T/p/boxel.db" "$T/p/images/astronaut.png"
+/usr/bin/python3 "$(dirname "$0")/bench-wire.py" "$T/p/boxel.db" "$T/p/images/astronaut.png" "$T/p/images/chelsea.png"

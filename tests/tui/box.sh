@@ -7,6 +7,10 @@ label
 expect_screen "first task opens" "task 1/4"
 expect_screen "status shows the crosshair" "x 256 y 256"
 
+# The taxonomy's own hotkey (P = person) picks a class.
+tui_keys P
+expect_screen "class hotkey" " box  person"
+
 # Box tool, class cat (1), first corner, then 5 steps right and 3 down with
 # a count (step is 5 image pixels at fit zoom), second corner.
 tui_keys b 1 Space
@@ -65,10 +69,31 @@ tui_keys Right Escape
 wait_sql "scene set" "SELECT json_extract(state, '\$.answer.global.scene') FROM drafts" "indoor"
 tui_keys s
 expect_screen "next task appears" "task 2/4"
-expect_screen "says what was submitted" "submitted astronaut.png"
+expect_screen "says what was submitted" "submitted astronaut.png (1 object,"
+expect_screen "class and tool carry over to the next task" " box  person  zoom 1.0x"
 wait_sql "judgment submitted with the box" \
 	"SELECT state || ' ' || json_extract(answer, '\$.annotations[0].class') FROM judgments WHERE submitted_ms IS NOT NULL" \
 	"submitted person"
 
+# Text and number attributes go through a prompt; numbers are range-checked.
+tui_keys 2 b Space l j Space
+expect_screen "cup box on the next task" "cup      box"
+tui_keys a Down
+expect_screen "text field" ">  color: -"
+tui_keys Enter
+tui_type "white"
+tui_keys Enter
+expect_screen "text set" "color: white"
+tui_keys Down Enter
+tui_type "150"
+tui_keys Enter
+expect_screen "out of range refused, prompt kept" "value (Enter sets, Esc cancels): 150_"
+tui_keys BSpace BSpace BSpace
+tui_type "42"
+tui_keys Enter
+expect_screen "number set" "fill: 42"
+tui_keys Escape
+wait_sql "number in the draft" \
+	"SELECT json_extract(d.state, '\$.answer.annotations[0].attributes.fill') FROM drafts d JOIN judgments j ON j.id = d.judgment WHERE j.state = 'leased'" "42"
 tui_keys q
 finish

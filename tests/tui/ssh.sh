@@ -62,6 +62,12 @@ until /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0
 	if [ $i -gt 100 ] || ! kill -0 "$SSHD_PID" 2>/dev/null; then
 		echo "sshd did not start:" >&2
 		cat "$K/sshd.log" >&2
+		if [ "$(id -u)" != 0 ]; then
+			# Unprivileged sshd is a best effort of OpenSSH's; say why.
+			echo "skipping: sshd cannot run as $(id -un) here"
+			echo "0 passed, 0 failed"
+			exit 77
+		fi
 		fail "sshd starts"
 		finish
 	fi

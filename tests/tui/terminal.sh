@@ -14,6 +14,22 @@ cp "$BOXEL_SOURCE_ROOT/sample-data/chelsea.png" "$BOXEL_SOURCE_ROOT/sample-data/
 make_project "$T_TMP/p" "$S"
 sq "UPDATE tasks SET image = 'evil' || char(27) || ']0;pwned' || char(7) || char(27) || '[2Jname.png' WHERE image = 'chelsea.png'"
 
+# Without a terminal, or for an unknown user: one clear line, exit 2.
+expect_rc 2 "label needs a terminal" "$BOXEL" label --db "$DB" --user alice
+check "says so in one line" one_line "$ERR"
+check "names the problem" contains "$ERR" "must be a terminal"
+expect_rc 2 "unknown user refused" "$BOXEL" label --db "$DB" --user mallory
+check "says how to get an account" contains "$ERR" "boxel user add mallory"
+expect_rc 0 "--keys prints the table" "$BOXEL" label --keys
+check "key table lists undo and redo" contains "$OUT" "Ctrl-R"
+
+# NO_COLOR: the chrome has no colors (the image keeps its own).
+tui_start env NO_COLOR=1 "$BOXEL" label --db "$DB" --user alice
+expect_screen "opens with NO_COLOR" "task 1/2"
+status=$(tmx capture-pane -p -e -t t | tail -1)
+check "NO_COLOR: status line without color codes" eval '! printf "%s" "$status" | grep -q "[34]8;"'
+tui_keys q
+
 label
 expect_screen "opens" "task 1/2"
 expect_screen "missing image said, sanitized" "evil?]0;pwned??[2Jname.png: image not found"
@@ -58,7 +74,7 @@ sq "UPDATE judgments SET lease_token = 'bobs-token', labeler = (SELECT id FROM u
 tui_keys b Space l l j Space
 expect_screen "lost lease said plainly" "Lease lost on coffee.png"
 expect_screen "nothing overwritten" "Your draft was not saved over anyone's work"
-check "no draft written for the lost judgment" [ "$(sq "SELECT count(*) FROM drafts")" = 0 ]
+check "no draft written for the lost judgment" [ "$(sq "SELECT count(*) FROM drafts d JOIN judgments j ON j.id = d.judgment JOIN tasks t ON t.id = j.task WHERE t.image = 'coffee.png'")" = 0 ]
 tui_keys Enter
 expect_screen "empty queue screen" "No tasks for alice right now"
 expect_screen "says how to get work" "boxel batch create"

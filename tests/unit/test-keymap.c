@@ -48,14 +48,16 @@ static void
 check_table(const struct bx_keymap *km)
 {
 	char **lines;
-	int i, j, n, actions = 0, helps;
+	int i, j, n, actions = 0, helps, dups = 0;
 
 	CASE(km->name);
 	for (i = 0; i < km->n; i++) {
 		CHECK(km->binds[i].action > 0);
 		for (j = i + 1; j < km->n; j++)
-			CHECK_MSG(km->binds[i].key != km->binds[j].key, "key %d bound twice",
-			          km->binds[i].key);
+			if (km->binds[i].key == km->binds[j].key) {
+				fprintf(stderr, "    key %d bound twice\n", km->binds[i].key);
+				dups++;
+			}
 		helps = 0;
 		for (j = 0; j < km->n; j++)
 			if (km->binds[j].action == km->binds[i].action && km->binds[j].help != NULL)
@@ -69,6 +71,7 @@ check_table(const struct bx_keymap *km)
 			CHECK(km->binds[i].help != NULL); /* the first binding carries it */
 		}
 	}
+	CHECK_INT(dups, 0);
 	n = bx_keymap_help(km, 12, &lines);
 	CHECK_INT(n, actions);
 	bx_keymap_help_free(lines, n);
