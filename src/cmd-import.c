@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -526,18 +525,12 @@ default_kind(struct imp *im)
 static int
 import_jsonl(struct imp *im, const char *path)
 {
-	/* the manifest's keys, and those of boxel's jsonl export (read back for
-	 * the accepted answer) */
-	static const char *const keys[] = { "image", "width", "height", "meta", "answer",
-	    "task", "batch", "judgments", "accepted", "accepted_from", NULL };
 	char *text, *line, *next, where[PATH_MAX + 32], msg[600];
 	size_t len;
-	int lineno = 0, k, w, h;
-	json_t *j, *v, *ansj;
-	json_error_t je;
+	int lineno = 0;
+	struct bx_manifest_line ml;
 	struct item it;
 	struct bx_err err;
-	const char *key;
 
 	if (read_text(path, &text, &len) < 0)
 		return -1;
@@ -553,77 +546,29 @@ import_jsonl(struct imp *im, const char *path)
 		if (line[strspn(line, " \t\r")] == '\0')
 			continue;
 		snprintf(where, sizeof where, "%s:%d", path, lineno);
-		j = json_loads(line, JSON_REJECT_DUPLICATES, &je);
-		if (j == NULL) {
-			snprintf(msg, sizeof msg, "column %d: %s", je.column, je.text);
+		if (bx_manifest_parse_line(line, &ml, msg, sizeof msg) < 0) {
 			item_fail(im, where, msg);
 			continue;
 		}
 		memset(&it, 0, sizeof it);
-		msg[0] = '\0';
-		if (!json_is_object(j))
-			snprintf(msg, sizeof msg, "expected an object {\"image\": PATH, ...}");
-		json_object_foreach(json_is_object(j) ? j : NULL, key, v) {
-			for (k = 0; keys[k] && strcmp(keys[k], key) != 0; k++)
-				;
-			if (keys[k] == NULL && msg[0] == '\0')
-				snprintf(msg, sizeof msg, "%.60s: unknown key (expected image, width, "
-				    "height, meta, answer)", key);
-		}
-		v = json_object_get(j, "image");
-		if (msg[0] == '\0' && (!json_is_string(v) || json_string_value(v)[0] == '\0'))
-			snprintf(msg, sizeof msg, "image: expected a path (string)");
-		w = h = 0;
-		for (k = 0; k < 2 && msg[0] == '\0'; k++) {
-			json_t *s = json_object_get(j, k ? "height" : "width");
-			double d;
-			if (s == NULL || json_is_null(s))
-				continue;
-			d = json_is_number(s) ? json_number_value(s) : -1;
-			if (!(d >= 1 && d <= 1000000 && d == floor(d)))
-				snprintf(msg, sizeof msg, "%s: expected a whole number of pixels, 1 to "
-				    "1000000", k ? "height" : "width");
-			else if (k)
-				h = (int)d;
-			else
-				w = (int)d;
-		}
-		if (msg[0] == '\0' && (w == 0) != (h == 0))
-			snprintf(msg, sizeof msg, "give both width and height, or neither");
-		v = json_object_get(j, "meta");
-		if (msg[0] == '\0' && v != NULL && !json_is_object(v) && !json_is_null(v))
-			snprintf(msg, sizeof msg, "meta: expected an object");
-		ansj = json_object_get(j, "answer");
-		if (ansj == NULL || json_is_null(ansj))
-			ansj = json_object_get(j, "accepted");
-		if (ansj != NULL && json_is_null(ansj))
-			ansj = NULL;
-		if (msg[0] == '\0' && ansj != NULL) {
-			bx_err_clear(&err);
-			if (bx_answer_from_jansson(ansj, &it.ans, &err) < 0)
-				snprintf(msg, sizeof msg, "answer: %s", err.msg);
-			else
-				it.has_answer = 1;
-		}
-		if (msg[0] == '\0') {
-			bx_err_clear(&err);
-			if (resolve(im, json_string_value(json_object_get(j, "image")), 0, &it.image,
-			    &it.abs, &err) < 0)
-				snprintf(msg, sizeof msg, "%s", err.msg);
-		}
-		if (msg[0] != '\0') {
-			item_fail(im, where, msg);
+		bx_err_clear(&err);
+		if (resolve(im, ml.image, 0, &it.image, &it.abs, &err) < 0) {
+			item_fail(im, where, err.msg);
 			item_free(&it);
-			json_decref(j);
+			bx_manifest_line_free(&ml);
 			continue;
 		}
-		if (v != NULL && json_is_object(v) && json_object_size(v) > 0)
-			it.meta = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(j);
-		it.width = w;
-		it.height = h;
+		/* The item takes over the parsed answer and metadata. */
+		it.ans = ml.ans;
+		bx_answer_init(&ml.ans);
+		it.has_answer = ml.has_answer;
+		it.meta = ml.meta_json;
+		ml.meta_json = NULL;
+		it.width = ml.width;
+		it.height = ml.height;
 		it.where = bx_strdup(where);
 		it.kind = it.has_answer ? default_kind(im) : NULL;
+		bx_manifest_line_free(&ml);
 		add_item(im, &it);
 	}
 	free(text);

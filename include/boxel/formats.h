@@ -206,4 +206,21 @@ int bx_scale_read(const char *text, const char *name_for_errors, struct bx_datas
                   struct bx_err *err);
 void bx_scale_write(const struct bx_dataset *ds, struct bx_buf *out);
 
+/* ---- JSONL manifest (fmt-manifest.c) ----
+ * One task per line: {"image": PATH, "width"?: W, "height"?: H, "meta"?: {...},
+ * "answer"?: ANSWER}; the keys of boxel's own jsonl export are accepted too,
+ * so an export reads back ("accepted" stands for "answer"). */
+struct bx_manifest_line {
+	char *image;       /* as written: resolving it is the caller's */
+	int width, height; /* 0 when absent */
+	char *meta_json;   /* compact, sorted keys; NULL when absent or empty */
+	int has_answer;
+	struct bx_answer ans;
+};
+/* Parse one non-blank line. On error returns -1 with one line in msg
+ * ("column 7: ..." for syntax) and out left empty. */
+int bx_manifest_parse_line(const char *line, struct bx_manifest_line *out, char *msg,
+                           size_t msgsz);
+void bx_manifest_line_free(struct bx_manifest_line *ml);
+
 #endif

@@ -56,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (size < 1)
 		return 0;
-	which = data[0] % 8;
+	which = data[0] % 9;
 	text = bx_strndup((const char *)data + 1, size - 1);
 	bx_dataset_init(&ds);
 	switch (which) {
@@ -108,6 +108,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bx_answer_free(&a);
 		bx_dataset_free(&names);
 		break;
+	case 8: {
+		struct bx_manifest_line ml;
+		char msg[600];
+
+		if (bx_manifest_parse_line(text, &ml, msg, sizeof msg) == 0)
+			bx_manifest_line_free(&ml);
+		break;
+	}
 	}
 	bx_dataset_free(&ds);
 	free(text);

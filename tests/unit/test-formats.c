@@ -622,6 +622,67 @@ test_scale(void)
 	bx_dataset_free(&back);
 }
 
+static void
+test_manifest(void)
+{
+	static const struct {
+		const char *line, *image, *msg;
+		int w, h, has_answer;
+		const char *meta;
+	} cases[] = {
+		{ "{\"image\": \"a.jpg\"}", "a.jpg", NULL, 0, 0, 0, NULL },
+		{ "{\"image\": \"b.png\", \"width\": 600, \"height\": 400}", "b.png", NULL, 600, 400, 0, NULL },
+		{ "{\"image\": \"c.png\", \"meta\": {\"z\": 1, \"a\": \"x\"}}", "c.png", NULL, 0, 0, 0,
+		  "{\"a\":\"x\",\"z\":1}" },
+		{ "{\"image\": \"d.png\", \"meta\": {}}", "d.png", NULL, 0, 0, 0, NULL },
+		{ "{\"image\": \"e.png\", \"answer\": {\"annotations\": [{\"class\": \"cat\", "
+		  "\"box\": [1, 2, 3, 4]}]}}", "e.png", NULL, 0, 0, 1, NULL },
+		{ "{\"image\": \"f.png\", \"accepted\": null, \"task\": 3}", "f.png", NULL, 0, 0, 0, NULL },
+		{ "{\"image\": \"a.jpg\"", NULL, "column", 0, 0, 0, NULL },
+		{ "[1, 2]", NULL, "expected an object", 0, 0, 0, NULL },
+		{ "{\"img\": \"a.jpg\"}", NULL, "img: unknown key", 0, 0, 0, NULL },
+		{ "{\"image\": \"\"}", NULL, "image: expected a path", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"width\": 10}", NULL, "give both width and height", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"width\": 1.5, \"height\": 2}", NULL, "width: expected a whole number", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"width\": 10, \"height\": 0}", NULL, "height: expected a whole number", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"meta\": 3}", NULL, "meta: expected an object", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"answer\": {\"annotations\": [{\"class\": \"cat\", \"box\": [0, 0, -1, 1]}]}}",
+		  NULL, "answer: annotations[0].box", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"image\": \"b\"}", NULL, "duplicate", 0, 0, 0, NULL },
+	};
+	struct bx_manifest_line ml;
+	char msg[600];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		CASE(cases[i].line);
+		msg[0] = '\0';
+		rc = bx_manifest_parse_line(cases[i].line, &ml, msg, sizeof msg);
+		if (cases[i].msg != NULL) {
+			CHECK_INT(rc, -1);
+			CHECK_MSG(strstr(msg, cases[i].msg) != NULL, "message \"%s\" lacks \"%s\"",
+			    msg, cases[i].msg);
+			CHECK(ml.image == NULL && ml.ans.n == 0);
+			continue;
+		}
+		CHECK_INT(rc, 0);
+		CHECK_STR(ml.image, cases[i].image);
+		CHECK_INT(ml.width, cases[i].w);
+		CHECK_INT(ml.height, cases[i].h);
+		CHECK_INT(ml.has_answer, cases[i].has_answer);
+		if (cases[i].meta != NULL)
+			CHECK_STR(ml.meta_json, cases[i].meta);
+		else
+			CHECK(ml.meta_json == NULL);
+		if (cases[i].has_answer) {
+			CHECK_INT(ml.ans.n, 1);
+			CHECK_NEAR(ml.ans.a[0].w, 3, 0);
+		}
+		bx_manifest_line_free(&ml);
+	}
+}
+
 BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_files), T(test_coco_results),
          T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_names), T(test_voc),
-         T(test_voc_bad), T(test_labelstudio), T(test_scale))
+         T(test_voc_bad), T(test_labelstudio), T(test_scale), T(test_manifest))
