@@ -667,3 +667,109 @@ bx_store_task_agreement(struct bx_store *st, int64_t task, const char *batch,
 		    (long long)task, batch);
 	return rc < 0 ? rc : 0;
 }
+
+/* ---- training feedback (added by tui2) ---- */
+
+void
+bx_training_feedback_free(struct bx_training_feedback *f)
+{
+	if (f == NULL)
+		return;
+	bx_answer_free(&f->gold);
+	bx_answer_free(&f->answer);
+	free(f->gold_verdict);
+	free(f->lab_verdict);
+	free(f->gold_match);
+	free(f->lab_match);
+	free(f->gold_sim);
+	memset(f, 0, sizeof *f);
+}
+
+struct tf_ctx {
+	int64_t jid;
+	const char *user;
+	struct bx_training_feedback *f;
+};
+
+static int
+training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char jsql[] =
+	    "SELECT j.state, u.name, b.kind, j.answer, g.answer FROM judgments j "
+	    "JOIN batches b ON b.id = j.batch LEFT JOIN users u ON u.id = j.labeler "
+	    "LEFT JOIN gold g ON g.task = j.task WHERE j.id = ?1";
+	struct tf_ctx *c = ctx;
+	struct bx_training_feedback *f = c->f;
+	struct bx_score_detail d;
+	struct bx_score_opts o;
+	const char *state, *name, *kind;
+	sqlite3_stmt *s;
+	int rc, found, has_gold = 0;
+
+	if ((s = bx_st_prep(st, jsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	found = rc == 1;
+	if (found) {
+		rc = 0;
+		state = (const char *)sqlite3_column_text(s, 0);
+		name = (const char *)sqlite3_column_text(s, 1);
+		kind = (const char *)sqlite3_column_text(s, 2);
+		has_gold = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		if (name == NULL || strcmp(name, c->user) != 0)
+			rc = bx_err_set(err, BX_EPERM, "judgment %lld is not %s's",
+			    (long long)c->jid, c->user);
+		else if (strcmp(state, "submitted") != 0 && strcmp(state, "accepted") != 0 &&
+		    strcmp(state, "rejected") != 0)
+			rc = bx_err_set(err, BX_EINVAL, "judgment %lld is not submitted (%s)",
+			    (long long)c->jid, state);
+		else if (strcmp(kind, "training") != 0)
+			rc = bx_err_set(err, BX_EPERM,
+			    "judgment %lld is not in a training batch: no feedback",
+			    (long long)c->jid);
+		else if (!has_gold)
+			rc = bx_err_set(err, BX_ENOENT, "judgment %lld: the task has no gold",
+			    (long long)c->jid);
+		else if ((rc = read_answer_col(s, 3, &f->answer, err)) == 0 &&
+		    (rc = read_answer_col(s, 4, &f->gold, err)) < 0)
+			bx_err_prefix(err, "gold of judgment %lld", (long long)c->jid);
+	}
+	sqlite3_reset(s);
+	if (!found)
+		return rc < 0 ? rc : bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)c->jid);
+	if (rc < 0)
+		return rc;
+	if ((rc = score_opts(st, &o, err)) < 0)
+		return rc;
+	/* +1: calloc of 0 elements may be NULL, and NULL means "skip". */
+	f->gold_verdict = bx_calloc((size_t)f->gold.n + 1, sizeof *f->gold_verdict);
+	f->gold_match = bx_calloc((size_t)f->gold.n + 1, sizeof *f->gold_match);
+	f->gold_sim = bx_calloc((size_t)f->gold.n + 1, sizeof *f->gold_sim);
+	f->lab_verdict = bx_calloc((size_t)f->answer.n + 1, sizeof *f->lab_verdict);
+	f->lab_match = bx_calloc((size_t)f->answer.n + 1, sizeof *f->lab_match);
+	d.gold_match = f->gold_match;
+	d.lab_match = f->lab_match;
+	d.gold_sim = f->gold_sim;
+	d.gold_verdict = f->gold_verdict;
+	d.lab_verdict = f->lab_verdict;
+	return bx_score_answer(qws(st), &f->gold, &f->answer, &o, &f->score, &d);
+}
+
+int
+bx_store_training_feedback(struct bx_store *st, int64_t judgment, const char *user,
+                           struct bx_training_feedback *out, struct bx_err *err)
+{
+	struct tf_ctx c = { judgment, user, out };
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	bx_answer_init(&out->gold);
+	bx_answer_init(&out->answer);
+	if (user == NULL)
+		return bx_err_set(err, BX_EPERM, "no user given");
+	rc = bx_st_read(st, training_feedback_rx, &c, err);
+	if (rc < 0)
+		bx_training_feedback_free(out);
+	return rc;
+}

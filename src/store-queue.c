@@ -157,11 +157,13 @@ claim_resume(struct bx_store *st, struct claim_ctx *c, int *found, struct bx_err
 	return claim_event(st, c, "resume", err);
 }
 
-/* One claim attempt in one batch, for gold or non-gold tasks. */
+/* The claim's step of the queue walk: take the first judgment of batch
+ * (gold or not) that this user may get. */
 static int
-claim_one(struct bx_store *st, struct claim_ctx *c, int64_t batch, int gold, int64_t *jid,
+claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
           struct bx_err *err)
 {
+	struct claim_ctx *c = ctx;
 	static const char sql[] =
 	    "UPDATE judgments SET state = 'leased', labeler = ?1, lease_token = ?2, "
 	    "  lease_until = ?3, attempts = attempts + 1, claimed_ms = ?4 "
@@ -197,7 +199,7 @@ claim_one(struct bx_store *st, struct claim_ctx *c, int64_t batch, int gold, int
  * their gold count is below rate * (judgments + 1), which spreads gold evenly
  * (rate 0.25: gold, 3 others, gold, ...). */
 static int
-want_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, double rate, int *want,
+want_gold(struct bx_store *st, int64_t uid, int64_t batch, double rate, int *want,
           struct bx_err *err)
 {
 	static const char sql[] =
@@ -212,7 +214,7 @@ want_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, double rate, 
 		return 0;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->uid);
+	sqlite3_bind_int64(s, 1, uid);
 	sqlite3_bind_int64(s, 2, batch);
 	rc = bx_st_step(st, s, "count gold", err);
 	if (rc == 1)
@@ -245,58 +247,62 @@ drop_foreign_draft(struct bx_store *st, int64_t jid, int64_t uid, struct bx_err 
 	return 0;
 }
 
+/* Who may take work: the user's id and qualification, or BX_EPERM with the
+ * reason (unknown, disabled, suspended). */
 static int
-claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size_t qualsz,
+           struct bx_err *err)
 {
 	static const char usql[] = "SELECT id, active, qual FROM users WHERE name = ?1";
-	static const char sweep[] =
-	    "UPDATE judgments SET state = 'set_aside', lease_token = NULL, lease_until = NULL "
-	    "WHERE state = 'leased' AND lease_until < ?1 AND attempts >= ?2";
-	static const char bsql[] =
-	    "SELECT id, kind, gold_rate FROM batches ORDER BY priority DESC, id";
-	struct claim_ctx *c = ctx;
 	sqlite3_stmt *s;
-	struct { int64_t id; int training; double rate; } *bs = NULL;
-	long max_attempts, require_training;
-	int rc, active = 0, found, nb = 0, i, g, want;
-	char qual[16] = "";
-	int64_t jid = 0;
+	int rc, active = 0;
 
 	if ((s = bx_st_prep(st, usql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, c->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	rc = bx_st_step(st, s, "read user", err);
 	if (rc == 1) {
-		c->uid = sqlite3_column_int64(s, 0);
+		*uid = sqlite3_column_int64(s, 0);
 		active = sqlite3_column_int(s, 1);
-		snprintf(qual, sizeof qual, "%s", (const char *)sqlite3_column_text(s, 2));
+		snprintf(qual, qualsz, "%s", (const char *)sqlite3_column_text(s, 2));
 	}
 	sqlite3_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		return bx_err_set(err, BX_EPERM, "no user %s (see 'boxel user list')", c->user);
+		return bx_err_set(err, BX_EPERM, "no user %s (see 'boxel user list')", name);
 	if (!active)
-		return bx_err_set(err, BX_EPERM, "user %s is disabled", c->user);
+		return bx_err_set(err, BX_EPERM, "user %s is disabled", name);
 	if (strcmp(qual, "suspended") == 0)
 		return bx_err_set(err, BX_EPERM,
 		    "user %s is suspended (gold accuracy under the project's bar); "
-		    "an admin can reinstate them", c->user);
+		    "an admin can reinstate them", name);
+	return 0;
+}
 
-	if ((rc = claim_resume(st, c, &found, err)) < 0 || found)
-		return rc;
+/* The order work is served in, one walk for the claim and for the peek, so
+ * a prediction cannot drift from the real thing: batches by priority, then
+ * oldest first; training batches only for labelers in training (and with
+ * require_training, nothing else for them); in each batch gold first while
+ * the user's gold share is under the batch's rate, else ordinary first,
+ * falling back to the other kind. step() tries one (batch, gold) pair and
+ * sets *jid when it found (claim: took) a judgment. */
+static int
+queue_walk(struct bx_store *st, int64_t uid, const char *qual,
+           int (*step)(struct bx_store *, void *, int64_t, int, int64_t *, struct bx_err *),
+           void *ctx, int64_t *jid, struct bx_err *err)
+{
+	static const char bsql[] =
+	    "SELECT id, kind, gold_rate FROM batches ORDER BY priority DESC, id";
+	struct { int64_t id; int training; double rate; } *bs = NULL;
+	int rc, nb = 0, i, g, want, trainee = strcmp(qual, "training") == 0;
+	long require_training;
+	sqlite3_stmt *s;
 
-	if ((rc = setting_int(st, "max_attempts", 1, 1000000, &max_attempts, err)) < 0 ||
-	    (rc = setting_int(st, "require_training", 0, 1, &require_training, err)) < 0)
+	*jid = 0;
+	if ((rc = setting_int(st, "require_training", 0, 1, &require_training, err)) < 0)
 		return rc;
-	if ((s = bx_st_prep(st, sweep, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->now);
-	sqlite3_bind_int64(s, 2, max_attempts);
-	if ((rc = bx_st_exec(st, s, "set aside", err)) < 0)
-		return rc;
-
-	/* Read the batch list first: the claims below run while no other
+	/* Read the batch list first: the steps below run while no other
 	 * statement is stepping. */
 	if ((s = bx_st_prep(st, bsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -308,39 +314,57 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		nb++;
 	}
 	sqlite3_reset(s);
-	if (rc < 0)
-		goto out;
-
-	bx_st_random(c->token, 16);
-	{
-		unsigned char raw[16];
-		memcpy(raw, c->token, 16);
-		for (i = 0; i < 16; i++)
-			snprintf(c->token + 2 * i, 3, "%02x", raw[i]);
-	}
-	for (i = 0; i < nb && jid == 0; i++) {
-		/* Training batches are for labelers in training only; with
-		 * require_training, those labelers get nothing else. */
-		if (bs[i].training != (strcmp(qual, "training") == 0) &&
-		    (bs[i].training || require_training))
+	for (i = 0; rc >= 0 && i < nb && *jid == 0; i++) {
+		if (bs[i].training != trainee && (bs[i].training || require_training))
 			continue;
-		if ((rc = want_gold(st, c, bs[i].id, bs[i].rate, &want, err)) < 0)
-			goto out;
-		for (g = 0; g < 2 && jid == 0; g++)
-			if ((rc = claim_one(st, c, bs[i].id, g == 0 ? want : !want, &jid, err)) < 0)
-				goto out;
+		if ((rc = want_gold(st, uid, bs[i].id, bs[i].rate, &want, err)) < 0)
+			break;
+		for (g = 0; g < 2 && *jid == 0 && rc >= 0; g++)
+			rc = step(st, ctx, bs[i].id, g == 0 ? want : !want, jid, err);
 	}
-	if (jid == 0) {
-		rc = 1; /* empty: commit anyway, the sweep above must stick */
-		goto out;
-	}
+	free(bs);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sweep[] =
+	    "UPDATE judgments SET state = 'set_aside', lease_token = NULL, lease_until = NULL "
+	    "WHERE state = 'leased' AND lease_until < ?1 AND attempts >= ?2";
+	struct claim_ctx *c = ctx;
+	unsigned char raw[16];
+	sqlite3_stmt *s;
+	long max_attempts;
+	int rc, found, i;
+	char qual[16] = "";
+	int64_t jid = 0;
+
+	if ((rc = queue_user(st, c->user, &c->uid, qual, sizeof qual, err)) < 0)
+		return rc;
+	if ((rc = claim_resume(st, c, &found, err)) < 0 || found)
+		return rc;
+
+	if ((rc = setting_int(st, "max_attempts", 1, 1000000, &max_attempts, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, sweep, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->now);
+	sqlite3_bind_int64(s, 2, max_attempts);
+	if ((rc = bx_st_exec(st, s, "set aside", err)) < 0)
+		return rc;
+
+	bx_st_random(raw, sizeof raw);
+	for (i = 0; i < 16; i++)
+		snprintf(c->token + 2 * i, 3, "%02x", raw[i]);
+	if ((rc = queue_walk(st, c->uid, qual, claim_one, c, &jid, err)) < 0)
+		return rc;
+	if (jid == 0)
+		return 1; /* empty: commit anyway, the sweep above must stick */
 	if ((rc = drop_foreign_draft(st, jid, c->uid, err)) < 0 ||
 	    (rc = claim_fill(st, c, jid, err)) < 0)
-		goto out;
-	rc = claim_event(st, c, "claim", err);
-out:
-	free(bs);
-	return rc;
+		return rc;
+	return claim_event(st, c, "claim", err);
 }
 
 int
@@ -368,6 +392,132 @@ bx_queue_claim(struct bx_store *st, const char *user, int64_t lease_ms, int64_t 
 	if (rc < 0)
 		bx_claim_free(out);
 	return rc;
+}
+
+/* ---- the next claim, predicted (prefetch) ---- */
+
+struct peek_ctx {
+	int64_t uid, current, now;
+	long max_attempts;
+};
+
+/* The peek's step of the queue walk: what claim_one would take, read only.
+ * A lease at its attempt limit would be set aside by the claim's sweep, not
+ * given, so it is skipped here. */
+static int
+peek_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
+         struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT j.id FROM judgments j "
+	    "WHERE j.batch = ?2 AND j.state IN ('open','leased') "
+	    "  AND (j.state = 'open' OR (j.lease_until < ?3 AND j.attempts < ?5)) "
+	    "  AND j.gold = ?4 AND j.id <> ?6 "
+	    "  AND NOT EXISTS (SELECT 1 FROM judgments m WHERE m.task = j.task AND m.labeler = ?1) "
+	    "ORDER BY j.id LIMIT 1";
+	struct peek_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->uid);
+	sqlite3_bind_int64(s, 2, batch);
+	sqlite3_bind_int64(s, 3, c->now);
+	sqlite3_bind_int(s, 4, gold);
+	sqlite3_bind_int64(s, 5, c->max_attempts);
+	sqlite3_bind_int64(s, 6, c->current);
+	rc = bx_st_step(st, s, "peek claim", err);
+	if (rc == 1)
+		*jid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+struct peek_rx_ctx {
+	const char *user;
+	struct peek_ctx p;
+	char *image;
+	int w, h;
+};
+
+static int
+peek_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	/* The user's other live lease comes first, as claim_resume would. */
+	static const char lsql[] =
+	    "SELECT id FROM judgments WHERE labeler = ?1 AND state = 'leased' AND id <> ?2 "
+	    "ORDER BY id LIMIT 1";
+	static const char isql[] =
+	    "SELECT t.image, t.width, t.height FROM judgments j JOIN tasks t ON t.id = j.task "
+	    "WHERE j.id = ?1";
+	struct peek_rx_ctx *c = ctx;
+	struct bx_err quiet = { 0 };
+	char qual[16] = "";
+	sqlite3_stmt *s;
+	int64_t jid = 0;
+	int rc;
+
+	/* A user who may not claim has no next task: nothing to predict. */
+	if (queue_user(st, c->user, &c->p.uid, qual, sizeof qual, &quiet) < 0)
+		return quiet.code == BX_EPERM ? 0 : bx_err_set(err, quiet.code, "%s", quiet.msg);
+	if ((s = bx_st_prep(st, lsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->p.uid);
+	sqlite3_bind_int64(s, 2, c->p.current);
+	rc = bx_st_step(st, s, "peek lease", err);
+	if (rc == 1)
+		jid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (jid == 0) {
+		if ((rc = setting_int(st, "max_attempts", 1, 1000000, &c->p.max_attempts, err)) < 0 ||
+		    (rc = queue_walk(st, c->p.uid, qual, peek_one, &c->p, &jid, err)) < 0)
+			return rc;
+	}
+	if (jid == 0)
+		return 0;
+	if ((s = bx_st_prep(st, isql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	rc = bx_st_step(st, s, "peek task", err);
+	if (rc == 1) {
+		c->image = bx_st_col_dup(s, 0);
+		c->w = sqlite3_column_int(s, 1);
+		c->h = sqlite3_column_int(s, 2);
+	}
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_queue_peek_next(struct bx_store *st, const char *user, int64_t current, int64_t now_ms,
+                   char **image_out, int *width_out, int *height_out, struct bx_err *err)
+{
+	struct peek_rx_ctx c;
+	int rc;
+
+	*image_out = NULL;
+	if (user == NULL)
+		return bx_err_set(err, BX_EPERM, "no user given");
+	memset(&c, 0, sizeof c);
+	c.user = user;
+	c.p.current = current;
+	c.p.now = now_ms;
+	rc = bx_st_read(st, peek_rx, &c, err);
+	if (rc < 0) {
+		free(c.image);
+		return rc;
+	}
+	if (c.image == NULL)
+		return bx_err_set(err, BX_EEMPTY, "no next task for %s", user);
+	*image_out = c.image;
+	if (width_out)
+		*width_out = c.w;
+	if (height_out)
+		*height_out = c.h;
+	return 0;
 }
 
 /* ---- fenced writes ---- */

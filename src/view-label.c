@@ -5,6 +5,8 @@
  * side is label.c. Coordinates: image pixels unless named d* (display
  * pixels of the pane's raster) or cell/col/row. */
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,7 @@
 #define MIN_ROWS 24
 #define IDLE_CAP_MS 60000      /* longer pauses do not count as time spent */
 
-enum mode { M_NORMAL, M_HELP, M_FORM, M_PROMPT, M_LOST, M_EMPTY, M_FATAL };
+enum mode { M_NORMAL, M_HELP, M_FORM, M_PROMPT, M_LOST, M_EMPTY, M_FATAL, M_FEEDBACK };
 enum prompt { P_SKIP = 1, P_ATTR };
 
 struct form {
@@ -32,6 +34,21 @@ struct form {
 	int obj;           /* object index (when !global) */
 	int row;           /* selected field */
 	int opt;           /* option cursor in a multi field */
+};
+
+/* The image of the task the queue will most likely give next, decoded by
+ * one worker thread while the annotator works on this one. The worker
+ * touches only this struct (no curses, no store); the main thread reads it
+ * only after pthread_join. */
+struct prefetch {
+	pthread_t th;
+	int running;       /* started and not yet joined */
+	char *image;       /* as stored (relative to the image root) */
+	char *path;        /* resolved before the thread starts */
+	int want_w, want_h;
+	struct bx_image img;
+	int ok;
+	struct bx_err err;
 };
 
 struct label {
@@ -73,6 +90,14 @@ struct label {
 	int list_y, list_first, list_rows; /* where the object list was drawn */
 	char *keep_cls;    /* class and tool of the previous task */
 	enum bx_tool keep_tool;
+
+	/* after submitting a training task: its gold and score (M_FEEDBACK) */
+	struct bx_training_feedback fb;
+	int fb_on;
+	char fb_done[256];
+
+	int prefetch_on;   /* BOXEL_PREFETCH=0 turns it off (to measure it) */
+	struct prefetch pf;
 };
 
 static const uint32_t palette[] = {
@@ -168,6 +193,97 @@ load_image(struct label *L, int want_w, int want_h)
 	L->img_err[0] = '\0';
 }
 
+/* ---- prefetch ---- */
+
+static void *
+prefetch_main(void *arg)
+{
+	struct prefetch *p = arg;
+
+	p->ok = bx_image_load(p->path, p->want_w, p->want_h, NULL, &p->img, &p->err) == 0;
+	return NULL;
+}
+
+static void
+prefetch_join(struct label *L)
+{
+	if (L->pf.running) {
+		pthread_join(L->pf.th, NULL);
+		L->pf.running = 0;
+	}
+}
+
+static void
+prefetch_drop(struct label *L)
+{
+	prefetch_join(L);
+	if (L->pf.ok)
+		bx_image_release(&L->pf.img);
+	free(L->pf.image);
+	free(L->pf.path);
+	memset(&L->pf, 0, sizeof L->pf);
+}
+
+/* Guess the next claim and decode its image at the size the pane would
+ * show it (fit zoom) in the background. */
+static void
+prefetch_start(struct label *L, int64_t now)
+{
+	struct bx_err err;
+	char path[4096], *image = NULL;
+	sigset_t all, old;
+	double fit;
+	int w = 0, h = 0;
+
+	prefetch_drop(L);
+	if (!L->prefetch_on || !L->s->have_task || L->pw < 1 || L->ph < 1)
+		return;
+	if (bx_queue_peek_next(L->s->st, L->s->user, L->s->claim.judgment, now, &image, &w, &h,
+	                       &err) != 0)
+		return;
+	if (w < 1 || h < 1 || bx_path_resolve(L->s->image_root, image, path, sizeof path, NULL) != 0) {
+		free(image);
+		return;
+	}
+	fit = fmin((double)L->pw / w, 2.0 * L->ph / h);
+	L->pf.image = image;
+	L->pf.path = bx_strdup(path);
+	L->pf.want_w = (int)ceil(w * fit);
+	L->pf.want_h = (int)ceil(h * fit);
+	/* The worker blocks every signal: SIGHUP/SIGTERM/SIGWINCH must reach
+	 * the main thread, whose loop acts on them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&L->pf.th, NULL, prefetch_main, &L->pf) == 0)
+		L->pf.running = 1;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!L->pf.running)
+		prefetch_drop(L);
+}
+
+/* The claimed task's image, if the prefetch guessed it: 1 and L->img set. */
+static int
+prefetch_take(struct label *L)
+{
+	int hit;
+
+	if (L->pf.image == NULL)
+		return 0;
+	prefetch_join(L);
+	hit = L->pf.ok && L->s->image_path != NULL && strcmp(L->pf.image, L->s->claim.image) == 0 &&
+	      strcmp(L->pf.path, L->s->image_path) == 0;
+	if (hit) {
+		bx_image_release(&L->img);
+		L->img = L->pf.img;
+		memset(&L->pf.img, 0, sizeof L->pf.img);
+		L->pf.ok = 0;
+		L->img_ok = 1;
+		L->img_err[0] = '\0';
+	}
+	prefetch_drop(L);
+	return hit;
+}
+
 /* Open the claimed task: image at the size the pane needs, draft or
  * prelabels. */
 static int
@@ -195,11 +311,13 @@ task_open(struct label *L, int64_t now)
 		L->ed.cls = bx_strdup(L->s->tax->classes[0].name);
 	L->img_err[0] = '\0';
 	compute_view(L);
-	load_image(L, (int)ceil(w * L->sc), (int)ceil(h * L->sc));
+	if (!prefetch_take(L))
+		load_image(L, (int)ceil(w * L->sc), (int)ceil(h * L->sc));
 	L->last_key_ms = now;
 	L->mode = M_NORMAL;
 	L->count = 0;
 	L->instr_scroll = 0;
+	prefetch_start(L, now);
 	return 0;
 }
 
@@ -427,6 +545,39 @@ draw_cursor(struct label *L)
 	bx_raster_set(L->disp, x, y, lum > 140 ? BX_RGB(0, 0, 0) : BX_RGB(0xff, 0xff, 0xff));
 }
 
+/* A gold object in training feedback: dashed white, whatever its class,
+ * so it reads apart from the labeler's own (solid, class colors). */
+static void
+draw_gold(struct label *L, const struct bx_annot *an)
+{
+	const uint32_t c = BX_RGB(0xff, 0xff, 0xff);
+	double *xy;
+	int i;
+
+	switch (an->geom) {
+	case BX_GEOM_BOX:
+		bx_raster_rect(L->disp, dxo(L, an->x), dyo(L, an->y), dxo(L, an->x + an->w),
+		               dyo(L, an->y + an->h), c, 3);
+		break;
+	case BX_GEOM_POLYGON:
+		xy = bx_malloc(sizeof *xy * 2 * (size_t)an->npts);
+		for (i = 0; i < an->npts; i++) {
+			xy[2 * i] = dxo(L, an->pts[i].x);
+			xy[2 * i + 1] = dyo(L, an->pts[i].y);
+		}
+		bx_raster_polyline(L->disp, xy, an->npts, 1, c, 3);
+		free(xy);
+		break;
+	case BX_GEOM_POINT:
+		if (an->npts >= 1)
+			bx_raster_rect(L->disp, dxo(L, an->pts[0].x) - 3, dyo(L, an->pts[0].y) - 3,
+			               dxo(L, an->pts[0].x) + 3, dyo(L, an->pts[0].y) + 3, c, 0);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 draw_image_pane(struct label *L, struct bx_grid *g)
 {
@@ -444,6 +595,16 @@ draw_image_pane(struct label *L, struct bx_grid *g)
 		double k = (double)L->img.pix->w / ed->img_w;
 		bx_raster_view_into(L->img.pix, L->left * k, L->top * k, L->pw / L->sc * k,
 		                    2.0 * L->ph / L->sc * k, L->disp);
+	}
+	if (L->mode == M_FEEDBACK) {
+		for (i = 0; i < L->fb.answer.n; i++)
+			draw_annot(L, &L->fb.answer.a[i], 0);
+		for (i = 0; i < L->fb.gold.n; i++)
+			draw_gold(L, &L->fb.gold.a[i]);
+		economize(L->disp, L->colors == BX_COLORS_FULL ? 10 : 24);
+		bx_cells_render(L->disp, BX_SYMBOLS_HALF, L->colors, g, 0, 0);
+		economize_cells(g, L->pw, L->ph);
+		return;
 	}
 	for (i = 0; i < ed->ans.n; i++)
 		if (i != ed->sel)
@@ -762,6 +923,84 @@ draw_attr_rows(struct label *L, struct bx_grid *g, int y, int ymax,
 	return y;
 }
 
+static const char *
+verdict_text(const struct bx_annot *mine, const struct bx_annot *gold, enum bx_verdict v)
+{
+	switch (v) {
+	case BX_V_TP: return "matched";
+	case BX_V_MISMATCH:
+		if (mine && gold && (mine->cls == NULL) != (gold->cls == NULL))
+			return "wrong class";
+		if (mine && gold && mine->cls && strcmp(mine->cls, gold->cls) != 0)
+			return "wrong class";
+		return "wrong attributes";
+	case BX_V_FP: return "extra";
+	case BX_V_FN: return "missed";
+	}
+	return "?";
+}
+
+/* Training feedback: the score, then one line per object (the labeler's
+ * in their order, then the gold they missed). */
+static void
+draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
+{
+	const struct bx_training_feedback *f = &L->fb;
+	char line[512], geo[96], ratio[32];
+	const struct bx_annot *an, *gd;
+	double v;
+	int i, m;
+
+	heading(L, g, y++, "Training feedback (any key: next task)");
+	snprintf(line, sizeof line, "score: TP %ld  M %ld  FP %ld  FN %ld", f->score.tp,
+	         f->score.mismatch, f->score.fp, f->score.fn);
+	bx_grid_put_text(g, L->rx, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->rw);
+	if (bx_score_accuracy(&f->score, &v))
+		snprintf(ratio, sizeof ratio, "%.2f", v);
+	else
+		snprintf(ratio, sizeof ratio, "-");
+	snprintf(line, sizeof line, "accuracy %s", ratio);
+	bx_grid_put_text(g, L->rx, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->rw);
+	bx_grid_put_text(g, L->rx, y++, "gold: dashed white; yours: class colors", BX_COLOR_DEFAULT,
+	                 BX_COLOR_DEFAULT, 0, L->rw);
+	snprintf(line, sizeof line, "Your objects (%d), gold (%d)", f->answer.n, f->gold.n);
+	heading(L, g, y++, line);
+	for (i = 0; i < f->answer.n && y < ymax; i++, y++) {
+		an = &f->answer.a[i];
+		m = f->lab_match[i];
+		gd = m >= 0 && m < f->gold.n ? &f->gold.a[m] : NULL;
+		geom_text(an, geo, sizeof geo);
+		snprintf(line, sizeof line, "%-16s #%d %s %s", verdict_text(an, gd, f->lab_verdict[i]),
+		         i + 1, an->cls ? an->cls : "?", geo);
+		if (gd != NULL && f->lab_verdict[i] == BX_V_MISMATCH && an->cls && gd->cls &&
+		    strcmp(an->cls, gd->cls) != 0) {
+			strncat(line, "  gold: ", sizeof line - strlen(line) - 1);
+			strncat(line, gd->cls, sizeof line - strlen(line) - 1);
+		}
+		if (gd != NULL && an->geom != BX_GEOM_TAG) {
+			snprintf(ratio, sizeof ratio, "  IoU %.2f", f->gold_sim[m]);
+			if (an->geom == BX_GEOM_POINT)
+				snprintf(ratio, sizeof ratio, "  sim %.2f", f->gold_sim[m]);
+			strncat(line, ratio, sizeof line - strlen(line) - 1);
+		}
+		bx_grid_fill(g, L->rx, y, 1, 1, ' ', BX_COLOR_DEFAULT, class_color(L, an->cls), 0);
+		bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
+		                 f->lab_verdict[i] == BX_V_TP ? 0 : BX_CELL_BOLD, L->rw - 1);
+	}
+	for (i = 0; i < f->gold.n && y < ymax; i++) {
+		if (f->gold_verdict[i] != BX_V_FN)
+			continue;
+		gd = &f->gold.a[i];
+		geom_text(gd, geo, sizeof geo);
+		snprintf(line, sizeof line, "%-16s gold %s %s", "missed", gd->cls ? gd->cls : "?", geo);
+		bx_grid_put_text(g, L->rx + 1, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
+		                 BX_CELL_BOLD, L->rw - 1);
+	}
+	if (f->answer.n == 0 && f->gold.n == 0 && y < ymax)
+		bx_grid_put_text(g, L->rx, y++, " nothing to find, nothing drawn: right", BX_COLOR_DEFAULT,
+		                 BX_COLOR_DEFAULT, 0, L->rw);
+}
+
 static void
 draw_right_pane(struct label *L, struct bx_grid *g)
 {
@@ -780,6 +1019,10 @@ draw_right_pane(struct label *L, struct bx_grid *g)
 	snprintf(line, sizeof line, "%s", L->s->claim.image ? L->s->claim.image : "");
 	bx_grid_put_text(g, L->rx, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->rw);
 
+	if (L->mode == M_FEEDBACK) {
+		draw_feedback_pane(L, g, y, ymax);
+		return;
+	}
 	if (L->mode == M_FORM) {
 		int ns;
 		const struct bx_attr_spec *specs = form_specs(L, &ns);
@@ -1083,7 +1326,7 @@ save_view(struct label *L, int64_t now)
 {
 	struct bx_err err;
 
-	if (!L->view_dirty || L->mode == M_LOST || !L->s->have_task)
+	if (!L->view_dirty || L->mode == M_LOST || L->mode == M_FEEDBACK || !L->s->have_task)
 		return;
 	if (bx_session_save(L->s, &L->ed, &L->dv, 0, now, &err) == 0)
 		L->view_dirty = 0;
@@ -1203,6 +1446,26 @@ submit(struct label *L, int64_t now)
 	snprintf(done, sizeof done, "submitted %s (%d object%s, %.0f s)", L->s->claim.image,
 	         L->ed.ans.n, L->ed.ans.n == 1 ? "" : "s", L->dv.seconds);
 	L->msg[0] = '\0';
+	L->view_dirty = 0;
+	/* A training task shows its gold now; the store refuses the gold of
+	 * any other batch kind, so ordinary gold tasks look like any task. */
+	if (L->s->claim.batch_kind != NULL && strcmp(L->s->claim.batch_kind, "training") == 0) {
+		rc = bx_store_training_feedback(L->s->st, L->s->claim.judgment, L->s->user, &L->fb,
+		                                &err);
+		if (rc == 0) {
+			L->fb_on = 1;
+			L->mode = M_FEEDBACK;
+			snprintf(L->fb_done, sizeof L->fb_done, "%s", done);
+			set_msg(L, 0, "%s; any key opens the next task (q quits)", done);
+			return BX_VIEW_REDRAW;
+		}
+		/* A training task without gold has nothing to show. */
+		if (rc != BX_ENOENT) {
+			r = next_task(L, now);
+			set_msg(L, 1, "%s; no training feedback: %s", done, err.msg);
+			return r | BX_VIEW_REDRAW;
+		}
+	}
 	r = next_task(L, now);
 	set_msg(L, 0, "%s", done);
 	return r | BX_VIEW_REDRAW;
@@ -1765,6 +2028,20 @@ label_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 		return 0;
 	case M_FATAL:
 		return k->key == 'q' ? BX_VIEW_QUIT : 0;
+	case M_FEEDBACK:
+		if (k->key == BX_KEY_MOUSE)
+			return 0;
+		bx_training_feedback_free(&L->fb);
+		L->fb_on = 0;
+		L->mode = M_NORMAL;
+		if (k->key == 'q' || k->key == 3)
+			return BX_VIEW_QUIT;
+		L->msg[0] = '\0';
+		{
+			int r = next_task(L, now);
+			set_msg(L, 0, "%s", L->fb_done);
+			return r | BX_VIEW_REDRAW;
+		}
 	case M_LOST:
 		if (k->key == 'q')
 			return BX_VIEW_QUIT;
@@ -1796,7 +2073,7 @@ label_tick(struct bx_view *v, int64_t now, int stopping)
 		save_view(L, now);
 		return BX_VIEW_QUIT;
 	}
-	if (L->mode == M_LOST || L->mode == M_EMPTY || L->mode == M_FATAL)
+	if (L->mode == M_LOST || L->mode == M_EMPTY || L->mode == M_FATAL || L->mode == M_FEEDBACK)
 		return 0;
 	rc = bx_session_heartbeat(L->s, now, &err);
 	if (rc == BX_ELEASE || L->s->lost) {
@@ -1829,6 +2106,8 @@ label_free(struct bx_view *v)
 
 	if (L == NULL)
 		return;
+	prefetch_drop(L);
+	bx_training_feedback_free(&L->fb);
 	task_unload(L);
 	bx_edit_free(&L->ed);
 	bx_raster_free(L->disp);
@@ -1860,6 +2139,9 @@ bx_view_label_init(struct bx_view *v, struct bx_session *s, enum bx_colors color
 	bx_edit_init(&L->ed, 1, 1);
 	bx_buf_init(&L->line);
 	L->dv.zoom = 1;
+	L->prefetch_on = getenv("BOXEL_PREFETCH") == NULL || strcmp(getenv("BOXEL_PREFETCH"), "0") != 0;
+	bx_answer_init(&L->fb.gold);
+	bx_answer_init(&L->fb.answer);
 	v->ops = &label_ops;
 	v->data = L;
 	/* Lay out first so the image decodes at the size the pane needs. */

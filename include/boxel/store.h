@@ -323,4 +323,33 @@ int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batc
 int bx_store_task_agreement(struct bx_store *st, int64_t task, const char *batch,
                             double *agreement_out, int *needs_review_out, struct bx_err *err);
 
+/* ---- Added by tui2 (training feedback, prefetch). ---- */
+
+/* Training feedback: a submitted judgment of a training batch scored
+ * against its task's gold, with a verdict per object (arrays sized by
+ * gold.n and answer.n). Refused unless user is the judgment's labeler
+ * (BX_EPERM), it is submitted/accepted/rejected (BX_EINVAL) and its batch
+ * is a training batch (BX_EPERM); BX_ENOENT when the judgment or the
+ * task's gold does not exist. So the gold of an ordinary gold task is
+ * never shown to the labeler. */
+struct bx_training_feedback {
+	struct bx_answer gold, answer;  /* answer: what the labeler submitted */
+	struct bx_score score;
+	enum bx_verdict *gold_verdict, *lab_verdict;
+	int *gold_match, *lab_match;    /* index on the other side or -1 */
+	double *gold_sim;               /* IoU (or similarity) of gold i's match */
+};
+void bx_training_feedback_free(struct bx_training_feedback *f);
+int bx_store_training_feedback(struct bx_store *st, int64_t judgment, const char *user,
+                               struct bx_training_feedback *out, struct bx_err *err);
+
+/* Predict the task bx_queue_claim would give user next once the judgment
+ * `current` is submitted (current 0: none): the same order (their other live
+ * lease, then batches by priority, gold rate, oldest judgment first), read
+ * only: no lease, no write. *image_out (relative to the image root; free
+ * it), width and height. BX_EEMPTY when nothing would be claimed. A guess:
+ * another labeler may claim it first. */
+int bx_queue_peek_next(struct bx_store *st, const char *user, int64_t current, int64_t now_ms,
+                       char **image_out, int *width_out, int *height_out, struct bx_err *err);
+
 #endif

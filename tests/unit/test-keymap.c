@@ -1,6 +1,9 @@
 /* test-keymap.c: the key tables (keymap.c): lookups, key names, and the
  * help generated from them, which must list every action exactly once. */
+#include <string.h>
+
 #include "boxel/keymap.h"
+#include "boxel/taxonomy.h"
 #include "boxel/tty.h"
 #include "boxel/util.h"
 #include "harness.h"
@@ -97,4 +100,24 @@ test_tables(void)
 	bx_keymap_help_free(lines, n);
 }
 
-BX_TESTS(T(test_lookup), T(test_names), T(test_tables))
+/* Every printable single-character key of the label view is reserved, so a
+ * class hotkey can never shadow it (taxonomy.h keeps the list). */
+static void
+test_reserved(void)
+{
+	char name[2] = "";
+	int i, k;
+
+	for (i = 0; i < bx_keymap_label.n; i++) {
+		k = bx_keymap_label.binds[i].key;
+		if (k <= ' ' || k >= 127)
+			continue;
+		name[0] = (char)k;
+		CASE(name);
+		CHECK(strchr(BX_TAXONOMY_RESERVED_KEYS, k) != NULL);
+	}
+	/* and the check is not vacuous: a key outside the table is free */
+	CHECK(strchr(BX_TAXONOMY_RESERVED_KEYS, 'c') == NULL);
+}
+
+BX_TESTS(T(test_lookup), T(test_names), T(test_tables), T(test_reserved))
