@@ -13,54 +13,7 @@
 #include "boxel/store.h"
 #include "boxel/util.h"
 #include "harness.h"
-
-#define NOW 1767225600000LL
-#define LEASE 60000
-
-static char tmpdir[] = "/tmp/boxel-test-feedback.XXXXXX";
-static struct bx_err err;
-static char *cur_path;
-
-static struct bx_store *
-fresh(const char *name)
-{
-	struct bx_store *st = NULL;
-
-	free(cur_path);
-	cur_path = bx_asprintf("%s/%s", tmpdir, name);
-	if (bx_store_open(cur_path, BX_STORE_CREATE, &st, &err) < 0)
-		fprintf(stderr, "open: %s\n", err.msg);
-	return st;
-}
-
-/* A count straight from the file (the store's own connection aside). */
-static long long
-raw_int(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	sqlite3_open(cur_path, &db);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			v = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	}
-	sqlite3_close(db);
-	return v;
-}
-
-static int64_t
-task(struct bx_store *st, const char *image)
-{
-	struct bx_task_new t = { .image = image, .width = 100, .height = 80, .now_ms = NOW };
-	int64_t id = 0;
-
-	bx_store_task_add(st, &t, &id, NULL, &err);
-	return id;
-}
+#include "store-fixture.h"
 
 static void
 batch(struct bx_store *st, const char *name, const char *kind, double rate, int prio,
@@ -218,25 +171,6 @@ test_feedback(void)
 	CHECK_INT(bx_store_training_feedback(st, pj, "bob", &f, &err), BX_EPERM);
 	CHECK(f.gold.n == 0 && f.gold_verdict == NULL);
 	bx_store_close(st);
-}
-
-static void
-cleanup(void)
-{
-	char *cmd = bx_asprintf("rm -rf %s", tmpdir);
-
-	if (system(cmd) != 0)
-		fprintf(stderr, "cleanup failed\n");
-	free(cmd);
-	free(cur_path);
-}
-
-static void
-setup(void)
-{
-	if (mkdtemp(tmpdir) == NULL)
-		abort();
-	atexit(cleanup);
 }
 
 BX_TESTS(T(setup), T(test_peek), T(test_feedback))

@@ -11,44 +11,7 @@
 #include "boxel/store.h"
 #include "boxel/util.h"
 #include "harness.h"
-
-#define NOW 1767225600000LL
-#define LEASE 60000
-
-static char tmpdir[] = "/tmp/boxel-test-queue.XXXXXX";
-static struct bx_err err;
-static char *cur_path;
-
-static struct bx_store *
-fresh(const char *name)
-{
-	struct bx_store *st = NULL;
-
-	free(cur_path);
-	cur_path = bx_asprintf("%s/%s", tmpdir, name);
-	if (bx_store_open(cur_path, BX_STORE_CREATE, &st, &err) < 0)
-		fprintf(stderr, "open: %s\n", err.msg);
-	return st;
-}
-
-static long long
-raw_int(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	sqlite3_open(cur_path, &db);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			v = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	} else {
-		fprintf(stderr, "raw_int: %s\n", sqlite3_errmsg(db));
-	}
-	sqlite3_close(db);
-	return v;
-}
+#include "store-fixture.h"
 
 /* Every row of the judgments table as one string, to show nothing changed. */
 static char *
@@ -92,16 +55,6 @@ users(struct bx_store *st, int n)
 		bx_store_user_add(st, name, "annotator", "root", NOW, &err);
 		bx_store_user_set_qual(st, name, "qualified", "root", NOW, &err);
 	}
-}
-
-static int64_t
-task(struct bx_store *st, const char *image)
-{
-	struct bx_task_new t = { .image = image, .width = 100, .height = 80, .now_ms = NOW };
-	int64_t id = 0;
-
-	bx_store_task_add(st, &t, &id, NULL, &err);
-	return id;
 }
 
 static void
@@ -594,27 +547,6 @@ test_export(void)
 	CHECK_INT(bx_store_task_count(st, "x", &n, &err), 0);
 	CHECK_INT(n, 3);
 	bx_store_close(st);
-}
-
-static void
-cleanup(void)
-{
-	char *cmd = bx_asprintf("rm -rf '%s'", tmpdir);
-
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-	free(cmd);
-	free(cur_path);
-}
-
-static void
-setup(void)
-{
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(2);
-	}
-	atexit(cleanup);
 }
 
 BX_TESTS(T(setup), T(test_order), T(test_resume), T(test_overlap), T(test_fencing),
