@@ -74,6 +74,14 @@ put_judgment(struct bx_buf *b, const struct bx_export_judgment *j)
 		bx_buf_puts(b, "{}");
 	bx_buf_puts(b, ",\"seconds\":");
 	bx_json_put_num(b, j->seconds);
+	/* What an import needs to put the judgment back in its row. */
+	bx_buf_puts(b, ",\"batch\":");
+	bx_json_put_str(b, j->batch ? j->batch : "");
+	bx_buf_printf(b, ",\"replica\":%d,\"submitted_ms\":", j->replica);
+	if (j->submitted_ms > 0)
+		bx_buf_printf(b, "%lld", (long long)j->submitted_ms);
+	else
+		bx_buf_puts(b, "null");
 	bx_buf_putc(b, '}');
 }
 
@@ -114,6 +122,20 @@ on_task(const struct bx_export_task *t, void *ctx)
 			bx_json_put_str(b, t->accepted_from ? t->accepted_from : "");
 		} else
 			bx_buf_puts(b, "null");
+		if (t->nbatches > 0)
+			bx_buf_puts(b, ",\"batches\":[");
+		for (i = 0; i < t->nbatches; i++) {
+			const struct bx_export_batch *eb = &t->batches[i];
+			bx_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+			bx_json_put_str(b, eb->name);
+			bx_buf_puts(b, ",\"kind\":");
+			bx_json_put_str(b, eb->kind);
+			bx_buf_printf(b, ",\"overlap\":%d,\"gold_rate\":", eb->overlap);
+			bx_json_put_num(b, eb->gold_rate);
+			bx_buf_printf(b, ",\"priority\":%d}", eb->priority);
+		}
+		if (t->nbatches > 0)
+			bx_buf_putc(b, ']');
 		bx_buf_puts(b, "}\n");
 		return 0;
 	}

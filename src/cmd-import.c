@@ -46,6 +46,16 @@ struct item {
 	int has_answer;
 	const char *kind;     /* store answer kind, or NULL */
 	char *where;          /* "FILE:LINE" / "FILE: images[3]" */
+	struct bx_manifest_line *jl; /* jsonl: batches and judgments to restore, or NULL */
+};
+
+/* A judgment in a replica row that a skip or reject queued (replica >=
+ * overlap): written after every line, in the exporting store's id order,
+ * so the rows get ids in the order the originals had. */
+struct later {
+	int64_t task;
+	const struct bx_manifest_judgment *mj;
+	const char *where;
 };
 
 struct imp {
@@ -58,6 +68,14 @@ struct imp {
 	const char *names_file, *gt_file;
 	int64_t now;
 	long tasks, created, failed, answers;
+	long judgments, users;  /* jsonl: judgments restored, labelers created */
+	int64_t *topup;         /* jsonl: tasks with skipped/rejected judgments */
+	int ntopup;
+	struct later *later;    /* jsonl: judgments beyond the overlap, written last */
+	int nlater;
+	struct bx_manifest_line **kept; /* lines the later judgments point into */
+	char **kept_where;
+	int nkept;
 	const char *last_kind;
 	struct item *items;
 	int n;
@@ -74,6 +92,10 @@ item_free(struct item *it)
 	free(it->meta);
 	free(it->where);
 	bx_answer_free(&it->ans);
+	if (it->jl != NULL)
+		bx_manifest_line_free(it->jl);
+	free(it->jl);
+	it->jl = NULL;
 }
 
 static void
@@ -110,9 +132,200 @@ progress(struct imp *im, int force)
 
 /* ---- writing chunks ---- */
 
-static void
-chunk_done(struct imp *im, struct item *it, int created)
+/* The judgments of a jsonl line against the taxonomy, as an import checks
+ * answers (partial: attributes an old export lacks are not demanded). */
+static int
+check_judgments(struct imp *im, const struct bx_manifest_line *jl, int w, int h, char *msg,
+                size_t msgsz)
 {
+	struct bx_err err = { 0 };
+	int i;
+
+	for (i = 0; i < jl->njudgments; i++) {
+		const struct bx_manifest_judgment *mj = &jl->judgments[i];
+		if (mj->ans.n == 0 && mj->ans.global.n == 0)
+			continue;
+		if (im->tax == NULL) {
+			snprintf(msg, msgsz, "judgments[%d]: the project has no taxonomy to check "
+			    "annotations against", i);
+			return -1;
+		}
+		if (w > 0 && bx_taxonomy_check_answer_flags(im->tax, &mj->ans, w, h,
+		    BX_CHECK_PARTIAL, &err) < 0) {
+			snprintf(msg, msgsz, "judgments[%d]: %s", i, err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+judgment_of(struct bx_judgment_import *j, const struct bx_manifest_judgment *mj)
+{
+	j->labeler = mj->labeler;
+	j->state = mj->state;
+	j->batch = mj->batch;
+	j->replica = mj->replica;
+	j->ans = mj->has_answer ? &mj->ans : NULL;
+	j->seconds = mj->seconds;
+	j->submitted_ms = mj->submitted_ms;
+}
+
+static int
+later_cmp(const void *a, const void *b)
+{
+	const struct later *x = a, *y = b;
+
+	return (x->mj->id > y->mj->id) - (x->mj->id < y->mj->id);
+}
+
+/* After every line: the later judgments (one transaction each: they are
+ * the few that a skip or reject requeued), then the replicas the queue
+ * still owes. */
+static void
+restore_later(struct imp *im)
+{
+	struct bx_judgment_import j;
+	struct bx_err err = { 0 };
+	int i, added, rc;
+
+	qsort(im->later, (size_t)im->nlater, sizeof *im->later, later_cmp);
+	for (i = 0; i < im->nlater && !im->fatal; i++) {
+		judgment_of(&j, im->later[i].mj);
+		bx_err_clear(&err);
+		added = 0;
+		rc = bx_store_judgment_import(im->st, im->later[i].task, NULL, 0, &j, 1,
+		    bx_cli_actor(), im->now, &added, &err);
+		if (rc < 0) {
+			item_fail(im, im->later[i].where, err.msg);
+			if (rc == BX_EBUSY || rc == BX_EDB)
+				im->fatal = 1;
+		}
+		im->judgments += added;
+	}
+	bx_err_clear(&err);
+	if (!im->fatal && bx_store_judgment_topup(im->st, im->topup, im->ntopup, &err) < 0) {
+		bx_cli_error("%s", err.msg);
+		im->failed++;
+		im->fatal = 1;
+	}
+	for (i = 0; i < im->nkept; i++) {
+		bx_manifest_line_free(im->kept[i]);
+		free(im->kept[i]);
+		free(im->kept_where[i]);
+	}
+	free(im->kept);
+	free(im->kept_where);
+	free(im->later);
+	free(im->topup);
+}
+
+/* A jsonl line's batches and judgments, once its task exists: labelers
+ * missing from the store are created as annotators first. */
+static void
+restore_judgments(struct imp *im, struct item *it, int64_t task)
+{
+	struct bx_manifest_line *jl = it->jl;
+	struct bx_batch_new *b;
+	struct bx_judgment_import *j;
+	struct bx_err err = { 0 };
+	struct bx_user u;
+	char msg[sizeof err.msg + 64];
+	int i, added = 0, rc, nj = 0, nlater = 0;
+
+	if (check_judgments(im, jl, it->width, it->height, msg, sizeof msg) < 0) {
+		item_fail(im, it->where, msg);
+		return;
+	}
+	for (i = 0; i < jl->njudgments; i++) {
+		const char *st = jl->judgments[i].state;
+		if (strcmp(st, "open") == 0 || strcmp(st, "leased") == 0)
+			continue;
+		bx_err_clear(&err);
+		rc = bx_store_user_get(im->st, jl->judgments[i].labeler, &u, &err);
+		if (rc == 0) {
+			bx_user_free(&u);
+			continue;
+		}
+		if (rc == BX_ENOENT) {
+			bx_err_clear(&err);
+			rc = bx_store_user_add(im->st, jl->judgments[i].labeler, "annotator",
+			    bx_cli_actor(), im->now, &err);
+			if (rc == 0)
+				im->users++;
+		}
+		if (rc < 0) {
+			snprintf(msg, sizeof msg, "judgments[%d]: %s", i, err.msg);
+			item_fail(im, it->where, msg);
+			if (rc == BX_EBUSY || rc == BX_EDB)
+				im->fatal = 1;
+			return;
+		}
+	}
+	b = bx_calloc((size_t)jl->nbatches + 1, sizeof *b);
+	j = bx_calloc((size_t)jl->njudgments + 1, sizeof *j);
+	for (i = 0; i < jl->nbatches; i++) {
+		b[i].name = jl->batches[i].name;
+		b[i].kind = jl->batches[i].kind;
+		b[i].overlap = jl->batches[i].overlap;
+		b[i].gold_rate = jl->batches[i].gold_rate;
+		b[i].priority = jl->batches[i].priority;
+	}
+	for (i = 0; i < jl->njudgments; i++) {
+		const struct bx_manifest_judgment *mj = &jl->judgments[i];
+		int k;
+
+		for (k = 0; k < jl->nbatches; k++)
+			if (mj->batch && strcmp(jl->batches[k].name, mj->batch) == 0)
+				break;
+		if (k < jl->nbatches && mj->replica >= jl->batches[k].overlap) {
+			im->later = bx_realloc(im->later, (size_t)(im->nlater + 1) * sizeof *im->later);
+			im->later[im->nlater].task = task;
+			im->later[im->nlater].mj = mj;
+			im->later[im->nlater++].where = it->where;
+			nlater++;
+			continue;
+		}
+		judgment_of(&j[nj++], mj);
+	}
+	bx_err_clear(&err);
+	rc = bx_store_judgment_import(im->st, task, b, jl->nbatches, j, nj,
+	    bx_cli_actor(), im->now, &added, &err);
+	if (rc < 0)
+		im->nlater -= nlater;  /* the line failed: none of it goes in */
+	else if (nlater > 0) {
+		/* The later judgments point into the line (and its where): keep them. */
+		im->kept = bx_realloc(im->kept, (size_t)(im->nkept + 2) * sizeof *im->kept);
+		im->kept[im->nkept++] = jl;
+		it->jl = NULL;
+		im->kept_where = bx_realloc(im->kept_where, (size_t)(im->nkept + 1) *
+		    sizeof *im->kept_where);
+		im->kept_where[im->nkept - 1] = it->where;
+		it->where = NULL;
+	}
+	free(b);
+	free(j);
+	if (rc < 0) {
+		item_fail(im, it->where, err.msg);
+		if (rc == BX_EBUSY || rc == BX_EDB)
+			im->fatal = 1;
+		return;
+	}
+	im->judgments += added;
+	for (i = 0; i < jl->njudgments; i++)
+		if (strcmp(jl->judgments[i].state, "skipped") == 0 ||
+		    strcmp(jl->judgments[i].state, "rejected") == 0) {
+			im->topup = bx_realloc(im->topup, (size_t)(im->ntopup + 1) * sizeof *im->topup);
+			im->topup[im->ntopup++] = task;
+			break;
+		}
+}
+
+static void
+chunk_done(struct imp *im, struct item *it, int created, int64_t task)
+{
+	if (it->jl != NULL && !im->fatal)
+		restore_judgments(im, it, task);
 	im->tasks++;
 	im->created += created;
 	if (it->kind != NULL) {
@@ -155,7 +368,7 @@ flush(struct imp *im)
 		im->fatal = 1;
 	} else if (rc == 0) {
 		for (i = 0; i < im->n; i++)
-			chunk_done(im, &im->items[i], t[i].created_out);
+			chunk_done(im, &im->items[i], t[i].created_out, t[i].id_out);
 	} else {
 		for (i = 0; i < im->n; i++) {
 			bx_err_clear(&err);
@@ -164,7 +377,7 @@ flush(struct imp *im)
 				if (err.code == BX_EBUSY || err.code == BX_EDB)
 					im->fatal = 1;
 			} else
-				chunk_done(im, &im->items[i], t[i].created_out);
+				chunk_done(im, &im->items[i], t[i].created_out, t[i].id_out);
 		}
 	}
 	for (i = 0; i < im->n; i++) {
@@ -522,6 +735,40 @@ default_kind(struct imp *im)
 	return im->as ? im->as : "prelabel";
 }
 
+/* Before the task is written: a batch the store has with other settings,
+ * or judgments the taxonomy refuses, fail the whole line. */
+static int
+jsonl_precheck(struct imp *im, const struct bx_manifest_line *ml, char *msg, size_t msgsz)
+{
+	struct bx_err err = { 0 };
+	struct bx_batch b;
+	int i, rc;
+
+	for (i = 0; i < ml->nbatches; i++) {
+		const struct bx_manifest_batch *mb = &ml->batches[i];
+		bx_err_clear(&err);
+		memset(&b, 0, sizeof b);
+		rc = bx_store_batch_get(im->st, mb->name, &b, &err);
+		if (rc == BX_ENOENT)
+			continue;
+		if (rc < 0) {
+			snprintf(msg, msgsz, "%s", err.msg);
+			return -1;
+		}
+		if (strcmp(b.kind, mb->kind) != 0 || b.overlap != mb->overlap ||
+		    b.gold_rate != mb->gold_rate || b.priority != mb->priority) {
+			snprintf(msg, msgsz, "batch %s exists as kind %s, overlap %d, gold rate %g, "
+			    "priority %d; the file has kind %s, overlap %d, gold rate %g, priority %d",
+			    mb->name, b.kind, b.overlap, b.gold_rate, b.priority, mb->kind,
+			    mb->overlap, mb->gold_rate, mb->priority);
+			bx_batch_free(&b);
+			return -1;
+		}
+		bx_batch_free(&b);
+	}
+	return check_judgments(im, ml, ml->width, ml->height, msg, msgsz);
+}
+
 static int
 import_jsonl(struct imp *im, const char *path)
 {
@@ -568,7 +815,22 @@ import_jsonl(struct imp *im, const char *path)
 		it.height = ml.height;
 		it.where = bx_strdup(where);
 		it.kind = it.has_answer ? default_kind(im) : NULL;
-		bx_manifest_line_free(&ml);
+		/* An accepted answer that is a lone judgment's comes back with the
+		 * judgment: stored as well, it would read as a consensus. */
+		if (it.kind != NULL && strcmp(it.kind, "consensus") == 0 && ml.accepted_from &&
+		    strcmp(ml.accepted_from, "single") == 0 && ml.njudgments > 0)
+			it.kind = NULL;
+		if (ml.nbatches > 0 || ml.njudgments > 0) {
+			if (jsonl_precheck(im, &ml, msg, sizeof msg) < 0) {
+				item_fail(im, where, msg);
+				item_free(&it);
+				bx_manifest_line_free(&ml);
+				continue;
+			}
+			it.jl = bx_malloc(sizeof *it.jl);
+			*it.jl = ml;  /* the item owns the rest of the line now */
+		} else
+			bx_manifest_line_free(&ml);
 		add_item(im, &it);
 	}
 	free(text);
@@ -1210,9 +1472,11 @@ cmd_import_exec(int argc, char **argv)
 			im.failed++, rc = BX_EXIT_USAGE;
 	if (!im.fatal)
 		flush(&im);
+	restore_later(&im);
 	progress(&im, 1);
 	snprintf(detail, sizeof detail, "{\"tasks\":%ld,\"new\":%ld,\"answers\":%ld,"
-	    "\"failed\":%ld}", im.tasks, im.created, im.answers, im.failed);
+	    "\"judgments\":%ld,\"users\":%ld,\"failed\":%ld}", im.tasks, im.created,
+	    im.answers, im.judgments, im.users, im.failed);
 	bx_err_clear(&err);
 	if (im.tasks > 0 && bx_store_log(im.st, bx_cli_actor(), "import", detail, im.now, &err) < 0)
 		bx_cli_error("event log: %s", err.msg);
@@ -1221,6 +1485,10 @@ cmd_import_exec(int argc, char **argv)
 		printf(", %ld with %s", im.answers, strcmp(im.last_kind, "prelabel") == 0 ?
 		    "prelabels" : strcmp(im.last_kind, "suggestion") == 0 ? "suggestions" :
 		    strcmp(im.last_kind, "consensus") == 0 ? "accepted answers" : "gold answers");
+	if (im.judgments > 0)
+		printf(", %ld judgment%s", im.judgments, im.judgments == 1 ? "" : "s");
+	if (im.users > 0)
+		printf(", created %ld user%s", im.users, im.users == 1 ? "" : "s");
 	printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
 	free(im.items);
 	if (im.rootfd >= 0)

@@ -13,8 +13,8 @@
 #define PREP(s, sql) do { if (((s) = bx_st_prep(st, (sql), err)) == NULL) \
 	return err ? err->code : BX_EDB; } while (0)
 
-static int
-valid_batch_name(const char *name)
+int
+bx_st_batch_name_ok(const char *name)
 {
 	size_t n = 0;
 
@@ -141,7 +141,7 @@ bx_store_batch_create(struct bx_store *st, const struct bx_batch_new *b, const c
 	struct batch_ctx c = { b, actor, now_ms, 0, 0 };
 	int rc;
 
-	if (b->name == NULL || !valid_batch_name(b->name))
+	if (b->name == NULL || !bx_st_batch_name_ok(b->name))
 		return bx_err_set(err, BX_EINVAL,
 		    "batch name must be 1-64 characters of A-Z a-z 0-9 . _ -");
 	if (!valid_kind(b->kind))
@@ -652,6 +652,7 @@ export_clear(struct export_ctx *c)
 	for (i = 0; i < c->t.njudgments; i++)
 		bx_answer_free(&c->t.judgments[i].answer);
 	free(c->t.judgments);
+	free(c->t.batches);
 	for (i = 0; i < c->nstrs; i++)
 		free(c->strs[i]);
 	free(c->strs);
@@ -699,6 +700,10 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "ORDER BY r.verdict = 'fix' DESC, r.id DESC LIMIT 1";
 	static const char csql[] =
 	    "SELECT answer FROM task_answers WHERE task = ?1 AND kind = 'consensus'";
+	static const char bsql[] =
+	    "SELECT b.name, b.kind, b.overlap, b.gold_rate, b.priority FROM batch_tasks bt "
+	    "JOIN batches b ON b.id = bt.batch WHERE bt.task = ?1 AND (?2 = 0 OR b.id = ?2) "
+	    "ORDER BY b.id";
 	struct export_ctx *c = ctx;
 	struct bx_export_task *t = &c->t;
 	sqlite3_stmt *s;
@@ -752,6 +757,24 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 			nsub++;
 			single = t->njudgments - 1;
 		}
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+
+	/* The task's batches, for an import to recreate them. */
+	PREP(s, bsql);
+	sqlite3_bind_int64(s, 1, c->tid);
+	sqlite3_bind_int64(s, 2, c->bid);
+	while ((rc = bx_st_step(st, s, "read batches", err)) == 1) {
+		struct bx_export_batch *b;
+		t->batches = bx_realloc(t->batches, (size_t)(t->nbatches + 1) * sizeof *t->batches);
+		b = &t->batches[t->nbatches++];
+		b->name = keep(c, bx_st_col_dup(s, 0));
+		b->kind = keep(c, bx_st_col_dup(s, 1));
+		b->overlap = sqlite3_column_int(s, 2);
+		b->gold_rate = sqlite3_column_double(s, 3);
+		b->priority = sqlite3_column_int(s, 4);
 	}
 	sqlite3_reset(s);
 	if (rc < 0)

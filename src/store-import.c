@@ -3,9 +3,14 @@
  * BEGIN IMMEDIATE ... COMMIT, so an import of 100,000 tasks pays for a
  * handful of fsyncs instead of 100,000. Lives beside the store because it
  * needs its connection (store-int.h); the checks and rows are the store's
- * own (bx_st_task_check, bx_st_task_insert, bx_st_answer_put in store.c). */
+ * own (bx_st_task_check, bx_st_task_insert, bx_st_answer_put in store.c).
+ * Also bx_store_judgment_import (store.h): a jsonl export's batches and
+ * judgments written back for one task, in image pixels as stored. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "boxel/codec.h"
 #include "boxel/store-import.h"
 #include "boxel/util.h"
 #include "store-int.h"
@@ -56,4 +61,381 @@ bx_store_import_chunk(struct bx_store *st, struct bx_import_task *t, int n, stru
 		t[i].created_out = 0;
 	}
 	return bx_st_write(st, chunk_tx, &c, err) < 0 ? (err ? err->code : BX_EDB) : 0;
+}
+
+/* ---- judgments of a jsonl export (bx_store_judgment_import) ---- */
+
+#define PREP(s, sql) do { if (((s) = bx_st_prep(st, (sql), err)) == NULL) \
+	return err ? err->code : BX_EDB; } while (0)
+
+struct jimp_ctx {
+	int64_t task, now;
+	const struct bx_batch_new *b;
+	int nb;
+	const struct bx_judgment_import *j;
+	int nj;
+	const char *actor;
+	int added;
+};
+
+/* The task joins batch bid: its batch_tasks row and, when new, its overlap
+ * open judgment rows (as bx_store_batch_create makes them). */
+static int
+join_batch(struct bx_store *st, int64_t task, int64_t bid, int overlap, struct bx_err *err)
+{
+	static const char bt[] =
+	    "INSERT INTO batch_tasks(batch, task) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+	static const char nt[] = "UPDATE batches SET ntasks = ntasks + 1 WHERE id = ?1";
+	static const char rows[] =
+	    "WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n + 1 < ?3) "
+	    "INSERT INTO judgments(task, batch, replica) SELECT ?1, ?2, r.n FROM r WHERE 1 "
+	    "ON CONFLICT DO NOTHING";
+	sqlite3_stmt *s;
+	int rc;
+
+	PREP(s, bt);
+	sqlite3_bind_int64(s, 1, bid);
+	sqlite3_bind_int64(s, 2, task);
+	if ((rc = bx_st_exec(st, s, "add task to batch", err)) < 0)
+		return rc;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	PREP(s, nt);
+	sqlite3_bind_int64(s, 1, bid);
+	if ((rc = bx_st_exec(st, s, "count tasks", err)) < 0)
+		return rc;
+	PREP(s, rows);
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_int64(s, 2, bid);
+	sqlite3_bind_int(s, 3, overlap);
+	return bx_st_exec(st, s, "create judgments", err);
+}
+
+/* Find batch b by name, creating it when missing; other settings than b's
+ * are BX_EEXIST. */
+static int
+ensure_batch(struct bx_store *st, const struct bx_batch_new *b, int64_t now, int64_t *id_out,
+             struct bx_err *err)
+{
+	static const char sel[] =
+	    "SELECT id, kind, overlap, gold_rate, priority FROM batches WHERE name = ?1";
+	static const char ins[] =
+	    "INSERT INTO batches(name, kind, overlap, gold_rate, priority, created_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	sqlite3_stmt *s;
+	char kind[16] = "";
+	int rc, overlap = 0, prio = 0;
+	double rate = 0;
+
+	PREP(s, sel);
+	sqlite3_bind_text(s, 1, b->name, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read batch", err);
+	if (rc == 1) {
+		*id_out = sqlite3_column_int64(s, 0);
+		snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(s, 1));
+		overlap = sqlite3_column_int(s, 2);
+		rate = sqlite3_column_double(s, 3);
+		prio = sqlite3_column_int(s, 4);
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		if (strcmp(kind, b->kind) == 0 && overlap == b->overlap && rate == b->gold_rate &&
+		    prio == b->priority)
+			return 0;
+		return bx_err_set(err, BX_EEXIST, "batch %s exists as kind %s, overlap %d, gold "
+		    "rate %g, priority %d; the file has kind %s, overlap %d, gold rate %g, "
+		    "priority %d", b->name, kind, overlap, rate, prio, b->kind, b->overlap,
+		    b->gold_rate, b->priority);
+	}
+	if (!bx_st_batch_name_ok(b->name))
+		return bx_err_set(err, BX_EINVAL, "batch name: 1 to 64 of A-Z a-z 0-9 . _ -");
+	PREP(s, ins);
+	sqlite3_bind_text(s, 1, b->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, b->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, b->overlap);
+	sqlite3_bind_double(s, 4, b->gold_rate);
+	sqlite3_bind_int(s, 5, b->priority);
+	sqlite3_bind_int64(s, 6, now);
+	if ((rc = bx_st_exec(st, s, "create batch", err)) < 0)
+		return rc;
+	*id_out = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* The row judgment j goes into: *id_out the row (0: insert one with
+ * *replica_out), or *skip_out = 1 when it is already there. */
+static int
+find_row(struct bx_store *st, int64_t task, int64_t bid, const struct bx_judgment_import *j,
+         int64_t *id_out, int *replica_out, int *skip_out, struct bx_err *err)
+{
+	static const char by_rep[] =
+	    "SELECT id, labeler IS NOT NULL OR state <> 'open' FROM judgments "
+	    "WHERE task = ?1 AND batch = ?2 AND replica = ?3";
+	static const char by_lab[] =
+	    "SELECT 1 FROM judgments j JOIN users u ON u.id = j.labeler "
+	    "WHERE j.task = ?1 AND j.batch = ?2 AND u.name = ?3";
+	static const char free_row[] =
+	    "SELECT id FROM judgments WHERE task = ?1 AND batch = ?2 AND labeler IS NULL "
+	    "AND state = 'open' ORDER BY replica LIMIT 1";
+	static const char next_rep[] =
+	    "SELECT coalesce(max(replica) + 1, 0) FROM judgments WHERE task = ?1 AND batch = ?2";
+	sqlite3_stmt *s;
+	int rc;
+
+	*id_out = 0;
+	*skip_out = 0;
+	*replica_out = j->replica;
+	if (j->replica >= 0) {
+		PREP(s, by_rep);
+		sqlite3_bind_int64(s, 1, task);
+		sqlite3_bind_int64(s, 2, bid);
+		sqlite3_bind_int(s, 3, j->replica);
+		rc = bx_st_step(st, s, "read judgment", err);
+		if (rc == 1) {
+			*id_out = sqlite3_column_int64(s, 0);
+			*skip_out = sqlite3_column_int(s, 1);
+		}
+		sqlite3_reset(s);
+		return rc < 0 ? rc : 0;
+	}
+	/* No replica (an older export): the labeler's judgment of the task. */
+	PREP(s, by_lab);
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_int64(s, 2, bid);
+	sqlite3_bind_text(s, 3, j->labeler, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read judgment", err);
+	sqlite3_reset(s);
+	if (rc != 0) {
+		*skip_out = 1;
+		return rc < 0 ? rc : 0;
+	}
+	PREP(s, free_row);
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_int64(s, 2, bid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1)
+		*id_out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	PREP(s, next_rep);
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_int64(s, 2, bid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1)
+		*replica_out = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+batch_id_of(struct bx_store *st, const char *name, int64_t *id_out, int *overlap_out,
+            struct bx_err *err)
+{
+	static const char sql[] = "SELECT id, overlap FROM batches WHERE name = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	PREP(s, sql);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read batch", err);
+	if (rc == 1) {
+		*id_out = sqlite3_column_int64(s, 0);
+		*overlap_out = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no batch %s (give it in \"batches\")", name);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+put_judgment(struct bx_store *st, struct jimp_ctx *c, const struct bx_judgment_import *j,
+             struct bx_err *err)
+{
+	static const char upd[] =
+	    "UPDATE judgments SET state = ?2, labeler = ?3, answer = ?4, seconds = ?5, "
+	    "  submitted_ms = ?6 WHERE id = ?1";
+	static const char ins[] =
+	    "INSERT INTO judgments(task, batch, replica, state, labeler, answer, seconds, "
+	    "  submitted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	int open = strcmp(j->state, "open") == 0 || strcmp(j->state, "leased") == 0;
+	int answered = strcmp(j->state, "submitted") == 0 || strcmp(j->state, "accepted") == 0 ||
+	    strcmp(j->state, "rejected") == 0;
+	int64_t bid = 0, uid = 0, row;
+	int rc, overlap = 0, replica, skip;
+	char *json = NULL;
+	sqlite3_stmt *s;
+
+	if (j->batch == NULL)
+		return bx_err_set(err, BX_EINVAL, "judgment of %s: no batch", j->labeler);
+	if ((rc = batch_id_of(st, j->batch, &bid, &overlap, err)) < 0 ||
+	    (rc = join_batch(st, c->task, bid, overlap, err)) < 0 ||
+	    (!open && (rc = bx_st_user_id(st, j->labeler, &uid, err)) < 0))
+		return rc;
+	if (answered && j->ans == NULL)
+		return bx_err_set(err, BX_EINVAL, "%s judgment of %s without an answer", j->state,
+		    j->labeler);
+	if (open && j->replica < 0)
+		return 0; /* an unassigned row, and nothing to key it on */
+	if ((rc = find_row(st, c->task, bid, j, &row, &replica, &skip, err)) < 0)
+		return rc;
+	if (skip || (open && row != 0))
+		return 0;
+	if (answered)
+		json = bx_answer_to_json(j->ans);
+	if (row != 0) {
+		PREP(s, upd);
+		sqlite3_bind_int64(s, 1, row);
+	} else {
+		PREP(s, ins);
+		sqlite3_bind_int64(s, 1, c->task);
+		sqlite3_bind_int64(s, 2, bid);
+		sqlite3_bind_int(s, 3, replica);
+	}
+	{
+		int k = row != 0 ? 2 : 4;  /* first of state, labeler, answer, seconds, ms */
+		sqlite3_bind_text(s, k, open ? "open" : j->state, -1, SQLITE_STATIC);
+		if (!open)
+			sqlite3_bind_int64(s, k + 1, uid);
+		sqlite3_bind_text(s, k + 2, json, -1, SQLITE_TRANSIENT);
+		if (!open && (answered || j->seconds > 0))
+			sqlite3_bind_double(s, k + 3, j->seconds);
+		if (!open && j->submitted_ms > 0)
+			sqlite3_bind_int64(s, k + 4, j->submitted_ms);
+	}
+	free(json);
+	if ((rc = bx_st_exec(st, s, "import judgment", err)) < 0)
+		return rc;
+	if (row == 0)
+		row = sqlite3_last_insert_rowid(st->db);
+	/* The annotation rows a submit writes (the same function). */
+	if (answered && (rc = bx_st_annotations_put(st, row, j->ans, err)) < 0)
+		return rc;
+	c->added++;
+	return 0;
+}
+
+static int
+jimp_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	struct jimp_ctx *c = ctx;
+	struct bx_buf d;
+	int64_t bid = 0;
+	int i, rc;
+
+	c->added = 0;
+	for (i = 0; i < c->nb; i++)
+		if ((rc = ensure_batch(st, &c->b[i], c->now, &bid, err)) < 0 ||
+		    (rc = join_batch(st, c->task, bid, c->b[i].overlap, err)) < 0)
+			return rc;
+	for (i = 0; i < c->nj; i++)
+		if ((rc = put_judgment(st, c, &c->j[i], err)) < 0) {
+			bx_err_prefix(err, "judgments[%d]", i);
+			return rc;
+		}
+	if (c->added == 0)
+		return 0;
+	bx_buf_init(&d);
+	bx_buf_printf(&d, "{\"task\":%lld,\"judgments\":%d}", (long long)c->task, c->added);
+	rc = bx_st_event(st, c->actor, "judgment_import", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_store_judgment_import(struct bx_store *st, int64_t task, const struct bx_batch_new *batches,
+                         int nbatches, const struct bx_judgment_import *j, int nj,
+                         const char *actor, int64_t now_ms, int *added_out,
+                         struct bx_err *err)
+{
+	struct jimp_ctx c = { .task = task, .now = now_ms, .b = batches, .nb = nbatches, .j = j,
+	                      .nj = nj, .actor = actor };
+	int i, rc;
+
+	if (added_out)
+		*added_out = 0;
+	for (i = 0; i < nbatches; i++) {
+		const struct bx_batch_new *b = &batches[i];
+		if (b->name == NULL || b->kind == NULL || b->overlap < 1 || !(b->gold_rate >= 0 &&
+		    b->gold_rate <= 1))
+			return bx_err_set(err, BX_EINVAL, "batches[%d]: name, kind, overlap >= 1 and "
+			    "gold rate 0..1 required", i);
+	}
+	for (i = 0; i < nj; i++) {
+		int k = 0;
+
+		while (j[i].state != NULL && k < BX_J_NSTATES &&
+		    strcmp(bx_jstate_name((enum bx_jstate)k), j[i].state) != 0)
+			k++;
+		if (j[i].labeler == NULL || k == BX_J_NSTATES || j[i].state == NULL ||
+		    !(j[i].seconds >= 0 && j[i].seconds <= 1e12))
+			return bx_err_set(err, BX_EINVAL, "judgments[%d]: labeler, a known state and "
+			    "seconds >= 0 required", i);
+	}
+	rc = bx_st_write(st, jimp_tx, &c, err);
+	if (rc == 0 && added_out)
+		*added_out = c.added;
+	return rc < 0 ? rc : 0;
+}
+
+struct topup_ctx {
+	const int64_t *tasks;
+	int n;
+};
+
+static int
+topup_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	/* Rows that still count towards the overlap: all but skipped and
+	 * rejected ones (each of which queued a fresh replica when it happened). */
+	static const char want[] =
+	    "SELECT b.id, b.overlap - (SELECT count(*) FROM judgments j WHERE j.task = bt.task "
+	    "  AND j.batch = b.id AND j.state NOT IN ('skipped','rejected')) "
+	    "FROM batch_tasks bt JOIN batches b ON b.id = bt.batch WHERE bt.task = ?1 "
+	    "ORDER BY b.id";
+	static const char add[] =
+	    "INSERT INTO judgments(task, batch, replica) VALUES (?1, ?2, "
+	    "  (SELECT coalesce(max(replica) + 1, 0) FROM judgments WHERE task = ?1 AND batch = ?2))";
+	struct topup_ctx *c = ctx;
+	int64_t bids[64];
+	int missing[64], nb, i, k, rc;
+	sqlite3_stmt *s;
+
+	for (i = 0; i < c->n; i++) {
+		PREP(s, want);
+		sqlite3_bind_int64(s, 1, c->tasks[i]);
+		nb = 0;
+		while (nb < 64 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			bids[nb] = sqlite3_column_int64(s, 0);
+			missing[nb++] = sqlite3_column_int(s, 1);
+		}
+		if (nb < 64 && rc != SQLITE_DONE) {
+			rc = bx_st_fail(st, rc, "read overlap", err);
+			sqlite3_reset(s);
+			return rc;
+		}
+		sqlite3_reset(s);
+		for (k = 0; k < nb; k++)
+			for (; missing[k] > 0; missing[k]--) {
+				PREP(s, add);
+				sqlite3_bind_int64(s, 1, c->tasks[i]);
+				sqlite3_bind_int64(s, 2, bids[k]);
+				if ((rc = bx_st_exec(st, s, "queue a replica", err)) < 0)
+					return rc;
+			}
+	}
+	return 0;
+}
+
+int
+bx_store_judgment_topup(struct bx_store *st, const int64_t *tasks, int n, struct bx_err *err)
+{
+	struct topup_ctx c = { tasks, n };
+
+	if (n <= 0)
+		return 0;
+	return bx_st_write(st, topup_tx, &c, err) < 0 ? (err ? err->code : BX_EDB) : 0;
 }

@@ -94,6 +94,8 @@ int bx_st_answer_kind_ok(const char *kind);
  * goes to its own table). json is the codec's answer JSON. */
 int bx_st_answer_put(struct bx_store *st, int64_t task, const char *kind, const char *json,
                      struct bx_err *err);
+/* 1 if name is a valid batch name (1 to 64 of A-Z a-z 0-9 . _ -). */
+int bx_st_batch_name_ok(const char *name);
 /* Quality at submit (store-quality.c): gold score, labeler state,
  * consensus, inside the submit's write transaction. *suspended_out = 1
  * when this submit suspended the labeler. */

@@ -209,13 +209,34 @@ void bx_scale_write(const struct bx_dataset *ds, struct bx_buf *out);
 /* ---- JSONL manifest (fmt-manifest.c) ----
  * One task per line: {"image": PATH, "width"?: W, "height"?: H, "meta"?: {...},
  * "answer"?: ANSWER}; the keys of boxel's own jsonl export are accepted too,
- * so an export reads back ("accepted" stands for "answer"). */
+ * so an export reads back ("accepted" stands for "answer"; "judgments" and
+ * "batches" are parsed for the importer to recreate them). */
+struct bx_manifest_batch {    /* an entry of "batches" (jsonl export) */
+	char *name, *kind;
+	int overlap, priority;
+	double gold_rate;
+};
+struct bx_manifest_judgment { /* an entry of "judgments" (jsonl export) */
+	char *labeler, *state;    /* state: one of bx_jstate_name's names */
+	int64_t id;               /* "judgment": its id in the exporting store, 0 if absent */
+	char *batch;              /* the judgment's "batch", else the line's; NULL if neither */
+	int replica;              /* -1 when absent */
+	int has_answer;           /* annotations or global given */
+	struct bx_answer ans;
+	double seconds;
+	int64_t submitted_ms;     /* 0 when absent or null */
+};
 struct bx_manifest_line {
 	char *image;       /* as written: resolving it is the caller's */
 	int width, height; /* 0 when absent */
 	char *meta_json;   /* compact, sorted keys; NULL when absent or empty */
 	int has_answer;
 	struct bx_answer ans;
+	char *accepted_from;                  /* NULL when absent */
+	struct bx_manifest_batch *batches;    /* "batches" */
+	int nbatches;
+	struct bx_manifest_judgment *judgments;
+	int njudgments;
 };
 /* Parse one non-blank line. On error returns -1 with one line in msg
  * ("column 7: ..." for syntax) and out left empty. */

@@ -224,6 +224,11 @@ struct bx_export_judgment {
 	double seconds;
 	int64_t submitted_ms;   /* 0 if not submitted */
 };
+struct bx_export_batch {
+	const char *name, *kind;
+	int overlap, priority;
+	double gold_rate;
+};
 struct bx_export_task {
 	int64_t id;
 	const char *image;      /* relative to the image root */
@@ -236,6 +241,10 @@ struct bx_export_task {
 	const struct bx_answer *accepted;  /* NULL when none */
 	const char *accepted_from;         /* "review" | "consensus" | "single" | NULL */
 	int has_gold;
+	/* The batches the task belongs to (only the walked one with a batch
+	 * given), by id: what an import needs to recreate them. */
+	struct bx_export_batch *batches;
+	int nbatches;
 };
 int bx_store_export_each(struct bx_store *st, const char *batch,
                          int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
@@ -351,5 +360,38 @@ int bx_store_training_feedback(struct bx_store *st, int64_t judgment, const char
  * another labeler may claim it first. */
 int bx_queue_peek_next(struct bx_store *st, const char *user, int64_t current, int64_t now_ms,
                        char **image_out, int *width_out, int *height_out, struct bx_err *err);
+
+/* ---- Added by jsonl (lossless jsonl import). ---- */
+
+/* One judgment read back from a jsonl export. state: any bx_jstate_name;
+ * "open" and "leased" become open rows without a labeler (no lease travels). */
+struct bx_judgment_import {
+	const char *labeler;   /* an existing user's name */
+	const char *state;
+	const char *batch;     /* batch name */
+	int replica;           /* -1: unknown (then keyed on the labeler) */
+	const struct bx_answer *ans; /* NULL when none */
+	double seconds;
+	int64_t submitted_ms;  /* 0: none */
+};
+/* In one write transaction, for an existing task: each batch of batches
+ * (name, kind, overlap, gold_rate, priority; the tasks fields are ignored)
+ * is created when missing (BX_EEXIST naming both settings when it exists
+ * with others), the task joins it with its overlap open judgment rows, and
+ * each judgment is written into its (task, batch, replica) row unless that
+ * row already has a labeler or a state other than open: re-importing adds
+ * nothing. Submitted, accepted and rejected judgments get their annotation
+ * rows as a submit writes them; no gold scoring or consensus runs.
+ * *added_out (may be NULL): judgments written. */
+int bx_store_judgment_import(struct bx_store *st, int64_t task, const struct bx_batch_new *batches,
+                             int nbatches, const struct bx_judgment_import *j, int nj,
+                             const char *actor, int64_t now_ms, int *added_out,
+                             struct bx_err *err);
+/* After importing judgments (one write transaction): each of the tasks, in
+ * each of its batches, gets fresh open replicas until its judgments other
+ * than skipped and rejected ones reach the batch's overlap, as a skip or a
+ * reject queues one. Run it once the whole file is in, so these rows come
+ * after the imported ones as they came after the originals. */
+int bx_store_judgment_topup(struct bx_store *st, const int64_t *tasks, int n, struct bx_err *err);
 
 #endif

@@ -73,6 +73,64 @@ for f in coco:a.coco.json yolo:a.yolo voc:a.voc labelstudio:a.ls.json scale:a.sc
 	fi
 done
 
+# --- jsonl round trip of a store with judgments ---
+# c.db: batch p (production, overlap 2, priority 3) over 3 of the 5 tasks;
+# alice and bob submit, bob skips chelsea (a fresh replica 2 is queued after
+# coffee's rows) and carol takes that replica. Import into a fresh store
+# must give the same export and the same judgment rows.
+fresh c.db
+expect_rc 0 "import the folder into c" "$BOXEL" import --db c.db img
+for u in alice bob carol; do "$BOXEL" user add --db c.db "$u" --role annotator >/dev/null; done
+printf 'astronaut.png\nchelsea.png\ncoffee.png\n' > p.txt
+expect_rc 0 "batch with overlap 2" "$BOXEL" batch create --db c.db p --kind production --overlap 2 --gold-rate 0 --priority 3 --tasks p.txt
+printf '{"annotations":[{"class":"cup","box":[1,2,30,40]}],"global":{"scene":"indoor"}}\n' > j.json
+# work USER submit|skip: claim as USER, then submit j.json (12.5 s) or skip.
+work() {
+	local c j tok
+	c=$("$BOXEL" queue claim --db c.db --user "$1" --json) || { fail "claim $1"; return 1; }
+	j=$(printf '%s' "$c" | sed -n 's/.*"judgment":\([0-9]*\).*/\1/p')
+	tok=$(printf '%s' "$c" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+	if [ "$2" = skip ]; then
+		"$BOXEL" queue skip --db c.db --user "$1" --judgment "$j" --token "$tok" >/dev/null
+	else
+		"$BOXEL" queue submit --db c.db --user "$1" --judgment "$j" --token "$tok" \
+		    --seconds 12.5 j.json >/dev/null
+	fi || { fail "$2 $1 judgment $j"; return 1; }
+}
+work alice submit; work bob submit; work alice submit; work bob skip
+work bob submit; work alice submit; work carol submit
+expect_rc 0 "export c as jsonl" "$BOXEL" export --db c.db --format jsonl c.jsonl
+check "judgment carries batch, replica, submitted_ms" contains "$(sed -n 1p c.jsonl)" '"seconds":12.5,"batch":"p","replica":0,"submitted_ms":'
+check "line carries the batch settings" contains "$(sed -n 1p c.jsonl)" ',"batches":[{"name":"p","kind":"production","overlap":2,"gold_rate":0,"priority":3}]}'
+check "skipped judgment exported" contains "$(cat c.jsonl)" '"labeler":"bob","state":"skipped"'
+check "carol on the requeued replica 2" contains "$(cat c.jsonl)" '"labeler":"carol","state":"submitted","annotations":[{"box":[1,2,30,40],"class":"cup"}],"global":{"scene":"indoor"},"seconds":12.5,"batch":"p","replica":2'
+fresh d.db
+expect_rc 0 "import c.jsonl into a fresh store" "$BOXEL" import --db d.db --as accepted c.jsonl
+check "summary counts judgments and users" contains "$OUT" "7 judgments, created 3 users), 0 items failed"
+expect_rc 0 "export d" "$BOXEL" export --db d.db --format jsonl d.jsonl
+check "jsonl with judgments: round trip identical" cmp c.jsonl d.jsonl
+q() { sqlite3 "$1" "select task, batch, replica, state, labeler, answer, seconds, submitted_ms, (select count(*) from annotations a where a.judgment = j.id) from judgments j order by id"; }
+check "judgment rows identical (requeued open replica included)" test "$(q c.db)" = "$(q d.db)"
+check "batch settings restored" test "$(sqlite3 d.db 'select name, kind, overlap, gold_rate, priority, ntasks from batches')" = "p|production|2|0.0|3|3"
+check "labelers created as annotators" test "$(sqlite3 d.db "select group_concat(name || ':' || role, ' ') from users")" = "alice:annotator bob:annotator carol:annotator"
+n=$(sqlite3 d.db 'select count(*) from judgments')
+expect_rc 0 "re-import is idempotent" "$BOXEL" import --db d.db --as accepted c.jsonl
+check "re-import adds no judgment" contains "$OUT" "imported 5 tasks (0 new, "
+check "judgment count unchanged" test "$(sqlite3 d.db 'select count(*) from judgments')" = "$n"
+expect_rc 0 "export d again" "$BOXEL" export --db d.db --format jsonl d2.jsonl
+check "third export identical" cmp c.jsonl d2.jsonl
+sed -n 1p c.jsonl | sed 's/"kind":"production"/"kind":"training"/' > other.jsonl
+expect_rc 1 "batch exists with another kind" "$BOXEL" import --db d.db other.jsonl
+check "one error line" one_line "$ERR"
+check "names the batch and both kinds" contains "$ERR" "other.jsonl:1: batch p exists as kind production, overlap 2, gold rate 0, priority 3; the file has kind training"
+check "nothing added" test "$(sqlite3 d.db 'select count(*) from judgments')" = "$n"
+# a leased judgment comes back open and unassigned (no lease travels)
+"$BOXEL" queue claim --db c.db --user bob --json >/dev/null
+expect_rc 0 "export c with a live lease" "$BOXEL" export --db c.db --format jsonl c2.jsonl
+fresh e.db
+expect_rc 0 "import with a leased judgment" "$BOXEL" import --db e.db --as accepted c2.jsonl
+check "leased -> open, no labeler, no token" test "$(sqlite3 e.db "select count(*) from judgments where state = 'leased' or lease_token is not null")" = 0
+
 # --- never partial ---
 cp a.coco.json keep.json
 expect_rc 2 "export to a directory that cannot be written" "$BOXEL" export --db a.db --format coco nodir/x.json

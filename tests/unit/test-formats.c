@@ -649,6 +649,33 @@ test_manifest(void)
 		{ "{\"image\": \"a\", \"answer\": {\"annotations\": [{\"class\": \"cat\", \"box\": [0, 0, -1, 1]}]}}",
 		  NULL, "answer: annotations[0].box", 0, 0, 0, NULL },
 		{ "{\"image\": \"a\", \"image\": \"b\"}", NULL, "duplicate", 0, 0, 0, NULL },
+		/* judgments and batches of boxel's jsonl export */
+		{ "{\"image\": \"a\", \"judgments\": {}}", NULL, "judgments: expected an array", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"judgments\": [3]}", NULL, "judgments[0]: expected an object", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"judgments\": [{\"labeler\": \"x\", \"state\": \"done\"}]}", NULL,
+		  "judgments[0].state: expected open, leased, submitted, skipped, set_aside, accepted or rejected",
+		  0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"judgments\": [{\"labeler\": \"x\", \"state\": \"open\"}, "
+		  "{\"labeler\": 3, \"state\": \"open\"}]}", NULL,
+		  "judgments[1].labeler: expected a user name (string)", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"judgments\": [{\"labeler\": \"x\", \"state\": \"submitted\", "
+		  "\"annotations\": [{\"class\": \"cat\", \"box\": [0, 0, -1, 1]}]}]}", NULL,
+		  "judgments[0]: annotations[0].box", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"judgments\": [{\"labeler\": \"x\", \"state\": \"open\", \"lease\": 1}]}",
+		  NULL, "judgments[0].lease: unknown key", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"judgments\": [{\"labeler\": \"x\", \"state\": \"open\", \"replica\": -1}]}",
+		  NULL, "judgments[0].replica: expected a whole number", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"judgments\": [{\"labeler\": \"x\", \"state\": \"open\", \"seconds\": \"5\"}]}",
+		  NULL, "judgments[0].seconds: expected a number >= 0", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"batch\": 7}", NULL, "batch: expected a batch name (string) or null", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"batches\": [{\"name\": \"p\", \"kind\": \"final\"}]}", NULL,
+		  "batches[0].kind: expected self, calibration, production or training", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"batches\": [{\"name\": \"p\", \"kind\": \"self\", \"overlap\": 0}]}",
+		  NULL, "batches[0].overlap: expected a whole number, 1 to 1000", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"batches\": [{\"name\": \"p\", \"kind\": \"self\", \"gold_rate\": 2}]}",
+		  NULL, "batches[0].gold_rate: expected a number from 0 to 1", 0, 0, 0, NULL },
+		{ "{\"image\": \"a\", \"batches\": [{\"kind\": \"self\"}]}", NULL,
+		  "batches[0].name: expected a batch name", 0, 0, 0, NULL },
 	};
 	struct bx_manifest_line ml;
 	char msg[600];
@@ -679,6 +706,45 @@ test_manifest(void)
 			CHECK_INT(ml.ans.n, 1);
 			CHECK_NEAR(ml.ans.a[0].w, 3, 0);
 		}
+		bx_manifest_line_free(&ml);
+	}
+
+	/* A jsonl export line: every judgment field and the batch settings. */
+	CASE("jsonl export line with judgments");
+	rc = bx_manifest_parse_line("{\"task\": 1, \"image\": \"a.png\", \"width\": 10, "
+	    "\"height\": 20, \"batch\": \"p\", \"judgments\": [{\"judgment\": 7, \"labeler\": \"ann\", "
+	    "\"state\": \"submitted\", \"annotations\": [{\"class\": \"cat\", \"box\": [1, 2, 3, 4]}], "
+	    "\"global\": {\"scene\": \"indoor\"}, \"seconds\": 12.5, \"batch\": \"q\", \"replica\": 2, "
+	    "\"submitted_ms\": 1700000000123}, {\"labeler\": \"bo\", \"state\": \"leased\"}], "
+	    "\"accepted\": null, \"accepted_from\": \"single\", \"batches\": [{\"name\": \"q\", "
+	    "\"kind\": \"training\", \"overlap\": 3, \"gold_rate\": 0.25, \"priority\": -2}]}",
+	    &ml, msg, sizeof msg);
+	CHECK_INT(rc, 0);
+	if (rc == 0) {
+		CHECK_STR(ml.accepted_from, "single");
+		CHECK_INT(ml.nbatches, 1);
+		CHECK_STR(ml.batches[0].name, "q");
+		CHECK_STR(ml.batches[0].kind, "training");
+		CHECK_INT(ml.batches[0].overlap, 3);
+		CHECK_NEAR(ml.batches[0].gold_rate, 0.25, 0);
+		CHECK_INT(ml.batches[0].priority, -2);
+		CHECK_INT(ml.njudgments, 2);
+		CHECK_INT((int)ml.judgments[0].id, 7);
+		CHECK_STR(ml.judgments[0].labeler, "ann");
+		CHECK_STR(ml.judgments[0].state, "submitted");
+		CHECK_STR(ml.judgments[0].batch, "q");
+		CHECK_INT(ml.judgments[0].replica, 2);
+		CHECK_INT(ml.judgments[0].has_answer, 1);
+		CHECK_INT(ml.judgments[0].ans.n, 1);
+		CHECK_NEAR(ml.judgments[0].ans.a[0].h, 4, 0);
+		CHECK_INT(ml.judgments[0].ans.global.n, 1);
+		CHECK_NEAR(ml.judgments[0].seconds, 12.5, 0);
+		CHECK(ml.judgments[0].submitted_ms == 1700000000123LL);
+		/* defaults: the line's batch, no replica, no answer, no time */
+		CHECK_STR(ml.judgments[1].batch, "p");
+		CHECK_INT(ml.judgments[1].replica, -1);
+		CHECK_INT(ml.judgments[1].has_answer, 0);
+		CHECK(ml.judgments[1].submitted_ms == 0 && ml.judgments[1].id == 0);
 		bx_manifest_line_free(&ml);
 	}
 }
