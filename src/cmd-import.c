@@ -189,7 +189,8 @@ restore_later(struct imp *im)
 	struct bx_err err = { 0 };
 	int i, added, rc;
 
-	qsort(im->later, (size_t)im->nlater, sizeof *im->later, later_cmp);
+	if (im->nlater > 1) /* im->later is NULL when there is nothing to sort */
+		qsort(im->later, (size_t)im->nlater, sizeof *im->later, later_cmp);
 	for (i = 0; i < im->nlater && !im->fatal; i++) {
 		judgment_of(&j, im->later[i].mj);
 		bx_err_clear(&err);
