@@ -614,6 +614,18 @@ bx_edit_delete_vertex(struct bx_edit *ed)
 	return commit(ed, &t, "delete vertex");
 }
 
+/* Drop the selected object; the selection moves to the object now at its
+ * place (or the last one), released. */
+static void
+remove_selected(struct bx_edit *ed)
+{
+	bx_answer_remove(&ed->ans, ed->sel);
+	if (ed->sel >= ed->ans.n)
+		ed->sel = ed->ans.n - 1;
+	ed->grab = 0;
+	ed->handle = -1;
+}
+
 int
 bx_edit_delete(struct bx_edit *ed)
 {
@@ -622,11 +634,7 @@ bx_edit_delete(struct bx_edit *ed)
 	if (selected(ed) == NULL)
 		return say(ed, "nothing selected to delete");
 	begin(ed, &t);
-	bx_answer_remove(&ed->ans, ed->sel);
-	if (ed->sel >= ed->ans.n)
-		ed->sel = ed->ans.n - 1;
-	ed->grab = 0;
-	ed->handle = -1;
+	remove_selected(ed);
 	return commit(ed, &t, "delete");
 }
 
@@ -739,11 +747,7 @@ bx_edit_reject(struct bx_edit *ed)
 	if (an == NULL || !(an->flags & BX_ANNOT_SUGGESTION))
 		return say(ed, "select a suggestion first (Tab)");
 	begin(ed, &t);
-	bx_answer_remove(&ed->ans, ed->sel);
-	if (ed->sel >= ed->ans.n)
-		ed->sel = ed->ans.n - 1;
-	ed->grab = 0;
-	ed->handle = -1;
+	remove_selected(ed);
 	return commit(ed, &t, "reject suggestion");
 }
 

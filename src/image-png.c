@@ -49,6 +49,22 @@ p_warning(png_structp png, png_const_charp m)
 	(void)m;   /* ancillary-chunk trouble: the image itself is fine */
 }
 
+/* A libpng reader reporting through d. The caller sets its own setjmp
+ * right after: a jump target must live in the frame that decodes. */
+static int
+p_start(struct pdec *d, png_structp *png, png_infop *info, struct bx_err *err)
+{
+	*png = png_create_read_struct(PNG_LIBPNG_VER_STRING, d, p_error, p_warning);
+	if (*png == NULL)
+		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
+	*info = png_create_info_struct(*png);
+	if (*info == NULL) {
+		png_destroy_read_struct(png, NULL, NULL);
+		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
+	}
+	return 0;
+}
+
 static void
 p_read(png_structp png, png_bytep out, size_t n)
 {
@@ -156,14 +172,8 @@ bx_png_decode(struct bx_image_src *src, const struct bx_image_limits *lim,
 	png_bytep *volatile rows = NULL;
 	struct bx_err e;
 
-	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &d, p_error, p_warning);
-	if (png == NULL)
-		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
-	info = png_create_info_struct(png);
-	if (info == NULL) {
-		png_destroy_read_struct(&png, NULL, NULL);
-		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
-	}
+	if (p_start(&d, &png, &info, err) < 0)
+		return BX_EINVAL;
 	if (setjmp(d.jb)) {
 		png_destroy_read_struct(&png, &info, NULL);
 		free(rows);
@@ -235,14 +245,8 @@ bx_png_probe(struct bx_image_src *src, const struct bx_image_limits *lim,
 	png_infop info;
 	png_uint_32 w, h;
 
-	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &d, p_error, p_warning);
-	if (png == NULL)
-		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
-	info = png_create_info_struct(png);
-	if (info == NULL) {
-		png_destroy_read_struct(&png, NULL, NULL);
-		return bx_err_set(err, BX_EINVAL, "cannot start the PNG decoder");
-	}
+	if (p_start(&d, &png, &info, err) < 0)
+		return BX_EINVAL;
 	if (setjmp(d.jb)) {
 		png_destroy_read_struct(&png, &info, NULL);
 		return bx_err_set(err, d.code, "%s", d.msg);
