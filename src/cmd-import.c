@@ -76,6 +76,8 @@ struct imp {
 	struct bx_manifest_line **kept; /* lines the later judgments point into */
 	char **kept_where;
 	int nkept;
+	struct bx_manifest_batch *seen; /* jsonl: batches earlier lines gave */
+	int nseen;
 	const char *last_kind;
 	struct item *items;
 	int n;
@@ -219,6 +221,11 @@ restore_later(struct imp *im)
 	free(im->kept_where);
 	free(im->later);
 	free(im->topup);
+	for (i = 0; i < im->nseen; i++) {
+		free(im->seen[i].name);
+		free(im->seen[i].kind);
+	}
+	free(im->seen);
 }
 
 /* A jsonl line's batches and judgments, once its task exists: labelers
@@ -736,8 +743,34 @@ default_kind(struct imp *im)
 	return im->as ? im->as : "prelabel";
 }
 
-/* Before the task is written: a batch the store has with other settings,
- * or judgments the taxonomy refuses, fail the whole line. */
+static int
+batch_differs(const struct bx_manifest_batch *mb, const char *kind, int overlap,
+              double gold_rate, int priority, const char *had, char *msg, size_t msgsz)
+{
+	if (strcmp(kind, mb->kind) == 0 && overlap == mb->overlap && gold_rate == mb->gold_rate &&
+	    priority == mb->priority)
+		return 0;
+	snprintf(msg, msgsz, "batch %s %s kind %s, overlap %d, gold rate %g, priority %d; "
+	    "this line has kind %s, overlap %d, gold rate %g, priority %d", mb->name, had, kind,
+	    overlap, gold_rate, priority, mb->kind, mb->overlap, mb->gold_rate, mb->priority);
+	return 1;
+}
+
+static const struct bx_manifest_batch *
+seen_batch(const struct imp *im, const char *name)
+{
+	int k;
+
+	for (k = 0; k < im->nseen; k++)
+		if (strcmp(im->seen[k].name, name) == 0)
+			return &im->seen[k];
+	return NULL;
+}
+
+/* Before the task is written: a batch the store or an earlier line of the
+ * import has with other settings, or judgments the taxonomy refuses, fail
+ * the whole line. (Earlier lines count because their batches are written
+ * with their chunk, after this line's task would be.) */
 static int
 jsonl_precheck(struct imp *im, const struct bx_manifest_line *ml, char *msg, size_t msgsz)
 {
@@ -746,7 +779,13 @@ jsonl_precheck(struct imp *im, const struct bx_manifest_line *ml, char *msg, siz
 	int i, rc;
 
 	for (i = 0; i < ml->nbatches; i++) {
-		const struct bx_manifest_batch *mb = &ml->batches[i];
+		const struct bx_manifest_batch *mb = &ml->batches[i], *sb;
+		if ((sb = seen_batch(im, mb->name)) != NULL) {
+			if (batch_differs(mb, sb->kind, sb->overlap, sb->gold_rate, sb->priority,
+			    "is given on an earlier line as", msg, msgsz))
+				return -1;
+			continue;
+		}
 		bx_err_clear(&err);
 		memset(&b, 0, sizeof b);
 		rc = bx_store_batch_get(im->st, mb->name, &b, &err);
@@ -756,18 +795,25 @@ jsonl_precheck(struct imp *im, const struct bx_manifest_line *ml, char *msg, siz
 			snprintf(msg, msgsz, "%s", err.msg);
 			return -1;
 		}
-		if (strcmp(b.kind, mb->kind) != 0 || b.overlap != mb->overlap ||
-		    b.gold_rate != mb->gold_rate || b.priority != mb->priority) {
-			snprintf(msg, msgsz, "batch %s exists as kind %s, overlap %d, gold rate %g, "
-			    "priority %d; the file has kind %s, overlap %d, gold rate %g, priority %d",
-			    mb->name, b.kind, b.overlap, b.gold_rate, b.priority, mb->kind,
-			    mb->overlap, mb->gold_rate, mb->priority);
-			bx_batch_free(&b);
-			return -1;
-		}
+		rc = batch_differs(mb, b.kind, b.overlap, b.gold_rate, b.priority, "exists as",
+		    msg, msgsz);
 		bx_batch_free(&b);
+		if (rc)
+			return -1;
 	}
-	return check_judgments(im, ml, ml->width, ml->height, msg, msgsz);
+	if (check_judgments(im, ml, ml->width, ml->height, msg, msgsz) < 0)
+		return -1;
+	for (i = 0; i < ml->nbatches; i++) {
+		const struct bx_manifest_batch *mb = &ml->batches[i];
+		if (seen_batch(im, mb->name) != NULL)
+			continue;
+		im->seen = bx_realloc(im->seen, (size_t)(im->nseen + 1) * sizeof *im->seen);
+		im->seen[im->nseen] = *mb;
+		im->seen[im->nseen].name = bx_strdup(mb->name);
+		im->seen[im->nseen].kind = bx_strdup(mb->kind);
+		im->nseen++;
+	}
+	return 0;
 }
 
 static int

@@ -122,8 +122,19 @@ check "third export identical" cmp c.jsonl d2.jsonl
 sed -n 1p c.jsonl | sed 's/"kind":"production"/"kind":"training"/' > other.jsonl
 expect_rc 1 "batch exists with another kind" "$BOXEL" import --db d.db other.jsonl
 check "one error line" one_line "$ERR"
-check "names the batch and both kinds" contains "$ERR" "other.jsonl:1: batch p exists as kind production, overlap 2, gold rate 0, priority 3; the file has kind training"
+check "names the batch and both kinds" contains "$ERR" "other.jsonl:1: batch p exists as kind production, overlap 2, gold rate 0, priority 3; this line has kind training"
 check "nothing added" test "$(sqlite3 d.db 'select count(*) from judgments')" = "$n"
+# the same batch with other settings on a later line of one file: that line is
+# refused before its task is written (the first line's batch is not in the
+# store yet when the second line is read)
+{ sed -n 1p c.jsonl; sed -n 2p c.jsonl | sed 's/"overlap":2/"overlap":3/'; } > twice.jsonl
+fresh f.db
+expect_rc 1 "one file, one batch, two settings" "$BOXEL" import --db f.db --as accepted twice.jsonl
+check "one error line for it" one_line "$ERR"
+check "names the earlier line's settings" contains "$ERR" "twice.jsonl:2: batch p is given on an earlier line as kind production, overlap 2, gold rate 0, priority 3; this line has kind production, overlap 3"
+img2=$(sed -n 2p c.jsonl | sed 's/.*"image":"\([^"]*\)".*/\1/')
+check "the refused line's task is not in the store" test "$(sqlite3 f.db "select count(*) from tasks where image = '$img2'")" = 0
+check "the first line's task and judgments are" test "$(sqlite3 f.db 'select count(*) from tasks'),$(sqlite3 f.db "select count(*) from judgments where state = 'submitted'") " != "0,0 "
 # a leased judgment comes back open and unassigned (no lease travels)
 "$BOXEL" queue claim --db c.db --user bob --json >/dev/null
 expect_rc 0 "export c with a live lease" "$BOXEL" export --db c.db --format jsonl c2.jsonl
