@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "boxel/cli.h"
 #include "boxel/codec.h"
@@ -72,7 +73,8 @@ parse_opts(int argc, char **argv, struct qopts *o, int want_file)
 	}
 	if (want_file) {
 		if (optind != argc - 1) {
-			bx_cli_error("queue %s: give one judgment FILE.json", argv[0]);
+			bx_cli_error("queue %s: give one judgment FILE.json (- reads standard input)",
+			    argv[0]);
 			return -1;
 		}
 		o->file = argv[optind];
@@ -240,21 +242,29 @@ queue_submit(struct bx_store *st, const struct qopts *o)
 	double secs;
 	int64_t now = bx_now_ms();
 	int rc = BX_EXIT_USAGE, r;
+	const char *file = o->file;
 
 	bx_answer_init(&ans);
 	if (need(o, "submit", 0, 1) < 0)
 		return BX_EXIT_USAGE;
-	/* Everything is checked before the store is touched. */
-	if (bx_read_file(o->file, 16u << 20, &text, &len, &err) < 0) {
-		bx_cli_error("%s: %s", o->file, err.msg);
+	/* Everything is checked before the store is touched. "-" is standard
+	 * input: over SSH the answer cannot be a file on the server. */
+	if (strcmp(file, "-") == 0) {
+		file = "standard input";
+		r = bx_read_fd(STDIN_FILENO, 16u << 20, &text, &len, &err);
+	} else {
+		r = bx_read_file(file, 16u << 20, &text, &len, &err);
+	}
+	if (r < 0) {
+		bx_cli_error("%s: %s", file, err.msg);
 		return BX_EXIT_USAGE;
 	}
 	if (strlen(text) != len) {
-		bx_cli_error("%s: contains a NUL byte", o->file);
+		bx_cli_error("%s: contains a NUL byte", file);
 		goto out;
 	}
 	if (bx_answer_from_json(text, &ans, &err) < 0) {
-		bx_cli_error("%s: %s", o->file, err.msg);
+		bx_cli_error("%s: %s", file, err.msg);
 		goto out;
 	}
 	if ((r = check_owner(st, o, &ji)) != 0) {
@@ -268,13 +278,13 @@ queue_submit(struct bx_store *st, const struct qopts *o)
 	}
 	if (taxtext[0] == '\0') {
 		bx_cli_error("the project has no taxonomy to check %s against; set one with "
-		    "'boxel init --force --taxonomy FILE'", o->file);
+		    "'boxel init --force --taxonomy FILE'", file);
 		bx_judgment_info_free(&ji);
 		goto out;
 	}
 	if (bx_taxonomy_load_text(taxtext, "project taxonomy", &tax, &err) < 0 ||
 	    bx_taxonomy_check_answer(tax, &ans, ji.width, ji.height, &err) < 0) {
-		bx_cli_error("%s: %s", o->file, err.msg);
+		bx_cli_error("%s: %s", file, err.msg);
 		bx_judgment_info_free(&ji);
 		goto out;
 	}
@@ -349,8 +359,8 @@ const struct bx_cmd bx_cmd_queue = {
 	    "  skip --judgment ID --token T [--user NAME] [--reason TEXT]\n"
 	    "        decline the task; it goes to someone else, never back to you\n"
 	    "  submit --judgment ID --token T [--user NAME] [--seconds S] FILE.json\n"
-	    "        check FILE against the taxonomy and the image size, then submit;\n"
-	    "        --seconds defaults to the time since the claim\n"
+	    "        check FILE (- for standard input) against the taxonomy and the\n"
+	    "        image size, then submit; --seconds defaults to the time since the claim\n"
 	    "  exit codes: 0 ok, 2 bad input or refused, 3 no work, 4 lease lost\n"
 	    "  (nothing changed: the task was given to someone else or expired)\n",
 	.min_role = BX_ROLE_ANNOTATOR,

@@ -23,6 +23,8 @@ enum {
 	AS_USER = 1, /* append --user NAME: the command acts as the session's user */
 	SELF = 2,    /* the one positional names a user: NAME only (admins: anyone);
 	              * NAME is appended when it is left out */
+	STDIN = 4,   /* the one positional is "-" (standard input), appended when
+	              * left out: the client's file travels over the connection */
 };
 
 /* What may run over SSH. The command must also be remote-safe in its table
@@ -48,6 +50,8 @@ static const struct rule {
 	  "give your task back" },
 	{ "queue", "skip", BX_ROLE_ANNOTATOR, "--judgment= --token= --reason=", 0, AS_USER,
 	  "decline your task" },
+	{ "queue", "submit", BX_ROLE_ANNOTATOR, "--judgment= --token= --seconds=", 1,
+	  AS_USER | STDIN, "submit your task's answer, sent on standard input" },
 	{ "user", "show", BX_ROLE_ANNOTATOR, "--json", 1, SELF,
 	  "your accuracy and throughput (admins: anyone's)" },
 	{ "stats", NULL, BX_ROLE_REVIEWER, "--json", 0, 0, "progress and throughput" },
@@ -207,7 +211,8 @@ print_allowed(enum bx_role role, FILE *f)
 		if (cmd == NULL || !allowed_here(cmd) || role < rules[i].role || role < cmd->min_role)
 			continue;
 		snprintf(use, sizeof use, "%s%s%s%s", rules[i].cmd, rules[i].sub ? " " : "",
-		    rules[i].sub ? rules[i].sub : "", rules[i].npos ? " NAME" : "");
+		    rules[i].sub ? rules[i].sub : "", (rules[i].flags & STDIN) ? " -" :
+		    rules[i].npos ? " NAME" : "");
 		fprintf(f, "  %-24s %s%s%s\n", use, rules[i].what, *rules[i].opts ? "; " : "",
 		    rules[i].opts);
 	}
@@ -244,7 +249,7 @@ run_words(struct sess *s, const char *db, enum bx_role role, char **w, int n)
 	const struct bx_cmd *cmd;
 	const struct rule *r = NULL;
 	char *argv[WORDS_MAX + 8], b1[80], b2[80];
-	int argc = 0, i, npos = 0, first, has_subs = 0, self_given = 0;
+	int argc = 0, i, npos = 0, first, has_subs = 0, pos_given = 0;
 	enum bx_role need;
 	size_t k;
 
@@ -285,7 +290,7 @@ run_words(struct sess *s, const char *db, enum bx_role role, char **w, int n)
 	}
 	for (i = first; i < n; i++) {
 		const char *word = w[i];
-		if (word[0] == '-') {
+		if (word[0] == '-' && word[1] != '\0') {
 			size_t nlen = strcspn(word, "=");
 			int val = 0;
 			for (k = 0; k < BX_ARRAY_LEN(forced); k++)
@@ -315,11 +320,17 @@ run_words(struct sess *s, const char *db, enum bx_role role, char **w, int n)
 			    r->sub ? r->sub : "");
 		if ((r->flags & SELF) && role < BX_ROLE_ADMIN && strcmp(word, s->name) != 0)
 			return refuse(s, "%s may show only their own user (%s)", s->name, s->name);
-		self_given = 1;
+		if ((r->flags & STDIN) && strcmp(word, "-") != 0)
+			return refuse(s, "'%s': files are not accepted over SSH; send the answer on "
+			    "standard input (ssh HOST 'queue submit ... -' < FILE.json)",
+			    shown(b1, sizeof b1, word));
+		pos_given = 1;
 		argv[argc++] = (char *)word;
 	}
-	if ((r->flags & SELF) && !self_given)
+	if ((r->flags & SELF) && !pos_given)
 		argv[argc++] = (char *)s->name;
+	if ((r->flags & STDIN) && !pos_given)
+		argv[argc++] = "-";
 	argv[argc++] = "--db";
 	argv[argc++] = (char *)db;
 	if (r->flags & AS_USER) {

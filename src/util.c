@@ -454,6 +454,42 @@ bx_read_file(const char *path, size_t max, char **data_out, size_t *len_out,
 	return 0;
 }
 
+int
+bx_read_fd(int fd, size_t max, char **data_out, size_t *len_out, struct bx_err *err)
+{
+	size_t cap = 4096, n = 0;
+	char *p = bx_malloc(cap + 1);
+	ssize_t r;
+
+	for (;;) {
+		if (n == cap) {
+			if (cap > max)
+				break;
+			cap *= 2;
+			p = bx_realloc(p, cap + 1);
+		}
+		r = read(fd, p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(p);
+			return bx_err_set(err, BX_EIO, "read failed: %s", strerror(e));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > max) {
+		free(p);
+		return bx_err_set(err, BX_ELIMIT, "more than %zu bytes", max);
+	}
+	p[n] = '\0';
+	*data_out = p;
+	*len_out = n;
+	return 0;
+}
+
 int64_t
 bx_now_ms(void)
 {

@@ -73,6 +73,9 @@ void bx_afile_abort(struct bx_afile *af);
  * Directories and non-regular files are refused with a clear message. */
 int bx_read_file(const char *path, size_t max, char **data_out, size_t *len_out,
                  struct bx_err *err);
+/* The same for what is left to read on fd (a pipe, standard input): up to
+ * max bytes, more is BX_ELIMIT. */
+int bx_read_fd(int fd, size_t max, char **data_out, size_t *len_out, struct bx_err *err);
 
 /* Wall clock in ms since the epoch. Only edge code (cli, views) calls this;
  * pure modules and the store take now_ms as a parameter. BOXEL_NOW_MS in

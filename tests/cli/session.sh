@@ -10,6 +10,7 @@
 # nor fail) when sshd cannot run here.
 . "$(dirname "$0")/lib.sh"
 
+SRC=${BOXEL_SOURCE_ROOT:?}
 DB=$T_TMP/s.db
 export BOXEL_DB=$DB
 K=$T_TMP/keys
@@ -23,7 +24,8 @@ if ! command -v ssh-keygen >/dev/null; then
 	exit 77
 fi
 
-"$BOXEL" init --images "$T_TMP" >/dev/null
+"$BOXEL" init --images "$T_TMP" --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+printf '{"annotations":[{"class":"cup","box":[1,2,30,40]}],"global":{"scene":"indoor"}}\n' > "$T_TMP/ans.json"
 for i in 1 2 3; do
 	q "INSERT INTO tasks(image, width, height, created_ms) VALUES ('img$i.jpg', 200, 100, $i)"
 done
@@ -158,6 +160,7 @@ refused "annotator: escape" alice $'queue claim \033[2J'
 refused "annotator: abbreviated option" alice "queue claim --us bob"
 refused "annotator: short option" alice "label -u bob"
 refused "annotator: queue submit (server file)" alice "queue submit --judgment 1 --token x a.json"
+check "the refusal says to send the answer on standard input" contains "$ERR" "standard input"
 refused "annotator: another user's show" alice "user show bob"
 refused "annotator: user list" alice "user list"
 refused "annotator: user add" alice "user add mallory --role admin"
@@ -188,6 +191,21 @@ expect_session 0 "admin: heartbeat fenced by token (lease is alice's)" alice \
 	"queue heartbeat --judgment $(q "SELECT id FROM judgments WHERE state='leased'") --token $(q "SELECT lease_token FROM judgments WHERE state='leased'") --json"
 expect_session 4 "bob cannot heartbeat alice's lease" bob \
 	"queue heartbeat --judgment $(q "SELECT id FROM judgments WHERE state='leased'") --token x"
+# submit: the answer comes on standard input ("-", or nothing: the session adds it)
+LJ=$(q "SELECT id FROM judgments WHERE state='leased'")
+LT=$(q "SELECT lease_token FROM judgments WHERE state='leased'")
+S_IN() { local who=$1; shift; SSH_ORIGINAL_COMMAND=$1 run "$BOXEL" session --db "$DB" --user "$who" < "$2"; }
+printf '{"annotations":[{"class":"nope","box":[1,2,3,4]}]}\n' > "$T_TMP/bad-ans.json"
+S_IN alice "queue submit --judgment $LJ --token $LT -" "$T_TMP/bad-ans.json"
+check "submit over the session: a bad answer is refused (exit $RC)" test "$RC" = 2
+check "the refusal names standard input and the class" contains "$ERR" "standard input: "
+check "still leased" test "$(q "SELECT state FROM judgments WHERE id = $LJ")" = leased
+S_IN bob "queue submit --judgment $LJ --token $LT" "$T_TMP/ans.json"
+check "bob cannot submit alice's judgment (exit $RC)" test "$RC" != 0
+check "still leased after bob" test "$(q "SELECT state FROM judgments WHERE id = $LJ")" = leased
+S_IN alice "queue submit --judgment $LJ --token $LT --seconds 7" "$T_TMP/ans.json"
+check "alice submits from standard input (exit $RC)" test "$RC" = 0
+check "submitted with the answer" test "$(q "SELECT state || ' ' || seconds || ' ' || (SELECT count(*) FROM annotations WHERE judgment = $LJ) FROM judgments WHERE id = $LJ")" = "submitted 7.0 1"
 "$BOXEL" user qual alice suspended >/dev/null
 expect_session 2 "suspended annotator connects, gets the queue's refusal" alice "queue claim"
 check "queue's own message" contains "$ERR" "suspended"
@@ -258,6 +276,7 @@ check "ssh: claim works (exit $RC)" test "$RC" = 0
 # (sshd passes no BOXEL_NOW_MS: the real clock runs, and the pinned lease
 # of earlier has expired, so this may be a fresh lease.)
 J=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["judgment"])' "$OUT" 2>/dev/null)
+TOK=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$OUT" 2>/dev/null)
 check "ssh: claim JSON names a judgment" test -n "$J"
 check "ssh: the judgment is leased to alice" test \
 	"$(q "SELECT u.name FROM judgments j JOIN users u ON u.id = j.labeler WHERE j.id = ${J:-0}")" = alice
@@ -266,6 +285,9 @@ S_SSH alice "sh -c id"
 check "ssh: a shell is refused (exit $RC)" test "$RC" = 2
 check "ssh: no shell ran" test -z "$(printf '%s' "$OUT" | grep 'uid=')"
 check "ssh: refusal logged" test "$(refusals)" = $((n + 1))
+S_SSH alice "queue submit --judgment ${J:-0} --token ${TOK:-x} -" < "$T_TMP/ans.json"
+check "ssh: submit with the answer on standard input (exit $RC)" test "$RC" = 0
+check "ssh: the judgment is submitted" test "$(q "SELECT state FROM judgments WHERE id = ${J:-0}")" = submitted
 S_SSH bob "stats --json"
 check "ssh: admin stats (exit $RC)" test "$RC" = 0
 S_SSH carol "queue claim"
