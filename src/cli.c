@@ -18,6 +18,7 @@
 	X(user) \
 	X(batch) \
 	X(queue) \
+	X(review) \
 	X(stats) \
 	X(config) \
 	X(report) \

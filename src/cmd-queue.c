@@ -7,12 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "boxel/cli.h"
-#include "boxel/codec.h"
 #include "boxel/formats.h"
-#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "store-cli.h"
 
@@ -235,63 +232,26 @@ queue_submit(struct bx_store *st, const struct qopts *o)
 {
 	struct bx_err err = { 0 };
 	struct bx_judgment_info ji;
-	struct bx_taxonomy *tax = NULL;
 	struct bx_answer ans;
-	char *text = NULL, *taxtext = NULL;
-	size_t len;
 	double secs;
 	int64_t now = bx_now_ms();
-	int rc = BX_EXIT_USAGE, r;
-	const char *file = o->file;
+	int rc;
 
 	bx_answer_init(&ans);
 	if (need(o, "submit", 0, 1) < 0)
 		return BX_EXIT_USAGE;
-	/* Everything is checked before the store is touched. "-" is standard
-	 * input: over SSH the answer cannot be a file on the server. */
-	if (strcmp(file, "-") == 0) {
-		file = "standard input";
-		r = bx_read_fd(STDIN_FILENO, 16u << 20, &text, &len, &err);
-	} else {
-		r = bx_read_file(file, 16u << 20, &text, &len, &err);
-	}
-	if (r < 0) {
-		bx_cli_error("%s: %s", file, err.msg);
-		return BX_EXIT_USAGE;
-	}
-	if (strlen(text) != len) {
-		bx_cli_error("%s: contains a NUL byte", file);
+	/* Everything is checked before the store is touched. */
+	if ((rc = bx_cli_answer_read(o->file, &ans)) != 0)
 		goto out;
-	}
-	if (bx_answer_from_json(text, &ans, &err) < 0) {
-		bx_cli_error("%s: %s", file, err.msg);
+	if ((rc = check_owner(st, o, &ji)) != 0)
 		goto out;
-	}
-	if ((r = check_owner(st, o, &ji)) != 0) {
-		rc = r;
-		goto out;
-	}
-	if (bx_store_setting_get(st, "taxonomy", &taxtext, &err) < 0) {
-		rc = bx_cli_store_fail(&err);
-		bx_judgment_info_free(&ji);
-		goto out;
-	}
-	if (taxtext[0] == '\0') {
-		bx_cli_error("the project has no taxonomy to check %s against; set one with "
-		    "'boxel init --force --taxonomy FILE'", file);
-		bx_judgment_info_free(&ji);
-		goto out;
-	}
-	if (bx_taxonomy_load_text(taxtext, "project taxonomy", &tax, &err) < 0 ||
-	    bx_taxonomy_check_answer(tax, &ans, ji.width, ji.height, &err) < 0) {
-		bx_cli_error("%s: %s", file, err.msg);
-		bx_judgment_info_free(&ji);
-		goto out;
-	}
+	rc = bx_cli_answer_check(st, o->file, &ans, ji.width, ji.height);
 	secs = o->seconds;
 	if (secs < 0)
 		secs = ji.claimed_ms > 0 && now > ji.claimed_ms ? (now - ji.claimed_ms) / 1000.0 : 0;
 	bx_judgment_info_free(&ji);
+	if (rc != 0)
+		goto out;
 	if (bx_queue_submit(st, o->judgment, o->token, &ans, secs, now, &err) < 0) {
 		rc = bx_cli_store_fail(&err);
 		goto out;
@@ -301,9 +261,6 @@ queue_submit(struct bx_store *st, const struct qopts *o)
 	rc = BX_EXIT_OK;
 out:
 	bx_answer_free(&ans);
-	bx_taxonomy_free(tax);
-	free(taxtext);
-	free(text);
 	return rc;
 }
 

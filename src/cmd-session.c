@@ -23,7 +23,7 @@ enum {
 	AS_USER = 1, /* append --user NAME: the command acts as the session's user */
 	SELF = 2,    /* the one positional names a user: NAME only (admins: anyone);
 	              * NAME is appended when it is left out */
-	STDIN = 4,   /* the one positional is "-" (standard input), appended when
+	STDIN = 4,   /* the last positional is "-" (standard input), appended when
 	              * left out: the client's file travels over the connection */
 };
 
@@ -54,6 +54,15 @@ static const struct rule {
 	  AS_USER | STDIN, "submit your task's answer, sent on standard input" },
 	{ "user", "show", BX_ROLE_ANNOTATOR, "--json", 1, SELF,
 	  "your accuracy and throughput (admins: anyone's)" },
+	{ "review", "list", BX_ROLE_REVIEWER, "--batch= --flagged --limit= --json", 0, 0,
+	  "submitted judgments to review, flagged first" },
+	{ "review", "show", BX_ROLE_REVIEWER, "--json", 1, 0, "one judgment with its gold" },
+	{ "review", "accept", BX_ROLE_REVIEWER, "--comment=", 1, AS_USER,
+	  "accept a judgment (--comment -: the comment on standard input)" },
+	{ "review", "reject", BX_ROLE_REVIEWER, "--comment=", 1, AS_USER,
+	  "reject a judgment; --comment - reads the reason from standard input" },
+	{ "review", "fix", BX_ROLE_REVIEWER, "--comment=", 2, AS_USER | STDIN,
+	  "accept with a fixed answer, sent on standard input" },
 	{ "stats", NULL, BX_ROLE_REVIEWER, "--json", 0, 0, "progress and throughput" },
 	{ "report", "calibration", BX_ROLE_REVIEWER, "--json", 1, 0,
 	  "where labelers disagree in a batch" },
@@ -210,9 +219,11 @@ print_allowed(enum bx_role role, FILE *f)
 		const struct bx_cmd *cmd = bx_cli_find(rules[i].cmd);
 		if (cmd == NULL || !allowed_here(cmd) || role < rules[i].role || role < cmd->min_role)
 			continue;
-		snprintf(use, sizeof use, "%s%s%s%s", rules[i].cmd, rules[i].sub ? " " : "",
-		    rules[i].sub ? rules[i].sub : "", (rules[i].flags & STDIN) ? " -" :
-		    rules[i].npos ? " NAME" : "");
+		snprintf(use, sizeof use, "%s%s%s%s%s", rules[i].cmd, rules[i].sub ? " " : "",
+		    rules[i].sub ? rules[i].sub : "",
+		    rules[i].npos > ((rules[i].flags & STDIN) ? 1 : 0) ?
+		    (strcmp(rules[i].cmd, "review") == 0 ? " ID" : " NAME") : "",
+		    (rules[i].flags & STDIN) ? " -" : "");
 		fprintf(f, "  %-24s %s%s%s\n", use, rules[i].what, *rules[i].opts ? "; " : "",
 		    rules[i].opts);
 	}
@@ -249,7 +260,7 @@ run_words(struct sess *s, const char *db, enum bx_role role, char **w, int n)
 	const struct bx_cmd *cmd;
 	const struct rule *r = NULL;
 	char *argv[WORDS_MAX + 8], b1[80], b2[80];
-	int argc = 0, i, npos = 0, first, has_subs = 0, pos_given = 0;
+	int argc = 0, i, npos = 0, first, has_subs = 0;
 	enum bx_role need;
 	size_t k;
 
@@ -320,16 +331,15 @@ run_words(struct sess *s, const char *db, enum bx_role role, char **w, int n)
 			    r->sub ? r->sub : "");
 		if ((r->flags & SELF) && role < BX_ROLE_ADMIN && strcmp(word, s->name) != 0)
 			return refuse(s, "%s may show only their own user (%s)", s->name, s->name);
-		if ((r->flags & STDIN) && strcmp(word, "-") != 0)
+		if ((r->flags & STDIN) && npos == r->npos && strcmp(word, "-") != 0)
 			return refuse(s, "'%s': files are not accepted over SSH; send the answer on "
-			    "standard input (ssh HOST 'queue submit ... -' < FILE.json)",
-			    shown(b1, sizeof b1, word));
-		pos_given = 1;
+			    "standard input (ssh HOST '%s %s ... -' < FILE.json)",
+			    shown(b1, sizeof b1, word), cmd->name, r->sub);
 		argv[argc++] = (char *)word;
 	}
-	if ((r->flags & SELF) && !pos_given)
+	if ((r->flags & SELF) && npos == 0)
 		argv[argc++] = (char *)s->name;
-	if ((r->flags & STDIN) && !pos_given)
+	if ((r->flags & STDIN) && npos == r->npos - 1)
 		argv[argc++] = "-";
 	argv[argc++] = "--db";
 	argv[argc++] = (char *)db;

@@ -479,7 +479,7 @@ static int
 review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	static const char who[] = "SELECT id, role, active FROM users WHERE name = ?1";
-	static const char jst[] = "SELECT state FROM judgments WHERE id = ?1";
+	static const char jst[] = "SELECT state, labeler FROM judgments WHERE id = ?1";
 	static const char ins[] =
 	    "INSERT INTO reviews(judgment, reviewer, verdict, comment, answer, created_ms) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -491,7 +491,7 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "FROM judgments j WHERE j.id = ?1";
 	struct review_ctx *c = ctx;
 	sqlite3_stmt *s;
-	int64_t rid = 0;
+	int64_t rid = 0, labeler = 0;
 	char role[16] = "", state[16] = "";
 	int rc, active = 0;
 	char d[128];
@@ -513,13 +513,18 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	PREP(s, jst);
 	sqlite3_bind_int64(s, 1, c->jid);
 	rc = bx_st_step(st, s, "read judgment", err);
-	if (rc == 1)
+	if (rc == 1) {
 		snprintf(state, sizeof state, "%s", (const char *)sqlite3_column_text(s, 0));
+		labeler = sqlite3_column_int64(s, 1);
+	}
 	sqlite3_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)c->jid);
+	if (labeler == rid)
+		return bx_err_set(err, BX_EPERM, "%s may not review their own judgment %lld",
+		    c->reviewer, (long long)c->jid);
 	if (strcmp(state, "submitted") != 0)
 		return bx_err_set(err, BX_EINVAL, "judgment %lld is %s, not submitted",
 		    (long long)c->jid, state);
@@ -569,6 +574,99 @@ bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
 	rc = bx_st_write(st, review_tx, &c, err);
 	free(c.fixed_json);
 	return rc;
+}
+
+struct rlist_ctx {
+	const char *batch;
+	int flagged_only, limit;
+	struct bx_review_item *items;
+	int n;
+};
+
+static int
+review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT j.id, j.task, t.image, b.name, u.name, j.submitted_ms, j.seconds, "
+	    "  (SELECT count(*) FROM annotations a WHERE a.judgment = j.id), "
+	    "  c.agreement, coalesce(c.needs_review, 0), "
+	    "  g.tp, g.mismatch, g.fp, g.fn, g.iou_n, g.iou_sum, g.tag_right, g.tag_wrong "
+	    "FROM judgments j JOIN tasks t ON t.id = j.task JOIN batches b ON b.id = j.batch "
+	    "  JOIN users u ON u.id = j.labeler "
+	    "  LEFT JOIN task_consensus c ON c.task = j.task AND c.batch = j.batch "
+	    "  LEFT JOIN gold_scores g ON g.judgment = j.id "
+	    "WHERE j.state = 'submitted' AND (?1 IS NULL OR b.name = ?1) "
+	    "  AND (?2 = 0 OR c.needs_review = 1) "
+	    "ORDER BY coalesce(c.needs_review, 0) DESC, j.submitted_ms, j.id "
+	    "LIMIT ?3";
+	struct rlist_ctx *c = ctx;
+	sqlite3_stmt *s;
+	int rc;
+
+	PREP(s, sql);
+	if (c->batch != NULL)
+		sqlite3_bind_text(s, 1, c->batch, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, c->flagged_only);
+	sqlite3_bind_int(s, 3, c->limit > 0 ? c->limit : -1);
+	while ((rc = bx_st_step(st, s, "read review queue", err)) == 1) {
+		struct bx_review_item *it;
+		c->items = bx_realloc(c->items, (size_t)(c->n + 1) * sizeof *c->items);
+		it = &c->items[c->n++];
+		memset(it, 0, sizeof *it);
+		it->judgment = sqlite3_column_int64(s, 0);
+		it->task = sqlite3_column_int64(s, 1);
+		it->image = bx_st_col_dup(s, 2);
+		it->batch = bx_st_col_dup(s, 3);
+		it->labeler = bx_st_col_dup(s, 4);
+		it->submitted_ms = sqlite3_column_int64(s, 5);
+		it->seconds = sqlite3_column_double(s, 6);
+		it->nannotations = sqlite3_column_int(s, 7);
+		it->has_consensus = sqlite3_column_type(s, 8) != SQLITE_NULL;
+		it->agreement = sqlite3_column_double(s, 8);
+		it->flagged = sqlite3_column_int(s, 9);
+		it->has_gold = sqlite3_column_type(s, 10) != SQLITE_NULL;
+		it->gold.tp = sqlite3_column_int64(s, 10);
+		it->gold.mismatch = sqlite3_column_int64(s, 11);
+		it->gold.fp = sqlite3_column_int64(s, 12);
+		it->gold.fn = sqlite3_column_int64(s, 13);
+		it->gold.iou_n = sqlite3_column_int64(s, 14);
+		it->gold.iou_sum = sqlite3_column_double(s, 15);
+		it->gold.tag_right = sqlite3_column_int64(s, 16);
+		it->gold.tag_wrong = sqlite3_column_int64(s, 17);
+	}
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_review_list(struct bx_store *st, const char *batch, int flagged_only, int limit,
+                     struct bx_review_item **items_out, int *n_out, struct bx_err *err)
+{
+	struct rlist_ctx c = { batch, flagged_only, limit, NULL, 0 };
+	int rc = bx_st_read(st, review_list_rx, &c, err);
+
+	if (rc < 0) {
+		bx_review_items_free(c.items, c.n);
+		*items_out = NULL;
+		*n_out = 0;
+		return rc;
+	}
+	*items_out = c.items;
+	*n_out = c.n;
+	return 0;
+}
+
+void
+bx_review_items_free(struct bx_review_item *items, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(items[i].image);
+		free(items[i].batch);
+		free(items[i].labeler);
+	}
+	free(items);
 }
 
 int

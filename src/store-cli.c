@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "boxel/cli.h"
+#include "boxel/codec.h"
 #include "boxel/formats.h"
+#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "store-cli.h"
 
@@ -153,4 +155,65 @@ bx_cli_batch_quality_json(struct bx_buf *b, const struct bx_batch_quality *q)
 	bx_buf_puts(b, ",\"geometry_f1\":");
 	num_or_null(b, q->has_geom_f1, q->geom_f1);
 	bx_buf_putc(b, '}');
+}
+
+const char *
+bx_cli_answer_label(const char *file)
+{
+	return strcmp(file, "-") == 0 ? "standard input" : file;
+}
+
+int
+bx_cli_answer_read(const char *file, struct bx_answer *ans)
+{
+	struct bx_err err = { 0 };
+	const char *label = bx_cli_answer_label(file);
+	char *text;
+	size_t len;
+	int rc;
+
+	/* Over SSH the answer cannot be a file of the server: "-". */
+	if (strcmp(file, "-") == 0)
+		rc = bx_read_fd(STDIN_FILENO, 16u << 20, &text, &len, &err);
+	else
+		rc = bx_read_file(file, 16u << 20, &text, &len, &err);
+	if (rc < 0) {
+		bx_cli_error("%s: %s", label, err.msg);
+		return BX_EXIT_USAGE;
+	}
+	rc = BX_EXIT_OK;
+	if (strlen(text) != len) {
+		bx_cli_error("%s: contains a NUL byte", label);
+		rc = BX_EXIT_USAGE;
+	} else if (bx_answer_from_json(text, ans, &err) < 0) {
+		bx_cli_error("%s: %s", label, err.msg);
+		rc = BX_EXIT_USAGE;
+	}
+	free(text);
+	return rc;
+}
+
+int
+bx_cli_answer_check(struct bx_store *st, const char *file, const struct bx_answer *ans,
+                    int w, int h)
+{
+	struct bx_err err = { 0 };
+	struct bx_taxonomy *tax = NULL;
+	char *taxtext = NULL;
+	int rc = BX_EXIT_OK;
+
+	if (bx_store_setting_get(st, "taxonomy", &taxtext, &err) < 0)
+		return bx_cli_store_fail(&err);
+	if (taxtext[0] == '\0') {
+		bx_cli_error("the project has no taxonomy to check %s against; set one with "
+		    "'boxel init --force --taxonomy FILE'", bx_cli_answer_label(file));
+		rc = BX_EXIT_USAGE;
+	} else if (bx_taxonomy_load_text(taxtext, "project taxonomy", &tax, &err) < 0 ||
+	    bx_taxonomy_check_answer(tax, ans, w, h, &err) < 0) {
+		bx_cli_error("%s: %s", bx_cli_answer_label(file), err.msg);
+		rc = BX_EXIT_USAGE;
+	}
+	bx_taxonomy_free(tax);
+	free(taxtext);
+	return rc;
 }

@@ -263,6 +263,26 @@ int bx_store_review_add(struct bx_store *st, int64_t judgment, const char *revie
                         const char *verdict, const char *comment,
                         const struct bx_answer *fixed, int64_t now_ms, struct bx_err *err);
 
+/* The review queue: submitted judgments no one has reviewed yet (state
+ * "submitted"), of batch (NULL: all), flagged ones only when flagged_only;
+ * tasks whose consensus was flagged (agreement under the bar) first, then
+ * oldest submit first; at most limit (<= 0: all). Free with
+ * bx_review_items_free. */
+struct bx_review_item {
+	int64_t judgment, task;
+	char *image, *batch, *labeler;
+	int64_t submitted_ms;
+	double seconds;
+	int nannotations;
+	int has_consensus, flagged; /* the task's consensus in this batch */
+	double agreement;           /* when has_consensus */
+	int has_gold;               /* a gold task: the answer's score against it */
+	struct bx_score gold;
+};
+int bx_store_review_list(struct bx_store *st, const char *batch, int flagged_only, int limit,
+                         struct bx_review_item **items_out, int *n_out, struct bx_err *err);
+void bx_review_items_free(struct bx_review_item *items, int n);
+
 /* The state, labeler name, task and answer of a judgment (admin/debug paths, the
  * TUI's recovery). Any out pointer may be NULL; strings are the caller's. */
 int bx_store_judgment_get(struct bx_store *st, int64_t judgment, char **state_out,
