@@ -14,13 +14,13 @@
 
 #include "boxel/cli.h"
 #include "boxel/image.h"
+#include "boxel/label.h"
 #include "boxel/store.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "config.h"
 
 extern const struct bx_cmd bx_cmd_demo;
-int bx_label_run(const char *db, const char *user);
 
 static int
 is_dir(const char *p)
@@ -283,7 +283,7 @@ cmd_demo_exec(int argc, char **argv)
 	fflush(stdout);
 	rc = BX_EXIT_OK;
 	if (!no_label && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-		rc = bx_label_run(db, user);
+		rc = bx_label_run(db, user, 0, NULL);
 out:
 	free(db);
 	free(sdb);

@@ -18,7 +18,6 @@
 #include "boxel/view-label.h"
 
 extern const struct bx_cmd bx_cmd_label;
-int bx_label_run(const char *db, const char *user);
 
 static volatile sig_atomic_t stop_flag;
 
@@ -62,7 +61,7 @@ login_name(void)
 }
 
 int
-bx_label_run(const char *db, const char *user)
+bx_label_run(const char *db, const char *user, int review, const char *batch)
 {
 	struct bx_session s;
 	struct bx_tty *tty;
@@ -72,9 +71,11 @@ bx_label_run(const char *db, const char *user)
 	int cols, rows, submitted;
 	char *image = NULL;
 
-	if (bx_session_open(&s, db, user, &err) != 0) {
-		bx_cli_error("label: %s", err.msg);
-		return err.code == BX_EPERM ? BX_EXIT_USAGE : BX_EXIT_USAGE;
+	if (bx_session_open(&s, db, user, &err) != 0 ||
+	    (review && bx_session_review(&s, batch, &err) != 0)) {
+		bx_cli_error("%s: %s", review ? "review" : "label", err.msg);
+		bx_session_close(&s);
+		return BX_EXIT_USAGE;
 	}
 	/* Before the terminal opens, so ncurses leaves these to us: a
 	 * dropped connection or a kill saves the draft and leaves cleanly. */
@@ -101,7 +102,9 @@ bx_label_run(const char *db, const char *user)
 	if (s.have_task && !s.lost)
 		image = bx_strdup(s.claim.image);
 	bx_session_close(&s);
-	if (!stop_flag) {
+	if (!stop_flag && review) {
+		printf("boxel: %d judgment%s reviewed\n", submitted, submitted == 1 ? "" : "s");
+	} else if (!stop_flag) {
 		printf("boxel: %d task%s submitted", submitted, submitted == 1 ? "" : "s");
 		if (image != NULL) {
 			char *safe = bx_sanitize_dup(image);
@@ -143,7 +146,7 @@ cmd_label_exec(int argc, char **argv)
 		bx_cli_error("label: cannot tell who you are (no passwd entry): use --user NAME");
 		return BX_EXIT_USAGE;
 	}
-	return bx_label_run(bx_cli_db_path(db), user);
+	return bx_label_run(bx_cli_db_path(db), user, 0, NULL);
 }
 
 const struct bx_cmd bx_cmd_label = {

@@ -14,6 +14,7 @@
 #include "boxel/cli.h"
 #include "boxel/codec.h"
 #include "boxel/formats.h"
+#include "boxel/label.h"
 #include "boxel/util.h"
 #include "store-cli.h"
 
@@ -144,9 +145,10 @@ review_list(struct bx_store *st, const struct ropts *o)
 	int n, i;
 	char g[32], a[32], *img;
 	double acc = 0;
-	int defined;
+	int defined, total;
 
-	if (bx_store_review_list(st, o->batch, o->flagged, (int)o->limit, &it, &n, &err) < 0)
+	if (bx_store_review_list(st, o->batch, o->flagged, NULL, (int)o->limit, &it, &n, &total,
+	    &err) < 0)
 		return bx_cli_store_fail(&err);
 	bx_buf_init(&b);
 	if (o->json) {
@@ -189,8 +191,11 @@ review_list(struct bx_store *st, const struct ropts *o)
 			    it[i].flagged ? " !" : "  ", gold_text(g, sizeof g, &it[i]), img);
 			free(img);
 		}
-		printf("%d to review%s ('!': consensus under the agreement bar)\n", n,
-		    o->limit > 0 && n == o->limit ? " (limit reached)" : "");
+		if (n < total)
+			printf("%d of %d to review shown ('!': consensus under the agreement bar)\n",
+			    n, total);
+		else
+			printf("%d to review ('!': consensus under the agreement bar)\n", n);
 	}
 	bx_buf_free(&b);
 	bx_review_items_free(it, n);
@@ -336,6 +341,33 @@ out:
 	return rc;
 }
 
+/* `boxel review [--user NAME] [--batch NAME]`: the review screen. */
+static int
+review_screen(const char *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *user = NULL, *batch = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'u': user = optarg; break;
+		case 'b': batch = optarg; break;
+		default: return bx_cli_usage(&bx_cmd_review);
+		}
+	}
+	if (optind != argc) {
+		bx_cli_error("review: unexpected argument '%s'", argv[optind]);
+		return BX_EXIT_USAGE;
+	}
+	return bx_label_run(bx_cli_db_path(db), user ? user : bx_cli_actor(), 1, batch);
+}
+
 static int
 cmd_review_exec(int argc, char **argv)
 {
@@ -347,8 +379,8 @@ cmd_review_exec(int argc, char **argv)
 	int rc;
 
 	db = bx_cli_take_db(&argc, argv);
-	if (argc < 2)
-		return bx_cli_usage(&bx_cmd_review);
+	if (argc < 2 || argv[1][0] == '-')
+		return review_screen(db, argc, argv);
 	sub = argv[1];
 	for (i = 0; i < BX_ARRAY_LEN(subs); i++)
 		if (strcmp(sub, subs[i]) == 0)
@@ -373,9 +405,13 @@ cmd_review_exec(int argc, char **argv)
 
 const struct bx_cmd bx_cmd_review = {
 	.name = "review",
-	.usage = "list|show|accept|reject|fix [OPTIONS]  [--db FILE]",
+	.usage = "[--user NAME] [--batch NAME] | list|show|accept|reject|fix [OPTIONS]  [--db FILE]",
 	.summary = "walk submitted judgments: accept, reject with a comment, or fix",
 	.help =
+	    "  (no subcommand) [--user NAME] [--batch NAME]\n"
+	    "        the review screen: each judgment over its image, flagged first;\n"
+	    "        s accepts (fixes, once edited), n rejects with a comment, Ctrl-N\n"
+	    "        passes it to another reviewer, the rest as in 'boxel label'\n"
 	    "  list [--batch NAME] [--flagged] [--limit N] [--json]\n"
 	    "        submitted judgments nobody has reviewed, tasks whose consensus is\n"
 	    "        under the agreement bar first ('!'), then oldest first; AGREE is the\n"

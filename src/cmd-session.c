@@ -63,6 +63,9 @@ static const struct rule {
 	  "reject a judgment; --comment - reads the reason from standard input" },
 	{ "review", "fix", BX_ROLE_REVIEWER, "--comment=", 2, AS_USER | STDIN,
 	  "accept with a fixed answer, sent on standard input" },
+	/* After the subcommands: plain `review` is the review screen. */
+	{ "review", NULL, BX_ROLE_REVIEWER, "--batch=", 0, AS_USER,
+	  "the review screen (ssh -t)" },
 	{ "stats", NULL, BX_ROLE_REVIEWER, "--json", 0, 0, "progress and throughput" },
 	{ "report", "calibration", BX_ROLE_REVIEWER, "--json", 1, 0,
 	  "where labelers disagree in a batch" },
@@ -418,8 +421,8 @@ cmd_session_exec(int argc, char **argv)
 		print_allowed(role, stdout);
 		rc = BX_EXIT_OK;
 	} else if (n == 0) {
-		/* Annotators label; reviewers too until a review view exists. */
-		words[0] = "label";
+		/* Annotators label, reviewers review ('ssh HOST label' labels). */
+		words[0] = role == BX_ROLE_REVIEWER ? "review" : "label";
 		n = 1;
 		rc = run_words(&s, db, role, words, n);
 	} else {
@@ -437,7 +440,7 @@ const struct bx_cmd bx_cmd_session = {
 	.help =
 	    "  Runs SSH_ORIGINAL_COMMAND for NAME (the user the SSH key names) if\n"
 	    "  NAME is active and the command is allowed over SSH for their role;\n"
-	    "  no command: annotators and reviewers get 'label', admins a list of\n"
+	    "  no command: annotators get 'label', reviewers 'review', admins a list of\n"
 	    "  what they may run ('help' shows it too). Words are split at spaces,\n"
 	    "  without a shell; quotes, $, `, ;, |, &, <, >, \\ and control characters\n"
 	    "  are refused, so are --db, --user, --images and paths. Refusals: one\n"

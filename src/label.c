@@ -94,6 +94,36 @@ fail:
 	return rc;
 }
 
+int
+bx_session_review(struct bx_session *s, const char *batch, struct bx_err *err)
+{
+	struct bx_user u;
+	int rc, ok;
+
+	memset(&u, 0, sizeof u);
+	if ((rc = bx_store_user_get(s->st, s->user, &u, err)) != 0)
+		return rc;
+	ok = u.active && u.role != NULL && strcmp(u.role, "annotator") != 0;
+	bx_user_free(&u);
+	if (!ok)
+		return bx_err_set(err, BX_EPERM, "%s may not review (needs an active reviewer or "
+		    "admin)", s->user);
+	s->review = 1;
+	free(s->review_batch);
+	s->review_batch = batch ? bx_strdup(batch) : NULL;
+	return 0;
+}
+
+void
+bx_session_pass(struct bx_session *s)
+{
+	if (!s->review || !s->have_task)
+		return;
+	s->passed = bx_realloc(s->passed, (size_t)(s->npassed + 1) * sizeof *s->passed);
+	s->passed[s->npassed++] = s->claim.judgment;
+	bx_session_drop_task(s);
+}
+
 void
 bx_session_drop_task(struct bx_session *s)
 {
@@ -101,6 +131,9 @@ bx_session_drop_task(struct bx_session *s)
 		bx_claim_free(&s->claim);
 	free(s->image_path);
 	s->image_path = NULL;
+	free(s->review_orig);
+	s->review_orig = NULL;
+	s->review_info[0] = '\0';
 	s->have_task = 0;
 	s->lost = 0;
 }
@@ -115,7 +148,67 @@ bx_session_close(struct bx_session *s)
 	free(s->user);
 	free(s->instructions);
 	free(s->image_root);
+	free(s->review_batch);
+	free(s->passed);
 	memset(s, 0, sizeof *s);
+}
+
+static void normalize(const struct bx_session *s, struct bx_answer *a);
+
+static int
+passed(const struct bx_session *s, int64_t jid)
+{
+	int i;
+
+	for (i = 0; i < s->npassed; i++)
+		if (s->passed[i] == jid)
+			return 1;
+	return 0;
+}
+
+/* Review mode's claim: the first judgment of the review queue not passed
+ * over and not the reviewer's own. Nothing is leased: two reviewers may
+ * open the same judgment; the store takes the first verdict. */
+static int
+review_claim(struct bx_session *s, struct bx_err *err)
+{
+	struct bx_review_item *it;
+	struct bx_claim *c = &s->claim;
+	int n, total, i, rc;
+	double acc;
+
+	rc = bx_store_review_list(s->st, s->review_batch, 0, s->user, s->npassed + 1, &it, &n,
+	                          &total, err);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < n && passed(s, it[i].judgment); i++)
+		;
+	if (i == n) {
+		bx_review_items_free(it, n);
+		return bx_err_set(err, BX_EEMPTY, "nothing to review");
+	}
+	memset(c, 0, sizeof *c);
+	c->judgment = it[i].judgment;
+	c->task = it[i].task;
+	c->image = bx_strdup(it[i].image);
+	c->width = it[i].width;
+	c->height = it[i].height;
+	c->batch = bx_strdup(it[i].batch);
+	c->batch_kind = bx_strdup(it[i].batch_kind);
+	c->position = s->submitted + 1;
+	c->total = s->submitted + total - s->npassed;
+	snprintf(s->review_info, sizeof s->review_info, "judgment %lld by %s in %s",
+	         (long long)c->judgment, it[i].labeler, it[i].batch);
+	if (it[i].has_consensus)
+		snprintf(s->review_info + strlen(s->review_info),
+		         sizeof s->review_info - strlen(s->review_info), "; agreement %.2f%s",
+		         it[i].agreement, it[i].flagged ? " (under the bar)" : "");
+	if (it[i].has_gold && bx_score_accuracy(&it[i].gold, &acc))
+		snprintf(s->review_info + strlen(s->review_info),
+		         sizeof s->review_info - strlen(s->review_info), "; gold accuracy %.2f",
+		         acc);
+	bx_review_items_free(it, n);
+	return 0;
 }
 
 int
@@ -125,7 +218,10 @@ bx_session_claim(struct bx_session *s, int64_t now_ms, struct bx_err *err)
 	int rc;
 
 	bx_session_drop_task(s);
-	rc = bx_queue_claim(s->st, s->user, s->lease_ms, now_ms, &s->claim, err);
+	if (s->review)
+		rc = review_claim(s, err);
+	else
+		rc = bx_queue_claim(s->st, s->user, s->lease_ms, now_ms, &s->claim, err);
 	if (rc != 0)
 		return rc;
 	s->have_task = 1;
@@ -149,6 +245,19 @@ bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_vie
 	v->vx = ed->img_w / 2.0;
 	v->vy = ed->img_h / 2.0;
 	v->seconds = 0;
+	if (s->review) {
+		/* The labeler's answer, and what an unedited submit would send. */
+		bx_answer_init(&seed);
+		rc = bx_store_judgment_get(s->st, s->claim.judgment, NULL, NULL, NULL, &seed, err);
+		if (rc == 0) {
+			bx_edit_set_answer(ed, &seed);
+			normalize(s, &seed);
+			free(s->review_orig);
+			s->review_orig = bx_answer_to_json(&seed);
+		}
+		bx_answer_free(&seed);
+		return rc;
+	}
 	rc = bx_draft_load(s->st, s->claim.judgment, &state, &entries, &n, err);
 	if (rc == 0) {
 		rc = bx_draft_restore(ed, v, state, entries, n, err);
@@ -177,7 +286,7 @@ bx_session_save(struct bx_session *s, const struct bx_edit *ed, const struct bx_
 	char *state, *entry = NULL;
 	int seq = 0, rc;
 
-	if (!s->have_task || s->lost)
+	if (!s->have_task || s->lost || s->review)
 		return 0;
 	state = bx_draft_state_to_json(ed, v);
 	if ((what & BX_EDIT_ANSWER) && bx_edit_step_at(ed, ed->pos) != NULL) {
@@ -198,7 +307,7 @@ bx_session_heartbeat(struct bx_session *s, int64_t now_ms, struct bx_err *err)
 	int64_t until;
 	int rc;
 
-	if (!s->have_task || s->lost || now_ms < s->next_heartbeat_ms)
+	if (!s->have_task || s->lost || s->review || now_ms < s->next_heartbeat_ms)
 		return 0;
 	rc = bx_queue_heartbeat(s->st, s->claim.judgment, s->claim.token, s->lease_ms, now_ms,
 	                        &until, err);
@@ -214,31 +323,60 @@ bx_session_heartbeat(struct bx_session *s, int64_t now_ms, struct bx_err *err)
 	return rc;
 }
 
+/* Unset attributes with defaults count as their default. Suggestions not
+ * accepted are not part of the annotator's answer. */
+static void
+normalize(const struct bx_session *s, struct bx_answer *a)
+{
+	const struct bx_class *c;
+	int i;
+
+	for (i = a->n - 1; i >= 0; i--) {
+		if (a->a[i].flags & BX_ANNOT_SUGGESTION) {
+			bx_answer_remove(a, i);
+			continue;
+		}
+		c = a->a[i].cls ? bx_taxonomy_class(s->tax, a->a[i].cls) : NULL;
+		if (c != NULL)
+			bx_taxonomy_fill_defaults(c->attrs, c->nattrs, &a->a[i].attrs);
+	}
+	bx_taxonomy_fill_defaults(s->tax->global, s->tax->nglobal, &a->global);
+}
+
+/* Review mode's submit: accept when the answer is the labeler's as it
+ * came, else fix with it. */
+static int
+review_submit(struct bx_session *s, const struct bx_answer *a, int64_t now_ms,
+              struct bx_err *err)
+{
+	char *json = bx_answer_to_json(a);
+	int fix = s->review_orig == NULL || strcmp(json, s->review_orig) != 0, rc;
+
+	free(json);
+	rc = bx_store_review_add(s->st, s->claim.judgment, s->user, fix ? "fix" : "accept", NULL,
+	                         fix ? a : NULL, now_ms, err);
+	if (rc == 0) {
+		s->submitted++;
+		s->verdict = fix ? "fixed" : "accepted";
+	}
+	return rc;
+}
+
 int
 bx_session_submit(struct bx_session *s, const struct bx_answer *ans, double seconds,
                   int64_t now_ms, struct bx_err *err)
 {
 	struct bx_answer a;
-	const struct bx_class *c;
-	int i, rc;
+	int rc;
 
 	if (!s->have_task)
 		return bx_err_set(err, BX_EINVAL, "no task open");
 	bx_answer_copy(&a, ans);
-	/* Unset attributes with defaults count as their default. Suggestions
-	 * not accepted are not part of the annotator's answer. */
-	for (i = a.n - 1; i >= 0; i--) {
-		if (a.a[i].flags & BX_ANNOT_SUGGESTION) {
-			bx_answer_remove(&a, i);
-			continue;
-		}
-		c = a.a[i].cls ? bx_taxonomy_class(s->tax, a.a[i].cls) : NULL;
-		if (c != NULL)
-			bx_taxonomy_fill_defaults(c->attrs, c->nattrs, &a.a[i].attrs);
-	}
-	bx_taxonomy_fill_defaults(s->tax->global, s->tax->nglobal, &a.global);
+	normalize(s, &a);
 	rc = bx_taxonomy_check_answer(s->tax, &a, s->claim.width, s->claim.height, err);
-	if (rc == 0) {
+	if (rc == 0 && s->review) {
+		rc = review_submit(s, &a, now_ms, err);
+	} else if (rc == 0) {
 		rc = bx_queue_submit(s->st, s->claim.judgment, s->claim.token, &a, seconds, now_ms,
 		                     err);
 		if (rc == BX_ELEASE)
@@ -257,6 +395,15 @@ bx_session_skip(struct bx_session *s, const char *reason, int64_t now_ms, struct
 
 	if (!s->have_task)
 		return bx_err_set(err, BX_EINVAL, "no task open");
+	if (s->review) {
+		rc = bx_store_review_add(s->st, s->claim.judgment, s->user, "reject", reason, NULL,
+		                         now_ms, err);
+		if (rc == 0) {
+			s->submitted++;
+			s->verdict = "rejected";
+		}
+		return rc;
+	}
 	rc = bx_queue_skip(s->st, s->claim.judgment, s->claim.token, reason, now_ms, err);
 	if (rc == BX_ELEASE)
 		s->lost = 1;

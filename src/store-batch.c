@@ -577,37 +577,57 @@ bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
 }
 
 struct rlist_ctx {
-	const char *batch;
+	const char *batch, *not_by;
 	int flagged_only, limit;
 	struct bx_review_item *items;
-	int n;
+	int n, total;
 };
 
 static int
 review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
+#define RLIST_FROM \
+	"FROM judgments j JOIN tasks t ON t.id = j.task JOIN batches b ON b.id = j.batch " \
+	"  JOIN users u ON u.id = j.labeler " \
+	"  LEFT JOIN task_consensus c ON c.task = j.task AND c.batch = j.batch " \
+	"  LEFT JOIN gold_scores g ON g.judgment = j.id " \
+	"WHERE j.state = 'submitted' AND (?1 IS NULL OR b.name = ?1) " \
+	"  AND (?2 = 0 OR c.needs_review = 1) AND (?4 IS NULL OR u.name <> ?4) "
 	static const char sql[] =
 	    "SELECT j.id, j.task, t.image, b.name, u.name, j.submitted_ms, j.seconds, "
 	    "  (SELECT count(*) FROM annotations a WHERE a.judgment = j.id), "
 	    "  c.agreement, coalesce(c.needs_review, 0), "
-	    "  g.tp, g.mismatch, g.fp, g.fn, g.iou_n, g.iou_sum, g.tag_right, g.tag_wrong "
-	    "FROM judgments j JOIN tasks t ON t.id = j.task JOIN batches b ON b.id = j.batch "
-	    "  JOIN users u ON u.id = j.labeler "
-	    "  LEFT JOIN task_consensus c ON c.task = j.task AND c.batch = j.batch "
-	    "  LEFT JOIN gold_scores g ON g.judgment = j.id "
-	    "WHERE j.state = 'submitted' AND (?1 IS NULL OR b.name = ?1) "
-	    "  AND (?2 = 0 OR c.needs_review = 1) "
+	    "  g.tp, g.mismatch, g.fp, g.fn, g.iou_n, g.iou_sum, g.tag_right, g.tag_wrong, "
+	    "  t.width, t.height, b.kind "
+	    RLIST_FROM
+	    "  AND 1 " /* (keeps ?3 after ?1, ?2, ?4 in both statements) */
 	    "ORDER BY coalesce(c.needs_review, 0) DESC, j.submitted_ms, j.id "
 	    "LIMIT ?3";
+	static const char csql[] = "SELECT count(*) " RLIST_FROM;
+	const char *const sqls[] = { csql, sql };
 	struct rlist_ctx *c = ctx;
 	sqlite3_stmt *s;
-	int rc;
+	int rc = 0, k;
 
-	PREP(s, sql);
-	if (c->batch != NULL)
-		sqlite3_bind_text(s, 1, c->batch, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, c->flagged_only);
-	sqlite3_bind_int(s, 3, c->limit > 0 ? c->limit : -1);
+	for (k = 0; k < 2; k++) {
+		PREP(s, sqls[k]);
+		if (c->batch != NULL)
+			sqlite3_bind_text(s, 1, c->batch, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, c->flagged_only);
+		if (k == 1)
+			sqlite3_bind_int(s, 3, c->limit > 0 ? c->limit : -1);
+		if (c->not_by != NULL)
+			sqlite3_bind_text(s, 4, c->not_by, -1, SQLITE_STATIC);
+		if (k == 0) {
+			rc = bx_st_step(st, s, "count the review queue", err);
+			if (rc == 1)
+				c->total = sqlite3_column_int(s, 0);
+			sqlite3_reset(s);
+			if (rc < 0)
+				return rc;
+		}
+	}
+#undef RLIST_FROM
 	while ((rc = bx_st_step(st, s, "read review queue", err)) == 1) {
 		struct bx_review_item *it;
 		c->items = bx_realloc(c->items, (size_t)(c->n + 1) * sizeof *c->items);
@@ -633,27 +653,32 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		it->gold.iou_sum = sqlite3_column_double(s, 15);
 		it->gold.tag_right = sqlite3_column_int64(s, 16);
 		it->gold.tag_wrong = sqlite3_column_int64(s, 17);
+		it->width = sqlite3_column_int(s, 18);
+		it->height = sqlite3_column_int(s, 19);
+		it->batch_kind = bx_st_col_dup(s, 20);
 	}
 	sqlite3_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
 int
-bx_store_review_list(struct bx_store *st, const char *batch, int flagged_only, int limit,
-                     struct bx_review_item **items_out, int *n_out, struct bx_err *err)
+bx_store_review_list(struct bx_store *st, const char *batch, int flagged_only,
+                     const char *not_by, int limit, struct bx_review_item **items_out,
+                     int *n_out, int *total_out, struct bx_err *err)
 {
-	struct rlist_ctx c = { batch, flagged_only, limit, NULL, 0 };
+	struct rlist_ctx c = { batch, not_by, flagged_only, limit, NULL, 0, 0 };
 	int rc = bx_st_read(st, review_list_rx, &c, err);
 
 	if (rc < 0) {
 		bx_review_items_free(c.items, c.n);
-		*items_out = NULL;
-		*n_out = 0;
-		return rc;
+		c.items = NULL;
+		c.n = c.total = 0;
 	}
 	*items_out = c.items;
 	*n_out = c.n;
-	return 0;
+	if (total_out != NULL)
+		*total_out = c.total;
+	return rc < 0 ? rc : 0;
 }
 
 void
@@ -664,6 +689,7 @@ bx_review_items_free(struct bx_review_item *items, int n)
 	for (i = 0; i < n; i++) {
 		free(items[i].image);
 		free(items[i].batch);
+		free(items[i].batch_kind);
 		free(items[i].labeler);
 	}
 	free(items);

@@ -236,7 +236,8 @@ prefetch_start(struct label *L, int64_t now)
 	int w = 0, h = 0;
 
 	prefetch_drop(L);
-	if (!L->prefetch_on || !L->s->have_task || L->pw < 1 || L->ph < 1)
+	/* (Review walks judgments, not the queue the peek predicts.) */
+	if (!L->prefetch_on || !L->s->have_task || L->s->review || L->pw < 1 || L->ph < 1)
 		return;
 	if (bx_queue_peek_next(L->s->st, L->s->user, L->s->claim.judgment, now, &image, &w, &h,
 	                       &err) != 0)
@@ -341,6 +342,8 @@ next_task(struct label *L, int64_t now)
 	task_open(L, now);
 	if (L->s->claim.resumed && L->msg[0] == '\0')
 		set_msg(L, 0, "resumed your task %s", L->s->claim.image);
+	if (L->s->review && L->msg[0] == '\0')
+		set_msg(L, 0, "%s", L->s->review_info);
 	return BX_VIEW_NEWIMAGE;
 }
 
@@ -1145,10 +1148,12 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	if (L->ed.sel >= 0 && L->ed.grab)
 		snprintf(grab, sizeof grab, "  grab #%d%s", L->ed.sel + 1,
 		         L->ed.handle >= 0 ? " handle" : "");
-	snprintf(line, sizeof line, " %s  %s  zoom %.1fx  x %.0f y %.0f  step %d  task %d/%d  lease %s%s%s",
+	if (L->s->review)
+		snprintf(lease, sizeof lease, "none");
+	snprintf(line, sizeof line, " %s  %s  zoom %.1fx  x %.0f y %.0f  step %d  %s %d/%d  lease %s%s%s",
 	         bx_tool_name(L->ed.tool), L->ed.cls ? L->ed.cls : "-", L->dv.zoom, L->ed.cx, L->ed.cy,
-	         step_px(L), L->s->claim.position, L->s->claim.total, lease, grab,
-	         L->count ? "  count " : "");
+	         step_px(L), L->s->review ? "review" : "task", L->s->claim.position,
+	         L->s->claim.total, lease, grab, L->count ? "  count " : "");
 	if (L->count) {
 		char c[16];
 		snprintf(c, sizeof c, "%d", L->count);
@@ -1160,8 +1165,9 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	y--;
 	bx_grid_fill(g, 0, y, L->cols, 1, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
 	if (L->mode == M_PROMPT) {
-		snprintf(line, sizeof line, "%s%s_", L->prompt == P_SKIP ? "skip reason (Enter skips, Esc cancels): " : "value (Enter sets, Esc cancels): ",
-		         L->line.p ? L->line.p : "");
+		snprintf(line, sizeof line, "%s%s_", L->prompt != P_SKIP ? "value (Enter sets, Esc cancels): " :
+		         L->s->review ? "reject: what is wrong (Enter rejects, Esc cancels): " :
+		         "skip reason (Enter skips, Esc cancels): ", L->line.p ? L->line.p : "");
 		n = bx_grid_put_text(g, 0, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD,
 		                     L->cols);
 		if (L->msg[0] && n + 3 < L->cols)
@@ -1172,7 +1178,9 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 		                 L->msg_err ? ui(L, BX_RGB(0xff, 0x70, 0x70)) : BX_COLOR_DEFAULT,
 		                 BX_COLOR_DEFAULT, L->msg_err ? BX_CELL_BOLD : 0, L->cols);
 	} else {
-		bx_grid_put_text(g, 0, y, "? help  s submit  n skip  q quit  u undo  Tab select  a attributes",
+		bx_grid_put_text(g, 0, y, L->s->review ?
+		                 "? help  s accept (fix once edited)  n reject  ^N pass  q quit  u undo  Tab select" :
+		                 "? help  s submit  n skip  q quit  u undo  Tab select  a attributes",
 		                 ui(L, BX_RGB(0x90, 0x90, 0x90)), BX_COLOR_DEFAULT, 0, L->cols);
 	}
 }
@@ -1241,6 +1249,14 @@ label_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 		draw_help(L, g);
 		return;
 	case M_EMPTY:
+		if (L->s->review) {
+			snprintf(text, sizeof text,
+			         "Nothing to review for %s right now (%d reviewed in this session,\n"
+			         "%d passed over).\n\nr checks again, q quits.", L->s->user,
+			         L->s->submitted, L->s->npassed);
+			draw_centered_text(L, g, text);
+			return;
+		}
 		snprintf(text, sizeof text,
 		         "No tasks for %s right now: the queue is empty (%d submitted in this session).\n\n"
 		         "To get more work, ask an admin to create a batch, e.g.\n"
@@ -1443,13 +1459,18 @@ submit(struct label *L, int64_t now)
 		set_msg(L, 1, "cannot submit: %s", err.msg);
 		return BX_VIEW_REDRAW;
 	}
-	snprintf(done, sizeof done, "submitted %s (%d object%s, %.0f s)", L->s->claim.image,
-	         L->ed.ans.n, L->ed.ans.n == 1 ? "" : "s", L->dv.seconds);
+	if (L->s->review)
+		snprintf(done, sizeof done, "%s %s (%d object%s)", L->s->verdict, L->s->claim.image,
+		         L->ed.ans.n, L->ed.ans.n == 1 ? "" : "s");
+	else
+		snprintf(done, sizeof done, "submitted %s (%d object%s, %.0f s)", L->s->claim.image,
+		         L->ed.ans.n, L->ed.ans.n == 1 ? "" : "s", L->dv.seconds);
 	L->msg[0] = '\0';
 	L->view_dirty = 0;
 	/* A training task shows its gold now; the store refuses the gold of
 	 * any other batch kind, so ordinary gold tasks look like any task. */
-	if (L->s->claim.batch_kind != NULL && strcmp(L->s->claim.batch_kind, "training") == 0) {
+	if (!L->s->review && L->s->claim.batch_kind != NULL &&
+	    strcmp(L->s->claim.batch_kind, "training") == 0) {
 		rc = bx_store_training_feedback(L->s->st, L->s->claim.judgment, L->s->user, &L->fb,
 		                                &err);
 		if (rc == 0) {
@@ -1467,7 +1488,10 @@ submit(struct label *L, int64_t now)
 		}
 	}
 	r = next_task(L, now);
-	set_msg(L, 0, "%s", done);
+	if (L->s->review && L->s->have_task)
+		set_msg(L, 0, "%s; next: %s", done, L->s->review_info);
+	else
+		set_msg(L, 0, "%s", done);
 	return r | BX_VIEW_REDRAW;
 }
 
@@ -1629,6 +1653,13 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 		L->instr_scroll += 5;
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_SUBMIT: return submit(L, now);
+	case BX_LA_PASS:
+		if (!L->s->review) {
+			set_msg(L, 1, "Ctrl-N passes a judgment in boxel review; here n skips");
+			return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		}
+		bx_session_pass(L->s);
+		return next_task(L, now) | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_SKIP:
 		L->mode = M_PROMPT;
 		L->prompt = P_SKIP;
@@ -1909,18 +1940,23 @@ prompt_done(struct label *L, int64_t now)
 	int n, r;
 
 	if (L->prompt == P_SKIP) {
+		const char *what = L->s->review ? "reject" : "skip";
 		if (text[0] == '\0') {
-			set_msg(L, 1, "a skip needs a reason (e.g. \"image unclear\")");
+			set_msg(L, 1, L->s->review ? "a reject needs a comment (e.g. \"box misses the "
+			        "handle\")" : "a skip needs a reason (e.g. \"image unclear\")");
 			return BX_VIEW_REDRAW;
 		}
 		if (bx_session_skip(L->s, text, now, &err) != 0) {
 			L->mode = L->s->lost ? M_LOST : M_NORMAL;
-			set_msg(L, 1, "skip failed: %s", err.msg);
+			set_msg(L, 1, "%s failed: %s", what, err.msg);
 			return BX_VIEW_REDRAW;
 		}
 		L->mode = M_NORMAL;
 		r = next_task(L, now);
-		set_msg(L, 0, "skipped (%s)", text);
+		if (L->s->review && L->s->have_task)
+			set_msg(L, 0, "rejected (%s); next: %s", text, L->s->review_info);
+		else
+			set_msg(L, 0, "%s (%s)", L->s->review ? "rejected" : "skipped", text);
 		return r | BX_VIEW_REDRAW;
 	}
 	/* P_ATTR: text or number for the form's field. */

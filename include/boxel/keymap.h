@@ -43,6 +43,7 @@ enum bx_label_action {
 	BX_LA_UNDO, BX_LA_REDO,
 	BX_LA_INSTR_UP, BX_LA_INSTR_DOWN,
 	BX_LA_SUBMIT, BX_LA_SKIP, BX_LA_QUIT, BX_LA_HELP, BX_LA_REDRAW,
+	BX_LA_PASS,
 };
 extern const struct bx_keymap bx_keymap_label;
 

@@ -28,12 +28,29 @@ struct bx_session {
 	char *image_path;          /* resolved beneath image_root, or NULL */
 	int lost;                  /* the lease was lost: stop editing this task */
 	int64_t next_heartbeat_ms;
-	int submitted;             /* tasks submitted in this session */
+	int submitted;             /* tasks submitted (review: judgments reviewed) */
+
+	/* Review mode (boxel review): the "tasks" are other labelers'
+	 * submitted judgments, oldest flagged first; submit accepts (or fixes,
+	 * when the answer was edited), skip rejects with the reason as the
+	 * comment, pass leaves it for another reviewer. No lease, no draft. */
+	int review;
+	char *review_batch;        /* NULL: every batch */
+	int64_t *passed;           /* judgments passed over in this session */
+	int npassed;
+	char *review_orig;         /* the judgment's answer (defaults filled), JSON */
+	char review_info[200];     /* labeler, agreement, gold score of the open one */
+	const char *verdict;       /* of the last review: "accepted", "fixed", "rejected" */
 };
 
 /* Open the store and the project's settings for user. */
 int bx_session_open(struct bx_session *s, const char *db, const char *user,
                     struct bx_err *err);
+/* Switch an open session to review mode (batch NULL: all); BX_EPERM unless
+ * user is an active reviewer or admin. */
+int bx_session_review(struct bx_session *s, const char *batch, struct bx_err *err);
+/* Review mode: leave the open judgment unreviewed for someone else. */
+void bx_session_pass(struct bx_session *s);
 void bx_session_close(struct bx_session *s);
 
 /* Claim the next task (the user's own live lease first). BX_EEMPTY when the
@@ -57,5 +74,9 @@ int bx_session_skip(struct bx_session *s, const char *reason, int64_t now_ms,
                     struct bx_err *err);
 /* Forget the current task (after submit/skip/lost). */
 void bx_session_drop_task(struct bx_session *s);
+
+/* The labeling screen on db as user; with review set, the review screen of
+ * batch (NULL: all). Returns the exit code. (cmd-label.c) */
+int bx_label_run(const char *db, const char *user, int review, const char *batch);
 
 #endif

@@ -62,7 +62,7 @@ g = [x for x in d if x["image"] == "rocket.jpg"]
 assert len(g) == 2 and all(x["gold_accuracy"] == 1 for x in g), g
 assert all(x["gold_accuracy"] is None for x in d if x["image"] != "rocket.jpg")' "$OUT"
 expect_rc 0 "list --batch --limit" "$BOXEL" review list --batch cal --limit 3
-check "limit says so" contains "$OUT" "3 to review (limit reached)"
+check "limit says so" contains "$OUT" "3 of 10 to review shown"
 expect_rc 0 "list of an unknown batch is empty" "$BOXEL" review list --batch nope
 check "says nothing to review" contains "$OUT" "nothing to review"
 
