@@ -133,6 +133,7 @@ bx_session_drop_task(struct bx_session *s)
 	s->image_path = NULL;
 	free(s->review_orig);
 	s->review_orig = NULL;
+	bx_answer_free(&s->review_gold);
 	s->review_info[0] = '\0';
 	s->have_task = 0;
 	s->lost = 0;
@@ -254,6 +255,11 @@ bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_vie
 			normalize(s, &seed);
 			free(s->review_orig);
 			s->review_orig = bx_answer_to_json(&seed);
+			/* Reviewers see the gold: drawn dashed over the answer. */
+			bx_answer_free(&s->review_gold);
+			rc = bx_store_gold_get(s->st, s->claim.task, &s->review_gold, err);
+			if (rc == BX_ENOENT)
+				rc = 0;
 		}
 		bx_answer_free(&seed);
 		return rc;

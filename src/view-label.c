@@ -548,8 +548,9 @@ draw_cursor(struct label *L)
 	bx_raster_set(L->disp, x, y, lum > 140 ? BX_RGB(0, 0, 0) : BX_RGB(0xff, 0xff, 0xff));
 }
 
-/* A gold object in training feedback: dashed white, whatever its class,
- * so it reads apart from the labeler's own (solid, class colors). */
+/* A gold object in training feedback and review: dashed white, whatever
+ * its class, so it reads apart from the labeler's own (solid, class
+ * colors). */
 static void
 draw_gold(struct label *L, const struct bx_annot *an)
 {
@@ -612,6 +613,9 @@ draw_image_pane(struct label *L, struct bx_grid *g)
 	for (i = 0; i < ed->ans.n; i++)
 		if (i != ed->sel)
 			draw_annot(L, &ed->ans.a[i], 0);
+	if (L->s->review)
+		for (i = 0; i < L->s->review_gold.n; i++)
+			draw_gold(L, &L->s->review_gold.a[i]);
 	if (ed->sel >= 0 && ed->sel < ed->ans.n) {
 		an = &ed->ans.a[ed->sel];
 		draw_annot(L, an, 1);

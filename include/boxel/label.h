@@ -39,6 +39,7 @@ struct bx_session {
 	int64_t *passed;           /* judgments passed over in this session */
 	int npassed;
 	char *review_orig;         /* the judgment's answer (defaults filled), JSON */
+	struct bx_answer review_gold; /* the task's gold answer (n = 0: none) */
 	char review_info[200];     /* labeler, agreement, gold score of the open one */
 	const char *verdict;       /* of the last review: "accepted", "fixed", "rejected" */
 };

@@ -8,6 +8,8 @@
 make_project "$T_TMP/p"
 "$BOXEL" user add bob --role annotator --db "$DB" >/dev/null
 "$BOXEL" user add rita --role reviewer --db "$DB" >/dev/null
+# gold for every task: the box bob draws, so his gold accuracy is 1
+sq "INSERT INTO gold(task, answer) SELECT id, '{\"annotations\":[{\"box\":[10,20,100,120],\"class\":\"cup\"}],\"global\":{\"scene\":\"indoor\"}}' FROM tasks"
 # bob submits all four tasks: one cup box each, in claim order
 printf '{"annotations":[{"class":"cup","box":[10,20,100,120]}],"global":{"scene":"indoor"}}\n' > "$T_TMP/a.json"
 for i in 1 2 3 4; do
@@ -24,7 +26,7 @@ tui_start "$BOXEL" review --db "$DB" --user bob
 expect_screen "an annotator is refused" "bob may not review"
 
 tui_start "$BOXEL" review --db "$DB" --user rita
-expect_screen "the first judgment opens, with who made it" "judgment ${J[0]} by bob in demo"
+expect_screen "the first judgment opens, with who made it" "judgment ${J[0]} by bob in demo; gold accuracy 1.00"
 expect_screen "its image" "$(img "${J[0]}")"
 expect_screen "the status line counts reviews" "review 1/4"
 expect_screen "the labeler's box is drawn" "Objects (1)"
