@@ -19,6 +19,7 @@
 	X(batch) \
 	X(queue) \
 	X(review) \
+	X(admin) \
 	X(stats) \
 	X(config) \
 	X(report) \

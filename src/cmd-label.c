@@ -67,7 +67,6 @@ bx_label_run(const char *db, const char *user, int review, const char *batch)
 	struct bx_tty *tty;
 	struct bx_view v;
 	struct bx_err err;
-	struct sigaction sa;
 	int cols, rows, submitted;
 	char *image = NULL;
 
@@ -79,13 +78,7 @@ bx_label_run(const char *db, const char *user, int review, const char *batch)
 	}
 	/* Before the terminal opens, so ncurses leaves these to us: a
 	 * dropped connection or a kill saves the draft and leaves cleanly. */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	bx_view_signals(on_stop);
 
 	if (bx_tty_open(&tty, &err) != 0) {
 		bx_cli_error("label: %s", err.msg);

@@ -69,6 +69,7 @@ static const struct rule {
 	{ "stats", NULL, BX_ROLE_REVIEWER, "--json", 0, 0, "progress and throughput" },
 	{ "report", "calibration", BX_ROLE_REVIEWER, "--json", 1, 0,
 	  "where labelers disagree in a batch" },
+	{ "admin", NULL, BX_ROLE_ADMIN, "--interval=", 0, 0, "the live dashboard (ssh -t)" },
 	{ "batch", "list", BX_ROLE_ADMIN, "--json", 0, 0, "batches with progress" },
 	{ "batch", "show", BX_ROLE_ADMIN, "--json", 1, 0, "one batch" },
 	{ "user", "list", BX_ROLE_ADMIN, "--json", 0, 0, "every user" },

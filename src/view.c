@@ -1,6 +1,8 @@
 /* view.c: the event loop shared by all views: wait for a key (or a tick),
  * hand it to the view, redraw the grid when asked. Works in cells; the
  * grid always has the terminal's size. */
+#include <string.h>
+
 #include "boxel/util.h"
 #include "boxel/view.h"
 
@@ -56,4 +58,18 @@ bx_view_run(struct bx_view *v, struct bx_tty *t, volatile sig_atomic_t *stop, in
 			break;
 	}
 	bx_grid_free(g);
+}
+
+void
+bx_view_signals(void (*on_stop)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }

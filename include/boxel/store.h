@@ -355,6 +355,47 @@ int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batc
 int bx_store_task_agreement(struct bx_store *st, int64_t task, const char *batch,
                             double *agreement_out, int *needs_review_out, struct bx_err *err);
 
+/* ---- The admin dashboard (boxel admin). ---- */
+
+/* One labeler's line: who, what they did, their rolling gold window, and
+ * their submits per hour over the last 24 hours (hourly[23] is the hour up
+ * to now). */
+struct bx_dash_labeler {
+	char *name, *role, *qual;
+	int active;
+	int submitted, skipped, leased;
+	double per_hour, median_seconds;
+	struct bx_score window; /* the gold window (see bx_store_user_quality) */
+	int window_n;
+	double recent[16];      /* accuracy of their last gold judgments, oldest first */
+	int nrecent;
+	int hourly[24];
+};
+struct bx_dashboard {
+	struct bx_batch *batches;  /* bx_store_batch_list */
+	int nbatches;
+	int *cons_n, *cons_review; /* per batch: tasks with consensus, flagged */
+	double *cons_agreement;    /* mean agreement (when cons_n > 0) */
+	struct bx_dash_labeler *lab;
+	int nlab;
+};
+int bx_store_dashboard(struct bx_store *st, int64_t now_ms, struct bx_dashboard *out,
+                       struct bx_err *err);
+void bx_dashboard_free(struct bx_dashboard *d);
+
+/* The confusion of classes over every scored gold judgment: counts[r * (n +
+ * 1) + c] for gold class r (n: an extra object the labeler drew) against
+ * the labeler's class c (n: a gold object they missed); classes sorted by
+ * name. Matching as in gold scoring (iou_threshold). */
+struct bx_confusion {
+	char **classes;
+	int n;
+	long *counts; /* (n + 1) x (n + 1) */
+	int judgments;
+};
+int bx_store_confusion(struct bx_store *st, struct bx_confusion *out, struct bx_err *err);
+void bx_confusion_free(struct bx_confusion *c);
+
 /* ---- Added by tui2 (training feedback, prefetch). ---- */
 
 /* Training feedback: a submitted judgment of a training batch scored

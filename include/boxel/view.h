@@ -39,6 +39,12 @@ struct bx_view {
 	void *data;
 };
 
+/* Route the signals that end a screen (SIGHUP from a dropped SSH link,
+ * SIGTERM, SIGINT) to on_stop and ignore SIGPIPE. Call before the terminal
+ * opens, so ncurses leaves them to boxel and the view can save and leave
+ * cleanly. */
+void bx_view_signals(void (*on_stop)(int));
+
 /* Run v on the terminal until it returns BX_VIEW_QUIT. *stop (set by a
  * signal handler) makes the loop call tick(stopping = 1) and leave. */
 void bx_view_run(struct bx_view *v, struct bx_tty *t, volatile sig_atomic_t *stop, int tick_ms);

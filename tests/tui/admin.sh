@@ -1,0 +1,47 @@
+# admin.sh: `boxel admin`, the live dashboard, on a store where bob has
+# submitted gold tasks with one right class, one wrong and one missed
+# object: the batch's progress, bob's line (judgments, gold accuracy,
+# sparkline), the confusion against gold; a refresh shows new work; q quits.
+. "$(dirname "$0")/lib.sh"
+
+make_project "$T_TMP/p"
+"$BOXEL" user add bob --role annotator --db "$DB" >/dev/null
+"$BOXEL" user qual bob qualified --db "$DB" >/dev/null
+# gold for every task: a cup and a cat
+sq "INSERT INTO gold(task, answer) SELECT id, '{\"annotations\":[{\"box\":[10,20,100,120],\"class\":\"cup\"},{\"box\":[200,100,80,80],\"class\":\"cat\",\"attributes\":{\"pose\":\"sitting\"}}],\"global\":{\"scene\":\"indoor\"}}' FROM tasks"
+work() { # work CLASS: bob claims one task and draws one CLASS box over the gold cup
+	local c j t
+	c=$("$BOXEL" queue claim --db "$DB" --user bob --json) || { fail "claim"; return; }
+	j=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["judgment"])' "$c")
+	t=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$c")
+	printf '{"annotations":[{"class":"%s","box":[10,20,100,120]%s}],"global":{"scene":"indoor"}}' "$1" \
+	    "$([ "$1" = cat ] && echo ',"attributes":{"pose":"sitting"}')" > "$T_TMP/a.json"
+	"$BOXEL" queue submit --db "$DB" --judgment "$j" --token "$t" "$T_TMP/a.json" >/dev/null || fail "submit $1"
+}
+work cup; work cat
+check "two gold scores" test "$(sq 'SELECT count(*) FROM gold_scores')" = 2
+
+tui_start "$BOXEL" admin --db "$DB" --interval 3600
+expect_screen "title" "boxel admin  $DB"
+expect_screen "the demo batch at 2 of 4" "demo             self             4  "
+expect_screen "... 50%" " 50%      0      2       -      0"
+# bob: 2 done; accuracy = TP / (TP + M + FP + FN): task 1 cup right (TP),
+# cat missed (FN); task 2 cup called cat (M), cat missed (FN): 1/4
+expect_screen "bob's line: done and gold accuracy" "bob            annotator  qualified       2"
+expect_screen "bob's accuracy with its bar" "0.25 ██ "
+# then his two gold judgments, 1/2 and 0/2 (▅▁), then both submits in this hour
+spark_now() { tui_screen | grep -qE '^ bob .*0\.25 ██ +▅▁ +█ *$'; }
+check "bob's sparklines: recent gold, submits in the last hour" spark_now
+expect_screen "confusion heading counts gold judgments" "Confusion against gold (2 gold judgments)"
+# rows are gold classes: the gold cat was missed twice; the gold cup was
+# taken for a cup once and for a cat once
+expect_screen "gold cat: missed twice" " cat                ·       ·       2"
+expect_screen "gold cup: 1 as cat, 1 as cup" " cup                1       1       ·"
+
+work cup
+tui_keys r
+expect_screen "r refreshes: 3 of 4" " 75%      0      1"
+expect_screen "and the confusion" "Confusion against gold (3 gold judgments)"
+tui_keys q
+check "q quits" tui_gone "boxel admin"
+finish
