@@ -283,7 +283,7 @@ cmd_demo_exec(int argc, char **argv)
 	fflush(stdout);
 	rc = BX_EXIT_OK;
 	if (!no_label && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-		rc = bx_label_run(db, user, 0, NULL);
+		rc = bx_label_run(db, user, 0, NULL, 0);
 out:
 	free(db);
 	free(sdb);

@@ -61,7 +61,7 @@ login_name(void)
 }
 
 int
-bx_label_run(const char *db, const char *user, int review, const char *batch)
+bx_label_run(const char *db, const char *user, int review, const char *batch, int sample)
 {
 	struct bx_session s;
 	struct bx_tty *tty;
@@ -71,7 +71,7 @@ bx_label_run(const char *db, const char *user, int review, const char *batch)
 	char *image = NULL;
 
 	if (bx_session_open(&s, db, user, &err) != 0 ||
-	    (review && bx_session_review(&s, batch, &err) != 0)) {
+	    (review && bx_session_review(&s, batch, sample, &err) != 0)) {
 		bx_cli_error("%s: %s", review ? "review" : "label", err.msg);
 		bx_session_close(&s);
 		return BX_EXIT_USAGE;
@@ -139,7 +139,7 @@ cmd_label_exec(int argc, char **argv)
 		bx_cli_error("label: cannot tell who you are (no passwd entry): use --user NAME");
 		return BX_EXIT_USAGE;
 	}
-	return bx_label_run(bx_cli_db_path(db), user, 0, NULL);
+	return bx_label_run(bx_cli_db_path(db), user, 0, NULL, 0);
 }
 
 const struct bx_cmd bx_cmd_label = {

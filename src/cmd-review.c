@@ -23,7 +23,7 @@ extern const struct bx_cmd bx_cmd_review;
 struct ropts {
 	const char *user, *batch, *comment;
 	int json, flagged;
-	long limit;
+	long limit, sample;
 	int64_t judgment;
 	const char *file;
 };
@@ -38,6 +38,7 @@ parse_opts(int argc, char **argv, const char *sub, struct ropts *o)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "comment", required_argument, NULL, 'c' },
 		{ "limit", required_argument, NULL, 'l' },
+		{ "sample", required_argument, NULL, 's' },
 		{ "flagged", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'J' },
 		{ 0, 0, 0, 0 },
@@ -56,6 +57,10 @@ parse_opts(int argc, char **argv, const char *sub, struct ropts *o)
 		case 'J': o->json = 1; break;
 		case 'l':
 			if (bx_cli_parse_long(optarg, "--limit", 1, 1000000, &o->limit) < 0)
+				return -1;
+			break;
+		case 's':
+			if (bx_cli_parse_long(optarg, "--sample", 1, 100, &o->sample) < 0)
 				return -1;
 			break;
 		default:
@@ -147,8 +152,9 @@ review_list(struct bx_store *st, const struct ropts *o)
 	double acc = 0;
 	int defined, total;
 
-	if (bx_store_review_list(st, o->batch, o->flagged, NULL, (int)o->limit, &it, &n, &total,
-	    &err) < 0)
+	struct bx_review_filter f = { o->batch, o->flagged, NULL, (int)o->sample };
+
+	if (bx_store_review_list(st, &f, (int)o->limit, &it, &n, &total, &err) < 0)
 		return bx_cli_store_fail(&err);
 	bx_buf_init(&b);
 	if (o->json) {
@@ -348,9 +354,11 @@ review_screen(const char *db, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "user", required_argument, NULL, 'u' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "sample", required_argument, NULL, 's' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *user = NULL, *batch = NULL;
+	long sample = 0;
 	int c;
 
 	optind = 1;
@@ -358,6 +366,10 @@ review_screen(const char *db, int argc, char **argv)
 		switch (c) {
 		case 'u': user = optarg; break;
 		case 'b': batch = optarg; break;
+		case 's':
+			if (bx_cli_parse_long(optarg, "--sample", 1, 100, &sample) < 0)
+				return BX_EXIT_USAGE;
+			break;
 		default: return bx_cli_usage(&bx_cmd_review);
 		}
 	}
@@ -365,7 +377,8 @@ review_screen(const char *db, int argc, char **argv)
 		bx_cli_error("review: unexpected argument '%s'", argv[optind]);
 		return BX_EXIT_USAGE;
 	}
-	return bx_label_run(bx_cli_db_path(db), user ? user : bx_cli_actor(), 1, batch);
+	return bx_label_run(bx_cli_db_path(db), user ? user : bx_cli_actor(), 1, batch,
+	                    (int)sample);
 }
 
 static int
@@ -405,17 +418,20 @@ cmd_review_exec(int argc, char **argv)
 
 const struct bx_cmd bx_cmd_review = {
 	.name = "review",
-	.usage = "[--user NAME] [--batch NAME] | list|show|accept|reject|fix [OPTIONS]  [--db FILE]",
+	.usage = "[--user NAME] [--batch NAME] [--sample PCT] | list|show|accept|reject|fix "
+	    "[OPTIONS]  [--db FILE]",
 	.summary = "walk submitted judgments: accept, reject with a comment, or fix",
 	.help =
-	    "  (no subcommand) [--user NAME] [--batch NAME]\n"
+	    "  (no subcommand) [--user NAME] [--batch NAME] [--sample PCT]\n"
 	    "        the review screen: each judgment over its image, flagged first;\n"
 	    "        s accepts (fixes, once edited), n rejects with a comment, Ctrl-N\n"
 	    "        passes it to another reviewer, the rest as in 'boxel label'\n"
-	    "  list [--batch NAME] [--flagged] [--limit N] [--json]\n"
+	    "  list [--batch NAME] [--flagged] [--sample PCT] [--limit N] [--json]\n"
 	    "        submitted judgments nobody has reviewed, tasks whose consensus is\n"
 	    "        under the agreement bar first ('!'), then oldest first; AGREE is the\n"
-	    "        task's consensus agreement, GOLD the answer's accuracy on a gold task\n"
+	    "        task's consensus agreement, GOLD the answer's accuracy on a gold task;\n"
+	    "        --sample PCT: that percent of the tasks (the same ones every time)\n"
+	    "        plus every flagged task\n"
 	    "  show JUDGMENT [--json]\n"
 	    "        the judgment, its answer as a judgment file, and the gold answer\n"
 	    "  accept JUDGMENT [--comment TEXT] [--user NAME]   (--comment -: read it\n"

@@ -54,7 +54,7 @@ static const struct rule {
 	  AS_USER | STDIN, "submit your task's answer, sent on standard input" },
 	{ "user", "show", BX_ROLE_ANNOTATOR, "--json", 1, SELF,
 	  "your accuracy and throughput (admins: anyone's)" },
-	{ "review", "list", BX_ROLE_REVIEWER, "--batch= --flagged --limit= --json", 0, 0,
+	{ "review", "list", BX_ROLE_REVIEWER, "--batch= --flagged --sample= --limit= --json", 0, 0,
 	  "submitted judgments to review, flagged first" },
 	{ "review", "show", BX_ROLE_REVIEWER, "--json", 1, 0, "one judgment with its gold" },
 	{ "review", "accept", BX_ROLE_REVIEWER, "--comment=", 1, AS_USER,
@@ -64,7 +64,7 @@ static const struct rule {
 	{ "review", "fix", BX_ROLE_REVIEWER, "--comment=", 2, AS_USER | STDIN,
 	  "accept with a fixed answer, sent on standard input" },
 	/* After the subcommands: plain `review` is the review screen. */
-	{ "review", NULL, BX_ROLE_REVIEWER, "--batch=", 0, AS_USER,
+	{ "review", NULL, BX_ROLE_REVIEWER, "--batch= --sample=", 0, AS_USER,
 	  "the review screen (ssh -t)" },
 	{ "stats", NULL, BX_ROLE_REVIEWER, "--json", 0, 0, "progress and throughput" },
 	{ "report", "calibration", BX_ROLE_REVIEWER, "--json", 1, 0,

@@ -95,7 +95,7 @@ fail:
 }
 
 int
-bx_session_review(struct bx_session *s, const char *batch, struct bx_err *err)
+bx_session_review(struct bx_session *s, const char *batch, int sample, struct bx_err *err)
 {
 	struct bx_user u;
 	int rc, ok;
@@ -111,6 +111,7 @@ bx_session_review(struct bx_session *s, const char *batch, struct bx_err *err)
 	s->review = 1;
 	free(s->review_batch);
 	s->review_batch = batch ? bx_strdup(batch) : NULL;
+	s->review_sample = sample;
 	return 0;
 }
 
@@ -178,8 +179,9 @@ review_claim(struct bx_session *s, struct bx_err *err)
 	int n, total, i, rc;
 	double acc;
 
-	rc = bx_store_review_list(s->st, s->review_batch, 0, s->user, s->npassed + 1, &it, &n,
-	                          &total, err);
+	struct bx_review_filter f = { s->review_batch, 0, s->user, s->review_sample };
+
+	rc = bx_store_review_list(s->st, &f, s->npassed + 1, &it, &n, &total, err);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < n && passed(s, it[i].judgment); i++)

@@ -577,8 +577,8 @@ bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
 }
 
 struct rlist_ctx {
-	const char *batch, *not_by;
-	int flagged_only, limit;
+	const struct bx_review_filter *f;
+	int limit;
 	struct bx_review_item *items;
 	int n, total;
 };
@@ -592,7 +592,9 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	"  LEFT JOIN task_consensus c ON c.task = j.task AND c.batch = j.batch " \
 	"  LEFT JOIN gold_scores g ON g.judgment = j.id " \
 	"WHERE j.state = 'submitted' AND (?1 IS NULL OR b.name = ?1) " \
-	"  AND (?2 = 0 OR c.needs_review = 1) AND (?4 IS NULL OR u.name <> ?4) "
+	"  AND (?2 = 0 OR c.needs_review = 1) AND (?4 IS NULL OR u.name <> ?4) " \
+	"  AND (?5 <= 0 OR ?5 >= 100 OR coalesce(c.needs_review, 0) = 1 " \
+	"       OR (j.task * 2654435761 + 12345) % 100 < ?5) "
 	static const char sql[] =
 	    "SELECT j.id, j.task, t.image, b.name, u.name, j.submitted_ms, j.seconds, "
 	    "  (SELECT count(*) FROM annotations a WHERE a.judgment = j.id), "
@@ -611,13 +613,14 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 
 	for (k = 0; k < 2; k++) {
 		PREP(s, sqls[k]);
-		if (c->batch != NULL)
-			sqlite3_bind_text(s, 1, c->batch, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, c->flagged_only);
+		if (c->f->batch != NULL)
+			sqlite3_bind_text(s, 1, c->f->batch, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, c->f->flagged_only);
 		if (k == 1)
 			sqlite3_bind_int(s, 3, c->limit > 0 ? c->limit : -1);
-		if (c->not_by != NULL)
-			sqlite3_bind_text(s, 4, c->not_by, -1, SQLITE_STATIC);
+		if (c->f->not_by != NULL)
+			sqlite3_bind_text(s, 4, c->f->not_by, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 5, c->f->sample);
 		if (k == 0) {
 			rc = bx_st_step(st, s, "count the review queue", err);
 			if (rc == 1)
@@ -662,11 +665,11 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 }
 
 int
-bx_store_review_list(struct bx_store *st, const char *batch, int flagged_only,
-                     const char *not_by, int limit, struct bx_review_item **items_out,
-                     int *n_out, int *total_out, struct bx_err *err)
+bx_store_review_list(struct bx_store *st, const struct bx_review_filter *f, int limit,
+                     struct bx_review_item **items_out, int *n_out, int *total_out,
+                     struct bx_err *err)
 {
-	struct rlist_ctx c = { batch, not_by, flagged_only, limit, NULL, 0, 0 };
+	struct rlist_ctx c = { f, limit, NULL, 0, 0 };
 	int rc = bx_st_read(st, review_list_rx, &c, err);
 
 	if (rc < 0) {

@@ -36,6 +36,7 @@ struct bx_session {
 	 * comment, pass leaves it for another reviewer. No lease, no draft. */
 	int review;
 	char *review_batch;        /* NULL: every batch */
+	int review_sample;         /* percent of tasks (bx_review_filter), 0: all */
 	int64_t *passed;           /* judgments passed over in this session */
 	int npassed;
 	char *review_orig;         /* the judgment's answer (defaults filled), JSON */
@@ -49,7 +50,7 @@ int bx_session_open(struct bx_session *s, const char *db, const char *user,
                     struct bx_err *err);
 /* Switch an open session to review mode (batch NULL: all); BX_EPERM unless
  * user is an active reviewer or admin. */
-int bx_session_review(struct bx_session *s, const char *batch, struct bx_err *err);
+int bx_session_review(struct bx_session *s, const char *batch, int sample, struct bx_err *err);
 /* Review mode: leave the open judgment unreviewed for someone else. */
 void bx_session_pass(struct bx_session *s);
 void bx_session_close(struct bx_session *s);
@@ -77,7 +78,8 @@ int bx_session_skip(struct bx_session *s, const char *reason, int64_t now_ms,
 void bx_session_drop_task(struct bx_session *s);
 
 /* The labeling screen on db as user; with review set, the review screen of
- * batch (NULL: all). Returns the exit code. (cmd-label.c) */
-int bx_label_run(const char *db, const char *user, int review, const char *batch);
+ * batch (NULL: all), sample percent of the tasks (0: all). Returns the exit
+ * code. (cmd-label.c) */
+int bx_label_run(const char *db, const char *user, int review, const char *batch, int sample);
 
 #endif

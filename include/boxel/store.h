@@ -264,11 +264,17 @@ int bx_store_review_add(struct bx_store *st, int64_t judgment, const char *revie
                         const struct bx_answer *fixed, int64_t now_ms, struct bx_err *err);
 
 /* The review queue: submitted judgments no one has reviewed yet (state
- * "submitted"), of batch (NULL: all), flagged ones only when flagged_only,
- * not labeled by not_by (NULL: anyone's); tasks whose consensus was flagged
+ * "submitted") that pass the filter; tasks whose consensus was flagged
  * (agreement under the bar) first, then oldest submit first; at most limit
  * (<= 0: all). *total_out (may be NULL): how many there are without the
  * limit. Free with bx_review_items_free. */
+struct bx_review_filter {
+	const char *batch;   /* NULL: every batch */
+	int flagged_only;
+	const char *not_by;  /* leave out this labeler's judgments (NULL: none) */
+	int sample;          /* 1..99: that percent of the tasks (a fixed pseudo-random
+	                      * choice by task id) plus every flagged task; else all */
+};
 struct bx_review_item {
 	int64_t judgment, task;
 	char *image, *batch, *batch_kind, *labeler;
@@ -281,9 +287,9 @@ struct bx_review_item {
 	int has_gold;               /* a gold task: the answer's score against it */
 	struct bx_score gold;
 };
-int bx_store_review_list(struct bx_store *st, const char *batch, int flagged_only,
-                         const char *not_by, int limit, struct bx_review_item **items_out,
-                         int *n_out, int *total_out, struct bx_err *err);
+int bx_store_review_list(struct bx_store *st, const struct bx_review_filter *f, int limit,
+                         struct bx_review_item **items_out, int *n_out, int *total_out,
+                         struct bx_err *err);
 void bx_review_items_free(struct bx_review_item *items, int n);
 
 /* The state, labeler name, task and answer of a judgment (admin/debug paths, the

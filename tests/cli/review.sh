@@ -61,6 +61,18 @@ d = json.loads(sys.argv[1])
 g = [x for x in d if x["image"] == "rocket.jpg"]
 assert len(g) == 2 and all(x["gold_accuracy"] == 1 for x in g), g
 assert all(x["gold_accuracy"] is None for x in d if x["image"] != "rocket.jpg")' "$OUT"
+expect_rc 0 "review list --sample 50" "$BOXEL" review list --sample 50 --json
+S1=$OUT
+check "a sample: some tasks, whole, flagged ones always, the same every time" /usr/bin/python3 -c '
+import json, sys
+s, a = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+tasks = {x["task"] for x in s}
+assert 0 < len(s) < len(a), (len(s), len(a))
+assert {x["judgment"] for x in a if x["flagged"]} <= {x["judgment"] for x in s}
+assert {x["judgment"] for x in a if x["task"] in tasks} == {x["judgment"] for x in s}' "$S1" "$(cd "$T_TMP" && "$BOXEL" review list --json)"
+expect_rc 0 "sample again" "$BOXEL" review list --sample 50 --json
+check "same sample" test "$OUT" = "$S1"
+expect_rc 2 "--sample 0 is refused" "$BOXEL" review list --sample 0
 expect_rc 0 "list --batch --limit" "$BOXEL" review list --batch cal --limit 3
 check "limit says so" contains "$OUT" "3 of 10 to review shown"
 expect_rc 0 "list of an unknown batch is empty" "$BOXEL" review list --batch nope
