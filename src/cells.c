@@ -278,6 +278,38 @@ quant(struct qcache *q, uint32_t rgb)
 	return q->val[h];
 }
 
+/* 16 colors are too few for photos: nearest-color alone turns a dark
+ * scene black. In 16-color mode each pixel is nudged by a 4x4 Bayer
+ * threshold (ordered dithering) before the search, so areas between two
+ * palette colors become a fine mix of both and keep their mean brightness.
+ * Ordered rather than error diffusion: the same pixel always gives the same
+ * cell, so a redraw of an unchanged image sends nothing. */
+static const int8_t bayer4[4][4] = {
+	{ 0, 8, 2, 10 }, { 12, 4, 14, 6 }, { 3, 11, 1, 9 }, { 15, 7, 13, 5 },
+};
+#define DITHER_SPREAD 128 /* per channel, lowest to highest threshold: about the
+                            * gap between neighbouring grays of the palette */
+
+static uint32_t
+dither(uint32_t rgb, int x, int y)
+{
+	int d = (2 * bayer4[y & 3][x & 3] - 15) * DITHER_SPREAD / 30, c[3], k;
+
+	c[0] = BX_RGB_R(rgb) + d;
+	c[1] = BX_RGB_G(rgb) + d;
+	c[2] = BX_RGB_B(rgb) + d;
+	for (k = 0; k < 3; k++)
+		c[k] = c[k] < 0 ? 0 : c[k] > 255 ? 255 : c[k];
+	return BX_RGB(c[0], c[1], c[2]);
+}
+
+/* The color of the pixel at raster (x, y), quantized for the mode. */
+static uint32_t
+quant_at(struct qcache *q, uint32_t rgb, int x, int y)
+{
+	return quant(q, q->mode == BX_COLORS_16 ? dither(rgb, x, y) : rgb);
+}
+
 static void
 put(struct bx_cell *c, uint32_t ch, uint32_t fg, uint32_t bg)
 {
@@ -395,12 +427,15 @@ bx_cells_render(const struct bx_raster *r, enum bx_symbols sym, enum bx_colors c
 				uint32_t ink, back;
 				int mask = quad_split(p, &ink, &back);
 
-				put(&row[cx], quad_glyph[mask], quant(&q, ink), quant(&q, back));
+				/* Dithered by cell: the two colors take opposite
+				 * thresholds, so a flat area covers all 16. */
+				put(&row[cx], quad_glyph[mask], quant_at(&q, ink, x, y),
+				    quant_at(&q, back, x + 2, y + 2));
 			} else {
 				const uint8_t *t = top + 3 * x, *b = bot + 3 * x;
 
-				put(&row[cx], 0x2584, quant(&q, BX_RGB(b[0], b[1], b[2])),
-				    quant(&q, BX_RGB(t[0], t[1], t[2])));
+				put(&row[cx], 0x2584, quant_at(&q, BX_RGB(b[0], b[1], b[2]), x, by),
+				    quant_at(&q, BX_RGB(t[0], t[1], t[2]), x, ty));
 			}
 			n++;
 		}

@@ -3,6 +3,7 @@
  * tests/data/golden/, regenerated with BOXEL_GOLDEN_UPDATE=1 and checked by
  * eye before committing), and the SGR text of a grid. */
 #include <locale.h>
+#include <math.h>
 
 #include "boxel/ansi.h"
 #include "boxel/cells.h"
@@ -469,5 +470,61 @@ test_render_clipping(void)
 	}
 }
 
+/* 16 colors: flat grays between palette colors keep their brightness on
+ * average (ordered dithering), where the nearest color alone is far off. */
+static double
+lum(uint32_t rgb)
+{
+	return 0.299 * BX_RGB_R(rgb) + 0.587 * BX_RGB_G(rgb) + 0.114 * BX_RGB_B(rgb);
+}
+
+static void
+test_dither_16(void)
+{
+	static const int grays[] = { 24, 40, 60, 90, 150, 180, 210 };
+	size_t i;
+	int x, y, s, distinct;
+
+	for (i = 0; i < BX_ARRAY_LEN(grays); i++)
+		for (s = BX_SYMBOLS_HALF; s <= BX_SYMBOLS_QUAD; s++) {
+			int v = grays[i], cols, seen[16] = { 0 };
+			struct bx_raster *r = bx_raster_new(32, 32);
+			struct bx_grid *g;
+			double sum = 0, nearest;
+
+			memset(r->px, v, 32 * 32 * 3);
+			cols = s == BX_SYMBOLS_QUAD ? 16 : 32;
+			g = bx_grid_new(cols, 16);
+			bx_cells_render(r, (enum bx_symbols)s, BX_COLORS_16, g, 0, 0);
+			for (y = 0; y < 16; y++)
+				for (x = 0; x < cols; x++) {
+					const struct bx_cell *c = bx_grid_at(g, x, y);
+					double f = lum(bx_color_256_rgb((int)(c->fg & 0xff)));
+					double b = lum(bx_color_256_rgb((int)(c->bg & 0xff)));
+					/* what the cell shows: a space its background, a
+					 * full block its ink, a half block half of each */
+					sum += c->ch == ' ' ? b : c->ch == 0x2588 ? f : (f + b) / 2;
+					if (c->ch != ' ')
+						seen[c->fg & 15] = 1;
+					if (c->ch != 0x2588)
+						seen[c->bg & 15] = 1;
+				}
+			sum /= (double)cols * 16;
+			nearest = lum(bx_color_256_rgb(bx_color_to_16(BX_RGB(v, v, v))));
+			for (distinct = 0, x = 0; x < 16; x++)
+				distinct += seen[x];
+			CASE(s == BX_SYMBOLS_QUAD ? "dither: gray, quad" : "dither: gray, half");
+			CHECK_MSG(fabs(sum - v) < 16, "mean luminance %.1f for gray %d (nearest color alone: %.1f)",
+			          sum, v, nearest);
+			CHECK(distinct >= 2 || fabs(nearest - v) < 8);
+			bx_grid_free(g);
+			bx_raster_free(r);
+		}
+	/* The case this is for: a dark gray alone would go black. */
+	CASE("dither: gray 40 alone is black");
+	CHECK_INT(bx_color_to_16(BX_RGB(40, 40, 40)), 0);
+}
+
 BX_TESTS(T(test_color_256), T(test_color_16), T(test_half), T(test_quad_choice),
-         T(test_golden), T(test_ansi), T(test_put_text), T(test_render_clipping))
+         T(test_golden), T(test_ansi), T(test_put_text), T(test_render_clipping),
+         T(test_dither_16))
