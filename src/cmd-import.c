@@ -247,7 +247,9 @@ restore_judgments(struct imp *im, struct item *it, int64_t task)
 	}
 	for (i = 0; i < jl->njudgments; i++) {
 		const char *st = jl->judgments[i].state;
-		if (strcmp(st, "open") == 0 || strcmp(st, "leased") == 0)
+		/* (an open judgment with a labeler is work returned to them) */
+		if (strcmp(st, "leased") == 0 ||
+		    (strcmp(st, "open") == 0 && jl->judgments[i].labeler == NULL))
 			continue;
 		bx_err_clear(&err);
 		rc = bx_store_user_get(im->st, jl->judgments[i].labeler, &u, &err);

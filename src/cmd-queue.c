@@ -152,8 +152,14 @@ queue_claim(struct bx_store *st, const struct qopts *o)
 		bx_json_put_str(&b, c.batch);
 		bx_buf_puts(&b, ",\"kind\":");
 		bx_json_put_str(&b, c.batch_kind);
-		bx_buf_printf(&b, ",\"position\":%d,\"total\":%d,\"resumed\":%s}\n", c.position,
-		    c.total, c.resumed ? "true" : "false");
+		bx_buf_printf(&b, ",\"position\":%d,\"total\":%d,\"resumed\":%s,\"returned\":%s",
+		    c.position, c.total, c.resumed ? "true" : "false",
+		    c.returned ? "true" : "false");
+		if (c.review_comment != NULL) {
+			bx_buf_puts(&b, ",\"review_comment\":");
+			bx_json_put_str(&b, c.review_comment);
+		}
+		bx_buf_puts(&b, "}\n");
 		fputs(b.p, stdout);
 	} else {
 		char *img = bx_sanitize_dup(c.image);
@@ -162,6 +168,11 @@ queue_claim(struct bx_store *st, const struct qopts *o)
 		    c.resumed ? " resumed" : "", (long long)c.task, c.batch, c.position, c.total);
 		printf("image    %s (%dx%d)\ntoken    %s\nlease    until %s\n", img, c.width,
 		    c.height, c.token, when);
+		if (c.review_comment != NULL) {
+			char *rc = bx_sanitize_dup(c.review_comment);
+			printf("returned by %s\n", rc);
+			free(rc);
+		}
 		free(img);
 	}
 	bx_buf_free(&b);
@@ -306,9 +317,11 @@ const struct bx_cmd bx_cmd_queue = {
 	.summary = "claim a task, keep or give back its lease, submit a judgment",
 	.help =
 	    "  claim --user NAME [--lease S] [--json]\n"
-	    "        resume NAME's lease, else lease the next task; --json prints\n"
-	    "        judgment, token, task, image, width, height, lease_until (ms),\n"
-	    "        batch, kind, position, total, resumed. No work: exit 3\n"
+	    "        resume NAME's lease, else work a reviewer returned to NAME, else\n"
+	    "        lease the next task; --json prints judgment, token, task, image,\n"
+	    "        width, height, lease_until (ms), batch, kind, position, total,\n"
+	    "        resumed, returned (and review_comment for returned work).\n"
+	    "        No work: exit 3\n"
 	    "  heartbeat --judgment ID --token T [--user NAME] [--lease S]\n"
 	    "        extend the lease (default: the project's lease_seconds, 300)\n"
 	    "  release --judgment ID --token T [--user NAME]\n"

@@ -277,6 +277,13 @@ bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_vie
 	}
 	if (rc != BX_ENOENT)
 		return rc;
+	/* Work a reviewer returned starts from the rejected answer. */
+	rc = bx_store_rejected_answer(s->st, s->claim.judgment, &seed, err);
+	if (rc == 0)
+		bx_edit_set_answer(ed, &seed);
+	bx_answer_free(&seed);
+	if (rc != BX_ENOENT)
+		return rc;
 	bx_answer_init(&seed);
 	rc = bx_store_prelabels_get(s->st, s->claim.task, &seed, err);
 	if (rc == BX_ENOENT)

@@ -484,10 +484,13 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "INSERT INTO reviews(judgment, reviewer, verdict, comment, answer, created_ms) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	static const char upd[] = "UPDATE judgments SET state = ?2 WHERE id = ?1";
+	/* Back to the labeler: a new replica, open but already theirs. */
 	static const char requeue[] =
-	    "INSERT INTO judgments(task, batch, replica) "
+	    "INSERT INTO judgments(task, batch, replica, labeler) "
 	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
-	    "                     WHERE m.task = j.task AND m.batch = j.batch) "
+	    "                     WHERE m.task = j.task AND m.batch = j.batch), "
+	    "  (SELECT u.id FROM users u WHERE u.id = j.labeler AND u.active = 1 "
+	    "     AND u.qual <> 'suspended') "
 	    "FROM judgments j WHERE j.id = ?1";
 	struct review_ctx *c = ctx;
 	sqlite3_stmt *s;

@@ -262,6 +262,9 @@ put_judgment(struct bx_store *st, struct jimp_ctx *c, const struct bx_judgment_i
 	    "INSERT INTO judgments(task, batch, replica, state, labeler, answer, seconds, "
 	    "  submitted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 	int open = strcmp(j->state, "open") == 0 || strcmp(j->state, "leased") == 0;
+	/* Open but a labeler's: work a reviewer returned to them. It stays
+	 * theirs; a lease (leased) does not travel. */
+	int returned = strcmp(j->state, "open") == 0 && j->labeler != NULL;
 	int answered = strcmp(j->state, "submitted") == 0 || strcmp(j->state, "accepted") == 0 ||
 	    strcmp(j->state, "rejected") == 0;
 	int64_t bid = 0, uid = 0, row;
@@ -273,7 +276,7 @@ put_judgment(struct bx_store *st, struct jimp_ctx *c, const struct bx_judgment_i
 		return bx_err_set(err, BX_EINVAL, "judgment of %s: no batch", j->labeler);
 	if ((rc = batch_id_of(st, j->batch, &bid, &overlap, err)) < 0 ||
 	    (rc = join_batch(st, c->task, bid, overlap, err)) < 0 ||
-	    (!open && (rc = bx_st_user_id(st, j->labeler, &uid, err)) < 0))
+	    ((!open || returned) && (rc = bx_st_user_id(st, j->labeler, &uid, err)) < 0))
 		return rc;
 	if (answered && j->ans == NULL)
 		return bx_err_set(err, BX_EINVAL, "%s judgment of %s without an answer", j->state,
@@ -298,7 +301,7 @@ put_judgment(struct bx_store *st, struct jimp_ctx *c, const struct bx_judgment_i
 	{
 		int k = row != 0 ? 2 : 4;  /* first of state, labeler, answer, seconds, ms */
 		sqlite3_bind_text(s, k, open ? "open" : j->state, -1, SQLITE_STATIC);
-		if (!open)
+		if (!open || returned)
 			sqlite3_bind_int64(s, k + 1, uid);
 		sqlite3_bind_text(s, k + 2, json, -1, SQLITE_TRANSIENT);
 		if (!open && (answered || j->seconds > 0))

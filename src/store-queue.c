@@ -30,6 +30,7 @@ bx_claim_free(struct bx_claim *c)
 	free(c->image);
 	free(c->batch);
 	free(c->batch_kind);
+	free(c->review_comment);
 	memset(c, 0, sizeof *c);
 }
 
@@ -85,6 +86,13 @@ claim_fill(struct bx_store *st, struct claim_ctx *c, int64_t jid, struct bx_err 
 	    "  b.ntasks "
 	    "FROM judgments j JOIN tasks t ON t.id = j.task JOIN batches b ON b.id = j.batch "
 	    "WHERE j.id = ?1";
+	static const char csql[] =
+	    "SELECT u.name, r.comment FROM judgments j JOIN judgments p ON p.task = j.task "
+	    "  AND p.batch = j.batch AND p.labeler = j.labeler AND p.state = 'rejected' "
+	    "  AND p.id < j.id "
+	    "JOIN reviews r ON r.judgment = p.id AND r.verdict = 'reject' "
+	    "JOIN users u ON u.id = r.reviewer "
+	    "WHERE j.id = ?1 ORDER BY r.id DESC LIMIT 1";
 	struct bx_claim *o = c->out;
 	sqlite3_stmt *s;
 	const char *tok;
@@ -111,6 +119,19 @@ claim_fill(struct bx_store *st, struct claim_ctx *c, int64_t jid, struct bx_err 
 	sqlite3_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_EDB, "claimed judgment %lld vanished", (long long)jid);
+	if (rc < 0)
+		return rc;
+	/* A rework: the reviewer's word on the answer it replaces. */
+	if ((s = bx_st_prep(st, csql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	rc = bx_st_step(st, s, "read review comment", err);
+	if (rc == 1) {
+		const char *who = (const char *)sqlite3_column_text(s, 0);
+		const char *why = (const char *)sqlite3_column_text(s, 1);
+		o->review_comment = bx_asprintf("%s: %s", who ? who : "?", why ? why : "");
+	}
+	sqlite3_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -125,14 +146,24 @@ claim_event(struct bx_store *st, struct claim_ctx *c, const char *what, struct b
 	return bx_st_event(st, c->user, what, d, c->now, err);
 }
 
-/* The user's own lease, live or expired but not yet taken by anyone:
- * extend it and keep its token, so a reconnecting session finds its task. */
+/* What is already the user's, before anything new: first their own lease,
+ * live or expired but not yet taken by anyone (extended, same token, so a
+ * reconnecting session finds its task: returned = 0); then work a reviewer
+ * rejected back to them, an open judgment that is already theirs (see
+ * bx_store_review_add; leased with the claim's new token: returned = 1). */
 static int
-claim_resume(struct bx_store *st, struct claim_ctx *c, int *found, struct bx_err *err)
+claim_own(struct bx_store *st, struct claim_ctx *c, int returned, int *found,
+          struct bx_err *err)
 {
-	static const char sql[] =
-	    "UPDATE judgments SET lease_until = ?2 "
+	static const char resume[] =
+	    "UPDATE judgments SET lease_until = ?3 "
 	    "WHERE id = (SELECT id FROM judgments WHERE labeler = ?1 AND state = 'leased' "
+	    "            ORDER BY id LIMIT 1) "
+	    "RETURNING id";
+	static const char rework[] =
+	    "UPDATE judgments SET state = 'leased', lease_token = ?2, lease_until = ?3, "
+	    "  attempts = attempts + 1, claimed_ms = ?4 "
+	    "WHERE id = (SELECT id FROM judgments WHERE labeler = ?1 AND state = 'open' "
 	    "            ORDER BY id LIMIT 1) "
 	    "RETURNING id";
 	sqlite3_stmt *s;
@@ -140,21 +171,28 @@ claim_resume(struct bx_store *st, struct claim_ctx *c, int *found, struct bx_err
 	int rc;
 
 	*found = 0;
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
+	if ((s = bx_st_prep(st, returned ? rework : resume, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, c->uid);
-	sqlite3_bind_int64(s, 2, c->now + c->lease_ms);
-	rc = bx_st_step(st, s, "resume lease", err);
+	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
+	if (returned) {
+		sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, c->now);
+	}
+	rc = bx_st_step(st, s, returned ? "claim returned work" : "resume lease", err);
 	if (rc == 1)
 		jid = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	if (rc <= 0)
 		return rc;
 	*found = 1;
-	c->out->resumed = 1;
+	if (returned)
+		c->out->returned = 1;
+	else
+		c->out->resumed = 1;
 	if ((rc = claim_fill(st, c, jid, err)) < 0)
 		return rc;
-	return claim_event(st, c, "resume", err);
+	return claim_event(st, c, returned ? "claim" : "resume", err);
 }
 
 /* The claim's step of the queue walk: take the first judgment of batch
@@ -170,7 +208,7 @@ claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 	    "WHERE id = ("
 	    "  SELECT j.id FROM judgments j "
 	    "  WHERE j.batch = ?5 AND j.state IN ('open','leased') "
-	    "    AND (j.state = 'open' OR j.lease_until < ?4) "
+	    "    AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) "
 	    "    AND j.gold = ?6 "
 	    "    AND NOT EXISTS (SELECT 1 FROM judgments m "
 	    "                    WHERE m.task = j.task AND m.labeler = ?1) "
@@ -342,7 +380,7 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 
 	if ((rc = queue_user(st, c->user, &c->uid, qual, sizeof qual, err)) < 0)
 		return rc;
-	if ((rc = claim_resume(st, c, &found, err)) < 0 || found)
+	if ((rc = claim_own(st, c, 0, &found, err)) < 0 || found)
 		return rc;
 
 	if ((rc = setting_int(st, "max_attempts", 1, 1000000, &max_attempts, err)) < 0)
@@ -357,6 +395,8 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	bx_st_random(raw, sizeof raw);
 	for (i = 0; i < 16; i++)
 		snprintf(c->token + 2 * i, 3, "%02x", raw[i]);
+	if ((rc = claim_own(st, c, 1, &found, err)) < 0 || found)
+		return rc;
 	if ((rc = queue_walk(st, c->uid, qual, claim_one, c, &jid, err)) < 0)
 		return rc;
 	if (jid == 0)
@@ -411,7 +451,8 @@ peek_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 	static const char sql[] =
 	    "SELECT j.id FROM judgments j "
 	    "WHERE j.batch = ?2 AND j.state IN ('open','leased') "
-	    "  AND (j.state = 'open' OR (j.lease_until < ?3 AND j.attempts < ?5)) "
+	    "  AND ((j.state = 'open' AND j.labeler IS NULL) "
+	    "       OR (j.lease_until < ?3 AND j.attempts < ?5)) "
 	    "  AND j.gold = ?4 AND j.id <> ?6 "
 	    "  AND NOT EXISTS (SELECT 1 FROM judgments m WHERE m.task = j.task AND m.labeler = ?1) "
 	    "ORDER BY j.id LIMIT 1";
@@ -444,10 +485,11 @@ struct peek_rx_ctx {
 static int
 peek_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
-	/* The user's other live lease comes first, as claim_resume would. */
+	/* The user's other live lease comes first, then work a reviewer
+	 * returned to them, as claim_own takes them. */
 	static const char lsql[] =
-	    "SELECT id FROM judgments WHERE labeler = ?1 AND state = 'leased' AND id <> ?2 "
-	    "ORDER BY id LIMIT 1";
+	    "SELECT id FROM judgments WHERE labeler = ?1 AND state IN ('leased','open') "
+	    "  AND id <> ?2 ORDER BY state = 'open', id LIMIT 1";
 	static const char isql[] =
 	    "SELECT t.image, t.width, t.height FROM judgments j JOIN tasks t ON t.id = j.task "
 	    "WHERE j.id = ?1";

@@ -860,11 +860,12 @@ bx_st_user_id(struct bx_store *st, const char *name, int64_t *id_out, struct bx_
 int
 bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err)
 {
-	/* A release is not a failed attempt: give the attempt back. */
+	/* A release is not a failed attempt: give the attempt back. Work a
+	 * reviewer returned to them (open, still theirs) goes to anyone. */
 	static const char sql[] =
 	    "UPDATE judgments SET state = 'open', labeler = NULL, lease_token = NULL, "
 	    "lease_until = NULL, attempts = max(attempts - 1, 0) "
-	    "WHERE labeler = ?1 AND state = 'leased'";
+	    "WHERE labeler = ?1 AND state IN ('leased','open')";
 	sqlite3_stmt *s = bx_st_prep(st, sql, err);
 
 	if (s == NULL)
@@ -1118,6 +1119,27 @@ answer_get(struct bx_store *st, const char *sql, int64_t task, const char *kind,
 		return rc;
 	}
 	*found = 1;
+	return 0;
+}
+
+int
+bx_store_rejected_answer(struct bx_store *st, int64_t judgment, struct bx_answer *out,
+                         struct bx_err *err)
+{
+	/* answer_get binds its "task" as ?1: here the judgment being reworked. */
+	static const char sql[] =
+	    "SELECT p.answer FROM judgments j JOIN judgments p ON p.task = j.task "
+	    "  AND p.batch = j.batch AND p.labeler = j.labeler AND p.state = 'rejected' "
+	    "  AND p.id < j.id AND p.answer IS NOT NULL "
+	    "WHERE j.id = ?1 ORDER BY p.id DESC LIMIT 1";
+	int rc, found;
+
+	bx_answer_init(out);
+	rc = answer_get(st, sql, judgment, NULL, out, &found, err);
+	if (rc < 0)
+		return rc;
+	if (!found)
+		return bx_err_set(err, BX_ENOENT, "judgment %lld is no rework", (long long)judgment);
 	return 0;
 }
 

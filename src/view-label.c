@@ -340,7 +340,9 @@ next_task(struct label *L, int64_t now)
 		return BX_VIEW_NEWIMAGE;
 	}
 	task_open(L, now);
-	if (L->s->claim.resumed && L->msg[0] == '\0')
+	if (L->s->claim.review_comment != NULL && !L->s->review)
+		set_msg(L, 1, "returned by %s", L->s->claim.review_comment);
+	else if (L->s->claim.resumed && L->msg[0] == '\0')
 		set_msg(L, 0, "resumed your task %s", L->s->claim.image);
 	if (L->s->review && L->msg[0] == '\0')
 		set_msg(L, 0, "%s", L->s->review_info);

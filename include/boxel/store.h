@@ -72,6 +72,11 @@ int bx_store_task_answer_put(struct bx_store *st, int64_t task, const char *kind
 int bx_store_prelabels_get(struct bx_store *st, int64_t task, struct bx_answer *out,
                            struct bx_err *err);
 int bx_store_gold_get(struct bx_store *st, int64_t task, struct bx_answer *out, struct bx_err *err);
+/* For a judgment a reviewer returned to its labeler (see bx_store_review_add):
+ * the rejected answer it replaces, to start the rework from. BX_ENOENT when
+ * the judgment is not such a rework. */
+int bx_store_rejected_answer(struct bx_store *st, int64_t judgment, struct bx_answer *out,
+                             struct bx_err *err);
 
 /* The queue. */
 struct bx_claim {
@@ -84,6 +89,8 @@ struct bx_claim {
 	char *batch_kind;      /* self | calibration | production | training */
 	int position, total;   /* this labeler's done count + 1, and tasks in the batch */
 	int resumed;           /* 1 if this was the labeler's own live lease */
+	int returned;          /* 1 if a reviewer rejected it back to this labeler */
+	char *review_comment;  /* then (and on resuming it): "REVIEWER: comment", else NULL */
 };
 void bx_claim_free(struct bx_claim *c);
 
@@ -255,10 +262,13 @@ int bx_store_task_count(struct bx_store *st, const char *batch, int64_t *n_out,
 /* Batch names ordered by id. Free each and the array. */
 int bx_store_batch_names(struct bx_store *st, char ***names_out, int *n_out, struct bx_err *err);
 
-/* Reviews: verdict "accept" (judgment -> accepted), "reject" (-> rejected, and
- * a fresh open replica is queued for the task), "fix" (answer required;
- * -> accepted, the fixed answer becomes the task's reviewed answer). Only
- * submitted judgments can be reviewed (else BX_EINVAL). */
+/* Reviews: verdict "accept" (judgment -> accepted), "reject" (-> rejected,
+ * and the task goes back to the same labeler: a new replica, open but
+ * already theirs, which their next claim returns before any new work, with
+ * the comment; if they are suspended or disabled it goes to anyone), "fix"
+ * (answer required; -> accepted, the fixed answer becomes the task's
+ * reviewed answer). Only submitted judgments can be reviewed (else
+ * BX_EINVAL); nobody reviews their own (BX_EPERM). */
 int bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
                         const char *verdict, const char *comment,
                         const struct bx_answer *fixed, int64_t now_ms, struct bx_err *err);

@@ -57,7 +57,8 @@ tui_keys Enter
 expect_screen "rejected" "rejected (box misses the handle); next: judgment ${J[3]}"
 wait_sql "reject stored with the comment" \
 	"SELECT verdict || ': ' || comment FROM reviews WHERE judgment = ${J[2]}" "reject: box misses the handle"
-check "a fresh replica queued for the task" test "$(sq "SELECT count(*) FROM judgments WHERE state = 'open'")" = 1
+check "the task goes back to bob: a new replica, open, his" test \
+	"$(sq "SELECT count(*) || ' ' || group_concat(u.name) FROM judgments j JOIN users u ON u.id = j.labeler WHERE j.state = 'open'")" = "1 bob"
 
 tui_keys C-n
 expect_screen "Ctrl-N passes: nothing left" "Nothing to review for rita right now (3 reviewed in this session"
@@ -69,5 +70,16 @@ expect_screen "leaves with a count" "boxel: 3 judgments reviewed"
 # a reopened screen starts over: the passed judgment comes back
 tui_start "$BOXEL" review --db "$DB" --user rita
 expect_screen "reopened: the passed judgment" "judgment ${J[3]} by bob"
+tui_keys q
+
+# bob labels: the rejected task comes first, with the comment and his answer
+tui_start "$BOXEL" label --db "$DB" --user bob
+expect_screen "bob gets the rejected task back" "$(img "${J[2]}")"
+expect_screen "with rita's comment" "returned by rita: box misses the handle"
+expect_screen "starting from his rejected answer" "Objects (1)"
+tui_keys s
+expect_screen "the rework submitted (and nothing else for bob)" "the queue is empty (1 submitted in this session)"
+wait_sql "and waiting for review again" \
+	"SELECT count(*) FROM judgments WHERE state = 'submitted' AND labeler = (SELECT id FROM users WHERE name = 'bob')" 2
 tui_keys q
 finish
