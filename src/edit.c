@@ -72,6 +72,12 @@ drop_steps_from(struct bx_edit *ed, int from)
 }
 
 void
+bx_edit_forget_redo(struct bx_edit *ed)
+{
+	drop_steps_from(ed, ed->pos);
+}
+
+void
 bx_edit_free(struct bx_edit *ed)
 {
 	bx_answer_free(&ed->ans);

@@ -55,6 +55,9 @@ bx_draft_state_to_json(const struct bx_edit *ed, const struct bx_draft_view *v)
 	if (ed->cls != NULL)
 		json_object_set_new(root, "class", json_string(ed->cls));
 	json_object_set_new(root, "pos", json_integer(ed->pos));
+	/* The journal may hold entries past the history (a dropped redo tail
+	 * is only overwritten by the next step): restore this many. */
+	json_object_set_new(root, "nsteps", json_integer(ed->nsteps));
 	for (i = 0; i < ed->npend; i++)
 		json_array_append_new(pend, json_pack("[ff]", ed->pend[i].x, ed->pend[i].y));
 	json_object_set_new(root, "pending", pend);
@@ -160,6 +163,9 @@ bx_draft_restore(struct bx_edit *ed, struct bx_draft_view *v, const char *state,
 	}
 	bx_edit_set_answer(ed, &ans);
 	bx_answer_free(&ans);
+	if (json_is_integer(json_object_get(root, "nsteps")) &&
+	    num(root, "nsteps", n) >= 0 && num(root, "nsteps", n) < n)
+		n = (int)num(root, "nsteps", n);
 	for (i = 0; i < n; i++) {
 		r = restore_step(ed, entries[i], i + 1, err);
 		if (r != 0) {

@@ -1525,8 +1525,12 @@ count_revert(struct label *L, int64_t now)
 {
 	int r = 0;
 
-	while (L->ed.pos > L->count_pos)
-		r |= bx_edit_undo(&L->ed);
+	if (L->ed.pos > L->count_pos) {
+		/* The picks were never meant: no redo step for them either. */
+		while (L->ed.pos > L->count_pos)
+			r |= bx_edit_undo(&L->ed);
+		bx_edit_forget_redo(&L->ed);
+	}
 	if (L->count_cls != NULL) {
 		free(L->ed.cls);
 		L->ed.cls = L->count_cls;

@@ -48,6 +48,8 @@ struct bx_edit {
 
 void bx_edit_init(struct bx_edit *ed, int img_w, int img_h);
 void bx_edit_free(struct bx_edit *ed);
+/* Drop the steps that could be redone (steps[pos..nsteps)). */
+void bx_edit_forget_redo(struct bx_edit *ed);
 /* Replace the answer without an undo step (seeding from prelabels or a
  * draft). Copies ans. Clears selection and the shape being drawn. */
 void bx_edit_set_answer(struct bx_edit *ed, const struct bx_answer *ans);

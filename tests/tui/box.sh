@@ -95,5 +95,16 @@ expect_screen "number set" "fill: 42"
 tui_keys Escape
 wait_sql "number in the draft" \
 	"SELECT json_extract(d.state, '\$.answer.annotations[0].attributes.fill') FROM drafts d JOIN judgments j ON j.id = d.judgment WHERE j.state = 'leased'" "42"
+
+# A count typed while the cup is grabbed: the digit first changes its class,
+# then the move makes it a count, which takes the change back and leaves no
+# redo step for it.
+tui_keys Tab
+expect_screen "the cup grabbed" "grab #1"
+tui_type 3l
+expect_screen "moved 3 steps, still a cup" "1 cup"
+tui_keys C-r
+expect_screen "no redo of the class change" "nothing to redo"
+check "still a cup" tui_wait " 1 cup" 1
 tui_keys q
 finish

@@ -508,6 +508,26 @@ test_draft_roundtrip(void)
 	CHECK_INT(back.ans.n, 0);
 	bx_edit_free(&back);
 
+	/* A dropped redo tail stays dropped, though the journal still holds
+	 * its entry (the store overwrites it only with the next step). */
+	CASE("forget redo");
+	bx_edit_forget_redo(&ed);
+	CHECK_INT(ed.nsteps, 1);
+	CHECK_INT(ed.pos, 1);
+	CHECK(!(bx_edit_redo(&ed) & BX_EDIT_UNDO));
+	CHECK_STR(ed.msg, "nothing to redo");
+	{
+		char *st2 = bx_draft_state_to_json(&ed, &v);
+		bx_edit_init(&back, 100, 80);
+		CHECK_INT(bx_draft_restore(&back, &v2, st2, entries, n, &err), 0);
+		CHECK_INT(back.nsteps, 1);
+		CHECK_INT(back.pos, 1);
+		CHECK(!(bx_edit_redo(&back) & BX_EDIT_UNDO));
+		CHECK_INT(back.ans.n, 1);
+		bx_edit_free(&back);
+		free(st2);
+	}
+
 	/* Malformed inputs are refused with a message. */
 	bx_edit_init(&back, 100, 80);
 	CHECK(bx_draft_restore(&back, &v2, "{", entries, n, &err) < 0);
