@@ -1,6 +1,7 @@
 # ssh.sh: boxel label over a real SSH connection. Starts its own sshd on
-# 127.0.0.1 (free port, own host key, own sshd_config and authorized_keys
-# with a forced command, as `boxel user add --key` would write), labels a
+# 127.0.0.1 (free port, own host key, own sshd_config, and the
+# authorized_keys `boxel user authorized-keys --write` makes: the forced
+# command is `boxel session`; alice, an admin, asks for `label`), labels a
 # box, drops the connection by killing the client, reconnects and finds
 # the draft. sshd is stopped at exit.
 . "$(dirname "$0")/lib.sh"
@@ -19,8 +20,11 @@ K=$T_TMP/ssh
 mkdir -m 700 "$K"
 ssh-keygen -q -t ed25519 -N '' -f "$K/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$K/user_key"
-printf 'restrict,pty,command="%s label --db %s --user alice" %s\n' \
-	"$BOXEL" "$DB" "$(cat "$K/user_key.pub")" > "$K/authorized_keys"
+# The admin's way: alice's key in the store, authorized_keys written from it
+# (restrict,pty,command="boxel session --db DB --user alice").
+"$BOXEL" user key alice "$K/user_key.pub" --db "$DB" >/dev/null
+expect_rc 0 "authorized_keys written" "$BOXEL" user authorized-keys --db "$DB" --write "$K/authorized_keys"
+check "the forced command is boxel session" grep -q "command=\"[^\"]*session --db [^\"]* --user alice\"" "$K/authorized_keys"
 PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat > "$K/sshd_config" <<CONF
 Port $PORT
@@ -78,7 +82,7 @@ pass
 connect() {
 	tui_start ssh -tt -p "$PORT" -i "$K/user_key" -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR \
-		-o ServerAliveInterval=0 "$(id -un)@127.0.0.1"
+		-o ServerAliveInterval=0 "$(id -un)@127.0.0.1" label
 }
 
 connect
@@ -94,8 +98,8 @@ SSH_PID=$(pgrep -P "$(tmx display -p -t t '#{pane_pid}')" -x ssh)
 check "found the ssh client" [ -n "$SSH_PID" ]
 kill -9 $SSH_PID
 i=0
-while pgrep -f "label --db $DB" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-gone() { ! pgrep -f "label --db $DB" >/dev/null; }
+while pgrep -f "session --db $DB" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+gone() { ! pgrep -f "session --db $DB" >/dev/null; }
 check "boxel exits when the link drops" gone
 
 connect
