@@ -264,9 +264,12 @@ bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_vie
 				rc = 0;
 		}
 		bx_answer_free(&seed);
-		return rc;
+		if (rc != 0)
+			return rc;
 	}
-	rc = bx_draft_load(s->st, s->claim.judgment, &state, &entries, &n, err);
+	/* The draft: the labeler's, or in review this reviewer's fix so far. */
+	rc = bx_draft_load(s->st, s->claim.judgment, s->review ? s->user : NULL, &state, &entries,
+	                   &n, err);
 	if (rc == 0) {
 		rc = bx_draft_restore(ed, v, state, entries, n, err);
 		free(state);
@@ -275,8 +278,8 @@ bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_vie
 		free(entries);
 		return rc;
 	}
-	if (rc != BX_ENOENT)
-		return rc;
+	if (rc != BX_ENOENT || s->review)
+		return rc == BX_ENOENT ? 0 : rc;
 	/* Work a reviewer returned starts from the rejected answer. */
 	rc = bx_store_rejected_answer(s->st, s->claim.judgment, &seed, err);
 	if (rc == 0)
@@ -301,17 +304,26 @@ bx_session_save(struct bx_session *s, const struct bx_edit *ed, const struct bx_
 	char *state, *entry = NULL;
 	int seq = 0, rc;
 
-	if (!s->have_task || s->lost || s->review)
+	if (!s->have_task || s->lost)
+		return 0;
+	/* A reviewer who only looked leaves no draft to hold the row. */
+	if (s->review && ed->nsteps == 0)
 		return 0;
 	state = bx_draft_state_to_json(ed, v);
 	if ((what & BX_EDIT_ANSWER) && bx_edit_step_at(ed, ed->pos) != NULL) {
 		entry = bx_draft_entry_to_json(bx_edit_step_at(ed, ed->pos));
 		seq = ed->pos;
 	}
-	rc = bx_draft_save(s->st, s->claim.judgment, s->claim.token, state, seq, entry, now_ms, err);
+	if (s->review)
+		rc = bx_review_draft_save(s->st, s->claim.judgment, s->user, state, seq, entry,
+		                          now_ms, err);
+	else
+		rc = bx_draft_save(s->st, s->claim.judgment, s->claim.token, state, seq, entry,
+		                   now_ms, err);
 	free(state);
 	free(entry);
-	if (rc == BX_ELEASE)
+	/* (A review has no lease to lose: its verdict will say what changed.) */
+	if (rc == BX_ELEASE && !s->review)
 		s->lost = 1;
 	return rc;
 }

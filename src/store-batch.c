@@ -546,6 +546,19 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    SQLITE_STATIC);
 	if ((rc = bx_st_exec(st, s, "review judgment", err)) < 0)
 		return rc;
+	{
+		/* A reviewer's fix in progress (bx_review_draft_save) is done. */
+		static const char dj[] = "DELETE FROM journal WHERE judgment = ?1";
+		static const char dd[] = "DELETE FROM drafts WHERE judgment = ?1";
+		PREP(s, dj);
+		sqlite3_bind_int64(s, 1, c->jid);
+		if ((rc = bx_st_exec(st, s, "drop review draft", err)) < 0)
+			return rc;
+		PREP(s, dd);
+		sqlite3_bind_int64(s, 1, c->jid);
+		if ((rc = bx_st_exec(st, s, "drop review draft", err)) < 0)
+			return rc;
+	}
 	if (strcmp(c->verdict, "reject") == 0) {
 		PREP(s, requeue);
 		sqlite3_bind_int64(s, 1, c->jid);

@@ -624,6 +624,7 @@ struct fenced_ctx {
 	/* drafts */
 	const char *state_json, *entry;
 	int seq;
+	const char *reviewer; /* a review's draft: fenced by the reviewer, not a lease */
 	int suspended; /* submit: this submit suspended the labeler */
 };
 
@@ -999,6 +1000,42 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
 
 /* ---- drafts ---- */
 
+/* A review's draft lives in the judgment's draft row, free once it was
+ * submitted: the judgment must still await review and the row be nobody
+ * else's (another reviewer's fix in progress is not overwritten). */
+static int
+review_fence(struct bx_store *st, int64_t jid, const char *reviewer, int64_t *uid,
+             struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT j.state, u.id, (SELECT d.labeler FROM drafts d WHERE d.judgment = j.id) "
+	    "FROM judgments j, users u WHERE j.id = ?1 AND u.name = ?2";
+	sqlite3_stmt *s;
+	int rc, ok = 0, busy = 0;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	sqlite3_bind_text(s, 2, reviewer, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "check review", err);
+	if (rc == 1) {
+		*uid = sqlite3_column_int64(s, 1);
+		ok = strcmp((const char *)sqlite3_column_text(s, 0), "submitted") == 0;
+		busy = sqlite3_column_type(s, 2) != SQLITE_NULL &&
+		    sqlite3_column_int64(s, 2) != *uid;
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || !ok)
+		return bx_err_set(err, BX_ELEASE, "judgment %lld is no longer waiting for review",
+		    (long long)jid);
+	if (busy)
+		return bx_err_set(err, BX_EEXIST, "another reviewer has a fix of judgment %lld "
+		    "in progress", (long long)jid);
+	return 0;
+}
+
 static int
 draft_save_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
@@ -1013,7 +1050,8 @@ draft_save_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	int64_t uid;
 	int rc;
 
-	if ((rc = fence(st, c->jid, c->token, &uid, NULL, NULL, err)) < 0)
+	if ((rc = c->reviewer ? review_fence(st, c->jid, c->reviewer, &uid, err) :
+	    fence(st, c->jid, c->token, &uid, NULL, NULL, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, up, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -1040,6 +1078,19 @@ draft_save_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 }
 
 int
+bx_review_draft_save(struct bx_store *st, int64_t judgment, const char *reviewer,
+                     const char *state_json, int seq, const char *entry, int64_t now_ms,
+                     struct bx_err *err)
+{
+	struct fenced_ctx c = { .jid = judgment, .reviewer = reviewer, .now = now_ms,
+	                        .state_json = state_json, .entry = entry, .seq = seq };
+
+	if (reviewer == NULL || state_json == NULL || (entry != NULL && seq < 1))
+		return bx_err_set(err, BX_EINVAL, "review draft: reviewer, state and seq >= 1");
+	return bx_st_write(st, draft_save_tx, &c, err);
+}
+
+int
 bx_draft_save(struct bx_store *st, int64_t judgment, const char *token,
               const char *state_json, int seq, const char *entry, int64_t now_ms,
               struct bx_err *err)
@@ -1056,6 +1107,7 @@ bx_draft_save(struct bx_store *st, int64_t judgment, const char *token,
 
 struct draft_load_ctx {
 	int64_t jid;
+	const char *owner; /* only this user's draft (reviews), or NULL */
 	char *state;
 	char **entries;
 	int n;
@@ -1065,14 +1117,19 @@ static int
 draft_load_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	static const char dsql[] = "SELECT state FROM drafts WHERE judgment = ?1";
+	static const char osql[] =
+	    "SELECT state FROM drafts WHERE judgment = ?1 "
+	    "  AND labeler = (SELECT id FROM users WHERE name = ?2)";
 	static const char jsql[] = "SELECT entry FROM journal WHERE judgment = ?1 ORDER BY seq";
 	struct draft_load_ctx *c = ctx;
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = bx_st_prep(st, dsql, err)) == NULL)
+	if ((s = bx_st_prep(st, c->owner ? osql : dsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, c->jid);
+	if (c->owner)
+		sqlite3_bind_text(s, 2, c->owner, -1, SQLITE_STATIC);
 	rc = bx_st_step(st, s, "load draft", err);
 	if (rc == 1)
 		c->state = bx_st_col_dup(s, 0);
@@ -1093,10 +1150,10 @@ draft_load_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 }
 
 int
-bx_draft_load(struct bx_store *st, int64_t judgment, char **state_json_out,
+bx_draft_load(struct bx_store *st, int64_t judgment, const char *owner, char **state_json_out,
               char ***entries_out, int *n_out, struct bx_err *err)
 {
-	struct draft_load_ctx c = { judgment, NULL, NULL, 0 };
+	struct draft_load_ctx c = { judgment, owner, NULL, NULL, 0 };
 	int rc, i;
 
 	*state_json_out = NULL;

@@ -33,7 +33,8 @@ struct bx_session {
 	/* Review mode (boxel review): the "tasks" are other labelers'
 	 * submitted judgments, oldest flagged first; submit accepts (or fixes,
 	 * when the answer was edited), skip rejects with the reason as the
-	 * comment, pass leaves it for another reviewer. No lease, no draft. */
+	 * comment, pass leaves it for another reviewer. No lease; the fix in
+	 * progress is the reviewer's draft of the judgment. */
 	int review;
 	char *review_batch;        /* NULL: every batch */
 	int review_sample;         /* percent of tasks (bx_review_filter), 0: all */

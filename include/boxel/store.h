@@ -133,10 +133,18 @@ int bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *toke
 int bx_draft_save(struct bx_store *st, int64_t judgment, const char *token,
                   const char *state_json, int seq, const char *entry, int64_t now_ms,
                   struct bx_err *err);
-/* BX_ENOENT when there is no draft. entries_out[i] is entry seq i+1; free
- * each and the array. */
-int bx_draft_load(struct bx_store *st, int64_t judgment, char **state_json_out,
-                  char ***entries_out, int *n_out, struct bx_err *err);
+/* The same for a reviewer's fix in progress of a submitted judgment (the
+ * judgment's draft row is free once it was submitted): BX_ELEASE when it no
+ * longer awaits review, BX_EEXIST when another reviewer's draft holds the
+ * row. A verdict drops the draft. */
+int bx_review_draft_save(struct bx_store *st, int64_t judgment, const char *reviewer,
+                         const char *state_json, int seq, const char *entry, int64_t now_ms,
+                         struct bx_err *err);
+/* BX_ENOENT when there is no draft (owner != NULL: none of that user's).
+ * entries_out[i] is entry seq i+1; free each and the array. */
+int bx_draft_load(struct bx_store *st, int64_t judgment, const char *owner,
+                  char **state_json_out, char ***entries_out, int *n_out,
+                  struct bx_err *err);
 
 /* Append-only event log (also written by the store itself for claims,
  * submits, reviews, imports and user changes). */

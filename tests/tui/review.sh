@@ -39,9 +39,20 @@ check "judgment accepted" test "$(sq "SELECT state FROM judgments WHERE id = ${J
 # move the box 3 steps right: an edited answer is a fix
 tui_keys Tab
 tui_type lll
-tui_keys Escape Escape s
+tui_keys Escape Escape
+moved=$(tui_screen | grep -o 'box [0-9]*,20 100x120' | head -1)
+check "the box moved on screen ($moved)" test -n "$moved" -a "$moved" != "box 10,20 100x120"
+wait_sql "the fix in progress is rita's draft" \
+	"SELECT u.name FROM drafts d JOIN users u ON u.id = d.labeler WHERE d.judgment = ${J[1]}" rita
+# the connection drops (SIGHUP) and rita comes back: the fix is still there
+tmx kill-server
+tui_start "$BOXEL" review --db "$DB" --user rita
+expect_screen "reopened on the same judgment" "judgment ${J[1]} by bob"
+expect_screen "with the moved box" "$moved"
+tui_keys s
 expect_screen "s after an edit fixes" "fixed $(img "${J[1]}")"
 wait_sql "fix stored" "SELECT verdict FROM reviews WHERE judgment = ${J[1]}" fix
+check "the verdict dropped the draft" test "$(sq "SELECT count(*) FROM drafts WHERE judgment = ${J[1]}")" = 0
 check "the fixed box moved right" /usr/bin/python3 -c '
 import json, sys
 a = json.loads(sys.argv[1])["annotations"][0]
@@ -61,11 +72,11 @@ check "the task goes back to bob: a new replica, open, his" test \
 	"$(sq "SELECT count(*) || ' ' || group_concat(u.name) FROM judgments j JOIN users u ON u.id = j.labeler WHERE j.state = 'open'")" = "1 bob"
 
 tui_keys C-n
-expect_screen "Ctrl-N passes: nothing left" "Nothing to review for rita right now (3 reviewed in this session"
+expect_screen "Ctrl-N passes: nothing left" "Nothing to review for rita right now (2 reviewed in this session"
 check "the passed judgment is still submitted" test "$(sq "SELECT state FROM judgments WHERE id = ${J[3]}")" = submitted
 check "no review row for it" test "$(sq "SELECT count(*) FROM reviews WHERE judgment = ${J[3]}")" = 0
 tui_keys q
-expect_screen "leaves with a count" "boxel: 3 judgments reviewed"
+expect_screen "leaves with a count (of this session)" "boxel: 2 judgments reviewed"
 
 # a reopened screen starts over: the passed judgment comes back
 tui_start "$BOXEL" review --db "$DB" --user rita

@@ -222,7 +222,7 @@ test_fencing(void)
 	{
 		char *state, **ent;
 		int n;
-		CHECK_INT(bx_draft_load(st, b.judgment, &state, &ent, &n, &err), BX_ENOENT);
+		CHECK_INT(bx_draft_load(st, b.judgment, NULL, &state, &ent, &n, &err), BX_ENOENT);
 	}
 	before = snapshot();
 	CHECK_INT(bx_queue_heartbeat(st, a.judgment, a.token, LEASE, NOW + 2 * LEASE, &until,
@@ -417,7 +417,7 @@ test_drafts(void)
 	task(st, "a.jpg");
 	batch(st, "x", "production", 1, 0, 0, NULL, 0);
 	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), 0);
-	CHECK_INT(bx_draft_load(st, c.judgment, &state, &ent, &n, &err), BX_ENOENT);
+	CHECK_INT(bx_draft_load(st, c.judgment, NULL, &state, &ent, &n, &err), BX_ENOENT);
 	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":1}", 1, "add A", NOW, &err), 0);
 	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":2}", 2, "add B", NOW, &err), 0);
 	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":3}", 3, "add C", NOW, &err), 0);
@@ -427,7 +427,7 @@ test_drafts(void)
 	/* A state-only save (zoom) keeps the journal. */
 	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{\"s\":6}", 0, NULL, NOW, &err), 0);
 	CHECK_INT(bx_draft_save(st, c.judgment, c.token, "{}", 0, "bad seq", NOW, &err), BX_EINVAL);
-	CHECK_INT(bx_draft_load(st, c.judgment, &state, &ent, &n, &err), 0);
+	CHECK_INT(bx_draft_load(st, c.judgment, NULL, &state, &ent, &n, &err), 0);
 	CHECK_STR(state, "{\"s\":6}");
 	CHECK_INT(n, 3);
 	for (i = 0; i < n && i < 3; i++) {
@@ -532,7 +532,33 @@ test_export(void)
 	CHECK_STR(c.image, "a.jpg");
 	CHECK_INT(bx_store_review_add(st, c.judgment, "u0", "accept", NULL, NULL, NOW, &err),
 	    BX_EPERM);
+	/* A reviewer's fix in progress: theirs alone, gone with the verdict. */
+	bx_store_user_add(st, "rev2", "reviewer", "root", NOW, &err);
+	CASE("review drafts");
+	CHECK_INT(bx_review_draft_save(st, c.judgment, "rev", "{\"answer\":{}}", 1, "{}", NOW,
+	    &err), 0);
+	CHECK_INT(bx_review_draft_save(st, c.judgment, "rev2", "{\"answer\":{}}", 1, "{}", NOW,
+	    &err), BX_EEXIST);
+	{
+		char *state = NULL, **ent = NULL;
+		int nent = 0, i;
+		CHECK_INT(bx_draft_load(st, c.judgment, "rev2", &state, &ent, &nent, &err),
+		    BX_ENOENT);
+		CHECK_INT(bx_draft_load(st, c.judgment, "rev", &state, &ent, &nent, &err), 0);
+		CHECK_INT(nent, 1);
+		free(state);
+		for (i = 0; i < nent; i++)
+			free(ent[i]);
+		free(ent);
+	}
 	CHECK_INT(bx_store_review_add(st, c.judgment, "rev", "accept", "ok", NULL, NOW, &err), 0);
+	{
+		char *state = NULL, **ent = NULL;
+		int nent = 0;
+		CHECK_INT(bx_draft_load(st, c.judgment, NULL, &state, &ent, &nent, &err), BX_ENOENT);
+	}
+	CHECK_INT(bx_review_draft_save(st, c.judgment, "rev", "{\"answer\":{}}", 1, "{}", NOW,
+	    &err), BX_ELEASE);
 	CHECK_INT(bx_store_review_add(st, c.judgment, "rev", "accept", "ok", NULL, NOW, &err),
 	    BX_EINVAL);
 	bx_claim_free(&c);
