@@ -1002,13 +1002,17 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
 
 /* A review's draft lives in the judgment's draft row, free once it was
  * submitted: the judgment must still await review and the row be nobody
- * else's (another reviewer's fix in progress is not overwritten). */
+ * else's (another reviewer's fix in progress is not overwritten, unless
+ * they left it untouched for REVIEW_DRAFT_STALE_MS). */
+#define REVIEW_DRAFT_STALE_MS (30 * 60 * 1000LL)
+
 static int
-review_fence(struct bx_store *st, int64_t jid, const char *reviewer, int64_t *uid,
-             struct bx_err *err)
+review_fence(struct bx_store *st, int64_t jid, const char *reviewer, int64_t now,
+             int64_t *uid, struct bx_err *err)
 {
 	static const char sql[] =
-	    "SELECT j.state, u.id, (SELECT d.labeler FROM drafts d WHERE d.judgment = j.id) "
+	    "SELECT j.state, u.id, (SELECT d.labeler FROM drafts d WHERE d.judgment = j.id "
+	    "                        AND d.updated_ms > ?3) "
 	    "FROM judgments j, users u WHERE j.id = ?1 AND u.name = ?2";
 	sqlite3_stmt *s;
 	int rc, ok = 0, busy = 0;
@@ -1017,6 +1021,7 @@ review_fence(struct bx_store *st, int64_t jid, const char *reviewer, int64_t *ui
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, jid);
 	sqlite3_bind_text(s, 2, reviewer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now - REVIEW_DRAFT_STALE_MS);
 	rc = bx_st_step(st, s, "check review", err);
 	if (rc == 1) {
 		*uid = sqlite3_column_int64(s, 1);
@@ -1050,7 +1055,7 @@ draft_save_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	int64_t uid;
 	int rc;
 
-	if ((rc = c->reviewer ? review_fence(st, c->jid, c->reviewer, &uid, err) :
+	if ((rc = c->reviewer ? review_fence(st, c->jid, c->reviewer, c->now, &uid, err) :
 	    fence(st, c->jid, c->token, &uid, NULL, NULL, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, up, err)) == NULL)

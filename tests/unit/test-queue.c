@@ -539,12 +539,28 @@ test_export(void)
 	    &err), 0);
 	CHECK_INT(bx_review_draft_save(st, c.judgment, "rev2", "{\"answer\":{}}", 1, "{}", NOW,
 	    &err), BX_EEXIST);
+	/* ... until it was left alone for half an hour: then it is stale. */
+	CHECK_INT(bx_review_draft_save(st, c.judgment, "rev2", "{\"answer\":{}}", 1, "{}",
+	    NOW + 30 * 60 * 1000 - 1, &err), BX_EEXIST);
 	{
 		char *state = NULL, **ent = NULL;
 		int nent = 0, i;
 		CHECK_INT(bx_draft_load(st, c.judgment, "rev2", &state, &ent, &nent, &err),
 		    BX_ENOENT);
 		CHECK_INT(bx_draft_load(st, c.judgment, "rev", &state, &ent, &nent, &err), 0);
+		CHECK_INT(nent, 1);
+		free(state);
+		for (i = 0; i < nent; i++)
+			free(ent[i]);
+		free(ent);
+	}
+	CHECK_INT(bx_review_draft_save(st, c.judgment, "rev2", "{\"answer\":{}}", 1, "{}",
+	    NOW + 30 * 60 * 1000 + 1, &err), 0);
+	{
+		char *state = NULL, **ent = NULL;
+		int nent = 0, i;
+		CHECK_INT(bx_draft_load(st, c.judgment, "rev", &state, &ent, &nent, &err), BX_ENOENT);
+		CHECK_INT(bx_draft_load(st, c.judgment, "rev2", &state, &ent, &nent, &err), 0);
 		CHECK_INT(nent, 1);
 		free(state);
 		for (i = 0; i < nent; i++)
