@@ -278,8 +278,9 @@ cmd_demo_exec(int argc, char **argv)
 		       sdir, ntasks, suser);
 	}
 	printf("  label:  boxel label --db %s --user %s\n"
+	       "  watch:  boxel admin --db %s\n"
 	       "  export: boxel export --db %s --format jsonl %s/answers.jsonl\n", sdb, suser, sdb,
-	       sdir);
+	       sdb, sdir);
 	fflush(stdout);
 	rc = BX_EXIT_OK;
 	if (!no_label && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
