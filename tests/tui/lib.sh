@@ -15,7 +15,16 @@ unset LC_ALL
 unset NO_COLOR
 
 tmx() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
-tui_cleanup() { tmx kill-server 2>/dev/null; rm -rf "$T_TMP"; }
+# Killing the server hangs up on the programs in it. A sanitizer build's
+# leak check can then stay stuck at exit (LeakSanitizer stops the process
+# with ptrace, and the SIGHUP/SIGCONT of the hangup can land in between),
+# spinning on a core for good: whatever still runs with the test's files is
+# killed with it.
+tui_cleanup() {
+	tmx kill-server 2>/dev/null
+	pkill -KILL -f -- "$T_TMP" 2>/dev/null
+	rm -rf "$T_TMP"
+}
 trap tui_cleanup EXIT
 
 # tui_start CMD...: run CMD in a fresh window (the server starts on first
