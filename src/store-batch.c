@@ -484,14 +484,6 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "INSERT INTO reviews(judgment, reviewer, verdict, comment, answer, created_ms) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	static const char upd[] = "UPDATE judgments SET state = ?2 WHERE id = ?1";
-	/* Back to the labeler: a new replica, open but already theirs. */
-	static const char requeue[] =
-	    "INSERT INTO judgments(task, batch, replica, labeler) "
-	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
-	    "                     WHERE m.task = j.task AND m.batch = j.batch), "
-	    "  (SELECT u.id FROM users u WHERE u.id = j.labeler AND u.active = 1 "
-	    "     AND u.qual <> 'suspended') "
-	    "FROM judgments j WHERE j.id = ?1";
 	struct review_ctx *c = ctx;
 	sqlite3_stmt *s;
 	int64_t rid = 0, labeler = 0;
@@ -546,25 +538,11 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    SQLITE_STATIC);
 	if ((rc = bx_st_exec(st, s, "review judgment", err)) < 0)
 		return rc;
-	{
-		/* A reviewer's fix in progress (bx_review_draft_save) is done. */
-		static const char dj[] = "DELETE FROM journal WHERE judgment = ?1";
-		static const char dd[] = "DELETE FROM drafts WHERE judgment = ?1";
-		PREP(s, dj);
-		sqlite3_bind_int64(s, 1, c->jid);
-		if ((rc = bx_st_exec(st, s, "drop review draft", err)) < 0)
-			return rc;
-		PREP(s, dd);
-		sqlite3_bind_int64(s, 1, c->jid);
-		if ((rc = bx_st_exec(st, s, "drop review draft", err)) < 0)
-			return rc;
-	}
-	if (strcmp(c->verdict, "reject") == 0) {
-		PREP(s, requeue);
-		sqlite3_bind_int64(s, 1, c->jid);
-		if ((rc = bx_st_exec(st, s, "requeue rejected task", err)) < 0)
-			return rc;
-	}
+	/* A reviewer's fix in progress (bx_review_draft_save) is done; a
+	 * rejected task goes back to its labeler, open but already theirs. */
+	if ((rc = bx_st_drop_draft(st, c->jid, err)) < 0 ||
+	    (strcmp(c->verdict, "reject") == 0 && (rc = bx_st_requeue(st, c->jid, 1, err)) < 0))
+		return rc;
 	snprintf(d, sizeof d, "{\"judgment\":%lld,\"verdict\":\"%s\"}", (long long)c->jid,
 	    c->verdict);
 	return bx_st_event(st, c->reviewer, "review", d, c->now, err);

@@ -78,6 +78,12 @@ struct bx_buf;
 void bx_st_json_str(struct bx_buf *b, const char *s);
 /* Release every live lease of a user (inside a write transaction). */
 int bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err);
+/* Drop judgment jid's draft and undo journal (inside a write transaction). */
+int bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err);
+/* Queue a fresh replica of judgment jid's task in its batch (the next
+ * replica number), for anyone, or with to_labeler already jid's labeler's
+ * when they are active and not suspended (inside a write transaction). */
+int bx_st_requeue(struct bx_store *st, int64_t jid, int to_labeler, struct bx_err *err);
 /* Store an answer's rows in annotations for judgment (inside a write tx). */
 int bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_answer *ans,
                           struct bx_err *err);

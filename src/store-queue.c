@@ -728,6 +728,29 @@ bx_queue_release(struct bx_store *st, int64_t judgment, const char *token,
 	return bx_st_write(st, release_tx, &c, err);
 }
 
+int
+bx_st_requeue(struct bx_store *st, int64_t jid, int to_labeler, struct bx_err *err)
+{
+	static const char anyone[] =
+	    "INSERT INTO judgments(task, batch, replica) "
+	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
+	    "                     WHERE m.task = j.task AND m.batch = j.batch) "
+	    "FROM judgments j WHERE j.id = ?1";
+	static const char theirs[] =
+	    "INSERT INTO judgments(task, batch, replica, labeler) "
+	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
+	    "                     WHERE m.task = j.task AND m.batch = j.batch), "
+	    "  (SELECT u.id FROM users u WHERE u.id = j.labeler AND u.active = 1 "
+	    "     AND u.qual <> 'suspended') "
+	    "FROM judgments j WHERE j.id = ?1";
+	sqlite3_stmt *s;
+
+	if ((s = bx_st_prep(st, to_labeler ? theirs : anyone, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	return bx_st_exec(st, s, "queue a replica", err);
+}
+
 static int
 skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
@@ -735,13 +758,6 @@ skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "UPDATE judgments SET state = 'skipped', lease_token = NULL, lease_until = NULL, "
 	    "  submitted_ms = ?3 "
 	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
-	/* The task still wants its overlap: queue a fresh replica for others
-	 * (the skipper keeps their skipped row, so never gets the task again). */
-	static const char ins[] =
-	    "INSERT INTO judgments(task, batch, replica) "
-	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
-	    "                     WHERE m.task = j.task AND m.batch = j.batch) "
-	    "FROM judgments j WHERE j.id = ?1";
 	struct fenced_ctx *c = ctx;
 	sqlite3_stmt *s;
 	int64_t uid, task;
@@ -756,10 +772,9 @@ skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	sqlite3_bind_int64(s, 3, c->now);
 	if ((rc = bx_st_exec(st, s, "skip", err)) < 0)
 		return rc;
-	if ((s = bx_st_prep(st, ins, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	if ((rc = bx_st_exec(st, s, "requeue skipped task", err)) < 0)
+	/* The task still wants its overlap: a fresh replica for others (the
+	 * skipper keeps their skipped row, so never gets the task again). */
+	if ((rc = bx_st_requeue(st, c->jid, 0, err)) < 0)
 		return rc;
 	return fenced_event(st, c, uid, task, "skip", err);
 }
@@ -844,8 +859,8 @@ bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_ans
 	return rc;
 }
 
-static int
-drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err)
+int
+bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err)
 {
 	static const char jsql[] = "DELETE FROM journal WHERE judgment = ?1";
 	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1";
@@ -896,7 +911,7 @@ submit_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if (rc == 0)
 		return lease_lost(c->jid, err);
 	if ((rc = bx_st_annotations_put(st, c->jid, c->ans, err)) < 0 ||
-	    (rc = drop_draft(st, c->jid, err)) < 0 ||
+	    (rc = bx_st_drop_draft(st, c->jid, err)) < 0 ||
 	    (rc = fenced_event(st, c, uid, task, "submit", err)) < 0)
 		return rc;
 	/* Gold score, labeler state and consensus commit with the submit. */
