@@ -32,22 +32,21 @@ static void
 print_keys(void)
 {
 	char **lines;
-	int n, i;
+	int n, i, k;
 
-	n = bx_keymap_help(&bx_keymap_label, 24, &lines);
-	printf("boxel label keys:\n");
-	for (i = 0; i < n; i++)
-		printf("  %s\n", lines[i]);
-	printf("  %-24s %s\n", "class hotkeys", "the taxonomy's own keys pick classes too");
-	bx_keymap_help_free(lines, n);
-	n = bx_keymap_help(&bx_keymap_form, 24, &lines);
-	printf("\nattribute editor (a, g):\n");
-	for (i = 0; i < n; i++)
-		printf("  %s\n", lines[i]);
-	bx_keymap_help_free(lines, n);
+	for (k = 0; k < bx_keymaps_label_screen_n; k++) {
+		const struct bx_keymap *km = bx_keymaps_label_screen[k];
+		n = bx_keymap_help(km, 24, &lines);
+		printf(k == 0 ? "boxel label keys:\n" : "\n%s:\n", km->name);
+		for (i = 0; i < n; i++)
+			printf("  %s\n", lines[i]);
+		if (k == 0)
+			printf("  %-24s %s\n", "class hotkeys", "the taxonomy's own keys pick classes too");
+		bx_keymap_help_free(lines, n);
+	}
 	printf("\nmouse (where the terminal reports it):\n"
-	       "  drag in the image        draw a box\n"
-	       "  click                    place a polygon vertex or point; select (box tool)\n"
+	       "  drag in the image        draw a box (extreme tool: a click places the next point)\n"
+	       "  click                    move the crosshair; place a polygon vertex or point; select (box tool)\n"
 	       "  wheel                    zoom in/out at the pointer\n");
 }
 

@@ -18,8 +18,20 @@ bx_tool_name(enum bx_tool t)
 	case BX_TOOL_BOX: return "box";
 	case BX_TOOL_POLYGON: return "polygon";
 	case BX_TOOL_POINT: return "point";
+	case BX_TOOL_EXTREME: return "extreme";
 	}
 	return "?";
+}
+
+int
+bx_tool_from_name(const char *name)
+{
+	int t;
+
+	for (t = BX_TOOL_BOX; name != NULL && t <= BX_TOOL_EXTREME; t++)
+		if (strcmp(name, bx_tool_name((enum bx_tool)t)) == 0)
+			return t;
+	return -1;
 }
 
 static int
@@ -453,6 +465,30 @@ bx_edit_close(struct bx_edit *ed)
 	return add_new(ed, &an, "add polygon");
 }
 
+/* The box bounding the four extreme points placed. */
+static int
+extreme_box(struct bx_edit *ed)
+{
+	struct bx_annot an;
+	/* Left and right edges from the 1st and 3rd points, top and bottom
+	 * from the 2nd and 4th: the other coordinate of each is where along
+	 * the side it touched, not an extent. */
+	double x0 = fmin(ed->pend[0].x, ed->pend[2].x), x1 = fmax(ed->pend[0].x, ed->pend[2].x);
+	double y0 = fmin(ed->pend[1].y, ed->pend[3].y), y1 = fmax(ed->pend[1].y, ed->pend[3].y);
+
+	if (x1 <= x0 || y1 <= y0) {
+		ed->npend = 0;
+		return say(ed, "the four extreme points span no area: place them again");
+	}
+	memset(&an, 0, sizeof an);
+	an.geom = BX_GEOM_BOX;
+	an.x = x0;
+	an.y = y0;
+	an.w = x1 - x0;
+	an.h = y1 - y0;
+	return add_new(ed, &an, "add box");
+}
+
 int
 bx_edit_place(struct bx_edit *ed)
 {
@@ -490,6 +526,14 @@ bx_edit_place(struct bx_edit *ed)
 		pend_push(ed, ed->cx, ed->cy);
 		ed->msg[0] = '\0';
 		return BX_EDIT_VIEW;
+	case BX_TOOL_EXTREME:
+		if (ed->npend == 0 && need_class(ed))
+			return BX_EDIT_VIEW;
+		pend_push(ed, ed->cx, ed->cy);
+		ed->msg[0] = '\0';
+		if (ed->npend < 4)
+			return BX_EDIT_VIEW;
+		return extreme_box(ed);
 	case BX_TOOL_POINT:
 		if (need_class(ed))
 			return BX_EDIT_VIEW;
@@ -552,6 +596,18 @@ bx_edit_select_index(struct bx_edit *ed, int idx)
 	ed->sel = idx;
 	ed->grab = 1;
 	ed->handle = -1;
+	ed->npend = 0;
+	ed->msg[0] = '\0';
+	return BX_EDIT_VIEW;
+}
+
+int
+bx_edit_grab_handle(struct bx_edit *ed, int h)
+{
+	if (ed->sel < 0 || ed->sel >= ed->ans.n || h < -1 || h >= bx_edit_handle_count(ed))
+		return 0;
+	ed->grab = 1;
+	ed->handle = h;
 	ed->npend = 0;
 	ed->msg[0] = '\0';
 	return BX_EDIT_VIEW;
@@ -786,6 +842,83 @@ restore(struct bx_edit *ed, const struct bx_answer *ans, int sel)
 	ed->grab = 0;
 	ed->handle = -1;
 	ed->npend = 0;
+}
+
+int
+bx_edit_replace_shape(struct bx_edit *ed, int idx, const struct bx_annot *an, const char *what,
+                      int merge)
+{
+	struct bx_annot *dst;
+	struct txn t;
+	int r;
+
+	if (idx < 0 || idx >= ed->ans.n || an->geom == BX_GEOM_TAG)
+		return 0;
+	if (merge && ed->pos > 0 && ed->pos == ed->nsteps &&
+	    strcmp(ed->steps[ed->pos - 1].what, what) == 0) {
+		/* Start from the state before that step, so one undo undoes both. */
+		bx_answer_copy(&t.before, &ed->steps[ed->pos - 1].before);
+		ed->pos--;
+	} else {
+		begin(ed, &t);
+	}
+	dst = &ed->ans.a[idx];
+	free(dst->pts);
+	dst->pts = NULL;
+	dst->npts = 0;
+	dst->geom = an->geom;
+	dst->x = an->x;
+	dst->y = an->y;
+	dst->w = an->w;
+	dst->h = an->h;
+	if (an->npts > 0) {
+		dst->pts = bx_calloc((size_t)an->npts, sizeof *dst->pts);
+		memcpy(dst->pts, an->pts, sizeof *dst->pts * (size_t)an->npts);
+		dst->npts = an->npts;
+	}
+	own(dst);
+	ed->sel = idx;
+	r = commit(ed, &t, what);
+	return r;
+}
+
+int
+bx_edit_add_copies(struct bx_edit *ed, const struct bx_annot *a, int n, const char *what)
+{
+	struct txn t;
+	int i, k;
+
+	if (n < 1)
+		return 0;
+	begin(ed, &t);
+	for (k = 0; k < n; k++) {
+		i = bx_answer_add(&ed->ans, &a[k]);
+		ed->ans.a[i].flags &= ~BX_ANNOT_SUGGESTION;
+		ed->ans.a[i].score = 0;
+		ed->sel = i;
+	}
+	ed->grab = 0;
+	ed->handle = -1;
+	return commit(ed, &t, what);
+}
+
+int
+bx_edit_copy_props(struct bx_edit *ed, int idx, int from)
+{
+	struct bx_annot *dst, *src;
+	struct txn t;
+
+	if (idx < 0 || idx >= ed->ans.n || from < 0 || from >= ed->ans.n || idx == from)
+		return 0;
+	begin(ed, &t);
+	dst = &ed->ans.a[idx];
+	src = &ed->ans.a[from];
+	free(dst->cls);
+	dst->cls = src->cls ? bx_strdup(src->cls) : NULL;
+	bx_attrs_free(&dst->attrs);
+	bx_attrs_copy(&dst->attrs, &src->attrs);
+	own(dst);
+	return commit(ed, &t, "repeat class and attributes");
 }
 
 int

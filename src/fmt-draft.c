@@ -191,12 +191,7 @@ bx_draft_restore(struct bx_edit *ed, struct bx_draft_view *v, const char *state,
 	if (ed->handle < -1 || ed->handle >= bx_edit_handle_count(ed))
 		ed->handle = -1;
 	tool = json_string_value(json_object_get(root, "tool"));
-	if (tool != NULL && strcmp(tool, "polygon") == 0)
-		ed->tool = BX_TOOL_POLYGON;
-	else if (tool != NULL && strcmp(tool, "point") == 0)
-		ed->tool = BX_TOOL_POINT;
-	else
-		ed->tool = BX_TOOL_BOX;
+	ed->tool = bx_tool_from_name(tool) >= 0 ? (enum bx_tool)bx_tool_from_name(tool) : BX_TOOL_BOX;
 	cls = json_string_value(json_object_get(root, "class"));
 	if (cls != NULL) {
 		free(ed->cls);
@@ -219,6 +214,8 @@ bx_draft_restore(struct bx_edit *ed, struct bx_draft_view *v, const char *state,
 	}
 	if (ed->tool == BX_TOOL_BOX && ed->npend > 1)
 		ed->npend = 1;
+	if (ed->tool == BX_TOOL_EXTREME && ed->npend > 3)
+		ed->npend = 3;
 	json_decref(root);
 	return 0;
 }

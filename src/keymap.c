@@ -36,26 +36,41 @@ static const struct bx_keybind label_binds[] = {
 	{ '=', BX_LA_ZOOM_IN, NULL },
 	{ '-', BX_LA_ZOOM_OUT, "zoom out" },
 	{ '0', BX_LA_ZOOM_FIT, "fit the image to the pane" },
+	{ 'Z', BX_LA_ZOOM_1TO1, "zoom to 1:1 (one image pixel per display pixel; + and - stop there too)" },
+	{ 'z', BX_LA_ZOOM_OBJECT, "zoom to the selected object" },
+	{ ';', BX_LA_JUMP, "jump: labels over the image, type one to move the crosshair there" },
 	{ 'b', BX_LA_TOOL_BOX, "box tool" },
+	{ 'E', BX_LA_TOOL_EXTREME, "extreme-points box tool: place the left-, top-, right-, bottom-most points" },
 	{ 'p', BX_LA_TOOL_POLYGON, "polygon tool" },
 	{ 'o', BX_LA_TOOL_POINT, "point tool" },
+	{ 't', BX_LA_TIGHTEN, "tighten the selected box to the object's edges" },
+	{ 'T', BX_LA_AUTO_TIGHTEN, "tighten every box as it is drawn (on/off)" },
+	{ 'W', BX_LA_WAND, "magic wand: polygon of the region at the crosshair; again: grow it" },
+	{ CTRL('w'), BX_LA_WAND_SHRINK, "shrink the wand's last polygon" },
 	{ ' ', BX_LA_PLACE, "place a corner, vertex or point at the crosshair" },
 	{ BX_KEY_ENTER, BX_LA_ENTER, "place; close the polygon; accept the selected suggestion" },
 	{ BX_KEY_BACKSPACE, BX_LA_BACKSPACE, "remove the last vertex of the shape being drawn" },
 	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect" },
-	{ '1', BX_LA_CLASS, "class 1..9 in taxonomy order, for new objects and the grabbed one (a digit just before a move is a count)" },
+	{ '1', BX_LA_CLASS, "a number N: before a move, its count (5l); else class N in taxonomy order (12 then a pause or any key: class 12)" },
 	{ '2', BX_LA_CLASS, NULL }, { '3', BX_LA_CLASS, NULL }, { '4', BX_LA_CLASS, NULL },
 	{ '5', BX_LA_CLASS, NULL }, { '6', BX_LA_CLASS, NULL }, { '7', BX_LA_CLASS, NULL },
 	{ '8', BX_LA_CLASS, NULL }, { '9', BX_LA_CLASS, NULL },
+	{ '/', BX_LA_PICKER, "find a class by typing part of its name" },
 	{ 'C', BX_LA_CLASS_NEXT, "next class" },
-	{ BX_KEY_TAB, BX_LA_SELECT_NEXT, "select and grab the next object" },
+	{ '`', BX_LA_CLASS_PREV, "back to the previous class" },
+	{ BX_KEY_TAB, BX_LA_SELECT_NEXT, "select and grab the next object (the view follows it)" },
 	{ BX_KEY_BTAB, BX_LA_SELECT_PREV, "select and grab the previous object" },
+	{ 'v', BX_LA_SELECT_HERE, "select the object under the crosshair (again: the next one there)" },
+	{ '\'', BX_LA_GRAB_NEAREST, "grab the corner, edge or vertex nearest the crosshair" },
 	{ ']', BX_LA_HANDLE_NEXT, "grab the next corner/edge/vertex of the selected object" },
 	{ '[', BX_LA_HANDLE_PREV, "grab the previous corner/edge/vertex" },
 	{ 'i', BX_LA_INSERT_VERTEX, "insert a vertex after the grabbed one" },
 	{ 'X', BX_LA_DELETE_VERTEX, "delete the grabbed vertex" },
 	{ BX_KEY_DELETE, BX_LA_DELETE_VERTEX, NULL },
 	{ 'd', BX_LA_DELETE, "delete the selected object" },
+	{ '.', BX_LA_REPEAT, "give the selected object the previous object's class and attributes" },
+	{ CTRL('p'), BX_LA_COPY_PREV, "copy the objects of your previous task in this batch" },
+	{ 'V', BX_LA_LOOK, "display: names, hide objects, guides, brightness, contrast, gamma" },
 	{ 'a', BX_LA_ATTRS, "edit the selected object's attributes" },
 	{ 'g', BX_LA_GLOBAL_ATTRS, "edit the image's global attributes" },
 	{ 'y', BX_LA_ACCEPT, "accept the selected suggestion" },
@@ -99,8 +114,54 @@ static const struct bx_keybind form_binds[] = {
 };
 
 const struct bx_keymap bx_keymap_form = {
-	"form", form_binds, (int)BX_ARRAY_LEN(form_binds),
+	"attribute editor (a, g)", form_binds, (int)BX_ARRAY_LEN(form_binds),
 };
+
+static const struct bx_keybind jump_binds[] = {
+	{ BX_KEY_ESC, BX_JA_CANCEL, "close the labels" },
+	{ BX_KEY_BACKSPACE, BX_JA_BACK, "take back the last letter typed" },
+};
+const struct bx_keymap bx_keymap_jump = {
+	"jump (;): type the label where the crosshair should go", jump_binds,
+	(int)BX_ARRAY_LEN(jump_binds),
+};
+
+static const struct bx_keybind picker_binds[] = {
+	{ BX_KEY_UP, BX_PA_UP, "previous match" },
+	{ BX_KEY_DOWN, BX_PA_DOWN, "next match" },
+	{ BX_KEY_TAB, BX_PA_DOWN, NULL },
+	{ BX_KEY_ENTER, BX_PA_PICK, "pick the highlighted class" },
+	{ BX_KEY_ESC, BX_PA_CANCEL, "close, class unchanged" },
+	{ BX_KEY_BACKSPACE, BX_PA_BACK, "delete the last character of the search" },
+};
+const struct bx_keymap bx_keymap_picker = {
+	"class picker (/): type part of a name", picker_binds, (int)BX_ARRAY_LEN(picker_binds),
+};
+
+static const struct bx_keybind look_binds[] = {
+	{ 'n', BX_KA_NAMES, "class names on the objects (on/off)" },
+	{ 'h', BX_KA_HIDE, "objects: all, only the selected, none" },
+	{ 's', BX_KA_SUGG, "suggestions shown/hidden" },
+	{ 'g', BX_KA_GUIDES, "crosshair guide lines (on/off)" },
+	{ 'b', BX_KA_BRIGHT_UP, "brighter" },
+	{ 'B', BX_KA_BRIGHT_DOWN, "darker" },
+	{ 'c', BX_KA_CONTRAST_UP, "more contrast" },
+	{ 'C', BX_KA_CONTRAST_DOWN, "less contrast" },
+	{ 'y', BX_KA_GAMMA_UP, "gamma up (lifts shadows)" },
+	{ 'Y', BX_KA_GAMMA_DOWN, "gamma down" },
+	{ 'r', BX_KA_RESET, "reset brightness, contrast, gamma" },
+	{ BX_KEY_ESC, BX_KA_CLOSE, "close the menu" },
+	{ 'V', BX_KA_CLOSE, NULL },
+	{ 'q', BX_KA_CLOSE, NULL },
+};
+const struct bx_keymap bx_keymap_look = {
+	"display (V)", look_binds, (int)BX_ARRAY_LEN(look_binds),
+};
+
+const struct bx_keymap *const bx_keymaps_label_screen[] = {
+	&bx_keymap_label, &bx_keymap_form, &bx_keymap_picker, &bx_keymap_jump, &bx_keymap_look,
+};
+const int bx_keymaps_label_screen_n = (int)BX_ARRAY_LEN(bx_keymaps_label_screen);
 
 int
 bx_keymap_action(const struct bx_keymap *km, int key)

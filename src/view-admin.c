@@ -288,11 +288,11 @@ admin_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 }
 
 static int
-admin_tick(struct bx_view *v, int64_t now, int stopping)
+admin_tick(struct bx_view *v, int64_t now, int why)
 {
 	struct admin *A = v->data;
 
-	if (stopping)
+	if (why == BX_TICK_STOP)
 		return BX_VIEW_QUIT;
 	if (now >= A->next_ms || now < A->next_ms - A->interval_ms) {
 		refresh(A, now, A->refreshes % 10 == 0);

@@ -21,84 +21,7 @@
 #include "boxel/util.h"
 #include "boxel/view.h"
 #include "boxel/view-label.h"
-
-#define MIN_COLS 80
-#define MIN_ROWS 24
-#define IDLE_CAP_MS 60000      /* longer pauses do not count as time spent */
-
-enum mode { M_NORMAL, M_HELP, M_FORM, M_PROMPT, M_LOST, M_EMPTY, M_FATAL, M_FEEDBACK };
-enum prompt { P_SKIP = 1, P_ATTR };
-
-struct form {
-	int global;        /* editing the global attributes */
-	int obj;           /* object index (when !global) */
-	int row;           /* selected field */
-	int opt;           /* option cursor in a multi field */
-};
-
-/* The image of the task the queue will most likely give next, decoded by
- * one worker thread while the annotator works on this one. The worker
- * touches only this struct (no curses, no store); the main thread reads it
- * only after pthread_join. */
-struct prefetch {
-	pthread_t th;
-	int running;       /* started and not yet joined */
-	char *image;       /* as stored (relative to the image root) */
-	char *path;        /* resolved before the thread starts */
-	int want_w, want_h;
-	struct bx_image img;
-	int ok;
-	struct bx_err err;
-};
-
-struct label {
-	struct bx_session *s;
-	enum bx_colors colors;
-	int no_color;
-	int cols, rows;
-	enum mode mode;
-	char msg[320];
-	int msg_err;
-
-	/* the task */
-	struct bx_edit ed;
-	struct bx_draft_view dv;
-	struct bx_image img;
-	int img_ok;
-	char img_err[800];
-	int64_t last_key_ms;
-	int view_dirty;
-
-	/* layout, in cells */
-	int pw, ph;        /* image pane */
-	int rx, rw;        /* right pane */
-	struct bx_raster *disp;
-	double sc;         /* display pixels per image pixel */
-	double left, top;  /* image pixel at the display raster's origin */
-
-	/* input */
-	int count;
-	char *count_cls;   /* class before the digits of a count */
-	int count_pos;     /* undo position before them */
-	int mouse_down, mouse_x, mouse_y;
-
-	struct form form;
-	enum prompt prompt;
-	struct bx_buf line;
-	int instr_scroll;
-	int help_scroll;
-	int list_y, list_first, list_rows; /* where the object list was drawn */
-	char *keep_cls;    /* class and tool of the previous task */
-	enum bx_tool keep_tool;
-
-	/* after submitting a training task: its gold and score (M_FEEDBACK) */
-	struct bx_training_feedback fb;
-	int fb_on;
-	char fb_done[256];
-
-	int prefetch_on;   /* BOXEL_PREFETCH=0 turns it off (to measure it) */
-	struct prefetch pf;
-};
+#include "view-label-int.h"
 
 static const uint32_t palette[] = {
 	BX_RGB(0xe6, 0x19, 0x4b), BX_RGB(0x3c, 0xb4, 0x4b), BX_RGB(0xff, 0xe1, 0x19),
@@ -114,11 +37,9 @@ ui(const struct label *L, uint32_t rgb)
 	return L->no_color ? BX_COLOR_DEFAULT : rgb;
 }
 
-static void
-set_msg(struct label *L, int is_err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void
-set_msg(struct label *L, int is_err, const char *fmt, ...)
+void
+label_msg(struct label *L, int is_err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -128,16 +49,16 @@ set_msg(struct label *L, int is_err, const char *fmt, ...)
 	L->msg_err = is_err;
 }
 
-static const struct bx_class *
-class_of(const struct label *L, const char *name)
+const struct bx_class *
+label_class_of(const struct label *L, const char *name)
 {
 	return name ? bx_taxonomy_class(L->s->tax, name) : NULL;
 }
 
-static uint32_t
-class_color(const struct label *L, const char *name)
+uint32_t
+label_class_color(const struct label *L, const char *name)
 {
-	const struct bx_class *c = class_of(L, name);
+	const struct bx_class *c = label_class_of(L, name);
 	int i;
 
 	if (c != NULL)
@@ -158,11 +79,13 @@ static void
 task_unload(struct label *L)
 {
 	/* The class and tool carry over to the next task. */
+	/* Only a task that was open has a class: the second unload of a
+	 * claim (next_task, then task_open) must not reset the tool. */
 	if (L->ed.cls != NULL) {
 		free(L->keep_cls);
 		L->keep_cls = bx_strdup(L->ed.cls);
+		L->keep_tool = L->ed.tool;
 	}
-	L->keep_tool = L->ed.tool;
 	bx_image_release(&L->img);
 	memset(&L->img, 0, sizeof L->img);
 	L->img_ok = 0;
@@ -170,7 +93,6 @@ task_unload(struct label *L)
 	bx_edit_init(&L->ed, 1, 1);
 }
 
-static void compute_view(struct label *L);
 
 static void
 load_image(struct label *L, int want_w, int want_h)
@@ -301,9 +223,9 @@ task_open(struct label *L, int64_t now)
 	bx_edit_free(&L->ed);
 	bx_edit_init(&L->ed, w, h);
 	if (bx_session_restore(L->s, &L->ed, &L->dv, &err) != 0)
-		set_msg(L, 1, "draft could not be restored (%s); starting empty", err.msg);
+		label_msg(L, 1, "draft could not be restored (%s); starting empty", err.msg);
 	if (L->ed.cls == NULL && L->ed.pos == 0 && L->ed.nsteps == 0 && L->keep_cls != NULL &&
-	    class_of(L, L->keep_cls) != NULL) {
+	    label_class_of(L, L->keep_cls) != NULL) {
 		free(L->ed.cls);
 		L->ed.cls = bx_strdup(L->keep_cls);
 		L->ed.tool = L->keep_tool;
@@ -311,12 +233,13 @@ task_open(struct label *L, int64_t now)
 	if (L->ed.cls == NULL && L->s->tax->nclasses > 0)
 		L->ed.cls = bx_strdup(L->s->tax->classes[0].name);
 	L->img_err[0] = '\0';
-	compute_view(L);
+	label_compute_view(L);
 	if (!prefetch_take(L))
 		load_image(L, (int)ceil(w * L->sc), (int)ceil(h * L->sc));
 	L->last_key_ms = now;
 	L->mode = M_NORMAL;
-	L->count = 0;
+	L->num = L->ndigits = 0;
+	L->wand_obj = -1;
 	L->instr_scroll = 0;
 	prefetch_start(L, now);
 	return 0;
@@ -336,23 +259,23 @@ next_task(struct label *L, int64_t now)
 	}
 	if (rc != 0) {
 		L->mode = M_FATAL;
-		set_msg(L, 1, "%s", err.msg);
+		label_msg(L, 1, "%s", err.msg);
 		return BX_VIEW_NEWIMAGE;
 	}
 	task_open(L, now);
 	if (L->s->claim.review_comment != NULL && !L->s->review)
-		set_msg(L, 1, "returned by %s", L->s->claim.review_comment);
+		label_msg(L, 1, "returned by %s", L->s->claim.review_comment);
 	else if (L->s->claim.resumed && L->msg[0] == '\0')
-		set_msg(L, 0, "resumed your task %s", L->s->claim.image);
+		label_msg(L, 0, "resumed your task %s", L->s->claim.image);
 	if (L->s->review && L->msg[0] == '\0')
-		set_msg(L, 0, "%s", L->s->review_info);
+		label_msg(L, 0, "%s", L->s->review_info);
 	return BX_VIEW_NEWIMAGE;
 }
 
 /* ---- geometry of the image pane ---- */
 
-static void
-compute_view(struct label *L)
+void
+label_compute_view(struct label *L)
 {
 	double iw = L->ed.img_w, ih = L->ed.img_h, rw = L->pw, rh = 2.0 * L->ph;
 	double fit, vw, vh;
@@ -382,8 +305,8 @@ compute_view(struct label *L)
 }
 
 /* Keep the crosshair inside the visible part: recentre when it leaves. */
-static void
-follow_cursor(struct label *L)
+void
+label_follow_cursor(struct label *L)
 {
 	double vw = L->pw / L->sc, vh = 2.0 * L->ph / L->sc;
 
@@ -391,7 +314,7 @@ follow_cursor(struct label *L)
 	    L->ed.cy < L->top || L->ed.cy > L->top + vh) {
 		L->dv.vx = L->ed.cx;
 		L->dv.vy = L->ed.cy;
-		compute_view(L);
+		label_compute_view(L);
 	}
 }
 
@@ -410,8 +333,8 @@ ensure_resolution(struct label *L)
 		           (int)fmin(ceil(L->ed.img_h * L->sc), L->img.full_h));
 }
 
-static int
-step_px(const struct label *L)
+int
+label_step(const struct label *L)
 {
 	double s = floor(1.0 / L->sc + 0.5);
 
@@ -421,13 +344,13 @@ step_px(const struct label *L)
 /* ---- drawing ---- */
 
 static double
-dxo(const struct label *L, double x)
+label_dx(const struct label *L, double x)
 {
 	return (x - L->left) * L->sc;
 }
 
 static double
-dyo(const struct label *L, double y)
+label_dy(const struct label *L, double y)
 {
 	return (y - L->top) * L->sc;
 }
@@ -435,46 +358,114 @@ dyo(const struct label *L, double y)
 static void
 draw_handle(struct label *L, double x, double y, uint32_t c)
 {
-	double dx = dxo(L, x), dy = dyo(L, y);
+	double dx = label_dx(L, x), dy = label_dy(L, y);
 
 	bx_raster_fill_rect(L->disp, dx - 1, dy - 1, dx + 1, dy + 1, c);
 }
 
+/* Each outline is drawn twice: a black line one display pixel outside,
+ * then the class color, so it stays visible on any background (a yellow
+ * box on sand, a dark one at night). */
 static void
 draw_annot(struct label *L, const struct bx_annot *an, int selected)
 {
-	uint32_t c = class_color(L, an->cls);
-	int dash = 0, i;
+	uint32_t c = label_class_color(L, an->cls), halo = BX_RGB(0, 0, 0);
+	int dash = 0, i, pass;
 	double *xy;
 
 	if (an->flags & BX_ANNOT_SUGGESTION) {
 		c = dim(c);
-		dash = 2;
+		/* 16 colors: a dashed line breaks into noise; solid and paler. */
+		dash = L->colors == BX_COLORS_16 ? 0 : 2;
 	}
 	switch (an->geom) {
 	case BX_GEOM_BOX:
-		bx_raster_rect(L->disp, dxo(L, an->x), dyo(L, an->y), dxo(L, an->x + an->w),
-		               dyo(L, an->y + an->h), c, dash);
+		bx_raster_rect(L->disp, label_dx(L, an->x) - 1, label_dy(L, an->y) - 1,
+		               label_dx(L, an->x + an->w) + 1, label_dy(L, an->y + an->h) + 1, halo, dash);
+		bx_raster_rect(L->disp, label_dx(L, an->x), label_dy(L, an->y), label_dx(L, an->x + an->w),
+		               label_dy(L, an->y + an->h), c, dash);
 		break;
 	case BX_GEOM_POLYGON:
 		xy = bx_malloc(sizeof *xy * 2 * (size_t)an->npts);
-		for (i = 0; i < an->npts; i++) {
-			xy[2 * i] = dxo(L, an->pts[i].x);
-			xy[2 * i + 1] = dyo(L, an->pts[i].y);
+		for (pass = 0; pass < 2; pass++) {
+			for (i = 0; i < an->npts; i++) {
+				xy[2 * i] = label_dx(L, an->pts[i].x) + (pass == 0);
+				xy[2 * i + 1] = label_dy(L, an->pts[i].y) + (pass == 0);
+			}
+			if (pass == 1 && selected)
+				bx_raster_blend_polygon(L->disp, xy, an->npts, c, 60);
+			bx_raster_polyline(L->disp, xy, an->npts, 1, pass == 0 ? halo : c, dash);
 		}
-		if (selected)
-			bx_raster_blend_polygon(L->disp, xy, an->npts, c, 60);
-		bx_raster_polyline(L->disp, xy, an->npts, 1, c, dash);
 		free(xy);
 		break;
 	case BX_GEOM_POINT:
 		if (an->npts >= 1) {
-			double dx = dxo(L, an->pts[0].x), dy = dyo(L, an->pts[0].y);
+			double dx = label_dx(L, an->pts[0].x), dy = label_dy(L, an->pts[0].y);
+			bx_raster_fill_rect(L->disp, dx - 2, dy - 2, dx + 2, dy + 2, halo);
 			bx_raster_fill_rect(L->disp, dx - 1, dy - 1, dx + 1, dy + 1, c);
 		}
 		break;
 	default:
 		break;
+	}
+}
+
+/* Display-only brightness, contrast and gamma (the `V` menu): a lookup
+ * table over the pane's raster, never the image or the answer. */
+static void
+adjust_pixels(struct label *L)
+{
+	const struct label_look *lk = &L->look;
+	uint8_t lut[256];
+	double v, g = lk->gamma / 10.0, k = (100.0 + lk->contrast) / 100.0;
+	size_t i, n;
+
+	if (lk->bright == 0 && lk->contrast == 0 && lk->gamma == 10)
+		return;
+	for (i = 0; i < 256; i++) {
+		v = pow(i / 255.0, 1.0 / g);
+		v = (v - 0.5) * k + 0.5 + lk->bright / 100.0;
+		lut[i] = (uint8_t)(v <= 0 ? 0 : v >= 1 ? 255 : v * 255 + 0.5);
+	}
+	n = (size_t)L->disp->w * (size_t)L->disp->h * 3;
+	for (i = 0; i < n; i++)
+		L->disp->px[i] = lut[L->disp->px[i]];
+}
+
+/* Whether object i is drawn under the annotator's display choices. */
+static int
+visible(const struct label *L, int i)
+{
+	const struct bx_annot *an = &L->ed.ans.a[i];
+
+	if (L->look.hide == 2 || (L->look.hide == 1 && i != L->ed.sel))
+		return 0;
+	return !(L->look.hide_sugg && (an->flags & BX_ANNOT_SUGGESTION) && i != L->ed.sel);
+}
+
+/* Class names over the objects, in the cell row above each one's top-left
+ * corner (inside it when at the pane's top). */
+static void
+draw_names(struct label *L, struct bx_grid *g)
+{
+	double bx, by, bw, bh;
+	int i, col, row;
+
+	if (!L->look.names)
+		return;
+	for (i = 0; i < L->ed.ans.n; i++) {
+		const struct bx_annot *an = &L->ed.ans.a[i];
+		if (an->geom == BX_GEOM_TAG || !visible(L, i) || an->cls == NULL)
+			continue;
+		bx_annot_bounds(an, &bx, &by, &bw, &bh);
+		col = (int)floor(label_dx(L, bx));
+		row = (int)floor(label_dy(L, by) / 2) - 1;
+		if (row < 0)
+			row = 0;
+		if (col < 0 || col >= L->pw - 1 || row >= L->ph)
+			continue;
+		bx_grid_put_text(g, col, row, an->cls, BX_RGB(0, 0, 0), label_class_color(L, an->cls), 0,
+		                 L->pw - col);
 	}
 }
 
@@ -537,7 +528,7 @@ economize_cells(struct bx_grid *g, int w, int h)
 static void
 draw_cursor(struct label *L)
 {
-	int x = (int)floor(dxo(L, L->ed.cx)), y = (int)floor(dyo(L, L->ed.cy)), lum;
+	int x = (int)floor(label_dx(L, L->ed.cx)), y = (int)floor(label_dy(L, L->ed.cy)), lum;
 	uint32_t c;
 
 	/* The crosshair may sit on the image's far edge (x = width). */
@@ -562,22 +553,22 @@ draw_gold(struct label *L, const struct bx_annot *an)
 
 	switch (an->geom) {
 	case BX_GEOM_BOX:
-		bx_raster_rect(L->disp, dxo(L, an->x), dyo(L, an->y), dxo(L, an->x + an->w),
-		               dyo(L, an->y + an->h), c, 3);
+		bx_raster_rect(L->disp, label_dx(L, an->x), label_dy(L, an->y), label_dx(L, an->x + an->w),
+		               label_dy(L, an->y + an->h), c, 3);
 		break;
 	case BX_GEOM_POLYGON:
 		xy = bx_malloc(sizeof *xy * 2 * (size_t)an->npts);
 		for (i = 0; i < an->npts; i++) {
-			xy[2 * i] = dxo(L, an->pts[i].x);
-			xy[2 * i + 1] = dyo(L, an->pts[i].y);
+			xy[2 * i] = label_dx(L, an->pts[i].x);
+			xy[2 * i + 1] = label_dy(L, an->pts[i].y);
 		}
 		bx_raster_polyline(L->disp, xy, an->npts, 1, c, 3);
 		free(xy);
 		break;
 	case BX_GEOM_POINT:
 		if (an->npts >= 1)
-			bx_raster_rect(L->disp, dxo(L, an->pts[0].x) - 3, dyo(L, an->pts[0].y) - 3,
-			               dxo(L, an->pts[0].x) + 3, dyo(L, an->pts[0].y) + 3, c, 0);
+			bx_raster_rect(L->disp, label_dx(L, an->pts[0].x) - 3, label_dy(L, an->pts[0].y) - 3,
+			               label_dx(L, an->pts[0].x) + 3, label_dy(L, an->pts[0].y) + 3, c, 0);
 		break;
 	default:
 		break;
@@ -601,6 +592,7 @@ draw_image_pane(struct label *L, struct bx_grid *g)
 		double k = (double)L->img.pix->w / ed->img_w;
 		bx_raster_view_into(L->img.pix, L->left * k, L->top * k, L->pw / L->sc * k,
 		                    2.0 * L->ph / L->sc * k, L->disp);
+		adjust_pixels(L);
 	}
 	if (L->mode == M_FEEDBACK) {
 		for (i = 0; i < L->fb.answer.n; i++)
@@ -613,12 +605,12 @@ draw_image_pane(struct label *L, struct bx_grid *g)
 		return;
 	}
 	for (i = 0; i < ed->ans.n; i++)
-		if (i != ed->sel)
+		if (i != ed->sel && visible(L, i))
 			draw_annot(L, &ed->ans.a[i], 0);
 	if (L->s->review)
 		for (i = 0; i < L->s->review_gold.n; i++)
 			draw_gold(L, &L->s->review_gold.a[i]);
-	if (ed->sel >= 0 && ed->sel < ed->ans.n) {
+	if (ed->sel >= 0 && ed->sel < ed->ans.n && L->look.hide < 2) {
 		an = &ed->ans.a[ed->sel];
 		draw_annot(L, an, 1);
 		n = bx_edit_handle_count(ed);
@@ -634,27 +626,36 @@ draw_image_pane(struct label *L, struct bx_grid *g)
 			draw_handle(L, an->pts[0].x, an->pts[0].y, BX_RGB(0xff, 0xff, 0xff));
 	}
 	/* The shape being drawn, up to the crosshair. */
-	cc = class_color(L, ed->cls);
-	if (ed->npend > 0 && ed->tool == BX_TOOL_BOX) {
-		bx_raster_rect(L->disp, dxo(L, ed->pend[0].x), dyo(L, ed->pend[0].y), dxo(L, ed->cx),
-		               dyo(L, ed->cy), cc, 1);
+	cc = label_class_color(L, ed->cls);
+	if (ed->npend > 0 && ed->tool == BX_TOOL_EXTREME) {
+		for (i = 0; i < ed->npend; i++)
+			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
+	} else if (ed->npend > 0 && ed->tool == BX_TOOL_BOX) {
+		bx_raster_rect(L->disp, label_dx(L, ed->pend[0].x), label_dy(L, ed->pend[0].y), label_dx(L, ed->cx),
+		               label_dy(L, ed->cy), cc, 1);
 	} else if (ed->npend > 0) {
 		double *xy = bx_malloc(sizeof *xy * 2 * (size_t)(ed->npend + 1));
 		for (i = 0; i < ed->npend; i++) {
-			xy[2 * i] = dxo(L, ed->pend[i].x);
-			xy[2 * i + 1] = dyo(L, ed->pend[i].y);
+			xy[2 * i] = label_dx(L, ed->pend[i].x);
+			xy[2 * i + 1] = label_dy(L, ed->pend[i].y);
 		}
-		xy[2 * ed->npend] = dxo(L, ed->cx);
-		xy[2 * ed->npend + 1] = dyo(L, ed->cy);
+		xy[2 * ed->npend] = label_dx(L, ed->cx);
+		xy[2 * ed->npend + 1] = label_dy(L, ed->cy);
 		bx_raster_polyline(L->disp, xy, ed->npend + 1, 0, cc, 0);
 		for (i = 0; i < ed->npend; i++)
 			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
 		free(xy);
 	}
 	economize(L->disp, L->colors == BX_COLORS_FULL ? 10 : 24);
+	if (L->look.guides) {
+		double gx = floor(label_dx(L, ed->cx)), gy = floor(label_dy(L, ed->cy));
+		bx_raster_line(L->disp, 0, gy, L->disp->w - 1, gy, BX_RGB(0xc0, 0xc0, 0xc0), 2);
+		bx_raster_line(L->disp, gx, 0, gx, L->disp->h - 1, BX_RGB(0xc0, 0xc0, 0xc0), 2);
+	}
 	draw_cursor(L);
 	bx_cells_render(L->disp, BX_SYMBOLS_HALF, L->colors, g, 0, 0);
 	economize_cells(g, L->pw, L->ph);
+	draw_names(L, g);
 	if (!L->img_ok && L->img_err[0])
 		bx_grid_put_text(g, 1, L->ph / 2, L->img_err, ui(L, BX_RGB(0xff, 0x60, 0x60)),
 		                 BX_COLOR_DEFAULT, BX_CELL_BOLD, L->pw - 2);
@@ -878,7 +879,7 @@ form_specs(const struct label *L, int *n)
 		*n = 0;
 		return NULL;
 	}
-	c = class_of(L, L->ed.ans.a[L->form.obj].cls);
+	c = label_class_of(L, L->ed.ans.a[L->form.obj].cls);
 	*n = c ? c->nattrs : 0;
 	return c ? c->attrs : NULL;
 }
@@ -992,7 +993,7 @@ draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
 				snprintf(ratio, sizeof ratio, "  sim %.2f", f->gold_sim[m]);
 			strncat(line, ratio, sizeof line - strlen(line) - 1);
 		}
-		bx_grid_fill(g, L->rx, y, 1, 1, ' ', BX_COLOR_DEFAULT, class_color(L, an->cls), 0);
+		bx_grid_fill(g, L->rx, y, 1, 1, ' ', BX_COLOR_DEFAULT, label_class_color(L, an->cls), 0);
 		bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
 		                 f->lab_verdict[i] == BX_V_TP ? 0 : BX_CELL_BOLD, L->rw - 1);
 	}
@@ -1062,35 +1063,66 @@ draw_right_pane(struct label *L, struct bx_grid *g)
 		return;
 	}
 
-	heading(L, g, y++, "Classes");
-	for (i = 0; i < t->nclasses && y < ymax; i++, y++) {
-		c = &t->classes[i];
-		int cur = ed->cls && strcmp(ed->cls, c->name) == 0;
-		char hk[8] = "";
-		if (c->hotkey)
-			snprintf(hk, sizeof hk, "%c", c->hotkey);
-		bx_grid_put_text(g, L->rx, y, cur ? ">" : " ", BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
-		                 BX_CELL_BOLD, 1);
-		snprintf(line, sizeof line, "%d", i + 1);
-		if (i < 9)
-			bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, 1);
-		bx_grid_put_text(g, L->rx + 2, y, hk, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, 1);
-		bx_grid_fill(g, L->rx + 4, y, 2, 1, 0x2588, c->color, BX_COLOR_DEFAULT, 0);
-		snprintf(line, sizeof line, "%s %s%s%s%s", c->name,
-		         c->geoms & BX_GEOM_BOX ? "b" : "", c->geoms & BX_GEOM_POLYGON ? "p" : "",
-		         c->geoms & BX_GEOM_POINT ? "o" : "", c->geoms & BX_GEOM_TAG ? "t" : "");
-		bx_grid_put_text(g, L->rx + 7, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
-		                 cur ? BX_CELL_BOLD : 0, L->rw - 7);
+	/* The class list is a window around the current class, so that the
+	 * objects and the selected one's attributes stay on screen with 80
+	 * classes at 80x24 (/ finds the rest by name). */
+	{
+		int cur_i = ed->cls ? bx_taxonomy_class_index(t, ed->cls) : 0, win;
+		win = (ymax - 1) / 4;
+		if (win < 3)
+			win = 3;
+		if (win > t->nclasses)
+			win = t->nclasses;
+		first = cur_i - win / 2;
+		if (first > t->nclasses - win)
+			first = t->nclasses - win;
+		if (first < 0)
+			first = 0;
+		snprintf(line, sizeof line, win < t->nclasses ? "Classes %d-%d of %d (/ finds)" : "Classes",
+		         first + 1, first + win, t->nclasses);
+		heading(L, g, y++, line);
+		for (i = first; i < first + win && y < ymax; i++, y++) {
+			c = &t->classes[i];
+			int cur = ed->cls && strcmp(ed->cls, c->name) == 0;
+			char hk[8] = "";
+			if (c->hotkey)
+				snprintf(hk, sizeof hk, "%c", c->hotkey);
+			bx_grid_put_text(g, L->rx, y, cur ? ">" : " ", BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
+			                 BX_CELL_BOLD, 1);
+			snprintf(line, sizeof line, "%2d", (i + 1) % 100);
+			bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, 2);
+			bx_grid_put_text(g, L->rx + 3, y, hk, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, 1);
+			bx_grid_fill(g, L->rx + 4, y, 2, 1, 0x2588, c->color, BX_COLOR_DEFAULT, 0);
+			snprintf(line, sizeof line, "%s %s%s%s%s", c->name,
+			         c->geoms & BX_GEOM_BOX ? "b" : "", c->geoms & BX_GEOM_POLYGON ? "p" : "",
+			         c->geoms & BX_GEOM_POINT ? "o" : "", c->geoms & BX_GEOM_TAG ? "t" : "");
+			bx_grid_put_text(g, L->rx + 7, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
+			                 cur ? BX_CELL_BOLD : 0, L->rw - 7);
+		}
 	}
 
 	snprintf(line, sizeof line, "Objects (%d)", ed->ans.n);
 	heading(L, g, y++, line);
-	nlist = ymax - y - 8;
+	/* Leave room for the selected object's attributes and the global
+	 * ones below the list; the list scrolls around the selection. */
+	{
+		int reserve = 2;
+		if (ed->sel >= 0 && ed->sel < ed->ans.n &&
+		    (c = label_class_of(L, ed->ans.a[ed->sel].cls)) != NULL)
+			reserve += 1 + c->nattrs;
+		if (t->nglobal > 0)
+			reserve += 1 + t->nglobal;
+		nlist = ymax - y - reserve;
+	}
 	if (nlist < 3)
 		nlist = 3;
 	first = 0;
-	if (ed->sel >= nlist)
-		first = ed->sel - nlist + 1;
+	if (ed->sel >= 0 && ed->ans.n > nlist)
+		first = ed->sel - nlist / 2;
+	if (first > ed->ans.n - nlist)
+		first = ed->ans.n - nlist;
+	if (first < 0)
+		first = 0;
 	L->list_y = y;
 	L->list_first = first;
 	L->list_rows = nlist;
@@ -1106,7 +1138,7 @@ draw_right_pane(struct label *L, struct bx_grid *g)
 			snprintf(sc, sizeof sc, " %.2f", an->score);
 			strncat(line, sc, sizeof line - strlen(line) - 1);
 		}
-		bx_grid_fill(g, L->rx, y, 1, 1, ' ', BX_COLOR_DEFAULT, class_color(L, an->cls), 0);
+		bx_grid_fill(g, L->rx, y, 1, 1, ' ', BX_COLOR_DEFAULT, label_class_color(L, an->cls), 0);
 		bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
 		                 i == ed->sel ? BX_CELL_REVERSE : 0, L->rw - 1);
 	}
@@ -1115,7 +1147,7 @@ draw_right_pane(struct label *L, struct bx_grid *g)
 		                 BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, L->rw);
 
 	if (ed->sel >= 0 && ed->sel < ed->ans.n && y < ymax) {
-		c = class_of(L, ed->ans.a[ed->sel].cls);
+		c = label_class_of(L, ed->ans.a[ed->sel].cls);
 		snprintf(line, sizeof line, "#%d attributes (a edits)", ed->sel + 1);
 		heading(L, g, y++, line);
 		if (c != NULL)
@@ -1151,18 +1183,31 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	if (left_ms < 0)
 		left_ms = 0;
 	snprintf(lease, sizeof lease, "%d:%02d", (int)(left_ms / 60000), (int)(left_ms / 1000 % 60));
-	if (L->ed.sel >= 0 && L->ed.grab)
-		snprintf(grab, sizeof grab, "  grab #%d%s", L->ed.sel + 1,
-		         L->ed.handle >= 0 ? " handle" : "");
+	if (L->ed.sel >= 0 && L->ed.grab) {
+		char hn[32];
+		snprintf(grab, sizeof grab, "  grab #%d %s", L->ed.sel + 1,
+		         label_handle_name(L, L->ed.handle, hn, sizeof hn));
+	}
 	if (L->s->review)
 		snprintf(lease, sizeof lease, "none");
-	snprintf(line, sizeof line, " %s  %s  zoom %.1fx  x %.0f y %.0f  step %d  %s %d/%d  lease %s%s%s",
-	         bx_tool_name(L->ed.tool), L->ed.cls ? L->ed.cls : "-", L->dv.zoom, L->ed.cx, L->ed.cy,
-	         step_px(L), L->s->review ? "review" : "task", L->s->claim.position,
-	         L->s->claim.total, lease, grab, L->count ? "  count " : "");
-	if (L->count) {
-		char c[16];
-		snprintf(c, sizeof c, "%d", L->count);
+	snprintf(line, sizeof line, " %s  %s  zoom %.1fx%s  x %.0f y %.0f  step %d  %s %d/%d  lease %s%s",
+	         bx_tool_name(L->ed.tool), L->ed.cls ? L->ed.cls : "-", L->dv.zoom,
+	         fabs(L->sc - 1) < 1e-9 ? " (1:1)" : "", L->ed.cx, L->ed.cy,
+	         label_step(L), L->s->review ? "review" : "task", L->s->claim.position,
+	         L->s->claim.total, lease, grab);
+	if (L->ed.npend > 0 && L->ed.tool == BX_TOOL_POLYGON) {
+		char c[32];
+		snprintf(c, sizeof c, "  vertices %d", L->ed.npend);
+		strncat(line, c, sizeof line - strlen(line) - 1);
+	} else if (L->ed.npend > 0 && L->ed.tool == BX_TOOL_EXTREME) {
+		static const char *const next[] = { "left", "top", "right", "bottom" };
+		char c[48];
+		snprintf(c, sizeof c, "  extreme %d/4: %s-most next", L->ed.npend, next[L->ed.npend % 4]);
+		strncat(line, c, sizeof line - strlen(line) - 1);
+	}
+	if (L->ndigits) {
+		char c[40];
+		snprintf(c, sizeof c, "  %d_ (move: count, else class)", L->num);
 		strncat(line, c, sizeof line - strlen(line) - 1);
 	}
 	bx_grid_fill(g, 0, y, L->cols, 1, ' ', BX_COLOR_DEFAULT, bg, L->no_color ? BX_CELL_REVERSE : 0);
@@ -1191,13 +1236,37 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	}
 }
 
+/* Every key table of the screen, one after the other under its name: the
+ * help is generated from the tables the views look keys up in. */
+static int
+help_lines(int keycol, char ***out)
+{
+	char **all = NULL, **lines;
+	int n = 0, i, j, k;
+
+	for (i = 0; i < bx_keymaps_label_screen_n; i++) {
+		const struct bx_keymap *km = bx_keymaps_label_screen[i];
+		k = bx_keymap_help(km, keycol, &lines);
+		all = bx_realloc(all, sizeof *all * (size_t)(n + k + 3));
+		if (i > 0) {
+			all[n++] = bx_strdup("");
+			all[n++] = bx_strdup(km->name);
+		}
+		for (j = 0; j < k; j++)
+			all[n++] = bx_strdup(lines[j]);
+		bx_keymap_help_free(lines, k);
+	}
+	*out = all;
+	return n;
+}
+
 static void
 draw_help(struct label *L, struct bx_grid *g)
 {
 	char **lines;
 	int n, i, y = 1, col, colw, ncols, per;
 
-	n = bx_keymap_help(&bx_keymap_label, 17, &lines);
+	n = help_lines(17, &lines);
 	bx_grid_fill(g, 0, 0, L->cols, L->rows, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
 	bx_grid_put_text(g, 0, 0, "boxel label: keys (any key closes; j/k scroll)", BX_COLOR_DEFAULT,
 	                 BX_COLOR_DEFAULT, BX_CELL_BOLD, L->cols);
@@ -1215,7 +1284,7 @@ draw_help(struct label *L, struct bx_grid *g)
 		                 colw - 1);
 	}
 	bx_grid_put_text(g, 0, L->rows - 1,
-	                 "1-9 and the class hotkeys pick classes; a count before a move repeats it (5l). "
+	                 "A number before a move is a count (5l); else it picks that class. "
 	                 "Mouse: drag draws a box, click places/selects, wheel zooms.",
 	                 BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, L->cols);
 	bx_keymap_help_free(lines, n);
@@ -1285,7 +1354,7 @@ label_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 		break;
 	}
 	bx_grid_fill(g, 0, 0, L->cols, L->rows, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
-	compute_view(L);
+	label_compute_view(L);
 	ensure_resolution(L);
 	draw_image_pane(L, g);
 	draw_right_pane(L, g);
@@ -1317,13 +1386,13 @@ label_resize(struct bx_view *v, int cols, int rows)
 		L->ph = 1;
 	bx_raster_free(L->disp);
 	L->disp = bx_raster_new(L->pw, 2 * L->ph);
-	compute_view(L);
+	label_compute_view(L);
 }
 
 /* ---- saving ---- */
 
-static int
-apply(struct label *L, int r, int64_t now)
+int
+label_apply(struct label *L, int r, int64_t now)
 {
 	struct bx_err err;
 
@@ -1333,13 +1402,13 @@ apply(struct label *L, int r, int64_t now)
 				L->mode = M_LOST;
 				return BX_VIEW_REDRAW | BX_VIEW_HANDLED;
 			}
-			set_msg(L, 1, "draft not saved: %s", err.msg);
+			label_msg(L, 1, "draft not saved: %s", err.msg);
 		}
 		L->view_dirty = 0;
 	} else if (r & BX_EDIT_VIEW) {
 		L->view_dirty = 1;
 	}
-	follow_cursor(L);
+	label_follow_cursor(L);
 	return BX_VIEW_HANDLED | (r ? BX_VIEW_REDRAW : 0);
 }
 
@@ -1361,19 +1430,23 @@ save_view(struct label *L, int64_t now)
 static int
 class_allows(const struct label *L, const char *cls, enum bx_tool tool)
 {
-	const struct bx_class *c = class_of(L, cls);
-	int g = tool == BX_TOOL_BOX ? BX_GEOM_BOX : tool == BX_TOOL_POLYGON ? BX_GEOM_POLYGON
-	                                                                    : BX_GEOM_POINT;
+	const struct bx_class *c = label_class_of(L, cls);
+	int g = tool == BX_TOOL_BOX || tool == BX_TOOL_EXTREME ? BX_GEOM_BOX
+	        : tool == BX_TOOL_POLYGON ? BX_GEOM_POLYGON : BX_GEOM_POINT;
 	return c == NULL || (c->geoms & g) != 0;
 }
 
-static int
-pick_class(struct label *L, const struct bx_class *c, int64_t now)
+int
+label_pick_class(struct label *L, const struct bx_class *c, int64_t now)
 {
 	int r;
 
 	if (c->geoms == BX_GEOM_TAG)
-		return apply(L, bx_edit_toggle_tag(&L->ed, c->name), now);
+		return label_apply(L, bx_edit_toggle_tag(&L->ed, c->name), now);
+	if (L->ed.cls != NULL && strcmp(L->ed.cls, c->name) != 0) {
+		free(L->prev_cls);
+		L->prev_cls = bx_strdup(L->ed.cls);
+	}
 	r = bx_edit_set_class(&L->ed, c->name);
 	/* Switch to a tool the class allows. */
 	if (!class_allows(L, c->name, L->ed.tool)) {
@@ -1384,7 +1457,7 @@ pick_class(struct label *L, const struct bx_class *c, int64_t now)
 		else if (c->geoms & BX_GEOM_POINT)
 			r |= bx_edit_set_tool(&L->ed, BX_TOOL_POINT);
 	}
-	return apply(L, r | BX_EDIT_VIEW, now);
+	return label_apply(L, r | BX_EDIT_VIEW, now);
 }
 
 static int
@@ -1393,30 +1466,40 @@ set_tool(struct label *L, enum bx_tool tool, int64_t now)
 	int r = bx_edit_set_tool(&L->ed, tool);
 
 	if (!class_allows(L, L->ed.cls, tool))
-		set_msg(L, 0, "note: class %s does not allow %s; pick another class", L->ed.cls,
+		label_msg(L, 0, "note: class %s does not allow %s; pick another class", L->ed.cls,
 		        bx_tool_name(tool));
-	return apply(L, r | BX_EDIT_VIEW, now);
+	return label_apply(L, r | BX_EDIT_VIEW, now);
 }
 
-static int
-place(struct label *L, int enter, int64_t now)
+int
+label_place(struct label *L, int enter, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
+	int r, n = ed->ans.n;
 
 	if (ed->npend == 0 && !class_allows(L, ed->cls, ed->tool)) {
-		set_msg(L, 1, "class %s does not allow %s: pick another class or tool", ed->cls,
-		        bx_tool_name(ed->tool));
+		label_msg(L, 1, "class %s does not allow %s: pick another class or tool", ed->cls,
+		          bx_tool_name(ed->tool));
 		return BX_VIEW_REDRAW;
 	}
-	return apply(L, enter ? bx_edit_enter(ed) : bx_edit_place(ed), now);
+	r = label_apply(L, enter ? bx_edit_enter(ed) : bx_edit_place(ed), now);
+	/* A box just drawn with the box tool: tighten it when asked to. */
+	if (L->auto_tighten && ed->tool == BX_TOOL_BOX && ed->ans.n == n + 1 && ed->sel == n &&
+	    ed->ans.a[n].geom == BX_GEOM_BOX)
+		r |= label_tighten(L, now);
+	return r;
 }
 
-static int
-zoom(struct label *L, double factor, int64_t now)
+int
+label_zoom(struct label *L, double factor, int64_t now)
 {
-	double old = L->dv.zoom;
+	double old = L->dv.zoom, one = L->dv.zoom / L->sc; /* the zoom of 1:1 */
 
 	L->dv.zoom *= factor;
+	/* The ladder stops at 1:1 on the way through, where one image pixel
+	 * is one display pixel and step 1 places every corner exactly. */
+	if ((old < one - 1e-9 && L->dv.zoom > one + 1e-9) || (old > one + 1e-9 && L->dv.zoom < one - 1e-9))
+		L->dv.zoom = one;
 	if (L->dv.zoom < 1)
 		L->dv.zoom = 1;
 	/* Zoom around the crosshair: it keeps its place on the screen. */
@@ -1425,8 +1508,37 @@ zoom(struct label *L, double factor, int64_t now)
 		L->dv.vx = L->ed.cx - ox * old / L->dv.zoom;
 		L->dv.vy = L->ed.cy - oy * old / L->dv.zoom;
 	}
-	compute_view(L);
-	return apply(L, BX_EDIT_VIEW, now);
+	label_compute_view(L);
+	return label_apply(L, BX_EDIT_VIEW, now);
+}
+
+void
+label_show_selected(struct label *L, int fill)
+{
+	double bx, by, bw, bh, fit, need, vw, vh;
+
+	if (L->ed.sel < 0 || L->ed.sel >= L->ed.ans.n || L->ed.ans.a[L->ed.sel].geom == BX_GEOM_TAG)
+		return;
+	bx_annot_bounds(&L->ed.ans.a[L->ed.sel], &bx, &by, &bw, &bh);
+	label_compute_view(L);
+	vw = L->pw / L->sc;
+	vh = 2.0 * L->ph / L->sc;
+	fit = L->dv.zoom / L->sc; /* zoom per display pixel per image pixel */
+	if (fill) {
+		/* The object fills about 70% of the pane, at most 1:1 x 8. */
+		need = fmin(0.7 * L->pw / fmax(bw, 1), 0.7 * 2.0 * L->ph / fmax(bh, 1));
+		L->dv.zoom = fmax(1, fmin(need, 8) * fit);
+	} else if (bw > vw * 0.95 || bh > vh * 0.95) {
+		need = fmin(0.9 * L->pw / fmax(bw, 1), 0.9 * 2.0 * L->ph / fmax(bh, 1));
+		L->dv.zoom = fmax(1, need * fit);
+	} else if (bx >= L->left && by >= L->top && bx + bw <= L->left + vw && by + bh <= L->top + vh) {
+		return; /* already in view */
+	}
+	L->dv.vx = bx + bw / 2;
+	L->dv.vy = by + bh / 2;
+	label_compute_view(L);
+	bx_edit_cursor_to(&L->ed, floor(bx + bw / 2), floor(by + bh / 2));
+	L->view_dirty = 1;
 }
 
 static int
@@ -1437,7 +1549,7 @@ pan(struct label *L, int dx, int dy, int64_t now)
 	(void)now;
 	L->dv.vx += dx * vw / 4;
 	L->dv.vy += dy * vh / 4;
-	compute_view(L);
+	label_compute_view(L);
 	/* Bring the crosshair along if it left the view. */
 	bx_edit_cursor_to(&L->ed, fmin(fmax(L->ed.cx, ceil(L->left)), floor(L->left + vw)),
 	                  fmin(fmax(L->ed.cy, ceil(L->top)), floor(L->top + vh)));
@@ -1450,10 +1562,10 @@ submit(struct label *L, int64_t now)
 {
 	struct bx_err err;
 	char done[256];
-	int rc, r;
+	int rc, r, i, kept = 0;
 
 	if (L->ed.npend > 0) {
-		set_msg(L, 1, "cannot submit: finish or cancel (Esc) the shape being drawn");
+		label_msg(L, 1, "cannot submit: finish or cancel (Esc) the shape being drawn");
 		return BX_VIEW_REDRAW;
 	}
 	rc = bx_session_submit(L->s, &L->ed.ans, L->dv.seconds, now, &err);
@@ -1462,15 +1574,19 @@ submit(struct label *L, int64_t now)
 		return BX_VIEW_REDRAW;
 	}
 	if (rc != 0) {
-		set_msg(L, 1, "cannot submit: %s", err.msg);
+		label_msg(L, 1, "cannot submit: %s", err.msg);
 		return BX_VIEW_REDRAW;
 	}
+	/* Suggestions not accepted are not submitted: count what was. */
+	for (i = 0; i < L->ed.ans.n; i++)
+		kept += !(L->ed.ans.a[i].flags & BX_ANNOT_SUGGESTION);
+	label_remember_answer(L);
 	if (L->s->review)
 		snprintf(done, sizeof done, "%s %s (%d object%s)", L->s->verdict, L->s->claim.image,
-		         L->ed.ans.n, L->ed.ans.n == 1 ? "" : "s");
+		         kept, kept == 1 ? "" : "s");
 	else
 		snprintf(done, sizeof done, "submitted %s (%d object%s, %.0f s)", L->s->claim.image,
-		         L->ed.ans.n, L->ed.ans.n == 1 ? "" : "s", L->dv.seconds);
+		         kept, kept == 1 ? "" : "s", L->dv.seconds);
 	L->msg[0] = '\0';
 	L->view_dirty = 0;
 	/* A training task shows its gold now; the store refuses the gold of
@@ -1483,21 +1599,21 @@ submit(struct label *L, int64_t now)
 			L->fb_on = 1;
 			L->mode = M_FEEDBACK;
 			snprintf(L->fb_done, sizeof L->fb_done, "%s", done);
-			set_msg(L, 0, "%s; any key opens the next task (q quits)", done);
+			label_msg(L, 0, "%s; any key opens the next task (q quits)", done);
 			return BX_VIEW_REDRAW;
 		}
 		/* A training task without gold has nothing to show. */
 		if (rc != BX_ENOENT) {
 			r = next_task(L, now);
-			set_msg(L, 1, "%s; no training feedback: %s", done, err.msg);
+			label_msg(L, 1, "%s; no training feedback: %s", done, err.msg);
 			return r | BX_VIEW_REDRAW;
 		}
 	}
 	r = next_task(L, now);
 	if (L->s->review && L->s->have_task)
-		set_msg(L, 0, "%s; next: %s", done, L->s->review_info);
+		label_msg(L, 0, "%s; next: %s", done, L->s->review_info);
 	else
-		set_msg(L, 0, "%s", done);
+		label_msg(L, 0, "%s", done);
 	return r | BX_VIEW_REDRAW;
 }
 
@@ -1519,34 +1635,19 @@ motion(int action, int *dx, int *dy, int *far)
 	return 1;
 }
 
-/* Undo what the digits of a count did as class picks. */
-static void
-count_revert(struct label *L, int64_t now)
+/* The digits typed so far pick class N (1-based, taxonomy order). */
+static int
+digits_pick(struct label *L, int64_t now)
 {
-	int r = 0;
+	int n = L->num;
 
-	if (L->ed.pos > L->count_pos) {
-		/* The picks were never meant: no redo step for them either. */
-		while (L->ed.pos > L->count_pos)
-			r |= bx_edit_undo(&L->ed);
-		bx_edit_forget_redo(&L->ed);
+	L->num = L->ndigits = 0;
+	if (n < 1 || n > L->s->tax->nclasses) {
+		label_msg(L, 1, "no class %d (the taxonomy has %d; / searches by name)", n,
+		          L->s->tax->nclasses);
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
-	if (L->count_cls != NULL) {
-		free(L->ed.cls);
-		L->ed.cls = L->count_cls;
-		L->count_cls = NULL;
-	}
-	L->ed.msg[0] = '\0';
-	if (r)
-		apply(L, r, now);
-}
-
-static void
-count_clear(struct label *L)
-{
-	L->count = 0;
-	free(L->count_cls);
-	L->count_cls = NULL;
+	return label_pick_class(L, &L->s->tax->classes[n - 1], now);
 }
 
 static void
@@ -1560,121 +1661,171 @@ form_open(struct label *L, int global)
 }
 
 static int
+accept_all(struct label *L, int64_t now)
+{
+	int i, before = 0, after = 0, r;
+
+	for (i = 0; i < L->ed.ans.n; i++)
+		before += (L->ed.ans.a[i].flags & BX_ANNOT_SUGGESTION) != 0;
+	r = label_apply(L, bx_edit_accept_all(&L->ed, L->s->suggest_threshold), now);
+	for (i = 0; i < L->ed.ans.n; i++)
+		after += (L->ed.ans.a[i].flags & BX_ANNOT_SUGGESTION) != 0;
+	label_msg(L, 0, "accepted %d suggestion%s with score >= %.2f; %d left", before - after,
+	          before - after == 1 ? "" : "s", L->s->suggest_threshold, after);
+	return r | BX_VIEW_REDRAW;
+}
+
+static int
+push(struct label *L, struct bx_view *v)
+{
+	L->view->push = v;
+	return BX_VIEW_HANDLED | BX_VIEW_REDRAW | BX_VIEW_PUSH;
+}
+
+static int
 key_normal(struct label *L, const struct bx_key *k, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
 	const struct bx_class *c;
-	int action, dx, dy, far, n, step, r;
+	int action, dx, dy, far, n, step, r = 0;
 
 	L->msg[0] = '\0';
 	ed->msg[0] = '\0';
-	/* Taxonomy hotkeys, except on keys this view uses (the taxonomy loader
-	 * refuses the reserved ones; a few more are bound here). */
-	if (k->key > ' ' && k->key < 127 && strchr(BX_TAXONOMY_RESERVED_KEYS, k->key) == NULL &&
-	    bx_keymap_action(&bx_keymap_label, k->key) == 0 &&
-	    (c = bx_taxonomy_class_by_hotkey(L->s->tax, k->key)) != NULL) {
-		count_clear(L);
-		return pick_class(L, c, now);
+	/* Digits wait for the next key: see struct label. 0 alone fits. */
+	if (k->key >= '0' && k->key <= '9' && (L->ndigits > 0 || k->key != '0')) {
+		if (L->ndigits < 4) {
+			L->num = L->num * 10 + (k->key - '0');
+			L->ndigits++;
+		}
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
 	action = bx_keymap_action(&bx_keymap_label, k->key);
-	if (L->count > 0 && k->key == '0') {
-		L->count *= 10;
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
-	}
-	if (action == BX_LA_CLASS) {
-		n = k->key - '1';
-		if (L->count == 0) {
-			L->count_pos = ed->pos;
-			free(L->count_cls);
-			L->count_cls = ed->cls ? bx_strdup(ed->cls) : NULL;
-		}
-		L->count = L->count * 10 + (n + 1);
-		if (L->count > 9999)
-			L->count = 9999;
-		if (n < L->s->tax->nclasses)
-			return pick_class(L, &L->s->tax->classes[n], now);
-		set_msg(L, 1, "no class %d", n + 1);
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
-	}
 	if (motion(action, &dx, &dy, &far)) {
-		n = 1;
-		if (L->count > 0) {
-			n = L->count;
-			count_revert(L, now);
-		}
-		count_clear(L);
-		step = step_px(L) * n * (far ? 10 : 1);
-		return apply(L, bx_edit_move(ed, dx * step, dy * step), now);
+		n = L->ndigits ? L->num : 1;
+		L->num = L->ndigits = 0;
+		step = label_step(L) * n * (far ? 10 : 1);
+		return label_apply(L, bx_edit_move(ed, dx * step, dy * step), now);
 	}
-	count_clear(L);
+	if (L->ndigits > 0 && k->key == BX_KEY_ESC) {
+		L->num = L->ndigits = 0;
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	}
+	/* A number before any other key picks its class, then the key does
+	 * what it says: 3b is class 3 and the box tool. */
+	if (L->ndigits > 0)
+		r = digits_pick(L, now);
+	/* Taxonomy hotkeys, except on keys this view uses (the taxonomy loader
+	 * refuses the reserved ones). */
+	if (k->key > ' ' && k->key < 127 && strchr(BX_TAXONOMY_RESERVED_KEYS, k->key) == NULL &&
+	    action == 0 && (c = bx_taxonomy_class_by_hotkey(L->s->tax, k->key)) != NULL)
+		return r | label_pick_class(L, c, now);
 	switch (action) {
-	case BX_LA_PAN_LEFT: return pan(L, -1, 0, now);
-	case BX_LA_PAN_RIGHT: return pan(L, 1, 0, now);
-	case BX_LA_PAN_UP: return pan(L, 0, -1, now);
-	case BX_LA_PAN_DOWN: return pan(L, 0, 1, now);
-	case BX_LA_ZOOM_IN: return zoom(L, 2, now);
-	case BX_LA_ZOOM_OUT: return zoom(L, 0.5, now);
+	case BX_LA_PAN_LEFT: return r | pan(L, -1, 0, now);
+	case BX_LA_PAN_RIGHT: return r | pan(L, 1, 0, now);
+	case BX_LA_PAN_UP: return r | pan(L, 0, -1, now);
+	case BX_LA_PAN_DOWN: return r | pan(L, 0, 1, now);
+	case BX_LA_ZOOM_IN: return r | label_zoom(L, 2, now);
+	case BX_LA_ZOOM_OUT: return r | label_zoom(L, 0.5, now);
 	case BX_LA_ZOOM_FIT:
 		L->dv.zoom = 1;
-		compute_view(L);
-		return apply(L, BX_EDIT_VIEW, now);
-	case BX_LA_TOOL_BOX: return set_tool(L, BX_TOOL_BOX, now);
-	case BX_LA_TOOL_POLYGON: return set_tool(L, BX_TOOL_POLYGON, now);
-	case BX_LA_TOOL_POINT: return set_tool(L, BX_TOOL_POINT, now);
-	case BX_LA_PLACE: return place(L, 0, now);
+		label_compute_view(L);
+		return r | label_apply(L, BX_EDIT_VIEW, now);
+	case BX_LA_ZOOM_1TO1:
+		label_compute_view(L);
+		return r | label_zoom(L, 1 / L->sc, now);
+	case BX_LA_ZOOM_OBJECT:
+		if (ed->sel < 0 || ed->sel >= ed->ans.n) {
+			label_msg(L, 1, "select an object first (Tab, or v under the crosshair)");
+			return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		}
+		label_show_selected(L, 1);
+		return r | label_apply(L, BX_EDIT_VIEW, now);
+	case BX_LA_TOOL_BOX: return r | set_tool(L, BX_TOOL_BOX, now);
+	case BX_LA_TOOL_POLYGON: return r | set_tool(L, BX_TOOL_POLYGON, now);
+	case BX_LA_TOOL_POINT: return r | set_tool(L, BX_TOOL_POINT, now);
+	case BX_LA_TOOL_EXTREME: return r | set_tool(L, BX_TOOL_EXTREME, now);
+	case BX_LA_PLACE:
+		if (ed->tool == BX_TOOL_EXTREME)
+			return r | label_extreme_place(L, now);
+		return r | label_place(L, 0, now);
 	case BX_LA_ENTER:
 		if (ed->npend == 0 && ed->sel >= 0 && ed->sel < ed->ans.n &&
 		    (ed->ans.a[ed->sel].flags & BX_ANNOT_SUGGESTION))
-			return apply(L, bx_edit_accept(ed), now);
-		return place(L, 1, now);
-	case BX_LA_BACKSPACE: return apply(L, bx_edit_backspace(ed), now);
-	case BX_LA_CANCEL: return apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
+			return r | label_apply(L, bx_edit_accept(ed), now);
+		if (ed->tool == BX_TOOL_EXTREME)
+			return r | label_extreme_place(L, now);
+		return r | label_place(L, 1, now);
+	case BX_LA_BACKSPACE: return r | label_apply(L, bx_edit_backspace(ed), now);
+	case BX_LA_CANCEL: return r | label_apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
 	case BX_LA_CLASS_NEXT:
 		if (L->s->tax->nclasses == 0)
-			return BX_VIEW_HANDLED;
+			return r | BX_VIEW_HANDLED;
 		n = ed->cls ? bx_taxonomy_class_index(L->s->tax, ed->cls) : -1;
-		return pick_class(L, &L->s->tax->classes[(n + 1) % L->s->tax->nclasses], now);
-	case BX_LA_SELECT_NEXT: return apply(L, bx_edit_select(ed, 1), now);
-	case BX_LA_SELECT_PREV: return apply(L, bx_edit_select(ed, -1), now);
-	case BX_LA_HANDLE_NEXT: return apply(L, bx_edit_handle(ed, 1), now);
-	case BX_LA_HANDLE_PREV: return apply(L, bx_edit_handle(ed, -1), now);
-	case BX_LA_INSERT_VERTEX: return apply(L, bx_edit_insert_vertex(ed), now);
-	case BX_LA_DELETE_VERTEX: return apply(L, bx_edit_delete_vertex(ed), now);
-	case BX_LA_DELETE: return apply(L, bx_edit_delete(ed), now);
+		return r | label_pick_class(L, &L->s->tax->classes[(n + 1) % L->s->tax->nclasses], now);
+	case BX_LA_CLASS_PREV:
+		if (L->prev_cls == NULL || (c = label_class_of(L, L->prev_cls)) == NULL) {
+			label_msg(L, 1, "no previous class yet");
+			return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		}
+		return r | label_pick_class(L, c, now);
+	case BX_LA_PICKER: return r | push(L, label_picker_new(L));
+	case BX_LA_JUMP: return r | push(L, label_jump_new(L));
+	case BX_LA_LOOK: return r | push(L, label_look_new(L));
+	case BX_LA_SELECT_NEXT:
+	case BX_LA_SELECT_PREV:
+		r |= label_apply(L, bx_edit_select(ed, action == BX_LA_SELECT_NEXT ? 1 : -1), now);
+		label_show_selected(L, 0);
+		return r;
+	case BX_LA_SELECT_HERE: return r | label_select_here(L, now);
+	case BX_LA_GRAB_NEAREST: return r | label_grab_nearest(L, now);
+	case BX_LA_HANDLE_NEXT: return r | label_apply(L, bx_edit_handle(ed, 1), now);
+	case BX_LA_HANDLE_PREV: return r | label_apply(L, bx_edit_handle(ed, -1), now);
+	case BX_LA_INSERT_VERTEX: return r | label_apply(L, bx_edit_insert_vertex(ed), now);
+	case BX_LA_DELETE_VERTEX: return r | label_apply(L, bx_edit_delete_vertex(ed), now);
+	case BX_LA_DELETE: return r | label_apply(L, bx_edit_delete(ed), now);
+	case BX_LA_TIGHTEN: return r | label_tighten(L, now);
+	case BX_LA_AUTO_TIGHTEN:
+		L->auto_tighten = !L->auto_tighten;
+		label_msg(L, 0, "tighten after each box: %s", L->auto_tighten ? "on" : "off");
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_LA_WAND: return r | label_wand(L, 1, now);
+	case BX_LA_WAND_SHRINK: return r | label_wand(L, -1, now);
+	case BX_LA_REPEAT: return r | label_repeat_last(L, now);
+	case BX_LA_COPY_PREV: return r | label_copy_previous(L, now);
 	case BX_LA_ATTRS:
 		if (ed->sel < 0 || ed->sel >= ed->ans.n) {
-			set_msg(L, 1, "select an object first (Tab)");
-			return BX_VIEW_REDRAW;
+			label_msg(L, 1, "select an object first (Tab)");
+			return r | BX_VIEW_REDRAW;
 		}
 		form_open(L, 0);
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_GLOBAL_ATTRS:
 		form_open(L, 1);
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
-	case BX_LA_ACCEPT: return apply(L, bx_edit_accept(ed), now);
-	case BX_LA_REJECT: return apply(L, bx_edit_reject(ed), now);
-	case BX_LA_ACCEPT_ALL: return apply(L, bx_edit_accept_all(ed, L->s->suggest_threshold), now);
-	case BX_LA_UNDO: return apply(L, bx_edit_undo(ed), now);
-	case BX_LA_REDO: return apply(L, bx_edit_redo(ed), now);
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_LA_ACCEPT: return r | label_apply(L, bx_edit_accept(ed), now);
+	case BX_LA_REJECT: return r | label_apply(L, bx_edit_reject(ed), now);
+	case BX_LA_ACCEPT_ALL: return r | accept_all(L, now);
+	case BX_LA_UNDO: return r | label_apply(L, bx_edit_undo(ed), now);
+	case BX_LA_REDO: return r | label_apply(L, bx_edit_redo(ed), now);
 	case BX_LA_INSTR_UP:
 		L->instr_scroll = L->instr_scroll > 5 ? L->instr_scroll - 5 : 0;
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_INSTR_DOWN:
 		L->instr_scroll += 5;
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
-	case BX_LA_SUBMIT: return submit(L, now);
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_LA_SUBMIT: return r | submit(L, now);
 	case BX_LA_PASS:
 		if (!L->s->review) {
-			set_msg(L, 1, "Ctrl-N passes a judgment in boxel review; here n skips");
-			return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+			label_msg(L, 1, "Ctrl-N passes a judgment in boxel review; here n skips");
+			return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 		}
 		bx_session_pass(L->s);
-		return next_task(L, now) | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		return r | next_task(L, now) | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_SKIP:
 		L->mode = M_PROMPT;
 		L->prompt = P_SKIP;
 		bx_buf_reset(&L->line);
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_QUIT:
 		L->view_dirty = 1;
 		save_view(L, now);
@@ -1682,20 +1833,19 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 	case BX_LA_HELP:
 		L->mode = M_HELP;
 		L->help_scroll = 0;
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_REDRAW:
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW | BX_VIEW_FULL;
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW | BX_VIEW_FULL;
 	default:
 		break;
 	}
-	(void)r;
-	return 0;
+	return r;
 }
 
 /* ---- mouse ---- */
 
-static int
-cell_to_image(const struct label *L, int col, int row, double *x, double *y)
+int
+label_cell_to_image(const struct label *L, int col, int row, double *x, double *y)
 {
 	if (col < 0 || col >= L->pw || row < 0 || row >= L->ph)
 		return -1;
@@ -1705,8 +1855,8 @@ cell_to_image(const struct label *L, int col, int row, double *x, double *y)
 }
 
 /* The smallest object whose bounds contain (x, y), or -1. */
-static int
-object_at(const struct label *L, double x, double y)
+int
+label_object_at(const struct label *L, double x, double y)
 {
 	double bx, by, bw, bh, best = HUGE_VAL, tol = 2 / L->sc;
 	int i, found = -1;
@@ -1733,19 +1883,19 @@ key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 	int r = 0, hit, row;
 
 	if (k->mev == BX_MOUSE_WHEEL_UP || k->mev == BX_MOUSE_WHEEL_DOWN) {
-		if (cell_to_image(L, k->x, k->y, &x, &y) == 0)
+		if (label_cell_to_image(L, k->x, k->y, &x, &y) == 0)
 			bx_edit_cursor_to(ed, x, y);
-		return zoom(L, k->mev == BX_MOUSE_WHEEL_UP ? 2 : 0.5, now);
+		return label_zoom(L, k->mev == BX_MOUSE_WHEEL_UP ? 2 : 0.5, now);
 	}
 	/* A click in the object list selects. */
 	if (k->mev == BX_MOUSE_PRESS && k->x >= L->rx) {
 		row = k->y - L->list_y;
 		if (L->mode == M_NORMAL && row >= 0 && row < L->list_rows &&
 		    L->list_first + row < ed->ans.n)
-			return apply(L, bx_edit_select_index(ed, L->list_first + row), now);
+			return label_apply(L, bx_edit_select_index(ed, L->list_first + row), now);
 		return 0;
 	}
-	if (cell_to_image(L, k->x, k->y, &x, &y) != 0)
+	if (label_cell_to_image(L, k->x, k->y, &x, &y) != 0)
 		return 0;
 	switch (k->mev) {
 	case BX_MOUSE_PRESS:
@@ -1754,34 +1904,36 @@ key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 		L->mouse_y = k->y;
 		r = bx_edit_cursor_to(ed, x, y);
 		if (ed->tool == BX_TOOL_BOX && ed->npend == 0)
-			return apply(L, r, now);
+			return label_apply(L, r, now);
 		if (ed->tool == BX_TOOL_BOX)
-			return apply(L, r, now);
+			return label_apply(L, r, now);
 		L->mouse_down = 0;
-		return place(L, 0, now);
+		if (ed->tool == BX_TOOL_EXTREME)
+			return label_extreme_place(L, now);
+		return label_place(L, 0, now);
 	case BX_MOUSE_DRAG:
 		r = bx_edit_cursor_to(ed, x, y);
 		if (L->mouse_down && ed->tool == BX_TOOL_BOX && ed->npend == 0 &&
 		    (k->x != L->mouse_x || k->y != L->mouse_y)) {
 			double sx = x, sy = y;
-			cell_to_image(L, L->mouse_x, L->mouse_y, &sx, &sy);
+			label_cell_to_image(L, L->mouse_x, L->mouse_y, &sx, &sy);
 			bx_edit_cursor_to(ed, sx, sy);
-			place(L, 0, now);
+			label_place(L, 0, now);
 			bx_edit_cursor_to(ed, x, y);
 		}
-		return apply(L, r | BX_EDIT_VIEW, now);
+		return label_apply(L, r | BX_EDIT_VIEW, now);
 	case BX_MOUSE_RELEASE:
 		if (!L->mouse_down)
 			return 0;
 		L->mouse_down = 0;
 		bx_edit_cursor_to(ed, x, y);
 		if (ed->tool == BX_TOOL_BOX && ed->npend > 0)
-			return place(L, 0, now);
+			return label_place(L, 0, now);
 		/* A click without a drag selects what is under it. */
-		hit = object_at(L, x, y);
+		hit = label_object_at(L, x, y);
 		if (hit >= 0)
-			return apply(L, bx_edit_select_index(ed, hit), now);
-		return apply(L, BX_EDIT_VIEW, now);
+			return label_apply(L, bx_edit_select_index(ed, hit), now);
+		return label_apply(L, BX_EDIT_VIEW, now);
 	default:
 		return 0;
 	}
@@ -1795,10 +1947,10 @@ form_set(struct label *L, const struct bx_attr_spec *sp, const struct bx_value *
 	struct bx_err err;
 
 	if (v->type != BX_VAL_NONE && bx_taxonomy_check_value(sp, v, &err) != 0) {
-		set_msg(L, 1, "%s: %s", sp->name, err.msg);
+		label_msg(L, 1, "%s: %s", sp->name, err.msg);
 		return BX_VIEW_REDRAW;
 	}
-	return apply(L, bx_edit_set_attr(&L->ed, L->form.global ? -1 : L->form.obj, sp->name, v),
+	return label_apply(L, bx_edit_set_attr(&L->ed, L->form.global ? -1 : L->form.obj, sp->name, v),
 	             now) | BX_VIEW_REDRAW;
 }
 
@@ -1952,21 +2104,21 @@ prompt_done(struct label *L, int64_t now)
 	if (L->prompt == P_SKIP) {
 		const char *what = L->s->review ? "reject" : "skip";
 		if (text[0] == '\0') {
-			set_msg(L, 1, L->s->review ? "a reject needs a comment (e.g. \"box misses the "
+			label_msg(L, 1, L->s->review ? "a reject needs a comment (e.g. \"box misses the "
 			        "handle\")" : "a skip needs a reason (e.g. \"image unclear\")");
 			return BX_VIEW_REDRAW;
 		}
 		if (bx_session_skip(L->s, text, now, &err) != 0) {
 			L->mode = L->s->lost ? M_LOST : M_NORMAL;
-			set_msg(L, 1, "%s failed: %s", what, err.msg);
+			label_msg(L, 1, "%s failed: %s", what, err.msg);
 			return BX_VIEW_REDRAW;
 		}
 		L->mode = M_NORMAL;
 		r = next_task(L, now);
 		if (L->s->review && L->s->have_task)
-			set_msg(L, 0, "rejected (%s); next: %s", text, L->s->review_info);
+			label_msg(L, 0, "rejected (%s); next: %s", text, L->s->review_info);
 		else
-			set_msg(L, 0, "%s (%s)", L->s->review ? "rejected" : "skipped", text);
+			label_msg(L, 0, "%s (%s)", L->s->review ? "rejected" : "skipped", text);
 		return r | BX_VIEW_REDRAW;
 	}
 	/* P_ATTR: text or number for the form's field. */
@@ -1986,7 +2138,7 @@ prompt_done(struct label *L, int64_t now)
 			v.type = BX_VAL_NUM;
 			v.num = strtod(text, &end);
 			if (end == text || *end != '\0' || !isfinite(v.num)) {
-				set_msg(L, 1, "%s: \"%s\" is not a number", sp->name, text);
+				label_msg(L, 1, "%s: \"%s\" is not a number", sp->name, text);
 				L->mode = M_PROMPT;
 				return BX_VIEW_REDRAW;
 			}
@@ -2085,7 +2237,7 @@ label_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 		L->msg[0] = '\0';
 		{
 			int r = next_task(L, now);
-			set_msg(L, 0, "%s", L->fb_done);
+			label_msg(L, 0, "%s", L->fb_done);
 			return r | BX_VIEW_REDRAW;
 		}
 	case M_LOST:
@@ -2107,27 +2259,30 @@ label_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 }
 
 static int
-label_tick(struct bx_view *v, int64_t now, int stopping)
+label_tick(struct bx_view *v, int64_t now, int why)
 {
 	struct label *L = v->data;
 	struct bx_err err;
 	int rc, r = 0;
 	static int64_t last_shown;
 
-	if (stopping) {
+	if (why == BX_TICK_STOP) {
 		L->view_dirty = 1;
 		save_view(L, now);
 		return BX_VIEW_QUIT;
 	}
 	if (L->mode == M_LOST || L->mode == M_EMPTY || L->mode == M_FATAL || L->mode == M_FEEDBACK)
 		return 0;
+	/* Digits followed by a pause pick their class. */
+	if (why == BX_TICK_IDLE && L->ndigits > 0 && L->mode == M_NORMAL)
+		r |= digits_pick(L, now) | BX_VIEW_REDRAW;
 	rc = bx_session_heartbeat(L->s, now, &err);
 	if (rc == BX_ELEASE || L->s->lost) {
 		L->mode = M_LOST;
 		return BX_VIEW_REDRAW;
 	}
 	if (rc != 0) {
-		set_msg(L, 1, "heartbeat: %s", err.msg);
+		label_msg(L, 1, "heartbeat: %s", err.msg);
 		r |= BX_VIEW_REDRAW;
 	}
 	/* View-only changes (crosshair, zoom, pan) are saved when the keys
@@ -2158,8 +2313,10 @@ label_free(struct bx_view *v)
 	bx_edit_free(&L->ed);
 	bx_raster_free(L->disp);
 	bx_buf_free(&L->line);
-	free(L->count_cls);
 	free(L->keep_cls);
+	free(L->prev_cls);
+	free(L->prev_batch);
+	bx_answer_free(&L->prev_answer);
 	free(L);
 	v->data = NULL;
 }
@@ -2190,6 +2347,10 @@ bx_view_label_init(struct bx_view *v, struct bx_session *s, enum bx_colors color
 	bx_answer_init(&L->fb.answer);
 	v->ops = &label_ops;
 	v->data = L;
+	L->view = v;
+	L->wand_obj = -1;
+	L->look.gamma = 10;
+	bx_answer_init(&L->prev_answer);
 	/* Lay out first so the image decodes at the size the pane needs. */
 	label_resize(v, cols, rows);
 	next_task(L, now);

@@ -9,8 +9,13 @@
 
 #include "boxel/annot.h"
 
-enum bx_tool { BX_TOOL_BOX = 0, BX_TOOL_POLYGON, BX_TOOL_POINT };
-const char *bx_tool_name(enum bx_tool t); /* "box", "polygon", "point" */
+/* BX_TOOL_EXTREME draws a box from the object's left-, top-, right- and
+ * bottom-most points (extreme clicking, Papadopoulos et al. 2017): four
+ * places, in that order, make the box that bounds them. */
+enum bx_tool { BX_TOOL_BOX = 0, BX_TOOL_POLYGON, BX_TOOL_POINT, BX_TOOL_EXTREME };
+const char *bx_tool_name(enum bx_tool t); /* "box", "polygon", "point", "extreme" */
+/* The tool of a name (as bx_tool_name gives), or -1. */
+int bx_tool_from_name(const char *name);
 
 /* What an operation changed; the caller saves accordingly. */
 enum {
@@ -86,6 +91,8 @@ int bx_edit_select_index(struct bx_edit *ed, int idx);
 /* Cycle the grabbed handle: whole object, handle 0, 1, ... */
 int bx_edit_handle(struct bx_edit *ed, int dir);
 int bx_edit_handle_count(const struct bx_edit *ed);
+/* Grab handle h (-1: the whole object) of the selected object. */
+int bx_edit_grab_handle(struct bx_edit *ed, int h);
 /* Position of handle h of the selected object. */
 int bx_edit_handle_pos(const struct bx_edit *ed, int h, double *x, double *y);
 int bx_edit_insert_vertex(struct bx_edit *ed);
@@ -105,6 +112,18 @@ int bx_edit_set_attr(struct bx_edit *ed, int idx, const char *key, const struct 
 int bx_edit_accept(struct bx_edit *ed);
 int bx_edit_reject(struct bx_edit *ed);
 int bx_edit_accept_all(struct bx_edit *ed, double threshold);
+
+/* Replace the shape of object idx by an's geometry (class, attributes and
+ * flags stay; a suggestion becomes the annotator's own) as one undo step
+ * named what; with merge, fold it into the previous step when that step
+ * was also this replacement (a wand regrown). Copies an's points. */
+int bx_edit_replace_shape(struct bx_edit *ed, int idx, const struct bx_annot *an,
+                          const char *what, int merge);
+/* Add copies of a[0..n) (class, attributes, geometry) as the annotator's
+ * own, the last one selected, as one undo step named what. */
+int bx_edit_add_copies(struct bx_edit *ed, const struct bx_annot *a, int n, const char *what);
+/* Give object idx the class and attributes of object from. */
+int bx_edit_copy_props(struct bx_edit *ed, int idx, int from);
 
 int bx_edit_undo(struct bx_edit *ed);
 int bx_edit_redo(struct bx_edit *ed);

@@ -33,9 +33,12 @@ enum bx_label_action {
 	BX_LA_LEFT_FAR, BX_LA_RIGHT_FAR, BX_LA_UP_FAR, BX_LA_DOWN_FAR,
 	BX_LA_PAN_LEFT, BX_LA_PAN_RIGHT, BX_LA_PAN_UP, BX_LA_PAN_DOWN,
 	BX_LA_ZOOM_IN, BX_LA_ZOOM_OUT, BX_LA_ZOOM_FIT,
-	BX_LA_TOOL_BOX, BX_LA_TOOL_POLYGON, BX_LA_TOOL_POINT,
+	BX_LA_ZOOM_1TO1, BX_LA_ZOOM_OBJECT,
+	BX_LA_TOOL_BOX, BX_LA_TOOL_POLYGON, BX_LA_TOOL_POINT, BX_LA_TOOL_EXTREME,
 	BX_LA_PLACE, BX_LA_ENTER, BX_LA_BACKSPACE, BX_LA_CANCEL,
-	BX_LA_CLASS, BX_LA_CLASS_NEXT,
+	BX_LA_CLASS, BX_LA_CLASS_NEXT, BX_LA_CLASS_PREV, BX_LA_PICKER, BX_LA_JUMP, BX_LA_LOOK,
+	BX_LA_SELECT_HERE, BX_LA_GRAB_NEAREST, BX_LA_TIGHTEN, BX_LA_AUTO_TIGHTEN,
+	BX_LA_WAND, BX_LA_WAND_SHRINK, BX_LA_REPEAT, BX_LA_COPY_PREV,
 	BX_LA_SELECT_NEXT, BX_LA_SELECT_PREV, BX_LA_HANDLE_NEXT, BX_LA_HANDLE_PREV,
 	BX_LA_INSERT_VERTEX, BX_LA_DELETE_VERTEX, BX_LA_DELETE,
 	BX_LA_ATTRS, BX_LA_GLOBAL_ATTRS,
@@ -53,5 +56,22 @@ enum bx_form_action {
 	BX_FA_CANCEL, BX_FA_CLEAR,
 };
 extern const struct bx_keymap bx_keymap_form;
+
+/* The overlays the labeling view pushes: jump labels, class picker, the
+ * display menu. Typed text (labels, a search) is not in a table: these
+ * are the keys that do something else. */
+enum bx_jump_action { BX_JA_CANCEL = 1, BX_JA_BACK };
+extern const struct bx_keymap bx_keymap_jump;
+enum bx_picker_action { BX_PA_UP = 1, BX_PA_DOWN, BX_PA_PICK, BX_PA_CANCEL, BX_PA_BACK };
+extern const struct bx_keymap bx_keymap_picker;
+enum bx_look_action {
+	BX_KA_NAMES = 1, BX_KA_HIDE, BX_KA_SUGG, BX_KA_GUIDES, BX_KA_BRIGHT_UP, BX_KA_BRIGHT_DOWN,
+	BX_KA_CONTRAST_UP, BX_KA_CONTRAST_DOWN, BX_KA_GAMMA_UP, BX_KA_GAMMA_DOWN, BX_KA_RESET,
+	BX_KA_CLOSE,
+};
+extern const struct bx_keymap bx_keymap_look;
+/* Every table, for the help overlay and --keys: label first. */
+extern const struct bx_keymap *const bx_keymaps_label_screen[];
+extern const int bx_keymaps_label_screen_n;
 
 #endif

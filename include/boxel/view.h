@@ -18,7 +18,12 @@ enum {
 	BX_VIEW_QUIT = 4,     /* leave the loop */
 	BX_VIEW_NEWIMAGE = 8, /* a different image: forget the color pairs */
 	BX_VIEW_FULL = 16,    /* repaint the whole terminal (Ctrl-L) */
+	BX_VIEW_PUSH = 32,    /* put v->push on top of the stack (it gets the keys) */
+	BX_VIEW_CLOSE = 64,   /* pop this view off the stack and free it */
 };
+
+/* Why tick() is called. */
+enum { BX_TICK_BUSY = 0, BX_TICK_STOP = 1, BX_TICK_IDLE = 2 };
 
 struct bx_view;
 
@@ -28,16 +33,28 @@ struct bx_view_ops {
 	/* The grid is cols x rows now. */
 	void (*resize)(struct bx_view *v, int cols, int rows);
 	int (*key)(struct bx_view *v, const struct bx_key *k, int64_t now_ms);
-	/* Called at least every tick_ms and when a stop signal arrives
-	 * (stopping = 1: save and return BX_VIEW_QUIT). */
-	int (*tick)(struct bx_view *v, int64_t now_ms, int stopping);
+	/* Called at least every tick_ms (why = BX_TICK_IDLE when no key came
+	 * for tick_ms, BX_TICK_BUSY during a burst of keys) and when a stop
+	 * signal arrives (BX_TICK_STOP: save and return BX_VIEW_QUIT). Every
+	 * view of the stack ticks, bottom first; NULL = nothing to do. */
+	int (*tick)(struct bx_view *v, int64_t now_ms, int why);
+	/* Views higher on the stack draw after (over) the ones below. */
 	void (*draw)(struct bx_view *v, struct bx_grid *g, int64_t now_ms);
 };
 
+/* Screens are a stack of views (htop's ScreenManager, tmux's window
+ * modes): the top view gets the keys; an overlay (help, class picker,
+ * jump labels) is pushed by the view below it, which sets push to a view
+ * made with bx_view_new and returns BX_VIEW_PUSH; the overlay returns
+ * BX_VIEW_CLOSE to go away. The loop owns pushed views and frees them. */
 struct bx_view {
 	const struct bx_view_ops *ops;
 	void *data;
+	struct bx_view *push;
 };
+
+/* A heap view for pushing (ops and data are the caller's to fill). */
+struct bx_view *bx_view_new(const struct bx_view_ops *ops, void *data);
 
 /* Route the signals that end a screen (SIGHUP from a dropped SSH link,
  * SIGTERM, SIGINT) to on_stop and ignore SIGPIPE. Call before the terminal
@@ -45,8 +62,9 @@ struct bx_view {
  * cleanly. */
 void bx_view_signals(void (*on_stop)(int));
 
-/* Run v on the terminal until it returns BX_VIEW_QUIT. *stop (set by a
- * signal handler) makes the loop call tick(stopping = 1) and leave. */
+/* Run v (the bottom of the stack, the caller's) on the terminal until a
+ * view returns BX_VIEW_QUIT. *stop (set by a signal handler) makes the
+ * loop call tick(BX_TICK_STOP) on every view and leave. */
 void bx_view_run(struct bx_view *v, struct bx_tty *t, volatile sig_atomic_t *stop, int tick_ms);
 
 #endif

@@ -19,7 +19,8 @@ test_lookup(void)
 		{ 'o', BX_LA_TOOL_POINT }, { ' ', BX_LA_PLACE }, { BX_KEY_ENTER, BX_LA_ENTER },
 		{ '5', BX_LA_CLASS }, { 18, BX_LA_REDO }, { 'u', BX_LA_UNDO }, { 's', BX_LA_SUBMIT },
 		{ 'q', BX_LA_QUIT }, { '?', BX_LA_HELP }, { BX_KEY_TAB, BX_LA_SELECT_NEXT },
-		{ BX_KEY_BTAB, BX_LA_SELECT_PREV }, { 'Z', 0 }, { BX_KEY_F1, BX_LA_HELP },
+		{ BX_KEY_BTAB, BX_LA_SELECT_PREV }, { 'Z', BX_LA_ZOOM_1TO1 }, { 'F', 0 },
+		{ BX_KEY_F1, BX_LA_HELP }, { 't', BX_LA_TIGHTEN }, { ';', BX_LA_JUMP }, { '/', BX_LA_PICKER },
 	};
 	size_t i;
 

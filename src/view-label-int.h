@@ -1,0 +1,160 @@
+/* view-label-int.h: the labeling screen's state, shared by the files that
+ * make the screen: view-label.c (drawing, keys, task lifecycle),
+ * label-assist.c (tighten, extreme points, magic wand, reuse) and the
+ * overlays it pushes (view-jump.c, view-picker.c). Coordinates: image
+ * pixels unless named d* (display pixels of the pane's raster) or
+ * cell/col/row. Not a public header: only the label screen's files. */
+#ifndef BOXEL_VIEW_LABEL_INT_H
+#define BOXEL_VIEW_LABEL_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "boxel/draft.h"
+#include "boxel/edit.h"
+#include "boxel/image.h"
+#include "boxel/label.h"
+#include "boxel/raster.h"
+#include "boxel/util.h"
+#include "boxel/view.h"
+
+/* What the annotator chose to see (the `V` menu): display only. */
+struct label_look {
+	int names;         /* class names drawn on objects */
+	int hide;          /* 0 all, 1 only the selected, 2 none */
+	int hide_sugg;     /* suggestions hidden */
+	int guides;        /* crosshair guide lines across the pane */
+	int bright;        /* -100..100 */
+	int contrast;      /* -100..100 */
+	int gamma;         /* gamma x 10, 10 = 1.0 */
+};
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+#define IDLE_CAP_MS 60000      /* longer pauses do not count as time spent */
+
+enum mode { M_NORMAL, M_HELP, M_FORM, M_PROMPT, M_LOST, M_EMPTY, M_FATAL, M_FEEDBACK };
+enum prompt { P_SKIP = 1, P_ATTR };
+
+struct form {
+	int global;        /* editing the global attributes */
+	int obj;           /* object index (when !global) */
+	int row;           /* selected field */
+	int opt;           /* option cursor in a multi field */
+};
+
+/* The image of the task the queue will most likely give next, decoded by
+ * one worker thread while the annotator works on this one. The worker
+ * touches only this struct (no curses, no store); the main thread reads it
+ * only after pthread_join. */
+struct prefetch {
+	pthread_t th;
+	int running;       /* started and not yet joined */
+	char *image;       /* as stored (relative to the image root) */
+	char *path;        /* resolved before the thread starts */
+	int want_w, want_h;
+	struct bx_image img;
+	int ok;
+	struct bx_err err;
+};
+
+struct label {
+	struct bx_view *view;  /* the view this is the data of (for pushing overlays) */
+	struct bx_session *s;
+	enum bx_colors colors;
+	int no_color;
+	int cols, rows;
+	enum mode mode;
+	char msg[320];
+	int msg_err;
+
+	/* the task */
+	struct bx_edit ed;
+	struct bx_draft_view dv;
+	struct bx_image img;
+	int img_ok;
+	char img_err[800];
+	int64_t last_key_ms;
+	int view_dirty;
+
+	/* layout, in cells */
+	int pw, ph;        /* image pane */
+	int rx, rw;        /* right pane */
+	struct bx_raster *disp;
+	double sc;         /* display pixels per image pixel */
+	double left, top;  /* image pixel at the display raster's origin */
+
+	/* input: digits typed and not yet read. A number followed by a move
+	 * is its count; followed by anything else (or a pause) it picks that
+	 * class. Nothing happens while they wait, so a count never changes
+	 * the class, the tool or the grab. */
+	int num, ndigits;
+	int mouse_down, mouse_x, mouse_y;
+	char *prev_cls;    /* the class before the current one (` returns) */
+
+	/* display toggles (session only, never saved) */
+	struct label_look look;
+
+	/* assists */
+	int auto_tighten;  /* tighten every box as it is drawn */
+	int wand_obj;      /* object the last wand proposal made, -1 none */
+	int wand_pos;      /* ed.pos right after it (a further press regrows it) */
+	double wand_x, wand_y;
+	int wand_tol;
+	struct bx_answer prev_answer; /* the annotator's previous task in this session */
+	char *prev_batch;
+
+	struct form form;
+	enum prompt prompt;
+	struct bx_buf line;
+	int instr_scroll;
+	int help_scroll;
+	int list_y, list_first, list_rows; /* where the object list was drawn */
+	char *keep_cls;    /* class and tool of the previous task */
+	enum bx_tool keep_tool;
+
+	/* after submitting a training task: its gold and score (M_FEEDBACK) */
+	struct bx_training_feedback fb;
+	int fb_on;
+	char fb_done[256];
+
+	int prefetch_on;   /* BOXEL_PREFETCH=0 turns it off (to measure it) */
+	struct prefetch pf;
+};
+
+/* view-label.c */
+void label_msg(struct label *L, int is_err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const struct bx_class *label_class_of(const struct label *L, const char *name);
+uint32_t label_class_color(const struct label *L, const char *name);
+void label_compute_view(struct label *L);
+void label_follow_cursor(struct label *L);
+int label_step(const struct label *L);
+/* Save after an edit (flags from bx_edit_*) and return view flags. */
+int label_apply(struct label *L, int r, int64_t now);
+int label_pick_class(struct label *L, const struct bx_class *c, int64_t now);
+int label_place(struct label *L, int enter, int64_t now);
+int label_zoom(struct label *L, double factor, int64_t now);
+int label_cell_to_image(const struct label *L, int col, int row, double *x, double *y);
+int label_object_at(const struct label *L, double x, double y);
+/* Bring the selected object into view (zoom out if it does not fit; with
+ * fill, zoom so it fills most of the pane). */
+void label_show_selected(struct label *L, int fill);
+
+/* label-assist.c */
+int label_tighten(struct label *L, int64_t now);
+int label_extreme_place(struct label *L, int64_t now);
+int label_wand(struct label *L, int dir, int64_t now);
+int label_select_here(struct label *L, int64_t now);
+int label_grab_nearest(struct label *L, int64_t now);
+int label_repeat_last(struct label *L, int64_t now);
+int label_copy_previous(struct label *L, int64_t now);
+void label_remember_answer(struct label *L);
+/* The name of handle h of the selected object ("left edge", "vertex 7"). */
+const char *label_handle_name(const struct label *L, int h, char *buf, size_t n);
+
+/* view-jump.c, view-picker.c, view-look.c: overlays pushed by the label view */
+struct bx_view *label_jump_new(struct label *L);
+struct bx_view *label_picker_new(struct label *L);
+struct bx_view *label_look_new(struct label *L);
+
+#endif
