@@ -597,74 +597,150 @@ bx_assist_tighten(const struct bx_assist_region *reg, const double box[4], doubl
 
 /* ---- Extreme points ---- */
 
-/* Step across line position c on line l between pixel c-1 and c: for
- * left/right the line is row l, else column l. */
-static float
-cross_step(const struct bx_raster *r, int vert, int l, int c)
+/* Snapping works along lines across the side: rows for left/right,
+ * columns for top/bottom. Position c on line l is a pixel; the step at c
+ * is between pixels c-1 and c. out_dir is -1 when outside lies towards
+ * smaller c (left, top). */
+struct snap {
+	const struct bx_raster *r;
+	int vert, out_dir, nlines, npos;
+	struct palette bg;
+	float thr;
+	int has_bg;
+};
+
+static const uint8_t *
+snap_px(const struct snap *sn, int l, int c)
 {
-	return vert ? step_dist(px_at(r, c - 1, l), px_at(r, c, l))
-	            : step_dist(px_at(r, l, c - 1), px_at(r, l, c));
+	return sn->vert ? px_at(sn->r, c, l) : px_at(sn->r, l, c);
+}
+
+/* Strength of the step at c on line l if it can be the object's boundary:
+ * with a background palette, the inner pixel must not look like background
+ * and the outer one must look more like it (a step inside a checkered or
+ * striped background has background on both sides; "more like" rather than
+ * "like" because a gradient drifts between the strip and the boundary).
+ * Else 0. */
+static float
+snap_step(const struct snap *sn, int l, int c)
+{
+	const uint8_t *a = snap_px(sn, l, c - 1), *b = snap_px(sn, l, c);
+	const uint8_t *outer = sn->out_dir < 0 ? a : b, *inner = sn->out_dir < 0 ? b : a;
+
+	if (sn->has_bg) {
+		float din = pal_dist2(&sn->bg, inner);
+
+		if (din <= sn->thr || pal_dist2(&sn->bg, outer) >= din)
+			return 0;
+	}
+	return step_dist(a, b);
+}
+
+/* Background for a click: the strip just beyond the radius on the outer
+ * side, across all lines of the window. When the click is within radius
+ * of the boundary that strip is outside the object. */
+static void
+snap_learn(struct snap *sn, int l0, int l1, int pc, int rad)
+{
+	int band = rad / 2 > 4 ? rad / 2 : 4;
+	int c0 = sn->out_dir < 0 ? pc - rad - band : pc + rad, c1 = c0 + band, l, c, n = 0;
+	uint8_t *s;
+
+	c0 = clampi(c0, 0, sn->npos);
+	c1 = clampi(c1, 0, sn->npos);
+	sn->has_bg = 0;
+	if ((c1 - c0) * (l1 - l0 + 1) < 8)
+		return;
+	s = bx_malloc(3 * (size_t)(c1 - c0) * (size_t)(l1 - l0 + 1));
+	for (l = l0; l <= l1; l++)
+		for (c = c0; c < c1; c++)
+			memcpy(s + 3 * n++, snap_px(sn, l, c), 3);
+	pal_learn(&sn->bg, s, n < PAL_SAMPLES ? n : PAL_SAMPLES);
+	sn->thr = pal_spread(&sn->bg, s, n);
+	sn->has_bg = 1;
+	free(s);
+}
+
+/* pos[l - l0] = per line, the strong step nearest the click along the
+ * line (-1: none); returns the index of the line whose step is nearest the
+ * click (pc, pl: click along and across lines), -1 if none within radius. */
+static int
+snap_lines(const struct snap *sn, int l0, int l1, int c0, int c1, double pc, double pl,
+           double radius, int *pos)
+{
+	float smax = 0, bar;
+	double bestd = 0;
+	int l, c, best = -1;
+
+	for (l = l0; l <= l1; l++)
+		for (c = c0; c <= c1; c++) {
+			float st = snap_step(sn, l, c);
+
+			if (st > smax)
+				smax = st;
+		}
+	bar = smax * 0.5f > 16.0f ? smax * 0.5f : 16.0f;
+	for (l = l0; l <= l1; l++) {
+		int bc = -1;
+
+		for (c = c0; c <= c1; c++)
+			if (snap_step(sn, l, c) >= bar && (bc < 0 || fabs(c - pc) < fabs(bc - pc)))
+				bc = c;
+		pos[l - l0] = bc;
+		if (bc >= 0) {
+			double dl = l + 0.5 - pl, dc = bc - pc, dd = dl * dl + dc * dc;
+
+			if (dd <= radius * radius && (best < 0 || dd < bestd))
+				best = l - l0, bestd = dd;
+		}
+	}
+	return best;
 }
 
 int
 bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side, struct bx_pt p,
                        double radius, struct bx_pt *out, struct bx_err *err)
 {
-	const struct bx_raster *r;
-	int vert = side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT;
-	int out_dir = side == BX_SIDE_LEFT || side == BX_SIDE_TOP ? -1 : 1;
-	int rad, pl, pc, l0, l1, c0, c1, l, c, nl, best = -1, rc;
+	struct snap sn;
+	int rad, pl, pc, l0, l1, c0, c1, nl, best, rc;
 	int *pos;
-	float smax = 0, bar;
-	double px, py, bestd = 0;
+	double px, py;
 
 	*out = p;
 	if ((rc = bx_assist_region_ok(reg, err)) < 0)
 		return rc;
-	r = reg->r;
 	if ((unsigned)side > 3)
 		return bx_err_set(err, BX_EINVAL, "unknown side %d", (int)side);
 	if (!isfinite(p.x) || !isfinite(p.y) || !isfinite(radius) || radius < 1 || radius > 4096)
 		return bx_err_set(err, BX_EINVAL, "snap needs a finite point and a radius of 1..4096");
 	px = p.x - reg->rx;
 	py = p.y - reg->ry;
-	if (px < 0 || py < 0 || px >= r->w || py >= r->h)
+	if (px < 0 || py < 0 || px >= reg->r->w || py >= reg->r->h)
 		return bx_err_set(err, BX_EINVAL, "point %g,%g is outside the decoded region", p.x, p.y);
+	sn.r = reg->r;
+	sn.vert = side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT;
+	sn.out_dir = side == BX_SIDE_LEFT || side == BX_SIDE_TOP ? -1 : 1;
+	sn.nlines = sn.vert ? sn.r->h : sn.r->w;
+	sn.npos = sn.vert ? sn.r->w : sn.r->h;
 	rad = (int)radius;
 	/* pl: line index through p; pc: corner position along the line. */
-	pl = (int)floor(vert ? py : px);
-	pc = (int)lround(vert ? px : py);
-	l0 = clampi(pl - rad, 0, (vert ? r->h : r->w) - 1);
-	l1 = clampi(pl + rad, 0, (vert ? r->h : r->w) - 1);
-	c0 = clampi(pc - rad, 1, (vert ? r->w : r->h) - 1);
-	c1 = clampi(pc + rad, 1, (vert ? r->w : r->h) - 1);
-	if (c1 < c0)
+	pl = (int)floor(sn.vert ? py : px);
+	pc = (int)lround(sn.vert ? px : py);
+	l0 = clampi(pl - rad, 0, sn.nlines - 1);
+	l1 = clampi(pl + rad, 0, sn.nlines - 1);
+	c0 = clampi(pc - rad, 1, sn.npos - 1);
+	c1 = clampi(pc + rad, 1, sn.npos - 1);
+	if (c1 < c0 || sn.npos < 2)
 		return bx_err_set(err, BX_ENOENT, "no boundary within %g px of the point", radius);
+	snap_learn(&sn, l0, l1, pc, rad);
 	nl = l1 - l0 + 1;
 	pos = bx_malloc(sizeof(int) * (size_t)nl);
-	for (l = l0; l <= l1; l++)
-		for (c = c0; c <= c1; c++) {
-			float s = cross_step(r, vert, l, c);
-
-			if (s > smax)
-				smax = s;
-		}
-	bar = smax * 0.5f > 16.0f ? smax * 0.5f : 16.0f;
-	/* Per line, the strong step nearest p along the line. */
-	for (l = l0; l <= l1; l++) {
-		int bc = -1;
-
-		for (c = c0; c <= c1; c++)
-			if (cross_step(r, vert, l, c) >= bar && (bc < 0 || abs(c - pc) < abs(bc - pc)))
-				bc = c;
-		pos[l - l0] = bc;
-		if (bc >= 0) {
-			double dl = l + 0.5 - (vert ? py : px), dc = bc - (vert ? px : py);
-			double dd = dl * dl + dc * dc;
-
-			if (dd <= radius * radius && (best < 0 || dd < bestd))
-				best = l - l0, bestd = dd;
-		}
+	best = snap_lines(&sn, l0, l1, c0, c1, pc, sn.vert ? py : px, radius, pos);
+	/* No step passes the color test (a boundary of nearly the
+	 * background's color, or no background strip): plain steps. */
+	if (best < 0 && sn.has_bg) {
+		sn.has_bg = 0;
+		best = snap_lines(&sn, l0, l1, c0, c1, pc, sn.vert ? py : px, radius, pos);
 	}
 	if (best < 0) {
 		free(pos);
@@ -680,7 +756,8 @@ bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side, st
 
 			if (j < 0 || j >= nl || pos[j] < 0 || abs(pos[j] - cur) > 2)
 				continue;
-			if ((pos[j] - cur) * out_dir > 0 && (next < 0 || (pos[j] - pos[next]) * out_dir > 0))
+			if ((pos[j] - cur) * sn.out_dir > 0 &&
+			    (next < 0 || (pos[j] - pos[next]) * sn.out_dir > 0))
 				next = j;
 		}
 		if (next < 0)
@@ -697,11 +774,12 @@ bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side, st
 		for (j = best + 1; j < nl && pos[j] == cur; j++)
 			hi = j;
 		for (k = lo; k <= hi; k++)
-			if (fabs(l0 + k + 0.5 - (vert ? py : px)) < fabs(l0 + pick + 0.5 - (vert ? py : px)))
+			if (fabs(l0 + k + 0.5 - (sn.vert ? py : px)) <
+			    fabs(l0 + pick + 0.5 - (sn.vert ? py : px)))
 				pick = k;
 		best = pick;
 	}
-	if (vert) {
+	if (sn.vert) {
 		out->x = pos[best] + reg->rx;
 		out->y = l0 + best + 0.5 + reg->ry;
 	} else {

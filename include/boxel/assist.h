@@ -92,15 +92,21 @@ int bx_assist_tighten(const struct bx_assist_region *reg, const double box[4],
 /* ---- Extreme clicking (Papadopoulos et al., ICCV 2017) ----
  *
  * The annotator clicks near the object's left-, top-, right- or bottom-most
- * point. Snap: along the side's normal (rows for left/right, columns for
- * top/bottom) find, on each line within radius of p, the strong color step
- * nearest p ("strong": at least half the strongest step in the window and
- * at least 16); take the step nearest p, then slide along the boundary
+ * point. Snap: the background is learned from a strip just beyond the
+ * radius on the outer side; along the side's normal (rows for left/right,
+ * columns for top/bottom) find, on each line within radius of p, the strong
+ * color step nearest p whose inner pixel is not background and whose outer
+ * pixel is more like it ("strong": at least half the strongest such step in
+ * the window and at least 16; a step inside a checkered background has
+ * background on both sides and does not count); take the step nearest p,
+ * then slide along the boundary
  * (neighbouring lines whose step is within 2 px) while it moves further out
  * on that side, which reaches the extreme point even when the click was a
  * little off it. The snapped point lies on the pixel corner line of the
  * boundary (left: the left edge of the object's outermost pixel) and at the
- * middle of that pixel along the side.
+ * middle of that pixel along the side. When no step passes the background
+ * test (the object nearly matches the strip, e.g. on a gradient), the
+ * strong steps are taken without it.
  * Cost: O(radius^2). */
 
 /* Returns 0 and *out = the snapped point; BX_ENOENT (*out = p) when no strong

@@ -241,12 +241,15 @@ test_snap_extremes(void)
 	struct synth_rng g = { 4242 };
 	/* Offsets of the annotator's click from the truth extreme, per case. */
 	static const double offs[][2] = { { -3, 4 }, { 2, -3 }, { 4, 1 }, { -2, -5 }, { 0, 0 } };
+	/* Texture steps as strong as the object's (checker, stripes: 60 levels
+	 * a channel) must not be taken for its boundary. */
+	static const enum synth_bg bgs[] = { BG_FLAT, BG_NOISE, BG_CHECKER, BG_STRIPES };
 	int bg, ell, o;
 
-	for (bg = 0; bg < 2; bg++)
+	for (bg = 0; bg < (int)BX_ARRAY_LEN(bgs); bg++)
 		for (ell = 0; ell < 2; ell++)
 			for (o = 0; o < (int)BX_ARRAY_LEN(offs); o++) {
-				struct synth_spec sp = { bg ? BG_NOISE : BG_FLAT, ell, 70, 50, 0, 0, bg ? 6 : 0 };
+				struct synth_spec sp = { bgs[bg], ell, 70, 50, 0, 0, bgs[bg] == BG_NOISE ? 6 : 0 };
 				struct bx_raster *img;
 				struct bx_assist_region reg;
 				struct bx_pt snapped[4];
@@ -255,8 +258,7 @@ test_snap_extremes(void)
 				double box[4];
 				struct bx_err err = { 0 };
 
-				CASE(ell ? (bg ? "noisy ellipse" : "flat ellipse")
-				         : (bg ? "noisy rectangle" : "flat rectangle"));
+				CASE(synth_bg_name[bgs[bg]]);
 				synth_scene(&g, &sp, &img, &mask, truth);
 				reg = (struct bx_assist_region){ img, 0, 0 };
 				for (s = 0; s < 4; s++) {
