@@ -277,6 +277,27 @@ simplify(const struct ipt *c, int n, int maxv, int *best)
 	return nbest;
 }
 
+/* A chosen corner that ended up on the straight line between its
+ * neighbours adds nothing: drop it (the outline is the same point set, so
+ * it stays simple). Repeat until none is left; n <= max_vertices. */
+static int
+drop_collinear(const struct ipt *c, int *idx, int n)
+{
+	int i, again = 1;
+
+	while (again && n > 3) {
+		again = 0;
+		for (i = 0; i < n; i++)
+			if (orient(c[idx[(i + n - 1) % n]], c[idx[i]], c[idx[(i + 1) % n]]) == 0) {
+				memmove(idx + i, idx + i + 1, sizeof(int) * (size_t)(n - i - 1));
+				n--;
+				again = 1;
+				break;
+			}
+	}
+	return n;
+}
+
 int
 bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double tolerance,
                int max_vertices, struct bx_pt **pts_out, int *npts_out, struct bx_err *err)
@@ -356,6 +377,7 @@ bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double tol
 	nc = trace(&pm, &c);
 	best = bx_malloc(sizeof(int) * (size_t)(max_vertices + 1));
 	n = simplify(c, nc, max_vertices, best);
+	n = drop_collinear(c, best, n);
 	if (n < 3) {
 		/* Not expected: the first triangle of a traced pixel set is
 		 * simple. Still, never return a non-polygon. */

@@ -348,6 +348,14 @@ cross(double ax, double ay, double bx, double by, double cx, double cy)
 	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
 }
 
+/* p in the bounding box of segment ab (p already on its line). */
+static int
+within(struct bx_pt a, struct bx_pt b, struct bx_pt p)
+{
+	return fmin(a.x, b.x) <= p.x && p.x <= fmax(a.x, b.x) &&
+	       fmin(a.y, b.y) <= p.y && p.y <= fmax(a.y, b.y);
+}
+
 /* No two non-neighbouring edges share a point; neighbours only their
  * vertex. Vertices are on integer corners, so doubles are exact. */
 static int
@@ -363,18 +371,21 @@ poly_simple(const struct bx_pt *p, int n)
 			int adj = j == i + 1 || (i == 0 && j == n - 1);
 
 			if (adj) {
-				/* neighbours fold back onto each other? */
-				if (o1 == 0 && o2 == 0 && o3 == 0 && o4 == 0)
+				/* Neighbours (sharing b == c, or d == a for the closing
+				 * pair) fold back onto each other? */
+				struct bx_pt u = j == i + 1 ? a : c, v = j == i + 1 ? b : a;
+				struct bx_pt z = j == i + 1 ? d : b;
+
+				if (cross(u.x, u.y, v.x, v.y, z.x, z.y) == 0 &&
+				    (v.x - u.x) * (z.x - v.x) + (v.y - u.y) * (z.y - v.y) <= 0)
 					return 0;
 				continue;
 			}
 			if (((o1 > 0) != (o2 > 0) && o1 != 0 && o2 != 0 &&
 			     (o3 > 0) != (o4 > 0) && o3 != 0 && o4 != 0))
 				return 0;
-			if ((o1 == 0 && fmin(a.x, b.x) <= c.x && c.x <= fmax(a.x, b.x) &&
-			     fmin(a.y, b.y) <= c.y && c.y <= fmax(a.y, b.y)) ||
-			    (o3 == 0 && fmin(c.x, d.x) <= a.x && a.x <= fmax(c.x, d.x) &&
-			     fmin(c.y, d.y) <= a.y && a.y <= fmax(c.y, d.y)))
+			if ((o1 == 0 && within(a, b, c)) || (o2 == 0 && within(a, b, d)) ||
+			    (o3 == 0 && within(c, d, a)) || (o4 == 0 && within(c, d, b)))
 				return 0;
 		}
 	return 1;
@@ -518,7 +529,67 @@ test_wand_failures(void)
 	bx_raster_free(img);
 }
 
+/* Any box, click or seed on any region: a defined result code, and every
+ * shape returned lies inside the region. Small and odd sizes (1x1 regions,
+ * boxes hanging off the region, pixel-sized boxes) on noise and on blocks. */
+static void
+test_hostile_inputs(void)
+{
+	struct synth_rng g = { 31337 };
+	int it;
+
+	for (it = 0; it < 400; it++) {
+		int w = 1 + (int)(synth_rnd(&g) * (it % 4 ? 60 : 4)), h = 1 + (int)(synth_rnd(&g) * 60);
+		struct bx_raster *img = bx_raster_new(w, h);
+		struct bx_assist_region reg = { img, (int)(synth_rnd(&g) * 100) - 50, 7 };
+		double base[3] = { 128, 128, 128 }, blk[3] = { 20, 240, 60 }, box[4], out[4];
+		struct bx_pt p, q, *pts = NULL;
+		unsigned found;
+		int rc, n = 0, k;
+		struct bx_err err = { 0 };
+
+		synth_background(img, (enum synth_bg)(it % BG_N), base, 3);
+		synth_shape(img, NULL, (int)(synth_rnd(&g) * w), (int)(synth_rnd(&g) * h),
+		            (int)(synth_rnd(&g) * 2 * w), (int)(synth_rnd(&g) * 2 * h), it % 2, blk);
+		if (it % 3)
+			synth_noise(img, &g, 30);
+		box[0] = reg.rx + synth_uniform(&g, -10, w + 5);
+		box[1] = reg.ry + synth_uniform(&g, -10, h + 5);
+		box[2] = synth_uniform(&g, 0.2, w + 10);
+		box[3] = synth_uniform(&g, 0.2, h + 10);
+		rc = bx_assist_tighten(&reg, box, out, &found, &err);
+		CHECK_MSG(rc == 0 || rc == BX_ENOENT || rc == BX_EINVAL, "tighten rc %d", rc);
+		if (rc == 0)
+			CHECK_MSG(found && out[0] >= reg.rx && out[1] >= reg.ry && out[2] >= 1 &&
+			          out[3] >= 1 && out[0] + out[2] <= reg.rx + w && out[1] + out[3] <= reg.ry + h,
+			          "tighten %g,%g %gx%g in %dx%d", out[0], out[1], out[2], out[3], w, h);
+
+		p.x = reg.rx + synth_uniform(&g, -2, w + 2);
+		p.y = reg.ry + synth_uniform(&g, -2, h + 2);
+		rc = bx_assist_snap_extreme(&reg, (enum bx_side)(it % 4), p, synth_uniform(&g, 0.5, 20),
+		                            &q, &err);
+		CHECK_MSG(rc == 0 || rc == BX_ENOENT || rc == BX_EINVAL, "snap rc %d", rc);
+		if (rc == 0)
+			CHECK(q.x >= reg.rx && q.x <= reg.rx + w && q.y >= reg.ry && q.y <= reg.ry + h);
+
+		rc = bx_assist_wand(&reg, p, synth_uniform(&g, 0, 120), 3 + it % 40, &pts, &n, &err);
+		CHECK_MSG(rc == 0 || rc == BX_ENOENT || rc == BX_EINVAL, "wand rc %d", rc);
+		if (rc == 0) {
+			CHECK_MSG(n >= 3 && n <= 3 + it % 40 && poly_simple(pts, n), "case %d: %d vertices",
+			          it, n);
+			for (k = 0; k < n; k++)
+				CHECK(pts[k].x >= reg.rx && pts[k].x <= reg.rx + w &&
+				      pts[k].y >= reg.ry && pts[k].y <= reg.ry + h);
+		} else {
+			CHECK(pts == NULL && n == 0);
+		}
+		free(pts);
+		bx_raster_free(img);
+	}
+}
+
 BX_TESTS(T(test_tighten_recovers_truth), T(test_tighten_absent), T(test_tighten_partial),
          T(test_tighten_image_border), T(test_tighten_bad_input), T(test_missing_sides),
          T(test_snap_extremes), T(test_snap_rect_keeps_row), T(test_box_from_extremes),
-         T(test_wand_shapes), T(test_wand_comb_stays_simple), T(test_wand_failures))
+         T(test_wand_shapes), T(test_wand_comb_stays_simple), T(test_wand_failures),
+         T(test_hostile_inputs))
