@@ -243,7 +243,7 @@ fg_at(struct tighten *t, int x, int y)
  * 9): an isolated noise pixel (1 of 9) goes, a pixel on a straight edge or
  * at a rectangle's corner (6 or 4 of 9) stays, so thin objects survive. */
 static void
-classify(struct tighten *t, const struct palette *bgp, const struct palette *fgp)
+classify(struct tighten *t, const struct palette *bgp, float bg_thr, const struct palette *fgp)
 {
 	int w = t->s.x1 - t->s.x0, h = t->s.y1 - t->s.y0, x, y, dx, dy;
 	uint8_t *raw = bx_malloc((size_t)w * (size_t)h);
@@ -251,8 +251,9 @@ classify(struct tighten *t, const struct palette *bgp, const struct palette *fgp
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++) {
 			const uint8_t *p = px_at(t->r, t->s.x0 + x, t->s.y0 + y);
+			float dbg = pal_dist2(bgp, p);
 
-			raw[(size_t)y * w + x] = pal_dist2(fgp, p) < pal_dist2(bgp, p);
+			raw[(size_t)y * w + x] = dbg > bg_thr || pal_dist2(fgp, p) < dbg;
 		}
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++) {
@@ -500,7 +501,7 @@ tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err 
 
 	t->fg = bx_malloc((size_t)rect_area(t->s));
 	t->stack = bx_malloc(sizeof(int) * (size_t)rect_area(t->s));
-	classify(t, &bgp, &fgp);
+	classify(t, &bgp, 9.0f * thr, &fgp);
 	reach(t, &ext);
 	free(t->fg);
 	free(t->stack);

@@ -166,6 +166,7 @@ struct synth_spec {
 	int low_contrast;  /* target = background base + 20 on each channel */
 	int touching;      /* a neighbour shares the target's right or bottom edge */
 	double noise;      /* +- per channel */
+	int two_tone;      /* the target's top quarter in a third color (a head) */
 };
 
 /* Image with the target's truth mask (image-sized, caller frees both) and
@@ -199,6 +200,18 @@ synth_scene(struct synth_rng *g, const struct synth_spec *sp, struct bx_raster *
 			            x0 + sp->w + sp->w / 2, y0 + sp->h + sp->h * 4 / 5 + 4, 0, nb);
 	}
 	synth_shape(r, mask, x0, y0, x0 + sp->w, y0 + sp->h, sp->ellipse, obj);
+	if (sp->two_tone) {
+		double head[3];
+		int hy, x;
+
+		for (k = 0; k < 3; k++)
+			head[k] = base[k] + tints[(t + 1) % 4][k];
+		/* recolor the mask's top quarter, keeping the outline */
+		for (hy = y0; hy < y0 + (sp->h + 3) / 4; hy++)
+			for (x = x0; x < x0 + sp->w; x++)
+				if (mask[(size_t)hy * r->w + x])
+					synth_put(r, x, hy, head[0], head[1], head[2]);
+	}
 	if (sp->noise > 0)
 		synth_noise(r, g, sp->noise);
 	synth_mask_box(mask, r->w, r->h, truth);

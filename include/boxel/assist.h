@@ -59,7 +59,9 @@ void bx_assist_missing_sides(unsigned found, char *buf, size_t n);
  * two opposite sides means no object ends near the box. The object's palette is learned from the middle of
  * the box (its central 40%), from the pixels there that the background does
  * not explain. Every pixel of the search area is foreground when it is nearer
- * the object's palette than the background's; a 3x3 majority pass removes
+ * the object's palette than the background's, or clearly not background
+ * (3x farther from its palette than the band's own pixels stray: a head or
+ * wheels the middle never saw); a 3x3 majority pass removes
  * isolated noise without erasing 3-pixel-wide objects; the foreground
  * connected (4-neighbours) to the middle of the box is the object, and its
  * extent is the tight box.

@@ -1,8 +1,9 @@
 /* bench-tighten.c: how well one bx_assist_tighten pass recovers the exact
  * box from a rough one, on synthetic objects with exact truth (tests/synth.h):
- * 5 backgrounds (flat, noisy, checker, stripes, gradient) x 4 kinds (plain
+ * 5 backgrounds (flat, noisy, checker, stripes, gradient) x 5 kinds (plain
  * rectangles and ellipses of 16..120 px, 3 px wide bars, low contrast (+20
- * levels, noise +-5), a touching neighbour of another color), 60 objects per
+ * levels, noise +-5), a touching neighbour of another color, two-tone: the
+ * top quarter in a color the box's middle does not have), 48 objects per
  * kind, 240 in all. Every edge of the rough box is off by a uniform random
  * amount up to 10% of the object's size along its axis (at least 1 px).
  * Prints mean IoU before and after, the share of boxes with all four edges
@@ -17,7 +18,9 @@
 
 #define N_OBJ 240
 
-static const char *const kind_name[4] = { "plain", "thin", "low-contrast", "touching" };
+#define N_KIND 5
+static const char *const kind_name[N_KIND] = { "plain", "thin", "low-contrast", "touching",
+                                               "two-tone" };
 
 static double
 now_s(void)
@@ -33,19 +36,19 @@ main(void)
 {
 	struct synth_rng g = { 0x9e3779b97f4a7c15ULL };
 	double iou0 = 0, iou1 = 0, secs = 0;
-	int all_ok = 0, edge_ok[4] = { 0 }, kind_ok[4] = { 0 }, kind_n[4] = { 0 }, nfail = 0;
+	int all_ok = 0, edge_ok[4] = { 0 }, kind_ok[N_KIND] = { 0 }, kind_n[N_KIND] = { 0 }, nfail = 0;
 	int bg_ok[BG_N] = { 0 }, bg_n[BG_N] = { 0 }, i, s;
 
 	for (i = 0; i < N_OBJ; i++) {
 		struct synth_spec sp = { .bg = (enum synth_bg)(i % BG_N) };
-		int kind = (i / BG_N) % 4, truth[4], reg[4], ok = 1;
+		int kind = (i / BG_N) % N_KIND, truth[4], reg[4], ok = 1;
 		struct bx_raster *img, *crop;
 		uint8_t *mask;
 		double rough[4], out[4], t0, err_e[4];
 		unsigned found;
 		struct bx_err err;
 
-		sp.ellipse = i / (BG_N * 4) % 2;
+		sp.ellipse = i / (BG_N * N_KIND) % 2;
 		sp.w = 16 + (int)(synth_rnd(&g) * 105);
 		sp.h = 16 + (int)(synth_rnd(&g) * 105);
 		sp.noise = (i / 2) % 2 ? synth_uniform(&g, 2, 8) : 0;
@@ -60,6 +63,8 @@ main(void)
 			sp.noise = 5;
 		} else if (kind == 3) {
 			sp.touching = 1;
+		} else if (kind == 4) {
+			sp.two_tone = 1;
 		}
 		synth_scene(&g, &sp, &img, &mask, truth);
 		synth_rough(&g, truth, 0.10, rough);
@@ -105,7 +110,7 @@ main(void)
 	       100.0 * edge_ok[0] / N_OBJ, 100.0 * edge_ok[1] / N_OBJ, 100.0 * edge_ok[2] / N_OBJ,
 	       100.0 * edge_ok[3] / N_OBJ);
 	printf("  all 4 by kind    ");
-	for (s = 0; s < 4; s++)
+	for (s = 0; s < N_KIND; s++)
 		printf("  %s %.0f%%", kind_name[s], 100.0 * kind_ok[s] / kind_n[s]);
 	printf("\n  all 4 by backgr. ");
 	for (s = 0; s < BG_N; s++)

@@ -41,23 +41,26 @@ struct tcase {
 
 /* The kinds that must come out with every edge within 1 px. */
 static const struct tcase tighten_cases[] = {
-	{ "flat rectangle", { BG_FLAT, 0, 60, 40, 0, 0, 0 } },
-	{ "flat ellipse", { BG_FLAT, 1, 50, 70, 0, 0, 0 } },
-	{ "noisy rectangle", { BG_NOISE, 0, 80, 30, 0, 0, 8 } },
-	{ "noisy ellipse", { BG_FLAT, 1, 40, 40, 0, 0, 8 } },
-	{ "checker rectangle", { BG_CHECKER, 0, 70, 50, 0, 0, 0 } },
-	{ "checker ellipse", { BG_CHECKER, 1, 64, 48, 0, 0, 4 } },
-	{ "stripes ellipse", { BG_STRIPES, 1, 90, 60, 0, 0, 0 } },
-	{ "gradient rectangle", { BG_GRADIENT, 0, 45, 75, 0, 0, 3 } },
-	{ "low contrast flat", { BG_FLAT, 0, 60, 60, 1, 0, 5 } },
-	{ "low contrast ellipse on checker", { BG_CHECKER, 1, 60, 50, 1, 0, 5 } },
-	{ "low contrast on stripes", { BG_STRIPES, 0, 50, 40, 1, 0, 0 } },
-	{ "thin vertical bar on checker", { BG_CHECKER, 0, 3, 60, 0, 0, 0 } },
-	{ "thin horizontal bar on noise", { BG_FLAT, 0, 70, 3, 0, 0, 6 } },
-	{ "thin bar on gradient", { BG_GRADIENT, 0, 3, 45, 0, 0, 0 } },
-	{ "touching rectangle", { BG_FLAT, 0, 50, 50, 0, 1, 0 } },
-	{ "touching ellipse on stripes", { BG_STRIPES, 1, 60, 44, 0, 1, 4 } },
-	{ "touching on checker, noisy", { BG_CHECKER, 0, 40, 64, 0, 1, 6 } },
+	{ "flat rectangle", { BG_FLAT, 0, 60, 40, 0, 0, 0, 0 } },
+	{ "flat ellipse", { BG_FLAT, 1, 50, 70, 0, 0, 0, 0 } },
+	{ "noisy rectangle", { BG_NOISE, 0, 80, 30, 0, 0, 8, 0 } },
+	{ "noisy ellipse", { BG_FLAT, 1, 40, 40, 0, 0, 8, 0 } },
+	{ "checker rectangle", { BG_CHECKER, 0, 70, 50, 0, 0, 0, 0 } },
+	{ "checker ellipse", { BG_CHECKER, 1, 64, 48, 0, 0, 4, 0 } },
+	{ "stripes ellipse", { BG_STRIPES, 1, 90, 60, 0, 0, 0, 0 } },
+	{ "gradient rectangle", { BG_GRADIENT, 0, 45, 75, 0, 0, 3, 0 } },
+	{ "low contrast flat", { BG_FLAT, 0, 60, 60, 1, 0, 5, 0 } },
+	{ "low contrast ellipse on checker", { BG_CHECKER, 1, 60, 50, 1, 0, 5, 0 } },
+	{ "low contrast on stripes", { BG_STRIPES, 0, 50, 40, 1, 0, 0, 0 } },
+	{ "thin vertical bar on checker", { BG_CHECKER, 0, 3, 60, 0, 0, 0, 0 } },
+	{ "thin horizontal bar on noise", { BG_FLAT, 0, 70, 3, 0, 0, 6, 0 } },
+	{ "thin bar on gradient", { BG_GRADIENT, 0, 3, 45, 0, 0, 0, 0 } },
+	{ "touching rectangle", { BG_FLAT, 0, 50, 50, 0, 1, 0, 0 } },
+	{ "touching ellipse on stripes", { BG_STRIPES, 1, 60, 44, 0, 1, 4, 0 } },
+	{ "touching on checker, noisy", { BG_CHECKER, 0, 40, 64, 0, 1, 6, 0 } },
+	/* A head the box's middle never sees must not be cut off. */
+	{ "two-tone rectangle on checker", { BG_CHECKER, 0, 50, 80, 0, 0, 0, 1 } },
+	{ "two-tone ellipse, noisy", { BG_NOISE, 1, 60, 70, 0, 0, 6, 1 } },
 };
 
 static void
@@ -249,7 +252,7 @@ test_snap_extremes(void)
 	for (bg = 0; bg < (int)BX_ARRAY_LEN(bgs); bg++)
 		for (ell = 0; ell < 2; ell++)
 			for (o = 0; o < (int)BX_ARRAY_LEN(offs); o++) {
-				struct synth_spec sp = { bgs[bg], ell, 70, 50, 0, 0, bgs[bg] == BG_NOISE ? 6 : 0 };
+				struct synth_spec sp = { bgs[bg], ell, 70, 50, 0, 0, bgs[bg] == BG_NOISE ? 6 : 0, 0 };
 				struct bx_raster *img;
 				struct bx_assist_region reg;
 				struct bx_pt snapped[4];
