@@ -316,7 +316,7 @@ bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double tol
 		return k;
 	r = reg->r;
 	if (!isfinite(tolerance) || tolerance < 0 || tolerance > 442)
-		return bx_err_set(err, BX_EINVAL, "wand tolerance must be 0..441 (got %g)", tolerance);
+		return bx_err_set(err, BX_EINVAL, "wand tolerance must be 0..442 (got %g)", tolerance);
 	if (max_vertices <= 0)
 		max_vertices = BX_ASSIST_WAND_VERTICES;
 	if (max_vertices < 3)
