@@ -276,12 +276,11 @@ classify(struct tighten *t, const struct palette *bgp, float bg_thr, const struc
 }
 
 /* Flood (4-neighbours) from every foreground pixel of m; *ext = extent of
- * what was reached. Returns the number of pixels reached. */
-static long
+ * what was reached (empty: x1 <= x0). */
+static void
 reach(struct tighten *t, struct rect *ext)
 {
 	int w = t->s.x1 - t->s.x0, x, y, sp = 0;
-	long n = 0;
 	static const int nb[4][2] = { { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 } };
 
 	*ext = (struct rect){ t->s.x1, t->s.y1, t->s.x0, t->s.y0 };
@@ -294,7 +293,6 @@ reach(struct tighten *t, struct rect *ext)
 			while (sp) {
 				int i = t->stack[--sp], cx = t->s.x0 + i % w, cy = t->s.y0 + i / w, k;
 
-				n++;
 				if (cx < ext->x0) ext->x0 = cx;
 				if (cy < ext->y0) ext->y0 = cy;
 				if (cx + 1 > ext->x1) ext->x1 = cx + 1;
@@ -311,7 +309,6 @@ reach(struct tighten *t, struct rect *ext)
 				}
 			}
 		}
-	return n;
 }
 
 /* Fallback for one edge: the mean color step between neighbouring lines
@@ -353,13 +350,7 @@ step_search(struct tighten *t, int side, int *pos)
 		if (best < 0 || prof[n] > prof[best])
 			best = n;
 	}
-	for (c = 1; c < n; c++) { /* insertion sort: n is a few dozen */
-		float v = sorted[c];
-
-		for (i = c; i > 0 && sorted[i - 1] > v; i--)
-			sorted[i] = sorted[i - 1];
-		sorted[i] = v;
-	}
+	qsort(sorted, (size_t)n, sizeof(float), cmp_float);
 	med = sorted[n / 2];
 	*pos = lo + best;
 	c = prof[best] >= 12.0f && prof[best] >= 2.0f * med;
