@@ -192,7 +192,8 @@ on_seg(struct ipt a, struct ipt b, struct ipt p)
 static int
 seg_touch(struct ipt a, struct ipt b, struct ipt c, struct ipt d)
 {
-	long long o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+	long long o1 = orient(a, b, c), o2 = orient(a, b, d);
+	long long o3 = orient(c, d, a), o4 = orient(c, d, b);
 
 	if (o1 != o2 && o3 != o4)
 		return 1;
@@ -211,9 +212,10 @@ poly_simple(const struct ipt *p, int n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		struct ipt a = p[i], b = p[(i + 1) % n], c = p[(i + 2) % n];
+		long long dot = (long long)(b.x - a.x) * (c.x - b.x) +
+		                (long long)(b.y - a.y) * (c.y - b.y);
 
-		if ((a.x == b.x && a.y == b.y) || (orient(a, b, c) == 0 &&
-		    (long long)(b.x - a.x) * (c.x - b.x) + (long long)(b.y - a.y) * (c.y - b.y) <= 0))
+		if ((a.x == b.x && a.y == b.y) || (orient(a, b, c) == 0 && dot <= 0))
 			return 0;
 		for (j = i + 2; j < n; j++) {
 			if (i == 0 && j == n - 1)
@@ -316,7 +318,8 @@ bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double tol
 		return k;
 	r = reg->r;
 	if (!isfinite(tolerance) || tolerance < 0 || tolerance > 442)
-		return bx_err_set(err, BX_EINVAL, "wand tolerance must be 0..442 (got %g)", tolerance);
+		return bx_err_set(err, BX_EINVAL, "wand tolerance must be 0..442 (got %g)",
+		                  tolerance);
 	if (max_vertices <= 0)
 		max_vertices = BX_ASSIST_WAND_VERTICES;
 	if (max_vertices < 3)

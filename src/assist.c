@@ -48,8 +48,8 @@ bx_assist_missing_sides(unsigned found, char *buf, size_t n)
 		if (found & BX_SIDE_BIT(s))
 			continue;
 		k++;
-		len += snprintf(buf + len, n - len, "%s%s", k == 1 ? "" : k == total ? " and " : ", ",
-		                side_names[s]);
+		len += snprintf(buf + len, n - len, "%s%s",
+		                k == 1 ? "" : k == total ? " and " : ", ", side_names[s]);
 	}
 	if (total && len < n)
 		snprintf(buf + len, n - len, total == 1 ? " edge" : " edges");
@@ -291,7 +291,8 @@ reach(struct tighten *t, struct rect *ext)
 			*fg_at(t, x, y) = 2;
 			t->stack[sp++] = (y - t->s.y0) * w + (x - t->s.x0);
 			while (sp) {
-				int i = t->stack[--sp], cx = t->s.x0 + i % w, cy = t->s.y0 + i / w, k;
+				int i = t->stack[--sp], k;
+				int cx = t->s.x0 + i % w, cy = t->s.y0 + i / w;
 
 				if (cx < ext->x0) ext->x0 = cx;
 				if (cy < ext->y0) ext->y0 = cy;
@@ -300,9 +301,8 @@ reach(struct tighten *t, struct rect *ext)
 				for (k = 0; k < 4; k++) {
 					int nx = cx + nb[k][0], ny = cy + nb[k][1];
 
-					if (nx < t->s.x0 || ny < t->s.y0 || nx >= t->s.x1 || ny >= t->s.y1)
-						continue;
-					if (*fg_at(t, nx, ny) != 1)
+					if (nx < t->s.x0 || ny < t->s.y0 || nx >= t->s.x1 ||
+					    ny >= t->s.y1 || *fg_at(t, nx, ny) != 1)
 						continue;
 					*fg_at(t, nx, ny) = 2;
 					t->stack[sp++] = (ny - t->s.y0) * w + (nx - t->s.x0);
@@ -445,10 +445,11 @@ learn_background(struct tighten *t, struct rect outer, const uint8_t *mid, int n
 		ns = 0;
 	if (ns < 8) {
 		free(s);
-		return usable ? bx_err_set(err, BX_ENOENT, "no object stands out from the background "
-		                           "in the middle of the box")
-		              : bx_err_set(err, BX_ENOENT, "no background around the box to compare "
-		                           "with (the region ends at the box)");
+		if (!usable)
+			return bx_err_set(err, BX_ENOENT, "no background around the box to "
+			                  "compare with (the region ends at the box)");
+		return bx_err_set(err, BX_ENOENT, "no object stands out from the background in "
+		                  "the middle of the box");
 	}
 	pal_learn(bgp, s, ns);
 	*thr = pal_spread(bgp, s, ns);
@@ -529,7 +530,8 @@ tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err 
 		*found = 0;
 	}
 	if (!*found)
-		return bx_err_set(err, BX_ENOENT, "could not find the object's boundary on any edge");
+		return bx_err_set(err, BX_ENOENT, "could not find the object's boundary on any "
+		                  "edge");
 	return 0;
 }
 
@@ -539,8 +541,8 @@ bx_assist_region_ok(const struct bx_assist_region *reg, struct bx_err *err)
 	if (!reg || !reg->r || reg->r->w <= 0 || reg->r->h <= 0 || !reg->r->px)
 		return bx_err_set(err, BX_EINVAL, "empty image region");
 	if ((long)reg->r->w * reg->r->h > BX_ASSIST_MAX_PIXELS)
-		return bx_err_set(err, BX_ELIMIT, "image region %dx%d is over the assists' limit of "
-		                  "%ld pixels", reg->r->w, reg->r->h, BX_ASSIST_MAX_PIXELS);
+		return bx_err_set(err, BX_ELIMIT, "image region %dx%d is over the assists' "
+		                  "limit of %ld pixels", reg->r->w, reg->r->h, BX_ASSIST_MAX_PIXELS);
 	return 0;
 }
 
@@ -560,7 +562,8 @@ bx_assist_tighten(const struct bx_assist_region *reg, const double box[4], doubl
 		return rc;
 	for (i = 0; i < 4; i++) {
 		if (!isfinite(box[i]) || fabs(box[i]) > 1e7)
-			return bx_err_set(err, BX_EINVAL, "box has a non-finite or huge coordinate");
+			return bx_err_set(err, BX_EINVAL, "box has a non-finite or huge "
+			                  "coordinate");
 		in[i] = box[i];
 	}
 	if (in[2] <= 0 || in[3] <= 0)
@@ -704,11 +707,13 @@ bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side, st
 	if ((unsigned)side > 3)
 		return bx_err_set(err, BX_EINVAL, "unknown side %d", (int)side);
 	if (!isfinite(p.x) || !isfinite(p.y) || !isfinite(radius) || radius < 1 || radius > 4096)
-		return bx_err_set(err, BX_EINVAL, "snap needs a finite point and a radius of 1..4096");
+		return bx_err_set(err, BX_EINVAL, "snap needs a finite point and a radius of "
+		                  "1..4096");
 	px = p.x - reg->rx;
 	py = p.y - reg->ry;
 	if (px < 0 || py < 0 || px >= reg->r->w || py >= reg->r->h)
-		return bx_err_set(err, BX_EINVAL, "point %g,%g is outside the decoded region", p.x, p.y);
+		return bx_err_set(err, BX_EINVAL, "point %g,%g is outside the decoded region",
+		                  p.x, p.y);
 	sn.r = reg->r;
 	sn.vert = side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT;
 	sn.out_dir = side == BX_SIDE_LEFT || side == BX_SIDE_TOP ? -1 : 1;
@@ -791,8 +796,8 @@ bx_assist_box_from_extremes(const struct bx_pt pts[4], double box_out[4], struct
 	if (!isfinite(l) || !isfinite(t) || !isfinite(rr) || !isfinite(b))
 		return bx_err_set(err, BX_EINVAL, "extreme point is not finite");
 	if (rr <= l || b <= t)
-		return bx_err_set(err, BX_EINVAL, "extreme points do not make a box: left %g, right "
-		                  "%g, top %g, bottom %g", l, rr, t, b);
+		return bx_err_set(err, BX_EINVAL, "extreme points do not make a box: left %g, "
+		                  "right %g, top %g, bottom %g", l, rr, t, b);
 	box_out[0] = l;
 	box_out[1] = t;
 	box_out[2] = rr - l;

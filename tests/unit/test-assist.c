@@ -238,6 +238,36 @@ mask_at(const uint8_t *m, int w, int h, int x, int y)
 	return x >= 0 && y >= 0 && x < w && y < h && m[(size_t)y * w + x];
 }
 
+/* Click on side s of an object with truth box t and mask m, off by (dx,
+ * dy) from the middle of that side of the box; check the snapped point is on
+ * the object's boundary: the pixel inside the side's corner line is object,
+ * the one outside is not. */
+static struct bx_pt
+snap_one(const struct bx_raster *img, const uint8_t *m, const int t[4], int s, double dx,
+         double dy)
+{
+	struct bx_assist_region reg = { img, 0, 0 };
+	int vert = s == BX_SIDE_LEFT || s == BX_SIDE_RIGHT, far = s >= BX_SIDE_RIGHT;
+	int line, in, out;
+	struct bx_pt p, q;
+	struct bx_err err = { 0 };
+
+	p.x = t[0] + (s == BX_SIDE_LEFT ? 0 : s == BX_SIDE_RIGHT ? t[2] : t[2] / 2.0) + dx;
+	p.y = t[1] + (s == BX_SIDE_TOP ? 0 : s == BX_SIDE_BOTTOM ? t[3] : t[3] / 2.0) + dy;
+	CHECK_MSG(bx_assist_snap_extreme(&reg, (enum bx_side)s, p, 8, &q, &err) == 0, "%s",
+	          err.msg);
+	line = (int)floor(vert ? q.y : q.x);
+	in = (int)(vert ? q.x : q.y) - far;
+	out = far ? in + 1 : in - 1;
+	if (vert)
+		CHECK_MSG(mask_at(m, img->w, img->h, in, line) && !mask_at(m, img->w, img->h, out, line),
+		          "side %d click %g,%g snapped %g,%g", s, p.x, p.y, q.x, q.y);
+	else
+		CHECK_MSG(mask_at(m, img->w, img->h, line, in) && !mask_at(m, img->w, img->h, line, out),
+		          "side %d click %g,%g snapped %g,%g", s, p.x, p.y, q.x, q.y);
+	return q;
+}
+
 static void
 test_snap_extremes(void)
 {
@@ -247,51 +277,30 @@ test_snap_extremes(void)
 	/* Texture steps as strong as the object's (checker, stripes: 60 levels
 	 * a channel) must not be taken for its boundary. */
 	static const enum synth_bg bgs[] = { BG_FLAT, BG_NOISE, BG_CHECKER, BG_STRIPES };
-	int bg, ell, o;
+	int i, s;
 
-	for (bg = 0; bg < (int)BX_ARRAY_LEN(bgs); bg++)
-		for (ell = 0; ell < 2; ell++)
-			for (o = 0; o < (int)BX_ARRAY_LEN(offs); o++) {
-				struct synth_spec sp = { bgs[bg], ell, 70, 50, 0, 0, bgs[bg] == BG_NOISE ? 6 : 0, 0 };
-				struct bx_raster *img;
-				struct bx_assist_region reg;
-				struct bx_pt snapped[4];
-				uint8_t *mask;
-				int truth[4], s;
-				double box[4];
-				struct bx_err err = { 0 };
+	for (i = 0; i < (int)(BX_ARRAY_LEN(bgs) * 2 * BX_ARRAY_LEN(offs)); i++) {
+		enum synth_bg bg = bgs[i / (2 * BX_ARRAY_LEN(offs))];
+		const double *off = offs[i % BX_ARRAY_LEN(offs)];
+		struct synth_spec sp = { bg, i / (int)BX_ARRAY_LEN(offs) % 2, 70, 50, 0, 0,
+		                         bg == BG_NOISE ? 6 : 0, 0 };
+		struct bx_raster *img;
+		struct bx_pt snapped[4];
+		uint8_t *mask;
+		int t[4];
+		double box[4];
+		struct bx_err err = { 0 };
 
-				CASE(synth_bg_name[bgs[bg]]);
-				synth_scene(&g, &sp, &img, &mask, truth);
-				reg = (struct bx_assist_region){ img, 0, 0 };
-				for (s = 0; s < 4; s++) {
-					/* The truth extreme's middle: the side's corner line,
-					 * halfway along the object's other axis. */
-					struct bx_pt p, q;
-					int vert = s == BX_SIDE_LEFT || s == BX_SIDE_RIGHT, line, px_in;
-
-					p.x = s == BX_SIDE_LEFT ? truth[0] : s == BX_SIDE_RIGHT ? truth[0] + truth[2]
-					      : truth[0] + truth[2] / 2.0;
-					p.y = s == BX_SIDE_TOP ? truth[1] : s == BX_SIDE_BOTTOM ? truth[1] + truth[3]
-					      : truth[1] + truth[3] / 2.0;
-					p.x += offs[o][0];
-					p.y += offs[o][1];
-					CHECK_INT(bx_assist_snap_extreme(&reg, (enum bx_side)s, p, 8, &q, &err), 0);
-					/* On the object's boundary: the pixel inside the side's
-					 * corner line is object, the one outside is not. */
-					line = (int)floor(vert ? q.y : q.x);
-					px_in = (int)(vert ? q.x : q.y) - (s == BX_SIDE_RIGHT || s == BX_SIDE_BOTTOM);
-					CHECK_MSG(vert ? mask_at(mask, img->w, img->h, px_in, line)
-					               : mask_at(mask, img->w, img->h, line, px_in),
-					          "side %d click %g,%g snapped %g,%g", s, p.x, p.y, q.x, q.y);
-					snapped[s] = q;
-				}
-				CHECK_INT(bx_assist_box_from_extremes(snapped, box, &err), 0);
-				CHECK_MSG(edge_err(box, truth) <= 1.0, "truth %d,%d %dx%d got %g,%g %gx%g",
-				          truth[0], truth[1], truth[2], truth[3], box[0], box[1], box[2], box[3]);
-				bx_raster_free(img);
-				free(mask);
-			}
+		CASE(synth_bg_name[bg]);
+		synth_scene(&g, &sp, &img, &mask, t);
+		for (s = 0; s < 4; s++)
+			snapped[s] = snap_one(img, mask, t, s, off[0], off[1]);
+		CHECK_INT(bx_assist_box_from_extremes(snapped, box, &err), 0);
+		CHECK_MSG(edge_err(box, t) <= 1.0, "truth %d,%d %dx%d got %g,%g %gx%g",
+		          t[0], t[1], t[2], t[3], box[0], box[1], box[2], box[3]);
+		bx_raster_free(img);
+		free(mask);
+	}
 }
 
 static void
@@ -369,8 +378,10 @@ poly_simple(const struct bx_pt *p, int n)
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++) {
 			struct bx_pt a = p[i], b = p[(i + 1) % n], c = p[j], d = p[(j + 1) % n];
-			double o1 = cross(a.x, a.y, b.x, b.y, c.x, c.y), o2 = cross(a.x, a.y, b.x, b.y, d.x, d.y);
-			double o3 = cross(c.x, c.y, d.x, d.y, a.x, a.y), o4 = cross(c.x, c.y, d.x, d.y, b.x, b.y);
+			double o1 = cross(a.x, a.y, b.x, b.y, c.x, c.y);
+			double o2 = cross(a.x, a.y, b.x, b.y, d.x, d.y);
+			double o3 = cross(c.x, c.y, d.x, d.y, a.x, a.y);
+			double o4 = cross(c.x, c.y, d.x, d.y, b.x, b.y);
 			int adj = j == i + 1 || (i == 0 && j == n - 1);
 
 			if (adj) {
@@ -564,7 +575,8 @@ test_hostile_inputs(void)
 		CHECK_MSG(rc == 0 || rc == BX_ENOENT || rc == BX_EINVAL, "tighten rc %d", rc);
 		if (rc == 0)
 			CHECK_MSG(found && out[0] >= reg.rx && out[1] >= reg.ry && out[2] >= 1 &&
-			          out[3] >= 1 && out[0] + out[2] <= reg.rx + w && out[1] + out[3] <= reg.ry + h,
+			          out[3] >= 1 && out[0] + out[2] <= reg.rx + w &&
+			          out[1] + out[3] <= reg.ry + h,
 			          "tighten %g,%g %gx%g in %dx%d", out[0], out[1], out[2], out[3], w, h);
 
 		p.x = reg.rx + synth_uniform(&g, -2, w + 2);
