@@ -1,0 +1,806 @@
+/* assist.c: box tightening and extreme-point snapping on a full-resolution
+ * region of the image. Works in region pixels internally (image pixel minus
+ * the region's origin) and converts at the API edge; pure, see assist.h.
+ * The magic wand lives in assist-wand.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/assist.h"
+#include "boxel/util.h"
+
+/* Palettes: k-means on at most this many samples (a stride picks them), so
+ * learning costs the same for a 50 px box and a 2000 px one. */
+#define PAL_MAX 8
+#define PAL_SAMPLES 4096
+#define PAL_ITERS 6
+
+struct rect {
+	int x0, y0, x1, y1; /* [x0, x1) x [y0, y1), region pixels */
+};
+
+struct palette {
+	float c[PAL_MAX][3];
+	int n;
+};
+
+static const char *const side_names[4] = { "left", "top", "right", "bottom" };
+
+const char *
+bx_side_name(enum bx_side s)
+{
+	return (unsigned)s < 4 ? side_names[s] : "?";
+}
+
+void
+bx_assist_missing_sides(unsigned found, char *buf, size_t n)
+{
+	int s, k = 0, total = 0;
+	size_t len = 0;
+
+	for (s = 0; s < 4; s++)
+		total += !(found & BX_SIDE_BIT(s));
+	if (n == 0)
+		return;
+	buf[0] = '\0';
+	for (s = 0; s < 4 && len < n; s++) {
+		if (found & BX_SIDE_BIT(s))
+			continue;
+		k++;
+		len += snprintf(buf + len, n - len, "%s%s",
+		                k == 1 ? "" : k == total ? " and " : ", ", side_names[s]);
+	}
+	if (total && len < n)
+		snprintf(buf + len, n - len, total == 1 ? " edge" : " edges");
+}
+
+static const uint8_t *
+px_at(const struct bx_raster *r, int x, int y)
+{
+	return r->px + ((size_t)y * (size_t)r->w + (size_t)x) * 3;
+}
+
+static float
+dist2_f(const float *c, const uint8_t *p)
+{
+	float d0 = c[0] - p[0], d1 = c[1] - p[1], d2 = c[2] - p[2];
+
+	return d0 * d0 + d1 * d1 + d2 * d2;
+}
+
+static float
+pal_dist2(const struct palette *pal, const uint8_t *p)
+{
+	float best = 1e30f;
+	int i;
+
+	for (i = 0; i < pal->n; i++) {
+		float d = dist2_f(pal->c[i], p);
+
+		if (d < best)
+			best = d;
+	}
+	return best;
+}
+
+static float
+step_dist(const uint8_t *a, const uint8_t *b)
+{
+	float d0 = (float)a[0] - b[0], d1 = (float)a[1] - b[1], d2 = (float)a[2] - b[2];
+
+	return sqrtf(d0 * d0 + d1 * d1 + d2 * d2);
+}
+
+/* k-means on samples (3 bytes each). Farthest-point initialisation, so a
+ * rare color (a checker's second square color, a neighbour reaching into
+ * the band) gets its own entry; a new entry is only opened for a sample
+ * more than 12 away from all others, so flat noise does not fragment the
+ * palette into entries that creep towards the object's color. */
+static void
+pal_learn(struct palette *pal, const uint8_t *s, int ns)
+{
+	float *mind = bx_malloc(sizeof(float) * (size_t)(ns ? ns : 1));
+	int *asg = bx_malloc(sizeof(int) * (size_t)(ns ? ns : 1));
+	int i, k, it;
+
+	pal->n = 0;
+	if (ns == 0)
+		goto out;
+	for (k = 0; k < 3; k++)
+		pal->c[0][k] = s[k];
+	pal->n = 1;
+	for (i = 0; i < ns; i++)
+		mind[i] = dist2_f(pal->c[0], s + 3 * i);
+	while (pal->n < PAL_MAX) {
+		int far = 0;
+
+		for (i = 1; i < ns; i++)
+			if (mind[i] > mind[far])
+				far = i;
+		if (mind[far] <= 12.0f * 12.0f)
+			break;
+		for (k = 0; k < 3; k++)
+			pal->c[pal->n][k] = s[3 * far + k];
+		for (i = 0; i < ns; i++) {
+			float d = dist2_f(pal->c[pal->n], s + 3 * i);
+
+			if (d < mind[i])
+				mind[i] = d;
+		}
+		pal->n++;
+	}
+	for (it = 0; it < PAL_ITERS; it++) {
+		double sum[PAL_MAX][3] = { { 0 } };
+		int cnt[PAL_MAX] = { 0 };
+
+		for (i = 0; i < ns; i++) {
+			float best = 1e30f;
+
+			asg[i] = 0;
+			for (k = 0; k < pal->n; k++) {
+				float d = dist2_f(pal->c[k], s + 3 * i);
+
+				if (d < best) {
+					best = d;
+					asg[i] = k;
+				}
+			}
+			cnt[asg[i]]++;
+			for (k = 0; k < 3; k++)
+				sum[asg[i]][k] += s[3 * i + k];
+		}
+		for (k = 0; k < pal->n; k++)
+			if (cnt[k])
+				for (i = 0; i < 3; i++)
+					pal->c[k][i] = (float)(sum[k][i] / cnt[k]);
+	}
+out:
+	free(mind);
+	free(asg);
+}
+
+/* Pixels of outer minus inner (both clipped to the raster), every stride-th
+ * one, appended to *s (3 bytes each). Returns how many. */
+static int
+collect(const struct bx_raster *r, struct rect outer, struct rect inner, int stride,
+        uint8_t *s, int cap)
+{
+	int x, y, n = 0, i = 0;
+
+	for (y = outer.y0; y < outer.y1; y++)
+		for (x = outer.x0; x < outer.x1; x++) {
+			if (x >= inner.x0 && x < inner.x1 && y >= inner.y0 && y < inner.y1)
+				continue;
+			if (i++ % stride || n >= cap)
+				continue;
+			memcpy(s + 3 * n++, px_at(r, x, y), 3);
+		}
+	return n;
+}
+
+static int
+cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static struct rect
+grow(struct rect a, int dx, int dy, const struct bx_raster *r)
+{
+	struct rect g = { clampi(a.x0 - dx, 0, r->w), clampi(a.y0 - dy, 0, r->h),
+	                  clampi(a.x1 + dx, 0, r->w), clampi(a.y1 + dy, 0, r->h) };
+	return g;
+}
+
+static long
+rect_area(struct rect a)
+{
+	return (long)(a.x1 - a.x0) * (a.y1 - a.y0);
+}
+
+void
+bx_assist_tighten_region(const double box[4], int img_w, int img_h, int rect_out[4])
+{
+	double mx = 0.25 * fabs(box[2]) + 8, my = 0.25 * fabs(box[3]) + 8;
+	double x0 = floor(box[0] - mx), y0 = floor(box[1] - my);
+	double x1 = ceil(box[0] + fabs(box[2]) + mx), y1 = ceil(box[1] + fabs(box[3]) + my);
+
+	x0 = x0 < 0 ? 0 : x0 > img_w ? img_w : x0;
+	y0 = y0 < 0 ? 0 : y0 > img_h ? img_h : y0;
+	x1 = x1 < x0 ? x0 : x1 > img_w ? img_w : x1;
+	y1 = y1 < y0 ? y0 : y1 > img_h ? img_h : y1;
+	rect_out[0] = (int)x0;
+	rect_out[1] = (int)y0;
+	rect_out[2] = (int)(x1 - x0);
+	rect_out[3] = (int)(y1 - y0);
+}
+
+/* The tighten pass's working state: search area s (box grown by the
+ * largest expected error), the box b and its middle m, all region pixels. */
+struct tighten {
+	const struct bx_raster *r;
+	struct rect b, s, m;
+	uint8_t *fg;      /* s-sized: 1 foreground, then 2 once reached from m */
+	int *stack;
+};
+
+static uint8_t *
+fg_at(struct tighten *t, int x, int y)
+{
+	return t->fg + (size_t)(y - t->s.y0) * (size_t)(t->s.x1 - t->s.x0) + (size_t)(x - t->s.x0);
+}
+
+/* Classify s: nearer fgp than bgp. Then 3x3 majority with a low bar (4 of
+ * 9): an isolated noise pixel (1 of 9) goes, a pixel on a straight edge or
+ * at a rectangle's corner (6 or 4 of 9) stays, so thin objects survive. */
+static void
+classify(struct tighten *t, const struct palette *bgp, float bg_thr, const struct palette *fgp)
+{
+	int w = t->s.x1 - t->s.x0, h = t->s.y1 - t->s.y0, x, y, dx, dy;
+	uint8_t *raw = bx_malloc((size_t)w * (size_t)h);
+
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			const uint8_t *p = px_at(t->r, t->s.x0 + x, t->s.y0 + y);
+			float dbg = pal_dist2(bgp, p);
+
+			raw[(size_t)y * w + x] = dbg > bg_thr || pal_dist2(fgp, p) < dbg;
+		}
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			int n = 0;
+
+			for (dy = -1; dy <= 1; dy++)
+				for (dx = -1; dx <= 1; dx++) {
+					int xx = x + dx, yy = y + dy;
+
+					/* Outside s counts as the pixel itself, so s's
+					 * border does not erode the object. */
+					if (xx < 0 || yy < 0 || xx >= w || yy >= h)
+						n += raw[(size_t)y * w + x];
+					else
+						n += raw[(size_t)yy * w + xx];
+				}
+			t->fg[(size_t)y * w + x] = n >= 4;
+		}
+	free(raw);
+}
+
+/* Flood (4-neighbours) from every foreground pixel of m; *ext = extent of
+ * what was reached (empty: x1 <= x0). */
+static void
+reach(struct tighten *t, struct rect *ext)
+{
+	int w = t->s.x1 - t->s.x0, x, y, sp = 0;
+	static const int nb[4][2] = { { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 } };
+
+	*ext = (struct rect){ t->s.x1, t->s.y1, t->s.x0, t->s.y0 };
+	for (y = t->m.y0; y < t->m.y1; y++)
+		for (x = t->m.x0; x < t->m.x1; x++) {
+			if (*fg_at(t, x, y) != 1)
+				continue;
+			*fg_at(t, x, y) = 2;
+			t->stack[sp++] = (y - t->s.y0) * w + (x - t->s.x0);
+			while (sp) {
+				int i = t->stack[--sp], k;
+				int cx = t->s.x0 + i % w, cy = t->s.y0 + i / w;
+
+				if (cx < ext->x0) ext->x0 = cx;
+				if (cy < ext->y0) ext->y0 = cy;
+				if (cx + 1 > ext->x1) ext->x1 = cx + 1;
+				if (cy + 1 > ext->y1) ext->y1 = cy + 1;
+				for (k = 0; k < 4; k++) {
+					int nx = cx + nb[k][0], ny = cy + nb[k][1];
+
+					if (nx < t->s.x0 || ny < t->s.y0 || nx >= t->s.x1 ||
+					    ny >= t->s.y1 || *fg_at(t, nx, ny) != 1)
+						continue;
+					*fg_at(t, nx, ny) = 2;
+					t->stack[sp++] = (ny - t->s.y0) * w + (nx - t->s.x0);
+				}
+			}
+		}
+}
+
+/* Fallback for one edge: the mean color step between neighbouring lines
+ * across the edge, over the middle 60% of the box's extent along it, at
+ * each position within the search range; the strongest wins if it is at
+ * least 12 and twice the median step. *pos = the corner line. */
+static int
+step_search(struct tighten *t, int side, int *pos)
+{
+	int vert = side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT;
+	int lo = vert ? t->s.x0 + 1 : t->s.y0 + 1, hi = vert ? t->s.x1 - 1 : t->s.y1 - 1;
+	int a0 = vert ? t->b.y0 : t->b.x0, a1 = vert ? t->b.y1 : t->b.x1;
+	int len = a1 - a0, q0 = a0 + (int)(0.2 * len), q1 = a1 - (int)(0.2 * len);
+	int centre = side == BX_SIDE_LEFT ? t->b.x0 : side == BX_SIDE_TOP ? t->b.y0
+	           : side == BX_SIDE_RIGHT ? t->b.x1 : t->b.y1;
+	int half = vert ? (t->b.x1 - t->b.x0) / 2 : (t->b.y1 - t->b.y0) / 2;
+	int c, i, n = 0, best = -1;
+	float *prof, *sorted, med;
+
+	/* Stay on this edge's half of the box so the opposite edge's step
+	 * cannot win. */
+	if (side == BX_SIDE_LEFT || side == BX_SIDE_TOP)
+		hi = hi < centre + half ? hi : centre + half;
+	else
+		lo = lo > centre - half ? lo : centre - half;
+	if (q1 <= q0)
+		q0 = a0, q1 = a1;
+	if (hi <= lo || q1 <= q0)
+		return 0;
+	prof = bx_malloc(sizeof(float) * (size_t)(hi - lo + 1));
+	sorted = bx_malloc(sizeof(float) * (size_t)(hi - lo + 1));
+	for (c = lo; c <= hi; c++, n++) {
+		double sum = 0;
+
+		for (i = q0; i < q1; i++)
+			sum += vert ? step_dist(px_at(t->r, c - 1, i), px_at(t->r, c, i))
+			            : step_dist(px_at(t->r, i, c - 1), px_at(t->r, i, c));
+		prof[n] = sorted[n] = (float)(sum / (q1 - q0));
+		if (best < 0 || prof[n] > prof[best])
+			best = n;
+	}
+	qsort(sorted, (size_t)n, sizeof(float), cmp_float);
+	med = sorted[n / 2];
+	*pos = lo + best;
+	c = prof[best] >= 12.0f && prof[best] >= 2.0f * med;
+	free(prof);
+	free(sorted);
+	return c;
+}
+
+/* Middle of the box: its central 40% per axis, at least 1 pixel. */
+static struct rect
+middle(struct rect b)
+{
+	int mw = (b.x1 - b.x0) * 3 / 10, mh = (b.y1 - b.y0) * 3 / 10;
+	struct rect m = { b.x0 + mw, b.y0 + mh, b.x1 - mw, b.y1 - mh };
+
+	if (m.x1 <= m.x0)
+		m.x0 = (b.x0 + b.x1 - 1) / 2, m.x1 = m.x0 + 1;
+	if (m.y1 <= m.y0)
+		m.y0 = (b.y0 + b.y1 - 1) / 2, m.y1 = m.y0 + 1;
+	return m;
+}
+
+/* How far (squared) the samples stray from their own palette: the 98th
+ * percentile, at least 8 levels. A pixel farther than that from a palette
+ * is not one of its colors. */
+static float
+pal_spread(const struct palette *pal, const uint8_t *s, int ns)
+{
+	float *d = bx_malloc(sizeof(float) * (size_t)(ns ? ns : 1)), v;
+	int i;
+
+	for (i = 0; i < ns; i++)
+		d[i] = pal_dist2(pal, s + 3 * i);
+	qsort(d, (size_t)ns, sizeof(float), cmp_float);
+	v = ns ? d[(int)(0.98 * (ns - 1))] : 0;
+	free(d);
+	return v > 8.0f * 8.0f ? v : 8.0f * 8.0f;
+}
+
+/* Up to cap pixels of rectangle a, evenly strided. */
+static int
+sample_rect(const struct bx_raster *r, struct rect a, uint8_t *s, int cap)
+{
+	long area = rect_area(a);
+
+	if (a.x1 <= a.x0 || a.y1 <= a.y0)
+		return 0;
+	return collect(r, a, (struct rect){ 0, 0, 0, 0 }, (int)(area / cap) + 1, s, cap);
+}
+
+/* The background palette from the band around the search area, one strip
+ * per side. A strip that explains most of the box's middle is the object
+ * running on past the search area (the rough box was cut short there), not
+ * background: it is left out, so the object leaks on that side and that
+ * edge is reported missing instead of the whole object vanishing. */
+static int
+learn_background(struct tighten *t, struct rect outer, const uint8_t *mid, int nmid,
+                 struct palette *bgp, float *thr, struct bx_err *err)
+{
+	const struct bx_raster *r = t->r;
+	struct rect strip[4] = {
+		{ outer.x0, outer.y0, t->s.x0, outer.y1 },
+		{ t->s.x0, outer.y0, t->s.x1, t->s.y0 },
+		{ t->s.x1, outer.y0, outer.x1, outer.y1 },
+		{ t->s.x0, t->s.y1, t->s.x1, outer.y1 },
+	};
+	uint8_t *s = bx_malloc(3 * (size_t)PAL_SAMPLES);
+	int side, i, ns = 0, usable = 0;
+	unsigned like_mid = 0;
+
+	for (side = 0; side < 4; side++) {
+		struct palette sp;
+		float sthr;
+		int n = sample_rect(r, strip[side], s + 3 * ns, PAL_SAMPLES / 4), like = 0;
+
+		if (n < 4)
+			continue;
+		usable++;
+		pal_learn(&sp, s + 3 * ns, n);
+		sthr = pal_spread(&sp, s + 3 * ns, n);
+		for (i = 0; i < nmid; i++)
+			like += pal_dist2(&sp, mid + 3 * i) <= sthr;
+		if (2 * like <= nmid)
+			ns += n;
+		else
+			like_mid |= BX_SIDE_BIT(side);
+	}
+	/* Middle colors all round, or on two opposite sides: no object ends
+	 * near this box (a flat area, a gradient, a box inside a larger
+	 * object). */
+	if ((like_mid & 5) == 5 || (like_mid & 10) == 10)
+		ns = 0;
+	if (ns < 8) {
+		free(s);
+		if (!usable)
+			return bx_err_set(err, BX_ENOENT, "no background around the box to "
+			                  "compare with (the region ends at the box)");
+		return bx_err_set(err, BX_ENOENT, "no object stands out from the background in "
+		                  "the middle of the box");
+	}
+	pal_learn(bgp, s, ns);
+	*thr = pal_spread(bgp, s, ns);
+	free(s);
+	return 0;
+}
+
+static int
+tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err *err)
+{
+	const struct bx_raster *r = t->r;
+	int bw = t->b.x1 - t->b.x0, bh = t->b.y1 - t->b.y0;
+	int band = (int)ceil(0.1 * (bw > bh ? bw : bh));
+	struct rect ext;
+	struct palette bgp, fgp;
+	uint8_t *s;
+	float thr = 0;
+	int nm, nf, i, side, rc;
+
+	band = band < 3 ? 3 : band;
+	t->s = grow(t->b, (int)ceil(0.15 * bw) + 2, (int)ceil(0.15 * bh) + 2, r);
+	t->m = middle(t->b);
+	s = bx_malloc(3 * (size_t)PAL_SAMPLES);
+	nm = sample_rect(r, t->m, s, PAL_SAMPLES);
+	if ((rc = learn_background(t, grow(t->s, band, band, r), s, nm, &bgp, &thr, err)) < 0) {
+		free(s);
+		return rc;
+	}
+	/* The object's palette: the middle's pixels the background does not
+	 * explain. Under a fifth of them: nothing is there. */
+	for (i = nf = 0; i < nm; i++)
+		if (pal_dist2(&bgp, s + 3 * i) > thr)
+			memmove(s + 3 * nf++, s + 3 * i, 3);
+	if (nf == 0 || nf * 5 < nm) {
+		free(s);
+		return bx_err_set(err, BX_ENOENT, "no object stands out from the background "
+		                  "in the middle of the box");
+	}
+	pal_learn(&fgp, s, nf);
+	free(s);
+
+	t->fg = bx_malloc((size_t)rect_area(t->s));
+	t->stack = bx_malloc(sizeof(int) * (size_t)rect_area(t->s));
+	classify(t, &bgp, 9.0f * thr, &fgp);
+	reach(t, &ext);
+	free(t->fg);
+	free(t->stack);
+	t->fg = NULL;
+	t->stack = NULL;
+
+	/* An edge holds where the object stopped inside the search area, or
+	 * where the region (clamped to the image by the view) ends. */
+	*out = t->b;
+	*found = 0;
+	if (ext.x1 > ext.x0) {
+		if (ext.x0 > t->s.x0 || t->s.x0 == 0)
+			out->x0 = ext.x0, *found |= BX_SIDE_BIT(BX_SIDE_LEFT);
+		if (ext.y0 > t->s.y0 || t->s.y0 == 0)
+			out->y0 = ext.y0, *found |= BX_SIDE_BIT(BX_SIDE_TOP);
+		if (ext.x1 < t->s.x1 || t->s.x1 == r->w)
+			out->x1 = ext.x1, *found |= BX_SIDE_BIT(BX_SIDE_RIGHT);
+		if (ext.y1 < t->s.y1 || t->s.y1 == r->h)
+			out->y1 = ext.y1, *found |= BX_SIDE_BIT(BX_SIDE_BOTTOM);
+	}
+	for (side = 0; side < 4; side++) {
+		int pos;
+
+		if (*found & BX_SIDE_BIT(side) || !step_search(t, side, &pos))
+			continue;
+		*found |= BX_SIDE_BIT(side);
+		if (side == BX_SIDE_LEFT) out->x0 = pos;
+		else if (side == BX_SIDE_TOP) out->y0 = pos;
+		else if (side == BX_SIDE_RIGHT) out->x1 = pos;
+		else out->y1 = pos;
+	}
+	if (out->x1 <= out->x0 || out->y1 <= out->y0) {
+		*out = t->b;
+		*found = 0;
+	}
+	if (!*found)
+		return bx_err_set(err, BX_ENOENT, "could not find the object's boundary on any "
+		                  "edge");
+	return 0;
+}
+
+int
+bx_assist_region_ok(const struct bx_assist_region *reg, struct bx_err *err)
+{
+	if (!reg || !reg->r || reg->r->w <= 0 || reg->r->h <= 0 || !reg->r->px)
+		return bx_err_set(err, BX_EINVAL, "empty image region");
+	if ((long)reg->r->w * reg->r->h > BX_ASSIST_MAX_PIXELS)
+		return bx_err_set(err, BX_ELIMIT, "image region %dx%d is over the assists' "
+		                  "limit of %ld pixels", reg->r->w, reg->r->h, BX_ASSIST_MAX_PIXELS);
+	return 0;
+}
+
+int
+bx_assist_tighten(const struct bx_assist_region *reg, const double box[4], double box_out[4],
+                  unsigned *found_out, struct bx_err *err)
+{
+	struct tighten t = { 0 };
+	struct rect out;
+	unsigned found = 0;
+	double in[4];
+	int rc, i;
+
+	if (found_out)
+		*found_out = 0;
+	if ((rc = bx_assist_region_ok(reg, err)) < 0)
+		return rc;
+	for (i = 0; i < 4; i++) {
+		if (!isfinite(box[i]) || fabs(box[i]) > 1e7)
+			return bx_err_set(err, BX_EINVAL, "box has a non-finite or huge "
+			                  "coordinate");
+		in[i] = box[i];
+	}
+	if (in[2] <= 0 || in[3] <= 0)
+		return bx_err_set(err, BX_EINVAL, "box is empty (%gx%g)", in[2], in[3]);
+	t.r = reg->r;
+	t.b.x0 = clampi((int)lround(in[0] - reg->rx), 0, reg->r->w);
+	t.b.y0 = clampi((int)lround(in[1] - reg->ry), 0, reg->r->h);
+	t.b.x1 = clampi((int)lround(in[0] + in[2] - reg->rx), 0, reg->r->w);
+	t.b.y1 = clampi((int)lround(in[1] + in[3] - reg->ry), 0, reg->r->h);
+	if (t.b.x1 <= t.b.x0 || t.b.y1 <= t.b.y0)
+		return bx_err_set(err, BX_EINVAL, "box %g,%g %gx%g lies outside the decoded region "
+		                  "%d,%d %dx%d (or is under a pixel)", in[0], in[1], in[2], in[3],
+		                  reg->rx, reg->ry, reg->r->w, reg->r->h);
+	out = t.b;
+	rc = tighten_run(&t, &out, &found, err);
+	if (rc < 0)
+		out = t.b;
+	box_out[0] = out.x0 + reg->rx;
+	box_out[1] = out.y0 + reg->ry;
+	box_out[2] = out.x1 - out.x0;
+	box_out[3] = out.y1 - out.y0;
+	if (found_out)
+		*found_out = found;
+	return rc;
+}
+
+/* ---- Extreme points ---- */
+
+/* Snapping works along lines across the side: rows for left/right,
+ * columns for top/bottom. Position c on line l is a pixel; the step at c
+ * is between pixels c-1 and c. out_dir is -1 when outside lies towards
+ * smaller c (left, top). */
+struct snap {
+	const struct bx_raster *r;
+	int vert, out_dir, nlines, npos;
+	struct palette bg;
+	float thr;
+	int has_bg;
+};
+
+static const uint8_t *
+snap_px(const struct snap *sn, int l, int c)
+{
+	return sn->vert ? px_at(sn->r, c, l) : px_at(sn->r, l, c);
+}
+
+/* Strength of the step at c on line l if it can be the object's boundary:
+ * with a background palette, the inner pixel must not look like background
+ * and the outer one must look more like it (a step inside a checkered or
+ * striped background has background on both sides; "more like" rather than
+ * "like" because a gradient drifts between the strip and the boundary).
+ * Else 0. */
+static float
+snap_step(const struct snap *sn, int l, int c)
+{
+	const uint8_t *a = snap_px(sn, l, c - 1), *b = snap_px(sn, l, c);
+	const uint8_t *outer = sn->out_dir < 0 ? a : b, *inner = sn->out_dir < 0 ? b : a;
+
+	if (sn->has_bg) {
+		float din = pal_dist2(&sn->bg, inner);
+
+		if (din <= sn->thr || pal_dist2(&sn->bg, outer) >= din)
+			return 0;
+	}
+	return step_dist(a, b);
+}
+
+/* Background for a click: the strip just beyond the radius on the outer
+ * side, across all lines of the window. When the click is within radius
+ * of the boundary that strip is outside the object. */
+static void
+snap_learn(struct snap *sn, int l0, int l1, int pc, int rad)
+{
+	int band = rad / 2 > 4 ? rad / 2 : 4;
+	int c0 = sn->out_dir < 0 ? pc - rad - band : pc + rad, c1 = c0 + band, l, c, n = 0;
+	uint8_t *s;
+
+	c0 = clampi(c0, 0, sn->npos);
+	c1 = clampi(c1, 0, sn->npos);
+	sn->has_bg = 0;
+	if ((c1 - c0) * (l1 - l0 + 1) < 8)
+		return;
+	s = bx_malloc(3 * (size_t)(c1 - c0) * (size_t)(l1 - l0 + 1));
+	for (l = l0; l <= l1; l++)
+		for (c = c0; c < c1; c++)
+			memcpy(s + 3 * n++, snap_px(sn, l, c), 3);
+	pal_learn(&sn->bg, s, n < PAL_SAMPLES ? n : PAL_SAMPLES);
+	sn->thr = pal_spread(&sn->bg, s, n);
+	sn->has_bg = 1;
+	free(s);
+}
+
+/* pos[l - l0] = per line, the strong step nearest the click along the
+ * line (-1: none); returns the index of the line whose step is nearest the
+ * click (pc, pl: click along and across lines), -1 if none within radius. */
+static int
+snap_lines(const struct snap *sn, int l0, int l1, int c0, int c1, double pc, double pl,
+           double radius, int *pos)
+{
+	float smax = 0, bar;
+	double bestd = 0;
+	int l, c, best = -1;
+
+	for (l = l0; l <= l1; l++)
+		for (c = c0; c <= c1; c++) {
+			float st = snap_step(sn, l, c);
+
+			if (st > smax)
+				smax = st;
+		}
+	bar = smax * 0.5f > 16.0f ? smax * 0.5f : 16.0f;
+	for (l = l0; l <= l1; l++) {
+		int bc = -1;
+
+		for (c = c0; c <= c1; c++)
+			if (snap_step(sn, l, c) >= bar && (bc < 0 || fabs(c - pc) < fabs(bc - pc)))
+				bc = c;
+		pos[l - l0] = bc;
+		if (bc >= 0) {
+			double dl = l + 0.5 - pl, dc = bc - pc, dd = dl * dl + dc * dc;
+
+			if (dd <= radius * radius && (best < 0 || dd < bestd))
+				best = l - l0, bestd = dd;
+		}
+	}
+	return best;
+}
+
+int
+bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side, struct bx_pt p,
+                       double radius, struct bx_pt *out, struct bx_err *err)
+{
+	struct snap sn;
+	int rad, pl, pc, l0, l1, c0, c1, nl, best, rc;
+	int *pos;
+	double px, py;
+
+	*out = p;
+	if ((rc = bx_assist_region_ok(reg, err)) < 0)
+		return rc;
+	if ((unsigned)side > 3)
+		return bx_err_set(err, BX_EINVAL, "unknown side %d", (int)side);
+	if (!isfinite(p.x) || !isfinite(p.y) || !isfinite(radius) || radius < 1 || radius > 4096)
+		return bx_err_set(err, BX_EINVAL, "snap needs a finite point and a radius of "
+		                  "1..4096");
+	px = p.x - reg->rx;
+	py = p.y - reg->ry;
+	if (px < 0 || py < 0 || px >= reg->r->w || py >= reg->r->h)
+		return bx_err_set(err, BX_EINVAL, "point %g,%g is outside the decoded region",
+		                  p.x, p.y);
+	sn.r = reg->r;
+	sn.vert = side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT;
+	sn.out_dir = side == BX_SIDE_LEFT || side == BX_SIDE_TOP ? -1 : 1;
+	sn.nlines = sn.vert ? sn.r->h : sn.r->w;
+	sn.npos = sn.vert ? sn.r->w : sn.r->h;
+	rad = (int)radius;
+	/* pl: line index through p; pc: corner position along the line. */
+	pl = (int)floor(sn.vert ? py : px);
+	pc = (int)lround(sn.vert ? px : py);
+	l0 = clampi(pl - rad, 0, sn.nlines - 1);
+	l1 = clampi(pl + rad, 0, sn.nlines - 1);
+	c0 = clampi(pc - rad, 1, sn.npos - 1);
+	c1 = clampi(pc + rad, 1, sn.npos - 1);
+	if (c1 < c0 || sn.npos < 2)
+		return bx_err_set(err, BX_ENOENT, "no boundary within %g px of the point", radius);
+	snap_learn(&sn, l0, l1, pc, rad);
+	nl = l1 - l0 + 1;
+	pos = bx_malloc(sizeof(int) * (size_t)nl);
+	best = snap_lines(&sn, l0, l1, c0, c1, pc, sn.vert ? py : px, radius, pos);
+	/* No step passes the color test (a boundary of nearly the
+	 * background's color, or no background strip): plain steps. */
+	if (best < 0 && sn.has_bg) {
+		sn.has_bg = 0;
+		best = snap_lines(&sn, l0, l1, c0, c1, pc, sn.vert ? py : px, radius, pos);
+	}
+	if (best < 0) {
+		free(pos);
+		return bx_err_set(err, BX_ENOENT, "no boundary within %g px of the point", radius);
+	}
+	/* Slide along the boundary towards the extreme: to a neighbouring line
+	 * whose step is at most 2 px away and further out, while one exists. */
+	for (;;) {
+		int cur = pos[best], next = -1, k;
+
+		for (k = -1; k <= 1; k += 2) {
+			int j = best + k;
+
+			if (j < 0 || j >= nl || pos[j] < 0 || abs(pos[j] - cur) > 2)
+				continue;
+			if ((pos[j] - cur) * sn.out_dir > 0 &&
+			    (next < 0 || (pos[j] - pos[next]) * sn.out_dir > 0))
+				next = j;
+		}
+		if (next < 0)
+			break;
+		best = next;
+	}
+	/* On a flat extreme (a rectangle's side) stay on the line nearest the
+	 * click rather than the run's end. */
+	{
+		int cur = pos[best], j, k, lo = best, hi = best, pick = best;
+
+		for (j = best - 1; j >= 0 && pos[j] == cur; j--)
+			lo = j;
+		for (j = best + 1; j < nl && pos[j] == cur; j++)
+			hi = j;
+		for (k = lo; k <= hi; k++)
+			if (fabs(l0 + k + 0.5 - (sn.vert ? py : px)) <
+			    fabs(l0 + pick + 0.5 - (sn.vert ? py : px)))
+				pick = k;
+		best = pick;
+	}
+	if (sn.vert) {
+		out->x = pos[best] + reg->rx;
+		out->y = l0 + best + 0.5 + reg->ry;
+	} else {
+		out->x = l0 + best + 0.5 + reg->rx;
+		out->y = pos[best] + reg->ry;
+	}
+	free(pos);
+	return 0;
+}
+
+int
+bx_assist_box_from_extremes(const struct bx_pt pts[4], double box_out[4], struct bx_err *err)
+{
+	double l = pts[BX_SIDE_LEFT].x, t = pts[BX_SIDE_TOP].y;
+	double rr = pts[BX_SIDE_RIGHT].x, b = pts[BX_SIDE_BOTTOM].y;
+
+	if (!isfinite(l) || !isfinite(t) || !isfinite(rr) || !isfinite(b))
+		return bx_err_set(err, BX_EINVAL, "extreme point is not finite");
+	if (rr <= l || b <= t)
+		return bx_err_set(err, BX_EINVAL, "extreme points do not make a box: left %g, "
+		                  "right %g, top %g, bottom %g", l, rr, t, b);
+	box_out[0] = l;
+	box_out[1] = t;
+	box_out[2] = rr - l;
+	box_out[3] = b - t;
+	return 0;
+}
