@@ -51,7 +51,6 @@ int bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
 int bx_image_probe(const char *path, int *w_out, int *h_out, struct bx_err *err);
 int bx_image_probe_mem(const uint8_t *data, size_t len, int *w_out, int *h_out,
                        struct bx_err *err);
-int bx_image_load_region(const char *path, int x, int y, int w, int h, const struct bx_image_limits *lim, struct bx_image *out, struct bx_err *err);
 void bx_image_release(struct bx_image *img); /* frees pix; img itself is the caller's */
 
 #endif

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""bench-effort.py: keystrokes per tight box, by a scripted annotator that
+sees only the screen (tmux capture-pane of `boxel label` at 160x50) and types
+only keys a person would. Figures only, never pass/fail.
+
+Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
+  STRATEGY classic: the keys boxel had before the assists: move the
+    crosshair with counted steps (5l) to each exact corner, zoom in (+)
+    while the step is too coarse, place (Space); 0 back to fit.
+  STRATEGY assisted: jump (; and the label nearest each rough corner, read
+    off the screen), one counted move per axis to the rough corner, Space,
+    Space, then t (tighten); every edge still more than 1 px off is fixed by
+    jumping next to it, ' (grab the nearest edge), counted moves, zooming
+    in as needed; Esc and 0 after a fix.
+Rough corners: each edge off the truth by a deterministic pseudo-random
+amount up to 10% of the object's size (at least 1 px), in or out.
+Per object: keys until all four edges are within 1 px of the truth; for
+assisted also the IoU and edges within 1 px right after the one tighten."""
+import json
+import re
+import subprocess
+import sys
+import time
+
+BOXEL, DB, TRUTH, STRATEGY = sys.argv[1:5]
+SOCK = "boxel-effort-%d" % (id(sys) % 100000)
+COLS, ROWS = 160, 50
+STATUS = re.compile(r"zoom ([\d.]+)x.*?x (-?\d+) y (-?\d+)\s+step (\d+)")
+SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
+
+
+def tmx(*args, check=True):
+    return subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
+                          capture_output=True, text=True, check=check).stdout
+
+
+def screen():
+    return tmx("capture-pane", "-p", "-t", "t")
+
+
+def settle(prev=None, limit=3.0):
+    """The screen once it stops changing (and differs from prev, if given)."""
+    t0, last = time.time(), None
+    while time.time() - t0 < limit:
+        s = screen()
+        if s == last and (prev is None or s != prev or time.time() - t0 > 0.6):
+            return s
+        last = s
+        time.sleep(0.04)
+    return last
+
+
+class Annotator:
+    def __init__(self):
+        self.keys = 0
+        self.scr = settle()
+
+    def send(self, *keys, literal=False):
+        prev = self.scr
+        for k in keys:
+            if literal:
+                tmx("send-keys", "-t", "t", "-l", k)
+                self.keys += len(k)
+            else:
+                tmx("send-keys", "-t", "t", k)
+                self.keys += 1
+        self.scr = settle(prev)
+        return self.scr
+
+    def status(self):
+        m = STATUS.search(self.scr.splitlines()[-1])
+        return float(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))
+
+    def selected_box(self):
+        for line in self.scr.splitlines():
+            m = SELBOX.search(line)
+            if m:
+                return [int(m.group(i)) for i in range(2, 6)]
+        return None
+
+    def move_by(self, dx, dy, step):
+        """One counted move per axis, by whole steps."""
+        for d, neg, pos in ((dx, "h", "l"), (dy, "k", "j")):
+            n = int(round(d / step))
+            if n:
+                self.send((str(abs(n)) if abs(n) > 1 else "") + (pos if n > 0 else neg),
+                          literal=True)
+
+    def goto_exact(self, tx, ty):
+        """Counted moves, zooming in while the step is too coarse."""
+        for _ in range(12):
+            _, x, y, step = self.status()
+            if x == tx and y == ty:
+                return
+            self.move_by(tx - x, ty - y, step)
+            _, x, y, step = self.status()
+            if (x, y) != (tx, ty) and step > 1 and abs(tx - x) < step and abs(ty - y) < step:
+                self.send("+")
+
+    def jump(self, tx, ty, img_w, img_h):
+        """; then the label drawn nearest (tx, ty), as read off the screen."""
+        pw, ph = COLS - max(34, min(64, COLS * 36 // 100)) - 1, ROWS - 2
+        zoom, x, y, _ = self.status()
+        if zoom != 1.0:
+            self.send("0")
+        fit = min(pw / img_w, 2.0 * ph / img_h)
+        vw, vh = pw / fit, 2.0 * ph / fit
+        left = img_w / 2 - vw / 2 if vw < img_w else img_w / 2 - vw / 2
+        top = img_h / 2 - vh / 2
+        col, row = (tx - left) * fit, (ty - top) * fit / 2
+        scr = self.send("\\;", literal=True)
+        self.keys -= 1  # the escape for tmux's parser is not a key
+        best = None
+        for r, line in enumerate(scr.splitlines()[:ph]):
+            for m in re.finditer(r"(?<![a-z])([a-z]{2})(?![a-z])", line[:pw]):
+                d = (m.start() + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
+                if best is None or d < best[0]:
+                    best = (d, m.group(1))
+        self.send(best[1], literal=True)
+
+
+def rough(truth, k):
+    """Each edge off by up to 10% of the object's size, at least 1 px."""
+    x, y, w, h = truth
+    seed = (k * 2654435761) & 0xFFFFFFFF
+
+    def off(size, i):
+        v = ((seed >> (i * 5)) % 21 - 10) / 100.0 * size
+        v = int(round(v)) or (1 if (seed >> i) & 1 else -1)
+        return v
+    return [x + off(w, 0), y + off(h, 1), x + w + off(w, 2), y + h + off(h, 3)]
+
+
+def iou(a, b):
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    i = ix * iy
+    return i / float(a[2] * a[3] + b[2] * b[3] - i)
+
+
+def edges_off(box, t):
+    return [abs(box[0] - t[0]), abs(box[1] - t[1]), abs(box[0] + box[2] - t[0] - t[2]),
+            abs(box[1] + box[3] - t[1] - t[3])]
+
+
+def label_one(A, t, k, img_w, img_h):
+    A.keys = 0
+    after = None
+    if STRATEGY == "classic":
+        A.goto_exact(t[0], t[1])
+        A.send("Space")
+        A.send("0")
+        A.goto_exact(t[0] + t[2], t[1] + t[3])
+        A.send("Space")
+        A.send("0")
+        return A.keys, None
+    r = rough(t, k)
+    for cx, cy in ((r[0], r[1]), (r[2], r[3])):
+        A.jump(cx, cy, img_w, img_h)
+        _, x, y, step = A.status()
+        A.move_by(cx - x, cy - y, step)
+        A.send("Space")
+    A.send("t")
+    box = A.selected_box()
+    after = box
+    # Fix what tighten left: each edge more than 1 px off.
+    for _ in range(4):
+        box = A.selected_box()
+        off = edges_off(box, t)
+        bad = [i for i in range(4) if off[i] > 1]
+        if not bad:
+            break
+        i = bad[0]
+        x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
+        mx, my = [(x0, (y0 + y1) // 2), ((x0 + x1) // 2, y0), (x1, (y0 + y1) // 2),
+                  ((x0 + x1) // 2, y1)][i]
+        A.jump(mx, my, img_w, img_h)
+        A.send("'", literal=True)
+        want = [t[0], t[1], t[0] + t[2], t[1] + t[3]][i]
+        for _ in range(8):
+            b = A.selected_box()
+            cur = [b[0], b[1], b[0] + b[2], b[1] + b[3]][i]
+            if abs(cur - want) <= 1:
+                break
+            _, _, _, step = A.status()
+            d = want - cur
+            if abs(d) < step:
+                A.send("+")
+                continue
+            A.move_by(d, 0, step) if i in (0, 2) else A.move_by(0, d, step)
+        A.send("Escape")
+        A.send("0")
+    return A.keys, after
+
+
+def main():
+    truth = json.load(open(TRUTH))
+    tmx("kill-server", check=False)
+    tmx("-u", "new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
+        "env TERM=xterm-256color %s label --db %s --user alice; sleep 60" % (BOXEL, DB))
+    try:
+        time.sleep(0.5)
+        A = Annotator()
+        rows, k = [], 0
+        for name in sorted(truth):
+            A.scr = settle()
+            if name not in A.scr:
+                print("effort: expected %s on screen" % name, file=sys.stderr)
+                return 1
+            for t in truth[name]:
+                k += 1
+                keys, after = label_one(A, t, k, 640, 480)
+                final = A.selected_box() if STRATEGY != "classic" else None
+                rows.append((name, t, keys, after))
+                line = "%-10s %-20s keys %3d" % (name, "%d,%d %dx%d" % tuple(t), keys)
+                if after:
+                    off = edges_off(after, t)
+                    line += "   after one t: IoU %.3f, edges within 1 px %d/4" % (
+                        iou(after, t), sum(o <= 1 for o in off))
+                print(line, flush=True)
+            A.send("s")
+            time.sleep(0.3)
+        keys = sorted(r[2] for r in rows)
+        med = keys[len(keys) // 2] if len(keys) % 2 else (keys[len(keys) // 2 - 1] + keys[len(keys) // 2]) / 2.0
+        print("%s: %d boxes, keystrokes per tight box: median %s, mean %.1f, max %d, total %d"
+              % (STRATEGY, len(keys), med, sum(keys) / float(len(keys)), keys[-1], sum(keys)))
+        if STRATEGY == "assisted":
+            ious = [iou(r[3], r[1]) for r in rows]
+            alle = sum(all(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
+            edges = sum(sum(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
+            print("after one tighten from the rough box: mean IoU %.3f, boxes with every edge "
+                  "within 1 px %d/%d (%.0f%%), edges within 1 px %d/%d"
+                  % (sum(ious) / len(ious), alle, len(rows), 100.0 * alle / len(rows), edges,
+                     4 * len(rows)))
+    finally:
+        tmx("kill-server", check=False)
+    return 0
+
+
+sys.exit(main())
