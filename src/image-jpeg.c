@@ -45,15 +45,19 @@ j_error_exit(j_common_ptr c)
 	j_fail(c, c->err->msg_code == JERR_IMAGE_TOO_BIG ? BX_ELIMIT : BX_EINVAL, line);
 }
 
-/* libjpeg only warns at the end of the data and decodes the rest as gray;
- * for a labeling tool a cut-off image is an error. Other warnings (stray
- * bytes before a marker and the like) are tolerated, as viewers do. */
+/* libjpeg only warns where the data runs out and decodes the rest as gray;
+ * for a labeling tool a cut-off image is an error. It runs out two ways:
+ * at the end of the file (JWRN_JPEG_EOF), or at a marker, typically the
+ * EOI of a file whose scan is shorter than its header says
+ * (JWRN_HIT_MARKER: the entropy decoder needed bits that were not there).
+ * Other warnings (stray bytes before a marker and the like) are
+ * tolerated, as viewers do. */
 static void
 j_emit_message(j_common_ptr c, int level)
 {
 	if (level < 0) {
 		c->err->num_warnings++;
-		if (c->err->msg_code == JWRN_JPEG_EOF)
+		if (c->err->msg_code == JWRN_JPEG_EOF || c->err->msg_code == JWRN_HIT_MARKER)
 			j_fail(c, BX_EINVAL, "truncated JPEG data");
 	}
 }

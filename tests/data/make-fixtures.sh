@@ -181,6 +181,9 @@ good = open("jpeg-baseline.jpg", "rb").read()
 open("bad/missing-eoi.jpg", "wb").write(good[:-2])   # libjpeg reads past the end
 sos = good.index(b"\xff\xda")   # cut in the middle of the entropy-coded data
 open("bad/truncated.jpg", "wb").write(good[: (sos + len(good)) // 2])
+# The same cut, closed by an EOI: the file ends properly but its scan is
+# shorter than the header's height (libjpeg warns and pads with gray).
+open("bad/truncated-scan-then-eoi.jpg", "wb").write(good[: (sos + len(good)) // 2] + b"\xff\xd9")
 
 def set_sof(d, w, h, prog=False):
     d = bytearray(d)

@@ -290,6 +290,7 @@ test_bad(void)
 		{ "bad/text-named.jpg", BX_EINVAL, "not a PNG or JPEG image" },
 		{ "bad/truncated.jpg", BX_EINVAL, "truncated JPEG" },
 		{ "bad/missing-eoi.jpg", BX_EINVAL, "truncated JPEG" },
+		{ "bad/truncated-scan-then-eoi.jpg", BX_EINVAL, "truncated JPEG data" },
 		{ "bad/truncated.png", BX_EINVAL, "truncated PNG" },
 		{ "bad/bad-crc.png", BX_EINVAL, "PNG CRC error in IDAT" },
 		{ "bad/bad-zlib-in-idat.png", BX_EINVAL, "invalid PNG: IDAT" },
