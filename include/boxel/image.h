@@ -33,19 +33,44 @@ struct bx_image {
 };
 
 /* Decode path. want_w x want_h (0, 0 = full resolution; a single 0 leaves
- * that axis free) is the smallest oriented size the caller needs: a JPEG is
- * decoded with DCT scaling at the smallest scale M/8 whose output still
- * covers it, so pix may be smaller than
- * full_w x full_h; pix->w / full_w is the scale. lim NULL = defaults.
- * PNG is always decoded at full size; alpha is composited on a gray
- * checkerboard (8x8-pixel squares). On failure *out is zeroed and err holds
- * one line ("truncated PNG data", "not a PNG or JPEG image", ...). */
+ * that axis free) is the smallest oriented size the caller needs, so pix
+ * may be smaller than full_w x full_h; pix->w / full_w is the scale (the
+ * same on both axes to within a pixel of rounding). A JPEG is decoded with
+ * DCT scaling at the smallest scale M/8 whose output still covers the
+ * request. A PNG asked for less than its size is area-averaged row by row
+ * as it is read, to the smallest size of its aspect covering the request:
+ * memory is a row plus the result, and the pixel budget applies to the
+ * result (an Adam7-interlaced PNG is decoded whole, within the budget, then
+ * averaged). lim NULL = defaults. Alpha is composited on a gray
+ * checkerboard (8x8-pixel squares of the full-size image) before any
+ * averaging. The file is read as a stream, never held whole. On failure
+ * *out is zeroed and err holds one line ("truncated PNG data", "not a PNG
+ * or JPEG image", ...). */
 int bx_image_load(const char *path, int want_w, int want_h,
                   const struct bx_image_limits *lim, struct bx_image *out,
                   struct bx_err *err);
 int bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
                       const struct bx_image_limits *lim, struct bx_image *out,
                       struct bx_err *err);
+/* Only the rectangle [x, x+w) x [y, y+h) of the image, at full resolution,
+ * in oriented image pixels (EXIF applied, the coordinates annotations use):
+ * pix is w x h and pixel for pixel what bx_image_load(path, 0, 0) would
+ * hold there; full_w x full_h is the whole image's oriented size. The
+ * rectangle must lie inside the image, and w x h within lim's pixel
+ * budget. Memory is about the region plus a row of the image, whatever
+ * the image's size: a JPEG is cropped to the iMCU columns around the
+ * region and skips the rows above it (a progressive JPEG still buffers its
+ * coefficients for the whole image, so its full size is checked against
+ * the pixel budget); a PNG is read row by row, keeps only the region's
+ * rows and stops after the last (Adam7-interlaced: decoded whole, within
+ * the budget, then cropped). Data past the region is not read, so damage
+ * there goes unnoticed. pix is the caller's until bx_image_release. */
+int bx_image_load_region(const char *path, int x, int y, int w, int h,
+                         const struct bx_image_limits *lim, struct bx_image *out,
+                         struct bx_err *err);
+int bx_image_load_region_mem(const uint8_t *data, size_t len, int x, int y, int w, int h,
+                             const struct bx_image_limits *lim, struct bx_image *out,
+                             struct bx_err *err);
 /* Read only the headers: oriented width and height (default side limits
  * checked). The file is read only as far as its headers go. */
 int bx_image_probe(const char *path, int *w_out, int *h_out, struct bx_err *err);
