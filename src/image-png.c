@@ -201,22 +201,6 @@ setup_rgba(png_structp png, png_infop info, struct pdec *d, png_uint_32 w)
 	return passes;
 }
 
-/* Adam7 fills every row over seven passes, so an interlaced PNG is decoded
- * whole (RGBA, w x h x 4 bytes) before any row is final. */
-static uint8_t *
-read_whole(png_structp png, png_uint_32 w, png_uint_32 h, png_bytep **rows_out)
-{
-	uint8_t *buf = bx_malloc((size_t)w * h * 4);
-	png_bytep *rows = bx_malloc(sizeof(png_bytep) * h);
-	png_uint_32 y;
-
-	for (y = 0; y < h; y++)
-		rows[y] = buf + (size_t)y * w * 4;
-	*rows_out = rows;
-	png_read_image(png, rows);
-	return buf;
-}
-
 /* What one decode makes of the rows: all of them at full size, all of them
  * averaged to an overview, or a rectangle of them. */
 enum pmode { P_FULL, P_OVERVIEW, P_REGION };
@@ -241,7 +225,6 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 	struct bx_rowavg *volatile avg = NULL;
 	uint8_t *volatile buf = NULL, *volatile rgb = NULL;
 	png_bytep *volatile rows = NULL;
-	png_bytep *rows_nv;
 	struct bx_err e;
 
 	if (p_start(&d, &png, &info, err) < 0)
@@ -277,8 +260,14 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 
 	last = mode == P_REGION ? (png_uint_32)(job->y + job->h) : h;
 	if (passes > 1) {
-		buf = read_whole(png, w, h, &rows_nv);
-		rows = rows_nv;
+		/* Adam7 fills every row over seven passes: keep the whole image
+		 * (RGBA) until all are done. The buffers are in the volatile
+		 * pointers before libpng may jump out of png_read_image. */
+		buf = bx_malloc((size_t)w * h * 4);
+		rows = bx_malloc(sizeof(png_bytep) * h);
+		for (y = 0; y < h; y++)
+			rows[y] = buf + (size_t)y * w * 4;
+		png_read_image(png, rows);
 	} else {
 		buf = bx_malloc((size_t)w * 4);
 	}
