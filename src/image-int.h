@@ -27,12 +27,12 @@ int bx_png_decode(struct bx_image_src *src, int want_w, int want_h,
 int bx_jpeg_decode(struct bx_image_src *src, int want_w, int want_h,
                    const struct bx_image_limits *lim, struct bx_image *out,
                    struct bx_err *err);
-/* Only [x, x+w) x [y, y+h) of the oriented image, at full resolution, as
- * for bx_image_load_region. */
-int bx_png_region(struct bx_image_src *src, int x, int y, int w, int h,
+/* Only [x, x+w) x [y, y+h) of the oriented image at scale 1/s (s = 1, 2,
+ * 4 or 8, checked by the caller), as for bx_image_load_region. */
+int bx_png_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
                   const struct bx_image_limits *lim, struct bx_image *out,
                   struct bx_err *err);
-int bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h,
+int bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
                    const struct bx_image_limits *lim, struct bx_image *out,
                    struct bx_err *err);
 /* Headers only: oriented size, side limits checked. */

@@ -242,7 +242,7 @@ bx_jpeg_decode(struct bx_image_src *src, int want_w, int want_h,
 }
 
 /* The region: the stored rectangle under the oriented one is decoded at
- * scale 1, cropped with jpeg_crop_scanline and started with
+ * the DCT scale asked, cropped with jpeg_crop_scanline and started with
  * jpeg_skip_scanlines, then turned upright.
  *
  * Both calls work in whole iMCUs (crop rounds x down to an iMCU column and
@@ -256,7 +256,7 @@ bx_jpeg_decode(struct bx_image_src *src, int want_w, int want_h,
 #define MARGIN 2
 
 int
-bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h,
+bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
                const struct bx_image_limits *lim, struct bx_image *out,
                struct bx_err *err)
 {
@@ -280,7 +280,13 @@ bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h,
 	jpeg_read_header(&ci, TRUE);
 	o = orientation_of(&ci);
 	check_header(&ci, lim, o, &ow, &oh);
-	if (bx_image_check_region(x, y, w, h, ow, oh, lim, &e) < 0)
+	/* Scale 1/s is DCT scaling at M/8 = 1/s, the same as bx_jpeg_decode's
+	 * choose_scale lands on; the region is in its (oriented) pixels. */
+	ci.scale_num = 8 / (unsigned)s;
+	ci.scale_denom = 8;
+	jpeg_calc_output_dimensions(&ci);
+	if (bx_image_check_region(x, y, w, h, o >= 5 ? ci.output_height : ci.output_width,
+	    o >= 5 ? ci.output_width : ci.output_height, lim, &e) < 0)
 		j_fail((j_common_ptr)&ci, e.code, e.msg);
 	/* A multi-scan file buffers all its coefficients before the first
 	 * row comes out, whatever is cropped. */
@@ -288,13 +294,15 @@ bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h,
 	    bx_image_check_pixels("progressive JPEG", ow, oh, lim, &e) < 0)
 		j_fail((j_common_ptr)&ci, e.code, e.msg);
 	cmyk = set_output_rgb(&ci);
-	bx_image_unorient_rect(o, (int)ow, (int)oh, &sx, &sy, &sw, &sh);
+	bx_image_unorient_rect(o, (int)(o >= 5 ? ci.output_height : ci.output_width),
+	    (int)(o >= 5 ? ci.output_width : ci.output_height), &sx, &sy, &sw, &sh);
 
 	prog.pub.progress_monitor = j_progress;
 	prog.max_scans = lim->max_scans;
 	ci.progress = &prog.pub;
 	jpeg_start_decompress(&ci);
 
+	/* in output pixels, an iMCU at scale 1 and more than one when scaled */
 	mx = MARGIN * ci.max_h_samp_factor * DCTSIZE;
 	my = MARGIN * ci.max_v_samp_factor * DCTSIZE;
 	cx = sx > mx ? (JDIMENSION)(sx - mx) : 0;

@@ -208,8 +208,41 @@ enum pmode { P_FULL, P_OVERVIEW, P_REGION };
 struct pjob {
 	enum pmode mode;
 	int want_w, want_h;   /* P_OVERVIEW */
-	int x, y, w, h;       /* P_REGION */
+	int x, y, w, h, s;    /* P_REGION, in pixels of the image at scale 1/s */
 };
+
+/* A region at scale 1/s covers image pixels [fx0, fx1) x [fy0, fy1): the
+ * s x s blocks under it, cut short by the image's right and bottom edges. */
+struct pregion {
+	int s, fx0, fx1, fy0, fy1;
+	uint8_t *rgb;    /* one row of [fx0, fx1), composited */
+	uint32_t *sum;   /* per output pixel of the current block row */
+	struct bx_raster *pix;
+};
+
+/* Add image row y (RGBA of the whole row) to the block sums; at the last
+ * row of a block (or of the region) write the block averages out. */
+static void
+region_row(struct pregion *r, const uint8_t *rgba, int y)
+{
+	int n = r->fx1 - r->fx0, c, i, k;
+
+	composite_row(r->rgb, rgba + (size_t)r->fx0 * 4, n, r->fx0, y);
+	for (c = 0; c < n; c++)
+		for (k = 0; k < 3; k++)
+			r->sum[(c / r->s) * 3 + k] += r->rgb[c * 3 + k];
+	if ((y - r->fy0 + 1) % r->s != 0 && y + 1 != r->fy1)
+		return;
+	for (i = 0; i < r->pix->w; i++) {
+		int cols = n - i * r->s < r->s ? n - i * r->s : r->s;
+		uint32_t cnt = (uint32_t)(cols * ((y - r->fy0) % r->s + 1));
+		uint8_t *o = r->pix->px + ((size_t)((y - r->fy0) / r->s) * r->pix->w + i) * 3;
+
+		for (k = 0; k < 3; k++)
+			o[k] = (uint8_t)((r->sum[i * 3 + k] + cnt / 2) / cnt);
+	}
+	memset(r->sum, 0, sizeof *r->sum * 3 * (size_t)r->pix->w);
+}
 
 static int
 png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_limits *lim,
@@ -224,7 +257,9 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 	struct bx_raster *volatile pix = NULL;
 	struct bx_rowavg *volatile avg = NULL;
 	uint8_t *volatile buf = NULL, *volatile rgb = NULL;
+	uint32_t *volatile sum = NULL;
 	png_bytep *volatile rows = NULL;
+	struct pregion reg = { 0 };
 	struct bx_err e;
 
 	if (p_start(&d, &png, &info, err) < 0)
@@ -234,6 +269,7 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 		free(rows);
 		free(buf);
 		free(rgb);
+		free(sum);
 		bx_rowavg_free(avg);
 		bx_raster_free(pix);
 		return bx_err_set(err, d.code, "%s", d.msg);
@@ -248,9 +284,18 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 
 	/* The budget counts what is held: the result, and the whole image
 	 * where Adam7 makes us keep it. */
-	if (mode == P_REGION && bx_image_check_region(job->x, job->y, job->w, job->h, w, h,
-	    lim, &e) < 0)
-		p_fail(&d, &e);
+	if (mode == P_REGION) {
+		int s = job->s;
+
+		if (bx_image_check_region(job->x, job->y, job->w, job->h, (w + s - 1) / s,
+		    (h + s - 1) / s, lim, &e) < 0)
+			p_fail(&d, &e);
+		reg.s = s;
+		reg.fx0 = job->x * s;
+		reg.fy0 = job->y * s;
+		reg.fx1 = (int64_t)(job->x + job->w) * s < w ? (job->x + job->w) * s : (int)w;
+		reg.fy1 = (int64_t)(job->y + job->h) * s < h ? (job->y + job->h) * s : (int)h;
+	}
 	if ((mode == P_FULL || passes > 1) &&
 	    bx_image_check_pixels(mode == P_FULL ? "PNG" : "interlaced PNG", w, h, lim, &e) < 0)
 		p_fail(&d, &e);
@@ -258,7 +303,7 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 	    bx_image_check_pixels("PNG overview", (uint32_t)ow, (uint32_t)oh, lim, &e) < 0)
 		p_fail(&d, &e);
 
-	last = mode == P_REGION ? (png_uint_32)(job->y + job->h) : h;
+	last = mode == P_REGION ? (png_uint_32)reg.fy1 : h;
 	if (passes > 1) {
 		/* Adam7 fills every row over seven passes: keep the whole image
 		 * (RGBA) until all are done. The buffers are in the volatile
@@ -276,6 +321,13 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 		rgb = bx_malloc((size_t)w * 3);
 	} else if (mode == P_REGION) {
 		pix = bx_raster_new(job->w, job->h);
+		rgb = bx_malloc((size_t)(reg.fx1 - reg.fx0) * 3);
+		sum = calloc((size_t)job->w * 3, sizeof *sum);
+		if (sum == NULL)
+			abort();
+		reg.pix = pix;
+		reg.rgb = rgb;
+		reg.sum = sum;
 	} else {
 		pix = bx_raster_new((int)w, (int)h);
 	}
@@ -289,9 +341,8 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 			bx_rowavg_push(avg, rgb);
 		} else if (mode == P_FULL) {
 			composite_row(pix->px + (size_t)y * w * 3, rgba, (int)w, 0, (int)y);
-		} else if ((int)y >= job->y) {
-			composite_row(pix->px + (size_t)(y - job->y) * job->w * 3,
-			    rgba + (size_t)job->x * 4, job->w, job->x, (int)y);
+		} else if ((int)y >= reg.fy0) {
+			region_row(&reg, rgba, (int)y);
 		}
 	}
 	/* Rows past the last wanted are never read: a region near the top of
@@ -300,6 +351,7 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 	free(rows);
 	free(buf);
 	free(rgb);
+	free(sum);
 	if (avg != NULL) {
 		pix = bx_rowavg_finish(avg);
 		bx_rowavg_free(avg);
@@ -322,10 +374,10 @@ bx_png_decode(struct bx_image_src *src, int want_w, int want_h,
 }
 
 int
-bx_png_region(struct bx_image_src *src, int x, int y, int w, int h,
+bx_png_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
               const struct bx_image_limits *lim, struct bx_image *out, struct bx_err *err)
 {
-	struct pjob job = { .mode = P_REGION, .x = x, .y = y, .w = w, .h = h };
+	struct pjob job = { .mode = P_REGION, .x = x, .y = y, .w = w, .h = h, .s = s };
 
 	return png_run(src, &job, lim, out, err);
 }

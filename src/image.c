@@ -123,9 +123,9 @@ decode_region(struct bx_image_src *src, const uint8_t *head, size_t n, const int
 {
 	switch (sniff(head, n)) {
 	case FMT_PNG:
-		return bx_png_region(src, rect[0], rect[1], rect[2], rect[3], lim, out, err);
+		return bx_png_region(src, rect[0], rect[1], rect[2], rect[3], rect[4], lim, out, err);
 	case FMT_JPEG:
-		return bx_jpeg_region(src, rect[0], rect[1], rect[2], rect[3], lim, out, err);
+		return bx_jpeg_region(src, rect[0], rect[1], rect[2], rect[3], rect[4], lim, out, err);
 	default:
 		return bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
 	}
@@ -225,16 +225,27 @@ bx_image_load(const char *path, int want_w, int want_h,
 	return rc;
 }
 
+/* The scales libjpeg's DCT scaling gives exactly (M/8 with M = 8/s). */
+static int
+check_scale(int s, struct bx_err *err)
+{
+	if (s != 1 && s != 2 && s != 4 && s != 8)
+		return bx_err_set(err, BX_EINVAL, "region scale 1/%d is not 1, 1/2, 1/4 or 1/8", s);
+	return 0;
+}
+
 int
 bx_image_load_region_mem(const uint8_t *data, size_t len, int x, int y, int w, int h,
-                         const struct bx_image_limits *lim, struct bx_image *out,
-                         struct bx_err *err)
+                         int scale_den, const struct bx_image_limits *lim,
+                         struct bx_image *out, struct bx_err *err)
 {
 	struct bx_image_limits def;
 	struct bx_image_src src = { data, len, 0, NULL };
-	const int rect[4] = { x, y, w, h };
+	const int rect[5] = { x, y, w, h, scale_den };
 
 	memset(out, 0, sizeof *out);
+	if (check_scale(scale_den, err) < 0)
+		return BX_EINVAL;
 	if (lim == NULL) {
 		bx_image_limits_default(&def);
 		lim = &def;
@@ -248,18 +259,20 @@ bx_image_load_region_mem(const uint8_t *data, size_t len, int x, int y, int w, i
 }
 
 int
-bx_image_load_region(const char *path, int x, int y, int w, int h,
+bx_image_load_region(const char *path, int x, int y, int w, int h, int scale_den,
                      const struct bx_image_limits *lim, struct bx_image *out,
                      struct bx_err *err)
 {
 	struct bx_image_limits def;
 	struct bx_image_src src = { NULL, 0, 0, NULL };
-	const int rect[4] = { x, y, w, h };
+	const int rect[5] = { x, y, w, h, scale_den };
 	uint8_t head[8];
 	size_t n;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	if (check_scale(scale_den, err) < 0)
+		return BX_EINVAL;
 	if (lim == NULL) {
 		bx_image_limits_default(&def);
 		lim = &def;

@@ -52,12 +52,17 @@ int bx_image_load(const char *path, int want_w, int want_h,
 int bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
                       const struct bx_image_limits *lim, struct bx_image *out,
                       struct bx_err *err);
-/* Only the rectangle [x, x+w) x [y, y+h) of the image, at full resolution,
- * in oriented image pixels (EXIF applied, the coordinates annotations use):
- * pix is w x h and pixel for pixel what bx_image_load(path, 0, 0) would
- * hold there; full_w x full_h is the whole image's oriented size. The
- * rectangle must lie inside the image, and w x h within lim's pixel
- * budget. Memory is about the region plus a row of the image, whatever
+/* Only the rectangle [x, x+w) x [y, y+h) of the image at scale
+ * 1/scale_den (1, 2, 4 or 8), in pixels of the oriented image (EXIF
+ * applied, as annotations use) at that scale, whose size is
+ * ceil(full_w / scale_den) x ceil(full_h / scale_den): at 1 full-resolution
+ * image pixels. pix is w x h and pixel for pixel what a whole decode at
+ * that scale holds there: for a JPEG, bx_image_load's pix when it picks
+ * DCT scale 1/scale_den; for a PNG, the full-size pixels averaged in
+ * scale_den x scale_den blocks (cut short at the right and bottom edges),
+ * rounded to nearest. full_w x full_h is the whole image's oriented size.
+ * The rectangle must lie inside the scaled image, and w x h within lim's
+ * pixel budget. Memory is about the region plus a row of the image, whatever
  * the image's size: a JPEG is cropped to the iMCU columns around the
  * region and skips the rows above it (a progressive JPEG still buffers its
  * coefficients for the whole image, so its full size is checked against
@@ -65,12 +70,12 @@ int bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
  * rows and stops after the last (Adam7-interlaced: decoded whole, within
  * the budget, then cropped). Data past the region is not read, so damage
  * there goes unnoticed. pix is the caller's until bx_image_release. */
-int bx_image_load_region(const char *path, int x, int y, int w, int h,
+int bx_image_load_region(const char *path, int x, int y, int w, int h, int scale_den,
                          const struct bx_image_limits *lim, struct bx_image *out,
                          struct bx_err *err);
 int bx_image_load_region_mem(const uint8_t *data, size_t len, int x, int y, int w, int h,
-                             const struct bx_image_limits *lim, struct bx_image *out,
-                             struct bx_err *err);
+                             int scale_den, const struct bx_image_limits *lim,
+                             struct bx_image *out, struct bx_err *err);
 /* Read only the headers: oriented width and height (default side limits
  * checked). The file is read only as far as its headers go. */
 int bx_image_probe(const char *path, int *w_out, int *h_out, struct bx_err *err);

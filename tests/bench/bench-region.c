@@ -23,7 +23,7 @@
 #include "boxel/image.h"
 #include "boxel/raster.h"
 
-enum op { OP_REGION, OP_OVERVIEW, OP_WHOLE };
+enum op { OP_REGION, OP_REGION4, OP_OVERVIEW, OP_WHOLE };
 
 static double
 now_s(void)
@@ -51,7 +51,10 @@ run_op(const char *path, enum op op, int x, int y, int raise)
 	}
 	switch (op) {
 	case OP_REGION:
-		rc = bx_image_load_region(path, x, y, 512, 512, &lim, &img, &err);
+		rc = bx_image_load_region(path, x, y, 512, 512, 1, &lim, &img, &err);
+		break;
+	case OP_REGION4:
+		rc = bx_image_load_region(path, x, y, 512, 512, 4, &lim, &img, &err);
 		break;
 	case OP_OVERVIEW:
 		rc = bx_image_load(path, 200, 150, &lim, &img, &err);
@@ -137,6 +140,7 @@ main(int argc, char **argv)
 			return 1;
 	}
 	printf("# each line: one child process; 512x512 regions at full resolution,\n"
+	       "# or at 1/4 (2048x2048 image pixels);\n"
 	       "# overview = bx_image_load(200, 150) then area-average to 200x150\n");
 	for (i = 0; i < 3; i++) {
 		const char *n = imgs[i].name + 6;
@@ -146,6 +150,8 @@ main(int argc, char **argv)
 		fails += measure(label, path[i], OP_REGION, W / 2 - 256, H / 2 - 256, r);
 		snprintf(label, sizeof label, "%s region bottom-right", n);
 		fails += measure(label, path[i], OP_REGION, W - 512, H - 512, r);
+		snprintf(label, sizeof label, "%s region middle at 1/4", n);
+		fails += measure(label, path[i], OP_REGION4, W / 8 - 256, H / 8 - 256, r);
 		snprintf(label, sizeof label, "%s overview 200x150", n);
 		fails += measure(label, path[i], OP_OVERVIEW, 0, 0, r);
 		snprintf(label, sizeof label, "%s whole decode", n);

@@ -30,11 +30,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		bx_image_load_mem(data, size, 64, 48, &lim, &img, &err);
 	bx_image_release(&img);
-	/* a region off the top-left corner: crop and skip engage on any
-	 * image wider and taller than a few iMCUs */
-	if (bx_image_probe_mem(data, size, &w, &h, &err) == 0 && w > 3 && h > 3)
-		bx_image_load_region_mem(data, size, w / 3, h / 2, w / 3 + 1, h / 2 - 1, &lim, &img,
-		    &err);
+	/* a region off the top-left corner, at some scale: crop and skip
+	 * engage on any image wider and taller than a few iMCUs */
+	if (bx_image_probe_mem(data, size, &w, &h, &err) == 0) {
+		int s = 1 << (size % 4);   /* scale 1/1, 1/2, 1/4 or 1/8 */
+
+		w = (w + s - 1) / s;
+		h = (h + s - 1) / s;
+		if (w > 3 && h > 3)
+			bx_image_load_region_mem(data, size, w / 3, h / 2, w / 3 + 1, h / 2 - 1, s, &lim,
+			    &img, &err);
+	}
 	bx_image_release(&img);
 	return 0;
 }

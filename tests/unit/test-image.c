@@ -515,30 +515,73 @@ region_rects(int W, int H, int r[][4])
 	return n;
 }
 
-/* Compare every region of region_rects between load (0, 0) and
- * load_region, from memory; what names the case. */
-static void
-check_regions_mem(const char *what, const uint8_t *data, size_t len)
+/* A PNG at scale 1/s, by hand: s x s blocks of the full decode, cut
+ * short at the right and bottom, averaged and rounded to nearest. */
+static struct bx_raster *
+block_average(const struct bx_raster *f, int s)
 {
-	struct bx_image full, reg;
+	struct bx_raster *r = bx_raster_new((f->w + s - 1) / s, (f->h + s - 1) / s);
+	int x, y, i, j, k;
+
+	for (y = 0; y < r->h; y++)
+		for (x = 0; x < r->w; x++) {
+			unsigned sum[3] = { 0, 0, 0 }, n = 0;
+
+			for (j = y * s; j < (y + 1) * s && j < f->h; j++)
+				for (i = x * s; i < (x + 1) * s && i < f->w; i++, n++)
+					for (k = 0; k < 3; k++)
+						sum[k] += f->px[((size_t)j * f->w + i) * 3 + k];
+			for (k = 0; k < 3; k++)
+				r->px[((size_t)y * r->w + x) * 3 + k] = (uint8_t)((sum[k] + n / 2) / n);
+		}
+	return r;
+}
+
+/* Compare every region of region_rects at scale 1/s between a whole
+ * decode at that scale and load_region, from memory; what names the
+ * case. The whole decode at 1/s: for a JPEG, bx_image_load asked for
+ * ceil(size / s), which picks DCT scale 1/s; for a PNG, block_average. */
+static void
+check_regions_mem(const char *what, const uint8_t *data, size_t len, int s)
+{
+	struct bx_image full, reg, scaled = { 0 };
+	struct bx_raster *ref, *avg = NULL;
 	struct bx_err err = {0};
 	int rects[16][4], n, k;
+	char name[128];
 
-	CASE(what);
+	snprintf(name, sizeof name, "%s at 1/%d", what, s);
+	CASE(name);
 	CHECK_INT(bx_image_load_mem(data, len, 0, 0, NULL, &full, &err), 0);
 	if (full.pix == NULL) {
-		fprintf(stderr, "    %s: %s\n", what, err.msg);
+		fprintf(stderr, "    %s: %s\n", name, err.msg);
 		return;
 	}
-	n = region_rects(full.full_w, full.full_h, rects);
-	CHECK(n >= 6);
+	ref = full.pix;
+	if (s > 1 && data[0] == 0x89) {
+		ref = avg = block_average(full.pix, s);
+	} else if (s > 1) {
+		CHECK_INT(bx_image_load_mem(data, len, (full.full_w + s - 1) / s,
+		    (full.full_h + s - 1) / s, NULL, &scaled, &err), 0);
+		if (scaled.pix == NULL || scaled.pix->w != (full.full_w + s - 1) / s ||
+		    scaled.pix->h != (full.full_h + s - 1) / s) {
+			CHECK_MSG(0, "%s: the whole decode is not at scale 1/%d", name, s);
+			bx_image_release(&scaled);
+			bx_image_release(&full);
+			return;
+		}
+		ref = scaled.pix;
+	}
+	n = region_rects(ref->w, ref->h, rects);
+	if (s == 1)
+		CHECK(n >= 6);
 	for (k = 0; k < n; k++) {
 		int *r = rects[k];
 
-		CHECK_INT(bx_image_load_region_mem(data, len, r[0], r[1], r[2], r[3], NULL, &reg,
+		CHECK_INT(bx_image_load_region_mem(data, len, r[0], r[1], r[2], r[3], s, NULL, &reg,
 		    &err), 0);
 		if (reg.pix == NULL) {
-			fprintf(stderr, "    %s: %dx%d at %d,%d: %s\n", what, r[2], r[3], r[0], r[1],
+			fprintf(stderr, "    %s: %dx%d at %d,%d: %s\n", name, r[2], r[3], r[0], r[1],
 			    err.msg);
 			continue;
 		}
@@ -547,10 +590,12 @@ check_regions_mem(const char *what, const uint8_t *data, size_t len)
 		CHECK_INT(reg.pix->w, r[2]);
 		CHECK_INT(reg.pix->h, r[3]);
 		if (reg.pix->w == r[2] && reg.pix->h == r[3])
-			CHECK_MSG(region_diff(full.pix, reg.pix, r[0], r[1]) == 0,
-			    "%s: region %dx%d at %d,%d differs", what, r[2], r[3], r[0], r[1]);
+			CHECK_MSG(region_diff(ref, reg.pix, r[0], r[1]) == 0,
+			    "%s: region %dx%d at %d,%d differs", name, r[2], r[3], r[0], r[1]);
 		bx_image_release(&reg);
 	}
+	bx_raster_free(avg);
+	bx_image_release(&scaled);
 	bx_image_release(&full);
 }
 
@@ -568,6 +613,7 @@ test_region_fixtures(void)
 		"jpeg-region-444.jpg", "jpeg-region-progressive.jpg",
 	};
 	size_t i;
+	int s;
 
 	for (i = 0; i < BX_ARRAY_LEN(files); i++) {
 		char *path = data_path(files[i]), *data;
@@ -575,7 +621,8 @@ test_region_fixtures(void)
 		size_t len;
 
 		CHECK(bx_read_file(path, 8 << 20, &data, &len, &err) == 0);
-		check_regions_mem(files[i], (uint8_t *)data, len);
+		for (s = 1; s <= 8; s *= 2)
+			check_regions_mem(files[i], (uint8_t *)data, len, s);
 		free(data);
 		free(path);
 	}
@@ -590,7 +637,7 @@ test_region_orientations(void)
 	static const char *files[] = { "jpeg-region-420.jpg", "jpeg-region-progressive.jpg",
 		"jpeg-region-422-restart.jpg" };
 	size_t i;
-	int o;
+	int o, s;
 
 	for (i = 0; i < BX_ARRAY_LEN(files); i++) {
 		char *path = data_path(files[i]), *data;
@@ -614,7 +661,8 @@ test_region_orientations(void)
 			CHECK_INT(bx_image_load_mem(d, len + sizeof app1, 0, 0, NULL, &img, &err), 0);
 			CHECK_INT(img.full_w, o >= 5 ? 250 : 333);
 			bx_image_release(&img);
-			check_regions_mem(name, d, len + sizeof app1);
+			for (s = 1; s <= 8; s *= 2)
+				check_regions_mem(name, d, len + sizeof app1, s);
 			free(d);
 		}
 		free(data);
@@ -637,8 +685,8 @@ test_region_file(void)
 
 		CASE(files[i]);
 		CHECK(bx_read_file(path, 8 << 20, &data, &len, &err) == 0);
-		CHECK_INT(bx_image_load_region(path, 21, 19, 41, 37, NULL, &a, &err), 0);
-		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, len, 21, 19, 41, 37, NULL, &b,
+		CHECK_INT(bx_image_load_region(path, 21, 19, 41, 37, 1, NULL, &a, &err), 0);
+		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, len, 21, 19, 41, 37, 1, NULL, &b,
 		    &err), 0);
 		if (a.pix != NULL && b.pix != NULL)
 			CHECK(memcmp(a.pix->px, b.pix->px, 41 * 37 * 3) == 0);
@@ -654,22 +702,29 @@ test_region_file(void)
 static void
 test_region_bad(void)
 {
-	static const struct { const char *file; int x, y, w, h, code; const char *words; } cases[] = {
-		{ "png-rgb8.png", 0, 0, 25, 16, BX_EINVAL, "region 25x16 at 0,0 is not inside the 24x16 image" },
-		{ "png-rgb8.png", -1, 0, 2, 2, BX_EINVAL, "not inside" },
-		{ "png-rgb8.png", 0, 15, 1, 2, BX_EINVAL, "not inside" },
-		{ "png-rgb8.png", 0, 0, 0, 3, BX_EINVAL, "not inside" },
-		{ "jpeg-exif-6.jpg", 0, 0, 49, 1, BX_EINVAL, "not inside the 48x32 image" },
-		{ "jpeg-exif-6.jpg", 40, 0, 8, 32, 0, "" },   /* oriented 48 wide */
-		{ "jpeg-exif-6.jpg", 2147483647, 0, 1, 1, BX_EINVAL, "not inside" },
-		{ "jpeg-region-420.jpg", 0, 0, 333, 250, BX_ELIMIT, "region needs 333x250" },
-		{ "bad/truncated.png", 0, 12, 24, 4, BX_EINVAL, "truncated PNG data" },
-		{ "bad/truncated.jpg", 0, 24, 48, 8, BX_EINVAL, "truncated JPEG data" },
-		{ "bad/truncated-scan-then-eoi.jpg", 0, 24, 48, 8, BX_EINVAL, "truncated JPEG data" },
-		{ "bad/progressive-30000x30000.jpg", 0, 0, 8, 8, BX_ELIMIT, "900.0 megapixels" },
-		{ "bad/huge-100000x100000.png", 0, 0, 8, 8, BX_ELIMIT, "over the limit" },
-		{ "bad/text-named.jpg", 0, 0, 1, 1, BX_EINVAL, "not a PNG or JPEG image" },
-		{ "bad", 0, 0, 1, 1, BX_EINVAL, "is a directory" },
+	static const struct { const char *file; int x, y, w, h, s, code; const char *words; } cases[] = {
+		{ "png-rgb8.png", 0, 0, 25, 16, 1, BX_EINVAL, "region 25x16 at 0,0 is not inside the 24x16 image" },
+		{ "png-rgb8.png", -1, 0, 2, 2, 1, BX_EINVAL, "not inside" },
+		{ "png-rgb8.png", 0, 15, 1, 2, 1, BX_EINVAL, "not inside" },
+		{ "png-rgb8.png", 0, 0, 0, 3, 1, BX_EINVAL, "not inside" },
+		{ "jpeg-exif-6.jpg", 0, 0, 49, 1, 1, BX_EINVAL, "not inside the 48x32 image" },
+		{ "jpeg-exif-6.jpg", 40, 0, 8, 32, 1, 0, "" },   /* oriented 48 wide */
+		{ "jpeg-exif-6.jpg", 2147483647, 0, 1, 1, 1, BX_EINVAL, "not inside" },
+		{ "jpeg-region-420.jpg", 0, 0, 333, 250, 1, BX_ELIMIT, "region needs 333x250" },
+		{ "bad/truncated.png", 0, 12, 24, 4, 1, BX_EINVAL, "truncated PNG data" },
+		{ "bad/truncated.jpg", 0, 24, 48, 8, 1, BX_EINVAL, "truncated JPEG data" },
+		{ "bad/truncated-scan-then-eoi.jpg", 0, 24, 48, 8, 1, BX_EINVAL, "truncated JPEG data" },
+		{ "bad/progressive-30000x30000.jpg", 0, 0, 8, 8, 1, BX_ELIMIT, "900.0 megapixels" },
+		{ "bad/huge-100000x100000.png", 0, 0, 8, 8, 1, BX_ELIMIT, "over the limit" },
+		{ "bad/text-named.jpg", 0, 0, 1, 1, 1, BX_EINVAL, "not a PNG or JPEG image" },
+		{ "bad", 0, 0, 1, 1, 1, BX_EINVAL, "is a directory" },
+		{ "png-rgb8.png", 0, 0, 1, 1, 3, BX_EINVAL, "region scale 1/3 is not 1, 1/2, 1/4 or 1/8" },
+		{ "png-rgb8.png", 0, 0, 1, 1, 0, BX_EINVAL, "region scale" },
+		{ "png-rgb8.png", 0, 0, 4, 2, 8, BX_EINVAL, "not inside the 3x2 image" },
+		{ "png-rgb8.png", 2, 1, 1, 1, 8, 0, "" },
+		{ "jpeg-exif-6.jpg", 0, 0, 7, 4, 8, BX_EINVAL, "not inside the 6x4 image" },
+		{ "jpeg-exif-6.jpg", 0, 0, 6, 4, 8, 0, "" },
+		{ "jpeg-region-420.jpg", 0, 0, 167, 125, 2, 0, "" },  /* in the budget at 1/2 */
 	};
 	struct bx_image_limits lim;
 	size_t i;
@@ -683,7 +738,7 @@ test_region_bad(void)
 
 		CASE(cases[i].file);
 		CHECK_INT(bx_image_load_region(path, cases[i].x, cases[i].y, cases[i].w, cases[i].h,
-		    &lim, &img, &err), cases[i].code);
+		    cases[i].s, &lim, &img, &err), cases[i].code);
 		if (cases[i].code != 0) {
 			CHECK(img.pix == NULL);
 			CHECK_MSG(strstr(err.msg, cases[i].words) != NULL, "message \"%s\" lacks \"%s\"",
@@ -716,13 +771,15 @@ test_region_cut(void)
 		CASE(cases[i].file);
 		CHECK(bx_read_file(path, 8 << 20, &data, &len, &err) == 0);
 		cut = len * 6 / 10;
-		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, len, 5, 3, 60, 20, NULL, &a, &err), 0);
-		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, cut, 5, 3, 60, 20, NULL, &b, &err), 0);
+		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, len, 5, 3, 60, 20, 1, NULL, &a, &err),
+		    0);
+		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, cut, 5, 3, 60, 20, 1, NULL, &b, &err),
+		    0);
 		if (a.pix != NULL && b.pix != NULL)
 			CHECK(memcmp(a.pix->px, b.pix->px, 60 * 20 * 3) == 0);
 		bx_image_release(&a);
 		bx_image_release(&b);
-		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, cut, 5, cases[i].h - 10, 60, 10,
+		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, cut, 5, cases[i].h - 10, 60, 10, 1,
 		    NULL, &b, &err),
 		    BX_EINVAL);
 		CHECK_STR(err.msg, cases[i].words);
