@@ -1,7 +1,8 @@
 /* image-int.h: what the image module's files share and nobody else sees.
  * image.c sniffs, reads files and orients; image-png.c, image-jpeg.c and
- * image-exif.c wrap one library or format each. Pixels are raster pixels,
- * origin top-left; "raw" sizes are as stored, "oriented" as displayed. */
+ * image-exif.c wrap one library or format each; image-avg.c averages rows
+ * as they stream. Pixels are raster pixels, origin top-left; "raw" sizes
+ * are as stored, "oriented" as displayed. */
 #ifndef BOXEL_IMAGE_INT_H
 #define BOXEL_IMAGE_INT_H
 

@@ -302,7 +302,8 @@ bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
 	ci.progress = &prog.pub;
 	jpeg_start_decompress(&ci);
 
-	/* in output pixels, an iMCU at scale 1 and more than one when scaled */
+	/* In output pixels: MARGIN iMCUs at scale 1. Scaled, an iMCU shrinks
+	 * and this stays, which is only more margin than needed. */
 	mx = MARGIN * ci.max_h_samp_factor * DCTSIZE;
 	my = MARGIN * ci.max_v_samp_factor * DCTSIZE;
 	cx = sx > mx ? (JDIMENSION)(sx - mx) : 0;
