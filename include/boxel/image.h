@@ -14,16 +14,17 @@
 #include "boxel/raster.h"
 
 /* The side limits apply to the size the header claims; the pixel budget to
- * what is decoded (a JPEG at DCT scale 1/8 decodes 1/64 of the pixels),
- * except for progressive JPEGs, whose coefficients libjpeg keeps at full
- * resolution. Defaults: 32768 per side, 100 megapixels, 100 scans, 8 MB per
- * PNG chunk, 256 MB per file. */
+ * what a decode holds (a JPEG at DCT scale 1/8 decodes 1/64 of the pixels;
+ * a PNG overview or a region holds only its result), except for
+ * progressive JPEGs, whose coefficients libjpeg keeps at full resolution,
+ * and interlaced PNGs, decoded whole. Defaults: 32768 per side, 100
+ * megapixels, 100 scans, 8 MB per PNG chunk, 256 MB per file. */
 struct bx_image_limits {
 	int max_w, max_h;        /* per side, oriented */
-	uint64_t max_pixels;     /* pixel budget of the decoded raster */
+	uint64_t max_pixels;     /* pixel budget of what is held */
 	int max_scans;           /* progressive JPEG scans */
 	size_t max_chunk;        /* PNG chunk size / ancillary chunk memory */
-	size_t max_file;         /* bytes read from a file */
+	size_t max_file;         /* size of a file (or of the data of _mem) */
 };
 void bx_image_limits_default(struct bx_image_limits *lim);
 
