@@ -24,9 +24,10 @@ void
 bx_image_limits_default(struct bx_image_limits *lim)
 {
 	/* The side limit is checked on the header; the pixel budget on what is
-	 * actually decoded (a JPEG at DCT scale 1/8 needs 1/64 of the pixels),
-	 * except progressive JPEGs, whose coefficients libjpeg buffers at full
-	 * resolution. 100 MP of RGB is 300 MB. */
+	 * held (a JPEG at DCT scale 1/8 needs 1/64 of the pixels, a PNG
+	 * overview or a region its result), except progressive JPEGs, whose
+	 * coefficients libjpeg buffers at full resolution, and interlaced
+	 * PNGs. 100 MP of RGB is 300 MB. */
 	lim->max_w = 32768;
 	lim->max_h = 32768;
 	lim->max_pixels = 100000000;
