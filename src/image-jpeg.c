@@ -45,15 +45,19 @@ j_error_exit(j_common_ptr c)
 	j_fail(c, c->err->msg_code == JERR_IMAGE_TOO_BIG ? BX_ELIMIT : BX_EINVAL, line);
 }
 
-/* libjpeg only warns at the end of the data and decodes the rest as gray;
- * for a labeling tool a cut-off image is an error. Other warnings (stray
- * bytes before a marker and the like) are tolerated, as viewers do. */
+/* libjpeg only warns where the data runs out and decodes the rest as gray;
+ * for a labeling tool a cut-off image is an error. It runs out two ways:
+ * at the end of the file (JWRN_JPEG_EOF), or at a marker, typically the
+ * EOI of a file whose scan is shorter than its header says
+ * (JWRN_HIT_MARKER: the entropy decoder needed bits that were not there).
+ * Other warnings (stray bytes before a marker and the like) are
+ * tolerated, as viewers do. */
 static void
 j_emit_message(j_common_ptr c, int level)
 {
 	if (level < 0) {
 		c->err->num_warnings++;
-		if (c->err->msg_code == JWRN_JPEG_EOF)
+		if (c->err->msg_code == JWRN_JPEG_EOF || c->err->msg_code == JWRN_HIT_MARKER)
 			j_fail(c, BX_EINVAL, "truncated JPEG data");
 	}
 }
@@ -151,6 +155,26 @@ cmyk_row(uint8_t *dst, const uint8_t *src, unsigned w, int inverted)
 	}
 }
 
+/* RGB out, or CMYK to be inverted by cmyk_row (returns 1). */
+static int
+set_output_rgb(struct jpeg_decompress_struct *ci)
+{
+	switch (ci->jpeg_color_space) {
+	case JCS_GRAYSCALE:
+	case JCS_YCbCr:
+	case JCS_RGB:
+		ci->out_color_space = JCS_RGB;
+		return 0;
+	case JCS_CMYK:
+	case JCS_YCCK:
+		ci->out_color_space = JCS_CMYK;
+		return 1;
+	default:
+		j_fail((j_common_ptr)ci, BX_EINVAL, "unsupported JPEG color space");
+		return 0;
+	}
+}
+
 int
 bx_jpeg_decode(struct bx_image_src *src, int want_w, int want_h,
                const struct bx_image_limits *lim, struct bx_image *out,
@@ -181,21 +205,7 @@ bx_jpeg_decode(struct bx_image_src *src, int want_w, int want_h,
 	    bx_image_check_pixels("progressive JPEG", ow, oh, lim, &e) < 0)
 		j_fail((j_common_ptr)&ci, e.code, e.msg);
 
-	switch (ci.jpeg_color_space) {
-	case JCS_GRAYSCALE:
-	case JCS_YCbCr:
-	case JCS_RGB:
-		ci.out_color_space = JCS_RGB;
-		cmyk = 0;
-		break;
-	case JCS_CMYK:
-	case JCS_YCCK:
-		ci.out_color_space = JCS_CMYK;
-		cmyk = 1;
-		break;
-	default:
-		j_fail((j_common_ptr)&ci, BX_EINVAL, "unsupported JPEG color space");
-	}
+	cmyk = set_output_rgb(&ci);
 	if (o >= 5)
 		choose_scale(&ci, want_h, want_w);
 	else
@@ -223,6 +233,107 @@ bx_jpeg_decode(struct bx_image_src *src, int want_w, int want_h,
 	}
 	/* No jpeg_finish_decompress: every pixel is here; whatever follows the
 	 * last scan need not be read. */
+	jpeg_destroy_decompress(&ci);
+	free(row);
+	out->pix = bx_image_orient(pix, o);
+	out->full_w = (int)ow;
+	out->full_h = (int)oh;
+	return 0;
+}
+
+/* The region: the stored rectangle under the oriented one is decoded at
+ * the DCT scale asked, cropped with jpeg_crop_scanline and started with
+ * jpeg_skip_scanlines, then turned upright.
+ *
+ * Both calls work in whole iMCUs (crop rounds x down to an iMCU column and
+ * widens the width to match), and the pixels next to a crop edge are not
+ * those of a full decode: fancy upsampling of subsampled chroma and
+ * progressive block smoothing read the neighbouring blocks, which a crop
+ * edge replaces by the edge itself. So the crop and the skip stop MARGIN
+ * iMCUs short of the region (the smoothing window is at most two blocks of
+ * the component, one iMCU of a subsampled one), and those rows and columns
+ * are decoded and dropped: what is kept is pixel for pixel a full decode. */
+#define MARGIN 2
+
+int
+bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
+               const struct bx_image_limits *lim, struct bx_image *out,
+               struct bx_err *err)
+{
+	struct jpeg_decompress_struct ci;
+	struct jerr je = { .code = 0 };
+	struct jprog prog;
+	struct bx_raster *volatile pix = NULL;
+	uint8_t *volatile row = NULL;
+	struct bx_err e;
+	uint32_t ow, oh;
+	JDIMENSION cx, cw, cy, end;
+	int o, cmyk, sx = x, sy = y, sw = w, sh = h, mx, my, bpp;
+
+	if (setjmp(je.jb)) {
+		jpeg_destroy_decompress(&ci);
+		free(row);
+		bx_raster_free(pix);
+		return bx_err_set(err, je.code, "%s", je.msg);
+	}
+	j_setup(&ci, &je, src);
+	jpeg_read_header(&ci, TRUE);
+	o = orientation_of(&ci);
+	check_header(&ci, lim, o, &ow, &oh);
+	/* Scale 1/s is DCT scaling at M/8 = 1/s, the same as bx_jpeg_decode's
+	 * choose_scale lands on; the region is in its (oriented) pixels. */
+	ci.scale_num = 8 / (unsigned)s;
+	ci.scale_denom = 8;
+	jpeg_calc_output_dimensions(&ci);
+	if (bx_image_check_region(x, y, w, h, o >= 5 ? ci.output_height : ci.output_width,
+	    o >= 5 ? ci.output_width : ci.output_height, lim, &e) < 0)
+		j_fail((j_common_ptr)&ci, e.code, e.msg);
+	/* A multi-scan file buffers all its coefficients before the first
+	 * row comes out, whatever is cropped. */
+	if (jpeg_has_multiple_scans(&ci) &&
+	    bx_image_check_pixels("progressive JPEG", ow, oh, lim, &e) < 0)
+		j_fail((j_common_ptr)&ci, e.code, e.msg);
+	cmyk = set_output_rgb(&ci);
+	bx_image_unorient_rect(o, (int)(o >= 5 ? ci.output_height : ci.output_width),
+	    (int)(o >= 5 ? ci.output_width : ci.output_height), &sx, &sy, &sw, &sh);
+
+	prog.pub.progress_monitor = j_progress;
+	prog.max_scans = lim->max_scans;
+	ci.progress = &prog.pub;
+	jpeg_start_decompress(&ci);
+
+	/* In output pixels: MARGIN iMCUs at scale 1. Scaled, an iMCU shrinks
+	 * and this stays, which is only more margin than needed. */
+	mx = MARGIN * ci.max_h_samp_factor * DCTSIZE;
+	my = MARGIN * ci.max_v_samp_factor * DCTSIZE;
+	cx = sx > mx ? (JDIMENSION)(sx - mx) : 0;
+	end = (JDIMENSION)(sx + sw + mx) < ci.output_width ? (JDIMENSION)(sx + sw + mx)
+	                                                    : ci.output_width;
+	cw = end - cx;
+	jpeg_crop_scanline(&ci, &cx, &cw);   /* cx moves left to an iMCU edge */
+	cy = sy > my ? (JDIMENSION)(sy - my) : 0;
+	if (cy > 0 && jpeg_skip_scanlines(&ci, cy) != cy)
+		j_fail((j_common_ptr)&ci, BX_EINVAL, "truncated JPEG data");
+
+	bpp = cmyk ? 4 : 3;
+	pix = bx_raster_new(sw, sh);
+	row = bx_malloc((size_t)ci.output_width * bpp);
+	while (ci.output_scanline < (JDIMENSION)(sy + sh)) {
+		JSAMPROW rp = row;
+		JDIMENSION r = ci.output_scanline;
+		uint8_t *dst;
+
+		if (jpeg_read_scanlines(&ci, &rp, 1) != 1)
+			j_fail((j_common_ptr)&ci, BX_EINVAL, "truncated JPEG data");
+		if (r < (JDIMENSION)sy)
+			continue;
+		dst = pix->px + (size_t)(r - sy) * sw * 3;
+		if (cmyk)
+			cmyk_row(dst, row + (size_t)(sx - cx) * 4, (unsigned)sw, ci.saw_Adobe_marker);
+		else
+			memcpy(dst, row + (size_t)(sx - cx) * 3, (size_t)sw * 3);
+	}
+	/* Rows below the region are never decoded. */
 	jpeg_destroy_decompress(&ci);
 	free(row);
 	out->pix = bx_image_orient(pix, o);

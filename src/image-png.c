@@ -31,6 +31,9 @@ p_error(png_structp png, png_const_charp m)
 	d->code = BX_EINVAL;
 	if (strcmp(m, "truncated PNG data") == 0 || strncmp(m, "read error", 10) == 0)
 		snprintf(d->msg, sizeof d->msg, "%s", m);
+	else if (strcmp(m, "Not enough image data") == 0)
+		/* the IDAT chunks end before the rows the header promises */
+		snprintf(d->msg, sizeof d->msg, "truncated PNG data");
 	else if (crc != NULL && crc - m == 4)
 		snprintf(d->msg, sizeof d->msg, "PNG CRC error in %.4s", m);
 	else if (strstr(m, "too large") != NULL || strstr(m, "exceeds") != NULL ||
@@ -140,12 +143,14 @@ read_header(png_structp png, png_infop info, struct bx_image_src *src,
 	}
 }
 
+/* Composite n pixels of 8-bit RGBA that start at image pixel (x0, y) on
+ * the checker, into RGB888. */
 static void
-composite_row(uint8_t *dst, const uint8_t *rgba, int w, int y)
+composite_row(uint8_t *dst, const uint8_t *rgba, int n, int x0, int y)
 {
 	int x;
 
-	for (x = 0; x < w; x++, dst += 3, rgba += 4) {
+	for (x = x0; x < x0 + n; x++, dst += 3, rgba += 4) {
 		unsigned a = rgba[3], bg, c;
 
 		if (a == 255) {
@@ -158,39 +163,23 @@ composite_row(uint8_t *dst, const uint8_t *rgba, int w, int y)
 	}
 }
 
-int
-bx_png_decode(struct bx_image_src *src, const struct bx_image_limits *lim,
-              struct bx_image *out, struct bx_err *err)
+/* Turn e into d's message and jump to the decoding frame. */
+static void
+p_fail(struct pdec *d, const struct bx_err *e)
 {
-	struct pdec d = { .code = 0 };
-	png_structp png;
-	png_infop info;
-	png_uint_32 w, h, y;
-	int type, depth, passes;
-	struct bx_raster *volatile pix = NULL;
-	uint8_t *volatile buf = NULL;
-	png_bytep *volatile rows = NULL;
-	struct bx_err e;
+	d->code = e->code;
+	snprintf(d->msg, sizeof d->msg, "%s", e->msg);
+	longjmp(d->jb, 1);
+}
 
-	if (p_start(&d, &png, &info, err) < 0)
-		return BX_EINVAL;
-	if (setjmp(d.jb)) {
-		png_destroy_read_struct(&png, &info, NULL);
-		free(rows);
-		free(buf);
-		bx_raster_free(pix);
-		return bx_err_set(err, d.code, "%s", d.msg);
-	}
-	read_header(png, info, src, lim, &d, &w, &h);
-	if (bx_image_check_pixels("PNG", w, h, lim, &e) < 0) {
-		d.code = e.code;
-		snprintf(d.msg, sizeof d.msg, "%s", e.msg);
-		longjmp(d.jb, 1);
-	}
-	type = png_get_color_type(png, info);
-	depth = png_get_bit_depth(png, info);
+/* Ask libpng for 8-bit RGBA rows whatever the colour type and depth; the
+ * number of passes tells Adam7 (7) from plain (1). */
+static int
+setup_rgba(png_structp png, png_infop info, struct pdec *d, png_uint_32 w)
+{
+	int type = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
+	int passes;
 
-	/* Everything becomes 8-bit RGBA; alpha is then composited. */
 	if (type == PNG_COLOR_TYPE_PALETTE)
 		png_set_palette_to_rgb(png);
 	if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
@@ -205,35 +194,192 @@ bx_png_decode(struct bx_image_src *src, const struct bx_image_limits *lim,
 	passes = png_set_interlace_handling(png);
 	png_read_update_info(png, info);
 	if (png_get_rowbytes(png, info) != (size_t)w * 4) {
-		d.code = BX_EINVAL;
-		snprintf(d.msg, sizeof d.msg, "invalid PNG: unexpected row layout");
-		longjmp(d.jb, 1);
+		d->code = BX_EINVAL;
+		snprintf(d->msg, sizeof d->msg, "invalid PNG: unexpected row layout");
+		longjmp(d->jb, 1);
 	}
+	return passes;
+}
 
-	pix = bx_raster_new((int)w, (int)h);
-	if (passes == 1) {
-		buf = bx_malloc((size_t)w * 4);
-		for (y = 0; y < h; y++) {
-			png_read_row(png, buf, NULL);
-			composite_row(pix->px + (size_t)y * w * 3, buf, (int)w, (int)y);
-		}
-	} else {
-		/* Adam7 fills every row over seven passes: keep the whole image. */
+/* What one decode makes of the rows: all of them at full size, all of them
+ * averaged to an overview, or a rectangle of them. */
+enum pmode { P_FULL, P_OVERVIEW, P_REGION };
+
+struct pjob {
+	enum pmode mode;
+	int want_w, want_h;   /* P_OVERVIEW */
+	int x, y, w, h, s;    /* P_REGION, in pixels of the image at scale 1/s */
+};
+
+/* A region at scale 1/s covers image pixels [fx0, fx1) x [fy0, fy1): the
+ * s x s blocks under it, cut short by the image's right and bottom edges. */
+struct pregion {
+	int s, fx0, fx1, fy0, fy1;
+	uint8_t *rgb;    /* one row of [fx0, fx1), composited */
+	uint32_t *sum;   /* per output pixel of the current block row */
+	struct bx_raster *pix;
+};
+
+/* Add image row y (RGBA of the whole row) to the block sums; at the last
+ * row of a block (or of the region) write the block averages out. */
+static void
+region_row(struct pregion *r, const uint8_t *rgba, int y)
+{
+	int n = r->fx1 - r->fx0, c, i, k;
+
+	composite_row(r->rgb, rgba + (size_t)r->fx0 * 4, n, r->fx0, y);
+	for (c = 0; c < n; c++)
+		for (k = 0; k < 3; k++)
+			r->sum[(c / r->s) * 3 + k] += r->rgb[c * 3 + k];
+	if ((y - r->fy0 + 1) % r->s != 0 && y + 1 != r->fy1)
+		return;
+	for (i = 0; i < r->pix->w; i++) {
+		int cols = n - i * r->s < r->s ? n - i * r->s : r->s;
+		uint32_t cnt = (uint32_t)(cols * ((y - r->fy0) % r->s + 1));
+		uint8_t *o = r->pix->px + ((size_t)((y - r->fy0) / r->s) * r->pix->w + i) * 3;
+
+		for (k = 0; k < 3; k++)
+			o[k] = (uint8_t)((r->sum[i * 3 + k] + cnt / 2) / cnt);
+	}
+	memset(r->sum, 0, sizeof *r->sum * 3 * (size_t)r->pix->w);
+}
+
+static int
+png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_limits *lim,
+        struct bx_image *out, struct bx_err *err)
+{
+	struct pdec d = { .code = 0 };
+	png_structp png;
+	png_infop info;
+	png_uint_32 w, h, y, last;
+	int passes, ow = 0, oh = 0;
+	volatile enum pmode mode = job->mode;
+	struct bx_raster *volatile pix = NULL;
+	struct bx_rowavg *volatile avg = NULL;
+	uint8_t *volatile buf = NULL, *volatile rgb = NULL;
+	uint32_t *volatile sum = NULL;
+	png_bytep *volatile rows = NULL;
+	struct pregion reg = { 0 };
+	struct bx_err e;
+
+	if (p_start(&d, &png, &info, err) < 0)
+		return BX_EINVAL;
+	if (setjmp(d.jb)) {
+		png_destroy_read_struct(&png, &info, NULL);
+		free(rows);
+		free(buf);
+		free(rgb);
+		free(sum);
+		bx_rowavg_free(avg);
+		bx_raster_free(pix);
+		return bx_err_set(err, d.code, "%s", d.msg);
+	}
+	read_header(png, info, src, lim, &d, &w, &h);
+	if (mode == P_OVERVIEW) {
+		bx_image_overview_size((int)w, (int)h, job->want_w, job->want_h, &ow, &oh);
+		if ((png_uint_32)ow == w && (png_uint_32)oh == h)
+			mode = P_FULL;
+	}
+	passes = setup_rgba(png, info, &d, w);
+
+	/* The budget counts what is held: the result, and the whole image
+	 * where Adam7 makes us keep it. */
+	if (mode == P_REGION) {
+		int s = job->s;
+
+		if (bx_image_check_region(job->x, job->y, job->w, job->h, (w + s - 1) / s,
+		    (h + s - 1) / s, lim, &e) < 0)
+			p_fail(&d, &e);
+		reg.s = s;
+		reg.fx0 = job->x * s;
+		reg.fy0 = job->y * s;
+		reg.fx1 = (int64_t)(job->x + job->w) * s < w ? (job->x + job->w) * s : (int)w;
+		reg.fy1 = (int64_t)(job->y + job->h) * s < h ? (job->y + job->h) * s : (int)h;
+	}
+	if ((mode == P_FULL || passes > 1) &&
+	    bx_image_check_pixels(mode == P_FULL ? "PNG" : "interlaced PNG", w, h, lim, &e) < 0)
+		p_fail(&d, &e);
+	if (mode == P_OVERVIEW &&
+	    bx_image_check_pixels("PNG overview", (uint32_t)ow, (uint32_t)oh, lim, &e) < 0)
+		p_fail(&d, &e);
+
+	last = mode == P_REGION ? (png_uint_32)reg.fy1 : h;
+	if (passes > 1) {
+		/* Adam7 fills every row over seven passes: keep the whole image
+		 * (RGBA) until all are done. The buffers are in the volatile
+		 * pointers before libpng may jump out of png_read_image. */
 		buf = bx_malloc((size_t)w * h * 4);
 		rows = bx_malloc(sizeof(png_bytep) * h);
 		for (y = 0; y < h; y++)
 			rows[y] = buf + (size_t)y * w * 4;
 		png_read_image(png, rows);
-		for (y = 0; y < h; y++)
-			composite_row(pix->px + (size_t)y * w * 3, rows[y], (int)w, (int)y);
+	} else {
+		buf = bx_malloc((size_t)w * 4);
 	}
+	if (mode == P_OVERVIEW) {
+		avg = bx_rowavg_new((int)w, (int)h, ow, oh);
+		rgb = bx_malloc((size_t)w * 3);
+	} else if (mode == P_REGION) {
+		pix = bx_raster_new(job->w, job->h);
+		rgb = bx_malloc((size_t)(reg.fx1 - reg.fx0) * 3);
+		sum = calloc((size_t)job->w * 3, sizeof *sum);
+		if (sum == NULL)
+			abort();
+		reg.pix = pix;
+		reg.rgb = rgb;
+		reg.sum = sum;
+	} else {
+		pix = bx_raster_new((int)w, (int)h);
+	}
+	for (y = 0; y < last; y++) {
+		const uint8_t *rgba = passes > 1 ? rows[y] : buf;
+
+		if (passes == 1)
+			png_read_row(png, buf, NULL);
+		if (mode == P_OVERVIEW) {
+			composite_row(rgb, rgba, (int)w, 0, (int)y);
+			bx_rowavg_push(avg, rgb);
+		} else if (mode == P_FULL) {
+			composite_row(pix->px + (size_t)y * w * 3, rgba, (int)w, 0, (int)y);
+		} else if ((int)y >= reg.fy0) {
+			region_row(&reg, rgba, (int)y);
+		}
+	}
+	/* Rows past the last wanted are never read: a region near the top of
+	 * a huge PNG costs only the rows down to it. */
 	png_destroy_read_struct(&png, &info, NULL);
 	free(rows);
 	free(buf);
+	free(rgb);
+	free(sum);
+	if (avg != NULL) {
+		pix = bx_rowavg_finish(avg);
+		bx_rowavg_free(avg);
+	}
 	out->pix = pix;
 	out->full_w = (int)w;
 	out->full_h = (int)h;
 	return 0;
+}
+
+int
+bx_png_decode(struct bx_image_src *src, int want_w, int want_h,
+              const struct bx_image_limits *lim, struct bx_image *out, struct bx_err *err)
+{
+	struct pjob job = { .mode = P_FULL, .want_w = want_w, .want_h = want_h };
+
+	if (want_w > 0 || want_h > 0)
+		job.mode = P_OVERVIEW;
+	return png_run(src, &job, lim, out, err);
+}
+
+int
+bx_png_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
+              const struct bx_image_limits *lim, struct bx_image *out, struct bx_err *err)
+{
+	struct pjob job = { .mode = P_REGION, .x = x, .y = y, .w = w, .h = h, .s = s };
+
+	return png_run(src, &job, lim, out, err);
 }
 
 int

@@ -4,6 +4,8 @@
  * out are oriented (as displayed). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,9 +24,10 @@ void
 bx_image_limits_default(struct bx_image_limits *lim)
 {
 	/* The side limit is checked on the header; the pixel budget on what is
-	 * actually decoded (a JPEG at DCT scale 1/8 needs 1/64 of the pixels),
-	 * except progressive JPEGs, whose coefficients libjpeg buffers at full
-	 * resolution. 100 MP of RGB is 300 MB. */
+	 * held (a JPEG at DCT scale 1/8 needs 1/64 of the pixels, a PNG
+	 * overview or a region its result), except progressive JPEGs, whose
+	 * coefficients libjpeg buffers at full resolution, and interlaced
+	 * PNGs. 100 MP of RGB is 300 MB. */
 	lim->max_w = 32768;
 	lim->max_h = 32768;
 	lim->max_pixels = 100000000;
@@ -69,6 +72,116 @@ bx_image_check_pixels(const char *what, uint32_t w, uint32_t h,
 }
 
 int
+bx_image_check_region(int x, int y, int w, int h, uint32_t iw, uint32_t ih,
+                      const struct bx_image_limits *lim, struct bx_err *err)
+{
+	if (w <= 0 || h <= 0 || x < 0 || y < 0 || (int64_t)x + w > iw || (int64_t)y + h > ih)
+		return bx_err_set(err, BX_EINVAL, "region %dx%d at %d,%d is not inside the %ux%u image",
+		    w, h, x, y, iw, ih);
+	return bx_image_check_pixels("region", (uint32_t)w, (uint32_t)h, lim, err);
+}
+
+void
+bx_image_overview_size(int w, int h, int want_w, int want_h, int *ow_out, int *oh_out)
+{
+	int64_t ow, oh;
+
+	if (want_w < 0)
+		want_w = 0;
+	if (want_h < 0)
+		want_h = 0;
+	/* The axis asking the larger fraction of its side sets the scale; the
+	 * other side is rounded up so the raster still covers the request. */
+	if ((int64_t)want_w * h >= (int64_t)want_h * w) {
+		ow = want_w;
+		oh = ((int64_t)h * want_w + w - 1) / w;
+	} else {
+		oh = want_h;
+		ow = ((int64_t)w * want_h + h - 1) / h;
+	}
+	*ow_out = ow < 1 ? 1 : ow > w ? w : (int)ow;
+	*oh_out = oh < 1 ? 1 : oh > h ? h : (int)oh;
+}
+
+/* Dispatch on the magic bytes head[0..n) to a decoder of src. */
+static int
+decode(struct bx_image_src *src, const uint8_t *head, size_t n, int want_w, int want_h,
+       const struct bx_image_limits *lim, struct bx_image *out, struct bx_err *err)
+{
+	switch (sniff(head, n)) {
+	case FMT_PNG:
+		return bx_png_decode(src, want_w, want_h, lim, out, err);
+	case FMT_JPEG:
+		return bx_jpeg_decode(src, want_w, want_h, lim, out, err);
+	default:
+		return bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
+	}
+}
+
+static int
+decode_region(struct bx_image_src *src, const uint8_t *head, size_t n, const int *rect,
+              const struct bx_image_limits *lim, struct bx_image *out, struct bx_err *err)
+{
+	switch (sniff(head, n)) {
+	case FMT_PNG:
+		return bx_png_region(src, rect[0], rect[1], rect[2], rect[3], rect[4], lim, out, err);
+	case FMT_JPEG:
+		return bx_jpeg_region(src, rect[0], rect[1], rect[2], rect[3], rect[4], lim, out, err);
+	default:
+		return bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
+	}
+}
+
+/* Open path to be decoded as a stream: a regular file of at most max bytes,
+ * its first bytes in head (n_out of them), positioned at its start. The
+ * decoders read it as far as they need, so an overview or a region never
+ * holds the file itself. */
+static int
+open_image(const char *path, size_t max, FILE **f_out, uint8_t *head, size_t *n_out,
+           struct bx_err *err)
+{
+	struct stat st;
+	FILE *f;
+	int fd, rc;
+
+	*f_out = NULL;
+	/* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return bx_err_set(err, errno == ENOENT ? BX_ENOENT : BX_EIO, "%s", strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = bx_err_set(err, BX_EINVAL, "%s", fstat(fd, &st) != 0 ? strerror(errno) :
+		    S_ISDIR(st.st_mode) ? "is a directory, not a file" : "not a regular file");
+		close(fd);
+		return rc;
+	}
+	if ((uint64_t)st.st_size > max) {
+		close(fd);
+		return bx_err_set(err, BX_ELIMIT, "image data too large (%jd bytes, limit %zu)",
+		    (intmax_t)st.st_size, max);
+	}
+	f = fdopen(fd, "rb");
+	if (f == NULL) {
+		rc = bx_err_set(err, BX_EIO, "%s", strerror(errno));
+		close(fd);
+		return rc;
+	}
+	*n_out = fread(head, 1, 8, f);
+	if (ferror(f)) {
+		rc = bx_err_set(err, BX_EIO, "read failed: %s", strerror(errno));
+		fclose(f);
+		return rc;
+	}
+	if (*n_out == 0) {
+		fclose(f);
+		return bx_err_set(err, BX_EINVAL, "empty file");
+	}
+	rewind(f);
+	*f_out = f;
+	return 0;
+}
+
+int
 bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
                   const struct bx_image_limits *lim, struct bx_image *out,
                   struct bx_err *err)
@@ -86,14 +199,7 @@ bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
 	if (len > lim->max_file)
 		return bx_err_set(err, BX_ELIMIT, "image data too large (%zu bytes, limit %zu)",
 		    len, lim->max_file);
-	switch (sniff(data, len)) {
-	case FMT_PNG:
-		return bx_png_decode(&src, lim, out, err);
-	case FMT_JPEG:
-		return bx_jpeg_decode(&src, want_w, want_h, lim, out, err);
-	default:
-		return bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
-	}
+	return decode(&src, data, len, want_w, want_h, lim, out, err);
 }
 
 int
@@ -102,8 +208,9 @@ bx_image_load(const char *path, int want_w, int want_h,
               struct bx_err *err)
 {
 	struct bx_image_limits def;
-	char *data;
-	size_t len;
+	struct bx_image_src src = { NULL, 0, 0, NULL };
+	uint8_t head[8];
+	size_t n;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -111,11 +218,71 @@ bx_image_load(const char *path, int want_w, int want_h,
 		bx_image_limits_default(&def);
 		lim = &def;
 	}
-	rc = bx_read_file(path, lim->max_file, &data, &len, err);
+	rc = open_image(path, lim->max_file, &src.f, head, &n, err);
 	if (rc < 0)
 		return rc;
-	rc = bx_image_load_mem((const uint8_t *)data, len, want_w, want_h, lim, out, err);
-	free(data);
+	rc = decode(&src, head, n, want_w, want_h, lim, out, err);
+	fclose(src.f);
+	return rc;
+}
+
+/* The scales libjpeg's DCT scaling gives exactly (M/8 with M = 8/s). */
+static int
+check_scale(int s, struct bx_err *err)
+{
+	if (s != 1 && s != 2 && s != 4 && s != 8)
+		return bx_err_set(err, BX_EINVAL, "region scale 1/%d is not 1, 1/2, 1/4 or 1/8", s);
+	return 0;
+}
+
+int
+bx_image_load_region_mem(const uint8_t *data, size_t len, int x, int y, int w, int h,
+                         int scale_den, const struct bx_image_limits *lim,
+                         struct bx_image *out, struct bx_err *err)
+{
+	struct bx_image_limits def;
+	struct bx_image_src src = { data, len, 0, NULL };
+	const int rect[5] = { x, y, w, h, scale_den };
+
+	memset(out, 0, sizeof *out);
+	if (check_scale(scale_den, err) < 0)
+		return BX_EINVAL;
+	if (lim == NULL) {
+		bx_image_limits_default(&def);
+		lim = &def;
+	}
+	if (len == 0)
+		return bx_err_set(err, BX_EINVAL, "empty file");
+	if (len > lim->max_file)
+		return bx_err_set(err, BX_ELIMIT, "image data too large (%zu bytes, limit %zu)",
+		    len, lim->max_file);
+	return decode_region(&src, data, len, rect, lim, out, err);
+}
+
+int
+bx_image_load_region(const char *path, int x, int y, int w, int h, int scale_den,
+                     const struct bx_image_limits *lim, struct bx_image *out,
+                     struct bx_err *err)
+{
+	struct bx_image_limits def;
+	struct bx_image_src src = { NULL, 0, 0, NULL };
+	const int rect[5] = { x, y, w, h, scale_den };
+	uint8_t head[8];
+	size_t n;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (check_scale(scale_den, err) < 0)
+		return BX_EINVAL;
+	if (lim == NULL) {
+		bx_image_limits_default(&def);
+		lim = &def;
+	}
+	rc = open_image(path, lim->max_file, &src.f, head, &n, err);
+	if (rc < 0)
+		return rc;
+	rc = decode_region(&src, head, n, rect, lim, out, err);
+	fclose(src.f);
 	return rc;
 }
 
@@ -145,48 +312,25 @@ bx_image_probe(const char *path, int *w_out, int *h_out, struct bx_err *err)
 	struct bx_image_limits lim;
 	struct bx_image_src src = { NULL, 0, 0, NULL };
 	uint8_t head[8];
-	struct stat st;
 	size_t n;
-	FILE *f;
-	int fd, rc;
+	int rc;
 
 	bx_image_limits_default(&lim);
-	/* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return bx_err_set(err, errno == ENOENT ? BX_ENOENT : BX_EIO, "%s", strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = bx_err_set(err, BX_EINVAL, "%s", fstat(fd, &st) != 0 ? strerror(errno) :
-		    S_ISDIR(st.st_mode) ? "is a directory, not a file" : "not a regular file");
-		close(fd);
+	/* No size limit: probing reads the headers only. */
+	rc = open_image(path, SIZE_MAX, &src.f, head, &n, err);
+	if (rc < 0)
 		return rc;
+	switch (sniff(head, n)) {
+	case FMT_PNG:
+		rc = bx_png_probe(&src, &lim, w_out, h_out, err);
+		break;
+	case FMT_JPEG:
+		rc = bx_jpeg_probe(&src, &lim, w_out, h_out, err);
+		break;
+	default:
+		rc = bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
 	}
-	f = fdopen(fd, "rb");
-	if (f == NULL) {
-		rc = bx_err_set(err, BX_EIO, "%s", strerror(errno));
-		close(fd);
-		return rc;
-	}
-	n = fread(head, 1, sizeof head, f);
-	if (ferror(f)) {
-		rc = bx_err_set(err, BX_EIO, "read failed: %s", strerror(errno));
-	} else if (n == 0) {
-		rc = bx_err_set(err, BX_EINVAL, "empty file");
-	} else {
-		rewind(f);
-		src.f = f;
-		switch (sniff(head, n)) {
-		case FMT_PNG:
-			rc = bx_png_probe(&src, &lim, w_out, h_out, err);
-			break;
-		case FMT_JPEG:
-			rc = bx_jpeg_probe(&src, &lim, w_out, h_out, err);
-			break;
-		default:
-			rc = bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
-		}
-	}
-	fclose(f);
+	fclose(src.f);
 	return rc;
 }
 
@@ -214,6 +358,22 @@ orient_source(int o, int x, int y, int W, int H, int *sx, int *sy)
 	case 8: *sx = W - 1 - y; *sy = x; break;             /* stored 90 CW: turn CCW */
 	default: *sx = x; *sy = y; break;
 	}
+}
+
+void
+bx_image_unorient_rect(int o, int ow, int oh, int *x, int *y, int *w, int *h)
+{
+	int W = o >= 5 ? oh : ow, H = o >= 5 ? ow : oh;
+	int ax, ay, bx, by;
+
+	/* Orientations map rectangles to rectangles: the stored one spans the
+	 * sources of two opposite corners. */
+	orient_source(o, *x, *y, W, H, &ax, &ay);
+	orient_source(o, *x + *w - 1, *y + *h - 1, W, H, &bx, &by);
+	*x = ax < bx ? ax : bx;
+	*y = ay < by ? ay : by;
+	*w = (ax < bx ? bx - ax : ax - bx) + 1;
+	*h = (ay < by ? by - ay : ay - by) + 1;
 }
 
 struct bx_raster *

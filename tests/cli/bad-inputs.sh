@@ -27,6 +27,7 @@ done <<'LIST'
 empty.png|empty file
 text-named.jpg|not a PNG or JPEG image
 truncated.jpg|truncated JPEG data
+truncated-scan-then-eoi.jpg|truncated JPEG data
 truncated.png|truncated PNG data
 bad-crc.png|CRC error
 huge-100000x100000.png|over the limit

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make-fixtures.sh: regenerate the image fixtures of tests/data and
 # tests/data/bad. The outputs are committed; tests never run this. Needs
-# ImageMagick (`convert`) and a python3 (standard library only).
+# ImageMagick (`convert`), a python3 (standard library only) and, for the
+# region fixtures, the build's tests/mkimage.
 #
 # Pixel patterns, shared with tests/unit/test-image.c (keep them in step):
 #   colour   f(x,y) = ((x*37)&255, (y*53)&255, ((x^y)*16)&255)
@@ -181,6 +182,9 @@ good = open("jpeg-baseline.jpg", "rb").read()
 open("bad/missing-eoi.jpg", "wb").write(good[:-2])   # libjpeg reads past the end
 sos = good.index(b"\xff\xda")   # cut in the middle of the entropy-coded data
 open("bad/truncated.jpg", "wb").write(good[: (sos + len(good)) // 2])
+# The same cut, closed by an EOI: the file ends properly but its scan is
+# shorter than the header's height (libjpeg warns and pads with gray).
+open("bad/truncated-scan-then-eoi.jpg", "wb").write(good[: (sos + len(good)) // 2] + b"\xff\xd9")
 
 def set_sof(d, w, h, prog=False):
     d = bytearray(d)
@@ -212,4 +216,15 @@ while not (d[j] == 0xff and d[j + 1] not in (0x00,) and not 0xd0 <= d[j + 1] <= 
 head, scan = d[:i], d[i:j]
 open("bad/progressive-absurd-scans.jpg", "wb").write(head + scan * 1000 + b"\xff\xd9")
 PY
+
+# --- Region fixtures: textured, odd-sized (not whole iMCUs), written by the
+# test tool tests/mkimage.c (build it first: ./bootstrap build). Large
+# enough that a region's crop and skip leave iMCUs out on every side.
+MKIMAGE=${MKIMAGE:-../../build/tests/mkimage}
+"$MKIMAGE" jpeg-region-420.jpg 333 250
+"$MKIMAGE" jpeg-region-422-restart.jpg 333 250 -s 422 -r 1
+"$MKIMAGE" jpeg-region-444.jpg 333 250 -s 444
+"$MKIMAGE" jpeg-region-progressive.jpg 333 250 -p
+"$MKIMAGE" png-region-rgba.png 97 83 -a
+"$MKIMAGE" png-region-rgba-adam7.png 97 83 -a -i
 ls -l . bad

@@ -1,7 +1,8 @@
 /* fuzz-image.c: libFuzzer target for the PNG and JPEG decoders. Each input
  * is decoded under modest limits (so a huge header is refused, not
  * allocated), at full size for a third of the inputs and at a small
- * requested size (DCT scaling, EXIF turns) for the rest, and probed. */
+ * requested size (DCT scaling, EXIF turns, PNG overviews) for the rest,
+ * probed, and decoded again as a region. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		bx_image_load_mem(data, size, 64, 48, &lim, &img, &err);
 	bx_image_release(&img);
-	bx_image_probe_mem(data, size, &w, &h, &err);
+	/* a region off the top-left corner, at some scale: crop and skip
+	 * engage on any image wider and taller than a few iMCUs */
+	if (bx_image_probe_mem(data, size, &w, &h, &err) == 0) {
+		int s = 1 << (size % 4);   /* scale 1/1, 1/2, 1/4 or 1/8 */
+
+		w = (w + s - 1) / s;
+		h = (h + s - 1) / s;
+		if (w > 3 && h > 3)
+			bx_image_load_region_mem(data, size, w / 3, h / 2, w / 3 + 1, h / 2 - 1, s, &lim,
+			    &img, &err);
+	}
+	bx_image_release(&img);
 	return 0;
 }

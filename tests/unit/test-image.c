@@ -290,12 +290,15 @@ test_bad(void)
 		{ "bad/text-named.jpg", BX_EINVAL, "not a PNG or JPEG image" },
 		{ "bad/truncated.jpg", BX_EINVAL, "truncated JPEG" },
 		{ "bad/missing-eoi.jpg", BX_EINVAL, "truncated JPEG" },
+		{ "bad/truncated-scan-then-eoi.jpg", BX_EINVAL, "truncated JPEG data" },
 		{ "bad/truncated.png", BX_EINVAL, "truncated PNG" },
 		{ "bad/bad-crc.png", BX_EINVAL, "PNG CRC error in IDAT" },
 		{ "bad/bad-zlib-in-idat.png", BX_EINVAL, "invalid PNG: IDAT" },
 		{ "bad/huge-100000x100000.png", BX_ELIMIT, "100000x100000 pixels, over the limit" },
 		{ "bad/huge-65500x65500.jpg", BX_ELIMIT, "65500x65500 pixels, over the limit" },
-		{ "bad/pixels-30000x30000.png", BX_ELIMIT, "900.0 megapixels" },
+		/* streamed to an overview, so the budget is not in the way: the
+		 * data is (test_limits checks the budget at full size) */
+		{ "bad/pixels-30000x30000.png", BX_EINVAL, "truncated PNG data" },
 		{ "bad/progressive-30000x30000.jpg", BX_ELIMIT, "900.0 megapixels" },
 		{ "bad/progressive-absurd-scans.jpg", BX_ELIMIT, "more than 100 scans" },
 		{ "bad/zero-width.png", BX_EINVAL, "zero width" },
@@ -427,6 +430,12 @@ test_limits(void)
 	free(data);
 	free(path);
 
+	/* 900 megapixels are refused at full size before any data is read */
+	path = data_path("bad/pixels-30000x30000.png");
+	CHECK_INT(bx_image_load(path, 0, 0, NULL, &img, &err), BX_ELIMIT);
+	CHECK(strstr(err.msg, "900.0 megapixels") != NULL);
+	free(path);
+
 	/* a progressive file under a 10-scan limit */
 	path = data_path("jpeg-progressive.jpg");
 	bx_image_limits_default(&lim);
@@ -468,6 +477,410 @@ test_probe_mem(void)
 	}
 }
 
+/* ---- Regions: pixel for pixel a crop of the full decode. ---- */
+
+/* Count the pixels of region r (at x, y of full) that differ from full. */
+static int
+region_diff(const struct bx_raster *full, const struct bx_raster *r, int x, int y)
+{
+	int i, j, bad = 0;
+
+	for (j = 0; j < r->h; j++)
+		for (i = 0; i < r->w; i++)
+			if (pixel(r, i, j) != pixel(full, x + i, y + j) && bad++ == 0)
+				fprintf(stderr, "    region (%d,%d) = %06x, full (%d,%d) = %06x\n", i, j,
+				    pixel(r, i, j), x + i, y + j, pixel(full, x + i, y + j));
+	return bad;
+}
+
+/* Rectangles at odd offsets, from a pixel to the whole, in every corner;
+ * r[k] = {x, y, w, h} for a W x H image. */
+static int
+region_rects(int W, int H, int r[][4])
+{
+	int n = 0, k;
+	const int rel[][4] = {
+		{ 0, 0, W, H }, { 1, 1, 1, 1 }, { W - 1, H - 1, 1, 1 }, { 3, 5, 7, 9 },
+		{ W / 3 | 1, H / 3 | 1, W / 3, H / 4 + 1 }, { W - 17, H - 13, 17, 13 },
+		{ 0, H / 2 | 1, W, 3 }, { W / 2 | 1, 0, 5, H }, { 17, 33, W - 40, H - 50 },
+		{ W - 35, 1, 31, H - 3 },
+	};
+
+	for (k = 0; k < (int)BX_ARRAY_LEN(rel); k++) {
+		if (rel[k][0] < 0 || rel[k][1] < 0 || rel[k][2] < 1 || rel[k][3] < 1 ||
+		    rel[k][0] + rel[k][2] > W || rel[k][1] + rel[k][3] > H)
+			continue;
+		memcpy(r[n++], rel[k], sizeof rel[k]);
+	}
+	return n;
+}
+
+/* A PNG at scale 1/s, by hand: s x s blocks of the full decode, cut
+ * short at the right and bottom, averaged and rounded to nearest. */
+static struct bx_raster *
+block_average(const struct bx_raster *f, int s)
+{
+	struct bx_raster *r = bx_raster_new((f->w + s - 1) / s, (f->h + s - 1) / s);
+	int x, y, i, j, k;
+
+	for (y = 0; y < r->h; y++)
+		for (x = 0; x < r->w; x++) {
+			unsigned sum[3] = { 0, 0, 0 }, n = 0;
+
+			for (j = y * s; j < (y + 1) * s && j < f->h; j++)
+				for (i = x * s; i < (x + 1) * s && i < f->w; i++, n++)
+					for (k = 0; k < 3; k++)
+						sum[k] += f->px[((size_t)j * f->w + i) * 3 + k];
+			for (k = 0; k < 3; k++)
+				r->px[((size_t)y * r->w + x) * 3 + k] = (uint8_t)((sum[k] + n / 2) / n);
+		}
+	return r;
+}
+
+/* Compare every region of region_rects at scale 1/s between a whole
+ * decode at that scale and load_region, from memory; what names the
+ * case. The whole decode at 1/s: for a JPEG, bx_image_load asked for
+ * ceil(size / s), which picks DCT scale 1/s; for a PNG, block_average. */
+static void
+check_regions_mem(const char *what, const uint8_t *data, size_t len, int s)
+{
+	struct bx_image full, reg, scaled = { 0 };
+	struct bx_raster *ref, *avg = NULL;
+	struct bx_err err = {0};
+	int rects[16][4], n, k;
+	char name[128];
+
+	snprintf(name, sizeof name, "%s at 1/%d", what, s);
+	CASE(name);
+	CHECK_INT(bx_image_load_mem(data, len, 0, 0, NULL, &full, &err), 0);
+	if (full.pix == NULL) {
+		fprintf(stderr, "    %s: %s\n", name, err.msg);
+		return;
+	}
+	ref = full.pix;
+	if (s > 1 && data[0] == 0x89) {
+		ref = avg = block_average(full.pix, s);
+	} else if (s > 1) {
+		CHECK_INT(bx_image_load_mem(data, len, (full.full_w + s - 1) / s,
+		    (full.full_h + s - 1) / s, NULL, &scaled, &err), 0);
+		if (scaled.pix == NULL || scaled.pix->w != (full.full_w + s - 1) / s ||
+		    scaled.pix->h != (full.full_h + s - 1) / s) {
+			CHECK_MSG(0, "%s: the whole decode is not at scale 1/%d", name, s);
+			bx_image_release(&scaled);
+			bx_image_release(&full);
+			return;
+		}
+		ref = scaled.pix;
+	}
+	n = region_rects(ref->w, ref->h, rects);
+	if (s == 1)
+		CHECK(n >= 6);
+	for (k = 0; k < n; k++) {
+		int *r = rects[k];
+
+		CHECK_INT(bx_image_load_region_mem(data, len, r[0], r[1], r[2], r[3], s, NULL, &reg,
+		    &err), 0);
+		if (reg.pix == NULL) {
+			fprintf(stderr, "    %s: %dx%d at %d,%d: %s\n", name, r[2], r[3], r[0], r[1],
+			    err.msg);
+			continue;
+		}
+		CHECK_INT(reg.full_w, full.full_w);
+		CHECK_INT(reg.full_h, full.full_h);
+		CHECK_INT(reg.pix->w, r[2]);
+		CHECK_INT(reg.pix->h, r[3]);
+		if (reg.pix->w == r[2] && reg.pix->h == r[3])
+			CHECK_MSG(region_diff(ref, reg.pix, r[0], r[1]) == 0,
+			    "%s: region %dx%d at %d,%d differs", name, r[2], r[3], r[0], r[1]);
+		bx_image_release(&reg);
+	}
+	bx_raster_free(avg);
+	bx_image_release(&scaled);
+	bx_image_release(&full);
+}
+
+static void
+test_region_fixtures(void)
+{
+	static const char *files[] = {
+		"png-rgb8.png", "png-rgba8.png", "png-rgba16.png", "png-gray1.png", "png-graya8.png",
+		"png-palette4-trns.png", "png-rgb8-trns.png", "png-rgb8-adam7.png",
+		"png-rgba16-adam7.png", "png-region-rgba.png", "png-region-rgba-adam7.png",
+		"jpeg-baseline.jpg", "jpeg-progressive.jpg", "jpeg-gray.jpg", "jpeg-cmyk.jpg",
+		"jpeg-exif-1.jpg", "jpeg-exif-2.jpg", "jpeg-exif-3.jpg", "jpeg-exif-4.jpg",
+		"jpeg-exif-5.jpg", "jpeg-exif-6.jpg", "jpeg-exif-7.jpg", "jpeg-exif-8.jpg",
+		"jpeg-12mp-gray.jpg", "jpeg-region-420.jpg", "jpeg-region-422-restart.jpg",
+		"jpeg-region-444.jpg", "jpeg-region-progressive.jpg",
+	};
+	size_t i;
+	int s;
+
+	for (i = 0; i < BX_ARRAY_LEN(files); i++) {
+		char *path = data_path(files[i]), *data;
+		struct bx_err err = {0};
+		size_t len;
+
+		CHECK(bx_read_file(path, 8 << 20, &data, &len, &err) == 0);
+		for (s = 1; s <= 8; s *= 2)
+			check_regions_mem(files[i], (uint8_t *)data, len, s);
+		free(data);
+		free(path);
+	}
+}
+
+/* The textured JPEGs with each EXIF orientation spliced in after the SOI
+ * (the jpeg-exif-N fixtures are 48x32: too small for the crop and skip to
+ * leave anything out; these are 333x250). */
+static void
+test_region_orientations(void)
+{
+	static const char *files[] = { "jpeg-region-420.jpg", "jpeg-region-progressive.jpg",
+		"jpeg-region-422-restart.jpg" };
+	size_t i;
+	int o, s;
+
+	for (i = 0; i < BX_ARRAY_LEN(files); i++) {
+		char *path = data_path(files[i]), *data;
+		struct bx_err err = {0};
+		size_t len;
+
+		CHECK(bx_read_file(path, 8 << 20, &data, &len, &err) == 0);
+		for (o = 1; o <= 8; o++) {
+			uint8_t app1[] = { 0xff, 0xe1, 0, 2 + 6 + 8 + 2 + 12 + 4,
+				'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0,
+				0x12, 0x01, 3, 0, 1, 0, 0, 0, (uint8_t)o, 0, 0, 0, 0, 0, 0, 0 };
+			uint8_t *d = bx_malloc(len + sizeof app1);
+			char name[96];
+			struct bx_image img;
+
+			memcpy(d, data, 2);
+			memcpy(d + 2, app1, sizeof app1);
+			memcpy(d + 2 + sizeof app1, data + 2, len - 2);
+			snprintf(name, sizeof name, "%s orientation %d", files[i], o);
+			/* the splice took: 5..8 show the 333x250 image 250x333 */
+			CHECK_INT(bx_image_load_mem(d, len + sizeof app1, 0, 0, NULL, &img, &err), 0);
+			CHECK_INT(img.full_w, o >= 5 ? 250 : 333);
+			bx_image_release(&img);
+			for (s = 1; s <= 8; s *= 2)
+				check_regions_mem(name, d, len + sizeof app1, s);
+			free(d);
+		}
+		free(data);
+		free(path);
+	}
+}
+
+/* The file path streams: same pixels as from memory. */
+static void
+test_region_file(void)
+{
+	static const char *files[] = { "jpeg-region-420.jpg", "png-region-rgba.png" };
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(files); i++) {
+		char *path = data_path(files[i]), *data;
+		struct bx_image a, b;
+		struct bx_err err = {0};
+		size_t len;
+
+		CASE(files[i]);
+		CHECK(bx_read_file(path, 8 << 20, &data, &len, &err) == 0);
+		CHECK_INT(bx_image_load_region(path, 21, 19, 41, 37, 1, NULL, &a, &err), 0);
+		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, len, 21, 19, 41, 37, 1, NULL, &b,
+		    &err), 0);
+		if (a.pix != NULL && b.pix != NULL)
+			CHECK(memcmp(a.pix->px, b.pix->px, 41 * 37 * 3) == 0);
+		bx_image_release(&a);
+		bx_image_release(&b);
+		free(data);
+		free(path);
+	}
+}
+
+/* Refusals: outside the image, empty, over the budget; data past the
+ * region is not read, data before or in it is. */
+static void
+test_region_bad(void)
+{
+	static const struct { const char *file; int x, y, w, h, s, code; const char *words; } cases[] = {
+		{ "png-rgb8.png", 0, 0, 25, 16, 1, BX_EINVAL, "region 25x16 at 0,0 is not inside the 24x16 image" },
+		{ "png-rgb8.png", -1, 0, 2, 2, 1, BX_EINVAL, "not inside" },
+		{ "png-rgb8.png", 0, 15, 1, 2, 1, BX_EINVAL, "not inside" },
+		{ "png-rgb8.png", 0, 0, 0, 3, 1, BX_EINVAL, "not inside" },
+		{ "jpeg-exif-6.jpg", 0, 0, 49, 1, 1, BX_EINVAL, "not inside the 48x32 image" },
+		{ "jpeg-exif-6.jpg", 40, 0, 8, 32, 1, 0, "" },   /* oriented 48 wide */
+		{ "jpeg-exif-6.jpg", 2147483647, 0, 1, 1, 1, BX_EINVAL, "not inside" },
+		{ "jpeg-region-420.jpg", 0, 0, 333, 250, 1, BX_ELIMIT, "region needs 333x250" },
+		{ "bad/truncated.png", 0, 12, 24, 4, 1, BX_EINVAL, "truncated PNG data" },
+		{ "bad/truncated.jpg", 0, 24, 48, 8, 1, BX_EINVAL, "truncated JPEG data" },
+		{ "bad/truncated-scan-then-eoi.jpg", 0, 24, 48, 8, 1, BX_EINVAL, "truncated JPEG data" },
+		{ "bad/progressive-30000x30000.jpg", 0, 0, 8, 8, 1, BX_ELIMIT, "900.0 megapixels" },
+		{ "bad/huge-100000x100000.png", 0, 0, 8, 8, 1, BX_ELIMIT, "over the limit" },
+		{ "bad/text-named.jpg", 0, 0, 1, 1, 1, BX_EINVAL, "not a PNG or JPEG image" },
+		{ "bad", 0, 0, 1, 1, 1, BX_EINVAL, "is a directory" },
+		{ "png-rgb8.png", 0, 0, 1, 1, 3, BX_EINVAL, "region scale 1/3 is not 1, 1/2, 1/4 or 1/8" },
+		{ "png-rgb8.png", 0, 0, 1, 1, 0, BX_EINVAL, "region scale" },
+		{ "png-rgb8.png", 0, 0, 4, 2, 8, BX_EINVAL, "not inside the 3x2 image" },
+		{ "png-rgb8.png", 2, 1, 1, 1, 8, 0, "" },
+		{ "jpeg-exif-6.jpg", 0, 0, 7, 4, 8, BX_EINVAL, "not inside the 6x4 image" },
+		{ "jpeg-exif-6.jpg", 0, 0, 6, 4, 8, 0, "" },
+		{ "jpeg-region-420.jpg", 0, 0, 167, 125, 2, 0, "" },  /* in the budget at 1/2 */
+	};
+	struct bx_image_limits lim;
+	size_t i;
+
+	bx_image_limits_default(&lim);
+	lim.max_pixels = 333 * 250 - 1;
+	for (i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		char *path = data_path(cases[i].file);
+		struct bx_image img;
+		struct bx_err err = {0};
+
+		CASE(cases[i].file);
+		CHECK_INT(bx_image_load_region(path, cases[i].x, cases[i].y, cases[i].w, cases[i].h,
+		    cases[i].s, &lim, &img, &err), cases[i].code);
+		if (cases[i].code != 0) {
+			CHECK(img.pix == NULL);
+			CHECK_MSG(strstr(err.msg, cases[i].words) != NULL, "message \"%s\" lacks \"%s\"",
+			    err.msg, cases[i].words);
+		} else {
+			CHECK(img.pix != NULL && img.pix->w == cases[i].w && img.pix->h == cases[i].h);
+		}
+		bx_image_release(&img);
+		free(path);
+	}
+}
+
+/* A file cut at 60%: a region above the cut decodes, and is the same
+ * pixels as from the whole file; one below it is refused. */
+static void
+test_region_cut(void)
+{
+	static const struct { const char *file; int h; const char *words; } cases[] = {
+		{ "jpeg-region-420.jpg", 250, "truncated JPEG data" },
+		{ "png-region-rgba.png", 83, "truncated PNG data" },
+	};
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		char *path = data_path(cases[i].file), *data;
+		struct bx_image a, b;
+		struct bx_err err = {0};
+		size_t len, cut;
+
+		CASE(cases[i].file);
+		CHECK(bx_read_file(path, 8 << 20, &data, &len, &err) == 0);
+		cut = len * 6 / 10;
+		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, len, 5, 3, 60, 20, 1, NULL, &a, &err),
+		    0);
+		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, cut, 5, 3, 60, 20, 1, NULL, &b, &err),
+		    0);
+		if (a.pix != NULL && b.pix != NULL)
+			CHECK(memcmp(a.pix->px, b.pix->px, 60 * 20 * 3) == 0);
+		bx_image_release(&a);
+		bx_image_release(&b);
+		CHECK_INT(bx_image_load_region_mem((uint8_t *)data, cut, 5, cases[i].h - 10, 60, 10, 1,
+		    NULL, &b, &err),
+		    BX_EINVAL);
+		CHECK_STR(err.msg, cases[i].words);
+		CHECK_INT(bx_image_load_mem((uint8_t *)data, cut, 0, 0, NULL, &b, &err), BX_EINVAL);
+		CHECK_STR(err.msg, cases[i].words);
+		free(data);
+		free(path);
+	}
+}
+
+/* ---- PNG overviews: area averages computed while streaming. ---- */
+
+static void
+test_png_overview(void)
+{
+	static const char *files[] = { "png-rgb8.png", "png-rgba16.png", "png-palette4-trns.png",
+		"png-rgba16-adam7.png", "png-region-rgba.png", "png-region-rgba-adam7.png" };
+	static const int wants[][2] = { { 7, 0 }, { 0, 5 }, { 10, 10 }, { 1, 1 }, { 23, 0 },
+		{ 50, 2 }, { 0, 60 } };
+	size_t i, k;
+
+	for (i = 0; i < BX_ARRAY_LEN(files); i++) {
+		char *path = data_path(files[i]);
+		struct bx_image full, ov;
+		struct bx_err err = {0};
+
+		CASE(files[i]);
+		CHECK_INT(bx_image_load(path, 0, 0, NULL, &full, &err), 0);
+		if (full.pix == NULL) {
+			free(path);
+			continue;
+		}
+		for (k = 0; k < BX_ARRAY_LEN(wants); k++) {
+			int ww = wants[k][0], wh = wants[k][1], W = full.full_w, H = full.full_h;
+			int x, y, bad = 0;
+			struct bx_raster *ref;
+
+			CHECK_INT(bx_image_load(path, ww, wh, NULL, &ov, &err), 0);
+			if (ov.pix == NULL)
+				continue;
+			CHECK_INT(ov.full_w, W);
+			CHECK_INT(ov.full_h, H);
+			if (ww >= W || wh >= H) {
+				/* asked for full size: the full decode itself */
+				CHECK(ov.pix->w == W && ov.pix->h == H &&
+				    memcmp(ov.pix->px, full.pix->px, (size_t)W * H * 3) == 0);
+				bx_image_release(&ov);
+				continue;
+			}
+			/* covers the request, and is the smallest such of its aspect:
+			 * one side is what was asked */
+			CHECK(ov.pix->w >= ww && ov.pix->h >= wh);
+			CHECK(ov.pix->w == ww || ov.pix->h == wh || (ov.pix->w == 1 && ov.pix->h == 1));
+			CHECK_MSG(fabs((double)ov.pix->w / W - (double)ov.pix->h / H) <=
+			    1.0 / W + 1.0 / H, "%dx%d of %dx%d: not one scale", ov.pix->w, ov.pix->h, W, H);
+			ref = bx_raster_downscale(full.pix, ov.pix->w, ov.pix->h);
+			for (y = 0; y < ov.pix->h; y++)
+				for (x = 0; x < ov.pix->w; x++)
+					if (!near_rgb(pixel(ov.pix, x, y), pixel(ref, x, y), 1) && bad++ == 0)
+						fprintf(stderr, "    want %dx%d: (%d,%d) = %06x, average %06x\n",
+						    ww, wh, x, y, pixel(ov.pix, x, y), pixel(ref, x, y));
+			CHECK_INT(bad, 0);
+			bx_raster_free(ref);
+			bx_image_release(&ov);
+		}
+		bx_image_release(&full);
+		free(path);
+	}
+}
+
+/* The budget counts what an overview holds, not the image: a PNG over
+ * the budget at full size still gives a small overview, an interlaced one
+ * (decoded whole) does not. */
+static void
+test_png_overview_budget(void)
+{
+	struct bx_image_limits lim;
+	struct bx_image img;
+	struct bx_err err = {0};
+	char *path = data_path("png-region-rgba.png"), *path7 = data_path("png-region-rgba-adam7.png");
+
+	bx_image_limits_default(&lim);
+	lim.max_pixels = 97 * 83 - 1;
+	CHECK_INT(bx_image_load(path, 0, 0, &lim, &img, &err), BX_ELIMIT);
+	CHECK_INT(bx_image_load(path, 40, 0, &lim, &img, &err), 0);
+	if (img.pix != NULL) {
+		CHECK_INT(img.pix->w, 40);
+		CHECK_INT(img.pix->h, 35);   /* ceil(83 * 40 / 97) */
+	}
+	bx_image_release(&img);
+	CHECK_INT(bx_image_load(path7, 40, 0, &lim, &img, &err), BX_ELIMIT);
+	CHECK(strstr(err.msg, "interlaced PNG") != NULL);
+	lim.max_pixels = 40 * 35 - 1;
+	CHECK_INT(bx_image_load(path, 40, 0, &lim, &img, &err), BX_ELIMIT);
+	CHECK(strstr(err.msg, "PNG overview needs 40x35") != NULL);
+	free(path);
+	free(path7);
+}
+
 BX_TESTS(T(test_png_good), T(test_checker), T(test_jpeg_good), T(test_exif_tolerated),
          T(test_bad), T(test_dct_scale), T(test_dct_scale_oriented), T(test_limits),
-         T(test_probe_mem))
+         T(test_probe_mem), T(test_region_fixtures), T(test_region_orientations),
+         T(test_region_file), T(test_region_bad), T(test_region_cut), T(test_png_overview),
+         T(test_png_overview_budget))
