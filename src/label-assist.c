@@ -149,8 +149,32 @@ wand_rect(const struct label *L, double x, double y, int rect[4])
 	rect[3] = (int)fmin(L->ed.img_h, rect[1] + WAND_SIDE) - rect[1];
 }
 
+/* The box bounding a polygon's vertices (pixel corners: exact). */
+static void
+bounds_box(const struct bx_pt *pts, int n, struct bx_annot *box)
+{
+	double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		x0 = fmin(x0, pts[i].x);
+		y0 = fmin(y0, pts[i].y);
+		x1 = fmax(x1, pts[i].x);
+		y1 = fmax(y1, pts[i].y);
+	}
+	memset(box, 0, sizeof *box);
+	box->geom = BX_GEOM_BOX;
+	box->x = x0;
+	box->y = y0;
+	box->w = x1 - x0;
+	box->h = y1 - y0;
+}
+
+/* W (as_box 0): a polygon of the region at the crosshair; B (as_box 1):
+ * the box bounding that region, so a tight box of a plain object is a
+ * jump into it and one key. A further press regrows the last proposal. */
 int
-label_wand(struct label *L, int dir, int64_t now)
+label_wand(struct label *L, int dir, int as_box, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
 	struct bx_assist_region reg;
@@ -163,14 +187,16 @@ label_wand(struct label *L, int dir, int64_t now)
 
 	/* A further press right after a proposal regrows that polygon. */
 	again = L->wand_obj >= 0 && L->wand_obj < ed->ans.n && ed->pos == L->wand_pos &&
-	        ed->cx == L->wand_x && ed->cy == L->wand_y;
+	        ed->cx == L->wand_x && ed->cy == L->wand_y && L->wand_box == as_box;
 	if (dir < 0 && !again) {
-		label_msg(L, 1, "Ctrl-W shrinks the polygon W just proposed: press W first");
+		label_msg(L, 1, "Ctrl-W shrinks what W or B just proposed: press W or B first");
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
 	if (!again) {
-		if (ed->cls == NULL || (c != NULL && !(c->geoms & BX_GEOM_POLYGON))) {
-			label_msg(L, 1, "the wand makes a polygon: pick a class that allows polygons");
+		if (ed->cls == NULL ||
+		    (c != NULL && !(c->geoms & (as_box ? BX_GEOM_BOX : BX_GEOM_POLYGON)))) {
+			label_msg(L, 1, "%s makes a %s: pick a class that allows %ss", as_box ? "B" : "W",
+			          as_box ? "box" : "polygon", as_box ? "box" : "polygon");
 			return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 		}
 		L->wand_tol = (int)WAND_TOL0;
@@ -195,6 +221,8 @@ label_wand(struct label *L, int dir, int64_t now)
 	an.geom = BX_GEOM_POLYGON;
 	an.pts = pts;
 	an.npts = n;
+	if (as_box)
+		bounds_box(pts, n, &an);
 	if (again) {
 		r = label_apply(L, bx_edit_replace_shape(ed, L->wand_obj, &an, "wand", 1), now);
 	} else {
@@ -206,8 +234,13 @@ label_wand(struct label *L, int dir, int64_t now)
 	L->wand_pos = ed->pos;
 	L->wand_x = ed->cx;
 	L->wand_y = ed->cy;
-	label_msg(L, 0, "wand: polygon of %d vertices at tolerance %d (W grows, Ctrl-W shrinks, u undoes)",
-	          n, L->wand_tol);
+	L->wand_box = as_box;
+	if (as_box)
+		label_msg(L, 0, "box of the region: %.0f,%.0f %.0fx%.0f at tolerance %d (B grows, Ctrl-W "
+		          "shrinks, u undoes)", an.x, an.y, an.w, an.h, L->wand_tol);
+	else
+		label_msg(L, 0, "wand: polygon of %d vertices at tolerance %d (W grows, Ctrl-W shrinks, "
+		          "u undoes)", n, L->wand_tol);
 	return r | BX_VIEW_REDRAW;
 }
 

@@ -1,7 +1,10 @@
 /* view-jump.c: the jump overlay (`;`), easymotion style: two-letter labels
  * on a grid over the image pane; typing one moves the crosshair there, so
- * any point of the pane is two keys away. Cells of the image pane; the
+ * any point of the pane is two keys away. Typed in capitals, the label also
+ * places there (a corner, a vertex, an extreme point): a rough box is then
+ * `;` and two capitals per corner. Cells of the image pane; the
  * crosshair itself is image pixels (label_cell_to_image). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +18,7 @@ static const char letters[] = "asdfjklghqwertyuiopzxcvbnm";
 struct jump {
 	struct label *L;
 	int first;         /* first letter typed (index into letters), -1 none */
+	int place;         /* a capital was typed: place at the target */
 	int cols, rows;    /* targets across and down */
 	int dx, dy;        /* cells between targets */
 };
@@ -26,7 +30,7 @@ layout(struct jump *J)
 {
 	struct label *L = J->L;
 
-	J->dx = 5;
+	J->dx = 4;
 	J->dy = 2;
 	for (;;) {
 		J->cols = (L->pw + J->dx - 1) / J->dx;
@@ -73,7 +77,7 @@ jump_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 	}
 	bx_grid_fill(g, 0, J->L->rows - 2, J->L->cols, 1, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
 	bx_grid_put_text(g, 0, J->L->rows - 2,
-	                 J->first < 0 ? "jump: type the label where the crosshair should go (Esc closes)"
+	                 J->first < 0 ? "jump: type the label where the crosshair should go; in capitals it also places (Esc closes)"
 	                              : "jump: one more letter (Backspace: back, Esc closes)",
 	                 BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, J->L->cols);
 }
@@ -96,7 +100,9 @@ jump_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 	default:
 		break;
 	}
-	if (k->key <= 0 || k->key > 'z' || (p = strchr(letters, k->key)) == NULL)
+	if (k->key >= 'A' && k->key <= 'Z')
+		J->place = 1;
+	if (k->key <= 0 || k->key > 'z' || (p = strchr(letters, tolower(k->key))) == NULL)
 		return BX_VIEW_HANDLED;
 	idx = (int)(p - letters);
 	if (J->first < 0) {
@@ -111,6 +117,8 @@ jump_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 	if (label_cell_to_image(L, col, row, &x, &y) != 0)
 		return BX_VIEW_CLOSE | BX_VIEW_HANDLED;
 	r = label_apply(L, bx_edit_cursor_to(&L->ed, x, y) | BX_EDIT_VIEW, now);
+	if (J->place)
+		r |= L->ed.tool == BX_TOOL_EXTREME ? label_extreme_place(L, now) : label_place(L, 0, now);
 	return (r & ~BX_VIEW_QUIT) | BX_VIEW_CLOSE | BX_VIEW_REDRAW;
 }
 

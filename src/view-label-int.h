@@ -101,6 +101,7 @@ struct label {
 	int wand_pos;      /* ed.pos right after it (a further press regrows it) */
 	double wand_x, wand_y;
 	int wand_tol;
+	int wand_box;      /* the proposal was B's box, not W's polygon */
 	struct bx_answer prev_answer; /* the annotator's previous task in this session */
 	char *prev_batch;
 
@@ -143,7 +144,7 @@ void label_show_selected(struct label *L, int fill);
 /* label-assist.c */
 int label_tighten(struct label *L, int64_t now);
 int label_extreme_place(struct label *L, int64_t now);
-int label_wand(struct label *L, int dir, int64_t now);
+int label_wand(struct label *L, int dir, int as_box, int64_t now);
 int label_select_here(struct label *L, int64_t now);
 int label_grab_nearest(struct label *L, int64_t now);
 int label_repeat_last(struct label *L, int64_t now);

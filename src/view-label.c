@@ -1788,8 +1788,9 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 		L->auto_tighten = !L->auto_tighten;
 		label_msg(L, 0, "tighten after each box: %s", L->auto_tighten ? "on" : "off");
 		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
-	case BX_LA_WAND: return r | label_wand(L, 1, now);
-	case BX_LA_WAND_SHRINK: return r | label_wand(L, -1, now);
+	case BX_LA_WAND: return r | label_wand(L, 1, 0, now);
+	case BX_LA_WAND_BOX: return r | label_wand(L, 1, 1, now);
+	case BX_LA_WAND_SHRINK: return r | label_wand(L, -1, L->wand_box, now);
 	case BX_LA_REPEAT: return r | label_repeat_last(L, now);
 	case BX_LA_COPY_PREV: return r | label_copy_previous(L, now);
 	case BX_LA_ATTRS:
