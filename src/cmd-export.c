@@ -5,7 +5,9 @@
  * a writer (fmt-*.c) converts them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <signal.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -171,18 +173,123 @@ warn_unknown_classes(const struct bx_dataset *ds)
 
 /* ---- writing ---- */
 
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw);
+static void rm_rf(const char *p);
+
+/* A killed export leaves OUT.tmp.PID behind (a directory export can be
+ * large). Before writing OUT, remove those whose process is gone; a live
+ * PID (or one of another user: EPERM) may be an export running now. */
+static void
+clean_stale_tmp(const char *out)
+{
+	char *dir = bx_strdup(out), *slash = strrchr(dir, '/'), *prefix, *p, *end;
+	const char *base = out;
+	struct dirent *de;
+	DIR *d;
+	long pid;
+
+	if (slash == NULL) {
+		free(dir);
+		dir = bx_strdup(".");
+	} else {
+		base = out + (slash - dir) + 1;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	prefix = bx_asprintf("%s.tmp.", base);
+	d = opendir(dir);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		p = de->d_name + strlen(prefix);
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (*p == '\0' || *end != '\0' || errno != 0 || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		p = bx_asprintf("%s/%s", dir, de->d_name);
+		rm_rf(p);
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One-file formats. "-" is stdout. A device, FIFO or socket is written
+ * through: renaming a temporary over /dev/null (as root) would replace the
+ * device node for every program. A symlink is followed, so the file it
+ * points at gets the new content and the link stays. Everything else is
+ * written whole or not at all (temporary, fsync, rename). */
 static int
 write_file(const char *path, const char *data, size_t len, struct bx_err *err)
 {
 	struct bx_afile af;
+	struct stat sb;
+	char *real = NULL;
+	int fd, rc;
 
-	if (bx_afile_open(&af, path, err) < 0)
-		return err->code;
-	if (fwrite(data, 1, len, af.f) != len) {
-		bx_afile_abort(&af);
-		return bx_err_set(err, BX_EIO, "%s: write failed: %s", path, strerror(errno));
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+			return bx_err_set(err, BX_EIO, "stdout: write failed: %s", strerror(errno));
+		return 0;
 	}
-	return bx_afile_commit(&af, err);
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && stat(path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode)) {
+		real = realpath(path, NULL);
+		if (real == NULL)
+			return bx_err_set(err, BX_EIO, "%s: %s", path, strerror(errno));
+		path = real;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		free(real);
+		return bx_err_set(err, BX_EINVAL, "%s is a directory (this format writes one file)",
+		    path);
+	}
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* A device, FIFO or socket, or a symlink to one or to nothing
+		 * (O_CREAT makes its target, as a shell's > would). A FIFO's open
+		 * waits for its reader, which is what writing to one means. */
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return bx_err_set(err, BX_EIO, "%s: %s", path, strerror(errno));
+		rc = write_all(fd, data, len);
+		if (close(fd) != 0)
+			rc = -1;
+		if (rc < 0)
+			return bx_err_set(err, BX_EIO, "%s: write failed: %s", path, strerror(errno));
+		return 0;
+	}
+	clean_stale_tmp(path);
+	rc = bx_afile_open(&af, path, err);
+	if (rc == 0 && fwrite(data, 1, len, af.f) != len) {
+		bx_afile_abort(&af);
+		rc = bx_err_set(err, BX_EIO, "%s: write failed: %s", path, strerror(errno));
+	} else if (rc == 0)
+		rc = bx_afile_commit(&af, err);
+	free(real);
+	return rc < 0 ? err->code : 0;
 }
 
 static int
@@ -319,14 +426,23 @@ check_stems(const struct bx_dataset *ds, struct bx_err *err)
 static int
 write_dir(struct exp *x, const char *out, struct bx_err *err)
 {
-	char *tmp = bx_asprintf("%s.tmp.%ld", out, (long)getpid());
 	struct bx_buf b, list;
-	char *rel, *lp;
+	struct stat sb;
+	char *rel, *lp, *tmp, *real = NULL;
 	int i, rc;
+
+	/* A symlink to a directory: the export replaces the directory it
+	 * points at and the link stays. */
+	if (lstat(out, &sb) == 0 && S_ISLNK(sb.st_mode) && stat(out, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode) && (real = realpath(out, NULL)) != NULL)
+		out = real;
+	clean_stale_tmp(out);
+	tmp = bx_asprintf("%s.tmp.%ld", out, (long)getpid());
 
 	if (mkdir(tmp, 0755) != 0) {
 		rc = bx_err_set(err, BX_EIO, "%s: %s", tmp, strerror(errno));
 		free(tmp);
+		free(real);
 		return rc;
 	}
 	rc = check_stems(&x->ds, err);
@@ -365,6 +481,7 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 	bx_buf_free(&b);
 	bx_buf_free(&list);
 	free(tmp);
+	free(real);
 	return rc;
 }
 
@@ -375,6 +492,7 @@ cmd_export_exec(int argc, char **argv)
 		{ "db", required_argument, NULL, 'D' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 } };
 	struct exp x;
 	struct bx_store *st;
@@ -383,13 +501,15 @@ cmd_export_exec(int argc, char **argv)
 	struct bx_buf b;
 	const char *db = NULL, *batch = NULL, *out;
 	char *taxt = NULL;
-	int c, k, i, rc, fmt = -1;
+	int c, k, i, rc, fmt = -1, json = 0;
+	FILE *sumf;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D': db = optarg; break;
 		case 'b': batch = optarg; break;
+		case 'j': json = 1; break;
 		case 'f':
 			for (k = 0; k < (int)BX_ARRAY_LEN(xfmt_names); k++)
 				if (strcmp(optarg, xfmt_names[k]) == 0)
@@ -412,6 +532,11 @@ cmd_export_exec(int argc, char **argv)
 	out = argv[optind];
 	if (out[0] == '\0' || (strlen(out) > 1 && out[strlen(out) - 1] == '/')) {
 		bx_cli_error("%s: name the output without a trailing '/'", out);
+		return BX_EXIT_USAGE;
+	}
+	if (strcmp(out, "-") == 0 && (fmt == X_YOLO || fmt == X_VOC)) {
+		bx_cli_error("-: %s writes a directory; '-' (stdout) is for coco, labelstudio, "
+		    "scale and jsonl", xfmt_names[fmt]);
 		return BX_EXIT_USAGE;
 	}
 	st = bx_cli_store_open(db);
@@ -466,9 +591,19 @@ cmd_export_exec(int argc, char **argv)
 		bx_dataset_free(&x.ds);
 		return BX_EXIT_USAGE;
 	}
-	{
-		char *safe = bx_sanitize_dup(out);
-		printf("exported %lld task%s (%lld with an accepted answer) as %s to %s\n",
+	/* With OUT "-" stdout is the export itself: the summary goes beside it. */
+	sumf = strcmp(out, "-") == 0 ? stderr : stdout;
+	if (json) {
+		bx_buf_init(&b);
+		bx_buf_printf(&b, "{\"tasks\":%lld,\"accepted\":%lld,\"format\":\"%s\",\"out\":",
+		    (long long)x.ntasks, (long long)x.naccepted, xfmt_names[x.fmt]);
+		bx_json_put_str(&b, out);
+		bx_buf_puts(&b, "}\n");
+		fwrite(b.p, 1, b.len, sumf);
+		bx_buf_free(&b);
+	} else {
+		char *safe = bx_sanitize_dup(strcmp(out, "-") == 0 ? "stdout" : out);
+		fprintf(sumf, "exported %lld task%s (%lld with an accepted answer) as %s to %s\n",
 		    (long long)x.ntasks, x.ntasks == 1 ? "" : "s", (long long)x.naccepted,
 		    xfmt_names[x.fmt], safe);
 		free(safe);
@@ -479,17 +614,21 @@ cmd_export_exec(int argc, char **argv)
 
 const struct bx_cmd bx_cmd_export = {
 	.name = "export",
-	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--db FILE] OUT",
+	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--json] [--db FILE] OUT",
 	.summary = "write tasks and their accepted answers in an interchange format",
 	.help =
-	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file;\n"
-	    "                yolo, voc: OUT is a directory (replaced whole)\n"
+	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file, or - for\n"
+	    "                stdout; yolo, voc: OUT is a directory (replaced whole)\n"
 	    "  --batch NAME  only the tasks of this batch\n"
+	    "  --json        the summary as one JSON object (on stderr when OUT is -)\n"
 	    "Every format but jsonl carries each task's accepted answer: the latest\n"
 	    "review's fix, else the answer a review accepted, else the consensus, else\n"
 	    "the only submitted judgment; tasks without one are listed with no\n"
 	    "annotations. jsonl is lossless: every judgment of every task.\n"
-	    "Output is written to a temporary name, fsynced and renamed: never partial.\n",
+	    "A file or directory OUT is written to a temporary name, fsynced and\n"
+	    "renamed: never partial. A device or FIFO is written through, a symlink\n"
+	    "followed (its target replaced). Temporaries left by a killed export\n"
+	    "(OUT.tmp.PID) are removed by the next export to OUT.\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_export_exec,
 };

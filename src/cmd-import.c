@@ -1441,13 +1441,14 @@ cmd_import_exec(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "names", required_argument, NULL, 'n' },
 		{ "gt", required_argument, NULL, 'g' },
+		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 } };
 	struct imp im;
 	struct bx_err err = { 0 };
 	enum fmt f = FMT_AUTO;
 	const char *db = NULL;
 	char *root = NULL, *tax = NULL, detail[512];
-	int c, i, k, rc = BX_EXIT_OK;
+	int c, i, k, rc = BX_EXIT_OK, json = 0;
 
 	memset(&im, 0, sizeof im);
 	optind = 1;
@@ -1486,6 +1487,7 @@ cmd_import_exec(int argc, char **argv)
 			break;
 		case 'n': im.names_file = optarg; break;
 		case 'g': im.gt_file = optarg; break;
+		case 'j': json = 1; break;
 		default: return bx_cli_usage(&bx_cmd_import);
 		}
 	}
@@ -1529,16 +1531,20 @@ cmd_import_exec(int argc, char **argv)
 	bx_err_clear(&err);
 	if (im.tasks > 0 && bx_store_log(im.st, bx_cli_actor(), "import", detail, im.now, &err) < 0)
 		bx_cli_error("event log: %s", err.msg);
-	printf("imported %ld task%s (%ld new", im.tasks, im.tasks == 1 ? "" : "s", im.created);
-	if (im.answers > 0)
-		printf(", %ld with %s", im.answers, strcmp(im.last_kind, "prelabel") == 0 ?
-		    "prelabels" : strcmp(im.last_kind, "suggestion") == 0 ? "suggestions" :
-		    strcmp(im.last_kind, "consensus") == 0 ? "accepted answers" : "gold answers");
-	if (im.judgments > 0)
-		printf(", %ld judgment%s", im.judgments, im.judgments == 1 ? "" : "s");
-	if (im.users > 0)
-		printf(", created %ld user%s", im.users, im.users == 1 ? "" : "s");
-	printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
+	if (json)
+		printf("%s\n", detail);
+	else {
+		printf("imported %ld task%s (%ld new", im.tasks, im.tasks == 1 ? "" : "s", im.created);
+		if (im.answers > 0)
+			printf(", %ld with %s", im.answers, strcmp(im.last_kind, "prelabel") == 0 ?
+			    "prelabels" : strcmp(im.last_kind, "suggestion") == 0 ? "suggestions" :
+			    strcmp(im.last_kind, "consensus") == 0 ? "accepted answers" : "gold answers");
+		if (im.judgments > 0)
+			printf(", %ld judgment%s", im.judgments, im.judgments == 1 ? "" : "s");
+		if (im.users > 0)
+			printf(", created %ld user%s", im.users, im.users == 1 ? "" : "s");
+		printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
+	}
 	free(im.items);
 	if (im.rootfd >= 0)
 		close(im.rootfd);
@@ -1554,7 +1560,7 @@ cmd_import_exec(int argc, char **argv)
 const struct bx_cmd bx_cmd_import = {
 	.name = "import",
 	.usage = "[--db FILE] [--format FMT] [--as KIND] [--min-score S] [--names FILE] "
-	    "[--gt FILE] PATH...",
+	    "[--gt FILE] [--json] PATH...",
 	.summary = "add tasks (and pre-labels, gold or suggestions) from images or datasets",
 	.help =
 	    "  --format FMT    auto (default), folder, jsonl, coco, coco-results, yolo,\n"
@@ -1566,6 +1572,8 @@ const struct bx_cmd bx_cmd_import = {
 	    "  --names FILE    yolo: class names, one per line (else DIR/data.yaml)\n"
 	    "  --gt FILE       coco-results: the COCO file whose image and category ids\n"
 	    "                  the results use (default: boxel's own COCO export ids)\n"
+	    "  --json          the summary as one JSON object: tasks, new, answers,\n"
+	    "                  judgments, users, failed\n"
 	    "Image paths must lie beneath the project's image root. Re-importing adds no\n"
 	    "duplicate tasks and replaces answers of the same kind. Each bad item is\n"
 	    "reported and skipped (exit 1); unreadable input or store errors exit 2.\n",
