@@ -170,8 +170,23 @@ int bx_yolo_read_labels(const char *text, const char *name_for_errors, int width
                         struct bx_dataset *errors_to);
 void bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im,
                           struct bx_buf *out);
-/* Class names from data.yaml ("names: [a, b]", "names:\n  - a", or
- * "names:\n  0: a") or a plain names file (one per line). */
+/* Ultralytics' data.yaml (fmt-yolo-yaml.c, libyaml): class names into
+ * out->classes ("names" a list, or a map of the indices 0..n-1 in any
+ * order; "nc", when present, must match) and, when data_out is not NULL,
+ * "path" and the splits (each a path or a list of paths, as written;
+ * relative ones are relative to path, else to the file's folder). */
+enum { BX_YOLO_TRAIN, BX_YOLO_VAL, BX_YOLO_TEST, BX_YOLO_NSPLITS };
+struct bx_yolo_data {
+	char *path;                      /* "path:", or NULL */
+	char **split[BX_YOLO_NSPLITS];   /* train, val, test entries */
+	int nsplit[BX_YOLO_NSPLITS];
+};
+int bx_yolo_read_yaml(const char *text, const char *name_for_errors, struct bx_dataset *out,
+                      struct bx_yolo_data *data_out, struct bx_err *err);
+void bx_yolo_data_free(struct bx_yolo_data *d);
+/* "train", "val", "test". */
+const char *bx_yolo_split_name(int split);
+/* A --names file: data.yaml-like (read as above) or one name per line. */
 int bx_yolo_read_names(const char *text, const char *name_for_errors, struct bx_dataset *out,
                        struct bx_err *err);
 /* data.yaml: nc and names (block list, quoted). */

@@ -385,11 +385,23 @@ static const struct {
 	{ "flow", "path: x\nnames: [cat, 'cup', \"a b\"]\nnc: 3\n", 3, "cup", NULL },
 	{ "flow multiline", "names: [\n  cat,\n  cup\n]\n", 2, "cup", NULL },
 	{ "block list", "nc: 2\nnames:\n  - cat\n  - \"cup\"  # comment\ntrain: x\n", 2, "cup", NULL },
+	/* PyYAML's default dump: the items at the key's indentation */
+	{ "block list unindented", "names:\n- cat\n- cup\nnc: 2\n", 2, "cup", NULL },
 	{ "block map", "names:\n  0: cat\n  1: cup\n", 2, "cup", NULL },
+	{ "flow map", "names: {0: cat, 1: cup}\n", 2, "cup", NULL },
+	{ "map in any order", "names:\n  1: cup\n  0: cat\n", 2, "cup", NULL },
+	{ "document marker, comments, anchors", "%YAML 1.1\n---\n# classes\nnames: &n [cat, cup] # two\n"
+	  "val: images/val\n", 2, "cup", NULL },
+	{ "numeric names are text", "names: [1, 2.5]\n", 2, "2.5", NULL },
 	{ "plain names file", "cat\ncup\n\nplume\n", 3, "cup", NULL },
-	{ "map out of order", "names:\n  1: cup\n", 0, NULL, "f.yaml:2: expected" },
+	{ "map with a gap", "names:\n  1: cup\n", 0, NULL, "f.yaml:2: names: expected index keys 0..0, got \"1\"" },
+	{ "map index twice", "names: {0: a, 0: b}\n", 0, NULL, "names: index 0 appears twice" },
 	{ "duplicate", "names: [cat, cat]\n", 0, NULL, "f.yaml:1: class name \"cat\" appears twice" },
 	{ "empty", "names: []\n", 0, NULL, "f.yaml: no class names" },
+	{ "nc disagrees", "nc: 3\nnames: [a, b]\n", 0, NULL, "f.yaml:1: nc is 3 but names has 2 entries" },
+	{ "not yaml", "names: [a, b\n", 0, NULL, "f.yaml:2:1: not valid YAML" },
+	{ "names a string", "names: cat\n", 0, NULL, "f.yaml:1: names: expected a list" },
+	{ "a list item not a string", "names:\n  - [a]\n", 0, NULL, "f.yaml:2: names: a class name must be" },
 };
 
 static void
@@ -415,6 +427,35 @@ test_yolo_names(void)
 		}
 		bx_dataset_free(&ds);
 	}
+}
+
+/* data.yaml's path and splits, as Ultralytics writes and reads them. */
+static void
+test_yolo_data(void)
+{
+	struct bx_dataset ds;
+	struct bx_yolo_data d;
+	struct bx_err err = {0};
+
+	CASE("data.yaml splits");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_yolo_read_yaml("path: ../datasets/x  # root\ntrain: images/train\n"
+	    "val: [images/val, extra/val.txt]\ntest:\nnames: {0: a}\n", "d.yaml", &ds, &d, &err), 0);
+	CHECK_STR(d.path ? d.path : "", "../datasets/x");
+	CHECK_INT(d.nsplit[BX_YOLO_TRAIN], 1);
+	CHECK_STR(d.nsplit[BX_YOLO_TRAIN] ? d.split[BX_YOLO_TRAIN][0] : "", "images/train");
+	CHECK_INT(d.nsplit[BX_YOLO_VAL], 2);
+	CHECK_STR(d.nsplit[BX_YOLO_VAL] > 1 ? d.split[BX_YOLO_VAL][1] : "", "extra/val.txt");
+	CHECK_INT(d.nsplit[BX_YOLO_TEST], 0);   /* "test:" with no value: absent */
+	CHECK_INT(ds.nclasses, 1);
+	bx_yolo_data_free(&d);
+	bx_dataset_free(&ds);
+	CASE("a split of the wrong type");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_yolo_read_yaml("train: {a: b}\nnames: [a]\n", "d.yaml", &ds, &d, &err), BX_EINVAL);
+	CHECK_MSG(strstr(err.msg, "d.yaml:1: train: expected a path or a list of paths") != NULL,
+	    "got \"%s\"", err.msg);
+	bx_dataset_free(&ds);
 }
 
 /* VOC: 1-based inclusive pixel indices. */
@@ -750,5 +791,5 @@ test_manifest(void)
 }
 
 BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_files), T(test_coco_results),
-         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_names), T(test_voc),
+         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_names), T(test_yolo_data), T(test_voc),
          T(test_voc_bad), T(test_labelstudio), T(test_scale), T(test_manifest))
