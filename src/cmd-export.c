@@ -36,6 +36,7 @@ struct exp {
 	enum xfmt fmt;
 	int64_t naccepted, ntasks;
 	int collect_classes;  /* no taxonomy: classes in order of appearance */
+	int64_t bad_task;     /* a task whose image path is not UTF-8, or 0 */
 };
 
 /* ---- collecting ---- */
@@ -94,6 +95,12 @@ on_task(const struct bx_export_task *t, void *ctx)
 	struct bx_ds_image *im;
 	int i;
 
+	/* A store from before import checked names: refuse rather than write
+	 * JSON or XML that no reader accepts. */
+	if (!bx_utf8_valid(t->image)) {
+		x->bad_task = t->id;
+		return -1;
+	}
 	x->ntasks++;
 	if (t->accepted != NULL)
 		x->naccepted++;
@@ -564,7 +571,12 @@ cmd_export_exec(int argc, char **argv)
 	bx_store_close(st);
 	bx_taxonomy_free(tax);
 	if (rc < 0) {
-		bx_cli_error("%s", err.msg);
+		if (x.bad_task > 0)
+			bx_cli_error("task %lld: its image path is not valid UTF-8, which JSON and XML "
+			    "cannot carry: rename the file and import it again; nothing written",
+			    (long long)x.bad_task);
+		else
+			bx_cli_error("%s", err.msg);
 		bx_dataset_free(&x.ds);
 		bx_buf_free(&x.jsonl);
 		return BX_EXIT_USAGE;

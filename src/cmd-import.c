@@ -516,6 +516,11 @@ resolve(struct imp *im, const char *given, int try_suffixes, char **rel_out, cha
 			    given);
 	if (has_dotdot(given))
 		return bx_err_set(err, BX_EINVAL, "%s: image path leaves the image root ('..')", given);
+	/* Every export format is UTF-8 text (JSON, XML): a name that is not
+	 * would make the export invalid, so it is refused here, not mangled. */
+	if (!bx_utf8_valid(given))
+		return bx_err_set(err, BX_EINVAL, "%s: image path is not valid UTF-8 (rename the "
+		    "file)", given);
 	if (given[0] == '/') {
 		if (strncmp(given, im->root, rl) == 0 && given[rl] == '/')
 			p = bx_strdup(given + rl + 1);

@@ -284,6 +284,22 @@ bx_sanitize_dup(const char *src)
 }
 
 int
+bx_utf8_valid(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	uint32_t cp;
+	int len;
+
+	while (i < n) {
+		len = bx_utf8_decode(s + i, n - i, &cp);
+		if (len == 0)
+			return 0;
+		i += (size_t)len;
+	}
+	return 1;
+}
+
+int
 bx_path_is_safe_relative(const char *rel)
 {
 	const char *p = rel, *e;

@@ -46,6 +46,8 @@ char *bx_sanitize_dup(const char *src);
 int bx_utf8_decode(const char *s, size_t n, uint32_t *cp_out);
 /* Encode cp as UTF-8 into out (4 bytes room); returns length. */
 int bx_utf8_encode(uint32_t cp, char *out);
+/* 1 if the NUL-terminated s is valid UTF-8 (no overlong forms, surrogates). */
+int bx_utf8_valid(const char *s);
 /* Display width in terminal columns of a code point (0, 1 or 2). */
 int bx_wcwidth(uint32_t cp);
 

@@ -83,4 +83,21 @@ check "export summary is JSON" /usr/bin/python3 -c 'import json,sys; d=json.load
 expect_rc 0 "import --json" "$BOXEL" --db a.db import --json img
 check "import summary is JSON" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["tasks"]==4 and d["new"]==0 and d["failed"]==0, d' "$OUT"
 
+# --- file names that are not UTF-8: refused at import and at export ---
+mkdir u
+cp img/coffee.png u/ok.png
+cp img/coffee.png "u/caf$(printf '\351').png"
+expect_rc 0 "a store for u" "$BOXEL" init --db u.db --images u
+expect_rc 1 "import of a folder with a Latin-1 name" "$BOXEL" import --db u.db u
+check "one line for it" one_line "$ERR"
+check "it says why" contains "$ERR" "image path is not valid UTF-8"
+check "the other image went in" contains "$OUT" "imported 1 task (1 new), 1 item failed"
+# a store from before that check: the name put in by SQL
+sqlite3 u.db "UPDATE tasks SET image = CAST(X'636166E92E706E67' AS TEXT)"
+expect_rc 2 "export of a store holding one refuses" "$BOXEL" export --db u.db --format coco u.json
+check "one line naming the task" contains "$ERR" "task 1: its image path is not valid UTF-8"
+check "nothing written" test ! -e u.json
+expect_rc 2 "jsonl refuses it too" "$BOXEL" export --db u.db --format jsonl -
+check "nothing on stdout" test -z "$OUT"
+
 finish

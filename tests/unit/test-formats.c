@@ -502,9 +502,13 @@ test_voc(void)
 static const struct {
 	const char *name, *text, *want;
 } voc_bad[] = {
-	{ "not xml", "hello", "v.xml:1: expected an XML element" },
-	{ "unclosed", "<annotation><filename>a.png</filename>\n<object>", "v.xml:2: <object> is never closed" },
-	{ "mismatched", "<annotation><filename>a</path></annotation>", "v.xml:1: expected </filename>" },
+	{ "not xml", "hello", "v.xml:1:1: not well-formed XML: syntax error" },
+	{ "unclosed", "<annotation><filename>a.png</filename>\n<object>", "v.xml:2:9: not well-formed XML: no element found" },
+	{ "mismatched", "<annotation><filename>a</path></annotation>", "v.xml:1:26: not well-formed XML: mismatched tag" },
+	{ "external entity not fetched", "<!DOCTYPE a [<!ENTITY e SYSTEM \"/etc/passwd\">]>\n"
+	  "<annotation><filename>&e;</filename></annotation>", "v.xml:2: no <filename> or <path>" },
+	{ "unknown encoding", "<?xml version=\"1.0\" encoding=\"x-nonesuch\"?><annotation/>",
+	  "v.xml:1:31: not well-formed XML: unknown encoding" },
 	{ "wrong root", "<?xml version=\"1.0\"?>\n<foo/>", "v.xml:2: expected <annotation>" },
 	{ "no filename", "<annotation></annotation>", "v.xml:1: no <filename> or <path>" },
 	{ "bad size", "<annotation><filename>a</filename><size><width>-3</width><height>2</height></size></annotation>",
@@ -539,6 +543,19 @@ test_voc_bad(void)
 	CHECK_INT(bx_voc_read("<annotation><!-- c --><filename>a&amp;b&#233;.png</filename></annotation>",
 	    "v.xml", &ds, &err), 0);
 	CHECK_STR(ds.n ? ds.img[0].file_name : "", "a&b\xc3\xa9.png");
+	bx_dataset_free(&ds);
+	CASE("declared ISO-8859-1 encoding");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_voc_read("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+	    "<annotation><filename>caf\xe9.jpg</filename></annotation>", "v.xml", &ds, &err), 0);
+	CHECK_STR(ds.n ? ds.img[0].file_name : "", "caf\xc3\xa9.jpg");
+	bx_dataset_free(&ds);
+	CASE("DOCTYPE with an internal entity");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_voc_read("<?xml version=\"1.0\"?>\n<!DOCTYPE annotation [\n"
+	    "<!ENTITY img \"b.png\">\n]>\n<annotation><filename>&img;</filename></annotation>",
+	    "v.xml", &ds, &err), 0);
+	CHECK_STR(ds.n ? ds.img[0].file_name : "", "b.png");
 	bx_dataset_free(&ds);
 }
 
