@@ -63,6 +63,7 @@ struct imp {
 	struct bx_taxonomy *tax;
 	char root[PATH_MAX];
 	int rootfd;           /* the root, opened for fstatat() */
+	char yolo_dir[PATH_MAX]; /* yolo: the dataset folder's real path */
 	const char *as;       /* store kind for --as, NULL = the format's default */
 	double min_score;
 	const char *names_file, *gt_file;
@@ -1197,6 +1198,21 @@ strip_ext(const char *p)
 	return bx_strndup(p, (size_t)(dot - p));
 }
 
+/* A label file's real path lies beneath the dataset folder: a symlink
+ * labels/x.txt -> /etc/passwd must not be read (its lines would be echoed
+ * in error messages). */
+static int
+inside_dataset(const struct imp *im, const char *label)
+{
+	char real[PATH_MAX];
+	size_t n = strlen(im->yolo_dir);
+
+	if (realpath(label, real) == NULL)
+		return 0;
+	return strncmp(real, im->yolo_dir, n) == 0 && (real[n] == '/' ||
+	    (n == 1 && im->yolo_dir[0] == '/'));
+}
+
 /* One YOLO image: rel (beneath the root) and its label file (may not exist:
  * no objects). */
 static void
@@ -1226,6 +1242,12 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 		return;
 	}
 	if (access(label, F_OK) == 0) {
+		if (!inside_dataset(im, label)) {
+			item_fail(im, it.where, "the label file leads outside the dataset folder "
+			    "(a symlink): not read");
+			item_free(&it);
+			return;
+		}
 		if (bx_read_file(label, 64u << 20, &text, &len, &err) < 0) {
 			item_fail(im, it.where, err.msg);
 			item_free(&it);
@@ -1260,7 +1282,7 @@ import_yolo(struct imp *im, const char *path)
 	size_t len;
 	int n = 0, i, lineno;
 
-	if (!is_dir(path)) {
+	if (!is_dir(path) || realpath(path, im->yolo_dir) == NULL) {
 		bx_cli_error("%s: a YOLO dataset is a folder (labels/, data.yaml)", path);
 		return -1;
 	}

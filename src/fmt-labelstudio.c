@@ -21,17 +21,19 @@
 static void
 put_pct(struct bx_buf *b, double px, int size)
 {
-	char tmp[40];
+	struct bx_buf tmp;
 	double v = size > 0 ? px * 100.0 / size : 0;
 
 	if (!isfinite(v) || v == 0) {
 		bx_buf_putc(b, '0');
 		return;
 	}
-	/* shortest form that survives the 12-digit rounding (C locale via
-	 * bx_json_put_num's own formatting would print 17 digits) */
-	snprintf(tmp, sizeof tmp, "%.12g", v);
-	bx_json_put_num(b, strtod(tmp, NULL));
+	/* shortest form that survives the 12-digit rounding (bx_json_put_num's
+	 * own formatting would print 17 digits); C locale both ways */
+	bx_buf_init(&tmp);
+	bx_buf_printf_c(&tmp, "%.12g", v);
+	bx_json_put_num(b, bx_strtod_c(tmp.p, NULL));
+	bx_buf_free(&tmp);
 }
 
 static void

@@ -259,7 +259,7 @@ xnum(const struct xnode *n, double *out)
 	char *t = xtrim(n), *end;
 	int rc;
 
-	*out = strtod(t, &end);
+	*out = bx_strtod_c(t, &end);
 	rc = t[0] != '\0' && *end == '\0' && isfinite(*out) ? 0 : -1;
 	free(t);
 	return rc;

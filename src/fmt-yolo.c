@@ -17,7 +17,7 @@ parse_num(const char *tok, double *out)
 {
 	char *end;
 
-	*out = strtod(tok, &end);
+	*out = bx_strtod_c(tok, &end);
 	return *end == '\0' && isfinite(*out) ? 0 : -1;
 }
 
@@ -138,12 +138,12 @@ bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, 
 		if (c < 0)
 			continue;
 		if (an->geom == BX_GEOM_BOX)
-			bx_buf_printf(out, "%d %.6f %.6f %.6f %.6f\n", c, (an->x + an->w / 2) / W,
+			bx_buf_printf_c(out, "%d %.6f %.6f %.6f %.6f\n", c, (an->x + an->w / 2) / W,
 			    (an->y + an->h / 2) / H, an->w / W, an->h / H);
 		else if (an->geom == BX_GEOM_POLYGON && an->npts >= 3) {
 			bx_buf_printf(out, "%d", c);
 			for (k = 0; k < an->npts; k++)
-				bx_buf_printf(out, " %.6f %.6f", an->pts[k].x / W, an->pts[k].y / H);
+				bx_buf_printf_c(out, " %.6f %.6f", an->pts[k].x / W, an->pts[k].y / H);
 			bx_buf_putc(out, '\n');
 		}
 	}

@@ -1,0 +1,69 @@
+# interop.sh: other tools' YOLO and VOC files in, files they load out:
+# numbers in the C locale whatever the user's locale, label files confined
+# to their dataset, VOC edge boxes, Windows paths, difficult/truncated/
+# occluded/pose, Ultralytics layouts and data.yaml.
+. "$(dirname "$0")/lib.sh"
+
+SRC=${BOXEL_SOURCE_ROOT:?}
+PY=/usr/bin/python3
+cd "$T_TMP" || exit 2
+mkdir img
+cp "$SRC"/sample-data/*.png "$SRC"/sample-data/*.jpg img/
+
+fresh() { # fresh DB [TAXONOMY]
+	rm -f "$1" "$1"-wal "$1"-shm
+	"$BOXEL" init --db "$1" --images img --taxonomy "${2:-$SRC/sample-data/taxonomy.json}" >/dev/null
+}
+answer() { # answer DB KIND IMAGE
+	sqlite3 "$1" "SELECT answer FROM task_answers JOIN tasks ON tasks.id = task WHERE kind = '$2' AND image = '$3'"
+}
+not_contains() { ! contains "$@"; }
+near() { $PY -c 'import json,sys; a=json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"; }
+
+# --- a decimal-comma locale changes no number in any file ---
+# de_DE is compiled here (localedef, from the locales package) so the test
+# does not depend on the machine's generated locales.
+mkdir loc
+if localedef -i de_DE -f UTF-8 loc/de_DE.UTF-8 2>/dev/null; then
+	DE=(env LOCPATH="$T_TMP/loc" LC_ALL=de_DE.UTF-8)
+	check "the locale writes decimal commas" test "$("${DE[@]}" $PY -c 'import locale; locale.setlocale(locale.LC_ALL, ""); print(locale.str(0.5))')" = "0,5"
+else
+	fail "localedef could not compile de_DE (install the locales package)"
+	DE=(env)
+fi
+fresh a.db
+expect_rc 0 "folder" "$BOXEL" import --db a.db img
+expect_rc 0 "accepted answers" "$BOXEL" import --db a.db --as accepted "$SRC/tests/data/formats/accepted.jsonl"
+expect_rc 0 "yolo export in de_DE" "${DE[@]}" "$BOXEL" export --db a.db --format yolo de.yolo
+check "yolo box with decimal points" contains "$(cat de.yolo/labels/rocket.txt)" "4 0.500000 0.351288 0.062500 0.468384"
+check "no decimal comma in any label file" test -z "$(grep -l , de.yolo/labels/*.txt)"
+expect_rc 0 "labelstudio export in de_DE" "${DE[@]}" "$BOXEL" export --db a.db --format labelstudio de.ls.json
+check "labelstudio percent with a point" contains "$(cat de.ls.json)" '"x":46.875,"y":11.7096018735'
+expect_rc 0 "voc export in de_DE" "${DE[@]}" "$BOXEL" export --db a.db --format voc de.voc
+fresh b.db
+expect_rc 0 "yolo import in de_DE" "${DE[@]}" "$BOXEL" import --db b.db --format yolo --as accepted de.yolo
+expect_rc 0 "export it again in C" env LC_ALL=C "$BOXEL" export --db b.db --format yolo c.yolo
+check "the round trip under de_DE is exact" diff -r de.yolo/labels c.yolo/labels
+fresh c.db
+printf '<annotation><filename>rocket.jpg</filename><size><width>640</width><height>427</height></size><object><name>rocket</name><bndbox><xmin>300.5</xmin><ymin>50.5</ymin><xmax>340</xmax><ymax>250</ymax></bndbox></object></annotation>\n' > frac.xml
+expect_rc 0 "voc with fractional corners in de_DE" "${DE[@]}" "$BOXEL" import --db c.db frac.xml
+# x = xmin - 1, w = xmax - xmin + 1: 299.5, 49.5, 40.5, 200.5
+check "300.5 read as 300.5" test "$(answer c.db prelabel rocket.jpg)" = '{"annotations":[{"box":[299.5,49.5,40.5,200.5],"class":"rocket"}],"global":{}}'
+
+# --- a YOLO label file may not lead outside its dataset ---
+mkdir -p ys/labels outside
+printf 'names: [cat, cup]\n' > ys/data.yaml
+printf 'secret line one\n' > outside/chelsea.txt
+ln -s ../../outside/chelsea.txt ys/labels/chelsea.txt
+mkdir ys/other
+printf '1 0.5 0.5 0.5 0.5\n' > ys/other/real.txt
+ln -s ../other/real.txt ys/labels/coffee.txt
+fresh d.db
+expect_rc 1 "a label symlinked out of the dataset" "$BOXEL" import --db d.db ys
+check "one line" one_line "$ERR"
+check "it names the file and why" contains "$ERR" "ys/labels/chelsea.txt: the label file leads outside the dataset folder"
+check "nothing of the outside file is echoed" not_contains "$ERR" "secret"
+check "a symlink inside the dataset is followed" test "$(answer d.db prelabel coffee.png)" = '{"annotations":[{"box":[150,100,300,200],"class":"cup"}],"global":{}}'
+check "the refused image has no answer" test -z "$(answer d.db prelabel chelsea.png)"
+
+finish
