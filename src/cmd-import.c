@@ -1149,6 +1149,46 @@ voc_polygons(struct imp *im, struct bx_dataset *ds)
 		}
 }
 
+/* VOC's <pose>, <truncated>, <difficult>, <occluded> arrive as "voc:KEY":
+ * kept as attribute KEY when the object's class has that attribute (and
+ * <attributes> did not already give it), else dropped and counted for the
+ * report at the end. */
+static const char *const voc_flag_keys[4] = { "pose", "truncated", "difficult", "occluded" };
+
+static void
+voc_flags(struct imp *im, struct bx_dataset *ds, long dropped[4])
+{
+	const struct bx_class *c;
+	struct bx_annot *an;
+	char key[16];
+	int i, k, f, j;
+
+	for (i = 0; i < ds->n; i++)
+		for (k = 0; k < ds->img[i].ans.n; k++) {
+			an = &ds->img[i].ans.a[k];
+			c = im->tax != NULL ? bx_taxonomy_class(im->tax, an->cls) : NULL;
+			for (f = 0; f < 4; f++) {
+				const struct bx_value *v;
+				struct bx_value copy;
+				int has = 0;
+
+				snprintf(key, sizeof key, "voc:%s", voc_flag_keys[f]);
+				if ((v = bx_attrs_get(&an->attrs, key)) == NULL)
+					continue;
+				for (j = 0; c != NULL && j < c->nattrs; j++)
+					has |= strcmp(c->attrs[j].name, voc_flag_keys[f]) == 0;
+				if (has && bx_attrs_get(&an->attrs, voc_flag_keys[f]) == NULL) {
+					bx_value_copy(&copy, v);
+					bx_attrs_set(&an->attrs, voc_flag_keys[f], &copy);
+					bx_value_free(&copy);
+				} else if (!has)
+					dropped[f]++;
+				memset(&copy, 0, sizeof copy);   /* BX_VAL_NONE removes key */
+				bx_attrs_set(&an->attrs, key, &copy);
+			}
+		}
+}
+
 static int
 import_voc(struct imp *im, const char *path)
 {
@@ -1157,6 +1197,7 @@ import_voc(struct imp *im, const char *path)
 	char **files = NULL, *text;
 	size_t len;
 	int n = 0, i;
+	long dropped[4] = { 0, 0, 0, 0 }, clamped = 0;
 
 	if (is_dir(path))
 		walk(im, path, ".xml", &files, &n);
@@ -1175,7 +1216,9 @@ import_voc(struct imp *im, const char *path)
 			item_fail(im, "", err.msg);
 			im->total++;
 		} else {
+			voc_flags(im, &ds, dropped);
 			voc_polygons(im, &ds);
+			clamped += ds.nclamped;
 			import_dataset(im, &ds, files[i], NULL, default_kind(im), 1);
 		}
 		bx_dataset_free(&ds);
@@ -1184,6 +1227,14 @@ import_voc(struct imp *im, const char *path)
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
+	if (clamped > 0)
+		bx_cli_error("note: %s: %ld box%s one pixel past the image edge (corners counted "
+		    "from 0) clamped to it", path, clamped, clamped == 1 ? "" : "es");
+	for (i = 0; i < 4; i++)
+		if (dropped[i] > 0)
+			bx_cli_error("warning: %s: %ld <%s> value%s not kept: the object's class has no "
+			    "'%s' attribute", path, dropped[i], voc_flag_keys[i], dropped[i] == 1 ? "" :
+			    "s", voc_flag_keys[i]);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <expat.h>
 
 #include "boxel/formats.h"
@@ -58,15 +59,27 @@ put_value_text(struct bx_buf *b, const struct bx_value *v)
 	bx_buf_free(&t);
 }
 
-static void
-put_attrs(struct bx_buf *b, const struct bx_attrs *as, const char *indent)
+static int
+is_flag(const char *key, int object)
 {
-	int i;
+	return object && (strcmp(key, "pose") == 0 || strcmp(key, "truncated") == 0 ||
+	    strcmp(key, "difficult") == 0 || strcmp(key, "occluded") == 0);
+}
 
-	if (as->n == 0)
+/* <attributes> of an object leaves out what VOC's own elements carry. */
+static void
+put_attrs(struct bx_buf *b, const struct bx_attrs *as, const char *indent, int object)
+{
+	int i, n = 0;
+
+	for (i = 0; i < as->n; i++)
+		n += !is_flag(as->a[i].key, object);
+	if (n == 0)
 		return;
 	bx_buf_printf(b, "%s<attributes>\n", indent);
 	for (i = 0; i < as->n; i++) {
+		if (is_flag(as->a[i].key, object))
+			continue;
 		bx_buf_printf(b, "%s\t<attribute><name>", indent);
 		put_xml_text(b, as->a[i].key);
 		bx_buf_puts(b, "</name><value>");
@@ -82,9 +95,21 @@ voc_round(double v)
 	return lround(v);
 }
 
+static int
+flag_on(const struct bx_attrs *as, const char *key)
+{
+	const struct bx_value *v = bx_attrs_get(as, key);
+
+	return v != NULL && ((v->type == BX_VAL_BOOL && v->b) ||
+	    (v->type == BX_VAL_NUM && v->num != 0) ||
+	    (v->type == BX_VAL_STR && v->str && (strcmp(v->str, "1") == 0 ||
+	    strcmp(v->str, "true") == 0)));
+}
+
 void
 bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 {
+	const struct bx_value *v;
 	const char *base;
 	double x, y, w, h;
 	int i;
@@ -98,7 +123,7 @@ bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 	bx_buf_puts(b, "</path>\n\t<source><database>boxel</database></source>\n");
 	bx_buf_printf(b, "\t<size><width>%d</width><height>%d</height><depth>3</depth></size>\n"
 	    "\t<segmented>0</segmented>\n", im->width, im->height);
-	put_attrs(b, &im->ans.global, "\t");
+	put_attrs(b, &im->ans.global, "\t", 0);
 	for (i = 0; i < im->ans.n; i++) {
 		const struct bx_annot *an = &im->ans.a[i];
 
@@ -107,12 +132,20 @@ bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 		bx_annot_bounds(an, &x, &y, &w, &h);
 		bx_buf_puts(b, "\t<object>\n\t\t<name>");
 		put_xml_text(b, an->cls ? an->cls : "");
-		bx_buf_puts(b, "</name>\n\t\t<pose>Unspecified</pose>\n\t\t<truncated>0</truncated>\n"
-		    "\t\t<difficult>0</difficult>\n");
+		bx_buf_puts(b, "</name>\n\t\t<pose>");
+		v = bx_attrs_get(&an->attrs, "pose");
+		put_xml_text(b, v != NULL && v->type == BX_VAL_STR && v->str && v->str[0] ? v->str :
+		    "Unspecified");
+		bx_buf_printf(b, "</pose>\n\t\t<truncated>%d</truncated>\n\t\t<difficult>%d"
+		    "</difficult>\n", flag_on(&an->attrs, "truncated"), flag_on(&an->attrs, "difficult"));
+		/* VOC2007 has no <occluded>; written only when the answer says */
+		if (bx_attrs_get(&an->attrs, "occluded") != NULL)
+			bx_buf_printf(b, "\t\t<occluded>%d</occluded>\n", flag_on(&an->attrs,
+			    "occluded"));
 		bx_buf_printf(b, "\t\t<bndbox><xmin>%ld</xmin><ymin>%ld</ymin><xmax>%ld</xmax>"
 		    "<ymax>%ld</ymax></bndbox>\n", voc_round(x) + 1, voc_round(y) + 1,
 		    voc_round(x + w), voc_round(y + h));
-		put_attrs(b, &an->attrs, "\t\t");
+		put_attrs(b, &an->attrs, "\t\t", 1);
 		bx_buf_puts(b, "\t</object>\n");
 	}
 	bx_buf_puts(b, "</annotation>\n");
@@ -295,6 +328,71 @@ read_attrs(const struct xnode *n, struct bx_attrs *out, const char *name, char *
 	return 0;
 }
 
+/* "C:\dir\a.jpg", "C:/dir/a.jpg" or "\\server\share\a.jpg" */
+static int
+windows_path(const char *p)
+{
+	return (((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':' &&
+	    (p[2] == '\\' || p[2] == '/')) || strchr(p, '\\') != NULL;
+}
+
+/* VOC's own object flags, kept as attributes "voc:pose" ... for the
+ * importer, which keeps those the taxonomy has. Their defaults (0,
+ * "Unspecified") say nothing and are not kept. */
+static const char *const voc_flags[] = { "pose", "truncated", "difficult", "occluded" };
+
+static void
+read_flags(const struct xnode *o, struct bx_attrs *out)
+{
+	struct bx_value v;
+	char key[32];
+	size_t k;
+
+	for (k = 0; k < BX_ARRAY_LEN(voc_flags); k++) {
+		char *t = xtrim(xchild(o, voc_flags[k]));
+
+		if (t[0] == '\0' || strcmp(t, "0") == 0 || strcasecmp(t, "Unspecified") == 0) {
+			free(t);
+			continue;
+		}
+		snprintf(key, sizeof key, "voc:%s", voc_flags[k]);
+		memset(&v, 0, sizeof v);
+		v.type = BX_VAL_STR;
+		v.str = t;
+		bx_attrs_set(out, key, &v);
+		free(t);
+	}
+}
+
+/* Corners a pixel past the edge (xmin 0 read 1-based, xmax = width + 1)
+ * come from tools counting from 0: clamped, and counted for the report.
+ * Further out is an error the importer reports. */
+static void
+clamp_edge(struct bx_annot *an, double W, double H, int *nclamped)
+{
+	int c = 0;
+
+	if (an->x < 0 && an->x >= -1) {
+		an->w += an->x;
+		an->x = 0;
+		c = 1;
+	}
+	if (an->y < 0 && an->y >= -1) {
+		an->h += an->y;
+		an->y = 0;
+		c = 1;
+	}
+	if (W > 0 && an->x + an->w > W && an->x + an->w <= W + 1) {
+		an->w = W - an->x;
+		c = 1;
+	}
+	if (H > 0 && an->y + an->h > H && an->y + an->h <= H + 1) {
+		an->h = H - an->y;
+		c = 1;
+	}
+	*nclamped += c;
+}
+
 int
 bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
 {
@@ -318,9 +416,23 @@ bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct b
 		goto out;
 	}
 	path = xtrim(xchild(root, "path"));
-	if (path[0] == '\0') {
-		free(path);
-		path = xtrim(xchild(root, "filename"));
+	if (path[0] == '\0' || windows_path(path)) {
+		/* LabelImg on Windows writes C:\Users\...\a.jpg: <filename>
+		 * is the name beneath the image root; without one, the path
+		 * with '/' separators (the importer retries its suffixes). */
+		char *fn = xtrim(xchild(root, "filename")), *q;
+
+		if (fn[0] != '\0') {
+			free(path);
+			path = fn;
+		} else {
+			free(fn);
+			for (q = path; *q; q++)
+				if (*q == '\\')
+					*q = '/';
+			if (windows_path(path))
+				memmove(path, path + 2, strlen(path + 2) + 1);
+		}
 	}
 	if (path[0] == '\0') {
 		free(path);
@@ -378,6 +490,8 @@ bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct b
 		an.y = c[1] - 1;
 		an.w = c[2] - c[0] + 1;
 		an.h = c[3] - c[1] + 1;
+		clamp_edge(&an, w, h, &out->nclamped);
+		read_flags(o, &an.attrs);
 		if (read_attrs(xchild(o, "attributes"), &an.attrs, name, msg, sizeof msg) < 0) {
 			bx_attrs_free(&an.attrs);
 			free(cls);

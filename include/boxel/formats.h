@@ -66,6 +66,8 @@ struct bx_dataset {
 	char **errors;
 	int nerrors;
 	int results;         /* bx_coco_read*: the text was a COCO results array */
+	int nclamped;        /* boxes a reader clamped to the image edge (VOC corners
+	                        one pixel out, YOLO within Ultralytics' 1%) */
 	/* internal: image ids sorted for bx_dataset_find */
 	int64_t *ix_id;
 	int *ix_pos;
@@ -197,7 +199,13 @@ void bx_yolo_write_yaml(const struct bx_dataset *ds, struct bx_buf *out);
  * xmin = round(x) + 1, ymin = round(y) + 1, xmax = round(x + w),
  * ymax = round(y + h); read back as x = xmin - 1, w = xmax - xmin + 1 ...
  * Polygons are written as their bounding box. Attributes as
- * <attributes><attribute><name/><value/></attribute></attributes>. */
+ * <attributes><attribute><name/><value/></attribute></attributes>, except
+ * an object's pose, truncated, difficult and occluded, which are VOC's own
+ * elements (<occluded> only when the answer has it).
+ * Reading: <path>, or <filename> when the path is a Windows one; boxes one
+ * pixel past an edge are clamped (out->nclamped counts them); an object's
+ * <pose>, <truncated>, <difficult>, <occluded> other than 0/Unspecified
+ * become text attributes "voc:pose" ... for the importer to keep or drop. */
 void bx_voc_write(const struct bx_ds_image *im, struct bx_buf *out);
 int bx_voc_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                 struct bx_err *err);
