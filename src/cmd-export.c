@@ -37,6 +37,7 @@ struct exp {
 	int64_t naccepted, ntasks;
 	int collect_classes;  /* no taxonomy: classes in order of appearance */
 	int64_t bad_task;     /* a task whose image path is not UTF-8, or 0 */
+	char root[PATH_MAX];  /* the image root, absolute (yolo links to the images) */
 };
 
 /* ---- collecting ---- */
@@ -353,6 +354,43 @@ put_file(const char *dir, const char *rel, const char *data, size_t len, struct 
 	return rc;
 }
 
+/* A symlink dir/rel -> root/target (absolute, so the export can be read
+ * from anywhere on this machine). */
+static int
+put_link(const char *dir, const char *rel, const char *root, const char *target,
+         struct bx_err *err)
+{
+	char *p = bx_asprintf("%s/%s", dir, rel), *t = bx_asprintf("%s/%s", root, target);
+	int rc = 0;
+
+	if (mkdirs(p) < 0 || symlink(t, p) != 0)
+		rc = bx_err_set(err, BX_EIO, "%s: %s", p, strerror(errno));
+	free(p);
+	free(t);
+	return rc;
+}
+
+/* Where OUT will be once renamed into place, as an absolute path. */
+static char *
+absolute_out(const char *out)
+{
+	char *dir = bx_strdup(out), *slash = strrchr(dir, '/'), *real, *res;
+	const char *base = slash ? slash + 1 : out;
+
+	if (slash == NULL)
+		real = realpath(".", NULL);
+	else if (slash == dir)
+		real = bx_strdup("");
+	else {
+		*slash = '\0';
+		real = realpath(dir, NULL);
+	}
+	res = real != NULL ? bx_asprintf("%s/%s", real, base) : bx_strdup(out);
+	free(real);
+	free(dir);
+	return res;
+}
+
 static void
 fsync_path(const char *p)
 {
@@ -435,7 +473,7 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 {
 	struct bx_buf b, list;
 	struct stat sb;
-	char *rel, *lp, *tmp, *real = NULL;
+	char *rel, *lp, *tmp, *real = NULL, *final;
 	int i, rc;
 
 	/* A symlink to a directory: the export replaces the directory it
@@ -445,11 +483,13 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 		out = real;
 	clean_stale_tmp(out);
 	tmp = bx_asprintf("%s.tmp.%ld", out, (long)getpid());
+	final = absolute_out(out);
 
 	if (mkdir(tmp, 0755) != 0) {
 		rc = bx_err_set(err, BX_EIO, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		free(real);
+		free(final);
 		return rc;
 	}
 	rc = check_stems(&x->ds, err);
@@ -462,8 +502,14 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 		if (x->fmt == X_YOLO) {
 			bx_yolo_write_labels(&x->ds, im, &b);
 			rel = with_ext(im->file_name, ".txt");
-			lp = bx_asprintf("labels/%s", rel);
+			lp = bx_asprintf("labels/train/%s", rel);
 			rc = put_file(tmp, lp, b.p ? b.p : "", b.len, err);
+			free(lp);
+			/* Ultralytics finds labels/train/X.txt from images/train/X:
+			 * a link to the image beneath the root stands in for a copy */
+			lp = bx_asprintf("images/train/%s", im->file_name);
+			if (rc == 0)
+				rc = put_link(tmp, lp, x->root, im->file_name, err);
 			free(lp);
 			bx_buf_puts(&list, im->file_name);
 			bx_buf_putc(&list, '\n');
@@ -477,7 +523,7 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 	if (rc == 0 && x->fmt == X_YOLO) {
 		rc = put_file(tmp, "images.txt", list.p ? list.p : "", list.len, err);
 		bx_buf_reset(&b);
-		bx_yolo_write_yaml(&x->ds, &b);
+		bx_yolo_write_yaml(&x->ds, final, &b);
 		if (rc == 0)
 			rc = put_file(tmp, "data.yaml", b.p, b.len, err);
 	}
@@ -489,6 +535,7 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 	bx_buf_free(&list);
 	free(tmp);
 	free(real);
+	free(final);
 	return rc;
 }
 
@@ -562,6 +609,21 @@ cmd_export_exec(int argc, char **argv)
 		}
 	}
 	free(taxt);
+	if (x.fmt == X_YOLO) {
+		char *root = NULL;
+
+		bx_err_clear(&err);
+		if (bx_store_setting_get(st, "image_root", &root, &err) < 0 || root == NULL ||
+		    root[0] == '\0' || realpath(root, x.root) == NULL) {
+			bx_cli_error("the image root %s is not usable: %s", root && root[0] ? root :
+			    "(unset)", err.msg[0] ? err.msg : strerror(errno));
+			free(root);
+			bx_taxonomy_free(tax);
+			bx_store_close(st);
+			return BX_EXIT_USAGE;
+		}
+		free(root);
+	}
 	/* categories: the taxonomy's classes in order, ids from 1 */
 	for (i = 0; tax != NULL && i < tax->nclasses; i++)
 		bx_dataset_add_class(&x.ds, tax->classes[i].name, i + 1);

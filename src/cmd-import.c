@@ -64,6 +64,7 @@ struct imp {
 	char root[PATH_MAX];
 	int rootfd;           /* the root, opened for fstatat() */
 	char yolo_dir[PATH_MAX]; /* yolo: the dataset folder's real path */
+	long yolo_clamped;       /* yolo: objects clamped to the edge (1% tolerance) */
 	const char *as;       /* store kind for --as, NULL = the format's default */
 	double min_score;
 	const char *names_file, *gt_file;
@@ -1315,49 +1316,189 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 			item_free(&it);
 			return;
 		}
+		im->yolo_clamped += errs.nclamped;
 		bx_dataset_free(&errs);
 		free(text);
 	}
 	it.has_answer = 1;
 	it.kind = default_kind(im);
+	/* a confidence column: predictions, suggestions unless --as says */
+	for (k = 0; k < it.ans.n; k++)
+		if (it.ans.a[k].flags & BX_ANNOT_SUGGESTION)
+			it.kind = im->as ? im->as : "suggestion";
 	add_item(im, &it);
+}
+
+/* Ultralytics' rule: the label of .../images/X.jpg is .../labels/X.txt
+ * (the last "/images/" becomes "/labels/", the extension ".txt"). NULL
+ * when the path has no images/ folder. */
+static char *
+img2label(const char *img)
+{
+	const char *at = NULL, *p;
+	char *lab, *stem;
+
+	for (p = strstr(img, "/images/"); p != NULL; p = strstr(p + 1, "/images/"))
+		at = p;
+	if (at == NULL)
+		return NULL;
+	stem = strip_ext(at + 8);
+	lab = bx_asprintf("%.*s/labels/%s.txt", (int)(at - img), img, stem);
+	free(stem);
+	return lab;
+}
+
+static void
+add_path(char ***list, int *n, char *p)
+{
+	*list = bx_realloc(*list, sizeof(char *) * (size_t)(*n + 1));
+	(*list)[(*n)++] = p;
+}
+
+/* The images of one data.yaml split entry: a folder (walked), a .txt
+ * list of image paths ("./x" relative to the list's folder, others to
+ * the dataset root), or a single image. Relative entries are relative to
+ * base; Roboflow writes "../train/images", which Ultralytics also looks
+ * for as base/train/images. */
+static void
+split_images(struct imp *im, const char *yaml, const char *split, const char *base,
+             const char *entry, char ***list, int *n)
+{
+	char *p = entry[0] == '/' ? bx_strdup(entry) : bx_asprintf("%s/%s", base, entry);
+	char *text, *line, *next, *dir;
+	size_t len;
+
+	if (access(p, F_OK) != 0 && strncmp(entry, "../", 3) == 0) {
+		free(p);
+		p = bx_asprintf("%s/%s", base, entry + 3);
+	}
+	if (is_dir(p))
+		walk(im, p, NULL, list, n);
+	else if (ends_with(p, ".txt") && access(p, F_OK) == 0) {
+		if (read_text(p, &text, &len) == 0) {
+			dir = bx_strdup(p);
+			*strrchr(dir, '/') = '\0';
+			for (line = text; line && *line; line = next) {
+				next = strchr(line, '\n');
+				if (next)
+					*next++ = '\0';
+				len = strlen(line);
+				while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+					line[--len] = '\0';
+				if (line[0] == '\0')
+					continue;
+				add_path(list, n, strncmp(line, "./", 2) == 0 ?
+				    bx_asprintf("%s/%s", dir, line + 2) : line[0] == '/' ?
+				    bx_strdup(line) : bx_asprintf("%s/%s", base, line));
+			}
+			free(dir);
+			free(text);
+		} else
+			im->failed++;
+	} else if (is_image_name(p) && access(p, F_OK) == 0)
+		add_path(list, n, bx_strdup(p));
+	else {
+		char msg[PATH_MAX + 100];
+		snprintf(msg, sizeof msg, "%s: %s: no such folder, image list or image", split, p);
+		item_fail(im, yaml, msg);
+	}
+	free(p);
+}
+
+/* Each image of an Ultralytics or Roboflow layout with its label file. */
+static void
+yolo_images(struct imp *im, const struct bx_dataset *names, char **files, int n)
+{
+	char *rel, *label;
+	int i;
+
+	qsort(files, (size_t)n, sizeof(char *), cmp_str);
+	for (i = 0; i < n && !im->fatal; i++) {
+		if (i > 0 && strcmp(files[i], files[i - 1]) == 0)
+			continue;   /* val may name train's folder again */
+		label = img2label(files[i]);
+		rel = rel_to_root(im, files[i]);
+		if (label == NULL) {
+			item_fail(im, files[i], "the image is not in an images/ folder, so it has no "
+			    "labels/ file (Ultralytics' layout)");
+			im->total++;
+		} else if (rel == NULL) {
+			item_fail(im, files[i], "the image is not beneath the image root");
+			im->total++;
+		} else
+			yolo_one(im, names, rel, label, files[i]);
+		free(rel);
+		free(label);
+	}
 }
 
 static int
 import_yolo(struct imp *im, const char *path)
 {
 	struct bx_dataset names;
+	struct bx_yolo_data data;
 	struct bx_err err = { 0 };
-	char p[PATH_MAX], *text, **files = NULL, *rel, *stem, *label, *line, *next;
+	char p[PATH_MAX], *text, **files = NULL, *rel, *stem, *label, *line, *next, *base;
 	const char *nf;
 	size_t len;
-	int n = 0, i, lineno;
+	int n = 0, i, s, lineno, has_yaml;
 
+	memset(&data, 0, sizeof data);
 	if (!is_dir(path) || realpath(path, im->yolo_dir) == NULL) {
 		bx_cli_error("%s: a YOLO dataset is a folder (labels/, data.yaml)", path);
 		return -1;
 	}
 	snprintf(p, sizeof p, "%s/data.yaml", path);
-	nf = im->names_file ? im->names_file : p;
-	if (im->names_file == NULL && access(p, F_OK) != 0) {
+	has_yaml = access(p, F_OK) == 0;
+	if (!has_yaml) {
+		snprintf(p, sizeof p, "%s/data.yml", path);
+		has_yaml = access(p, F_OK) == 0;
+	}
+	if (im->names_file == NULL && !has_yaml) {
 		bx_cli_error("%s: no data.yaml with class names; pass --names FILE", path);
 		return -1;
 	}
-	if (read_text(nf, &text, &len) < 0)
-		return -1;
 	bx_dataset_init(&names);
-	if (bx_yolo_read_names(text, nf, &names, &err) < 0) {
-		bx_cli_error("%s", err.msg);
-		free(text);
-		bx_dataset_free(&names);
-		return -1;
-	}
-	free(text);
-	snprintf(p, sizeof p, "%s/images.txt", path);
-	if (access(p, F_OK) == 0) {
-		/* boxel's export: the image list, relative to the image root */
+	/* data.yaml gives the splits, and the names unless --names does */
+	if (has_yaml) {
 		if (read_text(p, &text, &len) < 0) {
 			bx_dataset_free(&names);
+			return -1;
+		}
+		if (bx_yolo_read_yaml(text, p, &names, &data, &err) < 0 && im->names_file == NULL) {
+			bx_cli_error("%s", err.msg);
+			free(text);
+			bx_dataset_free(&names);
+			return -1;
+		}
+		free(text);
+	}
+	if (im->names_file != NULL) {
+		nf = im->names_file;
+		bx_dataset_free(&names);
+		bx_dataset_init(&names);
+		bx_err_clear(&err);
+		if (read_text(nf, &text, &len) < 0) {
+			bx_yolo_data_free(&data);
+			return -1;
+		}
+		if (bx_yolo_read_names(text, nf, &names, &err) < 0) {
+			bx_cli_error("%s", err.msg);
+			free(text);
+			bx_dataset_free(&names);
+			bx_yolo_data_free(&data);
+			return -1;
+		}
+		free(text);
+	}
+	snprintf(p, sizeof p, "%s/images.txt", path);
+	if (access(p, F_OK) == 0) {
+		/* boxel's export: the image list, relative to the image root,
+		 * labels in labels/train/ (labels/ in exports before the
+		 * Ultralytics layout) */
+		if (read_text(p, &text, &len) < 0) {
+			bx_dataset_free(&names);
+			bx_yolo_data_free(&data);
 			return -1;
 		}
 		for (lineno = 1, line = text; line && *line && !im->fatal; line = next, lineno++) {
@@ -1368,66 +1509,90 @@ import_yolo(struct imp *im, const char *path)
 			if (line[0] == '\0')
 				continue;
 			stem = strip_ext(line);
-			label = bx_asprintf("%s/labels/%s.txt", path, stem);
+			label = bx_asprintf("%s/labels/train/%s.txt", path, stem);
+			if (access(label, F_OK) != 0) {
+				free(label);
+				label = bx_asprintf("%s/labels/%s.txt", path, stem);
+			}
 			snprintf(where, sizeof where, "%s:%d", p, lineno);
 			yolo_one(im, &names, line, label, where);
 			free(stem);
 			free(label);
 		}
 		free(text);
-	} else {
-		snprintf(p, sizeof p, "%s/images", path);
-		if (is_dir(p)) {
-			/* images/ and labels/ side by side, as YOLO tools lay them out */
-			walk(im, p, NULL, &files, &n);
-			for (i = 0; i < n && !im->fatal; i++) {
-				rel = rel_to_root(im, files[i]);
-				stem = strip_ext(files[i] + strlen(p) + 1);
-				label = bx_asprintf("%s/labels/%s.txt", path, stem);
-				if (rel == NULL) {
-					item_fail(im, files[i], "the image is not beneath the image root");
-					im->total++;
-				} else
-					yolo_one(im, &names, rel, label, files[i]);
-				free(rel);
-				free(stem);
-				free(label);
-			}
-		} else {
-			/* labels only: each labels/X.txt names image X.png|.jpg|.jpeg
-			 * beneath the image root */
-			static const char *const exts[] = { ".jpg", ".jpeg", ".png", ".JPG", ".JPEG",
-			    ".PNG" };
-			snprintf(p, sizeof p, "%s/labels", path);
-			if (is_dir(p))
-				walk(im, p, ".txt", &files, &n);
-			for (i = 0; i < n && !im->fatal; i++) {
-				size_t e;
-				char abs[PATH_MAX * 2];
-				stem = strip_ext(files[i] + strlen(p) + 1);
-				rel = NULL;
-				for (e = 0; e < BX_ARRAY_LEN(exts) && rel == NULL; e++) {
-					snprintf(abs, sizeof abs, "%s/%s%s", im->root, stem, exts[e]);
-					if (access(abs, F_OK) == 0)
-						rel = bx_asprintf("%s%s", stem, exts[e]);
-				}
-				if (rel == NULL) {
-					char msg[PATH_MAX + 100];
-					snprintf(msg, sizeof msg, "no image %s.jpg/.jpeg/.png beneath the image "
-					    "root", stem);
-					item_fail(im, files[i], msg);
-					im->total++;
-				} else
-					yolo_one(im, &names, rel, files[i], files[i]);
-				free(rel);
-				free(stem);
-			}
-		}
-		for (i = 0; i < n; i++)
-			free(files[i]);
-		free(files);
+		goto done;
 	}
+	/* data.yaml's splits; its path when that is a folder here, else the
+	 * dataset folder, is what relative entries are relative to */
+	if (data.path != NULL && data.path[0] == '/' && is_dir(data.path))
+		base = bx_strdup(data.path);
+	else if (data.path != NULL && data.path[0] != '/' &&
+	    (snprintf(p, sizeof p, "%s/%s", path, data.path), is_dir(p)))
+		base = bx_strdup(p);
+	else
+		base = bx_strdup(path);
+	snprintf(p, sizeof p, "%s/data.yaml", path);
+	for (s = 0; s < BX_YOLO_NSPLITS; s++)
+		for (i = 0; i < data.nsplit[s]; i++)
+			split_images(im, p, bx_yolo_split_name(s), base, data.split[s][i], &files, &n);
+	free(base);
+	if (n == 0) {
+		static const char *const roboflow[] = { "train", "valid", "val", "test" };
+		size_t r;
+
+		/* no splits: images/ beside labels/ (Ultralytics), else
+		 * Roboflow's train/images, valid/images, test/images */
+		snprintf(p, sizeof p, "%s/images", path);
+		if (is_dir(p))
+			walk(im, p, NULL, &files, &n);
+		for (r = 0; n == 0 && r < BX_ARRAY_LEN(roboflow); r++) {
+			snprintf(p, sizeof p, "%s/%s/images", path, roboflow[r]);
+			if (is_dir(p))
+				walk(im, p, NULL, &files, &n);
+		}
+	}
+	if (n > 0)
+		yolo_images(im, &names, files, n);
+	else {
+		/* labels only: each labels/X.txt names image X.png|.jpg|.jpeg
+		 * beneath the image root */
+		static const char *const exts[] = { ".jpg", ".jpeg", ".png", ".JPG", ".JPEG",
+		    ".PNG" };
+		snprintf(p, sizeof p, "%s/labels", path);
+		if (is_dir(p))
+			walk(im, p, ".txt", &files, &n);
+		for (i = 0; i < n && !im->fatal; i++) {
+			size_t e;
+			char abs[PATH_MAX * 2];
+			stem = strip_ext(files[i] + strlen(p) + 1);
+			rel = NULL;
+			for (e = 0; e < BX_ARRAY_LEN(exts) && rel == NULL; e++) {
+				snprintf(abs, sizeof abs, "%s/%s%s", im->root, stem, exts[e]);
+				if (access(abs, F_OK) == 0)
+					rel = bx_asprintf("%s%s", stem, exts[e]);
+			}
+			if (rel == NULL) {
+				char msg[PATH_MAX + 100];
+				snprintf(msg, sizeof msg, "no image %s.jpg/.jpeg/.png beneath the image "
+				    "root", stem);
+				item_fail(im, files[i], msg);
+				im->total++;
+			} else
+				yolo_one(im, &names, rel, files[i], files[i]);
+			free(rel);
+			free(stem);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+done:
+	if (im->yolo_clamped > 0)
+		bx_cli_error("note: %s: %ld object%s within 1%% past the image edge clamped to it "
+		    "(as Ultralytics does)", path, im->yolo_clamped, im->yolo_clamped == 1 ? "" : "s");
+	im->yolo_clamped = 0;
 	bx_dataset_free(&names);
+	bx_yolo_data_free(&data);
 	return 0;
 }
 

@@ -191,8 +191,9 @@ const char *bx_yolo_split_name(int split);
 /* A --names file: data.yaml-like (read as above) or one name per line. */
 int bx_yolo_read_names(const char *text, const char *name_for_errors, struct bx_dataset *out,
                        struct bx_err *err);
-/* data.yaml: nc and names (block list, quoted). */
-void bx_yolo_write_yaml(const struct bx_dataset *ds, struct bx_buf *out);
+/* data.yaml as Ultralytics reads it: path (the dataset folder, absolute),
+ * train and val (images/train), nc and names (block list, quoted). */
+void bx_yolo_write_yaml(const struct bx_dataset *ds, const char *path, struct bx_buf *out);
 
 /* ---- Pascal VOC (fmt-voc.c) ----
  * One XML file per image. Pixel indices are 1-based and inclusive:

@@ -335,13 +335,90 @@ test_yolo(void)
 	}
 	bx_buf_init(&b);
 	bx_yolo_write_labels(&ds, im, &b);
-	CHECK_STR(b.p, "0 0.500000 0.500000 0.200000 0.400000\n"
+	/* with a polygon in the file, the box is written as a 4-point polygon:
+	 * 80,30 .. 120,70 of 200x100 */
+	CHECK_STR(b.p, "0 0.400000 0.300000 0.600000 0.300000 0.600000 0.700000 0.400000 0.700000\n"
 	    "1 0.100000 0.200000 0.300000 0.200000 0.200000 0.600000\n");
+	CASE("yolo mixed file reads back as box and polygon");
+	bx_dataset_init(&errs);
+	CHECK_INT(bx_yolo_read_labels(b.p, "x.txt", 200, 100, &ds, &a, &errs), 0);
+	CHECK_INT(a.n, 2);
+	if (a.n == 2) {
+		CHECK_INT(a.a[0].geom, BX_GEOM_BOX);
+		CHECK_NEAR(a.a[0].x, 80, 1e-9);
+		CHECK_NEAR(a.a[0].w, 40, 1e-9);
+		CHECK_NEAR(a.a[0].h, 40, 1e-9);
+		CHECK_INT(a.a[1].geom, BX_GEOM_POLYGON);
+	}
+	bx_answer_free(&a);
+	bx_dataset_free(&errs);
+	CASE("yolo write, boxes only");
+	bx_answer_remove(&im->ans, 1);
 	bx_buf_reset(&b);
-	bx_yolo_write_yaml(&ds, &b);
-	CHECK(strstr(b.p, "nc: 2\nnames:\n  - \"cat\"\n  - \"plume\"\n") != NULL);
+	bx_yolo_write_labels(&ds, im, &b);
+	CHECK_STR(b.p, "0 0.500000 0.500000 0.200000 0.400000\n");
+	bx_buf_reset(&b);
+	bx_yolo_write_yaml(&ds, "/data/x y", &b);
+	CHECK(strstr(b.p, "path: \"/data/x y\"\ntrain: images/train\nval: images/train\n"
+	    "nc: 2\nnames:\n  - \"cat\"\n  - \"plume\"\n") != NULL);
+	CASE("yolo data.yaml reads back");
+	{
+		struct bx_dataset back;
+		struct bx_yolo_data d;
+		struct bx_err err = { 0 };
+
+		bx_dataset_init(&back);
+		CHECK_INT(bx_yolo_read_yaml(b.p, "data.yaml", &back, &d, &err), 0);
+		CHECK_INT(back.nclasses, 2);
+		CHECK_STR(d.path ? d.path : "", "/data/x y");
+		CHECK_STR(d.nsplit[BX_YOLO_VAL] ? d.split[BX_YOLO_VAL][0] : "", "images/train");
+		bx_yolo_data_free(&d);
+		bx_dataset_free(&back);
+	}
 	bx_buf_free(&b);
 	bx_dataset_free(&ds);
+	bx_dataset_free(&errs);
+	bx_dataset_free(&names);
+}
+
+/* Predictions and Ultralytics' 1% edge tolerance. */
+static void
+test_yolo_tolerance(void)
+{
+	struct bx_dataset names = names3(), errs;
+	struct bx_answer a;
+
+	CASE("confidence column: suggestions with scores");
+	bx_dataset_init(&errs);
+	CHECK_INT(bx_yolo_read_labels("1 0.5 0.5 0.2 0.4 0.87\n2 0.1 0.1 0.3 0.1 0.2 0.3 0.5\n", "p.txt",
+	    200, 100, &names, &a, &errs), 0);
+	CHECK_INT(a.n, 2);
+	if (a.n == 2) {
+		CHECK_INT(a.a[0].geom, BX_GEOM_BOX);
+		CHECK_NEAR(a.a[0].score, 0.87, 0);
+		CHECK_INT(a.a[0].flags & BX_ANNOT_SUGGESTION, BX_ANNOT_SUGGESTION);
+		CHECK_INT(a.a[1].geom, BX_GEOM_POLYGON);
+		CHECK_INT(a.a[1].npts, 3);
+		CHECK_NEAR(a.a[1].score, 0.5, 0);
+	}
+	bx_answer_free(&a);
+	CHECK_INT(errs.nclamped, 0);
+	bx_dataset_free(&errs);
+	CASE("within 1% of the edge: clamped and counted");
+	bx_dataset_init(&errs);
+	/* box 0.005 past the right edge: cx 0.9, w 0.21 -> 0.795..1.005 */
+	CHECK_INT(bx_yolo_read_labels("0 0.9 0.5 0.21 0.2\n0 -0.004 0.5 0.5 0.5 0.5 1.008\n0 0.5 0.5 0.2 0.2\n",
+	    "t.txt", 200, 100, &names, &a, &errs), 0);
+	CHECK_INT(errs.nclamped, 2);
+	if (a.n == 3) {
+		CHECK_NEAR(a.a[0].x, 0.795 * 200, 1e-9);
+		CHECK_NEAR(a.a[0].x + a.a[0].w, 200, 1e-9);
+		CHECK_NEAR(a.a[1].pts[0].x, 0, 0);
+		CHECK_NEAR(a.a[1].pts[2].y, 100, 0);
+		CHECK_NEAR(a.a[2].x, 80, 1e-9);
+	} else
+		CHECK_INT(a.n, 3);
+	bx_answer_free(&a);
 	bx_dataset_free(&errs);
 	bx_dataset_free(&names);
 }
@@ -353,7 +430,12 @@ static const struct {
 	{ "negative class", "-1 0.5 0.5 0.1 0.1\n", "l.txt:1: \"-1\" is not a class index" },
 	{ "not a number", "0 0.5 abc 0.1 0.1\n", "l.txt:1: \"abc\" is not a number" },
 	{ "nan", "0 0.5 nan 0.1 0.1\n", "l.txt:1: \"nan\" is not a number" },
-	{ "five numbers", "0 0.5 0.5 0.1 0.1 0.3\n", "l.txt:1: expected CLASS CX CY W H" },
+	{ "three numbers", "0 0.5 0.5 0.1\n", "l.txt:1: expected CLASS CX CY W H" },
+	{ "two numbers", "0 0.1 0.1\n", "l.txt:1: expected CLASS CX CY W H" },
+	{ "confidence on some lines only", "0 0.5 0.5 0.1 0.1 0.9\n0 0.5 0.5 0.1 0.1\n",
+	  "l.txt:2: this line has no confidence column but line 1 has" },
+	{ "confidence above 1", "0 0.5 0.5 0.1 0.1 1.5\n", "l.txt:1: confidence 1.5 is outside 0..1" },
+	{ "2% past the edge", "0 0.52 0.5 1.0 0.1\n", "l.txt:1: the box reaches outside the image" },
 	{ "not normalized", "0 50 50 10 10\n", "l.txt:1: value 1 (50) is outside 0..1" },
 	{ "box past edge", "0 0.95 0.5 0.2 0.1\n", "l.txt:1: the box reaches outside the image" },
 };
@@ -867,5 +949,5 @@ test_manifest(void)
 }
 
 BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_files), T(test_coco_results),
-         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_names), T(test_yolo_data), T(test_voc),
+         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_tolerance), T(test_yolo_names), T(test_yolo_data), T(test_voc),
          T(test_voc_bad), T(test_labelstudio), T(test_scale), T(test_manifest))
