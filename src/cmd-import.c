@@ -1545,10 +1545,11 @@ import_yolo(struct imp *im, const char *path)
 		snprintf(p, sizeof p, "%s/images", path);
 		if (is_dir(p))
 			walk(im, p, NULL, &files, &n);
-		for (r = 0; n == 0 && r < BX_ARRAY_LEN(roboflow); r++) {
-			snprintf(p, sizeof p, "%s/%s/images", path, roboflow[r]);
-			if (is_dir(p))
-				walk(im, p, NULL, &files, &n);
+		for (r = 0; !is_dir(p) && r < BX_ARRAY_LEN(roboflow); r++) {
+			char q[PATH_MAX];
+			snprintf(q, sizeof q, "%s/%s/images", path, roboflow[r]);
+			if (is_dir(q))
+				walk(im, q, NULL, &files, &n);
 		}
 	}
 	if (n > 0)

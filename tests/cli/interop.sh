@@ -101,4 +101,84 @@ expect_rc 1 "a box far past the edge is refused" "$BOXEL" import --db v.db far.x
 check "one line saying so" one_line "$ERR"
 check "it says the box leaves the image" contains "$ERR" "box leaves the image"
 
+# --- YOLO layouts other tools write ---
+# Ultralytics: images/<split> beside labels/<split>, splits in data.yaml
+# (PyYAML's block style, an {index: name} map). The dataset lies beneath
+# the image root so the images are reachable.
+U=img/ul
+mkdir -p $U/images/train $U/images/val $U/labels/train $U/labels/val
+cp img/chelsea.png $U/images/train/ && cp img/coffee.png $U/images/val/
+printf 'path: .\ntrain: images/train\nval: images/val\nnames:\n  0: cat\n  1: cup\n' > $U/data.yaml
+printf '0 0.5 0.5 0.2 0.4\n' > $U/labels/train/chelsea.txt
+printf '1 0.5 0.5 0.5 0.5\n' > $U/labels/val/coffee.txt
+fresh u.db
+expect_rc 0 "Ultralytics layout with splits" "$BOXEL" import --db u.db $U
+check "both splits imported" contains "$OUT" "imported 2 tasks (2 new, 2 with prelabels)"
+check "val's label found by images/ -> labels/" test "$(answer u.db prelabel ul/images/val/coffee.png)" = '{"annotations":[{"box":[150,100,300,200],"class":"cup"}],"global":{}}'
+# Roboflow: train/images + train/labels, valid/..., data.yaml with ../ paths
+R=img/rf
+mkdir -p $R/train/images $R/train/labels $R/valid/images $R/valid/labels
+cp img/chelsea.png $R/train/images/ && cp img/rocket.jpg $R/valid/images/
+printf "train: ../train/images\nval: ../valid/images\n\nnc: 2\nnames: ['cat', 'rocket']\n" > $R/data.yaml
+printf '0 0.5 0.5 0.2 0.4\n' > $R/train/labels/chelsea.txt
+printf '1 0.5 0.5 0.0625 0.2\n' > $R/valid/labels/rocket.txt
+fresh r.db
+expect_rc 0 "Roboflow layout" "$BOXEL" import --db r.db $R
+check "Roboflow: both images" contains "$OUT" "imported 2 tasks (2 new, 2 with prelabels)"
+check "Roboflow: valid's label" near "$(answer r.db prelabel rf/valid/images/rocket.jpg)" "a['annotations'][0]['class'] == 'rocket' and abs(a['annotations'][0]['box'][0] - 300) < 1e-9"
+rm $R/data.yaml && printf 'names: [cat, rocket]\n' > $R/data.yaml
+fresh r2.db
+expect_rc 0 "Roboflow layout without splits in data.yaml" "$BOXEL" import --db r2.db $R
+check "found train/ and valid/ by their names" contains "$OUT" "imported 2 tasks (2 new, 2 with prelabels)"
+printf 'names: [cat, rocket]\nval: ../nowhere/images\n' > $R/data.yaml
+expect_rc 1 "a split that does not exist" "$BOXEL" import --db r2.db $R
+check "names the split and the path" contains "$ERR" "val: "
+check "says what is missing" contains "$ERR" "no such folder, image list or image"
+# predictions with a confidence column; 1% past the edge
+P=img/pr
+mkdir -p $P/images $P/labels
+cp img/chelsea.png img/coffee.png $P/images/
+printf 'names: [cat, cup]\n' > $P/data.yaml
+printf '0 0.5 0.5 0.2 0.4 0.91\n' > $P/labels/chelsea.txt
+printf '1 0.9 0.5 0.205 0.5\n' > $P/labels/coffee.txt
+fresh p.db
+expect_rc 0 "predictions and an edge box" "$BOXEL" import --db p.db $P
+check "the confidence makes a suggestion" near "$(answer p.db suggestion pr/images/chelsea.png)" "a['annotations'][0]['score'] == 0.91 and a['annotations'][0]['suggestion'] == True"
+check "a file without confidences stays a prelabel" test -n "$(answer p.db prelabel pr/images/coffee.png)"
+# coffee 600x400: 0.9 + 0.1025 = 1.0025 -> clamped at 600: x 0.7975*600 = 478.5, w 121.5
+check "the edge box is clamped" near "$(answer p.db prelabel pr/images/coffee.png)" "abs(a['annotations'][0]['box'][0] - 478.5) < 1e-6 and abs(a['annotations'][0]['box'][2] - 121.5) < 1e-6"
+check "and the clamp is reported" contains "$ERR" "1 object within 1% past the image edge clamped to it"
+
+# --- what boxel writes, read by Ultralytics' rules ---
+# Every images/train/X has labels/train/X.txt (img2label), every label
+# line is all-box or the file all-polygon, values in 0..1, classes < nc;
+# data.yaml parses with PyYAML and has path, train, val, names.
+expect_rc 0 "yolo export of a mixed project" "$BOXEL" export --db a.db --format yolo ul.yolo
+check "Ultralytics' label rules hold" $PY - ul.yolo <<'PY'
+import os, sys
+root = sys.argv[1]
+y = open(os.path.join(root, "data.yaml")).read()
+import yaml                                  # PyYAML, as Ultralytics reads it
+d = yaml.safe_load(y)
+assert os.path.isabs(d["path"]) and os.path.samefile(d["path"], root), d["path"]
+imgdir = os.path.join(d["path"], d["train"])
+assert os.path.samefile(imgdir, os.path.join(d["path"], d["val"]))
+n = 0
+for dp, _, fs in os.walk(imgdir):
+    for f in fs:
+        img = os.path.join(dp, f)
+        assert os.path.isfile(img), img          # the link resolves
+        sa, sb = os.sep + "images" + os.sep, os.sep + "labels" + os.sep
+        lab = sb.join(img.rsplit(sa, 1)).rsplit(".", 1)[0] + ".txt"
+        rows = [l.split() for l in open(lab) if l.strip()]
+        kinds = {len(r) == 5 for r in rows}
+        assert len(kinds) <= 1, (lab, rows)      # one kind per file
+        for r in rows:
+            assert 0 <= int(r[0]) < len(d["names"]), r
+            assert all(0 <= float(v) <= 1 for v in r[1:]), r
+            assert len(r) == 5 or (len(r) - 1) % 2 == 0 and len(r) >= 7, r
+        n += 1
+assert n == 4, n
+PY
+
 finish
