@@ -501,13 +501,13 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 		bx_buf_reset(&b);
 		if (x->fmt == X_YOLO) {
 			bx_yolo_write_labels(&x->ds, im, &b);
-			rel = with_ext(im->file_name, ".txt");
-			lp = bx_asprintf("labels/train/%s", rel);
-			rc = put_file(tmp, lp, b.p ? b.p : "", b.len, err);
-			free(lp);
-			/* Ultralytics finds labels/train/X.txt from images/train/X:
-			 * a link to the image beneath the root stands in for a copy */
+			/* images/train/X links to the image beneath the root (a
+			 * copy would double the data); its label goes where
+			 * Ultralytics looks: labels/train/X.txt, unless X itself
+			 * has an images/ folder, whose last one decides */
 			lp = bx_asprintf("images/train/%s", im->file_name);
+			rel = bx_yolo_label_path(lp);
+			rc = put_file(tmp, rel, b.p ? b.p : "", b.len, err);
 			if (rc == 0)
 				rc = put_link(tmp, lp, x->root, im->file_name, err);
 			free(lp);

@@ -1329,25 +1329,6 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 	add_item(im, &it);
 }
 
-/* Ultralytics' rule: the label of .../images/X.jpg is .../labels/X.txt
- * (the last "/images/" becomes "/labels/", the extension ".txt"). NULL
- * when the path has no images/ folder. */
-static char *
-img2label(const char *img)
-{
-	const char *at = NULL, *p;
-	char *lab, *stem;
-
-	for (p = strstr(img, "/images/"); p != NULL; p = strstr(p + 1, "/images/"))
-		at = p;
-	if (at == NULL)
-		return NULL;
-	stem = strip_ext(at + 8);
-	lab = bx_asprintf("%.*s/labels/%s.txt", (int)(at - img), img, stem);
-	free(stem);
-	return lab;
-}
-
 static void
 add_path(char ***list, int *n, char *p)
 {
@@ -1416,7 +1397,7 @@ yolo_images(struct imp *im, const struct bx_dataset *names, char **files, int n)
 	for (i = 0; i < n && !im->fatal; i++) {
 		if (i > 0 && strcmp(files[i], files[i - 1]) == 0)
 			continue;   /* val may name train's folder again */
-		label = img2label(files[i]);
+		label = bx_yolo_label_path(files[i]);
 		rel = rel_to_root(im, files[i]);
 		if (label == NULL) {
 			item_fail(im, files[i], "the image is not in an images/ folder, so it has no "
@@ -1494,8 +1475,8 @@ import_yolo(struct imp *im, const char *path)
 	snprintf(p, sizeof p, "%s/images.txt", path);
 	if (access(p, F_OK) == 0) {
 		/* boxel's export: the image list, relative to the image root,
-		 * labels in labels/train/ (labels/ in exports before the
-		 * Ultralytics layout) */
+		 * labels where Ultralytics finds those of images/train/X
+		 * (labels/X.txt in exports before that layout) */
 		if (read_text(p, &text, &len) < 0) {
 			bx_dataset_free(&names);
 			bx_yolo_data_free(&data);
@@ -1509,7 +1490,13 @@ import_yolo(struct imp *im, const char *path)
 			if (line[0] == '\0')
 				continue;
 			stem = strip_ext(line);
-			label = bx_asprintf("%s/labels/train/%s.txt", path, stem);
+			/* where Ultralytics looks for the label of images/train/LINE */
+			rel = bx_asprintf("images/train/%s", line);
+			label = bx_yolo_label_path(rel);
+			free(rel);
+			rel = label;
+			label = bx_asprintf("%s/%s", path, rel);
+			free(rel);
 			if (access(label, F_OK) != 0) {
 				free(label);
 				label = bx_asprintf("%s/labels/%s.txt", path, stem);

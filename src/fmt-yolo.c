@@ -266,6 +266,26 @@ bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, 
 	}
 }
 
+char *
+bx_yolo_label_path(const char *img)
+{
+	const char *at = NULL, *p, *rest, *dot, *slash;
+
+	if (strncmp(img, "images/", 7) == 0)
+		at = img - 1;   /* a leading "images/": as if preceded by '/' */
+	for (p = strstr(img, "/images/"); p != NULL; p = strstr(p + 1, "/images/"))
+		at = p;
+	if (at == NULL)
+		return NULL;
+	rest = at + 8;
+	dot = strrchr(rest, '.');
+	slash = strrchr(rest, '/');
+	if (dot == NULL || (slash != NULL && dot < slash))
+		dot = rest + strlen(rest);
+	return bx_asprintf("%.*s%slabels/%.*s.txt", at < img ? 0 : (int)(at - img), img,
+	    at < img ? "" : "/", (int)(dot - rest), rest);
+}
+
 void
 bx_yolo_write_yaml(const struct bx_dataset *ds, const char *path, struct bx_buf *out)
 {

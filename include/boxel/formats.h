@@ -188,6 +188,10 @@ int bx_yolo_read_yaml(const char *text, const char *name_for_errors, struct bx_d
 void bx_yolo_data_free(struct bx_yolo_data *d);
 /* "train", "val", "test". */
 const char *bx_yolo_split_name(int split);
+/* Ultralytics' rule for where an image's labels are: the last "/images/"
+ * of its path (or a leading "images/") becomes "/labels/", the extension
+ * ".txt". A fresh string, or NULL when the path has no images/ folder. */
+char *bx_yolo_label_path(const char *image_path);
 /* A --names file: data.yaml-like (read as above) or one name per line. */
 int bx_yolo_read_names(const char *text, const char *name_for_errors, struct bx_dataset *out,
                        struct bx_err *err);

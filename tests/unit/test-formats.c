@@ -511,6 +511,32 @@ test_yolo_names(void)
 	}
 }
 
+/* Ultralytics' img2label rule. */
+static void
+test_yolo_label_path(void)
+{
+	static const struct { const char *img, *want; } c[] = {
+		{ "/d/images/train/a.jpg", "/d/labels/train/a.txt" },
+		{ "images/train/a.b.png", "labels/train/a.b.txt" },
+		{ "images/train/x/images/train/1.jpg", "images/train/x/labels/train/1.txt" }, /* the last one */
+		{ "d/images/noext", "d/labels/noext.txt" },
+		{ "d/train/a.jpg", NULL },
+		{ "d/myimages/a.jpg", NULL },
+	};
+	size_t k;
+	char *got;
+
+	for (k = 0; k < BX_ARRAY_LEN(c); k++) {
+		CASE(c[k].img);
+		got = bx_yolo_label_path(c[k].img);
+		if (c[k].want == NULL)
+			CHECK(got == NULL);
+		else
+			CHECK_STR(got ? got : "(null)", c[k].want);
+		free(got);
+	}
+}
+
 /* data.yaml's path and splits, as Ultralytics writes and reads them. */
 static void
 test_yolo_data(void)
@@ -949,5 +975,5 @@ test_manifest(void)
 }
 
 BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_files), T(test_coco_results),
-         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_tolerance), T(test_yolo_names), T(test_yolo_data), T(test_voc),
+         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_tolerance), T(test_yolo_names), T(test_yolo_data), T(test_yolo_label_path), T(test_voc),
          T(test_voc_bad), T(test_labelstudio), T(test_scale), T(test_manifest))
