@@ -338,10 +338,13 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			snprintf(why, whysz, ".result[%zu].value.%s: expected one label", k, type);
 			goto out;
 		}
+		/* range-checked as doubles: casting 4.6e9 to int is undefined */
 		j = json_object_get(r, "original_width");
-		W = json_is_number(j) ? (int)json_number_value(j) : 0;
+		W = json_is_number(j) && json_number_value(j) >= 1 && json_number_value(j) <= 1000000 ?
+		    (int)json_number_value(j) : 0;
 		j = json_object_get(r, "original_height");
-		H = json_is_number(j) ? (int)json_number_value(j) : 0;
+		H = json_is_number(j) && json_number_value(j) >= 1 && json_number_value(j) <= 1000000 ?
+		    (int)json_number_value(j) : 0;
 		if (W <= 0 || H <= 0 || W > 1000000 || H > 1000000) {
 			snprintf(why, whysz, ".result[%zu]: needs original_width and original_height "
 			    "(percentages are relative to them)", k);

@@ -727,6 +727,26 @@ test_voc_bad(void)
 }
 
 /* Label Studio: percent of original_width/height. */
+/* Found by tests/fuzz/run-formats: an original_width past INT_MAX was
+ * cast to int (undefined); now it is out of range like any other. */
+static void
+test_labelstudio_huge_size(void)
+{
+	struct bx_dataset ds;
+	struct bx_err err = { 0 };
+
+	CASE("original_width 4.6e9");
+	bx_dataset_init(&ds);
+	bx_ls_read("[{\"data\": {\"image\": \"a.jpg\"}, \"annotations\": [{\"result\": [{\"id\": \"r\", "
+	    "\"type\": \"rectanglelabels\", \"original_width\": 4577780000, \"original_height\": 10, "
+	    "\"value\": {\"x\": 1, \"y\": 1, \"width\": 1, \"height\": 1, \"rectanglelabels\": [\"cat\"]}}]}]}]",
+	    "h.json", &ds, &err);
+	CHECK_INT(ds.nerrors, 1);
+	CHECK_MSG(ds.nerrors == 1 && strstr(ds.errors[0], "needs original_width and original_height") != NULL,
+	    "got \"%s\"", ds.nerrors ? ds.errors[0] : err.msg);
+	bx_dataset_free(&ds);
+}
+
 static void
 test_labelstudio(void)
 {
@@ -976,4 +996,4 @@ test_manifest(void)
 
 BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_files), T(test_coco_results),
          T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_tolerance), T(test_yolo_names), T(test_yolo_data), T(test_yolo_label_path), T(test_voc),
-         T(test_voc_bad), T(test_labelstudio), T(test_scale), T(test_manifest))
+         T(test_voc_bad), T(test_labelstudio), T(test_labelstudio_huge_size), T(test_scale), T(test_manifest))
