@@ -1190,6 +1190,37 @@ voc_flags(struct imp *im, struct bx_dataset *ds, long dropped[4])
 		}
 }
 
+/* The devkit layout: VOC2007/Annotations/X.xml names <filename>X.jpg</>,
+ * which lies in VOC2007/JPEGImages/. When the name alone is not found
+ * beneath the image root but ../JPEGImages/NAME beside the XML's folder
+ * is (and lies beneath the root), that is the image. */
+static void
+voc_devkit_image(struct imp *im, struct bx_dataset *ds, const char *xml)
+{
+	char abs[PATH_MAX * 2], *dir, *slash, *rel;
+	int i;
+
+	for (i = 0; i < ds->n; i++) {
+		const char *fn = ds->img[i].file_name;
+
+		if (fn == NULL || strchr(fn, '/') != NULL)
+			continue;
+		snprintf(abs, sizeof abs, "%s/%s", im->root, fn);
+		if (access(abs, F_OK) == 0)
+			continue;
+		dir = bx_strdup(xml);
+		slash = strrchr(dir, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		snprintf(abs, sizeof abs, "%s/../JPEGImages/%s", slash ? dir : ".", fn);
+		free(dir);
+		if (access(abs, F_OK) != 0 || (rel = rel_to_root(im, abs)) == NULL)
+			continue;
+		free(ds->img[i].file_name);
+		ds->img[i].file_name = rel;
+	}
+}
+
 static int
 import_voc(struct imp *im, const char *path)
 {
@@ -1217,6 +1248,7 @@ import_voc(struct imp *im, const char *path)
 			item_fail(im, "", err.msg);
 			im->total++;
 		} else {
+			voc_devkit_image(im, &ds, files[i]);
 			voc_flags(im, &ds, dropped);
 			voc_polygons(im, &ds);
 			clamped += ds.nclamped;

@@ -45,6 +45,12 @@ r = ET.parse(sys.argv[1]).getroot()
 assert (r.findtext("size/width"), r.findtext("size/height")) == ("20", "10")
 PY
 
+# the devkit layout with the image root above it: <filename> alone is not
+# beneath the root, ../JPEGImages/<filename> beside Annotations/ is
+store v1d d
+expect_rc 0 "voc1 with the root above the devkit" "$BOXEL" import --db v1d.db --as accepted d/voc1/Annotations
+check "voc1: the image found in JPEGImages/" test "$(size v1d voc1/JPEGImages/2007_000001.jpg)" = 20x10
+
 # --- VOC (Datumaro voc_dataset2): no <size>, float corners, occluded ---
 store v2 d/voc2/JPEGImages
 expect_rc 0 "voc2 imports" "$BOXEL" import --db v2.db --as accepted d/voc2/Annotations
