@@ -205,9 +205,24 @@ bx_yolo_read_yaml(const char *text, const char *name, struct bx_dataset *out,
 				if (strcmp(key, split_keys[s]) == 0 && d.nsplit[s] == 0)
 					rc = read_split(&doc, v, key, name, &d, s, err);
 	}
-	if (rc == 0 && names == NULL)
+	if (rc == 0 && names == NULL && nc != NULL) {
+		/* Ultralytics names the classes of an "nc" without "names"
+		 * class_0, class_1, ... */
+		const char *t = scalar(nc);
+		char *end, nm[32];
+		long n = t ? strtol(t, &end, 10) : -1, i;
+
+		if (t == NULL || t[0] == '\0' || *end != '\0' || n < 1 || n > 100000)
+			rc = bx_err_set(err, BX_EINVAL, "%s:%d: nc: expected a number of classes, 1 to "
+			    "100000", name, line_of(nc));
+		for (i = 0; rc == 0 && i < n; i++) {
+			snprintf(nm, sizeof nm, "class_%ld", i);
+			bx_dataset_add_class(out, nm, i);
+		}
+		nc = NULL;
+	} else if (rc == 0 && names == NULL)
 		rc = bx_err_set(err, BX_EINVAL, "%s: no \"names\" key with the class names", name);
-	if (rc == 0)
+	else if (rc == 0)
 		rc = read_names(&doc, names, name, out, err);
 	if (rc == 0 && nc != NULL) {
 		const char *t = scalar(nc);
@@ -228,8 +243,30 @@ out:
 	return rc;
 }
 
-/* A --names file is data.yaml-like (a mapping with "names") or plain:
- * one name per line. */
+/* 1 if text is a YAML document whose root is a mapping ("names: ...",
+ * data.yaml); a plain list of names parses as one multi-line scalar. */
+static int
+yaml_mapping(const char *text)
+{
+	yaml_parser_t p;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	int is = 0;
+
+	if (!yaml_parser_initialize(&p))
+		abort();
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, strlen(text));
+	if (yaml_parser_load(&p, &doc)) {
+		root = yaml_document_get_root_node(&doc);
+		is = root != NULL && root->type == YAML_MAPPING_NODE;
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&p);
+	return is;
+}
+
+/* A --names file is data.yaml-like (a YAML mapping) or plain: one name
+ * per line. */
 int
 bx_yolo_read_names(const char *text, const char *name, struct bx_dataset *out,
                    struct bx_err *err)
@@ -238,14 +275,9 @@ bx_yolo_read_names(const char *text, const char *name, struct bx_dataset *out,
 	size_t len;
 	int lineno, i;
 
-	for (p = text; *p; p = q ? q + 1 : p + strlen(p)) {
-		q = strchr(p, '\n');
-		if (strncmp(p, "names:", 6) == 0 || strncmp(p, "\"names\":", 8) == 0 ||
-		    strncmp(p, "{", 1) == 0 || strncmp(p, "---", 3) == 0)
-			return bx_yolo_read_yaml(text, name, out, NULL, err);
-		if (q == NULL)
-			break;
-	}
+	/* "names:" at the start of a line and broken YAML: say where */
+	if (yaml_mapping(text) || strncmp(text, "names:", 6) == 0 || strstr(text, "\nnames:"))
+		return bx_yolo_read_yaml(text, name, out, NULL, err);
 	for (lineno = 1, p = text; *p; lineno++) {
 		q = strchr(p, '\n');
 		len = q ? (size_t)(q - p) : strlen(p);

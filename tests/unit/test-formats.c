@@ -476,6 +476,8 @@ static const struct {
 	  "val: images/val\n", 2, "cup", NULL },
 	{ "numeric names are text", "names: [1, 2.5]\n", 2, "2.5", NULL },
 	{ "plain names file", "cat\ncup\n\nplume\n", 3, "cup", NULL },
+	{ "nc without names: class_0..", "nc: 3\ntrain: images/train\n", 3, "class_1", NULL },
+	{ "neither nc nor names", "train: images/train\n", 0, NULL, "f.yaml: no \"names\" key" },
 	{ "map with a gap", "names:\n  1: cup\n", 0, NULL, "f.yaml:2: names: expected index keys 0..0, got \"1\"" },
 	{ "map index twice", "names: {0: a, 0: b}\n", 0, NULL, "names: index 0 appears twice" },
 	{ "duplicate", "names: [cat, cat]\n", 0, NULL, "f.yaml:1: class name \"cat\" appears twice" },
