@@ -152,11 +152,33 @@ const struct bx_cmd bx_cmd_help = {
 	.exec = cmd_help_exec,
 };
 
+/* `boxel --db X init`, as git and sqlite3 users type: options before the
+ * command word are moved behind it, so the command's own option parser
+ * reads them (and refuses those it does not take). --db is the one global
+ * option with a separate argument; the rest are flags or --name=value. */
+static void
+hoist_options(int argc, char **argv)
+{
+	int i = 1, k;
+	char *cmd;
+
+	while (i < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0' &&
+	    strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "--version") != 0)
+		i += strcmp(argv[i], "--db") == 0 ? 2 : 1;
+	if (i == 1 || i >= argc || find_cmd(argv[i]) == NULL)
+		return;
+	cmd = argv[i];
+	for (k = i; k > 1; k--)
+		argv[k] = argv[k - 1];
+	argv[1] = cmd;
+}
+
 int
 bx_cli_main(int argc, char **argv)
 {
 	const struct bx_cmd *cmd;
 
+	hoist_options(argc, argv);
 	if (argc < 2) {
 		print_overview(stderr);
 		return BX_EXIT_USAGE;

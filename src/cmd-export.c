@@ -5,7 +5,9 @@
  * a writer (fmt-*.c) converts them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <signal.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -34,6 +36,8 @@ struct exp {
 	enum xfmt fmt;
 	int64_t naccepted, ntasks;
 	int collect_classes;  /* no taxonomy: classes in order of appearance */
+	int64_t bad_task;     /* a task whose image path is not UTF-8, or 0 */
+	char root[PATH_MAX];  /* the image root, absolute (yolo links to the images) */
 };
 
 /* ---- collecting ---- */
@@ -92,6 +96,12 @@ on_task(const struct bx_export_task *t, void *ctx)
 	struct bx_ds_image *im;
 	int i;
 
+	/* A store from before import checked names: refuse rather than write
+	 * JSON or XML that no reader accepts. */
+	if (!bx_utf8_valid(t->image)) {
+		x->bad_task = t->id;
+		return -1;
+	}
 	x->ntasks++;
 	if (t->accepted != NULL)
 		x->naccepted++;
@@ -171,18 +181,123 @@ warn_unknown_classes(const struct bx_dataset *ds)
 
 /* ---- writing ---- */
 
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw);
+static void rm_rf(const char *p);
+
+/* A killed export leaves OUT.tmp.PID behind (a directory export can be
+ * large). Before writing OUT, remove those whose process is gone; a live
+ * PID (or one of another user: EPERM) may be an export running now. */
+static void
+clean_stale_tmp(const char *out)
+{
+	char *dir = bx_strdup(out), *slash = strrchr(dir, '/'), *prefix, *p, *end;
+	const char *base = out;
+	struct dirent *de;
+	DIR *d;
+	long pid;
+
+	if (slash == NULL) {
+		free(dir);
+		dir = bx_strdup(".");
+	} else {
+		base = out + (slash - dir) + 1;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	prefix = bx_asprintf("%s.tmp.", base);
+	d = opendir(dir);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		p = de->d_name + strlen(prefix);
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (*p == '\0' || *end != '\0' || errno != 0 || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		p = bx_asprintf("%s/%s", dir, de->d_name);
+		rm_rf(p);
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One-file formats. "-" is stdout. A device, FIFO or socket is written
+ * through: renaming a temporary over /dev/null (as root) would replace the
+ * device node for every program. A symlink is followed, so the file it
+ * points at gets the new content and the link stays. Everything else is
+ * written whole or not at all (temporary, fsync, rename). */
 static int
 write_file(const char *path, const char *data, size_t len, struct bx_err *err)
 {
 	struct bx_afile af;
+	struct stat sb;
+	char *real = NULL;
+	int fd, rc;
 
-	if (bx_afile_open(&af, path, err) < 0)
-		return err->code;
-	if (fwrite(data, 1, len, af.f) != len) {
-		bx_afile_abort(&af);
-		return bx_err_set(err, BX_EIO, "%s: write failed: %s", path, strerror(errno));
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+			return bx_err_set(err, BX_EIO, "stdout: write failed: %s", strerror(errno));
+		return 0;
 	}
-	return bx_afile_commit(&af, err);
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && stat(path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode)) {
+		real = realpath(path, NULL);
+		if (real == NULL)
+			return bx_err_set(err, BX_EIO, "%s: %s", path, strerror(errno));
+		path = real;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		free(real);
+		return bx_err_set(err, BX_EINVAL, "%s is a directory (this format writes one file)",
+		    path);
+	}
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* A device, FIFO or socket, or a symlink to one or to nothing
+		 * (O_CREAT makes its target, as a shell's > would). A FIFO's open
+		 * waits for its reader, which is what writing to one means. */
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return bx_err_set(err, BX_EIO, "%s: %s", path, strerror(errno));
+		rc = write_all(fd, data, len);
+		if (close(fd) != 0)
+			rc = -1;
+		if (rc < 0)
+			return bx_err_set(err, BX_EIO, "%s: write failed: %s", path, strerror(errno));
+		return 0;
+	}
+	clean_stale_tmp(path);
+	rc = bx_afile_open(&af, path, err);
+	if (rc == 0 && fwrite(data, 1, len, af.f) != len) {
+		bx_afile_abort(&af);
+		rc = bx_err_set(err, BX_EIO, "%s: write failed: %s", path, strerror(errno));
+	} else if (rc == 0)
+		rc = bx_afile_commit(&af, err);
+	free(real);
+	return rc < 0 ? err->code : 0;
 }
 
 static int
@@ -237,6 +352,43 @@ put_file(const char *dir, const char *rel, const char *data, size_t len, struct 
 		close(fd);
 	free(p);
 	return rc;
+}
+
+/* A symlink dir/rel -> root/target (absolute, so the export can be read
+ * from anywhere on this machine). */
+static int
+put_link(const char *dir, const char *rel, const char *root, const char *target,
+         struct bx_err *err)
+{
+	char *p = bx_asprintf("%s/%s", dir, rel), *t = bx_asprintf("%s/%s", root, target);
+	int rc = 0;
+
+	if (mkdirs(p) < 0 || symlink(t, p) != 0)
+		rc = bx_err_set(err, BX_EIO, "%s: %s", p, strerror(errno));
+	free(p);
+	free(t);
+	return rc;
+}
+
+/* Where OUT will be once renamed into place, as an absolute path. */
+static char *
+absolute_out(const char *out)
+{
+	char *dir = bx_strdup(out), *slash = strrchr(dir, '/'), *real, *res;
+	const char *base = slash ? slash + 1 : out;
+
+	if (slash == NULL)
+		real = realpath(".", NULL);
+	else if (slash == dir)
+		real = bx_strdup("");
+	else {
+		*slash = '\0';
+		real = realpath(dir, NULL);
+	}
+	res = real != NULL ? bx_asprintf("%s/%s", real, base) : bx_strdup(out);
+	free(real);
+	free(dir);
+	return res;
 }
 
 static void
@@ -319,14 +471,25 @@ check_stems(const struct bx_dataset *ds, struct bx_err *err)
 static int
 write_dir(struct exp *x, const char *out, struct bx_err *err)
 {
-	char *tmp = bx_asprintf("%s.tmp.%ld", out, (long)getpid());
 	struct bx_buf b, list;
-	char *rel, *lp;
+	struct stat sb;
+	char *rel, *lp, *tmp, *real = NULL, *final;
 	int i, rc;
+
+	/* A symlink to a directory: the export replaces the directory it
+	 * points at and the link stays. */
+	if (lstat(out, &sb) == 0 && S_ISLNK(sb.st_mode) && stat(out, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode) && (real = realpath(out, NULL)) != NULL)
+		out = real;
+	clean_stale_tmp(out);
+	tmp = bx_asprintf("%s.tmp.%ld", out, (long)getpid());
+	final = absolute_out(out);
 
 	if (mkdir(tmp, 0755) != 0) {
 		rc = bx_err_set(err, BX_EIO, "%s: %s", tmp, strerror(errno));
 		free(tmp);
+		free(real);
+		free(final);
 		return rc;
 	}
 	rc = check_stems(&x->ds, err);
@@ -338,9 +501,15 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 		bx_buf_reset(&b);
 		if (x->fmt == X_YOLO) {
 			bx_yolo_write_labels(&x->ds, im, &b);
-			rel = with_ext(im->file_name, ".txt");
-			lp = bx_asprintf("labels/%s", rel);
-			rc = put_file(tmp, lp, b.p ? b.p : "", b.len, err);
+			/* images/train/X links to the image beneath the root (a
+			 * copy would double the data); its label goes where
+			 * Ultralytics looks: labels/train/X.txt, unless X itself
+			 * has an images/ folder, whose last one decides */
+			lp = bx_asprintf("images/train/%s", im->file_name);
+			rel = bx_yolo_label_path(lp);
+			rc = put_file(tmp, rel, b.p ? b.p : "", b.len, err);
+			if (rc == 0)
+				rc = put_link(tmp, lp, x->root, im->file_name, err);
 			free(lp);
 			bx_buf_puts(&list, im->file_name);
 			bx_buf_putc(&list, '\n');
@@ -354,7 +523,7 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 	if (rc == 0 && x->fmt == X_YOLO) {
 		rc = put_file(tmp, "images.txt", list.p ? list.p : "", list.len, err);
 		bx_buf_reset(&b);
-		bx_yolo_write_yaml(&x->ds, &b);
+		bx_yolo_write_yaml(&x->ds, final, &b);
 		if (rc == 0)
 			rc = put_file(tmp, "data.yaml", b.p, b.len, err);
 	}
@@ -365,6 +534,8 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 	bx_buf_free(&b);
 	bx_buf_free(&list);
 	free(tmp);
+	free(real);
+	free(final);
 	return rc;
 }
 
@@ -375,6 +546,7 @@ cmd_export_exec(int argc, char **argv)
 		{ "db", required_argument, NULL, 'D' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 } };
 	struct exp x;
 	struct bx_store *st;
@@ -383,13 +555,15 @@ cmd_export_exec(int argc, char **argv)
 	struct bx_buf b;
 	const char *db = NULL, *batch = NULL, *out;
 	char *taxt = NULL;
-	int c, k, i, rc, fmt = -1;
+	int c, k, i, rc, fmt = -1, json = 0;
+	FILE *sumf;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D': db = optarg; break;
 		case 'b': batch = optarg; break;
+		case 'j': json = 1; break;
 		case 'f':
 			for (k = 0; k < (int)BX_ARRAY_LEN(xfmt_names); k++)
 				if (strcmp(optarg, xfmt_names[k]) == 0)
@@ -414,6 +588,11 @@ cmd_export_exec(int argc, char **argv)
 		bx_cli_error("%s: name the output without a trailing '/'", out);
 		return BX_EXIT_USAGE;
 	}
+	if (strcmp(out, "-") == 0 && (fmt == X_YOLO || fmt == X_VOC)) {
+		bx_cli_error("-: %s writes a directory; '-' (stdout) is for coco, labelstudio, "
+		    "scale and jsonl", xfmt_names[fmt]);
+		return BX_EXIT_USAGE;
+	}
 	st = bx_cli_store_open(db);
 	if (st == NULL)
 		return BX_EXIT_USAGE;
@@ -430,6 +609,21 @@ cmd_export_exec(int argc, char **argv)
 		}
 	}
 	free(taxt);
+	if (x.fmt == X_YOLO) {
+		char *root = NULL;
+
+		bx_err_clear(&err);
+		if (bx_store_setting_get(st, "image_root", &root, &err) < 0 || root == NULL ||
+		    root[0] == '\0' || realpath(root, x.root) == NULL) {
+			bx_cli_error("the image root %s is not usable: %s", root && root[0] ? root :
+			    "(unset)", err.msg[0] ? err.msg : strerror(errno));
+			free(root);
+			bx_taxonomy_free(tax);
+			bx_store_close(st);
+			return BX_EXIT_USAGE;
+		}
+		free(root);
+	}
 	/* categories: the taxonomy's classes in order, ids from 1 */
 	for (i = 0; tax != NULL && i < tax->nclasses; i++)
 		bx_dataset_add_class(&x.ds, tax->classes[i].name, i + 1);
@@ -439,7 +633,12 @@ cmd_export_exec(int argc, char **argv)
 	bx_store_close(st);
 	bx_taxonomy_free(tax);
 	if (rc < 0) {
-		bx_cli_error("%s", err.msg);
+		if (x.bad_task > 0)
+			bx_cli_error("task %lld: its image path is not valid UTF-8, which JSON and XML "
+			    "cannot carry: rename the file and import it again; nothing written",
+			    (long long)x.bad_task);
+		else
+			bx_cli_error("%s", err.msg);
 		bx_dataset_free(&x.ds);
 		bx_buf_free(&x.jsonl);
 		return BX_EXIT_USAGE;
@@ -466,9 +665,19 @@ cmd_export_exec(int argc, char **argv)
 		bx_dataset_free(&x.ds);
 		return BX_EXIT_USAGE;
 	}
-	{
-		char *safe = bx_sanitize_dup(out);
-		printf("exported %lld task%s (%lld with an accepted answer) as %s to %s\n",
+	/* With OUT "-" stdout is the export itself: the summary goes beside it. */
+	sumf = strcmp(out, "-") == 0 ? stderr : stdout;
+	if (json) {
+		bx_buf_init(&b);
+		bx_buf_printf(&b, "{\"tasks\":%lld,\"accepted\":%lld,\"format\":\"%s\",\"out\":",
+		    (long long)x.ntasks, (long long)x.naccepted, xfmt_names[x.fmt]);
+		bx_json_put_str(&b, out);
+		bx_buf_puts(&b, "}\n");
+		fwrite(b.p, 1, b.len, sumf);
+		bx_buf_free(&b);
+	} else {
+		char *safe = bx_sanitize_dup(strcmp(out, "-") == 0 ? "stdout" : out);
+		fprintf(sumf, "exported %lld task%s (%lld with an accepted answer) as %s to %s\n",
 		    (long long)x.ntasks, x.ntasks == 1 ? "" : "s", (long long)x.naccepted,
 		    xfmt_names[x.fmt], safe);
 		free(safe);
@@ -479,17 +688,21 @@ cmd_export_exec(int argc, char **argv)
 
 const struct bx_cmd bx_cmd_export = {
 	.name = "export",
-	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--db FILE] OUT",
+	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--json] [--db FILE] OUT",
 	.summary = "write tasks and their accepted answers in an interchange format",
 	.help =
-	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file;\n"
-	    "                yolo, voc: OUT is a directory (replaced whole)\n"
+	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file, or - for\n"
+	    "                stdout; yolo, voc: OUT is a directory (replaced whole)\n"
 	    "  --batch NAME  only the tasks of this batch\n"
+	    "  --json        the summary as one JSON object (on stderr when OUT is -)\n"
 	    "Every format but jsonl carries each task's accepted answer: the latest\n"
 	    "review's fix, else the answer a review accepted, else the consensus, else\n"
 	    "the only submitted judgment; tasks without one are listed with no\n"
 	    "annotations. jsonl is lossless: every judgment of every task.\n"
-	    "Output is written to a temporary name, fsynced and renamed: never partial.\n",
+	    "A file or directory OUT is written to a temporary name, fsynced and\n"
+	    "renamed: never partial. A device or FIFO is written through, a symlink\n"
+	    "followed (its target replaced). Temporaries left by a killed export\n"
+	    "(OUT.tmp.PID) are removed by the next export to OUT.\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_export_exec,
 };

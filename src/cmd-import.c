@@ -63,6 +63,8 @@ struct imp {
 	struct bx_taxonomy *tax;
 	char root[PATH_MAX];
 	int rootfd;           /* the root, opened for fstatat() */
+	char yolo_dir[PATH_MAX]; /* yolo: the dataset folder's real path */
+	long yolo_clamped;       /* yolo: objects clamped to the edge (1% tolerance) */
 	const char *as;       /* store kind for --as, NULL = the format's default */
 	double min_score;
 	const char *names_file, *gt_file;
@@ -516,6 +518,11 @@ resolve(struct imp *im, const char *given, int try_suffixes, char **rel_out, cha
 			    given);
 	if (has_dotdot(given))
 		return bx_err_set(err, BX_EINVAL, "%s: image path leaves the image root ('..')", given);
+	/* Every export format is UTF-8 text (JSON, XML): a name that is not
+	 * would make the export invalid, so it is refused here, not mangled. */
+	if (!bx_utf8_valid(given))
+		return bx_err_set(err, BX_EINVAL, "%s: image path is not valid UTF-8 (rename the "
+		    "file)", given);
 	if (given[0] == '/') {
 		if (strncmp(given, im->root, rl) == 0 && given[rl] == '/')
 			p = bx_strdup(given + rl + 1);
@@ -1143,6 +1150,77 @@ voc_polygons(struct imp *im, struct bx_dataset *ds)
 		}
 }
 
+/* VOC's <pose>, <truncated>, <difficult>, <occluded> arrive as "voc:KEY":
+ * kept as attribute KEY when the object's class has that attribute (and
+ * <attributes> did not already give it), else dropped and counted for the
+ * report at the end. */
+static const char *const voc_flag_keys[4] = { "pose", "truncated", "difficult", "occluded" };
+
+static void
+voc_flags(struct imp *im, struct bx_dataset *ds, long dropped[4])
+{
+	const struct bx_class *c;
+	struct bx_annot *an;
+	char key[16];
+	int i, k, f, j;
+
+	for (i = 0; i < ds->n; i++)
+		for (k = 0; k < ds->img[i].ans.n; k++) {
+			an = &ds->img[i].ans.a[k];
+			c = im->tax != NULL ? bx_taxonomy_class(im->tax, an->cls) : NULL;
+			for (f = 0; f < 4; f++) {
+				const struct bx_value *v;
+				struct bx_value copy;
+				int has = 0;
+
+				snprintf(key, sizeof key, "voc:%s", voc_flag_keys[f]);
+				if ((v = bx_attrs_get(&an->attrs, key)) == NULL)
+					continue;
+				for (j = 0; c != NULL && j < c->nattrs; j++)
+					has |= strcmp(c->attrs[j].name, voc_flag_keys[f]) == 0;
+				if (has && bx_attrs_get(&an->attrs, voc_flag_keys[f]) == NULL) {
+					bx_value_copy(&copy, v);
+					bx_attrs_set(&an->attrs, voc_flag_keys[f], &copy);
+					bx_value_free(&copy);
+				} else if (!has)
+					dropped[f]++;
+				memset(&copy, 0, sizeof copy);   /* BX_VAL_NONE removes key */
+				bx_attrs_set(&an->attrs, key, &copy);
+			}
+		}
+}
+
+/* The devkit layout: VOC2007/Annotations/X.xml names <filename>X.jpg</>,
+ * which lies in VOC2007/JPEGImages/. When the name alone is not found
+ * beneath the image root but ../JPEGImages/NAME beside the XML's folder
+ * is (and lies beneath the root), that is the image. */
+static void
+voc_devkit_image(struct imp *im, struct bx_dataset *ds, const char *xml)
+{
+	char abs[PATH_MAX * 2], *dir, *slash, *rel;
+	int i;
+
+	for (i = 0; i < ds->n; i++) {
+		const char *fn = ds->img[i].file_name;
+
+		if (fn == NULL || strchr(fn, '/') != NULL)
+			continue;
+		snprintf(abs, sizeof abs, "%s/%s", im->root, fn);
+		if (access(abs, F_OK) == 0)
+			continue;
+		dir = bx_strdup(xml);
+		slash = strrchr(dir, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		snprintf(abs, sizeof abs, "%s/../JPEGImages/%s", slash ? dir : ".", fn);
+		free(dir);
+		if (access(abs, F_OK) != 0 || (rel = rel_to_root(im, abs)) == NULL)
+			continue;
+		free(ds->img[i].file_name);
+		ds->img[i].file_name = rel;
+	}
+}
+
 static int
 import_voc(struct imp *im, const char *path)
 {
@@ -1151,6 +1229,7 @@ import_voc(struct imp *im, const char *path)
 	char **files = NULL, *text;
 	size_t len;
 	int n = 0, i;
+	long dropped[4] = { 0, 0, 0, 0 }, clamped = 0;
 
 	if (is_dir(path))
 		walk(im, path, ".xml", &files, &n);
@@ -1169,7 +1248,10 @@ import_voc(struct imp *im, const char *path)
 			item_fail(im, "", err.msg);
 			im->total++;
 		} else {
+			voc_devkit_image(im, &ds, files[i]);
+			voc_flags(im, &ds, dropped);
 			voc_polygons(im, &ds);
+			clamped += ds.nclamped;
 			import_dataset(im, &ds, files[i], NULL, default_kind(im), 1);
 		}
 		bx_dataset_free(&ds);
@@ -1178,6 +1260,14 @@ import_voc(struct imp *im, const char *path)
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
+	if (clamped > 0)
+		bx_cli_error("note: %s: %ld box%s one pixel past the image edge (corners counted "
+		    "from 0) clamped to it", path, clamped, clamped == 1 ? "" : "es");
+	for (i = 0; i < 4; i++)
+		if (dropped[i] > 0)
+			bx_cli_error("warning: %s: %ld <%s> value%s not kept: the object's class has no "
+			    "'%s' attribute", path, dropped[i], voc_flag_keys[i], dropped[i] == 1 ? "" :
+			    "s", voc_flag_keys[i]);
 	return 0;
 }
 
@@ -1190,6 +1280,21 @@ strip_ext(const char *p)
 	if (dot == NULL || (slash != NULL && dot < slash))
 		return bx_strdup(p);
 	return bx_strndup(p, (size_t)(dot - p));
+}
+
+/* A label file's real path lies beneath the dataset folder: a symlink
+ * labels/x.txt -> /etc/passwd must not be read (its lines would be echoed
+ * in error messages). */
+static int
+inside_dataset(const struct imp *im, const char *label)
+{
+	char real[PATH_MAX];
+	size_t n = strlen(im->yolo_dir);
+
+	if (realpath(label, real) == NULL)
+		return 0;
+	return strncmp(real, im->yolo_dir, n) == 0 && (real[n] == '/' ||
+	    (n == 1 && im->yolo_dir[0] == '/'));
 }
 
 /* One YOLO image: rel (beneath the root) and its label file (may not exist:
@@ -1221,6 +1326,12 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 		return;
 	}
 	if (access(label, F_OK) == 0) {
+		if (!inside_dataset(im, label)) {
+			item_fail(im, it.where, "the label file leads outside the dataset folder "
+			    "(a symlink): not read");
+			item_free(&it);
+			return;
+		}
 		if (bx_read_file(label, 64u << 20, &text, &len, &err) < 0) {
 			item_fail(im, it.where, err.msg);
 			item_free(&it);
@@ -1237,49 +1348,170 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 			item_free(&it);
 			return;
 		}
+		im->yolo_clamped += errs.nclamped;
 		bx_dataset_free(&errs);
 		free(text);
 	}
 	it.has_answer = 1;
 	it.kind = default_kind(im);
+	/* a confidence column: predictions, suggestions unless --as says */
+	for (k = 0; k < it.ans.n; k++)
+		if (it.ans.a[k].flags & BX_ANNOT_SUGGESTION)
+			it.kind = im->as ? im->as : "suggestion";
 	add_item(im, &it);
+}
+
+static void
+add_path(char ***list, int *n, char *p)
+{
+	*list = bx_realloc(*list, sizeof(char *) * (size_t)(*n + 1));
+	(*list)[(*n)++] = p;
+}
+
+/* The images of one data.yaml split entry: a folder (walked), a .txt
+ * list of image paths ("./x" relative to the list's folder, others to
+ * the dataset root), or a single image. Relative entries are relative to
+ * base; Roboflow writes "../train/images", which Ultralytics also looks
+ * for as base/train/images. */
+static void
+split_images(struct imp *im, const char *yaml, const char *split, const char *base,
+             const char *entry, char ***list, int *n)
+{
+	char *p = entry[0] == '/' ? bx_strdup(entry) : bx_asprintf("%s/%s", base, entry);
+	char *text, *line, *next, *dir;
+	size_t len;
+
+	if (access(p, F_OK) != 0 && strncmp(entry, "../", 3) == 0) {
+		free(p);
+		p = bx_asprintf("%s/%s", base, entry + 3);
+	}
+	if (is_dir(p))
+		walk(im, p, NULL, list, n);
+	else if (ends_with(p, ".txt") && access(p, F_OK) == 0) {
+		if (read_text(p, &text, &len) == 0) {
+			dir = bx_strdup(p);
+			*strrchr(dir, '/') = '\0';
+			for (line = text; line && *line; line = next) {
+				next = strchr(line, '\n');
+				if (next)
+					*next++ = '\0';
+				len = strlen(line);
+				while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+					line[--len] = '\0';
+				if (line[0] == '\0')
+					continue;
+				add_path(list, n, strncmp(line, "./", 2) == 0 ?
+				    bx_asprintf("%s/%s", dir, line + 2) : line[0] == '/' ?
+				    bx_strdup(line) : bx_asprintf("%s/%s", base, line));
+			}
+			free(dir);
+			free(text);
+		} else
+			im->failed++;
+	} else if (is_image_name(p) && access(p, F_OK) == 0)
+		add_path(list, n, bx_strdup(p));
+	else {
+		char msg[PATH_MAX + 100];
+		snprintf(msg, sizeof msg, "%s: %s: no such folder, image list or image", split, p);
+		item_fail(im, yaml, msg);
+	}
+	free(p);
+}
+
+/* Each image of an Ultralytics or Roboflow layout with its label file. */
+static void
+yolo_images(struct imp *im, const struct bx_dataset *names, char **files, int n)
+{
+	char *rel, *label;
+	int i;
+
+	qsort(files, (size_t)n, sizeof(char *), cmp_str);
+	for (i = 0; i < n && !im->fatal; i++) {
+		if (i > 0 && strcmp(files[i], files[i - 1]) == 0)
+			continue;   /* val may name train's folder again */
+		label = bx_yolo_label_path(files[i]);
+		rel = rel_to_root(im, files[i]);
+		if (label == NULL) {
+			item_fail(im, files[i], "the image is not in an images/ folder, so it has no "
+			    "labels/ file (Ultralytics' layout)");
+			im->total++;
+		} else if (rel == NULL) {
+			item_fail(im, files[i], "the image is not beneath the image root");
+			im->total++;
+		} else
+			yolo_one(im, names, rel, label, files[i]);
+		free(rel);
+		free(label);
+	}
 }
 
 static int
 import_yolo(struct imp *im, const char *path)
 {
 	struct bx_dataset names;
+	struct bx_yolo_data data;
 	struct bx_err err = { 0 };
-	char p[PATH_MAX], *text, **files = NULL, *rel, *stem, *label, *line, *next;
+	char p[PATH_MAX], *text, **files = NULL, *rel, *stem, *label, *line, *next, *base;
 	const char *nf;
 	size_t len;
-	int n = 0, i, lineno;
+	int n = 0, i, s, lineno, has_yaml;
 
-	if (!is_dir(path)) {
+	memset(&data, 0, sizeof data);
+	if (!is_dir(path) || realpath(path, im->yolo_dir) == NULL) {
 		bx_cli_error("%s: a YOLO dataset is a folder (labels/, data.yaml)", path);
 		return -1;
 	}
 	snprintf(p, sizeof p, "%s/data.yaml", path);
-	nf = im->names_file ? im->names_file : p;
-	if (im->names_file == NULL && access(p, F_OK) != 0) {
+	has_yaml = access(p, F_OK) == 0;
+	if (!has_yaml) {
+		snprintf(p, sizeof p, "%s/data.yml", path);
+		has_yaml = access(p, F_OK) == 0;
+	}
+	if (im->names_file == NULL && !has_yaml) {
 		bx_cli_error("%s: no data.yaml with class names; pass --names FILE", path);
 		return -1;
 	}
-	if (read_text(nf, &text, &len) < 0)
-		return -1;
 	bx_dataset_init(&names);
-	if (bx_yolo_read_names(text, nf, &names, &err) < 0) {
-		bx_cli_error("%s", err.msg);
-		free(text);
-		bx_dataset_free(&names);
-		return -1;
-	}
-	free(text);
-	snprintf(p, sizeof p, "%s/images.txt", path);
-	if (access(p, F_OK) == 0) {
-		/* boxel's export: the image list, relative to the image root */
+	/* data.yaml gives the splits, and the names unless --names does */
+	if (has_yaml) {
 		if (read_text(p, &text, &len) < 0) {
 			bx_dataset_free(&names);
+			return -1;
+		}
+		if (bx_yolo_read_yaml(text, p, &names, &data, &err) < 0 && im->names_file == NULL) {
+			bx_cli_error("%s", err.msg);
+			free(text);
+			bx_dataset_free(&names);
+			return -1;
+		}
+		free(text);
+	}
+	if (im->names_file != NULL) {
+		nf = im->names_file;
+		bx_dataset_free(&names);
+		bx_dataset_init(&names);
+		bx_err_clear(&err);
+		if (read_text(nf, &text, &len) < 0) {
+			bx_yolo_data_free(&data);
+			return -1;
+		}
+		if (bx_yolo_read_names(text, nf, &names, &err) < 0) {
+			bx_cli_error("%s", err.msg);
+			free(text);
+			bx_dataset_free(&names);
+			bx_yolo_data_free(&data);
+			return -1;
+		}
+		free(text);
+	}
+	snprintf(p, sizeof p, "%s/images.txt", path);
+	if (access(p, F_OK) == 0) {
+		/* boxel's export: the image list, relative to the image root,
+		 * labels where Ultralytics finds those of images/train/X
+		 * (labels/X.txt in exports before that layout) */
+		if (read_text(p, &text, &len) < 0) {
+			bx_dataset_free(&names);
+			bx_yolo_data_free(&data);
 			return -1;
 		}
 		for (lineno = 1, line = text; line && *line && !im->fatal; line = next, lineno++) {
@@ -1290,66 +1522,97 @@ import_yolo(struct imp *im, const char *path)
 			if (line[0] == '\0')
 				continue;
 			stem = strip_ext(line);
-			label = bx_asprintf("%s/labels/%s.txt", path, stem);
+			/* where Ultralytics looks for the label of images/train/LINE */
+			rel = bx_asprintf("images/train/%s", line);
+			label = bx_yolo_label_path(rel);
+			free(rel);
+			rel = label;
+			label = bx_asprintf("%s/%s", path, rel);
+			free(rel);
+			if (access(label, F_OK) != 0) {
+				free(label);
+				label = bx_asprintf("%s/labels/%s.txt", path, stem);
+			}
 			snprintf(where, sizeof where, "%s:%d", p, lineno);
 			yolo_one(im, &names, line, label, where);
 			free(stem);
 			free(label);
 		}
 		free(text);
-	} else {
-		snprintf(p, sizeof p, "%s/images", path);
-		if (is_dir(p)) {
-			/* images/ and labels/ side by side, as YOLO tools lay them out */
-			walk(im, p, NULL, &files, &n);
-			for (i = 0; i < n && !im->fatal; i++) {
-				rel = rel_to_root(im, files[i]);
-				stem = strip_ext(files[i] + strlen(p) + 1);
-				label = bx_asprintf("%s/labels/%s.txt", path, stem);
-				if (rel == NULL) {
-					item_fail(im, files[i], "the image is not beneath the image root");
-					im->total++;
-				} else
-					yolo_one(im, &names, rel, label, files[i]);
-				free(rel);
-				free(stem);
-				free(label);
-			}
-		} else {
-			/* labels only: each labels/X.txt names image X.png|.jpg|.jpeg
-			 * beneath the image root */
-			static const char *const exts[] = { ".jpg", ".jpeg", ".png", ".JPG", ".JPEG",
-			    ".PNG" };
-			snprintf(p, sizeof p, "%s/labels", path);
-			if (is_dir(p))
-				walk(im, p, ".txt", &files, &n);
-			for (i = 0; i < n && !im->fatal; i++) {
-				size_t e;
-				char abs[PATH_MAX * 2];
-				stem = strip_ext(files[i] + strlen(p) + 1);
-				rel = NULL;
-				for (e = 0; e < BX_ARRAY_LEN(exts) && rel == NULL; e++) {
-					snprintf(abs, sizeof abs, "%s/%s%s", im->root, stem, exts[e]);
-					if (access(abs, F_OK) == 0)
-						rel = bx_asprintf("%s%s", stem, exts[e]);
-				}
-				if (rel == NULL) {
-					char msg[PATH_MAX + 100];
-					snprintf(msg, sizeof msg, "no image %s.jpg/.jpeg/.png beneath the image "
-					    "root", stem);
-					item_fail(im, files[i], msg);
-					im->total++;
-				} else
-					yolo_one(im, &names, rel, files[i], files[i]);
-				free(rel);
-				free(stem);
-			}
-		}
-		for (i = 0; i < n; i++)
-			free(files[i]);
-		free(files);
+		goto done;
 	}
+	/* data.yaml's splits; its path when that is a folder here, else the
+	 * dataset folder, is what relative entries are relative to */
+	if (data.path != NULL && data.path[0] == '/' && is_dir(data.path))
+		base = bx_strdup(data.path);
+	else if (data.path != NULL && data.path[0] != '/' &&
+	    (snprintf(p, sizeof p, "%s/%s", path, data.path), is_dir(p)))
+		base = bx_strdup(p);
+	else
+		base = bx_strdup(path);
+	snprintf(p, sizeof p, "%s/data.yaml", path);
+	for (s = 0; s < BX_YOLO_NSPLITS; s++)
+		for (i = 0; i < data.nsplit[s]; i++)
+			split_images(im, p, bx_yolo_split_name(s), base, data.split[s][i], &files, &n);
+	free(base);
+	if (n == 0) {
+		static const char *const roboflow[] = { "train", "valid", "val", "test" };
+		size_t r;
+
+		/* no splits: images/ beside labels/ (Ultralytics), else
+		 * Roboflow's train/images, valid/images, test/images */
+		snprintf(p, sizeof p, "%s/images", path);
+		if (is_dir(p))
+			walk(im, p, NULL, &files, &n);
+		for (r = 0; !is_dir(p) && r < BX_ARRAY_LEN(roboflow); r++) {
+			char q[PATH_MAX];
+			snprintf(q, sizeof q, "%s/%s/images", path, roboflow[r]);
+			if (is_dir(q))
+				walk(im, q, NULL, &files, &n);
+		}
+	}
+	if (n > 0)
+		yolo_images(im, &names, files, n);
+	else {
+		/* labels only: each labels/X.txt names image X.png|.jpg|.jpeg
+		 * beneath the image root */
+		static const char *const exts[] = { ".jpg", ".jpeg", ".png", ".JPG", ".JPEG",
+		    ".PNG" };
+		snprintf(p, sizeof p, "%s/labels", path);
+		if (is_dir(p))
+			walk(im, p, ".txt", &files, &n);
+		for (i = 0; i < n && !im->fatal; i++) {
+			size_t e;
+			char abs[PATH_MAX * 2];
+			stem = strip_ext(files[i] + strlen(p) + 1);
+			rel = NULL;
+			for (e = 0; e < BX_ARRAY_LEN(exts) && rel == NULL; e++) {
+				snprintf(abs, sizeof abs, "%s/%s%s", im->root, stem, exts[e]);
+				if (access(abs, F_OK) == 0)
+					rel = bx_asprintf("%s%s", stem, exts[e]);
+			}
+			if (rel == NULL) {
+				char msg[PATH_MAX + 100];
+				snprintf(msg, sizeof msg, "no image %s.jpg/.jpeg/.png beneath the image "
+				    "root", stem);
+				item_fail(im, files[i], msg);
+				im->total++;
+			} else
+				yolo_one(im, &names, rel, files[i], files[i]);
+			free(rel);
+			free(stem);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+done:
+	if (im->yolo_clamped > 0)
+		bx_cli_error("note: %s: %ld object%s within 1%% past the image edge clamped to it "
+		    "(as Ultralytics does)", path, im->yolo_clamped, im->yolo_clamped == 1 ? "" : "s");
+	im->yolo_clamped = 0;
 	bx_dataset_free(&names);
+	bx_yolo_data_free(&data);
 	return 0;
 }
 
@@ -1441,13 +1704,14 @@ cmd_import_exec(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "names", required_argument, NULL, 'n' },
 		{ "gt", required_argument, NULL, 'g' },
+		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 } };
 	struct imp im;
 	struct bx_err err = { 0 };
 	enum fmt f = FMT_AUTO;
 	const char *db = NULL;
 	char *root = NULL, *tax = NULL, detail[512];
-	int c, i, k, rc = BX_EXIT_OK;
+	int c, i, k, rc = BX_EXIT_OK, json = 0;
 
 	memset(&im, 0, sizeof im);
 	optind = 1;
@@ -1486,6 +1750,7 @@ cmd_import_exec(int argc, char **argv)
 			break;
 		case 'n': im.names_file = optarg; break;
 		case 'g': im.gt_file = optarg; break;
+		case 'j': json = 1; break;
 		default: return bx_cli_usage(&bx_cmd_import);
 		}
 	}
@@ -1529,16 +1794,20 @@ cmd_import_exec(int argc, char **argv)
 	bx_err_clear(&err);
 	if (im.tasks > 0 && bx_store_log(im.st, bx_cli_actor(), "import", detail, im.now, &err) < 0)
 		bx_cli_error("event log: %s", err.msg);
-	printf("imported %ld task%s (%ld new", im.tasks, im.tasks == 1 ? "" : "s", im.created);
-	if (im.answers > 0)
-		printf(", %ld with %s", im.answers, strcmp(im.last_kind, "prelabel") == 0 ?
-		    "prelabels" : strcmp(im.last_kind, "suggestion") == 0 ? "suggestions" :
-		    strcmp(im.last_kind, "consensus") == 0 ? "accepted answers" : "gold answers");
-	if (im.judgments > 0)
-		printf(", %ld judgment%s", im.judgments, im.judgments == 1 ? "" : "s");
-	if (im.users > 0)
-		printf(", created %ld user%s", im.users, im.users == 1 ? "" : "s");
-	printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
+	if (json)
+		printf("%s\n", detail);
+	else {
+		printf("imported %ld task%s (%ld new", im.tasks, im.tasks == 1 ? "" : "s", im.created);
+		if (im.answers > 0)
+			printf(", %ld with %s", im.answers, strcmp(im.last_kind, "prelabel") == 0 ?
+			    "prelabels" : strcmp(im.last_kind, "suggestion") == 0 ? "suggestions" :
+			    strcmp(im.last_kind, "consensus") == 0 ? "accepted answers" : "gold answers");
+		if (im.judgments > 0)
+			printf(", %ld judgment%s", im.judgments, im.judgments == 1 ? "" : "s");
+		if (im.users > 0)
+			printf(", created %ld user%s", im.users, im.users == 1 ? "" : "s");
+		printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
+	}
 	free(im.items);
 	if (im.rootfd >= 0)
 		close(im.rootfd);
@@ -1554,7 +1823,7 @@ cmd_import_exec(int argc, char **argv)
 const struct bx_cmd bx_cmd_import = {
 	.name = "import",
 	.usage = "[--db FILE] [--format FMT] [--as KIND] [--min-score S] [--names FILE] "
-	    "[--gt FILE] PATH...",
+	    "[--gt FILE] [--json] PATH...",
 	.summary = "add tasks (and pre-labels, gold or suggestions) from images or datasets",
 	.help =
 	    "  --format FMT    auto (default), folder, jsonl, coco, coco-results, yolo,\n"
@@ -1563,9 +1832,12 @@ const struct bx_cmd bx_cmd_import = {
 	    "                  gold, accepted (the task's accepted answer, as exported),\n"
 	    "                  suggestions (default for coco-results)\n"
 	    "  --min-score S   coco-results: keep predictions scoring at least S\n"
-	    "  --names FILE    yolo: class names, one per line (else DIR/data.yaml)\n"
+	    "  --names FILE    yolo: class names, one per line or a YAML names: list\n"
+	    "                  (else DIR/data.yaml)\n"
 	    "  --gt FILE       coco-results: the COCO file whose image and category ids\n"
 	    "                  the results use (default: boxel's own COCO export ids)\n"
+	    "  --json          the summary as one JSON object: tasks, new, answers,\n"
+	    "                  judgments, users, failed\n"
 	    "Image paths must lie beneath the project's image root. Re-importing adds no\n"
 	    "duplicate tasks and replaces answers of the same kind. Each bad item is\n"
 	    "reported and skipped (exit 1); unreadable input or store errors exit 2.\n",

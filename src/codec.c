@@ -92,8 +92,22 @@ bx_json_put_str(struct bx_buf *b, const char *s)
 			if (*p < 0x20 || *p == 0x7f) {
 				snprintf(esc, sizeof esc, "\\u%04x", *p);
 				bx_buf_puts(b, esc);
-			} else
+			} else if (*p < 0x80)
 				bx_buf_putc(b, (char)*p);
+			else {
+				/* JSON is UTF-8: a byte that starts no valid sequence
+				 * becomes U+FFFD rather than an invalid document. Import
+				 * refuses such names and export refuses to write them, so
+				 * this only guards text from elsewhere. */
+				uint32_t cp;
+				int len = bx_utf8_decode((const char *)p, strnlen((const char *)p, 4), &cp);
+				if (len == 0)
+					bx_buf_puts(b, "\xef\xbf\xbd");
+				else {
+					bx_buf_append(b, (const char *)p, (size_t)len);
+					p += len - 1;
+				}
+			}
 		}
 	}
 	bx_buf_putc(b, '"');

@@ -21,17 +21,19 @@
 static void
 put_pct(struct bx_buf *b, double px, int size)
 {
-	char tmp[40];
+	struct bx_buf tmp;
 	double v = size > 0 ? px * 100.0 / size : 0;
 
 	if (!isfinite(v) || v == 0) {
 		bx_buf_putc(b, '0');
 		return;
 	}
-	/* shortest form that survives the 12-digit rounding (C locale via
-	 * bx_json_put_num's own formatting would print 17 digits) */
-	snprintf(tmp, sizeof tmp, "%.12g", v);
-	bx_json_put_num(b, strtod(tmp, NULL));
+	/* shortest form that survives the 12-digit rounding (bx_json_put_num's
+	 * own formatting would print 17 digits); C locale both ways */
+	bx_buf_init(&tmp);
+	bx_buf_printf_c(&tmp, "%.12g", v);
+	bx_json_put_num(b, bx_strtod_c(tmp.p, NULL));
+	bx_buf_free(&tmp);
 }
 
 static void
@@ -336,10 +338,13 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			snprintf(why, whysz, ".result[%zu].value.%s: expected one label", k, type);
 			goto out;
 		}
+		/* range-checked as doubles: casting 4.6e9 to int is undefined */
 		j = json_object_get(r, "original_width");
-		W = json_is_number(j) ? (int)json_number_value(j) : 0;
+		W = json_is_number(j) && json_number_value(j) >= 1 && json_number_value(j) <= 1000000 ?
+		    (int)json_number_value(j) : 0;
 		j = json_object_get(r, "original_height");
-		H = json_is_number(j) ? (int)json_number_value(j) : 0;
+		H = json_is_number(j) && json_number_value(j) >= 1 && json_number_value(j) <= 1000000 ?
+		    (int)json_number_value(j) : 0;
 		if (W <= 0 || H <= 0 || W > 1000000 || H > 1000000) {
 			snprintf(why, whysz, ".result[%zu]: needs original_width and original_height "
 			    "(percentages are relative to them)", k);

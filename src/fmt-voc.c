@@ -2,12 +2,14 @@
  * VOC counts pixels from 1, inclusive at both ends: a box x, y, w, h in
  * boxel's pixels (origin top-left, edges between pixels) is written as
  * xmin = round(x) + 1, xmax = round(x + w), and read back as x = xmin - 1,
- * w = xmax - xmin + 1. The XML reader is a small one for this subset:
- * elements, text, entities, comments; attributes and namespaces ignored. */
+ * w = xmax - xmin + 1. expat parses the XML (this is the only file that
+ * includes expat.h); XML attributes and namespaces are ignored. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <expat.h>
 
 #include "boxel/formats.h"
 #include "boxel/util.h"
@@ -57,15 +59,27 @@ put_value_text(struct bx_buf *b, const struct bx_value *v)
 	bx_buf_free(&t);
 }
 
-static void
-put_attrs(struct bx_buf *b, const struct bx_attrs *as, const char *indent)
+static int
+is_flag(const char *key, int object)
 {
-	int i;
+	return object && (strcmp(key, "pose") == 0 || strcmp(key, "truncated") == 0 ||
+	    strcmp(key, "difficult") == 0 || strcmp(key, "occluded") == 0);
+}
 
-	if (as->n == 0)
+/* <attributes> of an object leaves out what VOC's own elements carry. */
+static void
+put_attrs(struct bx_buf *b, const struct bx_attrs *as, const char *indent, int object)
+{
+	int i, n = 0;
+
+	for (i = 0; i < as->n; i++)
+		n += !is_flag(as->a[i].key, object);
+	if (n == 0)
 		return;
 	bx_buf_printf(b, "%s<attributes>\n", indent);
 	for (i = 0; i < as->n; i++) {
+		if (is_flag(as->a[i].key, object))
+			continue;
 		bx_buf_printf(b, "%s\t<attribute><name>", indent);
 		put_xml_text(b, as->a[i].key);
 		bx_buf_puts(b, "</name><value>");
@@ -81,9 +95,21 @@ voc_round(double v)
 	return lround(v);
 }
 
+static int
+flag_on(const struct bx_attrs *as, const char *key)
+{
+	const struct bx_value *v = bx_attrs_get(as, key);
+
+	return v != NULL && ((v->type == BX_VAL_BOOL && v->b) ||
+	    (v->type == BX_VAL_NUM && v->num != 0) ||
+	    (v->type == BX_VAL_STR && v->str && (strcmp(v->str, "1") == 0 ||
+	    strcmp(v->str, "true") == 0)));
+}
+
 void
 bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 {
+	const struct bx_value *v;
 	const char *base;
 	double x, y, w, h;
 	int i;
@@ -97,7 +123,7 @@ bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 	bx_buf_puts(b, "</path>\n\t<source><database>boxel</database></source>\n");
 	bx_buf_printf(b, "\t<size><width>%d</width><height>%d</height><depth>3</depth></size>\n"
 	    "\t<segmented>0</segmented>\n", im->width, im->height);
-	put_attrs(b, &im->ans.global, "\t");
+	put_attrs(b, &im->ans.global, "\t", 0);
 	for (i = 0; i < im->ans.n; i++) {
 		const struct bx_annot *an = &im->ans.a[i];
 
@@ -106,18 +132,26 @@ bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 		bx_annot_bounds(an, &x, &y, &w, &h);
 		bx_buf_puts(b, "\t<object>\n\t\t<name>");
 		put_xml_text(b, an->cls ? an->cls : "");
-		bx_buf_puts(b, "</name>\n\t\t<pose>Unspecified</pose>\n\t\t<truncated>0</truncated>\n"
-		    "\t\t<difficult>0</difficult>\n");
+		bx_buf_puts(b, "</name>\n\t\t<pose>");
+		v = bx_attrs_get(&an->attrs, "pose");
+		put_xml_text(b, v != NULL && v->type == BX_VAL_STR && v->str && v->str[0] ? v->str :
+		    "Unspecified");
+		bx_buf_printf(b, "</pose>\n\t\t<truncated>%d</truncated>\n\t\t<difficult>%d"
+		    "</difficult>\n", flag_on(&an->attrs, "truncated"), flag_on(&an->attrs, "difficult"));
+		/* VOC2007 has no <occluded>; written only when the answer says */
+		if (bx_attrs_get(&an->attrs, "occluded") != NULL)
+			bx_buf_printf(b, "\t\t<occluded>%d</occluded>\n", flag_on(&an->attrs,
+			    "occluded"));
 		bx_buf_printf(b, "\t\t<bndbox><xmin>%ld</xmin><ymin>%ld</ymin><xmax>%ld</xmax>"
 		    "<ymax>%ld</ymax></bndbox>\n", voc_round(x) + 1, voc_round(y) + 1,
 		    voc_round(x + w), voc_round(y + h));
-		put_attrs(b, &an->attrs, "\t\t");
+		put_attrs(b, &an->attrs, "\t\t", 1);
 		bx_buf_puts(b, "\t</object>\n");
 	}
 	bx_buf_puts(b, "</annotation>\n");
 }
 
-/* ---- a small XML tree ---- */
+/* ---- the XML tree, built by expat ---- */
 
 struct xnode {
 	char *name;
@@ -127,10 +161,11 @@ struct xnode {
 	int line;
 };
 
-struct xparse {
-	const char *s;
-	size_t i;
-	int line;
+struct xbuild {
+	XML_Parser p;
+	struct xnode *root;
+	struct xnode *stack[34];
+	int depth;
 	char err[200];
 };
 
@@ -149,190 +184,81 @@ xfree(struct xnode *n)
 	free(n);
 }
 
-static void
-xadv(struct xparse *x, size_t k)
+static void XMLCALL
+on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
-	while (k-- > 0 && x->s[x->i]) {
-		if (x->s[x->i] == '\n')
-			x->line++;
-		x->i++;
-	}
-}
+	struct xbuild *x = ud;
+	struct xnode *n, *parent;
 
-static int
-xskip_to(struct xparse *x, const char *end)
-{
-	const char *p = strstr(x->s + x->i, end);
-
-	if (p == NULL) {
-		snprintf(x->err, sizeof x->err, "%d: unterminated markup (no \"%s\")", x->line, end);
-		return -1;
-	}
-	xadv(x, (size_t)(p - (x->s + x->i)) + strlen(end));
-	return 0;
-}
-
-static void
-xentity(struct xparse *x, struct bx_buf *out)
-{
-	static const struct { const char *e, *c; } ents[] = {
-		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
-		{ "&apos;", "'" } };
-	const char *p = x->s + x->i;
-	char u8[4], *end;
-	unsigned long cp;
-	size_t k;
-
-	for (k = 0; k < BX_ARRAY_LEN(ents); k++)
-		if (strncmp(p, ents[k].e, strlen(ents[k].e)) == 0) {
-			bx_buf_puts(out, ents[k].c);
-			xadv(x, strlen(ents[k].e));
-			return;
-		}
-	if (p[1] == '#') {
-		cp = p[2] == 'x' ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
-		if (*end == ';' && cp > 0 && cp < 0x110000 && !(cp >= 0xd800 && cp <= 0xdfff)) {
-			bx_buf_append(out, u8, (size_t)bx_utf8_encode((uint32_t)cp, u8));
-			xadv(x, (size_t)(end + 1 - p));
-			return;
-		}
-	}
-	bx_buf_putc(out, '&');  /* a stray ampersand: keep it */
-	xadv(x, 1);
-}
-
-static struct xnode *
-xelement(struct xparse *x, int depth)
-{
-	struct xnode *n;
-	size_t start;
-
-	if (depth > 32) {
-		snprintf(x->err, sizeof x->err, "%d: elements nested too deep", x->line);
-		return NULL;
-	}
-	/* at '<' of a start tag */
-	xadv(x, 1);
-	start = x->i;
-	while (x->s[x->i] && !strchr(" \t\r\n/>", x->s[x->i]))
-		xadv(x, 1);
-	if (x->i == start) {
-		snprintf(x->err, sizeof x->err, "%d: expected an element name", x->line);
-		return NULL;
+	(void)attrs;
+	if (x->depth >= (int)BX_ARRAY_LEN(x->stack) - 1) {
+		snprintf(x->err, sizeof x->err, "%lu: elements nested too deep",
+		    (unsigned long)XML_GetCurrentLineNumber(x->p));
+		XML_StopParser(x->p, XML_FALSE);
+		return;
 	}
 	n = bx_calloc(1, sizeof *n);
-	n->name = bx_strndup(x->s + start, x->i - start);
-	n->line = x->line;
+	n->name = bx_strdup(name);
+	n->line = (int)XML_GetCurrentLineNumber(x->p);
 	bx_buf_init(&n->text);
-	/* skip attributes */
-	while (x->s[x->i] && x->s[x->i] != '>' && !(x->s[x->i] == '/' && x->s[x->i + 1] == '>')) {
-		if (x->s[x->i] == '"' || x->s[x->i] == '\'') {
-			char q = x->s[x->i];
-			xadv(x, 1);
-			while (x->s[x->i] && x->s[x->i] != q)
-				xadv(x, 1);
-		}
-		xadv(x, 1);
+	if (x->depth == 0)
+		x->root = n;
+	else {
+		parent = x->stack[x->depth - 1];
+		parent->kids = bx_realloc(parent->kids, sizeof *parent->kids *
+		    (size_t)(parent->nkids + 1));
+		parent->kids[parent->nkids++] = n;
 	}
-	if (x->s[x->i] == '\0') {
-		snprintf(x->err, sizeof x->err, "%d: unterminated tag <%.40s>", n->line, n->name);
-		xfree(n);
-		return NULL;
-	}
-	if (x->s[x->i] == '/') {
-		xadv(x, 2);
-		return n;
-	}
-	xadv(x, 1);
-	for (;;) {
-		const char *p = x->s + x->i;
-
-		if (*p == '\0') {
-			snprintf(x->err, sizeof x->err, "%d: <%.40s> is never closed", n->line, n->name);
-			xfree(n);
-			return NULL;
-		}
-		if (strncmp(p, "</", 2) == 0) {
-			size_t len = strlen(n->name);
-			if (strncmp(p + 2, n->name, len) != 0 || (p[2 + len] != '>' &&
-			    !strchr(" \t\r\n", p[2 + len]))) {
-				snprintf(x->err, sizeof x->err, "%d: expected </%.40s>", x->line, n->name);
-				xfree(n);
-				return NULL;
-			}
-			if (xskip_to(x, ">") < 0) {
-				xfree(n);
-				return NULL;
-			}
-			return n;
-		}
-		if (strncmp(p, "<!--", 4) == 0 || strncmp(p, "<?", 2) == 0) {
-			if (xskip_to(x, p[1] == '!' ? "-->" : "?>") < 0) {
-				xfree(n);
-				return NULL;
-			}
-			continue;
-		}
-		if (strncmp(p, "<![CDATA[", 9) == 0) {
-			const char *e = strstr(p + 9, "]]>");
-			if (e == NULL) {
-				snprintf(x->err, sizeof x->err, "%d: unterminated CDATA", x->line);
-				xfree(n);
-				return NULL;
-			}
-			bx_buf_append(&n->text, p + 9, (size_t)(e - p - 9));
-			xadv(x, (size_t)(e + 3 - p));
-			continue;
-		}
-		if (*p == '<') {
-			struct xnode *k = xelement(x, depth + 1);
-			if (k == NULL) {
-				xfree(n);
-				return NULL;
-			}
-			n->kids = bx_realloc(n->kids, sizeof *n->kids * (size_t)(n->nkids + 1));
-			n->kids[n->nkids++] = k;
-			continue;
-		}
-		if (*p == '&') {
-			xentity(x, &n->text);
-			continue;
-		}
-		bx_buf_putc(&n->text, *p);
-		xadv(x, 1);
-	}
+	x->stack[x->depth++] = n;
 }
 
+static void XMLCALL
+on_end(void *ud, const XML_Char *name)
+{
+	struct xbuild *x = ud;
+
+	(void)name;
+	if (x->depth > 0)
+		x->depth--;
+}
+
+static void XMLCALL
+on_text(void *ud, const XML_Char *s, int len)
+{
+	struct xbuild *x = ud;
+
+	if (x->depth > 0)
+		bx_buf_append(&x->stack[x->depth - 1]->text, s, (size_t)len);
+}
+
+/* expat decodes the declared encoding (UTF-8, UTF-16, ISO-8859-1,
+ * US-ASCII) and hands out UTF-8; a DOCTYPE with an internal subset is
+ * parsed, external entities are never fetched. */
 static struct xnode *
 xparse_doc(const char *text, char *err, size_t errsz)
 {
-	struct xparse x = { text, 0, 1, "" };
-	struct xnode *root = NULL;
+	struct xbuild x;
 
-	for (;;) {
-		while (x.s[x.i] == ' ' || x.s[x.i] == '\t' || x.s[x.i] == '\r' || x.s[x.i] == '\n')
-			xadv(&x, 1);
-		if (strncmp(x.s + x.i, "\xef\xbb\xbf", 3) == 0) {
-			xadv(&x, 3);
-			continue;
-		}
-		if (strncmp(x.s + x.i, "<?", 2) == 0 || strncmp(x.s + x.i, "<!", 2) == 0) {
-			if (xskip_to(&x, x.s[x.i + 1] == '?' ? "?>" :
-			    strncmp(x.s + x.i, "<!--", 4) == 0 ? "-->" : ">") < 0)
-				break;
-			continue;
-		}
-		break;
-	}
-	if (x.err[0] == '\0') {
-		if (x.s[x.i] != '<')
-			snprintf(x.err, sizeof x.err, "%d: expected an XML element", x.line);
+	memset(&x, 0, sizeof x);
+	x.p = XML_ParserCreate(NULL);
+	if (x.p == NULL)
+		abort();   /* only fails allocating: out of memory aborts */
+	XML_SetUserData(x.p, &x);
+	XML_SetElementHandler(x.p, on_start, on_end);
+	XML_SetCharacterDataHandler(x.p, on_text);
+	if (XML_Parse(x.p, text, (int)strlen(text), XML_TRUE) == XML_STATUS_ERROR) {
+		if (x.err[0] != '\0')
+			snprintf(err, errsz, "%s", x.err);
 		else
-			root = xelement(&x, 0);
+			snprintf(err, errsz, "%lu:%lu: not well-formed XML: %s",
+			    (unsigned long)XML_GetCurrentLineNumber(x.p),
+			    (unsigned long)XML_GetCurrentColumnNumber(x.p) + 1,
+			    XML_ErrorString(XML_GetErrorCode(x.p)));
+		xfree(x.root);
+		x.root = NULL;
 	}
-	if (root == NULL)
-		snprintf(err, errsz, "%s", x.err);
-	return root;
+	XML_ParserFree(x.p);
+	return x.root;
 }
 
 static const struct xnode *
@@ -366,7 +292,7 @@ xnum(const struct xnode *n, double *out)
 	char *t = xtrim(n), *end;
 	int rc;
 
-	*out = strtod(t, &end);
+	*out = bx_strtod_c(t, &end);
 	rc = t[0] != '\0' && *end == '\0' && isfinite(*out) ? 0 : -1;
 	free(t);
 	return rc;
@@ -402,6 +328,71 @@ read_attrs(const struct xnode *n, struct bx_attrs *out, const char *name, char *
 	return 0;
 }
 
+/* "C:\dir\a.jpg", "C:/dir/a.jpg" or "\\server\share\a.jpg" */
+static int
+windows_path(const char *p)
+{
+	return (((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':' &&
+	    (p[2] == '\\' || p[2] == '/')) || strchr(p, '\\') != NULL;
+}
+
+/* VOC's own object flags, kept as attributes "voc:pose" ... for the
+ * importer, which keeps those the taxonomy has. Their defaults (0,
+ * "Unspecified") say nothing and are not kept. */
+static const char *const voc_flags[] = { "pose", "truncated", "difficult", "occluded" };
+
+static void
+read_flags(const struct xnode *o, struct bx_attrs *out)
+{
+	struct bx_value v;
+	char key[32];
+	size_t k;
+
+	for (k = 0; k < BX_ARRAY_LEN(voc_flags); k++) {
+		char *t = xtrim(xchild(o, voc_flags[k]));
+
+		if (t[0] == '\0' || strcmp(t, "0") == 0 || strcasecmp(t, "Unspecified") == 0) {
+			free(t);
+			continue;
+		}
+		snprintf(key, sizeof key, "voc:%s", voc_flags[k]);
+		memset(&v, 0, sizeof v);
+		v.type = BX_VAL_STR;
+		v.str = t;
+		bx_attrs_set(out, key, &v);
+		free(t);
+	}
+}
+
+/* Corners a pixel past the edge (xmin 0 read 1-based, xmax = width + 1)
+ * come from tools counting from 0: clamped, and counted for the report.
+ * Further out is an error the importer reports. */
+static void
+clamp_edge(struct bx_annot *an, double W, double H, int *nclamped)
+{
+	int c = 0;
+
+	if (an->x < 0 && an->x >= -1) {
+		an->w += an->x;
+		an->x = 0;
+		c = 1;
+	}
+	if (an->y < 0 && an->y >= -1) {
+		an->h += an->y;
+		an->y = 0;
+		c = 1;
+	}
+	if (W > 0 && an->x + an->w > W && an->x + an->w <= W + 1) {
+		an->w = W - an->x;
+		c = 1;
+	}
+	if (H > 0 && an->y + an->h > H && an->y + an->h <= H + 1) {
+		an->h = H - an->y;
+		c = 1;
+	}
+	*nclamped += c;
+}
+
 int
 bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
 {
@@ -425,9 +416,23 @@ bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct b
 		goto out;
 	}
 	path = xtrim(xchild(root, "path"));
-	if (path[0] == '\0') {
-		free(path);
-		path = xtrim(xchild(root, "filename"));
+	if (path[0] == '\0' || windows_path(path)) {
+		/* LabelImg on Windows writes C:\Users\...\a.jpg: <filename>
+		 * is the name beneath the image root; without one, the path
+		 * with '/' separators (the importer retries its suffixes). */
+		char *fn = xtrim(xchild(root, "filename")), *q;
+
+		if (fn[0] != '\0') {
+			free(path);
+			path = fn;
+		} else {
+			free(fn);
+			for (q = path; *q; q++)
+				if (*q == '\\')
+					*q = '/';
+			if (windows_path(path))
+				memmove(path, path + 2, strlen(path + 2) + 1);
+		}
 	}
 	if (path[0] == '\0') {
 		free(path);
@@ -485,6 +490,8 @@ bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct b
 		an.y = c[1] - 1;
 		an.w = c[2] - c[0] + 1;
 		an.h = c[3] - c[1] + 1;
+		clamp_edge(&an, w, h, &out->nclamped);
+		read_flags(o, &an.attrs);
 		if (read_attrs(xchild(o, "attributes"), &an.attrs, name, msg, sizeof msg) < 0) {
 			bx_attrs_free(&an.attrs);
 			free(cls);

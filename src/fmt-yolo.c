@@ -2,7 +2,8 @@
  * "CLASS X1 Y1 X2 Y2 ...", normalized to 0..1 by the image size) and the
  * class names of data.yaml. Converts to and from image pixels, origin
  * top-left: x = (cx - w/2) * W. Normalized values are written with 6
- * decimals, the convention of YOLO tools. */
+ * decimals, the convention of YOLO tools. data.yaml is read in
+ * fmt-yolo-yaml.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,36 @@ parse_num(const char *tok, double *out)
 {
 	char *end;
 
-	*out = strtod(tok, &end);
+	*out = bx_strtod_c(tok, &end);
 	return *end == '\0' && isfinite(*out) ? 0 : -1;
+}
+
+/* Ultralytics' tolerance: a value or box edge up to 1% past 0..1 is a
+ * rounding artifact of the tool that wrote it, clamped; further is an
+ * error. */
+#define EDGE_TOL 0.01
+
+static double
+clamp01(double v, int *clamped)
+{
+	if (v < 0) {
+		*clamped = 1;
+		return 0;
+	}
+	if (v > 1) {
+		*clamped = 1;
+		return 1;
+	}
+	return v;
+}
+
+/* A 4-point polygon that is exactly the rectangle a box is written as
+ * ((x,y) (x+w,y) (x+w,y+h) (x,y+h)) comes back as that box. */
+static int
+rect_polygon(const double *v, int n)
+{
+	return n == 8 && v[0] == v[6] && v[1] == v[3] && v[2] == v[4] && v[5] == v[7] &&
+	    v[2] > v[0] && v[5] > v[1];
 }
 
 int
@@ -26,9 +55,10 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
                     struct bx_dataset *errs)
 {
 	char *copy = bx_strdup(text), *line, *next, *tok, *save;
-	double v[2 * 4096 + 1];
+	double v[2 * 4096 + 2];
 	struct bx_annot an;
-	int lineno = 0, bad = 0, n, i, cls;
+	int lineno = 0, bad = 0, n, i, cls, conf, clamped, any_poly = 0, nconf = 0, nlines = 0;
+	int first_conf_line = 0, first_plain_line = 0;
 	char *end;
 
 	bx_answer_init(out);
@@ -71,14 +101,34 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 			bad = 1;
 			continue;
 		}
+		/* CLASS CX CY W H [CONF] or CLASS X1 Y1 ... XN YN [CONF]: an odd
+		 * count is a prediction with its confidence last (Ultralytics'
+		 * save_conf) */
+		conf = n == 5 || (n >= 7 && n % 2 == 1);
+		if (conf)
+			n--;
 		if (n != 4 && (n < 6 || n % 2 != 0)) {
 			bx_dataset_error(errs, "%s:%d: expected CLASS CX CY W H, or CLASS and at least 3 "
-			    "x y pairs; got %d numbers", name, lineno, n);
+			    "x y pairs (each optionally followed by a confidence); got %d numbers", name,
+			    lineno, n + conf);
 			bad = 1;
 			continue;
 		}
+		nlines++;
+		if (conf) {
+			nconf++;
+			if (!first_conf_line)
+				first_conf_line = lineno;
+			if (v[n] < 0 || v[n] > 1) {
+				bx_dataset_error(errs, "%s:%d: confidence %g is outside 0..1", name, lineno,
+				    v[n]);
+				bad = 1;
+				continue;
+			}
+		} else if (!first_plain_line)
+			first_plain_line = lineno;
 		for (i = 0; i < n; i++)
-			if (v[i] < 0 || v[i] > 1) {
+			if (v[i] < -EDGE_TOL || v[i] > 1 + EDGE_TOL) {
 				bx_dataset_error(errs, "%s:%d: value %d (%g) is outside 0..1: YOLO "
 				    "coordinates are normalized", name, lineno, i + 1, v[i]);
 				break;
@@ -89,22 +139,48 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 		}
 		memset(&an, 0, sizeof an);
 		an.cls = names->classes[cls];
+		if (conf) {
+			an.score = v[n];
+			an.flags = BX_ANNOT_SUGGESTION;
+		}
+		clamped = 0;
 		if (n == 4) {
-			an.geom = BX_GEOM_BOX;
-			an.w = v[2] * width;
-			an.h = v[3] * height;
-			an.x = (v[0] - v[2] / 2) * width;
-			an.y = (v[1] - v[3] / 2) * height;
-			/* 6-decimal rounding may overshoot an edge by 5e-7: allow 1e-6 */
-			if (v[0] - v[2] / 2 < -1e-6 || v[1] - v[3] / 2 < -1e-6 ||
-			    v[0] + v[2] / 2 > 1 + 1e-6 || v[1] + v[3] / 2 > 1 + 1e-6) {
-				bx_dataset_error(errs, "%s:%d: the box reaches outside the image", name,
-				    lineno);
+			double x0 = v[0] - v[2] / 2, y0 = v[1] - v[3] / 2;
+			double x1 = v[0] + v[2] / 2, y1 = v[1] + v[3] / 2;
+
+			if (x0 < -EDGE_TOL || y0 < -EDGE_TOL || x1 > 1 + EDGE_TOL || y1 > 1 + EDGE_TOL) {
+				bx_dataset_error(errs, "%s:%d: the box reaches outside the image (more than "
+				    "the 1%% Ultralytics tolerates)", name, lineno);
 				bad = 1;
 				continue;
 			}
+			/* 6-decimal rounding overshoots an edge by up to 5e-7: not
+			 * worth a report, but clamped all the same */
+			if (x0 < -1e-6 || y0 < -1e-6 || x1 > 1 + 1e-6 || y1 > 1 + 1e-6)
+				clamped = 1;
+			x0 = x0 < 0 ? 0 : x0;
+			y0 = y0 < 0 ? 0 : y0;
+			x1 = x1 > 1 ? 1 : x1;
+			y1 = y1 > 1 ? 1 : y1;
+			an.geom = BX_GEOM_BOX;
+			if (x0 == v[0] - v[2] / 2 && x1 == v[0] + v[2] / 2 && y0 == v[1] - v[3] / 2 &&
+			    y1 == v[1] + v[3] / 2) {
+				/* untouched: the exact arithmetic a round trip relies on */
+				an.w = v[2] * width;
+				an.h = v[3] * height;
+				an.x = (v[0] - v[2] / 2) * width;
+				an.y = (v[1] - v[3] / 2) * height;
+			} else {
+				an.x = x0 * width;
+				an.y = y0 * height;
+				an.w = (x1 - x0) * width;
+				an.h = (y1 - y0) * height;
+			}
 			bx_answer_add(out, &an);
 		} else {
+			any_poly = 1;
+			for (i = 0; i < n; i++)
+				v[i] = clamp01(v[i], &clamped);
 			an.geom = BX_GEOM_POLYGON;
 			an.npts = n / 2;
 			an.pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
@@ -115,202 +191,117 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 			bx_answer_add(out, &an);
 			free(an.pts);
 		}
+		errs->nclamped += clamped;
 	}
 	free(copy);
+	if (!bad && nconf > 0 && nconf < nlines) {
+		bx_dataset_error(errs, "%s:%d: this line has no confidence column but line %d has: "
+		    "predictions and labels mixed in one file", name, first_plain_line,
+		    first_conf_line);
+		bad = 1;
+	}
 	if (bad) {
 		bx_answer_free(out);
 		return -1;
 	}
+	/* A file with polygons holds its boxes as 4-point polygons (that is
+	 * how the writer puts them, so Ultralytics reads one kind per file):
+	 * rectangles written that way come back as boxes. */
+	for (i = 0; any_poly && i < out->n; i++) {
+		struct bx_annot *a = &out->a[i];
+		double q[8];
+		int k;
+
+		if (a->geom != BX_GEOM_POLYGON || a->npts != 4)
+			continue;
+		for (k = 0; k < 4; k++) {
+			q[2 * k] = a->pts[k].x;
+			q[2 * k + 1] = a->pts[k].y;
+		}
+		if (!rect_polygon(q, 8))
+			continue;
+		a->geom = BX_GEOM_BOX;
+		a->x = q[0];
+		a->y = q[1];
+		a->w = q[2] - q[0];
+		a->h = q[5] - q[1];
+		free(a->pts);
+		a->pts = NULL;
+		a->npts = 0;
+	}
 	return 0;
 }
 
+/* Ultralytics reads a label file as all boxes or all polygons: when an
+ * image has polygons, its boxes are written as 4-point polygons. */
 void
 bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, struct bx_buf *out)
 {
 	double W = im->width > 0 ? im->width : 1, H = im->height > 0 ? im->height : 1;
-	int i, k, c;
+	int i, k, c, polys = 0;
 
+	for (i = 0; i < im->ans.n; i++)
+		polys |= im->ans.a[i].geom == BX_GEOM_POLYGON && im->ans.a[i].npts >= 3 &&
+		    bx_dataset_class_index(ds, im->ans.a[i].cls) >= 0;
 	for (i = 0; i < im->ans.n; i++) {
 		const struct bx_annot *an = &im->ans.a[i];
 
 		c = bx_dataset_class_index(ds, an->cls);
 		if (c < 0)
 			continue;
-		if (an->geom == BX_GEOM_BOX)
-			bx_buf_printf(out, "%d %.6f %.6f %.6f %.6f\n", c, (an->x + an->w / 2) / W,
+		if (an->geom == BX_GEOM_BOX && polys) {
+			double x0 = an->x / W, y0 = an->y / H, x1 = (an->x + an->w) / W,
+			    y1 = (an->y + an->h) / H;
+			bx_buf_printf_c(out, "%d %.6f %.6f %.6f %.6f %.6f %.6f %.6f %.6f\n", c, x0, y0,
+			    x1, y0, x1, y1, x0, y1);
+		} else if (an->geom == BX_GEOM_BOX)
+			bx_buf_printf_c(out, "%d %.6f %.6f %.6f %.6f\n", c, (an->x + an->w / 2) / W,
 			    (an->y + an->h / 2) / H, an->w / W, an->h / H);
 		else if (an->geom == BX_GEOM_POLYGON && an->npts >= 3) {
 			bx_buf_printf(out, "%d", c);
 			for (k = 0; k < an->npts; k++)
-				bx_buf_printf(out, " %.6f %.6f", an->pts[k].x / W, an->pts[k].y / H);
+				bx_buf_printf_c(out, " %.6f %.6f", an->pts[k].x / W, an->pts[k].y / H);
 			bx_buf_putc(out, '\n');
 		}
 	}
 }
 
-/* ---- names ---- */
-
-/* One YAML scalar: "double quoted" (\" and \\ escapes), 'single' ('' for a
- * quote) or plain (trimmed, up to a comment). Returns a fresh string. */
-static char *
-scalar(const char *s, const char **end_out, const char *stops)
+char *
+bx_yolo_label_path(const char *img)
 {
-	struct bx_buf b;
-	const char *p = s;
+	const char *at = NULL, *p, *rest, *dot, *slash;
 
-	bx_buf_init(&b);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '"') {
-		for (p++; *p && *p != '"' && *p != '\n'; p++) {
-			if (*p == '\\' && p[1]) {
-				p++;
-				bx_buf_putc(&b, *p == 'n' ? '\n' : *p == 't' ? '\t' : *p);
-			} else
-				bx_buf_putc(&b, *p);
-		}
-		if (*p == '"')
-			p++;
-	} else if (*p == '\'') {
-		for (p++; *p && *p != '\n'; p++) {
-			if (*p == '\'' && p[1] == '\'')
-				bx_buf_putc(&b, *p++);
-			else if (*p == '\'')
-				break;
-			else
-				bx_buf_putc(&b, *p);
-		}
-		if (*p == '\'')
-			p++;
-	} else {
-		const char *q = p;
-		while (*q && *q != '\n' && !strchr(stops, *q) && !(*q == '#' && q > p && q[-1] == ' '))
-			q++;
-		while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r'))
-			q--;
-		bx_buf_append(&b, p, (size_t)(q - p));
-		p = q;
-	}
-	*end_out = p;
-	if (b.p == NULL)
-		bx_buf_puts(&b, "");
-	return b.p;
-}
-
-static int
-add_name(struct bx_dataset *out, char *nm, const char *name, int line, struct bx_err *err)
-{
-	int i;
-
-	if (nm[0] == '\0') {
-		free(nm);
-		return bx_err_set(err, BX_EINVAL, "%s:%d: empty class name", name, line);
-	}
-	for (i = 0; i < out->nclasses; i++)
-		if (strcmp(out->classes[i], nm) == 0) {
-			bx_err_set(err, BX_EINVAL, "%s:%d: class name \"%.60s\" appears twice", name,
-			    line, nm);
-			free(nm);
-			return BX_EINVAL;
-		}
-	bx_dataset_add_class(out, nm, out->nclasses);
-	free(nm);
-	return 0;
-}
-
-int
-bx_yolo_read_names(const char *text, const char *name, struct bx_dataset *out,
-                   struct bx_err *err)
-{
-	const char *p = text, *line, *e;
-	int lineno = 1, rc = 0, idx;
-	char *nm;
-
-	/* find a top-level "names:" key */
-	for (line = text; line && *line; lineno++) {
-		if (strncmp(line, "names:", 6) == 0)
-			break;
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	if (line == NULL || *line == '\0') {
-		/* a plain names file: one name per line */
-		for (lineno = 1, p = text; *p && rc == 0; lineno++) {
-			const char *q = strchr(p, '\n');
-			size_t len = q ? (size_t)(q - p) : strlen(p);
-			while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' '))
-				len--;
-			if (len > 0)
-				rc = add_name(out, bx_strndup(p, len), name, lineno, err);
-			p = q ? q + 1 : p + strlen(p);
-		}
-	} else {
-		p = line + 6;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '[') {                  /* flow list, maybe over lines */
-			p++;
-			for (;;) {
-				while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',') {
-					if (*p == '\n')
-						lineno++;
-					p++;
-				}
-				if (*p == ']' || *p == '\0')
-					break;
-				nm = scalar(p, &e, ",]");
-				p = e;
-				if ((rc = add_name(out, nm, name, lineno, err)) != 0)
-					break;
-			}
-		} else if (*p == '\n' || *p == '\r' || *p == '#' || *p == '\0') {
-			/* block: "  - name" or "  0: name" lines */
-			p = strchr(p, '\n');
-			while (p != NULL && rc == 0) {
-				p++;
-				lineno++;
-				if (*p != ' ' && *p != '\t')
-					break;            /* back at the top level */
-				while (*p == ' ' || *p == '\t')
-					p++;
-				if (*p == '\n' || *p == '\r' || *p == '#') {
-					p = strchr(p, '\n');
-					continue;
-				}
-				if (*p == '-') {
-					nm = scalar(p + 1, &e, "");
-				} else {
-					idx = (int)strtol(p, (char **)&e, 10);
-					if (e == p || *e != ':' || idx != out->nclasses) {
-						rc = bx_err_set(err, BX_EINVAL, "%s:%d: expected \"- name\" or "
-						    "\"%d: name\"", name, lineno, out->nclasses);
-						break;
-					}
-					nm = scalar(e + 1, &e, "");
-				}
-				rc = add_name(out, nm, name, lineno, err);
-				p = strchr(e, '\n');
-			}
-		} else
-			rc = bx_err_set(err, BX_EINVAL, "%s:%d: names: expected a list", name, lineno);
-	}
-	if (rc == 0 && out->nclasses == 0)
-		rc = bx_err_set(err, BX_EINVAL, "%s: no class names", name);
-	return rc;
+	if (strncmp(img, "images/", 7) == 0)
+		at = img - 1;   /* a leading "images/": as if preceded by '/' */
+	for (p = strstr(img, "/images/"); p != NULL; p = strstr(p + 1, "/images/"))
+		at = p;
+	if (at == NULL)
+		return NULL;
+	rest = at + 8;
+	dot = strrchr(rest, '.');
+	slash = strrchr(rest, '/');
+	if (dot == NULL || (slash != NULL && dot < slash))
+		dot = rest + strlen(rest);
+	return bx_asprintf("%.*s%slabels/%.*s.txt", at < img ? 0 : (int)(at - img), img,
+	    at < img ? "" : "/", (int)(dot - rest), rest);
 }
 
 void
-bx_yolo_write_yaml(const struct bx_dataset *ds, struct bx_buf *out)
+bx_yolo_write_yaml(const struct bx_dataset *ds, const char *path, struct bx_buf *out)
 {
 	int i;
 
-	bx_buf_puts(out, "# written by boxel: class names in index order; labels/ mirrors the\n"
-	    "# image paths (relative to the image root) listed in images.txt\n");
-	bx_buf_printf(out, "nc: %d\nnames:\n", ds->nclasses);
+	bx_buf_puts(out, "# written by boxel. Ultralytics layout: images/train/X (links to the\n"
+	    "# images) and labels/train/X.txt; boxel keeps no train/val split, so val is\n"
+	    "# the same folder. images.txt lists the images relative to boxel's image root.\n");
+	/* JSON strings are YAML double-quoted scalars */
+	bx_buf_puts(out, "path: ");
+	bx_json_put_str(out, path);
+	bx_buf_printf(out, "\ntrain: images/train\nval: images/train\nnc: %d\nnames:\n",
+	    ds->nclasses);
 	for (i = 0; i < ds->nclasses; i++) {
 		bx_buf_puts(out, "  - ");
-		bx_json_put_str(out, ds->classes[i]); /* a JSON string is a YAML double-quoted scalar */
+		bx_json_put_str(out, ds->classes[i]);
 		bx_buf_putc(out, '\n');
 	}
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,65 @@ bx_sanitize_dup(const char *src)
 
 	bx_sanitize(p, n, src);
 	return p;
+}
+
+/* Files other tools read (YOLO, VOC, JSON) write "0.5" whatever
+ * LC_NUMERIC says: main() sets the user's locale for curses, and a
+ * decimal-comma locale would write "0,5". One "C" locale for numbers,
+ * made on first use, switched to per call (uselocale is per thread). */
+static locale_t
+c_numeric(void)
+{
+	static locale_t loc;
+
+	if (loc == (locale_t)0) {
+		loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+		if (loc == (locale_t)0)
+			oom(0);
+	}
+	return loc;
+}
+
+double
+bx_strtod_c(const char *s, char **end)
+{
+	return strtod_l(s, end, c_numeric());
+}
+
+void
+bx_buf_printf_c(struct bx_buf *b, const char *fmt, ...)
+{
+	locale_t old = uselocale(c_numeric());
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0) {
+		buf_reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		b->len += (size_t)n;
+	}
+	uselocale(old);
+}
+
+int
+bx_utf8_valid(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	uint32_t cp;
+	int len;
+
+	while (i < n) {
+		len = bx_utf8_decode(s + i, n - i, &cp);
+		if (len == 0)
+			return 0;
+		i += (size_t)len;
+	}
+	return 1;
 }
 
 int

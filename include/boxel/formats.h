@@ -66,6 +66,8 @@ struct bx_dataset {
 	char **errors;
 	int nerrors;
 	int results;         /* bx_coco_read*: the text was a COCO results array */
+	int nclamped;        /* boxes a reader clamped to the image edge (VOC corners
+	                        one pixel out, YOLO within Ultralytics' 1%) */
 	/* internal: image ids sorted for bx_dataset_find */
 	int64_t *ix_id;
 	int *ix_pos;
@@ -170,19 +172,45 @@ int bx_yolo_read_labels(const char *text, const char *name_for_errors, int width
                         struct bx_dataset *errors_to);
 void bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im,
                           struct bx_buf *out);
-/* Class names from data.yaml ("names: [a, b]", "names:\n  - a", or
- * "names:\n  0: a") or a plain names file (one per line). */
+/* Ultralytics' data.yaml (fmt-yolo-yaml.c, libyaml): class names into
+ * out->classes ("names" a list, or a map of the indices 0..n-1 in any
+ * order; "nc", when present, must match) and, when data_out is not NULL,
+ * "path" and the splits (each a path or a list of paths, as written;
+ * relative ones are relative to path, else to the file's folder). */
+enum { BX_YOLO_TRAIN, BX_YOLO_VAL, BX_YOLO_TEST, BX_YOLO_NSPLITS };
+struct bx_yolo_data {
+	char *path;                      /* "path:", or NULL */
+	char **split[BX_YOLO_NSPLITS];   /* train, val, test entries */
+	int nsplit[BX_YOLO_NSPLITS];
+};
+int bx_yolo_read_yaml(const char *text, const char *name_for_errors, struct bx_dataset *out,
+                      struct bx_yolo_data *data_out, struct bx_err *err);
+void bx_yolo_data_free(struct bx_yolo_data *d);
+/* "train", "val", "test". */
+const char *bx_yolo_split_name(int split);
+/* Ultralytics' rule for where an image's labels are: the last "/images/"
+ * of its path (or a leading "images/") becomes "/labels/", the extension
+ * ".txt". A fresh string, or NULL when the path has no images/ folder. */
+char *bx_yolo_label_path(const char *image_path);
+/* A --names file: data.yaml-like (read as above) or one name per line. */
 int bx_yolo_read_names(const char *text, const char *name_for_errors, struct bx_dataset *out,
                        struct bx_err *err);
-/* data.yaml: nc and names (block list, quoted). */
-void bx_yolo_write_yaml(const struct bx_dataset *ds, struct bx_buf *out);
+/* data.yaml as Ultralytics reads it: path (the dataset folder, absolute),
+ * train and val (images/train), nc and names (block list, quoted). */
+void bx_yolo_write_yaml(const struct bx_dataset *ds, const char *path, struct bx_buf *out);
 
 /* ---- Pascal VOC (fmt-voc.c) ----
  * One XML file per image. Pixel indices are 1-based and inclusive:
  * xmin = round(x) + 1, ymin = round(y) + 1, xmax = round(x + w),
  * ymax = round(y + h); read back as x = xmin - 1, w = xmax - xmin + 1 ...
  * Polygons are written as their bounding box. Attributes as
- * <attributes><attribute><name/><value/></attribute></attributes>. */
+ * <attributes><attribute><name/><value/></attribute></attributes>, except
+ * an object's pose, truncated, difficult and occluded, which are VOC's own
+ * elements (<occluded> only when the answer has it).
+ * Reading: <path>, or <filename> when the path is a Windows one; boxes one
+ * pixel past an edge are clamped (out->nclamped counts them); an object's
+ * <pose>, <truncated>, <difficult>, <occluded> other than 0/Unspecified
+ * become text attributes "voc:pose" ... for the importer to keep or drop. */
 void bx_voc_write(const struct bx_ds_image *im, struct bx_buf *out);
 int bx_voc_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                 struct bx_err *err);

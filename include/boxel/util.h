@@ -32,6 +32,10 @@ void bx_buf_append(struct bx_buf *b, const void *data, size_t n);
 void bx_buf_puts(struct bx_buf *b, const char *s);
 void bx_buf_putc(struct bx_buf *b, char c);
 void bx_buf_printf(struct bx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* bx_buf_printf and strtod in the "C" locale, whatever LC_NUMERIC says:
+ * for numbers in files other tools read ("0.5", never "0,5"). */
+void bx_buf_printf_c(struct bx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+double bx_strtod_c(const char *s, char **end);
 
 /* Copy src into dst (size dstsz, always NUL-terminated) so that it is safe to
  * show on a terminal: C0 controls, DEL, C1 controls (U+0080..U+009F) and
@@ -46,6 +50,8 @@ char *bx_sanitize_dup(const char *src);
 int bx_utf8_decode(const char *s, size_t n, uint32_t *cp_out);
 /* Encode cp as UTF-8 into out (4 bytes room); returns length. */
 int bx_utf8_encode(uint32_t cp, char *out);
+/* 1 if the NUL-terminated s is valid UTF-8 (no overlong forms, surrogates). */
+int bx_utf8_valid(const char *s);
 /* Display width in terminal columns of a code point (0, 1 or 2). */
 int bx_wcwidth(uint32_t cp);
 

@@ -33,7 +33,7 @@ write_all(struct bx_dataset *ds)
 	bx_coco_write(ds, &b);
 	bx_ls_write(ds, &b);
 	bx_scale_write(ds, &b);
-	bx_yolo_write_yaml(ds, &b);
+	bx_yolo_write_yaml(ds, "/fuzz", &b);
 	for (i = 0; i < ds->n; i++) {
 		bx_voc_write(&ds->img[i], &b);
 		bx_yolo_write_labels(ds, &ds->img[i], &b);

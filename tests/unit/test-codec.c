@@ -236,5 +236,32 @@ test_attrs_json(void)
 	free(s);
 }
 
+/* The JSON writer never emits invalid UTF-8: valid sequences pass through,
+ * a stray byte becomes U+FFFD, and the result parses back. */
+static void
+test_str_utf8(void)
+{
+	static const struct { const char *in, *want; } c[] = {
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
+		{ "caf\xe9.png", "\"caf\xef\xbf\xbd.png\"" },         /* Latin-1 e-acute */
+		{ "\xf0\x9f\x98\x80!", "\"\xf0\x9f\x98\x80!\"" },         /* 4-byte sequence */
+		{ "a\xf0\x9f", "\"a\xef\xbf\xbd\xef\xbf\xbd\"" },          /* cut short at the end */
+		{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" }, /* a surrogate */
+	};
+	struct bx_buf b;
+	size_t k;
+
+	for (k = 0; k < BX_ARRAY_LEN(c); k++) {
+		CASE(c[k].want);
+		bx_buf_init(&b);
+		bx_json_put_str(&b, c[k].in);
+		CHECK_STR(b.p, c[k].want);
+		CHECK(bx_utf8_valid(b.p));
+		bx_buf_free(&b);
+	}
+	CHECK(!bx_utf8_valid("caf\xe9"));
+	CHECK(bx_utf8_valid(""));
+}
+
 BX_TESTS(T(test_canonical), T(test_model), T(test_numbers_exact), T(test_malformed),
-         T(test_attrs_json))
+         T(test_attrs_json), T(test_str_utf8))

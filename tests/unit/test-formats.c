@@ -335,13 +335,90 @@ test_yolo(void)
 	}
 	bx_buf_init(&b);
 	bx_yolo_write_labels(&ds, im, &b);
-	CHECK_STR(b.p, "0 0.500000 0.500000 0.200000 0.400000\n"
+	/* with a polygon in the file, the box is written as a 4-point polygon:
+	 * 80,30 .. 120,70 of 200x100 */
+	CHECK_STR(b.p, "0 0.400000 0.300000 0.600000 0.300000 0.600000 0.700000 0.400000 0.700000\n"
 	    "1 0.100000 0.200000 0.300000 0.200000 0.200000 0.600000\n");
+	CASE("yolo mixed file reads back as box and polygon");
+	bx_dataset_init(&errs);
+	CHECK_INT(bx_yolo_read_labels(b.p, "x.txt", 200, 100, &ds, &a, &errs), 0);
+	CHECK_INT(a.n, 2);
+	if (a.n == 2) {
+		CHECK_INT(a.a[0].geom, BX_GEOM_BOX);
+		CHECK_NEAR(a.a[0].x, 80, 1e-9);
+		CHECK_NEAR(a.a[0].w, 40, 1e-9);
+		CHECK_NEAR(a.a[0].h, 40, 1e-9);
+		CHECK_INT(a.a[1].geom, BX_GEOM_POLYGON);
+	}
+	bx_answer_free(&a);
+	bx_dataset_free(&errs);
+	CASE("yolo write, boxes only");
+	bx_answer_remove(&im->ans, 1);
 	bx_buf_reset(&b);
-	bx_yolo_write_yaml(&ds, &b);
-	CHECK(strstr(b.p, "nc: 2\nnames:\n  - \"cat\"\n  - \"plume\"\n") != NULL);
+	bx_yolo_write_labels(&ds, im, &b);
+	CHECK_STR(b.p, "0 0.500000 0.500000 0.200000 0.400000\n");
+	bx_buf_reset(&b);
+	bx_yolo_write_yaml(&ds, "/data/x y", &b);
+	CHECK(strstr(b.p, "path: \"/data/x y\"\ntrain: images/train\nval: images/train\n"
+	    "nc: 2\nnames:\n  - \"cat\"\n  - \"plume\"\n") != NULL);
+	CASE("yolo data.yaml reads back");
+	{
+		struct bx_dataset back;
+		struct bx_yolo_data d;
+		struct bx_err err = { 0 };
+
+		bx_dataset_init(&back);
+		CHECK_INT(bx_yolo_read_yaml(b.p, "data.yaml", &back, &d, &err), 0);
+		CHECK_INT(back.nclasses, 2);
+		CHECK_STR(d.path ? d.path : "", "/data/x y");
+		CHECK_STR(d.nsplit[BX_YOLO_VAL] ? d.split[BX_YOLO_VAL][0] : "", "images/train");
+		bx_yolo_data_free(&d);
+		bx_dataset_free(&back);
+	}
 	bx_buf_free(&b);
 	bx_dataset_free(&ds);
+	bx_dataset_free(&errs);
+	bx_dataset_free(&names);
+}
+
+/* Predictions and Ultralytics' 1% edge tolerance. */
+static void
+test_yolo_tolerance(void)
+{
+	struct bx_dataset names = names3(), errs;
+	struct bx_answer a;
+
+	CASE("confidence column: suggestions with scores");
+	bx_dataset_init(&errs);
+	CHECK_INT(bx_yolo_read_labels("1 0.5 0.5 0.2 0.4 0.87\n2 0.1 0.1 0.3 0.1 0.2 0.3 0.5\n", "p.txt",
+	    200, 100, &names, &a, &errs), 0);
+	CHECK_INT(a.n, 2);
+	if (a.n == 2) {
+		CHECK_INT(a.a[0].geom, BX_GEOM_BOX);
+		CHECK_NEAR(a.a[0].score, 0.87, 0);
+		CHECK_INT(a.a[0].flags & BX_ANNOT_SUGGESTION, BX_ANNOT_SUGGESTION);
+		CHECK_INT(a.a[1].geom, BX_GEOM_POLYGON);
+		CHECK_INT(a.a[1].npts, 3);
+		CHECK_NEAR(a.a[1].score, 0.5, 0);
+	}
+	bx_answer_free(&a);
+	CHECK_INT(errs.nclamped, 0);
+	bx_dataset_free(&errs);
+	CASE("within 1% of the edge: clamped and counted");
+	bx_dataset_init(&errs);
+	/* box 0.005 past the right edge: cx 0.9, w 0.21 -> 0.795..1.005 */
+	CHECK_INT(bx_yolo_read_labels("0 0.9 0.5 0.21 0.2\n0 -0.004 0.5 0.5 0.5 0.5 1.008\n0 0.5 0.5 0.2 0.2\n",
+	    "t.txt", 200, 100, &names, &a, &errs), 0);
+	CHECK_INT(errs.nclamped, 2);
+	if (a.n == 3) {
+		CHECK_NEAR(a.a[0].x, 0.795 * 200, 1e-9);
+		CHECK_NEAR(a.a[0].x + a.a[0].w, 200, 1e-9);
+		CHECK_NEAR(a.a[1].pts[0].x, 0, 0);
+		CHECK_NEAR(a.a[1].pts[2].y, 100, 0);
+		CHECK_NEAR(a.a[2].x, 80, 1e-9);
+	} else
+		CHECK_INT(a.n, 3);
+	bx_answer_free(&a);
 	bx_dataset_free(&errs);
 	bx_dataset_free(&names);
 }
@@ -353,7 +430,12 @@ static const struct {
 	{ "negative class", "-1 0.5 0.5 0.1 0.1\n", "l.txt:1: \"-1\" is not a class index" },
 	{ "not a number", "0 0.5 abc 0.1 0.1\n", "l.txt:1: \"abc\" is not a number" },
 	{ "nan", "0 0.5 nan 0.1 0.1\n", "l.txt:1: \"nan\" is not a number" },
-	{ "five numbers", "0 0.5 0.5 0.1 0.1 0.3\n", "l.txt:1: expected CLASS CX CY W H" },
+	{ "three numbers", "0 0.5 0.5 0.1\n", "l.txt:1: expected CLASS CX CY W H" },
+	{ "two numbers", "0 0.1 0.1\n", "l.txt:1: expected CLASS CX CY W H" },
+	{ "confidence on some lines only", "0 0.5 0.5 0.1 0.1 0.9\n0 0.5 0.5 0.1 0.1\n",
+	  "l.txt:2: this line has no confidence column but line 1 has" },
+	{ "confidence above 1", "0 0.5 0.5 0.1 0.1 1.5\n", "l.txt:1: confidence 1.5 is outside 0..1" },
+	{ "2% past the edge", "0 0.52 0.5 1.0 0.1\n", "l.txt:1: the box reaches outside the image" },
 	{ "not normalized", "0 50 50 10 10\n", "l.txt:1: value 1 (50) is outside 0..1" },
 	{ "box past edge", "0 0.95 0.5 0.2 0.1\n", "l.txt:1: the box reaches outside the image" },
 };
@@ -385,11 +467,25 @@ static const struct {
 	{ "flow", "path: x\nnames: [cat, 'cup', \"a b\"]\nnc: 3\n", 3, "cup", NULL },
 	{ "flow multiline", "names: [\n  cat,\n  cup\n]\n", 2, "cup", NULL },
 	{ "block list", "nc: 2\nnames:\n  - cat\n  - \"cup\"  # comment\ntrain: x\n", 2, "cup", NULL },
+	/* PyYAML's default dump: the items at the key's indentation */
+	{ "block list unindented", "names:\n- cat\n- cup\nnc: 2\n", 2, "cup", NULL },
 	{ "block map", "names:\n  0: cat\n  1: cup\n", 2, "cup", NULL },
+	{ "flow map", "names: {0: cat, 1: cup}\n", 2, "cup", NULL },
+	{ "map in any order", "names:\n  1: cup\n  0: cat\n", 2, "cup", NULL },
+	{ "document marker, comments, anchors", "%YAML 1.1\n---\n# classes\nnames: &n [cat, cup] # two\n"
+	  "val: images/val\n", 2, "cup", NULL },
+	{ "numeric names are text", "names: [1, 2.5]\n", 2, "2.5", NULL },
 	{ "plain names file", "cat\ncup\n\nplume\n", 3, "cup", NULL },
-	{ "map out of order", "names:\n  1: cup\n", 0, NULL, "f.yaml:2: expected" },
+	{ "nc without names: class_0..", "nc: 3\ntrain: images/train\n", 3, "class_1", NULL },
+	{ "neither nc nor names", "train: images/train\n", 0, NULL, "f.yaml: no \"names\" key" },
+	{ "map with a gap", "names:\n  1: cup\n", 0, NULL, "f.yaml:2: names: expected index keys 0..0, got \"1\"" },
+	{ "map index twice", "names: {0: a, 0: b}\n", 0, NULL, "names: index 0 appears twice" },
 	{ "duplicate", "names: [cat, cat]\n", 0, NULL, "f.yaml:1: class name \"cat\" appears twice" },
 	{ "empty", "names: []\n", 0, NULL, "f.yaml: no class names" },
+	{ "nc disagrees", "nc: 3\nnames: [a, b]\n", 0, NULL, "f.yaml:1: nc is 3 but names has 2 entries" },
+	{ "not yaml", "names: [a, b\n", 0, NULL, "f.yaml:2:1: not valid YAML" },
+	{ "names a string", "names: cat\n", 0, NULL, "f.yaml:1: names: expected a list" },
+	{ "a list item not a string", "names:\n  - [a]\n", 0, NULL, "f.yaml:2: names: a class name must be" },
 };
 
 static void
@@ -417,6 +513,61 @@ test_yolo_names(void)
 	}
 }
 
+/* Ultralytics' img2label rule. */
+static void
+test_yolo_label_path(void)
+{
+	static const struct { const char *img, *want; } c[] = {
+		{ "/d/images/train/a.jpg", "/d/labels/train/a.txt" },
+		{ "images/train/a.b.png", "labels/train/a.b.txt" },
+		{ "images/train/x/images/train/1.jpg", "images/train/x/labels/train/1.txt" }, /* the last one */
+		{ "d/images/noext", "d/labels/noext.txt" },
+		{ "d/train/a.jpg", NULL },
+		{ "d/myimages/a.jpg", NULL },
+	};
+	size_t k;
+	char *got;
+
+	for (k = 0; k < BX_ARRAY_LEN(c); k++) {
+		CASE(c[k].img);
+		got = bx_yolo_label_path(c[k].img);
+		if (c[k].want == NULL)
+			CHECK(got == NULL);
+		else
+			CHECK_STR(got ? got : "(null)", c[k].want);
+		free(got);
+	}
+}
+
+/* data.yaml's path and splits, as Ultralytics writes and reads them. */
+static void
+test_yolo_data(void)
+{
+	struct bx_dataset ds;
+	struct bx_yolo_data d;
+	struct bx_err err = {0};
+
+	CASE("data.yaml splits");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_yolo_read_yaml("path: ../datasets/x  # root\ntrain: images/train\n"
+	    "val: [images/val, extra/val.txt]\ntest:\nnames: {0: a}\n", "d.yaml", &ds, &d, &err), 0);
+	CHECK_STR(d.path ? d.path : "", "../datasets/x");
+	CHECK_INT(d.nsplit[BX_YOLO_TRAIN], 1);
+	CHECK_STR(d.nsplit[BX_YOLO_TRAIN] ? d.split[BX_YOLO_TRAIN][0] : "", "images/train");
+	CHECK_INT(d.nsplit[BX_YOLO_VAL], 2);
+	CHECK_STR(d.nsplit[BX_YOLO_VAL] > 1 ? d.split[BX_YOLO_VAL][1] : "", "extra/val.txt");
+	CHECK_INT(d.nsplit[BX_YOLO_TEST], 0);   /* "test:" with no value: absent */
+	CHECK_INT(ds.nclasses, 1);
+	bx_yolo_data_free(&d);
+	bx_dataset_free(&ds);
+	CASE("a split of the wrong type");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_yolo_read_yaml("train: {a: b}\nnames: [a]\n", "d.yaml", &ds, &d, &err), BX_EINVAL);
+	CHECK_MSG(strstr(err.msg, "d.yaml:1: train: expected a path or a list of paths") != NULL,
+	    "got \"%s\"", err.msg);
+	bx_dataset_free(&ds);
+}
+
 /* VOC: 1-based inclusive pixel indices. */
 static void
 test_voc(void)
@@ -435,7 +586,10 @@ test_voc(void)
 	CHECK(strstr(b.p, "<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>3</ymax></bndbox>") != NULL);
 	CHECK(strstr(b.p, "<filename>one.png</filename>") != NULL);
 	CHECK(strstr(b.p, "<path>img/one.png</path>") != NULL);
-	CHECK(strstr(b.p, "<attribute><name>occluded</name><value>true</value></attribute>") != NULL);
+	/* occluded is VOC's own element, not an <attribute> */
+	CHECK(strstr(b.p, "<pose>Unspecified</pose>\n\t\t<truncated>0</truncated>\n\t\t<difficult>0</difficult>\n"
+	    "\t\t<occluded>1</occluded>") != NULL);
+	CHECK(strstr(b.p, "<name>occluded</name>") == NULL);
 	CHECK(strstr(b.p, "<attribute><name>scene</name><value>space</value></attribute>") != NULL);
 	CHECK(strstr(b.p, "face") == NULL);    /* points have no VOC form */
 	CASE("voc read");
@@ -448,7 +602,18 @@ test_voc(void)
 	CHECK_NEAR(back.img[0].ans.a[0].x, 10, 0);
 	CHECK_NEAR(back.img[0].ans.a[0].w, 30, 0);
 	CHECK_NEAR(back.img[0].ans.a[0].h, 40, 0);
-	CHECK_STR(bx_attrs_get(&back.img[0].ans.a[0].attrs, "occluded")->str, "true"); /* text */
+	{
+		/* the flag comes back as text "voc:occluded"; the importer renames
+		 * it when the class has the attribute and the taxonomy types it */
+		const struct bx_value *v = bx_attrs_get(&back.img[0].ans.a[0].attrs, "voc:occluded");
+		struct bx_value t = { 0 };
+		CHECK_STR(v != NULL && v->type == BX_VAL_STR ? v->str : "", "1");
+		CHECK(bx_attrs_get(&back.img[0].ans.a[0].attrs, "voc:truncated") == NULL); /* 0: not said */
+		bx_attrs_set(&back.img[0].ans.a[0].attrs, "voc:occluded", &t);
+		t.type = BX_VAL_BOOL;
+		t.b = 1;
+		bx_attrs_set(&back.img[0].ans.a[0].attrs, "occluded", &t);
+	}
 	bx_buf_init(&b2);
 	bx_voc_write(&back.img[0], &b2);
 	CHECK_STR(b2.p, b.p);
@@ -461,9 +626,13 @@ test_voc(void)
 static const struct {
 	const char *name, *text, *want;
 } voc_bad[] = {
-	{ "not xml", "hello", "v.xml:1: expected an XML element" },
-	{ "unclosed", "<annotation><filename>a.png</filename>\n<object>", "v.xml:2: <object> is never closed" },
-	{ "mismatched", "<annotation><filename>a</path></annotation>", "v.xml:1: expected </filename>" },
+	{ "not xml", "hello", "v.xml:1:1: not well-formed XML: syntax error" },
+	{ "unclosed", "<annotation><filename>a.png</filename>\n<object>", "v.xml:2:9: not well-formed XML: no element found" },
+	{ "mismatched", "<annotation><filename>a</path></annotation>", "v.xml:1:26: not well-formed XML: mismatched tag" },
+	{ "external entity not fetched", "<!DOCTYPE a [<!ENTITY e SYSTEM \"/etc/passwd\">]>\n"
+	  "<annotation><filename>&e;</filename></annotation>", "v.xml:2: no <filename> or <path>" },
+	{ "unknown encoding", "<?xml version=\"1.0\" encoding=\"x-nonesuch\"?><annotation/>",
+	  "v.xml:1:31: not well-formed XML: unknown encoding" },
 	{ "wrong root", "<?xml version=\"1.0\"?>\n<foo/>", "v.xml:2: expected <annotation>" },
 	{ "no filename", "<annotation></annotation>", "v.xml:1: no <filename> or <path>" },
 	{ "bad size", "<annotation><filename>a</filename><size><width>-3</width><height>2</height></size></annotation>",
@@ -499,9 +668,87 @@ test_voc_bad(void)
 	    "v.xml", &ds, &err), 0);
 	CHECK_STR(ds.n ? ds.img[0].file_name : "", "a&b\xc3\xa9.png");
 	bx_dataset_free(&ds);
+	CASE("Windows path falls back to filename");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_voc_read("<annotation><folder>imgs</folder><filename>a.jpg</filename>"
+	    "<path>C:\\Users\\me\\imgs\\a.jpg</path></annotation>", "v.xml", &ds, &err), 0);
+	CHECK_STR(ds.n ? ds.img[0].file_name : "", "a.jpg");
+	bx_dataset_free(&ds);
+	CASE("Windows path without filename: its separators made '/'");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_voc_read("<annotation><path>D:\\data\\b.jpg</path></annotation>", "v.xml",
+	    &ds, &err), 0);
+	CHECK_STR(ds.n ? ds.img[0].file_name : "", "/data/b.jpg");
+	bx_dataset_free(&ds);
+	CASE("edges counted from 0 are clamped and counted");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_voc_read("<annotation><filename>a</filename><size><width>100</width><height>50</height></size>"
+	    "<object><name>c</name><bndbox><xmin>0</xmin><ymin>0</ymin><xmax>101</xmax><ymax>50</ymax></bndbox></object>"
+	    "<object><name>c</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>100</xmax><ymax>50</ymax></bndbox></object>"
+	    "<object><name>c</name><bndbox><xmin>-5</xmin><ymin>1</ymin><xmax>10</xmax><ymax>10</ymax></bndbox></object>"
+	    "</annotation>", "v.xml", &ds, &err), 0);
+	CHECK_INT(ds.nclamped, 1);
+	CHECK_INT(ds.n ? ds.img[0].ans.n : 0, 3);
+	if (ds.n && ds.img[0].ans.n == 3) {
+		CHECK_NEAR(ds.img[0].ans.a[0].x, 0, 0);
+		CHECK_NEAR(ds.img[0].ans.a[0].y, 0, 0);
+		CHECK_NEAR(ds.img[0].ans.a[0].w, 100, 0);   /* 0..101 (1-based) is the whole width */
+		CHECK_NEAR(ds.img[0].ans.a[0].h, 50, 0);
+		CHECK_NEAR(ds.img[0].ans.a[1].w, 100, 0);   /* already inside: untouched */
+		CHECK_NEAR(ds.img[0].ans.a[2].x, -6, 0);    /* 6 pixels out: left for the check to refuse */
+	}
+	bx_dataset_free(&ds);
+	CASE("pose, truncated, difficult as voc: attributes");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_voc_read("<annotation><filename>a</filename><object><name>c</name><pose>Frontal</pose>"
+	    "<truncated>1</truncated><difficult>0</difficult>"
+	    "<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax></bndbox></object></annotation>",
+	    "v.xml", &ds, &err), 0);
+	if (ds.n && ds.img[0].ans.n == 1) {
+		const struct bx_attrs *as = &ds.img[0].ans.a[0].attrs;
+		CHECK_STR(bx_attrs_get(as, "voc:pose") ? bx_attrs_get(as, "voc:pose")->str : "", "Frontal");
+		CHECK_STR(bx_attrs_get(as, "voc:truncated") ? bx_attrs_get(as, "voc:truncated")->str : "", "1");
+		CHECK(bx_attrs_get(as, "voc:difficult") == NULL);
+		CHECK_INT(as->n, 2);
+	} else
+		CHECK(0);
+	bx_dataset_free(&ds);
+	CASE("declared ISO-8859-1 encoding");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_voc_read("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+	    "<annotation><filename>caf\xe9.jpg</filename></annotation>", "v.xml", &ds, &err), 0);
+	CHECK_STR(ds.n ? ds.img[0].file_name : "", "caf\xc3\xa9.jpg");
+	bx_dataset_free(&ds);
+	CASE("DOCTYPE with an internal entity");
+	bx_dataset_init(&ds);
+	CHECK_INT(bx_voc_read("<?xml version=\"1.0\"?>\n<!DOCTYPE annotation [\n"
+	    "<!ENTITY img \"b.png\">\n]>\n<annotation><filename>&img;</filename></annotation>",
+	    "v.xml", &ds, &err), 0);
+	CHECK_STR(ds.n ? ds.img[0].file_name : "", "b.png");
+	bx_dataset_free(&ds);
 }
 
 /* Label Studio: percent of original_width/height. */
+/* Found by tests/fuzz/run-formats: an original_width past INT_MAX was
+ * cast to int (undefined); now it is out of range like any other. */
+static void
+test_labelstudio_huge_size(void)
+{
+	struct bx_dataset ds;
+	struct bx_err err = { 0 };
+
+	CASE("original_width 4.6e9");
+	bx_dataset_init(&ds);
+	bx_ls_read("[{\"data\": {\"image\": \"a.jpg\"}, \"annotations\": [{\"result\": [{\"id\": \"r\", "
+	    "\"type\": \"rectanglelabels\", \"original_width\": 4577780000, \"original_height\": 10, "
+	    "\"value\": {\"x\": 1, \"y\": 1, \"width\": 1, \"height\": 1, \"rectanglelabels\": [\"cat\"]}}]}]}]",
+	    "h.json", &ds, &err);
+	CHECK_INT(ds.nerrors, 1);
+	CHECK_MSG(ds.nerrors == 1 && strstr(ds.errors[0], "needs original_width and original_height") != NULL,
+	    "got \"%s\"", ds.nerrors ? ds.errors[0] : err.msg);
+	bx_dataset_free(&ds);
+}
+
 static void
 test_labelstudio(void)
 {
@@ -750,5 +997,5 @@ test_manifest(void)
 }
 
 BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_files), T(test_coco_results),
-         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_names), T(test_voc),
-         T(test_voc_bad), T(test_labelstudio), T(test_scale), T(test_manifest))
+         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_tolerance), T(test_yolo_names), T(test_yolo_data), T(test_yolo_label_path), T(test_voc),
+         T(test_voc_bad), T(test_labelstudio), T(test_labelstudio_huge_size), T(test_scale), T(test_manifest))

@@ -1,0 +1,118 @@
+# corpus.sh: real files written by other tools (tests/data/interop, sources
+# in SOURCES.md) import with exactly the objects they hold, and what boxel
+# exports from them is read back by independent readers in Python: VOC by
+# xml.etree with VOC's 1-based corners, YOLO by Ultralytics' label rules,
+# COCO by the rules COCOeval relies on.
+. "$(dirname "$0")/lib.sh"
+
+SRC=${BOXEL_SOURCE_ROOT:?}
+CX=$SRC/tests/data/interop
+PY=/usr/bin/python3
+TAX=$CX/taxonomy.json
+cd "$T_TMP" || exit 2
+cp -r "$CX/datumaro" d
+mkdir -p d/voc2/JPEGImages && cp d/voc1/JPEGImages/2007_000001.jpg d/voc2/JPEGImages/a.jpg
+
+# store NAME ROOT: a fresh store whose image root is ROOT
+store() { rm -f "$1.db"*; "$BOXEL" init --db "$1.db" --images "$2" --taxonomy "$TAX" >/dev/null; }
+answer() { sqlite3 "$1.db" "SELECT answer FROM task_answers JOIN tasks ON tasks.id = task WHERE kind = 'consensus' AND image = '$2'"; }
+size() { sqlite3 "$1.db" "SELECT width || 'x' || height FROM tasks WHERE image = '$2'"; }
+# near JSON PYEXPR, a = the answer's annotations, b(i) its i-th box
+near() { $PY -c '
+import json, sys
+a = json.loads(sys.argv[1])["annotations"]
+b = lambda i: a[i]["box"]
+close = lambda u, v: all(abs(x - y) < 1e-4 for x, y in zip(u, v)) and len(u) == len(v)
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"; }
+
+# --- VOC (Datumaro voc_dataset1): 20x10, cat truncated, a person ---
+store v1 d/voc1/JPEGImages
+expect_rc 0 "voc1 imports" "$BOXEL" import --db v1.db --as accepted d/voc1/Annotations
+check "voc1: 1 task" contains "$OUT" "imported 1 task (1 new, 1 with accepted answers), 0 items failed"
+check "voc1: size from <size>" test "$(size v1 2007_000001.jpg)" = 20x10
+# cat 1,2,3,4 (1-based, inclusive) -> 0,1,3,3; person 4,5,6,7 -> 3,4,3,3
+check "voc1: the cat and the person" test "$(answer v1 2007_000001.jpg)" = '{"annotations":[{"attributes":{"truncated":true},"box":[0,1,3,3],"class":"cat"},{"box":[3,4,3,3],"class":"person"}],"global":{}}'
+expect_rc 0 "voc1 exports" "$BOXEL" export --db v1.db --format voc v1.out
+check "voc1: xml.etree reads the export back" $PY - v1.out/2007_000001.xml "$CX/datumaro/voc1/Annotations/2007_000001.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+def objs(p):
+    r = ET.parse(p).getroot()
+    return [(o.findtext("name"), [float(o.find("bndbox").findtext(k)) for k in ("xmin", "ymin", "xmax", "ymax")],
+             o.findtext("truncated", "0"), o.findtext("difficult", "0")) for o in r.findall("object")]
+out, orig = objs(sys.argv[1]), objs(sys.argv[2])
+assert out == orig, (out, orig)
+r = ET.parse(sys.argv[1]).getroot()
+assert (r.findtext("size/width"), r.findtext("size/height")) == ("20", "10")
+PY
+
+# the devkit layout with the image root above it: <filename> alone is not
+# beneath the root, ../JPEGImages/<filename> beside Annotations/ is
+store v1d d
+expect_rc 0 "voc1 with the root above the devkit" "$BOXEL" import --db v1d.db --as accepted d/voc1/Annotations
+check "voc1: the image found in JPEGImages/" test "$(size v1d voc1/JPEGImages/2007_000001.jpg)" = 20x10
+
+# --- VOC (Datumaro voc_dataset2): no <size>, float corners, occluded ---
+store v2 d/voc2/JPEGImages
+expect_rc 0 "voc2 imports" "$BOXEL" import --db v2.db --as accepted d/voc2/Annotations
+check "voc2: size from the image" test "$(size v2 a.jpg)" = 20x10
+check "voc2: 1.0,2.0,4.0,6.0 and occluded" test "$(answer v2 a.jpg)" = '{"annotations":[{"attributes":{"occluded":true},"box":[0,1,4,5],"class":"background"}],"global":{}}'
+
+# --- YOLO (Datumaro, Ultralytics layouts): 15x10 ---
+for y in yolov8 yolov8_with_list_of_imgs yolov8_with_list_of_names; do
+	store "$y" d
+	expect_rc 0 "$y imports" "$BOXEL" import --db "$y.db" --as accepted "d/$y"
+	check "$y: 1 task" contains "$OUT" "imported 1 task (1 new, 1 with accepted answers), 0 items failed"
+	# 2 0.133333 0.3 0.266667 0.2 -> 0,2,4,2 (x0 -5e-7: clamped); 4 0.266667 0.45 0.133333 0.3 -> 3,3,2,3
+	check "$y: two boxes" near "$(answer "$y" "$y/images/train/1.jpg")" 'len(a) == 2 and a[0]["class"] == "label_2" and close(b(0), [0, 2, 4, 2]) and a[1]["class"] == "label_4" and close(b(1), [3, 3, 2, 3])'
+done
+store seg d
+expect_rc 0 "yolov8_segmentation imports" "$BOXEL" import --db seg.db --as accepted d/yolov8_segmentation
+check "segmentation: a triangle and a pentagon" test "$(answer seg yolov8_segmentation/images/train/1.jpg)" = '{"annotations":[{"class":"label_2","polygon":[[1.5,1],[6,1],[6,5]]},{"class":"label_4","polygon":[[3,1.5],[6,1.5],[6,7.5],[4.5,7.5],[3.75,3]]}],"global":{}}'
+# The export's label lines, classes by name through each data.yaml, are
+# Datumaro's; Ultralytics' img2label finds them from images/train/X (X has
+# an images/ folder of its own here, whose last one decides).
+same_labels() { # same_labels OUTDIR DATUMARO_DIR
+	$PY - "$1" "$2" <<'PY'
+import os, sys, yaml
+out, orig = sys.argv[1:3]
+d = yaml.safe_load(open(os.path.join(out, "data.yaml")))
+o = yaml.safe_load(open(os.path.join(orig, "data.yaml")))
+onames = o["names"] if isinstance(o["names"], list) else [o["names"][i] for i in range(len(o["names"]))]
+imgs = [os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(d["path"], d["train"])) for f in fs
+        if f.endswith(".jpg")]
+assert len(imgs) == 1 and os.path.isfile(imgs[0]), imgs
+lab = "/labels/".join(imgs[0].rsplit("/images/", 1)).rsplit(".", 1)[0] + ".txt"
+got = [[d["names"][int(l.split()[0])]] + l.split()[1:] for l in open(lab) if l.strip()]
+want = [[onames[int(l.split()[0])]] + l.split()[1:] for l in open(os.path.join(orig, "labels/train/1.txt")) if l.strip()]
+assert got == want, (got, want)
+PY
+}
+expect_rc 0 "yolov8 exports" "$BOXEL" export --db yolov8.db --format yolo y.out
+check "yolov8: Ultralytics reads back Datumaro's boxes" same_labels y.out "$CX/datumaro/yolov8"
+expect_rc 0 "segmentation exports" "$BOXEL" export --db seg.db --format yolo s.out
+check "segmentation: Ultralytics reads back Datumaro's polygons" same_labels s.out "$CX/datumaro/yolov8_segmentation"
+
+# --- COCO (Datumaro coco_instances) ---
+store ct d/coco_instances/images/train
+expect_rc 0 "coco train imports" "$BOXEL" import --db ct.db --as accepted d/coco_instances/annotations/instances_train.json
+check "coco train: 10x5, one box of b" test "$(size ct a.jpg) $(answer ct a.jpg)" = '10x5 {"annotations":[{"box":[2,2,3,1],"class":"b"}],"global":{}}'
+store cv d/coco_instances/images/val
+expect_rc 0 "coco val imports" "$BOXEL" import --db cv.db --as accepted d/coco_instances/annotations/instances_val.json
+check "coco val: polygon with attributes, the crowd as its bbox" test "$(answer cv b.jpg)" = '{"annotations":[{"attributes":{"x":1,"y":"hello"},"class":"a","polygon":[[0,0],[1,0],[1,2],[0,2]]},{"box":[0,0,1,9],"class":"b"}],"global":{}}'
+expect_rc 0 "coco val exports to stdout" "$BOXEL" export --db cv.db --format coco -
+check "coco val: COCOeval's fields hold" $PY -c '
+import json, sys
+d = json.loads(sys.argv[1])
+cats = {c["id"]: c["name"] for c in d["categories"]}
+im = {i["id"]: i for i in d["images"]}
+assert len(d["annotations"]) == 2
+for a in d["annotations"]:
+    assert a["image_id"] in im and a["category_id"] in cats
+    x, y, w, h = a["bbox"]
+    assert w >= 0 and h >= 0 and x + w <= im[a["image_id"]]["width"] and y + h <= im[a["image_id"]]["height"]
+    assert a["iscrowd"] in (0, 1) and a["area"] >= 0
+poly = [a for a in d["annotations"] if cats[a["category_id"]] == "a"][0]
+assert poly["segmentation"] == [[0, 0, 1, 0, 1, 2, 0, 2]] and poly["area"] == 2 and poly["bbox"] == [0, 0, 1, 2]
+' "$OUT"
+
+finish
