@@ -141,6 +141,33 @@ int label_object_at(const struct label *L, double x, double y);
  * fill, zoom so it fills most of the pane). */
 void label_show_selected(struct label *L, int fill);
 
+uint32_t label_ui(const struct label *L, uint32_t rgb); /* default color under NO_COLOR */
+
+/* Claim and open the next task; returns view flags. */
+int label_next_task(struct label *L, int64_t now);
+
+/* label-prefetch.c: start decoding the task the queue will likely give
+ * next; take its image if the claim returned it (1) or not (0); drop it. */
+void label_prefetch_start(struct label *L, int64_t now);
+int label_prefetch_take(struct label *L);
+void label_prefetch_drop(struct label *L);
+
+/* label-form.c: keys while the attribute editor or the prompt is open */
+int label_key_form(struct label *L, const struct bx_key *k, int64_t now);
+int label_key_prompt(struct label *L, const struct bx_key *k, int64_t now);
+
+/* label-image.c */
+void label_draw_image_pane(struct label *L, struct bx_grid *g);
+
+/* label-pane.c */
+void label_draw_right_pane(struct label *L, struct bx_grid *g);
+/* Wrap text to width columns: *out (free with label_free_lines). */
+int label_wrap(const char *text, int width, char ***out);
+void label_free_lines(char **lines, int n);
+const struct bx_attr_spec *label_form_specs(const struct label *L, int *n);
+const struct bx_attrs *label_form_attrs(const struct label *L);
+void label_value_text(const struct bx_value *v, char *buf, size_t n);
+
 /* label-assist.c */
 int label_tighten(struct label *L, int64_t now);
 int label_extreme_place(struct label *L, int64_t now);

@@ -31,8 +31,8 @@ static const uint32_t palette[] = {
 
 /* ---- small helpers ---- */
 
-static uint32_t
-ui(const struct label *L, uint32_t rgb)
+uint32_t
+label_ui(const struct label *L, uint32_t rgb)
 {
 	return L->no_color ? BX_COLOR_DEFAULT : rgb;
 }
@@ -65,12 +65,6 @@ label_class_color(const struct label *L, const char *name)
 		return c->color;
 	i = name ? (int)(strlen(name) % BX_ARRAY_LEN(palette)) : 0;
 	return palette[i];
-}
-
-static uint32_t
-dim(uint32_t c)
-{
-	return BX_RGB((BX_RGB_R(c) + 0x80) / 2, (BX_RGB_G(c) + 0x80) / 2, (BX_RGB_B(c) + 0x80) / 2);
 }
 
 /* ---- task lifecycle ---- */
@@ -115,98 +109,6 @@ load_image(struct label *L, int want_w, int want_h)
 	L->img_err[0] = '\0';
 }
 
-/* ---- prefetch ---- */
-
-static void *
-prefetch_main(void *arg)
-{
-	struct prefetch *p = arg;
-
-	p->ok = bx_image_load(p->path, p->want_w, p->want_h, NULL, &p->img, &p->err) == 0;
-	return NULL;
-}
-
-static void
-prefetch_join(struct label *L)
-{
-	if (L->pf.running) {
-		pthread_join(L->pf.th, NULL);
-		L->pf.running = 0;
-	}
-}
-
-static void
-prefetch_drop(struct label *L)
-{
-	prefetch_join(L);
-	if (L->pf.ok)
-		bx_image_release(&L->pf.img);
-	free(L->pf.image);
-	free(L->pf.path);
-	memset(&L->pf, 0, sizeof L->pf);
-}
-
-/* Guess the next claim and decode its image at the size the pane would
- * show it (fit zoom) in the background. */
-static void
-prefetch_start(struct label *L, int64_t now)
-{
-	struct bx_err err;
-	char path[4096], *image = NULL;
-	sigset_t all, old;
-	double fit;
-	int w = 0, h = 0;
-
-	prefetch_drop(L);
-	/* (Review walks judgments, not the queue the peek predicts.) */
-	if (!L->prefetch_on || !L->s->have_task || L->s->review || L->pw < 1 || L->ph < 1)
-		return;
-	if (bx_queue_peek_next(L->s->st, L->s->user, L->s->claim.judgment, now, &image, &w, &h,
-	                       &err) != 0)
-		return;
-	if (w < 1 || h < 1 || bx_path_resolve(L->s->image_root, image, path, sizeof path, NULL) != 0) {
-		free(image);
-		return;
-	}
-	fit = fmin((double)L->pw / w, 2.0 * L->ph / h);
-	L->pf.image = image;
-	L->pf.path = bx_strdup(path);
-	L->pf.want_w = (int)ceil(w * fit);
-	L->pf.want_h = (int)ceil(h * fit);
-	/* The worker blocks every signal: SIGHUP/SIGTERM/SIGWINCH must reach
-	 * the main thread, whose loop acts on them. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pthread_create(&L->pf.th, NULL, prefetch_main, &L->pf) == 0)
-		L->pf.running = 1;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!L->pf.running)
-		prefetch_drop(L);
-}
-
-/* The claimed task's image, if the prefetch guessed it: 1 and L->img set. */
-static int
-prefetch_take(struct label *L)
-{
-	int hit;
-
-	if (L->pf.image == NULL)
-		return 0;
-	prefetch_join(L);
-	hit = L->pf.ok && L->s->image_path != NULL && strcmp(L->pf.image, L->s->claim.image) == 0 &&
-	      strcmp(L->pf.path, L->s->image_path) == 0;
-	if (hit) {
-		bx_image_release(&L->img);
-		L->img = L->pf.img;
-		memset(&L->pf.img, 0, sizeof L->pf.img);
-		L->pf.ok = 0;
-		L->img_ok = 1;
-		L->img_err[0] = '\0';
-	}
-	prefetch_drop(L);
-	return hit;
-}
-
 /* Open the claimed task: image at the size the pane needs, draft or
  * prelabels. */
 static int
@@ -234,19 +136,19 @@ task_open(struct label *L, int64_t now)
 		L->ed.cls = bx_strdup(L->s->tax->classes[0].name);
 	L->img_err[0] = '\0';
 	label_compute_view(L);
-	if (!prefetch_take(L))
+	if (!label_prefetch_take(L))
 		load_image(L, (int)ceil(w * L->sc), (int)ceil(h * L->sc));
 	L->last_key_ms = now;
 	L->mode = M_NORMAL;
 	L->num = L->ndigits = 0;
 	L->wand_obj = -1;
 	L->instr_scroll = 0;
-	prefetch_start(L, now);
+	label_prefetch_start(L, now);
 	return 0;
 }
 
-static int
-next_task(struct label *L, int64_t now)
+int
+label_next_task(struct label *L, int64_t now)
 {
 	struct bx_err err;
 	int rc;
@@ -341,836 +243,6 @@ label_step(const struct label *L)
 	return s < 1 ? 1 : (int)s;
 }
 
-/* ---- drawing ---- */
-
-static double
-label_dx(const struct label *L, double x)
-{
-	return (x - L->left) * L->sc;
-}
-
-static double
-label_dy(const struct label *L, double y)
-{
-	return (y - L->top) * L->sc;
-}
-
-static void
-draw_handle(struct label *L, double x, double y, uint32_t c)
-{
-	double dx = label_dx(L, x), dy = label_dy(L, y);
-
-	bx_raster_fill_rect(L->disp, dx - 1, dy - 1, dx + 1, dy + 1, c);
-}
-
-/* Each outline is drawn twice: a black line one display pixel outside,
- * then the class color, so it stays visible on any background (a yellow
- * box on sand, a dark one at night). */
-static void
-draw_annot(struct label *L, const struct bx_annot *an, int selected)
-{
-	uint32_t c = label_class_color(L, an->cls), halo = BX_RGB(0, 0, 0);
-	int dash = 0, i, pass;
-	double *xy;
-
-	if (an->flags & BX_ANNOT_SUGGESTION) {
-		c = dim(c);
-		/* 16 colors: a dashed line breaks into noise; solid and paler. */
-		dash = L->colors == BX_COLORS_16 ? 0 : 2;
-	}
-	switch (an->geom) {
-	case BX_GEOM_BOX:
-		bx_raster_rect(L->disp, label_dx(L, an->x) - 1, label_dy(L, an->y) - 1,
-		               label_dx(L, an->x + an->w) + 1, label_dy(L, an->y + an->h) + 1, halo, dash);
-		bx_raster_rect(L->disp, label_dx(L, an->x), label_dy(L, an->y), label_dx(L, an->x + an->w),
-		               label_dy(L, an->y + an->h), c, dash);
-		break;
-	case BX_GEOM_POLYGON:
-		xy = bx_malloc(sizeof *xy * 2 * (size_t)an->npts);
-		for (pass = 0; pass < 2; pass++) {
-			for (i = 0; i < an->npts; i++) {
-				xy[2 * i] = label_dx(L, an->pts[i].x) + (pass == 0);
-				xy[2 * i + 1] = label_dy(L, an->pts[i].y) + (pass == 0);
-			}
-			if (pass == 1 && selected)
-				bx_raster_blend_polygon(L->disp, xy, an->npts, c, 60);
-			bx_raster_polyline(L->disp, xy, an->npts, 1, pass == 0 ? halo : c, dash);
-		}
-		free(xy);
-		break;
-	case BX_GEOM_POINT:
-		if (an->npts >= 1) {
-			double dx = label_dx(L, an->pts[0].x), dy = label_dy(L, an->pts[0].y);
-			bx_raster_fill_rect(L->disp, dx - 2, dy - 2, dx + 2, dy + 2, halo);
-			bx_raster_fill_rect(L->disp, dx - 1, dy - 1, dx + 1, dy + 1, c);
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-/* Display-only brightness, contrast and gamma (the `V` menu): a lookup
- * table over the pane's raster, never the image or the answer. */
-static void
-adjust_pixels(struct label *L)
-{
-	const struct label_look *lk = &L->look;
-	uint8_t lut[256];
-	double v, g = lk->gamma / 10.0, k = (100.0 + lk->contrast) / 100.0;
-	size_t i, n;
-
-	if (lk->bright == 0 && lk->contrast == 0 && lk->gamma == 10)
-		return;
-	for (i = 0; i < 256; i++) {
-		v = pow(i / 255.0, 1.0 / g);
-		v = (v - 0.5) * k + 0.5 + lk->bright / 100.0;
-		lut[i] = (uint8_t)(v <= 0 ? 0 : v >= 1 ? 255 : v * 255 + 0.5);
-	}
-	n = (size_t)L->disp->w * (size_t)L->disp->h * 3;
-	for (i = 0; i < n; i++)
-		L->disp->px[i] = lut[L->disp->px[i]];
-}
-
-/* Whether object i is drawn under the annotator's display choices. */
-static int
-visible(const struct label *L, int i)
-{
-	const struct bx_annot *an = &L->ed.ans.a[i];
-
-	if (L->look.hide == 2 || (L->look.hide == 1 && i != L->ed.sel))
-		return 0;
-	return !(L->look.hide_sugg && (an->flags & BX_ANNOT_SUGGESTION) && i != L->ed.sel);
-}
-
-/* Class names over the objects, in the cell row above each one's top-left
- * corner (inside it when at the pane's top). */
-static void
-draw_names(struct label *L, struct bx_grid *g)
-{
-	double bx, by, bw, bh;
-	int i, col, row;
-
-	if (!L->look.names)
-		return;
-	for (i = 0; i < L->ed.ans.n; i++) {
-		const struct bx_annot *an = &L->ed.ans.a[i];
-		if (an->geom == BX_GEOM_TAG || !visible(L, i) || an->cls == NULL)
-			continue;
-		bx_annot_bounds(an, &bx, &by, &bw, &bh);
-		col = (int)floor(label_dx(L, bx));
-		row = (int)floor(label_dy(L, by) / 2) - 1;
-		if (row < 0)
-			row = 0;
-		if (col < 0 || col >= L->pw - 1 || row >= L->ph)
-			continue;
-		bx_grid_put_text(g, col, row, an->cls, BX_RGB(0, 0, 0), label_class_color(L, an->cls), 0,
-		                 L->pw - col);
-	}
-}
-
-/* A color change costs 11-20 bytes on the wire, and ncurses
- * only resends a color when it changes from the previous cell. So, within
- * a few levels (invisible next to a half block's own coarseness): a cell's
- * two pixels take one color (the cell becomes a space), and a pixel that
- * is close to the same half of the previous cell repeats its color. The
- * error stays bounded per pixel (it is measured against the true pixel). */
-static int
-near(const uint8_t *a, const uint8_t *b, int limit)
-{
-	return abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]) <= limit;
-}
-
-/* limit: sum of |dR|+|dG|+|dB| treated as the same color; in 256 colors
- * the palette's own steps are ~40 levels, so a larger one costs nothing
- * visible there. */
-static void
-economize(struct bx_raster *r, int limit)
-{
-	int x, y, i;
-	uint8_t *a, *b;
-
-	for (y = 0; y + 1 < r->h; y += 2) {
-		for (x = 0; x < r->w; x++) {
-			a = r->px + 3 * ((size_t)y * r->w + x);
-			b = a + 3 * (size_t)r->w;
-			if (x > 0 && near(a, a - 3, limit))
-				memcpy(a, a - 3, 3);
-			if (x > 0 && near(b, b - 3, limit))
-				memcpy(b, b - 3, 3);
-			if (near(a, b, limit))
-				for (i = 0; i < 3; i++)
-					b[i] = a[i];
-		}
-	}
-}
-
-/* A space shows only its background: give it the foreground of the cell
- * before it, so the terminal is not sent a color nobody sees. */
-static void
-economize_cells(struct bx_grid *g, int w, int h)
-{
-	int x, y;
-	struct bx_cell *c;
-
-	for (y = 0; y < h && y < g->h; y++) {
-		for (x = 1; x < w && x < g->w; x++) {
-			c = &g->c[y * g->w + x];
-			if (c->ch == ' ' && c->attr == 0)
-				c->fg = c[-1].fg;
-		}
-	}
-}
-
-/* The crosshair: one display pixel in a color that stands out from the
- * pixel it covers. Kept to one pixel so a step changes two cells on the
- * wire (the status line says where it is, in image pixels). */
-static void
-draw_cursor(struct label *L)
-{
-	int x = (int)floor(label_dx(L, L->ed.cx)), y = (int)floor(label_dy(L, L->ed.cy)), lum;
-	uint32_t c;
-
-	/* The crosshair may sit on the image's far edge (x = width). */
-	if (x >= L->disp->w)
-		x = L->disp->w - 1;
-	if (y >= L->disp->h)
-		y = L->disp->h - 1;
-	c = bx_raster_get(L->disp, x, y);
-	lum = (BX_RGB_R(c) * 3 + BX_RGB_G(c) * 6 + BX_RGB_B(c)) / 10;
-	bx_raster_set(L->disp, x, y, lum > 140 ? BX_RGB(0, 0, 0) : BX_RGB(0xff, 0xff, 0xff));
-}
-
-/* A gold object in training feedback and review: dashed white, whatever
- * its class, so it reads apart from the labeler's own (solid, class
- * colors). */
-static void
-draw_gold(struct label *L, const struct bx_annot *an)
-{
-	const uint32_t c = BX_RGB(0xff, 0xff, 0xff);
-	double *xy;
-	int i;
-
-	switch (an->geom) {
-	case BX_GEOM_BOX:
-		bx_raster_rect(L->disp, label_dx(L, an->x), label_dy(L, an->y), label_dx(L, an->x + an->w),
-		               label_dy(L, an->y + an->h), c, 3);
-		break;
-	case BX_GEOM_POLYGON:
-		xy = bx_malloc(sizeof *xy * 2 * (size_t)an->npts);
-		for (i = 0; i < an->npts; i++) {
-			xy[2 * i] = label_dx(L, an->pts[i].x);
-			xy[2 * i + 1] = label_dy(L, an->pts[i].y);
-		}
-		bx_raster_polyline(L->disp, xy, an->npts, 1, c, 3);
-		free(xy);
-		break;
-	case BX_GEOM_POINT:
-		if (an->npts >= 1)
-			bx_raster_rect(L->disp, label_dx(L, an->pts[0].x) - 3, label_dy(L, an->pts[0].y) - 3,
-			               label_dx(L, an->pts[0].x) + 3, label_dy(L, an->pts[0].y) + 3, c, 0);
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-draw_image_pane(struct label *L, struct bx_grid *g)
-{
-	struct bx_edit *ed = &L->ed;
-	const struct bx_annot *an;
-	double x, y;
-	int i, n;
-	uint32_t cc;
-
-	if (L->disp == NULL)
-		return;
-	if (!L->img_ok) {
-		bx_raster_clear(L->disp, BX_RASTER_OUTSIDE);
-	} else {
-		double k = (double)L->img.pix->w / ed->img_w;
-		bx_raster_view_into(L->img.pix, L->left * k, L->top * k, L->pw / L->sc * k,
-		                    2.0 * L->ph / L->sc * k, L->disp);
-		adjust_pixels(L);
-	}
-	if (L->mode == M_FEEDBACK) {
-		for (i = 0; i < L->fb.answer.n; i++)
-			draw_annot(L, &L->fb.answer.a[i], 0);
-		for (i = 0; i < L->fb.gold.n; i++)
-			draw_gold(L, &L->fb.gold.a[i]);
-		economize(L->disp, L->colors == BX_COLORS_FULL ? 10 : 24);
-		bx_cells_render(L->disp, BX_SYMBOLS_HALF, L->colors, g, 0, 0);
-		economize_cells(g, L->pw, L->ph);
-		return;
-	}
-	for (i = 0; i < ed->ans.n; i++)
-		if (i != ed->sel && visible(L, i))
-			draw_annot(L, &ed->ans.a[i], 0);
-	if (L->s->review)
-		for (i = 0; i < L->s->review_gold.n; i++)
-			draw_gold(L, &L->s->review_gold.a[i]);
-	if (ed->sel >= 0 && ed->sel < ed->ans.n && L->look.hide < 2) {
-		an = &ed->ans.a[ed->sel];
-		draw_annot(L, an, 1);
-		n = bx_edit_handle_count(ed);
-		for (i = 0; i < n; i++) {
-			if (bx_edit_handle_pos(ed, i, &x, &y) != 0)
-				continue;
-			if (an->geom == BX_GEOM_BOX && i >= BX_H_TOP && ed->handle != i)
-				continue; /* edge midpoints only when grabbed */
-			draw_handle(L, x, y, i == ed->handle ? BX_RGB(0xff, 0xff, 0x00)
-			                                     : BX_RGB(0xff, 0xff, 0xff));
-		}
-		if (an->geom == BX_GEOM_POINT && an->npts >= 1)
-			draw_handle(L, an->pts[0].x, an->pts[0].y, BX_RGB(0xff, 0xff, 0xff));
-	}
-	/* The shape being drawn, up to the crosshair. */
-	cc = label_class_color(L, ed->cls);
-	if (ed->npend > 0 && ed->tool == BX_TOOL_EXTREME) {
-		for (i = 0; i < ed->npend; i++)
-			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
-	} else if (ed->npend > 0 && ed->tool == BX_TOOL_BOX) {
-		bx_raster_rect(L->disp, label_dx(L, ed->pend[0].x), label_dy(L, ed->pend[0].y), label_dx(L, ed->cx),
-		               label_dy(L, ed->cy), cc, 1);
-	} else if (ed->npend > 0) {
-		double *xy = bx_malloc(sizeof *xy * 2 * (size_t)(ed->npend + 1));
-		for (i = 0; i < ed->npend; i++) {
-			xy[2 * i] = label_dx(L, ed->pend[i].x);
-			xy[2 * i + 1] = label_dy(L, ed->pend[i].y);
-		}
-		xy[2 * ed->npend] = label_dx(L, ed->cx);
-		xy[2 * ed->npend + 1] = label_dy(L, ed->cy);
-		bx_raster_polyline(L->disp, xy, ed->npend + 1, 0, cc, 0);
-		for (i = 0; i < ed->npend; i++)
-			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
-		free(xy);
-	}
-	economize(L->disp, L->colors == BX_COLORS_FULL ? 10 : 24);
-	if (L->look.guides) {
-		double gx = floor(label_dx(L, ed->cx)), gy = floor(label_dy(L, ed->cy));
-		bx_raster_line(L->disp, 0, gy, L->disp->w - 1, gy, BX_RGB(0xc0, 0xc0, 0xc0), 2);
-		bx_raster_line(L->disp, gx, 0, gx, L->disp->h - 1, BX_RGB(0xc0, 0xc0, 0xc0), 2);
-	}
-	draw_cursor(L);
-	bx_cells_render(L->disp, BX_SYMBOLS_HALF, L->colors, g, 0, 0);
-	economize_cells(g, L->pw, L->ph);
-	draw_names(L, g);
-	if (!L->img_ok && L->img_err[0])
-		bx_grid_put_text(g, 1, L->ph / 2, L->img_err, ui(L, BX_RGB(0xff, 0x60, 0x60)),
-		                 BX_COLOR_DEFAULT, BX_CELL_BOLD, L->pw - 2);
-}
-
-/* Width in columns of UTF-8 text (sanitized the way the grid writes it). */
-static int
-text_cols(const char *s, size_t n)
-{
-	size_t i = 0;
-	int cols = 0, len;
-	uint32_t cp;
-
-	while (i < n) {
-		len = bx_utf8_decode(s + i, n - i, &cp);
-		if (len <= 0) {
-			cols++;
-			i++;
-			continue;
-		}
-		cols += cp < 0x20 ? 1 : bx_wcwidth(cp);
-		i += (size_t)len;
-	}
-	return cols;
-}
-
-/* Greedy word wrap of text into lines of at most width columns. Returns
- * the number of lines; *out holds malloc'd strings (free each and it). */
-static int
-wrap(const char *text, int width, char ***out)
-{
-	char **lines = NULL;
-	int n = 0, cap = 0;
-	const char *p = text, *eol, *q, *brk, *end;
-
-	if (width < 8)
-		width = 8;
-	while (*p != '\0' || n == 0) {
-		eol = strchr(p, '\n');
-		end = eol ? eol : p + strlen(p);
-		do {
-			/* Take as many whole words as fit. */
-			q = p;
-			brk = NULL;
-			while (q < end && text_cols(p, (size_t)(q - p + 1)) <= width) {
-				if (*q == ' ')
-					brk = q;
-				q++;
-			}
-			if (q < end && brk != NULL && brk > p)
-				q = brk;
-			while (q < end && q > p && ((unsigned char)*q & 0xc0) == 0x80)
-				q--; /* never split a UTF-8 character */
-			if (q == p && p < end)
-				q = p + 1;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 32;
-				lines = bx_realloc(lines, sizeof *lines * (size_t)cap);
-			}
-			lines[n++] = bx_strndup(p, (size_t)(q - p));
-			p = q;
-			while (p < end && *p == ' ')
-				p++;
-		} while (p < end);
-		if (eol == NULL)
-			break;
-		p = eol + 1;
-		if (*p == '\0')
-			break;
-	}
-	*out = lines;
-	return n;
-}
-
-/* Markdown-ish instructions come hard-wrapped; join a paragraph's lines so
- * they wrap to the pane. A line starts a new block when it is blank or
- * opens a heading, list item or quote. Caller frees. */
-static int
-starts_block(const char *p)
-{
-	while (*p == ' ')
-		p++;
-	if (*p == '#' || *p == '>' || *p == '\n' || *p == '\0')
-		return 1;
-	if ((*p == '-' || *p == '*' || *p == '+') && p[1] == ' ')
-		return 1;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return *p == '.' && p[-1] >= '0' && p[-1] <= '9';
-}
-
-static char *
-reflow(const char *text)
-{
-	struct bx_buf b;
-	const char *p = text, *eol;
-	int prev_text = 0, prev_heading = 0;
-
-	bx_buf_init(&b);
-	bx_buf_puts(&b, "");
-	while (*p != '\0') {
-		eol = strchr(p, '\n');
-		if (eol == NULL)
-			eol = p + strlen(p);
-		if (eol == p) {
-			bx_buf_puts(&b, prev_text ? "\n\n" : "\n");
-			prev_text = 0;
-		} else if (prev_text && !prev_heading && !starts_block(p)) {
-			while (*p == ' ')
-				p++;
-			bx_buf_putc(&b, ' ');
-			bx_buf_append(&b, p, (size_t)(eol - p));
-		} else {
-			if (prev_text)
-				bx_buf_putc(&b, '\n');
-			bx_buf_append(&b, p, (size_t)(eol - p));
-			prev_text = 1;
-			prev_heading = *p == '#';
-		}
-		p = *eol ? eol + 1 : eol;
-	}
-	return b.p;
-}
-
-static void
-free_lines(char **lines, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-}
-
-static void
-heading(struct label *L, struct bx_grid *g, int y, const char *text)
-{
-	bx_grid_fill(g, L->rx, y, L->rw, 1, ' ', BX_COLOR_DEFAULT, ui(L, BX_RGB(0x30, 0x30, 0x48)),
-	             L->no_color ? BX_CELL_UNDERLINE : 0);
-	bx_grid_put_text(g, L->rx, y, text, ui(L, BX_RGB(0xff, 0xff, 0xff)),
-	                 ui(L, BX_RGB(0x30, 0x30, 0x48)),
-	                 BX_CELL_BOLD | (L->no_color ? BX_CELL_UNDERLINE : 0), L->rw);
-}
-
-static void
-value_text(const struct bx_value *v, char *buf, size_t n)
-{
-	struct bx_buf b;
-	int i;
-
-	switch (v ? v->type : BX_VAL_NONE) {
-	case BX_VAL_STR:
-		snprintf(buf, n, "%s", v->str);
-		return;
-	case BX_VAL_NUM:
-		snprintf(buf, n, "%g", v->num);
-		return;
-	case BX_VAL_BOOL:
-		snprintf(buf, n, "%s", v->b ? "yes" : "no");
-		return;
-	case BX_VAL_LIST:
-		bx_buf_init(&b);
-		for (i = 0; i < v->nlist; i++) {
-			if (i)
-				bx_buf_putc(&b, ',');
-			bx_buf_puts(&b, v->list[i]);
-		}
-		snprintf(buf, n, "%s", b.p ? b.p : "");
-		bx_buf_free(&b);
-		return;
-	default:
-		snprintf(buf, n, "-");
-	}
-}
-
-static void
-geom_text(const struct bx_annot *an, char *buf, size_t n)
-{
-	switch (an->geom) {
-	case BX_GEOM_BOX:
-		snprintf(buf, n, "box %.0f,%.0f %.0fx%.0f", an->x, an->y, an->w, an->h);
-		break;
-	case BX_GEOM_POLYGON:
-		snprintf(buf, n, "poly %d pts @%.0f,%.0f", an->npts, an->npts ? an->pts[0].x : 0,
-		         an->npts ? an->pts[0].y : 0);
-		break;
-	case BX_GEOM_POINT:
-		snprintf(buf, n, "point %.0f,%.0f", an->npts ? an->pts[0].x : 0,
-		         an->npts ? an->pts[0].y : 0);
-		break;
-	default:
-		snprintf(buf, n, "image class");
-	}
-}
-
-static void
-attrs_summary(const struct bx_attrs *as, char *buf, size_t n)
-{
-	size_t len = 0;
-	char v[64];
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < as->n && len + 2 < n; i++) {
-		value_text(&as->a[i].v, v, sizeof v);
-		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", i ? " " : "", as->a[i].key, v);
-	}
-}
-
-/* The attribute specs the form edits. */
-static const struct bx_attr_spec *
-form_specs(const struct label *L, int *n)
-{
-	const struct bx_class *c;
-
-	if (L->form.global) {
-		*n = L->s->tax->nglobal;
-		return L->s->tax->global;
-	}
-	if (L->form.obj < 0 || L->form.obj >= L->ed.ans.n) {
-		*n = 0;
-		return NULL;
-	}
-	c = label_class_of(L, L->ed.ans.a[L->form.obj].cls);
-	*n = c ? c->nattrs : 0;
-	return c ? c->attrs : NULL;
-}
-
-static const struct bx_attrs *
-form_attrs(const struct label *L)
-{
-	if (L->form.global)
-		return &L->ed.ans.global;
-	return &L->ed.ans.a[L->form.obj].attrs;
-}
-
-/* One line per attribute spec: "* name: value". y advances. */
-static int
-draw_attr_rows(struct label *L, struct bx_grid *g, int y, int ymax,
-               const struct bx_attr_spec *specs, int n, const struct bx_attrs *as, int cursor)
-{
-	char v[160], line[400];
-	const struct bx_value *val;
-	int i, j;
-	uint16_t attr;
-
-	for (i = 0; i < n && y < ymax; i++, y++) {
-		val = bx_attrs_get(as, specs[i].name);
-		if (val == NULL && specs[i].def.type != BX_VAL_NONE) {
-			value_text(&specs[i].def, v, sizeof v);
-			strncat(v, " (default)", sizeof v - strlen(v) - 1);
-		} else {
-			value_text(val, v, sizeof v);
-		}
-		snprintf(line, sizeof line, "%s%s %s: %s", i == cursor ? ">" : " ",
-		         specs[i].required ? "*" : " ", specs[i].name, v);
-		if (i == cursor && specs[i].type == BX_ATTR_MULTI) {
-			/* Show the options with the option cursor. */
-			size_t len = (size_t)snprintf(line, sizeof line, ">%s %s:", specs[i].required ? "*" : " ",
-			                              specs[i].name);
-			for (j = 0; j < specs[i].noptions && len + 4 < sizeof line; j++) {
-				int on = 0, k;
-				if (val != NULL && val->type == BX_VAL_LIST)
-					for (k = 0; k < val->nlist; k++)
-						if (strcmp(val->list[k], specs[i].options[j]) == 0)
-							on = 1;
-				len += (size_t)snprintf(line + len, sizeof line - len, " %s%s%s%s",
-				                        j == L->form.opt ? "<" : "", on ? "+" : "-",
-				                        specs[i].options[j], j == L->form.opt ? ">" : "");
-			}
-		}
-		attr = i == cursor ? BX_CELL_REVERSE : 0;
-		bx_grid_put_text(g, L->rx, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, attr, L->rw);
-	}
-	return y;
-}
-
-static const char *
-verdict_text(const struct bx_annot *mine, const struct bx_annot *gold, enum bx_verdict v)
-{
-	switch (v) {
-	case BX_V_TP: return "matched";
-	case BX_V_MISMATCH:
-		if (mine && gold && (mine->cls == NULL) != (gold->cls == NULL))
-			return "wrong class";
-		if (mine && gold && mine->cls && strcmp(mine->cls, gold->cls) != 0)
-			return "wrong class";
-		return "wrong attributes";
-	case BX_V_FP: return "extra";
-	case BX_V_FN: return "missed";
-	}
-	return "?";
-}
-
-/* Training feedback: the score, then one line per object (the labeler's
- * in their order, then the gold they missed). */
-static void
-draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
-{
-	const struct bx_training_feedback *f = &L->fb;
-	char line[512], geo[96], ratio[32];
-	const struct bx_annot *an, *gd;
-	double v;
-	int i, m;
-
-	heading(L, g, y++, "Training feedback (any key: next task)");
-	snprintf(line, sizeof line, "score: TP %ld  M %ld  FP %ld  FN %ld", f->score.tp,
-	         f->score.mismatch, f->score.fp, f->score.fn);
-	bx_grid_put_text(g, L->rx, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->rw);
-	if (bx_score_accuracy(&f->score, &v))
-		snprintf(ratio, sizeof ratio, "%.2f", v);
-	else
-		snprintf(ratio, sizeof ratio, "-");
-	snprintf(line, sizeof line, "accuracy %s", ratio);
-	bx_grid_put_text(g, L->rx, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->rw);
-	bx_grid_put_text(g, L->rx, y++, "gold: dashed white; yours: class colors", BX_COLOR_DEFAULT,
-	                 BX_COLOR_DEFAULT, 0, L->rw);
-	snprintf(line, sizeof line, "Your objects (%d), gold (%d)", f->answer.n, f->gold.n);
-	heading(L, g, y++, line);
-	for (i = 0; i < f->answer.n && y < ymax; i++, y++) {
-		an = &f->answer.a[i];
-		m = f->lab_match[i];
-		gd = m >= 0 && m < f->gold.n ? &f->gold.a[m] : NULL;
-		geom_text(an, geo, sizeof geo);
-		snprintf(line, sizeof line, "%-16s #%d %s %s", verdict_text(an, gd, f->lab_verdict[i]),
-		         i + 1, an->cls ? an->cls : "?", geo);
-		if (gd != NULL && f->lab_verdict[i] == BX_V_MISMATCH && an->cls && gd->cls &&
-		    strcmp(an->cls, gd->cls) != 0) {
-			strncat(line, "  gold: ", sizeof line - strlen(line) - 1);
-			strncat(line, gd->cls, sizeof line - strlen(line) - 1);
-		}
-		if (gd != NULL && an->geom != BX_GEOM_TAG) {
-			snprintf(ratio, sizeof ratio, "  IoU %.2f", f->gold_sim[m]);
-			if (an->geom == BX_GEOM_POINT)
-				snprintf(ratio, sizeof ratio, "  sim %.2f", f->gold_sim[m]);
-			strncat(line, ratio, sizeof line - strlen(line) - 1);
-		}
-		bx_grid_fill(g, L->rx, y, 1, 1, ' ', BX_COLOR_DEFAULT, label_class_color(L, an->cls), 0);
-		bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
-		                 f->lab_verdict[i] == BX_V_TP ? 0 : BX_CELL_BOLD, L->rw - 1);
-	}
-	for (i = 0; i < f->gold.n && y < ymax; i++) {
-		if (f->gold_verdict[i] != BX_V_FN)
-			continue;
-		gd = &f->gold.a[i];
-		geom_text(gd, geo, sizeof geo);
-		snprintf(line, sizeof line, "%-16s gold %s %s", "missed", gd->cls ? gd->cls : "?", geo);
-		bx_grid_put_text(g, L->rx + 1, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
-		                 BX_CELL_BOLD, L->rw - 1);
-	}
-	if (f->answer.n == 0 && f->gold.n == 0 && y < ymax)
-		bx_grid_put_text(g, L->rx, y++, " nothing to find, nothing drawn: right", BX_COLOR_DEFAULT,
-		                 BX_COLOR_DEFAULT, 0, L->rw);
-}
-
-static void
-draw_right_pane(struct label *L, struct bx_grid *g)
-{
-	const struct bx_taxonomy *t = L->s->tax;
-	struct bx_edit *ed = &L->ed;
-	char line[512], geo[96], sum[256];
-	int y = 0, ymax = L->rows - 2, i, first, nlist, n, nl;
-	char **lines;
-	const struct bx_class *c;
-
-	/* separator */
-	for (i = 0; i < ymax; i++)
-		bx_grid_fill(g, L->rx - 1, i, 1, 1, 0x2502, ui(L, BX_RGB(0x60, 0x60, 0x60)),
-		             BX_COLOR_DEFAULT, 0);
-
-	snprintf(line, sizeof line, "%s", L->s->claim.image ? L->s->claim.image : "");
-	bx_grid_put_text(g, L->rx, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->rw);
-
-	if (L->mode == M_FEEDBACK) {
-		draw_feedback_pane(L, g, y, ymax);
-		return;
-	}
-	if (L->mode == M_FORM) {
-		int ns;
-		const struct bx_attr_spec *specs = form_specs(L, &ns);
-		if (L->form.global)
-			snprintf(line, sizeof line, "Global attributes (Esc closes)");
-		else
-			snprintf(line, sizeof line, "Attributes of #%d %s (Esc closes)", L->form.obj + 1,
-			         ed->ans.a[L->form.obj].cls ? ed->ans.a[L->form.obj].cls : "?");
-		heading(L, g, y++, line);
-		if (ns == 0)
-			bx_grid_put_text(g, L->rx, y++, " (no attributes)", BX_COLOR_DEFAULT,
-			                 BX_COLOR_DEFAULT, 0, L->rw);
-		y = draw_attr_rows(L, g, y, ymax, specs, ns, form_attrs(L), L->form.row);
-		y++;
-		if (ns > 0 && y < ymax && L->form.row < ns) {
-			const struct bx_attr_spec *sp = &specs[L->form.row];
-			const char *how = sp->type == BX_ATTR_CHOICE ? "Left/Right choose" :
-			                  sp->type == BX_ATTR_MULTI ? "Left/Right move, Space toggles" :
-			                  sp->type == BX_ATTR_BOOL ? "Space toggles" : "Enter edits";
-			snprintf(line, sizeof line, "%s (%s)%s%s", how, bx_attr_type_name(sp->type),
-			         sp->description ? ": " : "", sp->description ? sp->description : "");
-			nl = wrap(line, L->rw, &lines);
-			for (i = 0; i < nl && y < ymax; i++)
-				bx_grid_put_text(g, L->rx, y++, lines[i], BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0,
-				                 L->rw);
-			free_lines(lines, nl);
-		}
-		return;
-	}
-
-	/* The class list is a window around the current class, so that the
-	 * objects and the selected one's attributes stay on screen with 80
-	 * classes at 80x24 (/ finds the rest by name). */
-	{
-		int cur_i = ed->cls ? bx_taxonomy_class_index(t, ed->cls) : 0, win;
-		win = (ymax - 1) / 4;
-		if (win < 3)
-			win = 3;
-		if (win > t->nclasses)
-			win = t->nclasses;
-		first = cur_i - win / 2;
-		if (first > t->nclasses - win)
-			first = t->nclasses - win;
-		if (first < 0)
-			first = 0;
-		snprintf(line, sizeof line, win < t->nclasses ? "Classes %d-%d of %d (/ finds)" : "Classes",
-		         first + 1, first + win, t->nclasses);
-		heading(L, g, y++, line);
-		for (i = first; i < first + win && y < ymax; i++, y++) {
-			c = &t->classes[i];
-			int cur = ed->cls && strcmp(ed->cls, c->name) == 0;
-			char hk[8] = "";
-			if (c->hotkey)
-				snprintf(hk, sizeof hk, "%c", c->hotkey);
-			bx_grid_put_text(g, L->rx, y, cur ? ">" : " ", BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
-			                 BX_CELL_BOLD, 1);
-			snprintf(line, sizeof line, "%2d", (i + 1) % 100);
-			bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, 2);
-			bx_grid_put_text(g, L->rx + 3, y, hk, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, 1);
-			bx_grid_fill(g, L->rx + 4, y, 2, 1, 0x2588, c->color, BX_COLOR_DEFAULT, 0);
-			snprintf(line, sizeof line, "%s %s%s%s%s", c->name,
-			         c->geoms & BX_GEOM_BOX ? "b" : "", c->geoms & BX_GEOM_POLYGON ? "p" : "",
-			         c->geoms & BX_GEOM_POINT ? "o" : "", c->geoms & BX_GEOM_TAG ? "t" : "");
-			bx_grid_put_text(g, L->rx + 7, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
-			                 cur ? BX_CELL_BOLD : 0, L->rw - 7);
-		}
-	}
-
-	snprintf(line, sizeof line, "Objects (%d)", ed->ans.n);
-	heading(L, g, y++, line);
-	/* Leave room for the selected object's attributes and the global
-	 * ones below the list; the list scrolls around the selection. */
-	{
-		int reserve = 2;
-		if (ed->sel >= 0 && ed->sel < ed->ans.n &&
-		    (c = label_class_of(L, ed->ans.a[ed->sel].cls)) != NULL)
-			reserve += 1 + c->nattrs;
-		if (t->nglobal > 0)
-			reserve += 1 + t->nglobal;
-		nlist = ymax - y - reserve;
-	}
-	if (nlist < 3)
-		nlist = 3;
-	first = 0;
-	if (ed->sel >= 0 && ed->ans.n > nlist)
-		first = ed->sel - nlist / 2;
-	if (first > ed->ans.n - nlist)
-		first = ed->ans.n - nlist;
-	if (first < 0)
-		first = 0;
-	L->list_y = y;
-	L->list_first = first;
-	L->list_rows = nlist;
-	for (i = first; i < ed->ans.n && i < first + nlist && y < ymax; i++, y++) {
-		const struct bx_annot *an = &ed->ans.a[i];
-		geom_text(an, geo, sizeof geo);
-		attrs_summary(&an->attrs, sum, sizeof sum);
-		snprintf(line, sizeof line, "%s%2d %-8s %s%s %s", i == ed->sel ? ">" : " ", i + 1,
-		         an->cls ? an->cls : "?", geo,
-		         (an->flags & BX_ANNOT_SUGGESTION) ? " [suggested]" : "", sum);
-		if (an->flags & BX_ANNOT_SUGGESTION) {
-			char sc[32];
-			snprintf(sc, sizeof sc, " %.2f", an->score);
-			strncat(line, sc, sizeof line - strlen(line) - 1);
-		}
-		bx_grid_fill(g, L->rx, y, 1, 1, ' ', BX_COLOR_DEFAULT, label_class_color(L, an->cls), 0);
-		bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
-		                 i == ed->sel ? BX_CELL_REVERSE : 0, L->rw - 1);
-	}
-	if (ed->ans.n == 0 && y < ymax)
-		bx_grid_put_text(g, L->rx, y++, " none yet: pick a class, b/p/o, Space to place",
-		                 BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, L->rw);
-
-	if (ed->sel >= 0 && ed->sel < ed->ans.n && y < ymax) {
-		c = label_class_of(L, ed->ans.a[ed->sel].cls);
-		snprintf(line, sizeof line, "#%d attributes (a edits)", ed->sel + 1);
-		heading(L, g, y++, line);
-		if (c != NULL)
-			y = draw_attr_rows(L, g, y, ymax, c->attrs, c->nattrs, &ed->ans.a[ed->sel].attrs, -1);
-	}
-	if (y < ymax && t->nglobal > 0) {
-		heading(L, g, y++, "Global (g edits)");
-		y = draw_attr_rows(L, g, y, ymax, t->global, t->nglobal, &ed->ans.global, -1);
-	}
-	if (y < ymax) {
-		heading(L, g, y++, "Instructions (PgUp/PgDn)");
-		char *flow = reflow(L->s->instructions[0] ? L->s->instructions : "(none)");
-		nl = wrap(flow, L->rw, &lines);
-		free(flow);
-		if (L->instr_scroll > nl - 1)
-			L->instr_scroll = nl > 0 ? nl - 1 : 0;
-		for (i = L->instr_scroll; i < nl && y < ymax; i++)
-			bx_grid_put_text(g, L->rx, y++, lines[i], BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0,
-			                 L->rw);
-		free_lines(lines, nl);
-	}
-	(void)n;
-}
 
 static void
 draw_status(struct label *L, struct bx_grid *g, int64_t now)
@@ -1178,7 +250,7 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	char line[512], lease[32], grab[64] = "";
 	int64_t left_ms = L->s->have_task ? L->s->claim.lease_until - now : 0;
 	int y = L->rows - 1, n;
-	uint32_t bg = ui(L, BX_RGB(0x20, 0x20, 0x30));
+	uint32_t bg = label_ui(L, BX_RGB(0x20, 0x20, 0x30));
 
 	if (left_ms < 0)
 		left_ms = 0;
@@ -1222,17 +294,17 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 		n = bx_grid_put_text(g, 0, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD,
 		                     L->cols);
 		if (L->msg[0] && n + 3 < L->cols)
-			bx_grid_put_text(g, n + 2, y, L->msg, ui(L, BX_RGB(0xff, 0x70, 0x70)),
+			bx_grid_put_text(g, n + 2, y, L->msg, label_ui(L, BX_RGB(0xff, 0x70, 0x70)),
 			                 BX_COLOR_DEFAULT, 0, L->cols - n - 2);
 	} else if (L->msg[0] || L->ed.msg[0]) {
 		bx_grid_put_text(g, 0, y, L->msg[0] ? L->msg : L->ed.msg,
-		                 L->msg_err ? ui(L, BX_RGB(0xff, 0x70, 0x70)) : BX_COLOR_DEFAULT,
+		                 L->msg_err ? label_ui(L, BX_RGB(0xff, 0x70, 0x70)) : BX_COLOR_DEFAULT,
 		                 BX_COLOR_DEFAULT, L->msg_err ? BX_CELL_BOLD : 0, L->cols);
 	} else {
 		bx_grid_put_text(g, 0, y, L->s->review ?
 		                 "? help  s accept (fix once edited)  n reject  ^N pass  q quit  u undo  Tab select" :
 		                 "? help  s submit  n skip  q quit  u undo  Tab select  a attributes",
-		                 ui(L, BX_RGB(0x90, 0x90, 0x90)), BX_COLOR_DEFAULT, 0, L->cols);
+		                 label_ui(L, BX_RGB(0x90, 0x90, 0x90)), BX_COLOR_DEFAULT, 0, L->cols);
 	}
 }
 
@@ -1297,13 +369,13 @@ draw_centered_text(struct label *L, struct bx_grid *g, const char *text)
 	int n, i, y;
 
 	bx_grid_fill(g, 0, 0, L->cols, L->rows, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
-	n = wrap(text, L->cols - 4, &lines);
+	n = label_wrap(text, L->cols - 4, &lines);
 	y = (L->rows - n) / 2;
 	if (y < 0)
 		y = 0;
 	for (i = 0; i < n && y + i < L->rows; i++)
 		bx_grid_put_text(g, 2, y + i, lines[i], BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, L->cols - 4);
-	free_lines(lines, n);
+	label_free_lines(lines, n);
 }
 
 static void
@@ -1356,8 +428,8 @@ label_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 	bx_grid_fill(g, 0, 0, L->cols, L->rows, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
 	label_compute_view(L);
 	ensure_resolution(L);
-	draw_image_pane(L, g);
-	draw_right_pane(L, g);
+	label_draw_image_pane(L, g);
+	label_draw_right_pane(L, g);
 	draw_status(L, g, now);
 }
 
@@ -1604,12 +676,12 @@ submit(struct label *L, int64_t now)
 		}
 		/* A training task without gold has nothing to show. */
 		if (rc != BX_ENOENT) {
-			r = next_task(L, now);
+			r = label_next_task(L, now);
 			label_msg(L, 1, "%s; no training feedback: %s", done, err.msg);
 			return r | BX_VIEW_REDRAW;
 		}
 	}
-	r = next_task(L, now);
+	r = label_next_task(L, now);
 	if (L->s->review && L->s->have_task)
 		label_msg(L, 0, "%s; next: %s", done, L->s->review_info);
 	else
@@ -1821,7 +893,7 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 			return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 		}
 		bx_session_pass(L->s);
-		return r | next_task(L, now) | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		return r | label_next_task(L, now) | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_SKIP:
 		L->mode = M_PROMPT;
 		L->prompt = P_SKIP;
@@ -1940,257 +1012,6 @@ key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 	}
 }
 
-/* ---- attribute form ---- */
-
-static int
-form_set(struct label *L, const struct bx_attr_spec *sp, const struct bx_value *v, int64_t now)
-{
-	struct bx_err err;
-
-	if (v->type != BX_VAL_NONE && bx_taxonomy_check_value(sp, v, &err) != 0) {
-		label_msg(L, 1, "%s: %s", sp->name, err.msg);
-		return BX_VIEW_REDRAW;
-	}
-	return label_apply(L, bx_edit_set_attr(&L->ed, L->form.global ? -1 : L->form.obj, sp->name, v),
-	             now) | BX_VIEW_REDRAW;
-}
-
-static int
-form_cycle(struct label *L, const struct bx_attr_spec *sp, const struct bx_value *cur, int dir,
-           int64_t now)
-{
-	struct bx_value v;
-	int i, idx = -1, n = sp->noptions;
-
-	memset(&v, 0, sizeof v);
-	if (sp->type == BX_ATTR_BOOL) {
-		v.type = BX_VAL_BOOL;
-		v.b = !(cur != NULL && cur->type == BX_VAL_BOOL ? cur->b
-		        : sp->def.type == BX_VAL_BOOL ? sp->def.b : 0);
-		return form_set(L, sp, &v, now);
-	}
-	if (sp->type == BX_ATTR_MULTI) {
-		L->form.opt = n > 0 ? ((L->form.opt + dir) % n + n) % n : 0;
-		return BX_VIEW_REDRAW;
-	}
-	if (sp->type != BX_ATTR_CHOICE || n == 0)
-		return BX_VIEW_HANDLED;
-	if (cur != NULL && cur->type == BX_VAL_STR)
-		for (i = 0; i < n; i++)
-			if (strcmp(sp->options[i], cur->str) == 0)
-				idx = i;
-	/* -1 is "unset" in the cycle. */
-	idx = ((idx + 1 + dir) % (n + 1) + (n + 1)) % (n + 1) - 1;
-	if (idx < 0) {
-		v.type = BX_VAL_NONE;
-	} else {
-		v.type = BX_VAL_STR;
-		v.str = sp->options[idx];
-	}
-	return form_set(L, sp, &v, now);
-}
-
-static int
-form_toggle_multi(struct label *L, const struct bx_attr_spec *sp, const struct bx_value *cur,
-                  int64_t now)
-{
-	struct bx_value v;
-	const char *opt;
-	char **list;
-	int i, n = 0, on = 0, r;
-
-	if (sp->noptions == 0)
-		return BX_VIEW_HANDLED;
-	opt = sp->options[L->form.opt];
-	list = bx_calloc((size_t)(cur && cur->type == BX_VAL_LIST ? cur->nlist : 0) + 1, sizeof *list);
-	if (cur != NULL && cur->type == BX_VAL_LIST) {
-		for (i = 0; i < cur->nlist; i++) {
-			if (strcmp(cur->list[i], opt) == 0)
-				on = 1;
-			else
-				list[n++] = bx_strdup(cur->list[i]);
-		}
-	}
-	if (!on)
-		list[n++] = bx_strdup(opt);
-	/* Keep the set sorted, as annot.h wants. */
-	for (i = 1; i < n; i++) {
-		int j = i;
-		while (j > 0 && strcmp(list[j - 1], list[j]) > 0) {
-			char *t = list[j];
-			list[j] = list[j - 1];
-			list[j - 1] = t;
-			j--;
-		}
-	}
-	memset(&v, 0, sizeof v);
-	v.type = BX_VAL_LIST;
-	v.list = list;
-	v.nlist = n;
-	/* Copies: setting the value frees the old one these came from. */
-	r = form_set(L, sp, &v, now);
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-	return r;
-}
-
-static int
-key_form(struct label *L, const struct bx_key *k, int64_t now)
-{
-	int n, action;
-	const struct bx_attr_spec *specs = form_specs(L, &n), *sp;
-	const struct bx_value *cur;
-	struct bx_value none = { .type = BX_VAL_NONE };
-	char buf[128];
-
-	L->msg[0] = '\0';
-	action = bx_keymap_action(&bx_keymap_form, k->key);
-	if (action == BX_FA_CANCEL || n == 0 || (!L->form.global && L->form.obj >= L->ed.ans.n)) {
-		L->mode = M_NORMAL;
-		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
-	}
-	if (L->form.row >= n)
-		L->form.row = n - 1;
-	sp = &specs[L->form.row];
-	cur = bx_attrs_get(form_attrs(L), sp->name);
-	switch (action) {
-	case BX_FA_UP:
-		L->form.row = (L->form.row + n - 1) % n;
-		L->form.opt = 0;
-		return BX_VIEW_REDRAW;
-	case BX_FA_DOWN:
-		L->form.row = (L->form.row + 1) % n;
-		L->form.opt = 0;
-		return BX_VIEW_REDRAW;
-	case BX_FA_LEFT:
-		return form_cycle(L, sp, cur, -1, now);
-	case BX_FA_RIGHT:
-		return form_cycle(L, sp, cur, 1, now);
-	case BX_FA_TOGGLE:
-	case BX_FA_OK:
-		if (sp->type == BX_ATTR_MULTI && action == BX_FA_TOGGLE)
-			return form_toggle_multi(L, sp, cur, now);
-		if (sp->type == BX_ATTR_BOOL || sp->type == BX_ATTR_CHOICE)
-			return action == BX_FA_OK ? (L->mode = M_NORMAL, BX_VIEW_REDRAW)
-			                          : form_cycle(L, sp, cur, 1, now);
-		if (sp->type == BX_ATTR_TEXT || sp->type == BX_ATTR_NUMBER) {
-			L->mode = M_PROMPT;
-			L->prompt = P_ATTR;
-			bx_buf_reset(&L->line);
-			if (cur != NULL) {
-				value_text(cur, buf, sizeof buf);
-				bx_buf_puts(&L->line, buf);
-			}
-			return BX_VIEW_REDRAW;
-		}
-		L->mode = M_NORMAL;
-		return BX_VIEW_REDRAW;
-	case BX_FA_CLEAR:
-		return form_set(L, sp, &none, now);
-	default:
-		return BX_VIEW_HANDLED;
-	}
-}
-
-/* ---- one-line prompt ---- */
-
-static int
-prompt_done(struct label *L, int64_t now)
-{
-	struct bx_err err;
-	const char *text = L->line.p ? L->line.p : "";
-	int n, r;
-
-	if (L->prompt == P_SKIP) {
-		const char *what = L->s->review ? "reject" : "skip";
-		if (text[0] == '\0') {
-			label_msg(L, 1, L->s->review ? "a reject needs a comment (e.g. \"box misses the "
-			        "handle\")" : "a skip needs a reason (e.g. \"image unclear\")");
-			return BX_VIEW_REDRAW;
-		}
-		if (bx_session_skip(L->s, text, now, &err) != 0) {
-			L->mode = L->s->lost ? M_LOST : M_NORMAL;
-			label_msg(L, 1, "%s failed: %s", what, err.msg);
-			return BX_VIEW_REDRAW;
-		}
-		L->mode = M_NORMAL;
-		r = next_task(L, now);
-		if (L->s->review && L->s->have_task)
-			label_msg(L, 0, "rejected (%s); next: %s", text, L->s->review_info);
-		else
-			label_msg(L, 0, "%s (%s)", L->s->review ? "rejected" : "skipped", text);
-		return r | BX_VIEW_REDRAW;
-	}
-	/* P_ATTR: text or number for the form's field. */
-	{
-		const struct bx_attr_spec *specs = form_specs(L, &n), *sp;
-		struct bx_value v;
-		char *end;
-
-		L->mode = M_FORM;
-		if (n == 0 || L->form.row >= n)
-			return BX_VIEW_REDRAW;
-		sp = &specs[L->form.row];
-		memset(&v, 0, sizeof v);
-		if (text[0] == '\0') {
-			v.type = BX_VAL_NONE;
-		} else if (sp->type == BX_ATTR_NUMBER) {
-			v.type = BX_VAL_NUM;
-			v.num = strtod(text, &end);
-			if (end == text || *end != '\0' || !isfinite(v.num)) {
-				label_msg(L, 1, "%s: \"%s\" is not a number", sp->name, text);
-				L->mode = M_PROMPT;
-				return BX_VIEW_REDRAW;
-			}
-		} else {
-			v.type = BX_VAL_STR;
-			v.str = (char *)text;
-		}
-		r = form_set(L, sp, &v, now);
-		if (L->msg_err && L->msg[0])
-			L->mode = M_PROMPT; /* out of range: let them fix it */
-		return r;
-	}
-}
-
-static int
-key_prompt(struct label *L, const struct bx_key *k, int64_t now)
-{
-	char u[5];
-	size_t i;
-	int len;
-
-	switch (k->key) {
-	case BX_KEY_ESC:
-		L->mode = L->prompt == P_ATTR ? M_FORM : M_NORMAL;
-		L->msg[0] = '\0';
-		return BX_VIEW_REDRAW;
-	case BX_KEY_ENTER:
-		L->msg[0] = '\0';
-		return prompt_done(L, now);
-	case BX_KEY_BACKSPACE:
-		/* Drop one whole UTF-8 character. */
-		i = L->line.len;
-		while (i > 0 && ((unsigned char)L->line.p[i - 1] & 0xc0) == 0x80)
-			i--;
-		if (i > 0)
-			i--;
-		L->line.len = i;
-		if (L->line.p)
-			L->line.p[i] = '\0';
-		return BX_VIEW_REDRAW;
-	default:
-		if (k->key >= ' ' && k->key < BX_KEY_SPECIAL && k->key != 127 &&
-		    !(k->key >= 0x80 && k->key < 0xa0) && L->line.len < 200) {
-			len = bx_utf8_encode((uint32_t)k->key, u);
-			bx_buf_append(&L->line, u, (size_t)len);
-			return BX_VIEW_REDRAW;
-		}
-		return BX_VIEW_HANDLED;
-	}
-}
-
 /* ---- vtable ---- */
 
 static int
@@ -2223,7 +1044,7 @@ label_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 		if (k->key == 'q')
 			return BX_VIEW_QUIT;
 		if (k->key == 'r')
-			return next_task(L, now) | BX_VIEW_REDRAW;
+			return label_next_task(L, now) | BX_VIEW_REDRAW;
 		return 0;
 	case M_FATAL:
 		return k->key == 'q' ? BX_VIEW_QUIT : 0;
@@ -2237,7 +1058,7 @@ label_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 			return BX_VIEW_QUIT;
 		L->msg[0] = '\0';
 		{
-			int r = next_task(L, now);
+			int r = label_next_task(L, now);
 			label_msg(L, 0, "%s", L->fb_done);
 			return r | BX_VIEW_REDRAW;
 		}
@@ -2245,12 +1066,12 @@ label_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 		if (k->key == 'q')
 			return BX_VIEW_QUIT;
 		if (k->key == BX_KEY_ENTER)
-			return next_task(L, now) | BX_VIEW_REDRAW;
+			return label_next_task(L, now) | BX_VIEW_REDRAW;
 		return 0;
 	case M_FORM:
-		return key_form(L, k, now);
+		return label_key_form(L, k, now);
 	case M_PROMPT:
-		return key_prompt(L, k, now);
+		return label_key_prompt(L, k, now);
 	default:
 		break;
 	}
@@ -2308,7 +1129,7 @@ label_free(struct bx_view *v)
 
 	if (L == NULL)
 		return;
-	prefetch_drop(L);
+	label_prefetch_drop(L);
 	bx_training_feedback_free(&L->fb);
 	task_unload(L);
 	bx_edit_free(&L->ed);
@@ -2354,5 +1175,5 @@ bx_view_label_init(struct bx_view *v, struct bx_session *s, enum bx_colors color
 	bx_answer_init(&L->prev_answer);
 	/* Lay out first so the image decodes at the size the pane needs. */
 	label_resize(v, cols, rows);
-	next_task(L, now);
+	label_next_task(L, now);
 }
