@@ -218,6 +218,22 @@ bx_color_to_256(uint32_t rgb)
 }
 
 int
+bx_color_to_8(uint32_t rgb)
+{
+	int i, best = 0, bd = dist2(rgb, xterm16[0]);
+
+	for (i = 1; i < 8; i++) {
+		int d = dist2(rgb, xterm16[i]);
+
+		if (d < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
+int
 bx_color_to_16(uint32_t rgb)
 {
 	int i, best = 0, bd = dist2(rgb, xterm16[0]);
@@ -242,6 +258,8 @@ bx_color_quantize(uint32_t rgb, enum bx_colors colors)
 		return BX_COLOR_INDEXED | (uint32_t)bx_color_to_256(rgb);
 	case BX_COLORS_16:
 		return BX_COLOR_INDEXED | (uint32_t)bx_color_to_16(rgb);
+	case BX_COLORS_8:
+		return BX_COLOR_INDEXED | (uint32_t)bx_color_to_8(rgb);
 	default:
 		return rgb;
 	}
@@ -289,11 +307,13 @@ static const int8_t bayer4[4][4] = {
 };
 #define DITHER_SPREAD 128 /* per channel, lowest to highest threshold: about the
                             * gap between neighbouring grays of the palette */
+#define DITHER_SPREAD_8 205 /* 8 colors: each channel is 0 or 205, so the
+                             * threshold spans the whole gap */
 
 static uint32_t
-dither(uint32_t rgb, int x, int y)
+dither(uint32_t rgb, int x, int y, int spread)
 {
-	int d = (2 * bayer4[y & 3][x & 3] - 15) * DITHER_SPREAD / 30, c[3], k;
+	int d = (2 * bayer4[y & 3][x & 3] - 15) * spread / 30, c[3], k;
 
 	c[0] = BX_RGB_R(rgb) + d;
 	c[1] = BX_RGB_G(rgb) + d;
@@ -307,7 +327,11 @@ dither(uint32_t rgb, int x, int y)
 static uint32_t
 quant_at(struct qcache *q, uint32_t rgb, int x, int y)
 {
-	return quant(q, q->mode == BX_COLORS_16 ? dither(rgb, x, y) : rgb);
+	if (q->mode == BX_COLORS_16)
+		return quant(q, dither(rgb, x, y, DITHER_SPREAD));
+	if (q->mode == BX_COLORS_8)
+		return quant(q, dither(rgb, x, y, DITHER_SPREAD_8));
+	return quant(q, rgb);
 }
 
 static void

@@ -50,8 +50,9 @@ draw_annot(struct label *L, const struct bx_annot *an, int selected)
 
 	if (an->flags & BX_ANNOT_SUGGESTION) {
 		c = dim(c);
-		/* 16 colors: a dashed line breaks into noise; solid and paler. */
-		dash = L->colors == BX_COLORS_16 ? 0 : 2;
+		/* 16 or 8 colors: a dashed line breaks into the dithered
+		 * image's noise; solid and paler. */
+		dash = L->colors == BX_COLORS_16 || L->colors == BX_COLORS_8 ? 0 : 2;
 	}
 	switch (an->geom) {
 	case BX_GEOM_BOX:

@@ -73,6 +73,8 @@ env_colors(enum bx_colors *out)
 		*out = BX_COLORS_256;
 	else if (strcmp(e, "16") == 0)
 		*out = BX_COLORS_16;
+	else if (strcmp(e, "8") == 0)
+		*out = BX_COLORS_8;
 	else
 		return 0;
 	return 1;
@@ -184,6 +186,10 @@ bx_tty_open(struct bx_tty **out, struct bx_err *err)
 			t->colors = t->ncolors >= 256 ? BX_COLORS_256 : BX_COLORS_16;
 		if (t->colors == BX_COLORS_256 && t->ncolors < 256)
 			t->colors = BX_COLORS_16;
+		/* Mapping the 16-color image onto 8 turns bright colors dark
+		 * (a photo went nearly black): dither onto the 8 instead. */
+		if (t->colors == BX_COLORS_16 && t->ncolors < 16)
+			t->colors = BX_COLORS_8;
 	} else {
 		t->colors = BX_COLORS_16;
 		t->ncolors = 0;
@@ -285,8 +291,7 @@ tty_color(const struct bx_tty *t, uint32_t c)
 			return n;
 		} else {
 			c = bx_color_256_rgb(n);
-			n = bx_color_to_16(c);
-			return t->ncolors >= 16 ? n : n & 7;
+			return t->ncolors >= 16 ? bx_color_to_16(c) : bx_color_to_8(c);
 		}
 	}
 	c &= 0xffffff;
@@ -300,9 +305,12 @@ tty_color(const struct bx_tty *t, uint32_t c)
 			return bx_color_to_256(c);
 		/* fall through */
 	case BX_COLORS_16:
+		if (t->ncolors >= 16)
+			return bx_color_to_16(c);
+		/* fall through */
+	case BX_COLORS_8:
 	default:
-		n = bx_color_to_16(c);
-		return t->ncolors >= 16 ? n : n & 7;
+		return bx_color_to_8(c);
 	}
 }
 

@@ -15,7 +15,8 @@
 #define BX_COLOR_INDEXED 0x01000000u
 #define BX_COLOR_DEFAULT 0x02000000u
 
-enum bx_colors { BX_COLORS_FULL, BX_COLORS_256, BX_COLORS_16 };
+/* BX_COLORS_8: terminals with only the 8 ANSI colors (TERM=xterm). */
+enum bx_colors { BX_COLORS_FULL, BX_COLORS_256, BX_COLORS_16, BX_COLORS_8 };
 enum bx_symbols { BX_SYMBOLS_HALF, BX_SYMBOLS_QUAD };
 
 enum {
@@ -80,6 +81,8 @@ uint32_t bx_color_quantize(uint32_t rgb, enum bx_colors colors);
 int bx_color_to_256(uint32_t rgb);
 /* Nearest of the 16 xterm default colors (0..15). */
 int bx_color_to_16(uint32_t rgb);
+/* The nearest of the 8 ANSI colors (0..7). */
+int bx_color_to_8(uint32_t rgb);
 /* The RGB of a palette index 0..255 (xterm defaults for 0..15). */
 uint32_t bx_color_256_rgb(int idx);
 

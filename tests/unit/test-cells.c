@@ -525,6 +525,49 @@ test_dither_16(void)
 	CHECK_INT(bx_color_to_16(BX_RGB(40, 40, 40)), 0);
 }
 
+/* 8 colors (TERM=xterm): a photo's mid tones must keep their brightness
+ * by dithering onto the 8 ANSI colors, not collapse to black (what mapping
+ * the 16-color image onto 8 did). */
+static void
+test_dither_8(void)
+{
+	static const uint32_t tones[] = { 0x808080, 0x3c5a8c, 0x6e5a3c, 0xc8c8c8 };
+	struct bx_raster *r = bx_raster_new(16, 16);
+	struct bx_grid *g = bx_grid_new(16, 8);
+	size_t t;
+	int x, y, idx, lum;
+
+	CHECK_INT(bx_color_to_8(BX_RGB(250, 10, 10)), 1);
+	CHECK_INT(bx_color_to_8(BX_RGB(240, 240, 240)), 7);
+	CHECK_INT(bx_color_quantize(0xff0000, BX_COLORS_8), IDX(1));
+	for (t = 0; t < BX_ARRAY_LEN(tones); t++) {
+		long sum = 0, want = 0, black = 0;
+		CASE(t == 0 ? "gray 128" : t == 1 ? "dark blue" : t == 2 ? "brown" : "light gray");
+		bx_raster_clear(r, tones[t]);
+		bx_cells_render(r, BX_SYMBOLS_HALF, BX_COLORS_8, g, 0, 0);
+		for (y = 0; y < 8; y++)
+			for (x = 0; x < 16; x++) {
+				const struct bx_cell *c = bx_grid_at(g, x, y);
+				uint32_t v[2] = { c->bg, c->ch == ' ' ? c->bg : c->fg };
+				int k;
+				for (k = 0; k < 2; k++) {
+					CHECK((v[k] & BX_COLOR_INDEXED) && (v[k] & 0xff) < 8);
+					idx = (int)(v[k] & 0xff);
+					lum = (BX_RGB_R(bx_color_256_rgb(idx)) + BX_RGB_G(bx_color_256_rgb(idx)) +
+					       BX_RGB_B(bx_color_256_rgb(idx))) / 3;
+					sum += lum;
+					black += idx == 0;
+				}
+			}
+		want = (BX_RGB_R(tones[t]) + BX_RGB_G(tones[t]) + BX_RGB_B(tones[t])) / 3;
+		/* The mean brightness of the cells stays near the tone's. */
+		CHECK_MSG(labs(sum / 256 - want) <= 45, "mean %ld, tone %ld", sum / 256, want);
+		CHECK_MSG(black < 256, "all %ld pixels black", black);
+	}
+	bx_grid_free(g);
+	bx_raster_free(r);
+}
+
 BX_TESTS(T(test_color_256), T(test_color_16), T(test_half), T(test_quad_choice),
          T(test_golden), T(test_ansi), T(test_put_text), T(test_render_clipping),
-         T(test_dither_16))
+         T(test_dither_16), T(test_dither_8))
