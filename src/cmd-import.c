@@ -152,8 +152,10 @@ check_judgments(struct imp *im, const struct bx_manifest_line *jl, int w, int h,
 			    "annotations against", i);
 			return -1;
 		}
-		if (w > 0 && bx_taxonomy_check_answer_flags(im->tax, &mj->ans, w, h,
-		    BX_CHECK_PARTIAL, &err) < 0) {
+		/* The limits hold even where the image size is not known yet. */
+		if (bx_answer_check_limits(&mj->ans, &im->tax->limits, &err) < 0 ||
+		    (w > 0 && bx_taxonomy_check_answer_flags(im->tax, &mj->ans, w, h,
+		    BX_CHECK_PARTIAL, &err) < 0)) {
 			snprintf(msg, msgsz, "judgments[%d]: %s", i, err.msg);
 			return -1;
 		}
@@ -1505,7 +1507,8 @@ cmd_import_exec(int argc, char **argv)
 	free(root);
 	im.rootfd = open(im.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (bx_store_setting_get(im.st, "taxonomy", &tax, &err) == 0 && tax != NULL && tax[0]) {
-		if (bx_taxonomy_load_text(tax, "taxonomy (project)", &im.tax, &err) < 0) {
+		if (bx_taxonomy_load_text(tax, "taxonomy (project)", &im.tax, &err) < 0 ||
+		    bx_store_limits(im.st, &im.tax->limits, &err) < 0) {
 			bx_cli_error("%s", err.msg);
 			free(tax);
 			bx_store_close(im.st);

@@ -252,7 +252,7 @@ queue_submit(struct bx_store *st, const struct qopts *o)
 	if (need(o, "submit", 0, 1) < 0)
 		return BX_EXIT_USAGE;
 	/* Everything is checked before the store is touched. */
-	if ((rc = bx_cli_answer_read(o->file, &ans)) != 0)
+	if ((rc = bx_cli_answer_read(st, o->file, &ans)) != 0)
 		goto out;
 	if ((rc = check_owner(st, o, &ji)) != 0)
 		goto out;

@@ -319,7 +319,7 @@ review_verdict(struct bx_store *st, const char *sub, const struct ropts *o)
 	bx_answer_init(&fixed);
 	/* The fixed answer is read and checked before anything is written. */
 	if (fix) {
-		if ((rc = bx_cli_answer_read(o->file, &fixed)) != 0)
+		if ((rc = bx_cli_answer_read(st, o->file, &fixed)) != 0)
 			goto out;
 		if (bx_store_judgment_info(st, o->judgment, &ji, &err) < 0) {
 			rc = bx_cli_store_fail(&err);

@@ -216,6 +216,51 @@ bx_answer_to_json(const struct bx_answer *ans)
 	return b.p;
 }
 
+/* ---- limits ---- */
+
+void
+bx_limits_default(struct bx_limits *l)
+{
+	l->max_vertices = BX_DEFAULT_MAX_VERTICES;
+	l->max_objects = BX_DEFAULT_MAX_OBJECTS;
+	l->max_answer_bytes = BX_DEFAULT_MAX_ANSWER_BYTES;
+}
+
+int
+bx_answer_check_size(size_t len, const struct bx_limits *l, struct bx_err *err)
+{
+	if (l->max_answer_bytes > 0 && len > (size_t)l->max_answer_bytes)
+		return bx_err_set(err, BX_ELIMIT, "answer is %zu bytes, the project allows %ld "
+		    "(setting max_answer_bytes)", len, l->max_answer_bytes);
+	return 0;
+}
+
+/* Counts first, bytes last: the canonical text is only built once the
+ * cheap bounds hold, so its cost is bounded too. */
+int
+bx_answer_check_limits(const struct bx_answer *ans, const struct bx_limits *l,
+                       struct bx_err *err)
+{
+	struct bx_buf b;
+	int i, rc;
+
+	if (l->max_objects > 0 && ans->n > l->max_objects)
+		return bx_err_set(err, BX_ELIMIT, "answer has %d objects, the project allows %ld "
+		    "(setting max_objects)", ans->n, l->max_objects);
+	for (i = 0; i < ans->n; i++)
+		if (l->max_vertices > 0 && ans->a[i].npts > l->max_vertices)
+			return bx_err_set(err, BX_ELIMIT, "annotations[%d]: %s has %d vertices, the "
+			    "project allows %ld (setting max_vertices)", i,
+			    bx_geom_name(ans->a[i].geom), ans->a[i].npts, l->max_vertices);
+	if (l->max_answer_bytes <= 0)
+		return 0;
+	bx_buf_init(&b);
+	bx_json_put_answer(&b, ans);
+	rc = bx_answer_check_size(b.len, l, err);
+	bx_buf_free(&b);
+	return rc;
+}
+
 char *
 bx_attrs_to_json(const struct bx_attrs *as)
 {

@@ -164,19 +164,28 @@ bx_cli_answer_label(const char *file)
 }
 
 int
-bx_cli_answer_read(const char *file, struct bx_answer *ans)
+bx_cli_answer_read(struct bx_store *st, const char *file, struct bx_answer *ans)
 {
 	struct bx_err err = { 0 };
+	struct bx_limits lim;
 	const char *label = bx_cli_answer_label(file);
 	char *text;
 	size_t len;
 	int rc;
 
-	/* Over SSH the answer cannot be a file of the server: "-". */
-	if (strcmp(file, "-") == 0)
-		rc = bx_read_fd(STDIN_FILENO, 16u << 20, &text, &len, &err);
+	if (bx_store_limits(st, &lim, &err) < 0)
+		return bx_cli_store_fail(&err);
+	/* Reading stops one byte past the project's limit: a hostile 1 GB
+	 * answer costs 4 MB of reading, not a parse. */
+	if (strcmp(file, "-") == 0) /* over SSH the answer cannot be a file of the server */
+		rc = bx_read_fd(STDIN_FILENO, (size_t)lim.max_answer_bytes, &text, &len, &err);
 	else
-		rc = bx_read_file(file, 16u << 20, &text, &len, &err);
+		rc = bx_read_file(file, (size_t)lim.max_answer_bytes, &text, &len, &err);
+	if (rc == BX_ELIMIT) {
+		bx_cli_error("%s: answer is more than %ld bytes, the project allows %ld "
+		    "(setting max_answer_bytes)", label, lim.max_answer_bytes, lim.max_answer_bytes);
+		return BX_EXIT_USAGE;
+	}
 	if (rc < 0) {
 		bx_cli_error("%s: %s", label, err.msg);
 		return BX_EXIT_USAGE;
@@ -185,7 +194,8 @@ bx_cli_answer_read(const char *file, struct bx_answer *ans)
 	if (strlen(text) != len) {
 		bx_cli_error("%s: contains a NUL byte", label);
 		rc = BX_EXIT_USAGE;
-	} else if (bx_answer_from_json(text, ans, &err) < 0) {
+	} else if (bx_answer_from_json(text, ans, &err) < 0 ||
+	    bx_answer_check_limits(ans, &lim, &err) < 0) {
 		bx_cli_error("%s: %s", label, err.msg);
 		rc = BX_EXIT_USAGE;
 	}
@@ -209,6 +219,7 @@ bx_cli_answer_check(struct bx_store *st, const char *file, const struct bx_answe
 		    "'boxel init --force --taxonomy FILE'", bx_cli_answer_label(file));
 		rc = BX_EXIT_USAGE;
 	} else if (bx_taxonomy_load_text(taxtext, "project taxonomy", &tax, &err) < 0 ||
+	    bx_store_limits(st, &tax->limits, &err) < 0 ||
 	    bx_taxonomy_check_answer(tax, ans, w, h, &err) < 0) {
 		bx_cli_error("%s: %s", bx_cli_answer_label(file), err.msg);
 		rc = BX_EXIT_USAGE;

@@ -611,6 +611,7 @@ static const struct { const char *key, *def; } setting_defaults[] = {
 	{ "iou_threshold", "0.5" }, { "accuracy_bar", "0.8" }, { "lease_seconds", "300" },
 	{ "max_attempts", "3" }, { "quorum", "2" }, { "agreement_bar", "0.6" },
 	{ "gold_window", "50" }, { "require_training", "0" }, { "training_min", "5" },
+	{ "max_vertices", "10000" }, { "max_objects", "5000" }, { "max_answer_bytes", "4194304" },
 };
 
 int
@@ -683,6 +684,34 @@ bx_store_setting_set(struct bx_store *st, const char *key, const char *val,
 	if (key == NULL || *key == '\0' || val == NULL)
 		return bx_err_set(err, BX_EINVAL, "setting: empty key or value");
 	return bx_st_write(st, setting_set_tx, &c, err);
+}
+
+static long
+setting_long(struct bx_store *st, const char *key, long def, struct bx_err *err, int *rc)
+{
+	char *v, *end;
+	long l;
+
+	if (*rc != 0 || (*rc = bx_store_setting_get(st, key, &v, err)) != 0)
+		return def;
+	l = strtol(v, &end, 10);
+	if (end == v || *end != '\0' || l <= 0)
+		l = def; /* config set checks its range; a hand-edited row falls back */
+	free(v);
+	return l;
+}
+
+int
+bx_store_limits(struct bx_store *st, struct bx_limits *out, struct bx_err *err)
+{
+	int rc = 0;
+
+	bx_limits_default(out);
+	out->max_vertices = setting_long(st, "max_vertices", out->max_vertices, err, &rc);
+	out->max_objects = setting_long(st, "max_objects", out->max_objects, err, &rc);
+	out->max_answer_bytes = setting_long(st, "max_answer_bytes", out->max_answer_bytes, err,
+	    &rc);
+	return rc;
 }
 
 /* ---- users ---- */

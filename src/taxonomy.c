@@ -746,6 +746,7 @@ bx_taxonomy_load_text_all(const char *text, const char *name, struct bx_taxonomy
 	ck.locs = sc.locs;
 	ck.nlocs = sc.nlocs;
 	t = bx_calloc(1, sizeof *t);
+	bx_limits_default(&t->limits);
 	validate(&ck, root, t);
 	sort_problems(&ck);
 	json_decref(root);
@@ -1052,6 +1053,10 @@ bx_taxonomy_check_answer_flags(const struct bx_taxonomy *t, const struct bx_answ
 	struct bx_err first, e;
 	int i, nbad = 0;
 
+	/* Before anything walks the objects: a refused answer costs no more
+	 * than counting. */
+	if (bx_answer_check_limits(a, &t->limits, err) != 0)
+		return BX_ELIMIT;
 	bx_err_clear(&first);
 	for (i = 0; i < a->n; i++) {
 		bx_err_clear(&e);

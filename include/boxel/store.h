@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "boxel/annot.h"
+#include "boxel/codec.h"
 #include "boxel/err.h"
 #include "boxel/quality.h"
 
@@ -33,6 +34,9 @@ void bx_store_close(struct bx_store *st);
 int bx_store_setting_get(struct bx_store *st, const char *key, char **val_out, struct bx_err *err);
 int bx_store_setting_set(struct bx_store *st, const char *key, const char *val,
                          const char *actor, int64_t now_ms, struct bx_err *err);
+/* The project's answer limits (settings max_vertices, max_objects,
+ * max_answer_bytes; codec.h's defaults where unset). */
+int bx_store_limits(struct bx_store *st, struct bx_limits *out, struct bx_err *err);
 
 /* Users. role: "annotator" | "reviewer" | "admin"; active: 1 or 0 (disabled);
  * qual: "training" | "qualified" | "suspended". */
