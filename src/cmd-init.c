@@ -27,9 +27,12 @@ read_text(const char *path, size_t max, const char *what, char **out)
 		bx_cli_error("%s %s: %s", what, path, err.msg);
 		return -1;
 	}
+	/* A NUL in text is almost always UTF-16 from a Windows editor. The
+	 * caller frees *out on every path, so it must not point at freed memory. */
 	if (strlen(*out) != len) {
-		bx_cli_error("%s %s: contains a NUL byte", what, path);
+		bx_cli_error("%s %s: contains a NUL byte (UTF-16? save as UTF-8)", what, path);
 		free(*out);
+		*out = NULL;
 		return -1;
 	}
 	return 0;

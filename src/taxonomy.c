@@ -800,7 +800,8 @@ bx_taxonomy_load_file(const char *path, struct bx_taxonomy **out, struct bx_err 
 	}
 	if (strlen(text) != len) {
 		free(text);
-		return bx_err_set(err, BX_EINVAL, "%s: contains a NUL byte", path);
+		return bx_err_set(err, BX_EINVAL, "%s: contains a NUL byte (UTF-16? save as UTF-8)",
+		    path);
 	}
 	rc = bx_taxonomy_load_text(text, path, out, err);
 	free(text);
