@@ -18,9 +18,9 @@
 
 /* ---- writing ---- */
 
-/* printf/strtod follow LC_NUMERIC, and the TUI calls setlocale(LC_ALL, "")
- * for wide curses: a decimal comma would corrupt every file. Format under a
- * private "C" locale instead. */
+/* printf/strtod follow LC_NUMERIC. main() sets only LC_CTYPE, but the
+ * codec is a library too (tests, fuzzers): a decimal comma would corrupt
+ * every file, so format under a private "C" locale regardless. */
 static locale_t
 c_locale(void)
 {

@@ -23,4 +23,29 @@ for f in instructions-utf16-double-free.md taxonomy-utf16-double-free.json; do
 	check "$f: no store left" test ! -e u.db
 done
 
+# --- numbers are C-locale under a decimal-comma locale (de_DE.UTF-8)
+# The locale is compiled into the test's own directory (LOCPATH), so no
+# root is needed; only without the locale sources is this skipped.
+mkdir loc
+if localedef -i de_DE -f UTF-8 loc/de_DE.UTF-8 >/dev/null 2>&1 &&
+    LOCPATH=$T_TMP/loc LC_ALL=de_DE.UTF-8 $PY -c 'import locale; locale.setlocale(locale.LC_ALL, ""); assert locale.localeconv()["decimal_point"] == ","'; then
+	de() { LOCPATH=$T_TMP/loc LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$@"; }
+	"$BOXEL" init --db de.db --images img --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+	"$BOXEL" import --db de.db img >/dev/null
+	printf '%s\n' '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [5.5, 10.25, 100.5, 50]}], "global": {"scene": "indoor"}}}' > de.jsonl
+	"$BOXEL" import --db de.db --as accepted de.jsonl >/dev/null
+	expect_rc 0 "de_DE: export yolo" de "$BOXEL" export --db de.db --format yolo de.yolo
+	check "de_DE: yolo numbers have a decimal point" grep -q '^0 0\.[0-9]* 0\.[0-9]* 0\.[0-9]* 0\.[0-9]*$' de.yolo/labels/chelsea.txt
+	check "de_DE: no decimal comma in any label file" test -z "$(grep -rl , de.yolo/labels)"
+	expect_rc 0 "de_DE: export coco" de "$BOXEL" export --db de.db --format coco de.coco.json
+	check "de_DE: coco is JSON with the exact box" $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["annotations"][0]["bbox"] == [5.5, 10.25, 100.5, 50]' de.coco.json
+	expect_rc 0 "de_DE: score --iou 0.75 accepted" de "$BOXEL" score --iou 0.75 "$BOXEL_TEST_DATA/score/gold.json" "$BOXEL_TEST_DATA/score/labels.json"
+	expect_rc 0 "de_DE: config set iou_threshold 0.75" de "$BOXEL" config --db de.db set iou_threshold 0.75
+	check "de_DE: stored with a point" test "$(sqlite3 de.db "SELECT value FROM settings WHERE key = 'iou_threshold'")" = 0.75
+	expect_rc 0 "de_DE: stats --json" de "$BOXEL" stats --db de.db --json
+	check "de_DE: stats JSON parses" $PY -c 'import json,sys; json.loads(sys.argv[1])' "$OUT"
+else
+	echo "skipped: de_DE.UTF-8 cannot be made here (localedef or the locales package missing)"
+fi
+
 finish
