@@ -158,7 +158,7 @@ cmd_config_exec(int argc, char **argv)
 	}
 	if (strcmp(sub, "set") == 0 && find_key(argv[2]) == NULL && !is_readonly(argv[2]))
 		return unknown(argv[2]);
-	if ((st = bx_cli_store_open(db)) == NULL)
+	if ((st = strcmp(sub, "set") == 0 ? bx_cli_store_open(db) : bx_cli_store_open_ro(db)) == NULL)
 		return BX_EXIT_USAGE;
 	if (strcmp(sub, "set") == 0)
 		rc = config_set(st, argv[2], argv[3]);

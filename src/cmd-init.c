@@ -115,7 +115,9 @@ cmd_init_exec(int argc, char **argv)
 	if (instf != NULL && read_text(instf, 1u << 20, "instructions", &inst) < 0)
 		goto out;
 
-	if (bx_store_open(path, exists ? 0 : BX_STORE_CREATE, &st, &err) < 0) {
+	/* Between the check above and here another init may have created the
+	 * file: a new store is created exclusively, so only one says so. */
+	if (bx_store_open(path, exists ? 0 : BX_STORE_CREATE | BX_STORE_EXCL, &st, &err) < 0) {
 		bx_cli_error("%s", err.msg);
 		goto out;
 	}

@@ -404,7 +404,9 @@ cmd_review_exec(int argc, char **argv)
 	}
 	if (parse_opts(argc - 1, argv + 1, sub, &o) < 0)
 		return BX_EXIT_USAGE;
-	if ((st = bx_cli_store_open(db)) == NULL)
+	st = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ? bx_cli_store_open_ro(db) :
+	    bx_cli_store_open(db);
+	if (st == NULL)
 		return BX_EXIT_USAGE;
 	if (strcmp(sub, "list") == 0)
 		rc = review_list(st, &o);

@@ -17,17 +17,29 @@
 #include "boxel/util.h"
 #include "store-cli.h"
 
-struct bx_store *
-bx_cli_store_open(const char *db_opt)
+static struct bx_store *
+store_open(const char *db_opt, int flags)
 {
 	struct bx_store *st;
 	struct bx_err err = { 0 };
 
-	if (bx_store_open(bx_cli_db_path(db_opt), 0, &st, &err) < 0) {
+	if (bx_store_open(bx_cli_db_path(db_opt), flags, &st, &err) < 0) {
 		bx_cli_error("%s", err.msg);
 		return NULL;
 	}
 	return st;
+}
+
+struct bx_store *
+bx_cli_store_open(const char *db_opt)
+{
+	return store_open(db_opt, 0);
+}
+
+struct bx_store *
+bx_cli_store_open_ro(const char *db_opt)
+{
+	return store_open(db_opt, BX_STORE_READONLY);
 }
 
 const char *

@@ -12,6 +12,10 @@
 /* Open the store at bx_cli_db_path(db_opt); prints the error and returns
  * NULL on failure. */
 struct bx_store *bx_cli_store_open(const char *db_opt);
+/* The same for commands that only read (stats, export, lists): works on a
+ * store the caller may not write (a read-only file or directory, a
+ * snapshot), and no write can slip in. */
+struct bx_store *bx_cli_store_open_ro(const char *db_opt);
 /* Remove every "--db FILE" / "--db=FILE" from argv (keeping argv[0]) and
  * return the last value, or NULL. For commands with subcommands. */
 const char *bx_cli_take_db(int *argc, char **argv);

@@ -24,6 +24,7 @@ struct bx_store {
 	long busy_slept_us; /* back-off spent in the current operation */
 	struct bx_gate *gate; /* NULL: none (store-gate.c) */
 	struct bx_quality_ws *qws; /* store-quality.c's scratch, made on first use */
+	int readonly;         /* opened with BX_STORE_READONLY: writes are refused */
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,

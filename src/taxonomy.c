@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +358,49 @@ bx_attr_type_name(enum bx_attr_type t)
 	return "?";
 }
 
+/* A set of borrowed strings, for duplicate checks: a taxonomy may list
+ * 300,000 options, and comparing each with every earlier one took minutes.
+ * Open addressing, FNV-1a, at most half full. */
+struct name_set {
+	const char **slot;
+	size_t mask;
+};
+
+static void
+name_set_init(struct name_set *ns, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	ns->slot = bx_calloc(cap, sizeof *ns->slot);
+	ns->mask = cap - 1;
+}
+
+static void
+name_set_free(struct name_set *ns)
+{
+	free(ns->slot);
+	ns->slot = NULL;
+}
+
+/* 1 if added, 0 if already there. The set holds at most n names (init). */
+static int
+name_set_add(struct name_set *ns, const char *name)
+{
+	const unsigned char *p;
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	for (i = (size_t)h & ns->mask; ns->slot[i] != NULL; i = (i + 1) & ns->mask)
+		if (strcmp(ns->slot[i], name) == 0)
+			return 0;
+	ns->slot[i] = name;
+	return 1;
+}
+
 static void
 spec_free(struct bx_attr_spec *s)
 {
@@ -415,21 +459,22 @@ parse_spec(struct check *ck, json_t *j, struct bx_attr_spec *s)
 	else if (opt != NULL && (!json_is_array(opt) || json_array_size(opt) == 0))
 		problem(ck, "must be a non-empty array of strings");
 	else if (opt != NULL) {
+		struct name_set seen;
+
+		name_set_init(&seen, json_array_size(opt));
 		s->options = bx_calloc(json_array_size(opt), sizeof(char *));
 		for (i = 0; i < json_array_size(opt); i++) {
 			size_t o2 = bx_json_path_idx(&ck->path, i);
 			v = json_array_get(opt, i);
 			if (check_name(ck, v, "an option") == 0) {
-				for (k = 0; k < (size_t)s->noptions; k++)
-					if (strcmp(s->options[k], json_string_value(v)) == 0)
-						break;
-				if (k < (size_t)s->noptions)
+				if (!name_set_add(&seen, json_string_value(v)))
 					problem(ck, "\"%.60s\" is listed twice", json_string_value(v));
 				else
 					s->options[s->noptions++] = bx_strdup(json_string_value(v));
 			}
 			bx_json_path_pop(&ck->path, o2);
 		}
+		name_set_free(&seen);
 	}
 	bx_json_path_pop(&ck->path, old);
 

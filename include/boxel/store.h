@@ -19,11 +19,15 @@
 
 struct bx_store;
 
-enum { BX_STORE_CREATE = 1 };
+enum { BX_STORE_CREATE = 1, BX_STORE_READONLY = 2, BX_STORE_EXCL = 4 };
 
 /* Open (and with BX_STORE_CREATE create) the store at path, migrating the
  * schema forward. Opening a missing file without CREATE is BX_ENOENT with a
- * message suggesting `boxel init`. */
+ * message suggesting `boxel init`. CREATE|EXCL: only a new file, created
+ * exclusively (BX_EEXIST if it exists, even if it appeared a moment ago).
+ * READONLY: no write ever (bx_st_write refuses), nothing created or
+ * migrated; works on a write-protected file or directory. Every error
+ * names path. */
 int bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err *err);
 void bx_store_close(struct bx_store *st);
 

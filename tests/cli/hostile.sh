@@ -48,4 +48,82 @@ else
 	echo "skipped: de_DE.UTF-8 cannot be made here (localedef or the locales package missing)"
 fi
 
+# --- a negative schema version used to index migrations[-1]
+"$BOXEL" init --db neg.db --images img >/dev/null
+sqlite3 neg.db 'PRAGMA user_version = -1'
+for c in "stats" "user list" "user add zed --role annotator" "config set quorum 3"; do
+	expect_rc 2 "version -1: $c refused" "$BOXEL" $c --db neg.db
+	check "version -1: $c: no crash" test "$RC" -lt 128
+	check "version -1: $c: one line naming the file" test "$ERR" = "boxel: neg.db: schema version -1 is not one boxel ever wrote (damaged store? restore a backup)"
+done
+check "version -1 left alone" test "$(sqlite3 neg.db 'PRAGMA user_version')" = -1
+
+# --- read-only stores: reading commands work, writing ones say why
+# As root permissions do not bind, so the commands then run as nobody.
+ro_ok=1
+if [ "$(id -u)" = 0 ]; then
+	if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+		asu() { setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$@"; }
+		give() { chown -R nobody "$@"; }
+		chmod 755 "$T_TMP"
+	else
+		ro_ok=0
+	fi
+else
+	asu() { "$@"; }
+	give() { :; }
+fi
+if [ $ro_ok = 1 ]; then
+	mkdir rostore
+	"$BOXEL" init --db rostore/r.db --images img --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+	"$BOXEL" import --db rostore/r.db img >/dev/null
+	"$BOXEL" user add ann --role annotator --db rostore/r.db >/dev/null
+	"$BOXEL" batch create b1 --kind calibration --overlap 2 --db rostore/r.db >/dev/null
+	printf '%s\n' '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [5, 10, 100, 50]}], "global": {"scene": "indoor"}}}' > acc.jsonl
+	"$BOXEL" import --db rostore/r.db --as accepted acc.jsonl >/dev/null
+	mkdir out; give rostore out
+	for mode in file dir; do
+		if [ $mode = file ]; then chmod 444 rostore/r.db; else chmod 644 rostore/r.db; chmod 555 rostore; fi
+		before=$(sqlite3 rostore/r.db .dump)
+		for c in "stats" "stats --json" "user list" "user show ann" "config list" "config get quorum" \
+		    "review list" "batch list" "batch show b1" "report calibration b1" \
+		    "export --format coco out/$mode.json"; do
+			expect_rc 0 "read-only $mode: $c works" asu "$BOXEL" $c --db rostore/r.db
+		done
+		check "read-only $mode: export wrote its file" test -s out/$mode.json
+		check "read-only $mode: the accepted box exported" grep -q '"bbox":\[5,10,100,50\]' out/$mode.json
+		for c in "user add zed --role annotator" "config set quorum 3" "batch create b2 --kind production" \
+		    "queue claim --user ann"; do
+			expect_rc 2 "read-only $mode: $c refused" asu "$BOXEL" $c --db rostore/r.db
+			check "read-only $mode: $c: one line" one_line "$ERR"
+			check "read-only $mode: $c: names the file and why" contains "$ERR" "rostore/r.db: "
+			check "read-only $mode: $c: says read-only" contains "$ERR" "the store is read-only here"
+		done
+		check "read-only $mode: nothing changed" test "$before" = "$(sqlite3 rostore/r.db .dump)"
+		chmod 755 rostore; chmod 644 rostore/r.db
+	done
+else
+	echo "skipped: read-only store checks (running as root without setpriv/nobody)"
+fi
+
+# --- two init at once on one path: exactly one creates it
+# A large taxonomy (300,000 options, 3 MB) keeps both between their check
+# that the file is missing and their open for a while, as a slow disk would.
+$PY -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["classes"][0]["attributes"][2]["options"] = ["o%d" % i for i in range(300000)]
+json.dump(t, open("big.json", "w"))' "$SRC/sample-data/taxonomy.json"
+for i in 1 2 3; do
+	rm -f race.db race.db-wal race.db-shm race.db-gate
+	"$BOXEL" init --db race.db --images img --taxonomy big.json >r1.out 2>r1.err & p1=$!
+	"$BOXEL" init --db race.db --images img --taxonomy big.json >r2.out 2>r2.err & p2=$!
+	wait $p1; rc1=$?; wait $p2; rc2=$?
+	check "race $i: one init succeeds, one refuses ($rc1, $rc2)" test $((rc1 + rc2)) = 2 -a $((rc1 * rc2)) = 0
+	check "race $i: exactly one says created" test "$(cat r1.out r2.out | grep -c '^created race.db')" = 1
+	check "race $i: the other says it exists" grep -q "race.db already exists" r1.err r2.err
+	check "race $i: the store is sound" test "$(sqlite3 race.db 'PRAGMA integrity_check')" = ok
+	expect_rc 0 "race $i: the store opens" "$BOXEL" config get image_root --db race.db
+done
+
 finish
