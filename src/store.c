@@ -805,6 +805,70 @@ bx_store_setting_set(struct bx_store *st, const char *key, const char *val,
 	return bx_st_write(st, setting_set_tx, &c, err);
 }
 
+/* Where a class is still used: submitted answers, review fixes, task
+ * answers (prelabels, suggestions, consensus), gold and drafts. */
+static const char class_use_sql[] =
+    "SELECT (SELECT count(*) FROM judgments, json_each(judgments.answer, '$.annotations') a"
+    "        WHERE judgments.answer IS NOT NULL AND json_extract(a.value, '$.class') = ?1)"
+    "     + (SELECT count(*) FROM reviews, json_each(reviews.answer, '$.annotations') a"
+    "        WHERE reviews.answer IS NOT NULL AND json_extract(a.value, '$.class') = ?1),"
+    "  (SELECT count(*) FROM task_answers, json_each(task_answers.answer, '$.annotations') a"
+    "   WHERE json_extract(a.value, '$.class') = ?1),"
+    "  (SELECT count(*) FROM gold, json_each(gold.answer, '$.annotations') a"
+    "   WHERE json_extract(a.value, '$.class') = ?1),"
+    "  (SELECT count(*) FROM drafts, json_each(drafts.state, '$.answer.annotations') a"
+    "   WHERE json_valid(drafts.state) AND json_extract(a.value, '$.class') = ?1)";
+
+struct tax_ctx {
+	struct set_ctx set;
+	const char *const *dropped;
+	int ndropped;
+};
+
+static int
+taxonomy_set_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char *const what[] = { "answer", "task answer", "gold answer", "draft" };
+	struct tax_ctx *c = ctx;
+	struct bx_buf b;
+	sqlite3_stmt *s;
+	int64_t n[4];
+	int i, k, rc, used = 0;
+
+	for (i = 0; i < c->ndropped; i++) {
+		if ((s = bx_st_prep(st, class_use_sql, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		sqlite3_bind_text(s, 1, c->dropped[i], -1, SQLITE_STATIC);
+		if ((rc = bx_st_step(st, s, "count class uses", err)) < 0)
+			return rc;
+		for (k = 0; k < 4; k++)
+			used |= (n[k] = rc == 1 ? sqlite3_column_int64(s, k) : 0) > 0;
+		sqlite3_reset(s);
+		if (!used)
+			continue;
+		bx_buf_init(&b);
+		for (k = 0; k < 4; k++)
+			if (n[k] > 0)
+				bx_buf_printf(&b, "%s%lld %s%s", b.len ? ", " : "", (long long)n[k],
+				    what[k], n[k] == 1 ? "" : "s");
+		rc = bx_err_set(err, BX_EINVAL, "the new taxonomy drops class \"%.60s\", which "
+		    "objects still use (%s); keep the class or relabel them first", c->dropped[i],
+		    b.p);
+		bx_buf_free(&b);
+		return rc;
+	}
+	return setting_set_tx(st, &c->set, err);
+}
+
+int
+bx_store_taxonomy_set(struct bx_store *st, const char *text, const char *const *dropped,
+                      int ndropped, const char *actor, int64_t now_ms, struct bx_err *err)
+{
+	struct tax_ctx c = { { "taxonomy", text, actor, now_ms }, dropped, ndropped };
+
+	return bx_st_write(st, taxonomy_set_tx, &c, err);
+}
+
 static long
 setting_long(struct bx_store *st, const char *key, long def, struct bx_err *err, int *rc)
 {

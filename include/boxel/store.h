@@ -40,6 +40,11 @@ int bx_store_setting_set(struct bx_store *st, const char *key, const char *val,
                          const char *actor, int64_t now_ms, struct bx_err *err);
 /* The project's answer limits (settings max_vertices, max_objects,
  * max_answer_bytes; codec.h's defaults where unset). */
+/* Replace the taxonomy, unless one of the dropped class names is still
+ * used by an answer, task answer, gold answer or draft (BX_EINVAL naming the
+ * class and the uses). Checked and written in one transaction. */
+int bx_store_taxonomy_set(struct bx_store *st, const char *text, const char *const *dropped,
+                          int ndropped, const char *actor, int64_t now_ms, struct bx_err *err);
 int bx_store_limits(struct bx_store *st, struct bx_limits *out, struct bx_err *err);
 
 /* Users. role: "annotator" | "reviewer" | "admin"; active: 1 or 0 (disabled);

@@ -126,4 +126,36 @@ for i in 1 2 3; do
 	expect_rc 0 "race $i: the store opens" "$BOXEL" config get image_root --db race.db
 done
 
+# --- init --force --taxonomy must not drop classes still in use
+"$BOXEL" init --db drop.db --images img --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+"$BOXEL" import --db drop.db img >/dev/null
+# without_class NAME OUT: the sample taxonomy minus one class
+without_class() {
+	$PY -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["classes"] = [c for c in t["classes"] if c["name"] != sys.argv[2]]
+json.dump(t, open(sys.argv[3], "w"))' "$SRC/sample-data/taxonomy.json" "$1" "$2"
+}
+without_class rocket no-rocket.json
+without_class cat no-cat.json
+without_class face no-face.json
+printf '%s\n' '{"image": "coffee.png", "answer": {"annotations": [{"class": "rocket", "box": [1, 1, 10, 10]}]}}' > gold.jsonl
+"$BOXEL" import --db drop.db --as gold gold.jsonl >/dev/null
+check "a gold rocket is stored" test "$(sqlite3 drop.db "SELECT count(*) FROM gold")" = 1
+"$BOXEL" user add ann --role annotator --db drop.db >/dev/null
+"$BOXEL" batch create b --kind production --db drop.db >/dev/null
+C=$("$BOXEL" queue claim --user ann --json --db drop.db)
+J=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["judgment"])' "$C")
+sqlite3 drop.db "INSERT INTO drafts(judgment, labeler, state, updated_ms) VALUES ($J, (SELECT id FROM users WHERE name = 'ann'), '{\"version\":1,\"answer\":{\"annotations\":[{\"class\":\"cat\",\"box\":[1,1,5,5]}],\"global\":{}}}', 1)"
+before=$(sqlite3 drop.db .dump)
+expect_rc 2 "dropping a class gold uses is refused" "$BOXEL" init --db drop.db --force --images img --taxonomy no-rocket.json
+check "names the class and the use" contains "$ERR" "taxonomy no-rocket.json: the new taxonomy drops class \"rocket\", which objects still use (1 gold answer)"
+check "one line" one_line "$ERR"
+expect_rc 2 "dropping a class a draft uses is refused" "$BOXEL" init --db drop.db --force --taxonomy no-cat.json
+check "names the draft" contains "$ERR" "drops class \"cat\", which objects still use (1 draft)"
+check "nothing changed (not even the image root)" test "$before" = "$(sqlite3 drop.db .dump)"
+expect_rc 0 "dropping an unused class is fine" "$BOXEL" init --db drop.db --force --taxonomy no-face.json
+check "the new taxonomy is in place" test "$(sqlite3 drop.db "SELECT instr(value, '\"face\"') > 0, instr(value, '\"rocket\"') > 0 FROM settings WHERE key = 'taxonomy'")" = "0|1"
+
 finish
