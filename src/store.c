@@ -970,6 +970,27 @@ user_add_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 }
 
 int
+bx_st_user_ensure(struct bx_store *st, const char *name, const char *actor, int64_t now_ms,
+                  int *created_out, struct bx_err *err)
+{
+	struct user_ctx c = { name, "annotator", actor, "training", now_ms };
+	int rc;
+
+	*created_out = 0;
+	if (name == NULL || !valid_name(name))
+		return bx_err_set(err, BX_EINVAL,
+		    "user name must be 1-64 characters of A-Z a-z 0-9 . _ -");
+	rc = user_add_tx(st, &c, err);
+	if (rc == BX_EEXIST) {
+		bx_err_clear(err);
+		return 0;
+	}
+	if (rc == 0)
+		*created_out = 1;
+	return rc;
+}
+
+int
 bx_store_user_add(struct bx_store *st, const char *name, const char *role,
                   const char *actor, int64_t now_ms, struct bx_err *err)
 {

@@ -158,4 +158,46 @@ check "nothing changed (not even the image root)" test "$before" = "$(sqlite3 dr
 expect_rc 0 "dropping an unused class is fine" "$BOXEL" init --db drop.db --force --taxonomy no-face.json
 check "the new taxonomy is in place" test "$(sqlite3 drop.db "SELECT instr(value, '\"face\"') > 0, instr(value, '\"rocket\"') > 0 FROM settings WHERE key = 'taxonomy'")" = "0|1"
 
+# --- import: a refused jsonl line writes neither its task nor its labeler
+mkdir imgb
+cp img/*.png imgb/
+cp img/chelsea.png imgb/first.png
+"$BOXEL" init --db imp.db --images imgb --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+printf '%s\n' '{"image": "first.png"}' > first.jsonl
+"$BOXEL" import --db imp.db first.jsonl >/dev/null
+"$BOXEL" batch create p --kind production --overlap 2 --db imp.db >/dev/null
+check "batch p exists" test "$(sqlite3 imp.db "SELECT kind FROM batches WHERE name = 'p'")" = production
+# a new labeler's judgment in a batch the store and the line lack
+printf '%s\n' '{"image":"chelsea.png","judgments":[{"labeler":"newbie","state":"submitted","annotations":[{"box":[1,2,30,40],"class":"cup"}],"global":{"scene":"indoor"},"seconds":3,"batch":"q","replica":0}]}' > nobatch.jsonl
+# a good judgment of a new labeler, then one whose labeler name is invalid
+printf '%s\n' '{"image":"coffee.png","judgments":[{"labeler":"newbie2","state":"submitted","annotations":[{"box":[1,2,30,40],"class":"cup"}],"global":{"scene":"indoor"},"seconds":3,"batch":"p","replica":0},{"labeler":"bad name!","state":"submitted","annotations":[{"box":[1,2,30,40],"class":"cup"}],"global":{"scene":"indoor"},"seconds":3,"batch":"p","replica":1}]}' > badname.jsonl
+before=$(sqlite3 imp.db .dump)
+expect_rc 1 "a line naming a missing batch is refused" "$BOXEL" import --db imp.db nobatch.jsonl
+check "the batch is named" contains "$ERR" "nobatch.jsonl:1: judgments[0]: no batch q"
+check "summary: nothing imported" contains "$OUT" "imported 0 tasks (0 new), 1 item failed"
+expect_rc 1 "a line with an invalid labeler name is refused" "$BOXEL" import --db imp.db badname.jsonl
+check "the labeler is named" contains "$ERR" "badname.jsonl:1: "
+check "why" contains "$ERR" "user name must be"
+check "no task, user, judgment or event written" test "$before" = "$(sqlite3 imp.db .dump)"
+
+# --- every import that committed rows leaves an event, even when killed
+mkdir many
+$PY -c '
+import shutil, sys
+for i in range(6000):
+    shutil.copyfile(sys.argv[1], "many/%05d.png" % i)' "$SRC/tests/data/png-gray1.png"
+"$BOXEL" init --db kill.db --images many >/dev/null
+"$BOXEL" import --db kill.db many >/dev/null 2>&1 & pid=$!
+# wait until the first chunk of rows is committed (or the import is done)
+while kill -0 $pid 2>/dev/null && [ "$(sqlite3 kill.db 'SELECT count(*) FROM tasks' 2>/dev/null || echo 0)" = 0 ]; do
+	sleep 0.05
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+check "rows were committed" test "$(sqlite3 kill.db 'SELECT count(*) FROM tasks')" -gt 0
+check "the store is sound" test "$(sqlite3 kill.db 'PRAGMA integrity_check')" = ok
+check "an import_begin event names the run" test "$(sqlite3 kill.db "SELECT count(*) FROM events WHERE what = 'import_begin' AND json_extract(detail, '\$.paths[0]') = 'many'")" = 1
+check "import_begin came with the first rows" test "$(sqlite3 kill.db "SELECT actor IS NOT NULL FROM events WHERE what = 'import_begin'")" = 1
+"$BOXEL" import --db kill.db many >/dev/null 2>&1
+check "a finished run has both events" test "$(sqlite3 kill.db "SELECT group_concat(what) FROM (SELECT what FROM events WHERE what LIKE 'import%' ORDER BY id)")" = "import_begin,import_begin,import"
+
 finish
