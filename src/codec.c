@@ -76,7 +76,9 @@ void
 bx_json_put_str(struct bx_buf *b, const char *s)
 {
 	const unsigned char *p;
-	char esc[8];
+	char esc[12];
+	unsigned cp;
+	size_t n;
 
 	bx_buf_putc(b, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
@@ -89,9 +91,16 @@ bx_json_put_str(struct bx_buf *b, const char *s)
 		case '\b': bx_buf_puts(b, "\\b"); break;
 		case '\f': bx_buf_puts(b, "\\f"); break;
 		default:
+			/* C1 controls and bidi overrides are escaped too: a
+			 * terminal or editor showing the JSON must not act on
+			 * them or reorder what follows. */
 			if (*p < 0x20 || *p == 0x7f) {
 				snprintf(esc, sizeof esc, "\\u%04x", *p);
 				bx_buf_puts(b, esc);
+			} else if (*p >= 0xc2 && (cp = bx_utf8_hidden((const char *)p, &n)) != 0) {
+				snprintf(esc, sizeof esc, "\\u%04x", cp);
+				bx_buf_puts(b, esc);
+				p += n - 1;
 			} else
 				bx_buf_putc(b, (char)*p);
 		}

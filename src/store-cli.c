@@ -175,6 +175,22 @@ bx_cli_answer_label(const char *file)
 	return strcmp(file, "-") == 0 ? "standard input" : file;
 }
 
+/* A person's answer (submit, review fix) carries no model fields: a
+ * "suggestion" or a "score" would pass a labeler's work off as a model's,
+ * or a model's as a person's, in scoring and export. */
+static int
+human_only(const struct bx_answer *ans, struct bx_err *err)
+{
+	int i;
+
+	for (i = 0; i < ans->n; i++)
+		if ((ans->a[i].flags & BX_ANNOT_SUGGESTION) || ans->a[i].score != 0)
+			return bx_err_set(err, BX_EINVAL, "annotations[%d]: \"%s\" is a model's "
+			    "field; a person's answer may not carry \"score\" or \"suggestion\"", i,
+			    (ans->a[i].flags & BX_ANNOT_SUGGESTION) ? "suggestion" : "score");
+	return 0;
+}
+
 int
 bx_cli_answer_read(struct bx_store *st, const char *file, struct bx_answer *ans)
 {
@@ -207,7 +223,7 @@ bx_cli_answer_read(struct bx_store *st, const char *file, struct bx_answer *ans)
 		bx_cli_error("%s: contains a NUL byte", label);
 		rc = BX_EXIT_USAGE;
 	} else if (bx_answer_from_json(text, ans, &err) < 0 ||
-	    bx_answer_check_limits(ans, &lim, &err) < 0) {
+	    bx_answer_check_limits(ans, &lim, &err) < 0 || human_only(ans, &err) < 0) {
 		bx_cli_error("%s: %s", label, err.msg);
 		rc = BX_EXIT_USAGE;
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "boxel/codec.h"
+#include "boxel/formats.h"
 #include "boxel/util.h"
 #include "store-int.h"
 
@@ -291,17 +292,7 @@ bx_st_col_dup(sqlite3_stmt *s, int col)
 void
 bx_st_json_str(struct bx_buf *b, const char *s)
 {
-	bx_buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			bx_buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			bx_buf_printf(b, "\\u%04x", c);
-		else
-			bx_buf_putc(b, (char)c);
-	}
-	bx_buf_putc(b, '"');
+	bx_json_put_str(b, s); /* one JSON string writer: its escapes hold here too */
 }
 
 /* Random back-off for a locked database: a uniform sleep in [250 us,

@@ -304,11 +304,25 @@ check_name(struct check *ck, json_t *j, const char *what)
 		problem(ck, "%s is longer than 100 bytes", what);
 		return -1;
 	}
-	for (; *p; p++)
+	/* Names are what labelers pick by and what files carry: a name with a
+	 * control, a zero-width or a bidi character looks like another name
+	 * (or reorders the text after it) on every screen that shows it. */
+	for (; *p; p++) {
+		unsigned cp;
+		size_t n;
+
 		if (*p < 0x20 || *p == 0x7f) {
 			problem(ck, "%s contains a control character", what);
 			return -1;
 		}
+		if (*p >= 0xc2 && (cp = bx_utf8_hidden((const char *)p, &n)) != 0) {
+			problem(ck, "%s contains %s character U+%04X", what,
+			    cp < 0xa0 ? "a control" : (cp >= 0x202a && cp <= 0x202e) ||
+			    (cp >= 0x2066 && cp <= 0x2069) ? "a bidi (direction-changing)" :
+			    "an invisible", cp);
+			return -1;
+		}
+	}
 	return 0;
 }
 
