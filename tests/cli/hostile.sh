@@ -200,4 +200,45 @@ check "import_begin came with the first rows" test "$(sqlite3 kill.db "SELECT ac
 "$BOXEL" import --db kill.db many >/dev/null 2>&1
 check "a finished run has both events" test "$(sqlite3 kill.db "SELECT group_concat(what) FROM (SELECT what FROM events WHERE what LIKE 'import%' ORDER BY id)")" = "import_begin,import_begin,import"
 
+# --- a terminal that cannot address the cursor is refused, not drawn on
+# in_pty TERM CMD...: run CMD on a fresh pseudo-terminal with that TERM (a
+# screen that waits for keys is stopped after 30 s: only a hang guard);
+# its output (stdout and stderr, one stream) in $OUT, its status in $RC.
+in_pty() {
+	OUT=$(TERM=$1 timeout 30 $PY - "${@:2}" <<'PY'
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+while True:
+    try:
+        b = os.read(fd, 65536)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+); RC=$?
+}
+"$BOXEL" init --db term.db --images img --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+"$BOXEL" import --db term.db img >/dev/null
+"$BOXEL" user add ann --role annotator --db term.db >/dev/null
+"$BOXEL" user add rev --role reviewer --db term.db >/dev/null
+"$BOXEL" batch create b --kind production --db term.db >/dev/null
+for c in "label --user ann" "review --user rev" "admin"; do
+	in_pty dumb "$BOXEL" $c --db term.db
+	check "TERM=dumb: $c refused (exit $RC)" test "$RC" = 2
+	check "TERM=dumb: $c says why in one line" test "$(printf '%s' "$OUT" | tr -d '\r')" = "boxel: ${c%% *}: terminal type 'dumb' cannot move the cursor; run boxel in an xterm-compatible terminal (TERM=xterm-256color, screen, tmux-256color)"
+	check "TERM=dumb: $c drew nothing" no_escape "$(printf '%s' "$OUT" | tr -d '\r\n')"
+done
+check "TERM=dumb: no task was claimed" test "$(sqlite3 term.db "SELECT count(*) FROM judgments WHERE state = 'leased'")" = 0
+in_pty no-such-terminal "$BOXEL" admin --db term.db
+check "unknown TERM refused (exit $RC)" test "$RC" = 2
+check "unknown TERM named" contains "$OUT" "terminal type 'no-such-terminal' is unknown to terminfo"
+
 finish
