@@ -218,7 +218,7 @@ bx_st_fail(struct bx_store *st, int rc, const char *what, struct bx_err *err)
 		    st->path, what);
 	if (prim == SQLITE_CONSTRAINT)
 		return bx_err_set(err, BX_EINVAL, "%s: %s", what, sqlite3_errmsg(st->db));
-	if (prim == SQLITE_READONLY || st->readonly)
+	if (prim == SQLITE_READONLY)
 		return bx_err_set(err, BX_EPERM, "%s: %s: the store is read-only here (check the "
 		    "permissions of the file and its directory)", st->path, what);
 	return bx_err_set(err, BX_EDB, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
