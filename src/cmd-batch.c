@@ -267,7 +267,7 @@ cmd_batch_exec(int argc, char **argv)
 		bx_cli_error("batch %s: unknown subcommand (create, list, show)", sub);
 		return BX_EXIT_USAGE;
 	}
-	if ((st = bx_cli_store_open(db)) == NULL)
+	if ((st = strcmp(sub, "create") == 0 ? bx_cli_store_open(db) : bx_cli_store_open_ro(db)) == NULL)
 		return BX_EXIT_USAGE;
 	if (strcmp(sub, "create") == 0)
 		rc = batch_create(st, argc - 1, argv + 1);

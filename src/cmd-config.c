@@ -29,6 +29,11 @@ static const struct key {
 	{ "lease_seconds", 1, 0, 1, 604800, "how long a claim holds a task" },
 	{ "max_attempts", 1, 0, 1, 1000000, "expired leases before a task is set aside" },
 	{ "require_training", 1, 0, 0, 1, "1: labelers in training get only training work" },
+	/* Bounds on one request's work: a polygon of a million vertices or an
+	 * answer of 100 MB is an attack or a bug, never a label. */
+	{ "max_vertices", 1, 0, 3, 1000000, "vertices one polygon may have" },
+	{ "max_objects", 1, 0, 1, 1000000, "objects one answer may hold" },
+	{ "max_answer_bytes", 1, 0, 1024, 67108864, "bytes of one answer's JSON" },
 };
 static const char *const readonly[] = { "image_root", "taxonomy", "instructions" };
 
@@ -153,7 +158,7 @@ cmd_config_exec(int argc, char **argv)
 	}
 	if (strcmp(sub, "set") == 0 && find_key(argv[2]) == NULL && !is_readonly(argv[2]))
 		return unknown(argv[2]);
-	if ((st = bx_cli_store_open(db)) == NULL)
+	if ((st = strcmp(sub, "set") == 0 ? bx_cli_store_open(db) : bx_cli_store_open_ro(db)) == NULL)
 		return BX_EXIT_USAGE;
 	if (strcmp(sub, "set") == 0)
 		rc = config_set(st, argv[2], argv[3]);
@@ -181,6 +186,9 @@ const struct bx_cmd bx_cmd_config = {
 	    "    lease_seconds     1..604800 default 300\n"
 	    "    max_attempts      1..      default 3\n"
 	    "    require_training  0 or 1   default 0\n"
+	    "    max_vertices      3..1000000 default 10000\n"
+	    "    max_objects       1..1000000 default 5000\n"
+	    "    max_answer_bytes  1024..67108864 default 4194304\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

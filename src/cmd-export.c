@@ -593,7 +593,7 @@ cmd_export_exec(int argc, char **argv)
 		    "scale and jsonl", xfmt_names[fmt]);
 		return BX_EXIT_USAGE;
 	}
-	st = bx_cli_store_open(db);
+	st = bx_cli_store_open_ro(db);
 	if (st == NULL)
 		return BX_EXIT_USAGE;
 	memset(&x, 0, sizeof x);

@@ -86,6 +86,7 @@ struct imp {
 	long total, done;
 	int progress;
 	int fatal;
+	struct bx_import_event ev; /* import_begin, with the first rows committed */
 };
 
 static void
@@ -154,8 +155,10 @@ check_judgments(struct imp *im, const struct bx_manifest_line *jl, int w, int h,
 			    "annotations against", i);
 			return -1;
 		}
-		if (w > 0 && bx_taxonomy_check_answer_flags(im->tax, &mj->ans, w, h,
-		    BX_CHECK_PARTIAL, &err) < 0) {
+		/* The limits hold even where the image size is not known yet. */
+		if (bx_answer_check_limits(&mj->ans, &im->tax->limits, &err) < 0 ||
+		    (w > 0 && bx_taxonomy_check_answer_flags(im->tax, &mj->ans, w, h,
+		    BX_CHECK_PARTIAL, &err) < 0)) {
 			snprintf(msg, msgsz, "judgments[%d]: %s", i, err.msg);
 			return -1;
 		}
@@ -230,52 +233,49 @@ restore_later(struct imp *im)
 	free(im->seen);
 }
 
-/* A jsonl line's batches and judgments, once its task exists: labelers
- * missing from the store are created as annotators first. */
 static void
-restore_judgments(struct imp *im, struct item *it, int64_t task)
+count_task(struct imp *im, struct item *it, int created)
+{
+	im->tasks++;
+	im->created += created;
+	if (it->kind != NULL) {
+		im->answers++;
+		im->last_kind = it->kind;
+	}
+	im->done++;
+	progress(im, 0);
+}
+
+/* A jsonl line with batches or judgments: the task, its answer, the
+ * labelers missing from the store and its judgments in one transaction
+ * (bx_store_item_import), so a refused line leaves nothing behind. */
+static void
+line_import(struct imp *im, struct item *it, struct bx_import_task *t)
 {
 	struct bx_manifest_line *jl = it->jl;
 	struct bx_batch_new *b;
 	struct bx_judgment_import *j;
 	struct bx_err err = { 0 };
-	struct bx_user u;
 	char msg[sizeof err.msg + 64];
-	int i, added = 0, rc, nj = 0, nlater = 0;
+	const char **who;
+	int i, added = 0, users = 0, rc, nj = 0, nlater = 0, nwho = 0;
 
 	if (check_judgments(im, jl, it->width, it->height, msg, sizeof msg) < 0) {
 		item_fail(im, it->where, msg);
 		return;
 	}
-	for (i = 0; i < jl->njudgments; i++) {
-		const char *st = jl->judgments[i].state;
-		/* (an open judgment with a labeler is work returned to them) */
-		if (strcmp(st, "leased") == 0 ||
-		    (strcmp(st, "open") == 0 && jl->judgments[i].labeler == NULL))
-			continue;
-		bx_err_clear(&err);
-		rc = bx_store_user_get(im->st, jl->judgments[i].labeler, &u, &err);
-		if (rc == 0) {
-			bx_user_free(&u);
-			continue;
-		}
-		if (rc == BX_ENOENT) {
-			bx_err_clear(&err);
-			rc = bx_store_user_add(im->st, jl->judgments[i].labeler, "annotator",
-			    bx_cli_actor(), im->now, &err);
-			if (rc == 0)
-				im->users++;
-		}
-		if (rc < 0) {
-			snprintf(msg, sizeof msg, "judgments[%d]: %s", i, err.msg);
-			item_fail(im, it->where, msg);
-			if (rc == BX_EBUSY || rc == BX_EDB)
-				im->fatal = 1;
-			return;
-		}
-	}
 	b = bx_calloc((size_t)jl->nbatches + 1, sizeof *b);
 	j = bx_calloc((size_t)jl->njudgments + 1, sizeof *j);
+	who = bx_calloc((size_t)jl->njudgments + 1, sizeof *who);
+	/* Labelers missing from the store are created as annotators (an open
+	 * judgment with a labeler is work returned to them; a lease does not
+	 * travel). */
+	for (i = 0; i < jl->njudgments; i++) {
+		const char *st = jl->judgments[i].state;
+		if (strcmp(st, "leased") == 0 || jl->judgments[i].labeler == NULL)
+			continue;
+		who[nwho++] = jl->judgments[i].labeler;
+	}
 	for (i = 0; i < jl->nbatches; i++) {
 		b[i].name = jl->batches[i].name;
 		b[i].kind = jl->batches[i].kind;
@@ -292,7 +292,7 @@ restore_judgments(struct imp *im, struct item *it, int64_t task)
 				break;
 		if (k < jl->nbatches && mj->replica >= jl->batches[k].overlap) {
 			im->later = bx_realloc(im->later, (size_t)(im->nlater + 1) * sizeof *im->later);
-			im->later[im->nlater].task = task;
+			im->later[im->nlater].task = 0; /* known once the line is in */
 			im->later[im->nlater].mj = mj;
 			im->later[im->nlater++].where = it->where;
 			nlater++;
@@ -300,12 +300,21 @@ restore_judgments(struct imp *im, struct item *it, int64_t task)
 		}
 		judgment_of(&j[nj++], mj);
 	}
-	bx_err_clear(&err);
-	rc = bx_store_judgment_import(im->st, task, b, jl->nbatches, j, nj,
-	    bx_cli_actor(), im->now, &added, &err);
-	if (rc < 0)
+	rc = bx_store_item_import(im->st, t, who, nwho, b, jl->nbatches, j, nj, &im->ev,
+	    bx_cli_actor(), im->now, &added, &users, &err);
+	free(who);
+	free(b);
+	free(j);
+	if (rc < 0) {
 		im->nlater -= nlater;  /* the line failed: none of it goes in */
-	else if (nlater > 0) {
+		item_fail(im, it->where, err.msg);
+		if (rc == BX_EBUSY || rc == BX_EDB || rc == BX_EPERM)
+			im->fatal = 1;
+		return;
+	}
+	for (i = im->nlater - nlater; i < im->nlater; i++)
+		im->later[i].task = t->id_out;
+	if (nlater > 0) {
 		/* The later judgments point into the line (and its where): keep them. */
 		im->kept = bx_realloc(im->kept, (size_t)(im->nkept + 2) * sizeof *im->kept);
 		im->kept[im->nkept++] = jl;
@@ -315,48 +324,57 @@ restore_judgments(struct imp *im, struct item *it, int64_t task)
 		im->kept_where[im->nkept - 1] = it->where;
 		it->where = NULL;
 	}
-	free(b);
-	free(j);
-	if (rc < 0) {
-		item_fail(im, it->where, err.msg);
-		if (rc == BX_EBUSY || rc == BX_EDB)
-			im->fatal = 1;
-		return;
-	}
 	im->judgments += added;
+	im->users += users;
 	for (i = 0; i < jl->njudgments; i++)
 		if (strcmp(jl->judgments[i].state, "skipped") == 0 ||
 		    strcmp(jl->judgments[i].state, "rejected") == 0) {
 			im->topup = bx_realloc(im->topup, (size_t)(im->ntopup + 1) * sizeof *im->topup);
-			im->topup[im->ntopup++] = task;
+			im->topup[im->ntopup++] = t->id_out;
 			break;
 		}
+	count_task(im, it, t->created_out);
 }
 
+/* Items [from, from + n) without judgments: one transaction for them all;
+ * if it fails, each item alone, so the bad one is named and skipped and
+ * the rest still go in. */
 static void
-chunk_done(struct imp *im, struct item *it, int created, int64_t task)
+flush_run(struct imp *im, struct bx_import_task *t, int from, int n)
 {
-	if (it->jl != NULL && !im->fatal)
-		restore_judgments(im, it, task);
-	im->tasks++;
-	im->created += created;
-	if (it->kind != NULL) {
-		im->answers++;
-		im->last_kind = it->kind;
+	struct bx_err err = { 0 };
+	int i, rc;
+
+	if (n == 0 || im->fatal)
+		return;
+	rc = bx_store_import_chunk(im->st, t + from, n, &im->ev, &err);
+	if (rc == BX_EBUSY || rc == BX_EDB || rc == BX_EPERM) {
+		bx_cli_error("%s", err.msg);
+		im->failed += n;
+		im->fatal = 1;
+	} else if (rc == 0) {
+		for (i = from; i < from + n; i++)
+			count_task(im, &im->items[i], t[i].created_out);
+	} else {
+		for (i = from; i < from + n; i++) {
+			bx_err_clear(&err);
+			if (bx_store_import_chunk(im->st, &t[i], 1, &im->ev, &err) < 0) {
+				item_fail(im, im->items[i].where, err.msg);
+				if (err.code == BX_EBUSY || err.code == BX_EDB)
+					im->fatal = 1;
+			} else
+				count_task(im, &im->items[i], t[i].created_out);
+		}
 	}
-	im->done++;
-	progress(im, 0);
 }
 
-/* One transaction for the whole chunk; if it fails, each item alone, so the
- * bad one is named and skipped and the rest still go in. */
+/* The items gathered so far, in file order (task ids follow it). */
 static void
 flush(struct imp *im)
 {
 	struct bx_import_task *t;
-	struct bx_err err = { 0 };
 	char **json;
-	int i, rc;
+	int i, run = 0;
 
 	if (im->n == 0)
 		return;
@@ -373,25 +391,15 @@ flush(struct imp *im)
 		if (it->kind != NULL)
 			t[i].answer_json = json[i] = bx_answer_to_json(&it->ans);
 	}
-	rc = bx_store_import_chunk(im->st, t, im->n, &err);
-	if (rc == BX_EBUSY || rc == BX_EDB) {
-		bx_cli_error("%s", err.msg);
-		im->failed += im->n;
-		im->fatal = 1;
-	} else if (rc == 0) {
-		for (i = 0; i < im->n; i++)
-			chunk_done(im, &im->items[i], t[i].created_out, t[i].id_out);
-	} else {
-		for (i = 0; i < im->n; i++) {
-			bx_err_clear(&err);
-			if (bx_store_import_chunk(im->st, &t[i], 1, &err) < 0) {
-				item_fail(im, im->items[i].where, err.msg);
-				if (err.code == BX_EBUSY || err.code == BX_EDB)
-					im->fatal = 1;
-			} else
-				chunk_done(im, &im->items[i], t[i].created_out, t[i].id_out);
-		}
+	for (i = 0; i < im->n; i++) {
+		if (im->items[i].jl == NULL)
+			continue;
+		flush_run(im, t, run, i - run);
+		if (!im->fatal)
+			line_import(im, &im->items[i], &t[i]);
+		run = i + 1;
 	}
+	flush_run(im, t, run, im->n - run);
 	for (i = 0; i < im->n; i++) {
 		item_free(&im->items[i]);
 		free(json[i]);
@@ -1707,6 +1715,7 @@ cmd_import_exec(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 } };
 	struct imp im;
+	struct bx_buf evd;
 	struct bx_err err = { 0 };
 	enum fmt f = FMT_AUTO;
 	const char *db = NULL;
@@ -1770,7 +1779,8 @@ cmd_import_exec(int argc, char **argv)
 	free(root);
 	im.rootfd = open(im.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (bx_store_setting_get(im.st, "taxonomy", &tax, &err) == 0 && tax != NULL && tax[0]) {
-		if (bx_taxonomy_load_text(tax, "taxonomy (project)", &im.tax, &err) < 0) {
+		if (bx_taxonomy_load_text(tax, "taxonomy (project)", &im.tax, &err) < 0 ||
+		    bx_store_limits(im.st, &im.tax->limits, &err) < 0) {
 			bx_cli_error("%s", err.msg);
 			free(tax);
 			bx_store_close(im.st);
@@ -1779,6 +1789,20 @@ cmd_import_exec(int argc, char **argv)
 	}
 	free(tax);
 	im.now = bx_now_ms();
+	/* What the run was asked to import, logged with its first rows. */
+	bx_buf_init(&evd);
+	bx_buf_puts(&evd, "{\"paths\":[");
+	for (i = optind; i < argc; i++) {
+		if (i > optind)
+			bx_buf_putc(&evd, ',');
+		bx_json_put_str(&evd, argv[i]);
+	}
+	bx_buf_printf(&evd, "],\"as\":");
+	bx_json_put_str(&evd, im.as ? im.as : "");
+	bx_buf_putc(&evd, '}');
+	im.ev.actor = bx_cli_actor();
+	im.ev.detail = evd.p;
+	im.ev.now_ms = im.now;
 	im.items = bx_calloc(CHUNK, sizeof *im.items);
 	im.progress = isatty(2);
 	for (i = optind; i < argc && !im.fatal; i++)
@@ -1809,6 +1833,7 @@ cmd_import_exec(int argc, char **argv)
 		printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
 	}
 	free(im.items);
+	bx_buf_free(&evd);
 	if (im.rootfd >= 0)
 		close(im.rootfd);
 	bx_taxonomy_free(im.tax);

@@ -27,12 +27,47 @@ read_text(const char *path, size_t max, const char *what, char **out)
 		bx_cli_error("%s %s: %s", what, path, err.msg);
 		return -1;
 	}
+	/* A NUL in text is almost always UTF-16 from a Windows editor. The
+	 * caller frees *out on every path, so it must not point at freed memory. */
 	if (strlen(*out) != len) {
-		bx_cli_error("%s %s: contains a NUL byte", what, path);
+		bx_cli_error("%s %s: contains a NUL byte (UTF-16? save as UTF-8)", what, path);
 		free(*out);
+		*out = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+/* Replace the project's taxonomy with t (text tax), refusing to drop a
+ * class that answers, gold or drafts still use: their objects would turn
+ * into unknown classes that no screen or export can handle. */
+static int
+set_taxonomy(struct bx_store *st, const char *file, const char *tax,
+             const struct bx_taxonomy *t, const char *actor, int64_t now, struct bx_err *err)
+{
+	struct bx_taxonomy *old = NULL;
+	struct bx_err e = { 0 };
+	const char **dropped;
+	char *oldtext = NULL;
+	int i, n = 0, rc;
+
+	/* An old taxonomy that no longer loads (a store of an older boxel)
+	 * has no class list to protect. */
+	if (bx_store_setting_get(st, "taxonomy", &oldtext, err) < 0)
+		return err->code;
+	if (oldtext[0] != '\0' && bx_taxonomy_load_text(oldtext, "taxonomy (project)", &old, &e) < 0)
+		old = NULL;
+	free(oldtext);
+	dropped = bx_calloc(old ? (size_t)old->nclasses + 1 : 1, sizeof *dropped);
+	for (i = 0; old != NULL && i < old->nclasses; i++)
+		if (bx_taxonomy_class(t, old->classes[i].name) == NULL)
+			dropped[n++] = old->classes[i].name;
+	rc = bx_store_taxonomy_set(st, tax, dropped, n, actor, now, err);
+	if (rc == BX_EINVAL)
+		bx_err_prefix(err, "taxonomy %s", file);
+	free(dropped);
+	bx_taxonomy_free(old);
+	return rc;
 }
 
 static void
@@ -112,14 +147,18 @@ cmd_init_exec(int argc, char **argv)
 	if (instf != NULL && read_text(instf, 1u << 20, "instructions", &inst) < 0)
 		goto out;
 
-	if (bx_store_open(path, exists ? 0 : BX_STORE_CREATE, &st, &err) < 0) {
+	/* Between the check above and here another init may have created the
+	 * file: a new store is created exclusively, so only one says so. */
+	if (bx_store_open(path, exists ? 0 : BX_STORE_CREATE | BX_STORE_EXCL, &st, &err) < 0) {
 		bx_cli_error("%s", err.msg);
 		goto out;
 	}
 	actor = bx_cli_actor();
-	if (((images != NULL || !exists) &&
+	/* The taxonomy first: it is the one setting that can be refused here,
+	 * and a refusal must leave the others unchanged too. */
+	if ((tax != NULL && set_taxonomy(st, taxf, tax, t, actor, now, &err) < 0) ||
+	    ((images != NULL || !exists) &&
 	        bx_store_setting_set(st, "image_root", root, actor, now, &err) < 0) ||
-	    (tax != NULL && bx_store_setting_set(st, "taxonomy", tax, actor, now, &err) < 0) ||
 	    (inst != NULL && bx_store_setting_set(st, "instructions", inst, actor, now, &err) < 0)) {
 		bx_cli_error("%s", err.msg);
 		bx_store_close(st);

@@ -80,7 +80,7 @@ bx_label_run(const char *db, const char *user, int review, const char *batch, in
 	bx_view_signals(on_stop);
 
 	if (bx_tty_open(&tty, &err) != 0) {
-		bx_cli_error("label: %s", err.msg);
+		bx_cli_error("%s: %s", review ? "review" : "label", err.msg);
 		bx_session_close(&s);
 		return BX_EXIT_USAGE;
 	}

@@ -97,6 +97,9 @@ need(const struct qopts *o, const char *sub, int user, int lease)
 	return 0;
 }
 
+/* The lease to take: the project's lease_seconds, or a shorter --lease.
+ * A longer one is refused: a 7-day lease would let one labeler sit on a
+ * task the project meant to recycle in minutes. */
 static int
 lease_ms(struct bx_store *st, const struct qopts *o, int64_t *ms)
 {
@@ -104,10 +107,6 @@ lease_ms(struct bx_store *st, const struct qopts *o, int64_t *ms)
 	char *v;
 	long n;
 
-	if (o->lease_s > 0) {
-		*ms = (int64_t)o->lease_s * 1000;
-		return 0;
-	}
 	if (bx_store_setting_get(st, "lease_seconds", &v, &err) < 0)
 		return bx_cli_store_fail(&err), -1;
 	if (bx_cli_parse_long(v, "setting lease_seconds", 1, 7 * 86400, &n) < 0) {
@@ -115,7 +114,12 @@ lease_ms(struct bx_store *st, const struct qopts *o, int64_t *ms)
 		return -1;
 	}
 	free(v);
-	*ms = (int64_t)n * 1000;
+	if (o->lease_s > n) {
+		bx_cli_error("--lease %ld: the project allows leases of at most %ld s (setting "
+		    "lease_seconds)", o->lease_s, n);
+		return -1;
+	}
+	*ms = (int64_t)(o->lease_s > 0 ? o->lease_s : n) * 1000;
 	return 0;
 }
 
@@ -252,7 +256,7 @@ queue_submit(struct bx_store *st, const struct qopts *o)
 	if (need(o, "submit", 0, 1) < 0)
 		return BX_EXIT_USAGE;
 	/* Everything is checked before the store is touched. */
-	if ((rc = bx_cli_answer_read(o->file, &ans)) != 0)
+	if ((rc = bx_cli_answer_read(st, o->file, &ans)) != 0)
 		goto out;
 	if ((rc = check_owner(st, o, &ji)) != 0)
 		goto out;
@@ -323,7 +327,8 @@ const struct bx_cmd bx_cmd_queue = {
 	    "        resumed, returned (and review_comment for returned work).\n"
 	    "        No work: exit 3\n"
 	    "  heartbeat --judgment ID --token T [--user NAME] [--lease S]\n"
-	    "        extend the lease (default: the project's lease_seconds, 300)\n"
+	    "        extend the lease (default: the project's lease_seconds, 300;\n"
+	    "        --lease may be shorter, never longer)\n"
 	    "  release --judgment ID --token T [--user NAME]\n"
 	    "        give the task back to the queue\n"
 	    "  skip --judgment ID --token T [--user NAME] [--reason TEXT]\n"

@@ -680,7 +680,7 @@ cmd_report_exec(int argc, char **argv)
 		bx_cli_error("report calibration: give one BATCH");
 		return BX_EXIT_USAGE;
 	}
-	if ((st = bx_cli_store_open(db)) == NULL)
+	if ((st = bx_cli_store_open_ro(db)) == NULL)
 		return BX_EXIT_USAGE;
 	rc = calibration(st, argv[optind + 1], json);
 	bx_store_close(st);

@@ -319,7 +319,7 @@ review_verdict(struct bx_store *st, const char *sub, const struct ropts *o)
 	bx_answer_init(&fixed);
 	/* The fixed answer is read and checked before anything is written. */
 	if (fix) {
-		if ((rc = bx_cli_answer_read(o->file, &fixed)) != 0)
+		if ((rc = bx_cli_answer_read(st, o->file, &fixed)) != 0)
 			goto out;
 		if (bx_store_judgment_info(st, o->judgment, &ji, &err) < 0) {
 			rc = bx_cli_store_fail(&err);
@@ -404,7 +404,9 @@ cmd_review_exec(int argc, char **argv)
 	}
 	if (parse_opts(argc - 1, argv + 1, sub, &o) < 0)
 		return BX_EXIT_USAGE;
-	if ((st = bx_cli_store_open(db)) == NULL)
+	st = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ? bx_cli_store_open_ro(db) :
+	    bx_cli_store_open(db);
+	if (st == NULL)
 		return BX_EXIT_USAGE;
 	if (strcmp(sub, "list") == 0)
 		rc = review_list(st, &o);

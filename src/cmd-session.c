@@ -6,11 +6,13 @@
  * forced, and the command runs in-process through the command table.
  * Every refusal is one line on stderr, exit 2, and a "session_refused"
  * event in the store's log. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "boxel/cli.h"
 #include "boxel/formats.h"
@@ -85,6 +87,7 @@ static const char *const forced[] = { "--db", "--user", "--images" };
 
 struct sess {
 	struct bx_store *st;
+	const char *db;    /* the store's path */
 	const char *name;  /* the user the key names */
 	const char *line;  /* the client's command, as sent */
 };
@@ -108,13 +111,81 @@ role_name(enum bx_role r)
 	    r == BX_ROLE_ANNOTATOR ? "annotator" : "none";
 }
 
-/* One line on stderr, an event in the log (best effort: the refusal stands
- * even when the store cannot record it), exit 2. */
+/* The client's command for the log: sanitized, and with the value of
+ * --token replaced: a lease token in the audit log would let anyone who
+ * reads it submit or release that labeler's task. */
+static void
+logged_line(struct bx_buf *b, const char *line)
+{
+	char clean[256];
+	struct bx_buf out;
+	const char *p, *v;
+
+	bx_sanitize(clean, sizeof clean, line != NULL ? line : "");
+	bx_buf_init(&out);
+	for (p = clean; *p; ) {
+		if (strncmp(p, "--token", 7) != 0 || (p[7] != '=' && p[7] != ' ' && p[7] != '\t')) {
+			bx_buf_putc(&out, *p++);
+			continue;
+		}
+		for (v = p + 7; *v == '=' || *v == ' ' || *v == '\t'; v++)
+			;
+		bx_buf_printf(&out, "%.*s", (int)(v - p), p);
+		if (*v != '\0')
+			bx_buf_puts(&out, "***");
+		p = v + strcspn(v, " \t");
+	}
+	bx_json_put_str(b, out.p != NULL ? out.p : "");
+	bx_buf_free(&out);
+}
+
+/* One event of the session. The store may be locked past the busy budget
+ * or unwritable: the event then goes, one JSON line, to the fallback log
+ * beside it (DB-audit.log, as gitolite keeps its own log) rather than
+ * nowhere; only if both fail is it dropped, and then said so. */
+static void
+audit(struct sess *s, const char *what, const char *detail)
+{
+	struct bx_err err = { 0 };
+	struct bx_store *st = s->st;
+	struct bx_buf b;
+	char *path;
+	int64_t now = bx_now_ms();
+	int fd, ok = 0;
+
+	if (st == NULL && s->db != NULL && bx_store_open(s->db, 0, &st, &err) < 0)
+		st = NULL;
+	if (st != NULL && bx_store_log(st, s->name, what, detail, now, &err) == 0)
+		ok = 1;
+	if (st != s->st)
+		bx_store_close(st);
+	if (ok || s->db == NULL)
+		return;
+	bx_buf_init(&b);
+	bx_buf_printf(&b, "{\"ms\":%lld,\"actor\":", (long long)now);
+	bx_json_put_str(&b, s->name);
+	bx_buf_puts(&b, ",\"what\":");
+	bx_json_put_str(&b, what);
+	bx_buf_printf(&b, ",\"detail\":%s,\"store_error\":", detail);
+	bx_json_put_str(&b, err.msg);
+	bx_buf_puts(&b, "}\n");
+	path = bx_asprintf("%s-audit.log", s->db);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, b.p, b.len) != (ssize_t)b.len)
+		bx_cli_error("session: could not log '%s' in the store (%s) nor in %s", what,
+		    err.msg, path);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	bx_buf_free(&b);
+}
+
+/* One line on stderr, a session_refused event (the refusal stands even
+ * when it cannot be recorded), exit 2. */
 static int __attribute__((format(printf, 2, 3)))
 refuse(struct sess *s, const char *fmt, ...)
 {
-	struct bx_err err = { 0 };
-	char reason[512], line[256];
+	char reason[512];
 	struct bx_buf d;
 	va_list ap;
 
@@ -122,38 +193,58 @@ refuse(struct sess *s, const char *fmt, ...)
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
 	bx_cli_error("session: refused: %s", reason);
-	if (s->st == NULL)
+	if (s->st == NULL && s->db == NULL)
 		return BX_EXIT_USAGE;
-	bx_sanitize(line, sizeof line, s->line != NULL ? s->line : "");
 	bx_sanitize(reason, sizeof reason, reason);
 	bx_buf_init(&d);
 	bx_buf_puts(&d, "{\"command\":");
-	bx_json_put_str(&d, line);
+	logged_line(&d, s->line);
 	bx_buf_puts(&d, ",\"reason\":");
 	bx_json_put_str(&d, reason);
 	bx_buf_putc(&d, '}');
-	if (bx_store_log(s->st, s->name, "session_refused", d.p, bx_now_ms(), &err) < 0)
-		bx_cli_error("session: could not log the refusal: %s", err.msg);
+	audit(s, "session_refused", d.p);
 	bx_buf_free(&d);
 	return BX_EXIT_USAGE;
 }
 
-/* The audit trail of what each key ran (best effort, as refusals). */
+/* The audit trail of what each key ran. */
 static void
 log_session(struct sess *s)
 {
-	struct bx_err err = { 0 };
-	char line[256];
 	struct bx_buf d;
 
-	bx_sanitize(line, sizeof line, s->line != NULL ? s->line : "");
 	bx_buf_init(&d);
 	bx_buf_puts(&d, "{\"command\":");
-	bx_json_put_str(&d, line);
+	logged_line(&d, s->line);
 	bx_buf_putc(&d, '}');
-	if (bx_store_log(s->st, s->name, "session", d.p, bx_now_ms(), &err) < 0)
-		bx_cli_error("session: could not log the session: %s", err.msg);
+	audit(s, "session", d.p);
 	bx_buf_free(&d);
+}
+
+/* sshd hands the forced command the client's accepted variables, and a
+ * key's environment= when the server permits it. Nothing of boxel's own
+ * (BOXEL_DB, BOXEL_NOW_MS that pins the clock, BOXEL_ACTOR, ...) may come
+ * from there: over SSH every BOXEL_* variable is dropped. Run locally (the
+ * tests, an admin trying a command), the caller's environment is its own. */
+static void
+scrub_env(void)
+{
+	extern char **environ;
+	char name[128];
+	int i;
+
+	if (getenv("SSH_CONNECTION") == NULL && getenv("SSH_CLIENT") == NULL)
+		return;
+	for (i = 0; environ[i] != NULL; ) {
+		size_t n = strcspn(environ[i], "=");
+		if (strncmp(environ[i], "BOXEL_", 6) == 0 && n < sizeof name) {
+			memcpy(name, environ[i], n);
+			name[n] = '\0';
+			unsetenv(name);  /* environ shifts down: look at i again */
+			continue;
+		}
+		i++;
+	}
 }
 
 /* A word for a message: sanitized and cut short. */
@@ -264,7 +355,7 @@ run_words(struct sess *s, const char *db, enum bx_role role, char **w, int n)
 	const struct bx_cmd *cmd;
 	const struct rule *r = NULL;
 	char *argv[WORDS_MAX + 8], b1[80], b2[80];
-	int argc = 0, i, npos = 0, first, has_subs = 0;
+	int argc = 0, i, npos = 0, first, has_subs = 0, rc;
 	enum bx_role need;
 	size_t k;
 
@@ -359,7 +450,20 @@ run_words(struct sess *s, const char *db, enum bx_role role, char **w, int n)
 	bx_store_close(s->st);
 	s->st = NULL;
 	fflush(stdout);
-	return cmd->exec(argc, argv);
+	rc = cmd->exec(argc, argv);
+	/* The command itself may refuse (a lease longer than the project's,
+	 * an answer over its limits, a role it checks): that is a refusal of
+	 * this session too, and the log must say so, not just that it ran. */
+	if (rc == BX_EXIT_USAGE) {
+		struct bx_buf d;
+		bx_buf_init(&d);
+		bx_buf_puts(&d, "{\"command\":");
+		logged_line(&d, s->line);
+		bx_buf_printf(&d, ",\"reason\":\"the command refused it (exit %d)\"}", rc);
+		audit(s, "session_refused", d.p);
+		bx_buf_free(&d);
+	}
+	return rc;
 }
 
 static int
@@ -379,6 +483,7 @@ cmd_session_exec(int argc, char **argv)
 	enum bx_role role;
 	int c, n = 0, rc;
 
+	scrub_env();
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'u')
@@ -394,6 +499,7 @@ cmd_session_exec(int argc, char **argv)
 		return BX_EXIT_USAGE;
 	}
 	db = bx_cli_db_path(db);
+	s.db = db;
 	orig = getenv("SSH_ORIGINAL_COMMAND");
 	s.line = orig;
 	if (bx_store_open(db, 0, &s.st, &err) < 0) {
@@ -445,7 +551,9 @@ const struct bx_cmd bx_cmd_session = {
 	    "  what they may run ('help' shows it too). Words are split at spaces,\n"
 	    "  without a shell; quotes, $, `, ;, |, &, <, >, \\ and control characters\n"
 	    "  are refused, so are --db, --user, --images and paths. Refusals: one\n"
-	    "  line, exit 2, a 'session_refused' event in the store's log.\n"
+	    "  line, exit 2, a 'session_refused' event in the store's log (or, while\n"
+	    "  the store cannot be written, a line in FILE-audit.log beside it).\n"
+	    "  Over SSH every BOXEL_* variable of the environment is ignored.\n"
 	    "  --user NAME   the session's user (written by 'boxel user authorized-keys')\n"
 	    "  --db FILE     the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_NONE,

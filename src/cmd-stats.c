@@ -40,7 +40,7 @@ cmd_stats_exec(int argc, char **argv)
 	}
 	if (optind != argc)
 		return bx_cli_usage(&bx_cmd_stats);
-	if ((st = bx_cli_store_open(db)) == NULL)
+	if ((st = bx_cli_store_open_ro(db)) == NULL)
 		return BX_EXIT_USAGE;
 	if (bx_store_batch_list(st, &bs, &nb, &err) < 0 ||
 	    bx_store_labeler_stats(st, &ls, &nl, &err) < 0) {

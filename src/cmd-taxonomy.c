@@ -26,7 +26,7 @@ taxonomy_check(const char *path)
 		return BX_EXIT_USAGE;
 	}
 	if (strlen(text) != len) {
-		bx_cli_error("%s: contains a NUL byte", path);
+		bx_cli_error("%s: contains a NUL byte (UTF-16? save as UTF-8)", path);
 		free(text);
 		return BX_EXIT_SOME;
 	}

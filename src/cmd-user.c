@@ -800,7 +800,9 @@ cmd_user_exec(int argc, char **argv)
 		    "key, authorized-keys)", sub);
 		return BX_EXIT_USAGE;
 	}
-	if ((st = bx_cli_store_open(db)) == NULL)
+	st = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ? bx_cli_store_open_ro(db) :
+	    bx_cli_store_open(db);
+	if (st == NULL)
 		return BX_EXIT_USAGE;
 	if (strcmp(sub, "add") == 0)
 		rc = user_add(st, db, argc - 1, argv + 1);

@@ -18,9 +18,9 @@
 
 /* ---- writing ---- */
 
-/* printf/strtod follow LC_NUMERIC, and the TUI calls setlocale(LC_ALL, "")
- * for wide curses: a decimal comma would corrupt every file. Format under a
- * private "C" locale instead. */
+/* printf/strtod follow LC_NUMERIC. main() sets only LC_CTYPE, but the
+ * codec is a library too (tests, fuzzers): a decimal comma would corrupt
+ * every file, so format under a private "C" locale regardless. */
 static locale_t
 c_locale(void)
 {
@@ -76,7 +76,9 @@ void
 bx_json_put_str(struct bx_buf *b, const char *s)
 {
 	const unsigned char *p;
-	char esc[8];
+	char esc[12];
+	unsigned cp;
+	size_t n;
 
 	bx_buf_putc(b, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
@@ -89,18 +91,25 @@ bx_json_put_str(struct bx_buf *b, const char *s)
 		case '\b': bx_buf_puts(b, "\\b"); break;
 		case '\f': bx_buf_puts(b, "\\f"); break;
 		default:
+			/* C1 controls and bidi overrides are escaped too: a
+			 * terminal or editor showing the JSON must not act on
+			 * them or reorder what follows. */
 			if (*p < 0x20 || *p == 0x7f) {
 				snprintf(esc, sizeof esc, "\\u%04x", *p);
 				bx_buf_puts(b, esc);
-			} else if (*p < 0x80)
+			} else if (*p < 0x80) {
 				bx_buf_putc(b, (char)*p);
-			else {
+			} else if (*p >= 0xc2 && (cp = bx_utf8_hidden((const char *)p, &n)) != 0) {
+				snprintf(esc, sizeof esc, "\\u%04x", cp);
+				bx_buf_puts(b, esc);
+				p += n - 1;
+			} else {
 				/* JSON is UTF-8: a byte that starts no valid sequence
 				 * becomes U+FFFD rather than an invalid document. Import
 				 * refuses such names and export refuses to write them, so
 				 * this only guards text from elsewhere. */
-				uint32_t cp;
-				int len = bx_utf8_decode((const char *)p, strnlen((const char *)p, 4), &cp);
+				uint32_t u;
+				int len = bx_utf8_decode((const char *)p, strnlen((const char *)p, 4), &u);
 				if (len == 0)
 					bx_buf_puts(b, "\xef\xbf\xbd");
 				else {
@@ -228,6 +237,51 @@ bx_answer_to_json(const struct bx_answer *ans)
 	bx_buf_init(&b);
 	bx_json_put_answer(&b, ans);
 	return b.p;
+}
+
+/* ---- limits ---- */
+
+void
+bx_limits_default(struct bx_limits *l)
+{
+	l->max_vertices = BX_DEFAULT_MAX_VERTICES;
+	l->max_objects = BX_DEFAULT_MAX_OBJECTS;
+	l->max_answer_bytes = BX_DEFAULT_MAX_ANSWER_BYTES;
+}
+
+int
+bx_answer_check_size(size_t len, const struct bx_limits *l, struct bx_err *err)
+{
+	if (l->max_answer_bytes > 0 && len > (size_t)l->max_answer_bytes)
+		return bx_err_set(err, BX_ELIMIT, "answer is %zu bytes, the project allows %ld "
+		    "(setting max_answer_bytes)", len, l->max_answer_bytes);
+	return 0;
+}
+
+/* Counts first, bytes last: the canonical text is only built once the
+ * cheap bounds hold, so its cost is bounded too. */
+int
+bx_answer_check_limits(const struct bx_answer *ans, const struct bx_limits *l,
+                       struct bx_err *err)
+{
+	struct bx_buf b;
+	int i, rc;
+
+	if (l->max_objects > 0 && ans->n > l->max_objects)
+		return bx_err_set(err, BX_ELIMIT, "answer has %d objects, the project allows %ld "
+		    "(setting max_objects)", ans->n, l->max_objects);
+	for (i = 0; i < ans->n; i++)
+		if (l->max_vertices > 0 && ans->a[i].npts > l->max_vertices)
+			return bx_err_set(err, BX_ELIMIT, "annotations[%d]: %s has %d vertices, the "
+			    "project allows %ld (setting max_vertices)", i,
+			    bx_geom_name(ans->a[i].geom), ans->a[i].npts, l->max_vertices);
+	if (l->max_answer_bytes <= 0)
+		return 0;
+	bx_buf_init(&b);
+	bx_json_put_answer(&b, ans);
+	rc = bx_answer_check_size(b.len, l, err);
+	bx_buf_free(&b);
+	return rc;
 }
 
 char *

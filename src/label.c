@@ -74,6 +74,8 @@ bx_session_open(struct bx_session *s, const char *db, const char *user, struct b
 	}
 	rc = bx_taxonomy_load_text(tax_text, "taxonomy", &s->tax, err);
 	free(tax_text);
+	if (rc == 0)
+		rc = bx_store_limits(s->st, &s->tax->limits, err);
 	if (rc != 0)
 		goto fail;
 	s->instructions = setting(s->st, "instructions", "");
@@ -309,6 +311,8 @@ bx_session_save(struct bx_session *s, const struct bx_edit *ed, const struct bx_
 	/* A reviewer who only looked leaves no draft to hold the row. */
 	if (s->review && ed->nsteps == 0)
 		return 0;
+	if ((rc = bx_answer_check_limits(&ed->ans, &s->tax->limits, err)) != 0)
+		return rc;
 	state = bx_draft_state_to_json(ed, v);
 	if ((what & BX_EDIT_ANSWER) && bx_edit_step_at(ed, ed->pos) != NULL) {
 		entry = bx_draft_entry_to_json(bx_edit_step_at(ed, ed->pos));

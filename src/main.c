@@ -6,7 +6,10 @@ int bx_cli_main(int argc, char **argv);
 int
 main(int argc, char **argv)
 {
-	/* UTF-8 aware wcwidth() and ncursesw need the user's locale. */
-	setlocale(LC_ALL, "");
+	/* UTF-8 aware wcwidth() and ncursesw need the user's character type,
+	 * and nothing else of the locale: with LC_NUMERIC from de_DE.UTF-8,
+	 * printf writes "0,013" into YOLO files and strtod stops at "0.5".
+	 * Numbers are read and written in the C locale everywhere. */
+	setlocale(LC_CTYPE, "");
 	return bx_cli_main(argc, argv);
 }

@@ -17,17 +17,29 @@
 #include "boxel/util.h"
 #include "store-cli.h"
 
-struct bx_store *
-bx_cli_store_open(const char *db_opt)
+static struct bx_store *
+store_open(const char *db_opt, int flags)
 {
 	struct bx_store *st;
 	struct bx_err err = { 0 };
 
-	if (bx_store_open(bx_cli_db_path(db_opt), 0, &st, &err) < 0) {
+	if (bx_store_open(bx_cli_db_path(db_opt), flags, &st, &err) < 0) {
 		bx_cli_error("%s", err.msg);
 		return NULL;
 	}
 	return st;
+}
+
+struct bx_store *
+bx_cli_store_open(const char *db_opt)
+{
+	return store_open(db_opt, 0);
+}
+
+struct bx_store *
+bx_cli_store_open_ro(const char *db_opt)
+{
+	return store_open(db_opt, BX_STORE_READONLY);
 }
 
 const char *
@@ -163,20 +175,45 @@ bx_cli_answer_label(const char *file)
 	return strcmp(file, "-") == 0 ? "standard input" : file;
 }
 
+/* A person's answer (submit, review fix) carries no model fields: a
+ * "suggestion" or a "score" would pass a labeler's work off as a model's,
+ * or a model's as a person's, in scoring and export. */
+static int
+human_only(const struct bx_answer *ans, struct bx_err *err)
+{
+	int i;
+
+	for (i = 0; i < ans->n; i++)
+		if ((ans->a[i].flags & BX_ANNOT_SUGGESTION) || ans->a[i].score != 0)
+			return bx_err_set(err, BX_EINVAL, "annotations[%d]: \"%s\" is a model's "
+			    "field; a person's answer may not carry \"score\" or \"suggestion\"", i,
+			    (ans->a[i].flags & BX_ANNOT_SUGGESTION) ? "suggestion" : "score");
+	return 0;
+}
+
 int
-bx_cli_answer_read(const char *file, struct bx_answer *ans)
+bx_cli_answer_read(struct bx_store *st, const char *file, struct bx_answer *ans)
 {
 	struct bx_err err = { 0 };
+	struct bx_limits lim;
 	const char *label = bx_cli_answer_label(file);
 	char *text;
 	size_t len;
 	int rc;
 
-	/* Over SSH the answer cannot be a file of the server: "-". */
-	if (strcmp(file, "-") == 0)
-		rc = bx_read_fd(STDIN_FILENO, 16u << 20, &text, &len, &err);
+	if (bx_store_limits(st, &lim, &err) < 0)
+		return bx_cli_store_fail(&err);
+	/* Reading stops one byte past the project's limit: a hostile 1 GB
+	 * answer costs 4 MB of reading, not a parse. */
+	if (strcmp(file, "-") == 0) /* over SSH the answer cannot be a file of the server */
+		rc = bx_read_fd(STDIN_FILENO, (size_t)lim.max_answer_bytes, &text, &len, &err);
 	else
-		rc = bx_read_file(file, 16u << 20, &text, &len, &err);
+		rc = bx_read_file(file, (size_t)lim.max_answer_bytes, &text, &len, &err);
+	if (rc == BX_ELIMIT) {
+		bx_cli_error("%s: answer is more than %ld bytes, the project allows %ld "
+		    "(setting max_answer_bytes)", label, lim.max_answer_bytes, lim.max_answer_bytes);
+		return BX_EXIT_USAGE;
+	}
 	if (rc < 0) {
 		bx_cli_error("%s: %s", label, err.msg);
 		return BX_EXIT_USAGE;
@@ -185,7 +222,8 @@ bx_cli_answer_read(const char *file, struct bx_answer *ans)
 	if (strlen(text) != len) {
 		bx_cli_error("%s: contains a NUL byte", label);
 		rc = BX_EXIT_USAGE;
-	} else if (bx_answer_from_json(text, ans, &err) < 0) {
+	} else if (bx_answer_from_json(text, ans, &err) < 0 ||
+	    bx_answer_check_limits(ans, &lim, &err) < 0 || human_only(ans, &err) < 0) {
 		bx_cli_error("%s: %s", label, err.msg);
 		rc = BX_EXIT_USAGE;
 	}
@@ -209,6 +247,7 @@ bx_cli_answer_check(struct bx_store *st, const char *file, const struct bx_answe
 		    "'boxel init --force --taxonomy FILE'", bx_cli_answer_label(file));
 		rc = BX_EXIT_USAGE;
 	} else if (bx_taxonomy_load_text(taxtext, "project taxonomy", &tax, &err) < 0 ||
+	    bx_store_limits(st, &tax->limits, &err) < 0 ||
 	    bx_taxonomy_check_answer(tax, ans, w, h, &err) < 0) {
 		bx_cli_error("%s: %s", bx_cli_answer_label(file), err.msg);
 		rc = BX_EXIT_USAGE;

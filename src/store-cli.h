@@ -12,6 +12,10 @@
 /* Open the store at bx_cli_db_path(db_opt); prints the error and returns
  * NULL on failure. */
 struct bx_store *bx_cli_store_open(const char *db_opt);
+/* The same for commands that only read (stats, export, lists): works on a
+ * store the caller may not write (a read-only file or directory, a
+ * snapshot), and no write can slip in. */
+struct bx_store *bx_cli_store_open_ro(const char *db_opt);
 /* Remove every "--db FILE" / "--db=FILE" from argv (keeping argv[0]) and
  * return the last value, or NULL. For commands with subcommands. */
 const char *bx_cli_take_db(int *argc, char **argv);
@@ -33,12 +37,13 @@ int bx_cli_store_fail(const struct bx_err *err);
 struct bx_buf;
 void bx_cli_batch_quality_json(struct bx_buf *b, const struct bx_batch_quality *q);
 
-/* A judgment file (FILE, or "-" for standard input; at most 16 MB) parsed
- * into ans, and ans checked against the project's taxonomy and a w x h
+/* A judgment file (FILE, or "-" for standard input; at most the project's
+ * max_answer_bytes, read no further) parsed into ans and held to the
+ * project's limits, and ans checked against the project's taxonomy and a w x h
  * image: 0, or the exit code after one error line naming
  * bx_cli_answer_label(file). */
 struct bx_answer;
-int bx_cli_answer_read(const char *file, struct bx_answer *ans);
+int bx_cli_answer_read(struct bx_store *st, const char *file, struct bx_answer *ans);
 int bx_cli_answer_check(struct bx_store *st, const char *file, const struct bx_answer *ans,
                         int w, int h);
 const char *bx_cli_answer_label(const char *file);

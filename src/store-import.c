@@ -18,7 +18,18 @@
 struct chunk_ctx {
 	struct bx_import_task *t;
 	int n;
+	struct bx_import_event *ev;
 };
+
+/* The run's import_begin event, in the transaction of its first rows: an
+ * import killed after that still leaves who imported what, and when. */
+static int
+begin_event(struct bx_store *st, struct bx_import_event *ev, struct bx_err *err)
+{
+	if (ev == NULL || ev->written)
+		return 0;
+	return bx_st_event(st, ev->actor, "import_begin", ev->detail, ev->now_ms, err);
+}
 
 static int
 chunk_tx(struct bx_store *st, void *ctx, struct bx_err *err)
@@ -26,6 +37,8 @@ chunk_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct chunk_ctx *c = ctx;
 	int i, rc;
 
+	if ((rc = begin_event(st, c->ev, err)) < 0)
+		return rc;
 	for (i = 0; i < c->n; i++) {
 		struct bx_import_task *t = &c->t[i];
 
@@ -41,10 +54,9 @@ chunk_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	return 0;
 }
 
-int
-bx_store_import_chunk(struct bx_store *st, struct bx_import_task *t, int n, struct bx_err *err)
+static int
+check_tasks(struct bx_import_task *t, int n, struct bx_err *err)
 {
-	struct chunk_ctx c = { t, n };
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -60,7 +72,23 @@ bx_store_import_chunk(struct bx_store *st, struct bx_import_task *t, int n, stru
 		t[i].id_out = 0;
 		t[i].created_out = 0;
 	}
-	return bx_st_write(st, chunk_tx, &c, err) < 0 ? (err ? err->code : BX_EDB) : 0;
+	return 0;
+}
+
+int
+bx_store_import_chunk(struct bx_store *st, struct bx_import_task *t, int n,
+                      struct bx_import_event *ev, struct bx_err *err)
+{
+	struct chunk_ctx c = { t, n, ev };
+	int rc;
+
+	if ((rc = check_tasks(t, n, err)) < 0)
+		return rc;
+	if (bx_st_write(st, chunk_tx, &c, err) < 0)
+		return err ? err->code : BX_EDB;
+	if (ev != NULL)
+		ev->written = 1;
+	return 0;
 }
 
 /* ---- judgments of a jsonl export (bx_store_judgment_import) ---- */
@@ -69,6 +97,11 @@ bx_store_import_chunk(struct bx_store *st, struct bx_import_task *t, int n, stru
 	return err ? err->code : BX_EDB; } while (0)
 
 struct jimp_ctx {
+	struct bx_import_task *newtask; /* bx_store_item_import: created first */
+	struct bx_import_event *ev;
+	const char *const *labelers;    /* ensured as users first */
+	int nlabelers;
+	int users;                      /* labelers created */
 	int64_t task, now;
 	const struct bx_batch_new *b;
 	int nb;
@@ -330,6 +363,24 @@ jimp_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	int i, rc;
 
 	c->added = 0;
+	c->users = 0;
+	if (c->newtask != NULL) {
+		struct chunk_ctx one = { c->newtask, 1, c->ev };
+		if ((rc = chunk_tx(st, &one, err)) < 0)
+			return rc;
+		c->task = c->newtask->id_out;
+		/* Labelers the store lacks join as annotators, in this same
+		 * transaction: a refused line leaves no user behind. */
+		for (i = 0; i < c->nlabelers; i++) {
+			int created = 0;
+			if ((rc = bx_st_user_ensure(st, c->labelers[i], c->actor, c->now, &created,
+			    err)) < 0) {
+				bx_err_prefix(err, "labeler %.64s", c->labelers[i]);
+				return rc;
+			}
+			c->users += created;
+		}
+	}
 	for (i = 0; i < c->nb; i++)
 		if ((rc = ensure_batch(st, &c->b[i], c->now, &bid, err)) < 0 ||
 		    (rc = join_batch(st, c->task, bid, c->b[i].overlap, err)) < 0)
@@ -348,18 +399,12 @@ jimp_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	return rc;
 }
 
-int
-bx_store_judgment_import(struct bx_store *st, int64_t task, const struct bx_batch_new *batches,
-                         int nbatches, const struct bx_judgment_import *j, int nj,
-                         const char *actor, int64_t now_ms, int *added_out,
-                         struct bx_err *err)
+static int
+check_judgments(const struct bx_batch_new *batches, int nbatches,
+                const struct bx_judgment_import *j, int nj, struct bx_err *err)
 {
-	struct jimp_ctx c = { .task = task, .now = now_ms, .b = batches, .nb = nbatches, .j = j,
-	                      .nj = nj, .actor = actor };
-	int i, rc;
+	int i;
 
-	if (added_out)
-		*added_out = 0;
 	for (i = 0; i < nbatches; i++) {
 		const struct bx_batch_new *b = &batches[i];
 		if (b->name == NULL || b->kind == NULL || b->overlap < 1 || !(b->gold_rate >= 0 &&
@@ -378,10 +423,53 @@ bx_store_judgment_import(struct bx_store *st, int64_t task, const struct bx_batc
 			return bx_err_set(err, BX_EINVAL, "judgments[%d]: labeler, a known state and "
 			    "seconds >= 0 required", i);
 	}
+	return 0;
+}
+
+int
+bx_store_judgment_import(struct bx_store *st, int64_t task, const struct bx_batch_new *batches,
+                         int nbatches, const struct bx_judgment_import *j, int nj,
+                         const char *actor, int64_t now_ms, int *added_out,
+                         struct bx_err *err)
+{
+	struct jimp_ctx c = { .task = task, .now = now_ms, .b = batches, .nb = nbatches, .j = j,
+	                      .nj = nj, .actor = actor };
+	int rc;
+
+	if (added_out)
+		*added_out = 0;
+	if ((rc = check_judgments(batches, nbatches, j, nj, err)) < 0)
+		return rc;
 	rc = bx_st_write(st, jimp_tx, &c, err);
 	if (rc == 0 && added_out)
 		*added_out = c.added;
 	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_item_import(struct bx_store *st, struct bx_import_task *t,
+                     const char *const *labelers, int nlabelers,
+                     const struct bx_batch_new *batches, int nbatches,
+                     const struct bx_judgment_import *j, int nj, struct bx_import_event *ev,
+                     const char *actor, int64_t now_ms, int *added_out, int *users_out,
+                     struct bx_err *err)
+{
+	struct jimp_ctx c = { .newtask = t, .ev = ev, .labelers = labelers,
+	                      .nlabelers = nlabelers, .now = now_ms, .b = batches,
+	                      .nb = nbatches, .j = j, .nj = nj, .actor = actor };
+	int rc;
+
+	*added_out = *users_out = 0;
+	if ((rc = check_tasks(t, 1, err)) < 0 ||
+	    (rc = check_judgments(batches, nbatches, j, nj, err)) < 0)
+		return rc;
+	if ((rc = bx_st_write(st, jimp_tx, &c, err)) < 0)
+		return rc;
+	if (ev != NULL)
+		ev->written = 1;
+	*added_out = c.added;
+	*users_out = c.users;
+	return 0;
 }
 
 struct topup_ctx {

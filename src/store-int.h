@@ -24,6 +24,7 @@ struct bx_store {
 	long busy_slept_us; /* back-off spent in the current operation */
 	struct bx_gate *gate; /* NULL: none (store-gate.c) */
 	struct bx_quality_ws *qws; /* store-quality.c's scratch, made on first use */
+	int readonly;         /* opened with BX_STORE_READONLY: writes are refused */
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
@@ -92,6 +93,10 @@ int bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx
 int bx_st_task_check(const struct bx_task_new *t, struct bx_err *err);
 /* Inside a write transaction: insert t, or find the task that already has
  * its image (*created_out = 0, idempotent import). */
+/* Inside a write transaction: the user name as an annotator in training
+ * unless it exists (*created_out 1 when added, with its user_add event). */
+int bx_st_user_ensure(struct bx_store *st, const char *name, const char *actor, int64_t now_ms,
+                      int *created_out, struct bx_err *err);
 int bx_st_task_insert(struct bx_store *st, const struct bx_task_new *t, int64_t *id_out,
                       int *created_out, struct bx_err *err);
 /* 1 if kind is prelabel | suggestion | gold | consensus. */

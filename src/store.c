@@ -4,15 +4,18 @@
  * gold, events). The queue lives in store-queue.c, batches/stats/export in
  * store-batch.c. Times are ms since the epoch, always passed in. */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "boxel/codec.h"
+#include "boxel/formats.h"
 #include "boxel/util.h"
 #include "store-int.h"
 
@@ -202,6 +205,8 @@ bx_st_random(void *buf, size_t n)
 	}
 }
 
+/* Every message names the store file: an admin with three projects open
+ * must know which one is locked, read-only or damaged. */
 int
 bx_st_fail(struct bx_store *st, int rc, const char *what, struct bx_err *err)
 {
@@ -209,11 +214,14 @@ bx_st_fail(struct bx_store *st, int rc, const char *what, struct bx_err *err)
 
 	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
 		return bx_err_set(err, BX_EBUSY,
-		    "%s: the database stayed locked (other sessions are writing); try again",
-		    what);
+		    "%s: %s: the database stayed locked (other sessions are writing); try again",
+		    st->path, what);
 	if (prim == SQLITE_CONSTRAINT)
 		return bx_err_set(err, BX_EINVAL, "%s: %s", what, sqlite3_errmsg(st->db));
-	return bx_err_set(err, BX_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
+	if (prim == SQLITE_READONLY)
+		return bx_err_set(err, BX_EPERM, "%s: %s: the store is read-only here (check the "
+		    "permissions of the file and its directory)", st->path, what);
+	return bx_err_set(err, BX_EDB, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 }
 
 sqlite3_stmt *
@@ -284,17 +292,7 @@ bx_st_col_dup(sqlite3_stmt *s, int col)
 void
 bx_st_json_str(struct bx_buf *b, const char *s)
 {
-	bx_buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			bx_buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			bx_buf_printf(b, "\\u%04x", c);
-		else
-			bx_buf_putc(b, (char)c);
-	}
-	bx_buf_putc(b, '"');
+	bx_json_put_str(b, s); /* one JSON string writer: its escapes hold here too */
 }
 
 /* Random back-off for a locked database: a uniform sleep in [250 us,
@@ -378,6 +376,8 @@ bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_
 	int rc;
 
 	st->busy_slept_us = 0;
+	if (st->readonly)
+		return bx_err_set(err, BX_EPERM, "%s: opened read-only for this command", st->path);
 	if (st->gate != NULL) {
 		rc = bx_gate_lock(st->gate, BX_BUSY_BUDGET_MS);
 		if (rc == 1)
@@ -425,6 +425,15 @@ user_version(struct bx_store *st, int *v, struct bx_err *err)
 	return rc == SQLITE_ROW ? 0 : bx_st_fail(st, rc, "read schema version", err);
 }
 
+/* user_version is any 32-bit integer a hand or a bad tool may write;
+ * migrations[v] must never see one below 0. */
+static int
+bad_version(struct bx_store *st, int v, struct bx_err *err)
+{
+	return bx_err_set(err, BX_EINVAL, "%s: schema version %d is not one boxel ever wrote "
+	    "(damaged store? restore a backup)", st->path, v);
+}
+
 static int
 migrate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
@@ -436,6 +445,8 @@ migrate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	 * store at once must not both run migration 0. */
 	if ((rc = user_version(st, &v, err)) < 0)
 		return rc;
+	if (v < 0) /* checked at open too; a writer may have changed it since */
+		return bad_version(st, v, err);
 	if (v > SCHEMA_VERSION)
 		return bx_err_set(err, BX_EINVAL,
 		    "%s: schema version %d is newer than this boxel understands (%d); "
@@ -469,6 +480,73 @@ keep_heap(void)
 #endif
 }
 
+/* "file:" URI of path with ?immutable=1: for a store in a directory the
+ * reader cannot write, where SQLite cannot create the WAL index. */
+static char *
+immutable_uri(const char *path)
+{
+	struct bx_buf b;
+	const unsigned char *p;
+
+	bx_buf_init(&b);
+	bx_buf_puts(&b, "file:");
+	for (p = (const unsigned char *)path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 || *p >= 0x7f)
+			bx_buf_printf(&b, "%%%02X", *p);
+		else
+			bx_buf_putc(&b, (char)*p);
+	bx_buf_puts(&b, "?immutable=1");
+	return b.p;
+}
+
+static int
+open_db(struct bx_store *st, const char *name, int oflags, struct bx_err *err)
+{
+	int rc;
+
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	st->db = NULL;
+	rc = sqlite3_open_v2(name, &st->db, oflags, NULL);
+	if (rc != SQLITE_OK)
+		return bx_err_set(err, rc == SQLITE_CANTOPEN ? BX_EIO : BX_EDB, "%s: %s", st->path,
+		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_handler(st->db, busy_handler, st);
+	return 0;
+}
+
+/* Read-only: no file is created, nothing migrated. In a directory the
+ * reader may not write, a WAL store has no -shm to map; with no -wal
+ * beside it either, nothing can be changing the file, and SQLite may
+ * read it as immutable. */
+static int
+open_readonly(struct bx_store *st, int *v, struct bx_err *err)
+{
+	int rc, oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+	char *wal, *uri;
+	struct stat sb;
+
+	st->readonly = 1;
+	if ((rc = open_db(st, st->path, oflags & ~SQLITE_OPEN_URI, err)) < 0)
+		return rc;
+	if (user_version(st, v, err) == 0)
+		return 0;
+	wal = bx_asprintf("%s-wal", st->path);
+	rc = stat(wal, &sb) == 0 && sb.st_size > 0;
+	free(wal);
+	if (rc) {
+		bx_err_prefix(err, "%s", st->path);
+		return err ? err->code : BX_EDB;
+	}
+	uri = immutable_uri(st->path);
+	rc = open_db(st, uri, oflags, err);
+	free(uri);
+	if (rc == 0 && (rc = user_version(st, v, err)) < 0)
+		bx_err_prefix(err, "%s", st->path);
+	return rc;
+}
+
 int
 bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err *err)
 {
@@ -486,18 +564,46 @@ bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err 
 		oflags |= SQLITE_OPEN_CREATE;
 		creating = 1;
 	}
+	/* Two `boxel init` at once both saw no file: O_EXCL lets exactly one
+	 * of them create it, the other is told it exists. */
+	if ((flags & BX_STORE_EXCL) && creating) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0 && errno == EEXIST)
+			return bx_err_set(err, BX_EEXIST, "%s already exists (another 'boxel init' "
+			    "created it just now)", path);
+		if (fd < 0)
+			return bx_err_set(err, BX_EIO, "%s: %s", path, strerror(errno));
+		close(fd);
+	} else if (flags & BX_STORE_EXCL)
+		return bx_err_set(err, BX_EEXIST, "%s already exists", path);
 	pthread_once(&heap_once, keep_heap);
 	st = bx_calloc(1, sizeof *st);
 	st->path = bx_strdup(path);
-	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
-	if (rc != SQLITE_OK) {
-		bx_err_set(err, rc == SQLITE_CANTOPEN ? BX_EIO : BX_EDB, "%s: %s", path,
-		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
-		bx_store_close(st);
-		return err ? err->code : BX_EDB;
+	if (flags & BX_STORE_READONLY) {
+		if ((rc = open_readonly(st, &v, err)) < 0)
+			goto fail;
+		if (v < 0) {
+			rc = bad_version(st, v, err);
+			goto fail;
+		}
+		if (v == 0) {
+			rc = bx_err_set(err, BX_EINVAL, "%s: empty or not a boxel store", path);
+			goto fail;
+		}
+		if (v > SCHEMA_VERSION)
+			rc = bx_err_set(err, BX_EINVAL, "%s: schema version %d is newer than this "
+			    "boxel understands (%d); upgrade boxel", path, v, SCHEMA_VERSION);
+		else if (v < SCHEMA_VERSION)
+			rc = bx_err_set(err, BX_EINVAL, "%s: schema version %d needs upgrading to %d, "
+			    "and the store is opened read-only: run a writing command on it once",
+			    path, v, SCHEMA_VERSION);
+		if (rc < 0)
+			goto fail;
+		*out = st;
+		return 0;
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_handler(st->db, busy_handler, st);
+	if ((rc = open_db(st, path, oflags, err)) < 0)
+		goto fail;
 	/* WAL is a property of the file, set once at creation; the others are
 	 * per connection. */
 	if (creating && (rc = exec_sql(st, "PRAGMA journal_mode=WAL", "set WAL", err)) < 0)
@@ -508,6 +614,10 @@ bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err 
 	if ((rc = user_version(st, &v, err)) < 0) {
 		/* A non-database file fails here. */
 		bx_err_prefix(err, "%s", path);
+		goto fail;
+	}
+	if (v < 0) {
+		rc = bad_version(st, v, err);
 		goto fail;
 	}
 	if (v == 0 && !creating) {
@@ -611,6 +721,7 @@ static const struct { const char *key, *def; } setting_defaults[] = {
 	{ "iou_threshold", "0.5" }, { "accuracy_bar", "0.8" }, { "lease_seconds", "300" },
 	{ "max_attempts", "3" }, { "quorum", "2" }, { "agreement_bar", "0.6" },
 	{ "gold_window", "50" }, { "require_training", "0" }, { "training_min", "5" },
+	{ "max_vertices", "10000" }, { "max_objects", "5000" }, { "max_answer_bytes", "4194304" },
 };
 
 int
@@ -685,6 +796,98 @@ bx_store_setting_set(struct bx_store *st, const char *key, const char *val,
 	return bx_st_write(st, setting_set_tx, &c, err);
 }
 
+/* Where a class is still used: submitted answers, review fixes, task
+ * answers (prelabels, suggestions, consensus), gold and drafts. */
+static const char class_use_sql[] =
+    "SELECT (SELECT count(*) FROM judgments, json_each(judgments.answer, '$.annotations') a"
+    "        WHERE judgments.answer IS NOT NULL AND json_extract(a.value, '$.class') = ?1)"
+    "     + (SELECT count(*) FROM reviews, json_each(reviews.answer, '$.annotations') a"
+    "        WHERE reviews.answer IS NOT NULL AND json_extract(a.value, '$.class') = ?1),"
+    "  (SELECT count(*) FROM task_answers, json_each(task_answers.answer, '$.annotations') a"
+    "   WHERE json_extract(a.value, '$.class') = ?1),"
+    "  (SELECT count(*) FROM gold, json_each(gold.answer, '$.annotations') a"
+    "   WHERE json_extract(a.value, '$.class') = ?1),"
+    "  (SELECT count(*) FROM drafts, json_each(drafts.state, '$.answer.annotations') a"
+    "   WHERE json_valid(drafts.state) AND json_extract(a.value, '$.class') = ?1)";
+
+struct tax_ctx {
+	struct set_ctx set;
+	const char *const *dropped;
+	int ndropped;
+};
+
+static int
+taxonomy_set_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char *const what[] = { "answer", "task answer", "gold answer", "draft" };
+	struct tax_ctx *c = ctx;
+	struct bx_buf b;
+	sqlite3_stmt *s;
+	int64_t n[4];
+	int i, k, rc, used = 0;
+
+	for (i = 0; i < c->ndropped; i++) {
+		if ((s = bx_st_prep(st, class_use_sql, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		sqlite3_bind_text(s, 1, c->dropped[i], -1, SQLITE_STATIC);
+		if ((rc = bx_st_step(st, s, "count class uses", err)) < 0)
+			return rc;
+		for (k = 0; k < 4; k++)
+			used |= (n[k] = rc == 1 ? sqlite3_column_int64(s, k) : 0) > 0;
+		sqlite3_reset(s);
+		if (!used)
+			continue;
+		bx_buf_init(&b);
+		for (k = 0; k < 4; k++)
+			if (n[k] > 0)
+				bx_buf_printf(&b, "%s%lld %s%s", b.len ? ", " : "", (long long)n[k],
+				    what[k], n[k] == 1 ? "" : "s");
+		rc = bx_err_set(err, BX_EINVAL, "the new taxonomy drops class \"%.60s\", which "
+		    "objects still use (%s); keep the class or relabel them first", c->dropped[i],
+		    b.p);
+		bx_buf_free(&b);
+		return rc;
+	}
+	return setting_set_tx(st, &c->set, err);
+}
+
+int
+bx_store_taxonomy_set(struct bx_store *st, const char *text, const char *const *dropped,
+                      int ndropped, const char *actor, int64_t now_ms, struct bx_err *err)
+{
+	struct tax_ctx c = { { "taxonomy", text, actor, now_ms }, dropped, ndropped };
+
+	return bx_st_write(st, taxonomy_set_tx, &c, err);
+}
+
+static long
+setting_long(struct bx_store *st, const char *key, long def, struct bx_err *err, int *rc)
+{
+	char *v, *end;
+	long l;
+
+	if (*rc != 0 || (*rc = bx_store_setting_get(st, key, &v, err)) != 0)
+		return def;
+	l = strtol(v, &end, 10);
+	if (end == v || *end != '\0' || l <= 0)
+		l = def; /* config set checks its range; a hand-edited row falls back */
+	free(v);
+	return l;
+}
+
+int
+bx_store_limits(struct bx_store *st, struct bx_limits *out, struct bx_err *err)
+{
+	int rc = 0;
+
+	bx_limits_default(out);
+	out->max_vertices = setting_long(st, "max_vertices", out->max_vertices, err, &rc);
+	out->max_objects = setting_long(st, "max_objects", out->max_objects, err, &rc);
+	out->max_answer_bytes = setting_long(st, "max_answer_bytes", out->max_answer_bytes, err,
+	    &rc);
+	return rc;
+}
+
 /* ---- users ---- */
 
 void
@@ -754,6 +957,27 @@ user_add_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	bx_buf_putc(&d, '}');
 	rc = bx_st_event(st, c->actor, "user_add", d.p, c->now, err);
 	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_st_user_ensure(struct bx_store *st, const char *name, const char *actor, int64_t now_ms,
+                  int *created_out, struct bx_err *err)
+{
+	struct user_ctx c = { name, "annotator", actor, "training", now_ms };
+	int rc;
+
+	*created_out = 0;
+	if (name == NULL || !valid_name(name))
+		return bx_err_set(err, BX_EINVAL,
+		    "user name must be 1-64 characters of A-Z a-z 0-9 . _ -");
+	rc = user_add_tx(st, &c, err);
+	if (rc == BX_EEXIST) {
+		bx_err_clear(err);
+		return 0;
+	}
+	if (rc == 0)
+		*created_out = 1;
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,11 +304,25 @@ check_name(struct check *ck, json_t *j, const char *what)
 		problem(ck, "%s is longer than 100 bytes", what);
 		return -1;
 	}
-	for (; *p; p++)
+	/* Names are what labelers pick by and what files carry: a name with a
+	 * control, a zero-width or a bidi character looks like another name
+	 * (or reorders the text after it) on every screen that shows it. */
+	for (; *p; p++) {
+		unsigned cp;
+		size_t n;
+
 		if (*p < 0x20 || *p == 0x7f) {
 			problem(ck, "%s contains a control character", what);
 			return -1;
 		}
+		if (*p >= 0xc2 && (cp = bx_utf8_hidden((const char *)p, &n)) != 0) {
+			problem(ck, "%s contains %s character U+%04X", what,
+			    cp < 0xa0 ? "a control" : (cp >= 0x202a && cp <= 0x202e) ||
+			    (cp >= 0x2066 && cp <= 0x2069) ? "a bidi (direction-changing)" :
+			    "an invisible", cp);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -355,6 +370,49 @@ bx_attr_type_name(enum bx_attr_type t)
 	if (t >= BX_ATTR_CHOICE && t <= BX_ATTR_NUMBER)
 		return attr_type_names[t];
 	return "?";
+}
+
+/* A set of borrowed strings, for duplicate checks: a taxonomy may list
+ * 300,000 options, and comparing each with every earlier one took minutes.
+ * Open addressing, FNV-1a, at most half full. */
+struct name_set {
+	const char **slot;
+	size_t mask;
+};
+
+static void
+name_set_init(struct name_set *ns, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	ns->slot = bx_calloc(cap, sizeof *ns->slot);
+	ns->mask = cap - 1;
+}
+
+static void
+name_set_free(struct name_set *ns)
+{
+	free(ns->slot);
+	ns->slot = NULL;
+}
+
+/* 1 if added, 0 if already there. The set holds at most n names (init). */
+static int
+name_set_add(struct name_set *ns, const char *name)
+{
+	const unsigned char *p;
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	for (i = (size_t)h & ns->mask; ns->slot[i] != NULL; i = (i + 1) & ns->mask)
+		if (strcmp(ns->slot[i], name) == 0)
+			return 0;
+	ns->slot[i] = name;
+	return 1;
 }
 
 static void
@@ -415,21 +473,22 @@ parse_spec(struct check *ck, json_t *j, struct bx_attr_spec *s)
 	else if (opt != NULL && (!json_is_array(opt) || json_array_size(opt) == 0))
 		problem(ck, "must be a non-empty array of strings");
 	else if (opt != NULL) {
+		struct name_set seen;
+
+		name_set_init(&seen, json_array_size(opt));
 		s->options = bx_calloc(json_array_size(opt), sizeof(char *));
 		for (i = 0; i < json_array_size(opt); i++) {
 			size_t o2 = bx_json_path_idx(&ck->path, i);
 			v = json_array_get(opt, i);
 			if (check_name(ck, v, "an option") == 0) {
-				for (k = 0; k < (size_t)s->noptions; k++)
-					if (strcmp(s->options[k], json_string_value(v)) == 0)
-						break;
-				if (k < (size_t)s->noptions)
+				if (!name_set_add(&seen, json_string_value(v)))
 					problem(ck, "\"%.60s\" is listed twice", json_string_value(v));
 				else
 					s->options[s->noptions++] = bx_strdup(json_string_value(v));
 			}
 			bx_json_path_pop(&ck->path, o2);
 		}
+		name_set_free(&seen);
 	}
 	bx_json_path_pop(&ck->path, old);
 
@@ -746,6 +805,7 @@ bx_taxonomy_load_text_all(const char *text, const char *name, struct bx_taxonomy
 	ck.locs = sc.locs;
 	ck.nlocs = sc.nlocs;
 	t = bx_calloc(1, sizeof *t);
+	bx_limits_default(&t->limits);
 	validate(&ck, root, t);
 	sort_problems(&ck);
 	json_decref(root);
@@ -799,7 +859,8 @@ bx_taxonomy_load_file(const char *path, struct bx_taxonomy **out, struct bx_err 
 	}
 	if (strlen(text) != len) {
 		free(text);
-		return bx_err_set(err, BX_EINVAL, "%s: contains a NUL byte", path);
+		return bx_err_set(err, BX_EINVAL, "%s: contains a NUL byte (UTF-16? save as UTF-8)",
+		    path);
 	}
 	rc = bx_taxonomy_load_text(text, path, out, err);
 	free(text);
@@ -1052,6 +1113,10 @@ bx_taxonomy_check_answer_flags(const struct bx_taxonomy *t, const struct bx_answ
 	struct bx_err first, e;
 	int i, nbad = 0;
 
+	/* Before anything walks the objects: a refused answer costs no more
+	 * than counting. */
+	if (bx_answer_check_limits(a, &t->limits, err) != 0)
+		return BX_ELIMIT;
 	bx_err_clear(&first);
 	for (i = 0; i < a->n; i++) {
 		bx_err_clear(&e);

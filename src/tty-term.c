@@ -2,6 +2,7 @@
  * terminfo and the tty driver. Part of the tty module, the only one allowed
  * to consult curses/terminfo; it never writes to the terminal. */
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -42,6 +43,38 @@ bx_term_detect_colors(void)
 		del_curterm(mine);
 	}
 	return mode;
+}
+
+/* A screen of cells needs cursor addressing: TERM=dumb (Emacs shells, CI
+ * logs) or a hardcopy terminal would get every frame as a stream of text.
+ * Consults terminfo without touching the terminal, like the above. */
+int
+bx_term_usable(const char *term, char *why, size_t n)
+{
+	TERMINAL *saved = cur_term, *mine;
+	const char *cup;
+	int err = 0, ok;
+
+	if (setupterm((char *)term, -1, &err) != OK || err != 1) {
+		if (cur_term != saved)
+			set_curterm(saved);
+		snprintf(why, n, "terminal type '%.40s' is unknown to terminfo", term);
+		return -1;
+	}
+	mine = cur_term;
+	cup = tigetstr((char *)"cup");
+	ok = cup != NULL && cup != (char *)-1 && tigetflag((char *)"hc") <= 0 &&
+	    tigetflag((char *)"gn") <= 0;
+	if (saved != mine) {
+		set_curterm(saved);
+		del_curterm(mine);
+	}
+	if (!ok) {
+		snprintf(why, n, "terminal type '%.40s' cannot move the cursor; run boxel in an "
+		    "xterm-compatible terminal (TERM=xterm-256color, screen, tmux-256color)", term);
+		return -1;
+	}
+	return 0;
 }
 
 int

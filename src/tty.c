@@ -112,6 +112,13 @@ bx_tty_open(struct bx_tty **out, struct bx_err *err)
 		return bx_err_set(err, BX_EIO, "standard input and output must be a terminal");
 	if (term == NULL || *term == '\0')
 		return bx_err_set(err, BX_EIO, "TERM is not set: cannot drive the terminal");
+	{
+		char why[200], *safe = bx_sanitize_dup(term);
+		int bad = bx_term_usable(safe, why, sizeof why);
+		free(safe);
+		if (bad)
+			return bx_err_set(err, BX_EIO, "%s", why);
+	}
 
 	/* Half blocks need UTF-8. An SSH forced command or a bare service
 	 * account often runs with LANG unset (the C locale): prefer C.UTF-8

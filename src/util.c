@@ -561,3 +561,24 @@ bx_now_ms(void)
 	gettimeofday(&tv, NULL);
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
+
+unsigned
+bx_utf8_hidden(const char *s, size_t *len_out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned cp;
+
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		*len_out = 2;
+		return p[1];
+	}
+	if ((p[0] != 0xe2 && p[0] != 0xef) || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+		return 0;
+	cp = ((unsigned)(p[0] & 0x0f) << 12) | ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+	if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) || cp == 0x2060 ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff) {
+		*len_out = 3;
+		return cp;
+	}
+	return 0;
+}

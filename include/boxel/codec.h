@@ -25,6 +25,26 @@ int bx_answer_from_json(const char *text, struct bx_answer *out, struct bx_err *
 /* Canonical compact JSON (keys sorted, numbers %.17g-exact). Caller frees. */
 char *bx_answer_to_json(const struct bx_answer *ans);
 
+/* How much one answer may hold: the project's settings max_vertices,
+ * max_objects and max_answer_bytes. Every path by which an answer enters
+ * (submit, draft, import, review fix) checks them, so one request's work is
+ * bounded whoever sends it. */
+#define BX_DEFAULT_MAX_VERTICES 10000
+#define BX_DEFAULT_MAX_OBJECTS 5000
+#define BX_DEFAULT_MAX_ANSWER_BYTES (4L << 20)
+struct bx_limits {
+	long max_vertices, max_objects, max_answer_bytes;
+};
+/* The defaults above. */
+void bx_limits_default(struct bx_limits *l);
+/* 0, or BX_ELIMIT with "annotations[3]: polygon has 1000000 vertices, the
+ * project allows 10000 (setting max_vertices)"; bytes are the canonical
+ * JSON's. */
+int bx_answer_check_limits(const struct bx_answer *ans, const struct bx_limits *l,
+                           struct bx_err *err);
+/* The size of a text before it is parsed: 0 or BX_ELIMIT naming the setting. */
+int bx_answer_check_size(size_t len, const struct bx_limits *l, struct bx_err *err);
+
 int bx_attrs_from_json(const char *text, struct bx_attrs *out, struct bx_err *err);
 char *bx_attrs_to_json(const struct bx_attrs *as);
 

@@ -19,10 +19,30 @@ struct bx_import_task {
 	int created_out;         /* 1 if the task is new */
 };
 
+/* An import run's first committed transaction also writes the event
+ * import_begin (actor, detail JSON): an import killed afterwards still
+ * leaves its trace. written is set once it is in. May be NULL. */
+struct bx_import_event {
+	const char *actor, *detail;
+	int64_t now_ms;
+	int written;
+};
 /* Add every task (idempotent on the image path, as bx_store_task_add) and
  * replace its answer of that kind, all in one transaction: all or nothing.
  * On failure nothing is written and err names the item ("a/b.png: ..."). */
 int bx_store_import_chunk(struct bx_store *st, struct bx_import_task *t, int n,
-                          struct bx_err *err);
+                          struct bx_import_event *ev, struct bx_err *err);
+/* One manifest line, all or nothing: the task t (and its answer), each of
+ * labelers the store lacks (as an annotator in training), then what
+ * bx_store_judgment_import writes, in one transaction. *added_out:
+ * judgments written; *users_out: users created. */
+struct bx_batch_new;
+struct bx_judgment_import;
+int bx_store_item_import(struct bx_store *st, struct bx_import_task *t,
+                         const char *const *labelers, int nlabelers,
+                         const struct bx_batch_new *batches, int nbatches,
+                         const struct bx_judgment_import *j, int nj, struct bx_import_event *ev,
+                         const char *actor, int64_t now_ms, int *added_out, int *users_out,
+                         struct bx_err *err);
 
 #endif

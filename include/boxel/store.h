@@ -13,16 +13,21 @@
 #include <stdint.h>
 
 #include "boxel/annot.h"
+#include "boxel/codec.h"
 #include "boxel/err.h"
 #include "boxel/quality.h"
 
 struct bx_store;
 
-enum { BX_STORE_CREATE = 1 };
+enum { BX_STORE_CREATE = 1, BX_STORE_READONLY = 2, BX_STORE_EXCL = 4 };
 
 /* Open (and with BX_STORE_CREATE create) the store at path, migrating the
  * schema forward. Opening a missing file without CREATE is BX_ENOENT with a
- * message suggesting `boxel init`. */
+ * message suggesting `boxel init`. CREATE|EXCL: only a new file, created
+ * exclusively (BX_EEXIST if it exists, even if it appeared a moment ago).
+ * READONLY: no write ever (bx_st_write refuses), nothing created or
+ * migrated; works on a write-protected file or directory. Every error
+ * names path. */
 int bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err *err);
 void bx_store_close(struct bx_store *st);
 
@@ -33,6 +38,14 @@ void bx_store_close(struct bx_store *st);
 int bx_store_setting_get(struct bx_store *st, const char *key, char **val_out, struct bx_err *err);
 int bx_store_setting_set(struct bx_store *st, const char *key, const char *val,
                          const char *actor, int64_t now_ms, struct bx_err *err);
+/* The project's answer limits (settings max_vertices, max_objects,
+ * max_answer_bytes; codec.h's defaults where unset). */
+/* Replace the taxonomy, unless one of the dropped class names is still
+ * used by an answer, task answer, gold answer or draft (BX_EINVAL naming the
+ * class and the uses). Checked and written in one transaction. */
+int bx_store_taxonomy_set(struct bx_store *st, const char *text, const char *const *dropped,
+                          int ndropped, const char *actor, int64_t now_ms, struct bx_err *err);
+int bx_store_limits(struct bx_store *st, struct bx_limits *out, struct bx_err *err);
 
 /* Users. role: "annotator" | "reviewer" | "admin"; active: 1 or 0 (disabled);
  * qual: "training" | "qualified" | "suspended". */

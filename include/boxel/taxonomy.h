@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "boxel/annot.h"
+#include "boxel/codec.h"
 #include "boxel/err.h"
 
 /* Keys a class hotkey may not take: the digits select classes by position
@@ -59,6 +60,9 @@ struct bx_taxonomy {
 	int nclasses;
 	struct bx_attr_spec *global;
 	int nglobal;
+	/* Checked first by bx_taxonomy_check_answer*; the defaults of codec.h
+	 * after loading, the project's settings once the caller sets them. */
+	struct bx_limits limits;
 };
 
 /* Parse and validate. name_for_errors prefixes messages ("taxonomy.json").

@@ -44,6 +44,11 @@ double bx_strtod_c(const char *s, char **end);
 size_t bx_sanitize(char *dst, size_t dstsz, const char *src);
 /* Same, allocating. Caller frees. */
 char *bx_sanitize_dup(const char *src);
+/* If the UTF-8 sequence at s is a character that hides or reorders text —
+ * a C1 control (U+0080-009F), a bidi embedding, override or isolate
+ * (U+202A-202E, U+2066-2069) or an invisible one (U+200B-200F, U+2060,
+ * U+FEFF) — its code point, with *len_out its length in bytes; else 0. */
+unsigned bx_utf8_hidden(const char *s, size_t *len_out);
 
 /* Decode one UTF-8 character at s (at most n bytes). Returns its length
  * (1..4) and stores the code point, or 0 for invalid/truncated input. */

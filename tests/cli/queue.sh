@@ -91,7 +91,7 @@ check "names standard input" contains "$ERR" "standard input: contains a NUL byt
 head -c 17000000 /dev/zero | tr '\0' ' ' > "$T_TMP/huge.json"
 expect_rc 2 "17 MB on standard input" sh -c '"$0" queue submit --judgment "$1" --token "$2" - < "$3"' "$BOXEL" "$AJ" "$AT" "$T_TMP/huge.json"
 check "too large, said in one line" one_line "$ERR"
-check "says how much is allowed" contains "$ERR" "standard input: more than 16777216 bytes"
+check "says how much is allowed" contains "$ERR" "standard input: answer is more than 4194304 bytes, the project allows 4194304 (setting max_answer_bytes)"
 expect_rc 2 "two files" "$BOXEL" queue submit --judgment "$AJ" --token "$AT" "$good" "$good"
 expect_rc 2 "bad --seconds" "$BOXEL" queue submit --judgment "$AJ" --token "$AT" --seconds -3 "$good"
 check "lost leases and bad files left the store unchanged" test "$before" = "$(dump)"

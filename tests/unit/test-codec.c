@@ -263,5 +263,88 @@ test_str_utf8(void)
 	CHECK(bx_utf8_valid(""));
 }
 
+/* The three limits of codec.h, each at its bound and one past it, in the
+ * order they are checked (objects, vertices, canonical bytes). */
+static void
+test_limits(void)
+{
+	struct bx_limits l = { .max_vertices = 4, .max_objects = 2, .max_answer_bytes = 0 };
+	struct bx_answer a;
+	struct bx_err err = {0};
+	char *s;
+
+	CASE("limits: defaults");
+	bx_limits_default(&l);
+	CHECK_INT(l.max_vertices, 10000);
+	CHECK_INT(l.max_objects, 5000);
+	CHECK_INT(l.max_answer_bytes, 4L << 20);
+	l.max_vertices = 4;
+	l.max_objects = 2;
+	l.max_answer_bytes = 0;
+
+	CASE("limits: 4 vertices, 2 objects pass");
+	CHECK_INT(bx_answer_from_json("{\"annotations\":[{\"class\":\"a\",\"box\":[0,0,1,1]},"
+	    "{\"class\":\"p\",\"polygon\":[[0,0],[1,0],[1,1],[0,1]]}]}", &a, &err), 0);
+	CHECK_INT(bx_answer_check_limits(&a, &l, &err), 0);
+	CASE("limits: canonical bytes at and past the limit");
+	s = bx_answer_to_json(&a);
+	l.max_answer_bytes = (long)strlen(s);
+	CHECK_INT(bx_answer_check_limits(&a, &l, &err), 0);
+	l.max_answer_bytes = (long)strlen(s) - 1;
+	CHECK_INT(bx_answer_check_limits(&a, &l, &err), BX_ELIMIT);
+	CHECK(strstr(err.msg, "(setting max_answer_bytes)") != NULL);
+	CHECK_INT(bx_answer_check_size(strlen(s), &l, &err), BX_ELIMIT);
+	l.max_answer_bytes = 0;
+	free(s);
+	bx_answer_free(&a);
+
+	CASE("limits: a fifth vertex");
+	CHECK_INT(bx_answer_from_json("{\"annotations\":[{\"class\":\"a\",\"box\":[0,0,1,1]},"
+	    "{\"class\":\"p\",\"polygon\":[[0,0],[1,0],[1,1],[0,1],[0,0.5]]}]}", &a, &err), 0);
+	CHECK_INT(bx_answer_check_limits(&a, &l, &err), BX_ELIMIT);
+	CHECK_STR(err.msg, "annotations[1]: polygon has 5 vertices, the project allows 4 "
+	    "(setting max_vertices)");
+	bx_answer_free(&a);
+
+	CASE("limits: a third object, checked before any vertex");
+	CHECK_INT(bx_answer_from_json("{\"annotations\":[{\"class\":\"a\"},{\"class\":\"b\"},"
+	    "{\"class\":\"p\",\"polygon\":[[0,0],[1,0],[1,1],[0,1],[0,0.5]]}]}", &a, &err), 0);
+	CHECK_INT(bx_answer_check_limits(&a, &l, &err), BX_ELIMIT);
+	CHECK_STR(err.msg, "answer has 3 objects, the project allows 2 (setting max_objects)");
+	bx_answer_free(&a);
+}
+
+/* JSON strings escape what could hide or reorder text on a terminal. */
+static void
+test_hidden_escapes(void)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "a\xe2\x80\xae" "b", "\"a\\u202eb\"" },      /* RLO */
+		{ "\xe2\x81\xa6x\xe2\x81\xa9", "\"\\u2066x\\u2069\"" }, /* isolates */
+		{ "c1\xc2\x85\xc2\x9f", "\"c1\\u0085\\u009f\"" },
+		{ "del\x7f", "\"del\\u007f\"" },
+		{ "\xc3\xa9\xe2\x80\x94", "\"\xc3\xa9\xe2\x80\x94\"" }, /* e-acute, em dash kept */
+		{ "\xc2\xa0", "\"\xc2\xa0\"" },            /* U+00A0 is not C1 */
+	};
+	struct bx_buf b;
+	size_t i, n;
+
+	for (i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		CASE(cases[i].out);
+		bx_buf_init(&b);
+		bx_json_put_str(&b, cases[i].in);
+		CHECK_STR(b.p, cases[i].out);
+		bx_buf_free(&b);
+	}
+	CASE("bx_utf8_hidden");
+	CHECK_INT(bx_utf8_hidden("\xe2\x80\x8b", &n), 0x200b);
+	CHECK_INT(n, 3);
+	CHECK_INT(bx_utf8_hidden("\xef\xbb\xbf", &n), 0xfeff);
+	CHECK_INT(bx_utf8_hidden("\xe2\x81\xa0", &n), 0x2060);
+	CHECK_INT(bx_utf8_hidden("\xe2\x80\x94", &n), 0);
+	CHECK_INT(bx_utf8_hidden("\xe2\x80", &n), 0);    /* truncated */
+	CHECK_INT(bx_utf8_hidden("a", &n), 0);
+}
+
 BX_TESTS(T(test_canonical), T(test_model), T(test_numbers_exact), T(test_malformed),
-         T(test_attrs_json), T(test_str_utf8))
+         T(test_attrs_json), T(test_str_utf8), T(test_limits), T(test_hidden_escapes))
