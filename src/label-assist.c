@@ -244,63 +244,59 @@ label_wand(struct label *L, int dir, int as_box, int64_t now)
 	return r | BX_VIEW_REDRAW;
 }
 
-/* Objects whose bounds hold the crosshair, smallest first; the key cycles
- * through them when they overlap. */
+/* Objects under the crosshair: those whose bounds hold it first, then
+ * those within a few display pixels of it; smallest first within each.
+ * A further press takes the next one (cycling through overlaps). */
+struct hit {
+	int i;
+	double d, area;
+};
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	if (x->area != y->area)
+		return x->area < y->area ? -1 : 1;
+	return x->i - y->i;
+}
+
 int
 label_select_here(struct label *L, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
-	double bx, by, bw, bh, tol = 2 / L->sc, area, best;
-	int i, pick = -1, first = -1, after_sel = 0;
-	double sel_area = -1;
+	double bx, by, bw, bh, tol = 2 / L->sc, dx, dy;
+	struct hit *h;
+	int i, n = 0, k, pick;
 
-	if (ed->sel >= 0 && ed->sel < ed->ans.n) {
-		bx_annot_bounds(&ed->ans.a[ed->sel], &bx, &by, &bw, &bh);
-		if (ed->cx >= bx - tol && ed->cx <= bx + bw + tol && ed->cy >= by - tol &&
-		    ed->cy <= by + bh + tol)
-			sel_area = bw * bh;
-	}
-	/* The next larger (or equal, later) object than the selected one;
-	 * else the smallest. */
-	best = HUGE_VAL;
+	h = bx_calloc((size_t)ed->ans.n + 1, sizeof *h);
 	for (i = 0; i < ed->ans.n; i++) {
-		const struct bx_annot *an = &ed->ans.a[i];
-		if (an->geom == BX_GEOM_TAG)
+		if (ed->ans.a[i].geom == BX_GEOM_TAG)
 			continue;
-		bx_annot_bounds(an, &bx, &by, &bw, &bh);
-		if (!(ed->cx >= bx - tol && ed->cx <= bx + bw + tol && ed->cy >= by - tol &&
-		      ed->cy <= by + bh + tol))
+		bx_annot_bounds(&ed->ans.a[i], &bx, &by, &bw, &bh);
+		dx = fmax(0, fmax(bx - ed->cx, ed->cx - (bx + bw)));
+		dy = fmax(0, fmax(by - ed->cy, ed->cy - (by + bh)));
+		if (dx > tol || dy > tol)
 			continue;
-		area = bw * bh;
-		if (first < 0 || area < best) {
-			best = area;
-			first = i;
-		}
+		h[n].i = i;
+		h[n].d = fmax(dx, dy) > 0 ? 1 : 0; /* inside, or near */
+		h[n].area = bw * bh;
+		n++;
 	}
-	if (sel_area >= 0) {
-		best = HUGE_VAL;
-		for (i = 0; i < ed->ans.n; i++) {
-			const struct bx_annot *an = &ed->ans.a[i];
-			if (an->geom == BX_GEOM_TAG || i == ed->sel)
-				continue;
-			bx_annot_bounds(an, &bx, &by, &bw, &bh);
-			if (!(ed->cx >= bx - tol && ed->cx <= bx + bw + tol && ed->cy >= by - tol &&
-			      ed->cy <= by + bh + tol))
-				continue;
-			area = bw * bh;
-			after_sel = area > sel_area || (area == sel_area && i > ed->sel);
-			if (after_sel && area < best) {
-				best = area;
-				pick = i;
-			}
-		}
-	}
-	if (pick < 0)
-		pick = first;
-	if (pick < 0) {
+	if (n == 0) {
+		free(h);
 		label_msg(L, 1, "no object under the crosshair");
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
+	qsort(h, (size_t)n, sizeof *h, hit_cmp);
+	pick = h[0].i;
+	for (k = 0; k < n; k++)
+		if (h[k].i == ed->sel)
+			pick = h[(k + 1) % n].i;
+	free(h);
 	return label_apply(L, bx_edit_select_index(ed, pick), now);
 }
 
