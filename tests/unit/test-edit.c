@@ -544,6 +544,106 @@ test_draft_roundtrip(void)
 	bx_edit_free(&ed);
 }
 
+/* Extreme points: left, top, right, bottom make the box from the left and
+ * right points' x and the top and bottom points' y; the draft keeps the
+ * tool and the points placed so far. */
+static void
+test_extreme(void)
+{
+	static const double pts[4][2] = { { 10, 30 }, { 25, 12 }, { 60, 33 }, { 31, 50 } };
+	struct bx_edit ed, back;
+	struct bx_draft_view v = { .zoom = 1 };
+	struct bx_err err;
+	char *json;
+	int i;
+
+	fresh(&ed);
+	CHECK_INT(bx_edit_set_tool(&ed, BX_TOOL_EXTREME), BX_EDIT_VIEW);
+	CHECK_STR(bx_tool_name(ed.tool), "extreme");
+	CHECK_INT(bx_tool_from_name("extreme"), BX_TOOL_EXTREME);
+	CHECK_INT(bx_tool_from_name("lasso"), -1);
+	for (i = 0; i < 3; i++) {
+		bx_edit_cursor_to(&ed, pts[i][0], pts[i][1]);
+		CHECK_INT(bx_edit_place(&ed), BX_EDIT_VIEW);
+	}
+	CHECK_INT(ed.npend, 3);
+	CHECK_INT(ed.ans.n, 0);
+	json = bx_draft_state_to_json(&ed, &v);
+	bx_edit_init(&back, 100, 80);
+	CHECK_INT(bx_draft_restore(&back, &v, json, NULL, 0, &err), 0);
+	CHECK_INT(back.tool, BX_TOOL_EXTREME);
+	CHECK_INT(back.npend, 3);
+	free(json);
+	bx_edit_free(&back);
+	bx_edit_cursor_to(&ed, pts[3][0], pts[3][1]);
+	CHECK_INT(bx_edit_place(&ed), BX_EDIT_ANSWER | BX_EDIT_VIEW);
+	CHECK_INT(ed.ans.n, 1);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_BOX);
+	CHECK_NEAR(ed.ans.a[0].x, 10, 1e-9);
+	CHECK_NEAR(ed.ans.a[0].y, 12, 1e-9);
+	CHECK_NEAR(ed.ans.a[0].w, 50, 1e-9);
+	CHECK_NEAR(ed.ans.a[0].h, 38, 1e-9);
+	CHECK_INT(ed.npend, 0);
+	/* Four points on one line make no box, and say so. */
+	for (i = 0; i < 4; i++) {
+		bx_edit_cursor_to(&ed, 20 + i, 20);
+		bx_edit_place(&ed);
+	}
+	CHECK_INT(ed.ans.n, 1);
+	CHECK(ed.msg[0] != '\0');
+	bx_edit_free(&ed);
+}
+
+/* Replacing a shape is one undo step; merged replacements (a wand regrown)
+ * are still one; copies are one step; a grab names a handle directly. */
+static void
+test_replace_copy_grab(void)
+{
+	struct bx_edit ed;
+	struct bx_annot nb = { .geom = BX_GEOM_BOX, .x = 12, .y = 13, .w = 20, .h = 21 };
+	struct bx_annot two[2];
+	int pos;
+
+	fresh(&ed);
+	draw_box(&ed, 10, 10, 40, 40);
+	pos = ed.pos;
+	CHECK_INT(bx_edit_replace_shape(&ed, 0, &nb, "tighten", 0), BX_EDIT_ANSWER | BX_EDIT_VIEW);
+	CHECK_NEAR(ed.ans.a[0].x, 12, 1e-9);
+	CHECK_NEAR(ed.ans.a[0].w, 20, 1e-9);
+	CHECK_STR(ed.ans.a[0].cls, "car");
+	CHECK_INT(ed.pos, pos + 1);
+	nb.w = 30;
+	bx_edit_replace_shape(&ed, 0, &nb, "tighten", 1);
+	CHECK_INT(ed.pos, pos + 1); /* merged into the previous step */
+	CHECK_NEAR(ed.ans.a[0].w, 30, 1e-9);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].x, 10, 1e-9); /* one undo: back to the drawn box */
+	CHECK_NEAR(ed.ans.a[0].w, 30, 1e-9);
+	bx_edit_redo(&ed);
+	memset(two, 0, sizeof two);
+	two[0] = nb;
+	two[0].cls = "bus";
+	two[1] = nb;
+	two[1].cls = "car";
+	two[1].flags = BX_ANNOT_SUGGESTION;
+	pos = ed.pos;
+	CHECK_INT(bx_edit_add_copies(&ed, two, 2, "copy previous task"), BX_EDIT_ANSWER | BX_EDIT_VIEW);
+	CHECK_INT(ed.ans.n, 3);
+	CHECK_INT(ed.pos, pos + 1);
+	CHECK_INT(ed.ans.a[2].flags & BX_ANNOT_SUGGESTION, 0); /* copies are the annotator's own */
+	CHECK_INT(ed.sel, 2);
+	CHECK_INT(bx_edit_copy_props(&ed, 2, 1), BX_EDIT_ANSWER | BX_EDIT_VIEW);
+	CHECK_STR(ed.ans.a[2].cls, "bus");
+	CHECK_INT(bx_edit_grab_handle(&ed, BX_H_LEFT), BX_EDIT_VIEW);
+	CHECK_INT(ed.grab, 1);
+	CHECK_INT(ed.handle, BX_H_LEFT);
+	CHECK_INT(bx_edit_grab_handle(&ed, 8), 0); /* a box has 8 handles */
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	CHECK_INT(ed.ans.n, 1);
+	bx_edit_free(&ed);
+}
+
 BX_TESTS(T(test_draft_roundtrip), T(test_cursor), T(test_box), T(test_polygon), T(test_point), T(test_select),
          T(test_nudge_box), T(test_handles), T(test_vertices), T(test_undo),
-         T(test_class_attrs), T(test_suggestions))
+         T(test_class_attrs), T(test_suggestions), T(test_extreme), T(test_replace_copy_grab))
