@@ -141,5 +141,16 @@ tui_type aa
 expect_screen "aa moves the crosshair to the top-left target" "x 10 y 0"
 tui_gone "jump: type the label"
 
+# With the mouse: T once, then one drag around the red box (rough by 4-9
+# px per side) gives the tight box. Cell (c, r) is image point
+# ((c + 0.5) / 0.255, -38.24 + (2r + 1) / 0.255); reports are 1-based.
+tui_keys T
+expect_screen "T turns tightening on" "tighten after each box: on"
+tui_keys b
+tui_type $'\033[<0;29;15M'
+tui_type $'\033[<32;59;25M'
+tui_type $'\033[<0;59;25m'
+expect_screen "one drag and the box is tight" "tightened to 120,80 100x70"
+
 tui_keys q
 finish
