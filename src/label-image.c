@@ -265,8 +265,9 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 	if (!L->img_ok) {
 		bx_raster_clear(L->disp, BX_RASTER_OUTSIDE);
 	} else {
-		double k = (double)L->img.pix->w / ed->img_w;
-		bx_raster_view_into(L->img.pix, L->left * k, L->top * k, L->pw / L->sc * k,
+		double k, ox, oy;
+		const struct bx_raster *src = label_detail_source(L, &k, &ox, &oy);
+		bx_raster_view_into(src, (L->left - ox) * k, (L->top - oy) * k, L->pw / L->sc * k,
 		                    2.0 * L->ph / L->sc * k, L->disp);
 		adjust_pixels(L);
 	}

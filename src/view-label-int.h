@@ -71,8 +71,11 @@ struct label {
 	/* the task */
 	struct bx_edit ed;
 	struct bx_draft_view dv;
-	struct bx_image img;
+	struct bx_image img;   /* the whole image at some scale (the overview for large ones) */
 	int img_ok;
+	struct bx_image det;   /* large images: the visible part at the zoom's scale */
+	int det_ok, det_den;
+	double det_x0, det_y0, det_x1, det_y1; /* what det covers, image pixels */
 	char img_err[800];
 	int64_t last_key_ms;
 	int view_dirty;
@@ -155,6 +158,13 @@ void label_prefetch_drop(struct label *L);
 /* label-form.c: keys while the attribute editor or the prompt is open */
 int label_key_form(struct label *L, const struct bx_key *k, int64_t now);
 int label_key_prompt(struct label *L, const struct bx_key *k, int64_t now);
+
+/* label-detail.c */
+int label_detail_needed(const struct label *L);
+void label_detail_update(struct label *L);
+void label_detail_free(struct label *L);
+const struct bx_raster *label_detail_source(const struct label *L, double *k, double *ox,
+                                            double *oy);
 
 /* label-image.c */
 void label_draw_image_pane(struct label *L, struct bx_grid *g);

@@ -83,6 +83,7 @@ task_unload(struct label *L)
 	bx_image_release(&L->img);
 	memset(&L->img, 0, sizeof L->img);
 	L->img_ok = 0;
+	label_detail_free(L);
 	bx_edit_free(&L->ed);
 	bx_edit_init(&L->ed, 1, 1);
 }
@@ -229,6 +230,12 @@ ensure_resolution(struct label *L)
 
 	if (!L->img_ok)
 		return;
+	/* Large images: the visible part at the zoom's scale, not the whole. */
+	if (label_detail_needed(L) || L->det_ok) {
+		label_detail_update(L);
+		if (L->det_ok || label_detail_needed(L))
+			return;
+	}
 	k = (double)L->img.pix->w / L->ed.img_w;
 	if (k + 1e-9 < L->sc && L->img.pix->w < L->img.full_w)
 		load_image(L, (int)fmin(ceil(L->ed.img_w * L->sc), L->img.full_w),
