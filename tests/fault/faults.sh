@@ -8,7 +8,8 @@
 #   - success (exit 0), or a non-zero exit with exactly one clear line;
 #   - the store passes PRAGMA integrity_check;
 #   - the operation happened whole or not at all (counted rows), and whole
-#     when it said it succeeded;
+#     when it said it succeeded; when it failed but happened (a failed sync
+#     after the commit frame reached the WAL), the line says it may have;
 #   - an export target is complete and valid, or absent; no temporary left;
 #   - run again without faults, the same operation succeeds whole (the
 #     failure left nothing that blocks a retry).
@@ -87,7 +88,11 @@ sweep() {
 			# the work done and says it failed: a retry then finds it done.
 			if [ "$RC" -ne 0 ] && [ "$st" = whole ]; then
 				LATE="$LATE
-  $where: done, but said: $ERR"
+  $where: done, and said: $ERR"
+				if ! contains "$ERR" "may have been saved"; then
+					fail "$where: done, but said it failed without saying it may have been saved: $ERR"
+					bad=1
+				fi
 			fi
 			# Nothing left behind may block doing it again.
 			if [ "$st" != whole ]; then
