@@ -251,22 +251,51 @@ ak_block(struct bx_store *st, const char *db, struct bx_buf *b)
 	return 0;
 }
 
-/* The key blob (second field) of an authorized_keys line, or NULL. */
+/* The key blob of an authorized_keys line as sshd reads it, or NULL:
+ * fields are separated by spaces or tabs, and a line that does not start
+ * with a key type starts with options, whose quoted strings may hold both.
+ * Reading it any other way (e.g. only spaces) would let a line with a tab
+ * carry a managed key past the check below. */
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 static const char *
 line_blob(const char *line, size_t len, size_t *blen)
 {
 	const char *p = line, *e = line + len;
-	size_t i;
+	size_t i, tl;
+	int opts, quoted;
 
-	/* Options come first when the line does not start with a key type. */
-	for (i = 0; i < BX_ARRAY_LEN(key_types); i++) {
-		const char *hit = strstr(p, key_types[i]);
-		if (hit != NULL && hit < e && (hit == line || hit[-1] == ' ') &&
-		    hit[strlen(key_types[i])] == ' ') {
-			p = hit + strlen(key_types[i]) + 1;
-			*blen = strcspn(p, " \n");
-			return p + *blen <= e ? p : NULL;
+	while (p < e && is_blank(*p))
+		p++;
+	if (p == e || *p == '#')
+		return NULL;
+	for (opts = 0; opts < 2; opts++) {
+		for (tl = 0; p + tl < e && !is_blank(p[tl]); tl++)
+			;
+		for (i = 0; i < BX_ARRAY_LEN(key_types); i++) {
+			if (strlen(key_types[i]) != tl || memcmp(key_types[i], p, tl) != 0)
+				continue;
+			for (p += tl; p < e && is_blank(*p); p++)
+				;
+			for (*blen = 0; p + *blen < e && !is_blank(p[*blen]); (*blen)++)
+				;
+			return *blen > 0 ? p : NULL;
 		}
+		if (opts == 1)
+			return NULL;
+		/* Skip the options, as sshd does: to the first blank outside quotes. */
+		for (quoted = 0; p < e && (quoted || !is_blank(*p)); p++) {
+			if (*p == '\\' && p + 1 < e && p[1] == '"')
+				p++;
+			else if (*p == '"')
+				quoted = !quoted;
+		}
+		while (p < e && is_blank(*p))
+			p++;
 	}
 	return NULL;
 }

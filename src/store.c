@@ -358,12 +358,22 @@ write_tx(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err
 		return rc;
 	}
 	for (;;) {
-		int c = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+		int c = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL), synced;
 		if (c == SQLITE_OK)
 			return rc;
 		if (((c & 0xff) == SQLITE_BUSY) && backoff(st, attempt++))
 			continue;
+		/* A failed sync after the commit frame was written leaves the
+		 * whole transaction in the WAL: the next open may recover it
+		 * (tests/fault/faults.sh finds this with a disk that keeps
+		 * failing). Say so rather than promise that nothing changed. */
+		synced = c != SQLITE_IOERR_FSYNC;
 		c = bx_st_fail(st, c, "commit", err);
+		if (!synced && err != NULL) {
+			size_t l = strlen(err->msg);
+			snprintf(err->msg + l, sizeof err->msg - l,
+			    " (the change may have been saved all the same: check before redoing it)");
+		}
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return c;
 	}

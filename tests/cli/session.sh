@@ -120,6 +120,19 @@ expect_rc 2 "a managed key outside the block is refused" "$BOXEL" user authorize
 check "refusal names the line" contains "$ERR" "line"
 check "file left alone" grep -qF "$(cat "$K/alice.pub")" "$AK"
 sed -i '$d' "$AK"
+# sshd also separates fields with tabs and skips quoted options: such a line
+# holding a managed key is found as well (the fuzzer's find).
+read -r ktype kblob _ < "$K/alice.pub"
+printf '%s\t%s tabbed\n' "$ktype" "$kblob" >> "$AK"
+expect_rc 2 "a managed key after a tab is refused" "$BOXEL" user authorized-keys --write "$AK"
+sed -i '$d' "$AK"
+printf 'from="10.0.0.1",command="echo a b" \t%s\t%s opts\n' "$ktype" "$kblob" >> "$AK"
+expect_rc 2 "a managed key after quoted options and tabs is refused" "$BOXEL" user authorized-keys --write "$AK"
+sed -i '$d' "$AK"
+printf 'command="%s %s" ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCother other\n' "$ktype" "$kblob" >> "$AK"
+expect_rc 0 "a key only inside another line's quoted option is that line's business" \
+	"$BOXEL" user authorized-keys --write "$AK"
+sed -i '/ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCother/d' "$AK"
 expect_rc 0 "--forget" "$BOXEL" user authorized-keys --forget
 
 # --- the forced command
