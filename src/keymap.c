@@ -38,6 +38,8 @@ static const struct bx_keybind label_binds[] = {
 	{ '0', BX_LA_ZOOM_FIT, "fit the image to the pane" },
 	{ 'Z', BX_LA_ZOOM_1TO1, "zoom to 1:1 (one image pixel per display pixel; + and - stop there too)" },
 	{ 'z', BX_LA_ZOOM_OBJECT, "zoom to the selected object" },
+	{ 'M', BX_LA_MINIMAP, "overview of the whole image with the view's rectangle (on/off)" },
+	{ 'G', BX_LA_GOTO, "go to a point: type x,y in image pixels" },
 	{ ';', BX_LA_JUMP, "jump: labels over the image, type one to move the crosshair there (in capitals: and place)" },
 	{ 'b', BX_LA_TOOL_BOX, "box tool" },
 	{ 'E', BX_LA_TOOL_EXTREME, "extreme-points box tool: place the left-, top-, right-, bottom-most points" },

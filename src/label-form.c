@@ -192,6 +192,23 @@ prompt_done(struct label *L, int64_t now)
 			label_msg(L, 0, "%s (%s)", L->s->review ? "rejected" : "skipped", text);
 		return r | BX_VIEW_REDRAW;
 	}
+	if (L->prompt == P_GOTO) {
+		double x, y;
+		char *end;
+		/* "x y" or "x,y", image pixels, C locale like every number. */
+		x = bx_strtod_c(text, &end);
+		while (*end == ' ' || *end == ',')
+			end++;
+		y = bx_strtod_c(end, &end);
+		if (*end != '\0' || !isfinite(x) || !isfinite(y) || x < 0 || y < 0 ||
+		    x > L->ed.img_w || y > L->ed.img_h) {
+			label_msg(L, 1, "go to: \"%s\" is not x,y inside the image (0..%d, 0..%d)", text,
+			          L->ed.img_w, L->ed.img_h);
+			return BX_VIEW_REDRAW;
+		}
+		L->mode = M_NORMAL;
+		return label_apply(L, bx_edit_cursor_to(&L->ed, x, y) | BX_EDIT_VIEW, now) | BX_VIEW_REDRAW;
+	}
 	/* P_ATTR: text or number for the form's field. */
 	{
 		const struct bx_attr_spec *specs = label_form_specs(L, &n), *sp;
@@ -233,7 +250,7 @@ label_key_prompt(struct label *L, const struct bx_key *k, int64_t now)
 
 	switch (k->key) {
 	case BX_KEY_ESC:
-		L->mode = L->prompt == P_ATTR ? M_FORM : M_NORMAL;
+		L->mode = L->prompt == P_ATTR ? M_FORM : M_NORMAL; /* P_SKIP, P_GOTO */
 		L->msg[0] = '\0';
 		return BX_VIEW_REDRAW;
 	case BX_KEY_ENTER:

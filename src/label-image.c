@@ -251,6 +251,41 @@ draw_gold(struct label *L, const struct bx_annot *an)
 	}
 }
 
+/* The minimap (M): the overview, about a quarter of the pane's width, in
+ * its top-right corner with a frame, and the visible rectangle in yellow. */
+static void
+draw_minimap(struct label *L)
+{
+	struct bx_raster *mini;
+	double k, vw = L->pw / L->sc, vh = 2.0 * L->ph / L->sc;
+	int w, h, x0, y0, i, j;
+
+	if (!L->look.minimap || !L->img_ok)
+		return;
+	k = fmin(L->disp->w / 4.0 / L->ed.img_w, L->disp->h / 3.0 / L->ed.img_h);
+	w = (int)fmax(4, L->ed.img_w * k);
+	h = (int)fmax(4, L->ed.img_h * k);
+	if (w + 2 > L->disp->w || h + 2 > L->disp->h)
+		return;
+	/* Made once per image and pane size, not per frame. */
+	if (L->mini == NULL || L->mini_of != L->img.pix || L->mini->w != w || L->mini->h != h) {
+		bx_raster_free(L->mini);
+		L->mini = bx_raster_downscale(L->img.pix, w, h);
+		L->mini_of = L->img.pix;
+	}
+	if ((mini = L->mini) == NULL)
+		return;
+	x0 = L->disp->w - w - 1;
+	y0 = 1;
+	for (j = 0; j < h; j++)
+		for (i = 0; i < w; i++)
+			bx_raster_set(L->disp, x0 + i, y0 + j, bx_raster_get(mini, i, j));
+	bx_raster_rect(L->disp, x0 - 1, y0 - 1, x0 + w + 1, y0 + h + 1, BX_RGB(0x90, 0x90, 0x90), 0);
+	bx_raster_rect(L->disp, x0 + fmax(0, L->left) * k, y0 + fmax(0, L->top) * k,
+	               x0 + fmin(L->ed.img_w, L->left + vw) * k, y0 + fmin(L->ed.img_h, L->top + vh) * k,
+	               BX_RGB(0xff, 0xd0, 0x00), 0);
+}
+
 void
 label_draw_image_pane(struct label *L, struct bx_grid *g)
 {
@@ -330,6 +365,7 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 		bx_raster_line(L->disp, gx, 0, gx, L->disp->h - 1, BX_RGB(0xc0, 0xc0, 0xc0), 2);
 	}
 	draw_cursor(L);
+	draw_minimap(L);
 	bx_cells_render(L->disp, BX_SYMBOLS_HALF, L->colors, g, 0, 0);
 	economize_cells(g, L->pw, L->ph);
 	draw_names(L, g);

@@ -24,6 +24,7 @@ struct label_look {
 	int hide;          /* 0 all, 1 only the selected, 2 none */
 	int hide_sugg;     /* suggestions hidden */
 	int guides;        /* crosshair guide lines across the pane */
+	int minimap;       /* the whole image small, with the view's rectangle */
 	int bright;        /* -100..100 */
 	int contrast;      /* -100..100 */
 	int gamma;         /* gamma x 10, 10 = 1.0 */
@@ -34,7 +35,7 @@ struct label_look {
 #define IDLE_CAP_MS 60000      /* longer pauses do not count as time spent */
 
 enum mode { M_NORMAL, M_HELP, M_FORM, M_PROMPT, M_LOST, M_EMPTY, M_FATAL, M_FEEDBACK };
-enum prompt { P_SKIP = 1, P_ATTR };
+enum prompt { P_SKIP = 1, P_ATTR, P_GOTO };
 
 struct form {
 	int global;        /* editing the global attributes */
@@ -73,6 +74,8 @@ struct label {
 	struct bx_draft_view dv;
 	struct bx_image img;   /* the whole image at some scale (the overview for large ones) */
 	int img_ok;
+	struct bx_raster *mini;          /* the minimap, cached per image and size */
+	const struct bx_raster *mini_of; /* the overview it was made from */
 	struct bx_image det;   /* large images: the visible part at the zoom's scale */
 	int det_ok, det_den;
 	double det_x0, det_y0, det_x1, det_y1; /* what det covers, image pixels */

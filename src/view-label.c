@@ -84,6 +84,9 @@ task_unload(struct label *L)
 	memset(&L->img, 0, sizeof L->img);
 	L->img_ok = 0;
 	label_detail_free(L);
+	bx_raster_free(L->mini);
+	L->mini = NULL;
+	L->mini_of = NULL;
 	bx_edit_free(&L->ed);
 	bx_edit_init(&L->ed, 1, 1);
 }
@@ -295,7 +298,8 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	y--;
 	bx_grid_fill(g, 0, y, L->cols, 1, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
 	if (L->mode == M_PROMPT) {
-		snprintf(line, sizeof line, "%s%s_", L->prompt != P_SKIP ? "value (Enter sets, Esc cancels): " :
+		snprintf(line, sizeof line, "%s%s_", L->prompt == P_GOTO ? "go to x,y (Enter goes, Esc cancels): " :
+		         L->prompt != P_SKIP ? "value (Enter sets, Esc cancels): " :
 		         L->s->review ? "reject: what is wrong (Enter rejects, Esc cancels): " :
 		         "skip reason (Enter skips, Esc cancels): ", L->line.p ? L->line.p : "");
 		n = bx_grid_put_text(g, 0, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD,
@@ -901,6 +905,14 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 		}
 		bx_session_pass(L->s);
 		return r | label_next_task(L, now) | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_LA_GOTO:
+		L->mode = M_PROMPT;
+		L->prompt = P_GOTO;
+		bx_buf_reset(&L->line);
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_LA_MINIMAP:
+		L->look.minimap = !L->look.minimap;
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_SKIP:
 		L->mode = M_PROMPT;
 		L->prompt = P_SKIP;

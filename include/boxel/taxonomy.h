@@ -22,7 +22,7 @@
 
 /* Keys a class hotkey may not take: the digits select classes by position
  * and the letters/punctuation are the labeling view's own keys. */
-#define BX_TAXONOMY_RESERVED_KEYS "0123456789hjklHJKLbpodagunsqxyeiXYC[]+=-?tTEWBvVzZ;'`/."
+#define BX_TAXONOMY_RESERVED_KEYS "0123456789hjklHJKLbpodagunsqxyeiXYC[]+=-?tTEWBMGvVzZ;'`/."
 
 enum bx_attr_type {
 	BX_ATTR_CHOICE = 1, /* one of options: BX_VAL_STR */

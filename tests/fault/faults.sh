@@ -203,13 +203,15 @@ dir_state() {
 	if [ -n "$left" ]; then echo "temporary left: $left"; return; fi
 	if [ ! -e out ]; then echo none; return; fi
 	n=$(find out/labels -name '*.txt' 2>/dev/null | wc -l)
-	if [ -s out/data.yaml ] && [ "$n" = "$NTASKS" ] && [ "$(cat out/labels/*.txt | wc -l)" = 2 ] &&
+	if [ -s out/data.yaml ] && [ "$n" = "$NTASKS" ] && [ "$(cat out/labels/train/*.txt | wc -l)" = 2 ] &&
 	   [ "$(wc -l <out/images.txt)" = "$NTASKS" ]; then echo whole
 	else echo "out/ incomplete"; fi
 }
 sweep "export yolo" submitted.db dir_state "$BOXEL" export --format yolo out
 
-# migration: a version-1 store with rows, opened by a read command.
+# migration: a version-1 store with rows, opened by `init --force` with
+# nothing to change, which writes only the migration (a reading command
+# opens the store read-only and refuses to migrate it).
 "$DRV" old-store v1.db 1 || exit 2
 sqlite3 v1.db "INSERT INTO tasks(id, image, width, height, created_ms) VALUES (1, 'a.jpg', 10, 10, 0), (2, 'b.jpg', 10, 10, 0);
 INSERT INTO gold(task, answer) VALUES (2, '{\"annotations\":[]}');
@@ -227,7 +229,7 @@ migrate_state() {
 	elif [ "$v" = 1 ]; then echo none
 	else echo "version $v"; fi
 }
-sweep "migration 1 -> $LATEST" v1.db migrate_state "$BOXEL" batch list
+sweep "migration 1 -> $LATEST" v1.db migrate_state "$BOXEL" init --force
 
 echo "faults: $SWEEP_RUNS faulted runs"
 [ -n "$LATE" ] && echo "faults: failed after the operation was committed:$LATE"
