@@ -29,6 +29,7 @@ static const struct key {
 	{ "lease_seconds", 1, 0, 1, 604800, "how long a claim holds a task" },
 	{ "max_attempts", 1, 0, 1, 1000000, "expired leases before a task is set aside" },
 	{ "require_training", 1, 0, 0, 1, "1: labelers in training get only training work" },
+	{ "gold_recycle", 1, 0, 0, 1, "1: a labeler who did a batch's whole gold pool gets it again" },
 };
 static const char *const readonly[] = { "image_root", "taxonomy", "instructions" };
 
@@ -181,6 +182,7 @@ const struct bx_cmd bx_cmd_config = {
 	    "    lease_seconds     1..604800 default 300\n"
 	    "    max_attempts      1..      default 3\n"
 	    "    require_training  0 or 1   default 0\n"
+	    "    gold_recycle      0 or 1   default 0\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

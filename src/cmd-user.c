@@ -632,6 +632,64 @@ trend_windows(const struct bx_user_quality *q, double *acc, int *ok)
 	return n;
 }
 
+/* Whether whoever runs this may see gold figures. An annotator may not:
+ * every figure that moves after a submit (gold counts, the window's
+ * accuracy, the trend) would tell them which task they just did was gold.
+ * The actor is the SSH session's user ($BOXEL_ACTOR) or the Unix login;
+ * a login that is no user of the project is its operator. */
+static int
+caller_sees_gold(struct bx_store *st)
+{
+	struct bx_err err = { 0 };
+	struct bx_user me;
+	int sees;
+
+	if (bx_store_user_get(st, bx_cli_actor(), &me, &err) < 0)
+		return 1;
+	sees = strcmp(me.role, "annotator") != 0;
+	bx_user_free(&me);
+	return sees;
+}
+
+/* What an annotator sees of themselves: state, training (whose feedback is
+ * by design), throughput; no gold figure. */
+static void
+show_own(struct bx_buf *b, const struct bx_user *u, const struct bx_user_quality *q,
+         const struct bx_labeler_stats *me, int json)
+{
+	double tacc;
+	int oktacc = bx_score_accuracy(&q->training, &tacc);
+	char n1[32], n2[32];
+
+	if (json) {
+		bx_buf_puts(b, "{\"name\":");
+		bx_json_put_str(b, u->name);
+		bx_buf_puts(b, ",\"role\":");
+		bx_json_put_str(b, u->role);
+		bx_buf_printf(b, ",\"active\":%s,\"state\":", u->active ? "true" : "false");
+		bx_json_put_str(b, u->qual);
+		bx_buf_printf(b, ",\"training_count\":%d,\"training_accuracy\":", q->training_n);
+		json_ratio(b, oktacc, tacc);
+		bx_buf_printf(b, ",\"submitted\":%d,\"per_hour\":", me ? me->submitted : 0);
+		json_ratio(b, me && me->per_hour > 0, me ? me->per_hour : 0);
+		bx_buf_puts(b, ",\"median_seconds\":");
+		json_ratio(b, me && me->submitted > 0, me ? me->median_seconds : 0);
+		bx_buf_puts(b, "}\n");
+		return;
+	}
+	bx_buf_printf(b, "user        %s\nrole        %s\nactive      %s\nstate       %s\n",
+	    u->name, u->role, u->active ? "yes" : "no (disabled)", u->qual);
+	bx_buf_printf(b, "training    accuracy %s over %d gold judgment%s\n",
+	    text_ratio(n1, sizeof n1, oktacc, tacc), q->training_n, q->training_n == 1 ? "" : "s");
+	if (me != NULL && me->submitted > 0)
+		bx_buf_printf(b, "throughput  %s judgments/hour, median %s s (%d submitted)\n",
+		    me->per_hour > 0 ? bx_cli_num(n1, sizeof n1, "%.1f", me->per_hour) : "n/a",
+		    bx_cli_num(n2, sizeof n2, "%.1f", me->median_seconds), me->submitted);
+	else
+		bx_buf_puts(b, "throughput  n/a (nothing submitted)\n");
+	bx_buf_puts(b, "quality     your gold scores are kept for your admins\n");
+}
+
 static int
 user_show(struct bx_store *st, int argc, char **argv)
 {
@@ -644,11 +702,12 @@ user_show(struct bx_store *st, int argc, char **argv)
 	struct bx_user u;
 	struct bx_user_quality q;
 	struct bx_labeler_stats *ls = NULL, *me = NULL;
+	struct bx_gold_left *gl = NULL;
 	struct bx_buf b;
 	double acc, prec, rec, miou, tacc, tw[TREND_CHUNKS], a;
 	int okacc, okprec, okrec, okmiou, oktacc, okw[TREND_CHUNKS], ntw;
 	char n1[32], n2[32], n3[32];
-	int c, json = 0, nl = 0, i;
+	int c, json = 0, nl = 0, i, rc, ngl = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -670,13 +729,24 @@ user_show(struct bx_store *st, int argc, char **argv)
 	for (i = 0; i < nl; i++)
 		if (strcmp(ls[i].name, u.name) == 0)
 			me = &ls[i];
+	bx_buf_init(&b);
+	if (!caller_sees_gold(st)) {
+		show_own(&b, &u, &q, me, json);
+		goto out;
+	}
+	if ((rc = bx_store_gold_left(st, NULL, u.name, &gl, &ngl, &err)) < 0) {
+		bx_buf_free(&b);
+		bx_labeler_stats_free(ls, nl);
+		bx_user_quality_free(&q);
+		bx_user_free(&u);
+		return bx_cli_store_fail(&err);
+	}
 	okacc = bx_score_accuracy(&q.window, &acc);
 	okprec = bx_score_precision(&q.window, &prec);
 	okrec = bx_score_recall(&q.window, &rec);
 	okmiou = bx_score_mean_iou(&q.window, &miou);
 	oktacc = bx_score_accuracy(&q.training, &tacc);
 	ntw = trend_windows(&q, tw, okw);
-	bx_buf_init(&b);
 	if (json) {
 		bx_buf_puts(&b, "{\"name\":");
 		bx_json_put_str(&b, u.name);
@@ -713,6 +783,13 @@ user_show(struct bx_store *st, int argc, char **argv)
 			if (i)
 				bx_buf_putc(&b, ',');
 			json_ratio(&b, okw[i], tw[i]);
+		}
+		bx_buf_puts(&b, "],\"gold_left\":[");
+		for (i = 0; i < ngl; i++) {
+			bx_buf_puts(&b, i ? ",{\"batch\":" : "{\"batch\":");
+			bx_json_put_str(&b, gl[i].batch);
+			bx_buf_printf(&b, ",\"pool\":%d,\"done\":%d,\"left\":%d}", gl[i].pool,
+			    gl[i].done, gl[i].left);
 		}
 		bx_buf_puts(&b, "]}\n");
 	} else {
@@ -757,8 +834,13 @@ user_show(struct bx_store *st, int argc, char **argv)
 			bx_buf_printf(&b, "  accuracy per %d gold judgments, oldest first\n",
 			    TREND_CHUNK);
 		}
+		for (i = 0; i < ngl; i++)
+			bx_buf_printf(&b, "gold left   %s: %d of a pool of %d (%d done)\n",
+			    gl[i].batch, gl[i].left, gl[i].pool, gl[i].done);
 	}
+out:
 	fputs(b.p, stdout);
+	bx_gold_left_free(gl, ngl);
 	bx_buf_free(&b);
 	bx_labeler_stats_free(ls, nl);
 	bx_user_quality_free(&q);
@@ -834,7 +916,8 @@ const struct bx_cmd bx_cmd_user = {
 	    "                      SSH public key (one line, no options)\n"
 	    "  list [--json]       every user with role, qualification, active\n"
 	    "  show NAME [--json]  state, rolling gold accuracy / precision / recall\n"
-	    "                      (n/a when undefined), gold count, throughput, trend\n"
+	    "                      (n/a when undefined), gold count, throughput, trend,\n"
+	    "                      gold left per batch; an annotator sees no gold figure\n"
 	    "  reinstate NAME      a suspended (or training) labeler -> qualified; their\n"
 	    "                      rolling gold window starts afresh\n"
 	    "  disable NAME        refuse their claims; their leases return to the queue\n"

@@ -202,7 +202,7 @@ static int
 batch_counts(struct bx_store *st, struct bx_batch *b, struct bx_err *err)
 {
 	static const char sql[] =
-	    "SELECT state, count(*) FROM judgments WHERE batch = ?1 GROUP BY state";
+	    "SELECT state, count(*), sum(gold) FROM judgments WHERE batch = ?1 GROUP BY state";
 	sqlite3_stmt *s;
 	int rc, k;
 
@@ -211,8 +211,10 @@ batch_counts(struct bx_store *st, struct bx_batch *b, struct bx_err *err)
 	while ((rc = bx_st_step(st, s, "count judgments", err)) == 1) {
 		const char *name = (const char *)sqlite3_column_text(s, 0);
 		for (k = 0; k < BX_J_NSTATES; k++)
-			if (strcmp(name, bx_jstate_name(k)) == 0)
+			if (strcmp(name, bx_jstate_name(k)) == 0) {
 				b->count[k] = sqlite3_column_int(s, 1);
+				b->gold_count[k] = sqlite3_column_int(s, 2);
+			}
 	}
 	sqlite3_reset(s);
 	return rc;

@@ -542,6 +542,88 @@ bx_store_user_reinstate(struct bx_store *st, const char *name, const char *actor
 	return bx_st_write(st, reinstate_tx, &c, err);
 }
 
+/* ---- gold left per labeler (admins) ---- */
+
+void
+bx_gold_left_free(struct bx_gold_left *g, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(g[i].batch);
+		free(g[i].labeler);
+	}
+	free(g);
+}
+
+struct gl_ctx {
+	const char *batch, *user;
+	struct bx_gold_left *out;
+	int n;
+};
+
+static int
+gold_left_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	/* Per (batch with its own gold, labeler who worked in it): the pool,
+	 * the labeler's gold judgments there, and the pool tasks they have
+	 * never judged (anywhere: what the claim may still give them). */
+	static const char sql[] =
+	    "SELECT b.name, u.name, "
+	    "  (SELECT count(*) FROM gold g CROSS JOIN batch_tasks bt "
+	    "   WHERE bt.batch = b.id AND bt.task = g.task), "
+	    "  (SELECT count(*) FROM judgments j WHERE j.batch = b.id AND j.labeler = u.id "
+	    "   AND j.gold = 1 AND j.state IN ('submitted','accepted','rejected')), "
+	    "  (SELECT count(*) FROM gold g CROSS JOIN batch_tasks bt "
+	    "   WHERE bt.batch = b.id AND bt.task = g.task AND NOT EXISTS "
+	    "   (SELECT 1 FROM judgments m WHERE m.task = g.task AND m.labeler = u.id)) "
+	    "FROM batches b CROSS JOIN users u "
+	    "WHERE b.kind IN ('production','self') AND (?1 IS NULL OR b.name = ?1) "
+	    "  AND (?2 IS NULL OR u.name = ?2) "
+	    "  AND EXISTS (SELECT 1 FROM judgments j WHERE j.labeler = u.id AND j.batch = b.id) "
+	    "ORDER BY b.priority DESC, b.id, u.name";
+	struct gl_ctx *c = ctx;
+	struct bx_gold_left *g;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	if (c->batch)
+		sqlite3_bind_text(s, 1, c->batch, -1, SQLITE_STATIC);
+	if (c->user)
+		sqlite3_bind_text(s, 2, c->user, -1, SQLITE_STATIC);
+	while ((rc = bx_st_step(st, s, "read gold left", err)) == 1) {
+		c->out = bx_realloc(c->out, (size_t)(c->n + 1) * sizeof *c->out);
+		g = &c->out[c->n++];
+		g->batch = bx_st_col_dup(s, 0);
+		g->labeler = bx_st_col_dup(s, 1);
+		g->pool = sqlite3_column_int(s, 2);
+		g->done = sqlite3_column_int(s, 3);
+		g->left = sqlite3_column_int(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_gold_left(struct bx_store *st, const char *batch, const char *user,
+                   struct bx_gold_left **out, int *n_out, struct bx_err *err)
+{
+	struct gl_ctx c = { batch, user, NULL, 0 };
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((rc = bx_st_read(st, gold_left_rx, &c, err)) < 0) {
+		bx_gold_left_free(c.out, c.n);
+		return rc;
+	}
+	*out = c.out;
+	*n_out = c.n;
+	return 0;
+}
+
 struct bq_ctx {
 	const char *name;
 	struct bx_batch_quality *q;

@@ -197,6 +197,7 @@ struct bx_batch {
 	int64_t created_ms;
 	int ntasks, ngold;              /* tasks in the batch, of which gold */
 	int count[BX_J_NSTATES];        /* judgments per state */
+	int gold_count[BX_J_NSTATES];   /* of which of gold tasks */
 };
 void bx_batch_free(struct bx_batch *b);
 void bx_batches_free(struct bx_batch *b, int n);
@@ -359,6 +360,19 @@ void bx_user_quality_free(struct bx_user_quality *q);
 /* BX_ENOENT for an unknown user. */
 int bx_store_user_quality(struct bx_store *st, const char *name, struct bx_user_quality *out,
                           struct bx_err *err);
+/* Gold served per labeler (production and self batches): for each such
+ * batch (name given: that one) and each labeler who has a judgment in it
+ * (user given: that one), the batch's gold pool, the labeler's submitted
+ * gold judgments in it (also once reviewed) and the pool tasks they have never judged
+ * (what the claim may still give them without gold_recycle). For admins:
+ * no annotator-facing command shows it. */
+struct bx_gold_left {
+	char *batch, *labeler;
+	int pool, done, left;
+};
+void bx_gold_left_free(struct bx_gold_left *g, int n);
+int bx_store_gold_left(struct bx_store *st, const char *batch, const char *user,
+                       struct bx_gold_left **out, int *n_out, struct bx_err *err);
 /* -> qualified, and the rolling window restarts (earlier gold judgments no
  * longer count towards suspension). */
 int bx_store_user_reinstate(struct bx_store *st, const char *name, const char *actor,

@@ -9,6 +9,8 @@
  * together: the figures are the queue under steady contention, not process
  * start-up. The first claims of the fresh connections, all 32 at once, are
  * printed on their own line ("cold").
+ * With BENCH_GOLD_RATE=R (0..1), every 10th task has a gold answer and the
+ * batch serves gold at rate R: each labeler's gold is created by its claim.
  * Usage: bench-queue [TASKS [DIR|- [WRITERS,...]]], e.g. bench-queue 2000 - 32. */
 #include <signal.h>
 #include <stdio.h>
@@ -157,7 +159,10 @@ setup(const char *path, int writers, int tasks)
 	struct bx_store *st;
 	struct bx_err err = { 0 };
 	struct bx_batch_new b = { "bench", "production", 1, 0, 0, BX_BATCH_ALL, NULL, 0 };
+	const char *grate = getenv("BENCH_GOLD_RATE");
+	struct bx_answer gold;
 	char name[32];
+	int64_t tid;
 	int i;
 
 	if (bx_store_open(path, BX_STORE_CREATE, &st, &err) < 0) {
@@ -173,12 +178,17 @@ setup(const char *path, int writers, int tasks)
 	for (i = 0; i < tasks; i++) {
 		struct bx_task_new t = { .image = name, .width = 640, .height = 480 };
 		snprintf(name, sizeof name, "img/%06d.jpg", i);
-		if (bx_store_task_add(st, &t, NULL, NULL, &err) < 0) {
+		if (bx_store_task_add(st, &t, &tid, NULL, &err) < 0 ||
+		    (grate != NULL && i % 10 == 5 &&
+		     (bx_answer_init(&gold),
+		      bx_store_task_answer_put(st, tid, "gold", &gold, &err)) < 0)) {
 			fprintf(stderr, "bench: %s\n", err.msg);
 			bx_store_close(st);
 			return -1;
 		}
 	}
+	if (grate != NULL)
+		b.gold_rate = atof(grate);
 	if (bx_store_batch_create(st, &b, "bench", 0, NULL, NULL, &err) < 0) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		bx_store_close(st);
