@@ -25,6 +25,7 @@ static const struct key {
 	{ "agreement_bar", 0, 0, 0, 1, "consensus agreement under which a task needs review" },
 	{ "quorum", 1, 0, 0, 1000, "judgments a consensus object needs (0: strict majority)" },
 	{ "gold_window", 1, 0, 1, 1000000, "gold judgments in a labeler's rolling window" },
+	{ "gold_min", 1, 0, 1, 1000000, "gold judgments in the window before anyone is suspended" },
 	{ "training_min", 1, 0, 1, 1000000, "training gold judgments before qualifying" },
 	{ "lease_seconds", 1, 0, 1, 604800, "how long a claim holds a task" },
 	{ "max_attempts", 1, 0, 1, 1000000, "expired leases before a task is set aside" },
@@ -65,6 +66,14 @@ unknown(const char *name)
 	return BX_EXIT_USAGE;
 }
 
+/* The settings of the suspension rule: changing one re-evaluates everyone. */
+static int
+rule_key(const char *name)
+{
+	return strcmp(name, "accuracy_bar") == 0 || strcmp(name, "gold_window") == 0 ||
+	    strcmp(name, "gold_min") == 0;
+}
+
 static int
 config_set(struct bx_store *st, const char *name, const char *val)
 {
@@ -95,6 +104,15 @@ config_set(struct bx_store *st, const char *name, const char *val)
 			return BX_EXIT_USAGE;
 		}
 		bx_cli_num(canon, sizeof canon, "%.15g", d); /* "0.8", not 0.80000000000000004 */
+	}
+	if (rule_key(k->name)) {
+		int susp = 0, lifted = 0;
+		if (bx_store_quality_setting_set(st, k->name, canon, bx_cli_actor(), bx_now_ms(),
+		    &susp, &lifted, &err) < 0)
+			return bx_cli_store_fail(&err);
+		printf("%s = %s; every labeler re-evaluated: %d suspended, %d gold suspension%s "
+		    "lifted\n", k->name, canon, susp, lifted, lifted == 1 ? "" : "s");
+		return BX_EXIT_OK;
 	}
 	if (bx_store_setting_set(st, k->name, canon, bx_cli_actor(), bx_now_ms(), &err) < 0)
 		return bx_cli_store_fail(&err);
@@ -172,12 +190,14 @@ const struct bx_cmd bx_cmd_config = {
 	.help =
 	    "  list                every tunable key with its value and meaning\n"
 	    "  get KEY             one value (also image_root, instructions)\n"
-	    "  set KEY VALUE       checked per key:\n"
+	    "  set KEY VALUE       checked per key; accuracy_bar, gold_window and gold_min\n"
+	    "                      re-evaluate every labeler at once:\n"
 	    "    iou_threshold     (0, 1]   default 0.5\n"
 	    "    accuracy_bar      [0, 1]   default 0.8\n"
 	    "    agreement_bar     [0, 1]   default 0.6\n"
 	    "    quorum            0..1000  default 2 (0: strict majority)\n"
-	    "    gold_window       1..      default 50\n"
+	    "    gold_window       1..      default 50 (not under gold_min)\n"
+	    "    gold_min          1..      default 10 (not over gold_window)\n"
 	    "    training_min      1..      default 5\n"
 	    "    lease_seconds     1..604800 default 300\n"
 	    "    max_attempts      1..      default 3\n"

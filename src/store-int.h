@@ -78,6 +78,9 @@ struct bx_buf;
 void bx_st_json_str(struct bx_buf *b, const char *s);
 /* Release every live lease of a user (inside a write transaction). */
 int bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err);
+/* The id of an active user: BX_ENOENT unknown, BX_EPERM disabled (saying
+ * how to enable them). store-users.c. */
+int bx_st_user_active(struct bx_store *st, const char *name, int64_t *uid, struct bx_err *err);
 /* Drop judgment jid's draft and undo journal (inside a write transaction). */
 int bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err);
 /* Queue a fresh replica of judgment jid's task in its batch (the next

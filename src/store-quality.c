@@ -14,8 +14,6 @@
 #include "boxel/util.h"
 #include "store-int.h"
 
-/* Qualified labelers are judged on at least this many gold judgments. */
-#define BX_SUSPEND_MIN_GOLD 10
 
 /* ---- settings ---- */
 
@@ -167,6 +165,7 @@ read_answer_col(sqlite3_stmt *s, int col, struct bx_answer *out, struct bx_err *
 /* ---- at submit ---- */
 
 struct sub_info {
+	const char *reason; /* for the log: NULL = "gold" (a submit) */
 	int64_t jid, uid, task, batch;
 	char kind[16];
 	int overlap;
@@ -206,7 +205,13 @@ static int
 set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struct bx_score *sum,
          int n, int64_t now, struct bx_err *err)
 {
-	static const char sql[] = "UPDATE users SET qual = ?2 WHERE id = ?1";
+	/* A gold suspension remembers what it interrupted (a lifted one
+	 * returns there). */
+	static const char sql[] =
+	    "UPDATE users SET qual = ?2, "
+	    "  suspended_by = CASE WHEN ?2 = 'suspended' THEN 'gold' END, "
+	    "  suspended_from = CASE WHEN ?2 = 'suspended' THEN qual END "
+	    "WHERE id = ?1";
 	struct bx_buf d;
 	sqlite3_stmt *s;
 	double acc = 0;
@@ -227,13 +232,31 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	bx_st_json_str(&d, in->name);
 	bx_buf_puts(&d, ",\"qual\":");
 	bx_st_json_str(&d, qual);
-	bx_buf_printf(&d, ",\"reason\":\"gold\",\"judgment\":%lld,\"gold_judgments\":%d,"
-	    "\"accuracy\":", (long long)in->jid, n);
+	bx_buf_printf(&d, ",\"reason\":\"%s\",\"judgment\":%lld,\"gold_judgments\":%d,"
+	    "\"accuracy\":", in->reason ? in->reason : "gold", (long long)in->jid, n);
 	bx_json_put_num(&d, acc);
 	bx_buf_putc(&d, '}');
 	rc = bx_st_event(st, "boxel", "user_qual", d.p, now, err);
 	bx_buf_free(&d);
 	return rc;
+}
+
+/* The rule: 1 when the labeler's rolling window (gold_window) holds at
+ * least gold_min gold judgments and its summed accuracy is under bar; the
+ * window's sum, size and accuracy in the out-parameters. */
+static int
+under_bar(struct bx_store *st, int64_t uid, double bar, struct bx_score *sum, int *n,
+          double *acc, struct bx_err *err)
+{
+	double window, min;
+	int rc;
+
+	*acc = 0;
+	if ((rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
+	    (rc = window_sum(st, uid, (long)window, sum, n, NULL, err)) < 0)
+		return rc;
+	return *n >= (int)min && bx_score_accuracy(sum, acc) && *acc < bar - 1e-12;
 }
 
 /* Gold: score, keep the row, then the labeler's state. */
@@ -253,7 +276,6 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	struct bx_score sc, sum;
 	sqlite3_stmt *s;
 	double bar, acc, tmin;
-	long window;
 	int rc, n = 0, found;
 
 	if ((s = bx_st_prep(st, gsql, err)) == NULL)
@@ -317,14 +339,14 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 			return set_qual(st, in, "qualified", &sum, n, now, err);
 		return 0;
 	}
-	if (strcmp(in->qual, "qualified") != 0)
+	/* Outside training the rule holds for everyone doing the work:
+	 * trainees too (a project without a training batch has nothing but
+	 * trainees). */
+	if (strcmp(in->qual, "qualified") != 0 && strcmp(in->qual, "training") != 0)
 		return 0;
-	if ((rc = setting_num(st, "gold_window", 1, 1e6, &tmin, err)) < 0)
+	if ((rc = under_bar(st, in->uid, bar, &sum, &n, &acc, err)) < 0)
 		return rc;
-	window = (long)tmin;
-	if ((rc = window_sum(st, in->uid, window, &sum, &n, NULL, err)) < 0)
-		return rc;
-	if (n >= BX_SUSPEND_MIN_GOLD && bx_score_accuracy(&sum, &acc) && acc < bar - 1e-12) {
+	if (rc == 1) {
 		*suspended = 1;
 		return set_qual(st, in, "suspended", &sum, n, now, err);
 	}
@@ -507,7 +529,7 @@ static int
 reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	static const char sql[] =
-	    "UPDATE users SET qual = 'qualified', "
+	    "UPDATE users SET qual = 'qualified', suspended_by = NULL, suspended_from = NULL, "
 	    "  gold_since = (SELECT coalesce(max(id), 0) FROM gold_scores) WHERE id = ?1";
 	struct reinstate_ctx *c = ctx;
 	struct bx_buf d;
@@ -515,7 +537,7 @@ reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	int64_t uid;
 	int rc;
 
-	if ((rc = bx_st_user_id(st, c->name, &uid, err)) < 0)
+	if ((rc = bx_st_user_active(st, c->name, &uid, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -622,6 +644,145 @@ bx_store_gold_left(struct bx_store *st, const char *batch, const char *user,
 	*out = c.out;
 	*n_out = c.n;
 	return 0;
+}
+
+/* ---- the settings the rules read, and re-evaluating everyone ---- */
+
+struct qset_ctx {
+	const char *key, *val, *actor;
+	int64_t now;
+	int suspended, lifted;
+};
+
+/* Everyone the rule governs, against the settings as they now are: an
+ * active trainee or qualified labeler whose window is under the bar is
+ * suspended (as at a submit); a gold suspension the window no longer
+ * supports is lifted back to what it interrupted. Admin suspensions stand. */
+static int
+reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
+{
+	static const char usql[] =
+	    "SELECT id, name, qual, coalesce(suspended_by, ''), coalesce(suspended_from, '') "
+	    "FROM users WHERE active = 1 AND (qual IN ('training','qualified') "
+	    "  OR suspended_by = 'gold') ORDER BY id";
+	static const char lift[] =
+	    "UPDATE users SET qual = ?2, suspended_by = NULL, suspended_from = NULL "
+	    "WHERE id = ?1";
+	struct { int64_t id; char name[72], qual[16], by[8], from[16]; } *us = NULL;
+	struct sub_info in;
+	struct bx_score sum;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	double bar, acc;
+	int rc, nu = 0, i, n, under;
+
+	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, usql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	while ((rc = bx_st_step(st, s, "list labelers", err)) == 1) {
+		us = bx_realloc(us, (size_t)(nu + 1) * sizeof *us);
+		us[nu].id = sqlite3_column_int64(s, 0);
+		snprintf(us[nu].name, sizeof us[nu].name, "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+		snprintf(us[nu].qual, sizeof us[nu].qual, "%s",
+		    (const char *)sqlite3_column_text(s, 2));
+		snprintf(us[nu].by, sizeof us[nu].by, "%s", (const char *)sqlite3_column_text(s, 3));
+		snprintf(us[nu].from, sizeof us[nu].from, "%s",
+		    (const char *)sqlite3_column_text(s, 4));
+		nu++;
+	}
+	sqlite3_reset(s);
+	for (i = 0; rc >= 0 && i < nu; i++) {
+		if ((rc = under_bar(st, us[i].id, bar, &sum, &n, &acc, err)) < 0)
+			break;
+		under = rc;
+		rc = 0;
+		if (under && strcmp(us[i].qual, "suspended") != 0) {
+			memset(&in, 0, sizeof in);
+			in.uid = us[i].id;
+			in.reason = "settings";
+			snprintf(in.name, sizeof in.name, "%s", us[i].name);
+			rc = set_qual(st, &in, "suspended", &sum, n, c->now, err);
+			c->suspended++;
+		} else if (!under && strcmp(us[i].by, "gold") == 0) {
+			const char *back = *us[i].from ? us[i].from : "qualified";
+			if ((s = bx_st_prep(st, lift, err)) == NULL) {
+				rc = err ? err->code : BX_EDB;
+				break;
+			}
+			sqlite3_bind_int64(s, 1, us[i].id);
+			sqlite3_bind_text(s, 2, back, -1, SQLITE_STATIC);
+			if ((rc = bx_st_exec(st, s, "lift suspension", err)) < 0)
+				break;
+			bx_buf_init(&d);
+			bx_buf_puts(&d, "{\"name\":");
+			bx_st_json_str(&d, us[i].name);
+			bx_buf_puts(&d, ",\"qual\":");
+			bx_st_json_str(&d, back);
+			bx_buf_printf(&d, ",\"reason\":\"settings\",\"gold_judgments\":%d}", n);
+			rc = bx_st_event(st, c->actor, "user_qual", d.p, c->now, err);
+			bx_buf_free(&d);
+			c->lifted++;
+		}
+	}
+	free(us);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+qset_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+	struct qset_ctx *c = ctx;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	double window, min;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, c->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c->val, -1, SQLITE_STATIC);
+	if ((rc = bx_st_exec(st, s, "write setting", err)) < 0)
+		return rc;
+	/* A window smaller than the minimum sample could never suspend
+	 * anyone: refused, whichever of the two changes. */
+	if ((rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0)
+		return rc;
+	if (window < min)
+		return bx_err_set(err, BX_EINVAL, "%s %s: gold_window (%g) must be at least "
+		    "gold_min (%g), or nobody could ever be suspended", c->key, c->val, window, min);
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"key\":");
+	bx_st_json_str(&d, c->key);
+	bx_buf_printf(&d, ",\"bytes\":%zu}", strlen(c->val));
+	rc = bx_st_event(st, c->actor, "setting", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc < 0 ? rc : reevaluate(st, c, err);
+}
+
+int
+bx_store_quality_setting_set(struct bx_store *st, const char *key, const char *val,
+                             const char *actor, int64_t now_ms, int *suspended_out,
+                             int *lifted_out, struct bx_err *err)
+{
+	struct qset_ctx c = { key, val, actor, now_ms, 0, 0 };
+	int rc;
+
+	if (key == NULL || val == NULL)
+		return bx_err_set(err, BX_EINVAL, "setting: empty key or value");
+	rc = bx_st_write(st, qset_tx, &c, err);
+	if (rc == 0) {
+		if (suspended_out)
+			*suspended_out = c.suspended;
+		if (lifted_out)
+			*lifted_out = c.lifted;
+	}
+	return rc;
 }
 
 struct bq_ctx {

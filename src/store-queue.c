@@ -359,14 +359,18 @@ drop_foreign_draft(struct bx_store *st, int64_t jid, int64_t uid, struct bx_err 
 }
 
 /* Who may take work: the user's id and qualification, or BX_EPERM with the
- * reason (unknown, disabled, suspended). */
+ * reason as it is (unknown, disabled, paused, suspended by gold or by an
+ * admin). */
 static int
 queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size_t qualsz,
            struct bx_err *err)
 {
-	static const char usql[] = "SELECT id, active, qual FROM users WHERE name = ?1";
+	static const char usql[] =
+	    "SELECT id, active, qual, paused, coalesce(suspended_by, '') FROM users "
+	    "WHERE name = ?1";
 	sqlite3_stmt *s;
-	int rc, active = 0;
+	int rc, active = 0, paused = 0;
+	char by[8] = "";
 
 	if ((s = bx_st_prep(st, usql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -376,6 +380,8 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
 		*uid = sqlite3_column_int64(s, 0);
 		active = sqlite3_column_int(s, 1);
 		snprintf(qual, qualsz, "%s", (const char *)sqlite3_column_text(s, 2));
+		paused = sqlite3_column_int(s, 3);
+		snprintf(by, sizeof by, "%s", (const char *)sqlite3_column_text(s, 4));
 	}
 	sqlite3_reset(s);
 	if (rc < 0)
@@ -384,10 +390,16 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
 		return bx_err_set(err, BX_EPERM, "no user %s (see 'boxel user list')", name);
 	if (!active)
 		return bx_err_set(err, BX_EPERM, "user %s is disabled", name);
+	if (strcmp(qual, "suspended") == 0 && strcmp(by, "admin") == 0)
+		return bx_err_set(err, BX_EPERM,
+		    "user %s is suspended by an admin; an admin can reinstate them", name);
 	if (strcmp(qual, "suspended") == 0)
 		return bx_err_set(err, BX_EPERM,
 		    "user %s is suspended (gold accuracy under the project's bar); "
 		    "an admin can reinstate them", name);
+	if (paused)
+		return bx_err_set(err, BX_EPERM,
+		    "user %s is paused by an admin: no new work until they unpause you", name);
 	return 0;
 }
 

@@ -212,7 +212,18 @@ static const char *const migrations[] = {
 	"          AND j.state = 'open' AND j.labeler IS NULL AND b.kind IN ('production','self'));\n"
 	"        DELETE FROM judgments WHERE task = NEW.task AND state = 'open'\n"
 	"          AND labeler IS NULL\n"
-	"          AND batch IN (SELECT id FROM batches WHERE kind IN ('production','self')); END;\n",
+	"          AND batch IN (SELECT id FROM batches WHERE kind IN ('production','self')); END;\n"
+	/* ... and the rules for everyone: why a labeler is suspended ('gold'
+	 * or 'admin') and what they were before (a lifted gold suspension
+	 * returns there); an admin's pause (no work, not a quality state);
+	 * the settings these rules read (rows, so config get/list see them). */
+	"ALTER TABLE users ADD COLUMN suspended_by TEXT\n"
+	"  CHECK (suspended_by IS NULL OR suspended_by IN ('gold','admin'));\n"
+	"ALTER TABLE users ADD COLUMN suspended_from TEXT\n"
+	"  CHECK (suspended_from IS NULL OR suspended_from IN ('training','qualified'));\n"
+	"ALTER TABLE users ADD COLUMN paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0,1));\n"
+	"INSERT INTO settings(key, value) VALUES ('gold_recycle', '0'), ('gold_min', '10')\n"
+	"  ON CONFLICT(key) DO NOTHING;\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))
@@ -646,7 +657,6 @@ static const struct { const char *key, *def; } setting_defaults[] = {
 	{ "iou_threshold", "0.5" }, { "accuracy_bar", "0.8" }, { "lease_seconds", "300" },
 	{ "max_attempts", "3" }, { "quorum", "2" }, { "agreement_bar", "0.6" },
 	{ "gold_window", "50" }, { "require_training", "0" }, { "training_min", "5" },
-	{ "gold_recycle", "0" }, { "gold_min", "10" },
 };
 
 int

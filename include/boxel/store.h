@@ -337,11 +337,12 @@ void bx_judgment_info_free(struct bx_judgment_info *j);
  * setting iou_threshold) into gold_scores. A labeler in training qualifies
  * at the submit of a training gold task once they have at least
  * min(training_min, gold tasks of that batch) training gold judgments and
- * the summed accuracy of all of them reaches accuracy_bar. A qualified
- * labeler is suspended at the submit of a gold task outside training when
- * their rolling window (last gold_window non-training gold judgments since
- * their last reinstatement) holds >= 10 judgments and its summed accuracy
- * is under accuracy_bar; their live leases return to the queue. In a batch
+ * the summed accuracy of all of them reaches accuracy_bar. A labeler in
+ * training or qualified is suspended at the submit of a gold task outside
+ * training when their rolling window (last gold_window non-training gold
+ * judgments since their last reinstatement) holds >= gold_min judgments and
+ * its summed accuracy is under accuracy_bar; their live leases return to
+ * the queue. In a batch
  * with overlap > 1, the submit that completes a task's overlap stores its
  * consensus (task_answers kind "consensus"; quorum setting, capped at the
  * judgments there are) and agreement; agreement < agreement_bar flags it
@@ -360,6 +361,39 @@ void bx_user_quality_free(struct bx_user_quality *q);
 /* BX_ENOENT for an unknown user. */
 int bx_store_user_quality(struct bx_store *st, const char *name, struct bx_user_quality *out,
                           struct bx_err *err);
+/* What an admin does to a user (store-users.c). Each returns 0 when it
+ * changed something, 1 when it was already so (nothing written), or a
+ * negative error: BX_ENOENT unknown user, BX_EPERM a disabled user (all but
+ * enable). pause: no claims and their leases return to the queue, with no
+ * bearing on their quality record (unpause: pause = 0). suspend: an admin's
+ * suspension (said as such; re-evaluation never lifts it). to_training:
+ * back to training. Reinstating is bx_store_user_reinstate. */
+int bx_store_user_enable(struct bx_store *st, const char *name, const char *actor,
+                         int64_t now_ms, struct bx_err *err);
+int bx_store_user_role(struct bx_store *st, const char *name, const char *role,
+                       const char *actor, int64_t now_ms, struct bx_err *err);
+int bx_store_user_pause(struct bx_store *st, const char *name, int pause, const char *actor,
+                        int64_t now_ms, struct bx_err *err);
+int bx_store_user_suspend(struct bx_store *st, const char *name, const char *actor,
+                          int64_t now_ms, struct bx_err *err);
+int bx_store_user_to_training(struct bx_store *st, const char *name, const char *actor,
+                              int64_t now_ms, struct bx_err *err);
+/* Whether the user is paused, and why they are suspended ("gold", "admin",
+ * "" when not suspended or not recorded). BX_ENOENT for an unknown user. */
+int bx_store_user_status(struct bx_store *st, const char *name, int *paused_out,
+                         char *suspended_by, size_t bysz, struct bx_err *err);
+
+/* Set a setting the quality rules read (accuracy_bar, gold_window, gold_min)
+ * and re-evaluate every labeler against it in the same transaction: an
+ * active trainee or qualified labeler whose rolling window holds >= gold_min
+ * gold judgments under accuracy_bar is suspended (their leases return); a
+ * gold suspension the window no longer supports is lifted back to the state
+ * it interrupted. gold_window < gold_min is refused (BX_EINVAL, nothing
+ * written). The counts of both in the out-parameters (may be NULL). */
+int bx_store_quality_setting_set(struct bx_store *st, const char *key, const char *val,
+                                 const char *actor, int64_t now_ms, int *suspended_out,
+                                 int *lifted_out, struct bx_err *err);
+
 /* Gold served per labeler (production and self batches): for each such
  * batch (name given: that one) and each labeler who has a judgment in it
  * (user given: that one), the batch's gold pool, the labeler's submitted
@@ -374,7 +408,8 @@ void bx_gold_left_free(struct bx_gold_left *g, int n);
 int bx_store_gold_left(struct bx_store *st, const char *batch, const char *user,
                        struct bx_gold_left **out, int *n_out, struct bx_err *err);
 /* -> qualified, and the rolling window restarts (earlier gold judgments no
- * longer count towards suspension). */
+ * longer count towards suspension); clears any suspension, admin's or gold's.
+ * BX_EPERM for a disabled user. */
 int bx_store_user_reinstate(struct bx_store *st, const char *name, const char *actor,
                             int64_t now_ms, struct bx_err *err);
 

@@ -267,7 +267,8 @@ import json, sys; d = json.loads(sys.argv[1])
 assert d["gold_count"] == 0 and d["gold_total"] == 10 and d["accuracy"] is None, d' "$OUT"
 # The one gold task of prod dave has not judged (his dropped second lease).
 expect_rc 0 "dave may claim again" at $((D + 900)) "$BOXEL" queue claim --user dave
-check "reinstatement logged" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_reinstate'")" = 2
+# carol, dave's 'user qual dave qualified' (the same path) and dave
+check "reinstatement logged" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_reinstate'")" = 3
 
 # --- gold per labeler: admins see what is left, annotators see no gold figure
 expect_rc 0 "batch show prod --json" "$BOXEL" batch show prod --json
@@ -283,13 +284,56 @@ check "text: alice's gold left" contains "$OUT" "gold left   prod: 10 of a pool 
 expect_rc 0 "alice's own show" env BOXEL_ACTOR=alice "$BOXEL" user show alice --json
 check "own show: no gold figure" py '
 import json, sys; d = json.loads(sys.argv[1])
-assert set(d) == {"name", "role", "active", "state", "training_count", "training_accuracy",
+assert set(d) == {"name", "role", "active", "state", "paused", "suspended_by", "training_count", "training_accuracy",
                   "submitted", "per_hour", "median_seconds"}, d' "$OUT"
 expect_rc 0 "alice's own show, text" env BOXEL_ACTOR=alice "$BOXEL" user show alice
 check "own text: no window, trend or gold left" test "$(printf '%s\n' "$OUT" | grep -cE '^(accuracy|trend|windows|gold)')" = 0
 "$BOXEL" user add adm --role admin >/dev/null
 expect_rc 0 "an admin's own show is whole" env BOXEL_ACTOR=adm "$BOXEL" user show alice --json
 check "admin sees accuracy" contains "$OUT" '"accuracy":'
+
+# --- rules for everyone: gold_min, re-evaluation, one reinstate path, users
+for bad in "gold_window 9" "gold_min 51" "gold_min 0"; do
+	expect_rc 2 "config set $bad refused" "$BOXEL" config set $bad
+	check "config set $bad: one line" one_line "$ERR"
+done
+check "refusal names both settings" contains "$(at 1 "$BOXEL" config set gold_window 9 2>&1)" "gold_min (10)"
+check "gold_window unchanged" test "$("$BOXEL" config get gold_window)" = 50
+# dave (reinstated, 1 gold since) under the bar: a larger window changes
+# nothing for him; carol (2 of 3, 0.67) is under 0.8 once gold_min is 2.
+expect_rc 0 "gold_min 2 re-evaluates everyone" "$BOXEL" config set gold_min 2
+check "says who was suspended" contains "$OUT" "1 suspended"
+check "carol suspended by the re-evaluation" contains "$("$BOXEL" user show carol)" "suspended (gold accuracy under the bar)"
+expect_rc 0 "gold_min back to 10 lifts it" "$BOXEL" config set gold_min 10
+check "says one lifted" contains "$OUT" "1 gold suspension lifted"
+check "carol qualified again" contains "$("$BOXEL" user list | grep carol)" qualified
+expect_rc 0 "admin suspends bob" "$BOXEL" user qual bob suspended
+check "says it is the admin's" contains "$OUT" "suspended by you (an admin)"
+expect_rc 2 "bob's claim refused" "$BOXEL" queue claim --user bob
+check "refusal says admin, not gold" test "$(contains "$ERR" "by an admin" && echo y)$(contains "$ERR" "gold" && echo g)" = y
+expect_rc 0 "qual qualified is reinstate" "$BOXEL" user qual bob qualified
+check "says reinstated, window restarted" contains "$OUT" "bob is reinstated (qualified); their gold window starts afresh"
+expect_rc 0 "pause bob" "$BOXEL" user pause bob
+check "pause message" contains "$OUT" "paused bob"
+expect_rc 2 "paused bob cannot claim" "$BOXEL" queue claim --user bob
+check "refusal says paused" contains "$ERR" "paused by an admin"
+expect_rc 0 "pause again" "$BOXEL" user pause bob
+check "nothing changed" contains "$OUT" "already paused"
+expect_rc 0 "unpause bob" "$BOXEL" user unpause bob
+expect_rc 0 "role bob reviewer" "$BOXEL" user role bob reviewer
+check "bob is a reviewer" contains "$("$BOXEL" user list | grep bob)" reviewer
+expect_rc 2 "bad role" "$BOXEL" user role bob boss
+check "bad role: one line" one_line "$ERR"
+expect_rc 0 "disable bob" "$BOXEL" user disable bob
+for c in "reinstate bob" "qual bob qualified" "qual bob suspended" "role bob admin" "pause bob"; do
+	expect_rc 2 "$c on a disabled user refused" "$BOXEL" user $c
+	check "$c: says disabled" contains "$ERR" "disabled"
+done
+expect_rc 0 "enable bob" "$BOXEL" user enable bob
+check "enable message" contains "$OUT" "enabled bob"
+check "bob active again" contains "$("$BOXEL" user show bob)" "active      yes"
+expect_rc 0 "enable again" "$BOXEL" user enable bob
+check "already enabled" contains "$OUT" "already enabled"
 
 # --- bad inputs
 expect_rc 2 "user show unknown" "$BOXEL" user show ghost

@@ -385,5 +385,171 @@ test_consensus(void)
 	bx_store_close(st);
 }
 
+/* An all-gold production batch of n tasks named PREFIX00.. */
+static void
+gold_batch(struct bx_store *st, const char *bname, const char *prefix, int n)
+{
+	static char names[64][16];
+	static const char *imgs[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(names[i], sizeof names[i], "%s%02d.jpg", prefix, i);
+		imgs[i] = names[i];
+		gold(st, task(st, names[i]), ONE_CUP);
+	}
+	batch(st, bname, "production", 1, 0, imgs, n);
+}
+
+static const char *
+qual_of(struct bx_store *st, const char *name)
+{
+	static char q[16];
+	struct bx_user u;
+
+	if (bx_store_user_get(st, name, &u, &err) < 0)
+		return "?";
+	snprintf(q, sizeof q, "%s", u.qual);
+	bx_user_free(&u);
+	return q;
+}
+
+/* Rules for everyone: a labeler still in training doing production work is
+ * suspended like anyone once gold_min gold judgments are under the bar. */
+static void
+test_trainee_suspended(void)
+{
+	struct bx_store *st = fresh("trainee.db");
+	int i;
+
+	user(st, "t", "training");
+	gold_batch(st, "prod", "p", 12);
+	CHECK_INT(bx_store_quality_setting_set(st, "gold_min", "4", "root", NOW, NULL, NULL,
+	    &err), 0);
+	for (i = 0; i < 3; i++)
+		CHECK(claim_submit(st, "t", EMPTY, NOW + i * 2000) > 0);
+	CASE("3 bad of gold_min 4: still in training");
+	CHECK_STR(qual_of(st, "t"), "training");
+	CHECK(claim_submit(st, "t", EMPTY, NOW + 10000) > 0);
+	CASE("4th: suspended, by gold, from training");
+	CHECK_STR(qual_of(st, "t"), "suspended");
+	CHECK_INT(raw_int("SELECT suspended_by = 'gold' AND suspended_from = 'training' "
+	    "FROM users WHERE name = 't'"), 1);
+	bx_store_close(st);
+}
+
+/* gold_window < gold_min is refused (nothing written); changing the bar
+ * re-evaluates everyone at once, both ways; admin suspensions stand. */
+static void
+test_rules_settings(void)
+{
+	struct bx_store *st = fresh("rules.db");
+	int i, susp = -1, lifted = -1;
+	char *v;
+
+	user(st, "good", "qualified");
+	user(st, "half", "qualified");
+	user(st, "admsusp", "qualified");
+	gold_batch(st, "prod", "r", 12);
+	CASE("gold_window under gold_min: refused, unchanged");
+	CHECK_INT(bx_store_quality_setting_set(st, "gold_window", "5", "root", NOW, NULL, NULL,
+	    &err), BX_EINVAL);
+	CHECK(strstr(err.msg, "gold_min") != NULL);
+	bx_store_setting_get(st, "gold_window", &v, &err);
+	CHECK_STR(v, "50");
+	free(v);
+	CHECK_INT(bx_store_quality_setting_set(st, "gold_min", "51", "root", NOW, NULL, NULL,
+	    &err), BX_EINVAL);
+	CHECK_INT(bx_store_quality_setting_set(st, "gold_min", "4", "root", NOW, &susp, &lifted,
+	    &err), 0);
+	CHECK_INT(susp, 0);
+	/* good: 4 of 4 right; half: 2 right, 2 wrong (accuracy 0.5 < 0.8 would
+	 * suspend at the 4th submit: lower the bar first). */
+	CHECK_INT(bx_store_quality_setting_set(st, "accuracy_bar", "0.4", "root", NOW, NULL,
+	    NULL, &err), 0);
+	for (i = 0; i < 4; i++) {
+		CHECK(claim_submit(st, "good", ONE_CUP, NOW + i * 1000) > 0);
+		CHECK(claim_submit(st, "half", i % 2 ? EMPTY : ONE_CUP, NOW + i * 1000) > 0);
+	}
+	CHECK_INT(bx_store_user_suspend(st, "admsusp", "root", NOW, &err), 0);
+	CHECK_STR(qual_of(st, "half"), "qualified");
+	CASE("raising the bar suspends half at once, not good");
+	CHECK_INT(bx_store_quality_setting_set(st, "accuracy_bar", "0.8", "root", NOW, &susp,
+	    &lifted, &err), 0);
+	CHECK_INT(susp, 1);
+	CHECK_INT(lifted, 0);
+	CHECK_STR(qual_of(st, "half"), "suspended");
+	CHECK_STR(qual_of(st, "good"), "qualified");
+	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what = 'user_qual' "
+	    "AND detail ->> 'reason' = 'settings' AND detail ->> 'name' = 'half'"), 1);
+	CASE("a larger minimum lifts half's gold suspension; the admin's stands");
+	CHECK_INT(bx_store_quality_setting_set(st, "gold_min", "5", "root", NOW, &susp, &lifted,
+	    &err), 0);
+	CHECK_INT(lifted, 1);
+	CHECK_STR(qual_of(st, "half"), "qualified");
+	CHECK_STR(qual_of(st, "admsusp"), "suspended");
+	CASE("claims say which suspension it is");
+	{
+		struct bx_claim c;
+		CHECK_INT(bx_queue_claim(st, "admsusp", LEASE, NOW, &c, &err), BX_EPERM);
+		CHECK(strstr(err.msg, "by an admin") != NULL);
+		CHECK(strstr(err.msg, "gold") == NULL);
+	}
+	bx_store_close(st);
+}
+
+/* Users: enable undoes disable; reinstate/qual/role/pause refused for a
+ * disabled user; pause stops claims with its own reason; each says when
+ * nothing changed. */
+static void
+test_user_admin(void)
+{
+	struct bx_store *st = fresh("users.db");
+	struct bx_claim c;
+	int64_t j;
+
+	user(st, "u", "qualified");
+	gold_batch(st, "prod", "u", 3);
+	CHECK_INT(bx_queue_claim(st, "u", LEASE, NOW, &c, &err), 0);
+	j = c.judgment;
+	bx_claim_free(&c);
+	CASE("pause: lease returned (gold lease dropped), claims refused as paused");
+	CHECK_INT(bx_store_user_pause(st, "u", 1, "root", NOW, &err), 0);
+	CHECK_INT(bx_store_user_pause(st, "u", 1, "root", NOW, &err), 1);
+	{
+		char *q = bx_asprintf("SELECT count(*) FROM judgments WHERE id = %lld", (long long)j);
+		CHECK_INT(raw_int(q), 0);
+		free(q);
+	}
+	CHECK_INT(bx_queue_claim(st, "u", LEASE, NOW, &c, &err), BX_EPERM);
+	CHECK(strstr(err.msg, "paused") != NULL);
+	CHECK_STR(qual_of(st, "u"), "qualified");
+	CHECK_INT(bx_store_user_pause(st, "u", 0, "root", NOW, &err), 0);
+	CHECK_INT(bx_queue_claim(st, "u", LEASE, NOW, &c, &err), 0);
+	bx_claim_free(&c);
+	CASE("disabled: reinstate, qual, role, pause refused; enable undoes it");
+	CHECK_INT(bx_store_user_disable(st, "u", "root", NOW, &err), 0);
+	CHECK_INT(bx_store_user_reinstate(st, "u", "root", NOW, &err), BX_EPERM);
+	CHECK(strstr(err.msg, "disabled") != NULL);
+	CHECK_INT(bx_store_user_suspend(st, "u", "root", NOW, &err), BX_EPERM);
+	CHECK_INT(bx_store_user_to_training(st, "u", "root", NOW, &err), BX_EPERM);
+	CHECK_INT(bx_store_user_role(st, "u", "reviewer", "root", NOW, &err), BX_EPERM);
+	CHECK_INT(bx_store_user_pause(st, "u", 1, "root", NOW, &err), BX_EPERM);
+	CHECK_INT(bx_store_user_enable(st, "u", "root", NOW, &err), 0);
+	CHECK_INT(bx_store_user_enable(st, "u", "root", NOW, &err), 1);
+	CHECK_INT(bx_queue_claim(st, "u", LEASE, NOW, &c, &err), 0);
+	bx_claim_free(&c);
+	CASE("role");
+	CHECK_INT(bx_store_user_role(st, "u", "reviewer", "root", NOW, &err), 0);
+	CHECK_INT(bx_store_user_role(st, "u", "reviewer", "root", NOW, &err), 1);
+	CHECK_INT(bx_store_user_role(st, "u", "boss", "root", NOW, &err), BX_EINVAL);
+	CHECK_INT(raw_int("SELECT role = 'reviewer' FROM users WHERE name = 'u'"), 1);
+	CHECK_INT(bx_store_user_role(st, "ghost", "admin", "root", NOW, &err), BX_ENOENT);
+	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what IN ('user_enable', "
+	    "'user_role', 'user_pause', 'user_unpause')"), 4);
+	bx_store_close(st);
+}
+
 BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
-         T(test_suspend_submit_next), T(test_consensus))
+         T(test_suspend_submit_next), T(test_consensus), T(test_trainee_suspended),
+         T(test_rules_settings), T(test_user_admin))
