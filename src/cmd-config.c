@@ -12,8 +12,9 @@
 
 extern const struct bx_cmd bx_cmd_config;
 
-/* integer: lo..hi as integers; otherwise a number in lo..hi, lo excluded
- * when open_lo. */
+/* integer: 1 lo..hi as integers; 0 a number in lo..hi, lo excluded when
+ * open_lo; TEXT a word checked by text_ok. */
+#define TEXT (-1)
 static const struct key {
 	const char *name;
 	int integer, open_lo;
@@ -31,6 +32,8 @@ static const struct key {
 	{ "max_attempts", 1, 0, 1, 1000000, "expired leases before a task is set aside" },
 	{ "require_training", 1, 0, 0, 1, "1: labelers in training get only training work" },
 	{ "gold_recycle", 1, 0, 0, 1, "1: a labeler who did a batch's whole gold pool gets it again" },
+	{ "compare_attributes", TEXT, 0, 0, 0, "what scoring compares: all, none or attr,attr,..." },
+	{ "on_suspend", TEXT, 0, 0, 0, "a suspended labeler's unreviewed work: review or requeue" },
 };
 static const char *const readonly[] = { "image_root", "taxonomy", "instructions" };
 
@@ -74,6 +77,24 @@ rule_key(const char *name)
 	    strcmp(name, "gold_min") == 0;
 }
 
+/* The words a TEXT key takes: compare_attributes all | none | a comma list
+ * of attribute names; on_suspend review | requeue. */
+static int
+text_ok(const char *key, const char *val)
+{
+	const char *p;
+
+	if (strcmp(key, "on_suspend") == 0)
+		return strcmp(val, "review") == 0 || strcmp(val, "requeue") == 0;
+	if (*val == '\0' || *val == ',' || val[strlen(val) - 1] == ',' || strstr(val, ",,"))
+		return 0;
+	for (p = val; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("_-.,", *p)))
+			return 0;
+	return strlen(val) < 1000;
+}
+
 static int
 config_set(struct bx_store *st, const char *name, const char *val)
 {
@@ -92,6 +113,19 @@ config_set(struct bx_store *st, const char *name, const char *val)
 		return unknown(name);
 	}
 	snprintf(what, sizeof what, "config %s", k->name);
+	if (k->integer == TEXT) {
+		if (!text_ok(k->name, val)) {
+			char *v = bx_sanitize_dup(val);
+			bx_cli_error("%s: '%.80s' is not %s", what, v, strcmp(k->name, "on_suspend") ?
+			    "all, none or a comma list of attribute names" : "review or requeue");
+			free(v);
+			return BX_EXIT_USAGE;
+		}
+		if (bx_store_setting_set(st, k->name, val, bx_cli_actor(), bx_now_ms(), &err) < 0)
+			return bx_cli_store_fail(&err);
+		printf("%s = %s\n", k->name, val);
+		return BX_EXIT_OK;
+	}
 	if (k->integer) {
 		if (bx_cli_parse_long(val, what, (long)k->lo, (long)k->hi, &l) < 0)
 			return BX_EXIT_USAGE;
@@ -145,7 +179,7 @@ config_get(struct bx_store *st, const char *name, int list)
 	for (i = 0; i < BX_ARRAY_LEN(keys); i++) {
 		if (bx_store_setting_get(st, keys[i].name, &v, &err) < 0)
 			return bx_cli_store_fail(&err);
-		printf("%-17s %-8s %s\n", keys[i].name, v, keys[i].what);
+		printf("%-18s %-8s %s\n", keys[i].name, v, keys[i].what);
 		free(v);
 	}
 	return BX_EXIT_OK;
@@ -203,6 +237,8 @@ const struct bx_cmd bx_cmd_config = {
 	    "    max_attempts      1..      default 3\n"
 	    "    require_training  0 or 1   default 0\n"
 	    "    gold_recycle      0 or 1   default 0\n"
+	    "    compare_attributes all | none | attr,attr,...  default all\n"
+	    "    on_suspend        review | requeue  default review\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

@@ -11,6 +11,7 @@
 
 #include "boxel/codec.h"
 #include "boxel/formats.h"
+#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "store-int.h"
 
@@ -47,6 +48,61 @@ score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
 {
 	bx_score_opts_default(o);
 	return setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
+}
+
+/* Keep only the attributes named in the comma list (empty: none). */
+static void
+attrs_keep(struct bx_attrs *as, const char *list)
+{
+	static const struct bx_value none = { .type = BX_VAL_NONE };
+	size_t kl;
+	const char *p;
+	int i, keep;
+
+	for (i = as->n - 1; i >= 0; i--) {
+		kl = strlen(as->a[i].key);
+		keep = 0;
+		for (p = list; *p && !keep; p += strcspn(p, ","), p += *p == ',')
+			keep = strcspn(p, ",") == kl && strncmp(p, as->a[i].key, kl) == 0;
+		if (!keep)
+			bx_attrs_set(as, as->a[i].key, &none);
+	}
+}
+
+/* The one attribute policy of scoring, applied to both sides: answers in
+ * canonical form (an unset attribute is the taxonomy's default, whoever
+ * wrote the answer: import, screen, submit, gold), then only what the
+ * setting compare_attributes names: all (default), none, or a comma list
+ * (CVAT's compare_attributes). A store without a usable taxonomy skips the
+ * first step. */
+static int
+score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+             struct bx_err *err)
+{
+	struct bx_taxonomy *t = NULL;
+	struct bx_err terr = { 0 };
+	struct bx_answer *sides[2] = { gold, lab };
+	char *text, *cmp;
+	int rc, k, i;
+
+	if ((rc = bx_store_setting_get(st, "taxonomy", &text, err)) < 0)
+		return rc;
+	if (*text && bx_taxonomy_load_text(text, "taxonomy (project)", &t, &terr) == 0) {
+		bx_taxonomy_canonical(t, gold);
+		bx_taxonomy_canonical(t, lab);
+		bx_taxonomy_free(t);
+	}
+	free(text);
+	if ((rc = bx_store_setting_get(st, "compare_attributes", &cmp, err)) < 0)
+		return rc;
+	if (strcmp(cmp, "all") != 0)
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < sides[k]->n; i++)
+				attrs_keep(&sides[k]->a[i].attrs, strcmp(cmp, "none") ? cmp : "");
+			attrs_keep(&sides[k]->global, strcmp(cmp, "none") ? cmp : "");
+		}
+	free(cmp);
+	return 0;
 }
 
 /* The quality workspace lives with the connection: grown once, kept. */
@@ -271,7 +327,7 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	static const char ngold[] =
 	    "SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
 	    "WHERE bt.batch = ?1";
-	struct bx_answer gold;
+	struct bx_answer gold, lab;
 	struct bx_score_opts o;
 	struct bx_score sc, sum;
 	sqlite3_stmt *s;
@@ -288,14 +344,18 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	sqlite3_reset(s);
 	if (rc < 0 || !found)
 		return rc < 0 ? rc : 0;
-	if ((rc = score_opts(st, &o, err)) < 0 ||
-	    (rc = bx_score_answer(qws(st), &gold, ans, &o, &sc, NULL)) < 0) {
+	bx_answer_init(&lab);
+	bx_answer_copy(&lab, ans);
+	if ((rc = score_opts(st, &o, err)) < 0 || (rc = score_policy(st, &gold, &lab, err)) < 0 ||
+	    (rc = bx_score_answer(qws(st), &gold, &lab, &o, &sc, NULL)) < 0) {
 		bx_answer_free(&gold);
+		bx_answer_free(&lab);
 		if (rc == BX_ELIMIT || rc == BX_EINVAL)
 			bx_err_prefix(err, "gold score of judgment %lld", (long long)in->jid);
 		return rc;
 	}
 	bx_answer_free(&gold);
+	bx_answer_free(&lab);
 	if ((s = bx_st_prep(st, ins, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, in->jid);
@@ -983,7 +1043,8 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc < 0 ? rc : bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)c->jid);
 	if (rc < 0)
 		return rc;
-	if ((rc = score_opts(st, &o, err)) < 0)
+	if ((rc = score_opts(st, &o, err)) < 0 ||
+	    (rc = score_policy(st, &f->gold, &f->answer, err)) < 0)
 		return rc;
 	/* +1: calloc of 0 elements may be NULL, and NULL means "skip". */
 	f->gold_verdict = bx_calloc((size_t)f->gold.n + 1, sizeof *f->gold_verdict);
@@ -1191,7 +1252,8 @@ confusion_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		memset(&d, 0, sizeof d);
 		d.gold_match = bx_calloc((size_t)gold.n + 1, sizeof *d.gold_match);
 		d.lab_match = bx_calloc((size_t)lab.n + 1, sizeof *d.lab_match);
-		if (bx_score_answer(qws(st), &gold, &lab, &o, &sc, &d) == 0) {
+		if (score_policy(st, &gold, &lab, NULL) == 0 &&
+		    bx_score_answer(qws(st), &gold, &lab, &o, &sc, &d) == 0) {
 			c->judgments++;
 			/* class -1 stands for "none" until the classes are known */
 			for (i = 0; i < gold.n; i++) {

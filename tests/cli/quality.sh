@@ -335,6 +335,15 @@ check "bob active again" contains "$("$BOXEL" user show bob)" "active      yes"
 expect_rc 0 "enable again" "$BOXEL" user enable bob
 check "already enabled" contains "$OUT" "already enabled"
 
+# --- the attribute policy and on_suspend settings
+for bad in "compare_attributes a,,b" "compare_attributes ,x" "on_suspend delete"; do
+	expect_rc 2 "config set $bad refused" "$BOXEL" config set $bad
+	check "config set $bad: one line" one_line "$ERR"
+done
+expect_rc 0 "compare_attributes list" "$BOXEL" config set compare_attributes pose,occluded
+check "kept as given" test "$("$BOXEL" config get compare_attributes)" = pose,occluded
+expect_rc 0 "compare_attributes back to all" "$BOXEL" config set compare_attributes all
+
 # --- bad inputs
 expect_rc 2 "user show unknown" "$BOXEL" user show ghost
 check "unknown user: one line" one_line "$ERR"

@@ -550,6 +550,59 @@ test_user_admin(void)
 	bx_store_close(st);
 }
 
+/* One attribute policy: unset = the default (a gold without attributes
+ * scores a pixel-perfect box with the defaults filled in as TP), and
+ * compare_attributes all | none | a list decides what counts. */
+static void
+test_attribute_policy(void)
+{
+	static const char tax[] =
+	    "{\"name\":\"t\",\"classes\":[{\"name\":\"cup\",\"hotkey\":\"m\","
+	    "\"geometries\":[\"box\"],\"attributes\":["
+	    "{\"name\":\"occluded\",\"type\":\"bool\",\"default\":false},"
+	    "{\"name\":\"full\",\"type\":\"bool\",\"default\":true}]}]}";
+	static const char *const screen =
+	    "{\"annotations\":[{\"class\":\"cup\",\"box\":[0,0,10,10],"
+	    "\"attributes\":{\"occluded\":false,\"full\":true}}]}";
+	static const char *const other =
+	    "{\"annotations\":[{\"class\":\"cup\",\"box\":[0,0,10,10],"
+	    "\"attributes\":{\"occluded\":true,\"full\":true}}]}";
+	struct bx_store *st = fresh("attrs.db");
+	int64_t j;
+	char *q;
+
+	CHECK_INT(bx_store_setting_set(st, "taxonomy", tax, "root", NOW, &err), 0);
+	user(st, "u", "qualified");
+	gold_batch(st, "prod", "a", 4);
+	CASE("defaults filled by the screen against gold without attributes: TP");
+	j = claim_submit(st, "u", screen, NOW);
+	q = bx_asprintf("SELECT tp * 10 + mismatch FROM gold_scores WHERE judgment = %lld",
+	    (long long)j);
+	CHECK_INT(raw_int(q), 10);
+	free(q);
+	CASE("a different value: mismatch under 'all'");
+	j = claim_submit(st, "u", other, NOW + 1000);
+	q = bx_asprintf("SELECT tp * 10 + mismatch FROM gold_scores WHERE judgment = %lld",
+	    (long long)j);
+	CHECK_INT(raw_int(q), 1);
+	free(q);
+	CASE("compare_attributes none / a list without it: TP");
+	CHECK_INT(bx_store_setting_set(st, "compare_attributes", "none", "root", NOW, &err), 0);
+	j = claim_submit(st, "u", other, NOW + 2000);
+	q = bx_asprintf("SELECT tp * 10 + mismatch FROM gold_scores WHERE judgment = %lld",
+	    (long long)j);
+	CHECK_INT(raw_int(q), 10);
+	free(q);
+	CHECK_INT(bx_store_setting_set(st, "compare_attributes", "full,occluded", "root", NOW,
+	    &err), 0);
+	j = claim_submit(st, "u", other, NOW + 3000);
+	q = bx_asprintf("SELECT tp * 10 + mismatch FROM gold_scores WHERE judgment = %lld",
+	    (long long)j);
+	CHECK_INT(raw_int(q), 1);
+	free(q);
+	bx_store_close(st);
+}
+
 BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
          T(test_suspend_submit_next), T(test_consensus), T(test_trainee_suspended),
-         T(test_rules_settings), T(test_user_admin))
+         T(test_rules_settings), T(test_user_admin), T(test_attribute_policy))
