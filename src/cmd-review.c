@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "boxel/cli.h"
 #include "boxel/codec.h"
@@ -21,12 +22,47 @@
 extern const struct bx_cmd bx_cmd_review;
 
 struct ropts {
-	const char *user, *batch, *comment;
+	const char *user, *batch, *comment, *labeler;
+	int64_t since, until;
 	int json, flagged;
 	long limit, sample;
 	int64_t judgment;
 	const char *file;
 };
+
+/* A time for --since/--until: ms since the epoch, or a UTC date
+ * YYYY-MM-DD with an optional THH:MM[:SS]. */
+static int
+parse_when(const char *s, const char *what, int64_t *out)
+{
+	struct tm tm;
+	const char *end;
+	char *e;
+	long long v;
+
+	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
+		v = strtoll(s, &e, 10);
+		if (*e == '\0' && v > 0) {
+			*out = v;
+			return 0;
+		}
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end != NULL && *end == 'T')
+		end = strptime(end + 1, "%H:%M", &tm);
+	if (end != NULL && *end == ':')
+		end = strptime(end + 1, "%S", &tm);
+	if (end == NULL || *end != '\0') {
+		char *v2 = bx_sanitize_dup(s);
+		bx_cli_error("%s: '%.40s' is not a time (ms since the epoch, or YYYY-MM-DD"
+		    "[THH:MM[:SS]] in UTC)", what, v2);
+		free(v2);
+		return -1;
+	}
+	*out = (int64_t)timegm(&tm) * 1000;
+	return 0;
+}
 
 /* Options, then the positionals the subcommand takes: JUDGMENT for all but
  * list, and FILE after it for fix. */
@@ -41,6 +77,9 @@ parse_opts(int argc, char **argv, const char *sub, struct ropts *o)
 		{ "sample", required_argument, NULL, 's' },
 		{ "flagged", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "labeler", required_argument, NULL, 'L' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
 		{ 0, 0, 0, 0 },
 	};
 	int c, want = strcmp(sub, "list") == 0 ? 0 : strcmp(sub, "fix") == 0 ? 2 : 1;
@@ -55,6 +94,13 @@ parse_opts(int argc, char **argv, const char *sub, struct ropts *o)
 		case 'c': o->comment = optarg; break;
 		case 'f': o->flagged = 1; break;
 		case 'J': o->json = 1; break;
+		case 'L': o->labeler = optarg; break;
+		case 'S':
+		case 'U':
+			if (parse_when(optarg, c == 'S' ? "--since" : "--until",
+			    c == 'S' ? &o->since : &o->until) < 0)
+				return -1;
+			break;
 		case 'l':
 			if (bx_cli_parse_long(optarg, "--limit", 1, 1000000, &o->limit) < 0)
 				return -1;
@@ -152,7 +198,8 @@ review_list(struct bx_store *st, const struct ropts *o)
 	double acc = 0;
 	int defined, total;
 
-	struct bx_review_filter f = { o->batch, o->flagged, NULL, (int)o->sample };
+	struct bx_review_filter f = { o->batch, o->flagged, NULL, (int)o->sample, o->labeler,
+	                              o->since, o->until };
 
 	if (bx_store_review_list(st, &f, (int)o->limit, &it, &n, &total, &err) < 0)
 		return bx_cli_store_fail(&err);
@@ -170,8 +217,9 @@ review_list(struct bx_store *st, const struct ropts *o)
 			bx_buf_printf(&b, ",\"submitted_ms\":%lld,\"seconds\":",
 			    (long long)it[i].submitted_ms);
 			put_num(&b, 1, it[i].seconds);
-			bx_buf_printf(&b, ",\"annotations\":%d,\"flagged\":%s,\"agreement\":",
-			    it[i].nannotations, it[i].flagged ? "true" : "false");
+			bx_buf_printf(&b, ",\"annotations\":%d,\"flagged\":%s,\"held\":%s,"
+			    "\"agreement\":", it[i].nannotations, it[i].flagged ? "true" : "false",
+			    it[i].held ? "true" : "false");
 			put_num(&b, it[i].has_consensus, it[i].agreement);
 			bx_buf_puts(&b, ",\"gold_accuracy\":");
 			defined = it[i].has_gold && bx_score_accuracy(&it[i].gold, &acc);
@@ -194,7 +242,8 @@ review_list(struct bx_store *st, const struct ropts *o)
 				snprintf(a, sizeof a, "-");
 			printf("%-9lld %-16s %-14s %4d %-5s%s %-6s %s\n", (long long)it[i].judgment,
 			    it[i].batch, it[i].labeler, it[i].nannotations, a,
-			    it[i].flagged ? " !" : "  ", gold_text(g, sizeof g, &it[i]), img);
+			    it[i].held ? " S" : it[i].flagged ? " !" : "  ",
+			    gold_text(g, sizeof g, &it[i]), img);
 			free(img);
 		}
 		if (n < total)
@@ -427,6 +476,9 @@ const struct bx_cmd bx_cmd_review = {
 	    "        s accepts (fixes, once edited), n rejects with a comment, Ctrl-N\n"
 	    "        passes it to another reviewer, the rest as in 'boxel label'\n"
 	    "  list [--batch NAME] [--flagged] [--sample PCT] [--limit N] [--json]\n"
+	    "       [--labeler NAME] [--since T] [--until T]\n"
+	    "        T: ms since the epoch or YYYY-MM-DD[THH:MM[:SS]] (UTC), submitted\n"
+	    "        in [since, until); 'S': a suspended labeler's held work (first)\n"
 	    "        submitted judgments nobody has reviewed, tasks whose consensus is\n"
 	    "        under the agreement bar first ('!'), then oldest first; AGREE is the\n"
 	    "        task's consensus agreement, GOLD the answer's accuracy on a gold task;\n"

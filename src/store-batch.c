@@ -588,18 +588,20 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	"  LEFT JOIN task_consensus c ON c.task = j.task AND c.batch = j.batch " \
 	"  LEFT JOIN gold_scores g ON g.judgment = j.id " \
 	"WHERE j.state = 'submitted' AND (?1 IS NULL OR b.name = ?1) " \
-	"  AND (?2 = 0 OR c.needs_review = 1) AND (?4 IS NULL OR u.name <> ?4) " \
-	"  AND (?5 <= 0 OR ?5 >= 100 OR coalesce(c.needs_review, 0) = 1 " \
-	"       OR (j.task * 2654435761 + 12345) % 100 < ?5) "
+	"  AND (?2 = 0 OR c.needs_review = 1 OR j.held = 1) AND (?4 IS NULL OR u.name <> ?4) " \
+	"  AND (?5 <= 0 OR ?5 >= 100 OR coalesce(c.needs_review, 0) = 1 OR j.held = 1 " \
+	"       OR (j.task * 2654435761 + 12345) % 100 < ?5) " \
+	"  AND (?6 IS NULL OR u.name = ?6) AND (?7 = 0 OR j.submitted_ms >= ?7) " \
+	"  AND (?8 = 0 OR j.submitted_ms < ?8) "
 	static const char sql[] =
 	    "SELECT j.id, j.task, t.image, b.name, u.name, j.submitted_ms, j.seconds, "
 	    "  (SELECT count(*) FROM annotations a WHERE a.judgment = j.id), "
-	    "  c.agreement, coalesce(c.needs_review, 0), "
+	    "  c.agreement, coalesce(c.needs_review, 0) OR j.held, "
 	    "  g.tp, g.mismatch, g.fp, g.fn, g.iou_n, g.iou_sum, g.tag_right, g.tag_wrong, "
-	    "  t.width, t.height, b.kind "
+	    "  t.width, t.height, b.kind, j.held "
 	    RLIST_FROM
 	    "  AND 1 " /* (keeps ?3 after ?1, ?2, ?4 in both statements) */
-	    "ORDER BY coalesce(c.needs_review, 0) DESC, j.submitted_ms, j.id "
+	    "ORDER BY j.held DESC, coalesce(c.needs_review, 0) DESC, j.submitted_ms, j.id "
 	    "LIMIT ?3";
 	static const char csql[] = "SELECT count(*) " RLIST_FROM;
 	const char *const sqls[] = { csql, sql };
@@ -617,6 +619,10 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		if (c->f->not_by != NULL)
 			sqlite3_bind_text(s, 4, c->f->not_by, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 5, c->f->sample);
+		if (c->f->labeler != NULL)
+			sqlite3_bind_text(s, 6, c->f->labeler, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 7, c->f->since_ms);
+		sqlite3_bind_int64(s, 8, c->f->until_ms);
 		if (k == 0) {
 			rc = bx_st_step(st, s, "count the review queue", err);
 			if (rc == 1)
@@ -655,6 +661,7 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		it->width = sqlite3_column_int(s, 18);
 		it->height = sqlite3_column_int(s, 19);
 		it->batch_kind = bx_st_col_dup(s, 20);
+		it->held = sqlite3_column_int(s, 21);
 	}
 	sqlite3_reset(s);
 	return rc < 0 ? rc : 0;
@@ -815,7 +822,9 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "SELECT j.id, u.name, j.state, b.name, j.replica, j.answer, j.seconds, "
 	    "  j.submitted_ms "
 	    "FROM judgments j JOIN users u ON u.id = j.labeler JOIN batches b ON b.id = j.batch "
-	    "WHERE j.task = ?1 AND (?2 = 0 OR j.batch = ?2) ORDER BY j.id";
+	    "WHERE j.task = ?1 AND (?2 = 0 OR j.batch = ?2) "
+	    /* a suspended labeler's unreviewed work stays out (on_suspend) */
+	    "  AND NOT (j.held = 1 AND j.state = 'submitted') ORDER BY j.id";
 	static const char rsql[] =
 	    "SELECT r.verdict, r.answer, j.answer, j.id FROM reviews r "
 	    "JOIN judgments j ON j.id = r.judgment "

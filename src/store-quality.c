@@ -279,7 +279,8 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	sqlite3_bind_text(s, 2, qual, -1, SQLITE_STATIC);
 	if ((rc = bx_st_exec(st, s, "change qualification", err)) < 0)
 		return rc;
-	if (strcmp(qual, "suspended") == 0 && (rc = bx_st_release_user(st, in->uid, err)) < 0)
+	if (strcmp(qual, "suspended") == 0 && ((rc = bx_st_release_user(st, in->uid, err)) < 0 ||
+	    (rc = bx_st_hold_work(st, in->uid, now, err)) < 0))
 		return rc;
 	snprintf(in->qual, sizeof in->qual, "%s", qual);
 	bx_score_accuracy(sum, &acc);
@@ -420,7 +421,8 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 {
 	static const char jsql[] =
 	    "SELECT answer FROM judgments WHERE task = ?1 AND batch = ?2 "
-	    "  AND state IN ('submitted','accepted') ORDER BY id";
+	    "  AND state IN ('submitted','accepted') AND NOT (held = 1 AND state = 'submitted') "
+	    "ORDER BY id";
 	static const char put[] =
 	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, 'consensus', ?2) "
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
@@ -493,6 +495,80 @@ out:
 	free(ans);
 	free(ptrs);
 	return rc;
+}
+
+/* A task's consensus in a batch again, after judgments of it were held:
+ * the old one is dropped, a new one stored if enough judgments remain. */
+static int
+consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
+               struct bx_err *err)
+{
+	static const char bsql[] = "SELECT kind, overlap FROM batches WHERE id = ?1";
+	static const char d1[] = "DELETE FROM task_consensus WHERE task = ?1 AND batch = ?2";
+	static const char d2[] = "DELETE FROM task_answers WHERE task = ?1 AND kind = 'consensus'";
+	const char *const dels[] = { d1, d2 };
+	struct sub_info in;
+	sqlite3_stmt *s;
+	int rc, k;
+
+	memset(&in, 0, sizeof in);
+	in.task = task;
+	in.batch = batch;
+	if ((s = bx_st_prep(st, bsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, batch);
+	rc = bx_st_step(st, s, "read batch", err);
+	if (rc == 1) {
+		snprintf(in.kind, sizeof in.kind, "%s", (const char *)sqlite3_column_text(s, 0));
+		in.overlap = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc <= 0 || in.overlap <= 1)
+		return rc < 0 ? rc : 0;
+	for (k = 0; k < 2; k++) {
+		if ((s = bx_st_prep(st, dels[k], err)) == NULL)
+			return err ? err->code : BX_EDB;
+		sqlite3_bind_int64(s, 1, task);
+		sqlite3_bind_int64(s, 2, batch);
+		if ((rc = bx_st_exec(st, s, "drop consensus", err)) < 0)
+			return rc;
+	}
+	return consensus_step(st, &in, now, err);
+}
+
+int
+bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *err)
+{
+	static const char hold[] =
+	    "UPDATE judgments SET held = 1 WHERE labeler = ?1 AND state = 'submitted' "
+	    "  AND held = 0 RETURNING id, task, batch";
+	struct { int64_t id, task, batch; } *hs = NULL;
+	sqlite3_stmt *s;
+	char *mode;
+	int rc, n = 0, i, requeue;
+
+	if ((rc = bx_store_setting_get(st, "on_suspend", &mode, err)) < 0)
+		return rc;
+	requeue = strcmp(mode, "requeue") == 0;
+	free(mode);
+	if ((s = bx_st_prep(st, hold, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, uid);
+	while ((rc = bx_st_step(st, s, "hold work", err)) == 1) {
+		hs = bx_realloc(hs, (size_t)(n + 1) * sizeof *hs);
+		hs[n].id = sqlite3_column_int64(s, 0);
+		hs[n].task = sqlite3_column_int64(s, 1);
+		hs[n].batch = sqlite3_column_int64(s, 2);
+		n++;
+	}
+	sqlite3_reset(s);
+	/* requeue: another labeler answers the task afresh (a gold task's
+	 * replica is dropped by its trigger: gold is per labeler). */
+	for (i = 0; rc >= 0 && i < n; i++)
+		if ((!requeue || (rc = bx_st_requeue(st, hs[i].id, 0, err)) >= 0))
+			rc = consensus_redo(st, hs[i].task, hs[i].batch, now, err);
+	free(hs);
+	return rc < 0 ? rc : n;
 }
 
 int

@@ -104,6 +104,8 @@ uop_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if (uops[c->op].release && (rc = bx_st_release_user(st, uid, err)) < 0)
 		return rc;
+	if (c->op == U_SUSPEND && (rc = bx_st_hold_work(st, uid, c->now, err)) < 0)
+		return rc;
 	bx_buf_init(&d);
 	bx_buf_puts(&d, "{\"name\":");
 	bx_st_json_str(&d, c->name);

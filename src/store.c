@@ -222,6 +222,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE users ADD COLUMN suspended_from TEXT\n"
 	"  CHECK (suspended_from IS NULL OR suspended_from IN ('training','qualified'));\n"
 	"ALTER TABLE users ADD COLUMN paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0,1));\n"
+	/* held: submitted work of a labeler who was suspended, kept out of
+	 * consensus and export until a reviewer rules on it (on_suspend). */
+	"ALTER TABLE judgments ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0,1));\n"
 	"INSERT INTO settings(key, value) VALUES ('gold_recycle', '0'), ('gold_min', '10'),\n"
 	"  ('compare_attributes', 'all'), ('on_suspend', 'review')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n",

@@ -293,8 +293,13 @@ struct bx_review_filter {
 	const char *not_by;  /* leave out this labeler's judgments (NULL: none) */
 	int sample;          /* 1..99: that percent of the tasks (a fixed pseudo-random
 	                      * choice by task id) plus every flagged task; else all */
+	const char *labeler; /* only this labeler's judgments (NULL: everyone's) */
+	int64_t since_ms, until_ms; /* submitted in [since, until) (0: open end) */
 };
+/* flagged: consensus under the bar, or held (a suspended labeler's work,
+ * out of consensus and export until reviewed). */
 struct bx_review_item {
+	int held;
 	int64_t judgment, task;
 	char *image, *batch, *batch_kind, *labeler;
 	int width, height;

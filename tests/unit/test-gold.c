@@ -603,6 +603,81 @@ test_attribute_policy(void)
 	bx_store_close(st);
 }
 
+static int
+count_exported(const struct bx_export_task *t, void *ctx)
+{
+	int *n = ctx;
+
+	n[0] += t->njudgments;
+	n[1] += t->accepted != NULL;
+	return 0;
+}
+
+/* Acting on a suspension: the suspended labeler's submitted, unreviewed
+ * work is held (out of export and consensus, first in review); with
+ * on_suspend = requeue each task also goes to someone else. */
+static void
+test_on_suspend(void)
+{
+	static const char *const imgs[] = { "h0.jpg", "h1.jpg", "h2.jpg", "h3.jpg" };
+	struct bx_store *st = fresh("hold.db");
+	struct bx_review_filter f = { .labeler = "bad" };
+	struct bx_review_item *it;
+	int i, n, total, ex[2] = { 0, 0 };
+
+	user(st, "bad", "qualified");
+	user(st, "ok", "qualified");
+	bx_store_user_add(st, "rev", "reviewer", "root", NOW, &err);
+	for (i = 0; i < 4; i++)
+		task(st, imgs[i]);
+	batch(st, "prod", "production", 1, 0, imgs, 4);
+	CHECK(claim_submit(st, "bad", ONE_CUP, NOW) > 0);
+	CHECK(claim_submit(st, "bad", ONE_CUP, NOW + 1000) > 0);
+	CHECK(claim_submit(st, "ok", ONE_CUP, NOW + 2000) > 0);
+	CHECK_INT(bx_store_export_each(st, "prod", count_exported, ex, &err), 0);
+	CHECK_INT(ex[0], 3);
+	CASE("review (default): held, out of the export, first in review");
+	CHECK_INT(bx_store_user_suspend(st, "bad", "root", NOW + 3000, &err), 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE held = 1"), 2);
+	ex[0] = ex[1] = 0;
+	CHECK_INT(bx_store_export_each(st, "prod", count_exported, ex, &err), 0);
+	CHECK_INT(ex[0], 1);
+	CHECK_INT(ex[1], 1);
+	CHECK_INT(bx_store_review_list(st, &f, 0, &it, &n, &total, &err), 0);
+	CHECK_INT(n, 2);
+	CHECK(n == 2 && it[0].held && it[0].flagged && it[1].held);
+	bx_review_items_free(it, n);
+	f.labeler = "ok";
+	CHECK_INT(bx_store_review_list(st, &f, 0, &it, &n, &total, &err), 0);
+	CHECK(n == 1 && !it[0].held);
+	bx_review_items_free(it, n);
+	f.labeler = NULL;
+	f.since_ms = NOW + 1000;
+	f.until_ms = NOW + 2000;
+	CHECK_INT(bx_store_review_list(st, &f, 0, &it, &n, &total, &err), 0);
+	CHECK_INT(n, 1); /* bad submitted at NOW + 1000 and + 2000 (claim_submit adds 1 s) */
+	bx_review_items_free(it, n);
+	CASE("a review brings it back");
+	{
+		int64_t j = raw_int("SELECT min(id) FROM judgments WHERE held = 1");
+		CHECK_INT(bx_store_review_add(st, j, "rev", "accept", NULL, NULL, NOW + 4000, &err),
+		    0);
+	}
+	ex[0] = ex[1] = 0;
+	CHECK_INT(bx_store_export_each(st, "prod", count_exported, ex, &err), 0);
+	CHECK_INT(ex[0], 2);
+
+	CASE("requeue: a fresh replica for anyone");
+	CHECK_INT(bx_store_user_reinstate(st, "bad", "root", NOW, &err), 0);
+	CHECK(claim_submit(st, "bad", ONE_CUP, NOW + 5000) > 0);
+	CHECK_INT(bx_store_setting_set(st, "on_suspend", "requeue", "root", NOW, &err), 0);
+	n = raw_int("SELECT count(*) FROM judgments WHERE state = 'open'");
+	CHECK_INT(bx_store_user_suspend(st, "bad", "root", NOW + 6000, &err), 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'open'"), n + 1);
+	bx_store_close(st);
+}
+
 BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
          T(test_suspend_submit_next), T(test_consensus), T(test_trainee_suspended),
-         T(test_rules_settings), T(test_user_admin), T(test_attribute_policy))
+         T(test_rules_settings), T(test_user_admin), T(test_attribute_policy),
+         T(test_on_suspend))
