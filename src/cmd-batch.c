@@ -152,12 +152,12 @@ batch_json(struct bx_buf *o, const struct bx_batch *b)
 	bx_buf_puts(o, "}}");
 }
 
-/* In production and self batches gold is each labeler's own (store-queue.c)
+/* In production batches gold is each labeler's own (store-queue.c)
  * and sits outside the overlap: progress counts the ordinary work. */
 static int
 own_gold(const struct bx_batch *b)
 {
-	return strcmp(b->kind, "production") == 0 || strcmp(b->kind, "self") == 0;
+	return strcmp(b->kind, "production") == 0;
 }
 
 static int

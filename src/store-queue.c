@@ -234,7 +234,7 @@ claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 	return rc < 0 ? rc : 0;
 }
 
-/* In production and self batches gold is the labeler's own: the claim
+/* In production batches gold is the labeler's own: the claim
  * creates a judgment of a gold task of the batch for this user (leased at
  * once), so it never takes a place of the task's overlap and every labeler
  * can get every gold task. Which one is random among those the user has not
@@ -407,12 +407,12 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
  * a prediction cannot drift from the real thing (except for the gold draw):
  * batches by priority, then oldest first; training batches only for
  * labelers in training (and with require_training, nothing else for them).
- * In training and calibration batches gold is part of the overlap: gold
+ * In training, calibration and self batches gold is part of the overlap: gold
  * first while the user's gold share is under the batch's rate, else
  * ordinary first, falling back to the other kind. step() tries one (batch,
  * gold) pair and sets *jid when it found (claim: took) a judgment.
  *
- * In production and self batches the walk asks gold(ctx, batch, drawn,
+ * In production batches the walk asks gold(ctx, batch, drawn,
  * jid) for the labeler's own gold: drawn = 1 at the batch's rate (recycling
  * allowed when gold_recycle is on), drawn = 0 when there is no ordinary work
  * for them (served only by a batch of gold tasks only, each at most once).
@@ -445,8 +445,8 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 		bs[nb].id = sqlite3_column_int64(s, 0);
 		kind = (const char *)sqlite3_column_text(s, 1);
 		bs[nb].training = strcmp(kind, "training") == 0;
-		/* Per-labeler gold: production and self (store.c, 6 -> 7). */
-		bs[nb].own_gold = strcmp(kind, "production") == 0 || strcmp(kind, "self") == 0;
+		/* Per-labeler gold: production batches (store.c, 6 -> 7). */
+		bs[nb].own_gold = strcmp(kind, "production") == 0;
 		bs[nb].rate = sqlite3_column_double(s, 2);
 		nb++;
 	}

@@ -178,41 +178,43 @@ static const char *const migrations[] = {
 	 * lines. Unique: the key is the identity, one key names one user. */
 	"ALTER TABLE users ADD COLUMN ssh_key TEXT;\n"
 	"CREATE UNIQUE INDEX users_ssh_key ON users(ssh_key) WHERE ssh_key IS NOT NULL;\n",
-	/* 6 -> 7: gold is served per labeler outside training batches (see
+	/* 6 -> 7: gold is served per labeler in production batches (see
 	 * store-queue.c): a gold judgment is created by the claim for its
 	 * labeler, so it never uses up a task's overlap. A gold task's
 	 * unowned open judgment in such a batch (what batch creation, a skip,
 	 * a release or a suspension would leave) is therefore removed as soon
-	 * as it appears, with its draft. */
+	 * as it appears, with its draft. Training, calibration and self
+	 * batches keep gold inside the overlap: everyone judging the same
+	 * tasks is their point. */
 	"DELETE FROM journal WHERE judgment IN (SELECT j.id FROM judgments j\n"
 	"  JOIN batches b ON b.id = j.batch WHERE j.gold = 1 AND j.state = 'open'\n"
-	"  AND j.labeler IS NULL AND b.kind IN ('production','self'));\n"
+	"  AND j.labeler IS NULL AND b.kind = 'production');\n"
 	"DELETE FROM drafts WHERE judgment IN (SELECT j.id FROM judgments j\n"
 	"  JOIN batches b ON b.id = j.batch WHERE j.gold = 1 AND j.state = 'open'\n"
-	"  AND j.labeler IS NULL AND b.kind IN ('production','self'));\n"
+	"  AND j.labeler IS NULL AND b.kind = 'production');\n"
 	"DELETE FROM judgments WHERE gold = 1 AND state = 'open' AND labeler IS NULL\n"
-	"  AND batch IN (SELECT id FROM batches WHERE kind IN ('production','self'));\n"
+	"  AND batch IN (SELECT id FROM batches WHERE kind = 'production');\n"
 	"CREATE TRIGGER gold_pool_insert AFTER INSERT ON judgments\n"
 	"  WHEN NEW.state = 'open' AND NEW.labeler IS NULL\n"
 	"   AND EXISTS (SELECT 1 FROM gold WHERE task = NEW.task)\n"
-	"   AND (SELECT kind FROM batches WHERE id = NEW.batch) IN ('production','self')\n"
+	"   AND (SELECT kind FROM batches WHERE id = NEW.batch) = 'production'\n"
 	"  BEGIN DELETE FROM judgments WHERE id = NEW.id; END;\n"
 	"CREATE TRIGGER gold_pool_unowned AFTER UPDATE OF labeler, state ON judgments\n"
 	"  WHEN NEW.state = 'open' AND NEW.labeler IS NULL AND NEW.gold = 1\n"
-	"   AND (SELECT kind FROM batches WHERE id = NEW.batch) IN ('production','self')\n"
+	"   AND (SELECT kind FROM batches WHERE id = NEW.batch) = 'production'\n"
 	"  BEGIN DELETE FROM journal WHERE judgment = NEW.id;\n"
 	"        DELETE FROM drafts WHERE judgment = NEW.id;\n"
 	"        DELETE FROM judgments WHERE id = NEW.id; END;\n"
 	"CREATE TRIGGER gold_pool_added AFTER INSERT ON gold\n"
 	"  BEGIN DELETE FROM journal WHERE judgment IN (SELECT j.id FROM judgments j\n"
 	"          JOIN batches b ON b.id = j.batch WHERE j.task = NEW.task\n"
-	"          AND j.state = 'open' AND j.labeler IS NULL AND b.kind IN ('production','self'));\n"
+	"          AND j.state = 'open' AND j.labeler IS NULL AND b.kind = 'production');\n"
 	"        DELETE FROM drafts WHERE judgment IN (SELECT j.id FROM judgments j\n"
 	"          JOIN batches b ON b.id = j.batch WHERE j.task = NEW.task\n"
-	"          AND j.state = 'open' AND j.labeler IS NULL AND b.kind IN ('production','self'));\n"
+	"          AND j.state = 'open' AND j.labeler IS NULL AND b.kind = 'production');\n"
 	"        DELETE FROM judgments WHERE task = NEW.task AND state = 'open'\n"
 	"          AND labeler IS NULL\n"
-	"          AND batch IN (SELECT id FROM batches WHERE kind IN ('production','self')); END;\n"
+	"          AND batch IN (SELECT id FROM batches WHERE kind = 'production'); END;\n"
 	/* ... and the rules for everyone: why a labeler is suspended ('gold'
 	 * or 'admin') and what they were before (a lifted gold suspension
 	 * returns there); an admin's pause (no work, not a quality state);

@@ -399,7 +399,7 @@ int bx_store_quality_setting_set(struct bx_store *st, const char *key, const cha
                                  const char *actor, int64_t now_ms, int *suspended_out,
                                  int *lifted_out, struct bx_err *err);
 
-/* Gold served per labeler (production and self batches): for each such
+/* Gold served per labeler (production batches): for each such
  * batch (name given: that one) and each labeler who has a judgment in it
  * (user given: that one), the batch's gold pool, the labeler's submitted
  * gold judgments in it (also once reviewed) and the pool tasks they have never judged
