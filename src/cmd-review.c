@@ -2,7 +2,8 @@
  * of review, as `boxel queue` is of labeling. Reviewers (and admins) walk
  * the submitted judgments nobody has reviewed yet, flagged consensus first,
  * read one with its gold answer and scores, and accept it, reject it with a
- * comment (the task gets a fresh replica for another labeler) or fix it (a
+ * comment (the task goes back to its labeler, or to anyone when they may not
+ * work) or fix it (a
  * judgment file checked against the taxonomy becomes the task's reviewed
  * answer). The store refuses annotators and a reviewer's own judgments. */
 #include <getopt.h>
@@ -29,6 +30,34 @@ struct ropts {
 	int64_t judgment;
 	const char *file;
 };
+
+/* What a reject really did: the task went back to its labeler with the
+ * comment, or (labeler suspended, paused out of it or disabled) to anyone:
+ * the store's requeue gives the new replica to the labeler only when they
+ * may still work. */
+static void
+say_rejected(struct bx_store *st, int64_t judgment)
+{
+	struct bx_err err = { 0 };
+	struct bx_user u;
+	char *state = NULL, *lab = NULL;
+	int64_t task = 0;
+	int back = 0;
+
+	if (bx_store_judgment_get(st, judgment, &state, &lab, &task, NULL, &err) == 0 &&
+	    lab != NULL && bx_store_user_get(st, lab, &u, &err) == 0) {
+		back = u.active && strcmp(u.qual, "suspended") != 0;
+		bx_user_free(&u);
+	}
+	if (back)
+		printf("judgment %lld: rejected; the task goes back to %s with your comment\n",
+		    (long long)judgment, lab);
+	else
+		printf("judgment %lld: rejected; %s may not work now (suspended or disabled), "
+		    "so the task is open to anyone\n", (long long)judgment, lab ? lab : "its labeler");
+	free(state);
+	free(lab);
+}
 
 /* A time for --since/--until: ms since the epoch, or a UTC date
  * YYYY-MM-DD with an optional THH:MM[:SS]. */
@@ -385,8 +414,7 @@ review_verdict(struct bx_store *st, const char *sub, const struct ropts *o)
 		goto out;
 	}
 	if (strcmp(sub, "reject") == 0)
-		printf("judgment %lld: rejected; the task goes to another labeler\n",
-		    (long long)o->judgment);
+		say_rejected(st, o->judgment);
 	else
 		printf("judgment %lld: accepted%s\n", (long long)o->judgment,
 		    fix ? " with the fixed answer" : "");
@@ -489,7 +517,8 @@ const struct bx_cmd bx_cmd_review = {
 	    "  accept JUDGMENT [--comment TEXT] [--user NAME]   (--comment -: read it\n"
 	    "        from standard input)\n"
 	    "  reject JUDGMENT --comment TEXT [--user NAME]\n"
-	    "        the task gets a fresh replica for a labeler other than this one\n"
+	    "        the task goes back to its labeler with the comment (to anyone\n"
+	    "        when they are suspended or disabled)\n"
 	    "  fix JUDGMENT FILE.json [--comment TEXT] [--user NAME]\n"
 	    "        FILE (- for standard input) is checked like a submit and becomes the\n"
 	    "        task's reviewed answer (what export carries)\n"

@@ -130,6 +130,11 @@ score_row(sqlite3_stmt *s, int col, struct bx_score *o)
 }
 
 #define SCORE_COLS "tp, mismatch, fp, fn, iou_n, iou_sum, tag_right, tag_wrong"
+/* A gold judgment a reviewer rejected is redone by its labeler, and the redo
+ * is scored: the rejected one no longer counts (else both would). */
+#define NOT_REJECTED \
+	" AND NOT EXISTS (SELECT 1 FROM judgments rj WHERE rj.id = g.judgment " \
+	"                 AND rj.state = 'rejected') "
 
 /* The labeler's rolling window: their last `window` gold judgments outside
  * training batches scored after gold_since (the last reinstatement), summed;
@@ -141,7 +146,7 @@ window_sum(struct bx_store *st, int64_t uid, long window, struct bx_score *sum, 
 	static const char sql[] =
 	    "SELECT " SCORE_COLS " FROM gold_scores g "
 	    "WHERE g.labeler = ?1 AND g.batch_kind <> 'training' "
-	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) "
+	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) " NOT_REJECTED
 	    "ORDER BY g.id DESC LIMIT ?2";
 	struct bx_score one, *rows = NULL;
 	sqlite3_stmt *s;
@@ -186,7 +191,7 @@ training_sum(struct bx_store *st, int64_t uid, struct bx_score *sum, int *n_out,
 	static const char sql[] =
 	    "SELECT " SCORE_COLS " FROM gold_scores g "
 	    "WHERE g.labeler = ?1 AND g.batch_kind = 'training' "
-	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1)";
+	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) " NOT_REJECTED;
 	struct bx_score one;
 	sqlite3_stmt *s;
 	int rc, n = 0;

@@ -136,6 +136,7 @@ check "says its state" contains "$ERR" "is accepted, not submitted"
 n=$(q "SELECT count(*) FROM judgments WHERE task = $CAT AND batch = (SELECT id FROM batches WHERE name = 'cal')")
 echo "box is on the saucer, not the cup" > "$T_TMP/why.txt"
 expect_rc 0 "adam rejects bob's cat judgment, comment on stdin" sh -c '"$0" review reject "$1" --user adam --comment - < "$2"' "$BOXEL" "$CJ" "$T_TMP/why.txt"
+check "the reject says where the task went" contains "$OUT" "rejected; the task goes back to bob with your comment"
 check "rejected" test "$(q "SELECT state FROM judgments WHERE id = $CJ")" = rejected
 check "the comment, without its newline" test "$(q "SELECT comment FROM reviews WHERE judgment = $CJ")" = "box is on the saucer, not the cup"
 check "a new replica, open and already bob's" test "$(q "SELECT count(*) || ' ' || group_concat(j.state || ':' || coalesce(u.name, '-')) FROM judgments j LEFT JOIN users u ON u.id = j.labeler WHERE j.task = $CAT AND j.batch = (SELECT id FROM batches WHERE name = 'cal') AND j.id > $CJ")" = "1 open:bob"

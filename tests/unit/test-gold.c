@@ -677,7 +677,34 @@ test_on_suspend(void)
 	bx_store_close(st);
 }
 
+/* A rejected gold judgment and its redo: only the redo counts. */
+static void
+test_rejected_gold(void)
+{
+	static const char *const imgs[] = { "rj.jpg" };
+	struct bx_store *st = fresh("rejected.db");
+	struct bx_user_quality q;
+	int64_t j;
+
+	user(st, "u", "qualified");
+	bx_store_user_add(st, "rev", "reviewer", "root", NOW, &err);
+	gold(st, task(st, "rj.jpg"), ONE_CUP);
+	batch(st, "prod", "production", 1, 0, imgs, 1);
+	j = claim_submit(st, "u", EMPTY, NOW);
+	CHECK(j > 0);
+	CHECK_INT(bx_store_review_add(st, j, "rev", "reject", "missed the cup", NULL, NOW + 2000,
+	    &err), 0);
+	CHECK(claim_submit(st, "u", ONE_CUP, NOW + 3000) > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM gold_scores"), 2);
+	CHECK_INT(bx_store_user_quality(st, "u", &q, &err), 0);
+	CHECK_INT(q.window_n, 1);
+	CHECK_INT(q.window.tp, 1);
+	CHECK_INT(q.window.fn, 0);
+	bx_user_quality_free(&q);
+	bx_store_close(st);
+}
+
 BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
          T(test_suspend_submit_next), T(test_consensus), T(test_trainee_suspended),
          T(test_rules_settings), T(test_user_admin), T(test_attribute_policy),
-         T(test_on_suspend))
+         T(test_on_suspend), T(test_rejected_gold))
