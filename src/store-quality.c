@@ -1057,16 +1057,76 @@ bx_store_task_agreement(struct bx_store *st, int64_t task, const char *batch,
 void
 bx_training_feedback_free(struct bx_training_feedback *f)
 {
+	int i;
+
 	if (f == NULL)
 		return;
 	bx_answer_free(&f->gold);
-	bx_answer_free(&f->answer);
 	free(f->gold_verdict);
 	free(f->lab_verdict);
 	free(f->gold_match);
 	free(f->lab_match);
 	free(f->gold_sim);
+	for (i = 0; f->lab_note != NULL && i < f->answer.n; i++)
+		free(f->lab_note[i]);
+	free(f->lab_note);
+	bx_answer_free(&f->answer);
 	memset(f, 0, sizeof *f);
+}
+
+/* A value as the labeler would type it. */
+static void
+value_text(struct bx_buf *b, const struct bx_value *v)
+{
+	int i;
+
+	switch (v->type) {
+	case BX_VAL_STR: bx_buf_puts(b, v->str ? v->str : ""); break;
+	case BX_VAL_NUM: bx_buf_printf(b, "%g", v->num); break;
+	case BX_VAL_BOOL: bx_buf_puts(b, v->b ? "true" : "false"); break;
+	case BX_VAL_LIST:
+		for (i = 0; i < v->nlist; i++)
+			bx_buf_printf(b, "%s%s", i ? "," : "", v->list[i]);
+		break;
+	default: bx_buf_puts(b, "(unset)"); break;
+	}
+}
+
+/* For a matched object of the gold's class that still mismatched: the first
+ * attribute (by name, among those compared) whose value differs, with the
+ * gold's value: "occluded: gold says true". NULL when the classes differ
+ * (the view names the gold's class) or nothing differs. */
+static char *
+attr_note(const struct bx_annot *lab, const struct bx_annot *gold)
+{
+	static const struct bx_value unset = { .type = BX_VAL_NONE };
+	const struct bx_attrs *sides[2] = { &gold->attrs, &lab->attrs };
+	const struct bx_value *gv, *lv;
+	struct bx_buf b;
+	int k, i;
+
+	if (strcmp(lab->cls ? lab->cls : "", gold->cls ? gold->cls : "") != 0)
+		return NULL;
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < sides[k]->n; i++) {
+			const char *key = sides[k]->a[i].key;
+			struct bx_attrs one_g = { 0 }, one_l = { 0 };
+			gv = bx_attrs_get(&gold->attrs, key);
+			lv = bx_attrs_get(&lab->attrs, key);
+			bx_attrs_set(&one_g, key, gv ? gv : &unset);
+			bx_attrs_set(&one_l, key, lv ? lv : &unset);
+			if (!bx_attrs_equal(&one_g, &one_l)) {
+				bx_attrs_free(&one_g);
+				bx_attrs_free(&one_l);
+				bx_buf_init(&b);
+				bx_buf_printf(&b, "%s: gold says ", key);
+				value_text(&b, gv ? gv : &unset);
+				return b.p;
+			}
+			bx_attrs_free(&one_g);
+			bx_attrs_free(&one_l);
+		}
+	return NULL;
 }
 
 struct tf_ctx {
@@ -1088,7 +1148,7 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct bx_score_opts o;
 	const char *state, *name, *kind;
 	sqlite3_stmt *s;
-	int rc, found, has_gold = 0;
+	int rc, found, has_gold = 0, i;
 
 	if ((s = bx_st_prep(st, jsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -1138,7 +1198,13 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	d.gold_sim = f->gold_sim;
 	d.gold_verdict = f->gold_verdict;
 	d.lab_verdict = f->lab_verdict;
-	return bx_score_answer(qws(st), &f->gold, &f->answer, &o, &f->score, &d);
+	if ((rc = bx_score_answer(qws(st), &f->gold, &f->answer, &o, &f->score, &d)) < 0)
+		return rc;
+	f->lab_note = bx_calloc((size_t)f->answer.n + 1, sizeof *f->lab_note);
+	for (i = 0; i < f->answer.n; i++)
+		if (f->lab_verdict[i] == BX_V_MISMATCH && f->lab_match[i] >= 0)
+			f->lab_note[i] = attr_note(&f->answer.a[i], &f->gold.a[f->lab_match[i]]);
+	return 0;
 }
 
 int

@@ -489,6 +489,10 @@ struct bx_training_feedback {
 	enum bx_verdict *gold_verdict, *lab_verdict;
 	int *gold_match, *lab_match;    /* index on the other side or -1 */
 	double *gold_sim;               /* IoU (or similarity) of gold i's match */
+	char **lab_note;                /* per labeler object: for a mismatch of the
+	                                 * gold's class, the first differing attribute
+	                                 * and the gold's value ("pose: gold says
+	                                 * sitting"); else NULL */
 };
 void bx_training_feedback_free(struct bx_training_feedback *f);
 int bx_store_training_feedback(struct bx_store *st, int64_t judgment, const char *user,
