@@ -545,6 +545,10 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if ((rc = bx_st_drop_draft(st, c->jid, err)) < 0 ||
 	    (strcmp(c->verdict, "reject") == 0 && (rc = bx_st_requeue(st, c->jid, 1, err)) < 0))
 		return rc;
+	/* The task's agreement must not outlive a rejected judgment (nor miss
+	 * an accepted one that was held). */
+	if ((rc = bx_st_consensus_redo(st, c->jid, c->now, err)) < 0)
+		return rc;
 	snprintf(d, sizeof d, "{\"judgment\":%lld,\"verdict\":\"%s\"}", (long long)c->jid,
 	    c->verdict);
 	return bx_st_event(st, c->reviewer, "review", d, c->now, err);

@@ -262,6 +262,24 @@ load_info(struct bx_store *st, struct sub_info *in, struct bx_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* The judgment's task (a skip knows only the judgment). */
+static int
+load_task(struct bx_store *st, struct sub_info *in, struct bx_err *err)
+{
+	static const char sql[] = "SELECT task FROM judgments WHERE id = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->jid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1)
+		in->task = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 static int
 set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struct bx_score *sum,
          int n, int64_t now, struct bx_err *err)
@@ -321,6 +339,67 @@ under_bar(struct bx_store *st, int64_t uid, double bar, struct bx_score *sum, in
 	return *n >= (int)min && bx_score_accuracy(sum, acc) && *acc < bar - 1e-12;
 }
 
+static int gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
+                     int64_t now, int *suspended, struct bx_err *err);
+static int load_task(struct bx_store *st, struct sub_info *in, struct bx_err *err);
+
+/* Qualify a trainee once they have done enough of the training gold
+ * (training_min, or all of this batch's gold if it has fewer) and the sum
+ * over all their training gold reaches the bar. */
+static int
+training_qualify(struct bx_store *st, struct sub_info *in, double bar, int64_t now,
+                 struct bx_err *err)
+{
+	static const char ngold[] =
+	    "SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
+	    "WHERE bt.batch = ?1";
+	struct bx_score sum;
+	sqlite3_stmt *s;
+	double tmin, acc;
+	int rc, n = 0;
+
+	if (strcmp(in->qual, "training") != 0)
+		return 0;
+	if ((rc = setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, ngold, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->batch);
+	if ((rc = bx_st_step(st, s, "count training gold", err)) < 0)
+		return rc;
+	if (rc == 1 && sqlite3_column_double(s, 0) < tmin)
+		tmin = sqlite3_column_double(s, 0);
+	sqlite3_reset(s);
+	if ((rc = training_sum(st, in->uid, &sum, &n, err)) < 0)
+		return rc;
+	if (n > 0 && n >= tmin && bx_score_accuracy(&sum, &acc) && acc >= bar - 1e-12)
+		return set_qual(st, in, "qualified", &sum, n, now, err);
+	return 0;
+}
+
+int
+bx_st_after_skip(struct bx_store *st, int64_t jid, int64_t uid, int64_t now,
+                 struct bx_err *err)
+{
+	struct bx_answer nothing;
+	struct sub_info in;
+	int rc, suspended = 0;
+
+	memset(&in, 0, sizeof in);
+	in.jid = jid;
+	in.uid = uid;
+	if ((rc = load_info(st, &in, err)) < 0)
+		return rc;
+	if (strcmp(in.kind, "training") != 0)
+		return 0;
+	/* Scored as an empty answer: the training task never comes back to
+	 * them, and skipping the hard ones must not be a way to qualify. */
+	if ((rc = load_task(st, &in, err)) < 0)
+		return rc;
+	bx_answer_init(&nothing);
+	return gold_step(st, &in, &nothing, now, &suspended, err);
+}
+
 /* Gold: score, keep the row, then the labeler's state. */
 static int
 gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans, int64_t now,
@@ -330,14 +409,11 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	static const char ins[] =
 	    "INSERT OR REPLACE INTO gold_scores(judgment, task, labeler, batch, batch_kind, ms, "
 	    "  " SCORE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-	static const char ngold[] =
-	    "SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
-	    "WHERE bt.batch = ?1";
 	struct bx_answer gold, lab;
 	struct bx_score_opts o;
 	struct bx_score sc, sum;
 	sqlite3_stmt *s;
-	double bar, acc, tmin;
+	double bar, acc;
 	int rc, n = 0, found;
 
 	if ((s = bx_st_prep(st, gsql, err)) == NULL)
@@ -383,28 +459,8 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 
 	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
 		return rc;
-	if (strcmp(in->kind, "training") == 0) {
-		if (strcmp(in->qual, "training") != 0)
-			return 0;
-		/* Qualify once they have done enough of the training gold
-		 * (training_min, or all of this batch's gold if it has fewer)
-		 * and the sum over all their training gold reaches the bar. */
-		if ((rc = setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
-			return rc;
-		if ((s = bx_st_prep(st, ngold, err)) == NULL)
-			return err ? err->code : BX_EDB;
-		sqlite3_bind_int64(s, 1, in->batch);
-		if ((rc = bx_st_step(st, s, "count training gold", err)) < 0)
-			return rc;
-		if (rc == 1 && sqlite3_column_double(s, 0) < tmin)
-			tmin = sqlite3_column_double(s, 0);
-		sqlite3_reset(s);
-		if ((rc = training_sum(st, in->uid, &sum, &n, err)) < 0)
-			return rc;
-		if (n >= tmin && bx_score_accuracy(&sum, &acc) && acc >= bar - 1e-12)
-			return set_qual(st, in, "qualified", &sum, n, now, err);
-		return 0;
-	}
+	if (strcmp(in->kind, "training") == 0)
+		return training_qualify(st, in, bar, now, err);
 	/* Outside training the rule holds for everyone doing the work:
 	 * trainees too (a project without a training batch has nothing but
 	 * trainees). */
@@ -539,6 +595,28 @@ consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
 			return rc;
 	}
 	return consensus_step(st, &in, now, err);
+}
+
+int
+bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now, struct bx_err *err)
+{
+	static const char sql[] = "SELECT task, batch FROM judgments WHERE id = ?1";
+	sqlite3_stmt *s;
+	int64_t task = 0, batch = 0;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1) {
+		task = sqlite3_column_int64(s, 0);
+		batch = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc <= 0)
+		return rc;
+	return consensus_redo(st, task, batch, now, err);
 }
 
 int

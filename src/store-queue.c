@@ -895,7 +895,8 @@ skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	/* The task still wants its overlap: a fresh replica for others (the
 	 * skipper keeps their skipped row, so never gets the task again). */
-	if ((rc = bx_st_requeue(st, c->jid, 0, err)) < 0)
+	if ((rc = bx_st_requeue(st, c->jid, 0, err)) < 0 ||
+	    (rc = bx_st_after_skip(st, c->jid, uid, c->now, err)) < 0)
 		return rc;
 	return fenced_event(st, c, uid, task, "skip", err);
 }

@@ -704,7 +704,78 @@ test_rejected_gold(void)
 	bx_store_close(st);
 }
 
+/* A reject does not leave the task's agreement stale: the consensus goes
+ * until the redo arrives, then it is computed from what counts. */
+static void
+test_reject_consensus(void)
+{
+	static const char *const imgs[] = { "k1.jpg" };
+	struct bx_store *st = fresh("rejcons.db");
+	double agree;
+	int review;
+	int64_t t, jc;
+
+	user(st, "a", "qualified");
+	user(st, "b", "qualified");
+	user(st, "c", "qualified");
+	bx_store_user_add(st, "rev", "reviewer", "root", NOW, &err);
+	t = task(st, "k1.jpg");
+	batch(st, "cal", "calibration", 3, 0, imgs, 1);
+	CHECK(claim_submit(st, "a", ONE_CUP, NOW) > 0);
+	CHECK(claim_submit(st, "b", ONE_CUP, NOW + 1000) > 0);
+	jc = claim_submit(st, "c", "{\"annotations\":[{\"class\":\"rocket\","
+	    "\"box\":[50,50,10,10]}]}", NOW + 2000);
+	CHECK_INT(bx_store_task_agreement(st, t, "cal", &agree, &review, &err), 0);
+	CHECK_NEAR(agree, 1.0 / 3, 1e-12);
+	CHECK_INT(bx_store_review_add(st, jc, "rev", "reject", "no rocket here", NULL, NOW + 3000,
+	    &err), 0);
+	CASE("after the reject: no consensus of two out of three");
+	CHECK_INT(bx_store_task_agreement(st, t, "cal", &agree, &review, &err), BX_ENOENT);
+	CHECK_INT(raw_int("SELECT count(*) FROM task_answers WHERE kind = 'consensus'"), 0);
+	CASE("the redo: agreement from the judgments that count");
+	CHECK(claim_submit(st, "c", ONE_CUP, NOW + 4000) > 0);
+	CHECK_INT(bx_store_task_agreement(st, t, "cal", &agree, &review, &err), 0);
+	CHECK_NEAR(agree, 1, 1e-12);
+	bx_store_close(st);
+}
+
+/* A trainee who skips a training gold task is not stranded (it never comes
+ * back to them): the skip counts as an empty answer, so they are judged on
+ * every task, and skipping cannot dodge the hard ones. */
+static void
+test_training_skip(void)
+{
+	static const char *const imgs[] = { "s1.jpg", "s2.jpg", "s3.jpg", "s4.jpg", "s5.jpg" };
+	struct bx_store *st = fresh("trainskip.db");
+	struct bx_claim c;
+	int i;
+
+	user(st, "t", "training");
+	user(st, "d", "training");
+	for (i = 0; i < 5; i++)
+		gold(st, task(st, imgs[i]), ONE_CUP);
+	batch(st, "train", "training", 2, 0, imgs, 5);
+	for (i = 0; i < 4; i++)
+		CHECK(claim_submit(st, "t", ONE_CUP, NOW + i * 2000) > 0);
+	CHECK_STR(qual_of(st, "t"), "training");
+	CHECK_INT(bx_queue_claim(st, "t", LEASE, NOW + 9000, &c, &err), 0);
+	CHECK_INT(bx_queue_skip(st, c.judgment, c.token, "blurry", NOW + 9500, &err), 0);
+	bx_claim_free(&c);
+	CASE("4 right, the 5th skipped: 4/5 = 0.8, qualified at the skip");
+	CHECK_STR(qual_of(st, "t"), "qualified");
+	CASE("skipping 4 of 5 does not qualify on the one done");
+	CHECK(claim_submit(st, "d", ONE_CUP, NOW) > 0);
+	for (i = 0; i < 4; i++) {
+		CHECK_INT(bx_queue_claim(st, "d", LEASE, NOW + 10000 + i, &c, &err), 0);
+		CHECK_INT(bx_queue_skip(st, c.judgment, c.token, "hard", NOW + 10000 + i, &err), 0);
+		bx_claim_free(&c);
+	}
+	CHECK_STR(qual_of(st, "d"), "training");
+	bx_store_close(st);
+}
+
 BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
          T(test_suspend_submit_next), T(test_consensus), T(test_trainee_suspended),
          T(test_rules_settings), T(test_user_admin), T(test_attribute_policy),
-         T(test_on_suspend), T(test_rejected_gold))
+         T(test_on_suspend), T(test_rejected_gold),
+         T(test_reject_consensus), T(test_training_skip))
