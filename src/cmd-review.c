@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "boxel/cli.h"
 #include "boxel/codec.h"
@@ -59,40 +58,6 @@ say_rejected(struct bx_store *st, int64_t judgment)
 	free(lab);
 }
 
-/* A time for --since/--until: ms since the epoch, or a UTC date
- * YYYY-MM-DD with an optional THH:MM[:SS]. */
-static int
-parse_when(const char *s, const char *what, int64_t *out)
-{
-	struct tm tm;
-	const char *end;
-	char *e;
-	long long v;
-
-	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
-		v = strtoll(s, &e, 10);
-		if (*e == '\0' && v > 0) {
-			*out = v;
-			return 0;
-		}
-	}
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end != NULL && *end == 'T')
-		end = strptime(end + 1, "%H:%M", &tm);
-	if (end != NULL && *end == ':')
-		end = strptime(end + 1, "%S", &tm);
-	if (end == NULL || *end != '\0') {
-		char *v2 = bx_sanitize_dup(s);
-		bx_cli_error("%s: '%.40s' is not a time (ms since the epoch, or YYYY-MM-DD"
-		    "[THH:MM[:SS]] in UTC)", what, v2);
-		free(v2);
-		return -1;
-	}
-	*out = (int64_t)timegm(&tm) * 1000;
-	return 0;
-}
-
 /* Options, then the positionals the subcommand takes: JUDGMENT for all but
  * list, and FILE after it for fix. */
 static int
@@ -126,7 +91,7 @@ parse_opts(int argc, char **argv, const char *sub, struct ropts *o)
 		case 'L': o->labeler = optarg; break;
 		case 'S':
 		case 'U':
-			if (parse_when(optarg, c == 'S' ? "--since" : "--until",
+			if (bx_cli_parse_time(optarg, c == 'S' ? "--since" : "--until",
 			    c == 'S' ? &o->since : &o->until) < 0)
 				return -1;
 			break;

@@ -265,6 +265,20 @@ struct bx_export_task {
 int bx_store_export_each(struct bx_store *st, const char *batch,
                          int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
                          struct bx_err *err);
+/* The same walk for one labeler and/or a time span (export --labeler,
+ * --since, --until): only judgments by labeler (NULL: anyone's) submitted
+ * in [since_ms, until_ms) (0: no bound); a task without one is skipped; the
+ * accepted answer is a review of one of them, else their one answer (never
+ * a consensus, which is no one labeler's). BX_ENOENT for an unknown
+ * labeler. f NULL: bx_store_export_each. */
+struct bx_export_filter {
+	const char *labeler;
+	int64_t since_ms, until_ms;
+};
+int bx_store_export_filtered(struct bx_store *st, const char *batch,
+                             const struct bx_export_filter *f,
+                             int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
+                             struct bx_err *err);
 /* Number of tasks (of batch, or all when NULL). */
 int bx_store_task_count(struct bx_store *st, const char *batch, int64_t *n_out,
                         struct bx_err *err);

@@ -155,6 +155,25 @@ done
 expect_rc 0 "export jsonl" "$BOXEL" export --batch prod --format jsonl "$T_TMP/out.jsonl"
 check "no judgment of sam exported" test "$(grep -c '"labeler":"sam"' "$T_TMP/out.jsonl")" = 0
 check "the careful labelers' work is" test "$(grep -c '"labeler":"ann"' "$T_TMP/out.jsonl")" -gt 0
+expect_rc 0 "export one careful labeler's work" "$BOXEL" export --batch prod --format jsonl --labeler ann "$T_TMP/ann.jsonl"
+check "only ann's judgments, every task of hers" py '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+log = json.load(open(sys.argv[2]))
+mine = {x["claim"]["task"] for x in log if x["u"] == "ann" and "claim" in x}
+assert {l["task"] for l in lines} == mine, (len(lines), len(mine))
+assert all(j["labeler"] == "ann" for l in lines for j in l["judgments"])
+assert all(l["accepted"] is not None for l in lines)' "$T_TMP/ann.jsonl" "$T_TMP/log.json"
+T1=$(( $(sqlite3 "$BOXEL_DB" "SELECT min(submitted_ms) FROM judgments WHERE submitted_ms IS NOT NULL") + 600000 ))
+expect_rc 0 "export --until the first ten minutes" "$BOXEL" export --batch prod --format jsonl --until $T1 "$T_TMP/early.jsonl"
+check "only judgments submitted before" py '
+import json, sys
+ms = [j["submitted_ms"] for l in open(sys.argv[1]) for j in json.loads(l)["judgments"]]
+assert ms and max(ms) < int(sys.argv[2]), (len(ms), max(ms))' "$T_TMP/early.jsonl" "$T1"
+expect_rc 2 "export --labeler unknown" "$BOXEL" export --format jsonl --labeler ghost "$T_TMP/x.jsonl"
+check "unknown labeler: one line" one_line "$ERR"
+expect_rc 2 "export --since garbage" "$BOXEL" export --format jsonl --since yesterday "$T_TMP/x.jsonl"
+check "bad time: one line naming it" contains "$ERR" "--since: 'yesterday' is not a time"
 check "sam's work waits for review, held" py '
 import json, sys; d = json.loads(sys.argv[1])
 assert d and all(x["labeler"] == "sam" and x["held"] for x in d), d' "$("$BOXEL" review list --labeler sam --json)"
