@@ -32,6 +32,7 @@ static const struct key {
 	{ "max_attempts", 1, 0, 1, 1000000, "expired leases before a task is set aside" },
 	{ "require_training", 1, 0, 0, 1, "1: labelers in training get only training work" },
 	{ "gold_recycle", 1, 0, 0, 1, "1: a labeler who did a batch's whole gold pool gets it again" },
+	{ "max_overlap", 1, 0, 0, 1000, "low agreement asks for judgments up to this many (0: off)" },
 	{ "compare_attributes", TEXT, 0, 0, 0, "what scoring compares: all, none or attr,attr,..." },
 	{ "on_suspend", TEXT, 0, 0, 0, "a suspended labeler's unreviewed work: review or requeue" },
 };
@@ -237,6 +238,7 @@ const struct bx_cmd bx_cmd_config = {
 	    "    max_attempts      1..      default 3\n"
 	    "    require_training  0 or 1   default 0\n"
 	    "    gold_recycle      0 or 1   default 0\n"
+	    "    max_overlap       0..1000  default 0 (off)\n"
 	    "    compare_attributes all | none | attr,attr,...  default all\n"
 	    "    on_suspend        review | requeue  default review\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",

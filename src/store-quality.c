@@ -475,6 +475,39 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	return 0;
 }
 
+/* Whether to ask for one more judgment of in's task (*more = 1, and the
+ * replica queued for anyone): n judgments so far, under max_overlap (0: off),
+ * and none still open or leased for this task in the batch. */
+static int
+more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struct bx_err *err)
+{
+	static const char pend[] =
+	    "SELECT count(*) FROM judgments WHERE task = ?1 AND batch = ?2 "
+	    "  AND state IN ('open','leased')";
+	sqlite3_stmt *s;
+	double max;
+	int rc;
+
+	*more = 0;
+	if ((rc = setting_num(st, "max_overlap", 0, 1000, &max, err)) < 0)
+		return rc;
+	if (n >= (int)max)
+		return 0;
+	if ((s = bx_st_prep(st, pend, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->task);
+	sqlite3_bind_int64(s, 2, in->batch);
+	rc = bx_st_step(st, s, "count pending judgments", err);
+	*more = rc == 1 && sqlite3_column_int(s, 0) > 0;
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (*more)
+		return 0; /* one is on its way already */
+	*more = 1;
+	return bx_st_requeue(st, in->jid, 0, err);
+}
+
 /* Consensus once the task has its overlap of submitted judgments in this
  * batch (later ones, e.g. after a reject, recompute it). */
 static int
@@ -497,7 +530,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	sqlite3_stmt *s;
 	double quorum, bar;
 	char *json;
-	int rc, n = 0, i;
+	int rc, n = 0, i, low, more = 0;
 
 	if (in->overlap <= 1)
 		return 0;
@@ -527,6 +560,13 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		bx_err_prefix(err, "consensus of task %lld", (long long)in->task);
 		goto out;
 	}
+	/* Dynamic judgments (Appen): agreement under the bar first asks for
+	 * one more judgment, up to max_overlap, before the task is flagged. */
+	low = cons.agreement < bar - 1e-12;
+	if (low && in->jid != 0 && (rc = more_judgments(st, in, n, &more, err)) < 0) {
+		bx_consensus_free(&cons);
+		goto out;
+	}
 	json = bx_answer_to_json(&cons.answer);
 	if ((s = bx_st_prep(st, put, err)) == NULL) {
 		rc = err ? err->code : BX_EDB;
@@ -545,7 +585,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		sqlite3_bind_double(s, 4, cons.agreement);
 		sqlite3_bind_double(s, 5, cons.geom_f1_sum);
 		sqlite3_bind_int(s, 6, cons.geom_pairs);
-		sqlite3_bind_int(s, 7, cons.agreement < bar - 1e-12);
+		sqlite3_bind_int(s, 7, low && !more);
 		sqlite3_bind_int64(s, 8, now);
 		rc = bx_st_exec(st, s, "store agreement", err);
 	}

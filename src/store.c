@@ -228,7 +228,7 @@ static const char *const migrations[] = {
 	 * consensus and export until a reviewer rules on it (on_suspend). */
 	"ALTER TABLE judgments ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0,1));\n"
 	"INSERT INTO settings(key, value) VALUES ('gold_recycle', '0'), ('gold_min', '10'),\n"
-	"  ('compare_attributes', 'all'), ('on_suspend', 'review')\n"
+	"  ('compare_attributes', 'all'), ('on_suspend', 'review'), ('max_overlap', '0')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n",
 };
 

@@ -774,8 +774,44 @@ test_training_skip(void)
 	bx_store_close(st);
 }
 
+/* Dynamic judgments: low agreement after the overlap asks for one more
+ * judgment at a time, up to max_overlap, and flags the task only then. */
+static void
+test_max_overlap(void)
+{
+	static const char *const imgs[] = { "m1.jpg" };
+	static const char *const rocket =
+	    "{\"annotations\":[{\"class\":\"rocket\",\"box\":[50,50,10,10]}]}";
+	struct bx_store *st = fresh("maxover.db");
+	double agree;
+	int review;
+	int64_t t;
+
+	user(st, "a", "qualified");
+	user(st, "b", "qualified");
+	user(st, "c", "qualified");
+	user(st, "d", "qualified");
+	t = task(st, "m1.jpg");
+	batch(st, "cal", "calibration", 2, 0, imgs, 1);
+	CHECK_INT(bx_store_setting_set(st, "max_overlap", "3", "root", NOW, &err), 0);
+	CHECK(claim_submit(st, "a", ONE_CUP, NOW) > 0);
+	CHECK(claim_submit(st, "b", rocket, NOW + 1000) > 0);
+	CASE("2 of max 3, agreement 0: not flagged, a third judgment queued");
+	CHECK_INT(bx_store_task_agreement(st, t, "cal", &agree, &review, &err), 0);
+	CHECK_INT(review, 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'open'"), 1);
+	CHECK(claim_submit(st, "c", ONE_CUP, NOW + 2000) > 0);
+	CASE("3 of max 3, agreement 1/3: flagged, nothing more queued");
+	CHECK_INT(bx_store_task_agreement(st, t, "cal", &agree, &review, &err), 0);
+	CHECK_NEAR(agree, 1.0 / 3, 1e-12);
+	CHECK_INT(review, 1);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'open'"), 0);
+	bx_store_close(st);
+}
+
 BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
          T(test_suspend_submit_next), T(test_consensus), T(test_trainee_suspended),
          T(test_rules_settings), T(test_user_admin), T(test_attribute_policy),
          T(test_on_suspend), T(test_rejected_gold),
-         T(test_reject_consensus), T(test_training_skip))
+         T(test_reject_consensus), T(test_training_skip),
+         T(test_max_overlap))
