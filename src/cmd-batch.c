@@ -160,14 +160,15 @@ own_gold(const struct bx_batch *b)
 	return strcmp(b->kind, "production") == 0;
 }
 
+/* A rejected judgment is not done work: its task got a new replica, which
+ * counts once submitted (else "45 of 42 done" with work still open). */
 static int
 done_count(const struct bx_batch *b)
 {
-	int n = b->count[BX_J_SUBMITTED] + b->count[BX_J_ACCEPTED] + b->count[BX_J_REJECTED];
+	int n = b->count[BX_J_SUBMITTED] + b->count[BX_J_ACCEPTED];
 
 	if (own_gold(b))
-		n -= b->gold_count[BX_J_SUBMITTED] + b->gold_count[BX_J_ACCEPTED] +
-		    b->gold_count[BX_J_REJECTED];
+		n -= b->gold_count[BX_J_SUBMITTED] + b->gold_count[BX_J_ACCEPTED];
 	return n;
 }
 

@@ -190,6 +190,10 @@ img = [i["id"] for i in d["images"] if i["file_name"] == "rocket.jpg"][0]
 assert [a["bbox"] for a in d["annotations"] if a["image_id"] == img] == [[40, 20, 100, 120]]' "$T_TMP/out.coco.json"
 expect_rc 0 "list afterwards" "$BOXEL" review list --batch cal
 check "three fewer to review" contains "$OUT" "7 to review"
+# rejected judgments are not done work: their replicas count once submitted
+expect_rc 0 "batch show after rejects" "$BOXEL" batch show cal
+check "progress counts submitted and accepted only" contains "$OUT" "progress   $(q "SELECT count(*) FROM judgments WHERE batch = (SELECT id FROM batches WHERE name = 'cal') AND state IN ('submitted','accepted')") of 10 judgments done"
+check "and a rejected one was there" test "$(q "SELECT count(*) FROM judgments WHERE state = 'rejected'")" -gt 0
 
 # --- over SSH (the forced command, run directly)
 S() { local who=$1; shift; SSH_ORIGINAL_COMMAND=$1 run "$BOXEL" session --db "$BOXEL_DB" --user "$who"; }
