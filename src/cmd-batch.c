@@ -152,10 +152,30 @@ batch_json(struct bx_buf *o, const struct bx_batch *b)
 	bx_buf_puts(o, "}}");
 }
 
+/* In production batches gold is each labeler's own (store-queue.c)
+ * and sits outside the overlap: progress counts the ordinary work. */
+static int
+own_gold(const struct bx_batch *b)
+{
+	return strcmp(b->kind, "production") == 0;
+}
+
+/* A rejected judgment is not done work: its task got a new replica, which
+ * counts once submitted (else "45 of 42 done" with work still open). */
 static int
 done_count(const struct bx_batch *b)
 {
-	return b->count[BX_J_SUBMITTED] + b->count[BX_J_ACCEPTED] + b->count[BX_J_REJECTED];
+	int n = b->count[BX_J_SUBMITTED] + b->count[BX_J_ACCEPTED];
+
+	if (own_gold(b))
+		n -= b->gold_count[BX_J_SUBMITTED] + b->gold_count[BX_J_ACCEPTED];
+	return n;
+}
+
+static int
+want_count(const struct bx_batch *b)
+{
+	return (own_gold(b) ? b->ntasks - b->ngold : b->ntasks) * b->overlap;
 }
 
 static int
@@ -168,9 +188,10 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 	struct bx_err err = { 0 };
 	struct bx_batch *bs = NULL, one;
 	struct bx_batch_quality q;
+	struct bx_gold_left *gl = NULL;
 	struct bx_buf o;
 	char gr[32];
-	int c, n, i, k, json = 0, rc;
+	int c, n, i, k, json = 0, rc, ngl = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -194,7 +215,8 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 	}
 	if (rc < 0)
 		return bx_cli_store_fail(&err);
-	if (show && (rc = bx_store_batch_quality(st, bs[0].name, &q, &err)) < 0) {
+	if (show && ((rc = bx_store_batch_quality(st, bs[0].name, &q, &err)) < 0 ||
+	    (rc = bx_store_gold_left(st, bs[0].name, NULL, &gl, &ngl, &err)) < 0)) {
 		bx_batches_free(bs, n);
 		return bx_cli_store_fail(&err);
 	}
@@ -212,7 +234,14 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 			o.p[--o.len] = '\0';
 			bx_buf_puts(&o, ",\"quality\":");
 			bx_cli_batch_quality_json(&o, &q);
-			bx_buf_putc(&o, '}');
+			bx_buf_puts(&o, ",\"gold_left\":[");
+			for (i = 0; i < ngl; i++) {
+				bx_buf_puts(&o, i ? ",{\"labeler\":" : "{\"labeler\":");
+				bx_json_put_str(&o, gl[i].labeler);
+				bx_buf_printf(&o, ",\"pool\":%d,\"done\":%d,\"left\":%d}",
+				    gl[i].pool, gl[i].done, gl[i].left);
+			}
+			bx_buf_puts(&o, "]}");
 		}
 		bx_buf_puts(&o, show ? "\n" : "]\n");
 	} else if (show) {
@@ -221,7 +250,7 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 		    "overlap    %d\ngold rate  %s\npriority   %d\nprogress   %d of %d judgments done\n",
 		    b->name, b->kind, b->ntasks, b->ngold, b->overlap,
 		    bx_cli_num(gr, sizeof gr, "%g", b->gold_rate), b->priority, done_count(b),
-		    b->ntasks * b->overlap);
+		    want_count(b));
 		for (k = 0; k < BX_J_NSTATES; k++)
 			bx_buf_printf(&o, "  %-10s %d\n", bx_jstate_name(k), b->count[k]);
 		if (b->overlap > 1 || q.ncomplete > 0) {
@@ -235,6 +264,12 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 			bx_buf_printf(&o, "geom F1    %s mean pairwise F1, boxes/polygons/points\n",
 			    q.has_geom_f1 ? bx_cli_num(gr, sizeof gr, "%.3f", q.geom_f1) : "n/a");
 		}
+		if (ngl > 0)
+			bx_buf_printf(&o, "gold left  per labeler, of a pool of %d (their own "
+			    "gold; outside the overlap)\n", gl[0].pool);
+		for (i = 0; i < ngl; i++)
+			bx_buf_printf(&o, "  %-20s %d done, %d left\n", gl[i].labeler, gl[i].done,
+			    gl[i].left);
 	} else {
 		bx_buf_printf(&o, "%-24s %-12s %5s %7s %4s %5s %8s %7s %6s\n", "BATCH", "KIND",
 		    "TASKS", "OVERLAP", "GOLD", "PRIO", "DONE", "LEASED", "OPEN");
@@ -249,6 +284,7 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 	fputs(o.p, stdout);
 	bx_buf_free(&o);
 	bx_batches_free(bs, n);
+	bx_gold_left_free(gl, ngl);
 	return BX_EXIT_OK;
 }
 

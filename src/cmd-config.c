@@ -12,8 +12,9 @@
 
 extern const struct bx_cmd bx_cmd_config;
 
-/* integer: lo..hi as integers; otherwise a number in lo..hi, lo excluded
- * when open_lo. */
+/* integer: 1 lo..hi as integers; 0 a number in lo..hi, lo excluded when
+ * open_lo; TEXT a word checked by text_ok. */
+#define TEXT (-1)
 static const struct key {
 	const char *name;
 	int integer, open_lo;
@@ -25,6 +26,7 @@ static const struct key {
 	{ "agreement_bar", 0, 0, 0, 1, "consensus agreement under which a task needs review" },
 	{ "quorum", 1, 0, 0, 1000, "judgments a consensus object needs (0: strict majority)" },
 	{ "gold_window", 1, 0, 1, 1000000, "gold judgments in a labeler's rolling window" },
+	{ "gold_min", 1, 0, 1, 1000000, "gold judgments in the window before anyone is suspended" },
 	{ "training_min", 1, 0, 1, 1000000, "training gold judgments before qualifying" },
 	{ "lease_seconds", 1, 0, 1, 604800, "how long a claim holds a task" },
 	{ "max_attempts", 1, 0, 1, 1000000, "expired leases before a task is set aside" },
@@ -34,6 +36,10 @@ static const struct key {
 	{ "max_vertices", 1, 0, 3, 1000000, "vertices one polygon may have" },
 	{ "max_objects", 1, 0, 1, 1000000, "objects one answer may hold" },
 	{ "max_answer_bytes", 1, 0, 1024, 67108864, "bytes of one answer's JSON" },
+	{ "gold_recycle", 1, 0, 0, 1, "1: a labeler who did a batch's whole gold pool gets it again" },
+	{ "max_overlap", 1, 0, 0, 1000, "low agreement asks for judgments up to this many (0: off)" },
+	{ "compare_attributes", TEXT, 0, 0, 0, "what scoring compares: all, none or attr,attr,..." },
+	{ "on_suspend", TEXT, 0, 0, 0, "a suspended labeler's unreviewed work: review or requeue" },
 };
 static const char *const readonly[] = { "image_root", "taxonomy", "instructions" };
 
@@ -69,6 +75,32 @@ unknown(const char *name)
 	return BX_EXIT_USAGE;
 }
 
+/* The settings of the suspension rule: changing one re-evaluates everyone. */
+static int
+rule_key(const char *name)
+{
+	return strcmp(name, "accuracy_bar") == 0 || strcmp(name, "gold_window") == 0 ||
+	    strcmp(name, "gold_min") == 0;
+}
+
+/* The words a TEXT key takes: compare_attributes all | none | a comma list
+ * of attribute names; on_suspend review | requeue. */
+static int
+text_ok(const char *key, const char *val)
+{
+	const char *p;
+
+	if (strcmp(key, "on_suspend") == 0)
+		return strcmp(val, "review") == 0 || strcmp(val, "requeue") == 0;
+	if (*val == '\0' || *val == ',' || val[strlen(val) - 1] == ',' || strstr(val, ",,"))
+		return 0;
+	for (p = val; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("_-.,", *p)))
+			return 0;
+	return strlen(val) < 1000;
+}
+
 static int
 config_set(struct bx_store *st, const char *name, const char *val)
 {
@@ -87,6 +119,19 @@ config_set(struct bx_store *st, const char *name, const char *val)
 		return unknown(name);
 	}
 	snprintf(what, sizeof what, "config %s", k->name);
+	if (k->integer == TEXT) {
+		if (!text_ok(k->name, val)) {
+			char *v = bx_sanitize_dup(val);
+			bx_cli_error("%s: '%.80s' is not %s", what, v, strcmp(k->name, "on_suspend") ?
+			    "all, none or a comma list of attribute names" : "review or requeue");
+			free(v);
+			return BX_EXIT_USAGE;
+		}
+		if (bx_store_setting_set(st, k->name, val, bx_cli_actor(), bx_now_ms(), &err) < 0)
+			return bx_cli_store_fail(&err);
+		printf("%s = %s\n", k->name, val);
+		return BX_EXIT_OK;
+	}
 	if (k->integer) {
 		if (bx_cli_parse_long(val, what, (long)k->lo, (long)k->hi, &l) < 0)
 			return BX_EXIT_USAGE;
@@ -99,6 +144,15 @@ config_set(struct bx_store *st, const char *name, const char *val)
 			return BX_EXIT_USAGE;
 		}
 		bx_cli_num(canon, sizeof canon, "%.15g", d); /* "0.8", not 0.80000000000000004 */
+	}
+	if (rule_key(k->name)) {
+		int susp = 0, lifted = 0;
+		if (bx_store_quality_setting_set(st, k->name, canon, bx_cli_actor(), bx_now_ms(),
+		    &susp, &lifted, &err) < 0)
+			return bx_cli_store_fail(&err);
+		printf("%s = %s; every labeler re-evaluated: %d suspended, %d gold suspension%s "
+		    "lifted\n", k->name, canon, susp, lifted, lifted == 1 ? "" : "s");
+		return BX_EXIT_OK;
 	}
 	if (bx_store_setting_set(st, k->name, canon, bx_cli_actor(), bx_now_ms(), &err) < 0)
 		return bx_cli_store_fail(&err);
@@ -131,7 +185,7 @@ config_get(struct bx_store *st, const char *name, int list)
 	for (i = 0; i < BX_ARRAY_LEN(keys); i++) {
 		if (bx_store_setting_get(st, keys[i].name, &v, &err) < 0)
 			return bx_cli_store_fail(&err);
-		printf("%-17s %-8s %s\n", keys[i].name, v, keys[i].what);
+		printf("%-18s %-8s %s\n", keys[i].name, v, keys[i].what);
 		free(v);
 	}
 	return BX_EXIT_OK;
@@ -176,12 +230,14 @@ const struct bx_cmd bx_cmd_config = {
 	.help =
 	    "  list                every tunable key with its value and meaning\n"
 	    "  get KEY             one value (also image_root, instructions)\n"
-	    "  set KEY VALUE       checked per key:\n"
+	    "  set KEY VALUE       checked per key; accuracy_bar, gold_window and gold_min\n"
+	    "                      re-evaluate every labeler at once:\n"
 	    "    iou_threshold     (0, 1]   default 0.5\n"
 	    "    accuracy_bar      [0, 1]   default 0.8\n"
 	    "    agreement_bar     [0, 1]   default 0.6\n"
 	    "    quorum            0..1000  default 2 (0: strict majority)\n"
-	    "    gold_window       1..      default 50\n"
+	    "    gold_window       1..      default 50 (not under gold_min)\n"
+	    "    gold_min          1..      default 10 (not over gold_window)\n"
 	    "    training_min      1..      default 5\n"
 	    "    lease_seconds     1..604800 default 300\n"
 	    "    max_attempts      1..      default 3\n"
@@ -189,6 +245,10 @@ const struct bx_cmd bx_cmd_config = {
 	    "    max_vertices      3..1000000 default 10000\n"
 	    "    max_objects       1..1000000 default 5000\n"
 	    "    max_answer_bytes  1024..67108864 default 4194304\n"
+	    "    gold_recycle      0 or 1   default 0\n"
+	    "    max_overlap       0..1000  default 0 (off)\n"
+	    "    compare_attributes all | none | attr,attr,...  default all\n"
+	    "    on_suspend        review | requeue  default review\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

@@ -547,7 +547,11 @@ cmd_export_exec(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "labeler", required_argument, NULL, 'L' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
 		{ 0, 0, 0, 0 } };
+	struct bx_export_filter flt = { NULL, 0, 0 };
 	struct exp x;
 	struct bx_store *st;
 	struct bx_taxonomy *tax = NULL;
@@ -564,6 +568,15 @@ cmd_export_exec(int argc, char **argv)
 		case 'D': db = optarg; break;
 		case 'b': batch = optarg; break;
 		case 'j': json = 1; break;
+		case 'L': flt.labeler = optarg; break;
+		case 'S':
+			if (bx_cli_parse_time(optarg, "--since", &flt.since_ms) < 0)
+				return BX_EXIT_USAGE;
+			break;
+		case 'U':
+			if (bx_cli_parse_time(optarg, "--until", &flt.until_ms) < 0)
+				return BX_EXIT_USAGE;
+			break;
 		case 'f':
 			for (k = 0; k < (int)BX_ARRAY_LEN(xfmt_names); k++)
 				if (strcmp(optarg, xfmt_names[k]) == 0)
@@ -629,7 +642,7 @@ cmd_export_exec(int argc, char **argv)
 		bx_dataset_add_class(&x.ds, tax->classes[i].name, i + 1);
 	x.collect_classes = tax == NULL;
 	bx_err_clear(&err);
-	rc = bx_store_export_each(st, batch, on_task, &x, &err);
+	rc = bx_store_export_filtered(st, batch, &flt, on_task, &x, &err);
 	bx_store_close(st);
 	bx_taxonomy_free(tax);
 	if (rc < 0) {
@@ -688,13 +701,19 @@ cmd_export_exec(int argc, char **argv)
 
 const struct bx_cmd bx_cmd_export = {
 	.name = "export",
-	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--json] [--db FILE] OUT",
+	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--labeler NAME] "
+	    "[--since T] [--until T] [--json] [--db FILE] OUT",
 	.summary = "write tasks and their accepted answers in an interchange format",
 	.help =
 	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file, or - for\n"
 	    "                stdout; yolo, voc: OUT is a directory (replaced whole)\n"
 	    "  --batch NAME  only the tasks of this batch\n"
 	    "  --json        the summary as one JSON object (on stderr when OUT is -)\n"
+	    "  --labeler NAME, --since T, --until T\n"
+	    "                only that labeler's judgments, submitted in [since, until)\n"
+	    "                (T: ms since the epoch or YYYY-MM-DD[THH:MM[:SS]] UTC);\n"
+	    "                tasks without one are left out; the answer is a review of\n"
+	    "                theirs, else their own (never a consensus)\n"
 	    "Every format but jsonl carries each task's accepted answer: the latest\n"
 	    "review's fix, else the answer a review accepted, else the consensus, else\n"
 	    "the only submitted judgment; tasks without one are listed with no\n"

@@ -2,7 +2,8 @@
  * of review, as `boxel queue` is of labeling. Reviewers (and admins) walk
  * the submitted judgments nobody has reviewed yet, flagged consensus first,
  * read one with its gold answer and scores, and accept it, reject it with a
- * comment (the task gets a fresh replica for another labeler) or fix it (a
+ * comment (the task goes back to its labeler, or to anyone when they may not
+ * work) or fix it (a
  * judgment file checked against the taxonomy becomes the task's reviewed
  * answer). The store refuses annotators and a reviewer's own judgments. */
 #include <getopt.h>
@@ -21,12 +22,41 @@
 extern const struct bx_cmd bx_cmd_review;
 
 struct ropts {
-	const char *user, *batch, *comment;
+	const char *user, *batch, *comment, *labeler;
+	int64_t since, until;
 	int json, flagged;
 	long limit, sample;
 	int64_t judgment;
 	const char *file;
 };
+
+/* What a reject really did: the task went back to its labeler with the
+ * comment, or (labeler suspended, paused out of it or disabled) to anyone:
+ * the store's requeue gives the new replica to the labeler only when they
+ * may still work. */
+static void
+say_rejected(struct bx_store *st, int64_t judgment)
+{
+	struct bx_err err = { 0 };
+	struct bx_user u;
+	char *state = NULL, *lab = NULL;
+	int64_t task = 0;
+	int back = 0;
+
+	if (bx_store_judgment_get(st, judgment, &state, &lab, &task, NULL, &err) == 0 &&
+	    lab != NULL && bx_store_user_get(st, lab, &u, &err) == 0) {
+		back = u.active && strcmp(u.qual, "suspended") != 0;
+		bx_user_free(&u);
+	}
+	if (back)
+		printf("judgment %lld: rejected; the task goes back to %s with your comment\n",
+		    (long long)judgment, lab);
+	else
+		printf("judgment %lld: rejected; %s may not work now (suspended or disabled), "
+		    "so the task is open to anyone\n", (long long)judgment, lab ? lab : "its labeler");
+	free(state);
+	free(lab);
+}
 
 /* Options, then the positionals the subcommand takes: JUDGMENT for all but
  * list, and FILE after it for fix. */
@@ -41,6 +71,9 @@ parse_opts(int argc, char **argv, const char *sub, struct ropts *o)
 		{ "sample", required_argument, NULL, 's' },
 		{ "flagged", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "labeler", required_argument, NULL, 'L' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
 		{ 0, 0, 0, 0 },
 	};
 	int c, want = strcmp(sub, "list") == 0 ? 0 : strcmp(sub, "fix") == 0 ? 2 : 1;
@@ -55,6 +88,13 @@ parse_opts(int argc, char **argv, const char *sub, struct ropts *o)
 		case 'c': o->comment = optarg; break;
 		case 'f': o->flagged = 1; break;
 		case 'J': o->json = 1; break;
+		case 'L': o->labeler = optarg; break;
+		case 'S':
+		case 'U':
+			if (bx_cli_parse_time(optarg, c == 'S' ? "--since" : "--until",
+			    c == 'S' ? &o->since : &o->until) < 0)
+				return -1;
+			break;
 		case 'l':
 			if (bx_cli_parse_long(optarg, "--limit", 1, 1000000, &o->limit) < 0)
 				return -1;
@@ -152,7 +192,8 @@ review_list(struct bx_store *st, const struct ropts *o)
 	double acc = 0;
 	int defined, total;
 
-	struct bx_review_filter f = { o->batch, o->flagged, NULL, (int)o->sample };
+	struct bx_review_filter f = { o->batch, o->flagged, NULL, (int)o->sample, o->labeler,
+	                              o->since, o->until };
 
 	if (bx_store_review_list(st, &f, (int)o->limit, &it, &n, &total, &err) < 0)
 		return bx_cli_store_fail(&err);
@@ -170,8 +211,9 @@ review_list(struct bx_store *st, const struct ropts *o)
 			bx_buf_printf(&b, ",\"submitted_ms\":%lld,\"seconds\":",
 			    (long long)it[i].submitted_ms);
 			put_num(&b, 1, it[i].seconds);
-			bx_buf_printf(&b, ",\"annotations\":%d,\"flagged\":%s,\"agreement\":",
-			    it[i].nannotations, it[i].flagged ? "true" : "false");
+			bx_buf_printf(&b, ",\"annotations\":%d,\"flagged\":%s,\"held\":%s,"
+			    "\"agreement\":", it[i].nannotations, it[i].flagged ? "true" : "false",
+			    it[i].held ? "true" : "false");
 			put_num(&b, it[i].has_consensus, it[i].agreement);
 			bx_buf_puts(&b, ",\"gold_accuracy\":");
 			defined = it[i].has_gold && bx_score_accuracy(&it[i].gold, &acc);
@@ -194,7 +236,8 @@ review_list(struct bx_store *st, const struct ropts *o)
 				snprintf(a, sizeof a, "-");
 			printf("%-9lld %-16s %-14s %4d %-5s%s %-6s %s\n", (long long)it[i].judgment,
 			    it[i].batch, it[i].labeler, it[i].nannotations, a,
-			    it[i].flagged ? " !" : "  ", gold_text(g, sizeof g, &it[i]), img);
+			    it[i].held ? " S" : it[i].flagged ? " !" : "  ",
+			    gold_text(g, sizeof g, &it[i]), img);
 			free(img);
 		}
 		if (n < total)
@@ -336,8 +379,7 @@ review_verdict(struct bx_store *st, const char *sub, const struct ropts *o)
 		goto out;
 	}
 	if (strcmp(sub, "reject") == 0)
-		printf("judgment %lld: rejected; the task goes to another labeler\n",
-		    (long long)o->judgment);
+		say_rejected(st, o->judgment);
 	else
 		printf("judgment %lld: accepted%s\n", (long long)o->judgment,
 		    fix ? " with the fixed answer" : "");
@@ -429,6 +471,9 @@ const struct bx_cmd bx_cmd_review = {
 	    "        s accepts (fixes, once edited), n rejects with a comment, Ctrl-N\n"
 	    "        passes it to another reviewer, the rest as in 'boxel label'\n"
 	    "  list [--batch NAME] [--flagged] [--sample PCT] [--limit N] [--json]\n"
+	    "       [--labeler NAME] [--since T] [--until T]\n"
+	    "        T: ms since the epoch or YYYY-MM-DD[THH:MM[:SS]] (UTC), submitted\n"
+	    "        in [since, until); 'S': a suspended labeler's held work (first)\n"
 	    "        submitted judgments nobody has reviewed, tasks whose consensus is\n"
 	    "        under the agreement bar first ('!'), then oldest first; AGREE is the\n"
 	    "        task's consensus agreement, GOLD the answer's accuracy on a gold task;\n"
@@ -439,7 +484,8 @@ const struct bx_cmd bx_cmd_review = {
 	    "  accept JUDGMENT [--comment TEXT] [--user NAME]   (--comment -: read it\n"
 	    "        from standard input)\n"
 	    "  reject JUDGMENT --comment TEXT [--user NAME]\n"
-	    "        the task gets a fresh replica for a labeler other than this one\n"
+	    "        the task goes back to its labeler with the comment (to anyone\n"
+	    "        when they are suspended or disabled)\n"
 	    "  fix JUDGMENT FILE.json [--comment TEXT] [--user NAME]\n"
 	    "        FILE (- for standard input) is checked like a submit and becomes the\n"
 	    "        task's reviewed answer (what export carries)\n"

@@ -596,24 +596,125 @@ user_list(struct bx_store *st, int argc, char **argv)
 }
 
 static int
-user_change(struct bx_store *st, int argc, char **argv, int disable)
+user_disable(struct bx_store *st, int argc, char **argv)
+{
+	struct bx_err err = { 0 };
+	struct bx_user u;
+	int was;
+
+	if (argc != 2) {
+		bx_cli_error("user disable: give NAME");
+		return BX_EXIT_USAGE;
+	}
+	if (bx_store_user_get(st, argv[1], &u, &err) < 0)
+		return bx_cli_store_fail(&err);
+	was = u.active;
+	bx_user_free(&u);
+	if (!was) {
+		printf("%s was already disabled; nothing changed\n", argv[1]);
+		return BX_EXIT_OK;
+	}
+	if (bx_store_user_disable(st, argv[1], bx_cli_actor(), bx_now_ms(), &err) < 0)
+		return bx_cli_store_fail(&err);
+	printf("disabled %s; their leases went back to the queue\n", argv[1]);
+	return BX_EXIT_OK;
+}
+
+static int
+reinstate(struct bx_store *st, const char *name)
+{
+	struct bx_err err = { 0 };
+	struct bx_user u;
+	char was[16];
+
+	if (bx_store_user_get(st, name, &u, &err) < 0)
+		return bx_cli_store_fail(&err);
+	snprintf(was, sizeof was, "%s", u.qual);
+	bx_user_free(&u);
+	if (bx_store_user_reinstate(st, name, bx_cli_actor(), bx_now_ms(), &err) < 0)
+		return bx_cli_store_fail(&err);
+	if (strcmp(was, "training") == 0)
+		printf("%s is promoted from training to qualified; their gold window starts "
+		    "afresh\n", name);
+	else if (strcmp(was, "suspended") == 0)
+		printf("%s is reinstated (qualified); their gold window starts afresh\n", name);
+	else
+		printf("%s was already qualified; their gold window starts afresh\n", name);
+	return BX_EXIT_OK;
+}
+
+/* qual NAME STATE: qualified is the reinstatement (one path, window
+ * restarted), suspended an admin's suspension, training back to training. */
+static int
+user_qual(struct bx_store *st, int argc, char **argv)
 {
 	struct bx_err err = { 0 };
 	int rc;
 
-	if (argc != (disable ? 2 : 3)) {
-		bx_cli_error(disable ? "user disable: give NAME" :
-		    "user qual: give NAME and training|qualified|suspended");
+	if (argc != 3) {
+		bx_cli_error("user qual: give NAME and training|qualified|suspended");
 		return BX_EXIT_USAGE;
 	}
-	rc = disable ? bx_store_user_disable(st, argv[1], bx_cli_actor(), bx_now_ms(), &err) :
-	    bx_store_user_set_qual(st, argv[1], argv[2], bx_cli_actor(), bx_now_ms(), &err);
+	if (strcmp(argv[2], "qualified") == 0)
+		return reinstate(st, argv[1]);
+	if (strcmp(argv[2], "suspended") == 0)
+		rc = bx_store_user_suspend(st, argv[1], bx_cli_actor(), bx_now_ms(), &err);
+	else if (strcmp(argv[2], "training") == 0)
+		rc = bx_store_user_to_training(st, argv[1], bx_cli_actor(), bx_now_ms(), &err);
+	else {
+		char *v = bx_sanitize_dup(argv[2]);
+		bx_cli_error("user qual: '%s' is not training, qualified or suspended", v);
+		free(v);
+		return BX_EXIT_USAGE;
+	}
 	if (rc < 0)
 		return bx_cli_store_fail(&err);
-	if (disable)
-		printf("disabled %s; their leases went back to the queue\n", argv[1]);
+	if (rc == 1)
+		printf("%s was already %s%s; nothing changed\n", argv[1], argv[2],
+		    argv[2][0] == 's' ? " (by an admin)" : "");
+	else if (argv[2][0] == 's')
+		printf("%s is suspended by you (an admin); their leases went back to the queue\n",
+		    argv[1]);
 	else
-		printf("%s is now %s\n", argv[1], argv[2]);
+		printf("%s is back in training\n", argv[1]);
+	return BX_EXIT_OK;
+}
+
+/* enable, role, pause, unpause: the store says whether anything changed. */
+static int
+user_admin(struct bx_store *st, int argc, char **argv)
+{
+	struct bx_err err = { 0 };
+	const char *sub = argv[0];
+	int role = strcmp(sub, "role") == 0, rc;
+
+	if (argc != (role ? 3 : 2)) {
+		bx_cli_error(role ? "user role: give NAME and annotator|reviewer|admin" :
+		    "user %s: give NAME", sub);
+		return BX_EXIT_USAGE;
+	}
+	if (strcmp(sub, "enable") == 0)
+		rc = bx_store_user_enable(st, argv[1], bx_cli_actor(), bx_now_ms(), &err);
+	else if (role)
+		rc = bx_store_user_role(st, argv[1], argv[2], bx_cli_actor(), bx_now_ms(), &err);
+	else
+		rc = bx_store_user_pause(st, argv[1], strcmp(sub, "pause") == 0, bx_cli_actor(),
+		    bx_now_ms(), &err);
+	if (rc < 0)
+		return bx_cli_store_fail(&err);
+	if (role)
+		printf(rc ? "%s was already %s; nothing changed\n" : "%s is now %s\n", argv[1],
+		    argv[2]);
+	else if (strcmp(sub, "enable") == 0)
+		printf(rc ? "%s was already enabled; nothing changed\n" :
+		    "enabled %s; they may work again as before (their state is kept)\n", argv[1]);
+	else if (strcmp(sub, "pause") == 0)
+		printf(rc ? "%s was already paused; nothing changed\n" :
+		    "paused %s; their leases went back to the queue and they get no new work "
+		    "until 'boxel user unpause'\n", argv[1]);
+	else
+		printf(rc ? "%s was not paused; nothing changed\n" :
+		    "unpaused %s; they may take work again\n", argv[1]);
 	return BX_EXIT_OK;
 }
 
@@ -661,6 +762,81 @@ trend_windows(const struct bx_user_quality *q, double *acc, int *ok)
 	return n;
 }
 
+/* Whether whoever runs this may see gold figures. An annotator may not:
+ * every figure that moves after a submit (gold counts, the window's
+ * accuracy, the trend) would tell them which task they just did was gold.
+ * The actor is the SSH session's user ($BOXEL_ACTOR) or the Unix login;
+ * a login that is no user of the project is its operator. */
+static int
+caller_sees_gold(struct bx_store *st)
+{
+	struct bx_err err = { 0 };
+	struct bx_user me;
+	int sees;
+
+	if (bx_store_user_get(st, bx_cli_actor(), &me, &err) < 0)
+		return 1;
+	sees = strcmp(me.role, "annotator") != 0;
+	bx_user_free(&me);
+	return sees;
+}
+
+/* The state as it is: why suspended, and whether paused. */
+static const char *
+state_text(char *buf, size_t n, const struct bx_user *u, int paused, const char *by)
+{
+	snprintf(buf, n, "%s%s%s", u->qual,
+	    strcmp(u->qual, "suspended") != 0 ? "" : strcmp(by, "admin") == 0 ? " (by an admin)" :
+	    strcmp(by, "gold") == 0 ? " (gold accuracy under the bar)" : "",
+	    paused ? ", paused by an admin" : "");
+	return buf;
+}
+
+/* What an annotator sees of themselves: state, training (whose feedback is
+ * by design), throughput; no gold figure. */
+static void
+show_own(struct bx_buf *b, const struct bx_user *u, const struct bx_user_quality *q,
+         const struct bx_labeler_stats *me, const char *state, int paused, const char *by,
+         int json)
+{
+	double tacc;
+	int oktacc = bx_score_accuracy(&q->training, &tacc);
+	char n1[32], n2[32];
+
+	if (json) {
+		bx_buf_puts(b, "{\"name\":");
+		bx_json_put_str(b, u->name);
+		bx_buf_puts(b, ",\"role\":");
+		bx_json_put_str(b, u->role);
+		bx_buf_printf(b, ",\"active\":%s,\"state\":", u->active ? "true" : "false");
+		bx_json_put_str(b, u->qual);
+		bx_buf_printf(b, ",\"paused\":%s,\"suspended_by\":", paused ? "true" : "false");
+		if (*by)
+			bx_json_put_str(b, by);
+		else
+			bx_buf_puts(b, "null");
+		bx_buf_printf(b, ",\"training_count\":%d,\"training_accuracy\":", q->training_n);
+		json_ratio(b, oktacc, tacc);
+		bx_buf_printf(b, ",\"submitted\":%d,\"per_hour\":", me ? me->submitted : 0);
+		json_ratio(b, me && me->per_hour > 0, me ? me->per_hour : 0);
+		bx_buf_puts(b, ",\"median_seconds\":");
+		json_ratio(b, me && me->submitted > 0, me ? me->median_seconds : 0);
+		bx_buf_puts(b, "}\n");
+		return;
+	}
+	bx_buf_printf(b, "user        %s\nrole        %s\nactive      %s\nstate       %s\n",
+	    u->name, u->role, u->active ? "yes" : "no (disabled)", state);
+	bx_buf_printf(b, "training    accuracy %s over %d gold judgment%s\n",
+	    text_ratio(n1, sizeof n1, oktacc, tacc), q->training_n, q->training_n == 1 ? "" : "s");
+	if (me != NULL && me->submitted > 0)
+		bx_buf_printf(b, "throughput  %s judgments/hour, median %s s (%d submitted)\n",
+		    me->per_hour > 0 ? bx_cli_num(n1, sizeof n1, "%.1f", me->per_hour) : "n/a",
+		    bx_cli_num(n2, sizeof n2, "%.1f", me->median_seconds), me->submitted);
+	else
+		bx_buf_puts(b, "throughput  n/a (nothing submitted)\n");
+	bx_buf_puts(b, "quality     your gold scores are kept for your admins\n");
+}
+
 static int
 user_show(struct bx_store *st, int argc, char **argv)
 {
@@ -673,11 +849,13 @@ user_show(struct bx_store *st, int argc, char **argv)
 	struct bx_user u;
 	struct bx_user_quality q;
 	struct bx_labeler_stats *ls = NULL, *me = NULL;
+	struct bx_gold_left *gl = NULL;
 	struct bx_buf b;
 	double acc, prec, rec, miou, tacc, tw[TREND_CHUNKS], a;
 	int okacc, okprec, okrec, okmiou, oktacc, okw[TREND_CHUNKS], ntw;
 	char n1[32], n2[32], n3[32];
-	int c, json = 0, nl = 0, i;
+	int c, json = 0, nl = 0, i, rc, ngl = 0, paused = 0;
+	char by[8] = "", state[96];
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -691,7 +869,8 @@ user_show(struct bx_store *st, int argc, char **argv)
 	}
 	if (bx_store_user_get(st, argv[optind], &u, &err) < 0)
 		return bx_cli_store_fail(&err);
-	if (bx_store_user_quality(st, argv[optind], &q, &err) < 0 ||
+	if (bx_store_user_status(st, argv[optind], &paused, by, sizeof by, &err) < 0 ||
+	    bx_store_user_quality(st, argv[optind], &q, &err) < 0 ||
 	    bx_store_labeler_stats(st, &ls, &nl, &err) < 0) {
 		bx_user_free(&u);
 		return bx_cli_store_fail(&err);
@@ -699,13 +878,25 @@ user_show(struct bx_store *st, int argc, char **argv)
 	for (i = 0; i < nl; i++)
 		if (strcmp(ls[i].name, u.name) == 0)
 			me = &ls[i];
+	state_text(state, sizeof state, &u, paused, by);
+	bx_buf_init(&b);
+	if (!caller_sees_gold(st)) {
+		show_own(&b, &u, &q, me, state, paused, by, json);
+		goto out;
+	}
+	if ((rc = bx_store_gold_left(st, NULL, u.name, &gl, &ngl, &err)) < 0) {
+		bx_buf_free(&b);
+		bx_labeler_stats_free(ls, nl);
+		bx_user_quality_free(&q);
+		bx_user_free(&u);
+		return bx_cli_store_fail(&err);
+	}
 	okacc = bx_score_accuracy(&q.window, &acc);
 	okprec = bx_score_precision(&q.window, &prec);
 	okrec = bx_score_recall(&q.window, &rec);
 	okmiou = bx_score_mean_iou(&q.window, &miou);
 	oktacc = bx_score_accuracy(&q.training, &tacc);
 	ntw = trend_windows(&q, tw, okw);
-	bx_buf_init(&b);
 	if (json) {
 		bx_buf_puts(&b, "{\"name\":");
 		bx_json_put_str(&b, u.name);
@@ -713,6 +904,11 @@ user_show(struct bx_store *st, int argc, char **argv)
 		bx_json_put_str(&b, u.role);
 		bx_buf_printf(&b, ",\"active\":%s,\"state\":", u.active ? "true" : "false");
 		bx_json_put_str(&b, u.qual);
+		bx_buf_printf(&b, ",\"paused\":%s,\"suspended_by\":", paused ? "true" : "false");
+		if (*by)
+			bx_json_put_str(&b, by);
+		else
+			bx_buf_puts(&b, "null");
 		bx_buf_printf(&b, ",\"gold_window\":%d,\"gold_count\":%d,\"gold_total\":%d,"
 		    "\"training_count\":%d,\"tp\":%ld,\"mismatch\":%ld,\"fp\":%ld,\"fn\":%ld,"
 		    "\"accuracy\":", q.window_size, q.window_n, q.total_gold, q.training_n,
@@ -743,11 +939,18 @@ user_show(struct bx_store *st, int argc, char **argv)
 				bx_buf_putc(&b, ',');
 			json_ratio(&b, okw[i], tw[i]);
 		}
+		bx_buf_puts(&b, "],\"gold_left\":[");
+		for (i = 0; i < ngl; i++) {
+			bx_buf_puts(&b, i ? ",{\"batch\":" : "{\"batch\":");
+			bx_json_put_str(&b, gl[i].batch);
+			bx_buf_printf(&b, ",\"pool\":%d,\"done\":%d,\"left\":%d}", gl[i].pool,
+			    gl[i].done, gl[i].left);
+		}
 		bx_buf_puts(&b, "]}\n");
 	} else {
 		/* Names passed the store's check: no sanitizing needed. */
 		bx_buf_printf(&b, "user        %s\nrole        %s\nactive      %s\nstate       %s\n",
-		    u.name, u.role, u.active ? "yes" : "no (disabled)", u.qual);
+		    u.name, u.role, u.active ? "yes" : "no (disabled)", state);
 		bx_buf_printf(&b, "gold        %d in the window (last %d, outside training); "
 		    "%d scored in all\n", q.window_n, q.window_size, q.total_gold);
 		bx_buf_printf(&b, "accuracy    %s   (TP %ld, M %ld, FP %ld, FN %ld)\n",
@@ -786,8 +989,13 @@ user_show(struct bx_store *st, int argc, char **argv)
 			bx_buf_printf(&b, "  accuracy per %d gold judgments, oldest first\n",
 			    TREND_CHUNK);
 		}
+		for (i = 0; i < ngl; i++)
+			bx_buf_printf(&b, "gold left   %s: %d of a pool of %d (%d done)\n",
+			    gl[i].batch, gl[i].left, gl[i].pool, gl[i].done);
 	}
+out:
 	fputs(b.p, stdout);
+	bx_gold_left_free(gl, ngl);
 	bx_buf_free(&b);
 	bx_labeler_stats_free(ls, nl);
 	bx_user_quality_free(&q);
@@ -798,16 +1006,11 @@ user_show(struct bx_store *st, int argc, char **argv)
 static int
 user_reinstate(struct bx_store *st, int argc, char **argv)
 {
-	struct bx_err err = { 0 };
-
 	if (argc != 2) {
 		bx_cli_error("user reinstate: give NAME");
 		return BX_EXIT_USAGE;
 	}
-	if (bx_store_user_reinstate(st, argv[1], bx_cli_actor(), bx_now_ms(), &err) < 0)
-		return bx_cli_store_fail(&err);
-	printf("%s is qualified again; their gold window starts afresh\n", argv[1]);
-	return BX_EXIT_OK;
+	return reinstate(st, argv[1]);
 }
 
 static int
@@ -824,9 +1027,13 @@ cmd_user_exec(int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0 && strcmp(sub, "disable") != 0 &&
 	    strcmp(sub, "qual") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "reinstate") != 0 &&
-	    strcmp(sub, "key") != 0 && strcmp(sub, "authorized-keys") != 0) {
-		bx_cli_error("user %s: unknown subcommand (add, list, show, disable, qual, reinstate, "
-		    "key, authorized-keys)", sub);
+	    strcmp(sub, "key") != 0 && strcmp(sub, "authorized-keys") != 0 &&
+	    strcmp(sub, "enable") != 0 && strcmp(sub, "role") != 0 && strcmp(sub, "pause") != 0 &&
+	    strcmp(sub, "unpause") != 0) {
+		char *v = bx_sanitize_dup(sub);
+		bx_cli_error("user %s: unknown subcommand (add, list, show, disable, enable, role, "
+		    "pause, unpause, qual, reinstate, key, authorized-keys)", v);
+		free(v);
 		return BX_EXIT_USAGE;
 	}
 	st = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ? bx_cli_store_open_ro(db) :
@@ -846,17 +1053,22 @@ cmd_user_exec(int argc, char **argv)
 	else if (strcmp(sub, "reinstate") == 0)
 		rc = user_reinstate(st, argc - 1, argv + 1);
 	else if (strcmp(sub, "disable") == 0)
-		rc = ak_refresh(st, db, user_change(st, argc - 1, argv + 1, 1));
+		rc = ak_refresh(st, db, user_disable(st, argc - 1, argv + 1));
+	else if (strcmp(sub, "enable") == 0)
+		rc = ak_refresh(st, db, user_admin(st, argc - 1, argv + 1));
+	else if (strcmp(sub, "qual") == 0)
+		rc = user_qual(st, argc - 1, argv + 1);
 	else
-		rc = user_change(st, argc - 1, argv + 1, 0);
+		rc = user_admin(st, argc - 1, argv + 1);
 	bx_store_close(st);
 	return rc;
 }
 
 const struct bx_cmd bx_cmd_user = {
 	.name = "user",
-	.usage = "add|list|show|disable|qual|reinstate|key|authorized-keys ...  [--db FILE]",
-	.summary = "add, list, disable or (re)qualify the project's users",
+	.usage = "add|list|show|disable|enable|role|pause|unpause|qual|reinstate|key|"
+	    "authorized-keys ...  [--db FILE]",
+	.summary = "add, list, disable/enable, pause or (re)qualify the project's users",
 	.help =
 	    "  add NAME --role R [--key KEY.pub]\n"
 	    "                      R: annotator, reviewer or admin; NAME: 1-64 of\n"
@@ -865,12 +1077,18 @@ const struct bx_cmd bx_cmd_user = {
 	    "                      SSH public key (one line, no options)\n"
 	    "  list [--json]       every user with role, qualification, active\n"
 	    "  show NAME [--json]  state, rolling gold accuracy / precision / recall\n"
-	    "                      (n/a when undefined), gold count, throughput, trend\n"
+	    "                      (n/a when undefined), gold count, throughput, trend,\n"
+	    "                      gold left per batch; an annotator sees no gold figure\n"
 	    "  reinstate NAME      a suspended (or training) labeler -> qualified; their\n"
-	    "                      rolling gold window starts afresh\n"
+	    "                      rolling gold window starts afresh (= qual NAME qualified)\n"
 	    "  disable NAME        refuse their claims; their leases return to the queue\n"
-	    "  qual NAME STATE     STATE: training, qualified or suspended (reinstate a\n"
-	    "                      suspended labeler with 'qualified')\n"
+	    "  enable NAME         undo disable (state and record kept)\n"
+	    "  role NAME ROLE      ROLE: annotator, reviewer or admin\n"
+	    "  pause NAME          no new work, leases return (not a quality state)\n"
+	    "  unpause NAME        undo pause\n"
+	    "  qual NAME STATE     qualified: reinstate (as above); suspended: an admin's\n"
+	    "                      suspension; training: back to training. Refused for a\n"
+	    "                      disabled user, as are role, pause and reinstate\n"
 	    "  key NAME KEY.pub    set (replace) NAME's SSH public key; --remove drops it\n"
 	    "  authorized-keys [--write PATH | --forget]\n"
 	    "                      the service account's authorized_keys lines: one\n"

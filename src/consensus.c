@@ -290,6 +290,39 @@ pair_f1(struct bx_quality_ws *ws, const struct bx_qobj *a, int na, const struct 
 	return bx_score_f1(&s, &f1) ? f1 : 1;
 }
 
+/* Global (per-image) attributes: each key any judgment sets takes the value
+ * most of the judgments that set it agree on (ties: the first in judgment
+ * order), so a required one such as a scene is never lost. best is never
+ * NULL: judgment k itself has the key. */
+static void
+emit_globals(const struct bx_answer *const *j, int n, struct bx_answer *out)
+{
+	const struct bx_value *v, *w, *best;
+	const char *key;
+	int k, i, m, c, cnt, bestcnt;
+
+	for (k = 0; k < n; k++)
+		for (i = 0; i < j[k]->global.n; i++) {
+			key = j[k]->global.a[i].key;
+			if (bx_attrs_get(&out->global, key) != NULL)
+				continue; /* decided at its first judgment */
+			best = NULL;
+			bestcnt = 0;
+			for (m = k; m < n; m++) {
+				if ((v = bx_attrs_get(&j[m]->global, key)) == NULL)
+					continue;
+				for (c = k, cnt = 0; c < n; c++)
+					cnt += (w = bx_attrs_get(&j[c]->global, key)) != NULL &&
+					    bx_value_equal(w, v);
+				if (cnt > bestcnt) {
+					best = v;
+					bestcnt = cnt;
+				}
+			}
+			bx_attrs_set(&out->global, key, best);
+		}
+}
+
 int
 bx_consensus_run(struct bx_quality_ws *ws, const struct bx_answer *const *j, int n,
                  int quorum, const struct bx_score_opts *o, struct bx_consensus *out)
@@ -342,6 +375,7 @@ bx_consensus_run(struct bx_quality_ws *ws, const struct bx_answer *const *j, int
 			emit_cluster(ws, &cs, j, row, o, &out->answer);
 	}
 	emit_tags(j, n, quorum, &out->answer);
+	emit_globals(j, n, &out->answer);
 
 	for (a = 0; a < n; a++) {
 		for (b = a + 1; b < n; b++) {

@@ -337,6 +337,10 @@ draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
 		    strcmp(an->cls, gd->cls) != 0) {
 			strncat(line, "  gold: ", sizeof line - strlen(line) - 1);
 			strncat(line, gd->cls, sizeof line - strlen(line) - 1);
+		} else if (f->lab_note != NULL && f->lab_note[i] != NULL) {
+			/* the class is right: the attribute that is not */
+			strncat(line, "  ", sizeof line - strlen(line) - 1);
+			strncat(line, f->lab_note[i], sizeof line - strlen(line) - 1);
 		}
 		if (gd != NULL && an->geom != BX_GEOM_TAG) {
 			snprintf(ratio, sizeof ratio, "  IoU %.2f", f->gold_sim[m]);

@@ -181,7 +181,8 @@ review_claim(struct bx_session *s, struct bx_err *err)
 	int n, total, i, rc;
 	double acc;
 
-	struct bx_review_filter f = { s->review_batch, 0, s->user, s->review_sample };
+	struct bx_review_filter f = { .batch = s->review_batch, .not_by = s->user,
+	                              .sample = s->review_sample };
 
 	rc = bx_store_review_list(s->st, &f, s->npassed + 1, &it, &n, &total, err);
 	if (rc != 0)

@@ -202,7 +202,7 @@ static int
 batch_counts(struct bx_store *st, struct bx_batch *b, struct bx_err *err)
 {
 	static const char sql[] =
-	    "SELECT state, count(*) FROM judgments WHERE batch = ?1 GROUP BY state";
+	    "SELECT state, count(*), sum(gold) FROM judgments WHERE batch = ?1 GROUP BY state";
 	sqlite3_stmt *s;
 	int rc, k;
 
@@ -211,8 +211,10 @@ batch_counts(struct bx_store *st, struct bx_batch *b, struct bx_err *err)
 	while ((rc = bx_st_step(st, s, "count judgments", err)) == 1) {
 		const char *name = (const char *)sqlite3_column_text(s, 0);
 		for (k = 0; k < BX_J_NSTATES; k++)
-			if (strcmp(name, bx_jstate_name(k)) == 0)
+			if (strcmp(name, bx_jstate_name(k)) == 0) {
 				b->count[k] = sqlite3_column_int(s, 1);
+				b->gold_count[k] = sqlite3_column_int(s, 2);
+			}
 	}
 	sqlite3_reset(s);
 	return rc;
@@ -543,6 +545,10 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if ((rc = bx_st_drop_draft(st, c->jid, err)) < 0 ||
 	    (strcmp(c->verdict, "reject") == 0 && (rc = bx_st_requeue(st, c->jid, 1, err)) < 0))
 		return rc;
+	/* The task's agreement must not outlive a rejected judgment (nor miss
+	 * an accepted one that was held). */
+	if ((rc = bx_st_consensus_redo(st, c->jid, c->now, err)) < 0)
+		return rc;
 	snprintf(d, sizeof d, "{\"judgment\":%lld,\"verdict\":\"%s\"}", (long long)c->jid,
 	    c->verdict);
 	return bx_st_event(st, c->reviewer, "review", d, c->now, err);
@@ -586,18 +592,20 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	"  LEFT JOIN task_consensus c ON c.task = j.task AND c.batch = j.batch " \
 	"  LEFT JOIN gold_scores g ON g.judgment = j.id " \
 	"WHERE j.state = 'submitted' AND (?1 IS NULL OR b.name = ?1) " \
-	"  AND (?2 = 0 OR c.needs_review = 1) AND (?4 IS NULL OR u.name <> ?4) " \
-	"  AND (?5 <= 0 OR ?5 >= 100 OR coalesce(c.needs_review, 0) = 1 " \
-	"       OR (j.task * 2654435761 + 12345) % 100 < ?5) "
+	"  AND (?2 = 0 OR c.needs_review = 1 OR j.held = 1) AND (?4 IS NULL OR u.name <> ?4) " \
+	"  AND (?5 <= 0 OR ?5 >= 100 OR coalesce(c.needs_review, 0) = 1 OR j.held = 1 " \
+	"       OR (j.task * 2654435761 + 12345) % 100 < ?5) " \
+	"  AND (?6 IS NULL OR u.name = ?6) AND (?7 = 0 OR j.submitted_ms >= ?7) " \
+	"  AND (?8 = 0 OR j.submitted_ms < ?8) "
 	static const char sql[] =
 	    "SELECT j.id, j.task, t.image, b.name, u.name, j.submitted_ms, j.seconds, "
 	    "  (SELECT count(*) FROM annotations a WHERE a.judgment = j.id), "
-	    "  c.agreement, coalesce(c.needs_review, 0), "
+	    "  c.agreement, coalesce(c.needs_review, 0) OR j.held, "
 	    "  g.tp, g.mismatch, g.fp, g.fn, g.iou_n, g.iou_sum, g.tag_right, g.tag_wrong, "
-	    "  t.width, t.height, b.kind "
+	    "  t.width, t.height, b.kind, j.held "
 	    RLIST_FROM
 	    "  AND 1 " /* (keeps ?3 after ?1, ?2, ?4 in both statements) */
-	    "ORDER BY coalesce(c.needs_review, 0) DESC, j.submitted_ms, j.id "
+	    "ORDER BY j.held DESC, coalesce(c.needs_review, 0) DESC, j.submitted_ms, j.id "
 	    "LIMIT ?3";
 	static const char csql[] = "SELECT count(*) " RLIST_FROM;
 	const char *const sqls[] = { csql, sql };
@@ -615,6 +623,10 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		if (c->f->not_by != NULL)
 			sqlite3_bind_text(s, 4, c->f->not_by, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 5, c->f->sample);
+		if (c->f->labeler != NULL)
+			sqlite3_bind_text(s, 6, c->f->labeler, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 7, c->f->since_ms);
+		sqlite3_bind_int64(s, 8, c->f->until_ms);
 		if (k == 0) {
 			rc = bx_st_step(st, s, "count the review queue", err);
 			if (rc == 1)
@@ -653,6 +665,7 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		it->width = sqlite3_column_int(s, 18);
 		it->height = sqlite3_column_int(s, 19);
 		it->batch_kind = bx_st_col_dup(s, 20);
+		it->held = sqlite3_column_int(s, 21);
 	}
 	sqlite3_reset(s);
 	return rc < 0 ? rc : 0;
@@ -746,6 +759,7 @@ bx_store_judgment_get(struct bx_store *st, int64_t judgment, char **state_out,
 /* ---- export walk ---- */
 
 struct export_ctx {
+	const struct bx_export_filter *f;
 	int64_t bid; /* 0: all */
 	const char *bname;
 	int64_t tid;
@@ -800,6 +814,30 @@ parse_answer(const char *json, struct bx_answer *out, int64_t jid, struct bx_err
 	return rc;
 }
 
+/* export --labeler/--since/--until: only judgments of that labeler,
+ * submitted in [since, until) (?3, ?4, ?5; NULL / 0: no bound). */
+#define EXPORT_FILTER \
+	" AND (?3 IS NULL OR u.name = ?3) AND (?4 = 0 OR j.submitted_ms >= ?4) " \
+	" AND (?5 = 0 OR j.submitted_ms < ?5) "
+
+/* Always every parameter: a cached statement keeps its last bindings. */
+static void
+bind_filter(sqlite3_stmt *s, const struct bx_export_filter *f)
+{
+	if (f != NULL && f->labeler != NULL)
+		sqlite3_bind_text(s, 3, f->labeler, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_int64(s, 4, f ? f->since_ms : 0);
+	sqlite3_bind_int64(s, 5, f ? f->until_ms : 0);
+}
+
+static int
+filtering(const struct bx_export_filter *f)
+{
+	return f != NULL && (f->labeler != NULL || f->since_ms != 0 || f->until_ms != 0);
+}
+
 static int
 export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
@@ -813,11 +851,15 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "SELECT j.id, u.name, j.state, b.name, j.replica, j.answer, j.seconds, "
 	    "  j.submitted_ms "
 	    "FROM judgments j JOIN users u ON u.id = j.labeler JOIN batches b ON b.id = j.batch "
-	    "WHERE j.task = ?1 AND (?2 = 0 OR j.batch = ?2) ORDER BY j.id";
+	    "WHERE j.task = ?1 AND (?2 = 0 OR j.batch = ?2) "
+	    /* a suspended labeler's unreviewed work stays out (on_suspend) */
+	    "  AND NOT (j.held = 1 AND j.state = 'submitted') " EXPORT_FILTER
+	    "ORDER BY j.id";
 	static const char rsql[] =
 	    "SELECT r.verdict, r.answer, j.answer, j.id FROM reviews r "
-	    "JOIN judgments j ON j.id = r.judgment "
+	    "JOIN judgments j ON j.id = r.judgment JOIN users u ON u.id = j.labeler "
 	    "WHERE j.task = ?1 AND (?2 = 0 OR j.batch = ?2) AND r.verdict IN ('fix','accept') "
+	    EXPORT_FILTER
 	    "ORDER BY r.verdict = 'fix' DESC, r.id DESC LIMIT 1";
 	static const char csql[] =
 	    "SELECT answer FROM task_answers WHERE task = ?1 AND kind = 'consensus'";
@@ -853,6 +895,7 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	PREP(s, jsql);
 	sqlite3_bind_int64(s, 1, c->tid);
 	sqlite3_bind_int64(s, 2, c->bid);
+	bind_filter(s, c->f);
 	while ((rc = bx_st_step(st, s, "read judgments", err)) == 1) {
 		struct bx_export_judgment *j;
 		t->judgments = bx_realloc(t->judgments,
@@ -882,6 +925,8 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	sqlite3_reset(s);
 	if (rc < 0)
 		return rc;
+	if (filtering(c->f) && t->njudgments == 0)
+		return 0; /* nothing of theirs (in that time) here: skipped */
 
 	/* The task's batches, for an import to recreate them. */
 	PREP(s, bsql);
@@ -905,6 +950,7 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	PREP(s, rsql);
 	sqlite3_bind_int64(s, 1, c->tid);
 	sqlite3_bind_int64(s, 2, c->bid);
+	bind_filter(s, c->f);
 	rc = bx_st_step(st, s, "read reviews", err);
 	if (rc == 1) {
 		int fix = strcmp((const char *)sqlite3_column_text(s, 0), "fix") == 0;
@@ -921,7 +967,7 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 			return rc;
 		c->has_accepted = 1;
 		t->accepted_from = "review";
-	} else {
+	} else if (!filtering(c->f)) { /* a consensus is no one labeler's */
 		PREP(s, csql);
 		sqlite3_bind_int64(s, 1, c->tid);
 		rc = bx_st_step(st, s, "read consensus", err);
@@ -944,6 +990,11 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 			c->has_accepted = 1;
 			t->accepted_from = "single";
 		}
+	} else if (nsub == 1 && t->judgments[single].has_answer) {
+		/* filtered: their one answer of the task */
+		bx_answer_copy(&c->accepted, &t->judgments[single].answer);
+		c->has_accepted = 1;
+		t->accepted_from = "single";
 	}
 	if (c->has_accepted)
 		t->accepted = &c->accepted;
@@ -955,18 +1006,30 @@ bx_store_export_each(struct bx_store *st, const char *batch,
                      int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
                      struct bx_err *err)
 {
+	return bx_store_export_filtered(st, batch, NULL, fn, ctx, err);
+}
+
+int
+bx_store_export_filtered(struct bx_store *st, const char *batch,
+                         const struct bx_export_filter *f,
+                         int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
+                         struct bx_err *err)
+{
 	static const char next_all[] = "SELECT id FROM tasks WHERE id > ?1 ORDER BY id LIMIT 256";
 	static const char next_one[] =
 	    "SELECT task FROM batch_tasks WHERE batch = ?2 AND task > ?1 ORDER BY task LIMIT 256";
 	struct export_ctx c;
 	sqlite3_stmt *s;
-	int64_t ids[256], last = 0;
+	int64_t ids[256], last = 0, uid;
 	int rc = 0, n, i;
 
 	memset(&c, 0, sizeof c);
 	if (batch && (rc = batch_id(st, batch, &c.bid, err)) < 0)
 		return rc;
 	c.bname = batch;
+	c.f = f;
+	if (f != NULL && f->labeler != NULL && (rc = bx_st_user_id(st, f->labeler, &uid, err)) < 0)
+		return rc;
 	for (;;) {
 		/* A page of ids (one statement, its own implicit read). */
 		PREP(s, batch ? next_one : next_all);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "boxel/cli.h"
@@ -255,4 +256,38 @@ bx_cli_answer_check(struct bx_store *st, const char *file, const struct bx_answe
 	bx_taxonomy_free(tax);
 	free(taxtext);
 	return rc;
+}
+
+/* A time for --since/--until: ms since the epoch, or a UTC date
+ * YYYY-MM-DD with an optional THH:MM[:SS]. */
+int
+bx_cli_parse_time(const char *s, const char *what, int64_t *out)
+{
+	struct tm tm;
+	const char *end;
+	char *e;
+	long long v;
+
+	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
+		v = strtoll(s, &e, 10);
+		if (*e == '\0' && v > 0) {
+			*out = v;
+			return 0;
+		}
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end != NULL && *end == 'T')
+		end = strptime(end + 1, "%H:%M", &tm);
+	if (end != NULL && *end == ':')
+		end = strptime(end + 1, "%S", &tm);
+	if (end == NULL || *end != '\0') {
+		char *v2 = bx_sanitize_dup(s);
+		bx_cli_error("%s: '%.40s' is not a time (ms since the epoch, or YYYY-MM-DD"
+		    "[THH:MM[:SS]] in UTC)", what, v2);
+		free(v2);
+		return -1;
+	}
+	*out = (int64_t)timegm(&tm) * 1000;
+	return 0;
 }

@@ -25,6 +25,10 @@ const char *bx_cli_actor(void);
 /* Whole-string integer / finite number; 0 or -1 (message printed naming
  * what). */
 int bx_cli_parse_long(const char *s, const char *what, long lo, long hi, long *out);
+/* A time for --since/--until: ms since the epoch, or a UTC date
+ * YYYY-MM-DD with an optional THH:MM[:SS]. -1 (after one error line naming
+ * what) when it is neither. */
+int bx_cli_parse_time(const char *s, const char *what, int64_t *out);
 int bx_cli_parse_double(const char *s, const char *what, double lo, double hi, double *out);
 /* printf one double under the C locale (a '.' decimal point always). */
 const char *bx_cli_num(char *buf, size_t n, const char *fmt, double v);

@@ -79,6 +79,24 @@ struct bx_buf;
 void bx_st_json_str(struct bx_buf *b, const char *s);
 /* Release every live lease of a user (inside a write transaction). */
 int bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err);
+/* The id of an active user: BX_ENOENT unknown, BX_EPERM disabled (saying
+ * how to enable them). store-users.c. */
+int bx_st_user_active(struct bx_store *st, const char *name, int64_t *uid, struct bx_err *err);
+/* A labeler was suspended: their submitted, unreviewed judgments are held
+ * (out of consensus and export until reviewed); with on_suspend = requeue
+ * each task also gets a fresh replica for anyone. Consensus of the tasks is
+ * redone. Returns how many were held. store-quality.c. */
+int bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *err);
+/* The consensus of judgment jid's task in its batch, recomputed from the
+ * judgments that count now (after a review changed one): dropped while too
+ * few remain. store-quality.c. */
+int bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now, struct bx_err *err);
+/* After a skip: a skipped training gold task is scored as an empty answer
+ * (it never comes back to the trainee, who must not be stranded short of
+ * the tasks to qualify, nor qualify by skipping the hard ones).
+ * store-quality.c. */
+int bx_st_after_skip(struct bx_store *st, int64_t jid, int64_t uid, int64_t now,
+                     struct bx_err *err);
 /* Drop judgment jid's draft and undo journal (inside a write transaction). */
 int bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err);
 /* Queue a fresh replica of judgment jid's task in its batch (the next

@@ -11,11 +11,10 @@
 
 #include "boxel/codec.h"
 #include "boxel/formats.h"
+#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "store-int.h"
 
-/* Qualified labelers are judged on at least this many gold judgments. */
-#define BX_SUSPEND_MIN_GOLD 10
 
 /* ---- settings ---- */
 
@@ -51,6 +50,61 @@ score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
 	return setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
 }
 
+/* Keep only the attributes named in the comma list (empty: none). */
+static void
+attrs_keep(struct bx_attrs *as, const char *list)
+{
+	static const struct bx_value none = { .type = BX_VAL_NONE };
+	size_t kl;
+	const char *p;
+	int i, keep;
+
+	for (i = as->n - 1; i >= 0; i--) {
+		kl = strlen(as->a[i].key);
+		keep = 0;
+		for (p = list; *p && !keep; p += strcspn(p, ","), p += *p == ',')
+			keep = strcspn(p, ",") == kl && strncmp(p, as->a[i].key, kl) == 0;
+		if (!keep)
+			bx_attrs_set(as, as->a[i].key, &none);
+	}
+}
+
+/* The one attribute policy of scoring, applied to both sides: answers in
+ * canonical form (an unset attribute is the taxonomy's default, whoever
+ * wrote the answer: import, screen, submit, gold), then only what the
+ * setting compare_attributes names: all (default), none, or a comma list
+ * (CVAT's compare_attributes). A store without a usable taxonomy skips the
+ * first step. */
+static int
+score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+             struct bx_err *err)
+{
+	struct bx_taxonomy *t = NULL;
+	struct bx_err terr = { 0 };
+	struct bx_answer *sides[2] = { gold, lab };
+	char *text, *cmp;
+	int rc, k, i;
+
+	if ((rc = bx_store_setting_get(st, "taxonomy", &text, err)) < 0)
+		return rc;
+	if (*text && bx_taxonomy_load_text(text, "taxonomy (project)", &t, &terr) == 0) {
+		bx_taxonomy_canonical(t, gold);
+		bx_taxonomy_canonical(t, lab);
+		bx_taxonomy_free(t);
+	}
+	free(text);
+	if ((rc = bx_store_setting_get(st, "compare_attributes", &cmp, err)) < 0)
+		return rc;
+	if (strcmp(cmp, "all") != 0)
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < sides[k]->n; i++)
+				attrs_keep(&sides[k]->a[i].attrs, strcmp(cmp, "none") ? cmp : "");
+			attrs_keep(&sides[k]->global, strcmp(cmp, "none") ? cmp : "");
+		}
+	free(cmp);
+	return 0;
+}
+
 /* The quality workspace lives with the connection: grown once, kept. */
 static struct bx_quality_ws *
 qws(struct bx_store *st)
@@ -76,6 +130,11 @@ score_row(sqlite3_stmt *s, int col, struct bx_score *o)
 }
 
 #define SCORE_COLS "tp, mismatch, fp, fn, iou_n, iou_sum, tag_right, tag_wrong"
+/* A gold judgment a reviewer rejected is redone by its labeler, and the redo
+ * is scored: the rejected one no longer counts (else both would). */
+#define NOT_REJECTED \
+	" AND NOT EXISTS (SELECT 1 FROM judgments rj WHERE rj.id = g.judgment " \
+	"                 AND rj.state = 'rejected') "
 
 /* The labeler's rolling window: their last `window` gold judgments outside
  * training batches scored after gold_since (the last reinstatement), summed;
@@ -87,7 +146,7 @@ window_sum(struct bx_store *st, int64_t uid, long window, struct bx_score *sum, 
 	static const char sql[] =
 	    "SELECT " SCORE_COLS " FROM gold_scores g "
 	    "WHERE g.labeler = ?1 AND g.batch_kind <> 'training' "
-	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) "
+	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) " NOT_REJECTED
 	    "ORDER BY g.id DESC LIMIT ?2";
 	struct bx_score one, *rows = NULL;
 	sqlite3_stmt *s;
@@ -132,7 +191,7 @@ training_sum(struct bx_store *st, int64_t uid, struct bx_score *sum, int *n_out,
 	static const char sql[] =
 	    "SELECT " SCORE_COLS " FROM gold_scores g "
 	    "WHERE g.labeler = ?1 AND g.batch_kind = 'training' "
-	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1)";
+	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) " NOT_REJECTED;
 	struct bx_score one;
 	sqlite3_stmt *s;
 	int rc, n = 0;
@@ -167,6 +226,7 @@ read_answer_col(sqlite3_stmt *s, int col, struct bx_answer *out, struct bx_err *
 /* ---- at submit ---- */
 
 struct sub_info {
+	const char *reason; /* for the log: NULL = "gold" (a submit) */
 	int64_t jid, uid, task, batch;
 	char kind[16];
 	int overlap;
@@ -202,11 +262,35 @@ load_info(struct bx_store *st, struct sub_info *in, struct bx_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* The judgment's task (a skip knows only the judgment). */
+static int
+load_task(struct bx_store *st, struct sub_info *in, struct bx_err *err)
+{
+	static const char sql[] = "SELECT task FROM judgments WHERE id = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->jid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1)
+		in->task = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 static int
 set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struct bx_score *sum,
          int n, int64_t now, struct bx_err *err)
 {
-	static const char sql[] = "UPDATE users SET qual = ?2 WHERE id = ?1";
+	/* A gold suspension remembers what it interrupted (a lifted one
+	 * returns there). */
+	static const char sql[] =
+	    "UPDATE users SET qual = ?2, "
+	    "  suspended_by = CASE WHEN ?2 = 'suspended' THEN 'gold' END, "
+	    "  suspended_from = CASE WHEN ?2 = 'suspended' THEN qual END "
+	    "WHERE id = ?1";
 	struct bx_buf d;
 	sqlite3_stmt *s;
 	double acc = 0;
@@ -218,7 +302,8 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	sqlite3_bind_text(s, 2, qual, -1, SQLITE_STATIC);
 	if ((rc = bx_st_exec(st, s, "change qualification", err)) < 0)
 		return rc;
-	if (strcmp(qual, "suspended") == 0 && (rc = bx_st_release_user(st, in->uid, err)) < 0)
+	if (strcmp(qual, "suspended") == 0 && ((rc = bx_st_release_user(st, in->uid, err)) < 0 ||
+	    (rc = bx_st_hold_work(st, in->uid, now, err)) < 0))
 		return rc;
 	snprintf(in->qual, sizeof in->qual, "%s", qual);
 	bx_score_accuracy(sum, &acc);
@@ -227,13 +312,92 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	bx_st_json_str(&d, in->name);
 	bx_buf_puts(&d, ",\"qual\":");
 	bx_st_json_str(&d, qual);
-	bx_buf_printf(&d, ",\"reason\":\"gold\",\"judgment\":%lld,\"gold_judgments\":%d,"
-	    "\"accuracy\":", (long long)in->jid, n);
+	bx_buf_printf(&d, ",\"reason\":\"%s\",\"judgment\":%lld,\"gold_judgments\":%d,"
+	    "\"accuracy\":", in->reason ? in->reason : "gold", (long long)in->jid, n);
 	bx_json_put_num(&d, acc);
 	bx_buf_putc(&d, '}');
 	rc = bx_st_event(st, "boxel", "user_qual", d.p, now, err);
 	bx_buf_free(&d);
 	return rc;
+}
+
+/* The rule: 1 when the labeler's rolling window (gold_window) holds at
+ * least gold_min gold judgments and its summed accuracy is under bar; the
+ * window's sum, size and accuracy in the out-parameters. */
+static int
+under_bar(struct bx_store *st, int64_t uid, double bar, struct bx_score *sum, int *n,
+          double *acc, struct bx_err *err)
+{
+	double window, min;
+	int rc;
+
+	*acc = 0;
+	if ((rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
+	    (rc = window_sum(st, uid, (long)window, sum, n, NULL, err)) < 0)
+		return rc;
+	return *n >= (int)min && bx_score_accuracy(sum, acc) && *acc < bar - 1e-12;
+}
+
+static int gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
+                     int64_t now, int *suspended, struct bx_err *err);
+static int load_task(struct bx_store *st, struct sub_info *in, struct bx_err *err);
+
+/* Qualify a trainee once they have done enough of the training gold
+ * (training_min, or all of this batch's gold if it has fewer) and the sum
+ * over all their training gold reaches the bar. */
+static int
+training_qualify(struct bx_store *st, struct sub_info *in, double bar, int64_t now,
+                 struct bx_err *err)
+{
+	static const char ngold[] =
+	    "SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
+	    "WHERE bt.batch = ?1";
+	struct bx_score sum;
+	sqlite3_stmt *s;
+	double tmin, acc;
+	int rc, n = 0;
+
+	if (strcmp(in->qual, "training") != 0)
+		return 0;
+	if ((rc = setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, ngold, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->batch);
+	if ((rc = bx_st_step(st, s, "count training gold", err)) < 0)
+		return rc;
+	if (rc == 1 && sqlite3_column_double(s, 0) < tmin)
+		tmin = sqlite3_column_double(s, 0);
+	sqlite3_reset(s);
+	if ((rc = training_sum(st, in->uid, &sum, &n, err)) < 0)
+		return rc;
+	if (n > 0 && n >= tmin && bx_score_accuracy(&sum, &acc) && acc >= bar - 1e-12)
+		return set_qual(st, in, "qualified", &sum, n, now, err);
+	return 0;
+}
+
+int
+bx_st_after_skip(struct bx_store *st, int64_t jid, int64_t uid, int64_t now,
+                 struct bx_err *err)
+{
+	struct bx_answer nothing;
+	struct sub_info in;
+	int rc, suspended = 0;
+
+	memset(&in, 0, sizeof in);
+	in.jid = jid;
+	in.uid = uid;
+	if ((rc = load_info(st, &in, err)) < 0)
+		return rc;
+	if (strcmp(in.kind, "training") != 0)
+		return 0;
+	/* Scored as an empty answer: the training task never comes back to
+	 * them, and skipping the hard ones must not be a way to qualify. */
+	if ((rc = load_task(st, &in, err)) < 0)
+		return rc;
+	bx_answer_init(&nothing);
+	return gold_step(st, &in, &nothing, now, &suspended, err);
 }
 
 /* Gold: score, keep the row, then the labeler's state. */
@@ -245,15 +409,11 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	static const char ins[] =
 	    "INSERT OR REPLACE INTO gold_scores(judgment, task, labeler, batch, batch_kind, ms, "
 	    "  " SCORE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-	static const char ngold[] =
-	    "SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
-	    "WHERE bt.batch = ?1";
-	struct bx_answer gold;
+	struct bx_answer gold, lab;
 	struct bx_score_opts o;
 	struct bx_score sc, sum;
 	sqlite3_stmt *s;
-	double bar, acc, tmin;
-	long window;
+	double bar, acc;
 	int rc, n = 0, found;
 
 	if ((s = bx_st_prep(st, gsql, err)) == NULL)
@@ -266,14 +426,18 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	sqlite3_reset(s);
 	if (rc < 0 || !found)
 		return rc < 0 ? rc : 0;
-	if ((rc = score_opts(st, &o, err)) < 0 ||
-	    (rc = bx_score_answer(qws(st), &gold, ans, &o, &sc, NULL)) < 0) {
+	bx_answer_init(&lab);
+	bx_answer_copy(&lab, ans);
+	if ((rc = score_opts(st, &o, err)) < 0 || (rc = score_policy(st, &gold, &lab, err)) < 0 ||
+	    (rc = bx_score_answer(qws(st), &gold, &lab, &o, &sc, NULL)) < 0) {
 		bx_answer_free(&gold);
+		bx_answer_free(&lab);
 		if (rc == BX_ELIMIT || rc == BX_EINVAL)
 			bx_err_prefix(err, "gold score of judgment %lld", (long long)in->jid);
 		return rc;
 	}
 	bx_answer_free(&gold);
+	bx_answer_free(&lab);
 	if ((s = bx_st_prep(st, ins, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, in->jid);
@@ -295,40 +459,53 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 
 	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
 		return rc;
-	if (strcmp(in->kind, "training") == 0) {
-		if (strcmp(in->qual, "training") != 0)
-			return 0;
-		/* Qualify once they have done enough of the training gold
-		 * (training_min, or all of this batch's gold if it has fewer)
-		 * and the sum over all their training gold reaches the bar. */
-		if ((rc = setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
-			return rc;
-		if ((s = bx_st_prep(st, ngold, err)) == NULL)
-			return err ? err->code : BX_EDB;
-		sqlite3_bind_int64(s, 1, in->batch);
-		if ((rc = bx_st_step(st, s, "count training gold", err)) < 0)
-			return rc;
-		if (rc == 1 && sqlite3_column_double(s, 0) < tmin)
-			tmin = sqlite3_column_double(s, 0);
-		sqlite3_reset(s);
-		if ((rc = training_sum(st, in->uid, &sum, &n, err)) < 0)
-			return rc;
-		if (n >= tmin && bx_score_accuracy(&sum, &acc) && acc >= bar - 1e-12)
-			return set_qual(st, in, "qualified", &sum, n, now, err);
+	if (strcmp(in->kind, "training") == 0)
+		return training_qualify(st, in, bar, now, err);
+	/* Outside training the rule holds for everyone doing the work:
+	 * trainees too (a project without a training batch has nothing but
+	 * trainees). */
+	if (strcmp(in->qual, "qualified") != 0 && strcmp(in->qual, "training") != 0)
 		return 0;
-	}
-	if (strcmp(in->qual, "qualified") != 0)
-		return 0;
-	if ((rc = setting_num(st, "gold_window", 1, 1e6, &tmin, err)) < 0)
+	if ((rc = under_bar(st, in->uid, bar, &sum, &n, &acc, err)) < 0)
 		return rc;
-	window = (long)tmin;
-	if ((rc = window_sum(st, in->uid, window, &sum, &n, NULL, err)) < 0)
-		return rc;
-	if (n >= BX_SUSPEND_MIN_GOLD && bx_score_accuracy(&sum, &acc) && acc < bar - 1e-12) {
+	if (rc == 1) {
 		*suspended = 1;
 		return set_qual(st, in, "suspended", &sum, n, now, err);
 	}
 	return 0;
+}
+
+/* Whether to ask for one more judgment of in's task (*more = 1, and the
+ * replica queued for anyone): n judgments so far, under max_overlap (0: off),
+ * and none still open or leased for this task in the batch. */
+static int
+more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struct bx_err *err)
+{
+	static const char pend[] =
+	    "SELECT count(*) FROM judgments WHERE task = ?1 AND batch = ?2 "
+	    "  AND state IN ('open','leased')";
+	sqlite3_stmt *s;
+	double max;
+	int rc;
+
+	*more = 0;
+	if ((rc = setting_num(st, "max_overlap", 0, 1000, &max, err)) < 0)
+		return rc;
+	if (n >= (int)max)
+		return 0;
+	if ((s = bx_st_prep(st, pend, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, in->task);
+	sqlite3_bind_int64(s, 2, in->batch);
+	rc = bx_st_step(st, s, "count pending judgments", err);
+	*more = rc == 1 && sqlite3_column_int(s, 0) > 0;
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (*more)
+		return 0; /* one is on its way already */
+	*more = 1;
+	return bx_st_requeue(st, in->jid, 0, err);
 }
 
 /* Consensus once the task has its overlap of submitted judgments in this
@@ -338,7 +515,8 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 {
 	static const char jsql[] =
 	    "SELECT answer FROM judgments WHERE task = ?1 AND batch = ?2 "
-	    "  AND state IN ('submitted','accepted') ORDER BY id";
+	    "  AND state IN ('submitted','accepted') AND NOT (held = 1 AND state = 'submitted') "
+	    "ORDER BY id";
 	static const char put[] =
 	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, 'consensus', ?2) "
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
@@ -352,7 +530,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	sqlite3_stmt *s;
 	double quorum, bar;
 	char *json;
-	int rc, n = 0, i;
+	int rc, n = 0, i, low, more = 0;
 
 	if (in->overlap <= 1)
 		return 0;
@@ -382,6 +560,13 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		bx_err_prefix(err, "consensus of task %lld", (long long)in->task);
 		goto out;
 	}
+	/* Dynamic judgments (Appen): agreement under the bar first asks for
+	 * one more judgment, up to max_overlap, before the task is flagged. */
+	low = cons.agreement < bar - 1e-12;
+	if (low && in->jid != 0 && (rc = more_judgments(st, in, n, &more, err)) < 0) {
+		bx_consensus_free(&cons);
+		goto out;
+	}
 	json = bx_answer_to_json(&cons.answer);
 	if ((s = bx_st_prep(st, put, err)) == NULL) {
 		rc = err ? err->code : BX_EDB;
@@ -400,7 +585,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		sqlite3_bind_double(s, 4, cons.agreement);
 		sqlite3_bind_double(s, 5, cons.geom_f1_sum);
 		sqlite3_bind_int(s, 6, cons.geom_pairs);
-		sqlite3_bind_int(s, 7, cons.agreement < bar - 1e-12);
+		sqlite3_bind_int(s, 7, low && !more);
 		sqlite3_bind_int64(s, 8, now);
 		rc = bx_st_exec(st, s, "store agreement", err);
 	}
@@ -411,6 +596,102 @@ out:
 	free(ans);
 	free(ptrs);
 	return rc;
+}
+
+/* A task's consensus in a batch again, after judgments of it were held:
+ * the old one is dropped, a new one stored if enough judgments remain. */
+static int
+consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
+               struct bx_err *err)
+{
+	static const char bsql[] = "SELECT kind, overlap FROM batches WHERE id = ?1";
+	static const char d1[] = "DELETE FROM task_consensus WHERE task = ?1 AND batch = ?2";
+	static const char d2[] = "DELETE FROM task_answers WHERE task = ?1 AND kind = 'consensus'";
+	const char *const dels[] = { d1, d2 };
+	struct sub_info in;
+	sqlite3_stmt *s;
+	int rc, k;
+
+	memset(&in, 0, sizeof in);
+	in.task = task;
+	in.batch = batch;
+	if ((s = bx_st_prep(st, bsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, batch);
+	rc = bx_st_step(st, s, "read batch", err);
+	if (rc == 1) {
+		snprintf(in.kind, sizeof in.kind, "%s", (const char *)sqlite3_column_text(s, 0));
+		in.overlap = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc <= 0 || in.overlap <= 1)
+		return rc < 0 ? rc : 0;
+	for (k = 0; k < 2; k++) {
+		if ((s = bx_st_prep(st, dels[k], err)) == NULL)
+			return err ? err->code : BX_EDB;
+		sqlite3_bind_int64(s, 1, task);
+		sqlite3_bind_int64(s, 2, batch);
+		if ((rc = bx_st_exec(st, s, "drop consensus", err)) < 0)
+			return rc;
+	}
+	return consensus_step(st, &in, now, err);
+}
+
+int
+bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now, struct bx_err *err)
+{
+	static const char sql[] = "SELECT task, batch FROM judgments WHERE id = ?1";
+	sqlite3_stmt *s;
+	int64_t task = 0, batch = 0;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, jid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1) {
+		task = sqlite3_column_int64(s, 0);
+		batch = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc <= 0)
+		return rc;
+	return consensus_redo(st, task, batch, now, err);
+}
+
+int
+bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *err)
+{
+	static const char hold[] =
+	    "UPDATE judgments SET held = 1 WHERE labeler = ?1 AND state = 'submitted' "
+	    "  AND held = 0 RETURNING id, task, batch";
+	struct { int64_t id, task, batch; } *hs = NULL;
+	sqlite3_stmt *s;
+	char *mode;
+	int rc, n = 0, i, requeue;
+
+	if ((rc = bx_store_setting_get(st, "on_suspend", &mode, err)) < 0)
+		return rc;
+	requeue = strcmp(mode, "requeue") == 0;
+	free(mode);
+	if ((s = bx_st_prep(st, hold, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, uid);
+	while ((rc = bx_st_step(st, s, "hold work", err)) == 1) {
+		hs = bx_realloc(hs, (size_t)(n + 1) * sizeof *hs);
+		hs[n].id = sqlite3_column_int64(s, 0);
+		hs[n].task = sqlite3_column_int64(s, 1);
+		hs[n].batch = sqlite3_column_int64(s, 2);
+		n++;
+	}
+	sqlite3_reset(s);
+	/* requeue: another labeler answers the task afresh (a gold task's
+	 * replica is dropped by its trigger: gold is per labeler). */
+	for (i = 0; rc >= 0 && i < n; i++)
+		if ((!requeue || (rc = bx_st_requeue(st, hs[i].id, 0, err)) >= 0))
+			rc = consensus_redo(st, hs[i].task, hs[i].batch, now, err);
+	free(hs);
+	return rc < 0 ? rc : n;
 }
 
 int
@@ -507,7 +788,7 @@ static int
 reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	static const char sql[] =
-	    "UPDATE users SET qual = 'qualified', "
+	    "UPDATE users SET qual = 'qualified', suspended_by = NULL, suspended_from = NULL, "
 	    "  gold_since = (SELECT coalesce(max(id), 0) FROM gold_scores) WHERE id = ?1";
 	struct reinstate_ctx *c = ctx;
 	struct bx_buf d;
@@ -515,7 +796,7 @@ reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	int64_t uid;
 	int rc;
 
-	if ((rc = bx_st_user_id(st, c->name, &uid, err)) < 0)
+	if ((rc = bx_st_user_active(st, c->name, &uid, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -540,6 +821,227 @@ bx_store_user_reinstate(struct bx_store *st, const char *name, const char *actor
 	if (name == NULL)
 		return bx_err_set(err, BX_EINVAL, "reinstate: no user given");
 	return bx_st_write(st, reinstate_tx, &c, err);
+}
+
+/* ---- gold left per labeler (admins) ---- */
+
+void
+bx_gold_left_free(struct bx_gold_left *g, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(g[i].batch);
+		free(g[i].labeler);
+	}
+	free(g);
+}
+
+struct gl_ctx {
+	const char *batch, *user;
+	struct bx_gold_left *out;
+	int n;
+};
+
+static int
+gold_left_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	/* Per (batch with its own gold, labeler who worked in it): the pool,
+	 * the labeler's gold judgments there, and the pool tasks they have
+	 * never judged (anywhere: what the claim may still give them). */
+	static const char sql[] =
+	    "SELECT b.name, u.name, "
+	    "  (SELECT count(*) FROM gold g CROSS JOIN batch_tasks bt "
+	    "   WHERE bt.batch = b.id AND bt.task = g.task), "
+	    "  (SELECT count(*) FROM judgments j WHERE j.batch = b.id AND j.labeler = u.id "
+	    "   AND j.gold = 1 AND j.state IN ('submitted','accepted','rejected')), "
+	    "  (SELECT count(*) FROM gold g CROSS JOIN batch_tasks bt "
+	    "   WHERE bt.batch = b.id AND bt.task = g.task AND NOT EXISTS "
+	    "   (SELECT 1 FROM judgments m WHERE m.task = g.task AND m.labeler = u.id)) "
+	    "FROM batches b CROSS JOIN users u "
+	    "WHERE b.kind = 'production' AND (?1 IS NULL OR b.name = ?1) "
+	    "  AND (?2 IS NULL OR u.name = ?2) "
+	    "  AND EXISTS (SELECT 1 FROM judgments j WHERE j.labeler = u.id AND j.batch = b.id) "
+	    "ORDER BY b.priority DESC, b.id, u.name";
+	struct gl_ctx *c = ctx;
+	struct bx_gold_left *g;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	if (c->batch)
+		sqlite3_bind_text(s, 1, c->batch, -1, SQLITE_STATIC);
+	if (c->user)
+		sqlite3_bind_text(s, 2, c->user, -1, SQLITE_STATIC);
+	while ((rc = bx_st_step(st, s, "read gold left", err)) == 1) {
+		c->out = bx_realloc(c->out, (size_t)(c->n + 1) * sizeof *c->out);
+		g = &c->out[c->n++];
+		g->batch = bx_st_col_dup(s, 0);
+		g->labeler = bx_st_col_dup(s, 1);
+		g->pool = sqlite3_column_int(s, 2);
+		g->done = sqlite3_column_int(s, 3);
+		g->left = sqlite3_column_int(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_gold_left(struct bx_store *st, const char *batch, const char *user,
+                   struct bx_gold_left **out, int *n_out, struct bx_err *err)
+{
+	struct gl_ctx c = { batch, user, NULL, 0 };
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((rc = bx_st_read(st, gold_left_rx, &c, err)) < 0) {
+		bx_gold_left_free(c.out, c.n);
+		return rc;
+	}
+	*out = c.out;
+	*n_out = c.n;
+	return 0;
+}
+
+/* ---- the settings the rules read, and re-evaluating everyone ---- */
+
+struct qset_ctx {
+	const char *key, *val, *actor;
+	int64_t now;
+	int suspended, lifted;
+};
+
+/* Everyone the rule governs, against the settings as they now are: an
+ * active trainee or qualified labeler whose window is under the bar is
+ * suspended (as at a submit); a gold suspension the window no longer
+ * supports is lifted back to what it interrupted. Admin suspensions stand. */
+static int
+reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
+{
+	static const char usql[] =
+	    "SELECT id, name, qual, coalesce(suspended_by, ''), coalesce(suspended_from, '') "
+	    "FROM users WHERE active = 1 AND (qual IN ('training','qualified') "
+	    "  OR suspended_by = 'gold') ORDER BY id";
+	static const char lift[] =
+	    "UPDATE users SET qual = ?2, suspended_by = NULL, suspended_from = NULL "
+	    "WHERE id = ?1";
+	struct { int64_t id; char name[72], qual[16], by[8], from[16]; } *us = NULL;
+	struct sub_info in;
+	struct bx_score sum;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	double bar, acc;
+	int rc, nu = 0, i, n, under;
+
+	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, usql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	while ((rc = bx_st_step(st, s, "list labelers", err)) == 1) {
+		us = bx_realloc(us, (size_t)(nu + 1) * sizeof *us);
+		us[nu].id = sqlite3_column_int64(s, 0);
+		snprintf(us[nu].name, sizeof us[nu].name, "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+		snprintf(us[nu].qual, sizeof us[nu].qual, "%s",
+		    (const char *)sqlite3_column_text(s, 2));
+		snprintf(us[nu].by, sizeof us[nu].by, "%s", (const char *)sqlite3_column_text(s, 3));
+		snprintf(us[nu].from, sizeof us[nu].from, "%s",
+		    (const char *)sqlite3_column_text(s, 4));
+		nu++;
+	}
+	sqlite3_reset(s);
+	for (i = 0; rc >= 0 && i < nu; i++) {
+		if ((rc = under_bar(st, us[i].id, bar, &sum, &n, &acc, err)) < 0)
+			break;
+		under = rc;
+		rc = 0;
+		if (under && strcmp(us[i].qual, "suspended") != 0) {
+			memset(&in, 0, sizeof in);
+			in.uid = us[i].id;
+			in.reason = "settings";
+			snprintf(in.name, sizeof in.name, "%s", us[i].name);
+			rc = set_qual(st, &in, "suspended", &sum, n, c->now, err);
+			c->suspended++;
+		} else if (!under && strcmp(us[i].by, "gold") == 0) {
+			const char *back = *us[i].from ? us[i].from : "qualified";
+			if ((s = bx_st_prep(st, lift, err)) == NULL) {
+				rc = err ? err->code : BX_EDB;
+				break;
+			}
+			sqlite3_bind_int64(s, 1, us[i].id);
+			sqlite3_bind_text(s, 2, back, -1, SQLITE_STATIC);
+			if ((rc = bx_st_exec(st, s, "lift suspension", err)) < 0)
+				break;
+			bx_buf_init(&d);
+			bx_buf_puts(&d, "{\"name\":");
+			bx_st_json_str(&d, us[i].name);
+			bx_buf_puts(&d, ",\"qual\":");
+			bx_st_json_str(&d, back);
+			bx_buf_printf(&d, ",\"reason\":\"settings\",\"gold_judgments\":%d}", n);
+			rc = bx_st_event(st, c->actor, "user_qual", d.p, c->now, err);
+			bx_buf_free(&d);
+			c->lifted++;
+		}
+	}
+	free(us);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+qset_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+	struct qset_ctx *c = ctx;
+	struct bx_buf d;
+	sqlite3_stmt *s;
+	double window, min;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_text(s, 1, c->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c->val, -1, SQLITE_STATIC);
+	if ((rc = bx_st_exec(st, s, "write setting", err)) < 0)
+		return rc;
+	/* A window smaller than the minimum sample could never suspend
+	 * anyone: refused, whichever of the two changes. */
+	if ((rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0)
+		return rc;
+	if (window < min)
+		return bx_err_set(err, BX_EINVAL, "%s %s: gold_window (%g) must be at least "
+		    "gold_min (%g), or nobody could ever be suspended", c->key, c->val, window, min);
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"key\":");
+	bx_st_json_str(&d, c->key);
+	bx_buf_printf(&d, ",\"bytes\":%zu}", strlen(c->val));
+	rc = bx_st_event(st, c->actor, "setting", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc < 0 ? rc : reevaluate(st, c, err);
+}
+
+int
+bx_store_quality_setting_set(struct bx_store *st, const char *key, const char *val,
+                             const char *actor, int64_t now_ms, int *suspended_out,
+                             int *lifted_out, struct bx_err *err)
+{
+	struct qset_ctx c = { key, val, actor, now_ms, 0, 0 };
+	int rc;
+
+	if (key == NULL || val == NULL)
+		return bx_err_set(err, BX_EINVAL, "setting: empty key or value");
+	rc = bx_st_write(st, qset_tx, &c, err);
+	if (rc == 0) {
+		if (suspended_out)
+			*suspended_out = c.suspended;
+		if (lifted_out)
+			*lifted_out = c.lifted;
+	}
+	return rc;
 }
 
 struct bq_ctx {
@@ -673,16 +1175,76 @@ bx_store_task_agreement(struct bx_store *st, int64_t task, const char *batch,
 void
 bx_training_feedback_free(struct bx_training_feedback *f)
 {
+	int i;
+
 	if (f == NULL)
 		return;
 	bx_answer_free(&f->gold);
-	bx_answer_free(&f->answer);
 	free(f->gold_verdict);
 	free(f->lab_verdict);
 	free(f->gold_match);
 	free(f->lab_match);
 	free(f->gold_sim);
+	for (i = 0; f->lab_note != NULL && i < f->answer.n; i++)
+		free(f->lab_note[i]);
+	free(f->lab_note);
+	bx_answer_free(&f->answer);
 	memset(f, 0, sizeof *f);
+}
+
+/* A value as the labeler would type it. */
+static void
+value_text(struct bx_buf *b, const struct bx_value *v)
+{
+	int i;
+
+	switch (v->type) {
+	case BX_VAL_STR: bx_buf_puts(b, v->str ? v->str : ""); break;
+	case BX_VAL_NUM: bx_buf_printf(b, "%g", v->num); break;
+	case BX_VAL_BOOL: bx_buf_puts(b, v->b ? "true" : "false"); break;
+	case BX_VAL_LIST:
+		for (i = 0; i < v->nlist; i++)
+			bx_buf_printf(b, "%s%s", i ? "," : "", v->list[i]);
+		break;
+	default: bx_buf_puts(b, "(unset)"); break;
+	}
+}
+
+/* For a matched object of the gold's class that still mismatched: the first
+ * attribute (by name, among those compared) whose value differs, with the
+ * gold's value: "occluded: gold says true". NULL when the classes differ
+ * (the view names the gold's class) or nothing differs. */
+static char *
+attr_note(const struct bx_annot *lab, const struct bx_annot *gold)
+{
+	static const struct bx_value unset = { .type = BX_VAL_NONE };
+	const struct bx_attrs *sides[2] = { &gold->attrs, &lab->attrs };
+	const struct bx_value *gv, *lv;
+	struct bx_buf b;
+	int k, i;
+
+	if (strcmp(lab->cls ? lab->cls : "", gold->cls ? gold->cls : "") != 0)
+		return NULL;
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < sides[k]->n; i++) {
+			const char *key = sides[k]->a[i].key;
+			struct bx_attrs one_g = { 0 }, one_l = { 0 };
+			gv = bx_attrs_get(&gold->attrs, key);
+			lv = bx_attrs_get(&lab->attrs, key);
+			bx_attrs_set(&one_g, key, gv ? gv : &unset);
+			bx_attrs_set(&one_l, key, lv ? lv : &unset);
+			if (!bx_attrs_equal(&one_g, &one_l)) {
+				bx_attrs_free(&one_g);
+				bx_attrs_free(&one_l);
+				bx_buf_init(&b);
+				bx_buf_printf(&b, "%s: gold says ", key);
+				value_text(&b, gv ? gv : &unset);
+				return b.p;
+			}
+			bx_attrs_free(&one_g);
+			bx_attrs_free(&one_l);
+		}
+	return NULL;
 }
 
 struct tf_ctx {
@@ -704,7 +1266,7 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct bx_score_opts o;
 	const char *state, *name, *kind;
 	sqlite3_stmt *s;
-	int rc, found, has_gold = 0;
+	int rc, found, has_gold = 0, i;
 
 	if ((s = bx_st_prep(st, jsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -740,7 +1302,8 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc < 0 ? rc : bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)c->jid);
 	if (rc < 0)
 		return rc;
-	if ((rc = score_opts(st, &o, err)) < 0)
+	if ((rc = score_opts(st, &o, err)) < 0 ||
+	    (rc = score_policy(st, &f->gold, &f->answer, err)) < 0)
 		return rc;
 	/* +1: calloc of 0 elements may be NULL, and NULL means "skip". */
 	f->gold_verdict = bx_calloc((size_t)f->gold.n + 1, sizeof *f->gold_verdict);
@@ -753,7 +1316,13 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	d.gold_sim = f->gold_sim;
 	d.gold_verdict = f->gold_verdict;
 	d.lab_verdict = f->lab_verdict;
-	return bx_score_answer(qws(st), &f->gold, &f->answer, &o, &f->score, &d);
+	if ((rc = bx_score_answer(qws(st), &f->gold, &f->answer, &o, &f->score, &d)) < 0)
+		return rc;
+	f->lab_note = bx_calloc((size_t)f->answer.n + 1, sizeof *f->lab_note);
+	for (i = 0; i < f->answer.n; i++)
+		if (f->lab_verdict[i] == BX_V_MISMATCH && f->lab_match[i] >= 0)
+			f->lab_note[i] = attr_note(&f->answer.a[i], &f->gold.a[f->lab_match[i]]);
+	return 0;
 }
 
 int
@@ -948,7 +1517,8 @@ confusion_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		memset(&d, 0, sizeof d);
 		d.gold_match = bx_calloc((size_t)gold.n + 1, sizeof *d.gold_match);
 		d.lab_match = bx_calloc((size_t)lab.n + 1, sizeof *d.lab_match);
-		if (bx_score_answer(qws(st), &gold, &lab, &o, &sc, &d) == 0) {
+		if (score_policy(st, &gold, &lab, NULL) == 0 &&
+		    bx_score_answer(qws(st), &gold, &lab, &o, &sc, &d) == 0) {
 			c->judgments++;
 			/* class -1 stands for "none" until the classes are known */
 			for (i = 0; i < gold.n; i++) {

@@ -71,6 +71,7 @@ struct claim_ctx {
 	int64_t lease_ms, now;
 	struct bx_claim *out;
 	int64_t uid;
+	int recycle; /* setting gold_recycle */
 	char token[33];
 };
 
@@ -233,9 +234,81 @@ claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 	return rc < 0 ? rc : 0;
 }
 
-/* Whether the user's next judgment in this batch should be gold: gold while
- * their gold count is below rate * (judgments + 1), which spreads gold evenly
- * (rate 0.25: gold, 3 others, gold, ...). */
+/* In production batches gold is the labeler's own: the claim
+ * creates a judgment of a gold task of the batch for this user (leased at
+ * once), so it never takes a place of the task's overlap and every labeler
+ * can get every gold task. Which one is random among those the user has not
+ * judged; with recycle (setting gold_recycle = 1), one they have judged
+ * least often. only_gold: only when every task of the batch is gold (an
+ * evaluation batch, served whole to each labeler); elsewhere gold comes
+ * only by the draw, so a labeler who has finished the ordinary work is not
+ * handed the rest of the pool. The pool is read from the gold table (small)
+ * into the batch, not from the batch (large) into the gold table. */
+static int
+claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle, int only_gold,
+           int64_t *jid, struct bx_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO judgments(task, batch, replica, state, labeler, lease_token, "
+	    "  lease_until, attempts, claimed_ms) "
+	    "SELECT g.task, ?5, (SELECT coalesce(max(m.replica) + 1, 0) FROM judgments m "
+	    "                   WHERE m.task = g.task AND m.batch = ?5), "
+	    "  'leased', ?1, ?2, ?3, 1, ?4 "
+	    "FROM gold g CROSS JOIN batch_tasks bt "
+	    "WHERE bt.batch = ?5 AND bt.task = g.task "
+	    "  AND (?6 OR NOT EXISTS (SELECT 1 FROM judgments m "
+	    "                         WHERE m.task = g.task AND m.labeler = ?1)) "
+	    "  AND (NOT ?7 OR (SELECT ntasks FROM batches WHERE id = ?5) = "
+	    "      (SELECT count(*) FROM gold g2 CROSS JOIN batch_tasks b2 "
+	    "       WHERE b2.batch = ?5 AND b2.task = g2.task)) "
+	    /* Drawn gold only beside ordinary work (claim_one's test): after
+	     * the end a claim that succeeds would be gold by elimination. */
+	    "  AND (?7 OR EXISTS (SELECT 1 FROM judgments j WHERE j.batch = ?5 "
+	    "      AND j.state IN ('open','leased') "
+	    "      AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) "
+	    "      AND j.gold = 0 AND NOT EXISTS (SELECT 1 FROM judgments m "
+	    "                                     WHERE m.task = j.task AND m.labeler = ?1))) "
+	    "ORDER BY (SELECT count(*) FROM judgments m WHERE m.task = g.task "
+	    "          AND m.labeler = ?1), random() LIMIT 1 "
+	    "RETURNING id";
+	sqlite3_stmt *s;
+	int rc;
+
+	*jid = 0;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->uid);
+	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
+	sqlite3_bind_int64(s, 4, c->now);
+	sqlite3_bind_int64(s, 5, batch);
+	sqlite3_bind_int(s, 6, recycle);
+	sqlite3_bind_int(s, 7, only_gold);
+	rc = bx_st_step(st, s, "claim gold", err);
+	if (rc == 1)
+		*jid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The per-claim gold draw outside training: gold with probability rate,
+ * from the kernel's random bytes, so neither the position of a claim nor
+ * anything an annotator saw before predicts it (the first claim is not
+ * special). */
+static int
+draw_gold(double rate)
+{
+	uint32_t r;
+
+	if (rate <= 0)
+		return 0;
+	bx_st_random(&r, sizeof r);
+	return (double)r < rate * 4294967296.0;
+}
+
+/* Training batches: whether the user's next judgment should be gold: gold
+ * while their gold count is below rate * (judgments + 1), which spreads gold
+ * evenly (rate 0.25: gold, 3 others, gold, ...). */
 static int
 want_gold(struct bx_store *st, int64_t uid, int64_t batch, double rate, int *want,
           struct bx_err *err)
@@ -286,14 +359,18 @@ drop_foreign_draft(struct bx_store *st, int64_t jid, int64_t uid, struct bx_err 
 }
 
 /* Who may take work: the user's id and qualification, or BX_EPERM with the
- * reason (unknown, disabled, suspended). */
+ * reason as it is (unknown, disabled, paused, suspended by gold or by an
+ * admin). */
 static int
 queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size_t qualsz,
            struct bx_err *err)
 {
-	static const char usql[] = "SELECT id, active, qual FROM users WHERE name = ?1";
+	static const char usql[] =
+	    "SELECT id, active, qual, paused, coalesce(suspended_by, '') FROM users "
+	    "WHERE name = ?1";
 	sqlite3_stmt *s;
-	int rc, active = 0;
+	int rc, active = 0, paused = 0;
+	char by[8] = "";
 
 	if ((s = bx_st_prep(st, usql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -303,6 +380,8 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
 		*uid = sqlite3_column_int64(s, 0);
 		active = sqlite3_column_int(s, 1);
 		snprintf(qual, qualsz, "%s", (const char *)sqlite3_column_text(s, 2));
+		paused = sqlite3_column_int(s, 3);
+		snprintf(by, sizeof by, "%s", (const char *)sqlite3_column_text(s, 4));
 	}
 	sqlite3_reset(s);
 	if (rc < 0)
@@ -311,29 +390,46 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
 		return bx_err_set(err, BX_EPERM, "no user %s (see 'boxel user list')", name);
 	if (!active)
 		return bx_err_set(err, BX_EPERM, "user %s is disabled", name);
+	if (strcmp(qual, "suspended") == 0 && strcmp(by, "admin") == 0)
+		return bx_err_set(err, BX_EPERM,
+		    "user %s is suspended by an admin; an admin can reinstate them", name);
 	if (strcmp(qual, "suspended") == 0)
 		return bx_err_set(err, BX_EPERM,
 		    "user %s is suspended (gold accuracy under the project's bar); "
 		    "an admin can reinstate them", name);
+	if (paused)
+		return bx_err_set(err, BX_EPERM,
+		    "user %s is paused by an admin: no new work until they unpause you", name);
 	return 0;
 }
 
 /* The order work is served in, one walk for the claim and for the peek, so
- * a prediction cannot drift from the real thing: batches by priority, then
- * oldest first; training batches only for labelers in training (and with
- * require_training, nothing else for them); in each batch gold first while
- * the user's gold share is under the batch's rate, else ordinary first,
- * falling back to the other kind. step() tries one (batch, gold) pair and
- * sets *jid when it found (claim: took) a judgment. */
+ * a prediction cannot drift from the real thing (except for the gold draw):
+ * batches by priority, then oldest first; training batches only for
+ * labelers in training (and with require_training, nothing else for them).
+ * In training, calibration and self batches gold is part of the overlap: gold
+ * first while the user's gold share is under the batch's rate, else
+ * ordinary first, falling back to the other kind. step() tries one (batch,
+ * gold) pair and sets *jid when it found (claim: took) a judgment.
+ *
+ * In production batches the walk asks gold(ctx, batch, drawn,
+ * jid) for the labeler's own gold: drawn = 1 at the batch's rate (recycling
+ * allowed when gold_recycle is on), drawn = 0 when there is no ordinary work
+ * for them (served only by a batch of gold tasks only, each at most once).
+ * NULL (the peek): gold is not predicted. */
+typedef int (*walk_gold_fn)(struct bx_store *, void *, int64_t, int, int64_t *,
+                            struct bx_err *);
+
 static int
 queue_walk(struct bx_store *st, int64_t uid, const char *qual,
            int (*step)(struct bx_store *, void *, int64_t, int, int64_t *, struct bx_err *),
-           void *ctx, int64_t *jid, struct bx_err *err)
+           walk_gold_fn gold, void *ctx, int64_t *jid, struct bx_err *err)
 {
 	static const char bsql[] =
 	    "SELECT id, kind, gold_rate FROM batches ORDER BY priority DESC, id";
-	struct { int64_t id; int training; double rate; } *bs = NULL;
+	struct { int64_t id; int training, own_gold; double rate; } *bs = NULL;
 	int rc, nb = 0, i, g, want, trainee = strcmp(qual, "training") == 0;
+	const char *kind;
 	long require_training;
 	sqlite3_stmt *s;
 
@@ -347,7 +443,10 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 	while ((rc = bx_st_step(st, s, "list batches", err)) == 1) {
 		bs = bx_realloc(bs, (size_t)(nb + 1) * sizeof *bs);
 		bs[nb].id = sqlite3_column_int64(s, 0);
-		bs[nb].training = strcmp((const char *)sqlite3_column_text(s, 1), "training") == 0;
+		kind = (const char *)sqlite3_column_text(s, 1);
+		bs[nb].training = strcmp(kind, "training") == 0;
+		/* Per-labeler gold: production batches (store.c, 6 -> 7). */
+		bs[nb].own_gold = strcmp(kind, "production") == 0;
 		bs[nb].rate = sqlite3_column_double(s, 2);
 		nb++;
 	}
@@ -355,6 +454,17 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 	for (i = 0; rc >= 0 && i < nb && *jid == 0; i++) {
 		if (bs[i].training != trainee && (bs[i].training || require_training))
 			continue;
+		if (bs[i].own_gold) {
+			/* Drawn gold first, then ordinary work, then (a batch
+			 * of gold only) gold the labeler has not done. */
+			if (gold != NULL && draw_gold(bs[i].rate))
+				rc = gold(st, ctx, bs[i].id, 1, jid, err);
+			if (rc >= 0 && *jid == 0)
+				rc = step(st, ctx, bs[i].id, 0, jid, err);
+			if (rc >= 0 && *jid == 0 && gold != NULL)
+				rc = gold(st, ctx, bs[i].id, 0, jid, err);
+			continue;
+		}
 		if ((rc = want_gold(st, uid, bs[i].id, bs[i].rate, &want, err)) < 0)
 			break;
 		for (g = 0; g < 2 && *jid == 0 && rc >= 0; g++)
@@ -362,6 +472,15 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 	}
 	free(bs);
 	return rc < 0 ? rc : 0;
+}
+
+static int
+claim_gold_step(struct bx_store *st, void *ctx, int64_t batch, int drawn, int64_t *jid,
+                struct bx_err *err)
+{
+	struct claim_ctx *c = ctx;
+
+	return claim_gold(st, c, batch, drawn && c->recycle, !drawn, jid, err);
 }
 
 static int
@@ -373,7 +492,7 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct claim_ctx *c = ctx;
 	unsigned char raw[16];
 	sqlite3_stmt *s;
-	long max_attempts;
+	long max_attempts, recycle;
 	int rc, found, i;
 	char qual[16] = "";
 	int64_t jid = 0;
@@ -383,8 +502,10 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if ((rc = claim_own(st, c, 0, &found, err)) < 0 || found)
 		return rc;
 
-	if ((rc = setting_int(st, "max_attempts", 1, 1000000, &max_attempts, err)) < 0)
+	if ((rc = setting_int(st, "max_attempts", 1, 1000000, &max_attempts, err)) < 0 ||
+	    (rc = setting_int(st, "gold_recycle", 0, 1, &recycle, err)) < 0)
 		return rc;
+	c->recycle = (int)recycle;
 	if ((s = bx_st_prep(st, sweep, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, c->now);
@@ -397,7 +518,7 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		snprintf(c->token + 2 * i, 3, "%02x", raw[i]);
 	if ((rc = claim_own(st, c, 1, &found, err)) < 0 || found)
 		return rc;
-	if ((rc = queue_walk(st, c->uid, qual, claim_one, c, &jid, err)) < 0)
+	if ((rc = queue_walk(st, c->uid, qual, claim_one, claim_gold_step, c, &jid, err)) < 0)
 		return rc;
 	if (jid == 0)
 		return 1; /* empty: commit anyway, the sweep above must stick */
@@ -515,7 +636,7 @@ peek_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if (jid == 0) {
 		if ((rc = setting_int(st, "max_attempts", 1, 1000000, &c->p.max_attempts, err)) < 0 ||
-		    (rc = queue_walk(st, c->p.uid, qual, peek_one, &c->p, &jid, err)) < 0)
+		    (rc = queue_walk(st, c->p.uid, qual, peek_one, NULL, &c->p, &jid, err)) < 0)
 			return rc;
 	}
 	if (jid == 0)
@@ -774,7 +895,8 @@ skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	/* The task still wants its overlap: a fresh replica for others (the
 	 * skipper keeps their skipped row, so never gets the task again). */
-	if ((rc = bx_st_requeue(st, c->jid, 0, err)) < 0)
+	if ((rc = bx_st_requeue(st, c->jid, 0, err)) < 0 ||
+	    (rc = bx_st_after_skip(st, c->jid, uid, c->now, err)) < 0)
 		return rc;
 	return fenced_event(st, c, uid, task, "skip", err);
 }

@@ -181,6 +181,58 @@ static const char *const migrations[] = {
 	 * lines. Unique: the key is the identity, one key names one user. */
 	"ALTER TABLE users ADD COLUMN ssh_key TEXT;\n"
 	"CREATE UNIQUE INDEX users_ssh_key ON users(ssh_key) WHERE ssh_key IS NOT NULL;\n",
+	/* 6 -> 7: gold is served per labeler in production batches (see
+	 * store-queue.c): a gold judgment is created by the claim for its
+	 * labeler, so it never uses up a task's overlap. A gold task's
+	 * unowned open judgment in such a batch (what batch creation, a skip,
+	 * a release or a suspension would leave) is therefore removed as soon
+	 * as it appears, with its draft. Training, calibration and self
+	 * batches keep gold inside the overlap: everyone judging the same
+	 * tasks is their point. */
+	"DELETE FROM journal WHERE judgment IN (SELECT j.id FROM judgments j\n"
+	"  JOIN batches b ON b.id = j.batch WHERE j.gold = 1 AND j.state = 'open'\n"
+	"  AND j.labeler IS NULL AND b.kind = 'production');\n"
+	"DELETE FROM drafts WHERE judgment IN (SELECT j.id FROM judgments j\n"
+	"  JOIN batches b ON b.id = j.batch WHERE j.gold = 1 AND j.state = 'open'\n"
+	"  AND j.labeler IS NULL AND b.kind = 'production');\n"
+	"DELETE FROM judgments WHERE gold = 1 AND state = 'open' AND labeler IS NULL\n"
+	"  AND batch IN (SELECT id FROM batches WHERE kind = 'production');\n"
+	"CREATE TRIGGER gold_pool_insert AFTER INSERT ON judgments\n"
+	"  WHEN NEW.state = 'open' AND NEW.labeler IS NULL\n"
+	"   AND EXISTS (SELECT 1 FROM gold WHERE task = NEW.task)\n"
+	"   AND (SELECT kind FROM batches WHERE id = NEW.batch) = 'production'\n"
+	"  BEGIN DELETE FROM judgments WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER gold_pool_unowned AFTER UPDATE OF labeler, state ON judgments\n"
+	"  WHEN NEW.state = 'open' AND NEW.labeler IS NULL AND NEW.gold = 1\n"
+	"   AND (SELECT kind FROM batches WHERE id = NEW.batch) = 'production'\n"
+	"  BEGIN DELETE FROM journal WHERE judgment = NEW.id;\n"
+	"        DELETE FROM drafts WHERE judgment = NEW.id;\n"
+	"        DELETE FROM judgments WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER gold_pool_added AFTER INSERT ON gold\n"
+	"  BEGIN DELETE FROM journal WHERE judgment IN (SELECT j.id FROM judgments j\n"
+	"          JOIN batches b ON b.id = j.batch WHERE j.task = NEW.task\n"
+	"          AND j.state = 'open' AND j.labeler IS NULL AND b.kind = 'production');\n"
+	"        DELETE FROM drafts WHERE judgment IN (SELECT j.id FROM judgments j\n"
+	"          JOIN batches b ON b.id = j.batch WHERE j.task = NEW.task\n"
+	"          AND j.state = 'open' AND j.labeler IS NULL AND b.kind = 'production');\n"
+	"        DELETE FROM judgments WHERE task = NEW.task AND state = 'open'\n"
+	"          AND labeler IS NULL\n"
+	"          AND batch IN (SELECT id FROM batches WHERE kind = 'production'); END;\n"
+	/* ... and the rules for everyone: why a labeler is suspended ('gold'
+	 * or 'admin') and what they were before (a lifted gold suspension
+	 * returns there); an admin's pause (no work, not a quality state);
+	 * the settings these rules read (rows, so config get/list see them). */
+	"ALTER TABLE users ADD COLUMN suspended_by TEXT\n"
+	"  CHECK (suspended_by IS NULL OR suspended_by IN ('gold','admin'));\n"
+	"ALTER TABLE users ADD COLUMN suspended_from TEXT\n"
+	"  CHECK (suspended_from IS NULL OR suspended_from IN ('training','qualified'));\n"
+	"ALTER TABLE users ADD COLUMN paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0,1));\n"
+	/* held: submitted work of a labeler who was suspended, kept out of
+	 * consensus and export until a reviewer rules on it (on_suspend). */
+	"ALTER TABLE judgments ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0,1));\n"
+	"INSERT INTO settings(key, value) VALUES ('gold_recycle', '0'), ('gold_min', '10'),\n"
+	"  ('compare_attributes', 'all'), ('on_suspend', 'review'), ('max_overlap', '0')\n"
+	"  ON CONFLICT(key) DO NOTHING;\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))

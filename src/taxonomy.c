@@ -1013,6 +1013,18 @@ bx_taxonomy_fill_defaults(const struct bx_attr_spec *specs, int nspecs, struct b
 			bx_attrs_set(out, specs[i].name, &specs[i].def);
 }
 
+void
+bx_taxonomy_canonical(const struct bx_taxonomy *t, struct bx_answer *a)
+{
+	const struct bx_class *c;
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->a[i].cls != NULL && (c = bx_taxonomy_class(t, a->a[i].cls)) != NULL)
+			bx_taxonomy_fill_defaults(c->attrs, c->nattrs, &a->a[i].attrs);
+	bx_taxonomy_fill_defaults(t->global, t->nglobal, &a->global);
+}
+
 /* Check attrs against specs; the first problem goes to err. */
 static int
 check_attrs(const struct bx_attr_spec *specs, int nspecs, const struct bx_attrs *as,

@@ -113,7 +113,9 @@ int bx_score_answer(struct bx_quality_ws *ws, const struct bx_answer *gold,
  * clustered by class name. A cluster is kept when it has members from at
  * least quorum judgments. Its class is the most frequent class among its
  * members (ties: the smallest by strcmp); its attributes are those of the
- * first member (in judgment order) that has that class. Geometry: all boxes
+ * first member (in judgment order) that has that class. Global (per-image)
+ * attributes: each key takes the value most judgments that set it agree on
+ * (ties: the first in judgment order). Geometry: all boxes
  * -> the mean of x, y, w, h; otherwise the medoid, the member with the
  * highest mean IoU to the others (ties: the first); points -> the mean.
  *

@@ -210,6 +210,7 @@ struct bx_batch {
 	int64_t created_ms;
 	int ntasks, ngold;              /* tasks in the batch, of which gold */
 	int count[BX_J_NSTATES];        /* judgments per state */
+	int gold_count[BX_J_NSTATES];   /* of which of gold tasks */
 };
 void bx_batch_free(struct bx_batch *b);
 void bx_batches_free(struct bx_batch *b, int n);
@@ -277,6 +278,20 @@ struct bx_export_task {
 int bx_store_export_each(struct bx_store *st, const char *batch,
                          int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
                          struct bx_err *err);
+/* The same walk for one labeler and/or a time span (export --labeler,
+ * --since, --until): only judgments by labeler (NULL: anyone's) submitted
+ * in [since_ms, until_ms) (0: no bound); a task without one is skipped; the
+ * accepted answer is a review of one of them, else their one answer (never
+ * a consensus, which is no one labeler's). BX_ENOENT for an unknown
+ * labeler. f NULL: bx_store_export_each. */
+struct bx_export_filter {
+	const char *labeler;
+	int64_t since_ms, until_ms;
+};
+int bx_store_export_filtered(struct bx_store *st, const char *batch,
+                             const struct bx_export_filter *f,
+                             int (*fn)(const struct bx_export_task *t, void *ctx), void *ctx,
+                             struct bx_err *err);
 /* Number of tasks (of batch, or all when NULL). */
 int bx_store_task_count(struct bx_store *st, const char *batch, int64_t *n_out,
                         struct bx_err *err);
@@ -305,8 +320,13 @@ struct bx_review_filter {
 	const char *not_by;  /* leave out this labeler's judgments (NULL: none) */
 	int sample;          /* 1..99: that percent of the tasks (a fixed pseudo-random
 	                      * choice by task id) plus every flagged task; else all */
+	const char *labeler; /* only this labeler's judgments (NULL: everyone's) */
+	int64_t since_ms, until_ms; /* submitted in [since, until) (0: open end) */
 };
+/* flagged: consensus under the bar, or held (a suspended labeler's work,
+ * out of consensus and export until reviewed). */
 struct bx_review_item {
+	int held;
 	int64_t judgment, task;
 	char *image, *batch, *batch_kind, *labeler;
 	int width, height;
@@ -349,11 +369,12 @@ void bx_judgment_info_free(struct bx_judgment_info *j);
  * setting iou_threshold) into gold_scores. A labeler in training qualifies
  * at the submit of a training gold task once they have at least
  * min(training_min, gold tasks of that batch) training gold judgments and
- * the summed accuracy of all of them reaches accuracy_bar. A qualified
- * labeler is suspended at the submit of a gold task outside training when
- * their rolling window (last gold_window non-training gold judgments since
- * their last reinstatement) holds >= 10 judgments and its summed accuracy
- * is under accuracy_bar; their live leases return to the queue. In a batch
+ * the summed accuracy of all of them reaches accuracy_bar. A labeler in
+ * training or qualified is suspended at the submit of a gold task outside
+ * training when their rolling window (last gold_window non-training gold
+ * judgments since their last reinstatement) holds >= gold_min judgments and
+ * its summed accuracy is under accuracy_bar; their live leases return to
+ * the queue. In a batch
  * with overlap > 1, the submit that completes a task's overlap stores its
  * consensus (task_answers kind "consensus"; quorum setting, capped at the
  * judgments there are) and agreement; agreement < agreement_bar flags it
@@ -372,8 +393,55 @@ void bx_user_quality_free(struct bx_user_quality *q);
 /* BX_ENOENT for an unknown user. */
 int bx_store_user_quality(struct bx_store *st, const char *name, struct bx_user_quality *out,
                           struct bx_err *err);
+/* What an admin does to a user (store-users.c). Each returns 0 when it
+ * changed something, 1 when it was already so (nothing written), or a
+ * negative error: BX_ENOENT unknown user, BX_EPERM a disabled user (all but
+ * enable). pause: no claims and their leases return to the queue, with no
+ * bearing on their quality record (unpause: pause = 0). suspend: an admin's
+ * suspension (said as such; re-evaluation never lifts it). to_training:
+ * back to training. Reinstating is bx_store_user_reinstate. */
+int bx_store_user_enable(struct bx_store *st, const char *name, const char *actor,
+                         int64_t now_ms, struct bx_err *err);
+int bx_store_user_role(struct bx_store *st, const char *name, const char *role,
+                       const char *actor, int64_t now_ms, struct bx_err *err);
+int bx_store_user_pause(struct bx_store *st, const char *name, int pause, const char *actor,
+                        int64_t now_ms, struct bx_err *err);
+int bx_store_user_suspend(struct bx_store *st, const char *name, const char *actor,
+                          int64_t now_ms, struct bx_err *err);
+int bx_store_user_to_training(struct bx_store *st, const char *name, const char *actor,
+                              int64_t now_ms, struct bx_err *err);
+/* Whether the user is paused, and why they are suspended ("gold", "admin",
+ * "" when not suspended or not recorded). BX_ENOENT for an unknown user. */
+int bx_store_user_status(struct bx_store *st, const char *name, int *paused_out,
+                         char *suspended_by, size_t bysz, struct bx_err *err);
+
+/* Set a setting the quality rules read (accuracy_bar, gold_window, gold_min)
+ * and re-evaluate every labeler against it in the same transaction: an
+ * active trainee or qualified labeler whose rolling window holds >= gold_min
+ * gold judgments under accuracy_bar is suspended (their leases return); a
+ * gold suspension the window no longer supports is lifted back to the state
+ * it interrupted. gold_window < gold_min is refused (BX_EINVAL, nothing
+ * written). The counts of both in the out-parameters (may be NULL). */
+int bx_store_quality_setting_set(struct bx_store *st, const char *key, const char *val,
+                                 const char *actor, int64_t now_ms, int *suspended_out,
+                                 int *lifted_out, struct bx_err *err);
+
+/* Gold served per labeler (production batches): for each such
+ * batch (name given: that one) and each labeler who has a judgment in it
+ * (user given: that one), the batch's gold pool, the labeler's submitted
+ * gold judgments in it (also once reviewed) and the pool tasks they have never judged
+ * (what the claim may still give them without gold_recycle). For admins:
+ * no annotator-facing command shows it. */
+struct bx_gold_left {
+	char *batch, *labeler;
+	int pool, done, left;
+};
+void bx_gold_left_free(struct bx_gold_left *g, int n);
+int bx_store_gold_left(struct bx_store *st, const char *batch, const char *user,
+                       struct bx_gold_left **out, int *n_out, struct bx_err *err);
 /* -> qualified, and the rolling window restarts (earlier gold judgments no
- * longer count towards suspension). */
+ * longer count towards suspension); clears any suspension, admin's or gold's.
+ * BX_EPERM for a disabled user. */
 int bx_store_user_reinstate(struct bx_store *st, const char *name, const char *actor,
                             int64_t now_ms, struct bx_err *err);
 
@@ -448,6 +516,10 @@ struct bx_training_feedback {
 	enum bx_verdict *gold_verdict, *lab_verdict;
 	int *gold_match, *lab_match;    /* index on the other side or -1 */
 	double *gold_sim;               /* IoU (or similarity) of gold i's match */
+	char **lab_note;                /* per labeler object: for a mismatch of the
+	                                 * gold's class, the first differing attribute
+	                                 * and the gold's value ("pose: gold says
+	                                 * sitting"); else NULL */
 };
 void bx_training_feedback_free(struct bx_training_feedback *f);
 int bx_store_training_feedback(struct bx_store *st, int64_t judgment, const char *user,

@@ -98,6 +98,12 @@ int bx_taxonomy_check_value(const struct bx_attr_spec *spec, const struct bx_val
  * pass the class's specs; for a new task's globals: t->global). */
 void bx_taxonomy_fill_defaults(const struct bx_attr_spec *specs, int nspecs,
                                struct bx_attrs *out);
+/* The canonical form of an answer: every attribute its class (or the
+ * taxonomy's globals) gives a default and the answer leaves unset takes that
+ * default, so "unset" and "the default" compare equal wherever the answer
+ * came from (import, screen, submit, gold). Objects of unknown classes are
+ * left as they are. */
+void bx_taxonomy_canonical(const struct bx_taxonomy *t, struct bx_answer *a);
 
 /* Check an answer for an image of width x height: unknown class, geometry
  * not allowed for the class, missing required attribute, unknown attribute,

@@ -9,6 +9,8 @@
  * together: the figures are the queue under steady contention, not process
  * start-up. The first claims of the fresh connections, all 32 at once, are
  * printed on their own line ("cold").
+ * With BENCH_GOLD_RATE=R (0..1), every 10th task has a gold answer and the
+ * batch serves gold at rate R: each labeler's gold is created by its claim.
  * Usage: bench-queue [TASKS [DIR|- [WRITERS,...]]], e.g. bench-queue 2000 - 32. */
 #include <signal.h>
 #include <stdio.h>
@@ -131,6 +133,10 @@ writer(const char *path, int id, struct shared *sh, int combined)
 		dt = mono_ms() - t0;
 		if (rc == BX_EEMPTY)
 			break;
+		if (rc == BX_EPERM) { /* refused (suspended...): retrying would spin */
+			fprintf(stderr, "%s: %s\n", user, err.msg);
+			break;
+		}
 		if (rc < 0) {
 			__atomic_fetch_add(&sh->busy, 1, __ATOMIC_RELAXED);
 			continue;
@@ -157,7 +163,10 @@ setup(const char *path, int writers, int tasks)
 	struct bx_store *st;
 	struct bx_err err = { 0 };
 	struct bx_batch_new b = { "bench", "production", 1, 0, 0, BX_BATCH_ALL, NULL, 0 };
+	const char *grate = getenv("BENCH_GOLD_RATE");
+	struct bx_answer gold;
 	char name[32];
+	int64_t tid;
 	int i;
 
 	if (bx_store_open(path, BX_STORE_CREATE, &st, &err) < 0) {
@@ -168,17 +177,27 @@ setup(const char *path, int writers, int tasks)
 		snprintf(name, sizeof name, "w%d", i);
 		bx_store_user_add(st, name, "annotator", "bench", 0, &err);
 	}
+	/* The gold is what every writer answers: nobody falls under the
+	 * accuracy bar and gets suspended halfway. */
+	bx_answer_init(&gold);
+	bx_answer_from_json("{\"annotations\":[{\"class\":\"cat\",\"box\":[1,2,30,40]}]}",
+	    &gold, &err);
 	/* Tasks in one transaction would need an API for it; one per call is
 	 * fine for a setup of a few thousand. */
 	for (i = 0; i < tasks; i++) {
 		struct bx_task_new t = { .image = name, .width = 640, .height = 480 };
 		snprintf(name, sizeof name, "img/%06d.jpg", i);
-		if (bx_store_task_add(st, &t, NULL, NULL, &err) < 0) {
+		if (bx_store_task_add(st, &t, &tid, NULL, &err) < 0 ||
+		    (grate != NULL && i % 10 == 5 &&
+		     bx_store_task_answer_put(st, tid, "gold", &gold, &err) < 0)) {
 			fprintf(stderr, "bench: %s\n", err.msg);
 			bx_store_close(st);
 			return -1;
 		}
 	}
+	if (grate != NULL)
+		b.gold_rate = atof(grate);
+	bx_answer_free(&gold);
 	if (bx_store_batch_create(st, &b, "bench", 0, NULL, NULL, &err) < 0) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		bx_store_close(st);

@@ -136,6 +136,7 @@ check "says its state" contains "$ERR" "is accepted, not submitted"
 n=$(q "SELECT count(*) FROM judgments WHERE task = $CAT AND batch = (SELECT id FROM batches WHERE name = 'cal')")
 echo "box is on the saucer, not the cup" > "$T_TMP/why.txt"
 expect_rc 0 "adam rejects bob's cat judgment, comment on stdin" sh -c '"$0" review reject "$1" --user adam --comment - < "$2"' "$BOXEL" "$CJ" "$T_TMP/why.txt"
+check "the reject says where the task went" contains "$OUT" "rejected; the task goes back to bob with your comment"
 check "rejected" test "$(q "SELECT state FROM judgments WHERE id = $CJ")" = rejected
 check "the comment, without its newline" test "$(q "SELECT comment FROM reviews WHERE judgment = $CJ")" = "box is on the saucer, not the cup"
 check "a new replica, open and already bob's" test "$(q "SELECT count(*) || ' ' || group_concat(j.state || ':' || coalesce(u.name, '-')) FROM judgments j LEFT JOIN users u ON u.id = j.labeler WHERE j.task = $CAT AND j.batch = (SELECT id FROM batches WHERE name = 'cal') AND j.id > $CJ")" = "1 open:bob"
@@ -189,6 +190,10 @@ img = [i["id"] for i in d["images"] if i["file_name"] == "rocket.jpg"][0]
 assert [a["bbox"] for a in d["annotations"] if a["image_id"] == img] == [[40, 20, 100, 120]]' "$T_TMP/out.coco.json"
 expect_rc 0 "list afterwards" "$BOXEL" review list --batch cal
 check "three fewer to review" contains "$OUT" "7 to review"
+# rejected judgments are not done work: their replicas count once submitted
+expect_rc 0 "batch show after rejects" "$BOXEL" batch show cal
+check "progress counts submitted and accepted only" contains "$OUT" "progress   $(q "SELECT count(*) FROM judgments WHERE batch = (SELECT id FROM batches WHERE name = 'cal') AND state IN ('submitted','accepted')") of 10 judgments done"
+check "and a rejected one was there" test "$(q "SELECT count(*) FROM judgments WHERE state = 'rejected'")" -gt 0
 
 # --- over SSH (the forced command, run directly)
 S() { local who=$1; shift; SSH_ORIGINAL_COMMAND=$1 run "$BOXEL" session --db "$BOXEL_DB" --user "$who"; }

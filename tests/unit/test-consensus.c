@@ -278,4 +278,51 @@ test_kalpha_tags(void)
 		bx_answer_free(&j[i]);
 }
 
-BX_TESTS(T(test_three_labelers), T(test_ties_medoid_points), T(test_kalpha), T(test_kalpha_tags))
+static void
+set_global(struct bx_answer *a, const char *key, const char *val)
+{
+	struct bx_value v = { .type = BX_VAL_STR, .str = (char *)val };
+
+	bx_attrs_set(&a->global, key, &v);
+}
+
+/* Global attributes are merged: majority per key among the judgments that
+ * set it, ties to the first; a key only one judgment sets is kept. */
+static void
+test_globals(void)
+{
+	struct bx_answer j[3];
+	const struct bx_answer *jp[3] = { &j[0], &j[1], &j[2] };
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_consensus c;
+	const struct bx_value *v;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		bx_answer_init(&j[i]);
+		add_box(&j[i], "cat", 0, 0, 10, 10);
+	}
+	set_global(&j[0], "scene", "outdoor");
+	set_global(&j[1], "scene", "indoor");
+	set_global(&j[2], "scene", "indoor");
+	set_global(&j[1], "light", "day");
+	set_global(&j[2], "light", "night");
+	set_global(&j[2], "weather", "rain");
+	bx_score_opts_default(&o);
+	CHECK_INT(bx_consensus_run(ws, jp, 3, 2, &o, &c), 0);
+	CHECK_INT(c.answer.global.n, 3);
+	v = bx_attrs_get(&c.answer.global, "scene");
+	CHECK_STR(v ? v->str : "", "indoor");
+	v = bx_attrs_get(&c.answer.global, "light");
+	CHECK_STR(v ? v->str : "", "day"); /* 1 : 1, the first */
+	v = bx_attrs_get(&c.answer.global, "weather");
+	CHECK_STR(v ? v->str : "", "rain");
+	bx_consensus_free(&c);
+	for (i = 0; i < 3; i++)
+		bx_answer_free(&j[i]);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_three_labelers), T(test_ties_medoid_points), T(test_kalpha), T(test_kalpha_tags),
+         T(test_globals))

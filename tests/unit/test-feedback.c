@@ -62,7 +62,10 @@ test_peek(void)
 		task(st, low[i]);
 	task(st, high[0]);
 	answer_put(st, 2, "{\"annotations\":[" BOX("cup", 0, 0, 10, 10) "]}");
-	batch(st, "a", "production", 0.5, 0, low, 3);
+	/* calibration: gold inside the overlap, at fixed positions, so the
+	 * peek can foresee it (in production the gold draw is random by
+	 * design and the peek foresees the ordinary work only). */
+	batch(st, "a", "calibration", 0.5, 0, low, 3);
 	batch(st, "b", "production", 0, 5, high, 1);
 
 	for (i = 0; i < 4; i++) {
@@ -173,4 +176,39 @@ test_feedback(void)
 	bx_store_close(st);
 }
 
-BX_TESTS(T(setup), T(test_peek), T(test_feedback))
+/* Feedback names the attribute that made a box of the right class a
+ * mismatch, with the gold's value. */
+static void
+test_feedback_attribute(void)
+{
+	static const char *const tr[] = { "a1.png" };
+	struct bx_store *st = fresh("fbattr.db");
+	struct bx_training_feedback f;
+	struct bx_claim c;
+	struct bx_answer a;
+
+	bx_store_user_add(st, "bob", "annotator", "root", NOW, &err);
+	task(st, "a1.png");
+	answer_put(st, 1, "{\"annotations\":[{\"class\":\"cat\",\"box\":[10,10,20,20],"
+	    "\"attributes\":{\"pose\":\"sitting\"}},{\"class\":\"dog\",\"box\":[50,50,10,10]}]}");
+	batch(st, "train", "training", 1, 0, tr, 1);
+	CHECK_INT(bx_queue_claim(st, "bob", LEASE, NOW, &c, &err), 0);
+	bx_answer_init(&a);
+	bx_answer_from_json("{\"annotations\":[{\"class\":\"cat\",\"box\":[10,10,20,20],"
+	    "\"attributes\":{\"pose\":\"lying\"}},{\"class\":\"cat\",\"box\":[50,50,10,10]}]}",
+	    &a, &err);
+	CHECK_INT(bx_queue_submit(st, c.judgment, c.token, &a, 3, NOW + 1, &err), 0);
+	bx_answer_free(&a);
+	bx_claim_free(&c);
+	CHECK_INT(bx_store_training_feedback(st, 1, "bob", &f, &err), 0);
+	CHECK_INT(f.lab_verdict[0], BX_V_MISMATCH);
+	CHECK(f.lab_note[0] != NULL);
+	CHECK_STR(f.lab_note[0] ? f.lab_note[0] : "", "pose: gold says sitting");
+	/* a class mismatch: the view names the gold's class, no note */
+	CHECK_INT(f.lab_verdict[1], BX_V_MISMATCH);
+	CHECK(f.lab_note[1] == NULL);
+	bx_training_feedback_free(&f);
+	bx_store_close(st);
+}
+
+BX_TESTS(T(setup), T(test_peek), T(test_feedback), T(test_feedback_attribute))

@@ -301,51 +301,143 @@ test_skip_release(void)
 	bx_store_close(st);
 }
 
-/* Gold at rate 0.25 over 40 claims: between 20% and 30% gold. And when gold
- * runs out (or ordinary tasks do), the other kind is served. */
+/* Whether judgment jid is of a gold task. */
+static int
+is_gold(int64_t jid)
+{
+	char *q = bx_asprintf("SELECT count(*) FROM gold g JOIN judgments j ON j.task = g.task "
+	    "WHERE j.id = %lld", (long long)jid);
+	int n = raw_int(q);
+
+	free(q);
+	return n;
+}
+
+static void
+claim_submit_n(struct bx_store *st, const char *user, int n, int *ngold, int *nclaims)
+{
+	struct bx_claim c;
+	int i;
+
+	for (i = 0; i < n && bx_queue_claim(st, user, LEASE, NOW, &c, &err) == 0; i++) {
+		*ngold += is_gold(c.judgment);
+		(*nclaims)++;
+		bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
+		bx_claim_free(&c);
+	}
+}
+
+/* Gold outside training is the labeler's own: the pool never shrinks for
+ * others, the first claim is not special, the share follows the rate, no
+ * gold task comes twice to one labeler, and with nothing ordinary left the
+ * rest of the pool is served once. The draw is random: the bounds below are
+ * more than 4 standard deviations wide. */
 static void
 test_gold(void)
 {
 	struct bx_store *st = fresh("gold.db");
 	struct bx_claim c;
 	char name[32];
+	int i, ngold = 0, n = 0, first_gold = 0;
+	int64_t id;
+
+	users(st, 50);
+	for (i = 0; i < 600; i++) {
+		snprintf(name, sizeof name, "t%03d.jpg", i);
+		id = task(st, name);
+		if (i % 3 == 0 && i != 3)
+			bx_store_task_answer_put(st, id, "gold", answer("cat"), &err);
+	}
+	batch(st, "x", "production", 1, 0.2, 0, NULL, 0);
+	CASE("gold tasks are not queued as ordinary work");
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments"), 401);
+	/* Gold imported after the batch exists takes the task out of the
+	 * ordinary queue too (trigger on the gold table). */
+	CHECK_INT(bx_store_task_find(st, "t003.jpg", &id, &err), 0);
+	bx_store_task_answer_put(st, id, "gold", answer("cat"), &err);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments"), 400);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE gold = 1"), 0);
+
+	CASE("first claims: some gold, not all");
+	for (i = 0; i < 50; i++) {
+		snprintf(name, sizeof name, "u%d", i);
+		CHECK_INT(bx_queue_claim(st, name, LEASE, NOW, &c, &err), 0);
+		first_gold += is_gold(c.judgment);
+		bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
+		bx_claim_free(&c);
+	}
+	CHECK_MSG(first_gold > 0 && first_gold < 50, "%d of 50 first claims gold", first_gold);
+
+	CASE("share near the rate over 300 claims, each gold task once");
+	claim_submit_n(st, "u0", 300, &ngold, &n);
+	CHECK_INT(n, 300);
+	CHECK_MSG(ngold >= 35 && ngold <= 85, "%d gold of 300", ngold);
+	CHECK_INT(raw_int("SELECT count(*) - count(DISTINCT task) FROM judgments "
+	    "WHERE labeler = (SELECT id FROM users WHERE name = 'u0')"), 0);
+	CASE("gold does not use up overlap: a gold task u0 did is still there for u1");
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments j JOIN gold g ON g.task = j.task "
+	    "WHERE j.labeler = (SELECT id FROM users WHERE name = 'u1')") <= 1, 1);
+	CHECK(raw_int("SELECT count(DISTINCT labeler) FROM judgments WHERE gold = 1") >= 2 ||
+	    first_gold < 2);
+
+	CASE("nothing ordinary left: no flood of gold, then nothing");
+	/* u1 drains the ordinary work; gold only came by the draw (about a
+	 * fifth of their claims), never the rest of the pool at the end. */
+	ngold = n = 0;
+	claim_submit_n(st, "u1", 100000, &ngold, &n);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE gold = 0 AND state = 'open'"), 0);
+	CHECK_MSG(ngold * 2 < n, "%d gold of %d claims", ngold, n);
+	/* ... and no gold by the draw either: a claim that succeeded after
+	 * "no work" would be gold by elimination. */
+	for (i = n = 0; i < 40; i++)
+		n += bx_queue_claim(st, "u1", LEASE, NOW, &c, &err) == BX_EEMPTY;
+	CHECK_INT(n, 40);
+
+	CASE("a batch of gold only: each labeler gets the whole pool once");
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "e%d.jpg", i);
+		bx_store_task_answer_put(st, task(st, name), "gold", answer("cat"), &err);
+	}
+	batch(st, "eval", "production", 1, 0, 0, NULL, 0);
+	for (i = 2; i < 4; i++) {
+		snprintf(name, sizeof name, "u%d", i);
+		ngold = n = 0;
+		claim_submit_n(st, name, 100, &ngold, &n);
+		CHECK_INT(raw_int("SELECT count(*) FROM judgments j JOIN batches b ON b.id = j.batch "
+		    "WHERE b.name = 'eval' AND j.labeler = (SELECT id FROM users WHERE name = 'u2')"), 5);
+	}
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments j JOIN batches b ON b.id = j.batch "
+	    "WHERE b.name = 'eval'"), 10);
+	bx_store_close(st);
+}
+
+/* gold_recycle: a labeler who has done the whole pool gets gold again at
+ * the rate (least often seen first); without it, never twice. */
+static void
+test_gold_recycle(void)
+{
+	struct bx_store *st = fresh("recycle.db");
+	char name[32];
 	int i, ngold = 0, n = 0;
 	int64_t id;
 
 	users(st, 2);
-	for (i = 0; i < 100; i++) {
-		snprintf(name, sizeof name, "t%03d.jpg", i);
+	for (i = 0; i < 202; i++) {
+		snprintf(name, sizeof name, "r%03d.jpg", i);
 		id = task(st, name);
-		if (i % 3 == 0)
+		if (i < 2)
 			bx_store_task_answer_put(st, id, "gold", answer("cat"), &err);
 	}
-	batch(st, "x", "production", 1, 0.25, 0, NULL, 0);
-	/* Gold imported after the batch exists still counts (triggers keep
-	 * judgments.gold in step with the gold table). */
-	CHECK_INT(bx_store_task_find(st, "t001.jpg", &id, &err), 0);
-	CHECK_INT(raw_int("SELECT gold FROM judgments WHERE task = (SELECT id FROM tasks "
-	    "WHERE image = 't001.jpg')"), 0);
-	bx_store_task_answer_put(st, id, "gold", answer("cat"), &err);
-	CHECK_INT(raw_int("SELECT gold FROM judgments WHERE task = (SELECT id FROM tasks "
-	    "WHERE image = 't001.jpg')"), 1);
-	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE gold = 1"), 35);
-	for (i = 0; i < 40; i++) {
-		CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), 0);
-		ngold += raw_int("SELECT count(*) FROM gold g JOIN judgments j ON j.task = g.task "
-		    "WHERE j.state = 'leased'") == 1;
-		bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
-		bx_claim_free(&c);
-	}
-	CHECK_MSG(ngold >= 8 && ngold <= 12, "%d gold of 40", ngold);
-
-	/* u1 drains the rest: 60 tasks, of which 35 - ngold gold. Everything
-	 * is served although the mix cannot be kept. */
-	while (bx_queue_claim(st, "u1", LEASE, NOW, &c, &err) == 0) {
-		bx_queue_submit(st, c.judgment, c.token, answer("cat"), 1, NOW, &err);
-		bx_claim_free(&c);
-		n++;
-	}
-	CHECK_INT(n, 60);
+	batch(st, "x", "production", 1, 0.5, 0, NULL, 0);
+	claim_submit_n(st, "u0", 60, &ngold, &n);
+	CHECK_INT(ngold, 2);
+	CHECK_INT(bx_store_setting_set(st, "gold_recycle", "1", "root", NOW, &err), 0);
+	ngold = n = 0;
+	claim_submit_n(st, "u1", 60, &ngold, &n);
+	CHECK_MSG(ngold > 2, "%d gold of 60 with recycling", ngold);
+	CHECK_INT(raw_int("SELECT max(c) - min(c) <= 1 FROM (SELECT count(*) c FROM judgments "
+	    "WHERE gold = 1 AND labeler = (SELECT id FROM users WHERE name = 'u1') "
+	    "GROUP BY task)"), 1);
 	bx_store_close(st);
 }
 
@@ -592,5 +684,5 @@ test_export(void)
 }
 
 BX_TESTS(T(setup), T(test_order), T(test_resume), T(test_overlap), T(test_fencing),
-         T(test_attempts), T(test_skip_release), T(test_gold), T(test_users_refused),
+         T(test_attempts), T(test_skip_release), T(test_gold), T(test_gold_recycle), T(test_users_refused),
          T(test_training), T(test_drafts), T(test_submit_next), T(test_export))
