@@ -217,12 +217,13 @@ bx_color_to_256(uint32_t rgb)
 	return cube;
 }
 
-int
-bx_color_to_8(uint32_t rgb)
+/* The nearest of the first n xterm colors. */
+static int
+nearest_xterm(uint32_t rgb, int n)
 {
 	int i, best = 0, bd = dist2(rgb, xterm16[0]);
 
-	for (i = 1; i < 8; i++) {
+	for (i = 1; i < n; i++) {
 		int d = dist2(rgb, xterm16[i]);
 
 		if (d < bd) {
@@ -234,19 +235,15 @@ bx_color_to_8(uint32_t rgb)
 }
 
 int
+bx_color_to_8(uint32_t rgb)
+{
+	return nearest_xterm(rgb, 8);
+}
+
+int
 bx_color_to_16(uint32_t rgb)
 {
-	int i, best = 0, bd = dist2(rgb, xterm16[0]);
-
-	for (i = 1; i < 16; i++) {
-		int d = dist2(rgb, xterm16[i]);
-
-		if (d < bd) {
-			bd = d;
-			best = i;
-		}
-	}
-	return best;
+	return nearest_xterm(rgb, 16);
 }
 
 uint32_t

@@ -6,10 +6,23 @@
 #include <string.h>
 
 #include "boxel/cli.h"
+#include "boxel/keymap.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
 
 extern const struct bx_cmd bx_cmd_taxonomy;
+
+/* What the labeling view's key does, for the shadowing warning. */
+static const char *
+label_key_help(int key)
+{
+	int i, action = bx_keymap_action(&bx_keymap_label, key);
+
+	for (i = 0; i < bx_keymap_label.n; i++)
+		if (bx_keymap_label.binds[i].action == action && bx_keymap_label.binds[i].help)
+			return bx_keymap_label.binds[i].help;
+	return "?";
+}
 
 static int
 taxonomy_check(const char *path)
@@ -41,8 +54,18 @@ taxonomy_check(const char *path)
 		fprintf(stderr, "boxel: %d problem%s\n", n, n == 1 ? "" : "s");
 		return BX_EXIT_SOME;
 	}
-	for (i = 0; i < t->nclasses; i++)
+	for (i = 0; i < t->nclasses; i++) {
+		char kn[16];
 		nattrs += t->classes[i].nattrs;
+		if (t->classes[i].hotkey && strchr(BX_TAXONOMY_SHADOWABLE_KEYS, t->classes[i].hotkey)) {
+			char *safe = bx_sanitize_dup(t->classes[i].name);
+			fprintf(stderr, "boxel: warning: class %s: hotkey \"%s\" is also the labeling key "
+			    "for \"%s\"; the class wins, so that command is out of reach (boxel label "
+			    "--keys)\n", safe, bx_key_name(t->classes[i].hotkey, kn, sizeof kn),
+			    label_key_help(t->classes[i].hotkey));
+			free(safe);
+		}
+	}
 	{
 		char *safe = bx_sanitize_dup(path);
 		printf("%s: ok: %d class%s, %d class attribute%s, %d global attribute%s\n", safe,

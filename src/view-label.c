@@ -798,9 +798,10 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 	if (L->ndigits > 0)
 		r = digits_pick(L, now);
 	/* Taxonomy hotkeys, except on keys this view uses (the taxonomy loader
-	 * refuses the reserved ones). */
+	 * refuses the reserved ones; the shadowable ones go to the class). */
 	if (k->key > ' ' && k->key < 127 && strchr(BX_TAXONOMY_RESERVED_KEYS, k->key) == NULL &&
-	    action == 0 && (c = bx_taxonomy_class_by_hotkey(L->s->tax, k->key)) != NULL)
+	    (action == 0 || strchr(BX_TAXONOMY_SHADOWABLE_KEYS, k->key) != NULL) &&
+	    (c = bx_taxonomy_class_by_hotkey(L->s->tax, k->key)) != NULL)
 		return r | label_pick_class(L, c, now);
 	switch (action) {
 	case BX_LA_PAN_LEFT: return r | pan(L, -1, 0, now);

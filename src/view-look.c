@@ -68,24 +68,10 @@ look_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 	return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 }
 
-static void
-look_resize(struct bx_view *v, int cols, int rows)
-{
-	(void)v;
-	(void)cols;
-	(void)rows;
-}
-
-static void
-look_free(struct bx_view *v)
-{
-	v->data = NULL; /* the label view's state, not ours */
-}
-
 static const struct bx_view_ops look_ops = {
 	.name = "look",
-	.free = look_free,
-	.resize = look_resize,
+	.free = NULL, /* the label view's state, not ours */
+	.resize = NULL,
 	.key = look_key,
 	.tick = NULL,
 	.draw = look_draw,

@@ -121,14 +121,6 @@ picker_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 }
 
 static void
-picker_resize(struct bx_view *v, int cols, int rows)
-{
-	(void)v;
-	(void)cols;
-	(void)rows;
-}
-
-static void
 picker_free(struct bx_view *v)
 {
 	struct picker *P = v->data;
@@ -143,7 +135,7 @@ picker_free(struct bx_view *v)
 static const struct bx_view_ops picker_ops = {
 	.name = "picker",
 	.free = picker_free,
-	.resize = picker_resize,
+	.resize = NULL,
 	.key = picker_key,
 	.tick = NULL,
 	.draw = picker_draw,

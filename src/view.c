@@ -30,7 +30,8 @@ pop(struct stack *s)
 {
 	struct bx_view *top = s->v[--s->n];
 
-	top->ops->free(top);
+	if (top->ops->free != NULL)
+		top->ops->free(top);
 	free(top);
 }
 
@@ -44,12 +45,14 @@ restack(struct stack *s, struct bx_view *v, int flags, int cols, int rows)
 		struct bx_view *p = v->push;
 		v->push = NULL;
 		if (s->n == MAX_DEPTH) {
-			p->ops->free(p);
+			if (p->ops->free != NULL)
+				p->ops->free(p);
 			free(p);
 			return;
 		}
 		s->v[s->n++] = p;
-		p->ops->resize(p, cols, rows);
+		if (p->ops->resize != NULL)
+			p->ops->resize(p, cols, rows);
 	}
 }
 
@@ -114,7 +117,8 @@ bx_view_run(struct bx_view *bottom, struct bx_tty *t, volatile sig_atomic_t *sto
 			bx_tty_size(t, &cols, &rows);
 			bx_grid_resize(g, cols, rows);
 			for (i = 0; i < s.n; i++)
-				s.v[i]->ops->resize(s.v[i], cols, rows);
+				if (s.v[i]->ops->resize != NULL)
+					s.v[i]->ops->resize(s.v[i], cols, rows);
 			flags |= BX_VIEW_REDRAW;
 		} else if (k.key != BX_KEY_TIMEOUT) {
 			top = s.v[s.n - 1];

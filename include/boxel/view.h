@@ -29,8 +29,8 @@ struct bx_view;
 
 struct bx_view_ops {
 	const char *name;
-	void (*free)(struct bx_view *v);
-	/* The grid is cols x rows now. */
+	void (*free)(struct bx_view *v); /* NULL: data is not the view's to free */
+	/* The grid is cols x rows now. NULL (overlays): nothing to do. */
 	void (*resize)(struct bx_view *v, int cols, int rows);
 	int (*key)(struct bx_view *v, const struct bx_key *k, int64_t now_ms);
 	/* Called at least every tick_ms (why = BX_TICK_IDLE when no key came

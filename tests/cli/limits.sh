@@ -39,9 +39,9 @@ sys.stdout.write("{\"annotations\":[" + ",".join("{\"class\":\"rocket\",\"box\":
 
 # --- settings
 expect_rc 0 "defaults listed" "$BOXEL" config list
-check "max_vertices default 10000" contains "$OUT" "max_vertices      10000"
-check "max_objects default 5000" contains "$OUT" "max_objects       5000"
-check "max_answer_bytes default 4 MiB" contains "$OUT" "max_answer_bytes  4194304"
+check "max_vertices default 10000" grep -Eq "^max_vertices +10000 " <<<"$OUT"
+check "max_objects default 5000" grep -Eq "^max_objects +5000 " <<<"$OUT"
+check "max_answer_bytes default 4 MiB" grep -Eq "^max_answer_bytes +4194304 " <<<"$OUT"
 expect_rc 2 "max_vertices under 3 refused" "$BOXEL" config set max_vertices 2
 check "the range is named" contains "$ERR" "max_vertices"
 expect_rc 2 "max_objects 0 refused" "$BOXEL" config set max_objects 0
