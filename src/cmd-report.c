@@ -616,14 +616,16 @@ calibration(struct bx_store *st, const char *name, int json)
 		rc = BX_EXIT_USAGE;
 		goto out;
 	}
-	qsort(r.t, (size_t)r.nt, sizeof *r.t, cmp_task);
+	if (r.nt > 0) /* qsort's array must not be NULL, even empty */
+		qsort(r.t, (size_t)r.nt, sizeof *r.t, cmp_task);
 	/* Sorting classes moves them: remap the confusion indices. */
 	{
 		int *old = bx_malloc((size_t)(r.nc + 1) * sizeof *old), k;
 		char **names = bx_malloc((size_t)(r.nc + 1) * sizeof *names);
 		for (i = 0; i < r.nc; i++)
 			names[i] = r.c[i].name;
-		qsort(r.c, (size_t)r.nc, sizeof *r.c, cmp_class);
+		if (r.nc > 0)
+			qsort(r.c, (size_t)r.nc, sizeof *r.c, cmp_class);
 		for (i = 0; i < r.nc; i++)
 			for (k = 0; k < r.nc; k++)
 				if (names[k] == r.c[i].name)
