@@ -25,6 +25,9 @@ struct bx_store {
 	struct bx_gate *gate; /* NULL: none (store-gate.c) */
 	struct bx_quality_ws *qws; /* store-quality.c's scratch, made on first use */
 	int readonly;         /* opened with BX_STORE_READONLY: writes are refused */
+	void (*wait_fn)(void *ctx, long waited_ms); /* bx_store_set_wait_hook */
+	void *wait_ctx;
+	long wait_told_us;    /* busy_slept_us when wait_fn was last called */
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,

@@ -367,6 +367,12 @@ backoff(struct bx_store *st, int attempt)
 	bx_st_random(&r, sizeof r);
 	us = 250 + (long)(r % (unsigned)cap);
 	st->busy_slept_us += us;
+	/* Tell a waiting screen, from 300 ms on, about once a second. */
+	if (st->wait_fn != NULL && st->busy_slept_us >= 300000 &&
+	    (st->wait_told_us == 0 || st->busy_slept_us - st->wait_told_us >= 1000000)) {
+		st->wait_told_us = st->busy_slept_us;
+		st->wait_fn(st->wait_ctx, st->busy_slept_us / 1000);
+	}
 	ts.tv_sec = us / 1000000;
 	ts.tv_nsec = (us % 1000000) * 1000L;
 	nanosleep(&ts, NULL);
@@ -438,6 +444,7 @@ bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_
 	int rc;
 
 	st->busy_slept_us = 0;
+	st->wait_told_us = 0;
 	if (st->readonly)
 		return bx_err_set(err, BX_EPERM, "%s: opened read-only for this command", st->path);
 	if (st->gate != NULL) {
@@ -607,6 +614,13 @@ open_readonly(struct bx_store *st, int *v, struct bx_err *err)
 	if (rc == 0 && (rc = user_version(st, v, err)) < 0)
 		bx_err_prefix(err, "%s", st->path);
 	return rc;
+}
+
+void
+bx_store_set_wait_hook(struct bx_store *st, void (*fn)(void *ctx, long waited_ms), void *ctx)
+{
+	st->wait_fn = fn;
+	st->wait_ctx = ctx;
 }
 
 int

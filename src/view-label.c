@@ -1172,6 +1172,20 @@ static const struct bx_view_ops label_ops = {
 	.draw = label_draw,
 };
 
+/* The store waits for a lock another session holds: say so now, while
+ * the loop is blocked in the write. */
+static void
+store_waits(void *ctx, long waited_ms)
+{
+	char text[160];
+
+	(void)ctx;
+	snprintf(text, sizeof text, "store busy: another session is writing; waiting %ld s "
+	         "(boxel retries for up to 15 s; your edit is kept either way)",
+	         (waited_ms + 500) / 1000);
+	bx_view_flash(text);
+}
+
 void
 bx_view_label_init(struct bx_view *v, struct bx_session *s, enum bx_colors colors, int no_color,
                    int cols, int rows, int64_t now)
@@ -1190,6 +1204,7 @@ bx_view_label_init(struct bx_view *v, struct bx_session *s, enum bx_colors color
 	v->ops = &label_ops;
 	v->data = L;
 	L->view = v;
+	bx_store_set_wait_hook(s->st, store_waits, L);
 	L->wand_obj = -1;
 	L->look.gamma = 10;
 	bx_answer_init(&L->prev_answer);

@@ -10,6 +10,24 @@
 
 #define MAX_DEPTH 8
 
+/* The terminal and grid of the running loop, for bx_view_flash. */
+static struct bx_tty *flash_tty;
+static struct bx_grid *flash_grid;
+
+void
+bx_view_flash(const char *text)
+{
+	int y;
+
+	if (flash_tty == NULL || flash_grid == NULL || flash_grid->h < 2)
+		return;
+	y = flash_grid->h - 2;
+	bx_grid_fill(flash_grid, 0, y, flash_grid->w, 1, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
+	bx_grid_put_text(flash_grid, 0, y, text, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD,
+	                 flash_grid->w);
+	bx_tty_draw(flash_tty, flash_grid);
+}
+
 struct stack {
 	struct bx_view *v[MAX_DEPTH];
 	int n;
@@ -96,6 +114,8 @@ bx_view_run(struct bx_view *bottom, struct bx_tty *t, volatile sig_atomic_t *sto
 
 	bx_tty_size(t, &cols, &rows);
 	g = bx_grid_new(cols, rows);
+	flash_tty = t;
+	flash_grid = g;
 	bottom->ops->resize(bottom, cols, rows);
 	now = bx_now_ms();
 	draw_all(&s, g, now);
@@ -148,6 +168,8 @@ bx_view_run(struct bx_view *bottom, struct bx_tty *t, volatile sig_atomic_t *sto
 	}
 	while (s.n > 1)
 		pop(&s);
+	flash_tty = NULL;
+	flash_grid = NULL;
 	bx_grid_free(g);
 }
 

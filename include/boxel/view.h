@@ -56,6 +56,12 @@ struct bx_view {
 /* A heap view for pushing (ops and data are the caller's to fill). */
 struct bx_view *bx_view_new(const struct bx_view_ops *ops, void *data);
 
+/* Show text on the screen's message line (the row above the status line)
+ * at once, from inside a long call (a store waiting for a lock), without
+ * waiting for the loop: the next regular draw replaces it. A no-op
+ * outside bx_view_run. */
+void bx_view_flash(const char *text);
+
 /* Route the signals that end a screen (SIGHUP from a dropped SSH link,
  * SIGTERM, SIGINT) to on_stop and ignore SIGPIPE. Call before the terminal
  * opens, so ncurses leaves them to boxel and the view can save and leave
