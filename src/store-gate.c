@@ -178,9 +178,15 @@ owner_gone(struct gate_page *p, uint32_t s, double *stuck_since)
 int
 bx_gate_lock(struct bx_gate *g, long timeout_ms)
 {
+	return bx_gate_lock_notify(g, timeout_ms, NULL, NULL);
+}
+
+int
+bx_gate_lock_notify(struct bx_gate *g, long timeout_ms, void (*wait)(void *, long), void *ctx)
+{
 	struct gate_page *p = g->page;
 	uint32_t t, s, seen, last = 0;
-	double start = mono_ms(), stuck_since = 0;
+	double start = mono_ms(), stuck_since = 0, told = 0, waited;
 	struct timespec ts = { 0, 0 };
 
 	t = __atomic_fetch_add(&p->next, 1, __ATOMIC_ACQ_REL);
@@ -194,13 +200,19 @@ bx_gate_lock(struct bx_gate *g, long timeout_ms)
 		if ((int32_t)(t - s) < 0) {
 			/* Skipped (we looked dead or slow): take our turn at the
 			 * back rather than hold two tickets. */
-			return bx_gate_lock(g, timeout_ms - (long)(mono_ms() - start));
+			return bx_gate_lock_notify(g, timeout_ms - (long)(mono_ms() - start), wait, ctx);
 		}
 		if (s != last)
 			stuck_since = 0;
 		last = s;
 		if (owner_gone(p, s, &stuck_since))
 			advance(p, s);
+		/* A screen waiting here says so (bx_store_set_wait_hook). */
+		waited = mono_ms() - start;
+		if (wait != NULL && waited >= 300 && (told == 0 || waited - told >= 1000)) {
+			told = waited;
+			wait(ctx, (long)waited);
+		}
 		if (mono_ms() - start > timeout_ms) {
 			/* Give up: leave the ticket marked abandoned, and pass the
 			 * turn on if it has just become ours. */

@@ -35,6 +35,10 @@ struct bx_store {
 struct bx_gate;
 struct bx_gate *bx_gate_open(const char *dbpath);
 int bx_gate_lock(struct bx_gate *g, long timeout_ms);
+/* The same, calling wait(ctx, ms waited) after 300 ms and about once a
+ * second while it waits (wait may be NULL). */
+int bx_gate_lock_notify(struct bx_gate *g, long timeout_ms, void (*wait)(void *, long),
+                        void *ctx);
 void bx_gate_unlock(struct bx_gate *g);
 void bx_gate_close(struct bx_gate *g);
 

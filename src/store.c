@@ -448,7 +448,7 @@ bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_
 	if (st->readonly)
 		return bx_err_set(err, BX_EPERM, "%s: opened read-only for this command", st->path);
 	if (st->gate != NULL) {
-		rc = bx_gate_lock(st->gate, BX_BUSY_BUDGET_MS);
+		rc = bx_gate_lock_notify(st->gate, BX_BUSY_BUDGET_MS, st->wait_fn, st->wait_ctx);
 		if (rc == 1)
 			return bx_err_set(err, BX_EBUSY,
 			    "the database stayed locked for %d s (another boxel session is "

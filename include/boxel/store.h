@@ -30,7 +30,8 @@ enum { BX_STORE_CREATE = 1, BX_STORE_READONLY = 2, BX_STORE_EXCL = 4 };
  * names path. */
 int bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err *err);
 void bx_store_close(struct bx_store *st);
-/* Called while a write waits for a lock another process holds: first after
+/* Called while a write waits for a lock another process holds (SQLite's, or
+ * the gate that lines boxel's writers up): first after
  * about 300 ms of waiting, then about once a second, with the time waited
  * so far. A screen uses it to say "store busy" instead of freezing without
  * a word. fn NULL removes it. fn must not call the store. */
