@@ -181,6 +181,28 @@ open_image(const char *path, size_t max, FILE **f_out, uint8_t *head, size_t *n_
 	return 0;
 }
 
+/* In-memory data: the default limits when lim is NULL (def holds them),
+ * and the data's size checked against them. */
+static const struct bx_image_limits *
+mem_limits(const struct bx_image_limits *lim, struct bx_image_limits *def)
+{
+	if (lim != NULL)
+		return lim;
+	bx_image_limits_default(def);
+	return def;
+}
+
+static int
+check_mem(size_t len, const struct bx_image_limits *lim, struct bx_err *err)
+{
+	if (len == 0)
+		return bx_err_set(err, BX_EINVAL, "empty file");
+	if (len > lim->max_file)
+		return bx_err_set(err, BX_ELIMIT, "image data too large (%zu bytes, limit %zu)",
+		    len, lim->max_file);
+	return 0;
+}
+
 int
 bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
                   const struct bx_image_limits *lim, struct bx_image *out,
@@ -188,17 +210,12 @@ bx_image_load_mem(const uint8_t *data, size_t len, int want_w, int want_h,
 {
 	struct bx_image_limits def;
 	struct bx_image_src src = { data, len, 0, NULL };
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (lim == NULL) {
-		bx_image_limits_default(&def);
-		lim = &def;
-	}
-	if (len == 0)
-		return bx_err_set(err, BX_EINVAL, "empty file");
-	if (len > lim->max_file)
-		return bx_err_set(err, BX_ELIMIT, "image data too large (%zu bytes, limit %zu)",
-		    len, lim->max_file);
+	lim = mem_limits(lim, &def);
+	if ((rc = check_mem(len, lim, err)) < 0)
+		return rc;
 	return decode(&src, data, len, want_w, want_h, lim, out, err);
 }
 
@@ -242,20 +259,15 @@ bx_image_load_region_mem(const uint8_t *data, size_t len, int x, int y, int w, i
 {
 	struct bx_image_limits def;
 	struct bx_image_src src = { data, len, 0, NULL };
+	int rc;
 	const int rect[5] = { x, y, w, h, scale_den };
 
 	memset(out, 0, sizeof *out);
 	if (check_scale(scale_den, err) < 0)
 		return BX_EINVAL;
-	if (lim == NULL) {
-		bx_image_limits_default(&def);
-		lim = &def;
-	}
-	if (len == 0)
-		return bx_err_set(err, BX_EINVAL, "empty file");
-	if (len > lim->max_file)
-		return bx_err_set(err, BX_ELIMIT, "image data too large (%zu bytes, limit %zu)",
-		    len, lim->max_file);
+	lim = mem_limits(lim, &def);
+	if ((rc = check_mem(len, lim, err)) < 0)
+		return rc;
 	return decode_region(&src, data, len, rect, lim, out, err);
 }
 

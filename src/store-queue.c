@@ -196,6 +196,37 @@ claim_own(struct bx_store *st, struct claim_ctx *c, int returned, int *found,
 	return claim_event(st, c, returned ? "claim" : "resume", err);
 }
 
+/* The two claim statements share their first five parameters: the user,
+ * the new lease token, its end, now, and the batch; and both return the
+ * id of the judgment they leased. */
+static sqlite3_stmt *
+claim_prep(struct bx_store *st, const char *sql, const struct claim_ctx *c, int64_t batch,
+           struct bx_err *err)
+{
+	sqlite3_stmt *s = bx_st_prep(st, sql, err);
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, c->uid);
+	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
+	sqlite3_bind_int64(s, 4, c->now);
+	sqlite3_bind_int64(s, 5, batch);
+	return s;
+}
+
+static int
+claim_step(struct bx_store *st, sqlite3_stmt *s, const char *what, int64_t *jid,
+           struct bx_err *err)
+{
+	int rc = bx_st_step(st, s, what, err);
+
+	if (rc == 1)
+		*jid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 /* The claim's step of the queue walk: take the first judgment of batch
  * (gold or not) that this user may get. */
 static int
@@ -216,22 +247,12 @@ claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 	    "  ORDER BY j.id LIMIT 1) "
 	    "RETURNING id";
 	sqlite3_stmt *s;
-	int rc;
 
 	*jid = 0;
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
+	if ((s = claim_prep(st, sql, c, batch, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->uid);
-	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
-	sqlite3_bind_int64(s, 4, c->now);
-	sqlite3_bind_int64(s, 5, batch);
 	sqlite3_bind_int(s, 6, gold);
-	rc = bx_st_step(st, s, "claim", err);
-	if (rc == 1)
-		*jid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc < 0 ? rc : 0;
+	return claim_step(st, s, "claim", jid, err);
 }
 
 /* In production batches gold is the labeler's own: the claim
@@ -272,23 +293,13 @@ claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle,
 	    "          AND m.labeler = ?1), random() LIMIT 1 "
 	    "RETURNING id";
 	sqlite3_stmt *s;
-	int rc;
 
 	*jid = 0;
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
+	if ((s = claim_prep(st, sql, c, batch, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->uid);
-	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
-	sqlite3_bind_int64(s, 4, c->now);
-	sqlite3_bind_int64(s, 5, batch);
 	sqlite3_bind_int(s, 6, recycle);
 	sqlite3_bind_int(s, 7, only_gold);
-	rc = bx_st_step(st, s, "claim gold", err);
-	if (rc == 1)
-		*jid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc < 0 ? rc : 0;
+	return claim_step(st, s, "claim gold", jid, err);
 }
 
 /* The per-claim gold draw outside training: gold with probability rate,

@@ -141,6 +141,8 @@ int label_apply(struct label *L, int r, int64_t now);
 int label_pick_class(struct label *L, const struct bx_class *c, int64_t now);
 int label_place(struct label *L, int enter, int64_t now);
 int label_zoom(struct label *L, double factor, int64_t now);
+/* Pan by (dx, dy) quarters of the view (label-nav.c). */
+int label_pan(struct label *L, int dx, int dy, int64_t now);
 int label_cell_to_image(const struct label *L, int col, int row, double *x, double *y);
 int label_object_at(const struct label *L, double x, double y);
 /* Bring the selected object into view (zoom out if it does not fit; with
