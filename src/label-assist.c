@@ -415,10 +415,14 @@ label_remember_answer(struct label *L)
 			bx_answer_add(&L->prev_answer, &L->ed.ans.a[i]);
 	free(L->prev_batch);
 	L->prev_batch = L->s->claim.batch ? bx_strdup(L->s->claim.batch) : NULL;
+	L->prev_w = L->ed.img_w;
+	L->prev_h = L->ed.img_h;
 }
 
 /* Copy the objects of the annotator's previous task in this batch (same
- * camera, next frame: most objects are still there). */
+ * camera, next frame: most objects are still there). Only onto an image of
+ * the same size: pixel coordinates of another size would land beside the
+ * objects or past the edge, and scaling them guesses at a crop nobody made. */
 int
 label_copy_previous(struct label *L, int64_t now)
 {
@@ -427,6 +431,11 @@ label_copy_previous(struct label *L, int64_t now)
 	if (L->prev_answer.n == 0 || L->prev_batch == NULL || L->s->claim.batch == NULL ||
 	    strcmp(L->prev_batch, L->s->claim.batch) != 0) {
 		label_msg(L, 1, "no objects from a previous task of this batch in this session");
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	}
+	if (L->prev_w != L->ed.img_w || L->prev_h != L->ed.img_h) {
+		label_msg(L, 1, "not copied: your previous image was %dx%d, this one is %dx%d",
+		          L->prev_w, L->prev_h, L->ed.img_w, L->ed.img_h);
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
 	r = label_apply(L, bx_edit_add_copies(&L->ed, L->prev_answer.a, L->prev_answer.n,

@@ -110,6 +110,7 @@ struct label {
 	int wand_box;      /* the proposal was B's box, not W's polygon */
 	struct bx_answer prev_answer; /* the annotator's previous task in this session */
 	char *prev_batch;
+	int prev_w, prev_h;           /* its image's size: copies only onto the same size */
 
 	struct form form;
 	enum prompt prompt;

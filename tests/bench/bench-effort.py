@@ -7,6 +7,10 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
   STRATEGY classic: the keys boxel had before the assists: move the
     crosshair with counted steps (5l) to each exact corner, zoom in (+)
     while the step is too coarse, place (Space); 0 back to fit.
+  STRATEGY mouse: T once per session, then per object one drag from
+    rough corner to rough corner at fit zoom (each end on the nearest
+    cell); edges still more than 1 px off are fixed by keys as below, and
+    every key counts as one more gesture.
   STRATEGY assisted: T once per session (tighten every box as drawn).
     First the one-key box: jump to the label nearest the object's centre
     (lower case) and B (box of the region there); when that box is off
@@ -114,14 +118,10 @@ class Annotator:
         """; then the label drawn nearest (tx, ty), as read off the screen;
         in capitals (jump and place) when it lands within place_within px.
         Returns whether it placed."""
-        pw, ph = COLS - max(34, min(64, COLS * 36 // 100)) - 1, ROWS - 2
         zoom, x, y, _ = self.status()
         if zoom != 1.0:
             self.send("0")
-        fit = min(pw / img_w, 2.0 * ph / img_h)
-        vw, vh = pw / fit, 2.0 * ph / fit
-        left = img_w / 2 - vw / 2 if vw < img_w else img_w / 2 - vw / 2
-        top = img_h / 2 - vh / 2
+        pw, ph, fit, left, top = fit_view(img_w, img_h)
         col, row = (tx - left) * fit, (ty - top) * fit / 2
         scr = self.send("\\;", literal=True)
         self.keys -= 1  # the escape for tmux's parser is not a key
@@ -138,6 +138,32 @@ class Annotator:
             return True
         self.send(best[1], literal=True)
         return False
+
+
+    def drag(self, x0, y0, x1, y1, img_w, img_h):
+        """One mouse drag at fit zoom from image point (x0, y0) to (x1, y1),
+        each end on the nearest cell (xterm SGR reports, 1-based)."""
+        zoom, _, _, _ = self.status()
+        if zoom != 1.0:
+            self.send("0")
+        _, _, fit, left, top = fit_view(img_w, img_h)
+        cell = lambda x, y: (int(round((x - left) * fit - 0.5)) + 1,
+                             int(round((y - top) * fit / 2 - 0.5)) + 1)
+        (c0, r0), (c1, r1) = cell(x0, y0), cell(x1, y1)
+        prev = self.scr
+        for seq in ("\033[<0;%d;%dM" % (c0, r0), "\033[<32;%d;%dM" % (c1, r1),
+                    "\033[<0;%d;%dm" % (c1, r1)):
+            tmx("send-keys", "-t", "t", "-l", seq)
+        self.scr = settle(prev)
+
+
+def fit_view(img_w, img_h):
+    """The image pane's size in cells, the fit scale (cells per pixel) and
+    the image point at the pane's top left, as the screen lays them out."""
+    pw, ph = COLS - max(34, min(64, COLS * 36 // 100)) - 1, ROWS - 2
+    fit = min(pw / img_w, 2.0 * ph / img_h)
+    vw, vh = pw / fit, 2.0 * ph / fit
+    return pw, ph, fit, img_w / 2 - vw / 2, img_h / 2 - vh / 2
 
 
 def rough(truth, k):
@@ -164,39 +190,9 @@ def edges_off(box, t):
             abs(box[1] + box[3] - t[1] - t[3])]
 
 
-def label_one(A, t, k, img_w, img_h):
-    A.keys = 0
-    after = None
-    if STRATEGY == "classic":
-        A.goto_exact(t[0], t[1])
-        A.send("Space")
-        A.send("0")
-        A.goto_exact(t[0] + t[2], t[1] + t[3])
-        A.send("Space")
-        A.send("0")
-        return A.keys, None
-    A.jump(t[0] + t[2] / 2.0, t[1] + t[3] / 2.0, img_w, img_h)
-    A.send("B")
-    box = A.selected_box()
-    if box is not None and len(A.boxes()) > A.nboxes and max(edges_off(box, t)) <= 1:
-        A.nboxes += 1
-        return A.keys, None
-    if len(A.boxes()) > A.nboxes:
-        A.send("u")
-    r = rough(t, k)
-    tol = max(3, 0.08 * min(t[2], t[3]))
-    for (cx, cy), (ax, ay) in (((r[0], r[1]), (t[0], t[1])),
-                               ((r[2], r[3]), (t[0] + t[2], t[1] + t[3]))):
-        if not A.jump(ax, ay, img_w, img_h, place_within=tol):
-            _, x, y, step = A.status()
-            A.move_by(cx - x, cy - y, step)
-            A.send("Space")
-    box = A.selected_box()
-    after = box
-    if box is not None and iou(box, t) < 0.5:
-        A.send("u")
-    # Fix what tighten left: each edge more than 1 px off (a bounded number
-    # of tries; what is still off is reported).
+def fix_edges(A, t, img_w, img_h):
+    """Fix what tighten left: each edge more than 1 px off (a bounded number
+    of tries; what is still off is reported)."""
     for _ in range(4):
         box = A.selected_box()
         if box is None:
@@ -225,6 +221,50 @@ def label_one(A, t, k, img_w, img_h):
             A.move_by(d, 0, step) if i in (0, 2) else A.move_by(0, d, step)
         A.send("Escape")
         A.send("0")
+
+
+def label_one(A, t, k, img_w, img_h):
+    A.keys = 0
+    after = None
+    if STRATEGY == "classic":
+        A.goto_exact(t[0], t[1])
+        A.send("Space")
+        A.send("0")
+        A.goto_exact(t[0] + t[2], t[1] + t[3])
+        A.send("Space")
+        A.send("0")
+        return A.keys, None
+    if STRATEGY == "mouse":
+        r = rough(t, k)
+        A.drag(r[0], r[1], r[2], r[3], img_w, img_h)
+        A.keys += 1  # the drag: one gesture
+        after = A.selected_box()
+        if after is not None and iou(after, t) < 0.5:
+            A.send("u")
+        fix_edges(A, t, img_w, img_h)
+        A.nboxes += 1
+        return A.keys, after
+    A.jump(t[0] + t[2] / 2.0, t[1] + t[3] / 2.0, img_w, img_h)
+    A.send("B")
+    box = A.selected_box()
+    if box is not None and len(A.boxes()) > A.nboxes and max(edges_off(box, t)) <= 1:
+        A.nboxes += 1
+        return A.keys, None
+    if len(A.boxes()) > A.nboxes:
+        A.send("u")
+    r = rough(t, k)
+    tol = max(3, 0.08 * min(t[2], t[3]))
+    for (cx, cy), (ax, ay) in (((r[0], r[1]), (t[0], t[1])),
+                               ((r[2], r[3]), (t[0] + t[2], t[1] + t[3]))):
+        if not A.jump(ax, ay, img_w, img_h, place_within=tol):
+            _, x, y, step = A.status()
+            A.move_by(cx - x, cy - y, step)
+            A.send("Space")
+    box = A.selected_box()
+    after = box
+    if box is not None and iou(box, t) < 0.5:
+        A.send("u")
+    fix_edges(A, t, img_w, img_h)
     A.nboxes += 1
     return A.keys, after
 
@@ -238,9 +278,9 @@ def main():
         time.sleep(0.5)
         A = Annotator()
         rows, k = [], 0
-        if STRATEGY == "assisted":
+        if STRATEGY in ("assisted", "mouse"):
             A.send("T")
-            print("assisted: T once for the session (tighten every box as drawn): 1 key, "
+            print("%s: T once" % STRATEGY + " for the session (tighten every box as drawn): 1 key, "
                   "not counted per box")
         for name in sorted(truth):
             A.scr = settle()
@@ -265,15 +305,16 @@ def main():
             time.sleep(0.3)
         keys = sorted(r[2] for r in rows)
         med = keys[len(keys) // 2] if len(keys) % 2 else (keys[len(keys) // 2 - 1] + keys[len(keys) // 2]) / 2.0
-        print("%s: %d boxes (%d tight), keystrokes per box: median %s, mean %.1f, max %d, total %d"
-              % (STRATEGY, len(keys), sum(r[4] for r in rows), med, sum(keys) / float(len(keys)),
-                 keys[-1], sum(keys)))
+        what = "gestures (drags and keys)" if STRATEGY == "mouse" else "keystrokes"
+        print("%s: %d boxes (%d tight), %s per box: median %s, mean %.1f, max %d, total %d"
+              % (STRATEGY, len(keys), sum(r[4] for r in rows), what, med,
+                 sum(keys) / float(len(keys)), keys[-1], sum(keys)))
         tightened = [r for r in rows if r[3] is not None]
         if STRATEGY == "assisted":
             print("B alone made %d of %d boxes exact; the corners and tighten the other %d"
                   % (len(rows) - len(tightened), len(rows), len(tightened)))
         rows = tightened
-        if STRATEGY == "assisted" and rows:
+        if STRATEGY in ("assisted", "mouse") and rows:
             ious = [iou(r[3], r[1]) for r in rows]
             alle = sum(all(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
             edges = sum(sum(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)

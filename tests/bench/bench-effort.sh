@@ -1,5 +1,6 @@
 # bench-effort.sh: keystrokes per tight box (bench-effort.py), the classic
-# strategy and the assisted one side by side on the same synthetic scenes.
+# strategy, the assisted one and the mouse one side by side on the same
+# synthetic scenes (STRATEGIES="assisted mouse" runs only those).
 # BOXEL_BEFORE=path/to/an/older/boxel runs the classic strategy on that
 # binary too (the state before the assists).
 set -u
@@ -25,5 +26,6 @@ run() { # run NAME BINARY STRATEGY
 if [ -n "${BOXEL_BEFORE:-}" ]; then
 	run before "$BOXEL_BEFORE" classic
 fi
-run classic "$BOXEL" classic
-run assisted "$BOXEL" assisted
+for s in ${STRATEGIES:-classic assisted mouse}; do
+	run "$s" "$BOXEL" "$s"
+done

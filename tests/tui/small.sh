@@ -2,8 +2,8 @@
 # image: the class window, the object list and the selected object's
 # attributes all stay on screen; v finds an object under the crosshair,
 # Tab brings the view to it; / picks a class by name; the tool carries over
-# to the next task; Ctrl-P copies the previous task's objects; Y says what
-# it accepted.
+# to the next task; Ctrl-P copies the previous task's objects, and only onto
+# an image of the same size; Y says what it accepted.
 . "$(dirname "$0")/lib.sh"
 TUI_W=80
 TUI_H=24
@@ -12,7 +12,8 @@ P=$T_TMP/p
 mkdir -p "$P/img"
 python3 "$(dirname "$0")/make-scene.py" "$P/img/a.png"
 cp "$P/img/a.png" "$P/img/b.png"
-cp "$P/img/a.png" "$P/img/c.png"
+# c.png is another size: the previous task's objects are not copied onto it.
+convert "$P/img/a.png" -crop 300x200+0+0 +repage "$P/img/c.png"
 {
 	printf '{"name": "eighty", "classes": [\n'
 	for i in $(seq 1 80); do
@@ -73,5 +74,9 @@ tui_keys s
 expect_screen "the submit message counts only what was submitted" "submitted b.png (2 objects"
 wait_sql "the unaccepted suggestion was not submitted" \
 	"SELECT json_array_length(json_extract(j.answer, '\$.annotations')) FROM judgments j JOIN tasks t ON t.id = j.task WHERE t.image = 'b.png'" "2"
+expect_screen "next task, another size" "c.png"
+tui_keys C-p
+expect_screen "Ctrl-P refuses another image size" "not copied: your previous image was 400x300, this one is 300x200"
+expect_screen "nothing was copied" "Objects (0)"
 tui_keys q
 finish
