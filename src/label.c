@@ -139,6 +139,7 @@ bx_session_drop_task(struct bx_session *s)
 	bx_answer_free(&s->review_gold);
 	s->review_info[0] = '\0';
 	s->have_task = 0;
+	s->unsaved_from = 0;
 	s->lost = 0;
 }
 
@@ -300,12 +301,23 @@ bx_session_restore(struct bx_session *s, struct bx_edit *ed, struct bx_draft_vie
 	return rc;
 }
 
+static int
+save_one(struct bx_session *s, const char *state, int seq, const char *entry, int64_t now_ms,
+         struct bx_err *err)
+{
+	if (s->review)
+		return bx_review_draft_save(s->st, s->claim.judgment, s->user, state, seq, entry,
+		                            now_ms, err);
+	return bx_draft_save(s->st, s->claim.judgment, s->claim.token, state, seq, entry, now_ms,
+	                     err);
+}
+
 int
 bx_session_save(struct bx_session *s, const struct bx_edit *ed, const struct bx_draft_view *v,
                 int what, int64_t now_ms, struct bx_err *err)
 {
-	char *state, *entry = NULL;
-	int seq = 0, rc;
+	char *state, *entry;
+	int k, rc = 0;
 
 	if (!s->have_task || s->lost)
 		return 0;
@@ -314,19 +326,26 @@ bx_session_save(struct bx_session *s, const struct bx_edit *ed, const struct bx_
 		return 0;
 	if ((rc = bx_answer_check_limits(&ed->ans, &s->tax->limits, err)) != 0)
 		return rc;
+	if ((what & BX_EDIT_ANSWER) && bx_edit_step_at(ed, ed->pos) != NULL &&
+	    (s->unsaved_from == 0 || ed->pos < s->unsaved_from))
+		s->unsaved_from = ed->pos;
+	if (s->unsaved_from > ed->nsteps) /* undone, then dropped by a new edit */
+		s->unsaved_from = 0;
 	state = bx_draft_state_to_json(ed, v);
-	if ((what & BX_EDIT_ANSWER) && bx_edit_step_at(ed, ed->pos) != NULL) {
-		entry = bx_draft_entry_to_json(bx_edit_step_at(ed, ed->pos));
-		seq = ed->pos;
+	if (s->unsaved_from == 0) {
+		rc = save_one(s, state, 0, NULL, now_ms, err);
+	} else {
+		/* Each save cuts the journal at its step and appends it: in
+		 * order, they leave exactly steps 1..nsteps. */
+		for (k = s->unsaved_from; k <= ed->nsteps && rc == 0; k++) {
+			entry = bx_draft_entry_to_json(bx_edit_step_at(ed, k));
+			rc = save_one(s, state, k, entry, now_ms, err);
+			free(entry);
+			if (rc == 0)
+				s->unsaved_from = k + 1 <= ed->nsteps ? k + 1 : 0;
+		}
 	}
-	if (s->review)
-		rc = bx_review_draft_save(s->st, s->claim.judgment, s->user, state, seq, entry,
-		                          now_ms, err);
-	else
-		rc = bx_draft_save(s->st, s->claim.judgment, s->claim.token, state, seq, entry,
-		                   now_ms, err);
 	free(state);
-	free(entry);
 	/* (A review has no lease to lose: its verdict will say what changed.) */
 	if (rc == BX_ELEASE && !s->review)
 		s->lost = 1;

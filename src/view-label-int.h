@@ -82,6 +82,9 @@ struct label {
 	char img_err[800];
 	int64_t last_key_ms;
 	int view_dirty;
+	int answer_unsaved;           /* an edit's save failed: it is only on screen */
+	long keyno;                   /* keys seen, to tell "q again" from "q, then more" */
+	long quit_keyno;              /* the q whose save failed (keyno), 0: none */
 
 	/* layout, in cells */
 	int pw, ph;        /* image pane */

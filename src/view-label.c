@@ -486,6 +486,9 @@ label_apply(struct label *L, int r, int64_t now)
 				return BX_VIEW_REDRAW | BX_VIEW_HANDLED;
 			}
 			label_msg(L, 1, "draft not saved: %s", err.msg);
+			L->answer_unsaved = 1;
+		} else {
+			L->answer_unsaved = 0;
 		}
 		L->view_dirty = 0;
 	} else if (r & BX_EDIT_VIEW) {
@@ -495,17 +498,30 @@ label_apply(struct label *L, int r, int64_t now)
 	return BX_VIEW_HANDLED | (r ? BX_VIEW_REDRAW : 0);
 }
 
+/* Save the view (and with it every edit a failed save left on screen
+ * only); 0 or the error, in err. */
+static int
+save_view_err(struct label *L, int64_t now, struct bx_err *err)
+{
+	int rc;
+
+	if (!L->view_dirty || L->mode == M_LOST || L->mode == M_FEEDBACK || !L->s->have_task)
+		return 0;
+	if ((rc = bx_session_save(L->s, &L->ed, &L->dv, 0, now, err)) == 0) {
+		L->view_dirty = 0;
+		L->answer_unsaved = 0;
+	} else if (L->s->lost) {
+		L->mode = M_LOST;
+	}
+	return rc;
+}
+
 static void
 save_view(struct label *L, int64_t now)
 {
 	struct bx_err err;
 
-	if (!L->view_dirty || L->mode == M_LOST || L->mode == M_FEEDBACK || !L->s->have_task)
-		return;
-	if (bx_session_save(L->s, &L->ed, &L->dv, 0, now, &err) == 0)
-		L->view_dirty = 0;
-	else if (L->s->lost)
-		L->mode = M_LOST;
+	save_view_err(L, now, &err);
 }
 
 /* ---- actions ---- */
@@ -703,6 +719,7 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
 	const struct bx_class *c;
+	struct bx_err err;
 	int action, dx, dy, far, n, step, r = 0;
 
 	L->msg[0] = '\0';
@@ -853,8 +870,17 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 		bx_buf_reset(&L->line);
 		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_QUIT:
+		/* Edits that could not be saved (a full disk) are not dropped
+		 * by a quit: the screen stays until they are saved, or until a
+		 * second q in a row says to leave them. */
 		L->view_dirty = 1;
-		save_view(L, now);
+		if (save_view_err(L, now, &err) != 0 && L->answer_unsaved && L->mode != M_LOST &&
+		    L->quit_keyno != L->keyno - 1) {
+			L->quit_keyno = L->keyno;
+			label_msg(L, 1, "not saved: %s; your last edits are only on this screen: "
+			          "q again quits without them", err.msg);
+			return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		}
 		return BX_VIEW_QUIT;
 	case BX_LA_HELP:
 		L->mode = M_HELP;
@@ -979,6 +1005,7 @@ label_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 			L->dv.seconds += (idle > IDLE_CAP_MS ? IDLE_CAP_MS : idle) / 1000.0;
 	}
 	L->last_key_ms = now;
+	L->keyno++;
 	if (L->cols < MIN_COLS || L->rows < MIN_ROWS)
 		return k->key == 'q' ? (save_view(L, now), BX_VIEW_QUIT) : 0;
 	switch (L->mode) {

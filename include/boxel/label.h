@@ -29,6 +29,10 @@ struct bx_session {
 	int lost;                  /* the lease was lost: stop editing this task */
 	int64_t next_heartbeat_ms;
 	int submitted;             /* tasks submitted (review: judgments reviewed) */
+	/* The first undo step whose journal entry a failed save (a full disk,
+	 * a store locked too long) left unwritten, 0: none. The next save
+	 * writes it and every step after it, so the journal has no gap. */
+	int unsaved_from;
 
 	/* Review mode (boxel review): the "tasks" are other labelers'
 	 * submitted judgments, oldest flagged first; submit accepts (or fixes,
