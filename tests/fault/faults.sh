@@ -1,6 +1,6 @@
 # faults.sh: SQLite's discipline for boxel's own write paths. For each of
-# queue submit, draft save, import (JSONL, COCO), export (a file, a
-# directory) and store migration, fail the N-th counted I/O call (write,
+# queue submit, draft save, import (JSONL, COCO), export (every format:
+# files and directories) and store migration, fail the N-th counted I/O call (write,
 # pwrite, fsync, fdatasync, rename, creating open, ftruncate; the shim
 # tests/fault/fault.c) for N = 1, 2, 3, ... until the operation runs to the
 # end without a fault firing; once with ENOSPC on that call alone, once
@@ -208,6 +208,30 @@ dir_state() {
 	else echo "out/ incomplete"; fi
 }
 sweep "export yolo" submitted.db dir_state "$BOXEL" export --format yolo out
+
+# The other formats: whole means the same bytes as an export without
+# faults (exports are deterministic), so a torn file or directory shows.
+restore submitted.db
+for f in voc labelstudio scale jsonl; do
+	rm -rf "ref.$f"
+	BOXEL_DB=w.db "$BOXEL" export --format "$f" "ref.$f" >/dev/null || { echo "faults: export $f failed"; exit 2; }
+done
+same_state() { # same_state REF
+	local left
+	left=$(leftovers)
+	if [ -n "$left" ]; then echo "temporary left: $left"
+	elif [ ! -e out ]; then echo none
+	elif diff -r "$1" out >/dev/null 2>&1; then echo whole
+	else echo "out differs from a fault-free export"; fi
+}
+voc_state() { same_state ref.voc; }
+ls_state() { same_state ref.labelstudio; }
+scale_state() { same_state ref.scale; }
+jsonl_state() { same_state ref.jsonl; }
+sweep "export voc" submitted.db voc_state "$BOXEL" export --format voc out
+sweep "export labelstudio" submitted.db ls_state "$BOXEL" export --format labelstudio out
+sweep "export scale" submitted.db scale_state "$BOXEL" export --format scale out
+sweep "export jsonl" submitted.db jsonl_state "$BOXEL" export --format jsonl out
 
 # migration: a version-1 store with rows, opened by `init --force` with
 # nothing to change, which writes only the migration (a reading command
