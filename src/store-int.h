@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "boxel/quality.h"
 #include "boxel/store.h"
 
 struct bx_stmt_slot {
@@ -132,11 +133,34 @@ int bx_st_answer_put(struct bx_store *st, int64_t task, const char *kind, const 
                      struct bx_err *err);
 /* 1 if name is a valid batch name (1 to 64 of A-Z a-z 0-9 . _ -). */
 int bx_st_batch_name_ok(const char *name);
+/* The heavy part of quality at submit (the gold score, the consensus),
+ * computed before the write transaction in a read transaction, so the
+ * write lock is held for the writes alone. The write transaction uses a
+ * result only if what it was computed from is still what the store holds
+ * (the fence: the gold answer, the replicas' ids and answers, the settings
+ * scoring reads); otherwise it computes again, inside. */
+struct bx_st_precomp {
+	char *fence;          /* the settings, as quality_fence() wrote them */
+	int scored;           /* sc: this answer against gold_text */
+	char *gold_text;
+	struct bx_score sc;
+	int merged;           /* cons: the consensus of ids/texts */
+	int n;
+	int64_t *ids;
+	char **texts;
+	struct bx_consensus cons;
+};
+/* Best effort: on any error p is left empty (the transaction computes). */
+void bx_st_precompute(struct bx_store *st, int64_t jid, const char *token,
+                      const struct bx_answer *ans, const char *ans_json,
+                      struct bx_st_precomp *p);
+void bx_st_precomp_free(struct bx_st_precomp *p);
 /* Quality at submit (store-quality.c): gold score, labeler state,
- * consensus, inside the submit's write transaction. *suspended_out = 1
- * when this submit suspended the labeler. */
+ * consensus, inside the submit's write transaction, from pre where its
+ * fence holds (pre may be NULL). *suspended_out = 1 when this submit
+ * suspended the labeler. */
 int bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
-                       const struct bx_answer *ans, int64_t now_ms, int *suspended_out,
-                       struct bx_err *err);
+                       const struct bx_answer *ans, struct bx_st_precomp *pre, int64_t now_ms,
+                       int *suspended_out, struct bx_err *err);
 
 #endif

@@ -2,7 +2,10 @@
  * submit's own transaction: score a gold task's judgment (gold_scores),
  * move the labeler between training / qualified / suspended, and store a
  * task's consensus once its last replica is in; plus the read side (a
- * labeler's rolling window, a batch's agreement). Scoring itself is the pure
+ * labeler's rolling window, a batch's agreement). The heavy part (the score,
+ * the merge) is computed before the transaction, in a read transaction,
+ * and used inside only if its inputs are unchanged (bx_st_precompute), so
+ * one labeler's huge answer does not hold every other writer up. Scoring itself is the pure
  * quality module; this file only feeds it answers and keeps its counts. */
 #include <locale.h>
 #include <math.h>
@@ -232,6 +235,8 @@ struct sub_info {
 	int overlap;
 	char qual[16];
 	char name[72];
+	struct bx_st_precomp *pre; /* computed outside the write lock, or NULL */
+	int pre_ok;                /* pre's settings are the store's */
 };
 
 static int
@@ -400,6 +405,24 @@ bx_st_after_skip(struct bx_store *st, int64_t jid, int64_t uid, int64_t now,
 	return gold_step(st, &in, &nothing, now, &suspended, err);
 }
 
+/* The labeler's answer scored against gold (which score_policy puts in
+ * canonical form, in place). */
+static int
+score_against(struct bx_store *st, struct bx_answer *gold, const struct bx_answer *ans,
+              struct bx_score *sc, struct bx_err *err)
+{
+	struct bx_answer lab;
+	struct bx_score_opts o;
+	int rc;
+
+	bx_answer_init(&lab);
+	bx_answer_copy(&lab, ans);
+	if ((rc = score_opts(st, &o, err)) == 0 && (rc = score_policy(st, gold, &lab, err)) == 0)
+		rc = bx_score_answer(qws(st), gold, &lab, &o, sc, NULL);
+	bx_answer_free(&lab);
+	return rc;
+}
+
 /* Gold: score, keep the row, then the labeler's state. */
 static int
 gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans, int64_t now,
@@ -409,35 +432,38 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	static const char ins[] =
 	    "INSERT OR REPLACE INTO gold_scores(judgment, task, labeler, batch, batch_kind, ms, "
 	    "  " SCORE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-	struct bx_answer gold, lab;
-	struct bx_score_opts o;
+	struct bx_answer gold;
 	struct bx_score sc, sum;
 	sqlite3_stmt *s;
+	const char *text;
 	double bar, acc;
-	int rc, n = 0, found;
+	int rc, n = 0, found, reuse = 0;
 
 	if ((s = bx_st_prep(st, gsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, in->task);
 	rc = bx_st_step(st, s, "read gold", err);
 	found = rc == 1;
-	if (found && (rc = read_answer_col(s, 0, &gold, err)) < 0)
+	text = found ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	if (found && in->pre_ok && in->pre->scored && text != NULL &&
+	    strcmp(text, in->pre->gold_text) == 0) {
+		sc = in->pre->sc; /* scored outside the lock against this gold */
+		reuse = 1;
+	} else if (found && (rc = read_answer_col(s, 0, &gold, err)) < 0) {
 		bx_err_prefix(err, "gold of task %lld", (long long)in->task);
+	}
 	sqlite3_reset(s);
 	if (rc < 0 || !found)
 		return rc < 0 ? rc : 0;
-	bx_answer_init(&lab);
-	bx_answer_copy(&lab, ans);
-	if ((rc = score_opts(st, &o, err)) < 0 || (rc = score_policy(st, &gold, &lab, err)) < 0 ||
-	    (rc = bx_score_answer(qws(st), &gold, &lab, &o, &sc, NULL)) < 0) {
+	if (!reuse) {
+		rc = score_against(st, &gold, ans, &sc, err);
 		bx_answer_free(&gold);
-		bx_answer_free(&lab);
-		if (rc == BX_ELIMIT || rc == BX_EINVAL)
-			bx_err_prefix(err, "gold score of judgment %lld", (long long)in->jid);
-		return rc;
+		if (rc < 0) {
+			if (rc == BX_ELIMIT || rc == BX_EINVAL)
+				bx_err_prefix(err, "gold score of judgment %lld", (long long)in->jid);
+			return rc;
+		}
 	}
-	bx_answer_free(&gold);
-	bx_answer_free(&lab);
 	if ((s = bx_st_prep(st, ins, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	sqlite3_bind_int64(s, 1, in->jid);
@@ -508,56 +534,153 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 	return bx_st_requeue(st, in->jid, 0, err);
 }
 
+/* The replicas consensus merges: submitted or accepted, not held. */
+static const char replicas_sql[] =
+    "SELECT id, answer FROM judgments WHERE task = ?1 AND batch = ?2 "
+    "  AND state IN ('submitted','accepted') AND NOT (held = 1 AND state = 'submitted') "
+    "ORDER BY id";
+
+struct replicas {
+	int n;
+	int64_t *ids;
+	char **texts;
+};
+
+static void
+replicas_free(struct replicas *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->texts[i]);
+	free(r->texts);
+	free(r->ids);
+	memset(r, 0, sizeof *r);
+}
+
+static void
+replicas_add(struct replicas *r, int64_t id, const char *text)
+{
+	r->ids = bx_realloc(r->ids, (size_t)(r->n + 1) * sizeof *r->ids);
+	r->texts = bx_realloc(r->texts, (size_t)(r->n + 1) * sizeof *r->texts);
+	r->ids[r->n] = id;
+	r->texts[r->n] = bx_strdup(text ? text : "{}");
+	r->n++;
+}
+
+/* The replicas of task in batch as stored (ids and answer texts), plus
+ * (extra_id, extra_text) in id order when extra_text is not NULL: the
+ * judgment being submitted, seen before its transaction. */
+static int
+replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extra_id,
+              const char *extra_text, struct replicas *r, struct bx_err *err)
+{
+	sqlite3_stmt *s;
+	int64_t id;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if ((s = bx_st_prep(st, replicas_sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_int64(s, 2, batch);
+	while ((rc = bx_st_step(st, s, "read replicas", err)) == 1) {
+		id = sqlite3_column_int64(s, 0);
+		if (extra_text != NULL && id == extra_id)
+			continue;
+		if (extra_text != NULL && extra_id < id) {
+			replicas_add(r, extra_id, extra_text);
+			extra_text = NULL;
+		}
+		replicas_add(r, id, (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	if (rc >= 0 && extra_text != NULL)
+		replicas_add(r, extra_id, extra_text);
+	if (rc < 0)
+		replicas_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* The consensus of r (settings read here). */
+static int
+replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
+               struct bx_consensus *cons, struct bx_err *err)
+{
+	struct bx_answer *ans;
+	const struct bx_answer **ptrs;
+	struct bx_score_opts o;
+	double quorum;
+	int rc = 0, i, n = 0;
+
+	ans = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *ans);
+	ptrs = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *ptrs);
+	for (i = 0; i < r->n && rc == 0; i++) {
+		if ((rc = bx_answer_from_json(r->texts[i], &ans[i], err)) == 0) {
+			ptrs[i] = &ans[i];
+			n++;
+		}
+	}
+	if (rc == 0 && (rc = score_opts(st, &o, err)) == 0 &&
+	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0) {
+		/* A quorum larger than the judgments there are would keep nothing. */
+		rc = bx_consensus_run(qws(st), ptrs, n, (int)quorum > n ? n : (int)quorum, &o, cons);
+		if (rc < 0)
+			bx_err_prefix(err, "consensus of task %lld", (long long)task);
+	}
+	for (i = 0; i < n; i++)
+		bx_answer_free(&ans[i]);
+	free(ans);
+	free(ptrs);
+	return rc;
+}
+
+static int
+same_replicas(const struct replicas *r, const struct bx_st_precomp *p)
+{
+	int i;
+
+	if (!p->merged || p->n != r->n)
+		return 0;
+	for (i = 0; i < r->n; i++)
+		if (p->ids[i] != r->ids[i] || strcmp(p->texts[i], r->texts[i]) != 0)
+			return 0;
+	return 1;
+}
+
 /* Consensus once the task has its overlap of submitted judgments in this
- * batch (later ones, e.g. after a reject, recompute it). */
+ * batch (later ones, e.g. after a reject, recompute it); merged outside the
+ * write lock when in->pre holds it for exactly these replicas. */
 static int
 consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_err *err)
 {
-	static const char jsql[] =
-	    "SELECT answer FROM judgments WHERE task = ?1 AND batch = ?2 "
-	    "  AND state IN ('submitted','accepted') AND NOT (held = 1 AND state = 'submitted') "
-	    "ORDER BY id";
 	static const char put[] =
 	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, 'consensus', ?2) "
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
 	static const char qput[] =
 	    "INSERT OR REPLACE INTO task_consensus(task, batch, njudgments, agreement, "
 	    "  geom_f1_sum, geom_pairs, needs_review, ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-	struct bx_answer *ans = NULL;
-	const struct bx_answer **ptrs = NULL;
+	struct replicas r;
 	struct bx_consensus cons;
-	struct bx_score_opts o;
 	sqlite3_stmt *s;
-	double quorum, bar;
+	double bar;
 	char *json;
-	int rc, n = 0, i, low, more = 0;
+	int rc, n, low, more = 0;
 
 	if (in->overlap <= 1)
 		return 0;
-	if ((s = bx_st_prep(st, jsql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, in->task);
-	sqlite3_bind_int64(s, 2, in->batch);
-	while ((rc = bx_st_step(st, s, "read replicas", err)) == 1) {
-		ans = bx_realloc(ans, (size_t)(n + 1) * sizeof *ans);
-		if ((rc = read_answer_col(s, 0, &ans[n], err)) < 0)
-			break;
-		n++;
-	}
-	sqlite3_reset(s);
-	if (rc < 0 || n < in->overlap)
+	if ((rc = replicas_read(st, in->task, in->batch, 0, NULL, &r, err)) < 0)
+		return rc;
+	n = r.n;
+	if (n < in->overlap)
 		goto out;
-	if ((rc = score_opts(st, &o, err)) < 0 ||
-	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) < 0 ||
-	    (rc = setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
+	if ((rc = setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
 		goto out;
-	ptrs = bx_malloc((size_t)n * sizeof *ptrs);
-	for (i = 0; i < n; i++)
-		ptrs[i] = &ans[i];
-	/* A quorum larger than the judgments there are would keep nothing. */
-	if ((rc = bx_consensus_run(qws(st), ptrs, n, (int)quorum > n ? n : (int)quorum, &o,
-	    &cons)) < 0) {
-		bx_err_prefix(err, "consensus of task %lld", (long long)in->task);
+	if (in->pre_ok && same_replicas(&r, in->pre)) {
+		cons = in->pre->cons; /* taken over: pre no longer owns it */
+		memset(&in->pre->cons, 0, sizeof in->pre->cons);
+		in->pre->merged = 0;
+	} else if ((rc = replicas_merge(st, in->task, &r, &cons, err)) < 0) {
 		goto out;
 	}
 	/* Dynamic judgments (Appen): agreement under the bar first asks for
@@ -591,10 +714,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	}
 	bx_consensus_free(&cons);
 out:
-	for (i = 0; i < n; i++)
-		bx_answer_free(&ans[i]);
-	free(ans);
-	free(ptrs);
+	replicas_free(&r);
 	return rc;
 }
 
@@ -694,12 +814,143 @@ bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *er
 	return rc < 0 ? rc : n;
 }
 
+/* What gold scoring and consensus read besides the answers, as one
+ * string: equal in both phases means they computed under the same rules. */
+static int
+quality_fence(struct bx_store *st, char **out, struct bx_err *err)
+{
+	static const char *const keys[] = { "iou_threshold", "quorum", "compare_attributes",
+	                                    "taxonomy" };
+	struct bx_buf b;
+	char *v;
+	size_t k;
+	int rc;
+
+	bx_buf_init(&b);
+	for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		if ((rc = bx_store_setting_get(st, keys[k], &v, err)) < 0) {
+			bx_buf_free(&b);
+			return rc;
+		}
+		bx_buf_printf(&b, "%zu:", strlen(v));
+		bx_buf_puts(&b, v);
+		free(v);
+	}
+	bx_buf_putc(&b, '\0');
+	*out = b.p;
+	return 0;
+}
+
+void
+bx_st_precomp_free(struct bx_st_precomp *p)
+{
+	int i;
+
+	free(p->fence);
+	free(p->gold_text);
+	for (i = 0; i < p->n; i++)
+		free(p->texts[i]);
+	free(p->texts);
+	free(p->ids);
+	bx_consensus_free(&p->cons);
+	memset(p, 0, sizeof *p);
+}
+
+struct pre_ctx {
+	int64_t jid;
+	const char *token;
+	const struct bx_answer *ans;
+	const char *ans_json;
+	struct bx_st_precomp *p;
+};
+
+/* In a read transaction: a consistent snapshot, and no write lock, so
+ * every other writer goes on while this computes. */
+static int
+precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	/* Only for a submit that will go through (its lease is good now):
+	 * a stale or forged token costs no computing. */
+	static const char jsql[] =
+	    "SELECT j.task, j.batch, b.overlap FROM judgments j JOIN batches b ON b.id = j.batch "
+	    "WHERE j.id = ?1 AND j.lease_token = ?2 AND j.state = 'leased'";
+	static const char gsql[] = "SELECT answer FROM gold WHERE task = ?1";
+	struct pre_ctx *c = ctx;
+	struct bx_st_precomp *p = c->p;
+	struct bx_answer gold;
+	struct replicas r;
+	sqlite3_stmt *s;
+	int64_t task = 0, batch = 0;
+	int rc, overlap = 0, found;
+
+	if ((rc = quality_fence(st, &p->fence, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, jsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, c->jid);
+	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1) {
+		task = sqlite3_column_int64(s, 0);
+		batch = sqlite3_column_int64(s, 1);
+		overlap = sqlite3_column_int(s, 2);
+	}
+	sqlite3_reset(s);
+	if (rc <= 0)
+		return rc < 0 ? rc : BX_ENOENT;
+	if ((s = bx_st_prep(st, gsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	sqlite3_bind_int64(s, 1, task);
+	rc = bx_st_step(st, s, "read gold", err);
+	found = rc == 1 && sqlite3_column_text(s, 0) != NULL;
+	if (found) {
+		p->gold_text = bx_strdup((const char *)sqlite3_column_text(s, 0));
+		rc = read_answer_col(s, 0, &gold, err);
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (found) {
+		rc = score_against(st, &gold, c->ans, &p->sc, err);
+		bx_answer_free(&gold);
+		if (rc < 0)
+			return rc;
+		p->scored = 1;
+	}
+	if (overlap <= 1)
+		return 0;
+	if ((rc = replicas_read(st, task, batch, c->jid, c->ans_json, &r, err)) < 0)
+		return rc;
+	if (r.n >= overlap && (rc = replicas_merge(st, task, &r, &p->cons, err)) == 0) {
+		p->merged = 1;
+		p->n = r.n;
+		p->ids = r.ids;
+		p->texts = r.texts;
+		memset(&r, 0, sizeof r);
+	}
+	replicas_free(&r);
+	return rc;
+}
+
+void
+bx_st_precompute(struct bx_store *st, int64_t jid, const char *token, const struct bx_answer *ans,
+                 const char *ans_json, struct bx_st_precomp *p)
+{
+	struct pre_ctx c = { jid, token, ans, ans_json, p };
+	struct bx_err err = { 0 };
+
+	memset(p, 0, sizeof *p);
+	if (token == NULL || bx_st_read(st, precompute_rx, &c, &err) < 0)
+		bx_st_precomp_free(p);
+}
+
 int
 bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
-                   const struct bx_answer *ans, int64_t now_ms, int *suspended_out,
-                   struct bx_err *err)
+                   const struct bx_answer *ans, struct bx_st_precomp *pre, int64_t now_ms,
+                   int *suspended_out, struct bx_err *err)
 {
 	struct sub_info in;
+	char *fence;
 	int rc;
 
 	memset(&in, 0, sizeof in);
@@ -707,6 +958,13 @@ bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
 	in.uid = uid;
 	in.task = task;
 	*suspended_out = 0;
+	if (pre != NULL && pre->fence != NULL) {
+		if ((rc = quality_fence(st, &fence, err)) < 0)
+			return rc;
+		in.pre = pre;
+		in.pre_ok = strcmp(fence, pre->fence) == 0;
+		free(fence);
+	}
 	if ((rc = load_info(st, &in, err)) < 0 ||
 	    (rc = gold_step(st, &in, ans, now_ms, suspended_out, err)) < 0)
 		return rc;

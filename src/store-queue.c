@@ -758,6 +758,7 @@ struct fenced_ctx {
 	int seq;
 	const char *reviewer; /* a review's draft: fenced by the reviewer, not a lease */
 	int suspended; /* submit: this submit suspended the labeler */
+	struct bx_st_precomp *pre; /* submit: quality computed before the transaction */
 };
 
 static int
@@ -1047,8 +1048,10 @@ submit_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    (rc = bx_st_drop_draft(st, c->jid, err)) < 0 ||
 	    (rc = fenced_event(st, c, uid, task, "submit", err)) < 0)
 		return rc;
-	/* Gold score, labeler state and consensus commit with the submit. */
-	return bx_st_after_submit(st, c->jid, uid, task, c->ans, c->now, &c->suspended, err);
+	/* Gold score, labeler state and consensus commit with the submit
+	 * (computed before it, when nothing changed since). */
+	return bx_st_after_submit(st, c->jid, uid, task, c->ans, c->pre, c->now, &c->suspended,
+	                          err);
 }
 
 int
@@ -1058,12 +1061,16 @@ bx_queue_submit(struct bx_store *st, int64_t judgment, const char *token,
 {
 	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms, .ans = ans,
 	                        .seconds = seconds };
+	struct bx_st_precomp pre;
 	int rc;
 
 	if (!isfinite(seconds) || seconds < 0)
 		return bx_err_set(err, BX_EINVAL, "seconds must be a finite number >= 0");
 	c.answer_json = bx_answer_to_json(ans);
+	bx_st_precompute(st, judgment, token, ans, c.answer_json, &pre);
+	c.pre = &pre;
 	rc = bx_st_write(st, submit_tx, &c, err);
+	bx_st_precomp_free(&pre);
 	free((char *)c.answer_json);
 	return rc;
 }
@@ -1111,6 +1118,7 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
                      struct bx_err *err)
 {
 	struct submit_next_ctx c;
+	struct bx_st_precomp pre;
 	int rc;
 
 	memset(next_out, 0, sizeof *next_out);
@@ -1131,7 +1139,10 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
 	c.claim.now = now_ms;
 	c.claim.out = next_out;
 	c.sub.answer_json = bx_answer_to_json(ans);
+	bx_st_precompute(st, judgment, token, ans, c.sub.answer_json, &pre);
+	c.sub.pre = &pre;
 	rc = bx_st_write(st, submit_next_tx, &c, err);
+	bx_st_precomp_free(&pre);
 	free((char *)c.sub.answer_json);
 	if (rc == 1 && c.sub.suspended)
 		rc = bx_err_set(err, BX_EEMPTY,

@@ -30,7 +30,9 @@ bench-tighten's.)
 Per object: keys until all four edges are within 1 px of the truth; for
 assisted also the IoU and edges within 1 px right after the one tighten."""
 import json
+import os
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -269,8 +271,17 @@ def label_one(A, t, k, img_w, img_h):
     return A.keys, after
 
 
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise SystemExit("effort: %s is not a PNG" % path)
+    return struct.unpack(">II", head[16:24])
+
+
 def main():
-    truth = json.load(open(TRUTH))
+    truth = {k: v for k, v in json.load(open(TRUTH)).items() if not k.startswith("_")}
+    imgdir = os.path.dirname(os.path.abspath(TRUTH))
     tmx("kill-server", check=False)
     tmx("-u", "new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
         "env TERM=xterm-256color %s label --db %s --user alice; sleep 60" % (BOXEL, DB))
@@ -287,9 +298,10 @@ def main():
             if name not in A.scr:
                 print("effort: expected %s on screen" % name, file=sys.stderr)
                 return 1
+            img_w, img_h = png_size(os.path.join(imgdir, name))
             for t in truth[name]:
                 k += 1
-                keys, after = label_one(A, t, k, 640, 480)
+                keys, after = label_one(A, t, k, img_w, img_h)
                 final = A.selected_box()
                 ok = final is not None and max(edges_off(final, t)) <= 1
                 rows.append((name, t, keys, after, ok))

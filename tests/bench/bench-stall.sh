@@ -1,0 +1,62 @@
+# bench-stall.sh: does one submit's heavy quality work hold other writers
+# up? A project with overlap 2 whose admin raised max_vertices: alice and
+# bob each submit one polygon of BENCH_VERTICES vertices (150,000), so bob's
+# submit merges two huge polygons into a consensus (seconds of CPU). While
+# it runs, another process makes ten small writes (`user add`), 0.2 s
+# apart; printed: the time of bob's submit and of each small write (a
+# process start on this machine is the floor). Before consensus and gold
+# scoring moved out of the write transaction, the small writes waited for
+# the whole merge. BOXEL_BEFORE=older/boxel runs the same on that binary.
+# Figures only, never pass/fail.
+set -u
+: "${BOXEL:?BOXEL must point at the boxel binary}"
+V=${BENCH_VERTICES:-150000}
+PY=/usr/bin/python3
+command -v convert >/dev/null || { echo "bench-stall: ImageMagick's convert not installed"; exit 77; }
+
+run() { # run NAME BINARY
+	local B=$2 D A Bc t0 s e i
+	D=$(mktemp -d "${TMPDIR:-/tmp}/boxel-stall.XXXXXX")
+	mkdir "$D/img"
+	convert -size 2000x2000 xc:gray "$D/img/a.png"
+	printf '{"name":"t","classes":[{"name":"obj","geometries":["polygon"]}]}' >"$D/tax.json"
+	"$B" init --db "$D/s.db" --images "$D/img" --taxonomy "$D/tax.json" >/dev/null
+	export BOXEL_DB=$D/s.db
+	"$B" import "$D/img" >/dev/null
+	for u in alice bob; do "$B" user add $u --role annotator >/dev/null; done
+	# (An older binary has no limits to raise.)
+	"$B" config set max_vertices 1000000 >/dev/null 2>&1
+	"$B" config set max_answer_bytes 67108864 >/dev/null 2>&1
+	"$B" batch create b --kind production --overlap 2 >/dev/null
+	$PY - "$D" "$V" <<'PY'
+import json, math, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for name, r in (("a.json", 900), ("b.json", 880)):
+    pts = [[round(1000 + r * math.cos(2 * math.pi * k / n) * (1 + 0.02 * math.sin(37 * k * 2 * math.pi / n)), 3),
+            round(1000 + r * math.sin(2 * math.pi * k / n), 3)] for k in range(n)]
+    json.dump({"annotations": [{"class": "obj", "polygon": pts}]}, open(d + "/" + name, "w"))
+PY
+	jg() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+	A=$("$B" queue claim --user alice --json)
+	Bc=$("$B" queue claim --user bob --json)
+	"$B" queue submit --user alice --judgment "$(jg "$A" judgment)" --token "$(jg "$A" token)" "$D/a.json" >/dev/null ||
+		echo "bench-stall: alice's submit failed"
+	echo "== $1: two polygons of $V vertices, consensus at bob's submit"
+	t0=$(date +%s.%N)
+	( "$B" queue submit --user bob --judgment "$(jg "$Bc" judgment)" --token "$(jg "$Bc" token)" "$D/b.json" >/dev/null ||
+		echo "bench-stall: bob's submit failed"
+	  printf "bob's submit (consensus): %.2f s\n" "$(echo "$(date +%s.%N) - $t0" | bc)" ) &
+	sleep 0.3
+	for i in $(seq 1 10); do
+		s=$(date +%s.%N)
+		"$B" user add "u$i" --role annotator >/dev/null || echo "bench-stall: user add failed"
+		e=$(echo "$(date +%s.%N) - $s" | bc)
+		printf 'small write %2d at %5.2f s: %.2f s\n' "$i" "$(echo "$s - $t0" | bc)" "$e"
+		sleep 0.2
+	done
+	wait
+	printf 'consensus stored: %s\n' "$(sqlite3 "$D/s.db" 'SELECT count(*) FROM task_consensus')"
+	rm -rf "$D"
+}
+[ -n "${BOXEL_BEFORE:-}" ] && run before "$BOXEL_BEFORE"
+run now "$BOXEL"
