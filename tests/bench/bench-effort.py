@@ -13,7 +13,9 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     every key counts as one more gesture.
   STRATEGY assisted: T once per session (tighten every box as drawn).
     First the one-key box: jump to the label nearest the object's centre
-    (lower case) and B (box of the region there); when that box is off
+    (lower case), and for an object thinner than two cells at fit zoom
+    zoom in twice (+ +) and step onto it, as a person must to see it;
+    then B (box of the region there); when that box is off
     (an edge more than 1 px), u and the corners: per corner, jump (; and the label nearest the corner, read off the
     screen): when the label lands within 8% of the object's size (at least
     3 px) of the corner, as a person judges by eye, it is typed in capitals
@@ -246,7 +248,16 @@ def label_one(A, t, k, img_w, img_h):
         fix_edges(A, t, img_w, img_h)
         A.nboxes += 1
         return A.keys, after
-    A.jump(t[0] + t[2] / 2.0, t[1] + t[3] / 2.0, img_w, img_h)
+    cx, cy = t[0] + t[2] / 2.0, t[1] + t[3] / 2.0
+    A.jump(cx, cy, img_w, img_h)
+    fit = fit_view(img_w, img_h)[2]
+    if min(t[2] * fit, t[3] * fit / 2) < 2:
+        # Thinner than two cells at fit: a person zooms in to see it and
+        # steps onto it (+ zooms about the crosshair).
+        A.send("+")
+        A.send("+")
+        _, x, y, step = A.status()
+        A.move_by(cx - x, cy - y, step)
     A.send("B")
     box = A.selected_box()
     if box is not None and len(A.boxes()) > A.nboxes and max(edges_off(box, t)) <= 1:
