@@ -85,14 +85,13 @@ static const struct bx_keybind label_binds[] = {
 	{ BX_KEY_PGDN, BX_LA_INSTR_DOWN, "scroll the instructions down" },
 	{ 's', BX_LA_SUBMIT, "submit and open the next task" },
 	{ 'n', BX_LA_SKIP, "skip this task, asks for a reason" },
-	{ CTRL('n'), BX_LA_PASS, NULL }, /* says that it is review's key */
+	{ CTRL('n'), BX_LA_PASS, "(boxel review: pass; here it says so)" },
 	{ 'q', BX_LA_QUIT, "quit (the draft is kept)" },
 	{ CTRL('c'), BX_LA_QUIT, NULL },
 	{ '?', BX_LA_HELP, "this help" },
 	{ BX_KEY_F1, BX_LA_HELP, NULL },
 	{ CTRL('l'), BX_LA_REDRAW, "redraw the screen" },
-	/* Mouse events, read by the view from the event's fields. */
-	{ BX_KEY_MOUSE, BX_LA_MOUSE, NULL },
+	{ BX_KEY_MOUSE, BX_LA_MOUSE, "drag draws a box, a click places or selects, the wheel zooms" },
 };
 
 const struct bx_keymap bx_keymap_label = {
@@ -195,7 +194,7 @@ const struct bx_keymap bx_keymap_prompt = {
 static const struct bx_keybind feedback_binds[] = {
 	{ 'q', BX_FB_QUIT, "quit" },
 	{ CTRL('c'), BX_FB_QUIT, NULL },
-	{ BX_KEY_MOUSE, BX_FB_IGNORE, NULL },
+	{ BX_KEY_MOUSE, BX_FB_IGNORE, "ignored (a click does not leave the feedback)" },
 };
 const struct bx_keymap bx_keymap_feedback = {
 	"training feedback: any other key opens the next task", feedback_binds,
@@ -240,7 +239,7 @@ static const struct {
 	{ BX_KEY_ENTER, "Enter" }, { BX_KEY_ESC, "Esc" }, { BX_KEY_BACKSPACE, "Backspace" },
 	{ BX_KEY_DELETE, "Delete" }, { BX_KEY_INSERT, "Insert" }, { BX_KEY_HOME, "Home" },
 	{ BX_KEY_END, "End" }, { BX_KEY_PGUP, "PgUp" }, { BX_KEY_PGDN, "PgDn" },
-	{ BX_KEY_F1, "F1" }, { ' ', "Space" },
+	{ BX_KEY_F1, "F1" }, { BX_KEY_MOUSE, "Mouse" }, { ' ', "Space" },
 };
 
 const char *
