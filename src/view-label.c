@@ -400,8 +400,9 @@ label_apply(struct label *L, int r, int64_t now)
 	if (r & (BX_EDIT_ANSWER | BX_EDIT_UNDO)) {
 		if (bx_session_save(L->s, &L->ed, &L->dv, r, now, &err) != 0) {
 			if (L->s->lost) {
+				/* The overlays editing it go with the task. */
 				L->mode = M_LOST;
-				return BX_VIEW_REDRAW | BX_VIEW_HANDLED;
+				return BX_VIEW_REDRAW | BX_VIEW_HANDLED | BX_VIEW_UNCOVER;
 			}
 			label_msg(L, 1, "draft not saved: %s", err.msg);
 		}
