@@ -85,8 +85,12 @@ bx_label_run(const char *db, const char *user, int review, const char *batch, in
 		return BX_EXIT_USAGE;
 	}
 	bx_tty_size(tty, &cols, &rows);
-	bx_view_label_init(&v, &s, bx_tty_colors(tty), bx_tty_no_color(tty), cols, rows,
-	                   bx_now_ms());
+	if (review)
+		bx_view_review_init(&v, &s, bx_tty_colors(tty), bx_tty_no_color(tty), cols, rows,
+		                    bx_now_ms());
+	else
+		bx_view_label_init(&v, &s, bx_tty_colors(tty), bx_tty_no_color(tty), cols, rows,
+		                   bx_now_ms());
 	bx_view_run(&v, tty, &stop_flag, 500);
 	v.ops->free(&v);
 	bx_tty_close(tty);

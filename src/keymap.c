@@ -83,14 +83,15 @@ static const struct bx_keybind label_binds[] = {
 	{ CTRL('r'), BX_LA_REDO, "redo" },
 	{ BX_KEY_PGUP, BX_LA_INSTR_UP, "scroll the instructions up" },
 	{ BX_KEY_PGDN, BX_LA_INSTR_DOWN, "scroll the instructions down" },
-	{ 's', BX_LA_SUBMIT, "submit and open the next task (review: accept, or fix once edited)" },
-	{ 'n', BX_LA_SKIP, "skip this task, asks for a reason (review: reject, asks for a comment)" },
-	{ CTRL('n'), BX_LA_PASS, "review: pass, leave the judgment to another reviewer" },
+	{ 's', BX_LA_SUBMIT, "submit and open the next task" },
+	{ 'n', BX_LA_SKIP, "skip this task, asks for a reason" },
+	{ CTRL('n'), BX_LA_PASS, "(boxel review: pass; here it says so)" },
 	{ 'q', BX_LA_QUIT, "quit (the draft is kept)" },
 	{ CTRL('c'), BX_LA_QUIT, NULL },
 	{ '?', BX_LA_HELP, "this help" },
 	{ BX_KEY_F1, BX_LA_HELP, NULL },
 	{ CTRL('l'), BX_LA_REDRAW, "redraw the screen" },
+	{ BX_KEY_MOUSE, BX_LA_MOUSE, "drag draws a box, a click places or selects, the wheel zooms" },
 };
 
 const struct bx_keymap bx_keymap_label = {
@@ -161,8 +162,57 @@ const struct bx_keymap bx_keymap_look = {
 	"display (V)", look_binds, (int)BX_ARRAY_LEN(look_binds),
 };
 
+static const struct bx_keybind review_binds[] = {
+	{ 's', BX_RA_VERDICT, "accept the judgment, or fix it once edited, and open the next" },
+	{ 'n', BX_RA_REJECT, "reject, asks what is wrong (the task goes back to be labeled again)" },
+	{ CTRL('n'), BX_RA_PASS, "pass, leave the judgment to another reviewer" },
+};
+const struct bx_keymap bx_keymap_review = {
+	"boxel review (the labeling keys above edit the judgment)", review_binds,
+	(int)BX_ARRAY_LEN(review_binds),
+};
+
+static const struct bx_keybind help_binds[] = {
+	{ 'j', BX_HA_DOWN, "scroll down" },
+	{ BX_KEY_DOWN, BX_HA_DOWN, NULL },
+	{ 'k', BX_HA_UP, "scroll up" },
+	{ BX_KEY_UP, BX_HA_UP, NULL },
+};
+const struct bx_keymap bx_keymap_helpscreen = {
+	"help (?): any other key closes it", help_binds, (int)BX_ARRAY_LEN(help_binds),
+};
+
+static const struct bx_keybind prompt_binds[] = {
+	{ BX_KEY_ENTER, BX_TA_OK, "done: skip, reject, go, set the value" },
+	{ BX_KEY_ESC, BX_TA_CANCEL, "cancel" },
+	{ BX_KEY_BACKSPACE, BX_TA_ERASE, "delete the last character" },
+};
+const struct bx_keymap bx_keymap_prompt = {
+	"prompt (n, G, a text value): type the text", prompt_binds, (int)BX_ARRAY_LEN(prompt_binds),
+};
+
+static const struct bx_keybind feedback_binds[] = {
+	{ 'q', BX_FB_QUIT, "quit" },
+	{ CTRL('c'), BX_FB_QUIT, NULL },
+	{ BX_KEY_MOUSE, BX_FB_IGNORE, "ignored (a click does not leave the feedback)" },
+};
+const struct bx_keymap bx_keymap_feedback = {
+	"training feedback: any other key opens the next task", feedback_binds,
+	(int)BX_ARRAY_LEN(feedback_binds),
+};
+
+static const struct bx_keybind notask_binds[] = {
+	{ 'q', BX_NA_QUIT, "quit" },
+	{ 'r', BX_NA_AGAIN, "queue empty: check again" },
+	{ BX_KEY_ENTER, BX_NA_NEXT, "lease lost: open the next task" },
+};
+const struct bx_keymap bx_keymap_notask = {
+	"no task (queue empty, lease lost)", notask_binds, (int)BX_ARRAY_LEN(notask_binds),
+};
+
 const struct bx_keymap *const bx_keymaps_label_screen[] = {
-	&bx_keymap_label, &bx_keymap_form, &bx_keymap_picker, &bx_keymap_jump, &bx_keymap_look,
+	&bx_keymap_label, &bx_keymap_review, &bx_keymap_form, &bx_keymap_prompt, &bx_keymap_picker,
+	&bx_keymap_jump, &bx_keymap_look, &bx_keymap_feedback, &bx_keymap_helpscreen, &bx_keymap_notask,
 };
 const int bx_keymaps_label_screen_n = (int)BX_ARRAY_LEN(bx_keymaps_label_screen);
 
@@ -189,7 +239,7 @@ static const struct {
 	{ BX_KEY_ENTER, "Enter" }, { BX_KEY_ESC, "Esc" }, { BX_KEY_BACKSPACE, "Backspace" },
 	{ BX_KEY_DELETE, "Delete" }, { BX_KEY_INSERT, "Insert" }, { BX_KEY_HOME, "Home" },
 	{ BX_KEY_END, "End" }, { BX_KEY_PGUP, "PgUp" }, { BX_KEY_PGDN, "PgDn" },
-	{ BX_KEY_F1, "F1" }, { ' ', "Space" },
+	{ BX_KEY_F1, "F1" }, { BX_KEY_MOUSE, "Mouse" }, { ' ', "Space" },
 };
 
 const char *
@@ -248,6 +298,30 @@ bx_keymap_help(const struct bx_keymap *km, int keycol, char ***lines_out)
 	bx_buf_free(&line);
 	*lines_out = lines;
 	return nl;
+}
+
+int
+bx_key_text(int key)
+{
+	return key >= 0x20 && key < BX_KEY_SPECIAL && key != 0x7f && !(key >= 0x80 && key < 0xa0);
+}
+
+int
+bx_key_graph(int key)
+{
+	return key > 0x20 && key < 0x7f;
+}
+
+int
+bx_key_upper(int key)
+{
+	return key >= 'A' && key <= 'Z';
+}
+
+int
+bx_key_digit(int key)
+{
+	return key >= '0' && key <= '9' ? key - '0' : -1;
 }
 
 void

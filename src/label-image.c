@@ -306,7 +306,7 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 		                    2.0 * L->ph / L->sc * k, L->disp);
 		adjust_pixels(L);
 	}
-	if (L->mode == M_FEEDBACK) {
+	if (L->fb_on) {
 		for (i = 0; i < L->fb.answer.n; i++)
 			draw_annot(L, &L->fb.answer.a[i], 0);
 		for (i = 0; i < L->fb.gold.n; i++)
@@ -319,9 +319,9 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 	for (i = 0; i < ed->ans.n; i++)
 		if (i != ed->sel && visible(L, i))
 			draw_annot(L, &ed->ans.a[i], 0);
-	if (L->s->review)
-		for (i = 0; i < L->s->review_gold.n; i++)
-			draw_gold(L, &L->s->review_gold.a[i]);
+	/* The gold of the judgment under review (none when labeling). */
+	for (i = 0; i < L->s->review_gold.n; i++)
+		draw_gold(L, &L->s->review_gold.a[i]);
 	if (ed->sel >= 0 && ed->sel < ed->ans.n && L->look.hide < 2) {
 		an = &ed->ans.a[ed->sel];
 		draw_annot(L, an, 1);

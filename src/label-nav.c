@@ -1,7 +1,8 @@
 /* label-nav.c: moving the labeling screen's view: zoom around the
- * crosshair with a stop at 1:1, pan by a quarter of the pane, and bring the
- * selected object into view (Tab) or zoom to it (z). Image pixels; the
- * view is dv.zoom times the fit zoom, centred on (dv.vx, dv.vy). */
+ * crosshair with a stop at 1:1, pan by a quarter of the pane, bring the
+ * selected object into view (Tab) or zoom to it (z), and go to a point
+ * typed as x,y (G, through the prompt). Image pixels; the view is dv.zoom
+ * times the fit zoom, centred on (dv.vx, dv.vy). */
 #include <math.h>
 
 #include "view-label-int.h"
@@ -73,3 +74,30 @@ label_pan(struct label *L, int dx, int dy, int64_t now)
 	return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 }
 
+
+/* "x y" or "x,y", image pixels, C locale like every number. */
+static int
+goto_typed(struct label *L, void *ctx, const char *text, int64_t now)
+{
+	double x, y;
+	char *end;
+
+	(void)ctx;
+	x = bx_strtod_c(text, &end);
+	while (*end == ' ' || *end == ',')
+		end++;
+	y = bx_strtod_c(end, &end);
+	if (*end != '\0' || !isfinite(x) || !isfinite(y) || x < 0 || y < 0 || x > L->ed.img_w ||
+	    y > L->ed.img_h) {
+		label_msg(L, 1, "go to: \"%s\" is not x,y inside the image (0..%d, 0..%d)", text,
+		          L->ed.img_w, L->ed.img_h);
+		return BX_VIEW_HANDLED;
+	}
+	return label_apply(L, bx_edit_cursor_to(&L->ed, x, y) | BX_EDIT_VIEW, now) | BX_VIEW_CLOSE;
+}
+
+struct bx_view *
+label_goto_new(struct label *L)
+{
+	return label_prompt_new(L, "go to x,y (Enter goes, Esc cancels): ", NULL, goto_typed, NULL);
+}

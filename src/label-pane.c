@@ -1,7 +1,8 @@
 /* label-pane.c: the labeling screen's right pane: the class window, the
- * object list, the selected object's and the global attributes, training
- * feedback, and the instructions rendered from Markdown (headings, bold,
- * lists). Cells; the grid's sanitizing writer draws every string from
+ * object list, the selected object's and the global attributes, and the
+ * instructions rendered from Markdown (headings, bold, lists); also the
+ * rows the overlays draw over it (headings, attribute rows, training
+ * feedback). Cells; the grid's sanitizing writer draws every string from
  * data. */
 #include <math.h>
 #include <stdio.h>
@@ -141,8 +142,8 @@ label_free_lines(char **lines, int n)
 	free(lines);
 }
 
-static void
-heading(struct label *L, struct bx_grid *g, int y, const char *text)
+void
+label_pane_heading(struct label *L, struct bx_grid *g, int y, const char *text)
 {
 	bx_grid_fill(g, L->rx, y, L->rw, 1, ' ', BX_COLOR_DEFAULT, label_ui(L, BX_RGB(0x30, 0x30, 0x48)),
 	             L->no_color ? BX_CELL_UNDERLINE : 0);
@@ -216,37 +217,11 @@ attrs_summary(const struct bx_attrs *as, char *buf, size_t n)
 	}
 }
 
-/* The attribute specs the form edits. */
-const struct bx_attr_spec *
-label_form_specs(const struct label *L, int *n)
-{
-	const struct bx_class *c;
-
-	if (L->form.global) {
-		*n = L->s->tax->nglobal;
-		return L->s->tax->global;
-	}
-	if (L->form.obj < 0 || L->form.obj >= L->ed.ans.n) {
-		*n = 0;
-		return NULL;
-	}
-	c = label_class_of(L, L->ed.ans.a[L->form.obj].cls);
-	*n = c ? c->nattrs : 0;
-	return c ? c->attrs : NULL;
-}
-
-const struct bx_attrs *
-label_form_attrs(const struct label *L)
-{
-	if (L->form.global)
-		return &L->ed.ans.global;
-	return &L->ed.ans.a[L->form.obj].attrs;
-}
-
 /* One line per attribute spec: "* name: value". y advances. */
-static int
-draw_attr_rows(struct label *L, struct bx_grid *g, int y, int ymax,
-               const struct bx_attr_spec *specs, int n, const struct bx_attrs *as, int cursor)
+int
+label_draw_attr_rows(struct label *L, struct bx_grid *g, int y, int ymax,
+                     const struct bx_attr_spec *specs, int n, const struct bx_attrs *as, int cursor,
+                     int opt)
 {
 	char v[160], line[400];
 	const struct bx_value *val;
@@ -274,8 +249,8 @@ draw_attr_rows(struct label *L, struct bx_grid *g, int y, int ymax,
 						if (strcmp(val->list[k], specs[i].options[j]) == 0)
 							on = 1;
 				len += (size_t)snprintf(line + len, sizeof line - len, " %s%s%s%s",
-				                        j == L->form.opt ? "<" : "", on ? "+" : "-",
-				                        specs[i].options[j], j == L->form.opt ? ">" : "");
+				                        j == opt ? "<" : "", on ? "+" : "-",
+				                        specs[i].options[j], j == opt ? ">" : "");
 			}
 		}
 		attr = i == cursor ? BX_CELL_REVERSE : 0;
@@ -303,8 +278,8 @@ verdict_text(const struct bx_annot *mine, const struct bx_annot *gold, enum bx_v
 
 /* Training feedback: the score, then one line per object (the labeler's
  * in their order, then the gold they missed). */
-static void
-draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
+void
+label_draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
 {
 	const struct bx_training_feedback *f = &L->fb;
 	char line[512], geo[96], ratio[32];
@@ -312,7 +287,7 @@ draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
 	double v;
 	int i, m;
 
-	heading(L, g, y++, "Training feedback (any key: next task)");
+	label_pane_heading(L, g, y++, "Training feedback (any key: next task)");
 	snprintf(line, sizeof line, "score: TP %ld  M %ld  FP %ld  FN %ld", f->score.tp,
 	         f->score.mismatch, f->score.fp, f->score.fn);
 	bx_grid_put_text(g, L->rx, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->rw);
@@ -325,7 +300,7 @@ draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
 	bx_grid_put_text(g, L->rx, y++, "gold: dashed white; yours: class colors", BX_COLOR_DEFAULT,
 	                 BX_COLOR_DEFAULT, 0, L->rw);
 	snprintf(line, sizeof line, "Your objects (%d), gold (%d)", f->answer.n, f->gold.n);
-	heading(L, g, y++, line);
+	label_pane_heading(L, g, y++, line);
 	for (i = 0; i < f->answer.n && y < ymax; i++, y++) {
 		an = &f->answer.a[i];
 		m = f->lab_match[i];
@@ -517,7 +492,6 @@ label_draw_right_pane(struct label *L, struct bx_grid *g)
 	struct bx_edit *ed = &L->ed;
 	char line[512], geo[96], sum[256];
 	int y = 0, ymax = L->rows - 2, i, first, nlist, n, nl;
-	char **lines;
 	const struct bx_class *c;
 
 	/* separator */
@@ -527,40 +501,6 @@ label_draw_right_pane(struct label *L, struct bx_grid *g)
 
 	snprintf(line, sizeof line, "%s", L->s->claim.image ? L->s->claim.image : "");
 	bx_grid_put_text(g, L->rx, y++, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, L->rw);
-
-	if (L->mode == M_FEEDBACK) {
-		draw_feedback_pane(L, g, y, ymax);
-		return;
-	}
-	if (L->mode == M_FORM) {
-		int ns;
-		const struct bx_attr_spec *specs = label_form_specs(L, &ns);
-		if (L->form.global)
-			snprintf(line, sizeof line, "Global attributes (Esc closes)");
-		else
-			snprintf(line, sizeof line, "Attributes of #%d %s (Esc closes)", L->form.obj + 1,
-			         ed->ans.a[L->form.obj].cls ? ed->ans.a[L->form.obj].cls : "?");
-		heading(L, g, y++, line);
-		if (ns == 0)
-			bx_grid_put_text(g, L->rx, y++, " (no attributes)", BX_COLOR_DEFAULT,
-			                 BX_COLOR_DEFAULT, 0, L->rw);
-		y = draw_attr_rows(L, g, y, ymax, specs, ns, label_form_attrs(L), L->form.row);
-		y++;
-		if (ns > 0 && y < ymax && L->form.row < ns) {
-			const struct bx_attr_spec *sp = &specs[L->form.row];
-			const char *how = sp->type == BX_ATTR_CHOICE ? "Left/Right choose" :
-			                  sp->type == BX_ATTR_MULTI ? "Left/Right move, Space toggles" :
-			                  sp->type == BX_ATTR_BOOL ? "Space toggles" : "Enter edits";
-			snprintf(line, sizeof line, "%s (%s)%s%s", how, bx_attr_type_name(sp->type),
-			         sp->description ? ": " : "", sp->description ? sp->description : "");
-			nl = label_wrap(line, L->rw, &lines);
-			for (i = 0; i < nl && y < ymax; i++)
-				bx_grid_put_text(g, L->rx, y++, lines[i], BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0,
-				                 L->rw);
-			label_free_lines(lines, nl);
-		}
-		return;
-	}
 
 	/* The class list is a window around the current class, so that the
 	 * objects and the selected one's attributes stay on screen with 80
@@ -579,7 +519,7 @@ label_draw_right_pane(struct label *L, struct bx_grid *g)
 			first = 0;
 		snprintf(line, sizeof line, win < t->nclasses ? "Classes %d-%d of %d (/ finds)" : "Classes",
 		         first + 1, first + win, t->nclasses);
-		heading(L, g, y++, line);
+		label_pane_heading(L, g, y++, line);
 		for (i = first; i < first + win && y < ymax; i++, y++) {
 			c = &t->classes[i];
 			int cur = ed->cls && strcmp(ed->cls, c->name) == 0;
@@ -601,7 +541,7 @@ label_draw_right_pane(struct label *L, struct bx_grid *g)
 	}
 
 	snprintf(line, sizeof line, "Objects (%d)", ed->ans.n);
-	heading(L, g, y++, line);
+	label_pane_heading(L, g, y++, line);
 	/* Leave room for the selected object's attributes and the global
 	 * ones below the list; the list scrolls around the selection. */
 	{
@@ -648,16 +588,16 @@ label_draw_right_pane(struct label *L, struct bx_grid *g)
 	if (ed->sel >= 0 && ed->sel < ed->ans.n && y < ymax) {
 		c = label_class_of(L, ed->ans.a[ed->sel].cls);
 		snprintf(line, sizeof line, "#%d attributes (a edits)", ed->sel + 1);
-		heading(L, g, y++, line);
+		label_pane_heading(L, g, y++, line);
 		if (c != NULL)
-			y = draw_attr_rows(L, g, y, ymax, c->attrs, c->nattrs, &ed->ans.a[ed->sel].attrs, -1);
+			y = label_draw_attr_rows(L, g, y, ymax, c->attrs, c->nattrs, &ed->ans.a[ed->sel].attrs, -1, -1);
 	}
 	if (y < ymax && t->nglobal > 0) {
-		heading(L, g, y++, "Global (g edits)");
-		y = draw_attr_rows(L, g, y, ymax, t->global, t->nglobal, &ed->ans.global, -1);
+		label_pane_heading(L, g, y++, "Global (g edits)");
+		y = label_draw_attr_rows(L, g, y, ymax, t->global, t->nglobal, &ed->ans.global, -1, -1);
 	}
 	if (y < ymax) {
-		heading(L, g, y++, "Instructions (PgUp/PgDn)");
+		label_pane_heading(L, g, y++, "Instructions (PgUp/PgDn)");
 		char *flow = reflow(L->s->instructions[0] ? L->s->instructions : "(none)");
 		struct md_line *ml;
 		nl = markdown_lines(flow, L->rw, &ml);

@@ -100,9 +100,9 @@ jump_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 	default:
 		break;
 	}
-	if (k->key >= 'A' && k->key <= 'Z')
+	if (bx_key_upper(k->key))
 		J->place = 1;
-	if (k->key <= 0 || k->key > 'z' || (p = strchr(letters, tolower(k->key))) == NULL)
+	if (!bx_key_graph(k->key) || (p = strchr(letters, tolower(k->key))) == NULL)
 		return BX_VIEW_HANDLED;
 	idx = (int)(p - letters);
 	if (J->first < 0) {

@@ -1,9 +1,13 @@
 /* view-label-int.h: the labeling screen's state, shared by the files that
- * make the screen: view-label.c (drawing, keys, task lifecycle),
- * label-assist.c (tighten, extreme points, magic wand, reuse) and the
- * overlays it pushes (view-jump.c, view-picker.c). Coordinates: image
- * pixels unless named d* (display pixels of the pane's raster) or
- * cell/col/row. Not a public header: only the label screen's files. */
+ * make the labeling and review screens: view-label.c (task lifecycle,
+ * drawing, the screen's modes, the labeling role), view-review.c (the
+ * review role), label-keys.c and label-mouse.c (the editing keys and mouse
+ * both share), label-image.c, label-pane.c, label-nav.c, label-assist.c,
+ * label-detail.c, label-prefetch.c, and the overlays they push
+ * (view-jump.c, view-picker.c, view-look.c, view-form.c, view-prompt.c,
+ * view-feedback.c; view-help.c is generic). Coordinates: image pixels
+ * unless named d* (display pixels of the pane's raster) or cell/col/row.
+ * Not a public header: only the label screen's files. */
 #ifndef BOXEL_VIEW_LABEL_INT_H
 #define BOXEL_VIEW_LABEL_INT_H
 
@@ -34,14 +38,27 @@ struct label_look {
 #define MIN_ROWS 24
 #define IDLE_CAP_MS 60000      /* longer pauses do not count as time spent */
 
-enum mode { M_NORMAL, M_HELP, M_FORM, M_PROMPT, M_LOST, M_EMPTY, M_FATAL, M_FEEDBACK };
-enum prompt { P_SKIP = 1, P_ATTR, P_GOTO };
+/* Without a task the screen is a notice, not the editor: overlays close. */
+enum mode { M_NORMAL, M_LOST, M_EMPTY, M_FATAL };
 
-struct form {
-	int global;        /* editing the global attributes */
-	int obj;           /* object index (when !global) */
-	int row;           /* selected field */
-	int opt;           /* option cursor in a multi field */
+struct label;
+
+/* What differs between the labeling screen (view-label.c) and the review
+ * screen (view-review.c); everything else, the editing above all, they
+ * share. */
+struct label_role {
+	const char *unit;  /* the status line's count: "task 3/40", "review 3/40" */
+	int leased;        /* the status line counts the lease down */
+	const char *hint;  /* the message line when there is nothing to say */
+	const char *help_title; /* the top line of the help (?) */
+	/* The role's own keys, looked up before the editing keys (a number
+	 * typed before them still picks its class first). */
+	const struct bx_keymap *keys;
+	int (*key)(struct label *L, int action, int64_t now);
+	/* A claim just opened a task: say what it is (returned, resumed). */
+	void (*opened)(struct label *L);
+	/* The screen's text when the queue is empty. */
+	void (*empty)(const struct label *L, char *buf, size_t n);
 };
 
 /* The image of the task the queue will most likely give next, decoded by
@@ -61,6 +78,7 @@ struct prefetch {
 
 struct label {
 	struct bx_view *view;  /* the view this is the data of (for pushing overlays) */
+	const struct label_role *role;
 	struct bx_session *s;
 	enum bx_colors colors;
 	int no_color;
@@ -115,25 +133,37 @@ struct label {
 	char *prev_batch;
 	int prev_w, prev_h;           /* its image's size: copies only onto the same size */
 
-	struct form form;
-	enum prompt prompt;
-	struct bx_buf line;
 	int instr_scroll;
-	int help_scroll;
 	int list_y, list_first, list_rows; /* where the object list was drawn */
 	char *keep_cls;    /* class and tool of the previous task */
 	enum bx_tool keep_tool;
 
-	/* after submitting a training task: its gold and score (M_FEEDBACK) */
+	/* after submitting a training task: its gold and score, shown while
+	 * the feedback view (view-feedback.c) is open */
 	struct bx_training_feedback fb;
 	int fb_on;
-	char fb_done[256];
 
 	int prefetch_on;   /* BOXEL_PREFETCH=0 turns it off (to measure it) */
 	struct prefetch pf;
 };
 
 /* view-label.c */
+/* Count the time since the last key towards the task (overlays call it too). */
+void label_touch(struct label *L, int64_t now);
+/* Put v on the stack over the screen; returns view flags. */
+int label_push(struct label *L, struct bx_view *v);
+/* Save the view and leave (q). */
+int label_quit(struct label *L, int64_t now);
+/* The labeling role's submit (s) and skip (n, a prompt for the reason);
+ * the review screen's own keys shadow them. */
+int label_submit(struct label *L, int64_t now);
+struct bx_view *label_skip_new(struct label *L);
+/* Submit the answer (the session knows whether it is a verdict): 0 and
+ * the number of objects kept, or -1 and *flags to return (not submitted). */
+int label_send(struct label *L, int64_t now, int *kept, int *flags);
+/* Set up v as the labeling or the review screen and claim the first task. */
+void label_init(struct bx_view *v, const struct label_role *role, struct bx_session *s,
+                enum bx_colors colors, int no_color, int cols, int rows, int64_t now);
 void label_msg(struct label *L, int is_err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const struct bx_class *label_class_of(const struct label *L, const char *name);
 uint32_t label_class_color(const struct label *L, const char *name);
@@ -164,9 +194,16 @@ void label_prefetch_start(struct label *L, int64_t now);
 int label_prefetch_take(struct label *L);
 void label_prefetch_drop(struct label *L);
 
-/* label-form.c: keys while the attribute editor or the prompt is open */
-int label_key_form(struct label *L, const struct bx_key *k, int64_t now);
-int label_key_prompt(struct label *L, const struct bx_key *k, int64_t now);
+/* label-keys.c: the editing keys, shared by the labeling and review screens */
+int label_key_edit(struct label *L, const struct bx_key *k, int64_t now);
+/* The digits typed so far pick class N (also after a pause). */
+int label_digits_pick(struct label *L, int64_t now);
+
+/* label-mouse.c */
+int label_key_mouse(struct label *L, const struct bx_key *k, int64_t now);
+
+/* label-nav.c: go to a point typed as x,y (G) */
+struct bx_view *label_goto_new(struct label *L);
 
 /* label-detail.c */
 int label_detail_needed(const struct label *L);
@@ -183,9 +220,14 @@ void label_draw_right_pane(struct label *L, struct bx_grid *g);
 /* Wrap text to width columns: *out (free with label_free_lines). */
 int label_wrap(const char *text, int width, char ***out);
 void label_free_lines(char **lines, int n);
-const struct bx_attr_spec *label_form_specs(const struct label *L, int *n);
-const struct bx_attrs *label_form_attrs(const struct label *L);
 void label_value_text(const struct bx_value *v, char *buf, size_t n);
+void label_pane_heading(struct label *L, struct bx_grid *g, int y, const char *text);
+/* One row per attribute spec, cursor row (and opt in a multi field)
+ * highlighted, -1 none; returns the next y. */
+int label_draw_attr_rows(struct label *L, struct bx_grid *g, int y, int ymax,
+                         const struct bx_attr_spec *specs, int n, const struct bx_attrs *as,
+                         int cursor, int opt);
+void label_draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax);
 
 /* label-assist.c */
 int label_tighten(struct label *L, int64_t now);
@@ -199,9 +241,21 @@ void label_remember_answer(struct label *L);
 /* The name of handle h of the selected object ("left edge", "vertex 7"). */
 const char *label_handle_name(const struct label *L, int h, char *buf, size_t n);
 
-/* view-jump.c, view-picker.c, view-look.c: overlays pushed by the label view */
+/* view-jump.c, view-picker.c, view-look.c, view-form.c, view-feedback.c:
+ * overlays pushed by the label view */
 struct bx_view *label_jump_new(struct label *L);
 struct bx_view *label_picker_new(struct label *L);
 struct bx_view *label_look_new(struct label *L);
+/* The attributes of object obj, or the global ones (global). */
+struct bx_view *label_form_new(struct label *L, int global, int obj);
+/* Training feedback over the screen; done is said once the next task opens. */
+struct bx_view *label_feedback_new(struct label *L, const char *done);
+
+/* view-prompt.c: one line of text on the message line. done() gets the
+ * text on Enter and returns view flags; with BX_VIEW_CLOSE the prompt
+ * goes, without it the prompt stays (to fix what label_msg said). */
+typedef int (*label_prompt_done)(struct label *L, void *ctx, const char *text, int64_t now);
+struct bx_view *label_prompt_new(struct label *L, const char *title, const char *text,
+                                 label_prompt_done done, void *ctx);
 
 #endif

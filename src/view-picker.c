@@ -110,7 +110,7 @@ picker_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 		break;
 	}
 	/* Class names are matched as bytes: printable ASCII is typed here. */
-	if (k->key >= ' ' && k->key < 127 && P->len + 1 < (int)sizeof P->text) {
+	if (bx_key_text(k->key) && k->key < 0x7f && P->len + 1 < (int)sizeof P->text) {
 		P->text[P->len++] = (char)k->key;
 		P->text[P->len] = '\0';
 		P->cur = 0;

@@ -57,8 +57,23 @@ pop(struct stack *s)
 static void
 restack(struct stack *s, struct bx_view *v, int flags, int cols, int rows)
 {
-	if ((flags & BX_VIEW_CLOSE) && s->n > 1 && s->v[s->n - 1] == v)
-		pop(s);
+	int i;
+
+	if (flags & BX_VIEW_UNCOVER) {
+		while (s->n > 1)
+			pop(s);
+		if (v != s->v[0])
+			return;
+	}
+	/* A view closing takes the views it pushed with it (a form closing
+	 * under its prompt). */
+	if (flags & BX_VIEW_CLOSE)
+		for (i = 1; i < s->n; i++)
+			if (s->v[i] == v) {
+				while (s->n > i)
+					pop(s);
+				return;
+			}
 	if ((flags & BX_VIEW_PUSH) && v->push != NULL) {
 		struct bx_view *p = v->push;
 		v->push = NULL;
@@ -84,9 +99,13 @@ tick_all(struct stack *s, int64_t now, int why, int cols, int rows)
 		if (v->ops->tick == NULL)
 			continue;
 		f = v->ops->tick(v, now, why);
-		flags |= f & ~(BX_VIEW_PUSH | BX_VIEW_CLOSE);
-		if (f & (BX_VIEW_PUSH | BX_VIEW_CLOSE)) {
+		flags |= f & ~(BX_VIEW_PUSH | BX_VIEW_CLOSE | BX_VIEW_UNCOVER);
+		/* Uncovering with nothing above changes nothing. */
+		if (s->n == 1)
+			f &= ~BX_VIEW_UNCOVER;
+		if (f & (BX_VIEW_PUSH | BX_VIEW_CLOSE | BX_VIEW_UNCOVER)) {
 			restack(s, v, f, cols, rows);
+			flags |= BX_VIEW_REDRAW;
 			break;
 		}
 	}
@@ -145,7 +164,7 @@ bx_view_run(struct bx_view *bottom, struct bx_tty *t, volatile sig_atomic_t *sto
 			f = top->ops->key(top, &k, now);
 			restack(&s, top, f, cols, rows);
 			/* A closed or pushed view changes what is on screen. */
-			flags |= f | ((f & (BX_VIEW_PUSH | BX_VIEW_CLOSE)) ? BX_VIEW_REDRAW : 0);
+			flags |= f | ((f & (BX_VIEW_PUSH | BX_VIEW_CLOSE | BX_VIEW_UNCOVER)) ? BX_VIEW_REDRAW : 0);
 		}
 		/* Ticks also run while keys keep coming, so a busy annotator
 		 * never starves the heartbeat. BOXEL_NOW_MS may pin the clock:

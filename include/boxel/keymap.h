@@ -26,6 +26,12 @@ const char *bx_key_name(int key, char *buf, int n);
  * lines; *lines_out is an array of strings, free with bx_keymap_help_free. */
 int bx_keymap_help(const struct bx_keymap *km, int keycol, char ***lines_out);
 void bx_keymap_help_free(char **lines, int n);
+/* Keys that are typed text rather than commands (a search, a comment, a
+ * count): the views read them with these, so no view holds key literals. */
+int bx_key_text(int key);   /* a printable character (Space too) */
+int bx_key_graph(int key);  /* printable ASCII other than Space (class hotkeys) */
+int bx_key_upper(int key);  /* an ASCII capital */
+int bx_key_digit(int key);  /* 0..9, or -1 */
 
 /* The labeling view's actions and table. */
 enum bx_label_action {
@@ -46,7 +52,7 @@ enum bx_label_action {
 	BX_LA_UNDO, BX_LA_REDO,
 	BX_LA_INSTR_UP, BX_LA_INSTR_DOWN,
 	BX_LA_SUBMIT, BX_LA_SKIP, BX_LA_QUIT, BX_LA_HELP, BX_LA_REDRAW,
-	BX_LA_PASS,
+	BX_LA_PASS, BX_LA_MOUSE,
 };
 extern const struct bx_keymap bx_keymap_label;
 
@@ -70,6 +76,29 @@ enum bx_look_action {
 	BX_KA_CLOSE,
 };
 extern const struct bx_keymap bx_keymap_look;
+/* The review screen's own keys, looked up before the labeling view's
+ * (whose editing keys it shares). */
+enum bx_review_action { BX_RA_VERDICT = 1, BX_RA_REJECT, BX_RA_PASS };
+extern const struct bx_keymap bx_keymap_review;
+
+/* The help overlay: any key not in its table closes it. */
+enum bx_help_action { BX_HA_UP = 1, BX_HA_DOWN };
+extern const struct bx_keymap bx_keymap_helpscreen;
+
+/* The one-line prompt (a skip reason, a reject comment, go to x,y, a text
+ * or number value): other keys are typed text. */
+enum bx_prompt_action { BX_TA_OK = 1, BX_TA_CANCEL, BX_TA_ERASE };
+extern const struct bx_keymap bx_keymap_prompt;
+
+/* Training feedback after a submit: any key not in the table opens the
+ * next task. */
+enum bx_feedback_action { BX_FB_QUIT = 1, BX_FB_IGNORE };
+extern const struct bx_keymap bx_keymap_feedback;
+
+/* The screens without a task (queue empty, lease lost, fatal error). */
+enum bx_notask_action { BX_NA_QUIT = 1, BX_NA_AGAIN, BX_NA_NEXT };
+extern const struct bx_keymap bx_keymap_notask;
+
 /* Every table, for the help overlay and --keys: label first. */
 extern const struct bx_keymap *const bx_keymaps_label_screen[];
 extern const int bx_keymaps_label_screen_n;

@@ -19,7 +19,8 @@ enum {
 	BX_VIEW_NEWIMAGE = 8, /* a different image: forget the color pairs */
 	BX_VIEW_FULL = 16,    /* repaint the whole terminal (Ctrl-L) */
 	BX_VIEW_PUSH = 32,    /* put v->push on top of the stack (it gets the keys) */
-	BX_VIEW_CLOSE = 64,   /* pop this view off the stack and free it */
+	BX_VIEW_CLOSE = 64,   /* pop this view (and any above it) off the stack, free them */
+	BX_VIEW_UNCOVER = 128, /* pop every view above the bottom one (what they were over is gone) */
 };
 
 /* Why tick() is called. */
@@ -46,7 +47,8 @@ struct bx_view_ops {
  * modes): the top view gets the keys; an overlay (help, class picker,
  * jump labels) is pushed by the view below it, which sets push to a view
  * made with bx_view_new and returns BX_VIEW_PUSH; the overlay returns
- * BX_VIEW_CLOSE to go away. The loop owns pushed views and frees them. */
+ * BX_VIEW_CLOSE to go away, taking any view above it along. The loop
+ * owns pushed views and frees them. */
 struct bx_view {
 	const struct bx_view_ops *ops;
 	void *data;

@@ -87,8 +87,9 @@ test_tables(void)
 	char **lines;
 	int n, i, found = 0;
 
-	check_table(&bx_keymap_label);
-	check_table(&bx_keymap_form);
+	/* every table of the screen, the help and --keys list them all */
+	for (i = 0; i < bx_keymaps_label_screen_n; i++)
+		check_table(bx_keymaps_label_screen[i]);
 	n = bx_keymap_help(&bx_keymap_label, 12, &lines);
 	for (i = 0; i < n; i++)
 		if (strncmp(lines[i], "h Left ", 7) == 0)
@@ -120,6 +121,38 @@ test_reserved(void)
 	}
 	/* and the check is not vacuous: a key outside the table is free */
 	CHECK(strchr(BX_TAXONOMY_RESERVED_KEYS, 'c') == NULL);
+	/* The review screen's keys come before the hotkeys: reserved only. */
+	for (i = 0; i < bx_keymap_review.n; i++) {
+		k = bx_keymap_review.binds[i].key;
+		if (k <= ' ' || k >= 127)
+			continue;
+		name[0] = (char)k;
+		CASE(name);
+		CHECK(strchr(BX_TAXONOMY_RESERVED_KEYS, k) != NULL);
+	}
 }
 
-BX_TESTS(T(test_lookup), T(test_names), T(test_tables), T(test_reserved))
+/* Typed text and counts, read without key literals in the views. */
+static void
+test_text(void)
+{
+	CHECK(bx_key_text(' '));
+	CHECK(bx_key_text('a'));
+	CHECK(bx_key_text(0xe9));       /* é */
+	CHECK(!bx_key_text(27));        /* Esc */
+	CHECK(!bx_key_text(127));
+	CHECK(!bx_key_text(0x9b));      /* C1 CSI */
+	CHECK(!bx_key_text(BX_KEY_UP));
+	CHECK(!bx_key_text(BX_KEY_MOUSE));
+	CHECK(bx_key_graph('~'));
+	CHECK(!bx_key_graph(' '));
+	CHECK(!bx_key_graph(0xe9));
+	CHECK(bx_key_upper('A') && bx_key_upper('Z'));
+	CHECK(!bx_key_upper('a') && !bx_key_upper('@') && !bx_key_upper('['));
+	CHECK_INT(bx_key_digit('0'), 0);
+	CHECK_INT(bx_key_digit('9'), 9);
+	CHECK_INT(bx_key_digit('a'), -1);
+	CHECK_INT(bx_key_digit(BX_KEY_F1), -1);
+}
+
+BX_TESTS(T(test_lookup), T(test_names), T(test_tables), T(test_reserved), T(test_text))
