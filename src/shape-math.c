@@ -726,17 +726,13 @@ seg_seg_dist(const struct seg *a, const struct seg *b)
  * length) are left out first; the rest costs O(m^3) for m kept. d is
  * scratch of nb doubles. */
 static double
-int_seg_to_line(const struct seg *a, const struct seg *b, int nb, double *d)
+int_exact(const struct seg *a, const struct seg *b, const int *keep, int nk, double bound)
 {
-	struct piece *pc = bx_malloc(sizeof(struct piece) * 3 * (size_t)nb);
-	double *cut, bound, scale, sum = 0, l, r, x, y, dj, best;
-	int *keep = bx_malloc(sizeof(int) * (size_t)nb), nk = 0, np = 0, nc = 0, i, j, k;
+	struct piece *pc = bx_malloc(sizeof(struct piece) * 3 * (size_t)nk);
+	double *cut, scale, sum = 0, l, r, x, y, dj, best;
+	int np = 0, nc = 0, i, j, k;
 	size_t cap;
 
-	bound = (d[nearest(a, 0, b, nb, d)] + d[nearest(a, a->len, b, nb, d)] + a->len) / 2;
-	for (j = 0; j < nb; j++)
-		if (seg_seg_dist(a, &b[j]) <= bound * (1 + 1e-12))
-			keep[nk++] = j;
 	for (k = 0; k < nk; k++)
 		np += add_pieces(a, &b[keep[k]], keep[k], pc + np);
 	cap = 2 + (size_t)np * 2 + (size_t)np * (size_t)np;
@@ -773,9 +769,39 @@ int_seg_to_line(const struct seg *a, const struct seg *b, int nb, double *d)
 		sum += int_to_seg(a, &b[k], l, r);
 	}
 	free(cut);
-	free(keep);
 	free(pc);
 	return sum;
+}
+
+/* The exact integral's cost grows with the cube of the segments kept; past
+ * MAX_KEPT the piece of a is halved (a shorter piece keeps fewer), and
+ * after MAX_HALVING halvings - a line folded into a tangle, hostile input -
+ * the piece takes the midpoint rule (off by at most len^2 / 4). */
+#define MAX_KEPT 48
+#define MAX_HALVING 16
+
+static double
+int_seg_to_line(const struct seg *a, const struct seg *b, int nb, double *d, int *keep, int depth)
+{
+	double bound;
+	int j, nk = 0;
+	struct seg h;
+
+	bound = (d[nearest(a, 0, b, nb, d)] + d[nearest(a, a->len, b, nb, d)] + a->len) / 2;
+	for (j = 0; j < nb; j++)
+		if (seg_seg_dist(a, &b[j]) <= bound * (1 + 1e-12))
+			keep[nk++] = j;
+	if (nk <= MAX_KEPT)
+		return int_exact(a, b, keep, nk, bound);
+	if (depth >= MAX_HALVING)
+		return d[nearest(a, a->len / 2, b, nb, d)] * a->len;
+	h = *a;
+	h.len = a->len / 2;
+	bound = int_seg_to_line(&h, b, nb, d, keep, depth + 1);
+	h.p.x = a->p.x + a->ux * h.len;
+	h.p.y = a->p.y + a->uy * h.len;
+	h.len = a->len - h.len;
+	return bound + int_seg_to_line(&h, b, nb, d, keep, depth + 1);
 }
 
 static int
@@ -806,9 +832,36 @@ line_segs(const struct bx_polyline *p, struct seg *out)
 	return p->npts - 1;
 }
 
+/* Work budget: segment pairs. Real annotations (hundreds of vertices)
+ * stay far below it; past it (hostile input: two lines of thousands of
+ * vertices each) D is measured by the midpoint rule at SAMPLE_WORK / nb
+ * points along a (at least 64), off by at most a quarter of the step since
+ * the distance is 1-Lipschitz along a: approximate, bounded in time. */
+#define MAX_PAIRS 20000000.0
+#define SAMPLE_WORK 20000000.0
+
+static double
+directed_sampled(const struct seg *a, int na, const struct seg *b, int nb, double len,
+                 double *d)
+{
+	long n = (long)ceil(fmax(64, SAMPLE_WORK / nb)), k;
+	double step = len / (double)n, pos, start = 0, sum = 0;
+	int i = 0;
+
+	for (k = 0; k < n; k++) {
+		pos = ((double)k + 0.5) * step;
+		while (i + 1 < na && pos > start + a[i].len) {
+			start += a[i].len;
+			i++;
+		}
+		sum += d[nearest(&a[i], fmin(pos - start, a[i].len), b, nb, d)];
+	}
+	return sum / (double)n;
+}
+
 /* D(a, b): mean distance along a to b. */
 static double
-directed_mean(const struct seg *a, int na, const struct seg *b, int nb, double *scratch)
+directed_mean(const struct seg *a, int na, const struct seg *b, int nb, double *d, int *keep)
 {
 	double sum = 0, len = 0;
 	int i;
@@ -816,10 +869,12 @@ directed_mean(const struct seg *a, int na, const struct seg *b, int nb, double *
 	for (i = 0; i < na; i++)
 		len += a[i].len;
 	if (len == 0) /* a is one point */
-		return scratch[nearest(&a[0], 0, b, nb, scratch)];
+		return d[nearest(&a[0], 0, b, nb, d)];
+	if ((double)na * nb > MAX_PAIRS)
+		return directed_sampled(a, na, b, nb, len, d);
 	for (i = 0; i < na; i++)
 		if (a[i].len > 0)
-			sum += int_seg_to_line(&a[i], b, nb, scratch);
+			sum += int_seg_to_line(&a[i], b, nb, d, keep, 0);
 	return sum / len;
 }
 
@@ -828,19 +883,23 @@ bx_polyline_mean_distance(const struct bx_polyline *a, const struct bx_polyline 
 {
 	struct seg *sa, *sb;
 	double *scratch, d;
-	int na, nb;
+	int na, nb, *keep;
+	size_t most = (size_t)(a->npts > b->npts ? a->npts : b->npts);
 
 	if (!line_ok(a) || !line_ok(b))
 		return -1;
 	sa = bx_malloc(sizeof(struct seg) * (size_t)a->npts);
 	sb = bx_malloc(sizeof(struct seg) * (size_t)b->npts);
-	scratch = bx_malloc(sizeof(double) * 2 * (size_t)(a->npts > b->npts ? a->npts : b->npts));
+	scratch = bx_malloc(sizeof(double) * most);
+	keep = bx_malloc(sizeof(int) * most);
 	na = line_segs(a, sa);
 	nb = line_segs(b, sb);
-	d = (directed_mean(sa, na, sb, nb, scratch) + directed_mean(sb, nb, sa, na, scratch)) / 2;
+	d = (directed_mean(sa, na, sb, nb, scratch, keep) +
+	    directed_mean(sb, nb, sa, na, scratch, keep)) / 2;
 	free(sa);
 	free(sb);
 	free(scratch);
+	free(keep);
 	return isfinite(d) ? d : -1;
 }
 

@@ -319,6 +319,36 @@ test_polyline(void)
 	CHECK_NEAR(bx_polyline_similarity(&a, &c, 10), 0, 0);
 }
 
+/* Many segments near one another: the exact integral halves a's segments
+ * until few of b's stay in reach; two lines of thousands of vertices each
+ * go past the work budget to the midpoint rule, within its stated bound. */
+static void
+test_polyline_many(void)
+{
+	enum { M = 200, BIG = 4500 };
+	static struct bx_pt fine[M + 1], tent[BIG], base[BIG];
+	static const struct bx_pt up3[] = { { 0, 3 }, { 10, 3 } };
+	double want, step;
+	int i;
+
+	for (i = 0; i <= M; i++)
+		fine[i] = (struct bx_pt){ 10.0 * i / M, 0 };
+	CASE("200 collinear pieces 3 px from a line");
+	CHECK_NEAR(pline_d(up3, 2, fine, M + 1), 3, 1e-12);
+	for (i = 0; i < BIG; i++) {
+		double t = 10.0 * i / (BIG - 1);
+
+		base[i] = (struct bx_pt){ t, 0 };
+		tent[i] = (struct bx_pt){ t, t <= 5 ? t : 10 - t };
+	}
+	CASE("two 4500-vertex lines: sampled, within a quarter step");
+	/* as "tent over a base" above; steps of at most the tent's length
+	 * (10 sqrt2) over 20e6 / 4499 samples */
+	want = (2.5 / M_SQRT2 + 2.5) / 2;
+	step = 10 * M_SQRT2 / ceil(20e6 / (BIG - 1));
+	CHECK_NEAR(pline_d(tent, BIG, base, BIG), want, step / 4);
+}
+
 static void
 test_hull(void)
 {
@@ -382,4 +412,4 @@ test_cuboid(void)
 }
 
 BX_TESTS(T(test_rbox_corners), T(test_rbox_iou), T(test_rbox_vs_sweep), T(test_ellipse_iou),
-         T(test_ellipse_bracket), T(test_oks), T(test_polyline), T(test_hull), T(test_cuboid))
+         T(test_ellipse_bracket), T(test_oks), T(test_polyline), T(test_polyline_many), T(test_hull), T(test_cuboid))
