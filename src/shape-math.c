@@ -171,7 +171,7 @@ bx_rbox_iou(const struct bx_rbox *a, const struct bx_rbox *b)
 /* An ellipse ready for integration: centre relative to the working origin,
  * semi-axes, and its axis directions. */
 struct ell {
-	double cx, cy, a, b, s, c;
+	double cx, cy, a, b, s, c, ang;
 };
 
 /* g(t) = k0 + c1 cos t + s1 sin t + c2 cos 2t + s2 sin 2t */
@@ -310,18 +310,27 @@ sign_changes(const struct trig2 *g, double l, double r, struct roots *out)
 /* f_b(p) - 1 along ellipse a's boundary p = a(t), f_b being b's quadratic
  * form (1 on b's boundary, < 1 inside). a(t) - b's centre is
  * D0 + U cos t + V sin t; in b's frame, scaled by its semi-axes, it is
- * D + P cos t + Q sin t, whose squared length expands to the five terms. */
+ * D + P cos t + Q sin t, whose squared length expands to the five terms.
+ * a's axes are turned by the difference of the angles in one step: turning
+ * them into the image frame and back would leave rounding of order epsilon
+ * times a's size, which b's short axis, divided into it, magnifies - a
+ * needle-thin ellipse would then not recognise a copy of itself. */
 static struct trig2
 inside_fn(const struct ell *a, const struct ell *b)
 {
-	double d0x = a->cx - b->cx, d0y = a->cy - b->cy;
-	double ux = a->a * a->c, uy = a->a * a->s, vx = -a->b * a->s, vy = a->b * a->c;
-	double dx = (d0x * b->c + d0y * b->s) / b->a, dy = (-d0x * b->s + d0y * b->c) / b->b;
-	double px = (ux * b->c + uy * b->s) / b->a, py = (-ux * b->s + uy * b->c) / b->b;
-	double qx = (vx * b->c + vy * b->s) / b->a, qy = (-vx * b->s + vy * b->c) / b->b;
-	double pp = px * px + py * py, qq = qx * qx + qy * qy;
+	double d0x = a->cx - b->cx, d0y = a->cy - b->cy, sd, cd;
+	double dx, dy, px, py, qx, qy, pp, qq;
 	struct trig2 g;
 
+	sincos_deg(a->ang - b->ang, &sd, &cd);
+	dx = (d0x * b->c + d0y * b->s) / b->a;
+	dy = (-d0x * b->s + d0y * b->c) / b->b;
+	px = a->a * cd / b->a;
+	py = a->a * sd / b->b;
+	qx = -a->b * sd / b->a;
+	qy = a->b * cd / b->b;
+	pp = px * px + py * py;
+	qq = qx * qx + qy * qy;
 	g.k0 = dx * dx + dy * dy + (pp + qq) / 2 - 1;
 	g.c1 = 2 * (dx * px + dy * py);
 	g.s1 = 2 * (dx * qx + dy * qy);
@@ -351,37 +360,99 @@ cmp_double(const void *a, const void *b)
 	return (p > q) - (p < q);
 }
 
-/* The part of the intersection's boundary integral that runs along a
- * (the arcs of a inside b). */
+/* g's value of largest magnitude at a quarter, half and three quarters of
+ * (t1, t2), where g keeps one sign: the middle alone can be the other
+ * touching point of a symmetric pair (a circle inside an ellipse touches it
+ * at two opposite points), where g is 0 up to rounding. */
 static double
-arcs_inside(const struct ell *a, const struct ell *b)
+clearest(const struct trig2 *g, double t1, double t2)
 {
-	struct trig2 g = inside_fn(a, b);
-	struct roots r = { .n = 0 };
+	double best = 0, v;
+	int k;
+
+	for (k = 1; k <= 3; k++) {
+		v = trig2_d(g, 0, t1 + (t2 - t1) * k / 4);
+		if (fabs(v) > fabs(best))
+			best = v;
+	}
+	return best;
+}
+
+/* The part of the intersection's boundary integral that runs along e:
+ * the arcs between the crossing parameters t[0..n) where g (the other
+ * ellipse's form along e) is negative. */
+static double
+arcs_inside(const struct ell *e, const struct trig2 *g, double *t, int n)
+{
 	double sum = 0, t1, t2, probe, best = 0;
 	int i, k;
 
-	for (k = 0; k < 8; k++)
-		sign_changes(&g, 2 * M_PI * k / 8, 2 * M_PI * (k + 1) / 8, &r);
-	if (r.n == 0) {
+	if (n == 0) {
 		/* One sign all round (touching at most): take the clearest. */
 		for (k = 0; k < 8; k++) {
-			probe = trig2_d(&g, 0, 2 * M_PI * k / 8);
+			probe = trig2_d(g, 0, 2 * M_PI * k / 8);
 			if (fabs(probe) > fabs(best))
 				best = probe;
 		}
-		return best < 0 ? arc_integral(a, 0, 2 * M_PI) : 0;
+		return best < 0 ? arc_integral(e, 0, 2 * M_PI) : 0;
 	}
-	qsort(r.t, (size_t)r.n, sizeof(double), cmp_double);
-	for (i = 0; i < r.n; i++) {
-		t1 = r.t[i];
-		t2 = i + 1 < r.n ? r.t[i + 1] : r.t[0] + 2 * M_PI;
-		if (!(t2 > t1))
-			continue;
-		if (trig2_d(&g, 0, t1 + (t2 - t1) / 2) < 0)
-			sum += arc_integral(a, t1, t2);
+	qsort(t, (size_t)n, sizeof(double), cmp_double);
+	for (i = 0; i < n; i++) {
+		t1 = t[i];
+		t2 = i + 1 < n ? t[i + 1] : t[0] + 2 * M_PI;
+		if (t2 > t1 && clearest(g, t1, t2) < 0)
+			sum += arc_integral(e, t1, t2);
 	}
 	return sum;
+}
+
+static void
+ell_point(const struct ell *e, double t, struct bx_pt *p)
+{
+	p->x = e->cx + e->a * cos(t) * e->c - e->b * sin(t) * e->s;
+	p->y = e->cy + e->a * cos(t) * e->s + e->b * sin(t) * e->c;
+}
+
+/* The parameter of a point on e's boundary. */
+static double
+ell_param(const struct ell *e, struct bx_pt p)
+{
+	double dx = p.x - e->cx, dy = p.y - e->cy;
+	double t = atan2((-dx * e->s + dy * e->c) / e->b, (dx * e->c + dy * e->s) / e->a);
+
+	return t < 0 ? t + 2 * M_PI : t;
+}
+
+/* Area of the intersection. The crossings are found once, along a, and
+ * the same points end b's arcs, so the two sets of arcs always close into
+ * one boundary. Near a tangency rounding can report a crossing as several
+ * points a hair apart: points closer than 1e-7 of the larger semi-axis are
+ * one point (two real crossings that close bound a lens of area ~1e-21 of
+ * the ellipses'), so no arc is too short for its sign to be read. */
+static double
+ell_inter_area(const struct ell *a, const struct ell *b)
+{
+	struct trig2 ga = inside_fn(a, b), gb = inside_fn(b, a);
+	struct roots r = { .n = 0 };
+	struct bx_pt p[MAXROOTS];
+	double ta[MAXROOTS], tb[MAXROOTS], tau;
+	int i, k, n = 0;
+
+	for (k = 0; k < 8; k++)
+		sign_changes(&ga, 2 * M_PI * k / 8, 2 * M_PI * (k + 1) / 8, &r);
+	qsort(r.t, (size_t)r.n, sizeof(double), cmp_double);
+	tau = 1e-7 * fmax(fmax(a->a, a->b), fmax(b->a, b->b));
+	for (i = 0; i < r.n; i++) {
+		ell_point(a, r.t[i], &p[n]);
+		if (n > 0 && hypot(p[n].x - p[n - 1].x, p[n].y - p[n - 1].y) <= tau)
+			continue;
+		ta[n++] = r.t[i];
+	}
+	if (n > 1 && hypot(p[n - 1].x - p[0].x, p[n - 1].y - p[0].y) <= tau)
+		n--;
+	for (i = 0; i < n; i++)
+		tb[i] = ell_param(b, p[i]);
+	return arcs_inside(a, &ga, ta, n) + arcs_inside(b, &gb, tb, n);
 }
 
 static int
@@ -407,6 +478,7 @@ ell_at(const struct bx_ellipse *e, double ox, double oy)
 	r.cy = e->cy - oy;
 	r.a = fabs(e->rx);
 	r.b = fabs(e->ry);
+	r.ang = e->angle;
 	sincos_deg(e->angle, &r.s, &r.c);
 	return r;
 }
@@ -439,6 +511,9 @@ bx_ellipse_iou(const struct bx_ellipse *a, const struct bx_ellipse *b)
 		return a->cx == b->cx && a->cy == b->cy && fabs(a->rx) == fabs(b->rx) &&
 		    fabs(a->ry) == fabs(b->ry) && a->angle == b->angle;
 	}
+	if (a->cx == b->cx && a->cy == b->cy && fabs(a->rx) == fabs(b->rx) &&
+	    fabs(a->ry) == fabs(b->ry) && a->angle == b->angle)
+		return 1;
 	if (hypot(a->cx - b->cx, a->cy - b->cy) >=
 	    fmax(fabs(a->rx), fabs(a->ry)) + fmax(fabs(b->rx), fabs(b->ry)))
 		return 0;
@@ -448,7 +523,7 @@ bx_ellipse_iou(const struct bx_ellipse *a, const struct bx_ellipse *b)
 	eb = ell_at(b, ox, oy);
 	if (same_boundary(&ea, &eb))
 		return 1;
-	inter = arcs_inside(&ea, &eb) + arcs_inside(&eb, &ea);
+	inter = ell_inter_area(&ea, &eb);
 	if (inter > fmin(aa, ab))
 		inter = fmin(aa, ab);
 	return bx_iou_from_areas(inter, aa, ab);

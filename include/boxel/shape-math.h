@@ -52,7 +52,9 @@ struct bx_ellipse {
  * [0, 2 pi) with bounds on it and its first two derivatives, so an interval
  * is either proven root-free, proven to hold one sign change (bisected to
  * machine precision), or split - no crossing is missed, however close two
- * crossings are. Error bound: floating-point rounding only (crossing
+ * crossings are. The crossings found along A also end B's arcs, so the
+ * arcs always close; crossings closer than 1e-7 of the larger semi-axis
+ * (what rounding makes of a tangency) count as one. Error bound: floating-point rounding only (crossing
  * angles to ~1e-15 rad, IoU to ~1e-12). tests/cross checks it lies between
  * the IoUs of inscribed and circumscribed 4096-gons (shapely; a bracket at
  * most 1.2e-6 wide) and within 1e-6 of the inscribed one's (measured:

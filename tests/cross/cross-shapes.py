@@ -111,7 +111,8 @@ def gen_ellipse(rng, i):
     if kind in (0, 1):
         return a, (cx + rng.uniform(-40, 40), cy + rng.uniform(-40, 40), rng.uniform(2, 40),
                    rng.uniform(2, 40), rng.uniform(-180, 180))
-    if kind == 2:  # the same ellipse under other parameters
+    if kind == 2:  # the same ellipse under other parameters, or a circle of one
+        # semi-axis touching it at two opposite points
         return a, rng.choice([(cx, cy, rx, ry, ang + 180), (cx, cy, ry, rx, ang + 90),
                               (cx, cy, rx, rx, ang + 33), (cx, cy, -rx, ry, ang)])
     if kind == 3:  # contained, or containing

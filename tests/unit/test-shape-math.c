@@ -163,6 +163,13 @@ test_ellipse_iou(void)
 		/* tangent inside: the small one wholly in, 4/9 */
 		{ "tangent inside", { 0, 0, 3, 3, 0 }, { 1, 0, 2, 2, 0 }, 4.0 / 9 },
 		{ "disjoint", { 0, 0, 3, 1, 0 }, { 0, 3, 3, 1, 0 }, 0 },
+		/* a circle of the short semi-axis touches the ellipse at two
+		 * opposite points, where the inside test is 0 up to rounding:
+		 * r^2 / (rx ry) = 11.2 / 34.4 at any angle of the circle */
+		{ "circle touching inside twice", { 57.36, 65.74, 11.2, 34.4, -24.457 },
+		  { 57.36, 65.74, 11.2, 11.2, 8.543 }, 11.2 / 34.4 },
+		{ "the same, circle unturned", { 57.36, 65.74, 11.2, 34.4, -24.457 },
+		  { 57.36, 65.74, 11.2, 11.2, 0 }, 11.2 / 34.4 },
 		{ "zero area identical", { 1, 1, 0, 5, 20 }, { 1, 1, 0, 5, 20 }, 1 },
 		{ "zero area vs ellipse", { 1, 1, 0, 5, 20 }, { 1, 1, 2, 5, 20 }, 0 },
 		{ "NaN", { 1, NAN, 1, 5, 20 }, { 1, 1, 2, 5, 20 }, 0 },
@@ -172,6 +179,38 @@ test_ellipse_iou(void)
 	for (i = 0; i < BX_ARRAY_LEN(cases); i++) {
 		CASE(cases[i].name);
 		CHECK_NEAR(ell_iou_sym(cases[i].a, cases[i].b), cases[i].iou, 1e-12);
+	}
+}
+
+/* Tangencies: the inside test is 0 at the touching points up to rounding,
+ * so they must not become arcs of their own. A circle of an ellipse's
+ * short semi-axis touches it inside at two opposite points (IoU rx / ry);
+ * two ellipses side by side along their long axes touch outside (IoU 0);
+ * one ellipse and the same grown by 1 % about a point of its rim touch
+ * there, one inside the other (IoU 1 / 1.01^2). */
+static void
+test_ellipse_tangent(void)
+{
+	struct bx_ellipse e, c;
+	double ang, s, co;
+	int i;
+
+	for (i = 0; i < 90; i++) {
+		ang = i * 4.1 - 180;
+		s = sin(ang * M_PI / 180);
+		co = cos(ang * M_PI / 180);
+		e = (struct bx_ellipse){ 10 + i, 20 - i, 3 + i % 7, 11 + i % 5, ang };
+		c = (struct bx_ellipse){ e.cx, e.cy, e.rx, e.rx, ang * 7 };
+		CASE("circle touching inside twice");
+		CHECK_NEAR(ell_iou_sym(e, c), e.rx / e.ry, 1e-12);
+		c = (struct bx_ellipse){ e.cx + 2 * e.rx * co, e.cy + 2 * e.rx * s, e.rx, e.ry, ang };
+		CASE("touching outside");
+		CHECK_NEAR(ell_iou_sym(e, c), 0, 1e-12);
+		/* grown by 1 % about the rim point at the end of the rx axis */
+		c = (struct bx_ellipse){ e.cx - 0.01 * e.rx * co, e.cy - 0.01 * e.rx * s, 1.01 * e.rx,
+			1.01 * e.ry, ang };
+		CASE("touching inside once");
+		CHECK_NEAR(ell_iou_sym(e, c), 1 / (1.01 * 1.01), 1e-12);
 	}
 }
 
@@ -412,4 +451,6 @@ test_cuboid(void)
 }
 
 BX_TESTS(T(test_rbox_corners), T(test_rbox_iou), T(test_rbox_vs_sweep), T(test_ellipse_iou),
-         T(test_ellipse_bracket), T(test_oks), T(test_polyline), T(test_polyline_many), T(test_hull), T(test_cuboid))
+         T(test_ellipse_tangent),
+         T(test_ellipse_bracket), T(test_oks), T(test_polyline), T(test_polyline_many), T(test_hull),
+         T(test_cuboid))
