@@ -801,7 +801,8 @@ seg_seg_dist(const struct seg *a, const struct seg *b)
  * length) are left out first; the rest costs O(m^3) for m kept. d is
  * scratch of nb doubles. */
 static double
-int_exact(const struct seg *a, const struct seg *b, const int *keep, int nk, double bound)
+int_exact(const struct seg *a, const struct seg *b, const int *keep, int nk, double bound,
+          double *work)
 {
 	struct piece *pc = bx_malloc(sizeof(struct piece) * 3 * (size_t)nk);
 	double *cut, scale, sum = 0, l, r, x, y, dj, best;
@@ -827,6 +828,7 @@ int_exact(const struct seg *a, const struct seg *b, const int *keep, int nk, dou
 		}
 	}
 	qsort(cut, (size_t)nc, sizeof(double), cmp_double);
+	*work += (double)np * np + (double)nc * nk;
 	for (i = 0; i + 1 < nc; i++) {
 		l = cut[i];
 		r = cut[i + 1];
@@ -850,33 +852,39 @@ int_exact(const struct seg *a, const struct seg *b, const int *keep, int nk, dou
 
 /* The exact integral's cost grows with the cube of the segments kept; past
  * MAX_KEPT the piece of a is halved (a shorter piece keeps fewer), and
- * after MAX_HALVING halvings - a line folded into a tangle, hostile input -
- * the piece takes the midpoint rule (off by at most len^2 / 4). */
-#define MAX_KEPT 48
+ * after MAX_HALVING halvings the piece takes the midpoint rule (off by at
+ * most len^2 / 4). work counts the steps taken; past MAX_WORK the exact
+ * integral gives up (NaN) and the caller samples instead. */
+#define MAX_KEPT 24
 #define MAX_HALVING 16
+#define MAX_WORK 5000000.0
 
 static double
-int_seg_to_line(const struct seg *a, const struct seg *b, int nb, double *d, int *keep, int depth)
+int_seg_to_line(const struct seg *a, const struct seg *b, int nb, double *d, int *keep, int depth,
+                double *work)
 {
 	double bound;
 	int j, nk = 0;
 	struct seg h;
 
+	*work += 3.0 * nb;
+	if (*work > MAX_WORK)
+		return NAN;
 	bound = (d[nearest(a, 0, b, nb, d)] + d[nearest(a, a->len, b, nb, d)] + a->len) / 2;
 	for (j = 0; j < nb; j++)
 		if (seg_seg_dist(a, &b[j]) <= bound * (1 + 1e-12))
 			keep[nk++] = j;
 	if (nk <= MAX_KEPT)
-		return int_exact(a, b, keep, nk, bound);
+		return int_exact(a, b, keep, nk, bound, work);
 	if (depth >= MAX_HALVING)
 		return d[nearest(a, a->len / 2, b, nb, d)] * a->len;
 	h = *a;
 	h.len = a->len / 2;
-	bound = int_seg_to_line(&h, b, nb, d, keep, depth + 1);
+	bound = int_seg_to_line(&h, b, nb, d, keep, depth + 1, work);
 	h.p.x = a->p.x + a->ux * h.len;
 	h.p.y = a->p.y + a->uy * h.len;
 	h.len = a->len - h.len;
-	return bound + int_seg_to_line(&h, b, nb, d, keep, depth + 1);
+	return bound + int_seg_to_line(&h, b, nb, d, keep, depth + 1, work);
 }
 
 static int
@@ -907,13 +915,14 @@ line_segs(const struct bx_polyline *p, struct seg *out)
 	return p->npts - 1;
 }
 
-/* Work budget: segment pairs. Real annotations (hundreds of vertices)
- * stay far below it; past it (hostile input: two lines of thousands of
- * vertices each) D is measured by the midpoint rule at SAMPLE_WORK / nb
- * points along a (at least 64), off by at most a quarter of the step since
- * the distance is 1-Lipschitz along a: approximate, bounded in time. */
-#define MAX_PAIRS 20000000.0
-#define SAMPLE_WORK 20000000.0
+/* Work budget: real annotations (hundreds of vertices, not folded into a
+ * tangle) stay far below it. Past it - two lines of thousands of vertices,
+ * or lines scribbled over one small area - D is measured by the midpoint
+ * rule at SAMPLE_WORK / nb points along a (at least 64), off by at most a
+ * quarter of the step since the distance is 1-Lipschitz along a:
+ * approximate, bounded in time. */
+#define MAX_PAIRS 5000000.0
+#define SAMPLE_WORK 5000000.0
 
 static double
 directed_sampled(const struct seg *a, int na, const struct seg *b, int nb, double len,
@@ -938,7 +947,7 @@ directed_sampled(const struct seg *a, int na, const struct seg *b, int nb, doubl
 static double
 directed_mean(const struct seg *a, int na, const struct seg *b, int nb, double *d, int *keep)
 {
-	double sum = 0, len = 0;
+	double sum = 0, len = 0, work = 0;
 	int i;
 
 	for (i = 0; i < na; i++)
@@ -947,9 +956,11 @@ directed_mean(const struct seg *a, int na, const struct seg *b, int nb, double *
 		return d[nearest(&a[0], 0, b, nb, d)];
 	if ((double)na * nb > MAX_PAIRS)
 		return directed_sampled(a, na, b, nb, len, d);
-	for (i = 0; i < na; i++)
+	for (i = 0; i < na && !isnan(sum); i++)
 		if (a[i].len > 0)
-			sum += int_seg_to_line(&a[i], b, nb, d, keep, 0);
+			sum += int_seg_to_line(&a[i], b, nb, d, keep, 0, &work);
+	if (isnan(sum))
+		return directed_sampled(a, na, b, nb, len, d);
 	return sum / len;
 }
 

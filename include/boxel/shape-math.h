@@ -103,11 +103,12 @@ struct bx_polyline {
  * that has no counterpart. A line of zero length (one vertex, or all
  * vertices equal) is that point. Computed exactly (closed-form integrals
  * between the points where the nearest segment of the other line changes;
- * see shape-math.c). Only lines whose segment counts multiply past 2e7
- * (hostile input: thousands of vertices each) get the midpoint rule
- * instead, at 2e7 / m points for m segments of the other line: off by at
- * most a quarter of the step, bounded in time. Returns -1 if either line
- * has no vertex or a non-finite one. */
+ * see shape-math.c). Only lines past a work budget (thousands of vertices
+ * each, or hundreds scribbled over one small area: about 0.25 s of work
+ * each way) get the midpoint rule instead, at 5e6 / m points for m
+ * segments of the other line: off by at most a quarter of the step,
+ * bounded in time. Returns -1 if either line has no vertex or a non-finite
+ * one. */
 double bx_polyline_mean_distance(const struct bx_polyline *a, const struct bx_polyline *b);
 
 /* Polyline similarity in [0, 1]: 1 - D / thickness, floored at 0 - two

@@ -382,10 +382,78 @@ test_polyline_many(void)
 	}
 	CASE("two 4500-vertex lines: sampled, within a quarter step");
 	/* as "tent over a base" above; steps of at most the tent's length
-	 * (10 sqrt2) over 20e6 / 4499 samples */
+	 * (10 sqrt2) over 5e6 / 4499 samples */
 	want = (2.5 / M_SQRT2 + 2.5) / 2;
-	step = 10 * M_SQRT2 / ceil(20e6 / (BIG - 1));
+	step = 10 * M_SQRT2 / ceil(5e6 / (BIG - 1));
 	CHECK_NEAR(pline_d(tent, BIG, base, BIG), want, step / 4);
+}
+
+/* Distance from (x, y) to the polyline p[0..n), by brute force. */
+static double
+dist_to_line(double x, double y, const struct bx_pt *p, int n)
+{
+	double best = INFINITY, vx, vy, t, ll;
+	int i;
+
+	for (i = 0; i + 1 < n; i++) {
+		vx = p[i + 1].x - p[i].x;
+		vy = p[i + 1].y - p[i].y;
+		ll = vx * vx + vy * vy;
+		t = ll > 0 ? ((x - p[i].x) * vx + (y - p[i].y) * vy) / ll : 0;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		best = fmin(best, hypot(x - p[i].x - t * vx, y - p[i].y - t * vy));
+	}
+	return best;
+}
+
+/* Mean distance along a to b by the midpoint rule with per-segment steps of
+ * at most h (off by at most h / 4: the distance is 1-Lipschitz); *len_out
+ * gets a's length. */
+static double
+mean_dist_sampled(const struct bx_pt *a, int na, const struct bx_pt *b, int nb, double h,
+                  double *len_out)
+{
+	double sum = 0, len = 0, l, s;
+	int i, k, m;
+
+	for (i = 0; i + 1 < na; i++) {
+		l = hypot(a[i + 1].x - a[i].x, a[i + 1].y - a[i].y);
+		m = (int)ceil(l / h);
+		for (k = 0; k < m; k++) {
+			s = (k + 0.5) / m;
+			sum += dist_to_line(a[i].x + s * (a[i + 1].x - a[i].x),
+			    a[i].y + s * (a[i + 1].y - a[i].y), b, nb) * l / m;
+		}
+		len += l;
+	}
+	*len_out = len;
+	return sum / len;
+}
+
+/* Two 300-vertex scribbles over one 20 px square: every segment is near
+ * dozens of the other line's, so the exact integral runs out of its work
+ * budget and the midpoint rule takes over. Its bound (a quarter of its
+ * step, 5e6 / 299 points along each line) against a finer midpoint rule
+ * here (a quarter of 0.05 px). */
+static void
+test_polyline_tangle(void)
+{
+	enum { M = 300 };
+	static struct bx_pt a[M], b[M];
+	unsigned s = 99;
+	double ref, la, lb, step;
+	int i;
+
+#define RND() ((s = s * 1103515245u + 12345u) >> 8 & 0xffff) / 65536.0
+	for (i = 0; i < M; i++) {
+		a[i] = (struct bx_pt){ 20 * RND(), 20 * RND() };
+		b[i] = (struct bx_pt){ 20 * RND(), 20 * RND() };
+	}
+#undef RND
+	ref = (mean_dist_sampled(a, M, b, M, 0.05, &la) + mean_dist_sampled(b, M, a, M, 0.05, &lb)) / 2;
+	step = fmax(la, lb) / ceil(5e6 / (M - 1));
+	CASE("scribbles: sampled past the work budget");
+	CHECK_NEAR(pline_d(a, M, b, M), ref, step / 4 + 0.05 / 4);
 }
 
 static void
@@ -452,5 +520,6 @@ test_cuboid(void)
 
 BX_TESTS(T(test_rbox_corners), T(test_rbox_iou), T(test_rbox_vs_sweep), T(test_ellipse_iou),
          T(test_ellipse_tangent),
-         T(test_ellipse_bracket), T(test_oks), T(test_polyline), T(test_polyline_many), T(test_hull),
+         T(test_ellipse_bracket), T(test_oks), T(test_polyline), T(test_polyline_many), T(test_polyline_tangle),
+         T(test_hull),
          T(test_cuboid))
