@@ -219,6 +219,7 @@ trig2_bound(const struct trig2 *g, int k)
 struct roots {
 	double t[MAXROOTS];
 	int n;
+	int splits; /* intervals halved so far (see sign_changes) */
 };
 
 /* A root is only ever an arc boundary: arcs are classified by the sign at
@@ -299,7 +300,10 @@ sign_changes(const struct trig2 *g, double l, double r, struct roots *out)
 		}
 		return;
 	}
-	if (h < 1e-13) {
+	/* The floor, or a guard far above what real pairs need (tests/cross's
+	 * tangent and near-identical pairs halve 48 times at most), in case
+	 * rounding keeps every test undecided. */
+	if (h < 1e-13 || ++out->splits > 100000) {
 		add_root(out, m);
 		return;
 	}
@@ -433,7 +437,7 @@ static double
 ell_inter_area(const struct ell *a, const struct ell *b)
 {
 	struct trig2 ga = inside_fn(a, b), gb = inside_fn(b, a);
-	struct roots r = { .n = 0 };
+	struct roots r = { .n = 0, .splits = 0 };
 	struct bx_pt p[MAXROOTS];
 	double ta[MAXROOTS], tb[MAXROOTS], tau;
 	int i, k, n = 0;
