@@ -6,6 +6,11 @@
  *   multi KA ring... KB ring...  ->  area_a area_b inter iou (shapes of K
  *                                    rings each, a ring being N x y ...)
  *   match N M THR s00 s01 ...   ->  count total_sim r0 r1 ... (column or -1)
+ *   rbox cx cy w h angle (x2)   ->  iou
+ *   ellipse cx cy rx ry angle (x2) -> iou
+ *   cuboid x y (x8) x y (x8)    ->  iou of the hulls
+ *   oks N AREA HASBB [x y w h] then N x (gx gy gv dx dy sigma)  ->  oks
+ *   pline THICKNESS NA x y ... NB x y ...  ->  mean_distance similarity
  * Numbers are printed with %.17g. A malformed line prints "error". */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +18,105 @@
 
 #include "boxel/geometry.h"
 #include "boxel/match.h"
+#include "boxel/shape-math.h"
 #include "boxel/util.h"
+
+static int read_ring(FILE *f, struct bx_pt **pts, int *n);
+
+static int
+read_doubles(double *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (scanf("%lf", &v[i]) != 1)
+			return -1;
+	return 0;
+}
+
+/* The shapes of shape-math.h: one line each, see the list above. */
+static int
+shape_case(const char *word)
+{
+	double v[32], area, bb[4], thick;
+	struct bx_kpt *g = NULL, *d = NULL;
+	double *sig = NULL;
+	struct bx_pt *pa = NULL, *pb = NULL;
+	int i, n, hasbb, na, nb;
+
+	if (strcmp(word, "rbox") == 0) {
+		struct bx_rbox a, b;
+
+		if (read_doubles(v, 10))
+			return -1;
+		a = (struct bx_rbox){ v[0], v[1], v[2], v[3], v[4] };
+		b = (struct bx_rbox){ v[5], v[6], v[7], v[8], v[9] };
+		printf("%.17g\n", bx_rbox_iou(&a, &b));
+		return 0;
+	}
+	if (strcmp(word, "ellipse") == 0) {
+		struct bx_ellipse a, b;
+
+		if (read_doubles(v, 10))
+			return -1;
+		a = (struct bx_ellipse){ v[0], v[1], v[2], v[3], v[4] };
+		b = (struct bx_ellipse){ v[5], v[6], v[7], v[8], v[9] };
+		printf("%.17g\n", bx_ellipse_iou(&a, &b));
+		return 0;
+	}
+	if (strcmp(word, "cuboid") == 0) {
+		struct bx_cuboid a, b;
+
+		if (read_doubles(v, 32))
+			return -1;
+		for (i = 0; i < 8; i++) {
+			a.v[i] = (struct bx_pt){ v[2 * i], v[2 * i + 1] };
+			b.v[i] = (struct bx_pt){ v[16 + 2 * i], v[16 + 2 * i + 1] };
+		}
+		printf("%.17g\n", bx_cuboid_hull_iou(&a, &b));
+		return 0;
+	}
+	if (strcmp(word, "oks") == 0) {
+		if (scanf("%d %lf %d", &n, &area, &hasbb) != 3 || n < 0 || n > 1000 ||
+		    (hasbb && read_doubles(bb, 4)))
+			return -1;
+		g = bx_malloc(sizeof(*g) * (size_t)(n + 1));
+		d = bx_malloc(sizeof(*d) * (size_t)(n + 1));
+		sig = bx_malloc(sizeof(double) * (size_t)(n + 1));
+		for (i = 0; i < n; i++) {
+			if (scanf("%lf %lf %d %lf %lf %lf", &g[i].x, &g[i].y, &g[i].v,
+			    &d[i].x, &d[i].y, &sig[i]) != 6) {
+				n = -1;
+				break;
+			}
+			d[i].v = 2;
+		}
+		if (n >= 0)
+			printf("%.17g\n", bx_oks(g, d, sig, n, area, hasbb ? bb : NULL));
+		free(g);
+		free(d);
+		free(sig);
+		return n >= 0 ? 0 : -1;
+	}
+	if (strcmp(word, "pline") == 0) {
+		struct bx_polyline a, b;
+
+		if (scanf("%lf", &thick) != 1 || read_ring(stdin, &pa, &na) ||
+		    read_ring(stdin, &pb, &nb)) {
+			free(pa);
+			free(pb);
+			return -1;
+		}
+		a = (struct bx_polyline){ pa, na };
+		b = (struct bx_polyline){ pb, nb };
+		printf("%.17g %.17g\n", bx_polyline_mean_distance(&a, &b),
+		    bx_polyline_similarity(&a, &b, thick));
+		free(pa);
+		free(pb);
+		return 0;
+	}
+	return -1;
+}
 
 static int
 read_ring(FILE *f, struct bx_pt **pts, int *n)
@@ -121,7 +224,7 @@ main(void)
 			for (i = 0; i < na; i++)
 				printf(" %d", rows[i]);
 			putchar('\n');
-		} else {
+		} else if (shape_case(word) != 0) {
 			puts("error");
 			return 1;
 		}
