@@ -113,17 +113,21 @@ get_size(const json_t *obj, const char *key, int *out, char *why, size_t whysz)
 	return 0;
 }
 
-/* Parse one annotation object into tmp (one or more annots of class cls).
- * Returns 0, or -1 with why filled (without the "annotations[i]" prefix). */
+/* Parse one annotation object into tmp (one or more annots of class cls,
+ * or none when all of it is a loss, counted in ds). With tags, one without
+ * any geometry is a classification of the image (an image class); scoring
+ * (detections only) refuses it. Returns 0, or -1 with why filled (without
+ * the "annotations[i]" prefix). */
 static int
-parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, size_t whysz)
+parse_ann(const json_t *a, const char *cls, int tags, struct bx_dataset *ds,
+          struct bx_answer *tmp, char *why, size_t whysz)
 {
 	const json_t *bbox = json_object_get(a, "bbox"), *seg = json_object_get(a, "segmentation");
 	const json_t *kp = json_object_get(a, "keypoints"), *j;
 	struct bx_annot an;
 	struct bx_attrs attrs = { 0 };
 	double box[4] = { 0 }, score = 0, v;
-	int has_box = 0, has_score = 0, npoly = 0, rc = -1;
+	int has_box = 0, has_score = 0, npoly = 0, rc = -1, crowd = 0;
 	size_t i, k, n;
 
 	memset(&an, 0, sizeof an);
@@ -155,6 +159,7 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 		snprintf(why, whysz, "iscrowd: expected 0 or 1");
 		goto out;
 	}
+	crowd = j != NULL && (json_is_true(j) || (json_is_number(j) && json_number_value(j) == 1));
 	if ((j = json_object_get(a, "score")) != NULL) {
 		if (!json_is_number(j) || !isfinite(json_number_value(j))) {
 			snprintf(why, whysz, "score: expected a finite number");
@@ -172,8 +177,19 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 	an.score = score;
 	an.flags = has_score ? BX_ANNOT_SUGGESTION : 0;
 
+	/* A crowd is a region COCOeval ignores, not an object: kept as one, it
+	 * would be scored as a missed object. */
+	if (crowd && has_box) {
+		bx_dataset_loss(ds, "crowd regions (iscrowd 1) dropped: boxel has no ignore "
+		    "regions");
+		rc = 0;
+		goto out;
+	}
 	/* polygons first: they are the finer geometry */
 	if (seg != NULL && json_is_array(seg) && json_array_size(seg) > 0) {
+		if (json_array_size(seg) > 1)
+			bx_dataset_loss(ds, "multi-polygon objects split into one object per polygon: "
+			    "a boxel polygon has one ring");
 		for (k = 0; k < json_array_size(seg); k++) {
 			const json_t *poly = json_array_get(seg, k);
 
@@ -221,8 +237,9 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 	}
 	/* keypoints: boxel's points (bbox with no size), or labeled keypoints of
 	 * an annotation without a box */
-	if (kp != NULL && json_is_array(kp) && json_array_size(kp) > 0 &&
-	    (!has_box || (box[2] == 0 && box[3] == 0))) {
+	if (kp != NULL && json_is_array(kp) && json_array_size(kp) > 0) {
+		size_t labeled = 0;
+
 		n = json_array_size(kp);
 		if (n % 3 != 0) {
 			snprintf(why, whysz, "keypoints: expected triples [x, y, v, ...]");
@@ -233,6 +250,22 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 				snprintf(why, whysz, "keypoints[%zu]: expected a finite number", i);
 				goto out;
 			}
+		for (i = 2; i < n; i += 3)
+			labeled += bx_json_finite(json_array_get(kp, i), &v) == 0 && v > 0;
+		/* One labeled keypoint without a box is a point (boxel writes its
+		 * points so); a set of them is a skeleton boxel cannot keep yet. */
+		if (has_box && (box[2] > 0 || box[3] > 0)) {
+			if (labeled > 0)
+				bx_dataset_loss(ds, "keypoint sets dropped: boxel has no keypoint geometry "
+				    "(the object's box is kept)");
+			goto box;
+		}
+		if (labeled > 1) {
+			bx_dataset_loss(ds, "keypoint sets dropped: boxel has no keypoint geometry "
+			    "(the annotation has no box to keep)");
+			rc = 0;
+			goto out;
+		}
 		an.geom = BX_GEOM_POINT;
 		an.npts = 1;
 		an.pts = bx_malloc(sizeof *an.pts);
@@ -249,13 +282,26 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 		rc = 0;
 		goto out;
 	}
-	if (!has_box) {
-		snprintf(why, whysz, seg != NULL && json_is_object(seg) ?
-		    ": RLE segmentation without a bbox: boxel draws polygons, not masks" :
-		    ": no bbox, polygon segmentation or keypoints");
+	if (!has_box && seg != NULL && json_is_object(seg)) {
+		bx_dataset_loss(ds, "RLE masks without a bbox dropped: boxel draws polygons, not "
+		    "masks");
+		rc = 0;
 		goto out;
 	}
-	/* an RLE mask (crowd) falls back to its bbox */
+	if (!has_box && !tags) {
+		snprintf(why, whysz, ": no bbox, polygon segmentation or keypoints");
+		goto out;
+	}
+	if (!has_box) {
+		/* no geometry at all: a classification of the image */
+		an.geom = BX_GEOM_TAG;
+		bx_answer_add(tmp, &an);
+		rc = 0;
+		goto out;
+	}
+	if (seg != NULL && json_is_object(seg))
+		bx_dataset_loss(ds, "RLE masks kept as their bbox: boxel draws polygons, not masks");
+box:
 	an.geom = BX_GEOM_BOX;
 	an.x = box[0], an.y = box[1], an.w = box[2], an.h = box[3];
 	bx_answer_add(tmp, &an);
@@ -365,7 +411,8 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			continue;
 		}
 		bx_answer_init(&tmp);
-		if (parse_ann(a, cats->classes[ci], &tmp, why, sizeof why) != 0) {
+		if (parse_ann(a, cats->classes[ci], !(how & (BX_COCO_IDS_ONLY | ANN_RESULTS)), ds,
+		    &tmp, why, sizeof why) != 0) {
 			bx_answer_free(&tmp);
 			/* why starts with the key it is about, or ": " when none */
 			bx_dataset_error(ds, "%s: %s[%zu]%s%s", name, arrname, i,

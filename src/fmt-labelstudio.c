@@ -287,9 +287,11 @@ class_value(const json_t *val, struct bx_value *out)
 	return -1;
 }
 
-/* One task; returns 0 or -1 with why (after "tasks[i]"). */
+/* One task; returns 0 or -1 with why (after "tasks[i]"). What it cannot
+ * carry is counted in ds's losses. */
 static int
-read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
+read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *why,
+          size_t whysz)
 {
 	const json_t *anns, *ann = NULL, *res, *r, *val, *j;
 	const char *type, *rid, *lab;
@@ -309,13 +311,20 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 	for (i = 0; anns != NULL && i < json_array_size(anns); i++) {
 		j = json_array_get(anns, i);
 		if (json_is_object(j) && !json_is_true(json_object_get(j, "was_cancelled"))) {
-			ann = j;
-			break;
+			if (ann == NULL)
+				ann = j;
+			else
+				bx_dataset_loss(ds, "Label Studio annotations dropped: only a task's first "
+				    "annotation is read");
 		}
 	}
-	im->has_answer = 1;
+	j = json_object_get(t, "predictions");
+	for (i = 0; json_is_array(j) && i < json_array_size(j); i++)
+		bx_dataset_loss(ds, "Label Studio predictions dropped: boxel reads annotations only");
+	/* A task nobody annotated has no answer: not "nothing here". */
 	if (ann == NULL)
 		return 0;
+	im->has_answer = 1;
 	res = json_object_get(ann, "result");
 	if (!json_is_array(res)) {
 		snprintf(why, whysz, ".annotations[%zu].result: expected an array", i);
@@ -331,8 +340,16 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			goto out;
 		}
 		if (strcmp(type, "rectanglelabels") != 0 && strcmp(type, "polygonlabels") != 0 &&
-		    strcmp(type, "keypointlabels") != 0)
+		    strcmp(type, "keypointlabels") != 0) {
+			if (strcmp(type, "choices") != 0 && strcmp(type, "textarea") != 0 &&
+			    strcmp(type, "number") != 0) {
+				char what[160];
+				snprintf(what, sizeof what, "Label Studio \"%.40s\" results dropped: boxel "
+				    "has no such geometry or control", type);
+				bx_dataset_loss(ds, what);
+			}
 			continue;
+		}
 		lab = region_label(val, type);
 		if (lab == NULL || lab[0] == '\0') {
 			snprintf(why, whysz, ".result[%zu].value.%s: expected one label", k, type);
@@ -503,7 +520,7 @@ bx_ls_read(const char *text, const char *name, struct bx_dataset *out, struct bx
 		im = bx_dataset_add(out, json_is_integer(id) ? json_integer_value(id) : 0, path, 0, 0);
 		free(path);
 		im->line = (int)i + 1;
-		if (read_task(t, im, why, sizeof why) < 0) {
+		if (read_task(t, out, im, why, sizeof why) < 0) {
 			bx_dataset_error(out, "%s: tasks[%zu]%s", name, i, why);
 			im->failed = 1;
 		}

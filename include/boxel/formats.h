@@ -68,6 +68,13 @@ struct bx_dataset {
 	int results;         /* bx_coco_read*: the text was a COCO results array */
 	int nclamped;        /* boxes a reader clamped to the image edge (VOC corners
 	                        one pixel out, YOLO within Ultralytics' 1%) */
+	/* What a reader read but could not carry, by kind, with counts
+	 * ("keypoint sets dropped: ...", "RLE masks dropped: ..."): the images
+	 * are kept without it, and the importer reports each kind (and
+	 * --strict refuses). */
+	char **loss;
+	long *nlost;
+	int nlosses;
 	/* internal: image ids sorted for bx_dataset_find */
 	int64_t *ix_id;
 	int *ix_pos;
@@ -90,6 +97,9 @@ int bx_dataset_class_by_id(const struct bx_dataset *ds, int64_t id);
  * has run after the last add, linear otherwise. */
 void bx_dataset_index(struct bx_dataset *ds);
 int bx_dataset_find(const struct bx_dataset *ds, int64_t id);
+/* Count one thing of kind `what` a reader could not carry (the text is
+ * the key: the same text adds to the same count). */
+void bx_dataset_loss(struct bx_dataset *ds, const char *what);
 /* Record a per-item problem (printf-style). */
 void bx_dataset_error(struct bx_dataset *ds, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -101,12 +111,16 @@ void bx_dataset_error(struct bx_dataset *ds, const char *fmt, ...)
  *  - bbox [x, y, w, h] in pixels becomes a box;
  *  - a polygon segmentation (one or several flat [x1, y1, x2, y2, ...]
  *    lists of >= 3 points) becomes one polygon per list (class, attributes
- *    and score repeat on each);
- *  - RLE segmentation (an object, as for iscrowd=1 crowds) cannot be drawn
- *    as a polygon: the annotation falls back to its bbox;
- *  - keypoints [x, y, v, ...]: each labeled keypoint (v > 0) becomes a point
- *    of the annotation's category (boxel's own points export this way with
- *    bbox [x, y, 0, 0], which is then not also read as a box);
+ *    and score repeat on each; several are a loss: the object is split);
+ *  - RLE segmentation cannot be drawn as a polygon: kept as its bbox (a
+ *    loss), or dropped without one (a loss);
+ *  - iscrowd 1 (with a bbox): a region COCOeval ignores, not an object:
+ *    dropped (a loss);
+ *  - keypoints [x, y, v, ...]: one labeled keypoint (v > 0) without a box
+ *    (boxel's points: bbox [x, y, 0, 0]) is a point; a set of them is a
+ *    loss (with a box, the box is kept);
+ *  - no bbox, segmentation or keypoints: an image class (a classification),
+ *    except for results and BX_COCO_IDS_ONLY (scoring), where it is refused;
  *  - "area" and "iscrowd" are checked (finite, >= 0; 0 or 1) but not kept;
  *  - "attributes" (object) become the annotation's attributes; "score"
  *    marks it as a suggestion with that score;

@@ -97,15 +97,23 @@ store ct d/coco_instances/images/train
 expect_rc 0 "coco train imports" "$BOXEL" import --db ct.db --as accepted d/coco_instances/annotations/instances_train.json
 check "coco train: 10x5, one box of b" test "$(size ct a.jpg) $(answer ct a.jpg)" = '10x5 {"annotations":[{"box":[2,2,3,1],"class":"b"}],"global":{}}'
 store cv d/coco_instances/images/val
-expect_rc 0 "coco val imports" "$BOXEL" import --db cv.db --as accepted d/coco_instances/annotations/instances_val.json
-check "coco val: polygon with attributes, the crowd as its bbox" test "$(answer cv b.jpg)" = '{"annotations":[{"attributes":{"x":1,"y":"hello"},"class":"a","polygon":[[0,0],[1,0],[1,2],[0,2]]},{"box":[0,0,1,9],"class":"b"}],"global":{}}'
+# The RLE crowd is a region COCOeval ignores, not an object: not kept,
+# and the run says so (exit 1) instead of taking its bbox as a box.
+expect_rc 1 "coco val imports, the crowd reported" "$BOXEL" import --db cv.db --as accepted d/coco_instances/annotations/instances_val.json
+check "coco val: the crowd named as a loss" contains "$ERR" "warning: 1 crowd regions (iscrowd 1) dropped"
+check "coco val: the summary counts the polygon" contains "$OUT" "objects: 1 polygon"
+check "coco val: polygon with attributes, no crowd box" test "$(answer cv b.jpg)" = '{"annotations":[{"attributes":{"x":1,"y":"hello"},"class":"a","polygon":[[0,0],[1,0],[1,2],[0,2]]}],"global":{}}'
+store cv2 d/coco_instances/images/val
+expect_rc 1 "coco val --strict: nothing imported" "$BOXEL" import --db cv2.db --strict --as accepted d/coco_instances/annotations/instances_val.json
+check "coco val --strict: says so" contains "$OUT" "imported nothing (--strict)"
+check "coco val --strict: no task" test "$(sqlite3 cv2.db 'select count(*) from tasks')" = 0
 expect_rc 0 "coco val exports to stdout" "$BOXEL" export --db cv.db --format coco -
 check "coco val: COCOeval's fields hold" $PY -c '
 import json, sys
 d = json.loads(sys.argv[1])
 cats = {c["id"]: c["name"] for c in d["categories"]}
 im = {i["id"]: i for i in d["images"]}
-assert len(d["annotations"]) == 2
+assert len(d["annotations"]) == 1
 for a in d["annotations"]:
     assert a["image_id"] in im and a["category_id"] in cats
     x, y, w, h = a["bbox"]
