@@ -637,9 +637,18 @@ cmd_export_exec(int argc, char **argv)
 		}
 		free(root);
 	}
-	/* categories: the taxonomy's classes in order, ids from 1 */
+	/* categories: the taxonomy's classes in order, with the ids the COCO
+	 * files the project imported gave them, the others from 1 */
 	for (i = 0; tax != NULL && i < tax->nclasses; i++)
 		bx_dataset_add_class(&x.ds, tax->classes[i].name, i + 1);
+	if (x.fmt == X_COCO) {
+		char *ids = NULL;
+
+		bx_err_clear(&err);
+		if (bx_store_setting_get(st, "coco_category_ids", &ids, &err) == 0)
+			bx_coco_ids_apply(&x.ds, ids);
+		free(ids);
+	}
 	x.collect_classes = tax == NULL;
 	bx_err_clear(&err);
 	rc = bx_store_export_filtered(st, batch, &flt, on_task, &x, &err);

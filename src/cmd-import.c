@@ -1146,6 +1146,7 @@ gt_from_store(struct imp *im, struct bx_dataset *gt)
 {
 	struct gt_ctx c = { gt };
 	struct bx_err err = { 0 };
+	char *ids = NULL;
 	int i;
 
 	if (im->tax == NULL) {
@@ -1154,12 +1155,48 @@ gt_from_store(struct imp *im, struct bx_dataset *gt)
 	}
 	for (i = 0; i < im->tax->nclasses; i++)
 		bx_dataset_add_class(gt, im->tax->classes[i].name, i + 1);
+	if (bx_store_setting_get(im->st, "coco_category_ids", &ids, &err) == 0)
+		bx_coco_ids_apply(gt, ids);
+	free(ids);
+	bx_err_clear(&err);
 	if (bx_store_export_each(im->st, NULL, gt_task, &c, &err) < 0) {
 		bx_cli_error("%s", err.msg);
 		return -1;
 	}
 	bx_dataset_index(gt);
 	return 0;
+}
+
+/* The file's category ids, kept for the COCO export (a project's ids are
+ * another tool's class numbering: renumbered, its model's outputs no
+ * longer match). Only classes of the taxonomy count. */
+static void
+keep_category_ids(struct imp *im, const struct bx_dataset *ds)
+{
+	struct bx_dataset known;
+	struct bx_err err = { 0 };
+	char *old = NULL, *merged;
+	int i, rc;
+
+	if (im->tax == NULL || ds->nclasses == 0)
+		return;
+	bx_dataset_init(&known);
+	for (i = 0; i < ds->nclasses; i++)
+		if (bx_taxonomy_class(im->tax, ds->classes[i]) != NULL)
+			bx_dataset_add_class(&known, ds->classes[i], ds->class_ids[i]);
+	rc = known.nclasses > 0 ? bx_store_setting_get(im->st, "coco_category_ids", &old, &err) :
+	    -1;
+	if (rc == 0 || rc == BX_ENOENT) {
+		merged = bx_coco_ids_merge(old, &known);
+		bx_err_clear(&err);
+		if (old == NULL || strcmp(old, merged) != 0)
+			if (bx_store_setting_set(im->st, "coco_category_ids", merged, bx_cli_actor(),
+			    im->now, &err) < 0)
+				bx_cli_error("keeping the category ids: %s", err.msg);
+		free(merged);
+	}
+	free(old);
+	bx_dataset_free(&known);
 }
 
 static int
@@ -1169,6 +1206,7 @@ import_coco(struct imp *im, const char *path, int results)
 	struct bx_err err = { 0 };
 	char *text, *gtext;
 	size_t len;
+	long queued;
 	int rc;
 
 	if (read_text(path, &text, &len) < 0)
@@ -1180,7 +1218,12 @@ import_coco(struct imp *im, const char *path, int results)
 			bx_cli_error("%s", err.msg);
 			return -1;
 		}
+		queued = im->tasks + im->n;
 		import_dataset(im, &ds, path, "images", default_kind(im), 1);
+		/* only when something of the file went in: a refused file
+		 * leaves the store as it was */
+		if (!im->dry && !im->fatal && im->tasks + im->n > queued)
+			keep_category_ids(im, &ds);
 		bx_dataset_free(&ds);
 		return 0;
 	}

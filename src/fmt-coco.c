@@ -113,13 +113,36 @@ get_size(const json_t *obj, const char *key, int *out, char *why, size_t whysz)
 	return 0;
 }
 
+/* seg is [[x, y, x+w, y, x+w, y+h, x, y+h]] of box, as bx_coco_write
+ * writes a box (the same double sums, so equality is exact). */
+static int
+is_box_ring(const json_t *seg, const double box[4])
+{
+	const json_t *r = json_is_array(seg) && json_array_size(seg) == 1 ?
+	    json_array_get(seg, 0) : NULL;
+	double want[8], v;
+	size_t i;
+
+	if (!json_is_array(r) || json_array_size(r) != 8)
+		return 0;
+	want[0] = box[0], want[1] = box[1];
+	want[2] = box[0] + box[2], want[3] = box[1];
+	want[4] = box[0] + box[2], want[5] = box[1] + box[3];
+	want[6] = box[0], want[7] = box[1] + box[3];
+	for (i = 0; i < 8; i++)
+		if (bx_json_finite(json_array_get(r, i), &v) != 0 || v != want[i])
+			return 0;
+	return 1;
+}
+
 /* Parse one annotation object into tmp (one or more annots of class cls,
- * or none when all of it is a loss, counted in ds). With tags, one without
+ * or none when all of it is a loss, counted in ds). With rings (a file
+ * boxel wrote), a box's rectangle segmentation is the box. With tags, one without
  * any geometry is a classification of the image (an image class); scoring
  * (detections only) refuses it. Returns 0, or -1 with why filled (without
  * the "annotations[i]" prefix). */
 static int
-parse_ann(const json_t *a, const char *cls, int tags, struct bx_dataset *ds,
+parse_ann(const json_t *a, const char *cls, int tags, int rings, struct bx_dataset *ds,
           struct bx_answer *tmp, char *why, size_t whysz)
 {
 	const json_t *bbox = json_object_get(a, "bbox"), *seg = json_object_get(a, "segmentation");
@@ -185,6 +208,11 @@ parse_ann(const json_t *a, const char *cls, int tags, struct bx_dataset *ds,
 		rc = 0;
 		goto out;
 	}
+	/* boxel writes a box's segmentation as its rectangle (COCOeval's segm
+	 * mode needs one on every annotation): in boxel's own files (rings)
+	 * that is the box again; elsewhere it is a polygon drawn so */
+	if (rings && has_box && is_box_ring(seg, box))
+		goto box;
 	/* polygons first: they are the finer geometry */
 	if (seg != NULL && json_is_array(seg) && json_array_size(seg) > 0) {
 		if (json_array_size(seg) > 1)
@@ -315,8 +343,21 @@ out:
 enum {
 	ANN_RESULTS = 1 << 8,     /* results: every annotation a suggestion */
 	ANN_MAKE_IMAGES = 1 << 9, /* an unknown image id gets an image (id only) */
-	ANN_MAKE_CLASSES = 1 << 10 /* an unknown category id gets a class named by it */
+	ANN_MAKE_CLASSES = 1 << 10, /* an unknown category id gets a class named by it */
+	ANN_BOXEL = 1 << 11       /* boxel wrote the file (info.description) */
 };
+
+/* bx_coco_write's mark: the one sign that a box's rectangle segmentation
+ * stands for the box, not a polygon. */
+#define BOXEL_DESCRIPTION "exported by boxel"
+
+static int
+written_by_boxel(const json_t *root)
+{
+	const json_t *d = json_object_get(json_object_get(root, "info"), "description");
+
+	return json_is_string(d) && strcmp(json_string_value(d), BOXEL_DESCRIPTION) == 0;
+}
 
 /* Move src's annotations to im. With group >= 0 (BX_COCO_GROUPS) they are
  * marked as one group, earlier annotations (tags) as none. */
@@ -411,8 +452,8 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			continue;
 		}
 		bx_answer_init(&tmp);
-		if (parse_ann(a, cats->classes[ci], !(how & (BX_COCO_IDS_ONLY | ANN_RESULTS)), ds,
-		    &tmp, why, sizeof why) != 0) {
+		if (parse_ann(a, cats->classes[ci], !(how & (BX_COCO_IDS_ONLY | ANN_RESULTS)),
+		    (how & ANN_BOXEL) != 0, ds, &tmp, why, sizeof why) != 0) {
 			bx_answer_free(&tmp);
 			/* why starts with the key it is about, or ": " when none */
 			bx_dataset_error(ds, "%s: %s[%zu]%s%s", name, arrname, i,
@@ -480,6 +521,60 @@ read_categories(const json_t *cats, const char *name, struct bx_dataset *ds)
 	return 0;
 }
 
+/* An image's "points" (boxel's extension: COCO has no point geometry, and
+ * a point as a zero-size box would count as a missed object in COCOeval):
+ * [{"class": C, "point": [x, y], "attributes"?: {...}, "score"?: S}]. */
+static int
+read_points(const json_t *list, struct bx_answer *ans, char *why, size_t whysz)
+{
+	const json_t *p, *pt, *j;
+	struct bx_annot an;
+	struct bx_pt xy;
+	size_t k;
+
+	if (!json_is_array(list)) {
+		snprintf(why, whysz, ": expected a list of {class, point}");
+		return -1;
+	}
+	for (k = 0; k < json_array_size(list); k++) {
+		p = json_array_get(list, k);
+		pt = json_object_get(p, "point");
+		if (!json_is_object(p) || !json_is_string(json_object_get(p, "class")) ||
+		    json_string_value(json_object_get(p, "class"))[0] == '\0') {
+			snprintf(why, whysz, "[%zu]: expected {\"class\": NAME, \"point\": [x, y]}", k);
+			return -1;
+		}
+		if (!json_is_array(pt) || json_array_size(pt) != 2 ||
+		    bx_json_finite(json_array_get(pt, 0), &xy.x) != 0 ||
+		    bx_json_finite(json_array_get(pt, 1), &xy.y) != 0) {
+			snprintf(why, whysz, "[%zu].point: expected [x, y] (finite numbers)", k);
+			return -1;
+		}
+		memset(&an, 0, sizeof an);
+		an.geom = BX_GEOM_POINT;
+		an.cls = (char *)json_string_value(json_object_get(p, "class"));
+		an.pts = &xy;
+		an.npts = 1;
+		if ((j = json_object_get(p, "score")) != NULL) {
+			if (bx_json_finite(j, &an.score) != 0) {
+				snprintf(why, whysz, "[%zu].score: expected a finite number", k);
+				return -1;
+			}
+			an.flags = BX_ANNOT_SUGGESTION;
+		}
+		if ((j = json_object_get(p, "attributes")) != NULL) {
+			char sub[400];
+			if (bx_json_read_attrs(j, "attributes", &an.attrs, sub, sizeof sub) != 0) {
+				snprintf(why, whysz, "[%zu].%s", k, sub);
+				return -1;
+			}
+		}
+		bx_answer_add(ans, &an);
+		bx_attrs_free(&an.attrs);
+	}
+	return 0;
+}
+
 static void
 read_images(const json_t *imgs, const char *name, int flags, struct bx_dataset *ds)
 {
@@ -526,6 +621,14 @@ read_images(const json_t *imgs, const char *name, int flags, struct bx_dataset *
 		if ((j = json_object_get(o, "attributes")) != NULL &&
 		    bx_json_read_attrs(j, "attributes", &im->ans.global, why, sizeof why) != 0) {
 			bx_dataset_error(ds, "%s: images[%zu].%s", name, i, why);
+			bx_answer_free(&im->ans);
+			free(im->file_name);
+			ds->n--;
+			continue;
+		}
+		if ((j = json_object_get(o, "points")) != NULL &&
+		    read_points(j, &im->ans, why, sizeof why) != 0) {
+			bx_dataset_error(ds, "%s: images[%zu].points%s", name, i, why);
 			bx_answer_free(&im->ans);
 			free(im->file_name);
 			ds->n--;
@@ -609,7 +712,7 @@ read_detection(const json_t *root, const char *name, const struct bx_dataset *re
 		read_images(imgs, name, flags, out);
 	if (anns)
 		read_annotations(anns, name, "annotations", out, out,
-		    flags | (imgs ? 0 : ANN_MAKE_IMAGES));
+		    flags | (imgs ? 0 : ANN_MAKE_IMAGES) | (written_by_boxel(root) ? ANN_BOXEL : 0));
 	if (imgs == NULL)
 		bx_dataset_index(out);
 	return 0;
@@ -681,7 +784,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 	int64_t ann_id = 0;
 	int i, k, p, ci, first, ntag;
 
-	bx_buf_puts(b, "{\"info\":{\"description\":\"exported by boxel\"},\"licenses\":[],\n"
+	bx_buf_puts(b, "{\"info\":{\"description\":\"" BOXEL_DESCRIPTION "\"},\"licenses\":[],\n"
 	    "\"images\":[");
 	for (i = 0; i < ds->n; i++) {
 		const struct bx_ds_image *im = &ds->img[i];
@@ -694,6 +797,30 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			bx_buf_puts(b, ",\"attributes\":");
 			bx_json_put_attrs(b, &im->ans.global);
 		}
+		for (ntag = 0, k = 0; k < im->ans.n; k++) {
+			an = &im->ans.a[k];
+			if (an->geom != BX_GEOM_POINT || an->npts < 1 ||
+			    bx_dataset_class_index(ds, an->cls) < 0)
+				continue;
+			bx_buf_puts(b, ntag++ ? ",{\"class\":" : ",\"points\":[{\"class\":");
+			bx_json_put_str(b, an->cls);
+			bx_buf_puts(b, ",\"point\":[");
+			bx_json_put_num(b, an->pts[0].x);
+			bx_buf_putc(b, ',');
+			bx_json_put_num(b, an->pts[0].y);
+			bx_buf_putc(b, ']');
+			if (an->attrs.n > 0) {
+				bx_buf_puts(b, ",\"attributes\":");
+				bx_json_put_attrs(b, &an->attrs);
+			}
+			if (an->flags & BX_ANNOT_SUGGESTION) {
+				bx_buf_puts(b, ",\"score\":");
+				bx_json_put_num(b, an->score);
+			}
+			bx_buf_putc(b, '}');
+		}
+		if (ntag)
+			bx_buf_putc(b, ']');
 		for (ntag = 0, k = 0; k < im->ans.n; k++) {
 			an = &im->ans.a[k];
 			if (an->geom != BX_GEOM_TAG || bx_dataset_class_index(ds, an->cls) < 0)
@@ -713,7 +840,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 		for (k = 0; k < im->ans.n; k++) {
 			an = &im->ans.a[k];
 			ci = bx_dataset_class_index(ds, an->cls);
-			if (ci < 0 || an->geom == BX_GEOM_TAG)
+			if (ci < 0 || an->geom == BX_GEOM_TAG || an->geom == BX_GEOM_POINT)
 				continue;
 			if ((an->geom == BX_GEOM_POLYGON && an->npts < 3) ||
 			    (an->geom == BX_GEOM_POINT && an->npts < 1))
@@ -722,14 +849,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			first = 0;
 			bx_buf_printf(b, "\"id\":%lld,\"image_id\":%lld,\"category_id\":%lld,\"bbox\":",
 			    (long long)++ann_id, (long long)im->id, (long long)class_id(ds, ci));
-			if (an->geom == BX_GEOM_POINT) {
-				bx_json_put_box(b, an->pts[0].x, an->pts[0].y, 0, 0);
-				bx_buf_puts(b, ",\"area\":0,\"iscrowd\":0,\"keypoints\":[");
-				bx_json_put_num(b, an->pts[0].x);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->pts[0].y);
-				bx_buf_puts(b, ",2],\"num_keypoints\":1");
-			} else if (an->geom == BX_GEOM_POLYGON) {
+			if (an->geom == BX_GEOM_POLYGON) {
 				bx_annot_bounds(an, &x, &y, &w, &h);
 				bx_json_put_box(b, x, y, w, h);
 				bx_buf_puts(b, ",\"area\":");
@@ -747,7 +867,23 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_json_put_box(b, an->x, an->y, an->w, an->h);
 				bx_buf_puts(b, ",\"area\":");
 				bx_json_put_num(b, an->w * an->h);
-				bx_buf_puts(b, ",\"iscrowd\":0");
+				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
+				bx_json_put_num(b, an->x);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->y);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->x + an->w);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->y);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->x + an->w);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->y + an->h);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->x);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->y + an->h);
+				bx_buf_puts(b, "]]");
 			}
 			if (an->attrs.n > 0) {
 				bx_buf_puts(b, ",\"attributes\":");
@@ -768,4 +904,54 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 		bx_buf_puts(b, ",\"supercategory\":\"\"}");
 	}
 	bx_buf_puts(b, "]}\n");
+}
+
+/* ---- category ids kept from the files a project imported ---- */
+
+void
+bx_coco_ids_apply(struct bx_dataset *ds, const char *stored)
+{
+	json_t *m = stored != NULL ? json_loads(stored, 0, NULL) : NULL;
+	struct idset used = { 0 };
+	const json_t *j;
+	int64_t next = 1, id;
+	int i;
+
+	if (ds->class_ids == NULL && ds->nclasses > 0)
+		ds->class_ids = bx_calloc((size_t)ds->nclasses, sizeof(int64_t));
+	for (i = 0; i < ds->nclasses; i++) {
+		j = json_is_object(m) ? json_object_get(m, ds->classes[i]) : NULL;
+		id = json_is_integer(j) ? json_integer_value(j) : 0;
+		ds->class_ids[i] = id > 0 && idset_add(&used, id) ? id : 0;
+	}
+	for (i = 0; i < ds->nclasses; i++) {
+		if (ds->class_ids[i] != 0)
+			continue;
+		while (idset_get(&used, next) >= 0)
+			next++;
+		ds->class_ids[i] = next;
+		idset_add(&used, next);
+	}
+	idset_free(&used);
+	json_decref(m);
+}
+
+char *
+bx_coco_ids_merge(const char *stored, const struct bx_dataset *ds)
+{
+	json_t *m = stored != NULL ? json_loads(stored, 0, NULL) : NULL;
+	char *out, *copy;
+	int i;
+
+	if (!json_is_object(m)) {
+		json_decref(m);
+		m = json_object();
+	}
+	for (i = 0; ds->class_ids != NULL && i < ds->nclasses; i++)
+		json_object_set_new(m, ds->classes[i], json_integer(ds->class_ids[i]));
+	out = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(m);
+	copy = bx_strdup(out ? out : "{}");
+	free(out);
+	return copy;
 }

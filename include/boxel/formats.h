@@ -170,11 +170,23 @@ int bx_coco_read_with(const char *text, const char *name_for_errors,
 /* Write ds as COCO: images (id, file_name, width, height, and attributes /
  * tags when present), annotations with ids 1..N in image order, categories
  * from ds->classes with ds->class_ids (ids 1..N when class_ids is NULL).
- * Boxes: bbox, area w*h. Polygons: segmentation [[x1,y1,...]], bbox of the
- * points, area by the shoelace formula. Points: keypoints [x, y, 2],
- * num_keypoints 1, bbox [x, y, 0, 0], area 0. iscrowd 0. Annotations whose
- * class is not in ds->classes are left out. */
+ * Every annotation as COCOeval loads it (bbox, area, iscrowd 0 and a
+ * segmentation): boxes with area w*h and their rectangle as segmentation
+ * [[x,y, x+w,y, x+w,y+h, x,y+h]] (read back as the box); polygons with
+ * segmentation [[x1,y1,...]], the bbox of the points, area by the shoelace
+ * formula. Points are not COCO objects (a zero-size box would be scored as
+ * a missed object): they go in the image's "points" list, boxel's
+ * extension, as tags do. Annotations whose class is not in ds->classes are
+ * left out. */
 void bx_coco_write(const struct bx_dataset *ds, struct bx_buf *out);
+/* Category ids a project keeps from the COCO files it imported, as a JSON
+ * object {"name": id} (the store setting coco_category_ids).
+ * bx_coco_ids_apply sets ds->class_ids: a class's stored id when it has one
+ * no earlier class took, else the smallest id still free (1, 2, ...: the
+ * taxonomy order, as before any import). bx_coco_ids_merge returns stored
+ * (may be NULL) updated with ds's names and ids, a fresh string. */
+void bx_coco_ids_apply(struct bx_dataset *ds, const char *stored);
+char *bx_coco_ids_merge(const char *stored, const struct bx_dataset *ds);
 
 /* ---- YOLO (fmt-yolo.c) ----
  * One text file per image, a line per object: "CLASS CX CY W H" (box) or

@@ -308,18 +308,26 @@ test_coco_write(void)
 	bx_buf_init(&b);
 	bx_coco_write(&ds, &b);
 	CASE("coco write");
-	/* box: area = 30*40; polygon: bbox of points, area 4*3/2; point: keypoint */
+	/* box: area = 30*40 and its rectangle as segmentation (COCOeval's segm
+	 * mode); polygon: bbox of points, area 4*3/2; the point is no COCO
+	 * object (no zero-size box): the image's "points" */
 	CHECK(strstr(b.p, "{\"id\":1,\"image_id\":1,\"category_id\":1,\"bbox\":[10,20,30,40],"
-	    "\"area\":1200,\"iscrowd\":0,\"attributes\":{\"occluded\":true}}") != NULL);
+	    "\"area\":1200,\"iscrowd\":0,\"segmentation\":[[10,20,40,20,40,60,10,60]],"
+	    "\"attributes\":{\"occluded\":true}}") != NULL);
 	CHECK(strstr(b.p, "\"bbox\":[0,0,4,3],\"area\":6,\"iscrowd\":0,\"segmentation\":[[0,0,4,0,4,3]]") != NULL);
-	CHECK(strstr(b.p, "\"bbox\":[7.5,8,0,0],\"area\":0,\"iscrowd\":0,\"keypoints\":[7.5,8,2],"
-	    "\"num_keypoints\":1") != NULL);
+	CHECK(strstr(b.p, "\"points\":[{\"class\":\"face\",\"point\":[7.5,8]}]") != NULL);
+	CHECK(strstr(b.p, "\"bbox\":[7.5,8,0,0]") == NULL && strstr(b.p, "keypoints") == NULL);
 	CHECK(strstr(b.p, "{\"id\":2,\"file_name\":\"two.jpg\",\"width\":50,\"height\":40,\"tags\":[\"dark\"]}") != NULL);
 	CHECK(strstr(b.p, "\"attributes\":{\"scene\":\"space\"}") != NULL);
 	CHECK(strstr(b.p, "{\"id\":4,\"name\":\"dark\",\"supercategory\":\"\"}") != NULL);
 	CASE("coco write -> read -> write");
 	CHECK_INT(bx_coco_read(b.p, "out.json", &back, &err), 0);
 	CHECK_INT(back.nerrors, 0);
+	CHECK_INT(back.nlosses, 0);
+	/* the box's rectangle reads back as the box, the point as a point */
+	CHECK_INT(back.img[0].ans.n, 3);
+	CHECK_INT(back.img[0].ans.n == 3 ? (int)back.img[0].ans.a[1].geom : 0, BX_GEOM_BOX);
+	CHECK_INT(back.img[0].ans.n == 3 ? (int)back.img[0].ans.a[0].geom : 0, BX_GEOM_POINT);
 	bx_buf_init(&b2);
 	bx_coco_write(&back, &b2);
 	CHECK_STR(b2.p, b.p);
