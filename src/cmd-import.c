@@ -1139,8 +1139,8 @@ gt_task(const struct bx_export_task *t, void *ctx)
 	return 0;
 }
 
-/* The ids boxel's COCO export uses: image id = task id, category id =
- * position in the taxonomy from 1. */
+/* The project's images (id = task id, file_name = image path) and the
+ * category ids boxel's COCO export uses. */
 static int
 gt_from_store(struct imp *im, struct bx_dataset *gt)
 {
@@ -1228,8 +1228,7 @@ import_coco(struct imp *im, const char *path, int results)
 		return 0;
 	}
 	/* Results refer to image and category ids: those of --gt FILE, else
-	 * boxel's own COCO export (image id = task id, category id = position
-	 * of the class in the taxonomy, from 1). */
+	 * images by file name and categories in boxel's COCO export ids. */
 	bx_dataset_init(&gt);
 	if (im->gt_file != NULL) {
 		if (read_text(im->gt_file, &gtext, &len) < 0) {
@@ -1250,7 +1249,11 @@ import_coco(struct imp *im, const char *path, int results)
 			return -1;
 		}
 	}
-	rc = bx_coco_read_results(text, path, &gt, &ds, &err);
+	/* without --gt, by file name: a results file's image ids are another
+	 * file's, and taking them for task ids would put predictions on the
+	 * wrong images */
+	rc = bx_coco_read_with(text, path, &gt, BX_COCO_RESULTS |
+	    (im->gt_file == NULL ? BX_COCO_BY_NAME : 0), &ds, &err);
 	free(text);
 	bx_dataset_free(&gt);
 	if (rc < 0) {
@@ -2163,7 +2166,8 @@ const struct bx_cmd bx_cmd_import = {
 	    "  --names FILE    yolo: class names, one per line or a YAML names: list\n"
 	    "                  (else DIR/data.yaml)\n"
 	    "  --gt FILE       coco-results: the COCO file whose image and category ids\n"
-	    "                  the results use (default: boxel's own COCO export ids)\n"
+	    "                  the results use (without it: images by file_name,\n"
+	    "                  categories in boxel's COCO export ids)\n"
 	    "  --strict        import nothing if any item is refused or anything lost\n"
 	    "  --allow-empty   an input without images, or images a labeled format gives\n"
 	    "                  no labels, are not warnings (exit 0)\n"

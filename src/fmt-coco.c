@@ -378,6 +378,40 @@ take_annots(struct bx_ds_image *im, struct bx_answer *src, int group)
 	bx_answer_free(src);
 }
 
+/* 64-bit FNV-1a: image paths as idset keys (a hit is checked by strcmp). */
+static int64_t
+name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (int64_t)h;
+}
+
+/* The id of ds's image whose file_name is fn, or fn without its leading
+ * folders ("/data/val/a.jpg" -> "val/a.jpg" -> "a.jpg": results written
+ * on another machine). */
+static int
+by_name(const struct idset *names, const struct bx_dataset *ds, const json_t *fn,
+        int64_t *id_out)
+{
+	const char *p = json_string_value(fn);
+	int k;
+
+	while (p != NULL && *p) {
+		k = idset_get(names, name_hash(p));
+		if (k >= 0 && strcmp(ds->img[k].file_name, p) == 0) {
+			*id_out = ds->img[k].id;
+			return 0;
+		}
+		p = strchr(p, '/');
+		if (p != NULL)
+			p++;
+	}
+	return -1;
+}
+
 /* Annotations (GT or results) into ds, with classes from cats. Images made
  * here are found through a map of their own: the dataset's sorted index
  * would need rebuilding after every add. */
@@ -385,7 +419,7 @@ static void
 read_annotations(const json_t *anns, const char *name, const char *arrname, struct bx_dataset *ds,
                  const struct bx_dataset *cats, int how)
 {
-	struct idset ids = { 0 }, made = { 0 };
+	struct idset ids = { 0 }, made = { 0 }, names = { 0 };
 	struct bx_answer tmp;
 	char why[600], num[32];
 	const json_t *a, *j;
@@ -395,6 +429,9 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 
 	for (k = 0; (how & ANN_MAKE_IMAGES) && k < ds->n; k++)
 		idset_put(&made, ds->img[k].id, k);
+	for (k = 0; (how & BX_COCO_BY_NAME) && k < ds->n; k++)
+		if (ds->img[k].file_name != NULL)
+			idset_put(&names, name_hash(ds->img[k].file_name), k);
 	for (i = 0; i < json_array_size(anns); i++) {
 		a = json_array_get(anns, i);
 		if (!json_is_object(a)) {
@@ -402,7 +439,16 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			    i, bx_json_type(a));
 			continue;
 		}
-		if (bx_json_id(json_object_get(a, "image_id"), &image_id) != 0) {
+		if ((how & BX_COCO_BY_NAME) &&
+		    by_name(&names, ds, json_object_get(a, "file_name"), &image_id) != 0) {
+			bx_dataset_error(ds, "%s: %s[%zu].file_name: %s", name, arrname, i,
+			    json_is_string(json_object_get(a, "file_name")) ?
+			    "no such image in the project" : "missing (results are matched by file "
+			    "name without --gt)");
+			continue;
+		}
+		if (!(how & BX_COCO_BY_NAME) &&
+		    bx_json_id(json_object_get(a, "image_id"), &image_id) != 0) {
 			bx_dataset_error(ds, "%s: %s[%zu].image_id: missing or not an integer", name,
 			    arrname, i);
 			continue;
@@ -468,6 +514,7 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 	}
 	idset_free(&ids);
 	idset_free(&made);
+	idset_free(&names);
 }
 
 static void
@@ -728,7 +775,12 @@ bx_coco_read_with(const char *text, const char *name, const struct bx_dataset *r
 	bx_dataset_init(out);
 	if ((root = bx_json_load(text, name, err)) == NULL)
 		return BX_EINVAL;
-	if (json_is_array(root)) {
+	if (json_is_array(root) && (flags & BX_COCO_BY_NAME) && json_array_size(root) > 0 &&
+	    !json_is_string(json_object_get(json_array_get(root, 0), "file_name"))) {
+		rc = bx_err_set(err, BX_EINVAL, "%s: the results name their images by image_id "
+		    "only: pass --gt FILE, the COCO file whose ids they use (boxel's own export, or "
+		    "the file the images came from), or give each result a file_name", name);
+	} else if (json_is_array(root)) {
 		out->results = 1;
 		read_results(root, name, ref, flags, out);
 	} else if (flags & BX_COCO_RESULTS) {

@@ -154,7 +154,9 @@ int bx_coco_read_results(const char *text, const char *name_for_errors,
  *    "unknown category_id N";
  *  BX_COCO_NEW_IMAGES: a results array read against ref may name images ref
  *    lacks: each gets an image of its own (id only) instead of an error;
- *  BX_COCO_RESULTS: the text must be a results array.
+ *  BX_COCO_RESULTS: the text must be a results array;
+ *  BX_COCO_BY_NAME: a results array names its images by "file_name" (ref's
+ *    file names, or those without leading folders), not by image_id.
  * ref: what a results array is read against (as gt above), or NULL; it is
  * not needed for a detection file. out->results tells which the text was.
  * bx_coco_read is (NULL, 0), bx_coco_read_results (gt, BX_COCO_RESULTS). */
@@ -162,7 +164,8 @@ enum {
 	BX_COCO_GROUPS = 1,
 	BX_COCO_IDS_ONLY = 2,
 	BX_COCO_NEW_IMAGES = 4,
-	BX_COCO_RESULTS = 8
+	BX_COCO_RESULTS = 8,
+	BX_COCO_BY_NAME = 16
 };
 int bx_coco_read_with(const char *text, const char *name_for_errors,
                       const struct bx_dataset *ref, int flags, struct bx_dataset *out,

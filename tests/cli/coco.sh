@@ -86,9 +86,10 @@ d = json.load(open(sys.argv[1]))
 cats = {c["name"]: c["id"] for c in d["categories"]}
 assert cats == {"cat": 17, "cup": 47, "eye": 1, "indoor": 2}, cats
 assert d["annotations"][0]["category_id"] == 47' ids-out.json
-# coco-results without --gt use the ids of boxel's export: the kept ones
+# coco-results without --gt: images by file name, categories in the ids of
+# boxel's export: the kept ones
 task=$(sqlite3 ids.db "SELECT id FROM tasks WHERE image = 'c.png'")
-printf '[{"image_id": %s, "category_id": 47, "bbox": [5, 5, 10, 10], "score": 0.9}]' "$task" > res.json
+printf '[{"image_id": %s, "file_name": "c.png", "category_id": 47, "bbox": [5, 5, 10, 10], "score": 0.9}]' "$task" > res.json
 expect_rc 0 "results in the export's ids" "$BOXEL" import --db ids.db res.json
 check "category 47 is the cup" test "$(sqlite3 ids.db "SELECT json_extract(answer, '$.annotations[0].class') FROM task_answers WHERE kind = 'suggestion'")" = cup
 
