@@ -40,6 +40,12 @@ struct exp {
 	char root[PATH_MAX];  /* the image root, absolute (yolo links to the images) */
 };
 
+/* Label Studio needs the labeling config the export's from_names and
+ * choices imply: written as labeling-config.xml beside a file export (not
+ * beside stdout or a device). */
+static int ls_config_beside(const char *out, const struct bx_taxonomy *tax,
+                            struct bx_err *err);
+
 /* ---- collecting ---- */
 
 static void
@@ -298,6 +304,28 @@ write_file(const char *path, const char *data, size_t len, struct bx_err *err)
 		rc = bx_afile_commit(&af, err);
 	free(real);
 	return rc < 0 ? err->code : 0;
+}
+
+static int
+ls_config_beside(const char *out, const struct bx_taxonomy *tax, struct bx_err *err)
+{
+	struct bx_buf b;
+	struct stat sb;
+	const char *slash;
+	char *path;
+	int rc;
+
+	if (strcmp(out, "-") == 0 || stat(out, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	slash = strrchr(out, '/');
+	path = slash ? bx_asprintf("%.*s/labeling-config.xml", (int)(slash - out), out) :
+	    bx_strdup("labeling-config.xml");
+	bx_buf_init(&b);
+	bx_ls_write_config(tax, &b);
+	rc = write_file(path, b.p, b.len, err);
+	bx_buf_free(&b);
+	free(path);
+	return rc;
 }
 
 static int
@@ -653,8 +681,8 @@ cmd_export_exec(int argc, char **argv)
 	bx_err_clear(&err);
 	rc = bx_store_export_filtered(st, batch, &flt, on_task, &x, &err);
 	bx_store_close(st);
-	bx_taxonomy_free(tax);
 	if (rc < 0) {
+		bx_taxonomy_free(tax);
 		if (x.bad_task > 0)
 			bx_cli_error("task %lld: its image path is not valid UTF-8, which JSON and XML "
 			    "cannot carry: rename the file and import it again; nothing written",
@@ -670,7 +698,7 @@ cmd_export_exec(int argc, char **argv)
 	bx_buf_init(&b);
 	switch (x.fmt) {
 	case X_COCO: bx_coco_write(&x.ds, &b); break;
-	case X_LS: bx_ls_write(&x.ds, &b); break;
+	case X_LS: bx_ls_write_tax(&x.ds, tax, &b); break;
 	case X_SCALE: bx_scale_write(&x.ds, &b); break;
 	case X_JSONL: b = x.jsonl; bx_buf_init(&x.jsonl); break;
 	case X_YOLO:
@@ -682,6 +710,9 @@ cmd_export_exec(int argc, char **argv)
 	else
 		rc = write_file(out, b.p ? b.p : "", b.len, &err);
 	bx_buf_free(&b);
+	if (rc == 0 && x.fmt == X_LS && tax != NULL)
+		rc = ls_config_beside(out, tax, &err);
+	bx_taxonomy_free(tax);
 	if (rc < 0) {
 		bx_cli_error("%s", err.msg);
 		bx_dataset_free(&x.ds);

@@ -252,6 +252,19 @@ int bx_voc_read(const char *text, const char *name_for_errors, struct bx_dataset
 int bx_ls_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                struct bx_err *err);
 void bx_ls_write(const struct bx_dataset *ds, struct bx_buf *out);
+/* bx_ls_write with the project's taxonomy (may be NULL): a choice
+ * attribute is written as a "choices" result, as its control is one. Each
+ * geometry has its control: regions' from_name is "box", "polygon" or
+ * "point". */
+struct bx_taxonomy;
+void bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax,
+                     struct bx_buf *out);
+/* The labeling config (XML) an export implies: an Image "image", one
+ * RectangleLabels / PolygonLabels / KeyPointLabels per geometry the
+ * taxonomy uses (Labels of its classes), Choices "image_class" for image
+ * classes, and per attribute name (first spec wins) Choices (choice,
+ * multi, bool), TextArea or Number, perRegion for class attributes. */
+void bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *out);
 
 /* ---- Scale-style (fmt-scale.c) ----
  * [{"task_id", "params": {"attachment": PATH, "attachment_type": "image",
