@@ -798,7 +798,7 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 		it.height = d->height;
 		it.meta = d->meta_json ? bx_strdup(d->meta_json) : NULL;
 		it.has_answer = d->has_answer;
-		it.kind = d->has_answer ? kind : NULL;
+		it.kind = !d->has_answer ? NULL : d->suggested ? "suggestion" : kind;
 		it.unlabeled = !d->has_answer;
 		it.ans = d->ans;                 /* moved */
 		bx_answer_init(&d->ans);
@@ -1279,7 +1279,7 @@ import_json_fmt(struct imp *im, const char *path, enum fmt f)
 	struct bx_err err = { 0 };
 	char *text;
 	size_t len;
-	int rc;
+	int rc, i, k;
 
 	if (read_text(path, &text, &len) < 0)
 		return -1;
@@ -1290,6 +1290,15 @@ import_json_fmt(struct imp *im, const char *path, enum fmt f)
 		bx_cli_error("%s", err.msg);
 		bx_dataset_free(&ds);
 		return -1;
+	}
+	/* Label Studio predictions (every object a suggestion) are suggestions
+	 * unless --as says otherwise, as YOLO's confidence column is. */
+	for (i = 0; f == FMT_LS && im->as == NULL && i < ds.n; i++) {
+		for (k = 0; k < ds.img[i].ans.n; k++)
+			if (!(ds.img[i].ans.a[k].flags & BX_ANNOT_SUGGESTION))
+				break;
+		if (ds.img[i].ans.n > 0 && k == ds.img[i].ans.n)
+			ds.img[i].suggested = 1;
 	}
 	import_dataset(im, &ds, path, "tasks", default_kind(im), 1);
 	bx_dataset_free(&ds);

@@ -438,8 +438,8 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 	char **ids = NULL;
 	int *idx = NULL, nids = 0;
 	size_t i, k;
-	int W = 0, H = 0, rc = -1, a;
-	double x, y, w, h;
+	int W = 0, H = 0, rc = -1, a, pred = 0;
+	double x, y, w, h, pscore = 0;
 
 	anns = json_object_get(t, "annotations");
 	if (anns != NULL && !json_is_array(anns)) {
@@ -456,9 +456,20 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 				    "annotation is read");
 		}
 	}
+	/* A task nobody annotated: its first prediction, as suggestions (a
+	 * model's output, not an answer); beside an annotation, predictions
+	 * cannot be kept (an import gives an image one answer). */
 	j = json_object_get(t, "predictions");
-	for (i = 0; json_is_array(j) && i < json_array_size(j); i++)
-		bx_dataset_loss(ds, "Label Studio predictions dropped: boxel reads annotations only");
+	for (i = 0; json_is_array(j) && i < json_array_size(j); i++) {
+		if (ann == NULL && json_is_object(json_array_get(j, i))) {
+			ann = json_array_get(j, i);
+			pred = 1;
+			continue;
+		}
+		bx_dataset_loss(ds, pred ? "Label Studio predictions dropped: only a task's first "
+		    "prediction is read" : "Label Studio predictions dropped: the task has an "
+		    "annotation, which is read instead");
+	}
 	/* A task nobody annotated has no answer: not "nothing here". */
 	if (ann == NULL)
 		return 0;
@@ -514,6 +525,14 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 		im->height = H;
 		memset(&an, 0, sizeof an);
 		an.cls = (char *)lab;
+		if (pred) {
+			/* a region's own score, else the prediction's */
+			j = json_object_get(ann, "score");
+			pscore = json_is_number(j) && isfinite(json_number_value(j)) ?
+			    json_number_value(j) : 0;
+			an.score = pscore;
+			an.flags = BX_ANNOT_SUGGESTION;
+		}
 		if ((j = json_object_get(r, "score")) != NULL && json_is_number(j)) {
 			an.score = json_number_value(j);
 			an.flags = BX_ANNOT_SUGGESTION;

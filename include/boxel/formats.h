@@ -52,6 +52,8 @@ struct bx_ds_image {
 	                        values are one object. NULL otherwise. */
 	int failed;          /* an annotation of this image was refused (see errors):
 	                        importers skip the image rather than keep a partial answer */
+	int suggested;       /* the answer is a model's output: store it as suggestions
+	                        (set by the importer, not the readers) */
 };
 
 struct bx_dataset {

@@ -83,6 +83,21 @@ def norm(v):
 a = [norm(json.loads(x)) for x in sys.argv[1].split("|")]
 b = [norm(json.loads(x)) for x in sys.argv[2].split("|")]
 assert a == b, (a, b)' "$(sqlite3 t.db "SELECT group_concat(answer, '|') FROM task_answers ORDER BY task")" "$(sqlite3 back.db "SELECT group_concat(answer, '|') FROM task_answers ORDER BY task")"
+# predictions of a task nobody annotated: suggestions with the model's score
+cat > pred.json <<'JSON'
+[{"id": 1, "data": {"image": "c.png"}, "annotations": [],
+  "predictions": [{"model_version": "m1", "score": 0.8, "result": [
+   {"id": "p1", "type": "rectanglelabels", "from_name": "box", "to_name": "image",
+    "original_width": 600, "original_height": 400,
+    "value": {"x": 50, "y": 50, "width": 10, "height": 25, "rectanglelabels": ["cup"]}},
+   {"id": "p2", "type": "rectanglelabels", "from_name": "box", "to_name": "image",
+    "original_width": 600, "original_height": 400, "score": 0.3,
+    "value": {"x": 0, "y": 0, "width": 10, "height": 10, "rectanglelabels": ["cat"]}}]}]}]
+JSON
+"$BOXEL" init --db p.db --images img --taxonomy tax.json >/dev/null
+expect_rc 0 "Label Studio predictions" "$BOXEL" import --db p.db pred.json
+check "imported as suggestions" contains "$OUT" "1 with suggestions"
+check "the prediction's score, or the region's own" test "$(sqlite3 p.db "SELECT answer FROM task_answers WHERE kind = 'suggestion'")" = '{"annotations":[{"box":[300,200,60,100],"class":"cup","score":0.8,"suggestion":true},{"box":[0,0,60,40],"class":"cat","score":0.3,"suggestion":true}],"global":{}}'
 expect_rc 0 "export to stdout writes no config" "$BOXEL" export --db t.db --format labelstudio -
 check "no config in the working folder" test ! -e labeling-config.xml
 
