@@ -1852,7 +1852,10 @@ detect(const char *path)
 			return FMT_COCO_RESULTS;
 		if (strstr(p, "\"params\"") != NULL || strstr(p, "\"task_id\"") != NULL)
 			return FMT_SCALE;
-		if (strstr(p, "\"data\"") != NULL)
+		/* a Label Studio task puts "data" last, after its annotations:
+		 * their keys are the sign within the first bytes */
+		if (strstr(p, "\"data\"") != NULL || strstr(p, "\"from_name\"") != NULL ||
+		    strstr(p, "\"annotations\"") != NULL || strstr(p, "\"predictions\"") != NULL)
 			return FMT_LS;
 	}
 	return FMT_AUTO;

@@ -123,4 +123,47 @@ poly = [a for a in d["annotations"] if cats[a["category_id"]] == "a"][0]
 assert poly["segmentation"] == [[0, 0, 1, 0, 1, 2, 0, 2]] and poly["area"] == 2 and poly["bbox"] == [0, 0, 1, 2]
 ' "$OUT"
 
+# --- Label Studio (label-studio-converter's test exports) ---
+# Their images are not in the repository: blank PNGs of the sizes the
+# results give (original_width x original_height) stand in for them.
+blank_png() { # blank_png PATH W H
+	$PY - "$@" <<'PY'
+import struct, sys, zlib
+path, w, h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+raw = b"".join(b"\0" * (1 + (w + 7) // 8) for _ in range(h))
+chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+PY
+}
+LSC=$CX/label-studio-converter
+mkdir -p ls1 ls2
+blank_png ls1/image1 2800 2800
+blank_png ls1/image2 2800 2800
+blank_png ls2/image2 640 426
+store lsb ls1
+expect_rc 1 "ls data.json imports; the second annotation of task 1 is said" "$BOXEL" import --db lsb.db --as accepted "$LSC/data.json"
+check "ls boxes: 2 tasks, 4 boxes" contains "$OUT" "imported 2 tasks (2 new, 2 with accepted answers), 0 items failed
+objects: 4 boxes"
+check "ls boxes: the dropped annotation named" contains "$ERR" "warning: 1 Label Studio annotations dropped: only a task's first annotation is read"
+# parasites x 37.158..% of 2800 = 1040.44 px
+check "ls boxes: task 1's first annotation, in pixels" near "$(answer lsb image1)" 'len(a) == 2 and a[0]["class"] == "parasites" and close(b(0), [37.15846994535519 * 28, 70.67395264116576 * 28, 4.189435336976321 * 28, 4.735883424408015 * 28]) and a[1]["class"] == "white"'
+store lsp ls2
+expect_rc 0 "ls data_polygons.json imports" "$BOXEL" import --db lsp.db --as accepted "$LSC/data_polygons.json"
+check "ls polygon: one airplane of 37 points" near "$(answer lsp image2)" 'len(a) == 1 and a[0]["class"] == "Airplane" and len(a[0]["polygon"]) == 37 and all(0 <= x <= 640 and 0 <= y <= 426 for x, y in a[0]["polygon"])'
+mkdir -p lsb-out
+expect_rc 0 "ls boxes export" "$BOXEL" export --db lsb.db --format labelstudio lsb-out/ls.json
+check "ls boxes: the converter's config shape, rebuilt" $PY - lsb-out/ls.json lsb-out/labeling-config.xml <<'PY'
+import json, sys
+import xml.etree.ElementTree as ET
+tasks = json.load(open(sys.argv[1]))
+ctl = {c.get("name"): c for c in ET.parse(sys.argv[2]).getroot()}
+for t in tasks:
+    for r in t["annotations"][0]["result"]:
+        c = ctl[r["from_name"]]
+        assert c.tag == "RectangleLabels" and r["type"] == "rectanglelabels"
+        assert set(r["value"]["rectanglelabels"]) <= {l.get("value") for l in c.findall("Label")}
+assert sum(len(t["annotations"][0]["result"]) for t in tasks) == 4
+PY
+
 finish
