@@ -27,7 +27,10 @@ sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"; }
 
 # --- VOC (Datumaro voc_dataset1): 20x10, cat truncated, a person ---
 store v1 d/voc1/JPEGImages
-expect_rc 0 "voc1 imports" "$BOXEL" import --db v1.db --as accepted d/voc1/Annotations
+# the person's <part> (a head box) and <actions> have no boxel form: said, exit 1
+expect_rc 1 "voc1 imports, its part and actions said" "$BOXEL" import --db v1.db --as accepted d/voc1/Annotations
+check "voc1: the part named" contains "$ERR" "warning: 1 VOC <part> boxes dropped"
+check "voc1: the actions named" contains "$ERR" "warning: 1 VOC <actions> dropped"
 check "voc1: 1 task" contains "$OUT" "imported 1 task (1 new, 1 with accepted answers), 0 items failed"
 check "voc1: size from <size>" test "$(size v1 2007_000001.jpg)" = 20x10
 # cat 1,2,3,4 (1-based, inclusive) -> 0,1,3,3; person 4,5,6,7 -> 3,4,3,3
@@ -48,7 +51,7 @@ PY
 # the devkit layout with the image root above it: <filename> alone is not
 # beneath the root, ../JPEGImages/<filename> beside Annotations/ is
 store v1d d
-expect_rc 0 "voc1 with the root above the devkit" "$BOXEL" import --db v1d.db --as accepted d/voc1/Annotations
+expect_rc 1 "voc1 with the root above the devkit" "$BOXEL" import --db v1d.db --as accepted d/voc1/Annotations
 check "voc1: the image found in JPEGImages/" test "$(size v1d voc1/JPEGImages/2007_000001.jpg)" = 20x10
 
 # --- VOC (Datumaro voc_dataset2): no <size>, float corners, occluded ---
