@@ -542,12 +542,28 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 			bx_buf_puts(&list, im->file_name);
 			bx_buf_putc(&list, '\n');
 		} else {
+			/* the devkit layout voc_eval and the VOC tools read:
+			 * Annotations/X.xml, JPEGImages/X.jpg (a link to the
+			 * image beneath the root), ImageSets/Main/trainval.txt */
 			bx_voc_write(im, &b);
-			rel = with_ext(im->file_name, ".xml");
+			lp = with_ext(im->file_name, ".xml");
+			rel = bx_asprintf("Annotations/%s", lp);
+			free(lp);
 			rc = put_file(tmp, rel, b.p, b.len, err);
+			lp = bx_asprintf("JPEGImages/%s", im->file_name);
+			if (rc == 0)
+				rc = put_link(tmp, lp, x->root, im->file_name, err);
+			free(lp);
+			lp = with_ext(im->file_name, "");
+			bx_buf_puts(&list, lp);
+			bx_buf_putc(&list, '\n');
+			free(lp);
 		}
 		free(rel);
 	}
+	if (rc == 0 && x->fmt == X_VOC)
+		rc = put_file(tmp, "ImageSets/Main/trainval.txt", list.p ? list.p : "", list.len,
+		    err);
 	if (rc == 0 && x->fmt == X_YOLO) {
 		rc = put_file(tmp, "images.txt", list.p ? list.p : "", list.len, err);
 		bx_buf_reset(&b);
@@ -650,7 +666,7 @@ cmd_export_exec(int argc, char **argv)
 		}
 	}
 	free(taxt);
-	if (x.fmt == X_YOLO) {
+	if (x.fmt == X_YOLO || x.fmt == X_VOC) {
 		char *root = NULL;
 
 		bx_err_clear(&err);

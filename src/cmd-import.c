@@ -837,6 +837,15 @@ exists(const char *dir, const char *name)
 
 
 static int
+is_dir_in(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return is_dir(p);
+}
+
+static int
 read_text(const char *path, char **text_out, size_t *len_out)
 {
 	struct bx_err err = { 0 };
@@ -1825,6 +1834,8 @@ detect(const char *path)
 
 		if (exists(path, "data.yaml") || exists(path, "labels"))
 			return FMT_YOLO;
+		if (exists(path, "Annotations") && is_dir_in(path, "Annotations"))
+			return FMT_VOC;     /* the devkit layout */
 		if ((d = opendir(path)) != NULL) {
 			while ((e = readdir(d)) != NULL) {
 				xml |= ends_with(e->d_name, ".xml");

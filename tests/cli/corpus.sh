@@ -36,7 +36,7 @@ check "voc1: size from <size>" test "$(size v1 2007_000001.jpg)" = 20x10
 # cat 1,2,3,4 (1-based, inclusive) -> 0,1,3,3; person 4,5,6,7 -> 3,4,3,3
 check "voc1: the cat and the person" test "$(answer v1 2007_000001.jpg)" = '{"annotations":[{"attributes":{"truncated":true},"box":[0,1,3,3],"class":"cat"},{"box":[3,4,3,3],"class":"person"}],"global":{}}'
 expect_rc 0 "voc1 exports" "$BOXEL" export --db v1.db --format voc v1.out
-check "voc1: xml.etree reads the export back" $PY - v1.out/2007_000001.xml "$CX/datumaro/voc1/Annotations/2007_000001.xml" <<'PY'
+check "voc1: xml.etree reads the export back" $PY - v1.out/Annotations/2007_000001.xml "$CX/datumaro/voc1/Annotations/2007_000001.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 def objs(p):
     r = ET.parse(p).getroot()
@@ -46,6 +46,19 @@ out, orig = objs(sys.argv[1]), objs(sys.argv[2])
 assert out == orig, (out, orig)
 r = ET.parse(sys.argv[1]).getroot()
 assert (r.findtext("size/width"), r.findtext("size/height")) == ("20", "10")
+PY
+# voc_eval's way in: the ids of ImageSets/Main/<set>.txt, each
+# Annotations/<id>.xml, its image JPEGImages/<id>.jpg
+check "voc1: the devkit layout as voc_eval reads it" $PY - v1.out <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+ids = [l.strip() for l in open(os.path.join(d, "ImageSets/Main/trainval.txt")) if l.strip()]
+assert ids == ["2007_000001"], ids
+for i in ids:
+    r = ET.parse(os.path.join(d, "Annotations", i + ".xml")).getroot()
+    assert [o.findtext("name") for o in r.findall("object")] == ["cat", "person"]
+    img = os.path.join(d, "JPEGImages", i + ".jpg")
+    assert os.path.isfile(img) and open(img, "rb").read(2) == b"\xff\xd8", img
 PY
 
 # the devkit layout with the image root above it: <filename> alone is not

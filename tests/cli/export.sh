@@ -52,9 +52,9 @@ check "yolo images.txt" test "$(sed -n 5p a.yolo/images.txt)" = "sub/mug.png"
 
 expect_rc 0 "export voc" "$BOXEL" export --db a.db --format voc a.voc
 # chelsea box 10.5,20,300,250: xmin = round(10.5)+1 = 12, ymin = 21, xmax = round(310.5) = 311, ymax = 270
-check "voc 1-based bndbox" contains "$(cat a.voc/chelsea.xml)" "<bndbox><xmin>12</xmin><ymin>21</ymin><xmax>311</xmax><ymax>270</ymax></bndbox>"
-check "voc size" contains "$(cat a.voc/chelsea.xml)" "<size><width>451</width><height>300</height>"
-check "voc mirrors folders" test -f a.voc/sub/mug.xml
+check "voc 1-based bndbox" contains "$(cat a.voc/Annotations/chelsea.xml)" "<bndbox><xmin>12</xmin><ymin>21</ymin><xmax>311</xmax><ymax>270</ymax></bndbox>"
+check "voc size" contains "$(cat a.voc/Annotations/chelsea.xml)" "<size><width>451</width><height>300</height>"
+check "voc mirrors folders" test -f a.voc/Annotations/sub/mug.xml
 
 expect_rc 0 "export labelstudio" "$BOXEL" export --db a.db --format labelstudio a.ls.json
 # rocket box 300,50,40,200 of 640x427: x 46.875%, y 11.7096018735%, w 6.25%, h 46.8384074941%
