@@ -131,6 +131,7 @@ struct imp {
 	long empty_inputs;    /* paths in which no image was found */
 	struct tally geoms;   /* objects imported, per geometry */
 	struct tally lost;    /* what could not be carried, per kind */
+	struct bx_dataset coco_ids; /* category ids of the COCO files imported */
 };
 
 static void
@@ -1178,25 +1179,36 @@ gt_from_store(struct imp *im, struct bx_dataset *gt)
 
 /* The file's category ids, kept for the COCO export (a project's ids are
  * another tool's class numbering: renumbered, its model's outputs no
- * longer match). Only classes of the taxonomy count. */
+ * longer match). Only classes of the taxonomy count. Noted here, written
+ * by keep_category_ids once the tasks are in. */
 static void
-keep_category_ids(struct imp *im, const struct bx_dataset *ds)
+note_category_ids(struct imp *im, const struct bx_dataset *ds)
 {
-	struct bx_dataset known;
+	int i, k;
+
+	for (i = 0; im->tax != NULL && i < ds->nclasses; i++) {
+		if (bx_taxonomy_class(im->tax, ds->classes[i]) == NULL)
+			continue;
+		k = bx_dataset_class_index(&im->coco_ids, ds->classes[i]);
+		if (k >= 0)
+			im->coco_ids.class_ids[k] = ds->class_ids[i];
+		else
+			bx_dataset_add_class(&im->coco_ids, ds->classes[i], ds->class_ids[i]);
+	}
+}
+
+static void
+keep_category_ids(struct imp *im)
+{
+	struct bx_dataset *known = &im->coco_ids;
 	struct bx_err err = { 0 };
 	char *old = NULL, *merged;
-	int i, rc;
+	int rc;
 
-	if (im->tax == NULL || ds->nclasses == 0)
-		return;
-	bx_dataset_init(&known);
-	for (i = 0; i < ds->nclasses; i++)
-		if (bx_taxonomy_class(im->tax, ds->classes[i]) != NULL)
-			bx_dataset_add_class(&known, ds->classes[i], ds->class_ids[i]);
-	rc = known.nclasses > 0 ? bx_store_setting_get(im->st, "coco_category_ids", &old, &err) :
+	rc = known->nclasses > 0 ? bx_store_setting_get(im->st, "coco_category_ids", &old, &err) :
 	    -1;
 	if (rc == 0 || rc == BX_ENOENT) {
-		merged = bx_coco_ids_merge(old, &known);
+		merged = bx_coco_ids_merge(old, known);
 		bx_err_clear(&err);
 		if (old == NULL || strcmp(old, merged) != 0)
 			if (bx_store_setting_set(im->st, "coco_category_ids", merged, bx_cli_actor(),
@@ -1205,7 +1217,7 @@ keep_category_ids(struct imp *im, const struct bx_dataset *ds)
 		free(merged);
 	}
 	free(old);
-	bx_dataset_free(&known);
+	bx_dataset_free(known);
 }
 
 static int
@@ -1229,10 +1241,10 @@ import_coco(struct imp *im, const char *path, int results)
 		}
 		queued = im->tasks + im->n;
 		import_dataset(im, &ds, path, "images", default_kind(im), 1);
-		/* only when something of the file went in: a refused file
+		/* only when something of the file is queued: a refused file
 		 * leaves the store as it was */
-		if (!im->dry && !im->fatal && im->tasks + im->n > queued)
-			keep_category_ids(im, &ds);
+		if (im->tasks + im->n > queued)
+			note_category_ids(im, &ds);
 		bx_dataset_free(&ds);
 		return 0;
 	}
@@ -1929,6 +1941,9 @@ run(struct imp *im, int argc, char **argv, int first, enum fmt f)
 		flush(im);
 	if (!im->dry)
 		restore_later(im);
+	if (!im->dry && !im->fatal && im->tasks > 0)
+		keep_category_ids(im);
+	bx_dataset_free(&im->coco_ids);
 	progress(im, 1);
 	return rc;
 }
