@@ -200,9 +200,10 @@ parse_ann(const json_t *a, const char *cls, int tags, int rings, struct bx_datas
 	an.score = score;
 	an.flags = has_score ? BX_ANNOT_SUGGESTION : 0;
 
-	/* A crowd is a region COCOeval ignores, not an object: kept as one, it
-	 * would be scored as a missed object. */
-	if (crowd && has_box) {
+	/* A crowd is a region COCOeval ignores, not an object: imported as one,
+	 * it would be scored as a missed object. (`boxel score`, which reads
+	 * without tags, scores it as documented: like any other annotation.) */
+	if (crowd && has_box && tags) {
 		bx_dataset_loss(ds, "crowd regions (iscrowd 1) dropped: boxel has no ignore "
 		    "regions");
 		rc = 0;

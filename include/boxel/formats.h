@@ -117,7 +117,8 @@ void bx_dataset_error(struct bx_dataset *ds, const char *fmt, ...)
  *  - RLE segmentation cannot be drawn as a polygon: kept as its bbox (a
  *    loss), or dropped without one (a loss);
  *  - iscrowd 1 (with a bbox): a region COCOeval ignores, not an object:
- *    dropped (a loss);
+ *    dropped (a loss), except for results and BX_COCO_IDS_ONLY (scoring,
+ *    which scores crowds like any annotation);
  *  - keypoints [x, y, v, ...]: one labeled keypoint (v > 0) without a box
  *    (boxel's points: bbox [x, y, 0, 0]) is a point; a set of them is a
  *    loss (with a box, the box is kept);
