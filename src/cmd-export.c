@@ -40,6 +40,12 @@ struct exp {
 	char root[PATH_MAX];  /* the image root, absolute (yolo links to the images) */
 };
 
+/* Label Studio needs the labeling config the export's from_names and
+ * choices imply: written as labeling-config.xml beside a file export (not
+ * beside stdout or a device). */
+static int ls_config_beside(const char *out, const struct bx_taxonomy *tax,
+                            struct bx_err *err);
+
 /* ---- collecting ---- */
 
 static void
@@ -301,6 +307,28 @@ write_file(const char *path, const char *data, size_t len, struct bx_err *err)
 }
 
 static int
+ls_config_beside(const char *out, const struct bx_taxonomy *tax, struct bx_err *err)
+{
+	struct bx_buf b;
+	struct stat sb;
+	const char *slash;
+	char *path;
+	int rc;
+
+	if (strcmp(out, "-") == 0 || stat(out, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	slash = strrchr(out, '/');
+	path = slash ? bx_asprintf("%.*s/labeling-config.xml", (int)(slash - out), out) :
+	    bx_strdup("labeling-config.xml");
+	bx_buf_init(&b);
+	bx_ls_write_config(tax, &b);
+	rc = write_file(path, b.p, b.len, err);
+	bx_buf_free(&b);
+	free(path);
+	return rc;
+}
+
+static int
 rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -514,12 +542,28 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 			bx_buf_puts(&list, im->file_name);
 			bx_buf_putc(&list, '\n');
 		} else {
+			/* the devkit layout voc_eval and the VOC tools read:
+			 * Annotations/X.xml, JPEGImages/X.jpg (a link to the
+			 * image beneath the root), ImageSets/Main/trainval.txt */
 			bx_voc_write(im, &b);
-			rel = with_ext(im->file_name, ".xml");
+			lp = with_ext(im->file_name, ".xml");
+			rel = bx_asprintf("Annotations/%s", lp);
+			free(lp);
 			rc = put_file(tmp, rel, b.p, b.len, err);
+			lp = bx_asprintf("JPEGImages/%s", im->file_name);
+			if (rc == 0)
+				rc = put_link(tmp, lp, x->root, im->file_name, err);
+			free(lp);
+			lp = with_ext(im->file_name, "");
+			bx_buf_puts(&list, lp);
+			bx_buf_putc(&list, '\n');
+			free(lp);
 		}
 		free(rel);
 	}
+	if (rc == 0 && x->fmt == X_VOC)
+		rc = put_file(tmp, "ImageSets/Main/trainval.txt", list.p ? list.p : "", list.len,
+		    err);
 	if (rc == 0 && x->fmt == X_YOLO) {
 		rc = put_file(tmp, "images.txt", list.p ? list.p : "", list.len, err);
 		bx_buf_reset(&b);
@@ -622,7 +666,7 @@ cmd_export_exec(int argc, char **argv)
 		}
 	}
 	free(taxt);
-	if (x.fmt == X_YOLO) {
+	if (x.fmt == X_YOLO || x.fmt == X_VOC) {
 		char *root = NULL;
 
 		bx_err_clear(&err);
@@ -637,15 +681,24 @@ cmd_export_exec(int argc, char **argv)
 		}
 		free(root);
 	}
-	/* categories: the taxonomy's classes in order, ids from 1 */
+	/* categories: the taxonomy's classes in order, with the ids the COCO
+	 * files the project imported gave them, the others from 1 */
 	for (i = 0; tax != NULL && i < tax->nclasses; i++)
 		bx_dataset_add_class(&x.ds, tax->classes[i].name, i + 1);
+	if (x.fmt == X_COCO) {
+		char *ids = NULL;
+
+		bx_err_clear(&err);
+		if (bx_store_setting_get(st, "coco_category_ids", &ids, &err) == 0)
+			bx_coco_ids_apply(&x.ds, ids);
+		free(ids);
+	}
 	x.collect_classes = tax == NULL;
 	bx_err_clear(&err);
 	rc = bx_store_export_filtered(st, batch, &flt, on_task, &x, &err);
 	bx_store_close(st);
-	bx_taxonomy_free(tax);
 	if (rc < 0) {
+		bx_taxonomy_free(tax);
 		if (x.bad_task > 0)
 			bx_cli_error("task %lld: its image path is not valid UTF-8, which JSON and XML "
 			    "cannot carry: rename the file and import it again; nothing written",
@@ -661,7 +714,7 @@ cmd_export_exec(int argc, char **argv)
 	bx_buf_init(&b);
 	switch (x.fmt) {
 	case X_COCO: bx_coco_write(&x.ds, &b); break;
-	case X_LS: bx_ls_write(&x.ds, &b); break;
+	case X_LS: bx_ls_write_tax(&x.ds, tax, &b); break;
 	case X_SCALE: bx_scale_write(&x.ds, &b); break;
 	case X_JSONL: b = x.jsonl; bx_buf_init(&x.jsonl); break;
 	case X_YOLO:
@@ -673,6 +726,9 @@ cmd_export_exec(int argc, char **argv)
 	else
 		rc = write_file(out, b.p ? b.p : "", b.len, &err);
 	bx_buf_free(&b);
+	if (rc == 0 && x.fmt == X_LS && tax != NULL)
+		rc = ls_config_beside(out, tax, &err);
+	bx_taxonomy_free(tax);
 	if (rc < 0) {
 		bx_cli_error("%s", err.msg);
 		bx_dataset_free(&x.ds);

@@ -47,7 +47,44 @@ struct item {
 	const char *kind;     /* store answer kind, or NULL */
 	char *where;          /* "FILE:LINE" / "FILE: images[3]" */
 	struct bx_manifest_line *jl; /* jsonl: batches and judgments to restore, or NULL */
+	int unlabeled;        /* a labeled format gave this image no labels */
 };
+
+/* Counts by name, in first-seen order: objects per geometry, losses per
+ * kind. */
+struct tally {
+	char **name;
+	long *n;
+	int len;
+};
+
+static void
+tally_add(struct tally *t, const char *name, long n)
+{
+	int i;
+
+	for (i = 0; i < t->len; i++)
+		if (strcmp(t->name[i], name) == 0) {
+			t->n[i] += n;
+			return;
+		}
+	t->name = bx_realloc(t->name, sizeof(char *) * (size_t)(t->len + 1));
+	t->n = bx_realloc(t->n, sizeof(long) * (size_t)(t->len + 1));
+	t->name[t->len] = bx_strdup(name);
+	t->n[t->len++] = n;
+}
+
+static void
+tally_free(struct tally *t)
+{
+	int i;
+
+	for (i = 0; i < t->len; i++)
+		free(t->name[i]);
+	free(t->name);
+	free(t->n);
+	memset(t, 0, sizeof *t);
+}
 
 /* A judgment in a replica row that a skip or reject queued (replica >=
  * overlap): written after every line, in the exporting store's id order,
@@ -87,6 +124,14 @@ struct imp {
 	int progress;
 	int fatal;
 	struct bx_import_event ev; /* import_begin, with the first rows committed */
+	int dry;              /* --strict's first pass: read and check, write nothing */
+	int quiet;            /* --strict's second pass: notes were said in the first */
+	int allow_empty;      /* --allow-empty: no tasks or unlabeled images are fine */
+	long unlabeled;       /* images a labeled format gave no labels */
+	long empty_inputs;    /* paths in which no image was found */
+	struct tally geoms;   /* objects imported, per geometry */
+	struct tally lost;    /* what could not be carried, per kind */
+	struct bx_dataset coco_ids; /* category ids of the COCO files imported */
 };
 
 static void
@@ -231,17 +276,29 @@ restore_later(struct imp *im)
 		free(im->seen[i].kind);
 	}
 	free(im->seen);
+	im->seen = NULL;
+	im->nseen = 0;
+	im->kept = NULL;
+	im->kept_where = NULL;
+	im->later = NULL;
+	im->topup = NULL;
+	im->nkept = im->nlater = im->ntopup = 0;
 }
 
 static void
 count_task(struct imp *im, struct item *it, int created)
 {
+	int i;
+
 	im->tasks++;
 	im->created += created;
 	if (it->kind != NULL) {
 		im->answers++;
 		im->last_kind = it->kind;
+		for (i = 0; i < it->ans.n; i++)
+			tally_add(&im->geoms, bx_geom_name(it->ans.a[i].geom), 1);
 	}
+	im->unlabeled += it->unlabeled;
 	im->done++;
 	progress(im, 0);
 }
@@ -378,6 +435,14 @@ flush(struct imp *im)
 
 	if (im->n == 0)
 		return;
+	if (im->dry) {
+		for (i = 0; i < im->n; i++) {
+			count_task(im, &im->items[i], 0);
+			item_free(&im->items[i]);
+		}
+		im->n = 0;
+		return;
+	}
 	t = bx_calloc((size_t)im->n, sizeof *t);
 	json = bx_calloc((size_t)im->n, sizeof *json);
 	for (i = 0; i < im->n; i++) {
@@ -608,22 +673,55 @@ clip_suggestions(struct bx_answer *a, int w, int h)
 	}
 }
 
+/* Only a JPEG carries an EXIF orientation that turns it (the probe's size
+ * is the turned one). */
+static int
+is_jpeg(const char *path)
+{
+	unsigned char m[2] = { 0, 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return 0;
+	if (fread(m, 1, 2, f) != 2)
+		m[0] = 0;
+	fclose(f);
+	return m[0] == 0xff && m[1] == 0xd8;
+}
+
 /* Check and queue one item; takes ownership of it (freed on failure). */
 static void
 add_item(struct imp *im, struct item *it)
 {
 	struct bx_err err = { 0 };
-	int i;
+	char msg[sizeof err.msg + 600];
+	int i, w, h;
 
-	if (it->width <= 0 || it->height <= 0) {
-		if (bx_image_probe(it->abs, &it->width, &it->height, &err) < 0) {
-			char msg[sizeof err.msg + 300];
-			snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
-			item_fail(im, it->where, msg);
-			item_free(it);
-			return;
-		}
+	/* The header is read even when the file gives a size: a size written
+	 * by another tool may be the unturned one of an EXIF-rotated photo (or
+	 * of another image), and coordinates made on it would be drawn
+	 * squeezed, off the objects. The probe's size is as displayed. */
+	if (bx_image_probe(it->abs, &w, &h, &err) < 0) {
+		snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
+		item_fail(im, it->where, msg);
+		item_free(it);
+		return;
 	}
+	if (it->width > 0 && it->height > 0 && (it->width != w || it->height != h)) {
+		if (it->width == h && it->height == w && is_jpeg(it->abs))
+			snprintf(msg, sizeof msg, "%s: the file gives the size %dx%d, but the image "
+			    "is %dx%d as displayed (its EXIF orientation turns it): coordinates on "
+			    "the unturned pixels would land off the objects; not imported", it->image,
+			    it->width, it->height, w, h);
+		else
+			snprintf(msg, sizeof msg, "%s: the file gives the size %dx%d, but the image "
+			    "is %dx%d: not imported", it->image, it->width, it->height, w, h);
+		item_fail(im, it->where, msg);
+		item_free(it);
+		return;
+	}
+	it->width = w;
+	it->height = h;
 	if (it->has_answer && it->kind != NULL) {
 		if (im->tax == NULL) {
 			item_fail(im, it->where, "the project has no taxonomy to check annotations "
@@ -648,7 +746,6 @@ add_item(struct imp *im, struct item *it)
 		 * attributes at all (YOLO), so only what is there is checked. */
 		if (bx_taxonomy_check_answer_flags(im->tax, &it->ans, it->width, it->height,
 		    BX_CHECK_PARTIAL, &err) < 0) {
-			char msg[sizeof err.msg + 300];
 			snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
 			item_fail(im, it->where, msg);
 			item_free(it);
@@ -672,6 +769,8 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 
 	for (i = 0; i < ds->nerrors; i++)
 		item_fail(im, "", ds->errors[i]);
+	for (i = 0; i < ds->nlosses; i++)
+		tally_add(&im->lost, ds->loss[i], ds->nlost[i]);
 	im->total += ds->n;
 	for (i = 0; i < ds->n && !im->fatal; i++) {
 		struct bx_ds_image *d = &ds->img[i];
@@ -700,7 +799,8 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 		it.height = d->height;
 		it.meta = d->meta_json ? bx_strdup(d->meta_json) : NULL;
 		it.has_answer = d->has_answer;
-		it.kind = d->has_answer ? kind : NULL;
+		it.kind = !d->has_answer ? NULL : d->suggested ? "suggestion" : kind;
+		it.unlabeled = !d->has_answer;
 		it.ans = d->ans;                 /* moved */
 		bx_answer_init(&d->ans);
 		add_item(im, &it);
@@ -736,6 +836,15 @@ exists(const char *dir, const char *name)
 }
 
 
+
+static int
+is_dir_in(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return is_dir(p);
+}
 
 static int
 read_text(const char *path, char **text_out, size_t *len_out)
@@ -901,6 +1010,22 @@ import_jsonl(struct imp *im, const char *path)
 	return 0;
 }
 
+/* Image files boxel cannot decode: named in the run, never passed over
+ * in silence. */
+static int
+is_other_image_name(const char *name)
+{
+	static const char *const exts[] = { ".webp", ".bmp", ".tif", ".tiff", ".gif", ".heic",
+	    ".heif", ".avif", ".jxl", ".jp2" };
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	for (i = 0; dot != NULL && i < BX_ARRAY_LEN(exts); i++)
+		if (strcasecmp(dot, exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 is_image_name(const char *name)
 {
@@ -944,7 +1069,11 @@ walk(struct imp *im, const char *dir, const char *ext, char ***list, int *n)
 	for (i = 0; i < nn; i++) {
 		if (lstat(names[i], &sb) == 0 && S_ISDIR(sb.st_mode))
 			walk(im, names[i], ext, list, n);
-		else if (ext ? ends_with(names[i], ext) : is_image_name(names[i])) {
+		else if (ext == NULL && is_other_image_name(names[i])) {
+			item_fail(im, names[i], "boxel reads PNG and JPEG images only: not imported "
+			    "(convert it)");
+			im->total++;
+		} else if (ext ? ends_with(names[i], ext) : is_image_name(names[i])) {
 			*list = bx_realloc(*list, sizeof(char *) * (size_t)(*n + 1));
 			(*list)[(*n)++] = names[i];
 			names[i] = NULL;
@@ -1020,13 +1149,14 @@ gt_task(const struct bx_export_task *t, void *ctx)
 	return 0;
 }
 
-/* The ids boxel's COCO export uses: image id = task id, category id =
- * position in the taxonomy from 1. */
+/* The project's images (id = task id, file_name = image path) and the
+ * category ids boxel's COCO export uses. */
 static int
 gt_from_store(struct imp *im, struct bx_dataset *gt)
 {
 	struct gt_ctx c = { gt };
 	struct bx_err err = { 0 };
+	char *ids = NULL;
 	int i;
 
 	if (im->tax == NULL) {
@@ -1035,12 +1165,59 @@ gt_from_store(struct imp *im, struct bx_dataset *gt)
 	}
 	for (i = 0; i < im->tax->nclasses; i++)
 		bx_dataset_add_class(gt, im->tax->classes[i].name, i + 1);
+	if (bx_store_setting_get(im->st, "coco_category_ids", &ids, &err) == 0)
+		bx_coco_ids_apply(gt, ids);
+	free(ids);
+	bx_err_clear(&err);
 	if (bx_store_export_each(im->st, NULL, gt_task, &c, &err) < 0) {
 		bx_cli_error("%s", err.msg);
 		return -1;
 	}
 	bx_dataset_index(gt);
 	return 0;
+}
+
+/* The file's category ids, kept for the COCO export (a project's ids are
+ * another tool's class numbering: renumbered, its model's outputs no
+ * longer match). Only classes of the taxonomy count. Noted here, written
+ * by keep_category_ids once the tasks are in. */
+static void
+note_category_ids(struct imp *im, const struct bx_dataset *ds)
+{
+	int i, k;
+
+	for (i = 0; im->tax != NULL && i < ds->nclasses; i++) {
+		if (bx_taxonomy_class(im->tax, ds->classes[i]) == NULL)
+			continue;
+		k = bx_dataset_class_index(&im->coco_ids, ds->classes[i]);
+		if (k >= 0)
+			im->coco_ids.class_ids[k] = ds->class_ids[i];
+		else
+			bx_dataset_add_class(&im->coco_ids, ds->classes[i], ds->class_ids[i]);
+	}
+}
+
+static void
+keep_category_ids(struct imp *im)
+{
+	struct bx_dataset *known = &im->coco_ids;
+	struct bx_err err = { 0 };
+	char *old = NULL, *merged;
+	int rc;
+
+	rc = known->nclasses > 0 ? bx_store_setting_get(im->st, "coco_category_ids", &old, &err) :
+	    -1;
+	if (rc == 0 || rc == BX_ENOENT) {
+		merged = bx_coco_ids_merge(old, known);
+		bx_err_clear(&err);
+		if (old == NULL || strcmp(old, merged) != 0)
+			if (bx_store_setting_set(im->st, "coco_category_ids", merged, bx_cli_actor(),
+			    im->now, &err) < 0)
+				bx_cli_error("keeping the category ids: %s", err.msg);
+		free(merged);
+	}
+	free(old);
+	bx_dataset_free(known);
 }
 
 static int
@@ -1050,6 +1227,7 @@ import_coco(struct imp *im, const char *path, int results)
 	struct bx_err err = { 0 };
 	char *text, *gtext;
 	size_t len;
+	long queued;
 	int rc;
 
 	if (read_text(path, &text, &len) < 0)
@@ -1061,13 +1239,17 @@ import_coco(struct imp *im, const char *path, int results)
 			bx_cli_error("%s", err.msg);
 			return -1;
 		}
+		queued = im->tasks + im->n;
 		import_dataset(im, &ds, path, "images", default_kind(im), 1);
+		/* only when something of the file is queued: a refused file
+		 * leaves the store as it was */
+		if (im->tasks + im->n > queued)
+			note_category_ids(im, &ds);
 		bx_dataset_free(&ds);
 		return 0;
 	}
 	/* Results refer to image and category ids: those of --gt FILE, else
-	 * boxel's own COCO export (image id = task id, category id = position
-	 * of the class in the taxonomy, from 1). */
+	 * images by file name and categories in boxel's COCO export ids. */
 	bx_dataset_init(&gt);
 	if (im->gt_file != NULL) {
 		if (read_text(im->gt_file, &gtext, &len) < 0) {
@@ -1088,7 +1270,11 @@ import_coco(struct imp *im, const char *path, int results)
 			return -1;
 		}
 	}
-	rc = bx_coco_read_results(text, path, &gt, &ds, &err);
+	/* without --gt, by file name: a results file's image ids are another
+	 * file's, and taking them for task ids would put predictions on the
+	 * wrong images */
+	rc = bx_coco_read_with(text, path, &gt, BX_COCO_RESULTS |
+	    (im->gt_file == NULL ? BX_COCO_BY_NAME : 0), &ds, &err);
 	free(text);
 	bx_dataset_free(&gt);
 	if (rc < 0) {
@@ -1114,7 +1300,7 @@ import_json_fmt(struct imp *im, const char *path, enum fmt f)
 	struct bx_err err = { 0 };
 	char *text;
 	size_t len;
-	int rc;
+	int rc, i, k;
 
 	if (read_text(path, &text, &len) < 0)
 		return -1;
@@ -1125,6 +1311,15 @@ import_json_fmt(struct imp *im, const char *path, enum fmt f)
 		bx_cli_error("%s", err.msg);
 		bx_dataset_free(&ds);
 		return -1;
+	}
+	/* Label Studio predictions (every object a suggestion) are suggestions
+	 * unless --as says otherwise, as YOLO's confidence column is. */
+	for (i = 0; f == FMT_LS && im->as == NULL && i < ds.n; i++) {
+		for (k = 0; k < ds.img[i].ans.n; k++)
+			if (!(ds.img[i].ans.a[k].flags & BX_ANNOT_SUGGESTION))
+				break;
+		if (ds.img[i].ans.n > 0 && k == ds.img[i].ans.n)
+			ds.img[i].suggested = 1;
 	}
 	import_dataset(im, &ds, path, "tasks", default_kind(im), 1);
 	bx_dataset_free(&ds);
@@ -1268,14 +1463,16 @@ import_voc(struct imp *im, const char *path)
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
-	if (clamped > 0)
+	if (clamped > 0 && !im->quiet)
 		bx_cli_error("note: %s: %ld box%s one pixel past the image edge (corners counted "
 		    "from 0) clamped to it", path, clamped, clamped == 1 ? "" : "es");
 	for (i = 0; i < 4; i++)
-		if (dropped[i] > 0)
-			bx_cli_error("warning: %s: %ld <%s> value%s not kept: the object's class has no "
-			    "'%s' attribute", path, dropped[i], voc_flag_keys[i], dropped[i] == 1 ? "" :
-			    "s", voc_flag_keys[i]);
+		if (dropped[i] > 0) {
+			char what[200];
+			snprintf(what, sizeof what, "VOC <%s> values dropped: the object's class has no "
+			    "'%s' attribute", voc_flag_keys[i], voc_flag_keys[i]);
+			tally_add(&im->lost, what, dropped[i]);
+		}
 	return 0;
 }
 
@@ -1359,6 +1556,13 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 		im->yolo_clamped += errs.nclamped;
 		bx_dataset_free(&errs);
 		free(text);
+	} else {
+		/* No label file is not "nothing here" (an empty file is, as
+		 * Ultralytics' background images): the image comes in as a task
+		 * without an answer, and the run says so. */
+		it.unlabeled = 1;
+		add_item(im, &it);
+		return;
 	}
 	it.has_answer = 1;
 	it.kind = default_kind(im);
@@ -1615,7 +1819,7 @@ import_yolo(struct imp *im, const char *path)
 		free(files[i]);
 	free(files);
 done:
-	if (im->yolo_clamped > 0)
+	if (im->yolo_clamped > 0 && !im->quiet)
 		bx_cli_error("note: %s: %ld object%s within 1%% past the image edge clamped to it "
 		    "(as Ultralytics does)", path, im->yolo_clamped, im->yolo_clamped == 1 ? "" : "s");
 	im->yolo_clamped = 0;
@@ -1642,6 +1846,8 @@ detect(const char *path)
 
 		if (exists(path, "data.yaml") || exists(path, "labels"))
 			return FMT_YOLO;
+		if (exists(path, "Annotations") && is_dir_in(path, "Annotations"))
+			return FMT_VOC;     /* the devkit layout */
 		if ((d = opendir(path)) != NULL) {
 			while ((e = readdir(d)) != NULL) {
 				xml |= ends_with(e->d_name, ".xml");
@@ -1669,14 +1875,35 @@ detect(const char *path)
 			return FMT_COCO_RESULTS;
 		if (strstr(p, "\"params\"") != NULL || strstr(p, "\"task_id\"") != NULL)
 			return FMT_SCALE;
-		if (strstr(p, "\"data\"") != NULL)
+		/* a Label Studio task puts "data" last, after its annotations:
+		 * their keys are the sign within the first bytes */
+		if (strstr(p, "\"data\"") != NULL || strstr(p, "\"from_name\"") != NULL ||
+		    strstr(p, "\"annotations\"") != NULL || strstr(p, "\"predictions\"") != NULL)
 			return FMT_LS;
 	}
 	return FMT_AUTO;
 }
 
+static int import_path_as(struct imp *im, const char *path, enum fmt f);
+
+/* A path in which nothing was found is a warning (a Roboflow layout read
+ * as something else, a wrong folder), not a silent "imported 0 tasks". */
 static int
 import_path(struct imp *im, const char *path, enum fmt f)
+{
+	long before = im->total;
+	int rc = import_path_as(im, path, f);
+
+	if (rc == 0 && im->total == before && !im->allow_empty) {
+		bx_cli_error("warning: %s: no images found in it (--allow-empty if that is right)",
+		    path);
+		im->empty_inputs++;
+	}
+	return rc;
+}
+
+static int
+import_path_as(struct imp *im, const char *path, enum fmt f)
 {
 	if (f == FMT_AUTO)
 		f = detect(path);
@@ -1703,6 +1930,92 @@ import_path(struct imp *im, const char *path, enum fmt f)
 }
 
 static int
+run(struct imp *im, int argc, char **argv, int first, enum fmt f)
+{
+	int i, rc = BX_EXIT_OK;
+
+	for (i = first; i < argc && !im->fatal; i++)
+		if (import_path(im, argv[i], f) < 0)
+			im->failed++, rc = BX_EXIT_USAGE;
+	if (!im->fatal)
+		flush(im);
+	if (!im->dry)
+		restore_later(im);
+	if (!im->dry && !im->fatal && im->tasks > 0)
+		keep_category_ids(im);
+	bx_dataset_free(&im->coco_ids);
+	progress(im, 1);
+	return rc;
+}
+
+/* Anything that makes the run exit 1 (and --strict refuse). */
+static int
+troubled(const struct imp *im)
+{
+	return im->failed > 0 || im->lost.len > 0 ||
+	    (!im->allow_empty && (im->unlabeled > 0 || im->empty_inputs > 0));
+}
+
+/* Counters and what a pass kept, for --strict's second pass and the end. */
+static void
+imp_reset(struct imp *im)
+{
+	int i;
+
+	for (i = 0; i < im->nseen; i++) {
+		free(im->seen[i].name);
+		free(im->seen[i].kind);
+	}
+	free(im->seen);
+	im->seen = NULL;
+	im->nseen = 0;
+	tally_free(&im->geoms);
+	tally_free(&im->lost);
+	im->tasks = im->created = im->failed = im->answers = im->judgments = im->users = 0;
+	im->total = im->done = im->unlabeled = im->empty_inputs = 0;
+}
+
+/* One line per kind of loss and for unlabeled images. */
+static void
+summary_warnings(const struct imp *im)
+{
+	int i;
+
+	for (i = 0; i < im->lost.len; i++)
+		bx_cli_error("warning: %ld %s", im->lost.n[i], im->lost.name[i]);
+	if (im->unlabeled > 0 && !im->allow_empty)
+		bx_cli_error("warning: %ld image%s without labels in a labeled format: imported as "
+		    "task%s without an answer, not as \"nothing here\" (--allow-empty if that is "
+		    "right)", im->unlabeled, im->unlabeled == 1 ? "" : "s",
+		    im->unlabeled == 1 ? "" : "s");
+}
+
+/* ,"objects":{...},"lost":{...},"unlabeled":N for --json, in b (reset). */
+static const char *
+tallies_json(const struct imp *im, struct bx_buf *b)
+{
+	int i;
+
+	bx_buf_reset(b);
+	bx_buf_puts(b, "\"objects\":{");
+	for (i = 0; i < im->geoms.len; i++) {
+		if (i)
+			bx_buf_putc(b, ',');
+		bx_json_put_str(b, im->geoms.name[i]);
+		bx_buf_printf(b, ":%ld", im->geoms.n[i]);
+	}
+	bx_buf_puts(b, "},\"lost\":{");
+	for (i = 0; i < im->lost.len; i++) {
+		if (i)
+			bx_buf_putc(b, ',');
+		bx_json_put_str(b, im->lost.name[i]);
+		bx_buf_printf(b, ":%ld", im->lost.n[i]);
+	}
+	bx_buf_printf(b, "},\"unlabeled\":%ld", im->unlabeled);
+	return b->p;
+}
+
+static int
 cmd_import_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1713,6 +2026,8 @@ cmd_import_exec(int argc, char **argv)
 		{ "names", required_argument, NULL, 'n' },
 		{ "gt", required_argument, NULL, 'g' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "allow-empty", no_argument, NULL, 'e' },
 		{ 0, 0, 0, 0 } };
 	struct imp im;
 	struct bx_buf evd;
@@ -1720,7 +2035,7 @@ cmd_import_exec(int argc, char **argv)
 	enum fmt f = FMT_AUTO;
 	const char *db = NULL;
 	char *root = NULL, *tax = NULL, detail[512];
-	int c, i, k, rc = BX_EXIT_OK, json = 0;
+	int c, i, k, rc = BX_EXIT_OK, json = 0, strict = 0;
 
 	memset(&im, 0, sizeof im);
 	optind = 1;
@@ -1760,6 +2075,8 @@ cmd_import_exec(int argc, char **argv)
 		case 'n': im.names_file = optarg; break;
 		case 'g': im.gt_file = optarg; break;
 		case 'j': json = 1; break;
+		case 's': strict = 1; break;
+		case 'e': im.allow_empty = 1; break;
 		default: return bx_cli_usage(&bx_cmd_import);
 		}
 	}
@@ -1805,22 +2122,41 @@ cmd_import_exec(int argc, char **argv)
 	im.ev.now_ms = im.now;
 	im.items = bx_calloc(CHUNK, sizeof *im.items);
 	im.progress = isatty(2);
-	for (i = optind; i < argc && !im.fatal; i++)
-		if (import_path(&im, argv[i], f) < 0)
-			im.failed++, rc = BX_EXIT_USAGE;
-	if (!im.fatal)
-		flush(&im);
-	restore_later(&im);
-	progress(&im, 1);
+	/* --strict reads and checks everything first and writes only if
+	 * nothing was refused or lost; the second pass reads it all again. */
+	im.dry = strict;
+	rc = run(&im, argc, argv, optind, f);
+	if (strict && !im.fatal && !troubled(&im)) {
+		imp_reset(&im);
+		im.dry = 0;
+		im.quiet = 1;
+		rc = run(&im, argc, argv, optind, f);
+	}
+	summary_warnings(&im);
 	snprintf(detail, sizeof detail, "{\"tasks\":%ld,\"new\":%ld,\"answers\":%ld,"
 	    "\"judgments\":%ld,\"users\":%ld,\"failed\":%ld}", im.tasks, im.created,
 	    im.answers, im.judgments, im.users, im.failed);
 	bx_err_clear(&err);
-	if (im.tasks > 0 && bx_store_log(im.st, bx_cli_actor(), "import", detail, im.now, &err) < 0)
+	if (!im.dry && im.tasks > 0 &&
+	    bx_store_log(im.st, bx_cli_actor(), "import", detail, im.now, &err) < 0)
 		bx_cli_error("event log: %s", err.msg);
-	if (json)
-		printf("%s\n", detail);
-	else {
+	if (im.dry) {
+		/* --strict found a refusal or a loss: nothing was written */
+		if (json)
+			printf("{\"tasks\":0,\"new\":0,\"answers\":0,\"judgments\":0,\"users\":0,"
+			    "\"failed\":%ld,\"strict\":\"nothing imported\",\"checked\":%ld,%s}\n",
+			    im.failed, im.tasks, tallies_json(&im, &evd));
+		else
+			printf("imported nothing (--strict): %ld item%s failed, %ld kind%s of loss, "
+			    "%ld unlabeled image%s, of %ld task%s checked\n", im.failed,
+			    im.failed == 1 ? "" : "s", (long)im.lost.len, im.lost.len == 1 ? "" : "s",
+			    im.unlabeled, im.unlabeled == 1 ? "" : "s", im.tasks,
+			    im.tasks == 1 ? "" : "s");
+		im.tasks = 0;
+	} else if (json) {
+		detail[strlen(detail) - 1] = '\0';
+		printf("%s,%s}\n", detail, tallies_json(&im, &evd));
+	} else {
 		printf("imported %ld task%s (%ld new", im.tasks, im.tasks == 1 ? "" : "s", im.created);
 		if (im.answers > 0)
 			printf(", %ld with %s", im.answers, strcmp(im.last_kind, "prelabel") == 0 ?
@@ -1831,6 +2167,13 @@ cmd_import_exec(int argc, char **argv)
 		if (im.users > 0)
 			printf(", created %ld user%s", im.users, im.users == 1 ? "" : "s");
 		printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
+		if (im.geoms.len > 0) {
+			printf("objects:");
+			for (i = 0; i < im.geoms.len; i++)
+				printf("%s %ld %s%s", i ? "," : "", im.geoms.n[i], im.geoms.name[i],
+				    im.geoms.n[i] == 1 ? "" : ends_with(im.geoms.name[i], "x") ? "es" : "s");
+			printf("\n");
+		}
 	}
 	free(im.items);
 	bx_buf_free(&evd);
@@ -1839,16 +2182,17 @@ cmd_import_exec(int argc, char **argv)
 	bx_taxonomy_free(im.tax);
 	bx_store_close(im.st);
 	if (im.fatal)
-		return BX_EXIT_USAGE;
-	if (rc == BX_EXIT_OK && im.failed > 0)
+		rc = BX_EXIT_USAGE;
+	else if (rc == BX_EXIT_OK && troubled(&im))
 		rc = BX_EXIT_SOME;
+	imp_reset(&im);
 	return rc;
 }
 
 const struct bx_cmd bx_cmd_import = {
 	.name = "import",
 	.usage = "[--db FILE] [--format FMT] [--as KIND] [--min-score S] [--names FILE] "
-	    "[--gt FILE] [--json] PATH...",
+	    "[--gt FILE] [--strict] [--allow-empty] [--json] PATH...",
 	.summary = "add tasks (and pre-labels, gold or suggestions) from images or datasets",
 	.help =
 	    "  --format FMT    auto (default), folder, jsonl, coco, coco-results, yolo,\n"
@@ -1860,12 +2204,17 @@ const struct bx_cmd bx_cmd_import = {
 	    "  --names FILE    yolo: class names, one per line or a YAML names: list\n"
 	    "                  (else DIR/data.yaml)\n"
 	    "  --gt FILE       coco-results: the COCO file whose image and category ids\n"
-	    "                  the results use (default: boxel's own COCO export ids)\n"
+	    "                  the results use (without it: images by file_name,\n"
+	    "                  categories in boxel's COCO export ids)\n"
+	    "  --strict        import nothing if any item is refused or anything lost\n"
+	    "  --allow-empty   an input without images, or images a labeled format gives\n"
+	    "                  no labels, are not warnings (exit 0)\n"
 	    "  --json          the summary as one JSON object: tasks, new, answers,\n"
-	    "                  judgments, users, failed\n"
+	    "                  judgments, users, failed, objects, lost, unlabeled\n"
 	    "Image paths must lie beneath the project's image root. Re-importing adds no\n"
 	    "duplicate tasks and replaces answers of the same kind. Each bad item is\n"
-	    "reported and skipped (exit 1); unreadable input or store errors exit 2.\n",
+	    "reported and skipped whole (exit 1), as is anything the format has that boxel\n"
+	    "cannot keep (named by kind); unreadable input or store errors exit 2.\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_import_exec,
 };

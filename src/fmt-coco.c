@@ -113,17 +113,44 @@ get_size(const json_t *obj, const char *key, int *out, char *why, size_t whysz)
 	return 0;
 }
 
-/* Parse one annotation object into tmp (one or more annots of class cls).
- * Returns 0, or -1 with why filled (without the "annotations[i]" prefix). */
+/* seg is [[x, y, x+w, y, x+w, y+h, x, y+h]] of box, as bx_coco_write
+ * writes a box (the same double sums, so equality is exact). */
 static int
-parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, size_t whysz)
+is_box_ring(const json_t *seg, const double box[4])
+{
+	const json_t *r = json_is_array(seg) && json_array_size(seg) == 1 ?
+	    json_array_get(seg, 0) : NULL;
+	double want[8], v;
+	size_t i;
+
+	if (!json_is_array(r) || json_array_size(r) != 8)
+		return 0;
+	want[0] = box[0], want[1] = box[1];
+	want[2] = box[0] + box[2], want[3] = box[1];
+	want[4] = box[0] + box[2], want[5] = box[1] + box[3];
+	want[6] = box[0], want[7] = box[1] + box[3];
+	for (i = 0; i < 8; i++)
+		if (bx_json_finite(json_array_get(r, i), &v) != 0 || v != want[i])
+			return 0;
+	return 1;
+}
+
+/* Parse one annotation object into tmp (one or more annots of class cls,
+ * or none when all of it is a loss, counted in ds). With rings (a file
+ * boxel wrote), a box's rectangle segmentation is the box. With tags, one without
+ * any geometry is a classification of the image (an image class); scoring
+ * (detections only) refuses it. Returns 0, or -1 with why filled (without
+ * the "annotations[i]" prefix). */
+static int
+parse_ann(const json_t *a, const char *cls, int tags, int rings, struct bx_dataset *ds,
+          struct bx_answer *tmp, char *why, size_t whysz)
 {
 	const json_t *bbox = json_object_get(a, "bbox"), *seg = json_object_get(a, "segmentation");
 	const json_t *kp = json_object_get(a, "keypoints"), *j;
 	struct bx_annot an;
 	struct bx_attrs attrs = { 0 };
 	double box[4] = { 0 }, score = 0, v;
-	int has_box = 0, has_score = 0, npoly = 0, rc = -1;
+	int has_box = 0, has_score = 0, npoly = 0, rc = -1, crowd = 0;
 	size_t i, k, n;
 
 	memset(&an, 0, sizeof an);
@@ -155,6 +182,7 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 		snprintf(why, whysz, "iscrowd: expected 0 or 1");
 		goto out;
 	}
+	crowd = j != NULL && (json_is_true(j) || (json_is_number(j) && json_number_value(j) == 1));
 	if ((j = json_object_get(a, "score")) != NULL) {
 		if (!json_is_number(j) || !isfinite(json_number_value(j))) {
 			snprintf(why, whysz, "score: expected a finite number");
@@ -172,8 +200,25 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 	an.score = score;
 	an.flags = has_score ? BX_ANNOT_SUGGESTION : 0;
 
+	/* A crowd is a region COCOeval ignores, not an object: imported as one,
+	 * it would be scored as a missed object. (`boxel score`, which reads
+	 * without tags, scores it as documented: like any other annotation.) */
+	if (crowd && has_box && tags) {
+		bx_dataset_loss(ds, "crowd regions (iscrowd 1) dropped: boxel has no ignore "
+		    "regions");
+		rc = 0;
+		goto out;
+	}
+	/* boxel writes a box's segmentation as its rectangle (COCOeval's segm
+	 * mode needs one on every annotation): in boxel's own files (rings)
+	 * that is the box again; elsewhere it is a polygon drawn so */
+	if (rings && has_box && is_box_ring(seg, box))
+		goto box;
 	/* polygons first: they are the finer geometry */
 	if (seg != NULL && json_is_array(seg) && json_array_size(seg) > 0) {
+		if (json_array_size(seg) > 1)
+			bx_dataset_loss(ds, "multi-polygon objects split into one object per polygon: "
+			    "a boxel polygon has one ring");
 		for (k = 0; k < json_array_size(seg); k++) {
 			const json_t *poly = json_array_get(seg, k);
 
@@ -221,8 +266,9 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 	}
 	/* keypoints: boxel's points (bbox with no size), or labeled keypoints of
 	 * an annotation without a box */
-	if (kp != NULL && json_is_array(kp) && json_array_size(kp) > 0 &&
-	    (!has_box || (box[2] == 0 && box[3] == 0))) {
+	if (kp != NULL && json_is_array(kp) && json_array_size(kp) > 0) {
+		size_t labeled = 0;
+
 		n = json_array_size(kp);
 		if (n % 3 != 0) {
 			snprintf(why, whysz, "keypoints: expected triples [x, y, v, ...]");
@@ -233,6 +279,22 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 				snprintf(why, whysz, "keypoints[%zu]: expected a finite number", i);
 				goto out;
 			}
+		for (i = 2; i < n; i += 3)
+			labeled += bx_json_finite(json_array_get(kp, i), &v) == 0 && v > 0;
+		/* One labeled keypoint without a box is a point (boxel writes its
+		 * points so); a set of them is a skeleton boxel cannot keep yet. */
+		if (has_box && (box[2] > 0 || box[3] > 0)) {
+			if (labeled > 0)
+				bx_dataset_loss(ds, "keypoint sets dropped: boxel has no keypoint geometry "
+				    "(the object's box is kept)");
+			goto box;
+		}
+		if (labeled > 1) {
+			bx_dataset_loss(ds, "keypoint sets dropped: boxel has no keypoint geometry "
+			    "(the annotation has no box to keep)");
+			rc = 0;
+			goto out;
+		}
 		an.geom = BX_GEOM_POINT;
 		an.npts = 1;
 		an.pts = bx_malloc(sizeof *an.pts);
@@ -249,13 +311,26 @@ parse_ann(const json_t *a, const char *cls, struct bx_answer *tmp, char *why, si
 		rc = 0;
 		goto out;
 	}
-	if (!has_box) {
-		snprintf(why, whysz, seg != NULL && json_is_object(seg) ?
-		    ": RLE segmentation without a bbox: boxel draws polygons, not masks" :
-		    ": no bbox, polygon segmentation or keypoints");
+	if (!has_box && seg != NULL && json_is_object(seg)) {
+		bx_dataset_loss(ds, "RLE masks without a bbox dropped: boxel draws polygons, not "
+		    "masks");
+		rc = 0;
 		goto out;
 	}
-	/* an RLE mask (crowd) falls back to its bbox */
+	if (!has_box && !tags) {
+		snprintf(why, whysz, ": no bbox, polygon segmentation or keypoints");
+		goto out;
+	}
+	if (!has_box) {
+		/* no geometry at all: a classification of the image */
+		an.geom = BX_GEOM_TAG;
+		bx_answer_add(tmp, &an);
+		rc = 0;
+		goto out;
+	}
+	if (seg != NULL && json_is_object(seg))
+		bx_dataset_loss(ds, "RLE masks kept as their bbox: boxel draws polygons, not masks");
+box:
 	an.geom = BX_GEOM_BOX;
 	an.x = box[0], an.y = box[1], an.w = box[2], an.h = box[3];
 	bx_answer_add(tmp, &an);
@@ -269,8 +344,21 @@ out:
 enum {
 	ANN_RESULTS = 1 << 8,     /* results: every annotation a suggestion */
 	ANN_MAKE_IMAGES = 1 << 9, /* an unknown image id gets an image (id only) */
-	ANN_MAKE_CLASSES = 1 << 10 /* an unknown category id gets a class named by it */
+	ANN_MAKE_CLASSES = 1 << 10, /* an unknown category id gets a class named by it */
+	ANN_BOXEL = 1 << 11       /* boxel wrote the file (info.description) */
 };
+
+/* bx_coco_write's mark: the one sign that a box's rectangle segmentation
+ * stands for the box, not a polygon. */
+#define BOXEL_DESCRIPTION "exported by boxel"
+
+static int
+written_by_boxel(const json_t *root)
+{
+	const json_t *d = json_object_get(json_object_get(root, "info"), "description");
+
+	return json_is_string(d) && strcmp(json_string_value(d), BOXEL_DESCRIPTION) == 0;
+}
 
 /* Move src's annotations to im. With group >= 0 (BX_COCO_GROUPS) they are
  * marked as one group, earlier annotations (tags) as none. */
@@ -291,6 +379,40 @@ take_annots(struct bx_ds_image *im, struct bx_answer *src, int group)
 	bx_answer_free(src);
 }
 
+/* 64-bit FNV-1a: image paths as idset keys (a hit is checked by strcmp). */
+static int64_t
+name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (int64_t)h;
+}
+
+/* The id of ds's image whose file_name is fn, or fn without its leading
+ * folders ("/data/val/a.jpg" -> "val/a.jpg" -> "a.jpg": results written
+ * on another machine). */
+static int
+by_name(const struct idset *names, const struct bx_dataset *ds, const json_t *fn,
+        int64_t *id_out)
+{
+	const char *p = json_string_value(fn);
+	int k;
+
+	while (p != NULL && *p) {
+		k = idset_get(names, name_hash(p));
+		if (k >= 0 && strcmp(ds->img[k].file_name, p) == 0) {
+			*id_out = ds->img[k].id;
+			return 0;
+		}
+		p = strchr(p, '/');
+		if (p != NULL)
+			p++;
+	}
+	return -1;
+}
+
 /* Annotations (GT or results) into ds, with classes from cats. Images made
  * here are found through a map of their own: the dataset's sorted index
  * would need rebuilding after every add. */
@@ -298,7 +420,7 @@ static void
 read_annotations(const json_t *anns, const char *name, const char *arrname, struct bx_dataset *ds,
                  const struct bx_dataset *cats, int how)
 {
-	struct idset ids = { 0 }, made = { 0 };
+	struct idset ids = { 0 }, made = { 0 }, names = { 0 };
 	struct bx_answer tmp;
 	char why[600], num[32];
 	const json_t *a, *j;
@@ -308,6 +430,9 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 
 	for (k = 0; (how & ANN_MAKE_IMAGES) && k < ds->n; k++)
 		idset_put(&made, ds->img[k].id, k);
+	for (k = 0; (how & BX_COCO_BY_NAME) && k < ds->n; k++)
+		if (ds->img[k].file_name != NULL)
+			idset_put(&names, name_hash(ds->img[k].file_name), k);
 	for (i = 0; i < json_array_size(anns); i++) {
 		a = json_array_get(anns, i);
 		if (!json_is_object(a)) {
@@ -315,7 +440,16 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			    i, bx_json_type(a));
 			continue;
 		}
-		if (bx_json_id(json_object_get(a, "image_id"), &image_id) != 0) {
+		if ((how & BX_COCO_BY_NAME) &&
+		    by_name(&names, ds, json_object_get(a, "file_name"), &image_id) != 0) {
+			bx_dataset_error(ds, "%s: %s[%zu].file_name: %s", name, arrname, i,
+			    json_is_string(json_object_get(a, "file_name")) ?
+			    "no such image in the project" : "missing (results are matched by file "
+			    "name without --gt)");
+			continue;
+		}
+		if (!(how & BX_COCO_BY_NAME) &&
+		    bx_json_id(json_object_get(a, "image_id"), &image_id) != 0) {
 			bx_dataset_error(ds, "%s: %s[%zu].image_id: missing or not an integer", name,
 			    arrname, i);
 			continue;
@@ -365,7 +499,8 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			continue;
 		}
 		bx_answer_init(&tmp);
-		if (parse_ann(a, cats->classes[ci], &tmp, why, sizeof why) != 0) {
+		if (parse_ann(a, cats->classes[ci], !(how & (BX_COCO_IDS_ONLY | ANN_RESULTS)),
+		    (how & ANN_BOXEL) != 0, ds, &tmp, why, sizeof why) != 0) {
 			bx_answer_free(&tmp);
 			/* why starts with the key it is about, or ": " when none */
 			bx_dataset_error(ds, "%s: %s[%zu]%s%s", name, arrname, i,
@@ -380,6 +515,7 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 	}
 	idset_free(&ids);
 	idset_free(&made);
+	idset_free(&names);
 }
 
 static void
@@ -433,6 +569,60 @@ read_categories(const json_t *cats, const char *name, struct bx_dataset *ds)
 	return 0;
 }
 
+/* An image's "points" (boxel's extension: COCO has no point geometry, and
+ * a point as a zero-size box would count as a missed object in COCOeval):
+ * [{"class": C, "point": [x, y], "attributes"?: {...}, "score"?: S}]. */
+static int
+read_points(const json_t *list, struct bx_answer *ans, char *why, size_t whysz)
+{
+	const json_t *p, *pt, *j;
+	struct bx_annot an;
+	struct bx_pt xy;
+	size_t k;
+
+	if (!json_is_array(list)) {
+		snprintf(why, whysz, ": expected a list of {class, point}");
+		return -1;
+	}
+	for (k = 0; k < json_array_size(list); k++) {
+		p = json_array_get(list, k);
+		pt = json_object_get(p, "point");
+		if (!json_is_object(p) || !json_is_string(json_object_get(p, "class")) ||
+		    json_string_value(json_object_get(p, "class"))[0] == '\0') {
+			snprintf(why, whysz, "[%zu]: expected {\"class\": NAME, \"point\": [x, y]}", k);
+			return -1;
+		}
+		if (!json_is_array(pt) || json_array_size(pt) != 2 ||
+		    bx_json_finite(json_array_get(pt, 0), &xy.x) != 0 ||
+		    bx_json_finite(json_array_get(pt, 1), &xy.y) != 0) {
+			snprintf(why, whysz, "[%zu].point: expected [x, y] (finite numbers)", k);
+			return -1;
+		}
+		memset(&an, 0, sizeof an);
+		an.geom = BX_GEOM_POINT;
+		an.cls = (char *)json_string_value(json_object_get(p, "class"));
+		an.pts = &xy;
+		an.npts = 1;
+		if ((j = json_object_get(p, "score")) != NULL) {
+			if (bx_json_finite(j, &an.score) != 0) {
+				snprintf(why, whysz, "[%zu].score: expected a finite number", k);
+				return -1;
+			}
+			an.flags = BX_ANNOT_SUGGESTION;
+		}
+		if ((j = json_object_get(p, "attributes")) != NULL) {
+			char sub[400];
+			if (bx_json_read_attrs(j, "attributes", &an.attrs, sub, sizeof sub) != 0) {
+				snprintf(why, whysz, "[%zu].%s", k, sub);
+				return -1;
+			}
+		}
+		bx_answer_add(ans, &an);
+		bx_attrs_free(&an.attrs);
+	}
+	return 0;
+}
+
 static void
 read_images(const json_t *imgs, const char *name, int flags, struct bx_dataset *ds)
 {
@@ -479,6 +669,14 @@ read_images(const json_t *imgs, const char *name, int flags, struct bx_dataset *
 		if ((j = json_object_get(o, "attributes")) != NULL &&
 		    bx_json_read_attrs(j, "attributes", &im->ans.global, why, sizeof why) != 0) {
 			bx_dataset_error(ds, "%s: images[%zu].%s", name, i, why);
+			bx_answer_free(&im->ans);
+			free(im->file_name);
+			ds->n--;
+			continue;
+		}
+		if ((j = json_object_get(o, "points")) != NULL &&
+		    read_points(j, &im->ans, why, sizeof why) != 0) {
+			bx_dataset_error(ds, "%s: images[%zu].points%s", name, i, why);
 			bx_answer_free(&im->ans);
 			free(im->file_name);
 			ds->n--;
@@ -562,7 +760,7 @@ read_detection(const json_t *root, const char *name, const struct bx_dataset *re
 		read_images(imgs, name, flags, out);
 	if (anns)
 		read_annotations(anns, name, "annotations", out, out,
-		    flags | (imgs ? 0 : ANN_MAKE_IMAGES));
+		    flags | (imgs ? 0 : ANN_MAKE_IMAGES) | (written_by_boxel(root) ? ANN_BOXEL : 0));
 	if (imgs == NULL)
 		bx_dataset_index(out);
 	return 0;
@@ -578,7 +776,12 @@ bx_coco_read_with(const char *text, const char *name, const struct bx_dataset *r
 	bx_dataset_init(out);
 	if ((root = bx_json_load(text, name, err)) == NULL)
 		return BX_EINVAL;
-	if (json_is_array(root)) {
+	if (json_is_array(root) && (flags & BX_COCO_BY_NAME) && json_array_size(root) > 0 &&
+	    !json_is_string(json_object_get(json_array_get(root, 0), "file_name"))) {
+		rc = bx_err_set(err, BX_EINVAL, "%s: the results name their images by image_id "
+		    "only: pass --gt FILE, the COCO file whose ids they use (boxel's own export, or "
+		    "the file the images came from), or give each result a file_name", name);
+	} else if (json_is_array(root)) {
 		out->results = 1;
 		read_results(root, name, ref, flags, out);
 	} else if (flags & BX_COCO_RESULTS) {
@@ -634,7 +837,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 	int64_t ann_id = 0;
 	int i, k, p, ci, first, ntag;
 
-	bx_buf_puts(b, "{\"info\":{\"description\":\"exported by boxel\"},\"licenses\":[],\n"
+	bx_buf_puts(b, "{\"info\":{\"description\":\"" BOXEL_DESCRIPTION "\"},\"licenses\":[],\n"
 	    "\"images\":[");
 	for (i = 0; i < ds->n; i++) {
 		const struct bx_ds_image *im = &ds->img[i];
@@ -647,6 +850,30 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			bx_buf_puts(b, ",\"attributes\":");
 			bx_json_put_attrs(b, &im->ans.global);
 		}
+		for (ntag = 0, k = 0; k < im->ans.n; k++) {
+			an = &im->ans.a[k];
+			if (an->geom != BX_GEOM_POINT || an->npts < 1 ||
+			    bx_dataset_class_index(ds, an->cls) < 0)
+				continue;
+			bx_buf_puts(b, ntag++ ? ",{\"class\":" : ",\"points\":[{\"class\":");
+			bx_json_put_str(b, an->cls);
+			bx_buf_puts(b, ",\"point\":[");
+			bx_json_put_num(b, an->pts[0].x);
+			bx_buf_putc(b, ',');
+			bx_json_put_num(b, an->pts[0].y);
+			bx_buf_putc(b, ']');
+			if (an->attrs.n > 0) {
+				bx_buf_puts(b, ",\"attributes\":");
+				bx_json_put_attrs(b, &an->attrs);
+			}
+			if (an->flags & BX_ANNOT_SUGGESTION) {
+				bx_buf_puts(b, ",\"score\":");
+				bx_json_put_num(b, an->score);
+			}
+			bx_buf_putc(b, '}');
+		}
+		if (ntag)
+			bx_buf_putc(b, ']');
 		for (ntag = 0, k = 0; k < im->ans.n; k++) {
 			an = &im->ans.a[k];
 			if (an->geom != BX_GEOM_TAG || bx_dataset_class_index(ds, an->cls) < 0)
@@ -666,7 +893,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 		for (k = 0; k < im->ans.n; k++) {
 			an = &im->ans.a[k];
 			ci = bx_dataset_class_index(ds, an->cls);
-			if (ci < 0 || an->geom == BX_GEOM_TAG)
+			if (ci < 0 || an->geom == BX_GEOM_TAG || an->geom == BX_GEOM_POINT)
 				continue;
 			if ((an->geom == BX_GEOM_POLYGON && an->npts < 3) ||
 			    (an->geom == BX_GEOM_POINT && an->npts < 1))
@@ -675,14 +902,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			first = 0;
 			bx_buf_printf(b, "\"id\":%lld,\"image_id\":%lld,\"category_id\":%lld,\"bbox\":",
 			    (long long)++ann_id, (long long)im->id, (long long)class_id(ds, ci));
-			if (an->geom == BX_GEOM_POINT) {
-				bx_json_put_box(b, an->pts[0].x, an->pts[0].y, 0, 0);
-				bx_buf_puts(b, ",\"area\":0,\"iscrowd\":0,\"keypoints\":[");
-				bx_json_put_num(b, an->pts[0].x);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->pts[0].y);
-				bx_buf_puts(b, ",2],\"num_keypoints\":1");
-			} else if (an->geom == BX_GEOM_POLYGON) {
+			if (an->geom == BX_GEOM_POLYGON) {
 				bx_annot_bounds(an, &x, &y, &w, &h);
 				bx_json_put_box(b, x, y, w, h);
 				bx_buf_puts(b, ",\"area\":");
@@ -700,7 +920,23 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_json_put_box(b, an->x, an->y, an->w, an->h);
 				bx_buf_puts(b, ",\"area\":");
 				bx_json_put_num(b, an->w * an->h);
-				bx_buf_puts(b, ",\"iscrowd\":0");
+				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
+				bx_json_put_num(b, an->x);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->y);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->x + an->w);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->y);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->x + an->w);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->y + an->h);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->x);
+				bx_buf_putc(b, ',');
+				bx_json_put_num(b, an->y + an->h);
+				bx_buf_puts(b, "]]");
 			}
 			if (an->attrs.n > 0) {
 				bx_buf_puts(b, ",\"attributes\":");
@@ -721,4 +957,54 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 		bx_buf_puts(b, ",\"supercategory\":\"\"}");
 	}
 	bx_buf_puts(b, "]}\n");
+}
+
+/* ---- category ids kept from the files a project imported ---- */
+
+void
+bx_coco_ids_apply(struct bx_dataset *ds, const char *stored)
+{
+	json_t *m = stored != NULL ? json_loads(stored, 0, NULL) : NULL;
+	struct idset used = { 0 };
+	const json_t *j;
+	int64_t next = 1, id;
+	int i;
+
+	if (ds->class_ids == NULL && ds->nclasses > 0)
+		ds->class_ids = bx_calloc((size_t)ds->nclasses, sizeof(int64_t));
+	for (i = 0; i < ds->nclasses; i++) {
+		j = json_is_object(m) ? json_object_get(m, ds->classes[i]) : NULL;
+		id = json_is_integer(j) ? json_integer_value(j) : 0;
+		ds->class_ids[i] = id > 0 && idset_add(&used, id) ? id : 0;
+	}
+	for (i = 0; i < ds->nclasses; i++) {
+		if (ds->class_ids[i] != 0)
+			continue;
+		while (idset_get(&used, next) >= 0)
+			next++;
+		ds->class_ids[i] = next;
+		idset_add(&used, next);
+	}
+	idset_free(&used);
+	json_decref(m);
+}
+
+char *
+bx_coco_ids_merge(const char *stored, const struct bx_dataset *ds)
+{
+	json_t *m = stored != NULL ? json_loads(stored, 0, NULL) : NULL;
+	char *out, *copy;
+	int i;
+
+	if (!json_is_object(m)) {
+		json_decref(m);
+		m = json_object();
+	}
+	for (i = 0; ds->class_ids != NULL && i < ds->nclasses; i++)
+		json_object_set_new(m, ds->classes[i], json_integer(ds->class_ids[i]));
+	out = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(m);
+	copy = bx_strdup(out ? out : "{}");
+	free(out);
+	return copy;
 }

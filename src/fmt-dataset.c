@@ -34,6 +34,10 @@ bx_dataset_free(struct bx_dataset *ds)
 	for (i = 0; i < ds->nerrors; i++)
 		free(ds->errors[i]);
 	free(ds->errors);
+	for (i = 0; i < ds->nlosses; i++)
+		free(ds->loss[i]);
+	free(ds->loss);
+	free(ds->nlost);
 	free(ds->ix_id);
 	free(ds->ix_pos);
 	bx_dataset_init(ds);
@@ -156,4 +160,20 @@ bx_dataset_error(struct bx_dataset *ds, const char *fmt, ...)
 	va_end(ap);
 	ds->errors = bx_realloc(ds->errors, sizeof(char *) * (size_t)(ds->nerrors + 1));
 	ds->errors[ds->nerrors++] = bx_strdup(msg);
+}
+
+void
+bx_dataset_loss(struct bx_dataset *ds, const char *what)
+{
+	int i;
+
+	for (i = 0; i < ds->nlosses; i++)
+		if (strcmp(ds->loss[i], what) == 0) {
+			ds->nlost[i]++;
+			return;
+		}
+	ds->loss = bx_realloc(ds->loss, sizeof(char *) * (size_t)(ds->nlosses + 1));
+	ds->nlost = bx_realloc(ds->nlost, sizeof(long) * (size_t)(ds->nlosses + 1));
+	ds->loss[ds->nlosses] = bx_strdup(what);
+	ds->nlost[ds->nlosses++] = 1;
 }

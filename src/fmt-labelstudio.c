@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "boxel/formats.h"
+#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "json-int.h"
 
@@ -36,22 +37,51 @@ put_pct(struct bx_buf *b, double px, int size)
 	bx_buf_free(&tmp);
 }
 
+/* One control per geometry: Label Studio refuses a config whose one
+ * from_name would need to be a RectangleLabels and a PolygonLabels. */
 static void
-put_region_head(struct bx_buf *b, int rid, const char *type, const struct bx_ds_image *im)
+put_region_head(struct bx_buf *b, int rid, const char *type, const char *control,
+                const struct bx_ds_image *im)
 {
-	bx_buf_printf(b, "{\"id\":\"r%d\",\"type\":\"%s\",\"from_name\":\"label\",\"to_name\":"
+	bx_buf_printf(b, "{\"id\":\"r%d\",\"type\":\"%s\",\"from_name\":\"%s\",\"to_name\":"
 	    "\"image\",\"original_width\":%d,\"original_height\":%d,\"image_rotation\":0,"
-	    "\"value\":{", rid, type, im->width, im->height);
+	    "\"value\":{", rid, type, control, im->width, im->height);
 }
 
-/* An attribute as a classification result (per region when rid > 0). */
-static void
-put_attr_result(struct bx_buf *b, const char *id, const struct bx_attr *a)
+/* The taxonomy's spec of attribute key, on class cls (NULL: global). */
+static const struct bx_attr_spec *
+attr_spec(const struct bx_taxonomy *tax, const char *cls, const char *key)
 {
-	int i;
+	const struct bx_attr_spec *specs = NULL;
+	const struct bx_class *c;
+	int i, n = 0;
+
+	if (tax == NULL)
+		return NULL;
+	if (cls == NULL) {
+		specs = tax->global;
+		n = tax->nglobal;
+	} else if ((c = bx_taxonomy_class(tax, cls)) != NULL) {
+		specs = c->attrs;
+		n = c->nattrs;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(specs[i].name, key) == 0)
+			return &specs[i];
+	return NULL;
+}
+
+/* An attribute as a classification result (per region when rid > 0); a
+ * choice attribute (spec) is a Choices control, not free text. */
+static void
+put_attr_result(struct bx_buf *b, const char *id, const struct bx_attr *a,
+                const struct bx_attr_spec *spec)
+{
+	int i, choice = spec != NULL && spec->type == BX_ATTR_CHOICE;
 
 	bx_buf_printf(b, ",\n{\"id\":\"%s\",\"type\":\"%s\",\"from_name\":", id,
-	    a->v.type == BX_VAL_NUM ? "number" : a->v.type == BX_VAL_STR ? "textarea" : "choices");
+	    a->v.type == BX_VAL_NUM ? "number" : a->v.type == BX_VAL_STR && !choice ? "textarea" :
+	    "choices");
 	bx_json_put_str(b, a->key);
 	bx_buf_puts(b, ",\"to_name\":\"image\",\"value\":{");
 	switch (a->v.type) {
@@ -60,7 +90,7 @@ put_attr_result(struct bx_buf *b, const char *id, const struct bx_attr *a)
 		bx_json_put_num(b, a->v.num);
 		break;
 	case BX_VAL_STR:
-		bx_buf_puts(b, "\"text\":[");
+		bx_buf_puts(b, choice ? "\"choices\":[" : "\"text\":[");
 		bx_json_put_str(b, a->v.str ? a->v.str : "");
 		bx_buf_putc(b, ']');
 		break;
@@ -84,6 +114,12 @@ put_attr_result(struct bx_buf *b, const char *id, const struct bx_attr *a)
 
 void
 bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
+{
+	bx_ls_write_tax(ds, NULL, b);
+}
+
+void
+bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax, struct bx_buf *b)
 {
 	char id[32];
 	int i, k, p, first, ntag, rid;
@@ -110,7 +146,7 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 			first = 0;
 			rid++;              /* regions are numbered alone: tags move on import */
 			if (an->geom == BX_GEOM_BOX) {
-				put_region_head(b, rid, "rectanglelabels", im);
+				put_region_head(b, rid, "rectanglelabels", "box", im);
 				bx_buf_puts(b, "\"x\":");
 				put_pct(b, an->x, im->width);
 				bx_buf_puts(b, ",\"y\":");
@@ -121,7 +157,7 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 				put_pct(b, an->h, im->height);
 				bx_buf_puts(b, ",\"rotation\":0,\"rectanglelabels\":[");
 			} else if (an->geom == BX_GEOM_POLYGON) {
-				put_region_head(b, rid, "polygonlabels", im);
+				put_region_head(b, rid, "polygonlabels", "polygon", im);
 				bx_buf_puts(b, "\"points\":[");
 				for (p = 0; p < an->npts; p++) {
 					bx_buf_puts(b, p ? ",[" : "[");
@@ -132,7 +168,7 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 				}
 				bx_buf_puts(b, "],\"closed\":true,\"polygonlabels\":[");
 			} else {
-				put_region_head(b, rid, "keypointlabels", im);
+				put_region_head(b, rid, "keypointlabels", "point", im);
 				bx_buf_puts(b, "\"x\":");
 				put_pct(b, an->npts ? an->pts[0].x : 0, im->width);
 				bx_buf_puts(b, ",\"y\":");
@@ -148,7 +184,8 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 			bx_buf_putc(b, '}');
 			snprintf(id, sizeof id, "r%d", rid);
 			for (a = 0; a < an->attrs.n; a++)
-				put_attr_result(b, id, &an->attrs.a[a]);
+				put_attr_result(b, id, &an->attrs.a[a],
+				    attr_spec(tax, an->cls, an->attrs.a[a].key));
 		}
 		for (ntag = 0, k = 0; k < im->ans.n; k++) {
 			const struct bx_annot *an = &im->ans.a[k];
@@ -171,16 +208,117 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 				/* put_attr_result starts with ",\n" */
 				struct bx_buf t;
 				bx_buf_init(&t);
-				put_attr_result(&t, id, &im->ans.global.a[k]);
+				put_attr_result(&t, id, &im->ans.global.a[k],
+				    attr_spec(tax, NULL, im->ans.global.a[k].key));
 				bx_buf_puts(b, t.p + 1);
 				bx_buf_free(&t);
 				first = 0;
 			} else
-				put_attr_result(b, id, &im->ans.global.a[k]);
+				put_attr_result(b, id, &im->ans.global.a[k],
+				    attr_spec(tax, NULL, im->ans.global.a[k].key));
 		}
 		bx_buf_puts(b, "]}]}");
 	}
 	bx_buf_puts(b, "\n]\n");
+}
+
+/* ---- the labeling config an export implies ---- */
+
+static void
+put_xml_attr(struct bx_buf *b, const char *s)
+{
+	bx_buf_putc(b, '"');
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': bx_buf_puts(b, "&amp;"); break;
+		case '<': bx_buf_puts(b, "&lt;"); break;
+		case '>': bx_buf_puts(b, "&gt;"); break;
+		case '"': bx_buf_puts(b, "&quot;"); break;
+		case '\n': bx_buf_puts(b, "&#10;"); break;
+		default: bx_buf_putc(b, *s);
+		}
+	}
+	bx_buf_putc(b, '"');
+}
+
+/* One attribute control, unless one of that name was written already
+ * (names are unique in a config; the first spec of a name decides). */
+static void
+put_attr_control(struct bx_buf *b, const struct bx_attr_spec *sp, int per_region,
+                 const char ***done, int *ndone)
+{
+	int i;
+
+	for (i = 0; i < *ndone; i++)
+		if (strcmp((*done)[i], sp->name) == 0)
+			return;
+	*done = bx_realloc(*done, sizeof(char *) * (size_t)(*ndone + 1));
+	(*done)[(*ndone)++] = sp->name;
+	switch (sp->type) {
+	case BX_ATTR_CHOICE:
+	case BX_ATTR_MULTI:
+	case BX_ATTR_BOOL:
+		bx_buf_puts(b, "  <Choices name=");
+		put_xml_attr(b, sp->name);
+		bx_buf_printf(b, " toName=\"image\"%s choice=\"%s\">\n",
+		    per_region ? " perRegion=\"true\"" : "",
+		    sp->type == BX_ATTR_MULTI ? "multiple" : "single");
+		if (sp->type == BX_ATTR_BOOL)
+			bx_buf_puts(b, "    <Choice value=\"true\"/>\n    <Choice value=\"false\"/>\n");
+		for (i = 0; sp->type != BX_ATTR_BOOL && i < sp->noptions; i++) {
+			bx_buf_puts(b, "    <Choice value=");
+			put_xml_attr(b, sp->options[i]);
+			bx_buf_puts(b, "/>\n");
+		}
+		bx_buf_puts(b, "  </Choices>\n");
+		break;
+	case BX_ATTR_TEXT:
+	case BX_ATTR_NUMBER:
+		bx_buf_puts(b, sp->type == BX_ATTR_TEXT ? "  <TextArea name=" : "  <Number name=");
+		put_xml_attr(b, sp->name);
+		bx_buf_printf(b, " toName=\"image\"%s/>\n", per_region ? " perRegion=\"true\"" : "");
+		break;
+	}
+}
+
+void
+bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *b)
+{
+	static const struct { int geom; const char *tag, *name; } ctl[] = {
+		{ BX_GEOM_BOX, "RectangleLabels", "box" },
+		{ BX_GEOM_POLYGON, "PolygonLabels", "polygon" },
+		{ BX_GEOM_POINT, "KeyPointLabels", "point" },
+		{ BX_GEOM_TAG, "Choices", TAGS_NAME },
+	};
+	const char **done = NULL;
+	size_t g;
+	int i, k, n, ndone = 0;
+
+	bx_buf_puts(b, "<View>\n  <Image name=\"image\" value=\"$image\"/>\n");
+	for (g = 0; g < BX_ARRAY_LEN(ctl); g++) {
+		for (n = 0, i = 0; i < tax->nclasses; i++)
+			n += (tax->classes[i].geoms & ctl[g].geom) != 0;
+		if (n == 0)
+			continue;
+		bx_buf_printf(b, "  <%s name=\"%s\" toName=\"image\"%s>\n", ctl[g].tag, ctl[g].name,
+		    ctl[g].geom == BX_GEOM_TAG ? " choice=\"multiple\"" : "");
+		for (i = 0; i < tax->nclasses; i++) {
+			if (!(tax->classes[i].geoms & ctl[g].geom))
+				continue;
+			bx_buf_puts(b, ctl[g].geom == BX_GEOM_TAG ? "    <Choice value=" :
+			    "    <Label value=");
+			put_xml_attr(b, tax->classes[i].name);
+			bx_buf_puts(b, "/>\n");
+		}
+		bx_buf_printf(b, "  </%s>\n", ctl[g].tag);
+	}
+	for (i = 0; i < tax->nclasses; i++)
+		for (k = 0; k < tax->classes[i].nattrs; k++)
+			put_attr_control(b, &tax->classes[i].attrs[k], 1, &done, &ndone);
+	for (k = 0; k < tax->nglobal; k++)
+		put_attr_control(b, &tax->global[k], 0, &done, &ndone);
+	bx_buf_puts(b, "</View>\n");
+	free(done);
 }
 
 /* ---- reading ---- */
@@ -287,9 +425,11 @@ class_value(const json_t *val, struct bx_value *out)
 	return -1;
 }
 
-/* One task; returns 0 or -1 with why (after "tasks[i]"). */
+/* One task; returns 0 or -1 with why (after "tasks[i]"). What it cannot
+ * carry is counted in ds's losses. */
 static int
-read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
+read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *why,
+          size_t whysz)
 {
 	const json_t *anns, *ann = NULL, *res, *r, *val, *j;
 	const char *type, *rid, *lab;
@@ -298,8 +438,8 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 	char **ids = NULL;
 	int *idx = NULL, nids = 0;
 	size_t i, k;
-	int W = 0, H = 0, rc = -1, a;
-	double x, y, w, h;
+	int W = 0, H = 0, rc = -1, a, pred = 0;
+	double x, y, w, h, pscore = 0;
 
 	anns = json_object_get(t, "annotations");
 	if (anns != NULL && !json_is_array(anns)) {
@@ -309,13 +449,31 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 	for (i = 0; anns != NULL && i < json_array_size(anns); i++) {
 		j = json_array_get(anns, i);
 		if (json_is_object(j) && !json_is_true(json_object_get(j, "was_cancelled"))) {
-			ann = j;
-			break;
+			if (ann == NULL)
+				ann = j;
+			else
+				bx_dataset_loss(ds, "Label Studio annotations dropped: only a task's first "
+				    "annotation is read");
 		}
 	}
-	im->has_answer = 1;
+	/* A task nobody annotated: its first prediction, as suggestions (a
+	 * model's output, not an answer); beside an annotation, predictions
+	 * cannot be kept (an import gives an image one answer). */
+	j = json_object_get(t, "predictions");
+	for (i = 0; json_is_array(j) && i < json_array_size(j); i++) {
+		if (ann == NULL && json_is_object(json_array_get(j, i))) {
+			ann = json_array_get(j, i);
+			pred = 1;
+			continue;
+		}
+		bx_dataset_loss(ds, pred ? "Label Studio predictions dropped: only a task's first "
+		    "prediction is read" : "Label Studio predictions dropped: the task has an "
+		    "annotation, which is read instead");
+	}
+	/* A task nobody annotated has no answer: not "nothing here". */
 	if (ann == NULL)
 		return 0;
+	im->has_answer = 1;
 	res = json_object_get(ann, "result");
 	if (!json_is_array(res)) {
 		snprintf(why, whysz, ".annotations[%zu].result: expected an array", i);
@@ -331,8 +489,16 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			goto out;
 		}
 		if (strcmp(type, "rectanglelabels") != 0 && strcmp(type, "polygonlabels") != 0 &&
-		    strcmp(type, "keypointlabels") != 0)
+		    strcmp(type, "keypointlabels") != 0) {
+			if (strcmp(type, "choices") != 0 && strcmp(type, "textarea") != 0 &&
+			    strcmp(type, "number") != 0) {
+				char what[160];
+				snprintf(what, sizeof what, "Label Studio \"%.40s\" results dropped: boxel "
+				    "has no such geometry or control", type);
+				bx_dataset_loss(ds, what);
+			}
 			continue;
+		}
 		lab = region_label(val, type);
 		if (lab == NULL || lab[0] == '\0') {
 			snprintf(why, whysz, ".result[%zu].value.%s: expected one label", k, type);
@@ -359,6 +525,14 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 		im->height = H;
 		memset(&an, 0, sizeof an);
 		an.cls = (char *)lab;
+		if (pred) {
+			/* a region's own score, else the prediction's */
+			j = json_object_get(ann, "score");
+			pscore = json_is_number(j) && isfinite(json_number_value(j)) ?
+			    json_number_value(j) : 0;
+			an.score = pscore;
+			an.flags = BX_ANNOT_SUGGESTION;
+		}
 		if ((j = json_object_get(r, "score")) != NULL && json_is_number(j)) {
 			an.score = json_number_value(j);
 			an.flags = BX_ANNOT_SUGGESTION;
@@ -503,7 +677,7 @@ bx_ls_read(const char *text, const char *name, struct bx_dataset *out, struct bx
 		im = bx_dataset_add(out, json_is_integer(id) ? json_integer_value(id) : 0, path, 0, 0);
 		free(path);
 		im->line = (int)i + 1;
-		if (read_task(t, im, why, sizeof why) < 0) {
+		if (read_task(t, out, im, why, sizeof why) < 0) {
 			bx_dataset_error(out, "%s: tasks[%zu]%s", name, i, why);
 			im->failed = 1;
 		}

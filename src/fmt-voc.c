@@ -501,6 +501,15 @@ bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct b
 		bx_answer_add(&im->ans, &an);
 		bx_attrs_free(&an.attrs);
 		free(cls);
+		/* A part is a box that belongs to its object, and actions are
+		 * VOC's action-task labels: boxel has neither, and says so. */
+		for (k = 0; k < o->nkids; k++) {
+			if (strcmp(o->kids[k]->name, "part") == 0)
+				bx_dataset_loss(out, "VOC <part> boxes dropped: boxel has no parts of "
+				    "objects");
+			else if (strcmp(o->kids[k]->name, "actions") == 0)
+				bx_dataset_loss(out, "VOC <actions> dropped: boxel has no action labels");
+		}
 	}
 	goto out;
 fail:

@@ -52,6 +52,8 @@ struct bx_ds_image {
 	                        values are one object. NULL otherwise. */
 	int failed;          /* an annotation of this image was refused (see errors):
 	                        importers skip the image rather than keep a partial answer */
+	int suggested;       /* the answer is a model's output: store it as suggestions
+	                        (set by the importer, not the readers) */
 };
 
 struct bx_dataset {
@@ -68,6 +70,13 @@ struct bx_dataset {
 	int results;         /* bx_coco_read*: the text was a COCO results array */
 	int nclamped;        /* boxes a reader clamped to the image edge (VOC corners
 	                        one pixel out, YOLO within Ultralytics' 1%) */
+	/* What a reader read but could not carry, by kind, with counts
+	 * ("keypoint sets dropped: ...", "RLE masks dropped: ..."): the images
+	 * are kept without it, and the importer reports each kind (and
+	 * --strict refuses). */
+	char **loss;
+	long *nlost;
+	int nlosses;
 	/* internal: image ids sorted for bx_dataset_find */
 	int64_t *ix_id;
 	int *ix_pos;
@@ -90,6 +99,9 @@ int bx_dataset_class_by_id(const struct bx_dataset *ds, int64_t id);
  * has run after the last add, linear otherwise. */
 void bx_dataset_index(struct bx_dataset *ds);
 int bx_dataset_find(const struct bx_dataset *ds, int64_t id);
+/* Count one thing of kind `what` a reader could not carry (the text is
+ * the key: the same text adds to the same count). */
+void bx_dataset_loss(struct bx_dataset *ds, const char *what);
 /* Record a per-item problem (printf-style). */
 void bx_dataset_error(struct bx_dataset *ds, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -101,12 +113,17 @@ void bx_dataset_error(struct bx_dataset *ds, const char *fmt, ...)
  *  - bbox [x, y, w, h] in pixels becomes a box;
  *  - a polygon segmentation (one or several flat [x1, y1, x2, y2, ...]
  *    lists of >= 3 points) becomes one polygon per list (class, attributes
- *    and score repeat on each);
- *  - RLE segmentation (an object, as for iscrowd=1 crowds) cannot be drawn
- *    as a polygon: the annotation falls back to its bbox;
- *  - keypoints [x, y, v, ...]: each labeled keypoint (v > 0) becomes a point
- *    of the annotation's category (boxel's own points export this way with
- *    bbox [x, y, 0, 0], which is then not also read as a box);
+ *    and score repeat on each; several are a loss: the object is split);
+ *  - RLE segmentation cannot be drawn as a polygon: kept as its bbox (a
+ *    loss), or dropped without one (a loss);
+ *  - iscrowd 1 (with a bbox): a region COCOeval ignores, not an object:
+ *    dropped (a loss), except for results and BX_COCO_IDS_ONLY (scoring,
+ *    which scores crowds like any annotation);
+ *  - keypoints [x, y, v, ...]: one labeled keypoint (v > 0) without a box
+ *    (boxel's points: bbox [x, y, 0, 0]) is a point; a set of them is a
+ *    loss (with a box, the box is kept);
+ *  - no bbox, segmentation or keypoints: an image class (a classification),
+ *    except for results and BX_COCO_IDS_ONLY (scoring), where it is refused;
  *  - "area" and "iscrowd" are checked (finite, >= 0; 0 or 1) but not kept;
  *  - "attributes" (object) become the annotation's attributes; "score"
  *    marks it as a suggestion with that score;
@@ -140,7 +157,9 @@ int bx_coco_read_results(const char *text, const char *name_for_errors,
  *    "unknown category_id N";
  *  BX_COCO_NEW_IMAGES: a results array read against ref may name images ref
  *    lacks: each gets an image of its own (id only) instead of an error;
- *  BX_COCO_RESULTS: the text must be a results array.
+ *  BX_COCO_RESULTS: the text must be a results array;
+ *  BX_COCO_BY_NAME: a results array names its images by "file_name" (ref's
+ *    file names, or those without leading folders), not by image_id.
  * ref: what a results array is read against (as gt above), or NULL; it is
  * not needed for a detection file. out->results tells which the text was.
  * bx_coco_read is (NULL, 0), bx_coco_read_results (gt, BX_COCO_RESULTS). */
@@ -148,7 +167,8 @@ enum {
 	BX_COCO_GROUPS = 1,
 	BX_COCO_IDS_ONLY = 2,
 	BX_COCO_NEW_IMAGES = 4,
-	BX_COCO_RESULTS = 8
+	BX_COCO_RESULTS = 8,
+	BX_COCO_BY_NAME = 16
 };
 int bx_coco_read_with(const char *text, const char *name_for_errors,
                       const struct bx_dataset *ref, int flags, struct bx_dataset *out,
@@ -156,11 +176,23 @@ int bx_coco_read_with(const char *text, const char *name_for_errors,
 /* Write ds as COCO: images (id, file_name, width, height, and attributes /
  * tags when present), annotations with ids 1..N in image order, categories
  * from ds->classes with ds->class_ids (ids 1..N when class_ids is NULL).
- * Boxes: bbox, area w*h. Polygons: segmentation [[x1,y1,...]], bbox of the
- * points, area by the shoelace formula. Points: keypoints [x, y, 2],
- * num_keypoints 1, bbox [x, y, 0, 0], area 0. iscrowd 0. Annotations whose
- * class is not in ds->classes are left out. */
+ * Every annotation as COCOeval loads it (bbox, area, iscrowd 0 and a
+ * segmentation): boxes with area w*h and their rectangle as segmentation
+ * [[x,y, x+w,y, x+w,y+h, x,y+h]] (read back as the box); polygons with
+ * segmentation [[x1,y1,...]], the bbox of the points, area by the shoelace
+ * formula. Points are not COCO objects (a zero-size box would be scored as
+ * a missed object): they go in the image's "points" list, boxel's
+ * extension, as tags do. Annotations whose class is not in ds->classes are
+ * left out. */
 void bx_coco_write(const struct bx_dataset *ds, struct bx_buf *out);
+/* Category ids a project keeps from the COCO files it imported, as a JSON
+ * object {"name": id} (the store setting coco_category_ids).
+ * bx_coco_ids_apply sets ds->class_ids: a class's stored id when it has one
+ * no earlier class took, else the smallest id still free (1, 2, ...: the
+ * taxonomy order, as before any import). bx_coco_ids_merge returns stored
+ * (may be NULL) updated with ds's names and ids, a fresh string. */
+void bx_coco_ids_apply(struct bx_dataset *ds, const char *stored);
+char *bx_coco_ids_merge(const char *stored, const struct bx_dataset *ds);
 
 /* ---- YOLO (fmt-yolo.c) ----
  * One text file per image, a line per object: "CLASS CX CY W H" (box) or
@@ -223,6 +255,19 @@ int bx_voc_read(const char *text, const char *name_for_errors, struct bx_dataset
 int bx_ls_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                struct bx_err *err);
 void bx_ls_write(const struct bx_dataset *ds, struct bx_buf *out);
+/* bx_ls_write with the project's taxonomy (may be NULL): a choice
+ * attribute is written as a "choices" result, as its control is one. Each
+ * geometry has its control: regions' from_name is "box", "polygon" or
+ * "point". */
+struct bx_taxonomy;
+void bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax,
+                     struct bx_buf *out);
+/* The labeling config (XML) an export implies: an Image "image", one
+ * RectangleLabels / PolygonLabels / KeyPointLabels per geometry the
+ * taxonomy uses (Labels of its classes), Choices "image_class" for image
+ * classes, and per attribute name (first spec wins) Choices (choice,
+ * multi, bool), TextArea or Number, perRegion for class attributes. */
+void bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *out);
 
 /* ---- Scale-style (fmt-scale.c) ----
  * [{"task_id", "params": {"attachment": PATH, "attachment_type": "image",

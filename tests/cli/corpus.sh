@@ -27,13 +27,16 @@ sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"; }
 
 # --- VOC (Datumaro voc_dataset1): 20x10, cat truncated, a person ---
 store v1 d/voc1/JPEGImages
-expect_rc 0 "voc1 imports" "$BOXEL" import --db v1.db --as accepted d/voc1/Annotations
+# the person's <part> (a head box) and <actions> have no boxel form: said, exit 1
+expect_rc 1 "voc1 imports, its part and actions said" "$BOXEL" import --db v1.db --as accepted d/voc1/Annotations
+check "voc1: the part named" contains "$ERR" "warning: 1 VOC <part> boxes dropped"
+check "voc1: the actions named" contains "$ERR" "warning: 1 VOC <actions> dropped"
 check "voc1: 1 task" contains "$OUT" "imported 1 task (1 new, 1 with accepted answers), 0 items failed"
 check "voc1: size from <size>" test "$(size v1 2007_000001.jpg)" = 20x10
 # cat 1,2,3,4 (1-based, inclusive) -> 0,1,3,3; person 4,5,6,7 -> 3,4,3,3
 check "voc1: the cat and the person" test "$(answer v1 2007_000001.jpg)" = '{"annotations":[{"attributes":{"truncated":true},"box":[0,1,3,3],"class":"cat"},{"box":[3,4,3,3],"class":"person"}],"global":{}}'
 expect_rc 0 "voc1 exports" "$BOXEL" export --db v1.db --format voc v1.out
-check "voc1: xml.etree reads the export back" $PY - v1.out/2007_000001.xml "$CX/datumaro/voc1/Annotations/2007_000001.xml" <<'PY'
+check "voc1: xml.etree reads the export back" $PY - v1.out/Annotations/2007_000001.xml "$CX/datumaro/voc1/Annotations/2007_000001.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 def objs(p):
     r = ET.parse(p).getroot()
@@ -44,11 +47,24 @@ assert out == orig, (out, orig)
 r = ET.parse(sys.argv[1]).getroot()
 assert (r.findtext("size/width"), r.findtext("size/height")) == ("20", "10")
 PY
+# voc_eval's way in: the ids of ImageSets/Main/<set>.txt, each
+# Annotations/<id>.xml, its image JPEGImages/<id>.jpg
+check "voc1: the devkit layout as voc_eval reads it" $PY - v1.out <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+ids = [l.strip() for l in open(os.path.join(d, "ImageSets/Main/trainval.txt")) if l.strip()]
+assert ids == ["2007_000001"], ids
+for i in ids:
+    r = ET.parse(os.path.join(d, "Annotations", i + ".xml")).getroot()
+    assert [o.findtext("name") for o in r.findall("object")] == ["cat", "person"]
+    img = os.path.join(d, "JPEGImages", i + ".jpg")
+    assert os.path.isfile(img) and open(img, "rb").read(2) == b"\xff\xd8", img
+PY
 
 # the devkit layout with the image root above it: <filename> alone is not
 # beneath the root, ../JPEGImages/<filename> beside Annotations/ is
 store v1d d
-expect_rc 0 "voc1 with the root above the devkit" "$BOXEL" import --db v1d.db --as accepted d/voc1/Annotations
+expect_rc 1 "voc1 with the root above the devkit" "$BOXEL" import --db v1d.db --as accepted d/voc1/Annotations
 check "voc1: the image found in JPEGImages/" test "$(size v1d voc1/JPEGImages/2007_000001.jpg)" = 20x10
 
 # --- VOC (Datumaro voc_dataset2): no <size>, float corners, occluded ---
@@ -97,15 +113,23 @@ store ct d/coco_instances/images/train
 expect_rc 0 "coco train imports" "$BOXEL" import --db ct.db --as accepted d/coco_instances/annotations/instances_train.json
 check "coco train: 10x5, one box of b" test "$(size ct a.jpg) $(answer ct a.jpg)" = '10x5 {"annotations":[{"box":[2,2,3,1],"class":"b"}],"global":{}}'
 store cv d/coco_instances/images/val
-expect_rc 0 "coco val imports" "$BOXEL" import --db cv.db --as accepted d/coco_instances/annotations/instances_val.json
-check "coco val: polygon with attributes, the crowd as its bbox" test "$(answer cv b.jpg)" = '{"annotations":[{"attributes":{"x":1,"y":"hello"},"class":"a","polygon":[[0,0],[1,0],[1,2],[0,2]]},{"box":[0,0,1,9],"class":"b"}],"global":{}}'
+# The RLE crowd is a region COCOeval ignores, not an object: not kept,
+# and the run says so (exit 1) instead of taking its bbox as a box.
+expect_rc 1 "coco val imports, the crowd reported" "$BOXEL" import --db cv.db --as accepted d/coco_instances/annotations/instances_val.json
+check "coco val: the crowd named as a loss" contains "$ERR" "warning: 1 crowd regions (iscrowd 1) dropped"
+check "coco val: the summary counts the polygon" contains "$OUT" "objects: 1 polygon"
+check "coco val: polygon with attributes, no crowd box" test "$(answer cv b.jpg)" = '{"annotations":[{"attributes":{"x":1,"y":"hello"},"class":"a","polygon":[[0,0],[1,0],[1,2],[0,2]]}],"global":{}}'
+store cv2 d/coco_instances/images/val
+expect_rc 1 "coco val --strict: nothing imported" "$BOXEL" import --db cv2.db --strict --as accepted d/coco_instances/annotations/instances_val.json
+check "coco val --strict: says so" contains "$OUT" "imported nothing (--strict)"
+check "coco val --strict: no task" test "$(sqlite3 cv2.db 'select count(*) from tasks')" = 0
 expect_rc 0 "coco val exports to stdout" "$BOXEL" export --db cv.db --format coco -
 check "coco val: COCOeval's fields hold" $PY -c '
 import json, sys
 d = json.loads(sys.argv[1])
 cats = {c["id"]: c["name"] for c in d["categories"]}
 im = {i["id"]: i for i in d["images"]}
-assert len(d["annotations"]) == 2
+assert len(d["annotations"]) == 1
 for a in d["annotations"]:
     assert a["image_id"] in im and a["category_id"] in cats
     x, y, w, h = a["bbox"]
@@ -114,5 +138,48 @@ for a in d["annotations"]:
 poly = [a for a in d["annotations"] if cats[a["category_id"]] == "a"][0]
 assert poly["segmentation"] == [[0, 0, 1, 0, 1, 2, 0, 2]] and poly["area"] == 2 and poly["bbox"] == [0, 0, 1, 2]
 ' "$OUT"
+
+# --- Label Studio (label-studio-converter's test exports) ---
+# Their images are not in the repository: blank PNGs of the sizes the
+# results give (original_width x original_height) stand in for them.
+blank_png() { # blank_png PATH W H
+	$PY - "$@" <<'PY'
+import struct, sys, zlib
+path, w, h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+raw = b"".join(b"\0" * (1 + (w + 7) // 8) for _ in range(h))
+chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+PY
+}
+LSC=$CX/label-studio-converter
+mkdir -p ls1 ls2
+blank_png ls1/image1 2800 2800
+blank_png ls1/image2 2800 2800
+blank_png ls2/image2 640 426
+store lsb ls1
+expect_rc 1 "ls data.json imports; the second annotation of task 1 is said" "$BOXEL" import --db lsb.db --as accepted "$LSC/data.json"
+check "ls boxes: 2 tasks, 4 boxes" contains "$OUT" "imported 2 tasks (2 new, 2 with accepted answers), 0 items failed
+objects: 4 boxes"
+check "ls boxes: the dropped annotation named" contains "$ERR" "warning: 1 Label Studio annotations dropped: only a task's first annotation is read"
+# parasites x 37.158..% of 2800 = 1040.44 px
+check "ls boxes: task 1's first annotation, in pixels" near "$(answer lsb image1)" 'len(a) == 2 and a[0]["class"] == "parasites" and close(b(0), [37.15846994535519 * 28, 70.67395264116576 * 28, 4.189435336976321 * 28, 4.735883424408015 * 28]) and a[1]["class"] == "white"'
+store lsp ls2
+expect_rc 0 "ls data_polygons.json imports" "$BOXEL" import --db lsp.db --as accepted "$LSC/data_polygons.json"
+check "ls polygon: one airplane of 37 points" near "$(answer lsp image2)" 'len(a) == 1 and a[0]["class"] == "Airplane" and len(a[0]["polygon"]) == 37 and all(0 <= x <= 640 and 0 <= y <= 426 for x, y in a[0]["polygon"])'
+mkdir -p lsb-out
+expect_rc 0 "ls boxes export" "$BOXEL" export --db lsb.db --format labelstudio lsb-out/ls.json
+check "ls boxes: the converter's config shape, rebuilt" $PY - lsb-out/ls.json lsb-out/labeling-config.xml <<'PY'
+import json, sys
+import xml.etree.ElementTree as ET
+tasks = json.load(open(sys.argv[1]))
+ctl = {c.get("name"): c for c in ET.parse(sys.argv[2]).getroot()}
+for t in tasks:
+    for r in t["annotations"][0]["result"]:
+        c = ctl[r["from_name"]]
+        assert c.tag == "RectangleLabels" and r["type"] == "rectanglelabels"
+        assert set(r["value"]["rectanglelabels"]) <= {l.get("value") for l in c.findall("Label")}
+assert sum(len(t["annotations"][0]["result"]) for t in tasks) == 4
+PY
 
 finish

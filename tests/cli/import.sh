@@ -66,12 +66,23 @@ check "low score dropped" test "$(answer suggestion chelsea.png)" = '{"annotatio
 # 590,390,30,30 on a 600x400 image is clipped to 590,390,10,10
 check "overhanging prediction clipped" test "$(answer suggestion coffee.png)" = '{"annotations":[{"box":[590,390,10,10],"class":"cup","score":0.75,"suggestion":true}],"global":{}}'
 check "image without predictions untouched" test -z "$(answer suggestion rocket.jpg)"
-# without --gt: boxel's own ids (task id, class position in the taxonomy)
+# without --gt: image ids are another file's, never taken for task ids
 cat > res.json <<'EOF'
 [{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "score": 0.5}]
 EOF
-expect_rc 0 "coco-results in boxel's ids" "$BOXEL" import --db t.db res.json
-check "task 1, category 2 = cup" test "$(answer suggestion chelsea.png)" = '{"annotations":[{"box":[1,2,3,4],"class":"cup","score":0.5,"suggestion":true}],"global":{}}'
+D=$(dump)
+expect_rc 2 "coco-results by image_id without --gt are refused" "$BOXEL" import --db t.db res.json
+check "the refusal says what to do" contains "$ERR" "the results name their images by image_id only: pass --gt FILE"
+check "store unchanged" test "$(dump)" = "$D"
+# by file name (leading folders of another machine dropped), categories in
+# boxel's ids (position in the taxonomy)
+cat > res.json <<'EOF'
+[{"image_id": 77, "file_name": "/data/x/chelsea.png", "category_id": 2, "bbox": [1, 2, 3, 4], "score": 0.5},
+ {"image_id": 78, "file_name": "nope.png", "category_id": 2, "bbox": [1, 2, 3, 4], "score": 0.5}]
+EOF
+expect_rc 1 "coco-results by file name" "$BOXEL" import --db t.db res.json
+check "matched by file name, category 2 = cup" test "$(answer suggestion chelsea.png)" = '{"annotations":[{"box":[1,2,3,4],"class":"cup","score":0.5,"suggestion":true}],"global":{}}'
+check "an unknown file name is named" contains "$ERR" "res.json: results[1].file_name: no such image in the project"
 
 # --- YOLO (labels only; images beneath the root) ---
 fresh

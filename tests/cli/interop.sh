@@ -85,17 +85,17 @@ cat > vw/edge.xml <<'XML'
 </annotation>
 XML
 fresh v.db
-expect_rc 0 "LabelImg file with a Windows path and edge boxes" "$BOXEL" import --db v.db --as accepted vw
+expect_rc 1 "LabelImg file with a Windows path and edge boxes (a flag lost: exit 1)" "$BOXEL" import --db v.db --as accepted vw
 check "the Windows path fell back to <filename>" contains "$OUT" "imported 1 task (1 new, 1 with accepted answers)"
 check "the clamp is reported" contains "$ERR" "2 boxes one pixel past the image edge (corners counted from 0) clamped to it"
-check "the dropped difficult flag is reported" contains "$ERR" "1 <difficult> value not kept: the object's class has no 'difficult' attribute"
+check "the dropped difficult flag is reported" contains "$ERR" "warning: 1 VOC <difficult> values dropped: the object's class has no 'difficult' attribute"
 # xmin 0 -> x -1 -> 0, w 200 + 1 - 1 = 200; ymax 300 = height: h 300
 # second: xmax 452 on a 451 wide image: x 299, w 152 -> 451 - 299 = 152
 check "clamped boxes and kept flags" test "$(answer v.db consensus chelsea.png)" = '{"annotations":[{"attributes":{"pose":"sitting","truncated":true},"box":[0,0,200,300],"class":"cat"},{"attributes":{"occluded":true},"box":[299,99,152,101],"class":"cat"}],"global":{}}'
 expect_rc 0 "voc export" "$BOXEL" export --db v.db --format voc v.voc
-check "flags written as VOC elements" contains "$(cat v.voc/chelsea.xml)" $'<pose>sitting</pose>\n\t\t<truncated>1</truncated>\n\t\t<difficult>0</difficult>\n\t\t<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>200</xmax><ymax>300</ymax></bndbox>'
-check "occluded as an element" contains "$(cat v.voc/chelsea.xml)" "<occluded>1</occluded>"
-check "and not repeated as <attribute>" not_contains "$(cat v.voc/chelsea.xml)" "<attribute>"
+check "flags written as VOC elements" contains "$(cat v.voc/Annotations/chelsea.xml)" $'<pose>sitting</pose>\n\t\t<truncated>1</truncated>\n\t\t<difficult>0</difficult>\n\t\t<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>200</xmax><ymax>300</ymax></bndbox>'
+check "occluded as an element" contains "$(cat v.voc/Annotations/chelsea.xml)" "<occluded>1</occluded>"
+check "and not repeated as <attribute>" not_contains "$(cat v.voc/Annotations/chelsea.xml)" "<attribute>"
 printf '<annotation><filename>chelsea.png</filename><size><width>451</width><height>300</height></size><object><name>cat</name><bndbox><xmin>-4</xmin><ymin>1</ymin><xmax>20</xmax><ymax>20</ymax></bndbox></object></annotation>\n' > far.xml
 expect_rc 1 "a box far past the edge is refused" "$BOXEL" import --db v.db far.xml
 check "one line saying so" one_line "$ERR"

@@ -55,17 +55,18 @@ test_coco_read(void)
 	CHECK_INT(a->ans.a[2].flags, BX_ANNOT_SUGGESTION);
 	CHECK_NEAR(a->ans.a[2].score, 0.25, 0);
 	CHECK_STR(a->ans.a[2].cls, "cup");
-	/* image b: tag first, then two polygons from one annotation, then the
-	 * RLE crowd as its bbox */
-	CHECK_INT(b->ans.n, 4);
+	/* image b: tag first, then two polygons from one annotation (a loss:
+	 * split); the RLE crowd is not an object (a loss) */
+	CHECK_INT(b->ans.n, 3);
+	CHECK_INT(ds.nlosses, 2);
+	CHECK(ds.nlosses == 2 && strstr(ds.loss[0], "multi-polygon") != NULL && ds.nlost[0] == 1);
+	CHECK(ds.nlosses == 2 && strstr(ds.loss[1], "crowd regions") != NULL && ds.nlost[1] == 1);
 	CHECK_INT(b->ans.a[0].geom, BX_GEOM_TAG);
 	CHECK_STR(b->ans.a[0].cls, "dark");
 	CHECK_INT(b->ans.a[1].geom, BX_GEOM_POLYGON);
 	CHECK_INT(b->ans.a[1].npts, 3);
 	CHECK_INT(b->ans.a[2].npts, 4);
 	CHECK_NEAR(b->ans.a[2].pts[2].x, 30, 0);
-	CHECK_INT(b->ans.a[3].geom, BX_GEOM_BOX);
-	CHECK_NEAR(b->ans.a[3].h, 4, 0);
 	CHECK_STR(bx_attrs_get(&b->ans.global, "scene")->str, "indoor");
 	bx_dataset_free(&ds);
 }
@@ -87,9 +88,6 @@ static const struct {
 	  "annotations[1].category_id: unknown category 42" },
 	{ "duplicate ann id", "{\"id\":1,\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,1,1]}",
 	  "annotations[1].id: duplicate id 1" },
-	{ "no geometry", "{\"image_id\":1,\"category_id\":1}", "annotations[1]: no bbox" },
-	{ "RLE without bbox", "{\"image_id\":1,\"category_id\":1,\"segmentation\":{\"counts\":[1]}}",
-	  "annotations[1]: RLE segmentation without a bbox" },
 	{ "odd polygon", "{\"image_id\":1,\"category_id\":1,\"segmentation\":[[0,0,1,1,2]]}",
 	  "annotations[1].segmentation[0]: a polygon needs an even number" },
 	{ "2-point polygon", "{\"image_id\":1,\"category_id\":1,\"segmentation\":[[0,0,1,1]]}",
@@ -123,6 +121,56 @@ test_coco_bad_items(void)
 		    "got \"%s\"", ds.nerrors ? ds.errors[0] : "");
 		CHECK_INT(ds.n, 1);
 		CHECK_INT(ds.n ? ds.img[0].ans.n : -1, 1);   /* the good annotation stays */
+		bx_dataset_free(&ds);
+		free(text);
+	}
+}
+
+/* What boxel cannot keep is counted by kind (the image stays); an
+ * annotation without geometry is a classification of the image. */
+static const struct {
+	const char *name, *ann, *loss;
+	int geom;     /* of the second annotation, or 0 when none is kept */
+} coco_lossy[] = {
+	{ "classification", "{\"image_id\":1,\"category_id\":1}", NULL, BX_GEOM_TAG },
+	{ "RLE without bbox", "{\"image_id\":1,\"category_id\":1,\"segmentation\":{\"counts\":[1]}}",
+	  "RLE masks without a bbox dropped", 0 },
+	{ "RLE with bbox", "{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,2,2],"
+	  "\"segmentation\":{\"counts\":[1],\"size\":[10,10]}}", "RLE masks kept as their bbox",
+	  BX_GEOM_BOX },
+	{ "crowd", "{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,2,2],\"iscrowd\":1,"
+	  "\"segmentation\":[[0,0,1,0,1,1]]}", "crowd regions (iscrowd 1) dropped", 0 },
+	{ "keypoints on a box", "{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,2,2],"
+	  "\"keypoints\":[1,1,2,0,0,0]}", "keypoint sets dropped", BX_GEOM_BOX },
+	{ "keypoint set without a box", "{\"image_id\":1,\"category_id\":1,"
+	  "\"keypoints\":[1,1,2,2,2,1]}", "keypoint sets dropped", 0 },
+	{ "one keypoint: boxel's point", "{\"image_id\":1,\"category_id\":1,\"bbox\":[1,1,0,0],"
+	  "\"keypoints\":[1,1,2]}", NULL, BX_GEOM_POINT },
+};
+
+static void
+test_coco_lossy(void)
+{
+	struct bx_dataset ds;
+	struct bx_err err;
+	char *text;
+	size_t k;
+
+	for (k = 0; k < BX_ARRAY_LEN(coco_lossy); k++) {
+		CASE(coco_lossy[k].name);
+		text = bx_asprintf("{\"images\":[{\"id\":1,\"file_name\":\"a.png\",\"width\":10,\"height\":10}],"
+		    "\"categories\":[{\"id\":1,\"name\":\"a\"}],\"annotations\":["
+		    "{\"id\":1,\"image_id\":1,\"category_id\":1,\"bbox\":[1,1,2,2]},%s]}", coco_lossy[k].ann);
+		CHECK_INT(bx_coco_read(text, "x.json", &ds, &err), 0);
+		CHECK_INT(ds.nerrors, 0);
+		CHECK_INT(ds.img[0].failed, 0);
+		CHECK_INT(ds.nlosses, coco_lossy[k].loss != NULL);
+		if (coco_lossy[k].loss != NULL)
+			CHECK_MSG(ds.nlosses == 1 && strstr(ds.loss[0], coco_lossy[k].loss) != NULL &&
+			    ds.nlost[0] == 1, "got \"%s\"", ds.nlosses ? ds.loss[0] : "");
+		CHECK_INT(ds.img[0].ans.n, coco_lossy[k].geom ? 2 : 1);
+		if (coco_lossy[k].geom && ds.img[0].ans.n == 2)
+			CHECK_INT(ds.img[0].ans.a[1].geom, coco_lossy[k].geom);
 		bx_dataset_free(&ds);
 		free(text);
 	}
@@ -260,18 +308,26 @@ test_coco_write(void)
 	bx_buf_init(&b);
 	bx_coco_write(&ds, &b);
 	CASE("coco write");
-	/* box: area = 30*40; polygon: bbox of points, area 4*3/2; point: keypoint */
+	/* box: area = 30*40 and its rectangle as segmentation (COCOeval's segm
+	 * mode); polygon: bbox of points, area 4*3/2; the point is no COCO
+	 * object (no zero-size box): the image's "points" */
 	CHECK(strstr(b.p, "{\"id\":1,\"image_id\":1,\"category_id\":1,\"bbox\":[10,20,30,40],"
-	    "\"area\":1200,\"iscrowd\":0,\"attributes\":{\"occluded\":true}}") != NULL);
+	    "\"area\":1200,\"iscrowd\":0,\"segmentation\":[[10,20,40,20,40,60,10,60]],"
+	    "\"attributes\":{\"occluded\":true}}") != NULL);
 	CHECK(strstr(b.p, "\"bbox\":[0,0,4,3],\"area\":6,\"iscrowd\":0,\"segmentation\":[[0,0,4,0,4,3]]") != NULL);
-	CHECK(strstr(b.p, "\"bbox\":[7.5,8,0,0],\"area\":0,\"iscrowd\":0,\"keypoints\":[7.5,8,2],"
-	    "\"num_keypoints\":1") != NULL);
+	CHECK(strstr(b.p, "\"points\":[{\"class\":\"face\",\"point\":[7.5,8]}]") != NULL);
+	CHECK(strstr(b.p, "\"bbox\":[7.5,8,0,0]") == NULL && strstr(b.p, "keypoints") == NULL);
 	CHECK(strstr(b.p, "{\"id\":2,\"file_name\":\"two.jpg\",\"width\":50,\"height\":40,\"tags\":[\"dark\"]}") != NULL);
 	CHECK(strstr(b.p, "\"attributes\":{\"scene\":\"space\"}") != NULL);
 	CHECK(strstr(b.p, "{\"id\":4,\"name\":\"dark\",\"supercategory\":\"\"}") != NULL);
 	CASE("coco write -> read -> write");
 	CHECK_INT(bx_coco_read(b.p, "out.json", &back, &err), 0);
 	CHECK_INT(back.nerrors, 0);
+	CHECK_INT(back.nlosses, 0);
+	/* the box's rectangle reads back as the box, the point as a point */
+	CHECK_INT(back.img[0].ans.n, 3);
+	CHECK_INT(back.img[0].ans.n == 3 ? (int)back.img[0].ans.a[1].geom : 0, BX_GEOM_BOX);
+	CHECK_INT(back.img[0].ans.n == 3 ? (int)back.img[0].ans.a[0].geom : 0, BX_GEOM_POINT);
 	bx_buf_init(&b2);
 	bx_coco_write(&back, &b2);
 	CHECK_STR(b2.p, b.p);
@@ -996,6 +1052,6 @@ test_manifest(void)
 	}
 }
 
-BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_files), T(test_coco_results),
+BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_lossy), T(test_coco_files), T(test_coco_results),
          T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_tolerance), T(test_yolo_names), T(test_yolo_data), T(test_yolo_label_path), T(test_voc),
          T(test_voc_bad), T(test_labelstudio), T(test_labelstudio_huge_size), T(test_scale), T(test_manifest))
