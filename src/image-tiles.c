@@ -671,6 +671,43 @@ make_room(const char *dir, uint64_t need, uint64_t limit, struct bx_err *err)
 static atomic_uint build_seq;
 
 int
+bx_tiles_dir_for(const char *db, char *buf, size_t n)
+{
+	const char *base = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	int r;
+
+	if (strstr(db, "://") == NULL && strncmp(db, "postgres", 8) != 0)
+		r = snprintf(buf, n, "%s-tiles", db);
+	else if (base != NULL && base[0] == '/')
+		r = snprintf(buf, n, "%s/boxel-tiles", base);
+	else
+		r = snprintf(buf, n, "%s/.cache/boxel-tiles", home != NULL ? home : "/tmp");
+	return r < 0 || (size_t)r >= n ? BX_ELIMIT : 0;
+}
+
+/* mkdir -p, for a cache under ~/.cache that may not exist yet. */
+static int
+make_dirs(const char *dir, struct bx_err *err)
+{
+	char p[4096];
+	size_t i;
+
+	if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
+		return bx_err_set(err, BX_ELIMIT, "tile cache path too long");
+	for (i = 1; ; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		char c = p[i];
+		p[i] = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			return bx_err_set(err, BX_EIO, "tile cache %s: %s", p, strerror(errno));
+		p[i] = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+int
 bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
               struct bx_tiles **out, int *built_out, struct bx_err *err)
 {
@@ -694,8 +731,8 @@ bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
 		return bx_err_set(err, BX_ENOENT, "no usable tile cache (%s)", why.msg);
 	if ((rc = bx_image_plan(path, &plan, err)) < 0)
 		return rc;
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-		return bx_err_set(err, BX_EIO, "tile cache %s: %s", dir, strerror(errno));
+	if ((rc = make_dirs(dir, err)) < 0)
+		return rc;
 	if ((rc = make_room(dir, bx_tiles_bytes_for(plan.w, plan.h), limit, err)) < 0)
 		return rc;
 	/* The pid lets make_room tell a dead builder's leftover; the count

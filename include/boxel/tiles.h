@@ -29,10 +29,17 @@
 
 struct bx_tiles;
 
+/* The cache directory of the store db into buf: "DB-tiles" beside a
+ * SQLite file (as its -wal and -shm); for a PostgreSQL store, which has no
+ * file, $XDG_CACHE_HOME/boxel-tiles (else ~/.cache/boxel-tiles).
+ * BX_ELIMIT when it does not fit n. */
+int bx_tiles_dir_for(const char *db, char *buf, size_t n);
+
 /* The bytes a pyramid of a w x h image takes on disk. */
 uint64_t bx_tiles_bytes_for(int w, int h);
 
-/* Open the pyramid of the image at path in dir (created if missing). When
+/* Open the pyramid of the image at path in dir (created with its parents
+ * if missing). When
  * there is none, or the one there fails a check, and build is set: build
  * it, first removing the least recently used files of dir until it fits
  * in limit bytes (BX_ELIMIT, naming both sizes, when it alone does not),
