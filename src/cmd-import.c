@@ -19,6 +19,7 @@
 #include "boxel/codec.h"
 #include "boxel/formats.h"
 #include "boxel/image.h"
+#include "boxel/tiles.h"
 #include "boxel/store.h"
 #include "boxel/store-import.h"
 #include "boxel/taxonomy.h"
@@ -58,6 +59,12 @@ struct later {
 	const char *where;
 };
 
+/* An image the labeling view will show from its tile pyramid. */
+struct tiled {
+	char *image, *abs;
+	int w, h;
+};
+
 struct imp {
 	struct bx_store *st;
 	struct bx_taxonomy *tax;
@@ -87,6 +94,8 @@ struct imp {
 	int progress;
 	int fatal;
 	struct bx_import_event ev; /* import_begin, with the first rows committed */
+	struct tiled *tiled;    /* images shown from a tile pyramid (bx_image_plan) */
+	int ntiled;
 };
 
 static void
@@ -608,6 +617,35 @@ clip_suggestions(struct bx_answer *a, int w, int h)
 	}
 }
 
+/* The image's size from its headers, refused only when it can never be
+ * shown (bx_image_plan says why); one that needs tiles is remembered for
+ * the report. w, h already known (a manifest's) are trusted for size. */
+static int
+probe(struct imp *im, const char *image, const char *abs, int *w, int *h, struct bx_err *err)
+{
+	struct bx_image_plan plan;
+	int rc;
+
+	if (*w > 0 && *h > 0 && (int64_t)*w * *h <= BX_TILES_MIN_PIXELS)
+		return 0;
+	/* Given sizes never needed the file before; only a refusal counts. */
+	if ((rc = bx_image_plan(abs, &plan, err)) < 0)
+		return *w > 0 && *h > 0 && rc != BX_ELIMIT ? 0 : rc;
+	if (*w <= 0 || *h <= 0) {
+		*w = plan.w;
+		*h = plan.h;
+	}
+	if (plan.tiles) {
+		im->tiled = bx_realloc(im->tiled, sizeof *im->tiled * (size_t)(im->ntiled + 1));
+		im->tiled[im->ntiled].image = bx_strdup(image);
+		im->tiled[im->ntiled].abs = bx_strdup(abs);
+		im->tiled[im->ntiled].w = plan.w;
+		im->tiled[im->ntiled].h = plan.h;
+		im->ntiled++;
+	}
+	return 0;
+}
+
 /* Check and queue one item; takes ownership of it (freed on failure). */
 static void
 add_item(struct imp *im, struct item *it)
@@ -615,14 +653,12 @@ add_item(struct imp *im, struct item *it)
 	struct bx_err err = { 0 };
 	int i;
 
-	if (it->width <= 0 || it->height <= 0) {
-		if (bx_image_probe(it->abs, &it->width, &it->height, &err) < 0) {
-			char msg[sizeof err.msg + 300];
-			snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
-			item_fail(im, it->where, msg);
-			item_free(it);
-			return;
-		}
+	if (probe(im, it->image, it->abs, &it->width, &it->height, &err) < 0) {
+		char msg[sizeof err.msg + 300];
+		snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
+		item_fail(im, it->where, msg);
+		item_free(it);
+		return;
 	}
 	if (it->has_answer && it->kind != NULL) {
 		if (im->tax == NULL) {
@@ -1326,7 +1362,8 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 		item_free(&it);
 		return;
 	}
-	if (bx_image_probe(it.abs, &it.width, &it.height, &err) < 0) {
+	it.width = it.height = 0;
+	if (probe(im, it.image, it.abs, &it.width, &it.height, &err) < 0) {
 		char msg[sizeof err.msg + 300];
 		snprintf(msg, sizeof msg, "%s: %s", it.image, err.msg);
 		item_fail(im, it.where, msg);
@@ -1702,6 +1739,54 @@ import_path(struct imp *im, const char *path, enum fmt f)
 	return -1;
 }
 
+/* Say which images will be shown from tiles; with build, make their
+ * pyramids now (the first open would). Returns how many could not be
+ * built. */
+static long
+report_tiles(struct imp *im, const char *db, int build)
+{
+	struct bx_tiles *t;
+	struct bx_err err;
+	char dir[4096], *v = NULL;
+	double mb = 20000;
+	long bad = 0;
+	int i, built;
+
+	if (im->ntiled == 0)
+		return 0;
+	printf("%d image%s will be shown from a tile pyramid (a PNG over %.0f MP cannot seek to "
+	    "a row): %s\n", im->ntiled, im->ntiled == 1 ? "" : "s", BX_TILES_MIN_PIXELS / 1e6,
+	    build ? "building now" : "built on first open, or now with --tiles");
+	if (bx_tiles_dir_for(bx_cli_db_path(db), dir, sizeof dir) < 0) {
+		bx_cli_error("tile cache: path too long");
+		return im->ntiled;
+	}
+	if (bx_store_setting_get(im->st, "tile_cache_mb", &v, &err) == 0 && atof(v) >= 1)
+		mb = atof(v);
+	free(v);
+	for (i = 0; i < im->ntiled; i++) {
+		const struct tiled *td = &im->tiled[i];
+
+		if (!build) {
+			if (i < 10)
+				printf("  %s  %dx%d, %.0f MB of tiles\n", td->image, td->w, td->h,
+				    bx_tiles_bytes_for(td->w, td->h) / 1e6);
+			else if (i == 10)
+				printf("  ... and %d more\n", im->ntiled - 10);
+			continue;
+		}
+		if (bx_tiles_open(dir, td->abs, (uint64_t)(mb * 1e6), 1, &t, &built, &err) < 0) {
+			bx_cli_error("%s: tiles: %s", td->image, err.msg);
+			bad++;
+			continue;
+		}
+		printf("  %s  %dx%d, %.0f MB of tiles%s\n", td->image, td->w, td->h,
+		    bx_tiles_file_bytes(t) / 1e6, built ? "" : " (already built)");
+		bx_tiles_close(t);
+	}
+	return bad;
+}
+
 static int
 cmd_import_exec(int argc, char **argv)
 {
@@ -1713,6 +1798,7 @@ cmd_import_exec(int argc, char **argv)
 		{ "names", required_argument, NULL, 'n' },
 		{ "gt", required_argument, NULL, 'g' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "tiles", no_argument, NULL, 't' },
 		{ 0, 0, 0, 0 } };
 	struct imp im;
 	struct bx_buf evd;
@@ -1720,7 +1806,7 @@ cmd_import_exec(int argc, char **argv)
 	enum fmt f = FMT_AUTO;
 	const char *db = NULL;
 	char *root = NULL, *tax = NULL, detail[512];
-	int c, i, k, rc = BX_EXIT_OK, json = 0;
+	int c, i, k, rc = BX_EXIT_OK, json = 0, tiles = 0;
 
 	memset(&im, 0, sizeof im);
 	optind = 1;
@@ -1760,6 +1846,7 @@ cmd_import_exec(int argc, char **argv)
 		case 'n': im.names_file = optarg; break;
 		case 'g': im.gt_file = optarg; break;
 		case 'j': json = 1; break;
+		case 't': tiles = 1; break;
 		default: return bx_cli_usage(&bx_cmd_import);
 		}
 	}
@@ -1832,6 +1919,13 @@ cmd_import_exec(int argc, char **argv)
 			printf(", created %ld user%s", im.users, im.users == 1 ? "" : "s");
 		printf("), %ld item%s failed\n", im.failed, im.failed == 1 ? "" : "s");
 	}
+	if (!json && report_tiles(&im, db, tiles) > 0 && rc == BX_EXIT_OK)
+		rc = BX_EXIT_SOME;
+	for (i = 0; i < im.ntiled; i++) {
+		free(im.tiled[i].image);
+		free(im.tiled[i].abs);
+	}
+	free(im.tiled);
 	free(im.items);
 	bx_buf_free(&evd);
 	if (im.rootfd >= 0)
@@ -1848,7 +1942,7 @@ cmd_import_exec(int argc, char **argv)
 const struct bx_cmd bx_cmd_import = {
 	.name = "import",
 	.usage = "[--db FILE] [--format FMT] [--as KIND] [--min-score S] [--names FILE] "
-	    "[--gt FILE] [--json] PATH...",
+	    "[--gt FILE] [--json] [--tiles] PATH...",
 	.summary = "add tasks (and pre-labels, gold or suggestions) from images or datasets",
 	.help =
 	    "  --format FMT    auto (default), folder, jsonl, coco, coco-results, yolo,\n"
@@ -1863,9 +1957,14 @@ const struct bx_cmd bx_cmd_import = {
 	    "                  the results use (default: boxel's own COCO export ids)\n"
 	    "  --json          the summary as one JSON object: tasks, new, answers,\n"
 	    "                  judgments, users, failed\n"
+	    "  --tiles         build now the tile pyramids of the images that need one\n"
+	    "                  (PNGs over 8 MP; else each is built on its first open)\n"
 	    "Image paths must lie beneath the project's image root. Re-importing adds no\n"
 	    "duplicate tasks and replaces answers of the same kind. Each bad item is\n"
-	    "reported and skipped (exit 1); unreadable input or store errors exit 2.\n",
+	    "reported and skipped (exit 1); unreadable input or store errors exit 2.\n"
+	    "Images of any size are imported; only one that can never be shown is refused,\n"
+	    "with the reason (an interlaced PNG or progressive JPEG over 100 MP, which\n"
+	    "must be decoded whole). Images shown from a tile pyramid are listed.\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_import_exec,
 };
