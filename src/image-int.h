@@ -48,7 +48,15 @@ struct bx_rowsink {
  * checker, holding one row. */
 int bx_png_stream(struct bx_image_src *src, const struct bx_image_limits *lim,
                   const struct bx_rowsink *sink, struct bx_err *err);
-/* The same from a file (a PNG; anything else is BX_EINVAL). */
+/* Every row of a baseline JPEG without EXIF turn, at full size, holding
+ * one row (and libjpeg's iMCU row). */
+int bx_jpeg_stream(struct bx_image_src *src, const struct bx_image_limits *lim,
+                   const struct bx_rowsink *sink, struct bx_err *err);
+/* Probe plus what bx_image_plan needs: EXIF orientation and whether the
+ * file has several scans (progressive). */
+int bx_jpeg_plan(struct bx_image_src *src, const struct bx_image_limits *lim, int *w_out,
+                 int *h_out, int *orient_out, int *progressive_out, struct bx_err *err);
+/* The same from a file (a PNG or a JPEG as above; else BX_EINVAL). */
 int bx_image_stream(const char *path, const struct bx_image_limits *lim,
                     const struct bx_rowsink *sink, struct bx_err *err);
 

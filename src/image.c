@@ -366,36 +366,12 @@ bx_image_stream(const char *path, const struct bx_image_limits *lim,
 		return rc;
 	if (sniff(head, n) == FMT_PNG)
 		rc = bx_png_stream(&src, lim, sink, err);
+	else if (sniff(head, n) == FMT_JPEG)
+		rc = bx_jpeg_stream(&src, lim, sink, err);
 	else
-		rc = bx_err_set(err, BX_EINVAL, "only a PNG is read row by row");
+		rc = bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
 	fclose(src.f);
 	return rc;
-}
-
-/* Whether the JPEG f is progressive: walk the markers to the first
- * SOFn (SOF2, 6, 10, 14 are progressive). 0 when unsure. */
-static int
-jpeg_progressive(FILE *f)
-{
-	int c, m, len;
-
-	if (fseek(f, 2, SEEK_SET) != 0)
-		return 0;
-	for (;;) {
-		if ((c = getc(f)) != 0xff)
-			return 0;
-		while ((m = getc(f)) == 0xff)
-			;
-		if (m == EOF || m == 0xd9 || m == 0xda)
-			return 0;
-		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc)
-			return m == 0xc2 || m == 0xc6 || m == 0xca || m == 0xce;
-		if ((c = getc(f)) == EOF || (len = getc(f)) == EOF)
-			return 0;
-		len |= c << 8;
-		if (len < 2 || fseek(f, len - 2, SEEK_CUR) != 0)
-			return 0;
-	}
 }
 
 int
@@ -406,7 +382,7 @@ bx_image_plan(const char *path, struct bx_image_plan *out, struct bx_err *err)
 	uint8_t head[29];
 	uint64_t px;
 	size_t n;
-	int rc, interlaced = 0, progressive = 0;
+	int rc, interlaced = 0, progressive = 0, orient = 1;
 	enum fmt fmt;
 
 	memset(out, 0, sizeof *out);
@@ -424,9 +400,7 @@ bx_image_plan(const char *path, struct bx_image_plan *out, struct bx_err *err)
 			lim.max_w = lim.max_h = BX_TILES_MAX_SIDE;
 		rc = bx_png_probe(&src, &lim, &out->w, &out->h, err);
 	} else if (fmt == FMT_JPEG) {
-		progressive = jpeg_progressive(src.f);
-		rewind(src.f);
-		rc = bx_jpeg_probe(&src, &lim, &out->w, &out->h, err);
+		rc = bx_jpeg_plan(&src, &lim, &out->w, &out->h, &orient, &progressive, err);
 	} else {
 		rc = bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
 	}
@@ -441,7 +415,12 @@ bx_image_plan(const char *path, struct bx_image_plan *out, struct bx_err *err)
 		    "budget of %.0f MP: it can never be shown; save it %s",
 		    interlaced ? "an Adam7-interlaced PNG" : "a progressive JPEG", out->w, out->h,
 		    px / 1e6, lim.max_pixels / 1e6, interlaced ? "non-interlaced" : "as baseline");
-	out->tiles = fmt == FMT_PNG && !interlaced && px > BX_TILES_MIN_PIXELS;
+	/* A JPEG seeks (skipping scanlines), but each zoom step re-decodes
+	 * and each pan past the margin decodes a region: 50-800 ms on 12-108
+	 * MP (bench-tiles); tiles make both a copy. Rows must stream upright:
+	 * an EXIF-turned JPEG keeps the region path. */
+	out->tiles = px > BX_TILES_MIN_PIXELS &&
+	    ((fmt == FMT_PNG && !interlaced) || (fmt == FMT_JPEG && !progressive && orient == 1));
 	return 0;
 }
 

@@ -84,11 +84,13 @@ int bx_image_probe_mem(const uint8_t *data, size_t len, int *w_out, int *h_out,
                        struct bx_err *err);
 void bx_image_release(struct bx_image *img); /* frees pix; img itself is the caller's */
 
-/* How an image will be shown. A PNG cannot seek to a row: a region near
- * its bottom costs decoding everything above it (about 1 s per 100 MP),
- * so a non-interlaced PNG over BX_TILES_MIN_PIXELS (the size the labeling
- * view decodes whole at 1:1) is shown from a tile pyramid (boxel/tiles.h).
- * A JPEG seeks by skipping scanlines and needs none. */
+/* How an image will be shown. An image over BX_TILES_MIN_PIXELS (the size
+ * the labeling view decodes whole at 1:1) is shown from a tile pyramid
+ * (boxel/tiles.h) when its rows can be streamed upright: a non-interlaced
+ * PNG (which cannot seek to a row: a region near its bottom costs
+ * decoding everything above it), a baseline JPEG without EXIF turn (which
+ * can, but then re-decodes on every zoom step and pan past the margin).
+ * The others are decoded whole at the view's scale plus regions. */
 #define BX_TILES_MIN_PIXELS 8000000
 /* Their sides may reach JPEG's own maximum, past the decoders' 32768: what
  * is held grows with the width only (a row, a band of tiles). */

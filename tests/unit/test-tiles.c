@@ -315,6 +315,47 @@ test_size_limit(void)
 	bx_tiles_close(t);
 }
 
+/* A baseline JPEG streams into a pyramid whose level 0 is the decoder's
+ * own full-size pixels; an EXIF-turned or progressive one is refused (its
+ * rows do not come upright, or not one at a time). */
+static void
+test_jpeg(void)
+{
+	static const char *const good[] = { "jpeg-region-420.jpg", "jpeg-region-422-restart.jpg",
+		"jpeg-region-444.jpg", "jpeg-cmyk.jpg" };
+	struct bx_tiles *t = NULL;
+	struct bx_image a, b;
+	struct bx_err err;
+	char p[600];
+	size_t i;
+	int built;
+
+	setup();
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		CASE(good[i]);
+		snprintf(p, sizeof p, "%s/%s", getenv("BOXEL_TEST_DATA"), good[i]);
+		CHECK_INT(bx_tiles_open(cache, p, 1u << 30, 1, &t, &built, &err), 0);
+		if (t == NULL)
+			continue;
+		CHECK_INT(bx_image_load(p, 0, 0, NULL, &b, &err), 0);
+		bx_tiles_level_size(t, 0, &built, &built);
+		CHECK_INT(bx_tiles_region(t, 0, 0, 0, b.full_w, b.full_h, &a, &err), 0);
+		CHECK(a.pix != NULL && b.pix != NULL &&
+		      memcmp(a.pix->px, b.pix->px, (size_t)b.full_w * b.full_h * 3) == 0);
+		bx_image_release(&a);
+		bx_image_release(&b);
+		bx_tiles_close(t);
+	}
+	CASE("EXIF-turned");
+	snprintf(p, sizeof p, "%s/jpeg-exif-6.jpg", getenv("BOXEL_TEST_DATA"));
+	CHECK_INT(bx_tiles_open(cache, p, 1u << 30, 1, &t, &built, &err), BX_EINVAL);
+	CHECK(strstr(err.msg, "EXIF-turned") != NULL);
+	CASE("progressive");
+	snprintf(p, sizeof p, "%s/jpeg-region-progressive.jpg", getenv("BOXEL_TEST_DATA"));
+	CHECK_INT(bx_tiles_open(cache, p, 1u << 30, 1, &t, &built, &err), BX_EINVAL);
+	CHECK(strstr(err.msg, "progressive") != NULL);
+}
+
 static uint32_t
 crc32_of(const uint8_t *p, size_t n)
 {
@@ -403,5 +444,6 @@ test_plan(void)
 	CHECK_INT(plan.tiles, 0);
 }
 
-BX_TESTS(T(test_build_and_read), T(test_never_trusted), T(test_size_limit), T(test_plan),
+BX_TESTS(T(test_build_and_read), T(test_never_trusted), T(test_size_limit), T(test_jpeg),
+         T(test_plan),
          T(cleanup))
