@@ -409,6 +409,7 @@ struct build {
 	uint64_t ntiles, data_off;
 	uint64_t *sums;
 	uint8_t *tile;
+	const atomic_int *stop;
 };
 
 static int
@@ -522,13 +523,17 @@ build_begin(void *ctx, int w, int h, struct bx_err *err)
 static int
 build_row(void *ctx, const uint8_t *rgb, int y, struct bx_err *err)
 {
-	(void)y;
-	return push_row(ctx, 0, rgb, err);
+	struct build *B = ctx;
+
+	if (B->stop != NULL && y % TILE == 0 && atomic_load(B->stop))
+		return bx_err_set(err, BX_EEMPTY, "stopped");
+	return push_row(B, 0, rgb, err);
 }
 
 /* Stream path's rows into a new pyramid at tmp; the header last. */
 static int
-build_file(const char *path, const char *tmp, int w, int h, uint64_t key, struct bx_err *err)
+build_file(const char *path, const char *tmp, int w, int h, uint64_t key, const atomic_int *stop,
+           struct bx_err *err)
 {
 	struct build B;
 	struct bx_rowsink sink = { &B, build_begin, build_row };
@@ -537,6 +542,7 @@ build_file(const char *path, const char *tmp, int w, int h, uint64_t key, struct
 	int rc, k;
 
 	memset(&B, 0, sizeof B);
+	B.stop = stop;
 	B.n = plan_levels(w, h, B.lv, &B.ntiles);
 	B.data_off = PAGE + table_bytes(B.ntiles);
 	B.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -711,6 +717,14 @@ int
 bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
               struct bx_tiles **out, int *built_out, struct bx_err *err)
 {
+	return bx_tiles_open_stop(dir, path, limit, build, NULL, out, built_out, err);
+}
+
+int
+bx_tiles_open_stop(const char *dir, const char *path, uint64_t limit, int build,
+                   const atomic_int *stop, struct bx_tiles **out, int *built_out,
+                   struct bx_err *err)
+{
 	char file[4096], tmp[4200];
 	struct bx_image_plan plan;
 	struct bx_err why;
@@ -739,7 +753,7 @@ bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
 	 * keeps two threads of one process (prefetch) apart. */
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", file, (long)getpid(),
 	         atomic_fetch_add(&build_seq, 1));
-	if ((rc = build_file(path, tmp, plan.w, plan.h, key, err)) < 0)
+	if ((rc = build_file(path, tmp, plan.w, plan.h, key, stop, err)) < 0)
 		return rc;
 	/* Readers see the old name or the whole new file, never a part. */
 	if (rename(tmp, file) != 0) {

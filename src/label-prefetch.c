@@ -21,7 +21,8 @@ prefetch_main(void *arg)
 	struct bx_image_plan plan;
 
 	if (bx_image_plan(p->path, &plan, &p->err) == 0 && plan.tiles &&
-	    bx_tiles_open(p->tiles_dir, p->path, p->tiles_limit, 1, &p->tiles, NULL, &p->err) == 0) {
+	    bx_tiles_open_stop(p->tiles_dir, p->path, p->tiles_limit, 1, &p->stop, &p->tiles, NULL,
+	                       &p->err) == 0) {
 		p->ok = bx_tiles_overview(p->tiles, p->want_w, p->want_h, &p->img, &p->err) == 0;
 		return NULL;
 	}
@@ -38,10 +39,22 @@ prefetch_join(struct label *L)
 	}
 }
 
+/* Leaving or moving on: a pyramid half built for a guess is not worth
+ * the wait (the next open builds it); a decode already under way is. */
+static void
+prefetch_stop(struct label *L)
+{
+	if (L->pf.running) {
+		atomic_store(&L->pf.stop, 1);
+		pthread_join(L->pf.th, NULL);
+		L->pf.running = 0;
+	}
+}
+
 void
 label_prefetch_drop(struct label *L)
 {
-	prefetch_join(L);
+	prefetch_stop(L);
 	if (L->pf.ok)
 		bx_image_release(&L->pf.img);
 	bx_tiles_close(L->pf.tiles);
@@ -98,6 +111,11 @@ label_prefetch_take(struct label *L)
 
 	if (L->pf.image == NULL)
 		return 0;
+	/* A wrong guess is not waited for. */
+	if (L->s->image_path == NULL || strcmp(L->pf.image, L->s->claim.image) != 0) {
+		label_prefetch_drop(L);
+		return 0;
+	}
 	prefetch_join(L);
 	hit = L->pf.ok && L->s->image_path != NULL && strcmp(L->pf.image, L->s->claim.image) == 0 &&
 	      strcmp(L->pf.path, L->s->image_path) == 0;

@@ -62,6 +62,7 @@ struct prefetch {
 	char *tiles_dir;
 	uint64_t tiles_limit;
 	struct bx_tiles *tiles;
+	atomic_int stop;   /* set before joining: a pyramid build gives up */
 };
 
 struct label {

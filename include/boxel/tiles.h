@@ -20,6 +20,7 @@
 #ifndef BOXEL_TILES_H
 #define BOXEL_TILES_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "boxel/err.h"
@@ -47,6 +48,11 @@ uint64_t bx_tiles_bytes_for(int w, int h);
  * pyramid in *out (bx_tiles_close). */
 int bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
                   struct bx_tiles **out, int *built_out, struct bx_err *err);
+/* The same, for a worker thread: a build stops (BX_EEMPTY "stopped",
+ * nothing left behind) soon after *stop becomes nonzero. */
+int bx_tiles_open_stop(const char *dir, const char *path, uint64_t limit, int build,
+                       const atomic_int *stop, struct bx_tiles **out, int *built_out,
+                       struct bx_err *err);
 void bx_tiles_close(struct bx_tiles *t);   /* NULL is a no-op */
 /* Remove t's file (after a tile failed its checksum); t stays usable for
  * closing only. */
