@@ -695,7 +695,7 @@ bx_tiles_dir_for(const char *db, char *buf, size_t n)
 static int
 make_dirs(const char *dir, struct bx_err *err)
 {
-	char p[4096];
+	char p[4096], c;
 	size_t i;
 
 	if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
@@ -703,7 +703,7 @@ make_dirs(const char *dir, struct bx_err *err)
 	for (i = 1; ; i++) {
 		if (p[i] != '/' && p[i] != '\0')
 			continue;
-		char c = p[i];
+		c = p[i];
 		p[i] = '\0';
 		if (mkdir(p, 0777) != 0 && errno != EEXIST)
 			return bx_err_set(err, BX_EIO, "tile cache %s: %s", p, strerror(errno));

@@ -1,15 +1,15 @@
 /* label-detail.c: the pixels the image pane needs at the resolution the
  * zoom needs, without decoding the whole image there. An image that
- * bx_image_plan says needs tiles (a large PNG) is read from its tile
- * pyramid, built on its first open: the overview from the smallest level
- * covering the pane, the detail from the level whose pixels are at least
- * the display's (level 0 from 1:1 on). Any other image whose
+ * bx_image_plan says needs tiles (a PNG or baseline JPEG over 8 MP) is read
+ * from its tile pyramid, built on its first open: the overview from the
+ * smallest level covering the pane, the detail from the level whose pixels
+ * are at least the display's (level 0 from 1:1 on). Any other image whose
  * decode at the view's scale would exceed WHOLE_MAX pixels is shown from
  * its overview (decoded at the pane's size when the task opens) plus a
  * detail: the visible rectangle and a margin around it, decoded as a
  * region at the smallest DCT / block scale 1/den that still has a pixel
  * per display pixel (1:1 and deeper: den 1, exact). Panning within the
- * margin costs nothing; past it the region is decoded again. Image pixels;
+ * margin costs nothing; past it the region is read again. Image pixels;
  * d* are pixels of the detail raster (image pixels / den). */
 #include <math.h>
 #include <stdio.h>
@@ -81,7 +81,7 @@ level_of(int den)
  * gets the pyramid rebuilt (it is never shown) and the region read again. */
 int
 label_image_region(struct label *L, int rx, int ry, int rw, int rh, int den, struct bx_image *im,
-            struct bx_err *err)
+                   struct bx_err *err)
 {
 	int rc;
 
