@@ -40,6 +40,8 @@ static const struct key {
 	{ "max_overlap", 1, 0, 0, 1000, "low agreement asks for judgments up to this many (0: off)" },
 	{ "compare_attributes", TEXT, 0, 0, 0, "what scoring compares: all, none or attr,attr,..." },
 	{ "on_suspend", TEXT, 0, 0, 0, "a suspended labeler's unreviewed work: review or requeue" },
+	/* A 40000x40000 PNG's pyramid is 6.4 GB. */
+	{ "tile_cache_mb", 1, 0, 1, 100000000, "disk the tile cache beside the store may hold, MB" },
 };
 static const char *const readonly[] = { "image_root", "taxonomy", "instructions" };
 
@@ -249,6 +251,7 @@ const struct bx_cmd bx_cmd_config = {
 	    "    max_overlap       0..1000  default 0 (off)\n"
 	    "    compare_attributes all | none | attr,attr,...  default all\n"
 	    "    on_suspend        review | requeue  default review\n"
+	    "    tile_cache_mb     1..      default 20000 (tile pyramids of large PNGs)\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

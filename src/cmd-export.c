@@ -315,7 +315,8 @@ ls_config_beside(const char *out, const struct bx_taxonomy *tax, struct bx_err *
 	char *path;
 	int rc;
 
-	if (strcmp(out, "-") == 0 || stat(out, &sb) != 0 || !S_ISREG(sb.st_mode))
+	/* Beside a file only: not beside stdout, a device or a FIFO. */
+	if (strcmp(out, "-") == 0 || (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode)))
 		return 0;
 	slash = strrchr(out, '/');
 	path = slash ? bx_asprintf("%.*s/labeling-config.xml", (int)(slash - out), out) :
@@ -721,13 +722,16 @@ cmd_export_exec(int argc, char **argv)
 	case X_VOC: break;
 	}
 	bx_err_clear(&err);
-	if (x.fmt == X_YOLO || x.fmt == X_VOC)
+	/* The labeling config goes first: when it cannot be written, nothing
+	 * is, and an export that says it failed never stands there complete. */
+	rc = 0;
+	if (x.fmt == X_LS && tax != NULL)
+		rc = ls_config_beside(out, tax, &err);
+	if (rc == 0 && (x.fmt == X_YOLO || x.fmt == X_VOC))
 		rc = write_dir(&x, out, &err);
-	else
+	else if (rc == 0)
 		rc = write_file(out, b.p ? b.p : "", b.len, &err);
 	bx_buf_free(&b);
-	if (rc == 0 && x.fmt == X_LS && tax != NULL)
-		rc = ls_config_beside(out, tax, &err);
 	bx_taxonomy_free(tax);
 	if (rc < 0) {
 		bx_cli_error("%s", err.msg);

@@ -19,6 +19,7 @@
 #include "boxel/codec.h"
 #include "boxel/formats.h"
 #include "boxel/image.h"
+#include "boxel/tiles.h"
 #include "boxel/store.h"
 #include "boxel/store-import.h"
 #include "boxel/taxonomy.h"
@@ -95,6 +96,12 @@ struct later {
 	const char *where;
 };
 
+/* An image the labeling view will show from its tile pyramid. */
+struct tiled {
+	char *image, *abs;
+	int w, h;
+};
+
 struct imp {
 	struct bx_store *st;
 	struct bx_taxonomy *tax;
@@ -132,6 +139,8 @@ struct imp {
 	struct tally geoms;   /* objects imported, per geometry */
 	struct tally lost;    /* what could not be carried, per kind */
 	struct bx_dataset coco_ids; /* category ids of the COCO files imported */
+	struct tiled *tiled;    /* images shown from a tile pyramid (bx_image_plan) */
+	int ntiled;
 };
 
 static void
@@ -689,6 +698,34 @@ is_jpeg(const char *path)
 	return m[0] == 0xff && m[1] == 0xd8;
 }
 
+/* The image's size as displayed, from its headers: read even when the
+ * file gives a size (see add_item). Refused only when it can never be
+ * shown (bx_image_plan says why); one that needs tiles is remembered for
+ * the report. */
+static int
+probe(struct imp *im, const char *image, const char *abs, int *w, int *h, struct bx_err *err)
+{
+	struct bx_image_plan plan;
+	int i, rc;
+
+	if ((rc = bx_image_plan(abs, &plan, err)) < 0)
+		return rc;
+	*w = plan.w;
+	*h = plan.h;
+	if (!plan.tiles)
+		return 0;
+	for (i = 0; i < im->ntiled; i++) /* --strict's two passes see it twice */
+		if (strcmp(im->tiled[i].abs, abs) == 0)
+			return 0;
+	im->tiled = bx_realloc(im->tiled, sizeof *im->tiled * (size_t)(im->ntiled + 1));
+	im->tiled[im->ntiled].image = bx_strdup(image);
+	im->tiled[im->ntiled].abs = bx_strdup(abs);
+	im->tiled[im->ntiled].w = plan.w;
+	im->tiled[im->ntiled].h = plan.h;
+	im->ntiled++;
+	return 0;
+}
+
 /* Check and queue one item; takes ownership of it (freed on failure). */
 static void
 add_item(struct imp *im, struct item *it)
@@ -701,7 +738,7 @@ add_item(struct imp *im, struct item *it)
 	 * by another tool may be the unturned one of an EXIF-rotated photo (or
 	 * of another image), and coordinates made on it would be drawn
 	 * squeezed, off the objects. The probe's size is as displayed. */
-	if (bx_image_probe(it->abs, &w, &h, &err) < 0) {
+	if (probe(im, it->image, it->abs, &w, &h, &err) < 0) {
 		snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
 		item_fail(im, it->where, msg);
 		item_free(it);
@@ -1523,7 +1560,8 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 		item_free(&it);
 		return;
 	}
-	if (bx_image_probe(it.abs, &it.width, &it.height, &err) < 0) {
+	it.width = it.height = 0;
+	if (probe(im, it.image, it.abs, &it.width, &it.height, &err) < 0) {
 		char msg[sizeof err.msg + 300];
 		snprintf(msg, sizeof msg, "%s: %s", it.image, err.msg);
 		item_fail(im, it.where, msg);
@@ -1929,6 +1967,54 @@ import_path_as(struct imp *im, const char *path, enum fmt f)
 	return -1;
 }
 
+/* Say which images will be shown from tiles; with build, make their
+ * pyramids now (the first open would). Returns how many could not be
+ * built. */
+static long
+report_tiles(struct imp *im, const char *db, int build)
+{
+	struct bx_tiles *t;
+	struct bx_err err;
+	char dir[4096], *v = NULL;
+	double mb = 20000;
+	long bad = 0;
+	int i, built;
+
+	if (im->ntiled == 0)
+		return 0;
+	printf("%d image%s will be shown from a tile pyramid (a PNG over %.0f MP cannot seek to "
+	    "a row): %s\n", im->ntiled, im->ntiled == 1 ? "" : "s", BX_TILES_MIN_PIXELS / 1e6,
+	    build ? "building now" : "built on first open, or now with --tiles");
+	if (bx_tiles_dir_for(bx_cli_db_path(db), dir, sizeof dir) < 0) {
+		bx_cli_error("tile cache: path too long");
+		return im->ntiled;
+	}
+	if (bx_store_setting_get(im->st, "tile_cache_mb", &v, &err) == 0 && atof(v) >= 1)
+		mb = atof(v);
+	free(v);
+	for (i = 0; i < im->ntiled; i++) {
+		const struct tiled *td = &im->tiled[i];
+
+		if (!build) {
+			if (i < 10)
+				printf("  %s  %dx%d, %.0f MB of tiles\n", td->image, td->w, td->h,
+				    bx_tiles_bytes_for(td->w, td->h) / 1e6);
+			else if (i == 10)
+				printf("  ... and %d more\n", im->ntiled - 10);
+			continue;
+		}
+		if (bx_tiles_open(dir, td->abs, (uint64_t)(mb * 1e6), 1, &t, &built, &err) < 0) {
+			bx_cli_error("%s: tiles: %s", td->image, err.msg);
+			bad++;
+			continue;
+		}
+		printf("  %s  %dx%d, %.0f MB of tiles%s\n", td->image, td->w, td->h,
+		    bx_tiles_file_bytes(t) / 1e6, built ? "" : " (already built)");
+		bx_tiles_close(t);
+	}
+	return bad;
+}
+
 static int
 run(struct imp *im, int argc, char **argv, int first, enum fmt f)
 {
@@ -2028,6 +2114,7 @@ cmd_import_exec(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "allow-empty", no_argument, NULL, 'e' },
+		{ "tiles", no_argument, NULL, 't' },
 		{ 0, 0, 0, 0 } };
 	struct imp im;
 	struct bx_buf evd;
@@ -2035,7 +2122,7 @@ cmd_import_exec(int argc, char **argv)
 	enum fmt f = FMT_AUTO;
 	const char *db = NULL;
 	char *root = NULL, *tax = NULL, detail[512];
-	int c, i, k, rc = BX_EXIT_OK, json = 0, strict = 0;
+	int c, i, k, rc = BX_EXIT_OK, json = 0, strict = 0, tiles = 0;
 
 	memset(&im, 0, sizeof im);
 	optind = 1;
@@ -2077,6 +2164,7 @@ cmd_import_exec(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 's': strict = 1; break;
 		case 'e': im.allow_empty = 1; break;
+		case 't': tiles = 1; break;
 		default: return bx_cli_usage(&bx_cmd_import);
 		}
 	}
@@ -2175,6 +2263,13 @@ cmd_import_exec(int argc, char **argv)
 			printf("\n");
 		}
 	}
+	if (!json && report_tiles(&im, db, tiles && !im.dry) > 0 && rc == BX_EXIT_OK)
+		rc = BX_EXIT_SOME;
+	for (i = 0; i < im.ntiled; i++) {
+		free(im.tiled[i].image);
+		free(im.tiled[i].abs);
+	}
+	free(im.tiled);
 	free(im.items);
 	bx_buf_free(&evd);
 	if (im.rootfd >= 0)
@@ -2192,7 +2287,7 @@ cmd_import_exec(int argc, char **argv)
 const struct bx_cmd bx_cmd_import = {
 	.name = "import",
 	.usage = "[--db FILE] [--format FMT] [--as KIND] [--min-score S] [--names FILE] "
-	    "[--gt FILE] [--strict] [--allow-empty] [--json] PATH...",
+	    "[--gt FILE] [--strict] [--allow-empty] [--json] [--tiles] PATH...",
 	.summary = "add tasks (and pre-labels, gold or suggestions) from images or datasets",
 	.help =
 	    "  --format FMT    auto (default), folder, jsonl, coco, coco-results, yolo,\n"
@@ -2211,10 +2306,15 @@ const struct bx_cmd bx_cmd_import = {
 	    "                  no labels, are not warnings (exit 0)\n"
 	    "  --json          the summary as one JSON object: tasks, new, answers,\n"
 	    "                  judgments, users, failed, objects, lost, unlabeled\n"
+	    "  --tiles         build now the tile pyramids of the images that need one\n"
+	    "                  (images over 8 MP; else each is built on its first open)\n"
 	    "Image paths must lie beneath the project's image root. Re-importing adds no\n"
 	    "duplicate tasks and replaces answers of the same kind. Each bad item is\n"
 	    "reported and skipped whole (exit 1), as is anything the format has that boxel\n"
-	    "cannot keep (named by kind); unreadable input or store errors exit 2.\n",
+	    "cannot keep (named by kind); unreadable input or store errors exit 2.\n"
+	    "Images of any size are imported; only one that can never be shown is refused,\n"
+	    "with the reason (an interlaced PNG or progressive JPEG over 100 MP, which\n"
+	    "must be decoded whole). Images shown from a tile pyramid are listed.\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_import_exec,
 };

@@ -36,6 +36,30 @@ int bx_png_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
 int bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
                    const struct bx_image_limits *lim, struct bx_image *out,
                    struct bx_err *err);
+/* Where a stream of full-size rows goes (bx_png_stream, bx_image_stream):
+ * begin once with the size, then every RGB888 row top to bottom. Either
+ * may fail (fill err, return negative): the decode stops there. */
+struct bx_rowsink {
+	void *ctx;
+	int (*begin)(void *ctx, int w, int h, struct bx_err *err);
+	int (*row)(void *ctx, const uint8_t *rgb, int y, struct bx_err *err);
+};
+/* Every row of a non-interlaced PNG at full size, composited on the
+ * checker, holding one row. */
+int bx_png_stream(struct bx_image_src *src, const struct bx_image_limits *lim,
+                  const struct bx_rowsink *sink, struct bx_err *err);
+/* Every row of a baseline JPEG without EXIF turn, at full size, holding
+ * one row (and libjpeg's iMCU row). */
+int bx_jpeg_stream(struct bx_image_src *src, const struct bx_image_limits *lim,
+                   const struct bx_rowsink *sink, struct bx_err *err);
+/* Probe plus what bx_image_plan needs: EXIF orientation and whether the
+ * file has several scans (progressive). */
+int bx_jpeg_plan(struct bx_image_src *src, const struct bx_image_limits *lim, int *w_out,
+                 int *h_out, int *orient_out, int *progressive_out, struct bx_err *err);
+/* The same from a file (a PNG or a JPEG as above; else BX_EINVAL). */
+int bx_image_stream(const char *path, const struct bx_image_limits *lim,
+                    const struct bx_rowsink *sink, struct bx_err *err);
+
 /* Headers only: oriented size, side limits checked. */
 int bx_png_probe(struct bx_image_src *src, const struct bx_image_limits *lim,
                  int *w_out, int *h_out, struct bx_err *err);

@@ -343,6 +343,79 @@ bx_jpeg_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
 }
 
 int
+bx_jpeg_stream(struct bx_image_src *src, const struct bx_image_limits *lim,
+               const struct bx_rowsink *sink, struct bx_err *err)
+{
+	struct jpeg_decompress_struct ci;
+	struct jerr je = { .code = 0 };
+	uint8_t *volatile rgb = NULL, *volatile row = NULL;
+	struct bx_err e;
+	uint32_t ow, oh;
+	int cmyk;
+
+	if (setjmp(je.jb)) {
+		jpeg_destroy_decompress(&ci);
+		free(rgb);
+		free(row);
+		return bx_err_set(err, je.code, "%s", je.msg);
+	}
+	j_setup(&ci, &je, src);
+	jpeg_read_header(&ci, TRUE);
+	check_header(&ci, lim, 1, &ow, &oh);
+	/* Rows come in stored order: upright only without a turn; and a
+	 * progressive file holds every coefficient until its last scan. */
+	if (orientation_of(&ci) != 1)
+		j_fail((j_common_ptr)&ci, BX_EINVAL, "an EXIF-turned JPEG is not read row by row");
+	if (jpeg_has_multiple_scans(&ci))
+		j_fail((j_common_ptr)&ci, BX_EINVAL, "a progressive JPEG is not read row by row");
+	cmyk = set_output_rgb(&ci);
+	jpeg_start_decompress(&ci);
+	if (sink->begin(sink->ctx, (int)ci.output_width, (int)ci.output_height, &e) < 0)
+		j_fail((j_common_ptr)&ci, e.code, e.msg);
+	rgb = bx_malloc((size_t)ci.output_width * 3);
+	if (cmyk)
+		row = bx_malloc((size_t)ci.output_width * 4);
+	while (ci.output_scanline < ci.output_height) {
+		JSAMPROW rp = cmyk ? row : rgb;
+		int y = (int)ci.output_scanline;
+
+		if (jpeg_read_scanlines(&ci, &rp, 1) != 1)
+			j_fail((j_common_ptr)&ci, BX_EINVAL, "truncated JPEG data");
+		if (cmyk)
+			cmyk_row(rgb, row, ci.output_width, ci.saw_Adobe_marker);
+		if (sink->row(sink->ctx, rgb, y, &e) < 0)
+			j_fail((j_common_ptr)&ci, e.code, e.msg);
+	}
+	jpeg_destroy_decompress(&ci);
+	free(rgb);
+	free(row);
+	return 0;
+}
+
+int
+bx_jpeg_plan(struct bx_image_src *src, const struct bx_image_limits *lim, int *w_out,
+             int *h_out, int *orient_out, int *progressive_out, struct bx_err *err)
+{
+	struct jpeg_decompress_struct ci;
+	struct jerr je = { .code = 0 };
+	uint32_t ow, oh;
+
+	if (setjmp(je.jb)) {
+		jpeg_destroy_decompress(&ci);
+		return bx_err_set(err, je.code, "%s", je.msg);
+	}
+	j_setup(&ci, &je, src);
+	jpeg_read_header(&ci, TRUE);
+	*orient_out = orientation_of(&ci);
+	check_header(&ci, lim, *orient_out, &ow, &oh);
+	*progressive_out = jpeg_has_multiple_scans(&ci);
+	jpeg_destroy_decompress(&ci);
+	*w_out = (int)ow;
+	*h_out = (int)oh;
+	return 0;
+}
+
+int
 bx_jpeg_probe(struct bx_image_src *src, const struct bx_image_limits *lim,
               int *w_out, int *h_out, struct bx_err *err)
 {

@@ -203,12 +203,13 @@ setup_rgba(png_structp png, png_infop info, struct pdec *d, png_uint_32 w)
 
 /* What one decode makes of the rows: all of them at full size, all of them
  * averaged to an overview, or a rectangle of them. */
-enum pmode { P_FULL, P_OVERVIEW, P_REGION };
+enum pmode { P_FULL, P_OVERVIEW, P_REGION, P_STREAM };
 
 struct pjob {
 	enum pmode mode;
 	int want_w, want_h;   /* P_OVERVIEW */
 	int x, y, w, h, s;    /* P_REGION, in pixels of the image at scale 1/s */
+	const struct bx_rowsink *sink; /* P_STREAM */
 };
 
 /* A region at scale 1/s covers image pixels [fx0, fx1) x [fy0, fy1): the
@@ -281,6 +282,16 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 			mode = P_FULL;
 	}
 	passes = setup_rgba(png, info, &d, w);
+	if (mode == P_STREAM) {
+		/* Adam7 would need the whole image held: the one thing a stream
+		 * is there to avoid. */
+		if (passes > 1) {
+			bx_err_set(&e, BX_EINVAL, "an Adam7-interlaced PNG cannot be read row by row");
+			p_fail(&d, &e);
+		}
+		if (job->sink->begin(job->sink->ctx, (int)w, (int)h, &e) < 0)
+			p_fail(&d, &e);
+	}
 
 	/* The budget counts what is held: the result, and the whole image
 	 * where Adam7 makes us keep it. */
@@ -316,8 +327,9 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 	} else {
 		buf = bx_malloc((size_t)w * 4);
 	}
-	if (mode == P_OVERVIEW) {
-		avg = bx_rowavg_new((int)w, (int)h, ow, oh);
+	if (mode == P_OVERVIEW || mode == P_STREAM) {
+		if (mode == P_OVERVIEW)
+			avg = bx_rowavg_new((int)w, (int)h, ow, oh);
 		rgb = bx_malloc((size_t)w * 3);
 	} else if (mode == P_REGION) {
 		pix = bx_raster_new(job->w, job->h);
@@ -336,9 +348,13 @@ png_run(struct bx_image_src *src, const struct pjob *job, const struct bx_image_
 
 		if (passes == 1)
 			png_read_row(png, buf, NULL);
-		if (mode == P_OVERVIEW) {
+		if (mode == P_OVERVIEW || mode == P_STREAM) {
 			composite_row(rgb, rgba, (int)w, 0, (int)y);
-			bx_rowavg_push(avg, rgb);
+			if (mode == P_STREAM) {
+				if (job->sink->row(job->sink->ctx, rgb, (int)y, &e) < 0)
+					p_fail(&d, &e);
+			} else
+				bx_rowavg_push(avg, rgb);
 		} else if (mode == P_FULL) {
 			composite_row(pix->px + (size_t)y * w * 3, rgba, (int)w, 0, (int)y);
 		} else if ((int)y >= reg.fy0) {
@@ -380,6 +396,16 @@ bx_png_region(struct bx_image_src *src, int x, int y, int w, int h, int s,
 	struct pjob job = { .mode = P_REGION, .x = x, .y = y, .w = w, .h = h, .s = s };
 
 	return png_run(src, &job, lim, out, err);
+}
+
+int
+bx_png_stream(struct bx_image_src *src, const struct bx_image_limits *lim,
+              const struct bx_rowsink *sink, struct bx_err *err)
+{
+	struct pjob job = { .mode = P_STREAM, .sink = sink };
+	struct bx_image out = { 0 };
+
+	return png_run(src, &job, lim, &out, err);
 }
 
 int

@@ -27,7 +27,8 @@ bx_image_limits_default(struct bx_image_limits *lim)
 	 * held (a JPEG at DCT scale 1/8 needs 1/64 of the pixels, a PNG
 	 * overview or a region its result), except progressive JPEGs, whose
 	 * coefficients libjpeg buffers at full resolution, and interlaced
-	 * PNGs. 100 MP of RGB is 300 MB. */
+	 * PNGs. 100 MP of RGB is 300 MB. (PNGs shown from tiles have their
+	 * own side limit, BX_TILES_MAX_SIDE: see bx_image_plan.) */
 	lim->max_w = 32768;
 	lim->max_h = 32768;
 	lim->max_pixels = 100000000;
@@ -344,6 +345,83 @@ bx_image_probe(const char *path, int *w_out, int *h_out, struct bx_err *err)
 	}
 	fclose(src.f);
 	return rc;
+}
+
+int
+bx_image_stream(const char *path, const struct bx_image_limits *lim,
+                const struct bx_rowsink *sink, struct bx_err *err)
+{
+	struct bx_image_limits def;
+	struct bx_image_src src = { NULL, 0, 0, NULL };
+	uint8_t head[8];
+	size_t n;
+	int rc;
+
+	if (lim == NULL) {
+		bx_image_limits_default(&def);
+		lim = &def;
+	}
+	rc = open_image(path, SIZE_MAX, &src.f, head, &n, err);
+	if (rc < 0)
+		return rc;
+	if (sniff(head, n) == FMT_PNG)
+		rc = bx_png_stream(&src, lim, sink, err);
+	else if (sniff(head, n) == FMT_JPEG)
+		rc = bx_jpeg_stream(&src, lim, sink, err);
+	else
+		rc = bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
+	fclose(src.f);
+	return rc;
+}
+
+int
+bx_image_plan(const char *path, struct bx_image_plan *out, struct bx_err *err)
+{
+	struct bx_image_limits lim;
+	struct bx_image_src src = { NULL, 0, 0, NULL };
+	uint8_t head[29];
+	uint64_t px;
+	size_t n;
+	int rc, interlaced = 0, progressive = 0, orient = 1;
+	enum fmt fmt;
+
+	memset(out, 0, sizeof *out);
+	bx_image_limits_default(&lim);
+	if ((rc = open_image(path, SIZE_MAX, &src.f, head, &n, err)) < 0)
+		return rc;
+	fmt = sniff(head, n);
+	if (fmt == FMT_PNG) {
+		/* The IHDR is the first chunk: its interlace byte is at 28. A
+		 * non-interlaced PNG is read a row at a time whatever its
+		 * size, so only its row (and tile band) bounds its sides. */
+		interlaced = fread(head, 1, sizeof head, src.f) == sizeof head && head[28] != 0;
+		rewind(src.f);
+		if (!interlaced)
+			lim.max_w = lim.max_h = BX_TILES_MAX_SIDE;
+		rc = bx_png_probe(&src, &lim, &out->w, &out->h, err);
+	} else if (fmt == FMT_JPEG) {
+		rc = bx_jpeg_plan(&src, &lim, &out->w, &out->h, &orient, &progressive, err);
+	} else {
+		rc = bx_err_set(err, BX_EINVAL, "not a PNG or JPEG image");
+	}
+	fclose(src.f);
+	if (rc < 0)
+		return rc;
+	px = (uint64_t)out->w * (uint64_t)out->h;
+	/* What is decoded whole can never be shown past the pixel budget;
+	 * everything else can, from regions or tiles. */
+	if ((interlaced || progressive) && px > lim.max_pixels)
+		return bx_err_set(err, BX_ELIMIT, "%s %dx%d (%.0f MP) is decoded whole, over the "
+		    "budget of %.0f MP: it can never be shown; save it %s",
+		    interlaced ? "an Adam7-interlaced PNG" : "a progressive JPEG", out->w, out->h,
+		    px / 1e6, lim.max_pixels / 1e6, interlaced ? "non-interlaced" : "as baseline");
+	/* A JPEG seeks (skipping scanlines), but each zoom step re-decodes
+	 * and each pan past the margin decodes a region: 50-800 ms on 12-108
+	 * MP (bench-tiles); tiles make both a copy. Rows must stream upright:
+	 * an EXIF-turned JPEG keeps the region path. */
+	out->tiles = px > BX_TILES_MIN_PIXELS &&
+	    ((fmt == FMT_PNG && !interlaced) || (fmt == FMT_JPEG && !progressive && orient == 1));
+	return 0;
 }
 
 void

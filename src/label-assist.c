@@ -28,8 +28,7 @@ load_region(struct label *L, const int rect[4], struct bx_assist_region *reg, st
 		bx_err_set(err, BX_ENOENT, "image not found beneath the image root");
 		return BX_ENOENT;
 	}
-	if (bx_image_load_region(L->s->image_path, rect[0], rect[1], rect[2], rect[3], 1, NULL, &im,
-	                         err) != 0)
+	if (label_image_region(L, rect[0], rect[1], rect[2], rect[3], 1, &im, err) != 0)
 		return BX_EINVAL;
 	reg->r = im.pix;
 	reg->rx = rect[0];

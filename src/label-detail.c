@@ -1,16 +1,22 @@
 /* label-detail.c: the pixels the image pane needs at the resolution the
- * zoom needs, without decoding the whole image there. An image whose whole
+ * zoom needs, without decoding the whole image there. An image that
+ * bx_image_plan says needs tiles (a PNG or baseline JPEG over 8 MP) is read
+ * from its tile pyramid, built on its first open: the overview from the
+ * smallest level covering the pane, the detail from the level whose pixels
+ * are at least the display's (level 0 from 1:1 on). Any other image whose
  * decode at the view's scale would exceed WHOLE_MAX pixels is shown from
  * its overview (decoded at the pane's size when the task opens) plus a
  * detail: the visible rectangle and a margin around it, decoded as a
  * region at the smallest DCT / block scale 1/den that still has a pixel
  * per display pixel (1:1 and deeper: den 1, exact). Panning within the
- * margin costs nothing; past it the region is decoded again. Image pixels;
+ * margin costs nothing; past it the region is read again. Image pixels;
  * d* are pixels of the detail raster (image pixels / den). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "boxel/tiles.h"
 #include "view-label-int.h"
 
 #define WHOLE_MAX 8000000.0  /* pixels decoded whole at the view's scale (24 MB) */
@@ -24,12 +30,15 @@ label_detail_free(struct label *L)
 	L->det_ok = 0;
 }
 
-/* Whether the view fits a whole decode at its scale. */
+/* Whether the view fits a whole decode at its scale (from tiles: whether
+ * it shows more than the overview has). */
 int
 label_detail_needed(const struct label *L)
 {
 	double s = fmin(L->sc, 1.0);
 
+	if (L->tiles != NULL)
+		return L->img_ok && L->sc > (double)L->img.pix->w / L->ed.img_w + 1e-9;
 	return (double)L->ed.img_w * s * (double)L->ed.img_h * s > WHOLE_MAX;
 }
 
@@ -43,13 +52,60 @@ den_for(double sc)
 	return den;
 }
 
+/* The tile level for the view's scale: the coarsest whose pixels are
+ * still at least one per display pixel; as den, 2^level. */
+static int
+tiles_den(const struct label *L)
+{
+	int den = 1, k = 0;
+
+	while (k + 1 < bx_tiles_levels(L->tiles) && 1.0 / (2 * den) >= L->sc - 1e-9) {
+		den *= 2;
+		k++;
+	}
+	return den;
+}
+
+static int
+level_of(int den)
+{
+	int k = 0;
+
+	while ((1 << k) < den)
+		k++;
+	return k;
+}
+
+/* The region [rx, rx+rw) x [ry, ry+rh) at scale 1/den: from the tiles when
+ * there are, else decoded from the file. A tile that fails its checksum
+ * gets the pyramid rebuilt (it is never shown) and the region read again. */
+int
+label_image_region(struct label *L, int rx, int ry, int rw, int rh, int den, struct bx_image *im,
+                   struct bx_err *err)
+{
+	int rc;
+
+	if (L->tiles == NULL)
+		return bx_image_load_region(L->s->image_path, rx, ry, rw, rh, den, NULL, im, err);
+	rc = bx_tiles_region(L->tiles, level_of(den), rx, ry, rw, rh, im, err);
+	if (rc != BX_EIO)
+		return rc;
+	bx_tiles_discard(L->tiles);
+	label_tiles_close(L);
+	bx_view_flash("the tile cache of this image is damaged: building it again");
+	if ((rc = label_tiles_open(L)) < 0 || L->tiles == NULL)
+		return rc < 0 ? rc : bx_err_set(err, BX_EIO, "tile cache damaged");
+	label_msg(L, 1, "the tile cache of %s was damaged and has been rebuilt", L->s->claim.image);
+	return bx_tiles_region(L->tiles, level_of(den), rx, ry, rw, rh, im, err);
+}
+
 /* Decode the detail when the view left the one held (or its scale
  * changed). Says so on the message line when it cannot. */
 void
 label_detail_update(struct label *L)
 {
 	double vw = L->pw / L->sc, vh = 2.0 * L->ph / L->sc, x0, y0, x1, y1;
-	int den = den_for(L->sc), sw, sh, rx, ry, rw, rh;
+	int den, sw, sh, rx, ry, rw, rh;
 	struct bx_image im;
 	struct bx_err err;
 
@@ -58,6 +114,7 @@ label_detail_update(struct label *L)
 			label_detail_free(L);
 		return;
 	}
+	den = L->tiles != NULL ? tiles_den(L) : den_for(L->sc);
 	x0 = fmax(0, L->left);
 	y0 = fmax(0, L->top);
 	x1 = fmin(L->ed.img_w, L->left + vw);
@@ -74,7 +131,7 @@ label_detail_update(struct label *L)
 	rh = (int)fmin(sh, ceil((y1 + MARGIN * vh) / den)) - ry;
 	if (rw < 1 || rh < 1)
 		return;
-	if (bx_image_load_region(L->s->image_path, rx, ry, rw, rh, den, NULL, &im, &err) != 0) {
+	if (label_image_region(L, rx, ry, rw, rh, den, &im, &err) != 0) {
 		label_msg(L, 1, "this part of %s cannot be shown at this zoom (%s); the view is the "
 		          "overview, not exact", L->s->claim.image, err.msg);
 		label_detail_free(L);
@@ -107,4 +164,84 @@ label_detail_source(const struct label *L, double *k, double *ox, double *oy)
 	*k = (double)L->img.pix->w / L->ed.img_w;
 	*ox = *oy = 0;
 	return L->img.pix;
+}
+
+/* ---- the tile pyramid ---- */
+
+/* Where this store keeps tiles and how much: once per screen. */
+static void
+tiles_config(struct label *L)
+{
+	struct bx_err err;
+	char *v = NULL;
+	double mb = 20000;
+
+	if (L->tiles_dir[0] != '\0')
+		return;
+	if (bx_tiles_dir_for(L->s->db_path, L->tiles_dir, sizeof L->tiles_dir) < 0)
+		snprintf(L->tiles_dir, sizeof L->tiles_dir, "/nonexistent");
+	if (bx_store_setting_get(L->s->st, "tile_cache_mb", &v, &err) == 0 && atof(v) >= 1)
+		mb = atof(v);
+	free(v);
+	L->tiles_limit = (uint64_t)(mb * 1e6);
+}
+
+const char *
+label_tiles_dir(struct label *L, uint64_t *limit_out)
+{
+	tiles_config(L);
+	*limit_out = L->tiles_limit;
+	return L->tiles_dir;
+}
+
+void
+label_tiles_close(struct label *L)
+{
+	bx_tiles_close(L->tiles);
+	L->tiles = NULL;
+}
+
+int
+label_tiles_open(struct label *L)
+{
+	struct bx_image_plan plan;
+	struct bx_err err;
+	char text[400];
+	int rc, built;
+
+	label_tiles_close(L);
+	if (L->s->image_path == NULL || bx_image_plan(L->s->image_path, &plan, &err) < 0 ||
+	    !plan.tiles)
+		return 0; /* the load says what is wrong, if anything */
+	tiles_config(L);
+	/* Building blocks the screen for as long as the image takes to read
+	 * once (about 10 s per 1000 MP); say why first. */
+	if (bx_tiles_open(L->tiles_dir, L->s->image_path, L->tiles_limit, 0, &L->tiles, NULL,
+	                  &err) == 0)
+		return 0;
+	snprintf(text, sizeof text, "first open of %s (%dx%d): making its tile pyramid, once",
+	         L->s->claim.image, plan.w, plan.h);
+	bx_view_flash(text);
+	rc = bx_tiles_open(L->tiles_dir, L->s->image_path, L->tiles_limit, 1, &L->tiles, &built,
+	                   &err);
+	if (rc < 0)
+		label_msg(L, 1, "%s has no tile cache (%s): large views decode the file, slowly",
+		          L->s->claim.image, err.msg);
+	return rc;
+}
+
+int
+label_image_load(struct label *L, int want_w, int want_h, struct bx_image *out,
+                 struct bx_err *err)
+{
+	double fit;
+
+	/* From tiles the overview stays at the pane's size whatever the zoom
+	 * (a resumed task may open at 1:1): the detail shows the rest. */
+	if (L->tiles != NULL) {
+		fit = fmin(fmin((double)L->pw / L->ed.img_w, 2.0 * L->ph / L->ed.img_h), 1.0);
+		return bx_tiles_overview(L->tiles, (int)ceil(L->ed.img_w * fit),
+		                         (int)ceil(L->ed.img_h * fit), out, err);
+	}
+	return bx_image_load(L->s->image_path, want_w, want_h, NULL, out, err);
 }

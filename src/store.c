@@ -798,6 +798,7 @@ static const struct { const char *key, *def; } setting_defaults[] = {
 	{ "max_attempts", "3" }, { "quorum", "2" }, { "agreement_bar", "0.6" },
 	{ "gold_window", "50" }, { "require_training", "0" }, { "training_min", "5" },
 	{ "max_vertices", "10000" }, { "max_objects", "5000" }, { "max_answer_bytes", "4194304" },
+	{ "tile_cache_mb", "20000" },
 };
 
 int

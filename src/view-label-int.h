@@ -19,6 +19,7 @@
 #include "boxel/image.h"
 #include "boxel/label.h"
 #include "boxel/raster.h"
+#include "boxel/tiles.h"
 #include "boxel/util.h"
 #include "boxel/view.h"
 
@@ -74,6 +75,11 @@ struct prefetch {
 	struct bx_image img;
 	int ok;
 	struct bx_err err;
+	/* a large PNG: its tile pyramid, made here if missing */
+	char *tiles_dir;
+	uint64_t tiles_limit;
+	struct bx_tiles *tiles;
+	atomic_int stop;   /* set before joining: a pyramid build gives up */
 };
 
 struct label {
@@ -98,6 +104,9 @@ struct label {
 	int det_ok, det_den;
 	double det_x0, det_y0, det_x1, det_y1; /* what det covers, image pixels */
 	char img_err[800];
+	struct bx_tiles *tiles; /* large PNGs: the tile pyramid img and det come from */
+	char tiles_dir[4096];   /* where this store keeps them, and how many bytes */
+	uint64_t tiles_limit;
 	int64_t last_key_ms;
 	int view_dirty;
 	int answer_unsaved;           /* an edit's save failed: it is only on screen */
@@ -211,6 +220,22 @@ void label_detail_update(struct label *L);
 void label_detail_free(struct label *L);
 const struct bx_raster *label_detail_source(const struct label *L, double *k, double *ox,
                                             double *oy);
+/* The claimed image's tile pyramid, when bx_image_plan says it needs one:
+ * opened, or built (blocking, after saying so) when missing or damaged.
+ * Negative (and a message) only when it needs one and cannot have it. */
+int label_tiles_open(struct label *L);
+void label_tiles_close(struct label *L);
+/* The cache directory and its byte limit (the tile_cache_mb setting). */
+const char *label_tiles_dir(struct label *L, uint64_t *limit_out);
+/* The whole image at the size the pane needs: from the tiles, else the
+ * file. */
+int label_image_load(struct label *L, int want_w, int want_h, struct bx_image *out,
+                     struct bx_err *err);
+/* [x, x+w) x [y, y+h) of the image at scale 1/den (a power of 2), as
+ * bx_image_load_region: from the tiles when there are (a damaged tile gets
+ * the pyramid rebuilt first), else the file. */
+int label_image_region(struct label *L, int x, int y, int w, int h, int den,
+                       struct bx_image *out, struct bx_err *err);
 
 /* label-image.c */
 void label_draw_image_pane(struct label *L, struct bx_grid *g);

@@ -89,6 +89,7 @@ task_unload(struct label *L)
 	memset(&L->img, 0, sizeof L->img);
 	L->img_ok = 0;
 	label_detail_free(L);
+	label_tiles_close(L);
 	bx_raster_free(L->mini);
 	L->mini = NULL;
 	L->mini_of = NULL;
@@ -108,7 +109,7 @@ load_image(struct label *L, int want_w, int want_h)
 		         L->s->claim.image);
 		return;
 	}
-	if (bx_image_load(L->s->image_path, want_w, want_h, NULL, &im, &err) != 0) {
+	if (label_image_load(L, want_w, want_h, &im, &err) != 0) {
 		snprintf(L->img_err, sizeof L->img_err, "%s: %s", L->s->claim.image, err.msg);
 		return;
 	}
@@ -145,8 +146,10 @@ task_open(struct label *L, int64_t now)
 		L->ed.cls = bx_strdup(L->s->tax->classes[0].name);
 	L->img_err[0] = '\0';
 	label_compute_view(L);
-	if (!label_prefetch_take(L))
+	if (!label_prefetch_take(L)) {
+		label_tiles_open(L);
 		load_image(L, (int)ceil(w * L->sc), (int)ceil(h * L->sc));
+	}
 	L->last_key_ms = now;
 	L->mode = M_NORMAL;
 	L->num = L->ndigits = 0;
@@ -208,6 +211,13 @@ label_compute_view(struct label *L)
 		L->dv.vy = fmin(fmax(L->dv.vy, vh / 2), ih - vh / 2);
 	L->left = L->dv.vx - vw / 2;
 	L->top = L->dv.vy - vh / 2;
+	/* At 1:1 each display pixel is one image pixel only when the view
+	 * starts on a pixel's edge; zooming about the crosshair leaves it
+	 * anywhere (a blend of two rows in every display row). */
+	if (fabs(L->sc - 1) < 1e-9) {
+		L->left = floor(L->left + 0.5);
+		L->top = floor(L->top + 0.5);
+	}
 }
 
 /* Keep the crosshair inside the visible part: recentre when it leaves. */

@@ -84,4 +84,28 @@ int bx_image_probe_mem(const uint8_t *data, size_t len, int *w_out, int *h_out,
                        struct bx_err *err);
 void bx_image_release(struct bx_image *img); /* frees pix; img itself is the caller's */
 
+/* How an image will be shown. An image over BX_TILES_MIN_PIXELS (the size
+ * the labeling view decodes whole at 1:1) is shown from a tile pyramid
+ * (boxel/tiles.h) when its rows can be streamed upright: a non-interlaced
+ * PNG (which cannot seek to a row: a region near its bottom costs
+ * decoding everything above it), a baseline JPEG without EXIF turn (which
+ * can, but then re-decodes on every zoom step and pan past the margin).
+ * The others are decoded whole at the view's scale plus regions. */
+#define BX_TILES_MIN_PIXELS 8000000
+/* Their sides may reach JPEG's own maximum, past the decoders' 32768: what
+ * is held grows with the width only (a row, a band of tiles). */
+#define BX_TILES_MAX_SIDE 65535
+struct bx_image_plan {
+	int w, h;          /* oriented size */
+	int tiles;         /* shown from a tile pyramid */
+};
+/* Read the headers of path and say how it will be shown (as
+ * bx_image_probe, but a non-interlaced PNG may reach BX_TILES_MAX_SIDE per
+ * side). Refuses
+ * (BX_ELIMIT, the reason and the fix in err) only what can never be
+ * shown: an Adam7-interlaced PNG or a progressive JPEG over the pixel
+ * budget, which their decoders must hold whole, and whatever
+ * bx_image_probe refuses. */
+int bx_image_plan(const char *path, struct bx_image_plan *out, struct bx_err *err);
+
 #endif

@@ -1,0 +1,769 @@
+/* image-tiles.c: the tile pyramid cache (see boxel/tiles.h for what it
+ * promises). Level pixels, origin top-left; level k is the image halved k
+ * times. The file, in host byte order (a cache belongs to one machine):
+ *
+ *   [header, one page][checksum of every tile, 8 bytes each, to a page]
+ *   [tiles: level 0 row-major, then level 1, ...; BX_TILE^2 RGB each]
+ *
+ * Tiles past an edge are padded with black. Every tile starts on a page, so
+ * a tile can be dropped from this process's resident set after copying. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boxel/tiles.h"
+#include "boxel/util.h"
+#include "image-int.h"
+
+#define TILE BX_TILE
+#define TILE_BYTES ((uint64_t)TILE * TILE * 3)
+#define PAGE 4096
+#define MAX_LEVELS 24
+#define MAGIC "BXTILES\x01"
+#define VERSION 1
+#define SAMPLES 16
+#define SAMPLE_BYTES 4096
+
+struct level_head {
+	uint32_t w, h, tx, ty;
+	uint64_t first;         /* index of its first tile */
+};
+
+struct head {
+	char magic[8];
+	uint32_t version, tile;
+	uint32_t w, h, nlevels, pad;
+	uint64_t key;           /* the source's fingerprint */
+	uint64_t ntiles, file_size;
+	uint64_t table_sum;     /* checksum of the checksum table */
+	struct level_head lv[MAX_LEVELS];
+	uint64_t head_sum;      /* checksum of everything above */
+};
+
+struct bx_tiles {
+	int fd;
+	uint8_t *map;
+	uint64_t size, data_off;
+	struct head h;
+	const uint64_t *sums;
+	uint8_t *checked;       /* one byte per tile: its checksum was verified */
+	char *path;
+};
+
+/* A word-at-a-time multiply-xorshift hash: catches torn writes and flipped
+ * bits at memory speed (not an adversary, who could rewrite the sums). */
+static uint64_t
+sum64(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t w;
+
+	h ^= n * 0x9e3779b97f4a7c15ull;
+	for (; n >= 8; n -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	while (n-- > 0)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+/* Level sizes of a w x h image; returns the number of levels. */
+static int
+plan_levels(int w, int h, struct level_head *lv, uint64_t *ntiles_out)
+{
+	uint64_t n = 0;
+	int k = 0;
+
+	for (;;) {
+		lv[k].w = (uint32_t)w;
+		lv[k].h = (uint32_t)h;
+		lv[k].tx = (uint32_t)((w + TILE - 1) / TILE);
+		lv[k].ty = (uint32_t)((h + TILE - 1) / TILE);
+		lv[k].first = n;
+		n += (uint64_t)lv[k].tx * lv[k].ty;
+		k++;
+		if ((w <= TILE && h <= TILE) || k == MAX_LEVELS)
+			break;
+		w = (w + 1) / 2;
+		h = (h + 1) / 2;
+	}
+	*ntiles_out = n;
+	return k;
+}
+
+static uint64_t
+table_bytes(uint64_t ntiles)
+{
+	return (ntiles * 8 + PAGE - 1) / PAGE * PAGE;
+}
+
+uint64_t
+bx_tiles_bytes_for(int w, int h)
+{
+	struct level_head lv[MAX_LEVELS];
+	uint64_t n;
+
+	plan_levels(w, h, lv, &n);
+	return PAGE + table_bytes(n) + n * TILE_BYTES;
+}
+
+/* ---- fingerprint ---- */
+
+static int
+fingerprint(const char *path, uint64_t *key_out, struct bx_err *err)
+{
+	uint8_t buf[SAMPLE_BYTES];
+	struct stat st;
+	uint64_t h, off;
+	ssize_t got;
+	int fd, i;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return bx_err_set(err, errno == ENOENT ? BX_ENOENT : BX_EIO, "%s", strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return bx_err_set(err, BX_EINVAL, "not a regular file");
+	}
+	h = sum64(0, &st.st_size, sizeof st.st_size);
+	h = sum64(h, &st.st_mtim, sizeof st.st_mtim);
+	for (i = 0; i < SAMPLES; i++) {
+		off = st.st_size <= SAMPLE_BYTES ? 0 :
+		      (uint64_t)(st.st_size - SAMPLE_BYTES) * (uint64_t)i / (SAMPLES - 1);
+		got = pread(fd, buf, sizeof buf, (off_t)off);
+		if (got < 0) {
+			close(fd);
+			return bx_err_set(err, BX_EIO, "read failed: %s", strerror(errno));
+		}
+		h = sum64(h, buf, (size_t)got);
+	}
+	close(fd);
+	*key_out = h;
+	return 0;
+}
+
+/* ---- reading ---- */
+
+void
+bx_tiles_close(struct bx_tiles *t)
+{
+	if (t == NULL)
+		return;
+	if (t->map != NULL)
+		munmap(t->map, t->size);
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t->checked);
+	free(t->path);
+	free(t);
+}
+
+void
+bx_tiles_discard(struct bx_tiles *t)
+{
+	if (t != NULL)
+		unlink(t->path);
+}
+
+/* Check the header and the checksum table of an open file against the
+ * image (w x h, key). The tiles themselves are checked as they are read. */
+static int
+check_file(struct bx_tiles *t, uint64_t key, struct bx_err *err)
+{
+	struct level_head lv[MAX_LEVELS];
+	const struct head *h = (const void *)t->map;
+	uint64_t ntiles;
+	int n;
+
+	if (t->size < PAGE || memcmp(h->magic, MAGIC, 8) != 0 || h->version != VERSION ||
+	    h->tile != TILE)
+		return bx_err_set(err, BX_EINVAL, "not a tile cache of this version");
+	if (sum64(0, h, offsetof(struct head, head_sum)) != h->head_sum)
+		return bx_err_set(err, BX_EINVAL, "header checksum mismatch");
+	if (h->key != key)
+		return bx_err_set(err, BX_EINVAL, "made from another version of the image");
+	if (h->w < 1 || h->h < 1 || h->w > BX_RASTER_MAX_SIDE || h->h > BX_RASTER_MAX_SIDE)
+		return bx_err_set(err, BX_EINVAL, "bad size in header");
+	n = plan_levels((int)h->w, (int)h->h, lv, &ntiles);
+	if ((int)h->nlevels != n || h->ntiles != ntiles ||
+	    memcmp(lv, h->lv, sizeof lv[0] * (size_t)n) != 0)
+		return bx_err_set(err, BX_EINVAL, "bad levels in header");
+	if (h->file_size != t->size || t->size != bx_tiles_bytes_for((int)h->w, (int)h->h))
+		return bx_err_set(err, BX_EINVAL, "file is %ju bytes, not the %ju its header says",
+		    (uintmax_t)t->size, (uintmax_t)h->file_size);
+	if (sum64(0, t->map + PAGE, ntiles * 8) != h->table_sum)
+		return bx_err_set(err, BX_EINVAL, "checksum table damaged");
+	t->h = *h;
+	t->sums = (const uint64_t *)(const void *)(t->map + PAGE);
+	t->data_off = PAGE + table_bytes(ntiles);
+	t->checked = calloc(ntiles, 1);
+	if (t->checked == NULL)
+		abort();
+	return 0;
+}
+
+static int
+open_file(const char *file, uint64_t key, struct bx_tiles **out, struct bx_err *err)
+{
+	struct bx_tiles *t = bx_calloc(1, sizeof *t);
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	t->path = bx_strdup(file);
+	t->fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (t->fd < 0) {
+		rc = bx_err_set(err, errno == ENOENT ? BX_ENOENT : BX_EIO, "%s", strerror(errno));
+		bx_tiles_close(t);
+		return rc;
+	}
+	if (fstat(t->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < PAGE) {
+		bx_tiles_close(t);
+		return bx_err_set(err, BX_EINVAL, "not a tile cache file");
+	}
+	t->size = (uint64_t)st.st_size;
+	t->map = mmap(NULL, t->size, PROT_READ, MAP_SHARED, t->fd, 0);
+	if (t->map == MAP_FAILED) {
+		t->map = NULL;
+		rc = bx_err_set(err, BX_EIO, "mmap: %s", strerror(errno));
+		bx_tiles_close(t);
+		return rc;
+	}
+	if ((rc = check_file(t, key, err)) < 0) {
+		bx_tiles_close(t);
+		return rc;
+	}
+	/* Its mtime is its last use: eviction removes the oldest first. */
+	futimens(t->fd, NULL);
+	*out = t;
+	return 0;
+}
+
+int
+bx_tiles_levels(const struct bx_tiles *t)
+{
+	return (int)t->h.nlevels;
+}
+
+void
+bx_tiles_level_size(const struct bx_tiles *t, int k, int *w_out, int *h_out)
+{
+	*w_out = (int)t->h.lv[k].w;
+	*h_out = (int)t->h.lv[k].h;
+}
+
+uint64_t
+bx_tiles_file_bytes(const struct bx_tiles *t)
+{
+	return t->size;
+}
+
+const char *
+bx_tiles_path(const struct bx_tiles *t)
+{
+	return t->path;
+}
+
+/* Tile (tx, ty) of level k, its checksum checked on first use. */
+static const uint8_t *
+tile_at(struct bx_tiles *t, int k, int tx, int ty, struct bx_err *err)
+{
+	uint64_t i = t->h.lv[k].first + (uint64_t)ty * t->h.lv[k].tx + (uint64_t)tx;
+	const uint8_t *p = t->map + t->data_off + i * TILE_BYTES;
+
+	if (!t->checked[i]) {
+		if (sum64(0, p, TILE_BYTES) != t->sums[i]) {
+			bx_err_set(err, BX_EIO, "tile cache damaged (level %d tile %d,%d fails its "
+			    "checksum)", k, tx, ty);
+			return NULL;
+		}
+		t->checked[i] = 1;
+	}
+	return p;
+}
+
+/* This process is done with a tile: its pages leave our resident set (the
+ * page cache keeps them for the next read and for other sessions). */
+static void
+tile_done(const uint8_t *p)
+{
+	madvise((void *)(uintptr_t)p, TILE_BYTES, MADV_DONTNEED);
+}
+
+int
+bx_tiles_region(struct bx_tiles *t, int k, int x, int y, int w, int h, struct bx_image *out,
+                struct bx_err *err)
+{
+	const struct level_head *lv;
+	struct bx_raster *r;
+	int tx, ty, row;
+
+	memset(out, 0, sizeof *out);
+	if (k < 0 || k >= (int)t->h.nlevels)
+		return bx_err_set(err, BX_EINVAL, "no level %d in the tile cache", k);
+	lv = &t->h.lv[k];
+	if (w <= 0 || h <= 0 || x < 0 || y < 0 || (int64_t)x + w > lv->w || (int64_t)y + h > lv->h ||
+	    (int64_t)w * h > 64000000)
+		return bx_err_set(err, BX_EINVAL, "region %dx%d at %d,%d is not inside level %d (%ux%u)",
+		    w, h, x, y, k, lv->w, lv->h);
+	r = bx_raster_new(w, h);
+	for (ty = y / TILE; ty <= (y + h - 1) / TILE; ty++) {
+		int r0 = ty * TILE > y ? ty * TILE : y;
+		int r1 = (ty + 1) * TILE < y + h ? (ty + 1) * TILE : y + h;
+
+		for (tx = x / TILE; tx <= (x + w - 1) / TILE; tx++) {
+			int c0 = tx * TILE > x ? tx * TILE : x;
+			int c1 = (tx + 1) * TILE < x + w ? (tx + 1) * TILE : x + w;
+			const uint8_t *p = tile_at(t, k, tx, ty, err);
+
+			if (p == NULL) {
+				bx_raster_free(r);
+				return BX_EIO;
+			}
+			for (row = r0; row < r1; row++)
+				memcpy(r->px + ((size_t)(row - y) * w + (c0 - x)) * 3,
+				       p + ((size_t)(row - ty * TILE) * TILE + (c0 - tx * TILE)) * 3,
+				       (size_t)(c1 - c0) * 3);
+			tile_done(p);
+		}
+	}
+	out->pix = r;
+	out->full_w = (int)t->h.w;
+	out->full_h = (int)t->h.h;
+	return 0;
+}
+
+int
+bx_tiles_overview(struct bx_tiles *t, int want_w, int want_h, struct bx_image *out,
+                  struct bx_err *err)
+{
+	const struct level_head *lv;
+	struct bx_rowavg *avg;
+	uint8_t *row;
+	int ow, oh, k, y, tx;
+
+	memset(out, 0, sizeof *out);
+	bx_image_overview_size((int)t->h.w, (int)t->h.h, want_w, want_h, &ow, &oh);
+	for (k = (int)t->h.nlevels - 1; k > 0; k--)
+		if ((int)t->h.lv[k].w >= ow && (int)t->h.lv[k].h >= oh)
+			break;
+	lv = &t->h.lv[k];
+	if ((int)lv->w == ow && (int)lv->h == oh)
+		return bx_tiles_region(t, k, 0, 0, ow, oh, out, err);
+	/* Read the level a tile row at a time and average it down, so what is
+	 * held is the result and one band, whatever the level's size. */
+	avg = bx_rowavg_new((int)lv->w, (int)lv->h, ow, oh);
+	row = bx_malloc((size_t)lv->w * 3);
+	for (y = 0; y < (int)lv->h; y++) {
+		for (tx = 0; tx < (int)lv->tx; tx++) {
+			const uint8_t *p = tile_at(t, k, tx, y / TILE, err);
+			int n = (tx + 1) * TILE <= (int)lv->w ? TILE : (int)lv->w - tx * TILE;
+
+			if (p == NULL) {
+				free(row);
+				bx_rowavg_free(avg);
+				return BX_EIO;
+			}
+			memcpy(row + (size_t)tx * TILE * 3, p + (size_t)(y % TILE) * TILE * 3,
+			       (size_t)n * 3);
+			if (y % TILE == TILE - 1 || y == (int)lv->h - 1)
+				tile_done(p);
+		}
+		bx_rowavg_push(avg, row);
+	}
+	free(row);
+	out->pix = bx_rowavg_finish(avg);
+	bx_rowavg_free(avg);
+	out->full_w = (int)t->h.w;
+	out->full_h = (int)t->h.h;
+	return 0;
+}
+
+/* ---- building ---- */
+
+/* One level being built: a band of TILE rows, written out as a row of
+ * tiles when full, and the even row waiting for its odd partner to make
+ * a row of the next level. */
+struct lvbuild {
+	int w, h, y;
+	uint8_t *band;          /* TILE rows of tx * TILE pixels */
+	uint8_t *pend;          /* the even row (w pixels) */
+	uint8_t *down;          /* the next level's row being made */
+};
+
+struct build {
+	int fd, n;
+	struct level_head lv[MAX_LEVELS];
+	struct lvbuild b[MAX_LEVELS];
+	uint64_t ntiles, data_off;
+	uint64_t *sums;
+	uint8_t *tile;
+	const atomic_int *stop;
+};
+
+static int
+write_all(int fd, const void *p, size_t n, uint64_t off, struct bx_err *err)
+{
+	const uint8_t *b = p;
+	ssize_t got;
+
+	while (n > 0) {
+		got = pwrite(fd, b, n, (off_t)off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return bx_err_set(err, BX_EIO, "writing the tile cache: %s",
+			    got < 0 ? strerror(errno) : "short write");
+		b += got;
+		n -= (size_t)got;
+		off += (uint64_t)got;
+	}
+	return 0;
+}
+
+/* The band of level k is full (or the level ended): write its tiles. */
+static int
+flush_band(struct build *B, int k, struct bx_err *err)
+{
+	struct lvbuild *b = &B->b[k];
+	const struct level_head *lv = &B->lv[k];
+	int ty = (b->y - 1) / TILE, tx, r;
+	size_t stride = (size_t)lv->tx * TILE * 3;
+
+	for (tx = 0; tx < (int)lv->tx; tx++) {
+		uint64_t i = lv->first + (uint64_t)ty * lv->tx + (uint64_t)tx;
+
+		for (r = 0; r < TILE; r++)
+			memcpy(B->tile + (size_t)r * TILE * 3, b->band + r * stride + (size_t)tx * TILE * 3,
+			       (size_t)TILE * 3);
+		B->sums[i] = sum64(0, B->tile, TILE_BYTES);
+		if (write_all(B->fd, B->tile, TILE_BYTES, B->data_off + i * TILE_BYTES, err) < 0)
+			return BX_EIO;
+	}
+	memset(b->band, 0, (size_t)TILE * stride);
+	return 0;
+}
+
+static int push_row(struct build *B, int k, const uint8_t *rgb, struct bx_err *err);
+
+/* Rows a and b (b NULL past the bottom edge) of level k make one row of
+ * level k + 1: 2x2 averages, fewer pixels at the right and bottom edges. */
+static int
+push_down(struct build *B, int k, const uint8_t *a, const uint8_t *b, struct bx_err *err)
+{
+	int w = B->b[k].w, ow = B->b[k + 1].w, x, c;
+	uint8_t *o = B->b[k].down;
+
+	for (x = 0; x < ow; x++) {
+		int x1 = 2 * x + 1 < w ? 2 * x + 1 : 2 * x;
+		unsigned cnt = (x1 != 2 * x ? 2u : 1u) * (b != NULL ? 2u : 1u);
+
+		for (c = 0; c < 3; c++) {
+			unsigned s = a[6 * x + c] + (x1 != 2 * x ? a[3 * x1 + c] : 0);
+
+			if (b != NULL)
+				s += b[6 * x + c] + (x1 != 2 * x ? b[3 * x1 + c] : 0);
+			o[3 * x + c] = (uint8_t)((s + cnt / 2) / cnt);
+		}
+	}
+	return push_row(B, k + 1, o, err);
+}
+
+static int
+push_row(struct build *B, int k, const uint8_t *rgb, struct bx_err *err)
+{
+	struct lvbuild *b = &B->b[k];
+	size_t stride = (size_t)B->lv[k].tx * TILE * 3;
+	int y = b->y++;
+
+	memcpy(b->band + (size_t)(y % TILE) * stride, rgb, (size_t)b->w * 3);
+	if ((b->y % TILE == 0 || b->y == b->h) && flush_band(B, k, err) < 0)
+		return BX_EIO;
+	if (k + 1 >= B->n)
+		return 0;
+	if (y % 2 == 1)
+		return push_down(B, k, b->pend, rgb, err);
+	if (b->y == b->h)
+		return push_down(B, k, rgb, NULL, err);
+	memcpy(b->pend, rgb, (size_t)b->w * 3);
+	return 0;
+}
+
+static int
+build_begin(void *ctx, int w, int h, struct bx_err *err)
+{
+	struct build *B = ctx;
+	int k;
+
+	if (w != (int)B->lv[0].w || h != (int)B->lv[0].h)
+		return bx_err_set(err, BX_EINVAL, "the image changed while its tiles were made");
+	for (k = 0; k < B->n; k++) {
+		B->b[k].w = (int)B->lv[k].w;
+		B->b[k].h = (int)B->lv[k].h;
+		B->b[k].band = calloc((size_t)TILE * B->lv[k].tx * TILE, 3);
+		B->b[k].pend = bx_malloc((size_t)B->b[k].w * 3);
+		B->b[k].down = k + 1 < B->n ? bx_malloc((size_t)B->lv[k + 1].w * 3) : NULL;
+		if (B->b[k].band == NULL)
+			abort();
+	}
+	return 0;
+}
+
+static int
+build_row(void *ctx, const uint8_t *rgb, int y, struct bx_err *err)
+{
+	struct build *B = ctx;
+
+	if (B->stop != NULL && y % TILE == 0 && atomic_load(B->stop))
+		return bx_err_set(err, BX_EEMPTY, "stopped");
+	return push_row(B, 0, rgb, err);
+}
+
+/* Stream path's rows into a new pyramid at tmp; the header last. */
+static int
+build_file(const char *path, const char *tmp, int w, int h, uint64_t key, const atomic_int *stop,
+           struct bx_err *err)
+{
+	struct build B;
+	struct bx_rowsink sink = { &B, build_begin, build_row };
+	struct bx_image_limits lim;
+	struct head hd;
+	int rc, k;
+
+	memset(&B, 0, sizeof B);
+	B.stop = stop;
+	B.n = plan_levels(w, h, B.lv, &B.ntiles);
+	B.data_off = PAGE + table_bytes(B.ntiles);
+	B.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (B.fd < 0)
+		return bx_err_set(err, BX_EIO, "creating the tile cache: %s", strerror(errno));
+	B.sums = calloc(B.ntiles, 8);
+	B.tile = bx_malloc(TILE_BYTES);
+	if (B.sums == NULL)
+		abort();
+	bx_image_limits_default(&lim);
+	lim.max_w = lim.max_h = BX_TILES_MAX_SIDE;
+	rc = bx_image_stream(path, &lim, &sink, err);
+	for (k = 0; rc == 0 && k < B.n; k++)
+		if (B.b[k].y != B.b[k].h)
+			rc = bx_err_set(err, BX_EIO, "level %d has %d of %d rows", k, B.b[k].y, B.b[k].h);
+	if (rc == 0) {
+		memset(&hd, 0, sizeof hd);
+		memcpy(hd.magic, MAGIC, 8);
+		hd.version = VERSION;
+		hd.tile = TILE;
+		hd.w = (uint32_t)w;
+		hd.h = (uint32_t)h;
+		hd.nlevels = (uint32_t)B.n;
+		hd.key = key;
+		hd.ntiles = B.ntiles;
+		hd.file_size = bx_tiles_bytes_for(w, h);
+		hd.table_sum = sum64(0, B.sums, B.ntiles * 8);
+		memcpy(hd.lv, B.lv, sizeof hd.lv);
+		hd.head_sum = sum64(0, &hd, offsetof(struct head, head_sum));
+		/* The size first (the last tile may end short of a page), then
+		 * the table and the header that vouch for the tiles. */
+		if (ftruncate(B.fd, (off_t)hd.file_size) != 0)
+			rc = bx_err_set(err, BX_EIO, "writing the tile cache: %s", strerror(errno));
+		if (rc == 0)
+			rc = write_all(B.fd, B.sums, B.ntiles * 8, PAGE, err);
+		if (rc == 0)
+			rc = write_all(B.fd, &hd, sizeof hd, 0, err);
+	}
+	/* No fsync: a file cut short by a crash fails its checks and is
+	 * built again, so durability would buy nothing but the wait. */
+	if (close(B.fd) != 0 && rc == 0)
+		rc = bx_err_set(err, BX_EIO, "writing the tile cache: %s", strerror(errno));
+	for (k = 0; k < B.n; k++) {
+		free(B.b[k].band);
+		free(B.b[k].pend);
+		free(B.b[k].down);
+	}
+	free(B.sums);
+	free(B.tile);
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+/* ---- the directory: size limit, leftovers ---- */
+
+struct entry {
+	char name[64];
+	uint64_t bytes;
+	struct timespec used;
+};
+
+static int
+older(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->used.tv_sec != y->used.tv_sec)
+		return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+	return (x->used.tv_nsec > y->used.tv_nsec) - (x->used.tv_nsec < y->used.tv_nsec);
+}
+
+/* Make room for need bytes under limit: remove what a dead builder left
+ * (NAME.tmp.PID with no such process) and the least recently used
+ * pyramids. A session that has one of them open keeps its mapping. */
+static int
+make_room(const char *dir, uint64_t need, uint64_t limit, struct bx_err *err)
+{
+	struct entry *e = NULL;
+	struct dirent *d;
+	struct stat st;
+	uint64_t total = 0;
+	size_t n = 0, cap = 0, i;
+	char p[4096];
+	const char *dot;
+	DIR *dd;
+
+	if (need > limit)
+		return bx_err_set(err, BX_ELIMIT, "its tiles need %.0f MB, over the tile cache limit "
+		    "of %.0f MB (boxel config set tile_cache_mb)", need / 1e6, limit / 1e6);
+	if ((dd = opendir(dir)) == NULL)
+		return bx_err_set(err, BX_EIO, "tile cache %s: %s", dir, strerror(errno));
+	while ((d = readdir(dd)) != NULL) {
+		if (strlen(d->d_name) >= sizeof e->name ||
+		    snprintf(p, sizeof p, "%s/%s", dir, d->d_name) >= (int)sizeof p ||
+		    lstat(p, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if ((dot = strstr(d->d_name, ".tmp.")) != NULL) {
+			long pid = strtol(dot + 5, NULL, 10);
+			if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+				unlink(p);
+			else
+				total += (uint64_t)st.st_size;
+			continue;
+		}
+		if ((dot = strrchr(d->d_name, '.')) == NULL || strcmp(dot, ".bxt") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			e = bx_realloc(e, cap * sizeof *e);
+		}
+		snprintf(e[n].name, sizeof e[n].name, "%s", d->d_name);
+		e[n].bytes = (uint64_t)st.st_size;
+		e[n].used = st.st_mtim;
+		total += e[n].bytes;
+		n++;
+	}
+	closedir(dd);
+	qsort(e, n, sizeof *e, older);
+	for (i = 0; i < n && total + need > limit; i++) {
+		snprintf(p, sizeof p, "%s/%s", dir, e[i].name);
+		if (unlink(p) == 0)
+			total -= e[i].bytes;
+	}
+	free(e);
+	if (total + need > limit)
+		return bx_err_set(err, BX_ELIMIT, "the tile cache is full (%.0f MB of %.0f MB held by "
+		    "tiles being built)", total / 1e6, limit / 1e6);
+	return 0;
+}
+
+static atomic_uint build_seq;
+
+int
+bx_tiles_dir_for(const char *db, char *buf, size_t n)
+{
+	const char *base = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	int r;
+
+	if (strstr(db, "://") == NULL && strncmp(db, "postgres", 8) != 0)
+		r = snprintf(buf, n, "%s-tiles", db);
+	else if (base != NULL && base[0] == '/')
+		r = snprintf(buf, n, "%s/boxel-tiles", base);
+	else
+		r = snprintf(buf, n, "%s/.cache/boxel-tiles", home != NULL ? home : "/tmp");
+	return r < 0 || (size_t)r >= n ? BX_ELIMIT : 0;
+}
+
+/* mkdir -p, for a cache under ~/.cache that may not exist yet. */
+static int
+make_dirs(const char *dir, struct bx_err *err)
+{
+	char p[4096], c;
+	size_t i;
+
+	if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
+		return bx_err_set(err, BX_ELIMIT, "tile cache path too long");
+	for (i = 1; ; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		c = p[i];
+		p[i] = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			return bx_err_set(err, BX_EIO, "tile cache %s: %s", p, strerror(errno));
+		p[i] = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+int
+bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
+              struct bx_tiles **out, int *built_out, struct bx_err *err)
+{
+	return bx_tiles_open_stop(dir, path, limit, build, NULL, out, built_out, err);
+}
+
+int
+bx_tiles_open_stop(const char *dir, const char *path, uint64_t limit, int build,
+                   const atomic_int *stop, struct bx_tiles **out, int *built_out,
+                   struct bx_err *err)
+{
+	char file[4096], tmp[4200];
+	struct bx_image_plan plan;
+	struct bx_err why;
+	uint64_t key = 0;
+	int rc;
+
+	*out = NULL;
+	if (built_out != NULL)
+		*built_out = 0;
+	if ((rc = fingerprint(path, &key, err)) < 0)
+		return rc;
+	if (snprintf(file, sizeof file, "%s/%016jx.bxt", dir, (uintmax_t)key) >= (int)sizeof file)
+		return bx_err_set(err, BX_ELIMIT, "tile cache path too long");
+	rc = open_file(file, key, out, &why);
+	if (rc == 0)
+		return 0;
+	if (!build)
+		return bx_err_set(err, BX_ENOENT, "no usable tile cache (%s)", why.msg);
+	if ((rc = bx_image_plan(path, &plan, err)) < 0)
+		return rc;
+	if ((rc = make_dirs(dir, err)) < 0)
+		return rc;
+	if ((rc = make_room(dir, bx_tiles_bytes_for(plan.w, plan.h), limit, err)) < 0)
+		return rc;
+	/* The pid lets make_room tell a dead builder's leftover; the count
+	 * keeps two threads of one process (prefetch) apart. */
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", file, (long)getpid(),
+	         atomic_fetch_add(&build_seq, 1));
+	if ((rc = build_file(path, tmp, plan.w, plan.h, key, stop, err)) < 0)
+		return rc;
+	/* Readers see the old name or the whole new file, never a part. */
+	if (rename(tmp, file) != 0) {
+		rc = bx_err_set(err, BX_EIO, "tile cache: %s", strerror(errno));
+		unlink(tmp);
+		return rc;
+	}
+	if ((rc = open_file(file, key, out, err)) < 0)
+		return rc;
+	if (built_out != NULL)
+		*built_out = 1;
+	return 0;
+}
