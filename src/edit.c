@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boxel/edit.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 
 const char *
@@ -222,16 +223,12 @@ bx_edit_cursor(struct bx_edit *ed, double dx, double dy)
 int
 bx_edit_handle_count(const struct bx_edit *ed)
 {
-	const struct bx_annot *an;
+	const struct bx_geom_kind *k;
 
 	if (ed->sel < 0 || ed->sel >= ed->ans.n)
 		return 0;
-	an = &ed->ans.a[ed->sel];
-	switch (an->geom) {
-	case BX_GEOM_BOX: return 8;
-	case BX_GEOM_POLYGON: return an->npts;
-	default: return 0;
-	}
+	k = bx_geom_kind(ed->ans.a[ed->sel].geom);
+	return k != NULL ? k->nhandles(&ed->ans.a[ed->sel]) : 0;
 }
 
 int
@@ -242,21 +239,7 @@ bx_edit_handle_pos(const struct bx_edit *ed, int h, double *x, double *y)
 	if (ed->sel < 0 || ed->sel >= ed->ans.n || h < 0 || h >= bx_edit_handle_count(ed))
 		return -1;
 	an = &ed->ans.a[ed->sel];
-	if (an->geom == BX_GEOM_POLYGON) {
-		*x = an->pts[h].x;
-		*y = an->pts[h].y;
-		return 0;
-	}
-	switch (h) {
-	case BX_H_TL: *x = an->x; *y = an->y; break;
-	case BX_H_TR: *x = an->x + an->w; *y = an->y; break;
-	case BX_H_BR: *x = an->x + an->w; *y = an->y + an->h; break;
-	case BX_H_BL: *x = an->x; *y = an->y + an->h; break;
-	case BX_H_TOP: *x = an->x + an->w / 2; *y = an->y; break;
-	case BX_H_RIGHT: *x = an->x + an->w; *y = an->y + an->h / 2; break;
-	case BX_H_BOTTOM: *x = an->x + an->w / 2; *y = an->y + an->h; break;
-	case BX_H_LEFT: *x = an->x; *y = an->y + an->h / 2; break;
-	}
+	bx_geom_kind(an->geom)->handle_pos(an, h, x, y);
 	return 0;
 }
 
@@ -296,54 +279,21 @@ static void
 move_whole(struct bx_edit *ed, struct bx_annot *an, double dx, double dy, double *adx, double *ady)
 {
 	double x, y, w, h;
-	int i;
 
 	bx_annot_bounds(an, &x, &y, &w, &h);
 	/* Keep the object inside the image. */
 	dx = clampd(dx, -x, ed->img_w - (x + w));
 	dy = clampd(dy, -y, ed->img_h - (y + h));
-	if (an->geom == BX_GEOM_BOX) {
-		an->x += dx;
-		an->y += dy;
-	} else {
-		for (i = 0; i < an->npts; i++) {
-			an->pts[i].x += dx;
-			an->pts[i].y += dy;
-		}
-	}
+	bx_geom_kind(an->geom)->translate(an, dx, dy);
 	*adx = dx;
 	*ady = dy;
-}
-
-static void
-move_box_handle(struct bx_edit *ed, struct bx_annot *an, int hd, double dx, double dy)
-{
-	double x0 = an->x, y0 = an->y, x1 = an->x + an->w, y1 = an->y + an->h;
-	int left = hd == BX_H_TL || hd == BX_H_BL || hd == BX_H_LEFT;
-	int right = hd == BX_H_TR || hd == BX_H_BR || hd == BX_H_RIGHT;
-	int top = hd == BX_H_TL || hd == BX_H_TR || hd == BX_H_TOP;
-	int bottom = hd == BX_H_BL || hd == BX_H_BR || hd == BX_H_BOTTOM;
-
-	/* An edge stops one pixel short of the opposite edge: boxes never
-	 * flip or collapse while being resized. */
-	if (left)
-		x0 = clampd(x0 + dx, 0, x1 - 1);
-	if (right)
-		x1 = clampd(x1 + dx, x0 + 1, ed->img_w);
-	if (top)
-		y0 = clampd(y0 + dy, 0, y1 - 1);
-	if (bottom)
-		y1 = clampd(y1 + dy, y0 + 1, ed->img_h);
-	an->x = x0;
-	an->y = y0;
-	an->w = x1 - x0;
-	an->h = y1 - y0;
 }
 
 int
 bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 {
 	struct bx_annot *an = selected(ed);
+	const struct bx_geom_kind *k;
 	struct bx_edit_step *top;
 	struct txn t;
 	double adx = dx, ady = dy, hx, hy;
@@ -351,7 +301,8 @@ bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 
 	if (an == NULL)
 		return say(ed, "nothing selected to move");
-	if (an->geom == BX_GEOM_TAG)
+	k = bx_geom_kind(an->geom);
+	if (k == NULL || k->form == BX_FORM_NONE)
 		return say(ed, "an image class has no position");
 	if (!isfinite(dx) || !isfinite(dy))
 		return 0;
@@ -359,13 +310,15 @@ bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 	if (ed->handle < 0) {
 		move_whole(ed, an, dx, dy, &adx, &ady);
 		snprintf(what, sizeof what, "move #%d", ed->sel + 1);
-	} else if (an->geom == BX_GEOM_BOX) {
-		move_box_handle(ed, an, ed->handle, dx, dy);
-		snprintf(what, sizeof what, "move #%d handle %d", ed->sel + 1, ed->handle);
-	} else if (an->geom == BX_GEOM_POLYGON && ed->handle < an->npts) {
-		an->pts[ed->handle].x = clampd(an->pts[ed->handle].x + dx, 0, ed->img_w);
-		an->pts[ed->handle].y = clampd(an->pts[ed->handle].y + dy, 0, ed->img_h);
-		snprintf(what, sizeof what, "move #%d vertex %d", ed->sel + 1, ed->handle + 1);
+	} else if (ed->handle < k->nhandles(an) && k->move_handle != NULL) {
+		k->move_handle(an, ed->handle, dx, dy, ed->img_w, ed->img_h);
+		/* Vertices are counted from 1 for people; a box's handles keep
+		 * their old numbers in the undo list. */
+		if (k->form == BX_FORM_BOX)
+			snprintf(what, sizeof what, "move #%d handle %d", ed->sel + 1, ed->handle);
+		else
+			snprintf(what, sizeof what, "move #%d %s %d", ed->sel + 1, k->vertex,
+			         ed->handle + 1);
 	} else {
 		abandon(&t);
 		return 0;

@@ -14,6 +14,7 @@
 
 #include "boxel/draft.h"
 #include "boxel/edit.h"
+#include "boxel/geom.h"
 #include "boxel/image.h"
 #include "boxel/keymap.h"
 #include "boxel/label.h"
@@ -514,9 +515,18 @@ static int
 class_allows(const struct label *L, const char *cls, enum bx_tool tool)
 {
 	const struct bx_class *c = label_class_of(L, cls);
-	int g = tool == BX_TOOL_BOX || tool == BX_TOOL_EXTREME ? BX_GEOM_BOX
-	        : tool == BX_TOOL_POLYGON ? BX_GEOM_POLYGON : BX_GEOM_POINT;
-	return c == NULL || (c->geoms & g) != 0;
+	const struct bx_geom_kind *k;
+	int i;
+
+	if (c == NULL)
+		return 1;
+	/* The extreme-point tool draws boxes. */
+	if (tool == BX_TOOL_EXTREME)
+		tool = BX_TOOL_BOX;
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (k->tool == (int)tool)
+			return (c->geoms & (int)k->id) != 0;
+	return 0;
 }
 
 int
@@ -533,12 +543,14 @@ label_pick_class(struct label *L, const struct bx_class *c, int64_t now)
 	r = bx_edit_set_class(&L->ed, c->name);
 	/* Switch to a tool the class allows. */
 	if (!class_allows(L, c->name, L->ed.tool)) {
-		if (c->geoms & BX_GEOM_BOX)
-			r |= bx_edit_set_tool(&L->ed, BX_TOOL_BOX);
-		else if (c->geoms & BX_GEOM_POLYGON)
-			r |= bx_edit_set_tool(&L->ed, BX_TOOL_POLYGON);
-		else if (c->geoms & BX_GEOM_POINT)
-			r |= bx_edit_set_tool(&L->ed, BX_TOOL_POINT);
+		const struct bx_geom_kind *k;
+		int i;
+
+		for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+			if (k->tool >= 0 && (c->geoms & (int)k->id)) {
+				r |= bx_edit_set_tool(&L->ed, (enum bx_tool)k->tool);
+				break;
+			}
 	}
 	return label_apply(L, r | BX_EDIT_VIEW, now);
 }

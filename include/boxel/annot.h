@@ -9,13 +9,16 @@
 
 #include <stddef.h>
 
+/* Geometry kinds, one bit each (a class allows a mask of them). What a
+ * kind is and does lives in its descriptor (geom.h, src/geom-*.c); code
+ * asks the table rather than switching on these values. */
 enum bx_geom {
 	BX_GEOM_BOX = 1,
 	BX_GEOM_POLYGON = 2,
 	BX_GEOM_POINT = 4,
 	BX_GEOM_TAG = 8, /* image-level class: no geometry */
 };
-const char *bx_geom_name(enum bx_geom g); /* "box", "polygon", "point", "tag" */
+const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 
 struct bx_pt {
 	double x, y;

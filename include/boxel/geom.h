@@ -1,0 +1,120 @@
+/* geom.h: geometry kinds as one table. Each kind (box, polygon, point,
+ * tag, ...) is one descriptor in its own file (src/geom-<kind>.c) listed
+ * once in src/geom-table.c; code elsewhere asks the table what a kind's
+ * JSON looks like, how it is drawn, where its handles are, how it moves,
+ * how it is compared and merged, and what other tools call it, instead of
+ * switching on the kind. Adding a kind = one file, one enum value in
+ * annot.h and one table line.
+ *
+ * Pure: no I/O, no curses, no SQL, no JSON library (the codec reads the
+ * form fields and does the JSON itself). Drawing goes into a display
+ * raster through a pen that maps image pixels to display pixels. */
+#ifndef BOXEL_GEOM_H
+#define BOXEL_GEOM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxel/annot.h"
+
+struct bx_raster;
+
+/* Where a kind keeps its coordinates in struct bx_annot and how its JSON
+ * value looks. */
+enum bx_geom_form {
+	BX_FORM_NONE = 0, /* no coordinates (image-level class) */
+	BX_FORM_BOX,      /* x, y, w, h; JSON [x, y, w, h], w, h >= 0 */
+	BX_FORM_POINT,    /* pts[0]; JSON [x, y] */
+	BX_FORM_POINTS,   /* pts[0 .. npts), npts >= min_pts; JSON [[x, y], ...] */
+};
+
+/* How objects are compared: only kinds of one family are matched against
+ * each other (a box with a polygon by area IoU; a point with a point). */
+enum bx_geom_family {
+	BX_FAM_NONE = 0,
+	BX_FAM_TAG,   /* image classes: compared by class only */
+	BX_FAM_AREA,  /* region IoU */
+	BX_FAM_POINT, /* distance within a radius */
+	BX_FAM_LINE,  /* the kind's similarity at a line thickness */
+};
+
+enum bx_pen_style {
+	BX_PEN_PLAIN = 0, /* an object: halo, then its class color */
+	BX_PEN_SELECTED,  /* the selected object: as plain, areas tinted */
+	BX_PEN_GOLD,      /* a gold reference: dashed, no halo, no fill */
+};
+
+/* Draws into r; to_x/to_y map image pixels to display pixels. */
+struct bx_geom_pen {
+	struct bx_raster *r;
+	double (*to_x)(const void *ctx, double x);
+	double (*to_y)(const void *ctx, double y);
+	const void *ctx;
+	uint32_t color, halo;
+	int dash;
+	enum bx_pen_style style;
+};
+
+struct bx_geom_kind {
+	enum bx_geom id;         /* one bit: classes allow a mask of kinds */
+	const char *name;        /* JSON key, taxonomy name, store column value */
+	const char *vertex;      /* what one of its points is called in messages */
+	char letter;             /* the class pane's shorthand */
+	enum bx_geom_form form;
+	int min_pts;             /* BX_FORM_POINTS: fewest points */
+	int closed;              /* BX_FORM_POINTS: the last vertex joins the first */
+	enum bx_geom_family family;
+	int tool;                /* the drawing tool (enum bx_tool) or -1 */
+	int major_handles;       /* handles shown unless grabbed: [0, major); 0: all */
+
+	/* One line for the side pane: "box 10,20 30x40". */
+	void (*describe)(const struct bx_annot *an, char *buf, size_t n);
+	/* Why an (already well-formed) annotation does not fit a width x
+	 * height image, into why; 0 when it fits. */
+	int (*check)(const struct bx_annot *an, int width, int height, char *why, size_t n);
+	void (*bounds)(const struct bx_annot *an, double *x, double *y, double *w, double *h);
+	void (*translate)(struct bx_annot *an, double dx, double dy);
+	int (*nhandles)(const struct bx_annot *an);
+	void (*handle_pos)(const struct bx_annot *an, int h, double *x, double *y);
+	/* Move handle h by dx, dy, staying inside the img_w x img_h image. */
+	void (*move_handle)(struct bx_annot *an, int h, double dx, double dy, double img_w,
+	                    double img_h);
+	void (*draw)(const struct bx_geom_pen *pen, const struct bx_annot *an);
+	/* Consensus: out (a copy of m[0]) becomes the mean of m[0 .. n), all of
+	 * this kind. NULL: the cluster's medoid is kept instead. */
+	void (*average)(struct bx_annot *out, const struct bx_annot *const *m, int n);
+	/* BX_FAM_LINE: similarity in [0, 1] of two vertex lists at a
+	 * tolerance of scale image pixels. */
+	double (*similarity)(const struct bx_pt *a, int na, const struct bx_pt *b, int nb,
+	                     double scale);
+
+	/* Names in other tools' files (NULL: the format cannot hold it). */
+	const char *ls_type;     /* Label Studio result type */
+	const char *scale_type;  /* Scale annotation type */
+};
+
+/* The kind of g, or NULL for a value no kind has. */
+const struct bx_geom_kind *bx_geom_kind(enum bx_geom g);
+/* The kind named name, or NULL. */
+const struct bx_geom_kind *bx_geom_by_name(const char *name);
+/* The i-th kind in table order (0 ..), NULL past the end. */
+const struct bx_geom_kind *bx_geom_at(int i);
+/* "box, polygon, point, tag" (the names of kinds passing filter, or all
+ * when filter is NULL, joined by sep and, before the last, last) into buf. */
+void bx_geom_list(char *buf, size_t n, const char *sep, const char *last,
+                  int (*filter)(const struct bx_geom_kind *k));
+
+/* Helpers the kinds share (geom-table.c). */
+void bx_geom_pts_bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h);
+void bx_geom_pts_translate(struct bx_annot *an, double dx, double dy);
+double bx_geom_clamp(double v, double lo, double hi);
+/* Kinds made of vertices (geom-polygon.c): every vertex inside the image
+ * (noun names one in the message); move vertex h; vertices as display x,y
+ * pairs shifted by off (caller frees). */
+int bx_geom_pts_check(const struct bx_annot *an, const char *noun, int width, int height,
+                      char *why, size_t n);
+void bx_geom_pts_move(struct bx_annot *an, int h, double dx, double dy, double img_w,
+                      double img_h);
+double *bx_geom_pts_xy(const struct bx_geom_pen *p, const struct bx_annot *an, double off);
+
+#endif
