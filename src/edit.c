@@ -20,6 +20,8 @@ bx_tool_name(enum bx_tool t)
 	case BX_TOOL_POLYGON: return "polygon";
 	case BX_TOOL_POINT: return "point";
 	case BX_TOOL_EXTREME: return "extreme";
+	case BX_TOOL_POLYLINE: return "polyline";
+	case BX_TOOL_COUNT: break;
 	}
 	return "?";
 }
@@ -29,7 +31,7 @@ bx_tool_from_name(const char *name)
 {
 	int t;
 
-	for (t = BX_TOOL_BOX; name != NULL && t <= BX_TOOL_EXTREME; t++)
+	for (t = BX_TOOL_BOX; name != NULL && t < BX_TOOL_COUNT; t++)
 		if (strcmp(name, bx_tool_name((enum bx_tool)t)) == 0)
 			return t;
 	return -1;
@@ -400,22 +402,39 @@ need_class(struct bx_edit *ed)
 	return 0;
 }
 
+/* The kind a vertex tool (polygon, polyline) draws, or NULL. */
+static const struct bx_geom_kind *
+vertex_kind(enum bx_tool tool)
+{
+	const struct bx_geom_kind *k;
+	int i;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (k->tool == (int)tool && k->form == BX_FORM_POINTS)
+			return k;
+	return NULL;
+}
+
 int
 bx_edit_close(struct bx_edit *ed)
 {
+	const struct bx_geom_kind *k = vertex_kind(ed->tool);
 	struct bx_annot an;
+	char what[48];
 
-	if (ed->tool != BX_TOOL_POLYGON || ed->npend == 0)
+	if (k == NULL || ed->npend == 0)
 		return 0;
-	if (ed->npend < 3)
-		return say(ed, "a polygon needs at least 3 vertices (%d so far)", ed->npend);
+	if (ed->npend < k->min_pts)
+		return say(ed, "a %s needs at least %d vertices (%d so far)", k->name, k->min_pts,
+		           ed->npend);
 	if (need_class(ed))
 		return BX_EDIT_VIEW;
 	memset(&an, 0, sizeof an);
-	an.geom = BX_GEOM_POLYGON;
+	an.geom = k->id;
 	an.pts = ed->pend;
 	an.npts = ed->npend;
-	return add_new(ed, &an, "add polygon");
+	snprintf(what, sizeof what, "add %s", k->name);
+	return add_new(ed, &an, what);
 }
 
 /* The box bounding the four extreme points placed. */
@@ -469,9 +488,13 @@ bx_edit_place(struct bx_edit *ed)
 		an.h = fabs(ed->cy - p0.y);
 		return add_new(ed, &an, "add box");
 	case BX_TOOL_POLYGON:
+	case BX_TOOL_POLYLINE:
 		if (ed->npend == 0 && need_class(ed))
 			return BX_EDIT_VIEW;
-		if (ed->npend >= 3 && ed->pend[0].x == ed->cx && ed->pend[0].y == ed->cy)
+		/* Back on the first vertex closes a polygon; a polyline ends
+		 * with Enter (it may well come back to where it started). */
+		if (vertex_kind(ed->tool)->closed && ed->npend >= vertex_kind(ed->tool)->min_pts &&
+		    ed->pend[0].x == ed->cx && ed->pend[0].y == ed->cy)
 			return bx_edit_close(ed);
 		if (ed->npend > 0 && ed->pend[ed->npend - 1].x == ed->cx &&
 		    ed->pend[ed->npend - 1].y == ed->cy)
@@ -496,6 +519,8 @@ bx_edit_place(struct bx_edit *ed)
 		an.pts = &p0;
 		an.npts = 1;
 		return add_new(ed, &an, "add point");
+	case BX_TOOL_COUNT:
+		break;
 	}
 	return 0;
 }
@@ -503,7 +528,7 @@ bx_edit_place(struct bx_edit *ed)
 int
 bx_edit_enter(struct bx_edit *ed)
 {
-	if (ed->tool == BX_TOOL_POLYGON && ed->npend >= 3)
+	if (vertex_kind(ed->tool) != NULL && ed->npend >= vertex_kind(ed->tool)->min_pts)
 		return bx_edit_close(ed);
 	return bx_edit_place(ed);
 }
@@ -584,13 +609,18 @@ int
 bx_edit_insert_vertex(struct bx_edit *ed)
 {
 	struct bx_annot *an = selected(ed);
+	const struct bx_geom_kind *k;
 	struct txn t;
 	struct bx_pt a, b;
 	int h, i;
 
-	if (an == NULL || an->geom != BX_GEOM_POLYGON)
-		return say(ed, "select a polygon to insert a vertex");
+	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->form != BX_FORM_POINTS)
+		return say(ed, "select a polygon or polyline to insert a vertex");
 	h = ed->handle >= 0 ? ed->handle : an->npts - 1;
+	/* An open line has no segment after its last vertex: split the
+	 * one before it. */
+	if (!k->closed && h == an->npts - 1)
+		h--;
 	begin(ed, &t);
 	a = an->pts[h];
 	b = an->pts[(h + 1) % an->npts];
@@ -611,13 +641,15 @@ int
 bx_edit_delete_vertex(struct bx_edit *ed)
 {
 	struct bx_annot *an = selected(ed);
+	const struct bx_geom_kind *k;
 	struct txn t;
 	int h;
 
-	if (an == NULL || an->geom != BX_GEOM_POLYGON || ed->handle < 0)
-		return say(ed, "grab a polygon vertex first (Tab, then ] )");
-	if (an->npts <= 3)
-		return say(ed, "a polygon keeps at least 3 vertices");
+	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->form != BX_FORM_POINTS ||
+	    ed->handle < 0)
+		return say(ed, "grab a polygon or polyline vertex first (Tab, then ] )");
+	if (an->npts <= k->min_pts)
+		return say(ed, "a %s keeps at least %d vertices", k->name, k->min_pts);
 	h = ed->handle;
 	begin(ed, &t);
 	memmove(an->pts + h, an->pts + h + 1, sizeof *an->pts * (size_t)(an->npts - h - 1));

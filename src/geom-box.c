@@ -144,6 +144,7 @@ const struct bx_geom_kind bx_geom_box = {
 	.move_handle = move_handle,
 	.draw = draw,
 	.average = average,
+	.formats = BX_FMT_ALL,
 	.ls_type = "rectanglelabels",
 	.scale_type = "box",
 };

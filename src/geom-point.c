@@ -79,6 +79,7 @@ const struct bx_geom_kind bx_geom_point = {
 	.nhandles = nhandles,
 	.draw = draw,
 	.average = average,
+	.formats = BX_FMT_ALL,
 	.ls_type = "keypointlabels",
 	.scale_type = "point",
 };

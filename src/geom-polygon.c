@@ -117,6 +117,7 @@ const struct bx_geom_kind bx_geom_polygon = {
 	.handle_pos = handle_pos,
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
+	.formats = BX_FMT_ALL,
 	.ls_type = "polygonlabels",
 	.scale_type = "polygon",
 };

@@ -7,12 +7,14 @@
 #include "boxel/geom.h"
 
 extern const struct bx_geom_kind bx_geom_box, bx_geom_polygon, bx_geom_point, bx_geom_tag;
+extern const struct bx_geom_kind bx_geom_polyline;
 
 static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_box,
 	&bx_geom_polygon,
 	&bx_geom_point,
 	&bx_geom_tag,
+	&bx_geom_polyline,
 };
 
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))

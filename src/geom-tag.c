@@ -58,6 +58,7 @@ const struct bx_geom_kind bx_geom_tag = {
 	.translate = translate,
 	.nhandles = nhandles,
 	.draw = draw,
+	.formats = BX_FMT_ALL,
 	.ls_type = "choices",
 	.scale_type = NULL,
 };

@@ -45,6 +45,7 @@ static const struct bx_keybind label_binds[] = {
 	{ 'E', BX_LA_TOOL_EXTREME, "extreme-points box tool: place the left-, top-, right-, bottom-most points" },
 	{ 'p', BX_LA_TOOL_POLYGON, "polygon tool" },
 	{ 'o', BX_LA_TOOL_POINT, "point tool" },
+	{ '_', BX_LA_TOOL_POLYLINE, "polyline tool: an open line, Enter ends it" },
 	{ 't', BX_LA_TIGHTEN, "tighten the selected box to the object's edges" },
 	{ 'T', BX_LA_AUTO_TIGHTEN, "tighten every box as it is drawn (on/off)" },
 	{ 'W', BX_LA_WAND, "magic wand: polygon of the region at the crosshair; again: grow it" },

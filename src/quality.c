@@ -12,7 +12,7 @@
 #include "boxel/geom.h"
 #include "boxel/util.h"
 
-enum { KIND_NONE, KIND_AREA, KIND_POINT, KIND_TAG };
+enum { KIND_NONE, KIND_AREA, KIND_POINT, KIND_TAG, KIND_LINE };
 
 /* Per-object facts computed once per scoring call. */
 struct qinfo {
@@ -42,6 +42,7 @@ bx_score_opts_default(struct bx_score_opts *o)
 {
 	o->iou = BX_IOU_DEFAULT;
 	o->point_radius = BX_POINT_RADIUS_DEFAULT;
+	o->line_thickness = BX_LINE_THICKNESS_DEFAULT;
 }
 
 void
@@ -212,6 +213,12 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 		q->ok = isfinite(o->x) && isfinite(o->y);
 	} else if (k->family == BX_FAM_TAG) {
 		q->kind = KIND_TAG;
+	} else if (k->family == BX_FAM_LINE) {
+		q->kind = KIND_LINE;
+		q->ok = o->npts > 0 && o->pts != NULL && k->similarity != NULL;
+		for (i = 0; q->ok && i < o->npts; i++)
+			if (!isfinite(o->pts[i].x) || !isfinite(o->pts[i].y))
+				q->ok = 0;
 	}
 }
 
@@ -240,6 +247,11 @@ pair_sim(struct bx_geom_ws *g, const struct bx_qobj *a, const struct qinfo *qa,
 
 		return bx_point_sim(p, q, o->point_radius);
 	}
+	case KIND_LINE:
+		/* Kinds of one line family compare by the first's measure. */
+		iou = bx_geom_kind(a->geom)->similarity(a->pts, a->npts, b->pts, b->npts,
+		    o->line_thickness);
+		return iou >= o->iou ? iou : -1;
 	case KIND_AREA:
 		if (is_box(a->geom) && is_box(b->geom)) {
 			iou = bx_box_iou(a->x, a->y, a->w, a->h, b->x, b->y, b->w, b->h);

@@ -278,7 +278,7 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	         fabs(L->sc - 1) < 1e-9 ? " (1:1)" : "", L->ed.cx, L->ed.cy,
 	         label_step(L), L->s->review ? "review" : "task", L->s->claim.position,
 	         L->s->claim.total, lease, grab);
-	if (L->ed.npend > 0 && L->ed.tool == BX_TOOL_POLYGON) {
+	if (L->ed.npend > 0 && (L->ed.tool == BX_TOOL_POLYGON || L->ed.tool == BX_TOOL_POLYLINE)) {
 		char c[32];
 		snprintf(c, sizeof c, "  vertices %d", L->ed.npend);
 		strncat(line, c, sizeof line - strlen(line) - 1);
@@ -773,6 +773,7 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 	case BX_LA_TOOL_POLYGON: return r | set_tool(L, BX_TOOL_POLYGON, now);
 	case BX_LA_TOOL_POINT: return r | set_tool(L, BX_TOOL_POINT, now);
 	case BX_LA_TOOL_EXTREME: return r | set_tool(L, BX_TOOL_EXTREME, now);
+	case BX_LA_TOOL_POLYLINE: return r | set_tool(L, BX_TOOL_POLYLINE, now);
 	case BX_LA_PLACE:
 		if (ed->tool == BX_TOOL_EXTREME)
 			return r | label_extreme_place(L, now);
@@ -967,6 +968,10 @@ key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 		bx_edit_cursor_to(ed, x, y);
 		if (ed->tool == BX_TOOL_BOX && ed->npend > 0)
 			return label_place(L, 0, now);
+		/* A polygon or line being drawn: the press placed a vertex,
+		 * and selecting what lies under it would drop the drawing. */
+		if (ed->npend > 0)
+			return label_apply(L, BX_EDIT_VIEW, now);
 		/* A click without a drag selects what is under it. */
 		hit = label_object_at(L, x, y);
 		if (hit >= 0)

@@ -17,6 +17,7 @@ enum bx_geom {
 	BX_GEOM_POLYGON = 2,
 	BX_GEOM_POINT = 4,
 	BX_GEOM_TAG = 8, /* image-level class: no geometry */
+	BX_GEOM_POLYLINE = 16, /* open line of >= 2 vertices */
 };
 const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 
@@ -60,7 +61,7 @@ struct bx_annot {
 	enum bx_geom geom;
 	char *cls;           /* class name (owned) */
 	double x, y, w, h;   /* BX_GEOM_BOX */
-	struct bx_pt *pts;   /* polygon (npts >= 3) or point (npts == 1); owned */
+	struct bx_pt *pts;   /* polygon (npts >= 3), polyline (>= 2), point (1); owned */
 	int npts;
 	struct bx_attrs attrs;
 	double score;        /* suggestions: model score; otherwise 0 */

@@ -55,6 +55,17 @@ struct bx_geom_pen {
 	enum bx_pen_style style;
 };
 
+/* Export formats, as bits of struct bx_geom_kind.formats. JSONL (boxel's
+ * own answers) holds every kind. */
+enum {
+	BX_FMT_COCO = 1 << 0,
+	BX_FMT_YOLO = 1 << 1,
+	BX_FMT_VOC = 1 << 2,
+	BX_FMT_LS = 1 << 3,
+	BX_FMT_SCALE = 1 << 4,
+	BX_FMT_ALL = (1 << 5) - 1,
+};
+
 struct bx_geom_kind {
 	enum bx_geom id;         /* one bit: classes allow a mask of kinds */
 	const char *name;        /* JSON key, taxonomy name, store column value */
@@ -88,6 +99,9 @@ struct bx_geom_kind {
 	double (*similarity)(const struct bx_pt *a, int na, const struct bx_pt *b, int nb,
 	                     double scale);
 
+	/* The export formats that hold it (BX_FMT_*); export leaves the rest
+	 * out with a warning. */
+	int formats;
 	/* Names in other tools' files (NULL: the format cannot hold it). */
 	const char *ls_type;     /* Label Studio result type */
 	const char *scale_type;  /* Scale annotation type */

@@ -1,0 +1,293 @@
+/* test-geom.c: the geometry table (geom-table.c) and the polyline kind end
+ * to end through the pure layers: table integrity, JSON round trip and
+ * validation, taxonomy check, drawing and editing in the edit model,
+ * similarity, scoring and consensus. Expected values are worked out by
+ * hand in the comments. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/codec.h"
+#include "boxel/edit.h"
+#include "boxel/geom.h"
+#include "boxel/quality.h"
+#include "boxel/taxonomy.h"
+#include "boxel/util.h"
+#include "harness.h"
+
+static void
+test_table(void)
+{
+	const struct bx_geom_kind *k, *q;
+	int i, j, seen = 0;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++) {
+		CASE(k->name);
+		CHECK(bx_geom_by_name(k->name) == k);
+		CHECK(bx_geom_kind(k->id) == k);
+		CHECK_STR(bx_geom_name(k->id), k->name);
+		/* one bit each, never shared: classes keep a mask */
+		CHECK((k->id & (k->id - 1)) == 0);
+		CHECK((seen & (int)k->id) == 0);
+		seen |= (int)k->id;
+		CHECK(k->describe != NULL && k->check != NULL && k->bounds != NULL &&
+		      k->translate != NULL && k->nhandles != NULL && k->draw != NULL);
+		CHECK(k->form != BX_FORM_POINTS || k->min_pts >= 2);
+		CHECK(k->family != BX_FAM_LINE || k->similarity != NULL);
+		for (j = 0; (q = bx_geom_at(j)) != NULL; j++)
+			CHECK(j == i || q->letter != k->letter);
+	}
+	CHECK(i >= 5);
+	CHECK(bx_geom_by_name("hexagon") == NULL);
+	CHECK(bx_geom_by_name(NULL) == NULL);
+	CHECK_STR(bx_geom_name((enum bx_geom)0), "?");
+}
+
+static const char LINE_JSON[] =
+	"{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[10,10],[50,10],[50,40]]}],"
+	"\"global\":{}}";
+
+static void
+test_codec(void)
+{
+	struct bx_answer ans;
+	struct bx_limits lim;
+	struct bx_err err;
+	char *text;
+
+	CASE("polyline round trip");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(LINE_JSON, &ans, &err), 0);
+	CHECK_INT(ans.n, 1);
+	CHECK_INT(ans.a[0].geom, BX_GEOM_POLYLINE);
+	CHECK_INT(ans.a[0].npts, 3);
+	CHECK_NEAR(ans.a[0].pts[2].y, 40, 0);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, LINE_JSON);
+	free(text);
+
+	CASE("max_vertices applies to polylines");
+	bx_limits_default(&lim);
+	lim.max_vertices = 2;
+	CHECK(bx_answer_check_limits(&ans, &lim, &err) < 0);
+	CHECK(strstr(err.msg, "polyline has 3 vertices") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("one vertex is not a line");
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2]]}]}",
+	    &ans, &err) < 0);
+	CHECK(strstr(err.msg, "a polyline must be a list of at least 2 [x, y] points") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("two geometries");
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2],[3,4]],"
+	    "\"point\":[1,2]}]}", &ans, &err) < 0);
+	CHECK(strstr(err.msg, "box, polygon, point or polyline") != NULL);
+	bx_answer_free(&ans);
+}
+
+static void
+test_taxonomy(void)
+{
+	static const char tax[] = "{\"name\":\"t\",\"classes\":["
+		"{\"name\":\"lane\",\"geometries\":[\"polyline\"]},"
+		"{\"name\":\"car\",\"geometries\":[\"box\"]}]}";
+	struct bx_taxonomy *t = NULL;
+	struct bx_answer ans;
+	struct bx_err err;
+
+	CHECK_INT(bx_taxonomy_load_text(tax, "t.json", &t, &err), 0);
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(LINE_JSON, &ans, &err), 0);
+	CASE("allowed and inside");
+	CHECK_INT(bx_taxonomy_check_answer(t, &ans, 100, 80, &err), 0);
+	CASE("outside the image");
+	CHECK(bx_taxonomy_check_answer(t, &ans, 40, 80, &err) < 0);
+	CHECK(strstr(err.msg, "vertex (50, 10) is outside the 40x80 image") != NULL);
+	CASE("class does not allow it");
+	free(ans.a[0].cls);
+	ans.a[0].cls = bx_strdup("car");
+	CHECK(bx_taxonomy_check_answer(t, &ans, 100, 80, &err) < 0);
+	CHECK(strstr(err.msg, "a polyline is not allowed for this class") != NULL);
+	bx_answer_free(&ans);
+	bx_taxonomy_free(t);
+
+	CASE("unknown geometry names the table's kinds");
+	t = NULL;
+	CHECK(bx_taxonomy_load_text("{\"name\":\"t\",\"classes\":[{\"name\":\"a\","
+	    "\"geometries\":[\"line\"]}]}", "t.json", &t, &err) < 0);
+	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline)") != NULL);
+	bx_taxonomy_free(t);
+}
+
+static void
+test_edit(void)
+{
+	struct bx_edit ed;
+	double x, y;
+
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "lane");
+	bx_edit_set_tool(&ed, BX_TOOL_POLYLINE);
+	CHECK_STR(bx_tool_name(ed.tool), "polyline");
+	CHECK_INT(bx_tool_from_name("polyline"), BX_TOOL_POLYLINE);
+
+	CASE("Enter with one vertex places a second, not a line");
+	bx_edit_cursor_to(&ed, 10, 10);
+	bx_edit_place(&ed);
+	CHECK_INT(bx_edit_close(&ed), BX_EDIT_VIEW); /* refused: says why */
+	CHECK(strstr(ed.msg, "a polyline needs at least 2 vertices (1 so far)") != NULL);
+	CHECK_INT(ed.ans.n, 0);
+
+	CASE("back on the first vertex does not close a line");
+	bx_edit_cursor_to(&ed, 50, 10);
+	bx_edit_place(&ed);
+	bx_edit_cursor_to(&ed, 10, 10);
+	bx_edit_place(&ed);
+	CHECK_INT(ed.ans.n, 0);
+	CHECK_INT(ed.npend, 3);
+
+	CASE("Enter ends it");
+	CHECK(bx_edit_enter(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.n, 1);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_POLYLINE);
+	CHECK_INT(ed.ans.a[0].npts, 3);
+	CHECK_INT(ed.npend, 0);
+
+	CASE("handles are the vertices; moving one");
+	bx_edit_select_index(&ed, 0);
+	CHECK_INT(bx_edit_handle_count(&ed), 3);
+	bx_edit_grab_handle(&ed, 1);
+	CHECK_INT(bx_edit_handle_pos(&ed, 1, &x, &y), 0);
+	CHECK_NEAR(x, 50, 0);
+	bx_edit_nudge(&ed, 5, 20);
+	CHECK_NEAR(ed.ans.a[0].pts[1].x, 55, 0);
+	CHECK_NEAR(ed.ans.a[0].pts[1].y, 30, 0);
+
+	CASE("insert after the last vertex splits the last segment");
+	bx_edit_grab_handle(&ed, 2);
+	CHECK(bx_edit_insert_vertex(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].npts, 4);
+	/* between (55, 30) and (10, 10): (32.5, 20) rounds to (33, 20) */
+	CHECK_NEAR(ed.ans.a[0].pts[2].x, 33, 0);
+	CHECK_NEAR(ed.ans.a[0].pts[2].y, 20, 0);
+
+	CASE("delete down to 2 vertices, not below");
+	CHECK(bx_edit_delete_vertex(&ed) & BX_EDIT_ANSWER);
+	CHECK(bx_edit_delete_vertex(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].npts, 2);
+	CHECK_INT(bx_edit_delete_vertex(&ed), BX_EDIT_VIEW);
+	CHECK(strstr(ed.msg, "a polyline keeps at least 2 vertices") != NULL);
+
+	CASE("undo walks back to the line as drawn");
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	CHECK_INT(ed.ans.a[0].npts, 3);
+	CHECK_NEAR(ed.ans.a[0].pts[1].x, 50, 0);
+	bx_edit_undo(&ed);
+	CHECK_INT(ed.ans.n, 0);
+	bx_edit_redo(&ed);
+	CHECK_INT(ed.ans.n, 1);
+	bx_edit_free(&ed);
+}
+
+static void
+line(struct bx_annot *an, const char *cls, double x0, double y0, double x1, double y1)
+{
+	memset(an, 0, sizeof *an);
+	an->geom = BX_GEOM_POLYLINE;
+	an->cls = bx_strdup(cls);
+	an->npts = 2;
+	an->pts = bx_malloc(2 * sizeof *an->pts);
+	an->pts[0].x = x0, an->pts[0].y = y0;
+	an->pts[1].x = x1, an->pts[1].y = y1;
+}
+
+static void
+test_similarity(void)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(BX_GEOM_POLYLINE);
+	struct bx_pt a[2] = { { 0, 0 }, { 100, 0 } }, b[2] = { { 0, 2.5 }, { 100, 2.5 } };
+	struct bx_pt c[3] = { { 0, 0 }, { 50, 0 }, { 100, 0 } }, r[2] = { { 100, 0 }, { 0, 0 } };
+
+	CASE("identical, reversed, with an extra collinear vertex: 1");
+	CHECK_NEAR(k->similarity(a, 2, a, 2, 10), 1, 1e-12);
+	CHECK_NEAR(k->similarity(a, 2, r, 2, 10), 1, 1e-12);
+	CHECK_NEAR(k->similarity(a, 2, c, 3, 10), 1, 1e-12);
+	CASE("parallel 2.5 px apart at t = 10: 1 - 2.5/10");
+	CHECK_NEAR(k->similarity(a, 2, b, 2, 10), 0.75, 1e-12);
+	CHECK_NEAR(k->similarity(b, 2, a, 2, 10), 0.75, 1e-12);
+	CASE("farther than t: 0");
+	b[0].y = b[1].y = 30;
+	CHECK_NEAR(k->similarity(a, 2, b, 2, 10), 0, 0);
+}
+
+static void
+test_score_consensus(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_answer g, l, m;
+	const struct bx_answer *js[3] = { &g, &l, &m };
+	struct bx_consensus cs;
+	struct bx_score s;
+	struct bx_annot an;
+
+	bx_score_opts_default(&o);
+	bx_answer_init(&g);
+	bx_answer_init(&l);
+	bx_answer_init(&m);
+	line(&an, "lane", 0, 0, 100, 0);
+	bx_answer_add(&g, &an);
+	bx_annot_free(&an);
+	line(&an, "lane", 0, 2, 100, 2);      /* 2 px off: 0.8 */
+	bx_answer_add(&l, &an);
+	bx_annot_free(&an);
+	line(&an, "lane", 0, 60, 100, 60);    /* far: FP, and gold's is FN */
+	bx_answer_add(&l, &an);
+	bx_annot_free(&an);
+	line(&an, "lane", 0, 1, 100, 1);      /* 1 px off */
+	bx_answer_add(&m, &an);
+	bx_annot_free(&an);
+
+	CASE("score: one TP, one FP");
+	CHECK_INT(bx_score_answer(ws, &g, &l, &o, &s, NULL), 0);
+	CHECK_INT(s.tp, 1);
+	CHECK_INT(s.fp, 1);
+	CHECK_INT(s.fn, 0);
+	CASE("a polyline never matches a box over the same pixels");
+	memset(&an, 0, sizeof an);
+	an.geom = BX_GEOM_BOX;
+	an.cls = bx_strdup("lane");
+	an.w = 100;
+	an.h = 1;
+	bx_answer_remove(&l, 0);
+	bx_answer_remove(&l, 0);
+	bx_answer_add(&l, &an);
+	bx_annot_free(&an);
+	CHECK_INT(bx_score_answer(ws, &g, &l, &o, &s, NULL), 0);
+	CHECK_INT(s.tp, 0);
+	bx_answer_remove(&l, 0);
+	line(&an, "lane", 0, 2, 100, 2);
+	bx_answer_add(&l, &an);
+	bx_annot_free(&an);
+
+	CASE("consensus keeps the medoid: the line 1 px off, closest to both others");
+	memset(&cs, 0, sizeof cs);
+	CHECK_INT(bx_consensus_run(ws, js, 3, 0, &o, &cs), 0);
+	CHECK_INT(cs.answer.n, 1);
+	CHECK_INT(cs.answer.a[0].geom, BX_GEOM_POLYLINE);
+	CHECK_NEAR(cs.answer.a[0].pts[0].y, 1, 0);
+	bx_consensus_free(&cs);
+	bx_answer_free(&g);
+	bx_answer_free(&l);
+	bx_answer_free(&m);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_table), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
+         T(test_score_consensus))
