@@ -662,6 +662,30 @@ add_item(struct imp *im, struct item *it)
 }
 
 /* Queue a dataset's images (relative to the image root). */
+/* A format's upright box (Label Studio at rotation 0, COCO, VOC) is a
+ * rotated box at angle 0 for a class that allows rotated boxes but not
+ * boxes: the exports of such a class come back as they went. */
+static void
+upright_boxes(struct imp *im, struct bx_dataset *ds)
+{
+	const struct bx_class *c;
+	struct bx_annot *an;
+	int i, k;
+
+	for (i = 0; im->tax != NULL && i < ds->n; i++)
+		for (k = 0; k < ds->img[i].ans.n; k++) {
+			an = &ds->img[i].ans.a[k];
+			c = bx_taxonomy_class(im->tax, an->cls);
+			if (an->geom != BX_GEOM_BOX || c == NULL || (c->geoms & BX_GEOM_BOX) ||
+			    !(c->geoms & BX_GEOM_RBOX))
+				continue;
+			an->geom = BX_GEOM_RBOX;
+			an->x += an->w / 2;
+			an->y += an->h / 2;
+			an->angle = 0;
+		}
+}
+
 static void
 import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
                const char *kind, int try_suffixes)
@@ -672,6 +696,7 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 
 	for (i = 0; i < ds->nerrors; i++)
 		item_fail(im, "", ds->errors[i]);
+	upright_boxes(im, ds);
 	im->total += ds->n;
 	for (i = 0; i < ds->n && !im->fatal; i++) {
 		struct bx_ds_image *d = &ds->img[i];

@@ -189,6 +189,19 @@ put_geom(struct bx_buf *b, const struct bx_geom_kind *k, const struct bx_annot *
 	case BX_FORM_POINT:
 		put_pt(b, &an->pts[0]);
 		break;
+	case BX_FORM_RBOX:
+		bx_buf_putc(b, '[');
+		bx_json_put_num(b, an->x);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->y);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->w);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->h);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->angle);
+		bx_buf_putc(b, ']');
+		break;
 	case BX_FORM_POINTS:
 		bx_buf_putc(b, '[');
 		for (i = 0; i < an->npts; i++) {
@@ -467,10 +480,26 @@ parse_geom(const json_t *g, struct bx_json_path *p, const struct bx_geom_kind *k
            struct bx_annot *an, struct bx_err *err)
 {
 	size_t i, n, o2;
-	double vals[4];
+	double vals[5];
 	int rc;
 
 	switch (k->form) {
+	case BX_FORM_RBOX:
+		if (!json_is_array(g) || json_array_size(g) != 5)
+			return perr(err, p, "a %s must be [cx, cy, w, h, angle] (angle in degrees, "
+			    "clockwise)", k->name);
+		for (i = 0; i < 5; i++) {
+			o2 = bx_json_path_idx(p, i);
+			rc = get_num(json_array_get(g, i), p, &vals[i], err);
+			if (rc == 0 && (i == 2 || i == 3) && vals[i] < 0)
+				rc = perr(err, p, "%s must be >= 0", i == 2 ? "width" : "height");
+			bx_json_path_pop(p, o2);
+			if (rc)
+				return rc;
+		}
+		an->x = vals[0], an->y = vals[1], an->w = vals[2], an->h = vals[3];
+		an->angle = vals[4];
+		return 0;
 	case BX_FORM_BOX:
 		if (!json_is_array(g) || json_array_size(g) != 4)
 			return perr(err, p, "a %s must be [x, y, w, h]", k->name);

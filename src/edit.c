@@ -21,6 +21,7 @@ bx_tool_name(enum bx_tool t)
 	case BX_TOOL_POINT: return "point";
 	case BX_TOOL_EXTREME: return "extreme";
 	case BX_TOOL_POLYLINE: return "polyline";
+	case BX_TOOL_RBOX: return "rotated_box";
 	case BX_TOOL_COUNT: break;
 	}
 	return "?";
@@ -471,6 +472,7 @@ bx_edit_place(struct bx_edit *ed)
 	ed->grab = 0;
 	switch (ed->tool) {
 	case BX_TOOL_BOX:
+	case BX_TOOL_RBOX:
 		if (ed->npend == 0) {
 			if (need_class(ed))
 				return BX_EDIT_VIEW;
@@ -486,6 +488,13 @@ bx_edit_place(struct bx_edit *ed)
 		an.y = fmin(p0.y, ed->cy);
 		an.w = fabs(ed->cx - p0.x);
 		an.h = fabs(ed->cy - p0.y);
+		if (ed->tool == BX_TOOL_RBOX) {
+			/* drawn upright; turned afterwards (bx_edit_rotate) */
+			an.geom = BX_GEOM_RBOX;
+			an.x += an.w / 2;
+			an.y += an.h / 2;
+			return add_new(ed, &an, "add rotated_box");
+		}
 		return add_new(ed, &an, "add box");
 	case BX_TOOL_POLYGON:
 	case BX_TOOL_POLYLINE:
@@ -659,6 +668,47 @@ bx_edit_delete_vertex(struct bx_edit *ed)
 	own(an);
 	cursor_to_handle(ed);
 	return commit(ed, &t, "delete vertex");
+}
+
+static int
+turn(struct bx_edit *ed, double deg, int absolute)
+{
+	struct bx_annot *an = selected(ed), before;
+	const struct bx_geom_kind *k;
+	struct txn t;
+	char what[48], why[200];
+
+	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->rotate == NULL)
+		return say(ed, "select a rotated box to turn it");
+	if (!isfinite(deg))
+		return 0;
+	before = *an;
+	k->rotate(an, absolute ? deg - an->angle : deg);
+	if (k->check(an, ed->img_w, ed->img_h, why, sizeof why) != 0) {
+		*an = before;
+		return say(ed, "turning it would take a corner outside the image");
+	}
+	/* The txn snapshots the answer as it was: redo the turn inside it. */
+	*an = before;
+	begin(ed, &t);
+	an = selected(ed);
+	k->rotate(an, absolute ? deg - an->angle : deg);
+	own(an);
+	cursor_to_handle(ed);
+	snprintf(what, sizeof what, "turn #%d to %.0f deg", ed->sel + 1, an->angle);
+	return commit(ed, &t, what);
+}
+
+int
+bx_edit_rotate(struct bx_edit *ed, double deg)
+{
+	return turn(ed, deg, 0);
+}
+
+int
+bx_edit_set_angle(struct bx_edit *ed, double deg)
+{
+	return turn(ed, deg, 1);
 }
 
 /* Drop the selected object; the selection moves to the object now at its

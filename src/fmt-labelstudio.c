@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "boxel/formats.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 #include "json-int.h"
 
@@ -120,6 +121,24 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_buf_puts(b, ",\"height\":");
 				put_pct(b, an->h, im->height);
 				bx_buf_puts(b, ",\"rotation\":0,\"rectanglelabels\":[");
+			} else if (an->geom == BX_GEOM_RBOX) {
+				/* Label Studio turns a rectangle about its top-left
+				 * corner, clockwise, 0 to 360 degrees. */
+				struct bx_pt q[4];
+
+				bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
+				put_region_head(b, rid, "rectanglelabels", im);
+				bx_buf_puts(b, "\"x\":");
+				put_pct(b, q[0].x, im->width);
+				bx_buf_puts(b, ",\"y\":");
+				put_pct(b, q[0].y, im->height);
+				bx_buf_puts(b, ",\"width\":");
+				put_pct(b, an->w, im->width);
+				bx_buf_puts(b, ",\"height\":");
+				put_pct(b, an->h, im->height);
+				bx_buf_puts(b, ",\"rotation\":");
+				bx_json_put_num(b, an->angle < 0 ? an->angle + 360 : an->angle);
+				bx_buf_puts(b, ",\"rectanglelabels\":[");
 			} else if (an->geom == BX_GEOM_POLYGON) {
 				put_region_head(b, rid, "polygonlabels", im);
 				bx_buf_puts(b, "\"points\":[");
@@ -394,17 +413,34 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 				    "numbers (width, height >= 0)", k);
 				goto out;
 			}
-			if ((j = json_object_get(val, "rotation")) != NULL && json_is_number(j) &&
-			    json_number_value(j) != 0) {
-				snprintf(why, whysz, ".result[%zu].value.rotation: rotated rectangles are "
-				    "not supported", k);
-				goto out;
-			}
 			an.geom = BX_GEOM_BOX;
 			an.x = x * W / 100.0;
 			an.y = y * H / 100.0;
 			an.w = w * W / 100.0;
 			an.h = h * H / 100.0;
+			if ((j = json_object_get(val, "rotation")) != NULL && json_is_number(j) &&
+			    json_number_value(j) != 0) {
+				/* turned about its top-left corner (x, y): a rotated
+				 * box whose centre is that corner plus the turned
+				 * half-diagonal */
+				double a = json_number_value(j), t;
+
+				if (!isfinite(a)) {
+					snprintf(why, whysz, ".result[%zu].value.rotation: not a finite "
+					    "number", k);
+					goto out;
+				}
+				a = fmod(a, 360);
+				if (a > 180)
+					a -= 360;
+				else if (a <= -180)
+					a += 360;
+				t = a * M_PI / 180;
+				an.geom = BX_GEOM_RBOX;
+				an.angle = a;
+				an.x += an.w / 2 * cos(t) - an.h / 2 * sin(t);
+				an.y += an.w / 2 * sin(t) + an.h / 2 * cos(t);
+			}
 		} else {
 			if (bx_json_key_finite(val, "x", &x) ||
 			    bx_json_key_finite(val, "y", &y)) {

@@ -7,7 +7,7 @@
 #include "boxel/geom.h"
 
 extern const struct bx_geom_kind bx_geom_box, bx_geom_polygon, bx_geom_point, bx_geom_tag;
-extern const struct bx_geom_kind bx_geom_polyline;
+extern const struct bx_geom_kind bx_geom_polyline, bx_geom_rbox;
 
 static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_box,
@@ -15,6 +15,7 @@ static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_point,
 	&bx_geom_tag,
 	&bx_geom_polyline,
+	&bx_geom_rbox,
 };
 
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))

@@ -137,6 +137,9 @@ bx_qobj_from_annot(struct bx_qobj *o, const struct bx_annot *an)
 	o->cls = an->cls;
 	o->attrs = &an->attrs;
 	switch (k != NULL ? k->form : BX_FORM_NONE) {
+	case BX_FORM_RBOX:
+		o->angle = an->angle;
+		/* fall through */
 	case BX_FORM_BOX:
 		o->x = an->x;
 		o->y = an->y;
@@ -185,6 +188,25 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 		q->x1 = q->corners[2].x;
 		q->y1 = q->corners[2].y;
 		q->area = q->ok ? (q->x1 - q->x0) * (q->y1 - q->y0) : 0;
+		if (!isfinite(q->area))
+			q->ok = 0, q->area = 0;
+	} else if (k->family == BX_FAM_AREA && k->form == BX_FORM_RBOX) {
+		/* Its 4-corner ring: the overlap with any area is exact. */
+		q->kind = KIND_AREA;
+		q->ok = isfinite(o->x) && isfinite(o->y) && isfinite(o->w) && isfinite(o->h) &&
+		        isfinite(o->angle);
+		bx_geom_rbox_corners(o->x, o->y, o->w, o->h, o->angle, q->corners);
+		q->shape.pts = q->corners;
+		q->shape.npts = 4;
+		q->x0 = q->x1 = q->corners[0].x;
+		q->y0 = q->y1 = q->corners[0].y;
+		for (i = 1; i < 4; i++) {
+			q->x0 = fmin(q->x0, q->corners[i].x);
+			q->x1 = fmax(q->x1, q->corners[i].x);
+			q->y0 = fmin(q->y0, q->corners[i].y);
+			q->y1 = fmax(q->y1, q->corners[i].y);
+		}
+		q->area = q->ok ? o->w * o->h : 0;
 		if (!isfinite(q->area))
 			q->ok = 0, q->area = 0;
 	} else if (k->family == BX_FAM_AREA) {

@@ -734,6 +734,15 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 		step = label_step(L) * n * (far ? 10 : 1);
 		return label_apply(L, bx_edit_move(ed, dx * step, dy * step), now);
 	}
+	/* Turning takes the count as degrees (30>), or the angle itself (45@). */
+	if (action == BX_LA_ROTATE_CW || action == BX_LA_ROTATE_CCW || action == BX_LA_ANGLE) {
+		n = L->ndigits ? L->num : -1;
+		L->num = L->ndigits = 0;
+		if (action == BX_LA_ANGLE)
+			return label_apply(L, bx_edit_set_angle(ed, n < 0 ? 0 : n), now);
+		return label_apply(L, bx_edit_rotate(ed, (n < 0 ? 5 : n) *
+		    (action == BX_LA_ROTATE_CW ? 1 : -1)), now);
+	}
 	if (L->ndigits > 0 && k->key == BX_KEY_ESC) {
 		L->num = L->ndigits = 0;
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
@@ -774,6 +783,7 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 	case BX_LA_TOOL_POINT: return r | set_tool(L, BX_TOOL_POINT, now);
 	case BX_LA_TOOL_EXTREME: return r | set_tool(L, BX_TOOL_EXTREME, now);
 	case BX_LA_TOOL_POLYLINE: return r | set_tool(L, BX_TOOL_POLYLINE, now);
+	case BX_LA_TOOL_RBOX: return r | set_tool(L, BX_TOOL_RBOX, now);
 	case BX_LA_PLACE:
 		if (ed->tool == BX_TOOL_EXTREME)
 			return r | label_extreme_place(L, now);

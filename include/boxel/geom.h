@@ -26,6 +26,7 @@ enum bx_geom_form {
 	BX_FORM_BOX,      /* x, y, w, h; JSON [x, y, w, h], w, h >= 0 */
 	BX_FORM_POINT,    /* pts[0]; JSON [x, y] */
 	BX_FORM_POINTS,   /* pts[0 .. npts), npts >= min_pts; JSON [[x, y], ...] */
+	BX_FORM_RBOX,     /* centre x, y, size w, h, angle; JSON [cx, cy, w, h, angle] */
 };
 
 /* How objects are compared: only kinds of one family are matched against
@@ -94,6 +95,8 @@ struct bx_geom_kind {
 	/* Consensus: out (a copy of m[0]) becomes the mean of m[0 .. n), all of
 	 * this kind. NULL: the cluster's medoid is kept instead. */
 	void (*average)(struct bx_annot *out, const struct bx_annot *const *m, int n);
+	/* Turn by deg degrees clockwise (NULL: the kind does not turn). */
+	void (*rotate)(struct bx_annot *an, double deg);
 	/* BX_FAM_LINE: similarity in [0, 1] of two vertex lists at a
 	 * tolerance of scale image pixels. */
 	double (*similarity)(const struct bx_pt *a, int na, const struct bx_pt *b, int nb,
@@ -130,5 +133,10 @@ int bx_geom_pts_check(const struct bx_annot *an, const char *noun, int width, in
 void bx_geom_pts_move(struct bx_annot *an, int h, double dx, double dy, double img_w,
                       double img_h);
 double *bx_geom_pts_xy(const struct bx_geom_pen *p, const struct bx_annot *an, double off);
+/* A rotated box's corners (geom-rbox.c): top-left, top-right,
+ * bottom-right, bottom-left of the unturned box, turned by angle degrees
+ * clockwise about the centre (cx, cy). */
+void bx_geom_rbox_corners(double cx, double cy, double w, double h, double angle,
+                          struct bx_pt out[4]);
 
 #endif

@@ -58,6 +58,7 @@ struct bx_qobj {
 	const char *cls;
 	const struct bx_attrs *attrs;  /* NULL: no attributes */
 	double x, y, w, h;
+	double angle;                  /* rotated boxes: x, y is the centre */
 	const struct bx_pt *pts;
 	int npts;
 	const int *ring_end;

@@ -84,7 +84,7 @@ test_codec(void)
 	bx_answer_init(&ans);
 	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2],[3,4]],"
 	    "\"point\":[1,2]}]}", &ans, &err) < 0);
-	CHECK(strstr(err.msg, "box, polygon, point or polyline") != NULL);
+	CHECK(strstr(err.msg, "box, polygon, point, polyline or rotated_box") != NULL);
 	bx_answer_free(&ans);
 }
 
@@ -118,7 +118,7 @@ test_taxonomy(void)
 	t = NULL;
 	CHECK(bx_taxonomy_load_text("{\"name\":\"t\",\"classes\":[{\"name\":\"a\","
 	    "\"geometries\":[\"line\"]}]}", "t.json", &t, &err) < 0);
-	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline)") != NULL);
+	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box)") != NULL);
 	bx_taxonomy_free(t);
 }
 
@@ -289,5 +289,91 @@ test_score_consensus(void)
 	bx_quality_ws_free(ws);
 }
 
-BX_TESTS(T(test_table), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
+
+static void
+test_rbox(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_answer ans;
+	struct bx_annot sq, up;
+	struct bx_qobj a, b;
+	struct bx_err err;
+	struct bx_edit ed;
+	double x, y;
+	char *text;
+	static const char J[] = "{\"annotations\":[{\"class\":\"car\",\"rotated_box\":"
+		"[50,40,20,10,30]}],\"global\":{}}";
+
+	CASE("rotated box round trip");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(J, &ans, &err), 0);
+	CHECK_INT(ans.a[0].geom, BX_GEOM_RBOX);
+	CHECK_NEAR(ans.a[0].angle, 30, 0);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, J);
+	free(text);
+	bx_answer_free(&ans);
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"car\",\"rotated_box\":[1,2,3,4]}]}",
+	    &ans, &err) < 0);
+	CHECK(strstr(err.msg, "a rotated_box must be [cx, cy, w, h, angle]") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("IoU: a square against itself turned 90, and turned 45 (1/sqrt 2)");
+	bx_score_opts_default(&o);
+	memset(&sq, 0, sizeof sq);
+	sq.geom = BX_GEOM_RBOX;
+	sq.x = sq.y = 50;
+	sq.w = sq.h = 20;
+	up = sq;
+	up.angle = 90;
+	bx_qobj_from_annot(&a, &sq);
+	bx_qobj_from_annot(&b, &up);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), 1, 1e-9);
+	up.angle = 45;
+	bx_qobj_from_annot(&b, &up);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), sqrt(0.5), 1e-9);
+	CASE("an upright rotated box and the same box: 1");
+	up.geom = BX_GEOM_BOX;
+	up.x = up.y = 40;
+	bx_qobj_from_annot(&b, &up);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), 1, 1e-9);
+
+	CASE("draw upright, turn, set, undo; refused at the edge");
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "car");
+	bx_edit_set_tool(&ed, BX_TOOL_RBOX);
+	bx_edit_cursor_to(&ed, 40, 30);
+	bx_edit_place(&ed);
+	bx_edit_cursor_to(&ed, 60, 40);
+	CHECK(bx_edit_place(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_RBOX);
+	CHECK_NEAR(ed.ans.a[0].x, 50, 0);
+	CHECK_NEAR(ed.ans.a[0].y, 35, 0);
+	CHECK(bx_edit_rotate(&ed, 30) & BX_EDIT_ANSWER);
+	CHECK(bx_edit_rotate(&ed, -40) & BX_EDIT_ANSWER);
+	CHECK_NEAR(ed.ans.a[0].angle, -10, 1e-12);
+	CHECK(bx_edit_set_angle(&ed, 90) & BX_EDIT_ANSWER);
+	CHECK_NEAR(ed.ans.a[0].angle, 90, 1e-12);
+	/* turned 90: corner 0 (top-left of the upright box) is at
+	 * centre + (5, -10) */
+	CHECK_INT(bx_edit_handle_count(&ed), 4);
+	CHECK_INT(bx_edit_handle_pos(&ed, 0, &x, &y), 0);
+	CHECK_NEAR(x, 55, 1e-9);
+	CHECK_NEAR(y, 25, 1e-9);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].angle, -10, 1e-12);
+	bx_edit_set_angle(&ed, 0);
+	bx_edit_select_index(&ed, 0);
+	bx_edit_nudge(&ed, 0, 40);  /* stops with its bottom on the edge (80): centre y 75 */
+	CHECK_NEAR(ed.ans.a[0].y, 75, 1e-9);
+	CHECK_INT(bx_edit_rotate(&ed, 90), BX_EDIT_VIEW);
+	CHECK(strstr(ed.msg, "outside the image") != NULL);
+	CHECK_NEAR(ed.ans.a[0].angle, 0, 0);
+	bx_edit_free(&ed);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_table), T(test_rbox), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
          T(test_score_consensus))
