@@ -192,8 +192,8 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 				len = strlen(can);
 				snprintf(can + len, sizeof can - len, "%s, ", xfmt_names[f]);
 			}
-		bx_cli_error("warning: left out %ld %s%s: %s cannot hold a %s (%sjsonl can)", n,
-		    k->name, n == 1 ? "" : "s", xfmt_names[fmt], k->name, can);
+		bx_cli_error("warning: left out %ld %s%s: %s cannot hold %s %s (%sjsonl can)", n,
+		    k->name, n == 1 ? "" : "s", xfmt_names[fmt], bx_geom_article(k->id), k->name, can);
 	}
 }
 

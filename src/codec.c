@@ -486,13 +486,13 @@ parse_geom(const json_t *g, struct bx_json_path *p, const struct bx_geom_kind *k
 	switch (k->form) {
 	case BX_FORM_RBOX:
 		if (!json_is_array(g) || json_array_size(g) != 5)
-			return perr(err, p, "a %s must be [cx, cy, w, h, angle] (angle in degrees, "
-			    "clockwise)", k->name);
+			return perr(err, p, "%s %s must be %s (angle in degrees, clockwise)",
+			    bx_geom_article(k->id), k->name, k->form_hint);
 		for (i = 0; i < 5; i++) {
 			o2 = bx_json_path_idx(p, i);
 			rc = get_num(json_array_get(g, i), p, &vals[i], err);
 			if (rc == 0 && (i == 2 || i == 3) && vals[i] < 0)
-				rc = perr(err, p, "%s must be >= 0", i == 2 ? "width" : "height");
+				rc = perr(err, p, "must be >= 0");
 			bx_json_path_pop(p, o2);
 			if (rc)
 				return rc;

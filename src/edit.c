@@ -22,6 +22,7 @@ bx_tool_name(enum bx_tool t)
 	case BX_TOOL_EXTREME: return "extreme";
 	case BX_TOOL_POLYLINE: return "polyline";
 	case BX_TOOL_RBOX: return "rotated_box";
+	case BX_TOOL_ELLIPSE: return "ellipse";
 	case BX_TOOL_COUNT: break;
 	}
 	return "?";
@@ -473,6 +474,7 @@ bx_edit_place(struct bx_edit *ed)
 	switch (ed->tool) {
 	case BX_TOOL_BOX:
 	case BX_TOOL_RBOX:
+	case BX_TOOL_ELLIPSE:
 		if (ed->npend == 0) {
 			if (need_class(ed))
 				return BX_EDIT_VIEW;
@@ -494,6 +496,15 @@ bx_edit_place(struct bx_edit *ed)
 			an.x += an.w / 2;
 			an.y += an.h / 2;
 			return add_new(ed, &an, "add rotated_box");
+		}
+		if (ed->tool == BX_TOOL_ELLIPSE) {
+			/* the two corners of its upright bounding box */
+			an.geom = BX_GEOM_ELLIPSE;
+			an.w /= 2;
+			an.h /= 2;
+			an.x += an.w;
+			an.y += an.h;
+			return add_new(ed, &an, "add ellipse");
 		}
 		return add_new(ed, &an, "add box");
 	case BX_TOOL_POLYGON:
@@ -679,7 +690,7 @@ turn(struct bx_edit *ed, double deg, int absolute)
 	char what[48], why[200];
 
 	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->rotate == NULL)
-		return say(ed, "select a rotated box to turn it");
+		return say(ed, "select a rotated box or an ellipse to turn it");
 	if (!isfinite(deg))
 		return 0;
 	before = *an;

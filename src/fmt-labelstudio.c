@@ -139,6 +139,19 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_buf_puts(b, ",\"rotation\":");
 				bx_json_put_num(b, an->angle < 0 ? an->angle + 360 : an->angle);
 				bx_buf_puts(b, ",\"rectanglelabels\":[");
+			} else if (an->geom == BX_GEOM_ELLIPSE) {
+				put_region_head(b, rid, "ellipselabels", im);
+				bx_buf_puts(b, "\"x\":");
+				put_pct(b, an->x, im->width);
+				bx_buf_puts(b, ",\"y\":");
+				put_pct(b, an->y, im->height);
+				bx_buf_puts(b, ",\"radiusX\":");
+				put_pct(b, an->w, im->width);
+				bx_buf_puts(b, ",\"radiusY\":");
+				put_pct(b, an->h, im->height);
+				bx_buf_puts(b, ",\"rotation\":");
+				bx_json_put_num(b, an->angle < 0 ? an->angle + 360 : an->angle);
+				bx_buf_puts(b, ",\"ellipselabels\":[");
 			} else if (an->geom == BX_GEOM_POLYGON) {
 				put_region_head(b, rid, "polygonlabels", im);
 				bx_buf_puts(b, "\"points\":[");
@@ -350,7 +363,7 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			goto out;
 		}
 		if (strcmp(type, "rectanglelabels") != 0 && strcmp(type, "polygonlabels") != 0 &&
-		    strcmp(type, "keypointlabels") != 0)
+		    strcmp(type, "keypointlabels") != 0 && strcmp(type, "ellipselabels") != 0)
 			continue;
 		lab = region_label(val, type);
 		if (lab == NULL || lab[0] == '\0') {
@@ -405,6 +418,31 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 				an.pts[a].x = json_number_value(json_array_get(p, 0)) * W / 100.0;
 				an.pts[a].y = json_number_value(json_array_get(p, 1)) * H / 100.0;
 			}
+		} else if (strcmp(type, "ellipselabels") == 0) {
+			/* centre and radii in percent of the image, rotation
+			 * clockwise about the centre */
+			double rx, ry, a = 0;
+
+			if (bx_json_key_finite(val, "x", &x) || bx_json_key_finite(val, "y", &y) ||
+			    bx_json_key_finite(val, "radiusX", &rx) ||
+			    bx_json_key_finite(val, "radiusY", &ry) || rx < 0 || ry < 0 ||
+			    ((j = json_object_get(val, "rotation")) != NULL &&
+			     bx_json_key_finite(val, "rotation", &a))) {
+				snprintf(why, whysz, ".result[%zu].value: x, y, radiusX, radiusY (>= 0) and "
+				    "rotation must be finite numbers", k);
+				goto out;
+			}
+			a = fmod(a, 360);
+			if (a > 180)
+				a -= 360;
+			else if (a <= -180)
+				a += 360;
+			an.geom = BX_GEOM_ELLIPSE;
+			an.x = x * W / 100.0;
+			an.y = y * H / 100.0;
+			an.w = rx * W / 100.0;
+			an.h = ry * H / 100.0;
+			an.angle = a;
 		} else if (strcmp(type, "rectanglelabels") == 0) {
 			if (bx_json_key_finite(val, "x", &x) || bx_json_key_finite(val, "y", &y) ||
 			    bx_json_key_finite(val, "width", &w) ||

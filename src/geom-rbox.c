@@ -34,6 +34,13 @@ bx_geom_rbox_corners(double cx, double cy, double w, double h, double angle,
 	}
 }
 
+static int
+ring(double x, double y, double w, double h, double angle, struct bx_pt *out)
+{
+	bx_geom_rbox_corners(x, y, w, h, angle, out);
+	return 4;
+}
+
 static void
 corners(const struct bx_annot *an, struct bx_pt out[4])
 {
@@ -190,6 +197,7 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.vertex = "corner",
 	.letter = 'r',
 	.form = BX_FORM_RBOX,
+	.form_hint = "[cx, cy, w, h, angle]",
 	.family = BX_FAM_AREA,
 	.tool = BX_TOOL_RBOX,
 	.describe = describe,
@@ -201,6 +209,7 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.move_handle = move_handle,
 	.draw = draw,
 	.rotate = rotate,
+	.ring = ring,
 	.formats = BX_FMT_LS,
 	.ls_type = "rectanglelabels",
 	.scale_type = NULL,

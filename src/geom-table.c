@@ -7,7 +7,7 @@
 #include "boxel/geom.h"
 
 extern const struct bx_geom_kind bx_geom_box, bx_geom_polygon, bx_geom_point, bx_geom_tag;
-extern const struct bx_geom_kind bx_geom_polyline, bx_geom_rbox;
+extern const struct bx_geom_kind bx_geom_polyline, bx_geom_rbox, bx_geom_ellipse;
 
 static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_box,
@@ -16,6 +16,7 @@ static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_tag,
 	&bx_geom_polyline,
 	&bx_geom_rbox,
+	&bx_geom_ellipse,
 };
 
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))
@@ -54,6 +55,14 @@ bx_geom_name(enum bx_geom g)
 	const struct bx_geom_kind *k = bx_geom_kind(g);
 
 	return k != NULL ? k->name : "?";
+}
+
+const char *
+bx_geom_article(enum bx_geom g)
+{
+	const char *n = bx_geom_name(g);
+
+	return strchr("aeiou", n[0]) != NULL ? "an" : "a";
 }
 
 void

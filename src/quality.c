@@ -21,7 +21,7 @@ struct qinfo {
 	double area;
 	double x0, y0, x1, y1; /* bounding box */
 	struct bx_shape shape;
-	struct bx_pt corners[4];
+	struct bx_pt corners[BX_GEOM_RING_MAX]; /* a box's 4, or the kind's ring */
 };
 
 struct bx_quality_ws {
@@ -190,23 +190,26 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 		q->area = q->ok ? (q->x1 - q->x0) * (q->y1 - q->y0) : 0;
 		if (!isfinite(q->area))
 			q->ok = 0, q->area = 0;
-	} else if (k->family == BX_FAM_AREA && k->form == BX_FORM_RBOX) {
-		/* Its 4-corner ring: the overlap with any area is exact. */
+	} else if (k->family == BX_FAM_AREA && k->ring != NULL) {
+		/* The kind's ring (a rotated box's 4 corners: exact; an
+		 * ellipse's 64 vertices of its own area: geom.h). */
+		int nr;
+
 		q->kind = KIND_AREA;
 		q->ok = isfinite(o->x) && isfinite(o->y) && isfinite(o->w) && isfinite(o->h) &&
 		        isfinite(o->angle);
-		bx_geom_rbox_corners(o->x, o->y, o->w, o->h, o->angle, q->corners);
+		nr = k->ring(o->x, o->y, o->w, o->h, o->angle, q->corners);
 		q->shape.pts = q->corners;
-		q->shape.npts = 4;
+		q->shape.npts = nr;
 		q->x0 = q->x1 = q->corners[0].x;
 		q->y0 = q->y1 = q->corners[0].y;
-		for (i = 1; i < 4; i++) {
+		for (i = 1; i < nr; i++) {
 			q->x0 = fmin(q->x0, q->corners[i].x);
 			q->x1 = fmax(q->x1, q->corners[i].x);
 			q->y0 = fmin(q->y0, q->corners[i].y);
 			q->y1 = fmax(q->y1, q->corners[i].y);
 		}
-		q->area = q->ok ? o->w * o->h : 0;
+		q->area = q->ok ? bx_shape_area(g, &q->shape) : 0;
 		if (!isfinite(q->area))
 			q->ok = 0, q->area = 0;
 	} else if (k->family == BX_FAM_AREA) {

@@ -1067,8 +1067,8 @@ check_annot(const struct bx_taxonomy *t, const struct bx_annot *an, int idx, int
 		    an->cls ? an->cls : "");
 	snprintf(where, sizeof where, "annotations[%d] (%.60s)", idx, an->cls);
 	if (!(c->geoms & (int)an->geom))
-		return bx_err_set(err, BX_EINVAL, "%s: a %s is not allowed for this class",
-		    where, bx_geom_name(an->geom));
+		return bx_err_set(err, BX_EINVAL, "%s: %s %s is not allowed for this class",
+		    where, bx_geom_article(an->geom), bx_geom_name(an->geom));
 	k = bx_geom_kind(an->geom);
 	if (k != NULL && k->check(an, width, height, why, sizeof why) != 0)
 		return bx_err_set(err, BX_EINVAL, "%s: %s", where, why);

@@ -19,6 +19,7 @@ enum bx_geom {
 	BX_GEOM_TAG = 8, /* image-level class: no geometry */
 	BX_GEOM_POLYLINE = 16, /* open line of >= 2 vertices */
 	BX_GEOM_RBOX = 32,     /* rotated box: centre x, y, size w, h, angle */
+	BX_GEOM_ELLIPSE = 64,  /* ellipse: centre x, y, radii w, h, angle */
 };
 const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 
@@ -61,8 +62,8 @@ enum {
 struct bx_annot {
 	enum bx_geom geom;
 	char *cls;           /* class name (owned) */
-	double x, y, w, h;   /* BX_GEOM_BOX; BX_GEOM_RBOX: x, y is the centre */
-	double angle;        /* BX_GEOM_RBOX: degrees, clockwise on screen, about the centre */
+	double x, y, w, h;   /* BX_GEOM_BOX; RBOX: x, y is the centre; ELLIPSE: and w, h the radii */
+	double angle;        /* RBOX, ELLIPSE: degrees, clockwise on screen, about the centre */
 	struct bx_pt *pts;   /* polygon (npts >= 3), polyline (>= 2), point (1); owned */
 	int npts;
 	struct bx_attrs attrs;

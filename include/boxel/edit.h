@@ -13,8 +13,8 @@
  * bottom-most points (extreme clicking, Papadopoulos et al. 2017): four
  * places, in that order, make the box that bounds them. */
 enum bx_tool { BX_TOOL_BOX = 0, BX_TOOL_POLYGON, BX_TOOL_POINT, BX_TOOL_EXTREME,
-	BX_TOOL_POLYLINE, BX_TOOL_RBOX, BX_TOOL_COUNT };
-/* "box", "polygon", "point", "extreme", "polyline", "rotated_box" */
+	BX_TOOL_POLYLINE, BX_TOOL_RBOX, BX_TOOL_ELLIPSE, BX_TOOL_COUNT };
+/* "box", "polygon", "point", "extreme", "polyline", "rotated_box", "ellipse" */
 const char *bx_tool_name(enum bx_tool t);
 /* The tool of a name (as bx_tool_name gives), or -1. */
 int bx_tool_from_name(const char *name);
@@ -127,7 +127,7 @@ int bx_edit_add_copies(struct bx_edit *ed, const struct bx_annot *a, int n, cons
 /* Give object idx the class and attributes of object from. */
 int bx_edit_copy_props(struct bx_edit *ed, int idx, int from);
 
-/* Turn the selected rotated box by deg degrees clockwise, or set its
+/* Turn the selected rotated box or ellipse by deg degrees clockwise, or set its
  * angle; refused when a corner would leave the image. */
 int bx_edit_rotate(struct bx_edit *ed, double deg);
 int bx_edit_set_angle(struct bx_edit *ed, double deg);

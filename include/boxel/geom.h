@@ -26,7 +26,8 @@ enum bx_geom_form {
 	BX_FORM_BOX,      /* x, y, w, h; JSON [x, y, w, h], w, h >= 0 */
 	BX_FORM_POINT,    /* pts[0]; JSON [x, y] */
 	BX_FORM_POINTS,   /* pts[0 .. npts), npts >= min_pts; JSON [[x, y], ...] */
-	BX_FORM_RBOX,     /* centre x, y, size w, h, angle; JSON [cx, cy, w, h, angle] */
+	BX_FORM_RBOX,     /* centre x, y, two sizes w, h >= 0, angle: 5 numbers in JSON
+	                   * (form_hint names them) */
 };
 
 /* How objects are compared: only kinds of one family are matched against
@@ -75,6 +76,7 @@ struct bx_geom_kind {
 	enum bx_geom_form form;
 	int min_pts;             /* BX_FORM_POINTS: fewest points */
 	int closed;              /* BX_FORM_POINTS: the last vertex joins the first */
+	const char *form_hint;   /* BX_FORM_RBOX: "[cx, cy, w, h, angle]" */
 	enum bx_geom_family family;
 	int tool;                /* the drawing tool (enum bx_tool) or -1 */
 	int major_handles;       /* handles shown unless grabbed: [0, major); 0: all */
@@ -95,6 +97,9 @@ struct bx_geom_kind {
 	/* Consensus: out (a copy of m[0]) becomes the mean of m[0 .. n), all of
 	 * this kind. NULL: the cluster's medoid is kept instead. */
 	void (*average)(struct bx_annot *out, const struct bx_annot *const *m, int n);
+	/* BX_FORM_RBOX: its outline from the five numbers, as a ring of at
+	 * most BX_GEOM_RING_MAX vertices into out; returns how many. */
+	int (*ring)(double x, double y, double w, double h, double angle, struct bx_pt *out);
 	/* Turn by deg degrees clockwise (NULL: the kind does not turn). */
 	void (*rotate)(struct bx_annot *an, double deg);
 	/* BX_FAM_LINE: similarity in [0, 1] of two vertex lists at a
@@ -121,6 +126,9 @@ const struct bx_geom_kind *bx_geom_at(int i);
 void bx_geom_list(char *buf, size_t n, const char *sep, const char *last,
                   int (*filter)(const struct bx_geom_kind *k));
 
+/* "a" or "an" before the kind's name in messages. */
+const char *bx_geom_article(enum bx_geom g);
+
 /* Helpers the kinds share (geom-table.c). */
 void bx_geom_pts_bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h);
 void bx_geom_pts_translate(struct bx_annot *an, double dx, double dy);
@@ -138,5 +146,13 @@ double *bx_geom_pts_xy(const struct bx_geom_pen *p, const struct bx_annot *an, d
  * clockwise about the centre (cx, cy). */
 void bx_geom_rbox_corners(double cx, double cy, double w, double h, double angle,
                           struct bx_pt out[4]);
+/* An ellipse (geom-ellipse.c) as a ring of BX_ELLIPSE_RING vertices with
+ * the ellipse's area (the radii scaled so the polygon's area is pi rx ry):
+ * what area overlap uses until an exact ellipse IoU is merged. The ring
+ * strays from the curve by under 0.2% of the larger radius. */
+#define BX_ELLIPSE_RING 64
+#define BX_GEOM_RING_MAX BX_ELLIPSE_RING
+void bx_geom_ellipse_ring(double cx, double cy, double rx, double ry, double angle,
+                          struct bx_pt out[BX_ELLIPSE_RING]);
 
 #endif

@@ -13,6 +13,7 @@ import json, sys
 t = json.load(open(sys.argv[1]))
 t["classes"].append({"name": "whisker", "geometries": ["polyline"]})
 t["classes"].append({"name": "bed", "geometries": ["rotated_box"]})
+t["classes"].append({"name": "eye", "geometries": ["ellipse"]})
 json.dump(t, open(sys.argv[2], "w"))
 PY
 fresh() {
@@ -22,15 +23,16 @@ fresh() {
 }
 fresh a.db
 cat > ans.jsonl <<'J'
-{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 300, 250]}, {"class": "whisker", "polyline": [[150, 100], [190.5, 104], [230, 98]]}, {"class": "bed", "rotated_box": [200, 150, 60, 30, 30]}], "global": {"scene": "indoor"}}}
+{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 300, 250]}, {"class": "whisker", "polyline": [[150, 100], [190.5, 104], [230, 98]]}, {"class": "bed", "rotated_box": [200, 150, 60, 30, 30]}, {"class": "eye", "ellipse": [300, 100, 20, 10, -30]}], "global": {"scene": "indoor"}}}
 J
 expect_rc 0 "import a polyline" "$BOXEL" import --db a.db --as accepted ans.jsonl
 
 expect_rc 0 "export scale" "$BOXEL" export --db a.db --format scale a.scale.json
 check "scale line with its vertices" contains "$(cat a.scale.json)" \
 	'{"type":"line","label":"whisker","vertices":[{"x":150,"y":100},{"x":190.5,"y":104},{"x":230,"y":98}]'
-check "scale: the rotated box left out" test "$ERR" = \
-	"boxel: warning: left out 1 rotated_box: scale cannot hold a rotated_box (labelstudio, jsonl can)"
+check "scale: the rotated box and the ellipse left out" test "$ERR" = \
+	"boxel: warning: left out 1 rotated_box: scale cannot hold a rotated_box (labelstudio, jsonl can)
+boxel: warning: left out 1 ellipse: scale cannot hold an ellipse (labelstudio, jsonl can)"
 expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl
 check "jsonl keeps the polyline" contains "$(cat a.jsonl)" '"polyline":[[150,100],[190.5,104],[230,98]]'
 check "jsonl keeps the rotated box" contains "$(cat a.jsonl)" '"rotated_box":[200,150,60,30,30]'
@@ -41,6 +43,9 @@ expect_rc 0 "export labelstudio" "$BOXEL" export --db a.db --format labelstudio 
 # = (181.5192378865, 122.0096189432); of 451x300: 40.2481680458%, 40.6698729811%.
 check "labelstudio rotated rectangle" contains "$(cat a.ls.json)" \
 	'"value":{"x":40.2481680458,"y":40.6698729811,"width":13.3037694013,"height":10,"rotation":30,"rectanglelabels":["bed"]}'
+# ellipse: centre and radii in percent of 451x300, rotation 0..360
+check "labelstudio ellipse" contains "$(cat a.ls.json)" \
+	'"value":{"x":66.5188470067,"y":33.3333333333,"radiusX":4.43458980044,"radiusY":3.33333333333,"rotation":330,"ellipselabels":["eye"]}'
 check "labelstudio: the polyline left out" test "$ERR" = \
 	"boxel: warning: left out 1 polyline: labelstudio cannot hold a polyline (scale, jsonl can)"
 for f in scale:a.scale.json jsonl:a.jsonl labelstudio:a.ls.json; do
@@ -56,7 +61,8 @@ for f in coco:a.coco.json voc:a.voc yolo:a.yolo; do
 	expect_rc 0 "$fmt: export with a polyline and a rotated box" "$BOXEL" export --db a.db --format "$fmt" "$out"
 	check "$fmt: one warning line a kind" test "$ERR" = \
 		"boxel: warning: left out 1 polyline: $fmt cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 rotated_box: $fmt cannot hold a rotated_box (labelstudio, jsonl can)"
+boxel: warning: left out 1 rotated_box: $fmt cannot hold a rotated_box (labelstudio, jsonl can)
+boxel: warning: left out 1 ellipse: $fmt cannot hold an ellipse (labelstudio, jsonl can)"
 	check "$fmt: the rest written" contains "$OUT" "exported 4 tasks (1 with an accepted answer)"
 done
 check "coco has the box only" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [a["bbox"] for a in d["annotations"]]==[[10,20,300,250]]' a.coco.json

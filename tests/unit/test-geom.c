@@ -84,7 +84,7 @@ test_codec(void)
 	bx_answer_init(&ans);
 	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2],[3,4]],"
 	    "\"point\":[1,2]}]}", &ans, &err) < 0);
-	CHECK(strstr(err.msg, "box, polygon, point, polyline or rotated_box") != NULL);
+	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box or ellipse") != NULL);
 	bx_answer_free(&ans);
 }
 
@@ -118,7 +118,7 @@ test_taxonomy(void)
 	t = NULL;
 	CHECK(bx_taxonomy_load_text("{\"name\":\"t\",\"classes\":[{\"name\":\"a\","
 	    "\"geometries\":[\"line\"]}]}", "t.json", &t, &err) < 0);
-	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box)") != NULL);
+	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse)") != NULL);
 	bx_taxonomy_free(t);
 }
 
@@ -375,5 +375,113 @@ test_rbox(void)
 	bx_quality_ws_free(ws);
 }
 
-BX_TESTS(T(test_table), T(test_rbox), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
+
+/* Area of the lens of two circles of radius r, centres d apart. */
+static double
+lens(double r, double d)
+{
+	return 2 * r * r * acos(d / (2 * r)) - d / 2 * sqrt(4 * r * r - d * d);
+}
+
+static void
+test_ellipse(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_answer ans;
+	struct bx_annot e, f;
+	struct bx_qobj a, b;
+	struct bx_err err;
+	struct bx_edit ed;
+	double x, y, w, h, in, want;
+	char *text;
+	static const char J[] = "{\"annotations\":[{\"class\":\"eye\",\"ellipse\":"
+		"[50,40,20,10,-30]}],\"global\":{}}";
+	static const char T[] = "{\"name\":\"t\",\"classes\":[{\"name\":\"eye\","
+		"\"geometries\":[\"ellipse\"]}]}";
+	struct bx_taxonomy *t = NULL;
+
+	CASE("ellipse round trip and its JSON form");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(J, &ans, &err), 0);
+	CHECK_INT(ans.a[0].geom, BX_GEOM_ELLIPSE);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, J);
+	free(text);
+	CASE("taxonomy: inside a 100x80 image, not a 60x80 one");
+	CHECK_INT(bx_taxonomy_load_text(T, "t.json", &t, &err), 0);
+	CHECK_INT(bx_taxonomy_check_answer(t, &ans, 100, 80, &err), 0);
+	/* turned 30: half-width sqrt(400 cos^2 30 + 100 sin^2 30) = 18.03 */
+	CHECK(bx_taxonomy_check_answer(t, &ans, 60, 80, &err) < 0);
+	CHECK(strstr(err.msg, "ellipse leaves the image") != NULL);
+	bx_taxonomy_free(t);
+	bx_answer_free(&ans);
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"e\",\"ellipse\":[1,2,3]}]}",
+	    &ans, &err) < 0);
+	CHECK(strstr(err.msg, "an ellipse must be [cx, cy, rx, ry, angle]") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("bounds of a turned ellipse");
+	memset(&e, 0, sizeof e);
+	e.geom = BX_GEOM_ELLIPSE;
+	e.x = 50, e.y = 40, e.w = 20, e.h = 10, e.angle = 90;
+	bx_annot_bounds(&e, &x, &y, &w, &h);
+	CHECK_NEAR(x, 40, 1e-9);
+	CHECK_NEAR(w, 20, 1e-9);
+	CHECK_NEAR(h, 40, 1e-9);
+
+	CASE("IoU: itself 1; two circles against the lens formula (ring: 0.1%)");
+	bx_score_opts_default(&o);
+	bx_qobj_from_annot(&a, &e);
+	bx_qobj_from_annot(&b, &e);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), 1, 1e-9);
+	e.w = e.h = 10;
+	f = e;
+	f.x += 5;
+	bx_qobj_from_annot(&a, &e);
+	bx_qobj_from_annot(&b, &f);
+	in = lens(10, 5);
+	want = in / (2 * M_PI * 100 - in);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), want, 2e-3);
+	/* the ring pokes out of the square by 0.08% of r at its 4 axis
+	 * vertices: a little under pi/4 */
+	CASE("a circle inside its bounding square: pi/4");
+	f.geom = BX_GEOM_BOX;
+	f.x = 40, f.y = 30, f.w = f.h = 20;
+	bx_qobj_from_annot(&b, &f);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), M_PI / 4, 1e-4);
+
+	CASE("draw from its bounding box, turn, stretch an axis, undo");
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "eye");
+	bx_edit_set_tool(&ed, BX_TOOL_ELLIPSE);
+	CHECK_STR(bx_tool_name(ed.tool), "ellipse");
+	bx_edit_cursor_to(&ed, 30, 30);
+	bx_edit_place(&ed);
+	bx_edit_cursor_to(&ed, 70, 50);
+	CHECK(bx_edit_place(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_ELLIPSE);
+	CHECK_NEAR(ed.ans.a[0].x, 50, 0);
+	CHECK_NEAR(ed.ans.a[0].w, 20, 0);
+	CHECK_NEAR(ed.ans.a[0].h, 10, 0);
+	CHECK(bx_edit_rotate(&ed, 90) & BX_EDIT_ANSWER);
+	bx_edit_select_index(&ed, 0);
+	/* handle 0: end of its own x axis, turned 90: straight below */
+	CHECK_INT(bx_edit_handle_pos(&ed, 0, &x, &y), 0);
+	CHECK_NEAR(x, 50, 1e-9);
+	CHECK_NEAR(y, 60, 1e-9);
+	bx_edit_grab_handle(&ed, 0);
+	bx_edit_nudge(&ed, 3, 5);   /* along its axis: +5 (the 3 across is ignored) */
+	CHECK_NEAR(ed.ans.a[0].w, 25, 1e-9);
+	CHECK_NEAR(ed.ans.a[0].h, 10, 1e-9);
+	bx_edit_nudge(&ed, 0, 30);  /* would leave the image: not made */
+	CHECK_NEAR(ed.ans.a[0].w, 25, 1e-9);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].w, 20, 1e-9);
+	bx_edit_free(&ed);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
          T(test_score_consensus))
