@@ -172,16 +172,6 @@ abandon(struct txn *t)
 	bx_answer_free(&t->before);
 }
 
-static double
-clampd(double v, double lo, double hi)
-{
-	if (v < lo)
-		return lo;
-	if (v > hi)
-		return hi;
-	return v;
-}
-
 static struct bx_annot *
 selected(struct bx_edit *ed)
 {
@@ -205,7 +195,7 @@ own(struct bx_annot *an)
 int
 bx_edit_cursor_to(struct bx_edit *ed, double x, double y)
 {
-	double nx = clampd(round(x), 0, ed->img_w), ny = clampd(round(y), 0, ed->img_h);
+	double nx = bx_geom_clamp(round(x), 0, ed->img_w), ny = bx_geom_clamp(round(y), 0, ed->img_h);
 
 	if (!isfinite(x) || !isfinite(y))
 		return 0;
@@ -286,8 +276,8 @@ move_whole(struct bx_edit *ed, struct bx_annot *an, double dx, double dy, double
 
 	bx_annot_bounds(an, &x, &y, &w, &h);
 	/* Keep the object inside the image. */
-	dx = clampd(dx, -x, ed->img_w - (x + w));
-	dy = clampd(dy, -y, ed->img_h - (y + h));
+	dx = bx_geom_clamp(dx, -x, ed->img_w - (x + w));
+	dy = bx_geom_clamp(dy, -y, ed->img_h - (y + h));
 	bx_geom_kind(an->geom)->translate(an, dx, dy);
 	*adx = dx;
 	*ady = dy;

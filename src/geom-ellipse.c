@@ -45,17 +45,6 @@ ring(double x, double y, double w, double h, double angle, struct bx_pt *out)
 	return BX_ELLIPSE_RING;
 }
 
-static double
-norm_angle(double a)
-{
-	a = fmod(a, 360);
-	if (a <= -180)
-		a += 360;
-	else if (a > 180)
-		a -= 360;
-	return a;
-}
-
 static void
 describe(const struct bx_annot *an, char *buf, size_t n)
 {
@@ -111,13 +100,6 @@ check(const struct bx_annot *an, int width, int height, char *why, size_t n)
 	return 0;
 }
 
-static void
-translate(struct bx_annot *an, double dx, double dy)
-{
-	an->x += dx;
-	an->y += dy;
-}
-
 static int
 nhandles(const struct bx_annot *an)
 {
@@ -156,35 +138,12 @@ move_handle(struct bx_annot *an, int h, double dx, double dy, double img_w, doub
 }
 
 static void
-rotate(struct bx_annot *an, double deg)
-{
-	an->angle = norm_angle(an->angle + deg);
-}
-
-static void
 draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 {
 	struct bx_pt q[BX_ELLIPSE_RING];
-	struct bx_annot ring = *an;
-	double *xy;
 
 	bx_geom_ellipse_ring(an->x, an->y, an->w, an->h, an->angle, q);
-	ring.pts = q;
-	ring.npts = BX_ELLIPSE_RING;
-	if (p->style == BX_PEN_GOLD) {
-		xy = bx_geom_pts_xy(p, &ring, 0);
-		bx_raster_polyline(p->r, xy, ring.npts, 1, p->color, 3);
-		free(xy);
-		return;
-	}
-	xy = bx_geom_pts_xy(p, &ring, 1);
-	bx_raster_polyline(p->r, xy, ring.npts, 1, p->halo, p->dash);
-	free(xy);
-	xy = bx_geom_pts_xy(p, &ring, 0);
-	if (p->style == BX_PEN_SELECTED)
-		bx_raster_blend_polygon(p->r, xy, ring.npts, p->color, 60);
-	bx_raster_polyline(p->r, xy, ring.npts, 1, p->color, p->dash);
-	free(xy);
+	bx_geom_draw_outline(p, q, BX_ELLIPSE_RING, 1);
 }
 
 const struct bx_geom_kind bx_geom_ellipse = {
@@ -199,12 +158,12 @@ const struct bx_geom_kind bx_geom_ellipse = {
 	.describe = describe,
 	.check = check,
 	.bounds = bounds,
-	.translate = translate,
+	.translate = bx_geom_centre_translate,
 	.nhandles = nhandles,
 	.handle_pos = handle_pos,
 	.move_handle = move_handle,
 	.draw = draw,
-	.rotate = rotate,
+	.rotate = bx_geom_turn,
 	.ring = ring,
 	.formats = BX_FMT_LS,
 	.ls_type = "ellipselabels",

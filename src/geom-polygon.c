@@ -42,14 +42,14 @@ check(const struct bx_annot *an, int width, int height, char *why, size_t n)
 	return bx_geom_pts_check(an, "vertex", width, height, why, n);
 }
 
-static int
-nhandles(const struct bx_annot *an)
+int
+bx_geom_pts_nhandles(const struct bx_annot *an)
 {
 	return an->npts;
 }
 
-static void
-handle_pos(const struct bx_annot *an, int h, double *x, double *y)
+void
+bx_geom_pts_handle_pos(const struct bx_annot *an, int h, double *x, double *y)
 {
 	*x = an->pts[h].x;
 	*y = an->pts[h].y;
@@ -78,25 +78,53 @@ bx_geom_pts_xy(const struct bx_geom_pen *p, const struct bx_annot *an, double of
 	return xy;
 }
 
-static void
-draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+void
+bx_geom_draw_outline(const struct bx_geom_pen *p, const struct bx_pt *pts, int n, int closed)
 {
+	struct bx_annot ring = { 0 };
 	double *xy;
 
+	ring.pts = (struct bx_pt *)pts;
+	ring.npts = n;
 	if (p->style == BX_PEN_GOLD) {
-		xy = bx_geom_pts_xy(p, an, 0);
-		bx_raster_polyline(p->r, xy, an->npts, 1, p->color, 3);
+		xy = bx_geom_pts_xy(p, &ring, 0);
+		bx_raster_polyline(p->r, xy, n, closed, p->color, 3);
 		free(xy);
 		return;
 	}
-	xy = bx_geom_pts_xy(p, an, 1);
-	bx_raster_polyline(p->r, xy, an->npts, 1, p->halo, p->dash);
+	xy = bx_geom_pts_xy(p, &ring, 1);
+	bx_raster_polyline(p->r, xy, n, closed, p->halo, p->dash);
 	free(xy);
-	xy = bx_geom_pts_xy(p, an, 0);
-	if (p->style == BX_PEN_SELECTED)
-		bx_raster_blend_polygon(p->r, xy, an->npts, p->color, 60);
-	bx_raster_polyline(p->r, xy, an->npts, 1, p->color, p->dash);
+	xy = bx_geom_pts_xy(p, &ring, 0);
+	if (closed && p->style == BX_PEN_SELECTED)
+		bx_raster_blend_polygon(p->r, xy, n, p->color, 60);
+	bx_raster_polyline(p->r, xy, n, closed, p->color, p->dash);
 	free(xy);
+}
+
+void
+bx_geom_centre_translate(struct bx_annot *an, double dx, double dy)
+{
+	an->x += dx;
+	an->y += dy;
+}
+
+void
+bx_geom_turn(struct bx_annot *an, double deg)
+{
+	double a = fmod(an->angle + deg, 360);
+
+	if (a <= -180)
+		a += 360;
+	else if (a > 180)
+		a -= 360;
+	an->angle = a;
+}
+
+static void
+draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+{
+	bx_geom_draw_outline(p, an->pts, an->npts, 1);
 }
 
 const struct bx_geom_kind bx_geom_polygon = {
@@ -113,8 +141,8 @@ const struct bx_geom_kind bx_geom_polygon = {
 	.check = check,
 	.bounds = bx_geom_pts_bounds,
 	.translate = bx_geom_pts_translate,
-	.nhandles = nhandles,
-	.handle_pos = handle_pos,
+	.nhandles = bx_geom_pts_nhandles,
+	.handle_pos = bx_geom_pts_handle_pos,
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
 	.formats = BX_FMT_ALL,

@@ -11,7 +11,6 @@
  * one place to switch. Consensus keeps the medoid, as for polygons. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "boxel/edit.h"
 #include "boxel/geom.h"
@@ -32,36 +31,10 @@ check(const struct bx_annot *an, int width, int height, char *why, size_t n)
 	return bx_geom_pts_check(an, "vertex", width, height, why, n);
 }
 
-static int
-nhandles(const struct bx_annot *an)
-{
-	return an->npts;
-}
-
-static void
-handle_pos(const struct bx_annot *an, int h, double *x, double *y)
-{
-	*x = an->pts[h].x;
-	*y = an->pts[h].y;
-}
-
 static void
 draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 {
-	double *xy;
-
-	if (p->style == BX_PEN_GOLD) {
-		xy = bx_geom_pts_xy(p, an, 0);
-		bx_raster_polyline(p->r, xy, an->npts, 0, p->color, 3);
-		free(xy);
-		return;
-	}
-	xy = bx_geom_pts_xy(p, an, 1);
-	bx_raster_polyline(p->r, xy, an->npts, 0, p->halo, p->dash);
-	free(xy);
-	xy = bx_geom_pts_xy(p, an, 0);
-	bx_raster_polyline(p->r, xy, an->npts, 0, p->color, p->dash);
-	free(xy);
+	bx_geom_draw_outline(p, an->pts, an->npts, 0);
 }
 
 static double
@@ -142,8 +115,8 @@ const struct bx_geom_kind bx_geom_polyline = {
 	.check = check,
 	.bounds = bx_geom_pts_bounds,
 	.translate = bx_geom_pts_translate,
-	.nhandles = nhandles,
-	.handle_pos = handle_pos,
+	.nhandles = bx_geom_pts_nhandles,
+	.handle_pos = bx_geom_pts_handle_pos,
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
 	.similarity = similarity,

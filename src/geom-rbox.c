@@ -47,17 +47,6 @@ corners(const struct bx_annot *an, struct bx_pt out[4])
 	bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, out);
 }
 
-static double
-norm_angle(double a)
-{
-	a = fmod(a, 360);
-	if (a <= -180)
-		a += 360;
-	else if (a > 180)
-		a -= 360;
-	return a;
-}
-
 static void
 describe(const struct bx_annot *an, char *buf, size_t n)
 {
@@ -108,13 +97,6 @@ bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h)
 	bx_geom_pts_bounds(&tmp, x, y, w, h);
 }
 
-static void
-translate(struct bx_annot *an, double dx, double dy)
-{
-	an->x += dx;
-	an->y += dy;
-}
-
 static int
 nhandles(const struct bx_annot *an)
 {
@@ -157,38 +139,18 @@ move_handle(struct bx_annot *an, int h, double dx, double dy, double img_w, doub
 }
 
 static void
-rotate(struct bx_annot *an, double deg)
-{
-	an->angle = norm_angle(an->angle + deg);
-}
-
-static void
 draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 {
-	struct bx_annot ring = *an;
 	struct bx_pt q[4];
-	double *xy;
 
 	corners(an, q);
-	ring.pts = q;
-	ring.npts = 4;
-	if (p->style == BX_PEN_GOLD) {
-		xy = bx_geom_pts_xy(p, &ring, 0);
-		bx_raster_polyline(p->r, xy, 4, 1, p->color, 3);
-		free(xy);
+	bx_geom_draw_outline(p, q, 4, 1);
+	if (p->style == BX_PEN_GOLD)
 		return;
-	}
-	xy = bx_geom_pts_xy(p, &ring, 1);
-	bx_raster_polyline(p->r, xy, 4, 1, p->halo, p->dash);
-	free(xy);
-	xy = bx_geom_pts_xy(p, &ring, 0);
-	if (p->style == BX_PEN_SELECTED)
-		bx_raster_blend_polygon(p->r, xy, 4, p->color, 60);
-	bx_raster_polyline(p->r, xy, 4, 1, p->color, p->dash);
 	/* A tick from the centre to the top edge shows which way is up. */
-	bx_raster_line(p->r, p->to_x(p->ctx, an->x), p->to_y(p->ctx, an->y), (xy[0] + xy[2]) / 2,
-	               (xy[1] + xy[3]) / 2, p->color, p->dash);
-	free(xy);
+	bx_raster_line(p->r, p->to_x(p->ctx, an->x), p->to_y(p->ctx, an->y),
+	               p->to_x(p->ctx, (q[0].x + q[1].x) / 2), p->to_y(p->ctx, (q[0].y + q[1].y) / 2),
+	               p->color, p->dash);
 }
 
 const struct bx_geom_kind bx_geom_rbox = {
@@ -203,14 +165,14 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.describe = describe,
 	.check = check,
 	.bounds = bounds,
-	.translate = translate,
+	.translate = bx_geom_centre_translate,
 	.nhandles = nhandles,
 	.handle_pos = handle_pos,
 	.move_handle = move_handle,
 	.draw = draw,
-	.rotate = rotate,
+	.rotate = bx_geom_turn,
 	.ring = ring,
-	.formats = BX_FMT_LS,
+	.formats = BX_FMT_LS | BX_FMT_YOLO,
 	.ls_type = "rectanglelabels",
 	.scale_type = NULL,
 };

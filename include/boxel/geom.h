@@ -138,9 +138,19 @@ double bx_geom_clamp(double v, double lo, double hi);
  * pairs shifted by off (caller frees). */
 int bx_geom_pts_check(const struct bx_annot *an, const char *noun, int width, int height,
                       char *why, size_t n);
+int bx_geom_pts_nhandles(const struct bx_annot *an);   /* one per vertex */
+void bx_geom_pts_handle_pos(const struct bx_annot *an, int h, double *x, double *y);
 void bx_geom_pts_move(struct bx_annot *an, int h, double dx, double dy, double img_w,
                       double img_h);
 double *bx_geom_pts_xy(const struct bx_geom_pen *p, const struct bx_annot *an, double off);
+/* Draw the ring or line pts[0 .. n) in the pen's style (closed: a ring,
+ * tinted when selected), as every outline kind does. */
+void bx_geom_draw_outline(const struct bx_geom_pen *p, const struct bx_pt *pts, int n,
+                          int closed);
+/* Kinds placed by a centre and an angle (rotated box, ellipse): move the
+ * centre; turn by deg, the angle kept in (-180, 180]. */
+void bx_geom_centre_translate(struct bx_annot *an, double dx, double dy);
+void bx_geom_turn(struct bx_annot *an, double deg);
 /* A rotated box's corners (geom-rbox.c): top-left, top-right,
  * bottom-right, bottom-left of the unturned box, turned by angle degrees
  * clockwise about the centre (cx, cy). */

@@ -31,7 +31,7 @@ expect_rc 0 "export scale" "$BOXEL" export --db a.db --format scale a.scale.json
 check "scale line with its vertices" contains "$(cat a.scale.json)" \
 	'{"type":"line","label":"whisker","vertices":[{"x":150,"y":100},{"x":190.5,"y":104},{"x":230,"y":98}]'
 check "scale: the rotated box and the ellipse left out" test "$ERR" = \
-	"boxel: warning: left out 1 rotated_box: scale cannot hold a rotated_box (labelstudio, jsonl can)
+	"boxel: warning: left out 1 rotated_box: scale cannot hold a rotated_box (yolo, labelstudio, jsonl can)
 boxel: warning: left out 1 ellipse: scale cannot hold an ellipse (labelstudio, jsonl can)"
 expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl
 check "jsonl keeps the polyline" contains "$(cat a.jsonl)" '"polyline":[[150,100],[190.5,104],[230,98]]'
@@ -56,15 +56,40 @@ for f in scale:a.scale.json jsonl:a.jsonl labelstudio:a.ls.json; do
 	check "$fmt: round trip identical" cmp "$out" "b.$out"
 done
 
-for f in coco:a.coco.json voc:a.voc yolo:a.yolo; do
+for f in coco:a.coco.json voc:a.voc; do
 	fmt=${f%%:*} out=${f#*:}
 	expect_rc 0 "$fmt: export with a polyline and a rotated box" "$BOXEL" export --db a.db --format "$fmt" "$out"
 	check "$fmt: one warning line a kind" test "$ERR" = \
 		"boxel: warning: left out 1 polyline: $fmt cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 rotated_box: $fmt cannot hold a rotated_box (labelstudio, jsonl can)
+boxel: warning: left out 1 rotated_box: $fmt cannot hold a rotated_box (yolo, labelstudio, jsonl can)
 boxel: warning: left out 1 ellipse: $fmt cannot hold an ellipse (labelstudio, jsonl can)"
 	check "$fmt: the rest written" contains "$OUT" "exported 4 tasks (1 with an accepted answer)"
 done
+# YOLO-OBB: a rotated box as its four corners, normalized (bed is class 7;
+# corners of 60x30 turned 30 degrees about (200, 150) in 451x300); the cat
+# box beside it as a 4-point polygon (one kind per file).
+expect_rc 0 "yolo: export with a rotated box" "$BOXEL" export --db a.db --format yolo a.yolo
+check "yolo: polyline and ellipse left out" test "$ERR" = \
+	"boxel: warning: left out 1 polyline: yolo cannot hold a polyline (scale, jsonl can)
+boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (labelstudio, jsonl can)"
+check "yolo-obb corners" contains "$(cat a.yolo/labels/train/chelsea.txt)" \
+	"7 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
+fresh b.db
+expect_rc 0 "yolo: import the export" "$BOXEL" import --db b.db --format yolo --as accepted a.yolo
+expect_rc 0 "yolo: export again" "$BOXEL" export --db b.db --format yolo b.a.yolo
+check "yolo: round trip identical" diff -r -I '^path: ' a.yolo b.a.yolo
+expect_rc 0 "yolo: export b as jsonl" "$BOXEL" export --db b.db --format jsonl b.jsonl
+# 6 decimals of 451 px: within 1e-3 px and 1e-3 degrees
+check "yolo: the rotated box came back as one" /usr/bin/python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    for a in (t["accepted"] or {}).get("annotations", []):
+        if a["class"] == "bed":
+            want = [200, 150, 60, 30, 30]
+            assert all(abs(x - y) < 1e-3 for x, y in zip(a["rotated_box"], want)), a
+            sys.exit(0)
+sys.exit(1)' b.jsonl
 check "coco has the box only" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [a["bbox"] for a in d["annotations"]]==[[10,20,300,250]]' a.coco.json
 check "voc has the box" contains "$(cat a.voc/chelsea.xml)" "<name>cat</name>"
 
