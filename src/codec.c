@@ -522,6 +522,9 @@ parse_geom(const json_t *g, struct bx_json_path *p, const struct bx_geom_kind *k
 		if (!json_is_array(g) || (n = json_array_size(g)) < (size_t)k->min_pts)
 			return perr(err, p, "a %s must be a list of at least %d [x, y] points", k->name,
 			    k->min_pts);
+		if (k->max_pts > 0 && n > (size_t)k->max_pts)
+			return perr(err, p, "a %s must be a list of %d [x, y] points", k->name,
+			    k->max_pts);
 		an->pts = bx_malloc(sizeof *an->pts * (n > 0 ? n : 1));
 		an->npts = (int)n;
 		for (i = 0; i < n; i++) {

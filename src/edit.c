@@ -23,6 +23,7 @@ bx_tool_name(enum bx_tool t)
 	case BX_TOOL_POLYLINE: return "polyline";
 	case BX_TOOL_RBOX: return "rotated_box";
 	case BX_TOOL_ELLIPSE: return "ellipse";
+	case BX_TOOL_CUBOID: return "cuboid";
 	case BX_TOOL_COUNT: break;
 	}
 	return "?";
@@ -453,6 +454,32 @@ extreme_box(struct bx_edit *ed)
 	return add_new(ed, &an, "add box");
 }
 
+/* A cuboid from its front face (the box just drawn): the back face is the
+ * front moved up and right by a third of its smaller side, kept in the
+ * image; its vertices are handles to fit it to the object. */
+static int
+add_cuboid(struct bx_edit *ed, const struct bx_annot *front)
+{
+	struct bx_annot an;
+	struct bx_pt p[8];
+	double d = fmin(front->w, front->h) / 3, dx, dy;
+	int i;
+
+	dx = fmin(d, ed->img_w - (front->x + front->w));
+	dy = -fmin(d, front->y);
+	p[0] = (struct bx_pt){ front->x, front->y };
+	p[1] = (struct bx_pt){ front->x + front->w, front->y };
+	p[2] = (struct bx_pt){ front->x + front->w, front->y + front->h };
+	p[3] = (struct bx_pt){ front->x, front->y + front->h };
+	for (i = 0; i < 4; i++)
+		p[4 + i] = (struct bx_pt){ round(p[i].x + dx), round(p[i].y + dy) };
+	memset(&an, 0, sizeof an);
+	an.geom = BX_GEOM_CUBOID;
+	an.pts = p;
+	an.npts = 8;
+	return add_new(ed, &an, "add cuboid");
+}
+
 int
 bx_edit_place(struct bx_edit *ed)
 {
@@ -465,6 +492,7 @@ bx_edit_place(struct bx_edit *ed)
 	case BX_TOOL_BOX:
 	case BX_TOOL_RBOX:
 	case BX_TOOL_ELLIPSE:
+	case BX_TOOL_CUBOID:
 		if (ed->npend == 0) {
 			if (need_class(ed))
 				return BX_EDIT_VIEW;
@@ -487,6 +515,8 @@ bx_edit_place(struct bx_edit *ed)
 			an.y += an.h / 2;
 			return add_new(ed, &an, "add rotated_box");
 		}
+		if (ed->tool == BX_TOOL_CUBOID)
+			return add_cuboid(ed, &an);
 		if (ed->tool == BX_TOOL_ELLIPSE) {
 			/* the two corners of its upright bounding box */
 			an.geom = BX_GEOM_ELLIPSE;
@@ -624,7 +654,8 @@ bx_edit_insert_vertex(struct bx_edit *ed)
 	struct bx_pt a, b;
 	int h, i;
 
-	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->form != BX_FORM_POINTS)
+	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->form != BX_FORM_POINTS ||
+	    (k->max_pts > 0 && an->npts >= k->max_pts))
 		return say(ed, "select a polygon or polyline to insert a vertex");
 	h = ed->handle >= 0 ? ed->handle : an->npts - 1;
 	/* An open line has no segment after its last vertex: split the

@@ -8,6 +8,7 @@
 
 extern const struct bx_geom_kind bx_geom_box, bx_geom_polygon, bx_geom_point, bx_geom_tag;
 extern const struct bx_geom_kind bx_geom_polyline, bx_geom_rbox, bx_geom_ellipse;
+extern const struct bx_geom_kind bx_geom_cuboid;
 
 static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_box,
@@ -17,6 +18,7 @@ static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_polyline,
 	&bx_geom_rbox,
 	&bx_geom_ellipse,
+	&bx_geom_cuboid,
 };
 
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))

@@ -48,6 +48,7 @@ static const struct bx_keybind label_binds[] = {
 	{ '_', BX_LA_TOOL_POLYLINE, "polyline tool: an open line, Enter ends it" },
 	{ 'R', BX_LA_TOOL_RBOX, "rotated box tool: draw it upright, then turn it with > and <" },
 	{ 'O', BX_LA_TOOL_ELLIPSE, "ellipse tool: two corners of its upright bounding box, then turn it with > and <" },
+	{ 'U', BX_LA_TOOL_CUBOID, "cuboid tool: draw its front face as a box, then fit its 8 vertices" },
 	{ '>', BX_LA_ROTATE_CW, "turn the selected rotated box or ellipse 5 degrees clockwise (a count first: 30> turns 30)" },
 	{ '<', BX_LA_ROTATE_CCW, "turn it 5 degrees counter-clockwise (30< turns 30)" },
 	{ '@', BX_LA_ANGLE, "set its angle: 45@ is 45 degrees clockwise, @ alone upright" },

@@ -216,6 +216,12 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 		q->kind = KIND_AREA;
 		q->shape.pts = o->pts;
 		q->shape.npts = o->npts;
+		/* a cuboid: its hull, not its vertex list */
+		if (k->outline != NULL && o->pts != NULL && o->npts > 0 &&
+		    o->npts < BX_GEOM_RING_MAX) {
+			q->shape.npts = k->outline(o->pts, o->npts, q->corners);
+			q->shape.pts = q->corners;
+		}
 		q->shape.ring_end = o->ring_end;
 		q->shape.nrings = o->nrings;
 		if (o->npts <= 0 || o->pts == NULL) {

@@ -785,6 +785,7 @@ key_normal(struct label *L, const struct bx_key *k, int64_t now)
 	case BX_LA_TOOL_POLYLINE: return r | set_tool(L, BX_TOOL_POLYLINE, now);
 	case BX_LA_TOOL_RBOX: return r | set_tool(L, BX_TOOL_RBOX, now);
 	case BX_LA_TOOL_ELLIPSE: return r | set_tool(L, BX_TOOL_ELLIPSE, now);
+	case BX_LA_TOOL_CUBOID: return r | set_tool(L, BX_TOOL_CUBOID, now);
 	case BX_LA_PLACE:
 		if (ed->tool == BX_TOOL_EXTREME)
 			return r | label_extreme_place(L, now);

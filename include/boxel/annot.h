@@ -20,6 +20,7 @@ enum bx_geom {
 	BX_GEOM_POLYLINE = 16, /* open line of >= 2 vertices */
 	BX_GEOM_RBOX = 32,     /* rotated box: centre x, y, size w, h, angle */
 	BX_GEOM_ELLIPSE = 64,  /* ellipse: centre x, y, radii w, h, angle */
+	BX_GEOM_CUBOID = 128,  /* projected cuboid: 8 vertices, front face then back */
 };
 const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 

@@ -13,8 +13,9 @@
  * bottom-most points (extreme clicking, Papadopoulos et al. 2017): four
  * places, in that order, make the box that bounds them. */
 enum bx_tool { BX_TOOL_BOX = 0, BX_TOOL_POLYGON, BX_TOOL_POINT, BX_TOOL_EXTREME,
-	BX_TOOL_POLYLINE, BX_TOOL_RBOX, BX_TOOL_ELLIPSE, BX_TOOL_COUNT };
-/* "box", "polygon", "point", "extreme", "polyline", "rotated_box", "ellipse" */
+	BX_TOOL_POLYLINE, BX_TOOL_RBOX, BX_TOOL_ELLIPSE, BX_TOOL_CUBOID, BX_TOOL_COUNT };
+/* "box", "polygon", "point", "extreme", "polyline", "rotated_box", "ellipse",
+ * "cuboid" */
 const char *bx_tool_name(enum bx_tool t);
 /* The tool of a name (as bx_tool_name gives), or -1. */
 int bx_tool_from_name(const char *name);

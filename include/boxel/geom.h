@@ -75,6 +75,7 @@ struct bx_geom_kind {
 	char letter;             /* the class pane's shorthand */
 	enum bx_geom_form form;
 	int min_pts;             /* BX_FORM_POINTS: fewest points */
+	int max_pts;             /* BX_FORM_POINTS: most points (0: max_vertices) */
 	int closed;              /* BX_FORM_POINTS: the last vertex joins the first */
 	const char *form_hint;   /* BX_FORM_RBOX: "[cx, cy, w, h, angle]" */
 	enum bx_geom_family family;
@@ -100,6 +101,10 @@ struct bx_geom_kind {
 	/* BX_FORM_RBOX: its outline from the five numbers, as a ring of at
 	 * most BX_GEOM_RING_MAX vertices into out; returns how many. */
 	int (*ring)(double x, double y, double w, double h, double angle, struct bx_pt *out);
+	/* BX_FAM_AREA with BX_FORM_POINTS: the region is not the vertex ring
+	 * but this outline of pts (n < BX_GEOM_RING_MAX; writes at most n + 1
+	 * vertices into out; returns how many make the ring). */
+	int (*outline)(const struct bx_pt *pts, int n, struct bx_pt *out);
 	/* Turn by deg degrees clockwise (NULL: the kind does not turn). */
 	void (*rotate)(struct bx_annot *an, double deg);
 	/* BX_FAM_LINE: similarity in [0, 1] of two vertex lists at a

@@ -14,6 +14,7 @@ t = json.load(open(sys.argv[1]))
 t["classes"].append({"name": "whisker", "geometries": ["polyline"]})
 t["classes"].append({"name": "bed", "geometries": ["rotated_box"]})
 t["classes"].append({"name": "eye", "geometries": ["ellipse"]})
+t["classes"].append({"name": "crate", "geometries": ["cuboid"]})
 json.dump(t, open(sys.argv[2], "w"))
 PY
 fresh() {
@@ -23,7 +24,7 @@ fresh() {
 }
 fresh a.db
 cat > ans.jsonl <<'J'
-{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 300, 250]}, {"class": "whisker", "polyline": [[150, 100], [190.5, 104], [230, 98]]}, {"class": "bed", "rotated_box": [200, 150, 60, 30, 30]}, {"class": "eye", "ellipse": [300, 100, 20, 10, -30]}], "global": {"scene": "indoor"}}}
+{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 300, 250]}, {"class": "whisker", "polyline": [[150, 100], [190.5, 104], [230, 98]]}, {"class": "bed", "rotated_box": [200, 150, 60, 30, 30]}, {"class": "eye", "ellipse": [300, 100, 20, 10, -30]}, {"class": "crate", "cuboid": [[20, 40], [60, 40], [60, 70], [20, 70], [30, 30], [70, 30], [70, 60], [30, 60]]}], "global": {"scene": "indoor"}}}
 J
 expect_rc 0 "import a polyline" "$BOXEL" import --db a.db --as accepted ans.jsonl
 
@@ -32,9 +33,11 @@ check "scale line with its vertices" contains "$(cat a.scale.json)" \
 	'{"type":"line","label":"whisker","vertices":[{"x":150,"y":100},{"x":190.5,"y":104},{"x":230,"y":98}]'
 check "scale: the rotated box and the ellipse left out" test "$ERR" = \
 	"boxel: warning: left out 1 rotated_box: scale cannot hold a rotated_box (yolo, labelstudio, jsonl can)
-boxel: warning: left out 1 ellipse: scale cannot hold an ellipse (labelstudio, jsonl can)"
+boxel: warning: left out 1 ellipse: scale cannot hold an ellipse (labelstudio, jsonl can)
+boxel: warning: left out 1 cuboid: scale cannot hold a cuboid (jsonl can)"
 expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl
 check "jsonl keeps the polyline" contains "$(cat a.jsonl)" '"polyline":[[150,100],[190.5,104],[230,98]]'
+check "jsonl keeps the cuboid's 8 vertices" contains "$(cat a.jsonl)" '"cuboid":[[20,40],[60,40],[60,70],[20,70],[30,30],[70,30],[70,60],[30,60]]'
 check "jsonl keeps the rotated box" contains "$(cat a.jsonl)" '"rotated_box":[200,150,60,30,30]'
 expect_rc 0 "export labelstudio" "$BOXEL" export --db a.db --format labelstudio a.ls.json
 # Label Studio turns about the top-left corner: the corner of the upright
@@ -47,7 +50,8 @@ check "labelstudio rotated rectangle" contains "$(cat a.ls.json)" \
 check "labelstudio ellipse" contains "$(cat a.ls.json)" \
 	'"value":{"x":66.5188470067,"y":33.3333333333,"radiusX":4.43458980044,"radiusY":3.33333333333,"rotation":330,"ellipselabels":["eye"]}'
 check "labelstudio: the polyline left out" test "$ERR" = \
-	"boxel: warning: left out 1 polyline: labelstudio cannot hold a polyline (scale, jsonl can)"
+	"boxel: warning: left out 1 polyline: labelstudio cannot hold a polyline (scale, jsonl can)
+boxel: warning: left out 1 cuboid: labelstudio cannot hold a cuboid (jsonl can)"
 for f in scale:a.scale.json jsonl:a.jsonl labelstudio:a.ls.json; do
 	fmt=${f%%:*} out=${f#*:}
 	fresh b.db
@@ -62,7 +66,8 @@ for f in coco:a.coco.json voc:a.voc; do
 	check "$fmt: one warning line a kind" test "$ERR" = \
 		"boxel: warning: left out 1 polyline: $fmt cannot hold a polyline (scale, jsonl can)
 boxel: warning: left out 1 rotated_box: $fmt cannot hold a rotated_box (yolo, labelstudio, jsonl can)
-boxel: warning: left out 1 ellipse: $fmt cannot hold an ellipse (labelstudio, jsonl can)"
+boxel: warning: left out 1 ellipse: $fmt cannot hold an ellipse (labelstudio, jsonl can)
+boxel: warning: left out 1 cuboid: $fmt cannot hold a cuboid (jsonl can)"
 	check "$fmt: the rest written" contains "$OUT" "exported 4 tasks (1 with an accepted answer)"
 done
 # YOLO-OBB: a rotated box as its four corners, normalized (bed is class 7;
@@ -71,7 +76,8 @@ done
 expect_rc 0 "yolo: export with a rotated box" "$BOXEL" export --db a.db --format yolo a.yolo
 check "yolo: polyline and ellipse left out" test "$ERR" = \
 	"boxel: warning: left out 1 polyline: yolo cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (labelstudio, jsonl can)"
+boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (labelstudio, jsonl can)
+boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (jsonl can)"
 check "yolo-obb corners" contains "$(cat a.yolo/labels/train/chelsea.txt)" \
 	"7 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
 fresh b.db

@@ -84,7 +84,7 @@ test_codec(void)
 	bx_answer_init(&ans);
 	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2],[3,4]],"
 	    "\"point\":[1,2]}]}", &ans, &err) < 0);
-	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box or ellipse") != NULL);
+	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box, ellipse or cuboid") != NULL);
 	bx_answer_free(&ans);
 }
 
@@ -118,7 +118,7 @@ test_taxonomy(void)
 	t = NULL;
 	CHECK(bx_taxonomy_load_text("{\"name\":\"t\",\"classes\":[{\"name\":\"a\","
 	    "\"geometries\":[\"line\"]}]}", "t.json", &t, &err) < 0);
-	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse)") != NULL);
+	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse, cuboid)") != NULL);
 	bx_taxonomy_free(t);
 }
 
@@ -483,5 +483,79 @@ test_ellipse(void)
 	bx_quality_ws_free(ws);
 }
 
-BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
+
+static void
+test_cuboid(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_answer ans;
+	struct bx_annot c, b;
+	struct bx_qobj qa, qb;
+	struct bx_err err;
+	struct bx_edit ed;
+	struct bx_pt p[8] = { { 0, 0 }, { 10, 0 }, { 10, 10 }, { 0, 10 },
+	                      { 3, -3 }, { 13, -3 }, { 13, 7 }, { 3, 7 } };
+	char *text;
+	static const char J[] = "{\"annotations\":[{\"class\":\"crate\",\"cuboid\":"
+		"[[0,0],[10,0],[10,10],[0,10],[3,-3],[13,-3],[13,7],[3,7]]}],\"global\":{}}";
+
+	CASE("cuboid round trip; exactly 8 vertices");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(J, &ans, &err), 0);
+	CHECK_INT(ans.a[0].geom, BX_GEOM_CUBOID);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, J);
+	free(text);
+	bx_answer_free(&ans);
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"c\",\"cuboid\":[[0,0],[1,0],[1,1],"
+	    "[0,1],[0,0],[1,0],[1,1],[0,1],[2,2]]}]}", &ans, &err) < 0);
+	CHECK(strstr(err.msg, "a cuboid must be a list of 8 [x, y] points") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("hull IoU: the hexagon hull (area 160) inside its 13x13 bounding box");
+	bx_score_opts_default(&o);
+	memset(&c, 0, sizeof c);
+	c.geom = BX_GEOM_CUBOID;
+	c.pts = p;
+	c.npts = 8;
+	memset(&b, 0, sizeof b);
+	b.geom = BX_GEOM_BOX;
+	b.y = -3;
+	b.w = b.h = 13;
+	bx_qobj_from_annot(&qa, &c);
+	bx_qobj_from_annot(&qb, &b);
+	CHECK_NEAR(bx_qobj_sim(ws, &qa, &qb, &o), 160.0 / 169, 1e-12);
+	CHECK_NEAR(bx_qobj_sim(ws, &qa, &qa, &o), 1, 1e-12);
+
+	CASE("drawn from its front face; 8 handles; no vertex inserted");
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "crate");
+	bx_edit_set_tool(&ed, BX_TOOL_CUBOID);
+	bx_edit_cursor_to(&ed, 30, 30);
+	bx_edit_place(&ed);
+	bx_edit_cursor_to(&ed, 60, 50);
+	CHECK(bx_edit_place(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_CUBOID);
+	CHECK_INT(ed.ans.a[0].npts, 8);
+	/* back face: a third of 20 up and right, rounded: (36.67, 23.33) */
+	CHECK_NEAR(ed.ans.a[0].pts[4].x, 37, 0);
+	CHECK_NEAR(ed.ans.a[0].pts[4].y, 23, 0);
+	CHECK_NEAR(ed.ans.a[0].pts[2].x, 60, 0);
+	bx_edit_select_index(&ed, 0);
+	CHECK_INT(bx_edit_handle_count(&ed), 8);
+	bx_edit_grab_handle(&ed, 4);
+	CHECK_INT(bx_edit_insert_vertex(&ed), BX_EDIT_VIEW);
+	CHECK_INT(bx_edit_delete_vertex(&ed), BX_EDIT_VIEW);
+	CHECK_INT(ed.ans.a[0].npts, 8);
+	bx_edit_nudge(&ed, 2, -1);
+	CHECK_NEAR(ed.ans.a[0].pts[4].x, 39, 0);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].pts[4].x, 37, 0);
+	bx_edit_free(&ed);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_cuboid), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
          T(test_score_consensus))
