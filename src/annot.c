@@ -5,19 +5,8 @@
 #include <string.h>
 
 #include "boxel/annot.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
-
-const char *
-bx_geom_name(enum bx_geom g)
-{
-	switch (g) {
-	case BX_GEOM_BOX: return "box";
-	case BX_GEOM_POLYGON: return "polygon";
-	case BX_GEOM_POINT: return "point";
-	case BX_GEOM_TAG: return "tag";
-	}
-	return "?";
-}
 
 void
 bx_value_free(struct bx_value *v)
@@ -194,29 +183,17 @@ bx_annot_copy(struct bx_annot *dst, const struct bx_annot *src)
 	bx_attrs_copy(&dst->attrs, &src->attrs);
 }
 
+/* Ask the kind: the store and the edit code call this for any geometry. */
 void
 bx_annot_bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h)
 {
-	double x0, y0, x1, y1;
-	int i;
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
 
-	if (an->geom == BX_GEOM_BOX) {
-		*x = an->x, *y = an->y, *w = an->w, *h = an->h;
+	if (k == NULL) {
+		bx_geom_pts_bounds(an, x, y, w, h);
 		return;
 	}
-	if (an->npts == 0) {
-		*x = *y = *w = *h = 0;
-		return;
-	}
-	x0 = x1 = an->pts[0].x;
-	y0 = y1 = an->pts[0].y;
-	for (i = 1; i < an->npts; i++) {
-		if (an->pts[i].x < x0) x0 = an->pts[i].x;
-		if (an->pts[i].x > x1) x1 = an->pts[i].x;
-		if (an->pts[i].y < y0) y0 = an->pts[i].y;
-		if (an->pts[i].y > y1) y1 = an->pts[i].y;
-	}
-	*x = x0, *y = y0, *w = x1 - x0, *h = y1 - y0;
+	k->bounds(an, x, y, w, h);
 }
 
 void

@@ -22,6 +22,7 @@
 #include "boxel/store.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
+#include "boxel/geom.h"
 #include "store-cli.h"
 
 extern const struct bx_cmd bx_cmd_export;
@@ -167,6 +168,41 @@ on_task(const struct bx_export_task *t, void *ctx)
 
 /* Answers may name classes the taxonomy no longer has (it was replaced
  * after labeling); the writers leave those out, so say how many. */
+/* Kinds the format cannot hold (a polyline in VOC) are left out, one
+ * warning line per kind, so the writers only see what they can write. */
+static void
+leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
+{
+	static const int bit[] = { BX_FMT_COCO, BX_FMT_YOLO, BX_FMT_VOC, BX_FMT_LS,
+		BX_FMT_SCALE, BX_FMT_ALL };
+	const struct bx_geom_kind *k;
+	char can[200];
+	size_t len;
+	long n;
+	int g, i, a, f;
+
+	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
+		if (k->formats & bit[fmt])
+			continue;
+		for (n = 0, i = 0; i < ds->n; i++)
+			for (a = ds->img[i].ans.n - 1; a >= 0; a--)
+				if (ds->img[i].ans.a[a].geom == k->id) {
+					bx_answer_remove(&ds->img[i].ans, a);
+					n++;
+				}
+		if (n == 0)
+			continue;
+		can[0] = '\0';
+		for (f = 0; f < X_JSONL; f++)
+			if (k->formats & bit[f]) {
+				len = strlen(can);
+				snprintf(can + len, sizeof can - len, "%s, ", xfmt_names[f]);
+			}
+		bx_cli_error("warning: left out %ld %s%s: %s cannot hold %s %s (%sjsonl can)", n,
+		    k->name, n == 1 ? "" : "s", xfmt_names[fmt], bx_geom_article(k->id), k->name, can);
+	}
+}
+
 static void
 warn_unknown_classes(const struct bx_dataset *ds)
 {
@@ -710,8 +746,10 @@ cmd_export_exec(int argc, char **argv)
 		bx_buf_free(&x.jsonl);
 		return BX_EXIT_USAGE;
 	}
-	if (x.fmt != X_JSONL)
+	if (x.fmt != X_JSONL) {
 		warn_unknown_classes(&x.ds);
+		leave_out_unheld(&x.ds, x.fmt);
+	}
 	bx_buf_init(&b);
 	switch (x.fmt) {
 	case X_COCO: bx_coco_write(&x.ds, &b); break;

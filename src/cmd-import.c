@@ -796,6 +796,58 @@ add_item(struct imp *im, struct item *it)
 }
 
 /* Queue a dataset's images (relative to the image root). */
+/* A 4-point polygon that is a rectangle (YOLO-OBB's corners, read back
+ * with 6 decimals) as a rotated box: centre, side lengths, and the angle
+ * of its first side. 0 if it is no rectangle. */
+static int
+rect_to_rbox(struct bx_annot *an)
+{
+	const struct bx_pt *p = an->pts;
+	double ax = p[1].x - p[0].x, ay = p[1].y - p[0].y, bx = p[3].x - p[0].x, by = p[3].y - p[0].y;
+	double la = hypot(ax, ay), lb = hypot(bx, by), tol = 1e-4 * (la + lb);
+
+	if (an->npts != 4 || la == 0 || lb == 0 || fabs(ax * bx + ay * by) > tol * (la + lb) ||
+	    hypot(p[0].x + p[2].x - p[1].x - p[3].x, p[0].y + p[2].y - p[1].y - p[3].y) > tol)
+		return 0;
+	an->geom = BX_GEOM_RBOX;
+	an->x = (p[0].x + p[1].x + p[2].x + p[3].x) / 4;
+	an->y = (p[0].y + p[1].y + p[2].y + p[3].y) / 4;
+	an->w = la;
+	an->h = lb;
+	an->angle = atan2(ay, ax) * 180 / M_PI;
+	free(an->pts);
+	an->pts = NULL;
+	an->npts = 0;
+	return 1;
+}
+
+/* For a class that allows rotated boxes but not what a format wrote:
+ * an upright box (Label Studio at rotation 0, COCO, VOC) is a rotated box
+ * at angle 0, a rectangular 4-point polygon (YOLO-OBB) one at its angle,
+ * so the exports of such a class come back as they went. */
+static void
+upright_boxes(struct imp *im, struct bx_answer *ans)
+{
+	const struct bx_class *c;
+	struct bx_annot *an;
+	int k;
+
+	for (k = 0; im->tax != NULL && k < ans->n; k++) {
+		an = &ans->a[k];
+		c = bx_taxonomy_class(im->tax, an->cls);
+		if (c == NULL || !(c->geoms & BX_GEOM_RBOX) || (c->geoms & (int)an->geom))
+			continue;
+		if (an->geom == BX_GEOM_POLYGON && an->npts == 4) {
+			rect_to_rbox(an);
+		} else if (an->geom == BX_GEOM_BOX) {
+			an->geom = BX_GEOM_RBOX;
+			an->x += an->w / 2;
+			an->y += an->h / 2;
+			an->angle = 0;
+		}
+	}
+}
+
 static void
 import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
                const char *kind, int try_suffixes)
@@ -808,6 +860,8 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 		item_fail(im, "", ds->errors[i]);
 	for (i = 0; i < ds->nlosses; i++)
 		tally_add(&im->lost, ds->loss[i], ds->nlost[i]);
+	for (i = 0; i < ds->n; i++)
+		upright_boxes(im, &ds->img[i].ans);
 	im->total += ds->n;
 	for (i = 0; i < ds->n && !im->fatal; i++) {
 		struct bx_ds_image *d = &ds->img[i];
@@ -1592,6 +1646,7 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 			return;
 		}
 		im->yolo_clamped += errs.nclamped;
+		upright_boxes(im, &it.ans);
 		bx_dataset_free(&errs);
 		free(text);
 	} else {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "boxel/codec.h"
+#include "boxel/geom.h"
 #include "boxel/formats.h"
 #include "boxel/util.h"
 #include "json-int.h"
@@ -172,11 +173,59 @@ put_pt(struct bx_buf *b, const struct bx_pt *p)
 	bx_buf_putc(b, ']');
 }
 
-/* Keys in byte order: attributes box class point polygon score suggestion. */
+/* A kind's coordinates under its own key (geom.h's forms). */
+static void
+put_geom(struct bx_buf *b, const struct bx_geom_kind *k, const struct bx_annot *an)
+{
+	int i;
+
+	bx_buf_putc(b, '"');
+	bx_buf_puts(b, k->name);
+	bx_buf_puts(b, "\":");
+	switch (k->form) {
+	case BX_FORM_BOX:
+		bx_json_put_box(b, an->x, an->y, an->w, an->h);
+		break;
+	case BX_FORM_POINT:
+		put_pt(b, &an->pts[0]);
+		break;
+	case BX_FORM_RBOX:
+		bx_buf_putc(b, '[');
+		bx_json_put_num(b, an->x);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->y);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->w);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->h);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, an->angle);
+		bx_buf_putc(b, ']');
+		break;
+	case BX_FORM_POINTS:
+		bx_buf_putc(b, '[');
+		for (i = 0; i < an->npts; i++) {
+			if (i)
+				bx_buf_putc(b, ',');
+			put_pt(b, &an->pts[i]);
+		}
+		bx_buf_putc(b, ']');
+		break;
+	case BX_FORM_NONE:
+		break;
+	}
+}
+
+/* Keys in byte order (attributes, box, class, point, polygon, score,
+ * suggestion): a kind's key goes before or after "class" by its name, so
+ * the text stays canonical whatever kinds the table holds. */
 void
 bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an)
 {
-	int i;
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
+	int has = k != NULL && k->form != BX_FORM_NONE &&
+	          (k->form != BX_FORM_POINT || an->npts >= 1);
+	int before = has && strcmp(k->name, "class") < 0;
 
 	bx_buf_putc(b, '{');
 	if (an->attrs.n > 0) {
@@ -184,25 +233,15 @@ bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an)
 		bx_json_put_attrs(b, &an->attrs);
 		bx_buf_putc(b, ',');
 	}
-	if (an->geom == BX_GEOM_BOX) {
-		bx_buf_puts(b, "\"box\":");
-		bx_json_put_box(b, an->x, an->y, an->w, an->h);
+	if (before) {
+		put_geom(b, k, an);
 		bx_buf_putc(b, ',');
 	}
 	bx_buf_puts(b, "\"class\":");
 	bx_json_put_str(b, an->cls ? an->cls : "");
-	if (an->geom == BX_GEOM_POINT && an->npts >= 1) {
-		bx_buf_puts(b, ",\"point\":");
-		put_pt(b, &an->pts[0]);
-	}
-	if (an->geom == BX_GEOM_POLYGON) {
-		bx_buf_puts(b, ",\"polygon\":[");
-		for (i = 0; i < an->npts; i++) {
-			if (i)
-				bx_buf_putc(b, ',');
-			put_pt(b, &an->pts[i]);
-		}
-		bx_buf_putc(b, ']');
+	if (has && !before) {
+		bx_buf_putc(b, ',');
+		put_geom(b, k, an);
 	}
 	if (an->score != 0 || (an->flags & BX_ANNOT_SUGGESTION)) {
 		bx_buf_puts(b, ",\"score\":");
@@ -430,30 +469,108 @@ parse_attrs(const json_t *j, struct bx_json_path *p, struct bx_attrs *out, struc
 }
 
 static int
+has_coords(const struct bx_geom_kind *k)
+{
+	return k->form != BX_FORM_NONE;
+}
+
+/* The value of a kind's key, by its form. */
+static int
+parse_geom(const json_t *g, struct bx_json_path *p, const struct bx_geom_kind *k,
+           struct bx_annot *an, struct bx_err *err)
+{
+	size_t i, n, o2;
+	double vals[5];
+	int rc;
+
+	switch (k->form) {
+	case BX_FORM_RBOX:
+		if (!json_is_array(g) || json_array_size(g) != 5)
+			return perr(err, p, "%s %s must be %s (angle in degrees, clockwise)",
+			    bx_geom_article(k->id), k->name, k->form_hint);
+		for (i = 0; i < 5; i++) {
+			o2 = bx_json_path_idx(p, i);
+			rc = get_num(json_array_get(g, i), p, &vals[i], err);
+			if (rc == 0 && (i == 2 || i == 3) && vals[i] < 0)
+				rc = perr(err, p, "must be >= 0");
+			bx_json_path_pop(p, o2);
+			if (rc)
+				return rc;
+		}
+		an->x = vals[0], an->y = vals[1], an->w = vals[2], an->h = vals[3];
+		an->angle = vals[4];
+		return 0;
+	case BX_FORM_BOX:
+		if (!json_is_array(g) || json_array_size(g) != 4)
+			return perr(err, p, "a %s must be [x, y, w, h]", k->name);
+		for (i = 0; i < 4; i++) {
+			o2 = bx_json_path_idx(p, i);
+			rc = get_num(json_array_get(g, i), p, &vals[i], err);
+			if (rc == 0 && i >= 2 && vals[i] < 0)
+				rc = perr(err, p, "%s must be >= 0", i == 2 ? "width" : "height");
+			bx_json_path_pop(p, o2);
+			if (rc)
+				return rc;
+		}
+		an->x = vals[0], an->y = vals[1], an->w = vals[2], an->h = vals[3];
+		return 0;
+	case BX_FORM_POINT:
+		an->pts = bx_malloc(sizeof *an->pts);
+		an->npts = 1;
+		return parse_pt(g, p, &an->pts[0], err);
+	case BX_FORM_POINTS:
+		if (!json_is_array(g) || (n = json_array_size(g)) < (size_t)k->min_pts)
+			return perr(err, p, "a %s must be a list of at least %d [x, y] points", k->name,
+			    k->min_pts);
+		if (k->max_pts > 0 && n > (size_t)k->max_pts)
+			return perr(err, p, "a %s must be a list of %d [x, y] points", k->name,
+			    k->max_pts);
+		an->pts = bx_malloc(sizeof *an->pts * (n > 0 ? n : 1));
+		an->npts = (int)n;
+		for (i = 0; i < n; i++) {
+			o2 = bx_json_path_idx(p, i);
+			rc = parse_pt(json_array_get(g, i), p, &an->pts[i], err);
+			bx_json_path_pop(p, o2);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	case BX_FORM_NONE:
+		break;
+	}
+	return 0;
+}
+
+static int
 parse_annot(const json_t *j, struct bx_json_path *p, struct bx_annot *an, struct bx_err *err)
 {
+	const struct bx_geom_kind *k, *gk = NULL;
+	char names[200];
 	const char *key;
 	json_t *v, *g;
-	size_t o, i, n;
+	size_t o;
 	int ngeom = 0, rc;
 
 	if (!json_is_object(j))
 		return perr(err, p, "an annotation must be an object, got %s", bx_json_type(j));
 	json_object_foreach((json_t *)j, key, v) {
-		if (strcmp(key, "box") == 0 || strcmp(key, "polygon") == 0 ||
-		    strcmp(key, "point") == 0)
+		if ((k = bx_geom_by_name(key)) != NULL && has_coords(k)) {
 			ngeom++;
-		else if (strcmp(key, "class") != 0 && strcmp(key, "attributes") != 0 &&
+			gk = k;
+		} else if (strcmp(key, "class") != 0 && strcmp(key, "attributes") != 0 &&
 		    strcmp(key, "score") != 0 && strcmp(key, "suggestion") != 0) {
+			bx_geom_list(names, sizeof names, ", ", ", ", has_coords);
 			o = bx_json_path_key(p, key);
-			rc = perr(err, p, "unknown key (expected class, box, polygon, point, "
-			    "attributes, score, suggestion)");
+			rc = perr(err, p, "unknown key (expected class, %s, attributes, score, "
+			    "suggestion)", names);
 			bx_json_path_pop(p, o);
 			return rc;
 		}
 	}
-	if (ngeom > 1)
-		return perr(err, p, "an annotation has one geometry: box, polygon or point");
+	if (ngeom > 1) {
+		bx_geom_list(names, sizeof names, ", ", " or ", has_coords);
+		return perr(err, p, "an annotation has one geometry: %s", names);
+	}
 
 	v = json_object_get(j, "class");
 	o = bx_json_path_key(p, "class");
@@ -471,55 +588,11 @@ parse_annot(const json_t *j, struct bx_json_path *p, struct bx_annot *an, struct
 	an->cls = bx_strdup(json_string_value(v));
 	an->geom = BX_GEOM_TAG;
 
-	if ((g = json_object_get(j, "box")) != NULL) {
-		double vals[4];
-
-		an->geom = BX_GEOM_BOX;
-		o = bx_json_path_key(p, "box");
-		if (!json_is_array(g) || json_array_size(g) != 4) {
-			rc = perr(err, p, "a box must be [x, y, w, h]");
-			bx_json_path_pop(p, o);
-			return rc;
-		}
-		for (i = 0; i < 4; i++) {
-			size_t o2 = bx_json_path_idx(p, i);
-			rc = get_num(json_array_get(g, i), p, &vals[i], err);
-			if (rc == 0 && i >= 2 && vals[i] < 0)
-				rc = perr(err, p, "%s must be >= 0", i == 2 ? "width" : "height");
-			bx_json_path_pop(p, o2);
-			if (rc) {
-				bx_json_path_pop(p, o);
-				return rc;
-			}
-		}
-		bx_json_path_pop(p, o);
-		an->x = vals[0], an->y = vals[1], an->w = vals[2], an->h = vals[3];
-	} else if ((g = json_object_get(j, "polygon")) != NULL) {
-		an->geom = BX_GEOM_POLYGON;
-		o = bx_json_path_key(p, "polygon");
-		if (!json_is_array(g) || (n = json_array_size(g)) < 3) {
-			rc = perr(err, p, "a polygon must be a list of at least 3 [x, y] points");
-			bx_json_path_pop(p, o);
-			return rc;
-		}
-		an->pts = bx_malloc(sizeof *an->pts * n);
-		an->npts = (int)n;
-		for (i = 0; i < n; i++) {
-			size_t o2 = bx_json_path_idx(p, i);
-			rc = parse_pt(json_array_get(g, i), p, &an->pts[i], err);
-			bx_json_path_pop(p, o2);
-			if (rc) {
-				bx_json_path_pop(p, o);
-				return rc;
-			}
-		}
-		bx_json_path_pop(p, o);
-	} else if ((g = json_object_get(j, "point")) != NULL) {
-		an->geom = BX_GEOM_POINT;
-		an->pts = bx_malloc(sizeof *an->pts);
-		an->npts = 1;
-		o = bx_json_path_key(p, "point");
-		rc = parse_pt(g, p, &an->pts[0], err);
+	if (gk != NULL) {
+		an->geom = gk->id;
+		g = json_object_get(j, gk->name);
+		o = bx_json_path_key(p, gk->name);
+		rc = parse_geom(g, p, gk, an, err);
 		bx_json_path_pop(p, o);
 		if (rc)
 			return rc;

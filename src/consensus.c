@@ -9,6 +9,7 @@
 #include "boxel/err.h"
 #include "boxel/match.h"
 #include "boxel/quality.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 
 struct cons {
@@ -19,10 +20,13 @@ struct cons {
 	int nclusters, cap;
 };
 
+/* Objects with a place in the image (not image classes). */
 static int
 is_geom(enum bx_geom g)
 {
-	return g == BX_GEOM_BOX || g == BX_GEOM_POLYGON || g == BX_GEOM_POINT;
+	const struct bx_geom_kind *k = bx_geom_kind(g);
+
+	return k != NULL && k->family != BX_FAM_TAG && k->family != BX_FAM_NONE;
 }
 
 static int *
@@ -45,11 +49,14 @@ new_cluster(struct cons *cs)
 	return cs->nclusters++;
 }
 
-/* Kinds that may share a cluster: boxes with polygons, points, tags. */
+/* Kinds that may share a cluster: those of one family (boxes with
+ * polygons, points with points). */
 static int
 kind(enum bx_geom g)
 {
-	return g == BX_GEOM_POLYGON ? BX_GEOM_BOX : (int)g;
+	const struct bx_geom_kind *k = bx_geom_kind(g);
+
+	return k != NULL ? (int)k->family : 0;
 }
 
 static void
@@ -140,9 +147,11 @@ emit_cluster(struct bx_quality_ws *ws, const struct cons *cs,
 {
 	const char *cls = majority_class(cs, row);
 	const struct bx_annot *src = NULL, *attr_src = NULL;
+	const struct bx_annot **m = bx_malloc(sizeof *m * (size_t)(cs->n > 0 ? cs->n : 1));
+	const struct bx_geom_kind *gk;
 	struct bx_annot an;
-	int k, q, all_boxes = 1, n = 0, npt = 0, best = -1, idx;
-	double mx = 0, my = 0, mw = 0, mh = 0, s, bests = -1;
+	int k, q, same = 1, n = 0, best = -1, idx;
+	double s, bests = -1;
 
 	/* Find each member's annotation: object index -> (judgment, slot). */
 	for (k = 0; k < cs->n; k++) {
@@ -153,34 +162,18 @@ emit_cluster(struct bx_quality_ws *ws, const struct cons *cs,
 		a = &j[k]->a[row[k] - cs->start[k]];
 		if (attr_src == NULL && strcmp(a->cls ? a->cls : "", cls) == 0)
 			attr_src = a;
-		if (a->geom != BX_GEOM_BOX)
-			all_boxes = 0;
-		n++;
-		if (a->geom == BX_GEOM_BOX) {
-			mx += a->x;
-			my += a->y;
-			mw += a->w;
-			mh += a->h;
-		} else if (a->geom == BX_GEOM_POINT && a->npts >= 1) {
-			mx += a->pts[0].x;
-			my += a->pts[0].y;
-			npt++;
-		}
+		if (src != NULL && a->geom != src->geom)
+			same = 0;
+		m[n++] = a;
 		if (src == NULL)
 			src = a;
 	}
-	if (src->geom == BX_GEOM_POINT) {
+	gk = bx_geom_kind(src->geom);
+	/* Members all of one kind that can be averaged are; anything else
+	 * (polygons, mixed kinds) keeps its medoid. */
+	if (same && gk != NULL && gk->average != NULL) {
 		bx_annot_copy(&an, src);
-		if (an.npts >= 1 && npt > 0) {
-			an.pts[0].x = mx / npt;
-			an.pts[0].y = my / npt;
-		}
-	} else if (all_boxes) {
-		bx_annot_copy(&an, src);
-		an.x = mx / n;
-		an.y = my / n;
-		an.w = mw / n;
-		an.h = mh / n;
+		gk->average(&an, m, n);
 	} else {
 		/* Medoid: highest mean IoU to the other members (complete
 		 * linkage keeps every pair above the threshold). */
@@ -208,6 +201,7 @@ emit_cluster(struct bx_quality_ws *ws, const struct cons *cs,
 	idx = bx_answer_add(out, &an);
 	(void)idx;
 	bx_annot_free(&an);
+	free(m);
 }
 
 void

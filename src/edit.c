@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boxel/edit.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 
 const char *
@@ -19,6 +20,11 @@ bx_tool_name(enum bx_tool t)
 	case BX_TOOL_POLYGON: return "polygon";
 	case BX_TOOL_POINT: return "point";
 	case BX_TOOL_EXTREME: return "extreme";
+	case BX_TOOL_POLYLINE: return "polyline";
+	case BX_TOOL_RBOX: return "rotated_box";
+	case BX_TOOL_ELLIPSE: return "ellipse";
+	case BX_TOOL_CUBOID: return "cuboid";
+	case BX_TOOL_COUNT: break;
 	}
 	return "?";
 }
@@ -28,7 +34,7 @@ bx_tool_from_name(const char *name)
 {
 	int t;
 
-	for (t = BX_TOOL_BOX; name != NULL && t <= BX_TOOL_EXTREME; t++)
+	for (t = BX_TOOL_BOX; name != NULL && t < BX_TOOL_COUNT; t++)
 		if (strcmp(name, bx_tool_name((enum bx_tool)t)) == 0)
 			return t;
 	return -1;
@@ -167,16 +173,6 @@ abandon(struct txn *t)
 	bx_answer_free(&t->before);
 }
 
-static double
-clampd(double v, double lo, double hi)
-{
-	if (v < lo)
-		return lo;
-	if (v > hi)
-		return hi;
-	return v;
-}
-
 static struct bx_annot *
 selected(struct bx_edit *ed)
 {
@@ -200,7 +196,7 @@ own(struct bx_annot *an)
 int
 bx_edit_cursor_to(struct bx_edit *ed, double x, double y)
 {
-	double nx = clampd(round(x), 0, ed->img_w), ny = clampd(round(y), 0, ed->img_h);
+	double nx = bx_geom_clamp(round(x), 0, ed->img_w), ny = bx_geom_clamp(round(y), 0, ed->img_h);
 
 	if (!isfinite(x) || !isfinite(y))
 		return 0;
@@ -222,16 +218,12 @@ bx_edit_cursor(struct bx_edit *ed, double dx, double dy)
 int
 bx_edit_handle_count(const struct bx_edit *ed)
 {
-	const struct bx_annot *an;
+	const struct bx_geom_kind *k;
 
 	if (ed->sel < 0 || ed->sel >= ed->ans.n)
 		return 0;
-	an = &ed->ans.a[ed->sel];
-	switch (an->geom) {
-	case BX_GEOM_BOX: return 8;
-	case BX_GEOM_POLYGON: return an->npts;
-	default: return 0;
-	}
+	k = bx_geom_kind(ed->ans.a[ed->sel].geom);
+	return k != NULL ? k->nhandles(&ed->ans.a[ed->sel]) : 0;
 }
 
 int
@@ -242,21 +234,7 @@ bx_edit_handle_pos(const struct bx_edit *ed, int h, double *x, double *y)
 	if (ed->sel < 0 || ed->sel >= ed->ans.n || h < 0 || h >= bx_edit_handle_count(ed))
 		return -1;
 	an = &ed->ans.a[ed->sel];
-	if (an->geom == BX_GEOM_POLYGON) {
-		*x = an->pts[h].x;
-		*y = an->pts[h].y;
-		return 0;
-	}
-	switch (h) {
-	case BX_H_TL: *x = an->x; *y = an->y; break;
-	case BX_H_TR: *x = an->x + an->w; *y = an->y; break;
-	case BX_H_BR: *x = an->x + an->w; *y = an->y + an->h; break;
-	case BX_H_BL: *x = an->x; *y = an->y + an->h; break;
-	case BX_H_TOP: *x = an->x + an->w / 2; *y = an->y; break;
-	case BX_H_RIGHT: *x = an->x + an->w; *y = an->y + an->h / 2; break;
-	case BX_H_BOTTOM: *x = an->x + an->w / 2; *y = an->y + an->h; break;
-	case BX_H_LEFT: *x = an->x; *y = an->y + an->h / 2; break;
-	}
+	bx_geom_kind(an->geom)->handle_pos(an, h, x, y);
 	return 0;
 }
 
@@ -296,54 +274,21 @@ static void
 move_whole(struct bx_edit *ed, struct bx_annot *an, double dx, double dy, double *adx, double *ady)
 {
 	double x, y, w, h;
-	int i;
 
 	bx_annot_bounds(an, &x, &y, &w, &h);
 	/* Keep the object inside the image. */
-	dx = clampd(dx, -x, ed->img_w - (x + w));
-	dy = clampd(dy, -y, ed->img_h - (y + h));
-	if (an->geom == BX_GEOM_BOX) {
-		an->x += dx;
-		an->y += dy;
-	} else {
-		for (i = 0; i < an->npts; i++) {
-			an->pts[i].x += dx;
-			an->pts[i].y += dy;
-		}
-	}
+	dx = bx_geom_clamp(dx, -x, ed->img_w - (x + w));
+	dy = bx_geom_clamp(dy, -y, ed->img_h - (y + h));
+	bx_geom_kind(an->geom)->translate(an, dx, dy);
 	*adx = dx;
 	*ady = dy;
-}
-
-static void
-move_box_handle(struct bx_edit *ed, struct bx_annot *an, int hd, double dx, double dy)
-{
-	double x0 = an->x, y0 = an->y, x1 = an->x + an->w, y1 = an->y + an->h;
-	int left = hd == BX_H_TL || hd == BX_H_BL || hd == BX_H_LEFT;
-	int right = hd == BX_H_TR || hd == BX_H_BR || hd == BX_H_RIGHT;
-	int top = hd == BX_H_TL || hd == BX_H_TR || hd == BX_H_TOP;
-	int bottom = hd == BX_H_BL || hd == BX_H_BR || hd == BX_H_BOTTOM;
-
-	/* An edge stops one pixel short of the opposite edge: boxes never
-	 * flip or collapse while being resized. */
-	if (left)
-		x0 = clampd(x0 + dx, 0, x1 - 1);
-	if (right)
-		x1 = clampd(x1 + dx, x0 + 1, ed->img_w);
-	if (top)
-		y0 = clampd(y0 + dy, 0, y1 - 1);
-	if (bottom)
-		y1 = clampd(y1 + dy, y0 + 1, ed->img_h);
-	an->x = x0;
-	an->y = y0;
-	an->w = x1 - x0;
-	an->h = y1 - y0;
 }
 
 int
 bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 {
 	struct bx_annot *an = selected(ed);
+	const struct bx_geom_kind *k;
 	struct bx_edit_step *top;
 	struct txn t;
 	double adx = dx, ady = dy, hx, hy;
@@ -351,7 +296,8 @@ bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 
 	if (an == NULL)
 		return say(ed, "nothing selected to move");
-	if (an->geom == BX_GEOM_TAG)
+	k = bx_geom_kind(an->geom);
+	if (k == NULL || k->form == BX_FORM_NONE)
 		return say(ed, "an image class has no position");
 	if (!isfinite(dx) || !isfinite(dy))
 		return 0;
@@ -359,13 +305,15 @@ bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 	if (ed->handle < 0) {
 		move_whole(ed, an, dx, dy, &adx, &ady);
 		snprintf(what, sizeof what, "move #%d", ed->sel + 1);
-	} else if (an->geom == BX_GEOM_BOX) {
-		move_box_handle(ed, an, ed->handle, dx, dy);
-		snprintf(what, sizeof what, "move #%d handle %d", ed->sel + 1, ed->handle);
-	} else if (an->geom == BX_GEOM_POLYGON && ed->handle < an->npts) {
-		an->pts[ed->handle].x = clampd(an->pts[ed->handle].x + dx, 0, ed->img_w);
-		an->pts[ed->handle].y = clampd(an->pts[ed->handle].y + dy, 0, ed->img_h);
-		snprintf(what, sizeof what, "move #%d vertex %d", ed->sel + 1, ed->handle + 1);
+	} else if (ed->handle < k->nhandles(an) && k->move_handle != NULL) {
+		k->move_handle(an, ed->handle, dx, dy, ed->img_w, ed->img_h);
+		/* Vertices are counted from 1 for people; a box's handles keep
+		 * their old numbers in the undo list. */
+		if (k->form == BX_FORM_BOX)
+			snprintf(what, sizeof what, "move #%d handle %d", ed->sel + 1, ed->handle);
+		else
+			snprintf(what, sizeof what, "move #%d %s %d", ed->sel + 1, k->vertex,
+			         ed->handle + 1);
 	} else {
 		abandon(&t);
 		return 0;
@@ -447,22 +395,39 @@ need_class(struct bx_edit *ed)
 	return 0;
 }
 
+/* The kind a vertex tool (polygon, polyline) draws, or NULL. */
+static const struct bx_geom_kind *
+vertex_kind(enum bx_tool tool)
+{
+	const struct bx_geom_kind *k;
+	int i;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (k->tool == (int)tool && k->form == BX_FORM_POINTS)
+			return k;
+	return NULL;
+}
+
 int
 bx_edit_close(struct bx_edit *ed)
 {
+	const struct bx_geom_kind *k = vertex_kind(ed->tool);
 	struct bx_annot an;
+	char what[48];
 
-	if (ed->tool != BX_TOOL_POLYGON || ed->npend == 0)
+	if (k == NULL || ed->npend == 0)
 		return 0;
-	if (ed->npend < 3)
-		return say(ed, "a polygon needs at least 3 vertices (%d so far)", ed->npend);
+	if (ed->npend < k->min_pts)
+		return say(ed, "a %s needs at least %d vertices (%d so far)", k->name, k->min_pts,
+		           ed->npend);
 	if (need_class(ed))
 		return BX_EDIT_VIEW;
 	memset(&an, 0, sizeof an);
-	an.geom = BX_GEOM_POLYGON;
+	an.geom = k->id;
 	an.pts = ed->pend;
 	an.npts = ed->npend;
-	return add_new(ed, &an, "add polygon");
+	snprintf(what, sizeof what, "add %s", k->name);
+	return add_new(ed, &an, what);
 }
 
 /* The box bounding the four extreme points placed. */
@@ -489,6 +454,32 @@ extreme_box(struct bx_edit *ed)
 	return add_new(ed, &an, "add box");
 }
 
+/* A cuboid from its front face (the box just drawn): the back face is the
+ * front moved up and right by a third of its smaller side, kept in the
+ * image; its vertices are handles to fit it to the object. */
+static int
+add_cuboid(struct bx_edit *ed, const struct bx_annot *front)
+{
+	struct bx_annot an;
+	struct bx_pt p[8];
+	double d = fmin(front->w, front->h) / 3, dx, dy;
+	int i;
+
+	dx = fmin(d, ed->img_w - (front->x + front->w));
+	dy = -fmin(d, front->y);
+	p[0] = (struct bx_pt){ front->x, front->y };
+	p[1] = (struct bx_pt){ front->x + front->w, front->y };
+	p[2] = (struct bx_pt){ front->x + front->w, front->y + front->h };
+	p[3] = (struct bx_pt){ front->x, front->y + front->h };
+	for (i = 0; i < 4; i++)
+		p[4 + i] = (struct bx_pt){ round(p[i].x + dx), round(p[i].y + dy) };
+	memset(&an, 0, sizeof an);
+	an.geom = BX_GEOM_CUBOID;
+	an.pts = p;
+	an.npts = 8;
+	return add_new(ed, &an, "add cuboid");
+}
+
 int
 bx_edit_place(struct bx_edit *ed)
 {
@@ -499,6 +490,9 @@ bx_edit_place(struct bx_edit *ed)
 	ed->grab = 0;
 	switch (ed->tool) {
 	case BX_TOOL_BOX:
+	case BX_TOOL_RBOX:
+	case BX_TOOL_ELLIPSE:
+	case BX_TOOL_CUBOID:
 		if (ed->npend == 0) {
 			if (need_class(ed))
 				return BX_EDIT_VIEW;
@@ -514,11 +508,33 @@ bx_edit_place(struct bx_edit *ed)
 		an.y = fmin(p0.y, ed->cy);
 		an.w = fabs(ed->cx - p0.x);
 		an.h = fabs(ed->cy - p0.y);
+		if (ed->tool == BX_TOOL_RBOX) {
+			/* drawn upright; turned afterwards (bx_edit_rotate) */
+			an.geom = BX_GEOM_RBOX;
+			an.x += an.w / 2;
+			an.y += an.h / 2;
+			return add_new(ed, &an, "add rotated_box");
+		}
+		if (ed->tool == BX_TOOL_CUBOID)
+			return add_cuboid(ed, &an);
+		if (ed->tool == BX_TOOL_ELLIPSE) {
+			/* the two corners of its upright bounding box */
+			an.geom = BX_GEOM_ELLIPSE;
+			an.w /= 2;
+			an.h /= 2;
+			an.x += an.w;
+			an.y += an.h;
+			return add_new(ed, &an, "add ellipse");
+		}
 		return add_new(ed, &an, "add box");
 	case BX_TOOL_POLYGON:
+	case BX_TOOL_POLYLINE:
 		if (ed->npend == 0 && need_class(ed))
 			return BX_EDIT_VIEW;
-		if (ed->npend >= 3 && ed->pend[0].x == ed->cx && ed->pend[0].y == ed->cy)
+		/* Back on the first vertex closes a polygon; a polyline ends
+		 * with Enter (it may well come back to where it started). */
+		if (vertex_kind(ed->tool)->closed && ed->npend >= vertex_kind(ed->tool)->min_pts &&
+		    ed->pend[0].x == ed->cx && ed->pend[0].y == ed->cy)
 			return bx_edit_close(ed);
 		if (ed->npend > 0 && ed->pend[ed->npend - 1].x == ed->cx &&
 		    ed->pend[ed->npend - 1].y == ed->cy)
@@ -543,6 +559,8 @@ bx_edit_place(struct bx_edit *ed)
 		an.pts = &p0;
 		an.npts = 1;
 		return add_new(ed, &an, "add point");
+	case BX_TOOL_COUNT:
+		break;
 	}
 	return 0;
 }
@@ -550,7 +568,7 @@ bx_edit_place(struct bx_edit *ed)
 int
 bx_edit_enter(struct bx_edit *ed)
 {
-	if (ed->tool == BX_TOOL_POLYGON && ed->npend >= 3)
+	if (vertex_kind(ed->tool) != NULL && ed->npend >= vertex_kind(ed->tool)->min_pts)
 		return bx_edit_close(ed);
 	return bx_edit_place(ed);
 }
@@ -631,13 +649,19 @@ int
 bx_edit_insert_vertex(struct bx_edit *ed)
 {
 	struct bx_annot *an = selected(ed);
+	const struct bx_geom_kind *k;
 	struct txn t;
 	struct bx_pt a, b;
 	int h, i;
 
-	if (an == NULL || an->geom != BX_GEOM_POLYGON)
-		return say(ed, "select a polygon to insert a vertex");
+	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->form != BX_FORM_POINTS ||
+	    (k->max_pts > 0 && an->npts >= k->max_pts))
+		return say(ed, "select a polygon or polyline to insert a vertex");
 	h = ed->handle >= 0 ? ed->handle : an->npts - 1;
+	/* An open line has no segment after its last vertex: split the
+	 * one before it. */
+	if (!k->closed && h == an->npts - 1)
+		h--;
 	begin(ed, &t);
 	a = an->pts[h];
 	b = an->pts[(h + 1) % an->npts];
@@ -658,13 +682,15 @@ int
 bx_edit_delete_vertex(struct bx_edit *ed)
 {
 	struct bx_annot *an = selected(ed);
+	const struct bx_geom_kind *k;
 	struct txn t;
 	int h;
 
-	if (an == NULL || an->geom != BX_GEOM_POLYGON || ed->handle < 0)
-		return say(ed, "grab a polygon vertex first (Tab, then ] )");
-	if (an->npts <= 3)
-		return say(ed, "a polygon keeps at least 3 vertices");
+	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->form != BX_FORM_POINTS ||
+	    ed->handle < 0)
+		return say(ed, "grab a polygon or polyline vertex first (Tab, then ] )");
+	if (an->npts <= k->min_pts)
+		return say(ed, "a %s keeps at least %d vertices", k->name, k->min_pts);
 	h = ed->handle;
 	begin(ed, &t);
 	memmove(an->pts + h, an->pts + h + 1, sizeof *an->pts * (size_t)(an->npts - h - 1));
@@ -674,6 +700,47 @@ bx_edit_delete_vertex(struct bx_edit *ed)
 	own(an);
 	cursor_to_handle(ed);
 	return commit(ed, &t, "delete vertex");
+}
+
+static int
+turn(struct bx_edit *ed, double deg, int absolute)
+{
+	struct bx_annot *an = selected(ed), before;
+	const struct bx_geom_kind *k;
+	struct txn t;
+	char what[48], why[200];
+
+	if (an == NULL || (k = bx_geom_kind(an->geom)) == NULL || k->rotate == NULL)
+		return say(ed, "select a rotated box or an ellipse to turn it");
+	if (!isfinite(deg))
+		return 0;
+	before = *an;
+	k->rotate(an, absolute ? deg - an->angle : deg);
+	if (k->check(an, ed->img_w, ed->img_h, why, sizeof why) != 0) {
+		*an = before;
+		return say(ed, "turning it would take a corner outside the image");
+	}
+	/* The txn snapshots the answer as it was: redo the turn inside it. */
+	*an = before;
+	begin(ed, &t);
+	an = selected(ed);
+	k->rotate(an, absolute ? deg - an->angle : deg);
+	own(an);
+	cursor_to_handle(ed);
+	snprintf(what, sizeof what, "turn #%d to %.0f deg", ed->sel + 1, an->angle);
+	return commit(ed, &t, what);
+}
+
+int
+bx_edit_rotate(struct bx_edit *ed, double deg)
+{
+	return turn(ed, deg, 0);
+}
+
+int
+bx_edit_set_angle(struct bx_edit *ed, double deg)
+{
+	return turn(ed, deg, 1);
 }
 
 /* Drop the selected object; the selection moves to the object now at its

@@ -212,7 +212,8 @@ bx_draft_restore(struct bx_edit *ed, struct bx_draft_view *v, const char *state,
 		ed->pend[ed->npend].y = y;
 		ed->npend++;
 	}
-	if (ed->tool == BX_TOOL_BOX && ed->npend > 1)
+	if ((ed->tool == BX_TOOL_BOX || ed->tool == BX_TOOL_RBOX || ed->tool == BX_TOOL_ELLIPSE ||
+	     ed->tool == BX_TOOL_CUBOID) && ed->npend > 1)
 		ed->npend = 1;
 	if (ed->tool == BX_TOOL_EXTREME && ed->npend > 3)
 		ed->npend = 3;

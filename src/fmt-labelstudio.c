@@ -14,6 +14,7 @@
 
 #include "boxel/formats.h"
 #include "boxel/taxonomy.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 #include "json-int.h"
 
@@ -156,6 +157,37 @@ bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax, stru
 				bx_buf_puts(b, ",\"height\":");
 				put_pct(b, an->h, im->height);
 				bx_buf_puts(b, ",\"rotation\":0,\"rectanglelabels\":[");
+			} else if (an->geom == BX_GEOM_RBOX) {
+				/* Label Studio turns a rectangle about its top-left
+				 * corner, clockwise, 0 to 360 degrees. */
+				struct bx_pt q[4];
+
+				bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
+				put_region_head(b, rid, "rectanglelabels", "box", im);
+				bx_buf_puts(b, "\"x\":");
+				put_pct(b, q[0].x, im->width);
+				bx_buf_puts(b, ",\"y\":");
+				put_pct(b, q[0].y, im->height);
+				bx_buf_puts(b, ",\"width\":");
+				put_pct(b, an->w, im->width);
+				bx_buf_puts(b, ",\"height\":");
+				put_pct(b, an->h, im->height);
+				bx_buf_puts(b, ",\"rotation\":");
+				bx_json_put_num(b, an->angle < 0 ? an->angle + 360 : an->angle);
+				bx_buf_puts(b, ",\"rectanglelabels\":[");
+			} else if (an->geom == BX_GEOM_ELLIPSE) {
+				put_region_head(b, rid, "ellipselabels", "ellipse", im);
+				bx_buf_puts(b, "\"x\":");
+				put_pct(b, an->x, im->width);
+				bx_buf_puts(b, ",\"y\":");
+				put_pct(b, an->y, im->height);
+				bx_buf_puts(b, ",\"radiusX\":");
+				put_pct(b, an->w, im->width);
+				bx_buf_puts(b, ",\"radiusY\":");
+				put_pct(b, an->h, im->height);
+				bx_buf_puts(b, ",\"rotation\":");
+				bx_json_put_num(b, an->angle < 0 ? an->angle + 360 : an->angle);
+				bx_buf_puts(b, ",\"ellipselabels\":[");
 			} else if (an->geom == BX_GEOM_POLYGON) {
 				put_region_head(b, rid, "polygonlabels", "polygon", im);
 				bx_buf_puts(b, "\"points\":[");
@@ -285,7 +317,9 @@ void
 bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *b)
 {
 	static const struct { int geom; const char *tag, *name; } ctl[] = {
-		{ BX_GEOM_BOX, "RectangleLabels", "box" },
+		/* A rotated box is a rectangle with its rotation. */
+		{ BX_GEOM_BOX | BX_GEOM_RBOX, "RectangleLabels", "box" },
+		{ BX_GEOM_ELLIPSE, "EllipseLabels", "ellipse" },
 		{ BX_GEOM_POLYGON, "PolygonLabels", "polygon" },
 		{ BX_GEOM_POINT, "KeyPointLabels", "point" },
 		{ BX_GEOM_TAG, "Choices", TAGS_NAME },
@@ -489,7 +523,7 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 			goto out;
 		}
 		if (strcmp(type, "rectanglelabels") != 0 && strcmp(type, "polygonlabels") != 0 &&
-		    strcmp(type, "keypointlabels") != 0) {
+		    strcmp(type, "keypointlabels") != 0 && strcmp(type, "ellipselabels") != 0) {
 			if (strcmp(type, "choices") != 0 && strcmp(type, "textarea") != 0 &&
 			    strcmp(type, "number") != 0) {
 				char what[160];
@@ -560,6 +594,31 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 				an.pts[a].x = json_number_value(json_array_get(p, 0)) * W / 100.0;
 				an.pts[a].y = json_number_value(json_array_get(p, 1)) * H / 100.0;
 			}
+		} else if (strcmp(type, "ellipselabels") == 0) {
+			/* centre and radii in percent of the image, rotation
+			 * clockwise about the centre */
+			double rx, ry, a = 0;
+
+			if (bx_json_key_finite(val, "x", &x) || bx_json_key_finite(val, "y", &y) ||
+			    bx_json_key_finite(val, "radiusX", &rx) ||
+			    bx_json_key_finite(val, "radiusY", &ry) || rx < 0 || ry < 0 ||
+			    ((j = json_object_get(val, "rotation")) != NULL &&
+			     bx_json_key_finite(val, "rotation", &a))) {
+				snprintf(why, whysz, ".result[%zu].value: x, y, radiusX, radiusY (>= 0) and "
+				    "rotation must be finite numbers", k);
+				goto out;
+			}
+			a = fmod(a, 360);
+			if (a > 180)
+				a -= 360;
+			else if (a <= -180)
+				a += 360;
+			an.geom = BX_GEOM_ELLIPSE;
+			an.x = x * W / 100.0;
+			an.y = y * H / 100.0;
+			an.w = rx * W / 100.0;
+			an.h = ry * H / 100.0;
+			an.angle = a;
 		} else if (strcmp(type, "rectanglelabels") == 0) {
 			if (bx_json_key_finite(val, "x", &x) || bx_json_key_finite(val, "y", &y) ||
 			    bx_json_key_finite(val, "width", &w) ||
@@ -568,17 +627,34 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 				    "numbers (width, height >= 0)", k);
 				goto out;
 			}
-			if ((j = json_object_get(val, "rotation")) != NULL && json_is_number(j) &&
-			    json_number_value(j) != 0) {
-				snprintf(why, whysz, ".result[%zu].value.rotation: rotated rectangles are "
-				    "not supported", k);
-				goto out;
-			}
 			an.geom = BX_GEOM_BOX;
 			an.x = x * W / 100.0;
 			an.y = y * H / 100.0;
 			an.w = w * W / 100.0;
 			an.h = h * H / 100.0;
+			if ((j = json_object_get(val, "rotation")) != NULL && json_is_number(j) &&
+			    json_number_value(j) != 0) {
+				/* turned about its top-left corner (x, y): a rotated
+				 * box whose centre is that corner plus the turned
+				 * half-diagonal */
+				double a = json_number_value(j), t;
+
+				if (!isfinite(a)) {
+					snprintf(why, whysz, ".result[%zu].value.rotation: not a finite "
+					    "number", k);
+					goto out;
+				}
+				a = fmod(a, 360);
+				if (a > 180)
+					a -= 360;
+				else if (a <= -180)
+					a += 360;
+				t = a * M_PI / 180;
+				an.geom = BX_GEOM_RBOX;
+				an.angle = a;
+				an.x += an.w / 2 * cos(t) - an.h / 2 * sin(t);
+				an.y += an.w / 2 * sin(t) + an.h / 2 * cos(t);
+			}
 		} else {
 			if (bx_json_key_finite(val, "x", &x) ||
 			    bx_json_key_finite(val, "y", &y)) {

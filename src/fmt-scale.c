@@ -10,8 +10,32 @@
 #include <string.h>
 
 #include "boxel/formats.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 #include "json-int.h"
+
+/* Kinds Scale writes as a vertex list (polygon, line): the geometry
+ * table says which and under what type name. */
+static const struct bx_geom_kind *
+vertex_kind(enum bx_geom g)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(g);
+
+	return k != NULL && k->form == BX_FORM_POINTS && k->scale_type != NULL ? k : NULL;
+}
+
+static const struct bx_geom_kind *
+vertex_kind_named(const char *type)
+{
+	const struct bx_geom_kind *k;
+	int i;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (k->form == BX_FORM_POINTS && k->scale_type != NULL &&
+		    strcmp(k->scale_type, type) == 0)
+			return k;
+	return NULL;
+}
 
 void
 bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
@@ -47,8 +71,11 @@ bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_json_put_num(b, an->w);
 				bx_buf_puts(b, ",\"height\":");
 				bx_json_put_num(b, an->h);
-			} else if (an->geom == BX_GEOM_POLYGON) {
-				bx_buf_puts(b, "\"type\":\"polygon\",\"label\":");
+			} else if (vertex_kind(an->geom) != NULL) {
+				/* polygon, line: Scale's vertex lists */
+				bx_buf_puts(b, "\"type\":");
+				bx_json_put_str(b, vertex_kind(an->geom)->scale_type);
+				bx_buf_puts(b, ",\"label\":");
 				bx_json_put_str(b, an->cls ? an->cls : "");
 				bx_buf_puts(b, ",\"vertices\":[");
 				for (p = 0; p < an->npts; p++) {
@@ -104,6 +131,7 @@ static int
 read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 {
 	const json_t *resp = json_object_get(t, "response"), *anns, *a, *j;
+	const struct bx_geom_kind *vk;
 	const char *type, *label;
 	struct bx_annot an;
 	char where[64];
@@ -137,14 +165,14 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 				return -1;
 			}
 			an.geom = BX_GEOM_BOX;
-		} else if (strcmp(type, "polygon") == 0) {
+		} else if ((vk = vertex_kind_named(type)) != NULL) {
 			j = json_object_get(a, "vertices");
-			if (!json_is_array(j) || json_array_size(j) < 3) {
+			if (!json_is_array(j) || json_array_size(j) < (size_t)vk->min_pts) {
 				snprintf(why, whysz, ".response.annotations[%zu].vertices: expected at least "
-				    "3 {x, y}", k);
+				    "%d {x, y}", k, vk->min_pts);
 				return -1;
 			}
-			an.geom = BX_GEOM_POLYGON;
+			an.geom = vk->id;
 			an.npts = (int)json_array_size(j);
 			an.pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
 			for (p = 0; p < json_array_size(j); p++)
@@ -167,7 +195,7 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			}
 		} else {
 			snprintf(why, whysz, ".response.annotations[%zu].type: \"%.30s\" is not box, "
-			    "polygon or point", k, type);
+			    "polygon, line or point", k, type);
 			return -1;
 		}
 		if ((j = json_object_get(a, "score")) != NULL && json_is_number(j)) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "boxel/formats.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 
 static int
@@ -241,7 +242,8 @@ bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, 
 	int i, k, c, polys = 0;
 
 	for (i = 0; i < im->ans.n; i++)
-		polys |= im->ans.a[i].geom == BX_GEOM_POLYGON && im->ans.a[i].npts >= 3 &&
+		polys |= ((im->ans.a[i].geom == BX_GEOM_POLYGON && im->ans.a[i].npts >= 3) ||
+		    im->ans.a[i].geom == BX_GEOM_RBOX) &&
 		    bx_dataset_class_index(ds, im->ans.a[i].cls) >= 0;
 	for (i = 0; i < im->ans.n; i++) {
 		const struct bx_annot *an = &im->ans.a[i];
@@ -257,7 +259,16 @@ bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, 
 		} else if (an->geom == BX_GEOM_BOX)
 			bx_buf_printf_c(out, "%d %.6f %.6f %.6f %.6f\n", c, (an->x + an->w / 2) / W,
 			    (an->y + an->h / 2) / H, an->w / W, an->h / H);
-		else if (an->geom == BX_GEOM_POLYGON && an->npts >= 3) {
+		else if (an->geom == BX_GEOM_RBOX) {
+			/* YOLO-OBB: the four corners, clockwise on screen */
+			struct bx_pt q[4];
+
+			bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
+			bx_buf_printf(out, "%d", c);
+			for (k = 0; k < 4; k++)
+				bx_buf_printf_c(out, " %.6f %.6f", q[k].x / W, q[k].y / H);
+			bx_buf_putc(out, '\n');
+		} else if (an->geom == BX_GEOM_POLYGON && an->npts >= 3) {
 			bx_buf_printf(out, "%d", c);
 			for (k = 0; k < an->npts; k++)
 				bx_buf_printf_c(out, " %.6f %.6f", an->pts[k].x / W, an->pts[k].y / H);

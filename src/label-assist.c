@@ -11,6 +11,7 @@
 
 #include "boxel/assist.h"
 #include "boxel/image.h"
+#include "boxel/geom.h"
 #include "view-label-int.h"
 
 #define WAND_TOL0 40.0  /* first proposal: RGB distance from the seed */
@@ -375,6 +376,8 @@ label_handle_name(const struct label *L, int h, char *buf, size_t n)
 		snprintf(buf, n, "whole object");
 	else if (ed->ans.a[ed->sel].geom == BX_GEOM_BOX && h < 8)
 		snprintf(buf, n, "%s", box[h]);
+	else if (bx_geom_kind(ed->ans.a[ed->sel].geom) != NULL)
+		snprintf(buf, n, "%s %d", bx_geom_kind(ed->ans.a[ed->sel].geom)->vertex, h + 1);
 	else
 		snprintf(buf, n, "vertex %d", h + 1);
 	return buf;

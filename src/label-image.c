@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/geom.h"
 #include "view-label-int.h"
 
 static uint32_t
@@ -41,12 +42,34 @@ draw_handle(struct label *L, double x, double y, uint32_t c)
 /* Each outline is drawn twice: a black line one display pixel outside,
  * then the class color, so it stays visible on any background (a yellow
  * box on sand, a dark one at night). */
+static double
+pen_x(const void *ctx, double x)
+{
+	return label_dx(ctx, x);
+}
+
+static double
+pen_y(const void *ctx, double y)
+{
+	return label_dy(ctx, y);
+}
+
+static void
+draw_kind(struct label *L, const struct bx_annot *an, uint32_t c, int dash,
+          enum bx_pen_style style)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
+	struct bx_geom_pen pen = { L->disp, pen_x, pen_y, L, c, BX_RGB(0, 0, 0), dash, style };
+
+	if (k != NULL)
+		k->draw(&pen, an);
+}
+
 static void
 draw_annot(struct label *L, const struct bx_annot *an, int selected)
 {
-	uint32_t c = label_class_color(L, an->cls), halo = BX_RGB(0, 0, 0);
-	int dash = 0, i, pass;
-	double *xy;
+	uint32_t c = label_class_color(L, an->cls);
+	int dash = 0;
 
 	if (an->flags & BX_ANNOT_SUGGESTION) {
 		c = dim(c);
@@ -54,36 +77,7 @@ draw_annot(struct label *L, const struct bx_annot *an, int selected)
 		 * image's noise; solid and paler. */
 		dash = L->colors == BX_COLORS_16 || L->colors == BX_COLORS_8 ? 0 : 2;
 	}
-	switch (an->geom) {
-	case BX_GEOM_BOX:
-		bx_raster_rect(L->disp, label_dx(L, an->x) - 1, label_dy(L, an->y) - 1,
-		               label_dx(L, an->x + an->w) + 1, label_dy(L, an->y + an->h) + 1, halo, dash);
-		bx_raster_rect(L->disp, label_dx(L, an->x), label_dy(L, an->y), label_dx(L, an->x + an->w),
-		               label_dy(L, an->y + an->h), c, dash);
-		break;
-	case BX_GEOM_POLYGON:
-		xy = bx_malloc(sizeof *xy * 2 * (size_t)an->npts);
-		for (pass = 0; pass < 2; pass++) {
-			for (i = 0; i < an->npts; i++) {
-				xy[2 * i] = label_dx(L, an->pts[i].x) + (pass == 0);
-				xy[2 * i + 1] = label_dy(L, an->pts[i].y) + (pass == 0);
-			}
-			if (pass == 1 && selected)
-				bx_raster_blend_polygon(L->disp, xy, an->npts, c, 60);
-			bx_raster_polyline(L->disp, xy, an->npts, 1, pass == 0 ? halo : c, dash);
-		}
-		free(xy);
-		break;
-	case BX_GEOM_POINT:
-		if (an->npts >= 1) {
-			double dx = label_dx(L, an->pts[0].x), dy = label_dy(L, an->pts[0].y);
-			bx_raster_fill_rect(L->disp, dx - 2, dy - 2, dx + 2, dy + 2, halo);
-			bx_raster_fill_rect(L->disp, dx - 1, dy - 1, dx + 1, dy + 1, c);
-		}
-		break;
-	default:
-		break;
-	}
+	draw_kind(L, an, c, dash, selected ? BX_PEN_SELECTED : BX_PEN_PLAIN);
 }
 
 /* Display-only brightness, contrast and gamma (the `V` menu): a lookup
@@ -223,32 +217,7 @@ draw_cursor(struct label *L)
 static void
 draw_gold(struct label *L, const struct bx_annot *an)
 {
-	const uint32_t c = BX_RGB(0xff, 0xff, 0xff);
-	double *xy;
-	int i;
-
-	switch (an->geom) {
-	case BX_GEOM_BOX:
-		bx_raster_rect(L->disp, label_dx(L, an->x), label_dy(L, an->y), label_dx(L, an->x + an->w),
-		               label_dy(L, an->y + an->h), c, 3);
-		break;
-	case BX_GEOM_POLYGON:
-		xy = bx_malloc(sizeof *xy * 2 * (size_t)an->npts);
-		for (i = 0; i < an->npts; i++) {
-			xy[2 * i] = label_dx(L, an->pts[i].x);
-			xy[2 * i + 1] = label_dy(L, an->pts[i].y);
-		}
-		bx_raster_polyline(L->disp, xy, an->npts, 1, c, 3);
-		free(xy);
-		break;
-	case BX_GEOM_POINT:
-		if (an->npts >= 1)
-			bx_raster_rect(L->disp, label_dx(L, an->pts[0].x) - 3, label_dy(L, an->pts[0].y) - 3,
-			               label_dx(L, an->pts[0].x) + 3, label_dy(L, an->pts[0].y) + 3, c, 0);
-		break;
-	default:
-		break;
-	}
+	draw_kind(L, an, BX_RGB(0xff, 0xff, 0xff), 3, BX_PEN_GOLD);
 }
 
 /* The minimap (M): the overview, about a quarter of the pane's width, in
@@ -291,6 +260,7 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 {
 	struct bx_edit *ed = &L->ed;
 	const struct bx_annot *an;
+	const struct bx_geom_kind *k;
 	double x, y;
 	int i, n;
 	uint32_t cc;
@@ -324,17 +294,18 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 		draw_gold(L, &L->s->review_gold.a[i]);
 	if (ed->sel >= 0 && ed->sel < ed->ans.n && L->look.hide < 2) {
 		an = &ed->ans.a[ed->sel];
+		k = bx_geom_kind(an->geom);
 		draw_annot(L, an, 1);
 		n = bx_edit_handle_count(ed);
 		for (i = 0; i < n; i++) {
 			if (bx_edit_handle_pos(ed, i, &x, &y) != 0)
 				continue;
-			if (an->geom == BX_GEOM_BOX && i >= BX_H_TOP && ed->handle != i)
-				continue; /* edge midpoints only when grabbed */
+			if (k->major_handles > 0 && i >= k->major_handles && ed->handle != i)
+				continue; /* e.g. a box's edge midpoints: only when grabbed */
 			draw_handle(L, x, y, i == ed->handle ? BX_RGB(0xff, 0xff, 0x00)
 			                                     : BX_RGB(0xff, 0xff, 0xff));
 		}
-		if (an->geom == BX_GEOM_POINT && an->npts >= 1)
+		if (k->form == BX_FORM_POINT && an->npts >= 1)
 			draw_handle(L, an->pts[0].x, an->pts[0].y, BX_RGB(0xff, 0xff, 0xff));
 	}
 	/* The shape being drawn, up to the crosshair. */
@@ -342,7 +313,8 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 	if (ed->npend > 0 && ed->tool == BX_TOOL_EXTREME) {
 		for (i = 0; i < ed->npend; i++)
 			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
-	} else if (ed->npend > 0 && ed->tool == BX_TOOL_BOX) {
+	} else if (ed->npend > 0 && (ed->tool == BX_TOOL_BOX || ed->tool == BX_TOOL_RBOX ||
+	           ed->tool == BX_TOOL_ELLIPSE || ed->tool == BX_TOOL_CUBOID)) {
 		bx_raster_rect(L->disp, label_dx(L, ed->pend[0].x), label_dy(L, ed->pend[0].y), label_dx(L, ed->cx),
 		               label_dy(L, ed->cy), cc, 1);
 	} else if (ed->npend > 0) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/geom.h"
 #include "boxel/keymap.h"
 #include "boxel/view-help.h"
 #include "view-label-int.h"
@@ -18,9 +19,18 @@ static int
 class_allows(const struct label *L, const char *cls, enum bx_tool tool)
 {
 	const struct bx_class *c = label_class_of(L, cls);
-	int g = tool == BX_TOOL_BOX || tool == BX_TOOL_EXTREME ? BX_GEOM_BOX
-	        : tool == BX_TOOL_POLYGON ? BX_GEOM_POLYGON : BX_GEOM_POINT;
-	return c == NULL || (c->geoms & g) != 0;
+	const struct bx_geom_kind *k;
+	int i;
+
+	if (c == NULL)
+		return 1;
+	/* The extreme-point tool draws boxes. */
+	if (tool == BX_TOOL_EXTREME)
+		tool = BX_TOOL_BOX;
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (k->tool == (int)tool)
+			return (c->geoms & (int)k->id) != 0;
+	return 0;
 }
 
 int
@@ -37,12 +47,14 @@ label_pick_class(struct label *L, const struct bx_class *c, int64_t now)
 	r = bx_edit_set_class(&L->ed, c->name);
 	/* Switch to a tool the class allows. */
 	if (!class_allows(L, c->name, L->ed.tool)) {
-		if (c->geoms & BX_GEOM_BOX)
-			r |= bx_edit_set_tool(&L->ed, BX_TOOL_BOX);
-		else if (c->geoms & BX_GEOM_POLYGON)
-			r |= bx_edit_set_tool(&L->ed, BX_TOOL_POLYGON);
-		else if (c->geoms & BX_GEOM_POINT)
-			r |= bx_edit_set_tool(&L->ed, BX_TOOL_POINT);
+		const struct bx_geom_kind *k;
+		int i;
+
+		for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+			if (k->tool >= 0 && (c->geoms & (int)k->id)) {
+				r |= bx_edit_set_tool(&L->ed, (enum bx_tool)k->tool);
+				break;
+			}
 	}
 	return label_apply(L, r | BX_EDIT_VIEW, now);
 }
@@ -153,6 +165,15 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 		step = label_step(L) * n * (far ? 10 : 1);
 		return label_apply(L, bx_edit_move(ed, dx * step, dy * step), now);
 	}
+	/* Turning takes the count as degrees (30>), or the angle itself (45@). */
+	if (action == BX_LA_ROTATE_CW || action == BX_LA_ROTATE_CCW || action == BX_LA_ANGLE) {
+		n = L->ndigits ? L->num : -1;
+		L->num = L->ndigits = 0;
+		if (action == BX_LA_ANGLE)
+			return label_apply(L, bx_edit_set_angle(ed, n < 0 ? 0 : n), now);
+		return label_apply(L, bx_edit_rotate(ed, (n < 0 ? 5 : n) *
+		    (action == BX_LA_ROTATE_CW ? 1 : -1)), now);
+	}
 	if (L->ndigits > 0 && action == BX_LA_CANCEL) {
 		L->num = L->ndigits = 0;
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
@@ -194,6 +215,10 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 	case BX_LA_TOOL_POLYGON: return r | set_tool(L, BX_TOOL_POLYGON, now);
 	case BX_LA_TOOL_POINT: return r | set_tool(L, BX_TOOL_POINT, now);
 	case BX_LA_TOOL_EXTREME: return r | set_tool(L, BX_TOOL_EXTREME, now);
+	case BX_LA_TOOL_POLYLINE: return r | set_tool(L, BX_TOOL_POLYLINE, now);
+	case BX_LA_TOOL_RBOX: return r | set_tool(L, BX_TOOL_RBOX, now);
+	case BX_LA_TOOL_ELLIPSE: return r | set_tool(L, BX_TOOL_ELLIPSE, now);
+	case BX_LA_TOOL_CUBOID: return r | set_tool(L, BX_TOOL_CUBOID, now);
 	case BX_LA_PLACE:
 		if (ed->tool == BX_TOOL_EXTREME)
 			return r | label_extreme_place(L, now);

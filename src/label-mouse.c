@@ -91,6 +91,10 @@ label_key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 		bx_edit_cursor_to(ed, x, y);
 		if (ed->tool == BX_TOOL_BOX && ed->npend > 0)
 			return label_place(L, 0, now);
+		/* A polygon or line being drawn: the press placed a vertex,
+		 * and selecting what lies under it would drop the drawing. */
+		if (ed->npend > 0)
+			return label_apply(L, BX_EDIT_VIEW, now);
 		/* A click without a drag selects what is under it. */
 		hit = label_object_at(L, x, y);
 		if (hit >= 0)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/geom.h"
 #include "boxel/keymap.h"
 #include "boxel/quality.h"
 #include "view-label-int.h"
@@ -183,24 +184,31 @@ label_value_text(const struct bx_value *v, char *buf, size_t n)
 	}
 }
 
+/* "car bp": the class and the letters of the kinds it allows. */
+static void
+class_line(const struct bx_class *c, char *buf, size_t n)
+{
+	const struct bx_geom_kind *k;
+	size_t len;
+	int i;
+
+	snprintf(buf, n, "%s ", c->name);
+	len = strlen(buf);
+	for (i = 0; (k = bx_geom_at(i)) != NULL && len + 1 < n; i++)
+		if (c->geoms & (int)k->id)
+			buf[len++] = k->letter;
+	buf[len] = '\0';
+}
+
 static void
 geom_text(const struct bx_annot *an, char *buf, size_t n)
 {
-	switch (an->geom) {
-	case BX_GEOM_BOX:
-		snprintf(buf, n, "box %.0f,%.0f %.0fx%.0f", an->x, an->y, an->w, an->h);
-		break;
-	case BX_GEOM_POLYGON:
-		snprintf(buf, n, "poly %d pts @%.0f,%.0f", an->npts, an->npts ? an->pts[0].x : 0,
-		         an->npts ? an->pts[0].y : 0);
-		break;
-	case BX_GEOM_POINT:
-		snprintf(buf, n, "point %.0f,%.0f", an->npts ? an->pts[0].x : 0,
-		         an->npts ? an->pts[0].y : 0);
-		break;
-	default:
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
+
+	if (k != NULL)
+		k->describe(an, buf, n);
+	else
 		snprintf(buf, n, "image class");
-	}
 }
 
 static void
@@ -319,7 +327,8 @@ label_draw_feedback_pane(struct label *L, struct bx_grid *g, int y, int ymax)
 		}
 		if (gd != NULL && an->geom != BX_GEOM_TAG) {
 			snprintf(ratio, sizeof ratio, "  IoU %.2f", f->gold_sim[m]);
-			if (an->geom == BX_GEOM_POINT)
+			if (bx_geom_kind(an->geom) != NULL &&
+			    bx_geom_kind(an->geom)->family != BX_FAM_AREA)
 				snprintf(ratio, sizeof ratio, "  sim %.2f", f->gold_sim[m]);
 			strncat(line, ratio, sizeof line - strlen(line) - 1);
 		}
@@ -532,9 +541,7 @@ label_draw_right_pane(struct label *L, struct bx_grid *g)
 			bx_grid_put_text(g, L->rx + 1, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, 2);
 			bx_grid_put_text(g, L->rx + 3, y, hk, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0, 1);
 			bx_grid_fill(g, L->rx + 4, y, 2, 1, 0x2588, c->color, BX_COLOR_DEFAULT, 0);
-			snprintf(line, sizeof line, "%s %s%s%s%s", c->name,
-			         c->geoms & BX_GEOM_BOX ? "b" : "", c->geoms & BX_GEOM_POLYGON ? "p" : "",
-			         c->geoms & BX_GEOM_POINT ? "o" : "", c->geoms & BX_GEOM_TAG ? "t" : "");
+			class_line(c, line, sizeof line);
 			bx_grid_put_text(g, L->rx + 7, y, line, BX_COLOR_DEFAULT, BX_COLOR_DEFAULT,
 			                 cur ? BX_CELL_BOLD : 0, L->rw - 7);
 		}

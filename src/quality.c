@@ -9,9 +9,10 @@
 #include "boxel/geometry.h"
 #include "boxel/match.h"
 #include "boxel/quality.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 
-enum { KIND_NONE, KIND_AREA, KIND_POINT, KIND_TAG };
+enum { KIND_NONE, KIND_AREA, KIND_POINT, KIND_TAG, KIND_LINE };
 
 /* Per-object facts computed once per scoring call. */
 struct qinfo {
@@ -20,7 +21,7 @@ struct qinfo {
 	double area;
 	double x0, y0, x1, y1; /* bounding box */
 	struct bx_shape shape;
-	struct bx_pt corners[4];
+	struct bx_pt corners[BX_GEOM_RING_MAX]; /* a box's 4, or the kind's ring */
 };
 
 struct bx_quality_ws {
@@ -41,6 +42,7 @@ bx_score_opts_default(struct bx_score_opts *o)
 {
 	o->iou = BX_IOU_DEFAULT;
 	o->point_radius = BX_POINT_RADIUS_DEFAULT;
+	o->line_thickness = BX_LINE_THICKNESS_DEFAULT;
 }
 
 void
@@ -128,22 +130,27 @@ bx_quality_ws_free(struct bx_quality_ws *ws)
 void
 bx_qobj_from_annot(struct bx_qobj *o, const struct bx_annot *an)
 {
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
+
 	memset(o, 0, sizeof *o);
 	o->geom = an->geom;
 	o->cls = an->cls;
 	o->attrs = &an->attrs;
-	switch (an->geom) {
-	case BX_GEOM_BOX:
+	switch (k != NULL ? k->form : BX_FORM_NONE) {
+	case BX_FORM_RBOX:
+		o->angle = an->angle;
+		/* fall through */
+	case BX_FORM_BOX:
 		o->x = an->x;
 		o->y = an->y;
 		o->w = an->w;
 		o->h = an->h;
 		break;
-	case BX_GEOM_POLYGON:
+	case BX_FORM_POINTS:
 		o->pts = an->pts;
 		o->npts = an->npts;
 		break;
-	case BX_GEOM_POINT:
+	case BX_FORM_POINT:
 		if (an->npts >= 1) {
 			o->x = an->pts[0].x;
 			o->y = an->pts[0].y;
@@ -152,20 +159,25 @@ bx_qobj_from_annot(struct bx_qobj *o, const struct bx_annot *an)
 			o->y = an->y;
 		}
 		break;
-	case BX_GEOM_TAG:
+	case BX_FORM_NONE:
 		break;
 	}
 }
 
+/* What is compared comes from the kind's family; how its outline is read
+ * from its form. */
 static void
 info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 {
+	const struct bx_geom_kind *k = bx_geom_kind(o->geom);
 	int i;
 
 	memset(q, 0, sizeof *q);
 	q->ok = 1;
-	switch (o->geom) {
-	case BX_GEOM_BOX:
+	q->kind = KIND_NONE;
+	if (k == NULL)
+		return;
+	if (k->family == BX_FAM_AREA && k->form == BX_FORM_BOX) {
 		q->kind = KIND_AREA;
 		bx_box_ring(o->x, o->y, o->w, o->h, q->corners);
 		q->shape.pts = q->corners;
@@ -178,16 +190,43 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 		q->area = q->ok ? (q->x1 - q->x0) * (q->y1 - q->y0) : 0;
 		if (!isfinite(q->area))
 			q->ok = 0, q->area = 0;
-		break;
-	case BX_GEOM_POLYGON:
+	} else if (k->family == BX_FAM_AREA && k->ring != NULL) {
+		/* The kind's ring (a rotated box's 4 corners: exact; an
+		 * ellipse's 64 vertices of its own area: geom.h). */
+		int nr;
+
+		q->kind = KIND_AREA;
+		q->ok = isfinite(o->x) && isfinite(o->y) && isfinite(o->w) && isfinite(o->h) &&
+		        isfinite(o->angle);
+		nr = k->ring(o->x, o->y, o->w, o->h, o->angle, q->corners);
+		q->shape.pts = q->corners;
+		q->shape.npts = nr;
+		q->x0 = q->x1 = q->corners[0].x;
+		q->y0 = q->y1 = q->corners[0].y;
+		for (i = 1; i < nr; i++) {
+			q->x0 = fmin(q->x0, q->corners[i].x);
+			q->x1 = fmax(q->x1, q->corners[i].x);
+			q->y0 = fmin(q->y0, q->corners[i].y);
+			q->y1 = fmax(q->y1, q->corners[i].y);
+		}
+		q->area = q->ok ? bx_shape_area(g, &q->shape) : 0;
+		if (!isfinite(q->area))
+			q->ok = 0, q->area = 0;
+	} else if (k->family == BX_FAM_AREA) {
 		q->kind = KIND_AREA;
 		q->shape.pts = o->pts;
 		q->shape.npts = o->npts;
+		/* a cuboid: its hull, not its vertex list */
+		if (k->outline != NULL && o->pts != NULL && o->npts > 0 &&
+		    o->npts < BX_GEOM_RING_MAX) {
+			q->shape.npts = k->outline(o->pts, o->npts, q->corners);
+			q->shape.pts = q->corners;
+		}
 		q->shape.ring_end = o->ring_end;
 		q->shape.nrings = o->nrings;
 		if (o->npts <= 0 || o->pts == NULL) {
 			q->ok = 0;
-			break;
+			return;
 		}
 		q->x0 = q->x1 = o->pts[0].x;
 		q->y0 = q->y1 = o->pts[0].y;
@@ -200,18 +239,26 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 			q->y1 = fmax(q->y1, o->pts[i].y);
 		}
 		q->area = q->ok ? bx_shape_area(g, &q->shape) : 0;
-		break;
-	case BX_GEOM_POINT:
+	} else if (k->family == BX_FAM_POINT) {
 		q->kind = KIND_POINT;
 		q->ok = isfinite(o->x) && isfinite(o->y);
-		break;
-	case BX_GEOM_TAG:
+	} else if (k->family == BX_FAM_TAG) {
 		q->kind = KIND_TAG;
-		break;
-	default:
-		q->kind = KIND_NONE;
-		break;
+	} else if (k->family == BX_FAM_LINE) {
+		q->kind = KIND_LINE;
+		q->ok = o->npts > 0 && o->pts != NULL && k->similarity != NULL;
+		for (i = 0; q->ok && i < o->npts; i++)
+			if (!isfinite(o->pts[i].x) || !isfinite(o->pts[i].y))
+				q->ok = 0;
 	}
+}
+
+static int
+is_box(enum bx_geom g)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(g);
+
+	return k != NULL && k->form == BX_FORM_BOX && k->family == BX_FAM_AREA;
 }
 
 /* Similarity of a pair, or -1 when they may not be matched. */
@@ -231,9 +278,19 @@ pair_sim(struct bx_geom_ws *g, const struct bx_qobj *a, const struct qinfo *qa,
 
 		return bx_point_sim(p, q, o->point_radius);
 	}
+	case KIND_LINE:
+		/* Kinds of one line family compare by the first's measure. */
+		iou = bx_geom_kind(a->geom)->similarity(a->pts, a->npts, b->pts, b->npts,
+		    o->line_thickness);
+		return iou >= o->iou ? iou : -1;
 	case KIND_AREA:
-		if (a->geom == BX_GEOM_BOX && b->geom == BX_GEOM_BOX) {
+		if (is_box(a->geom) && is_box(b->geom)) {
 			iou = bx_box_iou(a->x, a->y, a->w, a->h, b->x, b->y, b->w, b->h);
+		} else if (a->geom == b->geom && bx_geom_kind(a->geom)->iou_same != NULL) {
+			const double fa[5] = { a->x, a->y, a->w, a->h, a->angle };
+			const double fb[5] = { b->x, b->y, b->w, b->h, b->angle };
+
+			iou = bx_geom_kind(a->geom)->iou_same(fa, fb);
 		} else if (qa->area == 0 && qb->area == 0) {
 			iou = a->geom == b->geom ? bx_shape_iou(g, &qa->shape, &qb->shape) : 0;
 		} else if (qa->x1 <= qb->x0 || qb->x1 <= qa->x0 ||

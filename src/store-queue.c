@@ -9,6 +9,7 @@
 
 #include "boxel/codec.h"
 #include "boxel/formats.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 #include "store-int.h"
 
@@ -963,6 +964,8 @@ bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_ans
 	bx_buf_init(&pts);
 	for (i = 0; i < ans->n; i++) {
 		const struct bx_annot *an = &ans->a[i];
+		const struct bx_geom_kind *k;
+
 		if ((s = bx_st_prep(st, ins, err)) == NULL) {
 			rc = err ? err->code : BX_EDB;
 			break;
@@ -972,13 +975,14 @@ bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_ans
 		sqlite3_bind_int(s, 2, i);
 		sqlite3_bind_text(s, 3, bx_geom_name(an->geom), -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, an->cls ? an->cls : "", -1, SQLITE_STATIC);
-		if (an->geom != BX_GEOM_TAG) {
+		k = bx_geom_kind(an->geom);
+		if (k != NULL && k->form != BX_FORM_NONE) {
 			sqlite3_bind_double(s, 5, x);
 			sqlite3_bind_double(s, 6, y);
 			sqlite3_bind_double(s, 7, w);
 			sqlite3_bind_double(s, 8, h);
 		}
-		if (an->geom == BX_GEOM_POLYGON || an->geom == BX_GEOM_POINT) {
+		if (k != NULL && (k->form == BX_FORM_POINT || k->form == BX_FORM_POINTS)) {
 			bx_buf_reset(&pts);
 			points_json(&pts, an);
 			sqlite3_bind_text(s, 9, pts.p, -1, SQLITE_TRANSIENT);

@@ -233,6 +233,24 @@ static const char *const migrations[] = {
 	"INSERT INTO settings(key, value) VALUES ('gold_recycle', '0'), ('gold_min', '10'),\n"
 	"  ('compare_attributes', 'all'), ('on_suspend', 'review'), ('max_overlap', '0')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n",
+	/* 7 -> 8: annotations.geom no longer lists the kinds. Which names
+	 * exist is the geometry table's business (src/geom-table.c), checked
+	 * before a row is written, so adding a kind needs no migration. SQLite
+	 * cannot drop a CHECK in place: rebuild the table. */
+	"CREATE TABLE annotations_new(\n"
+	"  judgment INTEGER NOT NULL REFERENCES judgments(id),\n"
+	"  idx INTEGER NOT NULL,\n"
+	"  geom TEXT NOT NULL CHECK (length(geom) > 0),\n"
+	"  class TEXT NOT NULL,\n"
+	"  x REAL, y REAL, w REAL, h REAL,\n"
+	"  points TEXT,\n"
+	"  attributes TEXT,\n"
+	"  PRIMARY KEY (judgment, idx)) STRICT, WITHOUT ROWID;\n"
+	"INSERT INTO annotations_new SELECT judgment, idx, geom, class, x, y, w, h, points,\n"
+	"  attributes FROM annotations;\n"
+	"DROP TABLE annotations;\n"
+	"ALTER TABLE annotations_new RENAME TO annotations;\n"
+	"CREATE INDEX annotations_class ON annotations(class);\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))

@@ -13,6 +13,7 @@
 
 #include "boxel/formats.h"
 #include "boxel/taxonomy.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 #include "json-int.h"
 
@@ -619,10 +620,8 @@ parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
 {
 	static const char *const keys[] = { "name", "color", "hotkey", "geometries",
 	    "attributes", "description", NULL };
-	static const char *const gnames[] = { "box", "polygon", "point", "tag" };
 	json_t *v, *g;
 	size_t old, i, o2;
-	int k;
 
 	memset(c, 0, sizeof *c);
 	c->color = palette[index % (int)BX_ARRAY_LEN(palette)];
@@ -656,24 +655,25 @@ parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
 		bx_json_path_pop(&ck->path, old);
 	}
 	if ((g = json_object_get(j, "geometries")) != NULL) {
+		char names[200];
+
+		bx_geom_list(names, sizeof names, ", ", ", ", NULL);
 		old = bx_json_path_key(&ck->path, "geometries");
 		c->geoms = 0;
 		if (!json_is_array(g) || json_array_size(g) == 0)
-			problem(ck, "must be a non-empty array of box, polygon, point, tag");
+			problem(ck, "must be a non-empty array of %s", names);
 		for (i = 0; json_is_array(g) && i < json_array_size(g); i++) {
 			const char *s = json_string_value(json_array_get(g, i));
+			const struct bx_geom_kind *k = bx_geom_by_name(s);
 
 			o2 = bx_json_path_idx(&ck->path, i);
-			for (k = 0; s != NULL && k < 4; k++)
-				if (strcmp(s, gnames[k]) == 0)
-					break;
-			if (s == NULL || k == 4)
-				problem(ck, "%s%.40s%s is not a geometry (box, polygon, point, tag)",
-				    s ? "\"" : "", s ? s : "this", s ? "\"" : "");
-			else if (c->geoms & (1 << k))
+			if (k == NULL)
+				problem(ck, "%s%.40s%s is not a geometry (%s)",
+				    s ? "\"" : "", s ? s : "this", s ? "\"" : "", names);
+			else if (c->geoms & (int)k->id)
 				problem(ck, "\"%s\" is listed twice", s);
 			else
-				c->geoms |= 1 << k;
+				c->geoms |= (int)k->id;
 			bx_json_path_pop(&ck->path, o2);
 		}
 		if (c->geoms == 0)
@@ -1054,60 +1054,24 @@ check_attrs(const struct bx_attr_spec *specs, int nspecs, const struct bx_attrs 
 /* Normalized and percent formats (YOLO, Label Studio) round coordinates;
  * reading them back may overshoot an edge by a hair. A hundredth of a pixel
  * is invisible and keeps such round trips exact. */
-#define EDGE_SLACK 0.01
-
-static int
-in_image(double x, double y, int w, int h)
-{
-	return x >= -EDGE_SLACK && y >= -EDGE_SLACK && x <= w + EDGE_SLACK && y <= h + EDGE_SLACK;
-}
-
 static int
 check_annot(const struct bx_taxonomy *t, const struct bx_annot *an, int idx, int width,
             int height, int flags, struct bx_err *err)
 {
 	const struct bx_class *c = bx_taxonomy_class(t, an->cls);
-	char where[160];
-	int i;
+	const struct bx_geom_kind *k;
+	char where[160], why[200];
 
 	if (c == NULL)
 		return bx_err_set(err, BX_EINVAL, "annotations[%d]: unknown class \"%.60s\"", idx,
 		    an->cls ? an->cls : "");
 	snprintf(where, sizeof where, "annotations[%d] (%.60s)", idx, an->cls);
 	if (!(c->geoms & (int)an->geom))
-		return bx_err_set(err, BX_EINVAL, "%s: a %s is not allowed for this class",
-		    where, bx_geom_name(an->geom));
-	switch (an->geom) {
-	case BX_GEOM_BOX:
-		if (!isfinite(an->x) || !isfinite(an->y) || !isfinite(an->w) || !isfinite(an->h) ||
-		    an->w < 0 || an->h < 0)
-			return bx_err_set(err, BX_EINVAL, "%s: box is not finite or has a negative size",
-			    where);
-		if (an->x < -EDGE_SLACK || an->y < -EDGE_SLACK)
-			return bx_err_set(err, BX_EINVAL, "%s: box leaves the image: %s = %g < 0", where,
-			    an->x < 0 ? "x" : "y", an->x < 0 ? an->x : an->y);
-		if (an->x + an->w > width + EDGE_SLACK)
-			return bx_err_set(err, BX_EINVAL, "%s: box leaves the image: x+w = %g > width %d",
-			    where, an->x + an->w, width);
-		if (an->y + an->h > height + EDGE_SLACK)
-			return bx_err_set(err, BX_EINVAL, "%s: box leaves the image: y+h = %g > height %d",
-			    where, an->y + an->h, height);
-		break;
-	case BX_GEOM_POLYGON:
-	case BX_GEOM_POINT:
-		if (an->geom == BX_GEOM_POLYGON && an->npts < 3)
-			return bx_err_set(err, BX_EINVAL, "%s: a polygon needs at least 3 points", where);
-		if (an->npts < 1)
-			return bx_err_set(err, BX_EINVAL, "%s: point has no coordinates", where);
-		for (i = 0; i < an->npts; i++)
-			if (!in_image(an->pts[i].x, an->pts[i].y, width, height))
-				return bx_err_set(err, BX_EINVAL, "%s: %s (%g, %g) is outside the "
-				    "%dx%d image", where, an->geom == BX_GEOM_POINT ? "point" : "vertex",
-				    an->pts[i].x, an->pts[i].y, width, height);
-		break;
-	case BX_GEOM_TAG:
-		break;
-	}
+		return bx_err_set(err, BX_EINVAL, "%s: %s %s is not allowed for this class",
+		    where, bx_geom_article(an->geom), bx_geom_name(an->geom));
+	k = bx_geom_kind(an->geom);
+	if (k != NULL && k->check(an, width, height, why, sizeof why) != 0)
+		return bx_err_set(err, BX_EINVAL, "%s: %s", where, why);
 	return check_attrs(c->attrs, c->nattrs, &an->attrs, where, flags, err);
 }
 

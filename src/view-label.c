@@ -19,6 +19,7 @@
 
 #include "boxel/draft.h"
 #include "boxel/edit.h"
+#include "boxel/geom.h"
 #include "boxel/image.h"
 #include "boxel/keymap.h"
 #include "boxel/label.h"
@@ -287,7 +288,7 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	         fabs(L->sc - 1) < 1e-9 ? " (1:1)" : "", L->ed.cx, L->ed.cy,
 	         label_step(L), L->role->unit, L->s->claim.position,
 	         L->s->claim.total, lease, grab);
-	if (L->ed.npend > 0 && L->ed.tool == BX_TOOL_POLYGON) {
+	if (L->ed.npend > 0 && (L->ed.tool == BX_TOOL_POLYGON || L->ed.tool == BX_TOOL_POLYLINE)) {
 		char c[32];
 		snprintf(c, sizeof c, "  vertices %d", L->ed.npend);
 		strncat(line, c, sizeof line - strlen(line) - 1);

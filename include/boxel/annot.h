@@ -9,13 +9,20 @@
 
 #include <stddef.h>
 
+/* Geometry kinds, one bit each (a class allows a mask of them). What a
+ * kind is and does lives in its descriptor (geom.h, src/geom-*.c); code
+ * asks the table rather than switching on these values. */
 enum bx_geom {
 	BX_GEOM_BOX = 1,
 	BX_GEOM_POLYGON = 2,
 	BX_GEOM_POINT = 4,
 	BX_GEOM_TAG = 8, /* image-level class: no geometry */
+	BX_GEOM_POLYLINE = 16, /* open line of >= 2 vertices */
+	BX_GEOM_RBOX = 32,     /* rotated box: centre x, y, size w, h, angle */
+	BX_GEOM_ELLIPSE = 64,  /* ellipse: centre x, y, radii w, h, angle */
+	BX_GEOM_CUBOID = 128,  /* projected cuboid: 8 vertices, front face then back */
 };
-const char *bx_geom_name(enum bx_geom g); /* "box", "polygon", "point", "tag" */
+const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 
 struct bx_pt {
 	double x, y;
@@ -56,8 +63,9 @@ enum {
 struct bx_annot {
 	enum bx_geom geom;
 	char *cls;           /* class name (owned) */
-	double x, y, w, h;   /* BX_GEOM_BOX */
-	struct bx_pt *pts;   /* polygon (npts >= 3) or point (npts == 1); owned */
+	double x, y, w, h;   /* BX_GEOM_BOX; RBOX: x, y is the centre; ELLIPSE: and w, h the radii */
+	double angle;        /* RBOX, ELLIPSE: degrees, clockwise on screen, about the centre */
+	struct bx_pt *pts;   /* polygon (npts >= 3), polyline (>= 2), point (1); owned */
 	int npts;
 	struct bx_attrs attrs;
 	double score;        /* suggestions: model score; otherwise 0 */

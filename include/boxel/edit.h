@@ -12,8 +12,11 @@
 /* BX_TOOL_EXTREME draws a box from the object's left-, top-, right- and
  * bottom-most points (extreme clicking, Papadopoulos et al. 2017): four
  * places, in that order, make the box that bounds them. */
-enum bx_tool { BX_TOOL_BOX = 0, BX_TOOL_POLYGON, BX_TOOL_POINT, BX_TOOL_EXTREME };
-const char *bx_tool_name(enum bx_tool t); /* "box", "polygon", "point", "extreme" */
+enum bx_tool { BX_TOOL_BOX = 0, BX_TOOL_POLYGON, BX_TOOL_POINT, BX_TOOL_EXTREME,
+	BX_TOOL_POLYLINE, BX_TOOL_RBOX, BX_TOOL_ELLIPSE, BX_TOOL_CUBOID, BX_TOOL_COUNT };
+/* "box", "polygon", "point", "extreme", "polyline", "rotated_box", "ellipse",
+ * "cuboid" */
+const char *bx_tool_name(enum bx_tool t);
 /* The tool of a name (as bx_tool_name gives), or -1. */
 int bx_tool_from_name(const char *name);
 
@@ -125,6 +128,10 @@ int bx_edit_add_copies(struct bx_edit *ed, const struct bx_annot *a, int n, cons
 /* Give object idx the class and attributes of object from. */
 int bx_edit_copy_props(struct bx_edit *ed, int idx, int from);
 
+/* Turn the selected rotated box or ellipse by deg degrees clockwise, or set its
+ * angle; refused when a corner would leave the image. */
+int bx_edit_rotate(struct bx_edit *ed, double deg);
+int bx_edit_set_angle(struct bx_edit *ed, double deg);
 int bx_edit_undo(struct bx_edit *ed);
 int bx_edit_redo(struct bx_edit *ed);
 

@@ -18,10 +18,14 @@
 
 #define BX_IOU_DEFAULT 0.5
 #define BX_POINT_RADIUS_DEFAULT 10.0
+#define BX_LINE_THICKNESS_DEFAULT 10.0
 
 struct bx_score_opts {
 	double iou;          /* (0, 1]: minimum IoU of a box/polygon match */
 	double point_radius; /* image pixels: largest distance of a point match */
+	/* image pixels: the tolerance t of line similarity (polylines match
+	 * when it is >= iou; geom-polyline.c) */
+	double line_thickness;
 };
 void bx_score_opts_default(struct bx_score_opts *o);
 
@@ -54,6 +58,7 @@ struct bx_qobj {
 	const char *cls;
 	const struct bx_attrs *attrs;  /* NULL: no attributes */
 	double x, y, w, h;
+	double angle;                  /* rotated boxes: x, y is the centre */
 	const struct bx_pt *pts;
 	int npts;
 	const int *ring_end;

@@ -29,7 +29,7 @@
  * wins over the view's key (the class keeps working as it did);
  * `boxel taxonomy check` warns that the key's command is then out of
  * reach. */
-#define BX_TAXONOMY_SHADOWABLE_KEYS "tTEWBMGvVzZ;'`/."
+#define BX_TAXONOMY_SHADOWABLE_KEYS "tTEWBMGvVzZ;'`/._R<>@OU"
 
 enum bx_attr_type {
 	BX_ATTR_CHOICE = 1, /* one of options: BX_VAL_STR */

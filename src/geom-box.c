@@ -1,0 +1,150 @@
+/* geom-box.c: the axis-aligned box, x, y, w, h in image pixels. Eight
+ * handles: the corners, then the edge midpoints (shown only while
+ * grabbed). Consensus averages the four numbers. */
+#include <math.h>
+#include <stdio.h>
+
+#include "boxel/edit.h"
+#include "boxel/geom.h"
+#include "boxel/raster.h"
+
+#define EDGE_SLACK 0.01
+
+static void
+describe(const struct bx_annot *an, char *buf, size_t n)
+{
+	snprintf(buf, n, "box %.0f,%.0f %.0fx%.0f", an->x, an->y, an->w, an->h);
+}
+
+static int
+check(const struct bx_annot *an, int width, int height, char *why, size_t n)
+{
+	if (!isfinite(an->x) || !isfinite(an->y) || !isfinite(an->w) || !isfinite(an->h) ||
+	    an->w < 0 || an->h < 0)
+		return snprintf(why, n, "box is not finite or has a negative size"), -1;
+	if (an->x < -EDGE_SLACK || an->y < -EDGE_SLACK)
+		return snprintf(why, n, "box leaves the image: %s = %g < 0", an->x < 0 ? "x" : "y",
+		    an->x < 0 ? an->x : an->y), -1;
+	if (an->x + an->w > width + EDGE_SLACK)
+		return snprintf(why, n, "box leaves the image: x+w = %g > width %d", an->x + an->w,
+		    width), -1;
+	if (an->y + an->h > height + EDGE_SLACK)
+		return snprintf(why, n, "box leaves the image: y+h = %g > height %d", an->y + an->h,
+		    height), -1;
+	return 0;
+}
+
+static void
+bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h)
+{
+	*x = an->x, *y = an->y, *w = an->w, *h = an->h;
+}
+
+static void
+translate(struct bx_annot *an, double dx, double dy)
+{
+	an->x += dx;
+	an->y += dy;
+}
+
+static int
+nhandles(const struct bx_annot *an)
+{
+	(void)an;
+	return 8;
+}
+
+static void
+handle_pos(const struct bx_annot *an, int h, double *x, double *y)
+{
+	switch (h) {
+	case BX_H_TL: *x = an->x; *y = an->y; break;
+	case BX_H_TR: *x = an->x + an->w; *y = an->y; break;
+	case BX_H_BR: *x = an->x + an->w; *y = an->y + an->h; break;
+	case BX_H_BL: *x = an->x; *y = an->y + an->h; break;
+	case BX_H_TOP: *x = an->x + an->w / 2; *y = an->y; break;
+	case BX_H_RIGHT: *x = an->x + an->w; *y = an->y + an->h / 2; break;
+	case BX_H_BOTTOM: *x = an->x + an->w / 2; *y = an->y + an->h; break;
+	case BX_H_LEFT: *x = an->x; *y = an->y + an->h / 2; break;
+	}
+}
+
+static void
+move_handle(struct bx_annot *an, int hd, double dx, double dy, double img_w, double img_h)
+{
+	double x0 = an->x, y0 = an->y, x1 = an->x + an->w, y1 = an->y + an->h;
+	int left = hd == BX_H_TL || hd == BX_H_BL || hd == BX_H_LEFT;
+	int right = hd == BX_H_TR || hd == BX_H_BR || hd == BX_H_RIGHT;
+	int top = hd == BX_H_TL || hd == BX_H_TR || hd == BX_H_TOP;
+	int bottom = hd == BX_H_BL || hd == BX_H_BR || hd == BX_H_BOTTOM;
+
+	/* An edge stops one pixel short of the opposite edge: boxes never
+	 * flip or collapse while being resized. */
+	if (left)
+		x0 = bx_geom_clamp(x0 + dx, 0, x1 - 1);
+	if (right)
+		x1 = bx_geom_clamp(x1 + dx, x0 + 1, img_w);
+	if (top)
+		y0 = bx_geom_clamp(y0 + dy, 0, y1 - 1);
+	if (bottom)
+		y1 = bx_geom_clamp(y1 + dy, y0 + 1, img_h);
+	an->x = x0;
+	an->y = y0;
+	an->w = x1 - x0;
+	an->h = y1 - y0;
+}
+
+static void
+draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+{
+	double x0 = p->to_x(p->ctx, an->x), y0 = p->to_y(p->ctx, an->y);
+	double x1 = p->to_x(p->ctx, an->x + an->w), y1 = p->to_y(p->ctx, an->y + an->h);
+
+	if (p->style == BX_PEN_GOLD) {
+		bx_raster_rect(p->r, x0, y0, x1, y1, p->color, 3);
+		return;
+	}
+	bx_raster_rect(p->r, x0 - 1, y0 - 1, x1 + 1, y1 + 1, p->halo, p->dash);
+	bx_raster_rect(p->r, x0, y0, x1, y1, p->color, p->dash);
+}
+
+static void
+average(struct bx_annot *out, const struct bx_annot *const *m, int n)
+{
+	double mx = 0, my = 0, mw = 0, mh = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		mx += m[i]->x;
+		my += m[i]->y;
+		mw += m[i]->w;
+		mh += m[i]->h;
+	}
+	out->x = mx / n;
+	out->y = my / n;
+	out->w = mw / n;
+	out->h = mh / n;
+}
+
+const struct bx_geom_kind bx_geom_box = {
+	.id = BX_GEOM_BOX,
+	.name = "box",
+	.vertex = "corner",
+	.letter = 'b',
+	.form = BX_FORM_BOX,
+	.family = BX_FAM_AREA,
+	.tool = BX_TOOL_BOX,
+	.major_handles = BX_H_TOP,
+	.describe = describe,
+	.check = check,
+	.bounds = bounds,
+	.translate = translate,
+	.nhandles = nhandles,
+	.handle_pos = handle_pos,
+	.move_handle = move_handle,
+	.draw = draw,
+	.average = average,
+	.formats = BX_FMT_ALL,
+	.ls_type = "rectanglelabels",
+	.scale_type = "box",
+};

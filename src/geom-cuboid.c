@@ -1,0 +1,83 @@
+/* geom-cuboid.c: a cuboid as Scale and CVAT draw it in 2D: eight
+ * vertices, the front face (0-3: top-left, top-right, bottom-right,
+ * bottom-left) then the back face (4-7, same order). JSON "cuboid":
+ * [[x, y] x 8]. Drawn from its front face as a box; the back face starts a
+ * third of the smaller side up and right, and each vertex is a handle.
+ *
+ * It is an area: compared by the IoU of the convex hulls of its vertices
+ * (exact, through geometry.c's polygon overlap), so it matches boxes and
+ * polygons too. Consensus keeps the medoid. Only JSONL holds it; the
+ * other formats leave it out with the export warning line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/edit.h"
+#include "boxel/geom.h"
+#include "boxel/raster.h"
+#include "boxel/shape-math.h"
+
+static void
+describe(const struct bx_annot *an, char *buf, size_t n)
+{
+	double x, y, w, h;
+
+	bx_geom_pts_bounds(an, &x, &y, &w, &h);
+	snprintf(buf, n, "cuboid %.0f,%.0f %.0fx%.0f", x, y, w, h);
+}
+
+static int
+check(const struct bx_annot *an, int width, int height, char *why, size_t n)
+{
+	if (an->npts != 8)
+		return snprintf(why, n, "a cuboid has 8 vertices, not %d", an->npts), -1;
+	return bx_geom_pts_check(an, "vertex", width, height, why, n);
+}
+
+/* The region is the convex hull of the 8 vertices (shape-math.h). */
+static int
+outline(const struct bx_pt *pts, int n, struct bx_pt *out)
+{
+	return bx_convex_hull(pts, n, out);
+}
+
+static void
+draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+{
+	struct bx_pt e[2];
+	int i;
+
+	if (an->npts != 8)
+		return;
+	bx_geom_draw_outline(p, an->pts + 4, 4, 1); /* back face first: the front covers it */
+	bx_geom_draw_outline(p, an->pts, 4, 1);
+	for (i = 0; i < 4; i++) {
+		e[0] = an->pts[i];
+		e[1] = an->pts[4 + i];
+		bx_geom_draw_outline(p, e, 2, 0);
+	}
+}
+
+const struct bx_geom_kind bx_geom_cuboid = {
+	.id = BX_GEOM_CUBOID,
+	.name = "cuboid",
+	.vertex = "vertex",
+	.letter = 'u',
+	.form = BX_FORM_POINTS,
+	.min_pts = 8,
+	.max_pts = 8,
+	.family = BX_FAM_AREA,
+	.tool = BX_TOOL_CUBOID,
+	.describe = describe,
+	.check = check,
+	.bounds = bx_geom_pts_bounds,
+	.translate = bx_geom_pts_translate,
+	.nhandles = bx_geom_pts_nhandles,
+	.handle_pos = bx_geom_pts_handle_pos,
+	.move_handle = bx_geom_pts_move,
+	.draw = draw,
+	.outline = outline,
+	.formats = 0,
+	.ls_type = NULL,
+	.scale_type = NULL,
+};

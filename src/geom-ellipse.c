@@ -1,0 +1,182 @@
+/* geom-ellipse.c: the ellipse (Scale, CVAT, Label Studio): centre x, y,
+ * radii w (along its own x axis) and h, and angle in degrees clockwise on
+ * screen about the centre, kept in (-180, 180]. JSON [cx, cy, rx, ry,
+ * angle]. Drawn from two corners of its upright bounding box, then turned
+ * like a rotated box.
+ *
+ * It is an area: two ellipses compare by their exact IoU (bx_ellipse_iou,
+ * shape-math.h); overlaps with boxes, polygons and rotated boxes go through
+ * its ring of BX_ELLIPSE_RING vertices scaled to the ellipse's own area
+ * (geom.h). Handles: the ends of its two axes, each moving
+ * its radius with the centre fixed. Consensus keeps the medoid. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "boxel/edit.h"
+#include "boxel/geom.h"
+#include "boxel/raster.h"
+#include "boxel/shape-math.h"
+#include "boxel/util.h"
+
+#define EDGE_SLACK 0.01
+
+void
+bx_geom_ellipse_ring(double cx, double cy, double rx, double ry, double angle,
+                     struct bx_pt out[BX_ELLIPSE_RING])
+{
+	const double step = 2 * M_PI / BX_ELLIPSE_RING;
+	/* An inscribed n-gon has n/2 sin(2 pi/n) r^2 of the circle's pi r^2. */
+	double k = sqrt(step / sin(step));
+	double t = angle * M_PI / 180, c = cos(t), s = sin(t), u, v;
+	int i;
+
+	for (i = 0; i < BX_ELLIPSE_RING; i++) {
+		u = k * rx * cos(i * step);
+		v = k * ry * sin(i * step);
+		out[i].x = cx + u * c - v * s;
+		out[i].y = cy + u * s + v * c;
+	}
+}
+
+static int
+ring(double x, double y, double w, double h, double angle, struct bx_pt *out)
+{
+	bx_geom_ellipse_ring(x, y, w, h, angle, out);
+	return BX_ELLIPSE_RING;
+}
+
+static void
+describe(const struct bx_annot *an, char *buf, size_t n)
+{
+	snprintf(buf, n, "ellipse %.0f,%.0f r%.0fx%.0f %.0fdeg", an->x, an->y, an->w, an->h,
+	         an->angle);
+}
+
+/* Half the width and height of its upright bounding box. */
+static void
+extent(const struct bx_annot *an, double *ex, double *ey)
+{
+	double t = an->angle * M_PI / 180, c = cos(t), s = sin(t);
+
+	*ex = sqrt(an->w * an->w * c * c + an->h * an->h * s * s);
+	*ey = sqrt(an->w * an->w * s * s + an->h * an->h * c * c);
+}
+
+static void
+bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h)
+{
+	double ex, ey;
+
+	extent(an, &ex, &ey);
+	*x = an->x - ex;
+	*y = an->y - ey;
+	*w = 2 * ex;
+	*h = 2 * ey;
+}
+
+static int
+inside(const struct bx_annot *an, double width, double height)
+{
+	double x, y, w, h;
+
+	bounds(an, &x, &y, &w, &h);
+	return x >= -EDGE_SLACK && y >= -EDGE_SLACK && x + w <= width + EDGE_SLACK &&
+	       y + h <= height + EDGE_SLACK;
+}
+
+static int
+check(const struct bx_annot *an, int width, int height, char *why, size_t n)
+{
+	double x, y, w, h;
+
+	if (!isfinite(an->x) || !isfinite(an->y) || !isfinite(an->w) || !isfinite(an->h) ||
+	    !isfinite(an->angle) || an->w < 0 || an->h < 0)
+		return snprintf(why, n, "ellipse is not finite or has a negative radius"), -1;
+	if (!inside(an, width, height)) {
+		bounds(an, &x, &y, &w, &h);
+		return snprintf(why, n, "ellipse leaves the image: it spans %g,%g to %g,%g of the "
+		    "%dx%d image", x, y, x + w, y + h, width, height), -1;
+	}
+	return 0;
+}
+
+static int
+nhandles(const struct bx_annot *an)
+{
+	(void)an;
+	return 4;
+}
+
+/* Handle h: the end of an axis, clockwise from its own +x (0: +x, 1: +y,
+ * 2: -x, 3: -y, before turning). */
+static void
+handle_pos(const struct bx_annot *an, int h, double *x, double *y)
+{
+	static const double ux[4] = { 1, 0, -1, 0 }, uy[4] = { 0, 1, 0, -1 };
+	double t = an->angle * M_PI / 180, c = cos(t), s = sin(t);
+	double u = ux[h & 3] * an->w, v = uy[h & 3] * an->h;
+
+	*x = an->x + u * c - v * s;
+	*y = an->y + u * s + v * c;
+}
+
+static void
+move_handle(struct bx_annot *an, int h, double dx, double dy, double img_w, double img_h)
+{
+	static const double ux[4] = { 1, 0, -1, 0 }, uy[4] = { 0, 1, 0, -1 };
+	double t = an->angle * M_PI / 180, c = cos(t), s = sin(t);
+	double du = dx * c + dy * s, dv = -dx * s + dy * c;
+	struct bx_annot nb = *an;
+
+	h &= 3;
+	if (ux[h] != 0)
+		nb.w = fmax(1, an->w + ux[h] * du);
+	else
+		nb.h = fmax(1, an->h + uy[h] * dv);
+	if (inside(&nb, img_w, img_h))
+		*an = nb;
+}
+
+static void
+draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+{
+	struct bx_pt q[BX_ELLIPSE_RING];
+
+	bx_geom_ellipse_ring(an->x, an->y, an->w, an->h, an->angle, q);
+	bx_geom_draw_outline(p, q, BX_ELLIPSE_RING, 1);
+}
+
+static double
+iou_same(const double a[5], const double b[5])
+{
+	struct bx_ellipse ea = { a[0], a[1], a[2], a[3], a[4] };
+	struct bx_ellipse eb = { b[0], b[1], b[2], b[3], b[4] };
+
+	return bx_ellipse_iou(&ea, &eb);
+}
+
+const struct bx_geom_kind bx_geom_ellipse = {
+	.id = BX_GEOM_ELLIPSE,
+	.name = "ellipse",
+	.vertex = "axis end",
+	.letter = 'e',
+	.form = BX_FORM_RBOX,
+	.form_hint = "[cx, cy, rx, ry, angle]",
+	.family = BX_FAM_AREA,
+	.tool = BX_TOOL_ELLIPSE,
+	.describe = describe,
+	.check = check,
+	.bounds = bounds,
+	.translate = bx_geom_centre_translate,
+	.nhandles = nhandles,
+	.handle_pos = handle_pos,
+	.move_handle = move_handle,
+	.draw = draw,
+	.rotate = bx_geom_turn,
+	.ring = ring,
+	.iou_same = iou_same,
+	.formats = BX_FMT_LS,
+	.ls_type = "ellipselabels",
+	.scale_type = NULL,
+};

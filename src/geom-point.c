@@ -1,0 +1,85 @@
+/* geom-point.c: one point (a keypoint without a skeleton). No handles:
+ * moving the object moves the point. Consensus averages positions. */
+#include <stdio.h>
+
+#include "boxel/edit.h"
+#include "boxel/geom.h"
+#include "boxel/raster.h"
+
+static void
+describe(const struct bx_annot *an, char *buf, size_t n)
+{
+	snprintf(buf, n, "point %.0f,%.0f", an->npts ? an->pts[0].x : 0,
+	         an->npts ? an->pts[0].y : 0);
+}
+
+static int
+check(const struct bx_annot *an, int width, int height, char *why, size_t n)
+{
+	if (an->npts < 1)
+		return snprintf(why, n, "point has no coordinates"), -1;
+	return bx_geom_pts_check(an, "point", width, height, why, n);
+}
+
+static int
+nhandles(const struct bx_annot *an)
+{
+	(void)an;
+	return 0;
+}
+
+static void
+draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+{
+	double x, y;
+
+	if (an->npts < 1)
+		return;
+	x = p->to_x(p->ctx, an->pts[0].x);
+	y = p->to_y(p->ctx, an->pts[0].y);
+	if (p->style == BX_PEN_GOLD) {
+		bx_raster_rect(p->r, x - 3, y - 3, x + 3, y + 3, p->color, 0);
+		return;
+	}
+	bx_raster_fill_rect(p->r, x - 2, y - 2, x + 2, y + 2, p->halo);
+	bx_raster_fill_rect(p->r, x - 1, y - 1, x + 1, y + 1, p->color);
+}
+
+static void
+average(struct bx_annot *out, const struct bx_annot *const *m, int n)
+{
+	double mx = 0, my = 0;
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (m[i]->npts >= 1) {
+			mx += m[i]->pts[0].x;
+			my += m[i]->pts[0].y;
+			k++;
+		}
+	if (out->npts >= 1 && k > 0) {
+		out->pts[0].x = mx / k;
+		out->pts[0].y = my / k;
+	}
+}
+
+const struct bx_geom_kind bx_geom_point = {
+	.id = BX_GEOM_POINT,
+	.name = "point",
+	.vertex = "point",
+	.letter = 'o',
+	.form = BX_FORM_POINT,
+	.min_pts = 1,
+	.family = BX_FAM_POINT,
+	.tool = BX_TOOL_POINT,
+	.describe = describe,
+	.check = check,
+	.bounds = bx_geom_pts_bounds,
+	.translate = bx_geom_pts_translate,
+	.nhandles = nhandles,
+	.draw = draw,
+	.average = average,
+	.formats = BX_FMT_ALL,
+	.ls_type = "keypointlabels",
+	.scale_type = "point",
+};

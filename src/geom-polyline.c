@@ -1,0 +1,68 @@
+/* geom-polyline.c: an open line through at least 2 vertices (Scale
+ * "line", CVAT polyline): lanes, wires, edges. One handle per vertex.
+ *
+ * Similarity: bx_polyline_similarity (shape-math.h): the symmetric mean
+ * distance between the two lines, d, integrated exactly, turned into a
+ * score s = max(0, 1 - d / t) at line thickness t. Two lines drawn within
+ * t/2 of each other on average score >= 0.5, the default match threshold.
+ * Consensus keeps the medoid, as for polygons. */
+#include <math.h>
+#include <stdio.h>
+
+#include "boxel/edit.h"
+#include "boxel/geom.h"
+#include "boxel/raster.h"
+#include "boxel/shape-math.h"
+
+static void
+describe(const struct bx_annot *an, char *buf, size_t n)
+{
+	snprintf(buf, n, "line %d pts @%.0f,%.0f", an->npts, an->npts ? an->pts[0].x : 0,
+	         an->npts ? an->pts[0].y : 0);
+}
+
+static int
+check(const struct bx_annot *an, int width, int height, char *why, size_t n)
+{
+	if (an->npts < 2)
+		return snprintf(why, n, "a polyline needs at least 2 points"), -1;
+	return bx_geom_pts_check(an, "vertex", width, height, why, n);
+}
+
+static void
+draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+{
+	bx_geom_draw_outline(p, an->pts, an->npts, 0);
+}
+
+/* shape-math's measure: the symmetric mean distance, integrated exactly. */
+static double
+similarity(const struct bx_pt *a, int na, const struct bx_pt *b, int nb, double t)
+{
+	struct bx_polyline la = { a, na }, lb = { b, nb };
+
+	return bx_polyline_similarity(&la, &lb, t);
+}
+
+const struct bx_geom_kind bx_geom_polyline = {
+	.id = BX_GEOM_POLYLINE,
+	.name = "polyline",
+	.vertex = "vertex",
+	.letter = 'l',
+	.form = BX_FORM_POINTS,
+	.min_pts = 2,
+	.family = BX_FAM_LINE,
+	.tool = BX_TOOL_POLYLINE,
+	.describe = describe,
+	.check = check,
+	.bounds = bx_geom_pts_bounds,
+	.translate = bx_geom_pts_translate,
+	.nhandles = bx_geom_pts_nhandles,
+	.handle_pos = bx_geom_pts_handle_pos,
+	.move_handle = bx_geom_pts_move,
+	.draw = draw,
+	.similarity = similarity,
+	.formats = BX_FMT_SCALE,
+	.ls_type = NULL,      /* Label Studio has no open line */
+	.scale_type = "line",
+};

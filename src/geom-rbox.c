@@ -1,0 +1,178 @@
+/* geom-rbox.c: the rotated box (CVAT rotated rectangle, DOTA / YOLO-OBB
+ * oriented box, Label Studio rotated rectangle): centre x, y, size w, h,
+ * and angle in degrees, clockwise on screen (image y points down), about
+ * the centre; kept in (-180, 180]. JSON [cx, cy, w, h, angle].
+ *
+ * It is an area: it matches boxes, polygons and other rotated boxes by the
+ * exact IoU of its 4-corner ring (geometry.c's polygon overlap). Handles
+ * are the four corners; dragging one resizes the box in its own frame with
+ * the opposite corner fixed. Consensus keeps the medoid. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "boxel/edit.h"
+#include "boxel/geom.h"
+#include "boxel/raster.h"
+#include "boxel/util.h"
+
+#define EDGE_SLACK 0.01
+
+void
+bx_geom_rbox_corners(double cx, double cy, double w, double h, double angle,
+                     struct bx_pt out[4])
+{
+	static const double sx[4] = { -1, 1, 1, -1 }, sy[4] = { -1, -1, 1, 1 };
+	double t = angle * M_PI / 180, c = cos(t), s = sin(t), dx, dy;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		dx = sx[i] * w / 2;
+		dy = sy[i] * h / 2;
+		out[i].x = cx + dx * c - dy * s;
+		out[i].y = cy + dx * s + dy * c;
+	}
+}
+
+static int
+ring(double x, double y, double w, double h, double angle, struct bx_pt *out)
+{
+	bx_geom_rbox_corners(x, y, w, h, angle, out);
+	return 4;
+}
+
+static void
+corners(const struct bx_annot *an, struct bx_pt out[4])
+{
+	bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, out);
+}
+
+static void
+describe(const struct bx_annot *an, char *buf, size_t n)
+{
+	snprintf(buf, n, "rbox %.0f,%.0f %.0fx%.0f %.0fdeg", an->x, an->y, an->w, an->h, an->angle);
+}
+
+static int
+inside(const struct bx_annot *an, double width, double height)
+{
+	struct bx_pt q[4];
+	int i;
+
+	corners(an, q);
+	for (i = 0; i < 4; i++)
+		if (!(q[i].x >= -EDGE_SLACK && q[i].y >= -EDGE_SLACK && q[i].x <= width + EDGE_SLACK &&
+		      q[i].y <= height + EDGE_SLACK))
+			return 0;
+	return 1;
+}
+
+static int
+check(const struct bx_annot *an, int width, int height, char *why, size_t n)
+{
+	struct bx_pt q[4];
+	int i;
+
+	if (!isfinite(an->x) || !isfinite(an->y) || !isfinite(an->w) || !isfinite(an->h) ||
+	    !isfinite(an->angle) || an->w < 0 || an->h < 0)
+		return snprintf(why, n, "rotated box is not finite or has a negative size"), -1;
+	corners(an, q);
+	for (i = 0; i < 4; i++)
+		if (!(q[i].x >= -EDGE_SLACK && q[i].y >= -EDGE_SLACK && q[i].x <= width + EDGE_SLACK &&
+		      q[i].y <= height + EDGE_SLACK))
+			return snprintf(why, n, "rotated box corner (%g, %g) is outside the %dx%d image",
+			    q[i].x, q[i].y, width, height), -1;
+	return 0;
+}
+
+static void
+bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h)
+{
+	struct bx_annot tmp = { 0 };
+	struct bx_pt q[4];
+
+	corners(an, q);
+	tmp.pts = q;
+	tmp.npts = 4;
+	bx_geom_pts_bounds(&tmp, x, y, w, h);
+}
+
+static int
+nhandles(const struct bx_annot *an)
+{
+	(void)an;
+	return 4;
+}
+
+static void
+handle_pos(const struct bx_annot *an, int h, double *x, double *y)
+{
+	struct bx_pt q[4];
+
+	corners(an, q);
+	*x = q[h & 3].x;
+	*y = q[h & 3].y;
+}
+
+/* The move in the box's own frame: the corner follows it, the opposite
+ * corner stays, the size stops at 1 pixel; a move that would take a corner
+ * out of the image is not made. */
+static void
+move_handle(struct bx_annot *an, int h, double dx, double dy, double img_w, double img_h)
+{
+	static const double sx[4] = { -1, 1, 1, -1 }, sy[4] = { -1, -1, 1, 1 };
+	double t = an->angle * M_PI / 180, c = cos(t), s = sin(t);
+	double du = dx * c + dy * s, dv = -dx * s + dy * c, w, hh, mu, mv;
+	struct bx_annot nb = *an;
+
+	h &= 3;
+	w = fmax(1, an->w + sx[h] * du);
+	hh = fmax(1, an->h + sy[h] * dv);
+	mu = sx[h] * (w - an->w) / 2;
+	mv = sy[h] * (hh - an->h) / 2;
+	nb.w = w;
+	nb.h = hh;
+	nb.x = an->x + mu * c - mv * s;
+	nb.y = an->y + mu * s + mv * c;
+	if (inside(&nb, img_w, img_h))
+		*an = nb;
+}
+
+static void
+draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+{
+	struct bx_pt q[4];
+
+	corners(an, q);
+	bx_geom_draw_outline(p, q, 4, 1);
+	if (p->style == BX_PEN_GOLD)
+		return;
+	/* A tick from the centre to the top edge shows which way is up. */
+	bx_raster_line(p->r, p->to_x(p->ctx, an->x), p->to_y(p->ctx, an->y),
+	               p->to_x(p->ctx, (q[0].x + q[1].x) / 2), p->to_y(p->ctx, (q[0].y + q[1].y) / 2),
+	               p->color, p->dash);
+}
+
+const struct bx_geom_kind bx_geom_rbox = {
+	.id = BX_GEOM_RBOX,
+	.name = "rotated_box",
+	.vertex = "corner",
+	.letter = 'r',
+	.form = BX_FORM_RBOX,
+	.form_hint = "[cx, cy, w, h, angle]",
+	.family = BX_FAM_AREA,
+	.tool = BX_TOOL_RBOX,
+	.describe = describe,
+	.check = check,
+	.bounds = bounds,
+	.translate = bx_geom_centre_translate,
+	.nhandles = nhandles,
+	.handle_pos = handle_pos,
+	.move_handle = move_handle,
+	.draw = draw,
+	.rotate = bx_geom_turn,
+	.ring = ring,
+	.formats = BX_FMT_LS | BX_FMT_YOLO,
+	.ls_type = "rectanglelabels",
+	.scale_type = NULL,
+};

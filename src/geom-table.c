@@ -1,0 +1,131 @@
+/* geom-table.c: the one list of geometry kinds (see geom.h), and helpers
+ * the kinds share. Table order is the order names appear in messages and
+ * in the taxonomy's help. */
+#include <stdio.h>
+#include <string.h>
+
+#include "boxel/geom.h"
+
+extern const struct bx_geom_kind bx_geom_box, bx_geom_polygon, bx_geom_point, bx_geom_tag;
+extern const struct bx_geom_kind bx_geom_polyline, bx_geom_rbox, bx_geom_ellipse;
+extern const struct bx_geom_kind bx_geom_cuboid;
+
+static const struct bx_geom_kind *const kinds[] = {
+	&bx_geom_box,
+	&bx_geom_polygon,
+	&bx_geom_point,
+	&bx_geom_tag,
+	&bx_geom_polyline,
+	&bx_geom_rbox,
+	&bx_geom_ellipse,
+	&bx_geom_cuboid,
+};
+
+#define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))
+
+const struct bx_geom_kind *
+bx_geom_at(int i)
+{
+	return i >= 0 && i < NKINDS ? kinds[i] : NULL;
+}
+
+const struct bx_geom_kind *
+bx_geom_kind(enum bx_geom g)
+{
+	int i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (kinds[i]->id == g)
+			return kinds[i];
+	return NULL;
+}
+
+const struct bx_geom_kind *
+bx_geom_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < NKINDS; i++)
+		if (strcmp(kinds[i]->name, name) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+const char *
+bx_geom_name(enum bx_geom g)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(g);
+
+	return k != NULL ? k->name : "?";
+}
+
+const char *
+bx_geom_article(enum bx_geom g)
+{
+	const char *n = bx_geom_name(g);
+
+	return strchr("aeiou", n[0]) != NULL ? "an" : "a";
+}
+
+void
+bx_geom_list(char *buf, size_t n, const char *sep, const char *last,
+             int (*filter)(const struct bx_geom_kind *k))
+{
+	const struct bx_geom_kind *pick[NKINDS];
+	size_t len = 0;
+	int i, m = 0;
+
+	for (i = 0; i < NKINDS; i++)
+		if (filter == NULL || filter(kinds[i]))
+			pick[m++] = kinds[i];
+	if (n == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < m && len < n; i++) {
+		snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i == m - 1 ? last : sep,
+		         pick[i]->name);
+		len += strlen(buf + len);
+	}
+}
+
+double
+bx_geom_clamp(double v, double lo, double hi)
+{
+	if (v < lo)
+		return lo;
+	if (v > hi)
+		return hi;
+	return v;
+}
+
+void
+bx_geom_pts_bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h)
+{
+	double x0, y0, x1, y1;
+	int i;
+
+	if (an->npts == 0) {
+		*x = *y = *w = *h = 0;
+		return;
+	}
+	x0 = x1 = an->pts[0].x;
+	y0 = y1 = an->pts[0].y;
+	for (i = 1; i < an->npts; i++) {
+		if (an->pts[i].x < x0) x0 = an->pts[i].x;
+		if (an->pts[i].x > x1) x1 = an->pts[i].x;
+		if (an->pts[i].y < y0) y0 = an->pts[i].y;
+		if (an->pts[i].y > y1) y1 = an->pts[i].y;
+	}
+	*x = x0, *y = y0, *w = x1 - x0, *h = y1 - y0;
+}
+
+void
+bx_geom_pts_translate(struct bx_annot *an, double dx, double dy)
+{
+	int i;
+
+	for (i = 0; i < an->npts; i++) {
+		an->pts[i].x += dx;
+		an->pts[i].y += dy;
+	}
+}

@@ -1,0 +1,64 @@
+/* geom-tag.c: an image-level class. No coordinates, nothing to draw or
+ * move; compared by class only. */
+#include <stdio.h>
+
+#include "boxel/geom.h"
+
+static void
+describe(const struct bx_annot *an, char *buf, size_t n)
+{
+	(void)an;
+	snprintf(buf, n, "image class");
+}
+
+static int
+check(const struct bx_annot *an, int width, int height, char *why, size_t n)
+{
+	(void)an, (void)width, (void)height, (void)why, (void)n;
+	return 0;
+}
+
+static void
+bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h)
+{
+	(void)an;
+	*x = *y = *w = *h = 0;
+}
+
+static void
+translate(struct bx_annot *an, double dx, double dy)
+{
+	(void)an, (void)dx, (void)dy;
+}
+
+static int
+nhandles(const struct bx_annot *an)
+{
+	(void)an;
+	return 0;
+}
+
+static void
+draw(const struct bx_geom_pen *p, const struct bx_annot *an)
+{
+	(void)p, (void)an;
+}
+
+const struct bx_geom_kind bx_geom_tag = {
+	.id = BX_GEOM_TAG,
+	.name = "tag",
+	.vertex = "point",
+	.letter = 't',
+	.form = BX_FORM_NONE,
+	.family = BX_FAM_TAG,
+	.tool = -1,
+	.describe = describe,
+	.check = check,
+	.bounds = bounds,
+	.translate = translate,
+	.nhandles = nhandles,
+	.draw = draw,
+	.formats = BX_FMT_ALL,
+	.ls_type = "choices",
+	.scale_type = NULL,
+};

@@ -1,0 +1,561 @@
+/* test-geom.c: the geometry table (geom-table.c) and the polyline kind end
+ * to end through the pure layers: table integrity, JSON round trip and
+ * validation, taxonomy check, drawing and editing in the edit model,
+ * similarity, scoring and consensus. Expected values are worked out by
+ * hand in the comments. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/codec.h"
+#include "boxel/edit.h"
+#include "boxel/geom.h"
+#include "boxel/quality.h"
+#include "boxel/taxonomy.h"
+#include "boxel/util.h"
+#include "harness.h"
+
+static void
+test_table(void)
+{
+	const struct bx_geom_kind *k, *q;
+	int i, j, seen = 0;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++) {
+		CASE(k->name);
+		CHECK(bx_geom_by_name(k->name) == k);
+		CHECK(bx_geom_kind(k->id) == k);
+		CHECK_STR(bx_geom_name(k->id), k->name);
+		/* one bit each, never shared: classes keep a mask */
+		CHECK((k->id & (k->id - 1)) == 0);
+		CHECK((seen & (int)k->id) == 0);
+		seen |= (int)k->id;
+		CHECK(k->describe != NULL && k->check != NULL && k->bounds != NULL &&
+		      k->translate != NULL && k->nhandles != NULL && k->draw != NULL);
+		CHECK(k->form != BX_FORM_POINTS || k->min_pts >= 2);
+		CHECK(k->family != BX_FAM_LINE || k->similarity != NULL);
+		for (j = 0; (q = bx_geom_at(j)) != NULL; j++)
+			CHECK(j == i || q->letter != k->letter);
+	}
+	CHECK(i >= 5);
+	CHECK(bx_geom_by_name("hexagon") == NULL);
+	CHECK(bx_geom_by_name(NULL) == NULL);
+	CHECK_STR(bx_geom_name((enum bx_geom)0), "?");
+}
+
+static const char LINE_JSON[] =
+	"{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[10,10],[50,10],[50,40]]}],"
+	"\"global\":{}}";
+
+static void
+test_codec(void)
+{
+	struct bx_answer ans;
+	struct bx_limits lim;
+	struct bx_err err;
+	char *text;
+
+	CASE("polyline round trip");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(LINE_JSON, &ans, &err), 0);
+	CHECK_INT(ans.n, 1);
+	CHECK_INT(ans.a[0].geom, BX_GEOM_POLYLINE);
+	CHECK_INT(ans.a[0].npts, 3);
+	CHECK_NEAR(ans.a[0].pts[2].y, 40, 0);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, LINE_JSON);
+	free(text);
+
+	CASE("max_vertices applies to polylines");
+	bx_limits_default(&lim);
+	lim.max_vertices = 2;
+	CHECK(bx_answer_check_limits(&ans, &lim, &err) < 0);
+	CHECK(strstr(err.msg, "polyline has 3 vertices") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("one vertex is not a line");
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2]]}]}",
+	    &ans, &err) < 0);
+	CHECK(strstr(err.msg, "a polyline must be a list of at least 2 [x, y] points") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("two geometries");
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2],[3,4]],"
+	    "\"point\":[1,2]}]}", &ans, &err) < 0);
+	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box, ellipse or cuboid") != NULL);
+	bx_answer_free(&ans);
+}
+
+static void
+test_taxonomy(void)
+{
+	static const char tax[] = "{\"name\":\"t\",\"classes\":["
+		"{\"name\":\"lane\",\"geometries\":[\"polyline\"]},"
+		"{\"name\":\"car\",\"geometries\":[\"box\"]}]}";
+	struct bx_taxonomy *t = NULL;
+	struct bx_answer ans;
+	struct bx_err err;
+
+	CHECK_INT(bx_taxonomy_load_text(tax, "t.json", &t, &err), 0);
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(LINE_JSON, &ans, &err), 0);
+	CASE("allowed and inside");
+	CHECK_INT(bx_taxonomy_check_answer(t, &ans, 100, 80, &err), 0);
+	CASE("outside the image");
+	CHECK(bx_taxonomy_check_answer(t, &ans, 40, 80, &err) < 0);
+	CHECK(strstr(err.msg, "vertex (50, 10) is outside the 40x80 image") != NULL);
+	CASE("class does not allow it");
+	free(ans.a[0].cls);
+	ans.a[0].cls = bx_strdup("car");
+	CHECK(bx_taxonomy_check_answer(t, &ans, 100, 80, &err) < 0);
+	CHECK(strstr(err.msg, "a polyline is not allowed for this class") != NULL);
+	bx_answer_free(&ans);
+	bx_taxonomy_free(t);
+
+	CASE("unknown geometry names the table's kinds");
+	t = NULL;
+	CHECK(bx_taxonomy_load_text("{\"name\":\"t\",\"classes\":[{\"name\":\"a\","
+	    "\"geometries\":[\"line\"]}]}", "t.json", &t, &err) < 0);
+	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse, cuboid)") != NULL);
+	bx_taxonomy_free(t);
+}
+
+static void
+test_edit(void)
+{
+	struct bx_edit ed;
+	double x, y;
+
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "lane");
+	bx_edit_set_tool(&ed, BX_TOOL_POLYLINE);
+	CHECK_STR(bx_tool_name(ed.tool), "polyline");
+	CHECK_INT(bx_tool_from_name("polyline"), BX_TOOL_POLYLINE);
+
+	CASE("Enter with one vertex places a second, not a line");
+	bx_edit_cursor_to(&ed, 10, 10);
+	bx_edit_place(&ed);
+	CHECK_INT(bx_edit_close(&ed), BX_EDIT_VIEW); /* refused: says why */
+	CHECK(strstr(ed.msg, "a polyline needs at least 2 vertices (1 so far)") != NULL);
+	CHECK_INT(ed.ans.n, 0);
+
+	CASE("back on the first vertex does not close a line");
+	bx_edit_cursor_to(&ed, 50, 10);
+	bx_edit_place(&ed);
+	bx_edit_cursor_to(&ed, 10, 10);
+	bx_edit_place(&ed);
+	CHECK_INT(ed.ans.n, 0);
+	CHECK_INT(ed.npend, 3);
+
+	CASE("Enter ends it");
+	CHECK(bx_edit_enter(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.n, 1);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_POLYLINE);
+	CHECK_INT(ed.ans.a[0].npts, 3);
+	CHECK_INT(ed.npend, 0);
+
+	CASE("handles are the vertices; moving one");
+	bx_edit_select_index(&ed, 0);
+	CHECK_INT(bx_edit_handle_count(&ed), 3);
+	bx_edit_grab_handle(&ed, 1);
+	CHECK_INT(bx_edit_handle_pos(&ed, 1, &x, &y), 0);
+	CHECK_NEAR(x, 50, 0);
+	bx_edit_nudge(&ed, 5, 20);
+	CHECK_NEAR(ed.ans.a[0].pts[1].x, 55, 0);
+	CHECK_NEAR(ed.ans.a[0].pts[1].y, 30, 0);
+
+	CASE("insert after the last vertex splits the last segment");
+	bx_edit_grab_handle(&ed, 2);
+	CHECK(bx_edit_insert_vertex(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].npts, 4);
+	/* between (55, 30) and (10, 10): (32.5, 20) rounds to (33, 20) */
+	CHECK_NEAR(ed.ans.a[0].pts[2].x, 33, 0);
+	CHECK_NEAR(ed.ans.a[0].pts[2].y, 20, 0);
+
+	CASE("delete down to 2 vertices, not below");
+	CHECK(bx_edit_delete_vertex(&ed) & BX_EDIT_ANSWER);
+	CHECK(bx_edit_delete_vertex(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].npts, 2);
+	CHECK_INT(bx_edit_delete_vertex(&ed), BX_EDIT_VIEW);
+	CHECK(strstr(ed.msg, "a polyline keeps at least 2 vertices") != NULL);
+
+	CASE("undo walks back to the line as drawn");
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	CHECK_INT(ed.ans.a[0].npts, 3);
+	CHECK_NEAR(ed.ans.a[0].pts[1].x, 50, 0);
+	bx_edit_undo(&ed);
+	CHECK_INT(ed.ans.n, 0);
+	bx_edit_redo(&ed);
+	CHECK_INT(ed.ans.n, 1);
+	bx_edit_free(&ed);
+}
+
+static void
+line(struct bx_annot *an, const char *cls, double x0, double y0, double x1, double y1)
+{
+	memset(an, 0, sizeof *an);
+	an->geom = BX_GEOM_POLYLINE;
+	an->cls = bx_strdup(cls);
+	an->npts = 2;
+	an->pts = bx_malloc(2 * sizeof *an->pts);
+	an->pts[0].x = x0, an->pts[0].y = y0;
+	an->pts[1].x = x1, an->pts[1].y = y1;
+}
+
+static void
+test_similarity(void)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(BX_GEOM_POLYLINE);
+	struct bx_pt a[2] = { { 0, 0 }, { 100, 0 } }, b[2] = { { 0, 2.5 }, { 100, 2.5 } };
+	struct bx_pt c[3] = { { 0, 0 }, { 50, 0 }, { 100, 0 } }, r[2] = { { 100, 0 }, { 0, 0 } };
+
+	CASE("identical, reversed, with an extra collinear vertex: 1");
+	CHECK_NEAR(k->similarity(a, 2, a, 2, 10), 1, 1e-12);
+	CHECK_NEAR(k->similarity(a, 2, r, 2, 10), 1, 1e-12);
+	CHECK_NEAR(k->similarity(a, 2, c, 3, 10), 1, 1e-12);
+	CASE("parallel 2.5 px apart at t = 10: 1 - 2.5/10");
+	CHECK_NEAR(k->similarity(a, 2, b, 2, 10), 0.75, 1e-12);
+	CHECK_NEAR(k->similarity(b, 2, a, 2, 10), 0.75, 1e-12);
+	CASE("farther than t: 0");
+	b[0].y = b[1].y = 30;
+	CHECK_NEAR(k->similarity(a, 2, b, 2, 10), 0, 0);
+}
+
+static void
+test_score_consensus(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_answer g, l, m;
+	const struct bx_answer *js[3] = { &g, &l, &m };
+	struct bx_consensus cs;
+	struct bx_score s;
+	struct bx_annot an;
+
+	bx_score_opts_default(&o);
+	bx_answer_init(&g);
+	bx_answer_init(&l);
+	bx_answer_init(&m);
+	line(&an, "lane", 0, 0, 100, 0);
+	bx_answer_add(&g, &an);
+	bx_annot_free(&an);
+	line(&an, "lane", 0, 2, 100, 2);      /* 2 px off: 0.8 */
+	bx_answer_add(&l, &an);
+	bx_annot_free(&an);
+	line(&an, "lane", 0, 60, 100, 60);    /* far: FP, and gold's is FN */
+	bx_answer_add(&l, &an);
+	bx_annot_free(&an);
+	line(&an, "lane", 0, 1, 100, 1);      /* 1 px off */
+	bx_answer_add(&m, &an);
+	bx_annot_free(&an);
+
+	CASE("score: one TP, one FP");
+	CHECK_INT(bx_score_answer(ws, &g, &l, &o, &s, NULL), 0);
+	CHECK_INT(s.tp, 1);
+	CHECK_INT(s.fp, 1);
+	CHECK_INT(s.fn, 0);
+	CASE("a polyline never matches a box over the same pixels");
+	memset(&an, 0, sizeof an);
+	an.geom = BX_GEOM_BOX;
+	an.cls = bx_strdup("lane");
+	an.w = 100;
+	an.h = 1;
+	bx_answer_remove(&l, 0);
+	bx_answer_remove(&l, 0);
+	bx_answer_add(&l, &an);
+	bx_annot_free(&an);
+	CHECK_INT(bx_score_answer(ws, &g, &l, &o, &s, NULL), 0);
+	CHECK_INT(s.tp, 0);
+	bx_answer_remove(&l, 0);
+	line(&an, "lane", 0, 2, 100, 2);
+	bx_answer_add(&l, &an);
+	bx_annot_free(&an);
+
+	CASE("consensus keeps the medoid: the line 1 px off, closest to both others");
+	memset(&cs, 0, sizeof cs);
+	CHECK_INT(bx_consensus_run(ws, js, 3, 0, &o, &cs), 0);
+	CHECK_INT(cs.answer.n, 1);
+	CHECK_INT(cs.answer.a[0].geom, BX_GEOM_POLYLINE);
+	CHECK_NEAR(cs.answer.a[0].pts[0].y, 1, 0);
+	bx_consensus_free(&cs);
+	bx_answer_free(&g);
+	bx_answer_free(&l);
+	bx_answer_free(&m);
+	bx_quality_ws_free(ws);
+}
+
+
+static void
+test_rbox(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_answer ans;
+	struct bx_annot sq, up;
+	struct bx_qobj a, b;
+	struct bx_err err;
+	struct bx_edit ed;
+	double x, y;
+	char *text;
+	static const char J[] = "{\"annotations\":[{\"class\":\"car\",\"rotated_box\":"
+		"[50,40,20,10,30]}],\"global\":{}}";
+
+	CASE("rotated box round trip");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(J, &ans, &err), 0);
+	CHECK_INT(ans.a[0].geom, BX_GEOM_RBOX);
+	CHECK_NEAR(ans.a[0].angle, 30, 0);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, J);
+	free(text);
+	bx_answer_free(&ans);
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"car\",\"rotated_box\":[1,2,3,4]}]}",
+	    &ans, &err) < 0);
+	CHECK(strstr(err.msg, "a rotated_box must be [cx, cy, w, h, angle]") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("IoU: a square against itself turned 90, and turned 45 (1/sqrt 2)");
+	bx_score_opts_default(&o);
+	memset(&sq, 0, sizeof sq);
+	sq.geom = BX_GEOM_RBOX;
+	sq.x = sq.y = 50;
+	sq.w = sq.h = 20;
+	up = sq;
+	up.angle = 90;
+	bx_qobj_from_annot(&a, &sq);
+	bx_qobj_from_annot(&b, &up);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), 1, 1e-9);
+	up.angle = 45;
+	bx_qobj_from_annot(&b, &up);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), sqrt(0.5), 1e-9);
+	CASE("an upright rotated box and the same box: 1");
+	up.geom = BX_GEOM_BOX;
+	up.x = up.y = 40;
+	bx_qobj_from_annot(&b, &up);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), 1, 1e-9);
+
+	CASE("draw upright, turn, set, undo; refused at the edge");
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "car");
+	bx_edit_set_tool(&ed, BX_TOOL_RBOX);
+	bx_edit_cursor_to(&ed, 40, 30);
+	bx_edit_place(&ed);
+	bx_edit_cursor_to(&ed, 60, 40);
+	CHECK(bx_edit_place(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_RBOX);
+	CHECK_NEAR(ed.ans.a[0].x, 50, 0);
+	CHECK_NEAR(ed.ans.a[0].y, 35, 0);
+	CHECK(bx_edit_rotate(&ed, 30) & BX_EDIT_ANSWER);
+	CHECK(bx_edit_rotate(&ed, -40) & BX_EDIT_ANSWER);
+	CHECK_NEAR(ed.ans.a[0].angle, -10, 1e-12);
+	CHECK(bx_edit_set_angle(&ed, 90) & BX_EDIT_ANSWER);
+	CHECK_NEAR(ed.ans.a[0].angle, 90, 1e-12);
+	/* turned 90: corner 0 (top-left of the upright box) is at
+	 * centre + (5, -10) */
+	CHECK_INT(bx_edit_handle_count(&ed), 4);
+	CHECK_INT(bx_edit_handle_pos(&ed, 0, &x, &y), 0);
+	CHECK_NEAR(x, 55, 1e-9);
+	CHECK_NEAR(y, 25, 1e-9);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].angle, -10, 1e-12);
+	bx_edit_set_angle(&ed, 0);
+	bx_edit_select_index(&ed, 0);
+	bx_edit_nudge(&ed, 0, 40);  /* stops with its bottom on the edge (80): centre y 75 */
+	CHECK_NEAR(ed.ans.a[0].y, 75, 1e-9);
+	CHECK_INT(bx_edit_rotate(&ed, 90), BX_EDIT_VIEW);
+	CHECK(strstr(ed.msg, "outside the image") != NULL);
+	CHECK_NEAR(ed.ans.a[0].angle, 0, 0);
+	bx_edit_free(&ed);
+	bx_quality_ws_free(ws);
+}
+
+
+/* Area of the lens of two circles of radius r, centres d apart. */
+static double
+lens(double r, double d)
+{
+	return 2 * r * r * acos(d / (2 * r)) - d / 2 * sqrt(4 * r * r - d * d);
+}
+
+static void
+test_ellipse(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_answer ans;
+	struct bx_annot e, f;
+	struct bx_qobj a, b;
+	struct bx_err err;
+	struct bx_edit ed;
+	double x, y, w, h, in, want;
+	char *text;
+	static const char J[] = "{\"annotations\":[{\"class\":\"eye\",\"ellipse\":"
+		"[50,40,20,10,-30]}],\"global\":{}}";
+	static const char T[] = "{\"name\":\"t\",\"classes\":[{\"name\":\"eye\","
+		"\"geometries\":[\"ellipse\"]}]}";
+	struct bx_taxonomy *t = NULL;
+
+	CASE("ellipse round trip and its JSON form");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(J, &ans, &err), 0);
+	CHECK_INT(ans.a[0].geom, BX_GEOM_ELLIPSE);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, J);
+	free(text);
+	CASE("taxonomy: inside a 100x80 image, not a 60x80 one");
+	CHECK_INT(bx_taxonomy_load_text(T, "t.json", &t, &err), 0);
+	CHECK_INT(bx_taxonomy_check_answer(t, &ans, 100, 80, &err), 0);
+	/* turned 30: half-width sqrt(400 cos^2 30 + 100 sin^2 30) = 18.03 */
+	CHECK(bx_taxonomy_check_answer(t, &ans, 60, 80, &err) < 0);
+	CHECK(strstr(err.msg, "ellipse leaves the image") != NULL);
+	bx_taxonomy_free(t);
+	bx_answer_free(&ans);
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"e\",\"ellipse\":[1,2,3]}]}",
+	    &ans, &err) < 0);
+	CHECK(strstr(err.msg, "an ellipse must be [cx, cy, rx, ry, angle]") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("bounds of a turned ellipse");
+	memset(&e, 0, sizeof e);
+	e.geom = BX_GEOM_ELLIPSE;
+	e.x = 50, e.y = 40, e.w = 20, e.h = 10, e.angle = 90;
+	bx_annot_bounds(&e, &x, &y, &w, &h);
+	CHECK_NEAR(x, 40, 1e-9);
+	CHECK_NEAR(w, 20, 1e-9);
+	CHECK_NEAR(h, 40, 1e-9);
+
+	CASE("IoU: itself 1; two circles against the lens formula (ring: 0.1%)");
+	bx_score_opts_default(&o);
+	bx_qobj_from_annot(&a, &e);
+	bx_qobj_from_annot(&b, &e);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), 1, 1e-9);
+	e.w = e.h = 10;
+	f = e;
+	f.x += 5;
+	bx_qobj_from_annot(&a, &e);
+	bx_qobj_from_annot(&b, &f);
+	in = lens(10, 5);
+	want = in / (2 * M_PI * 100 - in);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), want, 2e-3);
+	/* the ring pokes out of the square by 0.08% of r at its 4 axis
+	 * vertices: a little under pi/4 */
+	CASE("a circle inside its bounding square: pi/4");
+	f.geom = BX_GEOM_BOX;
+	f.x = 40, f.y = 30, f.w = f.h = 20;
+	bx_qobj_from_annot(&b, &f);
+	CHECK_NEAR(bx_qobj_sim(ws, &a, &b, &o), M_PI / 4, 1e-4);
+
+	CASE("draw from its bounding box, turn, stretch an axis, undo");
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "eye");
+	bx_edit_set_tool(&ed, BX_TOOL_ELLIPSE);
+	CHECK_STR(bx_tool_name(ed.tool), "ellipse");
+	bx_edit_cursor_to(&ed, 30, 30);
+	bx_edit_place(&ed);
+	bx_edit_cursor_to(&ed, 70, 50);
+	CHECK(bx_edit_place(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_ELLIPSE);
+	CHECK_NEAR(ed.ans.a[0].x, 50, 0);
+	CHECK_NEAR(ed.ans.a[0].w, 20, 0);
+	CHECK_NEAR(ed.ans.a[0].h, 10, 0);
+	CHECK(bx_edit_rotate(&ed, 90) & BX_EDIT_ANSWER);
+	bx_edit_select_index(&ed, 0);
+	/* handle 0: end of its own x axis, turned 90: straight below */
+	CHECK_INT(bx_edit_handle_pos(&ed, 0, &x, &y), 0);
+	CHECK_NEAR(x, 50, 1e-9);
+	CHECK_NEAR(y, 60, 1e-9);
+	bx_edit_grab_handle(&ed, 0);
+	bx_edit_nudge(&ed, 3, 5);   /* along its axis: +5 (the 3 across is ignored) */
+	CHECK_NEAR(ed.ans.a[0].w, 25, 1e-9);
+	CHECK_NEAR(ed.ans.a[0].h, 10, 1e-9);
+	bx_edit_nudge(&ed, 0, 30);  /* would leave the image: not made */
+	CHECK_NEAR(ed.ans.a[0].w, 25, 1e-9);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].w, 20, 1e-9);
+	bx_edit_free(&ed);
+	bx_quality_ws_free(ws);
+}
+
+
+static void
+test_cuboid(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_answer ans;
+	struct bx_annot c, b;
+	struct bx_qobj qa, qb;
+	struct bx_err err;
+	struct bx_edit ed;
+	struct bx_pt p[8] = { { 0, 0 }, { 10, 0 }, { 10, 10 }, { 0, 10 },
+	                      { 3, -3 }, { 13, -3 }, { 13, 7 }, { 3, 7 } };
+	char *text;
+	static const char J[] = "{\"annotations\":[{\"class\":\"crate\",\"cuboid\":"
+		"[[0,0],[10,0],[10,10],[0,10],[3,-3],[13,-3],[13,7],[3,7]]}],\"global\":{}}";
+
+	CASE("cuboid round trip; exactly 8 vertices");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(J, &ans, &err), 0);
+	CHECK_INT(ans.a[0].geom, BX_GEOM_CUBOID);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, J);
+	free(text);
+	bx_answer_free(&ans);
+	bx_answer_init(&ans);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"c\",\"cuboid\":[[0,0],[1,0],[1,1],"
+	    "[0,1],[0,0],[1,0],[1,1],[0,1],[2,2]]}]}", &ans, &err) < 0);
+	CHECK(strstr(err.msg, "a cuboid must be a list of 8 [x, y] points") != NULL);
+	bx_answer_free(&ans);
+
+	CASE("hull IoU: the hexagon hull (area 160) inside its 13x13 bounding box");
+	bx_score_opts_default(&o);
+	memset(&c, 0, sizeof c);
+	c.geom = BX_GEOM_CUBOID;
+	c.pts = p;
+	c.npts = 8;
+	memset(&b, 0, sizeof b);
+	b.geom = BX_GEOM_BOX;
+	b.y = -3;
+	b.w = b.h = 13;
+	bx_qobj_from_annot(&qa, &c);
+	bx_qobj_from_annot(&qb, &b);
+	CHECK_NEAR(bx_qobj_sim(ws, &qa, &qb, &o), 160.0 / 169, 1e-12);
+	CHECK_NEAR(bx_qobj_sim(ws, &qa, &qa, &o), 1, 1e-12);
+
+	CASE("drawn from its front face; 8 handles; no vertex inserted");
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "crate");
+	bx_edit_set_tool(&ed, BX_TOOL_CUBOID);
+	bx_edit_cursor_to(&ed, 30, 30);
+	bx_edit_place(&ed);
+	bx_edit_cursor_to(&ed, 60, 50);
+	CHECK(bx_edit_place(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].geom, BX_GEOM_CUBOID);
+	CHECK_INT(ed.ans.a[0].npts, 8);
+	/* back face: a third of 20 up and right, rounded: (36.67, 23.33) */
+	CHECK_NEAR(ed.ans.a[0].pts[4].x, 37, 0);
+	CHECK_NEAR(ed.ans.a[0].pts[4].y, 23, 0);
+	CHECK_NEAR(ed.ans.a[0].pts[2].x, 60, 0);
+	bx_edit_select_index(&ed, 0);
+	CHECK_INT(bx_edit_handle_count(&ed), 8);
+	bx_edit_grab_handle(&ed, 4);
+	CHECK_INT(bx_edit_insert_vertex(&ed), BX_EDIT_VIEW);
+	CHECK_INT(bx_edit_delete_vertex(&ed), BX_EDIT_VIEW);
+	CHECK_INT(ed.ans.a[0].npts, 8);
+	bx_edit_nudge(&ed, 2, -1);
+	CHECK_NEAR(ed.ans.a[0].pts[4].x, 39, 0);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].pts[4].x, 37, 0);
+	bx_edit_free(&ed);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_cuboid), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
+         T(test_score_consensus))
