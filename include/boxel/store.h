@@ -1,5 +1,5 @@
-/* store.h: the project's SQLite file, and the task queue on top of it. The
- * store module is the only one that includes sqlite3.h.
+/* store.h: the project's store, and the task queue on top of it. The store
+ * module (src/store*.c over src/db*.c) is the only one that talks SQL.
  *
  * One file per project, WAL, synchronous=FULL, STRICT tables, schema version
  * in PRAGMA user_version. Every write runs in BEGIN IMMEDIATE with SQLITE_BUSY
