@@ -598,11 +598,11 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	static const char sql[] =
 	    "SELECT j.id, j.task, t.image, b.name, u.name, j.submitted_ms, j.seconds, "
 	    "  (SELECT count(*) FROM annotations a WHERE a.judgment = j.id), "
-	    "  c.agreement, coalesce(c.needs_review, 0) OR j.held, "
+	    "  c.agreement, (coalesce(c.needs_review, 0) <> 0 OR j.held <> 0), "
 	    "  g.tp, g.mismatch, g.fp, g.fn, g.iou_n, g.iou_sum, g.tag_right, g.tag_wrong, "
 	    "  t.width, t.height, b.kind, j.held "
 	    RLIST_FROM
-	    "  AND 1 " /* (keeps ?3 after ?1, ?2, ?4 in both statements) */
+	    "  AND 1 = 1 " /* (keeps ?3 after ?1, ?2, ?4 in both statements) */
 	    "ORDER BY j.held DESC, coalesce(c.needs_review, 0) DESC, j.submitted_ms, j.id "
 	    "LIMIT ?3";
 	static const char csql[] = "SELECT count(*) " RLIST_FROM;
@@ -617,7 +617,7 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 			bx_db_bind_text(s, 1, c->f->batch);
 		bx_db_bind_int(s, 2, c->f->flagged_only);
 		if (k == 1)
-			bx_db_bind_int(s, 3, c->limit > 0 ? c->limit : -1);
+			bx_db_bind_int64(s, 3, c->limit > 0 ? c->limit : INT64_MAX);
 		if (c->f->not_by != NULL)
 			bx_db_bind_text(s, 4, c->f->not_by);
 		bx_db_bind_int(s, 5, c->f->sample);

@@ -406,8 +406,11 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
           int *suspended, struct bx_err *err)
 {
 	static const char gsql[] = "SELECT answer FROM gold WHERE task = ?1";
+	/* A rescore replaces the row with a new id (the window is in id
+	 * order): delete, then insert, which both dialects speak. */
+	static const char del[] = "DELETE FROM gold_scores WHERE judgment = ?1";
 	static const char ins[] =
-	    "INSERT OR REPLACE INTO gold_scores(judgment, task, labeler, batch, batch_kind, ms, "
+	    "INSERT INTO gold_scores(judgment, task, labeler, batch, batch_kind, ms, "
 	    "  " SCORE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 	struct bx_answer gold, lab;
 	struct bx_score_opts o;
@@ -438,6 +441,11 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	}
 	bx_answer_free(&gold);
 	bx_answer_free(&lab);
+	if ((s = bx_st_prep(st, del, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, in->jid);
+	if ((rc = bx_st_exec(st, s, "store gold score", err)) < 0)
+		return rc;
 	if ((s = bx_st_prep(st, ins, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int64(s, 1, in->jid);
@@ -521,8 +529,12 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, 'consensus', ?2) "
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
 	static const char qput[] =
-	    "INSERT OR REPLACE INTO task_consensus(task, batch, njudgments, agreement, "
-	    "  geom_f1_sum, geom_pairs, needs_review, ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	    "INSERT INTO task_consensus(task, batch, njudgments, agreement, "
+	    "  geom_f1_sum, geom_pairs, needs_review, ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "ON CONFLICT(task, batch) DO UPDATE SET njudgments = excluded.njudgments, "
+	    "  agreement = excluded.agreement, geom_f1_sum = excluded.geom_f1_sum, "
+	    "  geom_pairs = excluded.geom_pairs, needs_review = excluded.needs_review, "
+	    "  ms = excluded.ms";
 	struct bx_answer *ans = NULL;
 	const struct bx_answer **ptrs = NULL;
 	struct bx_consensus cons;

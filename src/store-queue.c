@@ -277,14 +277,14 @@ claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle,
 	    "  'leased', ?1, ?2, ?3, 1, ?4 "
 	    "FROM gold g CROSS JOIN batch_tasks bt "
 	    "WHERE bt.batch = ?5 AND bt.task = g.task "
-	    "  AND (?6 OR NOT EXISTS (SELECT 1 FROM judgments m "
+	    "  AND (?6 <> 0 OR NOT EXISTS (SELECT 1 FROM judgments m "
 	    "                         WHERE m.task = g.task AND m.labeler = ?1)) "
-	    "  AND (NOT ?7 OR (SELECT ntasks FROM batches WHERE id = ?5) = "
+	    "  AND (?7 = 0 OR (SELECT ntasks FROM batches WHERE id = ?5) = "
 	    "      (SELECT count(*) FROM gold g2 CROSS JOIN batch_tasks b2 "
 	    "       WHERE b2.batch = ?5 AND b2.task = g2.task)) "
 	    /* Drawn gold only beside ordinary work (claim_one's test): after
 	     * the end a claim that succeeds would be gold by elimination. */
-	    "  AND (?7 OR EXISTS (SELECT 1 FROM judgments j WHERE j.batch = ?5 "
+	    "  AND (?7 <> 0 OR EXISTS (SELECT 1 FROM judgments j WHERE j.batch = ?5 "
 	    "      AND j.state IN ('open','leased') "
 	    "      AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) "
 	    "      AND j.gold = 0 AND NOT EXISTS (SELECT 1 FROM judgments m "
@@ -352,8 +352,8 @@ drop_foreign_draft(struct bx_store *st, int64_t jid, int64_t uid, struct bx_err 
 {
 	static const char jsql[] =
 	    "DELETE FROM journal WHERE judgment = ?1 AND EXISTS "
-	    "(SELECT 1 FROM drafts WHERE judgment = ?1 AND labeler IS NOT ?2)";
-	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1 AND labeler IS NOT ?2";
+	    "(SELECT 1 FROM drafts WHERE judgment = ?1 AND labeler IS DISTINCT FROM ?2)";
+	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1 AND labeler IS DISTINCT FROM ?2";
 	const char *const sqls[] = { jsql, dsql };
 	struct bx_dbst *s;
 	int i, rc;

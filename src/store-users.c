@@ -59,7 +59,7 @@ static const struct {
 	    "UPDATE users SET paused = 1 WHERE id = ?1", "user_pause", 1 },
 	[U_UNPAUSE] = { "SELECT paused = 0 FROM users WHERE id = ?1",
 	    "UPDATE users SET paused = 0 WHERE id = ?1", "user_unpause", 0 },
-	[U_SUSPEND] = { "SELECT qual = 'suspended' AND suspended_by IS 'admin' FROM users "
+	[U_SUSPEND] = { "SELECT qual = 'suspended' AND suspended_by IS NOT DISTINCT FROM 'admin' FROM users "
 	    "WHERE id = ?1",
 	    "UPDATE users SET suspended_from = CASE WHEN qual = 'suspended' THEN suspended_from "
 	    "  ELSE qual END, qual = 'suspended', suspended_by = 'admin' WHERE id = ?1",
