@@ -55,6 +55,8 @@ int bx_db_sqlite_open(const char *name, int flags, int (*busy)(void *, int), voi
 /* Connect to a PostgreSQL server by libpq connection string or URI. The
  * same contract as bx_db_sqlite_open. */
 int bx_db_pg_open(const char *conninfo, struct bx_db **out);
+/* 1 if conninfo carries a password (URI user:password@, password=...). */
+int bx_db_pg_has_password(const char *conninfo);
 
 void bx_db_close(struct bx_db *db);
 enum bx_db_kind bx_db_kind(const struct bx_db *db);

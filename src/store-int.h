@@ -28,6 +28,7 @@ struct bx_store {
 	void (*wait_fn)(void *ctx, long waited_ms); /* bx_store_set_wait_hook */
 	void *wait_ctx;
 	long wait_told_us;    /* busy_slept_us when wait_fn was last called */
+	int last_fail;        /* the BX_DBE_* class bx_st_fail saw last (negated) */
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
@@ -41,6 +42,13 @@ int bx_gate_lock_notify(struct bx_gate *g, long timeout_ms, void (*wait)(void *,
                         void *ctx);
 void bx_gate_unlock(struct bx_gate *g);
 void bx_gate_close(struct bx_gate *g);
+
+/* A project in PostgreSQL (store-pg.c). is_pg: path is a postgresql:// or
+ * postgres:// URI. open_pg connects st->db and checks or creates the schema
+ * up to schema_version, as bx_store_open's flags say. */
+int bx_st_is_pg(const char *path);
+int bx_st_open_pg(struct bx_store *st, const char *conninfo, int flags, int schema_version,
+                  struct bx_err *err);
 
 /* Tests only: when > 0, opening migrates no further than this version (to
  * build an old store and watch it migrate). */

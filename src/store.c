@@ -262,6 +262,13 @@ bx_st_random(void *buf, size_t n)
 int
 bx_st_fail(struct bx_store *st, int rc, const char *what, struct bx_err *err)
 {
+	st->last_fail = rc;
+	if (rc == -BX_DBE_LOST)
+		return bx_err_set(err, BX_EDB, "%s: %s: the connection to the database server was "
+		    "lost (%s); try again", st->path, what, bx_db_errmsg(st->db));
+	if (rc == -BX_DBE_SERIAL)
+		return bx_err_set(err, BX_EBUSY, "%s: %s: conflicting with other sessions' writes "
+		    "(%s); try again", st->path, what, bx_db_errmsg(st->db));
 	if (rc == -BX_DBE_BUSY)
 		return bx_err_set(err, BX_EBUSY,
 		    "%s: %s: the database stayed locked (other sessions are writing); try again",
@@ -410,8 +417,9 @@ static int
 write_tx(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
          void *ctx, struct bx_err *err)
 {
-	int rc, attempt = 0;
+	int rc, attempt = 0, lost = 0;
 
+again:
 	for (;;) {
 		rc = bx_db_begin(st->db, BX_DB_TX_WRITE);
 		if (rc == 0)
@@ -423,9 +431,17 @@ write_tx(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err
 		if (!backoff(st, attempt++))
 			return bx_st_fail(st, rc, "begin", err);
 	}
+	st->last_fail = 0;
 	rc = fn(st, ctx, err);
 	if (rc < 0) {
 		bx_db_rollback(st->db);
+		/* On a server (db-pg.c) the transaction is gone whole: redo it
+		 * after a serialization failure (bounded by the busy budget),
+		 * or once on a fresh connection after losing the old one. */
+		if (st->last_fail == -BX_DBE_SERIAL && backoff(st, attempt++))
+			goto again;
+		if (st->last_fail == -BX_DBE_LOST && !lost++)
+			goto again;
 		return rc;
 	}
 	for (;;) {
@@ -434,11 +450,13 @@ write_tx(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err
 			return rc;
 		if (c == -BX_DBE_BUSY && backoff(st, attempt++))
 			continue;
+		if (c == -BX_DBE_SERIAL && backoff(st, attempt++))
+			goto again;
 		/* A failed sync after the commit frame was written leaves the
 		 * whole transaction in the WAL: the next open may recover it
 		 * (tests/fault/faults.sh finds this with a disk that keeps
 		 * failing). Say so rather than promise that nothing changed. */
-		synced = c != -BX_DBE_FSYNC;
+		synced = c != -BX_DBE_FSYNC && c != -BX_DBE_LOST;
 		c = bx_st_fail(st, c, "commit", err);
 		if (!synced && err != NULL) {
 			size_t l = strlen(err->msg);
@@ -646,6 +664,16 @@ bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err 
 	int creating = 0;
 
 	*out = NULL;
+	if (bx_st_is_pg(path)) {
+		st = bx_calloc(1, sizeof *st);
+		st->path = bx_strdup(path);
+		if ((rc = bx_st_open_pg(st, path, flags, SCHEMA_VERSION, err)) < 0) {
+			bx_store_close(st);
+			return rc;
+		}
+		*out = st;
+		return 0;
+	}
 	if (access(path, F_OK) != 0) {
 		if (!(flags & BX_STORE_CREATE))
 			return bx_err_set(err, BX_ENOENT,
@@ -740,6 +768,27 @@ bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err 
 fail:
 	bx_store_close(st);
 	return rc;
+}
+
+int
+bx_store_is_server(const char *path)
+{
+	return bx_st_is_pg(path);
+}
+
+int
+bx_store_exists(const char *path, struct bx_err *err)
+{
+	struct bx_store *st;
+	int rc;
+
+	if (!bx_st_is_pg(path))
+		return access(path, F_OK) == 0;
+	rc = bx_store_open(path, BX_STORE_READONLY, &st, err);
+	bx_store_close(st);
+	if (rc == BX_ENOENT)
+		return 0;
+	return rc < 0 ? rc : 1;
 }
 
 void
