@@ -121,7 +121,7 @@ join_batch(struct bx_store *st, int64_t task, int64_t bid, int overlap, struct b
 	static const char nt[] = "UPDATE batches SET ntasks = ntasks + 1 WHERE id = ?1";
 	static const char rows[] =
 	    "WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n + 1 < ?3) "
-	    "INSERT INTO judgments(task, batch, replica) SELECT ?1, ?2, r.n FROM r WHERE 1 "
+	    "INSERT INTO judgments(task, batch, replica) SELECT ?1, ?2, r.n FROM r WHERE 1 = 1 "
 	    "ON CONFLICT DO NOTHING";
 	struct bx_dbst *s;
 	int rc;

@@ -56,4 +56,19 @@ check "schema version recorded" test "$(pg_psql "$PG" -At -c 'SELECT version FRO
 run "$BOXEL" --db "postgresql:///nosuchdb?host=$PG_CLUSTER_DIR&user=boxel" stats
 check "an unknown database: one clear line" one_line "$ERR"
 check "... not a crash" test "$RC" -gt 0 -a "$RC" -lt 128
+
+# Moving the SQLite project through JSONL (README: "Moving a project") into
+# PostgreSQL and into a new file: both arrive the same, byte for byte. (The
+# JSONL does not carry review verdicts, so neither equals the original.)
+MOVED=$(pg_new_db)
+for db in "$MOVED" "$T_TMP/moved.db"; do
+	expect_rc 0 "moved: init" "$BOXEL" --db "$db" init --images "$SRC" --taxonomy "$SRC/taxonomy.json"
+	expect_rc 0 "moved: import the file's export" "$BOXEL" --db "$db" import "$T_TMP/lite.jsonl"
+done
+expect_rc 0 "moved: export" "$BOXEL" --db "$MOVED" export --format jsonl "$T_TMP/moved-pg.jsonl"
+expect_rc 0 "moved: export" "$BOXEL" --db "$T_TMP/moved.db" export --format jsonl "$T_TMP/moved-lite.jsonl"
+check "moved: the PostgreSQL copy exports as the file copy" \
+	cmp -s "$T_TMP/moved-pg.jsonl" "$T_TMP/moved-lite.jsonl"
+check "moved: the four judgments arrived" \
+	test "$(grep -o '"labeler":"\(ann\|bob\)"' "$T_TMP/moved-pg.jsonl" | wc -l)" -eq 4
 finish

@@ -79,7 +79,7 @@ CONF
 # pg_new_db: a fresh empty database; prints its URI.
 pg_new_db() {
 	PG_CLUSTER_N=$((${PG_CLUSTER_N:-0} + 1))
-	local name="t$$_$PG_CLUSTER_N"
+	local name="t${BASHPID}_$PG_CLUSTER_N"  # BASHPID: $(pg_new_db) is a subshell
 	pg_psql postgres -c "CREATE DATABASE $name" >/dev/null || return 1
 	echo "postgresql:///$name?host=$PG_CLUSTER_DIR&user=boxel"
 }
