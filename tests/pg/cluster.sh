@@ -6,7 +6,8 @@
 # tests did. initdb refuses root: as root the server runs as the postgres
 # system user (runuser), otherwise as the caller. fsync is off: a test
 # cluster need not survive the machine crashing, and CREATE DATABASE per
-# test would otherwise sync a whole template each time.
+# test would otherwise sync a whole template each time (PG_CLUSTER_FSYNC=on
+# for a benchmark).
 
 pg_cluster_bin() {
 	local d
@@ -62,7 +63,7 @@ listen_addresses = ''
 unix_socket_directories = '$PG_CLUSTER_DIR'
 max_connections = 300
 synchronous_commit = on
-fsync = off
+fsync = ${PG_CLUSTER_FSYNC:-off}
 CONF
 	if ! pg_as_owner "$PG_CLUSTER_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" -l "$PG_CLUSTER_DIR/log" \
 		-w start >/dev/null; then

@@ -39,6 +39,14 @@ for t in queue gold feedback; do
 	part "unit $t" env BOXEL_TEST_PG="$BOXEL_TEST_PG" "$tests/test-$t"
 done
 part cli bash "$here/cli.sh"
+# The race (workers SIGKILLed mid-work), then again with the server
+# restarted under the sessions 3 s in.
+race=(env BOXEL_TEST_PG="$BOXEL_TEST_PG" "$tests/race-queue" "${RACE_TASKS:-600}"
+	"${RACE_WORKERS:-16}" "${RACE_KILLS:-8}")
+part race "${race[@]}"
+restart="$PG_CLUSTER_BIN/pg_ctl -D $PG_CLUSTER_DIR/data -m fast -w restart -l $PG_CLUSTER_DIR/log"
+[ "$(id -u)" -eq 0 ] && restart="runuser -u postgres -- $restart"
+part "race, server restarted" env RACE_RESTART_CMD="$restart >/dev/null" "${race[@]}"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
