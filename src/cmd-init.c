@@ -117,7 +117,10 @@ cmd_init_exec(int argc, char **argv)
 	if (optind != argc)
 		return bx_cli_usage(&bx_cmd_init);
 	path = bx_cli_db_path(db);
-	exists = access(path, F_OK) == 0;
+	if ((exists = bx_store_exists(path, &err)) < 0) {
+		bx_cli_error("%s", err.msg);
+		return BX_EXIT_USAGE;
+	}
 	if (exists && !force) {
 		bx_cli_error("%s already exists; pass --force to change its settings "
 		    "(its data is kept), or choose another --db", path);
@@ -163,7 +166,7 @@ cmd_init_exec(int argc, char **argv)
 		bx_cli_error("%s", err.msg);
 		bx_store_close(st);
 		st = NULL;
-		if (!exists)
+		if (!exists && !bx_store_is_server(path))
 			remove_store(path); /* no half-made project */
 		goto out;
 	}

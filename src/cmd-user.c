@@ -225,7 +225,10 @@ ak_block(struct bx_store *st, const char *db, struct bx_buf *b)
 		return -1;
 	}
 	exe[n] = '\0';
-	if (realpath(bx_cli_db_path(db), dbabs) == NULL) {
+	/* A server URI is the same from every host; a file is made absolute. */
+	if (bx_store_is_server(bx_cli_db_path(db)))
+		snprintf(dbabs, sizeof dbabs, "%s", bx_cli_db_path(db));
+	else if (realpath(bx_cli_db_path(db), dbabs) == NULL) {
 		bx_cli_error("authorized-keys: %s: %s", bx_cli_db_path(db), strerror(errno));
 		return -1;
 	}

@@ -44,7 +44,7 @@ batch_create_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	static const char ins[] =
 	    "INSERT INTO batches(name, kind, overlap, gold_rate, priority, created_ms) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO NOTHING";
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO NOTHING RETURNING id";
 	static const char all[] =
 	    "INSERT INTO batch_tasks(batch, task) SELECT ?1, id FROM tasks ORDER BY id";
 	static const char unb[] =
@@ -65,29 +65,28 @@ batch_create_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct batch_ctx *c = ctx;
 	const struct bx_batch_new *b = c->b;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, i;
 
 	PREP(s, ins);
-	sqlite3_bind_text(s, 1, b->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, b->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, b->overlap);
-	sqlite3_bind_double(s, 4, b->gold_rate);
-	sqlite3_bind_int(s, 5, b->priority);
-	sqlite3_bind_int64(s, 6, c->now);
-	if ((rc = bx_st_exec(st, s, "create batch", err)) < 0)
+	bx_db_bind_text(s, 1, b->name);
+	bx_db_bind_text(s, 2, b->kind);
+	bx_db_bind_int(s, 3, b->overlap);
+	bx_db_bind_double(s, 4, b->gold_rate);
+	bx_db_bind_int(s, 5, b->priority);
+	bx_db_bind_int64(s, 6, c->now);
+	if ((rc = bx_st_insert_id(st, s, "create batch", &c->id, err)) < 0)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (rc == 0)
 		return bx_err_set(err, BX_EEXIST, "batch %s already exists", b->name);
-	c->id = sqlite3_last_insert_rowid(st->db);
 	if (b->tasks == BX_BATCH_LIST) {
 		for (i = 0; i < b->nimages; i++) {
 			PREP(s, one);
-			sqlite3_bind_int64(s, 1, c->id);
-			sqlite3_bind_text(s, 2, b->images[i], -1, SQLITE_STATIC);
+			bx_db_bind_int64(s, 1, c->id);
+			bx_db_bind_text(s, 2, b->images[i]);
 			if ((rc = bx_st_exec(st, s, "add task to batch", err)) < 0)
 				return rc;
-			if (sqlite3_changes(st->db) == 0) {
+			if (bx_db_changes(st->db) == 0) {
 				int64_t tid;
 				/* Either unknown, or listed twice (harmless). */
 				if ((rc = bx_store_task_find(st, b->images[i], &tid, err)) < 0) {
@@ -98,19 +97,19 @@ batch_create_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		}
 	} else {
 		PREP(s, b->tasks == BX_BATCH_ALL ? all : unb);
-		sqlite3_bind_int64(s, 1, c->id);
+		bx_db_bind_int64(s, 1, c->id);
 		if ((rc = bx_st_exec(st, s, "select tasks", err)) < 0)
 			return rc;
 	}
 	PREP(s, cnt);
-	sqlite3_bind_int64(s, 1, c->id);
+	bx_db_bind_int64(s, 1, c->id);
 	if ((rc = bx_st_step(st, s, "count tasks", err)) < 0)
 		return rc;
-	c->ntasks = sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
+	c->ntasks = bx_db_col_int(s, 0);
+	bx_db_reset(s);
 	PREP(s, setn);
-	sqlite3_bind_int64(s, 1, c->id);
-	sqlite3_bind_int(s, 2, c->ntasks);
+	bx_db_bind_int64(s, 1, c->id);
+	bx_db_bind_int(s, 2, c->ntasks);
 	if ((rc = bx_st_exec(st, s, "count tasks", err)) < 0)
 		return rc;
 	if (c->ntasks == 0)
@@ -118,8 +117,8 @@ batch_create_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		    b->tasks == BX_BATCH_UNBATCHED ? "every task is already in a batch" :
 		    "import some images first");
 	PREP(s, jud);
-	sqlite3_bind_int64(s, 1, c->id);
-	sqlite3_bind_int(s, 2, b->overlap);
+	bx_db_bind_int64(s, 1, c->id);
+	bx_db_bind_int(s, 2, b->overlap);
 	if ((rc = bx_st_exec(st, s, "create judgments", err)) < 0)
 		return rc;
 	bx_buf_init(&d);
@@ -184,18 +183,18 @@ bx_batches_free(struct bx_batch *b, int n)
 }
 
 static void
-batch_row(sqlite3_stmt *s, struct bx_batch *b)
+batch_row(struct bx_dbst *s, struct bx_batch *b)
 {
 	memset(b, 0, sizeof *b);
-	b->id = sqlite3_column_int64(s, 0);
+	b->id = bx_db_col_int64(s, 0);
 	b->name = bx_st_col_dup(s, 1);
 	b->kind = bx_st_col_dup(s, 2);
-	b->overlap = sqlite3_column_int(s, 3);
-	b->gold_rate = sqlite3_column_double(s, 4);
-	b->priority = sqlite3_column_int(s, 5);
-	b->created_ms = sqlite3_column_int64(s, 6);
-	b->ntasks = sqlite3_column_int(s, 7);
-	b->ngold = sqlite3_column_int(s, 8);
+	b->overlap = bx_db_col_int(s, 3);
+	b->gold_rate = bx_db_col_double(s, 4);
+	b->priority = bx_db_col_int(s, 5);
+	b->created_ms = bx_db_col_int64(s, 6);
+	b->ntasks = bx_db_col_int(s, 7);
+	b->ngold = bx_db_col_int(s, 8);
 }
 
 static int
@@ -203,20 +202,20 @@ batch_counts(struct bx_store *st, struct bx_batch *b, struct bx_err *err)
 {
 	static const char sql[] =
 	    "SELECT state, count(*), sum(gold) FROM judgments WHERE batch = ?1 GROUP BY state";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, k;
 
 	PREP(s, sql);
-	sqlite3_bind_int64(s, 1, b->id);
+	bx_db_bind_int64(s, 1, b->id);
 	while ((rc = bx_st_step(st, s, "count judgments", err)) == 1) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
+		const char *name = (const char *)bx_db_col_text(s, 0);
 		for (k = 0; k < BX_J_NSTATES; k++)
 			if (strcmp(name, bx_jstate_name(k)) == 0) {
-				b->count[k] = sqlite3_column_int(s, 1);
-				b->gold_count[k] = sqlite3_column_int(s, 2);
+				b->count[k] = bx_db_col_int(s, 1);
+				b->gold_count[k] = bx_db_col_int(s, 2);
 			}
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc;
 }
 
@@ -240,17 +239,17 @@ batch_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "   WHERE bt.batch = b.id) "
 	    "FROM batches b ORDER BY priority DESC, id";
 	struct blist_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, i;
 
 	PREP(s, c->name ? one : all);
 	if (c->name)
-		sqlite3_bind_text(s, 1, c->name, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 1, c->name);
 	while ((rc = bx_st_step(st, s, "list batches", err)) == 1) {
 		c->b = bx_realloc(c->b, (size_t)(c->n + 1) * sizeof *c->b);
 		batch_row(s, &c->b[c->n++]);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	for (i = 0; rc == 0 && i < c->n; i++)
 		rc = batch_counts(st, &c->b[i], err);
 	return rc;
@@ -299,7 +298,7 @@ int
 bx_store_batch_names(struct bx_store *st, char ***names_out, int *n_out, struct bx_err *err)
 {
 	static const char sql[] = "SELECT name FROM batches ORDER BY id";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	char **v = NULL;
 	int n = 0, rc, i;
 
@@ -310,7 +309,7 @@ bx_store_batch_names(struct bx_store *st, char ***names_out, int *n_out, struct 
 		v = bx_realloc(v, (size_t)(n + 1) * sizeof *v);
 		v[n++] = bx_st_col_dup(s, 0);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0) {
 		for (i = 0; i < n; i++)
 			free(v[i]);
@@ -326,15 +325,15 @@ static int
 batch_id(struct bx_store *st, const char *name, int64_t *id, struct bx_err *err)
 {
 	static const char sql[] = "SELECT id FROM batches WHERE name = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	PREP(s, sql);
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, name);
 	rc = bx_st_step(st, s, "find batch", err);
 	if (rc == 1)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*id = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no batch %s (see 'boxel batch list')", name);
 	return rc < 0 ? rc : 0;
@@ -345,7 +344,7 @@ bx_store_task_count(struct bx_store *st, const char *batch, int64_t *n_out, stru
 {
 	static const char all[] = "SELECT count(*) FROM tasks";
 	static const char one[] = "SELECT count(*) FROM batch_tasks WHERE batch = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t bid = 0;
 	int rc;
 
@@ -354,11 +353,11 @@ bx_store_task_count(struct bx_store *st, const char *batch, int64_t *n_out, stru
 		return rc;
 	PREP(s, batch ? one : all);
 	if (batch)
-		sqlite3_bind_int64(s, 1, bid);
+		bx_db_bind_int64(s, 1, bid);
 	rc = bx_st_step(st, s, "count tasks", err);
 	if (rc == 1)
-		*n_out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*n_out = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -393,7 +392,7 @@ lstats_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "AND state IN ('submitted','accepted','rejected') AND seconds IS NOT NULL "
 	    "ORDER BY seconds";
 	struct lstats_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t *ids = NULL;
 	double *sv = NULL;
 	int rc, i, ns;
@@ -405,29 +404,29 @@ lstats_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		ids = bx_realloc(ids, (size_t)(c->n + 1) * sizeof *ids);
 		l = &c->v[c->n];
 		memset(l, 0, sizeof *l);
-		ids[c->n++] = sqlite3_column_int64(s, 0);
+		ids[c->n++] = bx_db_col_int64(s, 0);
 		l->name = bx_st_col_dup(s, 1);
-		l->submitted = sqlite3_column_int(s, 2);
-		l->skipped = sqlite3_column_int(s, 3);
-		l->leased = sqlite3_column_int(s, 4);
-		l->first_ms = sqlite3_column_int64(s, 5);
-		l->last_ms = sqlite3_column_int64(s, 6);
+		l->submitted = bx_db_col_int(s, 2);
+		l->skipped = bx_db_col_int(s, 3);
+		l->leased = bx_db_col_int(s, 4);
+		l->first_ms = bx_db_col_int64(s, 5);
+		l->last_ms = bx_db_col_int64(s, 6);
 		if (l->last_ms > l->first_ms)
 			l->per_hour = l->submitted * 3600000.0 / (double)(l->last_ms - l->first_ms);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	for (i = 0; rc == 0 && i < c->n; i++) {
 		if ((s = bx_st_prep(st, secs, err)) == NULL) {
 			rc = err ? err->code : BX_EDB;
 			break;
 		}
-		sqlite3_bind_int64(s, 1, ids[i]);
+		bx_db_bind_int64(s, 1, ids[i]);
 		ns = 0;
 		while ((rc = bx_st_step(st, s, "labeler seconds", err)) == 1) {
 			sv = bx_realloc(sv, (size_t)(ns + 1) * sizeof *sv);
-			sv[ns++] = sqlite3_column_double(s, 0);
+			sv[ns++] = bx_db_col_double(s, 0);
 		}
-		sqlite3_reset(s);
+		bx_db_reset(s);
 		if (ns > 0) {
 			qsort(sv, (size_t)ns, sizeof *sv, cmp_double);
 			c->v[i].median_seconds = ns % 2 ? sv[ns / 2] :
@@ -487,34 +486,34 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	static const char upd[] = "UPDATE judgments SET state = ?2 WHERE id = ?1";
 	struct review_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t rid = 0, labeler = 0;
 	char role[16] = "", state[16] = "";
 	int rc, active = 0;
 	char d[128];
 
 	PREP(s, who);
-	sqlite3_bind_text(s, 1, c->reviewer, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, c->reviewer);
 	rc = bx_st_step(st, s, "read reviewer", err);
 	if (rc == 1) {
-		rid = sqlite3_column_int64(s, 0);
-		snprintf(role, sizeof role, "%s", (const char *)sqlite3_column_text(s, 1));
-		active = sqlite3_column_int(s, 2);
+		rid = bx_db_col_int64(s, 0);
+		snprintf(role, sizeof role, "%s", (const char *)bx_db_col_text(s, 1));
+		active = bx_db_col_int(s, 2);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 || !active || strcmp(role, "annotator") == 0)
 		return bx_err_set(err, BX_EPERM, "%s may not review (needs an active reviewer or "
 		    "admin)", c->reviewer);
 	PREP(s, jst);
-	sqlite3_bind_int64(s, 1, c->jid);
+	bx_db_bind_int64(s, 1, c->jid);
 	rc = bx_st_step(st, s, "read judgment", err);
 	if (rc == 1) {
-		snprintf(state, sizeof state, "%s", (const char *)sqlite3_column_text(s, 0));
-		labeler = sqlite3_column_int64(s, 1);
+		snprintf(state, sizeof state, "%s", (const char *)bx_db_col_text(s, 0));
+		labeler = bx_db_col_int64(s, 1);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -526,18 +525,17 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return bx_err_set(err, BX_EINVAL, "judgment %lld is %s, not submitted",
 		    (long long)c->jid, state);
 	PREP(s, ins);
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_int64(s, 2, rid);
-	sqlite3_bind_text(s, 3, c->verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, c->comment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, c->fixed_json, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, c->now);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_int64(s, 2, rid);
+	bx_db_bind_text(s, 3, c->verdict);
+	bx_db_bind_text(s, 4, c->comment);
+	bx_db_bind_text(s, 5, c->fixed_json);
+	bx_db_bind_int64(s, 6, c->now);
 	if ((rc = bx_st_exec(st, s, "add review", err)) < 0)
 		return rc;
 	PREP(s, upd);
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_text(s, 2, strcmp(c->verdict, "reject") == 0 ? "rejected" : "accepted", -1,
-	    SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_text(s, 2, strcmp(c->verdict, "reject") == 0 ? "rejected" : "accepted");
 	if ((rc = bx_st_exec(st, s, "review judgment", err)) < 0)
 		return rc;
 	/* A reviewer's fix in progress (bx_review_draft_save) is done; a
@@ -600,38 +598,38 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	static const char sql[] =
 	    "SELECT j.id, j.task, t.image, b.name, u.name, j.submitted_ms, j.seconds, "
 	    "  (SELECT count(*) FROM annotations a WHERE a.judgment = j.id), "
-	    "  c.agreement, coalesce(c.needs_review, 0) OR j.held, "
+	    "  c.agreement, (coalesce(c.needs_review, 0) <> 0 OR j.held <> 0), "
 	    "  g.tp, g.mismatch, g.fp, g.fn, g.iou_n, g.iou_sum, g.tag_right, g.tag_wrong, "
 	    "  t.width, t.height, b.kind, j.held "
 	    RLIST_FROM
-	    "  AND 1 " /* (keeps ?3 after ?1, ?2, ?4 in both statements) */
+	    "  AND 1 = 1 " /* (keeps ?3 after ?1, ?2, ?4 in both statements) */
 	    "ORDER BY j.held DESC, coalesce(c.needs_review, 0) DESC, j.submitted_ms, j.id "
 	    "LIMIT ?3";
 	static const char csql[] = "SELECT count(*) " RLIST_FROM;
 	const char *const sqls[] = { csql, sql };
 	struct rlist_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc = 0, k;
 
 	for (k = 0; k < 2; k++) {
 		PREP(s, sqls[k]);
 		if (c->f->batch != NULL)
-			sqlite3_bind_text(s, 1, c->f->batch, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, c->f->flagged_only);
+			bx_db_bind_text(s, 1, c->f->batch);
+		bx_db_bind_int(s, 2, c->f->flagged_only);
 		if (k == 1)
-			sqlite3_bind_int(s, 3, c->limit > 0 ? c->limit : -1);
+			bx_db_bind_int64(s, 3, c->limit > 0 ? c->limit : INT64_MAX);
 		if (c->f->not_by != NULL)
-			sqlite3_bind_text(s, 4, c->f->not_by, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 5, c->f->sample);
+			bx_db_bind_text(s, 4, c->f->not_by);
+		bx_db_bind_int(s, 5, c->f->sample);
 		if (c->f->labeler != NULL)
-			sqlite3_bind_text(s, 6, c->f->labeler, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 7, c->f->since_ms);
-		sqlite3_bind_int64(s, 8, c->f->until_ms);
+			bx_db_bind_text(s, 6, c->f->labeler);
+		bx_db_bind_int64(s, 7, c->f->since_ms);
+		bx_db_bind_int64(s, 8, c->f->until_ms);
 		if (k == 0) {
 			rc = bx_st_step(st, s, "count the review queue", err);
 			if (rc == 1)
-				c->total = sqlite3_column_int(s, 0);
-			sqlite3_reset(s);
+				c->total = bx_db_col_int(s, 0);
+			bx_db_reset(s);
 			if (rc < 0)
 				return rc;
 		}
@@ -642,32 +640,32 @@ review_list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		c->items = bx_realloc(c->items, (size_t)(c->n + 1) * sizeof *c->items);
 		it = &c->items[c->n++];
 		memset(it, 0, sizeof *it);
-		it->judgment = sqlite3_column_int64(s, 0);
-		it->task = sqlite3_column_int64(s, 1);
+		it->judgment = bx_db_col_int64(s, 0);
+		it->task = bx_db_col_int64(s, 1);
 		it->image = bx_st_col_dup(s, 2);
 		it->batch = bx_st_col_dup(s, 3);
 		it->labeler = bx_st_col_dup(s, 4);
-		it->submitted_ms = sqlite3_column_int64(s, 5);
-		it->seconds = sqlite3_column_double(s, 6);
-		it->nannotations = sqlite3_column_int(s, 7);
-		it->has_consensus = sqlite3_column_type(s, 8) != SQLITE_NULL;
-		it->agreement = sqlite3_column_double(s, 8);
-		it->flagged = sqlite3_column_int(s, 9);
-		it->has_gold = sqlite3_column_type(s, 10) != SQLITE_NULL;
-		it->gold.tp = sqlite3_column_int64(s, 10);
-		it->gold.mismatch = sqlite3_column_int64(s, 11);
-		it->gold.fp = sqlite3_column_int64(s, 12);
-		it->gold.fn = sqlite3_column_int64(s, 13);
-		it->gold.iou_n = sqlite3_column_int64(s, 14);
-		it->gold.iou_sum = sqlite3_column_double(s, 15);
-		it->gold.tag_right = sqlite3_column_int64(s, 16);
-		it->gold.tag_wrong = sqlite3_column_int64(s, 17);
-		it->width = sqlite3_column_int(s, 18);
-		it->height = sqlite3_column_int(s, 19);
+		it->submitted_ms = bx_db_col_int64(s, 5);
+		it->seconds = bx_db_col_double(s, 6);
+		it->nannotations = bx_db_col_int(s, 7);
+		it->has_consensus = !bx_db_col_null(s, 8);
+		it->agreement = bx_db_col_double(s, 8);
+		it->flagged = bx_db_col_int(s, 9);
+		it->has_gold = !bx_db_col_null(s, 10);
+		it->gold.tp = bx_db_col_int64(s, 10);
+		it->gold.mismatch = bx_db_col_int64(s, 11);
+		it->gold.fp = bx_db_col_int64(s, 12);
+		it->gold.fn = bx_db_col_int64(s, 13);
+		it->gold.iou_n = bx_db_col_int64(s, 14);
+		it->gold.iou_sum = bx_db_col_double(s, 15);
+		it->gold.tag_right = bx_db_col_int64(s, 16);
+		it->gold.tag_wrong = bx_db_col_int64(s, 17);
+		it->width = bx_db_col_int(s, 18);
+		it->height = bx_db_col_int(s, 19);
 		it->batch_kind = bx_st_col_dup(s, 20);
-		it->held = sqlite3_column_int(s, 21);
+		it->held = bx_db_col_int(s, 21);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -713,7 +711,7 @@ bx_store_judgment_get(struct bx_store *st, int64_t judgment, char **state_out,
 	static const char sql[] =
 	    "SELECT j.state, u.name, j.task, j.answer FROM judgments j "
 	    "LEFT JOIN users u ON u.id = j.labeler WHERE j.id = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	char *state = NULL, *lab = NULL, *ans = NULL;
 	int64_t task = 0;
 	int rc;
@@ -721,15 +719,15 @@ bx_store_judgment_get(struct bx_store *st, int64_t judgment, char **state_out,
 	if (answer_out)
 		bx_answer_init(answer_out);
 	PREP(s, sql);
-	sqlite3_bind_int64(s, 1, judgment);
+	bx_db_bind_int64(s, 1, judgment);
 	rc = bx_st_step(st, s, "read judgment", err);
 	if (rc == 1) {
 		state = bx_st_col_dup(s, 0);
 		lab = bx_st_col_dup(s, 1);
-		task = sqlite3_column_int64(s, 2);
+		task = bx_db_col_int64(s, 2);
 		ans = bx_st_col_dup(s, 3);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		rc = bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)judgment);
 	if (rc >= 0 && answer_out && ans) {
@@ -822,14 +820,14 @@ parse_answer(const char *json, struct bx_answer *out, int64_t jid, struct bx_err
 
 /* Always every parameter: a cached statement keeps its last bindings. */
 static void
-bind_filter(sqlite3_stmt *s, const struct bx_export_filter *f)
+bind_filter(struct bx_dbst *s, const struct bx_export_filter *f)
 {
 	if (f != NULL && f->labeler != NULL)
-		sqlite3_bind_text(s, 3, f->labeler, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 3, f->labeler);
 	else
-		sqlite3_bind_null(s, 3);
-	sqlite3_bind_int64(s, 4, f ? f->since_ms : 0);
-	sqlite3_bind_int64(s, 5, f ? f->until_ms : 0);
+		bx_db_bind_null(s, 3);
+	bx_db_bind_int64(s, 4, f ? f->since_ms : 0);
+	bx_db_bind_int64(s, 5, f ? f->until_ms : 0);
 }
 
 static int
@@ -869,32 +867,32 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "ORDER BY b.id";
 	struct export_ctx *c = ctx;
 	struct bx_export_task *t = &c->t;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	char *json = NULL;
 	int rc, single = -1, nsub = 0;
 	int64_t rj = 0;
 
 	PREP(s, tsql);
-	sqlite3_bind_int64(s, 1, c->tid);
+	bx_db_bind_int64(s, 1, c->tid);
 	rc = bx_st_step(st, s, "read task", err);
 	if (rc == 1) {
 		t->id = c->tid;
 		t->image = c->image = bx_st_col_dup(s, 0);
-		t->width = sqlite3_column_int(s, 1);
-		t->height = sqlite3_column_int(s, 2);
+		t->width = bx_db_col_int(s, 1);
+		t->height = bx_db_col_int(s, 2);
 		t->hash = c->hash = bx_st_col_dup(s, 3);
 		t->meta_json = c->meta = bx_st_col_dup(s, 4);
-		t->has_gold = sqlite3_column_int(s, 5);
+		t->has_gold = bx_db_col_int(s, 5);
 		c->batch = c->bname ? bx_strdup(c->bname) : bx_st_col_dup(s, 6);
 		t->batch = c->batch;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc <= 0)
 		return rc; /* 0: deleted meanwhile; skipped by the caller */
 
 	PREP(s, jsql);
-	sqlite3_bind_int64(s, 1, c->tid);
-	sqlite3_bind_int64(s, 2, c->bid);
+	bx_db_bind_int64(s, 1, c->tid);
+	bx_db_bind_int64(s, 2, c->bid);
 	bind_filter(s, c->f);
 	while ((rc = bx_st_step(st, s, "read judgments", err)) == 1) {
 		struct bx_export_judgment *j;
@@ -903,15 +901,15 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		j = &t->judgments[t->njudgments++];
 		memset(j, 0, sizeof *j);
 		bx_answer_init(&j->answer);
-		j->id = sqlite3_column_int64(s, 0);
+		j->id = bx_db_col_int64(s, 0);
 		j->labeler = keep(c, bx_st_col_dup(s, 1));
 		j->state = keep(c, bx_st_col_dup(s, 2));
 		j->batch = keep(c, bx_st_col_dup(s, 3));
-		j->replica = sqlite3_column_int(s, 4);
-		j->seconds = sqlite3_column_double(s, 6);
-		j->submitted_ms = sqlite3_column_int64(s, 7);
-		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
-			rc = parse_answer((const char *)sqlite3_column_text(s, 5), &j->answer, j->id,
+		j->replica = bx_db_col_int(s, 4);
+		j->seconds = bx_db_col_double(s, 6);
+		j->submitted_ms = bx_db_col_int64(s, 7);
+		if (!bx_db_col_null(s, 5)) {
+			rc = parse_answer((const char *)bx_db_col_text(s, 5), &j->answer, j->id,
 			    err);
 			if (rc < 0)
 				break;
@@ -922,7 +920,7 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 			single = t->njudgments - 1;
 		}
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (filtering(c->f) && t->njudgments == 0)
@@ -930,34 +928,34 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 
 	/* The task's batches, for an import to recreate them. */
 	PREP(s, bsql);
-	sqlite3_bind_int64(s, 1, c->tid);
-	sqlite3_bind_int64(s, 2, c->bid);
+	bx_db_bind_int64(s, 1, c->tid);
+	bx_db_bind_int64(s, 2, c->bid);
 	while ((rc = bx_st_step(st, s, "read batches", err)) == 1) {
 		struct bx_export_batch *b;
 		t->batches = bx_realloc(t->batches, (size_t)(t->nbatches + 1) * sizeof *t->batches);
 		b = &t->batches[t->nbatches++];
 		b->name = keep(c, bx_st_col_dup(s, 0));
 		b->kind = keep(c, bx_st_col_dup(s, 1));
-		b->overlap = sqlite3_column_int(s, 2);
-		b->gold_rate = sqlite3_column_double(s, 3);
-		b->priority = sqlite3_column_int(s, 4);
+		b->overlap = bx_db_col_int(s, 2);
+		b->gold_rate = bx_db_col_double(s, 3);
+		b->priority = bx_db_col_int(s, 4);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 
 	/* The accepted answer: review, else consensus, else a lone judgment. */
 	PREP(s, rsql);
-	sqlite3_bind_int64(s, 1, c->tid);
-	sqlite3_bind_int64(s, 2, c->bid);
+	bx_db_bind_int64(s, 1, c->tid);
+	bx_db_bind_int64(s, 2, c->bid);
 	bind_filter(s, c->f);
 	rc = bx_st_step(st, s, "read reviews", err);
 	if (rc == 1) {
-		int fix = strcmp((const char *)sqlite3_column_text(s, 0), "fix") == 0;
+		int fix = strcmp((const char *)bx_db_col_text(s, 0), "fix") == 0;
 		json = bx_st_col_dup(s, fix ? 1 : 2);
-		rj = sqlite3_column_int64(s, 3);
+		rj = bx_db_col_int64(s, 3);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (json != NULL) {
@@ -969,11 +967,11 @@ export_task_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		t->accepted_from = "review";
 	} else if (!filtering(c->f)) { /* a consensus is no one labeler's */
 		PREP(s, csql);
-		sqlite3_bind_int64(s, 1, c->tid);
+		bx_db_bind_int64(s, 1, c->tid);
 		rc = bx_st_step(st, s, "read consensus", err);
 		if (rc == 1)
 			json = bx_st_col_dup(s, 0);
-		sqlite3_reset(s);
+		bx_db_reset(s);
 		if (rc < 0)
 			return rc;
 		if (json != NULL) {
@@ -1019,7 +1017,7 @@ bx_store_export_filtered(struct bx_store *st, const char *batch,
 	static const char next_one[] =
 	    "SELECT task FROM batch_tasks WHERE batch = ?2 AND task > ?1 ORDER BY task LIMIT 256";
 	struct export_ctx c;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t ids[256], last = 0, uid;
 	int rc = 0, n, i;
 
@@ -1033,13 +1031,13 @@ bx_store_export_filtered(struct bx_store *st, const char *batch,
 	for (;;) {
 		/* A page of ids (one statement, its own implicit read). */
 		PREP(s, batch ? next_one : next_all);
-		sqlite3_bind_int64(s, 1, last);
+		bx_db_bind_int64(s, 1, last);
 		if (batch)
-			sqlite3_bind_int64(s, 2, c.bid);
+			bx_db_bind_int64(s, 2, c.bid);
 		n = 0;
 		while (n < 256 && (rc = bx_st_step(st, s, "list tasks", err)) == 1)
-			ids[n++] = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+			ids[n++] = bx_db_col_int64(s, 0);
+		bx_db_reset(s);
 		if (rc < 0)
 			return rc;
 		if (n == 0)
@@ -1082,27 +1080,27 @@ bx_store_judgment_info(struct bx_store *st, int64_t judgment, struct bx_judgment
 	    "  coalesce(j.lease_until, 0), coalesce(j.claimed_ms, 0) "
 	    "FROM judgments j JOIN tasks t ON t.id = j.task JOIN batches b ON b.id = j.batch "
 	    "LEFT JOIN users u ON u.id = j.labeler WHERE j.id = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	PREP(s, sql);
-	sqlite3_bind_int64(s, 1, judgment);
+	bx_db_bind_int64(s, 1, judgment);
 	rc = bx_st_step(st, s, "read judgment", err);
 	if (rc == 1) {
 		out->id = judgment;
-		out->task = sqlite3_column_int64(s, 0);
+		out->task = bx_db_col_int64(s, 0);
 		out->state = bx_st_col_dup(s, 1);
 		out->labeler = bx_st_col_dup(s, 2);
 		out->image = bx_st_col_dup(s, 3);
 		out->batch = bx_st_col_dup(s, 4);
-		out->width = sqlite3_column_int(s, 5);
-		out->height = sqlite3_column_int(s, 6);
-		out->attempts = sqlite3_column_int(s, 7);
-		out->lease_until = sqlite3_column_int64(s, 8);
-		out->claimed_ms = sqlite3_column_int64(s, 9);
+		out->width = bx_db_col_int(s, 5);
+		out->height = bx_db_col_int(s, 6);
+		out->attempts = bx_db_col_int(s, 7);
+		out->lease_until = bx_db_col_int64(s, 8);
+		out->claimed_ms = bx_db_col_int64(s, 9);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)judgment);
 	return rc < 0 ? rc : 0;

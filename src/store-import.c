@@ -121,26 +121,26 @@ join_batch(struct bx_store *st, int64_t task, int64_t bid, int overlap, struct b
 	static const char nt[] = "UPDATE batches SET ntasks = ntasks + 1 WHERE id = ?1";
 	static const char rows[] =
 	    "WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n + 1 < ?3) "
-	    "INSERT INTO judgments(task, batch, replica) SELECT ?1, ?2, r.n FROM r WHERE 1 "
+	    "INSERT INTO judgments(task, batch, replica) SELECT ?1, ?2, r.n FROM r WHERE 1 = 1 "
 	    "ON CONFLICT DO NOTHING";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	PREP(s, bt);
-	sqlite3_bind_int64(s, 1, bid);
-	sqlite3_bind_int64(s, 2, task);
+	bx_db_bind_int64(s, 1, bid);
+	bx_db_bind_int64(s, 2, task);
 	if ((rc = bx_st_exec(st, s, "add task to batch", err)) < 0)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (bx_db_changes(st->db) == 0)
 		return 0;
 	PREP(s, nt);
-	sqlite3_bind_int64(s, 1, bid);
+	bx_db_bind_int64(s, 1, bid);
 	if ((rc = bx_st_exec(st, s, "count tasks", err)) < 0)
 		return rc;
 	PREP(s, rows);
-	sqlite3_bind_int64(s, 1, task);
-	sqlite3_bind_int64(s, 2, bid);
-	sqlite3_bind_int(s, 3, overlap);
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 2, bid);
+	bx_db_bind_int(s, 3, overlap);
 	return bx_st_exec(st, s, "create judgments", err);
 }
 
@@ -154,23 +154,23 @@ ensure_batch(struct bx_store *st, const struct bx_batch_new *b, int64_t now, int
 	    "SELECT id, kind, overlap, gold_rate, priority FROM batches WHERE name = ?1";
 	static const char ins[] =
 	    "INSERT INTO batches(name, kind, overlap, gold_rate, priority, created_ms) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt *s;
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
+	struct bx_dbst *s;
 	char kind[16] = "";
 	int rc, overlap = 0, prio = 0;
 	double rate = 0;
 
 	PREP(s, sel);
-	sqlite3_bind_text(s, 1, b->name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, b->name);
 	rc = bx_st_step(st, s, "read batch", err);
 	if (rc == 1) {
-		*id_out = sqlite3_column_int64(s, 0);
-		snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(s, 1));
-		overlap = sqlite3_column_int(s, 2);
-		rate = sqlite3_column_double(s, 3);
-		prio = sqlite3_column_int(s, 4);
+		*id_out = bx_db_col_int64(s, 0);
+		snprintf(kind, sizeof kind, "%s", (const char *)bx_db_col_text(s, 1));
+		overlap = bx_db_col_int(s, 2);
+		rate = bx_db_col_double(s, 3);
+		prio = bx_db_col_int(s, 4);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 1) {
@@ -185,16 +185,14 @@ ensure_batch(struct bx_store *st, const struct bx_batch_new *b, int64_t now, int
 	if (!bx_st_batch_name_ok(b->name))
 		return bx_err_set(err, BX_EINVAL, "batch name: 1 to 64 of A-Z a-z 0-9 . _ -");
 	PREP(s, ins);
-	sqlite3_bind_text(s, 1, b->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, b->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, b->overlap);
-	sqlite3_bind_double(s, 4, b->gold_rate);
-	sqlite3_bind_int(s, 5, b->priority);
-	sqlite3_bind_int64(s, 6, now);
-	if ((rc = bx_st_exec(st, s, "create batch", err)) < 0)
-		return rc;
-	*id_out = sqlite3_last_insert_rowid(st->db);
-	return 0;
+	bx_db_bind_text(s, 1, b->name);
+	bx_db_bind_text(s, 2, b->kind);
+	bx_db_bind_int(s, 3, b->overlap);
+	bx_db_bind_double(s, 4, b->gold_rate);
+	bx_db_bind_int(s, 5, b->priority);
+	bx_db_bind_int64(s, 6, now);
+	rc = bx_st_insert_id(st, s, "create batch", id_out, err);
+	return rc < 0 ? rc : 0;
 }
 
 /* The row judgment j goes into: *id_out the row (0: insert one with
@@ -214,7 +212,7 @@ find_row(struct bx_store *st, int64_t task, int64_t bid, const struct bx_judgmen
 	    "AND state = 'open' ORDER BY replica LIMIT 1";
 	static const char next_rep[] =
 	    "SELECT coalesce(max(replica) + 1, 0) FROM judgments WHERE task = ?1 AND batch = ?2";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	*id_out = 0;
@@ -222,44 +220,44 @@ find_row(struct bx_store *st, int64_t task, int64_t bid, const struct bx_judgmen
 	*replica_out = j->replica;
 	if (j->replica >= 0) {
 		PREP(s, by_rep);
-		sqlite3_bind_int64(s, 1, task);
-		sqlite3_bind_int64(s, 2, bid);
-		sqlite3_bind_int(s, 3, j->replica);
+		bx_db_bind_int64(s, 1, task);
+		bx_db_bind_int64(s, 2, bid);
+		bx_db_bind_int(s, 3, j->replica);
 		rc = bx_st_step(st, s, "read judgment", err);
 		if (rc == 1) {
-			*id_out = sqlite3_column_int64(s, 0);
-			*skip_out = sqlite3_column_int(s, 1);
+			*id_out = bx_db_col_int64(s, 0);
+			*skip_out = bx_db_col_int(s, 1);
 		}
-		sqlite3_reset(s);
+		bx_db_reset(s);
 		return rc < 0 ? rc : 0;
 	}
 	/* No replica (an older export): the labeler's judgment of the task. */
 	PREP(s, by_lab);
-	sqlite3_bind_int64(s, 1, task);
-	sqlite3_bind_int64(s, 2, bid);
-	sqlite3_bind_text(s, 3, j->labeler, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 2, bid);
+	bx_db_bind_text(s, 3, j->labeler);
 	rc = bx_st_step(st, s, "read judgment", err);
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc != 0) {
 		*skip_out = 1;
 		return rc < 0 ? rc : 0;
 	}
 	PREP(s, free_row);
-	sqlite3_bind_int64(s, 1, task);
-	sqlite3_bind_int64(s, 2, bid);
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 2, bid);
 	rc = bx_st_step(st, s, "read judgment", err);
 	if (rc == 1)
-		*id_out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*id_out = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	PREP(s, next_rep);
-	sqlite3_bind_int64(s, 1, task);
-	sqlite3_bind_int64(s, 2, bid);
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 2, bid);
 	rc = bx_st_step(st, s, "read judgment", err);
 	if (rc == 1)
-		*replica_out = sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
+		*replica_out = bx_db_col_int(s, 0);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -268,17 +266,17 @@ batch_id_of(struct bx_store *st, const char *name, int64_t *id_out, int *overlap
             struct bx_err *err)
 {
 	static const char sql[] = "SELECT id, overlap FROM batches WHERE name = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	PREP(s, sql);
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, name);
 	rc = bx_st_step(st, s, "read batch", err);
 	if (rc == 1) {
-		*id_out = sqlite3_column_int64(s, 0);
-		*overlap_out = sqlite3_column_int(s, 1);
+		*id_out = bx_db_col_int64(s, 0);
+		*overlap_out = bx_db_col_int(s, 1);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no batch %s (give it in \"batches\")", name);
 	return rc < 0 ? rc : 0;
@@ -293,7 +291,7 @@ put_judgment(struct bx_store *st, struct jimp_ctx *c, const struct bx_judgment_i
 	    "  submitted_ms = ?6 WHERE id = ?1";
 	static const char ins[] =
 	    "INSERT INTO judgments(task, batch, replica, state, labeler, answer, seconds, "
-	    "  submitted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	    "  submitted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
 	int open = strcmp(j->state, "open") == 0 || strcmp(j->state, "leased") == 0;
 	/* Open but a labeler's: work a reviewer returned to them. It stays
 	 * theirs; a lease (leased) does not travel. */
@@ -303,7 +301,7 @@ put_judgment(struct bx_store *st, struct jimp_ctx *c, const struct bx_judgment_i
 	int64_t bid = 0, uid = 0, row;
 	int rc, overlap = 0, replica, skip;
 	char *json = NULL;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 
 	if (j->batch == NULL)
 		return bx_err_set(err, BX_EINVAL, "judgment of %s: no batch", j->labeler);
@@ -324,29 +322,31 @@ put_judgment(struct bx_store *st, struct jimp_ctx *c, const struct bx_judgment_i
 		json = bx_answer_to_json(j->ans);
 	if (row != 0) {
 		PREP(s, upd);
-		sqlite3_bind_int64(s, 1, row);
+		bx_db_bind_int64(s, 1, row);
 	} else {
 		PREP(s, ins);
-		sqlite3_bind_int64(s, 1, c->task);
-		sqlite3_bind_int64(s, 2, bid);
-		sqlite3_bind_int(s, 3, replica);
+		bx_db_bind_int64(s, 1, c->task);
+		bx_db_bind_int64(s, 2, bid);
+		bx_db_bind_int(s, 3, replica);
 	}
 	{
 		int k = row != 0 ? 2 : 4;  /* first of state, labeler, answer, seconds, ms */
-		sqlite3_bind_text(s, k, open ? "open" : j->state, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, k, open ? "open" : j->state);
 		if (!open || returned)
-			sqlite3_bind_int64(s, k + 1, uid);
-		sqlite3_bind_text(s, k + 2, json, -1, SQLITE_TRANSIENT);
+			bx_db_bind_int64(s, k + 1, uid);
+		bx_db_bind_text_copy(s, k + 2, json);
 		if (!open && (answered || j->seconds > 0))
-			sqlite3_bind_double(s, k + 3, j->seconds);
+			bx_db_bind_double(s, k + 3, j->seconds);
 		if (!open && j->submitted_ms > 0)
-			sqlite3_bind_int64(s, k + 4, j->submitted_ms);
+			bx_db_bind_int64(s, k + 4, j->submitted_ms);
 	}
 	free(json);
-	if ((rc = bx_st_exec(st, s, "import judgment", err)) < 0)
-		return rc;
 	if (row == 0)
-		row = sqlite3_last_insert_rowid(st->db);
+		rc = bx_st_insert_id(st, s, "import judgment", &row, err);
+	else
+		rc = bx_st_exec(st, s, "import judgment", err);
+	if (rc < 0)
+		return rc;
 	/* The annotation rows a submit writes (the same function). */
 	if (answered && (rc = bx_st_annotations_put(st, row, j->ans, err)) < 0)
 		return rc;
@@ -493,27 +493,27 @@ topup_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct topup_ctx *c = ctx;
 	int64_t bids[64];
 	int missing[64], nb, i, k, rc;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 
 	for (i = 0; i < c->n; i++) {
 		PREP(s, want);
-		sqlite3_bind_int64(s, 1, c->tasks[i]);
+		bx_db_bind_int64(s, 1, c->tasks[i]);
 		nb = 0;
-		while (nb < 64 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-			bids[nb] = sqlite3_column_int64(s, 0);
-			missing[nb++] = sqlite3_column_int(s, 1);
+		while (nb < 64 && (rc = bx_db_step(s)) == 1) {
+			bids[nb] = bx_db_col_int64(s, 0);
+			missing[nb++] = bx_db_col_int(s, 1);
 		}
-		if (nb < 64 && rc != SQLITE_DONE) {
+		if (nb < 64 && rc != 0) {
 			rc = bx_st_fail(st, rc, "read overlap", err);
-			sqlite3_reset(s);
+			bx_db_reset(s);
 			return rc;
 		}
-		sqlite3_reset(s);
+		bx_db_reset(s);
 		for (k = 0; k < nb; k++)
 			for (; missing[k] > 0; missing[k]--) {
 				PREP(s, add);
-				sqlite3_bind_int64(s, 1, c->tasks[i]);
-				sqlite3_bind_int64(s, 2, bids[k]);
+				bx_db_bind_int64(s, 1, c->tasks[i]);
+				bx_db_bind_int64(s, 2, bids[k]);
 				if ((rc = bx_st_exec(st, s, "queue a replica", err)) < 0)
 					return rc;
 			}

@@ -1,22 +1,22 @@
 /* store-int.h: what the store*.c files share and nobody else sees: the
  * connection, its statement cache, the write-transaction runner with busy
- * back-off, and small row helpers. Includes sqlite3.h, so only store*.c may
- * include this header. */
+ * back-off, and small row helpers. SQL goes through the database interface
+ * (db.h), so only store*.c may include this header. */
 #ifndef BOXEL_STORE_INT_H
 #define BOXEL_STORE_INT_H
 
-#include <sqlite3.h>
 
 #include "boxel/quality.h"
 #include "boxel/store.h"
+#include "db.h"
 
 struct bx_stmt_slot {
 	const char *sql; /* static string: the cache is keyed by its address */
-	sqlite3_stmt *stmt;
+	struct bx_dbst *stmt;
 };
 
 struct bx_store {
-	sqlite3 *db;
+	struct bx_db *db;
 	char *path;
 	/* One slot per distinct static SQL string of the code (about 80):
 	 * grows, never evicts, so a statement in use is never finalized. */
@@ -29,6 +29,7 @@ struct bx_store {
 	void (*wait_fn)(void *ctx, long waited_ms); /* bx_store_set_wait_hook */
 	void *wait_ctx;
 	long wait_told_us;    /* busy_slept_us when wait_fn was last called */
+	int last_fail;        /* the BX_DBE_* class bx_st_fail saw last (negated) */
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
@@ -43,6 +44,13 @@ int bx_gate_lock_notify(struct bx_gate *g, long timeout_ms, void (*wait)(void *,
 void bx_gate_unlock(struct bx_gate *g);
 void bx_gate_close(struct bx_gate *g);
 
+/* A project in PostgreSQL (store-pg.c). is_pg: path is a postgresql:// or
+ * postgres:// URI. open_pg connects st->db and checks or creates the schema
+ * up to schema_version, as bx_store_open's flags say. */
+int bx_st_is_pg(const char *path);
+int bx_st_open_pg(struct bx_store *st, const char *conninfo, int flags, int schema_version,
+                  struct bx_err *err);
+
 /* Tests only: when > 0, opening migrates no further than this version (to
  * build an old store and watch it migrate). */
 extern int bx_st_schema_limit;
@@ -55,14 +63,21 @@ extern int bx_st_schema_limit;
 
 /* Prepared statement for a static SQL string, cached per connection; it
  * comes back reset with bindings cleared. NULL on error (err filled). */
-sqlite3_stmt *bx_st_prep(struct bx_store *st, const char *sql, struct bx_err *err);
-/* Translate the connection's last error into err; returns BX_EBUSY for
- * SQLITE_BUSY/LOCKED, else BX_EDB. what names the operation. */
+struct bx_dbst *bx_st_prep(struct bx_store *st, const char *sql, struct bx_err *err);
+/* Translate the connection's last error (rc: a negated BX_DBE_* class from
+ * db.h) into err; returns BX_EBUSY for a locked database, else BX_EDB (or
+ * BX_EINVAL for a refused row, BX_EPERM read-only). what names the
+ * operation. */
 int bx_st_fail(struct bx_store *st, int rc, const char *what, struct bx_err *err);
 /* Run a statement that returns no rows (or whose rows are ignored). */
-int bx_st_exec(struct bx_store *st, sqlite3_stmt *s, const char *what, struct bx_err *err);
+int bx_st_exec(struct bx_store *st, struct bx_dbst *s, const char *what, struct bx_err *err);
 /* Step a statement expected to return at most one row: 1 row, 0 none, <0 err. */
-int bx_st_step(struct bx_store *st, sqlite3_stmt *s, const char *what, struct bx_err *err);
+int bx_st_step(struct bx_store *st, struct bx_dbst *s, const char *what, struct bx_err *err);
+/* Run an "INSERT ... RETURNING id" (the id of a new row in both dialects):
+ * 1 and *id_out set when a row was inserted, 0 when none (ON CONFLICT DO
+ * NOTHING), < 0 err. The statement is reset. */
+int bx_st_insert_id(struct bx_store *st, struct bx_dbst *s, const char *what, int64_t *id_out,
+                    struct bx_err *err);
 
 /* Run fn(st, ctx, err) inside BEGIN IMMEDIATE ... COMMIT. Locked database:
  * random back-off, bounded by BX_BUSY_BUDGET_MS in total, then BX_EBUSY.
@@ -81,7 +96,7 @@ int bx_st_event(struct bx_store *st, const char *actor, const char *what,
 /* Look up a user id by name: 0 ok, BX_ENOENT. */
 int bx_st_user_id(struct bx_store *st, const char *name, int64_t *id_out, struct bx_err *err);
 /* Text column as a fresh string (NULL stays NULL). */
-char *bx_st_col_dup(sqlite3_stmt *s, int col);
+char *bx_st_col_dup(struct bx_dbst *s, int col);
 /* JSON string literal of s, appended to b (for event details). */
 struct bx_buf;
 void bx_st_json_str(struct bx_buf *b, const char *s);

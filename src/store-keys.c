@@ -20,7 +20,7 @@ key_set_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	static const char upd[] = "UPDATE users SET ssh_key = ?2 WHERE id = ?1";
 	struct key_ctx *c = ctx;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid;
 	int rc;
 
@@ -30,25 +30,25 @@ key_set_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		/* Checked here for a clear message; the unique index is the guard. */
 		if ((s = bx_st_prep(st, other, err)) == NULL)
 			return err ? err->code : BX_EDB;
-		sqlite3_bind_text(s, 1, c->key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, c->name, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 1, c->key);
+		bx_db_bind_text(s, 2, c->name);
 		rc = bx_st_step(st, s, "check key", err);
 		if (rc == 1) {
 			char *holder = bx_st_col_dup(s, 0);
-			sqlite3_reset(s);
+			bx_db_reset(s);
 			rc = bx_err_set(err, BX_EEXIST,
 			    "this key already belongs to user %s (one key, one identity)", holder);
 			free(holder);
 			return rc;
 		}
-		sqlite3_reset(s);
+		bx_db_reset(s);
 		if (rc < 0)
 			return rc;
 	}
 	if ((s = bx_st_prep(st, upd, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
-	sqlite3_bind_text(s, 2, c->key, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, uid);
+	bx_db_bind_text(s, 2, c->key);
 	if ((rc = bx_st_exec(st, s, "set key", err)) < 0)
 		return rc;
 	bx_buf_init(&d);
@@ -94,7 +94,7 @@ bx_store_user_keys(struct bx_store *st, struct bx_user_key **out, int *n_out,
 	    "SELECT name, role, active, ssh_key FROM users WHERE ssh_key IS NOT NULL "
 	    "ORDER BY name";
 	struct bx_user_key *k = NULL;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int n = 0, rc;
 
 	*out = NULL;
@@ -105,11 +105,11 @@ bx_store_user_keys(struct bx_store *st, struct bx_user_key **out, int *n_out,
 		k = bx_realloc(k, (size_t)(n + 1) * sizeof *k);
 		k[n].name = bx_st_col_dup(s, 0);
 		k[n].role = bx_st_col_dup(s, 1);
-		k[n].active = sqlite3_column_int(s, 2);
+		k[n].active = bx_db_col_int(s, 2);
 		k[n].key = bx_st_col_dup(s, 3);
 		n++;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0) {
 		bx_user_keys_free(k, n);
 		return rc;

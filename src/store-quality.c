@@ -120,16 +120,16 @@ qws(struct bx_store *st)
 /* ---- gold_scores rows ---- */
 
 static void
-score_row(sqlite3_stmt *s, int col, struct bx_score *o)
+score_row(struct bx_dbst *s, int col, struct bx_score *o)
 {
-	o->tp = sqlite3_column_int64(s, col);
-	o->mismatch = sqlite3_column_int64(s, col + 1);
-	o->fp = sqlite3_column_int64(s, col + 2);
-	o->fn = sqlite3_column_int64(s, col + 3);
-	o->iou_n = sqlite3_column_int64(s, col + 4);
-	o->iou_sum = sqlite3_column_double(s, col + 5);
-	o->tag_right = sqlite3_column_int64(s, col + 6);
-	o->tag_wrong = sqlite3_column_int64(s, col + 7);
+	o->tp = bx_db_col_int64(s, col);
+	o->mismatch = bx_db_col_int64(s, col + 1);
+	o->fp = bx_db_col_int64(s, col + 2);
+	o->fn = bx_db_col_int64(s, col + 3);
+	o->iou_n = bx_db_col_int64(s, col + 4);
+	o->iou_sum = bx_db_col_double(s, col + 5);
+	o->tag_right = bx_db_col_int64(s, col + 6);
+	o->tag_wrong = bx_db_col_int64(s, col + 7);
 }
 
 #define SCORE_COLS "tp, mismatch, fp, fn, iou_n, iou_sum, tag_right, tag_wrong"
@@ -152,14 +152,14 @@ window_sum(struct bx_store *st, int64_t uid, long window, struct bx_score *sum, 
 	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) " NOT_REJECTED
 	    "ORDER BY g.id DESC LIMIT ?2";
 	struct bx_score one, *rows = NULL;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, n = 0, i;
 
 	memset(sum, 0, sizeof *sum);
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
-	sqlite3_bind_int64(s, 2, window);
+	bx_db_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 2, window);
 	while ((rc = bx_st_step(st, s, "read gold window", err)) == 1) {
 		score_row(s, 0, &one);
 		bx_score_add(sum, &one);
@@ -169,7 +169,7 @@ window_sum(struct bx_store *st, int64_t uid, long window, struct bx_score *sum, 
 		}
 		n++;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0) {
 		free(rows);
 		return rc;
@@ -196,19 +196,19 @@ training_sum(struct bx_store *st, int64_t uid, struct bx_score *sum, int *n_out,
 	    "WHERE g.labeler = ?1 AND g.batch_kind = 'training' "
 	    "  AND g.id > (SELECT gold_since FROM users WHERE id = ?1) " NOT_REJECTED;
 	struct bx_score one;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, n = 0;
 
 	memset(sum, 0, sizeof *sum);
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 1, uid);
 	while ((rc = bx_st_step(st, s, "read training scores", err)) == 1) {
 		score_row(s, 0, &one);
 		bx_score_add(sum, &one);
 		n++;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	*n_out = n;
@@ -216,9 +216,9 @@ training_sum(struct bx_store *st, int64_t uid, struct bx_score *sum, int *n_out,
 }
 
 static int
-read_answer_col(sqlite3_stmt *s, int col, struct bx_answer *out, struct bx_err *err)
+read_answer_col(struct bx_dbst *s, int col, struct bx_answer *out, struct bx_err *err)
 {
-	const char *json = (const char *)sqlite3_column_text(s, col);
+	const char *json = (const char *)bx_db_col_text(s, col);
 
 	bx_answer_init(out);
 	if (json == NULL)
@@ -246,21 +246,21 @@ load_info(struct bx_store *st, struct sub_info *in, struct bx_err *err)
 	    "SELECT b.id, b.kind, b.overlap, u.qual, u.name FROM judgments j "
 	    "JOIN batches b ON b.id = j.batch JOIN users u ON u.id = j.labeler "
 	    "WHERE j.id = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, in->jid);
+	bx_db_bind_int64(s, 1, in->jid);
 	rc = bx_st_step(st, s, "read submitted judgment", err);
 	if (rc == 1) {
-		in->batch = sqlite3_column_int64(s, 0);
-		snprintf(in->kind, sizeof in->kind, "%s", (const char *)sqlite3_column_text(s, 1));
-		in->overlap = sqlite3_column_int(s, 2);
-		snprintf(in->qual, sizeof in->qual, "%s", (const char *)sqlite3_column_text(s, 3));
-		snprintf(in->name, sizeof in->name, "%s", (const char *)sqlite3_column_text(s, 4));
+		in->batch = bx_db_col_int64(s, 0);
+		snprintf(in->kind, sizeof in->kind, "%s", (const char *)bx_db_col_text(s, 1));
+		in->overlap = bx_db_col_int(s, 2);
+		snprintf(in->qual, sizeof in->qual, "%s", (const char *)bx_db_col_text(s, 3));
+		snprintf(in->name, sizeof in->name, "%s", (const char *)bx_db_col_text(s, 4));
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_EDB, "submitted judgment %lld vanished",
 		    (long long)in->jid);
@@ -272,16 +272,16 @@ static int
 load_task(struct bx_store *st, struct sub_info *in, struct bx_err *err)
 {
 	static const char sql[] = "SELECT task FROM judgments WHERE id = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, in->jid);
+	bx_db_bind_int64(s, 1, in->jid);
 	rc = bx_st_step(st, s, "read judgment", err);
 	if (rc == 1)
-		in->task = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		in->task = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -297,14 +297,14 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	    "  suspended_from = CASE WHEN ?2 = 'suspended' THEN qual END "
 	    "WHERE id = ?1";
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	double acc = 0;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, in->uid);
-	sqlite3_bind_text(s, 2, qual, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, in->uid);
+	bx_db_bind_text(s, 2, qual);
 	if ((rc = bx_st_exec(st, s, "change qualification", err)) < 0)
 		return rc;
 	if (strcmp(qual, "suspended") == 0 && ((rc = bx_st_release_user(st, in->uid, err)) < 0 ||
@@ -359,7 +359,7 @@ training_qualify(struct bx_store *st, struct sub_info *in, double bar, int64_t n
 	    "SELECT count(*) FROM batch_tasks bt JOIN gold g ON g.task = bt.task "
 	    "WHERE bt.batch = ?1";
 	struct bx_score sum;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	double tmin, acc;
 	int rc, n = 0;
 
@@ -369,12 +369,12 @@ training_qualify(struct bx_store *st, struct sub_info *in, double bar, int64_t n
 		return rc;
 	if ((s = bx_st_prep(st, ngold, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, in->batch);
+	bx_db_bind_int64(s, 1, in->batch);
 	if ((rc = bx_st_step(st, s, "count training gold", err)) < 0)
 		return rc;
-	if (rc == 1 && sqlite3_column_double(s, 0) < tmin)
-		tmin = sqlite3_column_double(s, 0);
-	sqlite3_reset(s);
+	if (rc == 1 && bx_db_col_double(s, 0) < tmin)
+		tmin = bx_db_col_double(s, 0);
+	bx_db_reset(s);
 	if ((rc = training_sum(st, in->uid, &sum, &n, err)) < 0)
 		return rc;
 	if (n > 0 && n >= tmin && bx_score_accuracy(&sum, &acc) && acc >= bar - 1e-12)
@@ -429,22 +429,25 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
           int *suspended, struct bx_err *err)
 {
 	static const char gsql[] = "SELECT answer FROM gold WHERE task = ?1";
+	/* A rescore replaces the row with a new id (the window is in id
+	 * order): delete, then insert, which both dialects speak. */
+	static const char del[] = "DELETE FROM gold_scores WHERE judgment = ?1";
 	static const char ins[] =
-	    "INSERT OR REPLACE INTO gold_scores(judgment, task, labeler, batch, batch_kind, ms, "
+	    "INSERT INTO gold_scores(judgment, task, labeler, batch, batch_kind, ms, "
 	    "  " SCORE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 	struct bx_answer gold;
 	struct bx_score sc, sum;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	const char *text;
 	double bar, acc;
 	int rc, n = 0, found, reuse = 0;
 
 	if ((s = bx_st_prep(st, gsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, in->task);
+	bx_db_bind_int64(s, 1, in->task);
 	rc = bx_st_step(st, s, "read gold", err);
 	found = rc == 1;
-	text = found ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	text = found ? bx_db_col_text(s, 0) : NULL;
 	if (found && in->pre_ok && in->pre->scored && text != NULL &&
 	    strcmp(text, in->pre->gold_text) == 0) {
 		sc = in->pre->sc; /* scored outside the lock against this gold */
@@ -452,7 +455,7 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	} else if (found && (rc = read_answer_col(s, 0, &gold, err)) < 0) {
 		bx_err_prefix(err, "gold of task %lld", (long long)in->task);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0 || !found)
 		return rc < 0 ? rc : 0;
 	if (!reuse) {
@@ -464,22 +467,27 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 			return rc;
 		}
 	}
+	if ((s = bx_st_prep(st, del, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, in->jid);
+	if ((rc = bx_st_exec(st, s, "store gold score", err)) < 0)
+		return rc;
 	if ((s = bx_st_prep(st, ins, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, in->jid);
-	sqlite3_bind_int64(s, 2, in->task);
-	sqlite3_bind_int64(s, 3, in->uid);
-	sqlite3_bind_int64(s, 4, in->batch);
-	sqlite3_bind_text(s, 5, in->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, now);
-	sqlite3_bind_int64(s, 7, sc.tp);
-	sqlite3_bind_int64(s, 8, sc.mismatch);
-	sqlite3_bind_int64(s, 9, sc.fp);
-	sqlite3_bind_int64(s, 10, sc.fn);
-	sqlite3_bind_int64(s, 11, sc.iou_n);
-	sqlite3_bind_double(s, 12, sc.iou_sum);
-	sqlite3_bind_int64(s, 13, sc.tag_right);
-	sqlite3_bind_int64(s, 14, sc.tag_wrong);
+	bx_db_bind_int64(s, 1, in->jid);
+	bx_db_bind_int64(s, 2, in->task);
+	bx_db_bind_int64(s, 3, in->uid);
+	bx_db_bind_int64(s, 4, in->batch);
+	bx_db_bind_text(s, 5, in->kind);
+	bx_db_bind_int64(s, 6, now);
+	bx_db_bind_int64(s, 7, sc.tp);
+	bx_db_bind_int64(s, 8, sc.mismatch);
+	bx_db_bind_int64(s, 9, sc.fp);
+	bx_db_bind_int64(s, 10, sc.fn);
+	bx_db_bind_int64(s, 11, sc.iou_n);
+	bx_db_bind_double(s, 12, sc.iou_sum);
+	bx_db_bind_int64(s, 13, sc.tag_right);
+	bx_db_bind_int64(s, 14, sc.tag_wrong);
 	if ((rc = bx_st_exec(st, s, "store gold score", err)) < 0)
 		return rc;
 
@@ -510,7 +518,7 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 	static const char pend[] =
 	    "SELECT count(*) FROM judgments WHERE task = ?1 AND batch = ?2 "
 	    "  AND state IN ('open','leased')";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	double max;
 	int rc;
 
@@ -521,11 +529,11 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 		return 0;
 	if ((s = bx_st_prep(st, pend, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, in->task);
-	sqlite3_bind_int64(s, 2, in->batch);
+	bx_db_bind_int64(s, 1, in->task);
+	bx_db_bind_int64(s, 2, in->batch);
 	rc = bx_st_step(st, s, "count pending judgments", err);
-	*more = rc == 1 && sqlite3_column_int(s, 0) > 0;
-	sqlite3_reset(s);
+	*more = rc == 1 && bx_db_col_int(s, 0) > 0;
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (*more)
@@ -575,26 +583,26 @@ static int
 replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extra_id,
               const char *extra_text, struct replicas *r, struct bx_err *err)
 {
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t id;
 	int rc;
 
 	memset(r, 0, sizeof *r);
 	if ((s = bx_st_prep(st, replicas_sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, task);
-	sqlite3_bind_int64(s, 2, batch);
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 2, batch);
 	while ((rc = bx_st_step(st, s, "read replicas", err)) == 1) {
-		id = sqlite3_column_int64(s, 0);
+		id = bx_db_col_int64(s, 0);
 		if (extra_text != NULL && id == extra_id)
 			continue;
 		if (extra_text != NULL && extra_id < id) {
 			replicas_add(r, extra_id, extra_text);
 			extra_text = NULL;
 		}
-		replicas_add(r, id, (const char *)sqlite3_column_text(s, 1));
+		replicas_add(r, id, bx_db_col_text(s, 1));
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc >= 0 && extra_text != NULL)
 		replicas_add(r, extra_id, extra_text);
 	if (rc < 0)
@@ -658,11 +666,15 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, 'consensus', ?2) "
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
 	static const char qput[] =
-	    "INSERT OR REPLACE INTO task_consensus(task, batch, njudgments, agreement, "
-	    "  geom_f1_sum, geom_pairs, needs_review, ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	    "INSERT INTO task_consensus(task, batch, njudgments, agreement, "
+	    "  geom_f1_sum, geom_pairs, needs_review, ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "ON CONFLICT(task, batch) DO UPDATE SET njudgments = excluded.njudgments, "
+	    "  agreement = excluded.agreement, geom_f1_sum = excluded.geom_f1_sum, "
+	    "  geom_pairs = excluded.geom_pairs, needs_review = excluded.needs_review, "
+	    "  ms = excluded.ms";
 	struct replicas r;
 	struct bx_consensus cons;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	double bar;
 	char *json;
 	int rc, n, low, more = 0;
@@ -694,22 +706,22 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	if ((s = bx_st_prep(st, put, err)) == NULL) {
 		rc = err ? err->code : BX_EDB;
 	} else {
-		sqlite3_bind_int64(s, 1, in->task);
-		sqlite3_bind_text(s, 2, json, -1, SQLITE_TRANSIENT);
+		bx_db_bind_int64(s, 1, in->task);
+		bx_db_bind_text_copy(s, 2, json);
 		rc = bx_st_exec(st, s, "store consensus", err);
 	}
 	free(json);
 	if (rc == 0 && (s = bx_st_prep(st, qput, err)) == NULL)
 		rc = err ? err->code : BX_EDB;
 	if (rc == 0) {
-		sqlite3_bind_int64(s, 1, in->task);
-		sqlite3_bind_int64(s, 2, in->batch);
-		sqlite3_bind_int(s, 3, n);
-		sqlite3_bind_double(s, 4, cons.agreement);
-		sqlite3_bind_double(s, 5, cons.geom_f1_sum);
-		sqlite3_bind_int(s, 6, cons.geom_pairs);
-		sqlite3_bind_int(s, 7, low && !more);
-		sqlite3_bind_int64(s, 8, now);
+		bx_db_bind_int64(s, 1, in->task);
+		bx_db_bind_int64(s, 2, in->batch);
+		bx_db_bind_int(s, 3, n);
+		bx_db_bind_double(s, 4, cons.agreement);
+		bx_db_bind_double(s, 5, cons.geom_f1_sum);
+		bx_db_bind_int(s, 6, cons.geom_pairs);
+		bx_db_bind_int(s, 7, low && !more);
+		bx_db_bind_int64(s, 8, now);
 		rc = bx_st_exec(st, s, "store agreement", err);
 	}
 	bx_consensus_free(&cons);
@@ -729,7 +741,7 @@ consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
 	static const char d2[] = "DELETE FROM task_answers WHERE task = ?1 AND kind = 'consensus'";
 	const char *const dels[] = { d1, d2 };
 	struct sub_info in;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, k;
 
 	memset(&in, 0, sizeof in);
@@ -737,20 +749,20 @@ consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
 	in.batch = batch;
 	if ((s = bx_st_prep(st, bsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, batch);
+	bx_db_bind_int64(s, 1, batch);
 	rc = bx_st_step(st, s, "read batch", err);
 	if (rc == 1) {
-		snprintf(in.kind, sizeof in.kind, "%s", (const char *)sqlite3_column_text(s, 0));
-		in.overlap = sqlite3_column_int(s, 1);
+		snprintf(in.kind, sizeof in.kind, "%s", (const char *)bx_db_col_text(s, 0));
+		in.overlap = bx_db_col_int(s, 1);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc <= 0 || in.overlap <= 1)
 		return rc < 0 ? rc : 0;
 	for (k = 0; k < 2; k++) {
 		if ((s = bx_st_prep(st, dels[k], err)) == NULL)
 			return err ? err->code : BX_EDB;
-		sqlite3_bind_int64(s, 1, task);
-		sqlite3_bind_int64(s, 2, batch);
+		bx_db_bind_int64(s, 1, task);
+		bx_db_bind_int64(s, 2, batch);
 		if ((rc = bx_st_exec(st, s, "drop consensus", err)) < 0)
 			return rc;
 	}
@@ -761,19 +773,19 @@ int
 bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now, struct bx_err *err)
 {
 	static const char sql[] = "SELECT task, batch FROM judgments WHERE id = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t task = 0, batch = 0;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
+	bx_db_bind_int64(s, 1, jid);
 	rc = bx_st_step(st, s, "read judgment", err);
 	if (rc == 1) {
-		task = sqlite3_column_int64(s, 0);
-		batch = sqlite3_column_int64(s, 1);
+		task = bx_db_col_int64(s, 0);
+		batch = bx_db_col_int64(s, 1);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc <= 0)
 		return rc;
 	return consensus_redo(st, task, batch, now, err);
@@ -786,7 +798,7 @@ bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *er
 	    "UPDATE judgments SET held = 1 WHERE labeler = ?1 AND state = 'submitted' "
 	    "  AND held = 0 RETURNING id, task, batch";
 	struct { int64_t id, task, batch; } *hs = NULL;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	char *mode;
 	int rc, n = 0, i, requeue;
 
@@ -796,15 +808,15 @@ bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *er
 	free(mode);
 	if ((s = bx_st_prep(st, hold, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 1, uid);
 	while ((rc = bx_st_step(st, s, "hold work", err)) == 1) {
 		hs = bx_realloc(hs, (size_t)(n + 1) * sizeof *hs);
-		hs[n].id = sqlite3_column_int64(s, 0);
-		hs[n].task = sqlite3_column_int64(s, 1);
-		hs[n].batch = sqlite3_column_int64(s, 2);
+		hs[n].id = bx_db_col_int64(s, 0);
+		hs[n].task = bx_db_col_int64(s, 1);
+		hs[n].batch = bx_db_col_int64(s, 2);
 		n++;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	/* requeue: another labeler answers the task afresh (a gold task's
 	 * replica is dropped by its trigger: gold is per labeler). */
 	for (i = 0; rc >= 0 && i < n; i++)
@@ -879,7 +891,7 @@ precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct bx_st_precomp *p = c->p;
 	struct bx_answer gold;
 	struct replicas r;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t task = 0, batch = 0;
 	int rc, overlap = 0, found;
 
@@ -887,27 +899,27 @@ precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if ((s = bx_st_prep(st, jsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_text(s, 2, c->token);
 	rc = bx_st_step(st, s, "read judgment", err);
 	if (rc == 1) {
-		task = sqlite3_column_int64(s, 0);
-		batch = sqlite3_column_int64(s, 1);
-		overlap = sqlite3_column_int(s, 2);
+		task = bx_db_col_int64(s, 0);
+		batch = bx_db_col_int64(s, 1);
+		overlap = bx_db_col_int(s, 2);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc <= 0)
 		return rc < 0 ? rc : BX_ENOENT;
 	if ((s = bx_st_prep(st, gsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 1, task);
 	rc = bx_st_step(st, s, "read gold", err);
-	found = rc == 1 && sqlite3_column_text(s, 0) != NULL;
+	found = rc == 1 && bx_db_col_text(s, 0) != NULL;
 	if (found) {
-		p->gold_text = bx_strdup((const char *)sqlite3_column_text(s, 0));
+		p->gold_text = bx_strdup(bx_db_col_text(s, 0));
 		rc = read_answer_col(s, 0, &gold, err);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (found) {
@@ -995,7 +1007,7 @@ user_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "WHERE labeler = ?1";
 	struct uq_ctx *c = ctx;
 	struct bx_user_quality *q = c->q;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	double w;
 	int64_t uid;
 	int rc;
@@ -1013,13 +1025,13 @@ user_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if ((s = bx_st_prep(st, tot, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 1, uid);
 	rc = bx_st_step(st, s, "count gold", err);
 	if (rc == 1) {
-		q->total_gold = sqlite3_column_int(s, 0);
-		q->total_training = sqlite3_column_int(s, 1);
+		q->total_gold = bx_db_col_int(s, 0);
+		q->total_training = bx_db_col_int(s, 1);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -1050,7 +1062,7 @@ reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "  gold_since = (SELECT coalesce(max(id), 0) FROM gold_scores) WHERE id = ?1";
 	struct reinstate_ctx *c = ctx;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid;
 	int rc;
 
@@ -1058,7 +1070,7 @@ reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 1, uid);
 	if ((rc = bx_st_exec(st, s, "reinstate", err)) < 0)
 		return rc;
 	bx_buf_init(&d);
@@ -1123,25 +1135,25 @@ gold_left_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "ORDER BY b.priority DESC, b.id, u.name";
 	struct gl_ctx *c = ctx;
 	struct bx_gold_left *g;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	if (c->batch)
-		sqlite3_bind_text(s, 1, c->batch, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 1, c->batch);
 	if (c->user)
-		sqlite3_bind_text(s, 2, c->user, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 2, c->user);
 	while ((rc = bx_st_step(st, s, "read gold left", err)) == 1) {
 		c->out = bx_realloc(c->out, (size_t)(c->n + 1) * sizeof *c->out);
 		g = &c->out[c->n++];
 		g->batch = bx_st_col_dup(s, 0);
 		g->labeler = bx_st_col_dup(s, 1);
-		g->pool = sqlite3_column_int(s, 2);
-		g->done = sqlite3_column_int(s, 3);
-		g->left = sqlite3_column_int(s, 4);
+		g->pool = bx_db_col_int(s, 2);
+		g->done = bx_db_col_int(s, 3);
+		g->left = bx_db_col_int(s, 4);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -1189,7 +1201,7 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 	struct sub_info in;
 	struct bx_score sum;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	double bar, acc;
 	int rc, nu = 0, i, n, under;
 
@@ -1199,17 +1211,17 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 		return err ? err->code : BX_EDB;
 	while ((rc = bx_st_step(st, s, "list labelers", err)) == 1) {
 		us = bx_realloc(us, (size_t)(nu + 1) * sizeof *us);
-		us[nu].id = sqlite3_column_int64(s, 0);
+		us[nu].id = bx_db_col_int64(s, 0);
 		snprintf(us[nu].name, sizeof us[nu].name, "%s",
-		    (const char *)sqlite3_column_text(s, 1));
+		    (const char *)bx_db_col_text(s, 1));
 		snprintf(us[nu].qual, sizeof us[nu].qual, "%s",
-		    (const char *)sqlite3_column_text(s, 2));
-		snprintf(us[nu].by, sizeof us[nu].by, "%s", (const char *)sqlite3_column_text(s, 3));
+		    (const char *)bx_db_col_text(s, 2));
+		snprintf(us[nu].by, sizeof us[nu].by, "%s", (const char *)bx_db_col_text(s, 3));
 		snprintf(us[nu].from, sizeof us[nu].from, "%s",
-		    (const char *)sqlite3_column_text(s, 4));
+		    (const char *)bx_db_col_text(s, 4));
 		nu++;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	for (i = 0; rc >= 0 && i < nu; i++) {
 		if ((rc = under_bar(st, us[i].id, bar, &sum, &n, &acc, err)) < 0)
 			break;
@@ -1228,8 +1240,8 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 				rc = err ? err->code : BX_EDB;
 				break;
 			}
-			sqlite3_bind_int64(s, 1, us[i].id);
-			sqlite3_bind_text(s, 2, back, -1, SQLITE_STATIC);
+			bx_db_bind_int64(s, 1, us[i].id);
+			bx_db_bind_text(s, 2, back);
 			if ((rc = bx_st_exec(st, s, "lift suspension", err)) < 0)
 				break;
 			bx_buf_init(&d);
@@ -1255,14 +1267,14 @@ qset_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 	struct qset_ctx *c = ctx;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	double window, min;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, c->key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, c->val, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, c->key);
+	bx_db_bind_text(s, 2, c->val);
 	if ((rc = bx_st_exec(st, s, "write setting", err)) < 0)
 		return rc;
 	/* A window smaller than the minimum sample could never suspend
@@ -1328,42 +1340,42 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct bx_answer *ans = NULL;
 	const struct bx_answer **ptrs = NULL;
 	int *off = NULL;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t bid = 0, last = -1;
 	int rc, n = 0, nu = 0, i;
 
 	if ((s = bx_st_prep(st, bsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, c->name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, c->name);
 	rc = bx_st_step(st, s, "find batch", err);
 	if (rc == 1)
-		bid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		bid = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no batch %s (see 'boxel batch list')", c->name);
 	if ((s = bx_st_prep(st, csql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, bid);
+	bx_db_bind_int64(s, 1, bid);
 	rc = bx_st_step(st, s, "read agreement", err);
 	if (rc == 1) {
-		q->ncomplete = sqlite3_column_int(s, 0);
-		q->nreview = sqlite3_column_int(s, 1);
+		q->ncomplete = bx_db_col_int(s, 0);
+		q->nreview = bx_db_col_int(s, 1);
 		q->has_agreement = q->ncomplete > 0;
-		q->agreement = sqlite3_column_double(s, 2);
-		q->has_geom_f1 = sqlite3_column_int(s, 4) > 0;
+		q->agreement = bx_db_col_double(s, 2);
+		q->has_geom_f1 = bx_db_col_int(s, 4) > 0;
 		if (q->has_geom_f1)
-			q->geom_f1 = sqlite3_column_double(s, 3) / sqlite3_column_double(s, 4);
+			q->geom_f1 = bx_db_col_double(s, 3) / bx_db_col_double(s, 4);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if ((s = bx_st_prep(st, jsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, bid);
+	bx_db_bind_int64(s, 1, bid);
 	while ((rc = bx_st_step(st, s, "read judgments", err)) == 1) {
-		int64_t t = sqlite3_column_int64(s, 0);
+		int64_t t = bx_db_col_int64(s, 0);
 		ans = bx_realloc(ans, (size_t)(n + 1) * sizeof *ans);
 		if ((rc = read_answer_col(s, 1, &ans[n], err)) < 0)
 			break;
@@ -1374,7 +1386,7 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		}
 		n++;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc >= 0 && nu > 0) {
 		off[nu] = n;
 		ptrs = bx_malloc((size_t)n * sizeof *ptrs);
@@ -1407,21 +1419,21 @@ bx_store_task_agreement(struct bx_store *st, int64_t task, const char *batch,
 	static const char sql[] =
 	    "SELECT c.agreement, c.needs_review FROM task_consensus c "
 	    "JOIN batches b ON b.id = c.batch WHERE c.task = ?1 AND b.name = ?2";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, task);
-	sqlite3_bind_text(s, 2, batch, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_text(s, 2, batch);
 	rc = bx_st_step(st, s, "read agreement", err);
 	if (rc == 1) {
 		if (agreement_out)
-			*agreement_out = sqlite3_column_double(s, 0);
+			*agreement_out = bx_db_col_double(s, 0);
 		if (needs_review_out)
-			*needs_review_out = sqlite3_column_int(s, 1);
+			*needs_review_out = bx_db_col_int(s, 1);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "task %lld has no consensus in batch %s",
 		    (long long)task, batch);
@@ -1523,20 +1535,20 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct bx_score_detail d;
 	struct bx_score_opts o;
 	const char *state, *name, *kind;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, found, has_gold = 0, i;
 
 	if ((s = bx_st_prep(st, jsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
+	bx_db_bind_int64(s, 1, c->jid);
 	rc = bx_st_step(st, s, "read judgment", err);
 	found = rc == 1;
 	if (found) {
 		rc = 0;
-		state = (const char *)sqlite3_column_text(s, 0);
-		name = (const char *)sqlite3_column_text(s, 1);
-		kind = (const char *)sqlite3_column_text(s, 2);
-		has_gold = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		state = (const char *)bx_db_col_text(s, 0);
+		name = (const char *)bx_db_col_text(s, 1);
+		kind = (const char *)bx_db_col_text(s, 2);
+		has_gold = !bx_db_col_null(s, 4);
 		if (name == NULL || strcmp(name, c->user) != 0)
 			rc = bx_err_set(err, BX_EPERM, "judgment %lld is not %s's",
 			    (long long)c->jid, c->user);
@@ -1555,7 +1567,7 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		    (rc = read_answer_col(s, 4, &f->gold, err)) < 0)
 			bx_err_prefix(err, "gold of judgment %lld", (long long)c->jid);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (!found)
 		return rc < 0 ? rc : bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)c->jid);
 	if (rc < 0)
@@ -1620,7 +1632,7 @@ dash_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "  AND j.state IN ('submitted','accepted','rejected') GROUP BY 1, 2";
 	struct dash_ctx *c = ctx;
 	struct bx_dashboard *d = c->d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, i, h;
 
 	d->cons_n = bx_calloc((size_t)d->nbatches + 1, sizeof *d->cons_n);
@@ -1630,25 +1642,25 @@ dash_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return err ? err->code : BX_EDB;
 	while ((rc = bx_st_step(st, s, "read consensus", err)) == 1)
 		for (i = 0; i < d->nbatches; i++)
-			if (d->batches[i].id == sqlite3_column_int64(s, 0)) {
-				d->cons_n[i] = sqlite3_column_int(s, 1);
-				d->cons_review[i] = sqlite3_column_int(s, 2);
-				d->cons_agreement[i] = sqlite3_column_double(s, 3);
+			if (d->batches[i].id == bx_db_col_int64(s, 0)) {
+				d->cons_n[i] = bx_db_col_int(s, 1);
+				d->cons_review[i] = bx_db_col_int(s, 2);
+				d->cons_agreement[i] = bx_db_col_double(s, 3);
 			}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if ((s = bx_st_prep(st, hsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->now);
+	bx_db_bind_int64(s, 1, c->now);
 	while ((rc = bx_st_step(st, s, "read submits per hour", err)) == 1) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
-		h = sqlite3_column_int(s, 1);
+		const char *name = (const char *)bx_db_col_text(s, 0);
+		h = bx_db_col_int(s, 1);
 		for (i = 0; i < d->nlab && h >= 0 && h < 24; i++)
 			if (strcmp(d->lab[i].name, name) == 0)
-				d->lab[i].hourly[h] += sqlite3_column_int(s, 2);
+				d->lab[i].hourly[h] += bx_db_col_int(s, 2);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -1755,7 +1767,7 @@ confusion_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct bx_answer lab, gold;
 	struct pair *pairs = NULL;
 	size_t np = 0;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	char **sorted;
 	int *map, rc, i, j;
 
@@ -1798,7 +1810,7 @@ confusion_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		bx_answer_free(&lab);
 		bx_answer_free(&gold);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc >= 0) {
 		/* Sort the classes by name and count the pairs in that order. */
 		sorted = bx_malloc(((size_t)c->n + 1) * sizeof *sorted);

@@ -96,29 +96,29 @@ claim_fill(struct bx_store *st, struct claim_ctx *c, int64_t jid, struct bx_err 
 	    "JOIN users u ON u.id = r.reviewer "
 	    "WHERE j.id = ?1 ORDER BY r.id DESC LIMIT 1";
 	struct bx_claim *o = c->out;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	const char *tok;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
+	bx_db_bind_int64(s, 1, jid);
 	rc = bx_st_step(st, s, "read claimed task", err);
 	if (rc == 1) {
 		o->judgment = jid;
-		o->task = sqlite3_column_int64(s, 0);
+		o->task = bx_db_col_int64(s, 0);
 		o->image = bx_st_col_dup(s, 1);
-		o->width = sqlite3_column_int(s, 2);
-		o->height = sqlite3_column_int(s, 3);
-		o->lease_until = sqlite3_column_int64(s, 4);
+		o->width = bx_db_col_int(s, 2);
+		o->height = bx_db_col_int(s, 3);
+		o->lease_until = bx_db_col_int64(s, 4);
 		o->batch = bx_st_col_dup(s, 5);
 		o->batch_kind = bx_st_col_dup(s, 6);
-		tok = (const char *)sqlite3_column_text(s, 7);
+		tok = (const char *)bx_db_col_text(s, 7);
 		snprintf(o->token, sizeof o->token, "%s", tok ? tok : "");
-		o->position = sqlite3_column_int(s, 9) + 1;
-		o->total = sqlite3_column_int(s, 10);
+		o->position = bx_db_col_int(s, 9) + 1;
+		o->total = bx_db_col_int(s, 10);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_EDB, "claimed judgment %lld vanished", (long long)jid);
 	if (rc < 0)
@@ -126,14 +126,14 @@ claim_fill(struct bx_store *st, struct claim_ctx *c, int64_t jid, struct bx_err 
 	/* A rework: the reviewer's word on the answer it replaces. */
 	if ((s = bx_st_prep(st, csql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
+	bx_db_bind_int64(s, 1, jid);
 	rc = bx_st_step(st, s, "read review comment", err);
 	if (rc == 1) {
-		const char *who = (const char *)sqlite3_column_text(s, 0);
-		const char *why = (const char *)sqlite3_column_text(s, 1);
+		const char *who = (const char *)bx_db_col_text(s, 0);
+		const char *why = (const char *)bx_db_col_text(s, 1);
 		o->review_comment = bx_asprintf("%s: %s", who ? who : "?", why ? why : "");
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -168,23 +168,23 @@ claim_own(struct bx_store *st, struct claim_ctx *c, int returned, int *found,
 	    "WHERE id = (SELECT id FROM judgments WHERE labeler = ?1 AND state = 'open' "
 	    "            ORDER BY id LIMIT 1) "
 	    "RETURNING id";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t jid = 0;
 	int rc;
 
 	*found = 0;
 	if ((s = bx_st_prep(st, returned ? rework : resume, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->uid);
-	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
+	bx_db_bind_int64(s, 1, c->uid);
+	bx_db_bind_int64(s, 3, c->now + c->lease_ms);
 	if (returned) {
-		sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, c->now);
+		bx_db_bind_text(s, 2, c->token);
+		bx_db_bind_int64(s, 4, c->now);
 	}
 	rc = bx_st_step(st, s, returned ? "claim returned work" : "resume lease", err);
 	if (rc == 1)
-		jid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		jid = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	if (rc <= 0)
 		return rc;
 	*found = 1;
@@ -200,31 +200,31 @@ claim_own(struct bx_store *st, struct claim_ctx *c, int returned, int *found,
 /* The two claim statements share their first five parameters: the user,
  * the new lease token, its end, now, and the batch; and both return the
  * id of the judgment they leased. */
-static sqlite3_stmt *
+static struct bx_dbst *
 claim_prep(struct bx_store *st, const char *sql, const struct claim_ctx *c, int64_t batch,
            struct bx_err *err)
 {
-	sqlite3_stmt *s = bx_st_prep(st, sql, err);
+	struct bx_dbst *s = bx_st_prep(st, sql, err);
 
 	if (s == NULL)
 		return NULL;
-	sqlite3_bind_int64(s, 1, c->uid);
-	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
-	sqlite3_bind_int64(s, 4, c->now);
-	sqlite3_bind_int64(s, 5, batch);
+	bx_db_bind_int64(s, 1, c->uid);
+	bx_db_bind_text(s, 2, c->token);
+	bx_db_bind_int64(s, 3, c->now + c->lease_ms);
+	bx_db_bind_int64(s, 4, c->now);
+	bx_db_bind_int64(s, 5, batch);
 	return s;
 }
 
 static int
-claim_step(struct bx_store *st, sqlite3_stmt *s, const char *what, int64_t *jid,
+claim_step(struct bx_store *st, struct bx_dbst *s, const char *what, int64_t *jid,
            struct bx_err *err)
 {
 	int rc = bx_st_step(st, s, what, err);
 
 	if (rc == 1)
-		*jid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*jid = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -235,24 +235,32 @@ claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
           struct bx_err *err)
 {
 	struct claim_ctx *c = ctx;
-	static const char sql[] =
-	    "UPDATE judgments SET state = 'leased', labeler = ?1, lease_token = ?2, "
-	    "  lease_until = ?3, attempts = attempts + 1, claimed_ms = ?4 "
-	    "WHERE id = ("
-	    "  SELECT j.id FROM judgments j "
-	    "  WHERE j.batch = ?5 AND j.state IN ('open','leased') "
-	    "    AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) "
-	    "    AND j.gold = ?6 "
-	    "    AND NOT EXISTS (SELECT 1 FROM judgments m "
-	    "                    WHERE m.task = j.task AND m.labeler = ?1) "
-	    "  ORDER BY j.id LIMIT 1) "
-	    "RETURNING id";
-	sqlite3_stmt *s;
+#define CLAIM_SQL(lock) \
+	    "UPDATE judgments SET state = 'leased', labeler = ?1, lease_token = ?2, " \
+	    "  lease_until = ?3, attempts = attempts + 1, claimed_ms = ?4 " \
+	    "WHERE id = (" \
+	    "  SELECT j.id FROM judgments j " \
+	    "  WHERE j.batch = ?5 AND j.state IN ('open','leased') " \
+	    "    AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) " \
+	    "    AND j.gold = ?6 " \
+	    "    AND NOT EXISTS (SELECT 1 FROM judgments m " \
+	    "                    WHERE m.task = j.task AND m.labeler = ?1) " \
+	    "  ORDER BY j.id LIMIT 1" lock ") " \
+	    "RETURNING id"
+	static const char sql[] = CLAIM_SQL("");
+	/* On PostgreSQL the candidate row is locked as it is picked, and one
+	 * another claim holds is passed over (the job-queue pattern); the
+	 * writers' lock (db-pg.c) makes that rare today, this keeps the claim
+	 * right without it. */
+	static const char pg_sql[] = CLAIM_SQL(" FOR UPDATE OF j SKIP LOCKED");
+#undef CLAIM_SQL
+	struct bx_dbst *s;
 
 	*jid = 0;
-	if ((s = claim_prep(st, sql, c, batch, err)) == NULL)
+	if ((s = claim_prep(st, bx_db_kind(st->db) == BX_DB_PG ? pg_sql : sql, c, batch,
+	    err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int(s, 6, gold);
+	bx_db_bind_int(s, 6, gold);
 	return claim_step(st, s, "claim", jid, err);
 }
 
@@ -278,14 +286,14 @@ claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle,
 	    "  'leased', ?1, ?2, ?3, 1, ?4 "
 	    "FROM gold g CROSS JOIN batch_tasks bt "
 	    "WHERE bt.batch = ?5 AND bt.task = g.task "
-	    "  AND (?6 OR NOT EXISTS (SELECT 1 FROM judgments m "
+	    "  AND (?6 <> 0 OR NOT EXISTS (SELECT 1 FROM judgments m "
 	    "                         WHERE m.task = g.task AND m.labeler = ?1)) "
-	    "  AND (NOT ?7 OR (SELECT ntasks FROM batches WHERE id = ?5) = "
+	    "  AND (?7 = 0 OR (SELECT ntasks FROM batches WHERE id = ?5) = "
 	    "      (SELECT count(*) FROM gold g2 CROSS JOIN batch_tasks b2 "
 	    "       WHERE b2.batch = ?5 AND b2.task = g2.task)) "
 	    /* Drawn gold only beside ordinary work (claim_one's test): after
 	     * the end a claim that succeeds would be gold by elimination. */
-	    "  AND (?7 OR EXISTS (SELECT 1 FROM judgments j WHERE j.batch = ?5 "
+	    "  AND (?7 <> 0 OR EXISTS (SELECT 1 FROM judgments j WHERE j.batch = ?5 "
 	    "      AND j.state IN ('open','leased') "
 	    "      AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) "
 	    "      AND j.gold = 0 AND NOT EXISTS (SELECT 1 FROM judgments m "
@@ -293,13 +301,13 @@ claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle,
 	    "ORDER BY (SELECT count(*) FROM judgments m WHERE m.task = g.task "
 	    "          AND m.labeler = ?1), random() LIMIT 1 "
 	    "RETURNING id";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 
 	*jid = 0;
 	if ((s = claim_prep(st, sql, c, batch, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int(s, 6, recycle);
-	sqlite3_bind_int(s, 7, only_gold);
+	bx_db_bind_int(s, 6, recycle);
+	bx_db_bind_int(s, 7, only_gold);
 	return claim_step(st, s, "claim gold", jid, err);
 }
 
@@ -329,7 +337,7 @@ want_gold(struct bx_store *st, int64_t uid, int64_t batch, double rate, int *wan
 	    "SELECT count(*), "
 	    "  coalesce(sum(j.gold), 0) "
 	    "FROM judgments j WHERE j.labeler = ?1 AND j.batch = ?2";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	*want = 0;
@@ -337,13 +345,13 @@ want_gold(struct bx_store *st, int64_t uid, int64_t batch, double rate, int *wan
 		return 0;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
-	sqlite3_bind_int64(s, 2, batch);
+	bx_db_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 2, batch);
 	rc = bx_st_step(st, s, "count gold", err);
 	if (rc == 1)
-		*want = (double)sqlite3_column_int64(s, 1) <
-		    rate * (double)(sqlite3_column_int64(s, 0) + 1) - 1e-9;
-	sqlite3_reset(s);
+		*want = (double)bx_db_col_int64(s, 1) <
+		    rate * (double)(bx_db_col_int64(s, 0) + 1) - 1e-9;
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -353,17 +361,17 @@ drop_foreign_draft(struct bx_store *st, int64_t jid, int64_t uid, struct bx_err 
 {
 	static const char jsql[] =
 	    "DELETE FROM journal WHERE judgment = ?1 AND EXISTS "
-	    "(SELECT 1 FROM drafts WHERE judgment = ?1 AND labeler IS NOT ?2)";
-	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1 AND labeler IS NOT ?2";
+	    "(SELECT 1 FROM drafts WHERE judgment = ?1 AND labeler IS DISTINCT FROM ?2)";
+	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1 AND labeler IS DISTINCT FROM ?2";
 	const char *const sqls[] = { jsql, dsql };
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int i, rc;
 
 	for (i = 0; i < 2; i++) {
 		if ((s = bx_st_prep(st, sqls[i], err)) == NULL)
 			return err ? err->code : BX_EDB;
-		sqlite3_bind_int64(s, 1, jid);
-		sqlite3_bind_int64(s, 2, uid);
+		bx_db_bind_int64(s, 1, jid);
+		bx_db_bind_int64(s, 2, uid);
 		if ((rc = bx_st_exec(st, s, "drop old draft", err)) < 0)
 			return rc;
 	}
@@ -380,22 +388,22 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
 	static const char usql[] =
 	    "SELECT id, active, qual, paused, coalesce(suspended_by, '') FROM users "
 	    "WHERE name = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, active = 0, paused = 0;
 	char by[8] = "";
 
 	if ((s = bx_st_prep(st, usql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, name);
 	rc = bx_st_step(st, s, "read user", err);
 	if (rc == 1) {
-		*uid = sqlite3_column_int64(s, 0);
-		active = sqlite3_column_int(s, 1);
-		snprintf(qual, qualsz, "%s", (const char *)sqlite3_column_text(s, 2));
-		paused = sqlite3_column_int(s, 3);
-		snprintf(by, sizeof by, "%s", (const char *)sqlite3_column_text(s, 4));
+		*uid = bx_db_col_int64(s, 0);
+		active = bx_db_col_int(s, 1);
+		snprintf(qual, qualsz, "%s", (const char *)bx_db_col_text(s, 2));
+		paused = bx_db_col_int(s, 3);
+		snprintf(by, sizeof by, "%s", (const char *)bx_db_col_text(s, 4));
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -443,7 +451,7 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 	int rc, nb = 0, i, g, want, trainee = strcmp(qual, "training") == 0;
 	const char *kind;
 	long require_training;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 
 	*jid = 0;
 	if ((rc = setting_int(st, "require_training", 0, 1, &require_training, err)) < 0)
@@ -454,15 +462,15 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 		return err ? err->code : BX_EDB;
 	while ((rc = bx_st_step(st, s, "list batches", err)) == 1) {
 		bs = bx_realloc(bs, (size_t)(nb + 1) * sizeof *bs);
-		bs[nb].id = sqlite3_column_int64(s, 0);
-		kind = (const char *)sqlite3_column_text(s, 1);
+		bs[nb].id = bx_db_col_int64(s, 0);
+		kind = (const char *)bx_db_col_text(s, 1);
 		bs[nb].training = strcmp(kind, "training") == 0;
 		/* Per-labeler gold: production batches (store.c, 6 -> 7). */
 		bs[nb].own_gold = strcmp(kind, "production") == 0;
-		bs[nb].rate = sqlite3_column_double(s, 2);
+		bs[nb].rate = bx_db_col_double(s, 2);
 		nb++;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	for (i = 0; rc >= 0 && i < nb && *jid == 0; i++) {
 		if (bs[i].training != trainee && (bs[i].training || require_training))
 			continue;
@@ -503,7 +511,7 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "WHERE state = 'leased' AND lease_until < ?1 AND attempts >= ?2";
 	struct claim_ctx *c = ctx;
 	unsigned char raw[16];
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	long max_attempts, recycle;
 	int rc, found, i;
 	char qual[16] = "";
@@ -520,8 +528,8 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	c->recycle = (int)recycle;
 	if ((s = bx_st_prep(st, sweep, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->now);
-	sqlite3_bind_int64(s, 2, max_attempts);
+	bx_db_bind_int64(s, 1, c->now);
+	bx_db_bind_int64(s, 2, max_attempts);
 	if ((rc = bx_st_exec(st, s, "set aside", err)) < 0)
 		return rc;
 
@@ -590,21 +598,21 @@ peek_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 	    "  AND NOT EXISTS (SELECT 1 FROM judgments m WHERE m.task = j.task AND m.labeler = ?1) "
 	    "ORDER BY j.id LIMIT 1";
 	struct peek_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->uid);
-	sqlite3_bind_int64(s, 2, batch);
-	sqlite3_bind_int64(s, 3, c->now);
-	sqlite3_bind_int(s, 4, gold);
-	sqlite3_bind_int64(s, 5, c->max_attempts);
-	sqlite3_bind_int64(s, 6, c->current);
+	bx_db_bind_int64(s, 1, c->uid);
+	bx_db_bind_int64(s, 2, batch);
+	bx_db_bind_int64(s, 3, c->now);
+	bx_db_bind_int(s, 4, gold);
+	bx_db_bind_int64(s, 5, c->max_attempts);
+	bx_db_bind_int64(s, 6, c->current);
 	rc = bx_st_step(st, s, "peek claim", err);
 	if (rc == 1)
-		*jid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*jid = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -629,7 +637,7 @@ peek_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	struct peek_rx_ctx *c = ctx;
 	struct bx_err quiet = { 0 };
 	char qual[16] = "";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t jid = 0;
 	int rc;
 
@@ -638,12 +646,12 @@ peek_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return quiet.code == BX_EPERM ? 0 : bx_err_set(err, quiet.code, "%s", quiet.msg);
 	if ((s = bx_st_prep(st, lsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->p.uid);
-	sqlite3_bind_int64(s, 2, c->p.current);
+	bx_db_bind_int64(s, 1, c->p.uid);
+	bx_db_bind_int64(s, 2, c->p.current);
 	rc = bx_st_step(st, s, "peek lease", err);
 	if (rc == 1)
-		jid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		jid = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (jid == 0) {
@@ -655,14 +663,14 @@ peek_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return 0;
 	if ((s = bx_st_prep(st, isql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
+	bx_db_bind_int64(s, 1, jid);
 	rc = bx_st_step(st, s, "peek task", err);
 	if (rc == 1) {
 		c->image = bx_st_col_dup(s, 0);
-		c->w = sqlite3_column_int(s, 1);
-		c->h = sqlite3_column_int(s, 2);
+		c->w = bx_db_col_int(s, 1);
+		c->h = bx_db_col_int(s, 2);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -706,25 +714,25 @@ fence(struct bx_store *st, int64_t jid, const char *token, int64_t *labeler, int
 	static const char sql[] =
 	    "SELECT labeler, task, batch FROM judgments "
 	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if (token == NULL)
 		return lease_lost(jid, err);
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
-	sqlite3_bind_text(s, 2, token, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, jid);
+	bx_db_bind_text(s, 2, token);
 	rc = bx_st_step(st, s, "check lease", err);
 	if (rc == 1) {
 		if (labeler)
-			*labeler = sqlite3_column_int64(s, 0);
+			*labeler = bx_db_col_int64(s, 0);
 		if (task)
-			*task = sqlite3_column_int64(s, 1);
+			*task = bx_db_col_int64(s, 1);
 		if (batch)
-			*batch = sqlite3_column_int64(s, 2);
+			*batch = bx_db_col_int64(s, 2);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		return lease_lost(jid, err);
 	return rc < 0 ? rc : 0;
@@ -734,15 +742,15 @@ static char *
 user_name(struct bx_store *st, int64_t uid)
 {
 	static const char sql[] = "SELECT name FROM users WHERE id = ?1";
-	sqlite3_stmt *s = bx_st_prep(st, sql, NULL);
+	struct bx_dbst *s = bx_st_prep(st, sql, NULL);
 	char *name = NULL;
 
 	if (s == NULL)
 		return NULL;
-	sqlite3_bind_int64(s, 1, uid);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	bx_db_bind_int64(s, 1, uid);
+	if (bx_db_step(s) == 1)
 		name = bx_st_col_dup(s, 0);
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return name;
 }
 
@@ -795,19 +803,19 @@ heartbeat_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "UPDATE judgments SET lease_until = ?3 "
 	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
 	struct fenced_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if (c->token == NULL)
 		return lease_lost(c->jid, err);
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, c->now + c->lease_ms);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_text(s, 2, c->token);
+	bx_db_bind_int64(s, 3, c->now + c->lease_ms);
 	if ((rc = bx_st_exec(st, s, "heartbeat", err)) < 0)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (bx_db_changes(st->db) == 0)
 		return lease_lost(c->jid, err);
 	c->until = c->now + c->lease_ms;
 	return 0;
@@ -838,7 +846,7 @@ release_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "  lease_until = NULL, attempts = max(attempts - 1, 0) "
 	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
 	struct fenced_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid, task;
 	int rc;
 
@@ -846,8 +854,8 @@ release_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_text(s, 2, c->token);
 	if ((rc = bx_st_exec(st, s, "release", err)) < 0)
 		return rc;
 	return fenced_event(st, c, uid, task, "release", err);
@@ -877,11 +885,11 @@ bx_st_requeue(struct bx_store *st, int64_t jid, int to_labeler, struct bx_err *e
 	    "  (SELECT u.id FROM users u WHERE u.id = j.labeler AND u.active = 1 "
 	    "     AND u.qual <> 'suspended') "
 	    "FROM judgments j WHERE j.id = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 
 	if ((s = bx_st_prep(st, to_labeler ? theirs : anyone, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
+	bx_db_bind_int64(s, 1, jid);
 	return bx_st_exec(st, s, "queue a replica", err);
 }
 
@@ -893,7 +901,7 @@ skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "  submitted_ms = ?3 "
 	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
 	struct fenced_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid, task;
 	int rc;
 
@@ -901,9 +909,9 @@ skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if ((s = bx_st_prep(st, upd, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, c->now);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_text(s, 2, c->token);
+	bx_db_bind_int64(s, 3, c->now);
 	if ((rc = bx_st_exec(st, s, "skip", err)) < 0)
 		return rc;
 	/* The task still wants its overlap: a fresh replica for others (the
@@ -950,7 +958,7 @@ bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_ans
 	static const char ins[] =
 	    "INSERT INTO annotations(judgment, idx, geom, class, x, y, w, h, points, attributes) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	struct bx_buf pts;
 	double x, y, w, h;
 	char *attrs;
@@ -958,7 +966,7 @@ bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_ans
 
 	if ((s = bx_st_prep(st, del, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, judgment);
+	bx_db_bind_int64(s, 1, judgment);
 	if ((rc = bx_st_exec(st, s, "clear annotations", err)) < 0)
 		return rc;
 	bx_buf_init(&pts);
@@ -971,24 +979,24 @@ bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_ans
 			break;
 		}
 		bx_annot_bounds(an, &x, &y, &w, &h);
-		sqlite3_bind_int64(s, 1, judgment);
-		sqlite3_bind_int(s, 2, i);
-		sqlite3_bind_text(s, 3, bx_geom_name(an->geom), -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, an->cls ? an->cls : "", -1, SQLITE_STATIC);
+		bx_db_bind_int64(s, 1, judgment);
+		bx_db_bind_int(s, 2, i);
+		bx_db_bind_text(s, 3, bx_geom_name(an->geom));
+		bx_db_bind_text(s, 4, an->cls ? an->cls : "");
 		k = bx_geom_kind(an->geom);
 		if (k != NULL && k->form != BX_FORM_NONE) {
-			sqlite3_bind_double(s, 5, x);
-			sqlite3_bind_double(s, 6, y);
-			sqlite3_bind_double(s, 7, w);
-			sqlite3_bind_double(s, 8, h);
+			bx_db_bind_double(s, 5, x);
+			bx_db_bind_double(s, 6, y);
+			bx_db_bind_double(s, 7, w);
+			bx_db_bind_double(s, 8, h);
 		}
 		if (k != NULL && (k->form == BX_FORM_POINT || k->form == BX_FORM_POINTS)) {
 			bx_buf_reset(&pts);
 			points_json(&pts, an);
-			sqlite3_bind_text(s, 9, pts.p, -1, SQLITE_TRANSIENT);
+			bx_db_bind_text_copy(s, 9, pts.p);
 		}
 		attrs = an->attrs.n > 0 ? bx_attrs_to_json(&an->attrs) : NULL;
-		sqlite3_bind_text(s, 10, attrs, -1, SQLITE_TRANSIENT);
+		bx_db_bind_text_copy(s, 10, attrs);
 		free(attrs);
 		if ((rc = bx_st_exec(st, s, "store annotation", err)) < 0)
 			break;
@@ -1002,17 +1010,17 @@ bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err)
 {
 	static const char jsql[] = "DELETE FROM journal WHERE judgment = ?1";
 	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, jsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
+	bx_db_bind_int64(s, 1, jid);
 	if ((rc = bx_st_exec(st, s, "drop journal", err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, dsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
+	bx_db_bind_int64(s, 1, jid);
 	return bx_st_exec(st, s, "drop draft", err);
 }
 
@@ -1025,7 +1033,7 @@ submit_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased' "
 	    "RETURNING labeler, task";
 	struct fenced_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid = 0, task = 0;
 	int rc;
 
@@ -1033,17 +1041,17 @@ submit_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return lease_lost(c->jid, err);
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_text(s, 2, c->token, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, c->answer_json, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 4, c->seconds);
-	sqlite3_bind_int64(s, 5, c->now);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_text(s, 2, c->token);
+	bx_db_bind_text(s, 3, c->answer_json);
+	bx_db_bind_double(s, 4, c->seconds);
+	bx_db_bind_int64(s, 5, c->now);
 	rc = bx_st_step(st, s, "submit", err);
 	if (rc == 1) {
-		uid = sqlite3_column_int64(s, 0);
-		task = sqlite3_column_int64(s, 1);
+		uid = bx_db_col_int64(s, 0);
+		task = bx_db_col_int64(s, 1);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -1089,7 +1097,7 @@ submit_next_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	static const char who[] = "SELECT labeler FROM judgments WHERE id = ?1";
 	struct submit_next_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid = -1;
 	int rc;
 
@@ -1105,10 +1113,10 @@ submit_next_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	}
 	if ((s = bx_st_prep(st, who, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->sub.jid);
+	bx_db_bind_int64(s, 1, c->sub.jid);
 	if (bx_st_step(st, s, "read labeler", err) == 1)
-		uid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		uid = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	if (uid != c->claim.uid)
 		return bx_err_set(err, BX_EPERM, "judgment %lld is not %s's", (long long)c->sub.jid,
 		    c->claim.user);
@@ -1177,22 +1185,22 @@ review_fence(struct bx_store *st, int64_t jid, const char *reviewer, int64_t now
 	    "SELECT j.state, u.id, (SELECT d.labeler FROM drafts d WHERE d.judgment = j.id "
 	    "                        AND d.updated_ms > ?3) "
 	    "FROM judgments j, users u WHERE j.id = ?1 AND u.name = ?2";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, ok = 0, busy = 0;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, jid);
-	sqlite3_bind_text(s, 2, reviewer, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, now - REVIEW_DRAFT_STALE_MS);
+	bx_db_bind_int64(s, 1, jid);
+	bx_db_bind_text(s, 2, reviewer);
+	bx_db_bind_int64(s, 3, now - REVIEW_DRAFT_STALE_MS);
 	rc = bx_st_step(st, s, "check review", err);
 	if (rc == 1) {
-		*uid = sqlite3_column_int64(s, 1);
-		ok = strcmp((const char *)sqlite3_column_text(s, 0), "submitted") == 0;
-		busy = sqlite3_column_type(s, 2) != SQLITE_NULL &&
-		    sqlite3_column_int64(s, 2) != *uid;
+		*uid = bx_db_col_int64(s, 1);
+		ok = strcmp((const char *)bx_db_col_text(s, 0), "submitted") == 0;
+		busy = !bx_db_col_null(s, 2) &&
+		    bx_db_col_int64(s, 2) != *uid;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 || !ok)
@@ -1214,7 +1222,7 @@ draft_save_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	static const char trunc[] = "DELETE FROM journal WHERE judgment = ?1 AND seq >= ?2";
 	static const char ins[] = "INSERT INTO journal(judgment, seq, entry) VALUES (?1, ?2, ?3)";
 	struct fenced_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid;
 	int rc;
 
@@ -1223,25 +1231,25 @@ draft_save_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if ((s = bx_st_prep(st, up, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_int64(s, 2, uid);
-	sqlite3_bind_text(s, 3, c->state_json, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, c->now);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_int64(s, 2, uid);
+	bx_db_bind_text(s, 3, c->state_json);
+	bx_db_bind_int64(s, 4, c->now);
 	if ((rc = bx_st_exec(st, s, "save draft", err)) < 0)
 		return rc;
 	if (c->entry == NULL)
 		return 0;
 	if ((s = bx_st_prep(st, trunc, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_int(s, 2, c->seq);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_int(s, 2, c->seq);
 	if ((rc = bx_st_exec(st, s, "truncate journal", err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, ins, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
-	sqlite3_bind_int(s, 2, c->seq);
-	sqlite3_bind_text(s, 3, c->entry, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, c->jid);
+	bx_db_bind_int(s, 2, c->seq);
+	bx_db_bind_text(s, 3, c->entry);
 	return bx_st_exec(st, s, "append journal", err);
 }
 
@@ -1290,30 +1298,30 @@ draft_load_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "  AND labeler = (SELECT id FROM users WHERE name = ?2)";
 	static const char jsql[] = "SELECT entry FROM journal WHERE judgment = ?1 ORDER BY seq";
 	struct draft_load_ctx *c = ctx;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, c->owner ? osql : dsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
+	bx_db_bind_int64(s, 1, c->jid);
 	if (c->owner)
-		sqlite3_bind_text(s, 2, c->owner, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 2, c->owner);
 	rc = bx_st_step(st, s, "load draft", err);
 	if (rc == 1)
 		c->state = bx_st_col_dup(s, 0);
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "judgment %lld has no draft", (long long)c->jid);
 	if ((s = bx_st_prep(st, jsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, c->jid);
+	bx_db_bind_int64(s, 1, c->jid);
 	while ((rc = bx_st_step(st, s, "load journal", err)) == 1) {
 		c->entries = bx_realloc(c->entries, (size_t)(c->n + 1) * sizeof *c->entries);
 		c->entries[c->n++] = bx_st_col_dup(s, 0);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc;
 }
 

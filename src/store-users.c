@@ -13,20 +13,20 @@ int
 bx_st_user_active(struct bx_store *st, const char *name, int64_t *uid, struct bx_err *err)
 {
 	static const char sql[] = "SELECT id, active FROM users WHERE name = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc, active = 0;
 
 	if (name == NULL)
 		return bx_err_set(err, BX_EINVAL, "no user given");
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, name);
 	rc = bx_st_step(st, s, "read user", err);
 	if (rc == 1) {
-		*uid = sqlite3_column_int64(s, 0);
-		active = sqlite3_column_int(s, 1);
+		*uid = bx_db_col_int64(s, 0);
+		active = bx_db_col_int(s, 1);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -59,7 +59,7 @@ static const struct {
 	    "UPDATE users SET paused = 1 WHERE id = ?1", "user_pause", 1 },
 	[U_UNPAUSE] = { "SELECT paused = 0 FROM users WHERE id = ?1",
 	    "UPDATE users SET paused = 0 WHERE id = ?1", "user_unpause", 0 },
-	[U_SUSPEND] = { "SELECT qual = 'suspended' AND suspended_by IS 'admin' FROM users "
+	[U_SUSPEND] = { "SELECT qual = 'suspended' AND suspended_by IS NOT DISTINCT FROM 'admin' FROM users "
 	    "WHERE id = ?1",
 	    "UPDATE users SET suspended_from = CASE WHEN qual = 'suspended' THEN suspended_from "
 	    "  ELSE qual END, qual = 'suspended', suspended_by = 'admin' WHERE id = ?1",
@@ -74,7 +74,7 @@ uop_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	struct uop_ctx *c = ctx;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid;
 	int rc;
 
@@ -87,19 +87,19 @@ uop_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	}
 	if ((s = bx_st_prep(st, uops[c->op].same, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 1, uid);
 	if (c->arg)
-		sqlite3_bind_text(s, 2, c->arg, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 2, c->arg);
 	rc = bx_st_step(st, s, "read user", err);
-	c->same = rc == 1 && sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
+	c->same = rc == 1 && bx_db_col_int(s, 0);
+	bx_db_reset(s);
 	if (rc < 0 || c->same)
 		return rc < 0 ? rc : 0;
 	if ((s = bx_st_prep(st, uops[c->op].update, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 1, uid);
 	if (c->arg)
-		sqlite3_bind_text(s, 2, c->arg, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 2, c->arg);
 	if ((rc = bx_st_exec(st, s, "change user", err)) < 0)
 		return rc;
 	if (uops[c->op].release && (rc = bx_st_release_user(st, uid, err)) < 0)
@@ -181,18 +181,18 @@ bx_store_user_status(struct bx_store *st, const char *name, int *paused_out,
 {
 	static const char sql[] =
 	    "SELECT paused, coalesce(suspended_by, '') FROM users WHERE name = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, name);
 	rc = bx_st_step(st, s, "read user", err);
 	if (rc == 1) {
-		*paused_out = sqlite3_column_int(s, 0);
-		snprintf(suspended_by, bysz, "%s", (const char *)sqlite3_column_text(s, 1));
+		*paused_out = bx_db_col_int(s, 0);
+		snprintf(suspended_by, bysz, "%s", (const char *)bx_db_col_text(s, 1));
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no user %s (see 'boxel user list')", name);
 	return rc < 0 ? rc : 0;

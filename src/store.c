@@ -1,6 +1,6 @@
 /* store.c: the project's SQLite file: opening, pragmas, the schema and its
  * forward migrations, the statement cache, write transactions with busy
- * back-off, and the simple tables (settings, users, tasks, task answers,
+ * back-off (all SQL through db.h), and the simple tables (settings, users, tasks, task answers,
  * gold, events). The queue lives in store-queue.c, batches/stats/export in
  * store-batch.c. Times are ms since the epoch, always passed in. */
 #include <errno.h>
@@ -280,34 +280,38 @@ bx_st_random(void *buf, size_t n)
 int
 bx_st_fail(struct bx_store *st, int rc, const char *what, struct bx_err *err)
 {
-	int prim = rc & 0xff;
-
-	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+	st->last_fail = rc;
+	if (rc == -BX_DBE_LOST)
+		return bx_err_set(err, BX_EDB, "%s: %s: the connection to the database server was "
+		    "lost (%s); try again", st->path, what, bx_db_errmsg(st->db));
+	if (rc == -BX_DBE_SERIAL)
+		return bx_err_set(err, BX_EBUSY, "%s: %s: conflicting with other sessions' writes "
+		    "(%s); try again", st->path, what, bx_db_errmsg(st->db));
+	if (rc == -BX_DBE_BUSY)
 		return bx_err_set(err, BX_EBUSY,
 		    "%s: %s: the database stayed locked (other sessions are writing); try again",
 		    st->path, what);
-	if (prim == SQLITE_CONSTRAINT)
-		return bx_err_set(err, BX_EINVAL, "%s: %s", what, sqlite3_errmsg(st->db));
-	if (prim == SQLITE_READONLY)
+	if (rc == -BX_DBE_CONSTRAINT)
+		return bx_err_set(err, BX_EINVAL, "%s: %s", what, bx_db_errmsg(st->db));
+	if (rc == -BX_DBE_READONLY)
 		return bx_err_set(err, BX_EPERM, "%s: %s: the store is read-only here (check the "
 		    "permissions of the file and its directory)", st->path, what);
-	return bx_err_set(err, BX_EDB, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return bx_err_set(err, BX_EDB, "%s: %s: %s", st->path, what, bx_db_errmsg(st->db));
 }
 
-sqlite3_stmt *
+struct bx_dbst *
 bx_st_prep(struct bx_store *st, const char *sql, struct bx_err *err)
 {
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int i, rc;
 
 	for (i = 0; i < st->ncache; i++)
 		if (st->cache[i].sql == sql) {
-			sqlite3_reset(st->cache[i].stmt);
-			sqlite3_clear_bindings(st->cache[i].stmt);
+			bx_db_clear(st->cache[i].stmt);
 			return st->cache[i].stmt;
 		}
-	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
-	if (rc != SQLITE_OK) {
+	rc = bx_db_prepare(st->db, sql, &s);
+	if (rc < 0) {
 		bx_st_fail(st, rc, "prepare", err);
 		return NULL;
 	}
@@ -322,41 +326,57 @@ bx_st_prep(struct bx_store *st, const char *sql, struct bx_err *err)
 }
 
 int
-bx_st_step(struct bx_store *st, sqlite3_stmt *s, const char *what, struct bx_err *err)
+bx_st_step(struct bx_store *st, struct bx_dbst *s, const char *what, struct bx_err *err)
 {
-	int rc = sqlite3_step(s);
+	int rc = bx_db_step(s);
 
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
+	if (rc >= 0)
+		return rc;
 	rc = bx_st_fail(st, rc, what, err);
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return rc;
 }
 
 int
-bx_st_exec(struct bx_store *st, sqlite3_stmt *s, const char *what, struct bx_err *err)
+bx_st_insert_id(struct bx_store *st, struct bx_dbst *s, const char *what, int64_t *id_out,
+                struct bx_err *err)
+{
+	int rc = bx_st_step(st, s, what, err);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		*id_out = bx_db_col_int64(s, 0);
+	/* Step past the row: the insert is not finished until the statement
+	 * has run to its end. */
+	while ((rc == 1) && bx_db_step(s) == 1)
+		;
+	bx_db_reset(s);
+	return rc;
+}
+
+int
+bx_st_exec(struct bx_store *st, struct bx_dbst *s, const char *what, struct bx_err *err)
 {
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = bx_db_step(s)) == 1)
 		;
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		rc = bx_st_fail(st, rc, what, err);
-		sqlite3_reset(s);
+		bx_db_reset(s);
 		return rc;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	return 0;
 }
 
 char *
-bx_st_col_dup(sqlite3_stmt *s, int col)
+bx_st_col_dup(struct bx_dbst *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const char *t = bx_db_col_text(s, col);
 
-	return t == NULL ? NULL : bx_strdup((const char *)t);
+	return t == NULL ? NULL : bx_strdup(t);
 }
 
 void
@@ -406,51 +426,62 @@ busy_handler(void *arg, int count)
 static int
 exec_sql(struct bx_store *st, const char *sql, const char *what, struct bx_err *err)
 {
-	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	int rc = bx_db_exec(st->db, sql);
 
-	return rc == SQLITE_OK ? 0 : bx_st_fail(st, rc, what, err);
+	return rc == 0 ? 0 : bx_st_fail(st, rc, what, err);
 }
 
 static int
 write_tx(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
          void *ctx, struct bx_err *err)
 {
-	int rc, attempt = 0;
+	int rc, attempt = 0, lost = 0;
 
+again:
 	for (;;) {
-		rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
+		rc = bx_db_begin(st->db, BX_DB_TX_WRITE);
+		if (rc == 0)
 			break;
-		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+		if (rc != -BX_DBE_BUSY)
 			return bx_st_fail(st, rc, "begin", err);
 		/* The busy handler already waited; this covers the cases it is
 		 * not called for (e.g. a WAL being recovered). */
 		if (!backoff(st, attempt++))
 			return bx_st_fail(st, rc, "begin", err);
 	}
+	st->last_fail = 0;
 	rc = fn(st, ctx, err);
 	if (rc < 0) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		bx_db_rollback(st->db);
+		/* On a server (db-pg.c) the transaction is gone whole: redo it
+		 * after a serialization failure (bounded by the busy budget),
+		 * or once on a fresh connection after losing the old one. */
+		if (st->last_fail == -BX_DBE_SERIAL && backoff(st, attempt++))
+			goto again;
+		if (st->last_fail == -BX_DBE_LOST && !lost++)
+			goto again;
 		return rc;
 	}
 	for (;;) {
-		int c = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL), synced;
-		if (c == SQLITE_OK)
+		int c = bx_db_commit(st->db), synced;
+		if (c == 0)
 			return rc;
-		if (((c & 0xff) == SQLITE_BUSY) && backoff(st, attempt++))
+		if (c == -BX_DBE_BUSY && backoff(st, attempt++))
 			continue;
+		if (c == -BX_DBE_SERIAL && backoff(st, attempt++))
+			goto again;
 		/* A failed sync after the commit frame was written leaves the
 		 * whole transaction in the WAL: the next open may recover it
 		 * (tests/fault/faults.sh finds this with a disk that keeps
 		 * failing). Say so rather than promise that nothing changed. */
-		synced = c != SQLITE_IOERR_FSYNC;
+		synced = c != -BX_DBE_FSYNC && c != -BX_DBE_LOST;
 		c = bx_st_fail(st, c, "commit", err);
 		if (!synced && err != NULL) {
 			size_t l = strlen(err->msg);
 			snprintf(err->msg + l, sizeof err->msg - l,
 			    " (the change may have been saved all the same: check before redoing it)");
 		}
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		bx_db_rollback(st->db);
 		return c;
 	}
 }
@@ -489,27 +520,31 @@ bx_st_read(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_e
 	int rc;
 
 	st->busy_slept_us = 0;
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
+	rc = bx_db_begin(st->db, BX_DB_TX_READ);
+	if (rc < 0)
 		return bx_st_fail(st, rc, "begin", err);
 	rc = fn(st, ctx, err);
-	sqlite3_exec(st->db, rc < 0 ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	if (rc < 0)
+		bx_db_rollback(st->db);
+	else
+		bx_db_commit(st->db);
 	return rc;
 }
 
 static int
 user_version(struct bx_store *st, int *v, struct bx_err *err)
 {
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
-	if (rc != SQLITE_OK)
+	rc = bx_db_prepare(st->db, "PRAGMA user_version", &s);
+	if (rc < 0)
 		return bx_st_fail(st, rc, "read schema version", err);
-	rc = sqlite3_step(s);
-	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : bx_st_fail(st, rc, "read schema version", err);
+	rc = bx_db_step(s);
+	*v = rc == 1 ? bx_db_col_int(s, 0) : 0;
+	bx_db_finalize(s);
+	return rc == 1 ? 0 : bx_st_fail(st, rc < 0 ? rc : -BX_DBE_OTHER, "read schema version",
+	    err);
 }
 
 /* user_version is any 32-bit integer a hand or a bad tool may write;
@@ -591,15 +626,12 @@ open_db(struct bx_store *st, const char *name, int oflags, struct bx_err *err)
 {
 	int rc;
 
-	if (st->db != NULL)
-		sqlite3_close(st->db);
+	bx_db_close(st->db);
 	st->db = NULL;
-	rc = sqlite3_open_v2(name, &st->db, oflags, NULL);
-	if (rc != SQLITE_OK)
-		return bx_err_set(err, rc == SQLITE_CANTOPEN ? BX_EIO : BX_EDB, "%s: %s", st->path,
-		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_handler(st->db, busy_handler, st);
+	rc = bx_db_sqlite_open(name, oflags, busy_handler, st, &st->db);
+	if (rc < 0)
+		return bx_err_set(err, rc == -BX_DBE_CANTOPEN ? BX_EIO : BX_EDB, "%s: %s", st->path,
+		    st->db ? bx_db_errmsg(st->db) : "cannot open");
 	return 0;
 }
 
@@ -610,12 +642,12 @@ open_db(struct bx_store *st, const char *name, int oflags, struct bx_err *err)
 static int
 open_readonly(struct bx_store *st, int *v, struct bx_err *err)
 {
-	int rc, oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+	int rc, oflags = BX_DB_RO | BX_DB_URI;
 	char *wal, *uri;
 	struct stat sb;
 
 	st->readonly = 1;
-	if ((rc = open_db(st, st->path, oflags & ~SQLITE_OPEN_URI, err)) < 0)
+	if ((rc = open_db(st, st->path, oflags & ~BX_DB_URI, err)) < 0)
 		return rc;
 	if (user_version(st, v, err) == 0)
 		return 0;
@@ -646,16 +678,26 @@ bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err 
 {
 	static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
 	struct bx_store *st;
-	int rc, v, oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc, v, oflags = 0;
 	int creating = 0;
 
 	*out = NULL;
+	if (bx_st_is_pg(path)) {
+		st = bx_calloc(1, sizeof *st);
+		st->path = bx_strdup(path);
+		if ((rc = bx_st_open_pg(st, path, flags, SCHEMA_VERSION, err)) < 0) {
+			bx_store_close(st);
+			return rc;
+		}
+		*out = st;
+		return 0;
+	}
 	if (access(path, F_OK) != 0) {
 		if (!(flags & BX_STORE_CREATE))
 			return bx_err_set(err, BX_ENOENT,
 			    "%s: no such store; create it with 'boxel init' "
 			    "(or point --db / BOXEL_DB at an existing one)", path);
-		oflags |= SQLITE_OPEN_CREATE;
+		oflags |= BX_DB_CREATE;
 		creating = 1;
 	}
 	/* Two `boxel init` at once both saw no file: O_EXCL lets exactly one
@@ -715,15 +757,14 @@ bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err 
 		goto fail;
 	}
 	if (v == 0 && !creating) {
-		sqlite3_stmt *s;
+		struct bx_dbst *s;
 		int n = 0;
 		/* An empty file (a crashed init) may be adopted; a database with
 		 * other tables is someone else's. */
-		if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema", -1, &s,
-		    NULL) == SQLITE_OK) {
-			if (sqlite3_step(s) == SQLITE_ROW)
-				n = sqlite3_column_int(s, 0);
-			sqlite3_finalize(s);
+		if (bx_db_prepare(st->db, "SELECT count(*) FROM sqlite_schema", &s) == 0) {
+			if (bx_db_step(s) == 1)
+				n = bx_db_col_int(s, 0);
+			bx_db_finalize(s);
 		}
 		if (n > 0) {
 			rc = bx_err_set(err, BX_EINVAL, "%s: not a boxel store", path);
@@ -747,6 +788,27 @@ fail:
 	return rc;
 }
 
+int
+bx_store_is_server(const char *path)
+{
+	return bx_st_is_pg(path);
+}
+
+int
+bx_store_exists(const char *path, struct bx_err *err)
+{
+	struct bx_store *st;
+	int rc;
+
+	if (!bx_st_is_pg(path))
+		return access(path, F_OK) == 0;
+	rc = bx_store_open(path, BX_STORE_READONLY, &st, err);
+	bx_store_close(st);
+	if (rc == BX_ENOENT)
+		return 0;
+	return rc < 0 ? rc : 1;
+}
+
 void
 bx_store_close(struct bx_store *st)
 {
@@ -755,12 +817,11 @@ bx_store_close(struct bx_store *st)
 	if (st == NULL)
 		return;
 	for (i = 0; i < st->ncache; i++)
-		sqlite3_finalize(st->cache[i].stmt);
+		bx_db_finalize(st->cache[i].stmt);
 	free(st->cache);
 	bx_gate_close(st->gate);
 	bx_quality_ws_free(st->qws);
-	if (st->db != NULL)
-		sqlite3_close(st->db);
+	bx_db_close(st->db);
 	free(st->path);
 	free(st);
 }
@@ -773,14 +834,14 @@ bx_st_event(struct bx_store *st, const char *actor, const char *what,
 {
 	static const char sql[] =
 	    "INSERT INTO events(ms, actor, what, detail) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *s = bx_st_prep(st, sql, err);
+	struct bx_dbst *s = bx_st_prep(st, sql, err);
 
 	if (s == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, now_ms);
-	sqlite3_bind_text(s, 2, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, what, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, detail_json, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, now_ms);
+	bx_db_bind_text(s, 2, actor);
+	bx_db_bind_text(s, 3, what);
+	bx_db_bind_text(s, 4, detail_json);
 	return bx_st_exec(st, s, "log event", err);
 }
 
@@ -823,23 +884,23 @@ int
 bx_store_setting_get(struct bx_store *st, const char *key, char **val_out, struct bx_err *err)
 {
 	static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	size_t i;
 	int rc;
 
 	*val_out = NULL;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, key);
 	rc = bx_st_step(st, s, "read setting", err);
 	if (rc < 0)
 		return rc;
 	if (rc == 1) {
 		*val_out = bx_st_col_dup(s, 0);
-		sqlite3_reset(s);
+		bx_db_reset(s);
 		return 0;
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	for (i = 0; i < BX_ARRAY_LEN(setting_defaults); i++)
 		if (strcmp(setting_defaults[i].key, key) == 0) {
 			*val_out = bx_strdup(setting_defaults[i].def);
@@ -861,13 +922,13 @@ setting_set_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 	struct set_ctx *c = ctx;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, c->key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, c->val, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, c->key);
+	bx_db_bind_text(s, 2, c->val);
 	if ((rc = bx_st_exec(st, s, "write setting", err)) < 0)
 		return rc;
 	/* The log names the key, not the value: taxonomies are large. */
@@ -917,19 +978,19 @@ taxonomy_set_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	static const char *const what[] = { "answer", "task answer", "gold answer", "draft" };
 	struct tax_ctx *c = ctx;
 	struct bx_buf b;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t n[4];
 	int i, k, rc, used = 0;
 
 	for (i = 0; i < c->ndropped; i++) {
 		if ((s = bx_st_prep(st, class_use_sql, err)) == NULL)
 			return err ? err->code : BX_EDB;
-		sqlite3_bind_text(s, 1, c->dropped[i], -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 1, c->dropped[i]);
 		if ((rc = bx_st_step(st, s, "count class uses", err)) < 0)
 			return rc;
 		for (k = 0; k < 4; k++)
-			used |= (n[k] = rc == 1 ? sqlite3_column_int64(s, k) : 0) > 0;
-		sqlite3_reset(s);
+			used |= (n[k] = rc == 1 ? bx_db_col_int64(s, k) : 0) > 0;
+		bx_db_reset(s);
 		if (!used)
 			continue;
 		bx_buf_init(&b);
@@ -1031,18 +1092,18 @@ user_add_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "ON CONFLICT(name) DO NOTHING";
 	struct user_ctx *c = ctx;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, c->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, c->role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, c->qual, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, c->now);
+	bx_db_bind_text(s, 1, c->name);
+	bx_db_bind_text(s, 2, c->role);
+	bx_db_bind_text(s, 3, c->qual);
+	bx_db_bind_int64(s, 4, c->now);
 	if ((rc = bx_st_exec(st, s, "add user", err)) < 0)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (bx_db_changes(st->db) == 0)
 		return bx_err_set(err, BX_EEXIST, "user %s already exists", c->name);
 	bx_buf_init(&d);
 	bx_buf_puts(&d, "{\"name\":");
@@ -1098,14 +1159,14 @@ bx_store_user_add(struct bx_store *st, const char *name, const char *role,
 }
 
 static int
-user_row(sqlite3_stmt *s, struct bx_user *u)
+user_row(struct bx_dbst *s, struct bx_user *u)
 {
-	u->id = sqlite3_column_int64(s, 0);
+	u->id = bx_db_col_int64(s, 0);
 	u->name = bx_st_col_dup(s, 1);
 	u->role = bx_st_col_dup(s, 2);
-	u->active = sqlite3_column_int(s, 3);
+	u->active = bx_db_col_int(s, 3);
 	u->qual = bx_st_col_dup(s, 4);
-	u->created_ms = sqlite3_column_int64(s, 5);
+	u->created_ms = bx_db_col_int64(s, 5);
 	return 0;
 }
 
@@ -1114,17 +1175,17 @@ bx_store_user_get(struct bx_store *st, const char *name, struct bx_user *out, st
 {
 	static const char sql[] =
 	    "SELECT id, name, role, active, qual, created_ms FROM users WHERE name = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, name);
 	rc = bx_st_step(st, s, "read user", err);
 	if (rc == 1)
 		user_row(s, out);
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no user %s (see 'boxel user list')", name);
 	return rc < 0 ? rc : 0;
@@ -1135,7 +1196,7 @@ bx_store_user_list(struct bx_store *st, struct bx_user **out, int *n_out, struct
 {
 	static const char sql[] =
 	    "SELECT id, name, role, active, qual, created_ms FROM users ORDER BY name";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	struct bx_user *u = NULL;
 	int n = 0, rc;
 
@@ -1147,7 +1208,7 @@ bx_store_user_list(struct bx_store *st, struct bx_user **out, int *n_out, struct
 		u = bx_realloc(u, (size_t)(n + 1) * sizeof *u);
 		user_row(s, &u[n++]);
 	}
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc < 0) {
 		bx_users_free(u, n);
 		return rc;
@@ -1161,16 +1222,16 @@ int
 bx_st_user_id(struct bx_store *st, const char *name, int64_t *id_out, struct bx_err *err)
 {
 	static const char sql[] = "SELECT id FROM users WHERE name = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, name);
 	rc = bx_st_step(st, s, "read user", err);
 	if (rc == 1)
-		*id_out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*id_out = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no user %s (see 'boxel user list')", name);
 	return rc < 0 ? rc : 0;
@@ -1185,11 +1246,11 @@ bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err)
 	    "UPDATE judgments SET state = 'open', labeler = NULL, lease_token = NULL, "
 	    "lease_until = NULL, attempts = max(attempts - 1, 0) "
 	    "WHERE labeler = ?1 AND state IN ('leased','open')";
-	sqlite3_stmt *s = bx_st_prep(st, sql, err);
+	struct bx_dbst *s = bx_st_prep(st, sql, err);
 
 	if (s == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 1, uid);
 	return bx_st_exec(st, s, "release leases", err);
 }
 
@@ -1200,7 +1261,7 @@ user_change_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	static const char sql_qual[] = "UPDATE users SET qual = ?2 WHERE id = ?1";
 	struct user_ctx *c = ctx;
 	struct bx_buf d;
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int64_t uid;
 	int rc;
 
@@ -1208,9 +1269,9 @@ user_change_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if ((s = bx_st_prep(st, c->qual ? sql_qual : sql_disable, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 1, uid);
 	if (c->qual)
-		sqlite3_bind_text(s, 2, c->qual, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 2, c->qual);
 	if ((rc = bx_st_exec(st, s, "change user", err)) < 0)
 		return rc;
 	if ((c->qual == NULL || strcmp(c->qual, "suspended") == 0) &&
@@ -1272,27 +1333,25 @@ bx_st_task_insert(struct bx_store *st, const struct bx_task_new *t, int64_t *id_
 {
 	static const char ins[] =
 	    "INSERT INTO tasks(image, width, height, hash, meta, created_ms) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(image) DO NOTHING";
-	sqlite3_stmt *s;
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(image) DO NOTHING RETURNING id";
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, ins, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, t->image, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, t->width);
-	sqlite3_bind_int(s, 3, t->height);
-	sqlite3_bind_text(s, 4, t->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, t->meta_json, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, t->now_ms);
-	if ((rc = bx_st_exec(st, s, "add task", err)) < 0) {
+	bx_db_bind_text(s, 1, t->image);
+	bx_db_bind_int(s, 2, t->width);
+	bx_db_bind_int(s, 3, t->height);
+	bx_db_bind_text(s, 4, t->hash);
+	bx_db_bind_text(s, 5, t->meta_json);
+	bx_db_bind_int64(s, 6, t->now_ms);
+	if ((rc = bx_st_insert_id(st, s, "add task", id_out, err)) < 0) {
 		bx_err_prefix(err, "%s", t->image);
 		return rc;
 	}
-	*created_out = sqlite3_changes(st->db) > 0;
-	if (*created_out) {
-		*id_out = sqlite3_last_insert_rowid(st->db);
+	*created_out = rc;
+	if (rc == 1)
 		return 0;
-	}
 	return bx_store_task_find(st, t->image, id_out, err);
 }
 
@@ -1333,16 +1392,16 @@ int
 bx_store_task_find(struct bx_store *st, const char *image, int64_t *id_out, struct bx_err *err)
 {
 	static const char sql[] = "SELECT id FROM tasks WHERE image = ?1";
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_text(s, 1, image, -1, SQLITE_STATIC);
+	bx_db_bind_text(s, 1, image);
 	rc = bx_st_step(st, s, "find task", err);
 	if (rc == 1)
-		*id_out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*id_out = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no task for image %s", image);
 	return rc < 0 ? rc : 0;
@@ -1368,14 +1427,14 @@ bx_st_answer_put(struct bx_store *st, int64_t task, const char *kind, const char
 	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, ?3, ?2) "
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
 	int is_gold = strcmp(kind, "gold") == 0;
-	sqlite3_stmt *s = bx_st_prep(st, is_gold ? gold : other, err);
+	struct bx_dbst *s = bx_st_prep(st, is_gold ? gold : other, err);
 
 	if (s == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, task);
-	sqlite3_bind_text(s, 2, json, -1, SQLITE_STATIC);
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_text(s, 2, json);
 	if (!is_gold)
-		sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 3, kind);
 	return bx_st_exec(st, s, "store answer", err);
 }
 
@@ -1415,20 +1474,20 @@ static int
 answer_get(struct bx_store *st, const char *sql, int64_t task, const char *kind,
            struct bx_answer *out, int *found, struct bx_err *err)
 {
-	sqlite3_stmt *s;
+	struct bx_dbst *s;
 	char *json = NULL;
 	int rc;
 
 	*found = 0;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	sqlite3_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 1, task);
 	if (kind)
-		sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+		bx_db_bind_text(s, 2, kind);
 	rc = bx_st_step(st, s, "read answer", err);
 	if (rc == 1)
 		json = bx_st_col_dup(s, 0);
-	sqlite3_reset(s);
+	bx_db_reset(s);
 	if (rc <= 0)
 		return rc;
 	rc = bx_answer_from_json(json, out, err);

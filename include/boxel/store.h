@@ -1,5 +1,5 @@
-/* store.h: the project's SQLite file, and the task queue on top of it. The
- * store module is the only one that includes sqlite3.h.
+/* store.h: the project's store, and the task queue on top of it. The store
+ * module (src/store*.c over src/db*.c) is the only one that talks SQL.
  *
  * One file per project, WAL, synchronous=FULL, STRICT tables, schema version
  * in PRAGMA user_version. Every write runs in BEGIN IMMEDIATE with SQLITE_BUSY
@@ -30,6 +30,12 @@ enum { BX_STORE_CREATE = 1, BX_STORE_READONLY = 2, BX_STORE_EXCL = 4 };
  * names path. */
 int bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err *err);
 void bx_store_close(struct bx_store *st);
+/* Whether path names an existing project: a file (SQLite), or a PostgreSQL
+ * database (path a postgresql:// URI) holding a boxel schema. 1 yes, 0 no,
+ * < 0 cannot tell (err says why, e.g. the server is unreachable). */
+int bx_store_exists(const char *path, struct bx_err *err);
+/* 1 if path is a PostgreSQL URI, not a file. */
+int bx_store_is_server(const char *path);
 /* Called while a write waits for a lock another process holds (SQLite's, or
  * the gate that lines boxel's writers up): first after
  * about 300 ms of waiting, then about once a second, with the time waited

@@ -12,6 +12,7 @@
  * With BENCH_GOLD_RATE=R (0..1), every 10th task has a gold answer and the
  * batch serves gold at rate R: each labeler's gold is created by its claim.
  * Usage: bench-queue [TASKS [DIR|- [WRITERS,...]]], e.g. bench-queue 2000 - 32. */
+#include <libpq-fe.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,11 +208,38 @@ setup(const char *path, int writers, int tasks)
 	return 0;
 }
 
+/* With BOXEL_TEST_PG (a postgresql:// URI; tests/bench/bench-queue.sh
+ * starts a server) each run gets a new database there instead of a file. */
+static const char *
+pg_uri(void)
+{
+	const char *p = getenv("BOXEL_TEST_PG");
+
+	return p != NULL && *p ? p : NULL;
+}
+
+static char *
+pg_new_db(int writers, int combined)
+{
+	const char *opt = strchr(pg_uri(), '?');
+	PGconn *c = PQconnectdb(pg_uri());
+	char *name = bx_asprintf("bench_%d_%d_%d", (int)getpid(), writers, combined);
+	char *sql = bx_asprintf("CREATE DATABASE %s", name), *uri;
+
+	PQclear(PQexec(c, sql));
+	PQfinish(c);
+	uri = bx_asprintf("postgresql:///%s%s", name, opt ? opt : "");
+	free(name);
+	free(sql);
+	return uri;
+}
+
 static void
 run(const char *dir, int writers, int tasks, int combined)
 {
 	struct shared *sh;
-	char *path = bx_asprintf("%s/bench-%d.db", dir, writers);
+	char *path = pg_uri() != NULL ? pg_new_db(writers, combined) :
+	    bx_asprintf("%s/bench-%d.db", dir, writers);
 	double t0, wall, p50 = 0, p99 = 0, pmax = 0, cold[MAXWRITERS];
 	int i, ncold = 0;
 	long n;
@@ -266,7 +294,7 @@ run(const char *dir, int writers, int tasks, int combined)
 		    "p50 %6.2f ms max %7.2f ms\n", writers, cold[ncold / 2], cold[ncold - 1]);
 	fflush(stdout);
 	munmap(sh, sizeof *sh);
-	{
+	if (pg_uri() == NULL) {
 		char *rm = bx_asprintf("rm -f '%s' '%s-wal' '%s-shm'", path, path, path);
 		if (system(rm) != 0)
 			fprintf(stderr, "bench: could not remove %s\n", path);
@@ -298,7 +326,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench-queue [TASKS [DIR [WRITERS,...]]]\n");
 		return 2;
 	}
-	printf("bench-queue: %d tasks, overlap 1, synchronous=FULL, WAL, in %s\n", tasks, dir);
+	if (pg_uri() != NULL)
+		printf("bench-queue: %d tasks, overlap 1, PostgreSQL (synchronous_commit on)\n",
+		    tasks);
+	else
+		printf("bench-queue: %d tasks, overlap 1, SQLite, synchronous=FULL, WAL, in %s\n",
+		    tasks, dir);
 	if (argc > 3) { /* writer counts, e.g. "32" or "1,8,32" */
 		char *list = bx_strdup(argv[3]), *tok, *save = NULL;
 		nw = 0;

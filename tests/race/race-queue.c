@@ -4,7 +4,14 @@
  * inside submit) and starts replacements. Afterwards the store must hold
  * exactly 2 submitted judgments per task from 2 distinct labelers, no
  * judgment submitted twice, no labeler with two judgments of one task, and
- * pass PRAGMA integrity_check. Usage: race-queue [TASKS [WORKERS [KILLS]]]. */
+ * pass PRAGMA integrity_check. Usage: race-queue [TASKS [WORKERS [KILLS]]].
+ *
+ * With BOXEL_TEST_PG set (tests/pg/run.sh) the store is a new database on
+ * that PostgreSQL server instead, and the checks read it through libpq (no
+ * integrity_check there: that is SQLite's). With RACE_RESTART_CMD set too,
+ * the supervisor runs that command (a server restart) once, 3 s in: the
+ * sessions must report, reconnect and lose nothing. */
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -95,6 +102,7 @@ worker(int slot, const char *user)
 		}
 		if (rc < 0) {
 			__atomic_fetch_add(&sh->busy, 1, __ATOMIC_RELAXED);
+			sleep_us(1000); /* a server restarting: do not spin */
 			continue;
 		}
 		sh->phase[slot] = PH_HOLDING;
@@ -153,12 +161,31 @@ setup(void)
 	bx_store_close(st);
 }
 
+static const char *
+pg_uri(void)
+{
+	const char *p = getenv("BOXEL_TEST_PG");
+
+	return p != NULL && *p ? p : NULL;
+}
+
+static PGconn *pgh; /* verify's connection when on PostgreSQL */
+
 static long long
 q(sqlite3 *h, const char *sql)
 {
 	sqlite3_stmt *s;
 	long long v = -1;
 
+	if (pgh != NULL) {
+		PGresult *r = PQexec(pgh, sql);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+			v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		else
+			fprintf(stderr, "query: %s", PQresultErrorMessage(r));
+		PQclear(r);
+		return v;
+	}
 	if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK) {
 		fprintf(stderr, "query: %s\n", sqlite3_errmsg(h));
 		return -1;
@@ -172,36 +199,46 @@ q(sqlite3 *h, const char *sql)
 static void
 verify(int kills_holding, int kills_submitting)
 {
-	sqlite3 *h;
+	sqlite3 *h = NULL;
 	sqlite3_stmt *s;
 	char ok[64] = "";
 
-	sqlite3_open(db, &h);
+	if (pg_uri() != NULL)
+		pgh = PQconnectdb(db);
+	else
+		sqlite3_open(db, &h);
 	CASE("every task: exactly 2 submitted judgments from 2 distinct labelers");
 	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT task FROM judgments WHERE state = 'submitted' "
-	    "GROUP BY task HAVING count(*) = 2 AND count(DISTINCT labeler) = 2)"), ntasks);
+	    "GROUP BY task HAVING count(*) = 2 AND count(DISTINCT labeler) = 2) x"), ntasks);
 	CHECK_INT(q(h, "SELECT count(*) FROM judgments WHERE state = 'submitted'"), 2 * ntasks);
 	CHECK_INT(q(h, "SELECT count(*) FROM judgments WHERE state <> 'submitted'"), 0);
 	CASE("no judgment submitted twice (event log)");
 	CHECK_INT(q(h, "SELECT count(*) FROM events WHERE what = 'submit'"), 2 * ntasks);
 	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT 1 FROM events WHERE what = 'submit' "
-	    "GROUP BY json_extract(detail, '$.judgment') HAVING count(*) > 1)"), 0);
+	    "GROUP BY json_extract(detail, '$.judgment') HAVING count(*) > 1) x"), 0);
 	CASE("no labeler with two judgments of one task");
 	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT 1 FROM judgments WHERE labeler IS NOT NULL "
-	    "GROUP BY task, labeler HAVING count(*) > 1)"), 0);
+	    "GROUP BY task, labeler HAVING count(*) > 1) x"), 0);
 	CASE("annotations: one row per submitted judgment");
 	CHECK_INT(q(h, "SELECT count(*) FROM annotations"), 2 * ntasks);
 	CASE("integrity");
-	if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			snprintf(ok, sizeof ok, "%s", sqlite3_column_text(s, 0));
-		sqlite3_finalize(s);
+	if (pgh != NULL) {
+		printf("race: integrity_check skipped on PostgreSQL (a SQLite check)\n");
+	} else {
+		if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW)
+				snprintf(ok, sizeof ok, "%s", sqlite3_column_text(s, 0));
+			sqlite3_finalize(s);
+		}
+		CHECK_STR(ok, "ok");
 	}
-	CHECK_STR(ok, "ok");
 	CASE("the kills happened");
 	CHECK(kills_holding > 0);
 	CHECK(kills_submitting > 0);
-	sqlite3_close(h);
+	if (pgh != NULL)
+		PQfinish(pgh);
+	else
+		sqlite3_close(h);
 }
 
 int
@@ -210,7 +247,8 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/boxel-race.XXXXXX";
 	pid_t pid[MAXW];
 	char user[MAXW][16];
-	int i, live, kills = 0, kh = 0, ks = 0, next_user, want;
+	int i, live, kills = 0, kh = 0, ks = 0, next_user, want, restarted = 0;
+	const char *restart = pg_uri() != NULL ? getenv("RACE_RESTART_CMD") : NULL;
 	time_t start;
 
 	(void)bx_t_run; /* the harness's runner: this program has its own main */
@@ -230,6 +268,17 @@ main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(db, sizeof db, "%s/race.db", dir);
+	if (pg_uri() != NULL) {
+		/* A new database beside BOXEL_TEST_PG's, the same connection
+		 * options (the part from '?'). */
+		const char *opt = strchr(pg_uri(), '?');
+		PGconn *c = PQconnectdb(pg_uri());
+		char sql[64];
+		snprintf(sql, sizeof sql, "CREATE DATABASE race_%d", (int)getpid());
+		PQclear(PQexec(c, sql));
+		PQfinish(c);
+		snprintf(db, sizeof db, "postgresql:///race_%d%s", (int)getpid(), opt ? opt : "");
+	}
 	sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return 2;
@@ -245,6 +294,14 @@ main(int argc, char **argv)
 	live = nworkers;
 	while (live > 0) {
 		int st;
+		if (restart != NULL && time(NULL) - start >= 3) {
+			printf("race: restarting the server: %s\n", restart);
+			fflush(stdout);
+			if (system(restart) != 0)
+				fprintf(stderr, "race: the restart command failed\n");
+			restart = NULL;
+			restarted = 1;
+		}
 		pid_t p = waitpid(-1, &st, WNOHANG);
 		if (p > 0) {
 			for (i = 0; i < nworkers; i++)
@@ -294,6 +351,10 @@ main(int argc, char **argv)
 	    "%ld submits, %ld lost leases, %ld busy, %ld s\n", ntasks, nworkers, kills, kh, ks,
 	    sh->submits, sh->lost, sh->busy, (long)(time(NULL) - start));
 	verify(kh, ks);
+	if (getenv("RACE_RESTART_CMD") != NULL && pg_uri() != NULL) {
+		CASE("the server was restarted mid-run");
+		CHECK(restarted);
+	}
 	{
 		char *rm = bx_asprintf("rm -rf '%s'", dir);
 		if (system(rm) != 0)

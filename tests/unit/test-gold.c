@@ -16,20 +16,6 @@
 #include "store-fixture.h"
 
 static void
-raw_exec(const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	sqlite3_open(cur_path, &db);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fprintf(stderr, "raw_exec: %s\n", msg);
-	sqlite3_free(msg);
-	sqlite3_close(db);
-}
-
-static void
 user(struct bx_store *st, const char *name, const char *qual)
 {
 	bx_store_user_add(st, name, "annotator", "root", NOW, &err);
@@ -270,7 +256,7 @@ test_suspend(void)
 	CHECK_INT(raw_int(sql), 1);
 	free(sql);
 	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what = 'user_qual' "
-	    "AND detail ->> 'qual' = 'suspended' AND detail ->> 'gold_judgments' = 10"), 1);
+	    "AND detail ->> 'qual' = 'suspended' AND CAST(detail ->> 'gold_judgments' AS INTEGER) = 10"), 1);
 	CHECK_INT(bx_queue_claim(st, "bad", LEASE, NOW + 22000, &c, &err), BX_EPERM);
 	CHECK_INT(bx_queue_claim(st, "ok", LEASE, NOW + 23000, &d, &err), 0);
 	CHECK_INT(d.judgment, hot_j);

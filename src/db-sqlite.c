@@ -1,0 +1,228 @@
+/* db-sqlite.c: the database interface on SQLite, the embedded default. A
+ * thin layer: statements are sqlite3 statements, result codes become the
+ * BX_DBE_* classes. The busy handler, pragmas and WAL stay with the store
+ * (store.c), which knows why it waits. */
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include "boxel/util.h"
+#include "db-int.h"
+
+struct sq_db {
+	struct bx_db base;
+	sqlite3 *h;
+};
+
+struct sq_st {
+	struct bx_dbst base;
+	sqlite3_stmt *h;
+};
+
+static int
+sq_class(int rc)
+{
+	if (rc == SQLITE_IOERR_FSYNC)
+		return -BX_DBE_FSYNC;
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -BX_DBE_BUSY;
+	case SQLITE_CONSTRAINT:
+		return -BX_DBE_CONSTRAINT;
+	case SQLITE_READONLY:
+		return -BX_DBE_READONLY;
+	case SQLITE_CANTOPEN:
+		return -BX_DBE_CANTOPEN;
+	}
+	return -BX_DBE_OTHER;
+}
+
+#define SQ(db) (((struct sq_db *)(db))->h)
+#define SQS(s) (((struct sq_st *)(s))->h)
+
+static void
+sq_close(struct bx_db *db)
+{
+	sqlite3_close(SQ(db));
+	free(db);
+}
+
+static const char *
+sq_errmsg(struct bx_db *db)
+{
+	return SQ(db) != NULL ? sqlite3_errmsg(SQ(db)) : "cannot open";
+}
+
+static int
+sq_prepare(struct bx_db *db, const char *sql, struct bx_dbst **out)
+{
+	sqlite3_stmt *h;
+	struct sq_st *s;
+	int rc;
+
+	*out = NULL;
+	rc = sqlite3_prepare_v3(SQ(db), sql, -1, SQLITE_PREPARE_PERSISTENT, &h, NULL);
+	if (rc != SQLITE_OK)
+		return sq_class(rc);
+	s = bx_calloc(1, sizeof *s);
+	s->base.db = db;
+	s->h = h;
+	*out = &s->base;
+	return 0;
+}
+
+static void
+sq_finalize(struct bx_dbst *s)
+{
+	sqlite3_finalize(SQS(s));
+	free(s);
+}
+
+static void
+sq_reset(struct bx_dbst *s, int clear)
+{
+	sqlite3_reset(SQS(s));
+	if (clear)
+		sqlite3_clear_bindings(SQS(s));
+}
+
+static void
+sq_bind_int64(struct bx_dbst *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(SQS(s), i, v);
+}
+
+static void
+sq_bind_double(struct bx_dbst *s, int i, double v)
+{
+	sqlite3_bind_double(SQS(s), i, v);
+}
+
+static void
+sq_bind_null(struct bx_dbst *s, int i)
+{
+	sqlite3_bind_null(SQS(s), i);
+}
+
+static void
+sq_bind_text(struct bx_dbst *s, int i, const char *t, int copy)
+{
+	sqlite3_bind_text(SQS(s), i, t, -1, copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
+}
+
+static int
+sq_step(struct bx_dbst *s)
+{
+	int rc = sqlite3_step(SQS(s));
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return sq_class(rc);
+}
+
+static int64_t
+sq_col_int64(struct bx_dbst *s, int i)
+{
+	return sqlite3_column_int64(SQS(s), i);
+}
+
+static double
+sq_col_double(struct bx_dbst *s, int i)
+{
+	return sqlite3_column_double(SQS(s), i);
+}
+
+static const char *
+sq_col_text(struct bx_dbst *s, int i)
+{
+	return (const char *)sqlite3_column_text(SQS(s), i);
+}
+
+static int
+sq_col_null(struct bx_dbst *s, int i)
+{
+	return sqlite3_column_type(SQS(s), i) == SQLITE_NULL;
+}
+
+static int64_t
+sq_changes(struct bx_db *db)
+{
+	return sqlite3_changes64(SQ(db));
+}
+
+static int
+sq_exec(struct bx_db *db, const char *sql)
+{
+	int rc = sqlite3_exec(SQ(db), sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : sq_class(rc);
+}
+
+/* A writer takes the write lock at BEGIN (IMMEDIATE), so it waits at the
+ * start, where nothing is lost by waiting, instead of failing at its first
+ * write with a read snapshot it cannot upgrade. */
+static int
+sq_begin(struct bx_db *db, enum bx_db_tx kind)
+{
+	return sq_exec(db, kind == BX_DB_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static int
+sq_commit(struct bx_db *db)
+{
+	return sq_exec(db, "COMMIT");
+}
+
+static void
+sq_rollback(struct bx_db *db)
+{
+	sqlite3_exec(SQ(db), "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const struct bx_db_ops sq_ops = {
+	.kind = BX_DB_SQLITE,
+	.close = sq_close,
+	.errmsg = sq_errmsg,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.reset = sq_reset,
+	.bind_int64 = sq_bind_int64,
+	.bind_double = sq_bind_double,
+	.bind_null = sq_bind_null,
+	.bind_text = sq_bind_text,
+	.step = sq_step,
+	.col_int64 = sq_col_int64,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.col_null = sq_col_null,
+	.changes = sq_changes,
+	.exec = sq_exec,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+};
+
+int
+bx_db_sqlite_open(const char *name, int flags, int (*busy)(void *, int), void *ctx,
+                  struct bx_db **out)
+{
+	struct sq_db *db = bx_calloc(1, sizeof *db);
+	int oflags = SQLITE_OPEN_NOMUTEX, rc;
+
+	oflags |= (flags & BX_DB_RO) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & BX_DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (flags & BX_DB_URI)
+		oflags |= SQLITE_OPEN_URI;
+	db->base.ops = &sq_ops;
+	*out = &db->base;
+	rc = sqlite3_open_v2(name, &db->h, oflags, NULL);
+	if (rc != SQLITE_OK)
+		return sq_class(rc);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (busy != NULL)
+		sqlite3_busy_handler(db->h, busy, ctx);
+	return 0;
+}

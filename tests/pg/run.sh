@@ -1,0 +1,52 @@
+# tests/pg/run.sh: the store, queue, CLI and race checks on PostgreSQL. It
+# starts a throwaway cluster owned by this run (tests/pg/cluster.sh: temp
+# dir, Unix socket only, trust auth), points the store-level unit tests at
+# it through BOXEL_TEST_PG, runs the PostgreSQL CLI checks (tests/pg/cli.sh)
+# and the race test against it, and removes the cluster at exit, failed or
+# not. Prints one "N passed, N failed" summing every part.
+set -u
+: "${BOXEL:?BOXEL must point at the boxel binary}"
+here=$(cd "$(dirname "$0")" && pwd)
+tests=$(dirname "$BOXEL")/tests
+. "$here/cluster.sh"
+if ! pg_cluster_bin >/dev/null; then
+	echo "pg: no PostgreSQL server binaries (install the Debian package postgresql," \
+		"as ./bootstrap test does)" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+pg_cluster_start || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+part() { # part NAME CMD...: run one program, add its "N passed, N failed"
+	local name=$1 out rc line
+	shift
+	out=$("$@" 2>&1); rc=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		line="0 passed, 1 failed"
+	elif [ "$rc" -ne 0 ] && [[ "$line" == *" 0 failed" ]]; then
+		line="${line%% *} passed, 1 failed"
+	fi
+	echo "pg: $name: $line (exit $rc)"
+	[ "$rc" -ne 0 ] && grep -v '^ok ' <<<"$out" | tail -n 40 >&2
+	passed=$((passed + ${line%% passed*}))
+	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$line")))
+}
+
+for t in queue gold feedback; do
+	part "unit $t" env BOXEL_TEST_PG="$BOXEL_TEST_PG" "$tests/test-$t"
+done
+part cli bash "$here/cli.sh"
+# The race (workers SIGKILLed mid-work), then again with the server
+# restarted under the sessions 3 s in.
+race=(env BOXEL_TEST_PG="$BOXEL_TEST_PG" "$tests/race-queue" "${RACE_TASKS:-600}"
+	"${RACE_WORKERS:-16}" "${RACE_KILLS:-8}")
+part race "${race[@]}"
+restart="$PG_CLUSTER_BIN/pg_ctl -D $PG_CLUSTER_DIR/data -m fast -w restart -l $PG_CLUSTER_DIR/log"
+[ "$(id -u)" -eq 0 ] && restart="runuser -u postgres -- $restart"
+part "race, server restarted" env RACE_RESTART_CMD="$restart >/dev/null" "${race[@]}"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
