@@ -97,7 +97,7 @@ for line in open(sys.argv[1]):
             sys.exit(0)
 sys.exit(1)' b.jsonl
 check "coco has the box only" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [a["bbox"] for a in d["annotations"]]==[[10,20,300,250]]' a.coco.json
-check "voc has the box" contains "$(cat a.voc/chelsea.xml)" "<name>cat</name>"
+check "voc has the box" contains "$(cat a.voc/Annotations/chelsea.xml)" "<name>cat</name>"
 
 # A class that does not allow lines refuses one, naming it.
 printf '%s\n' '{"image": "coffee.png", "answer": {"annotations": [{"class": "cup", "polyline": [[1, 2], [3, 4]]}], "global": {"scene": "indoor"}}}' > bad.jsonl
