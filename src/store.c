@@ -233,6 +233,37 @@ static const char *const migrations[] = {
 	"INSERT INTO settings(key, value) VALUES ('gold_recycle', '0'), ('gold_min', '10'),\n"
 	"  ('compare_attributes', 'all'), ('on_suspend', 'review'), ('max_overlap', '0')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n",
+	/* 7 -> 8: gold is per labeler in every batch kind, as in production
+	 * since 6 -> 7 (store-queue.c says why), so the triggers lose their
+	 * kind test; and serve_key, the secret of the serving order (random
+	 * per project, never shown to annotators). */
+	"DROP TRIGGER gold_pool_insert;\n"
+	"DROP TRIGGER gold_pool_unowned;\n"
+	"DROP TRIGGER gold_pool_added;\n"
+	"DELETE FROM journal WHERE judgment IN (SELECT id FROM judgments\n"
+	"  WHERE gold = 1 AND state = 'open' AND labeler IS NULL);\n"
+	"DELETE FROM drafts WHERE judgment IN (SELECT id FROM judgments\n"
+	"  WHERE gold = 1 AND state = 'open' AND labeler IS NULL);\n"
+	"DELETE FROM judgments WHERE gold = 1 AND state = 'open' AND labeler IS NULL;\n"
+	"CREATE TRIGGER gold_pool_insert AFTER INSERT ON judgments\n"
+	"  WHEN NEW.state = 'open' AND NEW.labeler IS NULL\n"
+	"   AND EXISTS (SELECT 1 FROM gold WHERE task = NEW.task)\n"
+	"  BEGIN DELETE FROM judgments WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER gold_pool_unowned AFTER UPDATE OF labeler, state ON judgments\n"
+	"  WHEN NEW.state = 'open' AND NEW.labeler IS NULL AND NEW.gold = 1\n"
+	"  BEGIN DELETE FROM journal WHERE judgment = NEW.id;\n"
+	"        DELETE FROM drafts WHERE judgment = NEW.id;\n"
+	"        DELETE FROM judgments WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER gold_pool_added AFTER INSERT ON gold\n"
+	"  BEGIN DELETE FROM journal WHERE judgment IN (SELECT id FROM judgments\n"
+	"          WHERE task = NEW.task AND state = 'open' AND labeler IS NULL);\n"
+	"        DELETE FROM drafts WHERE judgment IN (SELECT id FROM judgments\n"
+	"          WHERE task = NEW.task AND state = 'open' AND labeler IS NULL);\n"
+	"        DELETE FROM judgments WHERE task = NEW.task AND state = 'open'\n"
+	"          AND labeler IS NULL; END;\n"
+	"INSERT INTO settings(key, value) VALUES ('serve_key', lower(hex(randomblob(8)))),\n"
+	"  ('serve_order', 'random')\n"
+	"  ON CONFLICT(key) DO NOTHING;\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))
