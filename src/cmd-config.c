@@ -41,6 +41,7 @@ static const struct key {
 	{ "compare_attributes", TEXT, 0, 0, 0, "what scoring compares: all, none or attr,attr,..." },
 	{ "on_suspend", TEXT, 0, 0, 0, "a suspended labeler's unreviewed work: review or requeue" },
 	{ "serve_order", TEXT, 0, 0, 0, "order of a batch's tasks: random or import" },
+	{ "aggregation", TEXT, 0, 0, 0, "object class votes in consensus: majority or weighted" },
 };
 
 /* The TEXT keys that take one of a few words, and the words. */
@@ -49,6 +50,7 @@ static const struct {
 } choices[] = {
 	{ "on_suspend", { "review", "requeue" }, "review or requeue" },
 	{ "serve_order", { "random", "import" }, "random or import" },
+	{ "aggregation", { "majority", "weighted" }, "majority or weighted" },
 };
 static const char *const readonly[] = { "image_root", "taxonomy", "instructions", "serve_key" };
 
@@ -276,6 +278,7 @@ const struct bx_cmd bx_cmd_config = {
 	    "    compare_attributes all | none | attr,attr,...  default all\n"
 	    "    on_suspend        review | requeue  default review\n"
 	    "    serve_order       random | import  default random\n"
+	    "    aggregation       majority | weighted  default weighted\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

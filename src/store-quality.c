@@ -13,6 +13,7 @@
 #include "boxel/formats.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
+#include "boxel/aggregate.h"
 #include "store-int.h"
 
 
@@ -508,15 +509,45 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 	return bx_st_requeue(st, in->jid, 0, err);
 }
 
+/* How consensus counts class votes (setting aggregation): majority, one
+ * vote each (*out NULL); weighted (the default), each labeler's vote
+ * weighs the log-odds of their gold accuracy (bx_agg_weight, two-sided:
+ * a labeler at or under 0.5 counts nothing), and a labeler without gold
+ * yet counts as one at the project's accuracy_bar, the least the project
+ * keeps. */
+static int
+vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
+             struct bx_err *err)
+{
+	char *mode;
+	int rc, i;
+
+	*out = NULL;
+	if ((rc = bx_store_setting_get(st, "aggregation", &mode, err)) < 0)
+		return rc;
+	if (strcmp(mode, "weighted") == 0) {
+		*out = bx_malloc((size_t)(n + 1) * sizeof **out);
+		for (i = 0; i < n; i++)
+			(*out)[i] = bx_agg_weight(acc[i] >= 0 ? acc[i] : bar, 2);
+	}
+	free(mode);
+	return 0;
+}
+
 /* Consensus once the task has its overlap of submitted judgments in this
  * batch (later ones, e.g. after a reject, recompute it). */
 static int
 consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_err *err)
 {
+	/* With each answer its labeler's gold accuracy over everything they
+	 * were scored on (NULL: no gold yet). */
 	static const char jsql[] =
-	    "SELECT answer FROM judgments WHERE task = ?1 AND batch = ?2 "
-	    "  AND state IN ('submitted','accepted') AND NOT (held = 1 AND state = 'submitted') "
-	    "ORDER BY id";
+	    "SELECT j.answer, (SELECT (sum(g.tp) + sum(g.tag_right)) * 1.0 / "
+	    "    nullif(sum(g.tp + g.mismatch + g.fp + g.fn + g.tag_right + g.tag_wrong), 0) "
+	    "    FROM gold_scores g WHERE g.labeler = j.labeler) "
+	    "FROM judgments j WHERE j.task = ?1 AND j.batch = ?2 "
+	    "  AND j.state IN ('submitted','accepted') AND NOT (j.held = 1 AND j.state = 'submitted') "
+	    "ORDER BY j.id";
 	static const char put[] =
 	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, 'consensus', ?2) "
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
@@ -528,7 +559,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	struct bx_consensus cons;
 	struct bx_score_opts o;
 	sqlite3_stmt *s;
-	double quorum, bar;
+	double quorum, bar, bar_acc, *acc = NULL, *weights = NULL;
 	char *json;
 	int rc, n = 0, i, low, more = 0;
 
@@ -540,6 +571,8 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	sqlite3_bind_int64(s, 2, in->batch);
 	while ((rc = bx_st_step(st, s, "read replicas", err)) == 1) {
 		ans = bx_realloc(ans, (size_t)(n + 1) * sizeof *ans);
+		acc = bx_realloc(acc, (size_t)(n + 1) * sizeof *acc);
+		acc[n] = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 1);
 		if ((rc = read_answer_col(s, 0, &ans[n], err)) < 0)
 			break;
 		n++;
@@ -549,14 +582,17 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		goto out;
 	if ((rc = score_opts(st, &o, err)) < 0 ||
 	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) < 0 ||
-	    (rc = setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
+	    (rc = setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0 ||
+	    (rc = setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) < 0)
 		goto out;
 	ptrs = bx_malloc((size_t)n * sizeof *ptrs);
 	for (i = 0; i < n; i++)
 		ptrs[i] = &ans[i];
+	if ((rc = vote_weights(st, acc, n, bar_acc, &weights, err)) < 0)
+		goto out;
 	/* A quorum larger than the judgments there are would keep nothing. */
-	if ((rc = bx_consensus_run(qws(st), ptrs, n, (int)quorum > n ? n : (int)quorum, &o,
-	    &cons)) < 0) {
+	if ((rc = bx_consensus_run_weighted(qws(st), ptrs, weights, n,
+	    (int)quorum > n ? n : (int)quorum, &o, &cons)) < 0) {
 		bx_err_prefix(err, "consensus of task %lld", (long long)in->task);
 		goto out;
 	}
@@ -595,6 +631,8 @@ out:
 		bx_answer_free(&ans[i]);
 	free(ans);
 	free(ptrs);
+	free(acc);
+	free(weights);
 	return rc;
 }
 

@@ -235,8 +235,9 @@ static const char *const migrations[] = {
 	"  ON CONFLICT(key) DO NOTHING;\n",
 	/* 7 -> 8: gold is per labeler in every batch kind, as in production
 	 * since 6 -> 7 (store-queue.c says why), so the triggers lose their
-	 * kind test; and serve_key, the secret of the serving order (random
-	 * per project, never shown to annotators). */
+	 * kind test; serve_key, the secret of the serving order (random
+	 * per project, never shown to annotators), serve_order, and how
+	 * consensus counts class votes (aggregation). */
 	"DROP TRIGGER gold_pool_insert;\n"
 	"DROP TRIGGER gold_pool_unowned;\n"
 	"DROP TRIGGER gold_pool_added;\n"
@@ -262,7 +263,7 @@ static const char *const migrations[] = {
 	"        DELETE FROM judgments WHERE task = NEW.task AND state = 'open'\n"
 	"          AND labeler IS NULL; END;\n"
 	"INSERT INTO settings(key, value) VALUES ('serve_key', lower(hex(randomblob(8)))),\n"
-	"  ('serve_order', 'random')\n"
+	"  ('serve_order', 'random'), ('aggregation', 'weighted')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n",
 };
 

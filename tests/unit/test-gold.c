@@ -411,6 +411,51 @@ test_consensus(void)
 	bx_store_close(st);
 }
 
+/* Consensus weighs class votes by the labelers' gold record (setting
+ * aggregation = weighted, the default): a, right on gold, outweighs b
+ * and c, wrong on it; with aggregation = majority the two win. */
+static void
+test_weighted_consensus(void)
+{
+	static const char *const ev[] = { "ev.jpg" };
+	static const char *const one[] = { "w1.jpg" };
+	static const char *const two[] = { "w2.jpg" };
+	struct bx_store *st = fresh("weighted.db");
+	const char *u[3] = { "a", "b", "c" };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		user(st, u[i], "qualified");
+	gold(st, task(st, "ev.jpg"), ONE_CUP);
+	task(st, "w1.jpg");
+	task(st, "w2.jpg");
+	batch(st, "eval", "production", 1, 9, ev, 1); /* all gold: everyone's own */
+	batch(st, "one", "calibration", 3, 5, one, 1);
+	batch(st, "two", "calibration", 3, 0, two, 1);
+	CHECK(claim_submit(st, "a", ONE_CUP, NOW) > 0);
+	CHECK(claim_submit(st, "b", EMPTY, NOW) > 0);
+	CHECK(claim_submit(st, "c", EMPTY, NOW) > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM gold_scores"), 3);
+#define CLS(c) "{\"annotations\":[{\"class\":\"" c "\",\"box\":[20,20,10,10]}]}"
+	CASE("weighted: a's cat");
+	CHECK(claim_submit(st, "a", CLS("cat"), NOW + 1000) > 0);
+	CHECK(claim_submit(st, "b", CLS("dog"), NOW + 1000) > 0);
+	CHECK(claim_submit(st, "c", CLS("dog"), NOW + 1000) > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM task_answers t JOIN tasks k ON k.id = t.task "
+	    "WHERE k.image = 'w1.jpg' AND t.kind = 'consensus' "
+	    "AND t.answer ->> '$.annotations[0].class' = 'cat'"), 1);
+	CASE("majority: b's and c's dog");
+	raw_exec("UPDATE settings SET value = 'majority' WHERE key = 'aggregation'");
+	CHECK(claim_submit(st, "a", CLS("cat"), NOW + 2000) > 0);
+	CHECK(claim_submit(st, "b", CLS("dog"), NOW + 2000) > 0);
+	CHECK(claim_submit(st, "c", CLS("dog"), NOW + 2000) > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM task_answers t JOIN tasks k ON k.id = t.task "
+	    "WHERE k.image = 'w2.jpg' AND t.kind = 'consensus' "
+	    "AND t.answer ->> '$.annotations[0].class' = 'dog'"), 1);
+#undef CLS
+	bx_store_close(st);
+}
+
 /* An all-gold production batch of n tasks named PREFIX00.. */
 static void
 gold_batch(struct bx_store *st, const char *bname, const char *prefix, int n)
@@ -836,7 +881,7 @@ test_max_overlap(void)
 }
 
 BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
-         T(test_suspend_submit_next), T(test_consensus), T(test_trainee_suspended),
+         T(test_suspend_submit_next), T(test_consensus), T(test_weighted_consensus), T(test_trainee_suspended),
          T(test_rules_settings), T(test_user_admin), T(test_attribute_policy),
          T(test_on_suspend), T(test_rejected_gold),
          T(test_reject_consensus), T(test_training_skip),
