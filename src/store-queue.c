@@ -397,7 +397,7 @@ claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle,
 	    "                   WHERE m.task = g.task AND m.batch = ?5), "
 	    "  'leased', ?1, ?2, ?3, 1, ?4 "
 	    "FROM gold g CROSS JOIN batch_tasks bt "
-	    "WHERE bt.batch = ?5 AND bt.task = g.task "
+	    "WHERE bt.batch = ?5 AND bt.task = g.task AND g.retired = 0 "
 	    "  AND (?6 OR NOT EXISTS (SELECT 1 FROM judgments m "
 	    "                         WHERE m.task = g.task AND m.labeler = ?1)) "
 	    "  AND (?7 <> 1 OR (SELECT ntasks FROM batches WHERE id = ?5) = "

@@ -262,6 +262,8 @@ static const char *const migrations[] = {
 	"          WHERE task = NEW.task AND state = 'open' AND labeler IS NULL);\n"
 	"        DELETE FROM judgments WHERE task = NEW.task AND state = 'open'\n"
 	"          AND labeler IS NULL; END;\n"
+	/* retired: out of the pool (boxel gold retire), its scores kept. */
+	"ALTER TABLE gold ADD COLUMN retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0,1));\n"
 	"INSERT INTO settings(key, value) VALUES ('serve_key', lower(hex(randomblob(8)))),\n"
 	"  ('serve_order', 'random'), ('aggregation', 'weighted')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n",

@@ -122,4 +122,56 @@ for k in 1 2 3 4 5; do
 done
 check "import order" test "$o" = " t000.png t001.png t002.png t003.png t004.png"
 
+# --- the gold set (part 10)
+expect_rc 0 "gold list --json" "$BOXEL" gold list --json
+check "pass rates: ann and bob always right, sam never" py '
+import json, sys
+d = {x["image"]: x for x in json.loads(sys.argv[1])}
+assert len(d) == 10, d
+for x in d.values():
+    assert x["passed"] <= x["judged"] and not x["retired"], x
+assert sum(x["judged"] for x in d.values()) == sum(x["passed"] for x in d.values()) + int(sys.argv[2]), d
+rated = [x for x in d.values() if x["judged"]]
+assert all(x["pass_rate"] == x["passed"] / x["judged"] for x in rated), rated' "$OUT" "$(grep -c $'\tg' "$T_TMP/sam.log")"
+first=$(printf '%s\n' "$("$BOXEL" gold list)" | sed -n 2p)
+check "text: hardest first" py '
+import json, sys
+d = json.loads(sys.argv[1]); lo = min((x["pass_rate"] for x in d if x["judged"]), default=None)
+assert lo is None or sys.argv[2].split()[0] in [x["image"] for x in d if x["pass_rate"] == lo], sys.argv[2]' "$OUT" "$first"
+expect_rc 0 "export the gold set" "$BOXEL" gold export "$T_TMP/gold.jsonl"
+check "one line per gold task" test "$(wc -l < "$T_TMP/gold.jsonl")" = 10
+"$BOXEL" init --db "$T_TMP/g2.db" --images "$IMG" --taxonomy "$T_TMP/tax.json" >/dev/null
+expect_rc 0 "import it as gold into a fresh store" "$BOXEL" import --db "$T_TMP/g2.db" --as gold "$T_TMP/gold.jsonl"
+expect_rc 0 "export again" "$BOXEL" gold export --db "$T_TMP/g2.db" -
+check "round trip identical" test "$OUT" = "$(cat "$T_TMP/gold.jsonl")"
+expect_rc 2 "export to a missing directory" "$BOXEL" gold export "$T_TMP/no/such/dir.jsonl"
+check "one line naming the file" one_line "$ERR"
+
+for g in 000 001 002 003 004 005 006 007 008; do "$BOXEL" gold retire g$g.png >/dev/null; done
+expect_rc 0 "retire the 10th" "$BOXEL" gold retire g009.png
+check "says so" contains "$OUT" "g009.png: gold retired"
+expect_rc 2 "retire an image without gold" "$BOXEL" gold retire t000.png
+check "names it" contains "$ERR" "no gold for image 't000.png'"
+"$BOXEL" user add dan --role annotator >/dev/null
+"$BOXEL" config set serve_order random >/dev/null
+"$BOXEL" batch create all-gold --kind production --gold-rate 1 --tasks all --priority 20 >/dev/null
+work dan "$T_TMP/cup.json" "$T_TMP/dan.log"
+check "retired gold is served to nobody" test "$(grep -c $'\tg' "$T_TMP/dan.log")" = 0
+check "dan had work" test "$(wc -l < "$T_TMP/dan.log")" -gt 0
+expect_rc 0 "recycle one" "$BOXEL" gold recycle g004.png
+check "back in the pool" contains "$("$BOXEL" gold list)" "in the pool"
+check "only that one" test "$("$BOXEL" gold list | grep -c 'in the pool')" = 1
+
+# promote: an accepted answer becomes gold; anything else is refused
+"$BOXEL" user add rev --role reviewer >/dev/null
+J=$(sqlite3 "$BOXEL_DB" "SELECT j.id FROM judgments j JOIN tasks t ON t.id = j.task WHERE t.image = 't007.png' AND j.state = 'submitted' LIMIT 1")
+expect_rc 2 "promote an unreviewed answer" "$BOXEL" gold promote "$J"
+check "says why" contains "$ERR" "only an accepted (reviewed) answer can become gold"
+expect_rc 2 "promote a bad id" "$BOXEL" gold promote x7
+expect_rc 0 "review accept" "$BOXEL" review accept "$J" --user rev
+expect_rc 0 "promote it" "$BOXEL" gold promote "$J"
+check "t007 is gold now" contains "$("$BOXEL" gold list)" "t007.png"
+check "with the accepted answer" test "$(sqlite3 "$BOXEL_DB" "SELECT g.answer ->> '$.annotations[0].class' FROM gold g JOIN tasks t ON t.id = g.task WHERE t.image = 't007.png'")" = cup
+expect_rc 2 "gold: unknown subcommand" "$BOXEL" gold polish
+
 finish
