@@ -201,6 +201,9 @@ check "stats is JSON" /usr/bin/python3 -c 'import json,sys; json.loads(sys.argv[
 expect_session 0 "admin: batch list" bob "batch list"
 expect_session 0 "admin: user show anyone" bob "user show alice"
 expect_session 0 "admin: config get" bob "config get lease_seconds"
+expect_session 0 "review list --labeler --since --until over SSH" bob "review list --labeler alice --since 2020-01-01 --until 2099-01-01 --json"
+check "review list over SSH: a JSON list" /usr/bin/python3 -c 'import json,sys; assert isinstance(json.loads(sys.argv[1]), list)' "$OUT"
+refused "review list: a bad option still refused" bob "review list --labeler=alice --db x"
 expect_session 0 "admin: no command lists what they may run" bob ""
 check "admin help lists stats" contains "$OUT" "stats"
 expect_session 0 "admin: heartbeat fenced by token (lease is alice's)" alice \
