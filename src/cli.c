@@ -28,6 +28,7 @@
 	X(import) \
 	X(export) \
 	X(score) \
+	X(gold) \
 	X(session)
 
 #define X(name) extern const struct bx_cmd bx_cmd_##name;

@@ -152,30 +152,21 @@ batch_json(struct bx_buf *o, const struct bx_batch *b)
 	bx_buf_puts(o, "}}");
 }
 
-/* In production batches gold is each labeler's own (store-queue.c)
- * and sits outside the overlap: progress counts the ordinary work. */
-static int
-own_gold(const struct bx_batch *b)
-{
-	return strcmp(b->kind, "production") == 0;
-}
-
-/* A rejected judgment is not done work: its task got a new replica, which
- * counts once submitted (else "45 of 42 done" with work still open). */
+/* Gold is each labeler's own (store-queue.c) and sits outside the
+ * overlap: progress counts the ordinary work only. A rejected judgment is
+ * not done work: its task got a new replica, which counts once submitted
+ * (else "45 of 42 done" with work still open). */
 static int
 done_count(const struct bx_batch *b)
 {
-	int n = b->count[BX_J_SUBMITTED] + b->count[BX_J_ACCEPTED];
-
-	if (own_gold(b))
-		n -= b->gold_count[BX_J_SUBMITTED] + b->gold_count[BX_J_ACCEPTED];
-	return n;
+	return b->count[BX_J_SUBMITTED] + b->count[BX_J_ACCEPTED] -
+	    b->gold_count[BX_J_SUBMITTED] - b->gold_count[BX_J_ACCEPTED];
 }
 
 static int
 want_count(const struct bx_batch *b)
 {
-	return (own_gold(b) ? b->ntasks - b->ngold : b->ntasks) * b->overlap;
+	return (b->ntasks - b->ngold) * b->overlap;
 }
 
 static int

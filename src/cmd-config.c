@@ -42,8 +42,19 @@ static const struct key {
 	{ "on_suspend", TEXT, 0, 0, 0, "a suspended labeler's unreviewed work: review or requeue" },
 	/* A 40000x40000 PNG's pyramid is 6.4 GB. */
 	{ "tile_cache_mb", 1, 0, 1, 100000000, "disk the tile cache beside the store may hold, MB" },
+	{ "serve_order", TEXT, 0, 0, 0, "order of a batch's tasks: random or import" },
+	{ "aggregation", TEXT, 0, 0, 0, "object class votes in consensus: majority or weighted" },
 };
-static const char *const readonly[] = { "image_root", "taxonomy", "instructions" };
+
+/* The TEXT keys that take one of a few words, and the words. */
+static const struct {
+	const char *key, *words[4], *say;
+} choices[] = {
+	{ "on_suspend", { "review", "requeue" }, "review or requeue" },
+	{ "serve_order", { "random", "import" }, "random or import" },
+	{ "aggregation", { "majority", "weighted" }, "majority or weighted" },
+};
+static const char *const readonly[] = { "image_root", "taxonomy", "instructions", "serve_key" };
 
 static const struct key *
 find_key(const char *name)
@@ -86,14 +97,21 @@ rule_key(const char *name)
 }
 
 /* The words a TEXT key takes: compare_attributes all | none | a comma list
- * of attribute names; on_suspend review | requeue. */
+ * of attribute names; the others one word of choices[]. */
 static int
 text_ok(const char *key, const char *val)
 {
 	const char *p;
+	size_t i, w;
 
-	if (strcmp(key, "on_suspend") == 0)
-		return strcmp(val, "review") == 0 || strcmp(val, "requeue") == 0;
+	for (i = 0; i < BX_ARRAY_LEN(choices); i++) {
+		if (strcmp(key, choices[i].key) != 0)
+			continue;
+		for (w = 0; w < 4 && choices[i].words[w] != NULL; w++)
+			if (strcmp(val, choices[i].words[w]) == 0)
+				return 1;
+		return 0;
+	}
 	if (*val == '\0' || *val == ',' || val[strlen(val) - 1] == ',' || strstr(val, ",,"))
 		return 0;
 	for (p = val; *p; p++)
@@ -101,6 +119,17 @@ text_ok(const char *key, const char *val)
 		    (*p >= '0' && *p <= '9') || strchr("_-.,", *p)))
 			return 0;
 	return strlen(val) < 1000;
+}
+
+static const char *
+text_words(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(choices); i++)
+		if (strcmp(key, choices[i].key) == 0)
+			return choices[i].say;
+	return "all, none or a comma list of attribute names";
 }
 
 static int
@@ -124,8 +153,7 @@ config_set(struct bx_store *st, const char *name, const char *val)
 	if (k->integer == TEXT) {
 		if (!text_ok(k->name, val)) {
 			char *v = bx_sanitize_dup(val);
-			bx_cli_error("%s: '%.80s' is not %s", what, v, strcmp(k->name, "on_suspend") ?
-			    "all, none or a comma list of attribute names" : "review or requeue");
+			bx_cli_error("%s: '%.80s' is not %s", what, v, text_words(k->name));
 			free(v);
 			return BX_EXIT_USAGE;
 		}
@@ -252,6 +280,8 @@ const struct bx_cmd bx_cmd_config = {
 	    "    compare_attributes all | none | attr,attr,...  default all\n"
 	    "    on_suspend        review | requeue  default review\n"
 	    "    tile_cache_mb     1..      default 20000 (tile pyramids of large PNGs)\n"
+	    "    serve_order       random | import  default random\n"
+	    "    aggregation       majority | weighted  default weighted\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

@@ -14,6 +14,7 @@
 
 struct cons {
 	int n;                  /* judgments */
+	const double *weight;   /* judgment k's vote weight, or NULL: 1 each */
 	struct bx_qobj *obj;    /* every annotation of every judgment */
 	int *start;             /* judgment k's objects: obj[start[k] .. start[k+1]) */
 	int *member;            /* cluster c, judgment k: object index or -1 */
@@ -114,12 +115,14 @@ cluster(struct bx_quality_ws *ws, struct cons *cs, const struct bx_score_opts *o
 	bx_match_ws_free(mw);
 }
 
-/* Most frequent class among a cluster's members; ties: smallest by strcmp. */
+/* The class with the largest summed vote weight among a cluster's
+ * members (weights NULL: the most frequent); ties: smallest by strcmp. */
 static const char *
 majority_class(const struct cons *cs, const int *row)
 {
 	const char *best = NULL, *ci, *cj;
-	int bestn = 0, i, j, cnt;
+	double bestn = -1, cnt;
+	int i, j;
 
 	for (i = 0; i < cs->n; i++) {
 		if (row[i] < 0)
@@ -130,9 +133,10 @@ majority_class(const struct cons *cs, const int *row)
 			if (row[j] < 0)
 				continue;
 			cj = cs->obj[row[j]].cls ? cs->obj[row[j]].cls : "";
-			cnt += strcmp(ci, cj) == 0;
+			if (strcmp(ci, cj) == 0)
+				cnt += cs->weight ? cs->weight[j] : 1;
 		}
-		if (cnt > bestn || (cnt == bestn && strcmp(ci, best) < 0)) {
+		if (cnt > bestn + 1e-12 || (fabs(cnt - bestn) <= 1e-12 && strcmp(ci, best) < 0)) {
 			best = ci;
 			bestn = cnt;
 		}
@@ -321,6 +325,14 @@ int
 bx_consensus_run(struct bx_quality_ws *ws, const struct bx_answer *const *j, int n,
                  int quorum, const struct bx_score_opts *o, struct bx_consensus *out)
 {
+	return bx_consensus_run_weighted(ws, j, NULL, n, quorum, o, out);
+}
+
+int
+bx_consensus_run_weighted(struct bx_quality_ws *ws, const struct bx_answer *const *j,
+                          const double *weights, int n, int quorum,
+                          const struct bx_score_opts *o, struct bx_consensus *out)
+{
 	struct cons cs;
 	struct bx_qobj *geo;
 	int *gstart, k, i, total = 0, c, cnt, a, b;
@@ -338,6 +350,7 @@ bx_consensus_run(struct bx_quality_ws *ws, const struct bx_answer *const *j, int
 
 	memset(&cs, 0, sizeof cs);
 	cs.n = n;
+	cs.weight = weights;
 	for (k = 0; k < n; k++)
 		total += j[k]->n;
 	cs.obj = bx_malloc(sizeof(struct bx_qobj) * (size_t)(total + 1));

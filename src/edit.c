@@ -284,6 +284,36 @@ move_whole(struct bx_edit *ed, struct bx_annot *an, double dx, double dy, double
 	*ady = dy;
 }
 
+/* A key moves by whole display steps, but the object may sit on a
+ * fraction of a pixel (drawn with the mouse, imported, a model's
+ * suggestion): what the keys moved lands on whole image pixels, so a
+ * reviewer's arrow-key fix never exports 103.7. The box keeps at least
+ * one pixel each way, inside the image. */
+static void
+snap_moved(struct bx_edit *ed, struct bx_annot *an, int vertex)
+{
+	double x0, y0, x1, y1;
+	int i;
+
+	if (an->geom == BX_GEOM_BOX) {
+		x0 = clampd(round(an->x), 0, ed->img_w - 1);
+		y0 = clampd(round(an->y), 0, ed->img_h - 1);
+		x1 = clampd(round(an->x + an->w), x0 + 1, ed->img_w);
+		y1 = clampd(round(an->y + an->h), y0 + 1, ed->img_h);
+		an->x = x0;
+		an->y = y0;
+		an->w = x1 - x0;
+		an->h = y1 - y0;
+		return;
+	}
+	for (i = 0; i < an->npts; i++) {
+		if (vertex >= 0 && i != vertex)
+			continue;
+		an->pts[i].x = clampd(round(an->pts[i].x), 0, ed->img_w);
+		an->pts[i].y = clampd(round(an->pts[i].y), 0, ed->img_h);
+	}
+}
+
 int
 bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 {
@@ -318,6 +348,7 @@ bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 		abandon(&t);
 		return 0;
 	}
+	snap_moved(ed, an, k->form == BX_FORM_POINTS ? ed->handle : -1);
 	if (ed->handle < 0) {
 		bx_edit_cursor(ed, adx, ady);
 	} else if (bx_edit_handle_pos(ed, ed->handle, &hx, &hy) == 0) {

@@ -163,6 +163,7 @@ struct bx_st_precomp {
 	int n;
 	int64_t *ids;
 	char **texts;
+	double *acc;          /* each replica's labeler's gold accuracy, -1: none */
 	struct bx_consensus cons;
 };
 /* Best effort: on any error p is left empty (the transaction computes). */

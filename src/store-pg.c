@@ -250,6 +250,46 @@ static const struct {
 	/* 8: annotations.geom no longer lists the kinds (store.c's 7 -> 8). */
 	{ 8, "ALTER TABLE annotations DROP CONSTRAINT IF EXISTS annotations_geom_check;\n"
 	"ALTER TABLE annotations ADD CONSTRAINT annotations_geom_check CHECK (length(geom) > 0);\n" },
+	/* 9: gold is per labeler in every batch kind (store.c's 8 -> 9): the
+	 * triggers lose their kind test; gold.retired; the serving order's
+	 * secret and settings, and consensus's aggregation. */
+	{ 9, "DELETE FROM journal WHERE judgment IN (SELECT id FROM judgments\n"
+	"  WHERE gold = 1 AND state = 'open' AND labeler IS NULL);\n"
+	"DELETE FROM drafts WHERE judgment IN (SELECT id FROM judgments\n"
+	"  WHERE gold = 1 AND state = 'open' AND labeler IS NULL);\n"
+	"DELETE FROM judgments WHERE gold = 1 AND state = 'open' AND labeler IS NULL;\n"
+	"CREATE OR REPLACE FUNCTION gold_added() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  UPDATE judgments SET gold = 1 WHERE task = NEW.task;\n"
+	"  DELETE FROM journal WHERE judgment IN (SELECT j.id FROM judgments j\n"
+	"    WHERE j.task = NEW.task AND j.state = 'open' AND j.labeler IS NULL);\n"
+	"  DELETE FROM drafts WHERE judgment IN (SELECT j.id FROM judgments j\n"
+	"    WHERE j.task = NEW.task AND j.state = 'open' AND j.labeler IS NULL);\n"
+	"  DELETE FROM judgments WHERE task = NEW.task AND state = 'open' AND labeler IS NULL;\n"
+	"  RETURN NULL;\n"
+	"END $$;\n"
+	"CREATE OR REPLACE FUNCTION judgment_added() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  IF NOT EXISTS (SELECT 1 FROM gold WHERE task = NEW.task) THEN RETURN NULL; END IF;\n"
+	"  IF NEW.state = 'open' AND NEW.labeler IS NULL THEN\n"
+	"    DELETE FROM judgments WHERE id = NEW.id;\n"
+	"  ELSE\n"
+	"    UPDATE judgments SET gold = 1 WHERE id = NEW.id;\n"
+	"  END IF;\n"
+	"  RETURN NULL;\n"
+	"END $$;\n"
+	"CREATE OR REPLACE FUNCTION gold_pool_unowned() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  DELETE FROM journal WHERE judgment = NEW.id;\n"
+	"  DELETE FROM drafts WHERE judgment = NEW.id;\n"
+	"  DELETE FROM judgments WHERE id = NEW.id;\n"
+	"  RETURN NULL;\n"
+	"END $$;\n"
+	"ALTER TABLE gold ADD COLUMN retired integer NOT NULL DEFAULT 0 CHECK (retired IN (0,1));\n"
+	"INSERT INTO settings(key, value) VALUES\n"
+	"  ('serve_key', substr(md5(random()::text || clock_timestamp()::text), 1, 16)),\n"
+	"  ('serve_order', 'random'), ('aggregation', 'weighted')\n"
+	"  ON CONFLICT(key) DO NOTHING;\n" },
 };
 
 /* The schema version, 0 when the database has no boxel schema. */

@@ -16,6 +16,7 @@
 #include "boxel/formats.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
+#include "boxel/aggregate.h"
 #include "store-int.h"
 
 
@@ -542,16 +543,26 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 	return bx_st_requeue(st, in->jid, 0, err);
 }
 
-/* The replicas consensus merges: submitted or accepted, not held. */
+/* A labeler's gold accuracy over everything they were scored on (NULL:
+ * no gold yet), for judgment j's labeler. */
+#define LABELER_ACCURACY \
+    "(SELECT (sum(g.tp) + sum(g.tag_right)) * 1.0 / " \
+    "    nullif(sum(g.tp + g.mismatch + g.fp + g.fn + g.tag_right + g.tag_wrong), 0) " \
+    "  FROM gold_scores g WHERE g.labeler = j.labeler)"
+
+/* The replicas consensus merges: submitted or accepted, not held; each
+ * with its labeler's gold accuracy (the weight of their class votes). */
 static const char replicas_sql[] =
-    "SELECT id, answer FROM judgments WHERE task = ?1 AND batch = ?2 "
-    "  AND state IN ('submitted','accepted') AND NOT (held = 1 AND state = 'submitted') "
-    "ORDER BY id";
+    "SELECT j.id, j.answer, " LABELER_ACCURACY " FROM judgments j "
+    "WHERE j.task = ?1 AND j.batch = ?2 "
+    "  AND j.state IN ('submitted','accepted') AND NOT (j.held = 1 AND j.state = 'submitted') "
+    "ORDER BY j.id";
 
 struct replicas {
 	int n;
 	int64_t *ids;
 	char **texts;
+	double *acc; /* the labeler's gold accuracy, -1: none yet */
 };
 
 static void
@@ -563,15 +574,18 @@ replicas_free(struct replicas *r)
 		free(r->texts[i]);
 	free(r->texts);
 	free(r->ids);
+	free(r->acc);
 	memset(r, 0, sizeof *r);
 }
 
 static void
-replicas_add(struct replicas *r, int64_t id, const char *text)
+replicas_add(struct replicas *r, int64_t id, const char *text, double acc)
 {
 	r->ids = bx_realloc(r->ids, (size_t)(r->n + 1) * sizeof *r->ids);
 	r->texts = bx_realloc(r->texts, (size_t)(r->n + 1) * sizeof *r->texts);
+	r->acc = bx_realloc(r->acc, (size_t)(r->n + 1) * sizeof *r->acc);
 	r->ids[r->n] = id;
+	r->acc[r->n] = acc;
 	r->texts[r->n] = bx_strdup(text ? text : "{}");
 	r->n++;
 }
@@ -581,7 +595,8 @@ replicas_add(struct replicas *r, int64_t id, const char *text)
  * judgment being submitted, seen before its transaction. */
 static int
 replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extra_id,
-              const char *extra_text, struct replicas *r, struct bx_err *err)
+              const char *extra_text, double extra_acc, struct replicas *r,
+              struct bx_err *err)
 {
 	struct bx_dbst *s;
 	int64_t id;
@@ -597,17 +612,43 @@ replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extra_id
 		if (extra_text != NULL && id == extra_id)
 			continue;
 		if (extra_text != NULL && extra_id < id) {
-			replicas_add(r, extra_id, extra_text);
+			replicas_add(r, extra_id, extra_text, extra_acc);
 			extra_text = NULL;
 		}
-		replicas_add(r, id, bx_db_col_text(s, 1));
+		replicas_add(r, id, bx_db_col_text(s, 1),
+		             bx_db_col_null(s, 2) ? -1 : bx_db_col_double(s, 2));
 	}
 	bx_db_reset(s);
 	if (rc >= 0 && extra_text != NULL)
-		replicas_add(r, extra_id, extra_text);
+		replicas_add(r, extra_id, extra_text, extra_acc);
 	if (rc < 0)
 		replicas_free(r);
 	return rc < 0 ? rc : 0;
+}
+
+/* How consensus counts class votes (setting aggregation): majority, one
+ * vote each (*out NULL); weighted (the default), each labeler's vote
+ * weighs the log-odds of their gold accuracy (bx_agg_weight, two-sided:
+ * a labeler at or under 0.5 counts nothing), and a labeler without gold
+ * yet counts as one at the project's accuracy_bar, the least the project
+ * keeps. */
+static int
+vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
+             struct bx_err *err)
+{
+	char *mode;
+	int rc, i;
+
+	*out = NULL;
+	if ((rc = bx_store_setting_get(st, "aggregation", &mode, err)) < 0)
+		return rc;
+	if (strcmp(mode, "weighted") == 0) {
+		*out = bx_malloc((size_t)(n + 1) * sizeof **out);
+		for (i = 0; i < n; i++)
+			(*out)[i] = bx_agg_weight(acc[i] >= 0 ? acc[i] : bar, 2);
+	}
+	free(mode);
+	return 0;
 }
 
 /* The consensus of r (settings read here). */
@@ -618,7 +659,7 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 	struct bx_answer *ans;
 	const struct bx_answer **ptrs;
 	struct bx_score_opts o;
-	double quorum;
+	double quorum, bar_acc, *weights = NULL;
 	int rc = 0, i, n = 0;
 
 	ans = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *ans);
@@ -630,12 +671,16 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 		}
 	}
 	if (rc == 0 && (rc = score_opts(st, &o, err)) == 0 &&
-	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0) {
+	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0 &&
+	    (rc = setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) == 0 &&
+	    (rc = vote_weights(st, r->acc, n, bar_acc, &weights, err)) == 0) {
 		/* A quorum larger than the judgments there are would keep nothing. */
-		rc = bx_consensus_run(qws(st), ptrs, n, (int)quorum > n ? n : (int)quorum, &o, cons);
+		rc = bx_consensus_run_weighted(qws(st), ptrs, weights, n,
+		    (int)quorum > n ? n : (int)quorum, &o, cons);
 		if (rc < 0)
 			bx_err_prefix(err, "consensus of task %lld", (long long)task);
 	}
+	free(weights);
 	for (i = 0; i < n; i++)
 		bx_answer_free(&ans[i]);
 	free(ans);
@@ -651,7 +696,8 @@ same_replicas(const struct replicas *r, const struct bx_st_precomp *p)
 	if (!p->merged || p->n != r->n)
 		return 0;
 	for (i = 0; i < r->n; i++)
-		if (p->ids[i] != r->ids[i] || strcmp(p->texts[i], r->texts[i]) != 0)
+		if (p->ids[i] != r->ids[i] || p->acc[i] != r->acc[i] ||
+		    strcmp(p->texts[i], r->texts[i]) != 0)
 			return 0;
 	return 1;
 }
@@ -681,7 +727,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 
 	if (in->overlap <= 1)
 		return 0;
-	if ((rc = replicas_read(st, in->task, in->batch, 0, NULL, &r, err)) < 0)
+	if ((rc = replicas_read(st, in->task, in->batch, 0, NULL, 0, &r, err)) < 0)
 		return rc;
 	n = r.n;
 	if (n < in->overlap)
@@ -832,7 +878,7 @@ static int
 quality_fence(struct bx_store *st, char **out, struct bx_err *err)
 {
 	static const char *const keys[] = { "iou_threshold", "quorum", "compare_attributes",
-	                                    "taxonomy" };
+	                                    "taxonomy", "aggregation", "accuracy_bar" };
 	struct bx_buf b;
 	char *v;
 	size_t k;
@@ -864,6 +910,7 @@ bx_st_precomp_free(struct bx_st_precomp *p)
 		free(p->texts[i]);
 	free(p->texts);
 	free(p->ids);
+	free(p->acc);
 	bx_consensus_free(&p->cons);
 	memset(p, 0, sizeof *p);
 }
@@ -887,12 +934,15 @@ precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "SELECT j.task, j.batch, b.overlap FROM judgments j JOIN batches b ON b.id = j.batch "
 	    "WHERE j.id = ?1 AND j.lease_token = ?2 AND j.state = 'leased'";
 	static const char gsql[] = "SELECT answer FROM gold WHERE task = ?1";
+	static const char asql[] =
+	    "SELECT " LABELER_ACCURACY " FROM judgments j WHERE j.id = ?1";
 	struct pre_ctx *c = ctx;
 	struct bx_st_precomp *p = c->p;
 	struct bx_answer gold;
 	struct replicas r;
 	struct bx_dbst *s;
 	int64_t task = 0, batch = 0;
+	double acc;
 	int rc, overlap = 0, found;
 
 	if ((rc = quality_fence(st, &p->fence, err)) < 0)
@@ -931,13 +981,22 @@ precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	}
 	if (overlap <= 1)
 		return 0;
-	if ((rc = replicas_read(st, task, batch, c->jid, c->ans_json, &r, err)) < 0)
+	if ((s = bx_st_prep(st, asql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, c->jid);
+	rc = bx_st_step(st, s, "read labeler accuracy", err);
+	acc = rc == 1 && !bx_db_col_null(s, 0) ? bx_db_col_double(s, 0) : -1;
+	bx_db_reset(s);
+	if (rc < 0)
+		return rc;
+	if ((rc = replicas_read(st, task, batch, c->jid, c->ans_json, acc, &r, err)) < 0)
 		return rc;
 	if (r.n >= overlap && (rc = replicas_merge(st, task, &r, &p->cons, err)) == 0) {
 		p->merged = 1;
 		p->n = r.n;
 		p->ids = r.ids;
 		p->texts = r.texts;
+		p->acc = r.acc;
 		memset(&r, 0, sizeof r);
 	}
 	replicas_free(&r);
@@ -1129,7 +1188,7 @@ gold_left_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "   WHERE bt.batch = b.id AND bt.task = g.task AND NOT EXISTS "
 	    "   (SELECT 1 FROM judgments m WHERE m.task = g.task AND m.labeler = u.id)) "
 	    "FROM batches b CROSS JOIN users u "
-	    "WHERE b.kind = 'production' AND (?1 IS NULL OR b.name = ?1) "
+	    "WHERE (?1 IS NULL OR b.name = ?1) "
 	    "  AND (?2 IS NULL OR u.name = ?2) "
 	    "  AND EXISTS (SELECT 1 FROM judgments j WHERE j.labeler = u.id AND j.batch = b.id) "
 	    "ORDER BY b.priority DESC, b.id, u.name";

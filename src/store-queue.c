@@ -228,54 +228,181 @@ claim_step(struct bx_store *st, struct bx_dbst *s, const char *what, int64_t *ji
 	return rc < 0 ? rc : 0;
 }
 
-/* The claim's step of the queue walk: take the first judgment of batch
- * (gold or not) that this user may get. */
+/* ---- the serving order ----
+ *
+ * Ordinary work is served from a point of the batch's range of fresh
+ * judgment ids onwards (wrapping round), not from its start: served in
+ * import order, a gold task would stand out by its task id or image name
+ * among its neighbours. The point is a keyed hash of (the project's
+ * serve_key setting, the user, the batch, how many judgments the user has
+ * there) over the range of the batch's unclaimed judgments, so the peek,
+ * asked while the current judgment is still leased, finds the point the
+ * claim after its submit will use (unless someone takes the first or last
+ * unclaimed judgment, or a skip queues a new one, in between). Not a cryptographic
+ * PRF: it only has to be unpredictable to an annotator, who never sees the
+ * key. With the setting serve_order = import, tasks come in import order
+ * (frames of a video, say), and gold stands out by its position. */
+
+static uint64_t
+mix64(uint64_t x)
+{
+	/* splitmix64's finalizer: every input bit moves every output bit. */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static int
+serve_start(struct bx_store *st, int64_t uid, int64_t batch, int gold, int64_t *start,
+            int *random_out, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT (SELECT value FROM settings WHERE key = 'serve_key') "
+	    "    || coalesce((SELECT ':' FROM settings WHERE key = 'serve_order' "
+	    "                 AND value = 'import'), ''), "
+	    "  (SELECT count(*) FROM judgments WHERE labeler = ?1 AND batch = ?2), "
+	    "  (SELECT min(id) FROM judgments WHERE batch = ?2 AND gold = ?3 "
+	    "     AND state IN ('open','leased') AND state = 'open' AND labeler IS NULL), "
+	    "  (SELECT max(id) FROM judgments WHERE batch = ?2 AND gold = ?3 "
+	    "     AND state IN ('open','leased') AND state = 'open' AND labeler IS NULL)";
+	struct bx_dbst *s;
+	const char *key;
+	char *end = NULL;
+	uint64_t h = 0;
+	int64_t lo = 0, hi = 0;
+	int rc, imported;
+
+	*start = 0;
+	*random_out = 0;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	bx_db_bind_int64(s, 2, batch);
+	bx_db_bind_int(s, 3, gold);
+	rc = bx_st_step(st, s, "read serving order", err);
+	if (rc == 1 && !bx_db_col_null(s, 2)) {
+		key = bx_db_col_text(s, 0);
+		h = key ? strtoull(key, &end, 16) : 0;
+		imported = key == NULL || *end == ':';
+		h = mix64(h ^ mix64((uint64_t)uid ^ mix64((uint64_t)batch ^
+		    mix64((uint64_t)bx_db_col_int64(s, 1) * 2 + (uint64_t)gold))));
+		lo = bx_db_col_int64(s, 2);
+		hi = bx_db_col_int64(s, 3);
+		*start = imported ? 0 : lo + (int64_t)(h % (uint64_t)(hi - lo + 1));
+		*random_out = !imported;
+	}
+	bx_db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* A fresh judgment takes the next id when it is first claimed, as a gold
+ * judgment (created by its claim) does: ids then tell claims apart by
+ * time only, never gold from ordinary work. Only a judgment nobody ever
+ * claimed moves (claimed_ms IS NULL), so nothing refers to it yet, not
+ * even the audit log; a reclaimed one keeps the id the log names. */
+static int
+renumber(struct bx_store *st, int64_t *jid, struct bx_err *err)
+{
+	/* PostgreSQL numbers new rows from the column's sequence: the id
+	 * comes from there too, or a later insert would collide with it. */
+#define RENUMBER_SQL(next) \
+	    "UPDATE judgments SET id = " next " " \
+	    "WHERE id = ?1 AND claimed_ms IS NULL " \
+	    "  AND NOT EXISTS (SELECT 1 FROM drafts WHERE judgment = ?1) " \
+	    "  AND NOT EXISTS (SELECT 1 FROM journal WHERE judgment = ?1) " \
+	    "  AND NOT EXISTS (SELECT 1 FROM annotations WHERE judgment = ?1) " \
+	    "  AND NOT EXISTS (SELECT 1 FROM reviews WHERE judgment = ?1) " \
+	    "  AND NOT EXISTS (SELECT 1 FROM gold_scores WHERE judgment = ?1) " \
+	    "RETURNING id"
+	static const char sql[] = RENUMBER_SQL("(SELECT max(id) + 1 FROM judgments)");
+	static const char pg_sql[] =
+	    RENUMBER_SQL("nextval(pg_get_serial_sequence('judgments', 'id'))");
+#undef RENUMBER_SQL
+	struct bx_dbst *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, bx_db_kind(st->db) == BX_DB_PG ? pg_sql : sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, *jid);
+	rc = bx_st_step(st, s, "renumber claim", err);
+	if (rc == 1)
+		*jid = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The claim's step of the queue walk: find the first judgment of batch
+ * (gold or not) that this user may get, from the serving order's point
+ * (wrapping round), give it its claim id, lease it. */
 static int
 claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
           struct bx_err *err)
 {
 	struct claim_ctx *c = ctx;
-#define CLAIM_SQL(lock) \
-	    "UPDATE judgments SET state = 'leased', labeler = ?1, lease_token = ?2, " \
-	    "  lease_until = ?3, attempts = attempts + 1, claimed_ms = ?4 " \
-	    "WHERE id = (" \
-	    "  SELECT j.id FROM judgments j " \
-	    "  WHERE j.batch = ?5 AND j.state IN ('open','leased') " \
-	    "    AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) " \
-	    "    AND j.gold = ?6 " \
-	    "    AND NOT EXISTS (SELECT 1 FROM judgments m " \
-	    "                    WHERE m.task = j.task AND m.labeler = ?1) " \
-	    "  ORDER BY j.id LIMIT 1" lock ") " \
-	    "RETURNING id"
-	static const char sql[] = CLAIM_SQL("");
+#define FIND_SQL(lock) \
+	    "SELECT j.id FROM judgments j " \
+	    "WHERE j.batch = ?5 AND j.state IN ('open','leased') " \
+	    "  AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) " \
+	    "  AND j.gold = ?6 AND j.id >= ?7 " \
+	    "  AND NOT EXISTS (SELECT 1 FROM judgments m WHERE m.task = j.task AND m.labeler = ?1) " \
+	    "ORDER BY j.id LIMIT 1" lock
+	static const char find[] = FIND_SQL("");
 	/* On PostgreSQL the candidate row is locked as it is picked, and one
 	 * another claim holds is passed over (the job-queue pattern); the
 	 * writers' lock (db-pg.c) makes that rare today, this keeps the claim
 	 * right without it. */
-	static const char pg_sql[] = CLAIM_SQL(" FOR UPDATE OF j SKIP LOCKED");
-#undef CLAIM_SQL
+	static const char pg_find[] = FIND_SQL(" FOR UPDATE OF j SKIP LOCKED");
+#undef FIND_SQL
+	static const char take[] =
+	    "UPDATE judgments SET state = 'leased', labeler = ?1, lease_token = ?2, "
+	    "  lease_until = ?3, attempts = attempts + 1, claimed_ms = ?4 "
+	    "WHERE id = ?6 AND batch = ?5 "
+	    "RETURNING id";
 	struct bx_dbst *s;
+	int64_t start, found = 0;
+	int rc, pass, random;
 
 	*jid = 0;
-	if ((s = claim_prep(st, bx_db_kind(st->db) == BX_DB_PG ? pg_sql : sql, c, batch,
-	    err)) == NULL)
+	if ((rc = serve_start(st, c->uid, batch, gold, &start, &random, err)) < 0)
+		return rc;
+	for (pass = 0; pass < 2 && found == 0; pass++) {
+		if ((s = claim_prep(st, bx_db_kind(st->db) == BX_DB_PG ? pg_find : find, c, batch,
+		    err)) == NULL)
+			return err ? err->code : BX_EDB;
+		bx_db_bind_int(s, 6, gold);
+		bx_db_bind_int64(s, 7, pass == 0 ? start : 0);
+		if ((rc = claim_step(st, s, "claim", &found, err)) < 0)
+			return rc;
+	}
+	/* In import order ids may stay: position tells gold apart anyway. */
+	if (found == 0 || (random && (rc = renumber(st, &found, err)) < 0))
+		return found == 0 ? 0 : rc;
+	if ((s = claim_prep(st, take, c, batch, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	bx_db_bind_int(s, 6, gold);
+	bx_db_bind_int64(s, 6, found);
 	return claim_step(st, s, "claim", jid, err);
 }
 
-/* In production batches gold is the labeler's own: the claim
- * creates a judgment of a gold task of the batch for this user (leased at
- * once), so it never takes a place of the task's overlap and every labeler
- * can get every gold task. Which one is random among those the user has not
- * judged; with recycle (setting gold_recycle = 1), one they have judged
- * least often. only_gold: only when every task of the batch is gold (an
- * evaluation batch, served whole to each labeler); elsewhere gold comes
- * only by the draw, so a labeler who has finished the ordinary work is not
- * handed the rest of the pool. The pool is read from the gold table (small)
- * into the batch, not from the batch (large) into the gold table. */
+/* Gold is the labeler's own in every batch kind: the claim creates a
+ * judgment of a gold task of the batch for this user (leased at once), so
+ * it never takes a place of the task's overlap and every labeler can get
+ * every gold task (a trainee needs training_min of them; calibration
+ * measures everyone on the same gold whatever the overlap). Which one is
+ * random among those the user has not judged; with recycle (setting
+ * gold_recycle = 1), one they have judged least often. mode: GOLD_DRAWN
+ * only while the batch has ordinary work for the user (after the end a
+ * claim that succeeds would be gold by elimination); GOLD_EVAL only when
+ * every task of the batch is gold (an evaluation batch, served whole to
+ * each labeler); GOLD_ANY (training, calibration, self: every labeler
+ * judges the whole set there) either way. The pool is read from the gold table (small) into the batch,
+ * not from the batch (large) into the gold table. */
+enum { GOLD_DRAWN, GOLD_EVAL, GOLD_ANY };
+
 static int
-claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle, int only_gold,
+claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle, int mode,
            int64_t *jid, struct bx_err *err)
 {
 	static const char sql[] =
@@ -285,14 +412,12 @@ claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle,
 	    "                   WHERE m.task = g.task AND m.batch = ?5), "
 	    "  'leased', ?1, ?2, ?3, 1, ?4 "
 	    "FROM gold g CROSS JOIN batch_tasks bt "
-	    "WHERE bt.batch = ?5 AND bt.task = g.task "
+	    "WHERE bt.batch = ?5 AND bt.task = g.task AND g.retired = 0 "
 	    "  AND (?6 <> 0 OR NOT EXISTS (SELECT 1 FROM judgments m "
 	    "                         WHERE m.task = g.task AND m.labeler = ?1)) "
-	    "  AND (?7 = 0 OR (SELECT ntasks FROM batches WHERE id = ?5) = "
+	    "  AND (?7 <> 1 OR (SELECT ntasks FROM batches WHERE id = ?5) = "
 	    "      (SELECT count(*) FROM gold g2 CROSS JOIN batch_tasks b2 "
 	    "       WHERE b2.batch = ?5 AND b2.task = g2.task)) "
-	    /* Drawn gold only beside ordinary work (claim_one's test): after
-	     * the end a claim that succeeds would be gold by elimination. */
 	    "  AND (?7 <> 0 OR EXISTS (SELECT 1 FROM judgments j WHERE j.batch = ?5 "
 	    "      AND j.state IN ('open','leased') "
 	    "      AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) "
@@ -307,7 +432,7 @@ claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle,
 	if ((s = claim_prep(st, sql, c, batch, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int(s, 6, recycle);
-	bx_db_bind_int(s, 7, only_gold);
+	bx_db_bind_int(s, 7, mode);
 	return claim_step(st, s, "claim gold", jid, err);
 }
 
@@ -424,19 +549,21 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
 }
 
 /* The order work is served in, one walk for the claim and for the peek, so
- * a prediction cannot drift from the real thing (except for the gold draw):
- * batches by priority, then oldest first; training batches only for
- * labelers in training (and with require_training, nothing else for them).
- * In training, calibration and self batches gold is part of the overlap: gold
- * first while the user's gold share is under the batch's rate, else
- * ordinary first, falling back to the other kind. step() tries one (batch,
- * gold) pair and sets *jid when it found (claim: took) a judgment.
+ * a prediction cannot drift from the real thing (except for gold, which it
+ * does not predict): batches by priority, then oldest first; training
+ * batches only for labelers in training (and with require_training,
+ * nothing else for them). step() tries one batch's ordinary work and sets
+ * *jid when it found (claim: took) a judgment.
  *
- * In production batches the walk asks gold(ctx, batch, drawn,
- * jid) for the labeler's own gold: drawn = 1 at the batch's rate (recycling
- * allowed when gold_recycle is on), drawn = 0 when there is no ordinary work
- * for them (served only by a batch of gold tasks only, each at most once).
- * NULL (the peek): gold is not predicted. */
+ * gold(ctx, batch, mode, jid) serves the labeler's own gold (claim_gold):
+ * first, drawn at the batch's rate (GOLD_DRAWN); in training batches
+ * instead while the user's gold share there is under the rate (gold,
+ * 3 others, gold, ... at 0.25: the trainee is told which was gold anyway);
+ * then ordinary work; then what is left of the pool: in production only
+ * an evaluation batch's (GOLD_EVAL), in training, calibration and self
+ * batches all of it (GOLD_ANY: everyone judging the whole set is their
+ * point, and a trainee who finished the ordinary work still reaches
+ * training_min). NULL (the peek): gold is not predicted. */
 typedef int (*walk_gold_fn)(struct bx_store *, void *, int64_t, int, int64_t *,
                             struct bx_err *);
 
@@ -447,8 +574,8 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 {
 	static const char bsql[] =
 	    "SELECT id, kind, gold_rate FROM batches ORDER BY priority DESC, id";
-	struct { int64_t id; int training, own_gold; double rate; } *bs = NULL;
-	int rc, nb = 0, i, g, want, trainee = strcmp(qual, "training") == 0;
+	struct { int64_t id; int training, whole; double rate; } *bs = NULL;
+	int rc, nb = 0, i, want, trainee = strcmp(qual, "training") == 0;
 	const char *kind;
 	long require_training;
 	struct bx_dbst *s;
@@ -465,8 +592,7 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 		bs[nb].id = bx_db_col_int64(s, 0);
 		kind = (const char *)bx_db_col_text(s, 1);
 		bs[nb].training = strcmp(kind, "training") == 0;
-		/* Per-labeler gold: production batches (store.c, 6 -> 7). */
-		bs[nb].own_gold = strcmp(kind, "production") == 0;
+		bs[nb].whole = strcmp(kind, "production") != 0;
 		bs[nb].rate = bx_db_col_double(s, 2);
 		nb++;
 	}
@@ -474,33 +600,31 @@ queue_walk(struct bx_store *st, int64_t uid, const char *qual,
 	for (i = 0; rc >= 0 && i < nb && *jid == 0; i++) {
 		if (bs[i].training != trainee && (bs[i].training || require_training))
 			continue;
-		if (bs[i].own_gold) {
-			/* Drawn gold first, then ordinary work, then (a batch
-			 * of gold only) gold the labeler has not done. */
-			if (gold != NULL && draw_gold(bs[i].rate))
-				rc = gold(st, ctx, bs[i].id, 1, jid, err);
-			if (rc >= 0 && *jid == 0)
-				rc = step(st, ctx, bs[i].id, 0, jid, err);
-			if (rc >= 0 && *jid == 0 && gold != NULL)
-				rc = gold(st, ctx, bs[i].id, 0, jid, err);
-			continue;
-		}
-		if ((rc = want_gold(st, uid, bs[i].id, bs[i].rate, &want, err)) < 0)
-			break;
-		for (g = 0; g < 2 && *jid == 0 && rc >= 0; g++)
-			rc = step(st, ctx, bs[i].id, g == 0 ? want : !want, jid, err);
+		want = 0;
+		if (gold != NULL && bs[i].training)
+			rc = want_gold(st, uid, bs[i].id, bs[i].rate, &want, err);
+		else if (gold != NULL)
+			want = draw_gold(bs[i].rate);
+		if (rc >= 0 && want)
+			rc = gold(st, ctx, bs[i].id, bs[i].training ? GOLD_ANY : GOLD_DRAWN, jid, err);
+		if (rc >= 0 && *jid == 0)
+			rc = step(st, ctx, bs[i].id, 0, jid, err);
+		if (rc >= 0 && *jid == 0 && gold != NULL)
+			rc = gold(st, ctx, bs[i].id, bs[i].whole ? GOLD_ANY : GOLD_EVAL, jid, err);
 	}
 	free(bs);
 	return rc < 0 ? rc : 0;
 }
 
 static int
-claim_gold_step(struct bx_store *st, void *ctx, int64_t batch, int drawn, int64_t *jid,
+claim_gold_step(struct bx_store *st, void *ctx, int64_t batch, int mode, int64_t *jid,
                 struct bx_err *err)
 {
 	struct claim_ctx *c = ctx;
 
-	return claim_gold(st, c, batch, drawn && c->recycle, !drawn, jid, err);
+	/* Recycling only by the draw (or in training): the rest of an
+	 * evaluation pool is served once. */
+	return claim_gold(st, c, batch, mode != GOLD_EVAL && c->recycle, mode, jid, err);
 }
 
 static int
@@ -594,25 +718,31 @@ peek_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 	    "WHERE j.batch = ?2 AND j.state IN ('open','leased') "
 	    "  AND ((j.state = 'open' AND j.labeler IS NULL) "
 	    "       OR (j.lease_until < ?3 AND j.attempts < ?5)) "
-	    "  AND j.gold = ?4 AND j.id <> ?6 "
+	    "  AND j.gold = ?4 AND j.id <> ?6 AND j.id >= ?7 "
 	    "  AND NOT EXISTS (SELECT 1 FROM judgments m WHERE m.task = j.task AND m.labeler = ?1) "
 	    "ORDER BY j.id LIMIT 1";
 	struct peek_ctx *c = ctx;
 	struct bx_dbst *s;
-	int rc;
+	int64_t start;
+	int rc = 0, pass, random;
 
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->uid);
-	bx_db_bind_int64(s, 2, batch);
-	bx_db_bind_int64(s, 3, c->now);
-	bx_db_bind_int(s, 4, gold);
-	bx_db_bind_int64(s, 5, c->max_attempts);
-	bx_db_bind_int64(s, 6, c->current);
-	rc = bx_st_step(st, s, "peek claim", err);
-	if (rc == 1)
-		*jid = bx_db_col_int64(s, 0);
-	bx_db_reset(s);
+	if ((rc = serve_start(st, c->uid, batch, gold, &start, &random, err)) < 0)
+		return rc;
+	for (pass = 0; pass < 2 && *jid == 0 && rc >= 0; pass++) {
+		if ((s = bx_st_prep(st, sql, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		bx_db_bind_int64(s, 1, c->uid);
+		bx_db_bind_int64(s, 2, batch);
+		bx_db_bind_int64(s, 3, c->now);
+		bx_db_bind_int(s, 4, gold);
+		bx_db_bind_int64(s, 5, c->max_attempts);
+		bx_db_bind_int64(s, 6, c->current);
+		bx_db_bind_int64(s, 7, pass == 0 ? start : 0);
+		rc = bx_st_step(st, s, "peek claim", err);
+		if (rc == 1)
+			*jid = bx_db_col_int64(s, 0);
+		bx_db_reset(s);
+	}
 	return rc < 0 ? rc : 0;
 }
 
@@ -1156,10 +1286,11 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
 	rc = bx_st_write(st, submit_next_tx, &c, err);
 	bx_st_precomp_free(&pre);
 	free((char *)c.sub.answer_json);
+	/* Suspended by this submit: the reason comes from the next claim, as
+	 * for any claim of a suspended labeler, never from the submit (that
+	 * would name the task just submitted as gold). */
 	if (rc == 1 && c.sub.suspended)
-		rc = bx_err_set(err, BX_EEMPTY,
-		    "submitted; %s is now suspended (gold accuracy under the project's bar): "
-		    "no more work until an admin reinstates them", user);
+		rc = bx_queue_claim(st, user, lease_ms, now_ms, next_out, err);
 	else if (rc == 1)
 		rc = bx_err_set(err, BX_EEMPTY,
 		    "submitted; no more work for %s: every open task is leased, done, or "

@@ -251,6 +251,40 @@ static const char *const migrations[] = {
 	"DROP TABLE annotations;\n"
 	"ALTER TABLE annotations_new RENAME TO annotations;\n"
 	"CREATE INDEX annotations_class ON annotations(class);\n",
+	/* 8 -> 9: gold is per labeler in every batch kind, as in production
+	 * since 6 -> 7 (store-queue.c says why), so the triggers lose their
+	 * kind test; serve_key, the secret of the serving order (random
+	 * per project, never shown to annotators), serve_order, and how
+	 * consensus counts class votes (aggregation). */
+	"DROP TRIGGER gold_pool_insert;\n"
+	"DROP TRIGGER gold_pool_unowned;\n"
+	"DROP TRIGGER gold_pool_added;\n"
+	"DELETE FROM journal WHERE judgment IN (SELECT id FROM judgments\n"
+	"  WHERE gold = 1 AND state = 'open' AND labeler IS NULL);\n"
+	"DELETE FROM drafts WHERE judgment IN (SELECT id FROM judgments\n"
+	"  WHERE gold = 1 AND state = 'open' AND labeler IS NULL);\n"
+	"DELETE FROM judgments WHERE gold = 1 AND state = 'open' AND labeler IS NULL;\n"
+	"CREATE TRIGGER gold_pool_insert AFTER INSERT ON judgments\n"
+	"  WHEN NEW.state = 'open' AND NEW.labeler IS NULL\n"
+	"   AND EXISTS (SELECT 1 FROM gold WHERE task = NEW.task)\n"
+	"  BEGIN DELETE FROM judgments WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER gold_pool_unowned AFTER UPDATE OF labeler, state ON judgments\n"
+	"  WHEN NEW.state = 'open' AND NEW.labeler IS NULL AND NEW.gold = 1\n"
+	"  BEGIN DELETE FROM journal WHERE judgment = NEW.id;\n"
+	"        DELETE FROM drafts WHERE judgment = NEW.id;\n"
+	"        DELETE FROM judgments WHERE id = NEW.id; END;\n"
+	"CREATE TRIGGER gold_pool_added AFTER INSERT ON gold\n"
+	"  BEGIN DELETE FROM journal WHERE judgment IN (SELECT id FROM judgments\n"
+	"          WHERE task = NEW.task AND state = 'open' AND labeler IS NULL);\n"
+	"        DELETE FROM drafts WHERE judgment IN (SELECT id FROM judgments\n"
+	"          WHERE task = NEW.task AND state = 'open' AND labeler IS NULL);\n"
+	"        DELETE FROM judgments WHERE task = NEW.task AND state = 'open'\n"
+	"          AND labeler IS NULL; END;\n"
+	/* retired: out of the pool (boxel gold retire), its scores kept. */
+	"ALTER TABLE gold ADD COLUMN retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0,1));\n"
+	"INSERT INTO settings(key, value) VALUES ('serve_key', lower(hex(randomblob(8)))),\n"
+	"  ('serve_order', 'random'), ('aggregation', 'weighted')\n"
+	"  ON CONFLICT(key) DO NOTHING;\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))

@@ -139,6 +139,13 @@ void bx_consensus_free(struct bx_consensus *c);
 /* quorum <= 0 means a strict majority (n / 2 + 1). */
 int bx_consensus_run(struct bx_quality_ws *ws, const struct bx_answer *const *judgments, int n,
                      int quorum, const struct bx_score_opts *opts, struct bx_consensus *out);
+/* The same with judgment k's class vote weighing weights[k] (>= 0; NULL:
+ * 1 each) when a cluster's class is chosen: the class with the largest
+ * summed weight wins (ties: the smallest by strcmp). Which objects are
+ * kept (quorum), geometry and agreement do not depend on weights. */
+int bx_consensus_run_weighted(struct bx_quality_ws *ws, const struct bx_answer *const *judgments,
+                              const double *weights, int n, int quorum,
+                              const struct bx_score_opts *opts, struct bx_consensus *out);
 
 /* Krippendorff's alpha for nominal data. Unit u holds the values
  * values[unit_off[u] .. unit_off[u + 1]) (one per coder who coded it;

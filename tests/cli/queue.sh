@@ -11,6 +11,9 @@ dump() { sqlite3 "$BOXEL_DB" .dump; }
 jget() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
 "$BOXEL" init --images "$T_TMP" --taxonomy "$BOXEL_SOURCE_ROOT/sample-data/taxonomy.json" >/dev/null
+# The scenario below follows tasks in import order (the default order is a
+# keyed hash, tested in tests/cli/gold.sh).
+"$BOXEL" config set serve_order import >/dev/null
 for u in alice bob carol; do
 	"$BOXEL" user add $u --role annotator >/dev/null
 done

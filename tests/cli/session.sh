@@ -25,6 +25,9 @@ if ! command -v ssh-keygen >/dev/null; then
 fi
 
 "$BOXEL" init --images "$T_TMP" --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+# The scenario below follows tasks in import order (the default order is a
+# keyed hash, tested in tests/cli/gold.sh).
+"$BOXEL" config set serve_order import >/dev/null
 printf '{"annotations":[{"class":"cup","box":[1,2,30,40]}],"global":{"scene":"indoor"}}\n' > "$T_TMP/ans.json"
 for i in 1 2 3; do
 	q "INSERT INTO tasks(image, width, height, created_ms) VALUES ('img$i.jpg', 200, 100, $i)"
@@ -198,6 +201,9 @@ check "stats is JSON" /usr/bin/python3 -c 'import json,sys; json.loads(sys.argv[
 expect_session 0 "admin: batch list" bob "batch list"
 expect_session 0 "admin: user show anyone" bob "user show alice"
 expect_session 0 "admin: config get" bob "config get lease_seconds"
+expect_session 0 "review list --labeler --since --until over SSH" bob "review list --labeler alice --since 2020-01-01 --until 2099-01-01 --json"
+check "review list over SSH: a JSON list" /usr/bin/python3 -c 'import json,sys; assert isinstance(json.loads(sys.argv[1]), list)' "$OUT"
+refused "review list: a bad option still refused" bob "review list --labeler=alice --db x"
 expect_session 0 "admin: no command lists what they may run" bob ""
 check "admin help lists stats" contains "$OUT" "stats"
 expect_session 0 "admin: heartbeat fenced by token (lease is alice's)" alice \

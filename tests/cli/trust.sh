@@ -15,6 +15,9 @@ q() { sqlite3 "$DB" "$1"; }
 jget() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
 "$BOXEL" init --images "$T_TMP" --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+# The scenario below follows tasks in import order (the default order is a
+# keyed hash, tested in tests/cli/gold.sh).
+"$BOXEL" config set serve_order import >/dev/null
 for u in alice bob; do "$BOXEL" user add $u --role annotator >/dev/null; done
 "$BOXEL" user add rita --role reviewer >/dev/null
 # a task whose name carries a bidi override (U+202E) and a C1 control (U+0085)

@@ -23,6 +23,7 @@ cp "$P/img/scene.png" "$P/img/scene2.png"
 } > "$P/tax.json"
 DB=$P/boxel.db
 "$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
+"$BOXEL" config set --db "$DB" serve_order import >/dev/null # screens in import order
 "$BOXEL" import --db "$DB" "$P/img" >/dev/null
 "$BOXEL" user add alice --role annotator --db "$DB" >/dev/null
 "$BOXEL" batch create b --kind production --tasks all --db "$DB" >/dev/null

@@ -36,6 +36,7 @@ PY
 printf '%s\n' '{"image": "b.png", "answer": {"annotations": [{"class": "class 02", "box": [10, 10, 50, 50], "score": 0.9}, {"class": "class 02", "box": [100, 10, 50, 50], "score": 0.6}, {"class": "class 03", "box": [200, 10, 50, 50], "score": 0.2}]}}' > "$P/sugg.jsonl"
 DB=$P/boxel.db
 "$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
+"$BOXEL" config set --db "$DB" serve_order import >/dev/null # screens in import order
 "$BOXEL" import --db "$DB" "$P/img" >/dev/null
 "$BOXEL" import --db "$DB" "$P/pre.jsonl" >/dev/null
 "$BOXEL" import --db "$DB" --as suggestions "$P/sugg.jsonl" >/dev/null

@@ -324,5 +324,42 @@ test_globals(void)
 	bx_quality_ws_free(ws);
 }
 
+/* Weighted class votes: one trusted labeler outweighs two others on an
+ * object's class; the object is kept by quorum, its box still the mean. */
+static void
+test_weighted(void)
+{
+	struct bx_answer j[3];
+	const struct bx_answer *jp[3] = { &j[0], &j[1], &j[2] };
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_score_opts o;
+	struct bx_consensus c;
+	const double w[3] = { 0.2, 0.3, 2.0 }, even[3] = { 1, 1, 1 };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		bx_answer_init(&j[i]);
+	add_box(&j[0], "dog", 0, 0, 10, 10);
+	add_box(&j[1], "dog", 1, 0, 10, 10);
+	add_box(&j[2], "cat", 2, 0, 10, 10);
+	bx_score_opts_default(&o);
+	CASE("unweighted: the two");
+	CHECK_INT(bx_consensus_run(ws, jp, 3, 2, &o, &c), 0);
+	CHECK_STR(c.answer.n == 1 ? c.answer.a[0].cls : "", "dog");
+	bx_consensus_free(&c);
+	CASE("equal weights: the same as unweighted");
+	CHECK_INT(bx_consensus_run_weighted(ws, jp, even, 3, 2, &o, &c), 0);
+	CHECK_STR(c.answer.n == 1 ? c.answer.a[0].cls : "", "dog");
+	bx_consensus_free(&c);
+	CASE("weighted: the trusted one");
+	CHECK_INT(bx_consensus_run_weighted(ws, jp, w, 3, 2, &o, &c), 0);
+	CHECK_STR(c.answer.n == 1 ? c.answer.a[0].cls : "", "cat");
+	CHECK_NEAR(c.answer.n == 1 ? c.answer.a[0].x : -1, 1, 1e-12);
+	bx_consensus_free(&c);
+	for (i = 0; i < 3; i++)
+		bx_answer_free(&j[i]);
+	bx_quality_ws_free(ws);
+}
+
 BX_TESTS(T(test_three_labelers), T(test_ties_medoid_points), T(test_kalpha), T(test_kalpha_tags),
-         T(test_globals))
+         T(test_globals), T(test_weighted))

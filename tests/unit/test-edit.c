@@ -252,6 +252,35 @@ test_nudge_box(void)
 	}
 }
 
+/* A box drawn on fractions of a pixel: what a key moves lands on whole
+ * pixels (a reviewer's arrow-key fix exports no 103.7). */
+static void
+test_nudge_snaps(void)
+{
+	struct bx_edit ed;
+
+	CASE("whole box: every edge on a whole pixel");
+	fresh(&ed);
+	draw_box(&ed, 10.4, 10.6, 30.3, 30.2);
+	bx_edit_select_index(&ed, 0);
+	CHECK(bx_edit_move(&ed, 1, 0) & BX_EDIT_ANSWER);
+	CHECK_NEAR(ed.ans.a[0].x, 11, 0);
+	CHECK_NEAR(ed.ans.a[0].y, 11, 0);
+	CHECK_NEAR(ed.ans.a[0].w, 20, 0);
+	CHECK_NEAR(ed.ans.a[0].h, 19, 0);
+	bx_edit_free(&ed);
+	CASE("a handle: whole pixels too");
+	fresh(&ed);
+	draw_box(&ed, 10.4, 10.6, 30.3, 30.2);
+	bx_edit_select_index(&ed, 0);
+	while (ed.handle != BX_H_BR)
+		bx_edit_handle(&ed, 1);
+	CHECK(bx_edit_move(&ed, 2, 0) & BX_EDIT_ANSWER);
+	CHECK_NEAR(ed.ans.a[0].x, 10, 0);
+	CHECK_NEAR(ed.ans.a[0].w, 22, 0); /* 30.3 + 2 -> 32 */
+	bx_edit_free(&ed);
+}
+
 static void
 test_handles(void)
 {
@@ -645,5 +674,5 @@ test_replace_copy_grab(void)
 }
 
 BX_TESTS(T(test_draft_roundtrip), T(test_cursor), T(test_box), T(test_polygon), T(test_point), T(test_select),
-         T(test_nudge_box), T(test_handles), T(test_vertices), T(test_undo),
+         T(test_nudge_box), T(test_nudge_snaps), T(test_handles), T(test_vertices), T(test_undo),
          T(test_class_attrs), T(test_suggestions), T(test_extreme), T(test_replace_copy_grab))

@@ -79,6 +79,30 @@ claim_submit(struct bx_store *st, const char *u, const char *json, int64_t now)
 	return j;
 }
 
+#define ROCKET "{\"annotations\":[{\"class\":\"rocket\",\"box\":[50,50,10,10]}]}"
+
+/* Claim for u and answer by the image: on_c1 for c1.jpg, else other. */
+static int64_t
+claim_answer(struct bx_store *st, const char *u, const char *on_c1, const char *other,
+             int64_t now)
+{
+	struct bx_claim c;
+	int64_t j;
+
+	if (bx_queue_claim(st, u, LEASE, now, &c, &err) < 0) {
+		fprintf(stderr, "claim %s: %s\n", u, err.msg);
+		return 0;
+	}
+	j = c.judgment;
+	if (bx_queue_submit(st, c.judgment, c.token,
+	    ans(strcmp(c.image, "c1.jpg") == 0 ? on_c1 : other), 12, now + 1000, &err) < 0) {
+		fprintf(stderr, "submit %s: %s\n", u, err.msg);
+		j = 0;
+	}
+	bx_claim_free(&c);
+	return j;
+}
+
 static void
 test_gold_row(void)
 {
@@ -241,8 +265,8 @@ test_suspend(void)
 	hot_j = raw_int("SELECT id FROM judgments WHERE batch = (SELECT id FROM batches "
 	    "WHERE name = 'hot')");
 	sql = bx_asprintf("UPDATE judgments SET state = 'leased', labeler = (SELECT id FROM "
-	    "users WHERE name = 'bad'), lease_token = 'x', lease_until = %lld, attempts = 1 "
-	    "WHERE id = %lld", NOW + 900000, (long long)hot_j);
+	    "users WHERE name = 'bad'), lease_token = 'x', lease_until = %lld, attempts = 1, "
+	    "claimed_ms = %lld WHERE id = %lld", NOW + 900000, NOW + 20000, (long long)hot_j);
 	raw_exec(sql);
 	free(sql);
 	CHECK_INT(bx_queue_submit(st, c.judgment, c.token, ans(EMPTY), 5, NOW + 21000, &err), 0);
@@ -305,9 +329,11 @@ test_suspend_submit_next(void)
 			c = n;
 		}
 	}
-	CASE("submit_next that suspends: submitted, no next task");
-	CHECK_INT(rc, BX_EEMPTY);
-	CHECK(strstr(err.msg, "suspended") != NULL);
+	/* The reason is the next claim's, not the submit's: it must not
+	 * name the task just submitted as gold. */
+	CASE("submit_next that suspends: submitted, the next claim refused");
+	CHECK_INT(rc, BX_EPERM);
+	CHECK(strstr(err.msg, "user b is suspended (gold accuracy") == err.msg);
 	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'submitted'"), 10);
 	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'leased'"), 0);
 	CHECK_INT(raw_int("SELECT qual = 'suspended' FROM users WHERE name = 'b'"), 1);
@@ -330,16 +356,19 @@ test_consensus(void)
 	t1 = task(st, "c1.jpg");
 	t2 = task(st, "c2.jpg");
 	batch(st, "cal", "calibration", 3, 0, imgs, 2);
-	/* Each user's first claim is c1, the second c2. */
-	CHECK(claim_submit(st, "a", ONE_CUP, NOW) > 0);
-	CHECK(claim_submit(st, "b", ONE_CUP, NOW + 1000) > 0);
-	CASE("two of three replicas: no consensus yet");
+	/* The serving order is a hash: each claim is answered by its image,
+	 * a cup everywhere except c's rocket on c1. */
+	CHECK(claim_answer(st, "a", ONE_CUP, ONE_CUP, NOW) > 0);
+	CHECK(claim_answer(st, "b", ONE_CUP, ONE_CUP, NOW + 1000) > 0);
+	CASE("two replicas at most: no consensus yet");
 	CHECK_INT(raw_int("SELECT count(*) FROM task_answers WHERE kind = 'consensus'"), 0);
 	CHECK_INT(bx_store_task_agreement(st, t1, "cal", &agree, &review, &err), BX_ENOENT);
-	CHECK(claim_submit(st, "c", "{\"annotations\":[{\"class\":\"rocket\","
-	    "\"box\":[50,50,10,10]}]}", NOW + 2000) > 0);
-	CASE("third replica: consensus = the cup two of three drew");
-	CHECK_INT(raw_int("SELECT count(*) FROM task_answers WHERE kind = 'consensus'"), 1);
+	CHECK(claim_answer(st, "c", ROCKET, ONE_CUP, NOW + 2000) > 0);
+	CHECK(claim_answer(st, "a", ONE_CUP, ONE_CUP, NOW + 3000) > 0);
+	CHECK(claim_answer(st, "b", ONE_CUP, ONE_CUP, NOW + 4000) > 0);
+	CHECK(claim_answer(st, "c", ROCKET, ONE_CUP, NOW + 5000) > 0);
+	CASE("c1: consensus = the cup two of three drew");
+	CHECK_INT(raw_int("SELECT count(*) FROM task_answers WHERE kind = 'consensus'"), 2);
 	CHECK_INT(bx_store_task_agreement(st, t1, "cal", &agree, &review, &err), 0);
 	/* pairwise F1: (a,b) 1, (a,c) 0, (b,c) 0 */
 	CHECK_NEAR(agree, 1.0 / 3, 1e-12);
@@ -352,9 +381,6 @@ test_consensus(void)
 		free(sql);
 	}
 	CASE("all agree on c2: agreement 1, no review");
-	CHECK(claim_submit(st, "a", ONE_CUP, NOW + 3000) > 0);
-	CHECK(claim_submit(st, "b", ONE_CUP, NOW + 4000) > 0);
-	CHECK(claim_submit(st, "c", ONE_CUP, NOW + 5000) > 0);
 	CHECK_INT(bx_store_task_agreement(st, t2, "cal", &agree, &review, &err), 0);
 	CHECK_NEAR(agree, 1, 1e-12);
 	CHECK_INT(review, 0);
@@ -368,6 +394,51 @@ test_consensus(void)
 	CHECK_NEAR(bq.geom_f1, 4.0 / 6, 1e-12);
 	CHECK(!bq.has_alpha); /* no image classes: undefined */
 	CHECK_INT(bx_store_batch_quality(st, "nope", &bq, &err), BX_ENOENT);
+	bx_store_close(st);
+}
+
+/* Consensus weighs class votes by the labelers' gold record (setting
+ * aggregation = weighted, the default): a, right on gold, outweighs b
+ * and c, wrong on it; with aggregation = majority the two win. */
+static void
+test_weighted_consensus(void)
+{
+	static const char *const ev[] = { "ev.jpg" };
+	static const char *const one[] = { "w1.jpg" };
+	static const char *const two[] = { "w2.jpg" };
+	struct bx_store *st = fresh("weighted.db");
+	const char *u[3] = { "a", "b", "c" };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		user(st, u[i], "qualified");
+	gold(st, task(st, "ev.jpg"), ONE_CUP);
+	task(st, "w1.jpg");
+	task(st, "w2.jpg");
+	batch(st, "eval", "production", 1, 9, ev, 1); /* all gold: everyone's own */
+	batch(st, "one", "calibration", 3, 5, one, 1);
+	batch(st, "two", "calibration", 3, 0, two, 1);
+	CHECK(claim_submit(st, "a", ONE_CUP, NOW) > 0);
+	CHECK(claim_submit(st, "b", EMPTY, NOW) > 0);
+	CHECK(claim_submit(st, "c", EMPTY, NOW) > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM gold_scores"), 3);
+#define CLS(c) "{\"annotations\":[{\"class\":\"" c "\",\"box\":[20,20,10,10]}]}"
+	CASE("weighted: a's cat");
+	CHECK(claim_submit(st, "a", CLS("cat"), NOW + 1000) > 0);
+	CHECK(claim_submit(st, "b", CLS("dog"), NOW + 1000) > 0);
+	CHECK(claim_submit(st, "c", CLS("dog"), NOW + 1000) > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM task_answers t JOIN tasks k ON k.id = t.task "
+	    "WHERE k.image = 'w1.jpg' AND t.kind = 'consensus' "
+	    "AND t.answer ->> '$.annotations[0].class' = 'cat'"), 1);
+	CASE("majority: b's and c's dog");
+	raw_exec("UPDATE settings SET value = 'majority' WHERE key = 'aggregation'");
+	CHECK(claim_submit(st, "a", CLS("cat"), NOW + 2000) > 0);
+	CHECK(claim_submit(st, "b", CLS("dog"), NOW + 2000) > 0);
+	CHECK(claim_submit(st, "c", CLS("dog"), NOW + 2000) > 0);
+	CHECK_INT(raw_int("SELECT count(*) FROM task_answers t JOIN tasks k ON k.id = t.task "
+	    "WHERE k.image = 'w2.jpg' AND t.kind = 'consensus' "
+	    "AND t.answer ->> '$.annotations[0].class' = 'dog'"), 1);
+#undef CLS
 	bx_store_close(st);
 }
 
@@ -796,7 +867,7 @@ test_max_overlap(void)
 }
 
 BX_TESTS(T(setup), T(test_gold_row), T(test_window), T(test_training), T(test_suspend),
-         T(test_suspend_submit_next), T(test_consensus), T(test_trainee_suspended),
+         T(test_suspend_submit_next), T(test_consensus), T(test_weighted_consensus), T(test_trainee_suspended),
          T(test_rules_settings), T(test_user_admin), T(test_attribute_policy),
          T(test_on_suspend), T(test_rejected_gold),
          T(test_reject_consensus), T(test_training_skip),
