@@ -296,10 +296,10 @@ snap_moved(struct bx_edit *ed, struct bx_annot *an, int vertex)
 	int i;
 
 	if (an->geom == BX_GEOM_BOX) {
-		x0 = clampd(round(an->x), 0, ed->img_w - 1);
-		y0 = clampd(round(an->y), 0, ed->img_h - 1);
-		x1 = clampd(round(an->x + an->w), x0 + 1, ed->img_w);
-		y1 = clampd(round(an->y + an->h), y0 + 1, ed->img_h);
+		x0 = bx_geom_clamp(round(an->x), 0, ed->img_w - 1);
+		y0 = bx_geom_clamp(round(an->y), 0, ed->img_h - 1);
+		x1 = bx_geom_clamp(round(an->x + an->w), x0 + 1, ed->img_w);
+		y1 = bx_geom_clamp(round(an->y + an->h), y0 + 1, ed->img_h);
 		an->x = x0;
 		an->y = y0;
 		an->w = x1 - x0;
@@ -309,8 +309,8 @@ snap_moved(struct bx_edit *ed, struct bx_annot *an, int vertex)
 	for (i = 0; i < an->npts; i++) {
 		if (vertex >= 0 && i != vertex)
 			continue;
-		an->pts[i].x = clampd(round(an->pts[i].x), 0, ed->img_w);
-		an->pts[i].y = clampd(round(an->pts[i].y), 0, ed->img_h);
+		an->pts[i].x = bx_geom_clamp(round(an->pts[i].x), 0, ed->img_w);
+		an->pts[i].y = bx_geom_clamp(round(an->pts[i].y), 0, ed->img_h);
 	}
 }
 

@@ -217,6 +217,16 @@ const struct bx_keymap bx_keymap_notask = {
 	"no task (queue empty, lease lost)", notask_binds, (int)BX_ARRAY_LEN(notask_binds),
 };
 
+static const struct bx_keybind admin_binds[] = {
+	{ 'q', BX_AD_QUIT, "quit" },
+	{ CTRL('c'), BX_AD_QUIT, NULL },
+	{ 'r', BX_AD_REFRESH, "refresh now (the confusion too)" },
+	{ CTRL('l'), BX_AD_REDRAW, "redraw the screen" },
+};
+const struct bx_keymap bx_keymap_admin = {
+	"dashboard (boxel admin)", admin_binds, (int)BX_ARRAY_LEN(admin_binds),
+};
+
 const struct bx_keymap *const bx_keymaps_label_screen[] = {
 	&bx_keymap_label, &bx_keymap_review, &bx_keymap_form, &bx_keymap_prompt, &bx_keymap_picker,
 	&bx_keymap_jump, &bx_keymap_look, &bx_keymap_feedback, &bx_keymap_helpscreen, &bx_keymap_notask,

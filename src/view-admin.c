@@ -273,14 +273,13 @@ admin_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 {
 	struct admin *A = v->data;
 
-	switch (k->key) {
-	case 'q':
-	case 0x03: /* Ctrl-C */
+	switch (bx_keymap_action(&bx_keymap_admin, k->key)) {
+	case BX_AD_QUIT:
 		return BX_VIEW_QUIT;
-	case 'r':
+	case BX_AD_REFRESH:
 		refresh(A, now, 1);
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
-	case 0x0c: /* Ctrl-L */
+	case BX_AD_REDRAW:
 		return BX_VIEW_HANDLED | BX_VIEW_FULL;
 	default:
 		return 0;

@@ -100,6 +100,10 @@ extern const struct bx_keymap bx_keymap_feedback;
 enum bx_notask_action { BX_NA_QUIT = 1, BX_NA_AGAIN, BX_NA_NEXT };
 extern const struct bx_keymap bx_keymap_notask;
 
+/* The dashboard (boxel admin, view-admin.c). */
+enum bx_admin_action { BX_AD_QUIT = 1, BX_AD_REFRESH, BX_AD_REDRAW };
+extern const struct bx_keymap bx_keymap_admin;
+
 /* Every table, for the help overlay and --keys: label first. */
 extern const struct bx_keymap *const bx_keymaps_label_screen[];
 extern const int bx_keymaps_label_screen_n;

@@ -211,8 +211,15 @@ test_feedback_attribute(void)
 	    &a, &err);
 	CHECK_INT(bx_queue_submit(st, c.judgment, c.token, &a, 3, NOW + 1, &err), 0);
 	bx_answer_free(&a);
+	/* The judgment's id as claimed: gold judgments are made by the claim,
+	 * and each backend numbers them its own way. */
+	if (bx_store_training_feedback(st, c.judgment, "bob", &f, &err) != 0) {
+		CHECK_INT(bx_store_training_feedback(st, c.judgment, "bob", &f, &err), 0);
+		bx_claim_free(&c);
+		bx_store_close(st);
+		return;
+	}
 	bx_claim_free(&c);
-	CHECK_INT(bx_store_training_feedback(st, 1, "bob", &f, &err), 0);
 	CHECK_INT(f.lab_verdict[0], BX_V_MISMATCH);
 	CHECK(f.lab_note[0] != NULL);
 	CHECK_STR(f.lab_note[0] ? f.lab_note[0] : "", "pose: gold says sitting");
