@@ -661,7 +661,8 @@ make_room(const char *dir, uint64_t need, uint64_t limit, struct bx_err *err)
 		n++;
 	}
 	closedir(dd);
-	qsort(e, n, sizeof *e, older);
+	if (n > 0)
+		qsort(e, n, sizeof *e, older);
 	for (i = 0; i < n && total + need > limit; i++) {
 		snprintf(p, sizeof p, "%s/%s", dir, e[i].name);
 		if (unlink(p) == 0)
