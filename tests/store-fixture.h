@@ -48,7 +48,7 @@ fx_pg_exec(const char *uri, const char *sql)
 	if (PQstatus(c) != CONNECTION_OK)
 		fprintf(stderr, "fixture: %s: %s", uri, PQerrorMessage(c));
 	else {
-		PQexec(c, "SET client_min_messages = warning");
+		PQclear(PQexec(c, "SET client_min_messages = warning"));
 		r = PQexec(c, sql);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
 			fprintf(stderr, "fixture: %s: %s", sql, PQresultErrorMessage(r));
