@@ -49,6 +49,24 @@ put_region_head(struct bx_buf *b, int rid, const char *type, const char *control
 	    "\"value\":{", rid, type, control, im->width, im->height);
 }
 
+/* A turned region's numbers: x, y, its two sizes (percent of the image)
+ * and the rotation, which Label Studio keeps in 0..360 degrees clockwise. */
+static void
+put_turned(struct bx_buf *b, const struct bx_ds_image *im, double x, double y, const char *wkey,
+           double w, const char *hkey, double h, double angle)
+{
+	bx_buf_puts(b, "\"x\":");
+	put_pct(b, x, im->width);
+	bx_buf_puts(b, ",\"y\":");
+	put_pct(b, y, im->height);
+	bx_buf_printf(b, ",\"%s\":", wkey);
+	put_pct(b, w, im->width);
+	bx_buf_printf(b, ",\"%s\":", hkey);
+	put_pct(b, h, im->height);
+	bx_buf_puts(b, ",\"rotation\":");
+	bx_json_put_num(b, angle < 0 ? angle + 360 : angle);
+}
+
 /* The taxonomy's spec of attribute key, on class cls (NULL: global). */
 static const struct bx_attr_spec *
 attr_spec(const struct bx_taxonomy *tax, const char *cls, const char *key)
@@ -164,29 +182,11 @@ bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax, stru
 
 				bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
 				put_region_head(b, rid, "rectanglelabels", "box", im);
-				bx_buf_puts(b, "\"x\":");
-				put_pct(b, q[0].x, im->width);
-				bx_buf_puts(b, ",\"y\":");
-				put_pct(b, q[0].y, im->height);
-				bx_buf_puts(b, ",\"width\":");
-				put_pct(b, an->w, im->width);
-				bx_buf_puts(b, ",\"height\":");
-				put_pct(b, an->h, im->height);
-				bx_buf_puts(b, ",\"rotation\":");
-				bx_json_put_num(b, an->angle < 0 ? an->angle + 360 : an->angle);
+				put_turned(b, im, q[0].x, q[0].y, "width", an->w, "height", an->h, an->angle);
 				bx_buf_puts(b, ",\"rectanglelabels\":[");
 			} else if (an->geom == BX_GEOM_ELLIPSE) {
 				put_region_head(b, rid, "ellipselabels", "ellipse", im);
-				bx_buf_puts(b, "\"x\":");
-				put_pct(b, an->x, im->width);
-				bx_buf_puts(b, ",\"y\":");
-				put_pct(b, an->y, im->height);
-				bx_buf_puts(b, ",\"radiusX\":");
-				put_pct(b, an->w, im->width);
-				bx_buf_puts(b, ",\"radiusY\":");
-				put_pct(b, an->h, im->height);
-				bx_buf_puts(b, ",\"rotation\":");
-				bx_json_put_num(b, an->angle < 0 ? an->angle + 360 : an->angle);
+				put_turned(b, im, an->x, an->y, "radiusX", an->w, "radiusY", an->h, an->angle);
 				bx_buf_puts(b, ",\"ellipselabels\":[");
 			} else if (an->geom == BX_GEOM_POLYGON) {
 				put_region_head(b, rid, "polygonlabels", "polygon", im);

@@ -419,19 +419,7 @@ int
 bx_jpeg_probe(struct bx_image_src *src, const struct bx_image_limits *lim,
               int *w_out, int *h_out, struct bx_err *err)
 {
-	struct jpeg_decompress_struct ci;
-	struct jerr je = { .code = 0 };
-	uint32_t ow, oh;
+	int orient, progressive;
 
-	if (setjmp(je.jb)) {
-		jpeg_destroy_decompress(&ci);
-		return bx_err_set(err, je.code, "%s", je.msg);
-	}
-	j_setup(&ci, &je, src);
-	jpeg_read_header(&ci, TRUE);
-	check_header(&ci, lim, orientation_of(&ci), &ow, &oh);
-	jpeg_destroy_decompress(&ci);
-	*w_out = (int)ow;
-	*h_out = (int)oh;
-	return 0;
+	return bx_jpeg_plan(src, lim, w_out, h_out, &orient, &progressive, err);
 }
