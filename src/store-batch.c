@@ -474,6 +474,7 @@ struct review_ctx {
 	const char *reviewer, *verdict, *comment;
 	char *fixed_json;
 	int64_t now;
+	struct bx_st_preset pre; /* the consensus redo, merged ahead */
 };
 
 static int
@@ -545,7 +546,7 @@ review_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	/* The task's agreement must not outlive a rejected judgment (nor miss
 	 * an accepted one that was held). */
-	if ((rc = bx_st_consensus_redo(st, c->jid, c->now, err)) < 0)
+	if ((rc = bx_st_consensus_redo(st, c->jid, c->now, &c->pre, err)) < 0)
 		return rc;
 	snprintf(d, sizeof d, "{\"judgment\":%lld,\"verdict\":\"%s\"}", (long long)c->jid,
 	    c->verdict);
@@ -557,7 +558,7 @@ bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
                     const char *verdict, const char *comment,
                     const struct bx_answer *fixed, int64_t now_ms, struct bx_err *err)
 {
-	struct review_ctx c = { judgment, reviewer, verdict, comment, NULL, now_ms };
+	struct review_ctx c = { judgment, reviewer, verdict, comment, NULL, now_ms, { 0 } };
 	int rc;
 
 	if (verdict == NULL || (strcmp(verdict, "accept") != 0 && strcmp(verdict, "reject") != 0 &&
@@ -569,7 +570,10 @@ bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
 		return bx_err_set(err, BX_EPERM, "no reviewer given");
 	if (fixed)
 		c.fixed_json = bx_answer_to_json(fixed);
+	/* The task's consensus again is merged before the write lock. */
+	bx_st_premerge_review(st, judgment, strcmp(verdict, "reject") == 0, &c.pre);
 	rc = bx_st_write(st, review_tx, &c, err);
+	bx_st_preset_free(&c.pre);
 	free(c.fixed_json);
 	return rc;
 }

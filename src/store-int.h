@@ -109,11 +109,14 @@ int bx_st_user_active(struct bx_store *st, const char *name, int64_t *uid, struc
  * (out of consensus and export until reviewed); with on_suspend = requeue
  * each task also gets a fresh replica for anyone. Consensus of the tasks is
  * redone. Returns how many were held. store-quality.c. */
-int bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *err);
+struct bx_st_preset;
+int bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now,
+                    struct bx_st_preset *ps, struct bx_err *err);
 /* The consensus of judgment jid's task in its batch, recomputed from the
  * judgments that count now (after a review changed one): dropped while too
  * few remain. store-quality.c. */
-int bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now, struct bx_err *err);
+int bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now,
+                         struct bx_st_preset *ps, struct bx_err *err);
 /* After a skip: a skipped training gold task is scored as an empty answer
  * (it never comes back to the trainee, who must not be stranded short of
  * the tasks to qualify, nor qualify by skipping the hard ones).
@@ -154,7 +157,26 @@ int bx_st_batch_name_ok(const char *name);
  * result only if what it was computed from is still what the store holds
  * (the fence: the gold answer, the replicas' ids and answers, the settings
  * scoring reads); otherwise it computes again, inside. */
+struct bx_st_precomp;
+/* Consensus merges computed ahead for several tasks (an admin's
+ * suspension, a review, a submit that will suspend its labeler): what the
+ * write transaction's consensus redo would merge, each used only if the
+ * replicas it finds are the ones merged here. */
+struct bx_st_preset {
+	char *fence;
+	int n;
+	struct bx_st_precomp *v;
+};
+void bx_st_preset_free(struct bx_st_preset *ps);
+/* Best effort, each in a read transaction (on error ps is left empty):
+ * the tasks whose consensus suspending user `name` will redo; the task of
+ * judgment jid after a review verdict (reject: it leaves the replicas;
+ * accept or fix: it joins them if held). */
+void bx_st_premerge_hold(struct bx_store *st, const char *name, struct bx_st_preset *ps);
+void bx_st_premerge_review(struct bx_store *st, int64_t jid, int reject,
+                           struct bx_st_preset *ps);
 struct bx_st_precomp {
+	int64_t task, batch;  /* whose consensus (in a preset) */
 	char *fence;          /* the settings, as quality_fence() wrote them */
 	int scored;           /* sc: this answer against gold_text */
 	char *gold_text;
@@ -165,6 +187,9 @@ struct bx_st_precomp {
 	char **texts;
 	double *acc;          /* each replica's labeler's gold accuracy, -1: none */
 	struct bx_consensus cons;
+	/* The labeler's other tasks, merged ahead when this gold score
+	 * will put them under the bar (their suspension holds that work). */
+	struct bx_st_preset *hold;
 };
 /* Best effort: on any error p is left empty (the transaction computes). */
 void bx_st_precompute(struct bx_store *st, int64_t jid, const char *token,

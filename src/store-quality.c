@@ -309,7 +309,8 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	if ((rc = bx_st_exec(st, s, "change qualification", err)) < 0)
 		return rc;
 	if (strcmp(qual, "suspended") == 0 && ((rc = bx_st_release_user(st, in->uid, err)) < 0 ||
-	    (rc = bx_st_hold_work(st, in->uid, now, err)) < 0))
+	    (rc = bx_st_hold_work(st, in->uid, now,
+	    in->pre_ok && in->pre != NULL ? in->pre->hold : NULL, err)) < 0))
 		return rc;
 	snprintf(in->qual, sizeof in->qual, "%s", qual);
 	bx_score_accuracy(sum, &acc);
@@ -780,7 +781,7 @@ out:
  * the old one is dropped, a new one stored if enough judgments remain. */
 static int
 consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
-               struct bx_err *err)
+               struct bx_st_preset *ps, struct bx_err *err)
 {
 	static const char bsql[] = "SELECT kind, overlap FROM batches WHERE id = ?1";
 	static const char d1[] = "DELETE FROM task_consensus WHERE task = ?1 AND batch = ?2";
@@ -793,6 +794,12 @@ consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
 	memset(&in, 0, sizeof in);
 	in.task = task;
 	in.batch = batch;
+	for (k = 0; ps != NULL && k < ps->n; k++) {
+		if (ps->v[k].task == task && ps->v[k].batch == batch) {
+			in.pre = &ps->v[k];
+			in.pre_ok = 1; /* the caller checked the preset's fence */
+		}
+	}
 	if ((s = bx_st_prep(st, bsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int64(s, 1, batch);
@@ -815,8 +822,30 @@ consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
 	return consensus_step(st, &in, now, err);
 }
 
+static int quality_fence(struct bx_store *st, char **out, struct bx_err *err);
+
+/* ps if it was computed under the settings the store has now, else NULL. */
+static int
+preset_check(struct bx_store *st, struct bx_st_preset **ps, struct bx_err *err)
+{
+	char *fence;
+	int rc;
+
+	if (*ps == NULL || (*ps)->fence == NULL || (*ps)->n == 0) {
+		*ps = NULL;
+		return 0;
+	}
+	if ((rc = quality_fence(st, &fence, err)) < 0)
+		return rc;
+	if (strcmp(fence, (*ps)->fence) != 0)
+		*ps = NULL;
+	free(fence);
+	return 0;
+}
+
 int
-bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now, struct bx_err *err)
+bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now,
+                     struct bx_st_preset *ps, struct bx_err *err)
 {
 	static const char sql[] = "SELECT task, batch FROM judgments WHERE id = ?1";
 	struct bx_dbst *s;
@@ -832,13 +861,14 @@ bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now, struct bx_er
 		batch = bx_db_col_int64(s, 1);
 	}
 	bx_db_reset(s);
-	if (rc <= 0)
+	if (rc <= 0 || (rc = preset_check(st, &ps, err)) < 0)
 		return rc;
-	return consensus_redo(st, task, batch, now, err);
+	return consensus_redo(st, task, batch, now, ps, err);
 }
 
 int
-bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *err)
+bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_st_preset *ps,
+                struct bx_err *err)
 {
 	static const char hold[] =
 	    "UPDATE judgments SET held = 1 WHERE labeler = ?1 AND state = 'submitted' "
@@ -848,7 +878,8 @@ bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *er
 	char *mode;
 	int rc, n = 0, i, requeue;
 
-	if ((rc = bx_store_setting_get(st, "on_suspend", &mode, err)) < 0)
+	if ((rc = preset_check(st, &ps, err)) < 0 ||
+	    (rc = bx_store_setting_get(st, "on_suspend", &mode, err)) < 0)
 		return rc;
 	requeue = strcmp(mode, "requeue") == 0;
 	free(mode);
@@ -867,7 +898,7 @@ bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_err *er
 	 * replica is dropped by its trigger: gold is per labeler). */
 	for (i = 0; rc >= 0 && i < n; i++)
 		if ((!requeue || (rc = bx_st_requeue(st, hs[i].id, 0, err)) >= 0))
-			rc = consensus_redo(st, hs[i].task, hs[i].batch, now, err);
+			rc = consensus_redo(st, hs[i].task, hs[i].batch, now, ps, err);
 	free(hs);
 	return rc < 0 ? rc : n;
 }
@@ -912,8 +943,27 @@ bx_st_precomp_free(struct bx_st_precomp *p)
 	free(p->ids);
 	free(p->acc);
 	bx_consensus_free(&p->cons);
+	if (p->hold != NULL) {
+		bx_st_preset_free(p->hold);
+		free(p->hold);
+	}
 	memset(p, 0, sizeof *p);
 }
+
+void
+bx_st_preset_free(struct bx_st_preset *ps)
+{
+	int i;
+
+	for (i = 0; i < ps->n; i++)
+		bx_st_precomp_free(&ps->v[i]);
+	free(ps->v);
+	free(ps->fence);
+	memset(ps, 0, sizeof *ps);
+}
+
+static int predict_hold(struct bx_store *st, int64_t jid, struct bx_st_precomp *p,
+                        struct bx_err *err);
 
 struct pre_ctx {
 	int64_t jid;
@@ -975,7 +1025,7 @@ precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if (found) {
 		rc = score_against(st, &gold, c->ans, &p->sc, err);
 		bx_answer_free(&gold);
-		if (rc < 0)
+		if (rc < 0 || (rc = predict_hold(st, c->jid, p, err)) < 0)
 			return rc;
 		p->scored = 1;
 	}
@@ -1013,6 +1063,197 @@ bx_st_precompute(struct bx_store *st, int64_t jid, const char *token, const stru
 	memset(p, 0, sizeof *p);
 	if (token == NULL || bx_st_read(st, precompute_rx, &c, &err) < 0)
 		bx_st_precomp_free(p);
+}
+
+/* The replicas of task in batch once judgment `keep` counts (accepted out
+ * of hold), the submitted work of labeler drop_uid is held and judgment
+ * drop_id left (rejected); 0 for none of these. */
+static const char future_sql[] =
+    "SELECT j.id, j.answer, " LABELER_ACCURACY " FROM judgments j "
+    "WHERE j.task = ?1 AND j.batch = ?2 AND (j.id = ?3 OR "
+    "  (j.state IN ('submitted','accepted') AND NOT (j.held = 1 AND j.state = 'submitted'))) "
+    "  AND NOT (j.labeler = ?4 AND j.state = 'submitted') AND j.id <> ?5 "
+    "ORDER BY j.id";
+
+struct future {
+	int64_t keep, drop_uid, drop_id;
+};
+
+/* One task's consensus as it will be after f, appended to ps when enough
+ * replicas will remain to merge. */
+static int
+premerge(struct bx_store *st, int64_t task, int64_t batch, int overlap, const struct future *f,
+         struct bx_st_preset *ps, struct bx_err *err)
+{
+	struct bx_st_precomp *p;
+	struct replicas r;
+	struct bx_dbst *s;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	if ((s = bx_st_prep(st, future_sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 2, batch);
+	bx_db_bind_int64(s, 3, f->keep);
+	bx_db_bind_int64(s, 4, f->drop_uid);
+	bx_db_bind_int64(s, 5, f->drop_id);
+	while ((rc = bx_st_step(st, s, "read replicas", err)) == 1)
+		replicas_add(&r, bx_db_col_int64(s, 0), bx_db_col_text(s, 1),
+		             bx_db_col_null(s, 2) ? -1 : bx_db_col_double(s, 2));
+	bx_db_reset(s);
+	if (rc < 0 || r.n < overlap) {
+		replicas_free(&r);
+		return rc < 0 ? rc : 0;
+	}
+	ps->v = bx_realloc(ps->v, (size_t)(ps->n + 1) * sizeof *ps->v);
+	p = &ps->v[ps->n];
+	memset(p, 0, sizeof *p);
+	if ((rc = replicas_merge(st, task, &r, &p->cons, err)) < 0) {
+		replicas_free(&r);
+		return rc;
+	}
+	ps->n++;
+	p->task = task;
+	p->batch = batch;
+	p->merged = 1;
+	p->n = r.n;
+	p->ids = r.ids;
+	p->texts = r.texts;
+	p->acc = r.acc;
+	return 0;
+}
+
+/* Every task of the rows of sql (task, batch, overlap; ?1 bound to id)
+ * merged ahead for f. */
+static int
+premerge_all(struct bx_store *st, const char *sql, int64_t id, const struct future *f,
+             struct bx_st_preset *ps, struct bx_err *err)
+{
+	struct { int64_t task, batch; int overlap; } *ts = NULL;
+	struct bx_dbst *s;
+	int rc, n = 0, i;
+
+	if (ps->fence == NULL && (rc = quality_fence(st, &ps->fence, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, id);
+	while ((rc = bx_st_step(st, s, "read tasks to merge", err)) == 1) {
+		ts = bx_realloc(ts, (size_t)(n + 1) * sizeof *ts);
+		ts[n].task = bx_db_col_int64(s, 0);
+		ts[n].batch = bx_db_col_int64(s, 1);
+		ts[n].overlap = bx_db_col_int(s, 2);
+		n++;
+	}
+	bx_db_reset(s);
+	for (i = 0; rc >= 0 && i < n; i++)
+		rc = premerge(st, ts[i].task, ts[i].batch, ts[i].overlap, f, ps, err);
+	free(ts);
+	return rc < 0 ? rc : 0;
+}
+
+/* The tasks whose consensus holding uid's submitted work redoes. */
+static const char hold_tasks_sql[] =
+    "SELECT DISTINCT j.task, j.batch, b.overlap FROM judgments j "
+    "JOIN batches b ON b.id = j.batch "
+    "WHERE j.labeler = ?1 AND j.state = 'submitted' AND j.held = 0 AND b.overlap > 1";
+
+/* Whether the gold score p->sc will suspend its labeler (gold_step's rule,
+ * the score added to the window): then the work of theirs that the
+ * suspension holds is merged ahead too. */
+static int
+predict_hold(struct bx_store *st, int64_t jid, struct bx_st_precomp *p, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT j.labeler, b.kind = 'training', u.qual IN ('qualified', 'training') "
+	    "FROM judgments j JOIN batches b ON b.id = j.batch JOIN users u ON u.id = j.labeler "
+	    "WHERE j.id = ?1";
+	struct future f = { 0, 0, 0 };
+	struct bx_score sum;
+	struct bx_dbst *s;
+	double bar, window, min, acc;
+	int rc, n, governed = 0;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, jid);
+	rc = bx_st_step(st, s, "read labeler", err);
+	if (rc == 1) {
+		f.drop_uid = bx_db_col_int64(s, 0);
+		governed = !bx_db_col_int(s, 1) && bx_db_col_int(s, 2);
+	}
+	bx_db_reset(s);
+	if (rc <= 0 || !governed)
+		return rc < 0 ? rc : 0;
+	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0 ||
+	    (rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
+	    (rc = window_sum(st, f.drop_uid, (long)window - 1, &sum, &n, NULL, err)) < 0)
+		return rc;
+	bx_score_add(&sum, &p->sc);
+	if (n + 1 < (int)min || !bx_score_accuracy(&sum, &acc) || acc >= bar - 1e-12)
+		return 0;
+	p->hold = bx_malloc(sizeof *p->hold);
+	memset(p->hold, 0, sizeof *p->hold);
+	return premerge_all(st, hold_tasks_sql, f.drop_uid, &f, p->hold, err);
+}
+
+struct hold_ctx {
+	const char *name;
+	struct bx_st_preset *ps;
+};
+
+static int
+premerge_hold_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	struct hold_ctx *c = ctx;
+	struct future f = { 0, 0, 0 };
+	int rc;
+
+	if ((rc = bx_st_user_id(st, c->name, &f.drop_uid, err)) < 0)
+		return rc;
+	return premerge_all(st, hold_tasks_sql, f.drop_uid, &f, c->ps, err);
+}
+
+void
+bx_st_premerge_hold(struct bx_store *st, const char *name, struct bx_st_preset *ps)
+{
+	struct hold_ctx c = { name, ps };
+	struct bx_err err = { 0 };
+
+	memset(ps, 0, sizeof *ps);
+	if (name == NULL || bx_st_read(st, premerge_hold_rx, &c, &err) < 0)
+		bx_st_preset_free(ps);
+}
+
+struct review_pre {
+	int64_t jid;
+	int reject;
+	struct bx_st_preset *ps;
+};
+
+static int
+premerge_review_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT j.task, j.batch, b.overlap FROM judgments j JOIN batches b ON b.id = j.batch "
+	    "WHERE j.id = ?1 AND j.state = 'submitted' AND b.overlap > 1";
+	struct review_pre *c = ctx;
+	struct future f = { c->reject ? 0 : c->jid, 0, c->reject ? c->jid : 0 };
+
+	return premerge_all(st, sql, c->jid, &f, c->ps, err);
+}
+
+void
+bx_st_premerge_review(struct bx_store *st, int64_t jid, int reject, struct bx_st_preset *ps)
+{
+	struct review_pre c = { jid, reject, ps };
+	struct bx_err err = { 0 };
+
+	memset(ps, 0, sizeof *ps);
+	if (bx_st_read(st, premerge_review_rx, &c, &err) < 0)
+		bx_st_preset_free(ps);
 }
 
 int

@@ -44,6 +44,7 @@ struct uop_ctx {
 	const char *name, *arg, *actor;
 	int64_t now;
 	int same; /* out: it was already so */
+	struct bx_st_preset pre; /* a suspension's consensus redo, merged ahead */
 };
 
 /* Per operation: the test that it is already so, the update, the event. */
@@ -104,7 +105,7 @@ uop_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if (uops[c->op].release && (rc = bx_st_release_user(st, uid, err)) < 0)
 		return rc;
-	if (c->op == U_SUSPEND && (rc = bx_st_hold_work(st, uid, c->now, err)) < 0)
+	if (c->op == U_SUSPEND && (rc = bx_st_hold_work(st, uid, c->now, &c->pre, err)) < 0)
 		return rc;
 	bx_buf_init(&d);
 	bx_buf_puts(&d, "{\"name\":");
@@ -127,12 +128,16 @@ static int
 uop(struct bx_store *st, enum uop op, const char *name, const char *arg, const char *actor,
     int64_t now_ms, struct bx_err *err)
 {
-	struct uop_ctx c = { op, name, arg, actor, now_ms, 0 };
+	struct uop_ctx c = { op, name, arg, actor, now_ms, 0, { 0 } };
 	int rc;
 
 	if (name == NULL)
 		return bx_err_set(err, BX_EINVAL, "no user given");
-	if ((rc = bx_st_write(st, uop_tx, &c, err)) < 0)
+	if (op == U_SUSPEND)
+		bx_st_premerge_hold(st, name, &c.pre);
+	rc = bx_st_write(st, uop_tx, &c, err);
+	bx_st_preset_free(&c.pre);
+	if (rc < 0)
 		return rc;
 	return c.same;
 }

@@ -6,16 +6,30 @@
 # apart; printed: the time of bob's submit and of each small write (a
 # process start on this machine is the floor). Before consensus and gold
 # scoring moved out of the write transaction, the small writes waited for
-# the whole merge. BOXEL_BEFORE=older/boxel runs the same on that binary.
-# Figures only, never pass/fail.
+# the whole merge. Then a reviewer accepts bob's judgment, which redoes the
+# task's consensus (the same merge) while the small writes run again.
+# BOXEL_BEFORE=older/boxel runs the same on that binary. Figures only,
+# never pass/fail.
 set -u
 : "${BOXEL:?BOXEL must point at the boxel binary}"
 V=${BENCH_VERTICES:-150000}
 PY=/usr/bin/python3
 command -v convert >/dev/null || { echo "bench-stall: ImageMagick's convert not installed"; exit 77; }
 
+# small_writes B T0 TAG: ten `user add`s 0.2 s apart, each one's time.
+small_writes() {
+	local s e i
+	for i in $(seq 1 10); do
+		s=$(date +%s.%N)
+		"$1" user add "$3$i" --role annotator >/dev/null || echo "bench-stall: user add failed"
+		e=$(echo "$(date +%s.%N) - $s" | bc)
+		printf 'small write %2d at %5.2f s: %.2f s\n' "$i" "$(echo "$s - $2" | bc)" "$e"
+		sleep 0.2
+	done
+}
+
 run() { # run NAME BINARY
-	local B=$2 D A Bc t0 s e i
+	local B=$2 D A Bc t0
 	D=$(mktemp -d "${TMPDIR:-/tmp}/boxel-stall.XXXXXX")
 	mkdir "$D/img"
 	convert -size 2000x2000 xc:gray "$D/img/a.png"
@@ -24,6 +38,7 @@ run() { # run NAME BINARY
 	export BOXEL_DB=$D/s.db
 	"$B" import "$D/img" >/dev/null
 	for u in alice bob; do "$B" user add $u --role annotator >/dev/null; done
+	"$B" user add rita --role reviewer >/dev/null
 	# (An older binary has no limits to raise.)
 	"$B" config set max_vertices 1000000 >/dev/null 2>&1
 	"$B" config set max_answer_bytes 67108864 >/dev/null 2>&1
@@ -47,15 +62,17 @@ PY
 		echo "bench-stall: bob's submit failed"
 	  printf "bob's submit (consensus): %.2f s\n" "$(echo "$(date +%s.%N) - $t0" | bc)" ) &
 	sleep 0.3
-	for i in $(seq 1 10); do
-		s=$(date +%s.%N)
-		"$B" user add "u$i" --role annotator >/dev/null || echo "bench-stall: user add failed"
-		e=$(echo "$(date +%s.%N) - $s" | bc)
-		printf 'small write %2d at %5.2f s: %.2f s\n' "$i" "$(echo "$s - $t0" | bc)" "$e"
-		sleep 0.2
-	done
+	small_writes "$B" "$t0" u
 	wait
 	printf 'consensus stored: %s\n' "$(sqlite3 "$D/s.db" 'SELECT count(*) FROM task_consensus')"
+	echo "== $1: a reviewer accepts bob's judgment (the consensus is merged again)"
+	t0=$(date +%s.%N)
+	( "$B" review accept "$(jg "$Bc" judgment)" --user rita >/dev/null ||
+		echo "bench-stall: the review failed"
+	  printf "the review (consensus again): %.2f s\n" "$(echo "$(date +%s.%N) - $t0" | bc)" ) &
+	sleep 0.3
+	small_writes "$B" "$t0" r
+	wait
 	rm -rf "$D"
 }
 [ -n "${BOXEL_BEFORE:-}" ] && run before "$BOXEL_BEFORE"
