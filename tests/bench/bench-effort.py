@@ -282,12 +282,22 @@ def label_one(A, t, k, img_w, img_h):
     return A.keys, after
 
 
-def png_size(path):
+def image_size(path):
+    """Width and height of a PNG (IHDR) or a JPEG (its SOFn marker)."""
     with open(path, "rb") as f:
-        head = f.read(24)
-    if head[:8] != b"\x89PNG\r\n\x1a\n":
-        raise SystemExit("effort: %s is not a PNG" % path)
-    return struct.unpack(">II", head[16:24])
+        data = f.read()
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return struct.unpack(">II", data[16:24])
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, seglen = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB,
+                          0xCD, 0xCE, 0xCF):
+                h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                return w, h
+            i += 2 + seglen
+    raise SystemExit("effort: %s is neither a PNG nor a JPEG with a frame header" % path)
 
 
 def main():
@@ -309,7 +319,7 @@ def main():
             if name not in A.scr:
                 print("effort: expected %s on screen" % name, file=sys.stderr)
                 return 1
-            img_w, img_h = png_size(os.path.join(imgdir, name))
+            img_w, img_h = image_size(os.path.join(imgdir, name))
             for t in truth[name]:
                 k += 1
                 keys, after = label_one(A, t, k, img_w, img_h)
