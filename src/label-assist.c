@@ -17,6 +17,13 @@
 #define WAND_TOL0 40.0  /* first proposal: RGB distance from the seed */
 #define WAND_GROW 1.4   /* each further press */
 #define WAND_SIDE 1024  /* the wand looks at most this far around the seed */
+/* An extreme point snaps to a boundary at most this many cells of the
+ * current zoom away (at least 8 px): a click lands within half a cell of
+ * where it was aimed, a point placed by keys within a step or two, and a
+ * wider reach finds lines inside the object or a neighbour's edge instead
+ * (bench-tighten on the sample photos: at 6 cells 36% of boxes exact, mean
+ * IoU 0.75; at 3 cells 41%, 0.88). */
+#define SNAP_CELLS 3.0
 
 /* Decode [x, x+w) x [y, y+h) of the task's image at full resolution into
  * *reg (the caller frees reg->r). Only that region is held in memory. */
@@ -110,7 +117,7 @@ label_extreme_place(struct label *L, int64_t now)
 	struct bx_err err;
 	struct bx_pt p = { ed->cx, ed->cy }, q;
 	enum bx_side side = (enum bx_side)(ed->npend % 4);
-	double radius = fmax(8, 6.0 / L->sc);
+	double radius = fmax(8, SNAP_CELLS / L->sc);
 	int rect[4], r, snapped = 0;
 
 	if (ed->npend == 0 && ed->cls == NULL)

@@ -314,14 +314,26 @@ def main():
             A.send("T")
             print("%s: T once" % STRATEGY + " for the session (tighten every box as drawn): 1 key, "
                   "not counted per box")
+        # Tasks come in the server's (random) order: label the image on
+        # screen. Each object keeps its rough box (seeded by its place in
+        # the sorted truth), whatever the order.
+        first = {}
         for name in sorted(truth):
+            first[name] = k
+            k += len(truth[name])
+        todo = set(truth)
+        while todo:
             A.scr = settle()
-            if name not in A.scr:
-                print("effort: expected %s on screen" % name, file=sys.stderr)
+            on = [n for n in sorted(todo) if n in A.scr]
+            if not on:
+                print("effort: expected one of %s on screen" % ", ".join(sorted(todo)),
+                      file=sys.stderr)
                 return 1
+            name = on[0]
+            todo.discard(name)
             img_w, img_h = image_size(os.path.join(imgdir, name))
-            for t in truth[name]:
-                k += 1
+            for j, t in enumerate(truth[name]):
+                k = first[name] + j + 1
                 keys, after = label_one(A, t, k, img_w, img_h)
                 final = A.selected_box()
                 ok = final is not None and max(edges_off(final, t)) <= 1
