@@ -11,6 +11,13 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     rough corner to rough corner at fit zoom (each end on the nearest
     cell); edges still more than 1 px off are fixed by keys as below, and
     every key counts as one more gesture.
+  STRATEGY extreme: E (the extreme-points tool) when the status line does
+    not already name it, then per object four mouse clicks at fit zoom,
+    each on the cell nearest the object's left-, top-, right- and
+    bottom-most point (the middle of the side for the synthetic
+    rectangles; truth.json's _extremes for the photos), each snapped by
+    boxel; edges still more than 1 px off are fixed by keys as below,
+    every key and click counting as one gesture.
   STRATEGY assisted: T once per session (tighten every box as drawn).
     First the one-key box: jump to the label nearest the object's centre
     (lower case), and for an object thinner than two cells at fit zoom
@@ -144,6 +151,19 @@ class Annotator:
         return False
 
 
+    def click(self, x, y, img_w, img_h):
+        """One mouse click at fit zoom on the cell nearest image point (x, y),
+        kept on the image (an object's edge on the image's border is
+        clicked on its last pixel)."""
+        _, _, fit, left, top = fit_view(img_w, img_h)
+        x, y = min(max(x, 0.5), img_w - 0.5), min(max(y, 0.5), img_h - 0.5)
+        c, r = (int(round((x - left) * fit - 0.5)) + 1,
+                int(round((y - top) * fit / 2 - 0.5)) + 1)
+        prev = self.scr
+        for seq in ("\033[<0;%d;%dM" % (c, r), "\033[<0;%d;%dm" % (c, r)):
+            tmx("send-keys", "-t", "t", "-l", seq)
+        self.scr = settle(prev)
+
     def drag(self, x0, y0, x1, y1, img_w, img_h):
         """One mouse drag at fit zoom from image point (x0, y0) to (x1, y1),
         each end on the nearest cell (xterm SGR reports, 1-based)."""
@@ -227,9 +247,27 @@ def fix_edges(A, t, img_w, img_h):
         A.send("0")
 
 
-def label_one(A, t, k, img_w, img_h):
+def label_one(A, t, k, img_w, img_h, ext=None):
     A.keys = 0
     after = None
+    if STRATEGY == "extreme":
+        zoom, _, _, _ = A.status()
+        if zoom != 1.0:
+            A.send("0")
+        if not A.scr.splitlines()[-1].lstrip().startswith("extreme"):
+            A.send("E")
+        if ext is None:
+            ext = [t[1] + t[3] / 2.0, t[0] + t[2] / 2.0, t[1] + t[3] / 2.0, t[0] + t[2] / 2.0]
+        for x, y in ((t[0], ext[0]), (ext[1], t[1]), (t[0] + t[2], ext[2]),
+                     (ext[3], t[1] + t[3])):
+            A.click(x, y, img_w, img_h)
+            A.keys += 1  # a click: one gesture
+        after = A.selected_box()
+        if after is not None and iou(after, t) < 0.5:
+            A.send("u")
+        fix_edges(A, t, img_w, img_h)
+        A.nboxes += 1
+        return A.keys, after
     if STRATEGY == "classic":
         A.goto_exact(t[0], t[1])
         A.send("Space")
@@ -301,7 +339,9 @@ def image_size(path):
 
 
 def main():
-    truth = {k: v for k, v in json.load(open(TRUTH)).items() if not k.startswith("_")}
+    alltruth = json.load(open(TRUTH))
+    truth = {k: v for k, v in alltruth.items() if not k.startswith("_")}
+    extremes = alltruth.get("_extremes", {})
     imgdir = os.path.dirname(os.path.abspath(TRUTH))
     tmx("kill-server", check=False)
     tmx("-u", "new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
@@ -334,7 +374,8 @@ def main():
             img_w, img_h = image_size(os.path.join(imgdir, name))
             for j, t in enumerate(truth[name]):
                 k = first[name] + j + 1
-                keys, after = label_one(A, t, k, img_w, img_h)
+                ext = extremes.get(name, [None] * (j + 1))[j]
+                keys, after = label_one(A, t, k, img_w, img_h, ext)
                 final = A.selected_box()
                 ok = final is not None and max(edges_off(final, t)) <= 1
                 rows.append((name, t, keys, after, ok))
@@ -342,15 +383,17 @@ def main():
                                                   "" if ok else " (NOT tight: gave up)")
                 if after:
                     off = edges_off(after, t)
-                    line += "   after one t: IoU %.3f, edges within 1 px %d/4" % (
-                        iou(after, t), sum(o <= 1 for o in off))
+                    line += "   after %s: IoU %.3f, edges within 1 px %d/4" % (
+                        "4 points" if STRATEGY == "extreme" else "one t", iou(after, t),
+                        sum(o <= 1 for o in off))
                 print(line, flush=True)
             A.send("s")
             A.nboxes = 0
             time.sleep(0.3)
         keys = sorted(r[2] for r in rows)
         med = keys[len(keys) // 2] if len(keys) % 2 else (keys[len(keys) // 2 - 1] + keys[len(keys) // 2]) / 2.0
-        what = "gestures (drags and keys)" if STRATEGY == "mouse" else "keystrokes"
+        what = {"mouse": "gestures (drags and keys)",
+                "extreme": "gestures (E, clicks and keys)"}.get(STRATEGY, "keystrokes")
         print("%s: %d boxes (%d tight), %s per box: median %s, mean %.1f, max %d, total %d"
               % (STRATEGY, len(keys), sum(r[4] for r in rows), what, med,
                  sum(keys) / float(len(keys)), keys[-1], sum(keys)))
@@ -359,13 +402,14 @@ def main():
             print("B alone made %d of %d boxes exact; the corners and tighten the other %d"
                   % (len(rows) - len(tightened), len(rows), len(tightened)))
         rows = tightened
-        if STRATEGY in ("assisted", "mouse") and rows:
+        if STRATEGY in ("assisted", "mouse", "extreme") and rows:
             ious = [iou(r[3], r[1]) for r in rows]
             alle = sum(all(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
             edges = sum(sum(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
-            print("after one tighten from the rough box: mean IoU %.3f, boxes with every edge "
+            print("%s: mean IoU %.3f, boxes with every edge "
                   "within 1 px %d/%d (%.0f%%), edges within 1 px %d/%d"
-                  % (sum(ious) / len(ious), alle, len(rows), 100.0 * alle / len(rows), edges,
+                  % ("after the four snapped points" if STRATEGY == "extreme"
+                     else "after one tighten from the rough box", sum(ious) / len(ious), alle, len(rows), 100.0 * alle / len(rows), edges,
                      4 * len(rows)))
     finally:
         tmx("kill-server", check=False)
