@@ -166,11 +166,15 @@ class Annotator:
 
     def drag(self, x0, y0, x1, y1, img_w, img_h):
         """One mouse drag at fit zoom from image point (x0, y0) to (x1, y1),
-        each end on the nearest cell (xterm SGR reports, 1-based)."""
+        each end on the nearest cell of the image (xterm SGR reports,
+        1-based)."""
         zoom, _, _, _ = self.status()
         if zoom != 1.0:
             self.send("0")
         _, _, fit, left, top = fit_view(img_w, img_h)
+        # Each end on the image, as a person drags along the image's border.
+        x0, x1 = [min(max(v, 0.5), img_w - 0.5) for v in (x0, x1)]
+        y0, y1 = [min(max(v, 0.5), img_h - 0.5) for v in (y0, y1)]
         cell = lambda x, y: (int(round((x - left) * fit - 0.5)) + 1,
                              int(round((y - top) * fit / 2 - 0.5)) + 1)
         (c0, r0), (c1, r1) = cell(x0, y0), cell(x1, y1)
