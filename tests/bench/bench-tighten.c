@@ -53,37 +53,63 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Tighten rough on the region a view would decode for it (cropped from
+ * img); *secs += the time of the tighten alone. Returns its rc. */
+static int
+tighten_once(const struct bx_raster *img, const double rough[4], double out[4], unsigned *found,
+             double *secs)
+{
+	struct bx_raster *crop;
+	struct bx_err err;
+	double t0;
+	int reg[4], rc;
+
+	bx_assist_tighten_region(rough, img->w, img->h, reg);
+	crop = bx_raster_crop(img, reg[0], reg[1], reg[2], reg[3]);
+	t0 = now_s();
+	rc = bx_assist_tighten(&(struct bx_assist_region){ crop, reg[0], reg[1] }, rough, out, found,
+	                       &err);
+	*secs += now_s() - t0;
+	bx_raster_free(crop);
+	return rc;
+}
+
+/* e = out's edge errors against truth (left, top, right, bottom); returns
+ * whether all four are within 1 px. */
+static int
+edge_errors(const double out[4], const int truth[4], double e[4])
+{
+	int s, ok = 1;
+
+	e[0] = out[0] - truth[0];
+	e[1] = out[1] - truth[1];
+	e[2] = out[0] + out[2] - truth[0] - truth[2];
+	e[3] = out[1] + out[3] - truth[1] - truth[3];
+	for (s = 0; s < 4; s++)
+		ok &= fabs(e[s]) <= 1.0;
+	return ok;
+}
+
 /* Tighten one photo object from N_PHOTO rough boxes; adds to the totals. */
 static void
 photo_object(const struct bx_raster *img, const char *name, const int truth[4],
              struct synth_rng *g, double *iou_sum, int *ok_sum, int *n_sum)
 {
-	double iou0 = 0, iou1 = 0;
-	int k, s, ok_n = 0;
+	double iou0 = 0, iou1 = 0, secs = 0;
+	int k, ok_n = 0;
 
 	for (k = 0; k < N_PHOTO; k++) {
 		double rough[4], out[4], e[4];
-		int reg[4], ok = 1;
 		unsigned found;
-		struct bx_raster *crop;
-		struct bx_err err;
+		int ok;
 
 		synth_rough(g, truth, 0.10, rough);
-		bx_assist_tighten_region(rough, img->w, img->h, reg);
-		crop = bx_raster_crop(img, reg[0], reg[1], reg[2], reg[3]);
-		bx_assist_tighten(&(struct bx_assist_region){ crop, reg[0], reg[1] }, rough, out,
-		                  &found, &err);
-		bx_raster_free(crop);
+		tighten_once(img, rough, out, &found, &secs);
 		iou0 += bx_box_iou(rough[0], rough[1], rough[2], rough[3], truth[0], truth[1],
 		                   truth[2], truth[3]);
 		iou1 += bx_box_iou(out[0], out[1], out[2], out[3], truth[0], truth[1], truth[2],
 		                   truth[3]);
-		e[0] = out[0] - truth[0];
-		e[1] = out[1] - truth[1];
-		e[2] = out[0] + out[2] - truth[0] - truth[2];
-		e[3] = out[1] + out[3] - truth[1] - truth[3];
-		for (s = 0; s < 4; s++)
-			ok &= fabs(e[s]) <= 1.0;
+		ok = edge_errors(out, truth, e);
 		ok_n += ok;
 		if (getenv("BENCH_VERBOSE") && !ok)
 			printf("  miss %s %d,%d %dx%d found=%x err %+.0f %+.0f %+.0f %+.0f\n", name,
@@ -298,12 +324,11 @@ main(int argc, char **argv)
 
 	for (i = 0; i < N_OBJ; i++) {
 		struct synth_spec sp = { .bg = (enum synth_bg)(i % BG_N) };
-		int kind = (i / BG_N) % N_KIND, truth[4], reg[4], ok = 1;
-		struct bx_raster *img, *crop;
+		int kind = (i / BG_N) % N_KIND, truth[4], ok;
+		struct bx_raster *img;
 		uint8_t *mask;
-		double rough[4], out[4], t0, err_e[4];
+		double rough[4], out[4], err_e[4];
 		unsigned found;
-		struct bx_err err;
 
 		sp.ellipse = i / (BG_N * N_KIND) % 2;
 		sp.w = 16 + (int)(synth_rnd(&g) * 105);
@@ -325,27 +350,15 @@ main(int argc, char **argv)
 		}
 		synth_scene(&g, &sp, &img, &mask, truth);
 		synth_rough(&g, truth, 0.10, rough);
-		bx_assist_tighten_region(rough, img->w, img->h, reg);
-		crop = bx_raster_crop(img, reg[0], reg[1], reg[2], reg[3]);
-		t0 = now_s();
-		if (bx_assist_tighten(&(struct bx_assist_region){ crop, reg[0], reg[1] }, rough, out,
-		                      &found, &err) < 0)
+		if (tighten_once(img, rough, out, &found, &secs) < 0)
 			nfail++;
-		secs += now_s() - t0;
 		iou0 += bx_box_iou(rough[0], rough[1], rough[2], rough[3], truth[0], truth[1],
 		                   truth[2], truth[3]);
 		iou1 += bx_box_iou(out[0], out[1], out[2], out[3], truth[0], truth[1], truth[2],
 		                   truth[3]);
-		err_e[0] = out[0] - truth[0];
-		err_e[1] = out[1] - truth[1];
-		err_e[2] = out[0] + out[2] - truth[0] - truth[2];
-		err_e[3] = out[1] + out[3] - truth[1] - truth[3];
-		for (s = 0; s < 4; s++) {
-			int e = fabs(err_e[s]) <= 1.0;
-
-			edge_ok[s] += e;
-			ok &= e;
-		}
+		ok = edge_errors(out, truth, err_e);
+		for (s = 0; s < 4; s++)
+			edge_ok[s] += fabs(err_e[s]) <= 1.0;
 		all_ok += ok;
 		kind_ok[kind] += ok;
 		kind_n[kind]++;
@@ -355,7 +368,6 @@ main(int argc, char **argv)
 			printf("  miss #%d %s %s %s %dx%d found=%x err %+.0f %+.0f %+.0f %+.0f\n", i,
 			       synth_bg_name[sp.bg], kind_name[kind], sp.ellipse ? "ellipse" : "rect",
 			       truth[2], truth[3], found, err_e[0], err_e[1], err_e[2], err_e[3]);
-		bx_raster_free(crop);
 		bx_raster_free(img);
 		free(mask);
 	}

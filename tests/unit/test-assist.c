@@ -187,6 +187,20 @@ test_tighten_image_border(void)
 	bx_raster_free(img);
 }
 
+/* Tighten rough on reg: every edge found, each within 1 px of t. */
+static void
+check_tight(const struct bx_assist_region *reg, const double rough[4], const int t[4])
+{
+	double out[4];
+	unsigned found = 0;
+	struct bx_err err = { 0 };
+
+	CHECK_INT(bx_assist_tighten(reg, rough, out, &found, &err), 0);
+	CHECK_INT(found, BX_SIDES_ALL);
+	CHECK_MSG(edge_err(out, t) <= 1.0, "truth %d,%d %dx%d got %g,%g %gx%g", t[0], t[1], t[2],
+	          t[3], out[0], out[1], out[2], out[3]);
+}
+
 /* A photo's edge is blurred: a bright object on a dark, noisy background
  * with a 3 px glow that fades out (as a lit window's reflection on a visor
  * does). The glow is not background, but the object's boundary is its
@@ -201,10 +215,8 @@ test_tighten_glow(void)
 	for (k = 0; k < 6; k++) {
 		struct bx_raster *img = bx_raster_new(160, 140), *crop;
 		struct bx_assist_region reg;
-		double base[3] = { 12, 10, 16 }, obj[3] = { 245, 240, 250 }, rough[4], out[4];
+		double base[3] = { 12, 10, 16 }, obj[3] = { 245, 240, 250 }, rough[4];
 		int t[4] = { 40 + k * 3, 30 + k, 50 + 5 * k, 60 - 2 * k }, x, y;
-		unsigned found = 0;
-		struct bx_err err = { 0 };
 
 		synth_background(img, BG_FLAT, base, 6);
 		for (y = 0; y < img->h; y++)
@@ -222,10 +234,7 @@ test_tighten_glow(void)
 		synth_rough(&g, t, 0.10, rough);
 		crop = region_for(img, rough, &reg);
 		CASE("glow");
-		CHECK_INT(bx_assist_tighten(&reg, rough, out, &found, &err), 0);
-		CHECK_INT(found, BX_SIDES_ALL);
-		CHECK_MSG(edge_err(out, t) <= 1.0, "truth %d,%d %dx%d got %g,%g %gx%g", t[0], t[1],
-		          t[2], t[3], out[0], out[1], out[2], out[3]);
+		check_tight(&reg, rough, t);
 		bx_raster_free(crop);
 		bx_raster_free(img);
 	}
@@ -245,10 +254,8 @@ test_tighten_touching_wire(void)
 		struct bx_raster *img = bx_raster_new(200, 160), *crop;
 		struct bx_assist_region reg;
 		double base[3] = { 200, 120, 60 }, obj[3] = { 70, 60, 150 }, wire[3] = { 20, 15, 10 };
-		double rough[4], out[4];
+		double rough[4];
 		int t[4] = { 70, 50, 60, 40 }, i;
-		unsigned found = 0;
-		struct bx_err err = { 0 };
 
 		synth_background(img, k % 2 ? BG_CHECKER : BG_NOISE, base, 7);
 		synth_shape(img, NULL, t[0], t[1], t[0] + t[2], t[1] + t[3], 0, obj);
@@ -272,10 +279,7 @@ test_tighten_touching_wire(void)
 			rough[3] += rough[1] - (t[1] - 11), rough[1] = t[1] - 11;
 		crop = region_for(img, rough, &reg);
 		CASE(k < 2 ? "wire off the left edge" : "wire off the top edge");
-		CHECK_INT(bx_assist_tighten(&reg, rough, out, &found, &err), 0);
-		CHECK_INT(found, BX_SIDES_ALL);
-		CHECK_MSG(edge_err(out, t) <= 1.0, "truth %d,%d %dx%d got %g,%g %gx%g", t[0], t[1],
-		          t[2], t[3], out[0], out[1], out[2], out[3]);
+		check_tight(&reg, rough, t);
 		bx_raster_free(crop);
 		bx_raster_free(img);
 	}
