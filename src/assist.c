@@ -929,6 +929,18 @@ bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side, st
 	return 0;
 }
 
+void
+bx_assist_snap_region(enum bx_side side, struct bx_pt *p, double radius, int img_w, int img_h,
+                      int rect_out[4])
+{
+	rect_out[0] = (int)fmax(0, floor(p->x - radius - 4));
+	rect_out[1] = (int)fmax(0, floor(p->y - radius - 4));
+	rect_out[2] = (int)fmin(img_w, ceil(p->x + radius + 4)) - rect_out[0];
+	rect_out[3] = (int)fmin(img_h, ceil(p->y + radius + 4)) - rect_out[1];
+	p->x = fmin(fmax(p->x + (side == BX_SIDE_RIGHT ? -0.5 : 0.5), 0), img_w - 0.5);
+	p->y = fmin(fmax(p->y + (side == BX_SIDE_BOTTOM ? -0.5 : 0.5), 0), img_h - 0.5);
+}
+
 int
 bx_assist_box_from_extremes(const struct bx_pt pts[4], double box_out[4], struct bx_err *err)
 {

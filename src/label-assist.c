@@ -122,14 +122,9 @@ label_extreme_place(struct label *L, int64_t now)
 
 	if (ed->npend == 0 && ed->cls == NULL)
 		return label_place(L, 0, now); /* says what is missing */
-	rect[0] = (int)fmax(0, floor(p.x - radius - 4));
-	rect[1] = (int)fmax(0, floor(p.y - radius - 4));
-	rect[2] = (int)fmin(ed->img_w, ceil(p.x + radius + 4)) - rect[0];
-	rect[3] = (int)fmin(ed->img_h, ceil(p.y + radius + 4)) - rect[1];
 	/* The crosshair sits on pixel corners: the pixel it touches on the
 	 * inside of the side is the one to look from. */
-	p.x = fmin(fmax(p.x + (side == BX_SIDE_RIGHT ? -0.5 : 0.5), 0), ed->img_w - 0.5);
-	p.y = fmin(fmax(p.y + (side == BX_SIDE_BOTTOM ? -0.5 : 0.5), 0), ed->img_h - 0.5);
+	bx_assist_snap_region(side, &p, radius, ed->img_w, ed->img_h, rect);
 	if (rect[2] > 0 && rect[3] > 0 && load_region(L, rect, &reg, &err) == 0) {
 		if (bx_assist_snap_extreme(&reg, side, p, radius, &q, &err) == 0) {
 			bx_edit_cursor_to(ed, q.x, q.y);

@@ -122,6 +122,13 @@ int bx_assist_tighten(const struct bx_assist_region *reg, const double box[4],
  * edge of the object's outermost pixel) at the middle of that pixel along
  * the side. Cost: O(radius^2). */
 
+/* For a point placed at pixel corner *p (a crosshair) on side's extreme of
+ * an image img_w x img_h: rect_out (x, y, w, h) is the region to decode for
+ * snapping within radius (p +- radius + 4 px, clamped to the image; empty
+ * when p is off the image), and *p moves half a pixel to the centre of the
+ * pixel it touches on the inside of that side, the point to snap from. */
+void bx_assist_snap_region(enum bx_side side, struct bx_pt *p, double radius, int img_w,
+                           int img_h, int rect_out[4]);
 /* Returns 0 and *out = the snapped point; BX_ENOENT (*out = p) when no strong
  * step lies within radius; BX_EINVAL for non-finite input, radius < 1 or p
  * outside the region. */

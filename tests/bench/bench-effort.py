@@ -251,6 +251,17 @@ def fix_edges(A, t, img_w, img_h):
         A.send("0")
 
 
+def finish(A, t, img_w, img_h):
+    """After a drawn box: u when it is far off (IoU under 0.5), then fix
+    the edges by keys. Returns the keys and the box as drawn."""
+    after = A.selected_box()
+    if after is not None and iou(after, t) < 0.5:
+        A.send("u")
+    fix_edges(A, t, img_w, img_h)
+    A.nboxes += 1
+    return A.keys, after
+
+
 def label_one(A, t, k, img_w, img_h, ext=None):
     A.keys = 0
     after = None
@@ -266,12 +277,7 @@ def label_one(A, t, k, img_w, img_h, ext=None):
                      (ext[3], t[1] + t[3])):
             A.click(x, y, img_w, img_h)
             A.keys += 1  # a click: one gesture
-        after = A.selected_box()
-        if after is not None and iou(after, t) < 0.5:
-            A.send("u")
-        fix_edges(A, t, img_w, img_h)
-        A.nboxes += 1
-        return A.keys, after
+        return finish(A, t, img_w, img_h)
     if STRATEGY == "classic":
         A.goto_exact(t[0], t[1])
         A.send("Space")
@@ -284,12 +290,7 @@ def label_one(A, t, k, img_w, img_h, ext=None):
         r = rough(t, k)
         A.drag(r[0], r[1], r[2], r[3], img_w, img_h)
         A.keys += 1  # the drag: one gesture
-        after = A.selected_box()
-        if after is not None and iou(after, t) < 0.5:
-            A.send("u")
-        fix_edges(A, t, img_w, img_h)
-        A.nboxes += 1
-        return A.keys, after
+        return finish(A, t, img_w, img_h)
     cx, cy = t[0] + t[2] / 2.0, t[1] + t[3] / 2.0
     A.jump(cx, cy, img_w, img_h)
     fit = fit_view(img_w, img_h)[2]

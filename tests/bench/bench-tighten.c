@@ -167,12 +167,7 @@ photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
 			p.x = fmin(fmax(round(ex + synth_uniform(g, -0.5, 0.5) / sc), 0), img->w);
 			p.y = fmin(fmax(round(ey + synth_uniform(g, -1.0, 1.0) / sc), 0), img->h);
 			raw[side] = snap[side] = p;
-			rect[0] = (int)fmax(0, floor(p.x - radius - 4));
-			rect[1] = (int)fmax(0, floor(p.y - radius - 4));
-			rect[2] = (int)fmin(img->w, ceil(p.x + radius + 4)) - rect[0];
-			rect[3] = (int)fmin(img->h, ceil(p.y + radius + 4)) - rect[1];
-			p.x = fmin(fmax(p.x + (side == BX_SIDE_RIGHT ? -0.5 : 0.5), 0), img->w - 0.5);
-			p.y = fmin(fmax(p.y + (side == BX_SIDE_BOTTOM ? -0.5 : 0.5), 0), img->h - 0.5);
+			bx_assist_snap_region((enum bx_side)side, &p, radius, img->w, img->h, rect);
 			crop = bx_raster_crop(img, rect[0], rect[1], rect[2], rect[3]);
 			if (bx_assist_snap_extreme(&(struct bx_assist_region){ crop, rect[0], rect[1] },
 			                           (enum bx_side)side, p, radius, &q, &err) == 0) {

@@ -433,6 +433,34 @@ test_snap_rect_keeps_row(void)
 	bx_raster_free(img);
 }
 
+/* The region to snap in is the point +- radius + 4 px, clamped to the
+ * image; the point moves to the centre of the pixel inside its side. */
+static void
+test_snap_region(void)
+{
+	struct bx_pt p = { 3, 50 };
+	int rect[4];
+
+	bx_assist_snap_region(BX_SIDE_LEFT, &p, 8, 100, 80, rect);
+	CHECK_INT(rect[0], 0);
+	CHECK_INT(rect[1], 38);
+	CHECK_INT(rect[2], 15);
+	CHECK_INT(rect[3], 24);
+	CHECK_NEAR(p.x, 3.5, 0);
+	CHECK_NEAR(p.y, 50.5, 0);
+	p = (struct bx_pt){ 100, 80 }; /* the far corner: right and bottom */
+	bx_assist_snap_region(BX_SIDE_RIGHT, &p, 10, 100, 80, rect);
+	CHECK_INT(rect[0] + rect[2], 100);
+	CHECK_INT(rect[1] + rect[3], 80);
+	CHECK_INT(rect[0], 86);
+	CHECK_NEAR(p.x, 99.5, 0);
+	CHECK_NEAR(p.y, 79.5, 0);
+	p = (struct bx_pt){ 40, 80 };
+	bx_assist_snap_region(BX_SIDE_BOTTOM, &p, 10, 100, 80, rect);
+	CHECK_NEAR(p.y, 79.5, 0);
+	CHECK_NEAR(p.x, 40.5, 0);
+}
+
 static void
 test_box_from_extremes(void)
 {
@@ -703,7 +731,7 @@ test_hostile_inputs(void)
 
 BX_TESTS(T(test_tighten_recovers_truth), T(test_tighten_absent), T(test_tighten_partial),
          T(test_tighten_image_border), T(test_tighten_glow), T(test_tighten_touching_wire),
-         T(test_tighten_bad_input), T(test_missing_sides),
-         T(test_snap_extremes), T(test_snap_rect_keeps_row), T(test_box_from_extremes),
+         T(test_tighten_bad_input), T(test_missing_sides), T(test_snap_extremes),
+         T(test_snap_rect_keeps_row), T(test_snap_region), T(test_box_from_extremes),
          T(test_wand_shapes), T(test_wand_comb_stays_simple), T(test_wand_failures),
          T(test_hostile_inputs))
