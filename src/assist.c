@@ -16,6 +16,9 @@
 #define PAL_SAMPLES 4096
 #define PAL_ITERS 6
 
+/* Boxes at least this wide and tall get the foreground opened (open_mask). */
+#define OPEN_MIN_PX 20
+
 struct rect {
 	int x0, y0, x1, y1; /* [x0, x1) x [y0, y1), region pixels */
 };
@@ -275,6 +278,48 @@ classify(struct tighten *t, const struct palette *bgp, float bg_thr, const struc
 	free(raw);
 }
 
+/* One pass of a (2r+1)-wide min (erode) or max (dilate) along rows or
+ * columns of the s-sized mask m into o; outside s counts as the pixel
+ * itself, as in classify. */
+static void
+mask_pass(const uint8_t *m, uint8_t *o, int w, int h, int r, int vert, int dilate)
+{
+	int x, y, k;
+
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			uint8_t v = m[(size_t)y * w + x];
+
+			for (k = -r; k <= r; k++) {
+				int xx = vert ? x : x + k, yy = vert ? y + k : y;
+
+				if (xx < 0 || yy < 0 || xx >= w || yy >= h)
+					continue;
+				if (dilate ? m[(size_t)yy * w + xx] > v : m[(size_t)yy * w + xx] < v)
+					v = m[(size_t)yy * w + xx];
+			}
+			o[(size_t)y * w + x] = v;
+		}
+}
+
+/* Opening (erode, then dilate) of the foreground with a (2r+1)-square:
+ * a structure thinner than that touching the object (a wire, a strap, a
+ * thin shadow line) no longer carries the extent out along it. A square
+ * keeps a rectangle's corners; the pixel or two a curved extreme loses
+ * refine_edge takes back. */
+static void
+open_mask(struct tighten *t, int r)
+{
+	int w = t->s.x1 - t->s.x0, h = t->s.y1 - t->s.y0;
+	uint8_t *tmp = bx_malloc((size_t)w * (size_t)h);
+
+	mask_pass(t->fg, tmp, w, h, r, 0, 0);
+	mask_pass(tmp, t->fg, w, h, r, 1, 0);
+	mask_pass(t->fg, tmp, w, h, r, 0, 1);
+	mask_pass(tmp, t->fg, w, h, r, 1, 1);
+	free(tmp);
+}
+
 /* Flood (4-neighbours) from every foreground pixel of m; *ext = extent of
  * what was reached (empty: x1 <= x0). */
 static void
@@ -325,15 +370,19 @@ step_search(struct tighten *t, int side, int *pos)
 	int centre = side == BX_SIDE_LEFT ? t->b.x0 : side == BX_SIDE_TOP ? t->b.y0
 	           : side == BX_SIDE_RIGHT ? t->b.x1 : t->b.y1;
 	int half = vert ? (t->b.x1 - t->b.x0) / 2 : (t->b.y1 - t->b.y0) / 2;
+	int near = (int)ceil(0.12 * 2 * half) + 2;
 	int c, i, n = 0, best = -1;
 	float *prof, *sorted, med;
 
 	/* Stay on this edge's half of the box so the opposite edge's step
-	 * cannot win. */
+	 * cannot win, and within the rough box's error of the edge: a strong
+	 * line inside the object (a printed emblem, a seam) is farther. */
 	if (side == BX_SIDE_LEFT || side == BX_SIDE_TOP)
 		hi = hi < centre + half ? hi : centre + half;
 	else
 		lo = lo > centre - half ? lo : centre - half;
+	lo = lo > centre - near ? lo : centre - near;
+	hi = hi < centre + near ? hi : centre + near;
 	if (q1 <= q0)
 		q0 = a0, q1 = a1;
 	if (hi <= lo || q1 <= q0)
@@ -457,6 +506,92 @@ learn_background(struct tighten *t, struct rect outer, const uint8_t *mid, int n
 	return 0;
 }
 
+/* Step from pixel c-1 to pixel c on line l (rows for left/right), when it
+ * can be the object's outer boundary: the inner pixel is not background
+ * and the outer one is more like it. Else 0. */
+static float
+edge_step(const struct tighten *t, const struct palette *bgp, float thr, int side, int l, int c)
+{
+	int vert = side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT;
+	const uint8_t *a = vert ? px_at(t->r, c - 1, l) : px_at(t->r, l, c - 1);
+	const uint8_t *b = vert ? px_at(t->r, c, l) : px_at(t->r, l, c);
+	const uint8_t *outer = side <= BX_SIDE_TOP ? a : b, *inner = side <= BX_SIDE_TOP ? b : a;
+	float din = pal_dist2(bgp, inner);
+
+	if (din <= thr || pal_dist2(bgp, outer) >= din)
+		return 0;
+	return step_dist(a, b);
+}
+
+/* Move a found edge onto the object's outermost strong step within
+ * REFINE_PX of it. The foreground extent stops where pixels stop looking
+ * unlike the background, which on a photo is past the true edge by the
+ * blur (a glow, a soft shadow, anti-aliasing) or short of it where the
+ * border's color is near the background's. Per line across the edge the
+ * outermost step at least half the window's strongest (and >= 16) is the
+ * boundary there (the middle of a blurred edge, where its step is
+ * steepest); the edge is the outermost such line position that a
+ * neighbouring line confirms within a pixel, so one textured or crossing
+ * line (a wire, a highlight) does not decide. */
+#define REFINE_PX 3
+
+static void
+refine_edge(const struct tighten *t, const struct palette *bgp, float thr, int side,
+            struct rect *out)
+{
+	int vert = side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT, low = side <= BX_SIDE_TOP;
+	int *e = side == BX_SIDE_LEFT ? &out->x0 : side == BX_SIDE_TOP ? &out->y0
+	       : side == BX_SIDE_RIGHT ? &out->x1 : &out->y1;
+	int l0 = vert ? out->y0 : out->x0, l1 = vert ? out->y1 : out->x1;
+	int size = vert ? out->x1 - out->x0 : out->y1 - out->y0;
+	int npos = vert ? t->r->w : t->r->h, reach = REFINE_PX;
+	int c0, c1, l, c, n, best = -1;
+	float smax = 0, bar;
+	int *pos;
+
+	/* Never past a third of the box: a thin bar's other side is a step
+	 * too. */
+	if (reach > (size - 1) / 3)
+		reach = (size - 1) / 3;
+	c0 = clampi(*e - (low ? REFINE_PX : reach), 1, npos - 1);
+	c1 = clampi(*e + (low ? reach : REFINE_PX), 1, npos - 1);
+	if (c1 < c0 || l1 <= l0)
+		return;
+	for (l = l0; l < l1; l++)
+		for (c = c0; c <= c1; c++) {
+			float st = edge_step(t, bgp, thr, side, l, c);
+
+			if (st > smax)
+				smax = st;
+		}
+	bar = smax * 0.5f > 16.0f ? smax * 0.5f : 16.0f;
+	if (smax < bar)
+		return;
+	n = l1 - l0;
+	pos = bx_malloc(sizeof(int) * (size_t)n);
+	for (l = l0; l < l1; l++) {
+		pos[l - l0] = -1;
+		for (c = low ? c0 : c1; low ? c <= c1 : c >= c0; c += low ? 1 : -1)
+			if (edge_step(t, bgp, thr, side, l, c) >= bar) {
+				pos[l - l0] = c;
+				break;
+			}
+	}
+	for (l = 0; l < n; l++) {
+		int ok = 0, k;
+
+		if (pos[l] < 0)
+			continue;
+		for (k = l - 1; k <= l + 1; k += 2)
+			ok |= k >= 0 && k < n && pos[k] >= 0 && abs(pos[k] - pos[l]) <= 1;
+		if (ok && (best < 0 || (low ? pos[l] < best : pos[l] > best)))
+			best = pos[l];
+	}
+	free(pos);
+	if (best >= 0)
+		*e = best;
+}
+
 static int
 tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err *err)
 {
@@ -494,6 +629,10 @@ tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err 
 	t->fg = bx_malloc((size_t)rect_area(t->s));
 	t->stack = bx_malloc(sizeof(int) * (size_t)rect_area(t->s));
 	classify(t, &bgp, 9.0f * thr, &fgp);
+	/* Only on boxes wide enough that a 5 px square fits well inside the
+	 * object: a thin bar is itself the structure an opening removes. */
+	if (bw >= OPEN_MIN_PX && bh >= OPEN_MIN_PX)
+		open_mask(t, 2);
 	reach(t, &ext);
 	free(t->fg);
 	free(t->stack);
@@ -525,6 +664,9 @@ tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err 
 		else if (side == BX_SIDE_RIGHT) out->x1 = pos;
 		else out->y1 = pos;
 	}
+	for (side = 0; side < 4; side++)
+		if (*found & BX_SIDE_BIT(side) && out->x1 > out->x0 && out->y1 > out->y0)
+			refine_edge(t, &bgp, thr, side, out);
 	if (out->x1 <= out->x0 || out->y1 <= out->y0) {
 		*out = t->b;
 		*found = 0;
@@ -785,6 +927,18 @@ bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side, st
 	}
 	free(pos);
 	return 0;
+}
+
+void
+bx_assist_snap_region(enum bx_side side, struct bx_pt *p, double radius, int img_w, int img_h,
+                      int rect_out[4])
+{
+	rect_out[0] = (int)fmax(0, floor(p->x - radius - 4));
+	rect_out[1] = (int)fmax(0, floor(p->y - radius - 4));
+	rect_out[2] = (int)fmin(img_w, ceil(p->x + radius + 4)) - rect_out[0];
+	rect_out[3] = (int)fmin(img_h, ceil(p->y + radius + 4)) - rect_out[1];
+	p->x = fmin(fmax(p->x + (side == BX_SIDE_RIGHT ? -0.5 : 0.5), 0), img_w - 0.5);
+	p->y = fmin(fmax(p->y + (side == BX_SIDE_BOTTOM ? -0.5 : 0.5), 0), img_h - 0.5);
 }
 
 int

@@ -17,6 +17,13 @@
 #define WAND_TOL0 40.0  /* first proposal: RGB distance from the seed */
 #define WAND_GROW 1.4   /* each further press */
 #define WAND_SIDE 1024  /* the wand looks at most this far around the seed */
+/* An extreme point snaps to a boundary at most this many cells of the
+ * current zoom away (at least 8 px): a click lands within half a cell of
+ * where it was aimed, a point placed by keys within a step or two, and a
+ * wider reach finds lines inside the object or a neighbour's edge instead
+ * (bench-tighten on the sample photos: at 6 cells 36% of boxes exact, mean
+ * IoU 0.75; at 3 cells 41%, 0.88). */
+#define SNAP_CELLS 3.0
 
 /* Decode [x, x+w) x [y, y+h) of the task's image at full resolution into
  * *reg (the caller frees reg->r). Only that region is held in memory. */
@@ -110,19 +117,14 @@ label_extreme_place(struct label *L, int64_t now)
 	struct bx_err err;
 	struct bx_pt p = { ed->cx, ed->cy }, q;
 	enum bx_side side = (enum bx_side)(ed->npend % 4);
-	double radius = fmax(8, 6.0 / L->sc);
+	double radius = fmax(8, SNAP_CELLS / L->sc);
 	int rect[4], r, snapped = 0;
 
 	if (ed->npend == 0 && ed->cls == NULL)
 		return label_place(L, 0, now); /* says what is missing */
-	rect[0] = (int)fmax(0, floor(p.x - radius - 4));
-	rect[1] = (int)fmax(0, floor(p.y - radius - 4));
-	rect[2] = (int)fmin(ed->img_w, ceil(p.x + radius + 4)) - rect[0];
-	rect[3] = (int)fmin(ed->img_h, ceil(p.y + radius + 4)) - rect[1];
 	/* The crosshair sits on pixel corners: the pixel it touches on the
 	 * inside of the side is the one to look from. */
-	p.x = fmin(fmax(p.x + (side == BX_SIDE_RIGHT ? -0.5 : 0.5), 0), ed->img_w - 0.5);
-	p.y = fmin(fmax(p.y + (side == BX_SIDE_BOTTOM ? -0.5 : 0.5), 0), ed->img_h - 0.5);
+	bx_assist_snap_region(side, &p, radius, ed->img_w, ed->img_h, rect);
 	if (rect[2] > 0 && rect[3] > 0 && load_region(L, rect, &reg, &err) == 0) {
 		if (bx_assist_snap_extreme(&reg, side, p, radius, &q, &err) == 0) {
 			bx_edit_cursor_to(ed, q.x, q.y);

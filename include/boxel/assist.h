@@ -65,12 +65,21 @@ void bx_assist_missing_sides(unsigned found, char *buf, size_t n);
  *   from its palette than the band's own pixels stray: a head or wheels the
  *   middle never saw). A 3x3 majority pass (4 of 9) removes isolated noise
  *   without eroding 3-pixel-wide objects.
+ * - On boxes of 20 px and more both ways the object mask is opened with a
+ *   5 px square, so a thin structure touching the object (a wire, a strap)
+ *   does not carry the extent out along it.
  * - The object pixels connected (4-neighbours) to the middle are the object;
  *   their extent is the tight box.
+ * - Each edge found moves onto the object's outermost strong step within
+ *   3 px (per line the outermost step >= half the window's strongest whose
+ *   inner pixel is not background and outer one more like it, confirmed by
+ *   a neighbouring line within 1 px): a blurred edge's glow or soft shadow
+ *   is not the object.
  * An edge is found when the object stops short of the search area there (or
  * at the region's border, which the view clamps to the image). An edge the
  * object leaks across falls back to the strongest step in the mean color
- * profile across that edge, if one stands out (>= 12, >= twice the median).
+ * profile across that edge within the rough box's error of it (12% of the
+ * box + 2 px), if one stands out (>= 12, >= twice the median).
  * Edges not found keep the rough box's position.
  *
  * Cost: O(search area pixels x palette sizes (<= 16)) time, one byte and
@@ -113,6 +122,13 @@ int bx_assist_tighten(const struct bx_assist_region *reg, const double box[4],
  * edge of the object's outermost pixel) at the middle of that pixel along
  * the side. Cost: O(radius^2). */
 
+/* For a point placed at pixel corner *p (a crosshair) on side's extreme of
+ * an image img_w x img_h: rect_out (x, y, w, h) is the region to decode for
+ * snapping within radius (p +- radius + 4 px, clamped to the image; empty
+ * when p is off the image), and *p moves half a pixel to the centre of the
+ * pixel it touches on the inside of that side, the point to snap from. */
+void bx_assist_snap_region(enum bx_side side, struct bx_pt *p, double radius, int img_w,
+                           int img_h, int rect_out[4]);
 /* Returns 0 and *out = the snapped point; BX_ENOENT (*out = p) when no strong
  * step lies within radius; BX_EINVAL for non-finite input, radius < 1 or p
  * outside the region. */

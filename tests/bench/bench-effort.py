@@ -11,6 +11,13 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     rough corner to rough corner at fit zoom (each end on the nearest
     cell); edges still more than 1 px off are fixed by keys as below, and
     every key counts as one more gesture.
+  STRATEGY extreme: E (the extreme-points tool) when the status line does
+    not already name it, then per object four mouse clicks at fit zoom,
+    each on the cell nearest the object's left-, top-, right- and
+    bottom-most point (the middle of the side for the synthetic
+    rectangles; truth.json's _extremes for the photos), each snapped by
+    boxel; edges still more than 1 px off are fixed by keys as below,
+    every key and click counting as one gesture.
   STRATEGY assisted: T once per session (tighten every box as drawn).
     First the one-key box: jump to the label nearest the object's centre
     (lower case), and for an object thinner than two cells at fit zoom
@@ -144,13 +151,30 @@ class Annotator:
         return False
 
 
+    def click(self, x, y, img_w, img_h):
+        """One mouse click at fit zoom on the cell nearest image point (x, y),
+        kept on the image (an object's edge on the image's border is
+        clicked on its last pixel)."""
+        _, _, fit, left, top = fit_view(img_w, img_h)
+        x, y = min(max(x, 0.5), img_w - 0.5), min(max(y, 0.5), img_h - 0.5)
+        c, r = (int(round((x - left) * fit - 0.5)) + 1,
+                int(round((y - top) * fit / 2 - 0.5)) + 1)
+        prev = self.scr
+        for seq in ("\033[<0;%d;%dM" % (c, r), "\033[<0;%d;%dm" % (c, r)):
+            tmx("send-keys", "-t", "t", "-l", seq)
+        self.scr = settle(prev)
+
     def drag(self, x0, y0, x1, y1, img_w, img_h):
         """One mouse drag at fit zoom from image point (x0, y0) to (x1, y1),
-        each end on the nearest cell (xterm SGR reports, 1-based)."""
+        each end on the nearest cell of the image (xterm SGR reports,
+        1-based)."""
         zoom, _, _, _ = self.status()
         if zoom != 1.0:
             self.send("0")
         _, _, fit, left, top = fit_view(img_w, img_h)
+        # Each end on the image, as a person drags along the image's border.
+        x0, x1 = [min(max(v, 0.5), img_w - 0.5) for v in (x0, x1)]
+        y0, y1 = [min(max(v, 0.5), img_h - 0.5) for v in (y0, y1)]
         cell = lambda x, y: (int(round((x - left) * fit - 0.5)) + 1,
                              int(round((y - top) * fit / 2 - 0.5)) + 1)
         (c0, r0), (c1, r1) = cell(x0, y0), cell(x1, y1)
@@ -227,9 +251,33 @@ def fix_edges(A, t, img_w, img_h):
         A.send("0")
 
 
-def label_one(A, t, k, img_w, img_h):
+def finish(A, t, img_w, img_h):
+    """After a drawn box: u when it is far off (IoU under 0.5), then fix
+    the edges by keys. Returns the keys and the box as drawn."""
+    after = A.selected_box()
+    if after is not None and iou(after, t) < 0.5:
+        A.send("u")
+    fix_edges(A, t, img_w, img_h)
+    A.nboxes += 1
+    return A.keys, after
+
+
+def label_one(A, t, k, img_w, img_h, ext=None):
     A.keys = 0
     after = None
+    if STRATEGY == "extreme":
+        zoom, _, _, _ = A.status()
+        if zoom != 1.0:
+            A.send("0")
+        if not A.scr.splitlines()[-1].lstrip().startswith("extreme"):
+            A.send("E")
+        if ext is None:
+            ext = [t[1] + t[3] / 2.0, t[0] + t[2] / 2.0, t[1] + t[3] / 2.0, t[0] + t[2] / 2.0]
+        for x, y in ((t[0], ext[0]), (ext[1], t[1]), (t[0] + t[2], ext[2]),
+                     (ext[3], t[1] + t[3])):
+            A.click(x, y, img_w, img_h)
+            A.keys += 1  # a click: one gesture
+        return finish(A, t, img_w, img_h)
     if STRATEGY == "classic":
         A.goto_exact(t[0], t[1])
         A.send("Space")
@@ -242,12 +290,7 @@ def label_one(A, t, k, img_w, img_h):
         r = rough(t, k)
         A.drag(r[0], r[1], r[2], r[3], img_w, img_h)
         A.keys += 1  # the drag: one gesture
-        after = A.selected_box()
-        if after is not None and iou(after, t) < 0.5:
-            A.send("u")
-        fix_edges(A, t, img_w, img_h)
-        A.nboxes += 1
-        return A.keys, after
+        return finish(A, t, img_w, img_h)
     cx, cy = t[0] + t[2] / 2.0, t[1] + t[3] / 2.0
     A.jump(cx, cy, img_w, img_h)
     fit = fit_view(img_w, img_h)[2]
@@ -282,16 +325,28 @@ def label_one(A, t, k, img_w, img_h):
     return A.keys, after
 
 
-def png_size(path):
+def image_size(path):
+    """Width and height of a PNG (IHDR) or a JPEG (its SOFn marker)."""
     with open(path, "rb") as f:
-        head = f.read(24)
-    if head[:8] != b"\x89PNG\r\n\x1a\n":
-        raise SystemExit("effort: %s is not a PNG" % path)
-    return struct.unpack(">II", head[16:24])
+        data = f.read()
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return struct.unpack(">II", data[16:24])
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, seglen = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB,
+                          0xCD, 0xCE, 0xCF):
+                h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                return w, h
+            i += 2 + seglen
+    raise SystemExit("effort: %s is neither a PNG nor a JPEG with a frame header" % path)
 
 
 def main():
-    truth = {k: v for k, v in json.load(open(TRUTH)).items() if not k.startswith("_")}
+    alltruth = json.load(open(TRUTH))
+    truth = {k: v for k, v in alltruth.items() if not k.startswith("_")}
+    extremes = alltruth.get("_extremes", {})
     imgdir = os.path.dirname(os.path.abspath(TRUTH))
     tmx("kill-server", check=False)
     tmx("-u", "new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
@@ -304,15 +359,28 @@ def main():
             A.send("T")
             print("%s: T once" % STRATEGY + " for the session (tighten every box as drawn): 1 key, "
                   "not counted per box")
+        # Tasks come in the server's (random) order: label the image on
+        # screen. Each object keeps its rough box (seeded by its place in
+        # the sorted truth), whatever the order.
+        first = {}
         for name in sorted(truth):
+            first[name] = k
+            k += len(truth[name])
+        todo = set(truth)
+        while todo:
             A.scr = settle()
-            if name not in A.scr:
-                print("effort: expected %s on screen" % name, file=sys.stderr)
+            on = [n for n in sorted(todo) if n in A.scr]
+            if not on:
+                print("effort: expected one of %s on screen" % ", ".join(sorted(todo)),
+                      file=sys.stderr)
                 return 1
-            img_w, img_h = png_size(os.path.join(imgdir, name))
-            for t in truth[name]:
-                k += 1
-                keys, after = label_one(A, t, k, img_w, img_h)
+            name = on[0]
+            todo.discard(name)
+            img_w, img_h = image_size(os.path.join(imgdir, name))
+            for j, t in enumerate(truth[name]):
+                k = first[name] + j + 1
+                ext = extremes.get(name, [None] * (j + 1))[j]
+                keys, after = label_one(A, t, k, img_w, img_h, ext)
                 final = A.selected_box()
                 ok = final is not None and max(edges_off(final, t)) <= 1
                 rows.append((name, t, keys, after, ok))
@@ -320,15 +388,17 @@ def main():
                                                   "" if ok else " (NOT tight: gave up)")
                 if after:
                     off = edges_off(after, t)
-                    line += "   after one t: IoU %.3f, edges within 1 px %d/4" % (
-                        iou(after, t), sum(o <= 1 for o in off))
+                    line += "   after %s: IoU %.3f, edges within 1 px %d/4" % (
+                        "4 points" if STRATEGY == "extreme" else "one t", iou(after, t),
+                        sum(o <= 1 for o in off))
                 print(line, flush=True)
             A.send("s")
             A.nboxes = 0
             time.sleep(0.3)
         keys = sorted(r[2] for r in rows)
         med = keys[len(keys) // 2] if len(keys) % 2 else (keys[len(keys) // 2 - 1] + keys[len(keys) // 2]) / 2.0
-        what = "gestures (drags and keys)" if STRATEGY == "mouse" else "keystrokes"
+        what = {"mouse": "gestures (drags and keys)",
+                "extreme": "gestures (E, clicks and keys)"}.get(STRATEGY, "keystrokes")
         print("%s: %d boxes (%d tight), %s per box: median %s, mean %.1f, max %d, total %d"
               % (STRATEGY, len(keys), sum(r[4] for r in rows), what, med,
                  sum(keys) / float(len(keys)), keys[-1], sum(keys)))
@@ -337,13 +407,14 @@ def main():
             print("B alone made %d of %d boxes exact; the corners and tighten the other %d"
                   % (len(rows) - len(tightened), len(rows), len(tightened)))
         rows = tightened
-        if STRATEGY in ("assisted", "mouse") and rows:
+        if STRATEGY in ("assisted", "mouse", "extreme") and rows:
             ious = [iou(r[3], r[1]) for r in rows]
             alle = sum(all(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
             edges = sum(sum(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
-            print("after one tighten from the rough box: mean IoU %.3f, boxes with every edge "
+            print("%s: mean IoU %.3f, boxes with every edge "
                   "within 1 px %d/%d (%.0f%%), edges within 1 px %d/%d"
-                  % (sum(ious) / len(ious), alle, len(rows), 100.0 * alle / len(rows), edges,
+                  % ("after the four snapped points" if STRATEGY == "extreme"
+                     else "after one tighten from the rough box", sum(ious) / len(ious), alle, len(rows), 100.0 * alle / len(rows), edges,
                      4 * len(rows)))
     finally:
         tmx("kill-server", check=False)

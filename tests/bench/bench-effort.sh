@@ -1,6 +1,7 @@
 # bench-effort.sh: keystrokes per tight box (bench-effort.py), the classic
-# strategy, the assisted one and the mouse one side by side on the same
-# synthetic scenes (STRATEGIES="assisted mouse" runs only those).
+# strategy, the assisted one, the mouse one and the extreme-points one side
+# by side on the same synthetic scenes and sample photos
+# (STRATEGIES="assisted mouse" runs only those).
 # BOXEL_BEFORE=path/to/an/older/boxel runs the classic strategy on that
 # binary too (the state before the assists).
 set -u
@@ -33,7 +34,7 @@ run() { # run NAME BINARY STRATEGY [IMAGES]: IMAGES holds truth.json
 if [ -n "${BOXEL_BEFORE:-}" ]; then
 	run before "$BOXEL_BEFORE" classic
 fi
-for s in ${STRATEGIES:-classic assisted mouse}; do
+for s in ${STRATEGIES:-classic assisted mouse extreme}; do
 	run "$s" "$BOXEL" "$s"
 	run "$s-photos" "$BOXEL" "$s" "$T/photo"
 done

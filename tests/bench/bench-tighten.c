@@ -8,13 +8,35 @@
  * amount up to 10% of the object's size along its axis (at least 1 px).
  * Prints mean IoU before and after, the share of boxes with all four edges
  * within 1 px, per edge and per kind, and the time per tighten (the region a
- * view would decode is cropped outside the timing). Never fails. */
+ * view would decode is cropped outside the timing).
+ *
+ *   bench-tighten [PHOTO-TRUTH.json PHOTO-DIR]
+ *
+ * With the sample photos' hand-set truth (tests/bench/photo-truth.json) it
+ * also tightens each photo object from N_PHOTO rough boxes drawn the same
+ * way and prints, per object, the mean IoU after and how many came out with
+ * all four edges within 1 px. It also measures, per object:
+ * - extreme points (E, then four clicks): each click lands within half a
+ *   cell of the true extreme point (tests/bench/photo-truth.json's
+ *   _extremes) at the fit zoom of a 160x50 screen, on a pixel corner, and
+ *   is snapped as the labeling screen does (bx_assist_snap_extreme, radius
+ *   3 cells and at least 8 px, label-assist.c's SNAP_CELLS); the box of the
+ *   four points against the truth, snapped and as clicked;
+ * - the magic wand's box (B) from the seed in _seeds at the first
+ *   tolerance (40) and at the best of the tolerances W and Ctrl-W reach in
+ *   up to 3 presses.
+ * Never fails. */
+#include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "boxel/assist.h"
 #include "boxel/geometry.h"
+#include "boxel/image.h"
 #include "synth.h"
+
+#define N_PHOTO 24
 
 #define N_OBJ 240
 
@@ -31,8 +53,264 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Tighten rough on the region a view would decode for it (cropped from
+ * img); *secs += the time of the tighten alone. Returns its rc. */
+static int
+tighten_once(const struct bx_raster *img, const double rough[4], double out[4], unsigned *found,
+             double *secs)
+{
+	struct bx_raster *crop;
+	struct bx_err err;
+	double t0;
+	int reg[4], rc;
+
+	bx_assist_tighten_region(rough, img->w, img->h, reg);
+	crop = bx_raster_crop(img, reg[0], reg[1], reg[2], reg[3]);
+	t0 = now_s();
+	rc = bx_assist_tighten(&(struct bx_assist_region){ crop, reg[0], reg[1] }, rough, out, found,
+	                       &err);
+	*secs += now_s() - t0;
+	bx_raster_free(crop);
+	return rc;
+}
+
+/* e = out's edge errors against truth (left, top, right, bottom); returns
+ * whether all four are within 1 px. */
+static int
+edge_errors(const double out[4], const int truth[4], double e[4])
+{
+	int s, ok = 1;
+
+	e[0] = out[0] - truth[0];
+	e[1] = out[1] - truth[1];
+	e[2] = out[0] + out[2] - truth[0] - truth[2];
+	e[3] = out[1] + out[3] - truth[1] - truth[3];
+	for (s = 0; s < 4; s++)
+		ok &= fabs(e[s]) <= 1.0;
+	return ok;
+}
+
+/* Tighten one photo object from N_PHOTO rough boxes; adds to the totals. */
+static void
+photo_object(const struct bx_raster *img, const char *name, const int truth[4],
+             struct synth_rng *g, double *iou_sum, int *ok_sum, int *n_sum)
+{
+	double iou0 = 0, iou1 = 0, secs = 0;
+	int k, ok_n = 0;
+
+	for (k = 0; k < N_PHOTO; k++) {
+		double rough[4], out[4], e[4];
+		unsigned found;
+		int ok;
+
+		synth_rough(g, truth, 0.10, rough);
+		tighten_once(img, rough, out, &found, &secs);
+		iou0 += bx_box_iou(rough[0], rough[1], rough[2], rough[3], truth[0], truth[1],
+		                   truth[2], truth[3]);
+		iou1 += bx_box_iou(out[0], out[1], out[2], out[3], truth[0], truth[1], truth[2],
+		                   truth[3]);
+		ok = edge_errors(out, truth, e);
+		ok_n += ok;
+		if (getenv("BENCH_VERBOSE") && !ok)
+			printf("  miss %s %d,%d %dx%d found=%x err %+.0f %+.0f %+.0f %+.0f\n", name,
+			       truth[0], truth[1], truth[2], truth[3], found, e[0], e[1], e[2], e[3]);
+	}
+	printf("  %-14s %3d,%-3d %3dx%-3d IoU before %.3f after %.3f, all 4 edges <=1px %d/%d\n",
+	       name, truth[0], truth[1], truth[2], truth[3], iou0 / N_PHOTO, iou1 / N_PHOTO, ok_n,
+	       N_PHOTO);
+	*iou_sum += iou1 / N_PHOTO;
+	*ok_sum += ok_n;
+	(*n_sum)++;
+}
+
+/* Cells per image pixel at fit zoom on a 160x50 screen (as label-pane lays
+ * it out: the pane is 160 - 57 - 1 columns by 48 rows of 2 pixels). */
+static double
+fit_scale(int w, int h)
+{
+	double sx = 102.0 / w, sy = 96.0 / h;
+
+	return sx < sy ? sx : sy;
+}
+
+static int
+all_within_1(const double b[4], const int t[4])
+{
+	return fabs(b[0] - t[0]) <= 1 && fabs(b[1] - t[1]) <= 1 &&
+	       fabs(b[0] + b[2] - t[0] - t[2]) <= 1 && fabs(b[1] + b[3] - t[1] - t[3]) <= 1;
+}
+
+/* Extreme points from N_PHOTO sets of four clicks near ext (y of the left
+ * point, x of the top one, y of the right one, x of the bottom one). */
+static void
+photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
+               struct synth_rng *g, double *iou_sum, int *ok_sum)
+{
+	double sc = fit_scale(img->w, img->h), radius = fmax(8, 3.0 / sc);
+	double iou_raw = 0, iou_snap = 0;
+	int k, side, ok_raw = 0, ok_snap = 0, nsnap = 0;
+
+	for (k = 0; k < N_PHOTO; k++) {
+		struct bx_pt raw[4], snap[4];
+		double braw[4], bsnap[4];
+		struct bx_err err;
+
+		for (side = 0; side < 4; side++) {
+			double ex = side == BX_SIDE_LEFT ? t[0] : side == BX_SIDE_RIGHT ? t[0] + t[2]
+			          : ext[side];
+			double ey = side == BX_SIDE_TOP ? t[1] : side == BX_SIDE_BOTTOM ? t[1] + t[3]
+			          : ext[side];
+			struct bx_pt p, q;
+			struct bx_raster *crop;
+			int rect[4];
+
+			p.x = fmin(fmax(round(ex + synth_uniform(g, -0.5, 0.5) / sc), 0), img->w);
+			p.y = fmin(fmax(round(ey + synth_uniform(g, -1.0, 1.0) / sc), 0), img->h);
+			raw[side] = snap[side] = p;
+			bx_assist_snap_region((enum bx_side)side, &p, radius, img->w, img->h, rect);
+			crop = bx_raster_crop(img, rect[0], rect[1], rect[2], rect[3]);
+			if (bx_assist_snap_extreme(&(struct bx_assist_region){ crop, rect[0], rect[1] },
+			                           (enum bx_side)side, p, radius, &q, &err) == 0) {
+				snap[side] = q;
+				nsnap++;
+			}
+			bx_raster_free(crop);
+		}
+		if (getenv("BENCH_VERBOSE"))
+			printf("  extreme err snapped %+.0f %+.0f %+.0f %+.0f clicked %+.0f %+.0f %+.0f %+.0f\n",
+			       snap[0].x - t[0], snap[1].y - t[1], snap[2].x - t[0] - t[2],
+			       snap[3].y - t[1] - t[3], raw[0].x - t[0], raw[1].y - t[1],
+			       raw[2].x - t[0] - t[2], raw[3].y - t[1] - t[3]);
+		if (bx_assist_box_from_extremes(raw, braw, &err) == 0) {
+			iou_raw += bx_box_iou(braw[0], braw[1], braw[2], braw[3], t[0], t[1], t[2], t[3]);
+			ok_raw += all_within_1(braw, t);
+		}
+		if (bx_assist_box_from_extremes(snap, bsnap, &err) == 0) {
+			iou_snap += bx_box_iou(bsnap[0], bsnap[1], bsnap[2], bsnap[3], t[0], t[1], t[2],
+			                       t[3]);
+			ok_snap += all_within_1(bsnap, t);
+		}
+	}
+	printf("  %-29s extreme points: clicked IoU %.3f (%d/%d exact), snapped IoU %.3f "
+	       "(%d/%d exact; %d of %d clicks snapped)\n", "", iou_raw / N_PHOTO, ok_raw,
+	       N_PHOTO, iou_snap / N_PHOTO, ok_snap, N_PHOTO, nsnap, 4 * N_PHOTO);
+	*iou_sum += iou_snap / N_PHOTO;
+	*ok_sum += ok_snap;
+}
+
+/* The wand's box from seed: the tolerances W (x1.4) and Ctrl-W (/1.4)
+ * reach from 40 in up to 3 presses. */
+static void
+photo_wand(const struct bx_raster *img, const int t[4], const int seed[2], double *iou_sum,
+           int *ok_sum)
+{
+	static const double tols[] = { 40, 56, 78.4, 109.8, 28.6, 20.4, 14.6 };
+	static const int presses[] = { 1, 2, 3, 4, 2, 3, 4 };
+	struct bx_assist_region reg = { img, 0, 0 };
+	double first = -1, best = -1;
+	int i, best_i = 0, first_ok = 0, best_ok = 0;
+
+	for (i = 0; i < (int)(sizeof tols / sizeof tols[0]); i++) {
+		struct bx_pt *pts = NULL, sd = { seed[0] + 0.5, seed[1] + 0.5 };
+		double b[4] = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL }, v;
+		struct bx_err err;
+		int n = 0, j;
+
+		if (bx_assist_wand(&reg, sd, tols[i], 0, &pts, &n, &err) < 0)
+			continue;
+		for (j = 0; j < n; j++) {
+			b[0] = fmin(b[0], pts[j].x);
+			b[1] = fmin(b[1], pts[j].y);
+			b[2] = fmax(b[2], pts[j].x);
+			b[3] = fmax(b[3], pts[j].y);
+		}
+		free(pts);
+		b[2] -= b[0];
+		b[3] -= b[1];
+		v = bx_box_iou(b[0], b[1], b[2], b[3], t[0], t[1], t[2], t[3]);
+		if (i == 0)
+			first = v, first_ok = all_within_1(b, t);
+		if (v > best)
+			best = v, best_i = i, best_ok = all_within_1(b, t);
+	}
+	printf("  %-29s wand box (B): tolerance 40 IoU %.3f%s; best %.3f%s at tolerance %.0f "
+	       "(%d press%s)\n", "", first, first_ok ? " exact" : "", best, best_ok ? " exact" : "",
+	       tols[best_i], presses[best_i], presses[best_i] > 1 ? "es" : "");
+	*iou_sum += best;
+	*ok_sum += best_ok;
+}
+
+static int
+photos(const char *truth_path, const char *dir)
+{
+	struct synth_rng g = { 0x2545f4914f6cdd1dULL }, ge = { 0x5851f42d4c957f2dULL };
+	json_error_t jerr;
+	json_t *root = json_load_file(truth_path, 0, &jerr), *boxes;
+	const char *name;
+	double iou_sum = 0, ext_iou = 0, wand_iou = 0;
+	int ok_sum = 0, n = 0, ext_ok = 0, ext_n = 0, wand_ok = 0, wand_n = 0;
+
+	if (!root) {
+		fprintf(stderr, "bench-tighten: %s: %s\n", truth_path, jerr.text);
+		return 1;
+	}
+	printf("tighten on the sample photos (hand-set truth), %d rough boxes per object\n",
+	       N_PHOTO);
+	json_object_foreach(root, name, boxes) {
+		char path[4096];
+		struct bx_image im;
+		struct bx_err err;
+		size_t i;
+
+		if (name[0] == '_')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		if (bx_image_load(path, 0, 0, NULL, &im, &err) < 0) {
+			fprintf(stderr, "bench-tighten: %s: %s\n", path, err.msg);
+			json_decref(root);
+			return 1;
+		}
+		for (i = 0; i < json_array_size(boxes); i++) {
+			json_t *b = json_array_get(boxes, i);
+			json_t *e = json_array_get(json_object_get(json_object_get(root, "_extremes"),
+			                                           name), i);
+			json_t *sd = json_array_get(json_object_get(json_object_get(root, "_seeds"),
+			                                            name), i);
+			int t[4], ext[4], seed[2], k;
+
+			for (k = 0; k < 4; k++)
+				t[k] = (int)json_integer_value(json_array_get(b, k));
+			photo_object(im.pix, name, t, &g, &iou_sum, &ok_sum, &n);
+			if (json_array_size(e) == 4) {
+				for (k = 0; k < 4; k++)
+					ext[k] = (int)json_integer_value(json_array_get(e, k));
+				photo_extremes(im.pix, t, ext, &ge, &ext_iou, &ext_ok);
+				ext_n++;
+			}
+			if (json_array_size(sd) == 2) {
+				seed[0] = (int)json_integer_value(json_array_get(sd, 0));
+				seed[1] = (int)json_integer_value(json_array_get(sd, 1));
+				photo_wand(im.pix, t, seed, &wand_iou, &wand_ok);
+				wand_n++;
+			}
+		}
+		bx_image_release(&im);
+	}
+	if (n)
+		printf("  photos: %d objects, mean IoU after %.3f, all 4 edges <=1px %d/%d (%.0f%%)\n",
+		       n, iou_sum / n, ok_sum, n * N_PHOTO, 100.0 * ok_sum / (n * N_PHOTO));
+	if (ext_n)
+		printf("  extreme points, snapped: mean IoU %.3f, all 4 edges <=1px %d/%d (%.0f%%)\n",
+		       ext_iou / ext_n, ext_ok, ext_n * N_PHOTO, 100.0 * ext_ok / (ext_n * N_PHOTO));
+	if (wand_n)
+		printf("  wand box at the best tolerance: mean IoU %.3f, exact %d/%d\n",
+		       wand_iou / wand_n, wand_ok, wand_n);
+	json_decref(root);
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct synth_rng g = { 0x9e3779b97f4a7c15ULL };
 	double iou0 = 0, iou1 = 0, secs = 0;
@@ -41,12 +319,11 @@ main(void)
 
 	for (i = 0; i < N_OBJ; i++) {
 		struct synth_spec sp = { .bg = (enum synth_bg)(i % BG_N) };
-		int kind = (i / BG_N) % N_KIND, truth[4], reg[4], ok = 1;
-		struct bx_raster *img, *crop;
+		int kind = (i / BG_N) % N_KIND, truth[4], ok;
+		struct bx_raster *img;
 		uint8_t *mask;
-		double rough[4], out[4], t0, err_e[4];
+		double rough[4], out[4], err_e[4];
 		unsigned found;
-		struct bx_err err;
 
 		sp.ellipse = i / (BG_N * N_KIND) % 2;
 		sp.w = 16 + (int)(synth_rnd(&g) * 105);
@@ -68,27 +345,15 @@ main(void)
 		}
 		synth_scene(&g, &sp, &img, &mask, truth);
 		synth_rough(&g, truth, 0.10, rough);
-		bx_assist_tighten_region(rough, img->w, img->h, reg);
-		crop = bx_raster_crop(img, reg[0], reg[1], reg[2], reg[3]);
-		t0 = now_s();
-		if (bx_assist_tighten(&(struct bx_assist_region){ crop, reg[0], reg[1] }, rough, out,
-		                      &found, &err) < 0)
+		if (tighten_once(img, rough, out, &found, &secs) < 0)
 			nfail++;
-		secs += now_s() - t0;
 		iou0 += bx_box_iou(rough[0], rough[1], rough[2], rough[3], truth[0], truth[1],
 		                   truth[2], truth[3]);
 		iou1 += bx_box_iou(out[0], out[1], out[2], out[3], truth[0], truth[1], truth[2],
 		                   truth[3]);
-		err_e[0] = out[0] - truth[0];
-		err_e[1] = out[1] - truth[1];
-		err_e[2] = out[0] + out[2] - truth[0] - truth[2];
-		err_e[3] = out[1] + out[3] - truth[1] - truth[3];
-		for (s = 0; s < 4; s++) {
-			int e = fabs(err_e[s]) <= 1.0;
-
-			edge_ok[s] += e;
-			ok &= e;
-		}
+		ok = edge_errors(out, truth, err_e);
+		for (s = 0; s < 4; s++)
+			edge_ok[s] += fabs(err_e[s]) <= 1.0;
 		all_ok += ok;
 		kind_ok[kind] += ok;
 		kind_n[kind]++;
@@ -98,7 +363,6 @@ main(void)
 			printf("  miss #%d %s %s %s %dx%d found=%x err %+.0f %+.0f %+.0f %+.0f\n", i,
 			       synth_bg_name[sp.bg], kind_name[kind], sp.ellipse ? "ellipse" : "rect",
 			       truth[2], truth[3], found, err_e[0], err_e[1], err_e[2], err_e[3]);
-		bx_raster_free(crop);
 		bx_raster_free(img);
 		free(mask);
 	}
@@ -117,5 +381,7 @@ main(void)
 		printf("  %s %.0f%%", synth_bg_name[s], 100.0 * bg_ok[s] / bg_n[s]);
 	printf("\n  returned an error %d of %d\n", nfail, N_OBJ);
 	printf("  time per tighten  %.3f ms\n", 1e3 * secs / N_OBJ);
+	if (argc == 3)
+		return photos(argv[1], argv[2]);
 	return 0;
 }

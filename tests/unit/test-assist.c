@@ -187,6 +187,104 @@ test_tighten_image_border(void)
 	bx_raster_free(img);
 }
 
+/* Tighten rough on reg: every edge found, each within 1 px of t. */
+static void
+check_tight(const struct bx_assist_region *reg, const double rough[4], const int t[4])
+{
+	double out[4];
+	unsigned found = 0;
+	struct bx_err err = { 0 };
+
+	CHECK_INT(bx_assist_tighten(reg, rough, out, &found, &err), 0);
+	CHECK_INT(found, BX_SIDES_ALL);
+	CHECK_MSG(edge_err(out, t) <= 1.0, "truth %d,%d %dx%d got %g,%g %gx%g", t[0], t[1], t[2],
+	          t[3], out[0], out[1], out[2], out[3]);
+}
+
+/* A photo's edge is blurred: a bright object on a dark, noisy background
+ * with a 3 px glow that fades out (as a lit window's reflection on a visor
+ * does). The glow is not background, but the object's boundary is its
+ * strongest step, so every edge lands there, not on the glow's rim. */
+static void
+test_tighten_glow(void)
+{
+	static const int glow[3] = { 90, 50, 25 }; /* levels above the background */
+	struct synth_rng g = { 4711 };
+	int k;
+
+	for (k = 0; k < 6; k++) {
+		struct bx_raster *img = bx_raster_new(160, 140), *crop;
+		struct bx_assist_region reg;
+		double base[3] = { 12, 10, 16 }, obj[3] = { 245, 240, 250 }, rough[4];
+		int t[4] = { 40 + k * 3, 30 + k, 50 + 5 * k, 60 - 2 * k }, x, y;
+
+		synth_background(img, BG_FLAT, base, 6);
+		for (y = 0; y < img->h; y++)
+			for (x = 0; x < img->w; x++) {
+				int dx = x < t[0] ? t[0] - x : x >= t[0] + t[2] ? x - t[0] - t[2] + 1 : 0;
+				int dy = y < t[1] ? t[1] - y : y >= t[1] + t[3] ? y - t[1] - t[3] + 1 : 0;
+				int d = dx > dy ? dx : dy;
+
+				if (d >= 1 && d <= 3)
+					synth_put(img, x, y, base[0] + glow[d - 1], base[1] + glow[d - 1],
+					          base[2] + glow[d - 1]);
+			}
+		synth_shape(img, NULL, t[0], t[1], t[0] + t[2], t[1] + t[3], 0, obj);
+		synth_noise(img, &g, 4);
+		synth_rough(&g, t, 0.10, rough);
+		crop = region_for(img, rough, &reg);
+		CASE("glow");
+		check_tight(&reg, rough, t);
+		bx_raster_free(crop);
+		bx_raster_free(img);
+	}
+}
+
+/* A thin dark wire touches the object and ends inside the search area (the
+ * name tag's wire on the astronaut photo): the object's edge is where most
+ * of its length is, not at the wire's tip. On a textured (checker) and a
+ * noisy background, the wire leaving from two sides. */
+static void
+test_tighten_touching_wire(void)
+{
+	struct synth_rng g = { 2024 };
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		struct bx_raster *img = bx_raster_new(200, 160), *crop;
+		struct bx_assist_region reg;
+		double base[3] = { 200, 120, 60 }, obj[3] = { 70, 60, 150 }, wire[3] = { 20, 15, 10 };
+		double rough[4];
+		int t[4] = { 70, 50, 60, 40 }, i;
+
+		synth_background(img, k % 2 ? BG_CHECKER : BG_NOISE, base, 7);
+		synth_shape(img, NULL, t[0], t[1], t[0] + t[2], t[1] + t[3], 0, obj);
+		/* 2 px thick, 9 px long, diagonal: off the left edge (k < 2) or
+		 * the top edge, ending well inside the search area. */
+		for (i = 0; i < 9; i++) {
+			if (k < 2)
+				synth_shape(img, NULL, t[0] - 1 - i, t[1] + 12 - i / 2, t[0] - i,
+				            t[1] + 14 - i / 2, 0, wire);
+			else
+				synth_shape(img, NULL, t[0] + 20 + i / 2, t[1] - 1 - i, t[0] + 22 + i / 2,
+				            t[1] - i, 0, wire);
+		}
+		if (k % 2 == 0)
+			synth_noise(img, &g, 6);
+		synth_rough(&g, t, 0.10, rough);
+		/* A rough box that starts outside the wire's tip, as drawn by eye. */
+		if (k < 2)
+			rough[2] += rough[0] - (t[0] - 11), rough[0] = t[0] - 11;
+		else
+			rough[3] += rough[1] - (t[1] - 11), rough[1] = t[1] - 11;
+		crop = region_for(img, rough, &reg);
+		CASE(k < 2 ? "wire off the left edge" : "wire off the top edge");
+		check_tight(&reg, rough, t);
+		bx_raster_free(crop);
+		bx_raster_free(img);
+	}
+}
+
 static void
 test_tighten_bad_input(void)
 {
@@ -333,6 +431,34 @@ test_snap_rect_keeps_row(void)
 	CHECK_INT(bx_assist_snap_extreme(&reg, BX_SIDE_LEFT, (struct bx_pt){ 527, NAN }, 5, &q,
 	                                 &err), BX_EINVAL);
 	bx_raster_free(img);
+}
+
+/* The region to snap in is the point +- radius + 4 px, clamped to the
+ * image; the point moves to the centre of the pixel inside its side. */
+static void
+test_snap_region(void)
+{
+	struct bx_pt p = { 3, 50 };
+	int rect[4];
+
+	bx_assist_snap_region(BX_SIDE_LEFT, &p, 8, 100, 80, rect);
+	CHECK_INT(rect[0], 0);
+	CHECK_INT(rect[1], 38);
+	CHECK_INT(rect[2], 15);
+	CHECK_INT(rect[3], 24);
+	CHECK_NEAR(p.x, 3.5, 0);
+	CHECK_NEAR(p.y, 50.5, 0);
+	p = (struct bx_pt){ 100, 80 }; /* the far corner: right and bottom */
+	bx_assist_snap_region(BX_SIDE_RIGHT, &p, 10, 100, 80, rect);
+	CHECK_INT(rect[0] + rect[2], 100);
+	CHECK_INT(rect[1] + rect[3], 80);
+	CHECK_INT(rect[0], 86);
+	CHECK_NEAR(p.x, 99.5, 0);
+	CHECK_NEAR(p.y, 79.5, 0);
+	p = (struct bx_pt){ 40, 80 };
+	bx_assist_snap_region(BX_SIDE_BOTTOM, &p, 10, 100, 80, rect);
+	CHECK_NEAR(p.y, 79.5, 0);
+	CHECK_NEAR(p.x, 40.5, 0);
 }
 
 static void
@@ -604,7 +730,8 @@ test_hostile_inputs(void)
 }
 
 BX_TESTS(T(test_tighten_recovers_truth), T(test_tighten_absent), T(test_tighten_partial),
-         T(test_tighten_image_border), T(test_tighten_bad_input), T(test_missing_sides),
-         T(test_snap_extremes), T(test_snap_rect_keeps_row), T(test_box_from_extremes),
+         T(test_tighten_image_border), T(test_tighten_glow), T(test_tighten_touching_wire),
+         T(test_tighten_bad_input), T(test_missing_sides), T(test_snap_extremes),
+         T(test_snap_rect_keeps_row), T(test_snap_region), T(test_box_from_extremes),
          T(test_wand_shapes), T(test_wand_comb_stays_simple), T(test_wand_failures),
          T(test_hostile_inputs))
