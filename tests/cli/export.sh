@@ -49,12 +49,47 @@ check "yolo images/train links to the image" test "$(readlink a.yolo/images/trai
 check "yolo data.yaml names" contains "$(cat a.yolo/data.yaml)" $'nc: 6\nnames:\n  - "cat"\n  - "cup"'
 check "yolo data.yaml path and splits" contains "$(cat a.yolo/data.yaml)" "path: \"$(realpath .)/a.yolo\""$'\ntrain: images/train\nval: images/train\n'
 check "yolo images.txt" test "$(sed -n 5p a.yolo/images.txt)" = "sub/mug.png"
+# chelsea's face point and the 9 attribute values (objects' and images')
+# have no YOLO form: said, one line a kind
+check "yolo: the point and the attributes said" test "$ERR" = \
+	"boxel: warning: left out 1 point: yolo cannot hold a point (coco, labelstudio, scale, jsonl can)
+boxel: warning: left out 9 attributes: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 
 expect_rc 0 "export voc" "$BOXEL" export --db a.db --format voc a.voc
 # chelsea box 10.5,20,300,250: xmin = round(10.5)+1 = 12, ymin = 21, xmax = round(310.5) = 311, ymax = 270
 check "voc 1-based bndbox" contains "$(cat a.voc/Annotations/chelsea.xml)" "<bndbox><xmin>12</xmin><ymin>21</ymin><xmax>311</xmax><ymax>270</ymax></bndbox>"
 check "voc size" contains "$(cat a.voc/Annotations/chelsea.xml)" "<size><width>451</width><height>300</height>"
 check "voc mirrors folders" test -f a.voc/Annotations/sub/mug.xml
+check "voc: the point said" test "$ERR" = \
+	"boxel: warning: left out 1 point: voc cannot hold a point (coco, labelstudio, scale, jsonl can)"
+
+# --- image classes: yolo and voc cannot hold them, and say so; --strict
+# writes nothing ---
+python3 - "$SRC/sample-data/taxonomy.json" tagtax.json <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["classes"].append({"name": "blurry_photo", "geometries": ["tag"]})
+json.dump(t, open(sys.argv[2], "w"))
+PY
+rm -f t.db
+"$BOXEL" init --db t.db --images img --taxonomy tagtax.json >/dev/null
+cat > tag.jsonl <<'J'
+{"image": "astronaut.png", "answer": {"annotations": [{"class": "person", "box": [0, 0, 512, 512]}, {"class": "blurry_photo"}], "global": {"scene": "space"}}}
+{"image": "coffee.png", "answer": {"annotations": [{"class": "blurry_photo"}], "global": {"scene": "indoor"}}}
+J
+expect_rc 0 "import image classes" "$BOXEL" import --db t.db --as accepted tag.jsonl
+expect_rc 0 "voc with image classes" "$BOXEL" export --db t.db --format voc t.voc
+check "voc: the image classes said" test "$ERR" = \
+	"boxel: warning: left out 2 tags: voc cannot hold a tag (coco, labelstudio, scale, jsonl can)"
+check "voc: the box written" contains "$(cat t.voc/Annotations/astronaut.xml)" "<name>person</name>"
+expect_rc 1 "yolo --strict refuses" "$BOXEL" export --db t.db --format yolo --strict t.yolo
+check "yolo --strict: the tags said" contains "$ERR" "left out 2 tags: yolo cannot hold a tag"
+check "yolo --strict: one refusal line" contains "$ERR" "exported nothing (--strict): yolo cannot hold all of the answers"
+check "yolo --strict: nothing written" test ! -e t.yolo
+expect_rc 1 "voc --strict over an export refuses" "$BOXEL" export --db t.db --format voc --strict t.voc
+check "voc --strict: the old export stands" test -f t.voc/Annotations/astronaut.xml
+expect_rc 0 "coco --strict holds all" "$BOXEL" export --db t.db --format coco --strict t.coco.json
+check "coco --strict: no warning" test -z "$ERR"
 
 expect_rc 0 "export labelstudio" "$BOXEL" export --db a.db --format labelstudio a.ls.json
 # rocket box 300,50,40,200 of 640x427: x 46.875%, y 11.7096018735%, w 6.25%, h 46.8384074941%

@@ -77,7 +77,8 @@ expect_rc 0 "yolo: export with a rotated box" "$BOXEL" export --db a.db --format
 check "yolo: polyline and ellipse left out" test "$ERR" = \
 	"boxel: warning: left out 1 polyline: yolo cannot hold a polyline (scale, jsonl can)
 boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (labelstudio, jsonl can)
-boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (jsonl can)"
+boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (jsonl can)
+boxel: warning: left out 1 attribute: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 check "yolo-obb corners" contains "$(cat a.yolo/labels/train/chelsea.txt)" \
 	"7 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
 fresh b.db
