@@ -402,3 +402,91 @@ bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double tol
 	free(pm.m);
 	return 0;
 }
+
+/* ---- a mask's outlines (COCO's RLE masks) ---- */
+
+struct mask_ctx {
+	const uint8_t *mask;
+	int w;
+};
+
+static int
+mask_ok(const void *vctx, int x, int y)
+{
+	const struct mask_ctx *ctx = vctx;
+
+	return ctx->mask[(size_t)y * ctx->w + x] != 0;
+}
+
+int
+bx_assist_mask_rings(const uint8_t *mask, int w, int h, int max_vertices,
+                     struct bx_pt **pts_out, int **ring_end_out, int *nrings_out,
+                     int *holes_out)
+{
+	struct mask_ctx ctx = { mask, w };
+	uint8_t *seen = bx_calloc((size_t)w * h, 1);
+	int *stack = bx_malloc(sizeof(int) * ((size_t)w * h + 1)), *pstack = NULL;
+	struct bx_pt *pts = NULL;
+	int *ring_end = NULL, nrings = 0, npts = 0, holes = 0, x, y, bb[4];
+	size_t pcap = 0;
+
+	if (max_vertices < 3)
+		max_vertices = 3;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			struct pmask pm;
+			struct ipt *c = NULL;
+			int *best, n, nc, px, py, k;
+			long inside = 0;
+
+			if (!mask[(size_t)y * w + x] || seen[(size_t)y * w + x])
+				continue;
+			/* this part: 4-neighbours, as the trace follows them;
+			 * marked 1 now, 2 once it is traced */
+			flood(seen, w, h, stack, x, y, mask_ok, &ctx, bb);
+			pm.w = bb[2] - bb[0] + 3;
+			pm.h = bb[3] - bb[1] + 3;
+			pm.ox = bb[0];
+			pm.oy = bb[1];
+			pm.m = bx_calloc((size_t)pm.w * pm.h, 1);
+			for (py = bb[1]; py <= bb[3]; py++)
+				for (px = bb[0]; px <= bb[2]; px++)
+					if (seen[(size_t)py * w + px] == 1) {
+						pm.m[(size_t)(py - bb[1] + 1) * pm.w + (px - bb[0] + 1)] = 1;
+						seen[(size_t)py * w + px] = 2;
+						inside++;
+					}
+			pstack = bx_realloc(pstack, sizeof(int) * ((size_t)pm.w * pm.h + 1));
+			fill_holes(&pm, pstack);
+			for (k = 0; k < pm.w * pm.h; k++)
+				inside -= pm.m[k];
+			holes += inside != 0;
+			nc = trace(&pm, &c);
+			best = bx_malloc(sizeof(int) * (size_t)(max_vertices + 1));
+			n = simplify(c, nc, max_vertices, best);
+			n = drop_collinear(c, best, n);
+			if (n >= 3) {
+				if ((size_t)(npts + n) > pcap) {
+					pcap = (size_t)(npts + n) * 2;
+					pts = bx_realloc(pts, sizeof *pts * pcap);
+				}
+				for (k = 0; k < n; k++) {
+					pts[npts].x = c[best[k]].x - 1 + pm.ox;
+					pts[npts++].y = c[best[k]].y - 1 + pm.oy;
+				}
+				ring_end = bx_realloc(ring_end, sizeof(int) * (size_t)(nrings + 1));
+				ring_end[nrings++] = npts;
+			}
+			free(best);
+			free(c);
+			free(pm.m);
+		}
+	free(seen);
+	free(stack);
+	free(pstack);
+	*pts_out = pts;
+	*ring_end_out = ring_end;
+	*nrings_out = nrings;
+	*holes_out = holes;
+	return nrings;
+}

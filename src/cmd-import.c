@@ -138,6 +138,7 @@ struct imp {
 	long empty_inputs;    /* paths in which no image was found */
 	struct tally geoms;   /* objects imported, per geometry */
 	struct tally lost;    /* what could not be carried, per kind */
+	struct tally converted; /* what was carried in another form, per kind */
 	struct bx_dataset coco_ids; /* category ids of the COCO files imported */
 	struct tiled *tiled;    /* images shown from a tile pyramid (bx_image_plan) */
 	int ntiled;
@@ -848,6 +849,48 @@ upright_boxes(struct imp *im, struct bx_answer *ans)
 	}
 }
 
+/* A multipolygon (COCO's object in parts) of a class that allows polygons
+ * but not multipolygons: one polygon per ring, and that is a loss (the
+ * parts are no longer one object). A class allowing neither refuses it. */
+static void
+split_rings(struct imp *im, struct bx_answer *ans)
+{
+	const struct bx_class *c;
+	struct bx_answer out;
+	struct bx_annot part;
+	int k, r, from, split = 0;
+
+	bx_answer_init(&out);
+	for (k = 0; im->tax != NULL && k < ans->n; k++) {
+		const struct bx_annot *an = &ans->a[k];
+
+		c = an->geom == BX_GEOM_MULTIPOLYGON ? bx_taxonomy_class(im->tax, an->cls) : NULL;
+		if (c == NULL || (c->geoms & BX_GEOM_MULTIPOLYGON) || !(c->geoms & BX_GEOM_POLYGON)) {
+			bx_answer_add(&out, an);
+			continue;
+		}
+		for (r = 0, from = 0; r < an->nrings; r++) {
+			part = *an;
+			part.geom = BX_GEOM_POLYGON;
+			part.pts = an->pts + from;
+			part.npts = an->ring_end[r] - from;
+			part.ring_end = NULL;
+			part.nrings = 0;
+			bx_answer_add(&out, &part);
+			from = an->ring_end[r];
+		}
+		split++;
+	}
+	if (split > 0) {
+		tally_add(&im->lost, "multi-part objects split into one polygon per part: the class "
+		    "has no multipolygon geometry", split);
+		bx_attrs_copy(&out.global, &ans->global);
+		bx_answer_free(ans);
+		*ans = out;
+	} else
+		bx_answer_free(&out);
+}
+
 static void
 import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
                const char *kind, int try_suffixes)
@@ -860,8 +903,12 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 		item_fail(im, "", ds->errors[i]);
 	for (i = 0; i < ds->nlosses; i++)
 		tally_add(&im->lost, ds->loss[i], ds->nlost[i]);
-	for (i = 0; i < ds->n; i++)
+	for (i = 0; i < ds->n; i++) {
 		upright_boxes(im, &ds->img[i].ans);
+		split_rings(im, &ds->img[i].ans);
+	}
+	if (ds->nrle > 0)
+		tally_add(&im->converted, "RLE masks converted to polygons", ds->nrle);
 	im->total += ds->n;
 	for (i = 0; i < ds->n && !im->fatal; i++) {
 		struct bx_ds_image *d = &ds->img[i];
@@ -2112,6 +2159,7 @@ imp_reset(struct imp *im)
 	im->nseen = 0;
 	tally_free(&im->geoms);
 	tally_free(&im->lost);
+	tally_free(&im->converted);
 	im->tasks = im->created = im->failed = im->answers = im->judgments = im->users = 0;
 	im->total = im->done = im->unlabeled = im->empty_inputs = 0;
 }
@@ -2151,6 +2199,13 @@ tallies_json(const struct imp *im, struct bx_buf *b)
 			bx_buf_putc(b, ',');
 		bx_json_put_str(b, im->lost.name[i]);
 		bx_buf_printf(b, ":%ld", im->lost.n[i]);
+	}
+	bx_buf_puts(b, "},\"converted\":{");
+	for (i = 0; i < im->converted.len; i++) {
+		if (i)
+			bx_buf_putc(b, ',');
+		bx_json_put_str(b, im->converted.name[i]);
+		bx_buf_printf(b, ":%ld", im->converted.n[i]);
 	}
 	bx_buf_printf(b, "},\"unlabeled\":%ld", im->unlabeled);
 	return b->p;
@@ -2317,6 +2372,8 @@ cmd_import_exec(int argc, char **argv)
 				    im.geoms.n[i] == 1 ? "" : ends_with(im.geoms.name[i], "x") ? "es" : "s");
 			printf("\n");
 		}
+		for (i = 0; i < im.converted.len; i++)
+			printf("%ld %s\n", im.converted.n[i], im.converted.name[i]);
 	}
 	if (!json && report_tiles(&im, db, tiles && !im.dry) > 0 && rc == BX_EXIT_OK)
 		rc = BX_EXIT_SOME;
@@ -2360,7 +2417,8 @@ const struct bx_cmd bx_cmd_import = {
 	    "  --allow-empty   an input without images, or images a labeled format gives\n"
 	    "                  no labels, are not warnings (exit 0)\n"
 	    "  --json          the summary as one JSON object: tasks, new, answers,\n"
-	    "                  judgments, users, failed, objects, lost, unlabeled\n"
+	    "                  judgments, users, failed, objects, lost, converted,\n"
+	    "                  unlabeled\n"
 	    "  --tiles         build now the tile pyramids of the images that need one\n"
 	    "                  (images over 8 MP; else each is built on its first open)\n"
 	    "Image paths must lie beneath the project's image root. Re-importing adds no\n"

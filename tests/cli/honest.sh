@@ -86,7 +86,7 @@ JSON
 fresh
 expect_rc 1 "COCO with keypoints, a multi-polygon and a crowd" "$BOXEL" import --db t.db --json --as accepted losses.json
 check "keypoints named" contains "$ERR" "warning: 1 keypoint sets dropped: boxel has no keypoint geometry (the object's box is kept)"
-check "multi-polygon named" contains "$ERR" "warning: 1 multi-polygon objects split into one object per polygon"
+check "multi-polygon of a class without multipolygon: split, named" contains "$ERR" "warning: 1 multi-part objects split into one polygon per part: the class has no multipolygon geometry"
 check "crowd named" contains "$ERR" "warning: 1 crowd regions (iscrowd 1) dropped"
 check "the classification is an image class; the rest as said" test "$(answer consensus c.png)" = '{"annotations":[{"box":[10,10,20,20],"class":"a"},{"class":"a","polygon":[[0,0],[10,0],[10,10]]},{"class":"a","polygon":[[20,20],[30,20],[30,30]]},{"class":"scene"}],"global":{}}'
 check "--json: objects and losses by kind" $PY -c '
