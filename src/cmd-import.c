@@ -941,6 +941,21 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 		it.unlabeled = !d->has_answer;
 		it.ans = d->ans;                 /* moved */
 		bx_answer_init(&d->ans);
+		if (d->njudg > 0) {
+			/* annotators' judgments (Label Studio): written with the task
+			 * as a jsonl line's are, in a batch of overlap 1 whose one
+			 * open row the first takes (no open row left to serve) */
+			it.jl = bx_calloc(1, sizeof *it.jl);
+			it.jl->judgments = d->judg;  /* moved */
+			it.jl->njudgments = d->njudg;
+			d->judg = NULL;
+			d->njudg = 0;
+			it.jl->batches = bx_calloc(1, sizeof *it.jl->batches);
+			it.jl->batches[0].name = bx_strdup(BX_LS_BATCH);
+			it.jl->batches[0].kind = bx_strdup("production");
+			it.jl->batches[0].overlap = 1;
+			it.jl->nbatches = 1;
+		}
 		add_item(im, &it);
 	}
 }

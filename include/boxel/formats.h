@@ -39,6 +39,8 @@ int bx_answer_from_jansson(const void *json, struct bx_answer *out, struct bx_er
 
 /* ---- datasets ---- */
 
+struct bx_manifest_judgment;
+
 struct bx_ds_image {
 	int64_t id;          /* the format's image id (COCO id, boxel task id), or 0 */
 	char *file_name;     /* as written in the file; NULL when the format has none */
@@ -54,6 +56,9 @@ struct bx_ds_image {
 	                        importers skip the image rather than keep a partial answer */
 	int suggested;       /* the answer is a model's output: store it as suggestions
 	                        (set by the importer, not the readers) */
+	struct bx_manifest_judgment *judg; /* Label Studio: each annotator's judgment
+	                        (batch BX_LS_BATCH, replica -1), owned; NULL when none */
+	int njudg;
 };
 
 struct bx_dataset {
@@ -261,6 +266,10 @@ int bx_voc_read(const char *text, const char *name_for_errors, struct bx_dataset
  * choices (image classes). */
 int bx_ls_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                struct bx_err *err);
+/* The batch Label Studio annotators' judgments go in (see bx_ls_read: each
+ * non-cancelled annotation with completed_by is one; the first annotation
+ * is also the image's answer). */
+#define BX_LS_BATCH "labelstudio"
 void bx_ls_write(const struct bx_dataset *ds, struct bx_buf *out);
 /* bx_ls_write with the project's taxonomy (may be NULL): a choice
  * attribute is written as a "choices" result, as its control is one. Each

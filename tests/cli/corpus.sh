@@ -158,10 +158,16 @@ blank_png ls1/image1 2800 2800
 blank_png ls1/image2 2800 2800
 blank_png ls2/image2 640 426
 store lsb ls1
-expect_rc 1 "ls data.json imports; the second annotation of task 1 is said" "$BOXEL" import --db lsb.db --as accepted "$LSC/data.json"
-check "ls boxes: 2 tasks, 4 boxes" contains "$OUT" "imported 2 tasks (2 new, 2 with accepted answers), 0 items failed
+# task 1 has two annotations (completed_by 2 and 1), task 2 one (by 1): each
+# is a judgment of its annotator (users ls-user-1, ls-user-2 created)
+expect_rc 0 "ls data.json imports, every annotation" "$BOXEL" import --db lsb.db --as accepted "$LSC/data.json"
+check "ls boxes: 2 tasks, 4 boxes, 3 judgments by 2 new users" contains "$OUT" "imported 2 tasks (2 new, 2 with accepted answers, 3 judgments, created 2 users), 0 items failed
 objects: 4 boxes"
-check "ls boxes: the dropped annotation named" contains "$ERR" "warning: 1 Label Studio annotations dropped: only a task's first annotation is read"
+check "ls boxes: nothing dropped" test -z "$ERR"
+check "ls boxes: each annotator's judgment, with their boxes" test "$(sqlite3 lsb.db "SELECT t.image || ':' || u.name || ':' || j.state || ':' || json_array_length(j.answer, '$.annotations') FROM judgments j JOIN tasks t ON t.id = j.task JOIN users u ON u.id = j.labeler ORDER BY t.image, u.name")" = "image1:ls-user-1:submitted:2
+image1:ls-user-2:submitted:2
+image2:ls-user-1:submitted:2"
+check "ls boxes: the users are annotators" test "$(sqlite3 lsb.db "SELECT group_concat(role) FROM users WHERE name LIKE 'ls-user-%'")" = "annotator,annotator"
 # parasites x 37.158..% of 2800 = 1040.44 px
 check "ls boxes: task 1's first annotation, in pixels" near "$(answer lsb image1)" 'len(a) == 2 and a[0]["class"] == "parasites" and close(b(0), [37.15846994535519 * 28, 70.67395264116576 * 28, 4.189435336976321 * 28, 4.735883424408015 * 28]) and a[1]["class"] == "white"'
 store lsp ls2
