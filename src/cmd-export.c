@@ -204,6 +204,36 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 	return all;
 }
 
+/* Scale has no rotated box, but its polygon holds the four corners
+ * exactly: written so, and said (a class that allows rotated boxes but not
+ * polygons reads such a polygon back as a rotated box). */
+static void
+scale_rboxes(struct bx_dataset *ds, enum xfmt fmt)
+{
+	struct bx_annot *an;
+	struct bx_pt c[4];
+	long n = 0;
+	int i, k;
+
+	for (i = 0; fmt == X_SCALE && i < ds->n; i++)
+		for (k = 0; k < ds->img[i].ans.n; k++) {
+			an = &ds->img[i].ans.a[k];
+			if (an->geom != BX_GEOM_RBOX)
+				continue;
+			bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, c);
+			free(an->pts);
+			an->pts = bx_malloc(sizeof c);
+			memcpy(an->pts, c, sizeof c);
+			an->npts = 4;
+			an->geom = BX_GEOM_POLYGON;
+			n++;
+		}
+	if (n > 0)
+		bx_cli_error("note: wrote %ld rotated_box%s as %spolygon%s of %s 4 corners: scale "
+		    "has no rotated box", n, n == 1 ? "" : "es", n == 1 ? "a " : "", n == 1 ? "" : "s",
+		    n == 1 ? "its" : "their");
+}
+
 /* A YOLO line is a class and coordinates: objects' and images' attributes
  * have nowhere to go. Counted (values, not keys) and said, as kinds are. */
 static long
@@ -776,6 +806,7 @@ cmd_export_exec(int argc, char **argv)
 	if (x.fmt != X_JSONL) {
 		long lost = warn_unknown_classes(&x.ds);
 
+		scale_rboxes(&x.ds, x.fmt);
 		lost += leave_out_unheld(&x.ds, x.fmt);
 		lost += leave_out_attributes(&x.ds, x.fmt);
 		if (lost > 0 && strict) {

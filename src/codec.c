@@ -261,6 +261,10 @@ bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an)
 	}
 	if (an->flags & BX_ANNOT_SUGGESTION)
 		bx_buf_puts(b, ",\"suggestion\":true");
+	if (an->uuid != NULL) {
+		bx_buf_puts(b, ",\"uuid\":");
+		bx_json_put_str(b, an->uuid);
+	}
 	bx_buf_putc(b, '}');
 }
 
@@ -618,11 +622,12 @@ parse_annot(const json_t *j, struct bx_json_path *p, struct bx_annot *an, struct
 			ngeom++;
 			gk = k;
 		} else if (strcmp(key, "class") != 0 && strcmp(key, "attributes") != 0 &&
-		    strcmp(key, "score") != 0 && strcmp(key, "suggestion") != 0) {
+		    strcmp(key, "score") != 0 && strcmp(key, "suggestion") != 0 &&
+		    strcmp(key, "uuid") != 0) {
 			bx_geom_list(names, sizeof names, ", ", ", ", has_coords);
 			o = bx_json_path_key(p, key);
 			rc = perr(err, p, "unknown key (expected class, %s, attributes, score, "
-			    "suggestion)", names);
+			    "suggestion, uuid)", names);
 			bx_json_path_pop(p, o);
 			return rc;
 		}
@@ -681,6 +686,15 @@ parse_annot(const json_t *j, struct bx_json_path *p, struct bx_annot *an, struct
 			return rc;
 		if (json_is_true(v))
 			an->flags |= BX_ANNOT_SUGGESTION;
+	}
+	if ((v = json_object_get(j, "uuid")) != NULL) {
+		o = bx_json_path_key(p, "uuid");
+		rc = json_is_string(v) && bx_uuid_valid(json_string_value(v)) ? 0 :
+		    perr(err, p, "expected a UUID (8-4-4-4-12 hex digits)");
+		bx_json_path_pop(p, o);
+		if (rc)
+			return rc;
+		an->uuid = bx_strdup(json_string_value(v));
 	}
 	return 0;
 }

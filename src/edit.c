@@ -1000,6 +1000,8 @@ bx_edit_add_copies(struct bx_edit *ed, const struct bx_annot *a, int n, const ch
 		i = bx_answer_add(&ed->ans, &a[k]);
 		ed->ans.a[i].flags &= ~BX_ANNOT_SUGGESTION;
 		ed->ans.a[i].score = 0;
+		free(ed->ans.a[i].uuid);     /* a copy is another object */
+		ed->ans.a[i].uuid = NULL;
 		ed->sel = i;
 	}
 	ed->grab = 0;

@@ -96,7 +96,38 @@ expect_rc 0 "export labelstudio" "$BOXEL" export --db a.db --format labelstudio 
 check "labelstudio percent" contains "$(cat a.ls.json)" '"original_width":640,"original_height":427,"image_rotation":0,"value":{"x":46.875,"y":11.7096018735,"width":6.25,"height":46.8384074941,"rotation":0,"rectanglelabels":["rocket"]}'
 
 expect_rc 0 "export scale" "$BOXEL" export --db a.db --format scale a.scale.json
-check "scale box" contains "$(cat a.scale.json)" '{"type":"box","label":"rocket","left":300,"top":50,"width":40,"height":200,"attributes":{"count":3}}'
+check "scale box" contains "$(cat a.scale.json)" '{"type":"box","label":"rocket","left":300,"top":50,"width":40,"height":200,"attributes":{"count":3},"uuid":"'
+check "scale: every object named by a fresh UUID v4" /usr/bin/python3 -c '
+import json, re, sys
+u = [a["uuid"] for t in json.load(open(sys.argv[1])) for a in t["response"]["annotations"]]
+assert len(u) == 5 and len(set(u)) == 5, u
+assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", x) for x in u), u' a.scale.json
+
+# --- Scale's uuid: kept through the store, JSONL and edits, written back ---
+cat > uuid.scale.json <<'J'
+[{"task_id": "t1", "params": {"attachment": "chelsea.png", "attachment_type": "image", "metadata": {"width": 451, "height": 300}},
+  "response": {"annotations": [
+   {"type": "box", "label": "cat", "left": 10, "top": 20, "width": 100, "height": 50, "uuid": "0f8fad5b-d9cb-469f-a165-70867728950e", "attributes": {"pose": "lying"}},
+   {"type": "polygon", "label": "plume", "vertices": [{"x": 1, "y": 1}, {"x": 9, "y": 1}, {"x": 9, "y": 9}], "uuid": "7C9E6679-7425-40DE-944B-E07FC1F90AE7"}],
+   "global_attributes": {"scene": "indoor"}}}]
+J
+fresh u.db
+expect_rc 0 "scale with uuids" "$BOXEL" import --db u.db --as accepted uuid.scale.json
+expect_rc 0 "jsonl export" "$BOXEL" export --db u.db --format jsonl u.jsonl
+check "jsonl carries each object's uuid" contains "$(cat u.jsonl)" '"class":"cat","uuid":"0f8fad5b-d9cb-469f-a165-70867728950e"}'
+fresh u2.db
+expect_rc 0 "jsonl import" "$BOXEL" import --db u2.db --as accepted u.jsonl
+expect_rc 0 "scale export after jsonl" "$BOXEL" export --db u2.db --format scale u.out.json
+check "the uuids come back to Scale as they were" /usr/bin/python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))[0]["response"]["annotations"]
+assert [x["uuid"] for x in a] == ["0f8fad5b-d9cb-469f-a165-70867728950e", "7C9E6679-7425-40DE-944B-E07FC1F90AE7"], a' u.out.json
+sed 's/"uuid": "0f8fad5b-d9cb-469f-a165-70867728950e"/"uuid": "not-a-uuid"/' uuid.scale.json > baduuid.json
+expect_rc 1 "a uuid that is none" "$BOXEL" import --db u.db --as accepted baduuid.json
+check "named in one line" test "$ERR" = "boxel: baduuid.json: tasks[0].response.annotations[0].uuid: expected a UUID (8-4-4-4-12 hex digits)"
+printf '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [1, 2, 3, 4], "uuid": 7}], "global": {"scene": "indoor"}}}\n' > baduuid.jsonl
+expect_rc 1 "a uuid that is no string, in an answer" "$BOXEL" import --db u.db --as accepted baduuid.jsonl
+check "named with its path" contains "$ERR" "annotations[0].uuid: expected a UUID"
 check "scale attachment" contains "$(cat a.scale.json)" '"params":{"attachment":"rocket.jpg","attachment_type":"image","metadata":{"width":640,"height":427}}'
 
 expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl

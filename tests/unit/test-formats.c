@@ -912,7 +912,7 @@ test_scale(void)
 	CHECK(strstr(b.p, "\"params\":{\"attachment\":\"img/one.png\",\"attachment_type\":\"image\","
 	    "\"metadata\":{\"width\":200,\"height\":100}}") != NULL);
 	CHECK(strstr(b.p, "{\"type\":\"box\",\"label\":\"cat\",\"left\":10,\"top\":20,\"width\":30,"
-	    "\"height\":40,\"attributes\":{\"occluded\":true}}") != NULL);
+	    "\"height\":40,\"attributes\":{\"occluded\":true},\"uuid\":\"") != NULL);
 	CHECK(strstr(b.p, "\"vertices\":[{\"x\":0,\"y\":0},{\"x\":4,\"y\":0},{\"x\":4,\"y\":3}]") != NULL);
 	CHECK(strstr(b.p, "\"global_attributes\":{\"scene\":\"space\"}") != NULL);
 	CHECK(strstr(b.p, "\"tags\":[\"dark\"]") != NULL);
