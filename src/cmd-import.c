@@ -1253,6 +1253,39 @@ rel_to_root(struct imp *im, const char *p)
 	return NULL;
 }
 
+/* Images a file names by a bare file name that is not beneath the image
+ * root but lies at sub/NAME beside the file (and beneath the root): those
+ * are the images. The VOC devkit: VOC2007/Annotations/X.xml names
+ * <filename>X.jpg</>, which lies in VOC2007/JPEGImages/ (sub
+ * "../JPEGImages"); a Roboflow COCO export: train/_annotations.coco.json
+ * names a.jpg beside it in train/ (sub "."). */
+static void
+images_beside(struct imp *im, struct bx_dataset *ds, const char *file, const char *sub)
+{
+	char abs[PATH_MAX * 2], *dir, *slash, *rel;
+	int i;
+
+	for (i = 0; i < ds->n; i++) {
+		const char *fn = ds->img[i].file_name;
+
+		if (fn == NULL || strchr(fn, '/') != NULL)
+			continue;
+		snprintf(abs, sizeof abs, "%s/%s", im->root, fn);
+		if (access(abs, F_OK) == 0)
+			continue;
+		dir = bx_strdup(file);
+		slash = strrchr(dir, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		snprintf(abs, sizeof abs, "%s/%s/%s", slash ? dir : ".", sub, fn);
+		free(dir);
+		if (access(abs, F_OK) != 0 || (rel = rel_to_root(im, abs)) == NULL)
+			continue;
+		free(ds->img[i].file_name);
+		ds->img[i].file_name = rel;
+	}
+}
+
 static int
 import_folder(struct imp *im, const char *path)
 {
@@ -1392,6 +1425,7 @@ import_coco(struct imp *im, const char *path, int results)
 			bx_cli_error("%s", err.msg);
 			return -1;
 		}
+		images_beside(im, &ds, path, ".");
 		queued = im->tasks + im->n;
 		import_dataset(im, &ds, path, "images", default_kind(im), 1);
 		/* only when something of the file is queued: a refused file
@@ -1546,36 +1580,6 @@ voc_flags(struct imp *im, struct bx_dataset *ds, long dropped[4])
 		}
 }
 
-/* The devkit layout: VOC2007/Annotations/X.xml names <filename>X.jpg</>,
- * which lies in VOC2007/JPEGImages/. When the name alone is not found
- * beneath the image root but ../JPEGImages/NAME beside the XML's folder
- * is (and lies beneath the root), that is the image. */
-static void
-voc_devkit_image(struct imp *im, struct bx_dataset *ds, const char *xml)
-{
-	char abs[PATH_MAX * 2], *dir, *slash, *rel;
-	int i;
-
-	for (i = 0; i < ds->n; i++) {
-		const char *fn = ds->img[i].file_name;
-
-		if (fn == NULL || strchr(fn, '/') != NULL)
-			continue;
-		snprintf(abs, sizeof abs, "%s/%s", im->root, fn);
-		if (access(abs, F_OK) == 0)
-			continue;
-		dir = bx_strdup(xml);
-		slash = strrchr(dir, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		snprintf(abs, sizeof abs, "%s/../JPEGImages/%s", slash ? dir : ".", fn);
-		free(dir);
-		if (access(abs, F_OK) != 0 || (rel = rel_to_root(im, abs)) == NULL)
-			continue;
-		free(ds->img[i].file_name);
-		ds->img[i].file_name = rel;
-	}
-}
 
 static int
 import_voc(struct imp *im, const char *path)
@@ -1604,7 +1608,7 @@ import_voc(struct imp *im, const char *path)
 			item_fail(im, "", err.msg);
 			im->total++;
 		} else {
-			voc_devkit_image(im, &ds, files[i]);
+			images_beside(im, &ds, files[i], "../JPEGImages");
 			voc_flags(im, &ds, dropped);
 			voc_polygons(im, &ds);
 			clamped += ds.nclamped;
