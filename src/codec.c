@@ -689,8 +689,9 @@ parse_annot(const json_t *j, struct bx_json_path *p, struct bx_annot *an, struct
 	}
 	if ((v = json_object_get(j, "uuid")) != NULL) {
 		o = bx_json_path_key(p, "uuid");
-		rc = json_is_string(v) && bx_uuid_valid(json_string_value(v)) ? 0 :
-		    perr(err, p, "expected a UUID (8-4-4-4-12 hex digits)");
+		rc = json_is_string(v) && bx_object_id_valid(json_string_value(v)) ? 0 :
+		    perr(err, p, "expected the object's id: 1 to 128 characters, no control "
+		    "characters");
 		bx_json_path_pop(p, o);
 		if (rc)
 			return rc;

@@ -211,10 +211,10 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			an.flags = BX_ANNOT_SUGGESTION;
 		}
 		if ((j = json_object_get(a, "uuid")) != NULL && !json_is_null(j)) {
-			if (!json_is_string(j) || !bx_uuid_valid(json_string_value(j))) {
+			if (!json_is_string(j) || !bx_object_id_valid(json_string_value(j))) {
 				free(an.pts);
-				snprintf(why, whysz, ".response.annotations[%zu].uuid: expected a UUID "
-				    "(8-4-4-4-12 hex digits)", k);
+				snprintf(why, whysz, ".response.annotations[%zu].uuid: expected the "
+				    "object's id: 1 to 128 characters, no control characters", k);
 				return -1;
 			}
 			an.uuid = (char *)json_string_value(j);   /* copied by bx_answer_add */

@@ -603,19 +603,14 @@ bx_random(void *buf, size_t n)
 }
 
 int
-bx_uuid_valid(const char *s)
+bx_object_id_valid(const char *s)
 {
-	int i;
+	size_t n;
 
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		    (s[i] >= 'A' && s[i] <= 'F')))
+	for (n = 0; s[n]; n++)
+		if ((unsigned char)s[n] < 0x20 || s[n] == 0x7f)
 			return 0;
-	}
-	return s[36] == '\0';
+	return n >= 1 && n <= 128 && bx_utf8_valid(s);
 }
 
 void

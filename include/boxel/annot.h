@@ -75,8 +75,8 @@ struct bx_annot {
 	struct bx_attrs attrs;
 	double score;        /* suggestions: model score; otherwise 0 */
 	int flags;
-	char *uuid;          /* the object's id in another tool (Scale's "uuid"), a
-	                        canonical UUID; owned; NULL when it has none */
+	char *uuid;          /* the object's id in another tool (Scale's "uuid"; see
+	                        bx_object_id_valid); owned; NULL when it has none */
 };
 
 struct bx_answer {

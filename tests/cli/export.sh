@@ -122,12 +122,17 @@ check "the uuids come back to Scale as they were" /usr/bin/python3 -c '
 import json, sys
 a = json.load(open(sys.argv[1]))[0]["response"]["annotations"]
 assert [x["uuid"] for x in a] == ["0f8fad5b-d9cb-469f-a165-70867728950e", "7C9E6679-7425-40DE-944B-E07FC1F90AE7"], a' u.out.json
-sed 's/"uuid": "0f8fad5b-d9cb-469f-a165-70867728950e"/"uuid": "not-a-uuid"/' uuid.scale.json > baduuid.json
-expect_rc 1 "a uuid that is none" "$BOXEL" import --db u.db --as accepted baduuid.json
-check "named in one line" test "$ERR" = "boxel: baduuid.json: tasks[0].response.annotations[0].uuid: expected a UUID (8-4-4-4-12 hex digits)"
+sed 's/"uuid": "0f8fad5b-d9cb-469f-a165-70867728950e"/"uuid": ""/' uuid.scale.json > baduuid.json
+expect_rc 1 "an empty uuid" "$BOXEL" import --db u.db --as accepted baduuid.json
+check "named in one line" test "$ERR" = "boxel: baduuid.json: tasks[0].response.annotations[0].uuid: expected the object's id: 1 to 128 characters, no control characters"
+# other converters write short ids ("box-1"): kept as they are
+sed 's/"uuid": "0f8fad5b-d9cb-469f-a165-70867728950e"/"uuid": "box-1"/' uuid.scale.json > shortid.json
+expect_rc 0 "a short id" "$BOXEL" import --db u.db --as accepted shortid.json
+expect_rc 0 "exported" "$BOXEL" export --db u.db --format scale -
+check "goes back out as it came" contains "$OUT" '"uuid":"box-1"}' 
 printf '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [1, 2, 3, 4], "uuid": 7}], "global": {"scene": "indoor"}}}\n' > baduuid.jsonl
 expect_rc 1 "a uuid that is no string, in an answer" "$BOXEL" import --db u.db --as accepted baduuid.jsonl
-check "named with its path" contains "$ERR" "annotations[0].uuid: expected a UUID"
+check "named with its path" contains "$ERR" "annotations[0].uuid: expected the object's id"
 check "scale attachment" contains "$(cat a.scale.json)" '"params":{"attachment":"rocket.jpg","attachment_type":"image","metadata":{"width":640,"height":427}}'
 
 expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl
