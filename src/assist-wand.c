@@ -36,6 +36,30 @@ pm_in(const struct pmask *pm, int x, int y)
 	return pm->m[(size_t)y * pm->w + x];
 }
 
+/* The padded mask of the pixels equal to `of` in src's (w wide) bbox
+ * bb[4] (x0, y0, x1, y1); those pixels of src become of + 1 (taken).
+ * Returns how many there were. */
+static long
+pm_take(struct pmask *pm, uint8_t *src, int w, const int bb[4], uint8_t of)
+{
+	long n = 0;
+	int x, y;
+
+	pm->w = bb[2] - bb[0] + 3;
+	pm->h = bb[3] - bb[1] + 3;
+	pm->ox = bb[0];
+	pm->oy = bb[1];
+	pm->m = bx_calloc((size_t)pm->w * pm->h, 1);
+	for (y = bb[1]; y <= bb[3]; y++)
+		for (x = bb[0]; x <= bb[2]; x++)
+			if (src[(size_t)y * w + x] == of) {
+				pm->m[(size_t)(y - bb[1] + 1) * pm->w + (x - bb[0] + 1)] = 1;
+				src[(size_t)y * w + x] = (uint8_t)(of + 1);
+				n++;
+			}
+	return n;
+}
+
 static int
 flood(uint8_t *m, int w, int h, int *stack, int sx, int sy,
       int (*ok)(const void *, int, int), const void *ctx, int bbox[4])
@@ -364,15 +388,7 @@ bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double tol
 		                  seed.x, seed.y, tolerance);
 	}
 
-	pm.w = bb[2] - bb[0] + 3;
-	pm.h = bb[3] - bb[1] + 3;
-	pm.ox = bb[0];
-	pm.oy = bb[1];
-	pm.m = bx_calloc((size_t)pm.w * pm.h, 1);
-	for (y = bb[1]; y <= bb[3]; y++)
-		for (x = bb[0]; x <= bb[2]; x++)
-			pm.m[(size_t)(y - bb[1] + 1) * pm.w + (x - bb[0] + 1)] =
-				fill[(size_t)y * r->w + x];
+	pm_take(&pm, fill, r->w, bb, 1);
 	free(fill);
 	fill_holes(&pm, stack);
 	free(stack);
@@ -436,7 +452,7 @@ bx_assist_mask_rings(const uint8_t *mask, int w, int h, int max_vertices,
 		for (x = 0; x < w; x++) {
 			struct pmask pm;
 			struct ipt *c = NULL;
-			int *best, n, nc, px, py, k;
+			int *best, n, nc, k;
 			long inside = 0;
 
 			if (!mask[(size_t)y * w + x] || seen[(size_t)y * w + x])
@@ -444,18 +460,7 @@ bx_assist_mask_rings(const uint8_t *mask, int w, int h, int max_vertices,
 			/* this part: 4-neighbours, as the trace follows them;
 			 * marked 1 now, 2 once it is traced */
 			flood(seen, w, h, stack, x, y, mask_ok, &ctx, bb);
-			pm.w = bb[2] - bb[0] + 3;
-			pm.h = bb[3] - bb[1] + 3;
-			pm.ox = bb[0];
-			pm.oy = bb[1];
-			pm.m = bx_calloc((size_t)pm.w * pm.h, 1);
-			for (py = bb[1]; py <= bb[3]; py++)
-				for (px = bb[0]; px <= bb[2]; px++)
-					if (seen[(size_t)py * w + px] == 1) {
-						pm.m[(size_t)(py - bb[1] + 1) * pm.w + (px - bb[0] + 1)] = 1;
-						seen[(size_t)py * w + px] = 2;
-						inside++;
-					}
+			inside = pm_take(&pm, seen, w, bb, 1);
 			pstack = bx_realloc(pstack, sizeof(int) * ((size_t)pm.w * pm.h + 1));
 			fill_holes(&pm, pstack);
 			for (k = 0; k < pm.w * pm.h; k++)

@@ -2198,35 +2198,35 @@ summary_warnings(const struct imp *im)
 		    im->unlabeled == 1 ? "" : "s");
 }
 
-/* ,"objects":{...},"lost":{...},"unlabeled":N for --json, in b (reset). */
-static const char *
-tallies_json(const struct imp *im, struct bx_buf *b)
+/* "key":{"name":n,...} */
+static void
+tally_json(struct bx_buf *b, const char *key, const struct tally *t)
 {
 	int i;
 
+	bx_json_put_str(b, key);
+	bx_buf_puts(b, ":{");
+	for (i = 0; i < t->len; i++) {
+		if (i)
+			bx_buf_putc(b, ',');
+		bx_json_put_str(b, t->name[i]);
+		bx_buf_printf(b, ":%ld", t->n[i]);
+	}
+	bx_buf_putc(b, '}');
+}
+
+/* ,"objects":{...},"lost":{...},"converted":{...},"unlabeled":N for
+ * --json, in b (reset). */
+static const char *
+tallies_json(const struct imp *im, struct bx_buf *b)
+{
 	bx_buf_reset(b);
-	bx_buf_puts(b, "\"objects\":{");
-	for (i = 0; i < im->geoms.len; i++) {
-		if (i)
-			bx_buf_putc(b, ',');
-		bx_json_put_str(b, im->geoms.name[i]);
-		bx_buf_printf(b, ":%ld", im->geoms.n[i]);
-	}
-	bx_buf_puts(b, "},\"lost\":{");
-	for (i = 0; i < im->lost.len; i++) {
-		if (i)
-			bx_buf_putc(b, ',');
-		bx_json_put_str(b, im->lost.name[i]);
-		bx_buf_printf(b, ":%ld", im->lost.n[i]);
-	}
-	bx_buf_puts(b, "},\"converted\":{");
-	for (i = 0; i < im->converted.len; i++) {
-		if (i)
-			bx_buf_putc(b, ',');
-		bx_json_put_str(b, im->converted.name[i]);
-		bx_buf_printf(b, ":%ld", im->converted.n[i]);
-	}
-	bx_buf_printf(b, "},\"unlabeled\":%ld", im->unlabeled);
+	tally_json(b, "objects", &im->geoms);
+	bx_buf_putc(b, ',');
+	tally_json(b, "lost", &im->lost);
+	bx_buf_putc(b, ',');
+	tally_json(b, "converted", &im->converted);
+	bx_buf_printf(b, ",\"unlabeled\":%ld", im->unlabeled);
 	return b->p;
 }
 
