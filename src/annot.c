@@ -166,6 +166,8 @@ bx_annot_free(struct bx_annot *an)
 {
 	free(an->cls);
 	free(an->pts);
+	free(an->ring_end);
+	free(an->uuid);
 	bx_attrs_free(&an->attrs);
 	memset(an, 0, sizeof *an);
 }
@@ -179,6 +181,12 @@ bx_annot_copy(struct bx_annot *dst, const struct bx_annot *src)
 	if (src->npts > 0) {
 		dst->pts = bx_malloc(sizeof *dst->pts * (size_t)src->npts);
 		memcpy(dst->pts, src->pts, sizeof *dst->pts * (size_t)src->npts);
+	}
+	dst->uuid = src->uuid ? bx_strdup(src->uuid) : NULL;
+	dst->ring_end = NULL;
+	if (src->nrings > 0) {
+		dst->ring_end = bx_malloc(sizeof *dst->ring_end * (size_t)src->nrings);
+		memcpy(dst->ring_end, src->ring_end, sizeof *dst->ring_end * (size_t)src->nrings);
 	}
 	bx_attrs_copy(&dst->attrs, &src->attrs);
 }

@@ -36,6 +36,30 @@ pm_in(const struct pmask *pm, int x, int y)
 	return pm->m[(size_t)y * pm->w + x];
 }
 
+/* The padded mask of the pixels equal to `of` in src's (w wide) bbox
+ * bb[4] (x0, y0, x1, y1); those pixels of src become of + 1 (taken).
+ * Returns how many there were. */
+static long
+pm_take(struct pmask *pm, uint8_t *src, int w, const int bb[4], uint8_t of)
+{
+	long n = 0;
+	int x, y;
+
+	pm->w = bb[2] - bb[0] + 3;
+	pm->h = bb[3] - bb[1] + 3;
+	pm->ox = bb[0];
+	pm->oy = bb[1];
+	pm->m = bx_calloc((size_t)pm->w * pm->h, 1);
+	for (y = bb[1]; y <= bb[3]; y++)
+		for (x = bb[0]; x <= bb[2]; x++)
+			if (src[(size_t)y * w + x] == of) {
+				pm->m[(size_t)(y - bb[1] + 1) * pm->w + (x - bb[0] + 1)] = 1;
+				src[(size_t)y * w + x] = (uint8_t)(of + 1);
+				n++;
+			}
+	return n;
+}
+
 static int
 flood(uint8_t *m, int w, int h, int *stack, int sx, int sy,
       int (*ok)(const void *, int, int), const void *ctx, int bbox[4])
@@ -364,15 +388,7 @@ bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double tol
 		                  seed.x, seed.y, tolerance);
 	}
 
-	pm.w = bb[2] - bb[0] + 3;
-	pm.h = bb[3] - bb[1] + 3;
-	pm.ox = bb[0];
-	pm.oy = bb[1];
-	pm.m = bx_calloc((size_t)pm.w * pm.h, 1);
-	for (y = bb[1]; y <= bb[3]; y++)
-		for (x = bb[0]; x <= bb[2]; x++)
-			pm.m[(size_t)(y - bb[1] + 1) * pm.w + (x - bb[0] + 1)] =
-				fill[(size_t)y * r->w + x];
+	pm_take(&pm, fill, r->w, bb, 1);
 	free(fill);
 	fill_holes(&pm, stack);
 	free(stack);
@@ -401,4 +417,81 @@ bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double tol
 	free(best);
 	free(pm.m);
 	return 0;
+}
+
+/* ---- a mask's outlines (COCO's RLE masks) ---- */
+
+struct mask_ctx {
+	const uint8_t *mask;
+	int w;
+};
+
+static int
+mask_ok(const void *vctx, int x, int y)
+{
+	const struct mask_ctx *ctx = vctx;
+
+	return ctx->mask[(size_t)y * ctx->w + x] != 0;
+}
+
+int
+bx_assist_mask_rings(const uint8_t *mask, int w, int h, int max_vertices,
+                     struct bx_pt **pts_out, int **ring_end_out, int *nrings_out,
+                     int *holes_out)
+{
+	struct mask_ctx ctx = { mask, w };
+	uint8_t *seen = bx_calloc((size_t)w * h, 1);
+	int *stack = bx_malloc(sizeof(int) * ((size_t)w * h + 1)), *pstack = NULL;
+	struct bx_pt *pts = NULL;
+	int *ring_end = NULL, nrings = 0, npts = 0, holes = 0, x, y, bb[4];
+	size_t pcap = 0;
+
+	if (max_vertices < 3)
+		max_vertices = 3;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			struct pmask pm;
+			struct ipt *c = NULL;
+			int *best, n, nc, k;
+			long inside = 0;
+
+			if (!mask[(size_t)y * w + x] || seen[(size_t)y * w + x])
+				continue;
+			/* this part: 4-neighbours, as the trace follows them;
+			 * marked 1 now, 2 once it is traced */
+			flood(seen, w, h, stack, x, y, mask_ok, &ctx, bb);
+			inside = pm_take(&pm, seen, w, bb, 1);
+			pstack = bx_realloc(pstack, sizeof(int) * ((size_t)pm.w * pm.h + 1));
+			fill_holes(&pm, pstack);
+			for (k = 0; k < pm.w * pm.h; k++)
+				inside -= pm.m[k];
+			holes += inside != 0;
+			nc = trace(&pm, &c);
+			best = bx_malloc(sizeof(int) * (size_t)(max_vertices + 1));
+			n = simplify(c, nc, max_vertices, best);
+			n = drop_collinear(c, best, n);
+			if (n >= 3) {
+				if ((size_t)(npts + n) > pcap) {
+					pcap = (size_t)(npts + n) * 2;
+					pts = bx_realloc(pts, sizeof *pts * pcap);
+				}
+				for (k = 0; k < n; k++) {
+					pts[npts].x = c[best[k]].x - 1 + pm.ox;
+					pts[npts++].y = c[best[k]].y - 1 + pm.oy;
+				}
+				ring_end = bx_realloc(ring_end, sizeof(int) * (size_t)(nrings + 1));
+				ring_end[nrings++] = npts;
+			}
+			free(best);
+			free(c);
+			free(pm.m);
+		}
+	free(seen);
+	free(stack);
+	free(pstack);
+	*pts_out = pts;
+	*ring_end_out = ring_end;
+	*nrings_out = nrings;
+	*holes_out = holes;
+	return nrings;
 }

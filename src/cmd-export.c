@@ -166,11 +166,10 @@ on_task(const struct bx_export_task *t, void *ctx)
 	return 0;
 }
 
-/* Answers may name classes the taxonomy no longer has (it was replaced
- * after labeling); the writers leave those out, so say how many. */
-/* Kinds the format cannot hold (a polyline in VOC) are left out, one
- * warning line per kind, so the writers only see what they can write. */
-static void
+/* Kinds the format cannot hold (a polyline in VOC, a point or an image
+ * class in YOLO) are left out, one warning line per kind, so the writers
+ * only see what they can write. Returns how many objects were left out. */
+static long
 leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 {
 	static const int bit[] = { BX_FMT_COCO, BX_FMT_YOLO, BX_FMT_VOC, BX_FMT_LS,
@@ -178,7 +177,7 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 	const struct bx_geom_kind *k;
 	char can[200];
 	size_t len;
-	long n;
+	long n, all = 0;
 	int g, i, a, f;
 
 	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
@@ -192,6 +191,7 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 				}
 		if (n == 0)
 			continue;
+		all += n;
 		can[0] = '\0';
 		for (f = 0; f < X_JSONL; f++)
 			if (k->formats & bit[f]) {
@@ -201,9 +201,63 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 		bx_cli_error("warning: left out %ld %s%s: %s cannot hold %s %s (%sjsonl can)", n,
 		    k->name, n == 1 ? "" : "s", xfmt_names[fmt], bx_geom_article(k->id), k->name, can);
 	}
+	return all;
 }
 
+/* Scale has no rotated box, but its polygon holds the four corners
+ * exactly: written so, and said (a class that allows rotated boxes but not
+ * polygons reads such a polygon back as a rotated box). */
 static void
+scale_rboxes(struct bx_dataset *ds, enum xfmt fmt)
+{
+	struct bx_annot *an;
+	struct bx_pt c[4];
+	long n = 0;
+	int i, k;
+
+	for (i = 0; fmt == X_SCALE && i < ds->n; i++)
+		for (k = 0; k < ds->img[i].ans.n; k++) {
+			an = &ds->img[i].ans.a[k];
+			if (an->geom != BX_GEOM_RBOX)
+				continue;
+			bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, c);
+			free(an->pts);
+			an->pts = bx_malloc(sizeof c);
+			memcpy(an->pts, c, sizeof c);
+			an->npts = 4;
+			an->geom = BX_GEOM_POLYGON;
+			n++;
+		}
+	if (n > 0)
+		bx_cli_error("note: wrote %ld rotated_box%s as %spolygon%s of %s 4 corners: scale "
+		    "has no rotated box", n, n == 1 ? "" : "es", n == 1 ? "a " : "", n == 1 ? "" : "s",
+		    n == 1 ? "its" : "their");
+}
+
+/* A YOLO line is a class and coordinates: objects' and images' attributes
+ * have nowhere to go. Counted (values, not keys) and said, as kinds are. */
+static long
+leave_out_attributes(const struct bx_dataset *ds, enum xfmt fmt)
+{
+	long n = 0;
+	int i, k;
+
+	if (fmt != X_YOLO)
+		return 0;
+	for (i = 0; i < ds->n; i++) {
+		n += ds->img[i].ans.global.n;
+		for (k = 0; k < ds->img[i].ans.n; k++)
+			n += ds->img[i].ans.a[k].attrs.n;
+	}
+	if (n > 0)
+		bx_cli_error("warning: left out %ld attribute%s: yolo cannot hold attributes (coco, "
+		    "voc, labelstudio, scale, jsonl can)", n, n == 1 ? "" : "s");
+	return n;
+}
+
+/* Answers may name classes the taxonomy no longer has (it was replaced
+ * after labeling); the writers leave those out, so say how many. */
+static long
 warn_unknown_classes(const struct bx_dataset *ds)
 {
 	long n = 0;
@@ -219,6 +273,7 @@ warn_unknown_classes(const struct bx_dataset *ds)
 	if (n > 0)
 		bx_cli_error("warning: %ld annotation%s of classes not in the taxonomy left out", n,
 		    n == 1 ? "" : "s");
+	return n;
 }
 
 /* ---- writing ---- */
@@ -628,6 +683,7 @@ cmd_export_exec(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "strict", no_argument, NULL, 's' },
 		{ "labeler", required_argument, NULL, 'L' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
@@ -640,7 +696,7 @@ cmd_export_exec(int argc, char **argv)
 	struct bx_buf b;
 	const char *db = NULL, *batch = NULL, *out;
 	char *taxt = NULL;
-	int c, k, i, rc, fmt = -1, json = 0;
+	int c, k, i, rc, fmt = -1, json = 0, strict = 0;
 	FILE *sumf;
 
 	optind = 1;
@@ -649,6 +705,7 @@ cmd_export_exec(int argc, char **argv)
 		case 'D': db = optarg; break;
 		case 'b': batch = optarg; break;
 		case 'j': json = 1; break;
+		case 's': strict = 1; break;
 		case 'L': flt.labeler = optarg; break;
 		case 'S':
 			if (bx_cli_parse_time(optarg, "--since", &flt.since_ms) < 0)
@@ -747,8 +804,18 @@ cmd_export_exec(int argc, char **argv)
 		return BX_EXIT_USAGE;
 	}
 	if (x.fmt != X_JSONL) {
-		warn_unknown_classes(&x.ds);
-		leave_out_unheld(&x.ds, x.fmt);
+		long lost = warn_unknown_classes(&x.ds);
+
+		scale_rboxes(&x.ds, x.fmt);
+		lost += leave_out_unheld(&x.ds, x.fmt);
+		lost += leave_out_attributes(&x.ds, x.fmt);
+		if (lost > 0 && strict) {
+			bx_cli_error("exported nothing (--strict): %s cannot hold all of the answers",
+			    xfmt_names[x.fmt]);
+			bx_taxonomy_free(tax);
+			bx_dataset_free(&x.ds);
+			return BX_EXIT_SOME;
+		}
 	}
 	bx_buf_init(&b);
 	switch (x.fmt) {
@@ -800,13 +867,14 @@ cmd_export_exec(int argc, char **argv)
 const struct bx_cmd bx_cmd_export = {
 	.name = "export",
 	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--labeler NAME] "
-	    "[--since T] [--until T] [--json] [--db FILE] OUT",
+	    "[--since T] [--until T] [--strict] [--json] [--db FILE] OUT",
 	.summary = "write tasks and their accepted answers in an interchange format",
 	.help =
 	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file, or - for\n"
 	    "                stdout; yolo, voc: OUT is a directory (replaced whole)\n"
 	    "  --batch NAME  only the tasks of this batch\n"
 	    "  --json        the summary as one JSON object (on stderr when OUT is -)\n"
+	    "  --strict      write nothing (exit 1) if the format cannot hold everything\n"
 	    "  --labeler NAME, --since T, --until T\n"
 	    "                only that labeler's judgments, submitted in [since, until)\n"
 	    "                (T: ms since the epoch or YYYY-MM-DD[THH:MM[:SS]] UTC);\n"
@@ -819,7 +887,9 @@ const struct bx_cmd bx_cmd_export = {
 	    "A file or directory OUT is written to a temporary name, fsynced and\n"
 	    "renamed: never partial. A device or FIFO is written through, a symlink\n"
 	    "followed (its target replaced). Temporaries left by a killed export\n"
-	    "(OUT.tmp.PID) are removed by the next export to OUT.\n",
+	    "(OUT.tmp.PID) are removed by the next export to OUT.\n"
+	    "What a format cannot hold (a point or image class in yolo or voc, a\n"
+	    "polyline in coco ...) is left out with one warning line per kind.\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_export_exec,
 };

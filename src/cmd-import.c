@@ -138,6 +138,7 @@ struct imp {
 	long empty_inputs;    /* paths in which no image was found */
 	struct tally geoms;   /* objects imported, per geometry */
 	struct tally lost;    /* what could not be carried, per kind */
+	struct tally converted; /* what was carried in another form, per kind */
 	struct bx_dataset coco_ids; /* category ids of the COCO files imported */
 	struct tiled *tiled;    /* images shown from a tile pyramid (bx_image_plan) */
 	int ntiled;
@@ -848,6 +849,48 @@ upright_boxes(struct imp *im, struct bx_answer *ans)
 	}
 }
 
+/* A multipolygon (COCO's object in parts) of a class that allows polygons
+ * but not multipolygons: one polygon per ring, and that is a loss (the
+ * parts are no longer one object). A class allowing neither refuses it. */
+static void
+split_rings(struct imp *im, struct bx_answer *ans)
+{
+	const struct bx_class *c;
+	struct bx_answer out;
+	struct bx_annot part;
+	int k, r, from, split = 0;
+
+	bx_answer_init(&out);
+	for (k = 0; im->tax != NULL && k < ans->n; k++) {
+		const struct bx_annot *an = &ans->a[k];
+
+		c = an->geom == BX_GEOM_MULTIPOLYGON ? bx_taxonomy_class(im->tax, an->cls) : NULL;
+		if (c == NULL || (c->geoms & BX_GEOM_MULTIPOLYGON) || !(c->geoms & BX_GEOM_POLYGON)) {
+			bx_answer_add(&out, an);
+			continue;
+		}
+		for (r = 0, from = 0; r < an->nrings; r++) {
+			part = *an;
+			part.geom = BX_GEOM_POLYGON;
+			part.pts = an->pts + from;
+			part.npts = an->ring_end[r] - from;
+			part.ring_end = NULL;
+			part.nrings = 0;
+			bx_answer_add(&out, &part);
+			from = an->ring_end[r];
+		}
+		split++;
+	}
+	if (split > 0) {
+		tally_add(&im->lost, "multi-part objects split into one polygon per part: the class "
+		    "has no multipolygon geometry", split);
+		bx_attrs_copy(&out.global, &ans->global);
+		bx_answer_free(ans);
+		*ans = out;
+	} else
+		bx_answer_free(&out);
+}
+
 static void
 import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
                const char *kind, int try_suffixes)
@@ -860,8 +903,12 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 		item_fail(im, "", ds->errors[i]);
 	for (i = 0; i < ds->nlosses; i++)
 		tally_add(&im->lost, ds->loss[i], ds->nlost[i]);
-	for (i = 0; i < ds->n; i++)
+	for (i = 0; i < ds->n; i++) {
 		upright_boxes(im, &ds->img[i].ans);
+		split_rings(im, &ds->img[i].ans);
+	}
+	if (ds->nrle > 0)
+		tally_add(&im->converted, "RLE masks converted to polygons", ds->nrle);
 	im->total += ds->n;
 	for (i = 0; i < ds->n && !im->fatal; i++) {
 		struct bx_ds_image *d = &ds->img[i];
@@ -894,6 +941,21 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 		it.unlabeled = !d->has_answer;
 		it.ans = d->ans;                 /* moved */
 		bx_answer_init(&d->ans);
+		if (d->njudg > 0) {
+			/* annotators' judgments (Label Studio): written with the task
+			 * as a jsonl line's are, in a batch of overlap 1 whose one
+			 * open row the first takes (no open row left to serve) */
+			it.jl = bx_calloc(1, sizeof *it.jl);
+			it.jl->judgments = d->judg;  /* moved */
+			it.jl->njudgments = d->njudg;
+			d->judg = NULL;
+			d->njudg = 0;
+			it.jl->batches = bx_calloc(1, sizeof *it.jl->batches);
+			it.jl->batches[0].name = bx_strdup(BX_LS_BATCH);
+			it.jl->batches[0].kind = bx_strdup("production");
+			it.jl->batches[0].overlap = 1;
+			it.jl->nbatches = 1;
+		}
 		add_item(im, &it);
 	}
 }
@@ -1191,6 +1253,39 @@ rel_to_root(struct imp *im, const char *p)
 	return NULL;
 }
 
+/* Images a file names by a bare file name that is not beneath the image
+ * root but lies at sub/NAME beside the file (and beneath the root): those
+ * are the images. The VOC devkit: VOC2007/Annotations/X.xml names
+ * <filename>X.jpg</>, which lies in VOC2007/JPEGImages/ (sub
+ * "../JPEGImages"); a Roboflow COCO export: train/_annotations.coco.json
+ * names a.jpg beside it in train/ (sub "."). */
+static void
+images_beside(struct imp *im, struct bx_dataset *ds, const char *file, const char *sub)
+{
+	char abs[PATH_MAX * 2], *dir, *slash, *rel;
+	int i;
+
+	for (i = 0; i < ds->n; i++) {
+		const char *fn = ds->img[i].file_name;
+
+		if (fn == NULL || strchr(fn, '/') != NULL)
+			continue;
+		snprintf(abs, sizeof abs, "%s/%s", im->root, fn);
+		if (access(abs, F_OK) == 0)
+			continue;
+		dir = bx_strdup(file);
+		slash = strrchr(dir, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		snprintf(abs, sizeof abs, "%s/%s/%s", slash ? dir : ".", sub, fn);
+		free(dir);
+		if (access(abs, F_OK) != 0 || (rel = rel_to_root(im, abs)) == NULL)
+			continue;
+		free(ds->img[i].file_name);
+		ds->img[i].file_name = rel;
+	}
+}
+
 static int
 import_folder(struct imp *im, const char *path)
 {
@@ -1330,6 +1425,7 @@ import_coco(struct imp *im, const char *path, int results)
 			bx_cli_error("%s", err.msg);
 			return -1;
 		}
+		images_beside(im, &ds, path, ".");
 		queued = im->tasks + im->n;
 		import_dataset(im, &ds, path, "images", default_kind(im), 1);
 		/* only when something of the file is queued: a refused file
@@ -1484,36 +1580,6 @@ voc_flags(struct imp *im, struct bx_dataset *ds, long dropped[4])
 		}
 }
 
-/* The devkit layout: VOC2007/Annotations/X.xml names <filename>X.jpg</>,
- * which lies in VOC2007/JPEGImages/. When the name alone is not found
- * beneath the image root but ../JPEGImages/NAME beside the XML's folder
- * is (and lies beneath the root), that is the image. */
-static void
-voc_devkit_image(struct imp *im, struct bx_dataset *ds, const char *xml)
-{
-	char abs[PATH_MAX * 2], *dir, *slash, *rel;
-	int i;
-
-	for (i = 0; i < ds->n; i++) {
-		const char *fn = ds->img[i].file_name;
-
-		if (fn == NULL || strchr(fn, '/') != NULL)
-			continue;
-		snprintf(abs, sizeof abs, "%s/%s", im->root, fn);
-		if (access(abs, F_OK) == 0)
-			continue;
-		dir = bx_strdup(xml);
-		slash = strrchr(dir, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		snprintf(abs, sizeof abs, "%s/../JPEGImages/%s", slash ? dir : ".", fn);
-		free(dir);
-		if (access(abs, F_OK) != 0 || (rel = rel_to_root(im, abs)) == NULL)
-			continue;
-		free(ds->img[i].file_name);
-		ds->img[i].file_name = rel;
-	}
-}
 
 static int
 import_voc(struct imp *im, const char *path)
@@ -1542,7 +1608,7 @@ import_voc(struct imp *im, const char *path)
 			item_fail(im, "", err.msg);
 			im->total++;
 		} else {
-			voc_devkit_image(im, &ds, files[i]);
+			images_beside(im, &ds, files[i], "../JPEGImages");
 			voc_flags(im, &ds, dropped);
 			voc_polygons(im, &ds);
 			clamped += ds.nclamped;
@@ -2112,6 +2178,7 @@ imp_reset(struct imp *im)
 	im->nseen = 0;
 	tally_free(&im->geoms);
 	tally_free(&im->lost);
+	tally_free(&im->converted);
 	im->tasks = im->created = im->failed = im->answers = im->judgments = im->users = 0;
 	im->total = im->done = im->unlabeled = im->empty_inputs = 0;
 }
@@ -2131,28 +2198,35 @@ summary_warnings(const struct imp *im)
 		    im->unlabeled == 1 ? "" : "s");
 }
 
-/* ,"objects":{...},"lost":{...},"unlabeled":N for --json, in b (reset). */
-static const char *
-tallies_json(const struct imp *im, struct bx_buf *b)
+/* "key":{"name":n,...} */
+static void
+tally_json(struct bx_buf *b, const char *key, const struct tally *t)
 {
 	int i;
 
+	bx_json_put_str(b, key);
+	bx_buf_puts(b, ":{");
+	for (i = 0; i < t->len; i++) {
+		if (i)
+			bx_buf_putc(b, ',');
+		bx_json_put_str(b, t->name[i]);
+		bx_buf_printf(b, ":%ld", t->n[i]);
+	}
+	bx_buf_putc(b, '}');
+}
+
+/* ,"objects":{...},"lost":{...},"converted":{...},"unlabeled":N for
+ * --json, in b (reset). */
+static const char *
+tallies_json(const struct imp *im, struct bx_buf *b)
+{
 	bx_buf_reset(b);
-	bx_buf_puts(b, "\"objects\":{");
-	for (i = 0; i < im->geoms.len; i++) {
-		if (i)
-			bx_buf_putc(b, ',');
-		bx_json_put_str(b, im->geoms.name[i]);
-		bx_buf_printf(b, ":%ld", im->geoms.n[i]);
-	}
-	bx_buf_puts(b, "},\"lost\":{");
-	for (i = 0; i < im->lost.len; i++) {
-		if (i)
-			bx_buf_putc(b, ',');
-		bx_json_put_str(b, im->lost.name[i]);
-		bx_buf_printf(b, ":%ld", im->lost.n[i]);
-	}
-	bx_buf_printf(b, "},\"unlabeled\":%ld", im->unlabeled);
+	tally_json(b, "objects", &im->geoms);
+	bx_buf_putc(b, ',');
+	tally_json(b, "lost", &im->lost);
+	bx_buf_putc(b, ',');
+	tally_json(b, "converted", &im->converted);
+	bx_buf_printf(b, ",\"unlabeled\":%ld", im->unlabeled);
 	return b->p;
 }
 
@@ -2317,6 +2391,8 @@ cmd_import_exec(int argc, char **argv)
 				    im.geoms.n[i] == 1 ? "" : ends_with(im.geoms.name[i], "x") ? "es" : "s");
 			printf("\n");
 		}
+		for (i = 0; i < im.converted.len; i++)
+			printf("%ld %s\n", im.converted.n[i], im.converted.name[i]);
 	}
 	if (!json && report_tiles(&im, db, tiles && !im.dry) > 0 && rc == BX_EXIT_OK)
 		rc = BX_EXIT_SOME;
@@ -2360,7 +2436,8 @@ const struct bx_cmd bx_cmd_import = {
 	    "  --allow-empty   an input without images, or images a labeled format gives\n"
 	    "                  no labels, are not warnings (exit 0)\n"
 	    "  --json          the summary as one JSON object: tasks, new, answers,\n"
-	    "                  judgments, users, failed, objects, lost, unlabeled\n"
+	    "                  judgments, users, failed, objects, lost, converted,\n"
+	    "                  unlabeled\n"
 	    "  --tiles         build now the tile pyramids of the images that need one\n"
 	    "                  (images over 8 MP; else each is built on its first open)\n"
 	    "Image paths must lie beneath the project's image root. Re-importing adds no\n"

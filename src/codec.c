@@ -177,7 +177,7 @@ put_pt(struct bx_buf *b, const struct bx_pt *p)
 static void
 put_geom(struct bx_buf *b, const struct bx_geom_kind *k, const struct bx_annot *an)
 {
-	int i;
+	int i, r;
 
 	bx_buf_putc(b, '"');
 	bx_buf_puts(b, k->name);
@@ -210,6 +210,18 @@ put_geom(struct bx_buf *b, const struct bx_geom_kind *k, const struct bx_annot *
 			put_pt(b, &an->pts[i]);
 		}
 		bx_buf_putc(b, ']');
+		break;
+	case BX_FORM_RINGS:
+		bx_buf_puts(b, "[[");
+		for (i = 0, r = 0; i < an->npts; i++) {
+			if (r < an->nrings && i == an->ring_end[r] && i > 0) {
+				bx_buf_puts(b, "],[");
+				r++;
+			} else if (i)
+				bx_buf_putc(b, ',');
+			put_pt(b, &an->pts[i]);
+		}
+		bx_buf_puts(b, "]]");
 		break;
 	case BX_FORM_NONE:
 		break;
@@ -249,6 +261,10 @@ bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an)
 	}
 	if (an->flags & BX_ANNOT_SUGGESTION)
 		bx_buf_puts(b, ",\"suggestion\":true");
+	if (an->uuid != NULL) {
+		bx_buf_puts(b, ",\"uuid\":");
+		bx_json_put_str(b, an->uuid);
+	}
 	bx_buf_putc(b, '}');
 }
 
@@ -474,6 +490,52 @@ has_coords(const struct bx_geom_kind *k)
 	return k->form != BX_FORM_NONE;
 }
 
+/* [[[x, y], ...], ...]: the rings one after another in an->pts. */
+static int
+parse_rings(const json_t *g, struct bx_json_path *p, const struct bx_geom_kind *k,
+            struct bx_annot *an, struct bx_err *err)
+{
+	size_t r, i, nr, n, total = 0, o2, o3;
+	const json_t *ring;
+	int rc;
+
+	if (!json_is_array(g) || (nr = json_array_size(g)) < 1)
+		return perr(err, p, "a %s must be a list of rings, each a list of at least %d "
+		    "[x, y] points", k->name, k->min_pts);
+	for (r = 0; r < nr; r++) {
+		ring = json_array_get(g, r);
+		if (!json_is_array(ring) || json_array_size(ring) < (size_t)k->min_pts) {
+			o2 = bx_json_path_idx(p, r);
+			rc = perr(err, p, "a ring must be a list of at least %d [x, y] points",
+			    k->min_pts);
+			bx_json_path_pop(p, o2);
+			return rc;
+		}
+		total += json_array_size(ring);
+	}
+	an->pts = bx_malloc(sizeof *an->pts * total);
+	an->ring_end = bx_malloc(sizeof *an->ring_end * nr);
+	an->npts = 0;
+	an->nrings = (int)nr;
+	for (r = 0; r < nr; r++) {
+		ring = json_array_get(g, r);
+		n = json_array_size(ring);
+		o2 = bx_json_path_idx(p, r);
+		for (i = 0; i < n; i++) {
+			o3 = bx_json_path_idx(p, i);
+			rc = parse_pt(json_array_get(ring, i), p, &an->pts[an->npts++], err);
+			bx_json_path_pop(p, o3);
+			if (rc) {
+				bx_json_path_pop(p, o2);
+				return rc;
+			}
+		}
+		bx_json_path_pop(p, o2);
+		an->ring_end[r] = an->npts;
+	}
+	return 0;
+}
+
 /* The value of a kind's key, by its form. */
 static int
 parse_geom(const json_t *g, struct bx_json_path *p, const struct bx_geom_kind *k,
@@ -535,6 +597,8 @@ parse_geom(const json_t *g, struct bx_json_path *p, const struct bx_geom_kind *k
 				return rc;
 		}
 		return 0;
+	case BX_FORM_RINGS:
+		return parse_rings(g, p, k, an, err);
 	case BX_FORM_NONE:
 		break;
 	}
@@ -558,11 +622,12 @@ parse_annot(const json_t *j, struct bx_json_path *p, struct bx_annot *an, struct
 			ngeom++;
 			gk = k;
 		} else if (strcmp(key, "class") != 0 && strcmp(key, "attributes") != 0 &&
-		    strcmp(key, "score") != 0 && strcmp(key, "suggestion") != 0) {
+		    strcmp(key, "score") != 0 && strcmp(key, "suggestion") != 0 &&
+		    strcmp(key, "uuid") != 0) {
 			bx_geom_list(names, sizeof names, ", ", ", ", has_coords);
 			o = bx_json_path_key(p, key);
 			rc = perr(err, p, "unknown key (expected class, %s, attributes, score, "
-			    "suggestion)", names);
+			    "suggestion, uuid)", names);
 			bx_json_path_pop(p, o);
 			return rc;
 		}
@@ -621,6 +686,16 @@ parse_annot(const json_t *j, struct bx_json_path *p, struct bx_annot *an, struct
 			return rc;
 		if (json_is_true(v))
 			an->flags |= BX_ANNOT_SUGGESTION;
+	}
+	if ((v = json_object_get(j, "uuid")) != NULL) {
+		o = bx_json_path_key(p, "uuid");
+		rc = json_is_string(v) && bx_object_id_valid(json_string_value(v)) ? 0 :
+		    perr(err, p, "expected the object's id: 1 to 128 characters, no control "
+		    "characters");
+		bx_json_path_pop(p, o);
+		if (rc)
+			return rc;
+		an->uuid = bx_strdup(json_string_value(v));
 	}
 	return 0;
 }

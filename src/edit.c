@@ -962,8 +962,10 @@ bx_edit_replace_shape(struct bx_edit *ed, int idx, const struct bx_annot *an, co
 	}
 	dst = &ed->ans.a[idx];
 	free(dst->pts);
+	free(dst->ring_end);
 	dst->pts = NULL;
-	dst->npts = 0;
+	dst->ring_end = NULL;
+	dst->npts = dst->nrings = 0;
 	dst->geom = an->geom;
 	dst->x = an->x;
 	dst->y = an->y;
@@ -973,6 +975,11 @@ bx_edit_replace_shape(struct bx_edit *ed, int idx, const struct bx_annot *an, co
 		dst->pts = bx_calloc((size_t)an->npts, sizeof *dst->pts);
 		memcpy(dst->pts, an->pts, sizeof *dst->pts * (size_t)an->npts);
 		dst->npts = an->npts;
+	}
+	if (an->nrings > 0) {
+		dst->ring_end = bx_malloc(sizeof *dst->ring_end * (size_t)an->nrings);
+		memcpy(dst->ring_end, an->ring_end, sizeof *dst->ring_end * (size_t)an->nrings);
+		dst->nrings = an->nrings;
 	}
 	own(dst);
 	ed->sel = idx;
@@ -993,6 +1000,8 @@ bx_edit_add_copies(struct bx_edit *ed, const struct bx_annot *a, int n, const ch
 		i = bx_answer_add(&ed->ans, &a[k]);
 		ed->ans.a[i].flags &= ~BX_ANNOT_SUGGESTION;
 		ed->ans.a[i].score = 0;
+		free(ed->ans.a[i].uuid);     /* a copy is another object */
+		ed->ans.a[i].uuid = NULL;
 		ed->sel = i;
 	}
 	ed->grab = 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/assist.h"
 #include "boxel/formats.h"
 #include "boxel/util.h"
 #include "json-int.h"
@@ -135,15 +136,52 @@ is_box_ring(const json_t *seg, const double box[4])
 	return 1;
 }
 
+/* Vertices a traced RLE part may have: within half a pixel of a mask's
+ * outline takes far fewer, and the simplification's cost grows with the
+ * cube of it. */
+#define RLE_RING_VERTICES 1000
+
+/* An RLE mask into an: its parts as one polygon or a multipolygon (holes
+ * filled: a loss). 1 done, 0 for an empty mask, -1 with why. */
+static int
+rle_to_rings(const json_t *seg, struct bx_annot *an, struct bx_dataset *ds, char *why,
+             size_t whysz)
+{
+	uint8_t *mask;
+	int w, h, nrings, holes;
+
+	if (bx_coco_rle_decode(seg, &mask, &w, &h, why, whysz) < 0)
+		return -1;
+	nrings = bx_assist_mask_rings(mask, w, h, RLE_RING_VERTICES, &an->pts, &an->ring_end,
+	    &an->nrings, &holes);
+	free(mask);
+	if (nrings == 0)
+		return 0;
+	an->npts = an->ring_end[nrings - 1];
+	an->geom = nrings > 1 ? BX_GEOM_MULTIPOLYGON : BX_GEOM_POLYGON;
+	if (nrings == 1) {
+		free(an->ring_end);
+		an->ring_end = NULL;
+		an->nrings = 0;
+	}
+	if (holes > 0)
+		bx_dataset_loss(ds, "RLE masks with holes filled: a boxel ring has no holes");
+	ds->nrle++;
+	return 1;
+}
+
 /* Parse one annotation object into tmp (one or more annots of class cls,
  * or none when all of it is a loss, counted in ds). With rings (a file
  * boxel wrote), a box's rectangle segmentation is the box. With tags, one without
  * any geometry is a classification of the image (an image class); scoring
- * (detections only) refuses it. Returns 0, or -1 with why filled (without
- * the "annotations[i]" prefix). */
+ * (detections only) refuses it. With split (BX_COCO_GROUPS), an object of
+ * several polygons is one annot per polygon (the caller groups them) and
+ * an RLE mask stays its bbox; else it is one multipolygon and a mask is
+ * traced. Returns 0, or -1 with why filled (without the "annotations[i]"
+ * prefix). */
 static int
-parse_ann(const json_t *a, const char *cls, int tags, int rings, struct bx_dataset *ds,
-          struct bx_answer *tmp, char *why, size_t whysz)
+parse_ann(const json_t *a, const char *cls, int tags, int rings, int split,
+          struct bx_dataset *ds, struct bx_answer *tmp, char *why, size_t whysz)
 {
 	const json_t *bbox = json_object_get(a, "bbox"), *seg = json_object_get(a, "segmentation");
 	const json_t *kp = json_object_get(a, "keypoints"), *j;
@@ -216,9 +254,6 @@ parse_ann(const json_t *a, const char *cls, int tags, int rings, struct bx_datas
 		goto box;
 	/* polygons first: they are the finer geometry */
 	if (seg != NULL && json_is_array(seg) && json_array_size(seg) > 0) {
-		if (json_array_size(seg) > 1)
-			bx_dataset_loss(ds, "multi-polygon objects split into one object per polygon: "
-			    "a boxel polygon has one ring");
 		for (k = 0; k < json_array_size(seg); k++) {
 			const json_t *poly = json_array_get(seg, k);
 
@@ -239,6 +274,32 @@ parse_ann(const json_t *a, const char *cls, int tags, int rings, struct bx_datas
 					    k, i);
 					goto out;
 				}
+		}
+		if (!split && json_array_size(seg) > 1) {
+			/* one object in parts: one multipolygon */
+			for (n = 0, k = 0; k < json_array_size(seg); k++)
+				n += json_array_size(json_array_get(seg, k)) / 2;
+			an.geom = BX_GEOM_MULTIPOLYGON;
+			an.pts = bx_malloc(sizeof *an.pts * n);
+			an.nrings = (int)json_array_size(seg);
+			an.ring_end = bx_malloc(sizeof *an.ring_end * (size_t)an.nrings);
+			for (k = 0; k < json_array_size(seg); k++) {
+				const json_t *poly = json_array_get(seg, k);
+
+				for (i = 0; i + 1 < json_array_size(poly); i += 2, an.npts++) {
+					bx_json_finite(json_array_get(poly, i), &an.pts[an.npts].x);
+					bx_json_finite(json_array_get(poly, i + 1), &an.pts[an.npts].y);
+				}
+				an.ring_end[k] = an.npts;
+			}
+			bx_answer_add(tmp, &an);
+			free(an.pts);
+			free(an.ring_end);
+			an.pts = NULL;
+			an.ring_end = NULL;
+			an.npts = an.nrings = 0;
+			rc = 0;
+			goto out;
 		}
 		for (k = 0; k < json_array_size(seg); k++) {
 			const json_t *poly = json_array_get(seg, k);
@@ -310,6 +371,28 @@ parse_ann(const json_t *a, const char *cls, int tags, int rings, struct bx_datas
 		an.pts = NULL;
 		rc = 0;
 		goto out;
+	}
+	if (!split && seg != NULL && json_is_object(seg)) {
+		int got = rle_to_rings(seg, &an, ds, why, whysz);
+
+		if (got < 0)
+			goto out;
+		if (got > 0) {
+			bx_answer_add(tmp, &an);
+			free(an.pts);
+			free(an.ring_end);
+			an.pts = NULL;
+			an.ring_end = NULL;
+			rc = 0;
+			goto out;
+		}
+		if (!has_box) {
+			bx_dataset_loss(ds, "empty RLE masks dropped: no pixel is set");
+			rc = 0;
+			goto out;
+		}
+		bx_dataset_loss(ds, "empty RLE masks kept as their bbox: no pixel is set");
+		goto box;
 	}
 	if (!has_box && seg != NULL && json_is_object(seg)) {
 		bx_dataset_loss(ds, "RLE masks without a bbox dropped: boxel draws polygons, not "
@@ -500,7 +583,8 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 		}
 		bx_answer_init(&tmp);
 		if (parse_ann(a, cats->classes[ci], !(how & (BX_COCO_IDS_ONLY | ANN_RESULTS)),
-		    (how & ANN_BOXEL) != 0, ds, &tmp, why, sizeof why) != 0) {
+		    (how & ANN_BOXEL) != 0, (how & BX_COCO_GROUPS) != 0, ds, &tmp, why,
+		    sizeof why) != 0) {
 			bx_answer_free(&tmp);
 			/* why starts with the key it is about, or ": " when none */
 			bx_dataset_error(ds, "%s: %s[%zu]%s%s", name, arrname, i,
@@ -829,6 +913,39 @@ shoelace(const struct bx_pt *p, int n)
 	return fabs(a) / 2;
 }
 
+/* A multipolygon as the COCO object it came from: the bbox of every ring,
+ * area the sum of theirs (the parts of one object do not overlap), one
+ * segmentation polygon per ring. */
+static void
+put_rings(struct bx_buf *b, const struct bx_annot *an)
+{
+	double x, y, w, h, area = 0;
+	int r, p, from = 0;
+
+	bx_annot_bounds(an, &x, &y, &w, &h);
+	bx_json_put_box(b, x, y, w, h);
+	for (r = 0; r < an->nrings; r++) {
+		area += shoelace(an->pts + from, an->ring_end[r] - from);
+		from = an->ring_end[r];
+	}
+	bx_buf_puts(b, ",\"area\":");
+	bx_json_put_num(b, area);
+	bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[");
+	for (r = 0, from = 0; r < an->nrings; r++) {
+		bx_buf_puts(b, r ? ",[" : "[");
+		for (p = from; p < an->ring_end[r]; p++) {
+			if (p > from)
+				bx_buf_putc(b, ',');
+			bx_json_put_num(b, an->pts[p].x);
+			bx_buf_putc(b, ',');
+			bx_json_put_num(b, an->pts[p].y);
+		}
+		bx_buf_putc(b, ']');
+		from = an->ring_end[r];
+	}
+	bx_buf_putc(b, ']');
+}
+
 void
 bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 {
@@ -916,6 +1033,8 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 					bx_json_put_num(b, an->pts[p].y);
 				}
 				bx_buf_puts(b, "]]");
+			} else if (an->geom == BX_GEOM_MULTIPOLYGON) {
+				put_rings(b, an);
 			} else {
 				bx_json_put_box(b, an->x, an->y, an->w, an->h);
 				bx_buf_puts(b, ",\"area\":");

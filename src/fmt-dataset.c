@@ -25,6 +25,14 @@ bx_dataset_free(struct bx_dataset *ds)
 		free(ds->img[i].meta_json);
 		free(ds->img[i].group);
 		bx_answer_free(&ds->img[i].ans);
+		if (ds->img[i].judg != NULL) {
+			/* the judgments are a manifest line's: freed as one */
+			struct bx_manifest_line ml = { 0 };
+
+			ml.judgments = ds->img[i].judg;
+			ml.njudgments = ds->img[i].njudg;
+			bx_manifest_line_free(&ml);
+		}
 	}
 	free(ds->img);
 	for (i = 0; i < ds->nclasses; i++)

@@ -459,58 +459,27 @@ class_value(const json_t *val, struct bx_value *out)
 	return -1;
 }
 
-/* One task; returns 0 or -1 with why (after "tasks[i]"). What it cannot
- * carry is counted in ds's losses. */
+/* One annotation's (or prediction's: pred) result into ans; returns 0 or
+ * -1 with why. at: its index, for messages. The regions' original size
+ * must agree with im's (set by the first). */
 static int
-read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *why,
-          size_t whysz)
+read_result(const json_t *ann, size_t at, int pred, struct bx_dataset *ds,
+            struct bx_ds_image *im, struct bx_answer *ans, char *why, size_t whysz)
 {
-	const json_t *anns, *ann = NULL, *res, *r, *val, *j;
+	const json_t *res, *r, *val, *j;
 	const char *type, *rid, *lab;
 	struct bx_annot an;
 	struct bx_value v;
 	char **ids = NULL;
 	int *idx = NULL, nids = 0;
 	size_t i, k;
-	int W = 0, H = 0, rc = -1, a, pred = 0;
+	int W = 0, H = 0, rc = -1, a;
 	double x, y, w, h, pscore = 0;
 
-	anns = json_object_get(t, "annotations");
-	if (anns != NULL && !json_is_array(anns)) {
-		snprintf(why, whysz, ".annotations: expected an array");
-		return -1;
-	}
-	for (i = 0; anns != NULL && i < json_array_size(anns); i++) {
-		j = json_array_get(anns, i);
-		if (json_is_object(j) && !json_is_true(json_object_get(j, "was_cancelled"))) {
-			if (ann == NULL)
-				ann = j;
-			else
-				bx_dataset_loss(ds, "Label Studio annotations dropped: only a task's first "
-				    "annotation is read");
-		}
-	}
-	/* A task nobody annotated: its first prediction, as suggestions (a
-	 * model's output, not an answer); beside an annotation, predictions
-	 * cannot be kept (an import gives an image one answer). */
-	j = json_object_get(t, "predictions");
-	for (i = 0; json_is_array(j) && i < json_array_size(j); i++) {
-		if (ann == NULL && json_is_object(json_array_get(j, i))) {
-			ann = json_array_get(j, i);
-			pred = 1;
-			continue;
-		}
-		bx_dataset_loss(ds, pred ? "Label Studio predictions dropped: only a task's first "
-		    "prediction is read" : "Label Studio predictions dropped: the task has an "
-		    "annotation, which is read instead");
-	}
-	/* A task nobody annotated has no answer: not "nothing here". */
-	if (ann == NULL)
-		return 0;
-	im->has_answer = 1;
 	res = json_object_get(ann, "result");
 	if (!json_is_array(res)) {
-		snprintf(why, whysz, ".annotations[%zu].result: expected an array", i);
+		snprintf(why, whysz, ".%s[%zu].result: expected an array", pred ? "predictions" :
+		    "annotations", at);
 		return -1;
 	}
 	/* regions first, so attributes can find them by id */
@@ -667,13 +636,13 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 			an.pts[0].x = x * W / 100.0;
 			an.pts[0].y = y * H / 100.0;
 		}
-		bx_answer_add(&im->ans, &an);
+		bx_answer_add(ans, &an);
 		free(an.pts);
 		rid = json_string_value(json_object_get(r, "id"));
 		ids = bx_realloc(ids, sizeof(char *) * (size_t)(nids + 1));
 		idx = bx_realloc(idx, sizeof(int) * (size_t)(nids + 1));
 		ids[nids] = bx_strdup(rid ? rid : "");
-		idx[nids++] = im->ans.n - 1;
+		idx[nids++] = ans->n - 1;
 	}
 	/* classifications: region attributes, image classes, global attributes */
 	for (k = 0; k < json_array_size(res); k++) {
@@ -703,7 +672,7 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 				memset(&an, 0, sizeof an);
 				an.geom = BX_GEOM_TAG;
 				an.cls = (char *)json_string_value(json_array_get(ch, i));
-				bx_answer_add(&im->ans, &an);
+				bx_answer_add(ans, &an);
 			}
 			continue;
 		}
@@ -712,7 +681,7 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 			    "%s", k, bx_json_type(val));
 			goto out;
 		}
-		bx_attrs_set(target >= 0 ? &im->ans.a[target].attrs : &im->ans.global, from, &v);
+		bx_attrs_set(target >= 0 ? &ans->a[target].attrs : &ans->global, from, &v);
 		bx_value_free(&v);
 	}
 	rc = 0;
@@ -722,6 +691,106 @@ out:
 	free(ids);
 	free(idx);
 	return rc;
+}
+
+/* Label Studio's annotator (completed_by: a user id, or an object with an
+ * email) as a boxel user name: "ls-user-ID", or the email with every byte
+ * a name cannot hold as '_' (alice@example.com: alice_example.com), at most
+ * 64 bytes. NULL when the annotation names nobody. */
+static char *
+labeler_of(const json_t *ann)
+{
+	const json_t *by = json_object_get(ann, "completed_by"), *e;
+	char *name;
+	size_t i;
+
+	if (json_is_object(by)) {
+		e = json_object_get(by, "email");
+		if (json_is_string(e) && json_string_value(e)[0] != '\0') {
+			name = bx_strndup(json_string_value(e), 64);
+			for (i = 0; name[i]; i++)
+				if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' &&
+				    name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||
+				    strchr("._-", name[i]) != NULL))
+					name[i] = '_';
+			return name;
+		}
+		by = json_object_get(by, "id");
+	}
+	if (json_is_integer(by))
+		return bx_asprintf("ls-user-%lld", (long long)json_integer_value(by));
+	return NULL;
+}
+
+/* One task; returns 0 or -1 with why (after "tasks[i]"). The first
+ * annotation is the image's answer; each annotation that names its
+ * annotator is also a submitted judgment of theirs (im->judg). What it
+ * cannot carry is counted in ds's losses. */
+static int
+read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *why,
+          size_t whysz)
+{
+	const json_t *anns, *ann = NULL, *j;
+	struct bx_manifest_judgment *mj;
+	size_t i, at = 0;
+	int pred = 0;
+	char *who;
+
+	anns = json_object_get(t, "annotations");
+	if (anns != NULL && !json_is_array(anns)) {
+		snprintf(why, whysz, ".annotations: expected an array");
+		return -1;
+	}
+	for (i = 0; anns != NULL && i < json_array_size(anns); i++) {
+		j = json_array_get(anns, i);
+		if (!json_is_object(j) || json_is_true(json_object_get(j, "was_cancelled")))
+			continue;
+		if (ann == NULL) {
+			ann = j;
+			at = i;
+		}
+		who = labeler_of(j);
+		if (who == NULL) {
+			if (ann != j)
+				bx_dataset_loss(ds, "Label Studio annotations dropped: beyond a task's "
+				    "first, an annotation without completed_by has no labeler to keep it");
+			continue;
+		}
+		im->judg = bx_realloc(im->judg, sizeof *im->judg * (size_t)(im->njudg + 1));
+		mj = &im->judg[im->njudg++];
+		memset(mj, 0, sizeof *mj);
+		mj->labeler = who;
+		mj->state = bx_strdup("submitted");
+		mj->batch = bx_strdup(BX_LS_BATCH);
+		mj->replica = -1;
+		mj->has_answer = 1;
+		bx_answer_init(&mj->ans);
+		if ((j = json_object_get(j, "lead_time")) != NULL && json_is_number(j) &&
+		    isfinite(json_number_value(j)) && json_number_value(j) >= 0)
+			mj->seconds = json_number_value(j);
+		if (read_result(json_array_get(anns, i), i, 0, ds, im, &mj->ans, why, whysz) < 0)
+			return -1;
+	}
+	/* A task nobody annotated: its first prediction, as suggestions (a
+	 * model's output, not an answer); beside an annotation, predictions
+	 * cannot be kept (an import gives an image one answer). */
+	j = json_object_get(t, "predictions");
+	for (i = 0; json_is_array(j) && i < json_array_size(j); i++) {
+		if (ann == NULL && json_is_object(json_array_get(j, i))) {
+			ann = json_array_get(j, i);
+			at = i;
+			pred = 1;
+			continue;
+		}
+		bx_dataset_loss(ds, pred ? "Label Studio predictions dropped: only a task's first "
+		    "prediction is read" : "Label Studio predictions dropped: the task has an "
+		    "annotation, which is read instead");
+	}
+	/* A task nobody annotated has no answer: not "nothing here". */
+	if (ann == NULL)
+		return 0;
+	im->has_answer = 1;
+	return read_result(ann, at, pred, ds, im, &im->ans, why, whysz);
 }
 
 int

@@ -40,6 +40,7 @@ vertex_kind_named(const char *type)
 void
 bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 {
+	char uuid[37];
 	int i, k, p, first, ntag;
 
 	bx_buf_putc(b, '[');
@@ -100,6 +101,13 @@ bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_buf_puts(b, ",\"score\":");
 				bx_json_put_num(b, an->score);
 			}
+			/* Scale names every annotation; one that came from Scale
+			 * keeps its name, a new one gets a fresh one (so another
+			 * export of it names it differently) */
+			if (an->uuid == NULL)
+				bx_uuid_v4(uuid);
+			bx_buf_puts(b, ",\"uuid\":");
+			bx_json_put_str(b, an->uuid != NULL ? an->uuid : uuid);
 			bx_buf_putc(b, '}');
 		}
 		bx_buf_puts(b, "],\"global_attributes\":");
@@ -201,6 +209,15 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 		if ((j = json_object_get(a, "score")) != NULL && json_is_number(j)) {
 			an.score = json_number_value(j);
 			an.flags = BX_ANNOT_SUGGESTION;
+		}
+		if ((j = json_object_get(a, "uuid")) != NULL && !json_is_null(j)) {
+			if (!json_is_string(j) || !bx_object_id_valid(json_string_value(j))) {
+				free(an.pts);
+				snprintf(why, whysz, ".response.annotations[%zu].uuid: expected the "
+				    "object's id: 1 to 128 characters, no control characters", k);
+				return -1;
+			}
+			an.uuid = (char *)json_string_value(j);   /* copied by bx_answer_add */
 		}
 		snprintf(where, sizeof where, ".response.annotations[%zu].attributes", k);
 		if (read_attrs(json_object_get(a, "attributes"), where, &an.attrs, why,

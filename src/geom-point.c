@@ -79,7 +79,8 @@ const struct bx_geom_kind bx_geom_point = {
 	.nhandles = nhandles,
 	.draw = draw,
 	.average = average,
-	.formats = BX_FMT_ALL,
+	/* YOLO and VOC have no object without an extent */
+	.formats = BX_FMT_ALL & ~(BX_FMT_YOLO | BX_FMT_VOC),
 	.ls_type = "keypointlabels",
 	.scale_type = "point",
 };

@@ -58,7 +58,8 @@ const struct bx_geom_kind bx_geom_tag = {
 	.translate = translate,
 	.nhandles = nhandles,
 	.draw = draw,
-	.formats = BX_FMT_ALL,
+	/* YOLO and VOC label objects only, never the whole image */
+	.formats = BX_FMT_ALL & ~(BX_FMT_YOLO | BX_FMT_VOC),
 	.ls_type = "choices",
 	.scale_type = NULL,
 };

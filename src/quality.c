@@ -150,6 +150,12 @@ bx_qobj_from_annot(struct bx_qobj *o, const struct bx_annot *an)
 		o->pts = an->pts;
 		o->npts = an->npts;
 		break;
+	case BX_FORM_RINGS:
+		o->pts = an->pts;
+		o->npts = an->npts;
+		o->ring_end = an->ring_end;
+		o->nrings = an->nrings;
+		break;
 	case BX_FORM_POINT:
 		if (an->npts >= 1) {
 			o->x = an->pts[0].x;

@@ -294,19 +294,7 @@ int bx_st_schema_limit;
 void
 bx_st_random(void *buf, size_t n)
 {
-	unsigned char *p = buf;
-	ssize_t r;
-
-	while (n > 0) {
-		r = getrandom(p, n, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			abort(); /* no entropy means no safe lease tokens */
-		}
-		p += r;
-		n -= (size_t)r;
-	}
+	bx_random(buf, n);
 }
 
 /* Every message names the store file: an admin with three projects open

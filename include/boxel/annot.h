@@ -21,6 +21,8 @@ enum bx_geom {
 	BX_GEOM_RBOX = 32,     /* rotated box: centre x, y, size w, h, angle */
 	BX_GEOM_ELLIPSE = 64,  /* ellipse: centre x, y, radii w, h, angle */
 	BX_GEOM_CUBOID = 128,  /* projected cuboid: 8 vertices, front face then back */
+	BX_GEOM_MULTIPOLYGON = 256, /* one object of several rings (COCO's multi-part
+	                               segmentation): the union of its rings */
 };
 const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 
@@ -67,9 +69,14 @@ struct bx_annot {
 	double angle;        /* RBOX, ELLIPSE: degrees, clockwise on screen, about the centre */
 	struct bx_pt *pts;   /* polygon (npts >= 3), polyline (>= 2), point (1); owned */
 	int npts;
+	int *ring_end;       /* MULTIPOLYGON: ring r is pts[ring_end[r - 1] .. ring_end[r])
+	                        (ring 0 from 0); owned; NULL for other kinds */
+	int nrings;
 	struct bx_attrs attrs;
 	double score;        /* suggestions: model score; otherwise 0 */
 	int flags;
+	char *uuid;          /* the object's id in another tool (Scale's "uuid"; see
+	                        bx_object_id_valid); owned; NULL when it has none */
 };
 
 struct bx_answer {

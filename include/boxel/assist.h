@@ -170,4 +170,17 @@ int bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double
                    int max_vertices, struct bx_pt **pts_out, int *npts_out,
                    struct bx_err *err);
 
+/* ---- A mask's outlines ----
+ *
+ * mask: w x h bytes, row-major, non-zero inside. Each 4-connected part
+ * becomes one ring: holes filled, outer boundary traced along pixel corners
+ * and simplified as the wand's (within 0.5 px, at most max_vertices).
+ * Corners are image pixels (a pixel x covers [x, x + 1]). Returns the number
+ * of rings (0 for an empty mask) with *pts_out / *ring_end_out (caller
+ * frees; ring r ends before ring_end[r]) and *holes_out the parts that had
+ * holes (filled). Cost: O(w h) plus each part's simplification. */
+int bx_assist_mask_rings(const uint8_t *mask, int w, int h, int max_vertices,
+                         struct bx_pt **pts_out, int **ring_end_out, int *nrings_out,
+                         int *holes_out);
+
 #endif

@@ -39,6 +39,8 @@ int bx_answer_from_jansson(const void *json, struct bx_answer *out, struct bx_er
 
 /* ---- datasets ---- */
 
+struct bx_manifest_judgment;
+
 struct bx_ds_image {
 	int64_t id;          /* the format's image id (COCO id, boxel task id), or 0 */
 	char *file_name;     /* as written in the file; NULL when the format has none */
@@ -54,6 +56,9 @@ struct bx_ds_image {
 	                        importers skip the image rather than keep a partial answer */
 	int suggested;       /* the answer is a model's output: store it as suggestions
 	                        (set by the importer, not the readers) */
+	struct bx_manifest_judgment *judg; /* Label Studio: each annotator's judgment
+	                        (batch BX_LS_BATCH, replica -1), owned; NULL when none */
+	int njudg;
 };
 
 struct bx_dataset {
@@ -68,6 +73,7 @@ struct bx_dataset {
 	char **errors;
 	int nerrors;
 	int results;         /* bx_coco_read*: the text was a COCO results array */
+	long nrle;           /* RLE masks a reader traced to polygons (bx_coco_read) */
 	int nclamped;        /* boxes a reader clamped to the image edge (VOC corners
 	                        one pixel out, YOLO within Ultralytics' 1%) */
 	/* What a reader read but could not carry, by kind, with counts
@@ -112,10 +118,11 @@ void bx_dataset_error(struct bx_dataset *ds, const char *fmt, ...)
  * iscrowd?, keypoints?, attributes?, score?}], "categories": [{id, name}]}.
  *  - bbox [x, y, w, h] in pixels becomes a box;
  *  - a polygon segmentation (one or several flat [x1, y1, x2, y2, ...]
- *    lists of >= 3 points) becomes one polygon per list (class, attributes
- *    and score repeat on each; several are a loss: the object is split);
- *  - RLE segmentation cannot be drawn as a polygon: kept as its bbox (a
- *    loss), or dropped without one (a loss);
+ *    lists of >= 3 points) becomes a polygon, several one multipolygon
+ *    (with BX_COCO_GROUPS: one polygon per list, grouped);
+ *  - RLE segmentation is traced to a polygon or multipolygon (out->nrle
+ *    counts them; filled holes are a loss); with BX_COCO_GROUPS it is kept
+ *    as its bbox (a loss), or dropped without one (a loss);
  *  - iscrowd 1 (with a bbox): a region COCOeval ignores, not an object:
  *    dropped (a loss), except for results and BX_COCO_IDS_ONLY (scoring,
  *    which scores crowds like any annotation);
@@ -173,6 +180,11 @@ enum {
 int bx_coco_read_with(const char *text, const char *name_for_errors,
                       const struct bx_dataset *ref, int flags, struct bx_dataset *out,
                       struct bx_err *err);
+/* A COCO RLE segmentation object (a json_t, see fmt-coco-rle.c) as a w x h
+ * row-major mask (1 inside; caller frees). -1 with why filled for a bad
+ * size, counts that are not runs, or runs that do not cover the size. */
+int bx_coco_rle_decode(const void *seg_json, uint8_t **mask_out, int *w_out, int *h_out,
+                       char *why, size_t whysz);
 /* Write ds as COCO: images (id, file_name, width, height, and attributes /
  * tags when present), annotations with ids 1..N in image order, categories
  * from ds->classes with ds->class_ids (ids 1..N when class_ids is NULL).
@@ -254,6 +266,10 @@ int bx_voc_read(const char *text, const char *name_for_errors, struct bx_dataset
  * choices (image classes). */
 int bx_ls_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                struct bx_err *err);
+/* The batch Label Studio annotators' judgments go in (see bx_ls_read: each
+ * non-cancelled annotation with completed_by is one; the first annotation
+ * is also the image's answer). */
+#define BX_LS_BATCH "labelstudio"
 void bx_ls_write(const struct bx_dataset *ds, struct bx_buf *out);
 /* bx_ls_write with the project's taxonomy (may be NULL): a choice
  * attribute is written as a "choices" result, as its control is one. Each

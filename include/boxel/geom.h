@@ -28,6 +28,8 @@ enum bx_geom_form {
 	BX_FORM_POINTS,   /* pts[0 .. npts), npts >= min_pts; JSON [[x, y], ...] */
 	BX_FORM_RBOX,     /* centre x, y, two sizes w, h >= 0, angle: 5 numbers in JSON
 	                   * (form_hint names them) */
+	BX_FORM_RINGS,    /* pts in rings (ring_end, nrings >= 1, each >= min_pts);
+	                   * JSON [[[x, y], ...], ...] */
 };
 
 /* How objects are compared: only kinds of one family are matched against

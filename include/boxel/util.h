@@ -93,4 +93,14 @@ int bx_read_fd(int fd, size_t max, char **data_out, size_t *len_out, struct bx_e
  * the environment pins it (tests). */
 int64_t bx_now_ms(void);
 
+/* n bytes from the kernel's random source (getrandom); aborts when there
+ * is none: lease tokens and object ids must not be guessable or repeat. */
+void bx_random(void *buf, size_t n);
+/* An object's id in another tool (Scale's "uuid": a UUID from Scale,
+ * shorter ids from other converters): 1 to 128 bytes of UTF-8 without
+ * control characters. */
+int bx_object_id_valid(const char *s);
+/* A fresh random (version 4) UUID, lowercase, into out. */
+void bx_uuid_v4(char out[37]);
+
 #endif

@@ -158,10 +158,16 @@ blank_png ls1/image1 2800 2800
 blank_png ls1/image2 2800 2800
 blank_png ls2/image2 640 426
 store lsb ls1
-expect_rc 1 "ls data.json imports; the second annotation of task 1 is said" "$BOXEL" import --db lsb.db --as accepted "$LSC/data.json"
-check "ls boxes: 2 tasks, 4 boxes" contains "$OUT" "imported 2 tasks (2 new, 2 with accepted answers), 0 items failed
+# task 1 has two annotations (completed_by 2 and 1), task 2 one (by 1): each
+# is a judgment of its annotator (users ls-user-1, ls-user-2 created)
+expect_rc 0 "ls data.json imports, every annotation" "$BOXEL" import --db lsb.db --as accepted "$LSC/data.json"
+check "ls boxes: 2 tasks, 4 boxes, 3 judgments by 2 new users" contains "$OUT" "imported 2 tasks (2 new, 2 with accepted answers, 3 judgments, created 2 users), 0 items failed
 objects: 4 boxes"
-check "ls boxes: the dropped annotation named" contains "$ERR" "warning: 1 Label Studio annotations dropped: only a task's first annotation is read"
+check "ls boxes: nothing dropped" test -z "$ERR"
+check "ls boxes: each annotator's judgment, with their boxes" test "$(sqlite3 lsb.db "SELECT t.image || ':' || u.name || ':' || j.state || ':' || json_array_length(j.answer, '$.annotations') FROM judgments j JOIN tasks t ON t.id = j.task JOIN users u ON u.id = j.labeler ORDER BY t.image, u.name")" = "image1:ls-user-1:submitted:2
+image1:ls-user-2:submitted:2
+image2:ls-user-1:submitted:2"
+check "ls boxes: the users are annotators" test "$(sqlite3 lsb.db "SELECT group_concat(role) FROM users WHERE name LIKE 'ls-user-%'")" = "annotator,annotator"
 # parasites x 37.158..% of 2800 = 1040.44 px
 check "ls boxes: task 1's first annotation, in pixels" near "$(answer lsb image1)" 'len(a) == 2 and a[0]["class"] == "parasites" and close(b(0), [37.15846994535519 * 28, 70.67395264116576 * 28, 4.189435336976321 * 28, 4.735883424408015 * 28]) and a[1]["class"] == "white"'
 store lsp ls2
@@ -180,6 +186,63 @@ for t in tasks:
         assert c.tag == "RectangleLabels" and r["type"] == "rectanglelabels"
         assert set(r["value"]["rectanglelabels"]) <= {l.get("value") for l in c.findall("Label")}
 assert sum(len(t["annotations"][0]["result"]) for t in tasks) == 4
+PY
+
+# --- Roboflow's YOLO layout (Datumaro roboflow_dataset/yolo): split
+# folders train/ and val/ with images/ and labels/ each, data.yaml naming
+# ../train/images and ../valid/images (Roboflow's "../", which Ultralytics
+# reads beside data.yaml). Its val folder is named val/, not valid/: that
+# split is refused with one line (exit 1), train's 2 images import.
+store rfy d
+expect_rc 1 "roboflow yolo imports its train split, refuses the missing valid/" "$BOXEL" import --db rfy.db --as accepted d/roboflow_yolo
+check "roboflow yolo: the missing split named" test "$ERR" = "boxel: d/roboflow_yolo/data.yaml: val: d/roboflow_yolo/valid/images: no such folder, image list or image"
+check "roboflow yolo: 2 tasks, 2 boxes" contains "$OUT" "imported 2 tasks (2 new, 2 with accepted answers), 1 item failed
+objects: 2 boxes"
+# 10x5 images: "0 0.35 0.3 0.3 0.2" -> 2,1,3,1; "1 0.1 0.4 0.2 0.8" -> 0,0,2,4
+check "roboflow yolo: train_001 label_0" near "$(answer rfy roboflow_yolo/train/images/train_001.jpg)" 'len(a) == 1 and a[0]["class"] == "label_0" and close(b(0), [2, 1, 3, 1])'
+check "roboflow yolo: train_002 label_1" near "$(answer rfy roboflow_yolo/train/images/train_002.jpg)" 'len(a) == 1 and a[0]["class"] == "label_1" and close(b(0), [0, 0, 2, 4])'
+
+# --- Roboflow's COCO layout (Datumaro coco_roboflow): each split folder
+# holds _annotations.coco.json and its images, named without a folder
+store rfc d/coco_roboflow
+expect_rc 1 "roboflow coco: both splits, the crowd said" "$BOXEL" import --db rfc.db --as accepted d/coco_roboflow/train/_annotations.coco.json d/coco_roboflow/val/_annotations.coco.json
+check "roboflow coco: the images found beside each file" contains "$OUT" "imported 2 tasks (2 new, 2 with accepted answers), 0 items failed
+objects: 1 box, 1 polygon"
+check "roboflow coco: the crowd named" test "$ERR" = "boxel: warning: 1 crowd regions (iscrowd 1) dropped: boxel has no ignore regions"
+check "roboflow coco: train's box" test "$(answer rfc train/a.jpg)" = '{"annotations":[{"box":[2,2,3,1],"class":"b"}],"global":{}}'
+check "roboflow coco: val's polygon with its attributes" test "$(answer rfc val/b.jpg)" = '{"annotations":[{"attributes":{"x":1,"y":"hello"},"class":"a","polygon":[[0,0],[1,0],[1,2],[0,2]]}],"global":{}}'
+
+# --- compressed RLE as pycocotools writes it (Datumaro
+# segment_anything_dataset: SA-1B files, one mask each): the masks put in a
+# COCO file, no bbox, so the polygon comes from the mask alone. a.json's
+# mask is 4 pixels at x 3, y 1..4 (its bbox [3, 1, 1, 4], area 4); b.json's
+# is empty (area 0).
+$PY - d/segment_anything/a.json d/segment_anything/b.json > sa.json <<'PY'
+import json, sys
+imgs, anns = [], []
+for p in sys.argv[1:]:
+    d = json.load(open(p))
+    im = d["image"]
+    imgs.append({"id": im["image_id"], "file_name": im["file_name"], "width": im["width"], "height": im["height"]})
+    for a in d["annotations"]:
+        anns.append({"id": len(anns) + 1, "image_id": im["image_id"], "category_id": 1,
+                     "segmentation": a["segmentation"], "iscrowd": 0})
+print(json.dumps({"images": imgs, "annotations": anns, "categories": [{"id": 1, "name": "segment"}]}))
+PY
+store sa d/segment_anything
+expect_rc 1 "SA masks: one traced, the empty one said" "$BOXEL" import --db sa.db --as accepted sa.json
+check "SA masks: 1 converted" contains "$OUT" "1 RLE masks converted to polygons"
+check "SA masks: the empty mask named" test "$ERR" = "boxel: warning: 1 empty RLE masks dropped: no pixel is set"
+check "SA masks: the mask's outline, its bbox and area as SA-1B gives them" $PY - "$(answer sa a.jpg)" d/segment_anything/a.json <<'PY'
+import json, sys
+a = json.loads(sys.argv[1])["annotations"]
+sa = json.load(open(sys.argv[2]))["annotations"][0]
+assert len(a) == 1 and a[0]["class"] == "segment", a
+r = a[0]["polygon"]
+xs, ys = [p[0] for p in r], [p[1] for p in r]
+assert [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)] == sa["bbox"], (r, sa["bbox"])
+area = abs(sum(r[i][0] * r[(i + 1) % len(r)][1] - r[(i + 1) % len(r)][0] * r[i][1] for i in range(len(r)))) / 2
+assert area == sa["area"], (area, sa["area"])
 PY
 
 finish

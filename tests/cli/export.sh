@@ -49,19 +49,90 @@ check "yolo images/train links to the image" test "$(readlink a.yolo/images/trai
 check "yolo data.yaml names" contains "$(cat a.yolo/data.yaml)" $'nc: 6\nnames:\n  - "cat"\n  - "cup"'
 check "yolo data.yaml path and splits" contains "$(cat a.yolo/data.yaml)" "path: \"$(realpath .)/a.yolo\""$'\ntrain: images/train\nval: images/train\n'
 check "yolo images.txt" test "$(sed -n 5p a.yolo/images.txt)" = "sub/mug.png"
+# chelsea's face point and the 9 attribute values (objects' and images')
+# have no YOLO form: said, one line a kind
+check "yolo: the point and the attributes said" test "$ERR" = \
+	"boxel: warning: left out 1 point: yolo cannot hold a point (coco, labelstudio, scale, jsonl can)
+boxel: warning: left out 9 attributes: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 
 expect_rc 0 "export voc" "$BOXEL" export --db a.db --format voc a.voc
 # chelsea box 10.5,20,300,250: xmin = round(10.5)+1 = 12, ymin = 21, xmax = round(310.5) = 311, ymax = 270
 check "voc 1-based bndbox" contains "$(cat a.voc/Annotations/chelsea.xml)" "<bndbox><xmin>12</xmin><ymin>21</ymin><xmax>311</xmax><ymax>270</ymax></bndbox>"
 check "voc size" contains "$(cat a.voc/Annotations/chelsea.xml)" "<size><width>451</width><height>300</height>"
 check "voc mirrors folders" test -f a.voc/Annotations/sub/mug.xml
+check "voc: the point said" test "$ERR" = \
+	"boxel: warning: left out 1 point: voc cannot hold a point (coco, labelstudio, scale, jsonl can)"
+
+# --- image classes: yolo and voc cannot hold them, and say so; --strict
+# writes nothing ---
+python3 - "$SRC/sample-data/taxonomy.json" tagtax.json <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["classes"].append({"name": "blurry_photo", "geometries": ["tag"]})
+json.dump(t, open(sys.argv[2], "w"))
+PY
+rm -f t.db
+"$BOXEL" init --db t.db --images img --taxonomy tagtax.json >/dev/null
+cat > tag.jsonl <<'J'
+{"image": "astronaut.png", "answer": {"annotations": [{"class": "person", "box": [0, 0, 512, 512]}, {"class": "blurry_photo"}], "global": {"scene": "space"}}}
+{"image": "coffee.png", "answer": {"annotations": [{"class": "blurry_photo"}], "global": {"scene": "indoor"}}}
+J
+expect_rc 0 "import image classes" "$BOXEL" import --db t.db --as accepted tag.jsonl
+expect_rc 0 "voc with image classes" "$BOXEL" export --db t.db --format voc t.voc
+check "voc: the image classes said" test "$ERR" = \
+	"boxel: warning: left out 2 tags: voc cannot hold a tag (coco, labelstudio, scale, jsonl can)"
+check "voc: the box written" contains "$(cat t.voc/Annotations/astronaut.xml)" "<name>person</name>"
+expect_rc 1 "yolo --strict refuses" "$BOXEL" export --db t.db --format yolo --strict t.yolo
+check "yolo --strict: the tags said" contains "$ERR" "left out 2 tags: yolo cannot hold a tag"
+check "yolo --strict: one refusal line" contains "$ERR" "exported nothing (--strict): yolo cannot hold all of the answers"
+check "yolo --strict: nothing written" test ! -e t.yolo
+expect_rc 1 "voc --strict over an export refuses" "$BOXEL" export --db t.db --format voc --strict t.voc
+check "voc --strict: the old export stands" test -f t.voc/Annotations/astronaut.xml
+expect_rc 0 "coco --strict holds all" "$BOXEL" export --db t.db --format coco --strict t.coco.json
+check "coco --strict: no warning" test -z "$ERR"
 
 expect_rc 0 "export labelstudio" "$BOXEL" export --db a.db --format labelstudio a.ls.json
 # rocket box 300,50,40,200 of 640x427: x 46.875%, y 11.7096018735%, w 6.25%, h 46.8384074941%
 check "labelstudio percent" contains "$(cat a.ls.json)" '"original_width":640,"original_height":427,"image_rotation":0,"value":{"x":46.875,"y":11.7096018735,"width":6.25,"height":46.8384074941,"rotation":0,"rectanglelabels":["rocket"]}'
 
 expect_rc 0 "export scale" "$BOXEL" export --db a.db --format scale a.scale.json
-check "scale box" contains "$(cat a.scale.json)" '{"type":"box","label":"rocket","left":300,"top":50,"width":40,"height":200,"attributes":{"count":3}}'
+check "scale box" contains "$(cat a.scale.json)" '{"type":"box","label":"rocket","left":300,"top":50,"width":40,"height":200,"attributes":{"count":3},"uuid":"'
+check "scale: every object named by a fresh UUID v4" /usr/bin/python3 -c '
+import json, re, sys
+u = [a["uuid"] for t in json.load(open(sys.argv[1])) for a in t["response"]["annotations"]]
+assert len(u) == 5 and len(set(u)) == 5, u
+assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", x) for x in u), u' a.scale.json
+
+# --- Scale's uuid: kept through the store, JSONL and edits, written back ---
+cat > uuid.scale.json <<'J'
+[{"task_id": "t1", "params": {"attachment": "chelsea.png", "attachment_type": "image", "metadata": {"width": 451, "height": 300}},
+  "response": {"annotations": [
+   {"type": "box", "label": "cat", "left": 10, "top": 20, "width": 100, "height": 50, "uuid": "0f8fad5b-d9cb-469f-a165-70867728950e", "attributes": {"pose": "lying"}},
+   {"type": "polygon", "label": "plume", "vertices": [{"x": 1, "y": 1}, {"x": 9, "y": 1}, {"x": 9, "y": 9}], "uuid": "7C9E6679-7425-40DE-944B-E07FC1F90AE7"}],
+   "global_attributes": {"scene": "indoor"}}}]
+J
+fresh u.db
+expect_rc 0 "scale with uuids" "$BOXEL" import --db u.db --as accepted uuid.scale.json
+expect_rc 0 "jsonl export" "$BOXEL" export --db u.db --format jsonl u.jsonl
+check "jsonl carries each object's uuid" contains "$(cat u.jsonl)" '"class":"cat","uuid":"0f8fad5b-d9cb-469f-a165-70867728950e"}'
+fresh u2.db
+expect_rc 0 "jsonl import" "$BOXEL" import --db u2.db --as accepted u.jsonl
+expect_rc 0 "scale export after jsonl" "$BOXEL" export --db u2.db --format scale u.out.json
+check "the uuids come back to Scale as they were" /usr/bin/python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))[0]["response"]["annotations"]
+assert [x["uuid"] for x in a] == ["0f8fad5b-d9cb-469f-a165-70867728950e", "7C9E6679-7425-40DE-944B-E07FC1F90AE7"], a' u.out.json
+sed 's/"uuid": "0f8fad5b-d9cb-469f-a165-70867728950e"/"uuid": ""/' uuid.scale.json > baduuid.json
+expect_rc 1 "an empty uuid" "$BOXEL" import --db u.db --as accepted baduuid.json
+check "named in one line" test "$ERR" = "boxel: baduuid.json: tasks[0].response.annotations[0].uuid: expected the object's id: 1 to 128 characters, no control characters"
+# other converters write short ids ("box-1"): kept as they are
+sed 's/"uuid": "0f8fad5b-d9cb-469f-a165-70867728950e"/"uuid": "box-1"/' uuid.scale.json > shortid.json
+expect_rc 0 "a short id" "$BOXEL" import --db u.db --as accepted shortid.json
+expect_rc 0 "exported" "$BOXEL" export --db u.db --format scale -
+check "goes back out as it came" contains "$OUT" '"uuid":"box-1"}' 
+printf '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [1, 2, 3, 4], "uuid": 7}], "global": {"scene": "indoor"}}}\n' > baduuid.jsonl
+expect_rc 1 "a uuid that is no string, in an answer" "$BOXEL" import --db u.db --as accepted baduuid.jsonl
+check "named with its path" contains "$ERR" "annotations[0].uuid: expected the object's id"
 check "scale attachment" contains "$(cat a.scale.json)" '"params":{"attachment":"rocket.jpg","attachment_type":"image","metadata":{"width":640,"height":427}}'
 
 expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl

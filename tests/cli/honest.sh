@@ -86,7 +86,7 @@ JSON
 fresh
 expect_rc 1 "COCO with keypoints, a multi-polygon and a crowd" "$BOXEL" import --db t.db --json --as accepted losses.json
 check "keypoints named" contains "$ERR" "warning: 1 keypoint sets dropped: boxel has no keypoint geometry (the object's box is kept)"
-check "multi-polygon named" contains "$ERR" "warning: 1 multi-polygon objects split into one object per polygon"
+check "multi-polygon of a class without multipolygon: split, named" contains "$ERR" "warning: 1 multi-part objects split into one polygon per part: the class has no multipolygon geometry"
 check "crowd named" contains "$ERR" "warning: 1 crowd regions (iscrowd 1) dropped"
 check "the classification is an image class; the rest as said" test "$(answer consensus c.png)" = '{"annotations":[{"box":[10,10,20,20],"class":"a"},{"class":"a","polygon":[[0,0],[10,0],[10,10]]},{"class":"a","polygon":[[20,20],[30,20],[30,30]]},{"class":"scene"}],"global":{}}'
 check "--json: objects and losses by kind" $PY -c '
@@ -127,6 +127,39 @@ check "the brush is named" contains "$ERR" "warning: 1 Label Studio \"brushlabel
 check "the predictions are named" contains "$ERR" "warning: 1 Label Studio predictions dropped"
 check "the unannotated task is said" contains "$ERR" "warning: 1 image without labels in a labeled format"
 check "the unannotated task is a task without gold (not 'nothing here')" test "$(q "SELECT count(*) FROM tasks WHERE image = 'turned.jpg'"),$(q "SELECT count(*) FROM gold JOIN tasks ON tasks.id = task WHERE image = 'turned.jpg'")" = 1,0
+
+# --- Label Studio: every annotator's annotation is a judgment of theirs ---
+region() { # region ID X: a 10% box of class a on the 600x400 c.png
+	printf '{"id": "%s", "type": "rectanglelabels", "from_name": "box", "to_name": "image", "original_width": 600, "original_height": 400, "value": {"x": %s, "y": 10, "width": 10, "height": 10, "rectanglelabels": ["a"]}}' "$1" "$2"
+}
+cat > ls-many.json <<JSON
+[{"id": 1, "data": {"image": "c.png"},
+  "annotations": [
+   {"id": 11, "completed_by": {"id": 7, "email": "ann@example.com"}, "lead_time": 12.5, "result": [$(region r1 10)]},
+   {"id": 12, "completed_by": 8, "result": [$(region r2 20), $(region r3 30)]},
+   {"id": 13, "completed_by": 9, "was_cancelled": true, "result": []},
+   {"id": 14, "result": [$(region r4 40)]}],
+  "predictions": [{"result": [$(region p1 50)], "score": 0.5}]},
+ {"id": 2, "data": {"image": "k.png"},
+  "predictions": [{"result": [{"id": "p2", "type": "rectanglelabels", "from_name": "box", "to_name": "image", "original_width": 451, "original_height": 300, "value": {"x": 0, "y": 0, "width": 50, "height": 50, "rectanglelabels": ["b"]}}], "score": 0.8}]}]
+JSON
+fresh
+expect_rc 1 "Label Studio with three annotators, a cancelled one and an anonymous one" "$BOXEL" import --db t.db --as accepted ls-many.json
+check "two judgments, two annotators created" contains "$OUT" "2 judgments, created 2 users"
+check "each annotator's own answer" test "$(q "SELECT u.name || ':' || j.state || ':' || json_array_length(j.answer, '$.annotations') || ':' || j.seconds FROM judgments j JOIN users u ON u.id = j.labeler ORDER BY u.name")" = "ann_example.com:submitted:1:12.5
+ls-user-8:submitted:2:0.0"
+check "the cancelled annotation is no judgment" test "$(q "SELECT count(*) FROM users WHERE name = 'ls-user-9'")" = 0
+check "the anonymous one beyond the first is said" contains "$ERR" "warning: 1 Label Studio annotations dropped: beyond a task's first, an annotation without completed_by has no labeler to keep it"
+check "predictions beside annotations are said" contains "$ERR" "warning: 1 Label Studio predictions dropped: the task has an annotation"
+check "the first annotation is the task's answer" test "$(answer consensus c.png)" = '{"annotations":[{"box":[60,40,60,40],"class":"a"}],"global":{}}'
+check "a task only a model labeled: its objects are suggestions, no judgment" test "$(q "SELECT json_extract(answer, '$.annotations[0].suggestion') || ',' || json_extract(answer, '$.annotations[0].score') FROM task_answers JOIN tasks ON tasks.id = task WHERE image = 'k.png'"),$(q "SELECT count(*) FROM judgments JOIN tasks ON tasks.id = task WHERE image = 'k.png'")" = 1,0.8,0
+expect_rc 1 "importing it again" "$BOXEL" import --db t.db --as accepted ls-many.json
+check "adds no judgment" test "$(q 'SELECT count(*) FROM judgments WHERE labeler IS NOT NULL')" = 2
+sed 's/"completed_by": 8, "result": \[/"completed_by": 8, "result": [{"type": "polygonlabels", "original_width": 600, "original_height": 400, "value": {"points": [[1, 1]], "polygonlabels": ["a"]}}, /' ls-many.json > ls-bad.json
+fresh
+expect_rc 1 "a bad region in a later annotation" "$BOXEL" import --db t.db --as accepted ls-bad.json
+check "names the annotation's region" contains "$ERR" "ls-bad.json: tasks[0].result[0].value.points"
+check "refuses the task whole: no judgment, no answer" test "$(q 'SELECT count(*) FROM judgments WHERE labeler IS NOT NULL'),$(q "SELECT count(*) FROM task_answers JOIN tasks ON tasks.id = task WHERE image = 'c.png'")" = 0,0
 
 # --- YOLO: no label file is not "nothing here"; an empty one is ---
 mkdir -p y/images/train y/labels/train

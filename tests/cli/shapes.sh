@@ -31,8 +31,9 @@ expect_rc 0 "import a polyline" "$BOXEL" import --db a.db --as accepted ans.json
 expect_rc 0 "export scale" "$BOXEL" export --db a.db --format scale a.scale.json
 check "scale line with its vertices" contains "$(cat a.scale.json)" \
 	'{"type":"line","label":"whisker","vertices":[{"x":150,"y":100},{"x":190.5,"y":104},{"x":230,"y":98}]'
-check "scale: the rotated box and the ellipse left out" test "$ERR" = \
-	"boxel: warning: left out 1 rotated_box: scale cannot hold a rotated_box (yolo, labelstudio, jsonl can)
+check "scale: the rotated box as the polygon of its corners" contains "$(cat a.scale.json)" '{"type":"polygon","label":"bed","vertices":[{"x":181.519237886'
+check "scale: the rotated box as a polygon, the ellipse left out" test "$ERR" = \
+	"boxel: note: wrote 1 rotated_box as a polygon of its 4 corners: scale has no rotated box
 boxel: warning: left out 1 ellipse: scale cannot hold an ellipse (labelstudio, jsonl can)
 boxel: warning: left out 1 cuboid: scale cannot hold a cuboid (jsonl can)"
 expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl
@@ -77,7 +78,8 @@ expect_rc 0 "yolo: export with a rotated box" "$BOXEL" export --db a.db --format
 check "yolo: polyline and ellipse left out" test "$ERR" = \
 	"boxel: warning: left out 1 polyline: yolo cannot hold a polyline (scale, jsonl can)
 boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (labelstudio, jsonl can)
-boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (jsonl can)"
+boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (jsonl can)
+boxel: warning: left out 1 attribute: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 check "yolo-obb corners" contains "$(cat a.yolo/labels/train/chelsea.txt)" \
 	"7 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
 fresh b.db

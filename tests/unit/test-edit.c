@@ -635,8 +635,12 @@ test_replace_copy_grab(void)
 
 	fresh(&ed);
 	draw_box(&ed, 10, 10, 40, 40);
+	/* an object another tool named keeps its name through edits */
+	ed.ans.a[0].uuid = bx_strdup("0f8fad5b-d9cb-469f-a165-70867728950e");
 	pos = ed.pos;
 	CHECK_INT(bx_edit_replace_shape(&ed, 0, &nb, "tighten", 0), BX_EDIT_ANSWER | BX_EDIT_VIEW);
+	CHECK(ed.ans.a[0].uuid != NULL &&
+	      strcmp(ed.ans.a[0].uuid, "0f8fad5b-d9cb-469f-a165-70867728950e") == 0);
 	CHECK_NEAR(ed.ans.a[0].x, 12, 1e-9);
 	CHECK_NEAR(ed.ans.a[0].w, 20, 1e-9);
 	CHECK_STR(ed.ans.a[0].cls, "car");
@@ -655,14 +659,21 @@ test_replace_copy_grab(void)
 	two[1] = nb;
 	two[1].cls = "car";
 	two[1].flags = BX_ANNOT_SUGGESTION;
+	two[1].uuid = ed.ans.a[0].uuid;
 	pos = ed.pos;
 	CHECK_INT(bx_edit_add_copies(&ed, two, 2, "copy previous task"), BX_EDIT_ANSWER | BX_EDIT_VIEW);
 	CHECK_INT(ed.ans.n, 3);
+	CHECK(ed.ans.a[2].uuid == NULL);   /* a copy is another object: no name of its own yet */
 	CHECK_INT(ed.pos, pos + 1);
 	CHECK_INT(ed.ans.a[2].flags & BX_ANNOT_SUGGESTION, 0); /* copies are the annotator's own */
 	CHECK_INT(ed.sel, 2);
 	CHECK_INT(bx_edit_copy_props(&ed, 2, 1), BX_EDIT_ANSWER | BX_EDIT_VIEW);
 	CHECK_STR(ed.ans.a[2].cls, "bus");
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	CHECK(ed.ans.n == 1 && ed.ans.a[0].uuid != NULL);   /* undo keeps it too */
+	bx_edit_redo(&ed);
+	bx_edit_redo(&ed);
 	CHECK_INT(bx_edit_grab_handle(&ed, BX_H_LEFT), BX_EDIT_VIEW);
 	CHECK_INT(ed.grab, 1);
 	CHECK_INT(ed.handle, BX_H_LEFT);

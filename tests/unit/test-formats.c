@@ -55,18 +55,19 @@ test_coco_read(void)
 	CHECK_INT(a->ans.a[2].flags, BX_ANNOT_SUGGESTION);
 	CHECK_NEAR(a->ans.a[2].score, 0.25, 0);
 	CHECK_STR(a->ans.a[2].cls, "cup");
-	/* image b: tag first, then two polygons from one annotation (a loss:
-	 * split); the RLE crowd is not an object (a loss) */
-	CHECK_INT(b->ans.n, 3);
-	CHECK_INT(ds.nlosses, 2);
-	CHECK(ds.nlosses == 2 && strstr(ds.loss[0], "multi-polygon") != NULL && ds.nlost[0] == 1);
-	CHECK(ds.nlosses == 2 && strstr(ds.loss[1], "crowd regions") != NULL && ds.nlost[1] == 1);
+	/* image b: tag first, then one multipolygon of the annotation's two
+	 * polygons; the RLE crowd is not an object (a loss) */
+	CHECK_INT(b->ans.n, 2);
+	CHECK_INT(ds.nlosses, 1);
+	CHECK(ds.nlosses == 1 && strstr(ds.loss[0], "crowd regions") != NULL && ds.nlost[0] == 1);
 	CHECK_INT(b->ans.a[0].geom, BX_GEOM_TAG);
 	CHECK_STR(b->ans.a[0].cls, "dark");
-	CHECK_INT(b->ans.a[1].geom, BX_GEOM_POLYGON);
-	CHECK_INT(b->ans.a[1].npts, 3);
-	CHECK_INT(b->ans.a[2].npts, 4);
-	CHECK_NEAR(b->ans.a[2].pts[2].x, 30, 0);
+	CHECK_INT(b->ans.a[1].geom, BX_GEOM_MULTIPOLYGON);
+	CHECK_INT(b->ans.a[1].nrings, 2);
+	CHECK_INT(b->ans.a[1].npts, 7);
+	CHECK(b->ans.a[1].nrings == 2 && b->ans.a[1].ring_end[0] == 3 &&
+	      b->ans.a[1].ring_end[1] == 7);
+	CHECK(b->ans.a[1].npts == 7 && b->ans.a[1].pts[5].x == 30);
 	CHECK_STR(bx_attrs_get(&b->ans.global, "scene")->str, "indoor");
 	bx_dataset_free(&ds);
 }
@@ -75,6 +76,12 @@ test_coco_read(void)
 static const struct {
 	const char *name, *ann, *want;
 } coco_bad[] = {
+	{ "RLE runs short of the size", "{\"image_id\":1,\"category_id\":1,\"segmentation\":"
+	  "{\"counts\":[1,2],\"size\":[2,2]}}",
+	  "x.json: annotations[1].segmentation.counts: the runs cover 3 pixels, size 2x2 has 4" },
+	{ "RLE string not compressed RLE", "{\"image_id\":1,\"category_id\":1,\"segmentation\":"
+	  "{\"counts\":\"~\",\"size\":[2,2]}}",
+	  "x.json: annotations[1].segmentation.counts: not a compressed RLE string (byte 0)" },
 	{ "negative width", "{\"id\":9,\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,-1,2]}",
 	  "x.json: annotations[1].bbox[2]: width must be >= 0" },
 	{ "negative height", "{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,1,-2]}",
@@ -133,11 +140,17 @@ static const struct {
 	int geom;     /* of the second annotation, or 0 when none is kept */
 } coco_lossy[] = {
 	{ "classification", "{\"image_id\":1,\"category_id\":1}", NULL, BX_GEOM_TAG },
-	{ "RLE without bbox", "{\"image_id\":1,\"category_id\":1,\"segmentation\":{\"counts\":[1]}}",
-	  "RLE masks without a bbox dropped", 0 },
-	{ "RLE with bbox", "{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,2,2],"
-	  "\"segmentation\":{\"counts\":[1],\"size\":[10,10]}}", "RLE masks kept as their bbox",
-	  BX_GEOM_BOX },
+	{ "empty RLE without bbox", "{\"image_id\":1,\"category_id\":1,\"segmentation\":"
+	  "{\"counts\":[4],\"size\":[2,2]}}", "empty RLE masks dropped", 0 },
+	{ "empty RLE with bbox", "{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,2,2],"
+	  "\"segmentation\":{\"counts\":[100],\"size\":[10,10]}}",
+	  "empty RLE masks kept as their bbox", BX_GEOM_BOX },
+	{ "RLE traced", "{\"image_id\":1,\"category_id\":1,\"segmentation\":"
+	  "{\"counts\":[1,3],\"size\":[2,2]}}", NULL, BX_GEOM_POLYGON },
+	{ "RLE with a hole", "{\"image_id\":1,\"category_id\":1,\"segmentation\":"
+	  "{\"counts\":[0,4,1,4],\"size\":[3,3]}}", "RLE masks with holes filled", BX_GEOM_POLYGON },
+	{ "RLE in two parts", "{\"image_id\":1,\"category_id\":1,\"segmentation\":"
+	  "{\"counts\":\"0120\",\"size\":[2,2]}}", NULL, BX_GEOM_MULTIPOLYGON },
 	{ "crowd", "{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,2,2],\"iscrowd\":1,"
 	  "\"segmentation\":[[0,0,1,0,1,1]]}", "crowd regions (iscrowd 1) dropped", 0 },
 	{ "keypoints on a box", "{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,2,2],"
@@ -899,7 +912,7 @@ test_scale(void)
 	CHECK(strstr(b.p, "\"params\":{\"attachment\":\"img/one.png\",\"attachment_type\":\"image\","
 	    "\"metadata\":{\"width\":200,\"height\":100}}") != NULL);
 	CHECK(strstr(b.p, "{\"type\":\"box\",\"label\":\"cat\",\"left\":10,\"top\":20,\"width\":30,"
-	    "\"height\":40,\"attributes\":{\"occluded\":true}}") != NULL);
+	    "\"height\":40,\"attributes\":{\"occluded\":true},\"uuid\":\"") != NULL);
 	CHECK(strstr(b.p, "\"vertices\":[{\"x\":0,\"y\":0},{\"x\":4,\"y\":0},{\"x\":4,\"y\":3}]") != NULL);
 	CHECK(strstr(b.p, "\"global_attributes\":{\"scene\":\"space\"}") != NULL);
 	CHECK(strstr(b.p, "\"tags\":[\"dark\"]") != NULL);

@@ -84,7 +84,7 @@ test_codec(void)
 	bx_answer_init(&ans);
 	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2],[3,4]],"
 	    "\"point\":[1,2]}]}", &ans, &err) < 0);
-	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box, ellipse or cuboid") != NULL);
+	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box, ellipse, cuboid or multipolygon") != NULL);
 	bx_answer_free(&ans);
 }
 
@@ -118,7 +118,7 @@ test_taxonomy(void)
 	t = NULL;
 	CHECK(bx_taxonomy_load_text("{\"name\":\"t\",\"classes\":[{\"name\":\"a\","
 	    "\"geometries\":[\"line\"]}]}", "t.json", &t, &err) < 0);
-	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse, cuboid)") != NULL);
+	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse, cuboid, multipolygon)") != NULL);
 	bx_taxonomy_free(t);
 }
 
