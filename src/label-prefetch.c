@@ -21,8 +21,8 @@ prefetch_main(void *arg)
 	struct bx_image_plan plan;
 
 	if (bx_image_plan(p->path, &plan, &p->err) == 0 && plan.tiles &&
-	    bx_tiles_open_stop(p->tiles_dir, p->path, p->tiles_limit, 1, &p->stop, &p->tiles, NULL,
-	                       &p->err) == 0) {
+	    bx_tiles_open_watch(p->tiles_dir, p->path, p->tiles_limit, 1, &p->watch, &p->tiles, NULL,
+	                        &p->err) == 0) {
 		p->ok = bx_tiles_overview(p->tiles, p->want_w, p->want_h, &p->img, &p->err) == 0;
 		return NULL;
 	}
@@ -45,7 +45,7 @@ static void
 prefetch_stop(struct label *L)
 {
 	if (L->pf.running) {
-		atomic_store(&L->pf.stop, 1);
+		atomic_store(&L->pf.watch.stop, 1);
 		pthread_join(L->pf.th, NULL);
 		L->pf.running = 0;
 	}

@@ -79,7 +79,7 @@ struct prefetch {
 	char *tiles_dir;
 	uint64_t tiles_limit;
 	struct bx_tiles *tiles;
-	atomic_int stop;   /* set before joining: a pyramid build gives up */
+	struct bx_tiles_watch watch; /* its stop is set before joining: a build gives up */
 };
 
 struct label {
@@ -105,6 +105,8 @@ struct label {
 	double det_x0, det_y0, det_x1, det_y1; /* what det covers, image pixels */
 	char img_err[800];
 	struct bx_tiles *tiles; /* large PNGs: the tile pyramid img and det come from */
+	struct bx_tiles_job *tjob; /* ... being built: img is its preview until it ends */
+	int tjob_rows;             /* preview rows img holds */
 	char tiles_dir[4096];   /* where this store keeps them, and how many bytes */
 	uint64_t tiles_limit;
 	int64_t last_key_ms;
@@ -221,10 +223,16 @@ void label_detail_free(struct label *L);
 const struct bx_raster *label_detail_source(const struct label *L, double *k, double *ox,
                                             double *oy);
 /* The claimed image's tile pyramid, when bx_image_plan says it needs one:
- * opened, or built (blocking, after saying so) when missing or damaged.
+ * opened, or when missing or damaged built on a worker thread while the
+ * screen shows the preview and the progress (label_tiles_tick).
  * Negative (and a message) only when it needs one and cannot have it. */
 int label_tiles_open(struct label *L);
 void label_tiles_close(struct label *L);
+/* A pyramid being built (label_tiles_open no longer blocks): from a tick,
+ * the progress on the message line and the preview as the image; the
+ * pyramid once it is made. View flags. */
+int label_tiles_tick(struct label *L);
+int label_tiles_building(const struct label *L);
 /* The cache directory and its byte limit (the tile_cache_mb setting). */
 const char *label_tiles_dir(struct label *L, uint64_t *limit_out);
 /* The whole image at the size the pane needs: from the tiles, else the

@@ -242,7 +242,7 @@ ensure_resolution(struct label *L)
 {
 	double k;
 
-	if (!L->img_ok)
+	if (!L->img_ok || label_tiles_building(L))
 		return;
 	/* Large images: the visible part at the zoom's scale, not the whole. */
 	if (label_detail_needed(L) || L->det_ok) {
@@ -654,6 +654,7 @@ label_tick(struct bx_view *v, int64_t now, int why)
 	/* Without a task, the overlays over it have nothing to work on. */
 	if (L->mode != M_NORMAL || L->fb_on)
 		return L->mode != M_NORMAL ? BX_VIEW_UNCOVER : 0;
+	r |= label_tiles_tick(L);
 	/* Digits followed by a pause pick their class. */
 	if (why == BX_TICK_IDLE && L->ndigits > 0 && L->mode == M_NORMAL)
 		r |= label_digits_pick(L, now) | BX_VIEW_REDRAW;
