@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/prefetch.h"
 #include "boxel/tiles.h"
 #include "view-label-int.h"
 
@@ -251,27 +252,32 @@ label_tiles_open(struct label *L)
 	return 0;
 }
 
-int
-label_tiles_tick(struct label *L)
+/* The image from the tiles, or the build's picture so far. */
+static void
+reload(struct label *L)
 {
 	struct bx_image im;
 	struct bx_err err;
-	int pct, done, rc;
+	int ow, oh;
 
-	if (L->tjob == NULL)
-		return 0;
-	pct = bx_tiles_job_progress(L->tjob, &done);
-	if (!done) {
-		if (label_image_load(L, 0, 0, &im, &err) == 0) {
-			bx_image_release(&L->img);
-			L->img = im;
-			L->img_ok = 1;
-			L->img_err[0] = '\0';
-		}
-		label_msg(L, 0, "building tiles %d%% (first open of %s): the view is the overview "
-		          "until they are made", pct, L->s->claim.image);
-		return BX_VIEW_REDRAW;
+	overview_want(L, &ow, &oh);
+	if (label_image_load(L, ow, oh, &im, &err) == 0) {
+		bx_image_release(&L->img);
+		L->img = im;
+		L->img_ok = 1;
+		L->img_err[0] = '\0';
+	} else if (!L->img_ok) {
+		snprintf(L->img_err, sizeof L->img_err, "%s: %s", L->s->claim.image, err.msg);
 	}
+}
+
+/* The job ended: its pyramid in place of the preview (said when asked). */
+static int
+job_ended(struct label *L, int say)
+{
+	struct bx_err err;
+	int rc;
+
 	rc = bx_tiles_job_finish(L->tjob, &L->tiles, &err);
 	bx_tiles_job_free(L->tjob);
 	L->tjob = NULL;
@@ -281,15 +287,63 @@ label_tiles_tick(struct label *L)
 		          L->s->claim.image, err.msg);
 		return BX_VIEW_REDRAW;
 	}
-	if (label_image_load(L, 0, 0, &im, &err) == 0) {
+	reload(L);
+	label_detail_free(L);
+	if (say)
+		label_msg(L, 0, "tiles ready: %s is shown exactly at every zoom", L->s->claim.image);
+	return BX_VIEW_REDRAW | BX_VIEW_NEWIMAGE;
+}
+
+int
+label_tiles_tick(struct label *L)
+{
+	int pct, done;
+
+	if (L->tjob == NULL)
+		return 0;
+	pct = bx_tiles_job_progress(L->tjob, &done);
+	if (done)
+		return job_ended(L, 1);
+	reload(L);
+	label_msg(L, 0, "building tiles %d%% (first open of %s): the view is the overview "
+	          "until they are made", pct, L->s->claim.image);
+	return BX_VIEW_REDRAW;
+}
+
+void
+label_prefetch_start(struct label *L, int64_t now)
+{
+	uint64_t limit;
+	const char *dir = label_tiles_dir(L, &limit);
+
+	bx_prefetch_start(L->s, now, L->pw, 2 * L->ph, dir, limit);
+}
+
+int
+label_prefetch_take(struct label *L)
+{
+	struct bx_tiles_job *job;
+	struct bx_image im;
+	int done;
+
+	if (!bx_prefetch_take(L->s, &im, &job))
+		return 0;
+	if (job == NULL) {
 		bx_image_release(&L->img);
 		L->img = im;
 		L->img_ok = 1;
 		L->img_err[0] = '\0';
+		return 1;
 	}
-	label_detail_free(L);
-	label_msg(L, 0, "tiles ready: %s is shown exactly at every zoom", L->s->claim.image);
-	return BX_VIEW_REDRAW | BX_VIEW_NEWIMAGE;
+	/* The guess's pyramid, made or still being made: it goes on here. */
+	label_tiles_close(L);
+	L->tjob = job;
+	bx_tiles_job_progress(job, &done);
+	if (done)
+		job_ended(L, 0);
+	else
+		label_tiles_tick(L);
+	return 1;
 }
 
 int

@@ -3,7 +3,7 @@
  * drawing, the screen's modes, the labeling role), view-review.c (the
  * review role), label-keys.c and label-mouse.c (the editing keys and mouse
  * both share), label-image.c, label-pane.c, label-nav.c, label-assist.c,
- * label-detail.c, label-prefetch.c, and the overlays they push
+ * label-detail.c, and the overlays they push
  * (view-jump.c, view-picker.c, view-look.c, view-form.c, view-prompt.c,
  * view-feedback.c; view-help.c is generic). Coordinates: image pixels
  * unless named d* (display pixels of the pane's raster) or cell/col/row.
@@ -11,7 +11,6 @@
 #ifndef BOXEL_VIEW_LABEL_INT_H
 #define BOXEL_VIEW_LABEL_INT_H
 
-#include <pthread.h>
 #include <stdint.h>
 
 #include "boxel/draft.h"
@@ -60,26 +59,6 @@ struct label_role {
 	void (*opened)(struct label *L);
 	/* The screen's text when the queue is empty. */
 	void (*empty)(const struct label *L, char *buf, size_t n);
-};
-
-/* The image of the task the queue will most likely give next, decoded by
- * one worker thread while the annotator works on this one. The worker
- * touches only this struct (no curses, no store); the main thread reads it
- * only after pthread_join. */
-struct prefetch {
-	pthread_t th;
-	int running;       /* started and not yet joined */
-	char *image;       /* as stored (relative to the image root) */
-	char *path;        /* resolved before the thread starts */
-	int want_w, want_h;
-	struct bx_image img;
-	int ok;
-	struct bx_err err;
-	/* a large PNG: its tile pyramid, made here if missing */
-	char *tiles_dir;
-	uint64_t tiles_limit;
-	struct bx_tiles *tiles;
-	struct bx_tiles_watch watch; /* its stop is set before joining: a build gives up */
 };
 
 struct label {
@@ -153,9 +132,6 @@ struct label {
 	 * the feedback view (view-feedback.c) is open */
 	struct bx_training_feedback fb;
 	int fb_on;
-
-	int prefetch_on;   /* BOXEL_PREFETCH=0 turns it off (to measure it) */
-	struct prefetch pf;
 };
 
 /* view-label.c */
@@ -199,11 +175,6 @@ uint32_t label_ui(const struct label *L, uint32_t rgb); /* default color under N
 /* Claim and open the next task; returns view flags. */
 int label_next_task(struct label *L, int64_t now);
 
-/* label-prefetch.c: start decoding the task the queue will likely give
- * next; take its image if the claim returned it (1) or not (0); drop it. */
-void label_prefetch_start(struct label *L, int64_t now);
-int label_prefetch_take(struct label *L);
-void label_prefetch_drop(struct label *L);
 
 /* label-keys.c: the editing keys, shared by the labeling and review screens */
 int label_key_edit(struct label *L, const struct bx_key *k, int64_t now);
@@ -233,6 +204,10 @@ void label_tiles_close(struct label *L);
  * pyramid once it is made. View flags. */
 int label_tiles_tick(struct label *L);
 int label_tiles_building(const struct label *L);
+/* Ask the session's prefetch (prefetch.h) to ready the task after this one
+ * for this pane; take its image or pyramid if the claim returned it (1). */
+void label_prefetch_start(struct label *L, int64_t now);
+int label_prefetch_take(struct label *L);
 /* The cache directory and its byte limit (the tile_cache_mb setting). */
 const char *label_tiles_dir(struct label *L, uint64_t *limit_out);
 /* The whole image at the size the pane needs: from the tiles, else the

@@ -689,7 +689,6 @@ label_free(struct bx_view *v)
 
 	if (L == NULL)
 		return;
-	label_prefetch_drop(L);
 	bx_training_feedback_free(&L->fb);
 	task_unload(L);
 	bx_edit_free(&L->ed);
@@ -737,7 +736,6 @@ label_init(struct bx_view *v, const struct label_role *role, struct bx_session *
 	L->no_color = no_color;
 	bx_edit_init(&L->ed, 1, 1);
 	L->dv.zoom = 1;
-	L->prefetch_on = getenv("BOXEL_PREFETCH") == NULL || strcmp(getenv("BOXEL_PREFETCH"), "0") != 0;
 	bx_answer_init(&L->fb.gold);
 	bx_answer_init(&L->fb.answer);
 	v->ops = &label_ops;
