@@ -211,6 +211,14 @@ label_tiles_building(const struct label *L)
 	return L->tjob != NULL;
 }
 
+int
+label_tiles_progress(const struct label *L)
+{
+	int done;
+
+	return L->tjob != NULL ? bx_tiles_job_progress(L->tjob, &done) : 100;
+}
+
 /* The overview's size: the pane's at fit, whatever the zoom. */
 static void
 overview_want(const struct label *L, int *w_out, int *h_out)

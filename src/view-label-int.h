@@ -204,6 +204,7 @@ void label_tiles_close(struct label *L);
  * pyramid once it is made. View flags. */
 int label_tiles_tick(struct label *L);
 int label_tiles_building(const struct label *L);
+int label_tiles_progress(const struct label *L); /* percent, while building */
 /* Ask the session's prefetch (prefetch.h) to ready the task after this one
  * for this pane; take its image or pyramid if the claim returned it (1). */
 void label_prefetch_start(struct label *L, int64_t now);

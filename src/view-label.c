@@ -298,6 +298,13 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 		snprintf(c, sizeof c, "  extreme %d/4: %s-most next", L->ed.npend, next[L->ed.npend % 4]);
 		strncat(line, c, sizeof line - strlen(line) - 1);
 	}
+	if (label_tiles_building(L)) {
+		/* Kept here as well as on the message line, which other
+		 * messages (submitted ...) take over. */
+		char c[40];
+		snprintf(c, sizeof c, "  tiles %d%%", label_tiles_progress(L));
+		strncat(line, c, sizeof line - strlen(line) - 1);
+	}
 	if (L->ndigits) {
 		char c[40];
 		snprintf(c, sizeof c, "  %d_ (move: count, else class)", L->num);
