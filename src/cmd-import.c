@@ -2118,8 +2118,8 @@ report_tiles(struct imp *im, const char *db, int build)
 
 		if (!build) {
 			if (i < 10)
-				printf("  %s  %dx%d, %.0f MB of tiles\n", td->image, td->w, td->h,
-				    bx_tiles_bytes_for(td->w, td->h) / 1e6);
+				printf("  %s  %dx%d, up to %.0f MB of tiles\n", td->image, td->w,
+				    td->h, bx_tiles_bytes_for(td->w, td->h) / 1e6);
 			else if (i == 10)
 				printf("  ... and %d more\n", im->ntiled - 10);
 			continue;

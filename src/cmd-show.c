@@ -65,13 +65,24 @@ show_one(const char *path, int cols, int rows, enum bx_symbols sym, enum bx_colo
          struct bx_buf *out, struct bx_err *err)
 {
 	struct bx_image img = { 0 };
+	struct bx_image_limits lim;
+	struct bx_image_plan plan;
 	struct bx_raster *disp;
 	struct bx_grid *g;
 	int fw, fh, bw, bh, pw, ph, rc;
 
-	rc = bx_image_probe(path, &fw, &fh, err);
+	/* What the labeling screen can show, this can: an image it reads from
+	 * tiles (bx_image_plan) streams its rows here, averaged down as they
+	 * come (a PNG of 65535 per side costs a row and the result), so the
+	 * decoders' usual side limit does not apply to it. */
+	rc = bx_image_plan(path, &plan, err);
 	if (rc < 0)
 		return rc;
+	fw = plan.w;
+	fh = plan.h;
+	bx_image_limits_default(&lim);
+	if (plan.tiles)
+		lim.max_w = lim.max_h = BX_TILES_MAX_SIDE;
 	/* Display pixels are square: a half-block cell is 1x2 of them, a
 	 * quadrant cell 2x2. Round the pixels down to whole cells (at most one
 	 * pixel of aspect error) so no cell is half empty. */
@@ -81,7 +92,7 @@ show_one(const char *path, int cols, int rows, enum bx_symbols sym, enum bx_colo
 		pw &= ~1;
 	if (ph > 1)
 		ph &= ~1;
-	rc = bx_image_load(path, pw, ph, NULL, &img, err);
+	rc = bx_image_load(path, pw, ph, &lim, &img, err);
 	if (rc < 0)
 		return rc;
 	disp = bx_raster_downscale(img.pix, pw, ph);

@@ -13,6 +13,7 @@
 
 #include "boxel/util.h"
 #include "db-int.h"
+#include "pq-load.h"
 
 /* Type OIDs from PostgreSQL's pg_type.dat (fixed since 7.x). */
 #define OID_INT8 20
@@ -139,7 +140,8 @@ param_clear(struct pg_param *p)
 static void
 pg_close(struct bx_db *db)
 {
-	PQfinish(PGD(db)->conn);
+	if (PGD(db)->conn != NULL)
+		PQfinish(PGD(db)->conn);
 	free(PGD(db)->conninfo);
 	free(db);
 }
@@ -434,11 +436,16 @@ int
 bx_db_pg_open(const char *conninfo, struct bx_db **out)
 {
 	struct pg_db *db = bx_calloc(1, sizeof *db);
+	struct bx_err err;
 	PGresult *res;
 
 	db->base.ops = &pg_ops;
 	db->conninfo = bx_strdup(conninfo);
 	*out = &db->base;
+	if (bx_pq_load(&err) < 0) {
+		set_msg(db, err.msg);
+		return -BX_DBE_CANTOPEN;
+	}
 	db->conn = PQconnectdb(conninfo);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		set_msg(db, PQerrorMessage(db->conn));
@@ -454,9 +461,13 @@ bx_db_pg_open(const char *conninfo, struct bx_db **out)
 int
 bx_db_pg_has_password(const char *conninfo)
 {
-	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *o;
+	PQconninfoOption *opts, *o;
+	struct bx_err err;
 	int has = 0;
 
+	if (bx_pq_load(&err) < 0)
+		return 0; /* opening the store will say why */
+	opts = PQconninfoParse(conninfo, NULL);
 	if (opts == NULL)
 		return 0; /* unparseable: the connection attempt will say why */
 	for (o = opts; o->keyword != NULL; o++)

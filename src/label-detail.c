@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/prefetch.h"
 #include "boxel/tiles.h"
 #include "view-label-int.h"
 
@@ -37,6 +38,8 @@ label_detail_needed(const struct label *L)
 {
 	double s = fmin(L->sc, 1.0);
 
+	if (L->tjob != NULL)
+		return 0; /* nothing finer to read until the pyramid is made */
 	if (L->tiles != NULL)
 		return L->img_ok && L->sc > (double)L->img.pix->w / L->ed.img_w + 1e-9;
 	return (double)L->ed.img_w * s * (double)L->ed.img_h * s > WHOLE_MAX;
@@ -90,13 +93,11 @@ label_image_region(struct label *L, int rx, int ry, int rw, int rh, int den, str
 	rc = bx_tiles_region(L->tiles, level_of(den), rx, ry, rw, rh, im, err);
 	if (rc != BX_EIO)
 		return rc;
+	/* Never shown: built again on the worker, the overview meanwhile. */
 	bx_tiles_discard(L->tiles);
 	label_tiles_close(L);
-	bx_view_flash("the tile cache of this image is damaged: building it again");
-	if ((rc = label_tiles_open(L)) < 0 || L->tiles == NULL)
-		return rc < 0 ? rc : bx_err_set(err, BX_EIO, "tile cache damaged");
-	label_msg(L, 1, "the tile cache of %s was damaged and has been rebuilt", L->s->claim.image);
-	return bx_tiles_region(L->tiles, level_of(den), rx, ry, rw, rh, im, err);
+	label_tiles_open(L);
+	return bx_err_set(err, BX_EIO, "its tile cache was damaged: building it again");
 }
 
 /* Decode the detail when the view left the one held (or its scale
@@ -197,8 +198,35 @@ label_tiles_dir(struct label *L, uint64_t *limit_out)
 void
 label_tiles_close(struct label *L)
 {
+	bx_tiles_job_free(L->tjob);
+	L->tjob = NULL;
+	L->tjob_rows = 0;
 	bx_tiles_close(L->tiles);
 	L->tiles = NULL;
+}
+
+int
+label_tiles_building(const struct label *L)
+{
+	return L->tjob != NULL;
+}
+
+int
+label_tiles_progress(const struct label *L)
+{
+	int done;
+
+	return L->tjob != NULL ? bx_tiles_job_progress(L->tjob, &done) : 100;
+}
+
+/* The overview's size: the pane's at fit, whatever the zoom. */
+static void
+overview_want(const struct label *L, int *w_out, int *h_out)
+{
+	double fit = fmin(fmin((double)L->pw / L->ed.img_w, 2.0 * L->ph / L->ed.img_h), 1.0);
+
+	*w_out = (int)ceil(L->ed.img_w * fit);
+	*h_out = (int)ceil(L->ed.img_h * fit);
 }
 
 int
@@ -206,42 +234,147 @@ label_tiles_open(struct label *L)
 {
 	struct bx_image_plan plan;
 	struct bx_err err;
-	char text[400];
-	int rc, built;
+	int rc, ow, oh;
 
 	label_tiles_close(L);
 	if (L->s->image_path == NULL || bx_image_plan(L->s->image_path, &plan, &err) < 0 ||
 	    !plan.tiles)
 		return 0; /* the load says what is wrong, if anything */
 	tiles_config(L);
-	/* Building blocks the screen for as long as the image takes to read
-	 * once (about 10 s per 1000 MP); say why first. */
 	if (bx_tiles_open(L->tiles_dir, L->s->image_path, L->tiles_limit, 0, &L->tiles, NULL,
 	                  &err) == 0)
 		return 0;
-	snprintf(text, sizeof text, "first open of %s (%dx%d): making its tile pyramid, once",
-	         L->s->claim.image, plan.w, plan.h);
-	bx_view_flash(text);
-	rc = bx_tiles_open(L->tiles_dir, L->s->image_path, L->tiles_limit, 1, &L->tiles, &built,
-	                   &err);
-	if (rc < 0)
+	/* Building takes as long as reading the image once and writing its
+	 * pyramid (minutes for 1600 MP): on a worker, the screen stays live
+	 * and fills in as the rows come. */
+	overview_want(L, &ow, &oh);
+	rc = bx_tiles_job_start(L->tiles_dir, L->s->image_path, L->tiles_limit, ow, oh, &L->tjob,
+	                        &err);
+	if (rc < 0) {
 		label_msg(L, 1, "%s has no tile cache (%s): large views decode the file, slowly",
 		          L->s->claim.image, err.msg);
-	return rc;
+		return rc;
+	}
+	label_msg(L, 0, "building tiles 0%% (first open of %s, %dx%d): keys work meanwhile",
+	          L->s->claim.image, plan.w, plan.h);
+	return 0;
+}
+
+/* The image from the tiles, or the build's picture so far. */
+static void
+reload(struct label *L)
+{
+	struct bx_image im;
+	struct bx_err err;
+	int ow, oh;
+
+	overview_want(L, &ow, &oh);
+	if (label_image_load(L, ow, oh, &im, &err) == 0) {
+		bx_image_release(&L->img);
+		L->img = im;
+		L->img_ok = 1;
+		L->img_err[0] = '\0';
+	} else if (!L->img_ok) {
+		snprintf(L->img_err, sizeof L->img_err, "%s: %s", L->s->claim.image, err.msg);
+	}
+}
+
+/* The job ended: its pyramid in place of the preview (said when asked). */
+static int
+job_ended(struct label *L, int say)
+{
+	struct bx_err err;
+	int rc;
+
+	rc = bx_tiles_job_finish(L->tjob, &L->tiles, &err);
+	bx_tiles_job_free(L->tjob);
+	L->tjob = NULL;
+	L->tjob_rows = 0;
+	if (rc < 0) {
+		label_msg(L, 1, "%s has no tile cache (%s): large views decode the file, slowly",
+		          L->s->claim.image, err.msg);
+		return BX_VIEW_REDRAW;
+	}
+	reload(L);
+	label_detail_free(L);
+	if (say)
+		label_msg(L, 0, "tiles ready: %s is shown exactly at every zoom", L->s->claim.image);
+	return BX_VIEW_REDRAW | BX_VIEW_NEWIMAGE;
+}
+
+int
+label_tiles_tick(struct label *L)
+{
+	int pct, done;
+
+	if (L->tjob == NULL)
+		return 0;
+	pct = bx_tiles_job_progress(L->tjob, &done);
+	if (done)
+		return job_ended(L, 1);
+	reload(L);
+	label_msg(L, 0, "building tiles %d%% (first open of %s): the view is the overview "
+	          "until they are made", pct, L->s->claim.image);
+	return BX_VIEW_REDRAW;
+}
+
+void
+label_prefetch_start(struct label *L, int64_t now)
+{
+	uint64_t limit;
+	const char *dir = label_tiles_dir(L, &limit);
+
+	bx_prefetch_start(L->s, now, L->pw, 2 * L->ph, dir, limit);
+}
+
+int
+label_prefetch_take(struct label *L)
+{
+	struct bx_tiles_job *job;
+	struct bx_image im;
+	int done;
+
+	if (!bx_prefetch_take(L->s, &im, &job))
+		return 0;
+	if (job == NULL) {
+		bx_image_release(&L->img);
+		L->img = im;
+		L->img_ok = 1;
+		L->img_err[0] = '\0';
+		return 1;
+	}
+	/* The guess's pyramid, made or still being made: it goes on here. */
+	label_tiles_close(L);
+	L->tjob = job;
+	bx_tiles_job_progress(job, &done);
+	if (done)
+		job_ended(L, 0);
+	else
+		label_tiles_tick(L);
+	return 1;
 }
 
 int
 label_image_load(struct label *L, int want_w, int want_h, struct bx_image *out,
                  struct bx_err *err)
 {
-	double fit;
+	int ow, oh, rows;
 
 	/* From tiles the overview stays at the pane's size whatever the zoom
 	 * (a resumed task may open at 1:1): the detail shows the rest. */
 	if (L->tiles != NULL) {
-		fit = fmin(fmin((double)L->pw / L->ed.img_w, 2.0 * L->ph / L->ed.img_h), 1.0);
-		return bx_tiles_overview(L->tiles, (int)ceil(L->ed.img_w * fit),
-		                         (int)ceil(L->ed.img_h * fit), out, err);
+		overview_want(L, &ow, &oh);
+		return bx_tiles_overview(L->tiles, ow, oh, out, err);
+	}
+	if (L->tjob != NULL) {
+		memset(out, 0, sizeof *out);
+		out->pix = bx_tiles_job_preview(L->tjob, &rows);
+		if (out->pix == NULL)
+			return bx_err_set(err, BX_EEMPTY, "building its tiles: the first rows are coming");
+		L->tjob_rows = rows;
+		out->full_w = L->ed.img_w;
+		out->full_h = L->ed.img_h;
+		return 0;
 	}
 	return bx_image_load(L->s->image_path, want_w, want_h, NULL, out, err);
 }

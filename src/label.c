@@ -9,6 +9,7 @@
 #include "boxel/codec.h"
 #include "boxel/draft.h"
 #include "boxel/label.h"
+#include "boxel/prefetch.h"
 #include "boxel/util.h"
 
 static char *
@@ -146,6 +147,7 @@ bx_session_drop_task(struct bx_session *s)
 void
 bx_session_close(struct bx_session *s)
 {
+	bx_prefetch_drop(s);
 	bx_session_drop_task(s);
 	bx_store_close(s->st);
 	bx_taxonomy_free(s->tax);

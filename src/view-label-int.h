@@ -3,7 +3,7 @@
  * drawing, the screen's modes, the labeling role), view-review.c (the
  * review role), label-keys.c and label-mouse.c (the editing keys and mouse
  * both share), label-image.c, label-pane.c, label-nav.c, label-assist.c,
- * label-detail.c, label-prefetch.c, and the overlays they push
+ * label-detail.c, and the overlays they push
  * (view-jump.c, view-picker.c, view-look.c, view-form.c, view-prompt.c,
  * view-feedback.c; view-help.c is generic). Coordinates: image pixels
  * unless named d* (display pixels of the pane's raster) or cell/col/row.
@@ -11,7 +11,6 @@
 #ifndef BOXEL_VIEW_LABEL_INT_H
 #define BOXEL_VIEW_LABEL_INT_H
 
-#include <pthread.h>
 #include <stdint.h>
 
 #include "boxel/draft.h"
@@ -62,26 +61,6 @@ struct label_role {
 	void (*empty)(const struct label *L, char *buf, size_t n);
 };
 
-/* The image of the task the queue will most likely give next, decoded by
- * one worker thread while the annotator works on this one. The worker
- * touches only this struct (no curses, no store); the main thread reads it
- * only after pthread_join. */
-struct prefetch {
-	pthread_t th;
-	int running;       /* started and not yet joined */
-	char *image;       /* as stored (relative to the image root) */
-	char *path;        /* resolved before the thread starts */
-	int want_w, want_h;
-	struct bx_image img;
-	int ok;
-	struct bx_err err;
-	/* a large PNG: its tile pyramid, made here if missing */
-	char *tiles_dir;
-	uint64_t tiles_limit;
-	struct bx_tiles *tiles;
-	atomic_int stop;   /* set before joining: a pyramid build gives up */
-};
-
 struct label {
 	struct bx_view *view;  /* the view this is the data of (for pushing overlays) */
 	const struct label_role *role;
@@ -105,6 +84,8 @@ struct label {
 	double det_x0, det_y0, det_x1, det_y1; /* what det covers, image pixels */
 	char img_err[800];
 	struct bx_tiles *tiles; /* large PNGs: the tile pyramid img and det come from */
+	struct bx_tiles_job *tjob; /* ... being built: img is its preview until it ends */
+	int tjob_rows;             /* preview rows img holds */
 	char tiles_dir[4096];   /* where this store keeps them, and how many bytes */
 	uint64_t tiles_limit;
 	int64_t last_key_ms;
@@ -151,9 +132,6 @@ struct label {
 	 * the feedback view (view-feedback.c) is open */
 	struct bx_training_feedback fb;
 	int fb_on;
-
-	int prefetch_on;   /* BOXEL_PREFETCH=0 turns it off (to measure it) */
-	struct prefetch pf;
 };
 
 /* view-label.c */
@@ -197,11 +175,6 @@ uint32_t label_ui(const struct label *L, uint32_t rgb); /* default color under N
 /* Claim and open the next task; returns view flags. */
 int label_next_task(struct label *L, int64_t now);
 
-/* label-prefetch.c: start decoding the task the queue will likely give
- * next; take its image if the claim returned it (1) or not (0); drop it. */
-void label_prefetch_start(struct label *L, int64_t now);
-int label_prefetch_take(struct label *L);
-void label_prefetch_drop(struct label *L);
 
 /* label-keys.c: the editing keys, shared by the labeling and review screens */
 int label_key_edit(struct label *L, const struct bx_key *k, int64_t now);
@@ -221,10 +194,21 @@ void label_detail_free(struct label *L);
 const struct bx_raster *label_detail_source(const struct label *L, double *k, double *ox,
                                             double *oy);
 /* The claimed image's tile pyramid, when bx_image_plan says it needs one:
- * opened, or built (blocking, after saying so) when missing or damaged.
+ * opened, or when missing or damaged built on a worker thread while the
+ * screen shows the preview and the progress (label_tiles_tick).
  * Negative (and a message) only when it needs one and cannot have it. */
 int label_tiles_open(struct label *L);
 void label_tiles_close(struct label *L);
+/* A pyramid being built (label_tiles_open no longer blocks): from a tick,
+ * the progress on the message line and the preview as the image; the
+ * pyramid once it is made. View flags. */
+int label_tiles_tick(struct label *L);
+int label_tiles_building(const struct label *L);
+int label_tiles_progress(const struct label *L); /* percent, while building */
+/* Ask the session's prefetch (prefetch.h) to ready the task after this one
+ * for this pane; take its image or pyramid if the claim returned it (1). */
+void label_prefetch_start(struct label *L, int64_t now);
+int label_prefetch_take(struct label *L);
 /* The cache directory and its byte limit (the tile_cache_mb setting). */
 const char *label_tiles_dir(struct label *L, uint64_t *limit_out);
 /* The whole image at the size the pane needs: from the tiles, else the

@@ -242,7 +242,7 @@ ensure_resolution(struct label *L)
 {
 	double k;
 
-	if (!L->img_ok)
+	if (!L->img_ok || label_tiles_building(L))
 		return;
 	/* Large images: the visible part at the zoom's scale, not the whole. */
 	if (label_detail_needed(L) || L->det_ok) {
@@ -296,6 +296,13 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 		static const char *const next[] = { "left", "top", "right", "bottom" };
 		char c[48];
 		snprintf(c, sizeof c, "  extreme %d/4: %s-most next", L->ed.npend, next[L->ed.npend % 4]);
+		strncat(line, c, sizeof line - strlen(line) - 1);
+	}
+	if (label_tiles_building(L)) {
+		/* Kept here as well as on the message line, which other
+		 * messages (submitted ...) take over. */
+		char c[40];
+		snprintf(c, sizeof c, "  tiles %d%%", label_tiles_progress(L));
 		strncat(line, c, sizeof line - strlen(line) - 1);
 	}
 	if (L->ndigits) {
@@ -654,6 +661,7 @@ label_tick(struct bx_view *v, int64_t now, int why)
 	/* Without a task, the overlays over it have nothing to work on. */
 	if (L->mode != M_NORMAL || L->fb_on)
 		return L->mode != M_NORMAL ? BX_VIEW_UNCOVER : 0;
+	r |= label_tiles_tick(L);
 	/* Digits followed by a pause pick their class. */
 	if (why == BX_TICK_IDLE && L->ndigits > 0 && L->mode == M_NORMAL)
 		r |= label_digits_pick(L, now) | BX_VIEW_REDRAW;
@@ -688,7 +696,6 @@ label_free(struct bx_view *v)
 
 	if (L == NULL)
 		return;
-	label_prefetch_drop(L);
 	bx_training_feedback_free(&L->fb);
 	task_unload(L);
 	bx_edit_free(&L->ed);
@@ -736,7 +743,6 @@ label_init(struct bx_view *v, const struct label_role *role, struct bx_session *
 	L->no_color = no_color;
 	bx_edit_init(&L->ed, 1, 1);
 	L->dv.zoom = 1;
-	L->prefetch_on = getenv("BOXEL_PREFETCH") == NULL || strcmp(getenv("BOXEL_PREFETCH"), "0") != 0;
 	bx_answer_init(&L->fb.gold);
 	bx_answer_init(&L->fb.answer);
 	v->ops = &label_ops;

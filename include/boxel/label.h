@@ -13,6 +13,8 @@
 #include "boxel/store.h"
 #include "boxel/taxonomy.h"
 
+struct bx_prefetch;
+
 struct bx_session {
 	struct bx_store *st;
 	char *db_path;
@@ -48,6 +50,10 @@ struct bx_session {
 	struct bx_answer review_gold; /* the task's gold answer (n = 0: none) */
 	char review_info[200];     /* labeler, agreement, gold score of the open one */
 	const char *verdict;       /* of the last review: "accepted", "fixed", "rejected" */
+
+	/* The next task's image, made ready in the background (prefetch.h);
+	 * NULL: no guess under way. */
+	struct bx_prefetch *prefetch;
 };
 
 /* Open the store and the project's settings for user. */

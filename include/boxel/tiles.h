@@ -1,6 +1,7 @@
 /* tiles.h: the tile pyramid cache for images too large to decode per view
  * (bx_image_plan says which). One file per image in a cache directory
- * beside the store: levels of BX_TILE x BX_TILE RGB tiles, level 0 at full
+ * beside the store: levels of BX_TILE x BX_TILE RGB tiles (deflated, so
+ * lossless), level 0 at full
  * size, each next level half the previous (2x2 averages, rounded up at odd
  * edges) down to one that fits a tile. Built once by streaming the image's
  * rows (memory: two bands of BX_TILE rows, about 30 MB for a 40000-pixel
@@ -36,7 +37,8 @@ struct bx_tiles;
  * BX_ELIMIT when it does not fit n. */
 int bx_tiles_dir_for(const char *db, char *buf, size_t n);
 
-/* The bytes a pyramid of a w x h image takes on disk. */
+/* The most bytes a pyramid of a w x h image takes on disk (its tiles
+ * stored raw); deflated, it is usually far less. */
 uint64_t bx_tiles_bytes_for(int w, int h);
 
 /* Open the pyramid of the image at path in dir (created with its parents
@@ -48,12 +50,53 @@ uint64_t bx_tiles_bytes_for(int w, int h);
  * pyramid in *out (bx_tiles_close). */
 int bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
                   struct bx_tiles **out, int *built_out, struct bx_err *err);
-/* The same, for a worker thread: a build stops (BX_EEMPTY "stopped",
- * nothing left behind) soon after *stop becomes nonzero. */
-int bx_tiles_open_stop(const char *dir, const char *path, uint64_t limit, int build,
-                       const atomic_int *stop, struct bx_tiles **out, int *built_out,
-                       struct bx_err *err);
+/* What a build on a worker thread shares with the thread waiting for it.
+ * Zero it, set want_w x want_h (0 x 0: no preview), pass it to
+ * bx_tiles_open_watch. The builder sets pv, pv_w, pv_h before it first
+ * raises pv_rows, and writes a row of pv before raising pv_rows past it
+ * (release; read pv_rows with acquire): pv is the pyramid's level that
+ * bx_tiles_overview would read for want_w x want_h, as far as it is made.
+ * pv is the watch's owner's to free (after the build returned). */
+struct bx_tiles_watch {
+	atomic_int stop;        /* set by the waiter: a build gives up soon */
+	atomic_int rows;        /* rows of the image read so far */
+	int h;                  /* of how many (set before rows rises) */
+	int want_w, want_h;
+	uint8_t *pv;
+	int pv_w, pv_h;
+	atomic_int pv_rows;
+};
+
+/* The same, for a worker thread watched by w (NULL: none): a build stops
+ * (BX_EEMPTY "stopped", nothing left behind) soon after w->stop becomes
+ * nonzero. */
+int bx_tiles_open_watch(const char *dir, const char *path, uint64_t limit, int build,
+                        struct bx_tiles_watch *w, struct bx_tiles **out, int *built_out,
+                        struct bx_err *err);
 void bx_tiles_close(struct bx_tiles *t);   /* NULL is a no-op */
+
+/* A pyramid opened, or built when missing, on a worker thread while the
+ * caller's screen stays live (tiles-job.c): its progress and a first
+ * picture while it builds, the open pyramid when it ends. */
+struct bx_tiles_job;
+/* Start; want_w x want_h is the overview the caller shows (the preview's
+ * size). The job copies its arguments. */
+int bx_tiles_job_start(const char *dir, const char *path, uint64_t limit, int want_w,
+                       int want_h, struct bx_tiles_job **out, struct bx_err *err);
+/* Percent of the image read so far; *done_out set once the worker ended
+ * (bx_tiles_job_finish then returns at once). */
+int bx_tiles_job_progress(struct bx_tiles_job *j, int *done_out);
+/* The picture so far at the size bx_tiles_overview gives for want_w x
+ * want_h: the rows read so far, black below them. NULL before the first
+ * row, or when the image is too large for one. *rows_out: the preview
+ * rows it holds (to tell whether a new one would differ). The caller's
+ * (bx_raster_free). */
+struct bx_raster *bx_tiles_job_preview(struct bx_tiles_job *j, int *rows_out);
+/* Wait for the worker: the open pyramid (the caller's) or its error. */
+int bx_tiles_job_finish(struct bx_tiles_job *j, struct bx_tiles **out, struct bx_err *err);
+/* Stop the worker (a build gives up and leaves nothing behind), wait for
+ * it, free. NULL is a no-op. */
+void bx_tiles_job_free(struct bx_tiles_job *j);
 /* Remove t's file (after a tile failed its checksum); t stays usable for
  * closing only. */
 void bx_tiles_discard(struct bx_tiles *t);

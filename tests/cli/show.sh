@@ -124,6 +124,33 @@ for args in "--size 0x5" "--size 40x" "--size x12" "--size 40x12x3" "--size -4x5
 	expect_rc 2 "usage: $args" "$BOXEL" show $args "$ROCKET"
 	check "usage: $args: says boxel:" contains "$ERR" "boxel: "
 done
+# Wider than the decoders' 32768: an image the labeling screen shows from
+# tiles streams its rows here, averaged as they come. mkimage's picture is
+# a known function: red runs 0..255 across (a checker adds and takes 40),
+# green 0..255 down, blue 200 or 50 by the checker; so each column of the
+# output is the mean over its 400 image columns, computed here.
+MK=$(dirname "$BOXEL")/tests/mkimage
+"$MK" "$T_TMP/wide.png" 40000 260 -n 0 -f || fail "mkimage"
+expect_rc 0 "a 40000x260 PNG is shown" "$BOXEL" show --size 100x2 --colors full "$T_TMP/wide.png"
+check "its colors are the image's, averaged per column" python3 - "$OUT" <<'PY'
+import re, sys
+cells = re.findall(r'\x1b\[48;2;(\d+);(\d+);(\d+)m', sys.argv[1].split('\n')[0])
+if len(cells) != 100:
+    sys.exit("%d cells, not 100" % len(cells))
+bad = 0
+for c, (r, g, b) in enumerate(cells):
+    v = (c * 400 + 200) * 255 / 39999
+    want = ((min(255, v + 40) + max(0, v - 40)) / 2, 127.5, 125)
+    if any(abs(int(x) - w) > 4 for x, w in zip((r, g, b), want)):
+        bad += 1
+        print("column %d: %s, want %s" % (c, (r, g, b), want), file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+"$MK" "$T_TMP/narrow.png" 33000 200 -n 0 -f || fail "mkimage"
+expect_rc 1 "33000x200 (under 8 MP, so not from tiles) is refused, as in the labeling screen" \
+	"$BOXEL" show --size 100x2 "$T_TMP/narrow.png"
+check "saying why" contains "$ERR" "over the limit of 32768x32768"
+
 expect_rc 2 "no FILE" "$BOXEL" show --size 10x10
 expect_rc 0 "--help" "$BOXEL" show --help
 check "--help shows usage" contains "$OUT" "usage: boxel show"

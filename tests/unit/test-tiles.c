@@ -5,6 +5,7 @@
  * size, and a half-written leftover are never trusted; the size limit
  * evicts the least recently used; bx_image_plan says which images need
  * tiles and refuses what can never be shown. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <png.h>
@@ -15,6 +16,7 @@
 
 #include "harness.h"
 #include "boxel/image.h"
+#include "boxel/raster.h"
 #include "boxel/tiles.h"
 
 static char dir[256], cache[300];
@@ -29,7 +31,8 @@ px(int x, int y, int c)
 	return (uint8_t)(v >> 24);
 }
 
-/* A w x h RGB PNG of px(), seed shifting the pixels so two images differ. */
+/* A w x h RGB PNG of px(), seed shifting the pixels so two images differ;
+ * seed < 0: smooth gradients instead (a photo-like image that deflates). */
 static void
 write_png(const char *path, int w, int h, int seed)
 {
@@ -47,7 +50,8 @@ write_png(const char *path, int w, int h, int seed)
 	for (y = 0; y < h; y++) {
 		for (x = 0; x < w; x++)
 			for (c = 0; c < 3; c++)
-				row[3 * x + c] = px(x + seed, y, c);
+				row[3 * x + c] = seed < 0 ? (uint8_t)((x * (c + 1) + y) / 8) :
+				                 px(x + seed, y, c);
 		png_write_row(png, row);
 	}
 	png_write_end(png, info);
@@ -134,8 +138,9 @@ test_build_and_read(void)
 	bx_tiles_level_size(t, 3, &w, &h);
 	CHECK_INT(w, 125);
 	CHECK_INT(h, 88);
-	CHECK_INT(bx_tiles_file_bytes(t), bx_tiles_bytes_for(1000, 700));
-	CHECK_INT(file_size(bx_tiles_path(t)), (off_t)bx_tiles_bytes_for(1000, 700));
+	/* Deflated: under the raw bound, and the header says the truth. */
+	CHECK(bx_tiles_file_bytes(t) < bx_tiles_bytes_for(1000, 700));
+	CHECK_INT(file_size(bx_tiles_path(t)), (off_t)bx_tiles_file_bytes(t));
 	CASE("level 0 is the image");
 	CHECK(same_region(t, img, 0, 0, 1000, 700));
 	CHECK(same_region(t, img, 120, 250, 200, 17));   /* across tile edges */
@@ -281,6 +286,124 @@ test_never_trusted(void)
 	CHECK(access(left, F_OK) != 0 && errno == ENOENT);
 	CHECK(access(file, F_OK) == 0);
 	bx_tiles_close(t);
+}
+
+static int
+pwrite_u32(const char *path, off_t off, uint32_t v)
+{
+	int fd = open(path, O_WRONLY), rc;
+
+	rc = fd >= 0 && pwrite(fd, &v, 4, off) == 4 ? 0 : -1;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int
+count_names(const char *d, const char *part)
+{
+	DIR *dd = opendir(d);
+	struct dirent *e;
+	int n = 0;
+
+	if (dd == NULL)
+		return 0;
+	while ((e = readdir(dd)) != NULL)
+		n += e->d_name[0] != '.' && (part == NULL || strstr(e->d_name, part) != NULL);
+	closedir(dd);
+	return n;
+}
+
+static int
+count_files(const char *d)
+{
+	return count_names(d, NULL);
+}
+
+static int
+count_tmp(const char *d)
+{
+	return count_names(d, ".tmp.");
+}
+
+static void
+test_deflate(void)
+{
+	char img[400], file[600];
+	struct bx_tiles *t = NULL;
+	struct bx_err err;
+	int built = -1;
+
+	CASE("a smooth image's tiles are deflated, and level 0 is still exact");
+	setup();
+	snprintf(img, sizeof img, "%s/s.png", dir);
+	write_png(img, 1000, 700, -1);
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
+	if (t == NULL)
+		return;
+	CHECK(bx_tiles_file_bytes(t) < bx_tiles_bytes_for(1000, 700) / 3);
+	CHECK(same_region(t, img, 0, 0, 1000, 700));
+	CHECK(same_region(t, img, 127, 255, 130, 2));
+	bx_tiles_close(t);
+	/* Opened again: read from the file, not from what the build held. */
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), 0);
+	CHECK_INT(built, 0);
+	CHECK(t != NULL && same_region(t, img, 900, 600, 100, 100));
+	if (t != NULL)
+		snprintf(file, sizeof file, "%s", bx_tiles_path(t));
+	bx_tiles_close(t);
+
+	CASE("a cache of the raw-tile format (version 1) is not trusted: rebuilt");
+	CHECK(pwrite_u32(file, 8, 1) == 0);
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
+	CHECK(strstr(err.msg, "not a tile cache of this version") != NULL);
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 1);
+	bx_tiles_close(t);
+}
+
+static void
+test_job(void)
+{
+	char img[400];
+	struct bx_tiles_job *j = NULL;
+	struct bx_tiles *t = NULL;
+	struct bx_raster *pv;
+	struct bx_image ov = { 0 };
+	struct bx_err err;
+	int done = 0, rows = 0, pct;
+
+	CASE("a job builds on its thread: progress to 100%, the preview whole, the pyramid exact");
+	setup();
+	snprintf(img, sizeof img, "%s/j.png", dir);
+	write_png(img, 1000, 700, -1);
+	CHECK_INT(bx_tiles_job_start(cache, img, 1u << 30, 100, 70, &j, &err), 0);
+	if (j == NULL)
+		return;
+	CHECK_INT(bx_tiles_job_finish(j, &t, &err), 0);
+	pct = bx_tiles_job_progress(j, &done);
+	CHECK_INT(done, 1);
+	CHECK_INT(pct, 100);
+	/* Whole, it is the overview the pyramid gives (from level 3, 125x88). */
+	pv = bx_tiles_job_preview(j, &rows);
+	CHECK_INT(rows, 88);
+	CHECK(t != NULL && bx_tiles_overview(t, 100, 70, &ov, &err) == 0);
+	CHECK(pv != NULL && ov.pix != NULL && pv->w == ov.pix->w && pv->h == ov.pix->h &&
+	      memcmp(pv->px, ov.pix->px, (size_t)pv->w * pv->h * 3) == 0);
+	bx_raster_free(pv);
+	bx_image_release(&ov);
+	CHECK(t != NULL && same_region(t, img, 0, 0, 1000, 700));
+	bx_tiles_close(t);
+	bx_tiles_job_free(j);
+
+	CASE("a job stopped before it starts leaves no file behind");
+	setup();
+	snprintf(img, sizeof img, "%s/j.png", dir);
+	write_png(img, 1000, 700, -1);
+	CHECK_INT(bx_tiles_job_start(cache, img, 1u << 30, 100, 70, &j, &err), 0);
+	bx_tiles_job_free(j);
+	CHECK(count_files(cache) <= 1); /* the pyramid if it won the race, never a temp */
+	CHECK(count_tmp(cache) == 0);
 }
 
 static void
@@ -444,6 +567,7 @@ test_plan(void)
 	CHECK_INT(plan.tiles, 0);
 }
 
-BX_TESTS(T(test_build_and_read), T(test_never_trusted), T(test_size_limit), T(test_jpeg),
+BX_TESTS(T(test_build_and_read), T(test_never_trusted), T(test_deflate), T(test_job),
+         T(test_size_limit), T(test_jpeg),
          T(test_plan),
          T(cleanup))
