@@ -252,6 +252,9 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 			    bx_cli_num(gr, sizeof gr, "%.3f", q.agreement) : "n/a");
 			bx_buf_printf(&o, "alpha      %s Krippendorff's alpha, image classes\n",
 			    q.has_alpha ? bx_cli_num(gr, sizeof gr, "%.3f", q.alpha) : "n/a");
+			bx_buf_printf(&o, "alpha      %s Krippendorff's alpha, global attributes\n",
+			    q.has_alpha_globals ? bx_cli_num(gr, sizeof gr, "%.3f", q.alpha_globals) :
+			    "n/a");
 			bx_buf_printf(&o, "geom F1    %s mean pairwise F1, boxes/polygons/points\n",
 			    q.has_geom_f1 ? bx_cli_num(gr, sizeof gr, "%.3f", q.geom_f1) : "n/a");
 		}

@@ -79,24 +79,53 @@ attrs_keep(struct bx_attrs *as, const char *list)
  * setting compare_attributes names: all (default), none, or a comma list
  * (CVAT's compare_attributes). A store without a usable taxonomy skips the
  * first step. */
+/* The n answers in canonical form (an unset attribute is the taxonomy's
+ * default): what scoring, consensus and agreement compare. A store
+ * without a usable taxonomy leaves them as they are. */
+static int
+canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err)
+{
+	struct bx_taxonomy *t = NULL;
+	struct bx_err terr = { 0 };
+	char *text;
+	int rc, i;
+
+	if (n == 0)
+		return 0;
+	if ((rc = bx_store_setting_get(st, "taxonomy", &text, err)) < 0)
+		return rc;
+	if (*text && bx_taxonomy_load_text(text, "taxonomy (project)", &t, &terr) == 0) {
+		for (i = 0; i < n; i++)
+			bx_taxonomy_canonical(t, ans[i]);
+		bx_taxonomy_free(t);
+	}
+	free(text);
+	return 0;
+}
+
 static int
 score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
              struct bx_err *err)
 {
-	struct bx_taxonomy *t = NULL;
-	struct bx_err terr = { 0 };
+	static const struct bx_value none = { .type = BX_VAL_NONE };
 	struct bx_answer *sides[2] = { gold, lab };
-	char *text, *cmp;
+	struct bx_attrs said;
+	char *cmp;
 	int rc, k, i;
 
-	if ((rc = bx_store_setting_get(st, "taxonomy", &text, err)) < 0)
+	/* A global attribute is scored where the gold states it. Filled in
+	 * from a default it would be a free TP to every labeler on gold made
+	 * without globals (standard COCO), lifting a labeler who draws nothing
+	 * to 0.5 accuracy; the labeler's side is canonical, so leaving a
+	 * default unset still equals a gold that states the default. */
+	bx_attrs_copy(&said, &gold->global);
+	rc = canonical(st, sides, 2, err);
+	for (i = gold->global.n - 1; rc == 0 && i >= 0; i--)
+		if (bx_attrs_get(&said, gold->global.a[i].key) == NULL)
+			bx_attrs_set(&gold->global, gold->global.a[i].key, &none);
+	bx_attrs_free(&said);
+	if (rc < 0)
 		return rc;
-	if (*text && bx_taxonomy_load_text(text, "taxonomy (project)", &t, &terr) == 0) {
-		bx_taxonomy_canonical(t, gold);
-		bx_taxonomy_canonical(t, lab);
-		bx_taxonomy_free(t);
-	}
-	free(text);
 	if ((rc = bx_store_setting_get(st, "compare_attributes", &cmp, err)) < 0)
 		return rc;
 	if (strcmp(cmp, "all") != 0)
@@ -656,7 +685,7 @@ static int
 replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
                struct bx_consensus *cons, struct bx_err *err)
 {
-	struct bx_answer *ans;
+	struct bx_answer *ans, **mut;
 	const struct bx_answer **ptrs;
 	struct bx_score_opts o;
 	double quorum, bar_acc, *weights = NULL;
@@ -664,12 +693,17 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 
 	ans = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *ans);
 	ptrs = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *ptrs);
+	mut = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *mut);
 	for (i = 0; i < r->n && rc == 0; i++) {
 		if ((rc = bx_answer_from_json(r->texts[i], &ans[i], err)) == 0) {
-			ptrs[i] = &ans[i];
+			ptrs[i] = mut[i] = &ans[i];
 			n++;
 		}
 	}
+	/* Canonical first, so a global attribute left at its default votes
+	 * for the default and is in the consensus. */
+	if (rc == 0)
+		rc = canonical(st, mut, n, err);
 	if (rc == 0 && (rc = score_opts(st, &o, err)) == 0 &&
 	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0 &&
 	    (rc = setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) == 0 &&
@@ -685,6 +719,7 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 		bx_answer_free(&ans[i]);
 	free(ans);
 	free(ptrs);
+	free(mut);
 	return rc;
 }
 
@@ -1396,7 +1431,7 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "ORDER BY task, id";
 	struct bq_ctx *c = ctx;
 	struct bx_batch_quality *q = c->q;
-	struct bx_answer *ans = NULL;
+	struct bx_answer *ans = NULL, **mut = NULL;
 	const struct bx_answer **ptrs = NULL;
 	int *off = NULL;
 	struct bx_dbst *s;
@@ -1449,14 +1484,18 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if (rc >= 0 && nu > 0) {
 		off[nu] = n;
 		ptrs = bx_malloc((size_t)n * sizeof *ptrs);
+		mut = bx_malloc((size_t)n * sizeof *mut);
 		for (i = 0; i < n; i++)
-			ptrs[i] = &ans[i];
+			ptrs[i] = mut[i] = &ans[i];
 		q->has_alpha = bx_kalpha_tags(ptrs, off, nu, &q->alpha);
+		if ((rc = canonical(st, mut, n, err)) == 0)
+			q->has_alpha_globals = bx_kalpha_globals(ptrs, off, nu, &q->alpha_globals);
 	}
 	for (i = 0; i < n; i++)
 		bx_answer_free(&ans[i]);
 	free(ans);
 	free(ptrs);
+	free(mut);
 	free(off);
 	return rc < 0 ? rc : 0;
 }

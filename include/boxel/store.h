@@ -465,6 +465,8 @@ struct bx_batch_quality {
 	double agreement;         /* mean per-task agreement */
 	double geom_f1;           /* mean pairwise F1 over geometry */
 	double alpha;             /* Krippendorff's alpha of image classes, tasks with >= 2 */
+	int has_alpha_globals;
+	double alpha_globals;     /* the same over global attributes (bx_kalpha_globals) */
 };
 /* BX_ENOENT for an unknown batch. */
 int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
