@@ -215,6 +215,8 @@ bx_consensus_free(struct bx_consensus *c)
 	if (c == NULL)
 		return;
 	bx_answer_free(&c->answer);
+	free(c->member);
+	c->member = NULL;
 }
 
 static int
@@ -387,10 +389,24 @@ bx_consensus_run_weighted(struct bx_quality_ws *ws, const struct bx_answer *cons
 
 		for (k = 0, cnt = 0; k < n; k++)
 			cnt += row[k] >= 0;
-		if (cnt >= quorum)
-			emit_cluster(ws, &cs, j, row, o, &out->answer);
+		if (cnt < quorum)
+			continue;
+		emit_cluster(ws, &cs, j, row, o, &out->answer);
+		out->member = bx_realloc(out->member,
+		    sizeof(int) * (size_t)out->answer.n * (size_t)n);
+		for (k = 0; k < n; k++)
+			out->member[(size_t)(out->answer.n - 1) * n + k] =
+			    row[k] >= 0 ? row[k] - cs.start[k] : -1;
 	}
 	emit_tags(j, n, quorum, &out->answer);
+	if (out->answer.n > 0) {
+		out->member = bx_realloc(out->member,
+		    sizeof(int) * (size_t)out->answer.n * (size_t)n);
+		for (i = out->answer.n - 1; i >= 0 && out->answer.a[i].geom == BX_GEOM_TAG; i--)
+			for (k = 0; k < n; k++)
+				out->member[(size_t)i * n + k] = -1;
+	}
+	out->njudgments = n;
 	emit_globals(j, n, weights, &out->answer);
 
 	for (a = 0; a < n; a++) {

@@ -120,6 +120,18 @@ int bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now, struct b
  * store-quality.c. */
 int bx_st_after_skip(struct bx_store *st, int64_t jid, int64_t uid, int64_t now,
                      struct bx_err *err);
+/* Quality's shared helpers (store-quality.c). A numeric setting checked
+ * against lo..hi; the scoring options (iou_threshold); the answers put in
+ * canonical form in place (unset attributes are the taxonomy's defaults;
+ * no usable taxonomy: unchanged); the connection's quality workspace,
+ * grown once and kept. */
+int bx_st_setting_num(struct bx_store *st, const char *key, double lo, double hi, double *out,
+                      struct bx_err *err);
+struct bx_score_opts;
+int bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err);
+struct bx_answer;
+int bx_st_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err);
+struct bx_quality_ws *bx_st_qws(struct bx_store *st);
 /* Drop judgment jid's draft and undo journal (inside a write transaction). */
 int bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err);
 /* Queue a fresh replica of judgment jid's task in its batch (the next

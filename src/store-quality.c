@@ -22,8 +22,8 @@
 
 /* ---- settings ---- */
 
-static int
-setting_num(struct bx_store *st, const char *key, double lo, double hi, double *out,
+int
+bx_st_setting_num(struct bx_store *st, const char *key, double lo, double hi, double *out,
             struct bx_err *err)
 {
 	static locale_t cloc;
@@ -47,11 +47,11 @@ setting_num(struct bx_store *st, const char *key, double lo, double hi, double *
 	return 0;
 }
 
-static int
-score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
+int
+bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
 {
 	bx_score_opts_default(o);
-	return setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
+	return bx_st_setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
 }
 
 /* Keep only the attributes named in the comma list (empty: none). */
@@ -82,8 +82,8 @@ attrs_keep(struct bx_attrs *as, const char *list)
 /* The n answers in canonical form (an unset attribute is the taxonomy's
  * default): what scoring, consensus and agreement compare. A store
  * without a usable taxonomy leaves them as they are. */
-static int
-canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err)
+int
+bx_st_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err)
 {
 	struct bx_taxonomy *t = NULL;
 	struct bx_err terr = { 0 };
@@ -119,7 +119,7 @@ score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
 	 * to 0.5 accuracy; the labeler's side is canonical, so leaving a
 	 * default unset still equals a gold that states the default. */
 	bx_attrs_copy(&said, &gold->global);
-	rc = canonical(st, sides, 2, err);
+	rc = bx_st_canonical(st, sides, 2, err);
 	for (i = gold->global.n - 1; rc == 0 && i >= 0; i--)
 		if (bx_attrs_get(&said, gold->global.a[i].key) == NULL)
 			bx_attrs_set(&gold->global, gold->global.a[i].key, &none);
@@ -139,8 +139,8 @@ score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
 }
 
 /* The quality workspace lives with the connection: grown once, kept. */
-static struct bx_quality_ws *
-qws(struct bx_store *st)
+struct bx_quality_ws *
+bx_st_qws(struct bx_store *st)
 {
 	if (st->qws == NULL)
 		st->qws = bx_quality_ws_new();
@@ -367,8 +367,8 @@ under_bar(struct bx_store *st, int64_t uid, double bar, struct bx_score *sum, in
 	int rc;
 
 	*acc = 0;
-	if ((rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
-	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
+	if ((rc = bx_st_setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
 	    (rc = window_sum(st, uid, (long)window, sum, n, NULL, err)) < 0)
 		return rc;
 	return *n >= (int)min && bx_score_accuracy(sum, acc) && *acc < bar - 1e-12;
@@ -395,7 +395,7 @@ training_qualify(struct bx_store *st, struct sub_info *in, double bar, int64_t n
 
 	if (strcmp(in->qual, "training") != 0)
 		return 0;
-	if ((rc = setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, ngold, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -447,8 +447,8 @@ score_against(struct bx_store *st, struct bx_answer *gold, const struct bx_answe
 
 	bx_answer_init(&lab);
 	bx_answer_copy(&lab, ans);
-	if ((rc = score_opts(st, &o, err)) == 0 && (rc = score_policy(st, gold, &lab, err)) == 0)
-		rc = bx_score_answer(qws(st), gold, &lab, &o, sc, NULL);
+	if ((rc = bx_st_score_opts(st, &o, err)) == 0 && (rc = score_policy(st, gold, &lab, err)) == 0)
+		rc = bx_score_answer(bx_st_qws(st), gold, &lab, &o, sc, NULL);
 	bx_answer_free(&lab);
 	return rc;
 }
@@ -521,7 +521,7 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	if ((rc = bx_st_exec(st, s, "store gold score", err)) < 0)
 		return rc;
 
-	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
 		return rc;
 	if (strcmp(in->kind, "training") == 0)
 		return training_qualify(st, in, bar, now, err);
@@ -553,7 +553,7 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 	int rc;
 
 	*more = 0;
-	if ((rc = setting_num(st, "max_overlap", 0, 1000, &max, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "max_overlap", 0, 1000, &max, err)) < 0)
 		return rc;
 	if (n >= (int)max)
 		return 0;
@@ -660,7 +660,8 @@ replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extra_id
  * weighs the log-odds of their gold accuracy (bx_agg_weight, two-sided:
  * a labeler at or under 0.5 counts nothing), and a labeler without gold
  * yet counts as one at the project's accuracy_bar, the least the project
- * keeps. */
+ * keeps. dawid-skene weighs per task as weighted does: its batch-wide
+ * choice needs the whole batch (boxel consensus --batch, store-consensus.c). */
 static int
 vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
              struct bx_err *err)
@@ -671,7 +672,7 @@ vote_weights(struct bx_store *st, const double *acc, int n, double bar, double *
 	*out = NULL;
 	if ((rc = bx_store_setting_get(st, "aggregation", &mode, err)) < 0)
 		return rc;
-	if (strcmp(mode, "weighted") == 0) {
+	if (strcmp(mode, "weighted") == 0 || strcmp(mode, "dawid-skene") == 0) {
 		*out = bx_malloc((size_t)(n + 1) * sizeof **out);
 		for (i = 0; i < n; i++)
 			(*out)[i] = bx_agg_weight(acc[i] >= 0 ? acc[i] : bar, 2);
@@ -703,13 +704,13 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 	/* Canonical first, so a global attribute left at its default votes
 	 * for the default and is in the consensus. */
 	if (rc == 0)
-		rc = canonical(st, mut, n, err);
-	if (rc == 0 && (rc = score_opts(st, &o, err)) == 0 &&
-	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0 &&
-	    (rc = setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) == 0 &&
+		rc = bx_st_canonical(st, mut, n, err);
+	if (rc == 0 && (rc = bx_st_score_opts(st, &o, err)) == 0 &&
+	    (rc = bx_st_setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0 &&
+	    (rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) == 0 &&
 	    (rc = vote_weights(st, r->acc, n, bar_acc, &weights, err)) == 0) {
 		/* A quorum larger than the judgments there are would keep nothing. */
-		rc = bx_consensus_run_weighted(qws(st), ptrs, weights, n,
+		rc = bx_consensus_run_weighted(bx_st_qws(st), ptrs, weights, n,
 		    (int)quorum > n ? n : (int)quorum, &o, cons);
 		if (rc < 0)
 			bx_err_prefix(err, "consensus of task %lld", (long long)task);
@@ -767,7 +768,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	n = r.n;
 	if (n < in->overlap)
 		goto out;
-	if ((rc = setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
 		goto out;
 	if (in->pre_ok && same_replicas(&r, in->pre)) {
 		cons = in->pre->cons; /* taken over: pre no longer owns it */
@@ -1108,7 +1109,7 @@ user_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 
 	if ((rc = bx_st_user_id(st, c->name, &uid, err)) < 0)
 		return rc;
-	if ((rc = setting_num(st, "gold_window", 1, 1e6, &w, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "gold_window", 1, 1e6, &w, err)) < 0)
 		return rc;
 	q->window_size = (int)w;
 	if ((rc = window_sum(st, uid, q->window_size, &q->window, &q->window_n, &q->recent,
@@ -1299,7 +1300,7 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 	double bar, acc;
 	int rc, nu = 0, i, n, under;
 
-	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, usql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -1373,8 +1374,8 @@ qset_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	/* A window smaller than the minimum sample could never suspend
 	 * anyone: refused, whichever of the two changes. */
-	if ((rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
-	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0)
 		return rc;
 	if (window < min)
 		return bx_err_set(err, BX_EINVAL, "%s %s: gold_window (%g) must be at least "
@@ -1488,7 +1489,7 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		for (i = 0; i < n; i++)
 			ptrs[i] = mut[i] = &ans[i];
 		q->has_alpha = bx_kalpha_tags(ptrs, off, nu, &q->alpha);
-		if ((rc = canonical(st, mut, n, err)) == 0)
+		if ((rc = bx_st_canonical(st, mut, n, err)) == 0)
 			q->has_alpha_globals = bx_kalpha_globals(ptrs, off, nu, &q->alpha_globals);
 	}
 	for (i = 0; i < n; i++)
@@ -1670,7 +1671,7 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc < 0 ? rc : bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)c->jid);
 	if (rc < 0)
 		return rc;
-	if ((rc = score_opts(st, &o, err)) < 0 ||
+	if ((rc = bx_st_score_opts(st, &o, err)) < 0 ||
 	    (rc = score_policy(st, &f->gold, &f->answer, err)) < 0)
 		return rc;
 	/* +1: calloc of 0 elements may be NULL, and NULL means "skip". */
@@ -1684,7 +1685,7 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	d.gold_sim = f->gold_sim;
 	d.gold_verdict = f->gold_verdict;
 	d.lab_verdict = f->lab_verdict;
-	if ((rc = bx_score_answer(qws(st), &f->gold, &f->answer, &o, &f->score, &d)) < 0)
+	if ((rc = bx_score_answer(bx_st_qws(st), &f->gold, &f->answer, &o, &f->score, &d)) < 0)
 		return rc;
 	f->lab_note = bx_calloc((size_t)f->answer.n + 1, sizeof *f->lab_note);
 	for (i = 0; i < f->answer.n; i++)
@@ -1869,7 +1870,7 @@ confusion_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	char **sorted;
 	int *map, rc, i, j;
 
-	if ((rc = score_opts(st, &o, err)) < 0)
+	if ((rc = bx_st_score_opts(st, &o, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -1886,7 +1887,7 @@ confusion_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		d.gold_match = bx_calloc((size_t)gold.n + 1, sizeof *d.gold_match);
 		d.lab_match = bx_calloc((size_t)lab.n + 1, sizeof *d.lab_match);
 		if (score_policy(st, &gold, &lab, NULL) == 0 &&
-		    bx_score_answer(qws(st), &gold, &lab, &o, &sc, &d) == 0) {
+		    bx_score_answer(bx_st_qws(st), &gold, &lab, &o, &sc, &d) == 0) {
 			c->judgments++;
 			/* class -1 stands for "none" until the classes are known */
 			for (i = 0; i < gold.n; i++) {

@@ -144,6 +144,12 @@ struct bx_consensus {
 	double geom_f1_sum;       /* sum of pairwise F1 over geometry only ... */
 	int geom_pairs;           /* ... over pairs where either side has geometry */
 	int nclusters;            /* clusters formed (kept or not) */
+	/* Who made each object of answer (owned): member[i * njudgments + k]
+	 * is the index in judgment k's annotations of answer object i's
+	 * member from judgment k, or -1 (none; always -1 for image classes).
+	 * Batch-wide aggregation (Dawid-Skene) reads the class votes here. */
+	int *member;
+	int njudgments;
 };
 void bx_consensus_free(struct bx_consensus *c);
 /* quorum <= 0 means a strict majority (n / 2 + 1). */

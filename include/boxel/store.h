@@ -468,6 +468,23 @@ struct bx_batch_quality {
 	int has_alpha_globals;
 	double alpha_globals;     /* the same over global attributes (bx_kalpha_globals) */
 };
+/* Consensus over a whole batch (store-consensus.c): every task with its
+ * overlap of judgments is merged as at submit, then each kept object's
+ * class and each task's image classes (a judgment's set of them is one
+ * vote) are chosen by Dawid-Skene over all the batch's votes, and stored
+ * as the tasks' consensus answers (agreement is unchanged: it does not
+ * depend on the classes chosen). Computed outside the write transaction;
+ * stored only if the judgments are unchanged by then (else read again, up
+ * to 3 times, then BX_EBUSY). BX_ENOENT unknown batch, BX_EINVAL overlap 1. */
+struct bx_consensus_batch {
+	int ntasks;               /* tasks with a consensus */
+	int nobjects, nobjects_changed;  /* kept objects; whose class DS changed */
+	int nimages, nimages_changed;    /* tasks with image classes; changed */
+	int iters;                /* EM rounds (the larger of the two runs) */
+};
+int bx_store_consensus_batch(struct bx_store *st, const char *batch, const char *actor,
+                             int64_t now_ms, struct bx_consensus_batch *out,
+                             struct bx_err *err);
 /* BX_ENOENT for an unknown batch. */
 int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
                            struct bx_err *err);
