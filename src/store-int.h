@@ -132,6 +132,13 @@ int bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err
 struct bx_answer;
 int bx_st_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err);
 struct bx_quality_ws *bx_st_qws(struct bx_store *st);
+/* At a claim (inside its write transaction): a gold suspension armed by
+ * an earlier submit whose grace is used up (or any armed one, with force:
+ * no ordinary work is left to count it down) takes effect now (returns 1:
+ * commit, then refuse the claim as for any suspended labeler); *armed = 1
+ * while it is armed with grace left (serve no gold). store-quality.c. */
+int bx_st_suspend_due(struct bx_store *st, int64_t uid, int64_t now, int force, int *armed,
+                      struct bx_err *err);
 /* Drop judgment jid's draft and undo journal (inside a write transaction). */
 int bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err);
 /* Queue a fresh replica of judgment jid's task in its batch (the next

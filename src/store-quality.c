@@ -267,6 +267,7 @@ struct sub_info {
 	char name[72];
 	struct bx_st_precomp *pre; /* computed outside the write lock, or NULL */
 	int pre_ok;                /* pre's settings are the store's */
+	int gold;                  /* the task has gold (the judgment was scored) */
 };
 
 static int
@@ -322,7 +323,7 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	/* A gold suspension remembers what it interrupted (a lifted one
 	 * returns there). */
 	static const char sql[] =
-	    "UPDATE users SET qual = ?2, "
+	    "UPDATE users SET qual = ?2, suspend_grace = NULL, "
 	    "  suspended_by = CASE WHEN ?2 = 'suspended' THEN 'gold' END, "
 	    "  suspended_from = CASE WHEN ?2 = 'suspended' THEN qual END "
 	    "WHERE id = ?1";
@@ -453,6 +454,117 @@ score_against(struct bx_store *st, struct bx_answer *gold, const struct bx_answe
 	return rc;
 }
 
+/* ---- when a gold suspension takes effect ----
+ *
+ * A suspension that showed at the claim right after the gold submit that
+ * caused it would tell the labeler that task was gold. So the gold submit
+ * only arms it: users.suspend_grace = 0, 1 or 2 at random, the ordinary
+ * submits still allowed; each ordinary submit counts it down, and the
+ * first claim that finds it at 0 suspends (set_qual: leases released,
+ * unreviewed work held, which includes the work of the grace) and says
+ * why. While it is armed no gold is served (the pending labeler's scores
+ * cannot move, and the gold pool is not spent on them). What the labeler
+ * can learn: one of their last one to three submits was gold, not which. */
+
+/* The gold window fell under the bar: arm the suspension (once).
+ * *due: it takes effect at the next claim. */
+static int
+suspend_later(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE users SET suspend_grace = ?2 WHERE id = ?1 AND suspend_grace IS NULL";
+	static const char get[] = "SELECT suspend_grace FROM users WHERE id = ?1";
+	struct bx_dbst *s;
+	unsigned char r;
+	int rc;
+
+	bx_st_random(&r, 1);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	bx_db_bind_int(s, 2, r % 3);
+	if ((rc = bx_st_exec(st, s, "arm suspension", err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, get, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	rc = bx_st_step(st, s, "read suspension", err);
+	*due = rc == 1 && !bx_db_col_null(s, 0) && bx_db_col_int(s, 0) == 0;
+	bx_db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* An ordinary submit counts an armed suspension down; *due as above. */
+static int
+grace_step(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE users SET suspend_grace = suspend_grace - 1 "
+	    "WHERE id = ?1 AND suspend_grace > 0";
+	static const char get[] = "SELECT suspend_grace FROM users WHERE id = ?1";
+	struct bx_dbst *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	if ((rc = bx_st_exec(st, s, "count down suspension", err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, get, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	rc = bx_st_step(st, s, "read suspension", err);
+	*due = rc == 1 && !bx_db_col_null(s, 0) && bx_db_col_int(s, 0) == 0;
+	bx_db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_st_suspend_due(struct bx_store *st, int64_t uid, int64_t now, int force, int *armed,
+                  struct bx_err *err)
+{
+	static const char sql[] = "SELECT suspend_grace, name, qual FROM users WHERE id = ?1";
+	static const char clear[] = "UPDATE users SET suspend_grace = NULL WHERE id = ?1";
+	struct sub_info in;
+	struct bx_score sum;
+	struct bx_dbst *s;
+	double bar, acc;
+	int rc, grace = -1, n;
+
+	*armed = 0;
+	memset(&in, 0, sizeof in);
+	in.uid = uid;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	rc = bx_st_step(st, s, "read suspension", err);
+	if (rc == 1 && !bx_db_col_null(s, 0)) {
+		grace = bx_db_col_int(s, 0);
+		snprintf(in.name, sizeof in.name, "%s", (const char *)bx_db_col_text(s, 1));
+		snprintf(in.qual, sizeof in.qual, "%s", (const char *)bx_db_col_text(s, 2));
+	}
+	bx_db_reset(s);
+	if (rc < 0 || grace < 0)
+		return rc < 0 ? rc : 0;
+	if (grace > 0 && !force) {
+		*armed = 1;
+		return 0;
+	}
+	/* Still under the bar (an admin may have lowered it meanwhile)? */
+	if ((rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0 ||
+	    (rc = under_bar(st, uid, bar, &sum, &n, &acc, err)) < 0)
+		return rc;
+	if (rc == 1 && (strcmp(in.qual, "qualified") == 0 || strcmp(in.qual, "training") == 0)) {
+		if ((rc = set_qual(st, &in, "suspended", &sum, n, now, err)) < 0)
+			return rc;
+		return 1;
+	}
+	if ((s = bx_st_prep(st, clear, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	return bx_st_exec(st, s, "clear suspension", err);
+}
+
 /* Gold: score, keep the row, then the labeler's state. */
 static int
 gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans, int64_t now,
@@ -488,6 +600,7 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	bx_db_reset(s);
 	if (rc < 0 || !found)
 		return rc < 0 ? rc : 0;
+	in->gold = 1;
 	if (!reuse) {
 		rc = score_against(st, &gold, ans, &sc, err);
 		bx_answer_free(&gold);
@@ -532,10 +645,8 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 		return 0;
 	if ((rc = under_bar(st, in->uid, bar, &sum, &n, &acc, err)) < 0)
 		return rc;
-	if (rc == 1) {
-		*suspended = 1;
-		return set_qual(st, in, "suspended", &sum, n, now, err);
-	}
+	if (rc == 1)
+		return suspend_later(st, in->uid, suspended, err);
 	return 0;
 }
 
@@ -1075,6 +1186,8 @@ bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
 	if ((rc = load_info(st, &in, err)) < 0 ||
 	    (rc = gold_step(st, &in, ans, now_ms, suspended_out, err)) < 0)
 		return rc;
+	if (!in.gold && (rc = grace_step(st, uid, suspended_out, err)) < 0)
+		return rc;
 	return consensus_step(st, &in, now_ms, err);
 }
 
@@ -1154,6 +1267,7 @@ reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	static const char sql[] =
 	    "UPDATE users SET qual = 'qualified', suspended_by = NULL, suspended_from = NULL, "
+	    "  suspend_grace = NULL, "
 	    "  gold_since = (SELECT coalesce(max(id), 0) FROM gold_scores) WHERE id = ?1";
 	struct reinstate_ctx *c = ctx;
 	struct bx_buf d;
@@ -1290,8 +1404,8 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 	    "FROM users WHERE active = 1 AND (qual IN ('training','qualified') "
 	    "  OR suspended_by = 'gold') ORDER BY id";
 	static const char lift[] =
-	    "UPDATE users SET qual = ?2, suspended_by = NULL, suspended_from = NULL "
-	    "WHERE id = ?1";
+	    "UPDATE users SET qual = ?2, suspended_by = NULL, suspended_from = NULL, "
+	    "  suspend_grace = NULL WHERE id = ?1";
 	struct { int64_t id; char name[72], qual[16], by[8], from[16]; } *us = NULL;
 	struct sub_info in;
 	struct bx_score sum;
