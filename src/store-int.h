@@ -132,6 +132,13 @@ int bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err
 struct bx_answer;
 int bx_st_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err);
 struct bx_quality_ws *bx_st_qws(struct bx_store *st);
+/* Scoring's attribute policy applied to both answers in place (canonical
+ * form; globals only where the gold states them; compare_attributes). */
+int bx_st_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+                       struct bx_err *err);
+/* A column's answer JSON parsed into out (NULL column: an empty answer). */
+struct bx_dbst;
+int bx_st_read_answer_col(struct bx_dbst *s, int col, struct bx_answer *out, struct bx_err *err);
 /* At a claim (inside its write transaction): a gold suspension armed by
  * an earlier submit whose grace is used up (or any armed one, with force:
  * no ordinary work is left to count it down) takes effect now (returns 1:

@@ -6,7 +6,8 @@
  * the merge) is computed before the transaction, in a read transaction,
  * and used inside only if its inputs are unchanged (bx_st_precompute), so
  * one labeler's huge answer does not hold every other writer up. Scoring itself is the pure
- * quality module; this file only feeds it answers and keeps its counts. */
+ * quality module; this file only feeds it answers and keeps its counts. Batch-wide
+ * consensus (Dawid-Skene) is store-consensus.c; the dashboard's reads store-dashboard.c. */
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
@@ -103,8 +104,8 @@ bx_st_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct
 	return 0;
 }
 
-static int
-score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+int
+bx_st_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
              struct bx_err *err)
 {
 	static const struct bx_value none = { .type = BX_VAL_NONE };
@@ -245,8 +246,8 @@ training_sum(struct bx_store *st, int64_t uid, struct bx_score *sum, int *n_out,
 	return 0;
 }
 
-static int
-read_answer_col(struct bx_dbst *s, int col, struct bx_answer *out, struct bx_err *err)
+int
+bx_st_read_answer_col(struct bx_dbst *s, int col, struct bx_answer *out, struct bx_err *err)
 {
 	const char *json = (const char *)bx_db_col_text(s, col);
 
@@ -448,7 +449,7 @@ score_against(struct bx_store *st, struct bx_answer *gold, const struct bx_answe
 
 	bx_answer_init(&lab);
 	bx_answer_copy(&lab, ans);
-	if ((rc = bx_st_score_opts(st, &o, err)) == 0 && (rc = score_policy(st, gold, &lab, err)) == 0)
+	if ((rc = bx_st_score_opts(st, &o, err)) == 0 && (rc = bx_st_score_policy(st, gold, &lab, err)) == 0)
 		rc = bx_score_answer(bx_st_qws(st), gold, &lab, &o, sc, NULL);
 	bx_answer_free(&lab);
 	return rc;
@@ -594,7 +595,7 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	    strcmp(text, in->pre->gold_text) == 0) {
 		sc = in->pre->sc; /* scored outside the lock against this gold */
 		reuse = 1;
-	} else if (found && (rc = read_answer_col(s, 0, &gold, err)) < 0) {
+	} else if (found && (rc = bx_st_read_answer_col(s, 0, &gold, err)) < 0) {
 		bx_err_prefix(err, "gold of task %lld", (long long)in->task);
 	}
 	bx_db_reset(s);
@@ -1114,7 +1115,7 @@ precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	found = rc == 1 && bx_db_col_text(s, 0) != NULL;
 	if (found) {
 		p->gold_text = bx_strdup(bx_db_col_text(s, 0));
-		rc = read_answer_col(s, 0, &gold, err);
+		rc = bx_st_read_answer_col(s, 0, &gold, err);
 	}
 	bx_db_reset(s);
 	if (rc < 0)
@@ -1586,7 +1587,7 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	while ((rc = bx_st_step(st, s, "read judgments", err)) == 1) {
 		int64_t t = bx_db_col_int64(s, 0);
 		ans = bx_realloc(ans, (size_t)(n + 1) * sizeof *ans);
-		if ((rc = read_answer_col(s, 1, &ans[n], err)) < 0)
+		if ((rc = bx_st_read_answer_col(s, 1, &ans[n], err)) < 0)
 			break;
 		if (t != last) {
 			off = bx_realloc(off, (size_t)(nu + 2) * sizeof *off);
@@ -1776,8 +1777,8 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		else if (!has_gold)
 			rc = bx_err_set(err, BX_ENOENT, "judgment %lld: the task has no gold",
 			    (long long)c->jid);
-		else if ((rc = read_answer_col(s, 3, &f->answer, err)) == 0 &&
-		    (rc = read_answer_col(s, 4, &f->gold, err)) < 0)
+		else if ((rc = bx_st_read_answer_col(s, 3, &f->answer, err)) == 0 &&
+		    (rc = bx_st_read_answer_col(s, 4, &f->gold, err)) < 0)
 			bx_err_prefix(err, "gold of judgment %lld", (long long)c->jid);
 	}
 	bx_db_reset(s);
@@ -1786,7 +1787,7 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if (rc < 0)
 		return rc;
 	if ((rc = bx_st_score_opts(st, &o, err)) < 0 ||
-	    (rc = score_policy(st, &f->gold, &f->answer, err)) < 0)
+	    (rc = bx_st_score_policy(st, &f->gold, &f->answer, err)) < 0)
 		return rc;
 	/* +1: calloc of 0 elements may be NULL, and NULL means "skip". */
 	f->gold_verdict = bx_calloc((size_t)f->gold.n + 1, sizeof *f->gold_verdict);
@@ -1824,249 +1825,4 @@ bx_store_training_feedback(struct bx_store *st, int64_t judgment, const char *us
 	if (rc < 0)
 		bx_training_feedback_free(out);
 	return rc;
-}
-
-/* ---- the admin dashboard ---- */
-
-struct dash_ctx {
-	int64_t now;
-	struct bx_dashboard *d;
-};
-
-static int
-dash_rx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char csql[] =
-	    "SELECT b.id, count(c.task), coalesce(sum(c.needs_review), 0), avg(c.agreement) "
-	    "FROM batches b LEFT JOIN task_consensus c ON c.batch = b.id GROUP BY b.id";
-	static const char hsql[] =
-	    "SELECT u.name, 23 - max(?1 - j.submitted_ms, 0) / 3600000, count(*) FROM judgments j "
-	    "JOIN users u ON u.id = j.labeler WHERE j.submitted_ms > ?1 - 24 * 3600000 "
-	    "  AND j.state IN ('submitted','accepted','rejected') GROUP BY 1, 2";
-	struct dash_ctx *c = ctx;
-	struct bx_dashboard *d = c->d;
-	struct bx_dbst *s;
-	int rc, i, h;
-
-	d->cons_n = bx_calloc((size_t)d->nbatches + 1, sizeof *d->cons_n);
-	d->cons_review = bx_calloc((size_t)d->nbatches + 1, sizeof *d->cons_review);
-	d->cons_agreement = bx_calloc((size_t)d->nbatches + 1, sizeof *d->cons_agreement);
-	if ((s = bx_st_prep(st, csql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	while ((rc = bx_st_step(st, s, "read consensus", err)) == 1)
-		for (i = 0; i < d->nbatches; i++)
-			if (d->batches[i].id == bx_db_col_int64(s, 0)) {
-				d->cons_n[i] = bx_db_col_int(s, 1);
-				d->cons_review[i] = bx_db_col_int(s, 2);
-				d->cons_agreement[i] = bx_db_col_double(s, 3);
-			}
-	bx_db_reset(s);
-	if (rc < 0)
-		return rc;
-	if ((s = bx_st_prep(st, hsql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->now);
-	while ((rc = bx_st_step(st, s, "read submits per hour", err)) == 1) {
-		const char *name = (const char *)bx_db_col_text(s, 0);
-		h = bx_db_col_int(s, 1);
-		for (i = 0; i < d->nlab && h >= 0 && h < 24; i++)
-			if (strcmp(d->lab[i].name, name) == 0)
-				d->lab[i].hourly[h] += bx_db_col_int(s, 2);
-	}
-	bx_db_reset(s);
-	return rc < 0 ? rc : 0;
-}
-
-int
-bx_store_dashboard(struct bx_store *st, int64_t now_ms, struct bx_dashboard *d,
-                   struct bx_err *err)
-{
-	struct bx_labeler_stats *ls = NULL;
-	struct bx_user *us = NULL;
-	struct bx_user_quality q;
-	struct dash_ctx c = { now_ms, d };
-	int nls = 0, nus = 0, i, k, rc;
-
-	memset(d, 0, sizeof *d);
-	if ((rc = bx_store_batch_list(st, &d->batches, &d->nbatches, err)) < 0 ||
-	    (rc = bx_store_user_list(st, &us, &nus, err)) < 0 ||
-	    (rc = bx_store_labeler_stats(st, &ls, &nls, err)) < 0)
-		goto out;
-	d->lab = bx_calloc((size_t)nus + 1, sizeof *d->lab);
-	for (i = 0; i < nus; i++) {
-		struct bx_dash_labeler *l = &d->lab[d->nlab++];
-		l->name = bx_strdup(us[i].name);
-		l->role = bx_strdup(us[i].role);
-		l->qual = bx_strdup(us[i].qual ? us[i].qual : "");
-		l->active = us[i].active;
-		for (k = 0; k < nls; k++)
-			if (strcmp(ls[k].name, us[i].name) == 0) {
-				l->submitted = ls[k].submitted;
-				l->skipped = ls[k].skipped;
-				l->leased = ls[k].leased;
-				l->per_hour = ls[k].per_hour;
-				l->median_seconds = ls[k].median_seconds;
-			}
-		memset(&q, 0, sizeof q);
-		if ((rc = bx_store_user_quality(st, us[i].name, &q, err)) < 0)
-			goto out;
-		l->window = q.window;
-		l->window_n = q.window_n;
-		for (k = q.nrecent > 16 ? q.nrecent - 16 : 0; k < q.nrecent; k++)
-			if (bx_score_accuracy(&q.recent[k], &l->recent[l->nrecent]))
-				l->nrecent++;
-		bx_user_quality_free(&q);
-	}
-	rc = bx_st_read(st, dash_rx, &c, err);
-out:
-	for (i = 0; i < nus; i++)
-		bx_user_free(&us[i]);
-	free(us);
-	bx_labeler_stats_free(ls, nls);
-	if (rc < 0)
-		bx_dashboard_free(d);
-	return rc < 0 ? rc : 0;
-}
-
-void
-bx_dashboard_free(struct bx_dashboard *d)
-{
-	int i;
-
-	bx_batches_free(d->batches, d->nbatches);
-	free(d->cons_n);
-	free(d->cons_review);
-	free(d->cons_agreement);
-	for (i = 0; i < d->nlab; i++) {
-		free(d->lab[i].name);
-		free(d->lab[i].role);
-		free(d->lab[i].qual);
-	}
-	free(d->lab);
-	memset(d, 0, sizeof *d);
-}
-
-static int
-class_index(struct bx_confusion *c, const char *name)
-{
-	int i;
-
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->classes[i], name) == 0)
-			return i;
-	c->classes = bx_realloc(c->classes, (size_t)(c->n + 1) * sizeof *c->classes);
-	c->classes[c->n] = bx_strdup(name);
-	return c->n++;
-}
-
-struct pair { int r, c; };
-
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-confusion_rx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char sql[] =
-	    "SELECT j.answer, g.answer FROM gold_scores s JOIN judgments j ON j.id = s.judgment "
-	    "JOIN gold g ON g.task = j.task WHERE j.answer IS NOT NULL ORDER BY s.id";
-	struct bx_confusion *c = ctx;
-	struct bx_score_opts o;
-	struct bx_score sc;
-	struct bx_score_detail d;
-	struct bx_answer lab, gold;
-	struct pair *pairs = NULL;
-	size_t np = 0;
-	struct bx_dbst *s;
-	char **sorted;
-	int *map, rc, i, j;
-
-	if ((rc = bx_st_score_opts(st, &o, err)) < 0)
-		return rc;
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	while ((rc = bx_st_step(st, s, "read gold judgments", err)) == 1) {
-		bx_answer_init(&lab);
-		bx_answer_init(&gold);
-		if ((rc = read_answer_col(s, 0, &lab, err)) < 0 ||
-		    (rc = read_answer_col(s, 1, &gold, err)) < 0) {
-			bx_answer_free(&lab);
-			bx_answer_free(&gold);
-			break;
-		}
-		memset(&d, 0, sizeof d);
-		d.gold_match = bx_calloc((size_t)gold.n + 1, sizeof *d.gold_match);
-		d.lab_match = bx_calloc((size_t)lab.n + 1, sizeof *d.lab_match);
-		if (score_policy(st, &gold, &lab, NULL) == 0 &&
-		    bx_score_answer(bx_st_qws(st), &gold, &lab, &o, &sc, &d) == 0) {
-			c->judgments++;
-			/* class -1 stands for "none" until the classes are known */
-			for (i = 0; i < gold.n; i++) {
-				pairs = bx_realloc(pairs, (np + 1) * sizeof *pairs);
-				pairs[np].r = class_index(c, gold.a[i].cls ? gold.a[i].cls : "-");
-				j = d.gold_match[i];
-				pairs[np++].c = j >= 0 && j < lab.n ?
-				    class_index(c, lab.a[j].cls ? lab.a[j].cls : "-") : -1;
-			}
-			for (j = 0; j < lab.n; j++)
-				if (d.lab_match[j] < 0) {
-					pairs = bx_realloc(pairs, (np + 1) * sizeof *pairs);
-					pairs[np].r = -1;
-					pairs[np++].c = class_index(c, lab.a[j].cls ? lab.a[j].cls : "-");
-				}
-		}
-		free(d.gold_match);
-		free(d.lab_match);
-		bx_answer_free(&lab);
-		bx_answer_free(&gold);
-	}
-	bx_db_reset(s);
-	if (rc >= 0) {
-		/* Sort the classes by name and count the pairs in that order. */
-		sorted = bx_malloc(((size_t)c->n + 1) * sizeof *sorted);
-		memcpy(sorted, c->classes, (size_t)c->n * sizeof *sorted);
-		qsort(sorted, (size_t)c->n, sizeof *sorted, cmp_name);
-		map = bx_malloc(((size_t)c->n + 1) * sizeof *map);
-		for (i = 0; i < c->n; i++)
-			for (j = 0; j < c->n; j++)
-				if (sorted[j] == c->classes[i])
-					map[i] = j;
-		c->counts = bx_calloc((size_t)(c->n + 1) * (size_t)(c->n + 1), sizeof *c->counts);
-		for (i = 0; i < (int)np; i++)
-			c->counts[(pairs[i].r < 0 ? c->n : map[pairs[i].r]) * (c->n + 1) +
-			    (pairs[i].c < 0 ? c->n : map[pairs[i].c])]++;
-		free(c->classes);
-		c->classes = sorted;
-		free(map);
-		rc = 0;
-	}
-	free(pairs);
-	return rc;
-}
-
-int
-bx_store_confusion(struct bx_store *st, struct bx_confusion *out, struct bx_err *err)
-{
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	rc = bx_st_read(st, confusion_rx, out, err);
-	if (rc < 0)
-		bx_confusion_free(out);
-	return rc < 0 ? rc : 0;
-}
-
-void
-bx_confusion_free(struct bx_confusion *c)
-{
-	int i;
-
-	for (i = 0; i < c->n; i++)
-		free(c->classes[i]);
-	free(c->classes);
-	free(c->counts);
-	memset(c, 0, sizeof *c);
 }

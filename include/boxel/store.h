@@ -225,6 +225,13 @@ struct bx_batch {
 	int count[BX_J_NSTATES];        /* judgments per state */
 	int gold_count[BX_J_NSTATES];   /* of which of gold tasks */
 };
+/* Progress counts ordinary work only: a batch's gold judgments are each
+ * labeler's own, outside the overlap, so counting them would say "45 of
+ * 42 done" with work still open. done: submitted or accepted judgments of
+ * ordinary tasks; want: ordinary tasks x overlap (dynamic judgments past
+ * the overlap can make done exceed it). */
+int bx_batch_done(const struct bx_batch *b);
+int bx_batch_want(const struct bx_batch *b);
 void bx_batch_free(struct bx_batch *b);
 void bx_batches_free(struct bx_batch *b, int n);
 /* BX_ENOENT when there is no such batch. */
@@ -507,12 +514,21 @@ struct bx_dash_labeler {
 	double recent[16];      /* accuracy of their last gold judgments, oldest first */
 	int nrecent;
 	int hourly[24];
+	/* Pace over active time: submitted judgments per hour of the time
+	 * from their claim to their submit, each capped at BX_ACTIVE_CAP_MS
+	 * (a task left open over lunch is not work); 0 when none. */
+	double active_per_hour;
+	int accepted, rejected, fixed; /* reviews of their judgments, by verdict */
+	int reviews;                   /* reviews they made (reviewers' activity) */
 };
+#define BX_ACTIVE_CAP_MS (10 * 60 * 1000)
 struct bx_dashboard {
 	struct bx_batch *batches;  /* bx_store_batch_list */
 	int nbatches;
 	int *cons_n, *cons_review; /* per batch: tasks with consensus, flagged */
 	double *cons_agreement;    /* mean agreement (when cons_n > 0) */
+	int *gold_left;            /* per batch: the least gold any labeler in it has
+	                            * left (bx_store_gold_left), -1 none */
 	struct bx_dash_labeler *lab;
 	int nlab;
 };
