@@ -467,6 +467,23 @@ score_against(struct bx_store *st, struct bx_answer *gold, const struct bx_answe
  * cannot move, and the gold pool is not spent on them). What the labeler
  * can learn: one of their last one to three submits was gold, not which. */
 
+/* *due: an armed suspension has no grace left. */
+static int
+grace_used_up(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
+{
+	static const char get[] = "SELECT suspend_grace FROM users WHERE id = ?1";
+	struct bx_dbst *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, get, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	rc = bx_st_step(st, s, "read suspension", err);
+	*due = rc == 1 && !bx_db_col_null(s, 0) && bx_db_col_int(s, 0) == 0;
+	bx_db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 /* The gold window fell under the bar: arm the suspension (once).
  * *due: it takes effect at the next claim. */
 static int
@@ -474,7 +491,6 @@ suspend_later(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
 {
 	static const char sql[] =
 	    "UPDATE users SET suspend_grace = ?2 WHERE id = ?1 AND suspend_grace IS NULL";
-	static const char get[] = "SELECT suspend_grace FROM users WHERE id = ?1";
 	struct bx_dbst *s;
 	unsigned char r;
 	int rc;
@@ -486,13 +502,7 @@ suspend_later(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
 	bx_db_bind_int(s, 2, r % 3);
 	if ((rc = bx_st_exec(st, s, "arm suspension", err)) < 0)
 		return rc;
-	if ((s = bx_st_prep(st, get, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, uid);
-	rc = bx_st_step(st, s, "read suspension", err);
-	*due = rc == 1 && !bx_db_col_null(s, 0) && bx_db_col_int(s, 0) == 0;
-	bx_db_reset(s);
-	return rc < 0 ? rc : 0;
+	return grace_used_up(st, uid, due, err);
 }
 
 /* An ordinary submit counts an armed suspension down; *due as above. */
@@ -502,7 +512,6 @@ grace_step(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
 	static const char sql[] =
 	    "UPDATE users SET suspend_grace = suspend_grace - 1 "
 	    "WHERE id = ?1 AND suspend_grace > 0";
-	static const char get[] = "SELECT suspend_grace FROM users WHERE id = ?1";
 	struct bx_dbst *s;
 	int rc;
 
@@ -511,13 +520,7 @@ grace_step(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
 	bx_db_bind_int64(s, 1, uid);
 	if ((rc = bx_st_exec(st, s, "count down suspension", err)) < 0)
 		return rc;
-	if ((s = bx_st_prep(st, get, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, uid);
-	rc = bx_st_step(st, s, "read suspension", err);
-	*due = rc == 1 && !bx_db_col_null(s, 0) && bx_db_col_int(s, 0) == 0;
-	bx_db_reset(s);
-	return rc < 0 ? rc : 0;
+	return grace_used_up(st, uid, due, err);
 }
 
 int

@@ -9,20 +9,10 @@
 
 export BOXEL_DB=$T_TMP/c.db
 py() { /usr/bin/python3 -c "$@"; }
-# jget JSON KEY: a number or string field of a flat claim object (no
-# python per claim: the loops below claim dozens of times).
-jget() { [[ $1 =~ \"$2\":(\"([^\"]*)\"|([0-9]+)) ]] && echo "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; }
+jget() { cjget "$@"; }
 IMG=$T_TMP/images
 mkdir -p "$IMG"
-py '
-import struct, sys, zlib
-def chunk(t, b):
-    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
-for i in range(9):
-    row = b"\0" + bytes([i * 20, 90, 140]) * 32
-    open("%s/t%02d.png" % (sys.argv[1], i), "wb").write(b"\x89PNG\r\n\x1a\n" +
-        chunk(b"IHDR", struct.pack(">IIBBBBB", 32, 24, 8, 2, 0, 0, 0)) +
-        chunk(b"IDAT", zlib.compress(row * 24)) + chunk(b"IEND", b""))' "$IMG"
+tiny_pngs "$IMG" 32 24 t0{0..8}.png
 cat > "$T_TMP/tax.json" <<'TAX'
 {"name": "xyz", "classes": [
   {"name": "x", "hotkey": "r", "geometries": ["box", "tag"]},

@@ -9,20 +9,10 @@
 
 export BOXEL_DB=$T_TMP/g.db
 py() { /usr/bin/python3 -c "$@"; }
-# jget JSON KEY: a number or string field of a flat claim object (no
-# python per claim: the loops below claim dozens of times).
-jget() { [[ $1 =~ \"$2\":(\"([^\"]*)\"|([0-9]+)) ]] && echo "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; }
+jget() { cjget "$@"; }
 IMG=$T_TMP/images
 mkdir -p "$IMG"
-py '
-import struct, sys, zlib
-def chunk(t, b):
-    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
-for i, name in enumerate(["g1", "g2", "c1", "c2"]):
-    row = b"\0" + bytes([i * 40, 90, 140]) * 64
-    open("%s/%s.png" % (sys.argv[1], name), "wb").write(b"\x89PNG\r\n\x1a\n" +
-        chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 48, 8, 2, 0, 0, 0)) +
-        chunk(b"IDAT", zlib.compress(row * 48)) + chunk(b"IEND", b""))' "$IMG"
+tiny_pngs "$IMG" 64 48 g1.png g2.png c1.png c2.png
 cat > "$T_TMP/tax.json" <<'TAX'
 {"name": "scenes", "classes": [{"name": "cup", "hotkey": "m", "geometries": ["box"]}],
  "global": [{"name": "scene", "type": "choice", "options": ["indoor", "outdoor"], "required": true},

@@ -8,26 +8,19 @@
 
 export BOXEL_DB=$T_TMP/s.db
 py() { /usr/bin/python3 -c "$@"; }
-# jget JSON KEY: a field of a flat claim object, without a python per claim.
-jget() { [[ $1 =~ \"$2\":(\"([^\"]*)\"|([0-9]+)) ]] && echo "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; }
+jget() { cjget "$@"; }
 IMG=$T_TMP/images
 mkdir -p "$IMG"
+tiny_pngs "$IMG" 16 12 t0{0..7}.png g0{0..3}.png
+# COCO gold for g00..g03: one cup each.
 py '
-import json, struct, sys, zlib
-def chunk(t, b):
-    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
+import json, sys
 coco = {"images": [], "annotations": [], "categories": [{"id": 1, "name": "cup"}]}
-names = ["t%02d.png" % i for i in range(8)] + ["g%02d.png" % i for i in range(4)]
-for i, name in enumerate(names):
-    row = b"\0" + bytes([i * 20, 90, 140]) * 16
-    open("%s/%s" % (sys.argv[1], name), "wb").write(b"\x89PNG\r\n\x1a\n" +
-        chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 12, 8, 2, 0, 0, 0)) +
-        chunk(b"IDAT", zlib.compress(row * 12)) + chunk(b"IEND", b""))
-    if name[0] == "g":
-        coco["images"].append({"id": i + 1, "file_name": name, "width": 16, "height": 12})
-        coco["annotations"].append({"id": i + 1, "image_id": i + 1, "category_id": 1,
-                                    "bbox": [1, 1, 8, 6]})
-json.dump(coco, open(sys.argv[2], "w"))' "$IMG" "$T_TMP/gold.json"
+for i in range(4):
+    coco["images"].append({"id": i + 1, "file_name": "g%02d.png" % i, "width": 16, "height": 12})
+    coco["annotations"].append({"id": i + 1, "image_id": i + 1, "category_id": 1,
+                                "bbox": [1, 1, 8, 6]})
+json.dump(coco, open(sys.argv[1], "w"))' "$T_TMP/gold.json"
 cat > "$T_TMP/tax.json" <<'TAX'
 {"name": "t", "classes": [{"name": "cup", "hotkey": "m", "geometries": ["box"]},
                           {"name": "plate", "hotkey": "t", "geometries": ["box"]}]}

@@ -11,7 +11,7 @@ make_project "$T_TMP/p"
 for u in ann bob cy; do "$BOXEL" user add $u --role annotator --db "$DB" >/dev/null; done
 for i in $(seq -w 1 57); do "$BOXEL" user add "l$i" --role annotator --db "$DB" >/dev/null; done
 sq "INSERT INTO gold(task, answer) SELECT id, '{\"annotations\":[{\"box\":[10,20,100,120],\"class\":\"cup\"},{\"box\":[200,100,80,80],\"class\":\"cat\",\"attributes\":{\"pose\":\"sitting\"}}],\"global\":{\"scene\":\"indoor\"}}' FROM tasks"
-jget() { [[ $1 =~ \"$2\":(\"([^\"]*)\"|([0-9]+)) ]] && echo "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; }
+jget() { cjget "$@"; }
 # work USER SECONDS ANSWER: claim, and submit SECONDS of the clock later.
 T=$BOXEL_NOW_MS
 work() {
