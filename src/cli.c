@@ -23,6 +23,7 @@
 	X(stats) \
 	X(config) \
 	X(report) \
+	X(consensus) \
 	X(show) \
 	X(taxonomy) \
 	X(import) \

@@ -157,19 +157,6 @@ batch_json(struct bx_buf *o, const struct bx_batch *b)
  * not done work: its task got a new replica, which counts once submitted
  * (else "45 of 42 done" with work still open). */
 static int
-done_count(const struct bx_batch *b)
-{
-	return b->count[BX_J_SUBMITTED] + b->count[BX_J_ACCEPTED] -
-	    b->gold_count[BX_J_SUBMITTED] - b->gold_count[BX_J_ACCEPTED];
-}
-
-static int
-want_count(const struct bx_batch *b)
-{
-	return (b->ntasks - b->ngold) * b->overlap;
-}
-
-static int
 batch_list(struct bx_store *st, int argc, char **argv, int show)
 {
 	static const struct option opts[] = {
@@ -240,8 +227,8 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 		bx_buf_printf(&o, "batch      %s\nkind       %s\ntasks      %d (%d gold)\n"
 		    "overlap    %d\ngold rate  %s\npriority   %d\nprogress   %d of %d judgments done\n",
 		    b->name, b->kind, b->ntasks, b->ngold, b->overlap,
-		    bx_cli_num(gr, sizeof gr, "%g", b->gold_rate), b->priority, done_count(b),
-		    want_count(b));
+		    bx_cli_num(gr, sizeof gr, "%g", b->gold_rate), b->priority, bx_batch_done(b),
+		    bx_batch_want(b));
 		for (k = 0; k < BX_J_NSTATES; k++)
 			bx_buf_printf(&o, "  %-10s %d\n", bx_jstate_name(k), b->count[k]);
 		if (b->overlap > 1 || q.ncomplete > 0) {
@@ -252,6 +239,9 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 			    bx_cli_num(gr, sizeof gr, "%.3f", q.agreement) : "n/a");
 			bx_buf_printf(&o, "alpha      %s Krippendorff's alpha, image classes\n",
 			    q.has_alpha ? bx_cli_num(gr, sizeof gr, "%.3f", q.alpha) : "n/a");
+			bx_buf_printf(&o, "alpha      %s Krippendorff's alpha, global attributes\n",
+			    q.has_alpha_globals ? bx_cli_num(gr, sizeof gr, "%.3f", q.alpha_globals) :
+			    "n/a");
 			bx_buf_printf(&o, "geom F1    %s mean pairwise F1, boxes/polygons/points\n",
 			    q.has_geom_f1 ? bx_cli_num(gr, sizeof gr, "%.3f", q.geom_f1) : "n/a");
 		}
@@ -268,7 +258,7 @@ batch_list(struct bx_store *st, int argc, char **argv, int show)
 			bx_buf_printf(&o, "%-24s %-12s %5d %7d %4s %5d %8d %7d %6d\n", bs[i].name,
 			    bs[i].kind, bs[i].ntasks, bs[i].overlap,
 			    bx_cli_num(gr, sizeof gr, "%.2g", bs[i].gold_rate), bs[i].priority,
-			    done_count(&bs[i]), bs[i].count[BX_J_LEASED], bs[i].count[BX_J_OPEN]);
+			    bx_batch_done(&bs[i]), bs[i].count[BX_J_LEASED], bs[i].count[BX_J_OPEN]);
 		if (n == 0)
 			bx_buf_puts(&o, "no batches yet (boxel batch create NAME --kind KIND)\n");
 	}

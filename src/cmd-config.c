@@ -43,7 +43,8 @@ static const struct key {
 	/* A 40000x40000 PNG's pyramid is 6.4 GB. */
 	{ "tile_cache_mb", 1, 0, 1, 100000000, "disk the tile cache beside the store may hold, MB" },
 	{ "serve_order", TEXT, 0, 0, 0, "order of a batch's tasks: random or import" },
-	{ "aggregation", TEXT, 0, 0, 0, "object class votes in consensus: majority or weighted" },
+	{ "aggregation", TEXT, 0, 0, 0,
+	  "class votes in consensus: majority, weighted or dawid-skene" },
 };
 
 /* The TEXT keys that take one of a few words, and the words. */
@@ -52,7 +53,8 @@ static const struct {
 } choices[] = {
 	{ "on_suspend", { "review", "requeue" }, "review or requeue" },
 	{ "serve_order", { "random", "import" }, "random or import" },
-	{ "aggregation", { "majority", "weighted" }, "majority or weighted" },
+	{ "aggregation", { "majority", "weighted", "dawid-skene" },
+	  "majority, weighted or dawid-skene" },
 };
 static const char *const readonly[] = { "image_root", "taxonomy", "instructions", "serve_key" };
 
@@ -281,7 +283,7 @@ const struct bx_cmd bx_cmd_config = {
 	    "    on_suspend        review | requeue  default review\n"
 	    "    tile_cache_mb     1..      default 20000 (tile pyramids of large PNGs)\n"
 	    "    serve_order       random | import  default random\n"
-	    "    aggregation       majority | weighted  default weighted\n"
+	    "    aggregation       majority | weighted | dawid-skene  default weighted\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

@@ -1,8 +1,10 @@
 /* cmd-report.c: `boxel report calibration BATCH [--json]`: per task and per
  * class, how well the batch's labelers agree with each other and with gold,
  * worst first, with the disagreeing judgments named, so an admin sees which
- * instruction or class is unclear. Reads through store.h (export walk, gold)
- * and computes with the pure quality module; coordinates are image pixels. */
+ * instruction or class is unclear, and per labeler: ranked against gold and
+ * consensus, with a labeler x labeler agreement matrix. Reads through
+ * store.h (export walk, gold) and computes with the pure quality module;
+ * coordinates are image pixels. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,11 +53,28 @@ struct rclass {
 	int nconf;
 };
 
+/* One labeler: their judgments scored against the consensus (tasks with
+ * two or more judgments) and against gold. */
+struct rlab {
+	char *name;
+	int nj;
+	struct bx_score vs_cons, vs_gold;
+	int ncons, ngold;
+	int has_cons, has_gold;
+	double cons_f1, gold_acc;
+};
+
 struct report {
 	struct rtask *t;
 	int nt;
 	struct rclass *c;
 	int nc;
+	struct rlab *l;
+	int nl;
+	/* Labeler x labeler (indices into l, fixed once every labeler is
+	 * known): the sum and count of pairwise F1 over tasks both judged. */
+	double *pair_sum;
+	int *pair_n;
 	struct bx_score_opts opts;
 	int quorum;
 	double bar;
@@ -88,6 +107,20 @@ collect(const struct bx_export_task *et, void *ctx)
 		bx_answer_copy(&j->ans, &ej->answer);
 	}
 	return 0;
+}
+
+static int
+lab_idx(struct report *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->nl; i++)
+		if (strcmp(r->l[i].name, name) == 0)
+			return i;
+	r->l = bx_realloc(r->l, (size_t)(r->nl + 1) * sizeof *r->l);
+	memset(&r->l[r->nl], 0, sizeof r->l[r->nl]);
+	r->l[r->nl].name = bx_strdup(name);
+	return r->nl++;
 }
 
 static int
@@ -193,8 +226,16 @@ analyse(struct report *r)
 	const struct bx_answer **ptrs = NULL;
 	struct bx_consensus cons;
 	struct bx_score sc;
-	int ti, i, k, rc = 0;
+	int ti, i, k, rc = 0, li, lk;
+	double f1;
 
+	for (ti = 0; ti < r->nt; ti++)
+		for (i = 0; i < r->t[ti].nj; i++) {
+			li = lab_idx(r, r->t[ti].j[i].labeler); /* may move r->l */
+			r->l[li].nj++;
+		}
+	r->pair_sum = bx_calloc((size_t)r->nl * (size_t)r->nl + 1, sizeof *r->pair_sum);
+	r->pair_n = bx_calloc((size_t)r->nl * (size_t)r->nl + 1, sizeof *r->pair_n);
 	for (ti = 0; ti < r->nt && rc == 0; ti++) {
 		struct rtask *t = &r->t[ti];
 		for (i = 0; i < t->nj; i++)
@@ -219,8 +260,27 @@ analyse(struct report *r)
 				t->j[i].extra = (int)sc.fp;
 				t->j[i].missed = (int)sc.fn;
 				t->j[i].other = (int)sc.mismatch;
+				li = lab_idx(r, t->j[i].labeler);
+				bx_score_add(&r->l[li].vs_cons, &sc);
+				r->l[li].ncons++;
 			}
 			bx_consensus_free(&cons);
+			/* Who agrees with whom: one F1 per pair of labelers per task. */
+			for (i = 0; i < t->nj && rc == 0; i++)
+				for (k = 0; k < t->nj && rc == 0; k++) {
+					li = lab_idx(r, t->j[i].labeler);
+					lk = lab_idx(r, t->j[k].labeler);
+					if (k <= i || li == lk)
+						continue;
+					if ((rc = bx_score_answer(ws, &t->j[i].ans, &t->j[k].ans, &r->opts,
+					    &sc, NULL)) < 0)
+						break;
+					f1 = bx_score_f1(&sc, &f1) ? f1 : 1;
+					r->pair_sum[li * r->nl + lk] += f1;
+					r->pair_sum[lk * r->nl + li] += f1;
+					r->pair_n[li * r->nl + lk]++;
+					r->pair_n[lk * r->nl + li]++;
+				}
 			for (i = 0; i < t->nj && rc == 0; i++)
 				for (k = i + 1; k < t->nj && rc == 0; k++)
 					rc = credit(r, ws, &t->j[i].ans, &t->j[k].ans, 0, NULL);
@@ -228,8 +288,12 @@ analyse(struct report *r)
 		if (t->has_gold)
 			for (i = 0; i < t->nj && rc == 0; i++) {
 				rc = credit(r, ws, &t->gold, &t->j[i].ans, 1, &sc);
-				if (rc == 0)
+				if (rc == 0) {
 					bx_score_add(&t->vs_gold, &sc);
+					li = lab_idx(r, t->j[i].labeler);
+					bx_score_add(&r->l[li].vs_gold, &sc);
+					r->l[li].ngold++;
+				}
 			}
 		if (t->has_gold && t->nj > 0)
 			t->has_gold_acc = bx_score_accuracy(&t->vs_gold, &t->gold_acc);
@@ -245,9 +309,56 @@ analyse(struct report *r)
 			c->gold_f1 = 2.0 * c->gold_tp / (2.0 * c->gold_tp + c->gold_miss);
 		}
 	}
+	for (i = 0; i < r->nl; i++) {
+		struct rlab *l = &r->l[i];
+		l->has_cons = l->ncons > 0 && bx_score_f1(&l->vs_cons, &l->cons_f1);
+		l->has_gold = l->ngold > 0 && bx_score_accuracy(&l->vs_gold, &l->gold_acc);
+	}
 	free(ptrs);
 	bx_quality_ws_free(ws);
 	return rc;
+}
+
+/* Labelers worst first: by accuracy against gold, then by F1 against the
+ * consensus (undefined last), then by name. Sorted as indices, so the
+ * matrix keeps its own order. */
+static const struct report *rank_report;
+
+static int
+cmp_lab(const void *pa, const void *pb)
+{
+	const struct rlab *a = &rank_report->l[*(const int *)pa];
+	const struct rlab *b = &rank_report->l[*(const int *)pb];
+	double ga = a->has_gold ? a->gold_acc : 2, gb = b->has_gold ? b->gold_acc : 2;
+	double ca = a->has_cons ? a->cons_f1 : 2, cb = b->has_cons ? b->cons_f1 : 2;
+
+	if (ga != gb)
+		return ga < gb ? -1 : 1;
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static int *
+lab_rank(const struct report *r)
+{
+	int *o = bx_malloc((size_t)(r->nl + 1) * sizeof *o), i;
+
+	for (i = 0; i < r->nl; i++)
+		o[i] = i;
+	rank_report = r;
+	qsort(o, (size_t)r->nl, sizeof *o, cmp_lab);
+	return o;
+}
+
+static int
+pair_has(const struct report *r, int a, int b, double *f1)
+{
+	int n = r->pair_n[a * r->nl + b];
+
+	if (n > 0)
+		*f1 = r->pair_sum[a * r->nl + b] / n;
+	return n > 0;
 }
 
 /* Worst first: defined values ascending, undefined last; ties by name. */
@@ -444,6 +555,33 @@ print_json(struct bx_buf *b, struct report *r, const struct bx_batch *bt,
 		free(order);
 		bx_buf_puts(b, "]}");
 	}
+	order = lab_rank(r);
+	bx_buf_puts(b, "],\"labelers\":[");
+	for (i = 0; i < r->nl; i++) {
+		struct rlab *l = &r->l[order[i]];
+		bx_buf_puts(b, i ? ",{\"labeler\":" : "{\"labeler\":");
+		bx_json_put_str(b, l->name);
+		bx_buf_printf(b, ",\"judgments\":%d,\"consensus_f1\":", l->nj);
+		num_or_null(b, l->has_cons, l->cons_f1);
+		bx_buf_printf(b, ",\"gold_judgments\":%d,\"gold_accuracy\":", l->ngold);
+		num_or_null(b, l->has_gold, l->gold_acc);
+		bx_buf_putc(b, '}');
+	}
+	/* Rows and columns in the ranking's order; null: no task in common. */
+	bx_buf_puts(b, "],\"agreement_matrix\":[");
+	for (i = 0; i < r->nl; i++) {
+		double f1 = 0;
+		int ok;
+		bx_buf_puts(b, i ? ",[" : "[");
+		for (k = 0; k < r->nl; k++) {
+			if (k)
+				bx_buf_putc(b, ',');
+			ok = order[i] != order[k] && pair_has(r, order[i], order[k], &f1);
+			num_or_null(b, ok, f1);
+		}
+		bx_buf_putc(b, ']');
+	}
+	free(order);
 	bx_buf_puts(b, "]}\n");
 }
 
@@ -533,6 +671,43 @@ print_text(struct bx_buf *b, struct report *r, const struct bx_batch *bt,
 	}
 	if (r->nc == 0)
 		bx_buf_puts(b, "(no classes used)\n");
+
+	order = lab_rank(r);
+	bx_buf_puts(b, "\nLABELERS, worst first (accuracy against gold, then F1 against the "
+	    "consensus)\n");
+	put_col(b, "LABELER", wl + 2, wl);
+	bx_buf_puts(b, "JUDGMENTS  CONSENSUS F1  GOLD  GOLD ACC\n");
+	for (i = 0; i < r->nl; i++) {
+		struct rlab *l = &r->l[order[i]];
+		put_col(b, l->name, wl + 2, wl);
+		bx_buf_printf(b, "%9d  %12s  %4d  %8s\n", l->nj,
+		    fmt3(n1, sizeof n1, l->has_cons, l->cons_f1), l->ngold,
+		    fmt3(n2, sizeof n2, l->has_gold, l->gold_acc));
+	}
+	if (r->nl == 0)
+		bx_buf_puts(b, "(no judgments)\n");
+	/* Columns are numbered after the rows so the matrix stays narrow. */
+	bx_buf_puts(b, "\nAGREEMENT BETWEEN LABELERS (mean pairwise F1 over the tasks both "
+	    "judged; - none)\n");
+	for (i = 0; i < r->nl; i++) {
+		double f1 = 0;
+		int ok;
+		bx_buf_printf(b, "%3d ", i + 1);
+		put_col(b, r->l[order[i]].name, wl + 2, wl);
+		for (k = 0; k < r->nl; k++) {
+			ok = pair_has(r, order[i], order[k], &f1);
+			bx_buf_printf(b, " %5s", order[i] == order[k] ? "  ·" :
+			    fmt3(n1, sizeof n1, ok, f1));
+		}
+		bx_buf_putc(b, '\n');
+	}
+	if (r->nl > 0) {
+		bx_buf_printf(b, "%*s", wl + 6, "");
+		for (k = 0; k < r->nl; k++)
+			bx_buf_printf(b, " %5d", k + 1);
+		bx_buf_putc(b, '\n');
+	}
+	free(order);
 }
 
 static void
@@ -557,6 +732,11 @@ report_free(struct report *r)
 		free(r->c[i].conf_n);
 	}
 	free(r->c);
+	for (i = 0; i < r->nl; i++)
+		free(r->l[i].name);
+	free(r->l);
+	free(r->pair_sum);
+	free(r->pair_n);
 }
 
 static int
@@ -699,7 +879,10 @@ const struct bx_cmd bx_cmd_report = {
 	    "                      is gold, and each judgment that differs from the\n"
 	    "                      consensus (extra / missed / other class, what it said);\n"
 	    "                      per class (worst first): F1 between labelers, F1\n"
-	    "                      against gold, and the classes it was confused with\n"
+	    "                      against gold, and the classes it was confused with;\n"
+	    "                      per labeler (worst first): accuracy against gold, F1\n"
+	    "                      against the consensus; and a labeler x labeler matrix\n"
+	    "                      of mean pairwise F1 over the tasks both judged\n"
 	    "  --json              the same as one JSON object (null: undefined)\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n"
 	    "  Uses the settings iou_threshold, quorum and agreement_bar.\n",

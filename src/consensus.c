@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/codec.h"
 #include "boxel/err.h"
 #include "boxel/match.h"
 #include "boxel/quality.h"
@@ -214,6 +215,8 @@ bx_consensus_free(struct bx_consensus *c)
 	if (c == NULL)
 		return;
 	bx_answer_free(&c->answer);
+	free(c->member);
+	c->member = NULL;
 }
 
 static int
@@ -277,6 +280,10 @@ emit_tags(const struct bx_answer *const *j, int n, int quorum, struct bx_answer 
 	free(names);
 }
 
+/* F1 of one pair of judgments' objects. Global attributes stay out: every
+ * judgment carries each one (defaults filled), so they would lift every
+ * pair's F1 alike and hide disagreement about the objects; they have their
+ * own alpha (bx_kalpha_globals). */
 static double
 pair_f1(struct bx_quality_ws *ws, const struct bx_qobj *a, int na, const struct bx_qobj *b,
         int nb, const struct bx_score_opts *o)
@@ -289,29 +296,33 @@ pair_f1(struct bx_quality_ws *ws, const struct bx_qobj *a, int na, const struct 
 }
 
 /* Global (per-image) attributes: each key any judgment sets takes the value
- * most of the judgments that set it agree on (ties: the first in judgment
- * order), so a required one such as a scene is never lost. best is never
- * NULL: judgment k itself has the key. */
+ * with the largest summed vote weight among the judgments that set it
+ * (weights NULL: the most judgments; ties: the first in judgment order),
+ * so a required one such as a scene is never lost, not even when every
+ * voter weighs 0. */
 static void
-emit_globals(const struct bx_answer *const *j, int n, struct bx_answer *out)
+emit_globals(const struct bx_answer *const *j, int n, const double *weight,
+             struct bx_answer *out)
 {
 	const struct bx_value *v, *w, *best;
 	const char *key;
-	int k, i, m, c, cnt, bestcnt;
+	int k, i, m, c;
+	double cnt, bestcnt;
 
 	for (k = 0; k < n; k++)
 		for (i = 0; i < j[k]->global.n; i++) {
 			key = j[k]->global.a[i].key;
 			if (bx_attrs_get(&out->global, key) != NULL)
 				continue; /* decided at its first judgment */
-			best = NULL;
-			bestcnt = 0;
+			best = &j[k]->global.a[i].v;
+			bestcnt = -1;
 			for (m = k; m < n; m++) {
 				if ((v = bx_attrs_get(&j[m]->global, key)) == NULL)
 					continue;
 				for (c = k, cnt = 0; c < n; c++)
-					cnt += (w = bx_attrs_get(&j[c]->global, key)) != NULL &&
-					    bx_value_equal(w, v);
+					if ((w = bx_attrs_get(&j[c]->global, key)) != NULL &&
+					    bx_value_equal(w, v))
+						cnt += weight ? weight[c] : 1;
 				if (cnt > bestcnt) {
 					best = v;
 					bestcnt = cnt;
@@ -378,11 +389,25 @@ bx_consensus_run_weighted(struct bx_quality_ws *ws, const struct bx_answer *cons
 
 		for (k = 0, cnt = 0; k < n; k++)
 			cnt += row[k] >= 0;
-		if (cnt >= quorum)
-			emit_cluster(ws, &cs, j, row, o, &out->answer);
+		if (cnt < quorum)
+			continue;
+		emit_cluster(ws, &cs, j, row, o, &out->answer);
+		out->member = bx_realloc(out->member,
+		    sizeof(int) * (size_t)out->answer.n * (size_t)n);
+		for (k = 0; k < n; k++)
+			out->member[(size_t)(out->answer.n - 1) * n + k] =
+			    row[k] >= 0 ? row[k] - cs.start[k] : -1;
 	}
 	emit_tags(j, n, quorum, &out->answer);
-	emit_globals(j, n, &out->answer);
+	if (out->answer.n > 0) {
+		out->member = bx_realloc(out->member,
+		    sizeof(int) * (size_t)out->answer.n * (size_t)n);
+		for (i = out->answer.n - 1; i >= 0 && out->answer.a[i].geom == BX_GEOM_TAG; i--)
+			for (k = 0; k < n; k++)
+				out->member[(size_t)i * n + k] = -1;
+	}
+	out->njudgments = n;
+	emit_globals(j, n, weights, &out->answer);
 
 	for (a = 0; a < n; a++) {
 		for (b = a + 1; b < n; b++) {
@@ -512,5 +537,60 @@ bx_kalpha_tags(const struct bx_answer *const *j, const int *unit_off, int nunits
 	free(keys);
 	free(vals);
 	free(names);
+	return r;
+}
+
+int
+bx_kalpha_globals(const struct bx_answer *const *j, const int *unit_off, int nunits,
+                  double *alpha)
+{
+	struct bx_attrs one = { 0 };
+	struct keyed *keys = NULL;
+	int *vals = NULL, *off, nv = 0, no = 0, u, k, i, m, cat, r;
+	const struct bx_value *v;
+	const char *key;
+
+	/* Units are (task, key) for every key a judgment of the task sets; a
+	 * value is the canonical JSON of {key: value}, so equal values compare
+	 * equal whatever their type. A judgment without the key is a missing
+	 * coder of that unit. */
+	off = bx_malloc(sizeof(int));
+	off[0] = 0;
+	for (u = 0; u < nunits; u++)
+		for (k = unit_off[u]; k < unit_off[u + 1]; k++)
+			for (i = 0; i < j[k]->global.n; i++) {
+				key = j[k]->global.a[i].key;
+				for (m = unit_off[u]; m < k; m++)
+					if (bx_attrs_get(&j[m]->global, key) != NULL)
+						break;
+				if (m < k)
+					continue; /* the unit was made at judgment m */
+				for (m = k; m < unit_off[u + 1]; m++) {
+					if ((v = bx_attrs_get(&j[m]->global, key)) == NULL)
+						continue;
+					keys = bx_realloc(keys, sizeof *keys * (size_t)(nv + 1));
+					bx_attrs_set(&one, key, v);
+					keys[nv].key = bx_attrs_to_json(&one);
+					keys[nv].idx = nv;
+					bx_attrs_free(&one);
+					nv++;
+				}
+				off = bx_realloc(off, sizeof(int) * (size_t)(no + 2));
+				off[++no] = nv;
+			}
+	vals = bx_malloc(sizeof(int) * (size_t)(nv + 1));
+	if (nv > 0)
+		qsort(keys, (size_t)nv, sizeof(struct keyed), cmp_keyed);
+	for (k = 0, cat = -1; k < nv; k++) {
+		if (k == 0 || strcmp(keys[k].key, keys[k - 1].key) != 0)
+			cat++;
+		vals[keys[k].idx] = cat;
+	}
+	r = bx_kalpha_nominal(vals, off, no, alpha);
+	for (k = 0; k < nv; k++)
+		free(keys[k].key);
+	free(keys);
+	free(vals);
+	free(off);
 	return r;
 }

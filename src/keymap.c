@@ -222,6 +222,18 @@ static const struct bx_keybind admin_binds[] = {
 	{ CTRL('c'), BX_AD_QUIT, NULL },
 	{ 'r', BX_AD_REFRESH, "refresh now (the confusion too)" },
 	{ CTRL('l'), BX_AD_REDRAW, "redraw the screen" },
+	{ 'a', BX_AD_SORT_ACC, "labelers by gold accuracy, worst first (who to coach)" },
+	{ 'p', BX_AD_SORT_PACE, "labelers by pace over active time, slowest first" },
+	{ 'n', BX_AD_SORT_NAME, "labelers by name" },
+	{ 'j', BX_AD_DOWN, "scroll the labelers down a line" },
+	{ BX_KEY_DOWN, BX_AD_DOWN, NULL },
+	{ 'k', BX_AD_UP, "scroll the labelers up a line" },
+	{ BX_KEY_UP, BX_AD_UP, NULL },
+	{ BX_KEY_PGDN, BX_AD_PGDN, "scroll the labelers down a page" },
+	{ ' ', BX_AD_PGDN, NULL },
+	{ BX_KEY_PGUP, BX_AD_PGUP, "scroll the labelers up a page" },
+	{ 'g', BX_AD_HOME, "the first labelers" },
+	{ BX_KEY_HOME, BX_AD_HOME, NULL },
 };
 const struct bx_keymap bx_keymap_admin = {
 	"dashboard (boxel admin)", admin_binds, (int)BX_ARRAY_LEN(admin_binds),

@@ -493,7 +493,7 @@ bx_score_answer(struct bx_quality_ws *ws, const struct bx_answer *gold,
                 const struct bx_answer *lab, const struct bx_score_opts *o,
                 struct bx_score *out, struct bx_score_detail *d)
 {
-	int i, n = gold->n + lab->n;
+	int i, rc, n = gold->n + lab->n;
 
 	if (n > ws->cap_objs) {
 		ws->cap_objs = 2 * n + 16;
@@ -503,5 +503,32 @@ bx_score_answer(struct bx_quality_ws *ws, const struct bx_answer *gold,
 		bx_qobj_from_annot(&ws->objs[i], &gold->a[i]);
 	for (i = 0; i < lab->n; i++)
 		bx_qobj_from_annot(&ws->objs[gold->n + i], &lab->a[i]);
-	return bx_score_objs(ws, ws->objs, gold->n, ws->objs + gold->n, lab->n, o, out, d);
+	if ((rc = bx_score_objs(ws, ws->objs, gold->n, ws->objs + gold->n, lab->n, o, out, d)) < 0)
+		return rc;
+	bx_score_globals(&gold->global, &lab->global, 0, out);
+	return 0;
+}
+
+/* A global attribute is judged only where the reference says something:
+ * a key the labeler set and gold did not is no error (the gold may simply
+ * predate the attribute); symmetric adds it as FP, for agreement, where
+ * neither side is the reference. */
+void
+bx_score_globals(const struct bx_attrs *gold, const struct bx_attrs *lab, int symmetric,
+                 struct bx_score *out)
+{
+	const struct bx_value *v;
+	int i;
+
+	for (i = 0; i < gold->n; i++) {
+		if ((v = bx_attrs_get(lab, gold->a[i].key)) == NULL)
+			out->fn++;
+		else if (bx_value_equal(v, &gold->a[i].v))
+			out->tp++;
+		else
+			out->mismatch++;
+	}
+	for (i = 0; symmetric && i < lab->n; i++)
+		if (bx_attrs_get(gold, lab->a[i].key) == NULL)
+			out->fp++;
 }

@@ -162,6 +162,19 @@ bx_store_batch_create(struct bx_store *st, const struct bx_batch_new *b, const c
 	return 0;
 }
 
+int
+bx_batch_done(const struct bx_batch *b)
+{
+	return b->count[BX_J_SUBMITTED] + b->count[BX_J_ACCEPTED] -
+	    b->gold_count[BX_J_SUBMITTED] - b->gold_count[BX_J_ACCEPTED];
+}
+
+int
+bx_batch_want(const struct bx_batch *b)
+{
+	return (b->ntasks - b->ngold) * b->overlap;
+}
+
 void
 bx_batch_free(struct bx_batch *b)
 {

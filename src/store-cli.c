@@ -165,6 +165,8 @@ bx_cli_batch_quality_json(struct bx_buf *b, const struct bx_batch_quality *q)
 	num_or_null(b, q->has_agreement, q->agreement);
 	bx_buf_puts(b, ",\"kalpha_classes\":");
 	num_or_null(b, q->has_alpha, q->alpha);
+	bx_buf_puts(b, ",\"kalpha_globals\":");
+	num_or_null(b, q->has_alpha_globals, q->alpha_globals);
 	bx_buf_puts(b, ",\"geometry_f1\":");
 	num_or_null(b, q->has_geom_f1, q->geom_f1);
 	bx_buf_putc(b, '}');

@@ -36,7 +36,7 @@ const char *bx_cli_num(char *buf, size_t n, const char *fmt, double v);
  * others 2), after printing it with the given context. */
 int bx_cli_store_fail(const struct bx_err *err);
 /* A batch's agreement as a JSON object (null for undefined values):
- * {"tasks_with_consensus","needs_review","mean_agreement","kalpha_classes",
+ * {"tasks_with_consensus","needs_review","mean_agreement","kalpha_classes","kalpha_globals",
  *  "geometry_f1"}. */
 struct bx_buf;
 void bx_cli_batch_quality_json(struct bx_buf *b, const struct bx_batch_quality *q);

@@ -123,6 +123,32 @@ int bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now,
  * store-quality.c. */
 int bx_st_after_skip(struct bx_store *st, int64_t jid, int64_t uid, int64_t now,
                      struct bx_err *err);
+/* Quality's shared helpers (store-quality.c). A numeric setting checked
+ * against lo..hi; the scoring options (iou_threshold); the answers put in
+ * canonical form in place (unset attributes are the taxonomy's defaults;
+ * no usable taxonomy: unchanged); the connection's quality workspace,
+ * grown once and kept. */
+int bx_st_setting_num(struct bx_store *st, const char *key, double lo, double hi, double *out,
+                      struct bx_err *err);
+struct bx_score_opts;
+int bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err);
+struct bx_answer;
+int bx_st_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err);
+struct bx_quality_ws *bx_st_qws(struct bx_store *st);
+/* Scoring's attribute policy applied to both answers in place (canonical
+ * form; globals only where the gold states them; compare_attributes). */
+int bx_st_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+                       struct bx_err *err);
+/* A column's answer JSON parsed into out (NULL column: an empty answer). */
+struct bx_dbst;
+int bx_st_read_answer_col(struct bx_dbst *s, int col, struct bx_answer *out, struct bx_err *err);
+/* At a claim (inside its write transaction): a gold suspension armed by
+ * an earlier submit whose grace is used up (or any armed one, with force:
+ * no ordinary work is left to count it down) takes effect now (returns 1:
+ * commit, then refuse the claim as for any suspended labeler); *armed = 1
+ * while it is armed with grace left (serve no gold). store-quality.c. */
+int bx_st_suspend_due(struct bx_store *st, int64_t uid, int64_t now, int force, int *armed,
+                      struct bx_err *err);
 /* Drop judgment jid's draft and undo journal (inside a write transaction). */
 int bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err);
 /* Queue a fresh replica of judgment jid's task in its batch (the next

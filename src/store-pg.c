@@ -290,6 +290,9 @@ static const struct {
 	"  ('serve_key', substr(md5(random()::text || clock_timestamp()::text), 1, 16)),\n"
 	"  ('serve_order', 'random'), ('aggregation', 'weighted')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n" },
+	/* suspend_grace: a gold suspension armed, the ordinary submits left
+	 * before it takes effect (store-quality.c). */
+	{ 10, "ALTER TABLE users ADD COLUMN suspend_grace integer CHECK (suspend_grace >= 0);\n" },
 };
 
 /* The schema version, 0 when the database has no boxel schema. */

@@ -6,7 +6,8 @@
  * the merge) is computed before the transaction, in a read transaction,
  * and used inside only if its inputs are unchanged (bx_st_precompute), so
  * one labeler's huge answer does not hold every other writer up. Scoring itself is the pure
- * quality module; this file only feeds it answers and keeps its counts. */
+ * quality module; this file only feeds it answers and keeps its counts. Batch-wide
+ * consensus (Dawid-Skene) is store-consensus.c; the dashboard's reads store-dashboard.c. */
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
@@ -22,8 +23,8 @@
 
 /* ---- settings ---- */
 
-static int
-setting_num(struct bx_store *st, const char *key, double lo, double hi, double *out,
+int
+bx_st_setting_num(struct bx_store *st, const char *key, double lo, double hi, double *out,
             struct bx_err *err)
 {
 	static locale_t cloc;
@@ -47,11 +48,11 @@ setting_num(struct bx_store *st, const char *key, double lo, double hi, double *
 	return 0;
 }
 
-static int
-score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
+int
+bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
 {
 	bx_score_opts_default(o);
-	return setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
+	return bx_st_setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
 }
 
 /* Keep only the attributes named in the comma list (empty: none). */
@@ -79,24 +80,53 @@ attrs_keep(struct bx_attrs *as, const char *list)
  * setting compare_attributes names: all (default), none, or a comma list
  * (CVAT's compare_attributes). A store without a usable taxonomy skips the
  * first step. */
-static int
-score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
-             struct bx_err *err)
+/* The n answers in canonical form (an unset attribute is the taxonomy's
+ * default): what scoring, consensus and agreement compare. A store
+ * without a usable taxonomy leaves them as they are. */
+int
+bx_st_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err)
 {
 	struct bx_taxonomy *t = NULL;
 	struct bx_err terr = { 0 };
-	struct bx_answer *sides[2] = { gold, lab };
-	char *text, *cmp;
-	int rc, k, i;
+	char *text;
+	int rc, i;
 
+	if (n == 0)
+		return 0;
 	if ((rc = bx_store_setting_get(st, "taxonomy", &text, err)) < 0)
 		return rc;
 	if (*text && bx_taxonomy_load_text(text, "taxonomy (project)", &t, &terr) == 0) {
-		bx_taxonomy_canonical(t, gold);
-		bx_taxonomy_canonical(t, lab);
+		for (i = 0; i < n; i++)
+			bx_taxonomy_canonical(t, ans[i]);
 		bx_taxonomy_free(t);
 	}
 	free(text);
+	return 0;
+}
+
+int
+bx_st_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+             struct bx_err *err)
+{
+	static const struct bx_value none = { .type = BX_VAL_NONE };
+	struct bx_answer *sides[2] = { gold, lab };
+	struct bx_attrs said;
+	char *cmp;
+	int rc, k, i;
+
+	/* A global attribute is scored where the gold states it. Filled in
+	 * from a default it would be a free TP to every labeler on gold made
+	 * without globals (standard COCO), lifting a labeler who draws nothing
+	 * to 0.5 accuracy; the labeler's side is canonical, so leaving a
+	 * default unset still equals a gold that states the default. */
+	bx_attrs_copy(&said, &gold->global);
+	rc = bx_st_canonical(st, sides, 2, err);
+	for (i = gold->global.n - 1; rc == 0 && i >= 0; i--)
+		if (bx_attrs_get(&said, gold->global.a[i].key) == NULL)
+			bx_attrs_set(&gold->global, gold->global.a[i].key, &none);
+	bx_attrs_free(&said);
+	if (rc < 0)
+		return rc;
 	if ((rc = bx_store_setting_get(st, "compare_attributes", &cmp, err)) < 0)
 		return rc;
 	if (strcmp(cmp, "all") != 0)
@@ -110,8 +140,8 @@ score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
 }
 
 /* The quality workspace lives with the connection: grown once, kept. */
-static struct bx_quality_ws *
-qws(struct bx_store *st)
+struct bx_quality_ws *
+bx_st_qws(struct bx_store *st)
 {
 	if (st->qws == NULL)
 		st->qws = bx_quality_ws_new();
@@ -216,8 +246,8 @@ training_sum(struct bx_store *st, int64_t uid, struct bx_score *sum, int *n_out,
 	return 0;
 }
 
-static int
-read_answer_col(struct bx_dbst *s, int col, struct bx_answer *out, struct bx_err *err)
+int
+bx_st_read_answer_col(struct bx_dbst *s, int col, struct bx_answer *out, struct bx_err *err)
 {
 	const char *json = (const char *)bx_db_col_text(s, col);
 
@@ -238,6 +268,7 @@ struct sub_info {
 	char name[72];
 	struct bx_st_precomp *pre; /* computed outside the write lock, or NULL */
 	int pre_ok;                /* pre's settings are the store's */
+	int gold;                  /* the task has gold (the judgment was scored) */
 };
 
 static int
@@ -293,7 +324,7 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	/* A gold suspension remembers what it interrupted (a lifted one
 	 * returns there). */
 	static const char sql[] =
-	    "UPDATE users SET qual = ?2, "
+	    "UPDATE users SET qual = ?2, suspend_grace = NULL, "
 	    "  suspended_by = CASE WHEN ?2 = 'suspended' THEN 'gold' END, "
 	    "  suspended_from = CASE WHEN ?2 = 'suspended' THEN qual END "
 	    "WHERE id = ?1";
@@ -339,8 +370,8 @@ under_bar(struct bx_store *st, int64_t uid, double bar, struct bx_score *sum, in
 	int rc;
 
 	*acc = 0;
-	if ((rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
-	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
+	if ((rc = bx_st_setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
 	    (rc = window_sum(st, uid, (long)window, sum, n, NULL, err)) < 0)
 		return rc;
 	return *n >= (int)min && bx_score_accuracy(sum, acc) && *acc < bar - 1e-12;
@@ -367,7 +398,7 @@ training_qualify(struct bx_store *st, struct sub_info *in, double bar, int64_t n
 
 	if (strcmp(in->qual, "training") != 0)
 		return 0;
-	if ((rc = setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "training_min", 1, 1e6, &tmin, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, ngold, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -419,10 +450,124 @@ score_against(struct bx_store *st, struct bx_answer *gold, const struct bx_answe
 
 	bx_answer_init(&lab);
 	bx_answer_copy(&lab, ans);
-	if ((rc = score_opts(st, &o, err)) == 0 && (rc = score_policy(st, gold, &lab, err)) == 0)
-		rc = bx_score_answer(qws(st), gold, &lab, &o, sc, NULL);
+	if ((rc = bx_st_score_opts(st, &o, err)) == 0 && (rc = bx_st_score_policy(st, gold, &lab, err)) == 0)
+		rc = bx_score_answer(bx_st_qws(st), gold, &lab, &o, sc, NULL);
 	bx_answer_free(&lab);
 	return rc;
+}
+
+/* ---- when a gold suspension takes effect ----
+ *
+ * A suspension that showed at the claim right after the gold submit that
+ * caused it would tell the labeler that task was gold. So the gold submit
+ * only arms it: users.suspend_grace = 0, 1 or 2 at random, the ordinary
+ * submits still allowed; each ordinary submit counts it down, and the
+ * first claim that finds it at 0 suspends (set_qual: leases released,
+ * unreviewed work held, which includes the work of the grace) and says
+ * why. While it is armed no gold is served (the pending labeler's scores
+ * cannot move, and the gold pool is not spent on them). What the labeler
+ * can learn: one of their last one to three submits was gold, not which. */
+
+/* *due: an armed suspension has no grace left. */
+static int
+grace_used_up(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
+{
+	static const char get[] = "SELECT suspend_grace FROM users WHERE id = ?1";
+	struct bx_dbst *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, get, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	rc = bx_st_step(st, s, "read suspension", err);
+	*due = rc == 1 && !bx_db_col_null(s, 0) && bx_db_col_int(s, 0) == 0;
+	bx_db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The gold window fell under the bar: arm the suspension (once).
+ * *due: it takes effect at the next claim. */
+static int
+suspend_later(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE users SET suspend_grace = ?2 WHERE id = ?1 AND suspend_grace IS NULL";
+	struct bx_dbst *s;
+	unsigned char r;
+	int rc;
+
+	bx_st_random(&r, 1);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	bx_db_bind_int(s, 2, r % 3);
+	if ((rc = bx_st_exec(st, s, "arm suspension", err)) < 0)
+		return rc;
+	return grace_used_up(st, uid, due, err);
+}
+
+/* An ordinary submit counts an armed suspension down; *due as above. */
+static int
+grace_step(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
+{
+	static const char sql[] =
+	    "UPDATE users SET suspend_grace = suspend_grace - 1 "
+	    "WHERE id = ?1 AND suspend_grace > 0";
+	struct bx_dbst *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	if ((rc = bx_st_exec(st, s, "count down suspension", err)) < 0)
+		return rc;
+	return grace_used_up(st, uid, due, err);
+}
+
+int
+bx_st_suspend_due(struct bx_store *st, int64_t uid, int64_t now, int force, int *armed,
+                  struct bx_err *err)
+{
+	static const char sql[] = "SELECT suspend_grace, name, qual FROM users WHERE id = ?1";
+	static const char clear[] = "UPDATE users SET suspend_grace = NULL WHERE id = ?1";
+	struct sub_info in;
+	struct bx_score sum;
+	struct bx_dbst *s;
+	double bar, acc;
+	int rc, grace = -1, n;
+
+	*armed = 0;
+	memset(&in, 0, sizeof in);
+	in.uid = uid;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	rc = bx_st_step(st, s, "read suspension", err);
+	if (rc == 1 && !bx_db_col_null(s, 0)) {
+		grace = bx_db_col_int(s, 0);
+		snprintf(in.name, sizeof in.name, "%s", (const char *)bx_db_col_text(s, 1));
+		snprintf(in.qual, sizeof in.qual, "%s", (const char *)bx_db_col_text(s, 2));
+	}
+	bx_db_reset(s);
+	if (rc < 0 || grace < 0)
+		return rc < 0 ? rc : 0;
+	if (grace > 0 && !force) {
+		*armed = 1;
+		return 0;
+	}
+	/* Still under the bar (an admin may have lowered it meanwhile)? */
+	if ((rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0 ||
+	    (rc = under_bar(st, uid, bar, &sum, &n, &acc, err)) < 0)
+		return rc;
+	if (rc == 1 && (strcmp(in.qual, "qualified") == 0 || strcmp(in.qual, "training") == 0)) {
+		if ((rc = set_qual(st, &in, "suspended", &sum, n, now, err)) < 0)
+			return rc;
+		return 1;
+	}
+	if ((s = bx_st_prep(st, clear, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	return bx_st_exec(st, s, "clear suspension", err);
 }
 
 /* Gold: score, keep the row, then the labeler's state. */
@@ -454,12 +599,13 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	    strcmp(text, in->pre->gold_text) == 0) {
 		sc = in->pre->sc; /* scored outside the lock against this gold */
 		reuse = 1;
-	} else if (found && (rc = read_answer_col(s, 0, &gold, err)) < 0) {
+	} else if (found && (rc = bx_st_read_answer_col(s, 0, &gold, err)) < 0) {
 		bx_err_prefix(err, "gold of task %lld", (long long)in->task);
 	}
 	bx_db_reset(s);
 	if (rc < 0 || !found)
 		return rc < 0 ? rc : 0;
+	in->gold = 1;
 	if (!reuse) {
 		rc = score_against(st, &gold, ans, &sc, err);
 		bx_answer_free(&gold);
@@ -493,7 +639,7 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 	if ((rc = bx_st_exec(st, s, "store gold score", err)) < 0)
 		return rc;
 
-	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
 		return rc;
 	if (strcmp(in->kind, "training") == 0)
 		return training_qualify(st, in, bar, now, err);
@@ -504,10 +650,8 @@ gold_step(struct bx_store *st, struct sub_info *in, const struct bx_answer *ans,
 		return 0;
 	if ((rc = under_bar(st, in->uid, bar, &sum, &n, &acc, err)) < 0)
 		return rc;
-	if (rc == 1) {
-		*suspended = 1;
-		return set_qual(st, in, "suspended", &sum, n, now, err);
-	}
+	if (rc == 1)
+		return suspend_later(st, in->uid, suspended, err);
 	return 0;
 }
 
@@ -525,7 +669,7 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 	int rc;
 
 	*more = 0;
-	if ((rc = setting_num(st, "max_overlap", 0, 1000, &max, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "max_overlap", 0, 1000, &max, err)) < 0)
 		return rc;
 	if (n >= (int)max)
 		return 0;
@@ -632,7 +776,8 @@ replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extra_id
  * weighs the log-odds of their gold accuracy (bx_agg_weight, two-sided:
  * a labeler at or under 0.5 counts nothing), and a labeler without gold
  * yet counts as one at the project's accuracy_bar, the least the project
- * keeps. */
+ * keeps. dawid-skene weighs per task as weighted does: its batch-wide
+ * choice needs the whole batch (boxel consensus --batch, store-consensus.c). */
 static int
 vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
              struct bx_err *err)
@@ -643,7 +788,7 @@ vote_weights(struct bx_store *st, const double *acc, int n, double bar, double *
 	*out = NULL;
 	if ((rc = bx_store_setting_get(st, "aggregation", &mode, err)) < 0)
 		return rc;
-	if (strcmp(mode, "weighted") == 0) {
+	if (strcmp(mode, "weighted") == 0 || strcmp(mode, "dawid-skene") == 0) {
 		*out = bx_malloc((size_t)(n + 1) * sizeof **out);
 		for (i = 0; i < n; i++)
 			(*out)[i] = bx_agg_weight(acc[i] >= 0 ? acc[i] : bar, 2);
@@ -657,7 +802,7 @@ static int
 replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
                struct bx_consensus *cons, struct bx_err *err)
 {
-	struct bx_answer *ans;
+	struct bx_answer *ans, **mut;
 	const struct bx_answer **ptrs;
 	struct bx_score_opts o;
 	double quorum, bar_acc, *weights = NULL;
@@ -665,18 +810,23 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 
 	ans = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *ans);
 	ptrs = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *ptrs);
+	mut = bx_malloc((size_t)(r->n ? r->n : 1) * sizeof *mut);
 	for (i = 0; i < r->n && rc == 0; i++) {
 		if ((rc = bx_answer_from_json(r->texts[i], &ans[i], err)) == 0) {
-			ptrs[i] = &ans[i];
+			ptrs[i] = mut[i] = &ans[i];
 			n++;
 		}
 	}
-	if (rc == 0 && (rc = score_opts(st, &o, err)) == 0 &&
-	    (rc = setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0 &&
-	    (rc = setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) == 0 &&
+	/* Canonical first, so a global attribute left at its default votes
+	 * for the default and is in the consensus. */
+	if (rc == 0)
+		rc = bx_st_canonical(st, mut, n, err);
+	if (rc == 0 && (rc = bx_st_score_opts(st, &o, err)) == 0 &&
+	    (rc = bx_st_setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0 &&
+	    (rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) == 0 &&
 	    (rc = vote_weights(st, r->acc, n, bar_acc, &weights, err)) == 0) {
 		/* A quorum larger than the judgments there are would keep nothing. */
-		rc = bx_consensus_run_weighted(qws(st), ptrs, weights, n,
+		rc = bx_consensus_run_weighted(bx_st_qws(st), ptrs, weights, n,
 		    (int)quorum > n ? n : (int)quorum, &o, cons);
 		if (rc < 0)
 			bx_err_prefix(err, "consensus of task %lld", (long long)task);
@@ -686,6 +836,7 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 		bx_answer_free(&ans[i]);
 	free(ans);
 	free(ptrs);
+	free(mut);
 	return rc;
 }
 
@@ -733,7 +884,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	n = r.n;
 	if (n < in->overlap)
 		goto out;
-	if ((rc = setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
 		goto out;
 	if (in->pre_ok && same_replicas(&r, in->pre)) {
 		cons = in->pre->cons; /* taken over: pre no longer owns it */
@@ -1017,7 +1168,7 @@ precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	found = rc == 1 && bx_db_col_text(s, 0) != NULL;
 	if (found) {
 		p->gold_text = bx_strdup(bx_db_col_text(s, 0));
-		rc = read_answer_col(s, 0, &gold, err);
+		rc = bx_st_read_answer_col(s, 0, &gold, err);
 	}
 	bx_db_reset(s);
 	if (rc < 0)
@@ -1280,6 +1431,8 @@ bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
 	if ((rc = load_info(st, &in, err)) < 0 ||
 	    (rc = gold_step(st, &in, ans, now_ms, suspended_out, err)) < 0)
 		return rc;
+	if (!in.gold && (rc = grace_step(st, uid, suspended_out, err)) < 0)
+		return rc;
 	return consensus_step(st, &in, now_ms, err);
 }
 
@@ -1314,7 +1467,7 @@ user_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 
 	if ((rc = bx_st_user_id(st, c->name, &uid, err)) < 0)
 		return rc;
-	if ((rc = setting_num(st, "gold_window", 1, 1e6, &w, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "gold_window", 1, 1e6, &w, err)) < 0)
 		return rc;
 	q->window_size = (int)w;
 	if ((rc = window_sum(st, uid, q->window_size, &q->window, &q->window_n, &q->recent,
@@ -1359,6 +1512,7 @@ reinstate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	static const char sql[] =
 	    "UPDATE users SET qual = 'qualified', suspended_by = NULL, suspended_from = NULL, "
+	    "  suspend_grace = NULL, "
 	    "  gold_since = (SELECT coalesce(max(id), 0) FROM gold_scores) WHERE id = ?1";
 	struct reinstate_ctx *c = ctx;
 	struct bx_buf d;
@@ -1495,8 +1649,8 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 	    "FROM users WHERE active = 1 AND (qual IN ('training','qualified') "
 	    "  OR suspended_by = 'gold') ORDER BY id";
 	static const char lift[] =
-	    "UPDATE users SET qual = ?2, suspended_by = NULL, suspended_from = NULL "
-	    "WHERE id = ?1";
+	    "UPDATE users SET qual = ?2, suspended_by = NULL, suspended_from = NULL, "
+	    "  suspend_grace = NULL WHERE id = ?1";
 	struct { int64_t id; char name[72], qual[16], by[8], from[16]; } *us = NULL;
 	struct sub_info in;
 	struct bx_score sum;
@@ -1505,7 +1659,7 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 	double bar, acc;
 	int rc, nu = 0, i, n, under;
 
-	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0)
 		return rc;
 	if ((s = bx_st_prep(st, usql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -1579,8 +1733,8 @@ qset_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	/* A window smaller than the minimum sample could never suspend
 	 * anyone: refused, whichever of the two changes. */
-	if ((rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
-	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0)
 		return rc;
 	if (window < min)
 		return bx_err_set(err, BX_EINVAL, "%s %s: gold_window (%g) must be at least "
@@ -1637,7 +1791,7 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "ORDER BY task, id";
 	struct bq_ctx *c = ctx;
 	struct bx_batch_quality *q = c->q;
-	struct bx_answer *ans = NULL;
+	struct bx_answer *ans = NULL, **mut = NULL;
 	const struct bx_answer **ptrs = NULL;
 	int *off = NULL;
 	struct bx_dbst *s;
@@ -1677,7 +1831,7 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	while ((rc = bx_st_step(st, s, "read judgments", err)) == 1) {
 		int64_t t = bx_db_col_int64(s, 0);
 		ans = bx_realloc(ans, (size_t)(n + 1) * sizeof *ans);
-		if ((rc = read_answer_col(s, 1, &ans[n], err)) < 0)
+		if ((rc = bx_st_read_answer_col(s, 1, &ans[n], err)) < 0)
 			break;
 		if (t != last) {
 			off = bx_realloc(off, (size_t)(nu + 2) * sizeof *off);
@@ -1690,14 +1844,18 @@ batch_quality_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	if (rc >= 0 && nu > 0) {
 		off[nu] = n;
 		ptrs = bx_malloc((size_t)n * sizeof *ptrs);
+		mut = bx_malloc((size_t)n * sizeof *mut);
 		for (i = 0; i < n; i++)
-			ptrs[i] = &ans[i];
+			ptrs[i] = mut[i] = &ans[i];
 		q->has_alpha = bx_kalpha_tags(ptrs, off, nu, &q->alpha);
+		if ((rc = bx_st_canonical(st, mut, n, err)) == 0)
+			q->has_alpha_globals = bx_kalpha_globals(ptrs, off, nu, &q->alpha_globals);
 	}
 	for (i = 0; i < n; i++)
 		bx_answer_free(&ans[i]);
 	free(ans);
 	free(ptrs);
+	free(mut);
 	free(off);
 	return rc < 0 ? rc : 0;
 }
@@ -1863,8 +2021,8 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		else if (!has_gold)
 			rc = bx_err_set(err, BX_ENOENT, "judgment %lld: the task has no gold",
 			    (long long)c->jid);
-		else if ((rc = read_answer_col(s, 3, &f->answer, err)) == 0 &&
-		    (rc = read_answer_col(s, 4, &f->gold, err)) < 0)
+		else if ((rc = bx_st_read_answer_col(s, 3, &f->answer, err)) == 0 &&
+		    (rc = bx_st_read_answer_col(s, 4, &f->gold, err)) < 0)
 			bx_err_prefix(err, "gold of judgment %lld", (long long)c->jid);
 	}
 	bx_db_reset(s);
@@ -1872,8 +2030,8 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc < 0 ? rc : bx_err_set(err, BX_ENOENT, "no judgment %lld", (long long)c->jid);
 	if (rc < 0)
 		return rc;
-	if ((rc = score_opts(st, &o, err)) < 0 ||
-	    (rc = score_policy(st, &f->gold, &f->answer, err)) < 0)
+	if ((rc = bx_st_score_opts(st, &o, err)) < 0 ||
+	    (rc = bx_st_score_policy(st, &f->gold, &f->answer, err)) < 0)
 		return rc;
 	/* +1: calloc of 0 elements may be NULL, and NULL means "skip". */
 	f->gold_verdict = bx_calloc((size_t)f->gold.n + 1, sizeof *f->gold_verdict);
@@ -1886,7 +2044,7 @@ training_feedback_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	d.gold_sim = f->gold_sim;
 	d.gold_verdict = f->gold_verdict;
 	d.lab_verdict = f->lab_verdict;
-	if ((rc = bx_score_answer(qws(st), &f->gold, &f->answer, &o, &f->score, &d)) < 0)
+	if ((rc = bx_score_answer(bx_st_qws(st), &f->gold, &f->answer, &o, &f->score, &d)) < 0)
 		return rc;
 	f->lab_note = bx_calloc((size_t)f->answer.n + 1, sizeof *f->lab_note);
 	for (i = 0; i < f->answer.n; i++)
@@ -1911,249 +2069,4 @@ bx_store_training_feedback(struct bx_store *st, int64_t judgment, const char *us
 	if (rc < 0)
 		bx_training_feedback_free(out);
 	return rc;
-}
-
-/* ---- the admin dashboard ---- */
-
-struct dash_ctx {
-	int64_t now;
-	struct bx_dashboard *d;
-};
-
-static int
-dash_rx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char csql[] =
-	    "SELECT b.id, count(c.task), coalesce(sum(c.needs_review), 0), avg(c.agreement) "
-	    "FROM batches b LEFT JOIN task_consensus c ON c.batch = b.id GROUP BY b.id";
-	static const char hsql[] =
-	    "SELECT u.name, 23 - max(?1 - j.submitted_ms, 0) / 3600000, count(*) FROM judgments j "
-	    "JOIN users u ON u.id = j.labeler WHERE j.submitted_ms > ?1 - 24 * 3600000 "
-	    "  AND j.state IN ('submitted','accepted','rejected') GROUP BY 1, 2";
-	struct dash_ctx *c = ctx;
-	struct bx_dashboard *d = c->d;
-	struct bx_dbst *s;
-	int rc, i, h;
-
-	d->cons_n = bx_calloc((size_t)d->nbatches + 1, sizeof *d->cons_n);
-	d->cons_review = bx_calloc((size_t)d->nbatches + 1, sizeof *d->cons_review);
-	d->cons_agreement = bx_calloc((size_t)d->nbatches + 1, sizeof *d->cons_agreement);
-	if ((s = bx_st_prep(st, csql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	while ((rc = bx_st_step(st, s, "read consensus", err)) == 1)
-		for (i = 0; i < d->nbatches; i++)
-			if (d->batches[i].id == bx_db_col_int64(s, 0)) {
-				d->cons_n[i] = bx_db_col_int(s, 1);
-				d->cons_review[i] = bx_db_col_int(s, 2);
-				d->cons_agreement[i] = bx_db_col_double(s, 3);
-			}
-	bx_db_reset(s);
-	if (rc < 0)
-		return rc;
-	if ((s = bx_st_prep(st, hsql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->now);
-	while ((rc = bx_st_step(st, s, "read submits per hour", err)) == 1) {
-		const char *name = (const char *)bx_db_col_text(s, 0);
-		h = bx_db_col_int(s, 1);
-		for (i = 0; i < d->nlab && h >= 0 && h < 24; i++)
-			if (strcmp(d->lab[i].name, name) == 0)
-				d->lab[i].hourly[h] += bx_db_col_int(s, 2);
-	}
-	bx_db_reset(s);
-	return rc < 0 ? rc : 0;
-}
-
-int
-bx_store_dashboard(struct bx_store *st, int64_t now_ms, struct bx_dashboard *d,
-                   struct bx_err *err)
-{
-	struct bx_labeler_stats *ls = NULL;
-	struct bx_user *us = NULL;
-	struct bx_user_quality q;
-	struct dash_ctx c = { now_ms, d };
-	int nls = 0, nus = 0, i, k, rc;
-
-	memset(d, 0, sizeof *d);
-	if ((rc = bx_store_batch_list(st, &d->batches, &d->nbatches, err)) < 0 ||
-	    (rc = bx_store_user_list(st, &us, &nus, err)) < 0 ||
-	    (rc = bx_store_labeler_stats(st, &ls, &nls, err)) < 0)
-		goto out;
-	d->lab = bx_calloc((size_t)nus + 1, sizeof *d->lab);
-	for (i = 0; i < nus; i++) {
-		struct bx_dash_labeler *l = &d->lab[d->nlab++];
-		l->name = bx_strdup(us[i].name);
-		l->role = bx_strdup(us[i].role);
-		l->qual = bx_strdup(us[i].qual ? us[i].qual : "");
-		l->active = us[i].active;
-		for (k = 0; k < nls; k++)
-			if (strcmp(ls[k].name, us[i].name) == 0) {
-				l->submitted = ls[k].submitted;
-				l->skipped = ls[k].skipped;
-				l->leased = ls[k].leased;
-				l->per_hour = ls[k].per_hour;
-				l->median_seconds = ls[k].median_seconds;
-			}
-		memset(&q, 0, sizeof q);
-		if ((rc = bx_store_user_quality(st, us[i].name, &q, err)) < 0)
-			goto out;
-		l->window = q.window;
-		l->window_n = q.window_n;
-		for (k = q.nrecent > 16 ? q.nrecent - 16 : 0; k < q.nrecent; k++)
-			if (bx_score_accuracy(&q.recent[k], &l->recent[l->nrecent]))
-				l->nrecent++;
-		bx_user_quality_free(&q);
-	}
-	rc = bx_st_read(st, dash_rx, &c, err);
-out:
-	for (i = 0; i < nus; i++)
-		bx_user_free(&us[i]);
-	free(us);
-	bx_labeler_stats_free(ls, nls);
-	if (rc < 0)
-		bx_dashboard_free(d);
-	return rc < 0 ? rc : 0;
-}
-
-void
-bx_dashboard_free(struct bx_dashboard *d)
-{
-	int i;
-
-	bx_batches_free(d->batches, d->nbatches);
-	free(d->cons_n);
-	free(d->cons_review);
-	free(d->cons_agreement);
-	for (i = 0; i < d->nlab; i++) {
-		free(d->lab[i].name);
-		free(d->lab[i].role);
-		free(d->lab[i].qual);
-	}
-	free(d->lab);
-	memset(d, 0, sizeof *d);
-}
-
-static int
-class_index(struct bx_confusion *c, const char *name)
-{
-	int i;
-
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->classes[i], name) == 0)
-			return i;
-	c->classes = bx_realloc(c->classes, (size_t)(c->n + 1) * sizeof *c->classes);
-	c->classes[c->n] = bx_strdup(name);
-	return c->n++;
-}
-
-struct pair { int r, c; };
-
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-confusion_rx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char sql[] =
-	    "SELECT j.answer, g.answer FROM gold_scores s JOIN judgments j ON j.id = s.judgment "
-	    "JOIN gold g ON g.task = j.task WHERE j.answer IS NOT NULL ORDER BY s.id";
-	struct bx_confusion *c = ctx;
-	struct bx_score_opts o;
-	struct bx_score sc;
-	struct bx_score_detail d;
-	struct bx_answer lab, gold;
-	struct pair *pairs = NULL;
-	size_t np = 0;
-	struct bx_dbst *s;
-	char **sorted;
-	int *map, rc, i, j;
-
-	if ((rc = score_opts(st, &o, err)) < 0)
-		return rc;
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	while ((rc = bx_st_step(st, s, "read gold judgments", err)) == 1) {
-		bx_answer_init(&lab);
-		bx_answer_init(&gold);
-		if ((rc = read_answer_col(s, 0, &lab, err)) < 0 ||
-		    (rc = read_answer_col(s, 1, &gold, err)) < 0) {
-			bx_answer_free(&lab);
-			bx_answer_free(&gold);
-			break;
-		}
-		memset(&d, 0, sizeof d);
-		d.gold_match = bx_calloc((size_t)gold.n + 1, sizeof *d.gold_match);
-		d.lab_match = bx_calloc((size_t)lab.n + 1, sizeof *d.lab_match);
-		if (score_policy(st, &gold, &lab, NULL) == 0 &&
-		    bx_score_answer(qws(st), &gold, &lab, &o, &sc, &d) == 0) {
-			c->judgments++;
-			/* class -1 stands for "none" until the classes are known */
-			for (i = 0; i < gold.n; i++) {
-				pairs = bx_realloc(pairs, (np + 1) * sizeof *pairs);
-				pairs[np].r = class_index(c, gold.a[i].cls ? gold.a[i].cls : "-");
-				j = d.gold_match[i];
-				pairs[np++].c = j >= 0 && j < lab.n ?
-				    class_index(c, lab.a[j].cls ? lab.a[j].cls : "-") : -1;
-			}
-			for (j = 0; j < lab.n; j++)
-				if (d.lab_match[j] < 0) {
-					pairs = bx_realloc(pairs, (np + 1) * sizeof *pairs);
-					pairs[np].r = -1;
-					pairs[np++].c = class_index(c, lab.a[j].cls ? lab.a[j].cls : "-");
-				}
-		}
-		free(d.gold_match);
-		free(d.lab_match);
-		bx_answer_free(&lab);
-		bx_answer_free(&gold);
-	}
-	bx_db_reset(s);
-	if (rc >= 0) {
-		/* Sort the classes by name and count the pairs in that order. */
-		sorted = bx_malloc(((size_t)c->n + 1) * sizeof *sorted);
-		memcpy(sorted, c->classes, (size_t)c->n * sizeof *sorted);
-		qsort(sorted, (size_t)c->n, sizeof *sorted, cmp_name);
-		map = bx_malloc(((size_t)c->n + 1) * sizeof *map);
-		for (i = 0; i < c->n; i++)
-			for (j = 0; j < c->n; j++)
-				if (sorted[j] == c->classes[i])
-					map[i] = j;
-		c->counts = bx_calloc((size_t)(c->n + 1) * (size_t)(c->n + 1), sizeof *c->counts);
-		for (i = 0; i < (int)np; i++)
-			c->counts[(pairs[i].r < 0 ? c->n : map[pairs[i].r]) * (c->n + 1) +
-			    (pairs[i].c < 0 ? c->n : map[pairs[i].c])]++;
-		free(c->classes);
-		c->classes = sorted;
-		free(map);
-		rc = 0;
-	}
-	free(pairs);
-	return rc;
-}
-
-int
-bx_store_confusion(struct bx_store *st, struct bx_confusion *out, struct bx_err *err)
-{
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	rc = bx_st_read(st, confusion_rx, out, err);
-	if (rc < 0)
-		bx_confusion_free(out);
-	return rc < 0 ? rc : 0;
-}
-
-void
-bx_confusion_free(struct bx_confusion *c)
-{
-	int i;
-
-	for (i = 0; i < c->n; i++)
-		free(c->classes[i]);
-	free(c->classes);
-	free(c->counts);
-	memset(c, 0, sizeof *c);
 }

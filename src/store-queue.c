@@ -503,6 +503,13 @@ drop_foreign_draft(struct bx_store *st, int64_t jid, int64_t uid, struct bx_err 
 	return 0;
 }
 
+static int
+gold_suspended(const char *name, struct bx_err *err)
+{
+	return bx_err_set(err, BX_EPERM, "user %s is suspended (gold accuracy under the "
+	    "project's bar); an admin can reinstate them", name);
+}
+
 /* Who may take work: the user's id and qualification, or BX_EPERM with the
  * reason as it is (unknown, disabled, paused, suspended by gold or by an
  * admin). */
@@ -539,9 +546,7 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
 		return bx_err_set(err, BX_EPERM,
 		    "user %s is suspended by an admin; an admin can reinstate them", name);
 	if (strcmp(qual, "suspended") == 0)
-		return bx_err_set(err, BX_EPERM,
-		    "user %s is suspended (gold accuracy under the project's bar); "
-		    "an admin can reinstate them", name);
+		return gold_suspended(name, err);
 	if (paused)
 		return bx_err_set(err, BX_EPERM,
 		    "user %s is paused by an admin: no new work until they unpause you", name);
@@ -637,12 +642,16 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	unsigned char raw[16];
 	struct bx_dbst *s;
 	long max_attempts, recycle;
-	int rc, found, i;
+	int rc, found, i, armed;
 	char qual[16] = "";
 	int64_t jid = 0;
 
 	if ((rc = queue_user(st, c->user, &c->uid, qual, sizeof qual, err)) < 0)
 		return rc;
+	/* A gold suspension takes effect here, a few submits after the gold
+	 * that caused it (store-quality.c): 2 commits it, then refuses. */
+	if ((rc = bx_st_suspend_due(st, c->uid, c->now, 0, &armed, err)) != 0)
+		return rc < 0 ? rc : 2;
 	if ((rc = claim_own(st, c, 0, &found, err)) < 0 || found)
 		return rc;
 
@@ -662,8 +671,13 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		snprintf(c->token + 2 * i, 3, "%02x", raw[i]);
 	if ((rc = claim_own(st, c, 1, &found, err)) < 0 || found)
 		return rc;
-	if ((rc = queue_walk(st, c->uid, qual, claim_one, claim_gold_step, c, &jid, err)) < 0)
+	if ((rc = queue_walk(st, c->uid, qual, claim_one, armed ? NULL : claim_gold_step, c, &jid,
+	    err)) < 0)
 		return rc;
+	/* No ordinary work left to count an armed suspension down. */
+	if (jid == 0 && armed &&
+	    (rc = bx_st_suspend_due(st, c->uid, c->now, 1, &armed, err)) != 0)
+		return rc < 0 ? rc : 2;
 	if (jid == 0)
 		return 1; /* empty: commit anyway, the sweep above must stick */
 	if ((rc = drop_foreign_draft(st, jid, c->uid, err)) < 0 ||
@@ -690,6 +704,8 @@ bx_queue_claim(struct bx_store *st, const char *user, int64_t lease_ms, int64_t 
 	c.now = now_ms;
 	c.out = out;
 	rc = bx_st_write(st, claim_tx, &c, err);
+	if (rc == 2)
+		rc = gold_suspended(user, err);
 	if (rc == 1)
 		rc = bx_err_set(err, BX_EEMPTY,
 		    "no work for %s: every open task is leased, done, or already judged by %s",
@@ -1291,6 +1307,8 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
 	 * would name the task just submitted as gold). */
 	if (rc == 1 && c.sub.suspended)
 		rc = bx_queue_claim(st, user, lease_ms, now_ms, next_out, err);
+	else if (rc == 2)
+		rc = gold_suspended(user, err);
 	else if (rc == 1)
 		rc = bx_err_set(err, BX_EEMPTY,
 		    "submitted; no more work for %s: every open task is leased, done, or "

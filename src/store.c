@@ -285,6 +285,10 @@ static const char *const migrations[] = {
 	"INSERT INTO settings(key, value) VALUES ('serve_key', lower(hex(randomblob(8)))),\n"
 	"  ('serve_order', 'random'), ('aggregation', 'weighted')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n",
+	/* 9 -> 10: a gold suspension armed, with the ordinary submits left
+	 * before it takes effect (store-quality.c: the claim right after the
+	 * gold submit would otherwise name that task as gold). */
+	"ALTER TABLE users ADD COLUMN suspend_grace INTEGER CHECK (suspend_grace >= 0);\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))

@@ -1,9 +1,12 @@
-/* view-admin.c: `boxel admin`, the live dashboard: batch progress and
- * agreement, each labeler's throughput, gold accuracy and submits per hour
- * over the last day (sparklines), and the class confusion against gold as a
- * heat map. Read only; it re-reads the store every refresh interval (the
- * confusion, which re-matches every gold judgment, every tenth refresh or on
- * r). Draws text into the cell grid like every view. */
+/* view-admin.c: `boxel admin`, the live dashboard: batch progress (ordinary
+ * work only), agreement and gold left; one line per labeler (gold sample and
+ * accuracy, skips, review outcomes, pace over active time, reviews made),
+ * sorted (worst accuracy first, pace, name) and scrolled by keys, fitting
+ * 80x24; sparklines from 120 columns; the class confusion against gold as a
+ * heat map below when rows remain. Read only; it re-reads the store every
+ * refresh interval (the confusion, which re-matches every gold judgment,
+ * every tenth refresh or on r). Draws text into the cell grid like every
+ * view. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,8 @@ struct admin {
 	struct bx_dashboard d;
 	struct bx_confusion conf;
 	int have_d, have_conf;
+	int sort;          /* BX_AD_SORT_* */
+	int top, page;     /* first labeler shown; labeler rows at the last draw */
 	char err[600];
 };
 
@@ -118,32 +123,38 @@ heading(struct admin *A, struct bx_grid *g, int y, const char *text)
 	return y + 1;
 }
 
+/* 80 columns hold every column of both tables; wider terminals add the
+ * labelers' sparklines. */
 static int
 draw_batches(struct admin *A, struct bx_grid *g, int y)
 {
-	char line[512], b[128], agree[32];
-	int i, k, total, done, bw;
+	char line[512], b[128], agree[32], left[16];
+	int i, k, done, want, bw;
 
-	y = heading(A, g, y, " Batches");
-	snprintf(line, sizeof line, " %-16s %-11s %6s  %-19s %6s %6s %7s %6s", "BATCH", "KIND",
-	         "TASKS", "JUDGMENTS DONE", "LEASED", "OPEN", "AGREE", "REVIEW");
+	y = heading(A, g, y, " Batches (progress: ordinary work; gold is each labeler's own)");
+	snprintf(line, sizeof line, " %-12s %-11s %5s  %-15s %5s %5s %5s %6s %5s", "BATCH", "KIND",
+	         "TASKS", "DONE", "LEASE", "OPEN", "AGREE", "REVIEW", "GOLD");
 	put(A, g, 0, y++, line, ui(A, BX_RGB(0x90, 0x90, 0x90)), 0);
-	for (i = 0; i < A->d.nbatches; i++) {
+	for (i = 0; i < A->d.nbatches && y < A->rows - 1; i++) {
 		const struct bx_batch *bt = &A->d.batches[i];
-		for (total = 0, k = 0; k < BX_J_NSTATES; k++)
-			total += bt->count[k];
-		done = total - bt->count[BX_J_OPEN] - bt->count[BX_J_LEASED];
-		bw = bar(b, sizeof b, total ? (double)done / total : 0, 14);
+		done = bx_batch_done(bt);
+		want = bx_batch_want(bt);
+		bw = bar(b, sizeof b, want ? (double)done / want : 1, 10);
 		if (A->d.cons_n[i] > 0)
 			snprintf(agree, sizeof agree, "%.2f", A->d.cons_agreement[i]);
 		else
 			snprintf(agree, sizeof agree, "-");
-		snprintf(line, sizeof line, " %-16.16s %-11s %6d  ", bt->name, bt->kind, bt->ntasks);
+		if (A->d.gold_left != NULL && A->d.gold_left[i] >= 0)
+			snprintf(left, sizeof left, "%d", A->d.gold_left[i]);
+		else
+			snprintf(left, sizeof left, "-");
+		snprintf(line, sizeof line, " %-12.12s %-11.11s %5d  ", bt->name, bt->kind, bt->ntasks);
 		k = put(A, g, 0, y, line, BX_COLOR_DEFAULT, 0);
 		k += put(A, g, k, y, b, ui(A, BX_RGB(0x40, 0xc0, 0x60)), 0);
-		snprintf(line, sizeof line, "%*s%4d%% %6d %6d %7s %6d", 14 - bw, "",
-		         total ? 100 * done / total : 0, bt->count[BX_J_LEASED], bt->count[BX_J_OPEN],
-		         agree, A->d.cons_review[i]);
+		snprintf(line, sizeof line, "%*s%4d%% %5d %5d %5s %6d %5s", 10 - bw, "",
+		         want ? 100 * done / want : 100, bt->count[BX_J_LEASED] -
+		         bt->gold_count[BX_J_LEASED], bt->count[BX_J_OPEN] - bt->gold_count[BX_J_OPEN],
+		         agree, A->d.cons_review[i], left);
 		put(A, g, k, y++, line, BX_COLOR_DEFAULT, 0);
 	}
 	if (A->d.nbatches == 0)
@@ -152,40 +163,102 @@ draw_batches(struct admin *A, struct bx_grid *g, int y)
 	return y + 1;
 }
 
+static double
+lab_acc(const struct bx_dash_labeler *l)
+{
+	double a;
+
+	return l->window_n > 0 && bx_score_accuracy(&l->window, &a) ? a : 2; /* none: last */
+}
+
+/* qsort's comparator needs the view; the draw is single-threaded. */
+static const struct admin *sort_admin;
+
+/* Worst accuracy first, slowest first, or by name; ties by name. */
+static int
+cmp_lab(const void *pa, const void *pb)
+{
+	const struct bx_dash_labeler *a = &sort_admin->d.lab[*(const int *)pa];
+	const struct bx_dash_labeler *b = &sort_admin->d.lab[*(const int *)pb];
+	double x = 0, y = 0;
+
+	if (sort_admin->sort == BX_AD_SORT_ACC) {
+		x = lab_acc(a);
+		y = lab_acc(b);
+	} else if (sort_admin->sort == BX_AD_SORT_PACE) {
+		x = a->active_per_hour > 0 ? a->active_per_hour : 1e300;
+		y = b->active_per_hour > 0 ? b->active_per_hour : 1e300;
+	}
+	if (x != y)
+		return x < y ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
 static int
 draw_labelers(struct admin *A, struct bx_grid *g, int y)
 {
-	char line[512], sp[128], acc[32], b[64], rec[80];
+	static const char *const by[] = { [BX_AD_SORT_ACC] = "gold accuracy, worst first",
+	    [BX_AD_SORT_PACE] = "pace, slowest first", [BX_AD_SORT_NAME] = "name" };
+	char line[512], sp[128], acc[32], rec[80], skip[16], arf[40], pace[16];
+	int *order, i, x, n, room, last;
 	double a;
-	int i, x;
 
-	y = heading(A, g, y, " Labelers (gold accuracy: their rolling window, then each of their last 16 "
-	            "gold judgments; submits per hour over the last 24 h)");
-	snprintf(line, sizeof line, " %-14s %-10s %-10s %6s %6s %6s  %-16s %-16s %s", "NAME", "ROLE",
-	         "STATE", "DONE", "/HOUR", "MED S", "GOLD ACCURACY", "RECENT GOLD", "LAST 24 H");
+	/* The labelers get the rows down to the status line, less a few for
+	 * the confusion when it fits below them. */
+	room = A->rows - 1 - (y + 2);
+	if (room < 1)
+		room = 1;
+	A->page = room;
+	if (A->top > A->d.nlab - room)
+		A->top = A->d.nlab - room;
+	if (A->top < 0)
+		A->top = 0;
+	last = A->top + room < A->d.nlab ? A->top + room : A->d.nlab;
+	snprintf(line, sizeof line, " Labelers %d-%d of %d by %s (a p n sort, j k scroll)",
+	         A->d.nlab ? A->top + 1 : 0, last, A->d.nlab, by[A->sort]);
+	y = heading(A, g, y, line);
+	snprintf(line, sizeof line, " %-12s %-10s %5s %5s %5s %11s %7s %7s", "NAME", "STATE",
+	         "GOLD", "ACC", "SKIP", "ACC/REJ/FIX", "PACE/H", "REVIEWS");
+	if (A->cols >= 120)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "  %-16s %s",
+		         "RECENT GOLD", "LAST 24 H");
 	put(A, g, 0, y++, line, ui(A, BX_RGB(0x90, 0x90, 0x90)), 0);
-	for (i = 0; i < A->d.nlab; i++) {
-		const struct bx_dash_labeler *l = &A->d.lab[i];
-		if (l->window_n > 0 && bx_score_accuracy(&l->window, &a)) {
-			snprintf(acc, sizeof acc, "%.2f ", a);
-			bar(b, sizeof b, a, 8);
-		} else {
+	order = bx_malloc(sizeof *order * (size_t)(A->d.nlab + 1));
+	for (i = 0; i < A->d.nlab; i++)
+		order[i] = i;
+	sort_admin = A;
+	qsort(order, (size_t)A->d.nlab, sizeof *order, cmp_lab);
+	for (i = A->top; i < last && y < A->rows - 1; i++) {
+		const struct bx_dash_labeler *l = &A->d.lab[order[i]];
+		if (l->window_n > 0 && bx_score_accuracy(&l->window, &a))
+			snprintf(acc, sizeof acc, "%.2f", a);
+		else
 			snprintf(acc, sizeof acc, "-");
-			b[0] = '\0';
-		}
-		spark(sp, sizeof sp, l->hourly, 24);
-		spark01(rec, sizeof rec, l->recent, l->nrecent);
-		snprintf(line, sizeof line, " %-14.14s %-10s %-10s %6d %6.1f %6.0f  %s", l->name, l->role,
-		         l->active ? l->qual : "disabled", l->submitted, l->per_hour,
-		         l->median_seconds, acc);
+		n = l->submitted + l->skipped;
+		if (n > 0)
+			snprintf(skip, sizeof skip, "%d%%", (int)(100.0 * l->skipped / n + 0.5));
+		else
+			snprintf(skip, sizeof skip, "-");
+		snprintf(arf, sizeof arf, "%d/%d/%d", l->accepted, l->rejected, l->fixed);
+		if (l->active_per_hour > 0)
+			snprintf(pace, sizeof pace, "%.1f", l->active_per_hour);
+		else
+			snprintf(pace, sizeof pace, "-");
+		snprintf(line, sizeof line, " %-12.12s %-10.10s %5d %5s %5s %11s %7s %7d",
+		         l->name, l->active ? l->qual : "disabled", l->window_n, acc, skip, arf, pace,
+		         l->reviews);
 		x = put(A, g, 0, y, line,
 		        l->active && strcmp(l->qual, "suspended") != 0 ? BX_COLOR_DEFAULT :
 		        ui(A, BX_RGB(0xff, 0x70, 0x70)), 0);
-		x += put(A, g, x, y, b, ui(A, BX_RGB(0x40, 0xa0, 0xff)), 0);
-		x = x < 77 ? 77 : x + 1;
-		put(A, g, x, y, rec, ui(A, BX_RGB(0x40, 0xa0, 0xff)), 0);
-		put(A, g, x + 17, y++, sp, ui(A, BX_RGB(0xff, 0xc0, 0x40)), 0);
+		if (A->cols >= 120) {
+			spark01(rec, sizeof rec, l->recent, l->nrecent);
+			spark(sp, sizeof sp, l->hourly, 24);
+			put(A, g, x + 2, y, rec, ui(A, BX_RGB(0x40, 0xa0, 0xff)), 0);
+			put(A, g, x + 19, y, sp, ui(A, BX_RGB(0xff, 0xc0, 0x40)), 0);
+		}
+		y++;
 	}
+	free(order);
 	return y + 1;
 }
 
@@ -262,7 +335,7 @@ admin_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 	if (A->have_conf)
 		draw_confusion(A, g, y);
 	snprintf(line, sizeof line, "%s%s", A->err[0] ? "error: " : "",
-	         A->err[0] ? A->err : "q quits  r refreshes now (the confusion too)");
+	         A->err[0] ? A->err : "q quit  r refresh  a/p/n sort  j/k PgUp/PgDn scroll");
 	bx_grid_put_text(g, 0, A->rows - 1, line,
 	                 A->err[0] ? ui(A, BX_RGB(0xff, 0x70, 0x70)) : ui(A, BX_RGB(0x90, 0x90, 0x90)),
 	                 BX_COLOR_DEFAULT, 0, A->cols);
@@ -281,6 +354,29 @@ admin_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_AD_REDRAW:
 		return BX_VIEW_HANDLED | BX_VIEW_FULL;
+	case BX_AD_SORT_ACC:
+	case BX_AD_SORT_PACE:
+	case BX_AD_SORT_NAME:
+		A->sort = bx_keymap_action(&bx_keymap_admin, k->key);
+		A->top = 0;
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_AD_DOWN:
+		A->top++; /* clamped at the draw */
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_AD_UP:
+		A->top = A->top > 0 ? A->top - 1 : 0;
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_AD_PGDN:
+		A->top += A->page > 1 ? A->page - 1 : 1;
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_AD_PGUP:
+		A->top -= A->page > 1 ? A->page - 1 : 1;
+		if (A->top < 0)
+			A->top = 0;
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_AD_HOME:
+		A->top = 0;
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	default:
 		return 0;
 	}
@@ -337,6 +433,7 @@ bx_view_admin_init(struct bx_view *v, struct bx_store *st, const char *title, in
 	A->title = bx_sanitize_dup(title);
 	A->no_color = no_color;
 	A->interval_ms = interval_ms > 0 ? interval_ms : 2000;
+	A->sort = BX_AD_SORT_ACC;
 	v->ops = &admin_ops;
 	v->data = A;
 	admin_resize(v, cols, rows);

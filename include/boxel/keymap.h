@@ -101,7 +101,10 @@ enum bx_notask_action { BX_NA_QUIT = 1, BX_NA_AGAIN, BX_NA_NEXT };
 extern const struct bx_keymap bx_keymap_notask;
 
 /* The dashboard (boxel admin, view-admin.c). */
-enum bx_admin_action { BX_AD_QUIT = 1, BX_AD_REFRESH, BX_AD_REDRAW };
+enum bx_admin_action {
+	BX_AD_QUIT = 1, BX_AD_REFRESH, BX_AD_REDRAW, BX_AD_SORT_ACC, BX_AD_SORT_PACE,
+	BX_AD_SORT_NAME, BX_AD_DOWN, BX_AD_UP, BX_AD_PGDN, BX_AD_PGUP, BX_AD_HOME,
+};
 extern const struct bx_keymap bx_keymap_admin;
 
 /* Every table, for the help overlay and --keys: label first. */

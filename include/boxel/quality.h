@@ -101,11 +101,19 @@ double bx_qobj_sim(struct bx_quality_ws *ws, const struct bx_qobj *a, const stru
 int bx_score_objs(struct bx_quality_ws *ws, const struct bx_qobj *gold, int ngold,
                   const struct bx_qobj *lab, int nlab, const struct bx_score_opts *opts,
                   struct bx_score *out, struct bx_score_detail *detail);
-/* The same for two answers (annotation i of an answer is object i). The
- * answers' global attributes are not scored. */
+/* The same for two answers (annotation i of an answer is object i), plus
+ * the answers' global (per-image) attributes by bx_score_globals. detail
+ * covers the objects only. */
 int bx_score_answer(struct bx_quality_ws *ws, const struct bx_answer *gold,
                     const struct bx_answer *lab, const struct bx_score_opts *opts,
                     struct bx_score *out, struct bx_score_detail *detail);
+/* Adds global attributes to *out, one scored item per key of gold: TP when
+ * lab has the same value, M when another, FN when lab lacks the key. With
+ * symmetric, each key only lab has is FP (agreement, where neither side is
+ * the reference); without, it is not counted. Pass answers in canonical
+ * form (defaults filled) so an unset default equals the default. */
+void bx_score_globals(const struct bx_attrs *gold, const struct bx_attrs *lab, int symmetric,
+                      struct bx_score *out);
 
 /* Consensus over n judgments of one task (consensus.c).
  *
@@ -119,13 +127,15 @@ int bx_score_answer(struct bx_quality_ws *ws, const struct bx_answer *gold,
  * least quorum judgments. Its class is the most frequent class among its
  * members (ties: the smallest by strcmp); its attributes are those of the
  * first member (in judgment order) that has that class. Global (per-image)
- * attributes: each key takes the value most judgments that set it agree on
- * (ties: the first in judgment order). Geometry: all boxes
+ * attributes: each key any judgment sets takes the value most judgments
+ * that set it agree on (weighted: the largest summed weight; ties: the first
+ * in judgment order), so it is present even below quorum. Geometry: all boxes
  * -> the mean of x, y, w, h; otherwise the medoid, the member with the
  * highest mean IoU to the others (ties: the first); points -> the mean.
  *
  * Agreement: F1 of every pair of judgments (one scored as gold against the
- * other; symmetric), averaged; two empty judgments agree (F1 = 1). A single
+ * other; symmetric) over objects, averaged; two empty judgments agree
+ * (F1 = 1); global attributes have their own alpha. A single
  * judgment has agreement 1. */
 struct bx_consensus {
 	struct bx_answer answer;  /* owned: bx_consensus_free */
@@ -134,6 +144,12 @@ struct bx_consensus {
 	double geom_f1_sum;       /* sum of pairwise F1 over geometry only ... */
 	int geom_pairs;           /* ... over pairs where either side has geometry */
 	int nclusters;            /* clusters formed (kept or not) */
+	/* Who made each object of answer (owned): member[i * njudgments + k]
+	 * is the index in judgment k's annotations of answer object i's
+	 * member from judgment k, or -1 (none; always -1 for image classes).
+	 * Batch-wide aggregation (Dawid-Skene) reads the class votes here. */
+	int *member;
+	int njudgments;
 };
 void bx_consensus_free(struct bx_consensus *c);
 /* quorum <= 0 means a strict majority (n / 2 + 1). */
@@ -142,7 +158,8 @@ int bx_consensus_run(struct bx_quality_ws *ws, const struct bx_answer *const *ju
 /* The same with judgment k's class vote weighing weights[k] (>= 0; NULL:
  * 1 each) when a cluster's class is chosen: the class with the largest
  * summed weight wins (ties: the smallest by strcmp). Which objects are
- * kept (quorum), geometry and agreement do not depend on weights. */
+ * kept (quorum), geometry and agreement do not depend on weights. Global
+ * attributes are chosen by the same weights. */
 int bx_consensus_run_weighted(struct bx_quality_ws *ws, const struct bx_answer *const *judgments,
                               const double *weights, int n, int quorum,
                               const struct bx_score_opts *opts, struct bx_consensus *out);
@@ -159,5 +176,11 @@ int bx_kalpha_nominal(const int *values, const int *unit_off, int nunits, double
  * of tag classes (an empty set is a value too). */
 int bx_kalpha_tags(const struct bx_answer *const *judgments, const int *unit_off, int nunits,
                    double *alpha);
+/* The same over global (per-image) attributes: each key a judgment of task
+ * u sets is a unit, whose values are the values the task's judgments give
+ * it (a judgment without the key is a missing coder). Pass answers in
+ * canonical form. */
+int bx_kalpha_globals(const struct bx_answer *const *judgments, const int *unit_off, int nunits,
+                      double *alpha);
 
 #endif

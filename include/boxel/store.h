@@ -225,6 +225,13 @@ struct bx_batch {
 	int count[BX_J_NSTATES];        /* judgments per state */
 	int gold_count[BX_J_NSTATES];   /* of which of gold tasks */
 };
+/* Progress counts ordinary work only: a batch's gold judgments are each
+ * labeler's own, outside the overlap, so counting them would say "45 of
+ * 42 done" with work still open. done: submitted or accepted judgments of
+ * ordinary tasks; want: ordinary tasks x overlap (dynamic judgments past
+ * the overlap can make done exceed it). */
+int bx_batch_done(const struct bx_batch *b);
+int bx_batch_want(const struct bx_batch *b);
 void bx_batch_free(struct bx_batch *b);
 void bx_batches_free(struct bx_batch *b, int n);
 /* BX_ENOENT when there is no such batch. */
@@ -465,7 +472,26 @@ struct bx_batch_quality {
 	double agreement;         /* mean per-task agreement */
 	double geom_f1;           /* mean pairwise F1 over geometry */
 	double alpha;             /* Krippendorff's alpha of image classes, tasks with >= 2 */
+	int has_alpha_globals;
+	double alpha_globals;     /* the same over global attributes (bx_kalpha_globals) */
 };
+/* Consensus over a whole batch (store-consensus.c): every task with its
+ * overlap of judgments is merged as at submit, then each kept object's
+ * class and each task's image classes (a judgment's set of them is one
+ * vote) are chosen by Dawid-Skene over all the batch's votes, and stored
+ * as the tasks' consensus answers (agreement is unchanged: it does not
+ * depend on the classes chosen). Computed outside the write transaction;
+ * stored only if the judgments are unchanged by then (else read again, up
+ * to 3 times, then BX_EBUSY). BX_ENOENT unknown batch, BX_EINVAL overlap 1. */
+struct bx_consensus_batch {
+	int ntasks;               /* tasks with a consensus */
+	int nobjects, nobjects_changed;  /* kept objects; whose class DS changed */
+	int nimages, nimages_changed;    /* tasks with image classes; changed */
+	int iters;                /* EM rounds (the larger of the two runs) */
+};
+int bx_store_consensus_batch(struct bx_store *st, const char *batch, const char *actor,
+                             int64_t now_ms, struct bx_consensus_batch *out,
+                             struct bx_err *err);
 /* BX_ENOENT for an unknown batch. */
 int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
                            struct bx_err *err);
@@ -488,12 +514,21 @@ struct bx_dash_labeler {
 	double recent[16];      /* accuracy of their last gold judgments, oldest first */
 	int nrecent;
 	int hourly[24];
+	/* Pace over active time: submitted judgments per hour of the time
+	 * from their claim to their submit, each capped at BX_ACTIVE_CAP_MS
+	 * (a task left open over lunch is not work); 0 when none. */
+	double active_per_hour;
+	int accepted, rejected, fixed; /* reviews of their judgments, by verdict */
+	int reviews;                   /* reviews they made (reviewers' activity) */
 };
+#define BX_ACTIVE_CAP_MS (10 * 60 * 1000)
 struct bx_dashboard {
 	struct bx_batch *batches;  /* bx_store_batch_list */
 	int nbatches;
 	int *cons_n, *cons_review; /* per batch: tasks with consensus, flagged */
 	double *cons_agreement;    /* mean agreement (when cons_n > 0) */
+	int *gold_left;            /* per batch: the least gold any labeler in it has
+	                            * left (bx_store_gold_left), -1 none */
 	struct bx_dash_labeler *lab;
 	int nlab;
 };

@@ -41,6 +41,25 @@ one_line() { [ -n "$1" ] && [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ]; }
 # no_escape S: S contains no ESC or other C0 control except newline/tab.
 no_escape() { ! printf '%s' "$1" | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]'; }
 
+# cjget JSON KEY: a string or number field of a flat object such as a
+# claim's --json, without starting a python per claim (loops claim often).
+cjget() { [[ $1 =~ \"$2\":(\"([^\"]*)\"|([0-9]+)) ]] && echo "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; }
+
+# tiny_pngs DIR W H NAME...: plain RGB PNGs (a color per name), written with
+# Python's zlib, so no image tool is needed.
+tiny_pngs() {
+	/usr/bin/python3 -c '
+import struct, sys, zlib
+d, w, h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def chunk(t, b):
+    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
+for i, name in enumerate(sys.argv[4:]):
+    row = b"\0" + bytes([i * 20 % 256, 90, 140]) * w
+    open("%s/%s" % (d, name), "wb").write(b"\x89PNG\r\n\x1a\n" +
+        chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+        chunk(b"IDAT", zlib.compress(row * h)) + chunk(b"IEND", b""))' "$@"
+}
+
 finish() {
 	echo "$T_PASSED passed, $T_FAILED failed"
 	[ "$T_FAILED" -eq 0 ]

@@ -35,6 +35,15 @@ steps() { # steps DB: the same project on either backend
 	done
 	expect_rc 0 "$db: review accept" env BOXEL_ACTOR=rev "$BOXEL" review accept "$first" --comment ok
 	expect_rc 0 "$db: stats" "$BOXEL" stats
+	# Quality's reads and writes speak both dialects: Dawid-Skene over the
+	# batch (stored as consensus, so the exports compare it too), the
+	# batch's alphas, the calibration report's labeler matrix.
+	expect_rc 0 "$db: consensus --batch" "$BOXEL" consensus --batch b1 --json
+	check "$db: consensus of the tasks with two judgments" contains "$OUT" '"tasks":2'
+	expect_rc 0 "$db: batch show" "$BOXEL" batch show b1 --json
+	check "$db: alpha of global attributes" contains "$OUT" '"kalpha_globals":'
+	expect_rc 0 "$db: report calibration" "$BOXEL" report calibration b1 --json
+	check "$db: labeler matrix" contains "$OUT" '"agreement_matrix":[['
 	expect_rc 0 "$db: export" "$BOXEL" export --format jsonl "$2"
 }
 

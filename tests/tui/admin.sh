@@ -1,7 +1,7 @@
 # admin.sh: `boxel admin`, the live dashboard, on a store where bob has
 # submitted gold tasks with one right class, one wrong and one missed
-# object: the batch's progress, bob's line (judgments, gold accuracy,
-# sparkline), the confusion against gold; a refresh shows new work; q quits.
+# object: the batch's progress, bob's line (gold sample, gold accuracy,
+# sparklines), the confusion against gold; a refresh shows new work; q quits.
 . "$(dirname "$0")/lib.sh"
 
 make_project "$T_TMP/p"
@@ -23,16 +23,18 @@ check "two gold scores" test "$(sq 'SELECT count(*) FROM gold_scores')" = 2
 
 tui_start "$BOXEL" admin --db "$DB" --interval 3600
 expect_screen "title" "boxel admin  $DB"
-expect_screen "the demo batch" "demo             self             4  "
+expect_screen "the demo batch" " demo         self            4  "
 # Every task is gold, and gold is each labeler's own (outside the
-# overlap): the batch has no ordinary work, so progress is complete.
-expect_screen "... no ordinary work left" "100%      0      0       -      0"
-# bob: 2 done; accuracy = TP / (TP + M + FP + FN): task 1 cup right (TP),
-# cat missed (FN); task 2 cup called cat (M), cat missed (FN): 1/4
-expect_screen "bob's line: done and gold accuracy" "bob            annotator  qualified       2"
-expect_screen "bob's accuracy with its bar" "0.25 ██ "
-# then his two gold judgments, 1/2 and 0/2 (▅▁), then both submits in this hour
-spark_now() { tui_screen | grep -qE '^ bob .*0\.25 ██ +▅▁ +█ *$'; }
+# overlap): the batch has no ordinary work, so progress is complete; bob
+# has 2 of the 4 gold tasks left.
+expect_screen "... no ordinary work left, 2 gold left" "100%     0     0     -      0     2"
+# bob: 2 gold judgments; accuracy = TP / (TP + M + FP + FN), the gold's
+# scene a scored item: task 1 cup right (TP), cat missed (FN), scene (TP);
+# task 2 cup called cat (M), cat missed (FN), scene (TP): 3/6
+expect_screen "bob's line: gold sample, accuracy, skips, reviews" \
+	" bob          qualified      2  0.50    0%       0/0/0       -       0"
+# then his two gold judgments, 2/3 and 1/3 (▆▃), then both submits in this hour
+spark_now() { tui_screen | grep -qE '^ bob .* 0/0/0 +- +0  ▆▃ +█ *$'; }
 check "bob's sparklines: recent gold, submits in the last hour" spark_now
 expect_screen "confusion heading counts gold judgments" "Confusion against gold (2 gold judgments)"
 # rows are gold classes: the gold cat was missed twice; the gold cup was

@@ -271,10 +271,21 @@ test_suspend(void)
 	free(sql);
 	CHECK_INT(bx_queue_submit(st, c.judgment, c.token, ans(EMPTY), 5, NOW + 21000, &err), 0);
 	bx_claim_free(&c);
-	CASE("10th bad gold judgment: suspended, lease returned");
+	/* The gold submit only arms the suspension (0-2 ordinary submits of
+	 * grace, drawn at random; tests/cli/suspend.sh counts them down). */
+	CASE("10th bad gold judgment: armed, not yet visible");
+	bx_store_user_get(st, "bad", &u, &err);
+	CHECK_STR(u.qual, "qualified");
+	bx_user_free(&u);
+	CHECK_INT(raw_int("SELECT suspend_grace BETWEEN 0 AND 2 FROM users WHERE name = 'bad'"), 1);
+	raw_exec("UPDATE users SET suspend_grace = 0 WHERE name = 'bad'"); /* the draw: 0 */
+	CHECK_INT(bx_queue_claim(st, "bad", LEASE, NOW + 21500, &c, &err), BX_EPERM);
+	CHECK(strstr(err.msg, "suspended (gold accuracy under the project's bar)") != NULL);
+	CASE("the next claim: suspended, lease returned");
 	bx_store_user_get(st, "bad", &u, &err);
 	CHECK_STR(u.qual, "suspended");
 	bx_user_free(&u);
+	CHECK_INT(raw_int("SELECT suspend_grace IS NULL FROM users WHERE name = 'bad'"), 1);
 	sql = bx_asprintf("SELECT state = 'open' AND labeler IS NULL AND lease_token IS NULL "
 	    "FROM judgments WHERE id = %lld", (long long)hot_j);
 	CHECK_INT(raw_int(sql), 1);
@@ -488,7 +499,15 @@ test_trainee_suspended(void)
 	CASE("3 bad of gold_min 4: still in training");
 	CHECK_STR(qual_of(st, "t"), "training");
 	CHECK(claim_submit(st, "t", EMPTY, NOW + 10000) > 0);
-	CASE("4th: suspended, by gold, from training");
+	CASE("4th: armed");
+	CHECK_STR(qual_of(st, "t"), "training");
+	raw_exec("UPDATE users SET suspend_grace = 0 WHERE name = 't'"); /* the draw: 0 */
+	{
+		struct bx_claim c;
+
+		CHECK_INT(bx_queue_claim(st, "t", LEASE, NOW + 11000, &c, &err), BX_EPERM);
+	}
+	CASE("the next claim: suspended, by gold, from training");
 	CHECK_STR(qual_of(st, "t"), "suspended");
 	CHECK_INT(raw_int("SELECT suspended_by = 'gold' AND suspended_from = 'training' "
 	    "FROM users WHERE name = 't'"), 1);
