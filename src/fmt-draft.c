@@ -8,6 +8,7 @@
 
 #include "boxel/codec.h"
 #include "boxel/draft.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 
 static json_t *
@@ -191,7 +192,7 @@ bx_draft_restore(struct bx_edit *ed, struct bx_draft_view *v, const char *state,
 	if (ed->handle < -1 || ed->handle >= bx_edit_handle_count(ed))
 		ed->handle = -1;
 	tool = json_string_value(json_object_get(root, "tool"));
-	ed->tool = bx_tool_from_name(tool) >= 0 ? (enum bx_tool)bx_tool_from_name(tool) : BX_TOOL_BOX;
+	ed->tool = bx_tool_from_name(tool) >= 0 ? bx_tool_from_name(tool) : 0;
 	cls = json_string_value(json_object_get(root, "class"));
 	if (cls != NULL) {
 		free(ed->cls);
@@ -212,11 +213,12 @@ bx_draft_restore(struct bx_edit *ed, struct bx_draft_view *v, const char *state,
 		ed->pend[ed->npend].y = y;
 		ed->npend++;
 	}
-	if ((ed->tool == BX_TOOL_BOX || ed->tool == BX_TOOL_RBOX || ed->tool == BX_TOOL_ELLIPSE ||
-	     ed->tool == BX_TOOL_CUBOID) && ed->npend > 1)
+	/* The places of a shape not yet made: one corner, or one fewer
+	 * than the tool's count. */
+	if (bx_tool_at(ed->tool)->place == BX_PLACE_CORNERS && ed->npend > 1)
 		ed->npend = 1;
-	if (ed->tool == BX_TOOL_EXTREME && ed->npend > 3)
-		ed->npend = 3;
+	if (bx_tool_at(ed->tool)->place == BX_PLACE_COUNT && ed->npend > bx_tool_at(ed->tool)->npts - 1)
+		ed->npend = bx_tool_at(ed->tool)->npts - 1;
 	json_decref(root);
 	return 0;
 }

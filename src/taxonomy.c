@@ -888,6 +888,15 @@ bx_taxonomy_class(const struct bx_taxonomy *t, const char *name)
 	return i < 0 ? NULL : &t->classes[i];
 }
 
+int
+bx_taxonomy_key_shadowable(int key)
+{
+	if (key <= 0 || key > 0x7f)
+		return 0;
+	return strchr(BX_TAXONOMY_SHADOWABLE_KEYS, key) != NULL ||
+	       (bx_tool_by_key(key) >= 0 && strchr(BX_TAXONOMY_RESERVED_KEYS, key) == NULL);
+}
+
 const struct bx_class *
 bx_taxonomy_class_by_hotkey(const struct bx_taxonomy *t, int key)
 {

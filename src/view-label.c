@@ -288,14 +288,13 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	         fabs(L->sc - 1) < 1e-9 ? " (1:1)" : "", L->ed.cx, L->ed.cy,
 	         label_step(L), L->role->unit, L->s->claim.position,
 	         L->s->claim.total, lease, grab);
-	if (L->ed.npend > 0 && (L->ed.tool == BX_TOOL_POLYGON || L->ed.tool == BX_TOOL_POLYLINE)) {
+	if (L->ed.npend > 0 && bx_tool_at(L->ed.tool)->place == BX_PLACE_VERTICES) {
 		char c[32];
 		snprintf(c, sizeof c, "  vertices %d", L->ed.npend);
 		strncat(line, c, sizeof line - strlen(line) - 1);
-	} else if (L->ed.npend > 0 && L->ed.tool == BX_TOOL_EXTREME) {
-		static const char *const next[] = { "left", "top", "right", "bottom" };
-		char c[48];
-		snprintf(c, sizeof c, "  extreme %d/4: %s-most next", L->ed.npend, next[L->ed.npend % 4]);
+	} else if (L->ed.npend > 0 && bx_tool_at(L->ed.tool)->status != NULL) {
+		char c[96] = "  ";
+		bx_tool_at(L->ed.tool)->status(L->ed.npend, c + 2, sizeof c - 2);
 		strncat(line, c, sizeof line - strlen(line) - 1);
 	}
 	if (L->ndigits) {

@@ -9,17 +9,6 @@
 
 #include "boxel/annot.h"
 
-/* BX_TOOL_EXTREME draws a box from the object's left-, top-, right- and
- * bottom-most points (extreme clicking, Papadopoulos et al. 2017): four
- * places, in that order, make the box that bounds them. */
-enum bx_tool { BX_TOOL_BOX = 0, BX_TOOL_POLYGON, BX_TOOL_POINT, BX_TOOL_EXTREME,
-	BX_TOOL_POLYLINE, BX_TOOL_RBOX, BX_TOOL_ELLIPSE, BX_TOOL_CUBOID, BX_TOOL_COUNT };
-/* "box", "polygon", "point", "extreme", "polyline", "rotated_box", "ellipse",
- * "cuboid" */
-const char *bx_tool_name(enum bx_tool t);
-/* The tool of a name (as bx_tool_name gives), or -1. */
-int bx_tool_from_name(const char *name);
-
 /* What an operation changed; the caller saves accordingly. */
 enum {
 	BX_EDIT_VIEW = 1,   /* only view state (crosshair, selection, tool): redraw */
@@ -40,7 +29,7 @@ struct bx_edit_step {
 struct bx_edit {
 	struct bx_answer ans;
 	int img_w, img_h;
-	enum bx_tool tool;
+	int tool;             /* the drawing tool (bx_tool_at, geom.h) */
 	double cx, cy;        /* crosshair */
 	int sel;              /* selected object, -1 none */
 	int grab;             /* 1: moves go to the selected object (or its handle) */
@@ -76,9 +65,11 @@ int bx_edit_nudge(struct bx_edit *ed, double dx, double dy);
 /* Arrow keys: nudge when grabbed, else the crosshair. */
 int bx_edit_move(struct bx_edit *ed, double dx, double dy);
 
-int bx_edit_set_tool(struct bx_edit *ed, enum bx_tool tool);
-/* Place at the crosshair: box corner (the second makes the box), polygon
- * vertex (on the first vertex with >= 3 closes it), point. */
+int bx_edit_set_tool(struct bx_edit *ed, int tool);
+/* Place at the crosshair, as the tool's descriptor says: a corner (the
+ * second makes the object), a vertex (on the first vertex of a closed
+ * kind with enough vertices closes it), or the next of a fixed number
+ * of places (the last makes the object). */
 int bx_edit_place(struct bx_edit *ed);
 /* Close the polygon being drawn (>= 3 vertices). */
 int bx_edit_close(struct bx_edit *ed);

@@ -68,6 +68,44 @@ enum {
 	BX_FMT_ALL = (1 << 5) - 1,
 };
 
+/* How a drawing tool takes its places (crosshair positions, clicks). */
+enum bx_place {
+	BX_PLACE_CORNERS = 0, /* two opposite corners of an upright box (box-like:
+	                       * a rubber band while drawing; the mouse may drag) */
+	BX_PLACE_VERTICES,    /* vertex after vertex; Enter ends it (a closed kind:
+	                       * also the first vertex again) */
+	BX_PLACE_COUNT,       /* a fixed number of places in order, then made */
+};
+
+/* Most points a tool's make hook writes into its buffer. */
+#define BX_TOOL_PTS 8
+
+/* A drawing tool of the labeling view. The generic editing code
+ * (edit.c, label-keys.c, label-mouse.c, label-image.c, fmt-draft.c) asks
+ * this instead of naming tools: a new kind brings its own. */
+struct bx_geom_tool {
+	const char *name;  /* drafts and the status line: "box", "extreme" */
+	int key;           /* its key in the labeling view (tty.h code); a class
+	                    * hotkey on it wins unless it is a reserved key */
+	const char *help;  /* that key's line in the help */
+	enum bx_place place;
+	int npts;          /* BX_PLACE_COUNT: how many places make it */
+	int drag;          /* the mouse drags it out (else each click places) */
+	int tighten;       /* T (tighten every box as drawn) applies */
+	int snap_extreme;  /* each place snaps to the object's extreme point on
+	                    * its side (left, top, right, bottom: label-assist.c) */
+	/* Make the object from the places pend[0 .. n). an arrives with
+	 * its kind set, and for BX_PLACE_CORNERS with x, y, w, h of the
+	 * upright box the corners span; for BX_PLACE_VERTICES its pts are
+	 * pend. an->pts may point into buf (BX_TOOL_PTS points). Returns 0,
+	 * or -1 with why the places make nothing (they are dropped). NULL:
+	 * an is the object as it arrives. */
+	int (*make)(struct bx_annot *an, const struct bx_pt *pend, int n, struct bx_pt *buf,
+	            double img_w, double img_h, char *why, size_t whyn);
+	/* The status line's note while n places are down (NULL: none). */
+	void (*status)(int n, char *buf, size_t len);
+};
+
 struct bx_geom_kind {
 	enum bx_geom id;         /* one bit: classes allow a mask of kinds */
 	const char *name;        /* JSON key, taxonomy name, store column value */
@@ -79,7 +117,9 @@ struct bx_geom_kind {
 	int closed;              /* BX_FORM_POINTS: the last vertex joins the first */
 	const char *form_hint;   /* BX_FORM_RBOX: "[cx, cy, w, h, angle]" */
 	enum bx_geom_family family;
-	int tool;                /* the drawing tool (enum bx_tool) or -1 */
+	/* Its drawing tools, the first the one picking a class switches to
+	 * (NULL: none, or no second one). */
+	const struct bx_geom_tool *tools[2];
 	int major_handles;       /* handles shown unless grabbed: [0, major); 0: all */
 
 	/* One line for the side pane: "box 10,20 30x40". */
@@ -134,6 +174,17 @@ const struct bx_geom_kind *bx_geom_at(int i);
  * when filter is NULL, joined by sep and, before the last, last) into buf. */
 void bx_geom_list(char *buf, size_t n, const char *sep, const char *last,
                   int (*filter)(const struct bx_geom_kind *k));
+
+/* Drawing tools, numbered in table order (each kind's in its order): the
+ * i-th tool, NULL past the end; the kind it draws; its number by name or
+ * by key (-1: none); its name ("?" for none); the first tool of kind g
+ * (-1: none). Tool 0 is the box tool. */
+const struct bx_geom_tool *bx_tool_at(int t);
+const struct bx_geom_kind *bx_tool_kind(int t);
+int bx_tool_from_name(const char *name);
+int bx_tool_by_key(int key);
+const char *bx_tool_name(int t);
+int bx_tool_of_kind(enum bx_geom g);
 
 /* "a" or "an" before the kind's name in messages. */
 const char *bx_geom_article(enum bx_geom g);

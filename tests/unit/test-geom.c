@@ -130,9 +130,9 @@ test_edit(void)
 
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "lane");
-	bx_edit_set_tool(&ed, BX_TOOL_POLYLINE);
+	bx_edit_set_tool(&ed, bx_tool_from_name("polyline"));
 	CHECK_STR(bx_tool_name(ed.tool), "polyline");
-	CHECK_INT(bx_tool_from_name("polyline"), BX_TOOL_POLYLINE);
+	CHECK_INT(bx_tool_by_key('_'), bx_tool_from_name("polyline"));
 
 	CASE("Enter with one vertex places a second, not a line");
 	bx_edit_cursor_to(&ed, 10, 10);
@@ -343,7 +343,7 @@ test_rbox(void)
 	CASE("draw upright, turn, set, undo; refused at the edge");
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "car");
-	bx_edit_set_tool(&ed, BX_TOOL_RBOX);
+	bx_edit_set_tool(&ed, bx_tool_from_name("rotated_box"));
 	bx_edit_cursor_to(&ed, 40, 30);
 	bx_edit_place(&ed);
 	bx_edit_cursor_to(&ed, 60, 40);
@@ -455,7 +455,7 @@ test_ellipse(void)
 	CASE("draw from its bounding box, turn, stretch an axis, undo");
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "eye");
-	bx_edit_set_tool(&ed, BX_TOOL_ELLIPSE);
+	bx_edit_set_tool(&ed, bx_tool_from_name("ellipse"));
 	CHECK_STR(bx_tool_name(ed.tool), "ellipse");
 	bx_edit_cursor_to(&ed, 30, 30);
 	bx_edit_place(&ed);
@@ -532,7 +532,7 @@ test_cuboid(void)
 	CASE("drawn from its front face; 8 handles; no vertex inserted");
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "crate");
-	bx_edit_set_tool(&ed, BX_TOOL_CUBOID);
+	bx_edit_set_tool(&ed, bx_tool_from_name("cuboid"));
 	bx_edit_cursor_to(&ed, 30, 30);
 	bx_edit_place(&ed);
 	bx_edit_cursor_to(&ed, 60, 50);
