@@ -166,6 +166,7 @@ bx_annot_free(struct bx_annot *an)
 {
 	free(an->cls);
 	free(an->pts);
+	free(an->vis);
 	bx_attrs_free(&an->attrs);
 	memset(an, 0, sizeof *an);
 }
@@ -179,6 +180,11 @@ bx_annot_copy(struct bx_annot *dst, const struct bx_annot *src)
 	if (src->npts > 0) {
 		dst->pts = bx_malloc(sizeof *dst->pts * (size_t)src->npts);
 		memcpy(dst->pts, src->pts, sizeof *dst->pts * (size_t)src->npts);
+	}
+	dst->vis = NULL;
+	if (src->vis != NULL && src->npts > 0) {
+		dst->vis = bx_malloc((size_t)src->npts);
+		memcpy(dst->vis, src->vis, (size_t)src->npts);
 	}
 	bx_attrs_copy(&dst->attrs, &src->attrs);
 }

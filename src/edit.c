@@ -40,6 +40,7 @@ bx_edit_init(struct bx_edit *ed, int img_w, int img_h)
 	ed->cy = floor(img_h / 2.0);
 	ed->sel = -1;
 	ed->handle = -1;
+	ed->next_vis = 2;
 }
 
 static void
@@ -74,6 +75,7 @@ bx_edit_free(struct bx_edit *ed)
 	drop_steps_from(ed, 0);
 	free(ed->steps);
 	free(ed->pend);
+	free(ed->pendv);
 	free(ed->cls);
 	memset(ed, 0, sizeof *ed);
 	ed->sel = -1;
@@ -350,15 +352,23 @@ bx_edit_move(struct bx_edit *ed, double dx, double dy)
 /* ---- Drawing ---- */
 
 static void
-pend_push(struct bx_edit *ed, double x, double y)
+pend_push_vis(struct bx_edit *ed, double x, double y, int v)
 {
 	if (ed->npend == ed->cappend) {
 		ed->cappend = ed->cappend ? ed->cappend * 2 : 8;
 		ed->pend = bx_realloc(ed->pend, sizeof *ed->pend * (size_t)ed->cappend);
+		ed->pendv = bx_realloc(ed->pendv, (size_t)ed->cappend);
 	}
 	ed->pend[ed->npend].x = x;
 	ed->pend[ed->npend].y = y;
+	ed->pendv[ed->npend] = (unsigned char)v;
 	ed->npend++;
+}
+
+static void
+pend_push(struct bx_edit *ed, double x, double y)
+{
+	pend_push_vis(ed, x, y, 2);
 }
 
 int
@@ -432,6 +442,31 @@ bx_edit_close(struct bx_edit *ed)
 	return add_new(ed, &an, what);
 }
 
+static int make(struct bx_edit *ed, const struct bx_geom_tool *t, struct bx_annot *an);
+
+/* One more of a fixed count of places (visibility v; skipped ones at
+ * 0, 0); the last makes the object. The count is the tool's, or the
+ * class's named points. */
+static int
+place_next(struct bx_edit *ed, const struct bx_geom_tool *t, int v)
+{
+	struct bx_annot an;
+	int want = t->npts > 0 ? t->npts : ed->kpts;
+
+	if (want <= 0)
+		return say(ed, "class %s names no points for a %s", ed->cls ? ed->cls : "-", t->name);
+	if (v == 0)
+		pend_push_vis(ed, 0, 0, 0);
+	else
+		pend_push_vis(ed, ed->cx, ed->cy, v);
+	ed->next_vis = 2;
+	ed->msg[0] = '\0';
+	if (ed->npend < want)
+		return BX_EDIT_VIEW;
+	memset(&an, 0, sizeof an);
+	return make(ed, t, &an);
+}
+
 /* The places so far make the tool's object (its make hook), added as
  * one undo step; when they make nothing they are dropped with why. */
 static int
@@ -441,8 +476,8 @@ make(struct bx_edit *ed, const struct bx_geom_tool *t, struct bx_annot *an)
 	char what[48];
 
 	an->geom = bx_tool_kind(ed->tool)->id;
-	if (t->make != NULL &&
-	    t->make(an, ed->pend, ed->npend, buf, ed->img_w, ed->img_h, ed->msg, sizeof ed->msg) != 0) {
+	if (t->make != NULL && t->make(an, ed->pend, ed->pendv, ed->npend, buf, ed->img_w, ed->img_h,
+	                               ed->msg, sizeof ed->msg) != 0) {
 		ed->npend = 0;
 		return BX_EDIT_VIEW;
 	}
@@ -494,13 +529,45 @@ bx_edit_place(struct bx_edit *ed)
 		ed->msg[0] = '\0';
 		return BX_EDIT_VIEW;
 	case BX_PLACE_COUNT:
-		pend_push(ed, ed->cx, ed->cy);
-		ed->msg[0] = '\0';
-		if (ed->npend < t->npts)
-			return BX_EDIT_VIEW;
-		return make(ed, t, &an);
+		return place_next(ed, t, ed->next_vis);
 	}
 	return 0;
+}
+
+int
+bx_edit_skip_point(struct bx_edit *ed)
+{
+	const struct bx_geom_tool *t = bx_tool_at(ed->tool);
+
+	if (t == NULL || t->place != BX_PLACE_COUNT || t->npts != 0)
+		return say(ed, "only the points of a skeleton can be skipped");
+	if (ed->npend == 0 && need_class(ed))
+		return BX_EDIT_VIEW;
+	ed->grab = 0;
+	return place_next(ed, t, 0);
+}
+
+int
+bx_edit_toggle_occluded(struct bx_edit *ed)
+{
+	const struct bx_geom_tool *t = bx_tool_at(ed->tool);
+	struct bx_annot *an = selected(ed);
+	struct txn tx;
+	char what[48];
+
+	if (ed->npend > 0 || (an == NULL && t != NULL && t->place == BX_PLACE_COUNT && t->npts == 0)) {
+		ed->next_vis = ed->next_vis == 1 ? 2 : 1;
+		return say(ed, "next point: %s", ed->next_vis == 1 ? "occluded" : "visible");
+	}
+	if (an == NULL || an->vis == NULL || ed->handle < 0 || ed->handle >= an->npts ||
+	    an->vis[ed->handle] == 0)
+		return say(ed, "grab a placed skeleton point first (Tab, then ] )");
+	begin(ed, &tx);
+	an->vis[ed->handle] = an->vis[ed->handle] == 1 ? 2 : 1;
+	own(an);
+	snprintf(what, sizeof what, "%s #%d point %d", an->vis[ed->handle] == 1 ? "occlude" : "show",
+	         ed->sel + 1, ed->handle + 1);
+	return commit(ed, &tx, what);
 }
 
 int
@@ -869,7 +936,9 @@ bx_edit_replace_shape(struct bx_edit *ed, int idx, const struct bx_annot *an, co
 	}
 	dst = &ed->ans.a[idx];
 	free(dst->pts);
+	free(dst->vis);
 	dst->pts = NULL;
+	dst->vis = NULL;
 	dst->npts = 0;
 	dst->geom = an->geom;
 	dst->x = an->x;
@@ -880,6 +949,10 @@ bx_edit_replace_shape(struct bx_edit *ed, int idx, const struct bx_annot *an, co
 		dst->pts = bx_calloc((size_t)an->npts, sizeof *dst->pts);
 		memcpy(dst->pts, an->pts, sizeof *dst->pts * (size_t)an->npts);
 		dst->npts = an->npts;
+		if (an->vis != NULL) {
+			dst->vis = bx_malloc((size_t)an->npts);
+			memcpy(dst->vis, an->vis, (size_t)an->npts);
+		}
 	}
 	own(dst);
 	ed->sel = idx;

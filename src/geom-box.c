@@ -131,13 +131,13 @@ average(struct bx_annot *out, const struct bx_annot *const *m, int n)
  * points, top and bottom from the 2nd and 4th; the other coordinate of
  * each is where along the side it touched, not an extent. */
 static int
-extreme_make(struct bx_annot *an, const struct bx_pt *p, int n, struct bx_pt *buf,
+extreme_make(struct bx_annot *an, const struct bx_pt *p, const unsigned char *vis, int n, struct bx_pt *buf,
              double img_w, double img_h, char *why, size_t whyn)
 {
 	double x0 = fmin(p[0].x, p[2].x), x1 = fmax(p[0].x, p[2].x);
 	double y0 = fmin(p[1].y, p[3].y), y1 = fmax(p[1].y, p[3].y);
 
-	(void)n, (void)buf, (void)img_w, (void)img_h;
+	(void)vis, (void)n, (void)buf, (void)img_w, (void)img_h;
 	if (x1 <= x0 || y1 <= y0)
 		return snprintf(why, whyn, "the four extreme points span no area: place them again"), -1;
 	an->x = x0;
@@ -148,11 +148,11 @@ extreme_make(struct bx_annot *an, const struct bx_pt *p, int n, struct bx_pt *bu
 }
 
 static void
-extreme_status(int n, char *buf, size_t len)
+extreme_status(int n, int want, const char *next, char *buf, size_t len)
 {
-	static const char *const next[] = { "left", "top", "right", "bottom" };
-
-	snprintf(buf, len, "extreme %d/4: %s-most next", n, next[n % 4]);
+	static const char *const side[] = { "left", "top", "right", "bottom" };
+	(void)want, (void)next;
+	snprintf(buf, len, "extreme %d/4: %s-most next", n, side[n % 4]);
 }
 
 static const struct bx_geom_tool box_tool = {

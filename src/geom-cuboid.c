@@ -62,13 +62,13 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
  * front moved up and right by a third of its smaller side, kept in the
  * image; its vertices are handles to fit it to the object. */
 static int
-make(struct bx_annot *an, const struct bx_pt *pend, int n, struct bx_pt *p, double img_w,
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n, struct bx_pt *p, double img_w,
      double img_h, char *why, size_t whyn)
 {
 	double d = fmin(an->w, an->h) / 3, dx, dy;
 	int i;
 
-	(void)pend, (void)n, (void)img_h, (void)why, (void)whyn;
+	(void)pend, (void)vis, (void)n, (void)img_h, (void)why, (void)whyn;
 	dx = fmin(d, img_w - (an->x + an->w));
 	dy = -fmin(d, an->y);
 	p[0] = (struct bx_pt){ an->x, an->y };

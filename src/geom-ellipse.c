@@ -157,10 +157,10 @@ iou_same(const double a[5], const double b[5])
 
 /* From the two corners of its upright bounding box; turned afterwards. */
 static int
-make(struct bx_annot *an, const struct bx_pt *pend, int n, struct bx_pt *buf, double img_w,
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n, struct bx_pt *buf, double img_w,
      double img_h, char *why, size_t whyn)
 {
-	(void)pend, (void)n, (void)buf, (void)img_w, (void)img_h, (void)why, (void)whyn;
+	(void)pend, (void)vis, (void)n, (void)buf, (void)img_w, (void)img_h, (void)why, (void)whyn;
 	an->w /= 2;
 	an->h /= 2;
 	an->x += an->w;

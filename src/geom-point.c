@@ -63,10 +63,10 @@ average(struct bx_annot *out, const struct bx_annot *const *m, int n)
 }
 
 static int
-make(struct bx_annot *an, const struct bx_pt *pend, int n, struct bx_pt *buf, double img_w,
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n, struct bx_pt *buf, double img_w,
      double img_h, char *why, size_t whyn)
 {
-	(void)n, (void)img_w, (void)img_h, (void)why, (void)whyn;
+	(void)vis, (void)n, (void)img_w, (void)img_h, (void)why, (void)whyn;
 	buf[0] = pend[0];
 	an->pts = buf;
 	an->npts = 1;

@@ -8,7 +8,7 @@
 
 extern const struct bx_geom_kind bx_geom_box, bx_geom_polygon, bx_geom_point, bx_geom_tag;
 extern const struct bx_geom_kind bx_geom_polyline, bx_geom_rbox, bx_geom_ellipse;
-extern const struct bx_geom_kind bx_geom_cuboid;
+extern const struct bx_geom_kind bx_geom_cuboid, bx_geom_skeleton;
 
 static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_box,
@@ -19,6 +19,7 @@ static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_rbox,
 	&bx_geom_ellipse,
 	&bx_geom_cuboid,
+	&bx_geom_skeleton,
 };
 
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))

@@ -61,6 +61,8 @@ static struct bx_keybind label_binds[] = {
 	{ ' ', BX_LA_PLACE, "place a corner, vertex or point at the crosshair" },
 	{ BX_KEY_ENTER, BX_LA_ENTER, "place; close the polygon; accept the selected suggestion" },
 	{ BX_KEY_BACKSPACE, BX_LA_BACKSPACE, "remove the last vertex of the shape being drawn" },
+	{ 'N', BX_LA_SKIP_POINT, "skeleton: the point being placed is not labeled (v=0), go to the next" },
+	{ 'F', BX_LA_OCCLUDED, "skeleton: place the next point occluded (v=1); on a grabbed point: toggle it" },
 	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect" },
 	{ '1', BX_LA_CLASS, "a number N: before a move, its count (5l); else class N in taxonomy order (12 then a pause or any key: class 12)" },
 	{ '2', BX_LA_CLASS, NULL }, { '3', BX_LA_CLASS, NULL }, { '4', BX_LA_CLASS, NULL },

@@ -59,8 +59,14 @@ draw_kind(struct label *L, const struct bx_annot *an, uint32_t c, int dash,
           enum bx_pen_style style)
 {
 	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
-	struct bx_geom_pen pen = { L->disp, pen_x, pen_y, L, c, BX_RGB(0, 0, 0), dash, style };
+	struct bx_geom_pen pen = { L->disp, pen_x, pen_y, L, c, BX_RGB(0, 0, 0), dash, style,
+	                           NULL, 0 };
+	const struct bx_class *cl = label_class_of(L, an->cls);
 
+	if (cl != NULL && an->vis != NULL) {
+		pen.edges = cl->edges;
+		pen.nedges = cl->nedges;
+	}
 	if (k != NULL)
 		k->draw(&pen, an);
 }

@@ -73,6 +73,7 @@ label_place(struct label *L, int enter, int64_t now)
 		          bx_tool_name(ed->tool));
 		return BX_VIEW_REDRAW;
 	}
+	ed->kpts = label_class_of(L, ed->cls) != NULL ? label_class_of(L, ed->cls)->nkpts : 0;
 	r = label_apply(L, enter ? bx_edit_enter(ed) : bx_edit_place(ed), now);
 	/* A box just drawn with the box tool: tighten it when asked to. */
 	if (L->auto_tighten && bx_tool_at(ed->tool)->tighten && ed->ans.n == n + 1 && ed->sel == n &&
@@ -216,6 +217,10 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 			return r | label_extreme_place(L, now);
 		return r | label_place(L, 1, now);
 	case BX_LA_BACKSPACE: return r | label_apply(L, bx_edit_backspace(ed), now);
+	case BX_LA_SKIP_POINT:
+		ed->kpts = label_class_of(L, ed->cls) != NULL ? label_class_of(L, ed->cls)->nkpts : 0;
+		return r | label_apply(L, bx_edit_skip_point(ed), now);
+	case BX_LA_OCCLUDED: return r | label_apply(L, bx_edit_toggle_occluded(ed), now);
 	case BX_LA_CANCEL: return r | label_apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
 	case BX_LA_CLASS_NEXT:
 		if (L->s->tax->nclasses == 0)

@@ -292,9 +292,14 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 		char c[32];
 		snprintf(c, sizeof c, "  vertices %d", L->ed.npend);
 		strncat(line, c, sizeof line - strlen(line) - 1);
-	} else if (L->ed.npend > 0 && bx_tool_at(L->ed.tool)->status != NULL) {
+	} else if (bx_tool_at(L->ed.tool)->status != NULL &&
+	           (L->ed.npend > 0 || bx_tool_at(L->ed.tool)->npts == 0)) {
+		const struct bx_class *kc = label_class_of(L, L->ed.cls);
+		const struct bx_geom_tool *t = bx_tool_at(L->ed.tool);
 		char c[96] = "  ";
-		bx_tool_at(L->ed.tool)->status(L->ed.npend, c + 2, sizeof c - 2);
+		t->status(L->ed.npend, t->npts > 0 ? t->npts : kc != NULL ? kc->nkpts : 0,
+		          kc != NULL && L->ed.npend < kc->nkpts ? kc->kpt_names[L->ed.npend] : NULL,
+		          c + 2, sizeof c - 2);
 		strncat(line, c, sizeof line - strlen(line) - 1);
 	}
 	if (L->ndigits) {

@@ -21,6 +21,7 @@ enum bx_geom {
 	BX_GEOM_RBOX = 32,     /* rotated box: centre x, y, size w, h, angle */
 	BX_GEOM_ELLIPSE = 64,  /* ellipse: centre x, y, radii w, h, angle */
 	BX_GEOM_CUBOID = 128,  /* projected cuboid: 8 vertices, front face then back */
+	BX_GEOM_SKELETON = 256, /* keypoint skeleton: the class's named points */
 };
 const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 
@@ -67,6 +68,8 @@ struct bx_annot {
 	double angle;        /* RBOX, ELLIPSE: degrees, clockwise on screen, about the centre */
 	struct bx_pt *pts;   /* polygon (npts >= 3), polyline (>= 2), point (1); owned */
 	int npts;
+	unsigned char *vis;  /* skeleton: per point COCO's v (0 not labeled, 1
+	                      * occluded, 2 visible), npts long; else NULL; owned */
 	struct bx_attrs attrs;
 	double score;        /* suggestions: model score; otherwise 0 */
 	int flags;

@@ -36,7 +36,11 @@ struct bx_edit {
 	int handle;           /* -1 whole object, else a handle (see above) */
 	char *cls;            /* class for new objects (owned); NULL = none yet */
 	struct bx_pt *pend;   /* shape being drawn: box corner / polygon vertices */
+	unsigned char *pendv; /* and each place's visibility (skeletons: 0 skipped, 1, 2) */
 	int npend, cappend;
+	int kpts;             /* places a tool of class-named points takes (the
+	                       * class's keypoints: the view sets it; 0 none) */
+	int next_vis;         /* visibility of the next such place: 2, or 1 (F) */
 	struct bx_edit_step *steps;
 	int nsteps, capsteps;
 	int pos;              /* steps[0..pos) are applied; the rest can be redone */
@@ -76,6 +80,11 @@ int bx_edit_close(struct bx_edit *ed);
 /* Enter: close a polygon with >= 3 vertices, else place. */
 int bx_edit_enter(struct bx_edit *ed);
 int bx_edit_backspace(struct bx_edit *ed);
+/* Drawing a skeleton: the next named point is not labeled (v = 0). */
+int bx_edit_skip_point(struct bx_edit *ed);
+/* Drawing a skeleton: the next point is placed occluded (v = 1) or visible
+ * (toggles); with a skeleton's point grabbed, toggle that point. */
+int bx_edit_toggle_occluded(struct bx_edit *ed);
 /* Esc: drop the shape being drawn; else release the grab; else deselect. */
 int bx_edit_cancel(struct bx_edit *ed);
 

@@ -28,6 +28,8 @@ enum bx_geom_form {
 	BX_FORM_POINTS,   /* pts[0 .. npts), npts >= min_pts; JSON [[x, y], ...] */
 	BX_FORM_RBOX,     /* centre x, y, two sizes w, h >= 0, angle: 5 numbers in JSON
 	                   * (form_hint names them) */
+	BX_FORM_KPTS,     /* pts[0 .. npts) with vis[]; JSON [[x, y, v], ...] (COCO's
+	                   * v: 0 not labeled, at 0, 0; 1 occluded; 2 visible) */
 };
 
 /* How objects are compared: only kinds of one family are matched against
@@ -38,6 +40,7 @@ enum bx_geom_family {
 	BX_FAM_AREA,  /* region IoU */
 	BX_FAM_POINT, /* distance within a radius */
 	BX_FAM_LINE,  /* the kind's similarity at a line thickness */
+	BX_FAM_KPTS,  /* COCO's object keypoint similarity (OKS) */
 };
 
 enum bx_pen_style {
@@ -55,6 +58,10 @@ struct bx_geom_pen {
 	uint32_t color, halo;
 	int dash;
 	enum bx_pen_style style;
+	/* A skeleton's edges from its class: pairs of point indices (0-based),
+	 * nedges pairs; NULL when the class declares none. */
+	const int *edges;
+	int nedges;
 };
 
 /* Export formats, as bits of struct bx_geom_kind.formats. JSONL (boxel's
@@ -89,7 +96,8 @@ struct bx_geom_tool {
 	                    * hotkey on it wins unless it is a reserved key */
 	const char *help;  /* that key's line in the help */
 	enum bx_place place;
-	int npts;          /* BX_PLACE_COUNT: how many places make it */
+	int npts;          /* BX_PLACE_COUNT: how many places make it (0: as many
+	                    * as the class names points, struct bx_edit's kpts) */
 	int drag;          /* the mouse drags it out (else each click places) */
 	int tighten;       /* T (tighten every box as drawn) applies */
 	int snap_extreme;  /* each place snaps to the object's extreme point on
@@ -100,10 +108,11 @@ struct bx_geom_tool {
 	 * pend. an->pts may point into buf (BX_TOOL_PTS points). Returns 0,
 	 * or -1 with why the places make nothing (they are dropped). NULL:
 	 * an is the object as it arrives. */
-	int (*make)(struct bx_annot *an, const struct bx_pt *pend, int n, struct bx_pt *buf,
-	            double img_w, double img_h, char *why, size_t whyn);
-	/* The status line's note while n places are down (NULL: none). */
-	void (*status)(int n, char *buf, size_t len);
+	int (*make)(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+	            struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn);
+	/* The status line's note while n of want places are down; next is
+	 * the class's name of the next one, or NULL (NULL hook: no note). */
+	void (*status)(int n, int want, const char *next, char *buf, size_t len);
 };
 
 struct bx_geom_kind {

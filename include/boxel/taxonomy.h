@@ -30,7 +30,7 @@
  * accepted and wins over the view's key (the class keeps working as it
  * did); `boxel taxonomy check` warns that the key's command is then out
  * of reach. */
-#define BX_TAXONOMY_SHADOWABLE_KEYS "tTWBMGvVzZ;'`/.<>@"
+#define BX_TAXONOMY_SHADOWABLE_KEYS "tTWBMGvVzZ;'`/.<>@NF"
 int bx_taxonomy_key_shadowable(int key);
 
 enum bx_attr_type {
@@ -61,6 +61,16 @@ struct bx_class {
 	struct bx_attr_spec *attrs;
 	int nattrs;
 	char *description;   /* may be NULL */
+	/* A skeleton class (geometry "skeleton"): its named points in order
+	 * ("keypoints"), its edges as pairs of 0-based indices ("skeleton" in
+	 * the file: COCO's 1-based pairs), and per point COCO's sigma
+	 * ("sigmas"; by default COCO's person sigma of a point of the same
+	 * name, else 0.067, about the mean of COCO's). */
+	char **kpt_names;
+	int nkpts;
+	int *edges;
+	int nedges;
+	double *sigmas;
 };
 
 struct bx_taxonomy {

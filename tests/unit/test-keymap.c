@@ -20,7 +20,7 @@ test_lookup(void)
 		{ 'o', BX_LA_TOOL + 3 }, { 'E', BX_LA_TOOL + 1 }, { 0, 0 }, { ' ', BX_LA_PLACE }, { BX_KEY_ENTER, BX_LA_ENTER },
 		{ '5', BX_LA_CLASS }, { 18, BX_LA_REDO }, { 'u', BX_LA_UNDO }, { 's', BX_LA_SUBMIT },
 		{ 'q', BX_LA_QUIT }, { '?', BX_LA_HELP }, { BX_KEY_TAB, BX_LA_SELECT_NEXT },
-		{ BX_KEY_BTAB, BX_LA_SELECT_PREV }, { 'Z', BX_LA_ZOOM_1TO1 }, { 'F', 0 },
+		{ BX_KEY_BTAB, BX_LA_SELECT_PREV }, { 'Z', BX_LA_ZOOM_1TO1 }, { 'c', 0 }, { 'N', BX_LA_SKIP_POINT }, { 'F', BX_LA_OCCLUDED },
 		{ BX_KEY_F1, BX_LA_HELP }, { 't', BX_LA_TIGHTEN }, { ';', BX_LA_JUMP }, { '/', BX_LA_PICKER },
 	};
 	size_t i;
