@@ -211,5 +211,5 @@ const struct bx_geom_kind bx_geom_skeleton = {
 	.move_handle = move_handle,
 	.draw = draw,
 	.average = average,
-	.formats = 0,
+	.formats = BX_FMT_COCO,
 };
