@@ -46,6 +46,11 @@ check "keypoints, their count and the points' box" contains "$(cat a.coco.json)"
 	'"bbox":[120,80,90,60],"area":5400,"iscrowd":0,"keypoints":[120,80,2,160,82,2,0,0,0,210,140,1],"num_keypoints":3'
 check "the category names its points and 1-based edges" contains "$(cat a.coco.json)" \
 	'"name":"cat","supercategory":"","keypoints":["left_eye","right_eye","nose","tail"],"skeleton":[[1,2],[1,3],[2,3]]}'
+for fmt in scale labelstudio yolo; do
+	expect_rc 0 "export $fmt" "$BOXEL" export --db a.db --format "$fmt" "a.$fmt.out"
+	check "$fmt: one line for the skeleton it cannot hold" contains "$ERR" \
+		"boxel: warning: left out 1 skeleton: $fmt cannot hold a skeleton (coco, jsonl can)"
+done
 fresh b.db
 expect_rc 0 "import the export" "$BOXEL" import --db b.db --format coco --as accepted a.coco.json
 expect_rc 0 "export again" "$BOXEL" export --db b.db --format coco b.coco.json
@@ -70,4 +75,23 @@ check "matched by OKS; the dog's box missed" test "$got" = "1 0 1"
 expect_rc 0 "score over the OKS" "$BOXEL" score --json --iou "$hi" a.coco.json lab.json
 got=$(printf '%s' "$OUT" | python3 -c 'import json, sys; t = json.load(sys.stdin)["total"]; print(t["tp"], t["fp"], t["fn"])')
 check "no match over it" test "$got" = "0 1 2"
+# A person_keypoints file from Datumaro's test assets (tests/data/interop/
+# SOURCES.md): category a names 3 points; its object has a polygon and
+# keypoints (both kept, one object each); b's crowd is the usual loss.
+D=${BOXEL_TEST_DATA:?}/interop/datumaro
+cat > dtax.json <<'J'
+{"name": "d", "classes": [
+ {"name": "a", "geometries": ["polygon", "skeleton"], "keypoints": ["a_1", "a_2", "a_3"],
+  "attributes": [{"name": "x", "type": "number"}, {"name": "y", "type": "text"}]},
+ {"name": "b", "geometries": ["box", "polygon"]}]}
+J
+rm -f d.db*
+"$BOXEL" init --db d.db --images "$D/coco_instances/images/val" --taxonomy dtax.json >/dev/null
+expect_rc 1 "Datumaro person_keypoints imports, the crowd reported" "$BOXEL" import --db d.db \
+	--as accepted "$D/coco_person_keypoints/annotations/person_keypoints_val.json"
+check "the crowd named as a loss" contains "$ERR" "warning: 1 crowd regions (iscrowd 1) dropped"
+check "the summary counts a skeleton and a polygon" contains "$OUT" "objects: 1 skeleton, 1 polygon"
+check "the skeleton with its 3 points and the polygon" test \
+	"$(sqlite3 d.db "SELECT answer FROM task_answers JOIN tasks ON tasks.id = task WHERE image = 'b.jpg'")" = \
+	'{"annotations":[{"attributes":{"x":1,"y":"hello"},"class":"a","skeleton":[[1,2,2],[3,4,2],[2,3,2]]},{"attributes":{"x":1,"y":"hello"},"class":"a","polygon":[[0,0],[1,0],[1,2],[0,2]]}],"global":{}}'
 finish
