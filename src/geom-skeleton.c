@@ -185,7 +185,7 @@ status(int n, int want, const char *next, char *buf, size_t len)
 
 static const struct bx_geom_tool tool = {
 	.name = "skeleton",
-	.key = 'P',
+	.key = 'S',
 	.help = "skeleton tool: place the class's named points in order (N skips one, F: occluded)",
 	.place = BX_PLACE_COUNT,
 	.npts = 0,

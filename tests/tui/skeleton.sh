@@ -1,4 +1,4 @@
-# skeleton.sh: a keypoint skeleton through the real terminal: the P tool
+# skeleton.sh: a keypoint skeleton through the real terminal: the S tool
 # places the class's named points in order, the status line naming the
 # next; N skips one (v=0), F places one occluded (v=1); a point is
 # grabbed and moved; undo; F toggles a grabbed point; submit.
@@ -9,7 +9,7 @@ python3 - "$T_TMP/s/taxonomy.json" <<'PY'
 import json, sys
 p = sys.argv[1]
 t = json.load(open(p))
-t["classes"].append({"name": "pose", "color": "#00ff00", "geometries": ["skeleton"],
+t["classes"].insert(6, {"name": "pose", "color": "#00ff00", "geometries": ["skeleton"],
                      "keypoints": ["left_eye", "right_eye", "nose", "tail"],
                      "skeleton": [[1, 2], [1, 3], [2, 3]]})
 json.dump(t, open(p, "w"), indent=1)
@@ -18,7 +18,7 @@ make_project "$T_TMP/p" "$T_TMP/s"
 label
 expect_screen "first task opens" "task 1/4"
 
-tui_keys P 7
+tui_keys S 7
 expect_screen "skeleton tool, class 7, first point named" "skeleton 0/4: left_eye next"
 tui_keys Space
 expect_screen "second point named" "skeleton 1/4: right_eye next"

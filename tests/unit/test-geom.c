@@ -633,7 +633,7 @@ test_skeleton(void)
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "cat");
 	bx_edit_set_tool(&ed, bx_tool_from_name("skeleton"));
-	CHECK_INT(bx_tool_at(ed.tool)->key, 'P');
+	CHECK_INT(bx_tool_at(ed.tool)->key, 'S');
 	CHECK_INT(bx_edit_place(&ed), BX_EDIT_VIEW); /* no point count from the view */
 	CHECK(strstr(ed.msg, "names no points") != NULL);
 	ed.npend = 0;
