@@ -79,7 +79,7 @@ check "yolo: polyline and ellipse left out" test "$ERR" = \
 boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (labelstudio, jsonl can)
 boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (jsonl can)"
 check "yolo-obb corners" contains "$(cat a.yolo/labels/train/chelsea.txt)" \
-	"7 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
+	"14 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
 fresh b.db
 expect_rc 0 "yolo: import the export" "$BOXEL" import --db b.db --format yolo --as accepted a.yolo
 expect_rc 0 "yolo: export again" "$BOXEL" export --db b.db --format yolo b.a.yolo
