@@ -50,8 +50,12 @@ setting_num(struct bx_store *st, const char *key, double lo, double hi, double *
 static int
 score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
 {
+	int rc;
+
 	bx_score_opts_default(o);
-	return setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
+	if ((rc = setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err)) < 0)
+		return rc;
+	return setting_num(st, "line_thickness", 1e-9, 1000, &o->line_thickness, err);
 }
 
 /* Keep only the attributes named in the comma list (empty: none). */
@@ -878,7 +882,8 @@ static int
 quality_fence(struct bx_store *st, char **out, struct bx_err *err)
 {
 	static const char *const keys[] = { "iou_threshold", "quorum", "compare_attributes",
-	                                    "taxonomy", "aggregation", "accuracy_bar" };
+	                                    "taxonomy", "aggregation", "accuracy_bar",
+	                                    "line_thickness" };
 	struct bx_buf b;
 	char *v;
 	size_t k;
