@@ -131,8 +131,8 @@ average(struct bx_annot *out, const struct bx_annot *const *m, int n)
  * points, top and bottom from the 2nd and 4th; the other coordinate of
  * each is where along the side it touched, not an extent. */
 static int
-extreme_make(struct bx_annot *an, const struct bx_pt *p, const unsigned char *vis, int n, struct bx_pt *buf,
-             double img_w, double img_h, char *why, size_t whyn)
+extreme_make(struct bx_annot *an, const struct bx_pt *p, const unsigned char *vis, int n,
+             struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn)
 {
 	double x0 = fmin(p[0].x, p[2].x), x1 = fmax(p[0].x, p[2].x);
 	double y0 = fmin(p[1].y, p[3].y), y1 = fmax(p[1].y, p[3].y);

@@ -62,8 +62,8 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
  * front moved up and right by a third of its smaller side, kept in the
  * image; its vertices are handles to fit it to the object. */
 static int
-make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n, struct bx_pt *p, double img_w,
-     double img_h, char *why, size_t whyn)
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+     struct bx_pt *p, double img_w, double img_h, char *why, size_t whyn)
 {
 	double d = fmin(an->w, an->h) / 3, dx, dy;
 	int i;

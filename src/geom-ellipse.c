@@ -157,8 +157,8 @@ iou_same(const double a[5], const double b[5])
 
 /* From the two corners of its upright bounding box; turned afterwards. */
 static int
-make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n, struct bx_pt *buf, double img_w,
-     double img_h, char *why, size_t whyn)
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+     struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn)
 {
 	(void)pend, (void)vis, (void)n, (void)buf, (void)img_w, (void)img_h, (void)why, (void)whyn;
 	an->w /= 2;

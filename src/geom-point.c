@@ -63,8 +63,8 @@ average(struct bx_annot *out, const struct bx_annot *const *m, int n)
 }
 
 static int
-make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n, struct bx_pt *buf, double img_w,
-     double img_h, char *why, size_t whyn)
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+     struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn)
 {
 	(void)vis, (void)n, (void)img_w, (void)img_h, (void)why, (void)whyn;
 	buf[0] = pend[0];

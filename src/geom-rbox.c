@@ -154,8 +154,8 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 
 /* Drawn upright from two corners, turned afterwards (bx_edit_rotate). */
 static int
-make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n, struct bx_pt *buf, double img_w,
-     double img_h, char *why, size_t whyn)
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+     struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn)
 {
 	(void)pend, (void)vis, (void)n, (void)buf, (void)img_w, (void)img_h, (void)why, (void)whyn;
 	an->x += an->w / 2;
