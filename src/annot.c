@@ -168,6 +168,7 @@ bx_annot_free(struct bx_annot *an)
 	free(an->pts);
 	free(an->ring_end);
 	free(an->uuid);
+	free(an->vis);
 	bx_attrs_free(&an->attrs);
 	memset(an, 0, sizeof *an);
 }
@@ -187,6 +188,11 @@ bx_annot_copy(struct bx_annot *dst, const struct bx_annot *src)
 	if (src->nrings > 0) {
 		dst->ring_end = bx_malloc(sizeof *dst->ring_end * (size_t)src->nrings);
 		memcpy(dst->ring_end, src->ring_end, sizeof *dst->ring_end * (size_t)src->nrings);
+	}
+	dst->vis = NULL;
+	if (src->vis != NULL && src->npts > 0) {
+		dst->vis = bx_malloc((size_t)src->npts);
+		memcpy(dst->vis, src->vis, (size_t)src->npts);
 	}
 	bx_attrs_copy(&dst->attrs, &src->attrs);
 }

@@ -22,6 +22,7 @@ static const struct key {
 	const char *what;
 } keys[] = {
 	{ "iou_threshold", 0, 1, 0, 1, "smallest IoU of a box/polygon match (gold, consensus)" },
+	{ "line_thickness", 0, 1, 0, 1000, "polyline tolerance t in pixels: similarity 1 - d/t" },
 	{ "accuracy_bar", 0, 0, 0, 1, "gold accuracy to qualify; under it, suspension" },
 	{ "agreement_bar", 0, 0, 0, 1, "consensus agreement under which a task needs review" },
 	{ "quorum", 1, 0, 0, 1000, "judgments a consensus object needs (0: strict majority)" },
@@ -265,6 +266,7 @@ const struct bx_cmd bx_cmd_config = {
 	    "  set KEY VALUE       checked per key; accuracy_bar, gold_window and gold_min\n"
 	    "                      re-evaluate every labeler at once:\n"
 	    "    iou_threshold     (0, 1]   default 0.5\n"
+	    "    line_thickness    (0, 1000] default 10 (pixels)\n"
 	    "    accuracy_bar      [0, 1]   default 0.8\n"
 	    "    agreement_bar     [0, 1]   default 0.6\n"
 	    "    quorum            0..1000  default 2 (0: strict majority)\n"

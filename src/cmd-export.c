@@ -779,6 +779,7 @@ cmd_export_exec(int argc, char **argv)
 	 * files the project imported gave them, the others from 1 */
 	for (i = 0; tax != NULL && i < tax->nclasses; i++)
 		bx_dataset_add_class(&x.ds, tax->classes[i].name, i + 1);
+	x.ds.tax = tax;
 	if (x.fmt == X_COCO) {
 		char *ids = NULL;
 

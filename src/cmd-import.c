@@ -1406,6 +1406,43 @@ keep_category_ids(struct imp *im)
 	bx_dataset_free(known);
 }
 
+/* COCO keypoint sets arrive as skeletons; a class of the project that
+ * does not draw skeletons with that many points keeps what it kept
+ * before: the object's box (when no polygon of it was kept), and the set
+ * is a named loss. */
+static void
+coco_skeletons(struct imp *im, struct bx_dataset *ds)
+{
+	const struct bx_class *c;
+	struct bx_annot *an;
+	int i, k;
+
+	for (i = 0; i < ds->n; i++) {
+		for (k = 0; k < ds->img[i].ans.n; k++) {
+			an = &ds->img[i].ans.a[k];
+			if (an->geom != BX_GEOM_SKELETON)
+				continue;
+			c = im->tax != NULL ? bx_taxonomy_class(im->tax, an->cls) : NULL;
+			if (c != NULL && (c->geoms & BX_GEOM_SKELETON) && c->nkpts == an->npts)
+				continue;
+			if (an->w > 0 || an->h > 0) {
+				bx_dataset_loss(ds, "keypoint sets dropped: the class has no skeleton "
+				    "geometry of that many points (the object's box is kept)");
+				free(an->pts);
+				free(an->vis);
+				an->pts = NULL;
+				an->vis = NULL;
+				an->npts = 0;
+				an->geom = BX_GEOM_BOX;
+				continue;
+			}
+			bx_dataset_loss(ds, "keypoint sets dropped: the class has no skeleton geometry "
+			    "of that many points");
+			bx_answer_remove(&ds->img[i].ans, k--);
+		}
+	}
+}
+
 static int
 import_coco(struct imp *im, const char *path, int results)
 {
@@ -1426,6 +1463,7 @@ import_coco(struct imp *im, const char *path, int results)
 			return -1;
 		}
 		images_beside(im, &ds, path, ".");
+		coco_skeletons(im, &ds);
 		queued = im->tasks + im->n;
 		import_dataset(im, &ds, path, "images", default_kind(im), 1);
 		/* only when something of the file is queued: a refused file

@@ -773,6 +773,7 @@ calibration(struct bx_store *st, const char *name, int json)
 		return bx_cli_store_fail(&err);
 	bx_score_opts_default(&r.opts);
 	if ((rc = setting_double(st, "iou_threshold", &r.opts.iou)) != 0 ||
+	    (rc = setting_double(st, "line_thickness", &r.opts.line_thickness)) != 0 ||
 	    (rc = setting_double(st, "quorum", &quorum)) != 0 ||
 	    (rc = setting_double(st, "agreement_bar", &r.bar)) != 0)
 		goto out;

@@ -57,7 +57,7 @@ taxonomy_check(const char *path)
 	for (i = 0; i < t->nclasses; i++) {
 		char kn[16];
 		nattrs += t->classes[i].nattrs;
-		if (t->classes[i].hotkey && strchr(BX_TAXONOMY_SHADOWABLE_KEYS, t->classes[i].hotkey)) {
+		if (t->classes[i].hotkey && bx_taxonomy_key_shadowable(t->classes[i].hotkey)) {
 			char *safe = bx_sanitize_dup(t->classes[i].name);
 			fprintf(stderr, "boxel: warning: class %s: hotkey \"%s\" is also the labeling key "
 			    "for \"%s\"; the class wins, so that command is out of reach (boxel label "

@@ -223,6 +223,19 @@ put_geom(struct bx_buf *b, const struct bx_geom_kind *k, const struct bx_annot *
 		}
 		bx_buf_puts(b, "]]");
 		break;
+	case BX_FORM_KPTS:
+		bx_buf_putc(b, '[');
+		for (i = 0; i < an->npts; i++) {
+			if (i)
+				bx_buf_putc(b, ',');
+			bx_buf_putc(b, '[');
+			bx_json_put_num(b, an->pts[i].x);
+			bx_buf_putc(b, ',');
+			bx_json_put_num(b, an->pts[i].y);
+			bx_buf_printf(b, ",%d]", an->vis != NULL ? an->vis[i] : 2);
+		}
+		bx_buf_putc(b, ']');
+		break;
 	case BX_FORM_NONE:
 		break;
 	}
@@ -599,6 +612,34 @@ parse_geom(const json_t *g, struct bx_json_path *p, const struct bx_geom_kind *k
 		return 0;
 	case BX_FORM_RINGS:
 		return parse_rings(g, p, k, an, err);
+	case BX_FORM_KPTS:
+		if (!json_is_array(g) || (n = json_array_size(g)) < 1)
+			return perr(err, p, "a %s must be a list of [x, y, v] points (v: 0 not labeled, "
+			    "1 occluded, 2 visible)", k->name);
+		an->pts = bx_malloc(sizeof *an->pts * n);
+		an->vis = bx_malloc(n);
+		an->npts = (int)n;
+		for (i = 0; i < n; i++) {
+			json_t *e = json_array_get(g, i);
+			double v = -1;
+
+			o2 = bx_json_path_idx(p, i);
+			if (!json_is_array(e) || json_array_size(e) != 3)
+				rc = perr(err, p, "a keypoint must be [x, y, v]");
+			else
+				rc = get_num(json_array_get(e, 0), p, &an->pts[i].x, err);
+			if (rc == 0)
+				rc = get_num(json_array_get(e, 1), p, &an->pts[i].y, err);
+			if (rc == 0)
+				rc = get_num(json_array_get(e, 2), p, &v, err);
+			if (rc == 0 && v != 0 && v != 1 && v != 2)
+				rc = perr(err, p, "visibility must be 0, 1 or 2, not %g", v);
+			bx_json_path_pop(p, o2);
+			if (rc)
+				return rc;
+			an->vis[i] = (unsigned char)v;
+		}
+		return 0;
 	case BX_FORM_NONE:
 		break;
 	}

@@ -12,34 +12,6 @@
 #include "boxel/geom.h"
 #include "boxel/util.h"
 
-const char *
-bx_tool_name(enum bx_tool t)
-{
-	switch (t) {
-	case BX_TOOL_BOX: return "box";
-	case BX_TOOL_POLYGON: return "polygon";
-	case BX_TOOL_POINT: return "point";
-	case BX_TOOL_EXTREME: return "extreme";
-	case BX_TOOL_POLYLINE: return "polyline";
-	case BX_TOOL_RBOX: return "rotated_box";
-	case BX_TOOL_ELLIPSE: return "ellipse";
-	case BX_TOOL_CUBOID: return "cuboid";
-	case BX_TOOL_COUNT: break;
-	}
-	return "?";
-}
-
-int
-bx_tool_from_name(const char *name)
-{
-	int t;
-
-	for (t = BX_TOOL_BOX; name != NULL && t < BX_TOOL_COUNT; t++)
-		if (strcmp(name, bx_tool_name((enum bx_tool)t)) == 0)
-			return t;
-	return -1;
-}
-
 static int
 say(struct bx_edit *ed, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -63,11 +35,12 @@ bx_edit_init(struct bx_edit *ed, int img_w, int img_h)
 	bx_answer_init(&ed->ans);
 	ed->img_w = img_w;
 	ed->img_h = img_h;
-	ed->tool = BX_TOOL_BOX;
+	ed->tool = 0; /* the box tool */
 	ed->cx = floor(img_w / 2.0);
 	ed->cy = floor(img_h / 2.0);
 	ed->sel = -1;
 	ed->handle = -1;
+	ed->next_vis = 2;
 }
 
 static void
@@ -102,6 +75,7 @@ bx_edit_free(struct bx_edit *ed)
 	drop_steps_from(ed, 0);
 	free(ed->steps);
 	free(ed->pend);
+	free(ed->pendv);
 	free(ed->cls);
 	memset(ed, 0, sizeof *ed);
 	ed->sel = -1;
@@ -378,20 +352,30 @@ bx_edit_move(struct bx_edit *ed, double dx, double dy)
 /* ---- Drawing ---- */
 
 static void
-pend_push(struct bx_edit *ed, double x, double y)
+pend_push_vis(struct bx_edit *ed, double x, double y, int v)
 {
 	if (ed->npend == ed->cappend) {
 		ed->cappend = ed->cappend ? ed->cappend * 2 : 8;
 		ed->pend = bx_realloc(ed->pend, sizeof *ed->pend * (size_t)ed->cappend);
+		ed->pendv = bx_realloc(ed->pendv, (size_t)ed->cappend);
 	}
 	ed->pend[ed->npend].x = x;
 	ed->pend[ed->npend].y = y;
+	ed->pendv[ed->npend] = (unsigned char)v;
 	ed->npend++;
 }
 
-int
-bx_edit_set_tool(struct bx_edit *ed, enum bx_tool tool)
+static void
+pend_push(struct bx_edit *ed, double x, double y)
 {
+	pend_push_vis(ed, x, y, 2);
+}
+
+int
+bx_edit_set_tool(struct bx_edit *ed, int tool)
+{
+	if (bx_tool_at(tool) == NULL)
+		return 0;
 	if (ed->tool == tool && ed->npend == 0)
 		return 0;
 	ed->tool = tool;
@@ -426,23 +410,20 @@ need_class(struct bx_edit *ed)
 	return 0;
 }
 
-/* The kind a vertex tool (polygon, polyline) draws, or NULL. */
+/* The kind the current tool draws when it places vertices (polygon,
+ * polyline), or NULL. */
 static const struct bx_geom_kind *
-vertex_kind(enum bx_tool tool)
+vertex_kind(const struct bx_edit *ed)
 {
-	const struct bx_geom_kind *k;
-	int i;
+	const struct bx_geom_tool *t = bx_tool_at(ed->tool);
 
-	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
-		if (k->tool == (int)tool && k->form == BX_FORM_POINTS)
-			return k;
-	return NULL;
+	return t != NULL && t->place == BX_PLACE_VERTICES ? bx_tool_kind(ed->tool) : NULL;
 }
 
 int
 bx_edit_close(struct bx_edit *ed)
 {
-	const struct bx_geom_kind *k = vertex_kind(ed->tool);
+	const struct bx_geom_kind *k = vertex_kind(ed);
 	struct bx_annot an;
 	char what[48];
 
@@ -461,72 +442,66 @@ bx_edit_close(struct bx_edit *ed)
 	return add_new(ed, &an, what);
 }
 
-/* The box bounding the four extreme points placed. */
+static int make(struct bx_edit *ed, const struct bx_geom_tool *t, struct bx_annot *an);
+
+/* One more of a fixed count of places (visibility v; skipped ones at
+ * 0, 0); the last makes the object. The count is the tool's, or the
+ * class's named points. */
 static int
-extreme_box(struct bx_edit *ed)
+place_next(struct bx_edit *ed, const struct bx_geom_tool *t, int v)
 {
 	struct bx_annot an;
-	/* Left and right edges from the 1st and 3rd points, top and bottom
-	 * from the 2nd and 4th: the other coordinate of each is where along
-	 * the side it touched, not an extent. */
-	double x0 = fmin(ed->pend[0].x, ed->pend[2].x), x1 = fmax(ed->pend[0].x, ed->pend[2].x);
-	double y0 = fmin(ed->pend[1].y, ed->pend[3].y), y1 = fmax(ed->pend[1].y, ed->pend[3].y);
+	int want = t->npts > 0 ? t->npts : ed->kpts;
 
-	if (x1 <= x0 || y1 <= y0) {
-		ed->npend = 0;
-		return say(ed, "the four extreme points span no area: place them again");
-	}
+	if (want <= 0)
+		return say(ed, "class %s names no points for a %s", ed->cls ? ed->cls : "-", t->name);
+	if (v == 0)
+		pend_push_vis(ed, 0, 0, 0);
+	else
+		pend_push_vis(ed, ed->cx, ed->cy, v);
+	ed->next_vis = 2;
+	ed->msg[0] = '\0';
+	if (ed->npend < want)
+		return BX_EDIT_VIEW;
 	memset(&an, 0, sizeof an);
-	an.geom = BX_GEOM_BOX;
-	an.x = x0;
-	an.y = y0;
-	an.w = x1 - x0;
-	an.h = y1 - y0;
-	return add_new(ed, &an, "add box");
+	return make(ed, t, &an);
 }
 
-/* A cuboid from its front face (the box just drawn): the back face is the
- * front moved up and right by a third of its smaller side, kept in the
- * image; its vertices are handles to fit it to the object. */
+/* The places so far make the tool's object (its make hook), added as
+ * one undo step; when they make nothing they are dropped with why. */
 static int
-add_cuboid(struct bx_edit *ed, const struct bx_annot *front)
+make(struct bx_edit *ed, const struct bx_geom_tool *t, struct bx_annot *an)
 {
-	struct bx_annot an;
-	struct bx_pt p[8];
-	double d = fmin(front->w, front->h) / 3, dx, dy;
-	int i;
+	struct bx_pt buf[BX_TOOL_PTS];
+	char what[48];
 
-	dx = fmin(d, ed->img_w - (front->x + front->w));
-	dy = -fmin(d, front->y);
-	p[0] = (struct bx_pt){ front->x, front->y };
-	p[1] = (struct bx_pt){ front->x + front->w, front->y };
-	p[2] = (struct bx_pt){ front->x + front->w, front->y + front->h };
-	p[3] = (struct bx_pt){ front->x, front->y + front->h };
-	for (i = 0; i < 4; i++)
-		p[4 + i] = (struct bx_pt){ round(p[i].x + dx), round(p[i].y + dy) };
-	memset(&an, 0, sizeof an);
-	an.geom = BX_GEOM_CUBOID;
-	an.pts = p;
-	an.npts = 8;
-	return add_new(ed, &an, "add cuboid");
+	an->geom = bx_tool_kind(ed->tool)->id;
+	if (t->make != NULL && t->make(an, ed->pend, ed->pendv, ed->npend, buf, ed->img_w, ed->img_h,
+	                               ed->msg, sizeof ed->msg) != 0) {
+		ed->npend = 0;
+		return BX_EDIT_VIEW;
+	}
+	snprintf(what, sizeof what, "add %s", bx_geom_name(an->geom));
+	return add_new(ed, an, what);
 }
 
 int
 bx_edit_place(struct bx_edit *ed)
 {
+	const struct bx_geom_tool *t = bx_tool_at(ed->tool);
+	const struct bx_geom_kind *k;
 	struct bx_annot an;
 	struct bx_pt p0;
 
+	if (t == NULL)
+		return 0;
 	memset(&an, 0, sizeof an);
 	ed->grab = 0;
-	switch (ed->tool) {
-	case BX_TOOL_BOX:
-	case BX_TOOL_RBOX:
-	case BX_TOOL_ELLIPSE:
-	case BX_TOOL_CUBOID:
+	if (ed->npend == 0 && need_class(ed))
+		return BX_EDIT_VIEW;
+	switch (t->place) {
+	case BX_PLACE_CORNERS:
 		if (ed->npend == 0) {
-			if (need_class(ed))
-				return BX_EDIT_VIEW;
 			pend_push(ed, ed->cx, ed->cy);
 			ed->msg[0] = '\0';
 			return BX_EDIT_VIEW;
@@ -534,37 +509,17 @@ bx_edit_place(struct bx_edit *ed)
 		p0 = ed->pend[0];
 		if (p0.x == ed->cx || p0.y == ed->cy)
 			return say(ed, "a box needs a width and a height: move the crosshair away from the first corner");
-		an.geom = BX_GEOM_BOX;
+		pend_push(ed, ed->cx, ed->cy);
 		an.x = fmin(p0.x, ed->cx);
 		an.y = fmin(p0.y, ed->cy);
 		an.w = fabs(ed->cx - p0.x);
 		an.h = fabs(ed->cy - p0.y);
-		if (ed->tool == BX_TOOL_RBOX) {
-			/* drawn upright; turned afterwards (bx_edit_rotate) */
-			an.geom = BX_GEOM_RBOX;
-			an.x += an.w / 2;
-			an.y += an.h / 2;
-			return add_new(ed, &an, "add rotated_box");
-		}
-		if (ed->tool == BX_TOOL_CUBOID)
-			return add_cuboid(ed, &an);
-		if (ed->tool == BX_TOOL_ELLIPSE) {
-			/* the two corners of its upright bounding box */
-			an.geom = BX_GEOM_ELLIPSE;
-			an.w /= 2;
-			an.h /= 2;
-			an.x += an.w;
-			an.y += an.h;
-			return add_new(ed, &an, "add ellipse");
-		}
-		return add_new(ed, &an, "add box");
-	case BX_TOOL_POLYGON:
-	case BX_TOOL_POLYLINE:
-		if (ed->npend == 0 && need_class(ed))
-			return BX_EDIT_VIEW;
+		return make(ed, t, &an);
+	case BX_PLACE_VERTICES:
+		k = vertex_kind(ed);
 		/* Back on the first vertex closes a polygon; a polyline ends
 		 * with Enter (it may well come back to where it started). */
-		if (vertex_kind(ed->tool)->closed && ed->npend >= vertex_kind(ed->tool)->min_pts &&
+		if (k->closed && ed->npend >= k->min_pts &&
 		    ed->pend[0].x == ed->cx && ed->pend[0].y == ed->cy)
 			return bx_edit_close(ed);
 		if (ed->npend > 0 && ed->pend[ed->npend - 1].x == ed->cx &&
@@ -573,33 +528,52 @@ bx_edit_place(struct bx_edit *ed)
 		pend_push(ed, ed->cx, ed->cy);
 		ed->msg[0] = '\0';
 		return BX_EDIT_VIEW;
-	case BX_TOOL_EXTREME:
-		if (ed->npend == 0 && need_class(ed))
-			return BX_EDIT_VIEW;
-		pend_push(ed, ed->cx, ed->cy);
-		ed->msg[0] = '\0';
-		if (ed->npend < 4)
-			return BX_EDIT_VIEW;
-		return extreme_box(ed);
-	case BX_TOOL_POINT:
-		if (need_class(ed))
-			return BX_EDIT_VIEW;
-		p0.x = ed->cx;
-		p0.y = ed->cy;
-		an.geom = BX_GEOM_POINT;
-		an.pts = &p0;
-		an.npts = 1;
-		return add_new(ed, &an, "add point");
-	case BX_TOOL_COUNT:
-		break;
+	case BX_PLACE_COUNT:
+		return place_next(ed, t, ed->next_vis);
 	}
 	return 0;
 }
 
 int
+bx_edit_skip_point(struct bx_edit *ed)
+{
+	const struct bx_geom_tool *t = bx_tool_at(ed->tool);
+
+	if (t == NULL || t->place != BX_PLACE_COUNT || t->npts != 0)
+		return say(ed, "only the points of a skeleton can be skipped");
+	if (ed->npend == 0 && need_class(ed))
+		return BX_EDIT_VIEW;
+	ed->grab = 0;
+	return place_next(ed, t, 0);
+}
+
+int
+bx_edit_toggle_occluded(struct bx_edit *ed)
+{
+	const struct bx_geom_tool *t = bx_tool_at(ed->tool);
+	struct bx_annot *an = selected(ed);
+	struct txn tx;
+	char what[48];
+
+	if (ed->npend > 0 || (an == NULL && t != NULL && t->place == BX_PLACE_COUNT && t->npts == 0)) {
+		ed->next_vis = ed->next_vis == 1 ? 2 : 1;
+		return say(ed, "next point: %s", ed->next_vis == 1 ? "occluded" : "visible");
+	}
+	if (an == NULL || an->vis == NULL || ed->handle < 0 || ed->handle >= an->npts ||
+	    an->vis[ed->handle] == 0)
+		return say(ed, "grab a placed skeleton point first (Tab, then ] )");
+	begin(ed, &tx);
+	an->vis[ed->handle] = an->vis[ed->handle] == 1 ? 2 : 1;
+	own(an);
+	snprintf(what, sizeof what, "%s #%d point %d", an->vis[ed->handle] == 1 ? "occlude" : "show",
+	         ed->sel + 1, ed->handle + 1);
+	return commit(ed, &tx, what);
+}
+
+int
 bx_edit_enter(struct bx_edit *ed)
 {
-	if (vertex_kind(ed->tool) != NULL && ed->npend >= vertex_kind(ed->tool)->min_pts)
+	if (vertex_kind(ed) != NULL && ed->npend >= vertex_kind(ed)->min_pts)
 		return bx_edit_close(ed);
 	return bx_edit_place(ed);
 }
@@ -963,8 +937,10 @@ bx_edit_replace_shape(struct bx_edit *ed, int idx, const struct bx_annot *an, co
 	dst = &ed->ans.a[idx];
 	free(dst->pts);
 	free(dst->ring_end);
+	free(dst->vis);
 	dst->pts = NULL;
 	dst->ring_end = NULL;
+	dst->vis = NULL;
 	dst->npts = dst->nrings = 0;
 	dst->geom = an->geom;
 	dst->x = an->x;
@@ -975,6 +951,10 @@ bx_edit_replace_shape(struct bx_edit *ed, int idx, const struct bx_annot *an, co
 		dst->pts = bx_calloc((size_t)an->npts, sizeof *dst->pts);
 		memcpy(dst->pts, an->pts, sizeof *dst->pts * (size_t)an->npts);
 		dst->npts = an->npts;
+		if (an->vis != NULL) {
+			dst->vis = bx_malloc((size_t)an->npts);
+			memcpy(dst->vis, an->vis, (size_t)an->npts);
+		}
 	}
 	if (an->nrings > 0) {
 		dst->ring_end = bx_malloc(sizeof *dst->ring_end * (size_t)an->nrings);

@@ -9,6 +9,7 @@
 
 #include "boxel/assist.h"
 #include "boxel/formats.h"
+#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "json-int.h"
 
@@ -180,7 +181,7 @@ rle_to_rings(const json_t *seg, struct bx_annot *an, struct bx_dataset *ds, char
  * traced. Returns 0, or -1 with why filled (without the "annotations[i]"
  * prefix). */
 static int
-parse_ann(const json_t *a, const char *cls, int tags, int rings, int split,
+parse_ann(const json_t *a, const char *cls, int nkpts, int tags, int rings, int split,
           struct bx_dataset *ds, struct bx_answer *tmp, char *why, size_t whysz)
 {
 	const json_t *bbox = json_object_get(a, "bbox"), *seg = json_object_get(a, "segmentation");
@@ -252,6 +253,43 @@ parse_ann(const json_t *a, const char *cls, int tags, int rings, int split,
 	 * that is the box again; elsewhere it is a polygon drawn so */
 	if (rings && has_box && is_box_ring(seg, box))
 		goto box;
+	/* The keypoints of a category that names them are a skeleton (the
+	 * importer turns it back into a named loss when the project's class
+	 * has no skeleton geometry): its box rides along in x, y, w, h for
+	 * that, unless a polygon of the object is kept below. */
+	if (nkpts > 0 && kp != NULL && json_is_array(kp) && json_array_size(kp) == 3 * (size_t)nkpts &&
+	    !crowd) {
+		struct bx_annot sk = an;
+
+		sk.geom = BX_GEOM_SKELETON;
+		sk.npts = nkpts;
+		sk.pts = bx_malloc(sizeof *sk.pts * (size_t)nkpts);
+		sk.vis = bx_malloc((size_t)nkpts);
+		for (i = 0; i < (size_t)nkpts; i++) {
+			if (bx_json_finite(json_array_get(kp, 3 * i), &sk.pts[i].x) != 0 ||
+			    bx_json_finite(json_array_get(kp, 3 * i + 1), &sk.pts[i].y) != 0 ||
+			    bx_json_finite(json_array_get(kp, 3 * i + 2), &v) != 0 ||
+			    (v != 0 && v != 1 && v != 2)) {
+				snprintf(why, whysz, "keypoints[%zu]: expected x, y and v (0, 1 or 2)", 3 * i);
+				free(sk.pts);
+				free(sk.vis);
+				goto out;
+			}
+			sk.vis[i] = (unsigned char)v;
+			if (v == 0)
+				sk.pts[i].x = sk.pts[i].y = 0;
+		}
+		if (has_box && !(seg != NULL && json_is_array(seg) && json_array_size(seg) > 0)) {
+			sk.x = box[0], sk.y = box[1], sk.w = box[2], sk.h = box[3];
+		}
+		bx_answer_add(tmp, &sk);
+		free(sk.pts);
+		free(sk.vis);
+		if (!(seg != NULL && json_is_array(seg) && json_array_size(seg) > 0)) {
+			rc = 0;
+			goto out;
+		}
+	}
 	/* polygons first: they are the finer geometry */
 	if (seg != NULL && json_is_array(seg) && json_array_size(seg) > 0) {
 		for (k = 0; k < json_array_size(seg); k++) {
@@ -582,7 +620,8 @@ read_annotations(const json_t *anns, const char *name, const char *arrname, stru
 			continue;
 		}
 		bx_answer_init(&tmp);
-		if (parse_ann(a, cats->classes[ci], !(how & (BX_COCO_IDS_ONLY | ANN_RESULTS)),
+		if (parse_ann(a, cats->classes[ci], cats->class_nkpts ? cats->class_nkpts[ci] : 0,
+		    !(how & (BX_COCO_IDS_ONLY | ANN_RESULTS)),
 		    (how & ANN_BOXEL) != 0, (how & BX_COCO_GROUPS) != 0, ds, &tmp, why,
 		    sizeof why) != 0) {
 			bx_answer_free(&tmp);
@@ -647,7 +686,10 @@ read_categories(const json_t *cats, const char *name, struct bx_dataset *ds)
 			    json_string_value(nm));
 			continue;
 		}
-		bx_dataset_add_class(ds, json_string_value(nm), id);
+		k = bx_dataset_add_class(ds, json_string_value(nm), id);
+		/* a keypoint category (person_keypoints) names its points */
+		if (json_is_array(json_object_get(c, "keypoints")))
+			ds->class_nkpts[k] = (int)json_array_size(json_object_get(c, "keypoints"));
 	}
 	idset_free(&ids);
 	return 0;
@@ -946,6 +988,27 @@ put_rings(struct bx_buf *b, const struct bx_annot *an)
 	bx_buf_putc(b, ']');
 }
 
+/* A skeleton class's category names its points and its edges (COCO's
+ * 1-based pairs), as person_keypoints files do. */
+static void
+skeleton_category(struct bx_buf *b, const struct bx_dataset *ds, int ci)
+{
+	const struct bx_class *c = ds->tax ? bx_taxonomy_class(ds->tax, ds->classes[ci]) : NULL;
+	int i;
+
+	if (c == NULL || c->nkpts == 0 || !(c->geoms & BX_GEOM_SKELETON))
+		return;
+	bx_buf_puts(b, ",\"keypoints\":[");
+	for (i = 0; i < c->nkpts; i++) {
+		bx_buf_puts(b, i ? "," : "");
+		bx_json_put_str(b, c->kpt_names[i]);
+	}
+	bx_buf_puts(b, "],\"skeleton\":[");
+	for (i = 0; i < c->nedges; i++)
+		bx_buf_printf(b, "%s[%d,%d]", i ? "," : "", c->edges[2 * i] + 1, c->edges[2 * i + 1] + 1);
+	bx_buf_putc(b, ']');
+}
+
 void
 bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 {
@@ -1019,7 +1082,25 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			first = 0;
 			bx_buf_printf(b, "\"id\":%lld,\"image_id\":%lld,\"category_id\":%lld,\"bbox\":",
 			    (long long)++ann_id, (long long)im->id, (long long)class_id(ds, ci));
-			if (an->geom == BX_GEOM_POLYGON) {
+			if (an->geom == BX_GEOM_SKELETON) {
+				/* COCO keypoints: bbox and area of the labeled points' box
+				 * (what OKS scales by), no segmentation */
+				bx_annot_bounds(an, &x, &y, &w, &h);
+				bx_json_put_box(b, x, y, w, h);
+				bx_buf_puts(b, ",\"area\":");
+				bx_json_put_num(b, w * h);
+				bx_buf_puts(b, ",\"iscrowd\":0,\"keypoints\":[");
+				for (ntag = 0, p = 0; p < an->npts; p++) {
+					int v = an->vis != NULL ? an->vis[p] : 2;
+					bx_buf_puts(b, p ? "," : "");
+					bx_json_put_num(b, v ? an->pts[p].x : 0);
+					bx_buf_putc(b, ',');
+					bx_json_put_num(b, v ? an->pts[p].y : 0);
+					bx_buf_printf(b, ",%d", v);
+					ntag += v > 0;
+				}
+				bx_buf_printf(b, "],\"num_keypoints\":%d", ntag);
+			} else if (an->geom == BX_GEOM_POLYGON) {
 				bx_annot_bounds(an, &x, &y, &w, &h);
 				bx_json_put_box(b, x, y, w, h);
 				bx_buf_puts(b, ",\"area\":");
@@ -1073,7 +1154,9 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 		bx_buf_printf(b, "%s{\"id\":%lld,\"name\":", i ? ",\n" : "\n",
 		    (long long)class_id(ds, i));
 		bx_json_put_str(b, ds->classes[i]);
-		bx_buf_puts(b, ",\"supercategory\":\"\"}");
+		bx_buf_puts(b, ",\"supercategory\":\"\"");
+		skeleton_category(b, ds, i);
+		bx_buf_putc(b, '}');
 	}
 	bx_buf_puts(b, "]}\n");
 }

@@ -39,6 +39,7 @@ bx_dataset_free(struct bx_dataset *ds)
 		free(ds->classes[i]);
 	free(ds->classes);
 	free(ds->class_ids);
+	free(ds->class_nkpts);
 	for (i = 0; i < ds->nerrors; i++)
 		free(ds->errors[i]);
 	free(ds->errors);
@@ -76,8 +77,10 @@ bx_dataset_add_class(struct bx_dataset *ds, const char *name, int64_t id)
 {
 	ds->classes = bx_realloc(ds->classes, sizeof(char *) * (size_t)(ds->nclasses + 1));
 	ds->class_ids = bx_realloc(ds->class_ids, sizeof(int64_t) * (size_t)(ds->nclasses + 1));
+	ds->class_nkpts = bx_realloc(ds->class_nkpts, sizeof(int) * (size_t)(ds->nclasses + 1));
 	ds->classes[ds->nclasses] = bx_strdup(name);
 	ds->class_ids[ds->nclasses] = id;
+	ds->class_nkpts[ds->nclasses] = 0;
 	return ds->nclasses++;
 }
 

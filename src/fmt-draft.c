@@ -8,6 +8,7 @@
 
 #include "boxel/codec.h"
 #include "boxel/draft.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 
 static json_t *
@@ -58,8 +59,11 @@ bx_draft_state_to_json(const struct bx_edit *ed, const struct bx_draft_view *v)
 	/* The journal may hold entries past the history (a dropped redo tail
 	 * is only overwritten by the next step): restore this many. */
 	json_object_set_new(root, "nsteps", json_integer(ed->nsteps));
+	/* A skeleton's places keep their visibility as a third number. */
 	for (i = 0; i < ed->npend; i++)
-		json_array_append_new(pend, json_pack("[ff]", ed->pend[i].x, ed->pend[i].y));
+		json_array_append_new(pend, ed->pendv != NULL && ed->pendv[i] != 2 ?
+		    json_pack("[ffi]", ed->pend[i].x, ed->pend[i].y, (int)ed->pendv[i]) :
+		    json_pack("[ff]", ed->pend[i].x, ed->pend[i].y));
 	json_object_set_new(root, "pending", pend);
 	return dump(root);
 }
@@ -191,7 +195,7 @@ bx_draft_restore(struct bx_edit *ed, struct bx_draft_view *v, const char *state,
 	if (ed->handle < -1 || ed->handle >= bx_edit_handle_count(ed))
 		ed->handle = -1;
 	tool = json_string_value(json_object_get(root, "tool"));
-	ed->tool = bx_tool_from_name(tool) >= 0 ? (enum bx_tool)bx_tool_from_name(tool) : BX_TOOL_BOX;
+	ed->tool = bx_tool_from_name(tool) >= 0 ? bx_tool_from_name(tool) : 0;
 	cls = json_string_value(json_object_get(root, "class"));
 	if (cls != NULL) {
 		free(ed->cls);
@@ -204,19 +208,27 @@ bx_draft_restore(struct bx_edit *ed, struct bx_draft_view *v, const char *state,
 		double y = json_number_value(json_array_get(p, 1));
 		if (!isfinite(x) || !isfinite(y) || x < 0 || y < 0 || x > w || y > h)
 			continue;
+		double v = json_is_integer(json_array_get(p, 2)) ?
+		    (double)json_integer_value(json_array_get(p, 2)) : 2;
+		if (v != 0 && v != 1)
+			v = 2;
 		if (ed->npend == ed->cappend) {
 			ed->cappend = ed->cappend ? ed->cappend * 2 : 8;
 			ed->pend = bx_realloc(ed->pend, sizeof *ed->pend * (size_t)ed->cappend);
+			ed->pendv = bx_realloc(ed->pendv, (size_t)ed->cappend);
 		}
 		ed->pend[ed->npend].x = x;
 		ed->pend[ed->npend].y = y;
+		ed->pendv[ed->npend] = (unsigned char)v;
 		ed->npend++;
 	}
-	if ((ed->tool == BX_TOOL_BOX || ed->tool == BX_TOOL_RBOX || ed->tool == BX_TOOL_ELLIPSE ||
-	     ed->tool == BX_TOOL_CUBOID) && ed->npend > 1)
+	/* The places of a shape not yet made: one corner, or one fewer
+	 * than the tool's count. */
+	if (bx_tool_at(ed->tool)->place == BX_PLACE_CORNERS && ed->npend > 1)
 		ed->npend = 1;
-	if (ed->tool == BX_TOOL_EXTREME && ed->npend > 3)
-		ed->npend = 3;
+	if (bx_tool_at(ed->tool)->place == BX_PLACE_COUNT && bx_tool_at(ed->tool)->npts > 0 &&
+	    ed->npend > bx_tool_at(ed->tool)->npts - 1)
+		ed->npend = bx_tool_at(ed->tool)->npts - 1;
 	json_decref(root);
 	return 0;
 }

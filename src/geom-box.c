@@ -126,6 +126,55 @@ average(struct bx_annot *out, const struct bx_annot *const *m, int n)
 	out->h = mh / n;
 }
 
+/* The box bounding the four extreme points placed (extreme clicking,
+ * Papadopoulos et al. 2017): left and right edges from the 1st and 3rd
+ * points, top and bottom from the 2nd and 4th; the other coordinate of
+ * each is where along the side it touched, not an extent. */
+static int
+extreme_make(struct bx_annot *an, const struct bx_pt *p, const unsigned char *vis, int n,
+             struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn)
+{
+	double x0 = fmin(p[0].x, p[2].x), x1 = fmax(p[0].x, p[2].x);
+	double y0 = fmin(p[1].y, p[3].y), y1 = fmax(p[1].y, p[3].y);
+
+	(void)vis, (void)n, (void)buf, (void)img_w, (void)img_h;
+	if (x1 <= x0 || y1 <= y0)
+		return snprintf(why, whyn, "the four extreme points span no area: place them again"), -1;
+	an->x = x0;
+	an->y = y0;
+	an->w = x1 - x0;
+	an->h = y1 - y0;
+	return 0;
+}
+
+static void
+extreme_status(int n, int want, const char *next, char *buf, size_t len)
+{
+	static const char *const side[] = { "left", "top", "right", "bottom" };
+	(void)want, (void)next;
+	snprintf(buf, len, "extreme %d/4: %s-most next", n, side[n % 4]);
+}
+
+static const struct bx_geom_tool box_tool = {
+	.name = "box",
+	.key = 'b',
+	.help = "box tool",
+	.place = BX_PLACE_CORNERS,
+	.drag = 1,
+	.tighten = 1,
+};
+
+static const struct bx_geom_tool extreme_tool = {
+	.name = "extreme",
+	.key = 'E',
+	.help = "extreme-points box tool: place the left-, top-, right-, bottom-most points",
+	.place = BX_PLACE_COUNT,
+	.npts = 4,
+	.snap_extreme = 1,
+	.make = extreme_make,
+	.status = extreme_status,
+};
+
 const struct bx_geom_kind bx_geom_box = {
 	.id = BX_GEOM_BOX,
 	.name = "box",
@@ -133,7 +182,7 @@ const struct bx_geom_kind bx_geom_box = {
 	.letter = 'b',
 	.form = BX_FORM_BOX,
 	.family = BX_FAM_AREA,
-	.tool = BX_TOOL_BOX,
+	.tools = { &box_tool, &extreme_tool },
 	.major_handles = BX_H_TOP,
 	.describe = describe,
 	.check = check,

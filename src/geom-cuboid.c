@@ -8,11 +8,11 @@
  * (exact, through geometry.c's polygon overlap), so it matches boxes and
  * polygons too. Consensus keeps the medoid. Only JSONL holds it; the
  * other formats leave it out with the export warning line. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "boxel/edit.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -58,6 +58,39 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 	}
 }
 
+/* From its front face (the box the corners span): the back face is the
+ * front moved up and right by a third of its smaller side, kept in the
+ * image; its vertices are handles to fit it to the object. */
+static int
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+     struct bx_pt *p, double img_w, double img_h, char *why, size_t whyn)
+{
+	double d = fmin(an->w, an->h) / 3, dx, dy;
+	int i;
+
+	(void)pend, (void)vis, (void)n, (void)img_h, (void)why, (void)whyn;
+	dx = fmin(d, img_w - (an->x + an->w));
+	dy = -fmin(d, an->y);
+	p[0] = (struct bx_pt){ an->x, an->y };
+	p[1] = (struct bx_pt){ an->x + an->w, an->y };
+	p[2] = (struct bx_pt){ an->x + an->w, an->y + an->h };
+	p[3] = (struct bx_pt){ an->x, an->y + an->h };
+	for (i = 0; i < 4; i++)
+		p[4 + i] = (struct bx_pt){ round(p[i].x + dx), round(p[i].y + dy) };
+	an->x = an->y = an->w = an->h = 0;
+	an->pts = p;
+	an->npts = 8;
+	return 0;
+}
+
+static const struct bx_geom_tool tool = {
+	.name = "cuboid",
+	.key = 'U',
+	.help = "cuboid tool: draw its front face as a box, then fit its 8 vertices",
+	.place = BX_PLACE_CORNERS,
+	.make = make,
+};
+
 const struct bx_geom_kind bx_geom_cuboid = {
 	.id = BX_GEOM_CUBOID,
 	.name = "cuboid",
@@ -67,7 +100,7 @@ const struct bx_geom_kind bx_geom_cuboid = {
 	.min_pts = 8,
 	.max_pts = 8,
 	.family = BX_FAM_AREA,
-	.tool = BX_TOOL_CUBOID,
+	.tools = { &tool },
 	.describe = describe,
 	.check = check,
 	.bounds = bx_geom_pts_bounds,

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "boxel/edit.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -156,6 +155,27 @@ iou_same(const double a[5], const double b[5])
 	return bx_ellipse_iou(&ea, &eb);
 }
 
+/* From the two corners of its upright bounding box; turned afterwards. */
+static int
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+     struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn)
+{
+	(void)pend, (void)vis, (void)n, (void)buf, (void)img_w, (void)img_h, (void)why, (void)whyn;
+	an->w /= 2;
+	an->h /= 2;
+	an->x += an->w;
+	an->y += an->h;
+	return 0;
+}
+
+static const struct bx_geom_tool tool = {
+	.name = "ellipse",
+	.key = 'O',
+	.help = "ellipse tool: two corners of its upright bounding box, then turn it with > and <",
+	.place = BX_PLACE_CORNERS,
+	.make = make,
+};
+
 const struct bx_geom_kind bx_geom_ellipse = {
 	.id = BX_GEOM_ELLIPSE,
 	.name = "ellipse",
@@ -164,7 +184,7 @@ const struct bx_geom_kind bx_geom_ellipse = {
 	.form = BX_FORM_RBOX,
 	.form_hint = "[cx, cy, rx, ry, angle]",
 	.family = BX_FAM_AREA,
-	.tool = BX_TOOL_ELLIPSE,
+	.tools = { &tool },
 	.describe = describe,
 	.check = check,
 	.bounds = bounds,

@@ -2,7 +2,6 @@
  * moving the object moves the point. Consensus averages positions. */
 #include <stdio.h>
 
-#include "boxel/edit.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 
@@ -63,6 +62,26 @@ average(struct bx_annot *out, const struct bx_annot *const *m, int n)
 	}
 }
 
+static int
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+     struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn)
+{
+	(void)vis, (void)n, (void)img_w, (void)img_h, (void)why, (void)whyn;
+	buf[0] = pend[0];
+	an->pts = buf;
+	an->npts = 1;
+	return 0;
+}
+
+static const struct bx_geom_tool tool = {
+	.name = "point",
+	.key = 'o',
+	.help = "point tool",
+	.place = BX_PLACE_COUNT,
+	.npts = 1,
+	.make = make,
+};
+
 const struct bx_geom_kind bx_geom_point = {
 	.id = BX_GEOM_POINT,
 	.name = "point",
@@ -71,7 +90,7 @@ const struct bx_geom_kind bx_geom_point = {
 	.form = BX_FORM_POINT,
 	.min_pts = 1,
 	.family = BX_FAM_POINT,
-	.tool = BX_TOOL_POINT,
+	.tools = { &tool },
 	.describe = describe,
 	.check = check,
 	.bounds = bx_geom_pts_bounds,

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "boxel/edit.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -127,6 +126,13 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 	bx_geom_draw_outline(p, an->pts, an->npts, 1);
 }
 
+static const struct bx_geom_tool tool = {
+	.name = "polygon",
+	.key = 'p',
+	.help = "polygon tool",
+	.place = BX_PLACE_VERTICES,
+};
+
 const struct bx_geom_kind bx_geom_polygon = {
 	.id = BX_GEOM_POLYGON,
 	.name = "polygon",
@@ -136,7 +142,7 @@ const struct bx_geom_kind bx_geom_polygon = {
 	.min_pts = 3,
 	.closed = 1,
 	.family = BX_FAM_AREA,
-	.tool = BX_TOOL_POLYGON,
+	.tools = { &tool },
 	.describe = describe,
 	.check = check,
 	.bounds = bx_geom_pts_bounds,

@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "boxel/edit.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -44,6 +43,13 @@ similarity(const struct bx_pt *a, int na, const struct bx_pt *b, int nb, double 
 	return bx_polyline_similarity(&la, &lb, t);
 }
 
+static const struct bx_geom_tool tool = {
+	.name = "polyline",
+	.key = '_',
+	.help = "polyline tool: an open line, Enter ends it",
+	.place = BX_PLACE_VERTICES,
+};
+
 const struct bx_geom_kind bx_geom_polyline = {
 	.id = BX_GEOM_POLYLINE,
 	.name = "polyline",
@@ -52,7 +58,7 @@ const struct bx_geom_kind bx_geom_polyline = {
 	.form = BX_FORM_POINTS,
 	.min_pts = 2,
 	.family = BX_FAM_LINE,
-	.tool = BX_TOOL_POLYLINE,
+	.tools = { &tool },
 	.describe = describe,
 	.check = check,
 	.bounds = bx_geom_pts_bounds,

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "boxel/edit.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -153,6 +152,25 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 	               p->color, p->dash);
 }
 
+/* Drawn upright from two corners, turned afterwards (bx_edit_rotate). */
+static int
+make(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+     struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn)
+{
+	(void)pend, (void)vis, (void)n, (void)buf, (void)img_w, (void)img_h, (void)why, (void)whyn;
+	an->x += an->w / 2;
+	an->y += an->h / 2;
+	return 0;
+}
+
+static const struct bx_geom_tool tool = {
+	.name = "rotated_box",
+	.key = 'R',
+	.help = "rotated box tool: draw it upright, then turn it with > and <",
+	.place = BX_PLACE_CORNERS,
+	.make = make,
+};
+
 const struct bx_geom_kind bx_geom_rbox = {
 	.id = BX_GEOM_RBOX,
 	.name = "rotated_box",
@@ -161,7 +179,7 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.form = BX_FORM_RBOX,
 	.form_hint = "[cx, cy, w, h, angle]",
 	.family = BX_FAM_AREA,
-	.tool = BX_TOOL_RBOX,
+	.tools = { &tool },
 	.describe = describe,
 	.check = check,
 	.bounds = bounds,

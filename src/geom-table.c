@@ -10,6 +10,7 @@ extern const struct bx_geom_kind bx_geom_box, bx_geom_polygon, bx_geom_point, bx
 extern const struct bx_geom_kind bx_geom_polyline, bx_geom_rbox, bx_geom_ellipse;
 extern const struct bx_geom_kind bx_geom_cuboid;
 extern const struct bx_geom_kind bx_geom_multipolygon;
+extern const struct bx_geom_kind bx_geom_cuboid, bx_geom_skeleton;
 
 static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_box,
@@ -21,6 +22,7 @@ static const struct bx_geom_kind *const kinds[] = {
 	&bx_geom_ellipse,
 	&bx_geom_cuboid,
 	&bx_geom_multipolygon,
+	&bx_geom_skeleton,
 };
 
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))
@@ -88,6 +90,83 @@ bx_geom_list(char *buf, size_t n, const char *sep, const char *last,
 		         pick[i]->name);
 		len += strlen(buf + len);
 	}
+}
+
+/* Tools are numbered across the kinds in table order. */
+static const struct bx_geom_tool *
+tool_at(int t, const struct bx_geom_kind **kind_out)
+{
+	int i, j;
+
+	for (i = 0; t >= 0 && i < NKINDS; i++) {
+		for (j = 0; j < 2 && kinds[i]->tools[j] != NULL; j++) {
+			if (t-- == 0) {
+				if (kind_out != NULL)
+					*kind_out = kinds[i];
+				return kinds[i]->tools[j];
+			}
+		}
+	}
+	return NULL;
+}
+
+const struct bx_geom_tool *
+bx_tool_at(int t)
+{
+	return tool_at(t, NULL);
+}
+
+const struct bx_geom_kind *
+bx_tool_kind(int t)
+{
+	const struct bx_geom_kind *k = NULL;
+
+	tool_at(t, &k);
+	return k;
+}
+
+const char *
+bx_tool_name(int t)
+{
+	const struct bx_geom_tool *tl = bx_tool_at(t);
+
+	return tl != NULL ? tl->name : "?";
+}
+
+int
+bx_tool_from_name(const char *name)
+{
+	const struct bx_geom_tool *tl;
+	int t;
+
+	for (t = 0; name != NULL && (tl = bx_tool_at(t)) != NULL; t++)
+		if (strcmp(tl->name, name) == 0)
+			return t;
+	return -1;
+}
+
+int
+bx_tool_by_key(int key)
+{
+	const struct bx_geom_tool *tl;
+	int t;
+
+	for (t = 0; (tl = bx_tool_at(t)) != NULL; t++)
+		if (tl->key == key)
+			return t;
+	return -1;
+}
+
+int
+bx_tool_of_kind(enum bx_geom g)
+{
+	const struct bx_geom_kind *k;
+	int t;
+
+	for (t = 0; (k = bx_tool_kind(t)) != NULL; t++)
+		if (k->id == g)
+			return t;
+	return -1;
 }
 
 double

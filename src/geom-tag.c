@@ -51,7 +51,6 @@ const struct bx_geom_kind bx_geom_tag = {
 	.letter = 't',
 	.form = BX_FORM_NONE,
 	.family = BX_FAM_TAG,
-	.tool = -1,
 	.describe = describe,
 	.check = check,
 	.bounds = bounds,

@@ -5,13 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/geom.h"
 #include "boxel/keymap.h"
 #include "boxel/tty.h"
 #include "boxel/util.h"
 
 #define CTRL(c) ((c) & 0x1f)
 
-static const struct bx_keybind label_binds[] = {
+/* Not const: the drawing tools' bindings are filled into its empty slots
+ * from the geometry table on first use (tool_keys), so a new kind brings
+ * its key without an edit here. */
+static struct bx_keybind label_binds[] = {
 	{ 'h', BX_LA_LEFT, "move the crosshair (or the grabbed object/handle) one step left" },
 	{ BX_KEY_LEFT, BX_LA_LEFT, NULL },
 	{ 'l', BX_LA_RIGHT, "... one step right (a count first moves farther: 5l)" },
@@ -41,14 +45,11 @@ static const struct bx_keybind label_binds[] = {
 	{ 'M', BX_LA_MINIMAP, "overview of the whole image with the view's rectangle (on/off)" },
 	{ 'G', BX_LA_GOTO, "go to a point: type x,y in image pixels" },
 	{ ';', BX_LA_JUMP, "jump: labels over the image, type one to move the crosshair there (in capitals: and place)" },
-	{ 'b', BX_LA_TOOL_BOX, "box tool" },
-	{ 'E', BX_LA_TOOL_EXTREME, "extreme-points box tool: place the left-, top-, right-, bottom-most points" },
-	{ 'p', BX_LA_TOOL_POLYGON, "polygon tool" },
-	{ 'o', BX_LA_TOOL_POINT, "point tool" },
-	{ '_', BX_LA_TOOL_POLYLINE, "polyline tool: an open line, Enter ends it" },
-	{ 'R', BX_LA_TOOL_RBOX, "rotated box tool: draw it upright, then turn it with > and <" },
-	{ 'O', BX_LA_TOOL_ELLIPSE, "ellipse tool: two corners of its upright bounding box, then turn it with > and <" },
-	{ 'U', BX_LA_TOOL_CUBOID, "cuboid tool: draw its front face as a box, then fit its 8 vertices" },
+	/* Empty slots: the drawing tools' keys go here (tool_keys). */
+	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },
+	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },
+	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },
+	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },
 	{ '>', BX_LA_ROTATE_CW, "turn the selected rotated box or ellipse 5 degrees clockwise (a count first: 30> turns 30)" },
 	{ '<', BX_LA_ROTATE_CCW, "turn it 5 degrees counter-clockwise (30< turns 30)" },
 	{ '@', BX_LA_ANGLE, "set its angle: 45@ is 45 degrees clockwise, @ alone upright" },
@@ -60,6 +61,8 @@ static const struct bx_keybind label_binds[] = {
 	{ ' ', BX_LA_PLACE, "place a corner, vertex or point at the crosshair" },
 	{ BX_KEY_ENTER, BX_LA_ENTER, "place; close the polygon; accept the selected suggestion" },
 	{ BX_KEY_BACKSPACE, BX_LA_BACKSPACE, "remove the last vertex of the shape being drawn" },
+	{ 'N', BX_LA_SKIP_POINT, "skeleton: the point being placed is not labeled (v=0), go to the next" },
+	{ 'F', BX_LA_OCCLUDED, "skeleton: place the next point occluded (v=1); on a grabbed point: toggle it" },
 	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect" },
 	{ '1', BX_LA_CLASS, "a number N: before a move, its count (5l); else class N in taxonomy order (12 then a pause or any key: class 12)" },
 	{ '2', BX_LA_CLASS, NULL }, { '3', BX_LA_CLASS, NULL }, { '4', BX_LA_CLASS, NULL },
@@ -245,11 +248,38 @@ const struct bx_keymap *const bx_keymaps_label_screen[] = {
 };
 const int bx_keymaps_label_screen_n = (int)BX_ARRAY_LEN(bx_keymaps_label_screen);
 
+/* Fill the labeling table's empty slots with the drawing tools' keys, in
+ * the geometry table's order. Once: the table is read-only afterwards. */
+static void
+tool_keys(void)
+{
+	static int done;
+	const struct bx_geom_tool *t;
+	size_t i;
+	int n = 0;
+
+	if (done)
+		return;
+	done = 1;
+	for (i = 0; i < BX_ARRAY_LEN(label_binds) && (t = bx_tool_at(n)) != NULL; i++) {
+		if (label_binds[i].key != 0 || label_binds[i].action != 0)
+			continue;
+		label_binds[i].key = t->key;
+		label_binds[i].action = BX_LA_TOOL + n;
+		label_binds[i].help = t->help;
+		n++;
+	}
+	/* More tools than slots is a programming error the unit test catches. */
+	if (bx_tool_at(n) != NULL)
+		abort();
+}
+
 int
 bx_keymap_action(const struct bx_keymap *km, int key)
 {
 	int i;
 
+	tool_keys();
 	for (i = 0; i < km->n; i++)
 		if (km->binds[i].key == key)
 			return km->binds[i].action;
@@ -306,6 +336,7 @@ bx_keymap_help(const struct bx_keymap *km, int keycol, char ***lines_out)
 	struct bx_buf keys, line;
 	char name[32];
 
+	tool_keys();
 	bx_buf_init(&keys);
 	bx_buf_init(&line);
 	for (i = 0; i < km->n; i++) {

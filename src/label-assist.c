@@ -133,7 +133,7 @@ label_extreme_place(struct label *L, int64_t now)
 		region_free(&reg);
 	}
 	r = label_place(L, 0, now);
-	if (ed->npend > 0 && ed->tool == BX_TOOL_EXTREME)
+	if (ed->npend > 0 && bx_tool_at(ed->tool)->snap_extreme)
 		label_msg(L, 0, "%s-most point %s", bx_side_name(side),
 		          snapped ? "snapped to the boundary" : "placed (no boundary near it)");
 	else if (!snapped && (r & BX_VIEW_REDRAW))

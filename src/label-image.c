@@ -59,8 +59,14 @@ draw_kind(struct label *L, const struct bx_annot *an, uint32_t c, int dash,
           enum bx_pen_style style)
 {
 	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
-	struct bx_geom_pen pen = { L->disp, pen_x, pen_y, L, c, BX_RGB(0, 0, 0), dash, style };
+	struct bx_geom_pen pen = { L->disp, pen_x, pen_y, L, c, BX_RGB(0, 0, 0), dash, style,
+	                           NULL, 0 };
+	const struct bx_class *cl = label_class_of(L, an->cls);
 
+	if (cl != NULL && an->vis != NULL) {
+		pen.edges = cl->edges;
+		pen.nedges = cl->nedges;
+	}
 	if (k != NULL)
 		k->draw(&pen, an);
 }
@@ -310,11 +316,10 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 	}
 	/* The shape being drawn, up to the crosshair. */
 	cc = label_class_color(L, ed->cls);
-	if (ed->npend > 0 && ed->tool == BX_TOOL_EXTREME) {
+	if (ed->npend > 0 && bx_tool_at(ed->tool)->place == BX_PLACE_COUNT) {
 		for (i = 0; i < ed->npend; i++)
 			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
-	} else if (ed->npend > 0 && (ed->tool == BX_TOOL_BOX || ed->tool == BX_TOOL_RBOX ||
-	           ed->tool == BX_TOOL_ELLIPSE || ed->tool == BX_TOOL_CUBOID)) {
+	} else if (ed->npend > 0 && bx_tool_at(ed->tool)->place == BX_PLACE_CORNERS) {
 		bx_raster_rect(L->disp, label_dx(L, ed->pend[0].x), label_dy(L, ed->pend[0].y), label_dx(L, ed->cx),
 		               label_dy(L, ed->cy), cc, 1);
 	} else if (ed->npend > 0) {

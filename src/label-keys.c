@@ -16,21 +16,13 @@ static const char help_foot[] =
 	"Mouse: drag draws a box, click places/selects, wheel zooms.";
 
 static int
-class_allows(const struct label *L, const char *cls, enum bx_tool tool)
+class_allows(const struct label *L, const char *cls, int tool)
 {
 	const struct bx_class *c = label_class_of(L, cls);
-	const struct bx_geom_kind *k;
-	int i;
 
 	if (c == NULL)
 		return 1;
-	/* The extreme-point tool draws boxes. */
-	if (tool == BX_TOOL_EXTREME)
-		tool = BX_TOOL_BOX;
-	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
-		if (k->tool == (int)tool)
-			return (c->geoms & (int)k->id) != 0;
-	return 0;
+	return bx_tool_kind(tool) != NULL && (c->geoms & (int)bx_tool_kind(tool)->id) != 0;
 }
 
 int
@@ -51,8 +43,8 @@ label_pick_class(struct label *L, const struct bx_class *c, int64_t now)
 		int i;
 
 		for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
-			if (k->tool >= 0 && (c->geoms & (int)k->id)) {
-				r |= bx_edit_set_tool(&L->ed, (enum bx_tool)k->tool);
+			if (k->tools[0] != NULL && (c->geoms & (int)k->id)) {
+				r |= bx_edit_set_tool(&L->ed, bx_tool_of_kind(k->id));
 				break;
 			}
 	}
@@ -60,7 +52,7 @@ label_pick_class(struct label *L, const struct bx_class *c, int64_t now)
 }
 
 static int
-set_tool(struct label *L, enum bx_tool tool, int64_t now)
+set_tool(struct label *L, int tool, int64_t now)
 {
 	int r = bx_edit_set_tool(&L->ed, tool);
 
@@ -81,9 +73,10 @@ label_place(struct label *L, int enter, int64_t now)
 		          bx_tool_name(ed->tool));
 		return BX_VIEW_REDRAW;
 	}
+	ed->kpts = label_class_of(L, ed->cls) != NULL ? label_class_of(L, ed->cls)->nkpts : 0;
 	r = label_apply(L, enter ? bx_edit_enter(ed) : bx_edit_place(ed), now);
 	/* A box just drawn with the box tool: tighten it when asked to. */
-	if (L->auto_tighten && ed->tool == BX_TOOL_BOX && ed->ans.n == n + 1 && ed->sel == n &&
+	if (L->auto_tighten && bx_tool_at(ed->tool)->tighten && ed->ans.n == n + 1 && ed->sel == n &&
 	    ed->ans.a[n].geom == BX_GEOM_BOX)
 		r |= label_tighten(L, now);
 	return r;
@@ -183,9 +176,10 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 	if (L->ndigits > 0)
 		r = label_digits_pick(L, now);
 	/* Taxonomy hotkeys, except on keys this view uses (the taxonomy loader
-	 * refuses the reserved ones; the shadowable ones go to the class). */
+	 * refuses the reserved ones; the shadowable ones, tool keys among them,
+	 * go to the class). */
 	if (bx_key_graph(k->key) && strchr(BX_TAXONOMY_RESERVED_KEYS, k->key) == NULL &&
-	    ((action == 0 && own == 0) || strchr(BX_TAXONOMY_SHADOWABLE_KEYS, k->key) != NULL) &&
+	    ((action == 0 && own == 0) || bx_taxonomy_key_shadowable(k->key)) &&
 	    (c = bx_taxonomy_class_by_hotkey(L->s->tax, k->key)) != NULL)
 		return r | label_pick_class(L, c, now);
 	if (own != 0)
@@ -211,26 +205,22 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 		}
 		label_show_selected(L, 1);
 		return r | label_apply(L, BX_EDIT_VIEW, now);
-	case BX_LA_TOOL_BOX: return r | set_tool(L, BX_TOOL_BOX, now);
-	case BX_LA_TOOL_POLYGON: return r | set_tool(L, BX_TOOL_POLYGON, now);
-	case BX_LA_TOOL_POINT: return r | set_tool(L, BX_TOOL_POINT, now);
-	case BX_LA_TOOL_EXTREME: return r | set_tool(L, BX_TOOL_EXTREME, now);
-	case BX_LA_TOOL_POLYLINE: return r | set_tool(L, BX_TOOL_POLYLINE, now);
-	case BX_LA_TOOL_RBOX: return r | set_tool(L, BX_TOOL_RBOX, now);
-	case BX_LA_TOOL_ELLIPSE: return r | set_tool(L, BX_TOOL_ELLIPSE, now);
-	case BX_LA_TOOL_CUBOID: return r | set_tool(L, BX_TOOL_CUBOID, now);
 	case BX_LA_PLACE:
-		if (ed->tool == BX_TOOL_EXTREME)
+		if (bx_tool_at(ed->tool)->snap_extreme)
 			return r | label_extreme_place(L, now);
 		return r | label_place(L, 0, now);
 	case BX_LA_ENTER:
 		if (ed->npend == 0 && ed->sel >= 0 && ed->sel < ed->ans.n &&
 		    (ed->ans.a[ed->sel].flags & BX_ANNOT_SUGGESTION))
 			return r | label_apply(L, bx_edit_accept(ed), now);
-		if (ed->tool == BX_TOOL_EXTREME)
+		if (bx_tool_at(ed->tool)->snap_extreme)
 			return r | label_extreme_place(L, now);
 		return r | label_place(L, 1, now);
 	case BX_LA_BACKSPACE: return r | label_apply(L, bx_edit_backspace(ed), now);
+	case BX_LA_SKIP_POINT:
+		ed->kpts = label_class_of(L, ed->cls) != NULL ? label_class_of(L, ed->cls)->nkpts : 0;
+		return r | label_apply(L, bx_edit_skip_point(ed), now);
+	case BX_LA_OCCLUDED: return r | label_apply(L, bx_edit_toggle_occluded(ed), now);
 	case BX_LA_CANCEL: return r | label_apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
 	case BX_LA_CLASS_NEXT:
 		if (L->s->tax->nclasses == 0)
@@ -303,6 +293,9 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 	case BX_LA_REDRAW:
 		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW | BX_VIEW_FULL;
 	default:
+		/* The drawing tools' keys (the kinds' descriptors). */
+		if (action >= BX_LA_TOOL)
+			return r | set_tool(L, action - BX_LA_TOOL, now);
 		break;
 	}
 	return r;

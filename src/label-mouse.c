@@ -4,6 +4,8 @@
  * the object list selects). Cells in, image pixels out. */
 #include <math.h>
 
+#include "boxel/geom.h"
+
 #include "view-label-int.h"
 
 int
@@ -65,17 +67,16 @@ label_key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 		L->mouse_x = k->x;
 		L->mouse_y = k->y;
 		r = bx_edit_cursor_to(ed, x, y);
-		if (ed->tool == BX_TOOL_BOX && ed->npend == 0)
-			return label_apply(L, r, now);
-		if (ed->tool == BX_TOOL_BOX)
+		/* A tool dragged out (a box) waits for the drag or the release. */
+		if (bx_tool_at(ed->tool)->drag)
 			return label_apply(L, r, now);
 		L->mouse_down = 0;
-		if (ed->tool == BX_TOOL_EXTREME)
+		if (bx_tool_at(ed->tool)->snap_extreme)
 			return label_extreme_place(L, now);
 		return label_place(L, 0, now);
 	case BX_MOUSE_DRAG:
 		r = bx_edit_cursor_to(ed, x, y);
-		if (L->mouse_down && ed->tool == BX_TOOL_BOX && ed->npend == 0 &&
+		if (L->mouse_down && bx_tool_at(ed->tool)->drag && ed->npend == 0 &&
 		    (k->x != L->mouse_x || k->y != L->mouse_y)) {
 			double sx = x, sy = y;
 			label_cell_to_image(L, L->mouse_x, L->mouse_y, &sx, &sy);
@@ -89,7 +90,7 @@ label_key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 			return 0;
 		L->mouse_down = 0;
 		bx_edit_cursor_to(ed, x, y);
-		if (ed->tool == BX_TOOL_BOX && ed->npend > 0)
+		if (bx_tool_at(ed->tool)->drag && ed->npend > 0)
 			return label_place(L, 0, now);
 		/* A polygon or line being drawn: the press placed a vertex,
 		 * and selecting what lies under it would drop the drawing. */

@@ -9,10 +9,11 @@
 #include "boxel/geometry.h"
 #include "boxel/match.h"
 #include "boxel/quality.h"
+#include "boxel/shape-math.h"
 #include "boxel/geom.h"
 #include "boxel/util.h"
 
-enum { KIND_NONE, KIND_AREA, KIND_POINT, KIND_TAG, KIND_LINE };
+enum { KIND_NONE, KIND_AREA, KIND_POINT, KIND_TAG, KIND_LINE, KIND_KPTS };
 
 /* Per-object facts computed once per scoring call. */
 struct qinfo {
@@ -156,6 +157,11 @@ bx_qobj_from_annot(struct bx_qobj *o, const struct bx_annot *an)
 		o->ring_end = an->ring_end;
 		o->nrings = an->nrings;
 		break;
+	case BX_FORM_KPTS:
+		o->pts = an->pts;
+		o->npts = an->npts;
+		o->vis = an->vis;
+		break;
 	case BX_FORM_POINT:
 		if (an->npts >= 1) {
 			o->x = an->pts[0].x;
@@ -250,6 +256,12 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 		q->ok = isfinite(o->x) && isfinite(o->y);
 	} else if (k->family == BX_FAM_TAG) {
 		q->kind = KIND_TAG;
+	} else if (k->family == BX_FAM_KPTS) {
+		q->kind = KIND_KPTS;
+		q->ok = o->npts > 0 && o->pts != NULL && o->vis != NULL;
+		for (i = 0; q->ok && i < o->npts; i++)
+			if (!isfinite(o->pts[i].x) || !isfinite(o->pts[i].y))
+				q->ok = 0;
 	} else if (k->family == BX_FAM_LINE) {
 		q->kind = KIND_LINE;
 		q->ok = o->npts > 0 && o->pts != NULL && k->similarity != NULL;
@@ -265,6 +277,43 @@ is_box(enum bx_geom g)
 	const struct bx_geom_kind *k = bx_geom_kind(g);
 
 	return k != NULL && k->form == BX_FORM_BOX && k->family == BX_FAM_AREA;
+}
+
+/* COCO's per-point sigmas of its 17 person keypoints (pycocotools), and
+ * what a point of another skeleton gets: their mean, rounded. The
+ * taxonomy's own sigmas are not read here yet (quality.c has no taxonomy). */
+static const double coco_person_sigmas[17] = {
+	.026, .025, .025, .035, .035, .079, .079, .072, .072, .062, .062, .107, .107, .087, .087,
+	.089, .089,
+};
+#define DEFAULT_SIGMA 0.067
+
+/* OKS of skeleton b against gold a (COCO's computeOks): the area is that
+ * of the box of a's labeled points, as COCO's own keypoint-only objects
+ * have it when no segmentation gives one. */
+static double
+skeleton_oks(const struct bx_qobj *a, const struct bx_qobj *b)
+{
+	struct bx_kpt ga[64], gb[64];
+	double sig[64], x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+	int i, n = a->npts;
+
+	if (a->npts != b->npts || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		ga[i] = (struct bx_kpt){ a->pts[i].x, a->pts[i].y, a->vis[i] };
+		gb[i] = (struct bx_kpt){ b->pts[i].x, b->pts[i].y, b->vis[i] };
+		sig[i] = n == 17 ? coco_person_sigmas[i] : DEFAULT_SIGMA;
+		if (a->vis[i] > 0) {
+			x0 = fmin(x0, a->pts[i].x);
+			y0 = fmin(y0, a->pts[i].y);
+			x1 = fmax(x1, a->pts[i].x);
+			y1 = fmax(y1, a->pts[i].y);
+		}
+	}
+	if (x0 > x1)
+		return 0;
+	return bx_oks(ga, gb, sig, n, (x1 - x0) * (y1 - y0), NULL);
 }
 
 /* Similarity of a pair, or -1 when they may not be matched. */
@@ -284,6 +333,9 @@ pair_sim(struct bx_geom_ws *g, const struct bx_qobj *a, const struct qinfo *qa,
 
 		return bx_point_sim(p, q, o->point_radius);
 	}
+	case KIND_KPTS:
+		iou = skeleton_oks(a, b);
+		return iou >= o->iou ? iou : -1;
 	case KIND_LINE:
 		/* Kinds of one line family compare by the first's measure. */
 		iou = bx_geom_kind(a->geom)->similarity(a->pts, a->npts, b->pts, b->npts,

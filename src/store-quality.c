@@ -51,8 +51,12 @@ bx_st_setting_num(struct bx_store *st, const char *key, double lo, double hi, do
 int
 bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err)
 {
+	int rc;
+
 	bx_score_opts_default(o);
-	return bx_st_setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err);
+	if ((rc = bx_st_setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err)) < 0)
+		return rc;
+	return bx_st_setting_num(st, "line_thickness", 1e-9, 1000, &o->line_thickness, err);
 }
 
 /* Keep only the attributes named in the comma list (empty: none). */
@@ -1060,7 +1064,8 @@ static int
 quality_fence(struct bx_store *st, char **out, struct bx_err *err)
 {
 	static const char *const keys[] = { "iou_threshold", "quorum", "compare_attributes",
-	                                    "taxonomy", "aggregation", "accuracy_bar" };
+	                                    "taxonomy", "aggregation", "accuracy_bar",
+	                                    "line_thickness" };
 	struct bx_buf b;
 	char *v;
 	size_t k;
@@ -1337,9 +1342,9 @@ predict_hold(struct bx_store *st, int64_t jid, struct bx_st_precomp *p, struct b
 	bx_db_reset(s);
 	if (rc <= 0 || !governed)
 		return rc < 0 ? rc : 0;
-	if ((rc = setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0 ||
-	    (rc = setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
-	    (rc = setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
+	if ((rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "gold_window", 1, 1e6, &window, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "gold_min", 1, 1e6, &min, err)) < 0 ||
 	    (rc = window_sum(st, f.drop_uid, (long)window - 1, &sum, &n, NULL, err)) < 0)
 		return rc;
 	bx_score_add(&sum, &p->sc);

@@ -899,7 +899,8 @@ bx_store_log(struct bx_store *st, const char *actor, const char *what,
 
 static const struct { const char *key, *def; } setting_defaults[] = {
 	{ "image_root", "" }, { "taxonomy", "" }, { "instructions", "" },
-	{ "iou_threshold", "0.5" }, { "accuracy_bar", "0.8" }, { "lease_seconds", "300" },
+	{ "iou_threshold", "0.5" }, { "line_thickness", "10" }, { "accuracy_bar", "0.8" },
+	{ "lease_seconds", "300" },
 	{ "max_attempts", "3" }, { "quorum", "2" }, { "agreement_bar", "0.6" },
 	{ "gold_window", "50" }, { "require_training", "0" }, { "training_min", "5" },
 	{ "max_vertices", "10000" }, { "max_objects", "5000" }, { "max_answer_bytes", "4194304" },

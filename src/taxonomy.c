@@ -613,13 +613,116 @@ class_free(struct bx_class *c)
 		spec_free(&c->attrs[i]);
 	free(c->attrs);
 	free(c->description);
+	for (i = 0; i < c->nkpts; i++)
+		free(c->kpt_names[i]);
+	free(c->kpt_names);
+	free(c->edges);
+	free(c->sigmas);
+}
+
+/* COCO's person keypoints and their sigmas (pycocotools): a skeleton
+ * point of the same name takes that sigma unless the file gives one. */
+static const struct {
+	const char *name;
+	double sigma;
+} coco_sigmas[] = {
+	{ "nose", .026 }, { "left_eye", .025 }, { "right_eye", .025 }, { "left_ear", .035 },
+	{ "right_ear", .035 }, { "left_shoulder", .079 }, { "right_shoulder", .079 },
+	{ "left_elbow", .072 }, { "right_elbow", .072 }, { "left_wrist", .062 },
+	{ "right_wrist", .062 }, { "left_hip", .107 }, { "right_hip", .107 },
+	{ "left_knee", .087 }, { "right_knee", .087 }, { "left_ankle", .089 },
+	{ "right_ankle", .089 },
+};
+#define DEFAULT_SIGMA 0.067
+
+/* "keypoints", "skeleton" and "sigmas" of a skeleton class. */
+static void
+parse_skeleton(struct check *ck, json_t *j, struct bx_class *c)
+{
+	json_t *v = json_object_get(j, "keypoints"), *e;
+	size_t old, o2, i, k;
+
+	if (!(c->geoms & BX_GEOM_SKELETON)) {
+		if (v != NULL || json_object_get(j, "skeleton") || json_object_get(j, "sigmas"))
+			problem(ck, "keypoints, skeleton and sigmas belong to a class with the "
+			    "\"skeleton\" geometry");
+		return;
+	}
+	old = bx_json_path_key(&ck->path, "keypoints");
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 64) {
+		problem(ck, "a skeleton class names its points: a list of 1 to 64 names");
+		bx_json_path_pop(&ck->path, old);
+		return;
+	}
+	c->nkpts = (int)json_array_size(v);
+	c->kpt_names = bx_calloc((size_t)c->nkpts, sizeof *c->kpt_names);
+	c->sigmas = bx_calloc((size_t)c->nkpts, sizeof *c->sigmas);
+	for (i = 0; i < (size_t)c->nkpts; i++) {
+		const char *s = json_string_value(json_array_get(v, i));
+
+		o2 = bx_json_path_idx(&ck->path, i);
+		if (s == NULL || s[0] == '\0')
+			problem(ck, "a point name is a non-empty string");
+		c->kpt_names[i] = bx_strdup(s ? s : "?");
+		c->sigmas[i] = DEFAULT_SIGMA;
+		for (k = 0; k < BX_ARRAY_LEN(coco_sigmas); k++)
+			if (strcmp(coco_sigmas[k].name, c->kpt_names[i]) == 0)
+				c->sigmas[i] = coco_sigmas[k].sigma;
+		for (k = 0; k < i; k++)
+			if (strcmp(c->kpt_names[k], c->kpt_names[i]) == 0)
+				problem(ck, "\"%.40s\" is named twice", c->kpt_names[i]);
+		bx_json_path_pop(&ck->path, o2);
+	}
+	bx_json_path_pop(&ck->path, old);
+	if ((v = json_object_get(j, "skeleton")) != NULL) {
+		old = bx_json_path_key(&ck->path, "skeleton");
+		if (!json_is_array(v))
+			problem(ck, "edges are a list of [a, b] point numbers, from 1 (COCO's)");
+		c->edges = bx_calloc(2 * json_array_size(v) + 1, sizeof *c->edges);
+		for (i = 0; json_is_array(v) && i < json_array_size(v); i++) {
+			json_int_t a, b;
+
+			e = json_array_get(v, i);
+			o2 = bx_json_path_idx(&ck->path, i);
+			a = json_integer_value(json_array_get(e, 0));
+			b = json_integer_value(json_array_get(e, 1));
+			if (!json_is_array(e) || json_array_size(e) != 2 ||
+			    !json_is_integer(json_array_get(e, 0)) || !json_is_integer(json_array_get(e, 1)) ||
+			    a < 1 || b < 1 || a > c->nkpts || b > c->nkpts || a == b)
+				problem(ck, "an edge is [a, b], two different point numbers from 1 to %d",
+				    c->nkpts);
+			else {
+				c->edges[2 * c->nedges] = (int)a - 1;
+				c->edges[2 * c->nedges + 1] = (int)b - 1;
+				c->nedges++;
+			}
+			bx_json_path_pop(&ck->path, o2);
+		}
+		bx_json_path_pop(&ck->path, old);
+	}
+	if ((v = json_object_get(j, "sigmas")) != NULL) {
+		old = bx_json_path_key(&ck->path, "sigmas");
+		if (!json_is_array(v) || json_array_size(v) != (size_t)c->nkpts)
+			problem(ck, "sigmas are one number > 0 per point (%d)", c->nkpts);
+		for (i = 0; json_is_array(v) && i < json_array_size(v) && i < (size_t)c->nkpts; i++) {
+			double s = json_number_value(json_array_get(v, i));
+
+			o2 = bx_json_path_idx(&ck->path, i);
+			if (!json_is_number(json_array_get(v, i)) || !(s > 0) || s > 10)
+				problem(ck, "a sigma is a number > 0");
+			else
+				c->sigmas[i] = s;
+			bx_json_path_pop(&ck->path, o2);
+		}
+		bx_json_path_pop(&ck->path, old);
+	}
 }
 
 static void
 parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
 {
 	static const char *const keys[] = { "name", "color", "hotkey", "geometries",
-	    "attributes", "description", NULL };
+	    "attributes", "description", "keypoints", "skeleton", "sigmas", NULL };
 	json_t *v, *g;
 	size_t old, i, o2;
 
@@ -680,6 +783,7 @@ parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
 			c->geoms = BX_GEOM_BOX;
 		bx_json_path_pop(&ck->path, old);
 	}
+	parse_skeleton(ck, j, c);
 	if ((v = json_object_get(j, "attributes")) != NULL) {
 		old = bx_json_path_key(&ck->path, "attributes");
 		parse_specs(ck, v, &c->attrs, &c->nattrs);
@@ -888,6 +992,15 @@ bx_taxonomy_class(const struct bx_taxonomy *t, const char *name)
 	return i < 0 ? NULL : &t->classes[i];
 }
 
+int
+bx_taxonomy_key_shadowable(int key)
+{
+	if (key <= 0 || key > 0x7f)
+		return 0;
+	return strchr(BX_TAXONOMY_SHADOWABLE_KEYS, key) != NULL ||
+	       (bx_tool_by_key(key) >= 0 && strchr(BX_TAXONOMY_RESERVED_KEYS, key) == NULL);
+}
+
 const struct bx_class *
 bx_taxonomy_class_by_hotkey(const struct bx_taxonomy *t, int key)
 {
@@ -1069,6 +1182,10 @@ check_annot(const struct bx_taxonomy *t, const struct bx_annot *an, int idx, int
 	if (!(c->geoms & (int)an->geom))
 		return bx_err_set(err, BX_EINVAL, "%s: %s %s is not allowed for this class",
 		    where, bx_geom_article(an->geom), bx_geom_name(an->geom));
+	/* A skeleton has the points its class names, no more, no fewer. */
+	if (an->vis != NULL && an->npts != c->nkpts)
+		return bx_err_set(err, BX_EINVAL, "%s: the skeleton has %d points, the class names %d",
+		    where, an->npts, c->nkpts);
 	k = bx_geom_kind(an->geom);
 	if (k != NULL && k->check(an, width, height, why, sizeof why) != 0)
 		return bx_err_set(err, BX_EINVAL, "%s: %s", where, why);

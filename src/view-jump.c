@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/geom.h"
 #include "boxel/keymap.h"
 #include "view-label-int.h"
 
@@ -118,7 +119,7 @@ jump_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 		return BX_VIEW_CLOSE | BX_VIEW_HANDLED;
 	r = label_apply(L, bx_edit_cursor_to(&L->ed, x, y) | BX_EDIT_VIEW, now);
 	if (J->place)
-		r |= L->ed.tool == BX_TOOL_EXTREME ? label_extreme_place(L, now) : label_place(L, 0, now);
+		r |= bx_tool_at(L->ed.tool)->snap_extreme ? label_extreme_place(L, now) : label_place(L, 0, now);
 	return (r & ~BX_VIEW_QUIT) | BX_VIEW_CLOSE | BX_VIEW_REDRAW;
 }
 

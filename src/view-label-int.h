@@ -126,7 +126,7 @@ struct label {
 	int instr_scroll;
 	int list_y, list_first, list_rows; /* where the object list was drawn */
 	char *keep_cls;    /* class and tool of the previous task */
-	enum bx_tool keep_tool;
+	int keep_tool;
 
 	/* after submitting a training task: its gold and score, shown while
 	 * the feedback view (view-feedback.c) is open */

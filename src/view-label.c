@@ -288,14 +288,18 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	         fabs(L->sc - 1) < 1e-9 ? " (1:1)" : "", L->ed.cx, L->ed.cy,
 	         label_step(L), L->role->unit, L->s->claim.position,
 	         L->s->claim.total, lease, grab);
-	if (L->ed.npend > 0 && (L->ed.tool == BX_TOOL_POLYGON || L->ed.tool == BX_TOOL_POLYLINE)) {
+	if (L->ed.npend > 0 && bx_tool_at(L->ed.tool)->place == BX_PLACE_VERTICES) {
 		char c[32];
 		snprintf(c, sizeof c, "  vertices %d", L->ed.npend);
 		strncat(line, c, sizeof line - strlen(line) - 1);
-	} else if (L->ed.npend > 0 && L->ed.tool == BX_TOOL_EXTREME) {
-		static const char *const next[] = { "left", "top", "right", "bottom" };
-		char c[48];
-		snprintf(c, sizeof c, "  extreme %d/4: %s-most next", L->ed.npend, next[L->ed.npend % 4]);
+	} else if (bx_tool_at(L->ed.tool)->status != NULL &&
+	           (L->ed.npend > 0 || bx_tool_at(L->ed.tool)->npts == 0)) {
+		const struct bx_class *kc = label_class_of(L, L->ed.cls);
+		const struct bx_geom_tool *t = bx_tool_at(L->ed.tool);
+		char c[96] = "  ";
+		t->status(L->ed.npend, t->npts > 0 ? t->npts : kc != NULL ? kc->nkpts : 0,
+		          kc != NULL && L->ed.npend < kc->nkpts ? kc->kpt_names[L->ed.npend] : NULL,
+		          c + 2, sizeof c - 2);
 		strncat(line, c, sizeof line - strlen(line) - 1);
 	}
 	if (label_tiles_building(L)) {

@@ -23,6 +23,7 @@ enum bx_geom {
 	BX_GEOM_CUBOID = 128,  /* projected cuboid: 8 vertices, front face then back */
 	BX_GEOM_MULTIPOLYGON = 256, /* one object of several rings (COCO's multi-part
 	                               segmentation): the union of its rings */
+	BX_GEOM_SKELETON = 512, /* keypoint skeleton: the class's named points */
 };
 const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 
@@ -72,6 +73,8 @@ struct bx_annot {
 	int *ring_end;       /* MULTIPOLYGON: ring r is pts[ring_end[r - 1] .. ring_end[r])
 	                        (ring 0 from 0); owned; NULL for other kinds */
 	int nrings;
+	unsigned char *vis;  /* skeleton: per point COCO's v (0 not labeled, 1
+	                      * occluded, 2 visible), npts long; else NULL; owned */
 	struct bx_attrs attrs;
 	double score;        /* suggestions: model score; otherwise 0 */
 	int flags;

@@ -9,17 +9,6 @@
 
 #include "boxel/annot.h"
 
-/* BX_TOOL_EXTREME draws a box from the object's left-, top-, right- and
- * bottom-most points (extreme clicking, Papadopoulos et al. 2017): four
- * places, in that order, make the box that bounds them. */
-enum bx_tool { BX_TOOL_BOX = 0, BX_TOOL_POLYGON, BX_TOOL_POINT, BX_TOOL_EXTREME,
-	BX_TOOL_POLYLINE, BX_TOOL_RBOX, BX_TOOL_ELLIPSE, BX_TOOL_CUBOID, BX_TOOL_COUNT };
-/* "box", "polygon", "point", "extreme", "polyline", "rotated_box", "ellipse",
- * "cuboid" */
-const char *bx_tool_name(enum bx_tool t);
-/* The tool of a name (as bx_tool_name gives), or -1. */
-int bx_tool_from_name(const char *name);
-
 /* What an operation changed; the caller saves accordingly. */
 enum {
 	BX_EDIT_VIEW = 1,   /* only view state (crosshair, selection, tool): redraw */
@@ -40,14 +29,18 @@ struct bx_edit_step {
 struct bx_edit {
 	struct bx_answer ans;
 	int img_w, img_h;
-	enum bx_tool tool;
+	int tool;             /* the drawing tool (bx_tool_at, geom.h) */
 	double cx, cy;        /* crosshair */
 	int sel;              /* selected object, -1 none */
 	int grab;             /* 1: moves go to the selected object (or its handle) */
 	int handle;           /* -1 whole object, else a handle (see above) */
 	char *cls;            /* class for new objects (owned); NULL = none yet */
 	struct bx_pt *pend;   /* shape being drawn: box corner / polygon vertices */
+	unsigned char *pendv; /* and each place's visibility (skeletons: 0 skipped, 1, 2) */
 	int npend, cappend;
+	int kpts;             /* places a tool of class-named points takes (the
+	                       * class's keypoints: the view sets it; 0 none) */
+	int next_vis;         /* visibility of the next such place: 2, or 1 (F) */
 	struct bx_edit_step *steps;
 	int nsteps, capsteps;
 	int pos;              /* steps[0..pos) are applied; the rest can be redone */
@@ -76,15 +69,22 @@ int bx_edit_nudge(struct bx_edit *ed, double dx, double dy);
 /* Arrow keys: nudge when grabbed, else the crosshair. */
 int bx_edit_move(struct bx_edit *ed, double dx, double dy);
 
-int bx_edit_set_tool(struct bx_edit *ed, enum bx_tool tool);
-/* Place at the crosshair: box corner (the second makes the box), polygon
- * vertex (on the first vertex with >= 3 closes it), point. */
+int bx_edit_set_tool(struct bx_edit *ed, int tool);
+/* Place at the crosshair, as the tool's descriptor says: a corner (the
+ * second makes the object), a vertex (on the first vertex of a closed
+ * kind with enough vertices closes it), or the next of a fixed number
+ * of places (the last makes the object). */
 int bx_edit_place(struct bx_edit *ed);
 /* Close the polygon being drawn (>= 3 vertices). */
 int bx_edit_close(struct bx_edit *ed);
 /* Enter: close a polygon with >= 3 vertices, else place. */
 int bx_edit_enter(struct bx_edit *ed);
 int bx_edit_backspace(struct bx_edit *ed);
+/* Drawing a skeleton: the next named point is not labeled (v = 0). */
+int bx_edit_skip_point(struct bx_edit *ed);
+/* Drawing a skeleton: the next point is placed occluded (v = 1) or visible
+ * (toggles); with a skeleton's point grabbed, toggle that point. */
+int bx_edit_toggle_occluded(struct bx_edit *ed);
 /* Esc: drop the shape being drawn; else release the grab; else deselect. */
 int bx_edit_cancel(struct bx_edit *ed);
 

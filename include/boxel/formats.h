@@ -16,6 +16,8 @@
 #include "boxel/err.h"
 #include "boxel/util.h"
 
+struct bx_taxonomy;
+
 /* ---- canonical JSON writers (codec.c) ----
  * Compact output; numbers are the shortest text that parses back to the
  * identical double ("0.1", "12", "1e+20"), -0 prints as 0, non-finite values
@@ -66,7 +68,12 @@ struct bx_dataset {
 	int n, cap;
 	char **classes;      /* category names in the file's order */
 	int64_t *class_ids;  /* the file's category ids, parallel to classes */
+	int *class_nkpts;    /* COCO: how many keypoints a category names (0: none),
+	                      * parallel to classes */
 	int nclasses;
+	/* The project's taxonomy when the caller has one (not owned): COCO's
+	 * writer gives a skeleton class's category its keypoints and edges. */
+	const struct bx_taxonomy *tax;
 	/* Per-item problems found by a reader, one line each ("gt.json:
 	 * annotations[3].bbox[2]: width must be >= 0"); those items were
 	 * skipped. A caller wanting all-or-nothing checks nerrors. */

@@ -2,9 +2,12 @@
  * tag, ...) is one descriptor in its own file (src/geom-<kind>.c) listed
  * once in src/geom-table.c; code elsewhere asks the table what a kind's
  * JSON looks like, how it is drawn, where its handles are, how it moves,
- * how it is compared and merged, and what other tools call it, instead of
- * switching on the kind. Adding a kind = one file, one enum value in
- * annot.h and one table line.
+ * how it is compared and merged, what other tools call it, and how its
+ * drawing tools place it (struct bx_geom_tool: key, placement, mouse),
+ * instead of switching on the kind. Adding a kind of an existing form =
+ * one file, one enum value in annot.h, one table line and the file in
+ * meson.build; a new form (as the skeleton's per-point visibility) also
+ * teaches the codec and the layers that read it.
  *
  * Pure: no I/O, no curses, no SQL, no JSON library (the codec reads the
  * form fields and does the JSON itself). Drawing goes into a display
@@ -30,6 +33,8 @@ enum bx_geom_form {
 	                   * (form_hint names them) */
 	BX_FORM_RINGS,    /* pts in rings (ring_end, nrings >= 1, each >= min_pts);
 	                   * JSON [[[x, y], ...], ...] */
+	BX_FORM_KPTS,     /* pts[0 .. npts) with vis[]; JSON [[x, y, v], ...] (COCO's
+	                   * v: 0 not labeled, at 0, 0; 1 occluded; 2 visible) */
 };
 
 /* How objects are compared: only kinds of one family are matched against
@@ -40,6 +45,7 @@ enum bx_geom_family {
 	BX_FAM_AREA,  /* region IoU */
 	BX_FAM_POINT, /* distance within a radius */
 	BX_FAM_LINE,  /* the kind's similarity at a line thickness */
+	BX_FAM_KPTS,  /* COCO's object keypoint similarity (OKS) */
 };
 
 enum bx_pen_style {
@@ -57,6 +63,10 @@ struct bx_geom_pen {
 	uint32_t color, halo;
 	int dash;
 	enum bx_pen_style style;
+	/* A skeleton's edges from its class: pairs of point indices (0-based),
+	 * nedges pairs; NULL when the class declares none. */
+	const int *edges;
+	int nedges;
 };
 
 /* Export formats, as bits of struct bx_geom_kind.formats. JSONL (boxel's
@@ -70,6 +80,46 @@ enum {
 	BX_FMT_ALL = (1 << 5) - 1,
 };
 
+/* How a drawing tool takes its places (crosshair positions, clicks). */
+enum bx_place {
+	BX_PLACE_CORNERS = 0, /* two opposite corners of an upright box (box-like:
+	                       * a rubber band while drawing; the mouse may drag) */
+	BX_PLACE_VERTICES,    /* vertex after vertex; Enter ends it (a closed kind:
+	                       * also the first vertex again) */
+	BX_PLACE_COUNT,       /* a fixed number of places in order, then made */
+};
+
+/* Most points a tool's make hook writes into its buffer. */
+#define BX_TOOL_PTS 8
+
+/* A drawing tool of the labeling view. The generic editing code
+ * (edit.c, label-keys.c, label-mouse.c, label-image.c, fmt-draft.c) asks
+ * this instead of naming tools: a new kind brings its own. */
+struct bx_geom_tool {
+	const char *name;  /* drafts and the status line: "box", "extreme" */
+	int key;           /* its key in the labeling view (tty.h code); a class
+	                    * hotkey on it wins unless it is a reserved key */
+	const char *help;  /* that key's line in the help */
+	enum bx_place place;
+	int npts;          /* BX_PLACE_COUNT: how many places make it (0: as many
+	                    * as the class names points, struct bx_edit's kpts) */
+	int drag;          /* the mouse drags it out (else each click places) */
+	int tighten;       /* T (tighten every box as drawn) applies */
+	int snap_extreme;  /* each place snaps to the object's extreme point on
+	                    * its side (left, top, right, bottom: label-assist.c) */
+	/* Make the object from the places pend[0 .. n). an arrives with
+	 * its kind set, and for BX_PLACE_CORNERS with x, y, w, h of the
+	 * upright box the corners span; for BX_PLACE_VERTICES its pts are
+	 * pend. an->pts may point into buf (BX_TOOL_PTS points). Returns 0,
+	 * or -1 with why the places make nothing (they are dropped). NULL:
+	 * an is the object as it arrives. */
+	int (*make)(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,
+	            struct bx_pt *buf, double img_w, double img_h, char *why, size_t whyn);
+	/* The status line's note while n of want places are down; next is
+	 * the class's name of the next one, or NULL (NULL hook: no note). */
+	void (*status)(int n, int want, const char *next, char *buf, size_t len);
+};
+
 struct bx_geom_kind {
 	enum bx_geom id;         /* one bit: classes allow a mask of kinds */
 	const char *name;        /* JSON key, taxonomy name, store column value */
@@ -81,7 +131,9 @@ struct bx_geom_kind {
 	int closed;              /* BX_FORM_POINTS: the last vertex joins the first */
 	const char *form_hint;   /* BX_FORM_RBOX: "[cx, cy, w, h, angle]" */
 	enum bx_geom_family family;
-	int tool;                /* the drawing tool (enum bx_tool) or -1 */
+	/* Its drawing tools, the first the one picking a class switches to
+	 * (NULL: none, or no second one). */
+	const struct bx_geom_tool *tools[2];
 	int major_handles;       /* handles shown unless grabbed: [0, major); 0: all */
 
 	/* One line for the side pane: "box 10,20 30x40". */
@@ -136,6 +188,17 @@ const struct bx_geom_kind *bx_geom_at(int i);
  * when filter is NULL, joined by sep and, before the last, last) into buf. */
 void bx_geom_list(char *buf, size_t n, const char *sep, const char *last,
                   int (*filter)(const struct bx_geom_kind *k));
+
+/* Drawing tools, numbered in table order (each kind's in its order): the
+ * i-th tool, NULL past the end; the kind it draws; its number by name or
+ * by key (-1: none); its name ("?" for none); the first tool of kind g
+ * (-1: none). Tool 0 is the box tool. */
+const struct bx_geom_tool *bx_tool_at(int t);
+const struct bx_geom_kind *bx_tool_kind(int t);
+int bx_tool_from_name(const char *name);
+int bx_tool_by_key(int key);
+const char *bx_tool_name(int t);
+int bx_tool_of_kind(enum bx_geom g);
 
 /* "a" or "an" before the kind's name in messages. */
 const char *bx_geom_article(enum bx_geom g);

@@ -61,6 +61,7 @@ struct bx_qobj {
 	double angle;                  /* rotated boxes: x, y is the centre */
 	const struct bx_pt *pts;
 	int npts;
+	const unsigned char *vis;      /* skeletons: COCO's v per point */
 	const int *ring_end;
 	int nrings;
 };

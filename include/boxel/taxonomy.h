@@ -23,13 +23,15 @@
 /* Keys a class hotkey may not take: the digits select classes by position
  * and the letters/punctuation are the labeling view's own keys. */
 #define BX_TAXONOMY_RESERVED_KEYS "0123456789hjklHJKLbpodagunsqxyeiXYC[]+=-?"
-/* Keys the labeling view gained later (tighten, extreme points, wand,
- * jump, picker, ...). Refusing them would break projects whose taxonomy
- * already uses them, so a class hotkey on one of these is accepted and
- * wins over the view's key (the class keeps working as it did);
- * `boxel taxonomy check` warns that the key's command is then out of
- * reach. */
-#define BX_TAXONOMY_SHADOWABLE_KEYS "tTEWBMGvVzZ;'`/._R<>@OU"
+/* Keys the labeling view gained later (tighten, wand, jump, picker,
+ * ...), and every drawing tool's key outside the reserved ones (each kind
+ * brings its own, geom.h). Refusing them would break projects whose
+ * taxonomy already uses them, so a class hotkey on one of these is
+ * accepted and wins over the view's key (the class keeps working as it
+ * did); `boxel taxonomy check` warns that the key's command is then out
+ * of reach. */
+#define BX_TAXONOMY_SHADOWABLE_KEYS "tTWBMGvVzZ;'`/.<>@NF"
+int bx_taxonomy_key_shadowable(int key);
 
 enum bx_attr_type {
 	BX_ATTR_CHOICE = 1, /* one of options: BX_VAL_STR */
@@ -59,6 +61,16 @@ struct bx_class {
 	struct bx_attr_spec *attrs;
 	int nattrs;
 	char *description;   /* may be NULL */
+	/* A skeleton class (geometry "skeleton"): its named points in order
+	 * ("keypoints"), its edges as pairs of 0-based indices ("skeleton" in
+	 * the file: COCO's 1-based pairs), and per point COCO's sigma
+	 * ("sigmas"; by default COCO's person sigma of a point of the same
+	 * name, else 0.067, about the mean of COCO's). */
+	char **kpt_names;
+	int nkpts;
+	int *edges;
+	int nedges;
+	double *sigmas;
 };
 
 struct bx_taxonomy {

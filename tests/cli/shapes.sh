@@ -81,7 +81,7 @@ boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (labelstudio, js
 boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (jsonl can)
 boxel: warning: left out 1 attribute: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 check "yolo-obb corners" contains "$(cat a.yolo/labels/train/chelsea.txt)" \
-	"7 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
+	"14 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
 fresh b.db
 expect_rc 0 "yolo: import the export" "$BOXEL" import --db b.db --format yolo --as accepted a.yolo
 expect_rc 0 "yolo: export again" "$BOXEL" export --db b.db --format yolo b.a.yolo
@@ -109,4 +109,16 @@ printf '%s\n' '{"image": "coffee.png", "answer": {"annotations": [{"class": "whi
 expect_rc 1 "a one-vertex line refused" "$BOXEL" import --db a.db --as accepted one.jsonl
 check "says at least 2" contains "$ERR" "a polyline must be a list of at least 2 [x, y] points"
 
+# The polyline tolerance is the project's line_thickness: two labelers'
+# whiskers 6 px apart (mean distance 6) agree at t = 20 (similarity 0.7)
+# and not at the default t = 10 (0.4, under the IoU threshold 0.5).
+printf '%s\n' '{"image":"chelsea.png","judgments":[{"labeler":"l1","state":"submitted","annotations":[{"class":"whisker","polyline":[[100,100],[200,100]]}],"global":{"scene":"indoor"},"seconds":3,"batch":"p","replica":0},{"labeler":"l2","state":"submitted","annotations":[{"class":"whisker","polyline":[[100,106],[200,106]]}],"global":{"scene":"indoor"},"seconds":3,"batch":"p","replica":1}]}' > two.jsonl
+fresh t.db
+"$BOXEL" batch create p --kind calibration --overlap 2 --db t.db >/dev/null
+expect_rc 0 "two labelers' whiskers" "$BOXEL" import --db t.db two.jsonl
+agreement() { "$BOXEL" report calibration p --json --db t.db | python3 -c 'import json, sys; print(json.load(sys.stdin)["tasks"][0]["agreement"])'; }
+check "t 10 (default): the whiskers disagree" test "$(agreement)" = 0
+expect_rc 0 "line_thickness 20" "$BOXEL" config --db t.db set line_thickness 20
+check "t 20: they agree" test "$(agreement)" = 1
+expect_rc 2 "line_thickness 0 refused" "$BOXEL" config --db t.db set line_thickness 0
 finish

@@ -9,7 +9,7 @@ cd "$T_TMP" || exit 2
 
 expect_rc 0 "the sample taxonomy is valid" "$BOXEL" taxonomy check "$SRC/sample-data/taxonomy.json"
 check "one summary line" one_line "$OUT"
-check "counts" contains "$OUT" "ok: 6 classes, 11 class attributes, 2 global attributes"
+check "counts" contains "$OUT" "ok: 13 classes, 11 class attributes, 2 global attributes"
 check "nothing on stderr" test -z "$ERR"
 
 cp "$FX/taxonomy-bad.json" bad.json

@@ -16,6 +16,7 @@
 
 #include "boxel/draft.h"
 #include "boxel/edit.h"
+#include "boxel/geom.h"
 #include "boxel/label.h"
 #include "boxel/store.h"
 #include "boxel/util.h"
@@ -50,7 +51,7 @@ draft(const char *db, const char *user)
 	rc = bx_session_restore(&s, &ed, &v, &err);
 	if (rc == 0) {
 		/* One box from (1,1) to (3,3), as the keys b, Enter, move, Enter. */
-		bx_edit_set_tool(&ed, BX_TOOL_BOX);
+		bx_edit_set_tool(&ed, bx_tool_from_name("box"));
 		bx_edit_set_class(&ed, "cat");
 		bx_edit_cursor_to(&ed, 1, 1);
 		bx_edit_enter(&ed);

@@ -9,7 +9,7 @@ python3 - "$T_TMP/s/taxonomy.json" <<'PY'
 import json, sys
 p = sys.argv[1]
 t = json.load(open(p))
-t["classes"].append({"name": "helmet", "color": "#00ff00", "geometries": ["ellipse"]})
+t["classes"].insert(6, {"name": "helmet", "color": "#00ff00", "geometries": ["ellipse"]})
 json.dump(t, open(p, "w"), indent=1)
 PY
 make_project "$T_TMP/p" "$T_TMP/s"

@@ -8,7 +8,7 @@ python3 - "$T_TMP/s/taxonomy.json" <<'PY'
 import json, sys
 p = sys.argv[1]
 t = json.load(open(p))
-t["classes"].append({"name": "visor", "color": "#00ff00", "geometries": ["rotated_box"]})
+t["classes"].insert(6, {"name": "visor", "color": "#00ff00", "geometries": ["rotated_box"]})
 json.dump(t, open(p, "w"), indent=1)
 PY
 make_project "$T_TMP/p" "$T_TMP/s"

@@ -84,7 +84,7 @@ test_codec(void)
 	bx_answer_init(&ans);
 	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2],[3,4]],"
 	    "\"point\":[1,2]}]}", &ans, &err) < 0);
-	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box, ellipse, cuboid or multipolygon") != NULL);
+	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box, ellipse, cuboid, multipolygon or skeleton") != NULL);
 	bx_answer_free(&ans);
 }
 
@@ -118,7 +118,7 @@ test_taxonomy(void)
 	t = NULL;
 	CHECK(bx_taxonomy_load_text("{\"name\":\"t\",\"classes\":[{\"name\":\"a\","
 	    "\"geometries\":[\"line\"]}]}", "t.json", &t, &err) < 0);
-	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse, cuboid, multipolygon)") != NULL);
+	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse, cuboid, multipolygon, skeleton)") != NULL);
 	bx_taxonomy_free(t);
 }
 
@@ -130,9 +130,9 @@ test_edit(void)
 
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "lane");
-	bx_edit_set_tool(&ed, BX_TOOL_POLYLINE);
+	bx_edit_set_tool(&ed, bx_tool_from_name("polyline"));
 	CHECK_STR(bx_tool_name(ed.tool), "polyline");
-	CHECK_INT(bx_tool_from_name("polyline"), BX_TOOL_POLYLINE);
+	CHECK_INT(bx_tool_by_key('_'), bx_tool_from_name("polyline"));
 
 	CASE("Enter with one vertex places a second, not a line");
 	bx_edit_cursor_to(&ed, 10, 10);
@@ -343,7 +343,7 @@ test_rbox(void)
 	CASE("draw upright, turn, set, undo; refused at the edge");
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "car");
-	bx_edit_set_tool(&ed, BX_TOOL_RBOX);
+	bx_edit_set_tool(&ed, bx_tool_from_name("rotated_box"));
 	bx_edit_cursor_to(&ed, 40, 30);
 	bx_edit_place(&ed);
 	bx_edit_cursor_to(&ed, 60, 40);
@@ -455,7 +455,7 @@ test_ellipse(void)
 	CASE("draw from its bounding box, turn, stretch an axis, undo");
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "eye");
-	bx_edit_set_tool(&ed, BX_TOOL_ELLIPSE);
+	bx_edit_set_tool(&ed, bx_tool_from_name("ellipse"));
 	CHECK_STR(bx_tool_name(ed.tool), "ellipse");
 	bx_edit_cursor_to(&ed, 30, 30);
 	bx_edit_place(&ed);
@@ -532,7 +532,7 @@ test_cuboid(void)
 	CASE("drawn from its front face; 8 handles; no vertex inserted");
 	bx_edit_init(&ed, 100, 80);
 	bx_edit_set_class(&ed, "crate");
-	bx_edit_set_tool(&ed, BX_TOOL_CUBOID);
+	bx_edit_set_tool(&ed, bx_tool_from_name("cuboid"));
 	bx_edit_cursor_to(&ed, 30, 30);
 	bx_edit_place(&ed);
 	bx_edit_cursor_to(&ed, 60, 50);
@@ -557,5 +557,146 @@ test_cuboid(void)
 	bx_quality_ws_free(ws);
 }
 
-BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_cuboid), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
+/* The keypoint skeleton: the taxonomy's named points, edges and sigmas;
+ * [x, y, v] JSON; placing point by point with a skip and an occluded
+ * one; OKS against a gold; consensus per point. */
+static const char SKEL_TAX[] =
+	"{\"name\":\"t\",\"classes\":[{\"name\":\"cat\",\"geometries\":[\"skeleton\"],"
+	"\"keypoints\":[\"nose\",\"left_eye\",\"tail\"],\"skeleton\":[[1,2],[2,3]]},"
+	"{\"name\":\"car\"}]}";
+static const char SKEL_JSON[] =
+	"{\"annotations\":[{\"class\":\"cat\",\"skeleton\":[[10,10,2],[0,0,0],[20,30,1]]}],"
+	"\"global\":{}}";
+
+static void
+test_skeleton(void)
+{
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	const struct bx_class *c;
+	const struct bx_answer *jj[2];
+	struct bx_consensus cons;
+	struct bx_taxonomy *t = NULL;
+	struct bx_score_opts o;
+	struct bx_answer ans, lab;
+	struct bx_qobj qa, qb;
+	struct bx_edit ed;
+	struct bx_err err;
+	char *text;
+
+	CASE("taxonomy: names, 0-based edges, sigmas by COCO name or the default");
+	CHECK_INT(bx_taxonomy_load_text(SKEL_TAX, "t.json", &t, &err), 0);
+	c = bx_taxonomy_class(t, "cat");
+	CHECK(c != NULL && c->nkpts == 3 && c->nedges == 2);
+	CHECK_STR(c->kpt_names[2], "tail");
+	CHECK_INT(c->edges[2], 1);
+	CHECK_INT(c->edges[3], 2);
+	CHECK_NEAR(c->sigmas[0], 0.026, 0);
+	CHECK_NEAR(c->sigmas[2], 0.067, 0);
+	CASE("taxonomy: an edge past the points, points on a box class");
+	{
+		struct bx_taxonomy *bad = NULL;
+		CHECK(bx_taxonomy_load_text("{\"classes\":[{\"name\":\"a\",\"geometries\":"
+		    "[\"skeleton\"],\"keypoints\":[\"x\",\"y\"],\"skeleton\":[[1,3]]}]}", "t.json",
+		    &bad, &err) < 0);
+		CHECK(strstr(err.msg, "classes[0].skeleton[0]: an edge is [a, b]") != NULL);
+		CHECK(bx_taxonomy_load_text("{\"classes\":[{\"name\":\"a\",\"keypoints\":[\"x\"]}]}",
+		    "t.json", &bad, &err) < 0);
+		CHECK(strstr(err.msg, "belong to a class with the \"skeleton\" geometry") != NULL);
+		CHECK(bx_taxonomy_load_text("{\"classes\":[{\"name\":\"a\",\"geometries\":"
+		    "[\"skeleton\"],\"keypoints\":[\"x\"],\"sigmas\":[0]}]}", "t.json", &bad,
+		    &err) < 0);
+		CHECK(strstr(err.msg, "a sigma is a number > 0") != NULL);
+	}
+
+	CASE("JSON round trip, v kept");
+	bx_answer_init(&ans);
+	CHECK_INT(bx_answer_from_json(SKEL_JSON, &ans, &err), 0);
+	CHECK_INT(ans.a[0].npts, 3);
+	CHECK_INT(ans.a[0].vis[1], 0);
+	CHECK_INT(ans.a[0].vis[2], 1);
+	text = bx_answer_to_json(&ans);
+	CHECK_STR(text, SKEL_JSON);
+	free(text);
+	CHECK_INT(bx_taxonomy_check_answer(t, &ans, 100, 80, &err), 0);
+	CASE("bad v, wrong number of points");
+	bx_answer_init(&lab);
+	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"cat\",\"skeleton\":"
+	    "[[1,1,3]]}]}", &lab, &err) < 0);
+	CHECK(strstr(err.msg, "visibility must be 0, 1 or 2, not 3") != NULL);
+	CHECK_INT(bx_answer_from_json("{\"annotations\":[{\"class\":\"cat\",\"skeleton\":"
+	    "[[1,1,2],[2,2,2]]}]}", &lab, &err), 0);
+	CHECK(bx_taxonomy_check_answer(t, &lab, 100, 80, &err) < 0);
+	CHECK(strstr(err.msg, "the skeleton has 2 points, the class names 3") != NULL);
+	bx_answer_free(&lab);
+
+	CASE("placed point by point: a skip (v=0), an occluded one (v=1); undo");
+	bx_edit_init(&ed, 100, 80);
+	bx_edit_set_class(&ed, "cat");
+	bx_edit_set_tool(&ed, bx_tool_from_name("skeleton"));
+	CHECK_INT(bx_tool_at(ed.tool)->key, 'S');
+	CHECK_INT(bx_edit_place(&ed), BX_EDIT_VIEW); /* no point count from the view */
+	CHECK(strstr(ed.msg, "names no points") != NULL);
+	ed.npend = 0;
+	ed.kpts = 3;
+	bx_edit_cursor_to(&ed, 10, 10);
+	CHECK_INT(bx_edit_place(&ed), BX_EDIT_VIEW);
+	CHECK_INT(bx_edit_skip_point(&ed), BX_EDIT_VIEW);
+	bx_edit_toggle_occluded(&ed);
+	bx_edit_cursor_to(&ed, 20, 30);
+	CHECK(bx_edit_place(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.n, 1);
+	text = bx_answer_to_json(&ed.ans);
+	CHECK(strstr(text, "\"skeleton\":[[10,10,2],[0,0,0],[20,30,1]]") != NULL);
+	free(text);
+	CASE("a grabbed point toggles occluded; a skipped one labeled by moving it");
+	bx_edit_select_index(&ed, 0);
+	CHECK_INT(bx_edit_handle_count(&ed), 3);
+	bx_edit_grab_handle(&ed, 2);
+	CHECK(bx_edit_toggle_occluded(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.a[0].vis[2], 2);
+	bx_edit_grab_handle(&ed, 1);
+	bx_edit_nudge(&ed, 5, 5);
+	CHECK_INT(ed.ans.a[0].vis[1], 2);
+	bx_edit_undo(&ed);
+	bx_edit_undo(&ed);
+	CHECK_INT(ed.ans.a[0].vis[1], 0);
+	CHECK_INT(ed.ans.a[0].vis[2], 1);
+	bx_edit_undo(&ed);
+	CHECK_INT(ed.ans.n, 0);
+	bx_edit_free(&ed);
+
+	CASE("OKS against the gold: area of the gold's labeled points' box");
+	bx_score_opts_default(&o);
+	bx_answer_init(&lab);
+	CHECK_INT(bx_answer_from_json("{\"annotations\":[{\"class\":\"cat\",\"skeleton\":"
+	    "[[13,10,2],[50,50,2],[20,30,2]]}]}", &lab, &err), 0);
+	bx_qobj_from_annot(&qa, &ans.a[0]);
+	bx_qobj_from_annot(&qb, &lab.a[0]);
+	/* gold points 1 and 3 labeled, box 10x20: area 200; point 1 is 3 px
+	 * off, point 3 exact; point 2 not labeled in the gold: not counted.
+	 * sigma 0.067 each, k = 2 sigma. */
+	CHECK_NEAR(bx_qobj_sim(ws, &qa, &qb, &o),
+	           (exp(-9.0 / (2 * 200 * (2 * 0.067) * (2 * 0.067))) + 1) / 2, 1e-12);
+	CHECK_NEAR(bx_qobj_sim(ws, &qa, &qa, &o), 1, 1e-12);
+
+	CASE("consensus: per point the mean of the visible ones");
+	lab.a[0].pts[0].x = 11; /* OKS stays above the matching threshold */
+	jj[0] = &ans;
+	jj[1] = &lab;
+	CHECK_INT(bx_consensus_run(ws, jj, 2, 2, &o, &cons), 0);
+	CHECK_INT(cons.answer.n, 1);
+	if (cons.answer.n == 1) {
+		CHECK_NEAR(cons.answer.a[0].pts[0].x, 10.5, 1e-12);
+		CHECK_NEAR(cons.answer.a[0].pts[1].x, 50, 1e-12); /* only lab labeled it */
+		CHECK_INT(cons.answer.a[0].vis[2], 2);            /* visible beats occluded */
+		CHECK_NEAR(cons.answer.a[0].pts[2].y, 30, 1e-12);
+	}
+	bx_consensus_free(&cons);
+	bx_answer_free(&lab);
+	bx_answer_free(&ans);
+	bx_taxonomy_free(t);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_cuboid), T(test_skeleton), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
          T(test_score_consensus))

@@ -2,6 +2,7 @@
  * help generated from them, which must list every action exactly once. */
 #include <string.h>
 
+#include "boxel/geom.h"
 #include "boxel/keymap.h"
 #include "boxel/taxonomy.h"
 #include "boxel/tty.h"
@@ -15,11 +16,11 @@ test_lookup(void)
 		int key, action;
 	} cases[] = {
 		{ 'h', BX_LA_LEFT }, { BX_KEY_LEFT, BX_LA_LEFT }, { 'L', BX_LA_RIGHT_FAR },
-		{ BX_KEY_S_UP, BX_LA_PAN_UP }, { 'b', BX_LA_TOOL_BOX }, { 'p', BX_LA_TOOL_POLYGON },
-		{ 'o', BX_LA_TOOL_POINT }, { ' ', BX_LA_PLACE }, { BX_KEY_ENTER, BX_LA_ENTER },
+		{ BX_KEY_S_UP, BX_LA_PAN_UP }, { 'b', BX_LA_TOOL + 0 }, { 'p', BX_LA_TOOL + 2 },
+		{ 'o', BX_LA_TOOL + 3 }, { 'E', BX_LA_TOOL + 1 }, { 0, 0 }, { ' ', BX_LA_PLACE }, { BX_KEY_ENTER, BX_LA_ENTER },
 		{ '5', BX_LA_CLASS }, { 18, BX_LA_REDO }, { 'u', BX_LA_UNDO }, { 's', BX_LA_SUBMIT },
 		{ 'q', BX_LA_QUIT }, { '?', BX_LA_HELP }, { BX_KEY_TAB, BX_LA_SELECT_NEXT },
-		{ BX_KEY_BTAB, BX_LA_SELECT_PREV }, { 'Z', BX_LA_ZOOM_1TO1 }, { 'F', 0 },
+		{ BX_KEY_BTAB, BX_LA_SELECT_PREV }, { 'Z', BX_LA_ZOOM_1TO1 }, { 'c', 0 }, { 'N', BX_LA_SKIP_POINT }, { 'F', BX_LA_OCCLUDED },
 		{ BX_KEY_F1, BX_LA_HELP }, { 't', BX_LA_TIGHTEN }, { ';', BX_LA_JUMP }, { '/', BX_LA_PICKER },
 	};
 	size_t i;
@@ -56,6 +57,8 @@ check_table(const struct bx_keymap *km)
 
 	CASE(km->name);
 	for (i = 0; i < km->n; i++) {
+		if (km->binds[i].key == 0 && km->binds[i].action == 0)
+			continue; /* an unused slot (the label table's tool slots) */
 		CHECK(km->binds[i].action > 0);
 		for (j = i + 1; j < km->n; j++)
 			if (km->binds[i].key == km->binds[j].key) {
@@ -79,6 +82,23 @@ check_table(const struct bx_keymap *km)
 	n = bx_keymap_help(km, 12, &lines);
 	CHECK_INT(n, actions);
 	bx_keymap_help_free(lines, n);
+}
+
+/* Every drawing tool of the geometry table has its key in the label
+ * table, with its help line. */
+static void
+test_tool_keys(void)
+{
+	const struct bx_geom_tool *t;
+	int i;
+
+	for (i = 0; (t = bx_tool_at(i)) != NULL; i++) {
+		CASE(t->name);
+		CHECK_INT(bx_keymap_action(&bx_keymap_label, t->key), BX_LA_TOOL + i);
+		CHECK_INT(bx_tool_by_key(t->key), i);
+		CHECK(t->help != NULL);
+	}
+	CHECK(i >= 8);
 }
 
 static void
@@ -116,8 +136,7 @@ test_reserved(void)
 			continue;
 		name[0] = (char)k;
 		CASE(name);
-		CHECK(strchr(BX_TAXONOMY_RESERVED_KEYS, k) != NULL ||
-		      strchr(BX_TAXONOMY_SHADOWABLE_KEYS, k) != NULL);
+		CHECK(strchr(BX_TAXONOMY_RESERVED_KEYS, k) != NULL || bx_taxonomy_key_shadowable(k));
 	}
 	/* and the check is not vacuous: a key outside the table is free */
 	CHECK(strchr(BX_TAXONOMY_RESERVED_KEYS, 'c') == NULL);
@@ -155,4 +174,4 @@ test_text(void)
 	CHECK_INT(bx_key_digit(BX_KEY_F1), -1);
 }
 
-BX_TESTS(T(test_lookup), T(test_names), T(test_tables), T(test_reserved), T(test_text))
+BX_TESTS(T(test_lookup), T(test_names), T(test_tool_keys), T(test_tables), T(test_reserved), T(test_text))
