@@ -55,7 +55,6 @@ const struct bx_geom_kind bx_geom_multipolygon = {
 	.min_pts = 3,
 	.closed = 1,
 	.family = BX_FAM_AREA,
-	.tool = -1,
 	.describe = describe,
 	.check = check,
 	.bounds = bx_geom_pts_bounds,
