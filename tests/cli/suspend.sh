@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# suspend.sh: a gold suspension does not name the gold task (issue 10,
+# part 4). Ten labelers who answer every task wrong, gold_min 2: the gold
+# submit that puts each under the bar only arms the suspension; it takes
+# effect at the claim after 0, 1 or 2 more ordinary submits (at random),
+# no gold is served meanwhile, and every submit and the refusal read alike.
+. "$(dirname "$0")/lib.sh"
+
+export BOXEL_DB=$T_TMP/s.db
+py() { /usr/bin/python3 -c "$@"; }
+# jget JSON KEY: a field of a flat claim object, without a python per claim.
+jget() { [[ $1 =~ \"$2\":(\"([^\"]*)\"|([0-9]+)) ]] && echo "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; }
+IMG=$T_TMP/images
+mkdir -p "$IMG"
+py '
+import json, struct, sys, zlib
+def chunk(t, b):
+    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
+coco = {"images": [], "annotations": [], "categories": [{"id": 1, "name": "cup"}]}
+names = ["t%02d.png" % i for i in range(8)] + ["g%02d.png" % i for i in range(4)]
+for i, name in enumerate(names):
+    row = b"\0" + bytes([i * 20, 90, 140]) * 16
+    open("%s/%s" % (sys.argv[1], name), "wb").write(b"\x89PNG\r\n\x1a\n" +
+        chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 12, 8, 2, 0, 0, 0)) +
+        chunk(b"IDAT", zlib.compress(row * 12)) + chunk(b"IEND", b""))
+    if name[0] == "g":
+        coco["images"].append({"id": i + 1, "file_name": name, "width": 16, "height": 12})
+        coco["annotations"].append({"id": i + 1, "image_id": i + 1, "category_id": 1,
+                                    "bbox": [1, 1, 8, 6]})
+json.dump(coco, open(sys.argv[2], "w"))' "$IMG" "$T_TMP/gold.json"
+cat > "$T_TMP/tax.json" <<'TAX'
+{"name": "t", "classes": [{"name": "cup", "hotkey": "m", "geometries": ["box"]},
+                          {"name": "plate", "hotkey": "t", "geometries": ["box"]}]}
+TAX
+"$BOXEL" init --images "$IMG" --taxonomy "$T_TMP/tax.json" >/dev/null
+"$BOXEL" import "$IMG" >/dev/null
+"$BOXEL" import --format coco --as gold "$T_TMP/gold.json" >/dev/null
+"$BOXEL" config set gold_min 2 >/dev/null
+"$BOXEL" config set gold_window 2 >/dev/null
+USERS="u0 u1 u2 u3 u4 u5 u6 u7 u8 u9"
+for u in $USERS; do "$BOXEL" user add $u --role annotator >/dev/null; done
+"$BOXEL" batch create prod --kind production --overlap 10 --gold-rate 0.5 >/dev/null
+printf '{"annotations":[{"class":"plate","box":[1,1,8,6]}]}\n' > "$T_TMP/plate.json"
+
+# Each line of USER.log: image, claim keys, submit output with numbers
+# blanked; USER.end: what the claim that stopped said.
+for u in $USERS; do
+	: > "$T_TMP/$u.log"
+	while c=$("$BOXEL" queue claim --user $u --json 2>"$T_TMP/$u.end"); do
+		s=$("$BOXEL" queue submit --user $u --judgment "$(jget "$c" judgment)" \
+		    --token "$(jget "$c" token)" "$T_TMP/plate.json" 2>&1)
+		k=$(printf '%s' "$c" | grep -o '"[a-z_]*":' | sort | tr -d '\n')
+		printf '%s\t%s\t%s\n' "$(jget "$c" image)" "$k" "$(printf '%s' "$s" | tr -s '0-9' 'N')" \
+			>> "$T_TMP/$u.log"
+		[ "$(wc -l < "$T_TMP/$u.log")" -lt 20 ] || break
+	done
+done
+check "every labeler ends suspended" test "$("$BOXEL" user list | grep -c ' suspended')" = 10
+check "the suspension takes effect 0-2 ordinary submits after the gold, no gold between" py '
+import sys
+ks = []
+for f in sys.argv[1:]:
+    imgs = [l.split("\t")[0] for l in open(f)]
+    gold = [i for i, m in enumerate(imgs) if m[0] == "g"]
+    assert len(gold) == 2, (f, imgs)
+    k = len(imgs) - 1 - gold[-1]
+    assert 0 <= k <= 2, (f, imgs)
+    ks.append(k)
+print("ordinary submits between the gold and the suspension:", ks)
+# All 0 with chance (1/3)^10 = 2e-5: the claim after the gold would say it.
+assert len(set(ks)) > 1, ks' $(for u in $USERS; do echo "$T_TMP/$u.log"; done)
+check "every claim and submit reads alike, gold or not" py '
+import sys
+rows = {tuple(l.rstrip("\n").split("\t")[1:]) for f in sys.argv[1:] for l in open(f)}
+assert len(rows) == 1, rows' $(for u in $USERS; do echo "$T_TMP/$u.log"; done)
+check "the refusal names the reason, the same for all" test \
+	"$(cat $(for u in $USERS; do echo "$T_TMP/$u.end"; done) | sed 's/user u[0-9]/user U/' | sort -u)" = \
+	"boxel: user U is suspended (gold accuracy under the project's bar); an admin can reinstate them"
+check "the suspension is logged" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_qual' AND detail ->> '\$.qual' = 'suspended'")" = 10
+# An admin's reinstatement clears it: the labeler works again.
+"$BOXEL" user reinstate u0 >/dev/null
+expect_rc 0 "reinstated: a claim works" "$BOXEL" queue claim --user u0
+finish
