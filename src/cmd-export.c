@@ -697,6 +697,7 @@ cmd_export_exec(int argc, char **argv)
 	const char *db = NULL, *batch = NULL, *out;
 	char *taxt = NULL;
 	int c, k, i, rc, fmt = -1, json = 0, strict = 0;
+	long lost = 0;
 	FILE *sumf;
 
 	optind = 1;
@@ -804,9 +805,11 @@ cmd_export_exec(int argc, char **argv)
 		bx_buf_free(&x.jsonl);
 		return BX_EXIT_USAGE;
 	}
+	/* What the format cannot hold is left out with a warning line per
+	 * kind and the rest written, and the exit says so (1), as an import's
+	 * losses do; --strict writes nothing. */
 	if (x.fmt != X_JSONL) {
-		long lost = warn_unknown_classes(&x.ds);
-
+		lost = warn_unknown_classes(&x.ds);
 		scale_rboxes(&x.ds, x.fmt);
 		lost += leave_out_unheld(&x.ds, x.fmt);
 		lost += leave_out_attributes(&x.ds, x.fmt);
@@ -848,8 +851,9 @@ cmd_export_exec(int argc, char **argv)
 	sumf = strcmp(out, "-") == 0 ? stderr : stdout;
 	if (json) {
 		bx_buf_init(&b);
-		bx_buf_printf(&b, "{\"tasks\":%lld,\"accepted\":%lld,\"format\":\"%s\",\"out\":",
-		    (long long)x.ntasks, (long long)x.naccepted, xfmt_names[x.fmt]);
+		bx_buf_printf(&b, "{\"tasks\":%lld,\"accepted\":%lld,\"left_out\":%ld,"
+		    "\"format\":\"%s\",\"out\":", (long long)x.ntasks, (long long)x.naccepted, lost,
+		    xfmt_names[x.fmt]);
 		bx_json_put_str(&b, out);
 		bx_buf_puts(&b, "}\n");
 		fwrite(b.p, 1, b.len, sumf);
@@ -862,7 +866,7 @@ cmd_export_exec(int argc, char **argv)
 		free(safe);
 	}
 	bx_dataset_free(&x.ds);
-	return BX_EXIT_OK;
+	return lost > 0 ? BX_EXIT_SOME : BX_EXIT_OK;
 }
 
 const struct bx_cmd bx_cmd_export = {
@@ -890,7 +894,8 @@ const struct bx_cmd bx_cmd_export = {
 	    "followed (its target replaced). Temporaries left by a killed export\n"
 	    "(OUT.tmp.PID) are removed by the next export to OUT.\n"
 	    "What a format cannot hold (a point or image class in yolo or voc, a\n"
-	    "polyline in coco ...) is left out with one warning line per kind.\n",
+	    "polyline in coco ...) is left out with one warning line per kind, the\n"
+	    "rest is written, and the exit is 1 (the --json summary's left_out).\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_export_exec,
 };

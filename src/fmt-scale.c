@@ -102,10 +102,11 @@ bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_json_put_num(b, an->score);
 			}
 			/* Scale names every annotation; one that came from Scale
-			 * keeps its name, a new one gets a fresh one (so another
-			 * export of it names it differently) */
+			 * keeps its name, a new one gets one derived from its
+			 * task and place, so exports stay reproducible (the same
+			 * answer, the same bytes) and name it the same each time */
 			if (an->uuid == NULL)
-				bx_uuid_v4(uuid);
+				bx_uuid_derived(uuid, (uint64_t)im->id, (uint64_t)k);
 			bx_buf_puts(b, ",\"uuid\":");
 			bx_json_put_str(b, an->uuid != NULL ? an->uuid : uuid);
 			bx_buf_putc(b, '}');

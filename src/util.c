@@ -613,15 +613,29 @@ bx_object_id_valid(const char *s)
 	return n >= 1 && n <= 128 && bx_utf8_valid(s);
 }
 
+/* splitmix64's finalizer: every input bit reaches every output bit. */
+static uint64_t
+mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 void
-bx_uuid_v4(char out[37])
+bx_uuid_derived(char out[37], uint64_t a, uint64_t c)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char b[16];
+	uint64_t h1 = mix64(a ^ mix64(c)), h2 = mix64(h1 ^ 0x5ca1eULL ^ c);
 	int i, k = 0;
 
-	bx_random(b, sizeof b);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
+	for (i = 0; i < 8; i++) {
+		b[i] = (unsigned char)(h1 >> (8 * i));
+		b[8 + i] = (unsigned char)(h2 >> (8 * i));
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x80);   /* version 8: application-defined */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
 	for (i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)

@@ -101,6 +101,8 @@ void bx_random(void *buf, size_t n);
  * control characters. */
 int bx_object_id_valid(const char *s);
 /* A fresh random (version 4) UUID, lowercase, into out. */
-void bx_uuid_v4(char out[37]);
+/* A UUID (RFC 9562 version 8) derived from two numbers: the same numbers
+ * give the same UUID, so an export names an object the same every time. */
+void bx_uuid_derived(char out[37], uint64_t a, uint64_t b);
 
 #endif

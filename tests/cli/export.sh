@@ -35,7 +35,7 @@ if /usr/bin/python3 -c 'import json' 2>/dev/null; then
 	check "coco is valid JSON" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["images"])==5 and len(d["annotations"])==4' a.coco.json
 fi
 
-expect_rc 0 "export yolo" "$BOXEL" export --db a.db --format yolo a.yolo
+expect_rc 1 "export yolo (a point and attributes left out: exit 1)" "$BOXEL" export --db a.db --format yolo a.yolo
 # rocket.jpg 640x427, box 300,50,40,200 -> cx 320/640, cy 150/427, w 40/640, h 200/427
 # rocket has a polygon too: its box 300,50,40,200 is written as a 4-point
 # polygon (Ultralytics reads a file as all boxes or all polygons):
@@ -55,7 +55,7 @@ check "yolo: the point and the attributes said" test "$ERR" = \
 	"boxel: warning: left out 1 point: yolo cannot hold a point (coco, labelstudio, scale, jsonl can)
 boxel: warning: left out 9 attributes: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 
-expect_rc 0 "export voc" "$BOXEL" export --db a.db --format voc a.voc
+expect_rc 1 "export voc (a point left out: exit 1)" "$BOXEL" export --db a.db --format voc a.voc
 # chelsea box 10.5,20,300,250: xmin = round(10.5)+1 = 12, ymin = 21, xmax = round(310.5) = 311, ymax = 270
 check "voc 1-based bndbox" contains "$(cat a.voc/Annotations/chelsea.xml)" "<bndbox><xmin>12</xmin><ymin>21</ymin><xmax>311</xmax><ymax>270</ymax></bndbox>"
 check "voc size" contains "$(cat a.voc/Annotations/chelsea.xml)" "<size><width>451</width><height>300</height>"
@@ -78,7 +78,7 @@ cat > tag.jsonl <<'J'
 {"image": "coffee.png", "answer": {"annotations": [{"class": "blurry_photo"}], "global": {"scene": "indoor"}}}
 J
 expect_rc 0 "import image classes" "$BOXEL" import --db t.db --as accepted tag.jsonl
-expect_rc 0 "voc with image classes" "$BOXEL" export --db t.db --format voc t.voc
+expect_rc 1 "voc with image classes (left out: exit 1)" "$BOXEL" export --db t.db --format voc t.voc
 check "voc: the image classes said" test "$ERR" = \
 	"boxel: warning: left out 2 tags: voc cannot hold a tag (coco, labelstudio, scale, jsonl can)"
 check "voc: the box written" contains "$(cat t.voc/Annotations/astronaut.xml)" "<name>person</name>"
@@ -97,11 +97,13 @@ check "labelstudio percent" contains "$(cat a.ls.json)" '"original_width":640,"o
 
 expect_rc 0 "export scale" "$BOXEL" export --db a.db --format scale a.scale.json
 check "scale box" contains "$(cat a.scale.json)" '{"type":"box","label":"rocket","left":300,"top":50,"width":40,"height":200,"attributes":{"count":3},"uuid":"'
-check "scale: every object named by a fresh UUID v4" /usr/bin/python3 -c '
+check "scale: every object named by its own UUID" /usr/bin/python3 -c '
 import json, re, sys
 u = [a["uuid"] for t in json.load(open(sys.argv[1])) for a in t["response"]["annotations"]]
 assert len(u) == 5 and len(set(u)) == 5, u
-assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", x) for x in u), u' a.scale.json
+assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", x) for x in u), u' a.scale.json
+expect_rc 0 "export scale again" "$BOXEL" export --db a.db --format scale a2.scale.json
+check "the same answers, the same bytes (the same names)" cmp a.scale.json a2.scale.json
 
 # --- Scale's uuid: kept through the store, JSONL and edits, written back ---
 cat > uuid.scale.json <<'J'
@@ -237,7 +239,7 @@ if [ ! -w ro ]; then   # root ignores permissions
 	check "nothing left behind" test -z "$(ls ro)"
 fi
 chmod 755 ro
-expect_rc 0 "re-export replaces a directory whole" "$BOXEL" export --db a.db --format yolo a.yolo
+expect_rc 1 "re-export (lossy, exit 1) replaces a directory whole" "$BOXEL" export --db a.db --format yolo a.yolo
 check "replaced, no temp dirs left" test -z "$(ls | grep '\.tmp\.')"
 echo junk > notadir
 expect_rc 2 "yolo over a file is refused" "$BOXEL" export --db a.db --format yolo notadir

@@ -34,12 +34,12 @@ fi
 fresh a.db
 expect_rc 0 "folder" "$BOXEL" import --db a.db img
 expect_rc 0 "accepted answers" "$BOXEL" import --db a.db --as accepted "$SRC/tests/data/formats/accepted.jsonl"
-expect_rc 0 "yolo export in de_DE" "${DE[@]}" "$BOXEL" export --db a.db --format yolo de.yolo
+expect_rc 1 "yolo export in de_DE (a point left out: exit 1)" "${DE[@]}" "$BOXEL" export --db a.db --format yolo de.yolo
 check "yolo box with decimal points" test "$(cat de.yolo/labels/train/astronaut.txt)" = "2 0.500000 0.500000 1.000000 1.000000"
 check "no decimal comma in any label file" test -z "$(grep -l , de.yolo/labels/train/*.txt)"
 expect_rc 0 "labelstudio export in de_DE" "${DE[@]}" "$BOXEL" export --db a.db --format labelstudio de.ls.json
 check "labelstudio percent with a point" contains "$(cat de.ls.json)" '"x":46.875,"y":11.7096018735'
-expect_rc 0 "voc export in de_DE" "${DE[@]}" "$BOXEL" export --db a.db --format voc de.voc
+expect_rc 1 "voc export in de_DE (a point left out: exit 1)" "${DE[@]}" "$BOXEL" export --db a.db --format voc de.voc
 fresh b.db
 expect_rc 0 "yolo import in de_DE" "${DE[@]}" "$BOXEL" import --db b.db --format yolo --as accepted de.yolo
 expect_rc 0 "export it again in C" env LC_ALL=C "$BOXEL" export --db b.db --format yolo c.yolo
@@ -153,7 +153,7 @@ check "and the clamp is reported" contains "$ERR" "1 object within 1% past the i
 # Every images/train/X has labels/train/X.txt (img2label), every label
 # line is all-box or the file all-polygon, values in 0..1, classes < nc;
 # data.yaml parses with PyYAML and has path, train, val, names.
-expect_rc 0 "yolo export of a mixed project" "$BOXEL" export --db a.db --format yolo ul.yolo
+expect_rc 1 "yolo export of a mixed project (points left out: exit 1)" "$BOXEL" export --db a.db --format yolo ul.yolo
 check "Ultralytics' label rules hold" $PY - ul.yolo <<'PY'
 import os, sys
 root = sys.argv[1]

@@ -39,7 +39,7 @@ expect_rc 0 "export to a symlink" "$BOXEL" --db a.db export --format scale link.
 check "the link is still a link" test -L link.json
 check "its target got the export" /usr/bin/python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1])))==4' target.json
 mkdir realdir && ln -s realdir dirlink
-expect_rc 0 "voc to a symlink to a directory" "$BOXEL" --db a.db export --format voc dirlink
+expect_rc 1 "voc (lossy: exit 1) to a symlink to a directory" "$BOXEL" --db a.db export --format voc dirlink
 check "the directory link is still a link" test -L dirlink
 check "the export is in the directory it points at" test -f realdir/Annotations/chelsea.xml
 
@@ -69,7 +69,7 @@ mkdir -p "out.yolo.tmp.$dead/labels" && touch "out.yolo.tmp.$dead/labels/a.txt"
 touch "one.json.tmp.$dead" "one.json.tmp.$$x"
 sleep 1000 & alive=$!
 mkdir "out.yolo.tmp.$alive"
-expect_rc 0 "yolo export" "$BOXEL" --db a.db export --format yolo out.yolo
+expect_rc 1 "yolo export (lossy: exit 1)" "$BOXEL" --db a.db export --format yolo out.yolo
 check "a dead export's directory is gone" test ! -e "out.yolo.tmp.$dead"
 check "a live process's temporary is kept" test -d "out.yolo.tmp.$alive"
 kill "$alive"
@@ -79,7 +79,9 @@ check "a name that is not OUT.tmp.PID is kept" test -e "one.json.tmp.$$x"
 
 # --- --json summaries ---
 expect_rc 0 "export --json" "$BOXEL" --db a.db export --json --format coco j.json
-check "export summary is JSON" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d=={"tasks":4,"accepted":3,"format":"coco","out":"j.json"}, d' "$OUT"
+check "export summary is JSON" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d=={"tasks":4,"accepted":3,"left_out":0,"format":"coco","out":"j.json"}, d' "$OUT"
+expect_rc 1 "a lossy export --json: exit 1" "$BOXEL" --db a.db export --json --format voc jv
+check "its summary counts what was left out" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["left_out"] > 0 and d["format"] == "voc", d' "$OUT"
 expect_rc 0 "import --json" "$BOXEL" --db a.db import --json img
 check "import summary is JSON" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["tasks"]==4 and d["new"]==0 and d["failed"]==0, d' "$OUT"
 

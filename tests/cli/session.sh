@@ -314,11 +314,13 @@ check "ssh: disabled user's key is not in the file: auth fails (exit $RC)" test 
 # Port forwarding: the tunnel would reach sshd's own port; restrict denies
 # the channel, so nothing comes back through it.
 LPORT=$(free_port)
-timeout 30 ssh -o LogLevel=INFO "${SSH_OPTS[@]}" -i "$K/alice" -N -L "$LPORT:127.0.0.1:$PORT" "$(id -un)@127.0.0.1" 2>"$SD/fwd.log" &
+# (A loaded machine can take many seconds to log the client in: wait for
+# it to listen, or to exit, up to 90 s.)
+timeout 120 ssh -o LogLevel=INFO "${SSH_OPTS[@]}" -i "$K/alice" -N -L "$LPORT:127.0.0.1:$PORT" "$(id -un)@127.0.0.1" 2>"$SD/fwd.log" &
 FWD_PID=$!
-i=0
-until listening "$LPORT" || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
-check "ssh -L: the client listens" listening "$LPORT"
+deadline=$((SECONDS + 90))
+until listening "$LPORT" || ! kill -0 "$FWD_PID" 2>/dev/null || [ $SECONDS -gt $deadline ]; do sleep 0.2; done
+check "ssh -L: the client listens ($(head -c 200 "$SD/fwd.log"))" listening "$LPORT"
 banner=$(/usr/bin/python3 -c "
 import socket
 s = socket.create_connection(('127.0.0.1', $LPORT), 5); s.settimeout(5)
