@@ -40,6 +40,7 @@ for t in queue gold feedback; do
 done
 part cli bash "$here/cli.sh"
 part "store copy" bash "$here/copy.sh"
+part "two hosts" bash "$here/hosts.sh"
 # The race (workers SIGKILLed mid-work), then again with the server
 # restarted under the sessions 3 s in.
 race=(env BOXEL_TEST_PG="$BOXEL_TEST_PG" "$tests/race-queue" "${RACE_TASKS:-600}"
