@@ -2,8 +2,8 @@
 # starts a throwaway cluster owned by this run (tests/pg/cluster.sh: temp
 # dir, Unix socket only, trust auth), points the store-level unit tests at
 # it through BOXEL_TEST_PG, runs the PostgreSQL CLI checks (tests/pg/cli.sh,
-# copy.sh, hosts.sh), core suites of tests/cli on it, and the race test, and removes the cluster at exit, failed or
-# not. Prints one "N passed, N failed" summing every part.
+# copy.sh, hosts.sh), core suites of tests/cli and the race test against
+# it, and removes the cluster at exit, failed or not. Prints one "N passed, N failed" summing every part.
 set -u
 : "${BOXEL:?BOXEL must point at the boxel binary}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,7 +44,7 @@ part "two hosts" bash "$here/hosts.sh"
 # Core CLI suites again, each store a fresh database on this cluster
 # (tests/cli/lib.sh: db_new, db_query; checks only a file can answer, such
 # as PRAGMA integrity_check, run on SQLite only).
-for s in ${PG_CLI_SUITES:-store queue gold review quality}; do
+for s in ${PG_CLI_SUITES:-store queue gold review quality export}; do
 	part "cli $s.sh" env BOXEL_TEST_ON_PG=1 bash "$here/../cli/$s.sh"
 done
 # The race (workers SIGKILLed mid-work), then again with the server
