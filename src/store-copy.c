@@ -210,6 +210,21 @@ prep_dyn(struct bx_store *st, const char *sql, struct bx_dbst **s, struct bx_err
 	return rc < 0 ? bx_st_fail(st, rc, "prepare", err) : 0;
 }
 
+/* Prepare sql (made here, freed here), step it once: 1 a row, 0 none. */
+static int
+step_dyn(struct bx_store *st, char *sql, const char *what, struct bx_err *err)
+{
+	struct bx_dbst *s;
+	int rc = prep_dyn(st, sql, &s, err);
+
+	free(sql);
+	if (rc < 0)
+		return rc;
+	rc = bx_st_step(st, s, what, err);
+	bx_db_finalize(s);
+	return rc;
+}
+
 /* Every row of t from c->from into c->to, in the order of all its columns
  * (its key first), casting each parameter so that a NULL has its column's
  * type on PostgreSQL too. */
@@ -272,22 +287,15 @@ out:
 static int
 fix_sequence(struct bx_store *st, const struct table *t, struct bx_err *err)
 {
-	struct bx_dbst *s;
-	char *sql;
 	int i, rc;
 
 	for (i = 0; i < t->n && strcmp(t->c[i].name, "id") != 0; i++)
 		;
 	if (i == t->n)
 		return 0;
-	sql = bx_asprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), "
-	    "(SELECT coalesce(max(id), 0) + 1 FROM %s), false)", t->name, t->name);
-	rc = prep_dyn(st, sql, &s, err);
-	free(sql);
-	if (rc < 0)
-		return rc;
-	rc = bx_st_step(st, s, "set the id sequence", err);
-	bx_db_finalize(s);
+	rc = step_dyn(st, bx_asprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+	    "(SELECT coalesce(max(id), 0) + 1 FROM %s), false)", t->name, t->name),
+	    "set the id sequence", err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -298,10 +306,8 @@ copy_to_tx(struct bx_store *to, void *ctx, struct bx_err *err)
 {
 	struct copy *c = ctx;
 	struct table tt[BX_ARRAY_LEN(copy_order)];
-	struct bx_dbst *s;
 	size_t i;
 	int rc = 0;
-	char *sql;
 
 	memset(tt, 0, sizeof tt);
 	c->rows = 0;
@@ -316,13 +322,8 @@ copy_to_tx(struct bx_store *to, void *ctx, struct bx_err *err)
 			goto out;
 		if (strcmp(copy_order[i], "settings") == 0)
 			continue;
-		sql = bx_asprintf("SELECT 1 FROM %s LIMIT 1", copy_order[i]);
-		rc = prep_dyn(to, sql, &s, err);
-		free(sql);
-		if (rc < 0)
-			goto out;
-		rc = bx_st_step(to, s, "check the target is empty", err);
-		bx_db_finalize(s);
+		rc = step_dyn(to, bx_asprintf("SELECT 1 FROM %s LIMIT 1", copy_order[i]),
+		    "check the target is empty", err);
 		if (rc == 1)
 			rc = bx_err_set(err, BX_EEXIST, "%s already holds a project (table %s has "
 			    "rows): the copy goes only into a new file or an empty database",

@@ -3,7 +3,8 @@
 # dir, Unix socket only, trust auth), points the store-level unit tests at
 # it through BOXEL_TEST_PG, runs the PostgreSQL CLI checks (tests/pg/cli.sh,
 # copy.sh, hosts.sh), core suites of tests/cli and the race test against
-# it, and removes the cluster at exit, failed or not. Prints one "N passed, N failed" summing every part.
+# it, and removes the cluster at exit, failed or not. Prints one
+# "N passed, N failed" summing every part.
 set -u
 : "${BOXEL:?BOXEL must point at the boxel binary}"
 here=$(cd "$(dirname "$0")" && pwd)
