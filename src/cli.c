@@ -30,6 +30,7 @@
 	X(export) \
 	X(score) \
 	X(gold) \
+	X(store) \
 	X(session)
 
 #define X(name) extern const struct bx_cmd bx_cmd_##name;

@@ -369,9 +369,14 @@ pg_begin(struct bx_db *d, enum bx_db_tx kind)
 	 * they run one at a time as on SQLite (BEGIN IMMEDIATE), so the
 	 * store's rules (overlap, one judgment per labeler and task, lease
 	 * fencing) hold as they do there and no write meets a serialization
-	 * failure in the middle. Readers take a snapshot and never wait. */
+	 * failure in the middle. Claims take its shared side: they run side
+	 * by side with each other, never with another writer (store-queue.c
+	 * adds the finer locks a claim needs). Readers take a snapshot and
+	 * never wait. */
 	const char *sql = kind == BX_DB_TX_WRITE ?
 	    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(7142365)" :
+	    kind == BX_DB_TX_CLAIM ?
+	    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(7142365)" :
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 	int rc;
 

@@ -166,7 +166,7 @@ sq_exec(struct bx_db *db, const char *sql)
 static int
 sq_begin(struct bx_db *db, enum bx_db_tx kind)
 {
-	return sq_exec(db, kind == BX_DB_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	return sq_exec(db, kind != BX_DB_TX_READ ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 static int

@@ -41,8 +41,12 @@ enum {
 	BX_DBE_FSYNC,      /* the commit's sync failed: it may be saved all the same */
 };
 
-/* Transaction kinds for bx_db_begin. */
-enum bx_db_tx { BX_DB_TX_READ, BX_DB_TX_WRITE };
+/* Transaction kinds for bx_db_begin. CLAIM is a write that takes only the
+ * shared side of PostgreSQL's writers' lock: claims run side by side, each
+ * row taken with FOR UPDATE SKIP LOCKED, while every other writer still
+ * runs alone (store-queue.c says which rule needs what). On SQLite it is
+ * WRITE. */
+enum bx_db_tx { BX_DB_TX_READ, BX_DB_TX_WRITE, BX_DB_TX_CLAIM };
 
 /* SQLite open flags (db-sqlite.c). */
 enum { BX_DB_RO = 1, BX_DB_CREATE = 2, BX_DB_URI = 4 };

@@ -36,7 +36,9 @@ list_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "  coalesce(sum(s.tp), 0), coalesce(sum(s.tp + s.mismatch + s.fp + s.fn), 0), g.answer "
 	    "FROM gold g JOIN tasks t ON t.id = g.task "
 	    "LEFT JOIN gold_scores s ON s.task = g.task "
-	    "GROUP BY g.task "
+	    /* t.id too: PostgreSQL takes t's columns as grouped only by
+	     * t's own key. */
+	    "GROUP BY g.task, t.id "
 	    "ORDER BY CASE WHEN count(s.id) = 0 THEN 2.0 "
 	    "  ELSE 1.0 * sum(s.mismatch + s.fp + s.fn + s.tag_wrong = 0) / count(s.id) END, "
 	    "  t.image";

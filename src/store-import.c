@@ -286,12 +286,15 @@ static int
 put_judgment(struct bx_store *st, struct jimp_ctx *c, const struct bx_judgment_import *j,
              struct bx_err *err)
 {
+	/* The casts give a NULL its column's type on PostgreSQL. */
 	static const char upd[] =
-	    "UPDATE judgments SET state = ?2, labeler = ?3, answer = ?4, seconds = ?5, "
-	    "  submitted_ms = ?6 WHERE id = ?1";
+	    "UPDATE judgments SET state = ?2, labeler = CAST(?3 AS BIGINT), answer = ?4, "
+	    "  seconds = CAST(?5 AS DOUBLE PRECISION), submitted_ms = CAST(?6 AS BIGINT) "
+	    "WHERE id = ?1";
 	static const char ins[] =
 	    "INSERT INTO judgments(task, batch, replica, state, labeler, answer, seconds, "
-	    "  submitted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
+	    "  submitted_ms) VALUES (?1, ?2, ?3, ?4, CAST(?5 AS BIGINT), ?6, "
+	    "  CAST(?7 AS DOUBLE PRECISION), CAST(?8 AS BIGINT)) RETURNING id";
 	int open = strcmp(j->state, "open") == 0 || strcmp(j->state, "leased") == 0;
 	/* Open but a labeler's: work a reviewer returned to them. It stays
 	 * theirs; a lease (leased) does not travel. */

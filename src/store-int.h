@@ -84,6 +84,11 @@ int bx_st_insert_id(struct bx_store *st, struct bx_dbst *s, const char *what, in
  * fn returning < 0 rolls back and its code is returned. */
 int bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
                 void *ctx, struct bx_err *err);
+/* The same for the claim: on PostgreSQL it runs beside other claims
+ * (BX_DB_TX_CLAIM), so fn must lock what its rules need (store-queue.c). */
+int bx_st_write_claim(struct bx_store *st,
+                      int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
+                      struct bx_err *err);
 /* A read transaction (BEGIN DEFERRED) around fn, ended before returning. */
 int bx_st_read(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
                void *ctx, struct bx_err *err);

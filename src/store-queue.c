@@ -303,28 +303,28 @@ serve_start(struct bx_store *st, int64_t uid, int64_t batch, int gold, int64_t *
  * time only, never gold from ordinary work. Only a judgment nobody ever
  * claimed moves (claimed_ms IS NULL), so nothing refers to it yet, not
  * even the audit log; a reclaimed one keeps the id the log names. */
+/* The judgment with id (SQL text) may move: nobody claimed it and nothing
+ * refers to it. */
+#define UNREFERENCED(id) \
+	    "claimed_ms IS NULL " \
+	    "  AND NOT EXISTS (SELECT 1 FROM drafts WHERE judgment = " id ") " \
+	    "  AND NOT EXISTS (SELECT 1 FROM journal WHERE judgment = " id ") " \
+	    "  AND NOT EXISTS (SELECT 1 FROM annotations WHERE judgment = " id ") " \
+	    "  AND NOT EXISTS (SELECT 1 FROM reviews WHERE judgment = " id ") " \
+	    "  AND NOT EXISTS (SELECT 1 FROM gold_scores WHERE judgment = " id ") "
+
 static int
 renumber(struct bx_store *st, int64_t *jid, struct bx_err *err)
 {
-	/* PostgreSQL numbers new rows from the column's sequence: the id
-	 * comes from there too, or a later insert would collide with it. */
-#define RENUMBER_SQL(next) \
-	    "UPDATE judgments SET id = " next " " \
-	    "WHERE id = ?1 AND claimed_ms IS NULL " \
-	    "  AND NOT EXISTS (SELECT 1 FROM drafts WHERE judgment = ?1) " \
-	    "  AND NOT EXISTS (SELECT 1 FROM journal WHERE judgment = ?1) " \
-	    "  AND NOT EXISTS (SELECT 1 FROM annotations WHERE judgment = ?1) " \
-	    "  AND NOT EXISTS (SELECT 1 FROM reviews WHERE judgment = ?1) " \
-	    "  AND NOT EXISTS (SELECT 1 FROM gold_scores WHERE judgment = ?1) " \
-	    "RETURNING id"
-	static const char sql[] = RENUMBER_SQL("(SELECT max(id) + 1 FROM judgments)");
-	static const char pg_sql[] =
-	    RENUMBER_SQL("nextval(pg_get_serial_sequence('judgments', 'id'))");
-#undef RENUMBER_SQL
+	/* (PostgreSQL renumbers inside its claim statement, from the
+	 * column's sequence: claim_one.) */
+	static const char sql[] =
+	    "UPDATE judgments SET id = (SELECT max(id) + 1 FROM judgments) "
+	    "WHERE id = ?1 AND " UNREFERENCED("?1") "RETURNING id";
 	struct bx_dbst *s;
 	int rc;
 
-	if ((s = bx_st_prep(st, bx_db_kind(st->db) == BX_DB_PG ? pg_sql : sql, err)) == NULL)
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int64(s, 1, *jid);
 	rc = bx_st_step(st, s, "renumber claim", err);
@@ -342,19 +342,27 @@ claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
           struct bx_err *err)
 {
 	struct claim_ctx *c = ctx;
-#define FIND_SQL(lock) \
+#define FIND_SQL \
 	    "SELECT j.id FROM judgments j " \
 	    "WHERE j.batch = ?5 AND j.state IN ('open','leased') " \
 	    "  AND ((j.state = 'open' AND j.labeler IS NULL) OR j.lease_until < ?4) " \
 	    "  AND j.gold = ?6 AND j.id >= ?7 " \
 	    "  AND NOT EXISTS (SELECT 1 FROM judgments m WHERE m.task = j.task AND m.labeler = ?1) " \
-	    "ORDER BY j.id LIMIT 1" lock
-	static const char find[] = FIND_SQL("");
-	/* On PostgreSQL the candidate row is locked as it is picked, and one
-	 * another claim holds is passed over (the job-queue pattern); the
-	 * writers' lock (db-pg.c) makes that rare today, this keeps the claim
-	 * right without it. */
-	static const char pg_find[] = FIND_SQL(" FOR UPDATE OF j SKIP LOCKED");
+	    "ORDER BY j.id LIMIT 1"
+	static const char find[] = FIND_SQL;
+	/* On PostgreSQL the claim is one statement: the candidate row is
+	 * locked as it is picked, one another claim holds is passed over
+	 * (the job-queue pattern: claims run side by side there), and the
+	 * row is leased and, in the random order (?8), given its claim id
+	 * from the sequence, all at once. */
+	static const char pg_claim[] =
+	    "WITH c AS (" FIND_SQL " FOR UPDATE OF j SKIP LOCKED) "
+	    "UPDATE judgments SET state = 'leased', labeler = ?1, lease_token = ?2, "
+	    "  lease_until = ?3, attempts = attempts + 1, claimed_ms = ?4, "
+	    "  id = CASE WHEN ?8 <> 0 AND " UNREFERENCED("c.id")
+	    "    THEN nextval(pg_get_serial_sequence('judgments', 'id')) ELSE c.id END "
+	    "FROM c WHERE judgments.id = c.id "
+	    "RETURNING judgments.id";
 #undef FIND_SQL
 	static const char take[] =
 	    "UPDATE judgments SET state = 'leased', labeler = ?1, lease_token = ?2, "
@@ -368,14 +376,19 @@ claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 	*jid = 0;
 	if ((rc = serve_start(st, c->uid, batch, gold, &start, &random, err)) < 0)
 		return rc;
+	/* From the serving order's point, then (wrapping round) from the
+	 * start: the second statement runs only when the first found none. */
 	for (pass = 0; pass < 2 && found == 0; pass++) {
-		if ((s = claim_prep(st, bx_db_kind(st->db) == BX_DB_PG ? pg_find : find, c, batch,
-		    err)) == NULL)
+		int pg = bx_db_kind(st->db) == BX_DB_PG;
+		if ((s = claim_prep(st, pg ? pg_claim : find, c, batch, err)) == NULL)
 			return err ? err->code : BX_EDB;
 		bx_db_bind_int(s, 6, gold);
 		bx_db_bind_int64(s, 7, pass == 0 ? start : 0);
-		if ((rc = claim_step(st, s, "claim", &found, err)) < 0)
+		bx_db_bind_int(s, 8, random);
+		if ((rc = claim_step(st, s, "claim", pg ? jid : &found, err)) < 0)
 			return rc;
+		if (pg && *jid != 0)
+			return 0;
 	}
 	/* In import order ids may stay: position tells gold apart anyway. */
 	if (found == 0 || (random && (rc = renumber(st, &found, err)) < 0))
@@ -426,9 +439,22 @@ claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle,
 	    "ORDER BY (SELECT count(*) FROM judgments m WHERE m.task = g.task "
 	    "          AND m.labeler = ?1), random() LIMIT 1 "
 	    "RETURNING id";
+	/* Two claims side by side (PostgreSQL) could draw one gold task and
+	 * number their replicas alike: gold is drawn one claim at a time per
+	 * batch. */
+	static const char pg_batch_lock[] =
+	    "SELECT pg_advisory_xact_lock(2, CAST(?1 % 2147483647 AS INTEGER))";
 	struct bx_dbst *s;
+	int rc;
 
 	*jid = 0;
+	if (bx_db_kind(st->db) == BX_DB_PG) {
+		if ((s = bx_st_prep(st, pg_batch_lock, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		bx_db_bind_int64(s, 1, batch);
+		if ((rc = bx_st_exec(st, s, "lock the batch's gold", err)) < 0)
+			return rc;
+	}
 	if ((s = claim_prep(st, sql, c, batch, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int(s, 6, recycle);
@@ -635,19 +661,51 @@ claim_gold_step(struct bx_store *st, void *ctx, int64_t batch, int mode, int64_t
 static int
 claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
-	static const char sweep[] =
-	    "UPDATE judgments SET state = 'set_aside', lease_token = NULL, lease_until = NULL "
-	    "WHERE state = 'leased' AND lease_until < ?1 AND attempts >= ?2";
+#define SWEEP_SQL(lock) \
+	    "UPDATE judgments SET state = 'set_aside', lease_token = NULL, lease_until = NULL " \
+	    "WHERE id IN (SELECT id FROM judgments " \
+	    "  WHERE state = 'leased' AND lease_until < ?1 AND attempts >= ?2" lock ")"
+	static const char sweep[] = SWEEP_SQL("");
+	/* Claims run side by side on PostgreSQL: a row another claim holds is
+	 * its to take or set aside. */
+	static const char pg_sweep[] = SWEEP_SQL(" FOR UPDATE SKIP LOCKED");
+#undef SWEEP_SQL
+	/* ... and one user's claims run one at a time: "one judgment per
+	 * labeler and task" and their own lease found first need to see the
+	 * user's previous claim (two sessions of one user). */
+	static const char pg_user_lock[] =
+	    "SELECT pg_advisory_xact_lock(1, CAST(?1 % 2147483647 AS INTEGER))";
+	static const char pg_due_lock[] =
+	    "SELECT pg_advisory_xact_lock(7142365) FROM users "
+	    "WHERE id = ?1 AND suspend_grace = 0";
 	struct claim_ctx *c = ctx;
 	unsigned char raw[16];
 	struct bx_dbst *s;
 	long max_attempts, recycle;
-	int rc, found, i, armed;
+	int rc, found, i, armed, pg = bx_db_kind(st->db) == BX_DB_PG;
 	char qual[16] = "";
 	int64_t jid = 0;
 
 	if ((rc = queue_user(st, c->user, &c->uid, qual, sizeof qual, err)) < 0)
 		return rc;
+	if (pg) {
+		if ((s = bx_st_prep(st, pg_user_lock, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		bx_db_bind_int64(s, 1, c->uid);
+		if ((rc = bx_st_exec(st, s, "lock the user's claims", err)) < 0)
+			return rc;
+		/* Claims share the writers' lock; a suspension due now writes
+		 * what a submit would (held work, consensus), so it takes the
+		 * lock whole first, as every other writer does. */
+		if ((s = bx_st_prep(st, pg_due_lock, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		bx_db_bind_int64(s, 1, c->uid);
+		while ((rc = bx_st_step(st, s, "lock for a suspension", err)) == 1)
+			;
+		bx_db_reset(s);
+		if (rc < 0)
+			return rc;
+	}
 	/* A gold suspension takes effect here, a few submits after the gold
 	 * that caused it (store-quality.c): 2 commits it, then refuses. */
 	if ((rc = bx_st_suspend_due(st, c->uid, c->now, 0, &armed, err)) != 0)
@@ -659,7 +717,7 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    (rc = setting_int(st, "gold_recycle", 0, 1, &recycle, err)) < 0)
 		return rc;
 	c->recycle = (int)recycle;
-	if ((s = bx_st_prep(st, sweep, err)) == NULL)
+	if ((s = bx_st_prep(st, pg ? pg_sweep : sweep, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int64(s, 1, c->now);
 	bx_db_bind_int64(s, 2, max_attempts);
@@ -703,7 +761,7 @@ bx_queue_claim(struct bx_store *st, const char *user, int64_t lease_ms, int64_t 
 	c.lease_ms = lease_ms;
 	c.now = now_ms;
 	c.out = out;
-	rc = bx_st_write(st, claim_tx, &c, err);
+	rc = bx_st_write_claim(st, claim_tx, &c, err);
 	if (rc == 2)
 		rc = gold_suspended(user, err);
 	if (rc == 1)

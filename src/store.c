@@ -458,14 +458,14 @@ exec_sql(struct bx_store *st, const char *sql, const char *what, struct bx_err *
 }
 
 static int
-write_tx(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
-         void *ctx, struct bx_err *err)
+write_tx(struct bx_store *st, enum bx_db_tx kind,
+         int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx, struct bx_err *err)
 {
 	int rc, attempt = 0, lost = 0;
 
 again:
 	for (;;) {
-		rc = bx_db_begin(st->db, BX_DB_TX_WRITE);
+		rc = bx_db_begin(st->db, kind);
 		if (rc == 0)
 			break;
 		if (rc != -BX_DBE_BUSY)
@@ -512,9 +512,9 @@ again:
 	}
 }
 
-int
-bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
-            void *ctx, struct bx_err *err)
+static int
+write_kind(struct bx_store *st, enum bx_db_tx kind,
+           int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx, struct bx_err *err)
 {
 	int rc;
 
@@ -533,10 +533,24 @@ bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_
 			st->gate = NULL;
 		}
 	}
-	rc = write_tx(st, fn, ctx, err);
+	rc = write_tx(st, kind, fn, ctx, err);
 	if (st->gate != NULL)
 		bx_gate_unlock(st->gate);
 	return rc;
+}
+
+int
+bx_st_write(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
+            void *ctx, struct bx_err *err)
+{
+	return write_kind(st, BX_DB_TX_WRITE, fn, ctx, err);
+}
+
+int
+bx_st_write_claim(struct bx_store *st, int (*fn)(struct bx_store *, void *, struct bx_err *),
+                  void *ctx, struct bx_err *err)
+{
+	return write_kind(st, BX_DB_TX_CLAIM, fn, ctx, err);
 }
 
 int

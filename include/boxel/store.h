@@ -36,6 +36,18 @@ void bx_store_close(struct bx_store *st);
 int bx_store_exists(const char *path, struct bx_err *err);
 /* 1 if path is a PostgreSQL URI, not a file. */
 int bx_store_is_server(const char *path);
+/* Copy the whole project at from (every row of every table, ids kept) into
+ * to: a new file, or a PostgreSQL database with no project or an empty one.
+ * from's write lock is held throughout (its writers wait); to is written in
+ * one transaction, so on any error it is left without data (a new file is
+ * removed). A table from holds that the copy does not know is refused.
+ * store-copy.c. */
+struct bx_store_copy_stats {
+	int tables;
+	int64_t rows;
+};
+int bx_store_copy(const char *from, const char *to, struct bx_store_copy_stats *out,
+                  struct bx_err *err);
 /* Called while a write waits for a lock another process holds (SQLite's, or
  * the gate that lines boxel's writers up): first after
  * about 300 ms of waiting, then about once a second, with the time waited

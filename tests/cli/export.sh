@@ -10,18 +10,20 @@ mkdir -p img/sub
 cp "$SRC"/sample-data/*.png "$SRC"/sample-data/*.jpg img/
 cp img/coffee.png img/sub/mug.png
 
-fresh() { # fresh DB: a store with the sample taxonomy and image root img/
-	rm -f "$1" "$1"-wal "$1"-shm
-	"$BOXEL" init --db "$1" --images img --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
+declare -A ST # ST[NAME]: the store fresh NAME made last
+fresh() { # fresh NAME: a store with the sample taxonomy and image root img/
+	ST[$1]=$(db_new "$1")
+	on_file && rm -f "${ST[$1]}" "${ST[$1]}"-wal "${ST[$1]}"-shm
+	"$BOXEL" init --db "${ST[$1]}" --images img --taxonomy "$SRC/sample-data/taxonomy.json" >/dev/null
 }
 
-fresh a.db
-expect_rc 0 "import the folder" "$BOXEL" import --db a.db img
-expect_rc 0 "import accepted answers" "$BOXEL" import --db a.db --as accepted "$FX/accepted.jsonl"
+fresh a
+expect_rc 0 "import the folder" "$BOXEL" import --db "${ST[a]}" img
+expect_rc 0 "import accepted answers" "$BOXEL" import --db "${ST[a]}" --as accepted "$FX/accepted.jsonl"
 check "3 answers imported" contains "$OUT" "3 with accepted answers"
 
 # --- each format by hand-computed content ---
-expect_rc 0 "export coco" "$BOXEL" export --db a.db --format coco a.coco.json
+expect_rc 0 "export coco" "$BOXEL" export --db "${ST[a]}" --format coco a.coco.json
 check "summary line" contains "$OUT" "exported 5 tasks (3 with an accepted answer) as coco"
 check "coco box, area w*h" contains "$(cat a.coco.json)" '"image_id":2,"category_id":1,"bbox":[10.5,20,300,250],"area":75000,"iscrowd":0,"segmentation":[[10.5,20,310.5,20,310.5,270,10.5,270]],"attributes":{"occluded":true,"pose":"lying"}'
 # polygon (280,250) (360,250) (400,420) (240,420): bbox 240,250,160,170;
@@ -35,7 +37,7 @@ if /usr/bin/python3 -c 'import json' 2>/dev/null; then
 	check "coco is valid JSON" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["images"])==5 and len(d["annotations"])==4' a.coco.json
 fi
 
-expect_rc 1 "export yolo (a point and attributes left out: exit 1)" "$BOXEL" export --db a.db --format yolo a.yolo
+expect_rc 1 "export yolo (a point and attributes left out: exit 1)" "$BOXEL" export --db "${ST[a]}" --format yolo a.yolo
 # rocket.jpg 640x427, box 300,50,40,200 -> cx 320/640, cy 150/427, w 40/640, h 200/427
 # rocket has a polygon too: its box 300,50,40,200 is written as a 4-point
 # polygon (Ultralytics reads a file as all boxes or all polygons):
@@ -55,7 +57,7 @@ check "yolo: the point and the attributes said" test "$ERR" = \
 	"boxel: warning: left out 1 point: yolo cannot hold a point (coco, labelstudio, scale, jsonl can)
 boxel: warning: left out 9 attributes: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 
-expect_rc 1 "export voc (a point left out: exit 1)" "$BOXEL" export --db a.db --format voc a.voc
+expect_rc 1 "export voc (a point left out: exit 1)" "$BOXEL" export --db "${ST[a]}" --format voc a.voc
 # chelsea box 10.5,20,300,250: xmin = round(10.5)+1 = 12, ymin = 21, xmax = round(310.5) = 311, ymax = 270
 check "voc 1-based bndbox" contains "$(cat a.voc/Annotations/chelsea.xml)" "<bndbox><xmin>12</xmin><ymin>21</ymin><xmax>311</xmax><ymax>270</ymax></bndbox>"
 check "voc size" contains "$(cat a.voc/Annotations/chelsea.xml)" "<size><width>451</width><height>300</height>"
@@ -91,18 +93,18 @@ check "voc --strict: the old export stands" test -f t.voc/Annotations/astronaut.
 expect_rc 0 "coco --strict holds all" "$BOXEL" export --db t.db --format coco --strict t.coco.json
 check "coco --strict: no warning" test -z "$ERR"
 
-expect_rc 0 "export labelstudio" "$BOXEL" export --db a.db --format labelstudio a.ls.json
+expect_rc 0 "export labelstudio" "$BOXEL" export --db "${ST[a]}" --format labelstudio a.ls.json
 # rocket box 300,50,40,200 of 640x427: x 46.875%, y 11.7096018735%, w 6.25%, h 46.8384074941%
 check "labelstudio percent" contains "$(cat a.ls.json)" '"original_width":640,"original_height":427,"image_rotation":0,"value":{"x":46.875,"y":11.7096018735,"width":6.25,"height":46.8384074941,"rotation":0,"rectanglelabels":["rocket"]}'
 
-expect_rc 0 "export scale" "$BOXEL" export --db a.db --format scale a.scale.json
+expect_rc 0 "export scale" "$BOXEL" export --db "${ST[a]}" --format scale a.scale.json
 check "scale box" contains "$(cat a.scale.json)" '{"type":"box","label":"rocket","left":300,"top":50,"width":40,"height":200,"attributes":{"count":3},"uuid":"'
 check "scale: every object named by its own UUID" /usr/bin/python3 -c '
 import json, re, sys
 u = [a["uuid"] for t in json.load(open(sys.argv[1])) for a in t["response"]["annotations"]]
 assert len(u) == 5 and len(set(u)) == 5, u
 assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", x) for x in u), u' a.scale.json
-expect_rc 0 "export scale again" "$BOXEL" export --db a.db --format scale a2.scale.json
+expect_rc 0 "export scale again" "$BOXEL" export --db "${ST[a]}" --format scale a2.scale.json
 check "the same answers, the same bytes (the same names)" cmp a.scale.json a2.scale.json
 
 # --- Scale's uuid: kept through the store, JSONL and edits, written back ---
@@ -113,40 +115,40 @@ cat > uuid.scale.json <<'J'
    {"type": "polygon", "label": "plume", "vertices": [{"x": 1, "y": 1}, {"x": 9, "y": 1}, {"x": 9, "y": 9}], "uuid": "7C9E6679-7425-40DE-944B-E07FC1F90AE7"}],
    "global_attributes": {"scene": "indoor"}}}]
 J
-fresh u.db
-expect_rc 0 "scale with uuids" "$BOXEL" import --db u.db --as accepted uuid.scale.json
-expect_rc 0 "jsonl export" "$BOXEL" export --db u.db --format jsonl u.jsonl
+fresh u
+expect_rc 0 "scale with uuids" "$BOXEL" import --db "${ST[u]}" --as accepted uuid.scale.json
+expect_rc 0 "jsonl export" "$BOXEL" export --db "${ST[u]}" --format jsonl u.jsonl
 check "jsonl carries each object's uuid" contains "$(cat u.jsonl)" '"class":"cat","uuid":"0f8fad5b-d9cb-469f-a165-70867728950e"}'
-fresh u2.db
-expect_rc 0 "jsonl import" "$BOXEL" import --db u2.db --as accepted u.jsonl
-expect_rc 0 "scale export after jsonl" "$BOXEL" export --db u2.db --format scale u.out.json
+fresh u2
+expect_rc 0 "jsonl import" "$BOXEL" import --db "${ST[u2]}" --as accepted u.jsonl
+expect_rc 0 "scale export after jsonl" "$BOXEL" export --db "${ST[u2]}" --format scale u.out.json
 check "the uuids come back to Scale as they were" /usr/bin/python3 -c '
 import json, sys
 a = json.load(open(sys.argv[1]))[0]["response"]["annotations"]
 assert [x["uuid"] for x in a] == ["0f8fad5b-d9cb-469f-a165-70867728950e", "7C9E6679-7425-40DE-944B-E07FC1F90AE7"], a' u.out.json
 sed 's/"uuid": "0f8fad5b-d9cb-469f-a165-70867728950e"/"uuid": ""/' uuid.scale.json > baduuid.json
-expect_rc 1 "an empty uuid" "$BOXEL" import --db u.db --as accepted baduuid.json
+expect_rc 1 "an empty uuid" "$BOXEL" import --db "${ST[u]}" --as accepted baduuid.json
 check "named in one line" test "$ERR" = "boxel: baduuid.json: tasks[0].response.annotations[0].uuid: expected the object's id: 1 to 128 characters, no control characters"
 # other converters write short ids ("box-1"): kept as they are
 sed 's/"uuid": "0f8fad5b-d9cb-469f-a165-70867728950e"/"uuid": "box-1"/' uuid.scale.json > shortid.json
-expect_rc 0 "a short id" "$BOXEL" import --db u.db --as accepted shortid.json
-expect_rc 0 "exported" "$BOXEL" export --db u.db --format scale -
+expect_rc 0 "a short id" "$BOXEL" import --db "${ST[u]}" --as accepted shortid.json
+expect_rc 0 "exported" "$BOXEL" export --db "${ST[u]}" --format scale -
 check "goes back out as it came" contains "$OUT" '"uuid":"box-1"}' 
 printf '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [1, 2, 3, 4], "uuid": 7}], "global": {"scene": "indoor"}}}\n' > baduuid.jsonl
-expect_rc 1 "a uuid that is no string, in an answer" "$BOXEL" import --db u.db --as accepted baduuid.jsonl
+expect_rc 1 "a uuid that is no string, in an answer" "$BOXEL" import --db "${ST[u]}" --as accepted baduuid.jsonl
 check "named with its path" contains "$ERR" "annotations[0].uuid: expected the object's id"
 check "scale attachment" contains "$(cat a.scale.json)" '"params":{"attachment":"rocket.jpg","attachment_type":"image","metadata":{"width":640,"height":427}}'
 
-expect_rc 0 "export jsonl" "$BOXEL" export --db a.db --format jsonl a.jsonl
+expect_rc 0 "export jsonl" "$BOXEL" export --db "${ST[a]}" --format jsonl a.jsonl
 check "jsonl one line per task" test "$(wc -l < a.jsonl)" -eq 5
 check "jsonl keys" contains "$(sed -n 2p a.jsonl)" '{"task":2,"image":"chelsea.png","width":451,"height":300,"batch":null,"judgments":[],"accepted":{"annotations":'
 
 # --- round trips ---
 for f in coco:a.coco.json yolo:a.yolo voc:a.voc labelstudio:a.ls.json scale:a.scale.json jsonl:a.jsonl; do
 	fmt=${f%%:*} out=${f#*:}
-	fresh b.db
-	expect_rc 0 "$fmt: import the export into a fresh store" "$BOXEL" import --db b.db --format "$fmt" --as accepted "$out"
-	expect_rc 0 "$fmt: export again" "$BOXEL" export --db b.db --format "$fmt" "b.$out"
+	fresh b
+	expect_rc 0 "$fmt: import the export into a fresh store" "$BOXEL" import --db "${ST[b]}" --format "$fmt" --as accepted "$out"
+	expect_rc 0 "$fmt: export again" "$BOXEL" export --db "${ST[b]}" --format "$fmt" "b.$out"
 	if [ -d "$out" ]; then
 		# data.yaml's path names the export folder itself
 		check "$fmt: round trip identical" diff -r -I '^path: ' "$out" "b.$out"
@@ -160,96 +162,97 @@ done
 # alice and bob submit, bob skips chelsea (a fresh replica 2 is queued after
 # coffee's rows) and carol takes that replica. Import into a fresh store
 # must give the same export and the same judgment rows.
-fresh c.db
+fresh c
 # In import order judgments keep the ids batch creation gave them, which a
 # fresh store's import gives again: the round trip below compares ids too.
 # (The default order gives each judgment its id when first claimed.)
-"$BOXEL" config set --db c.db serve_order import >/dev/null
-expect_rc 0 "import the folder into c" "$BOXEL" import --db c.db img
-for u in alice bob carol; do "$BOXEL" user add --db c.db "$u" --role annotator >/dev/null; done
+"$BOXEL" config set --db "${ST[c]}" serve_order import >/dev/null
+expect_rc 0 "import the folder into c" "$BOXEL" import --db "${ST[c]}" img
+for u in alice bob carol; do "$BOXEL" user add --db "${ST[c]}" "$u" --role annotator >/dev/null; done
 printf 'astronaut.png\nchelsea.png\ncoffee.png\n' > p.txt
-expect_rc 0 "batch with overlap 2" "$BOXEL" batch create --db c.db p --kind production --overlap 2 --gold-rate 0 --priority 3 --tasks p.txt
+expect_rc 0 "batch with overlap 2" "$BOXEL" batch create --db "${ST[c]}" p --kind production --overlap 2 --gold-rate 0 --priority 3 --tasks p.txt
 printf '{"annotations":[{"class":"cup","box":[1,2,30,40]}],"global":{"scene":"indoor"}}\n' > j.json
 # work USER submit|skip: claim as USER, then submit j.json (12.5 s) or skip.
 work() {
 	local c j tok
-	c=$("$BOXEL" queue claim --db c.db --user "$1" --json) || { fail "claim $1"; return 1; }
+	c=$("$BOXEL" queue claim --db "${ST[c]}" --user "$1" --json) || { fail "claim $1"; return 1; }
 	j=$(printf '%s' "$c" | sed -n 's/.*"judgment":\([0-9]*\).*/\1/p')
 	tok=$(printf '%s' "$c" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
 	if [ "$2" = skip ]; then
-		"$BOXEL" queue skip --db c.db --user "$1" --judgment "$j" --token "$tok" >/dev/null
+		"$BOXEL" queue skip --db "${ST[c]}" --user "$1" --judgment "$j" --token "$tok" >/dev/null
 	else
-		"$BOXEL" queue submit --db c.db --user "$1" --judgment "$j" --token "$tok" \
+		"$BOXEL" queue submit --db "${ST[c]}" --user "$1" --judgment "$j" --token "$tok" \
 		    --seconds 12.5 j.json >/dev/null
 	fi || { fail "$2 $1 judgment $j"; return 1; }
 }
 work alice submit; work bob submit; work alice submit; work bob skip
 work bob submit; work alice submit; work carol submit
-expect_rc 0 "export c as jsonl" "$BOXEL" export --db c.db --format jsonl c.jsonl
+expect_rc 0 "export c as jsonl" "$BOXEL" export --db "${ST[c]}" --format jsonl c.jsonl
 check "judgment carries batch, replica, submitted_ms" contains "$(sed -n 1p c.jsonl)" '"seconds":12.5,"batch":"p","replica":0,"submitted_ms":'
 check "line carries the batch settings" contains "$(sed -n 1p c.jsonl)" ',"batches":[{"name":"p","kind":"production","overlap":2,"gold_rate":0,"priority":3}]}'
 check "skipped judgment exported" contains "$(cat c.jsonl)" '"labeler":"bob","state":"skipped"'
 check "carol on the requeued replica 2" contains "$(cat c.jsonl)" '"labeler":"carol","state":"submitted","annotations":[{"box":[1,2,30,40],"class":"cup"}],"global":{"scene":"indoor"},"seconds":12.5,"batch":"p","replica":2'
-fresh d.db
-expect_rc 0 "import c.jsonl into a fresh store" "$BOXEL" import --db d.db --as accepted c.jsonl
+fresh d
+expect_rc 0 "import c.jsonl into a fresh store" "$BOXEL" import --db "${ST[d]}" --as accepted c.jsonl
 check "summary counts judgments and users" contains "$OUT" "7 judgments, created 3 users), 0 items failed"
-expect_rc 0 "export d" "$BOXEL" export --db d.db --format jsonl d.jsonl
+expect_rc 0 "export d" "$BOXEL" export --db "${ST[d]}" --format jsonl d.jsonl
 check "jsonl with judgments: round trip identical" cmp c.jsonl d.jsonl
-q() { sqlite3 "$1" "select task, batch, replica, state, labeler, answer, seconds, submitted_ms, (select count(*) from annotations a where a.judgment = j.id) from judgments j order by id"; }
-check "judgment rows identical (requeued open replica included)" test "$(q c.db)" = "$(q d.db)"
-check "batch settings restored" test "$(sqlite3 d.db 'select name, kind, overlap, gold_rate, priority, ntasks from batches')" = "p|production|2|0.0|3|3"
-check "labelers created as annotators" test "$(sqlite3 d.db "select group_concat(name || ':' || role, ' ') from users")" = "alice:annotator bob:annotator carol:annotator"
-n=$(sqlite3 d.db 'select count(*) from judgments')
-expect_rc 0 "re-import is idempotent" "$BOXEL" import --db d.db --as accepted c.jsonl
+# (Labelers by name: PostgreSQL's ids have gaps where an insert met a conflict.)
+q() { db_query "$1" "select task, batch, replica, state, (select name from users u where u.id = j.labeler), answer, seconds, submitted_ms, (select count(*) from annotations a where a.judgment = j.id) from judgments j order by id"; }
+check "judgment rows identical (requeued open replica included)" test "$(q "${ST[c]}")" = "$(q "${ST[d]}")"
+check "batch settings restored" test "$(db_query "${ST[d]}" 'select name, kind, overlap, CAST(gold_rate * 100 AS INTEGER), priority, ntasks from batches')" = "p|production|2|0|3|3"
+check "labelers created as annotators" test "$(db_query "${ST[d]}" "select name || ':' || role from users order by id" | paste -sd' ')" = "alice:annotator bob:annotator carol:annotator"
+n=$(db_query "${ST[d]}" 'select count(*) from judgments')
+expect_rc 0 "re-import is idempotent" "$BOXEL" import --db "${ST[d]}" --as accepted c.jsonl
 check "re-import adds no judgment" contains "$OUT" "imported 5 tasks (0 new, "
-check "judgment count unchanged" test "$(sqlite3 d.db 'select count(*) from judgments')" = "$n"
-expect_rc 0 "export d again" "$BOXEL" export --db d.db --format jsonl d2.jsonl
+check "judgment count unchanged" test "$(db_query "${ST[d]}" 'select count(*) from judgments')" = "$n"
+expect_rc 0 "export d again" "$BOXEL" export --db "${ST[d]}" --format jsonl d2.jsonl
 check "third export identical" cmp c.jsonl d2.jsonl
 sed -n 1p c.jsonl | sed 's/"kind":"production"/"kind":"training"/' > other.jsonl
-expect_rc 1 "batch exists with another kind" "$BOXEL" import --db d.db other.jsonl
+expect_rc 1 "batch exists with another kind" "$BOXEL" import --db "${ST[d]}" other.jsonl
 check "one error line" one_line "$ERR"
 check "names the batch and both kinds" contains "$ERR" "other.jsonl:1: batch p exists as kind production, overlap 2, gold rate 0, priority 3; this line has kind training"
-check "nothing added" test "$(sqlite3 d.db 'select count(*) from judgments')" = "$n"
+check "nothing added" test "$(db_query "${ST[d]}" 'select count(*) from judgments')" = "$n"
 # the same batch with other settings on a later line of one file: that line is
 # refused before its task is written (the first line's batch is not in the
 # store yet when the second line is read)
 { sed -n 1p c.jsonl; sed -n 2p c.jsonl | sed 's/"overlap":2/"overlap":3/'; } > twice.jsonl
-fresh f.db
-expect_rc 1 "one file, one batch, two settings" "$BOXEL" import --db f.db --as accepted twice.jsonl
+fresh f
+expect_rc 1 "one file, one batch, two settings" "$BOXEL" import --db "${ST[f]}" --as accepted twice.jsonl
 check "one error line for it" one_line "$ERR"
 check "names the earlier line's settings" contains "$ERR" "twice.jsonl:2: batch p is given on an earlier line as kind production, overlap 2, gold rate 0, priority 3; this line has kind production, overlap 3"
 img2=$(sed -n 2p c.jsonl | sed 's/.*"image":"\([^"]*\)".*/\1/')
-check "the refused line's task is not in the store" test "$(sqlite3 f.db "select count(*) from tasks where image = '$img2'")" = 0
-check "the first line's task and judgments are" test "$(sqlite3 f.db 'select count(*) from tasks'),$(sqlite3 f.db "select count(*) from judgments where state = 'submitted'") " != "0,0 "
+check "the refused line's task is not in the store" test "$(db_query "${ST[f]}" "select count(*) from tasks where image = '$img2'")" = 0
+check "the first line's task and judgments are" test "$(db_query "${ST[f]}" 'select count(*) from tasks'),$(db_query "${ST[f]}" "select count(*) from judgments where state = 'submitted'") " != "0,0 "
 # a leased judgment comes back open and unassigned (no lease travels)
-"$BOXEL" queue claim --db c.db --user bob --json >/dev/null
-expect_rc 0 "export c with a live lease" "$BOXEL" export --db c.db --format jsonl c2.jsonl
-fresh e.db
-expect_rc 0 "import with a leased judgment" "$BOXEL" import --db e.db --as accepted c2.jsonl
-check "leased -> open, no labeler, no token" test "$(sqlite3 e.db "select count(*) from judgments where state = 'leased' or lease_token is not null")" = 0
+"$BOXEL" queue claim --db "${ST[c]}" --user bob --json >/dev/null
+expect_rc 0 "export c with a live lease" "$BOXEL" export --db "${ST[c]}" --format jsonl c2.jsonl
+fresh e
+expect_rc 0 "import with a leased judgment" "$BOXEL" import --db "${ST[e]}" --as accepted c2.jsonl
+check "leased -> open, no labeler, no token" test "$(db_query "${ST[e]}" "select count(*) from judgments where state = 'leased' or lease_token is not null")" = 0
 
 # --- never partial ---
 cp a.coco.json keep.json
-expect_rc 2 "export to a directory that cannot be written" "$BOXEL" export --db a.db --format coco nodir/x.json
+expect_rc 2 "export to a directory that cannot be written" "$BOXEL" export --db "${ST[a]}" --format coco nodir/x.json
 check "one line" one_line "$ERR"
 check "no temp file left" test -z "$(ls | grep '\.tmp\.')"
 mkdir -p ro && chmod 555 ro
 if [ ! -w ro ]; then   # root ignores permissions
-	expect_rc 2 "export into a read-only directory" "$BOXEL" export --db a.db --format yolo ro/y
+	expect_rc 2 "export into a read-only directory" "$BOXEL" export --db "${ST[a]}" --format yolo ro/y
 	check "nothing left behind" test -z "$(ls ro)"
 fi
 chmod 755 ro
-expect_rc 1 "re-export (lossy, exit 1) replaces a directory whole" "$BOXEL" export --db a.db --format yolo a.yolo
+expect_rc 1 "re-export (lossy, exit 1) replaces a directory whole" "$BOXEL" export --db "${ST[a]}" --format yolo a.yolo
 check "replaced, no temp dirs left" test -z "$(ls | grep '\.tmp\.')"
 echo junk > notadir
-expect_rc 2 "yolo over a file is refused" "$BOXEL" export --db a.db --format yolo notadir
+expect_rc 2 "yolo over a file is refused" "$BOXEL" export --db "${ST[a]}" --format yolo notadir
 check "file untouched" test "$(cat notadir)" = junk
 
 # --- usage ---
-expect_rc 2 "missing --format" "$BOXEL" export --db a.db x.json
-expect_rc 2 "unknown format" "$BOXEL" export --db a.db --format pdf x.json
+expect_rc 2 "missing --format" "$BOXEL" export --db "${ST[a]}" x.json
+expect_rc 2 "unknown format" "$BOXEL" export --db "${ST[a]}" --format pdf x.json
 check "names the format" contains "$ERR" "pdf"
-expect_rc 2 "unknown batch" "$BOXEL" export --db a.db --format coco --batch nope x.json
+expect_rc 2 "unknown batch" "$BOXEL" export --db "${ST[a]}" --format coco --batch nope x.json
 check "unknown batch: no file" test ! -e x.json
 expect_rc 2 "missing store" "$BOXEL" export --db nope.db --format coco x.json
 

@@ -6,7 +6,8 @@
 # against the import order.
 . "$(dirname "$0")/lib.sh"
 
-export BOXEL_DB=$T_TMP/g.db
+export BOXEL_DB=$(db_new g)
+G2=$(db_new g2)
 py() { /usr/bin/python3 -c "$@"; }
 jget() { py 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 IMG=$T_TMP/images
@@ -140,9 +141,9 @@ d = json.loads(sys.argv[1]); lo = min((x["pass_rate"] for x in d if x["judged"])
 assert lo is None or sys.argv[2].split()[0] in [x["image"] for x in d if x["pass_rate"] == lo], sys.argv[2]' "$OUT" "$first"
 expect_rc 0 "export the gold set" "$BOXEL" gold export "$T_TMP/gold.jsonl"
 check "one line per gold task" test "$(wc -l < "$T_TMP/gold.jsonl")" = 10
-"$BOXEL" init --db "$T_TMP/g2.db" --images "$IMG" --taxonomy "$T_TMP/tax.json" >/dev/null
-expect_rc 0 "import it as gold into a fresh store" "$BOXEL" import --db "$T_TMP/g2.db" --as gold "$T_TMP/gold.jsonl"
-expect_rc 0 "export again" "$BOXEL" gold export --db "$T_TMP/g2.db" -
+"$BOXEL" init --db "$G2" --images "$IMG" --taxonomy "$T_TMP/tax.json" >/dev/null
+expect_rc 0 "import it as gold into a fresh store" "$BOXEL" import --db "$G2" --as gold "$T_TMP/gold.jsonl"
+expect_rc 0 "export again" "$BOXEL" gold export --db "$G2" -
 check "round trip identical" test "$OUT" = "$(cat "$T_TMP/gold.jsonl")"
 expect_rc 2 "export to a missing directory" "$BOXEL" gold export "$T_TMP/no/such/dir.jsonl"
 check "one line naming the file" one_line "$ERR"
@@ -164,14 +165,14 @@ check "only that one" test "$("$BOXEL" gold list | grep -c 'in the pool')" = 1
 
 # promote: an accepted answer becomes gold; anything else is refused
 "$BOXEL" user add rev --role reviewer >/dev/null
-J=$(sqlite3 "$BOXEL_DB" "SELECT j.id FROM judgments j JOIN tasks t ON t.id = j.task WHERE t.image = 't007.png' AND j.state = 'submitted' LIMIT 1")
+J=$(db_query "$BOXEL_DB" "SELECT j.id FROM judgments j JOIN tasks t ON t.id = j.task WHERE t.image = 't007.png' AND j.state = 'submitted' LIMIT 1")
 expect_rc 2 "promote an unreviewed answer" "$BOXEL" gold promote "$J"
 check "says why" contains "$ERR" "only an accepted (reviewed) answer can become gold"
 expect_rc 2 "promote a bad id" "$BOXEL" gold promote x7
 expect_rc 0 "review accept" "$BOXEL" review accept "$J" --user rev
 expect_rc 0 "promote it" "$BOXEL" gold promote "$J"
 check "t007 is gold now" contains "$("$BOXEL" gold list)" "t007.png"
-check "with the accepted answer" test "$(sqlite3 "$BOXEL_DB" "SELECT g.answer ->> '$.annotations[0].class' FROM gold g JOIN tasks t ON t.id = g.task WHERE t.image = 't007.png'")" = cup
+check "with the accepted answer" test "$(db_query "$BOXEL_DB" "SELECT g.answer ->> '$.annotations[0].class' FROM gold g JOIN tasks t ON t.id = g.task WHERE t.image = 't007.png'")" = cup
 expect_rc 2 "gold: unknown subcommand" "$BOXEL" gold polish
 
 finish

@@ -12,6 +12,35 @@ export BOXEL_NOW_MS=${BOXEL_NOW_MS:-1767225600000}   # 2026-01-01T00:00:00Z
 export NO_COLOR=1
 unset BOXEL_DB
 
+# The store a test works on. By default a SQLite file in T_TMP; with
+# BOXEL_TEST_ON_PG=1 (tests/pg/run.sh runs some suites so, on its throwaway
+# cluster) a fresh PostgreSQL database per store, and db_query/db_dump read
+# it with psql. A check that only means something on a file (PRAGMAs, the
+# file's permissions) runs under `on_file`.
+if [ -n "${BOXEL_TEST_ON_PG:-}" ]; then
+	. "$(dirname "${BASH_SOURCE[0]}")/../pg/cluster.sh"
+	: "${PG_CLUSTER_DIR:?BOXEL_TEST_ON_PG needs the cluster of tests/pg/run.sh}"
+fi
+on_file() { [ -z "${BOXEL_TEST_ON_PG:-}" ]; }
+# db_new NAME: a new store's location (the file T_TMP/NAME.db, or a URI).
+db_new() { if on_file; then echo "$T_TMP/$1.db"; else pg_new_db; fi; }
+# db_query DB SQL: the rows as sqlite3 prints them (columns joined by |).
+db_query() {
+	case "$1" in
+	postgresql://*) pg_psql "$1" -At -c "$2" ;;
+	*) sqlite3 "$1" "$2" ;;
+	esac
+}
+# db_dump DB: every row of the store as text, to tell "nothing changed"
+# (not PostgreSQL's sequences: a rolled-back insert still used its id).
+db_dump() {
+	case "$1" in
+	postgresql://*) "$PG_CLUSTER_BIN/pg_dump" --data-only --inserts -d "$1" |
+			grep -v -e '^--' -e '^\\' -e '^$' -e 'pg_catalog.setval' ;;
+	*) sqlite3 "$1" .dump ;;
+	esac
+}
+
 pass() { T_PASSED=$((T_PASSED + 1)); }
 fail() { T_FAILED=$((T_FAILED + 1)); echo "FAIL: $*" >&2; }
 

@@ -7,7 +7,7 @@
 # numbers, reinstatement, `boxel config`, and bad inputs.
 . "$(dirname "$0")/lib.sh"
 
-export BOXEL_DB=$T_TMP/q.db
+export BOXEL_DB=$(db_new q)
 T0=$BOXEL_NOW_MS
 at() { local s=$1; shift; BOXEL_NOW_MS=$((T0 + s * 1000)) "$@"; }
 py() { /usr/bin/python3 -c "$@"; }
@@ -164,8 +164,8 @@ import json, sys; d = json.loads(sys.argv[1])
 q = [b for b in d["batches"] if b["name"] == "cal"][0]["quality"]
 assert q["needs_review"] == 1' "$OUT"
 # 2 training tasks (overlap 3 too) + 3 calibration tasks
-check "consensus stored for export" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM task_answers WHERE kind = 'consensus'")" = 5
-check "chelsea's consensus is the cat" test "$(sqlite3 "$BOXEL_DB" "SELECT a.answer ->> '\$.annotations[0].class' FROM task_answers a JOIN tasks t ON t.id = a.task WHERE t.image = 'chelsea.png' AND a.kind = 'consensus'")" = cat
+check "consensus stored for export" test "$(db_query "$BOXEL_DB" "SELECT count(*) FROM task_answers WHERE kind = 'consensus'")" = 5
+check "chelsea's consensus is the cat" test "$(db_query "$BOXEL_DB" "SELECT a.answer ->> '\$.annotations[0].class' FROM task_answers a JOIN tasks t ON t.id = a.task WHERE t.image = 'chelsea.png' AND a.kind = 'consensus'")" = cat
 
 # --- the calibration report
 expect_rc 0 "report calibration --json" "$BOXEL" report calibration cal --json
@@ -230,9 +230,9 @@ check "dave still qualified after 9 bad" contains "$("$BOXEL" user list | grep d
 # as a parallel session would (the queue gives one lease per claim).
 run at $((D + 540)) "$BOXEL" queue claim --user dave --json
 J10=$(jget "$OUT" judgment); T10=$(jget "$OUT" token)
-check "no ordinary work in an all-gold batch" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM judgments WHERE batch = (SELECT id FROM batches WHERE name = 'prod') AND labeler IS NULL")" = 0
-sqlite3 "$BOXEL_DB" "INSERT INTO judgments(task, batch, replica, state, labeler, lease_token, lease_until, attempts) SELECT bt.task, bt.batch, 0, 'leased', (SELECT id FROM users WHERE name = 'dave'), 'other-session', $((T0 + 9000000)), 1 FROM batch_tasks bt WHERE bt.batch = (SELECT id FROM batches WHERE name = 'prod') AND bt.task NOT IN (SELECT task FROM judgments WHERE labeler = (SELECT id FROM users WHERE name = 'dave')) LIMIT 1"
-LAST=$(sqlite3 "$BOXEL_DB" "SELECT id FROM judgments WHERE lease_token = 'other-session'")
+check "no ordinary work in an all-gold batch" test "$(db_query "$BOXEL_DB" "SELECT count(*) FROM judgments WHERE batch = (SELECT id FROM batches WHERE name = 'prod') AND labeler IS NULL")" = 0
+db_query "$BOXEL_DB" "INSERT INTO judgments(task, batch, replica, state, labeler, lease_token, lease_until, attempts) SELECT bt.task, bt.batch, 0, 'leased', (SELECT id FROM users WHERE name = 'dave'), 'other-session', $((T0 + 9000000)), 1 FROM batch_tasks bt WHERE bt.batch = (SELECT id FROM batches WHERE name = 'prod') AND bt.task NOT IN (SELECT task FROM judgments WHERE labeler = (SELECT id FROM users WHERE name = 'dave')) LIMIT 1"
+LAST=$(db_query "$BOXEL_DB" "SELECT id FROM judgments WHERE lease_token = 'other-session'")
 check "dave holds a second lease" test -n "$LAST"
 empty dave x > "$T_TMP/a.json"
 expect_rc 0 "dave's 10th bad submit" at $((D + 570)) "$BOXEL" queue submit --user dave --judgment "$J10" --token "$T10" --seconds 20 "$T_TMP/a.json"
@@ -244,12 +244,12 @@ expect_rc 2 "the next claim suspends dave" at $((D + 580)) "$BOXEL" queue claim 
 check "dave suspended" contains "$("$BOXEL" user list | grep dave)" suspended
 # Gold is per labeler: the returned lease of a gold task is dropped, not
 # handed on (everyone else can still get that gold task as their own).
-check "dave's other gold lease dropped" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM judgments WHERE id = $LAST")" = 0
-check "suspension logged" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_qual' AND detail ->> 'qual' = 'suspended' AND detail ->> 'name' = 'dave'")" = 1
+check "dave's other gold lease dropped" test "$(db_query "$BOXEL_DB" "SELECT count(*) FROM judgments WHERE id = $LAST")" = 0
+check "suspension logged" test "$(db_query "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_qual' AND detail ->> 'qual' = 'suspended' AND detail ->> 'name' = 'dave'")" = 1
 expect_rc 2 "suspended dave cannot claim" at $((D + 600)) "$BOXEL" queue claim --user dave
 check "says suspended" contains "$ERR" "suspended"
 claim_submit $((D + 700)) alice 20 right
-check "alice gets gold of prod as her own" test "$(sqlite3 "$BOXEL_DB" "SELECT j.gold || b.name FROM judgments j JOIN batches b ON b.id = j.batch WHERE j.id = $LAST_J")" = 1prod
+check "alice gets gold of prod as her own" test "$(db_query "$BOXEL_DB" "SELECT j.gold || b.name FROM judgments j JOIN batches b ON b.id = j.batch WHERE j.id = $LAST_J")" = 1prod
 
 # --- user show against hand-computed numbers
 # dave: 10 gold, TP 0, FN 10: accuracy 0, precision undefined, recall 0;
@@ -292,7 +292,7 @@ assert d["gold_count"] == 0 and d["gold_total"] == 10 and d["accuracy"] is None,
 # The one gold task of prod dave has not judged (his dropped second lease).
 expect_rc 0 "dave may claim again" at $((D + 900)) "$BOXEL" queue claim --user dave
 # carol, dave's 'user qual dave qualified' (the same path) and dave
-check "reinstatement logged" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_reinstate'")" = 3
+check "reinstatement logged" test "$(db_query "$BOXEL_DB" "SELECT count(*) FROM events WHERE what = 'user_reinstate'")" = 3
 
 # --- gold per labeler: admins see what is left, annotators see no gold figure
 expect_rc 0 "batch show prod --json" "$BOXEL" batch show prod --json
