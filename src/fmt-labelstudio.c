@@ -707,7 +707,7 @@ labeler_of(const json_t *ann)
 	if (json_is_object(by)) {
 		e = json_object_get(by, "email");
 		if (json_is_string(e) && json_string_value(e)[0] != '\0') {
-			name = bx_strndup(json_string_value(e), 64);
+			name = bx_strndup(json_string_value(e), strnlen(json_string_value(e), 64));
 			for (i = 0; name[i]; i++)
 				if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' &&
 				    name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||

@@ -238,8 +238,8 @@ empty dave x > "$T_TMP/a.json"
 expect_rc 0 "dave's 10th bad submit" at $((D + 570)) "$BOXEL" queue submit --user dave --judgment "$J10" --token "$T10" --seconds 20 "$T_TMP/a.json"
 # The gold submit arms the suspension; it takes effect at the claim after
 # 0-2 more ordinary submits (random; tests/cli/suspend.sh). Pinned to 0 here.
-check "dave's suspension armed" test "$(sqlite3 "$BOXEL_DB" "SELECT suspend_grace BETWEEN 0 AND 2 FROM users WHERE name = 'dave'")" = 1
-sqlite3 "$BOXEL_DB" "UPDATE users SET suspend_grace = 0 WHERE name = 'dave'"
+check "dave's suspension armed" test "$(db_query "$BOXEL_DB" "SELECT CASE WHEN suspend_grace BETWEEN 0 AND 2 THEN 1 ELSE 0 END FROM users WHERE name = 'dave'")" = 1
+db_query "$BOXEL_DB" "UPDATE users SET suspend_grace = 0 WHERE name = 'dave'"
 expect_rc 2 "the next claim suspends dave" at $((D + 580)) "$BOXEL" queue claim --user dave
 check "dave suspended" contains "$("$BOXEL" user list | grep dave)" suspended
 # Gold is per labeler: the returned lease of a gold task is dropped, not
