@@ -752,7 +752,7 @@ parse_class(struct check *ck, json_t *j, int index, struct bx_class *c)
 			problem(ck, "a hotkey is one printable ASCII character (not a space)");
 		else if (strchr(BX_TAXONOMY_RESERVED_KEYS, s[0]) != NULL)
 			problem(ck, "\"%c\" is reserved: digits pick classes by position and "
-			    "\"%s\" are the labeling keys", s[0], BX_TAXONOMY_RESERVED_KEYS + 10);
+			    "\"%s\" are the labeling keys", s[0], &BX_TAXONOMY_RESERVED_KEYS[10]);
 		else
 			c->hotkey = s[0];
 		bx_json_path_pop(&ck->path, old);
