@@ -11,7 +11,10 @@ py() { /usr/bin/python3 -c "$@"; }
 jget() { cjget "$@"; }
 IMG=$T_TMP/images
 mkdir -p "$IMG"
-tiny_pngs "$IMG" 16 12 t0{0..7}.png g0{0..3}.png
+# 40 ordinary tasks: gold is drawn at random at the gold rate only while
+# ordinary work is left, so each labeler must have enough of it to meet
+# their second gold (with 8, 1 labeler in 50 met only one and ran dry).
+tiny_pngs "$IMG" 16 12 t{00..39}.png g0{0..3}.png
 # COCO gold for g00..g03: one cup each.
 py '
 import json, sys
@@ -46,7 +49,7 @@ for u in $USERS; do
 		k=$(printf '%s' "$c" | grep -o '"[a-z_]*":' | sort | tr -d '\n')
 		printf '%s\t%s\t%s\n' "$(jget "$c" image)" "$k" "$(printf '%s' "$s" | tr -s '0-9' 'N')" \
 			>> "$T_TMP/$u.log"
-		[ "$(wc -l < "$T_TMP/$u.log")" -lt 20 ] || break
+		[ "$(wc -l < "$T_TMP/$u.log")" -lt 44 ] || break
 	done
 done
 check "every labeler ends suspended" test "$("$BOXEL" user list | grep -c ' suspended')" = 10
