@@ -312,7 +312,10 @@ label_tiles_tick(struct label *L)
 	pct = bx_tiles_job_progress(L->tjob, &done);
 	if (done)
 		return job_ended(L, 1);
-	reload(L);
+	/* A new preview only when rows came since the one shown (a slow
+	 * source can leave several ticks without any). */
+	if (bx_tiles_job_preview_rows(L->tjob) != L->tjob_rows)
+		reload(L);
 	label_msg(L, 0, "building tiles %d%% (first open of %s): the view is the overview "
 	          "until they are made", pct, L->s->claim.image);
 	return BX_VIEW_REDRAW;

@@ -114,6 +114,12 @@ bx_tiles_job_preview(struct bx_tiles_job *j, int *rows_out)
 	return out;
 }
 
+int
+bx_tiles_job_preview_rows(struct bx_tiles_job *j)
+{
+	return atomic_load_explicit(&j->watch.pv_rows, memory_order_acquire);
+}
+
 static void
 job_join(struct bx_tiles_job *j)
 {

@@ -92,6 +92,8 @@ int bx_tiles_job_progress(struct bx_tiles_job *j, int *done_out);
  * rows it holds (to tell whether a new one would differ). The caller's
  * (bx_raster_free). */
 struct bx_raster *bx_tiles_job_preview(struct bx_tiles_job *j, int *rows_out);
+/* The preview rows written so far: a preview holding as many is current. */
+int bx_tiles_job_preview_rows(struct bx_tiles_job *j);
 /* Wait for the worker: the open pyramid (the caller's) or its error. */
 int bx_tiles_job_finish(struct bx_tiles_job *j, struct bx_tiles **out, struct bx_err *err);
 /* Stop the worker (a build gives up and leaves nothing behind), wait for
