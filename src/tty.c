@@ -26,6 +26,7 @@ struct bx_tty {
 	int no_color;
 	int has_colors;
 	int mouse;
+	int key_sgr, key_x10;  /* codes bound to the mouse reports' prefixes */
 	int key_c_up, key_c_down, key_c_left, key_c_right;
 	int key_s_up, key_s_down;
 };
@@ -92,6 +93,176 @@ ext_key(const char *name)
 		return -1;
 	k = key_defined(s);
 	return k > 0 ? k : -1;
+}
+
+/* Mouse reports are read here, not by ncurses: its SGR decoder (6.4)
+ * overflows a stack array on a report with many parameters, and it reads
+ * the rest of a report with blocking reads whatever the timeout, so a
+ * truncated report froze the screen until the next byte. The prefixes
+ * (ESC [ < for SGR 1006, ESC [ M for the old X10 form) are bound to key
+ * codes of our own; the rest is read here byte by byte, each byte within
+ * MOUSE_BYTE_MS, at most MOUSE_REPORT_MAX of them. */
+#ifndef MOUSE_BYTE_MS
+#define MOUSE_BYTE_MS 100
+#endif
+#define MOUSE_REPORT_MAX 64
+
+/* The next character of a report, or -1 when none came in time or it is
+ * a function key (pushed back so it is not lost). */
+static int
+mouse_byte(void)
+{
+	wint_t wch;
+	int r;
+
+	wtimeout(stdscr, MOUSE_BYTE_MS);
+	r = wget_wch(stdscr, &wch);
+	if (r == ERR)
+		return -1;
+	if (r == KEY_CODE_YES) {
+		ungetch((int)wch);
+		return -1;
+	}
+	return (int)wch;
+}
+
+/* One report's button code (xterm's Cb without the offset of 32 the X10
+ * form adds), cell position 1-based, and press (1) or release (0). */
+static int
+mouse_event(struct bx_key *out, int cb, int x, int y, int press)
+{
+	int button = cb & 3;
+
+	out->x = x > 0 ? x - 1 : 0;
+	out->y = y > 0 ? y - 1 : 0;
+	out->button = 1;
+	if (cb & 64) {
+		/* Wheel: 64 up, 65 down; sideways (66, 67) and releases ignored. */
+		if (!press || button > 1)
+			return BX_KEY_NONE;
+		out->mev = button == 0 ? BX_MOUSE_WHEEL_UP : BX_MOUSE_WHEEL_DOWN;
+		return BX_KEY_MOUSE;
+	}
+	if (cb & 128)
+		return BX_KEY_NONE;  /* buttons 8-11 */
+	if (cb & 32) {
+		out->mev = BX_MOUSE_DRAG;
+		return BX_KEY_MOUSE;
+	}
+	if (!press || button == 3) {
+		/* SGR says which button went up; X10 says only that one did.
+		 * The views act on button 1's release alone. */
+		if (button != 0 && button != 3)
+			return BX_KEY_NONE;
+		out->mev = BX_MOUSE_RELEASE;
+		return BX_KEY_MOUSE;
+	}
+	if (button == 1)
+		return BX_KEY_NONE;  /* middle button: no action */
+	out->mev = BX_MOUSE_PRESS;
+	out->button = button == 2 ? 3 : 1;
+	return BX_KEY_MOUSE;
+}
+
+/* After ESC [ <: Cb ; Cx ; Cy then M (press, motion) or m (release).
+ * Read as any control sequence is (ECMA-48: parameter bytes 0x30-0x3f,
+ * intermediates 0x20-0x2f, one final byte 0x40-0x7e), so a malformed
+ * report is swallowed whole rather than typed as keys; a byte outside
+ * that grammar ends it and is kept as the key it is. */
+static int
+read_sgr_mouse(struct bx_key *out)
+{
+	long v[3] = { 0, 0, 0 };
+	int n = 0, digits = 0, bad = 0, i, c;
+
+	for (i = 0; i < MOUSE_REPORT_MAX; i++) {
+		c = mouse_byte();
+		if (c < 0)
+			return BX_KEY_NONE;  /* cut short */
+		if (c >= 0x40 && c <= 0x7e) {
+			if (bad || n != 2 || digits == 0 || (c != 'M' && c != 'm'))
+				return BX_KEY_NONE;
+			return mouse_event(out, (int)v[0], (int)v[1], (int)v[2], c == 'M');
+		}
+		if (c < 0x20 || c > 0x3f) {
+			unget_wch((wchar_t)c);
+			return BX_KEY_NONE;
+		}
+		if (bad)
+			continue;
+		if (c >= '0' && c <= '9') {
+			if (++digits > 5)
+				bad = 1;
+			else
+				v[n] = v[n] * 10 + (c - '0');
+		} else if (c == ';' && digits > 0 && n < 2) {
+			n++;
+			digits = 0;
+		} else {
+			bad = 1;
+		}
+	}
+	return BX_KEY_NONE;
+}
+
+/* After ESC [ M: three bytes, each a value plus 32 (positions past 223
+ * cannot be told; terminals that have SGR are asked for it instead). */
+static int
+read_x10_mouse(struct bx_key *out)
+{
+	int b[3], i;
+
+	for (i = 0; i < 3; i++) {
+		b[i] = mouse_byte();
+		if (b[i] < 32 || b[i] > 255)
+			return BX_KEY_NONE;
+		b[i] -= 32;
+	}
+	return mouse_event(out, b[0], b[1], b[2], 1);
+}
+
+/* Mouse modes: press/release and motion while a button is held (xterm
+ * 1002) for drawing boxes by dragging, reported in the SGR encoding
+ * (1006) where the terminal has it. */
+static const char mouse_on_seq[] = "\033[?1000h\033[?1002h\033[?1006h";
+static const char mouse_off_seq[] = "\033[?1006l\033[?1002l\033[?1000l";
+
+/* A key code not bound to anything, for a prefix of our own. */
+static int
+free_key_code(int after)
+{
+	int c;
+
+	for (c = after > KEY_MAX ? after + 1 : KEY_MAX + 1; c < KEY_MAX + 4096; c++) {
+		char *s = keybound(c, 0);
+
+		if (s == NULL)
+			return c;
+		free(s);
+	}
+	return -1;
+}
+
+/* Takes the mouse prefixes away from ncurses (which would decode the
+ * reports itself) and binds them to codes of our own. The mouse is on
+ * where the terminfo says the terminal reports it (kmous). */
+static void
+mouse_setup(struct bx_tty *t)
+{
+	char *km = tigetstr((char *)"kmous");
+
+	t->mouse = 0;
+	t->key_sgr = t->key_x10 = -1;
+	if (km == NULL || km == (char *)-1 || *km == '\0')
+		return;
+	define_key(NULL, KEY_MOUSE);
+	t->key_sgr = free_key_code(0);
+	if (t->key_sgr < 0 || define_key("\033[<", t->key_sgr) != OK)
+		return;
+	t->key_x10 = free_key_code(t->key_sgr);
+	if (t->key_x10 < 0 || define_key("\033[M", t->key_x10) != OK)
+		return;
+	t->mouse = 1;
 }
 
 static int
@@ -209,14 +380,9 @@ bx_tty_open(struct bx_tty **out, struct bx_err *err)
 	t->key_s_up = ext_key("kUP");
 	t->key_s_down = ext_key("kDN");
 
-	/* Mouse: press/release, wheel, and motion while a button is held
-	 * (xterm 1002) for drawing boxes by dragging; the SGR encoding (1006)
-	 * is what ncurses asks for via XM where the terminfo has it. */
-	mouseinterval(0);
-	if (mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON3_PRESSED |
-	              BUTTON4_PRESSED | BUTTON5_PRESSED | REPORT_MOUSE_POSITION, NULL) != 0) {
-		t->mouse = 1;
-		putp("\033[?1002h");
+	mouse_setup(t);
+	if (t->mouse) {
+		putp(mouse_on_seq);
 		fflush(stdout);
 	}
 	*out = t;
@@ -229,10 +395,9 @@ bx_tty_close(struct bx_tty *t)
 	if (t == NULL)
 		return;
 	if (t->mouse) {
-		putp("\033[?1002l");
+		putp(mouse_off_seq);
 		fflush(stdout);
 	}
-	mousemask(0, NULL);
 	curs_set(1);
 	endwin();
 	tty_active = 0;
@@ -393,34 +558,6 @@ map_key(struct bx_tty *t, int k)
 	return BX_KEY_NONE;
 }
 
-static int
-map_mouse(struct bx_key *out)
-{
-	MEVENT me;
-
-	if (getmouse(&me) != OK)
-		return BX_KEY_NONE;
-	out->x = me.x;
-	out->y = me.y;
-	out->button = 1;
-	if (me.bstate & BUTTON4_PRESSED)
-		out->mev = BX_MOUSE_WHEEL_UP;
-	else if (me.bstate & BUTTON5_PRESSED)
-		out->mev = BX_MOUSE_WHEEL_DOWN;
-	else if (me.bstate & BUTTON1_PRESSED)
-		out->mev = BX_MOUSE_PRESS;
-	else if (me.bstate & BUTTON3_PRESSED) {
-		out->mev = BX_MOUSE_PRESS;
-		out->button = 3;
-	} else if (me.bstate & BUTTON1_RELEASED)
-		out->mev = BX_MOUSE_RELEASE;
-	else if (me.bstate & REPORT_MOUSE_POSITION)
-		out->mev = BX_MOUSE_DRAG;
-	else
-		return BX_KEY_NONE;
-	return BX_KEY_MOUSE;
-}
-
 int
 bx_tty_getkey(struct bx_tty *t, int timeout_ms, struct bx_key *out)
 {
@@ -437,8 +574,10 @@ bx_tty_getkey(struct bx_tty *t, int timeout_ms, struct bx_key *out)
 			return out->key;
 		}
 		if (r == KEY_CODE_YES) {
-			if (wch == KEY_MOUSE)
-				out->key = map_mouse(out);
+			if ((int)wch == t->key_sgr)
+				out->key = read_sgr_mouse(out);
+			else if ((int)wch == t->key_x10)
+				out->key = read_x10_mouse(out);
 			else
 				out->key = map_key(t, (int)wch);
 		} else {

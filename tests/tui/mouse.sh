@@ -25,5 +25,16 @@ tui_type $'\033[<0;140;'"$row"'m'
 expect_screen "click in the list selects" "grab #1"
 tui_type $'\033[<64;30;20M'
 expect_screen "wheel zooms in" "zoom 2.0x"
+# Hostile and cut reports (boxel reads reports itself: ncurses 6.4's
+# decoder overflowed its stack on the first): nothing breaks, nothing of
+# a bad report is typed as keys, and a cut report does not hold the key
+# after it.
+tui_type $'\033[<0;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;1M'
+tui_type '+'
+expect_screen "a report with 35 parameters is dropped whole" "zoom 4.0x"
+tui_type $'\033[<0;5'
+sleep 0.5
+tui_type '+'
+expect_screen "a cut report does not hold the next key" "zoom 5.3x (1:1)"
 tui_keys q
 finish
