@@ -36,5 +36,11 @@ tui_type $'\033[<0;5'
 sleep 0.5
 tui_type '+'
 expect_screen "a cut report does not hold the next key" "zoom 5.3x (1:1)"
+# The old X10 form (ESC [ M and three bytes of value + 32), which a
+# terminal without SGR sends: a drag from cell (23, 10) to (33, 20).
+tui_type $'\033[M 8+'
+tui_type $'\033[M@B5'
+tui_type $'\033[M#B5'
+expect_screen "an X10 drag draws a box" "Objects (2)"
 tui_keys q
 finish
