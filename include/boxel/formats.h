@@ -1,7 +1,7 @@
 /* formats.h: datasets in memory and the converters between them and the
  * interchange formats (COCO, COCO results, YOLO, Pascal VOC, Label Studio,
  * Scale-style, boxel's JSONL). Readers and writers are pure: text in,
- * struct bx_dataset out (or the reverse); the CLI glue (cmd-import.c,
+ * struct bx_dataset out (or the reverse); the CLI glue (cmd-import.c and import-*.c,
  * cmd-export.c) moves datasets in and out of the store.
  *
  * Coordinates are image pixels as doubles, origin top-left, as in annot.h;
@@ -204,6 +204,11 @@ int bx_coco_rle_decode(const void *seg_json, uint8_t **mask_out, int *w_out, int
  * extension, as tags do. Annotations whose class is not in ds->classes are
  * left out. */
 void bx_coco_write(const struct bx_dataset *ds, struct bx_buf *out);
+/* bx_coco_write's info.description: the one sign, when the file is read
+ * back, that a box's rectangle segmentation stands for the box, not a
+ * polygon. */
+#define BX_COCO_DESCRIPTION "exported by boxel"
+
 /* Category ids a project keeps from the COCO files it imported, as a JSON
  * object {"name": id} (the store setting coco_category_ids).
  * bx_coco_ids_apply sets ds->class_ids: a class's stored id when it has one
