@@ -272,6 +272,32 @@ scale_rboxes(struct bx_dataset *ds, enum xfmt fmt)
 		    n == 1 ? "its" : "their");
 }
 
+/* Scale's cuboid is a front face and one side's two corners: a cuboid
+ * whose back face is not its front face moved (a vertex dragged alone)
+ * would come back as another shape, so it is left out and said. Returns
+ * how many. */
+static long
+scale_cuboids(struct bx_dataset *ds, enum xfmt fmt)
+{
+	struct bx_annot *an;
+	long n = 0;
+	int i, k;
+
+	for (i = 0; fmt == X_SCALE && i < ds->n; i++)
+		for (k = ds->img[i].ans.n - 1; k >= 0; k--) {
+			an = &ds->img[i].ans.a[k];
+			if (an->geom == BX_GEOM_CUBOID && !bx_scale_cuboid_fits(an)) {
+				bx_answer_remove(&ds->img[i].ans, k);
+				n++;
+			}
+		}
+	if (n > 0)
+		bx_cli_error("warning: left out %ld cuboid%s: scale holds a cuboid as its front face "
+		    "and one side, so its back face must be the front face moved (jsonl can hold "
+		    "%s)", n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	return n;
+}
+
 /* A YOLO line is a class and coordinates: objects' and images' attributes
  * have nowhere to go. Counted (values, not keys) and said, as kinds are. */
 static long
@@ -849,6 +875,7 @@ cmd_export_exec(int argc, char **argv)
 	if (x.fmt != X_JSONL) {
 		lost = warn_unknown_classes(&x.ds);
 		scale_rboxes(&x.ds, x.fmt);
+		lost += scale_cuboids(&x.ds, x.fmt);
 		lost += leave_out_unheld(&x.ds, x.fmt);
 		lost += leave_out_attributes(&x.ds, x.fmt);
 		if (lost > 0 && strict) {

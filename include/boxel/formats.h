@@ -302,10 +302,17 @@ void bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *out);
  * "metadata": {"width", "height"}}, "response": {"annotations": [{"type":
  * "box", "left", "top", "width", "height", "label", "attributes"} |
  * {"type": "polygon", "vertices": [{"x", "y"}], ...} | {"type": "point",
- * "x", "y", ...}], "global_attributes": {...}}}] */
+ * "x", "y", ...} | {"type": "ellipse", "vertices": the 4 ends of its axes}
+ * | {"type": "cuboid", "vertices": 6 {"description", "x", "y"}}],
+ * "global_attributes": {...}}}] */
 int bx_scale_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                   struct bx_err *err);
 void bx_scale_write(const struct bx_dataset *ds, struct bx_buf *out);
+/* 1 if the cuboid an is one Scale holds: its back face is its front face
+ * moved, the top corners as the top edge of the side it shows, the bottom
+ * ones as the bottom edge (within 1e-6 px); Scale keeps the front face and
+ * that side's two corners, and reading them back gives the same 8. */
+int bx_scale_cuboid_fits(const struct bx_annot *an);
 
 /* ---- JSONL manifest (fmt-manifest.c) ----
  * One task per line: {"image": PATH, "width"?: W, "height"?: H, "meta"?: {...},
