@@ -273,15 +273,7 @@ troubled(const struct imp *im)
 static void
 imp_reset(struct imp *im)
 {
-	int i;
-
-	for (i = 0; i < im->nseen; i++) {
-		free(im->seen[i].name);
-		free(im->seen[i].kind);
-	}
-	free(im->seen);
-	im->seen = NULL;
-	im->nseen = 0;
+	imp_forget_batches(im);
 	tally_free(&im->geoms);
 	tally_free(&im->lost);
 	tally_free(&im->converted);

@@ -110,6 +110,7 @@ void imp_progress(struct imp *im, int force);
 /* import-write.c */
 int imp_check_judgments(struct imp *im, const struct bx_manifest_line *jl, int w, int h, char *msg,
                         size_t msgsz);
+void imp_forget_batches(struct imp *im);
 void imp_restore_later(struct imp *im);
 void imp_flush(struct imp *im);
 

@@ -57,6 +57,22 @@ later_cmp(const void *a, const void *b)
 	return (x->mj->id > y->mj->id) - (x->mj->id < y->mj->id);
 }
 
+/* The batches earlier lines gave (jsonl), once their chunks are written
+ * or the run is over. */
+void
+imp_forget_batches(struct imp *im)
+{
+	int i;
+
+	for (i = 0; i < im->nseen; i++) {
+		free(im->seen[i].name);
+		free(im->seen[i].kind);
+	}
+	free(im->seen);
+	im->seen = NULL;
+	im->nseen = 0;
+}
+
 /* After every line: the later judgments (one transaction each: they are
  * the few that a skip or reject requeued), then the replicas the queue
  * still owes. */
@@ -97,13 +113,7 @@ imp_restore_later(struct imp *im)
 	free(im->kept_where);
 	free(im->later);
 	free(im->topup);
-	for (i = 0; i < im->nseen; i++) {
-		free(im->seen[i].name);
-		free(im->seen[i].kind);
-	}
-	free(im->seen);
-	im->seen = NULL;
-	im->nseen = 0;
+	imp_forget_batches(im);
 	im->kept = NULL;
 	im->kept_where = NULL;
 	im->later = NULL;
