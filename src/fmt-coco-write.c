@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "boxel/formats.h"
+#include "boxel/geom.h"
 #include "boxel/taxonomy.h"
 
 static int64_t
@@ -53,6 +54,74 @@ put_rings(struct bx_buf *b, const struct bx_annot *an)
 		}
 		bx_buf_putc(b, ']');
 		from = an->ring_end[r];
+	}
+	bx_buf_putc(b, ']');
+}
+
+/* Kinds COCO has no form for (a rotated box, an ellipse, a cuboid): the
+ * segmentation is their outline, so COCOeval and other tools see the
+ * region as a polygon, and boxel's own key beside it ("rotated_box":
+ * [cx, cy, w, h, angle], "ellipse": [cx, cy, rx, ry, angle], "cuboid":
+ * [[x, y] x 8], as in jsonl) gives the shape back exactly on import. The
+ * ellipse's outline is 64 points on it (inscribed: inside its bbox). */
+static void
+put_shape(struct bx_buf *b, const struct bx_annot *an)
+{
+	struct bx_pt ring[BX_GEOM_RING_MAX + 1];
+	double x, y, w, h, area, t, c, s;
+	int n, p;
+
+	if (an->geom == BX_GEOM_RBOX) {
+		bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, ring);
+		n = 4;
+		area = an->w * an->h;
+	} else if (an->geom == BX_GEOM_ELLIPSE) {
+		c = cos(an->angle * M_PI / 180);
+		s = sin(an->angle * M_PI / 180);
+		for (n = 0; n < BX_ELLIPSE_RING; n++) {
+			t = 2 * M_PI * n / BX_ELLIPSE_RING;
+			ring[n].x = an->x + an->w * cos(t) * c - an->h * sin(t) * s;
+			ring[n].y = an->y + an->w * cos(t) * s + an->h * sin(t) * c;
+		}
+		area = M_PI * an->w * an->h;
+	} else {
+		n = bx_geom_kind(an->geom)->outline(an->pts, an->npts, ring);
+		area = shoelace(ring, n);
+	}
+	for (x = ring[0].x, y = ring[0].y, w = x, h = y, p = 1; p < n; p++) {
+		x = fmin(x, ring[p].x);
+		y = fmin(y, ring[p].y);
+		w = fmax(w, ring[p].x);
+		h = fmax(h, ring[p].y);
+	}
+	bx_json_put_box(b, x, y, w - x, h - y);
+	bx_buf_puts(b, ",\"area\":");
+	bx_json_put_num(b, area);
+	bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
+	for (p = 0; p < n; p++) {
+		if (p)
+			bx_buf_putc(b, ',');
+		bx_json_put_num(b, ring[p].x);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, ring[p].y);
+	}
+	bx_buf_printf(b, "]],\"%s\":[", bx_geom_kind(an->geom)->name);
+	if (an->geom == BX_GEOM_CUBOID) {
+		for (p = 0; p < an->npts; p++) {
+			bx_buf_puts(b, p ? ",[" : "[");
+			bx_json_put_num(b, an->pts[p].x);
+			bx_buf_putc(b, ',');
+			bx_json_put_num(b, an->pts[p].y);
+			bx_buf_putc(b, ']');
+		}
+	} else {
+		const double v[5] = { an->x, an->y, an->w, an->h, an->angle };
+
+		for (p = 0; p < 5; p++) {
+			if (p)
+				bx_buf_putc(b, ',');
+			bx_json_put_num(b, v[p]);
+		}
 	}
 	bx_buf_putc(b, ']');
 }
@@ -185,6 +254,9 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_buf_puts(b, "]]");
 			} else if (an->geom == BX_GEOM_MULTIPOLYGON) {
 				put_rings(b, an);
+			} else if (an->geom == BX_GEOM_RBOX || an->geom == BX_GEOM_ELLIPSE ||
+			    an->geom == BX_GEOM_CUBOID) {
+				put_shape(b, an);
 			} else {
 				bx_json_put_box(b, an->x, an->y, an->w, an->h);
 				bx_buf_puts(b, ",\"area\":");

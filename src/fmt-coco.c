@@ -173,6 +173,52 @@ rle_to_rings(const json_t *seg, struct bx_annot *an, struct bx_dataset *ds, char
 	return 1;
 }
 
+/* boxel's key for a kind COCO has no form for ("rotated_box", "ellipse",
+ * "cuboid": fmt-coco-write.c), read as jsonl reads it; the segmentation
+ * beside it is only its outline. 1 and the object added to tmp, 0 when
+ * the annotation has no such key, -1 with why. */
+static int
+shape_key(const json_t *a, struct bx_annot *an, struct bx_answer *tmp, char *why,
+          size_t whysz)
+{
+	static const char *const keys[] = { "rotated_box", "ellipse", "cuboid" };
+	struct bx_answer one;
+	struct bx_err err = { 0 };
+	const json_t *j = NULL;
+	json_t *wrap;
+	char *text;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < BX_ARRAY_LEN(keys) && j == NULL; k++)
+		j = json_object_get(a, keys[k]);
+	if (j == NULL)
+		return 0;
+	k--;
+	wrap = json_pack("{s:[{s:s,s:O}],s:{}}", "annotations", "class", "x", keys[k], j,
+	    "global");
+	text = wrap != NULL ? json_dumps(wrap, JSON_COMPACT) : NULL;
+	json_decref(wrap);
+	bx_answer_init(&one);
+	rc = text != NULL ? bx_answer_from_json(text, &one, &err) : -1;
+	free(text);
+	if (rc < 0 || one.n != 1) {
+		snprintf(why, whysz, "%s: %s", keys[k], err.msg[0] ? err.msg : "not a shape");
+		bx_answer_free(&one);
+		return -1;
+	}
+	an->geom = one.a[0].geom;
+	an->x = one.a[0].x, an->y = one.a[0].y, an->w = one.a[0].w, an->h = one.a[0].h;
+	an->angle = one.a[0].angle;
+	an->pts = one.a[0].pts;
+	an->npts = one.a[0].npts;
+	bx_answer_add(tmp, an);    /* copies */
+	an->pts = NULL;
+	an->npts = 0;
+	bx_answer_free(&one);
+	return 1;
+}
+
 /* Parse one annotation object into tmp (one or more annots of class cls,
  * or none when all of it is a loss, counted in ds). With rings (a file
  * boxel wrote), a box's rectangle segmentation is the box. With tags, one without
@@ -250,6 +296,11 @@ parse_ann(const json_t *a, const char *cls, int nkpts, int tags, int rings, int 
 		rc = 0;
 		goto out;
 	}
+	if (!crowd && (rc = shape_key(a, &an, tmp, why, whysz)) != 0) {
+		rc = rc < 0 ? -1 : 0;
+		goto out;
+	}
+	rc = -1;
 	/* boxel writes a box's segmentation as its rectangle (COCOeval's segm
 	 * mode needs one on every annotation): in boxel's own files (rings)
 	 * that is the box again; elsewhere it is a polygon drawn so */

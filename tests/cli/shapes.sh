@@ -60,7 +60,7 @@ check "labelstudio ellipse" contains "$(cat a.ls.json)" \
 	'"value":{"x":66.5188470067,"y":33.3333333333,"radiusX":4.43458980044,"radiusY":3.33333333333,"rotation":330,"ellipselabels":["eye"]}'
 check "labelstudio: the polyline left out" test "$ERR" = \
 	"boxel: warning: left out 1 polyline: labelstudio cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 cuboid: labelstudio cannot hold a cuboid (scale, jsonl can)"
+boxel: warning: left out 1 cuboid: labelstudio cannot hold a cuboid (coco, scale, jsonl can)"
 for f in scale:a.scale.json jsonl:a.jsonl labelstudio:a.ls.json; do
 	fmt=${f%%:*} out=${f#*:}
 	fresh b.db
@@ -131,24 +131,56 @@ check "scale docs: the car's back face is its face moved by (71, -54)" contains 
 expect_rc 0 "scale docs shapes: export as scale" "$BOXEL" export --db d.db --format scale d.scale.json
 check "scale docs: the ellipse's vertices come back as given" contains "$(cat d.scale.json)" '"vertices":[{"x":123,"y":92},{"x":173,"y":113},{"x":123,"y":134},{"x":73,"y":113}],"attributes":{},"uuid":"65ec1f52-5902-4b39-bea9-ab6b4d58ef42"'
 
-for f in coco:a.coco.json voc:a.voc; do
-	fmt=${f%%:*} out=${f#*:}
-	expect_rc 1 "$fmt: export (lossy: exit 1) with a polyline and a rotated box" "$BOXEL" export --db a.db --format "$fmt" "$out"
-	check "$fmt: one warning line a kind" test "$ERR" = \
-		"boxel: warning: left out 1 polyline: $fmt cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 rotated_box: $fmt cannot hold a rotated_box (yolo, labelstudio, jsonl can)
-boxel: warning: left out 1 ellipse: $fmt cannot hold an ellipse (labelstudio, scale, jsonl can)
-boxel: warning: left out 1 cuboid: $fmt cannot hold a cuboid (scale, jsonl can)"
-	check "$fmt: the rest written" contains "$OUT" "exported 4 tasks (1 with an accepted answer)"
-done
+expect_rc 1 "coco: export (lossy: exit 1) with a polyline" "$BOXEL" export --db a.db --format coco a.coco.json
+check "coco: the polyline left out, the other shapes held" test "$ERR" = \
+	"boxel: warning: left out 1 polyline: coco cannot hold a polyline (scale, jsonl can)"
+check "coco: the rest written" contains "$OUT" "exported 4 tasks (1 with an accepted answer)"
+expect_rc 1 "voc: export (lossy: exit 1) with a polyline and a rotated box" "$BOXEL" export --db a.db --format voc a.voc
+check "voc: one warning line a kind" test "$ERR" = \
+	"boxel: warning: left out 1 polyline: voc cannot hold a polyline (scale, jsonl can)
+boxel: warning: left out 1 rotated_box: voc cannot hold a rotated_box (coco, yolo, labelstudio, jsonl can)
+boxel: warning: left out 1 ellipse: voc cannot hold an ellipse (coco, labelstudio, scale, jsonl can)
+boxel: warning: left out 1 cuboid: voc cannot hold a cuboid (coco, scale, jsonl can)"
+check "voc: the rest written" contains "$OUT" "exported 4 tasks (1 with an accepted answer)"
+# COCO has no rotated box, ellipse or cuboid: each is a polygon of its
+# outline (what COCOeval and other tools see) plus boxel's key with the
+# shape, which an import reads back exactly
+check "coco: the shapes as outline polygons with their keys" /usr/bin/python3 -c '
+import json, math, sys
+d = json.load(open(sys.argv[1]))
+a = {x.get("rotated_box") and "bed" or x.get("ellipse") and "eye" or x.get("cuboid") and "crate" or "box": x for x in d["annotations"]}
+assert a["box"]["bbox"] == [10, 20, 300, 250]
+r = a["bed"]
+assert r["rotated_box"] == [200, 150, 60, 30, 30] and r["area"] == 1800
+c, s = math.cos(math.radians(30)), math.sin(math.radians(30))
+want = sorted((200 + dx * 30 * c - dy * 15 * s, 150 + dx * 30 * s + dy * 15 * c) for dx in (-1, 1) for dy in (-1, 1))
+got = sorted(zip(r["segmentation"][0][0::2], r["segmentation"][0][1::2]))
+assert all(abs(p - q) < 1e-9 for u, v in zip(want, got) for p, q in zip(u, v)), (want, got)
+e = a["eye"]
+assert e["ellipse"] == [300, 100, 20, 10, -30] and abs(e["area"] - math.pi * 200) < 1e-9
+t, ct, st = math.radians(-30), math.cos(math.radians(-30)), math.sin(math.radians(-30))
+for x, y in zip(e["segmentation"][0][0::2], e["segmentation"][0][1::2]):
+    u, v = (x - 300) * ct + (y - 100) * st, -(x - 300) * st + (y - 100) * ct
+    assert abs((u / 20) ** 2 + (v / 10) ** 2 - 1) < 1e-9
+k = a["crate"]
+assert k["cuboid"] == [[20, 40], [60, 40], [60, 70], [20, 70], [30, 30], [70, 30], [70, 60], [30, 60]]
+assert k["bbox"] == [20, 30, 50, 40] and k["area"] == 50 * 40 - 2 * (10 * 10 / 2)' a.coco.json
+fresh b.db
+expect_rc 0 "coco: import the export" "$BOXEL" import --db b.db --format coco --as accepted a.coco.json
+expect_rc 0 "coco: export again" "$BOXEL" export --db b.db --format coco b.a.coco.json
+check "coco: round trip identical, rotated box, ellipse and cuboid included" cmp a.coco.json b.a.coco.json
+printf '%s\n' '{"images": [{"id": 1, "file_name": "chelsea.png", "width": 451, "height": 300}], "categories": [{"id": 1, "name": "bed"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5], "segmentation": [[1, 1, 6, 1, 6, 6]], "rotated_box": [3, 3, 2]}]}' > badshape.coco.json
+fresh c.db
+expect_rc 1 "coco: a broken rotated_box key refuses its image" "$BOXEL" import --db c.db --format coco --as accepted badshape.coco.json
+check "coco: the key named" contains "$ERR" "rotated_box: "
 # YOLO-OBB: a rotated box as its four corners, normalized (bed is class 7;
 # corners of 60x30 turned 30 degrees about (200, 150) in 451x300); the cat
 # box beside it as a 4-point polygon (one kind per file).
 expect_rc 1 "yolo: export (lossy: exit 1) with a rotated box" "$BOXEL" export --db a.db --format yolo a.yolo
 check "yolo: polyline and ellipse left out" test "$ERR" = \
 	"boxel: warning: left out 1 polyline: yolo cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (labelstudio, scale, jsonl can)
-boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (scale, jsonl can)
+boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (coco, labelstudio, scale, jsonl can)
+boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (coco, scale, jsonl can)
 boxel: warning: left out 1 attribute: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 check "yolo-obb corners" contains "$(cat a.yolo/labels/train/chelsea.txt)" \
 	"14 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"
@@ -168,7 +200,6 @@ for line in open(sys.argv[1]):
             assert all(abs(x - y) < 1e-3 for x, y in zip(a["rotated_box"], want)), a
             sys.exit(0)
 sys.exit(1)' b.jsonl
-check "coco has the box only" /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [a["bbox"] for a in d["annotations"]]==[[10,20,300,250]]' a.coco.json
 check "voc has the box" contains "$(cat a.voc/Annotations/chelsea.xml)" "<name>cat</name>"
 
 # A class that does not allow lines refuses one, naming it.
