@@ -96,6 +96,36 @@ put_judgment(struct bx_buf *b, const struct bx_export_judgment *j)
 	bx_buf_putc(b, '}');
 }
 
+/* Label Studio keeps every annotator's annotation: the task's submitted
+ * and accepted judgments go beside its answer, with their labeler, submit
+ * time and seconds, so an import of the file restores them. Rejected ones
+ * are not written: read back they would be submitted work. */
+static void
+ls_judgments(struct bx_ds_image *im, const struct bx_export_task *t)
+{
+	const struct bx_export_judgment *j;
+	struct bx_manifest_judgment *mj;
+	int i;
+
+	for (i = 0; i < t->njudgments; i++) {
+		j = &t->judgments[i];
+		if (!j->has_answer || j->labeler == NULL || strcmp(j->state, "rejected") == 0)
+			continue;
+		im->judg = bx_realloc(im->judg, sizeof *im->judg * (size_t)(im->njudg + 1));
+		mj = &im->judg[im->njudg++];
+		memset(mj, 0, sizeof *mj);
+		mj->labeler = bx_strdup(j->labeler);
+		mj->state = bx_strdup(j->state);
+		mj->batch = bx_strdup(j->batch ? j->batch : "");
+		mj->replica = j->replica;
+		mj->has_answer = 1;
+		bx_answer_init(&mj->ans);
+		bx_answer_copy(&mj->ans, &j->answer);
+		mj->seconds = j->seconds;
+		mj->submitted_ms = j->submitted_ms;
+	}
+}
+
 static int
 on_task(const struct bx_export_task *t, void *ctx)
 {
@@ -157,6 +187,8 @@ on_task(const struct bx_export_task *t, void *ctx)
 		return 0;
 	}
 	im = bx_dataset_add(&x->ds, t->id, t->image, t->width, t->height);
+	if (x->fmt == X_LS)
+		ls_judgments(im, t);
 	if (t->accepted != NULL) {
 		bx_answer_copy(&im->ans, t->accepted);
 		im->has_answer = 1;
@@ -178,17 +210,23 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 	char can[200];
 	size_t len;
 	long n, all = 0;
-	int g, i, a, f;
+	int g, i, j, a, f;
 
 	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
 		if (k->formats & bit[fmt])
 			continue;
 		for (n = 0, i = 0; i < ds->n; i++)
-			for (a = ds->img[i].ans.n - 1; a >= 0; a--)
-				if (ds->img[i].ans.a[a].geom == k->id) {
-					bx_answer_remove(&ds->img[i].ans, a);
-					n++;
-				}
+			for (j = -1; j < ds->img[i].njudg; j++) {
+				/* the answer, then the judgments a Label Studio
+				 * export writes beside it */
+				struct bx_answer *ans = j < 0 ? &ds->img[i].ans : &ds->img[i].judg[j].ans;
+
+				for (a = ans->n - 1; a >= 0; a--)
+					if (ans->a[a].geom == k->id) {
+						bx_answer_remove(ans, a);
+						n++;
+					}
+			}
 		if (n == 0)
 			continue;
 		all += n;
@@ -232,6 +270,32 @@ scale_rboxes(struct bx_dataset *ds, enum xfmt fmt)
 		bx_cli_error("note: wrote %ld rotated_box%s as %spolygon%s of %s 4 corners: scale "
 		    "has no rotated box", n, n == 1 ? "" : "es", n == 1 ? "a " : "", n == 1 ? "" : "s",
 		    n == 1 ? "its" : "their");
+}
+
+/* Scale's cuboid is a front face and one side's two corners: a cuboid
+ * whose back face is not its front face moved (a vertex dragged alone)
+ * would come back as another shape, so it is left out and said. Returns
+ * how many. */
+static long
+scale_cuboids(struct bx_dataset *ds, enum xfmt fmt)
+{
+	struct bx_annot *an;
+	long n = 0;
+	int i, k;
+
+	for (i = 0; fmt == X_SCALE && i < ds->n; i++)
+		for (k = ds->img[i].ans.n - 1; k >= 0; k--) {
+			an = &ds->img[i].ans.a[k];
+			if (an->geom == BX_GEOM_CUBOID && !bx_scale_cuboid_fits(an)) {
+				bx_answer_remove(&ds->img[i].ans, k);
+				n++;
+			}
+		}
+	if (n > 0)
+		bx_cli_error("warning: left out %ld cuboid%s: scale holds a cuboid as its front face "
+		    "and one side, so its back face must be the front face moved (jsonl can hold "
+		    "%s)", n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	return n;
 }
 
 /* A YOLO line is a class and coordinates: objects' and images' attributes
@@ -811,6 +875,7 @@ cmd_export_exec(int argc, char **argv)
 	if (x.fmt != X_JSONL) {
 		lost = warn_unknown_classes(&x.ds);
 		scale_rboxes(&x.ds, x.fmt);
+		lost += scale_cuboids(&x.ds, x.fmt);
 		lost += leave_out_unheld(&x.ds, x.fmt);
 		lost += leave_out_attributes(&x.ds, x.fmt);
 		if (lost > 0 && strict) {

@@ -1,6 +1,8 @@
-/* fmt-coco.c: COCO detection files and COCO results files <-> struct
- * bx_dataset (formats.h). COCO and boxel share the convention: pixels,
- * origin top-left, bbox [x, y, w, h], polygons as flat [x1, y1, x2, ...]. */
+/* fmt-coco.c: COCO detection files and COCO results files -> struct
+ * bx_dataset (formats.h), and the category ids a project keeps from the
+ * files it imported; fmt-coco-write.c writes the other way. COCO and boxel
+ * share the convention: pixels, origin top-left, bbox [x, y, w, h],
+ * polygons as flat [x1, y1, x2, ...]. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -171,6 +173,52 @@ rle_to_rings(const json_t *seg, struct bx_annot *an, struct bx_dataset *ds, char
 	return 1;
 }
 
+/* boxel's key for a kind COCO has no form for ("rotated_box", "ellipse",
+ * "cuboid": fmt-coco-write.c), read as jsonl reads it; the segmentation
+ * beside it is only its outline. 1 and the object added to tmp, 0 when
+ * the annotation has no such key, -1 with why. */
+static int
+shape_key(const json_t *a, struct bx_annot *an, struct bx_answer *tmp, char *why,
+          size_t whysz)
+{
+	static const char *const keys[] = { "rotated_box", "ellipse", "cuboid" };
+	struct bx_answer one;
+	struct bx_err err = { 0 };
+	const json_t *j = NULL;
+	json_t *wrap;
+	char *text;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < BX_ARRAY_LEN(keys) && j == NULL; k++)
+		j = json_object_get(a, keys[k]);
+	if (j == NULL)
+		return 0;
+	k--;
+	wrap = json_pack("{s:[{s:s,s:O}],s:{}}", "annotations", "class", "x", keys[k], j,
+	    "global");
+	text = wrap != NULL ? json_dumps(wrap, JSON_COMPACT) : NULL;
+	json_decref(wrap);
+	bx_answer_init(&one);
+	rc = text != NULL ? bx_answer_from_json(text, &one, &err) : -1;
+	free(text);
+	if (rc < 0 || one.n != 1) {
+		snprintf(why, whysz, "%s: %s", keys[k], err.msg[0] ? err.msg : "not a shape");
+		bx_answer_free(&one);
+		return -1;
+	}
+	an->geom = one.a[0].geom;
+	an->x = one.a[0].x, an->y = one.a[0].y, an->w = one.a[0].w, an->h = one.a[0].h;
+	an->angle = one.a[0].angle;
+	an->pts = one.a[0].pts;
+	an->npts = one.a[0].npts;
+	bx_answer_add(tmp, an);    /* copies */
+	an->pts = NULL;
+	an->npts = 0;
+	bx_answer_free(&one);
+	return 1;
+}
+
 /* Parse one annotation object into tmp (one or more annots of class cls,
  * or none when all of it is a loss, counted in ds). With rings (a file
  * boxel wrote), a box's rectangle segmentation is the box. With tags, one without
@@ -248,6 +296,11 @@ parse_ann(const json_t *a, const char *cls, int nkpts, int tags, int rings, int 
 		rc = 0;
 		goto out;
 	}
+	if (!crowd && (rc = shape_key(a, &an, tmp, why, whysz)) != 0) {
+		rc = rc < 0 ? -1 : 0;
+		goto out;
+	}
+	rc = -1;
 	/* boxel writes a box's segmentation as its rectangle (COCOeval's segm
 	 * mode needs one on every annotation): in boxel's own files (rings)
 	 * that is the box again; elsewhere it is a polygon drawn so */
@@ -469,16 +522,12 @@ enum {
 	ANN_BOXEL = 1 << 11       /* boxel wrote the file (info.description) */
 };
 
-/* bx_coco_write's mark: the one sign that a box's rectangle segmentation
- * stands for the box, not a polygon. */
-#define BOXEL_DESCRIPTION "exported by boxel"
-
 static int
 written_by_boxel(const json_t *root)
 {
 	const json_t *d = json_object_get(json_object_get(root, "info"), "description");
 
-	return json_is_string(d) && strcmp(json_string_value(d), BOXEL_DESCRIPTION) == 0;
+	return json_is_string(d) && strcmp(json_string_value(d), BX_COCO_DESCRIPTION) == 0;
 }
 
 /* Move src's annotations to im. With group >= 0 (BX_COCO_GROUPS) they are
@@ -934,231 +983,6 @@ bx_coco_read_results(const char *text, const char *name, const struct bx_dataset
                      struct bx_dataset *out, struct bx_err *err)
 {
 	return bx_coco_read_with(text, name, gt, BX_COCO_RESULTS, out, err);
-}
-
-/* ---- writing ---- */
-
-static int64_t
-class_id(const struct bx_dataset *ds, int i)
-{
-	return ds->class_ids ? ds->class_ids[i] : i + 1;
-}
-
-static double
-shoelace(const struct bx_pt *p, int n)
-{
-	double a = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		a += p[i].x * p[(i + 1) % n].y - p[(i + 1) % n].x * p[i].y;
-	return fabs(a) / 2;
-}
-
-/* A multipolygon as the COCO object it came from: the bbox of every ring,
- * area the sum of theirs (the parts of one object do not overlap), one
- * segmentation polygon per ring. */
-static void
-put_rings(struct bx_buf *b, const struct bx_annot *an)
-{
-	double x, y, w, h, area = 0;
-	int r, p, from = 0;
-
-	bx_annot_bounds(an, &x, &y, &w, &h);
-	bx_json_put_box(b, x, y, w, h);
-	for (r = 0; r < an->nrings; r++) {
-		area += shoelace(an->pts + from, an->ring_end[r] - from);
-		from = an->ring_end[r];
-	}
-	bx_buf_puts(b, ",\"area\":");
-	bx_json_put_num(b, area);
-	bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[");
-	for (r = 0, from = 0; r < an->nrings; r++) {
-		bx_buf_puts(b, r ? ",[" : "[");
-		for (p = from; p < an->ring_end[r]; p++) {
-			if (p > from)
-				bx_buf_putc(b, ',');
-			bx_json_put_num(b, an->pts[p].x);
-			bx_buf_putc(b, ',');
-			bx_json_put_num(b, an->pts[p].y);
-		}
-		bx_buf_putc(b, ']');
-		from = an->ring_end[r];
-	}
-	bx_buf_putc(b, ']');
-}
-
-/* A skeleton class's category names its points and its edges (COCO's
- * 1-based pairs), as person_keypoints files do. */
-static void
-skeleton_category(struct bx_buf *b, const struct bx_dataset *ds, int ci)
-{
-	const struct bx_class *c = ds->tax ? bx_taxonomy_class(ds->tax, ds->classes[ci]) : NULL;
-	int i;
-
-	if (c == NULL || c->nkpts == 0 || !(c->geoms & BX_GEOM_SKELETON))
-		return;
-	bx_buf_puts(b, ",\"keypoints\":[");
-	for (i = 0; i < c->nkpts; i++) {
-		bx_buf_puts(b, i ? "," : "");
-		bx_json_put_str(b, c->kpt_names[i]);
-	}
-	bx_buf_puts(b, "],\"skeleton\":[");
-	for (i = 0; i < c->nedges; i++)
-		bx_buf_printf(b, "%s[%d,%d]", i ? "," : "", c->edges[2 * i] + 1, c->edges[2 * i + 1] + 1);
-	bx_buf_putc(b, ']');
-}
-
-void
-bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
-{
-	const struct bx_annot *an;
-	double x, y, w, h;
-	int64_t ann_id = 0;
-	int i, k, p, ci, first, ntag;
-
-	bx_buf_puts(b, "{\"info\":{\"description\":\"" BOXEL_DESCRIPTION "\"},\"licenses\":[],\n"
-	    "\"images\":[");
-	for (i = 0; i < ds->n; i++) {
-		const struct bx_ds_image *im = &ds->img[i];
-
-		bx_buf_puts(b, i ? ",\n{" : "\n{");
-		bx_buf_printf(b, "\"id\":%lld,\"file_name\":", (long long)im->id);
-		bx_json_put_str(b, im->file_name ? im->file_name : "");
-		bx_buf_printf(b, ",\"width\":%d,\"height\":%d", im->width, im->height);
-		if (im->ans.global.n > 0) {
-			bx_buf_puts(b, ",\"attributes\":");
-			bx_json_put_attrs(b, &im->ans.global);
-		}
-		for (ntag = 0, k = 0; k < im->ans.n; k++) {
-			an = &im->ans.a[k];
-			if (an->geom != BX_GEOM_POINT || an->npts < 1 ||
-			    bx_dataset_class_index(ds, an->cls) < 0)
-				continue;
-			bx_buf_puts(b, ntag++ ? ",{\"class\":" : ",\"points\":[{\"class\":");
-			bx_json_put_str(b, an->cls);
-			bx_buf_puts(b, ",\"point\":[");
-			bx_json_put_num(b, an->pts[0].x);
-			bx_buf_putc(b, ',');
-			bx_json_put_num(b, an->pts[0].y);
-			bx_buf_putc(b, ']');
-			if (an->attrs.n > 0) {
-				bx_buf_puts(b, ",\"attributes\":");
-				bx_json_put_attrs(b, &an->attrs);
-			}
-			if (an->flags & BX_ANNOT_SUGGESTION) {
-				bx_buf_puts(b, ",\"score\":");
-				bx_json_put_num(b, an->score);
-			}
-			bx_buf_putc(b, '}');
-		}
-		if (ntag)
-			bx_buf_putc(b, ']');
-		for (ntag = 0, k = 0; k < im->ans.n; k++) {
-			an = &im->ans.a[k];
-			if (an->geom != BX_GEOM_TAG || bx_dataset_class_index(ds, an->cls) < 0)
-				continue;
-			bx_buf_puts(b, ntag++ ? "," : ",\"tags\":[");
-			bx_json_put_str(b, an->cls);
-		}
-		if (ntag)
-			bx_buf_putc(b, ']');
-		bx_buf_putc(b, '}');
-	}
-	bx_buf_puts(b, "],\n\"annotations\":[");
-	first = 1;
-	for (i = 0; i < ds->n; i++) {
-		const struct bx_ds_image *im = &ds->img[i];
-
-		for (k = 0; k < im->ans.n; k++) {
-			an = &im->ans.a[k];
-			ci = bx_dataset_class_index(ds, an->cls);
-			if (ci < 0 || an->geom == BX_GEOM_TAG || an->geom == BX_GEOM_POINT)
-				continue;
-			if ((an->geom == BX_GEOM_POLYGON && an->npts < 3) ||
-			    (an->geom == BX_GEOM_POINT && an->npts < 1))
-				continue;
-			bx_buf_puts(b, first ? "\n{" : ",\n{");
-			first = 0;
-			bx_buf_printf(b, "\"id\":%lld,\"image_id\":%lld,\"category_id\":%lld,\"bbox\":",
-			    (long long)++ann_id, (long long)im->id, (long long)class_id(ds, ci));
-			if (an->geom == BX_GEOM_SKELETON) {
-				/* COCO keypoints: bbox and area of the labeled points' box
-				 * (what OKS scales by), no segmentation */
-				bx_annot_bounds(an, &x, &y, &w, &h);
-				bx_json_put_box(b, x, y, w, h);
-				bx_buf_puts(b, ",\"area\":");
-				bx_json_put_num(b, w * h);
-				bx_buf_puts(b, ",\"iscrowd\":0,\"keypoints\":[");
-				for (ntag = 0, p = 0; p < an->npts; p++) {
-					int v = an->vis != NULL ? an->vis[p] : 2;
-					bx_buf_puts(b, p ? "," : "");
-					bx_json_put_num(b, v ? an->pts[p].x : 0);
-					bx_buf_putc(b, ',');
-					bx_json_put_num(b, v ? an->pts[p].y : 0);
-					bx_buf_printf(b, ",%d", v);
-					ntag += v > 0;
-				}
-				bx_buf_printf(b, "],\"num_keypoints\":%d", ntag);
-			} else if (an->geom == BX_GEOM_POLYGON) {
-				bx_annot_bounds(an, &x, &y, &w, &h);
-				bx_json_put_box(b, x, y, w, h);
-				bx_buf_puts(b, ",\"area\":");
-				bx_json_put_num(b, shoelace(an->pts, an->npts));
-				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
-				for (p = 0; p < an->npts; p++) {
-					if (p)
-						bx_buf_putc(b, ',');
-					bx_json_put_num(b, an->pts[p].x);
-					bx_buf_putc(b, ',');
-					bx_json_put_num(b, an->pts[p].y);
-				}
-				bx_buf_puts(b, "]]");
-			} else if (an->geom == BX_GEOM_MULTIPOLYGON) {
-				put_rings(b, an);
-			} else {
-				bx_json_put_box(b, an->x, an->y, an->w, an->h);
-				bx_buf_puts(b, ",\"area\":");
-				bx_json_put_num(b, an->w * an->h);
-				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
-				bx_json_put_num(b, an->x);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->y);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->x + an->w);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->y);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->x + an->w);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->y + an->h);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->x);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->y + an->h);
-				bx_buf_puts(b, "]]");
-			}
-			if (an->attrs.n > 0) {
-				bx_buf_puts(b, ",\"attributes\":");
-				bx_json_put_attrs(b, &an->attrs);
-			}
-			if (an->flags & BX_ANNOT_SUGGESTION) {
-				bx_buf_puts(b, ",\"score\":");
-				bx_json_put_num(b, an->score);
-			}
-			bx_buf_putc(b, '}');
-		}
-	}
-	bx_buf_puts(b, "],\n\"categories\":[");
-	for (i = 0; i < ds->nclasses; i++) {
-		bx_buf_printf(b, "%s{\"id\":%lld,\"name\":", i ? ",\n" : "\n",
-		    (long long)class_id(ds, i));
-		bx_json_put_str(b, ds->classes[i]);
-		bx_buf_puts(b, ",\"supercategory\":\"\"");
-		skeleton_category(b, ds, i);
-		bx_buf_putc(b, '}');
-	}
-	bx_buf_puts(b, "]}\n");
 }
 
 /* ---- category ids kept from the files a project imported ---- */

@@ -131,6 +131,150 @@ put_attr_result(struct bx_buf *b, const char *id, const struct bx_attr *a,
 	bx_buf_puts(b, "}}");
 }
 
+/* An answer's regions, image classes and global attributes, as the
+ * results of one annotation. */
+static void
+put_results(struct bx_buf *b, const struct bx_ds_image *im, const struct bx_answer *ans,
+            const struct bx_taxonomy *tax)
+{
+	char id[32];
+	int k, p, first, ntag, rid;
+
+	first = 1;
+	rid = 0;
+	for (k = 0; k < ans->n; k++) {
+		const struct bx_annot *an = &ans->a[k];
+		int a;
+
+		if (an->geom == BX_GEOM_TAG || an->cls == NULL)
+			continue;
+		if (!first)
+			bx_buf_puts(b, ",");
+		bx_buf_putc(b, '\n');
+		first = 0;
+		rid++;              /* regions are numbered alone: tags move on import */
+		if (an->geom == BX_GEOM_BOX) {
+			put_region_head(b, rid, "rectanglelabels", "box", im);
+			bx_buf_puts(b, "\"x\":");
+			put_pct(b, an->x, im->width);
+			bx_buf_puts(b, ",\"y\":");
+			put_pct(b, an->y, im->height);
+			bx_buf_puts(b, ",\"width\":");
+			put_pct(b, an->w, im->width);
+			bx_buf_puts(b, ",\"height\":");
+			put_pct(b, an->h, im->height);
+			bx_buf_puts(b, ",\"rotation\":0,\"rectanglelabels\":[");
+		} else if (an->geom == BX_GEOM_RBOX) {
+			/* Label Studio turns a rectangle about its top-left
+			 * corner, clockwise, 0 to 360 degrees. */
+			struct bx_pt q[4];
+
+			bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
+			put_region_head(b, rid, "rectanglelabels", "box", im);
+			put_turned(b, im, q[0].x, q[0].y, "width", an->w, "height", an->h, an->angle);
+			bx_buf_puts(b, ",\"rectanglelabels\":[");
+		} else if (an->geom == BX_GEOM_ELLIPSE) {
+			put_region_head(b, rid, "ellipselabels", "ellipse", im);
+			put_turned(b, im, an->x, an->y, "radiusX", an->w, "radiusY", an->h, an->angle);
+			bx_buf_puts(b, ",\"ellipselabels\":[");
+		} else if (an->geom == BX_GEOM_POLYGON) {
+			put_region_head(b, rid, "polygonlabels", "polygon", im);
+			bx_buf_puts(b, "\"points\":[");
+			for (p = 0; p < an->npts; p++) {
+				bx_buf_puts(b, p ? ",[" : "[");
+				put_pct(b, an->pts[p].x, im->width);
+				bx_buf_putc(b, ',');
+				put_pct(b, an->pts[p].y, im->height);
+				bx_buf_putc(b, ']');
+			}
+			bx_buf_puts(b, "],\"closed\":true,\"polygonlabels\":[");
+		} else {
+			put_region_head(b, rid, "keypointlabels", "point", im);
+			bx_buf_puts(b, "\"x\":");
+			put_pct(b, an->npts ? an->pts[0].x : 0, im->width);
+			bx_buf_puts(b, ",\"y\":");
+			put_pct(b, an->npts ? an->pts[0].y : 0, im->height);
+			bx_buf_puts(b, ",\"width\":1,\"keypointlabels\":[");
+		}
+		bx_json_put_str(b, an->cls);
+		bx_buf_puts(b, "]}");
+		if (an->flags & BX_ANNOT_SUGGESTION) {
+			bx_buf_puts(b, ",\"score\":");
+			bx_json_put_num(b, an->score);
+		}
+		bx_buf_putc(b, '}');
+		snprintf(id, sizeof id, "r%d", rid);
+		for (a = 0; a < an->attrs.n; a++)
+			put_attr_result(b, id, &an->attrs.a[a],
+			    attr_spec(tax, an->cls, an->attrs.a[a].key));
+	}
+	for (ntag = 0, k = 0; k < ans->n; k++) {
+		const struct bx_annot *an = &ans->a[k];
+		if (an->geom != BX_GEOM_TAG || an->cls == NULL)
+			continue;
+		if (ntag++ == 0) {
+			bx_buf_puts(b, first ? "\n" : ",\n");
+			bx_buf_puts(b, "{\"id\":\"tags\",\"type\":\"choices\",\"from_name\":\""
+			    TAGS_NAME "\",\"to_name\":\"image\",\"value\":{\"choices\":[");
+			first = 0;
+		} else
+			bx_buf_putc(b, ',');
+		bx_json_put_str(b, an->cls);
+	}
+	if (ntag)
+		bx_buf_puts(b, "]}}");
+	for (k = 0; k < ans->global.n; k++) {
+		snprintf(id, sizeof id, "g%d", k + 1);
+		if (first) {
+			/* put_attr_result starts with ",\n" */
+			struct bx_buf t;
+			bx_buf_init(&t);
+			put_attr_result(&t, id, &ans->global.a[k],
+			    attr_spec(tax, NULL, ans->global.a[k].key));
+			bx_buf_puts(b, t.p + 1);
+			bx_buf_free(&t);
+			first = 0;
+		} else
+			put_attr_result(b, id, &ans->global.a[k],
+			    attr_spec(tax, NULL, ans->global.a[k].key));
+	}
+}
+
+/* A judgment as the annotation of its labeler: completed_by is Label
+ * Studio's user id for a name bx_ls_read made of one ("ls-user-7"), else
+ * the name as the email (which bx_ls_read turns back into the same name);
+ * created_at and updated_at its submit time, lead_time its seconds. */
+static void
+put_judgment(struct bx_buf *b, const struct bx_ds_image *im, const struct bx_manifest_judgment *j,
+             const struct bx_taxonomy *tax)
+{
+	char when[32], *end;
+	long long uid = -1;
+
+	if (strncmp(j->labeler, "ls-user-", 8) == 0 && j->labeler[8] >= '1' &&
+	    j->labeler[8] <= '9') {
+		uid = strtoll(j->labeler + 8, &end, 10);
+		if (*end != '\0')
+			uid = -1;
+	}
+	if (uid > 0)
+		bx_buf_printf(b, ",\n{\"completed_by\":%lld", uid);
+	else {
+		bx_buf_puts(b, ",\n{\"completed_by\":{\"email\":");
+		bx_json_put_str(b, j->labeler);
+		bx_buf_putc(b, '}');
+	}
+	if (j->submitted_ms > 0) {
+		bx_iso_time_put(j->submitted_ms, when);
+		bx_buf_printf(b, ",\"created_at\":\"%s\",\"updated_at\":\"%s\"", when, when);
+	}
+	bx_buf_puts(b, ",\"lead_time\":");
+	bx_json_put_num(b, j->seconds);
+	bx_buf_puts(b, ",\"result\":[");
+	put_results(b, im, &j->ans, tax);
+	bx_buf_puts(b, "]}");
+}
+
 void
 bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 {
@@ -140,8 +284,7 @@ bx_ls_write(const struct bx_dataset *ds, struct bx_buf *b)
 void
 bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax, struct bx_buf *b)
 {
-	char id[32];
-	int i, k, p, first, ntag, rid;
+	int i, k;
 
 	bx_buf_putc(b, '[');
 	for (i = 0; i < ds->n; i++) {
@@ -151,105 +294,11 @@ bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax, stru
 		    (long long)im->id);
 		bx_json_put_str(b, im->file_name ? im->file_name : "");
 		bx_buf_puts(b, "},\"annotations\":[{\"result\":[");
-		first = 1;
-		rid = 0;
-		for (k = 0; k < im->ans.n; k++) {
-			const struct bx_annot *an = &im->ans.a[k];
-			int a;
-
-			if (an->geom == BX_GEOM_TAG || an->cls == NULL)
-				continue;
-			if (!first)
-				bx_buf_puts(b, ",");
-			bx_buf_putc(b, '\n');
-			first = 0;
-			rid++;              /* regions are numbered alone: tags move on import */
-			if (an->geom == BX_GEOM_BOX) {
-				put_region_head(b, rid, "rectanglelabels", "box", im);
-				bx_buf_puts(b, "\"x\":");
-				put_pct(b, an->x, im->width);
-				bx_buf_puts(b, ",\"y\":");
-				put_pct(b, an->y, im->height);
-				bx_buf_puts(b, ",\"width\":");
-				put_pct(b, an->w, im->width);
-				bx_buf_puts(b, ",\"height\":");
-				put_pct(b, an->h, im->height);
-				bx_buf_puts(b, ",\"rotation\":0,\"rectanglelabels\":[");
-			} else if (an->geom == BX_GEOM_RBOX) {
-				/* Label Studio turns a rectangle about its top-left
-				 * corner, clockwise, 0 to 360 degrees. */
-				struct bx_pt q[4];
-
-				bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
-				put_region_head(b, rid, "rectanglelabels", "box", im);
-				put_turned(b, im, q[0].x, q[0].y, "width", an->w, "height", an->h, an->angle);
-				bx_buf_puts(b, ",\"rectanglelabels\":[");
-			} else if (an->geom == BX_GEOM_ELLIPSE) {
-				put_region_head(b, rid, "ellipselabels", "ellipse", im);
-				put_turned(b, im, an->x, an->y, "radiusX", an->w, "radiusY", an->h, an->angle);
-				bx_buf_puts(b, ",\"ellipselabels\":[");
-			} else if (an->geom == BX_GEOM_POLYGON) {
-				put_region_head(b, rid, "polygonlabels", "polygon", im);
-				bx_buf_puts(b, "\"points\":[");
-				for (p = 0; p < an->npts; p++) {
-					bx_buf_puts(b, p ? ",[" : "[");
-					put_pct(b, an->pts[p].x, im->width);
-					bx_buf_putc(b, ',');
-					put_pct(b, an->pts[p].y, im->height);
-					bx_buf_putc(b, ']');
-				}
-				bx_buf_puts(b, "],\"closed\":true,\"polygonlabels\":[");
-			} else {
-				put_region_head(b, rid, "keypointlabels", "point", im);
-				bx_buf_puts(b, "\"x\":");
-				put_pct(b, an->npts ? an->pts[0].x : 0, im->width);
-				bx_buf_puts(b, ",\"y\":");
-				put_pct(b, an->npts ? an->pts[0].y : 0, im->height);
-				bx_buf_puts(b, ",\"width\":1,\"keypointlabels\":[");
-			}
-			bx_json_put_str(b, an->cls);
-			bx_buf_puts(b, "]}");
-			if (an->flags & BX_ANNOT_SUGGESTION) {
-				bx_buf_puts(b, ",\"score\":");
-				bx_json_put_num(b, an->score);
-			}
-			bx_buf_putc(b, '}');
-			snprintf(id, sizeof id, "r%d", rid);
-			for (a = 0; a < an->attrs.n; a++)
-				put_attr_result(b, id, &an->attrs.a[a],
-				    attr_spec(tax, an->cls, an->attrs.a[a].key));
-		}
-		for (ntag = 0, k = 0; k < im->ans.n; k++) {
-			const struct bx_annot *an = &im->ans.a[k];
-			if (an->geom != BX_GEOM_TAG || an->cls == NULL)
-				continue;
-			if (ntag++ == 0) {
-				bx_buf_puts(b, first ? "\n" : ",\n");
-				bx_buf_puts(b, "{\"id\":\"tags\",\"type\":\"choices\",\"from_name\":\""
-				    TAGS_NAME "\",\"to_name\":\"image\",\"value\":{\"choices\":[");
-				first = 0;
-			} else
-				bx_buf_putc(b, ',');
-			bx_json_put_str(b, an->cls);
-		}
-		if (ntag)
-			bx_buf_puts(b, "]}}");
-		for (k = 0; k < im->ans.global.n; k++) {
-			snprintf(id, sizeof id, "g%d", k + 1);
-			if (first) {
-				/* put_attr_result starts with ",\n" */
-				struct bx_buf t;
-				bx_buf_init(&t);
-				put_attr_result(&t, id, &im->ans.global.a[k],
-				    attr_spec(tax, NULL, im->ans.global.a[k].key));
-				bx_buf_puts(b, t.p + 1);
-				bx_buf_free(&t);
-				first = 0;
-			} else
-				put_attr_result(b, id, &im->ans.global.a[k],
-				    attr_spec(tax, NULL, im->ans.global.a[k].key));
-		}
-		bx_buf_puts(b, "]}]}");
+		put_results(b, im, &im->ans, tax);
+		bx_buf_puts(b, "]}");
+		for (k = 0; k < im->njudg; k++)
+			put_judgment(b, im, &im->judg[k], tax);
+		bx_buf_puts(b, "]}");
 	}
 	bx_buf_puts(b, "\n]\n");
 }
@@ -722,6 +771,48 @@ labeler_of(const json_t *ann)
 	return NULL;
 }
 
+/* An annotation's submit time and time spent: updated_at (the answer as it
+ * stands was saved then), else created_at, and lead_time in seconds.
+ * Absent or null is "not known" (0); anything else that is not a time or
+ * a number of seconds refuses the task rather than becoming 0. */
+static int
+read_times(const json_t *ann, size_t at, struct bx_manifest_judgment *mj, char *why,
+           size_t whysz)
+{
+	static const char *const keys[] = { "updated_at", "created_at" };
+	const json_t *j;
+	int64_t ms;
+	size_t k;
+
+	for (k = 0; k < BX_ARRAY_LEN(keys); k++) {
+		j = json_object_get(ann, keys[k]);
+		if (j == NULL || json_is_null(j))
+			continue;
+		if (!json_is_string(j) || bx_iso_time_parse(json_string_value(j), &ms) < 0) {
+			char *v = json_is_string(j) ? bx_sanitize_dup(json_string_value(j)) : NULL;
+
+			snprintf(why, whysz, ".annotations[%zu].%s: %s%.40s%s is not an ISO 8601 time "
+			    "(YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+HH:MM], 1970 or later)", at, keys[k],
+			    v ? "'" : "", v ? v : "not a string", v ? "'" : "");
+			free(v);
+			return -1;
+		}
+		if (mj->submitted_ms == 0)
+			mj->submitted_ms = ms;
+	}
+	j = json_object_get(ann, "lead_time");
+	if (j != NULL && !json_is_null(j)) {
+		if (!json_is_number(j) || !isfinite(json_number_value(j)) ||
+		    json_number_value(j) < 0 || json_number_value(j) > 1e9) {
+			snprintf(why, whysz, ".annotations[%zu].lead_time: expected seconds spent, "
+			    "a number from 0 to 1e9", at);
+			return -1;
+		}
+		mj->seconds = json_number_value(j);
+	}
+	return 0;
+}
+
 /* One task; returns 0 or -1 with why (after "tasks[i]"). The first
  * annotation is the image's answer; each annotation that names its
  * annotator is also a submitted judgment of theirs (im->judg). What it
@@ -765,9 +856,8 @@ read_task(const json_t *t, struct bx_dataset *ds, struct bx_ds_image *im, char *
 		mj->replica = -1;
 		mj->has_answer = 1;
 		bx_answer_init(&mj->ans);
-		if ((j = json_object_get(j, "lead_time")) != NULL && json_is_number(j) &&
-		    isfinite(json_number_value(j)) && json_number_value(j) >= 0)
-			mj->seconds = json_number_value(j);
+		if (read_times(j, i, mj, why, whysz) < 0)
+			return -1;
 		if (read_result(json_array_get(anns, i), i, 0, ds, im, &mj->ans, why, whysz) < 0)
 			return -1;
 	}

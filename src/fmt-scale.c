@@ -37,6 +37,135 @@ vertex_kind_named(const char *type)
 	return NULL;
 }
 
+/* ---- ellipses and cuboids: Scale's vertices <-> boxel's shapes ---- */
+
+/* Scale names an ellipse by the ends of its axes: the top, right, bottom
+ * and left ones of the upright ellipse, turned with it. boxel's angle is
+ * clockwise on screen (y down), so the ellipse's own x axis points along
+ * (cos a, sin a) and its y axis along (-sin a, cos a). */
+static void
+ellipse_vertices(const struct bx_annot *an, struct bx_pt v[4])
+{
+	double t = an->angle * M_PI / 180, c = cos(t), s = sin(t);
+
+	v[0].x = an->x + an->h * s;
+	v[0].y = an->y - an->h * c;
+	v[1].x = an->x + an->w * c;
+	v[1].y = an->y + an->w * s;
+	v[2].x = an->x - an->h * s;
+	v[2].y = an->y + an->h * c;
+	v[3].x = an->x - an->w * c;
+	v[3].y = an->y - an->w * s;
+}
+
+/* The ellipse whose axis ends v are, or -1 when they are not the ends of
+ * two perpendicular axes through one centre (within a pixel and a degree:
+ * Scale may round vertices to whole pixels). */
+static int
+ellipse_of(const struct bx_pt v[4], struct bx_annot *an)
+{
+	double ax = v[1].x - v[3].x, ay = v[1].y - v[3].y;
+	double bx = v[2].x - v[0].x, by = v[2].y - v[0].y;
+	double la = hypot(ax, ay), lb = hypot(bx, by);
+
+	if (la == 0 || lb == 0 || hypot((v[1].x + v[3].x) - (v[0].x + v[2].x),
+	    (v[1].y + v[3].y) - (v[0].y + v[2].y)) / 2 > 1 ||
+	    fabs(ax * bx + ay * by) / (la * lb) > sin(M_PI / 180))
+		return -1;
+	an->x = (v[1].x + v[3].x) / 2;
+	an->y = (v[1].y + v[3].y) / 2;
+	an->w = la / 2;
+	an->h = lb / 2;
+	an->angle = atan2(ay, ax) * 180 / M_PI;
+	if (an->angle <= -180)
+		an->angle += 360;
+	return 0;
+}
+
+/* Scale's 2D cuboid is its front face and the two corners of the side it
+ * shows; the back face is the front moved as that side's edges move it
+ * (the top corners by the top edge, the bottom ones by the bottom edge).
+ * boxel's 8 vertices: front top-left, top-right, bottom-right,
+ * bottom-left, then the back face in the same order. */
+static const char *const cuboid_names[6] = { "face-topleft", "face-topright",
+	"face-bottomright", "face-bottomleft", "side-topcorner", "side-bottomcorner" };
+
+static void
+cuboid_of(const struct bx_pt six[6], struct bx_pt eight[8])
+{
+	int left = six[4].x < six[0].x;  /* the side shown is the left one */
+	int top = left ? 0 : 1, bottom = left ? 3 : 2;   /* the front corners it joins */
+	double tx = six[4].x - six[top].x, ty = six[4].y - six[top].y;
+	double bx = six[5].x - six[bottom].x, by = six[5].y - six[bottom].y;
+
+	memcpy(eight, six, 4 * sizeof *eight);
+	eight[4].x = six[0].x + tx;
+	eight[4].y = six[0].y + ty;
+	eight[5].x = six[1].x + tx;
+	eight[5].y = six[1].y + ty;
+	eight[6].x = six[2].x + bx;
+	eight[6].y = six[2].y + by;
+	eight[7].x = six[3].x + bx;
+	eight[7].y = six[3].y + by;
+	eight[4 + top] = six[4];          /* the given corners exactly */
+	eight[4 + bottom] = six[5];
+}
+
+/* The six vertices Scale would be given for an (8-vertex) cuboid. */
+static void
+cuboid_six(const struct bx_annot *an, struct bx_pt six[6])
+{
+	int left = an->pts[5].x - an->pts[1].x < 0;
+
+	memcpy(six, an->pts, 4 * sizeof *six);
+	six[4] = an->pts[left ? 4 : 5];
+	six[5] = an->pts[left ? 7 : 6];
+}
+
+int
+bx_scale_cuboid_fits(const struct bx_annot *an)
+{
+	struct bx_pt six[6], back[8];
+	int i;
+
+	if (an->geom != BX_GEOM_CUBOID || an->npts != 8)
+		return 0;
+	cuboid_six(an, six);
+	cuboid_of(six, back);
+	for (i = 0; i < 8; i++)
+		if (fabs(back[i].x - an->pts[i].x) > 1e-6 || fabs(back[i].y - an->pts[i].y) > 1e-6)
+			return 0;
+	return 1;
+}
+
+static double
+sig12(double v)
+{
+	struct bx_buf t;
+	double r;
+
+	bx_buf_init(&t);
+	bx_buf_printf_c(&t, "%.12g", v);
+	r = bx_strtod_c(t.p, NULL);
+	bx_buf_free(&t);
+	return r;
+}
+
+/* A vertex, with 12 significant digits when it was computed (an
+ * ellipse's): what Scale gave comes back as the same text. */
+static void
+put_vertex(struct bx_buf *b, const char *desc, double x, double y, int rounded)
+{
+	bx_buf_puts(b, "{");
+	if (desc != NULL)
+		bx_buf_printf(b, "\"description\":\"%s\",", desc);
+	bx_buf_puts(b, "\"x\":");
+	bx_json_put_num(b, rounded ? sig12(x) : x);
+	bx_buf_puts(b, ",\"y\":");
+	bx_json_put_num(b, rounded ? sig12(y) : y);
+	bx_buf_putc(b, '}');
+}
+
 void
 bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 {
@@ -72,6 +201,24 @@ bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_json_put_num(b, an->w);
 				bx_buf_puts(b, ",\"height\":");
 				bx_json_put_num(b, an->h);
+			} else if (an->geom == BX_GEOM_ELLIPSE || an->geom == BX_GEOM_CUBOID) {
+				struct bx_pt v[6];
+				int ell = an->geom == BX_GEOM_ELLIPSE;
+
+				bx_buf_puts(b, ell ? "\"type\":\"ellipse\",\"label\":" :
+				    "\"type\":\"cuboid\",\"label\":");
+				bx_json_put_str(b, an->cls ? an->cls : "");
+				bx_buf_puts(b, ",\"vertices\":[");
+				if (ell)
+					ellipse_vertices(an, v);
+				else
+					cuboid_six(an, v);
+				for (p = 0; p < (ell ? 4 : 6); p++) {
+					if (p)
+						bx_buf_putc(b, ',');
+					put_vertex(b, ell ? NULL : cuboid_names[p], v[p].x, v[p].y, ell);
+				}
+				bx_buf_putc(b, ']');
 			} else if (vertex_kind(an->geom) != NULL) {
 				/* polygon, line: Scale's vertex lists */
 				bx_buf_puts(b, "\"type\":");
@@ -136,6 +283,60 @@ read_attrs(const json_t *o, const char *where, struct bx_attrs *out, char *why, 
 	return bx_json_read_attrs(o, where, out, why, whysz);
 }
 
+/* An ellipse (its 4 axis ends) or a cuboid (6 vertices named by their
+ * description) as boxel's shape in an; 0, or -1 with why. */
+static int
+read_shape(const json_t *a, const char *type, size_t k, struct bx_annot *an, char *why,
+           size_t whysz)
+{
+	const json_t *vs = json_object_get(a, "vertices"), *v;
+	int ell = strcmp(type, "ellipse") == 0, n = ell ? 4 : 6, i, at;
+	struct bx_pt pts[6];
+	int seen[6] = { 0 };
+	const char *d;
+
+	if (!json_is_array(vs) || json_array_size(vs) != (size_t)n) {
+		snprintf(why, whysz, ".response.annotations[%zu].vertices: %s has %d {x, y}%s", k,
+		    ell ? "an ellipse" : "a cuboid", n, ell ? " (the ends of its axes)" :
+		    " named by description (face-topleft, ..., side-bottomcorner)");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		v = json_array_get(vs, (size_t)i);
+		at = i;
+		if (!ell) {
+			d = json_string_value(json_object_get(v, "description"));
+			for (at = 0; d != NULL && at < 6 && strcmp(d, cuboid_names[at]) != 0; at++)
+				;
+			if (d == NULL || at == 6 || seen[at]++) {
+				snprintf(why, whysz, ".response.annotations[%zu].vertices[%d].description: "
+				    "expected each of face-topleft, face-topright, face-bottomright, "
+				    "face-bottomleft, side-topcorner, side-bottomcorner once", k, i);
+				return -1;
+			}
+		}
+		if (bx_json_key_finite(v, "x", &pts[at].x) || bx_json_key_finite(v, "y", &pts[at].y)) {
+			snprintf(why, whysz, ".response.annotations[%zu].vertices[%d]: expected {x, y}",
+			    k, i);
+			return -1;
+		}
+	}
+	if (ell) {
+		if (ellipse_of(pts, an) < 0) {
+			snprintf(why, whysz, ".response.annotations[%zu].vertices: not the ends of an "
+			    "ellipse's two perpendicular axes through one centre", k);
+			return -1;
+		}
+		an->geom = BX_GEOM_ELLIPSE;
+		return 0;
+	}
+	an->geom = BX_GEOM_CUBOID;
+	an->npts = 8;
+	an->pts = bx_malloc(8 * sizeof *an->pts);
+	cuboid_of(pts, an->pts);
+	return 0;
+}
+
 static int
 read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 {
@@ -192,6 +393,9 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 					    "{x, y}", k, p);
 					return -1;
 				}
+		} else if (strcmp(type, "ellipse") == 0 || strcmp(type, "cuboid") == 0) {
+			if (read_shape(a, type, k, &an, why, whysz) < 0)
+				return -1;
 		} else if (strcmp(type, "point") == 0) {
 			an.geom = BX_GEOM_POINT;
 			an.npts = 1;
@@ -204,7 +408,7 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 			}
 		} else {
 			snprintf(why, whysz, ".response.annotations[%zu].type: \"%.30s\" is not box, "
-			    "polygon, line or point", k, type);
+			    "polygon, line, point, ellipse or cuboid", k, type);
 			return -1;
 		}
 		if ((j = json_object_get(a, "score")) != NULL && json_is_number(j)) {

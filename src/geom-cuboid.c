@@ -6,8 +6,10 @@
  *
  * It is an area: compared by the IoU of the convex hulls of its vertices
  * (exact, through geometry.c's polygon overlap), so it matches boxes and
- * polygons too. Consensus keeps the medoid. Only JSONL holds it; the
- * other formats leave it out with the export warning line. */
+ * polygons too. Consensus keeps the medoid. JSONL and COCO (its hull as
+ * the segmentation, the vertices in boxel's key) hold it, and Scale one
+ * whose back face is its front face moved (fmt-scale.c); the other
+ * formats leave it out with the export warning line. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +112,7 @@ const struct bx_geom_kind bx_geom_cuboid = {
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
 	.outline = outline,
-	.formats = 0,
+	.formats = BX_FMT_COCO | BX_FMT_SCALE,
 	.ls_type = NULL,
 	.scale_type = NULL,
 };

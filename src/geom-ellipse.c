@@ -196,7 +196,7 @@ const struct bx_geom_kind bx_geom_ellipse = {
 	.rotate = bx_geom_turn,
 	.ring = ring,
 	.iou_same = iou_same,
-	.formats = BX_FMT_LS,
+	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_SCALE,
 	.ls_type = "ellipselabels",
 	.scale_type = NULL,
 };

@@ -190,7 +190,7 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.draw = draw,
 	.rotate = bx_geom_turn,
 	.ring = ring,
-	.formats = BX_FMT_LS | BX_FMT_YOLO,
+	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_YOLO,
 	.ls_type = "rectanglelabels",
 	.scale_type = NULL,
 };

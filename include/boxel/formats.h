@@ -1,7 +1,7 @@
 /* formats.h: datasets in memory and the converters between them and the
  * interchange formats (COCO, COCO results, YOLO, Pascal VOC, Label Studio,
  * Scale-style, boxel's JSONL). Readers and writers are pure: text in,
- * struct bx_dataset out (or the reverse); the CLI glue (cmd-import.c,
+ * struct bx_dataset out (or the reverse); the CLI glue (cmd-import.c and import-*.c,
  * cmd-export.c) moves datasets in and out of the store.
  *
  * Coordinates are image pixels as doubles, origin top-left, as in annot.h;
@@ -204,6 +204,11 @@ int bx_coco_rle_decode(const void *seg_json, uint8_t **mask_out, int *w_out, int
  * extension, as tags do. Annotations whose class is not in ds->classes are
  * left out. */
 void bx_coco_write(const struct bx_dataset *ds, struct bx_buf *out);
+/* bx_coco_write's info.description: the one sign, when the file is read
+ * back, that a box's rectangle segmentation stands for the box, not a
+ * polygon. */
+#define BX_COCO_DESCRIPTION "exported by boxel"
+
 /* Category ids a project keeps from the COCO files it imported, as a JSON
  * object {"name": id} (the store setting coco_category_ids).
  * bx_coco_ids_apply sets ds->class_ids: a class's stored id when it has one
@@ -297,10 +302,17 @@ void bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *out);
  * "metadata": {"width", "height"}}, "response": {"annotations": [{"type":
  * "box", "left", "top", "width", "height", "label", "attributes"} |
  * {"type": "polygon", "vertices": [{"x", "y"}], ...} | {"type": "point",
- * "x", "y", ...}], "global_attributes": {...}}}] */
+ * "x", "y", ...} | {"type": "ellipse", "vertices": the 4 ends of its axes}
+ * | {"type": "cuboid", "vertices": 6 {"description", "x", "y"}}],
+ * "global_attributes": {...}}}] */
 int bx_scale_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                   struct bx_err *err);
 void bx_scale_write(const struct bx_dataset *ds, struct bx_buf *out);
+/* 1 if the cuboid an is one Scale holds: its back face is its front face
+ * moved, the top corners as the top edge of the side it shows, the bottom
+ * ones as the bottom edge (within 1e-6 px); Scale keeps the front face and
+ * that side's two corners, and reading them back gives the same 8. */
+int bx_scale_cuboid_fits(const struct bx_annot *an);
 
 /* ---- JSONL manifest (fmt-manifest.c) ----
  * One task per line: {"image": PATH, "width"?: W, "height"?: H, "meta"?: {...},

@@ -93,6 +93,15 @@ int bx_read_fd(int fd, size_t max, char **data_out, size_t *len_out, struct bx_e
  * the environment pins it (tests). */
 int64_t bx_now_ms(void);
 
+/* An ISO 8601 time as other tools write it: YYYY-MM-DDTHH:MM:SS, an
+ * optional fraction (ms are its first three digits), and Z, +HH:MM, +HHMM
+ * or no zone (UTC). 0 and ms since the epoch in *ms_out, or -1 when s is
+ * not such a time or lies before 1970. */
+int bx_iso_time_parse(const char *s, int64_t *ms_out);
+/* ms (>= 0) as "YYYY-MM-DDTHH:MM:SS.mmmZ": what bx_iso_time_parse reads
+ * back to the same ms. */
+void bx_iso_time_put(int64_t ms, char out[32]);
+
 /* n bytes from the kernel's random source (getrandom); aborts when there
  * is none: lease tokens and object ids must not be guessable or repeat. */
 void bx_random(void *buf, size_t n);

@@ -6,12 +6,7 @@
 # with one line; the COCO export of it reads back byte-identical.
 . "$(dirname "$0")/lib.sh"
 
-SRC=${BOXEL_SOURCE_ROOT:?}
-PY=/usr/bin/python3
-cd "$T_TMP" || exit 2
-mkdir -p img
-cp "$SRC/sample-data/coffee.png" img/c.png        # 600x400
-cp "$SRC/sample-data/chelsea.png" img/k.png       # 451x300
+sample_images
 cat > tax.json <<'JSON'
 {"classes": [
  {"name": "stain", "geometries": ["polygon", "multipolygon"]},

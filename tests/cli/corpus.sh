@@ -170,6 +170,51 @@ image2:ls-user-1:submitted:2"
 check "ls boxes: the users are annotators" test "$(sqlite3 lsb.db "SELECT group_concat(role) FROM users WHERE name LIKE 'ls-user-%'")" = "annotator,annotator"
 # parasites x 37.158..% of 2800 = 1040.44 px
 check "ls boxes: task 1's first annotation, in pixels" near "$(answer lsb image1)" 'len(a) == 2 and a[0]["class"] == "parasites" and close(b(0), [37.15846994535519 * 28, 70.67395264116576 * 28, 4.189435336976321 * 28, 4.735883424408015 * 28]) and a[1]["class"] == "white"'
+# submit times: updated_at (else created_at) in ms, lead_time as seconds;
+# the expected values are the file's own, converted here by Python
+check "ls boxes: submit times and seconds from updated_at and lead_time" test "$(sqlite3 lsb.db "SELECT t.image || ':' || u.name || ':' || j.submitted_ms || ':' || j.seconds FROM judgments j JOIN tasks t ON t.id = j.task JOIN users u ON u.id = j.labeler ORDER BY t.image, u.name")" = "$($PY - "$LSC/data.json" <<'PY'
+import json, sys
+from datetime import datetime
+rows = []
+for t in json.load(open(sys.argv[1])):
+    for a in t["annotations"]:
+        at = a.get("updated_at") or a["created_at"]
+        ms = round(datetime.strptime(at[:23] + "+0000", "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000)
+        rows.append("%s:ls-user-%d:%d:%.15g" % (t["data"]["image"].rsplit("/", 1)[-1], a["completed_by"], ms, float(a.get("lead_time") or 0)))
+print("\n".join(sorted(rows)))
+PY
+)"
+mkdir -p lsj
+expect_rc 0 "ls boxes: judgments export" "$BOXEL" export --db lsb.db --format labelstudio lsj/ls.json
+store lsr ls1
+expect_rc 0 "ls boxes: the export imports again" "$BOXEL" import --db lsr.db --as accepted lsj/ls.json
+check "ls boxes: judgments keep labeler, submit time and seconds through an export" test "$(sqlite3 lsr.db "SELECT t.image, u.name, j.submitted_ms, j.seconds, json_array_length(j.answer, '$.annotations') FROM judgments j JOIN tasks t ON t.id = j.task JOIN users u ON u.id = j.labeler ORDER BY 1, 2")" = "$(sqlite3 lsb.db "SELECT t.image, u.name, j.submitted_ms, j.seconds, json_array_length(j.answer, '$.annotations') FROM judgments j JOIN tasks t ON t.id = j.task JOIN users u ON u.id = j.labeler ORDER BY 1, 2")"
+# the converter's percentages have 16 digits, boxel writes 12: the first
+# export moves a box by < 1e-8 px; from then on the text is stable
+expect_rc 0 "ls boxes: the re-imported judgments export" "$BOXEL" export --db lsr.db --format labelstudio lsj/ls2.json
+check "ls boxes: a second round trip is byte-identical, judgments included" cmp lsj/ls.json lsj/ls2.json
+check "ls boxes: the export names each annotator and their times" $PY - lsj/ls.json <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+a = t[0]["annotations"]
+assert "completed_by" not in a[0] and len(a) == 3, a
+assert sorted((x["completed_by"], x["created_at"], x["lead_time"]) for x in a[1:]) == [(1, "2022-12-27T21:05:03.127Z", 85.444), (2, "2022-12-27T21:04:40.495Z", 1235.418)], a
+PY
+$PY - "$LSC/data.json" lsj/bad-time.json lsj/bad-lead.json <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t[1]["annotations"][0]["created_at"] = "2022-02-30T10:00:00Z"
+json.dump(t, open(sys.argv[2], "w"))
+t = json.load(open(sys.argv[1]))
+t[0]["annotations"][1]["lead_time"] = "12s"
+json.dump(t, open(sys.argv[3], "w"))
+PY
+store lsbad ls1
+expect_rc 1 "ls: a bad created_at refuses its task" "$BOXEL" import --db lsbad.db --as accepted lsj/bad-time.json
+check "ls: the bad time named in one line" test "$ERR" = "boxel: lsj/bad-time.json: tasks[1].annotations[0].created_at: '2022-02-30T10:00:00Z' is not an ISO 8601 time (YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+HH:MM], 1970 or later)"
+check "ls: the other task imports" contains "$OUT" "imported 1 task"
+expect_rc 1 "ls: a lead_time that is not a number refuses its task" "$BOXEL" import --db lsbad.db --as accepted lsj/bad-lead.json
+check "ls: the bad lead_time named in one line" test "$ERR" = "boxel: lsj/bad-lead.json: tasks[0].annotations[1].lead_time: expected seconds spent, a number from 0 to 1e9"
 store lsp ls2
 expect_rc 0 "ls data_polygons.json imports" "$BOXEL" import --db lsp.db --as accepted "$LSC/data_polygons.json"
 check "ls polygon: one airplane of 37 points" near "$(answer lsp image2)" 'len(a) == 1 and a[0]["class"] == "Airplane" and len(a[0]["polygon"]) == 37 and all(0 <= x <= 640 and 0 <= y <= 426 for x, y in a[0]["polygon"])'

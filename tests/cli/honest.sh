@@ -7,13 +7,8 @@
 # are checked against the image header, EXIF orientation included.
 . "$(dirname "$0")/lib.sh"
 
-SRC=${BOXEL_SOURCE_ROOT:?}
 DATA=${BOXEL_TEST_DATA:?}
-PY=/usr/bin/python3
-cd "$T_TMP" || exit 2
-mkdir -p img
-cp "$SRC/sample-data/coffee.png" img/c.png        # 600x400
-cp "$SRC/sample-data/chelsea.png" img/k.png       # 451x300
+sample_images
 cp "$DATA/jpeg-exif-6.jpg" img/turned.jpg         # 32x48 stored, 48x32 displayed
 cat > tax.json <<'JSON'
 {"classes": [

@@ -89,6 +89,18 @@ for i, name in enumerate(sys.argv[4:]):
         chunk(b"IDAT", zlib.compress(row * h)) + chunk(b"IEND", b""))' "$@"
 }
 
+# sample_images: into $T_TMP (the shell stays there), with img/c.png (the
+# sample coffee, 600x400) and img/k.png (chelsea, 451x300); SRC is the
+# source tree, PY the system Python (numpy, shapely).
+sample_images() {
+	SRC=${BOXEL_SOURCE_ROOT:?}
+	PY=/usr/bin/python3
+	cd "$T_TMP" || exit 2
+	mkdir -p img
+	cp "$SRC/sample-data/coffee.png" img/c.png
+	cp "$SRC/sample-data/chelsea.png" img/k.png
+}
+
 finish() {
 	echo "$T_PASSED passed, $T_FAILED failed"
 	[ "$T_FAILED" -eq 0 ]

@@ -5,12 +5,8 @@
 # control's values, and a choice attribute is a Choices, not a TextArea.
 . "$(dirname "$0")/lib.sh"
 
-SRC=${BOXEL_SOURCE_ROOT:?}
-PY=/usr/bin/python3
-cd "$T_TMP" || exit 2
-mkdir -p img out
-cp "$SRC/sample-data/coffee.png" img/c.png
-cp "$SRC/sample-data/chelsea.png" img/k.png
+sample_images
+mkdir -p out
 cat > tax.json <<'JSON'
 {"classes": [
  {"name": "cat", "geometries": ["box", "polygon"], "attributes": [

@@ -155,4 +155,47 @@ test_err(void)
 	CHECK_INT(bx_err_set(NULL, BX_EIO, "x"), BX_EIO);
 }
 
-BX_TESTS(T(test_sanitize), T(test_utf8), T(test_paths), T(test_afile), T(test_buf), T(test_err))
+/* Label Studio's forms (microseconds and Z), other zones, none; the
+ * expected ms are Python's datetime.fromisoformat(...).timestamp() with
+ * the fraction cut to ms (not rounded: .4959 stays in its second's 495). */
+static void
+test_iso_time(void)
+{
+	static const struct { const char *s; long long ms; } ok[] = {
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "2022-12-27T21:04:40.495704Z", 1672175080495LL },
+		{ "2022-12-27T21:04:40.495704", 1672175080495LL },
+		{ "2022-12-27 21:04:40.4959", 1672175080495LL },
+		{ "2022-12-27T23:04:40.495+02:00", 1672175080495LL },
+		{ "2022-12-27T18:34:40.495-0230", 1672175080495LL },
+		{ "2000-02-29T00:00:00+00:00", 951782400000LL },
+	};
+	static const char *const bad[] = { "2022-02-30T10:00:00Z", "2021-02-29T00:00:00Z",
+		"1969-12-31T23:59:59Z", "2022-12-27", "2022-12-27T21:04", "2022-12-27T21:04:40.Z",
+		"2022-12-27T24:00:00Z", "2022-12-27T21:04:40+25:00", "2022-12-27T21:04:40Zx",
+		"2022-12-27T21:04:40 ", "", "12s" };
+	char out[32];
+	int64_t ms;
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(ok); i++) {
+		CASE(ok[i].s);
+		ms = -1;
+		CHECK_INT(bx_iso_time_parse(ok[i].s, &ms), 0);
+		CHECK_INT(ms, ok[i].ms);
+	}
+	for (i = 0; i < BX_ARRAY_LEN(bad); i++) {
+		CASE(bad[i]);
+		CHECK_INT(bx_iso_time_parse(bad[i], &ms), -1);
+	}
+	CASE("put");
+	bx_iso_time_put(1672175080495LL, out);
+	CHECK_STR(out, "2022-12-27T21:04:40.495Z");
+	CHECK_INT(bx_iso_time_parse(out, &ms), 0);
+	CHECK_INT(ms, 1672175080495LL);
+	bx_iso_time_put(7, out);
+	CHECK_STR(out, "1970-01-01T00:00:00.007Z");
+}
+
+BX_TESTS(T(test_sanitize), T(test_utf8), T(test_paths), T(test_afile), T(test_buf), T(test_err),
+         T(test_iso_time))

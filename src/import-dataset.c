@@ -1,0 +1,327 @@
+/* import-dataset.c: a reader's dataset into queued items: each image
+ * probed for its size, each answer checked against the taxonomy and the
+ * image, objects clipped, kinds the class does not draw converted or
+ * counted as losses. Coordinates are image pixels. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxel/image.h"
+#include "import-int.h"
+
+static void
+clamp(double *v, double lo, double hi)
+{
+	if (*v < lo)
+		*v = lo;
+	if (*v > hi)
+		*v = hi;
+}
+
+/* Model predictions often overhang the image by a pixel: clip them rather
+ * than refuse them. */
+static void
+clip_suggestions(struct bx_answer *a, int w, int h)
+{
+	int i, k;
+
+	for (i = 0; i < a->n; i++) {
+		struct bx_annot *an = &a->a[i];
+		if (an->geom == BX_GEOM_BOX) {
+			double x1 = an->x + an->w, y1 = an->y + an->h;
+			clamp(&an->x, 0, w);
+			clamp(&an->y, 0, h);
+			clamp(&x1, 0, w);
+			clamp(&y1, 0, h);
+			an->w = x1 - an->x;
+			an->h = y1 - an->y;
+		}
+		for (k = 0; k < an->npts; k++) {
+			clamp(&an->pts[k].x, 0, w);
+			clamp(&an->pts[k].y, 0, h);
+		}
+	}
+}
+
+/* Only a JPEG carries an EXIF orientation that turns it (the probe's size
+ * is the turned one). */
+static int
+is_jpeg(const char *path)
+{
+	unsigned char m[2] = { 0, 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return 0;
+	if (fread(m, 1, 2, f) != 2)
+		m[0] = 0;
+	fclose(f);
+	return m[0] == 0xff && m[1] == 0xd8;
+}
+
+/* The image's size as displayed, from its headers: read even when the
+ * file gives a size (see add_item). Refused only when it can never be
+ * shown (bx_image_plan says why); one that needs tiles is remembered for
+ * the report. */
+int
+imp_probe(struct imp *im, const char *image, const char *abs, int *w, int *h, struct bx_err *err)
+{
+	struct bx_image_plan plan;
+	int i, rc;
+
+	if ((rc = bx_image_plan(abs, &plan, err)) < 0)
+		return rc;
+	*w = plan.w;
+	*h = plan.h;
+	if (!plan.tiles)
+		return 0;
+	for (i = 0; i < im->ntiled; i++) /* --strict's two passes see it twice */
+		if (strcmp(im->tiled[i].abs, abs) == 0)
+			return 0;
+	im->tiled = bx_realloc(im->tiled, sizeof *im->tiled * (size_t)(im->ntiled + 1));
+	im->tiled[im->ntiled].image = bx_strdup(image);
+	im->tiled[im->ntiled].abs = bx_strdup(abs);
+	im->tiled[im->ntiled].w = plan.w;
+	im->tiled[im->ntiled].h = plan.h;
+	im->ntiled++;
+	return 0;
+}
+
+/* Check and queue one item; takes ownership of it (freed on failure). */
+void
+imp_add_item(struct imp *im, struct item *it)
+{
+	struct bx_err err = { 0 };
+	char msg[sizeof err.msg + 600];
+	int i, w, h;
+
+	/* The header is read even when the file gives a size: a size written
+	 * by another tool may be the unturned one of an EXIF-rotated photo (or
+	 * of another image), and coordinates made on it would be drawn
+	 * squeezed, off the objects. The probe's size is as displayed. */
+	if (imp_probe(im, it->image, it->abs, &w, &h, &err) < 0) {
+		snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
+		imp_item_fail(im, it->where, msg);
+		imp_item_free(it);
+		return;
+	}
+	if (it->width > 0 && it->height > 0 && (it->width != w || it->height != h)) {
+		if (it->width == h && it->height == w && is_jpeg(it->abs))
+			snprintf(msg, sizeof msg, "%s: the file gives the size %dx%d, but the image "
+			    "is %dx%d as displayed (its EXIF orientation turns it): coordinates on "
+			    "the unturned pixels would land off the objects; not imported", it->image,
+			    it->width, it->height, w, h);
+		else
+			snprintf(msg, sizeof msg, "%s: the file gives the size %dx%d, but the image "
+			    "is %dx%d: not imported", it->image, it->width, it->height, w, h);
+		imp_item_fail(im, it->where, msg);
+		imp_item_free(it);
+		return;
+	}
+	it->width = w;
+	it->height = h;
+	if (it->has_answer && it->kind != NULL) {
+		if (im->tax == NULL) {
+			imp_item_fail(im, it->where, "the project has no taxonomy to check annotations "
+			    "against (boxel init --force --taxonomy FILE)");
+			imp_item_free(it);
+			return;
+		}
+		if (strcmp(it->kind, "suggestion") == 0) {
+			for (i = it->ans.n - 1; i >= 0; i--)
+				if (it->ans.a[i].score < im->min_score)
+					bx_answer_remove(&it->ans, i);
+			clip_suggestions(&it->ans, it->width, it->height);
+		}
+		for (i = 0; i < it->ans.n; i++) {
+			const struct bx_class *c = bx_taxonomy_class(im->tax, it->ans.a[i].cls);
+			if (c != NULL)
+				bx_taxonomy_coerce(c->attrs, c->nattrs, &it->ans.a[i].attrs);
+		}
+		bx_taxonomy_coerce(im->tax->global, im->tax->nglobal, &it->ans.global);
+		/* Required attributes are the labelers' duty (queue submit checks
+		 * them); imported answers come from formats that may not carry
+		 * attributes at all (YOLO), so only what is there is checked. */
+		if (bx_taxonomy_check_answer_flags(im->tax, &it->ans, it->width, it->height,
+		    BX_CHECK_PARTIAL, &err) < 0) {
+			snprintf(msg, sizeof msg, "%s: %s", it->image, err.msg);
+			imp_item_fail(im, it->where, msg);
+			imp_item_free(it);
+			return;
+		}
+	} else
+		it->kind = NULL;
+	im->items[im->n++] = *it;
+	if (im->n == CHUNK)
+		imp_flush(im);
+}
+
+/* Queue a dataset's images (relative to the image root). */
+/* A 4-point polygon that is a rectangle (YOLO-OBB's corners, read back
+ * with 6 decimals) as a rotated box: centre, side lengths, and the angle
+ * of its first side. 0 if it is no rectangle. */
+static int
+rect_to_rbox(struct bx_annot *an)
+{
+	const struct bx_pt *p = an->pts;
+	double ax = p[1].x - p[0].x, ay = p[1].y - p[0].y, bx = p[3].x - p[0].x, by = p[3].y - p[0].y;
+	double la = hypot(ax, ay), lb = hypot(bx, by), tol = 1e-4 * (la + lb);
+
+	if (an->npts != 4 || la == 0 || lb == 0 || fabs(ax * bx + ay * by) > tol * (la + lb) ||
+	    hypot(p[0].x + p[2].x - p[1].x - p[3].x, p[0].y + p[2].y - p[1].y - p[3].y) > tol)
+		return 0;
+	an->geom = BX_GEOM_RBOX;
+	an->x = (p[0].x + p[1].x + p[2].x + p[3].x) / 4;
+	an->y = (p[0].y + p[1].y + p[2].y + p[3].y) / 4;
+	an->w = la;
+	an->h = lb;
+	an->angle = atan2(ay, ax) * 180 / M_PI;
+	free(an->pts);
+	an->pts = NULL;
+	an->npts = 0;
+	return 1;
+}
+
+/* For a class that allows rotated boxes but not what a format wrote:
+ * an upright box (Label Studio at rotation 0, COCO, VOC) is a rotated box
+ * at angle 0, a rectangular 4-point polygon (YOLO-OBB) one at its angle,
+ * so the exports of such a class come back as they went. */
+void
+imp_upright_boxes(struct imp *im, struct bx_answer *ans)
+{
+	const struct bx_class *c;
+	struct bx_annot *an;
+	int k;
+
+	for (k = 0; im->tax != NULL && k < ans->n; k++) {
+		an = &ans->a[k];
+		c = bx_taxonomy_class(im->tax, an->cls);
+		if (c == NULL || !(c->geoms & BX_GEOM_RBOX) || (c->geoms & (int)an->geom))
+			continue;
+		if (an->geom == BX_GEOM_POLYGON && an->npts == 4) {
+			rect_to_rbox(an);
+		} else if (an->geom == BX_GEOM_BOX) {
+			an->geom = BX_GEOM_RBOX;
+			an->x += an->w / 2;
+			an->y += an->h / 2;
+			an->angle = 0;
+		}
+	}
+}
+
+/* A multipolygon (COCO's object in parts) of a class that allows polygons
+ * but not multipolygons: one polygon per ring, and that is a loss (the
+ * parts are no longer one object). A class allowing neither refuses it. */
+static void
+split_rings(struct imp *im, struct bx_answer *ans)
+{
+	const struct bx_class *c;
+	struct bx_answer out;
+	struct bx_annot part;
+	int k, r, from, split = 0;
+
+	bx_answer_init(&out);
+	for (k = 0; im->tax != NULL && k < ans->n; k++) {
+		const struct bx_annot *an = &ans->a[k];
+
+		c = an->geom == BX_GEOM_MULTIPOLYGON ? bx_taxonomy_class(im->tax, an->cls) : NULL;
+		if (c == NULL || (c->geoms & BX_GEOM_MULTIPOLYGON) || !(c->geoms & BX_GEOM_POLYGON)) {
+			bx_answer_add(&out, an);
+			continue;
+		}
+		for (r = 0, from = 0; r < an->nrings; r++) {
+			part = *an;
+			part.geom = BX_GEOM_POLYGON;
+			part.pts = an->pts + from;
+			part.npts = an->ring_end[r] - from;
+			part.ring_end = NULL;
+			part.nrings = 0;
+			bx_answer_add(&out, &part);
+			from = an->ring_end[r];
+		}
+		split++;
+	}
+	if (split > 0) {
+		imp_tally_add(&im->lost, "multi-part objects split into one polygon per part: the class "
+		    "has no multipolygon geometry", split);
+		bx_attrs_copy(&out.global, &ans->global);
+		bx_answer_free(ans);
+		*ans = out;
+	} else
+		bx_answer_free(&out);
+}
+
+void
+import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
+               const char *kind, int try_suffixes)
+{
+	struct bx_err err;
+	struct item it;
+	int i;
+
+	for (i = 0; i < ds->nerrors; i++)
+		imp_item_fail(im, "", ds->errors[i]);
+	for (i = 0; i < ds->nlosses; i++)
+		imp_tally_add(&im->lost, ds->loss[i], ds->nlost[i]);
+	for (i = 0; i < ds->n; i++) {
+		imp_upright_boxes(im, &ds->img[i].ans);
+		split_rings(im, &ds->img[i].ans);
+	}
+	if (ds->nrle > 0)
+		imp_tally_add(&im->converted, "RLE masks converted to polygons", ds->nrle);
+	im->total += ds->n;
+	for (i = 0; i < ds->n && !im->fatal; i++) {
+		struct bx_ds_image *d = &ds->img[i];
+
+		if (d->failed)
+			continue;        /* already reported with the annotation's index */
+		memset(&it, 0, sizeof it);
+		if (what == NULL)
+			it.where = bx_asprintf("%s:%d", file, d->line);
+		else if (strcmp(what, "#") == 0)
+			it.where = bx_asprintf("%s: image %lld", file, (long long)d->id);
+		else
+			it.where = bx_asprintf("%s: %s[%d]", file, what, d->line - 1);
+		if (d->file_name == NULL) {
+			imp_item_fail(im, it.where, "no image path");
+			imp_item_free(&it);
+			continue;
+		}
+		bx_err_clear(&err);
+		if (imp_resolve(im, d->file_name, try_suffixes, &it.image, &it.abs, &err) < 0) {
+			imp_item_fail(im, it.where, err.msg);
+			imp_item_free(&it);
+			continue;
+		}
+		it.width = d->width;
+		it.height = d->height;
+		it.meta = d->meta_json ? bx_strdup(d->meta_json) : NULL;
+		it.has_answer = d->has_answer;
+		it.kind = !d->has_answer ? NULL : d->suggested ? "suggestion" : kind;
+		it.unlabeled = !d->has_answer;
+		it.ans = d->ans;                 /* moved */
+		bx_answer_init(&d->ans);
+		if (d->njudg > 0) {
+			/* annotators' judgments (Label Studio): written with the task
+			 * as a jsonl line's are, in a batch of overlap 1 whose one
+			 * open row the first takes (no open row left to serve) */
+			it.jl = bx_calloc(1, sizeof *it.jl);
+			it.jl->judgments = d->judg;  /* moved */
+			it.jl->njudgments = d->njudg;
+			d->judg = NULL;
+			d->njudg = 0;
+			it.jl->batches = bx_calloc(1, sizeof *it.jl->batches);
+			it.jl->batches[0].name = bx_strdup(BX_LS_BATCH);
+			it.jl->batches[0].kind = bx_strdup("production");
+			it.jl->batches[0].overlap = 1;
+			it.jl->nbatches = 1;
+		}
+		imp_add_item(im, &it);
+	}
+}
+
+const char *
+imp_default_kind(struct imp *im)
+{
+	return im->as ? im->as : "prelabel";
+}
