@@ -2,9 +2,9 @@
 # starts a throwaway cluster owned by this run (tests/pg/cluster.sh: temp
 # dir, Unix socket only, trust auth), points the store-level unit tests at
 # it through BOXEL_TEST_PG, runs the PostgreSQL CLI checks (tests/pg/cli.sh,
-# copy.sh, hosts.sh), core suites of tests/cli and the race test against
-# it, and removes the cluster at exit, failed or not. Prints one
-# "N passed, N failed" summing every part.
+# copy.sh, hosts.sh, ssh.sh: a real sshd), core suites of tests/cli and the
+# race test against it, and removes the cluster at exit, failed or not.
+# Prints one "N passed, N failed" summing every part.
 set -u
 : "${BOXEL:?BOXEL must point at the boxel binary}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +42,7 @@ done
 part cli bash "$here/cli.sh"
 part "store copy" bash "$here/copy.sh"
 part "two hosts" bash "$here/hosts.sh"
+part "ssh on PostgreSQL" bash "$here/ssh.sh"
 # Core CLI suites again, each store a fresh database on this cluster
 # (tests/cli/lib.sh: db_new, db_query; checks only a file can answer, such
 # as PRAGMA integrity_check, run on SQLite only). gold.sh passes too but
