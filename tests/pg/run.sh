@@ -59,7 +59,7 @@ for s in ${PG_CLI_SUITES:-store queue review quality export}; do
 done
 # The race (workers SIGKILLed mid-work), then again with the server
 # restarted under the sessions 3 s in.
-race=(env BOXEL_TEST_PG="$BOXEL_TEST_PG" "$tests/race-queue" "${RACE_TASKS:-600}"
+race=(env BOXEL_TEST_PG="$BOXEL_TEST_PG" "$tests/race-queue" "${RACE_TASKS:-450}"
 	"${RACE_WORKERS:-16}" "${RACE_KILLS:-8}")
 part race "${race[@]}"
 restart="$PG_CLUSTER_BIN/pg_ctl -D $PG_CLUSTER_DIR/data -m fast -w restart -l $PG_CLUSTER_DIR/log"
