@@ -10,6 +10,18 @@ SSHD=/usr/sbin/sshd
 SSHD_PID=
 SSHD_MADE_RUN=
 
+# sshd_need_tools: skip the whole test (exit 77) without sshd, ssh or ssh-keygen.
+sshd_need_tools() {
+	local tool
+	for tool in "$SSHD" ssh ssh-keygen; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "$tool not installed (Debian: openssh-server, openssh-client): skipping"
+			echo "0 passed, 0 failed"
+			exit 77
+		fi
+	done
+}
+
 free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 listening() { /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1)" 2>/dev/null; }
 

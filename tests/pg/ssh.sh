@@ -15,6 +15,7 @@ set -u
 . "$(dirname "$0")/../cli/sshd.sh"
 . "$(dirname "$0")/cluster.sh"
 : "${BOXEL_TEST_PG:?run through tests/pg/run.sh}"
+sshd_need_tools
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 cleanup() { sshd_stop; rm -rf "$T_TMP"; }
 trap cleanup EXIT
