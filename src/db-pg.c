@@ -395,6 +395,16 @@ pg_begin(struct bx_db *d, enum bx_db_tx kind)
 			return -BX_DBE_LOST;
 		}
 		rc = pg_exec(d, sql);
+		/* A fresh connection that is cut again as soon as a transaction
+		 * opens: PgBouncer in statement pooling does this (it allows no
+		 * transaction of more than one statement), and retrying cannot
+		 * help. */
+		if (rc == -BX_DBE_LOST && PQstatus(db->conn) == CONNECTION_BAD) {
+			set_msg(db, "the connection is closed whenever a transaction begins: is "
+			    "there a pooler in statement mode? boxel needs PgBouncer's transaction "
+			    "or session pooling (pool_mode = transaction)");
+			return -BX_DBE_OTHER;
+		}
 	}
 	if (rc < 0 && rc != -BX_DBE_LOST)
 		pg_exec(d, "ROLLBACK");
@@ -437,12 +447,26 @@ static const struct bx_db_ops pg_ops = {
 	.rollback = pg_rollback,
 };
 
+/* Notices (e.g. "relation already exists, skipping") are not for the
+ * annotator's terminal; warnings still go to standard error. Filtered here,
+ * not by SET client_min_messages: behind a pooler in transaction mode
+ * (PgBouncer's usual) a session setting stays on whichever server
+ * connection ran it, not with this client. */
+static void
+notice(void *arg, const PGresult *res)
+{
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+	(void)arg;
+	if (sev != NULL && strcmp(sev, "WARNING") == 0)
+		fprintf(stderr, "boxel: %s", PQresultErrorMessage(res));
+}
+
 int
 bx_db_pg_open(const char *conninfo, struct bx_db **out)
 {
 	struct pg_db *db = bx_calloc(1, sizeof *db);
 	struct bx_err err;
-	PGresult *res;
 
 	db->base.ops = &pg_ops;
 	db->conninfo = bx_strdup(conninfo);
@@ -456,10 +480,7 @@ bx_db_pg_open(const char *conninfo, struct bx_db **out)
 		set_msg(db, PQerrorMessage(db->conn));
 		return -BX_DBE_CANTOPEN;
 	}
-	/* Notices (e.g. "relation already exists, skipping") are not for the
-	 * annotator's terminal. */
-	res = PQexec(db->conn, "SET client_min_messages = warning");
-	PQclear(res);
+	PQsetNoticeReceiver(db->conn, notice, NULL);
 	return 0;
 }
 

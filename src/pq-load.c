@@ -39,6 +39,7 @@ bx_pq_load(struct bx_err *err)
 		E("PQresultErrorField", result_error_field),
 		E("PQresultErrorMessage", result_error_message),
 		E("PQresultStatus", result_status), E("PQstatus", status),
+		E("PQsetNoticeReceiver", set_notice_receiver),
 #undef E
 	};
 	struct bx_pq t;

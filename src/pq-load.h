@@ -32,6 +32,7 @@ struct bx_pq {
 	char *(*result_error_message)(const PGresult *);
 	ExecStatusType (*result_status)(const PGresult *);
 	ConnStatusType (*status)(const PGconn *);
+	PQnoticeReceiver (*set_notice_receiver)(PGconn *, PQnoticeReceiver, void *);
 };
 
 /* The table, filled by bx_pq_load. */
@@ -59,5 +60,6 @@ int bx_pq_load(struct bx_err *err);
 #define PQresultErrorMessage bx_pq.result_error_message
 #define PQresultStatus bx_pq.result_status
 #define PQstatus bx_pq.status
+#define PQsetNoticeReceiver bx_pq.set_notice_receiver
 
 #endif

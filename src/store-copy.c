@@ -225,6 +225,37 @@ step_dyn(struct bx_store *st, char *sql, const char *what, struct bx_err *err)
 	return rc;
 }
 
+/* One row of the source's statement s into the target's w. */
+static int
+copy_row(struct copy *c, struct table *t, struct bx_dbst *s, struct bx_dbst *w,
+         const char *what, struct bx_err *err)
+{
+	int i, rc;
+
+	for (i = 0; i < t->n; i++) {
+		if (bx_db_col_null(s, i))
+			bx_db_bind_null(w, i + 1);
+		else if (t->c[i].kind == C_INT)
+			bx_db_bind_int64(w, i + 1, bx_db_col_int64(s, i));
+		else if (t->c[i].kind == C_REAL)
+			bx_db_bind_double(w, i + 1, bx_db_col_double(s, i));
+		else
+			bx_db_bind_text(w, i + 1, bx_db_col_text(s, i));
+	}
+	rc = bx_st_exec(c->to, w, what, err);
+	bx_db_clear(w);
+	if (rc < 0)
+		return rc;
+	t->rows++;
+	return 0;
+}
+
+/* A PostgreSQL source is read through a cursor, a page at a time: libpq
+ * holds a statement's whole result in memory, and a million events read
+ * at once cost hundreds of megabytes (tests/bench/bench-copy.sh). SQLite
+ * steps row by row anyway. */
+static const char copy_fetch[] = "FETCH 10000 FROM boxel_copy";
+
 /* Every row of t from c->from into c->to, in the order of all its columns
  * (its key first), casting each parameter so that a NULL has its column's
  * type on PostgreSQL too. */
@@ -234,7 +265,7 @@ copy_table(struct copy *c, struct table *t, struct bx_err *err)
 	static const char *const cast[] = { "BIGINT", "DOUBLE PRECISION", "TEXT" };
 	struct bx_buf sel, ins;
 	struct bx_dbst *s = NULL, *w = NULL;
-	int i, rc;
+	int i, rc, n, cursor = bx_db_kind(c->from->db) == BX_DB_PG;
 	char what[96];
 
 	bx_buf_init(&sel);
@@ -253,26 +284,28 @@ copy_table(struct copy *c, struct table *t, struct bx_err *err)
 	}
 	bx_buf_puts(&ins, ")");
 	snprintf(what, sizeof what, "copy table %s", t->name);
-	if ((rc = prep_dyn(c->from, sel.p, &s, err)) < 0 ||
+	/* The cursor lives in the source's transaction, under the copy's write
+	 * lock: it sees what the lock froze (and a pooler in transaction mode
+	 * keeps the whole transaction on one server connection). */
+	if (cursor && (rc = step_dyn(c->from, bx_asprintf("DECLARE boxel_copy NO SCROLL "
+	    "CURSOR FOR %s", sel.p), what, err)) < 0)
+		goto out;
+	if ((rc = prep_dyn(c->from, cursor ? copy_fetch : sel.p, &s, err)) < 0 ||
 	    (rc = prep_dyn(c->to, ins.p, &w, err)) < 0)
 		goto out;
-	while ((rc = bx_st_step(c->from, s, what, err)) == 1) {
-		for (i = 0; i < t->n; i++) {
-			if (bx_db_col_null(s, i))
-				bx_db_bind_null(w, i + 1);
-			else if (t->c[i].kind == C_INT)
-				bx_db_bind_int64(w, i + 1, bx_db_col_int64(s, i));
-			else if (t->c[i].kind == C_REAL)
-				bx_db_bind_double(w, i + 1, bx_db_col_double(s, i));
-			else
-				bx_db_bind_text(w, i + 1, bx_db_col_text(s, i));
+	for (;;) {
+		n = 0;
+		while ((rc = bx_st_step(c->from, s, what, err)) == 1) {
+			if ((rc = copy_row(c, t, s, w, what, err)) < 0)
+				goto out;
+			n++;
 		}
-		rc = bx_st_exec(c->to, w, what, err);
-		bx_db_clear(w);
-		if (rc < 0)
-			goto out;
-		t->rows++;
+		if (rc < 0 || !cursor || n == 0)
+			break;
+		bx_db_reset(s); /* the next page */
 	}
+	if (rc == 0 && cursor)
+		rc = step_dyn(c->from, bx_strdup("CLOSE boxel_copy"), what, err);
 out:
 	bx_db_finalize(s);
 	bx_db_finalize(w);

@@ -232,60 +232,22 @@ expect_rc 2 "session without --user" env SSH_ORIGINAL_COMMAND=label "$BOXEL" ses
 check "integrity after everything" test "$(q 'PRAGMA integrity_check')" = ok
 
 # --- one real sshd
-SSHD=/usr/sbin/sshd
+. "$(dirname "$0")/sshd.sh"
 sshd_skip() { echo "skipped: real-sshd scenario: $*"; finish; }
-[ -x "$SSHD" ] && command -v ssh >/dev/null || sshd_skip "sshd or ssh not installed (openssh-server, openssh-client)"
 "$BOXEL" user qual alice qualified >/dev/null
 SD=$T_TMP/sshd
 mkdir -m 700 "$SD"
-ssh-keygen -q -t ed25519 -N '' -f "$SD/host_key"
 AK2=$SD/authorized_keys
 "$BOXEL" user authorized-keys --write "$AK2" >/dev/null
-free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PORT=$(free_port)
-cat > "$SD/sshd_config" <<CONF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $SD/host_key
-PidFile $SD/sshd.pid
-AuthorizedKeysFile $AK2
-UsePAM no
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-PermitRootLogin prohibit-password
-AllowTcpForwarding yes
-PrintMotd no
-LogLevel ERROR
-CONF
-MADE_RUN=
-if [ ! -d /run/sshd ]; then
-	if [ "$(id -u)" = 0 ]; then
-		mkdir -p /run/sshd && chmod 755 /run/sshd && MADE_RUN=1
-	fi
-fi
-"$SSHD" -t -f "$SD/sshd_config" 2>"$SD/check.log" || sshd_skip "sshd refuses the config: $(head -1 "$SD/check.log")"
-"$SSHD" -D -e -f "$SD/sshd_config" 2>"$SD/sshd.log" &
-SSHD_PID=$!
 FWD_PID=
 sshd_cleanup() {
 	[ -n "$FWD_PID" ] && kill "$FWD_PID" 2>/dev/null
-	kill "$SSHD_PID" 2>/dev/null
-	wait "$SSHD_PID" 2>/dev/null
-	[ -n "$MADE_RUN" ] && rmdir /run/sshd 2>/dev/null
+	sshd_stop
 	rm -rf "$T_TMP"
 }
 trap sshd_cleanup EXIT
-listening() { /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1)" 2>/dev/null; }
-i=0
-until listening "$PORT"; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 "$SSHD_PID" 2>/dev/null; then
-		sshd_skip "sshd did not start: $(head -1 "$SD/sshd.log")"
-	fi
-	sleep 0.1
-done
+sshd_start "$SD" "$AK2" || sshd_skip "$SSHD_WHY"
+PORT=$SSHD_PORT
 SSH_OPTS=(-p "$PORT" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
 	-o LogLevel=ERROR -o ConnectTimeout=10 -o IdentitiesOnly=yes)
 S_SSH() { local key=$1; shift; run timeout 30 ssh "${SSH_OPTS[@]}" -i "$K/$key" "$(id -un)@127.0.0.1" "$@"; }

@@ -175,4 +175,13 @@ check "onto itself: refused" test "$RC" -eq 2
 run "$BOXEL" store copy "$E" "${E/\?/?application_name=again&}"
 check "onto the same database by another URI: refused in one line" test "$RC" -eq 2
 check "... one line" one_line "$ERR"
+
+# A table longer than the copy's page (10,000 rows per FETCH of its cursor):
+# every row arrives once, across the pages.
+pg_psql "$E" -c "INSERT INTO events(ms, actor, what, detail) SELECT g, 'bulk', 'note',
+	'{\"n\":' || g || '}' FROM generate_series(1, 25003) g" >/dev/null
+expect_rc 0 "a 25,000-event store from PostgreSQL into a file" "$BOXEL" store copy "$E" "$T_TMP/big.db"
+sum="SELECT count(*), sum(id), sum(ms), sum(length(detail)) FROM events"
+check "... every event, the same ids and contents" test "$(pg_psql "$E" -At -F '|' -c "$sum")" = \
+	"$(sqlite3 "$T_TMP/big.db" "$sum")"
 finish

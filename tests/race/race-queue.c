@@ -1,10 +1,16 @@
-/* race-queue.c: 32 worker processes claim and submit until 2,000 tasks with
+/* race-queue.c: 32 worker processes claim and submit until 1,600 tasks with
  * overlap 2 are all judged, on short leases (2 s, real clock), while this
  * supervisor SIGKILLs workers mid-work (between claim and submit, and
- * inside submit) and starts replacements. Afterwards the store must hold
- * exactly 2 submitted judgments per task from 2 distinct labelers, no
- * judgment submitted twice, no labeler with two judgments of one task, and
- * pass PRAGMA integrity_check. Usage: race-queue [TASKS [WORKERS [KILLS]]].
+ * inside submit) and starts replacements. The batch is production work with
+ * a gold pool (an eighth more tasks, gold rate 0.2), and the first workers run
+ * in pairs under one user name, as one annotator with two SSH sessions: the
+ * claim's per-batch gold lock and per-user lock are raced as well as the
+ * row locks. Afterwards the store must hold exactly 2 submitted judgments
+ * per ordinary task from 2 distinct labelers, no judgment submitted twice,
+ * no labeler with two judgments of one task (ordinary or gold), gold
+ * judgments only of gold tasks and at about the rate, and pass PRAGMA
+ * integrity_check; while it ran, no user ever held two leases at once.
+ * Usage: race-queue [TASKS [WORKERS [KILLS]]].
  *
  * With BOXEL_TEST_PG set (tests/pg/run.sh) the store is a new database on
  * that PostgreSQL server instead, and the checks read it through libpq (no
@@ -30,6 +36,10 @@
 #define MAXW 64
 #define LEASE_MS 2000
 #define DEADLINE_S 240
+#define GOLD_RATE 0.2
+#define PAIRS 3 /* slots 0-5: users w0, w0, w1, w1, w2, w2 */
+
+#define ANSWER "{\"annotations\":[{\"class\":\"cat\",\"box\":[1,2,30,40]}]}"
 
 enum { PH_IDLE, PH_HOLDING, PH_SUBMITTING };
 
@@ -40,7 +50,7 @@ struct shared {
 
 static struct shared *sh;
 static char db[256];
-static int ntasks = 2000, nworkers = 32, nkills = 16;
+static int ntasks = 1600, nworkers = 32, nkills = 16, ngold;
 
 static int64_t
 wall_ms(void)
@@ -68,7 +78,10 @@ all_done(struct bx_store *st)
 
 	if (bx_store_batch_get(st, "race", &b, &err) < 0)
 		return 0;
-	done = b.count[BX_J_SUBMITTED] >= b.ntasks * b.overlap;
+	/* Ordinary work: a gold judgment is each labeler's own, outside the
+	 * overlap (and a killed labeler's may stay leased for good). */
+	done = b.count[BX_J_SUBMITTED] - b.gold_count[BX_J_SUBMITTED] >=
+	    (b.ntasks - b.ngold) * b.overlap;
 	bx_batch_free(&b);
 	return done;
 }
@@ -89,8 +102,7 @@ worker(int slot, const char *user)
 		_exit(1);
 	}
 	bx_answer_init(&ans);
-	bx_answer_from_json("{\"annotations\":[{\"class\":\"cat\",\"box\":[1,2,30,40]}]}", &ans,
-	    &err);
+	bx_answer_from_json(ANSWER, &ans, &err);
 	for (;;) {
 		sh->phase[slot] = PH_IDLE;
 		rc = bx_queue_claim(st, user, LEASE_MS, wall_ms(), &c, &err);
@@ -139,8 +151,10 @@ setup(void)
 {
 	struct bx_store *st;
 	struct bx_err err = { 0 };
-	struct bx_batch_new b = { "race", "calibration", 2, 0, 0, BX_BATCH_ALL, NULL, 0 };
+	struct bx_batch_new b = { "race", "production", 2, GOLD_RATE, 0, BX_BATCH_ALL, NULL, 0 };
+	struct bx_answer gold;
 	char name[32];
+	int64_t id;
 	int i;
 
 	CHECK_INT(bx_store_open(db, BX_STORE_CREATE, &st, &err), 0);
@@ -151,12 +165,19 @@ setup(void)
 	for (i = 0; i < MAXW * 2; i++) {
 		snprintf(name, sizeof name, "w%d", i);
 		bx_store_user_add(st, name, "annotator", "race", 0, &err);
+		bx_store_user_set_qual(st, name, "qualified", "race", 0, &err);
 	}
-	for (i = 0; i < ntasks; i++) {
+	/* Gold answers are the workers' own answer: gold scores stay perfect,
+	 * nobody is suspended mid-race. */
+	bx_answer_init(&gold);
+	bx_answer_from_json(ANSWER, &gold, &err);
+	for (i = 0; i < ntasks + ngold; i++) {
 		struct bx_task_new t = { .image = name, .width = 640, .height = 480 };
 		snprintf(name, sizeof name, "img/%05d.jpg", i);
-		bx_store_task_add(st, &t, NULL, NULL, &err);
+		if (bx_store_task_add(st, &t, &id, NULL, &err) == 0 && i >= ntasks)
+			CHECK_INT(bx_store_task_answer_put(st, id, "gold", &gold, &err), 0);
 	}
+	bx_answer_free(&gold);
 	CHECK_INT(bx_store_batch_create(st, &b, "race", 0, NULL, NULL, &err), 0);
 	bx_store_close(st);
 }
@@ -169,7 +190,17 @@ pg_uri(void)
 	return p != NULL && *p ? p : NULL;
 }
 
-static PGconn *pgh; /* verify's connection when on PostgreSQL */
+static PGconn *pgh; /* the supervisor's connection when on PostgreSQL */
+static sqlite3 *sh_db; /* or on SQLite */
+
+static void
+check_open(void)
+{
+	if (pg_uri() != NULL)
+		pgh = PQconnectdb(db);
+	else if (sqlite3_open_v2(db, &sh_db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		sqlite3_busy_timeout(sh_db, 5000);
+}
 
 static long long
 q(sqlite3 *h, const char *sql)
@@ -178,7 +209,10 @@ q(sqlite3 *h, const char *sql)
 	long long v = -1;
 
 	if (pgh != NULL) {
-		PGresult *r = PQexec(pgh, sql);
+		PGresult *r;
+		if (PQstatus(pgh) == CONNECTION_BAD) /* the server was restarted */
+			PQreset(pgh);
+		r = PQexec(pgh, sql);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
 			v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 		else
@@ -196,31 +230,60 @@ q(sqlite3 *h, const char *sql)
 	return v;
 }
 
-static void
-verify(int kills_holding, int kills_submitting)
+/* Users holding more than one leased judgment: a claim resumes the user's
+ * own lease first, so even two sessions of one user share one. */
+static long long
+double_leases(sqlite3 *h)
 {
-	sqlite3 *h = NULL;
+	return q(h, "SELECT count(*) FROM (SELECT labeler FROM judgments WHERE state = 'leased' "
+	    "GROUP BY labeler HAVING count(*) > 1) x");
+}
+
+static void
+verify(int kills_holding, int kills_submitting, long long doubles)
+{
+	sqlite3 *h = sh_db;
 	sqlite3_stmt *s;
 	char ok[64] = "";
+	long long g, n;
 
-	if (pg_uri() != NULL)
-		pgh = PQconnectdb(db);
-	else
-		sqlite3_open(db, &h);
-	CASE("every task: exactly 2 submitted judgments from 2 distinct labelers");
+	CASE("every ordinary task: exactly 2 submitted judgments from 2 distinct labelers");
 	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT task FROM judgments WHERE state = 'submitted' "
-	    "GROUP BY task HAVING count(*) = 2 AND count(DISTINCT labeler) = 2) x"), ntasks);
-	CHECK_INT(q(h, "SELECT count(*) FROM judgments WHERE state = 'submitted'"), 2 * ntasks);
-	CHECK_INT(q(h, "SELECT count(*) FROM judgments WHERE state <> 'submitted'"), 0);
+	    "AND gold = 0 GROUP BY task HAVING count(*) = 2 AND count(DISTINCT labeler) = 2) x"),
+	    ntasks);
+	CHECK_INT(q(h, "SELECT count(*) FROM judgments WHERE state = 'submitted' AND gold = 0"),
+	    2 * ntasks);
+	CHECK_INT(q(h, "SELECT count(*) FROM judgments WHERE state <> 'submitted' AND gold = 0"), 0);
 	CASE("no judgment submitted twice (event log)");
-	CHECK_INT(q(h, "SELECT count(*) FROM events WHERE what = 'submit'"), 2 * ntasks);
+	CHECK_INT(q(h, "SELECT (SELECT count(*) FROM events WHERE what = 'submit') - "
+	    "(SELECT count(*) FROM judgments WHERE state = 'submitted')"), 0);
 	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT 1 FROM events WHERE what = 'submit' "
 	    "GROUP BY json_extract(detail, '$.judgment') HAVING count(*) > 1) x"), 0);
-	CASE("no labeler with two judgments of one task");
+	CASE("no labeler with two judgments of one task, nor the same gold twice");
 	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT 1 FROM judgments WHERE labeler IS NOT NULL "
 	    "GROUP BY task, labeler HAVING count(*) > 1) x"), 0);
+	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT 1 FROM judgments WHERE gold = 1 "
+	    "GROUP BY task, labeler HAVING count(*) > 1) x"), 0);
+	CASE("gold judgments are of gold tasks only, each a labeler's own");
+	CHECK_INT(q(h, "SELECT count(*) FROM judgments WHERE gold = 1 AND labeler IS NULL"), 0);
+	CHECK_INT(q(h, "SELECT count(*) FROM judgments WHERE (gold = 1 AND task NOT IN "
+	    "(SELECT task FROM gold)) OR (gold = 0 AND task IN (SELECT task FROM gold))"), 0);
+	CASE("gold served at about the rate (0.2 per claim: 0.1-0.3 overall)");
+	g = q(h, "SELECT count(*) FROM judgments WHERE gold = 1");
+	n = q(h, "SELECT count(*) FROM judgments WHERE labeler IS NOT NULL");
+	printf("race: %lld gold judgments of %lld (%.3f)\n", g, n, n > 0 ? (double)g / n : 0.0);
+	CHECK(n > 0 && g >= n / 10 && g <= 3 * n / 10);
+	/* Binomial bounds a fair draw breaks about once in 10^5 labelers. */
+	CASE("per labeler: none over half gold (40+ judgments), none without (50+)");
+	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT labeler FROM judgments WHERE labeler IS NOT "
+	    "NULL GROUP BY labeler HAVING count(*) >= 40 AND 2 * sum(gold) > count(*)) x"), 0);
+	CHECK_INT(q(h, "SELECT count(*) FROM (SELECT labeler FROM judgments WHERE labeler IS NOT "
+	    "NULL GROUP BY labeler HAVING count(*) >= 50 AND sum(gold) = 0) x"), 0);
+	CASE("two sessions of one user: never two leases at once (sampled while racing)");
+	CHECK_INT(doubles, 0);
 	CASE("annotations: one row per submitted judgment");
-	CHECK_INT(q(h, "SELECT count(*) FROM annotations"), 2 * ntasks);
+	CHECK_INT(q(h, "SELECT (SELECT count(*) FROM annotations) - "
+	    "(SELECT count(*) FROM judgments WHERE state = 'submitted')"), 0);
 	CASE("integrity");
 	if (pgh != NULL) {
 		printf("race: integrity_check skipped on PostgreSQL (a SQLite check)\n");
@@ -250,6 +313,8 @@ main(int argc, char **argv)
 	int i, live, kills = 0, kh = 0, ks = 0, next_user, want, restarted = 0;
 	const char *restart = pg_uri() != NULL ? getenv("RACE_RESTART_CMD") : NULL;
 	time_t start;
+	long long doubles = 0, d;
+	int tick = 0, samples = 0;
 
 	(void)bx_t_run; /* the harness's runner: this program has its own main */
 	if (argc > 1)
@@ -258,6 +323,7 @@ main(int argc, char **argv)
 		nworkers = atoi(argv[2]);
 	if (argc > 3)
 		nkills = atoi(argv[3]);
+	ngold = ntasks / 8 + 5;
 	if (ntasks < 1 || nworkers < 2 || nworkers > MAXW || nkills < 0) {
 		fprintf(stderr, "usage: race-queue [TASKS [WORKERS<=%d [KILLS]]]\n", MAXW);
 		return 2;
@@ -284,10 +350,11 @@ main(int argc, char **argv)
 		return 2;
 	memset((void *)sh, 0, sizeof *sh);
 	setup();
+	check_open();
 
 	start = time(NULL);
 	for (i = 0; i < nworkers; i++) {
-		snprintf(user[i], sizeof user[i], "w%d", i);
+		snprintf(user[i], sizeof user[i], "w%d", i < 2 * PAIRS ? i / 2 : i);
 		pid[i] = spawn(i, user[i]);
 	}
 	next_user = nworkers;
@@ -301,6 +368,11 @@ main(int argc, char **argv)
 				fprintf(stderr, "race: the restart command failed\n");
 			restart = NULL;
 			restarted = 1;
+		}
+		if (++tick % 50 == 0 && (d = double_leases(sh_db)) >= 0) {
+			samples++;
+			if (d > doubles)
+				doubles = d;
 		}
 		pid_t p = waitpid(-1, &st, WNOHANG);
 		if (p > 0) {
@@ -350,7 +422,10 @@ main(int argc, char **argv)
 	printf("race: %d tasks x 2, %d workers, %d kills (%d holding a lease, %d inside submit), "
 	    "%ld submits, %ld lost leases, %ld busy, %ld s\n", ntasks, nworkers, kills, kh, ks,
 	    sh->submits, sh->lost, sh->busy, (long)(time(NULL) - start));
-	verify(kh, ks);
+	printf("race: %d samples of the leases while racing\n", samples);
+	verify(kh, ks, doubles);
+	CASE("the leases were sampled while racing");
+	CHECK(samples > 0);
 	if (getenv("RACE_RESTART_CMD") != NULL && pg_uri() != NULL) {
 		CASE("the server was restarted mid-run");
 		CHECK(restarted);

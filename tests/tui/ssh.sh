@@ -6,78 +6,36 @@
 # the draft. sshd is stopped at exit.
 . "$(dirname "$0")/lib.sh"
 
-SSHD=/usr/sbin/sshd
-for tool in "$SSHD" ssh ssh-keygen; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "$tool not installed (Debian: openssh-server, openssh-client): skipping"
-		echo "0 passed, 0 failed"
-		exit 77
-	fi
-done
+. "$(dirname "$0")/../cli/sshd.sh"
+sshd_need_tools
 
 make_project "$T_TMP/p"
 K=$T_TMP/ssh
 mkdir -m 700 "$K"
-ssh-keygen -q -t ed25519 -N '' -f "$K/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$K/user_key"
 # The admin's way: alice's key in the store, authorized_keys written from it
 # (restrict,pty,command="boxel session --db DB --user alice").
 "$BOXEL" user key alice "$K/user_key.pub" --db "$DB" >/dev/null
 expect_rc 0 "authorized_keys written" "$BOXEL" user authorized-keys --db "$DB" --write "$K/authorized_keys"
 check "the forced command is boxel session" grep -q "command=\"[^\"]*session --db [^\"]* --user alice\"" "$K/authorized_keys"
-PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$K/sshd_config" <<CONF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $K/host_key
-PidFile $K/sshd.pid
-AuthorizedKeysFile $K/authorized_keys
-UsePAM no
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-PermitRootLogin prohibit-password
-PrintMotd no
-PrintLastLog no
-LogLevel ERROR
-CONF
-
-# As root, sshd insists on its privilege-separation directory; Debian's
-# init script creates it, a container may not have it.
-MADE_RUN=
-if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
-	mkdir -p /run/sshd && chmod 755 /run/sshd && MADE_RUN=1
-fi
-"$SSHD" -D -e -f "$K/sshd_config" 2> "$K/sshd.log" &
-SSHD_PID=$!
 ssh_cleanup() {
-	kill "$SSHD_PID" 2>/dev/null
-	wait "$SSHD_PID" 2>/dev/null
-	[ -n "$MADE_RUN" ] && rmdir /run/sshd 2>/dev/null
+	sshd_stop
 	tui_cleanup
 }
 trap ssh_cleanup EXIT
-
-# Wait for sshd to listen.
-i=0
-until /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 "$SSHD_PID" 2>/dev/null; then
-		echo "sshd did not start:" >&2
-		cat "$K/sshd.log" >&2
-		if [ "$(id -u)" != 0 ]; then
-			# Unprivileged sshd is a best effort of OpenSSH's; say why.
-			echo "skipping: sshd cannot run as $(id -un) here"
-			echo "0 passed, 0 failed"
-			exit 77
-		fi
-		fail "sshd starts"
-		finish
+if ! sshd_start "$K" "$K/authorized_keys"; then
+	echo "$SSHD_WHY" >&2
+	if [ "$(id -u)" != 0 ]; then
+		# Unprivileged sshd is a best effort of OpenSSH's; say why.
+		echo "skipping: sshd cannot run as $(id -un) here"
+		echo "0 passed, 0 failed"
+		exit 77
 	fi
-	sleep 0.1
-done
+	fail "sshd starts"
+	finish
+fi
 pass
+PORT=$SSHD_PORT
 
 connect() {
 	tui_start ssh -tt -p "$PORT" -i "$K/user_key" -o StrictHostKeyChecking=no \
