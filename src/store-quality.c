@@ -692,12 +692,7 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 	return bx_st_requeue(st, in->jid, 0, err);
 }
 
-/* A labeler's gold accuracy over everything they were scored on (NULL:
- * no gold yet), for judgment j's labeler. */
-#define LABELER_ACCURACY \
-    "(SELECT (sum(g.tp) + sum(g.tag_right)) * 1.0 / " \
-    "    nullif(sum(g.tp + g.mismatch + g.fp + g.fn + g.tag_right + g.tag_wrong), 0) " \
-    "  FROM gold_scores g WHERE g.labeler = j.labeler)"
+#define LABELER_ACCURACY BX_ST_LABELER_ACCURACY
 
 /* The replicas consensus merges: submitted or accepted, not held; each
  * with its labeler's gold accuracy (the weight of their class votes). */
@@ -781,10 +776,11 @@ replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extra_id
  * a labeler at or under 0.5 counts nothing), and a labeler without gold
  * yet counts as one at the project's accuracy_bar, the least the project
  * keeps. dawid-skene weighs per task as weighted does: its batch-wide
- * choice needs the whole batch (boxel consensus --batch, store-consensus.c). */
-static int
-vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
-             struct bx_err *err)
+ * choice needs the whole batch (store-consensus.c, which merges with
+ * these weights too). */
+int
+bx_st_vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
+                   struct bx_err *err)
 {
 	char *mode;
 	int rc, i;
@@ -828,7 +824,7 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 	if (rc == 0 && (rc = bx_st_score_opts(st, &o, err)) == 0 &&
 	    (rc = bx_st_setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0 &&
 	    (rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) == 0 &&
-	    (rc = vote_weights(st, r->acc, n, bar_acc, &weights, err)) == 0) {
+	    (rc = bx_st_vote_weights(st, r->acc, n, bar_acc, &weights, err)) == 0) {
 		/* A quorum larger than the judgments there are would keep nothing. */
 		rc = bx_consensus_run_weighted(bx_st_qws(st), ptrs, weights, n,
 		    (int)quorum > n ? n : (int)quorum, &o, cons);
@@ -869,17 +865,18 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
 	static const char qput[] =
 	    "INSERT INTO task_consensus(task, batch, njudgments, agreement, "
-	    "  geom_f1_sum, geom_pairs, needs_review, ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "  geom_f1_sum, geom_pairs, needs_review, ms, method) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
 	    "ON CONFLICT(task, batch) DO UPDATE SET njudgments = excluded.njudgments, "
 	    "  agreement = excluded.agreement, geom_f1_sum = excluded.geom_f1_sum, "
 	    "  geom_pairs = excluded.geom_pairs, needs_review = excluded.needs_review, "
-	    "  ms = excluded.ms";
+	    "  ms = excluded.ms, method = excluded.method";
 	struct replicas r;
 	struct bx_consensus cons;
 	struct bx_dbst *s;
 	double bar;
 	char *json;
-	int rc, n, low, more = 0;
+	int rc, n, low, more = 0, ds;
 
 	if (in->overlap <= 1)
 		return 0;
@@ -904,7 +901,15 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		bx_consensus_free(&cons);
 		goto out;
 	}
-	json = bx_answer_to_json(&cons.answer);
+	/* Dawid-Skene's answer for exactly these judgments outlives this
+	 * merge; else the vote stands (and the batch's result is stale). */
+	if ((rc = bx_st_ds_apply(st, in->task, in->batch, r.n, r.ids, r.texts, &json, err)) < 0) {
+		bx_consensus_free(&cons);
+		goto out;
+	}
+	ds = json != NULL;
+	if (json == NULL)
+		json = bx_answer_to_json(&cons.answer);
 	if ((s = bx_st_prep(st, put, err)) == NULL) {
 		rc = err ? err->code : BX_EDB;
 	} else {
@@ -924,6 +929,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		bx_db_bind_int(s, 6, cons.geom_pairs);
 		bx_db_bind_int(s, 7, low && !more);
 		bx_db_bind_int64(s, 8, now);
+		bx_db_bind_text(s, 9, ds ? "dawid-skene" : "vote");
 		rc = bx_st_exec(st, s, "store agreement", err);
 	}
 	bx_consensus_free(&cons);

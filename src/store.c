@@ -289,6 +289,19 @@ static const char *const migrations[] = {
 	 * before it takes effect (store-quality.c: the claim right after the
 	 * gold submit would otherwise name that task as gold). */
 	"ALTER TABLE users ADD COLUMN suspend_grace INTEGER CHECK (suspend_grace >= 0);\n",
+	/* 10 -> 11: Dawid-Skene's answers survive a later merge of their task
+	 * (store-consensus.c): each task's answer with the fingerprint of the
+	 * judgments and settings it came from, applied while that holds; and
+	 * how each stored consensus was chosen ('vote': per task, which makes
+	 * the batch's Dawid-Skene result stale). */
+	"CREATE TABLE ds_answers(\n"
+	"  task INTEGER NOT NULL REFERENCES tasks(id),\n"
+	"  batch INTEGER NOT NULL REFERENCES batches(id),\n"
+	"  fp TEXT NOT NULL,\n"
+	"  answer TEXT NOT NULL,\n"
+	"  PRIMARY KEY (task, batch)) STRICT, WITHOUT ROWID;\n"
+	"ALTER TABLE task_consensus ADD COLUMN method TEXT NOT NULL DEFAULT 'vote'\n"
+	"  CHECK (method IN ('vote','dawid-skene'));\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))

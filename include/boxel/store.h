@@ -504,6 +504,15 @@ struct bx_consensus_batch {
 int bx_store_consensus_batch(struct bx_store *st, const char *batch, const char *actor,
                              int64_t now_ms, struct bx_consensus_batch *out,
                              struct bx_err *err);
+/* Under aggregation = dawid-skene, how many batches (the one named, or
+ * all) have a consensus chosen by the per-task vote since Dawid-Skene last
+ * ran over them (a read; 0 under another setting). refresh runs
+ * Dawid-Skene over each of them (as bx_store_consensus_batch, actor
+ * logged), *n_out how many were done before any error. */
+int bx_store_consensus_stale(struct bx_store *st, const char *batch, int *n_out,
+                             struct bx_err *err);
+int bx_store_consensus_refresh(struct bx_store *st, const char *batch, const char *actor,
+                               int64_t now_ms, int *n_out, struct bx_err *err);
 /* BX_ENOENT for an unknown batch. */
 int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
                            struct bx_err *err);
