@@ -500,7 +500,10 @@ suspend_later(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
 	unsigned char r;
 	int rc;
 
-	bx_st_random(&r, 1);
+	/* 0, 1 or 2 alike: a byte of 255 would favour 0 (256 = 3 * 85 + 1). */
+	do
+		bx_st_random(&r, 1);
+	while (r == 255);
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int64(s, 1, uid);

@@ -1221,6 +1221,7 @@ user_row(struct bx_dbst *s, struct bx_user *u)
 	u->active = bx_db_col_int(s, 3);
 	u->qual = bx_st_col_dup(s, 4);
 	u->created_ms = bx_db_col_int64(s, 5);
+	u->suspend_grace = bx_db_col_int(s, 6);
 	return 0;
 }
 
@@ -1228,7 +1229,8 @@ int
 bx_store_user_get(struct bx_store *st, const char *name, struct bx_user *out, struct bx_err *err)
 {
 	static const char sql[] =
-	    "SELECT id, name, role, active, qual, created_ms FROM users WHERE name = ?1";
+	    "SELECT id, name, role, active, qual, created_ms, coalesce(suspend_grace, -1) "
+	    "FROM users WHERE name = ?1";
 	struct bx_dbst *s;
 	int rc;
 
@@ -1249,7 +1251,8 @@ int
 bx_store_user_list(struct bx_store *st, struct bx_user **out, int *n_out, struct bx_err *err)
 {
 	static const char sql[] =
-	    "SELECT id, name, role, active, qual, created_ms FROM users ORDER BY name";
+	    "SELECT id, name, role, active, qual, created_ms, coalesce(suspend_grace, -1) "
+	    "FROM users ORDER BY name";
 	struct bx_dbst *s;
 	struct bx_user *u = NULL;
 	int n = 0, rc;

@@ -79,6 +79,11 @@ struct bx_user {
 	char *name, *role, *qual;
 	int active;
 	int64_t created_ms;
+	/* A gold suspension armed and not yet in effect: the ordinary submits
+	 * left before it applies (0: at the next claim); -1 none. For admins'
+	 * eyes only: shown to the labeler it would tell that one of their
+	 * last submits was gold. */
+	int suspend_grace;
 };
 void bx_user_free(struct bx_user *u);
 int bx_store_user_add(struct bx_store *st, const char *name, const char *role,
