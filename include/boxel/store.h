@@ -258,14 +258,18 @@ int bx_store_batch_get(struct bx_store *st, const char *name, struct bx_batch *o
 int bx_store_batch_list(struct bx_store *st, struct bx_batch **out, int *n_out,
                         struct bx_err *err);
 
-/* Per labeler: submitted (incl. accepted/rejected) judgments, their active
- * span (first claim to last submit of those judgments) and median seconds. */
+/* Per labeler: submitted (incl. accepted/rejected) judgments, their span
+ * (first claim to last submit of those judgments), median seconds, and
+ * their pace over active time: judgments per hour of the time from each
+ * one's claim to its submit, capped at BX_ACTIVE_CAP_MS a judgment (0 when
+ * none is timed). stats, user show and the dashboard all show this pace. */
 struct bx_labeler_stats {
 	char *name;
 	int submitted, skipped, leased;
 	int64_t first_ms, last_ms;
-	double median_seconds, per_hour; /* per_hour: 0 when the span is 0 */
+	double median_seconds, per_hour;
 };
+#define BX_ACTIVE_CAP_MS (10 * 60 * 1000)
 int bx_store_labeler_stats(struct bx_store *st, struct bx_labeler_stats **out, int *n_out,
                            struct bx_err *err);
 void bx_labeler_stats_free(struct bx_labeler_stats *s, int n);
@@ -540,14 +544,11 @@ struct bx_dash_labeler {
 	double recent[16];      /* accuracy of their last gold judgments, oldest first */
 	int nrecent;
 	int hourly[24];
-	/* Pace over active time: submitted judgments per hour of the time
-	 * from their claim to their submit, each capped at BX_ACTIVE_CAP_MS
-	 * (a task left open over lunch is not work); 0 when none. */
+	/* Pace over active time (bx_labeler_stats' per_hour); 0 when none. */
 	double active_per_hour;
 	int accepted, rejected, fixed; /* reviews of their judgments, by verdict */
 	int reviews;                   /* reviews they made (reviewers' activity) */
 };
-#define BX_ACTIVE_CAP_MS (10 * 60 * 1000)
 struct bx_dashboard {
 	struct bx_batch *batches;  /* bx_store_batch_list */
 	int nbatches;
