@@ -143,6 +143,13 @@ bx_st_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer
 	return 0;
 }
 
+int
+bx_store_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+                      struct bx_err *err)
+{
+	return bx_st_score_policy(st, gold, lab, err);
+}
+
 /* The quality workspace lives with the connection: grown once, kept. */
 struct bx_quality_ws *
 bx_st_qws(struct bx_store *st)

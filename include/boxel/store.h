@@ -522,6 +522,14 @@ int bx_store_consensus_stale(struct bx_store *st, const char *batch, int *n_out,
                              struct bx_err *err);
 int bx_store_consensus_refresh(struct bx_store *st, const char *batch, const char *actor,
                                int64_t now_ms, int *n_out, struct bx_err *err);
+/* What the store's gold scoring does to answers before it compares them,
+ * for a report that scores outside the store (one code path): a gold
+ * answer and a labeler's answer prepared in place exactly as a gold submit
+ * is scored (canonical: an unset attribute is the taxonomy's default;
+ * globals only where the gold states them; compare_attributes). */
+struct bx_answer;
+int bx_store_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+                          struct bx_err *err);
 /* BX_ENOENT for an unknown batch. */
 int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
                            struct bx_err *err);
