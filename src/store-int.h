@@ -36,6 +36,10 @@ struct bx_store {
 	 * the batch. 0: none. A rolled-back attempt may leave it set: the
 	 * run is then merely unneeded, never wrong. */
 	int64_t ds_due;
+	/* While set, bx_store_setting_get answers as_if_val for as_if_key:
+	 * a settings change computed ahead in a read transaction, before its
+	 * write (store-quality.c, bx_st_premerge_setting). */
+	const char *as_if_key, *as_if_val;
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
@@ -210,6 +214,10 @@ void bx_st_preset_free(struct bx_st_preset *ps);
  * judgment jid after a review verdict (reject: it leaves the replicas;
  * accept or fix: it joins them if held). */
 void bx_st_premerge_hold(struct bx_store *st, const char *name, struct bx_st_preset *ps);
+/* The same for setting key to val: the work of every labeler the
+ * re-evaluation will suspend, merged as if the setting were written. */
+void bx_st_premerge_setting(struct bx_store *st, const char *key, const char *val,
+                            struct bx_st_preset *ps);
 void bx_st_premerge_review(struct bx_store *st, int64_t jid, int reject,
                            struct bx_st_preset *ps);
 struct bx_st_precomp {

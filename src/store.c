@@ -943,6 +943,10 @@ bx_store_setting_get(struct bx_store *st, const char *key, char **val_out, struc
 	int rc;
 
 	*val_out = NULL;
+	if (st->as_if_key != NULL && strcmp(key, st->as_if_key) == 0) {
+		*val_out = bx_strdup(st->as_if_val);
+		return 0;
+	}
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_text(s, 1, key);
