@@ -9,8 +9,7 @@
 
 export BOXEL_DB=$T_TMP/c.db
 py() { /usr/bin/python3 -c "$@"; }
-jget() { cjget "$@"; }
-IMG=$T_TMP/images
+IMG=$T_TMP/img
 mkdir -p "$IMG"
 tiny_pngs "$IMG" 32 24 g1.png c1.png
 cat > "$T_TMP/tax.json" <<'TAX'
@@ -33,8 +32,8 @@ work() {
 	printf '{"annotations":[{"class":"cup","box":[2,3,10,8],"attributes":{"occluded":%s}}]}\n' \
 		"$2" > "$T_TMP/a.json"
 	while c=$("$BOXEL" queue claim --user "$1" --json 2>/dev/null); do
-		run "$BOXEL" queue submit --user "$1" --judgment "$(jget "$c" judgment)" \
-			--token "$(jget "$c" token)" "$T_TMP/a.json"
+		run "$BOXEL" queue submit --user "$1" --judgment "$(cjget "$c" judgment)" \
+			--token "$(cjget "$c" token)" "$T_TMP/a.json"
 		[ "$RC" -eq 0 ] || { fail "submit $1: $ERR"; return; }
 		n=$((n + 1))
 	done

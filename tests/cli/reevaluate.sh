@@ -9,13 +9,12 @@
 
 export BOXEL_DB=$T_TMP/r.db
 py() { /usr/bin/python3 -c "$@"; }
-jget() { cjget "$@"; }
-IMG=$T_TMP/images
+IMG=$T_TMP/img
 mkdir -p "$IMG"
 tiny_pngs "$IMG" 32 24 a.png g.png
 cat > "$T_TMP/tax.json" <<'TAX'
 {"name": "t", "classes": [{"name": "cup", "hotkey": "m", "geometries": ["box"]},
-                          {"name": "plate", "hotkey": "t", "geometries": ["box"]}]}
+                          {"name": "dish", "hotkey": "t", "geometries": ["box"]}]}
 TAX
 "$BOXEL" init --images "$IMG" --taxonomy "$T_TMP/tax.json" >/dev/null
 "$BOXEL" import "$IMG" >/dev/null
@@ -33,15 +32,15 @@ printf 'g.png\n' > "$T_TMP/g.txt"
 do_() {
 	local c
 	c=$("$BOXEL" queue claim --user "$1" --json) || { fail "claim $1"; return; }
-	check "$1 is given $2" test "$(jget "$c" image)" = "$2"
+	check "$1 is given $2" test "$(cjget "$c" image)" = "$2"
 	printf '{"annotations":[%s]}\n' "$3" > "$T_TMP/x.json"
-	expect_rc 0 "$1 submits $2" "$BOXEL" queue submit --user "$1" --judgment "$(jget "$c" judgment)" \
-		--token "$(jget "$c" token)" "$T_TMP/x.json"
+	expect_rc 0 "$1 submits $2" "$BOXEL" queue submit --user "$1" --judgment "$(cjget "$c" judgment)" \
+		--token "$(cjget "$c" token)" "$T_TMP/x.json"
 }
 do_ alice a.png '{"class":"cup","box":[0,0,10,10]}'
-do_ bob a.png '{"class":"plate","box":[1,1,10,10]}'
+do_ bob a.png '{"class":"dish","box":[1,1,10,10]}'
 do_ carl a.png '{"class":"cup","box":[0,0,10,10]}'
-do_ carl g.png '{"class":"plate","box":[4,4,8,8]}'
+do_ carl g.png '{"class":"dish","box":[4,4,8,8]}'
 cons() {
 	sqlite3 "$BOXEL_DB" "SELECT c.njudgments, a.answer FROM task_consensus c JOIN task_answers a
 		ON a.task = c.task AND a.kind = 'consensus' JOIN tasks t ON t.id = c.task WHERE t.image = 'a.png'" |
