@@ -739,6 +739,38 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 	return rc;
 }
 
+/* Under aggregation = dawid-skene, a batch whose consensus some task now
+ * has by the per-task vote gets Dawid-Skene again before it is written
+ * (a store opened for writing, for that only). A store that cannot take
+ * it (read-only here, judgments still arriving) is exported as it is,
+ * with a warning line. < 0: the store could not be opened again. */
+static int
+ds_refresh(struct bx_store **st, const char *db, const char *batch)
+{
+	struct bx_err err = { 0 };
+	struct bx_store *rw;
+	int n = 0, done = 0, rc;
+
+	if (bx_store_consensus_stale(*st, batch, &n, &err) < 0 || n == 0)
+		return 0; /* the export's own reads say what is wrong */
+	bx_store_close(*st);
+	*st = NULL;
+	if (bx_store_open(bx_cli_db_path(db), 0, &rw, &err) == 0) {
+		rc = bx_store_consensus_refresh(rw, batch, bx_cli_actor(), bx_now_ms(), &done,
+		    &err);
+		bx_store_close(rw);
+		if (rc < 0)
+			bx_cli_error("warning: Dawid-Skene's consensus not redone (%s): %d batch%s "
+			    "exported with some tasks by the per-task vote", err.msg, n - done,
+			    n - done == 1 ? "" : "es");
+	} else {
+		bx_cli_error("warning: Dawid-Skene's consensus not redone (%s): %d batch%s "
+		    "exported with some tasks by the per-task vote", err.msg, n, n == 1 ? "" : "es");
+	}
+	*st = bx_cli_store_open_ro(db);
+	return *st == NULL ? -1 : 0;
+}
+
 static int
 cmd_export_exec(int argc, char **argv)
 {
@@ -811,6 +843,8 @@ cmd_export_exec(int argc, char **argv)
 	}
 	st = bx_cli_store_open_ro(db);
 	if (st == NULL)
+		return BX_EXIT_USAGE;
+	if (ds_refresh(&st, db, batch) < 0)
 		return BX_EXIT_USAGE;
 	memset(&x, 0, sizeof x);
 	x.fmt = (enum xfmt)fmt;

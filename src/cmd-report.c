@@ -24,6 +24,10 @@ struct rj {                     /* one judgment with an answer */
 	struct bx_answer ans;
 	/* against the consensus (n >= 2) */
 	int extra, missed, other;
+	/* The task's gold and this answer as the store's gold scoring sees
+	 * them (bx_store_score_policy: canonical, globals the gold states,
+	 * compare_attributes); empty without gold. */
+	struct bx_answer g_gold, g_lab;
 };
 
 struct rtask {
@@ -287,7 +291,7 @@ analyse(struct report *r)
 		}
 		if (t->has_gold)
 			for (i = 0; i < t->nj && rc == 0; i++) {
-				rc = credit(r, ws, &t->gold, &t->j[i].ans, 1, &sc);
+				rc = credit(r, ws, &t->j[i].g_gold, &t->j[i].g_lab, 1, &sc);
 				if (rc == 0) {
 					bx_score_add(&t->vs_gold, &sc);
 					li = lab_idx(r, t->j[i].labeler);
@@ -719,6 +723,8 @@ report_free(struct report *r)
 		for (k = 0; k < r->t[i].nj; k++) {
 			free(r->t[i].j[k].labeler);
 			bx_answer_free(&r->t[i].j[k].ans);
+			bx_answer_free(&r->t[i].j[k].g_gold);
+			bx_answer_free(&r->t[i].j[k].g_lab);
 		}
 		free(r->t[i].j);
 		free(r->t[i].image);
@@ -783,13 +789,28 @@ calibration(struct bx_store *st, const char *name, int json)
 		rc = bx_cli_store_fail(&err);
 		goto out;
 	}
+	/* Against gold, answers are scored exactly as a gold submit is (a box
+	 * whose attributes were left at their defaults is the box that states
+	 * them). Between labelers they stay as stated: filled-in globals would
+	 * lift every pair alike. */
 	for (i = 0; i < r.nt; i++) {
-		if (!r.t[i].has_gold)
+		struct rtask *t = &r.t[i];
+		int k;
+
+		if (!t->has_gold)
 			continue;
-		if (bx_store_gold_get(st, r.t[i].id, &r.t[i].gold, &err) < 0) {
-			r.t[i].has_gold = 0;
+		if (bx_store_gold_get(st, t->id, &t->gold, &err) < 0) {
+			t->has_gold = 0;
 			rc = bx_cli_store_fail(&err);
 			goto out;
+		}
+		for (k = 0; k < t->nj; k++) {
+			bx_answer_copy(&t->j[k].g_gold, &t->gold);
+			bx_answer_copy(&t->j[k].g_lab, &t->j[k].ans);
+			if (bx_store_score_policy(st, &t->j[k].g_gold, &t->j[k].g_lab, &err) < 0) {
+				rc = bx_cli_store_fail(&err);
+				goto out;
+			}
 		}
 	}
 	if (analyse(&r) < 0) {

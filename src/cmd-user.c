@@ -550,6 +550,47 @@ user_add(struct bx_store *st, const char *db, int argc, char **argv)
 	return keyfile != NULL ? ak_refresh(st, db, BX_EXIT_OK) : BX_EXIT_OK;
 }
 
+/* Whether whoever runs this may see gold figures. An annotator may not:
+ * every figure that moves after a submit (gold counts, the window's
+ * accuracy, the trend) would tell them which task they just did was gold.
+ * The actor is the SSH session's user ($BOXEL_ACTOR) or the Unix login;
+ * a login that is no user of the project is its operator. */
+static int
+caller_sees_gold(struct bx_store *st)
+{
+	struct bx_err err = { 0 };
+	struct bx_user me;
+	int sees;
+
+	if (bx_store_user_get(st, bx_cli_actor(), &me, &err) < 0)
+		return 1;
+	sees = strcmp(me.role, "annotator") != 0;
+	bx_user_free(&me);
+	return sees;
+}
+
+/* An armed gold suspension, for those who see gold: "suspension armed,
+ * takes effect after N more ordinary submits" (0: at the next claim). */
+static const char *
+armed_text(char *buf, size_t n, const struct bx_user *u)
+{
+	if (u->suspend_grace == 0)
+		snprintf(buf, n, "suspension armed, takes effect at the next claim");
+	else
+		snprintf(buf, n, "suspension armed, takes effect after %d more ordinary submit%s",
+		    u->suspend_grace, u->suspend_grace == 1 ? "" : "s");
+	return buf;
+}
+
+static void
+put_armed(struct bx_buf *b, const struct bx_user *u)
+{
+	if (u->suspend_grace >= 0)
+		bx_buf_printf(b, ",\"suspension_armed\":{\"submits_left\":%d}", u->suspend_grace);
+	else
+		bx_buf_puts(b, ",\"suspension_armed\":null");
+}
+
 static int
 user_list(struct bx_store *st, int argc, char **argv)
 {
@@ -560,7 +601,8 @@ user_list(struct bx_store *st, int argc, char **argv)
 	struct bx_err err = { 0 };
 	struct bx_user *u;
 	struct bx_buf b;
-	int c, n, i, json = 0;
+	char n1[80];
+	int c, n, i, json = 0, sees;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -572,6 +614,7 @@ user_list(struct bx_store *st, int argc, char **argv)
 		return bx_cli_usage(&bx_cmd_user);
 	if (bx_store_user_list(st, &u, &n, &err) < 0)
 		return bx_cli_store_fail(&err);
+	sees = caller_sees_gold(st);
 	bx_buf_init(&b);
 	if (json) {
 		bx_buf_putc(&b, '[');
@@ -582,13 +625,20 @@ user_list(struct bx_store *st, int argc, char **argv)
 			bx_json_put_str(&b, u[i].role);
 			bx_buf_printf(&b, ",\"active\":%s,\"qual\":", u[i].active ? "true" : "false");
 			bx_json_put_str(&b, u[i].qual);
-			bx_buf_printf(&b, ",\"created_ms\":%lld}", (long long)u[i].created_ms);
+			bx_buf_printf(&b, ",\"created_ms\":%lld", (long long)u[i].created_ms);
+			if (sees)
+				put_armed(&b, &u[i]);
+			bx_buf_putc(&b, '}');
 		}
 		bx_buf_puts(&b, "]\n");
 	} else {
-		for (i = 0; i < n; i++)
-			bx_buf_printf(&b, "%-20s %-10s %-10s %s\n", u[i].name, u[i].role, u[i].qual,
+		for (i = 0; i < n; i++) {
+			bx_buf_printf(&b, "%-20s %-10s %-10s %s", u[i].name, u[i].role, u[i].qual,
 			    u[i].active ? "active" : "disabled");
+			if (sees && u[i].suspend_grace >= 0)
+				bx_buf_printf(&b, ", %s", armed_text(n1, sizeof n1, &u[i]));
+			bx_buf_putc(&b, '\n');
+		}
 		if (n == 0)
 			bx_buf_puts(&b, "no users yet (boxel user add NAME --role ROLE)\n");
 	}
@@ -765,25 +815,6 @@ trend_windows(const struct bx_user_quality *q, double *acc, int *ok)
 	return n;
 }
 
-/* Whether whoever runs this may see gold figures. An annotator may not:
- * every figure that moves after a submit (gold counts, the window's
- * accuracy, the trend) would tell them which task they just did was gold.
- * The actor is the SSH session's user ($BOXEL_ACTOR) or the Unix login;
- * a login that is no user of the project is its operator. */
-static int
-caller_sees_gold(struct bx_store *st)
-{
-	struct bx_err err = { 0 };
-	struct bx_user me;
-	int sees;
-
-	if (bx_store_user_get(st, bx_cli_actor(), &me, &err) < 0)
-		return 1;
-	sees = strcmp(me.role, "annotator") != 0;
-	bx_user_free(&me);
-	return sees;
-}
-
 /* The state as it is: why suspended, and whether paused. */
 static const char *
 state_text(char *buf, size_t n, const struct bx_user *u, int paused, const char *by)
@@ -856,7 +887,7 @@ user_show(struct bx_store *st, int argc, char **argv)
 	struct bx_buf b;
 	double acc, prec, rec, miou, tacc, tw[TREND_CHUNKS], a;
 	int okacc, okprec, okrec, okmiou, oktacc, okw[TREND_CHUNKS], ntw;
-	char n1[32], n2[32], n3[32];
+	char n1[32], n2[32], n3[32], n4[80];
 	int c, json = 0, nl = 0, i, rc, ngl = 0, paused = 0;
 	char by[8] = "", state[96];
 
@@ -912,6 +943,7 @@ user_show(struct bx_store *st, int argc, char **argv)
 			bx_json_put_str(&b, by);
 		else
 			bx_buf_puts(&b, "null");
+		put_armed(&b, &u);
 		bx_buf_printf(&b, ",\"gold_window\":%d,\"gold_count\":%d,\"gold_total\":%d,"
 		    "\"training_count\":%d,\"tp\":%ld,\"mismatch\":%ld,\"fp\":%ld,\"fn\":%ld,"
 		    "\"accuracy\":", q.window_size, q.window_n, q.total_gold, q.training_n,
@@ -954,6 +986,8 @@ user_show(struct bx_store *st, int argc, char **argv)
 		/* Names passed the store's check: no sanitizing needed. */
 		bx_buf_printf(&b, "user        %s\nrole        %s\nactive      %s\nstate       %s\n",
 		    u.name, u.role, u.active ? "yes" : "no (disabled)", state);
+		if (u.suspend_grace >= 0)
+			bx_buf_printf(&b, "            %s\n", armed_text(n4, sizeof n4, &u));
 		bx_buf_printf(&b, "gold        %d in the window (last %d, outside training); "
 		    "%d scored in all\n", q.window_n, q.window_size, q.total_gold);
 		bx_buf_printf(&b, "accuracy    %s   (TP %ld, M %ld, FP %ld, FN %ld)\n",

@@ -397,7 +397,14 @@ lstats_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "  sum(j.state IN ('submitted','accepted','rejected')), "
 	    "  sum(j.state = 'skipped'), sum(j.state = 'leased'), "
 	    "  min(CASE WHEN j.state IN ('submitted','accepted','rejected') THEN j.claimed_ms END), "
-	    "  max(CASE WHEN j.state IN ('submitted','accepted','rejected') THEN j.submitted_ms END) "
+	    "  max(CASE WHEN j.state IN ('submitted','accepted','rejected') THEN j.submitted_ms END), "
+	    "  sum(CASE WHEN j.state IN ('submitted','accepted','rejected') "
+	    "      AND j.claimed_ms IS NOT NULL AND j.submitted_ms IS NOT NULL THEN 1 ELSE 0 END), "
+	    "  sum(CASE WHEN j.state NOT IN ('submitted','accepted','rejected') "
+	    "      OR j.claimed_ms IS NULL OR j.submitted_ms IS NULL THEN 0 "
+	    "      WHEN j.submitted_ms - j.claimed_ms > ?1 THEN ?1 "
+	    "      WHEN j.submitted_ms < j.claimed_ms THEN 0 "
+	    "      ELSE j.submitted_ms - j.claimed_ms END) "
 	    "FROM users u JOIN judgments j ON j.labeler = u.id "
 	    "GROUP BY u.id ORDER BY u.name";
 	static const char secs[] =
@@ -411,6 +418,7 @@ lstats_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	int rc, i, ns;
 
 	PREP(s, sql);
+	bx_db_bind_int64(s, 1, BX_ACTIVE_CAP_MS);
 	while ((rc = bx_st_step(st, s, "labeler stats", err)) == 1) {
 		struct bx_labeler_stats *l;
 		c->v = bx_realloc(c->v, (size_t)(c->n + 1) * sizeof *c->v);
@@ -424,8 +432,11 @@ lstats_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		l->leased = bx_db_col_int(s, 4);
 		l->first_ms = bx_db_col_int64(s, 5);
 		l->last_ms = bx_db_col_int64(s, 6);
-		if (l->last_ms > l->first_ms)
-			l->per_hour = l->submitted * 3600000.0 / (double)(l->last_ms - l->first_ms);
+		/* Pace over active time: judgments (those with a claim and a
+		 * submit time; an import has none) per hour of claim-to-submit
+		 * time, each capped (a task left open over lunch is not work). */
+		if (bx_db_col_double(s, 8) > 0)
+			l->per_hour = bx_db_col_int(s, 7) * 3600000.0 / bx_db_col_double(s, 8);
 	}
 	bx_db_reset(s);
 	for (i = 0; rc == 0 && i < c->n; i++) {
@@ -585,8 +596,11 @@ bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
 		c.fixed_json = bx_answer_to_json(fixed);
 	/* The task's consensus again is merged before the write lock. */
 	bx_st_premerge_review(st, judgment, strcmp(verdict, "reject") == 0, &c.pre);
+	st->ds_due = 0;
 	rc = bx_st_write(st, review_tx, &c, err);
 	bx_st_preset_free(&c.pre);
+	if (rc == 0)
+		bx_st_ds_after(st, now_ms);
 	free(c.fixed_json);
 	return rc;
 }

@@ -6,7 +6,19 @@
  * task at a time. The batch is read in one read transaction, aggregated
  * with no transaction open, and written in one write transaction only if
  * the judgments it read are still the ones that count (else it reads
- * again), as the submit's precompute does. */
+ * again), as the submit's precompute does.
+ *
+ * The result outlives later merges: each task's answer is kept in
+ * ds_answers with a fingerprint of what it came from (the judgments that
+ * count, the settings the merge reads); the per-task merge at a submit or
+ * review (consensus_step in store-quality.c) stores that answer instead of
+ * its own vote while the fingerprint holds, and marks the task 'vote'
+ * otherwise. Under aggregation = dawid-skene a batch whose consensus has a
+ * 'vote' task is stale: Dawid-Skene runs again by itself after the commit
+ * that gives its last ordinary task a consensus (bx_st_ds_after), and
+ * before an export (bx_store_consensus_refresh). */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +29,7 @@
 
 /* The judgments consensus counts, as replicas_sql in store-quality.c. */
 static const char batch_replicas_sql[] =
-    "SELECT j.task, j.id, j.labeler, j.answer FROM judgments j "
+    "SELECT j.task, j.id, j.labeler, j.answer, " BX_ST_LABELER_ACCURACY " FROM judgments j "
     "WHERE j.batch = ?1 AND j.state IN ('submitted','accepted') "
     "  AND NOT (j.held = 1 AND j.state = 'submitted') "
     "ORDER BY j.task, j.id";
@@ -25,6 +37,7 @@ static const char batch_replicas_sql[] =
 struct brow {
 	int64_t task, jid, uid;
 	char *text;
+	double acc;                /* the labeler's gold accuracy, -1: none */
 };
 
 struct btask {
@@ -34,10 +47,13 @@ struct btask {
 	struct bx_consensus cons;
 	int tag_item;              /* item of its image classes, or -1 */
 	int obj_item0;             /* item of answer object 0 (tags excluded) */
+	char *fp;                  /* bx_st_merge_fp of its judgments */
 };
 
 struct bctx {
-	const char *name;
+	const char *name;          /* the batch by name, or by id when NULL */
+	char bname[72];
+	const char *trigger;       /* the event's: "admin", "complete", "export" */
 	int64_t batch;
 	int overlap;
 	struct brow *rows;
@@ -80,6 +96,7 @@ read_rows(struct bx_store *st, int64_t batch, struct brow **out, int *n_out,
 		r[n].uid = bx_db_col_int64(s, 2);
 		r[n].text = bx_strdup(bx_db_col_null(s, 3) ? "{}" :
 		    (const char *)bx_db_col_text(s, 3));
+		r[n].acc = bx_db_col_null(s, 4) ? -1 : bx_db_col_double(s, 4);
 		n++;
 	}
 	bx_db_reset(s);
@@ -95,26 +112,32 @@ read_rows(struct bx_store *st, int64_t batch, struct brow **out, int *n_out,
 static int
 find_batch(struct bx_store *st, struct bctx *c, struct bx_err *err)
 {
-	static const char sql[] = "SELECT id, overlap FROM batches WHERE name = ?1";
+	static const char sql[] =
+	    "SELECT id, overlap, name FROM batches WHERE name = ?1 OR id = ?2";
 	struct bx_dbst *s;
 	int rc;
 
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	bx_db_bind_text(s, 1, c->name);
+	if (c->name != NULL)
+		bx_db_bind_text(s, 1, c->name);
+	bx_db_bind_int64(s, 2, c->name != NULL ? 0 : c->batch);
 	rc = bx_st_step(st, s, "find batch", err);
 	if (rc == 1) {
 		c->batch = bx_db_col_int64(s, 0);
 		c->overlap = bx_db_col_int(s, 1);
+		snprintf(c->bname, sizeof c->bname, "%s", (const char *)bx_db_col_text(s, 2));
 	}
 	bx_db_reset(s);
+	if (rc == 0 && c->name == NULL)
+		return bx_err_set(err, BX_ENOENT, "batch %lld vanished", (long long)c->batch);
 	if (rc == 0)
 		return bx_err_set(err, BX_ENOENT, "no batch %s (see 'boxel batch list')", c->name);
 	if (rc < 0)
 		return rc;
 	if (c->overlap <= 1)
 		return bx_err_set(err, BX_EINVAL, "batch %s has overlap %d: one judgment per task, "
-		    "nothing to aggregate", c->name, c->overlap);
+		    "nothing to aggregate", c->bname, c->overlap);
 	return 0;
 }
 
@@ -128,6 +151,8 @@ read_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	return read_rows(st, c->batch, &c->rows, &c->nrows, err);
 }
+
+static char *merge_fp_rows(const char *fence, const struct brow *rows, int n);
 
 /* ---- votes ---- */
 
@@ -309,12 +334,14 @@ aggregate(struct bx_store *st, struct bctx *c, struct bx_err *err)
 	struct bx_score_opts o;
 	struct votes ov = { 0 }, tv = { 0 };
 	int64_t *uids;
-	double quorum;
+	double quorum, bar;
 	int i, k, q, rc = 0, nu = 0, obj, *oout = NULL, *tout = NULL, item;
-	char *cat;
+	char *cat, *fence = NULL;
 
 	if ((rc = bx_st_score_opts(st, &o, err)) < 0 ||
-	    (rc = bx_st_setting_num(st, "quorum", 0, 1000, &quorum, err)) < 0)
+	    (rc = bx_st_setting_num(st, "quorum", 0, 1000, &quorum, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0 ||
+	    (rc = bx_st_merge_fence(st, &fence, err)) < 0)
 		return rc;
 	/* Labelers as small ints. */
 	uids = bx_malloc(sizeof *uids * (size_t)(c->nrows + 1));
@@ -328,6 +355,7 @@ aggregate(struct bx_store *st, struct bctx *c, struct bx_err *err)
 	for (i = 0; i < c->nrows && rc == 0; i = q) {
 		struct btask *t;
 		struct bx_answer **mut;
+		double *acc, *w = NULL;
 
 		for (q = i; q < c->nrows && c->rows[q].task == c->rows[i].task; q++)
 			;
@@ -347,12 +375,24 @@ aggregate(struct bx_store *st, struct bctx *c, struct bx_err *err)
 			else
 				mut[t->n++] = &t->ans[k];
 		}
+		/* Merged as at submit (the same class weights), so the answer
+		 * differs from the per-task one only in what Dawid-Skene chose. */
+		acc = bx_malloc(sizeof *acc * (size_t)(q - i));
+		for (k = 0; k < q - i; k++)
+			acc[k] = c->rows[i + k].acc;
 		if (rc == 0)
 			rc = bx_st_canonical(st, mut, t->n, err);
 		if (rc == 0)
-			rc = bx_consensus_run(bx_st_qws(st), (const struct bx_answer *const *)mut,
-			    t->n, (int)quorum > t->n ? t->n : (int)quorum, &o, &t->cons);
+			rc = bx_st_vote_weights(st, acc, t->n, bar, &w, err);
+		if (rc == 0)
+			rc = bx_consensus_run_weighted(bx_st_qws(st),
+			    (const struct bx_answer *const *)mut, w, t->n,
+			    (int)quorum > t->n ? t->n : (int)quorum, &o, &t->cons);
+		free(w);
+		free(acc);
 		free(mut);
+		if (rc == 0)
+			t->fp = merge_fp_rows(fence, &c->rows[i], q - i);
 		if (rc < 0)
 			break;
 		/* Votes: each kept object's members' classes; the image classes
@@ -421,6 +461,7 @@ aggregate(struct bx_store *st, struct bctx *c, struct bx_err *err)
 		for (i = 0; i < c->nt; i++)
 			c->json[i] = bx_answer_to_json(&c->t[i].cons.answer);
 	}
+	free(fence);
 	free(oout);
 	free(tout);
 	free(ov.v);
@@ -439,6 +480,11 @@ write_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	static const char put[] =
 	    "INSERT INTO task_answers(task, kind, answer) VALUES (?1, 'consensus', ?2) "
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
+	static const char keep[] =
+	    "INSERT INTO ds_answers(task, batch, fp, answer) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT(task, batch) DO UPDATE SET fp = excluded.fp, answer = excluded.answer";
+	static const char mark[] =
+	    "UPDATE task_consensus SET method = 'dawid-skene' WHERE task = ?1 AND batch = ?2";
 	struct bctx *c = ctx;
 	struct brow *now = NULL;
 	struct bx_dbst *s;
@@ -461,13 +507,27 @@ write_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 		bx_db_bind_text(s, 2, c->json[i]);
 		if ((rc = bx_st_exec(st, s, "store consensus", err)) < 0)
 			return rc;
+		if ((s = bx_st_prep(st, keep, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		bx_db_bind_int64(s, 1, c->t[i].task);
+		bx_db_bind_int64(s, 2, c->batch);
+		bx_db_bind_text(s, 3, c->t[i].fp);
+		bx_db_bind_text(s, 4, c->json[i]);
+		if ((rc = bx_st_exec(st, s, "keep Dawid-Skene's answer", err)) < 0)
+			return rc;
+		if ((s = bx_st_prep(st, mark, err)) == NULL)
+			return err ? err->code : BX_EDB;
+		bx_db_bind_int64(s, 1, c->t[i].task);
+		bx_db_bind_int64(s, 2, c->batch);
+		if ((rc = bx_st_exec(st, s, "store consensus", err)) < 0)
+			return rc;
 	}
 	bx_buf_init(&d);
 	bx_buf_puts(&d, "{\"batch\":");
-	bx_st_json_str(&d, c->name);
-	bx_buf_printf(&d, ",\"method\":\"dawid-skene\",\"tasks\":%d,\"objects_changed\":%d,"
-	    "\"images_changed\":%d}", c->res->ntasks, c->res->nobjects_changed,
-	    c->res->nimages_changed);
+	bx_st_json_str(&d, c->bname);
+	bx_buf_printf(&d, ",\"method\":\"dawid-skene\",\"trigger\":\"%s\",\"tasks\":%d,"
+	    "\"objects_changed\":%d,\"images_changed\":%d}", c->trigger, c->res->ntasks,
+	    c->res->nobjects_changed, c->res->nimages_changed);
 	rc = bx_st_event(st, c->actor, "consensus", d.p, c->now, err);
 	bx_buf_free(&d);
 	return rc;
@@ -483,6 +543,7 @@ bctx_clear(struct bctx *c)
 			bx_answer_free(&c->t[i].ans[k]);
 		free(c->t[i].ans);
 		bx_consensus_free(&c->t[i].cons);
+		free(c->t[i].fp);
 		if (c->json)
 			free(c->json[i]);
 	}
@@ -495,32 +556,260 @@ bctx_clear(struct bctx *c)
 	c->nt = c->nrows = 0;
 }
 
+/* Dawid-Skene over the batch c names (by name, or by id when c->name is
+ * NULL), stored if the judgments held still. */
+static int
+ds_run(struct bx_store *st, struct bctx *c, struct bx_consensus_batch *out,
+       struct bx_err *err)
+{
+	int rc, tries;
+
+	c->res = out;
+	/* Labelers keep submitting while the batch is aggregated: a few
+	 * rounds, then say so rather than hold the write lock for the work. */
+	for (tries = 0; tries < 3; tries++) {
+		memset(out, 0, sizeof *out);
+		if ((rc = bx_st_read(st, read_rx, c, err)) < 0 ||
+		    (rc = aggregate(st, c, err)) < 0 ||
+		    (rc = bx_st_write(st, write_tx, c, err)) < 0) {
+			bctx_clear(c);
+			return rc;
+		}
+		bctx_clear(c);
+		if (!c->stale)
+			return 0;
+	}
+	return bx_err_set(err, BX_EBUSY, "batch %s: judgments kept arriving while it was "
+	    "aggregated; run it again", c->bname);
+}
+
 int
 bx_store_consensus_batch(struct bx_store *st, const char *batch, const char *actor,
                          int64_t now_ms, struct bx_consensus_batch *out, struct bx_err *err)
 {
 	struct bctx c;
-	int rc, tries;
 
 	memset(&c, 0, sizeof c);
+	if (batch == NULL)
+		return bx_err_set(err, BX_EINVAL, "consensus: no batch given");
 	c.name = batch;
 	c.actor = actor;
 	c.now = now_ms;
-	c.res = out;
-	/* Labelers keep submitting while the batch is aggregated: a few
-	 * rounds, then say so rather than hold the write lock for the work. */
-	for (tries = 0; tries < 3; tries++) {
-		memset(out, 0, sizeof *out);
-		if ((rc = bx_st_read(st, read_rx, &c, err)) < 0 ||
-		    (rc = aggregate(st, &c, err)) < 0 ||
-		    (rc = bx_st_write(st, write_tx, &c, err)) < 0) {
-			bctx_clear(&c);
+	c.trigger = "admin";
+	return ds_run(st, &c, out, err);
+}
+
+/* ---- the fingerprint, and applying a kept answer ---- */
+
+/* What the merge reads besides the judgments: equal fences, equal rules. */
+int
+bx_st_merge_fence(struct bx_store *st, char **out, struct bx_err *err)
+{
+	static const char *const keys[] = { "iou_threshold", "line_thickness", "quorum",
+	                                    "taxonomy", "aggregation" };
+	struct bx_buf b;
+	char *v;
+	size_t k;
+	int rc;
+
+	bx_buf_init(&b);
+	for (k = 0; k < BX_ARRAY_LEN(keys); k++) {
+		if ((rc = bx_store_setting_get(st, keys[k], &v, err)) < 0) {
+			bx_buf_free(&b);
 			return rc;
 		}
-		bctx_clear(&c);
-		if (!c.stale)
-			return 0;
+		bx_buf_printf(&b, "%zu:", strlen(v));
+		bx_buf_puts(&b, v);
+		free(v);
 	}
-	return bx_err_set(err, BX_EBUSY, "batch %s: judgments kept arriving while it was "
-	    "aggregated; run it again", batch);
+	bx_buf_putc(&b, '\0');
+	*out = b.p;
+	return 0;
+}
+
+/* FNV-1a, 64 bits, continued from h. */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+/* The fingerprint: 16 hex digits over the fence and each judgment's id
+ * and answer text, in id order (a collision needs 2^32 different
+ * merges of one task). Caller frees. */
+static char *
+merge_fp(const char *fence, int n, const int64_t *ids, const char *const *texts,
+         const struct brow *rows)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ull, fence, strlen(fence) + 1);
+	char num[32], *out = bx_malloc(17);
+	const char *t;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		t = rows ? rows[i].text : texts[i];
+		snprintf(num, sizeof num, "%lld:%zu:", (long long)(rows ? rows[i].jid : ids[i]),
+		    strlen(t));
+		h = fnv(h, num, strlen(num));
+		h = fnv(h, t, strlen(t));
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return out;
+}
+
+static char *
+merge_fp_rows(const char *fence, const struct brow *rows, int n)
+{
+	return merge_fp(fence, n, NULL, NULL, rows);
+}
+
+int
+bx_st_ds_apply(struct bx_store *st, int64_t task, int64_t batch, int n, const int64_t *ids,
+               char *const *texts, char **json_out, struct bx_err *err)
+{
+	static const char sql[] = "SELECT fp, answer FROM ds_answers WHERE task = ?1 AND batch = ?2";
+	struct bx_dbst *s;
+	char *fence, *fp, *mode;
+	int rc;
+
+	*json_out = NULL;
+	if ((rc = bx_st_merge_fence(st, &fence, err)) < 0)
+		return rc;
+	fp = merge_fp(fence, n, ids, (const char *const *)texts, NULL);
+	free(fence);
+	if ((s = bx_st_prep(st, sql, err)) == NULL) {
+		free(fp);
+		return err ? err->code : BX_EDB;
+	}
+	bx_db_bind_int64(s, 1, task);
+	bx_db_bind_int64(s, 2, batch);
+	rc = bx_st_step(st, s, "read Dawid-Skene's answer", err);
+	if (rc == 1 && strcmp((const char *)bx_db_col_text(s, 0), fp) == 0)
+		*json_out = bx_st_col_dup(s, 1);
+	bx_db_reset(s);
+	free(fp);
+	if (rc < 0 || *json_out != NULL)
+		return rc < 0 ? rc : 0;
+	/* A vote: under dawid-skene the batch's result is stale now. */
+	if ((rc = bx_store_setting_get(st, "aggregation", &mode, err)) < 0)
+		return rc;
+	if (strcmp(mode, "dawid-skene") == 0)
+		st->ds_due = batch;
+	free(mode);
+	return 0;
+}
+
+/* ---- when it runs by itself ---- */
+
+/* Batches (overlap > 1; the one named, or all) with a consensus chosen by
+ * vote, when the setting says Dawid-Skene; with complete, only those whose
+ * every ordinary (non-gold) task has a consensus. */
+static const char stale_sql[] =
+    "SELECT b.id FROM batches b WHERE b.overlap > 1 AND (?1 IS NULL OR b.name = ?1) "
+    "  AND (?2 = 0 OR b.id = ?2) "
+    "  AND (SELECT value FROM settings WHERE key = 'aggregation') = 'dawid-skene' "
+    "  AND EXISTS (SELECT 1 FROM task_consensus c WHERE c.batch = b.id AND c.method = 'vote') "
+    "  AND (?3 = 0 OR NOT EXISTS (SELECT 1 FROM batch_tasks bt WHERE bt.batch = b.id "
+    "    AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.task = bt.task) "
+    "    AND NOT EXISTS (SELECT 1 FROM task_consensus c "
+    "                    WHERE c.task = bt.task AND c.batch = b.id))) "
+    "ORDER BY b.id";
+
+struct stale_ctx {
+	const char *name;
+	int64_t id;
+	int complete;
+	int64_t *ids;
+	int n;
+};
+
+static int
+stale_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	struct stale_ctx *c = ctx;
+	struct bx_dbst *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, stale_sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	if (c->name != NULL)
+		bx_db_bind_text(s, 1, c->name);
+	bx_db_bind_int64(s, 2, c->id);
+	bx_db_bind_int(s, 3, c->complete);
+	while ((rc = bx_st_step(st, s, "find stale consensus", err)) == 1) {
+		c->ids = bx_realloc(c->ids, sizeof *c->ids * (size_t)(c->n + 1));
+		c->ids[c->n++] = bx_db_col_int64(s, 0);
+	}
+	bx_db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+void
+bx_st_ds_after(struct bx_store *st, int64_t now_ms)
+{
+	struct stale_ctx sc = { NULL, st->ds_due, 1, NULL, 0 };
+	struct bx_consensus_batch r;
+	struct bx_err err = { 0 };
+	struct bctx c;
+
+	if (st->ds_due == 0)
+		return;
+	st->ds_due = 0;
+	/* Best effort: the submit is in; a batch left stale is aggregated
+	 * again before its export. */
+	if (bx_st_read(st, stale_rx, &sc, &err) == 0 && sc.n == 1) {
+		memset(&c, 0, sizeof c);
+		c.batch = sc.ids[0];
+		c.actor = "boxel";
+		c.now = now_ms;
+		c.trigger = "complete";
+		(void)ds_run(st, &c, &r, &err);
+	}
+	free(sc.ids);
+}
+
+int
+bx_store_consensus_stale(struct bx_store *st, const char *batch, int *n_out,
+                         struct bx_err *err)
+{
+	struct stale_ctx sc = { batch, 0, 0, NULL, 0 };
+	int rc;
+
+	*n_out = 0;
+	rc = bx_st_read(st, stale_rx, &sc, err);
+	free(sc.ids);
+	if (rc == 0)
+		*n_out = sc.n;
+	return rc;
+}
+
+int
+bx_store_consensus_refresh(struct bx_store *st, const char *batch, const char *actor,
+                           int64_t now_ms, int *n_out, struct bx_err *err)
+{
+	struct stale_ctx sc = { batch, 0, 0, NULL, 0 };
+	struct bx_consensus_batch r;
+	struct bctx c;
+	int rc, i;
+
+	*n_out = 0;
+	if ((rc = bx_st_read(st, stale_rx, &sc, err)) < 0) {
+		free(sc.ids);
+		return rc;
+	}
+	for (i = 0; rc == 0 && i < sc.n; i++) {
+		memset(&c, 0, sizeof c);
+		c.batch = sc.ids[i];
+		c.actor = actor;
+		c.now = now_ms;
+		c.trigger = "export";
+		if ((rc = ds_run(st, &c, &r, err)) == 0)
+			(*n_out)++;
+	}
+	free(sc.ids);
+	return rc;
 }

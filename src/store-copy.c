@@ -26,7 +26,7 @@
 static const char *const copy_order[] = {
 	"settings", "users", "tasks", "batches", "batch_tasks", "gold", "judgments", "drafts",
 	"journal", "annotations", "task_answers", "reviews", "gold_scores", "task_consensus",
-	"events",
+	"ds_answers", "events",
 };
 
 /* Each backend's record of its schema version: not part of the project

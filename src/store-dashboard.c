@@ -28,17 +28,11 @@ dash_find(struct bx_dashboard *d, const char *name)
 	return NULL;
 }
 
-/* Pace over active time, review outcomes, reviews made. CASE, not min()
- * or a sum of booleans: the two dialects agree on it. */
+/* Review outcomes, reviews made. CASE, not a sum of booleans: the two
+ * dialects agree on it. */
 static int
 dash_people(struct bx_store *st, struct bx_dashboard *d, struct bx_err *err)
 {
-	static const char asql[] =
-	    "SELECT u.name, count(*), sum(CASE WHEN j.submitted_ms - j.claimed_ms > ?1 THEN ?1 "
-	    "  WHEN j.submitted_ms < j.claimed_ms THEN 0 ELSE j.submitted_ms - j.claimed_ms END) "
-	    "FROM judgments j JOIN users u ON u.id = j.labeler "
-	    "WHERE j.state IN ('submitted','accepted','rejected') "
-	    "  AND j.claimed_ms IS NOT NULL AND j.submitted_ms IS NOT NULL GROUP BY u.name";
 	static const char rsql[] =
 	    "SELECT u.name, sum(CASE WHEN r.verdict = 'accept' THEN 1 ELSE 0 END), "
 	    "  sum(CASE WHEN r.verdict = 'reject' THEN 1 ELSE 0 END), "
@@ -50,19 +44,10 @@ dash_people(struct bx_store *st, struct bx_dashboard *d, struct bx_err *err)
 	    "GROUP BY u.name";
 	struct bx_dash_labeler *l;
 	struct bx_dbst *s;
-	double ms;
 	int rc;
 
-	if ((s = bx_st_prep(st, asql, err)) == NULL)
+	if ((s = bx_st_prep(st, rsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, BX_ACTIVE_CAP_MS);
-	while ((rc = bx_st_step(st, s, "read active time", err)) == 1)
-		if ((l = dash_find(d, (const char *)bx_db_col_text(s, 0))) != NULL &&
-		    (ms = bx_db_col_double(s, 2)) > 0)
-			l->active_per_hour = bx_db_col_int(s, 1) * 3600000.0 / ms;
-	bx_db_reset(s);
-	if (rc < 0 || (s = bx_st_prep(st, rsql, err)) == NULL)
-		return rc < 0 ? rc : err ? err->code : BX_EDB;
 	while ((rc = bx_st_step(st, s, "read review outcomes", err)) == 1)
 		if ((l = dash_find(d, (const char *)bx_db_col_text(s, 0))) != NULL) {
 			l->accepted = bx_db_col_int(s, 1);
@@ -154,6 +139,7 @@ bx_store_dashboard(struct bx_store *st, int64_t now_ms, struct bx_dashboard *d,
 				l->skipped = ls[k].skipped;
 				l->leased = ls[k].leased;
 				l->per_hour = ls[k].per_hour;
+				l->active_per_hour = ls[k].per_hour;
 				l->median_seconds = ls[k].median_seconds;
 			}
 		memset(&q, 0, sizeof q);

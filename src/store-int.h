@@ -30,6 +30,16 @@ struct bx_store {
 	void *wait_ctx;
 	long wait_told_us;    /* busy_slept_us when wait_fn was last called */
 	int last_fail;        /* the BX_DBE_* class bx_st_fail saw last (negated) */
+	/* A batch whose consensus a write transaction just chose by vote
+	 * under aggregation = dawid-skene (bx_st_ds_apply); its caller, once
+	 * committed, lets bx_st_ds_after run Dawid-Skene if that completed
+	 * the batch. 0: none. A rolled-back attempt may leave it set: the
+	 * run is then merely unneeded, never wrong. */
+	int64_t ds_due;
+	/* While set, bx_store_setting_get answers as_if_val for as_if_key:
+	 * a settings change computed ahead in a read transaction, before its
+	 * write (store-quality.c, bx_st_premerge_setting). */
+	const char *as_if_key, *as_if_val;
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
@@ -204,6 +214,10 @@ void bx_st_preset_free(struct bx_st_preset *ps);
  * judgment jid after a review verdict (reject: it leaves the replicas;
  * accept or fix: it joins them if held). */
 void bx_st_premerge_hold(struct bx_store *st, const char *name, struct bx_st_preset *ps);
+/* The same for setting key to val: the work of every labeler the
+ * re-evaluation will suspend, merged as if the setting were written. */
+void bx_st_premerge_setting(struct bx_store *st, const char *key, const char *val,
+                            struct bx_st_preset *ps);
 void bx_st_premerge_review(struct bx_store *st, int64_t jid, int reject,
                            struct bx_st_preset *ps);
 struct bx_st_precomp {
@@ -234,5 +248,34 @@ void bx_st_precomp_free(struct bx_st_precomp *p);
 int bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t task,
                        const struct bx_answer *ans, struct bx_st_precomp *pre, int64_t now_ms,
                        int *suspended_out, struct bx_err *err);
+
+/* A labeler's gold accuracy over everything they were scored on (NULL:
+ * no gold yet), for judgment j's labeler: the weight of their class votes. */
+#define BX_ST_LABELER_ACCURACY \
+    "(SELECT (sum(g.tp) + sum(g.tag_right)) * 1.0 / " \
+    "    nullif(sum(g.tp + g.mismatch + g.fp + g.fn + g.tag_right + g.tag_wrong), 0) " \
+    "  FROM gold_scores g WHERE g.labeler = j.labeler)"
+/* How consensus weighs n class votes whose labelers have gold accuracy
+ * acc (-1: none yet; counted as one at bar), by the setting aggregation:
+ * *out NULL for one vote each, else n weights (caller frees).
+ * store-quality.c. */
+int bx_st_vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
+                       struct bx_err *err);
+
+/* Dawid-Skene's result kept (store-consensus.c). The settings a task's
+ * merge reads, as one string (caller frees). */
+int bx_st_merge_fence(struct bx_store *st, char **out, struct bx_err *err);
+/* Inside the write transaction that merges task in batch from the n
+ * judgments ids/texts (id order): *json_out the answer Dawid-Skene chose
+ * for exactly these judgments under these settings (caller frees), or
+ * NULL: the merge's own vote stands (and, under aggregation =
+ * dawid-skene, st->ds_due = batch). */
+int bx_st_ds_apply(struct bx_store *st, int64_t task, int64_t batch, int n, const int64_t *ids,
+                   char *const *texts, char **json_out, struct bx_err *err);
+/* After the commit of a write that may have set st->ds_due: when that
+ * batch's every ordinary task now has a consensus, Dawid-Skene over it
+ * (its own read and write transactions; errors leave it stale, for the
+ * export to redo). Clears st->ds_due. */
+void bx_st_ds_after(struct bx_store *st, int64_t now_ms);
 
 #endif

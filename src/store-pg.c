@@ -293,6 +293,16 @@ static const struct {
 	/* suspend_grace: a gold suspension armed, the ordinary submits left
 	 * before it takes effect (store-quality.c). */
 	{ 10, "ALTER TABLE users ADD COLUMN suspend_grace integer CHECK (suspend_grace >= 0);\n" },
+	/* Dawid-Skene's answers with their fingerprint; how a consensus was
+	 * chosen (store.c, 10 -> 11). */
+	{ 11, "CREATE TABLE ds_answers(\n"
+	  "  task bigint NOT NULL REFERENCES tasks(id),\n"
+	  "  batch bigint NOT NULL REFERENCES batches(id),\n"
+	  "  fp text NOT NULL,\n"
+	  "  answer text NOT NULL,\n"
+	  "  PRIMARY KEY (task, batch));\n"
+	  "ALTER TABLE task_consensus ADD COLUMN method text NOT NULL DEFAULT 'vote'\n"
+	  "  CHECK (method IN ('vote','dawid-skene'));\n" },
 };
 
 /* The schema version, 0 when the database has no boxel schema. */

@@ -143,6 +143,13 @@ bx_st_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer
 	return 0;
 }
 
+int
+bx_store_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+                      struct bx_err *err)
+{
+	return bx_st_score_policy(st, gold, lab, err);
+}
+
 /* The quality workspace lives with the connection: grown once, kept. */
 struct bx_quality_ws *
 bx_st_qws(struct bx_store *st)
@@ -272,6 +279,8 @@ struct sub_info {
 	char name[72];
 	struct bx_st_precomp *pre; /* computed outside the write lock, or NULL */
 	int pre_ok;                /* pre's settings are the store's */
+	struct bx_st_preset *ps;   /* merges ahead for several tasks (a redo), or NULL */
+	struct bx_st_preset *hold; /* what a suspension here holds, merged ahead, or NULL */
 	int gold;                  /* the task has gold (the judgment was scored) */
 };
 
@@ -344,7 +353,7 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	if ((rc = bx_st_exec(st, s, "change qualification", err)) < 0)
 		return rc;
 	if (strcmp(qual, "suspended") == 0 && ((rc = bx_st_release_user(st, in->uid, err)) < 0 ||
-	    (rc = bx_st_hold_work(st, in->uid, now,
+	    (rc = bx_st_hold_work(st, in->uid, now, in->hold != NULL ? in->hold :
 	    in->pre_ok && in->pre != NULL ? in->pre->hold : NULL, err)) < 0))
 		return rc;
 	snprintf(in->qual, sizeof in->qual, "%s", qual);
@@ -500,7 +509,10 @@ suspend_later(struct bx_store *st, int64_t uid, int *due, struct bx_err *err)
 	unsigned char r;
 	int rc;
 
-	bx_st_random(&r, 1);
+	/* 0, 1 or 2 alike: a byte of 255 would favour 0 (256 = 3 * 85 + 1). */
+	do
+		bx_st_random(&r, 1);
+	while (r == 255);
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int64(s, 1, uid);
@@ -692,12 +704,7 @@ more_judgments(struct bx_store *st, struct sub_info *in, int n, int *more, struc
 	return bx_st_requeue(st, in->jid, 0, err);
 }
 
-/* A labeler's gold accuracy over everything they were scored on (NULL:
- * no gold yet), for judgment j's labeler. */
-#define LABELER_ACCURACY \
-    "(SELECT (sum(g.tp) + sum(g.tag_right)) * 1.0 / " \
-    "    nullif(sum(g.tp + g.mismatch + g.fp + g.fn + g.tag_right + g.tag_wrong), 0) " \
-    "  FROM gold_scores g WHERE g.labeler = j.labeler)"
+#define LABELER_ACCURACY BX_ST_LABELER_ACCURACY
 
 /* The replicas consensus merges: submitted or accepted, not held; each
  * with its labeler's gold accuracy (the weight of their class votes). */
@@ -781,10 +788,11 @@ replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extra_id
  * a labeler at or under 0.5 counts nothing), and a labeler without gold
  * yet counts as one at the project's accuracy_bar, the least the project
  * keeps. dawid-skene weighs per task as weighted does: its batch-wide
- * choice needs the whole batch (boxel consensus --batch, store-consensus.c). */
-static int
-vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
-             struct bx_err *err)
+ * choice needs the whole batch (store-consensus.c, which merges with
+ * these weights too). */
+int
+bx_st_vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
+                   struct bx_err *err)
 {
 	char *mode;
 	int rc, i;
@@ -828,7 +836,7 @@ replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
 	if (rc == 0 && (rc = bx_st_score_opts(st, &o, err)) == 0 &&
 	    (rc = bx_st_setting_num(st, "quorum", 0, 1000, &quorum, err)) == 0 &&
 	    (rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar_acc, err)) == 0 &&
-	    (rc = vote_weights(st, r->acc, n, bar_acc, &weights, err)) == 0) {
+	    (rc = bx_st_vote_weights(st, r->acc, n, bar_acc, &weights, err)) == 0) {
 		/* A quorum larger than the judgments there are would keep nothing. */
 		rc = bx_consensus_run_weighted(bx_st_qws(st), ptrs, weights, n,
 		    (int)quorum > n ? n : (int)quorum, &o, cons);
@@ -869,17 +877,18 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 	    "ON CONFLICT(task, kind) DO UPDATE SET answer = excluded.answer";
 	static const char qput[] =
 	    "INSERT INTO task_consensus(task, batch, njudgments, agreement, "
-	    "  geom_f1_sum, geom_pairs, needs_review, ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "  geom_f1_sum, geom_pairs, needs_review, ms, method) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
 	    "ON CONFLICT(task, batch) DO UPDATE SET njudgments = excluded.njudgments, "
 	    "  agreement = excluded.agreement, geom_f1_sum = excluded.geom_f1_sum, "
 	    "  geom_pairs = excluded.geom_pairs, needs_review = excluded.needs_review, "
-	    "  ms = excluded.ms";
+	    "  ms = excluded.ms, method = excluded.method";
 	struct replicas r;
 	struct bx_consensus cons;
 	struct bx_dbst *s;
 	double bar;
 	char *json;
-	int rc, n, low, more = 0;
+	int rc, n, low, more = 0, ds, k;
 
 	if (in->overlap <= 1)
 		return 0;
@@ -890,6 +899,14 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		goto out;
 	if ((rc = bx_st_setting_num(st, "agreement_bar", 0, 1, &bar, err)) < 0)
 		goto out;
+	/* Of several merges ahead for this task (two labelers' holds), the one
+	 * made from exactly these replicas. */
+	for (k = 0; in->ps != NULL && k < in->ps->n && !(in->pre_ok && same_replicas(&r, in->pre));
+	    k++)
+		if (in->ps->v[k].task == in->task && in->ps->v[k].batch == in->batch) {
+			in->pre = &in->ps->v[k];
+			in->pre_ok = 1; /* the caller checked the preset's fence */
+		}
 	if (in->pre_ok && same_replicas(&r, in->pre)) {
 		cons = in->pre->cons; /* taken over: pre no longer owns it */
 		memset(&in->pre->cons, 0, sizeof in->pre->cons);
@@ -904,7 +921,15 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		bx_consensus_free(&cons);
 		goto out;
 	}
-	json = bx_answer_to_json(&cons.answer);
+	/* Dawid-Skene's answer for exactly these judgments outlives this
+	 * merge; else the vote stands (and the batch's result is stale). */
+	if ((rc = bx_st_ds_apply(st, in->task, in->batch, r.n, r.ids, r.texts, &json, err)) < 0) {
+		bx_consensus_free(&cons);
+		goto out;
+	}
+	ds = json != NULL;
+	if (json == NULL)
+		json = bx_answer_to_json(&cons.answer);
 	if ((s = bx_st_prep(st, put, err)) == NULL) {
 		rc = err ? err->code : BX_EDB;
 	} else {
@@ -924,6 +949,7 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 		bx_db_bind_int(s, 6, cons.geom_pairs);
 		bx_db_bind_int(s, 7, low && !more);
 		bx_db_bind_int64(s, 8, now);
+		bx_db_bind_text(s, 9, ds ? "dawid-skene" : "vote");
 		rc = bx_st_exec(st, s, "store agreement", err);
 	}
 	bx_consensus_free(&cons);
@@ -949,12 +975,7 @@ consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
 	memset(&in, 0, sizeof in);
 	in.task = task;
 	in.batch = batch;
-	for (k = 0; ps != NULL && k < ps->n; k++) {
-		if (ps->v[k].task == task && ps->v[k].batch == batch) {
-			in.pre = &ps->v[k];
-			in.pre_ok = 1; /* the caller checked the preset's fence */
-		}
-	}
+	in.ps = ps; /* consensus_step picks the merge that fits */
 	if ((s = bx_st_prep(st, bsql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int64(s, 1, batch);
@@ -1383,6 +1404,55 @@ bx_st_premerge_hold(struct bx_store *st, const char *name, struct bx_st_preset *
 		bx_st_preset_free(ps);
 }
 
+/* The labelers reevaluate() governs: active, in training or qualified. */
+static const char governed_sql[] =
+    "SELECT id FROM users WHERE active = 1 AND qual IN ('training','qualified') ORDER BY id";
+
+static int
+premerge_setting_rx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	struct bx_st_preset *ps = ctx;
+	struct future f = { 0, 0, 0 };
+	struct bx_score sum;
+	struct bx_dbst *s;
+	int64_t *ids = NULL;
+	double bar, acc;
+	int rc, n = 0, i, k;
+
+	if ((s = bx_st_prep(st, governed_sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	while ((rc = bx_st_step(st, s, "list labelers", err)) == 1) {
+		ids = bx_realloc(ids, (size_t)(n + 1) * sizeof *ids);
+		ids[n++] = bx_db_col_int64(s, 0);
+	}
+	bx_db_reset(s);
+	if (rc >= 0)
+		rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err);
+	for (i = 0; rc >= 0 && i < n; i++) {
+		if ((rc = under_bar(st, ids[i], bar, &sum, &k, &acc, err)) != 1)
+			continue;
+		f.drop_uid = ids[i];
+		rc = premerge_all(st, hold_tasks_sql, ids[i], &f, ps, err);
+	}
+	free(ids);
+	return rc < 0 ? rc : 0;
+}
+
+void
+bx_st_premerge_setting(struct bx_store *st, const char *key, const char *val,
+                       struct bx_st_preset *ps)
+{
+	struct bx_err err = { 0 };
+
+	memset(ps, 0, sizeof *ps);
+	/* The rule and the merges read the setting as it will be. */
+	st->as_if_key = key;
+	st->as_if_val = val;
+	if (bx_st_read(st, premerge_setting_rx, ps, &err) < 0)
+		bx_st_preset_free(ps);
+	st->as_if_key = st->as_if_val = NULL;
+}
+
 struct review_pre {
 	int64_t jid;
 	int reject;
@@ -1640,6 +1710,7 @@ struct qset_ctx {
 	const char *key, *val, *actor;
 	int64_t now;
 	int suspended, lifted;
+	struct bx_st_preset *pre; /* the suspensions' merges, computed ahead */
 };
 
 /* Everyone the rule governs, against the settings as they now are: an
@@ -1690,6 +1761,7 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 			memset(&in, 0, sizeof in);
 			in.uid = us[i].id;
 			in.reason = "settings";
+			in.hold = c->pre;
 			snprintf(in.name, sizeof in.name, "%s", us[i].name);
 			rc = set_qual(st, &in, "suspended", &sum, n, c->now, err);
 			c->suspended++;
@@ -1758,12 +1830,18 @@ bx_store_quality_setting_set(struct bx_store *st, const char *key, const char *v
                              const char *actor, int64_t now_ms, int *suspended_out,
                              int *lifted_out, struct bx_err *err)
 {
-	struct qset_ctx c = { key, val, actor, now_ms, 0, 0 };
+	struct qset_ctx c = { key, val, actor, now_ms, 0, 0, NULL };
+	struct bx_st_preset pre;
 	int rc;
 
 	if (key == NULL || val == NULL)
 		return bx_err_set(err, BX_EINVAL, "setting: empty key or value");
+	/* Whom the new value suspends, and the consensus their held work
+	 * changes, computed before the write lock (issue 12). */
+	bx_st_premerge_setting(st, key, val, &pre);
+	c.pre = &pre;
 	rc = bx_st_write(st, qset_tx, &c, err);
+	bx_st_preset_free(&pre);
 	if (rc == 0) {
 		if (suspended_out)
 			*suspended_out = c.suspended;

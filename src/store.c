@@ -289,6 +289,19 @@ static const char *const migrations[] = {
 	 * before it takes effect (store-quality.c: the claim right after the
 	 * gold submit would otherwise name that task as gold). */
 	"ALTER TABLE users ADD COLUMN suspend_grace INTEGER CHECK (suspend_grace >= 0);\n",
+	/* 10 -> 11: Dawid-Skene's answers survive a later merge of their task
+	 * (store-consensus.c): each task's answer with the fingerprint of the
+	 * judgments and settings it came from, applied while that holds; and
+	 * how each stored consensus was chosen ('vote': per task, which makes
+	 * the batch's Dawid-Skene result stale). */
+	"CREATE TABLE ds_answers(\n"
+	"  task INTEGER NOT NULL REFERENCES tasks(id),\n"
+	"  batch INTEGER NOT NULL REFERENCES batches(id),\n"
+	"  fp TEXT NOT NULL,\n"
+	"  answer TEXT NOT NULL,\n"
+	"  PRIMARY KEY (task, batch)) STRICT, WITHOUT ROWID;\n"
+	"ALTER TABLE task_consensus ADD COLUMN method TEXT NOT NULL DEFAULT 'vote'\n"
+	"  CHECK (method IN ('vote','dawid-skene'));\n",
 };
 
 #define SCHEMA_VERSION ((int)BX_ARRAY_LEN(migrations))
@@ -930,6 +943,10 @@ bx_store_setting_get(struct bx_store *st, const char *key, char **val_out, struc
 	int rc;
 
 	*val_out = NULL;
+	if (st->as_if_key != NULL && strcmp(key, st->as_if_key) == 0) {
+		*val_out = bx_strdup(st->as_if_val);
+		return 0;
+	}
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_text(s, 1, key);
@@ -1208,6 +1225,7 @@ user_row(struct bx_dbst *s, struct bx_user *u)
 	u->active = bx_db_col_int(s, 3);
 	u->qual = bx_st_col_dup(s, 4);
 	u->created_ms = bx_db_col_int64(s, 5);
+	u->suspend_grace = bx_db_col_int(s, 6);
 	return 0;
 }
 
@@ -1215,7 +1233,8 @@ int
 bx_store_user_get(struct bx_store *st, const char *name, struct bx_user *out, struct bx_err *err)
 {
 	static const char sql[] =
-	    "SELECT id, name, role, active, qual, created_ms FROM users WHERE name = ?1";
+	    "SELECT id, name, role, active, qual, created_ms, coalesce(suspend_grace, -1) "
+	    "FROM users WHERE name = ?1";
 	struct bx_dbst *s;
 	int rc;
 
@@ -1236,7 +1255,8 @@ int
 bx_store_user_list(struct bx_store *st, struct bx_user **out, int *n_out, struct bx_err *err)
 {
 	static const char sql[] =
-	    "SELECT id, name, role, active, qual, created_ms FROM users ORDER BY name";
+	    "SELECT id, name, role, active, qual, created_ms, coalesce(suspend_grace, -1) "
+	    "FROM users ORDER BY name";
 	struct bx_dbst *s;
 	struct bx_user *u = NULL;
 	int n = 0, rc;

@@ -79,6 +79,11 @@ struct bx_user {
 	char *name, *role, *qual;
 	int active;
 	int64_t created_ms;
+	/* A gold suspension armed and not yet in effect: the ordinary submits
+	 * left before it applies (0: at the next claim); -1 none. For admins'
+	 * eyes only: shown to the labeler it would tell that one of their
+	 * last submits was gold. */
+	int suspend_grace;
 };
 void bx_user_free(struct bx_user *u);
 int bx_store_user_add(struct bx_store *st, const char *name, const char *role,
@@ -253,14 +258,18 @@ int bx_store_batch_get(struct bx_store *st, const char *name, struct bx_batch *o
 int bx_store_batch_list(struct bx_store *st, struct bx_batch **out, int *n_out,
                         struct bx_err *err);
 
-/* Per labeler: submitted (incl. accepted/rejected) judgments, their active
- * span (first claim to last submit of those judgments) and median seconds. */
+/* Per labeler: submitted (incl. accepted/rejected) judgments, their span
+ * (first claim to last submit of those judgments), median seconds, and
+ * their pace over active time: judgments per hour of the time from each
+ * one's claim to its submit, capped at BX_ACTIVE_CAP_MS a judgment (0 when
+ * none is timed). stats, user show and the dashboard all show this pace. */
 struct bx_labeler_stats {
 	char *name;
 	int submitted, skipped, leased;
 	int64_t first_ms, last_ms;
-	double median_seconds, per_hour; /* per_hour: 0 when the span is 0 */
+	double median_seconds, per_hour;
 };
+#define BX_ACTIVE_CAP_MS (10 * 60 * 1000)
 int bx_store_labeler_stats(struct bx_store *st, struct bx_labeler_stats **out, int *n_out,
                            struct bx_err *err);
 void bx_labeler_stats_free(struct bx_labeler_stats *s, int n);
@@ -504,6 +513,23 @@ struct bx_consensus_batch {
 int bx_store_consensus_batch(struct bx_store *st, const char *batch, const char *actor,
                              int64_t now_ms, struct bx_consensus_batch *out,
                              struct bx_err *err);
+/* Under aggregation = dawid-skene, how many batches (the one named, or
+ * all) have a consensus chosen by the per-task vote since Dawid-Skene last
+ * ran over them (a read; 0 under another setting). refresh runs
+ * Dawid-Skene over each of them (as bx_store_consensus_batch, actor
+ * logged), *n_out how many were done before any error. */
+int bx_store_consensus_stale(struct bx_store *st, const char *batch, int *n_out,
+                             struct bx_err *err);
+int bx_store_consensus_refresh(struct bx_store *st, const char *batch, const char *actor,
+                               int64_t now_ms, int *n_out, struct bx_err *err);
+/* What the store's gold scoring does to answers before it compares them,
+ * for a report that scores outside the store (one code path): a gold
+ * answer and a labeler's answer prepared in place exactly as a gold submit
+ * is scored (canonical: an unset attribute is the taxonomy's default;
+ * globals only where the gold states them; compare_attributes). */
+struct bx_answer;
+int bx_store_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
+                          struct bx_err *err);
 /* BX_ENOENT for an unknown batch. */
 int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
                            struct bx_err *err);
@@ -526,14 +552,11 @@ struct bx_dash_labeler {
 	double recent[16];      /* accuracy of their last gold judgments, oldest first */
 	int nrecent;
 	int hourly[24];
-	/* Pace over active time: submitted judgments per hour of the time
-	 * from their claim to their submit, each capped at BX_ACTIVE_CAP_MS
-	 * (a task left open over lunch is not work); 0 when none. */
+	/* Pace over active time (bx_labeler_stats' per_hour); 0 when none. */
 	double active_per_hour;
 	int accepted, rejected, fixed; /* reviews of their judgments, by verdict */
 	int reviews;                   /* reviews they made (reviewers' activity) */
 };
-#define BX_ACTIVE_CAP_MS (10 * 60 * 1000)
 struct bx_dashboard {
 	struct bx_batch *batches;  /* bx_store_batch_list */
 	int nbatches;

@@ -253,8 +253,9 @@ check "alice gets gold of prod as her own" test "$(db_query "$BOXEL_DB" "SELECT 
 
 # --- user show against hand-computed numbers
 # dave: 10 gold, TP 0, FN 10: accuracy 0, precision undefined, recall 0;
-# 10 submitted with 20 s each between first claim (D) and last submit
-# (D + 570 s): 10 / (570 / 3600) = 63.157.. per hour.
+# 10 submitted with 20 s each (--seconds), each 30 s from its claim to its
+# submit (pinned clock): 10 / (300 / 3600) = 120 per hour of active time,
+# not the 63.2 of the span from first claim (D) to last submit (D + 570 s).
 expect_rc 0 "user show dave --json" "$BOXEL" user show dave --json
 check "dave's numbers" py '
 import json, sys; d = json.loads(sys.argv[1])
@@ -262,13 +263,17 @@ assert d["state"] == "suspended" and d["role"] == "annotator" and d["active"] is
 assert d["gold_count"] == 10 and d["gold_window"] == 50 and d["fn"] == 10 and d["tp"] == 0, d
 assert d["accuracy"] == 0 and d["precision"] is None and d["recall"] == 0, d
 assert d["submitted"] == 10 and d["median_seconds"] == 20, d
-assert abs(d["per_hour"] - 10 / (570 / 3600)) < 1e-9, d
+assert abs(d["per_hour"] - 120) < 1e-9, d
 assert d["trend"] == [0] * 10 and d["trend_windows"] == [0], d' "$OUT"
 expect_rc 0 "user show dave" "$BOXEL" user show dave
 check "text: state" contains "$OUT" "suspended"
-check "text: throughput" contains "$OUT" "63.2 judgments/hour, median 20.0 s"
+check "text: throughput" contains "$OUT" "120.0 judgments/hour, median 20.0 s"
 check "text: sparkline" contains "$OUT" "▁▁▁▁▁▁▁▁▁▁"
 check "text: precision n/a" contains "$(printf '%s\n' "$OUT" | grep '^precision')" "n/a"
+expect_rc 0 "stats --json" "$BOXEL" stats --json
+check "stats: the same pace" py '
+import json, sys; d = {l["name"]: l for l in json.loads(sys.argv[1])["labelers"]}
+assert abs(d["dave"]["per_hour"] - 120) < 1e-9, d["dave"]' "$OUT"
 # carol: astronaut TP; g01 TP + FP: TP 2, FP 1 -> accuracy 2/3, precision 2/3, recall 1.
 expect_rc 0 "user show carol --json" "$BOXEL" user show carol --json
 check "carol's numbers" py '
