@@ -20,11 +20,11 @@ cat > tax.json <<'J'
  {"name": "tight", "geometries": ["skeleton"], "keypoints": ["a", "b"], "sigmas": [0.02, 0.05]}]}
 J
 # COCO's computeOks, gold (10,10) (30,50): area 20 x 40; d^2 25 and 0.
-oks() { py "import math
-a = 800; s0, s1 = $1, $2
-print((math.exp(-25 / (2 * a * (2 * s0) ** 2)) + math.exp(0)) / 2)"; }
-wide=$(oks 0.1 0.1) tight=$(oks 0.02 0.05)
-mid=$(py "print(($wide + $tight) / 2)")
+# wide, tight, COCO's default 0.067 for both; mid between the classes.
+read -r wide tight dflt mid <<<"$(py "import math
+oks = lambda s0, s1: (math.exp(-25 / (2 * 800 * (2 * s0) ** 2)) + math.exp(0)) / 2
+w, t = oks(0.1, 0.1), oks(0.02, 0.05)
+print(w, t, oks(0.067, 0.067), (w + t) / 2)")"
 check "the classes' OKS differ" py "assert $wide - $tight > 0.2"
 
 "$BOXEL" init --images img --taxonomy tax.json >/dev/null
@@ -98,18 +98,17 @@ tps() { # IOU [--taxonomy FILE]: the tp of image 1 and image 2
 	local iou=$1; shift
 	run "$BOXEL" score --json --iou "$iou" "$@" gold.json lab.json
 	[ "$RC" -eq 0 ] || { echo "exit $RC: $ERR"; return; }
-	printf '%s' "$OUT" | py 'import json, sys
-im = {x["image_id"]: x["tp"] for x in json.load(sys.stdin)["images"]}
-print(im[1], im[2])'
+	[[ $OUT =~ \"image_id\":1,\"tp\":([0-9]+).*\"image_id\":2,\"tp\":([0-9]+) ]] &&
+		echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
 }
-d=0.0005
-dflt=$(oks 0.067 0.067)
-check "score --taxonomy: under wide's OKS" test "$(tps "$(py "print($wide - $d)")" --taxonomy tax.json)" = "1 0"
-check "score --taxonomy: over wide's OKS" test "$(tps "$(py "print($wide + $d)")" --taxonomy tax.json)" = "0 0"
-check "score --taxonomy: under tight's OKS" test "$(tps "$(py "print($tight - $d)")" --taxonomy tax.json)" = "1 1"
-check "score --taxonomy: over tight's OKS" test "$(tps "$(py "print($tight + $d)")" --taxonomy tax.json)" = "1 0"
-check "score without a taxonomy: under 0.067's OKS" test "$(tps "$(py "print($dflt - $d)")")" = "1 1"
-check "score without a taxonomy: over it" test "$(tps "$(py "print($dflt + $d)")")" = "0 0"
+read -r wlo whi tlo thi dlo dhi <<<"$(py "d = 0.0005
+print($wide - d, $wide + d, $tight - d, $tight + d, $dflt - d, $dflt + d)")"
+check "score --taxonomy: under wide's OKS" test "$(tps "$wlo" --taxonomy tax.json)" = "1 0"
+check "score --taxonomy: over wide's OKS" test "$(tps "$whi" --taxonomy tax.json)" = "0 0"
+check "score --taxonomy: under tight's OKS" test "$(tps "$tlo" --taxonomy tax.json)" = "1 1"
+check "score --taxonomy: over tight's OKS" test "$(tps "$thi" --taxonomy tax.json)" = "1 0"
+check "score without a taxonomy: under 0.067's OKS" test "$(tps "$dlo")" = "1 1"
+check "score without a taxonomy: over it" test "$(tps "$dhi")" = "0 0"
 expect_rc 2 "score --taxonomy of a missing file" "$BOXEL" score --taxonomy nosuch.json gold.json lab.json
 check "one line naming the file" one_line "$ERR"
 check "the line names it" contains "$ERR" nosuch.json
