@@ -10,6 +10,7 @@
 #include "boxel/codec.h"
 #include "boxel/edit.h"
 #include "boxel/geom.h"
+#include "boxel/geometry.h"
 #include "boxel/quality.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
@@ -788,5 +789,54 @@ test_skeleton_sigmas(void)
 	bx_quality_ws_free(ws);
 }
 
-BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_cuboid), T(test_skeleton), T(test_skeleton_sigmas), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
+/* A multipolygon's region is the union of its rings, also where they
+ * overlap: squares (0,0)-(4,4) and (2,2)-(6,6) cover 16 + 16 - 4 = 28 (not
+ * their sum, 32); a ring inside the first adds nothing. Against the square
+ * (0,0)-(6,6), area 36, that covers them all: IoU 28 / 36 (with the sum it
+ * would read 28 / 40). */
+static void
+test_multipolygon_union(void)
+{
+	static const struct bx_pt pts[] = {
+		{ 0, 0 }, { 4, 0 }, { 4, 4 }, { 0, 4 },
+		{ 2, 2 }, { 6, 2 }, { 6, 6 }, { 2, 6 },
+		{ 1, 1 }, { 2, 1 }, { 1, 2 },
+	};
+	static const struct bx_pt big[] = { { 0, 0 }, { 6, 0 }, { 6, 6 }, { 0, 6 } };
+	static const int ends[] = { 4, 8, 11 };
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_geom_ws *g = bx_geom_ws_new();
+	struct bx_score_opts o;
+	struct bx_annot m, p;
+	struct bx_qobj qm, qp;
+	struct bx_shape sh = { pts, 11, ends, 3 };
+
+	CASE("area: the union of overlapping rings");
+	CHECK_NEAR(bx_shape_area(g, &sh), 28, 1e-12);
+	sh.npts = 8, sh.nrings = 2;
+	CHECK_NEAR(bx_shape_area(g, &sh), 28, 1e-12);
+	CASE("IoU of the multipolygon with a polygon");
+	memset(&m, 0, sizeof m);
+	m.geom = BX_GEOM_MULTIPOLYGON;
+	m.cls = "stain";
+	m.pts = (struct bx_pt *)pts;
+	m.npts = 11;
+	m.ring_end = (int *)ends;
+	m.nrings = 3;
+	memset(&p, 0, sizeof p);
+	p.geom = BX_GEOM_POLYGON;
+	p.cls = "stain";
+	p.pts = (struct bx_pt *)big;
+	p.npts = 4;
+	bx_qobj_from_annot(&qm, &m);
+	bx_qobj_from_annot(&qp, &p);
+	bx_score_opts_default(&o);
+	CHECK_NEAR(bx_qobj_sim(ws, &qm, &qp, &o), 28.0 / 36.0, 1e-12);
+	CHECK_NEAR(bx_qobj_sim(ws, &qp, &qm, &o), 28.0 / 36.0, 1e-12);
+	CHECK_NEAR(bx_qobj_sim(ws, &qm, &qm, &o), 1, 1e-12);
+	bx_geom_ws_free(g);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_cuboid), T(test_skeleton), T(test_skeleton_sigmas), T(test_multipolygon_union), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
          T(test_score_consensus))
