@@ -6,18 +6,9 @@
 # (SGR reports as in mouse.sh), undo, submit.
 . "$(dirname "$0")/lib.sh"
 
-cp -r "$BOXEL_SOURCE_ROOT/sample-data" "$T_TMP/s"
-python3 - "$T_TMP/s/taxonomy.json" <<'PY'
-import json, sys
-p = sys.argv[1]
-t = json.load(open(p))
-t["classes"].insert(6, {"name": "parts", "color": "#00ff00", "geometries": ["multipolygon"]})
-json.dump(t, open(p, "w"), indent=1)
-PY
-make_project "$T_TMP/p" "$T_TMP/s"
+project_with_class '{"name": "parts", "color": "#00ff00", "geometries": ["multipolygon"]}'
 label
 expect_screen "first task opens" "task 1/4"
-pending() { sq "SELECT json_extract(state, '\$.pending') FROM drafts"; }
 
 tui_keys 7
 expect_screen "the class picks the multipolygon tool" " multipolygon  parts"
@@ -37,11 +28,7 @@ tui_keys 8j Space 4l Space
 wait_sql "the draft holds ring 1 closed and two vertices of ring 2" \
 	"SELECT json_extract(state, '\$.pending') FROM drafts" \
 	"[[256.0,256.0],[276.0,256.0],[276.0,276.0,1],[256.0,296.0],[276.0,296.0]]"
-tmx kill-server
-i=0
-while pgrep -f "label --db $DB" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-gone() { ! pgrep -f "label --db $DB" >/dev/null; }
-check "boxel exits on SIGHUP" gone
+drop_terminal
 
 label
 expect_screen "same task again" "resumed your task"

@@ -5,17 +5,8 @@
 # the reopened screen resumes the draft with them and names the third.
 . "$(dirname "$0")/lib.sh"
 
-cp -r "$BOXEL_SOURCE_ROOT/sample-data" "$T_TMP/s"
-python3 - "$T_TMP/s/taxonomy.json" <<'PY'
-import json, sys
-p = sys.argv[1]
-t = json.load(open(p))
-t["classes"].insert(6, {"name": "pose", "color": "#00ff00", "geometries": ["skeleton"],
-                     "keypoints": ["left_eye", "right_eye", "nose", "tail"],
-                     "skeleton": [[1, 2], [1, 3], [2, 3]]})
-json.dump(t, open(p, "w"), indent=1)
-PY
-make_project "$T_TMP/p" "$T_TMP/s"
+project_with_class '{"name": "pose", "color": "#00ff00", "geometries": ["skeleton"],
+  "keypoints": ["left_eye", "right_eye", "nose", "tail"], "skeleton": [[1, 2], [1, 3], [2, 3]]}'
 label
 expect_screen "first task opens" "task 1/4"
 # The 512x512 image fills 96x48 cells (as in mouse.sh): the centre of
@@ -33,12 +24,7 @@ expect_screen "a second click right_eye" "skeleton 2/4: nose next"
 wait_sql "the two points are in the draft" \
 	"SELECT json_array_length(json_extract(state, '\$.pending')) FROM drafts" "2"
 
-# Drop the terminal mid-skeleton.
-tmx kill-server
-i=0
-while pgrep -f "label --db $DB" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-gone() { ! pgrep -f "label --db $DB" >/dev/null; }
-check "boxel exits on SIGHUP" gone
+drop_terminal
 
 label
 expect_screen "same task again" "resumed your task"
