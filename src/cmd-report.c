@@ -777,10 +777,11 @@ calibration(struct bx_store *st, const char *name, int json)
 	memset(&r, 0, sizeof r);
 	if (bx_store_batch_get(st, name, &bt, &err) < 0)
 		return bx_cli_store_fail(&err);
-	bx_score_opts_default(&r.opts);
-	if ((rc = setting_double(st, "iou_threshold", &r.opts.iou)) != 0 ||
-	    (rc = setting_double(st, "line_thickness", &r.opts.line_thickness)) != 0 ||
-	    (rc = setting_double(st, "quorum", &quorum)) != 0 ||
+	if (bx_store_score_opts(st, &r.opts, &err) < 0) {
+		rc = bx_cli_store_fail(&err);
+		goto out;
+	}
+	if ((rc = setting_double(st, "quorum", &quorum)) != 0 ||
 	    (rc = setting_double(st, "agreement_bar", &r.bar)) != 0)
 		goto out;
 	r.quorum = (int)quorum;

@@ -1,4 +1,4 @@
-/* cmd-score.c: `boxel score GOLD.json LABELS.json [--iou T] [--json]`:
+/* cmd-score.c: `boxel score GOLD.json LABELS.json [--iou T] [--taxonomy FILE] [--json]`:
  * COCO annotations (or COCO results) scored against COCO gold, image by
  * image and in total, with the same code that scores gold tasks in the
  * queue (quality.c). No store involved. */
@@ -11,6 +11,7 @@
 #include "boxel/cli.h"
 #include "boxel/formats.h"
 #include "boxel/quality.h"
+#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 
 extern const struct bx_cmd bx_cmd_score;
@@ -235,8 +236,9 @@ find(const struct bx_dataset *ds, int64_t id)
 }
 
 static int
-run(const char *gpath, const char *lpath, double iou, int json)
+run(const char *gpath, const char *lpath, double iou, const struct bx_taxonomy *tax, int json)
 {
+	struct bx_kpt_sigmas *sig;
 	struct bx_dataset g, l;
 	struct objs go = { 0 }, lo = { 0 };
 	struct bx_quality_ws *ws;
@@ -255,6 +257,8 @@ run(const char *gpath, const char *lpath, double iou, int json)
 	}
 	bx_score_opts_default(&o);
 	o.iou = iou;
+	/* the skeleton classes' sigmas (none without --taxonomy) */
+	o.sigmas = sig = bx_kpt_sigmas_of(tax, &o.nsigmas);
 	ws = bx_quality_ws_new();
 	bx_buf_init(&b);
 	if (json)
@@ -309,6 +313,7 @@ run(const char *gpath, const char *lpath, double iou, int json)
 	}
 	bx_buf_free(&b);
 	bx_quality_ws_free(ws);
+	free(sig);
 	free(ids);
 	objs_free(&go);
 	objs_free(&lo);
@@ -323,11 +328,15 @@ cmd_score_exec(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "iou", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "taxonomy", required_argument, NULL, 't' },
 		{ 0, 0, 0, 0 },
 	};
+	struct bx_taxonomy *tax = NULL;
+	struct bx_err err = { 0 };
 	double iou = BX_IOU_DEFAULT;
+	const char *taxpath = NULL;
 	char *end;
-	int c, json = 0;
+	int c, rc, json = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -342,21 +351,33 @@ cmd_score_exec(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 't':
+			taxpath = optarg;
+			break;
 		default:
 			return bx_cli_usage(&bx_cmd_score);
 		}
 	}
 	if (argc - optind != 2)
 		return bx_cli_usage(&bx_cmd_score);
-	return run(argv[optind], argv[optind + 1], iou, json);
+	if (taxpath != NULL && bx_taxonomy_load_file(taxpath, &tax, &err) < 0) {
+		bx_cli_error("score: %s", err.msg);
+		return BX_EXIT_USAGE;
+	}
+	rc = run(argv[optind], argv[optind + 1], iou, tax, json);
+	bx_taxonomy_free(tax);
+	return rc;
 }
 
 const struct bx_cmd bx_cmd_score = {
 	.name = "score",
-	.usage = "GOLD.json LABELS.json [--iou T] [--json]",
+	.usage = "GOLD.json LABELS.json [--iou T] [--taxonomy FILE] [--json]",
 	.summary = "score COCO annotations or results against COCO gold",
 	.help =
 	    "  --iou T    minimum IoU of a match, in (0, 1] (default 0.5)\n"
+	    "  --taxonomy FILE  skeletons: OKS with the sigmas of FILE's class of\n"
+	    "             the gold's category name (default: COCO's person sigmas for\n"
+	    "             17 points, else 0.067 a point)\n"
 	    "  --json     print {\"total\": {...}, \"images\": [{\"image_id\": N, ...}]}\n"
 	    "\n"
 	    "Per image and in total: tp, mismatch (matched, other class or attributes),\n"

@@ -485,6 +485,89 @@ make(struct bx_edit *ed, const struct bx_geom_tool *t, struct bx_annot *an)
 	return add_new(ed, an, what);
 }
 
+/* ---- Rings (an object in parts) ---- */
+
+/* Where the ring being drawn starts in pend: after the last closed one. */
+static int
+ring_start(const struct bx_edit *ed, int before)
+{
+	int i;
+
+	for (i = before; i > 0 && ed->pendv[i - 1] != 1; i--)
+		;
+	return i;
+}
+
+int
+bx_edit_rings(const struct bx_edit *ed, int *open_out)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ed->npend; i++)
+		n += ed->pendv[i] == 1;
+	*open_out = ed->npend - ring_start(ed, ed->npend);
+	return n;
+}
+
+static int
+ring_close(struct bx_edit *ed, const struct bx_geom_kind *k)
+{
+	int open = ed->npend - ring_start(ed, ed->npend), n;
+
+	if (open < k->min_pts)
+		return say(ed, "a ring needs at least %d vertices (%d so far)", k->min_pts, open);
+	ed->pendv[ed->npend - 1] = 1;
+	n = bx_edit_rings(ed, &open);
+	return say(ed, "ring %d closed: draw the next, or Enter to finish the %s", n, k->name);
+}
+
+/* The closed rings make the object, one undo step. */
+static int
+rings_make(struct bx_edit *ed, const struct bx_geom_kind *k)
+{
+	struct bx_annot an;
+	int i, n = 0, open, *ends, r;
+	char what[48];
+
+	if (need_class(ed))
+		return BX_EDIT_VIEW;
+	ends = bx_malloc(sizeof *ends * (size_t)(bx_edit_rings(ed, &open) + 1));
+	for (i = 0; i < ed->npend; i++)
+		if (ed->pendv[i] == 1)
+			ends[n++] = i + 1;
+	memset(&an, 0, sizeof an);
+	an.geom = k->id;
+	an.pts = ed->pend;
+	an.npts = ends[n - 1];
+	an.ring_end = ends;
+	an.nrings = n;
+	snprintf(what, sizeof what, "add %s", k->name);
+	r = add_new(ed, &an, what);
+	free(ends);
+	return r;
+}
+
+/* A vertex of the ring being drawn; back on its first vertex closes it,
+ * back on the first vertex of the ring just closed makes the object. */
+static int
+ring_place(struct bx_edit *ed, const struct bx_geom_kind *k)
+{
+	int s = ring_start(ed, ed->npend), open = ed->npend - s, ps;
+
+	if (open == 0 && s > 0) {
+		ps = ring_start(ed, s - 1);
+		if (ed->pend[ps].x == ed->cx && ed->pend[ps].y == ed->cy)
+			return rings_make(ed, k);
+	}
+	if (open >= k->min_pts && ed->pend[s].x == ed->cx && ed->pend[s].y == ed->cy)
+		return ring_close(ed, k);
+	if (open > 0 && ed->pend[ed->npend - 1].x == ed->cx && ed->pend[ed->npend - 1].y == ed->cy)
+		return say(ed, "a vertex is already there");
+	pend_push(ed, ed->cx, ed->cy);
+	ed->msg[0] = '\0';
+	return BX_EDIT_VIEW;
+}
+
 int
 bx_edit_place(struct bx_edit *ed)
 {
@@ -530,6 +613,8 @@ bx_edit_place(struct bx_edit *ed)
 		return BX_EDIT_VIEW;
 	case BX_PLACE_COUNT:
 		return place_next(ed, t, ed->next_vis);
+	case BX_PLACE_RINGS:
+		return ring_place(ed, bx_tool_kind(ed->tool));
 	}
 	return 0;
 }
@@ -573,16 +658,34 @@ bx_edit_toggle_occluded(struct bx_edit *ed)
 int
 bx_edit_enter(struct bx_edit *ed)
 {
+	const struct bx_geom_tool *t = bx_tool_at(ed->tool);
+	int open;
+
 	if (vertex_kind(ed) != NULL && ed->npend >= vertex_kind(ed)->min_pts)
 		return bx_edit_close(ed);
+	/* A ring tool: Enter closes the ring; on the next, still empty, it
+	 * finishes the object. */
+	if (t != NULL && t->place == BX_PLACE_RINGS && ed->npend > 0) {
+		bx_edit_rings(ed, &open);
+		return open > 0 ? ring_close(ed, bx_tool_kind(ed->tool)) :
+		                  rings_make(ed, bx_tool_kind(ed->tool));
+	}
 	return bx_edit_place(ed);
 }
 
 int
 bx_edit_backspace(struct bx_edit *ed)
 {
+	const struct bx_geom_tool *t = bx_tool_at(ed->tool);
+
 	if (ed->npend == 0)
 		return say(ed, "nothing being drawn");
+	/* A ring tool on an empty new ring: the ring closed last opens again. */
+	if (t != NULL && t->place == BX_PLACE_RINGS && ed->pendv[ed->npend - 1] == 1) {
+		ed->pendv[ed->npend - 1] = 2;
+		ed->msg[0] = '\0';
+		return BX_EDIT_VIEW;
+	}
 	ed->npend--;
 	ed->msg[0] = '\0';
 	return BX_EDIT_VIEW;

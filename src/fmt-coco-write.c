@@ -6,6 +6,7 @@
 
 #include "boxel/formats.h"
 #include "boxel/geom.h"
+#include "boxel/geometry.h"
 #include "boxel/taxonomy.h"
 
 static int64_t
@@ -26,20 +27,21 @@ shoelace(const struct bx_pt *p, int n)
 }
 
 /* A multipolygon as the COCO object it came from: the bbox of every ring,
- * area the sum of theirs (the parts of one object do not overlap), one
- * segmentation polygon per ring. */
+ * one segmentation polygon per ring, and area that of their union (what
+ * COCOeval's mask covers): rings that overlap, as traced or hand-drawn
+ * parts may, count their common part once (geometry.c's exact sweep). */
 static void
 put_rings(struct bx_buf *b, const struct bx_annot *an)
 {
-	double x, y, w, h, area = 0;
-	int r, p, from = 0;
+	const struct bx_shape sh = { an->pts, an->npts, an->ring_end, an->nrings };
+	struct bx_geom_ws *ws = bx_geom_ws_new();
+	double x, y, w, h, area;
+	int r, p, from;
 
 	bx_annot_bounds(an, &x, &y, &w, &h);
 	bx_json_put_box(b, x, y, w, h);
-	for (r = 0; r < an->nrings; r++) {
-		area += shoelace(an->pts + from, an->ring_end[r] - from);
-		from = an->ring_end[r];
-	}
+	area = bx_shape_area(ws, &sh);
+	bx_geom_ws_free(ws);
 	bx_buf_puts(b, ",\"area\":");
 	bx_json_put_num(b, area);
 	bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[");

@@ -1,8 +1,9 @@
 /* geom-multipolygon.c: one object of several rings (image pixels), as
  * COCO writes an object in parts (a car behind a pole): pts holds the rings
  * one after another, ring_end where each ends. The region is the union of
- * the rings (what COCOeval's masks are). One handle per vertex; nothing
- * draws a new one (it comes from files), and consensus keeps the medoid. */
+ * the rings (what COCOeval's masks are). One handle per vertex; its tool
+ * draws ring after ring (edit.c's BX_PLACE_RINGS); consensus keeps the
+ * medoid. */
 #include <stdio.h>
 
 #include "boxel/geom.h"
@@ -46,6 +47,14 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 	}
 }
 
+static const struct bx_geom_tool tool = {
+	.name = "multipolygon",
+	.key = 'I',
+	.help = "multipolygon tool: an object in parts, ring after ring (Enter or back on "
+	        "the first vertex closes a ring; Enter again finishes)",
+	.place = BX_PLACE_RINGS,
+};
+
 const struct bx_geom_kind bx_geom_multipolygon = {
 	.id = BX_GEOM_MULTIPOLYGON,
 	.name = "multipolygon",
@@ -55,6 +64,7 @@ const struct bx_geom_kind bx_geom_multipolygon = {
 	.min_pts = 3,
 	.closed = 1,
 	.family = BX_FAM_AREA,
+	.tools = { &tool },
 	.describe = describe,
 	.check = check,
 	.bounds = bx_geom_pts_bounds,

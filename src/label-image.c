@@ -323,14 +323,29 @@ label_draw_image_pane(struct label *L, struct bx_grid *g)
 		bx_raster_rect(L->disp, label_dx(L, ed->pend[0].x), label_dy(L, ed->pend[0].y), label_dx(L, ed->cx),
 		               label_dy(L, ed->cy), cc, 1);
 	} else if (ed->npend > 0) {
+		/* A line from vertex to vertex up to the crosshair; a ring tool's
+		 * closed rings (pendv 1 on their last vertex) drawn closed. */
+		int rings = bx_tool_at(ed->tool)->place == BX_PLACE_RINGS, s = 0, e, m, shut;
 		double *xy = bx_malloc(sizeof *xy * 2 * (size_t)(ed->npend + 1));
-		for (i = 0; i < ed->npend; i++) {
-			xy[2 * i] = label_dx(L, ed->pend[i].x);
-			xy[2 * i + 1] = label_dy(L, ed->pend[i].y);
+		for (;;) {
+			for (e = s; e < ed->npend && !(rings && ed->pendv[e] == 1); e++)
+				;
+			shut = e < ed->npend;
+			for (m = 0, i = s; i < (shut ? e + 1 : ed->npend); i++, m++) {
+				xy[2 * m] = label_dx(L, ed->pend[i].x);
+				xy[2 * m + 1] = label_dy(L, ed->pend[i].y);
+			}
+			if (!shut) {
+				xy[2 * m] = label_dx(L, ed->cx);
+				xy[2 * m + 1] = label_dy(L, ed->cy);
+				m++;
+			}
+			if (m > 1)
+				bx_raster_polyline(L->disp, xy, m, shut, cc, 0);
+			if (!shut)
+				break;
+			s = e + 1;
 		}
-		xy[2 * ed->npend] = label_dx(L, ed->cx);
-		xy[2 * ed->npend + 1] = label_dy(L, ed->cy);
-		bx_raster_polyline(L->disp, xy, ed->npend + 1, 0, cc, 0);
 		for (i = 0; i < ed->npend; i++)
 			draw_handle(L, ed->pend[i].x, ed->pend[i].y, cc);
 		free(xy);

@@ -11,6 +11,7 @@
 #include "boxel/quality.h"
 #include "boxel/shape-math.h"
 #include "boxel/geom.h"
+#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 
 enum { KIND_NONE, KIND_AREA, KIND_POINT, KIND_TAG, KIND_LINE, KIND_KPTS };
@@ -44,6 +45,25 @@ bx_score_opts_default(struct bx_score_opts *o)
 	o->iou = BX_IOU_DEFAULT;
 	o->point_radius = BX_POINT_RADIUS_DEFAULT;
 	o->line_thickness = BX_LINE_THICKNESS_DEFAULT;
+	o->sigmas = NULL;
+	o->nsigmas = 0;
+}
+
+struct bx_kpt_sigmas *
+bx_kpt_sigmas_of(const struct bx_taxonomy *t, int *n_out)
+{
+	struct bx_kpt_sigmas *s = NULL;
+	int i, n = 0;
+
+	for (i = 0; t != NULL && i < t->nclasses; i++) {
+		if (t->classes[i].nkpts <= 0 || t->classes[i].sigmas == NULL)
+			continue;
+		s = bx_realloc(s, (size_t)(n + 1) * sizeof *s);
+		s[n++] = (struct bx_kpt_sigmas){ t->classes[i].name, t->classes[i].sigmas,
+		                                 t->classes[i].nkpts };
+	}
+	*n_out = n;
+	return s;
 }
 
 void
@@ -280,30 +300,46 @@ is_box(enum bx_geom g)
 }
 
 /* COCO's per-point sigmas of its 17 person keypoints (pycocotools), and
- * what a point of another skeleton gets: their mean, rounded. The
- * taxonomy's own sigmas are not read here yet (quality.c has no taxonomy). */
+ * what a point of another skeleton gets: their mean, rounded. Used only
+ * when the options carry no sigmas for the gold's class (boxel score
+ * without --taxonomy, a class the taxonomy no longer has). */
 static const double coco_person_sigmas[17] = {
 	.026, .025, .025, .035, .035, .079, .079, .072, .072, .062, .062, .107, .107, .087, .087,
 	.089, .089,
 };
 #define DEFAULT_SIGMA 0.067
 
-/* OKS of skeleton b against gold a (COCO's computeOks): the area is that
- * of the box of a's labeled points, as COCO's own keypoint-only objects
- * have it when no segmentation gives one. */
+/* The sigmas of gold class cls's n points: the class's own when the
+ * options list it with n points, else COCO's defaults. */
+static const double *
+class_sigmas(const struct bx_score_opts *o, const char *cls, int n)
+{
+	int i;
+
+	for (i = 0; cls != NULL && i < o->nsigmas; i++)
+		if (o->sigmas[i].n == n && strcmp(o->sigmas[i].cls, cls) == 0)
+			return o->sigmas[i].sigma;
+	return NULL;
+}
+
+/* OKS of skeleton b against gold a (COCO's computeOks), with the sigmas of
+ * a's class: the area is that of the box of a's labeled points, as COCO's
+ * own keypoint-only objects have it when no segmentation gives one. */
 static double
-skeleton_oks(const struct bx_qobj *a, const struct bx_qobj *b)
+skeleton_oks(const struct bx_qobj *a, const struct bx_qobj *b, const struct bx_score_opts *o)
 {
 	struct bx_kpt ga[64], gb[64];
 	double sig[64], x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+	const double *own;
 	int i, n = a->npts;
 
 	if (a->npts != b->npts || n > 64)
 		return 0;
+	own = class_sigmas(o, a->cls, n);
 	for (i = 0; i < n; i++) {
 		ga[i] = (struct bx_kpt){ a->pts[i].x, a->pts[i].y, a->vis[i] };
 		gb[i] = (struct bx_kpt){ b->pts[i].x, b->pts[i].y, b->vis[i] };
-		sig[i] = n == 17 ? coco_person_sigmas[i] : DEFAULT_SIGMA;
+		sig[i] = own ? own[i] : n == 17 ? coco_person_sigmas[i] : DEFAULT_SIGMA;
 		if (a->vis[i] > 0) {
 			x0 = fmin(x0, a->pts[i].x);
 			y0 = fmin(y0, a->pts[i].y);
@@ -334,7 +370,7 @@ pair_sim(struct bx_geom_ws *g, const struct bx_qobj *a, const struct qinfo *qa,
 		return bx_point_sim(p, q, o->point_radius);
 	}
 	case KIND_KPTS:
-		iou = skeleton_oks(a, b);
+		iou = skeleton_oks(a, b, o);
 		return iou >= o->iou ? iou : -1;
 	case KIND_LINE:
 		/* Kinds of one line family compare by the first's measure. */

@@ -25,6 +25,7 @@ struct bx_store {
 	long busy_slept_us; /* back-off spent in the current operation */
 	struct bx_gate *gate; /* NULL: none (store-gate.c) */
 	struct bx_quality_ws *qws; /* store-quality.c's scratch, made on first use */
+	struct bx_st_sigmas *sigmas; /* store-scoring.c's taxonomies' sigma tables */
 	int readonly;         /* opened with BX_STORE_READONLY: writes are refused */
 	void (*wait_fn)(void *ctx, long waited_ms); /* bx_store_set_wait_hook */
 	void *wait_ctx;
@@ -147,6 +148,10 @@ int bx_st_setting_num(struct bx_store *st, const char *key, double lo, double hi
                       struct bx_err *err);
 struct bx_score_opts;
 int bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err);
+/* Hang the taxonomy's keypoint sigmas on o (store-scoring.c); they live
+ * until bx_store_close, which calls bx_st_sigmas_free. */
+int bx_st_score_sigmas(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err);
+void bx_st_sigmas_free(struct bx_store *st);
 struct bx_answer;
 int bx_st_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err);
 struct bx_quality_ws *bx_st_qws(struct bx_store *st);

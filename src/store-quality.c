@@ -54,9 +54,10 @@ bx_st_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *er
 	int rc;
 
 	bx_score_opts_default(o);
-	if ((rc = bx_st_setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err)) < 0)
+	if ((rc = bx_st_setting_num(st, "iou_threshold", 1e-9, 1, &o->iou, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "line_thickness", 1e-9, 1000, &o->line_thickness, err)) < 0)
 		return rc;
-	return bx_st_setting_num(st, "line_thickness", 1e-9, 1000, &o->line_thickness, err);
+	return bx_st_score_sigmas(st, o, err);
 }
 
 /* Keep only the attributes named in the comma list (empty: none). */

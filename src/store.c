@@ -874,6 +874,7 @@ bx_store_close(struct bx_store *st)
 	free(st->cache);
 	bx_gate_close(st->gate);
 	bx_quality_ws_free(st->qws);
+	bx_st_sigmas_free(st);
 	bx_db_close(st->db);
 	free(st->path);
 	free(st);

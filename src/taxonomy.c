@@ -1,8 +1,8 @@
-/* taxonomy.c: loads and validates the taxonomy JSON (taxonomy.h) and checks
- * answers against it. Validation walks the whole document and collects every
- * problem; a second, tiny scanner over the (already valid) text maps each JSON
- * path to its line:column, since jansson keeps no positions for values.
- * Answer coordinates are image pixels, origin top-left. */
+/* taxonomy.c: loads and validates the taxonomy JSON (taxonomy.h): classes,
+ * their attributes, hotkeys, geometries and skeletons, the global
+ * attributes. Validation walks the whole document and collects every
+ * problem, each pointed at its line:column (taxonomy-where.c). Lookups are
+ * taxonomy-lookup.c; checking answers against a taxonomy taxonomy-check.c. */
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,207 +16,21 @@
 #include "boxel/geom.h"
 #include "boxel/util.h"
 #include "json-int.h"
+#include "taxonomy-int.h"
 
 #define TAXONOMY_MAX_BYTES (4u << 20)
-
-/* ---- path -> line:column ---- */
-
-struct loc {
-	char *path;
-	int line, col;
-};
-
-struct scan {
-	const char *s;
-	size_t i;
-	int line, col;
-	struct bx_json_path path;
-	struct loc *locs;
-	int nlocs, cap;
-};
-
-static void
-sc_adv(struct scan *sc)
-{
-	unsigned char c = (unsigned char)sc->s[sc->i];
-
-	if (c == '\0')
-		return;
-	sc->i++;
-	if (c == '\n') {
-		sc->line++;
-		sc->col = 1;
-	} else if ((c & 0xc0) != 0x80) /* count characters, not UTF-8 bytes */
-		sc->col++;
-}
-
-static void
-sc_ws(struct scan *sc)
-{
-	while (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' ||
-	    sc->s[sc->i] == '\r')
-		sc_adv(sc);
-}
-
-static void
-sc_record(struct scan *sc)
-{
-	if (sc->nlocs == sc->cap) {
-		sc->cap = sc->cap ? sc->cap * 2 : 64;
-		sc->locs = bx_realloc(sc->locs, sizeof *sc->locs * (size_t)sc->cap);
-	}
-	sc->locs[sc->nlocs].path = bx_strdup(sc->path.s);
-	sc->locs[sc->nlocs].line = sc->line;
-	sc->locs[sc->nlocs].col = sc->col;
-	sc->nlocs++;
-}
-
-/* Read a string at sc->i (on the quote), decoding escapes into out. */
-static void
-sc_string(struct scan *sc, struct bx_buf *out)
-{
-	char u8[4];
-	unsigned cp;
-	int k, n;
-
-	sc_adv(sc);
-	while (sc->s[sc->i] != '\0' && sc->s[sc->i] != '"') {
-		if (sc->s[sc->i] == '\\') {
-			sc_adv(sc);
-			switch (sc->s[sc->i]) {
-			case 'n': bx_buf_putc(out, '\n'); break;
-			case 't': bx_buf_putc(out, '\t'); break;
-			case 'r': bx_buf_putc(out, '\r'); break;
-			case 'b': bx_buf_putc(out, '\b'); break;
-			case 'f': bx_buf_putc(out, '\f'); break;
-			case 'u':
-				cp = 0;
-				for (k = 0; k < 4 && sc->s[sc->i + 1] != '\0'; k++) {
-					char h;
-
-					sc_adv(sc);
-					h = sc->s[sc->i];
-					cp = cp * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 32) - 'a' + 10);
-				}
-				if (cp >= 0xd800 && cp <= 0xdfff)
-					cp = '?'; /* surrogate pairs: rare in keys; only for naming */
-				n = bx_utf8_encode(cp, u8);
-				bx_buf_append(out, u8, (size_t)n);
-				break;
-			default:
-				if (sc->s[sc->i] != '\0')
-					bx_buf_putc(out, sc->s[sc->i]);
-			}
-			sc_adv(sc);
-		} else {
-			bx_buf_putc(out, sc->s[sc->i]);
-			sc_adv(sc);
-		}
-	}
-	sc_adv(sc);
-}
-
-static void
-sc_value(struct scan *sc, int depth)
-{
-	struct bx_buf key;
-	size_t old;
-	int idx;
-
-	sc_ws(sc);
-	sc_record(sc);
-	if (depth > 64) /* the taxonomy schema is 4 levels deep; deeper is ignored */
-		return;
-	switch (sc->s[sc->i]) {
-	case '{':
-		sc_adv(sc);
-		sc_ws(sc);
-		bx_buf_init(&key);
-		while (sc->s[sc->i] == '"') {
-			bx_buf_reset(&key);
-			sc_string(sc, &key);
-			sc_ws(sc);
-			if (sc->s[sc->i] == ':')
-				sc_adv(sc);
-			old = bx_json_path_key(&sc->path, key.p ? key.p : "");
-			sc_value(sc, depth + 1);
-			bx_json_path_pop(&sc->path, old);
-			sc_ws(sc);
-			if (sc->s[sc->i] == ',') {
-				sc_adv(sc);
-				sc_ws(sc);
-			}
-		}
-		bx_buf_free(&key);
-		if (sc->s[sc->i] == '}')
-			sc_adv(sc);
-		break;
-	case '[':
-		sc_adv(sc);
-		sc_ws(sc);
-		for (idx = 0; sc->s[sc->i] != '\0' && sc->s[sc->i] != ']'; idx++) {
-			old = bx_json_path_idx(&sc->path, (size_t)idx);
-			sc_value(sc, depth + 1);
-			bx_json_path_pop(&sc->path, old);
-			sc_ws(sc);
-			if (sc->s[sc->i] == ',')
-				sc_adv(sc);
-			else
-				break;
-		}
-		sc_ws(sc);
-		if (sc->s[sc->i] == ']')
-			sc_adv(sc);
-		break;
-	case '"':
-		bx_buf_init(&key);
-		sc_string(sc, &key);
-		bx_buf_free(&key);
-		break;
-	default:
-		while (sc->s[sc->i] != '\0' && !strchr(",]} \t\r\n", sc->s[sc->i]))
-			sc_adv(sc);
-	}
-}
 
 /* ---- problems ---- */
 
 struct check {
 	const char *name;
-	struct loc *locs;
+	struct bx_tx_loc *locs;
 	int nlocs;
 	char **probs;
 	int *pos;            /* line * 2^20 + column, to list problems in file order */
 	int nprobs;
 	struct bx_json_path path;
 };
-
-static void
-find_loc(const struct check *ck, const char *path, int *line, int *col)
-{
-	char tmp[256];
-	char *cut;
-	int i;
-
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (;;) {
-		for (i = 0; i < ck->nlocs; i++)
-			if (strcmp(ck->locs[i].path, tmp) == 0) {
-				*line = ck->locs[i].line;
-				*col = ck->locs[i].col;
-				return;
-			}
-		/* a missing key: point at the enclosing value */
-		cut = strrchr(tmp, '.');
-		if (cut == NULL || (strrchr(tmp, '[') != NULL && strrchr(tmp, '[') > cut))
-			cut = strrchr(tmp, '[');
-		if (cut == NULL)
-			break;
-		*cut = '\0';
-	}
-	*line = 1;
-	*col = 1;
-}
 
 static void
 problem(struct check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -231,7 +45,7 @@ problem(struct check *ck, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	find_loc(ck, ck->path.s, &line, &col);
+	bx_tx_find_loc(ck->locs, ck->nlocs, ck->path.s, &line, &col);
 	ck->probs = bx_realloc(ck->probs, sizeof(char *) * (size_t)(ck->nprobs + 1));
 	ck->pos = bx_realloc(ck->pos, sizeof(int) * (size_t)(ck->nprobs + 1));
 	ck->pos[ck->nprobs] = line * (1 << 20) + (col < (1 << 20) ? col : (1 << 20) - 1);
@@ -884,7 +698,6 @@ int
 bx_taxonomy_load_text_all(const char *text, const char *name, struct bx_taxonomy **out,
                           char ***problems_out, int *n_out, struct bx_err *err)
 {
-	struct scan sc = { .s = text, .line = 1, .col = 1 };
 	struct check ck = { .name = name ? name : "taxonomy" };
 	struct bx_taxonomy *t;
 	json_t *root;
@@ -905,17 +718,13 @@ bx_taxonomy_load_text_all(const char *text, const char *name, struct bx_taxonomy
 			*n_out = 1;
 		return BX_EINVAL;
 	}
-	sc_value(&sc, 0);
-	ck.locs = sc.locs;
-	ck.nlocs = sc.nlocs;
+	ck.locs = bx_tx_locs(text, &ck.nlocs);
 	t = bx_calloc(1, sizeof *t);
 	bx_limits_default(&t->limits);
 	validate(&ck, root, t);
 	sort_problems(&ck);
 	json_decref(root);
-	for (i = 0; i < sc.nlocs; i++)
-		free(sc.locs[i].path);
-	free(sc.locs);
+	bx_tx_locs_free(ck.locs, ck.nlocs);
 
 	free(ck.pos);
 	if (ck.nprobs > 0) {
@@ -969,320 +778,4 @@ bx_taxonomy_load_file(const char *path, struct bx_taxonomy **out, struct bx_err 
 	rc = bx_taxonomy_load_text(text, path, out, err);
 	free(text);
 	return rc;
-}
-
-/* ---- lookups ---- */
-
-int
-bx_taxonomy_class_index(const struct bx_taxonomy *t, const char *name)
-{
-	int i;
-
-	for (i = 0; t != NULL && name != NULL && i < t->nclasses; i++)
-		if (strcmp(t->classes[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-const struct bx_class *
-bx_taxonomy_class(const struct bx_taxonomy *t, const char *name)
-{
-	int i = bx_taxonomy_class_index(t, name);
-
-	return i < 0 ? NULL : &t->classes[i];
-}
-
-int
-bx_taxonomy_key_shadowable(int key)
-{
-	if (key <= 0 || key > 0x7f)
-		return 0;
-	return strchr(BX_TAXONOMY_SHADOWABLE_KEYS, key) != NULL ||
-	       (bx_tool_by_key(key) >= 0 && strchr(BX_TAXONOMY_RESERVED_KEYS, key) == NULL);
-}
-
-const struct bx_class *
-bx_taxonomy_class_by_hotkey(const struct bx_taxonomy *t, int key)
-{
-	int i;
-
-	for (i = 0; t != NULL && key > 0 && i < t->nclasses; i++)
-		if (t->classes[i].hotkey == key)
-			return &t->classes[i];
-	return NULL;
-}
-
-static const struct bx_attr_spec *
-find_spec(const struct bx_attr_spec *specs, int n, const char *name)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(specs[i].name, name) == 0)
-			return &specs[i];
-	return NULL;
-}
-
-const struct bx_attr_spec *
-bx_class_attr(const struct bx_class *c, const char *name)
-{
-	return c ? find_spec(c->attrs, c->nattrs, name) : NULL;
-}
-
-const struct bx_attr_spec *
-bx_taxonomy_global_attr(const struct bx_taxonomy *t, const char *name)
-{
-	return t ? find_spec(t->global, t->nglobal, name) : NULL;
-}
-
-/* ---- checks ---- */
-
-static int
-has_option(const struct bx_attr_spec *spec, const char *s)
-{
-	int i;
-
-	for (i = 0; i < spec->noptions; i++)
-		if (strcmp(spec->options[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-options_list(const struct bx_attr_spec *spec, char *out, size_t outsz)
-{
-	size_t len = 0;
-	int i;
-
-	out[0] = '\0';
-	for (i = 0; i < spec->noptions && len + 1 < outsz; i++) {
-		snprintf(out + len, outsz - len, "%s%s", i ? ", " : "", spec->options[i]);
-		len = strlen(out);
-	}
-}
-
-int
-bx_taxonomy_check_value(const struct bx_attr_spec *spec, const struct bx_value *v,
-                        struct bx_err *err)
-{
-	static const char *const want[] = { NULL, "one of the options (a string)",
-	    "a list of options", "true or false", "text (a string)", "a number" };
-	static const enum bx_value_type vt[] = { 0, BX_VAL_STR, BX_VAL_LIST, BX_VAL_BOOL,
-	    BX_VAL_STR, BX_VAL_NUM };
-	char opts[200];
-	int i;
-
-	if (spec->type < BX_ATTR_CHOICE || spec->type > BX_ATTR_NUMBER)
-		return bx_err_set(err, BX_EINVAL, "attribute has no type");
-	if (v->type != vt[spec->type])
-		return bx_err_set(err, BX_EINVAL, "expected %s", want[spec->type]);
-	switch (spec->type) {
-	case BX_ATTR_CHOICE:
-		if (!has_option(spec, v->str ? v->str : "")) {
-			options_list(spec, opts, sizeof opts);
-			return bx_err_set(err, BX_EINVAL, "\"%.60s\" is not one of %s",
-			    v->str ? v->str : "", opts);
-		}
-		break;
-	case BX_ATTR_MULTI:
-		for (i = 0; i < v->nlist; i++)
-			if (!has_option(spec, v->list[i])) {
-				options_list(spec, opts, sizeof opts);
-				return bx_err_set(err, BX_EINVAL, "\"%.60s\" is not one of %s",
-				    v->list[i], opts);
-			}
-		break;
-	case BX_ATTR_NUMBER:
-		if (!isfinite(v->num))
-			return bx_err_set(err, BX_EINVAL, "number is not finite");
-		if ((v->num < spec->min || v->num > spec->max) && isfinite(spec->min) &&
-		    isfinite(spec->max))
-			return bx_err_set(err, BX_EINVAL, "%.15g is outside [%.15g, %.15g]", v->num,
-			    spec->min, spec->max);
-		if (v->num < spec->min)
-			return bx_err_set(err, BX_EINVAL, "%.15g is below the minimum %.15g", v->num,
-			    spec->min);
-		if (v->num > spec->max)
-			return bx_err_set(err, BX_EINVAL, "%.15g is above the maximum %.15g", v->num,
-			    spec->max);
-		break;
-	case BX_ATTR_TEXT:
-		if (v->str != NULL && strlen(v->str) > 4096)
-			return bx_err_set(err, BX_EINVAL, "text longer than 4096 bytes");
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-void
-bx_taxonomy_fill_defaults(const struct bx_attr_spec *specs, int nspecs, struct bx_attrs *out)
-{
-	int i;
-
-	for (i = 0; i < nspecs; i++)
-		if (specs[i].def.type != BX_VAL_NONE && bx_attrs_get(out, specs[i].name) == NULL)
-			bx_attrs_set(out, specs[i].name, &specs[i].def);
-}
-
-void
-bx_taxonomy_canonical(const struct bx_taxonomy *t, struct bx_answer *a)
-{
-	const struct bx_class *c;
-	int i;
-
-	for (i = 0; i < a->n; i++)
-		if (a->a[i].cls != NULL && (c = bx_taxonomy_class(t, a->a[i].cls)) != NULL)
-			bx_taxonomy_fill_defaults(c->attrs, c->nattrs, &a->a[i].attrs);
-	bx_taxonomy_fill_defaults(t->global, t->nglobal, &a->global);
-}
-
-/* Check attrs against specs; the first problem goes to err. */
-static int
-check_attrs(const struct bx_attr_spec *specs, int nspecs, const struct bx_attrs *as,
-            const char *where, int flags, struct bx_err *err)
-{
-	const struct bx_attr_spec *s;
-	struct bx_err e;
-	int i;
-
-	for (i = 0; i < as->n; i++) {
-		s = find_spec(specs, nspecs, as->a[i].key);
-		if (s == NULL)
-			return bx_err_set(err, BX_EINVAL, "%s: unknown attribute \"%.60s\"", where,
-			    as->a[i].key);
-		bx_err_clear(&e);
-		if (bx_taxonomy_check_value(s, &as->a[i].v, &e) != 0)
-			return bx_err_set(err, BX_EINVAL, "%s: attribute \"%.60s\": %s", where,
-			    as->a[i].key, e.msg);
-	}
-	for (i = 0; i < nspecs && !(flags & BX_CHECK_PARTIAL); i++)
-		if (specs[i].required && bx_attrs_get(as, specs[i].name) == NULL)
-			return bx_err_set(err, BX_EINVAL, "%s: required attribute \"%.60s\" is missing",
-			    where, specs[i].name);
-	return 0;
-}
-
-/* Normalized and percent formats (YOLO, Label Studio) round coordinates;
- * reading them back may overshoot an edge by a hair. A hundredth of a pixel
- * is invisible and keeps such round trips exact. */
-static int
-check_annot(const struct bx_taxonomy *t, const struct bx_annot *an, int idx, int width,
-            int height, int flags, struct bx_err *err)
-{
-	const struct bx_class *c = bx_taxonomy_class(t, an->cls);
-	const struct bx_geom_kind *k;
-	char where[160], why[200];
-
-	if (c == NULL)
-		return bx_err_set(err, BX_EINVAL, "annotations[%d]: unknown class \"%.60s\"", idx,
-		    an->cls ? an->cls : "");
-	snprintf(where, sizeof where, "annotations[%d] (%.60s)", idx, an->cls);
-	if (!(c->geoms & (int)an->geom))
-		return bx_err_set(err, BX_EINVAL, "%s: %s %s is not allowed for this class",
-		    where, bx_geom_article(an->geom), bx_geom_name(an->geom));
-	/* A skeleton has the points its class names, no more, no fewer. */
-	if (an->vis != NULL && an->npts != c->nkpts)
-		return bx_err_set(err, BX_EINVAL, "%s: the skeleton has %d points, the class names %d",
-		    where, an->npts, c->nkpts);
-	k = bx_geom_kind(an->geom);
-	if (k != NULL && k->check(an, width, height, why, sizeof why) != 0)
-		return bx_err_set(err, BX_EINVAL, "%s: %s", where, why);
-	return check_attrs(c->attrs, c->nattrs, &an->attrs, where, flags, err);
-}
-
-int
-bx_taxonomy_check_answer(const struct bx_taxonomy *t, const struct bx_answer *a, int width,
-                         int height, struct bx_err *err)
-{
-	return bx_taxonomy_check_answer_flags(t, a, width, height, 0, err);
-}
-
-int
-bx_taxonomy_check_answer_flags(const struct bx_taxonomy *t, const struct bx_answer *a,
-                               int width, int height, int flags, struct bx_err *err)
-{
-	struct bx_err first, e;
-	int i, nbad = 0;
-
-	/* Before anything walks the objects: a refused answer costs no more
-	 * than counting. */
-	if (bx_answer_check_limits(a, &t->limits, err) != 0)
-		return BX_ELIMIT;
-	bx_err_clear(&first);
-	for (i = 0; i < a->n; i++) {
-		bx_err_clear(&e);
-		if (check_annot(t, &a->a[i], i, width, height, flags, &e) != 0 && nbad++ == 0)
-			first = e;
-	}
-	bx_err_clear(&e);
-	if (check_attrs(t->global, t->nglobal, &a->global, "global", flags, &e) != 0 &&
-	    nbad++ == 0)
-		first = e;
-	if (nbad == 0)
-		return 0;
-	if (nbad > 1)
-		return bx_err_set(err, BX_EINVAL, "%s (and %d more problem%s)", first.msg, nbad - 1,
-		    nbad > 2 ? "s" : "");
-	return bx_err_set(err, BX_EINVAL, "%s", first.msg);
-}
-
-static void
-coerce_one(const struct bx_attr_spec *s, struct bx_value *v)
-{
-	struct bx_value nv;
-	char buf[64], *end, *p, *tok;
-	double d;
-
-	memset(&nv, 0, sizeof nv);
-	if (s->type == BX_ATTR_BOOL && v->type == BX_VAL_STR && v->str != NULL) {
-		if (strcmp(v->str, "true") == 0 || strcmp(v->str, "1") == 0 ||
-		    strcmp(v->str, "yes") == 0)
-			nv.type = BX_VAL_BOOL, nv.b = 1;
-		else if (strcmp(v->str, "false") == 0 || strcmp(v->str, "0") == 0 ||
-		    strcmp(v->str, "no") == 0)
-			nv.type = BX_VAL_BOOL, nv.b = 0;
-	} else if (s->type == BX_ATTR_NUMBER && v->type == BX_VAL_STR && v->str != NULL &&
-	    v->str[0] != '\0') {
-		d = strtod(v->str, &end);
-		if (*end == '\0' && isfinite(d))
-			nv.type = BX_VAL_NUM, nv.num = d;
-	} else if (s->type == BX_ATTR_MULTI && v->type == BX_VAL_STR && v->str != NULL) {
-		nv.type = BX_VAL_LIST;
-		p = bx_strdup(v->str);
-		for (tok = strtok(p, ","); tok != NULL; tok = strtok(NULL, ",")) {
-			while (*tok == ' ')
-				tok++;
-			if (*tok == '\0')
-				continue;
-			nv.list = bx_realloc(nv.list, sizeof(char *) * (size_t)(nv.nlist + 1));
-			nv.list[nv.nlist++] = bx_strdup(tok);
-		}
-		free(p);
-	} else if ((s->type == BX_ATTR_CHOICE || s->type == BX_ATTR_TEXT) &&
-	    (v->type == BX_VAL_NUM || v->type == BX_VAL_BOOL)) {
-		if (v->type == BX_VAL_BOOL)
-			snprintf(buf, sizeof buf, "%s", v->b ? "true" : "false");
-		else
-			snprintf(buf, sizeof buf, "%.17g", v->num);
-		nv.type = BX_VAL_STR;
-		nv.str = bx_strdup(buf);
-	}
-	if (nv.type != BX_VAL_NONE) {
-		bx_value_free(v);
-		bx_value_copy(v, &nv); /* copy sorts multi lists */
-		bx_value_free(&nv);
-	}
-}
-
-void
-bx_taxonomy_coerce(const struct bx_attr_spec *specs, int nspecs, struct bx_attrs *as)
-{
-	const struct bx_attr_spec *s;
-	int i;
-
-	for (i = 0; i < as->n; i++)
-		if ((s = find_spec(specs, nspecs, as->a[i].key)) != NULL)
-			coerce_one(s, &as->a[i].v);
 }

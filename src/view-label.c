@@ -292,6 +292,11 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 		char c[32];
 		snprintf(c, sizeof c, "  vertices %d", L->ed.npend);
 		strncat(line, c, sizeof line - strlen(line) - 1);
+	} else if (L->ed.npend > 0 && bx_tool_at(L->ed.tool)->place == BX_PLACE_RINGS) {
+		char c[48];
+		int open, closed = bx_edit_rings(&L->ed, &open);
+		snprintf(c, sizeof c, "  ring %d  vertices %d", closed + 1, open);
+		strncat(line, c, sizeof line - strlen(line) - 1);
 	} else if (bx_tool_at(L->ed.tool)->status != NULL &&
 	           (L->ed.npend > 0 || bx_tool_at(L->ed.tool)->npts == 0)) {
 		const struct bx_class *kc = label_class_of(L, L->ed.cls);

@@ -36,7 +36,9 @@ struct bx_edit {
 	int handle;           /* -1 whole object, else a handle (see above) */
 	char *cls;            /* class for new objects (owned); NULL = none yet */
 	struct bx_pt *pend;   /* shape being drawn: box corner / polygon vertices */
-	unsigned char *pendv; /* and each place's visibility (skeletons: 0 skipped, 1, 2) */
+	unsigned char *pendv; /* and each place's mark: a skeleton's visibility (0
+	                       * skipped, 1 occluded, 2); with a ring tool 1 on
+	                       * the last vertex of each closed ring, else 2 */
 	int npend, cappend;
 	int kpts;             /* places a tool of class-named points takes (the
 	                       * class's keypoints: the view sets it; 0 none) */
@@ -80,6 +82,9 @@ int bx_edit_close(struct bx_edit *ed);
 /* Enter: close a polygon with >= 3 vertices, else place. */
 int bx_edit_enter(struct bx_edit *ed);
 int bx_edit_backspace(struct bx_edit *ed);
+/* A ring tool's shape being drawn: the rings closed so far; *open_out the
+ * vertices of the ring being drawn (after the last closed one). */
+int bx_edit_rings(const struct bx_edit *ed, int *open_out);
 /* Drawing a skeleton: the next named point is not labeled (v = 0). */
 int bx_edit_skip_point(struct bx_edit *ed);
 /* Drawing a skeleton: the next point is placed occluded (v = 1) or visible

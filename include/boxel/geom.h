@@ -87,6 +87,10 @@ enum bx_place {
 	BX_PLACE_VERTICES,    /* vertex after vertex; Enter ends it (a closed kind:
 	                       * also the first vertex again) */
 	BX_PLACE_COUNT,       /* a fixed number of places in order, then made */
+	BX_PLACE_RINGS,       /* rings of vertices (an object in parts): back on a
+	                       * ring's first vertex, or Enter, closes it and starts
+	                       * the next; Enter on the new, empty ring (or back on
+	                       * the closed ring's first vertex) makes the object */
 };
 
 /* Most points a tool's make hook writes into its buffer. */

@@ -26,8 +26,25 @@ struct bx_score_opts {
 	/* image pixels: the tolerance t of line similarity (polylines match
 	 * when it is >= iou; geom-polyline.c) */
 	double line_thickness;
+	/* Skeletons: COCO's sigma of each point, per class, looked up by the
+	 * gold object's class (borrowed: the filler says how long it lives).
+	 * A class not listed, or listed with another count of points, gets
+	 * COCO's person sigmas for 17 points, else 0.067 each. */
+	const struct bx_kpt_sigmas *sigmas;
+	int nsigmas;
+};
+/* One skeleton class's sigmas (taxonomy "sigmas"), n of them. */
+struct bx_kpt_sigmas {
+	const char *cls;
+	const double *sigma;
+	int n;
 };
 void bx_score_opts_default(struct bx_score_opts *o);
+/* The sigma table of t's skeleton classes (*n_out entries; NULL when
+ * none), to hang on bx_score_opts: it borrows t's names and sigmas, so t
+ * must outlive it. Free it with free(). */
+struct bx_taxonomy;
+struct bx_kpt_sigmas *bx_kpt_sigmas_of(const struct bx_taxonomy *t, int *n_out);
 
 /* Counts, summable: a labeler's rolling window or a whole file is the sum of
  * its judgments' scores, and ratios are taken from the sums. */

@@ -63,6 +63,10 @@ void bx_store_set_wait_hook(struct bx_store *st, void (*fn)(void *ctx, long wait
 int bx_store_setting_get(struct bx_store *st, const char *key, char **val_out, struct bx_err *err);
 int bx_store_setting_set(struct bx_store *st, const char *key, const char *val,
                          const char *actor, int64_t now_ms, struct bx_err *err);
+/* The options gold scoring and consensus use: iou_threshold,
+ * line_thickness and the taxonomy's keypoint sigmas per skeleton class.
+ * The sigma table is the store's: it lives until bx_store_close. */
+int bx_store_score_opts(struct bx_store *st, struct bx_score_opts *o, struct bx_err *err);
 /* The project's answer limits (settings max_vertices, max_objects,
  * max_answer_bytes; codec.h's defaults where unset). */
 /* Replace the taxonomy, unless one of the dropped class names is still

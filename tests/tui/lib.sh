@@ -104,5 +104,25 @@ make_project() {
 	"$BOXEL" config set --db "$DB" serve_order import >/dev/null
 }
 
+# project_with_class JSON: the demo project (make_project) on a copy of the
+# sample data whose taxonomy has the class JSON (an object) seventh.
+project_with_class() {
+	cp -r "$BOXEL_SOURCE_ROOT/sample-data" "$T_TMP/s"
+	python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))
+t["classes"].insert(6, json.loads(sys.argv[2]))
+json.dump(t, open(sys.argv[1], "w"), indent=1)' "$T_TMP/s/taxonomy.json" "$1"
+	make_project "$T_TMP/p" "$T_TMP/s"
+}
+
+# drop_terminal: the terminal goes away mid-task (tmux kill-server sends
+# SIGHUP, as a dropped SSH link does); one check that boxel exits.
+drop_terminal() {
+	local i=0
+	tmx kill-server
+	while pgrep -f "label --db $DB" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if pgrep -f "label --db $DB" >/dev/null; then fail "boxel exits on SIGHUP"; else pass; fi
+}
+
 # label: start boxel label on $DB as alice.
 label() { tui_start "$BOXEL" label --db "$DB" --user alice "$@"; }

@@ -685,6 +685,93 @@ test_replace_copy_grab(void)
 	bx_edit_free(&ed);
 }
 
+/* A multipolygon drawn ring after ring: back on a ring's first vertex (or
+ * Enter) closes it, Enter on the empty next ring (or back on the closed
+ * ring's start) makes the object; Backspace takes back a vertex, then
+ * reopens the ring closed last; a draft mid-drawing keeps the closed
+ * rings; one undo takes the object back. */
+static void
+ring(struct bx_edit *ed, const double *xy, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		bx_edit_cursor_to(ed, xy[2 * i], xy[2 * i + 1]);
+		bx_edit_place(ed);
+	}
+}
+
+static void
+test_rings(void)
+{
+	static const double a[] = { 10, 10, 30, 10, 30, 30, 10, 10 };
+	static const double b[] = { 50, 50, 70, 50, 60, 70 };
+	struct bx_draft_view v = { 1, 50, 40, 0 }, v2;
+	struct bx_edit ed, back;
+	struct bx_err err;
+	char *state;
+	int open;
+
+	fresh(&ed);
+	CHECK_INT(bx_edit_set_tool(&ed, bx_tool_from_name("multipolygon")), BX_EDIT_VIEW);
+	CHECK_INT(bx_tool_by_key('I'), bx_tool_from_name("multipolygon"));
+	CASE("a ring of 2 vertices cannot close");
+	ring(&ed, a, 2);
+	CHECK_INT(bx_edit_enter(&ed), BX_EDIT_VIEW);
+	CHECK(strstr(ed.msg, "a ring needs at least 3 vertices (2 so far)") != NULL);
+	CASE("back on the first vertex closes ring 1");
+	ring(&ed, a + 4, 2);
+	CHECK_INT(bx_edit_rings(&ed, &open), 1);
+	CHECK_INT(open, 0);
+	CHECK_INT(ed.npend, 3);
+	CHECK(strstr(ed.msg, "ring 1 closed") != NULL);
+	CASE("Backspace reopens it, then takes its last vertex");
+	bx_edit_backspace(&ed);
+	CHECK_INT(bx_edit_rings(&ed, &open), 0);
+	CHECK_INT(open, 3);
+	bx_edit_backspace(&ed);
+	CHECK_INT(ed.npend, 2);
+	ring(&ed, a + 4, 1);
+	CHECK_INT(bx_edit_enter(&ed), BX_EDIT_VIEW); /* Enter closes it too */
+	CHECK_INT(bx_edit_rings(&ed, &open), 1);
+	CASE("ring 2 closed by Enter; a draft mid-drawing keeps both");
+	ring(&ed, b, 3);
+	bx_edit_enter(&ed);
+	bx_edit_cursor_to(&ed, 80, 20);
+	bx_edit_place(&ed); /* a vertex of a third ring */
+	state = bx_draft_state_to_json(&ed, &v);
+	bx_edit_init(&back, 100, 80);
+	CHECK_INT(bx_draft_restore(&back, &v2, state, NULL, 0, &err), 0);
+	free(state);
+	CHECK_INT(bx_edit_rings(&back, &open), 2);
+	CHECK_INT(open, 1);
+	CHECK_INT(back.tool, bx_tool_from_name("multipolygon"));
+	CASE("Enter on the empty next ring makes the object of 2 rings");
+	bx_edit_backspace(&back);
+	CHECK(bx_edit_enter(&back) & BX_EDIT_ANSWER);
+	CHECK_INT(back.ans.n, 1);
+	CHECK_INT(back.npend, 0);
+	if (back.ans.n == 1) {
+		CHECK_INT(back.ans.a[0].geom, BX_GEOM_MULTIPOLYGON);
+		CHECK_INT(back.ans.a[0].nrings, 2);
+		CHECK_INT(back.ans.a[0].npts, 6);
+		CHECK_INT(back.ans.a[0].ring_end[0], 3);
+		CHECK_INT(back.ans.a[0].ring_end[1], 6);
+		CHECK_NEAR(back.ans.a[0].pts[5].y, 70, 0);
+	}
+	CASE("one undo takes it back");
+	bx_edit_undo(&back);
+	CHECK_INT(back.ans.n, 0);
+	CASE("with the mouse: back on the closed ring's first vertex finishes");
+	bx_edit_backspace(&ed);     /* drop the third ring's vertex */
+	bx_edit_cursor_to(&ed, 50, 50);
+	CHECK(bx_edit_place(&ed) & BX_EDIT_ANSWER);
+	CHECK_INT(ed.ans.n, 1);
+	CHECK_INT(ed.ans.a[0].nrings, 2);
+	bx_edit_free(&back);
+	bx_edit_free(&ed);
+}
+
 BX_TESTS(T(test_draft_roundtrip), T(test_cursor), T(test_box), T(test_polygon), T(test_point), T(test_select),
          T(test_nudge_box), T(test_nudge_snaps), T(test_handles), T(test_vertices), T(test_undo),
-         T(test_class_attrs), T(test_suggestions), T(test_extreme), T(test_replace_copy_grab))
+         T(test_class_attrs), T(test_suggestions), T(test_extreme), T(test_replace_copy_grab), T(test_rings))

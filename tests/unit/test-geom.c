@@ -10,6 +10,7 @@
 #include "boxel/codec.h"
 #include "boxel/edit.h"
 #include "boxel/geom.h"
+#include "boxel/geometry.h"
 #include "boxel/quality.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
@@ -698,5 +699,144 @@ test_skeleton(void)
 	bx_quality_ws_free(ws);
 }
 
-BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_cuboid), T(test_skeleton), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
+/* Per-class sigmas: the same answer against the same gold scores by the
+ * sigmas of the gold's class (taxonomy "sigmas"), in scoring and in
+ * consensus. The expected OKS is COCO's formula written out here. */
+static const char SIG_TAX[] =
+	"{\"name\":\"t\",\"classes\":["
+	"{\"name\":\"wide\",\"geometries\":[\"skeleton\"],\"keypoints\":[\"a\",\"b\"],"
+	"\"sigmas\":[0.1,0.1]},"
+	"{\"name\":\"tight\",\"geometries\":[\"skeleton\"],\"keypoints\":[\"a\",\"b\"],"
+	"\"sigmas\":[0.02,0.05]}]}";
+
+/* COCO's computeOks for 2 gold points, both labeled; s2 the area. */
+static double
+oks2(double d0sq, double d1sq, double s0, double s1, double area)
+{
+	double k0 = 2 * s0, k1 = 2 * s1;
+
+	return (exp(-d0sq / (2 * area * k0 * k0)) + exp(-d1sq / (2 * area * k1 * k1))) / 2;
+}
+
+static void
+test_skeleton_sigmas(void)
+{
+	static const char *const cls[2] = { "wide", "tight" };
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	const struct bx_answer *jj[2];
+	struct bx_taxonomy *t = NULL;
+	struct bx_score_opts o;
+	struct bx_consensus cons;
+	struct bx_answer g, l;
+	struct bx_score s;
+	struct bx_err err;
+	double want[2], sim;
+	int gm;
+	struct bx_score_detail d = { .gold_match = &gm, .gold_sim = &sim };
+	char json[256];
+	int k;
+
+	CHECK_INT(bx_taxonomy_load_text(SIG_TAX, "t.json", &t, &err), 0);
+	bx_score_opts_default(&o);
+	o.sigmas = bx_kpt_sigmas_of(t, &o.nsigmas);
+	CHECK_INT(o.nsigmas, 2);
+	/* gold (10,10) (30,50): box 20x40, area 800; the label's first point
+	 * is 3, 4 off (d^2 = 25), its second exact */
+	want[0] = oks2(25, 0, 0.1, 0.1, 800);
+	want[1] = oks2(25, 0, 0.02, 0.05, 800);
+	CHECK(want[0] > want[1] + 0.2); /* the case tells them apart */
+	o.iou = 0.01;
+	for (k = 0; k < 2; k++) {
+		CASE(cls[k]);
+		bx_answer_init(&g);
+		bx_answer_init(&l);
+		snprintf(json, sizeof json, "{\"annotations\":[{\"class\":\"%s\",\"skeleton\":"
+		    "[[10,10,2],[30,50,2]]}]}", cls[k]);
+		CHECK_INT(bx_answer_from_json(json, &g, &err), 0);
+		snprintf(json, sizeof json, "{\"annotations\":[{\"class\":\"%s\",\"skeleton\":"
+		    "[[13,14,2],[30,50,2]]}]}", cls[k]);
+		CHECK_INT(bx_answer_from_json(json, &l, &err), 0);
+		CHECK_INT(bx_score_answer(ws, &g, &l, &o, &s, &d), 0);
+		CHECK_INT(s.tp, 1);
+		CHECK_NEAR(sim, want[k], 1e-12);
+		/* consensus joins the two only when OKS reaches the threshold
+		 * halfway between the classes' values */
+		o.iou = (want[0] + want[1]) / 2;
+		jj[0] = &g;
+		jj[1] = &l;
+		CHECK_INT(bx_consensus_run(ws, jj, 2, 2, &o, &cons), 0);
+		CHECK_INT(cons.answer.n, k == 0 ? 1 : 0);
+		bx_consensus_free(&cons);
+		o.iou = 0.01;
+		bx_answer_free(&g);
+		bx_answer_free(&l);
+	}
+	CASE("no table: COCO's default 0.067 for a class of 2 points");
+	free((void *)o.sigmas);
+	o.sigmas = NULL;
+	o.nsigmas = 0;
+	bx_answer_init(&g);
+	bx_answer_init(&l);
+	CHECK_INT(bx_answer_from_json("{\"annotations\":[{\"class\":\"wide\",\"skeleton\":"
+	    "[[10,10,2],[30,50,2]]}]}", &g, &err), 0);
+	CHECK_INT(bx_answer_from_json("{\"annotations\":[{\"class\":\"wide\",\"skeleton\":"
+	    "[[13,14,2],[30,50,2]]}]}", &l, &err), 0);
+	CHECK_INT(bx_score_answer(ws, &g, &l, &o, &s, &d), 0);
+	CHECK_NEAR(sim, oks2(25, 0, 0.067, 0.067, 800), 1e-12);
+	bx_answer_free(&g);
+	bx_answer_free(&l);
+	bx_taxonomy_free(t);
+	bx_quality_ws_free(ws);
+}
+
+/* A multipolygon's region is the union of its rings, also where they
+ * overlap: squares (0,0)-(4,4) and (2,2)-(6,6) cover 16 + 16 - 4 = 28 (not
+ * their sum, 32); a ring inside the first adds nothing. Against the square
+ * (0,0)-(6,6), area 36, that covers them all: IoU 28 / 36 (with the sum it
+ * would read 28 / 40). */
+static void
+test_multipolygon_union(void)
+{
+	static const struct bx_pt pts[] = {
+		{ 0, 0 }, { 4, 0 }, { 4, 4 }, { 0, 4 },
+		{ 2, 2 }, { 6, 2 }, { 6, 6 }, { 2, 6 },
+		{ 1, 1 }, { 2, 1 }, { 1, 2 },
+	};
+	static const struct bx_pt big[] = { { 0, 0 }, { 6, 0 }, { 6, 6 }, { 0, 6 } };
+	static const int ends[] = { 4, 8, 11 };
+	struct bx_quality_ws *ws = bx_quality_ws_new();
+	struct bx_geom_ws *g = bx_geom_ws_new();
+	struct bx_score_opts o;
+	struct bx_annot m, p;
+	struct bx_qobj qm, qp;
+	struct bx_shape sh = { pts, 11, ends, 3 };
+
+	CASE("area: the union of overlapping rings");
+	CHECK_NEAR(bx_shape_area(g, &sh), 28, 1e-12);
+	sh.npts = 8, sh.nrings = 2;
+	CHECK_NEAR(bx_shape_area(g, &sh), 28, 1e-12);
+	CASE("IoU of the multipolygon with a polygon");
+	memset(&m, 0, sizeof m);
+	m.geom = BX_GEOM_MULTIPOLYGON;
+	m.cls = "stain";
+	m.pts = (struct bx_pt *)pts;
+	m.npts = 11;
+	m.ring_end = (int *)ends;
+	m.nrings = 3;
+	memset(&p, 0, sizeof p);
+	p.geom = BX_GEOM_POLYGON;
+	p.cls = "stain";
+	p.pts = (struct bx_pt *)big;
+	p.npts = 4;
+	bx_qobj_from_annot(&qm, &m);
+	bx_qobj_from_annot(&qp, &p);
+	bx_score_opts_default(&o);
+	CHECK_NEAR(bx_qobj_sim(ws, &qm, &qp, &o), 28.0 / 36.0, 1e-12);
+	CHECK_NEAR(bx_qobj_sim(ws, &qp, &qm, &o), 28.0 / 36.0, 1e-12);
+	CHECK_NEAR(bx_qobj_sim(ws, &qm, &qm, &o), 1, 1e-12);
+	bx_geom_ws_free(g);
+	bx_quality_ws_free(ws);
+}
+
+BX_TESTS(T(test_table), T(test_rbox), T(test_ellipse), T(test_cuboid), T(test_skeleton), T(test_skeleton_sigmas), T(test_multipolygon_union), T(test_codec), T(test_taxonomy), T(test_edit), T(test_similarity),
          T(test_score_consensus))
