@@ -3,22 +3,24 @@
  * times. The file, in host byte order (a cache belongs to one machine):
  *
  *   [header, one page][where each tile is and its checksum, to a page]
- *   [tiles, each BX_TILE^2 RGB deflated, in the order the build made them]
+ *   [tiles, each BX_TILE^2 RGB, deflated or raw, in the order made]
  *
  * Tiles past an edge are padded with black. A tile is stored as each
- * pixel minus its left neighbour (per channel, mod 256), zlib-deflated
- * with run-length matching only (Z_RLE); as is when that does not make it
- * smaller. Raw tiles made 6.4 GB for a 40000x40000 image and the build
- * waited on the disk (42 of 48 s at 20000x20000). On 128x128 tiles of a
- * 4000x3000 JPEG, deflate level 1 kept 78% of the bytes at 52 MB/s; the
- * difference plus Z_RLE keeps 67% at 105 MB/s (a smooth gradient becomes
- * runs of one value). Inflating a 48 KB tile takes a tenth of a
- * millisecond; a view needs about a dozen. Lossless, so level 0 stays the
- * image's own pixels. The checksum covers the stored bytes: damage is
- * found before inflate sees it. */
+ * pixel minus its left neighbour (per channel, mod 256), deflated (raw
+ * deflate, no zlib wrapper) with run-length matching only (Z_RLE) when
+ * that would halve it (worth_deflating), as is otherwise. Raw tiles made
+ * 6.4 GB for a 40000x40000 image and the build waited on the disk (42 of
+ * 48 s at 20000x20000). On 128x128 tiles of a 4000x3000 JPEG, deflate
+ * level 1 kept 78% of the bytes at 52 MB/s; the difference plus Z_RLE
+ * keeps 67% at 105 MB/s (a smooth gradient becomes runs of one value).
+ * Inflating a 48 KB tile takes a tenth of a millisecond; a view needs
+ * about a dozen. Lossless, so level 0 stays the image's own pixels. The
+ * checksum covers the stored bytes: damage is found before inflate sees
+ * it. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -39,7 +41,7 @@
 #define PAGE 4096
 #define MAX_LEVELS 24
 #define MAGIC "BXTILES\x01"
-#define VERSION 2               /* 1: raw tiles (read as a mismatch: rebuilt) */
+#define VERSION 3               /* 1: raw tiles; 2: zlib-wrapped (a mismatch: rebuilt) */
 #define ZLEVEL 1                /* with Z_RLE: the level only sizes buffers */
 #define SAMPLES 16
 #define SAMPLE_BYTES 4096
@@ -73,6 +75,8 @@ struct bx_tiles {
 	struct head h;
 	const struct tile_ref *refs;
 	uint8_t *buf;           /* the tile last inflated */
+	z_stream zs;            /* raw inflate, reset per tile */
+	int zs_ready;
 	uint8_t *checked;       /* one byte per tile: its checksum was verified */
 	char *path;
 };
@@ -184,6 +188,8 @@ bx_tiles_close(struct bx_tiles *t)
 		close(t->fd);
 	free(t->checked);
 	free(t->buf);
+	if (t->zs_ready)
+		inflateEnd(&t->zs);
 	free(t->path);
 	free(t);
 }
@@ -227,6 +233,9 @@ check_file(struct bx_tiles *t, uint64_t key, struct bx_err *err)
 	t->h = *h;
 	t->refs = (const struct tile_ref *)(const void *)(t->map + PAGE);
 	t->buf = bx_malloc(TILE_BYTES);
+	if (inflateInit2(&t->zs, -15) != Z_OK)
+		abort(); /* only out of memory */
+	t->zs_ready = 1;
 	t->data_off = PAGE + table_bytes(ntiles);
 	t->checked = calloc(ntiles, 1);
 	if (t->checked == NULL)
@@ -330,8 +339,6 @@ tile_at(struct bx_tiles *t, int k, int tx, int ty, const struct tile_ref **ref_o
 	uint64_t i = t->h.lv[k].first + (uint64_t)ty * t->h.lv[k].tx + (uint64_t)tx;
 	const struct tile_ref *r = &t->refs[i];
 	const uint8_t *p;
-	uLongf n = TILE_BYTES;
-
 	*ref_out = r;
 	if (r->len == 0 || r->len > TILE_BYTES || r->off < t->data_off || r->off > t->size ||
 	    r->len > t->size - r->off)
@@ -344,7 +351,13 @@ tile_at(struct bx_tiles *t, int k, int tx, int ty, const struct tile_ref **ref_o
 	}
 	if (r->len == TILE_BYTES)
 		return p;
-	if (uncompress(t->buf, &n, p, r->len) != Z_OK || n != TILE_BYTES)
+	if (inflateReset(&t->zs) != Z_OK)
+		goto damaged;
+	t->zs.next_in = (Bytef *)(uintptr_t)p;
+	t->zs.avail_in = r->len;
+	t->zs.next_out = t->buf;
+	t->zs.avail_out = TILE_BYTES;
+	if (inflate(&t->zs, Z_FINISH) != Z_STREAM_END || t->zs.total_out != TILE_BYTES)
 		goto damaged;
 	undiff(t->buf);
 	return t->buf;
@@ -504,11 +517,41 @@ write_all(int fd, const void *p, size_t n, uint64_t off, struct bx_err *err)
 	return 0;
 }
 
-/* B->tile, differenced and deflated, into B->z: 0 and its size in *n. */
+/* Whether a differenced tile is deflated: only when its bytes' order-0
+ * entropy (what a Huffman code gets them down to; runs only do better,
+ * and are rare where the entropy is high) says it would at least halve.
+ * Deflate runs at about 100 MB/s and the tiles go to the page cache
+ * faster than that, so a tile that would keep most of its bytes costs
+ * more time deflated than written: a 12000x9000 JPEG's tiles keep 2/3,
+ * and deflating them all made its build 6.8 s of CPU instead of 1.3 for
+ * 2/3 of the disk. A smooth image's keep a tenth and are still deflated. */
+static int
+worth_deflating(const uint8_t *d)
+{
+	uint32_t cnt[4][256], c;
+	double bits = 0;
+	size_t i;
+
+	/* Four tables: a run of one value would make every count wait for
+	 * the one before it. */
+	memset(cnt, 0, sizeof cnt);
+	for (i = 0; i < TILE_BYTES; i += 4) {
+		cnt[0][d[i]]++;
+		cnt[1][d[i + 1]]++;
+		cnt[2][d[i + 2]]++;
+		cnt[3][d[i + 3]]++;
+	}
+	for (i = 0; i < 256; i++)
+		if ((c = cnt[0][i] + cnt[1][i] + cnt[2][i] + cnt[3][i]) > 0)
+			bits -= c * log2((double)c / TILE_BYTES);
+	return bits / 8 < TILE_BYTES / 2;
+}
+
+/* B->d, deflated raw (the checksum covers it: no zlib wrapper, no
+ * adler32) into B->z: 0 and its size in *n. */
 static int
 deflate_tile(struct build *B, uLongf *n)
 {
-	diff(B->d, B->tile);
 	if (deflateReset(&B->zs) != Z_OK)
 		return -1;
 	B->zs.next_in = B->d;
@@ -539,7 +582,8 @@ flush_band(struct build *B, int k, struct bx_err *err)
 		uLongf n = compressBound(TILE_BYTES);
 		const uint8_t *p = B->z;
 
-		if (deflate_tile(B, &n) != 0 || n >= TILE_BYTES) {
+		diff(B->d, B->tile);
+		if (!worth_deflating(B->d) || deflate_tile(B, &n) != 0 || n >= TILE_BYTES) {
 			p = B->tile;
 			n = TILE_BYTES;
 		}
@@ -683,7 +727,7 @@ build_file(const char *path, const char *tmp, int w, int h, uint64_t key,
 	B.tile = bx_malloc(TILE_BYTES);
 	B.z = bx_malloc(compressBound(TILE_BYTES));
 	B.d = bx_malloc(TILE_BYTES);
-	if (deflateInit2(&B.zs, ZLEVEL, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK)
+	if (deflateInit2(&B.zs, ZLEVEL, Z_DEFLATED, -15, 8, Z_RLE) != Z_OK)
 		abort(); /* only out of memory */
 	if (B.refs == NULL)
 		abort();

@@ -1,7 +1,7 @@
 /* tiles.h: the tile pyramid cache for images too large to decode per view
  * (bx_image_plan says which). One file per image in a cache directory
- * beside the store: levels of BX_TILE x BX_TILE RGB tiles (deflated, so
- * lossless), level 0 at full
+ * beside the store: levels of BX_TILE x BX_TILE RGB tiles (deflated when
+ * that halves them, else raw; lossless), level 0 at full
  * size, each next level half the previous (2x2 averages, rounded up at odd
  * edges) down to one that fits a tile. Built once by streaming the image's
  * rows (memory: two bands of BX_TILE rows, about 30 MB for a 40000-pixel
