@@ -42,11 +42,12 @@ int bx_tiles_dir_for(const char *db, char *buf, size_t n);
 uint64_t bx_tiles_bytes_for(int w, int h);
 
 /* Open the pyramid of the image at path in dir (created with its parents
- * if missing). When
- * there is none, or the one there fails a check, and build is set: build
- * it, first removing the least recently used files of dir until it fits
- * in limit bytes (BX_ELIMIT, naming both sizes, when it alone does not),
- * and set *built_out. Without build that is BX_ENOENT. Returns the open
+ * if missing). When there is none, or the one there fails a check, and
+ * build is set: build it, removing the least recently used files of dir
+ * as it grows so that dir stays within limit bytes (room is made before
+ * each band of 128 image rows for what the band could write raw; BX_ELIMIT,
+ * naming both sizes, when the pyramid alone does not fit), and set
+ * *built_out. Without build that is BX_ENOENT. Returns the open
  * pyramid in *out (bx_tiles_close). */
 int bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
                   struct bx_tiles **out, int *built_out, struct bx_err *err);

@@ -432,7 +432,7 @@ test_size_limit(void)
 	char a[400], b[400], fa[600];
 	struct bx_tiles *t = NULL;
 	struct bx_err err;
-	uint64_t one = bx_tiles_bytes_for(400, 300);
+	uint64_t one = bx_tiles_bytes_for(400, 300), size;
 	int built;
 
 	setup();
@@ -440,20 +440,44 @@ test_size_limit(void)
 	snprintf(b, sizeof b, "%s/b.png", dir);
 	write_png(a, 400, 300, 1);
 	write_png(b, 400, 300, 2);
-	CASE("a pyramid over the limit is refused, naming both sizes");
-	CHECK_INT(bx_tiles_open(cache, a, one - 1, 1, &t, &built, &err), BX_ELIMIT);
-	CHECK(strstr(err.msg, "over the tile cache limit") != NULL);
+	CASE("a pyramid that outgrows the limit stops, naming both sizes, leaving nothing");
+	CHECK_INT(bx_tiles_open(cache, a, one / 2, 1, &t, &built, &err), BX_ELIMIT);
+	CHECK(strstr(err.msg, "outgrew the tile cache limit of") != NULL);
+	CHECK_INT(count_files(cache), 0);
+	CASE("one whose first band alone is over the limit is not begun");
+	CHECK_INT(bx_tiles_open(cache, a, one / 10, 1, &t, &built, &err), BX_ELIMIT);
+	CHECK(strstr(err.msg, "at a time, over the tile cache limit") != NULL);
+	CHECK_INT(count_files(cache), 0);
 	CASE("room for one: the least recently used goes");
-	CHECK_INT(bx_tiles_open(cache, a, one + one / 2, 1, &t, &built, &err), 0);
+	CHECK_INT(bx_tiles_open(cache, a, 2 * one, 1, &t, &built, &err), 0);
 	if (t == NULL)
 		return;
 	snprintf(fa, sizeof fa, "%s", bx_tiles_path(t));
+	size = bx_tiles_file_bytes(t);
 	bx_tiles_close(t);
-	CHECK_INT(bx_tiles_open(cache, b, one + one / 2, 1, &t, &built, &err), 0);
+	CHECK_INT(bx_tiles_open(cache, b, size + size / 2, 1, &t, &built, &err), 0);
 	CHECK_INT(built, 1);
 	CHECK(access(fa, F_OK) != 0);
 	bx_tiles_close(t);
 	CHECK_INT(bx_tiles_open(cache, b, 2 * one, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 0);
+	bx_tiles_close(t);
+
+	CASE("room for two deflated pyramids, not for one raw: both are kept");
+	setup();
+	snprintf(a, sizeof a, "%s/sa.png", dir);
+	snprintf(b, sizeof b, "%s/sb.png", dir);
+	write_png(a, 1000, 700, -1);
+	write_png(b, 1000, 700, -3);
+	one = bx_tiles_bytes_for(1000, 700);
+	CHECK_INT(bx_tiles_open(cache, a, one - 1, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 1);
+	bx_tiles_close(t);
+	CHECK_INT(bx_tiles_open(cache, b, one - 1, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 1);
+	bx_tiles_close(t);
+	CHECK_INT(count_files(cache), 2);
+	CHECK_INT(bx_tiles_open(cache, a, one - 1, 1, &t, &built, &err), 0);
 	CHECK_INT(built, 0);
 	bx_tiles_close(t);
 }
