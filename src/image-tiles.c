@@ -702,7 +702,6 @@ preview_level(struct build *B, struct bx_tiles_watch *w, int iw, int ih)
 {
 	int ow, oh, k;
 
-	w->h = ih;
 	if (w->want_w < 1 || w->want_h < 1)
 		return -1;
 	bx_image_overview_size(iw, ih, w->want_w, w->want_h, &ow, &oh);

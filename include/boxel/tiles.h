@@ -52,7 +52,7 @@ uint64_t bx_tiles_bytes_for(int w, int h);
 int bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
                   struct bx_tiles **out, int *built_out, struct bx_err *err);
 /* What a build on a worker thread shares with the thread waiting for it.
- * Zero it, set want_w x want_h (0 x 0: no preview), pass it to
+ * Zero it, set h and want_w x want_h (0 x 0: no preview), pass it to
  * bx_tiles_open_watch. The builder sets pv, pv_w, pv_h before it first
  * raises pv_rows, and writes a row of pv before raising pv_rows past it
  * (release; read pv_rows with acquire): pv is the pyramid's level that
@@ -61,7 +61,7 @@ int bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
 struct bx_tiles_watch {
 	atomic_int stop;        /* set by the waiter: a build gives up soon */
 	atomic_int rows;        /* rows of the image read so far */
-	int h;                  /* of how many (set before rows rises) */
+	int h;                  /* of how many: the waiter's, set before the build */
 	int want_w, want_h;
 	uint8_t *pv;
 	int pv_w, pv_h;
