@@ -195,6 +195,22 @@ test_build_and_read(void)
 	bx_tiles_close(t);
 }
 
+/* The cache of img is refused as it is (the error saying why; NULL: any
+ * error) and built again when asked. */
+static void
+check_rebuilt(const char *img, const char *why)
+{
+	struct bx_tiles *t = NULL;
+	struct bx_err err;
+	int built = -1;
+
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
+	CHECK(why == NULL || strstr(err.msg, why) != NULL);
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 1);
+	bx_tiles_close(t);
+}
+
 /* Flip one byte of the cache file at off. */
 static void
 damage(const char *file, off_t off)
@@ -246,25 +262,15 @@ test_never_trusted(void)
 
 	CASE("a damaged header is rebuilt");
 	damage(file, 20);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
-	CHECK(strstr(err.msg, "checksum") != NULL);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
-	CHECK_INT(built, 1);
-	bx_tiles_close(t);
+	check_rebuilt(img, "checksum");
 
 	CASE("a damaged checksum table is rebuilt");
 	damage(file, 4096 + 3);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
-	CHECK_INT(built, 1);
-	bx_tiles_close(t);
+	check_rebuilt(img, NULL);
 
 	CASE("a file cut short is rebuilt");
 	CHECK(truncate(file, file_size(file) - 4096) == 0);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
-	CHECK_INT(built, 1);
-	bx_tiles_close(t);
+	check_rebuilt(img, NULL);
 
 	CASE("a changed image (new mtime) does not find the old tiles");
 	ts[0].tv_sec = ts[1].tv_sec = 1000000;
@@ -359,11 +365,7 @@ test_deflate(void)
 	CASE("a cache of an older format (raw: 1, zlib-wrapped: 2) is not trusted: rebuilt");
 	for (v = 1; v <= 2; v++) {
 		CHECK(pwrite_u32(file, 8, v) == 0);
-		CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
-		CHECK(strstr(err.msg, "not a tile cache of this version") != NULL);
-		CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
-		CHECK_INT(built, 1);
-		bx_tiles_close(t);
+		check_rebuilt(img, "not a tile cache of this version");
 	}
 
 	CASE("tiles deflate would not halve are stored raw, and level 0 is still exact");
