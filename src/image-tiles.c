@@ -3,22 +3,24 @@
  * times. The file, in host byte order (a cache belongs to one machine):
  *
  *   [header, one page][where each tile is and its checksum, to a page]
- *   [tiles, each BX_TILE^2 RGB deflated, in the order the build made them]
+ *   [tiles, each BX_TILE^2 RGB, deflated or raw, in the order made]
  *
  * Tiles past an edge are padded with black. A tile is stored as each
- * pixel minus its left neighbour (per channel, mod 256), zlib-deflated
- * with run-length matching only (Z_RLE); as is when that does not make it
- * smaller. Raw tiles made 6.4 GB for a 40000x40000 image and the build
- * waited on the disk (42 of 48 s at 20000x20000). On 128x128 tiles of a
- * 4000x3000 JPEG, deflate level 1 kept 78% of the bytes at 52 MB/s; the
- * difference plus Z_RLE keeps 67% at 105 MB/s (a smooth gradient becomes
- * runs of one value). Inflating a 48 KB tile takes a tenth of a
- * millisecond; a view needs about a dozen. Lossless, so level 0 stays the
- * image's own pixels. The checksum covers the stored bytes: damage is
- * found before inflate sees it. */
+ * pixel minus its left neighbour (per channel, mod 256), deflated (raw
+ * deflate, no zlib wrapper) with run-length matching only (Z_RLE) when
+ * that would halve it (worth_deflating), as is otherwise. Raw tiles made
+ * 6.4 GB for a 40000x40000 image and the build waited on the disk (42 of
+ * 48 s at 20000x20000). On 128x128 tiles of a 4000x3000 JPEG, deflate
+ * level 1 kept 78% of the bytes at 52 MB/s; the difference plus Z_RLE
+ * keeps 67% at 105 MB/s (a smooth gradient becomes runs of one value).
+ * Inflating a 48 KB tile takes a tenth of a millisecond; a view needs
+ * about a dozen. Lossless, so level 0 stays the image's own pixels. The
+ * checksum covers the stored bytes: damage is found before inflate sees
+ * it. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -39,7 +41,7 @@
 #define PAGE 4096
 #define MAX_LEVELS 24
 #define MAGIC "BXTILES\x01"
-#define VERSION 2               /* 1: raw tiles (read as a mismatch: rebuilt) */
+#define VERSION 3               /* 1: raw tiles; 2: zlib-wrapped (a mismatch: rebuilt) */
 #define ZLEVEL 1                /* with Z_RLE: the level only sizes buffers */
 #define SAMPLES 16
 #define SAMPLE_BYTES 4096
@@ -73,6 +75,8 @@ struct bx_tiles {
 	struct head h;
 	const struct tile_ref *refs;
 	uint8_t *buf;           /* the tile last inflated */
+	z_stream zs;            /* raw inflate, reset per tile */
+	int zs_ready;
 	uint8_t *checked;       /* one byte per tile: its checksum was verified */
 	char *path;
 };
@@ -184,6 +188,8 @@ bx_tiles_close(struct bx_tiles *t)
 		close(t->fd);
 	free(t->checked);
 	free(t->buf);
+	if (t->zs_ready)
+		inflateEnd(&t->zs);
 	free(t->path);
 	free(t);
 }
@@ -227,6 +233,9 @@ check_file(struct bx_tiles *t, uint64_t key, struct bx_err *err)
 	t->h = *h;
 	t->refs = (const struct tile_ref *)(const void *)(t->map + PAGE);
 	t->buf = bx_malloc(TILE_BYTES);
+	if (inflateInit2(&t->zs, -15) != Z_OK)
+		abort(); /* only out of memory */
+	t->zs_ready = 1;
 	t->data_off = PAGE + table_bytes(ntiles);
 	t->checked = calloc(ntiles, 1);
 	if (t->checked == NULL)
@@ -330,8 +339,6 @@ tile_at(struct bx_tiles *t, int k, int tx, int ty, const struct tile_ref **ref_o
 	uint64_t i = t->h.lv[k].first + (uint64_t)ty * t->h.lv[k].tx + (uint64_t)tx;
 	const struct tile_ref *r = &t->refs[i];
 	const uint8_t *p;
-	uLongf n = TILE_BYTES;
-
 	*ref_out = r;
 	if (r->len == 0 || r->len > TILE_BYTES || r->off < t->data_off || r->off > t->size ||
 	    r->len > t->size - r->off)
@@ -344,7 +351,13 @@ tile_at(struct bx_tiles *t, int k, int tx, int ty, const struct tile_ref **ref_o
 	}
 	if (r->len == TILE_BYTES)
 		return p;
-	if (uncompress(t->buf, &n, p, r->len) != Z_OK || n != TILE_BYTES)
+	if (inflateReset(&t->zs) != Z_OK)
+		goto damaged;
+	t->zs.next_in = (Bytef *)(uintptr_t)p;
+	t->zs.avail_in = r->len;
+	t->zs.next_out = t->buf;
+	t->zs.avail_out = TILE_BYTES;
+	if (inflate(&t->zs, Z_FINISH) != Z_STREAM_END || t->zs.total_out != TILE_BYTES)
 		goto damaged;
 	undiff(t->buf);
 	return t->buf;
@@ -482,7 +495,13 @@ struct build {
 	z_stream zs;            /* reset per tile, not set up again */
 	struct bx_tiles_watch *watch;
 	int pk;                 /* the watch's preview level, -1 none */
+	const char *dir;        /* the cache directory and its limit */
+	uint64_t limit;
+	uint64_t band_bytes;    /* the most a band of image rows writes */
 };
+
+static int make_room(const char *dir, uint64_t need, uint64_t own, uint64_t limit,
+                     struct bx_err *err);
 
 static int
 write_all(int fd, const void *p, size_t n, uint64_t off, struct bx_err *err)
@@ -504,11 +523,41 @@ write_all(int fd, const void *p, size_t n, uint64_t off, struct bx_err *err)
 	return 0;
 }
 
-/* B->tile, differenced and deflated, into B->z: 0 and its size in *n. */
+/* Whether a differenced tile is deflated: only when its bytes' order-0
+ * entropy (what a Huffman code gets them down to; runs only do better,
+ * and are rare where the entropy is high) says it would at least halve.
+ * Deflate runs at about 100 MB/s and the tiles go to the page cache
+ * faster than that, so a tile that would keep most of its bytes costs
+ * more time deflated than written: a 12000x9000 JPEG's tiles keep 2/3,
+ * and deflating them all made its build 6.8 s of CPU instead of 1.3 for
+ * 2/3 of the disk. A smooth image's keep a tenth and are still deflated. */
+static int
+worth_deflating(const uint8_t *d)
+{
+	uint32_t cnt[4][256], c;
+	double bits = 0;
+	size_t i;
+
+	/* Four tables: a run of one value would make every count wait for
+	 * the one before it. */
+	memset(cnt, 0, sizeof cnt);
+	for (i = 0; i < TILE_BYTES; i += 4) {
+		cnt[0][d[i]]++;
+		cnt[1][d[i + 1]]++;
+		cnt[2][d[i + 2]]++;
+		cnt[3][d[i + 3]]++;
+	}
+	for (i = 0; i < 256; i++)
+		if ((c = cnt[0][i] + cnt[1][i] + cnt[2][i] + cnt[3][i]) > 0)
+			bits -= c * log2((double)c / TILE_BYTES);
+	return bits / 8 < TILE_BYTES / 2;
+}
+
+/* B->d, deflated raw (the checksum covers it: no zlib wrapper, no
+ * adler32) into B->z: 0 and its size in *n. */
 static int
 deflate_tile(struct build *B, uLongf *n)
 {
-	diff(B->d, B->tile);
 	if (deflateReset(&B->zs) != Z_OK)
 		return -1;
 	B->zs.next_in = B->d;
@@ -539,7 +588,8 @@ flush_band(struct build *B, int k, struct bx_err *err)
 		uLongf n = compressBound(TILE_BYTES);
 		const uint8_t *p = B->z;
 
-		if (deflate_tile(B, &n) != 0 || n >= TILE_BYTES) {
+		diff(B->d, B->tile);
+		if (!worth_deflating(B->d) || deflate_tile(B, &n) != 0 || n >= TILE_BYTES) {
 			p = B->tile;
 			n = TILE_BYTES;
 		}
@@ -633,6 +683,14 @@ build_row(void *ctx, const uint8_t *rgb, int y, struct bx_err *err)
 			return bx_err_set(err, BX_EEMPTY, "stopped");
 		atomic_store_explicit(&B->watch->rows, y + 1, memory_order_relaxed);
 	}
+	/* Room is made a band at a time for what the band could write raw
+	 * (the file so far counts as a builder's, the table and header from
+	 * the start): reserving the whole raw size up front evicted pyramids
+	 * for bytes that deflate never writes (a smooth 20000x20000 PNG: 1.6
+	 * GB reserved, 172 MB written). */
+	if (y % TILE == 0 && make_room(B->dir, (B->pos == B->data_off ? B->data_off : 0) +
+	    B->band_bytes, B->pos == B->data_off ? 0 : B->pos, B->limit, err) < 0)
+		return BX_ELIMIT;
 	return push_row(B, 0, rgb, err);
 }
 
@@ -644,7 +702,6 @@ preview_level(struct build *B, struct bx_tiles_watch *w, int iw, int ih)
 {
 	int ow, oh, k;
 
-	w->h = ih;
 	if (w->want_w < 1 || w->want_h < 1)
 		return -1;
 	bx_image_overview_size(iw, ih, w->want_w, w->want_h, &ow, &oh);
@@ -661,8 +718,8 @@ preview_level(struct build *B, struct bx_tiles_watch *w, int iw, int ih)
 
 /* Stream path's rows into a new pyramid at tmp; the header last. */
 static int
-build_file(const char *path, const char *tmp, int w, int h, uint64_t key,
-           struct bx_tiles_watch *watch, struct bx_err *err)
+build_file(const char *path, const char *tmp, const char *dir, uint64_t limit, int w, int h,
+           uint64_t key, struct bx_tiles_watch *watch, struct bx_err *err)
 {
 	struct build B;
 	struct bx_rowsink sink = { &B, build_begin, build_row };
@@ -676,6 +733,11 @@ build_file(const char *path, const char *tmp, int w, int h, uint64_t key,
 	B.pk = watch != NULL ? preview_level(&B, watch, w, h) : -1;
 	B.data_off = PAGE + table_bytes(B.ntiles);
 	B.pos = B.data_off;
+	B.dir = dir;
+	B.limit = limit;
+	/* A band of level 0 rows ends at most one band of each level. */
+	for (k = 0; k < B.n; k++)
+		B.band_bytes += (uint64_t)B.lv[k].tx * TILE_BYTES;
 	B.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (B.fd < 0)
 		return bx_err_set(err, BX_EIO, "creating the tile cache: %s", strerror(errno));
@@ -683,7 +745,7 @@ build_file(const char *path, const char *tmp, int w, int h, uint64_t key,
 	B.tile = bx_malloc(TILE_BYTES);
 	B.z = bx_malloc(compressBound(TILE_BYTES));
 	B.d = bx_malloc(TILE_BYTES);
-	if (deflateInit2(&B.zs, ZLEVEL, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK)
+	if (deflateInit2(&B.zs, ZLEVEL, Z_DEFLATED, -15, 8, Z_RLE) != Z_OK)
 		abort(); /* only out of memory */
 	if (B.refs == NULL)
 		abort();
@@ -753,11 +815,13 @@ older(const void *a, const void *b)
 	return (x->used.tv_nsec > y->used.tv_nsec) - (x->used.tv_nsec < y->used.tv_nsec);
 }
 
-/* Make room for need bytes under limit: remove what a dead builder left
- * (NAME.tmp.PID with no such process) and the least recently used
- * pyramids. A session that has one of them open keeps its mapping. */
+/* Make room for need more bytes under limit: remove what a dead builder
+ * left (NAME.tmp.PID with no such process) and the least recently used
+ * pyramids. A session that has one of them open keeps its mapping. own:
+ * what the caller's build has written so far (counted among the
+ * builders'), to say so when it is what outgrew the limit. */
 static int
-make_room(const char *dir, uint64_t need, uint64_t limit, struct bx_err *err)
+make_room(const char *dir, uint64_t need, uint64_t own, uint64_t limit, struct bx_err *err)
 {
 	struct entry *e = NULL;
 	struct dirent *d;
@@ -768,9 +832,13 @@ make_room(const char *dir, uint64_t need, uint64_t limit, struct bx_err *err)
 	const char *dot;
 	DIR *dd;
 
+	if (own + need > limit && own > 0)
+		return bx_err_set(err, BX_ELIMIT, "its tiles outgrew the tile cache limit of %.0f MB "
+		    "at %.0f MB (boxel config set tile_cache_mb)", limit / 1e6, own / 1e6);
 	if (need > limit)
-		return bx_err_set(err, BX_ELIMIT, "its tiles need %.0f MB, over the tile cache limit "
-		    "of %.0f MB (boxel config set tile_cache_mb)", need / 1e6, limit / 1e6);
+		return bx_err_set(err, BX_ELIMIT, "building its tiles needs %.0f MB at a time, over "
+		    "the tile cache limit of %.0f MB (boxel config set tile_cache_mb)", need / 1e6,
+		    limit / 1e6);
 	if ((dd = opendir(dir)) == NULL)
 		return bx_err_set(err, BX_EIO, "tile cache %s: %s", dir, strerror(errno));
 	while ((d = readdir(dd)) != NULL) {
@@ -886,13 +954,11 @@ bx_tiles_open_watch(const char *dir, const char *path, uint64_t limit, int build
 		return rc;
 	if ((rc = make_dirs(dir, err)) < 0)
 		return rc;
-	if ((rc = make_room(dir, bx_tiles_bytes_for(plan.w, plan.h), limit, err)) < 0)
-		return rc;
 	/* The pid lets make_room tell a dead builder's leftover; the count
 	 * keeps two threads of one process (prefetch) apart. */
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", file, (long)getpid(),
 	         atomic_fetch_add(&build_seq, 1));
-	if ((rc = build_file(path, tmp, plan.w, plan.h, key, watch, err)) < 0)
+	if ((rc = build_file(path, tmp, dir, limit, plan.w, plan.h, key, watch, err)) < 0)
 		return rc;
 	/* Readers see the old name or the whole new file, never a part. */
 	if (rename(tmp, file) != 0) {

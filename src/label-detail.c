@@ -274,6 +274,11 @@ reload(struct label *L)
 		L->img = im;
 		L->img_ok = 1;
 		L->img_err[0] = '\0';
+		/* The minimap knows its source by address, which a new
+		 * raster can reuse: made again from this one. */
+		bx_raster_free(L->mini);
+		L->mini = NULL;
+		L->mini_of = NULL;
 	} else if (!L->img_ok) {
 		snprintf(L->img_err, sizeof L->img_err, "%s: %s", L->s->claim.image, err.msg);
 	}

@@ -57,6 +57,8 @@ bx_tiles_job_start(const char *dir, const char *path, uint64_t limit, int want_w
 	j->dir = bx_strdup(dir);
 	j->path = bx_strdup(path);
 	j->limit = limit;
+	/* Set here, not by the worker: progress reads it unsynchronized. */
+	j->watch.h = plan.h;
 	j->watch.want_w = want_w;
 	j->watch.want_h = want_h;
 	bx_image_overview_size(plan.w, plan.h, want_w, want_h, &j->ow, &j->oh);

@@ -1,7 +1,7 @@
 /* tiles.h: the tile pyramid cache for images too large to decode per view
  * (bx_image_plan says which). One file per image in a cache directory
- * beside the store: levels of BX_TILE x BX_TILE RGB tiles (deflated, so
- * lossless), level 0 at full
+ * beside the store: levels of BX_TILE x BX_TILE RGB tiles (deflated when
+ * that halves them, else raw; lossless), level 0 at full
  * size, each next level half the previous (2x2 averages, rounded up at odd
  * edges) down to one that fits a tile. Built once by streaming the image's
  * rows (memory: two bands of BX_TILE rows, about 30 MB for a 40000-pixel
@@ -42,16 +42,17 @@ int bx_tiles_dir_for(const char *db, char *buf, size_t n);
 uint64_t bx_tiles_bytes_for(int w, int h);
 
 /* Open the pyramid of the image at path in dir (created with its parents
- * if missing). When
- * there is none, or the one there fails a check, and build is set: build
- * it, first removing the least recently used files of dir until it fits
- * in limit bytes (BX_ELIMIT, naming both sizes, when it alone does not),
- * and set *built_out. Without build that is BX_ENOENT. Returns the open
+ * if missing). When there is none, or the one there fails a check, and
+ * build is set: build it, removing the least recently used files of dir
+ * as it grows so that dir stays within limit bytes (room is made before
+ * each band of 128 image rows for what the band could write raw; BX_ELIMIT,
+ * naming both sizes, when the pyramid alone does not fit), and set
+ * *built_out. Without build that is BX_ENOENT. Returns the open
  * pyramid in *out (bx_tiles_close). */
 int bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
                   struct bx_tiles **out, int *built_out, struct bx_err *err);
 /* What a build on a worker thread shares with the thread waiting for it.
- * Zero it, set want_w x want_h (0 x 0: no preview), pass it to
+ * Zero it, set h and want_w x want_h (0 x 0: no preview), pass it to
  * bx_tiles_open_watch. The builder sets pv, pv_w, pv_h before it first
  * raises pv_rows, and writes a row of pv before raising pv_rows past it
  * (release; read pv_rows with acquire): pv is the pyramid's level that
@@ -60,7 +61,7 @@ int bx_tiles_open(const char *dir, const char *path, uint64_t limit, int build,
 struct bx_tiles_watch {
 	atomic_int stop;        /* set by the waiter: a build gives up soon */
 	atomic_int rows;        /* rows of the image read so far */
-	int h;                  /* of how many (set before rows rises) */
+	int h;                  /* of how many: the waiter's, set before the build */
 	int want_w, want_h;
 	uint8_t *pv;
 	int pv_w, pv_h;

@@ -53,7 +53,9 @@ check "says it was already built" contains "$OUT" "(already built)"
 "$BOXEL" config set tile_cache_mb 1 --db t.db >/dev/null
 rm -rf t.db-tiles
 expect_rc 1 "over the cache limit: exit 1, the task still imported" "$BOXEL" import --db t.db --tiles img
-check "says the pyramid is over the limit" contains "$ERR" "img/wide.png: tiles: its tiles need 34 MB, over the tile cache limit of 1 MB"
+check "says the pyramid is over the limit" contains "$ERR" "img/wide.png: tiles: building its tiles needs 3 MB at a time, over the tile cache limit of 1 MB"
+check "in one line" one_line "$ERR"
+check "leaves nothing" test -z "$(ls t.db-tiles)"
 
 expect_rc 1 "an interlaced PNG over the budget is refused" "$BOXEL" import --db t.db bad
 check "in one line" one_line "$ERR"

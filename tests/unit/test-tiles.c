@@ -32,7 +32,9 @@ px(int x, int y, int c)
 }
 
 /* A w x h RGB PNG of px(), seed shifting the pixels so two images differ;
- * seed < 0: smooth gradients instead (a photo-like image that deflates). */
+ * seed < 0: smooth gradients instead (a photo-like image that deflates),
+ * -1 and -3 two different ones; -2: gradients under noise of 16 levels
+ * (deflate keeps about 2/3 of its tiles: not worth deflating). */
 static void
 write_png(const char *path, int w, int h, int seed)
 {
@@ -50,7 +52,8 @@ write_png(const char *path, int w, int h, int seed)
 	for (y = 0; y < h; y++) {
 		for (x = 0; x < w; x++)
 			for (c = 0; c < 3; c++)
-				row[3 * x + c] = seed < 0 ? (uint8_t)((x * (c + 1) + y) / 8) :
+				row[3 * x + c] = seed == -2 ? (uint8_t)((x + y) / 8 + px(x, y, c) % 16) :
+				                 seed < 0 ? (uint8_t)((x * (c - seed) + y) / 8) :
 				                 px(x + seed, y, c);
 		png_write_row(png, row);
 	}
@@ -192,6 +195,22 @@ test_build_and_read(void)
 	bx_tiles_close(t);
 }
 
+/* The cache of img is refused as it is (the error saying why; NULL: any
+ * error) and built again when asked. */
+static void
+check_rebuilt(const char *img, const char *why)
+{
+	struct bx_tiles *t = NULL;
+	struct bx_err err;
+	int built = -1;
+
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
+	CHECK(why == NULL || strstr(err.msg, why) != NULL);
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 1);
+	bx_tiles_close(t);
+}
+
 /* Flip one byte of the cache file at off. */
 static void
 damage(const char *file, off_t off)
@@ -243,25 +262,15 @@ test_never_trusted(void)
 
 	CASE("a damaged header is rebuilt");
 	damage(file, 20);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
-	CHECK(strstr(err.msg, "checksum") != NULL);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
-	CHECK_INT(built, 1);
-	bx_tiles_close(t);
+	check_rebuilt(img, "checksum");
 
 	CASE("a damaged checksum table is rebuilt");
 	damage(file, 4096 + 3);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
-	CHECK_INT(built, 1);
-	bx_tiles_close(t);
+	check_rebuilt(img, NULL);
 
 	CASE("a file cut short is rebuilt");
 	CHECK(truncate(file, file_size(file) - 4096) == 0);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
-	CHECK_INT(built, 1);
-	bx_tiles_close(t);
+	check_rebuilt(img, NULL);
 
 	CASE("a changed image (new mtime) does not find the old tiles");
 	ts[0].tv_sec = ts[1].tv_sec = 1000000;
@@ -332,7 +341,7 @@ test_deflate(void)
 	char img[400], file[600];
 	struct bx_tiles *t = NULL;
 	struct bx_err err;
-	int built = -1;
+	int built = -1, v;
 
 	CASE("a smooth image's tiles are deflated, and level 0 is still exact");
 	setup();
@@ -353,12 +362,25 @@ test_deflate(void)
 		snprintf(file, sizeof file, "%s", bx_tiles_path(t));
 	bx_tiles_close(t);
 
-	CASE("a cache of the raw-tile format (version 1) is not trusted: rebuilt");
-	CHECK(pwrite_u32(file, 8, 1) == 0);
-	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), BX_ENOENT);
-	CHECK(strstr(err.msg, "not a tile cache of this version") != NULL);
+	CASE("a cache of an older format (raw: 1, zlib-wrapped: 2) is not trusted: rebuilt");
+	for (v = 1; v <= 2; v++) {
+		CHECK(pwrite_u32(file, 8, v) == 0);
+		check_rebuilt(img, "not a tile cache of this version");
+	}
+
+	CASE("tiles deflate would not halve are stored raw, and level 0 is still exact");
+	setup();
+	snprintf(img, sizeof img, "%s/n.png", dir);
+	write_png(img, 1000, 700, -2);
 	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 1, &t, &built, &err), 0);
-	CHECK_INT(built, 1);
+	if (t == NULL)
+		return;
+	/* The 7x5 whole tiles of level 0 at least; deflated they took 2/3. */
+	CHECK(bx_tiles_file_bytes(t) > 35 * (uint64_t)BX_TILE * BX_TILE * 3);
+	CHECK(same_region(t, img, 0, 0, 1000, 700));
+	bx_tiles_close(t);
+	CHECK_INT(bx_tiles_open(cache, img, 1u << 30, 0, &t, &built, &err), 0);
+	CHECK(t != NULL && same_region(t, img, 120, 250, 200, 17));
 	bx_tiles_close(t);
 }
 
@@ -412,7 +434,7 @@ test_size_limit(void)
 	char a[400], b[400], fa[600];
 	struct bx_tiles *t = NULL;
 	struct bx_err err;
-	uint64_t one = bx_tiles_bytes_for(400, 300);
+	uint64_t one = bx_tiles_bytes_for(400, 300), size;
 	int built;
 
 	setup();
@@ -420,20 +442,44 @@ test_size_limit(void)
 	snprintf(b, sizeof b, "%s/b.png", dir);
 	write_png(a, 400, 300, 1);
 	write_png(b, 400, 300, 2);
-	CASE("a pyramid over the limit is refused, naming both sizes");
-	CHECK_INT(bx_tiles_open(cache, a, one - 1, 1, &t, &built, &err), BX_ELIMIT);
-	CHECK(strstr(err.msg, "over the tile cache limit") != NULL);
+	CASE("a pyramid that outgrows the limit stops, naming both sizes, leaving nothing");
+	CHECK_INT(bx_tiles_open(cache, a, one / 2, 1, &t, &built, &err), BX_ELIMIT);
+	CHECK(strstr(err.msg, "outgrew the tile cache limit of") != NULL);
+	CHECK_INT(count_files(cache), 0);
+	CASE("one whose first band alone is over the limit is not begun");
+	CHECK_INT(bx_tiles_open(cache, a, one / 10, 1, &t, &built, &err), BX_ELIMIT);
+	CHECK(strstr(err.msg, "at a time, over the tile cache limit") != NULL);
+	CHECK_INT(count_files(cache), 0);
 	CASE("room for one: the least recently used goes");
-	CHECK_INT(bx_tiles_open(cache, a, one + one / 2, 1, &t, &built, &err), 0);
+	CHECK_INT(bx_tiles_open(cache, a, 2 * one, 1, &t, &built, &err), 0);
 	if (t == NULL)
 		return;
 	snprintf(fa, sizeof fa, "%s", bx_tiles_path(t));
+	size = bx_tiles_file_bytes(t);
 	bx_tiles_close(t);
-	CHECK_INT(bx_tiles_open(cache, b, one + one / 2, 1, &t, &built, &err), 0);
+	CHECK_INT(bx_tiles_open(cache, b, size + size / 2, 1, &t, &built, &err), 0);
 	CHECK_INT(built, 1);
 	CHECK(access(fa, F_OK) != 0);
 	bx_tiles_close(t);
 	CHECK_INT(bx_tiles_open(cache, b, 2 * one, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 0);
+	bx_tiles_close(t);
+
+	CASE("room for two deflated pyramids, not for one raw: both are kept");
+	setup();
+	snprintf(a, sizeof a, "%s/sa.png", dir);
+	snprintf(b, sizeof b, "%s/sb.png", dir);
+	write_png(a, 1000, 700, -1);
+	write_png(b, 1000, 700, -3);
+	one = bx_tiles_bytes_for(1000, 700);
+	CHECK_INT(bx_tiles_open(cache, a, one - 1, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 1);
+	bx_tiles_close(t);
+	CHECK_INT(bx_tiles_open(cache, b, one - 1, 1, &t, &built, &err), 0);
+	CHECK_INT(built, 1);
+	bx_tiles_close(t);
+	CHECK_INT(count_files(cache), 2);
+	CHECK_INT(bx_tiles_open(cache, a, one - 1, 1, &t, &built, &err), 0);
 	CHECK_INT(built, 0);
 	bx_tiles_close(t);
 }
