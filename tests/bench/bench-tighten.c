@@ -115,9 +115,9 @@ photo_object(const struct bx_raster *img, const char *name, const int truth[4],
 			printf("  miss %s %d,%d %dx%d found=%x err %+.0f %+.0f %+.0f %+.0f\n", name,
 			       truth[0], truth[1], truth[2], truth[3], found, e[0], e[1], e[2], e[3]);
 	}
-	printf("  %-14s %3d,%-3d %3dx%-3d IoU before %.3f after %.3f, all 4 edges <=1px %d/%d\n",
-	       name, truth[0], truth[1], truth[2], truth[3], iou0 / N_PHOTO, iou1 / N_PHOTO, ok_n,
-	       N_PHOTO);
+	printf("  %-14s %3d,%-3d %3dx%-3d IoU before %.3f after %.3f, all 4 edges <=1px %d/%d, "
+	       "%.1f ms\n", name, truth[0], truth[1], truth[2], truth[3], iou0 / N_PHOTO,
+	       iou1 / N_PHOTO, ok_n, N_PHOTO, 1e3 * secs / N_PHOTO);
 	*iou_sum += iou1 / N_PHOTO;
 	*ok_sum += ok_n;
 	(*n_sum)++;
