@@ -694,8 +694,13 @@ tighten_edges(struct tighten *t, const struct palette *bgp, float thr, const str
 		else if (side == BX_SIDE_RIGHT) out->x1 = pos;
 		else out->y1 = pos;
 	}
+	/* An edge on the region's end is the image's border cutting the
+	 * object: there is no boundary there to refine onto. */
 	for (side = 0; side < 4; side++)
-		if (*found & BX_SIDE_BIT(side) && out->x1 > out->x0 && out->y1 > out->y0)
+		if (*found & BX_SIDE_BIT(side) && out->x1 > out->x0 && out->y1 > out->y0 &&
+		    !(side == BX_SIDE_LEFT && out->x0 == 0) && !(side == BX_SIDE_TOP && out->y0 == 0) &&
+		    !(side == BX_SIDE_RIGHT && out->x1 == r->w) &&
+		    !(side == BX_SIDE_BOTTOM && out->y1 == r->h))
 			refine_edge(t, bgp, thr, side, out);
 	if (out->x1 <= out->x0 || out->y1 <= out->y0) {
 		*out = t->b;

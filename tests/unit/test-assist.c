@@ -184,6 +184,16 @@ test_tighten_image_border(void)
 	CHECK_NEAR(out[2], 40, 0);
 	CHECK_NEAR(out[3], 45, 0);
 	bx_raster_free(crop);
+	/* The object's dark rim on the image's first column (the cable
+	 * connector at the astronaut photo's bottom): the step from its
+	 * inside to the rim is no boundary, the image's border is. */
+	synth_shape(img, NULL, 0, 30, 1, 75, 0, (double[3]){ 70, 65, 60 });
+	crop = region_for(img, rough, &reg);
+	CHECK_INT(bx_assist_tighten(&reg, rough, out, &found, &err), 0);
+	CHECK_INT(found, BX_SIDES_ALL);
+	CHECK_NEAR(out[0], 0, 0);
+	CHECK_NEAR(out[2], 40, 0);
+	bx_raster_free(crop);
 	bx_raster_free(img);
 }
 
