@@ -1136,6 +1136,18 @@ bx_assist_snap_region(enum bx_side side, struct bx_pt *p, double radius, int img
 	p->y = fmin(fmax(p->y + (side == BX_SIDE_BOTTOM ? -0.5 : 0.5), 0), img_h - 0.5);
 }
 
+double
+bx_assist_extreme_reach(const struct bx_pt clicks[4], double reach)
+{
+	double w = fabs(clicks[BX_SIDE_RIGHT].x - clicks[BX_SIDE_LEFT].x);
+	double h = fabs(clicks[BX_SIDE_BOTTOM].y - clicks[BX_SIDE_TOP].y);
+	double r = 0.25 * fmin(w, h);
+
+	if (!isfinite(r))
+		return reach;
+	return fmin(reach, fmax(2.0, r));
+}
+
 int
 bx_assist_box_from_extremes(const struct bx_pt pts[4], double box_out[4], struct bx_err *err)
 {

@@ -514,6 +514,13 @@ test_box_from_extremes(void)
 	CHECK_NEAR(b[1], 5, 0);
 	CHECK_NEAR(b[2], 40, 0);
 	CHECK_NEAR(b[3], 35, 0);
+	/* The reach for snapping them again: a quarter of the smaller side
+	 * (35 px tall: 8.75), within 2 px and the first reach. */
+	CHECK_NEAR(bx_assist_extreme_reach(p, 19), 8.75, 1e-9);
+	CHECK_NEAR(bx_assist_extreme_reach(p, 6), 6, 0);
+	p[BX_SIDE_BOTTOM].y = 9;
+	CHECK_NEAR(bx_assist_extreme_reach(p, 19), 2, 0);
+	p[BX_SIDE_BOTTOM].y = 40;
 	p[BX_SIDE_RIGHT].x = 9;
 	CHECK_INT(bx_assist_box_from_extremes(p, b, &err), BX_EINVAL);
 	CHECK(strstr(err.msg, "do not make a box") != NULL);
