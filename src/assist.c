@@ -210,6 +210,24 @@ rect_area(struct rect a)
 	return (long)(a.x1 - a.x0) * (a.y1 - a.y0);
 }
 
+/* a lies inside b and is smaller. */
+static int
+inside(struct rect a, struct rect b)
+{
+	return b.x0 <= a.x0 && b.y0 <= a.y0 && b.x1 >= a.x1 && b.y1 >= a.y1 &&
+	       rect_area(b) > rect_area(a);
+}
+
+static double
+rect_iou(struct rect a, struct rect b)
+{
+	struct rect i = { a.x0 > b.x0 ? a.x0 : b.x0, a.y0 > b.y0 ? a.y0 : b.y0,
+	                  a.x1 < b.x1 ? a.x1 : b.x1, a.y1 < b.y1 ? a.y1 : b.y1 };
+	long in = i.x1 > i.x0 && i.y1 > i.y0 ? rect_area(i) : 0;
+
+	return in ? (double)in / (double)(rect_area(a) + rect_area(b) - in) : 0;
+}
+
 void
 bx_assist_tighten_region(const double box[4], int img_w, int img_h, int rect_out[4])
 {
@@ -246,7 +264,8 @@ fg_at(struct tighten *t, int x, int y)
  * 9): an isolated noise pixel (1 of 9) goes, a pixel on a straight edge or
  * at a rectangle's corner (6 or 4 of 9) stays, so thin objects survive. */
 static void
-classify(struct tighten *t, const struct palette *bgp, float bg_thr, const struct palette *fgp)
+classify(struct tighten *t, const struct palette *bgp, float bg_thr, const struct palette *fgp,
+         const struct palette *rej)
 {
 	int w = t->s.x1 - t->s.x0, h = t->s.y1 - t->s.y0, x, y, dx, dy;
 	uint8_t *raw = bx_malloc((size_t)w * (size_t)h);
@@ -256,7 +275,10 @@ classify(struct tighten *t, const struct palette *bgp, float bg_thr, const struc
 			const uint8_t *p = px_at(t->r, t->s.x0 + x, t->s.y0 + y);
 			float dbg = pal_dist2(bgp, p);
 
-			raw[(size_t)y * w + x] = dbg > bg_thr || pal_dist2(fgp, p) < dbg;
+			float dfg = pal_dist2(fgp, p);
+
+			raw[(size_t)y * w + x] = (dbg > bg_thr || dfg < dbg) &&
+			                         (!rej || dfg <= pal_dist2(rej, p));
 		}
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++) {
@@ -320,17 +342,17 @@ open_mask(struct tighten *t, int r)
 	free(tmp);
 }
 
-/* Flood (4-neighbours) from every foreground pixel of m; *ext = extent of
- * what was reached (empty: x1 <= x0). */
+/* Flood (4-neighbours) from every foreground pixel of seed (within s);
+ * *ext = extent of what was reached (empty: x1 <= x0). */
 static void
-reach(struct tighten *t, struct rect *ext)
+reach(struct tighten *t, struct rect seed, struct rect *ext)
 {
 	int w = t->s.x1 - t->s.x0, x, y, sp = 0;
 	static const int nb[4][2] = { { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 } };
 
 	*ext = (struct rect){ t->s.x1, t->s.y1, t->s.x0, t->s.y0 };
-	for (y = t->m.y0; y < t->m.y1; y++)
-		for (x = t->m.x0; x < t->m.x1; x++) {
+	for (y = seed.y0; y < seed.y1; y++)
+		for (x = seed.x0; x < seed.x1; x++) {
 			if (*fg_at(t, x, y) != 1)
 				continue;
 			*fg_at(t, x, y) = 2;
@@ -450,6 +472,32 @@ sample_rect(const struct bx_raster *r, struct rect a, uint8_t *s, int cap)
 	return collect(r, a, (struct rect){ 0, 0, 0, 0 }, (int)(area / cap) + 1, s, cap);
 }
 
+/* Drop the entries fewer than one in PRUNE_SHARE of the samples are
+ * nearest to: a highlight on a neighbour in the band (a spoon's glint)
+ * would otherwise explain the same white on the object. */
+#define PRUNE_SHARE 50
+
+static void
+pal_prune(struct palette *pal, const uint8_t *s, int ns)
+{
+	int cnt[PAL_MAX] = { 0 }, i, k, n = 0;
+
+	for (i = 0; i < ns; i++) {
+		float best = 1e30f;
+		int bi = 0;
+
+		for (k = 0; k < pal->n; k++)
+			if (dist2_f(pal->c[k], s + 3 * i) < best)
+				best = dist2_f(pal->c[k], s + 3 * i), bi = k;
+		cnt[bi]++;
+	}
+	for (k = 0; k < pal->n; k++)
+		if (cnt[k] * PRUNE_SHARE >= ns)
+			memmove(pal->c[n++], pal->c[k], sizeof pal->c[k]);
+	if (n)
+		pal->n = n;
+}
+
 /* The background palette from the band around the search area, one strip
  * per side. A strip that explains most of the box's middle is the object
  * running on past the search area (the rough box was cut short there), not
@@ -457,7 +505,8 @@ sample_rect(const struct bx_raster *r, struct rect a, uint8_t *s, int cap)
  * edge is reported missing instead of the whole object vanishing. */
 static int
 learn_background(struct tighten *t, struct rect outer, const uint8_t *mid, int nmid,
-                 struct palette *bgp, float *thr, struct bx_err *err)
+                 int prune, struct palette *bgp, float *thr, unsigned *like_out,
+                 struct bx_err *err)
 {
 	const struct bx_raster *r = t->r;
 	struct rect strip[4] = {
@@ -490,6 +539,7 @@ learn_background(struct tighten *t, struct rect outer, const uint8_t *mid, int n
 	/* Middle colors all round, or on two opposite sides: no object ends
 	 * near this box (a flat area, a gradient, a box inside a larger
 	 * object). */
+	*like_out = like_mid;
 	if ((like_mid & 5) == 5 || (like_mid & 10) == 10)
 		ns = 0;
 	if (ns < 8) {
@@ -501,6 +551,8 @@ learn_background(struct tighten *t, struct rect outer, const uint8_t *mid, int n
 		                  "the middle of the box");
 	}
 	pal_learn(bgp, s, ns);
+	if (prune)
+		pal_prune(bgp, s, ns);
 	*thr = pal_spread(bgp, s, ns);
 	free(s);
 	return 0;
@@ -592,48 +644,26 @@ refine_edge(const struct tighten *t, const struct palette *bgp, float thr, int s
 		*e = best;
 }
 
-static int
-tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err *err)
+/* The object's extent from the palettes: classify the search area, open
+ * it, flood from the foreground within seed, then place each edge (the
+ * extent where the object stopped inside s, else the step search) and
+ * refine it. */
+static void
+tighten_edges(struct tighten *t, const struct palette *bgp, float thr, const struct palette *fgp,
+              const struct palette *rej, struct rect seed, struct rect *out, unsigned *found)
 {
 	const struct bx_raster *r = t->r;
-	int bw = t->b.x1 - t->b.x0, bh = t->b.y1 - t->b.y0;
-	int band = (int)ceil(0.1 * (bw > bh ? bw : bh));
+	int bw = t->b.x1 - t->b.x0, bh = t->b.y1 - t->b.y0, side;
 	struct rect ext;
-	struct palette bgp, fgp;
-	uint8_t *s;
-	float thr = 0;
-	int nm, nf, i, side, rc;
-
-	band = band < 3 ? 3 : band;
-	t->s = grow(t->b, (int)ceil(0.15 * bw) + 2, (int)ceil(0.15 * bh) + 2, r);
-	t->m = middle(t->b);
-	s = bx_malloc(3 * (size_t)PAL_SAMPLES);
-	nm = sample_rect(r, t->m, s, PAL_SAMPLES);
-	if ((rc = learn_background(t, grow(t->s, band, band, r), s, nm, &bgp, &thr, err)) < 0) {
-		free(s);
-		return rc;
-	}
-	/* The object's palette: the middle's pixels the background does not
-	 * explain. Under a fifth of them: nothing is there. */
-	for (i = nf = 0; i < nm; i++)
-		if (pal_dist2(&bgp, s + 3 * i) > thr)
-			memmove(s + 3 * nf++, s + 3 * i, 3);
-	if (nf == 0 || nf * 5 < nm) {
-		free(s);
-		return bx_err_set(err, BX_ENOENT, "no object stands out from the background "
-		                  "in the middle of the box");
-	}
-	pal_learn(&fgp, s, nf);
-	free(s);
 
 	t->fg = bx_malloc((size_t)rect_area(t->s));
 	t->stack = bx_malloc(sizeof(int) * (size_t)rect_area(t->s));
-	classify(t, &bgp, 9.0f * thr, &fgp);
+	classify(t, bgp, 9.0f * thr, fgp, rej);
 	/* Only on boxes wide enough that a 5 px square fits well inside the
 	 * object: a thin bar is itself the structure an opening removes. */
 	if (bw >= OPEN_MIN_PX && bh >= OPEN_MIN_PX)
 		open_mask(t, 2);
-	reach(t, &ext);
+	reach(t, seed, &ext);
 	free(t->fg);
 	free(t->stack);
 	t->fg = NULL;
@@ -664,13 +694,178 @@ tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err 
 		else if (side == BX_SIDE_RIGHT) out->x1 = pos;
 		else out->y1 = pos;
 	}
+	/* An edge on the region's end is the image's border cutting the
+	 * object: there is no boundary there to refine onto. */
 	for (side = 0; side < 4; side++)
-		if (*found & BX_SIDE_BIT(side) && out->x1 > out->x0 && out->y1 > out->y0)
-			refine_edge(t, &bgp, thr, side, out);
+		if (*found & BX_SIDE_BIT(side) && out->x1 > out->x0 && out->y1 > out->y0 &&
+		    !(side == BX_SIDE_LEFT && out->x0 == 0) && !(side == BX_SIDE_TOP && out->y0 == 0) &&
+		    !(side == BX_SIDE_RIGHT && out->x1 == r->w) &&
+		    !(side == BX_SIDE_BOTTOM && out->y1 == r->h))
+			refine_edge(t, bgp, thr, side, out);
 	if (out->x1 <= out->x0 || out->y1 <= out->y0) {
 		*out = t->b;
 		*found = 0;
 	}
+}
+
+/* The object's palette: the pixels of the samples s the background does
+ * not explain (moved to the front of s); 0 when they are fewer than one in
+ * min_share of them: nothing is there. */
+static int
+learn_object(const struct palette *bgp, float thr, uint8_t *s, int ns, int min_share,
+             struct palette *fgp)
+{
+	int i, nf;
+
+	for (i = nf = 0; i < ns; i++)
+		if (pal_dist2(bgp, s + 3 * i) > thr)
+			memmove(s + 3 * nf++, s + 3 * i, 3);
+	if (nf == 0 || nf * min_share < ns)
+		return 0;
+	pal_learn(fgp, s, nf);
+	return 1;
+}
+
+/* Split the object's palette all by where its colors meet the box's
+ * edges: an object is what separates inside from outside on every side, so
+ * its colors show near at least three of the four rough edges; a neighbour
+ * reaching into the box (a spoon's handle across a cup's rim) shows near one
+ * or two. Near an edge = between the search area's border and a rough
+ * box's error inside the edge. Colors of the first kind go to fgp, the rest
+ * to rej. */
+#define SHADE_DIST 40.0f
+
+static void
+split_by_sides(const struct tighten *t, const struct palette *bgp, float thr,
+               const struct palette *all, struct palette *fgp, struct palette *rej)
+{
+	int ex = (int)ceil(0.12 * (t->b.x1 - t->b.x0)) + 2;
+	int ey = (int)ceil(0.12 * (t->b.y1 - t->b.y0)) + 2;
+	struct rect strip[4] = {
+		{ t->s.x0, t->b.y0, t->b.x0 + ex, t->b.y1 },
+		{ t->b.x0, t->s.y0, t->b.x1, t->b.y0 + ey },
+		{ t->b.x1 - ex, t->b.y0, t->s.x1, t->b.y1 },
+		{ t->b.x0, t->b.y1 - ey, t->b.x1, t->s.y1 },
+	};
+	uint8_t *s = bx_malloc(3 * (size_t)PAL_SAMPLES);
+	int sides[PAL_MAX] = { 0 }, side, i, k;
+
+	for (side = 0; side < 4; side++) {
+		int n = sample_rect(t->r, strip[side], s, PAL_SAMPLES / 4), cnt[PAL_MAX] = { 0 };
+
+		for (i = 0; i < n; i++) {
+			const uint8_t *p = s + 3 * i;
+			float best = 1e30f;
+			int bi = 0;
+
+			if (pal_dist2(bgp, p) <= thr)
+				continue;
+			for (k = 0; k < all->n; k++)
+				if (dist2_f(all->c[k], p) < best)
+					best = dist2_f(all->c[k], p), bi = k;
+			cnt[bi]++;
+		}
+		for (k = 0; k < all->n; k++)
+			sides[k] += cnt[k] >= 4 && cnt[k] * 100 >= n;
+	}
+	free(s);
+	fgp->n = rej->n = 0;
+	for (k = 0; k < all->n; k++)
+		if (sides[k] >= 3)
+			memcpy(fgp->c[fgp->n++], all->c[k], sizeof all->c[k]);
+	/* A shade of a kept color (the rim's warm white beside its cold
+	 * white) is the object too, whichever sides it showed on. */
+	for (k = 0; k < all->n; k++) {
+		int near = 0;
+
+		if (sides[k] >= 3)
+			continue;
+		for (i = 0; i < fgp->n && !near; i++) {
+			float d0 = fgp->c[i][0] - all->c[k][0], d1 = fgp->c[i][1] - all->c[k][1];
+			float d2 = fgp->c[i][2] - all->c[k][2];
+
+			near = d0 * d0 + d1 * d1 + d2 * d2 < SHADE_DIST * SHADE_DIST;
+		}
+		memcpy(near ? fgp->c[fgp->n++] : rej->c[rej->n++], all->c[k], sizeof all->c[k]);
+	}
+}
+
+/* The second method, for an object that is not in the middle of its box (a
+ * cup's rim around coffee the color of the table): the background
+ * is the whole band around the search area, the object is what inside the
+ * box that band does not explain and meets the box's edges all round
+ * (split_by_sides), and the flood starts from all of it inside the box. It
+ * has no guard against a box cut short (the band on that side is the
+ * object), so it only stands in when the middle could not decide. */
+static int
+tighten_by_band(struct tighten *t, struct rect outer, struct rect *out, unsigned *found)
+{
+	struct palette bgp, all, fgp, rej;
+	struct bx_err err;
+	unsigned like;
+	uint8_t *s = bx_malloc(3 * (size_t)PAL_SAMPLES);
+	float thr = 0;
+	int ns, ok;
+
+	if (learn_background(t, outer, NULL, 0, 1, &bgp, &thr, &like, &err) < 0) {
+		free(s);
+		return 0;
+	}
+	ns = sample_rect(t->r, t->b, s, PAL_SAMPLES);
+	ok = learn_object(&bgp, thr, s, ns, 50, &all);
+	free(s);
+	if (!ok)
+		return 0;
+	split_by_sides(t, &bgp, thr, &all, &fgp, &rej);
+	if (!fgp.n)
+		return 0;
+	tighten_edges(t, &bgp, thr, &fgp, rej.n ? &rej : NULL, t->b, out, found);
+	return 1;
+}
+
+static int
+tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err *err)
+{
+	const struct bx_raster *r = t->r;
+	int bw = t->b.x1 - t->b.x0, bh = t->b.y1 - t->b.y0;
+	int band = (int)ceil(0.1 * (bw > bh ? bw : bh));
+	struct rect outer, bout;
+	struct palette bgp, fgp;
+	unsigned like = 0, bfound = 0;
+	uint8_t *s;
+	float thr = 0;
+	int nm, rc;
+
+	band = band < 3 ? 3 : band;
+	t->s = grow(t->b, (int)ceil(0.15 * bw) + 2, (int)ceil(0.15 * bh) + 2, r);
+	t->m = middle(t->b);
+	outer = grow(t->s, band, band, r);
+	s = bx_malloc(3 * (size_t)PAL_SAMPLES);
+	nm = sample_rect(r, t->m, s, PAL_SAMPLES);
+	*out = t->b;
+	*found = 0;
+	rc = learn_background(t, outer, s, nm, 0, &bgp, &thr, &like, err);
+	/* Under a fifth of the middle unexplained: nothing is there. */
+	if (rc == 0 && !learn_object(&bgp, thr, s, nm, 5, &fgp))
+		rc = bx_err_set(err, BX_ENOENT, "no object stands out from the background "
+		                "in the middle of the box");
+	free(s);
+	if (rc == 0)
+		tighten_edges(t, &bgp, thr, &fgp, NULL, t->m, out, found);
+	/* The middle failed; or a side's band looked like the middle and what
+	 * the middle found lies inside what the band method finds: the middle
+	 * was a hole in the object (coffee in a cup's rim; a hole needs a box
+	 * of some size). The band method wins when it closes all four edges on
+	 * a box not far from the rough one. */
+	if ((rc < 0 || (like && bw >= OPEN_MIN_PX && bh >= OPEN_MIN_PX)) &&
+	    tighten_by_band(t, outer, &bout, &bfound) && bfound == BX_SIDES_ALL &&
+	    rect_iou(bout, t->b) >= 0.5 && (rc < 0 || (*found == BX_SIDES_ALL && inside(*out, bout)))) {
+		*out = bout;
+		*found = bfound;
+		rc = 0;
+	}
+	if (rc < 0)
+		return rc;
 	if (!*found)
 		return bx_err_set(err, BX_ENOENT, "could not find the object's boundary on any "
 		                  "edge");
@@ -939,6 +1134,18 @@ bx_assist_snap_region(enum bx_side side, struct bx_pt *p, double radius, int img
 	rect_out[3] = (int)fmin(img_h, ceil(p->y + radius + 4)) - rect_out[1];
 	p->x = fmin(fmax(p->x + (side == BX_SIDE_RIGHT ? -0.5 : 0.5), 0), img_w - 0.5);
 	p->y = fmin(fmax(p->y + (side == BX_SIDE_BOTTOM ? -0.5 : 0.5), 0), img_h - 0.5);
+}
+
+double
+bx_assist_extreme_reach(const struct bx_pt clicks[4], double reach)
+{
+	double w = fabs(clicks[BX_SIDE_RIGHT].x - clicks[BX_SIDE_LEFT].x);
+	double h = fabs(clicks[BX_SIDE_BOTTOM].y - clicks[BX_SIDE_TOP].y);
+	double r = 0.25 * fmin(w, h);
+
+	if (!isfinite(r))
+		return reach;
+	return fmin(reach, fmax(2.0, r));
 }
 
 int

@@ -107,31 +107,59 @@ label_tighten(struct label *L, int64_t now)
 	return rc | BX_VIEW_REDRAW;
 }
 
+/* Snap click (a crosshair position) on side within radius; returns 1 and
+ * *out, or 0 when no boundary is near it. */
+static int
+snap_click(struct label *L, enum bx_side side, struct bx_pt click, double radius,
+           struct bx_pt *out)
+{
+	struct bx_assist_region reg;
+	struct bx_err err;
+	struct bx_pt p = click;
+	int rect[4], ok = 0;
+
+	/* The crosshair sits on pixel corners: the pixel it touches on the
+	 * inside of the side is the one to look from. */
+	bx_assist_snap_region(side, &p, radius, L->ed.img_w, L->ed.img_h, rect);
+	if (rect[2] > 0 && rect[3] > 0 && load_region(L, rect, &reg, &err) == 0) {
+		ok = bx_assist_snap_extreme(&reg, side, p, radius, out, &err) == 0;
+		region_free(&reg);
+	}
+	return ok;
+}
+
 /* Place the next extreme point, snapped to the boundary near the
- * crosshair on its side (left, top, right, bottom in that order). */
+ * crosshair on its side (left, top, right, bottom in that order). With the
+ * fourth, all four clicks are snapped again within a reach scaled to the
+ * box they make (bx_assist_extreme_reach): on a small object the first
+ * reach also spans the edge of what it lies on. */
 int
 label_extreme_place(struct label *L, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
-	struct bx_assist_region reg;
-	struct bx_err err;
-	struct bx_pt p = { ed->cx, ed->cy }, q;
+	struct bx_pt click = { ed->cx, ed->cy }, q;
 	enum bx_side side = (enum bx_side)(ed->npend % 4);
-	double radius = fmax(8, SNAP_CELLS / L->sc);
-	int rect[4], r, snapped = 0;
+	double radius = fmax(8, SNAP_CELLS / L->sc), reach;
+	int r, snapped, k;
 
 	if (ed->npend == 0 && ed->cls == NULL)
 		return label_place(L, 0, now); /* says what is missing */
-	/* The crosshair sits on pixel corners: the pixel it touches on the
-	 * inside of the side is the one to look from. */
-	bx_assist_snap_region(side, &p, radius, ed->img_w, ed->img_h, rect);
-	if (rect[2] > 0 && rect[3] > 0 && load_region(L, rect, &reg, &err) == 0) {
-		if (bx_assist_snap_extreme(&reg, side, p, radius, &q, &err) == 0) {
+	L->ext_click[side] = click;
+	if (side == BX_SIDE_BOTTOM && ed->npend == 3) {
+		reach = bx_assist_extreme_reach(L->ext_click, radius);
+		for (k = 0; k < 3; k++) {
+			q = L->ext_click[k];
+			snap_click(L, (enum bx_side)k, L->ext_click[k], reach, &q);
 			bx_edit_cursor_to(ed, q.x, q.y);
-			snapped = 1;
+			ed->pend[k].x = ed->cx;
+			ed->pend[k].y = ed->cy;
 		}
-		region_free(&reg);
+		bx_edit_cursor_to(ed, click.x, click.y);
+		radius = reach;
 	}
+	snapped = snap_click(L, side, click, radius, &q);
+	if (snapped)
+		bx_edit_cursor_to(ed, q.x, q.y);
 	r = label_place(L, 0, now);
 	if (ed->npend > 0 && bx_tool_at(ed->tool)->snap_extreme)
 		label_msg(L, 0, "%s-most point %s", bx_side_name(side),

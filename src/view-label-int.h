@@ -107,6 +107,7 @@ struct label {
 	 * the class, the tool or the grab. */
 	int num, ndigits;
 	int mouse_down, mouse_x, mouse_y;
+	struct bx_pt ext_click[4]; /* extreme points as placed, before snapping */
 	char *prev_cls;    /* the class before the current one (` returns) */
 
 	/* display toggles (session only, never saved) */

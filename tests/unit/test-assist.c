@@ -184,6 +184,16 @@ test_tighten_image_border(void)
 	CHECK_NEAR(out[2], 40, 0);
 	CHECK_NEAR(out[3], 45, 0);
 	bx_raster_free(crop);
+	/* The object's dark rim on the image's first column (the cable
+	 * connector at the astronaut photo's bottom): the step from its
+	 * inside to the rim is no boundary, the image's border is. */
+	synth_shape(img, NULL, 0, 30, 1, 75, 0, (double[3]){ 70, 65, 60 });
+	crop = region_for(img, rough, &reg);
+	CHECK_INT(bx_assist_tighten(&reg, rough, out, &found, &err), 0);
+	CHECK_INT(found, BX_SIDES_ALL);
+	CHECK_NEAR(out[0], 0, 0);
+	CHECK_NEAR(out[2], 40, 0);
+	bx_raster_free(crop);
 	bx_raster_free(img);
 }
 
@@ -279,6 +289,37 @@ test_tighten_touching_wire(void)
 			rough[3] += rough[1] - (t[1] - 11), rough[1] = t[1] - 11;
 		crop = region_for(img, rough, &reg);
 		CASE(k < 2 ? "wire off the left edge" : "wire off the top edge");
+		check_tight(&reg, rough, t);
+		bx_raster_free(crop);
+		bx_raster_free(img);
+	}
+}
+
+/* A ring whose inside has the background's colors (a cup's white rim
+ * around coffee the color of the wooden table): the middle of the box is
+ * no object, so the object is what the band around the box does not
+ * explain, all round the box's edges. Elliptical and rectangular rings of
+ * 6-10 px on a noisy and a checkered background. */
+static void
+test_tighten_rim(void)
+{
+	struct synth_rng g = { 1848 };
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		struct bx_raster *img = bx_raster_new(240, 200), *crop;
+		struct bx_assist_region reg;
+		double base[3] = { 190, 110, 60 }, obj[3] = { 245, 240, 232 }, rough[4];
+		int t[4] = { 50 + 3 * k, 40 + 2 * k, 120 - 6 * k, 100 + 4 * k }, th = 6 + k;
+
+		synth_background(img, k % 2 ? BG_CHECKER : BG_NOISE, base, 7);
+		synth_shape(img, NULL, t[0], t[1], t[0] + t[2], t[1] + t[3], k < 2, obj);
+		synth_shape(img, NULL, t[0] + th, t[1] + th, t[0] + t[2] - th, t[1] + t[3] - th, k < 2,
+		            base);
+		synth_noise(img, &g, 6);
+		synth_rough(&g, t, 0.10, rough);
+		crop = region_for(img, rough, &reg);
+		CASE(k < 2 ? "elliptic rim" : "rectangular rim");
 		check_tight(&reg, rough, t);
 		bx_raster_free(crop);
 		bx_raster_free(img);
@@ -473,6 +514,13 @@ test_box_from_extremes(void)
 	CHECK_NEAR(b[1], 5, 0);
 	CHECK_NEAR(b[2], 40, 0);
 	CHECK_NEAR(b[3], 35, 0);
+	/* The reach for snapping them again: a quarter of the smaller side
+	 * (35 px tall: 8.75), within 2 px and the first reach. */
+	CHECK_NEAR(bx_assist_extreme_reach(p, 19), 8.75, 1e-9);
+	CHECK_NEAR(bx_assist_extreme_reach(p, 6), 6, 0);
+	p[BX_SIDE_BOTTOM].y = 9;
+	CHECK_NEAR(bx_assist_extreme_reach(p, 19), 2, 0);
+	p[BX_SIDE_BOTTOM].y = 40;
 	p[BX_SIDE_RIGHT].x = 9;
 	CHECK_INT(bx_assist_box_from_extremes(p, b, &err), BX_EINVAL);
 	CHECK(strstr(err.msg, "do not make a box") != NULL);
@@ -731,6 +779,7 @@ test_hostile_inputs(void)
 
 BX_TESTS(T(test_tighten_recovers_truth), T(test_tighten_absent), T(test_tighten_partial),
          T(test_tighten_image_border), T(test_tighten_glow), T(test_tighten_touching_wire),
+         T(test_tighten_rim),
          T(test_tighten_bad_input), T(test_missing_sides), T(test_snap_extremes),
          T(test_snap_rect_keeps_row), T(test_snap_region), T(test_box_from_extremes),
          T(test_wand_shapes), T(test_wand_comb_stays_simple), T(test_wand_failures),
