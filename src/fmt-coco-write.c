@@ -60,6 +60,23 @@ put_rings(struct bx_buf *b, const struct bx_annot *an)
 	bx_buf_putc(b, ']');
 }
 
+/* What follows an object's geometry in images' points and in annotations
+ * alike: its attributes, its score when it is a suggestion, the closing
+ * brace. */
+static void
+put_tail(struct bx_buf *b, const struct bx_annot *an)
+{
+	if (an->attrs.n > 0) {
+		bx_buf_puts(b, ",\"attributes\":");
+		bx_json_put_attrs(b, &an->attrs);
+	}
+	if (an->flags & BX_ANNOT_SUGGESTION) {
+		bx_buf_puts(b, ",\"score\":");
+		bx_json_put_num(b, an->score);
+	}
+	bx_buf_putc(b, '}');
+}
+
 /* Kinds COCO has no form for (a rotated box, an ellipse, a cuboid): the
  * segmentation is their outline, so COCOeval and other tools see the
  * region as a polygon, and boxel's own key beside it ("rotated_box":
@@ -182,15 +199,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			bx_buf_putc(b, ',');
 			bx_json_put_num(b, an->pts[0].y);
 			bx_buf_putc(b, ']');
-			if (an->attrs.n > 0) {
-				bx_buf_puts(b, ",\"attributes\":");
-				bx_json_put_attrs(b, &an->attrs);
-			}
-			if (an->flags & BX_ANNOT_SUGGESTION) {
-				bx_buf_puts(b, ",\"score\":");
-				bx_json_put_num(b, an->score);
-			}
-			bx_buf_putc(b, '}');
+			put_tail(b, an);
 		}
 		if (ntag)
 			bx_buf_putc(b, ']');
@@ -281,15 +290,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_json_put_num(b, an->y + an->h);
 				bx_buf_puts(b, "]]");
 			}
-			if (an->attrs.n > 0) {
-				bx_buf_puts(b, ",\"attributes\":");
-				bx_json_put_attrs(b, &an->attrs);
-			}
-			if (an->flags & BX_ANNOT_SUGGESTION) {
-				bx_buf_puts(b, ",\"score\":");
-				bx_json_put_num(b, an->score);
-			}
-			bx_buf_putc(b, '}');
+			put_tail(b, an);
 		}
 	}
 	bx_buf_puts(b, "],\n\"categories\":[");
