@@ -64,6 +64,7 @@ check "six judgments submitted" test "${#J[@]}" -eq 6
 expect_rc 0 "accept" env BOXEL_ACTOR=rev "$BOXEL" review accept "${J[0]}" --user rev --comment ok
 expect_rc 0 "fix" env BOXEL_ACTOR=rev "$BOXEL" review fix "${J[1]}" "$T_TMP/fix.json" --user rev
 expect_rc 0 "reject" env BOXEL_ACTOR=rev "$BOXEL" review reject "${J[2]}" --user rev --comment redo
+expect_rc 0 "Dawid-Skene's answers kept" "$BOXEL" consensus --batch b1
 expect_rc 0 "promote to gold" "$BOXEL" gold promote "${J[0]}"
 expect_rc 0 "a gold-only batch first" "$BOXEL" batch create g1 --kind calibration \
 	--gold-rate 1 --priority 5 --tasks all
@@ -83,7 +84,7 @@ sqlite3 "$A" "INSERT INTO drafts VALUES ($lease, (SELECT id FROM users WHERE nam
 expect_rc 0 "user disable" "$BOXEL" user disable bob
 dump "$A" >"$T_TMP/a.dump"
 for t in settings users tasks batches batch_tasks gold judgments drafts journal annotations \
-	task_answers reviews gold_scores task_consensus events; do
+	task_answers reviews gold_scores task_consensus ds_answers events; do
 	check "the project has rows in $t" grep -Eq "^$t [1-9]" "$T_TMP/a.dump"
 done
 unset BOXEL_DB
@@ -91,7 +92,7 @@ unset BOXEL_DB
 # --- SQLite -> PostgreSQL -> SQLite
 PG=$(pg_new_db)
 expect_rc 0 "copy the file into PostgreSQL" "$BOXEL" store copy "$A" "$PG"
-check "... says what it copied" contains "$OUT" "in 15 tables"
+check "... says what it copied" contains "$OUT" "in 16 tables"
 expect_rc 0 "copy PostgreSQL into a new file" "$BOXEL" store copy "$PG" "$T_TMP/c.db"
 dump "$T_TMP/c.db" >"$T_TMP/c.dump"
 check "every row of every table came back the same" cmp -s "$T_TMP/a.dump" "$T_TMP/c.dump"
