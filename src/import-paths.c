@@ -53,9 +53,8 @@ has_dotdot(const char *p)
 static int
 resolve_fast(struct imp *im, const char *rel, char *out, size_t outsz, struct bx_err *err)
 {
-	char joined[PATH_MAX * 2], real[PATH_MAX];
+	char joined[PATH_MAX * 2];
 	size_t rl = strlen(im->root);
-
 	struct stat sb;
 	char *slash;
 	int links = 0;
@@ -91,15 +90,7 @@ resolve_fast(struct imp *im, const char *rel, char *out, size_t outsz, struct bx
 		memcpy(out, joined, strlen(joined) + 1);
 		return 0;
 	}
-	if (realpath(joined, real) == NULL)
-		return bx_err_set(err, errno == ENOENT || errno == ENOTDIR ? BX_ENOENT : BX_EIO,
-		    "%s", strerror(errno));
-	if (strncmp(real, im->root, rl) != 0 || (real[rl] != '/' && rl > 1))
-		return bx_err_set(err, BX_EINVAL, "path leaves the image root (symlink)");
-	if (strlen(real) + 1 > outsz)
-		return bx_err_set(err, BX_ELIMIT, "path too long");
-	memcpy(out, real, strlen(real) + 1);
-	return 0;
+	return bx_path_real_under(im->root, joined, out, outsz, err);
 }
 
 /* Turn a path from an input file into one relative to the image root and

@@ -369,8 +369,7 @@ int
 bx_path_resolve(const char *root, const char *rel, char *out, size_t outsz,
                 struct bx_err *err)
 {
-	char rroot[PATH_MAX], joined[PATH_MAX * 2], real[PATH_MAX];
-	size_t rl;
+	char rroot[PATH_MAX], joined[PATH_MAX * 2];
 
 	if (!bx_path_is_safe_relative(rel))
 		return bx_err_set(err, BX_EINVAL,
@@ -378,9 +377,19 @@ bx_path_resolve(const char *root, const char *rel, char *out, size_t outsz,
 	if (realpath(root, rroot) == NULL)
 		return bx_err_set(err, BX_ENOENT, "image root %s: %s", root, strerror(errno));
 	snprintf(joined, sizeof joined, "%s/%s", rroot, rel);
-	if (realpath(joined, real) == NULL)
-		return bx_err_set(err, BX_ENOENT, "%s", strerror(errno));
-	rl = strlen(rroot);
+	return bx_path_real_under(rroot, joined, out, outsz, err);
+}
+
+int
+bx_path_real_under(const char *rroot, const char *path, char *out, size_t outsz,
+                   struct bx_err *err)
+{
+	char real[PATH_MAX];
+	size_t rl = strlen(rroot);
+
+	if (realpath(path, real) == NULL)
+		return bx_err_set(err, errno == ENOENT || errno == ENOTDIR ? BX_ENOENT : BX_EIO,
+		    "%s", strerror(errno));
 	if (strncmp(real, rroot, rl) != 0 || (real[rl] != '/' && rl > 1))
 		return bx_err_set(err, BX_EINVAL, "path leaves the image root (symlink)");
 	if (strlen(real) + 1 > outsz)

@@ -65,6 +65,10 @@ int bx_wcwidth(uint32_t cp);
  * Writes the resolved absolute path into out. The file must exist. */
 int bx_path_resolve(const char *root, const char *rel, char *out, size_t outsz,
                     struct bx_err *err);
+/* PATH's real path into OUT if it lies under RROOT (itself a real path):
+ * the symlink check bx_path_resolve ends with. */
+int bx_path_real_under(const char *rroot, const char *path, char *out, size_t outsz,
+                       struct bx_err *err);
 /* Lexical check only (for paths of files that may not exist yet). */
 int bx_path_is_safe_relative(const char *rel);
 
