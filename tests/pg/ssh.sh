@@ -8,8 +8,10 @@
 # and no command line holds a password. Through a real sshd on 127.0.0.1
 # an annotator claims and submits with the answer on standard input; the
 # judgment is then in the database; a shell is refused and the refusal is
-# in the event log; without the password file nothing connects. sshd is
-# stopped at exit; every ssh call has a timeout.
+# in the event log; without the password file nothing connects. Then the
+# labeling screen through the same sshd in a real terminal (tmux): a box,
+# the required global, submit, each step checked in the database. sshd and
+# tmux are stopped at exit; every scripted ssh call has a timeout.
 set -u
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/../cli/sshd.sh"
@@ -122,5 +124,43 @@ check "ssh: admin's stats count alice's submit (exit $RC)" /usr/bin/python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert [l["submitted"] for l in d["labelers"] if l["name"] == "alice"] == [1], d' "$OUT"
+
+# --- the screen: alice labels in a real terminal (tmux) through sshd, on
+# the PostgreSQL store: a rocket box, the required global, submit.
+if command -v tmux >/dev/null; then
+	TMX=(tmux -L "boxel-pgssh-$$" -f /dev/null)
+	cleanup() { "${TMX[@]}" kill-server 2>/dev/null; sshd_stop; rm -rf "$T_TMP"; }
+	"${TMX[@]}" -u new-session -d -s t -x 120 -y 40 "env TERM=xterm-256color ssh -tt \
+		${SSH_OPTS[*]} -i $K/alice $(id -un)@127.0.0.1 label; sleep 600"
+	screen_has() { # screen_has TEXT: poll the pane up to 30 s
+		local i
+		for ((i = 0; i < 300; i++)); do
+			"${TMX[@]}" capture-pane -p -t t 2>/dev/null | grep -qF -- "$1" && return 0
+			sleep 0.1
+		done
+		"${TMX[@]}" capture-pane -p -t t 2>/dev/null | grep -v '^ *$' | tail -n 8 >&2
+		return 1
+	}
+	sql_is() { # sql_is SQL WANT: poll the database up to 30 s
+		local i
+		for ((i = 0; i < 300; i++)); do
+			[ "$(q "$1")" = "$2" ] && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	check "screen: label opens over ssh on PostgreSQL" screen_has "task 2/3"
+	"${TMX[@]}" send-keys -t t r b Space l l l j j Space
+	check "screen: a box drawn" screen_has "Objects (1)"
+	check "screen: the draft is in the database" sql_is "SELECT count(*) FROM drafts" 1
+	"${TMX[@]}" send-keys -t t g
+	check "screen: the global attributes open" screen_has "Global attributes"
+	"${TMX[@]}" send-keys -t t Right Escape s
+	check "screen: submitted, the next task opens" screen_has "task 3/3"
+	check "screen: the judgment is in the database, with its box and scene" sql_is \
+		"SELECT count(*) FROM judgments j JOIN annotations a ON a.judgment = j.id
+		 WHERE j.state = 'submitted' AND j.answer LIKE '%\"scene\"%'" 2
+	"${TMX[@]}" send-keys -t t q
+fi
 check "sshd still running" kill -0 "$SSHD_PID"
 finish
