@@ -163,14 +163,20 @@ out:
 	free(asg);
 }
 
-/* Pixels of outer minus inner (both clipped to the raster), every stride-th
- * one, appended to *s (3 bytes each). Returns how many. */
+/* Pixels of outer minus inner, every stride-th one, appended to *s (3 bytes
+ * each). Outer is clipped to the raster here: a strip beside a box that
+ * reaches past the image (tighten_by_band's sides) must not read outside.
+ * Returns how many. */
 static int
 collect(const struct bx_raster *r, struct rect outer, struct rect inner, int stride,
         uint8_t *s, int cap)
 {
 	int x, y, n = 0, i = 0;
 
+	outer.x0 = outer.x0 < 0 ? 0 : outer.x0;
+	outer.y0 = outer.y0 < 0 ? 0 : outer.y0;
+	outer.x1 = outer.x1 > r->w ? r->w : outer.x1;
+	outer.y1 = outer.y1 > r->h ? r->h : outer.y1;
 	for (y = outer.y0; y < outer.y1; y++)
 		for (x = outer.x0; x < outer.x1; x++) {
 			if (x >= inner.x0 && x < inner.x1 && y >= inner.y0 && y < inner.y1)
