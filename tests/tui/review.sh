@@ -37,13 +37,19 @@ wait_sql "accept stored" "SELECT verdict FROM reviews WHERE judgment = ${J[0]}" 
 check "judgment accepted" test "$(sq "SELECT state FROM judgments WHERE id = ${J[0]}")" = accepted
 
 # move the box 3 steps right: an edited answer is a fix
+# (Waited for, not read at once: a slow build may not have drawn all three
+# steps yet, and the draft must hold the last one before the kill.)
+step=$(tui_screen | grep -o 'step [0-9]*' | head -1 | cut -d' ' -f2)
 tui_keys Tab
 tui_type lll
 tui_keys Escape Escape
-moved=$(tui_screen | grep -o 'box [0-9]*,20 100x120' | head -1)
-check "the box moved on screen ($moved)" test -n "$moved" -a "$moved" != "box 10,20 100x120"
+moved="box $((10 + 3 * ${step:-0})),20 100x120"
+expect_screen "the box moved three steps on screen ($moved)" "$moved"
 wait_sql "the fix in progress is rita's draft" \
 	"SELECT u.name FROM drafts d JOIN users u ON u.id = d.labeler WHERE d.judgment = ${J[1]}" rita
+wait_sql "... holding the moved box" \
+	"SELECT json_extract(state, '\$.answer.annotations[0].box') FROM drafts WHERE judgment = ${J[1]}" \
+	"[$((10 + 3 * ${step:-0})),20,100,120]"
 # the connection drops (SIGHUP) and rita comes back: the fix is still there
 tmx kill-server
 tui_start "$BOXEL" review --db "$DB" --user rita
