@@ -26,6 +26,21 @@ shoelace(const struct bx_pt *p, int n)
 	return fabs(a) / 2;
 }
 
+/* Points as COCO's flat polygon: x,y,x,y,... (no brackets). */
+static void
+put_flat(struct bx_buf *b, const struct bx_pt *pts, int n)
+{
+	int p;
+
+	for (p = 0; p < n; p++) {
+		if (p)
+			bx_buf_putc(b, ',');
+		bx_json_put_num(b, pts[p].x);
+		bx_buf_putc(b, ',');
+		bx_json_put_num(b, pts[p].y);
+	}
+}
+
 /* A multipolygon as the COCO object it came from: the bbox of every ring,
  * one segmentation polygon per ring, and area that of their union (what
  * COCOeval's mask covers): rings that overlap, as traced or hand-drawn
@@ -36,7 +51,7 @@ put_rings(struct bx_buf *b, const struct bx_annot *an)
 	const struct bx_shape sh = { an->pts, an->npts, an->ring_end, an->nrings };
 	struct bx_geom_ws *ws = bx_geom_ws_new();
 	double x, y, w, h, area;
-	int r, p, from;
+	int r, from;
 
 	bx_annot_bounds(an, &x, &y, &w, &h);
 	bx_json_put_box(b, x, y, w, h);
@@ -47,13 +62,7 @@ put_rings(struct bx_buf *b, const struct bx_annot *an)
 	bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[");
 	for (r = 0, from = 0; r < an->nrings; r++) {
 		bx_buf_puts(b, r ? ",[" : "[");
-		for (p = from; p < an->ring_end[r]; p++) {
-			if (p > from)
-				bx_buf_putc(b, ',');
-			bx_json_put_num(b, an->pts[p].x);
-			bx_buf_putc(b, ',');
-			bx_json_put_num(b, an->pts[p].y);
-		}
+		put_flat(b, an->pts + from, an->ring_end[r] - from);
 		bx_buf_putc(b, ']');
 		from = an->ring_end[r];
 	}
@@ -117,13 +126,7 @@ put_shape(struct bx_buf *b, const struct bx_annot *an)
 	bx_buf_puts(b, ",\"area\":");
 	bx_json_put_num(b, area);
 	bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
-	for (p = 0; p < n; p++) {
-		if (p)
-			bx_buf_putc(b, ',');
-		bx_json_put_num(b, ring[p].x);
-		bx_buf_putc(b, ',');
-		bx_json_put_num(b, ring[p].y);
-	}
+	put_flat(b, ring, n);
 	bx_buf_printf(b, "]],\"%s\":[", bx_geom_kind(an->geom)->name);
 	if (an->geom == BX_GEOM_CUBOID) {
 		for (p = 0; p < an->npts; p++) {
@@ -255,13 +258,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_buf_puts(b, ",\"area\":");
 				bx_json_put_num(b, shoelace(an->pts, an->npts));
 				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
-				for (p = 0; p < an->npts; p++) {
-					if (p)
-						bx_buf_putc(b, ',');
-					bx_json_put_num(b, an->pts[p].x);
-					bx_buf_putc(b, ',');
-					bx_json_put_num(b, an->pts[p].y);
-				}
+				put_flat(b, an->pts, an->npts);
 				bx_buf_puts(b, "]]");
 			} else if (an->geom == BX_GEOM_MULTIPOLYGON) {
 				put_rings(b, an);
@@ -269,25 +266,14 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			    an->geom == BX_GEOM_CUBOID) {
 				put_shape(b, an);
 			} else {
+				const struct bx_pt c[4] = { { an->x, an->y }, { an->x + an->w, an->y },
+				    { an->x + an->w, an->y + an->h }, { an->x, an->y + an->h } };
+
 				bx_json_put_box(b, an->x, an->y, an->w, an->h);
 				bx_buf_puts(b, ",\"area\":");
 				bx_json_put_num(b, an->w * an->h);
 				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
-				bx_json_put_num(b, an->x);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->y);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->x + an->w);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->y);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->x + an->w);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->y + an->h);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->x);
-				bx_buf_putc(b, ',');
-				bx_json_put_num(b, an->y + an->h);
+				put_flat(b, c, 4);
 				bx_buf_puts(b, "]]");
 			}
 			put_tail(b, an);
