@@ -1,7 +1,7 @@
 /* cmd-user.c: `boxel user add|list|disable|qual`: the project's people.
  * Names are [A-Za-z0-9._-]{1,64} (the store refuses others); roles are
  * annotator, reviewer, admin; qualification training|qualified|suspended;
- * `show` and `reinstate` read and reset the gold-based state (store-quality.c).
+ * `show` and `reinstate` read and reset the gold-based state (store-quality.c, store-suspend.c).
  * `key` and `authorized-keys` hold each user's SSH public key and write the
  * service account's authorized_keys from them (the forced command is
  * `boxel session`, cmd-session.c), as gitolite does for git. */

@@ -11,7 +11,7 @@
  * The result outlives later merges: each task's answer is kept in
  * ds_answers with a fingerprint of what it came from (the judgments that
  * count, the settings the merge reads); the per-task merge at a submit or
- * review (consensus_step in store-quality.c) stores that answer instead of
+ * review (consensus_step in store-merge.c) stores that answer instead of
  * its own vote while the fingerprint holds, and marks the task 'vote'
  * otherwise. Under aggregation = dawid-skene a batch whose consensus has a
  * 'vote' task is stale: Dawid-Skene runs again by itself after the commit
@@ -27,7 +27,7 @@
 #include "boxel/util.h"
 #include "store-int.h"
 
-/* The judgments consensus counts, as replicas_sql in store-quality.c. */
+/* The judgments consensus counts, as replicas_sql in store-merge.c. */
 static const char batch_replicas_sql[] =
     "SELECT j.task, j.id, j.labeler, j.answer, " BX_ST_LABELER_ACCURACY " FROM judgments j "
     "WHERE j.batch = ?1 AND j.state IN ('submitted','accepted') "

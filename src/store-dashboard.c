@@ -2,7 +2,7 @@
  * consensus and the gold left; per labeler their work, gold window, pace
  * over active time, review outcomes and reviews done; and the class
  * confusion against gold. Read transactions only; scoring rules are
- * store-quality.c's (bx_st_score_policy). */
+ * store-policy.c's (bx_st_score_policy). */
 #include <stdlib.h>
 #include <string.h>
 

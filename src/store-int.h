@@ -24,7 +24,7 @@ struct bx_store {
 	int ncache, capcache;
 	long busy_slept_us; /* back-off spent in the current operation */
 	struct bx_gate *gate; /* NULL: none (store-gate.c) */
-	struct bx_quality_ws *qws; /* store-quality.c's scratch, made on first use */
+	struct bx_quality_ws *qws; /* store-policy.c's scratch, made on first use */
 	struct bx_st_sigmas *sigmas; /* store-scoring.c's taxonomies' sigma tables */
 	int readonly;         /* opened with BX_STORE_READONLY: writes are refused */
 	void (*wait_fn)(void *ctx, long waited_ms); /* bx_store_set_wait_hook */
@@ -39,7 +39,7 @@ struct bx_store {
 	int64_t ds_due;
 	/* While set, bx_store_setting_get answers as_if_val for as_if_key:
 	 * a settings change computed ahead in a read transaction, before its
-	 * write (store-quality.c, bx_st_premerge_setting). */
+	 * write (store-premerge.c, bx_st_premerge_setting). */
 	const char *as_if_key, *as_if_val;
 };
 
@@ -124,22 +124,22 @@ int bx_st_user_active(struct bx_store *st, const char *name, int64_t *uid, struc
 /* A labeler was suspended: their submitted, unreviewed judgments are held
  * (out of consensus and export until reviewed); with on_suspend = requeue
  * each task also gets a fresh replica for anyone. Consensus of the tasks is
- * redone. Returns how many were held. store-quality.c. */
+ * redone. Returns how many were held. store-merge.c. */
 struct bx_st_preset;
 int bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now,
                     struct bx_st_preset *ps, struct bx_err *err);
 /* The consensus of judgment jid's task in its batch, recomputed from the
  * judgments that count now (after a review changed one): dropped while too
- * few remain. store-quality.c. */
+ * few remain. store-merge.c. */
 int bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now,
                          struct bx_st_preset *ps, struct bx_err *err);
 /* After a skip: a skipped training gold task is scored as an empty answer
  * (it never comes back to the trainee, who must not be stranded short of
  * the tasks to qualify, nor qualify by skipping the hard ones).
- * store-quality.c. */
+ * store-suspend.c. */
 int bx_st_after_skip(struct bx_store *st, int64_t jid, int64_t uid, int64_t now,
                      struct bx_err *err);
-/* Quality's shared helpers (store-quality.c). A numeric setting checked
+/* Quality's shared helpers (store-policy.c). A numeric setting checked
  * against lo..hi; the scoring options (iou_threshold); the answers put in
  * canonical form in place (unset attributes are the taxonomy's defaults;
  * no usable taxonomy: unchanged); the connection's quality workspace,
@@ -166,7 +166,7 @@ int bx_st_read_answer_col(struct bx_dbst *s, int col, struct bx_answer *out, str
  * an earlier submit whose grace is used up (or any armed one, with force:
  * no ordinary work is left to count it down) takes effect now (returns 1:
  * commit, then refuse the claim as for any suspended labeler); *armed = 1
- * while it is armed with grace left (serve no gold). store-quality.c. */
+ * while it is armed with grace left (serve no gold). store-suspend.c. */
 int bx_st_suspend_due(struct bx_store *st, int64_t uid, int64_t now, int force, int *armed,
                       struct bx_err *err);
 /* Drop judgment jid's draft and undo journal (inside a write transaction). */
@@ -246,7 +246,7 @@ void bx_st_precompute(struct bx_store *st, int64_t jid, const char *token,
                       const struct bx_answer *ans, const char *ans_json,
                       struct bx_st_precomp *p);
 void bx_st_precomp_free(struct bx_st_precomp *p);
-/* Quality at submit (store-quality.c): gold score, labeler state,
+/* Quality at submit (store-suspend.c then store-merge.c): gold score, labeler state,
  * consensus, inside the submit's write transaction, from pre where its
  * fence holds (pre may be NULL). *suspended_out = 1 when this submit
  * suspended the labeler. */
@@ -263,7 +263,7 @@ int bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t ta
 /* How consensus weighs n class votes whose labelers have gold accuracy
  * acc (-1: none yet; counted as one at bar), by the setting aggregation:
  * *out NULL for one vote each, else n weights (caller frees).
- * store-quality.c. */
+ * store-merge.c. */
 int bx_st_vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
                        struct bx_err *err);
 

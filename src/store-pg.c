@@ -291,7 +291,7 @@ static const struct {
 	"  ('serve_order', 'random'), ('aggregation', 'weighted')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n" },
 	/* suspend_grace: a gold suspension armed, the ordinary submits left
-	 * before it takes effect (store-quality.c). */
+	 * before it takes effect (store-suspend.c). */
 	{ 10, "ALTER TABLE users ADD COLUMN suspend_grace integer CHECK (suspend_grace >= 0);\n" },
 	/* Dawid-Skene's answers with their fingerprint; how a consensus was
 	 * chosen (store.c, 10 -> 11). */

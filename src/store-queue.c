@@ -707,7 +707,7 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 			return rc;
 	}
 	/* A gold suspension takes effect here, a few submits after the gold
-	 * that caused it (store-quality.c): 2 commits it, then refuses. */
+	 * that caused it (store-suspend.c): 2 commits it, then refuses. */
 	if ((rc = bx_st_suspend_due(st, c->uid, c->now, 0, &armed, err)) != 0)
 		return rc < 0 ? rc : 2;
 	if ((rc = claim_own(st, c, 0, &found, err)) < 0 || found)

@@ -2,7 +2,7 @@
  * (undoing disable), role, pause/unpause, an admin's suspension and putting
  * a labeler back in training. Each is one write transaction with its event;
  * each says through its return what really happened (0 changed, 1 it was
- * already so). Gold suspensions and reinstatement live in store-quality.c. */
+ * already so). Gold suspensions and reinstatement live in store-suspend.c. */
 #include <stdio.h>
 #include <string.h>
 

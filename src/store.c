@@ -286,7 +286,7 @@ static const char *const migrations[] = {
 	"  ('serve_order', 'random'), ('aggregation', 'weighted')\n"
 	"  ON CONFLICT(key) DO NOTHING;\n",
 	/* 9 -> 10: a gold suspension armed, with the ordinary submits left
-	 * before it takes effect (store-quality.c: the claim right after the
+	 * before it takes effect (store-suspend.c: the claim right after the
 	 * gold submit would otherwise name that task as gold). */
 	"ALTER TABLE users ADD COLUMN suspend_grace INTEGER CHECK (suspend_grace >= 0);\n",
 	/* 10 -> 11: Dawid-Skene's answers survive a later merge of their task
