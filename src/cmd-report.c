@@ -792,12 +792,22 @@ calibration(struct bx_store *st, const char *name, int json)
 	}
 	/* Against gold, answers are scored exactly as a gold submit is (a box
 	 * whose attributes were left at their defaults is the box that states
-	 * them). Between labelers they stay as stated: filled-in globals would
-	 * lift every pair alike. */
+	 * them). Between labelers (pairs, the consensus) they are compared as
+	 * the store's merge compares them: canonical, so a labeler who leaves
+	 * an attribute unset agrees with one who sets it to the default. */
 	for (i = 0; i < r.nt; i++) {
 		struct rtask *t = &r.t[i];
+		struct bx_answer **mut = bx_malloc((size_t)(t->nj + 1) * sizeof *mut);
 		int k;
 
+		for (k = 0; k < t->nj; k++)
+			mut[k] = &t->j[k].ans;
+		k = bx_store_canonical(st, mut, t->nj, &err);
+		free(mut);
+		if (k < 0) {
+			rc = bx_cli_store_fail(&err);
+			goto out;
+		}
 		if (!t->has_gold)
 			continue;
 		if (bx_store_gold_get(st, t->id, &t->gold, &err) < 0) {

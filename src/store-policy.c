@@ -140,6 +140,12 @@ bx_st_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer
 }
 
 int
+bx_store_canonical(struct bx_store *st, struct bx_answer *const *ans, int n, struct bx_err *err)
+{
+	return bx_st_canonical(st, ans, n, err);
+}
+
+int
 bx_store_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
                       struct bx_err *err)
 {

@@ -534,6 +534,11 @@ int bx_store_consensus_refresh(struct bx_store *st, const char *batch, const cha
 struct bx_answer;
 int bx_store_score_policy(struct bx_store *st, struct bx_answer *gold, struct bx_answer *lab,
                           struct bx_err *err);
+/* The n answers in canonical form (an unset attribute is the taxonomy's
+ * default), as the store's consensus merge and gold scoring compare them:
+ * for a report that compares labelers with each other outside the store. */
+int bx_store_canonical(struct bx_store *st, struct bx_answer *const *ans, int n,
+                       struct bx_err *err);
 /* BX_ENOENT for an unknown batch. */
 int bx_store_batch_quality(struct bx_store *st, const char *name, struct bx_batch_quality *out,
                            struct bx_err *err);

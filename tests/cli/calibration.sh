@@ -5,6 +5,9 @@
 # pixel-perfect box arrives with occluded=false: the store scores it a TP,
 # and so must the report. A labeler who says occluded=true is a mismatch in
 # both.
+# Between labelers the report compares canonical answers, as the store's
+# merge does: one labeler leaving occluded unset and another setting it to
+# the default agree 1.0 in the pairs and in the consensus.
 . "$(dirname "$0")/lib.sh"
 
 export BOXEL_DB=$T_TMP/c.db
@@ -26,11 +29,11 @@ json.dump({"images": [{"id": 1, "file_name": "g1.png", "width": 32, "height": 24
 expect_rc 0 "COCO gold without attributes" "$BOXEL" import --format coco --as gold "$T_TMP/gold.json"
 for u in ann occ; do "$BOXEL" user add $u --role annotator >/dev/null; done
 "$BOXEL" batch create cal --kind calibration --overlap 2 --tasks all >/dev/null
-# work USER OCCLUDED: the right box everywhere, occluded as given.
+# work USER OCCLUDED: the right box everywhere, occluded as given ("" unset).
 work() {
-	local c n=0
-	printf '{"annotations":[{"class":"cup","box":[2,3,10,8],"attributes":{"occluded":%s}}]}\n' \
-		"$2" > "$T_TMP/a.json"
+	local c n=0 at=
+	[ -n "$2" ] && at=',"attributes":{"occluded":'"$2"'}'
+	printf '{"annotations":[{"class":"cup","box":[2,3,10,8]%s}]}\n' "$at" > "$T_TMP/a.json"
 	while c=$("$BOXEL" queue claim --user "$1" --json 2>/dev/null); do
 		run "$BOXEL" queue submit --user "$1" --judgment "$(cjget "$c" judgment)" \
 			--token "$(cjget "$c" token)" "$T_TMP/a.json"
@@ -49,4 +52,19 @@ import json, sys
 d = {l["labeler"]: l for l in json.loads(sys.argv[1])["labelers"]}
 assert d["ann"]["gold_judgments"] == 1 and d["ann"]["gold_accuracy"] == 1, d
 assert d["occ"]["gold_judgments"] == 1 and d["occ"]["gold_accuracy"] == 0, d' "$OUT"
+
+"$BOXEL" batch create pair --kind calibration --overlap 2 --tasks all >/dev/null
+for u in uns def; do "$BOXEL" user add $u --role annotator >/dev/null; done
+work uns ""
+work def false
+expect_rc 0 "report calibration, unset beside the default" "$BOXEL" report calibration pair --json
+check "report: unset and the default agree 1.0, pairwise and in consensus" py '
+import json, sys
+d = json.loads(sys.argv[1])
+m = d["agreement_matrix"]
+assert m == [[None, 1], [1, None]], m
+ts = [t for t in d["tasks"] if t["judgments"] == 2]
+assert ts and all(t["agreement"] == 1 for t in ts), d["tasks"]' "$OUT"
+expect_rc 0 "the store's agreement" "$BOXEL" batch show pair --json
+check "store: the batch's consensus agreement is 1.0" contains "$OUT" '"mean_agreement":1,'
 finish
