@@ -28,6 +28,7 @@ struct rj {                     /* one judgment with an answer */
 	 * them (bx_store_score_policy: canonical, globals the gold states,
 	 * compare_attributes); empty without gold. */
 	struct bx_answer g_gold, g_lab;
+	struct bx_attrs said; /* the global attributes as the labeler stated them */
 };
 
 struct rtask {
@@ -223,6 +224,39 @@ credit(struct report *r, struct bx_quality_ws *ws, const struct bx_answer *a,
 	return rc;
 }
 
+/* A global attribute neither of the two stated is no item of theirs: its
+ * default filled in on both sides would be a free match that lifts every
+ * pair alike. One side stating it is compared with the other's canonical
+ * value (unset = the default), as gold scoring compares a global the gold
+ * states. */
+static void
+globals_stated(struct bx_attrs *g, const struct bx_attrs *a, const struct bx_attrs *b)
+{
+	static const struct bx_value none = { .type = BX_VAL_NONE };
+	int i;
+
+	for (i = g->n - 1; i >= 0; i--)
+		if (bx_attrs_get(a, g->a[i].key) == NULL && bx_attrs_get(b, g->a[i].key) == NULL)
+			bx_attrs_set(g, g->a[i].key, &none);
+}
+
+static int
+pair_score(struct bx_quality_ws *ws, const struct bx_score_opts *o, const struct rj *a,
+           const struct rj *b, struct bx_score *sc)
+{
+	struct bx_answer x, y;
+	int rc;
+
+	bx_answer_copy(&x, &a->ans);
+	bx_answer_copy(&y, &b->ans);
+	globals_stated(&x.global, &a->said, &b->said);
+	globals_stated(&y.global, &a->said, &b->said);
+	rc = bx_score_answer(ws, &x, &y, o, sc, NULL);
+	bx_answer_free(&x);
+	bx_answer_free(&y);
+	return rc;
+}
+
 static int
 analyse(struct report *r)
 {
@@ -276,8 +310,7 @@ analyse(struct report *r)
 					lk = lab_idx(r, t->j[k].labeler);
 					if (k <= i || li == lk)
 						continue;
-					if ((rc = bx_score_answer(ws, &t->j[i].ans, &t->j[k].ans, &r->opts,
-					    &sc, NULL)) < 0)
+					if ((rc = pair_score(ws, &r->opts, &t->j[i], &t->j[k], &sc)) < 0)
 						break;
 					f1 = bx_score_f1(&sc, &f1) ? f1 : 1;
 					r->pair_sum[li * r->nl + lk] += f1;
@@ -725,6 +758,7 @@ report_free(struct report *r)
 			bx_answer_free(&r->t[i].j[k].ans);
 			bx_answer_free(&r->t[i].j[k].g_gold);
 			bx_answer_free(&r->t[i].j[k].g_lab);
+			bx_attrs_free(&r->t[i].j[k].said);
 		}
 		free(r->t[i].j);
 		free(r->t[i].image);
@@ -794,14 +828,17 @@ calibration(struct bx_store *st, const char *name, int json)
 	 * whose attributes were left at their defaults is the box that states
 	 * them). Between labelers (pairs, the consensus) they are compared as
 	 * the store's merge compares them: canonical, so a labeler who leaves
-	 * an attribute unset agrees with one who sets it to the default. */
+	 * an attribute unset agrees with one who sets it to the default (a
+	 * pair compares the globals one of the two stated: pair_score). */
 	for (i = 0; i < r.nt; i++) {
 		struct rtask *t = &r.t[i];
 		struct bx_answer **mut = bx_malloc((size_t)(t->nj + 1) * sizeof *mut);
 		int k;
 
-		for (k = 0; k < t->nj; k++)
+		for (k = 0; k < t->nj; k++) {
 			mut[k] = &t->j[k].ans;
+			bx_attrs_copy(&t->j[k].said, &t->j[k].ans.global);
+		}
 		k = bx_store_canonical(st, mut, t->nj, &err);
 		free(mut);
 		if (k < 0) {
