@@ -119,9 +119,13 @@ bx_store_dashboard(struct bx_store *st, int64_t now_ms, struct bx_dashboard *d,
 	struct bx_user_quality q;
 	struct dash_ctx c = { now_ms, d };
 	struct bx_gold_left *gl = NULL;
+	double bar, gmin, a;
 	int nls = 0, nus = 0, ngl = 0, i, k, rc;
 
 	memset(d, 0, sizeof *d);
+	if ((rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err)) < 0 ||
+	    (rc = bx_st_setting_num(st, "gold_min", 1, 1e6, &gmin, err)) < 0)
+		return rc;
 	if ((rc = bx_store_batch_list(st, &d->batches, &d->nbatches, err)) < 0 ||
 	    (rc = bx_store_user_list(st, &us, &nus, err)) < 0 ||
 	    (rc = bx_store_labeler_stats(st, &ls, &nls, err)) < 0)
@@ -133,6 +137,7 @@ bx_store_dashboard(struct bx_store *st, int64_t now_ms, struct bx_dashboard *d,
 		l->role = bx_strdup(us[i].role);
 		l->qual = bx_strdup(us[i].qual ? us[i].qual : "");
 		l->active = us[i].active;
+		l->suspend_grace = us[i].suspend_grace;
 		for (k = 0; k < nls; k++)
 			if (strcmp(ls[k].name, us[i].name) == 0) {
 				l->submitted = ls[k].submitted;
@@ -147,6 +152,11 @@ bx_store_dashboard(struct bx_store *st, int64_t now_ms, struct bx_dashboard *d,
 			goto out;
 		l->window = q.window;
 		l->window_n = q.window_n;
+		/* The rule's own test (under_bar), short only of gold_min. */
+		l->at_risk = l->active && l->suspend_grace < 0 &&
+		    (strcmp(l->qual, "qualified") == 0 || strcmp(l->qual, "training") == 0) &&
+		    q.window_n > 0 && q.window_n < (int)gmin &&
+		    bx_score_accuracy(&q.window, &a) && a < bar - 1e-12;
 		for (k = q.nrecent > 16 ? q.nrecent - 16 : 0; k < q.nrecent; k++)
 			if (bx_score_accuracy(&q.recent[k], &l->recent[l->nrecent]))
 				l->nrecent++;

@@ -1,7 +1,8 @@
 /* view-admin.c: `boxel admin`, the live dashboard: batch progress (ordinary
  * work only), agreement and gold left; one line per labeler (gold sample and
- * accuracy, skips, review outcomes, pace over active time, reviews made),
- * sorted (worst accuracy first, pace, name) and scrolled by keys, fitting
+ * accuracy, skips, review outcomes, pace over active time, reviews made,
+ * and an alert: an armed gold suspension or a window under the bar on too
+ * few gold to suspend yet), sorted (worst accuracy first, pace, name) and scrolled by keys, fitting
  * 80x24; sparklines from 120 columns; the class confusion against gold as a
  * heat map below when rows remain. Read only; it re-reads the store every
  * refresh interval (the confusion, which re-matches every gold judgment,
@@ -199,7 +200,7 @@ draw_labelers(struct admin *A, struct bx_grid *g, int y)
 {
 	static const char *const by[] = { [BX_AD_SORT_ACC] = "gold accuracy, worst first",
 	    [BX_AD_SORT_PACE] = "pace, slowest first", [BX_AD_SORT_NAME] = "name" };
-	char line[512], sp[128], acc[32], rec[80], skip[16], arf[40], pace[16];
+	char line[512], sp[128], acc[32], rec[80], skip[16], arf[40], pace[16], alert[16];
 	int *order, i, x, n, room, last;
 	double a;
 
@@ -217,8 +218,8 @@ draw_labelers(struct admin *A, struct bx_grid *g, int y)
 	snprintf(line, sizeof line, " Labelers %d-%d of %d by %s (a p n sort, j k scroll)",
 	         A->d.nlab ? A->top + 1 : 0, last, A->d.nlab, by[A->sort]);
 	y = heading(A, g, y, line);
-	snprintf(line, sizeof line, " %-12s %-10s %5s %5s %5s %11s %7s %7s", "NAME", "STATE",
-	         "GOLD", "ACC", "SKIP", "ACC/REJ/FIX", "PACE/H", "REVIEWS");
+	snprintf(line, sizeof line, " %-12s %-10s %5s %5s %5s %11s %7s %7s %-7s", "NAME", "STATE",
+	         "GOLD", "ACC", "SKIP", "ACC/REJ/FIX", "PACE/H", "REVIEWS", "ALERT");
 	if (A->cols >= 120)
 		snprintf(line + strlen(line), sizeof line - strlen(line), "  %-16s %s",
 		         "RECENT GOLD", "LAST 24 H");
@@ -244,12 +245,21 @@ draw_labelers(struct admin *A, struct bx_grid *g, int y)
 			snprintf(pace, sizeof pace, "%.1f", l->active_per_hour);
 		else
 			snprintf(pace, sizeof pace, "-");
-		snprintf(line, sizeof line, " %-12.12s %-10.10s %5d %5s %5s %11s %7s %7d",
+		/* "armed N": suspended after N more ordinary submits (0: at the
+		 * next claim); "at risk": under the bar, too few gold to act. */
+		if (l->suspend_grace >= 0)
+			snprintf(alert, sizeof alert, "armed %d", l->suspend_grace > 9 ? 9 :
+			         l->suspend_grace);
+		else
+			snprintf(alert, sizeof alert, "%s", l->at_risk ? "at risk" : "");
+		snprintf(line, sizeof line, " %-12.12s %-10.10s %5d %5s %5s %11s %7s %7d %-7.7s",
 		         l->name, l->active ? l->qual : "disabled", l->window_n, acc, skip, arf, pace,
-		         l->reviews);
+		         l->reviews, alert);
 		x = put(A, g, 0, y, line,
-		        l->active && strcmp(l->qual, "suspended") != 0 ? BX_COLOR_DEFAULT :
-		        ui(A, BX_RGB(0xff, 0x70, 0x70)), 0);
+		        !l->active || strcmp(l->qual, "suspended") == 0 ?
+		        ui(A, BX_RGB(0xff, 0x70, 0x70)) :
+		        alert[0] ? ui(A, BX_RGB(0xff, 0xc0, 0x40)) : BX_COLOR_DEFAULT,
+		        alert[0] && A->no_color ? BX_CELL_BOLD : 0);
 		if (A->cols >= 120) {
 			spark01(rec, sizeof rec, l->recent, l->nrecent);
 			spark(sp, sizeof sp, l->hourly, 24);

@@ -565,6 +565,12 @@ struct bx_dash_labeler {
 	double active_per_hour;
 	int accepted, rejected, fixed; /* reviews of their judgments, by verdict */
 	int reviews;                   /* reviews they made (reviewers' activity) */
+	/* Who to coach before the rule acts: an armed gold suspension (the
+	 * ordinary submits left, bx_user's suspend_grace; -1 none), and
+	 * at_risk: governed, window under accuracy_bar on fewer than gold_min
+	 * gold judgments (too few to suspend yet). Admins' eyes only. */
+	int suspend_grace;
+	int at_risk;
 };
 struct bx_dashboard {
 	struct bx_batch *batches;  /* bx_store_batch_list */

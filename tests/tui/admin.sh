@@ -33,8 +33,9 @@ expect_screen "... no ordinary work left, 2 gold left" "100%     0     0     -  
 # task 2 cup called cat (M), cat missed (FN), scene (TP): 3/6
 expect_screen "bob's line: gold sample, accuracy, skips, reviews" \
 	" bob          qualified      2  0.50    0%       0/0/0       -       0"
-# then his two gold judgments, 2/3 and 1/3 (▆▃), then both submits in this hour
-spark_now() { tui_screen | grep -qE '^ bob .* 0/0/0 +- +0  ▆▃ +█ *$'; }
+# at risk (0.50 under the bar 0.8 on 2 gold, fewer than gold_min 10), then
+# his two gold judgments, 2/3 and 1/3 (▆▃), then both submits in this hour
+spark_now() { tui_screen | grep -qE '^ bob .* 0/0/0 +- +0 at risk  ▆▃ +█ *$'; }
 check "bob's sparklines: recent gold, submits in the last hour" spark_now
 expect_screen "confusion heading counts gold judgments" "Confusion against gold (2 gold judgments)"
 # rows are gold classes: the gold cat was missed twice; the gold cup was
