@@ -596,11 +596,8 @@ bx_store_review_add(struct bx_store *st, int64_t judgment, const char *reviewer,
 		c.fixed_json = bx_answer_to_json(fixed);
 	/* The task's consensus again is merged before the write lock. */
 	bx_st_premerge_review(st, judgment, strcmp(verdict, "reject") == 0, &c.pre);
-	st->ds_due = 0;
 	rc = bx_st_write(st, review_tx, &c, err);
 	bx_st_preset_free(&c.pre);
-	if (rc == 0)
-		bx_st_ds_after(st, now_ms);
 	free(c.fixed_json);
 	return rc;
 }

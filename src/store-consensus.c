@@ -14,9 +14,10 @@
  * review (consensus_step in store-merge.c) stores that answer instead of
  * its own vote while the fingerprint holds, and marks the task 'vote'
  * otherwise. Under aggregation = dawid-skene a batch whose consensus has a
- * 'vote' task is stale: Dawid-Skene runs again by itself after the commit
- * that gives its last ordinary task a consensus (bx_st_ds_after), and
- * before an export (bx_store_consensus_refresh). */
+ * 'vote' task is stale: Dawid-Skene runs again before an export of it
+ * (bx_store_consensus_refresh), in the admin's process. Never in a
+ * labeler's or reviewer's: the submit that completes a batch would wait
+ * for the whole batch's EM. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ struct btask {
 struct bctx {
 	const char *name;          /* the batch by name, or by id when NULL */
 	char bname[72];
-	const char *trigger;       /* the event's: "admin", "complete", "export" */
+	const char *trigger;       /* the event's: "admin", "export" */
 	int64_t batch;
 	int overlap;
 	struct brow *rows;
@@ -673,7 +674,7 @@ bx_st_ds_apply(struct bx_store *st, int64_t task, int64_t batch, int n, const in
 {
 	static const char sql[] = "SELECT fp, answer FROM ds_answers WHERE task = ?1 AND batch = ?2";
 	struct bx_dbst *s;
-	char *fence, *fp, *mode;
+	char *fence, *fp;
 	int rc;
 
 	*json_out = NULL;
@@ -692,37 +693,24 @@ bx_st_ds_apply(struct bx_store *st, int64_t task, int64_t batch, int n, const in
 		*json_out = bx_st_col_dup(s, 1);
 	bx_db_reset(s);
 	free(fp);
-	if (rc < 0 || *json_out != NULL)
-		return rc < 0 ? rc : 0;
-	/* A vote: under dawid-skene the batch's result is stale now. */
-	if ((rc = bx_store_setting_get(st, "aggregation", &mode, err)) < 0)
-		return rc;
-	if (strcmp(mode, "dawid-skene") == 0)
-		st->ds_due = batch;
-	free(mode);
-	return 0;
+	/* NULL: a vote, and under dawid-skene the batch is stale now (the
+	 * task is marked 'vote'); the next admin read that needs the result
+	 * (export, consensus --batch) runs Dawid-Skene, never this writer. */
+	return rc < 0 ? rc : 0;
 }
 
-/* ---- when it runs by itself ---- */
+/* ---- when it runs before an export ---- */
 
 /* Batches (overlap > 1; the one named, or all) with a consensus chosen by
- * vote, when the setting says Dawid-Skene; with complete, only those whose
- * every ordinary (non-gold) task has a consensus. */
+ * vote, when the setting says Dawid-Skene. */
 static const char stale_sql[] =
     "SELECT b.id FROM batches b WHERE b.overlap > 1 AND (?1 IS NULL OR b.name = ?1) "
-    "  AND (?2 = 0 OR b.id = ?2) "
     "  AND (SELECT value FROM settings WHERE key = 'aggregation') = 'dawid-skene' "
     "  AND EXISTS (SELECT 1 FROM task_consensus c WHERE c.batch = b.id AND c.method = 'vote') "
-    "  AND (?3 = 0 OR NOT EXISTS (SELECT 1 FROM batch_tasks bt WHERE bt.batch = b.id "
-    "    AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.task = bt.task) "
-    "    AND NOT EXISTS (SELECT 1 FROM task_consensus c "
-    "                    WHERE c.task = bt.task AND c.batch = b.id))) "
     "ORDER BY b.id";
 
 struct stale_ctx {
 	const char *name;
-	int64_t id;
-	int complete;
 	int64_t *ids;
 	int n;
 };
@@ -738,8 +726,6 @@ stale_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return err ? err->code : BX_EDB;
 	if (c->name != NULL)
 		bx_db_bind_text(s, 1, c->name);
-	bx_db_bind_int64(s, 2, c->id);
-	bx_db_bind_int(s, 3, c->complete);
 	while ((rc = bx_st_step(st, s, "find stale consensus", err)) == 1) {
 		c->ids = bx_realloc(c->ids, sizeof *c->ids * (size_t)(c->n + 1));
 		c->ids[c->n++] = bx_db_col_int64(s, 0);
@@ -748,35 +734,11 @@ stale_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-void
-bx_st_ds_after(struct bx_store *st, int64_t now_ms)
-{
-	struct stale_ctx sc = { NULL, st->ds_due, 1, NULL, 0 };
-	struct bx_consensus_batch r;
-	struct bx_err err = { 0 };
-	struct bctx c;
-
-	if (st->ds_due == 0)
-		return;
-	st->ds_due = 0;
-	/* Best effort: the submit is in; a batch left stale is aggregated
-	 * again before its export. */
-	if (bx_st_read(st, stale_rx, &sc, &err) == 0 && sc.n == 1) {
-		memset(&c, 0, sizeof c);
-		c.batch = sc.ids[0];
-		c.actor = "boxel";
-		c.now = now_ms;
-		c.trigger = "complete";
-		(void)ds_run(st, &c, &r, &err);
-	}
-	free(sc.ids);
-}
-
 int
 bx_store_consensus_stale(struct bx_store *st, const char *batch, int *n_out,
                          struct bx_err *err)
 {
-	struct stale_ctx sc = { batch, 0, 0, NULL, 0 };
+	struct stale_ctx sc = { batch, NULL, 0 };
 	int rc;
 
 	*n_out = 0;
@@ -791,7 +753,7 @@ int
 bx_store_consensus_refresh(struct bx_store *st, const char *batch, const char *actor,
                            int64_t now_ms, int *n_out, struct bx_err *err)
 {
-	struct stale_ctx sc = { batch, 0, 0, NULL, 0 };
+	struct stale_ctx sc = { batch, NULL, 0 };
 	struct bx_consensus_batch r;
 	struct bctx c;
 	int rc, i;

@@ -31,12 +31,6 @@ struct bx_store {
 	void *wait_ctx;
 	long wait_told_us;    /* busy_slept_us when wait_fn was last called */
 	int last_fail;        /* the BX_DBE_* class bx_st_fail saw last (negated) */
-	/* A batch whose consensus a write transaction just chose by vote
-	 * under aggregation = dawid-skene (bx_st_ds_apply); its caller, once
-	 * committed, lets bx_st_ds_after run Dawid-Skene if that completed
-	 * the batch. 0: none. A rolled-back attempt may leave it set: the
-	 * run is then merely unneeded, never wrong. */
-	int64_t ds_due;
 	/* While set, bx_store_setting_get answers as_if_val for as_if_key:
 	 * a settings change computed ahead in a read transaction, before its
 	 * write (store-premerge.c, bx_st_premerge_setting). */
@@ -273,14 +267,9 @@ int bx_st_merge_fence(struct bx_store *st, char **out, struct bx_err *err);
 /* Inside the write transaction that merges task in batch from the n
  * judgments ids/texts (id order): *json_out the answer Dawid-Skene chose
  * for exactly these judgments under these settings (caller frees), or
- * NULL: the merge's own vote stands (and, under aggregation =
- * dawid-skene, st->ds_due = batch). */
+ * NULL: the merge's own vote stands (the task is then marked 'vote',
+ * which makes the batch stale under aggregation = dawid-skene). */
 int bx_st_ds_apply(struct bx_store *st, int64_t task, int64_t batch, int n, const int64_t *ids,
                    char *const *texts, char **json_out, struct bx_err *err);
-/* After the commit of a write that may have set st->ds_due: when that
- * batch's every ordinary task now has a consensus, Dawid-Skene over it
- * (its own read and write transactions; errors leave it stale, for the
- * export to redo). Clears st->ds_due. */
-void bx_st_ds_after(struct bx_store *st, int64_t now_ms);
 
 #endif

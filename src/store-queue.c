@@ -1285,13 +1285,9 @@ bx_queue_submit(struct bx_store *st, int64_t judgment, const char *token,
 	c.answer_json = bx_answer_to_json(ans);
 	bx_st_precompute(st, judgment, token, ans, c.answer_json, &pre);
 	c.pre = &pre;
-	st->ds_due = 0;
 	rc = bx_st_write(st, submit_tx, &c, err);
 	bx_st_precomp_free(&pre);
 	free((char *)c.answer_json);
-	/* The batch's last task merged: Dawid-Skene over it, after the commit. */
-	if (rc >= 0)
-		bx_st_ds_after(st, now_ms);
 	return rc;
 }
 
@@ -1361,12 +1357,9 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
 	c.sub.answer_json = bx_answer_to_json(ans);
 	bx_st_precompute(st, judgment, token, ans, c.sub.answer_json, &pre);
 	c.sub.pre = &pre;
-	st->ds_due = 0;
 	rc = bx_st_write(st, submit_next_tx, &c, err);
 	bx_st_precomp_free(&pre);
 	free((char *)c.sub.answer_json);
-	if (rc >= 0)
-		bx_st_ds_after(st, now_ms);
 	/* Suspended by this submit: the reason comes from the next claim, as
 	 * for any claim of a suspended labeler, never from the submit (that
 	 * would name the task just submitted as gold). */

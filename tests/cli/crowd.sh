@@ -6,8 +6,9 @@
 # Majority per task gets only the x tasks right; Dawid-Skene over the
 # batch (boxel consensus --batch) learns who carries information.
 # Then: Dawid-Skene's answers survive later merges of their tasks, and
-# under aggregation = dawid-skene it runs by itself when the batch
-# completes and before an export of a stale batch.
+# under aggregation = dawid-skene it runs by itself before an export of a
+# stale batch, never in the submit that completes the batch (that labeler
+# would wait for the whole batch's EM).
 . "$(dirname "$0")/lib.sh"
 
 export BOXEL_DB=$T_TMP/c.db
@@ -139,17 +140,21 @@ check "logged as run for the export" test "$(q "SELECT count(*) FROM events WHER
 expect_rc 0 "export again" "$BOXEL" export --format jsonl --batch crowd "$T_TMP/e2.jsonl"
 check "not stale: not run again" test "$(q "SELECT count(*) FROM events WHERE what = 'consensus'")" = 3
 
-# --- ... and by itself when the batch's last task gets its consensus.
+# --- ... and not in the submit that completes the batch: the export runs it.
 export BOXEL_DB=$T_TMP/auto.db
 project dawid-skene
 for u in care1 care2 spam1 spam2; do work $u; done
 check "no task has its overlap before the last labeler" test "$(q "SELECT count(*) FROM task_consensus")" = 0
 work swap
-check "the batch's completion ran Dawid-Skene" test "$(right)" = "9 9 9"
-check "once, logged as by boxel" test "$(q "SELECT actor || ' ' || count(*) FROM events WHERE what = 'consensus' AND detail LIKE '%\"trigger\":\"complete\"%'")" = "boxel 1"
+check "the completing submit ran no Dawid-Skene: no run logged, no answer kept" test \
+	"$(q "SELECT (SELECT count(*) FROM events WHERE what = 'consensus') || ' ' || (SELECT count(*) FROM ds_answers)")" = "0 0"
+check "... every task by the per-task vote" test \
+	"$(q "SELECT group_concat(method || '=' || n) FROM (SELECT method, count(*) n FROM task_consensus GROUP BY 1)")" = "vote=9"
 expect_rc 0 "export right after" "$BOXEL" export --format jsonl --batch crowd "$T_TMP/e3.jsonl"
 check "exported with Dawid-Skene's classes, no manual run" test "$(classes_of "$T_TMP/e3.jsonl")" = "9 9 9"
-check "the export found nothing stale" test "$(q "SELECT count(*) FROM events WHERE what = 'consensus'")" = 1
+check "run once, for the export, and kept" test \
+	"$(q "SELECT (SELECT count(*) FROM events WHERE what = 'consensus' AND detail LIKE '%\"trigger\":\"export\"%') || ' ' || (SELECT count(*) FROM ds_answers)")" = "1 9"
+check "the store's consensus is Dawid-Skene's now" test "$(right)" = "9 9 9"
 
 expect_rc 2 "an unknown batch" "$BOXEL" consensus --batch nosuch
 check "one line naming it" test "$ERR" = "boxel: no batch nosuch (see 'boxel batch list')"
