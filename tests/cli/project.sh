@@ -231,6 +231,9 @@ if command -v tmux >/dev/null 2>&1; then
 	tmux -S "$sock" kill-server 2>/dev/null
 	first=$(printf '%s\n' "$screen" | sed -n '/^ NAME /{n;p;}')
 	check "dashboard at 80x24: sam first, suspended ($first)" eval '[[ "$first" =~ ^\ sam\ +suspended\ +[0-9]+\ +0\.[0-9]+ ]]'
-	check "dashboard: the last column in view" eval 'printf "%s\n" "$screen" | grep -qE "^ NAME .* REVIEWS$"'
+	check "dashboard: the last column in view" eval 'printf "%s\n" "$screen" | grep -qE "^ NAME .* REVIEWS ALERT$"'
+	rows=$(printf '%s\n' "$screen" | sed -n '/^ NAME /,$p' | awk '{print $1}' | grep -E '^(ann|bea|cid|dee|sam)$' | tr '\n' ' ')
+	check "dashboard: all five labelers in view, sam first ($rows)" eval '[[ "$rows" =~ ^sam\ ((ann|bea|cid|dee)\ ){4}$ ]]'
+	check "dashboard: no line wider than 80 columns" eval '! printf "%s\n" "$screen" | grep -qE "^.{81}"'
 fi
 finish
