@@ -375,9 +375,12 @@ bx_st_consensus_redo(struct bx_store *st, int64_t jid, int64_t now,
 	return consensus_redo(st, task, batch, now, ps, err);
 }
 
+/* Hold uid's submitted work (requeue it too under on_suspend = requeue)
+ * and add its tasks to acc, each (task, batch) once; returns how many
+ * judgments were held. Their consensus is redone by redo_held. */
 int
-bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_st_preset *ps,
-                struct bx_err *err)
+hold_work_deferred(struct bx_store *st, int64_t uid, struct held_tasks *acc,
+                   struct bx_err *err)
 {
 	static const char hold[] =
 	    "UPDATE judgments SET held = 1 WHERE labeler = ?1 AND state = 'submitted' "
@@ -385,10 +388,9 @@ bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_st_pres
 	struct { int64_t id, task, batch; } *hs = NULL;
 	struct bx_dbst *s;
 	char *mode;
-	int rc, n = 0, i, requeue;
+	int rc, n = 0, i, k, requeue;
 
-	if ((rc = preset_check(st, &ps, err)) < 0 ||
-	    (rc = bx_store_setting_get(st, "on_suspend", &mode, err)) < 0)
+	if ((rc = bx_store_setting_get(st, "on_suspend", &mode, err)) < 0)
 		return rc;
 	requeue = strcmp(mode, "requeue") == 0;
 	free(mode);
@@ -405,11 +407,48 @@ bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_st_pres
 	bx_db_reset(s);
 	/* requeue: another labeler answers the task afresh (a gold task's
 	 * replica is dropped by its trigger: gold is per labeler). */
-	for (i = 0; rc >= 0 && i < n; i++)
-		if ((!requeue || (rc = bx_st_requeue(st, hs[i].id, 0, err)) >= 0))
-			rc = consensus_redo(st, hs[i].task, hs[i].batch, now, ps, err);
+	for (i = 0; rc >= 0 && i < n; i++) {
+		if (requeue && (rc = bx_st_requeue(st, hs[i].id, 0, err)) < 0)
+			break;
+		for (k = 0; k < acc->n; k++)
+			if (acc->v[k].task == hs[i].task && acc->v[k].batch == hs[i].batch)
+				break;
+		if (k == acc->n) {
+			acc->v = bx_realloc(acc->v, (size_t)(acc->n + 1) * sizeof *acc->v);
+			acc->v[acc->n].task = hs[i].task;
+			acc->v[acc->n++].batch = hs[i].batch;
+		}
+	}
 	free(hs);
 	return rc < 0 ? rc : n;
+}
+
+/* Each task of acc merged again, once, from the judgments that count now. */
+int
+redo_held(struct bx_store *st, const struct held_tasks *acc, int64_t now,
+          struct bx_st_preset *ps, struct bx_err *err)
+{
+	int rc, i;
+
+	if ((rc = preset_check(st, &ps, err)) < 0)
+		return rc;
+	for (i = 0; rc >= 0 && i < acc->n; i++)
+		rc = consensus_redo(st, acc->v[i].task, acc->v[i].batch, now, ps, err);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_st_hold_work(struct bx_store *st, int64_t uid, int64_t now, struct bx_st_preset *ps,
+                struct bx_err *err)
+{
+	struct held_tasks acc = { 0, NULL };
+	int rc, n;
+
+	if ((n = hold_work_deferred(st, uid, &acc, err)) >= 0 &&
+	    (rc = redo_held(st, &acc, now, ps, err)) < 0)
+		n = rc;
+	free(acc.v);
+	return n;
 }
 
 int

@@ -180,9 +180,10 @@ bx_st_precompute(struct bx_store *st, int64_t jid, const char *token, const stru
 
 /* The replicas of task in batch once judgment `keep` counts (accepted out
  * of hold), the submitted work of labeler drop_uid is held and judgment
- * drop_id left (rejected); 0 for none of these. */
+ * drop_id left (rejected); 0 for none of these. The labeler and state
+ * columns let premerge drop the work of several labelers (drop_uids). */
 static const char future_sql[] =
-    "SELECT j.id, j.answer, " LABELER_ACCURACY " FROM judgments j "
+    "SELECT j.id, j.answer, " LABELER_ACCURACY ", j.labeler, j.state FROM judgments j "
     "WHERE j.task = ?1 AND j.batch = ?2 AND (j.id = ?3 OR "
     "  (j.state IN ('submitted','accepted') AND NOT (j.held = 1 AND j.state = 'submitted'))) "
     "  AND NOT (j.labeler = ?4 AND j.state = 'submitted') AND j.id <> ?5 "
@@ -190,7 +191,23 @@ static const char future_sql[] =
 
 struct future {
 	int64_t keep, drop_uid, drop_id;
+	const int64_t *drop_uids; /* more labelers whose submitted work is held */
+	int ndrop;
 };
+
+static int
+dropped(const struct future *f, struct bx_dbst *s)
+{
+	int64_t uid = bx_db_col_int64(s, 3);
+	int i;
+
+	if (strcmp((const char *)bx_db_col_text(s, 4), "submitted") != 0)
+		return 0;
+	for (i = 0; i < f->ndrop; i++)
+		if (f->drop_uids[i] == uid)
+			return 1;
+	return 0;
+}
 
 /* One task's consensus as it will be after f, appended to ps when enough
  * replicas will remain to merge. */
@@ -212,8 +229,9 @@ premerge(struct bx_store *st, int64_t task, int64_t batch, int overlap, const st
 	bx_db_bind_int64(s, 4, f->drop_uid);
 	bx_db_bind_int64(s, 5, f->drop_id);
 	while ((rc = bx_st_step(st, s, "read replicas", err)) == 1)
-		replicas_add(&r, bx_db_col_int64(s, 0), bx_db_col_text(s, 1),
-		             bx_db_col_null(s, 2) ? -1 : bx_db_col_double(s, 2));
+		if (!dropped(f, s))
+			replicas_add(&r, bx_db_col_int64(s, 0), bx_db_col_text(s, 1),
+			             bx_db_col_null(s, 2) ? -1 : bx_db_col_double(s, 2));
 	bx_db_reset(s);
 	if (rc < 0 || r.n < overlap) {
 		replicas_free(&r);
@@ -237,33 +255,63 @@ premerge(struct bx_store *st, int64_t task, int64_t batch, int overlap, const st
 	return 0;
 }
 
-/* Every task of the rows of sql (task, batch, overlap; ?1 bound to id)
- * merged ahead for f. */
-static int
-premerge_all(struct bx_store *st, const char *sql, int64_t id, const struct future *f,
-             struct bx_st_preset *ps, struct bx_err *err)
-{
-	struct { int64_t task, batch; int overlap; } *ts = NULL;
-	struct bx_dbst *s;
-	int rc, n = 0, i;
+struct merge_task { int64_t task, batch; int overlap; };
 
-	if (ps->fence == NULL && (rc = quality_fence(st, &ps->fence, err)) < 0)
-		return rc;
+/* The rows of sql (task, batch, overlap; ?1 bound to id) added to *ts,
+ * each (task, batch) once. */
+static int
+tasks_read(struct bx_store *st, const char *sql, int64_t id, struct merge_task **ts, int *n,
+           struct bx_err *err)
+{
+	struct bx_dbst *s;
+	int64_t task, batch;
+	int rc, k;
+
 	if ((s = bx_st_prep(st, sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
 	bx_db_bind_int64(s, 1, id);
 	while ((rc = bx_st_step(st, s, "read tasks to merge", err)) == 1) {
-		ts = bx_realloc(ts, (size_t)(n + 1) * sizeof *ts);
-		ts[n].task = bx_db_col_int64(s, 0);
-		ts[n].batch = bx_db_col_int64(s, 1);
-		ts[n].overlap = bx_db_col_int(s, 2);
-		n++;
+		task = bx_db_col_int64(s, 0);
+		batch = bx_db_col_int64(s, 1);
+		for (k = 0; k < *n && ((*ts)[k].task != task || (*ts)[k].batch != batch); k++)
+			;
+		if (k < *n)
+			continue;
+		*ts = bx_realloc(*ts, (size_t)(*n + 1) * sizeof **ts);
+		(*ts)[*n].task = task;
+		(*ts)[*n].batch = batch;
+		(*ts)[(*n)++].overlap = bx_db_col_int(s, 2);
 	}
 	bx_db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Every task of ts merged ahead for f. */
+static int
+premerge_tasks(struct bx_store *st, const struct merge_task *ts, int n, const struct future *f,
+               struct bx_st_preset *ps, struct bx_err *err)
+{
+	int rc = 0, i;
+
+	if (ps->fence == NULL && (rc = quality_fence(st, &ps->fence, err)) < 0)
+		return rc;
 	for (i = 0; rc >= 0 && i < n; i++)
 		rc = premerge(st, ts[i].task, ts[i].batch, ts[i].overlap, f, ps, err);
-	free(ts);
 	return rc < 0 ? rc : 0;
+}
+
+/* Every task of the rows of sql merged ahead for f. */
+static int
+premerge_all(struct bx_store *st, const char *sql, int64_t id, const struct future *f,
+             struct bx_st_preset *ps, struct bx_err *err)
+{
+	struct merge_task *ts = NULL;
+	int rc, n = 0;
+
+	if ((rc = tasks_read(st, sql, id, &ts, &n, err)) == 0)
+		rc = premerge_tasks(st, ts, n, f, ps, err);
+	free(ts);
+	return rc;
 }
 
 /* The tasks whose consensus holding uid's submitted work redoes. */
@@ -282,7 +330,7 @@ predict_hold(struct bx_store *st, int64_t jid, struct bx_st_precomp *p, struct b
 	    "SELECT j.labeler, b.kind = 'training', u.qual IN ('qualified', 'training') "
 	    "FROM judgments j JOIN batches b ON b.id = j.batch JOIN users u ON u.id = j.labeler "
 	    "WHERE j.id = ?1";
-	struct future f = { 0, 0, 0 };
+	struct future f = { 0, 0, 0, NULL, 0 };
 	struct bx_score sum;
 	struct bx_dbst *s;
 	double bar, window, min, acc;
@@ -321,7 +369,7 @@ static int
 premerge_hold_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	struct hold_ctx *c = ctx;
-	struct future f = { 0, 0, 0 };
+	struct future f = { 0, 0, 0, NULL, 0 };
 	int rc;
 
 	if ((rc = bx_st_user_id(st, c->name, &f.drop_uid, err)) < 0)
@@ -348,12 +396,13 @@ static int
 premerge_setting_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 	struct bx_st_preset *ps = ctx;
-	struct future f = { 0, 0, 0 };
+	struct future f = { 0, 0, 0, NULL, 0 };
+	struct merge_task *ts = NULL;
 	struct bx_score sum;
 	struct bx_dbst *s;
-	int64_t *ids = NULL;
+	int64_t *ids = NULL, *drop = NULL;
 	double bar, acc;
-	int rc, n = 0, i, k;
+	int rc, n = 0, i, k, nd = 0, nt = 0;
 
 	if ((s = bx_st_prep(st, governed_sql, err)) == NULL)
 		return err ? err->code : BX_EDB;
@@ -364,12 +413,22 @@ premerge_setting_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	bx_db_reset(s);
 	if (rc >= 0)
 		rc = bx_st_setting_num(st, "accuracy_bar", 0, 1, &bar, err);
+	/* Everyone the new value suspends holds their work before any task is
+	 * merged again (reevaluate), so a task two of them share is merged
+	 * once, without the work of either. */
 	for (i = 0; rc >= 0 && i < n; i++) {
 		if ((rc = under_bar(st, ids[i], bar, &sum, &k, &acc, err)) != 1)
 			continue;
-		f.drop_uid = ids[i];
-		rc = premerge_all(st, hold_tasks_sql, ids[i], &f, ps, err);
+		drop = bx_realloc(drop, (size_t)(nd + 1) * sizeof *drop);
+		drop[nd++] = ids[i];
+		rc = tasks_read(st, hold_tasks_sql, ids[i], &ts, &nt, err);
 	}
+	f.drop_uids = drop;
+	f.ndrop = nd;
+	if (rc >= 0)
+		rc = premerge_tasks(st, ts, nt, &f, ps, err);
+	free(ts);
+	free(drop);
 	free(ids);
 	return rc < 0 ? rc : 0;
 }
@@ -402,7 +461,7 @@ premerge_review_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 	    "SELECT j.task, j.batch, b.overlap FROM judgments j JOIN batches b ON b.id = j.batch "
 	    "WHERE j.id = ?1 AND j.state = 'submitted' AND b.overlap > 1";
 	struct review_pre *c = ctx;
-	struct future f = { c->reject ? 0 : c->jid, 0, c->reject ? c->jid : 0 };
+	struct future f = { c->reject ? 0 : c->jid, 0, c->reject ? c->jid : 0, NULL, 0 };
 
 	return premerge_all(st, sql, c->jid, &f, c->ps, err);
 }

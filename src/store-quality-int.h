@@ -19,6 +19,14 @@ struct bx_st_preset;
 
 #define LABELER_ACCURACY BX_ST_LABELER_ACCURACY
 
+/* Tasks whose consensus holding work changed, each once: several labelers
+ * suspended by one settings change hold all their work first, then each
+ * task is merged once from the labelers that remain (store-merge.c). */
+struct held_tasks {
+	int n;
+	struct held_task { int64_t task, batch; } *v;
+};
+
 /* One submit (or skip, or redo) as the gold rules and the merge see it. */
 struct sub_info {
 	const char *reason; /* for the log: NULL = "gold" (a submit) */
@@ -32,6 +40,7 @@ struct sub_info {
 	struct bx_st_preset *ps;   /* merges ahead for several tasks (a redo), or NULL */
 	struct bx_st_preset *hold; /* what a suspension here holds, merged ahead, or NULL */
 	int gold;                  /* the task has gold (the judgment was scored) */
+	struct held_tasks *defer;  /* non-NULL: a suspension only holds, its tasks go here */
 };
 
 /* The replicas of one task a merge reads (store-merge.c). */
@@ -64,6 +73,11 @@ int replicas_read(struct bx_store *st, int64_t task, int64_t batch, int64_t extr
                   struct bx_err *err);
 int replicas_merge(struct bx_store *st, int64_t task, const struct replicas *r,
                    struct bx_consensus *cons, struct bx_err *err);
+
+int hold_work_deferred(struct bx_store *st, int64_t uid, struct held_tasks *acc,
+                       struct bx_err *err);
+int redo_held(struct bx_store *st, const struct held_tasks *acc, int64_t now,
+              struct bx_st_preset *ps, struct bx_err *err);
 
 /* store-premerge.c */
 int quality_fence(struct bx_store *st, char **out, struct bx_err *err);

@@ -195,7 +195,8 @@ set_qual(struct bx_store *st, struct sub_info *in, const char *qual, const struc
 	if ((rc = bx_st_exec(st, s, "change qualification", err)) < 0)
 		return rc;
 	if (strcmp(qual, "suspended") == 0 && ((rc = bx_st_release_user(st, in->uid, err)) < 0 ||
-	    (rc = bx_st_hold_work(st, in->uid, now, in->hold != NULL ? in->hold :
+	    (rc = in->defer != NULL ? hold_work_deferred(st, in->uid, in->defer, err) :
+	    bx_st_hold_work(st, in->uid, now, in->hold != NULL ? in->hold :
 	    in->pre_ok && in->pre != NULL ? in->pre->hold : NULL, err)) < 0))
 		return rc;
 	snprintf(in->qual, sizeof in->qual, "%s", qual);
@@ -580,6 +581,7 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 	    "UPDATE users SET qual = ?2, suspended_by = NULL, suspended_from = NULL, "
 	    "  suspend_grace = NULL WHERE id = ?1";
 	struct { int64_t id; char name[72], qual[16], by[8], from[16]; } *us = NULL;
+	struct held_tasks held = { 0, NULL };
 	struct sub_info in;
 	struct bx_score sum;
 	struct bx_buf d;
@@ -613,7 +615,7 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 			memset(&in, 0, sizeof in);
 			in.uid = us[i].id;
 			in.reason = "settings";
-			in.hold = c->pre;
+			in.defer = &held; /* merged once, below, when all are held */
 			snprintf(in.name, sizeof in.name, "%s", us[i].name);
 			rc = set_qual(st, &in, "suspended", &sum, n, c->now, err);
 			c->suspended++;
@@ -638,6 +640,11 @@ reevaluate(struct bx_store *st, struct qset_ctx *c, struct bx_err *err)
 			c->lifted++;
 		}
 	}
+	/* Two labelers suspended here who share a task: it is merged once,
+	 * from the labelers that remain, as bx_st_premerge_setting predicted. */
+	if (rc >= 0)
+		rc = redo_held(st, &held, c->now, c->pre, err);
+	free(held.v);
 	free(us);
 	return rc < 0 ? rc : 0;
 }
