@@ -26,12 +26,10 @@ for i in range(n):
         chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 6, 8, 2, 0, 0, 0)) +
         chunk(b"IDAT", zlib.compress(row * 6)) + chunk(b"IEND", b""))
 PY
-cat > "$T/tax.json" <<'TAX'
-{"name": "xyz", "classes": [
-  {"name": "x", "hotkey": "r", "geometries": ["box", "tag"]},
-  {"name": "y", "hotkey": "t", "geometries": ["box", "tag"]},
-  {"name": "z", "hotkey": "w", "geometries": ["box", "tag"]}]}
-TAX
+# Three classes, each a box or an image class.
+/usr/bin/python3 -c 'import json, sys
+json.dump({"name": "xyz", "classes": [{"name": c, "hotkey": k, "geometries": ["box", "tag"]}
+           for c, k in zip("xyz", "rtw")]}, open(sys.argv[1], "w"))' "$T/tax.json"
 B=${BOXEL_BEFORE:-$BOXEL}
 "$B" init --images "$T/img" --taxonomy "$T/tax.json" >/dev/null
 "$B" import "$T/img" >/dev/null
