@@ -3,6 +3,7 @@
  * (cells times the symbol's pixels per cell). */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,12 @@ cmd_show_exec(int argc, char **argv)
 	if (!have_colors)
 		colors = bx_term_detect_colors();
 
+	/* One short run that allocates a decode, a grid and the text, each
+	 * freed before the next is made: from the heap rather than a mapping
+	 * of their own each (glibc maps blocks over 128 KiB and unmaps them on
+	 * free), the later ones reuse pages the earlier ones faulted in. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	bx_buf_init(&out);
 	for (i = optind; i < argc; i++) {
 		struct bx_err err;

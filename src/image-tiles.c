@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -496,12 +497,12 @@ struct build {
 	struct bx_tiles_watch *watch;
 	int pk;                 /* the watch's preview level, -1 none */
 	const char *dir;        /* the cache directory and its limit */
+	const char *name;       /* the file being written, in dir */
 	uint64_t limit;
 	uint64_t band_bytes;    /* the most a band of image rows writes */
 };
 
-static int make_room(const char *dir, uint64_t need, uint64_t own, uint64_t limit,
-                     struct bx_err *err);
+static int reserve(struct build *B, struct bx_err *err);
 
 static int
 write_all(int fd, const void *p, size_t n, uint64_t off, struct bx_err *err)
@@ -530,7 +531,15 @@ write_all(int fd, const void *p, size_t n, uint64_t off, struct bx_err *err)
  * faster than that, so a tile that would keep most of its bytes costs
  * more time deflated than written: a 12000x9000 JPEG's tiles keep 2/3,
  * and deflating them all made its build 6.8 s of CPU instead of 1.3 for
- * 2/3 of the disk. A smooth image's keep a tenth and are still deflated. */
+ * 2/3 of the disk. A smooth image's keep a tenth and are still deflated.
+ * Other rules on the 12000x9000 JPEG (bench's mkimage; CPU of `import
+ * --tiles`, load 8-12): this one 433 MB, 1.4 s; every tile of levels >= 1
+ * deflated 404 MB, 2.3 s; halving threshold 2/3 350 MB, 4.1 s; every tile
+ * 295 MB, 5.3 s (Huffman-only 296 MB, 4.8 s; level 1 with matching 307 MB,
+ * 8.6 s; libdeflate level 1 deflates these bytes only 1.3x faster than
+ * Z_RLE). Every choice buys disk at about 35 MB per second of CPU, time
+ * the annotator waits for the exact picture, while tile_cache_mb bounds
+ * the disk: the cheapest stays. */
 static int
 worth_deflating(const uint8_t *d)
 {
@@ -684,12 +693,11 @@ build_row(void *ctx, const uint8_t *rgb, int y, struct bx_err *err)
 		atomic_store_explicit(&B->watch->rows, y + 1, memory_order_relaxed);
 	}
 	/* Room is made a band at a time for what the band could write raw
-	 * (the file so far counts as a builder's, the table and header from
-	 * the start): reserving the whole raw size up front evicted pyramids
-	 * for bytes that deflate never writes (a smooth 20000x20000 PNG: 1.6
-	 * GB reserved, 172 MB written). */
-	if (y % TILE == 0 && make_room(B->dir, (B->pos == B->data_off ? B->data_off : 0) +
-	    B->band_bytes, B->pos == B->data_off ? 0 : B->pos, B->limit, err) < 0)
+	 * (the table and header count from the start): reserving the whole
+	 * raw size up front evicted pyramids for bytes that deflate never
+	 * writes (a smooth 20000x20000 PNG: 1.6 GB reserved, 172 MB
+	 * written). */
+	if (y % TILE == 0 && reserve(B, err) < 0)
 		return BX_ELIMIT;
 	return push_row(B, 0, rgb, err);
 }
@@ -734,6 +742,7 @@ build_file(const char *path, const char *tmp, const char *dir, uint64_t limit, i
 	B.data_off = PAGE + table_bytes(B.ntiles);
 	B.pos = B.data_off;
 	B.dir = dir;
+	B.name = strrchr(tmp, '/') != NULL ? strrchr(tmp, '/') + 1 : tmp;
 	B.limit = limit;
 	/* A band of level 0 rows ends at most one band of each level. */
 	for (k = 0; k < B.n; k++)
@@ -815,24 +824,27 @@ older(const void *a, const void *b)
 	return (x->used.tv_nsec > y->used.tv_nsec) - (x->used.tv_nsec < y->used.tv_nsec);
 }
 
-/* Make room for need more bytes under limit: remove what a dead builder
- * left (NAME.tmp.PID with no such process) and the least recently used
- * pyramids. A session that has one of them open keeps its mapping. own:
- * what the caller's build has written so far (counted among the
- * builders'), to say so when it is what outgrew the limit. */
+/* Make room for a file named self (a build's, in dir) of size want under
+ * limit: remove what a dead builder left (NAME.tmp.PID with no such
+ * process) and the least recently used pyramids. A session that has one
+ * of them open keeps its mapping. Other builders count at their files'
+ * apparent sizes, which hold their reservations (see reserve). own: what
+ * the caller's build has written so far, to say so when it is what
+ * outgrew the limit. */
 static int
-make_room(const char *dir, uint64_t need, uint64_t own, uint64_t limit, struct bx_err *err)
+make_room(const char *dir, const char *self, uint64_t want, uint64_t own, uint64_t limit,
+          struct bx_err *err)
 {
 	struct entry *e = NULL;
 	struct dirent *d;
 	struct stat st;
-	uint64_t total = 0;
+	uint64_t total = 0, need = want;
 	size_t n = 0, cap = 0, i;
 	char p[4096];
 	const char *dot;
 	DIR *dd;
 
-	if (own + need > limit && own > 0)
+	if (want > limit && own > 0)
 		return bx_err_set(err, BX_ELIMIT, "its tiles outgrew the tile cache limit of %.0f MB "
 		    "at %.0f MB (boxel config set tile_cache_mb)", limit / 1e6, own / 1e6);
 	if (need > limit)
@@ -842,7 +854,7 @@ make_room(const char *dir, uint64_t need, uint64_t own, uint64_t limit, struct b
 	if ((dd = opendir(dir)) == NULL)
 		return bx_err_set(err, BX_EIO, "tile cache %s: %s", dir, strerror(errno));
 	while ((d = readdir(dd)) != NULL) {
-		if (strlen(d->d_name) >= sizeof e->name ||
+		if (strcmp(d->d_name, self) == 0 || strlen(d->d_name) >= sizeof e->name ||
 		    snprintf(p, sizeof p, "%s/%s", dir, d->d_name) >= (int)sizeof p ||
 		    lstat(p, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
@@ -879,6 +891,41 @@ make_room(const char *dir, uint64_t need, uint64_t own, uint64_t limit, struct b
 		return bx_err_set(err, BX_ELIMIT, "the tile cache is full (%.0f MB of %.0f MB held by "
 		    "tiles being built)", total / 1e6, limit / 1e6);
 	return 0;
+}
+
+/* Reserve what the build may write before its next band: room for its
+ * file at pos + band_bytes, made and then held as the file's apparent
+ * size (ftruncate past the end is a hole, no disk), both under an
+ * exclusive flock on dir/.room. So a build that counts the others sees
+ * what they may still write, not only what they wrote: two builds at once
+ * cannot each overshoot the limit by a band. The written size at the end
+ * (build_file's ftruncate) gives back what was not used. */
+static int
+reserve(struct build *B, struct bx_err *err)
+{
+	uint64_t want = B->pos + B->band_bytes;
+	char p[4096];
+	struct stat st;
+	int lk, rc;
+
+	if (snprintf(p, sizeof p, "%s/.room", B->dir) >= (int)sizeof p)
+		return bx_err_set(err, BX_ELIMIT, "tile cache path too long");
+	lk = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (lk < 0)
+		return bx_err_set(err, BX_EIO, "tile cache %s: %s", p, strerror(errno));
+	while ((rc = flock(lk, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	if (rc != 0) {
+		rc = bx_err_set(err, BX_EIO, "tile cache %s: %s", p, strerror(errno));
+		close(lk);
+		return rc;
+	}
+	rc = make_room(B->dir, B->name, want, B->pos == B->data_off ? 0 : B->pos, B->limit, err);
+	if (rc == 0 && fstat(B->fd, &st) == 0 && (uint64_t)st.st_size < want &&
+	    ftruncate(B->fd, (off_t)want) != 0)
+		rc = bx_err_set(err, BX_EIO, "writing the tile cache: %s", strerror(errno));
+	close(lk);                  /* and with it the lock */
+	return rc;
 }
 
 static atomic_uint build_seq;

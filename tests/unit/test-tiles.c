@@ -11,6 +11,7 @@
 #include <png.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -484,6 +485,102 @@ test_size_limit(void)
 	bx_tiles_close(t);
 }
 
+/* Sum of the pyramids' sizes in d (what the limit bounds). */
+static uint64_t
+pyramid_bytes(const char *d)
+{
+	DIR *dd = opendir(d);
+	struct dirent *e;
+	char p[700];
+	uint64_t n = 0;
+
+	if (dd == NULL)
+		return 0;
+	while ((e = readdir(dd)) != NULL) {
+		snprintf(p, sizeof p, "%s/%s", d, e->d_name);
+		if (strstr(e->d_name, ".bxt") != NULL && file_size(p) > 0)
+			n += (uint64_t)file_size(p);
+	}
+	closedir(dd);
+	return n;
+}
+
+/* A child process building img under limit once go[1] is closed: exit 0
+ * built, 1 refused because the other build holds the room, 2 anything
+ * else. */
+static pid_t
+start_builder(const char *img, uint64_t limit, const int *go)
+{
+	pid_t pid = fork();
+	struct bx_tiles *t = NULL;
+	struct bx_err err;
+	char c;
+	int built, rc;
+
+	if (pid != 0)
+		return pid;
+	close(go[1]);
+	if (read(go[0], &c, 1) != 0)
+		_exit(2);
+	rc = bx_tiles_open(cache, img, limit, 1, &t, &built, &err);
+	if (rc == 0) {
+		bx_tiles_close(t);
+		_exit(0);
+	}
+	_exit(rc == BX_ELIMIT && strstr(err.msg, "the tile cache is full") != NULL ? 1 : 2);
+}
+
+/* Two processes build at once under a limit that holds one pyramid and
+ * not two. Each reserves a band before writing it; with reservations
+ * seen only by the builder that made them, both passed their one check
+ * (a single band) before either wrote and both pyramids stayed, over the
+ * limit. */
+static void
+test_two_builders(void)
+{
+	char a[400], b[400];
+	struct bx_tiles *t = NULL;
+	struct bx_err err;
+	uint64_t one, limit;
+	int round, go[2], st, i, built, ok, code[2];
+	pid_t pid[2];
+
+	setup();
+	snprintf(a, sizeof a, "%s/wa.png", dir);
+	snprintf(b, sizeof b, "%s/wb.png", dir);
+	write_png(a, 12000, 128, 3);
+	write_png(b, 12000, 128, 4);
+	CHECK_INT(bx_tiles_open(cache, a, 1u << 30, 1, &t, &built, &err), 0);
+	if (t == NULL)
+		return;
+	one = bx_tiles_file_bytes(t);
+	bx_tiles_close(t);
+	limit = one + one / 2;
+	CASE("two builds at once under room for one stay under the limit (2 rounds)");
+	for (round = 0; round < 2; round++) {
+		setup();
+		snprintf(a, sizeof a, "%s/wa.png", dir);
+		snprintf(b, sizeof b, "%s/wb.png", dir);
+		write_png(a, 12000, 128, 3 + 2 * round);
+		write_png(b, 12000, 128, 4 + 2 * round);
+		if (mkdir(cache, 0777) != 0 || pipe(go) != 0)
+			abort();
+		pid[0] = start_builder(a, limit, go);
+		pid[1] = start_builder(b, limit, go);
+		close(go[0]);
+		close(go[1]);           /* both start now */
+		ok = 0;
+		for (i = 0; i < 2; i++) {
+			code[i] = waitpid(pid[i], &st, 0) == pid[i] && WIFEXITED(st) ? WEXITSTATUS(st) : 3;
+			ok += code[i] == 0;
+		}
+		CHECK(code[0] <= 1 && code[1] <= 1);
+		CHECK(ok >= 1);
+		CHECK(pyramid_bytes(cache) <= limit);
+		CHECK_INT(count_tmp(cache), 0);
+	}
+}
+
 /* A baseline JPEG streams into a pyramid whose level 0 is the decoder's
  * own full-size pixels; an EXIF-turned or progressive one is refused (its
  * rows do not come upright, or not one at a time). */
@@ -614,6 +711,6 @@ test_plan(void)
 }
 
 BX_TESTS(T(test_build_and_read), T(test_never_trusted), T(test_deflate), T(test_job),
-         T(test_size_limit), T(test_jpeg),
+         T(test_size_limit), T(test_two_builders), T(test_jpeg),
          T(test_plan),
          T(cleanup))
