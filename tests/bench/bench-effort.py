@@ -78,6 +78,7 @@ class Annotator:
     def __init__(self):
         self.keys = 0
         self.nboxes = 0
+        self.log = []  # per edge fixed: how far off it was and the keys it took
         self.scr = settle()
 
     def send(self, *keys, literal=False):
@@ -230,6 +231,7 @@ def fix_edges(A, t, img_w, img_h):
         if not bad:
             break
         i = bad[0]
+        k0 = A.keys
         x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
         mx, my = [(x0, (y0 + y1) // 2), ((x0 + x1) // 2, y0), (x1, (y0 + y1) // 2),
                   ((x0 + x1) // 2, y1)][i]
@@ -249,6 +251,11 @@ def fix_edges(A, t, img_w, img_h):
             A.move_by(d, 0, step) if i in (0, 2) else A.move_by(0, d, step)
         A.send("Escape")
         A.send("0")
+        A.log.append("%s edge %+d px: %d keys" % (EDGES[i], [box[0], box[1], box[0] + box[2],
+                                                           box[1] + box[3]][i] - want, A.keys - k0))
+
+
+EDGES = ("left", "top", "right", "bottom")
 
 
 def finish(A, t, img_w, img_h):
@@ -264,6 +271,7 @@ def finish(A, t, img_w, img_h):
 
 def label_one(A, t, k, img_w, img_h, ext=None):
     A.keys = 0
+    A.log = []
     after = None
     if STRATEGY == "extreme":
         zoom, _, _, _ = A.status()
@@ -391,7 +399,12 @@ def main():
                     line += "   after %s: IoU %.3f, edges within 1 px %d/4" % (
                         "4 points" if STRATEGY == "extreme" else "one t", iou(after, t),
                         sum(o <= 1 for o in off))
+                    line += " (left %+d top %+d right %+d bottom %+d)" % (
+                        after[0] - t[0], after[1] - t[1], after[0] + after[2] - t[0] - t[2],
+                        after[1] + after[3] - t[1] - t[3])
                 print(line, flush=True)
+                if A.log:
+                    print("    fixed: " + "; ".join(A.log), flush=True)
             A.send("s")
             A.nboxes = 0
             time.sleep(0.3)
