@@ -840,7 +840,7 @@ tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err 
 	unsigned like = 0, bfound = 0;
 	uint8_t *s;
 	float thr = 0;
-	int nm, rc;
+	int nm, rc, inner = 0;
 
 	band = band < 3 ? 3 : band;
 	t->s = grow(t->b, (int)ceil(0.15 * bw) + 2, (int)ceil(0.15 * bh) + 2, r);
@@ -858,12 +858,24 @@ tighten_run(struct tighten *t, struct rect *out, unsigned *found, struct bx_err 
 	free(s);
 	if (rc == 0)
 		tighten_edges(t, &bgp, thr, &fgp, NULL, t->m, out, found);
+	/* What the middle found lies well inside the rough box on all four
+	 * sides: it may be a hole whose rim the background's colors explained
+	 * (the rim's white matched by a spoon's glint in the strips, the
+	 * crema unlike the table). The band method is asked too, on the same
+	 * terms. */
+	if (rc == 0 && *found == BX_SIDES_ALL && bw >= OPEN_MIN_PX && bh >= OPEN_MIN_PX) {
+		int mx = bw / 20 > 3 ? bw / 20 : 3, my = bh / 20 > 3 ? bh / 20 : 3;
+
+		if (out->x0 - t->b.x0 >= mx && t->b.x1 - out->x1 >= mx && out->y0 - t->b.y0 >= my &&
+		    t->b.y1 - out->y1 >= my)
+			inner = 1;
+	}
 	/* The middle failed; or a side's band looked like the middle and what
 	 * the middle found lies inside what the band method finds: the middle
 	 * was a hole in the object (coffee in a cup's rim; a hole needs a box
 	 * of some size). The band method wins when it closes all four edges on
 	 * a box not far from the rough one. */
-	if ((rc < 0 || (like && bw >= OPEN_MIN_PX && bh >= OPEN_MIN_PX)) &&
+	if ((rc < 0 || inner || (like && bw >= OPEN_MIN_PX && bh >= OPEN_MIN_PX)) &&
 	    tighten_by_band(t, outer, &bout, &bfound) && bfound == BX_SIDES_ALL &&
 	    rect_iou(bout, t->b) >= 0.5 && (rc < 0 || (*found == BX_SIDES_ALL && inside(*out, bout)))) {
 		*out = bout;

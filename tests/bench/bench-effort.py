@@ -24,14 +24,19 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     zoom in twice (+ +) and step onto it, as a person must to see it;
     then B (box of the region there); when that box is off
     (an edge more than 1 px), u and the corners: per corner, jump (; and the label nearest the corner, read off the
-    screen): when the label lands within 8% of the object's size (at least
-    3 px) of the corner, as a person judges by eye, it is typed in capitals
+    screen): when the label lands within 10% of the object's width and
+    height (at least 3 px) of the corner, the rough box tighten is made
+    for, as a person judges by eye, it is typed in capitals
     (jump and place); else in lower case, then one counted move per axis to
     the rough corner (each edge off by up to 10%, see below) and Space. The box is tightened as it is drawn. If the
     tightened box is worse than the rough one (IoU under 0.5), u takes the
-    tighten back. Every edge still more than 1 px off is fixed by jumping
-    next to it, ' (grab the nearest edge), counted moves, zooming in as
-    needed; Esc and 0 after a fix.
+    tighten back. Every edge still more than 1 px off is fixed by a grab:
+    two wrong edges that meet through their corner, else the edge; jump
+    next to it (unless the crosshair already is: ' grabs a corner within 4
+    display pixels of the crosshair, else the nearest edge), ' (what it
+    grabbed is read off the status line), one counted move per axis,
+    zooming in (+) while the step is coarser than what is left; Esc after
+    a fix (the next jump goes back to fit itself).
 Rough corners: each edge off the truth by a deterministic pseudo-random
 amount up to 10% of the object's size (at least 1 px), in or out. (The
 tighten figures on random rough boxes of many more objects are
@@ -78,6 +83,7 @@ class Annotator:
     def __init__(self):
         self.keys = 0
         self.nboxes = 0
+        self.log = []  # per edge fixed: how far off it was and the keys it took
         self.scr = settle()
 
     def send(self, *keys, literal=False):
@@ -144,7 +150,9 @@ class Annotator:
                     best = (d, m.group(1), m.start(), r)
         lx = left + (best[2] + 0.5) / fit
         ly = top + (2 * best[3] + 1) / fit
-        if place_within and abs(lx - tx) <= place_within and abs(ly - ty) <= place_within:
+        if not isinstance(place_within, tuple):
+            place_within = (place_within, place_within)
+        if place_within[0] and abs(lx - tx) <= place_within[0] and abs(ly - ty) <= place_within[1]:
             self.send(best[1].upper(), literal=True)
             return True
         self.send(best[1], literal=True)
@@ -218,9 +226,27 @@ def edges_off(box, t):
             abs(box[1] + box[3] - t[1] - t[3])]
 
 
+# What each handle the status line names ("grab #1 top-left corner")
+# moves: left, top, right, bottom.
+HANDLES = {"left edge": (0,), "top edge": (1,), "right edge": (2,), "bottom edge": (3,),
+           "top-left corner": (0, 1), "top-right corner": (2, 1),
+           "bottom-right corner": (2, 3), "bottom-left corner": (0, 3)}
+GRAB = re.compile(r"grab #\d+ ([a-z-]+ (?:edge|corner))")
+
+
+def grabbed(A):
+    m = GRAB.search(A.scr.splitlines()[-1])
+    return HANDLES.get(m.group(1), ()) if m else ()
+
+
 def fix_edges(A, t, img_w, img_h):
     """Fix what tighten left: each edge more than 1 px off (a bounded number
-    of tries; what is still off is reported)."""
+    of tries; what is still off is reported). Two wrong edges that meet are
+    fixed through their corner (one grab, one counted move per axis). The
+    crosshair is jumped next to the edge or corner unless it already is
+    there (' grabs a corner within 4 display pixels of the crosshair, else
+    the nearest edge: the grab the screen shows); what ' grabbed is read off
+    the status line."""
     for _ in range(4):
         box = A.selected_box()
         if box is None:
@@ -229,26 +255,60 @@ def fix_edges(A, t, img_w, img_h):
         bad = [i for i in range(4) if off[i] > 1]
         if not bad:
             break
-        i = bad[0]
+        k0 = A.keys
         x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
-        mx, my = [(x0, (y0 + y1) // 2), ((x0 + x1) // 2, y0), (x1, (y0 + y1) // 2),
-                  ((x0 + x1) // 2, y1)][i]
-        A.jump(mx, my, img_w, img_h)
+        ex = [x0, y0, x1, y1]
+        want = [t[0], t[1], t[0] + t[2], t[1] + t[3]]
+        aim = None
+        for h, (ix, iy) in (("top-left corner", (0, 1)), ("top-right corner", (2, 1)),
+                            ("bottom-right corner", (2, 3)), ("bottom-left corner", (0, 3))):
+            if ix in bad and iy in bad:
+                aim = ((ex[ix], ex[iy]), HANDLES[h])
+                break
+        if aim is None:
+            i = bad[0]
+            aim = ([(x0, (y0 + y1) / 2.0), ((x0 + x1) / 2.0, y0), (x1, (y0 + y1) / 2.0),
+                    ((x0 + x1) / 2.0, y1)][i], (i,))
+        (ax, ay), moves = aim
+        zoom, cx, cy, step = A.status()
+        sc = fit_view(img_w, img_h)[2] * zoom
+        near = 4 / sc
+        if len(moves) == 2:
+            here = abs(cx - ax) <= near * 0.7 and abs(cy - ay) <= near * 0.7
+        else:
+            i = moves[0]
+            here = (abs(cx - ex[i]) <= 1 if i in (0, 2) else abs(cy - ex[i]) <= 1) and \
+                x0 + near < cx < x1 - near and y0 + near < cy < y1 - near
+        if not here:
+            A.jump(ax, ay, img_w, img_h)
         A.send("'", literal=True)
-        want = [t[0], t[1], t[0] + t[2], t[1] + t[3]][i]
-        for _ in range(8):
+        got = grabbed(A)
+        if not set(got) & set(bad):
+            A.send("Escape")
+            A.log.append("grabbed %s, not a wrong edge: %d keys" % (got or "nothing", A.keys - k0))
+            continue
+        for _ in range(10):
             b = A.selected_box()
-            cur = [b[0], b[1], b[0] + b[2], b[1] + b[3]][i]
-            if abs(cur - want) <= 1:
+            cur = [b[0], b[1], b[0] + b[2], b[1] + b[3]]
+            d = [want[i] - cur[i] if i in got else 0 for i in range(4)]
+            dx = d[0] or d[2]
+            dy = d[1] or d[3]
+            if abs(dx) <= 1 and abs(dy) <= 1:
                 break
             _, _, _, step = A.status()
-            d = want - cur
-            if abs(d) < step:
+            mx = dx if abs(dx) > 1 and abs(dx) >= step else 0
+            my = dy if abs(dy) > 1 and abs(dy) >= step else 0
+            if not mx and not my:
                 A.send("+")
                 continue
-            A.move_by(d, 0, step) if i in (0, 2) else A.move_by(0, d, step)
+            A.move_by(mx, my, step)
         A.send("Escape")
-        A.send("0")
+        A.log.append("%s %s px: %d keys" % (" and ".join(EDGES[i] + " edge" for i in got),
+                                          "/".join("%+d" % (ex[i] - want[i]) for i in got),
+                                          A.keys - k0))
+
+
+EDGES = ("left", "top", "right", "bottom")
 
 
 def finish(A, t, img_w, img_h):
@@ -264,6 +324,7 @@ def finish(A, t, img_w, img_h):
 
 def label_one(A, t, k, img_w, img_h, ext=None):
     A.keys = 0
+    A.log = []
     after = None
     if STRATEGY == "extreme":
         zoom, _, _, _ = A.status()
@@ -309,7 +370,7 @@ def label_one(A, t, k, img_w, img_h, ext=None):
     if len(A.boxes()) > A.nboxes:
         A.send("u")
     r = rough(t, k)
-    tol = max(3, 0.08 * min(t[2], t[3]))
+    tol = (max(3, 0.1 * t[2]), max(3, 0.1 * t[3]))
     for (cx, cy), (ax, ay) in (((r[0], r[1]), (t[0], t[1])),
                                ((r[2], r[3]), (t[0] + t[2], t[1] + t[3]))):
         if not A.jump(ax, ay, img_w, img_h, place_within=tol):
@@ -391,7 +452,12 @@ def main():
                     line += "   after %s: IoU %.3f, edges within 1 px %d/4" % (
                         "4 points" if STRATEGY == "extreme" else "one t", iou(after, t),
                         sum(o <= 1 for o in off))
+                    line += " (left %+d top %+d right %+d bottom %+d)" % (
+                        after[0] - t[0], after[1] - t[1], after[0] + after[2] - t[0] - t[2],
+                        after[1] + after[3] - t[1] - t[3])
                 print(line, flush=True)
+                if A.log:
+                    print("    fixed: " + "; ".join(A.log), flush=True)
             A.send("s")
             A.nboxes = 0
             time.sleep(0.3)

@@ -1,7 +1,8 @@
 # bench-effort.sh: keystrokes per tight box (bench-effort.py), the classic
 # strategy, the assisted one, the mouse one and the extreme-points one side
 # by side on the same synthetic scenes and sample photos
-# (STRATEGIES="assisted mouse" runs only those).
+# (STRATEGIES="assisted mouse" runs only those; SETS="photos" only the
+# sample photos, SETS="synthetic" only the synthetic scenes).
 # BOXEL_BEFORE=path/to/an/older/boxel runs the classic strategy on that
 # binary too (the state before the assists).
 set -u
@@ -34,9 +35,10 @@ run() { # run NAME BINARY STRATEGY [IMAGES]: IMAGES holds truth.json
 if [ -n "${BOXEL_BEFORE:-}" ]; then
 	run before "$BOXEL_BEFORE" classic
 fi
+sets=${SETS:-synthetic photos}
 for s in ${STRATEGIES:-classic assisted mouse extreme}; do
-	run "$s" "$BOXEL" "$s"
-	run "$s-photos" "$BOXEL" "$s" "$T/photo"
+	case " $sets " in *" synthetic "*) run "$s" "$BOXEL" "$s" ;; esac
+	case " $sets " in *" photos "*) run "$s-photos" "$BOXEL" "$s" "$T/photo" ;; esac
 done
 if [ -n "${BOXEL_BEFORE:-}" ]; then
 	run before-photos "$BOXEL_BEFORE" classic "$T/photo"

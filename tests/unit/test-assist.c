@@ -295,31 +295,68 @@ test_tighten_touching_wire(void)
 	}
 }
 
+/* Glints: 2x2 specks of color c outside box t by 8 px or more, about one
+ * pixel in a hundred (a spoon's highlights around a cup). */
+static void
+add_glints(struct bx_raster *img, struct synth_rng *g, const int t[4], const uint8_t c[3])
+{
+	int x, y, i;
+
+	for (y = 0; y + 1 < img->h; y += 2)
+		for (x = 0; x + 1 < img->w; x += 2) {
+			if (x >= t[0] - 8 && x < t[0] + t[2] + 8 && y >= t[1] - 8 && y < t[1] + t[3] + 8)
+				continue;
+			if (synth_uniform(g, 0, 1) < 0.012)
+				for (i = 0; i < 4; i++)
+					memcpy(img->px + 3 * ((size_t)(y + i / 2) * img->w + x + i % 2), c, 3);
+		}
+}
+
 /* A ring whose inside has the background's colors (a cup's white rim
  * around coffee the color of the wooden table): the middle of the box is
  * no object, so the object is what the band around the box does not
  * explain, all round the box's edges. Elliptical and rectangular rings of
- * 6-10 px on a noisy and a checkered background. */
+ * 6-10 px on a noisy and a checkered background (cases 0-3).
+ * Cases 4-7: the rim from a rough box 2-5 px outside it all round, with
+ * glints of the rim's white here and there in the band (the spoon) and
+ * crema unlike the table inside: the first method, taking the glints'
+ * white for background, closes all four edges on the crema; a box found
+ * inside the rough one on every side by 5% of its size or more (at least
+ * 3 px) has the band method asked too. */
 static void
 test_tighten_rim(void)
 {
 	struct synth_rng g = { 1848 };
 	int k;
 
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 8; k++) {
 		struct bx_raster *img = bx_raster_new(240, 200), *crop;
 		struct bx_assist_region reg;
 		double base[3] = { 190, 110, 60 }, obj[3] = { 245, 240, 232 }, rough[4];
-		int t[4] = { 50 + 3 * k, 40 + 2 * k, 120 - 6 * k, 100 + 4 * k }, th = 6 + k;
+		double crema[3] = { 225, 150, 70 };
+		int j = k % 4, glints = k >= 4;
+		int t[4] = { 50 + 3 * j, 40 + 2 * j, 120 - 6 * j, 100 + 4 * j }, th = 6 + j + 2 * glints;
 
-		synth_background(img, k % 2 ? BG_CHECKER : BG_NOISE, base, 7);
-		synth_shape(img, NULL, t[0], t[1], t[0] + t[2], t[1] + t[3], k < 2, obj);
-		synth_shape(img, NULL, t[0] + th, t[1] + th, t[0] + t[2] - th, t[1] + t[3] - th, k < 2,
-		            base);
+		if (glints)
+			base[0] = 110, base[1] = 65, base[2] = 35;
+		synth_background(img, j % 2 && !glints ? BG_CHECKER : BG_NOISE, base, 7);
+		if (glints)
+			add_glints(img, &g, t, (const uint8_t[3]){ 245, 240, 232 });
+		synth_shape(img, NULL, t[0], t[1], t[0] + t[2], t[1] + t[3], j < 2, obj);
+		synth_shape(img, NULL, t[0] + th, t[1] + th, t[0] + t[2] - th, t[1] + t[3] - th, j < 2,
+		            glints ? crema : base);
 		synth_noise(img, &g, 6);
-		synth_rough(&g, t, 0.10, rough);
+		if (glints) {
+			rough[0] = t[0] - 2 - j % 3;
+			rough[1] = t[1] - 3 - j % 2;
+			rough[2] = t[2] + 7 - j % 2;
+			rough[3] = t[3] + 6 + j % 3;
+		} else {
+			synth_rough(&g, t, 0.10, rough);
+		}
 		crop = region_for(img, rough, &reg);
-		CASE(k < 2 ? "elliptic rim" : "rectangular rim");
+		CASE(glints ? (j < 2 ? "elliptic rim, glints around" : "rectangular rim, glints around")
+		            : (j < 2 ? "elliptic rim" : "rectangular rim"));
 		check_tight(&reg, rough, t);
 		bx_raster_free(crop);
 		bx_raster_free(img);
