@@ -15,17 +15,6 @@ class_id(const struct bx_dataset *ds, int i)
 	return ds->class_ids ? ds->class_ids[i] : i + 1;
 }
 
-static double
-shoelace(const struct bx_pt *p, int n)
-{
-	double a = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		a += p[i].x * p[(i + 1) % n].y - p[(i + 1) % n].x * p[i].y;
-	return fabs(a) / 2;
-}
-
 /* Points as COCO's flat polygon: x,y,x,y,... (no brackets). */
 static void
 put_flat(struct bx_buf *b, const struct bx_pt *pts, int n)
@@ -100,7 +89,7 @@ put_shape(struct bx_buf *b, const struct bx_annot *an)
 	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
 	struct bx_pt ring[BX_GEOM_RING_MAX + 1];
 	double x, y, w, h;
-	int n, p;
+	int n;
 
 	if (k->form == BX_FORM_RBOX)
 		n = k->ring(an->x, an->y, an->w, an->h, an->angle, ring);
@@ -109,28 +98,11 @@ put_shape(struct bx_buf *b, const struct bx_annot *an)
 	bx_annot_bounds(an, &x, &y, &w, &h);
 	bx_json_put_box(b, x, y, w, h);
 	bx_buf_puts(b, ",\"area\":");
-	bx_json_put_num(b, shoelace(ring, n));
+	bx_json_put_num(b, fabs(bx_ring_signed_area(ring, n)));
 	bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
 	put_flat(b, ring, n);
-	bx_buf_printf(b, "]],\"%s\":[", k->name);
-	if (k->form == BX_FORM_POINTS) {
-		for (p = 0; p < an->npts; p++) {
-			bx_buf_puts(b, p ? ",[" : "[");
-			bx_json_put_num(b, an->pts[p].x);
-			bx_buf_putc(b, ',');
-			bx_json_put_num(b, an->pts[p].y);
-			bx_buf_putc(b, ']');
-		}
-	} else {
-		const double v[5] = { an->x, an->y, an->w, an->h, an->angle };
-
-		for (p = 0; p < 5; p++) {
-			if (p)
-				bx_buf_putc(b, ',');
-			bx_json_put_num(b, v[p]);
-		}
-	}
-	bx_buf_putc(b, ']');
+	bx_buf_puts(b, "]],");
+	bx_json_put_geom(b, an);
 }
 
 /* A skeleton class's category names its points and its edges (COCO's
@@ -241,7 +213,7 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_annot_bounds(an, &x, &y, &w, &h);
 				bx_json_put_box(b, x, y, w, h);
 				bx_buf_puts(b, ",\"area\":");
-				bx_json_put_num(b, shoelace(an->pts, an->npts));
+				bx_json_put_num(b, fabs(bx_ring_signed_area(an->pts, an->npts)));
 				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
 				put_flat(b, an->pts, an->npts);
 				bx_buf_puts(b, "]]");
