@@ -241,6 +241,15 @@ put_geom(struct bx_buf *b, const struct bx_geom_kind *k, const struct bx_annot *
 	}
 }
 
+void
+bx_json_put_geom(struct bx_buf *b, const struct bx_annot *an)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
+
+	if (k != NULL && k->form != BX_FORM_NONE)
+		put_geom(b, k, an);
+}
+
 /* Keys in byte order (attributes, box, class, point, polygon, score,
  * suggestion): a kind's key goes before or after "class" by its name, so
  * the text stays canonical whatever kinds the table holds. */

@@ -15,17 +15,6 @@ class_id(const struct bx_dataset *ds, int i)
 	return ds->class_ids ? ds->class_ids[i] : i + 1;
 }
 
-static double
-shoelace(const struct bx_pt *p, int n)
-{
-	double a = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		a += p[i].x * p[(i + 1) % n].y - p[(i + 1) % n].x * p[i].y;
-	return fabs(a) / 2;
-}
-
 /* Points as COCO's flat polygon: x,y,x,y,... (no brackets). */
 static void
 put_flat(struct bx_buf *b, const struct bx_pt *pts, int n)
@@ -86,66 +75,34 @@ put_tail(struct bx_buf *b, const struct bx_annot *an)
 	bx_buf_putc(b, '}');
 }
 
-/* Kinds COCO has no form for (a rotated box, an ellipse, a cuboid): the
- * segmentation is their outline, so COCOeval and other tools see the
- * region as a polygon, and boxel's own key beside it ("rotated_box":
- * [cx, cy, w, h, angle], "ellipse": [cx, cy, rx, ry, angle], "cuboid":
- * [[x, y] x 8], as in jsonl) gives the shape back exactly on import. The
- * ellipse's outline is 64 points on it (inscribed: inside its bbox). */
+/* Kinds COCO has no form for (those with an outline in their descriptor:
+ * a rotated box, an ellipse, a cuboid): the segmentation is the outline
+ * the kind itself gives (its ring: what area overlap uses, an ellipse's
+ * ring holding the ellipse's own area), so COCOeval and other tools see
+ * the region as a polygon, and area is that polygon's. The bbox is the
+ * shape's own, and boxel's key beside it ("rotated_box": [cx, cy, w, h,
+ * angle], "ellipse": [cx, cy, rx, ry, angle], "cuboid": [[x, y] x 8], as
+ * in jsonl) gives the shape back exactly on import. */
 static void
 put_shape(struct bx_buf *b, const struct bx_annot *an)
 {
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
 	struct bx_pt ring[BX_GEOM_RING_MAX + 1];
-	double x, y, w, h, area, t, c, s;
-	int n, p;
+	double x, y, w, h;
+	int n;
 
-	if (an->geom == BX_GEOM_RBOX) {
-		bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, ring);
-		n = 4;
-		area = an->w * an->h;
-	} else if (an->geom == BX_GEOM_ELLIPSE) {
-		c = cos(an->angle * M_PI / 180);
-		s = sin(an->angle * M_PI / 180);
-		for (n = 0; n < BX_ELLIPSE_RING; n++) {
-			t = 2 * M_PI * n / BX_ELLIPSE_RING;
-			ring[n].x = an->x + an->w * cos(t) * c - an->h * sin(t) * s;
-			ring[n].y = an->y + an->w * cos(t) * s + an->h * sin(t) * c;
-		}
-		area = M_PI * an->w * an->h;
-	} else {
-		n = bx_geom_kind(an->geom)->outline(an->pts, an->npts, ring);
-		area = shoelace(ring, n);
-	}
-	for (x = ring[0].x, y = ring[0].y, w = x, h = y, p = 1; p < n; p++) {
-		x = fmin(x, ring[p].x);
-		y = fmin(y, ring[p].y);
-		w = fmax(w, ring[p].x);
-		h = fmax(h, ring[p].y);
-	}
-	bx_json_put_box(b, x, y, w - x, h - y);
+	if (k->form == BX_FORM_RBOX)
+		n = k->ring(an->x, an->y, an->w, an->h, an->angle, ring);
+	else
+		n = k->outline(an->pts, an->npts, ring);
+	bx_annot_bounds(an, &x, &y, &w, &h);
+	bx_json_put_box(b, x, y, w, h);
 	bx_buf_puts(b, ",\"area\":");
-	bx_json_put_num(b, area);
+	bx_json_put_num(b, fabs(bx_ring_signed_area(ring, n)));
 	bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
 	put_flat(b, ring, n);
-	bx_buf_printf(b, "]],\"%s\":[", bx_geom_kind(an->geom)->name);
-	if (an->geom == BX_GEOM_CUBOID) {
-		for (p = 0; p < an->npts; p++) {
-			bx_buf_puts(b, p ? ",[" : "[");
-			bx_json_put_num(b, an->pts[p].x);
-			bx_buf_putc(b, ',');
-			bx_json_put_num(b, an->pts[p].y);
-			bx_buf_putc(b, ']');
-		}
-	} else {
-		const double v[5] = { an->x, an->y, an->w, an->h, an->angle };
-
-		for (p = 0; p < 5; p++) {
-			if (p)
-				bx_buf_putc(b, ',');
-			bx_json_put_num(b, v[p]);
-		}
-	}
-	bx_buf_putc(b, ']');
+	bx_buf_puts(b, "]],");
+	bx_json_put_geom(b, an);
 }
 
 /* A skeleton class's category names its points and its edges (COCO's
@@ -256,14 +213,14 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 				bx_annot_bounds(an, &x, &y, &w, &h);
 				bx_json_put_box(b, x, y, w, h);
 				bx_buf_puts(b, ",\"area\":");
-				bx_json_put_num(b, shoelace(an->pts, an->npts));
+				bx_json_put_num(b, fabs(bx_ring_signed_area(an->pts, an->npts)));
 				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[[");
 				put_flat(b, an->pts, an->npts);
 				bx_buf_puts(b, "]]");
 			} else if (an->geom == BX_GEOM_MULTIPOLYGON) {
 				put_rings(b, an);
-			} else if (an->geom == BX_GEOM_RBOX || an->geom == BX_GEOM_ELLIPSE ||
-			    an->geom == BX_GEOM_CUBOID) {
+			} else if (bx_geom_kind(an->geom)->ring != NULL ||
+			    bx_geom_kind(an->geom)->outline != NULL) {
 				put_shape(b, an);
 			} else {
 				const struct bx_pt c[4] = { { an->x, an->y }, { an->x + an->w, an->y },

@@ -11,6 +11,7 @@
 
 #include "boxel/assist.h"
 #include "boxel/formats.h"
+#include "boxel/geom.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "json-int.h"
@@ -173,29 +174,29 @@ rle_to_rings(const json_t *seg, struct bx_annot *an, struct bx_dataset *ds, char
 	return 1;
 }
 
-/* boxel's key for a kind COCO has no form for ("rotated_box", "ellipse",
- * "cuboid": fmt-coco-write.c), read as jsonl reads it; the segmentation
- * beside it is only its outline. 1 and the object added to tmp, 0 when
- * the annotation has no such key, -1 with why. */
+/* boxel's key for a kind COCO has no form for (a kind with an outline in
+ * its descriptor: "rotated_box", "ellipse", "cuboid"; fmt-coco-write.c),
+ * read as jsonl reads it; the segmentation beside it is only its outline.
+ * 1 and the object added to tmp, 0 when the annotation has no such key,
+ * -1 with why. */
 static int
 shape_key(const json_t *a, struct bx_annot *an, struct bx_answer *tmp, char *why,
           size_t whysz)
 {
-	static const char *const keys[] = { "rotated_box", "ellipse", "cuboid" };
+	const struct bx_geom_kind *k = NULL;
 	struct bx_answer one;
 	struct bx_err err = { 0 };
 	const json_t *j = NULL;
 	json_t *wrap;
 	char *text;
-	size_t k;
-	int rc;
+	int i, rc;
 
-	for (k = 0; k < BX_ARRAY_LEN(keys) && j == NULL; k++)
-		j = json_object_get(a, keys[k]);
+	for (i = 0; j == NULL && (k = bx_geom_at(i)) != NULL; i++)
+		if (k->ring != NULL || k->outline != NULL)
+			j = json_object_get(a, k->name);
 	if (j == NULL)
 		return 0;
-	k--;
-	wrap = json_pack("{s:[{s:s,s:O}],s:{}}", "annotations", "class", "x", keys[k], j,
+	wrap = json_pack("{s:[{s:s,s:O}],s:{}}", "annotations", "class", "x", k->name, j,
 	    "global");
 	text = wrap != NULL ? json_dumps(wrap, JSON_COMPACT) : NULL;
 	json_decref(wrap);
@@ -203,7 +204,7 @@ shape_key(const json_t *a, struct bx_annot *an, struct bx_answer *tmp, char *why
 	rc = text != NULL ? bx_answer_from_json(text, &one, &err) : -1;
 	free(text);
 	if (rc < 0 || one.n != 1) {
-		snprintf(why, whysz, "%s: %s", keys[k], err.msg[0] ? err.msg : "not a shape");
+		snprintf(why, whysz, "%s: %s", k->name, err.msg[0] ? err.msg : "not a shape");
 		bx_answer_free(&one);
 		return -1;
 	}

@@ -1,28 +1,19 @@
-/* geom-table.c: the one list of geometry kinds (see geom.h), and helpers
- * the kinds share. Table order is the order names appear in messages and
- * in the taxonomy's help. */
+/* geom-table.c: the table of geometry kinds (see geom.h), made from the
+ * list in boxel/geom-kinds.def, and helpers the kinds share. Table order
+ * is the order names appear in messages and in the taxonomy's help. */
 #include <stdio.h>
 #include <string.h>
 
 #include "boxel/geom.h"
 
-extern const struct bx_geom_kind bx_geom_box, bx_geom_polygon, bx_geom_point, bx_geom_tag;
-extern const struct bx_geom_kind bx_geom_polyline, bx_geom_rbox, bx_geom_ellipse;
-extern const struct bx_geom_kind bx_geom_cuboid;
-extern const struct bx_geom_kind bx_geom_multipolygon;
-extern const struct bx_geom_kind bx_geom_cuboid, bx_geom_skeleton;
+#define KIND(file, ID) extern const struct bx_geom_kind bx_geom_##file;
+#include "boxel/geom-kinds.def"
+#undef KIND
 
 static const struct bx_geom_kind *const kinds[] = {
-	&bx_geom_box,
-	&bx_geom_polygon,
-	&bx_geom_point,
-	&bx_geom_tag,
-	&bx_geom_polyline,
-	&bx_geom_rbox,
-	&bx_geom_ellipse,
-	&bx_geom_cuboid,
-	&bx_geom_multipolygon,
-	&bx_geom_skeleton,
+#define KIND(file, ID) &bx_geom_##file,
+#include "boxel/geom-kinds.def"
+#undef KIND
 };
 
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))

@@ -9,21 +9,20 @@
 
 #include <stddef.h>
 
-/* Geometry kinds, one bit each (a class allows a mask of them). What a
- * kind is and does lives in its descriptor (geom.h, src/geom-*.c); code
- * asks the table rather than switching on these values. */
+/* Geometry kinds, one bit each (a class allows a mask of them), in the
+ * order of boxel/geom-kinds.def. What a kind is and does lives in its
+ * descriptor (geom.h, src/geom-*.c); code asks the table rather than
+ * switching on these values. */
+enum {
+#define KIND(file, ID) BX_GEOM_INDEX_##ID,
+#include "boxel/geom-kinds.def"
+#undef KIND
+	BX_GEOM_NKINDS
+};
 enum bx_geom {
-	BX_GEOM_BOX = 1,
-	BX_GEOM_POLYGON = 2,
-	BX_GEOM_POINT = 4,
-	BX_GEOM_TAG = 8, /* image-level class: no geometry */
-	BX_GEOM_POLYLINE = 16, /* open line of >= 2 vertices */
-	BX_GEOM_RBOX = 32,     /* rotated box: centre x, y, size w, h, angle */
-	BX_GEOM_ELLIPSE = 64,  /* ellipse: centre x, y, radii w, h, angle */
-	BX_GEOM_CUBOID = 128,  /* projected cuboid: 8 vertices, front face then back */
-	BX_GEOM_MULTIPOLYGON = 256, /* one object of several rings (COCO's multi-part
-	                               segmentation): the union of its rings */
-	BX_GEOM_SKELETON = 512, /* keypoint skeleton: the class's named points */
+#define KIND(file, ID) BX_GEOM_##ID = 1 << BX_GEOM_INDEX_##ID,
+#include "boxel/geom-kinds.def"
+#undef KIND
 };
 const char *bx_geom_name(enum bx_geom g); /* the kind's name; "?" for none (geom-table.c) */
 

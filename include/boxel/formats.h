@@ -28,6 +28,9 @@ void bx_json_put_str(struct bx_buf *b, const char *s);
 void bx_json_put_value(struct bx_buf *b, const struct bx_value *v);
 void bx_json_put_attrs(struct bx_buf *b, const struct bx_attrs *as);
 void bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an);
+/* "name":value, the object's coordinates under its kind's key, as in an
+ * answer (nothing for a kind without coordinates). */
+void bx_json_put_geom(struct bx_buf *b, const struct bx_annot *an);
 void bx_json_put_answer(struct bx_buf *b, const struct bx_answer *ans);
 
 /* Helpers over jansson values for the readers (passed as void * so this

@@ -1,12 +1,13 @@
 /* geom.h: geometry kinds as one table. Each kind (box, polygon, point,
  * tag, ...) is one descriptor in its own file (src/geom-<kind>.c) listed
- * once in src/geom-table.c; code elsewhere asks the table what a kind's
+ * once in boxel/geom-kinds.def; code elsewhere asks the table what a kind's
  * JSON looks like, how it is drawn, where its handles are, how it moves,
  * how it is compared and merged, what other tools call it, and how its
  * drawing tools place it (struct bx_geom_tool: key, placement, mouse),
  * instead of switching on the kind. Adding a kind of an existing form =
- * one file, one enum value in annot.h, one table line and the file in
- * meson.build; a new form (as the skeleton's per-point visibility) also
+ * its file and its line at the end of geom-kinds.def (the enum value,
+ * the table entry and the build's source list come from that line); a
+ * new form (as the skeleton's per-point visibility) also
  * teaches the codec and the layers that read it.
  *
  * Pure: no I/O, no curses, no SQL, no JSON library (the codec reads the

@@ -158,10 +158,21 @@ got = sorted(zip(r["segmentation"][0][0::2], r["segmentation"][0][1::2]))
 assert all(abs(p - q) < 1e-9 for u, v in zip(want, got) for p, q in zip(u, v)), (want, got)
 e = a["eye"]
 assert e["ellipse"] == [300, 100, 20, 10, -30] and abs(e["area"] - math.pi * 200) < 1e-9
+# the ring of the ellipse descriptor: 64 vertices evenly spaced in the
+# parameter of the ellipse, on it with radii scaled so the polygon has
+# the area of the ellipse; the bbox is that of the ellipse
+seg = e["segmentation"][0]
+assert len(seg) == 2 * 64
+step = 2 * math.pi / 64
+k2 = step / math.sin(step)
 t, ct, st = math.radians(-30), math.cos(math.radians(-30)), math.sin(math.radians(-30))
-for x, y in zip(e["segmentation"][0][0::2], e["segmentation"][0][1::2]):
+for x, y in zip(seg[0::2], seg[1::2]):
     u, v = (x - 300) * ct + (y - 100) * st, -(x - 300) * st + (y - 100) * ct
-    assert abs((u / 20) ** 2 + (v / 10) ** 2 - 1) < 1e-9
+    assert abs((u / 20) ** 2 + (v / 10) ** 2 - k2) < 1e-9
+poly = sum(seg[2 * i] * seg[(2 * i + 3) % 128] - seg[(2 * i + 2) % 128] * seg[2 * i + 1] for i in range(64)) / 2
+assert abs(abs(poly) - math.pi * 200) < 1e-9, poly
+hx, hy = math.hypot(20 * ct, 10 * st), math.hypot(20 * st, 10 * ct)
+assert all(abs(p - q) < 1e-9 for p, q in zip(e["bbox"], [300 - hx, 100 - hy, 2 * hx, 2 * hy])), e["bbox"]
 k = a["crate"]
 assert k["cuboid"] == [[20, 40], [60, 40], [60, 70], [20, 70], [30, 30], [70, 30], [70, 60], [30, 60]]
 assert k["bbox"] == [20, 30, 50, 40] and k["area"] == 50 * 40 - 2 * (10 * 10 / 2)' a.coco.json

@@ -53,8 +53,9 @@ part "behind PgBouncer" bash "$here/pgbouncer.sh"
 # (tests/cli/lib.sh: db_new, db_query; checks only a file can answer, such
 # as PRAGMA integrity_check, run on SQLite only). gold.sh passes too but
 # takes over a minute, so it is left to PG_CLI_SUITES (quality.sh covers
-# gold scoring in the queue).
-for s in ${PG_CLI_SUITES:-store queue review quality export}; do
+# gold scoring in the queue). sigmas.sh scores skeletons with per-class
+# sigmas through the store's scoring options.
+for s in ${PG_CLI_SUITES:-store queue review quality export sigmas}; do
 	part "cli $s.sh" env BOXEL_TEST_ON_PG=1 bash "$here/../cli/$s.sh"
 done
 # The race (workers SIGKILLed mid-work), then again with the server
