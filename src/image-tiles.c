@@ -910,9 +910,15 @@ reserve(struct build *B, struct bx_err *err)
 
 	if (snprintf(p, sizeof p, "%s/.room", B->dir) >= (int)sizeof p)
 		return bx_err_set(err, BX_ELIMIT, "tile cache path too long");
-	lk = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	/* O_NONBLOCK: a FIFO planted under the name must not hang the build;
+	 * anything but a regular file is refused. */
+	lk = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
 	if (lk < 0)
 		return bx_err_set(err, BX_EIO, "tile cache %s: %s", p, strerror(errno));
+	if (fstat(lk, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(lk);
+		return bx_err_set(err, BX_EIO, "tile cache %s: not a regular file", p);
+	}
 	while ((rc = flock(lk, LOCK_EX)) != 0 && errno == EINTR)
 		;
 	if (rc != 0) {
