@@ -449,7 +449,8 @@ test_migrate_from_1(void)
 	CHECK_INT(raw_int("v1.db", "SELECT group_concat(task || gold, ',') = '10,10' "
 	    "FROM judgments ORDER BY id"), 1);
 	CHECK_INT(raw_int("v1.db", "SELECT count(*) FROM sqlite_schema "
-	    "WHERE name IN ('judgments_labeler_task', 'gold_added', 'judgment_gold')"), 3);
+	    "WHERE name IN ('judgments_labeler_task', 'gold_added', 'judgment_gold', "
+	    "'judgments_own')"), 4);
 }
 
 static void
