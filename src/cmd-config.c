@@ -46,6 +46,8 @@ static const struct key {
 	{ "serve_order", TEXT, 0, 0, 0, "order of a batch's tasks: random or import" },
 	{ "aggregation", TEXT, 0, 0, 0,
 	  "class votes in consensus: majority, weighted or dawid-skene" },
+	{ "synchronous", TEXT, 0, 0, 0,
+	  "SQLite commits: full (survive power loss) or normal (survive a crash)" },
 };
 
 /* The TEXT keys that take one of a few words, and the words. */
@@ -56,6 +58,7 @@ static const struct {
 	{ "serve_order", { "random", "import" }, "random or import" },
 	{ "aggregation", { "majority", "weighted", "dawid-skene" },
 	  "majority, weighted or dawid-skene" },
+	{ "synchronous", { "full", "normal" }, "full or normal" },
 };
 static const char *const readonly[] = { "image_root", "taxonomy", "instructions", "serve_key" };
 
@@ -286,6 +289,8 @@ const struct bx_cmd bx_cmd_config = {
 	    "    tile_cache_mb     1..      default 20000 (tile pyramids of large PNGs)\n"
 	    "    serve_order       random | import  default random\n"
 	    "    aggregation       majority | weighted | dawid-skene  default weighted\n"
+	    "    synchronous       full | normal  default full (SQLite: normal keeps commits\n"
+	    "                      across a crash, may lose the last ones to a power loss)\n"
 	    "  --db FILE           the store (default $BOXEL_DB, else ./boxel.db)\n",
 	.min_role = BX_ROLE_ADMIN,
 	.exec = cmd_config_exec,

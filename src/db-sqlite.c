@@ -222,6 +222,8 @@ bx_db_sqlite_open(const char *name, int flags, int (*busy)(void *, int), void *c
 	if (rc != SQLITE_OK)
 		return sq_class(rc);
 	sqlite3_extended_result_codes(db->h, 1);
+	if (flags & BX_DB_NO_CLOSE_CKPT)
+		sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (busy != NULL)
 		sqlite3_busy_handler(db->h, busy, ctx);
 	return 0;

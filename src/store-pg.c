@@ -303,6 +303,13 @@ static const struct {
 	  "  PRIMARY KEY (task, batch));\n"
 	  "ALTER TABLE task_consensus ADD COLUMN method text NOT NULL DEFAULT 'vote'\n"
 	  "  CHECK (method IN ('vote','dawid-skene'));\n" },
+	/* synchronous: the SQLite store's commit durability (store.c, 11 ->
+	 * 12); kept here so a project moved between stores keeps its
+	 * settings, and PostgreSQL's own synchronous_commit governs. A
+	 * labeler's own lease or returned work by index (claim_own). */
+	{ 12, "INSERT INTO settings(key, value) VALUES ('synchronous', 'full')\n"
+	  "  ON CONFLICT(key) DO NOTHING;\n"
+	  "CREATE INDEX judgments_own ON judgments(labeler, state, id);\n" },
 };
 
 /* The schema version, 0 when the database has no boxel schema. */

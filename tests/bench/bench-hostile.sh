@@ -13,6 +13,8 @@
 #   BENCH_ANNOTATORS (8)  BENCH_SECONDS (60 per phase)
 #   BENCH_VERTICES ("0 9000 1000000": one phase per number, 0: no hostile
 #   annotator)  BENCH_DIR (/tmp)
+#   BENCH_SYNC (unset: the store's default; full or normal: the setting
+#   synchronous, for a boxel that has it)
 set -u
 : "${BOXEL:?BOXEL must point at the boxel binary}"
 N=${BENCH_ANNOTATORS:-8}
@@ -72,6 +74,9 @@ setup() {
 	for ((a = 1; a <= N; a++)); do "$BOXEL" user add "a$a" --role annotator >/dev/null; done
 	"$BOXEL" user add hostile --role annotator >/dev/null
 	"$BOXEL" batch create b --kind production --overlap 2 >/dev/null || exit 2
+	if [ -n "${BENCH_SYNC:-}" ]; then
+		"$BOXEL" config set synchronous "$BENCH_SYNC" >/dev/null || exit 2
+	fi
 }
 
 # worker USER ANSWER LOG END_US: claim and submit until END_US; one line per
@@ -111,7 +116,7 @@ for op in ("claim", "submit"):
 ' "$label"
 }
 
-echo "bench-hostile: $N annotators + 1 hostile, ${SECS}s per phase, store in ${BENCH_DIR:-${TMPDIR:-/tmp}}"
+echo "bench-hostile: $N annotators + 1 hostile, ${SECS}s per phase, store in ${BENCH_DIR:-${TMPDIR:-/tmp}}${BENCH_SYNC:+, synchronous $BENCH_SYNC}"
 for v in $PHASES; do
 	setup
 	rm -f log.* hostile.log*

@@ -132,4 +132,29 @@ check "stats json" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1
 expect_rc 2 "stats stray arg" "$BOXEL" stats extra
 on_file && check "integrity ok" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok
 
+# --- synchronous: full syncs each commit to disk, normal leaves that to
+# the checkpoint; counted as the sync calls of one small write.
+syncs() {
+	strace -f -qq -e trace=fsync,fdatasync -o "$T_TMP/syncs" "$BOXEL" "$@" >/dev/null 2>&1 || return 1
+	grep -c 'sync(' "$T_TMP/syncs"
+}
+expect_rc 0 "synchronous is listed" "$BOXEL" config get synchronous --db "$DB"
+check "synchronous defaults to full" test "$OUT" = full
+expect_rc 2 "synchronous refuses another word" "$BOXEL" config set synchronous off --db "$DB"
+check "synchronous refusal: one line" one_line "$ERR"
+check "synchronous refusal names the words" contains "$ERR" "full or normal"
+if on_file && command -v strace >/dev/null; then
+	n_full=$(syncs user add sync1 --role annotator --db "$DB")
+	check "full: the write synced ($n_full)" test "${n_full:-0}" -ge 1
+	expect_rc 0 "synchronous normal" "$BOXEL" config set synchronous normal --db "$DB"
+	n_norm=$(syncs user add sync2 --role annotator --db "$DB")
+	check "normal: the write did not sync ($n_norm)" test "${n_norm:-x}" = 0
+	check "normal: the write is there" test "$(db_query "$DB" "SELECT count(*) FROM users WHERE name = 'sync2'")" = 1
+	expect_rc 0 "synchronous full again" "$BOXEL" config set synchronous full --db "$DB"
+	n_full=$(syncs user add sync3 --role annotator --db "$DB")
+	check "full again: the write synced ($n_full)" test "${n_full:-0}" -ge 1
+else
+	echo "skipped: sync counts (PostgreSQL store or no strace)"
+fi
+
 finish

@@ -94,7 +94,7 @@ test_open(void)
 	st = fresh("a.db");
 	CHECK(st != NULL);
 	bx_store_close(st);
-	CHECK_INT(raw_int("a.db", "PRAGMA user_version"), 11);
+	CHECK_INT(raw_int("a.db", "PRAGMA user_version"), 12);
 	p = db_path("a.db");
 	sqlite3_open(p, &db);
 	sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL);
@@ -118,7 +118,7 @@ test_open(void)
 	fclose(f);
 	CHECK_INT(bx_store_open(p, BX_STORE_CREATE, &st, &err), 0);
 	bx_store_close(st);
-	CHECK_INT(raw_int("empty.db", "PRAGMA user_version"), 11);
+	CHECK_INT(raw_int("empty.db", "PRAGMA user_version"), 12);
 	free(p);
 
 	/* Someone else's database is refused; so is a newer schema. */
@@ -445,11 +445,12 @@ test_migrate_from_1(void)
 	bx_batch_free(&got);
 	bx_store_close(st);
 	free(p);
-	CHECK_INT(raw_int("v1.db", "PRAGMA user_version"), 11);
+	CHECK_INT(raw_int("v1.db", "PRAGMA user_version"), 12);
 	CHECK_INT(raw_int("v1.db", "SELECT group_concat(task || gold, ',') = '10,10' "
 	    "FROM judgments ORDER BY id"), 1);
 	CHECK_INT(raw_int("v1.db", "SELECT count(*) FROM sqlite_schema "
-	    "WHERE name IN ('judgments_labeler_task', 'gold_added', 'judgment_gold')"), 3);
+	    "WHERE name IN ('judgments_labeler_task', 'gold_added', 'judgment_gold', "
+	    "'judgments_own')"), 4);
 }
 
 static void
