@@ -114,4 +114,27 @@ expect_rc 1 "COCO gold over max_objects refused" "$BOXEL" import --as gold many.
 check "setting named" contains "$ERR" "answer has 30 objects, the project allows 20 (setting max_objects)"
 check "no gold written" test "$(sqlite3 "$BOXEL_DB" "SELECT count(*) FROM gold")" = 0
 
+
+# --- a heavy answer yields the CPU: a submit over 64 KiB runs at nice 10
+# (the others' claims and submits keep the cores), an ordinary one is
+# left alone. strace shows the call (bootstrap installs it for the tests).
+if command -v strace >/dev/null; then
+	"$BOXEL" config set max_vertices 10000 >/dev/null
+	"$BOXEL" config set max_objects 5000 >/dev/null
+	"$BOXEL" config set max_answer_bytes 4194304 >/dev/null
+	sqlite3 "$BOXEL_DB" "INSERT INTO tasks(image, width, height, created_ms) VALUES ('b.jpg', 2000, 2000, 2), ('c.jpg', 2000, 2000, 3)"
+	polygon 4000 heavy.json
+	check "the heavy answer is over 64 KiB" test "$(stat -c %s heavy.json)" -gt 65536
+	for f in heavy.json nineteen.json; do
+		C=$("$BOXEL" queue claim --user alice --json)
+		strace -f -qq -e trace=setpriority -o "$f.trace" "$BOXEL" queue submit \
+			--judgment "$(jget "$C" judgment)" --token "$(jget "$C" token)" "$f" >/dev/null 2>&1 ||
+			fail "submit $f"
+	done
+	check "the heavy submit lowered its priority to 10" grep -q "setpriority(PRIO_PROCESS, 0, 10) *= *0" heavy.json.trace
+	check "the ordinary submit did not" eval '! grep -q setpriority nineteen.json.trace'
+else
+	echo "limits: strace not installed: the heavy submit's priority is not checked" >&2
+fi
+
 finish
