@@ -464,6 +464,8 @@ place_next(struct bx_edit *ed, const struct bx_geom_tool *t, int v)
 	if (ed->npend < want)
 		return BX_EDIT_VIEW;
 	memset(&an, 0, sizeof an);
+	an.pts = ed->pend; /* without a make hook the object is its places */
+	an.npts = ed->npend;
 	return make(ed, t, &an);
 }
 

@@ -114,8 +114,8 @@ struct bx_geom_tool {
 	                    * its side (left, top, right, bottom: label-assist.c) */
 	/* Make the object from the places pend[0 .. n). an arrives with
 	 * its kind set, and for BX_PLACE_CORNERS with x, y, w, h of the
-	 * upright box the corners span; for BX_PLACE_VERTICES its pts are
-	 * pend. an->pts may point into buf (BX_TOOL_PTS points). Returns 0,
+	 * upright box the corners span; for BX_PLACE_VERTICES and
+	 * BX_PLACE_COUNT its pts are pend. an->pts may point into buf (BX_TOOL_PTS points). Returns 0,
 	 * or -1 with why the places make nothing (they are dropped). NULL:
 	 * an is the object as it arrives. */
 	int (*make)(struct bx_annot *an, const struct bx_pt *pend, const unsigned char *vis, int n,

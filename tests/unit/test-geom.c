@@ -4,6 +4,7 @@
  * similarity, scoring and consensus. Expected values are worked out by
  * hand in the comments. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,31 @@ static const char LINE_JSON[] =
 	"{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[10,10],[50,10],[50,40]]}],"
 	"\"global\":{}}";
 
+
+/* The table's kind names as messages list them, "a, b or c" (only kinds
+ * with coordinates) or "a, b, c" (all): built from the table, so a new
+ * kind's line needs no edit here. */
+static const char *
+table_names(int all)
+{
+	static char buf[512];
+	const struct bx_geom_kind *k;
+	int i, n = 0, last = -1;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (all || k->form != BX_FORM_NONE)
+			last = i;
+	buf[0] = '\0';
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++) {
+		if (!all && k->form == BX_FORM_NONE)
+			continue;
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s",
+		    n == 0 ? "" : !all && i == last ? " or " : ", ", k->name);
+		n++;
+	}
+	return buf;
+}
+
 static void
 test_codec(void)
 {
@@ -85,7 +111,8 @@ test_codec(void)
 	bx_answer_init(&ans);
 	CHECK(bx_answer_from_json("{\"annotations\":[{\"class\":\"lane\",\"polyline\":[[1,2],[3,4]],"
 	    "\"point\":[1,2]}]}", &ans, &err) < 0);
-	CHECK(strstr(err.msg, "box, polygon, point, polyline, rotated_box, ellipse, cuboid, multipolygon or skeleton") != NULL);
+	CHECK(strstr(err.msg, table_names(0)) != NULL);
+	CHECK(strstr(err.msg, "box, polygon, point, polyline") != NULL);
 	bx_answer_free(&ans);
 }
 
@@ -119,7 +146,7 @@ test_taxonomy(void)
 	t = NULL;
 	CHECK(bx_taxonomy_load_text("{\"name\":\"t\",\"classes\":[{\"name\":\"a\","
 	    "\"geometries\":[\"line\"]}]}", "t.json", &t, &err) < 0);
-	CHECK(strstr(err.msg, "(box, polygon, point, tag, polyline, rotated_box, ellipse, cuboid, multipolygon, skeleton)") != NULL);
+	CHECK(strstr(err.msg, table_names(1)) != NULL && strstr(err.msg, "(box, polygon, point, tag, ") != NULL);
 	bx_taxonomy_free(t);
 }
 
