@@ -123,12 +123,14 @@ if command -v strace >/dev/null; then
 	"$BOXEL" config set max_objects 5000 >/dev/null
 	"$BOXEL" config set max_answer_bytes 4194304 >/dev/null
 	sqlite3 "$BOXEL_DB" "INSERT INTO tasks(image, width, height, created_ms) VALUES ('b.jpg', 2000, 2000, 2), ('c.jpg', 2000, 2000, 3)"
+	"$BOXEL" batch create heavy --kind production >/dev/null
 	polygon 4000 heavy.json
+	sed -i 's/]}$/],"global":{"scene":"indoor"}}/' heavy.json
 	check "the heavy answer is over 64 KiB" test "$(stat -c %s heavy.json)" -gt 65536
 	for f in heavy.json nineteen.json; do
 		C=$("$BOXEL" queue claim --user alice --json)
 		strace -f -qq -e trace=setpriority -o "$f.trace" "$BOXEL" queue submit \
-			--judgment "$(jget "$C" judgment)" --token "$(jget "$C" token)" "$f" >/dev/null 2>&1 ||
+			--judgment "$(jget "$C" judgment)" --token "$(jget "$C" token)" "$f" >/dev/null 2>"$f.err" ||
 			fail "submit $f"
 	done
 	check "the heavy submit lowered its priority to 10" grep -q "setpriority(PRIO_PROCESS, 0, 10) *= *0" heavy.json.trace

@@ -29,7 +29,8 @@ DB=$P/boxel.db
 "$BOXEL" batch create b --kind production --tasks all --db "$DB" >/dev/null
 
 running() { pgrep -f "^$BOXEL label --db $DB" >/dev/null; }
-leftovers() { ls -A "$DB-tiles" 2>/dev/null | grep -c .; }
+# .room is the cache's lock file (builds reserve room under it): kept.
+leftovers() { ls -A "$DB-tiles" 2>/dev/null | grep -vcx '\.room'; }
 
 # While the pyramid builds: the progress, a picture, keys answered.
 tui_start env COLORTERM=truecolor "$BOXEL" label --db "$DB" --user alice
