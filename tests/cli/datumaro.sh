@@ -8,16 +8,12 @@
 # line elsewhere.
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
+sample_images # img/k.png (chelsea, 451x300), img/c.png (coffee, 600x400)
 if ! $PY -W ignore -c 'from datumaro.components.dataset import Dataset
 from datumaro.plugins.yolo_format.extractor import YOLOv8OrientedBoxesExtractor' 2>/dev/null; then
 	echo "skip: datumaro (with its YOLOv8 importers) not importable by $PY: the YOLO export is not checked by an independent reader"
 	exit 77
 fi
-SRC=${BOXEL_SOURCE_ROOT:?}
-cd "$T_TMP" || exit 2
-mkdir img
-cp "$SRC"/sample-data/chelsea.png "$SRC"/sample-data/coffee.png img/
 cat > tax.json <<'J'
 {"name": "p", "classes": [
  {"name": "cat", "geometries": ["box"]},
@@ -35,14 +31,14 @@ project() {
 	expect_rc 0 "$1: export jsonl" "$BOXEL" export --db "$1.db" --format jsonl "$1.jsonl"
 }
 # Boxes only: CLASS CX CY W H lines
-project det '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "cat", "box": [200.25, 33, 40, 170.75]}], "global": {}}}
-{"image": "coffee.png", "answer": {"annotations": [{"class": "cat", "box": [30, 40, 200, 150]}], "global": {}}}'
+project det '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "cat", "box": [200.25, 33, 40, 170.75]}], "global": {}}}
+{"image": "c.png", "answer": {"annotations": [{"class": "cat", "box": [30, 40, 200, 150]}], "global": {}}}'
 # Boxes and polygons: a file with polygons writes its boxes as polygons
-project seg '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "plume", "polygon": [[200, 30], [280, 40], [260, 120], [230.5, 140.25], [215, 95]]}], "global": {}}}
-{"image": "coffee.png", "answer": {"annotations": [{"class": "plume", "polygon": [[300, 250], [350, 260], [320, 330]]}], "global": {}}}'
+project seg '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "plume", "polygon": [[200, 30], [280, 40], [260, 120], [230.5, 140.25], [215, 95]]}], "global": {}}}
+{"image": "c.png", "answer": {"annotations": [{"class": "plume", "polygon": [[300, 250], [350, 260], [320, 330]]}], "global": {}}}'
 # Rotated boxes: YOLO-OBB corner lines (boxes then as their 4 corners)
-project obb '{"image": "chelsea.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}], "global": {}}}
-{"image": "coffee.png", "answer": {"annotations": [{"class": "bed", "rotated_box": [300, 250, 30, 60, -50]}, {"class": "bed", "rotated_box": [120, 300, 50, 20, 125]}], "global": {}}}'
+project obb '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}], "global": {}}}
+{"image": "c.png", "answer": {"annotations": [{"class": "bed", "rotated_box": [300, 250, 30, 60, -50]}, {"class": "bed", "rotated_box": [120, 300, 50, 20, 125]}], "global": {}}}'
 
 check "datumaro loads each export; classes and numbers are boxel's" $PY -W ignore - <<'PY'
 import json, math, sys
@@ -119,7 +115,7 @@ PY
 
 # The readers are strict: an OBB line the oriented-box reader cannot take is
 # an error, so the checks above are not passing on objects left out
-printf '1 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2 0.15 0.25\n' >> obb.yolo/labels/train/coffee.txt
+printf '1 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2 0.15 0.25\n' >> obb.yolo/labels/train/c.txt
 refused() { ! "$@" 2>/dev/null; }
 check "datumaro refuses a 5-point polygon in an OBB file" refused $PY -W ignore -c '
 from datumaro.components.dataset import Dataset
