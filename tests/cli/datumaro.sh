@@ -46,10 +46,31 @@ project seg '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box
 project obb '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}], "global": {}}}
 {"image": "c.png", "answer": {"annotations": [{"class": "bed", "rotated_box": [300, 250, 30, 60, -50]}, {"class": "bed", "rotated_box": [120, 300, 50, 20, 125]}], "global": {}}}'
 
+# shapes.py: what both checks below compare with
+cat > shapes.py <<'PY'
+import math
+
+def corners(cx, cy, w, h, deg):
+    """a rotated box's corners (turned clockwise on screen, y down)"""
+    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+    return [(cx + dx * c - dy * s, cy + dx * s + dy * c)
+            for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))]
+
+def same_points(got, want, tol):
+    """the same points, in any order (a reader may start a ring elsewhere)"""
+    assert len(got) == len(want), (got, want)
+    left = list(want)
+    for p in got:
+        d, i = min((math.dist(p, q), i) for i, q in enumerate(left))
+        assert d < tol, (p, left)
+        left.pop(i)
+PY
+
 check "datumaro loads each export; classes and numbers are boxel's" $PY -W ignore - <<'PY'
 import json, math, sys
 from datumaro.components.annotation import AnnotationType, Bbox, Polygon
 from datumaro.components.dataset import Dataset
+from shapes import corners, same_points
 
 def stored(name):
     """boxel's objects per image id, from its JSONL export"""
@@ -58,20 +79,6 @@ def stored(name):
         t = json.loads(line)
         out[t["image"].rsplit(".", 1)[0]] = t["accepted"]["annotations"]
     return out
-
-def corners(cx, cy, w, h, deg):
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return [(cx + dx * c - dy * s, cy + dx * s + dy * c)
-            for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))]
-
-def same_points(got, want, tol):
-    # the same points, in any order (a reader may start a ring elsewhere)
-    assert len(got) == len(want), (got, want)
-    left = list(want)
-    for p in got:
-        d, i = min((math.dist(p, q), i) for i, q in enumerate(left))
-        assert d < tol, (p, left)
-        left.pop(i)
 
 def expected(o):
     """(class, kind, points) of one stored object as the reader should see it"""
@@ -142,19 +149,7 @@ import json, math, sys
 from datumaro.components.annotation import AnnotationType, Bbox, Polygon, Skeleton
 from datumaro.components.dataset import Dataset
 from shapely.geometry import MultiPoint
-
-def corners(cx, cy, w, h, deg):
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return [(cx + dx * c - dy * s, cy + dx * s + dy * c)
-            for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))]
-
-def same_points(got, want, tol):
-    assert len(got) == len(want), (got, want)
-    left = list(want)
-    for p in got:
-        d, i = min((math.dist(p, q), i) for i, q in enumerate(left))
-        assert d < tol, (p, left)
-        left.pop(i)
+from shapes import corners, same_points
 
 want = {o["class"]: o for o in json.loads(open("coco.ans.jsonl").read())["answer"]["annotations"]}
 ds = Dataset.import_from("coco.json", "coco_instances")
