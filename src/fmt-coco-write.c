@@ -193,12 +193,14 @@ bx_coco_write(const struct bx_dataset *ds, struct bx_buf *b)
 			    (long long)++ann_id, (long long)im->id, (long long)class_id(ds, ci));
 			if (an->geom == BX_GEOM_SKELETON) {
 				/* COCO keypoints: bbox and area of the labeled points' box
-				 * (what OKS scales by), no segmentation */
+				 * (what OKS scales by); the segmentation every COCO
+				 * object carries is empty, as Datumaro (CVAT) writes
+				 * it and requires it */
 				bx_annot_bounds(an, &x, &y, &w, &h);
 				bx_json_put_box(b, x, y, w, h);
 				bx_buf_puts(b, ",\"area\":");
 				bx_json_put_num(b, w * h);
-				bx_buf_puts(b, ",\"iscrowd\":0,\"keypoints\":[");
+				bx_buf_puts(b, ",\"iscrowd\":0,\"segmentation\":[],\"keypoints\":[");
 				for (ntag = 0, p = 0; p < an->npts; p++) {
 					int v = an->vis != NULL ? an->vis[p] : 2;
 					bx_buf_puts(b, p ? "," : "");

@@ -308,8 +308,12 @@ bx_yolo_write_yaml(const struct bx_dataset *ds, const char *path, struct bx_buf 
 	/* JSON strings are YAML double-quoted scalars */
 	bx_buf_puts(out, "path: ");
 	bx_json_put_str(out, path);
-	bx_buf_printf(out, "\ntrain: images/train\nval: images/train\nnc: %d\nnames:\n",
-	    ds->nclasses);
+	/*
+	 * No "nc": Ultralytics counts the names itself, and Datumaro (CVAT's
+	 * importer) takes every key it does not reserve, "nc" included, for a
+	 * subset and fails on it.
+	 */
+	bx_buf_puts(out, "\ntrain: images/train\nval: images/train\nnames:\n");
 	for (i = 0; i < ds->nclasses; i++) {
 		bx_buf_puts(out, "  - ");
 		bx_json_put_str(out, ds->classes[i]);

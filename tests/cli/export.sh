@@ -48,7 +48,7 @@ check "yolo polygon normalized" contains "$(cat a.yolo/labels/train/rocket.txt)"
 check "yolo box normalized" test "$(cat a.yolo/labels/train/astronaut.txt)" = "2 0.500000 0.500000 1.000000 1.000000"
 check "yolo empty label file for a task without answer" test -f a.yolo/labels/train/sub/mug.txt -a ! -s a.yolo/labels/train/sub/mug.txt
 check "yolo images/train links to the image" test "$(readlink a.yolo/images/train/sub/mug.png)" = "$(realpath img/sub/mug.png)"
-check "yolo data.yaml names" contains "$(cat a.yolo/data.yaml)" $'nc: 13\nnames:\n  - "cat"\n  - "cup"'
+check "yolo data.yaml names" contains "$(cat a.yolo/data.yaml)" $'val: images/train\nnames:\n  - "cat"\n  - "cup"'
 check "yolo data.yaml path and splits" contains "$(cat a.yolo/data.yaml)" "path: \"$(realpath .)/a.yolo\""$'\ntrain: images/train\nval: images/train\n'
 check "yolo images.txt" test "$(sed -n 5p a.yolo/images.txt)" = "sub/mug.png"
 # chelsea's face point and the 9 attribute values (objects' and images')

@@ -43,7 +43,7 @@ check "the dog is its box" contains "$(cat a.jsonl)" '{"box":[300,100,50,40],"cl
 
 expect_rc 0 "export coco" "$BOXEL" export --db a.db --format coco a.coco.json
 check "keypoints, their count and the points' box" contains "$(cat a.coco.json)" \
-	'"bbox":[120,80,90,60],"area":5400,"iscrowd":0,"keypoints":[120,80,2,160,82,2,0,0,0,210,140,1],"num_keypoints":3'
+	'"bbox":[120,80,90,60],"area":5400,"iscrowd":0,"segmentation":[],"keypoints":[120,80,2,160,82,2,0,0,0,210,140,1],"num_keypoints":3'
 check "the category names its points and 1-based edges" contains "$(cat a.coco.json)" \
 	'"name":"cat","supercategory":"","keypoints":["left_eye","right_eye","nose","tail"],"skeleton":[[1,2],[1,3],[2,3]]}'
 for fmt in scale labelstudio yolo; do

@@ -429,7 +429,7 @@ test_yolo(void)
 	bx_buf_reset(&b);
 	bx_yolo_write_yaml(&ds, "/data/x y", &b);
 	CHECK(strstr(b.p, "path: \"/data/x y\"\ntrain: images/train\nval: images/train\n"
-	    "nc: 2\nnames:\n  - \"cat\"\n  - \"plume\"\n") != NULL);
+	    "names:\n  - \"cat\"\n  - \"plume\"\n") != NULL);
 	CASE("yolo data.yaml reads back");
 	{
 		struct bx_dataset back;

@@ -1,0 +1,215 @@
+# datumaro.sh: boxel's YOLO exports read by an independent reader, Datumaro
+# (the library CVAT imports and exports datasets with): a project of boxes
+# loads with its Ultralytics detection importer, boxes and polygons with the
+# segmentation one, rotated boxes (YOLO-OBB lines) with the oriented-box one;
+# each object comes back with its class and the numbers boxel stores (its
+# JSONL export), rotated boxes as the same four corners. The COCO export of
+# every kind loads with its COCO readers, skeletons with their points,
+# visibility and edges. Datumaro is not in
+# Debian: the test runs where it is importable (PYTHONPATH) and skips with a
+# line elsewhere.
+. "$(dirname "$0")/lib.sh"
+
+sample_images # img/k.png (chelsea, 451x300), img/c.png (coffee, 600x400)
+if ! $PY -W ignore -c 'from datumaro.components.dataset import Dataset
+from datumaro.plugins.yolo_format.extractor import YOLOv8OrientedBoxesExtractor' 2>/dev/null; then
+	echo "skip: datumaro (with its YOLOv8 importers) not importable by $PY: the YOLO export is not checked by an independent reader"
+	exit 77
+fi
+cat > tax.json <<'J'
+{"name": "p", "classes": [
+ {"name": "cat", "geometries": ["box"]},
+ {"name": "plume", "geometries": ["polygon"]},
+ {"name": "bed", "geometries": ["rotated_box"]},
+ {"name": "eye", "geometries": ["ellipse"]},
+ {"name": "crate", "geometries": ["cuboid"]},
+ {"name": "body", "geometries": ["skeleton"], "keypoints": ["head", "hip", "foot"],
+  "skeleton": [[1, 2], [2, 3]], "sigmas": [0.05, 0.08, 0.1]}]}
+J
+# project NAME ANSWERS: a store of the two images with ANSWERS accepted,
+# exported as yolo (NAME.yolo) and as jsonl (NAME.jsonl, the numbers stored)
+project() {
+	"$BOXEL" init --db "$1.db" --images img --taxonomy tax.json >/dev/null
+	"$BOXEL" import --db "$1.db" img >/dev/null
+	printf '%s\n' "$2" > "$1.ans.jsonl"
+	expect_rc 0 "$1: import" "$BOXEL" import --db "$1.db" --as accepted "$1.ans.jsonl"
+	expect_rc 0 "$1: export yolo" "$BOXEL" export --db "$1.db" --format yolo "$1.yolo"
+	expect_rc 0 "$1: export jsonl" "$BOXEL" export --db "$1.db" --format jsonl "$1.jsonl"
+}
+# Boxes only: CLASS CX CY W H lines
+project det '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "cat", "box": [200.25, 33, 40, 170.75]}], "global": {}}}
+{"image": "c.png", "answer": {"annotations": [{"class": "cat", "box": [30, 40, 200, 150]}], "global": {}}}'
+# Boxes and polygons: a file with polygons writes its boxes as polygons
+project seg '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "plume", "polygon": [[200, 30], [280, 40], [260, 120], [230.5, 140.25], [215, 95]]}], "global": {}}}
+{"image": "c.png", "answer": {"annotations": [{"class": "plume", "polygon": [[300, 250], [350, 260], [320, 330]]}], "global": {}}}'
+# Rotated boxes: YOLO-OBB corner lines (boxes then as their 4 corners)
+project obb '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}], "global": {}}}
+{"image": "c.png", "answer": {"annotations": [{"class": "bed", "rotated_box": [300, 250, 30, 60, -50]}, {"class": "bed", "rotated_box": [120, 300, 50, 20, 125]}], "global": {}}}'
+
+# shapes.py: what both checks below compare with
+cat > shapes.py <<'PY'
+import math
+
+def corners(cx, cy, w, h, deg):
+    """a rotated box's corners (turned clockwise on screen, y down)"""
+    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+    return [(cx + dx * c - dy * s, cy + dx * s + dy * c)
+            for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))]
+
+def same_points(got, want, tol):
+    """the same points, in any order (a reader may start a ring elsewhere)"""
+    assert len(got) == len(want), (got, want)
+    left = list(want)
+    for p in got:
+        d, i = min((math.dist(p, q), i) for i, q in enumerate(left))
+        assert d < tol, (p, left)
+        left.pop(i)
+PY
+
+check "datumaro loads each export; classes and numbers are boxel's" $PY -W ignore - <<'PY'
+import json, math, sys
+from datumaro.components.annotation import AnnotationType, Bbox, Polygon
+from datumaro.components.dataset import Dataset
+from shapes import corners, same_points
+
+def stored(name):
+    """boxel's objects per image id, from its JSONL export"""
+    out = {}
+    for line in open(name + ".jsonl"):
+        t = json.loads(line)
+        out[t["image"].rsplit(".", 1)[0]] = t["accepted"]["annotations"]
+    return out
+
+def expected(o):
+    """(class, kind, points) of one stored object as the reader should see it"""
+    if "box" in o:
+        x, y, w, h = o["box"]
+        return o["class"], [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+    if "rotated_box" in o:
+        return o["class"], corners(*o["rotated_box"])
+    return o["class"], [tuple(p) for p in o["polygon"]]
+
+def got(a):
+    if isinstance(a, Bbox):
+        # the OBB reader turns corners into centre, size and "rotation"
+        # (degrees, clockwise on screen) through OpenCV's minAreaRect
+        x, y, w, h = a.get_bbox()
+        return corners(x + w / 2, y + h / 2, w, h, a.attributes.get("rotation", 0))
+    assert isinstance(a, Polygon), a
+    return list(zip(a.points[0::2], a.points[1::2]))
+
+# 6 decimals of a fraction of the image: 451 px wide -> 0.0003 px; the OBB
+# reader computes in float32 -> 0.01 px
+for name, fmt, kind, tol in (("det", "yolov8_detection", Bbox, 1e-3),
+                             ("seg", "yolov8_segmentation", Polygon, 1e-3),
+                             ("obb", "yolov8_oriented_boxes", Bbox, 1e-2)):
+    want = stored(name)
+    ds = Dataset.import_from(name + ".yolo", fmt)
+    labels = ds.categories()[AnnotationType.label]
+    assert [c.name for c in labels] == [c["name"] for c in json.load(open("tax.json"))["classes"]], list(labels)
+    # boxel writes train and val as the same folder: both subsets hold it all
+    assert sorted(ds.subsets()) == ["train", "val"], ds.subsets()
+    n = 0
+    for item in ds:
+        objs = want[item.id]
+        assert len(item.annotations) == len(objs), (name, item.id, item.annotations, objs)
+        for a, o in zip(item.annotations, objs):
+            assert isinstance(a, kind), (name, a)
+            cls, pts = expected(o)
+            assert labels[a.label].name == cls, (name, labels[a.label].name, cls)
+            if name == "det":
+                # upright boxes: x, y, w, h themselves
+                assert all(abs(g - w) < tol for g, w in zip(a.get_bbox(), o["box"])), (a, o)
+            same_points(got(a), pts, tol)
+            n += 1
+    print("%-4s %-22s %d objects match" % (name, fmt, n), file=sys.stderr)
+    assert n == 2 * sum(map(len, want.values())), (name, n)
+PY
+
+# COCO: every kind in one file through coco_instances (Datumaro's COCO
+# detection/segmentation reader; it rounds coordinates to 2 decimals);
+# skeletons through coco_person_keypoints, which wants a file whose every
+# category names keypoints, as COCO's person_keypoints files are
+cat > kp.json <<'J'
+{"name": "k", "classes": [{"name": "body", "geometries": ["skeleton"], "keypoints": ["head", "hip", "foot"], "skeleton": [[1, 2], [2, 3]]}]}
+J
+"$BOXEL" init --db coco.db --images img --taxonomy tax.json >/dev/null
+"$BOXEL" import --db coco.db img >/dev/null
+printf '%s\n' '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "plume", "polygon": [[200, 30], [280, 40], [260, 120], [215, 95]]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}, {"class": "eye", "ellipse": [330, 200, 50, 25, -20]}, {"class": "crate", "cuboid": [[170, 170], [240, 170], [240, 230], [170, 230], [195, 150], [265, 150], [265, 210], [195, 210]]}, {"class": "body", "skeleton": [[400, 40, 2], [0, 0, 0], [410, 200, 1]]}], "global": {}}}' > coco.ans.jsonl
+expect_rc 0 "coco: import every kind" "$BOXEL" import --db coco.db --as accepted coco.ans.jsonl
+expect_rc 0 "coco: export" "$BOXEL" export --db coco.db --format coco coco.json
+"$BOXEL" init --db kp.db --images img --taxonomy kp.json >/dev/null
+"$BOXEL" import --db kp.db img >/dev/null
+printf '%s\n' '{"image": "k.png", "answer": {"annotations": [{"class": "body", "skeleton": [[400, 40, 2], [0, 0, 0], [410, 200, 1]]}, {"class": "body", "skeleton": [[100, 50, 2], [105.5, 120, 2], [110, 200, 2]]}], "global": {}}}' > kp.ans.jsonl
+expect_rc 0 "keypoints: import" "$BOXEL" import --db kp.db --as accepted kp.ans.jsonl
+expect_rc 0 "keypoints: export coco" "$BOXEL" export --db kp.db --format coco kp.coco.json
+
+check "datumaro's COCO readers load every kind with boxel's numbers" $PY -W ignore - <<'PY'
+import json, math, sys
+from datumaro.components.annotation import AnnotationType, Bbox, Polygon, Skeleton
+from datumaro.components.dataset import Dataset
+from shapely.geometry import MultiPoint
+from shapes import corners, same_points
+
+want = {o["class"]: o for o in json.loads(open("coco.ans.jsonl").read())["answer"]["annotations"]}
+ds = Dataset.import_from("coco.json", "coco_instances")
+labels = ds.categories()[AnnotationType.label]
+seen = set()
+for item in ds:
+    for a in item.annotations:
+        cls = labels[a.label].name
+        o, tol = want[cls], 0.006
+        seen.add(cls)
+        if cls == "body":
+            # no mask: the reader keeps the bbox of the labeled points
+            assert isinstance(a, Bbox), a
+            assert a.get_bbox() == [400, 40, 10, 160], a.get_bbox()
+            continue
+        assert isinstance(a, Polygon), (cls, a)
+        pts = list(zip(a.points[0::2], a.points[1::2]))
+        if cls == "cat":
+            x, y, w, h = o["box"]
+            same_points(pts, [(x, y), (x + w, y), (x + w, y + h), (x, y + h)], tol)
+        elif cls == "plume":
+            same_points(pts, [tuple(p) for p in o["polygon"]], tol)
+        elif cls == "bed":
+            same_points(pts, corners(*o["rotated_box"]), tol)
+        elif cls == "crate":
+            hull = MultiPoint(o["cuboid"]).convex_hull.exterior.coords[:-1]
+            same_points(pts, hull, tol)
+        elif cls == "eye":
+            # the outline holds the ellipse's area; its vertices lie on an
+            # ellipse of the same centre, axes and turn
+            cx, cy, rx, ry, deg = o["ellipse"]
+            area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]))) / 2
+            assert abs(area - math.pi * rx * ry) < 1e-3 * math.pi * rx * ry, area
+            c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+            r = [math.hypot(((x - cx) * c + (y - cy) * s) / rx, (-(x - cx) * s + (y - cy) * c) / ry) for x, y in pts]
+            assert max(r) - min(r) < 1e-3 and abs(sum(r) / len(r) - 1) < 0.01, (min(r), max(r))
+print("coco_instances: %s" % ", ".join(sorted(seen)), file=sys.stderr)
+assert seen == set(want), seen
+
+ds = Dataset.import_from("kp.coco.json", "coco_person_keypoints")
+labels = ds.categories()[AnnotationType.label]
+assert [(c.name, c.parent) for c in labels] == [("body", ""), ("head", "body"), ("hip", "body"), ("foot", "body")], list(labels)
+pc = ds.categories()[AnnotationType.points].items[0]
+assert pc.labels == ["head", "hip", "foot"] and pc.joints == {(1, 2), (2, 3)}, (pc.labels, pc.joints)
+skels = [a for item in ds for a in item.annotations if isinstance(a, Skeleton)]
+objs = json.loads(open("kp.ans.jsonl").read())["answer"]["annotations"]
+assert len(skels) == len(objs), skels
+for a, o in zip(skels, objs):
+    assert labels[a.label].name == "body"
+    got = [(labels[e.label].name, e.points, e.visibility[0].value) for e in a.elements]
+    # COCO's v: 0 not labeled (at 0,0), 1 labeled but not visible, 2 visible
+    assert got == [(n, [x, y], v) for n, (x, y, v) in zip(pc.labels, o["skeleton"])], got
+print("coco_person_keypoints: %d skeletons" % len(skels), file=sys.stderr)
+PY
+
+# The readers are strict: an OBB line the oriented-box reader cannot take is
+# an error, so the checks above are not passing on objects left out
+printf '1 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2 0.15 0.25\n' >> obb.yolo/labels/train/c.txt
+refused() { ! "$@" 2>/dev/null; }
+check "datumaro refuses a 5-point polygon in an OBB file" refused $PY -W ignore -c '
+from datumaro.components.dataset import Dataset
+list(Dataset.import_from("obb.yolo", "yolov8_oriented_boxes"))'
+finish
