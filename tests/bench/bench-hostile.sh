@@ -15,6 +15,10 @@
 #   annotator)  BENCH_DIR (/tmp)
 #   BENCH_SYNC (unset: the store's default; full or normal: the setting
 #   synchronous, for a boxel that has it)
+#   BENCH_PAUSE_MS (0): each ordinary annotator pauses this long after a
+#   submit, as a person does between images (the hostile one never pauses).
+#   0 keeps every core busy: the others' latency is then the machine's CPU
+#   divided among them; a pause measures short of saturation.
 set -u
 : "${BOXEL:?BOXEL must point at the boxel binary}"
 N=${BENCH_ANNOTATORS:-8}
@@ -96,6 +100,8 @@ worker() {
 			>/dev/null 2>>"$log.err"; rc=$?
 		t1=$(now_us)
 		echo "submit $(((t1 - t0) / 1000)) $rc" >>"$log"
+		[ "$user" = hostile ] || [ "$PAUSE_MS" -eq 0 ] ||
+			sleep "$(printf '%d.%03d' $((PAUSE_MS / 1000)) $((PAUSE_MS % 1000)))"
 	done
 }
 
@@ -116,7 +122,8 @@ for op in ("claim", "submit"):
 ' "$label"
 }
 
-echo "bench-hostile: $N annotators + 1 hostile, ${SECS}s per phase, store in ${BENCH_DIR:-${TMPDIR:-/tmp}}${BENCH_SYNC:+, synchronous $BENCH_SYNC}"
+PAUSE_MS=${BENCH_PAUSE_MS:-0}
+echo "bench-hostile: $N annotators + 1 hostile, ${SECS}s per phase, store in ${BENCH_DIR:-${TMPDIR:-/tmp}}${BENCH_SYNC:+, synchronous $BENCH_SYNC}, pause ${PAUSE_MS} ms"
 for v in $PHASES; do
 	setup
 	rm -f log.* hostile.log*
