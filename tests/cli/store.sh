@@ -134,8 +134,10 @@ on_file && check "integrity ok" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')"
 
 # --- synchronous: full syncs each commit to disk, normal leaves that to
 # the checkpoint; counted as the sync calls of one small write.
+# LeakSanitizer cannot stop the world under ptrace (the sanitizer build
+# would exit 1 under strace): leaks are checked everywhere else.
 syncs() {
-	strace -f -qq -e trace=fsync,fdatasync -o "$T_TMP/syncs" "$BOXEL" "$@" >/dev/null 2>&1 || return 1
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -e trace=fsync,fdatasync -o "$T_TMP/syncs" "$BOXEL" "$@" >/dev/null 2>&1 || return 1
 	grep -c 'sync(' "$T_TMP/syncs"
 }
 expect_rc 0 "synchronous is listed" "$BOXEL" config get synchronous --db "$DB"
