@@ -602,19 +602,19 @@ bx_store_consensus_batch(struct bx_store *st, const char *batch, const char *act
 
 /* ---- the fingerprint, and applying a kept answer ---- */
 
-/* What the merge reads besides the judgments: equal fences, equal rules. */
+/* The settings keys[0 .. n) as one string, each value with its length:
+ * equal fences, equal rules (the merge's and quality's fences). */
 int
-bx_st_merge_fence(struct bx_store *st, char **out, struct bx_err *err)
+bx_st_settings_fence(struct bx_store *st, const char *const *keys, size_t n, char **out,
+                     struct bx_err *err)
 {
-	static const char *const keys[] = { "iou_threshold", "line_thickness", "quorum",
-	                                    "taxonomy", "aggregation" };
 	struct bx_buf b;
 	char *v;
 	size_t k;
 	int rc;
 
 	bx_buf_init(&b);
-	for (k = 0; k < BX_ARRAY_LEN(keys); k++) {
+	for (k = 0; k < n; k++) {
 		if ((rc = bx_store_setting_get(st, keys[k], &v, err)) < 0) {
 			bx_buf_free(&b);
 			return rc;
@@ -626,6 +626,16 @@ bx_st_merge_fence(struct bx_store *st, char **out, struct bx_err *err)
 	bx_buf_putc(&b, '\0');
 	*out = b.p;
 	return 0;
+}
+
+/* What the merge reads besides the judgments. */
+int
+bx_st_merge_fence(struct bx_store *st, char **out, struct bx_err *err)
+{
+	static const char *const keys[] = { "iou_threshold", "line_thickness", "quorum",
+	                                    "taxonomy", "aggregation" };
+
+	return bx_st_settings_fence(st, keys, BX_ARRAY_LEN(keys), out, err);
 }
 
 /* FNV-1a, 64 bits, continued from h. */

@@ -261,6 +261,10 @@ int bx_st_after_submit(struct bx_store *st, int64_t jid, int64_t uid, int64_t ta
 int bx_st_vote_weights(struct bx_store *st, const double *acc, int n, double bar, double **out,
                        struct bx_err *err);
 
+/* The settings keys[0 .. n) as one string (store-consensus.c; caller
+ * frees): equal strings, equal rules. */
+int bx_st_settings_fence(struct bx_store *st, const char *const *keys, size_t n, char **out,
+                         struct bx_err *err);
 /* Dawid-Skene's result kept (store-consensus.c). The settings a task's
  * merge reads, as one string (caller frees). */
 int bx_st_merge_fence(struct bx_store *st, char **out, struct bx_err *err);

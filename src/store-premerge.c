@@ -23,24 +23,8 @@ quality_fence(struct bx_store *st, char **out, struct bx_err *err)
 	static const char *const keys[] = { "iou_threshold", "quorum", "compare_attributes",
 	                                    "taxonomy", "aggregation", "accuracy_bar",
 	                                    "line_thickness" };
-	struct bx_buf b;
-	char *v;
-	size_t k;
-	int rc;
 
-	bx_buf_init(&b);
-	for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-		if ((rc = bx_store_setting_get(st, keys[k], &v, err)) < 0) {
-			bx_buf_free(&b);
-			return rc;
-		}
-		bx_buf_printf(&b, "%zu:", strlen(v));
-		bx_buf_puts(&b, v);
-		free(v);
-	}
-	bx_buf_putc(&b, '\0');
-	*out = b.p;
-	return 0;
+	return bx_st_settings_fence(st, keys, BX_ARRAY_LEN(keys), out, err);
 }
 
 void
