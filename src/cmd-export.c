@@ -18,6 +18,7 @@
 
 #include "boxel/cli.h"
 #include "boxel/codec.h"
+#include "boxel/fmt-scale-map.h"
 #include "boxel/formats.h"
 #include "boxel/store.h"
 #include "boxel/taxonomy.h"
@@ -213,7 +214,8 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 	int g, i, j, a, f;
 
 	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
-		if (k->formats & bit[fmt])
+		/* held, or written as another kind's type (scale_notes) */
+		if ((k->formats & bit[fmt]) || (fmt == X_SCALE && k->scale != NULL))
 			continue;
 		for (n = 0, i = 0; i < ds->n; i++)
 			for (j = -1; j < ds->img[i].njudg; j++) {
@@ -242,60 +244,55 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 	return all;
 }
 
-/* Scale has no rotated box, but its polygon holds the four corners
- * exactly: written so, and said (a class that allows rotated boxes but not
- * polygons reads such a polygon back as a rotated box). */
+/* Kinds Scale writes as another kind's type (a rotated box as the
+ * polygon of its corners: its map's note) are said, one line per kind. */
 static void
-scale_rboxes(struct bx_dataset *ds, enum xfmt fmt)
+scale_notes(const struct bx_dataset *ds, enum xfmt fmt)
 {
-	struct bx_annot *an;
-	struct bx_pt c[4];
-	long n = 0;
-	int i, k;
+	const struct bx_geom_kind *k;
+	long n;
+	int g, i, a;
 
-	for (i = 0; fmt == X_SCALE && i < ds->n; i++)
-		for (k = 0; k < ds->img[i].ans.n; k++) {
-			an = &ds->img[i].ans.a[k];
-			if (an->geom != BX_GEOM_RBOX)
-				continue;
-			bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, c);
-			free(an->pts);
-			an->pts = bx_malloc(sizeof c);
-			memcpy(an->pts, c, sizeof c);
-			an->npts = 4;
-			an->geom = BX_GEOM_POLYGON;
-			n++;
-		}
-	if (n > 0)
-		bx_cli_error("note: wrote %ld rotated_box%s as %spolygon%s of %s 4 corners: scale "
-		    "has no rotated box", n, n == 1 ? "" : "es", n == 1 ? "a " : "", n == 1 ? "" : "s",
-		    n == 1 ? "its" : "their");
+	for (g = 0; fmt == X_SCALE && (k = bx_geom_at(g)) != NULL; g++) {
+		if (k->scale == NULL || k->scale->note[0] == NULL)
+			continue;
+		for (n = 0, i = 0; i < ds->n; i++)
+			for (a = 0; a < ds->img[i].ans.n; a++)
+				n += ds->img[i].ans.a[a].geom == k->id;
+		if (n > 0)
+			bx_cli_error("note: wrote %ld %s", n, k->scale->note[n != 1]);
+	}
 }
 
-/* Scale's cuboid is a front face and one side's two corners: a cuboid
- * whose back face is not its front face moved (a vertex dragged alone)
- * would come back as another shape, so it is left out and said. Returns
- * how many. */
+/* Objects Scale's form of their kind cannot give back (its map's fits:
+ * a cuboid whose back face is not its front face moved, a vertex dragged
+ * alone, would come back as another shape) are left out and said.
+ * Returns how many. */
 static long
-scale_cuboids(struct bx_dataset *ds, enum xfmt fmt)
+scale_unfit(struct bx_dataset *ds, enum xfmt fmt)
 {
+	const struct bx_geom_kind *k;
 	struct bx_annot *an;
-	long n = 0;
-	int i, k;
+	long n, all = 0;
+	int g, i, a;
 
-	for (i = 0; fmt == X_SCALE && i < ds->n; i++)
-		for (k = ds->img[i].ans.n - 1; k >= 0; k--) {
-			an = &ds->img[i].ans.a[k];
-			if (an->geom == BX_GEOM_CUBOID && !bx_scale_cuboid_fits(an)) {
-				bx_answer_remove(&ds->img[i].ans, k);
-				n++;
+	for (g = 0; fmt == X_SCALE && (k = bx_geom_at(g)) != NULL; g++) {
+		if (k->scale == NULL || k->scale->fits == NULL)
+			continue;
+		for (n = 0, i = 0; i < ds->n; i++)
+			for (a = ds->img[i].ans.n - 1; a >= 0; a--) {
+				an = &ds->img[i].ans.a[a];
+				if (an->geom == k->id && !k->scale->fits(an)) {
+					bx_answer_remove(&ds->img[i].ans, a);
+					n++;
+				}
 			}
-		}
-	if (n > 0)
-		bx_cli_error("warning: left out %ld cuboid%s: scale holds a cuboid as its front face "
-		    "and one side, so its back face must be the front face moved (jsonl can hold "
-		    "%s)", n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
-	return n;
+		if (n > 0)
+			bx_cli_error("warning: left out %ld %s%s: %s (jsonl can hold %s)", n, k->name,
+			    n == 1 ? "" : "s", k->scale->unfit, n == 1 ? "it" : "them");
+		all += n;
+	}
+	return all;
 }
 
 /* A YOLO line is a class and coordinates: objects' and images' attributes
@@ -908,8 +905,8 @@ cmd_export_exec(int argc, char **argv)
 	 * losses do; --strict writes nothing. */
 	if (x.fmt != X_JSONL) {
 		lost = warn_unknown_classes(&x.ds);
-		scale_rboxes(&x.ds, x.fmt);
-		lost += scale_cuboids(&x.ds, x.fmt);
+		scale_notes(&x.ds, x.fmt);
+		lost += scale_unfit(&x.ds, x.fmt);
 		lost += leave_out_unheld(&x.ds, x.fmt);
 		lost += leave_out_attributes(&x.ds, x.fmt);
 		if (lost > 0 && strict) {

@@ -5,27 +5,30 @@
  * back and writing again gives the same text. Region attributes are
  * per-region results sharing the region's id; image classes are a
  * "choices" result named image_class; other unattached results are global
- * attributes. */
+ * attributes. How each geometry kind is written and read is its own
+ * (struct bx_ls_map in its src/geom-<kind>.c, boxel/fmt-ls-map.h); this
+ * file walks the kinds' table and keeps the conventions they share. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/fmt-ls-map.h"
 #include "boxel/formats.h"
 #include "boxel/taxonomy.h"
 #include "boxel/geom.h"
 #include "boxel/util.h"
 #include "json-int.h"
 
-#define TAGS_NAME "image_class"
-
-static void
-put_pct(struct bx_buf *b, double px, int size)
+void
+bx_ls_put_pct(struct bx_buf *b, const char *key, double px, int size)
 {
 	struct bx_buf tmp;
 	double v = size > 0 ? px * 100.0 / size : 0;
 
+	if (key != NULL)
+		bx_buf_printf(b, "\"%s\":", key);
 	if (!isfinite(v) || v == 0) {
 		bx_buf_putc(b, '0');
 		return;
@@ -49,22 +52,41 @@ put_region_head(struct bx_buf *b, int rid, const char *type, const char *control
 	    "\"value\":{", rid, type, control, im->width, im->height);
 }
 
-/* A turned region's numbers: x, y, its two sizes (percent of the image)
- * and the rotation, which Label Studio keeps in 0..360 degrees clockwise. */
-static void
-put_turned(struct bx_buf *b, const struct bx_ds_image *im, double x, double y, const char *wkey,
-           double w, const char *hkey, double h, double angle)
+void
+bx_ls_put_turned(struct bx_buf *b, int width, int height, double x, double y, const char *wkey,
+                 double w, const char *hkey, double h, double angle)
 {
-	bx_buf_puts(b, "\"x\":");
-	put_pct(b, x, im->width);
-	bx_buf_puts(b, ",\"y\":");
-	put_pct(b, y, im->height);
-	bx_buf_printf(b, ",\"%s\":", wkey);
-	put_pct(b, w, im->width);
-	bx_buf_printf(b, ",\"%s\":", hkey);
-	put_pct(b, h, im->height);
+	bx_ls_put_pct(b, "x", x, width);
+	bx_buf_putc(b, ',');
+	bx_ls_put_pct(b, "y", y, height);
+	bx_buf_putc(b, ',');
+	bx_ls_put_pct(b, wkey, w, width);
+	bx_buf_putc(b, ',');
+	bx_ls_put_pct(b, hkey, h, height);
 	bx_buf_puts(b, ",\"rotation\":");
 	bx_json_put_num(b, angle < 0 ? angle + 360 : angle);
+}
+
+/* The kind's map, or NULL when Label Studio cannot hold it. */
+static const struct bx_ls_map *
+ls_map(enum bx_geom g)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(g);
+
+	return k != NULL ? k->ls : NULL;
+}
+
+/* The image-level kind (a map without hooks: image classes). */
+static const struct bx_geom_kind *
+image_kind(void)
+{
+	const struct bx_geom_kind *k;
+	int i;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (k->ls != NULL && k->ls->write == NULL && k->ls->read == NULL)
+			return k;
+	return NULL;
 }
 
 /* The taxonomy's spec of attribute key, on class cls (NULL: global). */
@@ -137,8 +159,9 @@ static void
 put_results(struct bx_buf *b, const struct bx_ds_image *im, const struct bx_answer *ans,
             const struct bx_taxonomy *tax)
 {
+	const struct bx_ls_map *m, *tags = image_kind() ? image_kind()->ls : NULL;
 	char id[32];
-	int k, p, first, ntag, rid;
+	int k, first, ntag, rid;
 
 	first = 1;
 	rid = 0;
@@ -146,56 +169,17 @@ put_results(struct bx_buf *b, const struct bx_ds_image *im, const struct bx_answ
 		const struct bx_annot *an = &ans->a[k];
 		int a;
 
-		if (an->geom == BX_GEOM_TAG || an->cls == NULL)
+		m = ls_map(an->geom);
+		if (m == NULL || m->write == NULL || an->cls == NULL)
 			continue;
 		if (!first)
 			bx_buf_puts(b, ",");
 		bx_buf_putc(b, '\n');
 		first = 0;
 		rid++;              /* regions are numbered alone: tags move on import */
-		if (an->geom == BX_GEOM_BOX) {
-			put_region_head(b, rid, "rectanglelabels", "box", im);
-			bx_buf_puts(b, "\"x\":");
-			put_pct(b, an->x, im->width);
-			bx_buf_puts(b, ",\"y\":");
-			put_pct(b, an->y, im->height);
-			bx_buf_puts(b, ",\"width\":");
-			put_pct(b, an->w, im->width);
-			bx_buf_puts(b, ",\"height\":");
-			put_pct(b, an->h, im->height);
-			bx_buf_puts(b, ",\"rotation\":0,\"rectanglelabels\":[");
-		} else if (an->geom == BX_GEOM_RBOX) {
-			/* Label Studio turns a rectangle about its top-left
-			 * corner, clockwise, 0 to 360 degrees. */
-			struct bx_pt q[4];
-
-			bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
-			put_region_head(b, rid, "rectanglelabels", "box", im);
-			put_turned(b, im, q[0].x, q[0].y, "width", an->w, "height", an->h, an->angle);
-			bx_buf_puts(b, ",\"rectanglelabels\":[");
-		} else if (an->geom == BX_GEOM_ELLIPSE) {
-			put_region_head(b, rid, "ellipselabels", "ellipse", im);
-			put_turned(b, im, an->x, an->y, "radiusX", an->w, "radiusY", an->h, an->angle);
-			bx_buf_puts(b, ",\"ellipselabels\":[");
-		} else if (an->geom == BX_GEOM_POLYGON) {
-			put_region_head(b, rid, "polygonlabels", "polygon", im);
-			bx_buf_puts(b, "\"points\":[");
-			for (p = 0; p < an->npts; p++) {
-				bx_buf_puts(b, p ? ",[" : "[");
-				put_pct(b, an->pts[p].x, im->width);
-				bx_buf_putc(b, ',');
-				put_pct(b, an->pts[p].y, im->height);
-				bx_buf_putc(b, ']');
-			}
-			bx_buf_puts(b, "],\"closed\":true,\"polygonlabels\":[");
-		} else {
-			put_region_head(b, rid, "keypointlabels", "point", im);
-			bx_buf_puts(b, "\"x\":");
-			put_pct(b, an->npts ? an->pts[0].x : 0, im->width);
-			bx_buf_puts(b, ",\"y\":");
-			put_pct(b, an->npts ? an->pts[0].y : 0, im->height);
-			bx_buf_puts(b, ",\"width\":1,\"keypointlabels\":[");
-		}
+		put_region_head(b, rid, m->type, m->control, im);
+		m->write(b, an, im->width, im->height);
+		bx_buf_printf(b, ",\"%s\":[", m->type);
 		bx_json_put_str(b, an->cls);
 		bx_buf_puts(b, "]}");
 		if (an->flags & BX_ANNOT_SUGGESTION) {
@@ -208,14 +192,15 @@ put_results(struct bx_buf *b, const struct bx_ds_image *im, const struct bx_answ
 			put_attr_result(b, id, &an->attrs.a[a],
 			    attr_spec(tax, an->cls, an->attrs.a[a].key));
 	}
-	for (ntag = 0, k = 0; k < ans->n; k++) {
+	for (ntag = 0, k = 0; tags != NULL && k < ans->n; k++) {
 		const struct bx_annot *an = &ans->a[k];
-		if (an->geom != BX_GEOM_TAG || an->cls == NULL)
+		if (ls_map(an->geom) != tags || an->cls == NULL)
 			continue;
 		if (ntag++ == 0) {
 			bx_buf_puts(b, first ? "\n" : ",\n");
-			bx_buf_puts(b, "{\"id\":\"tags\",\"type\":\"choices\",\"from_name\":\""
-			    TAGS_NAME "\",\"to_name\":\"image\",\"value\":{\"choices\":[");
+			bx_buf_printf(b, "{\"id\":\"tags\",\"type\":\"%s\",\"from_name\":\"%s\","
+			    "\"to_name\":\"image\",\"value\":{\"%s\":[", tags->type, tags->control,
+			    tags->type);
 			first = 0;
 		} else
 			bx_buf_putc(b, ',');
@@ -365,35 +350,40 @@ put_attr_control(struct bx_buf *b, const struct bx_attr_spec *sp, int per_region
 void
 bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *b)
 {
-	static const struct { int geom; const char *tag, *name; } ctl[] = {
-		/* A rotated box is a rectangle with its rotation. */
-		{ BX_GEOM_BOX | BX_GEOM_RBOX, "RectangleLabels", "box" },
-		{ BX_GEOM_ELLIPSE, "EllipseLabels", "ellipse" },
-		{ BX_GEOM_POLYGON, "PolygonLabels", "polygon" },
-		{ BX_GEOM_POINT, "KeyPointLabels", "point" },
-		{ BX_GEOM_TAG, "Choices", TAGS_NAME },
-	};
+	const struct bx_geom_kind *kg, *ko;
 	const char **done = NULL;
-	size_t g;
-	int i, k, n, ndone = 0;
+	int g, o, i, k, n, mask, ndone = 0;
 
 	bx_buf_puts(b, "<View>\n  <Image name=\"image\" value=\"$image\"/>\n");
-	for (g = 0; g < BX_ARRAY_LEN(ctl); g++) {
+	/* one control per type, in table order, holding the classes of
+	 * every kind of that type */
+	for (g = 0; (kg = bx_geom_at(g)) != NULL; g++) {
+		const struct bx_ls_map *m = kg->ls;
+		int choices;
+
+		for (o = 0; m != NULL && (ko = bx_geom_at(o)) != kg; o++)
+			if (ko->ls != NULL && strcmp(ko->ls->type, m->type) == 0)
+				break;
+		if (m == NULL || ko != kg)
+			continue;
+		for (mask = 0, o = g; (ko = bx_geom_at(o)) != NULL; o++)
+			if (ko->ls != NULL && strcmp(ko->ls->type, m->type) == 0)
+				mask |= (int)ko->id;
 		for (n = 0, i = 0; i < tax->nclasses; i++)
-			n += (tax->classes[i].geoms & ctl[g].geom) != 0;
+			n += (tax->classes[i].geoms & mask) != 0;
 		if (n == 0)
 			continue;
-		bx_buf_printf(b, "  <%s name=\"%s\" toName=\"image\"%s>\n", ctl[g].tag, ctl[g].name,
-		    ctl[g].geom == BX_GEOM_TAG ? " choice=\"multiple\"" : "");
+		choices = m->write == NULL;
+		bx_buf_printf(b, "  <%s name=\"%s\" toName=\"image\"%s>\n", m->tag, m->control,
+		    choices ? " choice=\"multiple\"" : "");
 		for (i = 0; i < tax->nclasses; i++) {
-			if (!(tax->classes[i].geoms & ctl[g].geom))
+			if (!(tax->classes[i].geoms & mask))
 				continue;
-			bx_buf_puts(b, ctl[g].geom == BX_GEOM_TAG ? "    <Choice value=" :
-			    "    <Label value=");
+			bx_buf_puts(b, choices ? "    <Choice value=" : "    <Label value=");
 			put_xml_attr(b, tax->classes[i].name);
 			bx_buf_puts(b, "/>\n");
 		}
-		bx_buf_printf(b, "  </%s>\n", ctl[g].tag);
+		bx_buf_printf(b, "  </%s>\n", m->tag);
 	}
 	for (i = 0; i < tax->nclasses; i++)
 		for (k = 0; k < tax->classes[i].nattrs; k++)
@@ -439,6 +429,118 @@ image_path(const char *s)
 	}
 	bx_buf_puts(&b, p);
 	return b.p ? b.p : bx_strdup("");
+}
+
+/* What the kinds' read hooks see of a region (fmt-ls-map.h). */
+struct bx_ls_in {
+	const json_t *val;
+	int width, height;
+};
+
+int
+bx_ls_num(const struct bx_ls_in *in, const char *key, double *out)
+{
+	if (json_object_get(in->val, key) == NULL)
+		return 1;
+	return bx_json_key_finite(in->val, key, out) ? -1 : 0;
+}
+
+double
+bx_ls_px(const struct bx_ls_in *in, double v, int axis)
+{
+	return v * (axis ? in->height : in->width) / 100.0;
+}
+
+double
+bx_ls_angle(double a)
+{
+	a = fmod(a, 360);
+	if (a > 180)
+		a -= 360;
+	else if (a <= -180)
+		a += 360;
+	return a;
+}
+
+int
+bx_ls_rect(const struct bx_ls_in *in, double *x, double *y, double *w, double *h, char *why,
+           size_t whysz)
+{
+	if (bx_ls_num(in, "x", x) || bx_ls_num(in, "y", y) || bx_ls_num(in, "width", w) ||
+	    bx_ls_num(in, "height", h) || *w < 0 || *h < 0) {
+		snprintf(why, whysz, ": x, y, width, height must be numbers (width, height >= 0)");
+		return -1;
+	}
+	*x = bx_ls_px(in, *x, 0);
+	*y = bx_ls_px(in, *y, 1);
+	*w = bx_ls_px(in, *w, 0);
+	*h = bx_ls_px(in, *h, 1);
+	return 0;
+}
+
+int
+bx_ls_points(const struct bx_ls_in *in, const char *key, int min, struct bx_pt **out, int *nout,
+             char *why, size_t whysz)
+{
+	const json_t *pts = json_object_get(in->val, key), *p;
+	struct bx_pt *v;
+	int a, n;
+
+	if (!json_is_array(pts) || json_array_size(pts) < (size_t)min) {
+		snprintf(why, whysz, ".%s: expected at least %d [x, y] points", key, min);
+		return -1;
+	}
+	n = (int)json_array_size(pts);
+	v = bx_malloc(sizeof *v * (size_t)n);
+	for (a = 0; a < n; a++) {
+		p = json_array_get(pts, (size_t)a);
+		if (!json_is_array(p) || json_array_size(p) != 2 ||
+		    !json_is_number(json_array_get(p, 0)) || !json_is_number(json_array_get(p, 1))) {
+			free(v);
+			snprintf(why, whysz, ".%s[%d]: expected [x, y]", key, a);
+			return -1;
+		}
+		v[a].x = bx_ls_px(in, json_number_value(json_array_get(p, 0)), 0);
+		v[a].y = bx_ls_px(in, json_number_value(json_array_get(p, 1)), 1);
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* The first kind (table order) whose regions are results of type, or
+ * NULL: not a region. */
+static const struct bx_geom_kind *
+region_kind(const char *type)
+{
+	const struct bx_geom_kind *k;
+	int i;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (k->ls != NULL && k->ls->read != NULL && strcmp(k->ls->type, type) == 0)
+			return k;
+	return NULL;
+}
+
+/* A region of type into an (its class and score set): offered to each
+ * kind of that type in table order until one takes it. 0, or -1 with the
+ * rest of the message after ".value" in why. */
+static int
+read_region(const struct bx_ls_in *in, const char *type, struct bx_annot *an, char *why,
+            size_t whysz)
+{
+	const struct bx_geom_kind *k;
+	int i, rc;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++) {
+		if (k->ls == NULL || k->ls->read == NULL || strcmp(k->ls->type, type) != 0)
+			continue;
+		an->geom = k->id;
+		if ((rc = k->ls->read(in, an, why, whysz)) <= 0)
+			return rc;
+	}
+	snprintf(why, whysz, ": no geometry of boxel's takes this %s", type);
+	return -1;
 }
 
 /* The label of a region result: value[TYPE][0]. */
@@ -522,8 +624,11 @@ read_result(const json_t *ann, size_t at, int pred, struct bx_dataset *ds,
 	char **ids = NULL;
 	int *idx = NULL, nids = 0;
 	size_t i, k;
+	struct bx_ls_in in;
+	const struct bx_geom_kind *tk = image_kind();
+	char rest[400];
 	int W = 0, H = 0, rc = -1, a;
-	double x, y, w, h, pscore = 0;
+	double pscore = 0;
 
 	res = json_object_get(ann, "result");
 	if (!json_is_array(res)) {
@@ -540,8 +645,7 @@ read_result(const json_t *ann, size_t at, int pred, struct bx_dataset *ds,
 			snprintf(why, whysz, ".result[%zu]: expected {type, value, ...}", k);
 			goto out;
 		}
-		if (strcmp(type, "rectanglelabels") != 0 && strcmp(type, "polygonlabels") != 0 &&
-		    strcmp(type, "keypointlabels") != 0 && strcmp(type, "ellipselabels") != 0) {
+		if (region_kind(type) == NULL) {
 			if (strcmp(type, "choices") != 0 && strcmp(type, "textarea") != 0 &&
 			    strcmp(type, "number") != 0) {
 				char what[160];
@@ -589,101 +693,12 @@ read_result(const json_t *ann, size_t at, int pred, struct bx_dataset *ds,
 			an.score = json_number_value(j);
 			an.flags = BX_ANNOT_SUGGESTION;
 		}
-		if (strcmp(type, "polygonlabels") == 0) {
-			const json_t *pts = json_object_get(val, "points");
-			if (!json_is_array(pts) || json_array_size(pts) < 3) {
-				snprintf(why, whysz, ".result[%zu].value.points: expected at least 3 "
-				    "[x, y] points", k);
-				goto out;
-			}
-			an.geom = BX_GEOM_POLYGON;
-			an.npts = (int)json_array_size(pts);
-			an.pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
-			for (a = 0; a < an.npts; a++) {
-				const json_t *p = json_array_get(pts, (size_t)a);
-				if (!json_is_array(p) || json_array_size(p) != 2 ||
-				    !json_is_number(json_array_get(p, 0)) ||
-				    !json_is_number(json_array_get(p, 1))) {
-					free(an.pts);
-					snprintf(why, whysz, ".result[%zu].value.points[%d]: expected [x, y]",
-					    k, a);
-					goto out;
-				}
-				an.pts[a].x = json_number_value(json_array_get(p, 0)) * W / 100.0;
-				an.pts[a].y = json_number_value(json_array_get(p, 1)) * H / 100.0;
-			}
-		} else if (strcmp(type, "ellipselabels") == 0) {
-			/* centre and radii in percent of the image, rotation
-			 * clockwise about the centre */
-			double rx, ry, a = 0;
-
-			if (bx_json_key_finite(val, "x", &x) || bx_json_key_finite(val, "y", &y) ||
-			    bx_json_key_finite(val, "radiusX", &rx) ||
-			    bx_json_key_finite(val, "radiusY", &ry) || rx < 0 || ry < 0 ||
-			    ((j = json_object_get(val, "rotation")) != NULL &&
-			     bx_json_key_finite(val, "rotation", &a))) {
-				snprintf(why, whysz, ".result[%zu].value: x, y, radiusX, radiusY (>= 0) and "
-				    "rotation must be finite numbers", k);
-				goto out;
-			}
-			a = fmod(a, 360);
-			if (a > 180)
-				a -= 360;
-			else if (a <= -180)
-				a += 360;
-			an.geom = BX_GEOM_ELLIPSE;
-			an.x = x * W / 100.0;
-			an.y = y * H / 100.0;
-			an.w = rx * W / 100.0;
-			an.h = ry * H / 100.0;
-			an.angle = a;
-		} else if (strcmp(type, "rectanglelabels") == 0) {
-			if (bx_json_key_finite(val, "x", &x) || bx_json_key_finite(val, "y", &y) ||
-			    bx_json_key_finite(val, "width", &w) ||
-			    bx_json_key_finite(val, "height", &h) || w < 0 || h < 0) {
-				snprintf(why, whysz, ".result[%zu].value: x, y, width, height must be "
-				    "numbers (width, height >= 0)", k);
-				goto out;
-			}
-			an.geom = BX_GEOM_BOX;
-			an.x = x * W / 100.0;
-			an.y = y * H / 100.0;
-			an.w = w * W / 100.0;
-			an.h = h * H / 100.0;
-			if ((j = json_object_get(val, "rotation")) != NULL && json_is_number(j) &&
-			    json_number_value(j) != 0) {
-				/* turned about its top-left corner (x, y): a rotated
-				 * box whose centre is that corner plus the turned
-				 * half-diagonal */
-				double a = json_number_value(j), t;
-
-				if (!isfinite(a)) {
-					snprintf(why, whysz, ".result[%zu].value.rotation: not a finite "
-					    "number", k);
-					goto out;
-				}
-				a = fmod(a, 360);
-				if (a > 180)
-					a -= 360;
-				else if (a <= -180)
-					a += 360;
-				t = a * M_PI / 180;
-				an.geom = BX_GEOM_RBOX;
-				an.angle = a;
-				an.x += an.w / 2 * cos(t) - an.h / 2 * sin(t);
-				an.y += an.w / 2 * sin(t) + an.h / 2 * cos(t);
-			}
-		} else {
-			if (bx_json_key_finite(val, "x", &x) ||
-			    bx_json_key_finite(val, "y", &y)) {
-				snprintf(why, whysz, ".result[%zu].value: x and y must be numbers", k);
-				goto out;
-			}
-			an.geom = BX_GEOM_POINT;
-			an.npts = 1;
-			an.pts = bx_malloc(sizeof *an.pts);
-			an.pts[0].x = x * W / 100.0;
-			an.pts[0].y = y * H / 100.0;
+		in.val = val;
+		in.width = W;
+		in.height = H;
+		if (read_region(&in, type, &an, rest, sizeof rest) < 0) {
+			snprintf(why, whysz, ".result[%zu].value%s", k, rest);
+			goto out;
 		}
 		bx_answer_add(ans, &an);
 		free(an.pts);
@@ -713,13 +728,14 @@ read_result(const json_t *ann, size_t at, int pred, struct bx_dataset *ds,
 		for (a = 0; rid != NULL && a < nids; a++)
 			if (strcmp(ids[a], rid) == 0)
 				target = idx[a];
-		if (target < 0 && strcmp(from, TAGS_NAME) == 0 && strcmp(type, "choices") == 0) {
-			const json_t *ch = json_object_get(val, "choices");
+		if (target < 0 && tk != NULL && strcmp(from, tk->ls->control) == 0 &&
+		    strcmp(type, tk->ls->type) == 0) {
+			const json_t *ch = json_object_get(val, tk->ls->type);
 			for (i = 0; json_is_array(ch) && i < json_array_size(ch); i++) {
 				if (!json_is_string(json_array_get(ch, i)))
 					continue;
 				memset(&an, 0, sizeof an);
-				an.geom = BX_GEOM_TAG;
+				an.geom = tk->id;
 				an.cls = (char *)json_string_value(json_array_get(ch, i));
 				bx_answer_add(ans, &an);
 			}

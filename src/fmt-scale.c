@@ -2,40 +2,21 @@
  * [{"task_id", "params": {"attachment", "attachment_type": "image",
  * "metadata": {"width", "height"}}, "response": {"annotations": [...],
  * "global_attributes": {...}, "tags": [...]}}]. Boxes are left, top, width,
- * height in pixels (origin top-left), as boxel stores them. */
+ * height in pixels (origin top-left), as boxel stores them. How each
+ * geometry kind is written and read is its own (struct bx_scale_map in its
+ * src/geom-<kind>.c, boxel/fmt-scale-map.h); this file walks the kinds'
+ * table and keeps the conventions they share. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/fmt-scale-map.h"
 #include "boxel/formats.h"
 #include "boxel/geom.h"
 #include "boxel/util.h"
 #include "json-int.h"
-
-/* Kinds Scale writes as a vertex list (polygon, line): the geometry
- * table says which and under what type name. */
-static const struct bx_geom_kind *
-vertex_kind(enum bx_geom g)
-{
-	const struct bx_geom_kind *k = bx_geom_kind(g);
-
-	return k != NULL && k->form == BX_FORM_POINTS && k->scale_type != NULL ? k : NULL;
-}
-
-static const struct bx_geom_kind *
-vertex_kind_named(const char *type)
-{
-	const struct bx_geom_kind *k;
-	int i;
-
-	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
-		if (k->form == BX_FORM_POINTS && k->scale_type != NULL &&
-		    strcmp(k->scale_type, type) == 0)
-			return k;
-	return NULL;
-}
 
 /* ---- ellipses and cuboids: Scale's vertices <-> boxel's shapes ---- */
 
@@ -43,8 +24,8 @@ vertex_kind_named(const char *type)
  * and left ones of the upright ellipse, turned with it. boxel's angle is
  * clockwise on screen (y down), so the ellipse's own x axis points along
  * (cos a, sin a) and its y axis along (-sin a, cos a). */
-static void
-ellipse_vertices(const struct bx_annot *an, struct bx_pt v[4])
+void
+bx_scale_ellipse_vertices(const struct bx_annot *an, struct bx_pt v[4])
 {
 	double t = an->angle * M_PI / 180, c = cos(t), s = sin(t);
 
@@ -61,8 +42,8 @@ ellipse_vertices(const struct bx_annot *an, struct bx_pt v[4])
 /* The ellipse whose axis ends v are, or -1 when they are not the ends of
  * two perpendicular axes through one centre (within a pixel and a degree:
  * Scale may round vertices to whole pixels). */
-static int
-ellipse_of(const struct bx_pt v[4], struct bx_annot *an)
+int
+bx_scale_ellipse_of(const struct bx_pt v[4], struct bx_annot *an)
 {
 	double ax = v[1].x - v[3].x, ay = v[1].y - v[3].y;
 	double bx = v[2].x - v[0].x, by = v[2].y - v[0].y;
@@ -87,11 +68,11 @@ ellipse_of(const struct bx_pt v[4], struct bx_annot *an)
  * (the top corners by the top edge, the bottom ones by the bottom edge).
  * boxel's 8 vertices: front top-left, top-right, bottom-right,
  * bottom-left, then the back face in the same order. */
-static const char *const cuboid_names[6] = { "face-topleft", "face-topright",
+const char *const bx_scale_cuboid_names[6] = { "face-topleft", "face-topright",
 	"face-bottomright", "face-bottomleft", "side-topcorner", "side-bottomcorner" };
 
-static void
-cuboid_of(const struct bx_pt six[6], struct bx_pt eight[8])
+void
+bx_scale_cuboid_of(const struct bx_pt six[6], struct bx_pt eight[8])
 {
 	int left = six[4].x < six[0].x;  /* the side shown is the left one */
 	int top = left ? 0 : 1, bottom = left ? 3 : 2;   /* the front corners it joins */
@@ -112,8 +93,8 @@ cuboid_of(const struct bx_pt six[6], struct bx_pt eight[8])
 }
 
 /* The six vertices Scale would be given for an (8-vertex) cuboid. */
-static void
-cuboid_six(const struct bx_annot *an, struct bx_pt six[6])
+void
+bx_scale_cuboid_six(const struct bx_annot *an, struct bx_pt six[6])
 {
 	int left = an->pts[5].x - an->pts[1].x < 0;
 
@@ -128,10 +109,10 @@ bx_scale_cuboid_fits(const struct bx_annot *an)
 	struct bx_pt six[6], back[8];
 	int i;
 
-	if (an->geom != BX_GEOM_CUBOID || an->npts != 8)
+	if (an->npts != 8)
 		return 0;
-	cuboid_six(an, six);
-	cuboid_of(six, back);
+	bx_scale_cuboid_six(an, six);
+	bx_scale_cuboid_of(six, back);
 	for (i = 0; i < 8; i++)
 		if (fabs(back[i].x - an->pts[i].x) > 1e-6 || fabs(back[i].y - an->pts[i].y) > 1e-6)
 			return 0;
@@ -167,10 +148,59 @@ put_vertex(struct bx_buf *b, const char *desc, double x, double y, int rounded)
 }
 
 void
+bx_scale_put_nums(struct bx_buf *b, const char *const *keys, const double *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		bx_buf_printf(b, ",\"%s\":", keys[i]);
+		bx_json_put_num(b, v[i]);
+	}
+}
+
+void
+bx_scale_put_vertices(struct bx_buf *b, const struct bx_pt *pts, int n, const char *const *names,
+                      int rounded)
+{
+	int p;
+
+	bx_buf_puts(b, ",\"vertices\":[");
+	for (p = 0; p < n; p++) {
+		if (p)
+			bx_buf_putc(b, ',');
+		put_vertex(b, names ? names[p] : NULL, pts[p].x, pts[p].y, rounded);
+	}
+	bx_buf_putc(b, ']');
+}
+
+/* The kind's map, or NULL when Scale cannot hold it. */
+static const struct bx_scale_map *
+scale_map(enum bx_geom g)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(g);
+
+	return k != NULL ? k->scale : NULL;
+}
+
+/* The image-level kind (a map without hooks: the response's tags). */
+static const struct bx_geom_kind *
+image_kind(void)
+{
+	const struct bx_geom_kind *k;
+	int i;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++)
+		if (k->scale != NULL && k->scale->write == NULL && k->scale->read == NULL)
+			return k;
+	return NULL;
+}
+
+void
 bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 {
+	const struct bx_scale_map *m;
 	char uuid[37];
-	int i, k, p, first, ntag;
+	int i, k, first, ntag;
 
 	bx_buf_putc(b, '[');
 	for (i = 0; i < ds->n; i++) {
@@ -186,62 +216,16 @@ bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 		for (k = 0; k < im->ans.n; k++) {
 			const struct bx_annot *an = &im->ans.a[k];
 
-			if (an->geom == BX_GEOM_TAG)
+			m = scale_map(an->geom);
+			if (m == NULL || m->write == NULL)
 				continue;
 			bx_buf_puts(b, first ? "\n{" : ",\n{");
 			first = 0;
-			if (an->geom == BX_GEOM_BOX) {
-				bx_buf_puts(b, "\"type\":\"box\",\"label\":");
-				bx_json_put_str(b, an->cls ? an->cls : "");
-				bx_buf_puts(b, ",\"left\":");
-				bx_json_put_num(b, an->x);
-				bx_buf_puts(b, ",\"top\":");
-				bx_json_put_num(b, an->y);
-				bx_buf_puts(b, ",\"width\":");
-				bx_json_put_num(b, an->w);
-				bx_buf_puts(b, ",\"height\":");
-				bx_json_put_num(b, an->h);
-			} else if (an->geom == BX_GEOM_ELLIPSE || an->geom == BX_GEOM_CUBOID) {
-				struct bx_pt v[6];
-				int ell = an->geom == BX_GEOM_ELLIPSE;
-
-				bx_buf_puts(b, ell ? "\"type\":\"ellipse\",\"label\":" :
-				    "\"type\":\"cuboid\",\"label\":");
-				bx_json_put_str(b, an->cls ? an->cls : "");
-				bx_buf_puts(b, ",\"vertices\":[");
-				if (ell)
-					ellipse_vertices(an, v);
-				else
-					cuboid_six(an, v);
-				for (p = 0; p < (ell ? 4 : 6); p++) {
-					if (p)
-						bx_buf_putc(b, ',');
-					put_vertex(b, ell ? NULL : cuboid_names[p], v[p].x, v[p].y, ell);
-				}
-				bx_buf_putc(b, ']');
-			} else if (vertex_kind(an->geom) != NULL) {
-				/* polygon, line: Scale's vertex lists */
-				bx_buf_puts(b, "\"type\":");
-				bx_json_put_str(b, vertex_kind(an->geom)->scale_type);
-				bx_buf_puts(b, ",\"label\":");
-				bx_json_put_str(b, an->cls ? an->cls : "");
-				bx_buf_puts(b, ",\"vertices\":[");
-				for (p = 0; p < an->npts; p++) {
-					bx_buf_puts(b, p ? ",{\"x\":" : "{\"x\":");
-					bx_json_put_num(b, an->pts[p].x);
-					bx_buf_puts(b, ",\"y\":");
-					bx_json_put_num(b, an->pts[p].y);
-					bx_buf_putc(b, '}');
-				}
-				bx_buf_putc(b, ']');
-			} else {
-				bx_buf_puts(b, "\"type\":\"point\",\"label\":");
-				bx_json_put_str(b, an->cls ? an->cls : "");
-				bx_buf_puts(b, ",\"x\":");
-				bx_json_put_num(b, an->npts ? an->pts[0].x : 0);
-				bx_buf_puts(b, ",\"y\":");
-				bx_json_put_num(b, an->npts ? an->pts[0].y : 0);
-			}
+			bx_buf_puts(b, "\"type\":");
+			bx_json_put_str(b, m->type);
+			bx_buf_puts(b, ",\"label\":");
+			bx_json_put_str(b, an->cls ? an->cls : "");
+			m->write(b, an);
 			bx_buf_puts(b, ",\"attributes\":");
 			bx_json_put_attrs(b, &an->attrs);
 			if (an->flags & BX_ANNOT_SUGGESTION) {
@@ -262,7 +246,8 @@ bx_scale_write(const struct bx_dataset *ds, struct bx_buf *b)
 		bx_json_put_attrs(b, &im->ans.global);
 		bx_buf_puts(b, ",\"tags\":[");
 		for (ntag = 0, k = 0; k < im->ans.n; k++)
-			if (im->ans.a[k].geom == BX_GEOM_TAG) {
+			if ((m = scale_map(im->ans.a[k].geom)) != NULL && m->write == NULL &&
+			    m->read == NULL) {
 				if (ntag++)
 					bx_buf_putc(b, ',');
 				bx_json_put_str(b, im->ans.a[k].cls ? im->ans.a[k].cls : "");
@@ -283,70 +268,148 @@ read_attrs(const json_t *o, const char *where, struct bx_attrs *out, char *why, 
 	return bx_json_read_attrs(o, where, out, why, whysz);
 }
 
-/* An ellipse (its 4 axis ends) or a cuboid (6 vertices named by their
- * description) as boxel's shape in an; 0, or -1 with why. */
-static int
-read_shape(const json_t *a, const char *type, size_t k, struct bx_annot *an, char *why,
-           size_t whysz)
-{
-	const json_t *vs = json_object_get(a, "vertices"), *v;
-	int ell = strcmp(type, "ellipse") == 0, n = ell ? 4 : 6, i, at;
-	struct bx_pt pts[6];
-	int seen[6] = { 0 };
-	const char *d;
+/* What the kinds' read hooks see of an annotation (fmt-scale-map.h). */
+struct bx_scale_in {
+	const json_t *a;
+};
 
-	if (!json_is_array(vs) || json_array_size(vs) != (size_t)n) {
-		snprintf(why, whysz, ".response.annotations[%zu].vertices: %s has %d {x, y}%s", k,
-		    ell ? "an ellipse" : "a cuboid", n, ell ? " (the ends of its axes)" :
-		    " named by description (face-topleft, ..., side-bottomcorner)");
+int
+bx_scale_num(const struct bx_scale_in *in, const char *key, double *out)
+{
+	return bx_json_key_finite(in->a, key, out) ? -1 : 0;
+}
+
+int
+bx_scale_vertices(const struct bx_scale_in *in, int min, struct bx_pt **out, int *nout,
+                  char *why, size_t whysz)
+{
+	const json_t *j = json_object_get(in->a, "vertices");
+	struct bx_pt *pts;
+	size_t p;
+
+	if (!json_is_array(j) || json_array_size(j) < (size_t)min) {
+		snprintf(why, whysz, ".vertices: expected at least %d {x, y}", min);
+		return -1;
+	}
+	pts = bx_malloc(sizeof *pts * json_array_size(j));
+	for (p = 0; p < json_array_size(j); p++)
+		if (bx_json_key_finite(json_array_get(j, p), "x", &pts[p].x) ||
+		    bx_json_key_finite(json_array_get(j, p), "y", &pts[p].y)) {
+			free(pts);
+			snprintf(why, whysz, ".vertices[%zu]: expected {x, y}", p);
+			return -1;
+		}
+	*out = pts;
+	*nout = (int)json_array_size(j);
+	return 0;
+}
+
+int
+bx_scale_fixed_vertices(const struct bx_scale_in *in, int n, const char *const *names,
+                        const char *what, const char *hint, struct bx_pt *pts, char *why,
+                        size_t whysz)
+{
+	const json_t *vs = json_object_get(in->a, "vertices"), *v;
+	unsigned char seen[BX_GEOM_RING_MAX] = { 0 };
+	struct bx_buf all;
+	const char *d;
+	int i, at;
+
+	if (!json_is_array(vs) || json_array_size(vs) != (size_t)n || n > BX_GEOM_RING_MAX) {
+		snprintf(why, whysz, ".vertices: %s has %d {x, y}%s", what, n, hint);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		v = json_array_get(vs, (size_t)i);
 		at = i;
-		if (!ell) {
+		if (names != NULL) {
 			d = json_string_value(json_object_get(v, "description"));
-			for (at = 0; d != NULL && at < 6 && strcmp(d, cuboid_names[at]) != 0; at++)
+			for (at = 0; d != NULL && at < n && strcmp(d, names[at]) != 0; at++)
 				;
-			if (d == NULL || at == 6 || seen[at]++) {
-				snprintf(why, whysz, ".response.annotations[%zu].vertices[%d].description: "
-				    "expected each of face-topleft, face-topright, face-bottomright, "
-				    "face-bottomleft, side-topcorner, side-bottomcorner once", k, i);
+			if (d == NULL || at == n || seen[at]++) {
+				bx_buf_init(&all);
+				for (at = 0; at < n; at++)
+					bx_buf_printf(&all, "%s%s", at ? ", " : "", names[at]);
+				snprintf(why, whysz, ".vertices[%d].description: expected each of %s once",
+				    i, all.p);
+				bx_buf_free(&all);
 				return -1;
 			}
 		}
 		if (bx_json_key_finite(v, "x", &pts[at].x) || bx_json_key_finite(v, "y", &pts[at].y)) {
-			snprintf(why, whysz, ".response.annotations[%zu].vertices[%d]: expected {x, y}",
-			    k, i);
+			snprintf(why, whysz, ".vertices[%d]: expected {x, y}", i);
 			return -1;
 		}
 	}
-	if (ell) {
-		if (ellipse_of(pts, an) < 0) {
-			snprintf(why, whysz, ".response.annotations[%zu].vertices: not the ends of an "
-			    "ellipse's two perpendicular axes through one centre", k);
-			return -1;
-		}
-		an->geom = BX_GEOM_ELLIPSE;
-		return 0;
-	}
-	an->geom = BX_GEOM_CUBOID;
-	an->npts = 8;
-	an->pts = bx_malloc(8 * sizeof *an->pts);
-	cuboid_of(pts, an->pts);
 	return 0;
+}
+
+/* An annotation of type into an (its class set): offered to each kind of
+ * that type in table order until one takes it. 0, 1 when no kind has the
+ * type, or -1 with the rest of the message in why. */
+static int
+read_geometry(const struct bx_scale_in *in, const char *type, struct bx_annot *an, char *why,
+              size_t whysz)
+{
+	const struct bx_geom_kind *k;
+	int i, rc, known = 0;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++) {
+		if (k->scale == NULL || k->scale->read == NULL || strcmp(k->scale->type, type) != 0)
+			continue;
+		known = 1;
+		an->geom = k->id;
+		if ((rc = k->scale->read(in, an, why, whysz)) <= 0)
+			return rc;
+	}
+	if (known) {
+		snprintf(why, whysz, ": no geometry of boxel's takes this %s", type);
+		return -1;
+	}
+	return 1;
+}
+
+/* "box, polygon, ... or cuboid": the types the kinds read. */
+static void
+type_list(char *buf, size_t n)
+{
+	const struct bx_geom_kind *k, *o;
+	const char *last = NULL;
+	size_t len;
+	int i, j;
+
+	buf[0] = '\0';
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++) {
+		if (k->scale == NULL || k->scale->read == NULL)
+			continue;
+		for (j = 0; (o = bx_geom_at(j)) != k; j++)
+			if (o->scale != NULL && o->scale->read != NULL &&
+			    strcmp(o->scale->type, k->scale->type) == 0)
+				break;
+		if (o != k)
+			continue;
+		if (last != NULL) {
+			len = strlen(buf);
+			snprintf(buf + len, n - len, "%s%s", buf[0] ? ", " : "", last);
+		}
+		last = k->scale->type;
+	}
+	len = strlen(buf);
+	snprintf(buf + len, n - len, "%s%s", buf[0] ? " or " : "", last ? last : "");
 }
 
 static int
 read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 {
 	const json_t *resp = json_object_get(t, "response"), *anns, *a, *j;
-	const struct bx_geom_kind *vk;
+	const struct bx_geom_kind *tk = image_kind();
+	struct bx_scale_in in;
 	const char *type, *label;
+	char types[200], rest[400];
+	int rc;
 	struct bx_annot an;
 	char where[64];
-	size_t k, p;
-	double w, h;
+	size_t k;
 
 	im->has_answer = 1;
 	if (resp == NULL || json_is_null(resp))
@@ -366,49 +429,14 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 		}
 		memset(&an, 0, sizeof an);
 		an.cls = (char *)label;
-		if (strcmp(type, "box") == 0) {
-			if (bx_json_key_finite(a, "left", &an.x) || bx_json_key_finite(a, "top", &an.y) ||
-			    bx_json_key_finite(a, "width", &an.w) ||
-			    bx_json_key_finite(a, "height", &an.h) || an.w < 0 || an.h < 0) {
-				snprintf(why, whysz, ".response.annotations[%zu]: left, top, width, height "
-				    "must be finite numbers, width and height >= 0", k);
-				return -1;
-			}
-			an.geom = BX_GEOM_BOX;
-		} else if ((vk = vertex_kind_named(type)) != NULL) {
-			j = json_object_get(a, "vertices");
-			if (!json_is_array(j) || json_array_size(j) < (size_t)vk->min_pts) {
-				snprintf(why, whysz, ".response.annotations[%zu].vertices: expected at least "
-				    "%d {x, y}", k, vk->min_pts);
-				return -1;
-			}
-			an.geom = vk->id;
-			an.npts = (int)json_array_size(j);
-			an.pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
-			for (p = 0; p < json_array_size(j); p++)
-				if (bx_json_key_finite(json_array_get(j, p), "x", &an.pts[p].x) ||
-				    bx_json_key_finite(json_array_get(j, p), "y", &an.pts[p].y)) {
-					free(an.pts);
-					snprintf(why, whysz, ".response.annotations[%zu].vertices[%zu]: expected "
-					    "{x, y}", k, p);
-					return -1;
-				}
-		} else if (strcmp(type, "ellipse") == 0 || strcmp(type, "cuboid") == 0) {
-			if (read_shape(a, type, k, &an, why, whysz) < 0)
-				return -1;
-		} else if (strcmp(type, "point") == 0) {
-			an.geom = BX_GEOM_POINT;
-			an.npts = 1;
-			an.pts = bx_malloc(sizeof *an.pts);
-			if (bx_json_key_finite(a, "x", &an.pts[0].x) ||
-			    bx_json_key_finite(a, "y", &an.pts[0].y)) {
-				free(an.pts);
-				snprintf(why, whysz, ".response.annotations[%zu]: x and y must be numbers", k);
-				return -1;
-			}
-		} else {
-			snprintf(why, whysz, ".response.annotations[%zu].type: \"%.30s\" is not box, "
-			    "polygon, line, point, ellipse or cuboid", k, type);
+		in.a = a;
+		if ((rc = read_geometry(&in, type, &an, rest, sizeof rest)) > 0) {
+			type_list(types, sizeof types);
+			snprintf(why, whysz, ".response.annotations[%zu].type: \"%.30s\" is not %s", k,
+			    type, types);
+			return -1;
+		} else if (rc < 0) {
+			snprintf(why, whysz, ".response.annotations[%zu]%s", k, rest);
 			return -1;
 		}
 		if ((j = json_object_get(a, "score")) != NULL && json_is_number(j)) {
@@ -439,16 +467,14 @@ read_task(const json_t *t, struct bx_ds_image *im, char *why, size_t whysz)
 	    &im->ans.global, why, whysz) < 0)
 		return -1;
 	j = json_object_get(resp, "tags");
-	for (k = 0; json_is_array(j) && k < json_array_size(j); k++) {
+	for (k = 0; tk != NULL && json_is_array(j) && k < json_array_size(j); k++) {
 		if (!json_is_string(json_array_get(j, k)))
 			continue;
 		memset(&an, 0, sizeof an);
-		an.geom = BX_GEOM_TAG;
+		an.geom = tk->id;
 		an.cls = (char *)json_string_value(json_array_get(j, k));
 		bx_answer_add(&im->ans, &an);
 	}
-	(void)w;
-	(void)h;
 	return 0;
 }
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 
 #include "boxel/edit.h"
+#include "boxel/fmt-ls-map.h"
+#include "boxel/fmt-scale-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 
@@ -175,6 +177,69 @@ static const struct bx_geom_tool extreme_tool = {
 	.status = extreme_status,
 };
 
+/* Label Studio: a rectangle at rotation 0 (a turned one is a rotated
+ * box's: declined). */
+static void
+ls_write(struct bx_buf *b, const struct bx_annot *an, int width, int height)
+{
+	bx_ls_put_pct(b, "x", an->x, width);
+	bx_buf_putc(b, ',');
+	bx_ls_put_pct(b, "y", an->y, height);
+	bx_buf_putc(b, ',');
+	bx_ls_put_pct(b, "width", an->w, width);
+	bx_buf_putc(b, ',');
+	bx_ls_put_pct(b, "height", an->h, height);
+	bx_buf_puts(b, ",\"rotation\":0");
+}
+
+static int
+ls_read(const struct bx_ls_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	double a;
+
+	if (bx_ls_num(in, "rotation", &a) == 0 && a != 0)
+		return 1;
+	return bx_ls_rect(in, &an->x, &an->y, &an->w, &an->h, why, n);
+}
+
+static const struct bx_ls_map ls_map = {
+	.type = "rectanglelabels",
+	.control = "box",
+	.tag = "RectangleLabels",
+	.write = ls_write,
+	.read = ls_read,
+};
+
+/* Scale: left, top, width, height in pixels, as boxel keeps a box. */
+static const char *const scale_keys[4] = { "left", "top", "width", "height" };
+
+static void
+scale_write(struct bx_buf *b, const struct bx_annot *an)
+{
+	const double v[4] = { an->x, an->y, an->w, an->h };
+
+	bx_scale_put_nums(b, scale_keys, v, 4);
+}
+
+static int
+scale_read(const struct bx_scale_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	if (bx_scale_num(in, "left", &an->x) || bx_scale_num(in, "top", &an->y) ||
+	    bx_scale_num(in, "width", &an->w) || bx_scale_num(in, "height", &an->h) || an->w < 0 ||
+	    an->h < 0) {
+		snprintf(why, n, ": left, top, width, height must be finite numbers, width and "
+		    "height >= 0");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct bx_scale_map scale_map = {
+	.type = "box",
+	.write = scale_write,
+	.read = scale_read,
+};
+
 const struct bx_geom_kind bx_geom_box = {
 	.id = BX_GEOM_BOX,
 	.name = "box",
@@ -194,6 +259,6 @@ const struct bx_geom_kind bx_geom_box = {
 	.draw = draw,
 	.average = average,
 	.formats = BX_FMT_ALL,
-	.ls_type = "rectanglelabels",
-	.scale_type = "box",
+	.ls = &ls_map,
+	.scale = &scale_map,
 };

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/fmt-scale-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -93,6 +94,39 @@ static const struct bx_geom_tool tool = {
 	.make = make,
 };
 
+/* Scale: its front face and the two corners of the side it shows. */
+static void
+scale_write(struct bx_buf *b, const struct bx_annot *an)
+{
+	struct bx_pt six[6];
+
+	bx_scale_cuboid_six(an, six);
+	bx_scale_put_vertices(b, six, 6, bx_scale_cuboid_names, 0);
+}
+
+static int
+scale_read(const struct bx_scale_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	struct bx_pt six[6];
+
+	if (bx_scale_fixed_vertices(in, 6, bx_scale_cuboid_names, "a cuboid", " named by "
+	    "description (face-topleft, ..., side-bottomcorner)", six, why, n) < 0)
+		return -1;
+	an->npts = 8;
+	an->pts = bx_malloc(8 * sizeof *an->pts);
+	bx_scale_cuboid_of(six, an->pts);
+	return 0;
+}
+
+static const struct bx_scale_map scale_map = {
+	.type = "cuboid",
+	.write = scale_write,
+	.read = scale_read,
+	.fits = bx_scale_cuboid_fits,
+	.unfit = "scale holds a cuboid as its front face and one side, so its back face must be "
+	         "the front face moved",
+};
+
 const struct bx_geom_kind bx_geom_cuboid = {
 	.id = BX_GEOM_CUBOID,
 	.name = "cuboid",
@@ -113,6 +147,5 @@ const struct bx_geom_kind bx_geom_cuboid = {
 	.draw = draw,
 	.outline = outline,
 	.formats = BX_FMT_COCO | BX_FMT_SCALE,
-	.ls_type = NULL,
-	.scale_type = NULL,
+	.scale = &scale_map,
 };

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "boxel/fmt-ls-map.h"
+#include "boxel/fmt-scale-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -176,6 +178,76 @@ static const struct bx_geom_tool tool = {
 	.make = make,
 };
 
+/* Label Studio: centre and radii in percent, turned clockwise about the
+ * centre. */
+static void
+ls_write(struct bx_buf *b, const struct bx_annot *an, int width, int height)
+{
+	bx_ls_put_turned(b, width, height, an->x, an->y, "radiusX", an->w, "radiusY", an->h,
+	    an->angle);
+}
+
+static int
+ls_read(const struct bx_ls_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	double x, y, rx, ry, a = 0;
+	int rot = 1;
+
+	if (bx_ls_num(in, "x", &x) || bx_ls_num(in, "y", &y) || bx_ls_num(in, "radiusX", &rx) ||
+	    bx_ls_num(in, "radiusY", &ry) || rx < 0 || ry < 0 ||
+	    (rot = bx_ls_num(in, "rotation", &a)) < 0) {
+		snprintf(why, n, ": x, y, radiusX, radiusY (>= 0) and rotation must be finite "
+		    "numbers");
+		return -1;
+	}
+	an->x = bx_ls_px(in, x, 0);
+	an->y = bx_ls_px(in, y, 1);
+	an->w = bx_ls_px(in, rx, 0);
+	an->h = bx_ls_px(in, ry, 1);
+	an->angle = bx_ls_angle(rot == 0 ? a : 0);
+	return 0;
+}
+
+static const struct bx_ls_map ls_map = {
+	.type = "ellipselabels",
+	.control = "ellipse",
+	.tag = "EllipseLabels",
+	.write = ls_write,
+	.read = ls_read,
+};
+
+/* Scale: the ends of its axes. */
+static void
+scale_write(struct bx_buf *b, const struct bx_annot *an)
+{
+	struct bx_pt v[4];
+
+	bx_scale_ellipse_vertices(an, v);
+	bx_scale_put_vertices(b, v, 4, NULL, 1);
+}
+
+static int
+scale_read(const struct bx_scale_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	struct bx_pt v[4];
+
+	if (bx_scale_fixed_vertices(in, 4, NULL, "an ellipse", " (the ends of its axes)", v, why,
+	    n) < 0)
+		return -1;
+	if (bx_scale_ellipse_of(v, an) < 0) {
+		snprintf(why, n, ".vertices: not the ends of an ellipse's two perpendicular axes "
+		    "through one centre");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct bx_scale_map scale_map = {
+	.type = "ellipse",
+	.write = scale_write,
+	.read = scale_read,
+};
+
 const struct bx_geom_kind bx_geom_ellipse = {
 	.id = BX_GEOM_ELLIPSE,
 	.name = "ellipse",
@@ -197,6 +269,6 @@ const struct bx_geom_kind bx_geom_ellipse = {
 	.ring = ring,
 	.iou_same = iou_same,
 	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_SCALE,
-	.ls_type = "ellipselabels",
-	.scale_type = NULL,
+	.ls = &ls_map,
+	.scale = &scale_map,
 };

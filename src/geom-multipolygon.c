@@ -76,6 +76,4 @@ const struct bx_geom_kind bx_geom_multipolygon = {
 	/* COCO's segmentation is a list of polygons; the others have one ring
 	 * an object */
 	.formats = BX_FMT_COCO,
-	.ls_type = NULL,
-	.scale_type = NULL,
 };

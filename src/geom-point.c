@@ -2,6 +2,8 @@
  * moving the object moves the point. Consensus averages positions. */
 #include <stdio.h>
 
+#include "boxel/fmt-ls-map.h"
+#include "boxel/fmt-scale-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 
@@ -82,6 +84,73 @@ static const struct bx_geom_tool tool = {
 	.make = make,
 };
 
+/* Label Studio: a keypoint, x and y in percent (and the width of its
+ * dot, 1%). */
+static void
+ls_write(struct bx_buf *b, const struct bx_annot *an, int width, int height)
+{
+	bx_ls_put_pct(b, "x", an->npts ? an->pts[0].x : 0, width);
+	bx_buf_putc(b, ',');
+	bx_ls_put_pct(b, "y", an->npts ? an->pts[0].y : 0, height);
+	bx_buf_puts(b, ",\"width\":1");
+}
+
+static int
+ls_read(const struct bx_ls_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	double x, y;
+
+	if (bx_ls_num(in, "x", &x) || bx_ls_num(in, "y", &y)) {
+		snprintf(why, n, ": x and y must be numbers");
+		return -1;
+	}
+	an->npts = 1;
+	an->pts = bx_malloc(sizeof *an->pts);
+	an->pts[0].x = bx_ls_px(in, x, 0);
+	an->pts[0].y = bx_ls_px(in, y, 1);
+	return 0;
+}
+
+static const struct bx_ls_map ls_map = {
+	.type = "keypointlabels",
+	.control = "point",
+	.tag = "KeyPointLabels",
+	.write = ls_write,
+	.read = ls_read,
+};
+
+/* Scale: x and y in pixels. */
+static const char *const scale_keys[2] = { "x", "y" };
+
+static void
+scale_write(struct bx_buf *b, const struct bx_annot *an)
+{
+	const double v[2] = { an->npts ? an->pts[0].x : 0, an->npts ? an->pts[0].y : 0 };
+
+	bx_scale_put_nums(b, scale_keys, v, 2);
+}
+
+static int
+scale_read(const struct bx_scale_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	struct bx_pt p;
+
+	if (bx_scale_num(in, "x", &p.x) || bx_scale_num(in, "y", &p.y)) {
+		snprintf(why, n, ": x and y must be numbers");
+		return -1;
+	}
+	an->npts = 1;
+	an->pts = bx_malloc(sizeof *an->pts);
+	an->pts[0] = p;
+	return 0;
+}
+
+static const struct bx_scale_map scale_map = {
+	.type = "point",
+	.write = scale_write,
+	.read = scale_read,
+};
+
 const struct bx_geom_kind bx_geom_point = {
 	.id = BX_GEOM_POINT,
 	.name = "point",
@@ -100,6 +169,6 @@ const struct bx_geom_kind bx_geom_point = {
 	.average = average,
 	/* YOLO and VOC have no object without an extent */
 	.formats = BX_FMT_ALL & ~(BX_FMT_YOLO | BX_FMT_VOC),
-	.ls_type = "keypointlabels",
-	.scale_type = "point",
+	.ls = &ls_map,
+	.scale = &scale_map,
 };

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "boxel/fmt-ls-map.h"
+#include "boxel/fmt-scale-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -133,6 +135,56 @@ static const struct bx_geom_tool tool = {
 	.place = BX_PLACE_VERTICES,
 };
 
+/* Label Studio: its points in percent, closed. */
+static void
+ls_write(struct bx_buf *b, const struct bx_annot *an, int width, int height)
+{
+	int p;
+
+	bx_buf_puts(b, "\"points\":[");
+	for (p = 0; p < an->npts; p++) {
+		bx_buf_puts(b, p ? ",[" : "[");
+		bx_ls_put_pct(b, NULL, an->pts[p].x, width);
+		bx_buf_putc(b, ',');
+		bx_ls_put_pct(b, NULL, an->pts[p].y, height);
+		bx_buf_putc(b, ']');
+	}
+	bx_buf_puts(b, "],\"closed\":true");
+}
+
+static int
+ls_read(const struct bx_ls_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	return bx_ls_points(in, "points", 3, &an->pts, &an->npts, why, n);
+}
+
+static const struct bx_ls_map ls_map = {
+	.type = "polygonlabels",
+	.control = "polygon",
+	.tag = "PolygonLabels",
+	.write = ls_write,
+	.read = ls_read,
+};
+
+/* Scale: its vertex list. */
+static void
+scale_write(struct bx_buf *b, const struct bx_annot *an)
+{
+	bx_scale_put_vertices(b, an->pts, an->npts, NULL, 0);
+}
+
+static int
+scale_read(const struct bx_scale_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	return bx_scale_vertices(in, 3, &an->pts, &an->npts, why, n);
+}
+
+static const struct bx_scale_map scale_map = {
+	.type = "polygon",
+	.write = scale_write,
+	.read = scale_read,
+};
+
 const struct bx_geom_kind bx_geom_polygon = {
 	.id = BX_GEOM_POLYGON,
 	.name = "polygon",
@@ -152,6 +204,6 @@ const struct bx_geom_kind bx_geom_polygon = {
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
 	.formats = BX_FMT_ALL,
-	.ls_type = "polygonlabels",
-	.scale_type = "polygon",
+	.ls = &ls_map,
+	.scale = &scale_map,
 };

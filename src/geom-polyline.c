@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "boxel/fmt-scale-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -50,6 +51,25 @@ static const struct bx_geom_tool tool = {
 	.place = BX_PLACE_VERTICES,
 };
 
+/* Scale: a "line", its vertex list. */
+static void
+scale_write(struct bx_buf *b, const struct bx_annot *an)
+{
+	bx_scale_put_vertices(b, an->pts, an->npts, NULL, 0);
+}
+
+static int
+scale_read(const struct bx_scale_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	return bx_scale_vertices(in, 2, &an->pts, &an->npts, why, n);
+}
+
+static const struct bx_scale_map scale_map = {
+	.type = "line",
+	.write = scale_write,
+	.read = scale_read,
+};
+
 const struct bx_geom_kind bx_geom_polyline = {
 	.id = BX_GEOM_POLYLINE,
 	.name = "polyline",
@@ -69,6 +89,5 @@ const struct bx_geom_kind bx_geom_polyline = {
 	.draw = draw,
 	.similarity = similarity,
 	.formats = BX_FMT_SCALE,
-	.ls_type = NULL,      /* Label Studio has no open line */
-	.scale_type = "line",
+	.scale = &scale_map,
 };

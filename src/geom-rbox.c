@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "boxel/fmt-ls-map.h"
+#include "boxel/fmt-scale-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -171,6 +173,63 @@ static const struct bx_geom_tool tool = {
 	.make = make,
 };
 
+/* Label Studio: a rectangle turned about its top-left corner, clockwise,
+ * 0 to 360 degrees (at rotation 0 it is the box's). */
+static void
+ls_write(struct bx_buf *b, const struct bx_annot *an, int width, int height)
+{
+	struct bx_pt q[4];
+
+	bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
+	bx_ls_put_turned(b, width, height, q[0].x, q[0].y, "width", an->w, "height", an->h,
+	    an->angle);
+}
+
+static int
+ls_read(const struct bx_ls_in *in, struct bx_annot *an, char *why, size_t n)
+{
+	double a, t;
+
+	if (bx_ls_num(in, "rotation", &a) != 0 || a == 0)
+		return 1;
+	if (bx_ls_rect(in, &an->x, &an->y, &an->w, &an->h, why, n) < 0)
+		return -1;
+	/* the centre is the corner plus the turned half-diagonal */
+	a = bx_ls_angle(a);
+	t = a * M_PI / 180;
+	an->angle = a;
+	an->x += an->w / 2 * cos(t) - an->h / 2 * sin(t);
+	an->y += an->w / 2 * sin(t) + an->h / 2 * cos(t);
+	return 0;
+}
+
+static const struct bx_ls_map ls_map = {
+	.type = "rectanglelabels",
+	.control = "box",
+	.tag = "RectangleLabels",
+	.write = ls_write,
+	.read = ls_read,
+};
+
+/* Scale has no rotated box, but its polygon holds the four corners
+ * exactly: written so, and said (a class that allows rotated boxes but not
+ * polygons reads such a polygon back as a rotated box). */
+static void
+scale_write(struct bx_buf *b, const struct bx_annot *an)
+{
+	struct bx_pt q[4];
+
+	bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
+	bx_scale_put_vertices(b, q, 4, NULL, 0);
+}
+
+static const struct bx_scale_map scale_map = {
+	.type = "polygon",
+	.write = scale_write,
+	.note = { "rotated_box as a polygon of its 4 corners: scale has no rotated box",
+	          "rotated_boxes as polygons of their 4 corners: scale has no rotated box" },
+};
+
 const struct bx_geom_kind bx_geom_rbox = {
 	.id = BX_GEOM_RBOX,
 	.name = "rotated_box",
@@ -191,6 +250,6 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.rotate = bx_geom_turn,
 	.ring = ring,
 	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_YOLO,
-	.ls_type = "rectanglelabels",
-	.scale_type = NULL,
+	.ls = &ls_map,
+	.scale = &scale_map,
 };

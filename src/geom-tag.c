@@ -2,6 +2,8 @@
  * move; compared by class only. */
 #include <stdio.h>
 
+#include "boxel/fmt-ls-map.h"
+#include "boxel/fmt-scale-map.h"
 #include "boxel/geom.h"
 
 static void
@@ -44,6 +46,16 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 	(void)p, (void)an;
 }
 
+/* An image's classes: Label Studio's one "choices" result of the
+ * image_class control; Scale's response "tags". No hooks: not regions. */
+static const struct bx_ls_map ls_map = {
+	.type = "choices",
+	.control = "image_class",
+	.tag = "Choices",
+};
+
+static const struct bx_scale_map scale_map = { 0 };
+
 const struct bx_geom_kind bx_geom_tag = {
 	.id = BX_GEOM_TAG,
 	.name = "tag",
@@ -59,6 +71,6 @@ const struct bx_geom_kind bx_geom_tag = {
 	.draw = draw,
 	/* YOLO and VOC label objects only, never the whole image */
 	.formats = BX_FMT_ALL & ~(BX_FMT_YOLO | BX_FMT_VOC),
-	.ls_type = "choices",
-	.scale_type = NULL,
+	.ls = &ls_map,
+	.scale = &scale_map,
 };

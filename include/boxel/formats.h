@@ -299,6 +299,7 @@ void bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax,
  * classes, and per attribute name (first spec wins) Choices (choice,
  * multi, bool), TextArea or Number, perRegion for class attributes. */
 void bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *out);
+/* How each geometry kind maps to Label Studio: boxel/fmt-ls-map.h. */
 
 /* ---- Scale-style (fmt-scale.c) ----
  * [{"task_id", "params": {"attachment": PATH, "attachment_type": "image",
@@ -311,11 +312,7 @@ void bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *out);
 int bx_scale_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                   struct bx_err *err);
 void bx_scale_write(const struct bx_dataset *ds, struct bx_buf *out);
-/* 1 if the cuboid an is one Scale holds: its back face is its front face
- * moved, the top corners as the top edge of the side it shows, the bottom
- * ones as the bottom edge (within 1e-6 px); Scale keeps the front face and
- * that side's two corners, and reading them back gives the same 8. */
-int bx_scale_cuboid_fits(const struct bx_annot *an);
+/* How each geometry kind maps to Scale: boxel/fmt-scale-map.h. */
 
 /* ---- JSONL manifest (fmt-manifest.c) ----
  * One task per line: {"image": PATH, "width"?: W, "height"?: H, "meta"?: {...},

@@ -178,9 +178,10 @@ struct bx_geom_kind {
 	/* The export formats that hold it (BX_FMT_*); export leaves the rest
 	 * out with a warning. */
 	int formats;
-	/* Names in other tools' files (NULL: the format cannot hold it). */
-	const char *ls_type;     /* Label Studio result type */
-	const char *scale_type;  /* Scale annotation type */
+	/* Label Studio: its result type and hooks (boxel/fmt-ls-map.h). */
+	const struct bx_ls_map *ls;
+	/* Scale: its annotation type and hooks (boxel/fmt-scale-map.h). */
+	const struct bx_scale_map *scale;
 };
 
 /* The kind of g, or NULL for a value no kind has. */
