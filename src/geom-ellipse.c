@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -176,6 +177,15 @@ static const struct bx_geom_tool tool = {
 	.make = make,
 };
 
+/* YOLO: no line of the default export; its upright box in a detect
+ * file, its ring (the 64 vertices with the ellipse's area, as COCO's
+ * segmentation) in a segment file. Not read back: such a line is a
+ * polygon. */
+static const struct bx_yolo_map yolo_map = {
+	.tasks = BX_YOLO_IN(BX_YOLO_TASK_DETECT) | BX_YOLO_IN(BX_YOLO_TASK_SEGMENT),
+	.outline = bx_yolo_outline_ring,
+};
+
 const struct bx_geom_kind bx_geom_ellipse = {
 	.id = BX_GEOM_ELLIPSE,
 	.name = "ellipse",
@@ -199,4 +209,5 @@ const struct bx_geom_kind bx_geom_ellipse = {
 	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_SCALE,
 	.ls_type = "ellipselabels",
 	.scale_type = NULL,
+	.yolo = &yolo_map,
 };
