@@ -9,15 +9,11 @@
 cd "$T_TMP" || exit 2
 mkdir img
 tiny_pngs img 200 100 a.png
-cat > tax.json <<'J'
-{"name": "p", "classes": [
- {"name": "cat", "geometries": ["box"]},
- {"name": "plume", "geometries": ["polygon"]},
- {"name": "bed", "geometries": ["rotated_box"]},
- {"name": "eye", "geometries": ["ellipse"]},
- {"name": "face", "geometries": ["point"]},
- {"name": "whisker", "geometries": ["polyline"]}]}
-J
+# a class per kind: CLASS:KIND ...
+/usr/bin/python3 -c 'import json, sys
+print(json.dumps({"name": "p", "classes": [{"name": c, "geometries": [k]}
+    for c, k in (a.split(":") for a in sys.argv[1:])]}))' cat:box plume:polygon \
+	bed:rotated_box eye:ellipse face:point whisker:polyline > tax.json
 "$BOXEL" init --db a.db --images img --taxonomy tax.json >/dev/null
 "$BOXEL" import --db a.db img >/dev/null
 cat > ans.jsonl <<'J'
