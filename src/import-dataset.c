@@ -217,6 +217,7 @@ imp_convert_kinds(struct imp *im, struct bx_answer *ans)
 		bx_answer_free(&out);
 }
 
+/* Queue a dataset's images (relative to the image root). */
 void
 import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
                const char *kind, int try_suffixes)
