@@ -24,6 +24,7 @@
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "boxel/geom.h"
+#include "boxel/fmt-yolo-map.h"
 #include "store-cli.h"
 
 extern const struct bx_cmd bx_cmd_export;
@@ -32,10 +33,14 @@ enum xfmt { X_COCO, X_YOLO, X_VOC, X_LS, X_SCALE, X_JSONL };
 static const char *const xfmt_names[] = { "coco", "yolo", "voc", "labelstudio", "scale",
 	"jsonl" };
 
+/* --yolo-task's names, by enum bx_yolo_task (ANY: no option). */
+static const char *const yolo_tasks[BX_YOLO_NTASKS] = { "", "detect", "segment", "obb" };
+
 struct exp {
 	struct bx_dataset ds;
 	struct bx_buf jsonl;
 	enum xfmt fmt;
+	enum bx_yolo_task task;   /* yolo: the Ultralytics task written */
 	int64_t naccepted, ntasks;
 	int collect_classes;  /* no taxonomy: classes in order of appearance */
 	int64_t bad_task;     /* a task whose image path is not UTF-8, or 0 */
@@ -199,23 +204,49 @@ on_task(const struct bx_export_task *t, void *ctx)
 	return 0;
 }
 
+/* The yolo tasks other than task that hold k, as "yolo --yolo-task
+ * detect|segment, " into can (nothing when none). */
+static void
+yolo_tasks_can(const struct bx_geom_kind *k, enum bx_yolo_task task, char *can, size_t n)
+{
+	size_t len;
+	int t, first = 1;
+
+	for (t = BX_YOLO_TASK_DETECT; t < BX_YOLO_NTASKS; t++) {
+		if (t == (int)task || k->yolo == NULL || !(k->yolo->tasks & BX_YOLO_IN(t)))
+			continue;
+		len = strlen(can);
+		snprintf(can + len, n - len, "%s%s", first ? "yolo --yolo-task " : "|", yolo_tasks[t]);
+		first = 0;
+	}
+	if (!first) {
+		len = strlen(can);
+		snprintf(can + len, n - len, ", ");
+	}
+}
+
 /* Kinds the format cannot hold (a polyline in VOC, a point or an image
- * class in YOLO) are left out, one warning line per kind, so the writers
- * only see what they can write. Returns how many objects were left out. */
+ * class in YOLO; in a YOLO task, what its lines cannot be) are left out,
+ * one warning line per kind, so the writers only see what they can
+ * write. Returns how many objects were left out. */
 static long
-leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
+leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt, enum bx_yolo_task task)
 {
 	static const int bit[] = { BX_FMT_COCO, BX_FMT_YOLO, BX_FMT_VOC, BX_FMT_LS,
 		BX_FMT_SCALE, BX_FMT_ALL };
 	const struct bx_geom_kind *k;
-	char can[200];
+	char can[300], what[64];
 	size_t len;
 	long n, all = 0;
-	int g, i, j, a, f;
+	int g, i, j, a, f, held;
 
 	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
 		/* held, or written as another kind's type (scale_notes) */
-		if ((k->formats & bit[fmt]) || (fmt == X_SCALE && k->scale != NULL))
+		if (fmt == X_YOLO && task != BX_YOLO_TASK_ANY)
+			held = k->yolo != NULL && (k->yolo->tasks & BX_YOLO_IN(task));
+		else
+			held = (k->formats & bit[fmt]) != 0 || (fmt == X_SCALE && k->scale != NULL);
+		if (held)
 			continue;
 		for (n = 0, i = 0; i < ds->n; i++)
 			for (j = -1; j < ds->img[i].njudg; j++) {
@@ -233,13 +264,19 @@ leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt)
 			continue;
 		all += n;
 		can[0] = '\0';
+		if (fmt == X_YOLO && task != BX_YOLO_TASK_ANY)
+			yolo_tasks_can(k, task, can, sizeof can);
 		for (f = 0; f < X_JSONL; f++)
-			if (k->formats & bit[f]) {
+			if ((k->formats & bit[f]) && !(f == X_YOLO && task != BX_YOLO_TASK_ANY)) {
 				len = strlen(can);
 				snprintf(can + len, sizeof can - len, "%s, ", xfmt_names[f]);
 			}
+		if (fmt == X_YOLO && task != BX_YOLO_TASK_ANY)
+			snprintf(what, sizeof what, "yolo --yolo-task %s", yolo_tasks[task]);
+		else
+			snprintf(what, sizeof what, "%s", xfmt_names[fmt]);
 		bx_cli_error("warning: left out %ld %s%s: %s cannot hold %s %s (%sjsonl can)", n,
-		    k->name, n == 1 ? "" : "s", xfmt_names[fmt], bx_geom_article(k->id), k->name, can);
+		    k->name, n == 1 ? "" : "s", what, bx_geom_article(k->id), k->name, can);
 	}
 	return all;
 }
@@ -681,7 +718,7 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 
 		bx_buf_reset(&b);
 		if (x->fmt == X_YOLO) {
-			bx_yolo_write_labels(&x->ds, im, &b);
+			bx_yolo_write_task(&x->ds, im, x->task, &b);
 			/* images/train/X links to the image beneath the root (a
 			 * copy would double the data); its label goes where
 			 * Ultralytics looks: labels/train/X.txt, unless X itself
@@ -780,6 +817,7 @@ cmd_export_exec(int argc, char **argv)
 		{ "labeler", required_argument, NULL, 'L' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
+		{ "yolo-task", required_argument, NULL, 'Y' },
 		{ 0, 0, 0, 0 } };
 	struct bx_export_filter flt = { NULL, 0, 0 };
 	struct exp x;
@@ -789,7 +827,7 @@ cmd_export_exec(int argc, char **argv)
 	struct bx_buf b;
 	const char *db = NULL, *batch = NULL, *out;
 	char *taxt = NULL;
-	int c, k, i, rc, fmt = -1, json = 0, strict = 0;
+	int c, k, i, rc, fmt = -1, json = 0, strict = 0, task = BX_YOLO_TASK_ANY;
 	long lost = 0;
 	FILE *sumf;
 
@@ -809,6 +847,15 @@ cmd_export_exec(int argc, char **argv)
 			if (bx_cli_parse_time(optarg, "--until", &flt.until_ms) < 0)
 				return BX_EXIT_USAGE;
 			break;
+		case 'Y':
+			for (k = BX_YOLO_TASK_DETECT; k < BX_YOLO_NTASKS; k++)
+				if (strcmp(optarg, yolo_tasks[k]) == 0)
+					task = k;
+			if (task == BX_YOLO_TASK_ANY) {
+				bx_cli_error("--yolo-task %s: expected detect, segment or obb", optarg);
+				return BX_EXIT_USAGE;
+			}
+			break;
 		case 'f':
 			for (k = 0; k < (int)BX_ARRAY_LEN(xfmt_names); k++)
 				if (strcmp(optarg, xfmt_names[k]) == 0)
@@ -824,6 +871,10 @@ cmd_export_exec(int argc, char **argv)
 	}
 	if (fmt < 0) {
 		bx_cli_error("--format is required (coco, yolo, voc, labelstudio, scale, jsonl)");
+		return BX_EXIT_USAGE;
+	}
+	if (task != BX_YOLO_TASK_ANY && fmt != X_YOLO) {
+		bx_cli_error("--yolo-task %s: only for --format yolo", yolo_tasks[task]);
 		return BX_EXIT_USAGE;
 	}
 	if (argc - optind != 1)
@@ -845,6 +896,7 @@ cmd_export_exec(int argc, char **argv)
 		return BX_EXIT_USAGE;
 	memset(&x, 0, sizeof x);
 	x.fmt = (enum xfmt)fmt;
+	x.task = (enum bx_yolo_task)task;
 	bx_dataset_init(&x.ds);
 	bx_buf_init(&x.jsonl);
 	if (bx_store_setting_get(st, "taxonomy", &taxt, &err) == 0 && taxt != NULL && taxt[0]) {
@@ -907,11 +959,12 @@ cmd_export_exec(int argc, char **argv)
 		lost = warn_unknown_classes(&x.ds);
 		scale_notes(&x.ds, x.fmt);
 		lost += scale_unfit(&x.ds, x.fmt);
-		lost += leave_out_unheld(&x.ds, x.fmt);
+		lost += leave_out_unheld(&x.ds, x.fmt, x.task);
 		lost += leave_out_attributes(&x.ds, x.fmt);
 		if (lost > 0 && strict) {
-			bx_cli_error("exported nothing (--strict): %s cannot hold all of the answers",
-			    xfmt_names[x.fmt]);
+			bx_cli_error("exported nothing (--strict): %s%s%s cannot hold all of the answers",
+			    xfmt_names[x.fmt], x.task != BX_YOLO_TASK_ANY ? " --yolo-task " : "",
+			    yolo_tasks[x.task]);
 			bx_taxonomy_free(tax);
 			bx_dataset_free(&x.ds);
 			return BX_EXIT_SOME;
@@ -967,12 +1020,17 @@ cmd_export_exec(int argc, char **argv)
 
 const struct bx_cmd bx_cmd_export = {
 	.name = "export",
-	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--batch NAME] [--labeler NAME] "
-	    "[--since T] [--until T] [--strict] [--json] [--db FILE] OUT",
+	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--yolo-task detect|segment|obb] "
+	    "[--batch NAME] [--labeler NAME] [--since T] [--until T] [--strict] [--json] "
+	    "[--db FILE] OUT",
 	.summary = "write tasks and their accepted answers in an interchange format",
 	.help =
 	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file, or - for\n"
 	    "                stdout; yolo, voc: OUT is a directory (replaced whole)\n"
+	    "  --yolo-task T yolo for one Ultralytics task: detect (every area object as\n"
+	    "                its upright box), segment (each as its outline polygon),\n"
+	    "                obb (boxes and rotated boxes as 4 corners); without it,\n"
+	    "                boxes, polygons and rotated boxes each in their own line\n"
 	    "  --batch NAME  only the tasks of this batch\n"
 	    "  --json        the summary as one JSON object (on stderr when OUT is -)\n"
 	    "  --strict      write nothing (exit 1) if the format cannot hold everything\n"

@@ -3,7 +3,9 @@
  * boxel's pixels (origin top-left, edges between pixels) is written as
  * xmin = round(x) + 1, xmax = round(x + w), and read back as x = xmin - 1,
  * w = xmax - xmin + 1. expat parses the XML (this is the only file that
- * includes expat.h); XML attributes and namespaces are ignored. */
+ * includes expat.h); XML attributes and namespaces are ignored. Which
+ * kinds VOC holds, and as which box, the kinds' maps say
+ * (boxel/fmt-voc-map.h): this file names no kind. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,9 @@
 #include <strings.h>
 #include <expat.h>
 
+#include "boxel/fmt-voc-map.h"
 #include "boxel/formats.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 
 /* ---- writing ---- */
@@ -126,10 +130,11 @@ bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 	put_attrs(b, &im->ans.global, "\t", 0);
 	for (i = 0; i < im->ans.n; i++) {
 		const struct bx_annot *an = &im->ans.a[i];
+		const struct bx_geom_kind *k = bx_geom_kind(an->geom);
 
-		if (an->geom != BX_GEOM_BOX && an->geom != BX_GEOM_POLYGON)
+		if (k == NULL || k->voc == NULL)
 			continue;  /* points and image classes have no VOC form */
-		bx_annot_bounds(an, &x, &y, &w, &h);
+		k->voc->bndbox(an, &x, &y, &w, &h);
 		bx_buf_puts(b, "\t<object>\n\t\t<name>");
 		put_xml_text(b, an->cls ? an->cls : "");
 		bx_buf_puts(b, "</name>\n\t\t<pose>");
@@ -393,6 +398,20 @@ clamp_edge(struct bx_annot *an, double W, double H, int *nclamped)
 	*nclamped += c;
 }
 
+/* The kind a <bndbox> is read as: the first in table order that reads
+ * one. */
+static const struct bx_geom_kind *
+bndbox_kind(void)
+{
+	const struct bx_geom_kind *k;
+	int g;
+
+	for (g = 0; (k = bx_geom_at(g)) != NULL; g++)
+		if (k->voc != NULL && k->voc->read != NULL)
+			return k;
+	abort();   /* the table has no such kind: a build without geom-box.c */
+}
+
 int
 bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
 {
@@ -403,6 +422,7 @@ bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct b
 	struct bx_annot an;
 	double w = 0, h = 0, c[4];
 	static const char *const cn[] = { "xmin", "ymin", "xmax", "ymax" };
+	const struct bx_geom_kind *kind;
 	char *path, *cls;
 	int i, k, nobj = 0, rc = 0;
 
@@ -484,22 +504,26 @@ bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct b
 			goto fail;
 		}
 		memset(&an, 0, sizeof an);
-		an.geom = BX_GEOM_BOX;
 		an.cls = cls;
 		an.x = c[0] - 1;
 		an.y = c[1] - 1;
 		an.w = c[2] - c[0] + 1;
 		an.h = c[3] - c[1] + 1;
 		clamp_edge(&an, w, h, &out->nclamped);
+		kind = bndbox_kind();
+		an.geom = kind->id;
+		kind->voc->read(&an, an.x, an.y, an.w, an.h);
 		read_flags(o, &an.attrs);
 		if (read_attrs(xchild(o, "attributes"), &an.attrs, name, msg, sizeof msg) < 0) {
 			bx_attrs_free(&an.attrs);
+			free(an.pts);
 			free(cls);
 			rc = bx_err_set(err, BX_EINVAL, "%s", msg);
 			goto fail;
 		}
 		bx_answer_add(&im->ans, &an);
 		bx_attrs_free(&an.attrs);
+		free(an.pts);
 		free(cls);
 		/* A part is a box that belongs to its object, and actions are
 		 * VOC's action-task labels: boxel has neither, and says so. */

@@ -3,12 +3,14 @@
  * class names of data.yaml. Converts to and from image pixels, origin
  * top-left: x = (cx - w/2) * W. Normalized values are written with 6
  * decimals, the convention of YOLO tools. data.yaml is read in
- * fmt-yolo-yaml.c. */
+ * fmt-yolo-yaml.c. Which kind a line is, and which line a kind is, the
+ * kinds' maps say (boxel/fmt-yolo-map.h): this file names no kind. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/formats.h"
 #include "boxel/geom.h"
 #include "boxel/util.h"
@@ -41,13 +43,47 @@ clamp01(double v, int *clamped)
 	return v;
 }
 
-/* A 4-point polygon that is exactly the rectangle a box is written as
- * ((x,y) (x+w,y) (x+w,y+h) (x,y+h)) comes back as that box. */
-static int
-rect_polygon(const double *v, int n)
+int
+bx_yolo_outline_pts(const struct bx_annot *an, struct bx_pt *buf, const struct bx_pt **pts)
 {
-	return n == 8 && v[0] == v[6] && v[1] == v[3] && v[2] == v[4] && v[5] == v[7] &&
-	    v[2] > v[0] && v[5] > v[1];
+	(void)buf;
+	*pts = an->pts;
+	return an->npts;
+}
+
+int
+bx_yolo_outline_ring(const struct bx_annot *an, struct bx_pt *buf, const struct bx_pt **pts)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
+
+	*pts = buf;
+	if (k->ring != NULL)
+		return k->ring(an->x, an->y, an->w, an->h, an->angle, buf);
+	return k->outline(an->pts, an->npts, buf);
+}
+
+/* The first kind in table order whose map reads the line (a box line:
+ * box set; a polygon line: an's pts set): an's kind set, 0; -1 when none
+ * does. */
+static int
+read_line(struct bx_annot *an, const double *box)
+{
+	const struct bx_geom_kind *k;
+	int g;
+
+	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
+		if (k->yolo == NULL)
+			continue;
+		if (box != NULL && k->yolo->read_box != NULL &&
+		    k->yolo->read_box(an, box[0], box[1], box[2], box[3]) == 0)
+			break;
+		if (box == NULL && k->yolo->read_poly != NULL && k->yolo->read_poly(an) == 0)
+			break;
+	}
+	if (k == NULL)
+		return -1;
+	an->geom = k->id;
+	return 0;
 }
 
 int
@@ -56,9 +92,9 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
                     struct bx_dataset *errs)
 {
 	char *copy = bx_strdup(text), *line, *next, *tok, *save;
-	double v[2 * 4096 + 2];
+	double v[2 * 4096 + 2], box[4];
 	struct bx_annot an;
-	int lineno = 0, bad = 0, n, i, cls, conf, clamped, any_poly = 0, nconf = 0, nlines = 0;
+	int lineno = 0, bad = 0, n, i, cls, conf, clamped, nconf = 0, nlines = 0;
 	int first_conf_line = 0, first_plain_line = 0;
 	char *end;
 
@@ -163,34 +199,38 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 			y0 = y0 < 0 ? 0 : y0;
 			x1 = x1 > 1 ? 1 : x1;
 			y1 = y1 > 1 ? 1 : y1;
-			an.geom = BX_GEOM_BOX;
 			if (x0 == v[0] - v[2] / 2 && x1 == v[0] + v[2] / 2 && y0 == v[1] - v[3] / 2 &&
 			    y1 == v[1] + v[3] / 2) {
 				/* untouched: the exact arithmetic a round trip relies on */
-				an.w = v[2] * width;
-				an.h = v[3] * height;
-				an.x = (v[0] - v[2] / 2) * width;
-				an.y = (v[1] - v[3] / 2) * height;
+				box[2] = v[2] * width;
+				box[3] = v[3] * height;
+				box[0] = (v[0] - v[2] / 2) * width;
+				box[1] = (v[1] - v[3] / 2) * height;
 			} else {
-				an.x = x0 * width;
-				an.y = y0 * height;
-				an.w = (x1 - x0) * width;
-				an.h = (y1 - y0) * height;
+				box[0] = x0 * width;
+				box[1] = y0 * height;
+				box[2] = (x1 - x0) * width;
+				box[3] = (y1 - y0) * height;
 			}
-			bx_answer_add(out, &an);
+			if (read_line(&an, box) == 0)
+				bx_answer_add(out, &an);
 		} else {
-			any_poly = 1;
+			struct bx_pt *pts;
+
 			for (i = 0; i < n; i++)
 				v[i] = clamp01(v[i], &clamped);
-			an.geom = BX_GEOM_POLYGON;
 			an.npts = n / 2;
-			an.pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
+			an.pts = pts = bx_malloc(sizeof *an.pts * (size_t)an.npts);
 			for (i = 0; i < an.npts; i++) {
 				an.pts[i].x = v[2 * i] * width;
 				an.pts[i].y = v[2 * i + 1] * height;
 			}
-			bx_answer_add(out, &an);
-			free(an.pts);
+			if (read_line(&an, NULL) == 0) {
+				if (an.npts == 0)
+					an.pts = NULL;
+				bx_answer_add(out, &an);
+			}
+			free(pts);
 		}
 		errs->nclamped += clamped;
 	}
@@ -205,76 +245,64 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 		bx_answer_free(out);
 		return -1;
 	}
-	/* A file with polygons holds its boxes as 4-point polygons (that is
-	 * how the writer puts them, so Ultralytics reads one kind per file):
-	 * rectangles written that way come back as boxes. */
-	for (i = 0; any_poly && i < out->n; i++) {
-		struct bx_annot *a = &out->a[i];
-		double q[8];
-		int k;
-
-		if (a->geom != BX_GEOM_POLYGON || a->npts != 4)
-			continue;
-		for (k = 0; k < 4; k++) {
-			q[2 * k] = a->pts[k].x;
-			q[2 * k + 1] = a->pts[k].y;
-		}
-		if (!rect_polygon(q, 8))
-			continue;
-		a->geom = BX_GEOM_BOX;
-		a->x = q[0];
-		a->y = q[1];
-		a->w = q[2] - q[0];
-		a->h = q[5] - q[1];
-		free(a->pts);
-		a->pts = NULL;
-		a->npts = 0;
-	}
 	return 0;
 }
 
-/* Ultralytics reads a label file as all boxes or all polygons: when an
- * image has polygons, its boxes are written as 4-point polygons. */
+/* The map of an's kind when the task holds it, else NULL. */
+static const struct bx_yolo_map *
+held(const struct bx_annot *an, enum bx_yolo_task task)
+{
+	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
+
+	return k != NULL && k->yolo != NULL && (k->yolo->tasks & BX_YOLO_IN(task)) ? k->yolo :
+	    NULL;
+}
+
+/* Ultralytics reads a label file as all boxes or all polygons: in the
+ * default export, when an image has polygon lines, its boxes are written
+ * as 4-point polygons. A detect file is all boxes, a segment or obb file
+ * all polygons. */
 void
-bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, struct bx_buf *out)
+bx_yolo_write_task(const struct bx_dataset *ds, const struct bx_ds_image *im,
+                   enum bx_yolo_task task, struct bx_buf *out)
 {
 	double W = im->width > 0 ? im->width : 1, H = im->height > 0 ? im->height : 1;
-	int i, k, c, polys = 0;
+	double x, y, w, h;
+	struct bx_pt buf[BX_GEOM_RING_MAX + 1];
+	const struct bx_pt *pts;
+	const struct bx_yolo_map *m;
+	int i, k, n, c, polys = task == BX_YOLO_TASK_SEGMENT || task == BX_YOLO_TASK_OBB;
 
-	for (i = 0; i < im->ans.n; i++)
-		polys |= ((im->ans.a[i].geom == BX_GEOM_POLYGON && im->ans.a[i].npts >= 3) ||
-		    im->ans.a[i].geom == BX_GEOM_RBOX) &&
+	for (i = 0; task == BX_YOLO_TASK_ANY && i < im->ans.n; i++)
+		polys |= (m = held(&im->ans.a[i], task)) != NULL && m->poly &&
+		    m->outline(&im->ans.a[i], buf, &pts) >= 3 &&
 		    bx_dataset_class_index(ds, im->ans.a[i].cls) >= 0;
 	for (i = 0; i < im->ans.n; i++) {
 		const struct bx_annot *an = &im->ans.a[i];
 
 		c = bx_dataset_class_index(ds, an->cls);
-		if (c < 0)
+		if (c < 0 || (m = held(an, task)) == NULL)
 			continue;
-		if (an->geom == BX_GEOM_BOX && polys) {
-			double x0 = an->x / W, y0 = an->y / H, x1 = (an->x + an->w) / W,
-			    y1 = (an->y + an->h) / H;
-			bx_buf_printf_c(out, "%d %.6f %.6f %.6f %.6f %.6f %.6f %.6f %.6f\n", c, x0, y0,
-			    x1, y0, x1, y1, x0, y1);
-		} else if (an->geom == BX_GEOM_BOX)
-			bx_buf_printf_c(out, "%d %.6f %.6f %.6f %.6f\n", c, (an->x + an->w / 2) / W,
-			    (an->y + an->h / 2) / H, an->w / W, an->h / H);
-		else if (an->geom == BX_GEOM_RBOX) {
-			/* YOLO-OBB: the four corners, clockwise on screen */
-			struct bx_pt q[4];
-
-			bx_geom_rbox_corners(an->x, an->y, an->w, an->h, an->angle, q);
-			bx_buf_printf(out, "%d", c);
-			for (k = 0; k < 4; k++)
-				bx_buf_printf_c(out, " %.6f %.6f", q[k].x / W, q[k].y / H);
-			bx_buf_putc(out, '\n');
-		} else if (an->geom == BX_GEOM_POLYGON && an->npts >= 3) {
-			bx_buf_printf(out, "%d", c);
-			for (k = 0; k < an->npts; k++)
-				bx_buf_printf_c(out, " %.6f %.6f", an->pts[k].x / W, an->pts[k].y / H);
-			bx_buf_putc(out, '\n');
+		if (task == BX_YOLO_TASK_DETECT || (!polys && !m->poly)) {
+			bx_annot_bounds(an, &x, &y, &w, &h);
+			bx_buf_printf_c(out, "%d %.6f %.6f %.6f %.6f\n", c, (x + w / 2) / W,
+			    (y + h / 2) / H, w / W, h / H);
+			continue;
 		}
+		n = m->outline(an, buf, &pts);
+		if (n < 3 || (task == BX_YOLO_TASK_OBB && n != 4))
+			continue;
+		bx_buf_printf(out, "%d", c);
+		for (k = 0; k < n; k++)
+			bx_buf_printf_c(out, " %.6f %.6f", pts[k].x / W, pts[k].y / H);
+		bx_buf_putc(out, '\n');
 	}
+}
+
+void
+bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im, struct bx_buf *out)
+{
+	bx_yolo_write_task(ds, im, BX_YOLO_TASK_ANY, out);
 }
 
 char *

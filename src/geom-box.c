@@ -7,6 +7,8 @@
 #include "boxel/edit.h"
 #include "boxel/fmt-ls-map.h"
 #include "boxel/fmt-scale-map.h"
+#include "boxel/fmt-voc-map.h"
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 
@@ -240,6 +242,60 @@ static const struct bx_scale_map scale_map = {
 	.read = scale_read,
 };
 
+/* YOLO: a box line, or its four corners from the top-left clockwise (a
+ * polygon line in a file of polygons, an obb line); a polygon line that is
+ * exactly such an upright rectangle reads back as the box. */
+static int
+yolo_outline(const struct bx_annot *an, struct bx_pt *buf, const struct bx_pt **pts)
+{
+	buf[0].x = an->x, buf[0].y = an->y;
+	buf[1].x = an->x + an->w, buf[1].y = an->y;
+	buf[2].x = an->x + an->w, buf[2].y = an->y + an->h;
+	buf[3].x = an->x, buf[3].y = an->y + an->h;
+	*pts = buf;
+	return 4;
+}
+
+static int
+set_box(struct bx_annot *an, double x, double y, double w, double h)
+{
+	an->x = x, an->y = y, an->w = w, an->h = h;
+	return 0;
+}
+
+static int
+yolo_read_poly(struct bx_annot *an)
+{
+	const struct bx_pt *p = an->pts;
+
+	if (an->npts != 4 || !(p[0].x == p[3].x && p[0].y == p[1].y && p[1].x == p[2].x &&
+	    p[2].y == p[3].y && p[1].x > p[0].x && p[2].y > p[0].y))
+		return -1;
+	set_box(an, p[0].x, p[0].y, p[1].x - p[0].x, p[2].y - p[0].y);
+	an->npts = 0;
+	return 0;
+}
+
+static const struct bx_yolo_map yolo_map = {
+	.tasks = BX_YOLO_IN(BX_YOLO_TASK_ANY) | BX_YOLO_IN(BX_YOLO_TASK_DETECT) |
+	    BX_YOLO_IN(BX_YOLO_TASK_SEGMENT) | BX_YOLO_IN(BX_YOLO_TASK_OBB),
+	.poly = 0,
+	.outline = yolo_outline,
+	.read_box = set_box,
+	.read_poly = yolo_read_poly,
+};
+
+static void
+voc_read(struct bx_annot *an, double x, double y, double w, double h)
+{
+	set_box(an, x, y, w, h);
+}
+
+static const struct bx_voc_map voc_map = {
+	.bndbox = bounds,
+	.read = voc_read,
+};
+
 const struct bx_geom_kind bx_geom_box = {
 	.id = BX_GEOM_BOX,
 	.name = "box",
@@ -261,4 +317,6 @@ const struct bx_geom_kind bx_geom_box = {
 	.formats = BX_FMT_ALL,
 	.ls = &ls_map,
 	.scale = &scale_map,
+	.yolo = &yolo_map,
+	.voc = &voc_map,
 };

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "boxel/fmt-scale-map.h"
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -127,6 +128,14 @@ static const struct bx_scale_map scale_map = {
 	         "the front face moved",
 };
 
+/* YOLO: no line of the default export; its upright box in a detect
+ * file, its hull (as COCO's segmentation) in a segment file. Not read
+ * back: such a line is a polygon. */
+static const struct bx_yolo_map yolo_map = {
+	.tasks = BX_YOLO_IN(BX_YOLO_TASK_DETECT) | BX_YOLO_IN(BX_YOLO_TASK_SEGMENT),
+	.outline = bx_yolo_outline_ring,
+};
+
 const struct bx_geom_kind bx_geom_cuboid = {
 	.id = BX_GEOM_CUBOID,
 	.name = "cuboid",
@@ -148,4 +157,5 @@ const struct bx_geom_kind bx_geom_cuboid = {
 	.outline = outline,
 	.formats = BX_FMT_COCO | BX_FMT_SCALE,
 	.scale = &scale_map,
+	.yolo = &yolo_map,
 };

@@ -15,6 +15,7 @@
 
 #include "boxel/fmt-ls-map.h"
 #include "boxel/fmt-scale-map.h"
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -248,6 +249,15 @@ static const struct bx_scale_map scale_map = {
 	.read = scale_read,
 };
 
+/* YOLO: no line of the default export; its upright box in a detect
+ * file, its ring (the 64 vertices with the ellipse's area, as COCO's
+ * segmentation) in a segment file. Not read back: such a line is a
+ * polygon. */
+static const struct bx_yolo_map yolo_map = {
+	.tasks = BX_YOLO_IN(BX_YOLO_TASK_DETECT) | BX_YOLO_IN(BX_YOLO_TASK_SEGMENT),
+	.outline = bx_yolo_outline_ring,
+};
+
 const struct bx_geom_kind bx_geom_ellipse = {
 	.id = BX_GEOM_ELLIPSE,
 	.name = "ellipse",
@@ -271,4 +281,5 @@ const struct bx_geom_kind bx_geom_ellipse = {
 	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_SCALE,
 	.ls = &ls_map,
 	.scale = &scale_map,
+	.yolo = &yolo_map,
 };

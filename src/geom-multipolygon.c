@@ -6,6 +6,7 @@
  * medoid. */
 #include <stdio.h>
 
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/geom.h"
 
 static void
@@ -55,6 +56,13 @@ static const struct bx_geom_tool tool = {
 	.place = BX_PLACE_RINGS,
 };
 
+/* YOLO: its upright box (all parts) in a detect file; no other task: a
+ * YOLO line is one ring, and one line per part would make the parts
+ * objects of their own. */
+static const struct bx_yolo_map yolo_map = {
+	.tasks = BX_YOLO_IN(BX_YOLO_TASK_DETECT),
+};
+
 const struct bx_geom_kind bx_geom_multipolygon = {
 	.id = BX_GEOM_MULTIPOLYGON,
 	.name = "multipolygon",
@@ -76,4 +84,5 @@ const struct bx_geom_kind bx_geom_multipolygon = {
 	/* COCO's segmentation is a list of polygons; the others have one ring
 	 * an object */
 	.formats = BX_FMT_COCO,
+	.yolo = &yolo_map,
 };

@@ -7,6 +7,8 @@
 
 #include "boxel/fmt-ls-map.h"
 #include "boxel/fmt-scale-map.h"
+#include "boxel/fmt-voc-map.h"
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -185,6 +187,69 @@ static const struct bx_scale_map scale_map = {
 	.read = scale_read,
 };
 
+/* A multipolygon (COCO's object in parts) of a class that draws polygons
+ * but not multipolygons: one polygon per ring, and that is a loss (the
+ * parts are no longer one object). */
+static int
+from_multipolygon(const struct bx_annot *an, struct bx_answer *out)
+{
+	struct bx_annot part;
+	int r, from;
+
+	for (r = 0, from = 0; r < an->nrings; r++) {
+		part = *an;
+		part.geom = BX_GEOM_POLYGON;
+		part.pts = an->pts + from;
+		part.npts = an->ring_end[r] - from;
+		part.ring_end = NULL;
+		part.nrings = 0;
+		bx_answer_add(out, &part);
+		from = an->ring_end[r];
+	}
+	return an->nrings;
+}
+
+static const struct bx_geom_conv convert_from[] = {
+	{ BX_GEOM_MULTIPOLYGON, from_multipolygon, "multi-part objects split into one polygon "
+	    "per part: the class has no multipolygon geometry" },
+	{ 0, NULL, NULL },
+};
+
+/* YOLO: a polygon line of its vertices (YOLO-seg); its upright box in a
+ * detect file. Any polygon line an earlier kind (a box) declines is one. */
+static int
+yolo_read_poly(struct bx_annot *an)
+{
+	return an->npts >= 3 ? 0 : -1;
+}
+
+static const struct bx_yolo_map yolo_map = {
+	.tasks = BX_YOLO_IN(BX_YOLO_TASK_ANY) | BX_YOLO_IN(BX_YOLO_TASK_DETECT) |
+	    BX_YOLO_IN(BX_YOLO_TASK_SEGMENT),
+	.poly = 1,
+	.outline = bx_yolo_outline_pts,
+	.read_poly = yolo_read_poly,
+};
+
+/* VOC: written as its bounding box; a bndbox of a class that draws
+ * polygons but no boxes comes back as that rectangle (which writes out as
+ * the same bndbox). */
+static void
+voc_read(struct bx_annot *an, double x, double y, double w, double h)
+{
+	an->npts = 4;
+	an->pts = bx_malloc(sizeof *an->pts * 4);
+	an->pts[0].x = x, an->pts[0].y = y;
+	an->pts[1].x = x + w, an->pts[1].y = y;
+	an->pts[2].x = x + w, an->pts[2].y = y + h;
+	an->pts[3].x = x, an->pts[3].y = y + h;
+}
+
+static const struct bx_voc_map voc_map = {
+	.bndbox = bx_geom_pts_bounds,
+	.read = voc_read,
+};
+
 const struct bx_geom_kind bx_geom_polygon = {
 	.id = BX_GEOM_POLYGON,
 	.name = "polygon",
@@ -203,7 +268,10 @@ const struct bx_geom_kind bx_geom_polygon = {
 	.handle_pos = bx_geom_pts_handle_pos,
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
+	.convert_from = convert_from,
 	.formats = BX_FMT_ALL,
 	.ls = &ls_map,
 	.scale = &scale_map,
+	.yolo = &yolo_map,
+	.voc = &voc_map,
 };

@@ -13,6 +13,7 @@
 
 #include "boxel/fmt-ls-map.h"
 #include "boxel/fmt-scale-map.h"
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -230,6 +231,88 @@ static const struct bx_scale_map scale_map = {
 	          "rotated_boxes as polygons of their 4 corners: scale has no rotated box" },
 };
 
+/* Import, for a class that allows rotated boxes but not what a format
+ * wrote: an upright box (Label Studio at rotation 0, COCO, VOC) is one at
+ * angle 0; a 4-point polygon that is a rectangle (YOLO-OBB's corners,
+ * read back with 6 decimals; Scale's polygon of the corners) one at its
+ * angle: centre, side lengths, and the angle of its first side. So the
+ * exports of such a class come back as they went. */
+static int
+from_box(const struct bx_annot *an, struct bx_annot *rb)
+{
+	(void)an;
+	rb->x += rb->w / 2;
+	rb->y += rb->h / 2;
+	rb->angle = 0;
+	return 1;
+}
+
+static int
+from_rectangle(const struct bx_annot *an, struct bx_annot *rb)
+{
+	const struct bx_pt *p = an->pts;
+	double ax, ay, bx, by, la, lb, tol;
+
+	if (an->npts != 4)
+		return 0;
+	ax = p[1].x - p[0].x, ay = p[1].y - p[0].y, bx = p[3].x - p[0].x, by = p[3].y - p[0].y;
+	la = hypot(ax, ay), lb = hypot(bx, by), tol = 1e-4 * (la + lb);
+	if (la == 0 || lb == 0 || fabs(ax * bx + ay * by) > tol * (la + lb) ||
+	    hypot(p[0].x + p[2].x - p[1].x - p[3].x, p[0].y + p[2].y - p[1].y - p[3].y) > tol)
+		return 0;
+	rb->x = (p[0].x + p[1].x + p[2].x + p[3].x) / 4;
+	rb->y = (p[0].y + p[1].y + p[2].y + p[3].y) / 4;
+	rb->w = la;
+	rb->h = lb;
+	rb->angle = atan2(ay, ax) * 180 / M_PI;
+	rb->pts = NULL;
+	rb->npts = 0;
+	return 1;
+}
+
+/* The object as a rotated box made by make from a copy of it, appended. */
+static int
+convert(const struct bx_annot *an, struct bx_answer *out,
+        int (*make)(const struct bx_annot *an, struct bx_annot *rb))
+{
+	struct bx_annot rb = *an;
+
+	rb.geom = BX_GEOM_RBOX;
+	if (!make(an, &rb))
+		return 0;
+	bx_answer_add(out, &rb);
+	return 1;
+}
+
+static int
+convert_box(const struct bx_annot *an, struct bx_answer *out)
+{
+	return convert(an, out, from_box);
+}
+
+static int
+convert_polygon(const struct bx_annot *an, struct bx_answer *out)
+{
+	return convert(an, out, from_rectangle);
+}
+
+static const struct bx_geom_conv convert_from[] = {
+	{ BX_GEOM_POLYGON, convert_polygon, NULL },
+	{ BX_GEOM_BOX, convert_box, NULL },
+	{ 0, NULL, NULL },
+};
+
+/* YOLO-OBB: its four corners, clockwise on screen from the unturned
+ * top-left; a polygon line in the default export (so its file's boxes go
+ * as corners too); its upright box in a detect file. Read back as a
+ * polygon, made a rotated box again by convert_from above. */
+static const struct bx_yolo_map yolo_map = {
+	.tasks = BX_YOLO_IN(BX_YOLO_TASK_ANY) | BX_YOLO_IN(BX_YOLO_TASK_DETECT) |
+	    BX_YOLO_IN(BX_YOLO_TASK_SEGMENT) | BX_YOLO_IN(BX_YOLO_TASK_OBB),
+	.poly = 1,
+	.outline = bx_yolo_outline_ring,
+};
+
 const struct bx_geom_kind bx_geom_rbox = {
 	.id = BX_GEOM_RBOX,
 	.name = "rotated_box",
@@ -249,7 +332,9 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.draw = draw,
 	.rotate = bx_geom_turn,
 	.ring = ring,
+	.convert_from = convert_from,
 	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_YOLO,
 	.ls = &ls_map,
 	.scale = &scale_map,
+	.yolo = &yolo_map,
 };

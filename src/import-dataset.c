@@ -1,11 +1,13 @@
 /* import-dataset.c: a reader's dataset into queued items: each image
  * probed for its size, each answer checked against the taxonomy and the
- * image, objects clipped, kinds the class does not draw converted or
- * counted as losses. Coordinates are image pixels. */
+ * image, objects clipped, kinds the class does not draw converted (by
+ * the kinds' convert_from) or counted as losses. Coordinates are image
+ * pixels. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/geom.h"
 #include "boxel/image.h"
 #include "import-int.h"
 
@@ -156,94 +158,58 @@ imp_add_item(struct imp *im, struct item *it)
 		imp_flush(im);
 }
 
-/* Queue a dataset's images (relative to the image root). */
-/* A 4-point polygon that is a rectangle (YOLO-OBB's corners, read back
- * with 6 decimals) as a rotated box: centre, side lengths, and the angle
- * of its first side. 0 if it is no rectangle. */
+/* The conversion into a kind the class c draws for an object of a kind it
+ * does not: the first kind in table order that c allows with a conversion
+ * from an's kind that fits appends the result to out; 0 when none does
+ * (an is kept as it is, and the taxonomy check refuses it). */
 static int
-rect_to_rbox(struct bx_annot *an)
+convert_one(const struct bx_class *c, const struct bx_annot *an, struct bx_answer *out,
+            const char **loss)
 {
-	const struct bx_pt *p = an->pts;
-	double ax = p[1].x - p[0].x, ay = p[1].y - p[0].y, bx = p[3].x - p[0].x, by = p[3].y - p[0].y;
-	double la = hypot(ax, ay), lb = hypot(bx, by), tol = 1e-4 * (la + lb);
+	const struct bx_geom_kind *k;
+	const struct bx_geom_conv *cv;
+	int g, n;
 
-	if (an->npts != 4 || la == 0 || lb == 0 || fabs(ax * bx + ay * by) > tol * (la + lb) ||
-	    hypot(p[0].x + p[2].x - p[1].x - p[3].x, p[0].y + p[2].y - p[1].y - p[3].y) > tol)
-		return 0;
-	an->geom = BX_GEOM_RBOX;
-	an->x = (p[0].x + p[1].x + p[2].x + p[3].x) / 4;
-	an->y = (p[0].y + p[1].y + p[2].y + p[3].y) / 4;
-	an->w = la;
-	an->h = lb;
-	an->angle = atan2(ay, ax) * 180 / M_PI;
-	free(an->pts);
-	an->pts = NULL;
-	an->npts = 0;
-	return 1;
-}
-
-/* For a class that allows rotated boxes but not what a format wrote:
- * an upright box (Label Studio at rotation 0, COCO, VOC) is a rotated box
- * at angle 0, a rectangular 4-point polygon (YOLO-OBB) one at its angle,
- * so the exports of such a class come back as they went. */
-void
-imp_upright_boxes(struct imp *im, struct bx_answer *ans)
-{
-	const struct bx_class *c;
-	struct bx_annot *an;
-	int k;
-
-	for (k = 0; im->tax != NULL && k < ans->n; k++) {
-		an = &ans->a[k];
-		c = bx_taxonomy_class(im->tax, an->cls);
-		if (c == NULL || !(c->geoms & BX_GEOM_RBOX) || (c->geoms & (int)an->geom))
+	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
+		if (!(c->geoms & (int)k->id) || k->convert_from == NULL)
 			continue;
-		if (an->geom == BX_GEOM_POLYGON && an->npts == 4) {
-			rect_to_rbox(an);
-		} else if (an->geom == BX_GEOM_BOX) {
-			an->geom = BX_GEOM_RBOX;
-			an->x += an->w / 2;
-			an->y += an->h / 2;
-			an->angle = 0;
-		}
+		for (cv = k->convert_from; cv->convert != NULL; cv++)
+			if (cv->from == an->geom && (n = cv->convert(an, out)) > 0) {
+				*loss = cv->loss;
+				return n;
+			}
 	}
+	return 0;
 }
 
-/* A multipolygon (COCO's object in parts) of a class that allows polygons
- * but not multipolygons: one polygon per ring, and that is a loss (the
- * parts are no longer one object). A class allowing neither refuses it. */
-static void
-split_rings(struct imp *im, struct bx_answer *ans)
+/* Objects of kinds their class does not draw, converted into one it
+ * does (an upright box or a rectangle of a rotated-box class becomes a
+ * rotated box, a multipolygon of a polygon class its polygons): so the
+ * exports of such a class come back as they went. A conversion that
+ * loses something is counted in the report. */
+void
+imp_convert_kinds(struct imp *im, struct bx_answer *ans)
 {
 	const struct bx_class *c;
+	const char *loss;
 	struct bx_answer out;
-	struct bx_annot part;
-	int k, r, from, split = 0;
+	int k, converted = 0;
 
 	bx_answer_init(&out);
 	for (k = 0; im->tax != NULL && k < ans->n; k++) {
 		const struct bx_annot *an = &ans->a[k];
 
-		c = an->geom == BX_GEOM_MULTIPOLYGON ? bx_taxonomy_class(im->tax, an->cls) : NULL;
-		if (c == NULL || (c->geoms & BX_GEOM_MULTIPOLYGON) || !(c->geoms & BX_GEOM_POLYGON)) {
-			bx_answer_add(&out, an);
+		c = bx_taxonomy_class(im->tax, an->cls);
+		loss = NULL;
+		if (c != NULL && !(c->geoms & (int)an->geom) && convert_one(c, an, &out, &loss) > 0) {
+			converted++;
+			if (loss != NULL)
+				imp_tally_add(&im->lost, loss, 1);
 			continue;
 		}
-		for (r = 0, from = 0; r < an->nrings; r++) {
-			part = *an;
-			part.geom = BX_GEOM_POLYGON;
-			part.pts = an->pts + from;
-			part.npts = an->ring_end[r] - from;
-			part.ring_end = NULL;
-			part.nrings = 0;
-			bx_answer_add(&out, &part);
-			from = an->ring_end[r];
-		}
-		split++;
+		bx_answer_add(&out, an);
 	}
-	if (split > 0) {
-		imp_tally_add(&im->lost, "multi-part objects split into one polygon per part: the class "
-		    "has no multipolygon geometry", split);
+	if (converted > 0) {
 		bx_attrs_copy(&out.global, &ans->global);
 		bx_answer_free(ans);
 		*ans = out;
@@ -251,6 +217,7 @@ split_rings(struct imp *im, struct bx_answer *ans)
 		bx_answer_free(&out);
 }
 
+/* Queue a dataset's images (relative to the image root). */
 void
 import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
                const char *kind, int try_suffixes)
@@ -263,10 +230,8 @@ import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const ch
 		imp_item_fail(im, "", ds->errors[i]);
 	for (i = 0; i < ds->nlosses; i++)
 		imp_tally_add(&im->lost, ds->loss[i], ds->nlost[i]);
-	for (i = 0; i < ds->n; i++) {
-		imp_upright_boxes(im, &ds->img[i].ans);
-		split_rings(im, &ds->img[i].ans);
-	}
+	for (i = 0; i < ds->n; i++)
+		imp_convert_kinds(im, &ds->img[i].ans);
 	if (ds->nrle > 0)
 		imp_tally_add(&im->converted, "RLE masks converted to polygons", ds->nrle);
 	im->total += ds->n;

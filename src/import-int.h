@@ -129,7 +129,9 @@ void imp_images_beside(struct imp *im, struct bx_dataset *ds, const char *file, 
 int imp_probe(struct imp *im, const char *image, const char *abs, int *w, int *h,
               struct bx_err *err);
 void imp_add_item(struct imp *im, struct item *it);
-void imp_upright_boxes(struct imp *im, struct bx_answer *ans);
+/* Objects of kinds their class does not draw, converted by the kinds'
+ * convert_from (losses counted in im->lost). */
+void imp_convert_kinds(struct imp *im, struct bx_answer *ans);
 void import_dataset(struct imp *im, struct bx_dataset *ds, const char *file, const char *what,
                     const char *kind, int try_suffixes);
 const char *imp_default_kind(struct imp *im);

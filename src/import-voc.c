@@ -1,36 +1,45 @@
 /* import-voc.c: Pascal VOC XML files, one per image, alone or in the
- * devkit layout (Annotations/ beside JPEGImages/): boxes back to polygons
- * where the class draws no boxes, VOC's flags kept or counted. */
+ * devkit layout (Annotations/ beside JPEGImages/): a bndbox as the kind
+ * the class draws (the kinds' VOC maps), VOC's flags kept or counted. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "boxel/cli.h"
+#include "boxel/fmt-voc-map.h"
+#include "boxel/geom.h"
 #include "import-int.h"
 
-/* VOC has only boxes, and boxel writes polygons as their bounding box: for
- * a class that allows polygons but not boxes, the box comes back as a
- * 4-point polygon (which writes out as the same bndbox). */
+/* VOC has only boxes, and kinds VOC holds are written as a box (a
+ * polygon as its bounding box): an object whose class does not draw the
+ * kind the reader made becomes the first kind in table order that the
+ * class draws and that reads a bndbox (a polygon: the 4-point rectangle,
+ * which writes out as the same bndbox). */
 static void
-voc_polygons(struct imp *im, struct bx_dataset *ds)
+voc_kinds(struct imp *im, struct bx_dataset *ds)
 {
+	const struct bx_geom_kind *k;
 	const struct bx_class *c;
 	struct bx_annot *an;
-	int i, k;
+	double x, y, w, h;
+	int i, j, g;
 
 	for (i = 0; im->tax != NULL && i < ds->n; i++)
-		for (k = 0; k < ds->img[i].ans.n; k++) {
-			an = &ds->img[i].ans.a[k];
+		for (j = 0; j < ds->img[i].ans.n; j++) {
+			an = &ds->img[i].ans.a[j];
 			c = bx_taxonomy_class(im->tax, an->cls);
-			if (an->geom != BX_GEOM_BOX || c == NULL || (c->geoms & BX_GEOM_BOX) ||
-			    !(c->geoms & BX_GEOM_POLYGON))
+			if (c == NULL || (c->geoms & (int)an->geom))
 				continue;
-			an->geom = BX_GEOM_POLYGON;
-			an->npts = 4;
-			an->pts = bx_malloc(sizeof *an->pts * 4);
-			an->pts[0].x = an->x, an->pts[0].y = an->y;
-			an->pts[1].x = an->x + an->w, an->pts[1].y = an->y;
-			an->pts[2].x = an->x + an->w, an->pts[2].y = an->y + an->h;
-			an->pts[3].x = an->x, an->pts[3].y = an->y + an->h;
+			for (g = 0; (k = bx_geom_at(g)) != NULL; g++)
+				if (k->voc != NULL && k->voc->read != NULL && (c->geoms & (int)k->id))
+					break;
+			if (k == NULL)
+				continue;
+			bx_annot_bounds(an, &x, &y, &w, &h);
+			free(an->pts);
+			an->pts = NULL;
+			an->npts = 0;
+			an->geom = k->id;
+			k->voc->read(an, x, y, w, h);
 		}
 }
 
@@ -104,7 +113,7 @@ import_voc(struct imp *im, const char *path)
 		} else {
 			imp_images_beside(im, &ds, files[i], "../JPEGImages");
 			voc_flags(im, &ds, dropped);
-			voc_polygons(im, &ds);
+			voc_kinds(im, &ds);
 			clamped += ds.nclamped;
 			import_dataset(im, &ds, files[i], NULL, imp_default_kind(im), 1);
 		}

@@ -87,7 +87,7 @@ yolo_one(struct imp *im, const struct bx_dataset *names, const char *rel, const 
 			return;
 		}
 		im->yolo_clamped += errs.nclamped;
-		imp_upright_boxes(im, &it.ans);
+		imp_convert_kinds(im, &it.ans);
 		bx_dataset_free(&errs);
 		free(text);
 	} else {

@@ -14,6 +14,7 @@
 
 #include "boxel/annot.h"
 #include "boxel/err.h"
+#include "boxel/fmt-yolo-map.h"
 #include "boxel/util.h"
 
 struct bx_taxonomy;
@@ -231,6 +232,11 @@ int bx_yolo_read_labels(const char *text, const char *name_for_errors, int width
                         struct bx_dataset *errors_to);
 void bx_yolo_write_labels(const struct bx_dataset *ds, const struct bx_ds_image *im,
                           struct bx_buf *out);
+/* bx_yolo_write_labels for one Ultralytics task (boxel/fmt-yolo-map.h:
+ * BX_YOLO_TASK_*; ANY is the default export): objects the task does not
+ * hold are not written. */
+void bx_yolo_write_task(const struct bx_dataset *ds, const struct bx_ds_image *im,
+                        enum bx_yolo_task task, struct bx_buf *out);
 /* Ultralytics' data.yaml (fmt-yolo-yaml.c, libyaml): class names into
  * out->classes ("names" a list, or a map of the indices 0..n-1 in any
  * order; "nc", when present, must match) and, when data_out is not NULL,

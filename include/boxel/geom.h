@@ -22,6 +22,8 @@
 #include "boxel/annot.h"
 
 struct bx_raster;
+struct bx_yolo_map;
+struct bx_voc_map;
 
 /* Where a kind keeps its coordinates in struct bx_annot and how its JSON
  * value looks. */
@@ -125,6 +127,19 @@ struct bx_geom_tool {
 	void (*status)(int n, int want, const char *next, char *buf, size_t len);
 };
 
+/* A conversion into a kind, declared by that kind: on import, an object
+ * of kind from whose class does not allow from but allows this kind (the
+ * first such kind in table order with a conversion from it that fits). */
+struct bx_geom_conv {
+	enum bx_geom from;
+	/* Append an (of kind from) to out as objects of this kind: returns
+	 * how many (0: it does not fit; nothing appended). */
+	int (*convert)(const struct bx_annot *an, struct bx_answer *out);
+	/* NULL: the object is kept whole; else what the conversion loses, the
+	 * import report's line counting the objects so converted. */
+	const char *loss;
+};
+
 struct bx_geom_kind {
 	enum bx_geom id;         /* one bit: classes allow a mask of kinds */
 	const char *name;        /* JSON key, taxonomy name, store column value */
@@ -174,6 +189,9 @@ struct bx_geom_kind {
 	 * tolerance of scale image pixels. */
 	double (*similarity)(const struct bx_pt *a, int na, const struct bx_pt *b, int nb,
 	                     double scale);
+	/* Conversions into this kind (import), ended by one with a NULL
+	 * convert; NULL: none. */
+	const struct bx_geom_conv *convert_from;
 
 	/* The export formats that hold it (BX_FMT_*); export leaves the rest
 	 * out with a warning. */
@@ -182,6 +200,10 @@ struct bx_geom_kind {
 	const struct bx_ls_map *ls;
 	/* Scale: its annotation type and hooks (boxel/fmt-scale-map.h). */
 	const struct bx_scale_map *scale;
+	/* YOLO label lines (boxel/fmt-yolo-map.h); NULL: no YOLO task holds it. */
+	const struct bx_yolo_map *yolo;
+	/* Pascal VOC <bndbox> (boxel/fmt-voc-map.h); NULL: VOC cannot hold it. */
+	const struct bx_voc_map *voc;
 };
 
 /* The kind of g, or NULL for a value no kind has. */

@@ -3,7 +3,8 @@
 # loads with its Ultralytics detection importer, boxes and polygons with the
 # segmentation one, rotated boxes (YOLO-OBB lines) with the oriented-box one;
 # each object comes back with its class and the numbers boxel stores (its
-# JSONL export), rotated boxes as the same four corners. The COCO export of
+# JSONL export), rotated boxes as the same four corners; each --yolo-task
+# export loads with its task's reader. The COCO export of
 # every kind loads with its COCO readers, skeletons with their points,
 # visibility and edges. Datumaro is not in
 # Debian: the test runs where it is importable (PYTHONPATH) and skips with a
@@ -203,6 +204,88 @@ for a, o in zip(skels, objs):
     # COCO's v: 0 not labeled (at 0,0), 1 labeled but not visible, 2 visible
     assert got == [(n, [x, y], v) for n, (x, y, v) in zip(pc.labels, o["skeleton"])], got
 print("coco_person_keypoints: %d skeletons" % len(skels), file=sys.stderr)
+PY
+
+# --yolo-task: every kind in one project, exported for each Ultralytics
+# task and loaded by that task's reader: detect holds every area object as
+# its upright box, segment as its outline polygon (a box's and a rotated
+# box's corners, the ellipse's ring, the cuboid's hull), obb the box and the
+# rotated box as 4 corners; the skeleton (and in obb the rest) is left out
+"$BOXEL" init --db task.db --images img --taxonomy tax.json >/dev/null
+"$BOXEL" import --db task.db img >/dev/null
+expect_rc 0 "tasks: import every kind" "$BOXEL" import --db task.db --as accepted coco.ans.jsonl
+for t in detect segment obb; do
+	expect_rc 1 "tasks: export --yolo-task $t (the skeleton left out)" \
+		"$BOXEL" export --db task.db --format yolo --yolo-task $t task.$t
+done
+check "datumaro loads each task's export with boxel's shapes" $PY -W ignore - <<'PY'
+import json, math, sys
+from datumaro.components.annotation import AnnotationType, Bbox, Polygon
+from datumaro.components.dataset import Dataset
+from shapely.geometry import MultiPoint
+from shapes import corners, same_points
+
+want = json.loads(open("coco.ans.jsonl").read())["answer"]["annotations"]
+
+def outline(o):
+    """the points of o's line in a segment or obb file (None: an ellipse)"""
+    if "box" in o:
+        x, y, w, h = o["box"]
+        return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+    if "rotated_box" in o:
+        return corners(*o["rotated_box"])
+    if "polygon" in o:
+        return [tuple(p) for p in o["polygon"]]
+    if "cuboid" in o:
+        return MultiPoint(o["cuboid"]).convex_hull.exterior.coords[:-1]
+    return None
+
+def upright(o):
+    """o's upright box x0, y0, x1, y1: its outline's, an ellipse's exact one"""
+    if "ellipse" in o:
+        cx, cy, rx, ry, deg = o["ellipse"]
+        c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+        hx, hy = math.hypot(rx * c, ry * s), math.hypot(rx * s, ry * c)
+        return cx - hx, cy - hy, cx + hx, cy + hy
+    xs, ys = zip(*outline(o))
+    return min(xs), min(ys), max(xs), max(ys)
+
+def on_ellipse(pts, o):
+    cx, cy, rx, ry, deg = o["ellipse"]
+    assert len(pts) == 64, len(pts)
+    area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]))) / 2
+    assert abs(area - math.pi * rx * ry) < 1e-3 * math.pi * rx * ry, area
+    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+    r = [math.hypot(((x - cx) * c + (y - cy) * s) / rx, (-(x - cx) * s + (y - cy) * c) / ry) for x, y in pts]
+    assert max(r) - min(r) < 1e-3, (min(r), max(r))
+
+# the readers keep 2 decimals of a pixel
+for task, fmt, held, tol in (("detect", "yolov8_detection", ("cat", "plume", "bed", "eye", "crate"), 6e-3),
+                             ("segment", "yolov8_segmentation", ("cat", "plume", "bed", "eye", "crate"), 6e-3),
+                             ("obb", "yolov8_oriented_boxes", ("cat", "bed"), 1e-2)):
+    ds = Dataset.import_from("task." + task, fmt)
+    labels = ds.categories()[AnnotationType.label]
+    objs = [o for o in want if o["class"] in held]
+    anns = [a for item in ds.get_subset("train") for a in item.annotations]
+    assert len(anns) == len(objs), (task, anns)
+    for a, o in zip(anns, objs):
+        assert labels[a.label].name == o["class"], (task, labels[a.label].name, o["class"])
+        if task == "detect":
+            assert isinstance(a, Bbox) and "rotation" not in a.attributes, a
+            x, y, w, h = a.get_bbox()
+            assert all(abs(g - e) < tol for g, e in zip((x, y, x + w, y + h), upright(o))), (o, a)
+        elif task == "segment":
+            assert isinstance(a, Polygon), a
+            pts = list(zip(a.points[0::2], a.points[1::2]))
+            if "ellipse" in o:
+                on_ellipse(pts, o)
+            else:
+                same_points(pts, outline(o), tol)
+        else:
+            assert isinstance(a, Bbox), a
+            x, y, w, h = a.get_bbox()
+            same_points(corners(x + w / 2, y + h / 2, w, h, a.attributes.get("rotation", 0)), outline(o), tol)
+    print("--yolo-task %-8s %-22s %d objects match" % (task, fmt, len(anns)), file=sys.stderr)
 PY
 
 # The readers are strict: an OBB line the oriented-box reader cannot take is

@@ -3,7 +3,9 @@
  * results), YOLO normalization, VOC 1-based indices, Label Studio percent,
  * Scale-style; every writer's output read back gives the same dataset. */
 #include "boxel/codec.h"
+#include "boxel/fmt-voc-map.h"
 #include "boxel/formats.h"
+#include "boxel/geom.h"
 #include "boxel/util.h"
 #include "harness.h"
 
@@ -1065,6 +1067,121 @@ test_manifest(void)
 	}
 }
 
+/* The kinds' YOLO and VOC maps: a kind's BX_FMT_VOC bit (export's "left
+ * out ... (voc can)" lines) is set exactly when it has a VOC map, its
+ * BX_FMT_YOLO bit exactly when its YOLO map holds the default export; a
+ * task's lines come from the maps (an obb outline is 4 corners). */
+static void
+test_yolo_voc_maps(void)
+{
+	const struct bx_geom_kind *k;
+	struct bx_pt buf[BX_GEOM_RING_MAX + 1];
+	const struct bx_pt *pts;
+	int g, t;
+
+	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
+		CASE(k->name);
+		CHECK_INT(!!(k->formats & BX_FMT_VOC), k->voc != NULL);
+		CHECK_INT(!!(k->formats & BX_FMT_YOLO),
+		    k->yolo != NULL && (k->yolo->tasks & BX_YOLO_IN(BX_YOLO_TASK_ANY)));
+		CHECK(k->voc == NULL || k->voc->bndbox != NULL);
+		/* every task but detect writes the outline */
+		for (t = 0; k->yolo != NULL && t < BX_YOLO_NTASKS; t++)
+			if ((k->yolo->tasks & BX_YOLO_IN(t)) && t != BX_YOLO_TASK_DETECT)
+				CHECK(k->yolo->outline != NULL);
+	}
+	CASE("obb: a rotated box's corners");
+	{
+		struct bx_annot rb = { .geom = BX_GEOM_RBOX, .x = 50, .y = 40, .w = 20, .h = 10,
+			.angle = 90 };
+		k = bx_geom_kind(BX_GEOM_RBOX);
+		CHECK_INT(k->yolo->outline(&rb, buf, &pts), 4);
+		/* the unturned top-left (40, 35) turned 90 degrees clockwise
+		 * about the centre */
+		CHECK_NEAR(pts[0].x, 55, 1e-9);
+		CHECK_NEAR(pts[0].y, 30, 1e-9);
+	}
+}
+
+/* One image with a box, a polygon, a rotated box, an ellipse and a point
+ * written for each Ultralytics task: detect all areas as upright boxes,
+ * segment as outlines, obb only the 4-corner kinds. */
+static void
+test_yolo_tasks(void)
+{
+	struct bx_dataset ds;
+	struct bx_ds_image *im;
+	struct bx_answer a;
+	struct bx_dataset errs;
+	struct bx_buf b;
+	struct bx_pt tri[3] = { { 20, 20 }, { 60, 20 }, { 40, 60 } }, pt = { 1, 1 };
+	struct bx_annot box = { .geom = BX_GEOM_BOX, .cls = "c", .x = 80, .y = 30, .w = 40, .h = 40 };
+	struct bx_annot poly = { .geom = BX_GEOM_POLYGON, .cls = "c", .pts = tri, .npts = 3 };
+	struct bx_annot rb = { .geom = BX_GEOM_RBOX, .cls = "c", .x = 100, .y = 50, .w = 20,
+		.h = 10, .angle = 90 };
+	struct bx_annot el = { .geom = BX_GEOM_ELLIPSE, .cls = "c", .x = 150, .y = 50, .w = 20,
+		.h = 10 };
+	struct bx_annot point = { .geom = BX_GEOM_POINT, .cls = "c", .pts = &pt, .npts = 1 };
+	const char *p;
+	int n;
+
+	bx_dataset_init(&ds);
+	bx_dataset_add_class(&ds, "c", 1);
+	im = bx_dataset_add(&ds, 1, "a.png", 200, 100);
+	bx_answer_add(&im->ans, &box);
+	bx_answer_add(&im->ans, &poly);
+	bx_answer_add(&im->ans, &rb);
+	bx_answer_add(&im->ans, &el);
+	bx_answer_add(&im->ans, &point);
+	bx_buf_init(&b);
+
+	CASE("detect: every area object as its upright box, the point not");
+	bx_yolo_write_task(&ds, im, BX_YOLO_TASK_DETECT, &b);
+	CHECK_STR(b.p, "0 0.500000 0.500000 0.200000 0.400000\n"
+	    "0 0.200000 0.400000 0.200000 0.400000\n"
+	    "0 0.500000 0.500000 0.050000 0.200000\n"
+	    "0 0.750000 0.500000 0.200000 0.200000\n");
+
+	CASE("segment: outlines (the box's 4 corners, the ellipse's ring)");
+	bx_buf_reset(&b);
+	bx_yolo_write_task(&ds, im, BX_YOLO_TASK_SEGMENT, &b);
+	p = b.p;
+	{
+		static const char head[] = "0 0.400000 0.300000 0.600000 0.300000 0.600000 0.700000 "
+		    "0.400000 0.700000\n0 0.100000 0.200000 0.300000 0.200000 0.200000 0.600000\n"
+		    "0 0.525000 0.400000 0.525000 0.600000 0.475000 0.600000 0.475000 0.400000\n";
+		CHECK(strncmp(p, head, strlen(head)) == 0);
+	}
+	for (n = 0; *p; p++)
+		n += *p == '\n';
+	CHECK_INT(n, 4);
+	/* the ellipse's line: class and 64 x y pairs */
+	p = strrchr(b.p, '\n');
+	while (p > b.p && p[-1] != '\n')
+		p--;
+	for (n = 0; *p && *p != '\n'; p++)
+		n += *p == ' ';
+	CHECK_INT(n, 128);
+	CASE("segment reads back: box, polygon, and the rotated box and ellipse as polygons");
+	bx_dataset_init(&errs);
+	CHECK_INT(bx_yolo_read_labels(b.p, "s.txt", 200, 100, &ds, &a, &errs), 0);
+	CHECK_INT(a.n, 4);
+	for (n = 0; n < a.n && n < 4; n++)
+		CHECK_INT(a.a[n].geom, n == 0 ? BX_GEOM_BOX : BX_GEOM_POLYGON);
+	CHECK_INT(a.n == 4 ? a.a[3].npts : -1, 64);
+	bx_answer_free(&a);
+	bx_dataset_free(&errs);
+
+	CASE("obb: the box and the rotated box as 4 corners only");
+	bx_buf_reset(&b);
+	bx_yolo_write_task(&ds, im, BX_YOLO_TASK_OBB, &b);
+	CHECK_STR(b.p, "0 0.400000 0.300000 0.600000 0.300000 0.600000 0.700000 0.400000 0.700000\n"
+	    "0 0.525000 0.400000 0.525000 0.600000 0.475000 0.600000 0.475000 0.400000\n");
+	bx_buf_free(&b);
+	bx_dataset_free(&ds);
+}
+
 BX_TESTS(T(test_coco_read), T(test_coco_bad_items), T(test_coco_lossy), T(test_coco_files), T(test_coco_results),
-         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_tolerance), T(test_yolo_names), T(test_yolo_data), T(test_yolo_label_path), T(test_voc),
+         T(test_coco_write), T(test_yolo), T(test_yolo_bad), T(test_yolo_tolerance), T(test_yolo_names), T(test_yolo_data), T(test_yolo_label_path), T(test_yolo_voc_maps),
+         T(test_yolo_tasks), T(test_voc),
          T(test_voc_bad), T(test_labelstudio), T(test_labelstudio_huge_size), T(test_scale), T(test_manifest))

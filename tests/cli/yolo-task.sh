@@ -1,0 +1,86 @@
+# yolo-task.sh: `boxel export --format yolo --yolo-task detect|segment|obb`
+# writes one Ultralytics task's lines: detect every area object as its
+# upright box, segment as its outline polygon, obb boxes and rotated boxes
+# as 4 corners; what the task cannot hold is left out with one warning
+# line per kind and exit 1 (--strict: nothing written); an obb export
+# imports back as the boxes and rotated boxes it was.
+. "$(dirname "$0")/lib.sh"
+
+cd "$T_TMP" || exit 2
+mkdir img
+tiny_pngs img 200 100 a.png
+# a class per kind: CLASS:KIND ...
+/usr/bin/python3 -c 'import json, sys
+print(json.dumps({"name": "p", "classes": [{"name": c, "geometries": [k]}
+    for c, k in (a.split(":") for a in sys.argv[1:])]}))' cat:box plume:polygon \
+	bed:rotated_box eye:ellipse face:point whisker:polyline > tax.json
+"$BOXEL" init --db a.db --images img --taxonomy tax.json >/dev/null
+"$BOXEL" import --db a.db img >/dev/null
+cat > ans.jsonl <<'J'
+{"image": "a.png", "answer": {"annotations": [{"class": "cat", "box": [80, 30, 40, 40]}, {"class": "plume", "polygon": [[20, 20], [60, 20], [40, 60]]}, {"class": "bed", "rotated_box": [100, 50, 20, 10, 90]}, {"class": "eye", "ellipse": [150, 50, 20, 10, 0]}, {"class": "face", "point": [10, 10]}, {"class": "whisker", "polyline": [[5, 5], [30, 8]]}], "global": {}}}
+J
+expect_rc 0 "import every kind" "$BOXEL" import --db a.db --as accepted ans.jsonl
+
+# detect: the box, the polygon's (20..60, 20..60), the rotated box's
+# (95..105, 40..60) and the ellipse's (130..170, 40..60) upright boxes
+expect_rc 1 "detect: the point and the polyline left out" \
+	"$BOXEL" export --db a.db --format yolo --yolo-task detect d
+check "detect: one line per kind left out" test "$ERR" = \
+"boxel: warning: left out 1 point: yolo --yolo-task detect cannot hold a point (coco, labelstudio, scale, jsonl can)
+boxel: warning: left out 1 polyline: yolo --yolo-task detect cannot hold a polyline (scale, jsonl can)"
+check "detect: every area object as CLASS CX CY W H" test "$(cat d/labels/train/a.txt)" = \
+"0 0.500000 0.500000 0.200000 0.400000
+1 0.200000 0.400000 0.200000 0.400000
+2 0.500000 0.500000 0.050000 0.200000
+3 0.750000 0.500000 0.200000 0.200000"
+
+# segment: the box's corners, the polygon, the rotated box's corners
+# (clockwise from the unturned top-left), the ellipse's 64-vertex ring
+expect_rc 1 "segment: the point and the polyline left out" \
+	"$BOXEL" export --db a.db --format yolo --yolo-task segment s
+check "segment: the point said" contains "$ERR" "left out 1 point: yolo --yolo-task segment cannot hold a point"
+check "segment: box, polygon and rotated box as polygon lines" test "$(head -n 3 s/labels/train/a.txt)" = \
+"0 0.400000 0.300000 0.600000 0.300000 0.600000 0.700000 0.400000 0.700000
+1 0.100000 0.200000 0.300000 0.200000 0.200000 0.600000
+2 0.525000 0.400000 0.525000 0.600000 0.475000 0.600000 0.475000 0.400000"
+check "segment: the ellipse as a ring of 64 vertices" test \
+	"$(sed -n 4p s/labels/train/a.txt | wc -w)" = 129
+check "segment: 4 lines" test "$(wc -l < s/labels/train/a.txt)" = 4
+
+# obb: 4-corner lines only
+expect_rc 1 "obb: polygon, ellipse, point, polyline left out" \
+	"$BOXEL" export --db a.db --format yolo --yolo-task obb --json o
+check "obb: which other tasks hold the polygon" contains "$ERR" \
+	"boxel: warning: left out 1 polygon: yolo --yolo-task obb cannot hold a polygon (yolo --yolo-task detect|segment, coco, voc, labelstudio, scale, jsonl can)"
+check "obb: the ellipse said" contains "$ERR" \
+	"left out 1 ellipse: yolo --yolo-task obb cannot hold an ellipse (yolo --yolo-task detect|segment, coco, labelstudio, scale, jsonl can)"
+check "obb: --json counts the 4 left out" contains "$OUT" '"left_out":4'
+check "obb: box and rotated box as their corners" test "$(cat o/labels/train/a.txt)" = \
+"0 0.400000 0.300000 0.600000 0.300000 0.600000 0.700000 0.400000 0.700000
+2 0.525000 0.400000 0.525000 0.600000 0.475000 0.600000 0.475000 0.400000"
+
+expect_rc 1 "obb --strict refuses" "$BOXEL" export --db a.db --format yolo --yolo-task obb --strict o2
+check "obb --strict: said" contains "$ERR" "exported nothing (--strict): yolo --yolo-task obb cannot hold all of the answers"
+check "obb --strict: nothing written" test ! -e o2
+
+expect_rc 2 "--yolo-task with another format" "$BOXEL" export --db a.db --format coco --yolo-task obb c.json
+check "--yolo-task with coco: one line" test "$ERR" = "boxel: --yolo-task obb: only for --format yolo"
+check "--yolo-task with coco: nothing written" test ! -e c.json
+expect_rc 2 "an unknown task" "$BOXEL" export --db a.db --format yolo --yolo-task pose p
+check "an unknown task: one line" test "$ERR" = "boxel: --yolo-task pose: expected detect, segment or obb"
+
+# the obb export imports back: the box a box, the corners of the class
+# that draws rotated boxes a rotated box (angle 90 or the same box at -90)
+"$BOXEL" init --db b.db --images img --taxonomy tax.json >/dev/null
+expect_rc 0 "import the obb export" "$BOXEL" import --db b.db --format yolo --as accepted o
+expect_rc 0 "export it as jsonl" "$BOXEL" export --db b.db --format jsonl b.jsonl
+check "obb round trip" /usr/bin/python3 - <<'PY'
+import json, math
+a = json.loads(open("b.jsonl").readline())["accepted"]["annotations"]
+assert [o["class"] for o in a] == ["cat", "bed"], a
+assert all(abs(g - w) < 1e-3 for g, w in zip(a[0]["box"], [80, 30, 40, 40])), a[0]
+cx, cy, w, h, deg = a[1]["rotated_box"]
+assert abs(cx - 100) < 1e-3 and abs(cy - 50) < 1e-3 and abs(w - 20) < 1e-3 and abs(h - 10) < 1e-3, a[1]
+assert abs(deg - 90) < 1e-3, a[1]
+PY
+finish
