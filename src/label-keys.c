@@ -221,7 +221,14 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 		ed->kpts = label_class_of(L, ed->cls) != NULL ? label_class_of(L, ed->cls)->nkpts : 0;
 		return r | label_apply(L, bx_edit_skip_point(ed), now);
 	case BX_LA_OCCLUDED: return r | label_apply(L, bx_edit_toggle_occluded(ed), now);
-	case BX_LA_CANCEL: return r | label_apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
+	case BX_LA_CANCEL:
+		L->fine = 0;
+		return r | label_apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
+	case BX_LA_FINE:
+		L->fine = !L->fine;
+		label_msg(L, 0, L->fine ? "fine steps: one image pixel (, or Esc: back to %d)"
+		                        : "steps of one display pixel (%d image pixels)", label_step_display(L));
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_CLASS_NEXT:
 		if (L->s->tax->nclasses == 0)
 			return r | BX_VIEW_HANDLED;

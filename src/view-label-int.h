@@ -106,6 +106,11 @@ struct label {
 	 * class. Nothing happens while they wait, so a count never changes
 	 * the class, the tool or the grab. */
 	int num, ndigits;
+	/* `,`: a step is one image pixel whatever the zoom, so a grabbed
+	 * edge is put on its pixel at fit zoom (5h: five pixels) instead of
+	 * zooming in until the display step is 1. Until `,` again, Esc or
+	 * the next task; the status line says "step 1 fine". */
+	int fine;
 	int mouse_down, mouse_x, mouse_y;
 	struct bx_pt ext_click[4]; /* extreme points as placed, before snapping */
 	char *prev_cls;    /* the class before the current one (` returns) */
@@ -157,6 +162,9 @@ const struct bx_class *label_class_of(const struct label *L, const char *name);
 uint32_t label_class_color(const struct label *L, const char *name);
 void label_compute_view(struct label *L);
 void label_follow_cursor(struct label *L);
+/* One display pixel in whole image pixels (at least 1); label_step is
+ * that, or 1 with fine steps on (`,`). */
+int label_step_display(const struct label *L);
 int label_step(const struct label *L);
 /* Save after an edit (flags from bx_edit_*) and return view flags. */
 int label_apply(struct label *L, int r, int64_t now);
