@@ -45,6 +45,7 @@ static struct bx_keybind label_binds[] = {
 	{ 'M', BX_LA_MINIMAP, "overview of the whole image with the view's rectangle (on/off)" },
 	{ 'G', BX_LA_GOTO, "go to a point: type x,y in image pixels" },
 	{ ';', BX_LA_JUMP, "jump: labels over the image, type one to move the crosshair there (in capitals: and place)" },
+	{ ':', BX_LA_JUMP_EXACT, "exact jump: the label, then one letter for the cell in its block (in capitals: and place)" },
 	/* Empty slots: the drawing tools' keys go here (tool_keys). */
 	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },
 	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },

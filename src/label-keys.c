@@ -241,7 +241,8 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 		}
 		return r | label_pick_class(L, c, now);
 	case BX_LA_PICKER: return r | label_push(L, label_picker_new(L));
-	case BX_LA_JUMP: return r | label_push(L, label_jump_new(L));
+	case BX_LA_JUMP: return r | label_push(L, label_jump_new(L, 0));
+	case BX_LA_JUMP_EXACT: return r | label_push(L, label_jump_new(L, 1));
 	case BX_LA_LOOK: return r | label_push(L, label_look_new(L));
 	case BX_LA_SELECT_NEXT:
 	case BX_LA_SELECT_PREV:

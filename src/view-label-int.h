@@ -261,7 +261,7 @@ const char *label_handle_name(const struct label *L, int h, char *buf, size_t n)
 
 /* view-jump.c, view-picker.c, view-look.c, view-form.c, view-feedback.c:
  * overlays pushed by the label view */
-struct bx_view *label_jump_new(struct label *L);
+struct bx_view *label_jump_new(struct label *L, int exact);
 struct bx_view *label_picker_new(struct label *L);
 struct bx_view *label_look_new(struct label *L);
 /* The attributes of object obj, or the global ones (global). */
