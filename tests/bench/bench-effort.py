@@ -23,20 +23,25 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     (lower case), and for an object thinner than two cells at fit zoom
     zoom in twice (+ +) and step onto it, as a person must to see it;
     then B (box of the region there); when that box is off
-    (an edge more than 1 px), u and the corners: per corner, jump (; and the label nearest the corner, read off the
-    screen): when the label lands within 10% of the object's width and
+    (an edge more than 1 px), u and the corners: per corner, the exact
+    jump (: and the two letters of the label nearest the corner, then the
+    letter of the cell of its block nearest the corner, all read off the
+    screen): when that cell lies within 10% of the object's width and
     height (at least 3 px) of the corner, the rough box tighten is made
-    for, as a person judges by eye, it is typed in capitals
-    (jump and place); else in lower case, then one counted move per axis to
-    the rough corner (each edge off by up to 10%, see below) and Space. The box is tightened as it is drawn. If the
+    for, as a person judges by eye, the last letter is typed in capitals
+    (jump and place): 4 keys a corner; else in lower case, then one
+    counted move per axis to the rough corner (each edge off by up to
+    10%, see below) and Space. (A binary without the exact jump: ; and
+    the nearest label, in capitals when it lands within that distance.) The box is tightened as it is drawn. If the
     tightened box is worse than the rough one (IoU under 0.5), u takes the
     tighten back. Every edge still more than 1 px off is fixed by a grab:
     two wrong edges that meet through their corner, else the edge; jump
     next to it (unless the crosshair already is: ' grabs a corner within 4
     display pixels of the crosshair, else the nearest edge), ' (what it
-    grabbed is read off the status line), one counted move per axis,
-    zooming in (+) while the step is coarser than what is left; Esc after
-    a fix (the next jump goes back to fit itself).
+    grabbed is read off the status line), fine steps (, : one image pixel
+    per step at any zoom) and one counted move per axis; Esc after a fix.
+    (A binary without fine steps: counted moves, zooming in (+) while the
+    step is coarser than what is left; the next jump goes back to fit.)
 Rough corners: each edge off the truth by a deterministic pseudo-random
 amount up to 10% of the object's size (at least 1 px), in or out. (The
 tighten figures on random rough boxes of many more objects are
@@ -55,6 +60,11 @@ BOXEL, DB, TRUTH, STRATEGY = sys.argv[1:5]
 SOCK = "boxel-effort-%d" % (id(sys) % 100000)
 COLS, ROWS = 160, 50
 STATUS = re.compile(r"zoom ([\d.]+)x.*?x (-?\d+) y (-?\d+)\s+step (\d+)")
+# What the binary offers (its key list), so that an older one is measured
+# with the keys it has: the exact jump (:) and fine steps (,).
+_KEYS = subprocess.run([BOXEL, "label", "--keys"], capture_output=True, text=True).stdout
+EXACT = re.search(r"^\s*:\s+exact jump", _KEYS, re.M) is not None
+FINE = re.search(r"^\s*,\s+fine steps", _KEYS, re.M) is not None
 SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
 
 
@@ -159,6 +169,43 @@ class Annotator:
         return False
 
 
+    def jump_exact(self, tx, ty, img_w, img_h, place_within):
+        """: then the two letters of the label drawn nearest (tx, ty), then,
+        read off the screen, the single letter of its block's cell nearest
+        (tx, ty): in capitals (and place) when that cell lies within
+        place_within (x, y) px. Returns whether it placed."""
+        zoom, _, _, _ = self.status()
+        if zoom != 1.0:
+            self.send("0")
+        pw, ph, fit, left, top = fit_view(img_w, img_h)
+        col, row = (tx - left) * fit, (ty - top) * fit / 2
+        scr = self.send(":", literal=True)
+        best = None
+        for r, line in enumerate(scr.splitlines()[:ph]):
+            for m in re.finditer(r"(?<![a-z])([a-z]{2})(?![a-z])", line[:pw]):
+                d = (m.start() + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
+                if best is None or d < best[0]:
+                    best = (d, m.group(1), m.start(), r)
+        scr = self.send(best[1], literal=True)
+        cell = None
+        lines = scr.splitlines()
+        for r in range(max(0, best[3] - 3), min(ph, best[3] + 4)):
+            line = lines[r][:pw] if r < len(lines) else ""
+            for c in range(max(0, best[2] - 6), min(len(line), best[2] + 7)):
+                # The block's letters touch (asdf over jklg): each
+                # letter is its cell.
+                if "a" <= line[c] <= "z":
+                    d = (c + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
+                    if cell is None or d < cell[0]:
+                        cell = (d, line[c], c, r)
+        lx = left + (cell[2] + 0.5) / fit
+        ly = top + (2 * cell[3] + 1) / fit
+        if abs(lx - tx) <= place_within[0] and abs(ly - ty) <= place_within[1]:
+            self.send(cell[1].upper(), literal=True)
+            return True
+        self.send(cell[1], literal=True)
+        return False
+
     def click(self, x, y, img_w, img_h):
         """One mouse click at fit zoom on the cell nearest image point (x, y),
         kept on the image (an object's edge on the image's border is
@@ -246,7 +293,9 @@ def fix_edges(A, t, img_w, img_h):
     crosshair is jumped next to the edge or corner unless it already is
     there (' grabs a corner within 4 display pixels of the crosshair, else
     the nearest edge: the grab the screen shows); what ' grabbed is read off
-    the status line."""
+    the status line. With fine steps (,) each axis is one counted move of
+    image pixels; without them, counted moves and + while the step is too
+    coarse."""
     for _ in range(4):
         box = A.selected_box()
         if box is None:
@@ -287,7 +336,18 @@ def fix_edges(A, t, img_w, img_h):
             A.send("Escape")
             A.log.append("grabbed %s, not a wrong edge: %d keys" % (got or "nothing", A.keys - k0))
             continue
-        for _ in range(10):
+        b = A.selected_box()
+        cur = [b[0], b[1], b[0] + b[2], b[1] + b[3]]
+        d = [want[i] - cur[i] if i in got else 0 for i in range(4)]
+        dx = d[0] or d[2]
+        dy = d[1] or d[3]
+        if FINE:
+            # Fine steps: one image pixel per step at any zoom, so one
+            # counted move per axis puts the handle on its pixel.
+            if abs(dx) > 1 or abs(dy) > 1:
+                A.send(",", literal=True)
+            A.move_by(dx if abs(dx) > 1 else 0, dy if abs(dy) > 1 else 0, 1)
+        for _ in range(0 if FINE else 10):
             b = A.selected_box()
             cur = [b[0], b[1], b[0] + b[2], b[1] + b[3]]
             d = [want[i] - cur[i] if i in got else 0 for i in range(4)]
@@ -373,7 +433,8 @@ def label_one(A, t, k, img_w, img_h, ext=None):
     tol = (max(3, 0.1 * t[2]), max(3, 0.1 * t[3]))
     for (cx, cy), (ax, ay) in (((r[0], r[1]), (t[0], t[1])),
                                ((r[2], r[3]), (t[0] + t[2], t[1] + t[3]))):
-        if not A.jump(ax, ay, img_w, img_h, place_within=tol):
+        if not (A.jump_exact(ax, ay, img_w, img_h, tol) if EXACT
+                else A.jump(ax, ay, img_w, img_h, place_within=tol)):
             _, x, y, step = A.status()
             A.move_by(cx - x, cy - y, step)
             A.send("Space")
