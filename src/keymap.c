@@ -76,6 +76,7 @@ static struct bx_keybind label_binds[] = {
 	{ BX_KEY_BTAB, BX_LA_SELECT_PREV, "select and grab the previous object" },
 	{ 'v', BX_LA_SELECT_HERE, "select the object under the crosshair (again: the next one there)" },
 	{ '\'', BX_LA_GRAB_NEAREST, "grab the corner, edge or vertex nearest the crosshair" },
+	{ '"', BX_LA_GRAB_NAMED, "grab the selected box's edge or corner by name, wherever the crosshair is: then h j k l (left, bottom, top, right edge) or y u b n (top-left, top-right, bottom-left, bottom-right corner)" },
 	{ ']', BX_LA_HANDLE_NEXT, "grab the next corner/edge/vertex of the selected object" },
 	{ ',', BX_LA_FINE, "fine steps: one image pixel whatever the zoom, for a 1 px fix without zooming (again or Esc: back)" },
 	{ '[', BX_LA_HANDLE_PREV, "grab the previous corner/edge/vertex" },

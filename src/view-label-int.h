@@ -111,6 +111,8 @@ struct label {
 	 * zooming in until the display step is 1. Until `,` again, Esc or
 	 * the next task; the status line says "step 1 fine". */
 	int fine;
+	/* `"` was typed: the next key names the box handle to grab. */
+	int grab_named;
 	int mouse_down, mouse_x, mouse_y;
 	struct bx_pt ext_click[4]; /* extreme points as placed, before snapping */
 	char *prev_cls;    /* the class before the current one (` returns) */

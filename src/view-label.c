@@ -155,6 +155,7 @@ task_open(struct label *L, int64_t now)
 	L->mode = M_NORMAL;
 	L->num = L->ndigits = 0;
 	L->fine = 0;
+	L->grab_named = 0;
 	L->wand_obj = -1;
 	L->instr_scroll = 0;
 	label_prefetch_start(L, now);

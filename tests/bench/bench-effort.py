@@ -18,6 +18,9 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     rectangles; truth.json's _extremes for the photos), each snapped by
     boxel; edges still more than 1 px off are fixed by keys as below,
     every key and click counting as one gesture.
+  STRATEGY corners: the assisted strategy without B: T once per session,
+    the rough box by its two corners (below), then the fixes: the
+    keyboard's counterpart of a drag in CVAT.
   STRATEGY assisted: T once per session (tighten every box as drawn).
     First the one-key box: jump to the label nearest the object's centre
     (lower case), and for an object thinner than two cells at fit zoom
@@ -412,23 +415,24 @@ def label_one(A, t, k, img_w, img_h, ext=None):
         A.drag(r[0], r[1], r[2], r[3], img_w, img_h)
         A.keys += 1  # the drag: one gesture
         return finish(A, t, img_w, img_h)
-    cx, cy = t[0] + t[2] / 2.0, t[1] + t[3] / 2.0
-    A.jump(cx, cy, img_w, img_h)
-    fit = fit_view(img_w, img_h)[2]
-    if min(t[2] * fit, t[3] * fit / 2) < 2:
-        # Thinner than two cells at fit: a person zooms in to see it and
-        # steps onto it (+ zooms about the crosshair).
-        A.send("+")
-        A.send("+")
-        _, x, y, step = A.status()
-        A.move_by(cx - x, cy - y, step)
-    A.send("B")
-    box = A.selected_box()
-    if box is not None and len(A.boxes()) > A.nboxes and max(edges_off(box, t)) <= 1:
-        A.nboxes += 1
-        return A.keys, None
-    if len(A.boxes()) > A.nboxes:
-        A.send("u")
+    if STRATEGY == "assisted":
+        cx, cy = t[0] + t[2] / 2.0, t[1] + t[3] / 2.0
+        A.jump(cx, cy, img_w, img_h)
+        fit = fit_view(img_w, img_h)[2]
+        if min(t[2] * fit, t[3] * fit / 2) < 2:
+            # Thinner than two cells at fit: a person zooms in to see it and
+            # steps onto it (+ zooms about the crosshair).
+            A.send("+")
+            A.send("+")
+            _, x, y, step = A.status()
+            A.move_by(cx - x, cy - y, step)
+        A.send("B")
+        box = A.selected_box()
+        if box is not None and len(A.boxes()) > A.nboxes and max(edges_off(box, t)) <= 1:
+            A.nboxes += 1
+            return A.keys, None
+        if len(A.boxes()) > A.nboxes:
+            A.send("u")
     r = rough(t, k)
     tol = (max(3, 0.1 * t[2]), max(3, 0.1 * t[3]))
     for (cx, cy), (ax, ay) in (((r[0], r[1]), (t[0], t[1])),
@@ -477,7 +481,7 @@ def main():
         time.sleep(0.5)
         A = Annotator()
         rows, k = [], 0
-        if STRATEGY in ("assisted", "mouse"):
+        if STRATEGY in ("assisted", "corners", "mouse"):
             A.send("T")
             print("%s: T once" % STRATEGY + " for the session (tighten every box as drawn): 1 key, "
                   "not counted per box")
@@ -534,7 +538,7 @@ def main():
             print("B alone made %d of %d boxes exact; the corners and tighten the other %d"
                   % (len(rows) - len(tightened), len(rows), len(tightened)))
         rows = tightened
-        if STRATEGY in ("assisted", "mouse", "extreme") and rows:
+        if STRATEGY in ("assisted", "corners", "mouse", "extreme") and rows:
             ious = [iou(r[3], r[1]) for r in rows]
             alle = sum(all(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
             edges = sum(sum(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)

@@ -1,8 +1,9 @@
-# fine.sh: fine steps (`,`): a grabbed corner moves by one image pixel per
+# fine.sh: a 1 px fix at fit zoom. Fine steps (`,`): a grabbed corner moves by one image pixel per
 # step at fit zoom, where a step is otherwise one display pixel (4 image
 # pixels here); the status line says so; `,` again and Esc end them, and
 # so does the next task, which opens at fit zoom (issue 9: a 1 px fix
-# cost zoom steps).
+# cost zoom steps). A named grab (`"` and h j k l, y u b n) takes an edge
+# or corner of the selected box without moving the crosshair to it.
 . "$(dirname "$0")/lib.sh"
 
 P=$T_TMP/p
@@ -41,6 +42,19 @@ expect_screen "fine again" "step 1 fine"
 tui_keys Escape
 expect_screen "Esc ends the fine steps" "step 4 "
 if tui_screen | tail -1 | grep -qF "grab #1"; then fail "Esc did not release the grab"; else pass; fi
+# A named grab (") wherever the crosshair is: the left edge, two pixels.
+tui_type '"h'
+expect_screen "\"h grabs the left edge" "grab #1 left edge"
+tui_type ,2h
+expect_screen "the left edge two pixels left" "box 198,150 27x23"
+tui_type '"y'
+expect_screen "\"y grabs the top-left corner" "grab #1 top-left corner"
+tui_type 3k
+expect_screen "the corner three pixels up" "box 198,147 27x26"
+tui_keys Escape
+tui_keys Escape
+tui_type '"k'
+expect_screen "without a selected box it says so" "select a box first"
 tui_keys +
 expect_screen "zoomed in" "zoom 2.0x"
 tui_type ,
