@@ -38,13 +38,17 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     the nearest label, in capitals when it lands within that distance.) The box is tightened as it is drawn. If the
     tightened box is worse than the rough one (IoU under 0.5), u takes the
     tighten back. Every edge still more than 1 px off is fixed by a grab:
-    two wrong edges that meet through their corner, else the edge; jump
+    two wrong edges that meet through their corner, else the edge: the
+    named grab (" and h j k l or y u b n, wherever the crosshair is), fine
+    steps (, once) and one counted move of image pixels per axis, one Esc
+    after the object's last fix. (A binary without the named grab: jump
     next to it (unless the crosshair already is: ' grabs a corner within 4
     display pixels of the crosshair, else the nearest edge), ' (what it
     grabbed is read off the status line), fine steps (, : one image pixel
-    per step at any zoom) and one counted move per axis; Esc after a fix.
+    per step at any zoom) and one counted move per axis; Esc after a fix.)
     (A binary without fine steps: counted moves, zooming in (+) while the
     step is coarser than what is left; the next jump goes back to fit.)
+    The keys a binary offers are read from its --keys.
 Rough corners: each edge off the truth by a deterministic pseudo-random
 amount up to 10% of the object's size (at least 1 px), in or out. (The
 tighten figures on random rough boxes of many more objects are
@@ -67,6 +71,7 @@ STATUS = re.compile(r"zoom ([\d.]+)x.*?x (-?\d+) y (-?\d+)\s+step (\d+)")
 # with the keys it has: the exact jump (:) and fine steps (,).
 _KEYS = subprocess.run([BOXEL, "label", "--keys"], capture_output=True, text=True).stdout
 EXACT = re.search(r"^\s*:\s+exact jump", _KEYS, re.M) is not None
+NAMED = re.search(r"^\s*\"\s+grab the selected box's edge or corner by name", _KEYS, re.M) is not None
 FINE = re.search(r"^\s*,\s+fine steps", _KEYS, re.M) is not None
 SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
 
@@ -278,6 +283,9 @@ def edges_off(box, t):
 
 # What each handle the status line names ("grab #1 top-left corner")
 # moves: left, top, right, bottom.
+# The named grab's keys (" then one of them) for each handle.
+NAME_KEYS = {(0,): "h", (1,): "k", (2,): "l", (3,): "j",
+             (0, 1): "y", (2, 1): "u", (2, 3): "n", (0, 3): "b"}
 HANDLES = {"left edge": (0,), "top edge": (1,), "right edge": (2,), "bottom edge": (3,),
            "top-left corner": (0, 1), "top-right corner": (2, 1),
            "bottom-right corner": (2, 3), "bottom-left corner": (0, 3)}
@@ -299,6 +307,7 @@ def fix_edges(A, t, img_w, img_h):
     the status line. With fine steps (,) each axis is one counted move of
     image pixels; without them, counted moves and + while the step is too
     coarse."""
+    grabs = 0
     for _ in range(4):
         box = A.selected_box()
         if box is None:
@@ -322,6 +331,11 @@ def fix_edges(A, t, img_w, img_h):
             aim = ([(x0, (y0 + y1) / 2.0), ((x0 + x1) / 2.0, y0), (x1, (y0 + y1) / 2.0),
                     ((x0 + x1) / 2.0, y1)][i], (i,))
         (ax, ay), moves = aim
+        if NAMED:
+            # " and the handle's name: no jump to it.
+            A.send('"', literal=True)
+            A.send(NAME_KEYS[moves], literal=True)
+            grabs += 1
         zoom, cx, cy, step = A.status()
         sc = fit_view(img_w, img_h)[2] * zoom
         near = 4 / sc
@@ -331,9 +345,10 @@ def fix_edges(A, t, img_w, img_h):
             i = moves[0]
             here = (abs(cx - ex[i]) <= 1 if i in (0, 2) else abs(cy - ex[i]) <= 1) and \
                 x0 + near < cx < x1 - near and y0 + near < cy < y1 - near
-        if not here:
+        if not here and not NAMED:
             A.jump(ax, ay, img_w, img_h)
-        A.send("'", literal=True)
+        if not NAMED:
+            A.send("'", literal=True)
         got = grabbed(A)
         if not set(got) & set(bad):
             A.send("Escape")
@@ -347,7 +362,7 @@ def fix_edges(A, t, img_w, img_h):
         if FINE:
             # Fine steps: one image pixel per step at any zoom, so one
             # counted move per axis puts the handle on its pixel.
-            if abs(dx) > 1 or abs(dy) > 1:
+            if (abs(dx) > 1 or abs(dy) > 1) and "fine" not in A.scr.splitlines()[-1]:
                 A.send(",", literal=True)
             A.move_by(dx if abs(dx) > 1 else 0, dy if abs(dy) > 1 else 0, 1)
         for _ in range(0 if FINE else 10):
@@ -365,11 +380,17 @@ def fix_edges(A, t, img_w, img_h):
                 A.send("+")
                 continue
             A.move_by(mx, my, step)
-        A.send("Escape")
+        if not NAMED:
+            A.send("Escape")
         A.log.append("%s %s px: %d keys" % (" and ".join(EDGES[i] + " edge" for i in got),
                                           "/".join("%+d" % (ex[i] - want[i]) for i in got),
                                           A.keys - k0))
 
+    if grabs:
+        # Named grabs go from one handle to the next; one Esc at the end
+        # releases the last (and ends the fine steps).
+        A.send("Escape")
+        A.log.append("Esc: 1 key")
 
 EDGES = ("left", "top", "right", "bottom")
 
