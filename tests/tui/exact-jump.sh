@@ -5,15 +5,7 @@
 # capitals it places, so `:` and three capitals draw a box corner.
 . "$(dirname "$0")/lib.sh"
 
-P=$T_TMP/p
-mkdir -p "$P/img"
-python3 "$(dirname "$0")/make-scene.py" "$P/img/scene.png"
-printf '{"name": "t", "classes": [{"name": "thing", "geometries": ["box"]}]}\n' > "$P/tax.json"
-DB=$P/boxel.db
-"$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
-"$BOXEL" import --db "$DB" "$P/img" >/dev/null
-"$BOXEL" user add alice --role annotator --db "$DB" >/dev/null
-"$BOXEL" batch create b --kind production --tasks all --db "$DB" >/dev/null
+scene_project
 
 xy() { tui_screen | tail -1 | sed -n 's/.* x \([0-9]*\) y \([0-9]*\) .*/\1 \2/p'; }
 

@@ -6,17 +6,7 @@
 # or corner of the selected box without moving the crosshair to it.
 . "$(dirname "$0")/lib.sh"
 
-P=$T_TMP/p
-mkdir -p "$P/img"
-python3 "$(dirname "$0")/make-scene.py" "$P/img/scene.png"
-cp "$P/img/scene.png" "$P/img/scene2.png"
-printf '{"name": "t", "classes": [{"name": "thing", "geometries": ["box"]}]}\n' > "$P/tax.json"
-DB=$P/boxel.db
-"$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
-"$BOXEL" config set --db "$DB" serve_order import >/dev/null
-"$BOXEL" import --db "$DB" "$P/img" >/dev/null
-"$BOXEL" user add alice --role annotator --db "$DB" >/dev/null
-"$BOXEL" batch create b --kind production --tasks all --db "$DB" >/dev/null
+scene_project 2
 
 label
 expect_screen "opens at fit, a step of 4 px" "x 200 y 150  step 4 "

@@ -5,18 +5,12 @@
 # a task switch). A real Esc keypress still acts at once.
 . "$(dirname "$0")/lib.sh"
 
-P=$T_TMP/p
-mkdir -p "$P/img"
-python3 "$(dirname "$0")/make-scene.py" "$P/img/scene.png"
-printf '{"name": "t", "classes": [{"name": "thing", "geometries": ["box"]}]}\n' > "$P/tax.json"
-DB=$P/boxel.db
-"$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
-"$BOXEL" import --db "$DB" "$P/img" >/dev/null
-"$BOXEL" user add alice --role annotator --db "$DB" >/dev/null
-"$BOXEL" batch create b --kind production --tasks all --db "$DB" >/dev/null
+scene_project
 
-# split SEQ: ESC alone, a pause far beyond the escape delay, then the rest.
-split() { tmx send-keys -t t -H 1b; sleep 0.15; tui_type "$1"; }
+# split SEQ: ESC alone, then the rest about 100 ms later (the pause and a
+# tmux client's start, some 40 ms): well past the escape delay, within
+# the 200 ms boxel waits for the rest of a report.
+split() { tmx send-keys -t t -H 1b; sleep 0.06; tui_type "$1"; }
 
 label
 expect_screen "opens on the scene" "scene.png"
