@@ -149,23 +149,31 @@ class Annotator:
             if (x, y) != (tx, ty) and step > 1 and abs(tx - x) < step and abs(ty - y) < step:
                 self.send("+")
 
-    def jump(self, tx, ty, img_w, img_h, place_within=0):
-        """; then the label drawn nearest (tx, ty), as read off the screen;
-        in capitals (jump and place) when it lands within place_within px.
-        Returns whether it placed."""
-        zoom, x, y, _ = self.status()
+    def labels(self, key, tx, ty, img_w, img_h):
+        """At fit zoom (0 first if not), key (; or :) and the two-letter
+        label drawn nearest (tx, ty), as read off the screen: (distance,
+        letters, column, row), and the view (fit_view) with (tx, ty)'s
+        cell."""
+        zoom, _, _, _ = self.status()
         if zoom != 1.0:
             self.send("0")
         pw, ph, fit, left, top = fit_view(img_w, img_h)
         col, row = (tx - left) * fit, (ty - top) * fit / 2
-        scr = self.send("\\;", literal=True)
-        self.keys -= 1  # the escape for tmux's parser is not a key
+        scr = self.send(key, literal=True)
         best = None
         for r, line in enumerate(scr.splitlines()[:ph]):
             for m in re.finditer(r"(?<![a-z])([a-z]{2})(?![a-z])", line[:pw]):
                 d = (m.start() + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
                 if best is None or d < best[0]:
                     best = (d, m.group(1), m.start(), r)
+        return best, (pw, ph, fit, left, top, col, row)
+
+    def jump(self, tx, ty, img_w, img_h, place_within=0):
+        """; then the label drawn nearest (tx, ty), as read off the screen;
+        in capitals (jump and place) when it lands within place_within px.
+        Returns whether it placed."""
+        best, (pw, ph, fit, left, top, col, row) = self.labels("\\;", tx, ty, img_w, img_h)
+        self.keys -= 1  # the escape for tmux's parser is not a key
         lx = left + (best[2] + 0.5) / fit
         ly = top + (2 * best[3] + 1) / fit
         if not isinstance(place_within, tuple):
@@ -176,24 +184,12 @@ class Annotator:
         self.send(best[1], literal=True)
         return False
 
-
     def jump_exact(self, tx, ty, img_w, img_h, place_within):
         """: then the two letters of the label drawn nearest (tx, ty), then,
         read off the screen, the single letter of its block's cell nearest
         (tx, ty): in capitals (and place) when that cell lies within
         place_within (x, y) px. Returns whether it placed."""
-        zoom, _, _, _ = self.status()
-        if zoom != 1.0:
-            self.send("0")
-        pw, ph, fit, left, top = fit_view(img_w, img_h)
-        col, row = (tx - left) * fit, (ty - top) * fit / 2
-        scr = self.send(":", literal=True)
-        best = None
-        for r, line in enumerate(scr.splitlines()[:ph]):
-            for m in re.finditer(r"(?<![a-z])([a-z]{2})(?![a-z])", line[:pw]):
-                d = (m.start() + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
-                if best is None or d < best[0]:
-                    best = (d, m.group(1), m.start(), r)
+        best, (pw, ph, fit, left, top, col, row) = self.labels(":", tx, ty, img_w, img_h)
         scr = self.send(best[1], literal=True)
         cell = None
         lines = scr.splitlines()
