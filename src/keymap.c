@@ -45,6 +45,7 @@ static struct bx_keybind label_binds[] = {
 	{ 'M', BX_LA_MINIMAP, "overview of the whole image with the view's rectangle (on/off)" },
 	{ 'G', BX_LA_GOTO, "go to a point: type x,y in image pixels" },
 	{ ';', BX_LA_JUMP, "jump: labels over the image, type one to move the crosshair there (in capitals: and place)" },
+	{ ':', BX_LA_JUMP_EXACT, "exact jump: the label, then one letter for the cell in its block (in capitals: and place)" },
 	/* Empty slots: the drawing tools' keys go here (tool_keys). */
 	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },
 	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },
@@ -75,7 +76,9 @@ static struct bx_keybind label_binds[] = {
 	{ BX_KEY_BTAB, BX_LA_SELECT_PREV, "select and grab the previous object" },
 	{ 'v', BX_LA_SELECT_HERE, "select the object under the crosshair (again: the next one there)" },
 	{ '\'', BX_LA_GRAB_NEAREST, "grab the corner, edge or vertex nearest the crosshair" },
+	{ '"', BX_LA_GRAB_NAMED, "grab the selected box's edge or corner by name, wherever the crosshair is: then h j k l (left, bottom, top, right edge) or y u b n (top-left, top-right, bottom-left, bottom-right corner)" },
 	{ ']', BX_LA_HANDLE_NEXT, "grab the next corner/edge/vertex of the selected object" },
+	{ ',', BX_LA_FINE, "fine steps: one image pixel whatever the zoom, for a 1 px fix without zooming (again or Esc: back)" },
 	{ '[', BX_LA_HANDLE_PREV, "grab the previous corner/edge/vertex" },
 	{ 'i', BX_LA_INSERT_VERTEX, "insert a vertex after the grabbed one" },
 	{ 'X', BX_LA_DELETE_VERTEX, "delete the grabbed vertex" },

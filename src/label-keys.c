@@ -100,6 +100,36 @@ motion(int action, int *dx, int *dy, int *far)
 	return 1;
 }
 
+/* After `"`: the handle the key names (vi's directions; the diagonals
+ * y u b n for the corners), grabbed on the selected box. */
+static int
+grab_named(struct label *L, int key, int64_t now)
+{
+	static const struct { int key, handle; } names[] = {
+		{ 'h', BX_H_LEFT }, { 'j', BX_H_BOTTOM }, { 'k', BX_H_TOP }, { 'l', BX_H_RIGHT },
+		{ 'y', BX_H_TL }, { 'u', BX_H_TR }, { 'b', BX_H_BL }, { 'n', BX_H_BR },
+	};
+	struct bx_edit *ed = &L->ed;
+	char name[32];
+	size_t i;
+
+	L->grab_named = 0;
+	if (ed->sel < 0 || ed->sel >= ed->ans.n || ed->ans.a[ed->sel].geom != BX_GEOM_BOX) {
+		label_msg(L, 1, "\" grabs an edge or corner of the selected box: select a box first (Tab, v)");
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	}
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].key == key)
+			break;
+	if (i == sizeof names / sizeof names[0]) {
+		label_msg(L, 1, "\" then h j k l (an edge) or y u b n (a corner); nothing grabbed");
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	}
+	label_msg(L, 0, "grabbed the %s: arrows move it",
+	          label_handle_name(L, names[i].handle, name, sizeof name));
+	return label_apply(L, bx_edit_grab_handle(ed, names[i].handle), now) | BX_VIEW_REDRAW;
+}
+
 /* The digits typed so far pick class N (1-based, taxonomy order). */
 int
 label_digits_pick(struct label *L, int64_t now)
@@ -138,10 +168,14 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 	int action, own = 0, dx, dy, far, n, step, d, r = 0;
 
 	action = bx_keymap_action(&bx_keymap_label, k->key);
-	if (action == BX_LA_MOUSE)
+	if (action == BX_LA_MOUSE) {
+		L->grab_named = 0;
 		return label_key_mouse(L, k, now);
+	}
 	L->msg[0] = '\0';
 	ed->msg[0] = '\0';
+	if (L->grab_named)
+		return grab_named(L, k->key, now);
 	/* Digits wait for the next key: see struct label. 0 alone fits. */
 	if ((d = bx_key_digit(k->key)) >= 0 && (L->ndigits > 0 || action == BX_LA_CLASS)) {
 		if (L->ndigits < 4) {
@@ -221,7 +255,14 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 		ed->kpts = label_class_of(L, ed->cls) != NULL ? label_class_of(L, ed->cls)->nkpts : 0;
 		return r | label_apply(L, bx_edit_skip_point(ed), now);
 	case BX_LA_OCCLUDED: return r | label_apply(L, bx_edit_toggle_occluded(ed), now);
-	case BX_LA_CANCEL: return r | label_apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
+	case BX_LA_CANCEL:
+		L->fine = 0;
+		return r | label_apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
+	case BX_LA_FINE:
+		L->fine = !L->fine;
+		label_msg(L, 0, L->fine ? "fine steps: one image pixel (, or Esc: back to %d)"
+		                        : "steps of one display pixel (%d image pixels)", label_step_display(L));
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_CLASS_NEXT:
 		if (L->s->tax->nclasses == 0)
 			return r | BX_VIEW_HANDLED;
@@ -234,7 +275,8 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 		}
 		return r | label_pick_class(L, c, now);
 	case BX_LA_PICKER: return r | label_push(L, label_picker_new(L));
-	case BX_LA_JUMP: return r | label_push(L, label_jump_new(L));
+	case BX_LA_JUMP: return r | label_push(L, label_jump_new(L, 0));
+	case BX_LA_JUMP_EXACT: return r | label_push(L, label_jump_new(L, 1));
 	case BX_LA_LOOK: return r | label_push(L, label_look_new(L));
 	case BX_LA_SELECT_NEXT:
 	case BX_LA_SELECT_PREV:
@@ -243,6 +285,10 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 		return r;
 	case BX_LA_SELECT_HERE: return r | label_select_here(L, now);
 	case BX_LA_GRAB_NEAREST: return r | label_grab_nearest(L, now);
+	case BX_LA_GRAB_NAMED:
+		L->grab_named = 1;
+		label_msg(L, 0, "grab: h j k l an edge, y u b n a corner");
+		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	case BX_LA_HANDLE_NEXT: return r | label_apply(L, bx_edit_handle(ed, 1), now);
 	case BX_LA_HANDLE_PREV: return r | label_apply(L, bx_edit_handle(ed, -1), now);
 	case BX_LA_INSERT_VERTEX: return r | label_apply(L, bx_edit_insert_vertex(ed), now);

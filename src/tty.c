@@ -221,6 +221,53 @@ read_x10_mouse(struct bx_key *out)
 	return mouse_event(out, b[0], b[1], b[2], 1);
 }
 
+/* A report whose ESC came alone: ncurses gives a lone ESC after
+ * set_escdelay's 25 ms, but a slow link (SSH over a busy network) can
+ * split a report there, and its tail "[<0;31;21M" would then be typed as
+ * keys ([, <, a count, the jump, the minimap) and the click lost. So after
+ * a lone ESC, a '[' within ESC_TAIL_MS followed at once by '<' is read as
+ * the rest of an SGR report: a person does not type Esc [ < that fast.
+ * Anything else is pushed back and the ESC is the key; a lone Esc with
+ * nothing after it is held ESC_TAIL_MS longer (an Esc followed by another
+ * key is not held at all). */
+#ifndef ESC_TAIL_MS
+#define ESC_TAIL_MS 200
+#endif
+
+/* Push back what wget_wch returned (r: OK or KEY_CODE_YES). */
+static void
+push_back(int r, wint_t wch)
+{
+	if (r == KEY_CODE_YES)
+		ungetch((int)wch);
+	else if (r == OK)
+		unget_wch((wchar_t)wch);
+}
+
+static int
+esc_or_report(struct bx_key *out)
+{
+	wint_t a, b;
+	int ra, rb;
+
+	wtimeout(stdscr, ESC_TAIL_MS);
+	ra = wget_wch(stdscr, &a);
+	if (ra == ERR)
+		return BX_KEY_ESC;
+	if (ra != OK || a != '[') {
+		push_back(ra, a);
+		return BX_KEY_ESC;
+	}
+	wtimeout(stdscr, MOUSE_BYTE_MS);
+	rb = wget_wch(stdscr, &b);
+	if (rb == OK && b == '<')
+		return read_sgr_mouse(out);
+	/* ungetch is a stack: the later character first. */
+	push_back(rb, b);
+	unget_wch(L'[');
+	return BX_KEY_ESC;
+}
+
 /* Mouse modes: press/release and motion while a button is held (xterm
  * 1002) for drawing boxes by dragging, reported in the SGR encoding
  * (1006) where the terminal has it. */
@@ -589,6 +636,9 @@ bx_tty_getkey(struct bx_tty *t, int timeout_ms, struct bx_key *out)
 			case 127:
 			case 8:
 				out->key = BX_KEY_BACKSPACE;
+				break;
+			case 27:
+				out->key = esc_or_report(out);
 				break;
 			default:
 				out->key = (int)wch;

@@ -2,8 +2,12 @@
  * on a grid over the image pane; typing one moves the crosshair there, so
  * any point of the pane is two keys away. Typed in capitals, the label also
  * places there (a corner, a vertex, an extreme point): a rough box is then
- * `;` and two capitals per corner. Cells of the image pane; the
- * crosshair itself is image pixels (label_cell_to_image). */
+ * `;` and two capitals per corner. `:` is the exact jump: after the two
+ * letters, one more picks a cell of the block around that label (the
+ * grid's 4x2 cells), so a corner lands on the cell a person aims at, not
+ * up to two cells off, for one key more (`:` and three capitals place).
+ * Cells of the image pane; the crosshair itself is image pixels
+ * (label_cell_to_image). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,9 @@ struct jump {
 	int place;         /* a capital was typed: place at the target */
 	int cols, rows;    /* targets across and down */
 	int dx, dy;        /* cells between targets */
+	int exact;         /* `:`: a third letter picks the cell in the block */
+	int target;        /* the two letters' target (exact, third letter), -1 */
+	int sx, sy;        /* cells between the third letter's choices */
 };
 
 /* Spread targets so that there are at most NL*NL of them, about 5 cells
@@ -41,6 +48,39 @@ layout(struct jump *J)
 		J->dx++;
 		J->dy = J->dx / 2;
 	}
+	/* At most NL choices for the third letter in a block. */
+	J->sx = J->sy = 1;
+	while (((J->dx + J->sx - 1) / J->sx) * ((J->dy + J->sy - 1) / J->sy) > NL) {
+		if (J->dx / J->sx >= 2 * J->dy / J->sy)
+			J->sx++;
+		else
+			J->sy++;
+	}
+}
+
+/* The block of target k: the cells nearer its grid point than any other
+ * (clipped to the pane). */
+static void
+block(const struct jump *J, int k, int *c0, int *r0, int *c1, int *r1)
+{
+	*c0 = (k % J->cols) * J->dx;
+	*r0 = (k / J->cols) * J->dy;
+	*c1 = *c0 + J->dx < J->L->pw ? *c0 + J->dx : J->L->pw;
+	*r1 = *r0 + J->dy < J->L->ph ? *r0 + J->dy : J->L->ph;
+}
+
+/* Choice i of the third letter: every sx-th cell of every sy-th row of
+ * the block (every cell at the usual 4x2 blocks); -1 past the last. */
+static int
+choice_cell(const struct jump *J, int i, int *col, int *row)
+{
+	int c0, r0, c1, r1, across;
+
+	block(J, J->target, &c0, &r0, &c1, &r1);
+	across = (c1 - c0 + J->sx - 1) / J->sx;
+	*col = c0 + (i % across) * J->sx;
+	*row = r0 + (i / across) * J->sy;
+	return i < NL && *col < c1 && *row < r1 ? 0 : -1;
 }
 
 /* Target k sits at the cell of its grid point. */
@@ -63,6 +103,14 @@ jump_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 	char lab[3] = { 0 };
 
 	(void)now;
+	if (J->target >= 0) {
+		for (k = 0; choice_cell(J, k, &col, &row) == 0; k++) {
+			lab[0] = letters[k];
+			bx_grid_put_text(g, col, row, lab, BX_RGB(0, 0, 0), BX_RGB(0x80, 0xff, 0x80),
+			                 BX_CELL_BOLD, 1);
+		}
+		n = 0;
+	}
 	for (k = 0; k < n; k++) {
 		if (J->first >= 0 && k / NL != J->first)
 			continue;
@@ -78,7 +126,8 @@ jump_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 	}
 	bx_grid_fill(g, 0, J->L->rows - 2, J->L->cols, 1, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
 	bx_grid_put_text(g, 0, J->L->rows - 2,
-	                 J->first < 0 ? "jump: type the label where the crosshair should go; in capitals it also places (Esc closes)"
+	                 J->target >= 0 ? "exact jump: the letter of the cell (in capitals: and place; Backspace: back, Esc closes)"
+	                 : J->first < 0 ? "jump: type the label where the crosshair should go; in capitals it also places (Esc closes)"
 	                              : "jump: one more letter (Backspace: back, Esc closes)",
 	                 BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, J->L->cols);
 }
@@ -96,7 +145,10 @@ jump_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 	case BX_JA_CANCEL:
 		return BX_VIEW_CLOSE | BX_VIEW_HANDLED;
 	case BX_JA_BACK:
-		J->first = -1;
+		if (J->target >= 0)
+			J->target = -1;
+		else
+			J->first = -1;
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	default:
 		break;
@@ -112,9 +164,18 @@ jump_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 		J->first = idx;
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
-	if (J->first * NL + idx >= J->cols * J->rows)
-		return BX_VIEW_HANDLED;
-	target_cell(J, J->first * NL + idx, &col, &row);
+	if (J->target >= 0) {
+		if (choice_cell(J, idx, &col, &row) != 0)
+			return BX_VIEW_HANDLED;
+	} else {
+		if (J->first * NL + idx >= J->cols * J->rows)
+			return BX_VIEW_HANDLED;
+		if (J->exact) {
+			J->target = J->first * NL + idx;
+			return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		}
+		target_cell(J, J->first * NL + idx, &col, &row);
+	}
 	if (label_cell_to_image(L, col, row, &x, &y) != 0)
 		return BX_VIEW_CLOSE | BX_VIEW_HANDLED;
 	r = label_apply(L, bx_edit_cursor_to(&L->ed, x, y) | BX_EDIT_VIEW, now);
@@ -148,12 +209,14 @@ static const struct bx_view_ops jump_ops = {
 };
 
 struct bx_view *
-label_jump_new(struct label *L)
+label_jump_new(struct label *L, int exact)
 {
 	struct jump *J = bx_calloc(1, sizeof *J);
 
 	J->L = L;
 	J->first = -1;
+	J->target = -1;
+	J->exact = exact;
 	layout(J);
 	return bx_view_new(&jump_ops, J);
 }

@@ -106,6 +106,13 @@ struct label {
 	 * class. Nothing happens while they wait, so a count never changes
 	 * the class, the tool or the grab. */
 	int num, ndigits;
+	/* `,`: a step is one image pixel whatever the zoom, so a grabbed
+	 * edge is put on its pixel at fit zoom (5h: five pixels) instead of
+	 * zooming in until the display step is 1. Until `,` again, Esc or
+	 * the next task; the status line says "step 1 fine". */
+	int fine;
+	/* `"` was typed: the next key names the box handle to grab. */
+	int grab_named;
 	int mouse_down, mouse_x, mouse_y;
 	struct bx_pt ext_click[4]; /* extreme points as placed, before snapping */
 	char *prev_cls;    /* the class before the current one (` returns) */
@@ -157,6 +164,9 @@ const struct bx_class *label_class_of(const struct label *L, const char *name);
 uint32_t label_class_color(const struct label *L, const char *name);
 void label_compute_view(struct label *L);
 void label_follow_cursor(struct label *L);
+/* One display pixel in whole image pixels (at least 1); label_step is
+ * that, or 1 with fine steps on (`,`). */
+int label_step_display(const struct label *L);
 int label_step(const struct label *L);
 /* Save after an edit (flags from bx_edit_*) and return view flags. */
 int label_apply(struct label *L, int r, int64_t now);
@@ -253,7 +263,7 @@ const char *label_handle_name(const struct label *L, int h, char *buf, size_t n)
 
 /* view-jump.c, view-picker.c, view-look.c, view-form.c, view-feedback.c:
  * overlays pushed by the label view */
-struct bx_view *label_jump_new(struct label *L);
+struct bx_view *label_jump_new(struct label *L, int exact);
 struct bx_view *label_picker_new(struct label *L);
 struct bx_view *label_look_new(struct label *L);
 /* The attributes of object obj, or the global ones (global). */

@@ -154,6 +154,8 @@ task_open(struct label *L, int64_t now)
 	L->last_key_ms = now;
 	L->mode = M_NORMAL;
 	L->num = L->ndigits = 0;
+	L->fine = 0;
+	L->grab_named = 0;
 	L->wand_obj = -1;
 	L->instr_scroll = 0;
 	label_prefetch_start(L, now);
@@ -257,11 +259,17 @@ ensure_resolution(struct label *L)
 }
 
 int
-label_step(const struct label *L)
+label_step_display(const struct label *L)
 {
 	double s = floor(1.0 / L->sc + 0.5);
 
 	return s < 1 ? 1 : (int)s;
+}
+
+int
+label_step(const struct label *L)
+{
+	return L->fine ? 1 : label_step_display(L);
 }
 
 
@@ -283,10 +291,10 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	}
 	if (!L->role->leased)
 		snprintf(lease, sizeof lease, "none");
-	snprintf(line, sizeof line, " %s  %s  zoom %.1fx%s  x %.0f y %.0f  step %d  %s %d/%d  lease %s%s",
+	snprintf(line, sizeof line, " %s  %s  zoom %.1fx%s  x %.0f y %.0f  step %d%s  %s %d/%d  lease %s%s",
 	         bx_tool_name(L->ed.tool), L->ed.cls ? L->ed.cls : "-", L->dv.zoom,
 	         fabs(L->sc - 1) < 1e-9 ? " (1:1)" : "", L->ed.cx, L->ed.cy,
-	         label_step(L), L->role->unit, L->s->claim.position,
+	         label_step(L), L->fine ? " fine" : "", L->role->unit, L->s->claim.position,
 	         L->s->claim.total, lease, grab);
 	if (L->ed.npend > 0 && bx_tool_at(L->ed.tool)->place == BX_PLACE_VERTICES) {
 		char c[32];

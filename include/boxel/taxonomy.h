@@ -30,7 +30,7 @@
  * accepted and wins over the view's key (the class keeps working as it
  * did); `boxel taxonomy check` warns that the key's command is then out
  * of reach. */
-#define BX_TAXONOMY_SHADOWABLE_KEYS "tTWBMGvVzZ;'`/.<>@NF"
+#define BX_TAXONOMY_SHADOWABLE_KEYS "tTWBMGvVzZ;'`/.<>@NF,:\""
 int bx_taxonomy_key_shadowable(int key);
 
 enum bx_attr_type {

@@ -18,25 +18,37 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     rectangles; truth.json's _extremes for the photos), each snapped by
     boxel; edges still more than 1 px off are fixed by keys as below,
     every key and click counting as one gesture.
+  STRATEGY corners: the assisted strategy without B: T once per session,
+    the rough box by its two corners (below), then the fixes: the
+    keyboard's counterpart of a drag in CVAT.
   STRATEGY assisted: T once per session (tighten every box as drawn).
     First the one-key box: jump to the label nearest the object's centre
     (lower case), and for an object thinner than two cells at fit zoom
     zoom in twice (+ +) and step onto it, as a person must to see it;
     then B (box of the region there); when that box is off
-    (an edge more than 1 px), u and the corners: per corner, jump (; and the label nearest the corner, read off the
-    screen): when the label lands within 10% of the object's width and
+    (an edge more than 1 px), u and the corners: per corner, the exact
+    jump (: and the two letters of the label nearest the corner, then the
+    letter of the cell of its block nearest the corner, all read off the
+    screen): when that cell lies within 10% of the object's width and
     height (at least 3 px) of the corner, the rough box tighten is made
-    for, as a person judges by eye, it is typed in capitals
-    (jump and place); else in lower case, then one counted move per axis to
-    the rough corner (each edge off by up to 10%, see below) and Space. The box is tightened as it is drawn. If the
+    for, as a person judges by eye, the last letter is typed in capitals
+    (jump and place): 4 keys a corner; else in lower case, then one
+    counted move per axis to the rough corner (each edge off by up to
+    10%, see below) and Space. (A binary without the exact jump: ; and
+    the nearest label, in capitals when it lands within that distance.) The box is tightened as it is drawn. If the
     tightened box is worse than the rough one (IoU under 0.5), u takes the
     tighten back. Every edge still more than 1 px off is fixed by a grab:
-    two wrong edges that meet through their corner, else the edge; jump
+    two wrong edges that meet through their corner, else the edge: the
+    named grab (" and h j k l or y u b n, wherever the crosshair is), fine
+    steps (, once) and one counted move of image pixels per axis, one Esc
+    after the object's last fix. (A binary without the named grab: jump
     next to it (unless the crosshair already is: ' grabs a corner within 4
     display pixels of the crosshair, else the nearest edge), ' (what it
-    grabbed is read off the status line), one counted move per axis,
-    zooming in (+) while the step is coarser than what is left; Esc after
-    a fix (the next jump goes back to fit itself).
+    grabbed is read off the status line), fine steps (, : one image pixel
+    per step at any zoom) and one counted move per axis; Esc after a fix.)
+    (A binary without fine steps: counted moves, zooming in (+) while the
+    step is coarser than what is left; the next jump goes back to fit.)
+    The keys a binary offers are read from its --keys.
 Rough corners: each edge off the truth by a deterministic pseudo-random
 amount up to 10% of the object's size (at least 1 px), in or out. (The
 tighten figures on random rough boxes of many more objects are
@@ -55,6 +67,12 @@ BOXEL, DB, TRUTH, STRATEGY = sys.argv[1:5]
 SOCK = "boxel-effort-%d" % (id(sys) % 100000)
 COLS, ROWS = 160, 50
 STATUS = re.compile(r"zoom ([\d.]+)x.*?x (-?\d+) y (-?\d+)\s+step (\d+)")
+# What the binary offers (its key list), so that an older one is measured
+# with the keys it has: the exact jump (:) and fine steps (,).
+_KEYS = subprocess.run([BOXEL, "label", "--keys"], capture_output=True, text=True).stdout
+EXACT = re.search(r"^\s*:\s+exact jump", _KEYS, re.M) is not None
+NAMED = re.search(r"^\s*\"\s+grab the selected box's edge or corner by name", _KEYS, re.M) is not None
+FINE = re.search(r"^\s*,\s+fine steps", _KEYS, re.M) is not None
 SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
 
 
@@ -131,23 +149,31 @@ class Annotator:
             if (x, y) != (tx, ty) and step > 1 and abs(tx - x) < step and abs(ty - y) < step:
                 self.send("+")
 
-    def jump(self, tx, ty, img_w, img_h, place_within=0):
-        """; then the label drawn nearest (tx, ty), as read off the screen;
-        in capitals (jump and place) when it lands within place_within px.
-        Returns whether it placed."""
-        zoom, x, y, _ = self.status()
+    def labels(self, key, tx, ty, img_w, img_h):
+        """At fit zoom (0 first if not), key (; or :) and the two-letter
+        label drawn nearest (tx, ty), as read off the screen: (distance,
+        letters, column, row), and the view (fit_view) with (tx, ty)'s
+        cell."""
+        zoom, _, _, _ = self.status()
         if zoom != 1.0:
             self.send("0")
         pw, ph, fit, left, top = fit_view(img_w, img_h)
         col, row = (tx - left) * fit, (ty - top) * fit / 2
-        scr = self.send("\\;", literal=True)
-        self.keys -= 1  # the escape for tmux's parser is not a key
+        scr = self.send(key, literal=True)
         best = None
         for r, line in enumerate(scr.splitlines()[:ph]):
             for m in re.finditer(r"(?<![a-z])([a-z]{2})(?![a-z])", line[:pw]):
                 d = (m.start() + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
                 if best is None or d < best[0]:
                     best = (d, m.group(1), m.start(), r)
+        return best, (pw, ph, fit, left, top, col, row)
+
+    def jump(self, tx, ty, img_w, img_h, place_within=0):
+        """; then the label drawn nearest (tx, ty), as read off the screen;
+        in capitals (jump and place) when it lands within place_within px.
+        Returns whether it placed."""
+        best, (pw, ph, fit, left, top, col, row) = self.labels("\\;", tx, ty, img_w, img_h)
+        self.keys -= 1  # the escape for tmux's parser is not a key
         lx = left + (best[2] + 0.5) / fit
         ly = top + (2 * best[3] + 1) / fit
         if not isinstance(place_within, tuple):
@@ -158,6 +184,31 @@ class Annotator:
         self.send(best[1], literal=True)
         return False
 
+    def jump_exact(self, tx, ty, img_w, img_h, place_within):
+        """: then the two letters of the label drawn nearest (tx, ty), then,
+        read off the screen, the single letter of its block's cell nearest
+        (tx, ty): in capitals (and place) when that cell lies within
+        place_within (x, y) px. Returns whether it placed."""
+        best, (pw, ph, fit, left, top, col, row) = self.labels(":", tx, ty, img_w, img_h)
+        scr = self.send(best[1], literal=True)
+        cell = None
+        lines = scr.splitlines()
+        for r in range(max(0, best[3] - 3), min(ph, best[3] + 4)):
+            line = lines[r][:pw] if r < len(lines) else ""
+            for c in range(max(0, best[2] - 6), min(len(line), best[2] + 7)):
+                # The block's letters touch (asdf over jklg): each
+                # letter is its cell.
+                if "a" <= line[c] <= "z":
+                    d = (c + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
+                    if cell is None or d < cell[0]:
+                        cell = (d, line[c], c, r)
+        lx = left + (cell[2] + 0.5) / fit
+        ly = top + (2 * cell[3] + 1) / fit
+        if abs(lx - tx) <= place_within[0] and abs(ly - ty) <= place_within[1]:
+            self.send(cell[1].upper(), literal=True)
+            return True
+        self.send(cell[1], literal=True)
+        return False
 
     def click(self, x, y, img_w, img_h):
         """One mouse click at fit zoom on the cell nearest image point (x, y),
@@ -228,6 +279,9 @@ def edges_off(box, t):
 
 # What each handle the status line names ("grab #1 top-left corner")
 # moves: left, top, right, bottom.
+# The named grab's keys (" then one of them) for each handle.
+NAME_KEYS = {(0,): "h", (1,): "k", (2,): "l", (3,): "j",
+             (0, 1): "y", (2, 1): "u", (2, 3): "n", (0, 3): "b"}
 HANDLES = {"left edge": (0,), "top edge": (1,), "right edge": (2,), "bottom edge": (3,),
            "top-left corner": (0, 1), "top-right corner": (2, 1),
            "bottom-right corner": (2, 3), "bottom-left corner": (0, 3)}
@@ -246,7 +300,10 @@ def fix_edges(A, t, img_w, img_h):
     crosshair is jumped next to the edge or corner unless it already is
     there (' grabs a corner within 4 display pixels of the crosshair, else
     the nearest edge: the grab the screen shows); what ' grabbed is read off
-    the status line."""
+    the status line. With fine steps (,) each axis is one counted move of
+    image pixels; without them, counted moves and + while the step is too
+    coarse."""
+    grabs = 0
     for _ in range(4):
         box = A.selected_box()
         if box is None:
@@ -270,6 +327,11 @@ def fix_edges(A, t, img_w, img_h):
             aim = ([(x0, (y0 + y1) / 2.0), ((x0 + x1) / 2.0, y0), (x1, (y0 + y1) / 2.0),
                     ((x0 + x1) / 2.0, y1)][i], (i,))
         (ax, ay), moves = aim
+        if NAMED:
+            # " and the handle's name: no jump to it.
+            A.send('"', literal=True)
+            A.send(NAME_KEYS[moves], literal=True)
+            grabs += 1
         zoom, cx, cy, step = A.status()
         sc = fit_view(img_w, img_h)[2] * zoom
         near = 4 / sc
@@ -279,15 +341,27 @@ def fix_edges(A, t, img_w, img_h):
             i = moves[0]
             here = (abs(cx - ex[i]) <= 1 if i in (0, 2) else abs(cy - ex[i]) <= 1) and \
                 x0 + near < cx < x1 - near and y0 + near < cy < y1 - near
-        if not here:
+        if not here and not NAMED:
             A.jump(ax, ay, img_w, img_h)
-        A.send("'", literal=True)
+        if not NAMED:
+            A.send("'", literal=True)
         got = grabbed(A)
         if not set(got) & set(bad):
             A.send("Escape")
             A.log.append("grabbed %s, not a wrong edge: %d keys" % (got or "nothing", A.keys - k0))
             continue
-        for _ in range(10):
+        b = A.selected_box()
+        cur = [b[0], b[1], b[0] + b[2], b[1] + b[3]]
+        d = [want[i] - cur[i] if i in got else 0 for i in range(4)]
+        dx = d[0] or d[2]
+        dy = d[1] or d[3]
+        if FINE:
+            # Fine steps: one image pixel per step at any zoom, so one
+            # counted move per axis puts the handle on its pixel.
+            if (abs(dx) > 1 or abs(dy) > 1) and "fine" not in A.scr.splitlines()[-1]:
+                A.send(",", literal=True)
+            A.move_by(dx if abs(dx) > 1 else 0, dy if abs(dy) > 1 else 0, 1)
+        for _ in range(0 if FINE else 10):
             b = A.selected_box()
             cur = [b[0], b[1], b[0] + b[2], b[1] + b[3]]
             d = [want[i] - cur[i] if i in got else 0 for i in range(4)]
@@ -302,11 +376,17 @@ def fix_edges(A, t, img_w, img_h):
                 A.send("+")
                 continue
             A.move_by(mx, my, step)
-        A.send("Escape")
+        if not NAMED:
+            A.send("Escape")
         A.log.append("%s %s px: %d keys" % (" and ".join(EDGES[i] + " edge" for i in got),
                                           "/".join("%+d" % (ex[i] - want[i]) for i in got),
                                           A.keys - k0))
 
+    if grabs:
+        # Named grabs go from one handle to the next; one Esc at the end
+        # releases the last (and ends the fine steps).
+        A.send("Escape")
+        A.log.append("Esc: 1 key")
 
 EDGES = ("left", "top", "right", "bottom")
 
@@ -352,28 +432,30 @@ def label_one(A, t, k, img_w, img_h, ext=None):
         A.drag(r[0], r[1], r[2], r[3], img_w, img_h)
         A.keys += 1  # the drag: one gesture
         return finish(A, t, img_w, img_h)
-    cx, cy = t[0] + t[2] / 2.0, t[1] + t[3] / 2.0
-    A.jump(cx, cy, img_w, img_h)
-    fit = fit_view(img_w, img_h)[2]
-    if min(t[2] * fit, t[3] * fit / 2) < 2:
-        # Thinner than two cells at fit: a person zooms in to see it and
-        # steps onto it (+ zooms about the crosshair).
-        A.send("+")
-        A.send("+")
-        _, x, y, step = A.status()
-        A.move_by(cx - x, cy - y, step)
-    A.send("B")
-    box = A.selected_box()
-    if box is not None and len(A.boxes()) > A.nboxes and max(edges_off(box, t)) <= 1:
-        A.nboxes += 1
-        return A.keys, None
-    if len(A.boxes()) > A.nboxes:
-        A.send("u")
+    if STRATEGY == "assisted":
+        cx, cy = t[0] + t[2] / 2.0, t[1] + t[3] / 2.0
+        A.jump(cx, cy, img_w, img_h)
+        fit = fit_view(img_w, img_h)[2]
+        if min(t[2] * fit, t[3] * fit / 2) < 2:
+            # Thinner than two cells at fit: a person zooms in to see it and
+            # steps onto it (+ zooms about the crosshair).
+            A.send("+")
+            A.send("+")
+            _, x, y, step = A.status()
+            A.move_by(cx - x, cy - y, step)
+        A.send("B")
+        box = A.selected_box()
+        if box is not None and len(A.boxes()) > A.nboxes and max(edges_off(box, t)) <= 1:
+            A.nboxes += 1
+            return A.keys, None
+        if len(A.boxes()) > A.nboxes:
+            A.send("u")
     r = rough(t, k)
     tol = (max(3, 0.1 * t[2]), max(3, 0.1 * t[3]))
     for (cx, cy), (ax, ay) in (((r[0], r[1]), (t[0], t[1])),
                                ((r[2], r[3]), (t[0] + t[2], t[1] + t[3]))):
-        if not A.jump(ax, ay, img_w, img_h, place_within=tol):
+        if not (A.jump_exact(ax, ay, img_w, img_h, tol) if EXACT
+                else A.jump(ax, ay, img_w, img_h, place_within=tol)):
             _, x, y, step = A.status()
             A.move_by(cx - x, cy - y, step)
             A.send("Space")
@@ -416,7 +498,7 @@ def main():
         time.sleep(0.5)
         A = Annotator()
         rows, k = [], 0
-        if STRATEGY in ("assisted", "mouse"):
+        if STRATEGY in ("assisted", "corners", "mouse"):
             A.send("T")
             print("%s: T once" % STRATEGY + " for the session (tighten every box as drawn): 1 key, "
                   "not counted per box")
@@ -473,7 +555,7 @@ def main():
             print("B alone made %d of %d boxes exact; the corners and tighten the other %d"
                   % (len(rows) - len(tightened), len(rows), len(tightened)))
         rows = tightened
-        if STRATEGY in ("assisted", "mouse", "extreme") and rows:
+        if STRATEGY in ("assisted", "corners", "mouse", "extreme") and rows:
             ious = [iou(r[3], r[1]) for r in rows]
             alle = sum(all(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)
             edges = sum(sum(o <= 1 for o in edges_off(r[3], r[1])) for r in rows)

@@ -1,5 +1,6 @@
 # bench-effort.sh: keystrokes per tight box (bench-effort.py), the classic
-# strategy, the assisted one, the mouse one and the extreme-points one side
+# strategy, the assisted one, the corners one (assisted without B), the
+# mouse one and the extreme-points one side
 # by side on the same synthetic scenes and sample photos
 # (STRATEGIES="assisted mouse" runs only those; SETS="photos" only the
 # sample photos, SETS="synthetic" only the synthetic scenes).
@@ -36,7 +37,7 @@ if [ -n "${BOXEL_BEFORE:-}" ]; then
 	run before "$BOXEL_BEFORE" classic
 fi
 sets=${SETS:-synthetic photos}
-for s in ${STRATEGIES:-classic assisted mouse extreme}; do
+for s in ${STRATEGIES:-classic assisted corners mouse extreme}; do
 	case " $sets " in *" synthetic "*) run "$s" "$BOXEL" "$s" ;; esac
 	case " $sets " in *" photos "*) run "$s-photos" "$BOXEL" "$s" "$T/photo" ;; esac
 done

@@ -7,18 +7,7 @@
 # must draw its box.
 . "$(dirname "$0")/lib.sh"
 
-P=$T_TMP/p
-mkdir -p "$P/img"
-python3 "$(dirname "$0")/make-scene.py" "$P/img/scene.png"
-cp "$P/img/scene.png" "$P/img/scene2.png"
-cp "$P/img/scene.png" "$P/img/scene3.png"
-printf '{"name": "t", "classes": [{"name": "thing", "geometries": ["box"]}]}\n' > "$P/tax.json"
-DB=$P/boxel.db
-"$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
-"$BOXEL" config set --db "$DB" serve_order import >/dev/null
-"$BOXEL" import --db "$DB" "$P/img" >/dev/null
-"$BOXEL" user add alice --role annotator --db "$DB" >/dev/null
-"$BOXEL" batch create b --kind production --tasks all --db "$DB" >/dev/null
+scene_project 3
 
 # At 160x50 the 400x300 scene is drawn at 0.255 cells per pixel, its top
 # at y = -38.2: 1-based cell (c, r) covers x = (c - 0.5) / 0.255,

@@ -16,14 +16,16 @@ tui_keys '?'
 expect_screen "help opens" "boxel label: keys (any key closes; j/k scroll)"
 expect_screen "the labeling table" "move the crosshair (or the grabbed"
 expect_screen "the review table, under its name" "boxel review (the labeling keys above edit the judgment)"
-expect_screen "the prompt's table" "prompt (n, G, a text value): type the text"
 expect_screen "the attribute editor's table" "attribute editor (a, g)"
 tui_keys j
 check "j scrolls: the first line is gone" tui_gone "move the crosshair (or the grabbed"
 expect_screen "the second line is on top" "... one step right"
 tui_keys Down
 check "Down scrolls too" tui_gone "... one step right"
-tui_keys k k
+# The tables past the first page come up as it scrolls.
+tui_keys j j j
+expect_screen "the prompt's table, further down" "prompt (n, G, a text value): type the text"
+tui_keys k k k k k
 expect_screen "k scrolls back" "move the crosshair (or the grabbed"
 tui_keys Up
 check "Up stops at the top" tui_wait "move the crosshair (or the grabbed" 1
