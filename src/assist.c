@@ -1203,15 +1203,18 @@ bx_assist_snap_region(enum bx_side side, struct bx_pt *p, double radius, int img
 }
 
 double
-bx_assist_extreme_reach(const struct bx_pt clicks[4], double reach)
+bx_assist_extreme_reach(const struct bx_pt clicks[4], enum bx_side side, double sc, double reach)
 {
 	double w = fabs(clicks[BX_SIDE_RIGHT].x - clicks[BX_SIDE_LEFT].x);
 	double h = fabs(clicks[BX_SIDE_BOTTOM].y - clicks[BX_SIDE_TOP].y);
-	double r = 0.25 * fmin(w, h);
+	double r = fmax(2.0, 0.25 * fmin(w, h));
+	double e = (side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT ? 0.5 : 1.0) / sc;
 
+	if (sc > 0 && isfinite(e))
+		r = fmax(r, 1.5 * e + 1);
 	if (!isfinite(r))
 		return reach;
-	return fmin(reach, fmax(2.0, r));
+	return fmin(reach, r);
 }
 
 int

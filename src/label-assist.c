@@ -130,32 +130,36 @@ snap_click(struct label *L, enum bx_side side, struct bx_pt click, double radius
 
 /* Place the next extreme point, snapped to the boundary near the
  * crosshair on its side (left, top, right, bottom in that order). With the
- * fourth, all four clicks are snapped again within a reach scaled to the
- * box they make (bx_assist_extreme_reach): on a small object the first
- * reach also spans the edge of what it lies on. */
+ * fourth, all four clicks are snapped again, each within the reach their
+ * box and its placing allow (bx_assist_extreme_reach: a quarter of the
+ * box, or half a cell or a row of the zoom it was placed at): a wider
+ * reach finds a neighbour's edge, a narrower one misses the boundary a
+ * click at fit zoom lands several pixels from. */
 int
 label_extreme_place(struct label *L, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
 	struct bx_pt click = { ed->cx, ed->cy }, q;
 	enum bx_side side = (enum bx_side)(ed->npend % 4);
-	double radius = fmax(8, SNAP_CELLS / L->sc), reach;
+	double radius = fmax(8, SNAP_CELLS / L->sc);
 	int r, snapped, k;
 
 	if (ed->npend == 0 && ed->cls == NULL)
 		return label_place(L, 0, now); /* says what is missing */
 	L->ext_click[side] = click;
+	L->ext_sc[side] = L->sc;
 	if (side == BX_SIDE_BOTTOM && ed->npend == 3) {
-		reach = bx_assist_extreme_reach(L->ext_click, radius);
 		for (k = 0; k < 3; k++) {
 			q = L->ext_click[k];
-			snap_click(L, (enum bx_side)k, L->ext_click[k], reach, &q);
+			snap_click(L, (enum bx_side)k, L->ext_click[k],
+			           bx_assist_extreme_reach(L->ext_click, (enum bx_side)k, L->ext_sc[k],
+			                                   fmax(8, SNAP_CELLS / L->ext_sc[k])), &q);
 			bx_edit_cursor_to(ed, q.x, q.y);
 			ed->pend[k].x = ed->cx;
 			ed->pend[k].y = ed->cy;
 		}
 		bx_edit_cursor_to(ed, click.x, click.y);
-		radius = reach;
+		radius = bx_assist_extreme_reach(L->ext_click, side, L->sc, radius);
 	}
 	snapped = snap_click(L, side, click, radius, &q);
 	if (snapped)

@@ -108,6 +108,7 @@ struct label {
 	int num, ndigits;
 	int mouse_down, mouse_x, mouse_y;
 	struct bx_pt ext_click[4]; /* extreme points as placed, before snapping */
+	double ext_sc[4];          /* the zoom (sc) each was placed at */
 	char *prev_cls;    /* the class before the current one (` returns) */
 
 	/* display toggles (session only, never saved) */

@@ -136,13 +136,18 @@ int bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side
                            struct bx_pt p, double radius, struct bx_pt *out,
                            struct bx_err *err);
 
-/* The reach for snapping an object's four extreme clicks (indexed by side)
- * once all are placed: a quarter of the smaller side of their box, at least
- * 2 px and at most reach (the one each click was first snapped within). A
- * reach of a few screen cells at fit zoom spans a small object and the edge
- * of what it lies on (an emblem on a rocket's fairing); the clicks' box says
- * how big the object is. */
-double bx_assist_extreme_reach(const struct bx_pt clicks[4], double reach);
+/* The reach for snapping the extreme click on side again once all four
+ * (indexed by side) are placed, at most reach (the one it was first snapped
+ * within): the larger of a quarter of the smaller side of their box (at
+ * least 2 px; a reach of a few screen cells spans a small object and the
+ * edge of what it lies on, an emblem on a rocket's fairing) and what the
+ * click can be off by on a screen of sc cells per image pixel, 1.5 times
+ * that plus a pixel (it lands within half a cell of its aim across a left
+ * or right boundary, within a row, two half-block pixels, across a top or
+ * bottom one: 3-7 px at fit zoom on a photo, more than a small object's
+ * quarter). */
+double bx_assist_extreme_reach(const struct bx_pt clicks[4], enum bx_side side, double sc,
+                               double reach);
 
 /* The box whose left edge is pts[BX_SIDE_LEFT].x, top edge pts[BX_SIDE_TOP].y
  * and so on (points indexed by side). Returns 0, or BX_EINVAL when the

@@ -20,8 +20,8 @@
  *   cell of the true extreme point (tests/bench/photo-truth.json's
  *   _extremes) at the fit zoom of a 160x50 screen, on a pixel corner, and
  *   is snapped as the labeling screen does once all four are placed
- *   (bx_assist_snap_extreme within bx_assist_extreme_reach of the clicks'
- *   box, at most 3 cells and at least 8 px, label-assist.c's SNAP_CELLS);
+ *   (bx_assist_snap_extreme within bx_assist_extreme_reach of the click,
+ *   at most 3 cells and at least 8 px, label-assist.c's SNAP_CELLS);
  *   the box of the four points against the truth, snapped and as clicked;
  * - the magic wand's box (B) from the seed in _seeds at the first
  *   tolerance (40) and at the best of the tolerances W and Ctrl-W reach in
@@ -168,14 +168,14 @@ photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
 			raw[side].y = fmin(fmax(round(ey + synth_uniform(g, -1.0, 1.0) / sc), 0), img->h);
 		}
 		/* With the fourth click all four are snapped within the reach
-		 * their box gives (label-assist.c). */
-		reach = bx_assist_extreme_reach(raw, radius);
+		 * their placing allows (label-assist.c). */
 		for (side = 0; side < 4; side++) {
 			struct bx_pt p = raw[side], q;
 			struct bx_raster *crop;
 			int rect[4];
 
 			snap[side] = raw[side];
+			reach = bx_assist_extreme_reach(raw, (enum bx_side)side, sc, radius);
 			bx_assist_snap_region((enum bx_side)side, &p, reach, img->w, img->h, rect);
 			crop = bx_raster_crop(img, rect[0], rect[1], rect[2], rect[3]);
 			if (bx_assist_snap_extreme(&(struct bx_assist_region){ crop, rect[0], rect[1] },

@@ -588,11 +588,18 @@ test_box_from_extremes(void)
 	CHECK_NEAR(b[2], 40, 0);
 	CHECK_NEAR(b[3], 35, 0);
 	/* The reach for snapping them again: a quarter of the smaller side
-	 * (35 px tall: 8.75), within 2 px and the first reach. */
-	CHECK_NEAR(bx_assist_extreme_reach(p, 19), 8.75, 1e-9);
-	CHECK_NEAR(bx_assist_extreme_reach(p, 6), 6, 0);
+	 * (35 px tall: 8.75), within 2 px and the first reach, or 1.5 times
+	 * what a click at that zoom can be off by plus a pixel if that is
+	 * more: a cell of 4 px is off by 2 across a left or right side, a row
+	 * of 4 px by 4 across a top or bottom one. */
+	CHECK_NEAR(bx_assist_extreme_reach(p, BX_SIDE_LEFT, 1, 19), 8.75, 1e-9);
+	CHECK_NEAR(bx_assist_extreme_reach(p, BX_SIDE_TOP, 1, 6), 6, 0);
 	p[BX_SIDE_BOTTOM].y = 9;
-	CHECK_NEAR(bx_assist_extreme_reach(p, 19), 2, 0);
+	CHECK_NEAR(bx_assist_extreme_reach(p, BX_SIDE_LEFT, 8, 19), 2, 0);
+	CHECK_NEAR(bx_assist_extreme_reach(p, BX_SIDE_RIGHT, 0.25, 19), 4, 1e-9);
+	CHECK_NEAR(bx_assist_extreme_reach(p, BX_SIDE_TOP, 0.25, 19), 7, 1e-9);
+	CHECK_NEAR(bx_assist_extreme_reach(p, BX_SIDE_BOTTOM, 0.25, 6), 6, 0);
+	CHECK_NEAR(bx_assist_extreme_reach(p, BX_SIDE_TOP, 0, 19), 2, 0);
 	p[BX_SIDE_BOTTOM].y = 40;
 	p[BX_SIDE_RIGHT].x = 9;
 	CHECK_INT(bx_assist_box_from_extremes(p, b, &err), BX_EINVAL);
