@@ -1217,6 +1217,28 @@ bx_assist_extreme_reach(const struct bx_pt clicks[4], enum bx_side side, double 
 	return fmin(reach, r);
 }
 
+double
+bx_assist_extreme_zoom(const struct bx_pt first[2], double sc, int pw, int ph,
+                       double centre_out[2])
+{
+	double hw, hh, need;
+
+	if (!(sc > 0) || !isfinite(sc) || pw < 1 || ph < 1)
+		return 0;
+	hw = fabs(first[BX_SIDE_TOP].x - first[BX_SIDE_LEFT].x) + 0.5 / sc;
+	hh = fabs(first[BX_SIDE_LEFT].y - first[BX_SIDE_TOP].y) + 1.0 / sc;
+	if (!isfinite(hw) || !isfinite(hh))
+		return 0;
+	if (2 * hw * sc >= BX_EXTREME_ZOOM_COLS && hh * sc >= BX_EXTREME_ZOOM_ROWS)
+		return 0;
+	need = fmin(8, fmin(0.7 * pw / (2 * hw), 0.7 * 2.0 * ph / (2 * hh)));
+	if (need < 2 * sc)
+		return 0;
+	centre_out[0] = first[BX_SIDE_TOP].x;
+	centre_out[1] = first[BX_SIDE_LEFT].y;
+	return need;
+}
+
 int
 bx_assist_box_from_extremes(const struct bx_pt pts[4], double box_out[4], struct bx_err *err)
 {

@@ -128,10 +128,13 @@ photo_object(const struct bx_raster *img, const char *name, const int truth[4],
 
 /* Cells per image pixel at fit zoom on a 160x50 screen (as label-pane lays
  * it out: the pane is 160 - 57 - 1 columns by 48 rows of 2 pixels). */
+#define PANE_W 102
+#define PANE_H 48
+
 static double
 fit_scale(int w, int h)
 {
-	double sx = 102.0 / w, sy = 96.0 / h;
+	double sx = (double)PANE_W / w, sy = 2.0 * PANE_H / h;
 
 	return sx < sy ? sx : sy;
 }
@@ -144,18 +147,20 @@ all_within_1(const double b[4], const int t[4])
 }
 
 /* Extreme points from N_PHOTO sets of four clicks near ext (y of the left
- * point, x of the top one, y of the right one, x of the bottom one). */
+ * point, x of the top one, y of the right one, x of the bottom one); with
+ * zoom, the last two at the zoom the screen goes to after the first two
+ * (bx_assist_extreme_zoom), else at fit zoom. */
 static void
 photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
-               struct synth_rng *g, double *iou_sum, int *ok_sum)
+               struct synth_rng *g, int zoom, double *iou_sum, int *ok_sum)
 {
-	double sc = fit_scale(img->w, img->h), radius = fmax(8, 3.0 / sc), reach;
+	double sc = fit_scale(img->w, img->h), reach;
 	double iou_raw = 0, iou_snap = 0;
 	int k, side, ok_raw = 0, ok_snap = 0, nsnap = 0;
 
 	for (k = 0; k < N_PHOTO; k++) {
 		struct bx_pt raw[4], snap[4];
-		double braw[4], bsnap[4];
+		double braw[4], bsnap[4], scs[4] = { sc, sc, sc, sc };
 		struct bx_err err;
 
 		for (side = 0; side < 4; side++) {
@@ -163,9 +168,17 @@ photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
 			          : ext[side];
 			double ey = side == BX_SIDE_TOP ? t[1] : side == BX_SIDE_BOTTOM ? t[1] + t[3]
 			          : ext[side];
+			double c[2], z;
 
-			raw[side].x = fmin(fmax(round(ex + synth_uniform(g, -0.5, 0.5) / sc), 0), img->w);
-			raw[side].y = fmin(fmax(round(ey + synth_uniform(g, -1.0, 1.0) / sc), 0), img->h);
+			/* After the first two the screen may zoom in on a small
+			 * object: the other two are clicked at that zoom. */
+			if (side == BX_SIDE_RIGHT && zoom &&
+			    (z = bx_assist_extreme_zoom(raw, sc, PANE_W, PANE_H, c)) > 0)
+				scs[BX_SIDE_RIGHT] = scs[BX_SIDE_BOTTOM] = z;
+			raw[side].x = fmin(fmax(round(ex + synth_uniform(g, -0.5, 0.5) / scs[side]), 0),
+			                   img->w);
+			raw[side].y = fmin(fmax(round(ey + synth_uniform(g, -1.0, 1.0) / scs[side]), 0),
+			                   img->h);
 		}
 		/* With the fourth click all four are snapped within the reach
 		 * their placing allows (label-assist.c). */
@@ -175,7 +188,8 @@ photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
 			int rect[4];
 
 			snap[side] = raw[side];
-			reach = bx_assist_extreme_reach(raw, (enum bx_side)side, sc, radius);
+			reach = bx_assist_extreme_reach(raw, (enum bx_side)side, scs[side],
+			                                fmax(2, 3.0 / scs[side]));
 			bx_assist_snap_region((enum bx_side)side, &p, reach, img->w, img->h, rect);
 			crop = bx_raster_crop(img, rect[0], rect[1], rect[2], rect[3]);
 			if (bx_assist_snap_extreme(&(struct bx_assist_region){ crop, rect[0], rect[1] },
@@ -200,8 +214,9 @@ photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
 			ok_snap += all_within_1(bsnap, t);
 		}
 	}
-	printf("  %-29s extreme points: clicked IoU %.3f (%d/%d exact), snapped IoU %.3f "
-	       "(%d/%d exact; %d of %d clicks snapped)\n", "", iou_raw / N_PHOTO, ok_raw,
+	printf("  %-29s extreme points%s: clicked IoU %.3f (%d/%d exact), snapped IoU %.3f "
+	       "(%d/%d exact; %d of %d clicks snapped)\n", "", zoom ? ", zoom" : "",
+	       iou_raw / N_PHOTO, ok_raw,
 	       N_PHOTO, iou_snap / N_PHOTO, ok_snap, N_PHOTO, nsnap, 4 * N_PHOTO);
 	*iou_sum += iou_snap / N_PHOTO;
 	*ok_sum += ok_snap;
@@ -289,8 +304,8 @@ photos(const char *truth_path, const char *dir)
 	json_error_t jerr;
 	json_t *root = json_load_file(truth_path, 0, &jerr), *boxes;
 	const char *name;
-	double iou_sum = 0, ext_iou = 0, wand_iou = 0;
-	int ok_sum = 0, n = 0, ext_ok = 0, ext_n = 0, wand_ok = 0, wand_n = 0;
+	double iou_sum = 0, ext_iou = 0, extz_iou = 0, wand_iou = 0;
+	int ok_sum = 0, n = 0, ext_ok = 0, extz_ok = 0, ext_n = 0, wand_ok = 0, wand_n = 0;
 
 	if (!root) {
 		fprintf(stderr, "bench-tighten: %s: %s\n", truth_path, jerr.text);
@@ -326,7 +341,10 @@ photos(const char *truth_path, const char *dir)
 			if (json_array_size(e) == 4) {
 				for (k = 0; k < 4; k++)
 					ext[k] = (int)json_integer_value(json_array_get(e, k));
-				photo_extremes(im.pix, t, ext, &ge, &ext_iou, &ext_ok);
+				struct synth_rng gz = ge;
+
+				photo_extremes(im.pix, t, ext, &ge, 0, &ext_iou, &ext_ok);
+				photo_extremes(im.pix, t, ext, &gz, 1, &extz_iou, &extz_ok);
 				ext_n++;
 			}
 			if (json_array_size(sd) == 2) {
@@ -342,9 +360,13 @@ photos(const char *truth_path, const char *dir)
 	if (n)
 		printf("  photos: %d objects, mean IoU after %.3f, all 4 edges <=1px %d/%d (%.0f%%)\n",
 		       n, iou_sum / n, ok_sum, n * N_PHOTO, 100.0 * ok_sum / (n * N_PHOTO));
-	if (ext_n)
+	if (ext_n) {
 		printf("  extreme points, snapped: mean IoU %.3f, all 4 edges <=1px %d/%d (%.0f%%)\n",
 		       ext_iou / ext_n, ext_ok, ext_n * N_PHOTO, 100.0 * ext_ok / (ext_n * N_PHOTO));
+		printf("  extreme points, zoom: mean IoU %.3f, all 4 edges <=1px %d/%d (%.0f%%)\n",
+		       extz_iou / ext_n, extz_ok, ext_n * N_PHOTO,
+		       100.0 * extz_ok / (ext_n * N_PHOTO));
+	}
 	if (wand_n)
 		printf("  wand box at the best tolerance: mean IoU %.3f, exact %d/%d\n",
 		       wand_iou / wand_n, wand_ok, wand_n);
