@@ -5,18 +5,8 @@
 # view zooms in on it; the other two are placed by keys at that zoom, and
 # the view comes back to fit with the box.
 . "$(dirname "$0")/lib.sh"
-TUI_W=80
-TUI_H=24
-
-P=$T_TMP/p
-mkdir -p "$P/img"
-python3 "$(dirname "$0")/make-scene.py" "$P/img/scene.png"
-printf '{"name": "t", "classes": [{"name": "thing", "geometries": ["box"]}]}\n' > "$P/tax.json"
-DB=$P/boxel.db
-"$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
-"$BOXEL" import --db "$DB" "$P/img" >/dev/null
-"$BOXEL" user add alice --role annotator --db "$DB" >/dev/null
-"$BOXEL" batch create b --kind production --tasks all --db "$DB" >/dev/null
+TUI_W=80 TUI_H=24
+scene_project thing || fail "the scene's project"
 
 # The pane is 45 cells by 22 rows from the top left; 1-based cell (c, r)
 # covers x = (c - 0.5) / 0.1125, y = -45.6 + (2r - 1) / 0.1125. The green

@@ -90,6 +90,21 @@ wait_sql() {
 	return 1
 }
 
+# scene_project CLASS: a project in $T_TMP/p of the synthetic scene
+# (make-scene.py, img/scene.png) with one box class CLASS, a production
+# batch of it and annotator alice; sets DB.
+scene_project() {
+	mkdir -p "$T_TMP/p/img"
+	python3 "$(dirname "${BASH_SOURCE[0]}")/make-scene.py" "$T_TMP/p/img/scene.png"
+	printf '{"name": "t", "classes": [{"name": "%s", "geometries": ["box"]}]}\n' "$1" \
+		> "$T_TMP/p/tax.json"
+	DB=$T_TMP/p/boxel.db
+	"$BOXEL" init --db "$DB" --images "$T_TMP/p/img" --taxonomy "$T_TMP/p/tax.json" >/dev/null &&
+	"$BOXEL" import --db "$DB" "$T_TMP/p/img" >/dev/null &&
+	"$BOXEL" user add alice --role annotator --db "$DB" >/dev/null &&
+	"$BOXEL" batch create b --kind production --tasks all --db "$DB" >/dev/null
+}
+
 # make_project DIR [SAMPLE_DIR]: the demo project for user alice.
 make_project() {
 	local dir=$1
