@@ -1231,11 +1231,14 @@ bx_assist_extreme_zoom(const struct bx_pt first[2], double sc, int pw, int ph,
 		return 0;
 	if (2 * hw * sc >= BX_EXTREME_ZOOM_COLS && hh * sc >= BX_EXTREME_ZOOM_ROWS)
 		return 0;
-	need = fmin(8, fmin(0.7 * pw / (2 * hw), 0.7 * 2.0 * ph / (2 * hh)));
+	need = fmin(fmin(8, 4 * sc), fmin(0.7 * pw / (2 * hw), 0.7 * 2.0 * ph / (2 * hh)));
 	if (need < 2 * sc)
 		return 0;
-	centre_out[0] = first[BX_SIDE_TOP].x;
-	centre_out[1] = first[BX_SIDE_LEFT].y;
+	/* The rest of the object lies right of the left point and below the
+	 * top one, how far the two points cannot say (a rectangle's left-most
+	 * point may be at its top corner): they go near the view's top left. */
+	centre_out[0] = first[BX_SIDE_LEFT].x + 0.4 * pw / need;
+	centre_out[1] = first[BX_SIDE_TOP].y + 0.4 * 2.0 * ph / need;
 	return need;
 }
 

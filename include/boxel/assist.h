@@ -151,13 +151,16 @@ double bx_assist_extreme_reach(const struct bx_pt clicks[4], enum bx_side side, 
 
 /* Whether to zoom in after an object's first two extreme points (left,
  * top; placed on a screen of sc cells per image pixel whose image pane is
- * pw cells by ph rows, a row two pixels tall) so the other two are placed at
- * full resolution: the object they outline (centre below the top point and
- * level with the left one, twice their offsets wide and tall, grown by what
- * a click can be off by) is under EXTREME_ZOOM_COLS cells wide or
- * EXTREME_ZOOM_ROWS rows tall, and filling 70% of the pane (at most 8
- * cells per pixel) zooms in at least twice. Returns the new cells per pixel
- * and centre_out, the point to centre on; 0 when the zoom stays. */
+ * pw cells by ph rows, a row two pixels tall) so the other two are placed
+ * more precisely: the object they outline (twice their offsets wide and
+ * tall, grown by what a click can be off by) is under EXTREME_ZOOM_COLS
+ * cells wide or EXTREME_ZOOM_ROWS rows tall, and filling 70% of the pane
+ * zooms in at least twice. The zoom is at most 4 times sc (the view still
+ * spans a quarter of the old one: the outline is a guess, short for an
+ * object whose left-most point is near its top corner) and 8 cells per
+ * pixel; the view puts the two points 10% from its left and top. Returns
+ * the new cells per pixel and centre_out, the point to centre on; 0 when
+ * the zoom stays. */
 #define BX_EXTREME_ZOOM_COLS 8
 #define BX_EXTREME_ZOOM_ROWS 4
 double bx_assist_extreme_zoom(const struct bx_pt first[2], double sc, int pw, int ph,
