@@ -504,6 +504,45 @@ pal_prune(struct palette *pal, const uint8_t *s, int ns)
 		pal->n = n;
 }
 
+/* Drop the entries rare in the band (fewer than one in PRUNE_SHARE of its
+ * samples s are nearest to them) that explain a good part of the box (at
+ * least one in INSIDE_SHARE of its samples in, and INSIDE_RATIO times their
+ * share of the band): a color the object is made of, seen in the band only
+ * as specks (a cup rim's white glinting on the spoon and the saucer beside
+ * it). Kept as background, it hides the object from the flood, which then
+ * stops at what the rim surrounds. A neighbour reaching into the band keeps
+ * its entry: most of it lies outside the box, so its share inside is not
+ * larger. */
+#define INSIDE_SHARE 20
+#define INSIDE_RATIO 5
+
+static void
+pal_drop_inside(struct palette *pal, float thr, const uint8_t *s, int ns, const uint8_t *in,
+                int nin)
+{
+	int cnt[PAL_MAX] = { 0 }, icnt[PAL_MAX] = { 0 }, i, k, n = 0;
+
+	for (i = 0; i < ns + nin; i++) {
+		const uint8_t *p = i < ns ? s + 3 * i : in + 3 * (i - ns);
+		float best = 1e30f;
+		int bi = 0;
+
+		for (k = 0; k < pal->n; k++)
+			if (dist2_f(pal->c[k], p) < best)
+				best = dist2_f(pal->c[k], p), bi = k;
+		if (i < ns)
+			cnt[bi]++;
+		else if (best <= thr)
+			icnt[bi]++;
+	}
+	for (k = 0; k < pal->n; k++)
+		if (!(cnt[k] * PRUNE_SHARE < ns && icnt[k] * INSIDE_SHARE >= nin &&
+		      (long)icnt[k] * ns >= (long)INSIDE_RATIO * cnt[k] * nin))
+			memmove(pal->c[n++], pal->c[k], sizeof pal->c[k]);
+	if (n)
+		pal->n = n;
+}
+
 /* The background palette from the band around the search area, one strip
  * per side. A strip that explains most of the box's middle is the object
  * running on past the search area (the rough box was cut short there), not
@@ -560,6 +599,15 @@ learn_background(struct tighten *t, struct rect outer, const uint8_t *mid, int n
 	if (prune)
 		pal_prune(bgp, s, ns);
 	*thr = pal_spread(bgp, s, ns);
+	/* The spread is the whole band's: the specks of a dropped color
+	 * would otherwise widen it to explain the object. */
+	if (!prune) {
+		uint8_t *in = bx_malloc(3 * (size_t)PAL_SAMPLES);
+		int nin = sample_rect(r, t->b, in, PAL_SAMPLES);
+
+		pal_drop_inside(bgp, *thr, s, ns, in, nin);
+		free(in);
+	}
 	free(s);
 	return 0;
 }
@@ -1155,15 +1203,43 @@ bx_assist_snap_region(enum bx_side side, struct bx_pt *p, double radius, int img
 }
 
 double
-bx_assist_extreme_reach(const struct bx_pt clicks[4], double reach)
+bx_assist_extreme_reach(const struct bx_pt clicks[4], enum bx_side side, double sc, double reach)
 {
 	double w = fabs(clicks[BX_SIDE_RIGHT].x - clicks[BX_SIDE_LEFT].x);
 	double h = fabs(clicks[BX_SIDE_BOTTOM].y - clicks[BX_SIDE_TOP].y);
-	double r = 0.25 * fmin(w, h);
+	double r = fmax(2.0, 0.25 * fmin(w, h));
+	double e = (side == BX_SIDE_LEFT || side == BX_SIDE_RIGHT ? 0.5 : 1.0) / sc;
 
+	if (sc > 0 && isfinite(e))
+		r = fmax(r, 1.5 * e + 1);
 	if (!isfinite(r))
 		return reach;
-	return fmin(reach, fmax(2.0, r));
+	return fmin(reach, r);
+}
+
+double
+bx_assist_extreme_zoom(const struct bx_pt first[2], double sc, int pw, int ph,
+                       double centre_out[2])
+{
+	double hw, hh, need;
+
+	if (!(sc > 0) || !isfinite(sc) || pw < 1 || ph < 1)
+		return 0;
+	hw = fabs(first[BX_SIDE_TOP].x - first[BX_SIDE_LEFT].x) + 0.5 / sc;
+	hh = fabs(first[BX_SIDE_LEFT].y - first[BX_SIDE_TOP].y) + 1.0 / sc;
+	if (!isfinite(hw) || !isfinite(hh))
+		return 0;
+	if (2 * hw * sc >= BX_EXTREME_ZOOM_COLS && hh * sc >= BX_EXTREME_ZOOM_ROWS)
+		return 0;
+	need = fmin(fmin(8, 4 * sc), fmin(0.7 * pw / (2 * hw), 0.7 * 2.0 * ph / (2 * hh)));
+	if (need < 2 * sc)
+		return 0;
+	/* The rest of the object lies right of the left point and below the
+	 * top one, how far the two points cannot say (a rectangle's left-most
+	 * point may be at its top corner): they go near the view's top left. */
+	centre_out[0] = first[BX_SIDE_LEFT].x + 0.4 * pw / need;
+	centre_out[1] = first[BX_SIDE_TOP].y + 0.4 * 2.0 * ph / need;
+	return need;
 }
 
 int

@@ -128,42 +128,93 @@ snap_click(struct label *L, enum bx_side side, struct bx_pt click, double radius
 	return ok;
 }
 
+/* After the first two extreme points of an object too small to place the
+ * other two precisely at this zoom (bx_assist_extreme_zoom), zoom in on it;
+ * the view they were placed in comes back with the box (extreme_zoom_back):
+ * the zoom was the tool's, for those two points, not the annotator's, whose
+ * view the next object is found in. */
+static int
+extreme_zoom_in(struct label *L, int64_t now)
+{
+	struct bx_pt first[2] = { { L->ed.pend[0].x, L->ed.pend[0].y },
+	                          { L->ed.pend[1].x, L->ed.pend[1].y } };
+	double c[2], nsc = bx_assist_extreme_zoom(first, L->sc, L->pw, L->ph, c);
+
+	if (nsc <= 0)
+		return 0;
+	L->ext_dv = L->dv;
+	L->ext_zoomed = 1;
+	L->dv.zoom *= nsc / L->sc;
+	L->dv.vx = c[0];
+	L->dv.vy = c[1];
+	label_compute_view(L);
+	L->view_dirty = 1;
+	return label_apply(L, BX_EDIT_VIEW, now);
+}
+
+static int
+extreme_zoom_back(struct label *L, int64_t now)
+{
+	L->ext_zoomed = 0;
+	L->dv.zoom = L->ext_dv.zoom;
+	L->dv.vx = L->ext_dv.vx;
+	L->dv.vy = L->ext_dv.vy;
+	label_compute_view(L);
+	L->view_dirty = 1;
+	return label_apply(L, BX_EDIT_VIEW, now);
+}
+
 /* Place the next extreme point, snapped to the boundary near the
  * crosshair on its side (left, top, right, bottom in that order). With the
- * fourth, all four clicks are snapped again within a reach scaled to the
- * box they make (bx_assist_extreme_reach): on a small object the first
- * reach also spans the edge of what it lies on. */
+ * fourth, all four clicks are snapped again, each within the reach their
+ * box and its placing allow (bx_assist_extreme_reach: a quarter of the
+ * box, or half a cell or a row of the zoom it was placed at; at most 3
+ * cells of that zoom, at least 2 px): a wider reach finds a neighbour's
+ * edge, a narrower one misses the boundary a click at fit zoom lands
+ * several pixels from, and a click zoomed in is where the annotator saw
+ * the boundary. */
 int
 label_extreme_place(struct label *L, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
 	struct bx_pt click = { ed->cx, ed->cy }, q;
 	enum bx_side side = (enum bx_side)(ed->npend % 4);
-	double radius = fmax(8, SNAP_CELLS / L->sc), reach;
+	double radius = fmax(8, SNAP_CELLS / L->sc);
 	int r, snapped, k;
 
 	if (ed->npend == 0 && ed->cls == NULL)
 		return label_place(L, 0, now); /* says what is missing */
 	L->ext_click[side] = click;
+	L->ext_sc[side] = L->sc;
 	if (side == BX_SIDE_BOTTOM && ed->npend == 3) {
-		reach = bx_assist_extreme_reach(L->ext_click, radius);
 		for (k = 0; k < 3; k++) {
 			q = L->ext_click[k];
-			snap_click(L, (enum bx_side)k, L->ext_click[k], reach, &q);
+			snap_click(L, (enum bx_side)k, L->ext_click[k],
+			           bx_assist_extreme_reach(L->ext_click, (enum bx_side)k, L->ext_sc[k],
+			                                   fmax(2, SNAP_CELLS / L->ext_sc[k])), &q);
 			bx_edit_cursor_to(ed, q.x, q.y);
 			ed->pend[k].x = ed->cx;
 			ed->pend[k].y = ed->cy;
 		}
 		bx_edit_cursor_to(ed, click.x, click.y);
-		radius = reach;
+		radius = bx_assist_extreme_reach(L->ext_click, side, L->sc,
+		                                 fmax(2, SNAP_CELLS / L->sc));
 	}
 	snapped = snap_click(L, side, click, radius, &q);
 	if (snapped)
 		bx_edit_cursor_to(ed, q.x, q.y);
+	if (ed->npend == 0)
+		L->ext_zoomed = 0;
 	r = label_place(L, 0, now);
+	if (ed->npend == 2 && bx_tool_at(ed->tool)->snap_extreme)
+		r |= extreme_zoom_in(L, now);
+	else if (ed->npend == 0 && L->ext_zoomed)
+		r |= extreme_zoom_back(L, now);
 	if (ed->npend > 0 && bx_tool_at(ed->tool)->snap_extreme)
-		label_msg(L, 0, "%s-most point %s", bx_side_name(side),
-		          snapped ? "snapped to the boundary" : "placed (no boundary near it)");
+		label_msg(L, 0, "%s-most point %s%s", bx_side_name(side),
+		          snapped ? "snapped to the boundary" : "placed (no boundary near it)",
+		          ed->npend == 2 && L->ext_zoomed ? "; zoomed in on the object for the other "
+		          "two (the view comes back with the box)" : "");
 	else if (!snapped && (r & BX_VIEW_REDRAW))
 		label_msg(L, 0, "box from extreme points (the bottom one had no boundary near it)");
 	return r | BX_VIEW_REDRAW;

@@ -115,6 +115,9 @@ struct label {
 	int grab_named;
 	int mouse_down, mouse_x, mouse_y;
 	struct bx_pt ext_click[4]; /* extreme points as placed, before snapping */
+	double ext_sc[4];          /* the zoom (sc) each was placed at */
+	int ext_zoomed;            /* the view zoomed in for the last two points */
+	struct bx_draft_view ext_dv; /* the view to return to then */
 	char *prev_cls;    /* the class before the current one (` returns) */
 
 	/* display toggles (session only, never saved) */

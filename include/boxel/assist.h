@@ -136,13 +136,35 @@ int bx_assist_snap_extreme(const struct bx_assist_region *reg, enum bx_side side
                            struct bx_pt p, double radius, struct bx_pt *out,
                            struct bx_err *err);
 
-/* The reach for snapping an object's four extreme clicks (indexed by side)
- * once all are placed: a quarter of the smaller side of their box, at least
- * 2 px and at most reach (the one each click was first snapped within). A
- * reach of a few screen cells at fit zoom spans a small object and the edge
- * of what it lies on (an emblem on a rocket's fairing); the clicks' box says
- * how big the object is. */
-double bx_assist_extreme_reach(const struct bx_pt clicks[4], double reach);
+/* The reach for snapping the extreme click on side again once all four
+ * (indexed by side) are placed, at most reach (the one it was first snapped
+ * within): the larger of a quarter of the smaller side of their box (at
+ * least 2 px; a reach of a few screen cells spans a small object and the
+ * edge of what it lies on, an emblem on a rocket's fairing) and what the
+ * click can be off by on a screen of sc cells per image pixel, 1.5 times
+ * that plus a pixel (it lands within half a cell of its aim across a left
+ * or right boundary, within a row, two half-block pixels, across a top or
+ * bottom one: 3-7 px at fit zoom on a photo, more than a small object's
+ * quarter). */
+double bx_assist_extreme_reach(const struct bx_pt clicks[4], enum bx_side side, double sc,
+                               double reach);
+
+/* Whether to zoom in after an object's first two extreme points (left,
+ * top; placed on a screen of sc cells per image pixel whose image pane is
+ * pw cells by ph rows, a row two pixels tall) so the other two are placed
+ * more precisely: the object they outline (twice their offsets wide and
+ * tall, grown by what a click can be off by) is under EXTREME_ZOOM_COLS
+ * cells wide or EXTREME_ZOOM_ROWS rows tall, and filling 70% of the pane
+ * zooms in at least twice. The zoom is at most 4 times sc (the view still
+ * spans a quarter of the old one: the outline is a guess, short for an
+ * object whose left-most point is near its top corner) and 8 cells per
+ * pixel; the view puts the two points 10% from its left and top. Returns
+ * the new cells per pixel and centre_out, the point to centre on; 0 when
+ * the zoom stays. */
+#define BX_EXTREME_ZOOM_COLS 8
+#define BX_EXTREME_ZOOM_ROWS 4
+double bx_assist_extreme_zoom(const struct bx_pt first[2], double sc, int pw, int ph,
+                              double centre_out[2]);
 
 /* The box whose left edge is pts[BX_SIDE_LEFT].x, top edge pts[BX_SIDE_TOP].y
  * and so on (points indexed by side). Returns 0, or BX_EINVAL when the

@@ -20,12 +20,14 @@
  *   cell of the true extreme point (tests/bench/photo-truth.json's
  *   _extremes) at the fit zoom of a 160x50 screen, on a pixel corner, and
  *   is snapped as the labeling screen does once all four are placed
- *   (bx_assist_snap_extreme within bx_assist_extreme_reach of the clicks'
- *   box, at most 3 cells and at least 8 px, label-assist.c's SNAP_CELLS);
+ *   (bx_assist_snap_extreme within bx_assist_extreme_reach of the click,
+ *   at most 3 cells and at least 8 px, label-assist.c's SNAP_CELLS);
  *   the box of the four points against the truth, snapped and as clicked;
  * - the magic wand's box (B) from the seed in _seeds at the first
  *   tolerance (40) and at the best of the tolerances W and Ctrl-W reach in
  *   up to 3 presses.
+ * And the edges' errors after one tighten from the rough boxes the labeling
+ * screen drew where tighten went wrong (screen_rough).
  * Never fails. */
 #include <jansson.h>
 #include <stdio.h>
@@ -126,10 +128,13 @@ photo_object(const struct bx_raster *img, const char *name, const int truth[4],
 
 /* Cells per image pixel at fit zoom on a 160x50 screen (as label-pane lays
  * it out: the pane is 160 - 57 - 1 columns by 48 rows of 2 pixels). */
+#define PANE_W 102
+#define PANE_H 48
+
 static double
 fit_scale(int w, int h)
 {
-	double sx = 102.0 / w, sy = 96.0 / h;
+	double sx = (double)PANE_W / w, sy = 2.0 * PANE_H / h;
 
 	return sx < sy ? sx : sy;
 }
@@ -142,18 +147,20 @@ all_within_1(const double b[4], const int t[4])
 }
 
 /* Extreme points from N_PHOTO sets of four clicks near ext (y of the left
- * point, x of the top one, y of the right one, x of the bottom one). */
+ * point, x of the top one, y of the right one, x of the bottom one); with
+ * zoom, the last two at the zoom the screen goes to after the first two
+ * (bx_assist_extreme_zoom), else at fit zoom. */
 static void
 photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
-               struct synth_rng *g, double *iou_sum, int *ok_sum)
+               struct synth_rng *g, int zoom, double *iou_sum, int *ok_sum)
 {
-	double sc = fit_scale(img->w, img->h), radius = fmax(8, 3.0 / sc), reach;
+	double sc = fit_scale(img->w, img->h), reach;
 	double iou_raw = 0, iou_snap = 0;
 	int k, side, ok_raw = 0, ok_snap = 0, nsnap = 0;
 
 	for (k = 0; k < N_PHOTO; k++) {
 		struct bx_pt raw[4], snap[4];
-		double braw[4], bsnap[4];
+		double braw[4], bsnap[4], scs[4] = { sc, sc, sc, sc };
 		struct bx_err err;
 
 		for (side = 0; side < 4; side++) {
@@ -161,19 +168,28 @@ photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
 			          : ext[side];
 			double ey = side == BX_SIDE_TOP ? t[1] : side == BX_SIDE_BOTTOM ? t[1] + t[3]
 			          : ext[side];
+			double c[2], z;
 
-			raw[side].x = fmin(fmax(round(ex + synth_uniform(g, -0.5, 0.5) / sc), 0), img->w);
-			raw[side].y = fmin(fmax(round(ey + synth_uniform(g, -1.0, 1.0) / sc), 0), img->h);
+			/* After the first two the screen may zoom in on a small
+			 * object: the other two are clicked at that zoom. */
+			if (side == BX_SIDE_RIGHT && zoom &&
+			    (z = bx_assist_extreme_zoom(raw, sc, PANE_W, PANE_H, c)) > 0)
+				scs[BX_SIDE_RIGHT] = scs[BX_SIDE_BOTTOM] = z;
+			raw[side].x = fmin(fmax(round(ex + synth_uniform(g, -0.5, 0.5) / scs[side]), 0),
+			                   img->w);
+			raw[side].y = fmin(fmax(round(ey + synth_uniform(g, -1.0, 1.0) / scs[side]), 0),
+			                   img->h);
 		}
 		/* With the fourth click all four are snapped within the reach
-		 * their box gives (label-assist.c). */
-		reach = bx_assist_extreme_reach(raw, radius);
+		 * their placing allows (label-assist.c). */
 		for (side = 0; side < 4; side++) {
 			struct bx_pt p = raw[side], q;
 			struct bx_raster *crop;
 			int rect[4];
 
 			snap[side] = raw[side];
+			reach = bx_assist_extreme_reach(raw, (enum bx_side)side, scs[side],
+			                                fmax(2, 3.0 / scs[side]));
 			bx_assist_snap_region((enum bx_side)side, &p, reach, img->w, img->h, rect);
 			crop = bx_raster_crop(img, rect[0], rect[1], rect[2], rect[3]);
 			if (bx_assist_snap_extreme(&(struct bx_assist_region){ crop, rect[0], rect[1] },
@@ -198,8 +214,9 @@ photo_extremes(const struct bx_raster *img, const int t[4], const int ext[4],
 			ok_snap += all_within_1(bsnap, t);
 		}
 	}
-	printf("  %-29s extreme points: clicked IoU %.3f (%d/%d exact), snapped IoU %.3f "
-	       "(%d/%d exact; %d of %d clicks snapped)\n", "", iou_raw / N_PHOTO, ok_raw,
+	printf("  %-29s extreme points%s: clicked IoU %.3f (%d/%d exact), snapped IoU %.3f "
+	       "(%d/%d exact; %d of %d clicks snapped)\n", "", zoom ? ", zoom" : "",
+	       iou_raw / N_PHOTO, ok_raw,
 	       N_PHOTO, iou_snap / N_PHOTO, ok_snap, N_PHOTO, nsnap, 4 * N_PHOTO);
 	*iou_sum += iou_snap / N_PHOTO;
 	*ok_sum += ok_snap;
@@ -247,6 +264,39 @@ photo_wand(const struct bx_raster *img, const int t[4], const int seed[2], doubl
 	*ok_sum += best_ok;
 }
 
+/* The rough boxes the labeling screen drew in bench-effort's assisted
+ * strategy (corners placed by jump labels at 160x50), where tighten went
+ * wrong: each is tightened once and its edges' errors printed. */
+static const struct {
+	const char *name, *what;
+	int truth[4];
+	double rough[4];
+} screen_rough[] = {
+	{ "coffee.png", "cup rim", { 173, 18, 235, 190 }, { 179, 29, 236, 189 } },
+	{ "coffee.png", "spoon", { 326, 67, 98, 258 }, { 321, 76, 94, 259 } },
+};
+
+static void
+photo_screen_boxes(const struct bx_raster *img, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof screen_rough / sizeof screen_rough[0]; i++) {
+		double out[4], e[4], secs = 0;
+		unsigned found;
+		int rc;
+
+		if (strcmp(screen_rough[i].name, name) != 0)
+			continue;
+		rc = tighten_once(img, screen_rough[i].rough, out, &found, &secs);
+		edge_errors(out, screen_rough[i].truth, e);
+		printf("  %-14s %-29s screen's rough box %g,%g %gx%g: %s, edges %+.0f %+.0f %+.0f "
+		       "%+.0f, %.1f ms\n", name, screen_rough[i].what, screen_rough[i].rough[0],
+		       screen_rough[i].rough[1], screen_rough[i].rough[2], screen_rough[i].rough[3],
+		       rc < 0 ? "not found" : "found", e[0], e[1], e[2], e[3], 1e3 * secs);
+	}
+}
+
 static int
 photos(const char *truth_path, const char *dir)
 {
@@ -254,8 +304,8 @@ photos(const char *truth_path, const char *dir)
 	json_error_t jerr;
 	json_t *root = json_load_file(truth_path, 0, &jerr), *boxes;
 	const char *name;
-	double iou_sum = 0, ext_iou = 0, wand_iou = 0;
-	int ok_sum = 0, n = 0, ext_ok = 0, ext_n = 0, wand_ok = 0, wand_n = 0;
+	double iou_sum = 0, ext_iou = 0, extz_iou = 0, wand_iou = 0;
+	int ok_sum = 0, n = 0, ext_ok = 0, extz_ok = 0, ext_n = 0, wand_ok = 0, wand_n = 0;
 
 	if (!root) {
 		fprintf(stderr, "bench-tighten: %s: %s\n", truth_path, jerr.text);
@@ -291,7 +341,10 @@ photos(const char *truth_path, const char *dir)
 			if (json_array_size(e) == 4) {
 				for (k = 0; k < 4; k++)
 					ext[k] = (int)json_integer_value(json_array_get(e, k));
-				photo_extremes(im.pix, t, ext, &ge, &ext_iou, &ext_ok);
+				struct synth_rng gz = ge;
+
+				photo_extremes(im.pix, t, ext, &ge, 0, &ext_iou, &ext_ok);
+				photo_extremes(im.pix, t, ext, &gz, 1, &extz_iou, &extz_ok);
 				ext_n++;
 			}
 			if (json_array_size(sd) == 2) {
@@ -301,14 +354,19 @@ photos(const char *truth_path, const char *dir)
 				wand_n++;
 			}
 		}
+		photo_screen_boxes(im.pix, name);
 		bx_image_release(&im);
 	}
 	if (n)
 		printf("  photos: %d objects, mean IoU after %.3f, all 4 edges <=1px %d/%d (%.0f%%)\n",
 		       n, iou_sum / n, ok_sum, n * N_PHOTO, 100.0 * ok_sum / (n * N_PHOTO));
-	if (ext_n)
+	if (ext_n) {
 		printf("  extreme points, snapped: mean IoU %.3f, all 4 edges <=1px %d/%d (%.0f%%)\n",
 		       ext_iou / ext_n, ext_ok, ext_n * N_PHOTO, 100.0 * ext_ok / (ext_n * N_PHOTO));
+		printf("  extreme points, zoom: mean IoU %.3f, all 4 edges <=1px %d/%d (%.0f%%)\n",
+		       extz_iou / ext_n, extz_ok, ext_n * N_PHOTO,
+		       100.0 * extz_ok / (ext_n * N_PHOTO));
+	}
 	if (wand_n)
 		printf("  wand box at the best tolerance: mean IoU %.3f, exact %d/%d\n",
 		       wand_iou / wand_n, wand_ok, wand_n);
