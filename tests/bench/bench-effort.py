@@ -12,11 +12,14 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     cell); edges still more than 1 px off are fixed by keys as below, and
     every key counts as one more gesture.
   STRATEGY extreme: E (the extreme-points tool) when the status line does
-    not already name it, then per object four mouse clicks at fit zoom,
-    each on the cell nearest the object's left-, top-, right- and
+    not already name it, then per object four mouse clicks, each on the
+    cell nearest the object's left-, top-, right- and
     bottom-most point (the middle of the side for the synthetic
     rectangles; truth.json's _extremes for the photos), each snapped by
-    boxel; edges still more than 1 px off are fixed by keys as below,
+    boxel. The first two are clicked at fit zoom; when the screen has
+    zoomed in on a small object after them (its status line's zoom), the
+    last two are clicked through that view (boxel puts the first two
+    points at 40% of the view's width and height from its top left). Edges still more than 1 px off are fixed by keys as below,
     every key and click counting as one gesture.
   STRATEGY corners: the assisted strategy without B: T once per session,
     the rough box by its two corners (below), then the fixes: the
@@ -210,11 +213,14 @@ class Annotator:
         self.send(cell[1], literal=True)
         return False
 
-    def click(self, x, y, img_w, img_h):
-        """One mouse click at fit zoom on the cell nearest image point (x, y),
+    def click(self, x, y, img_w, img_h, view=None):
+        """One mouse click on the cell nearest image point (x, y) at fit zoom,
+        or through view (scale, left, top) when the screen has zoomed in;
         kept on the image (an object's edge on the image's border is
         clicked on its last pixel)."""
         _, _, fit, left, top = fit_view(img_w, img_h)
+        if view:
+            fit, left, top = view
         x, y = min(max(x, 0.5), img_w - 0.5), min(max(y, 0.5), img_h - 0.5)
         c, r = (int(round((x - left) * fit - 0.5)) + 1,
                 int(round((y - top) * fit / 2 - 0.5)) + 1)
@@ -414,10 +420,22 @@ def label_one(A, t, k, img_w, img_h, ext=None):
             A.send("E")
         if ext is None:
             ext = [t[1] + t[3] / 2.0, t[0] + t[2] / 2.0, t[1] + t[3] / 2.0, t[0] + t[2] / 2.0]
-        for x, y in ((t[0], ext[0]), (ext[1], t[1]), (t[0] + t[2], ext[2]),
-                     (ext[3], t[1] + t[3])):
-            A.click(x, y, img_w, img_h)
+        view, seen = None, []
+        for i, (x, y) in enumerate(((t[0], ext[0]), (ext[1], t[1]), (t[0] + t[2], ext[2]),
+                     (ext[3], t[1] + t[3]))):
+            if i == 2:
+                zoom, _, _, _ = A.status()
+                if zoom != 1.0:
+                    pw, ph, fit, _, _ = fit_view(img_w, img_h)
+                    sc = fit * zoom
+                    vw, vh = pw / sc, 2.0 * ph / sc
+                    vx = min(max(seen[0][0] + 0.4 * vw, vw / 2), img_w - vw / 2)
+                    vy = min(max(seen[1][1] + 0.4 * vh, vh / 2), img_h - vh / 2)
+                    view = (sc, vx - vw / 2, vy - vh / 2)
+            A.click(x, y, img_w, img_h, view)
             A.keys += 1  # a click: one gesture
+            _, cx, cy, _ = A.status()
+            seen.append((cx, cy))
         return finish(A, t, img_w, img_h)
     if STRATEGY == "classic":
         A.goto_exact(t[0], t[1])
