@@ -19,8 +19,9 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     boxel. The first two are clicked at fit zoom; when the screen has
     zoomed in on a small object after them (its status line's zoom), the
     last two are clicked through that view (boxel puts the first two
-    points at 40% of the view's width and height from its top left). Edges still more than 1 px off are fixed by keys as below,
-    every key and click counting as one gesture.
+    points at 40% of the view's width and height from its top left).
+    Edges still more than 1 px off are fixed by keys as below, every key
+    and click counting as one gesture.
   STRATEGY corners: the assisted strategy without B: T once per session,
     the rough box by its two corners (below), then the fixes: the
     keyboard's counterpart of a drag in CVAT.
