@@ -19,7 +19,7 @@
 extern const struct bx_cmd bx_cmd_import;
 
 static const char *const fmt_names[] = { "auto", "folder", "jsonl", "coco", "coco-results",
-	"yolo", "labelstudio", "voc", "scale" };
+	"yolo", "labelstudio", "voc", "scale", "cvat" };
 
 void
 imp_tally_add(struct tally *t, const char *name, long n)
@@ -99,7 +99,7 @@ imp_progress(struct imp *im, int force)
 static enum fmt
 detect(const char *path)
 {
-	char buf[4096];
+	char buf[4096], root[16];
 	size_t n;
 	FILE *f;
 	char *p;
@@ -124,14 +124,19 @@ detect(const char *path)
 	}
 	if (imp_ends_with(path, ".jsonl") || imp_ends_with(path, ".ndjson"))
 		return FMT_JSONL;
-	if (imp_ends_with(path, ".xml"))
-		return FMT_VOC;
 	f = fopen(path, "rb");
 	if (f == NULL)
-		return FMT_AUTO;
+		return imp_ends_with(path, ".xml") ? FMT_VOC : FMT_AUTO;
 	n = fread(buf, 1, sizeof buf - 1, f);
 	fclose(f);
 	buf[n] = '\0';
+	/* XML by its root element, not its name: CVAT's <annotations>
+	 * holds every image, VOC's <annotation> one */
+	bx_xml_root_name(buf, root, sizeof root);
+	if (strcmp(root, "annotations") == 0)
+		return FMT_CVAT;
+	if (strcmp(root, "annotation") == 0 || imp_ends_with(path, ".xml"))
+		return FMT_VOC;
 	p = buf + strspn(buf, " \t\r\n");
 	if (*p == '{')
 		return FMT_COCO;
@@ -186,11 +191,12 @@ import_path_as(struct imp *im, const char *path, enum fmt f)
 	case FMT_LS: return import_json_fmt(im, path, FMT_LS);
 	case FMT_SCALE: return import_json_fmt(im, path, FMT_SCALE);
 	case FMT_VOC: return import_voc(im, path);
+	case FMT_CVAT: return import_cvat(im, path);
 	case FMT_AUTO:
 		break;
 	}
 	bx_cli_error("%s: cannot tell the format; pass --format (folder, jsonl, coco, "
-	    "coco-results, yolo, labelstudio, voc, scale)", path);
+	    "coco-results, yolo, labelstudio, voc, scale, cvat)", path);
 	return -1;
 }
 
@@ -381,7 +387,7 @@ cmd_import_exec(int argc, char **argv)
 					break;
 			if (k == (int)BX_ARRAY_LEN(fmt_names)) {
 				bx_cli_error("--format %s: expected auto, folder, jsonl, coco, coco-results, "
-				    "yolo, labelstudio, voc or scale", optarg);
+				    "yolo, labelstudio, voc, scale or cvat", optarg);
 				return BX_EXIT_USAGE;
 			}
 			f = (enum fmt)k;
@@ -520,7 +526,7 @@ const struct bx_cmd bx_cmd_import = {
 	.summary = "add tasks (and pre-labels, gold or suggestions) from images or datasets",
 	.help =
 	    "  --format FMT    auto (default), folder, jsonl, coco, coco-results, yolo,\n"
-	    "                  labelstudio, voc, scale\n"
+	    "                  labelstudio, voc, scale, cvat\n"
 	    "  --as KIND       what imported annotations become: prelabels (default),\n"
 	    "                  gold, accepted (the task's accepted answer, as exported),\n"
 	    "                  suggestions (default for coco-results)\n"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "boxel/edit.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 
@@ -175,6 +176,46 @@ static const struct bx_geom_tool extreme_tool = {
 	.status = extreme_status,
 };
 
+/* CVAT's <box> by its corners; one with a rotation is the rotated
+ * box's (declined here). */
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	bx_cvat_open(o, 2, "box", an->cls, 1, 0);
+	bx_cvat_num(o, "xtl", an->x);
+	bx_cvat_num(o, "ytl", an->y);
+	bx_cvat_num(o, "xbr", an->x + an->w);
+	bx_cvat_num(o, "ybr", an->y + an->h);
+	bx_cvat_body(o, an, 1);
+	bx_cvat_end(o, 2, "box");
+}
+
+static int
+cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	double c[4], rot = 0;
+
+	(void)cls;
+	if (bx_cvat_attr(e, "rotation") != NULL &&
+	    (bx_cvat_get_num(e, "rotation", &rot, why, n) < 0 || bx_cvat_angle_in(rot) != 0))
+		return bx_cvat_attr(e, "rotation") != NULL && why[0] == 'r' ? -1 : 0;
+	if (bx_cvat_get_num(e, "xtl", &c[0], why, n) < 0 || bx_cvat_get_num(e, "ytl", &c[1], why,
+	    n) < 0 || bx_cvat_get_num(e, "xbr", &c[2], why, n) < 0 ||
+	    bx_cvat_get_num(e, "ybr", &c[3], why, n) < 0)
+		return -1;
+	if (c[2] < c[0] || c[3] < c[1])
+		return snprintf(why, n, "xbr/ybr is before xtl/ytl"), -1;
+	an->geom = BX_GEOM_BOX;
+	an->x = c[0];
+	an->y = c[1];
+	an->w = c[2] - c[0];
+	an->h = c[3] - c[1];
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "box", 0, cvat_write, cvat_read };
+
 const struct bx_geom_kind bx_geom_box = {
 	.id = BX_GEOM_BOX,
 	.name = "box",
@@ -196,4 +237,5 @@ const struct bx_geom_kind bx_geom_box = {
 	.formats = BX_FMT_ALL,
 	.ls_type = "rectanglelabels",
 	.scale_type = "box",
+	.cvat = &cvat_map,
 };

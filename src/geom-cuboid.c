@@ -15,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
+#include "boxel/util.h"
 #include "boxel/shape-math.h"
 
 static void
@@ -93,6 +95,56 @@ static const struct bx_geom_tool tool = {
 	.make = make,
 };
 
+/* CVAT's <cuboid>: face 1 is boxel's front face (0-3), face 2 its back
+ * (4-7); CVAT names each face's corners tl, bl, tr, br. */
+static const char *const cvat_names[8] = { "tl1", "tr1", "br1", "bl1", "tl2", "tr2", "br2",
+	"bl2" };
+static const int cvat_order[8] = { 0, 3, 1, 2, 4, 7, 5, 6 }; /* CVAT's attribute order */
+
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	char name[8];
+	int i, v;
+
+	bx_cvat_open(o, 2, "cuboid", an->cls, 1, 0);
+	for (i = 0; i < 8; i++) {
+		v = cvat_order[i];
+		snprintf(name, sizeof name, "x%s", cvat_names[v]);
+		bx_cvat_num(o, name, an->pts[v].x);
+		snprintf(name, sizeof name, "y%s", cvat_names[v]);
+		bx_cvat_num(o, name, an->pts[v].y);
+	}
+	bx_cvat_body(o, an, 1);
+	bx_cvat_end(o, 2, "cuboid");
+}
+
+static int
+cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	struct bx_pt p[8];
+	char name[8];
+	int i;
+
+	(void)cls;
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof name, "x%s", cvat_names[i]);
+		if (bx_cvat_get_num(e, name, &p[i].x, why, n) < 0)
+			return -1;
+		snprintf(name, sizeof name, "y%s", cvat_names[i]);
+		if (bx_cvat_get_num(e, name, &p[i].y, why, n) < 0)
+			return -1;
+	}
+	an->geom = BX_GEOM_CUBOID;
+	an->pts = bx_malloc(sizeof p);
+	memcpy(an->pts, p, sizeof p);
+	an->npts = 8;
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "cuboid", 0, cvat_write, cvat_read };
+
 const struct bx_geom_kind bx_geom_cuboid = {
 	.id = BX_GEOM_CUBOID,
 	.name = "cuboid",
@@ -112,7 +164,8 @@ const struct bx_geom_kind bx_geom_cuboid = {
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
 	.outline = outline,
-	.formats = BX_FMT_COCO | BX_FMT_SCALE,
+	.formats = BX_FMT_COCO | BX_FMT_SCALE | BX_FMT_CVAT,
 	.ls_type = NULL,
 	.scale_type = NULL,
+	.cvat = &cvat_map,
 };

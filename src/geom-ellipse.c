@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -176,6 +177,47 @@ static const struct bx_geom_tool tool = {
 	.make = make,
 };
 
+/* CVAT's <ellipse>: centre, radii, rotation (degrees clockwise, written
+ * when not 0, as CVAT does). */
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	bx_cvat_open(o, 2, "ellipse", an->cls, 1, 0);
+	bx_cvat_num(o, "cx", an->x);
+	bx_cvat_num(o, "cy", an->y);
+	bx_cvat_num(o, "rx", an->w);
+	bx_cvat_num(o, "ry", an->h);
+	if (bx_cvat_angle_out(an->angle) != 0)
+		bx_cvat_num(o, "rotation", bx_cvat_angle_out(an->angle));
+	bx_cvat_body(o, an, 1);
+	bx_cvat_end(o, 2, "ellipse");
+}
+
+static int
+cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	double c[5] = { 0, 0, 0, 0, 0 };
+
+	(void)cls;
+	if (bx_cvat_get_num(e, "cx", &c[0], why, n) < 0 || bx_cvat_get_num(e, "cy", &c[1], why,
+	    n) < 0 || bx_cvat_get_num(e, "rx", &c[2], why, n) < 0 ||
+	    bx_cvat_get_num(e, "ry", &c[3], why, n) < 0 || (bx_cvat_attr(e, "rotation") != NULL &&
+	    bx_cvat_get_num(e, "rotation", &c[4], why, n) < 0))
+		return -1;
+	if (c[2] < 0 || c[3] < 0)
+		return snprintf(why, n, "a radius is negative"), -1;
+	an->geom = BX_GEOM_ELLIPSE;
+	an->x = c[0];
+	an->y = c[1];
+	an->w = c[2];
+	an->h = c[3];
+	an->angle = bx_cvat_angle_in(c[4]);
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "ellipse", 0, cvat_write, cvat_read };
+
 const struct bx_geom_kind bx_geom_ellipse = {
 	.id = BX_GEOM_ELLIPSE,
 	.name = "ellipse",
@@ -196,7 +238,8 @@ const struct bx_geom_kind bx_geom_ellipse = {
 	.rotate = bx_geom_turn,
 	.ring = ring,
 	.iou_same = iou_same,
-	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_SCALE,
+	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_SCALE | BX_FMT_CVAT,
 	.ls_type = "ellipselabels",
 	.scale_type = NULL,
+	.cvat = &cvat_map,
 };

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -50,6 +51,22 @@ static const struct bx_geom_tool tool = {
 	.place = BX_PLACE_VERTICES,
 };
 
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	bx_cvat_write_points(o, "polyline", an, 0);
+}
+
+static int
+cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	(void)cls;
+	return bx_cvat_read_points(e, an, BX_GEOM_POLYLINE, 2, 0, why, n);
+}
+
+static const struct bx_cvat_map cvat_map = { "polyline", 0, cvat_write, cvat_read };
+
 const struct bx_geom_kind bx_geom_polyline = {
 	.id = BX_GEOM_POLYLINE,
 	.name = "polyline",
@@ -68,7 +85,8 @@ const struct bx_geom_kind bx_geom_polyline = {
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
 	.similarity = similarity,
-	.formats = BX_FMT_SCALE,
+	.formats = BX_FMT_SCALE | BX_FMT_CVAT,
 	.ls_type = NULL,      /* Label Studio has no open line */
 	.scale_type = "line",
+	.cvat = &cvat_map,
 };

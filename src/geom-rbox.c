@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -171,6 +172,49 @@ static const struct bx_geom_tool tool = {
 	.make = make,
 };
 
+/* CVAT's <box> with a rotation about its centre (degrees clockwise, in
+ * [0, 360)); at angle 0 it is written as CVAT does, without one, and
+ * read back as a box (the importer makes it a rotated box for a class
+ * that draws no boxes). */
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	bx_cvat_open(o, 2, "box", an->cls, 1, 0);
+	bx_cvat_num(o, "xtl", an->x - an->w / 2);
+	bx_cvat_num(o, "ytl", an->y - an->h / 2);
+	bx_cvat_num(o, "xbr", an->x + an->w / 2);
+	bx_cvat_num(o, "ybr", an->y + an->h / 2);
+	if (bx_cvat_angle_out(an->angle) != 0)
+		bx_cvat_num(o, "rotation", bx_cvat_angle_out(an->angle));
+	bx_cvat_body(o, an, 1);
+	bx_cvat_end(o, 2, "box");
+}
+
+static int
+cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	double c[5];
+
+	(void)cls;
+	if (bx_cvat_get_num(e, "xtl", &c[0], why, n) < 0 || bx_cvat_get_num(e, "ytl", &c[1], why,
+	    n) < 0 || bx_cvat_get_num(e, "xbr", &c[2], why, n) < 0 ||
+	    bx_cvat_get_num(e, "ybr", &c[3], why, n) < 0 ||
+	    bx_cvat_get_num(e, "rotation", &c[4], why, n) < 0)
+		return -1;
+	if (c[2] < c[0] || c[3] < c[1])
+		return snprintf(why, n, "xbr/ybr is before xtl/ytl"), -1;
+	an->geom = BX_GEOM_RBOX;
+	an->x = (c[0] + c[2]) / 2;
+	an->y = (c[1] + c[3]) / 2;
+	an->w = c[2] - c[0];
+	an->h = c[3] - c[1];
+	an->angle = bx_cvat_angle_in(c[4]);
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "box", 0, cvat_write, cvat_read };
+
 const struct bx_geom_kind bx_geom_rbox = {
 	.id = BX_GEOM_RBOX,
 	.name = "rotated_box",
@@ -190,7 +234,8 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.draw = draw,
 	.rotate = bx_geom_turn,
 	.ring = ring,
-	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_YOLO,
+	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_YOLO | BX_FMT_CVAT,
 	.ls_type = "rectanglelabels",
 	.scale_type = NULL,
+	.cvat = &cvat_map,
 };

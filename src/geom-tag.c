@@ -2,6 +2,7 @@
  * move; compared by class only. */
 #include <stdio.h>
 
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 
 static void
@@ -44,6 +45,29 @@ draw(const struct bx_geom_pen *p, const struct bx_annot *an)
 	(void)p, (void)an;
 }
 
+/* CVAT's <tag>: an image-level label. */
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	bx_cvat_open(o, 2, "tag", an->cls, 0, 0);
+	bx_cvat_body(o, an, 0);
+	bx_cvat_end(o, 2, "tag");
+}
+
+static int
+cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	(void)e;
+	(void)cls;
+	(void)why;
+	(void)n;
+	an->geom = BX_GEOM_TAG;
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "tag", 0, cvat_write, cvat_read };
+
 const struct bx_geom_kind bx_geom_tag = {
 	.id = BX_GEOM_TAG,
 	.name = "tag",
@@ -61,4 +85,5 @@ const struct bx_geom_kind bx_geom_tag = {
 	.formats = BX_FMT_ALL & ~(BX_FMT_YOLO | BX_FMT_VOC),
 	.ls_type = "choices",
 	.scale_type = NULL,
+	.cvat = &cvat_map,
 };

@@ -317,6 +317,32 @@ void bx_scale_write(const struct bx_dataset *ds, struct bx_buf *out);
  * that side's two corners, and reading them back gives the same 8. */
 int bx_scale_cuboid_fits(const struct bx_annot *an);
 
+/* ---- CVAT for images 1.1 XML (fmt-cvat.c) ----
+ * <annotations><version>1.1</version><meta><task> with the labels (the
+ * taxonomy's classes; a skeleton class its points as labels of type
+ * points with it as parent, and its edges in the <svg> CVAT keeps) and
+ * their attributes (input type and values), then per image <image id
+ * name width height> and its objects, each kind as its descriptor's
+ * struct bx_cvat_map (boxel/fmt-cvat-map.h) writes it, label, source
+ * "manual", occluded 0, z_order 0, and <attribute name> children.
+ * Numbers in the C locale with 2 decimals, as CVAT writes them. Writing
+ * fails (nothing written) on a string with a control character other
+ * than tab and line ends, which XML cannot carry.
+ * Reading: each <image> (its name is the image path) and each object
+ * element through the kinds' maps (table order; attribute values as
+ * text for the importer to convert); ds->tax, when set, names a
+ * skeleton's points and decides which polygons sharing a group_id are
+ * one multipolygon. An element no kind reads, or one a kind refuses,
+ * fails its image (out->errors); <mask> is a loss; <track> (CVAT for
+ * video) an error. */
+int bx_cvat_write(const struct bx_dataset *ds, struct bx_buf *out, struct bx_err *err);
+int bx_cvat_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
+                 struct bx_err *err);
+/* The first element's name of an XML text's beginning (after the
+ * declaration, comments, DOCTYPE, BOM) into buf, "" if none: CVAT's
+ * <annotations> from VOC's <annotation>. */
+void bx_xml_root_name(const char *head, char *buf, size_t n);
+
 /* ---- JSONL manifest (fmt-manifest.c) ----
  * One task per line: {"image": PATH, "width"?: W, "height"?: H, "meta"?: {...},
  * "answer"?: ANSWER}; the keys of boxel's own jsonl export are accepted too,

@@ -22,6 +22,7 @@
 #include "boxel/annot.h"
 
 struct bx_raster;
+struct bx_cvat_map;
 
 /* Where a kind keeps its coordinates in struct bx_annot and how its JSON
  * value looks. */
@@ -78,7 +79,8 @@ enum {
 	BX_FMT_VOC = 1 << 2,
 	BX_FMT_LS = 1 << 3,
 	BX_FMT_SCALE = 1 << 4,
-	BX_FMT_ALL = (1 << 5) - 1,
+	BX_FMT_CVAT = 1 << 5,
+	BX_FMT_ALL = (1 << 6) - 1,
 };
 
 /* How a drawing tool takes its places (crosshair positions, clicks). */
@@ -181,6 +183,8 @@ struct bx_geom_kind {
 	/* Names in other tools' files (NULL: the format cannot hold it). */
 	const char *ls_type;     /* Label Studio result type */
 	const char *scale_type;  /* Scale annotation type */
+	/* CVAT for images XML (boxel/fmt-cvat-map.h). */
+	const struct bx_cvat_map *cvat;
 };
 
 /* The kind of g, or NULL for a value no kind has. */
