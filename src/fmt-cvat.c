@@ -573,6 +573,21 @@ read_object(struct reader *r, const struct bx_cvat_elem *e, char *why, size_t n)
 		bx_annot_free(&an);
 		return -1;
 	}
+	/* CVAT's occluded flag: kept as the attribute "occluded" when the
+	 * class has one (and the element did not give it), else a loss */
+	if ((g = bx_cvat_attr(e, "occluded")) != NULL && strcmp(g, "1") == 0 &&
+	    bx_attrs_get(&an.attrs, "occluded") == NULL) {
+		struct bx_value v = { .type = BX_VAL_STR, .str = "true" };
+
+		for (i = 0; cls != NULL && i < cls->nattrs; i++)
+			if (strcmp(cls->attrs[i].name, "occluded") == 0)
+				break;
+		if (cls != NULL && i < cls->nattrs)
+			bx_attrs_set(&an.attrs, "occluded", &v);
+		else
+			bx_dataset_loss(r->out, "CVAT occluded flags dropped: the object's class has no "
+			    "'occluded' attribute");
+	}
 	if ((g = bx_cvat_attr(e, "group_id")) != NULL && (parse_num(g, &group) < 0 || group < 0 ||
 	    group != floor(group) || group > 1e9)) {
 		an.cls = NULL;
