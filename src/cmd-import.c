@@ -13,6 +13,7 @@
 
 #include "boxel/cli.h"
 #include "boxel/tiles.h"
+#include "boxel/xml.h"
 #include "import-int.h"
 #include "store-cli.h"
 

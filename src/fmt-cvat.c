@@ -4,44 +4,28 @@
  * objects. Which element a kind is, and its coordinates, is the kind's
  * (struct bx_cvat_map in its descriptor, boxel/fmt-cvat-map.h); this file
  * writes what every element shares (label, source, occluded, z_order,
- * <attribute> children), the meta, and reads the tree expat builds. */
+ * <attribute> children), the meta, and reads the tree xml.c builds. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <expat.h>
 
 #include "boxel/formats.h"
 #include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
+#include "boxel/xml.h"
 
 /* ---- writing ---- */
 
-/* Into an attribute value or text. XML 1.0 cannot carry control
- * characters other than tab, newline and carriage return, not even as
- * references: such a string makes the export fail (*bad set). Tab and
- * line ends are references, so attribute values keep them. */
+/* Into an attribute value or text (boxel/xml.h); a control character
+ * XML cannot carry makes the export fail (*bad set). */
 static void
 put_esc(struct bx_buf *b, const char *s, int *bad)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': bx_buf_puts(b, "&amp;"); break;
-		case '<': bx_buf_puts(b, "&lt;"); break;
-		case '>': bx_buf_puts(b, "&gt;"); break;
-		case '"': bx_buf_puts(b, "&quot;"); break;
-		case '\t': bx_buf_puts(b, "&#9;"); break;
-		case '\n': bx_buf_puts(b, "&#10;"); break;
-		case '\r': bx_buf_puts(b, "&#13;"); break;
-		default:
-			if ((unsigned char)*s < 0x20)
-				*bad = 1;
-			else
-				bx_buf_putc(b, *s);
-		}
-	}
+	if (bx_xml_put(b, s) < 0)
+		*bad = 1;
 }
 
 static void
@@ -94,25 +78,15 @@ bx_cvat_attr_put(const struct bx_cvat_out *o, const char *name, const char *valu
 	bx_buf_putc(o->b, '"');
 }
 
-/* An attribute's value as CVAT's text: numbers as in JSON, booleans
- * "true"/"false" (its checkbox), a multi-choice set comma-separated. */
+/* An attribute's value as CVAT's text: booleans "true"/"false" (its
+ * checkbox), a multi-choice set comma-separated. */
 static void
 put_value(struct bx_buf *b, const struct bx_value *v, int *bad)
 {
 	struct bx_buf t;
-	int i;
 
 	bx_buf_init(&t);
-	switch (v->type) {
-	case BX_VAL_STR: bx_buf_puts(&t, v->str ? v->str : ""); break;
-	case BX_VAL_NUM: bx_json_put_num(&t, v->num); break;
-	case BX_VAL_BOOL: bx_buf_puts(&t, v->b ? "true" : "false"); break;
-	case BX_VAL_LIST:
-		for (i = 0; i < v->nlist; i++)
-			bx_buf_printf(&t, "%s%s", i ? "," : "", v->list[i]);
-		break;
-	case BX_VAL_NONE: break;
-	}
+	bx_value_put_text(&t, v);
 	put_esc(b, t.p ? t.p : "", bad);
 	bx_buf_free(&t);
 }
@@ -142,6 +116,20 @@ bx_cvat_end(const struct bx_cvat_out *o, int indent, const char *element)
 }
 
 void
+bx_cvat_write_nums(const struct bx_cvat_out *o, const char *element, const struct bx_annot *an,
+                   const char *const *names, const double *v, int n, double rotation)
+{
+	int i;
+
+	bx_cvat_open(o, 2, element, an->cls, 1, 0);
+	for (i = 0; i < n; i++)
+		bx_cvat_num(o, names[i], v[i]);
+	bx_cvat_rotation(o, rotation);
+	bx_cvat_body(o, an, 1);
+	bx_cvat_end(o, 2, element);
+}
+
+void
 bx_cvat_write_points(const struct bx_cvat_out *o, const char *element, const struct bx_annot *an,
                      int group)
 {
@@ -149,6 +137,13 @@ bx_cvat_write_points(const struct bx_cvat_out *o, const char *element, const str
 	bx_cvat_points(o, an->pts, an->npts);
 	bx_cvat_body(o, an, 1);
 	bx_cvat_end(o, 2, element);
+}
+
+void
+bx_cvat_rotation(const struct bx_cvat_out *o, double deg)
+{
+	if (bx_cvat_angle_out(deg) != 0)
+		bx_cvat_num(o, "rotation", bx_cvat_angle_out(deg));
 }
 
 double
@@ -309,7 +304,10 @@ bx_cvat_write(const struct bx_dataset *ds, struct bx_buf *b, struct bx_err *err)
 			if (k == NULL || k->cvat == NULL)
 				continue;  /* the export left these out, with a line */
 			o.cls = ds->tax != NULL ? bx_taxonomy_class(ds->tax, an->cls) : NULL;
-			k->cvat->write(&o, an);
+			if (k->cvat->write != NULL)
+				k->cvat->write(&o, an);
+			else
+				bx_cvat_write_points(&o, k->cvat->element, an, 0);
 		}
 		bx_buf_puts(b, "  </image>\n");
 		if (bad)
@@ -321,96 +319,7 @@ bx_cvat_write(const struct bx_dataset *ds, struct bx_buf *b, struct bx_err *err)
 	return 0;
 }
 
-/* ---- reading: the tree expat builds ---- */
-
-struct tree {
-	XML_Parser p;
-	struct bx_cvat_elem *root;
-	struct bx_cvat_elem *stack[32];
-	int depth;
-	char err[200];
-};
-
-static void
-elem_free(struct bx_cvat_elem *e)
-{
-	int i;
-
-	if (e == NULL)
-		return;
-	for (i = 0; i < e->nkids; i++)
-		elem_free(e->kids[i]);
-	for (i = 0; e->attrs[i] != NULL; i++)
-		free(e->attrs[i]);
-	free(e->attrs);
-	free(e->kids);
-	free(e->name);
-	bx_buf_free(e->text);
-	free(e->text);
-	free(e);
-}
-
-static void XMLCALL
-tree_start(void *ud, const XML_Char *name, const XML_Char **attrs)
-{
-	struct tree *t = ud;
-	struct bx_cvat_elem *e, *up;
-	int n;
-
-	if (t->depth >= (int)BX_ARRAY_LEN(t->stack)) {
-		snprintf(t->err, sizeof t->err, "%lu: elements nested too deep",
-		    (unsigned long)XML_GetCurrentLineNumber(t->p));
-		XML_StopParser(t->p, XML_FALSE);
-		return;
-	}
-	e = bx_calloc(1, sizeof *e);
-	e->name = bx_strdup(name);
-	e->line = (int)XML_GetCurrentLineNumber(t->p);
-	e->text = bx_calloc(1, sizeof *e->text);
-	bx_buf_init(e->text);
-	for (n = 0; attrs[n] != NULL; n++)
-		;
-	e->attrs = bx_calloc((size_t)n + 1, sizeof *e->attrs);
-	for (n = 0; attrs[n] != NULL; n++)
-		e->attrs[n] = bx_strdup(attrs[n]);
-	if (t->depth == 0)
-		t->root = e;
-	else {
-		up = t->stack[t->depth - 1];
-		up->kids = bx_realloc(up->kids, sizeof *up->kids * (size_t)(up->nkids + 1));
-		up->kids[up->nkids++] = e;
-	}
-	t->stack[t->depth++] = e;
-}
-
-static void XMLCALL
-tree_end(void *ud, const XML_Char *name)
-{
-	struct tree *t = ud;
-
-	(void)name;
-	t->depth--;
-}
-
-static void XMLCALL
-tree_text(void *ud, const XML_Char *s, int len)
-{
-	struct tree *t = ud;
-
-	if (t->depth > 0)
-		bx_buf_append(t->stack[t->depth - 1]->text, s, (size_t)len);
-}
-
-const char *
-bx_cvat_attr(const struct bx_cvat_elem *e, const char *name)
-{
-	int i;
-
-	for (i = 0; e->attrs[i] != NULL; i += 2)
-		if (strcmp(e->attrs[i], name) == 0)
-			return e->attrs[i + 1];
-	return NULL;
-}
+/* ---- reading ---- */
 
 static int
 parse_num(const char *s, double *out)
@@ -426,10 +335,10 @@ parse_num(const char *s, double *out)
 }
 
 int
-bx_cvat_get_num(const struct bx_cvat_elem *e, const char *name, double *out, char *why,
+bx_cvat_get_num(const struct bx_xml_node *e, const char *name, double *out, char *why,
                 size_t n)
 {
-	const char *v = bx_cvat_attr(e, name);
+	const char *v = bx_xml_attr(e, name);
 
 	if (v == NULL)
 		return snprintf(why, n, "no %s", name), -1;
@@ -439,10 +348,10 @@ bx_cvat_get_num(const struct bx_cvat_elem *e, const char *name, double *out, cha
 }
 
 int
-bx_cvat_get_points(const struct bx_cvat_elem *e, struct bx_pt **pts, int *npts, char *why,
+bx_cvat_get_points(const struct bx_xml_node *e, struct bx_pt **pts, int *npts, char *why,
                    size_t n)
 {
-	const char *v = bx_cvat_attr(e, "points");
+	const char *v = bx_xml_attr(e, "points");
 	char *copy, *pair, *save = NULL, *comma;
 	int k = 0, rc = 0;
 
@@ -475,7 +384,7 @@ bx_cvat_get_points(const struct bx_cvat_elem *e, struct bx_pt **pts, int *npts, 
 }
 
 int
-bx_cvat_read_points(const struct bx_cvat_elem *e, struct bx_annot *an, enum bx_geom g, int min,
+bx_cvat_read_points(const struct bx_xml_node *e, struct bx_annot *an, enum bx_geom g, int min,
                     int max, char *why, size_t n)
 {
 	struct bx_pt *p;
@@ -512,7 +421,7 @@ struct reader {
 /* <attribute name="k">text</attribute> children: values as text; the
  * importer converts them with the taxonomy's types. */
 static int
-read_attrs(const struct bx_cvat_elem *e, struct bx_attrs *out, char *why, size_t n)
+read_attrs(const struct bx_xml_node *e, struct bx_attrs *out, char *why, size_t n)
 {
 	struct bx_value v;
 	const char *k;
@@ -521,13 +430,13 @@ read_attrs(const struct bx_cvat_elem *e, struct bx_attrs *out, char *why, size_t
 	for (i = 0; i < e->nkids; i++) {
 		if (strcmp(e->kids[i]->name, "attribute") != 0)
 			continue;
-		k = bx_cvat_attr(e->kids[i], "name");
+		k = bx_xml_attr(e->kids[i], "name");
 		if (k == NULL || k[0] == '\0')
 			return snprintf(why, n, "line %d: <attribute> without a name", e->kids[i]->line),
 			    -1;
 		memset(&v, 0, sizeof v);
 		v.type = BX_VAL_STR;
-		v.str = e->kids[i]->text->p ? e->kids[i]->text->p : "";
+		v.str = e->kids[i]->text.p ? e->kids[i]->text.p : "";
 		bx_attrs_set(out, k, &v);
 	}
 	return 0;
@@ -536,12 +445,12 @@ read_attrs(const struct bx_cvat_elem *e, struct bx_attrs *out, char *why, size_t
 /* One object element of an image: the first kind whose map names it and
  * takes it. 0, or -1 with why. */
 static int
-read_object(struct reader *r, const struct bx_cvat_elem *e, char *why, size_t n)
+read_object(struct reader *r, const struct bx_xml_node *e, char *why, size_t n)
 {
 	const struct bx_class *cls;
 	const struct bx_geom_kind *k;
 	struct bx_annot an;
-	const char *label = bx_cvat_attr(e, "label"), *g;
+	const char *label = bx_xml_attr(e, "label"), *g;
 	double group = 0;
 	int i, rc = 0, named = 0;
 
@@ -553,11 +462,16 @@ read_object(struct reader *r, const struct bx_cvat_elem *e, char *why, size_t n)
 		if (k->cvat == NULL || strcmp(k->cvat->element, e->name) != 0)
 			continue;
 		named = 1;
-		if (k->cvat->read == NULL)
+		if (k->cvat->read == NULL && k->cvat->grouped)
 			continue;
 		memset(&an, 0, sizeof an);
 		an.cls = (char *)label;
-		if ((rc = k->cvat->read(e, cls, &an, why, n)) > 0)
+		if (k->cvat->read != NULL)
+			rc = k->cvat->read(e, cls, &an, why, n);
+		else
+			rc = bx_cvat_read_points(e, &an, k->id, k->form == BX_FORM_POINT ? 1 : k->min_pts,
+			    k->form == BX_FORM_POINT ? 1 : k->max_pts, why, n);
+		if (rc > 0)
 			break;
 		an.cls = NULL;
 		bx_annot_free(&an);
@@ -575,7 +489,7 @@ read_object(struct reader *r, const struct bx_cvat_elem *e, char *why, size_t n)
 	}
 	/* CVAT's occluded flag: kept as the attribute "occluded" when the
 	 * class has one (and the element did not give it), else a loss */
-	if ((g = bx_cvat_attr(e, "occluded")) != NULL && strcmp(g, "1") == 0 &&
+	if ((g = bx_xml_attr(e, "occluded")) != NULL && strcmp(g, "1") == 0 &&
 	    bx_attrs_get(&an.attrs, "occluded") == NULL) {
 		struct bx_value v = { .type = BX_VAL_STR, .str = "true" };
 
@@ -588,7 +502,7 @@ read_object(struct reader *r, const struct bx_cvat_elem *e, char *why, size_t n)
 			bx_dataset_loss(r->out, "CVAT occluded flags dropped: the object's class has no "
 			    "'occluded' attribute");
 	}
-	if ((g = bx_cvat_attr(e, "group_id")) != NULL && (parse_num(g, &group) < 0 || group < 0 ||
+	if ((g = bx_xml_attr(e, "group_id")) != NULL && (parse_num(g, &group) < 0 || group < 0 ||
 	    group != floor(group) || group > 1e9)) {
 		an.cls = NULL;
 		bx_annot_free(&an);
@@ -667,9 +581,9 @@ join_groups(struct reader *r)
 }
 
 static void
-read_image(struct reader *r, const struct bx_cvat_elem *e)
+read_image(struct reader *r, const struct bx_xml_node *e)
 {
-	const char *name = bx_cvat_attr(e, "name");
+	const char *name = bx_xml_attr(e, "name");
 	double w = 0, h = 0;
 	char why[300];
 	int i, rc;
@@ -678,9 +592,9 @@ read_image(struct reader *r, const struct bx_cvat_elem *e)
 		bx_dataset_error(r->out, "%s:%d: <image> without a name", r->name, e->line);
 		return;
 	}
-	if ((bx_cvat_attr(e, "width") != NULL && (bx_cvat_get_num(e, "width", &w, why,
+	if ((bx_xml_attr(e, "width") != NULL && (bx_cvat_get_num(e, "width", &w, why,
 	    sizeof why) < 0 || w < 1 || w != floor(w) || w > 1000000)) ||
-	    (bx_cvat_attr(e, "height") != NULL && (bx_cvat_get_num(e, "height", &h, why,
+	    (bx_xml_attr(e, "height") != NULL && (bx_cvat_get_num(e, "height", &h, why,
 	    sizeof why) < 0 || h < 1 || h != floor(h) || h > 1000000))) {
 		bx_dataset_error(r->out, "%s:%d: image %s: width and height must be whole numbers "
 		    "of pixels, 1 to 1000000", r->name, e->line, name);
@@ -690,7 +604,7 @@ read_image(struct reader *r, const struct bx_cvat_elem *e)
 	r->im->has_answer = 1;
 	r->im->line = e->line;
 	for (i = 0; i < e->nkids && !r->im->failed; i++) {
-		const struct bx_cvat_elem *o = e->kids[i];
+		const struct bx_xml_node *o = e->kids[i];
 
 		rc = read_object(r, o, why, sizeof why);
 		if (rc == -2 && strcmp(o->name, "mask") == 0) {
@@ -715,71 +629,29 @@ int
 bx_cvat_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
 {
 	struct reader r;
-	struct tree t;
-	const struct bx_cvat_elem *e;
+	struct bx_xml_node *root;
+	const struct bx_xml_node *e;
+	char msg[300];
 	int i, rc = 0;
 
-	memset(&t, 0, sizeof t);
-	t.p = XML_ParserCreate(NULL);
-	if (t.p == NULL)
-		abort();   /* only fails allocating: out of memory aborts */
-	XML_SetUserData(t.p, &t);
-	XML_SetElementHandler(t.p, tree_start, tree_end);
-	XML_SetCharacterDataHandler(t.p, tree_text);
-	if (XML_Parse(t.p, text, (int)strlen(text), XML_TRUE) == XML_STATUS_ERROR) {
-		if (t.err[0] != '\0')
-			rc = bx_err_set(err, BX_EINVAL, "%s:%s", name, t.err);
-		else
-			rc = bx_err_set(err, BX_EINVAL, "%s:%lu:%lu: not well-formed XML: %s", name,
-			    (unsigned long)XML_GetCurrentLineNumber(t.p),
-			    (unsigned long)XML_GetCurrentColumnNumber(t.p) + 1,
-			    XML_ErrorString(XML_GetErrorCode(t.p)));
-	}
-	XML_ParserFree(t.p);
-	if (rc == 0 && strcmp(t.root->name, "annotations") != 0)
+	msg[0] = '\0';
+	root = bx_xml_parse(text, msg, sizeof msg);
+	if (root == NULL)
+		return bx_err_set(err, BX_EINVAL, "%s:%s", name, msg);
+	if (strcmp(root->name, "annotations") != 0)
 		rc = bx_err_set(err, BX_EINVAL, "%s:%d: expected <annotations> (CVAT for images), "
-		    "got <%.40s>", name, t.root->line, t.root->name);
+		    "got <%.40s>", name, root->line, root->name);
 	memset(&r, 0, sizeof r);
 	r.name = name;
 	r.out = out;
-	for (i = 0; rc == 0 && i < t.root->nkids; i++) {
-		e = t.root->kids[i];
+	for (i = 0; rc == 0 && i < root->nkids; i++) {
+		e = root->kids[i];
 		if (strcmp(e->name, "image") == 0)
 			read_image(&r, e);
 		else if (strcmp(e->name, "track") == 0)
 			bx_dataset_error(out, "%s:%d: <track>: CVAT for video's tracks are not read "
 			    "(export the task as CVAT for images)", name, e->line);
 	}
-	elem_free(t.root);
+	bx_xml_free(root);
 	return rc;
-}
-
-/* The name of the first element of an XML document's beginning (after
- * the declaration, comments, a DOCTYPE and a byte order mark), into buf;
- * "" when head has none. */
-void
-bx_xml_root_name(const char *head, char *buf, size_t n)
-{
-	const char *p = head;
-	size_t k = 0;
-
-	if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb && (unsigned char)p[2] == 0xbf)
-		p += 3;
-	buf[0] = '\0';
-	for (;;) {
-		p += strspn(p, " \t\r\n");
-		if (strncmp(p, "<?", 2) == 0)
-			p = strstr(p, "?>") ? strstr(p, "?>") + 2 : p + strlen(p);
-		else if (strncmp(p, "<!--", 4) == 0)
-			p = strstr(p, "-->") ? strstr(p, "-->") + 3 : p + strlen(p);
-		else if (strncmp(p, "<!", 2) == 0)
-			p = strchr(p, '>') ? strchr(p, '>') + 1 : p + strlen(p);
-		else
-			break;
-	}
-	if (*p++ != '<')
-		return;
-	while (k + 1 < n && *p && !strchr(" \t\r\n/>", *p))
-		buf[k++] = *p++;
-	buf[k] = '\0';
 }

@@ -178,28 +178,26 @@ static const struct bx_geom_tool extreme_tool = {
 
 /* CVAT's <box> by its corners; one with a rotation is the rotated
  * box's (declined here). */
+static const char *const cvat_corners[4] = { "xtl", "ytl", "xbr", "ybr" };
+
 static void
 cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
 {
-	bx_cvat_open(o, 2, "box", an->cls, 1, 0);
-	bx_cvat_num(o, "xtl", an->x);
-	bx_cvat_num(o, "ytl", an->y);
-	bx_cvat_num(o, "xbr", an->x + an->w);
-	bx_cvat_num(o, "ybr", an->y + an->h);
-	bx_cvat_body(o, an, 1);
-	bx_cvat_end(o, 2, "box");
+	double v[4] = { an->x, an->y, an->x + an->w, an->y + an->h };
+
+	bx_cvat_write_nums(o, "box", an, cvat_corners, v, 4, 0);
 }
 
 static int
-cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
           char *why, size_t n)
 {
 	double c[4], rot = 0;
 
 	(void)cls;
-	if (bx_cvat_attr(e, "rotation") != NULL &&
+	if (bx_xml_attr(e, "rotation") != NULL &&
 	    (bx_cvat_get_num(e, "rotation", &rot, why, n) < 0 || bx_cvat_angle_in(rot) != 0))
-		return bx_cvat_attr(e, "rotation") != NULL && why[0] == 'r' ? -1 : 0;
+		return bx_xml_attr(e, "rotation") != NULL && why[0] == 'r' ? -1 : 0;
 	if (bx_cvat_get_num(e, "xtl", &c[0], why, n) < 0 || bx_cvat_get_num(e, "ytl", &c[1], why,
 	    n) < 0 || bx_cvat_get_num(e, "xbr", &c[2], why, n) < 0 ||
 	    bx_cvat_get_num(e, "ybr", &c[3], why, n) < 0)

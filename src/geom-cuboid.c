@@ -96,46 +96,37 @@ static const struct bx_geom_tool tool = {
 };
 
 /* CVAT's <cuboid>: face 1 is boxel's front face (0-3), face 2 its back
- * (4-7); CVAT names each face's corners tl, bl, tr, br. */
-static const char *const cvat_names[8] = { "tl1", "tr1", "br1", "bl1", "tl2", "tr2", "br2",
-	"bl2" };
-static const int cvat_order[8] = { 0, 3, 1, 2, 4, 7, 5, 6 }; /* CVAT's attribute order */
+ * (4-7); its attributes, in CVAT's order, name each face's corners tl,
+ * bl, tr, br: pair i is vertex cvat_vertex[i]. */
+static const char *const cvat_names[16] = { "xtl1", "ytl1", "xbl1", "ybl1", "xtr1", "ytr1",
+	"xbr1", "ybr1", "xtl2", "ytl2", "xbl2", "ybl2", "xtr2", "ytr2", "xbr2", "ybr2" };
+static const int cvat_vertex[8] = { 0, 3, 1, 2, 4, 7, 5, 6 };
 
 static void
 cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
 {
-	char name[8];
-	int i, v;
+	double v[16];
+	int i;
 
-	bx_cvat_open(o, 2, "cuboid", an->cls, 1, 0);
 	for (i = 0; i < 8; i++) {
-		v = cvat_order[i];
-		snprintf(name, sizeof name, "x%s", cvat_names[v]);
-		bx_cvat_num(o, name, an->pts[v].x);
-		snprintf(name, sizeof name, "y%s", cvat_names[v]);
-		bx_cvat_num(o, name, an->pts[v].y);
+		v[2 * i] = an->pts[cvat_vertex[i]].x;
+		v[2 * i + 1] = an->pts[cvat_vertex[i]].y;
 	}
-	bx_cvat_body(o, an, 1);
-	bx_cvat_end(o, 2, "cuboid");
+	bx_cvat_write_nums(o, "cuboid", an, cvat_names, v, 16, 0);
 }
 
 static int
-cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
           char *why, size_t n)
 {
 	struct bx_pt p[8];
-	char name[8];
 	int i;
 
 	(void)cls;
-	for (i = 0; i < 8; i++) {
-		snprintf(name, sizeof name, "x%s", cvat_names[i]);
-		if (bx_cvat_get_num(e, name, &p[i].x, why, n) < 0)
+	for (i = 0; i < 8; i++)
+		if (bx_cvat_get_num(e, cvat_names[2 * i], &p[cvat_vertex[i]].x, why, n) < 0 ||
+		    bx_cvat_get_num(e, cvat_names[2 * i + 1], &p[cvat_vertex[i]].y, why, n) < 0)
 			return -1;
-		snprintf(name, sizeof name, "y%s", cvat_names[i]);
-		if (bx_cvat_get_num(e, name, &p[i].y, why, n) < 0)
-			return -1;
-	}
 	an->geom = BX_GEOM_CUBOID;
 	an->pts = bx_malloc(sizeof p);
 	memcpy(an->pts, p, sizeof p);

@@ -179,22 +179,18 @@ static const struct bx_geom_tool tool = {
 
 /* CVAT's <ellipse>: centre, radii, rotation (degrees clockwise, written
  * when not 0, as CVAT does). */
+static const char *const cvat_names[4] = { "cx", "cy", "rx", "ry" };
+
 static void
 cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
 {
-	bx_cvat_open(o, 2, "ellipse", an->cls, 1, 0);
-	bx_cvat_num(o, "cx", an->x);
-	bx_cvat_num(o, "cy", an->y);
-	bx_cvat_num(o, "rx", an->w);
-	bx_cvat_num(o, "ry", an->h);
-	if (bx_cvat_angle_out(an->angle) != 0)
-		bx_cvat_num(o, "rotation", bx_cvat_angle_out(an->angle));
-	bx_cvat_body(o, an, 1);
-	bx_cvat_end(o, 2, "ellipse");
+	double v[4] = { an->x, an->y, an->w, an->h };
+
+	bx_cvat_write_nums(o, "ellipse", an, cvat_names, v, 4, an->angle);
 }
 
 static int
-cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
           char *why, size_t n)
 {
 	double c[5] = { 0, 0, 0, 0, 0 };
@@ -202,7 +198,7 @@ cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_an
 	(void)cls;
 	if (bx_cvat_get_num(e, "cx", &c[0], why, n) < 0 || bx_cvat_get_num(e, "cy", &c[1], why,
 	    n) < 0 || bx_cvat_get_num(e, "rx", &c[2], why, n) < 0 ||
-	    bx_cvat_get_num(e, "ry", &c[3], why, n) < 0 || (bx_cvat_attr(e, "rotation") != NULL &&
+	    bx_cvat_get_num(e, "ry", &c[3], why, n) < 0 || (bx_xml_attr(e, "rotation") != NULL &&
 	    bx_cvat_get_num(e, "rotation", &c[4], why, n) < 0))
 		return -1;
 	if (c[2] < 0 || c[3] < 0)

@@ -84,21 +84,7 @@ static const struct bx_geom_tool tool = {
 };
 
 /* CVAT's <points> of one point (more are a set boxel has no kind for). */
-static void
-cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
-{
-	bx_cvat_write_points(o, "points", an, 0);
-}
-
-static int
-cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
-          char *why, size_t n)
-{
-	(void)cls;
-	return bx_cvat_read_points(e, an, BX_GEOM_POINT, 1, 1, why, n);
-}
-
-static const struct bx_cvat_map cvat_map = { "points", 0, cvat_write, cvat_read };
+static const struct bx_cvat_map cvat_map = { "points", 0, NULL, NULL };
 
 const struct bx_geom_kind bx_geom_point = {
 	.id = BX_GEOM_POINT,

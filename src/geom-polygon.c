@@ -134,21 +134,8 @@ static const struct bx_geom_tool tool = {
 	.place = BX_PLACE_VERTICES,
 };
 
-static void
-cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
-{
-	bx_cvat_write_points(o, "polygon", an, 0);
-}
-
-static int
-cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
-          char *why, size_t n)
-{
-	(void)cls;
-	return bx_cvat_read_points(e, an, BX_GEOM_POLYGON, 3, 0, why, n);
-}
-
-static const struct bx_cvat_map cvat_map = { "polygon", 0, cvat_write, cvat_read };
+/* CVAT's <polygon>: its vertices. */
+static const struct bx_cvat_map cvat_map = { "polygon", 0, NULL, NULL };
 
 const struct bx_geom_kind bx_geom_polygon = {
 	.id = BX_GEOM_POLYGON,

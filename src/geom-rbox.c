@@ -176,22 +176,18 @@ static const struct bx_geom_tool tool = {
  * [0, 360)); at angle 0 it is written as CVAT does, without one, and
  * read back as a box (the importer makes it a rotated box for a class
  * that draws no boxes). */
+static const char *const cvat_corners[4] = { "xtl", "ytl", "xbr", "ybr" };
+
 static void
 cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
 {
-	bx_cvat_open(o, 2, "box", an->cls, 1, 0);
-	bx_cvat_num(o, "xtl", an->x - an->w / 2);
-	bx_cvat_num(o, "ytl", an->y - an->h / 2);
-	bx_cvat_num(o, "xbr", an->x + an->w / 2);
-	bx_cvat_num(o, "ybr", an->y + an->h / 2);
-	if (bx_cvat_angle_out(an->angle) != 0)
-		bx_cvat_num(o, "rotation", bx_cvat_angle_out(an->angle));
-	bx_cvat_body(o, an, 1);
-	bx_cvat_end(o, 2, "box");
+	double v[4] = { an->x - an->w / 2, an->y - an->h / 2, an->x + an->w / 2, an->y + an->h / 2 };
+
+	bx_cvat_write_nums(o, "box", an, cvat_corners, v, 4, an->angle);
 }
 
 static int
-cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
           char *why, size_t n)
 {
 	double c[5];

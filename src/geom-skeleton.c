@@ -222,10 +222,10 @@ cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
 }
 
 static int
-cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
           char *why, size_t n)
 {
-	const struct bx_cvat_elem *k;
+	const struct bx_xml_node *k;
 	const char *name, *flag;
 	struct bx_pt *p;
 	int i, j, np;
@@ -241,7 +241,7 @@ cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_an
 		k = e->kids[i];
 		if (strcmp(k->name, "attribute") == 0)
 			continue;
-		name = bx_cvat_attr(k, "label");
+		name = bx_xml_attr(k, "label");
 		for (j = 0; name != NULL && j < cls->nkpts; j++)
 			if (strcmp(cls->kpt_names[j], name) == 0)
 				break;
@@ -254,13 +254,13 @@ cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_an
 			free(p);
 			return snprintf(why, n, "line %d: a skeleton's point is one x,y", k->line), -1;
 		}
-		flag = bx_cvat_attr(k, "outside");
+		flag = bx_xml_attr(k, "outside");
 		if (flag != NULL && strcmp(flag, "1") == 0) {
 			free(p);
 			continue;   /* not labeled: v 0 at 0, 0 */
 		}
 		an->pts[j] = p[0];
-		flag = bx_cvat_attr(k, "occluded");
+		flag = bx_xml_attr(k, "occluded");
 		an->vis[j] = flag != NULL && strcmp(flag, "1") == 0 ? 1 : 2;
 		free(p);
 	}

@@ -55,7 +55,7 @@ cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
 }
 
 static int
-cvat_read(const struct bx_cvat_elem *e, const struct bx_class *cls, struct bx_annot *an,
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
           char *why, size_t n)
 {
 	(void)e;

@@ -26,6 +26,9 @@ void bx_json_put_num(struct bx_buf *b, double v);
 void bx_json_put_box(struct bx_buf *b, double x, double y, double w, double h); /* [x,y,w,h] */
 void bx_json_put_str(struct bx_buf *b, const char *s);
 void bx_json_put_value(struct bx_buf *b, const struct bx_value *v);
+/* A value as the text XML formats carry (VOC, CVAT): a string as it is,
+ * a number as in JSON, "true"/"false", a set comma-separated. */
+void bx_value_put_text(struct bx_buf *b, const struct bx_value *v);
 void bx_json_put_attrs(struct bx_buf *b, const struct bx_attrs *as);
 void bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an);
 /* "name":value, the object's coordinates under its kind's key, as in an
@@ -338,10 +341,6 @@ int bx_scale_cuboid_fits(const struct bx_annot *an);
 int bx_cvat_write(const struct bx_dataset *ds, struct bx_buf *out, struct bx_err *err);
 int bx_cvat_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                  struct bx_err *err);
-/* The first element's name of an XML text's beginning (after the
- * declaration, comments, DOCTYPE, BOM) into buf, "" if none: CVAT's
- * <annotations> from VOC's <annotation>. */
-void bx_xml_root_name(const char *head, char *buf, size_t n);
 
 /* ---- JSONL manifest (fmt-manifest.c) ----
  * One task per line: {"image": PATH, "width"?: W, "height"?: H, "meta"?: {...},

@@ -11,6 +11,7 @@
 #include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/util.h"
+#include "boxel/xml.h"
 #include "harness.h"
 
 static void
@@ -23,10 +24,15 @@ test_maps(void)
 		CASE(k->name);
 		/* export's "left out" lines ask the bit, the writer the map */
 		CHECK(((k->formats & BX_FMT_CVAT) != 0) == (k->cvat != NULL));
-		CHECK(k->cvat == NULL || (k->cvat->element != NULL && k->cvat->write != NULL));
-		/* a kind only read as a group is of rings */
-		CHECK(k->cvat == NULL || k->cvat->read != NULL ||
-		      (k->cvat->grouped && k->form == BX_FORM_RINGS));
+		CHECK(k->cvat == NULL || k->cvat->element != NULL);
+		/* without hooks, its vertices are the element's points */
+		CHECK(k->cvat == NULL || k->cvat->write != NULL || k->form == BX_FORM_POINT ||
+		      k->form == BX_FORM_POINTS);
+		CHECK(k->cvat == NULL || k->cvat->read != NULL || k->cvat->grouped ||
+		      k->form == BX_FORM_POINT || k->form == BX_FORM_POINTS);
+		/* a kind read only as a group is of rings, written by its hook */
+		CHECK(k->cvat == NULL || !k->cvat->grouped ||
+		      (k->form == BX_FORM_RINGS && k->cvat->write != NULL));
 	}
 }
 
