@@ -442,42 +442,64 @@ read_attrs(const struct bx_xml_node *e, struct bx_attrs *out, char *why, size_t 
 	return 0;
 }
 
-/* One object element of an image: the first kind whose map names it and
- * takes it. 0, or -1 with why. */
+/* Offer e to the kinds whose map names it, in table order: those the
+ * class draws (drawn 1) or the others (0; without a class, all in the
+ * first). 1 taken into an, 0 all declined, -1 bad (why). */
+static int
+offer(const struct bx_xml_node *e, const struct bx_class *cls, int drawn, struct bx_annot *an,
+      int *named, char *why, size_t n)
+{
+	const struct bx_geom_kind *k;
+	char *label = an->cls;
+	int i, rc;
+
+	for (i = 0; (k = bx_geom_at(i)) != NULL; i++) {
+		if (k->cvat == NULL || strcmp(k->cvat->element, e->name) != 0 ||
+		    (cls != NULL && ((cls->geoms & (int)k->id) != 0) != drawn))
+			continue;
+		*named = 1;
+		if (k->cvat->read == NULL && k->cvat->grouped)
+			continue;
+		memset(an, 0, sizeof *an);
+		an->cls = label;
+		if (k->cvat->read != NULL)
+			rc = k->cvat->read(e, cls, an, why, n);
+		else
+			rc = bx_cvat_read_points(e, an, k->id, k->form == BX_FORM_POINT ? 1 : k->min_pts,
+			    k->form == BX_FORM_POINT ? 1 : k->max_pts, why, n);
+		if (rc > 0)
+			return 1;
+		an->cls = NULL;
+		bx_annot_free(an);
+		an->cls = label;
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One object element of an image: the first kind that takes it, of those
+ * its class draws, then of the others (for the importer's conversions,
+ * as a box to a rotated box): a 2-point <polyline> of a class of another
+ * 2-point kind is that kind's. 0, or -1 with why. */
 static int
 read_object(struct reader *r, const struct bx_xml_node *e, char *why, size_t n)
 {
 	const struct bx_class *cls;
-	const struct bx_geom_kind *k;
 	struct bx_annot an;
 	const char *label = bx_xml_attr(e, "label"), *g;
 	double group = 0;
-	int i, rc = 0, named = 0;
+	int i, rc, named = 0;
 
 	if (label == NULL || label[0] == '\0')
 		return snprintf(why, n, "<%s> without a label", e->name), -1;
 	cls = r->out->tax != NULL ? bx_taxonomy_class(r->out->tax, label) : NULL;
 	why[0] = '\0';
-	for (i = 0; (k = bx_geom_at(i)) != NULL; i++) {
-		if (k->cvat == NULL || strcmp(k->cvat->element, e->name) != 0)
-			continue;
-		named = 1;
-		if (k->cvat->read == NULL && k->cvat->grouped)
-			continue;
-		memset(&an, 0, sizeof an);
-		an.cls = (char *)label;
-		if (k->cvat->read != NULL)
-			rc = k->cvat->read(e, cls, &an, why, n);
-		else
-			rc = bx_cvat_read_points(e, &an, k->id, k->form == BX_FORM_POINT ? 1 : k->min_pts,
-			    k->form == BX_FORM_POINT ? 1 : k->max_pts, why, n);
-		if (rc > 0)
-			break;
-		an.cls = NULL;
-		bx_annot_free(&an);
-		if (rc < 0)
-			break;
-	}
+	memset(&an, 0, sizeof an);
+	an.cls = (char *)label;
+	rc = offer(e, cls, 1, &an, &named, why, n);
+	if (rc == 0 && cls != NULL)
+		rc = offer(e, cls, 0, &an, &named, why, n);
 	if (!named)
 		return -2;   /* no kind is this element */
 	if (rc <= 0)

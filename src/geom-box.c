@@ -195,9 +195,12 @@ cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_ann
 	double c[4], rot = 0;
 
 	(void)cls;
-	if (bx_xml_attr(e, "rotation") != NULL &&
-	    (bx_cvat_get_num(e, "rotation", &rot, why, n) < 0 || bx_cvat_angle_in(rot) != 0))
-		return bx_xml_attr(e, "rotation") != NULL && why[0] == 'r' ? -1 : 0;
+	if (bx_xml_attr(e, "rotation") != NULL) {
+		if (bx_cvat_get_num(e, "rotation", &rot, why, n) < 0)
+			return -1;
+		if (bx_cvat_angle_in(rot) != 0)
+			return snprintf(why, n, "a <box> turned by %g degrees is a rotated box", rot), 0;
+	}
 	if (bx_cvat_get_num(e, "xtl", &c[0], why, n) < 0 || bx_cvat_get_num(e, "ytl", &c[1], why,
 	    n) < 0 || bx_cvat_get_num(e, "xbr", &c[2], why, n) < 0 ||
 	    bx_cvat_get_num(e, "ybr", &c[3], why, n) < 0)

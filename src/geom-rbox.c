@@ -193,6 +193,8 @@ cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_ann
 	double c[5];
 
 	(void)cls;
+	if (bx_xml_attr(e, "rotation") == NULL)
+		return snprintf(why, n, "a <box> without a rotation is a box"), 0;
 	if (bx_cvat_get_num(e, "xtl", &c[0], why, n) < 0 || bx_cvat_get_num(e, "ytl", &c[1], why,
 	    n) < 0 || bx_cvat_get_num(e, "xbr", &c[2], why, n) < 0 ||
 	    bx_cvat_get_num(e, "ybr", &c[3], why, n) < 0 ||

@@ -10,6 +10,7 @@
 #include "boxel/formats.h"
 #include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
+#include "boxel/taxonomy.h"
 #include "boxel/util.h"
 #include "boxel/xml.h"
 #include "harness.h"
@@ -109,6 +110,39 @@ test_read(void)
 	a = &ds.img[0].ans.a[2];
 	CHECK(a->geom == BX_GEOM_MULTIPOLYGON && a->nrings == 2 && a->npts == 6);
 	CHECK(ds.img[0].ans.a[3].geom == BX_GEOM_POLYGON);
+
+	CASE("the kinds the class draws first");
+	{
+		struct bx_taxonomy *tax = NULL;
+		struct bx_err err = { 0 };
+
+		CHECK(bx_taxonomy_load_text("{\"classes\": [{\"name\": \"r\", \"geometries\": "
+		    "[\"rotated_box\"]}, {\"name\": \"p\", \"geometries\": [\"polygon\"]}]}",
+		    "t", &tax, &err) == 0);
+		/* rotation 0: a box, but a rotated box for a class of those */
+		CHECK_STR(read_doc("<image id=\"0\" name=\"a.png\"><box label=\"r\" xtl=\"1\" "
+		    "ytl=\"2\" xbr=\"5\" ybr=\"6\" rotation=\"0\"/></image>"), "");
+		CHECK(ds.img[0].ans.a[0].geom == BX_GEOM_BOX);
+		bx_dataset_free(&ds);
+		bx_dataset_init(&ds);
+		ds.tax = tax;
+		{
+			struct bx_err e2 = { 0 };
+
+			CHECK(bx_cvat_read("<annotations><image id=\"0\" name=\"a.png\"><box label="
+			    "\"r\" xtl=\"1\" ytl=\"2\" xbr=\"5\" ybr=\"6\" rotation=\"0\"/>"
+			    "<polygon label=\"p\" group_id=\"1\" points=\"0,0;2,0;2,2\"/>"
+			    "<polygon label=\"p\" group_id=\"1\" points=\"5,5;7,5;7,7\"/></image>"
+			    "</annotations>", "t.xml", &ds, &e2) == 0);
+		}
+		CHECK_INT(ds.nerrors, 0);
+		CHECK(ds.img[0].ans.a[0].geom == BX_GEOM_RBOX && ds.img[0].ans.a[0].angle == 0 &&
+		      ds.img[0].ans.a[0].x == 3);
+		/* a class without multipolygons keeps a group's polygons apart */
+		CHECK(ds.img[0].ans.n == 3 && ds.img[0].ans.a[1].geom == BX_GEOM_POLYGON);
+		ds.tax = NULL;
+		bx_taxonomy_free(tax);
+	}
 
 	CASE("refusals: one line naming the image, the line and what is wrong");
 	CHECK_STR(read_doc("<image id=\"0\" name=\"a.png\">\n<box label=\"c\" xtl=\"1\" ytl=\"x\" "
