@@ -258,10 +258,7 @@ put_meta(const struct bx_dataset *ds, struct bx_buf *b, int *bad)
 	int i, k;
 
 	bx_buf_printf(b, "  <meta>\n    <task>\n      <name>boxel</name>\n      <size>%d</size>\n"
-	    "      <mode>annotation</mode>\n    </task>\n  </meta>\n", ds->n);
-	/* the labels go inside <task>: written there by rewinding its close */
-	b->len -= strlen("    </task>\n  </meta>\n");
-	bx_buf_puts(b, "      <labels>\n");
+	    "      <mode>annotation</mode>\n      <labels>\n", ds->n);
 	for (i = 0; i < ds->nclasses; i++) {
 		c = ds->tax != NULL ? bx_taxonomy_class(ds->tax, ds->classes[i]) : NULL;
 		put_label(b, ds->classes[i], c != NULL && c->nkpts > 0 ? "skeleton" : "any", NULL, c,
@@ -279,6 +276,7 @@ bx_cvat_write(const struct bx_dataset *ds, struct bx_buf *b, struct bx_err *err)
 	struct bx_cvat_out o;
 	int i, a, group = 1, bad = 0;
 
+	memset(&o, 0, sizeof o);
 	o.b = b;
 	o.next_group = &group;
 	o.bad = &bad;
@@ -292,7 +290,6 @@ bx_cvat_write(const struct bx_dataset *ds, struct bx_buf *b, struct bx_err *err)
 		const struct bx_ds_image *im = &ds->img[i];
 
 		bx_buf_printf(b, "  <image id=\"%d\"", i);
-		o.b = b;
 		bx_cvat_attr_put(&o, "name", im->file_name ? im->file_name : "");
 		bx_buf_printf(b, " width=\"%d\" height=\"%d\">\n", im->width, im->height);
 		for (a = 0; a < im->ans.n; a++) {
