@@ -96,19 +96,49 @@ imp_progress(struct imp *im, int force)
 	fflush(stderr);
 }
 
+/* The first bytes of the file at path (at most n - 1, NUL-ended); 0
+ * when it cannot be read. */
+static size_t
+head_of(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	size_t got = 0;
+
+	if (f != NULL) {
+		got = fread(buf, 1, n - 1, f);
+		fclose(f);
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+/* A CVAT XML file in dir (its root element <annotations>, as in CVAT's
+ * export: annotations.xml beside images/). */
+static int
+has_cvat_xml(const char *dir, const char *name)
+{
+	char buf[4096], root[16], *p;
+
+	if (!imp_ends_with(name, ".xml"))
+		return 0;
+	p = bx_asprintf("%s/%s", dir, name);
+	head_of(p, buf, sizeof buf);
+	free(p);
+	bx_xml_root_name(buf, root, sizeof root);
+	return strcmp(root, "annotations") == 0;
+}
+
 /* Guess from the path and the first bytes of JSON documents. */
 static enum fmt
 detect(const char *path)
 {
 	char buf[4096], root[16];
-	size_t n;
-	FILE *f;
 	char *p;
 
 	if (imp_is_dir(path)) {
 		DIR *d;
 		struct dirent *e;
-		int xml = 0, img = 0;
+		int xml = 0, img = 0, cvat = 0;
 
 		if (imp_exists(path, "data.yaml") || imp_exists(path, "labels"))
 			return FMT_YOLO;
@@ -118,19 +148,17 @@ detect(const char *path)
 			while ((e = readdir(d)) != NULL) {
 				xml |= imp_ends_with(e->d_name, ".xml");
 				img |= imp_is_image_name(e->d_name);
+				cvat |= !cvat && has_cvat_xml(path, e->d_name);
 			}
 			closedir(d);
 		}
-		return xml && !img ? FMT_VOC : FMT_FOLDER;
+		return cvat && !img ? FMT_CVAT : xml && !img ? FMT_VOC : FMT_FOLDER;
 	}
 	if (imp_ends_with(path, ".jsonl") || imp_ends_with(path, ".ndjson"))
 		return FMT_JSONL;
-	f = fopen(path, "rb");
-	if (f == NULL)
+	if (access(path, R_OK) != 0)
 		return imp_ends_with(path, ".xml") ? FMT_VOC : FMT_AUTO;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
+	head_of(path, buf, sizeof buf);
 	/* XML by its root element, not its name: CVAT's <annotations>
 	 * holds every image, VOC's <annotation> one */
 	bx_xml_root_name(buf, root, sizeof root);

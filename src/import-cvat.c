@@ -1,4 +1,4 @@
-/* import-cvat.c: a CVAT for images XML file (fmt-cvat.c reads it against
+/* import-cvat.c: CVAT for images XML files (fmt-cvat.c reads each against
  * the project's taxonomy, which names a skeleton's points); images are
  * found beneath the image root or in the images/ folder CVAT's export
  * puts beside the file. */
@@ -6,8 +6,8 @@
 
 #include "import-int.h"
 
-int
-import_cvat(struct imp *im, const char *path)
+static void
+import_file(struct imp *im, const char *path)
 {
 	struct bx_dataset ds;
 	struct bx_err err;
@@ -16,7 +16,7 @@ import_cvat(struct imp *im, const char *path)
 
 	if (imp_read_text(path, &text, &len) < 0) {
 		im->failed++;
-		return 0;
+		return;
 	}
 	bx_dataset_init(&ds);
 	ds.tax = im->tax;
@@ -30,5 +30,26 @@ import_cvat(struct imp *im, const char *path)
 	}
 	bx_dataset_free(&ds);
 	free(text);
+}
+
+/* A file, or every .xml file in a folder (CVAT's export unpacked:
+ * annotations.xml beside images/). */
+int
+import_cvat(struct imp *im, const char *path)
+{
+	char **files = NULL;
+	int n = 0, i;
+
+	if (!imp_is_dir(path)) {
+		import_file(im, path);
+		return 0;
+	}
+	imp_walk(im, path, ".xml", &files, &n);
+	for (i = 0; i < n; i++) {
+		if (!im->fatal)
+			import_file(im, files[i]);
+		free(files[i]);
+	}
+	free(files);
 	return 0;
 }

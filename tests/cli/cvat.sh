@@ -100,6 +100,13 @@ for image in ans[0]:
     assert sorted(map(key, ans[0][image]["annotations"])) == \
         sorted(map(key, ans[1][image]["annotations"])), image
 PY
+# CVAT's export unpacked (annotations.xml beside images/) is told from a
+# folder of VOC files by the XML's root element
+"$BOXEL" init --db f.db --images img --taxonomy tax.json >/dev/null
+mkdir -p cv/images && cp a.xml cv/annotations.xml
+expect_rc 0 "import CVAT's folder (auto)" "$BOXEL" import --db f.db --as accepted cv
+"$BOXEL" export --db f.db --format cvat f.xml >/dev/null
+check "the folder gives the same answers" cmp -s a.xml f.xml
 expect_rc 1 "--format voc refuses CVAT's file" "$BOXEL" import --db b.db --format voc a.xml
 check "one line: not VOC's root" contains "$ERR" "expected <annotation>, got <annotations>"
 
