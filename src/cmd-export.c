@@ -29,9 +29,9 @@
 
 extern const struct bx_cmd bx_cmd_export;
 
-enum xfmt { X_COCO, X_YOLO, X_VOC, X_LS, X_SCALE, X_JSONL };
+enum xfmt { X_COCO, X_YOLO, X_VOC, X_LS, X_SCALE, X_CVAT, X_JSONL };
 static const char *const xfmt_names[] = { "coco", "yolo", "voc", "labelstudio", "scale",
-	"jsonl" };
+	"cvat", "jsonl" };
 
 /* --yolo-task's names, by enum bx_yolo_task (ANY: no option). */
 static const char *const yolo_tasks[BX_YOLO_NTASKS] = { "", "detect", "segment", "obb" };
@@ -233,7 +233,7 @@ static long
 leave_out_unheld(struct bx_dataset *ds, enum xfmt fmt, enum bx_yolo_task task)
 {
 	static const int bit[] = { BX_FMT_COCO, BX_FMT_YOLO, BX_FMT_VOC, BX_FMT_LS,
-		BX_FMT_SCALE, BX_FMT_ALL };
+		BX_FMT_SCALE, BX_FMT_CVAT, BX_FMT_ALL };
 	const struct bx_geom_kind *k;
 	char can[300], what[64];
 	size_t len;
@@ -333,23 +333,28 @@ scale_unfit(struct bx_dataset *ds, enum xfmt fmt)
 }
 
 /* A YOLO line is a class and coordinates: objects' and images' attributes
- * have nowhere to go. Counted (values, not keys) and said, as kinds are. */
+ * have nowhere to go; CVAT has no image attributes. Counted (values, not
+ * keys) and said, as kinds are. */
 static long
 leave_out_attributes(const struct bx_dataset *ds, enum xfmt fmt)
 {
 	long n = 0;
 	int i, k;
 
-	if (fmt != X_YOLO)
+	if (fmt != X_YOLO && fmt != X_CVAT)
 		return 0;
 	for (i = 0; i < ds->n; i++) {
 		n += ds->img[i].ans.global.n;
-		for (k = 0; k < ds->img[i].ans.n; k++)
+		for (k = 0; fmt == X_YOLO && k < ds->img[i].ans.n; k++)
 			n += ds->img[i].ans.a[k].attrs.n;
 	}
-	if (n > 0)
+	if (n > 0 && fmt == X_YOLO)
 		bx_cli_error("warning: left out %ld attribute%s: yolo cannot hold attributes (coco, "
 		    "voc, labelstudio, scale, jsonl can)", n, n == 1 ? "" : "s");
+	/* CVAT's attributes are its objects': an image has none */
+	if (n > 0 && fmt == X_CVAT)
+		bx_cli_error("warning: left out %ld image attribute%s: cvat cannot hold attributes of "
+		    "an image (coco, voc, labelstudio, scale, jsonl can)", n, n == 1 ? "" : "s");
 	return n;
 }
 
@@ -861,8 +866,8 @@ cmd_export_exec(int argc, char **argv)
 				if (strcmp(optarg, xfmt_names[k]) == 0)
 					fmt = k;
 			if (fmt < 0) {
-				bx_cli_error("--format %s: expected coco, yolo, voc, labelstudio, scale or "
-				    "jsonl", optarg);
+				bx_cli_error("--format %s: expected coco, yolo, voc, labelstudio, scale, "
+				    "cvat or jsonl", optarg);
 				return BX_EXIT_USAGE;
 			}
 			break;
@@ -870,7 +875,8 @@ cmd_export_exec(int argc, char **argv)
 		}
 	}
 	if (fmt < 0) {
-		bx_cli_error("--format is required (coco, yolo, voc, labelstudio, scale, jsonl)");
+		bx_cli_error("--format is required (coco, yolo, voc, labelstudio, scale, cvat, "
+		    "jsonl)");
 		return BX_EXIT_USAGE;
 	}
 	if (task != BX_YOLO_TASK_ANY && fmt != X_YOLO) {
@@ -886,7 +892,7 @@ cmd_export_exec(int argc, char **argv)
 	}
 	if (strcmp(out, "-") == 0 && (fmt == X_YOLO || fmt == X_VOC)) {
 		bx_cli_error("-: %s writes a directory; '-' (stdout) is for coco, labelstudio, "
-		    "scale and jsonl", xfmt_names[fmt]);
+		    "scale, cvat and jsonl", xfmt_names[fmt]);
 		return BX_EXIT_USAGE;
 	}
 	st = bx_cli_store_open_ro(db);
@@ -975,6 +981,16 @@ cmd_export_exec(int argc, char **argv)
 	case X_COCO: bx_coco_write(&x.ds, &b); break;
 	case X_LS: bx_ls_write_tax(&x.ds, tax, &b); break;
 	case X_SCALE: bx_scale_write(&x.ds, &b); break;
+	case X_CVAT:
+		bx_err_clear(&err);
+		if (bx_cvat_write(&x.ds, &b, &err) < 0) {
+			bx_cli_error("%s", err.msg);
+			bx_buf_free(&b);
+			bx_taxonomy_free(tax);
+			bx_dataset_free(&x.ds);
+			return BX_EXIT_USAGE;
+		}
+		break;
 	case X_JSONL: b = x.jsonl; bx_buf_init(&x.jsonl); break;
 	case X_YOLO:
 	case X_VOC: break;
@@ -1020,12 +1036,12 @@ cmd_export_exec(int argc, char **argv)
 
 const struct bx_cmd bx_cmd_export = {
 	.name = "export",
-	.usage = "--format coco|yolo|voc|labelstudio|scale|jsonl [--yolo-task detect|segment|obb] "
+	.usage = "--format coco|yolo|voc|labelstudio|scale|cvat|jsonl [--yolo-task detect|segment|obb] "
 	    "[--batch NAME] [--labeler NAME] [--since T] [--until T] [--strict] [--json] "
 	    "[--db FILE] OUT",
 	.summary = "write tasks and their accepted answers in an interchange format",
 	.help =
-	    "  --format F    coco, labelstudio, scale, jsonl: OUT is a file, or - for\n"
+	    "  --format F    coco, labelstudio, scale, cvat, jsonl: OUT is a file, or - for\n"
 	    "                stdout; yolo, voc: OUT is a directory (replaced whole)\n"
 	    "  --yolo-task T yolo for one Ultralytics task: detect (every area object as\n"
 	    "                its upright box), segment (each as its outline polygon),\n"

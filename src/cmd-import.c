@@ -13,13 +13,14 @@
 
 #include "boxel/cli.h"
 #include "boxel/tiles.h"
+#include "boxel/xml.h"
 #include "import-int.h"
 #include "store-cli.h"
 
 extern const struct bx_cmd bx_cmd_import;
 
 static const char *const fmt_names[] = { "auto", "folder", "jsonl", "coco", "coco-results",
-	"yolo", "labelstudio", "voc", "scale" };
+	"yolo", "labelstudio", "voc", "scale", "cvat" };
 
 void
 imp_tally_add(struct tally *t, const char *name, long n)
@@ -95,19 +96,49 @@ imp_progress(struct imp *im, int force)
 	fflush(stderr);
 }
 
+/* The first bytes of the file at path (at most n - 1, NUL-ended); 0
+ * when it cannot be read. */
+static size_t
+head_of(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	size_t got = 0;
+
+	if (f != NULL) {
+		got = fread(buf, 1, n - 1, f);
+		fclose(f);
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+/* A CVAT XML file in dir (its root element <annotations>, as in CVAT's
+ * export: annotations.xml beside images/). */
+static int
+has_cvat_xml(const char *dir, const char *name)
+{
+	char buf[4096], root[16], *p;
+
+	if (!imp_ends_with(name, ".xml"))
+		return 0;
+	p = bx_asprintf("%s/%s", dir, name);
+	head_of(p, buf, sizeof buf);
+	free(p);
+	bx_xml_root_name(buf, root, sizeof root);
+	return strcmp(root, "annotations") == 0;
+}
+
 /* Guess from the path and the first bytes of JSON documents. */
 static enum fmt
 detect(const char *path)
 {
-	char buf[4096];
-	size_t n;
-	FILE *f;
+	char buf[4096], root[16];
 	char *p;
 
 	if (imp_is_dir(path)) {
 		DIR *d;
 		struct dirent *e;
-		int xml = 0, img = 0;
+		int xml = 0, img = 0, cvat = 0;
 
 		if (imp_exists(path, "data.yaml") || imp_exists(path, "labels"))
 			return FMT_YOLO;
@@ -117,21 +148,24 @@ detect(const char *path)
 			while ((e = readdir(d)) != NULL) {
 				xml |= imp_ends_with(e->d_name, ".xml");
 				img |= imp_is_image_name(e->d_name);
+				cvat |= !cvat && has_cvat_xml(path, e->d_name);
 			}
 			closedir(d);
 		}
-		return xml && !img ? FMT_VOC : FMT_FOLDER;
+		return cvat && !img ? FMT_CVAT : xml && !img ? FMT_VOC : FMT_FOLDER;
 	}
 	if (imp_ends_with(path, ".jsonl") || imp_ends_with(path, ".ndjson"))
 		return FMT_JSONL;
-	if (imp_ends_with(path, ".xml"))
+	if (access(path, R_OK) != 0)
+		return imp_ends_with(path, ".xml") ? FMT_VOC : FMT_AUTO;
+	head_of(path, buf, sizeof buf);
+	/* XML by its root element, not its name: CVAT's <annotations>
+	 * holds every image, VOC's <annotation> one */
+	bx_xml_root_name(buf, root, sizeof root);
+	if (strcmp(root, "annotations") == 0)
+		return FMT_CVAT;
+	if (strcmp(root, "annotation") == 0 || imp_ends_with(path, ".xml"))
 		return FMT_VOC;
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return FMT_AUTO;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
 	p = buf + strspn(buf, " \t\r\n");
 	if (*p == '{')
 		return FMT_COCO;
@@ -186,11 +220,12 @@ import_path_as(struct imp *im, const char *path, enum fmt f)
 	case FMT_LS: return import_json_fmt(im, path, FMT_LS);
 	case FMT_SCALE: return import_json_fmt(im, path, FMT_SCALE);
 	case FMT_VOC: return import_voc(im, path);
+	case FMT_CVAT: return import_cvat(im, path);
 	case FMT_AUTO:
 		break;
 	}
 	bx_cli_error("%s: cannot tell the format; pass --format (folder, jsonl, coco, "
-	    "coco-results, yolo, labelstudio, voc, scale)", path);
+	    "coco-results, yolo, labelstudio, voc, scale, cvat)", path);
 	return -1;
 }
 
@@ -381,7 +416,7 @@ cmd_import_exec(int argc, char **argv)
 					break;
 			if (k == (int)BX_ARRAY_LEN(fmt_names)) {
 				bx_cli_error("--format %s: expected auto, folder, jsonl, coco, coco-results, "
-				    "yolo, labelstudio, voc or scale", optarg);
+				    "yolo, labelstudio, voc, scale or cvat", optarg);
 				return BX_EXIT_USAGE;
 			}
 			f = (enum fmt)k;
@@ -520,7 +555,7 @@ const struct bx_cmd bx_cmd_import = {
 	.summary = "add tasks (and pre-labels, gold or suggestions) from images or datasets",
 	.help =
 	    "  --format FMT    auto (default), folder, jsonl, coco, coco-results, yolo,\n"
-	    "                  labelstudio, voc, scale\n"
+	    "                  labelstudio, voc, scale, cvat\n"
 	    "  --as KIND       what imported annotations become: prelabels (default),\n"
 	    "                  gold, accepted (the task's accepted answer, as exported),\n"
 	    "                  suggestions (default for coco-results)\n"

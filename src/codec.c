@@ -145,6 +145,26 @@ bx_json_put_value(struct bx_buf *b, const struct bx_value *v)
 	}
 }
 
+void
+bx_value_put_text(struct bx_buf *b, const struct bx_value *v)
+{
+	int i;
+
+	switch (v->type) {
+	case BX_VAL_STR: bx_buf_puts(b, v->str ? v->str : ""); break;
+	case BX_VAL_NUM: bx_json_put_num(b, v->num); break;
+	case BX_VAL_BOOL: bx_buf_puts(b, v->b ? "true" : "false"); break;
+	case BX_VAL_LIST:
+		for (i = 0; i < v->nlist; i++) {
+			if (i)
+				bx_buf_putc(b, ',');
+			bx_buf_puts(b, v->list[i]);
+		}
+		break;
+	case BX_VAL_NONE: break;
+	}
+}
+
 /* Attribute sets are kept sorted by key (annot.c), so emitting them in
  * order is already canonical. */
 void

@@ -2,21 +2,20 @@
  * VOC counts pixels from 1, inclusive at both ends: a box x, y, w, h in
  * boxel's pixels (origin top-left, edges between pixels) is written as
  * xmin = round(x) + 1, xmax = round(x + w), and read back as x = xmin - 1,
- * w = xmax - xmin + 1. expat parses the XML (this is the only file that
- * includes expat.h); XML attributes and namespaces are ignored. Which
- * kinds VOC holds, and as which box, the kinds' maps say
- * (boxel/fmt-voc-map.h): this file names no kind. */
+ * w = xmax - xmin + 1. The XML is xml.c's tree (expat); XML attributes
+ * and namespaces are ignored. Which kinds VOC holds, and as which box, the
+ * kinds' maps say (boxel/fmt-voc-map.h): this file names no kind. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <expat.h>
 
 #include "boxel/fmt-voc-map.h"
 #include "boxel/formats.h"
 #include "boxel/geom.h"
 #include "boxel/util.h"
+#include "boxel/xml.h"
 
 /* ---- writing ---- */
 
@@ -43,22 +42,9 @@ static void
 put_value_text(struct bx_buf *b, const struct bx_value *v)
 {
 	struct bx_buf t;
-	int i;
 
 	bx_buf_init(&t);
-	switch (v->type) {
-	case BX_VAL_STR: bx_buf_puts(&t, v->str ? v->str : ""); break;
-	case BX_VAL_NUM: bx_json_put_num(&t, v->num); break;
-	case BX_VAL_BOOL: bx_buf_puts(&t, v->b ? "true" : "false"); break;
-	case BX_VAL_LIST:
-		for (i = 0; i < v->nlist; i++) {
-			if (i)
-				bx_buf_putc(&t, ',');
-			bx_buf_puts(&t, v->list[i]);
-		}
-		break;
-	case BX_VAL_NONE: break;
-	}
+	bx_value_put_text(&t, v);
 	put_xml_text(b, t.p ? t.p : "");
 	bx_buf_free(&t);
 }
@@ -156,118 +142,10 @@ bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 	bx_buf_puts(b, "</annotation>\n");
 }
 
-/* ---- the XML tree, built by expat ---- */
+/* ---- reading (the tree: boxel/xml.h) ---- */
 
-struct xnode {
-	char *name;
-	struct bx_buf text;
-	struct xnode **kids;
-	int nkids;
-	int line;
-};
-
-struct xbuild {
-	XML_Parser p;
-	struct xnode *root;
-	struct xnode *stack[34];
-	int depth;
-	char err[200];
-};
-
-static void
-xfree(struct xnode *n)
-{
-	int i;
-
-	if (n == NULL)
-		return;
-	for (i = 0; i < n->nkids; i++)
-		xfree(n->kids[i]);
-	free(n->kids);
-	free(n->name);
-	bx_buf_free(&n->text);
-	free(n);
-}
-
-static void XMLCALL
-on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
-{
-	struct xbuild *x = ud;
-	struct xnode *n, *parent;
-
-	(void)attrs;
-	if (x->depth >= (int)BX_ARRAY_LEN(x->stack) - 1) {
-		snprintf(x->err, sizeof x->err, "%lu: elements nested too deep",
-		    (unsigned long)XML_GetCurrentLineNumber(x->p));
-		XML_StopParser(x->p, XML_FALSE);
-		return;
-	}
-	n = bx_calloc(1, sizeof *n);
-	n->name = bx_strdup(name);
-	n->line = (int)XML_GetCurrentLineNumber(x->p);
-	bx_buf_init(&n->text);
-	if (x->depth == 0)
-		x->root = n;
-	else {
-		parent = x->stack[x->depth - 1];
-		parent->kids = bx_realloc(parent->kids, sizeof *parent->kids *
-		    (size_t)(parent->nkids + 1));
-		parent->kids[parent->nkids++] = n;
-	}
-	x->stack[x->depth++] = n;
-}
-
-static void XMLCALL
-on_end(void *ud, const XML_Char *name)
-{
-	struct xbuild *x = ud;
-
-	(void)name;
-	if (x->depth > 0)
-		x->depth--;
-}
-
-static void XMLCALL
-on_text(void *ud, const XML_Char *s, int len)
-{
-	struct xbuild *x = ud;
-
-	if (x->depth > 0)
-		bx_buf_append(&x->stack[x->depth - 1]->text, s, (size_t)len);
-}
-
-/* expat decodes the declared encoding (UTF-8, UTF-16, ISO-8859-1,
- * US-ASCII) and hands out UTF-8; a DOCTYPE with an internal subset is
- * parsed, external entities are never fetched. */
-static struct xnode *
-xparse_doc(const char *text, char *err, size_t errsz)
-{
-	struct xbuild x;
-
-	memset(&x, 0, sizeof x);
-	x.p = XML_ParserCreate(NULL);
-	if (x.p == NULL)
-		abort();   /* only fails allocating: out of memory aborts */
-	XML_SetUserData(x.p, &x);
-	XML_SetElementHandler(x.p, on_start, on_end);
-	XML_SetCharacterDataHandler(x.p, on_text);
-	if (XML_Parse(x.p, text, (int)strlen(text), XML_TRUE) == XML_STATUS_ERROR) {
-		if (x.err[0] != '\0')
-			snprintf(err, errsz, "%s", x.err);
-		else
-			snprintf(err, errsz, "%lu:%lu: not well-formed XML: %s",
-			    (unsigned long)XML_GetCurrentLineNumber(x.p),
-			    (unsigned long)XML_GetCurrentColumnNumber(x.p) + 1,
-			    XML_ErrorString(XML_GetErrorCode(x.p)));
-		xfree(x.root);
-		x.root = NULL;
-	}
-	XML_ParserFree(x.p);
-	return x.root;
-}
-
-static const struct xnode *
-xchild(const struct xnode *n, const char *name)
+static const struct bx_xml_node *
+xchild(const struct bx_xml_node *n, const char *name)
 {
 	int i;
 
@@ -278,7 +156,7 @@ xchild(const struct xnode *n, const char *name)
 }
 
 static char *
-xtrim(const struct xnode *n)
+xtrim(const struct bx_xml_node *n)
 {
 	const char *p = n && n->text.p ? n->text.p : "";
 	size_t len;
@@ -292,7 +170,7 @@ xtrim(const struct xnode *n)
 }
 
 static int
-xnum(const struct xnode *n, double *out)
+xnum(const struct bx_xml_node *n, double *out)
 {
 	char *t = xtrim(n), *end;
 	int rc;
@@ -306,7 +184,7 @@ xnum(const struct xnode *n, double *out)
 /* <attributes><attribute><name/><value/></attribute>...: values as text;
  * the importer converts them with the taxonomy's types. */
 static int
-read_attrs(const struct xnode *n, struct bx_attrs *out, const char *name, char *err,
+read_attrs(const struct bx_xml_node *n, struct bx_attrs *out, const char *name, char *err,
            size_t errsz)
 {
 	struct bx_value v;
@@ -314,7 +192,7 @@ read_attrs(const struct xnode *n, struct bx_attrs *out, const char *name, char *
 	int i;
 
 	for (i = 0; n != NULL && i < n->nkids; i++) {
-		const struct xnode *a = n->kids[i];
+		const struct bx_xml_node *a = n->kids[i];
 		if (strcmp(a->name, "attribute") != 0)
 			continue;
 		k = xtrim(xchild(a, "name"));
@@ -347,7 +225,7 @@ windows_path(const char *p)
 static const char *const voc_flags[] = { "pose", "truncated", "difficult", "occluded" };
 
 static void
-read_flags(const struct xnode *o, struct bx_attrs *out)
+read_flags(const struct bx_xml_node *o, struct bx_attrs *out)
 {
 	struct bx_value v;
 	char key[32];
@@ -416,8 +294,8 @@ int
 bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct bx_err *err)
 {
 	char msg[300];
-	const struct xnode *size, *o, *bb;
-	struct xnode *root;
+	const struct bx_xml_node *size, *o, *bb;
+	struct bx_xml_node *root;
 	struct bx_ds_image *im;
 	struct bx_annot an;
 	double w = 0, h = 0, c[4];
@@ -427,7 +305,7 @@ bx_voc_read(const char *text, const char *name, struct bx_dataset *out, struct b
 	int i, k, nobj = 0, rc = 0;
 
 	msg[0] = '\0';
-	root = xparse_doc(text, msg, sizeof msg);
+	root = bx_xml_parse(text, msg, sizeof msg);
 	if (root == NULL)
 		return bx_err_set(err, BX_EINVAL, "%s:%s", name, msg);
 	if (strcmp(root->name, "annotation") != 0) {
@@ -541,6 +419,6 @@ fail:
 	free(out->img[out->n].file_name);
 	bx_answer_free(&out->img[out->n].ans);
 out:
-	xfree(root);
+	bx_xml_free(root);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include "boxel/fmt-scale-map.h"
 #include "boxel/fmt-voc-map.h"
 #include "boxel/fmt-yolo-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 
@@ -295,6 +296,46 @@ static const struct bx_voc_map voc_map = {
 	.bndbox = bounds,
 	.read = voc_read,
 };
+/* CVAT's <box> by its corners; one with a rotation is the rotated
+ * box's (declined here). */
+static const char *const cvat_corners[4] = { "xtl", "ytl", "xbr", "ybr" };
+
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	double v[4] = { an->x, an->y, an->x + an->w, an->y + an->h };
+
+	bx_cvat_write_nums(o, "box", an, cvat_corners, v, 4, 0);
+}
+
+static int
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	double c[4], rot = 0;
+
+	(void)cls;
+	if (bx_xml_attr(e, "rotation") != NULL) {
+		if (bx_cvat_get_num(e, "rotation", &rot, why, n) < 0)
+			return -1;
+		if (bx_cvat_angle_in(rot) != 0)
+			return snprintf(why, n, "a <box> turned by %g degrees is a rotated box", rot), 0;
+	}
+	if (bx_cvat_get_num(e, "xtl", &c[0], why, n) < 0 || bx_cvat_get_num(e, "ytl", &c[1], why,
+	    n) < 0 || bx_cvat_get_num(e, "xbr", &c[2], why, n) < 0 ||
+	    bx_cvat_get_num(e, "ybr", &c[3], why, n) < 0)
+		return -1;
+	if (c[2] < c[0] || c[3] < c[1])
+		return snprintf(why, n, "xbr/ybr is before xtl/ytl"), -1;
+	an->geom = BX_GEOM_BOX;
+	an->x = c[0];
+	an->y = c[1];
+	an->w = c[2] - c[0];
+	an->h = c[3] - c[1];
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "box", 0, cvat_write, cvat_read };
 
 const struct bx_geom_kind bx_geom_box = {
 	.id = BX_GEOM_BOX,
@@ -319,4 +360,5 @@ const struct bx_geom_kind bx_geom_box = {
 	.scale = &scale_map,
 	.yolo = &yolo_map,
 	.voc = &voc_map,
+	.cvat = &cvat_map,
 };

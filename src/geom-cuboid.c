@@ -17,8 +17,10 @@
 
 #include "boxel/fmt-scale-map.h"
 #include "boxel/fmt-yolo-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
+#include "boxel/util.h"
 #include "boxel/shape-math.h"
 
 static void
@@ -135,6 +137,46 @@ static const struct bx_yolo_map yolo_map = {
 	.tasks = BX_YOLO_IN(BX_YOLO_TASK_DETECT) | BX_YOLO_IN(BX_YOLO_TASK_SEGMENT),
 	.outline = bx_yolo_outline_ring,
 };
+/* CVAT's <cuboid>: face 1 is boxel's front face (0-3), face 2 its back
+ * (4-7); its attributes, in CVAT's order, name each face's corners tl,
+ * bl, tr, br: pair i is vertex cvat_vertex[i]. */
+static const char *const cvat_names[16] = { "xtl1", "ytl1", "xbl1", "ybl1", "xtr1", "ytr1",
+	"xbr1", "ybr1", "xtl2", "ytl2", "xbl2", "ybl2", "xtr2", "ytr2", "xbr2", "ybr2" };
+static const int cvat_vertex[8] = { 0, 3, 1, 2, 4, 7, 5, 6 };
+
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	double v[16];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		v[2 * i] = an->pts[cvat_vertex[i]].x;
+		v[2 * i + 1] = an->pts[cvat_vertex[i]].y;
+	}
+	bx_cvat_write_nums(o, "cuboid", an, cvat_names, v, 16, 0);
+}
+
+static int
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	struct bx_pt p[8];
+	int i;
+
+	(void)cls;
+	for (i = 0; i < 8; i++)
+		if (bx_cvat_get_num(e, cvat_names[2 * i], &p[cvat_vertex[i]].x, why, n) < 0 ||
+		    bx_cvat_get_num(e, cvat_names[2 * i + 1], &p[cvat_vertex[i]].y, why, n) < 0)
+			return -1;
+	an->geom = BX_GEOM_CUBOID;
+	an->pts = bx_malloc(sizeof p);
+	memcpy(an->pts, p, sizeof p);
+	an->npts = 8;
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "cuboid", 0, cvat_write, cvat_read };
 
 const struct bx_geom_kind bx_geom_cuboid = {
 	.id = BX_GEOM_CUBOID,
@@ -155,7 +197,8 @@ const struct bx_geom_kind bx_geom_cuboid = {
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
 	.outline = outline,
-	.formats = BX_FMT_COCO | BX_FMT_SCALE,
+	.formats = BX_FMT_COCO | BX_FMT_SCALE | BX_FMT_CVAT,
 	.scale = &scale_map,
 	.yolo = &yolo_map,
+	.cvat = &cvat_map,
 };

@@ -16,6 +16,7 @@
 #include "boxel/fmt-ls-map.h"
 #include "boxel/fmt-scale-map.h"
 #include "boxel/fmt-yolo-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -257,6 +258,42 @@ static const struct bx_yolo_map yolo_map = {
 	.tasks = BX_YOLO_IN(BX_YOLO_TASK_DETECT) | BX_YOLO_IN(BX_YOLO_TASK_SEGMENT),
 	.outline = bx_yolo_outline_ring,
 };
+/* CVAT's <ellipse>: centre, radii, rotation (degrees clockwise, written
+ * when not 0, as CVAT does). */
+static const char *const cvat_names[4] = { "cx", "cy", "rx", "ry" };
+
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	double v[4] = { an->x, an->y, an->w, an->h };
+
+	bx_cvat_write_nums(o, "ellipse", an, cvat_names, v, 4, an->angle);
+}
+
+static int
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	double c[5] = { 0, 0, 0, 0, 0 };
+
+	(void)cls;
+	if (bx_cvat_get_num(e, "cx", &c[0], why, n) < 0 || bx_cvat_get_num(e, "cy", &c[1], why,
+	    n) < 0 || bx_cvat_get_num(e, "rx", &c[2], why, n) < 0 ||
+	    bx_cvat_get_num(e, "ry", &c[3], why, n) < 0 || (bx_xml_attr(e, "rotation") != NULL &&
+	    bx_cvat_get_num(e, "rotation", &c[4], why, n) < 0))
+		return -1;
+	if (c[2] < 0 || c[3] < 0)
+		return snprintf(why, n, "a radius is negative"), -1;
+	an->geom = BX_GEOM_ELLIPSE;
+	an->x = c[0];
+	an->y = c[1];
+	an->w = c[2];
+	an->h = c[3];
+	an->angle = bx_cvat_angle_in(c[4]);
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "ellipse", 0, cvat_write, cvat_read };
 
 const struct bx_geom_kind bx_geom_ellipse = {
 	.id = BX_GEOM_ELLIPSE,
@@ -278,8 +315,9 @@ const struct bx_geom_kind bx_geom_ellipse = {
 	.rotate = bx_geom_turn,
 	.ring = ring,
 	.iou_same = iou_same,
-	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_SCALE,
+	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_SCALE | BX_FMT_CVAT,
 	.ls = &ls_map,
 	.scale = &scale_map,
 	.yolo = &yolo_map,
+	.cvat = &cvat_map,
 };

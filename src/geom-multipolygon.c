@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "boxel/fmt-yolo-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 
 static void
@@ -62,6 +63,25 @@ static const struct bx_geom_tool tool = {
 static const struct bx_yolo_map yolo_map = {
 	.tasks = BX_YOLO_IN(BX_YOLO_TASK_DETECT),
 };
+/* CVAT has no object in parts: one <polygon> per ring, sharing a
+ * group_id; the reader joins such a group back (grouped). */
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	struct bx_annot ring = *an;
+	int r, from = 0, group = (*o->next_group)++;
+
+	ring.nrings = 0;
+	ring.ring_end = NULL;
+	for (r = 0; r < an->nrings; r++) {
+		ring.pts = an->pts + from;
+		ring.npts = an->ring_end[r] - from;
+		bx_cvat_write_points(o, "polygon", &ring, group);
+		from = an->ring_end[r];
+	}
+}
+
+static const struct bx_cvat_map cvat_map = { "polygon", 1, cvat_write, NULL };
 
 const struct bx_geom_kind bx_geom_multipolygon = {
 	.id = BX_GEOM_MULTIPOLYGON,
@@ -83,6 +103,7 @@ const struct bx_geom_kind bx_geom_multipolygon = {
 	.draw = draw,
 	/* COCO's segmentation is a list of polygons; the others have one ring
 	 * an object */
-	.formats = BX_FMT_COCO,
+	.formats = BX_FMT_COCO | BX_FMT_CVAT,
 	.yolo = &yolo_map,
+	.cvat = &cvat_map,
 };

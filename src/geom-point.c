@@ -4,6 +4,7 @@
 
 #include "boxel/fmt-ls-map.h"
 #include "boxel/fmt-scale-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 
@@ -150,6 +151,8 @@ static const struct bx_scale_map scale_map = {
 	.write = scale_write,
 	.read = scale_read,
 };
+/* CVAT's <points> of one point (more are a set boxel has no kind for). */
+static const struct bx_cvat_map cvat_map = { "points", 0, NULL, NULL };
 
 const struct bx_geom_kind bx_geom_point = {
 	.id = BX_GEOM_POINT,
@@ -171,4 +174,5 @@ const struct bx_geom_kind bx_geom_point = {
 	.formats = BX_FMT_ALL & ~(BX_FMT_YOLO | BX_FMT_VOC),
 	.ls = &ls_map,
 	.scale = &scale_map,
+	.cvat = &cvat_map,
 };

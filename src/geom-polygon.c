@@ -9,6 +9,7 @@
 #include "boxel/fmt-scale-map.h"
 #include "boxel/fmt-voc-map.h"
 #include "boxel/fmt-yolo-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -249,6 +250,8 @@ static const struct bx_voc_map voc_map = {
 	.bndbox = bx_geom_pts_bounds,
 	.read = voc_read,
 };
+/* CVAT's <polygon>: its vertices. */
+static const struct bx_cvat_map cvat_map = { "polygon", 0, NULL, NULL };
 
 const struct bx_geom_kind bx_geom_polygon = {
 	.id = BX_GEOM_POLYGON,
@@ -274,4 +277,5 @@ const struct bx_geom_kind bx_geom_polygon = {
 	.scale = &scale_map,
 	.yolo = &yolo_map,
 	.voc = &voc_map,
+	.cvat = &cvat_map,
 };

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "boxel/fmt-scale-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/shape-math.h"
@@ -69,6 +70,8 @@ static const struct bx_scale_map scale_map = {
 	.write = scale_write,
 	.read = scale_read,
 };
+/* CVAT's <polyline>: its vertices. */
+static const struct bx_cvat_map cvat_map = { "polyline", 0, NULL, NULL };
 
 const struct bx_geom_kind bx_geom_polyline = {
 	.id = BX_GEOM_POLYLINE,
@@ -88,6 +91,7 @@ const struct bx_geom_kind bx_geom_polyline = {
 	.move_handle = bx_geom_pts_move,
 	.draw = draw,
 	.similarity = similarity,
-	.formats = BX_FMT_SCALE,
+	.formats = BX_FMT_SCALE | BX_FMT_CVAT,
 	.scale = &scale_map,
+	.cvat = &cvat_map,
 };

@@ -14,6 +14,7 @@
 #include "boxel/fmt-ls-map.h"
 #include "boxel/fmt-scale-map.h"
 #include "boxel/fmt-yolo-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
 #include "boxel/util.h"
@@ -312,6 +313,46 @@ static const struct bx_yolo_map yolo_map = {
 	.poly = 1,
 	.outline = bx_yolo_outline_ring,
 };
+/* CVAT's <box> with a rotation about its centre (degrees clockwise, in
+ * [0, 360)); at angle 0 it is written as CVAT does, without one, and
+ * read back as a box (the importer makes it a rotated box for a class
+ * that draws no boxes). */
+static const char *const cvat_corners[4] = { "xtl", "ytl", "xbr", "ybr" };
+
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	double v[4] = { an->x - an->w / 2, an->y - an->h / 2, an->x + an->w / 2, an->y + an->h / 2 };
+
+	bx_cvat_write_nums(o, "box", an, cvat_corners, v, 4, an->angle);
+}
+
+static int
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	double c[5];
+
+	(void)cls;
+	if (bx_xml_attr(e, "rotation") == NULL)
+		return snprintf(why, n, "a <box> without a rotation is a box"), 0;
+	if (bx_cvat_get_num(e, "xtl", &c[0], why, n) < 0 || bx_cvat_get_num(e, "ytl", &c[1], why,
+	    n) < 0 || bx_cvat_get_num(e, "xbr", &c[2], why, n) < 0 ||
+	    bx_cvat_get_num(e, "ybr", &c[3], why, n) < 0 ||
+	    bx_cvat_get_num(e, "rotation", &c[4], why, n) < 0)
+		return -1;
+	if (c[2] < c[0] || c[3] < c[1])
+		return snprintf(why, n, "xbr/ybr is before xtl/ytl"), -1;
+	an->geom = BX_GEOM_RBOX;
+	an->x = (c[0] + c[2]) / 2;
+	an->y = (c[1] + c[3]) / 2;
+	an->w = c[2] - c[0];
+	an->h = c[3] - c[1];
+	an->angle = bx_cvat_angle_in(c[4]);
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "box", 0, cvat_write, cvat_read };
 
 const struct bx_geom_kind bx_geom_rbox = {
 	.id = BX_GEOM_RBOX,
@@ -333,8 +374,9 @@ const struct bx_geom_kind bx_geom_rbox = {
 	.rotate = bx_geom_turn,
 	.ring = ring,
 	.convert_from = convert_from,
-	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_YOLO,
+	.formats = BX_FMT_COCO | BX_FMT_LS | BX_FMT_YOLO | BX_FMT_CVAT,
 	.ls = &ls_map,
 	.scale = &scale_map,
 	.yolo = &yolo_map,
+	.cvat = &cvat_map,
 };

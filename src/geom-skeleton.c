@@ -11,9 +11,14 @@
  * members' visible points (else of their occluded ones). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 #include "boxel/raster.h"
+#include "boxel/taxonomy.h"
+#include "boxel/util.h"
 
 static int
 labeled(const struct bx_annot *an, int i)
@@ -193,6 +198,77 @@ static const struct bx_geom_tool tool = {
 	.status = status,
 };
 
+/* CVAT's <skeleton>: a <points> child per point, labeled with the
+ * class's point name; COCO's v 0 is outside="1" (at 0, 0), 1 occluded. */
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	char num[16];
+	int i;
+
+	bx_cvat_open(o, 2, "skeleton", an->cls, 0, 0);
+	bx_cvat_body(o, an, 1);
+	for (i = 0; i < an->npts; i++) {
+		snprintf(num, sizeof num, "%d", i + 1);
+		bx_cvat_open(o, 3, "points", o->cls != NULL && i < o->cls->nkpts ?
+		    o->cls->kpt_names[i] : num, 0, 0);
+		bx_cvat_attr_put(o, "outside", an->vis[i] == 0 ? "1" : "0");
+		bx_cvat_attr_put(o, "occluded", an->vis[i] == 1 ? "1" : "0");
+		bx_cvat_points(o, &an->pts[i], 1);
+		bx_buf_puts(o->b, " z_order=\"0\">\n");
+		bx_cvat_end(o, 3, "points");
+	}
+	bx_cvat_end(o, 2, "skeleton");
+}
+
+static int
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	const struct bx_xml_node *k;
+	const char *name, *flag;
+	struct bx_pt *p;
+	int i, j, np;
+
+	if (cls == NULL || cls->nkpts == 0)
+		return snprintf(why, n, "a skeleton of '%.60s', which the taxonomy does not name "
+		    "points of", an->cls), -1;
+	an->geom = BX_GEOM_SKELETON;
+	an->npts = cls->nkpts;
+	an->pts = bx_calloc((size_t)an->npts, sizeof *an->pts);
+	an->vis = bx_calloc((size_t)an->npts, 1);
+	for (i = 0; i < e->nkids; i++) {
+		k = e->kids[i];
+		if (strcmp(k->name, "attribute") == 0)
+			continue;
+		name = bx_xml_attr(k, "label");
+		for (j = 0; name != NULL && j < cls->nkpts; j++)
+			if (strcmp(cls->kpt_names[j], name) == 0)
+				break;
+		if (strcmp(k->name, "points") != 0 || name == NULL || j == cls->nkpts)
+			return snprintf(why, n, "line %d: <%.20s label=\"%.40s\"> is not a point '%.40s' "
+			    "names", k->line, k->name, name ? name : "", an->cls), -1;
+		if (bx_cvat_get_points(k, &p, &np, why, n) < 0)
+			return -1;
+		if (np != 1) {
+			free(p);
+			return snprintf(why, n, "line %d: a skeleton's point is one x,y", k->line), -1;
+		}
+		flag = bx_xml_attr(k, "outside");
+		if (flag != NULL && strcmp(flag, "1") == 0) {
+			free(p);
+			continue;   /* not labeled: v 0 at 0, 0 */
+		}
+		an->pts[j] = p[0];
+		flag = bx_xml_attr(k, "occluded");
+		an->vis[j] = flag != NULL && strcmp(flag, "1") == 0 ? 1 : 2;
+		free(p);
+	}
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "skeleton", 0, cvat_write, cvat_read };
+
 const struct bx_geom_kind bx_geom_skeleton = {
 	.id = BX_GEOM_SKELETON,
 	.name = "skeleton",
@@ -211,5 +287,6 @@ const struct bx_geom_kind bx_geom_skeleton = {
 	.move_handle = move_handle,
 	.draw = draw,
 	.average = average,
-	.formats = BX_FMT_COCO,
+	.formats = BX_FMT_COCO | BX_FMT_CVAT,
+	.cvat = &cvat_map,
 };

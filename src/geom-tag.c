@@ -4,6 +4,7 @@
 
 #include "boxel/fmt-ls-map.h"
 #include "boxel/fmt-scale-map.h"
+#include "boxel/fmt-cvat-map.h"
 #include "boxel/geom.h"
 
 static void
@@ -55,6 +56,28 @@ static const struct bx_ls_map ls_map = {
 };
 
 static const struct bx_scale_map scale_map = { 0 };
+/* CVAT's <tag>: an image-level label. */
+static void
+cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)
+{
+	bx_cvat_open(o, 2, "tag", an->cls, 0, 0);
+	bx_cvat_body(o, an, 0);
+	bx_cvat_end(o, 2, "tag");
+}
+
+static int
+cvat_read(const struct bx_xml_node *e, const struct bx_class *cls, struct bx_annot *an,
+          char *why, size_t n)
+{
+	(void)e;
+	(void)cls;
+	(void)why;
+	(void)n;
+	an->geom = BX_GEOM_TAG;
+	return 1;
+}
+
+static const struct bx_cvat_map cvat_map = { "tag", 0, cvat_write, cvat_read };
 
 const struct bx_geom_kind bx_geom_tag = {
 	.id = BX_GEOM_TAG,
@@ -73,4 +96,5 @@ const struct bx_geom_kind bx_geom_tag = {
 	.formats = BX_FMT_ALL & ~(BX_FMT_YOLO | BX_FMT_VOC),
 	.ls = &ls_map,
 	.scale = &scale_map,
+	.cvat = &cvat_map,
 };

@@ -19,7 +19,7 @@
 
 enum fmt {
 	FMT_AUTO, FMT_FOLDER, FMT_JSONL, FMT_COCO, FMT_COCO_RESULTS, FMT_YOLO, FMT_LS,
-	FMT_VOC, FMT_SCALE,
+	FMT_VOC, FMT_SCALE, FMT_CVAT,
 };
 
 struct item {
@@ -154,6 +154,9 @@ int import_json_fmt(struct imp *im, const char *path, enum fmt f);
 
 /* import-voc.c */
 int import_voc(struct imp *im, const char *path);
+
+/* import-cvat.c */
+int import_cvat(struct imp *im, const char *path);
 
 /* import-yolo.c */
 int import_yolo(struct imp *im, const char *path);

@@ -27,6 +27,9 @@ void bx_json_put_num(struct bx_buf *b, double v);
 void bx_json_put_box(struct bx_buf *b, double x, double y, double w, double h); /* [x,y,w,h] */
 void bx_json_put_str(struct bx_buf *b, const char *s);
 void bx_json_put_value(struct bx_buf *b, const struct bx_value *v);
+/* A value as the text XML formats carry (VOC, CVAT): a string as it is,
+ * a number as in JSON, "true"/"false", a set comma-separated. */
+void bx_value_put_text(struct bx_buf *b, const struct bx_value *v);
 void bx_json_put_attrs(struct bx_buf *b, const struct bx_attrs *as);
 void bx_json_put_annot(struct bx_buf *b, const struct bx_annot *an);
 /* "name":value, the object's coordinates under its kind's key, as in an
@@ -319,6 +322,28 @@ int bx_scale_read(const char *text, const char *name_for_errors, struct bx_datas
                   struct bx_err *err);
 void bx_scale_write(const struct bx_dataset *ds, struct bx_buf *out);
 /* How each geometry kind maps to Scale: boxel/fmt-scale-map.h. */
+
+/* ---- CVAT for images 1.1 XML (fmt-cvat.c) ----
+ * <annotations><version>1.1</version><meta><task> with the labels (the
+ * taxonomy's classes; a skeleton class its points as labels of type
+ * points with it as parent, and its edges in the <svg> CVAT keeps) and
+ * their attributes (input type and values), then per image <image id
+ * name width height> and its objects, each kind as its descriptor's
+ * struct bx_cvat_map (boxel/fmt-cvat-map.h) writes it, label, source
+ * "manual", occluded 0, z_order 0, and <attribute name> children.
+ * Numbers in the C locale with 2 decimals, as CVAT writes them. Writing
+ * fails (nothing written) on a string with a control character other
+ * than tab and line ends, which XML cannot carry.
+ * Reading: each <image> (its name is the image path) and each object
+ * element through the kinds' maps (table order; attribute values as
+ * text for the importer to convert); ds->tax, when set, names a
+ * skeleton's points and decides which polygons sharing a group_id are
+ * one multipolygon. An element no kind reads, or one a kind refuses,
+ * fails its image (out->errors); <mask> is a loss; <track> (CVAT for
+ * video) an error. */
+int bx_cvat_write(const struct bx_dataset *ds, struct bx_buf *out, struct bx_err *err);
+int bx_cvat_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
+                 struct bx_err *err);
 
 /* ---- JSONL manifest (fmt-manifest.c) ----
  * One task per line: {"image": PATH, "width"?: W, "height"?: H, "meta"?: {...},

@@ -24,6 +24,7 @@
 struct bx_raster;
 struct bx_yolo_map;
 struct bx_voc_map;
+struct bx_cvat_map;
 
 /* Where a kind keeps its coordinates in struct bx_annot and how its JSON
  * value looks. */
@@ -80,7 +81,8 @@ enum {
 	BX_FMT_VOC = 1 << 2,
 	BX_FMT_LS = 1 << 3,
 	BX_FMT_SCALE = 1 << 4,
-	BX_FMT_ALL = (1 << 5) - 1,
+	BX_FMT_CVAT = 1 << 5,
+	BX_FMT_ALL = (1 << 6) - 1,
 };
 
 /* How a drawing tool takes its places (crosshair positions, clicks). */
@@ -204,6 +206,8 @@ struct bx_geom_kind {
 	const struct bx_yolo_map *yolo;
 	/* Pascal VOC <bndbox> (boxel/fmt-voc-map.h); NULL: VOC cannot hold it. */
 	const struct bx_voc_map *voc;
+	/* CVAT for images XML (boxel/fmt-cvat-map.h). */
+	const struct bx_cvat_map *cvat;
 };
 
 /* The kind of g, or NULL for a value no kind has. */

@@ -6,7 +6,8 @@
 # JSONL export), rotated boxes as the same four corners; each --yolo-task
 # export loads with its task's reader. The COCO export of
 # every kind loads with its COCO readers, skeletons with their points,
-# visibility and edges. Datumaro is not in
+# visibility and edges; the CVAT XML export with its cvat reader (all but
+# the ellipses and cuboids it skips, rotated boxes unturned). Datumaro is not in
 # Debian: the test runs where it is importable (PYTHONPATH) and skips with a
 # line elsewhere.
 . "$(dirname "$0")/lib.sh"
@@ -288,6 +289,88 @@ for task, fmt, held, tol in (("detect", "yolov8_detection", ("cat", "plume", "be
     print("--yolo-task %-8s %-22s %d objects match" % (task, fmt, len(anns)), file=sys.stderr)
 PY
 
+# CVAT for images XML through Datumaro's cvat reader (the one CVAT's own
+# import uses): boxes, polygons, polylines, points, skeletons (named points,
+# occluded and outside), tags, a multipolygon as polygons of one group,
+# attributes. It ignores a box's rotation (a rotated box comes back as its
+# unturned box) and skips <ellipse> and <cuboid>: asserted, so a reader
+# that starts reading them shows here.
+cat > cvat.tax.json <<'J'
+{"name": "c", "classes": [
+ {"name": "cat", "geometries": ["box"], "attributes": [{"name": "pose", "type": "choice", "options": ["sit", "lie & \"rest\" <x>"]}, {"name": "n", "type": "number"}, {"name": "ok", "type": "bool"}]},
+ {"name": "plume", "geometries": ["polygon"]}, {"name": "edge", "geometries": ["polyline"]},
+ {"name": "dot", "geometries": ["point"]}, {"name": "bed", "geometries": ["rotated_box"]},
+ {"name": "eye", "geometries": ["ellipse"]}, {"name": "crate", "geometries": ["cuboid"]},
+ {"name": "parts", "geometries": ["multipolygon"]}, {"name": "indoor", "geometries": ["tag"]},
+ {"name": "body", "geometries": ["skeleton"], "keypoints": ["head", "hip", "foot"], "skeleton": [[1, 2], [2, 3]]}]}
+J
+"$BOXEL" init --db cvat.db --images img --taxonomy cvat.tax.json >/dev/null
+"$BOXEL" import --db cvat.db img >/dev/null
+printf '%s\n' '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90], "attributes": {"pose": "lie & \"rest\" <x>", "n": 3, "ok": true}}, {"class": "plume", "polygon": [[200, 30], [280, 40], [260, 120], [215, 95]]}, {"class": "edge", "polyline": [[5, 5], [50, 60.25], [70, 10]]}, {"class": "dot", "point": [33.5, 44]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}, {"class": "eye", "ellipse": [330, 200, 50, 25, -20]}, {"class": "indoor"}], "global": {}}}' \
+	'{"image": "c.png", "answer": {"annotations": [{"class": "crate", "cuboid": [[170, 170], [240, 170], [240, 230], [170, 230], [195, 150], [265, 150], [265, 210], [195, 210]]}, {"class": "parts", "multipolygon": [[[100, 100], [150, 100], [150, 150]], [[200, 200], [250, 200], [250, 260], [210, 240]]]}, {"class": "body", "skeleton": [[400, 40, 2], [0, 0, 0], [410, 200, 1]]}], "global": {}}}' > cvat.ans.jsonl
+expect_rc 0 "cvat: import every kind" "$BOXEL" import --db cvat.db --as accepted cvat.ans.jsonl
+mkdir cvat.out
+expect_rc 0 "cvat: export" "$BOXEL" export --db cvat.db --format cvat cvat.out/default.xml
+
+check "datumaro's cvat reader loads boxel's CVAT XML with its classes and numbers" $PY -W ignore - <<'PY'
+import json, sys
+from datumaro.components.annotation import AnnotationType, Bbox, Label, Points, Polygon, PolyLine, Skeleton
+from datumaro.components.dataset import Dataset
+
+want = {}
+for line in open("cvat.ans.jsonl"):
+    t = json.loads(line)
+    want[t["image"].rsplit(".", 1)[0]] = {o["class"]: o for o in t["answer"]["annotations"]}
+ds = Dataset.import_from("cvat.out", "cvat")
+labels = ds.categories()[AnnotationType.label]
+tax = json.load(open("cvat.tax.json"))["classes"]
+assert [(c.name, c.parent) for c in labels] == [(c["name"], "") for c in tax] + \
+    [(n, "body") for n in ("head", "hip", "foot")], list(labels)
+pc = ds.categories()[AnnotationType.points]
+assert pc.items[labels.find("body")[0]].joints == {(0, 1), (1, 2)}, pc
+seen = []
+for item in ds:
+    objs = want[item.id]
+    for a in item.annotations:
+        cls = labels[a.label].name
+        o = objs[cls]
+        seen.append(cls)
+        pts = list(zip(a.points[0::2], a.points[1::2])) if hasattr(a, "points") and a.points else None
+        if cls == "cat":
+            assert isinstance(a, Bbox) and a.get_bbox() == o["box"], a
+            assert {k: a.attributes[k] for k in ("pose", "n", "ok")} == \
+                {"pose": 'lie & "rest" <x>', "n": 3.0, "ok": True}, a.attributes
+        elif cls == "bed":
+            # the unturned box about the same centre: the rotation is not read
+            cx, cy, w, h, _ = o["rotated_box"]
+            assert isinstance(a, Bbox) and a.get_bbox() == [cx - w / 2, cy - h / 2, w, h], a
+            assert "rotation" not in a.attributes, a.attributes
+        elif cls == "plume":
+            assert isinstance(a, Polygon) and pts == [tuple(p) for p in o["polygon"]], a
+        elif cls == "edge":
+            assert isinstance(a, PolyLine) and pts == [tuple(p) for p in o["polyline"]], a
+        elif cls == "dot":
+            assert isinstance(a, Points) and pts == [tuple(o["point"])], a
+        elif cls == "indoor":
+            assert isinstance(a, Label), a
+        elif cls == "parts":
+            # one polygon per ring, the rings' group the object
+            assert isinstance(a, Polygon) and a.group > 0, a
+            assert pts in [[tuple(p) for p in r] for r in o["multipolygon"]], pts
+        elif cls == "body":
+            assert isinstance(a, Skeleton), a
+            got = [(labels[e.label].name, e.points, e.attributes["occluded"], e.attributes["outside"])
+                   for e in a.elements]
+            assert got == [(n, [x, y], v == 1, v == 0) for n, (x, y, v) in
+                           zip(("head", "hip", "foot"), o["skeleton"])], got
+        else:
+            raise AssertionError("unexpected %s: %r" % (cls, a))
+groups = {a.group for item in ds for a in item.annotations if labels[a.label].name == "parts"}
+assert len(groups) == 1, groups
+assert sorted(seen) == sorted(["cat", "bed", "plume", "edge", "dot", "indoor", "parts", "parts", "body"]), seen
+print("cvat: %s read; ellipse and cuboid skipped by the reader" % ", ".join(sorted(set(seen))), file=sys.stderr)
+PY
+
 # The readers are strict: an OBB line the oriented-box reader cannot take is
 # an error, so the checks above are not passing on objects left out
 printf '1 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2 0.15 0.25\n' >> obb.yolo/labels/train/c.txt
@@ -295,4 +378,10 @@ refused() { ! "$@" 2>/dev/null; }
 check "datumaro refuses a 5-point polygon in an OBB file" refused $PY -W ignore -c '
 from datumaro.components.dataset import Dataset
 list(Dataset.import_from("obb.yolo", "yolov8_oriented_boxes"))'
+# and its CVAT reader reads the numbers: a box corner that is none fails it
+mkdir cvat.bad
+sed 's/xtl="10.00"/xtl="ten"/' cvat.out/default.xml > cvat.bad/default.xml
+check "datumaro refuses a CVAT box whose corner is not a number" refused $PY -W ignore -c '
+from datumaro.components.dataset import Dataset
+list(Dataset.import_from("cvat.bad", "cvat"))'
 finish

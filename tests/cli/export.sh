@@ -54,7 +54,7 @@ check "yolo images.txt" test "$(sed -n 5p a.yolo/images.txt)" = "sub/mug.png"
 # chelsea's face point and the 9 attribute values (objects' and images')
 # have no YOLO form: said, one line a kind
 check "yolo: the point and the attributes said" test "$ERR" = \
-	"boxel: warning: left out 1 point: yolo cannot hold a point (coco, labelstudio, scale, jsonl can)
+	"boxel: warning: left out 1 point: yolo cannot hold a point (coco, labelstudio, scale, cvat, jsonl can)
 boxel: warning: left out 9 attributes: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 
 expect_rc 1 "export voc (a point left out: exit 1)" "$BOXEL" export --db "${ST[a]}" --format voc a.voc
@@ -63,7 +63,7 @@ check "voc 1-based bndbox" contains "$(cat a.voc/Annotations/chelsea.xml)" "<bnd
 check "voc size" contains "$(cat a.voc/Annotations/chelsea.xml)" "<size><width>451</width><height>300</height>"
 check "voc mirrors folders" test -f a.voc/Annotations/sub/mug.xml
 check "voc: the point said" test "$ERR" = \
-	"boxel: warning: left out 1 point: voc cannot hold a point (coco, labelstudio, scale, jsonl can)"
+	"boxel: warning: left out 1 point: voc cannot hold a point (coco, labelstudio, scale, cvat, jsonl can)"
 
 # --- image classes: yolo and voc cannot hold them, and say so; --strict
 # writes nothing ---
@@ -82,7 +82,7 @@ J
 expect_rc 0 "import image classes" "$BOXEL" import --db t.db --as accepted tag.jsonl
 expect_rc 1 "voc with image classes (left out: exit 1)" "$BOXEL" export --db t.db --format voc t.voc
 check "voc: the image classes said" test "$ERR" = \
-	"boxel: warning: left out 2 tags: voc cannot hold a tag (coco, labelstudio, scale, jsonl can)"
+	"boxel: warning: left out 2 tags: voc cannot hold a tag (coco, labelstudio, scale, cvat, jsonl can)"
 check "voc: the box written" contains "$(cat t.voc/Annotations/astronaut.xml)" "<name>person</name>"
 expect_rc 1 "yolo --strict refuses" "$BOXEL" export --db t.db --format yolo --strict t.yolo
 check "yolo --strict: the tags said" contains "$ERR" "left out 2 tags: yolo cannot hold a tag"

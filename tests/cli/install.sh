@@ -30,6 +30,6 @@ comp() { # comp WORD...: what completing the last word offers
 }
 check "completes a command" test "$(comp boxel imp)" = import
 check "completes an option of the command" test "$(comp boxel --db x.db import --al)" = --allow-empty
-check "completes --format values" test "$(comp boxel export --format "")" = "coco yolo voc labelstudio scale jsonl"
+check "completes --format values" test "$(comp boxel export --format "")" = "coco yolo voc labelstudio scale cvat jsonl"
 
 finish

@@ -59,8 +59,8 @@ check "labelstudio rotated rectangle" contains "$(cat a.ls.json)" \
 check "labelstudio ellipse" contains "$(cat a.ls.json)" \
 	'"value":{"x":66.5188470067,"y":33.3333333333,"radiusX":4.43458980044,"radiusY":3.33333333333,"rotation":330,"ellipselabels":["eye"]}'
 check "labelstudio: the polyline left out" test "$ERR" = \
-	"boxel: warning: left out 1 polyline: labelstudio cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 cuboid: labelstudio cannot hold a cuboid (coco, scale, jsonl can)"
+	"boxel: warning: left out 1 polyline: labelstudio cannot hold a polyline (scale, cvat, jsonl can)
+boxel: warning: left out 1 cuboid: labelstudio cannot hold a cuboid (coco, scale, cvat, jsonl can)"
 for f in scale:a.scale.json jsonl:a.jsonl labelstudio:a.ls.json; do
 	fmt=${f%%:*} out=${f#*:}
 	fresh b.db
@@ -133,14 +133,14 @@ check "scale docs: the ellipse's vertices come back as given" contains "$(cat d.
 
 expect_rc 1 "coco: export (lossy: exit 1) with a polyline" "$BOXEL" export --db a.db --format coco a.coco.json
 check "coco: the polyline left out, the other shapes held" test "$ERR" = \
-	"boxel: warning: left out 1 polyline: coco cannot hold a polyline (scale, jsonl can)"
+	"boxel: warning: left out 1 polyline: coco cannot hold a polyline (scale, cvat, jsonl can)"
 check "coco: the rest written" contains "$OUT" "exported 4 tasks (1 with an accepted answer)"
 expect_rc 1 "voc: export (lossy: exit 1) with a polyline and a rotated box" "$BOXEL" export --db a.db --format voc a.voc
 check "voc: one warning line a kind" test "$ERR" = \
-	"boxel: warning: left out 1 polyline: voc cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 rotated_box: voc cannot hold a rotated_box (coco, yolo, labelstudio, jsonl can)
-boxel: warning: left out 1 ellipse: voc cannot hold an ellipse (coco, labelstudio, scale, jsonl can)
-boxel: warning: left out 1 cuboid: voc cannot hold a cuboid (coco, scale, jsonl can)"
+	"boxel: warning: left out 1 polyline: voc cannot hold a polyline (scale, cvat, jsonl can)
+boxel: warning: left out 1 rotated_box: voc cannot hold a rotated_box (coco, yolo, labelstudio, cvat, jsonl can)
+boxel: warning: left out 1 ellipse: voc cannot hold an ellipse (coco, labelstudio, scale, cvat, jsonl can)
+boxel: warning: left out 1 cuboid: voc cannot hold a cuboid (coco, scale, cvat, jsonl can)"
 check "voc: the rest written" contains "$OUT" "exported 4 tasks (1 with an accepted answer)"
 # COCO has no rotated box, ellipse or cuboid: each is a polygon of its
 # outline (what COCOeval and other tools see) plus boxel's key with the
@@ -189,9 +189,9 @@ check "coco: the key named" contains "$ERR" "rotated_box: "
 # box beside it as a 4-point polygon (one kind per file).
 expect_rc 1 "yolo: export (lossy: exit 1) with a rotated box" "$BOXEL" export --db a.db --format yolo a.yolo
 check "yolo: polyline and ellipse left out" test "$ERR" = \
-	"boxel: warning: left out 1 polyline: yolo cannot hold a polyline (scale, jsonl can)
-boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (coco, labelstudio, scale, jsonl can)
-boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (coco, scale, jsonl can)
+	"boxel: warning: left out 1 polyline: yolo cannot hold a polyline (scale, cvat, jsonl can)
+boxel: warning: left out 1 ellipse: yolo cannot hold an ellipse (coco, labelstudio, scale, cvat, jsonl can)
+boxel: warning: left out 1 cuboid: yolo cannot hold a cuboid (coco, scale, cvat, jsonl can)
 boxel: warning: left out 1 attribute: yolo cannot hold attributes (coco, voc, labelstudio, scale, jsonl can)"
 check "yolo-obb corners" contains "$(cat a.yolo/labels/train/chelsea.txt)" \
 	"14 0.402482 0.406699 0.517696 0.506699 0.484436 0.593301 0.369222 0.493301"

@@ -49,7 +49,7 @@ check "the category names its points and 1-based edges" contains "$(cat a.coco.j
 for fmt in scale labelstudio yolo; do
 	expect_rc 1 "export $fmt (the skeleton left out: exit 1)" "$BOXEL" export --db a.db --format "$fmt" "a.$fmt.out"
 	check "$fmt: one line for the skeleton it cannot hold" contains "$ERR" \
-		"boxel: warning: left out 1 skeleton: $fmt cannot hold a skeleton (coco, jsonl can)"
+		"boxel: warning: left out 1 skeleton: $fmt cannot hold a skeleton (coco, cvat, jsonl can)"
 done
 fresh b.db
 expect_rc 0 "import the export" "$BOXEL" import --db b.db --format coco --as accepted a.coco.json

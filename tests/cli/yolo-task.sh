@@ -26,8 +26,8 @@ expect_rc 0 "import every kind" "$BOXEL" import --db a.db --as accepted ans.json
 expect_rc 1 "detect: the point and the polyline left out" \
 	"$BOXEL" export --db a.db --format yolo --yolo-task detect d
 check "detect: one line per kind left out" test "$ERR" = \
-"boxel: warning: left out 1 point: yolo --yolo-task detect cannot hold a point (coco, labelstudio, scale, jsonl can)
-boxel: warning: left out 1 polyline: yolo --yolo-task detect cannot hold a polyline (scale, jsonl can)"
+"boxel: warning: left out 1 point: yolo --yolo-task detect cannot hold a point (coco, labelstudio, scale, cvat, jsonl can)
+boxel: warning: left out 1 polyline: yolo --yolo-task detect cannot hold a polyline (scale, cvat, jsonl can)"
 check "detect: every area object as CLASS CX CY W H" test "$(cat d/labels/train/a.txt)" = \
 "0 0.500000 0.500000 0.200000 0.400000
 1 0.200000 0.400000 0.200000 0.400000
@@ -51,9 +51,9 @@ check "segment: 4 lines" test "$(wc -l < s/labels/train/a.txt)" = 4
 expect_rc 1 "obb: polygon, ellipse, point, polyline left out" \
 	"$BOXEL" export --db a.db --format yolo --yolo-task obb --json o
 check "obb: which other tasks hold the polygon" contains "$ERR" \
-	"boxel: warning: left out 1 polygon: yolo --yolo-task obb cannot hold a polygon (yolo --yolo-task detect|segment, coco, voc, labelstudio, scale, jsonl can)"
+	"boxel: warning: left out 1 polygon: yolo --yolo-task obb cannot hold a polygon (yolo --yolo-task detect|segment, coco, voc, labelstudio, scale, cvat, jsonl can)"
 check "obb: the ellipse said" contains "$ERR" \
-	"left out 1 ellipse: yolo --yolo-task obb cannot hold an ellipse (yolo --yolo-task detect|segment, coco, labelstudio, scale, jsonl can)"
+	"left out 1 ellipse: yolo --yolo-task obb cannot hold an ellipse (yolo --yolo-task detect|segment, coco, labelstudio, scale, cvat, jsonl can)"
 check "obb: --json counts the 4 left out" contains "$OUT" '"left_out":4'
 check "obb: box and rotated box as their corners" test "$(cat o/labels/train/a.txt)" = \
 "0 0.400000 0.300000 0.600000 0.300000 0.600000 0.700000 0.400000 0.700000
