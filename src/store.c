@@ -654,23 +654,19 @@ migrate_tx(struct bx_store *st, void *ctx, struct bx_err *err)
  * the writers' lock is held: a project that would rather redo a few
  * seconds of labels after a power cut than wait for the disk chooses
  * normal. Read at open, after the pragmas: a running session keeps what
- * it opened with. */
+ * it opened with. Read as every setting is (bx_store_setting_get), so
+ * its default is in setting_defaults too: a store migrated no further
+ * than a version before 12 (tests build such stores) has no row for it. */
 static int
 store_sync(struct bx_store *st, struct bx_err *err)
 {
-	struct bx_dbst *s;
-	int rc, normal = 0;
+	char *val;
+	int rc, normal;
 
-	if ((rc = bx_db_prepare(st->db,
-	    "SELECT 1 FROM settings WHERE key = 'synchronous' AND value = 'normal'", &s)) < 0)
-		return bx_err_set(err, BX_EDB, "%s: read setting synchronous: %s", st->path,
-		    bx_db_errmsg(st->db));
-	rc = bx_db_step(s);
-	normal = rc == 1;
-	bx_db_finalize(s);
-	if (rc < 0)
-		return bx_err_set(err, BX_EDB, "%s: read setting synchronous: %s", st->path,
-		    bx_db_errmsg(st->db));
+	if ((rc = bx_store_setting_get(st, "synchronous", &val, err)) < 0)
+		return rc; /* the message names the store (bx_st_fail) */
+	normal = strcmp(val, "normal") == 0;
+	free(val);
 	return normal ? exec_sql(st, "PRAGMA synchronous=NORMAL", "pragmas", err) : 0;
 }
 
@@ -981,7 +977,7 @@ static const struct { const char *key, *def; } setting_defaults[] = {
 	{ "max_attempts", "3" }, { "quorum", "2" }, { "agreement_bar", "0.6" },
 	{ "gold_window", "50" }, { "require_training", "0" }, { "training_min", "5" },
 	{ "max_vertices", "10000" }, { "max_objects", "5000" }, { "max_answer_bytes", "4194304" },
-	{ "tile_cache_mb", "20000" },
+	{ "tile_cache_mb", "20000" }, { "synchronous", "full" },
 };
 
 int
