@@ -35,6 +35,7 @@ struct bx_store {
 	 * a settings change computed ahead in a read transaction, before its
 	 * write (store-premerge.c, bx_st_premerge_setting). */
 	const char *as_if_key, *as_if_val;
+	struct bx_st_yield *yield; /* store-yield.c: NULL unless bx_store_yield_cpu */
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
@@ -48,6 +49,18 @@ int bx_gate_lock_notify(struct bx_gate *g, long timeout_ms, void (*wait)(void *,
                         void *ctx);
 void bx_gate_unlock(struct bx_gate *g);
 void bx_gate_close(struct bx_gate *g);
+
+/* A heavy request's write transactions at full priority (store-yield.c).
+ * bx_st_yield_write runs bx_st_write_here on the helper thread and waits. */
+struct bx_st_yield;
+int bx_st_yield_write(struct bx_store *st, enum bx_db_tx kind,
+                      int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
+                      struct bx_err *err);
+void bx_st_yield_free(struct bx_st_yield *y);
+/* The write transaction itself, on the calling thread (store.c). */
+int bx_st_write_here(struct bx_store *st, enum bx_db_tx kind,
+                     int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
+                     struct bx_err *err);
 
 /* A project in PostgreSQL (store-pg.c). is_pg: path is a postgresql:// or
  * postgres:// URI. open_pg connects st->db and checks or creates the schema

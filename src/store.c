@@ -532,9 +532,10 @@ again:
 	}
 }
 
-static int
-write_kind(struct bx_store *st, enum bx_db_tx kind,
-           int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx, struct bx_err *err)
+int
+bx_st_write_here(struct bx_store *st, enum bx_db_tx kind,
+                 int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
+                 struct bx_err *err)
 {
 	int rc;
 
@@ -557,6 +558,15 @@ write_kind(struct bx_store *st, enum bx_db_tx kind,
 	if (st->gate != NULL)
 		bx_gate_unlock(st->gate);
 	return rc;
+}
+
+static int
+write_kind(struct bx_store *st, enum bx_db_tx kind,
+           int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx, struct bx_err *err)
+{
+	if (st->yield != NULL)
+		return bx_st_yield_write(st, kind, fn, ctx, err);
+	return bx_st_write_here(st, kind, fn, ctx, err);
 }
 
 int
@@ -916,6 +926,7 @@ bx_store_close(struct bx_store *st)
 		return;
 	for (i = 0; i < st->ncache; i++)
 		bx_db_finalize(st->cache[i].stmt);
+	bx_st_yield_free(st->yield);
 	free(st->cache);
 	bx_gate_close(st->gate);
 	bx_quality_ws_free(st->qws);
