@@ -50,6 +50,10 @@ int bx_gate_lock_notify(struct bx_gate *g, long timeout_ms, void (*wait)(void *,
 void bx_gate_unlock(struct bx_gate *g);
 void bx_gate_close(struct bx_gate *g);
 
+/* SQLite's busy handler: store-tx.c's random back-off (store.c's open
+ * installs it). */
+int bx_st_busy_handler(void *arg, int count);
+
 /* A heavy request's write transactions at full priority (store-yield.c).
  * bx_st_yield_write runs bx_st_write_here on the helper thread and waits. */
 struct bx_st_yield;
@@ -57,7 +61,7 @@ int bx_st_yield_write(struct bx_store *st, enum bx_db_tx kind,
                       int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
                       struct bx_err *err);
 void bx_st_yield_free(struct bx_st_yield *y);
-/* The write transaction itself, on the calling thread (store.c). */
+/* The write transaction itself, on the calling thread (store-tx.c). */
 int bx_st_write_here(struct bx_store *st, enum bx_db_tx kind,
                      int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
                      struct bx_err *err);
