@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -196,13 +197,26 @@ human_only(const struct bx_answer *ans, struct bx_err *err)
 
 /* An answer far over ordinary work (ordinary ones are a few KiB; 64 KiB
  * is a polygon of thousands of vertices or hundreds of objects) is
- * parsed, checked and merged in the lowest CPU class: on a shared host its
+ * parsed, checked, merged and committed at nice 10: on a shared host its
  * process then leaves the cores to the other annotators' claims and
  * submits instead of taking its share of them. The project's limits bound
  * what such a request costs; this bounds whom it slows. Its write
- * transactions keep the command's priority (store-yield.c), since the
- * writers queued behind one wait as long as it is kept off the CPU. */
+ * transaction stays a few milliseconds, and writers waiting for it sleep
+ * (store.c's back-off), so the lowered process still gets the CPU for it. */
 #define HEAVY_ANSWER_BYTES (64 * 1024)
+
+static void
+heavy_yields(size_t len)
+{
+	int cur;
+
+	if (len < HEAVY_ANSWER_BYTES)
+		return;
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && cur < 10)
+		(void)setpriority(PRIO_PROCESS, 0, 10);
+}
 
 int
 bx_cli_answer_read(struct bx_store *st, const char *file, struct bx_answer *ans)
@@ -231,8 +245,7 @@ bx_cli_answer_read(struct bx_store *st, const char *file, struct bx_answer *ans)
 		bx_cli_error("%s: %s", label, err.msg);
 		return BX_EXIT_USAGE;
 	}
-	if (len >= HEAVY_ANSWER_BYTES)
-		bx_store_yield_cpu(st);
+	heavy_yields(len);
 	rc = BX_EXIT_OK;
 	if (strlen(text) != len) {
 		bx_cli_error("%s: contains a NUL byte", label);

@@ -35,7 +35,6 @@ struct bx_store {
 	 * a settings change computed ahead in a read transaction, before its
 	 * write (store-premerge.c, bx_st_premerge_setting). */
 	const char *as_if_key, *as_if_val;
-	struct bx_st_yield *yield; /* store-yield.c: NULL unless bx_store_yield_cpu */
 };
 
 /* The writers' gate (store-gate.c): NULL when unavailable. lock: 0 held,
@@ -53,18 +52,6 @@ void bx_gate_close(struct bx_gate *g);
 /* SQLite's busy handler: store-tx.c's random back-off (store.c's open
  * installs it). */
 int bx_st_busy_handler(void *arg, int count);
-
-/* A heavy request's write transactions at full priority (store-yield.c).
- * bx_st_yield_write runs bx_st_write_here on the helper thread and waits. */
-struct bx_st_yield;
-int bx_st_yield_write(struct bx_store *st, enum bx_db_tx kind,
-                      int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
-                      struct bx_err *err);
-void bx_st_yield_free(struct bx_st_yield *y);
-/* The write transaction itself, on the calling thread (store-tx.c). */
-int bx_st_write_here(struct bx_store *st, enum bx_db_tx kind,
-                     int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
-                     struct bx_err *err);
 
 /* A project in PostgreSQL (store-pg.c). is_pg: path is a postgresql:// or
  * postgres:// URI. open_pg connects st->db and checks or creates the schema

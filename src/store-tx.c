@@ -220,10 +220,9 @@ again:
 	}
 }
 
-int
-bx_st_write_here(struct bx_store *st, enum bx_db_tx kind,
-                 int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx,
-                 struct bx_err *err)
+static int
+write_kind(struct bx_store *st, enum bx_db_tx kind,
+           int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx, struct bx_err *err)
 {
 	int rc;
 
@@ -246,15 +245,6 @@ bx_st_write_here(struct bx_store *st, enum bx_db_tx kind,
 	if (st->gate != NULL)
 		bx_gate_unlock(st->gate);
 	return rc;
-}
-
-static int
-write_kind(struct bx_store *st, enum bx_db_tx kind,
-           int (*fn)(struct bx_store *, void *, struct bx_err *), void *ctx, struct bx_err *err)
-{
-	if (st->yield != NULL)
-		return bx_st_yield_write(st, kind, fn, ctx, err);
-	return bx_st_write_here(st, kind, fn, ctx, err);
 }
 
 int

@@ -648,7 +648,6 @@ bx_store_close(struct bx_store *st)
 		return;
 	for (i = 0; i < st->ncache; i++)
 		bx_db_finalize(st->cache[i].stmt);
-	bx_st_yield_free(st->yield);
 	free(st->cache);
 	bx_gate_close(st->gate);
 	bx_quality_ws_free(st->qws);

@@ -30,10 +30,6 @@ enum { BX_STORE_CREATE = 1, BX_STORE_READONLY = 2, BX_STORE_EXCL = 4 };
  * names path. */
 int bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err *err);
 void bx_store_close(struct bx_store *st);
-/* The rest of this command runs in the lowest CPU class (SCHED_IDLE), its
- * write transactions at the priority it had (store-yield.c): for a request
- * far heavier than ordinary ones, on a host shared with other users. */
-void bx_store_yield_cpu(struct bx_store *st);
 /* Whether path names an existing project: a file (SQLite), or a PostgreSQL
  * database (path a postgresql:// URI) holding a boxel schema. 1 yes, 0 no,
  * < 0 cannot tell (err says why, e.g. the server is unreachable). */
