@@ -1,7 +1,7 @@
 /* db-sqlite.c: the database interface on SQLite, the embedded default. A
  * thin layer: statements are sqlite3 statements, result codes become the
  * BX_DBE_* classes. The busy handler, pragmas and WAL stay with the store
- * (store.c), which knows why it waits. */
+ * (store.c, store-tx.c), which knows why it waits. */
 #include <sqlite3.h>
 #include <stdlib.h>
 

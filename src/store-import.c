@@ -3,7 +3,7 @@
  * BEGIN IMMEDIATE ... COMMIT, so an import of 100,000 tasks pays for a
  * handful of fsyncs instead of 100,000. Lives beside the store because it
  * needs its connection (store-int.h); the checks and rows are the store's
- * own (bx_st_task_check, bx_st_task_insert, bx_st_answer_put in store.c).
+ * own (bx_st_task_check, bx_st_task_insert, bx_st_answer_put in store-tasks.c).
  * Also bx_store_judgment_import (store.h): a jsonl export's batches and
  * judgments written back for one task, in image pixels as stored. */
 #include <stdio.h>

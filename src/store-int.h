@@ -49,6 +49,10 @@ int bx_gate_lock_notify(struct bx_gate *g, long timeout_ms, void (*wait)(void *,
 void bx_gate_unlock(struct bx_gate *g);
 void bx_gate_close(struct bx_gate *g);
 
+/* SQLite's busy handler: store-tx.c's random back-off (store.c's open
+ * installs it). */
+int bx_st_busy_handler(void *arg, int count);
+
 /* A project in PostgreSQL (store-pg.c). is_pg: path is a postgresql:// or
  * postgres:// URI. open_pg connects st->db and checks or creates the schema
  * up to schema_version, as bx_store_open's flags say. */

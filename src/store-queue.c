@@ -1,8 +1,9 @@
 /* store-queue.c: the task queue on the judgments table: claim (resume own
  * lease, set aside exhausted judgments, then one UPDATE ... WHERE id =
- * (SELECT ... LIMIT 1) RETURNING per candidate), and the token-fenced
- * heartbeat, release, skip, submit and draft writes. Times are ms since the
- * epoch, passed in by the caller. */
+ * (SELECT ... LIMIT 1) RETURNING per candidate), the serving order, gold
+ * drawn into the queue, and the next claim predicted (prefetch). The
+ * token-fenced writes are in store-lease.c, store-submit.c and
+ * store-drafts.c. Times are ms since the epoch, passed in by the caller. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "boxel/geom.h"
 #include "boxel/util.h"
 #include "store-int.h"
+#include "store-queue.h"
 
 static const char *const jstate_names[BX_J_NSTATES] = {
 	"open", "leased", "submitted", "skipped", "set_aside", "accepted", "rejected",
@@ -33,14 +35,6 @@ bx_claim_free(struct bx_claim *c)
 	free(c->batch_kind);
 	free(c->review_comment);
 	memset(c, 0, sizeof *c);
-}
-
-#define LEASE_LOST "lease lost: this task was given to someone else or expired; your draft is kept"
-
-static int
-lease_lost(int64_t judgment, struct bx_err *err)
-{
-	return bx_err_set(err, BX_ELEASE, "judgment %lld: " LEASE_LOST, (long long)judgment);
 }
 
 static int
@@ -67,18 +61,9 @@ setting_int(struct bx_store *st, const char *key, long lo, long hi, long *out,
 
 /* ---- claim ---- */
 
-struct claim_ctx {
-	const char *user;
-	int64_t lease_ms, now;
-	struct bx_claim *out;
-	int64_t uid;
-	int recycle; /* setting gold_recycle */
-	char token[33];
-};
-
 /* Fill the claim's task, batch and progress fields for judgment id. */
 static int
-claim_fill(struct bx_store *st, struct claim_ctx *c, int64_t jid, struct bx_err *err)
+claim_fill(struct bx_store *st, struct bx_st_claim_ctx *c, int64_t jid, struct bx_err *err)
 {
 	static const char sql[] =
 	    "SELECT j.task, t.image, t.width, t.height, j.lease_until, b.name, b.kind, "
@@ -138,7 +123,7 @@ claim_fill(struct bx_store *st, struct claim_ctx *c, int64_t jid, struct bx_err 
 }
 
 static int
-claim_event(struct bx_store *st, struct claim_ctx *c, const char *what, struct bx_err *err)
+claim_event(struct bx_store *st, struct bx_st_claim_ctx *c, const char *what, struct bx_err *err)
 {
 	char d[160];
 
@@ -154,7 +139,7 @@ claim_event(struct bx_store *st, struct claim_ctx *c, const char *what, struct b
  * rejected back to them, an open judgment that is already theirs (see
  * bx_store_review_add; leased with the claim's new token: returned = 1). */
 static int
-claim_own(struct bx_store *st, struct claim_ctx *c, int returned, int *found,
+claim_own(struct bx_store *st, struct bx_st_claim_ctx *c, int returned, int *found,
           struct bx_err *err)
 {
 	static const char resume[] =
@@ -201,7 +186,7 @@ claim_own(struct bx_store *st, struct claim_ctx *c, int returned, int *found,
  * the new lease token, its end, now, and the batch; and both return the
  * id of the judgment they leased. */
 static struct bx_dbst *
-claim_prep(struct bx_store *st, const char *sql, const struct claim_ctx *c, int64_t batch,
+claim_prep(struct bx_store *st, const char *sql, const struct bx_st_claim_ctx *c, int64_t batch,
            struct bx_err *err)
 {
 	struct bx_dbst *s = bx_st_prep(st, sql, err);
@@ -341,7 +326,7 @@ static int
 claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
           struct bx_err *err)
 {
-	struct claim_ctx *c = ctx;
+	struct bx_st_claim_ctx *c = ctx;
 #define FIND_SQL \
 	    "SELECT j.id FROM judgments j " \
 	    "WHERE j.batch = ?5 AND j.state IN ('open','leased') " \
@@ -415,7 +400,7 @@ claim_one(struct bx_store *st, void *ctx, int64_t batch, int gold, int64_t *jid,
 enum { GOLD_DRAWN, GOLD_EVAL, GOLD_ANY };
 
 static int
-claim_gold(struct bx_store *st, struct claim_ctx *c, int64_t batch, int recycle, int mode,
+claim_gold(struct bx_store *st, struct bx_st_claim_ctx *c, int64_t batch, int recycle, int mode,
            int64_t *jid, struct bx_err *err)
 {
 	static const char sql[] =
@@ -529,8 +514,8 @@ drop_foreign_draft(struct bx_store *st, int64_t jid, int64_t uid, struct bx_err 
 	return 0;
 }
 
-static int
-gold_suspended(const char *name, struct bx_err *err)
+int
+bx_st_gold_suspended(const char *name, struct bx_err *err)
 {
 	return bx_err_set(err, BX_EPERM, "user %s is suspended (gold accuracy under the "
 	    "project's bar); an admin can reinstate them", name);
@@ -572,7 +557,7 @@ queue_user(struct bx_store *st, const char *name, int64_t *uid, char *qual, size
 		return bx_err_set(err, BX_EPERM,
 		    "user %s is suspended by an admin; an admin can reinstate them", name);
 	if (strcmp(qual, "suspended") == 0)
-		return gold_suspended(name, err);
+		return bx_st_gold_suspended(name, err);
 	if (paused)
 		return bx_err_set(err, BX_EPERM,
 		    "user %s is paused by an admin: no new work until they unpause you", name);
@@ -651,15 +636,15 @@ static int
 claim_gold_step(struct bx_store *st, void *ctx, int64_t batch, int mode, int64_t *jid,
                 struct bx_err *err)
 {
-	struct claim_ctx *c = ctx;
+	struct bx_st_claim_ctx *c = ctx;
 
 	/* Recycling only by the draw (or in training): the rest of an
 	 * evaluation pool is served once. */
 	return claim_gold(st, c, batch, mode != GOLD_EVAL && c->recycle, mode, jid, err);
 }
 
-static int
-claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+int
+bx_st_claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 {
 #define SWEEP_SQL(lock) \
 	    "UPDATE judgments SET state = 'set_aside', lease_token = NULL, lease_until = NULL " \
@@ -678,7 +663,7 @@ claim_tx(struct bx_store *st, void *ctx, struct bx_err *err)
 	static const char pg_due_lock[] =
 	    "SELECT pg_advisory_xact_lock(7142365) FROM users "
 	    "WHERE id = ?1 AND suspend_grace = 0";
-	struct claim_ctx *c = ctx;
+	struct bx_st_claim_ctx *c = ctx;
 	unsigned char raw[16];
 	struct bx_dbst *s;
 	long max_attempts, recycle;
@@ -748,7 +733,7 @@ int
 bx_queue_claim(struct bx_store *st, const char *user, int64_t lease_ms, int64_t now_ms,
                struct bx_claim *out, struct bx_err *err)
 {
-	struct claim_ctx c;
+	struct bx_st_claim_ctx c;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -761,9 +746,9 @@ bx_queue_claim(struct bx_store *st, const char *user, int64_t lease_ms, int64_t 
 	c.lease_ms = lease_ms;
 	c.now = now_ms;
 	c.out = out;
-	rc = bx_st_write_claim(st, claim_tx, &c, err);
+	rc = bx_st_write_claim(st, bx_st_claim_tx, &c, err);
 	if (rc == 2)
-		rc = gold_suspended(user, err);
+		rc = bx_st_gold_suspended(user, err);
 	if (rc == 1)
 		rc = bx_err_set(err, BX_EEMPTY,
 		    "no work for %s: every open task is leased, done, or already judged by %s",
@@ -904,654 +889,5 @@ bx_queue_peek_next(struct bx_store *st, const char *user, int64_t current, int64
 		*width_out = c.w;
 	if (height_out)
 		*height_out = c.h;
-	return 0;
-}
-
-/* ---- fenced writes ---- */
-
-/* The fence: the judgment is still leased under this token. Sets *labeler
- * (user id) when it holds. */
-static int
-fence(struct bx_store *st, int64_t jid, const char *token, int64_t *labeler, int64_t *task,
-      int64_t *batch, struct bx_err *err)
-{
-	static const char sql[] =
-	    "SELECT labeler, task, batch FROM judgments "
-	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
-	struct bx_dbst *s;
-	int rc;
-
-	if (token == NULL)
-		return lease_lost(jid, err);
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, jid);
-	bx_db_bind_text(s, 2, token);
-	rc = bx_st_step(st, s, "check lease", err);
-	if (rc == 1) {
-		if (labeler)
-			*labeler = bx_db_col_int64(s, 0);
-		if (task)
-			*task = bx_db_col_int64(s, 1);
-		if (batch)
-			*batch = bx_db_col_int64(s, 2);
-	}
-	bx_db_reset(s);
-	if (rc == 0)
-		return lease_lost(jid, err);
-	return rc < 0 ? rc : 0;
-}
-
-static char *
-user_name(struct bx_store *st, int64_t uid)
-{
-	static const char sql[] = "SELECT name FROM users WHERE id = ?1";
-	struct bx_dbst *s = bx_st_prep(st, sql, NULL);
-	char *name = NULL;
-
-	if (s == NULL)
-		return NULL;
-	bx_db_bind_int64(s, 1, uid);
-	if (bx_db_step(s) == 1)
-		name = bx_st_col_dup(s, 0);
-	bx_db_reset(s);
-	return name;
-}
-
-struct fenced_ctx {
-	int64_t jid;
-	const char *token;
-	int64_t lease_ms, now, until;
-	const char *reason;
-	const char *answer_json;
-	const struct bx_answer *ans;
-	double seconds;
-	/* drafts */
-	const char *state_json, *entry;
-	int seq;
-	const char *reviewer; /* a review's draft: fenced by the reviewer, not a lease */
-	int suspended; /* submit: this submit suspended the labeler */
-	struct bx_st_precomp *pre; /* submit: quality computed before the transaction */
-};
-
-static int
-fenced_event(struct bx_store *st, struct fenced_ctx *c, int64_t uid, int64_t task,
-             const char *what, struct bx_err *err)
-{
-	struct bx_buf d;
-	char *name = user_name(st, uid);
-	int rc;
-
-	bx_buf_init(&d);
-	bx_buf_printf(&d, "{\"judgment\":%lld,\"task\":%lld", (long long)c->jid, (long long)task);
-	if (c->reason) {
-		bx_buf_puts(&d, ",\"reason\":");
-		bx_st_json_str(&d, c->reason);
-	}
-	if (c->ans)
-	{
-		bx_buf_printf(&d, ",\"annotations\":%d,\"seconds\":", c->ans->n);
-		bx_json_put_num(&d, c->seconds);
-	}
-	bx_buf_putc(&d, '}');
-	rc = bx_st_event(st, name, what, d.p, c->now, err);
-	bx_buf_free(&d);
-	free(name);
-	return rc;
-}
-
-static int
-heartbeat_tx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char sql[] =
-	    "UPDATE judgments SET lease_until = ?3 "
-	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
-	struct fenced_ctx *c = ctx;
-	struct bx_dbst *s;
-	int rc;
-
-	if (c->token == NULL)
-		return lease_lost(c->jid, err);
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	bx_db_bind_text(s, 2, c->token);
-	bx_db_bind_int64(s, 3, c->now + c->lease_ms);
-	if ((rc = bx_st_exec(st, s, "heartbeat", err)) < 0)
-		return rc;
-	if (bx_db_changes(st->db) == 0)
-		return lease_lost(c->jid, err);
-	c->until = c->now + c->lease_ms;
-	return 0;
-}
-
-int
-bx_queue_heartbeat(struct bx_store *st, int64_t judgment, const char *token,
-                   int64_t lease_ms, int64_t now_ms, int64_t *lease_until_out,
-                   struct bx_err *err)
-{
-	struct fenced_ctx c = { .jid = judgment, .token = token, .lease_ms = lease_ms,
-	                        .now = now_ms };
-	int rc;
-
-	if (lease_ms <= 0)
-		return bx_err_set(err, BX_EINVAL, "lease must be positive");
-	rc = bx_st_write(st, heartbeat_tx, &c, err);
-	if (rc == 0 && lease_until_out)
-		*lease_until_out = c.until;
-	return rc;
-}
-
-static int
-release_tx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char sql[] =
-	    "UPDATE judgments SET state = 'open', labeler = NULL, lease_token = NULL, "
-	    "  lease_until = NULL, attempts = max(attempts - 1, 0) "
-	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
-	struct fenced_ctx *c = ctx;
-	struct bx_dbst *s;
-	int64_t uid, task;
-	int rc;
-
-	if ((rc = fence(st, c->jid, c->token, &uid, &task, NULL, err)) < 0)
-		return rc;
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	bx_db_bind_text(s, 2, c->token);
-	if ((rc = bx_st_exec(st, s, "release", err)) < 0)
-		return rc;
-	return fenced_event(st, c, uid, task, "release", err);
-}
-
-int
-bx_queue_release(struct bx_store *st, int64_t judgment, const char *token,
-                 int64_t now_ms, struct bx_err *err)
-{
-	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms };
-
-	return bx_st_write(st, release_tx, &c, err);
-}
-
-int
-bx_st_requeue(struct bx_store *st, int64_t jid, int to_labeler, struct bx_err *err)
-{
-	static const char anyone[] =
-	    "INSERT INTO judgments(task, batch, replica) "
-	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
-	    "                     WHERE m.task = j.task AND m.batch = j.batch) "
-	    "FROM judgments j WHERE j.id = ?1";
-	static const char theirs[] =
-	    "INSERT INTO judgments(task, batch, replica, labeler) "
-	    "SELECT task, batch, (SELECT max(replica) + 1 FROM judgments m "
-	    "                     WHERE m.task = j.task AND m.batch = j.batch), "
-	    "  (SELECT u.id FROM users u WHERE u.id = j.labeler AND u.active = 1 "
-	    "     AND u.qual <> 'suspended') "
-	    "FROM judgments j WHERE j.id = ?1";
-	struct bx_dbst *s;
-
-	if ((s = bx_st_prep(st, to_labeler ? theirs : anyone, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, jid);
-	return bx_st_exec(st, s, "queue a replica", err);
-}
-
-static int
-skip_tx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char upd[] =
-	    "UPDATE judgments SET state = 'skipped', lease_token = NULL, lease_until = NULL, "
-	    "  submitted_ms = ?3 "
-	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased'";
-	struct fenced_ctx *c = ctx;
-	struct bx_dbst *s;
-	int64_t uid, task;
-	int rc;
-
-	if ((rc = fence(st, c->jid, c->token, &uid, &task, NULL, err)) < 0)
-		return rc;
-	if ((s = bx_st_prep(st, upd, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	bx_db_bind_text(s, 2, c->token);
-	bx_db_bind_int64(s, 3, c->now);
-	if ((rc = bx_st_exec(st, s, "skip", err)) < 0)
-		return rc;
-	/* The task still wants its overlap: a fresh replica for others (the
-	 * skipper keeps their skipped row, so never gets the task again). */
-	if ((rc = bx_st_requeue(st, c->jid, 0, err)) < 0 ||
-	    (rc = bx_st_after_skip(st, c->jid, uid, c->now, err)) < 0)
-		return rc;
-	return fenced_event(st, c, uid, task, "skip", err);
-}
-
-int
-bx_queue_skip(struct bx_store *st, int64_t judgment, const char *token,
-              const char *reason, int64_t now_ms, struct bx_err *err)
-{
-	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms,
-	                        .reason = reason };
-
-	return bx_st_write(st, skip_tx, &c, err);
-}
-
-static void
-points_json(struct bx_buf *b, const struct bx_annot *an)
-{
-	int i;
-
-	bx_buf_putc(b, '[');
-	for (i = 0; i < an->npts; i++)
-	{
-		/* bx_json_put_num: locale-proof shortest round-trip numbers. */
-		bx_buf_puts(b, i ? ",[" : "[");
-		bx_json_put_num(b, an->pts[i].x);
-		bx_buf_putc(b, ',');
-		bx_json_put_num(b, an->pts[i].y);
-		bx_buf_putc(b, ']');
-	}
-	bx_buf_putc(b, ']');
-}
-
-int
-bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_answer *ans,
-                      struct bx_err *err)
-{
-	static const char del[] = "DELETE FROM annotations WHERE judgment = ?1";
-	static const char ins[] =
-	    "INSERT INTO annotations(judgment, idx, geom, class, x, y, w, h, points, attributes) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-	struct bx_dbst *s;
-	struct bx_buf pts;
-	double x, y, w, h;
-	char *attrs;
-	int i, rc;
-
-	if ((s = bx_st_prep(st, del, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, judgment);
-	if ((rc = bx_st_exec(st, s, "clear annotations", err)) < 0)
-		return rc;
-	bx_buf_init(&pts);
-	for (i = 0; i < ans->n; i++) {
-		const struct bx_annot *an = &ans->a[i];
-		const struct bx_geom_kind *k;
-
-		if ((s = bx_st_prep(st, ins, err)) == NULL) {
-			rc = err ? err->code : BX_EDB;
-			break;
-		}
-		bx_annot_bounds(an, &x, &y, &w, &h);
-		bx_db_bind_int64(s, 1, judgment);
-		bx_db_bind_int(s, 2, i);
-		bx_db_bind_text(s, 3, bx_geom_name(an->geom));
-		bx_db_bind_text(s, 4, an->cls ? an->cls : "");
-		k = bx_geom_kind(an->geom);
-		if (k != NULL && k->form != BX_FORM_NONE) {
-			bx_db_bind_double(s, 5, x);
-			bx_db_bind_double(s, 6, y);
-			bx_db_bind_double(s, 7, w);
-			bx_db_bind_double(s, 8, h);
-		}
-		if (k != NULL && (k->form == BX_FORM_POINT || k->form == BX_FORM_POINTS)) {
-			bx_buf_reset(&pts);
-			points_json(&pts, an);
-			bx_db_bind_text_copy(s, 9, pts.p);
-		}
-		attrs = an->attrs.n > 0 ? bx_attrs_to_json(&an->attrs) : NULL;
-		bx_db_bind_text_copy(s, 10, attrs);
-		free(attrs);
-		if ((rc = bx_st_exec(st, s, "store annotation", err)) < 0)
-			break;
-	}
-	bx_buf_free(&pts);
-	return rc;
-}
-
-int
-bx_st_drop_draft(struct bx_store *st, int64_t jid, struct bx_err *err)
-{
-	static const char jsql[] = "DELETE FROM journal WHERE judgment = ?1";
-	static const char dsql[] = "DELETE FROM drafts WHERE judgment = ?1";
-	struct bx_dbst *s;
-	int rc;
-
-	if ((s = bx_st_prep(st, jsql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, jid);
-	if ((rc = bx_st_exec(st, s, "drop journal", err)) < 0)
-		return rc;
-	if ((s = bx_st_prep(st, dsql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, jid);
-	return bx_st_exec(st, s, "drop draft", err);
-}
-
-static int
-submit_tx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char sql[] =
-	    "UPDATE judgments SET state = 'submitted', answer = ?3, seconds = ?4, "
-	    "  submitted_ms = ?5, lease_until = NULL "
-	    "WHERE id = ?1 AND lease_token = ?2 AND state = 'leased' "
-	    "RETURNING labeler, task";
-	struct fenced_ctx *c = ctx;
-	struct bx_dbst *s;
-	int64_t uid = 0, task = 0;
-	int rc;
-
-	if (c->token == NULL)
-		return lease_lost(c->jid, err);
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	bx_db_bind_text(s, 2, c->token);
-	bx_db_bind_text(s, 3, c->answer_json);
-	bx_db_bind_double(s, 4, c->seconds);
-	bx_db_bind_int64(s, 5, c->now);
-	rc = bx_st_step(st, s, "submit", err);
-	if (rc == 1) {
-		uid = bx_db_col_int64(s, 0);
-		task = bx_db_col_int64(s, 1);
-	}
-	bx_db_reset(s);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
-		return lease_lost(c->jid, err);
-	if ((rc = bx_st_annotations_put(st, c->jid, c->ans, err)) < 0 ||
-	    (rc = bx_st_drop_draft(st, c->jid, err)) < 0 ||
-	    (rc = fenced_event(st, c, uid, task, "submit", err)) < 0)
-		return rc;
-	/* Gold score, labeler state and consensus commit with the submit
-	 * (computed before it, when nothing changed since). */
-	return bx_st_after_submit(st, c->jid, uid, task, c->ans, c->pre, c->now, &c->suspended,
-	                          err);
-}
-
-int
-bx_queue_submit(struct bx_store *st, int64_t judgment, const char *token,
-                const struct bx_answer *ans, double seconds, int64_t now_ms,
-                struct bx_err *err)
-{
-	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms, .ans = ans,
-	                        .seconds = seconds };
-	struct bx_st_precomp pre;
-	int rc;
-
-	if (!isfinite(seconds) || seconds < 0)
-		return bx_err_set(err, BX_EINVAL, "seconds must be a finite number >= 0");
-	c.answer_json = bx_answer_to_json(ans);
-	bx_st_precompute(st, judgment, token, ans, c.answer_json, &pre);
-	c.pre = &pre;
-	rc = bx_st_write(st, submit_tx, &c, err);
-	bx_st_precomp_free(&pre);
-	free((char *)c.answer_json);
-	return rc;
-}
-
-struct submit_next_ctx {
-	struct fenced_ctx sub;
-	struct claim_ctx claim;
-};
-
-static int
-submit_next_tx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char who[] = "SELECT labeler FROM judgments WHERE id = ?1";
-	struct submit_next_ctx *c = ctx;
-	struct bx_dbst *s;
-	int64_t uid = -1;
-	int rc;
-
-	if ((rc = submit_tx(st, &c->sub, err)) < 0)
-		return rc;
-	if (c->sub.suspended) {
-		/* Submitted; the claim would refuse them. Still check whose it is. */
-		if (bx_st_user_id(st, c->claim.user, &c->claim.uid, NULL) < 0)
-			c->claim.uid = -2;
-		rc = 1;
-	} else if ((rc = claim_tx(st, &c->claim, err)) < 0) {
-		return rc;
-	}
-	if ((s = bx_st_prep(st, who, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->sub.jid);
-	if (bx_st_step(st, s, "read labeler", err) == 1)
-		uid = bx_db_col_int64(s, 0);
-	bx_db_reset(s);
-	if (uid != c->claim.uid)
-		return bx_err_set(err, BX_EPERM, "judgment %lld is not %s's", (long long)c->sub.jid,
-		    c->claim.user);
-	return rc; /* 1: no next task; the submit still commits */
-}
-
-int
-bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
-                     const struct bx_answer *ans, double seconds, const char *user,
-                     int64_t lease_ms, int64_t now_ms, struct bx_claim *next_out,
-                     struct bx_err *err)
-{
-	struct submit_next_ctx c;
-	struct bx_st_precomp pre;
-	int rc;
-
-	memset(next_out, 0, sizeof *next_out);
-	if (!isfinite(seconds) || seconds < 0)
-		return bx_err_set(err, BX_EINVAL, "seconds must be a finite number >= 0");
-	if (user == NULL)
-		return bx_err_set(err, BX_EPERM, "no user given");
-	if (lease_ms <= 0)
-		return bx_err_set(err, BX_EINVAL, "lease must be positive");
-	memset(&c, 0, sizeof c);
-	c.sub.jid = judgment;
-	c.sub.token = token;
-	c.sub.now = now_ms;
-	c.sub.ans = ans;
-	c.sub.seconds = seconds;
-	c.claim.user = user;
-	c.claim.lease_ms = lease_ms;
-	c.claim.now = now_ms;
-	c.claim.out = next_out;
-	c.sub.answer_json = bx_answer_to_json(ans);
-	bx_st_precompute(st, judgment, token, ans, c.sub.answer_json, &pre);
-	c.sub.pre = &pre;
-	rc = bx_st_write(st, submit_next_tx, &c, err);
-	bx_st_precomp_free(&pre);
-	free((char *)c.sub.answer_json);
-	/* Suspended by this submit: the reason comes from the next claim, as
-	 * for any claim of a suspended labeler, never from the submit (that
-	 * would name the task just submitted as gold). */
-	if (rc == 1 && c.sub.suspended)
-		rc = bx_queue_claim(st, user, lease_ms, now_ms, next_out, err);
-	else if (rc == 2)
-		rc = gold_suspended(user, err);
-	else if (rc == 1)
-		rc = bx_err_set(err, BX_EEMPTY,
-		    "submitted; no more work for %s: every open task is leased, done, or "
-		    "already judged by %s", user, user);
-	if (rc < 0)
-		bx_claim_free(next_out);
-	return rc;
-}
-
-/* ---- drafts ---- */
-
-/* A review's draft lives in the judgment's draft row, free once it was
- * submitted: the judgment must still await review and the row be nobody
- * else's (another reviewer's fix in progress is not overwritten, unless
- * they left it untouched for REVIEW_DRAFT_STALE_MS). */
-#define REVIEW_DRAFT_STALE_MS (30 * 60 * 1000LL)
-
-static int
-review_fence(struct bx_store *st, int64_t jid, const char *reviewer, int64_t now,
-             int64_t *uid, struct bx_err *err)
-{
-	static const char sql[] =
-	    "SELECT j.state, u.id, (SELECT d.labeler FROM drafts d WHERE d.judgment = j.id "
-	    "                        AND d.updated_ms > ?3) "
-	    "FROM judgments j, users u WHERE j.id = ?1 AND u.name = ?2";
-	struct bx_dbst *s;
-	int rc, ok = 0, busy = 0;
-
-	if ((s = bx_st_prep(st, sql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, jid);
-	bx_db_bind_text(s, 2, reviewer);
-	bx_db_bind_int64(s, 3, now - REVIEW_DRAFT_STALE_MS);
-	rc = bx_st_step(st, s, "check review", err);
-	if (rc == 1) {
-		*uid = bx_db_col_int64(s, 1);
-		ok = strcmp((const char *)bx_db_col_text(s, 0), "submitted") == 0;
-		busy = !bx_db_col_null(s, 2) &&
-		    bx_db_col_int64(s, 2) != *uid;
-	}
-	bx_db_reset(s);
-	if (rc < 0)
-		return rc;
-	if (rc == 0 || !ok)
-		return bx_err_set(err, BX_ELEASE, "judgment %lld is no longer waiting for review",
-		    (long long)jid);
-	if (busy)
-		return bx_err_set(err, BX_EEXIST, "another reviewer has a fix of judgment %lld "
-		    "in progress", (long long)jid);
-	return 0;
-}
-
-static int
-draft_save_tx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char up[] =
-	    "INSERT INTO drafts(judgment, labeler, state, updated_ms) VALUES (?1, ?2, ?3, ?4) "
-	    "ON CONFLICT(judgment) DO UPDATE SET labeler = excluded.labeler, "
-	    "  state = excluded.state, updated_ms = excluded.updated_ms";
-	static const char trunc[] = "DELETE FROM journal WHERE judgment = ?1 AND seq >= ?2";
-	static const char ins[] = "INSERT INTO journal(judgment, seq, entry) VALUES (?1, ?2, ?3)";
-	struct fenced_ctx *c = ctx;
-	struct bx_dbst *s;
-	int64_t uid;
-	int rc;
-
-	if ((rc = c->reviewer ? review_fence(st, c->jid, c->reviewer, c->now, &uid, err) :
-	    fence(st, c->jid, c->token, &uid, NULL, NULL, err)) < 0)
-		return rc;
-	if ((s = bx_st_prep(st, up, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	bx_db_bind_int64(s, 2, uid);
-	bx_db_bind_text(s, 3, c->state_json);
-	bx_db_bind_int64(s, 4, c->now);
-	if ((rc = bx_st_exec(st, s, "save draft", err)) < 0)
-		return rc;
-	if (c->entry == NULL)
-		return 0;
-	if ((s = bx_st_prep(st, trunc, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	bx_db_bind_int(s, 2, c->seq);
-	if ((rc = bx_st_exec(st, s, "truncate journal", err)) < 0)
-		return rc;
-	if ((s = bx_st_prep(st, ins, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	bx_db_bind_int(s, 2, c->seq);
-	bx_db_bind_text(s, 3, c->entry);
-	return bx_st_exec(st, s, "append journal", err);
-}
-
-int
-bx_review_draft_save(struct bx_store *st, int64_t judgment, const char *reviewer,
-                     const char *state_json, int seq, const char *entry, int64_t now_ms,
-                     struct bx_err *err)
-{
-	struct fenced_ctx c = { .jid = judgment, .reviewer = reviewer, .now = now_ms,
-	                        .state_json = state_json, .entry = entry, .seq = seq };
-
-	if (reviewer == NULL || state_json == NULL || (entry != NULL && seq < 1))
-		return bx_err_set(err, BX_EINVAL, "review draft: reviewer, state and seq >= 1");
-	return bx_st_write(st, draft_save_tx, &c, err);
-}
-
-int
-bx_draft_save(struct bx_store *st, int64_t judgment, const char *token,
-              const char *state_json, int seq, const char *entry, int64_t now_ms,
-              struct bx_err *err)
-{
-	struct fenced_ctx c = { .jid = judgment, .token = token, .now = now_ms,
-	                        .state_json = state_json, .entry = entry, .seq = seq };
-
-	if (state_json == NULL)
-		return bx_err_set(err, BX_EINVAL, "draft: no state");
-	if (entry != NULL && seq < 1)
-		return bx_err_set(err, BX_EINVAL, "draft: journal seq must be >= 1");
-	return bx_st_write(st, draft_save_tx, &c, err);
-}
-
-struct draft_load_ctx {
-	int64_t jid;
-	const char *owner; /* only this user's draft (reviews), or NULL */
-	char *state;
-	char **entries;
-	int n;
-};
-
-static int
-draft_load_rx(struct bx_store *st, void *ctx, struct bx_err *err)
-{
-	static const char dsql[] = "SELECT state FROM drafts WHERE judgment = ?1";
-	static const char osql[] =
-	    "SELECT state FROM drafts WHERE judgment = ?1 "
-	    "  AND labeler = (SELECT id FROM users WHERE name = ?2)";
-	static const char jsql[] = "SELECT entry FROM journal WHERE judgment = ?1 ORDER BY seq";
-	struct draft_load_ctx *c = ctx;
-	struct bx_dbst *s;
-	int rc;
-
-	if ((s = bx_st_prep(st, c->owner ? osql : dsql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	if (c->owner)
-		bx_db_bind_text(s, 2, c->owner);
-	rc = bx_st_step(st, s, "load draft", err);
-	if (rc == 1)
-		c->state = bx_st_col_dup(s, 0);
-	bx_db_reset(s);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
-		return bx_err_set(err, BX_ENOENT, "judgment %lld has no draft", (long long)c->jid);
-	if ((s = bx_st_prep(st, jsql, err)) == NULL)
-		return err ? err->code : BX_EDB;
-	bx_db_bind_int64(s, 1, c->jid);
-	while ((rc = bx_st_step(st, s, "load journal", err)) == 1) {
-		c->entries = bx_realloc(c->entries, (size_t)(c->n + 1) * sizeof *c->entries);
-		c->entries[c->n++] = bx_st_col_dup(s, 0);
-	}
-	bx_db_reset(s);
-	return rc;
-}
-
-int
-bx_draft_load(struct bx_store *st, int64_t judgment, const char *owner, char **state_json_out,
-              char ***entries_out, int *n_out, struct bx_err *err)
-{
-	struct draft_load_ctx c = { judgment, owner, NULL, NULL, 0 };
-	int rc, i;
-
-	*state_json_out = NULL;
-	*entries_out = NULL;
-	*n_out = 0;
-	rc = bx_st_read(st, draft_load_rx, &c, err);
-	if (rc < 0) {
-		free(c.state);
-		for (i = 0; i < c.n; i++)
-			free(c.entries[i]);
-		free(c.entries);
-		return rc;
-	}
-	*state_json_out = c.state;
-	*entries_out = c.entries;
-	*n_out = c.n;
 	return 0;
 }

@@ -1,13 +1,289 @@
-/* store-users.c: what an admin does to a user beyond adding them: enable
- * (undoing disable), role, pause/unpause, an admin's suspension and putting
- * a labeler back in training. Each is one write transaction with its event;
- * each says through its return what really happened (0 changed, 1 it was
- * already so). Gold suspensions and reinstatement live in store-suspend.c. */
+/* store-users.c: the users table: adding, reading, listing and disabling a
+ * user, and what an admin does to one beyond that: enable (undoing
+ * disable), role, pause/unpause, an admin's suspension and putting a
+ * labeler back in training. Each change is one write transaction with its
+ * event; the admin's operations say through their return what really
+ * happened (0 changed, 1 it was already so). Gold suspensions and
+ * reinstatement live in store-suspend.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "boxel/util.h"
 #include "store-int.h"
+
+/* ---- adding, reading and disabling ---- */
+
+void
+bx_user_free(struct bx_user *u)
+{
+	if (u == NULL)
+		return;
+	free(u->name);
+	free(u->role);
+	free(u->qual);
+	memset(u, 0, sizeof *u);
+}
+
+void
+bx_users_free(struct bx_user *u, int n)
+{
+	int i;
+
+	for (i = 0; u != NULL && i < n; i++)
+		bx_user_free(&u[i]);
+	free(u);
+}
+
+static int
+valid_name(const char *name)
+{
+	size_t n = 0;
+
+	for (; name[n]; n++)
+		if (!((name[n] >= 'a' && name[n] <= 'z') || (name[n] >= 'A' && name[n] <= 'Z') ||
+		    (name[n] >= '0' && name[n] <= '9') || strchr("._-", name[n]) != NULL))
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+struct user_ctx {
+	const char *name, *role, *actor, *qual;
+	int64_t now;
+};
+
+static int
+user_add_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO users(name, role, qual, created_ms) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT(name) DO NOTHING";
+	struct user_ctx *c = ctx;
+	struct bx_buf d;
+	struct bx_dbst *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_text(s, 1, c->name);
+	bx_db_bind_text(s, 2, c->role);
+	bx_db_bind_text(s, 3, c->qual);
+	bx_db_bind_int64(s, 4, c->now);
+	if ((rc = bx_st_exec(st, s, "add user", err)) < 0)
+		return rc;
+	if (bx_db_changes(st->db) == 0)
+		return bx_err_set(err, BX_EEXIST, "user %s already exists", c->name);
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"name\":");
+	bx_st_json_str(&d, c->name);
+	bx_buf_puts(&d, ",\"role\":");
+	bx_st_json_str(&d, c->role);
+	bx_buf_putc(&d, '}');
+	rc = bx_st_event(st, c->actor, "user_add", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_st_user_ensure(struct bx_store *st, const char *name, const char *actor, int64_t now_ms,
+                  int *created_out, struct bx_err *err)
+{
+	struct user_ctx c = { name, "annotator", actor, "training", now_ms };
+	int rc;
+
+	*created_out = 0;
+	if (name == NULL || !valid_name(name))
+		return bx_err_set(err, BX_EINVAL,
+		    "user name must be 1-64 characters of A-Z a-z 0-9 . _ -");
+	rc = user_add_tx(st, &c, err);
+	if (rc == BX_EEXIST) {
+		bx_err_clear(err);
+		return 0;
+	}
+	if (rc == 0)
+		*created_out = 1;
+	return rc;
+}
+
+int
+bx_store_user_add(struct bx_store *st, const char *name, const char *role,
+                  const char *actor, int64_t now_ms, struct bx_err *err)
+{
+	struct user_ctx c = { name, role, actor, "training", now_ms };
+
+	if (name == NULL || !valid_name(name))
+		return bx_err_set(err, BX_EINVAL,
+		    "user name must be 1-64 characters of A-Z a-z 0-9 . _ -");
+	if (role == NULL || (strcmp(role, "annotator") != 0 && strcmp(role, "reviewer") != 0 &&
+	    strcmp(role, "admin") != 0))
+		return bx_err_set(err, BX_EINVAL,
+		    "role must be annotator, reviewer or admin");
+	/* Reviewers and admins are trusted: they start qualified. Annotators
+	 * start in training (which only restricts them when the project sets
+	 * require_training = 1). */
+	if (strcmp(role, "annotator") != 0)
+		c.qual = "qualified";
+	return bx_st_write(st, user_add_tx, &c, err);
+}
+
+static int
+user_row(struct bx_dbst *s, struct bx_user *u)
+{
+	u->id = bx_db_col_int64(s, 0);
+	u->name = bx_st_col_dup(s, 1);
+	u->role = bx_st_col_dup(s, 2);
+	u->active = bx_db_col_int(s, 3);
+	u->qual = bx_st_col_dup(s, 4);
+	u->created_ms = bx_db_col_int64(s, 5);
+	u->suspend_grace = bx_db_col_int(s, 6);
+	return 0;
+}
+
+int
+bx_store_user_get(struct bx_store *st, const char *name, struct bx_user *out, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT id, name, role, active, qual, created_ms, coalesce(suspend_grace, -1) "
+	    "FROM users WHERE name = ?1";
+	struct bx_dbst *s;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_text(s, 1, name);
+	rc = bx_st_step(st, s, "read user", err);
+	if (rc == 1)
+		user_row(s, out);
+	bx_db_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no user %s (see 'boxel user list')", name);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_store_user_list(struct bx_store *st, struct bx_user **out, int *n_out, struct bx_err *err)
+{
+	static const char sql[] =
+	    "SELECT id, name, role, active, qual, created_ms, coalesce(suspend_grace, -1) "
+	    "FROM users ORDER BY name";
+	struct bx_dbst *s;
+	struct bx_user *u = NULL;
+	int n = 0, rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	while ((rc = bx_st_step(st, s, "list users", err)) == 1) {
+		u = bx_realloc(u, (size_t)(n + 1) * sizeof *u);
+		user_row(s, &u[n++]);
+	}
+	bx_db_reset(s);
+	if (rc < 0) {
+		bx_users_free(u, n);
+		return rc;
+	}
+	*out = u;
+	*n_out = n;
+	return 0;
+}
+
+int
+bx_st_user_id(struct bx_store *st, const char *name, int64_t *id_out, struct bx_err *err)
+{
+	static const char sql[] = "SELECT id FROM users WHERE name = ?1";
+	struct bx_dbst *s;
+	int rc;
+
+	if ((s = bx_st_prep(st, sql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_text(s, 1, name);
+	rc = bx_st_step(st, s, "read user", err);
+	if (rc == 1)
+		*id_out = bx_db_col_int64(s, 0);
+	bx_db_reset(s);
+	if (rc == 0)
+		return bx_err_set(err, BX_ENOENT, "no user %s (see 'boxel user list')", name);
+	return rc < 0 ? rc : 0;
+}
+
+int
+bx_st_release_user(struct bx_store *st, int64_t uid, struct bx_err *err)
+{
+	/* A release is not a failed attempt: give the attempt back. Work a
+	 * reviewer returned to them (open, still theirs) goes to anyone. */
+	static const char sql[] =
+	    "UPDATE judgments SET state = 'open', labeler = NULL, lease_token = NULL, "
+	    "lease_until = NULL, attempts = max(attempts - 1, 0) "
+	    "WHERE labeler = ?1 AND state IN ('leased','open')";
+	struct bx_dbst *s = bx_st_prep(st, sql, err);
+
+	if (s == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	return bx_st_exec(st, s, "release leases", err);
+}
+
+static int
+user_change_tx(struct bx_store *st, void *ctx, struct bx_err *err)
+{
+	static const char sql_disable[] = "UPDATE users SET active = 0 WHERE id = ?1";
+	static const char sql_qual[] = "UPDATE users SET qual = ?2 WHERE id = ?1";
+	struct user_ctx *c = ctx;
+	struct bx_buf d;
+	struct bx_dbst *s;
+	int64_t uid;
+	int rc;
+
+	if ((rc = bx_st_user_id(st, c->name, &uid, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, c->qual ? sql_qual : sql_disable, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, uid);
+	if (c->qual)
+		bx_db_bind_text(s, 2, c->qual);
+	if ((rc = bx_st_exec(st, s, "change user", err)) < 0)
+		return rc;
+	if ((c->qual == NULL || strcmp(c->qual, "suspended") == 0) &&
+	    (rc = bx_st_release_user(st, uid, err)) < 0)
+		return rc;
+	bx_buf_init(&d);
+	bx_buf_puts(&d, "{\"name\":");
+	bx_st_json_str(&d, c->name);
+	if (c->qual) {
+		bx_buf_puts(&d, ",\"qual\":");
+		bx_st_json_str(&d, c->qual);
+	}
+	bx_buf_putc(&d, '}');
+	rc = bx_st_event(st, c->actor, c->qual ? "user_qual" : "user_disable", d.p, c->now, err);
+	bx_buf_free(&d);
+	return rc;
+}
+
+int
+bx_store_user_disable(struct bx_store *st, const char *name, const char *actor,
+                      int64_t now_ms, struct bx_err *err)
+{
+	struct user_ctx c = { name, NULL, actor, NULL, now_ms };
+
+	return bx_st_write(st, user_change_tx, &c, err);
+}
+
+int
+bx_store_user_set_qual(struct bx_store *st, const char *name, const char *qual,
+                       const char *actor, int64_t now_ms, struct bx_err *err)
+{
+	struct user_ctx c = { name, NULL, actor, qual, now_ms };
+
+	if (qual == NULL || (strcmp(qual, "training") != 0 && strcmp(qual, "qualified") != 0 &&
+	    strcmp(qual, "suspended") != 0))
+		return bx_err_set(err, BX_EINVAL,
+		    "qualification must be training, qualified or suspended");
+	return bx_st_write(st, user_change_tx, &c, err);
+}
+
+/* ---- what an admin does beyond adding ---- */
 
 int
 bx_st_user_active(struct bx_store *st, const char *name, int64_t *uid, struct bx_err *err)

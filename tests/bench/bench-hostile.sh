@@ -19,6 +19,12 @@
 #   submit, as a person does between images (the hostile one never pauses).
 #   0 keeps every core busy: the others' latency is then the machine's CPU
 #   divided among them; a pause measures short of saturation.
+#   BENCH_SETSID (unset): 1 runs each boxel command in a session of its own
+#   (setsid), as sshd runs each SSH command. With the kernel's autogroup
+#   scheduling (/proc/sys/kernel/sched_autogroup_enabled 1, Debian's
+#   default) each session is a group taking an equal share of the CPU, and a
+#   nice value or scheduling class counts only inside its own group: the
+#   hostile annotator's yielding shows here only as it would in production.
 set -u
 : "${BOXEL:?BOXEL must point at the boxel binary}"
 N=${BENCH_ANNOTATORS:-8}
@@ -83,20 +89,22 @@ setup() {
 	fi
 }
 
+SETSID=
+[ "${BENCH_SETSID:-}" = 1 ] && SETSID=setsid
 # worker USER ANSWER LOG END_US: claim and submit until END_US; one line per
 # command: "claim|submit MS RC".
 worker() {
 	local user=$1 ans=$2 log=$3 end=$4 t0 t1 out rc j tok
 	while [ "$(now_us)" -lt "$end" ]; do
 		t0=$(now_us)
-		out=$("$BOXEL" queue claim --user "$user" --json 2>>"$log.err"); rc=$?
+		out=$($SETSID "$BOXEL" queue claim --user "$user" --json 2>>"$log.err"); rc=$?
 		t1=$(now_us)
 		echo "claim $(((t1 - t0) / 1000)) $rc" >>"$log"
 		[ "$rc" -eq 0 ] || { [ "$rc" -eq 3 ] && break; continue; }
 		j=${out#*\"judgment\":}; j=${j%%,*}
 		tok=${out#*\"token\":\"}; tok=${tok%%\"*}
 		t0=$(now_us)
-		"$BOXEL" queue submit --user "$user" --judgment "$j" --token "$tok" "$ans" \
+		$SETSID "$BOXEL" queue submit --user "$user" --judgment "$j" --token "$tok" "$ans" \
 			>/dev/null 2>>"$log.err"; rc=$?
 		t1=$(now_us)
 		echo "submit $(((t1 - t0) / 1000)) $rc" >>"$log"
@@ -123,7 +131,7 @@ for op in ("claim", "submit"):
 }
 
 PAUSE_MS=${BENCH_PAUSE_MS:-0}
-echo "bench-hostile: $N annotators + 1 hostile, ${SECS}s per phase, store in ${BENCH_DIR:-${TMPDIR:-/tmp}}${BENCH_SYNC:+, synchronous $BENCH_SYNC}, pause ${PAUSE_MS} ms"
+echo "bench-hostile: $N annotators + 1 hostile, ${SECS}s per phase, store in ${BENCH_DIR:-${TMPDIR:-/tmp}}${BENCH_SYNC:+, synchronous $BENCH_SYNC}, pause ${PAUSE_MS} ms${SETSID:+, a session per command}"
 for v in $PHASES; do
 	setup
 	rm -f log.* hostile.log*
