@@ -2,6 +2,7 @@
  * error line, the acting identity, strict number parsing, error -> exit
  * code. No SQL here: everything goes through store.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <pwd.h>
@@ -202,7 +203,17 @@ human_only(const struct bx_answer *ans, struct bx_err *err)
  * submits instead of taking its share of them. The project's limits bound
  * what such a request costs; this bounds whom it slows. Its write
  * transaction stays a few milliseconds, and writers waiting for it sleep
- * (store.c's back-off), so the lowered process still gets the CPU for it. */
+ * (store.c's back-off), so the lowered process still gets the CPU for it.
+ *
+ * With the kernel's autogroup scheduling (on in Debian's and Ubuntu's
+ * kernels) every session gets an equal share of the CPU, and a nice value
+ * only counts among the processes of its own session. A request over SSH
+ * is a session of its own (sshd's setsid; `boxel session` runs the command
+ * in its own process), so there nice 10 alone changes nothing: the
+ * request also lowers its session's weight (/proc/self/autogroup, which
+ * raising needs no privilege). Only when it leads its session: a command
+ * typed in a terminal shares the session of the user's shell, which would
+ * stay slowed after the command exits. */
 #define HEAVY_ANSWER_BYTES (64 * 1024)
 
 static void
@@ -216,6 +227,15 @@ heavy_yields(size_t len)
 	cur = getpriority(PRIO_PROCESS, 0);
 	if (errno == 0 && cur < 10)
 		(void)setpriority(PRIO_PROCESS, 0, 10);
+	if (getsid(0) == getpid()) {
+		int fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			/* Best effort: no autogroup, no change. */
+			if (write(fd, "10", 2) < 0)
+				errno = 0;
+			close(fd);
+		}
+	}
 }
 
 int
