@@ -56,6 +56,7 @@ bench-tighten's.)
 Per object: keys until all four edges are within 1 px of the truth; for
 assisted also the IoU and edges within 1 px right after the one tighten."""
 import json
+import math
 import os
 import re
 import struct
@@ -73,6 +74,7 @@ _KEYS = subprocess.run([BOXEL, "label", "--keys"], capture_output=True, text=Tru
 EXACT = re.search(r"^\s*:\s+exact jump", _KEYS, re.M) is not None
 NAMED = re.search(r"^\s*\"\s+grab the selected box's edge or corner by name", _KEYS, re.M) is not None
 FINE = re.search(r"^\s*,\s+fine steps", _KEYS, re.M) is not None
+DRAG = re.search(r"^\s*drag a handle\s", _KEYS, re.M) is not None
 SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
 
 
@@ -223,6 +225,14 @@ class Annotator:
             tmx("send-keys", "-t", "t", "-l", seq)
         self.scr = settle(prev)
 
+    def wheel(self, c, r):
+        """One wheel notch in at 0-based cell (c, r): one gesture."""
+        prev = self.scr
+        tmx("send-keys", "-t", "t", "-l", "\033[<64;%d;%dM" % (c + 1, r + 1))
+        self.view.wheel_up(c, r)
+        self.keys += 1
+        self.scr = settle(prev)
+
     def drag(self, x0, y0, x1, y1, img_w, img_h):
         """One mouse drag at fit zoom from image point (x0, y0) to (x1, y1),
         each end on the nearest cell of the image (xterm SGR reports,
@@ -230,6 +240,7 @@ class Annotator:
         zoom, _, _, _ = self.status()
         if zoom != 1.0:
             self.send("0")
+        self.view = View(img_w, img_h)
         _, _, fit, left, top = fit_view(img_w, img_h)
         # Each end on the image, as a person drags along the image's border.
         x0, x1 = [min(max(v, 0.5), img_w - 0.5) for v in (x0, x1)]
@@ -242,6 +253,60 @@ class Annotator:
                     "\033[<0;%d;%dm" % (c1, r1)):
             tmx("send-keys", "-t", "t", "-l", seq)
         self.scr = settle(prev)
+
+
+class View:
+    """The image pane's view as boxel computes it (label_compute_view,
+    label_zoom): the mouse strategy follows its wheel zooms to know which
+    cell is which image point. Starts at fit."""
+
+    def __init__(self, img_w, img_h):
+        self.iw, self.ih = img_w, img_h
+        self.pw, self.ph, self.fit, _, _ = fit_view(img_w, img_h)
+        self.zoom, self.vx, self.vy = 1.0, img_w / 2.0, img_h / 2.0
+        self.compute()
+
+    def compute(self):
+        self.zoom = max(1.0, min(self.zoom, max(1.0, 64 / self.fit)))
+        self.sc = self.fit * self.zoom
+        vw, vh = self.pw / self.sc, 2.0 * self.ph / self.sc
+        self.vx = self.iw / 2.0 if vw >= self.iw else min(max(self.vx, vw / 2), self.iw - vw / 2)
+        self.vy = self.ih / 2.0 if vh >= self.ih else min(max(self.vy, vh / 2), self.ih - vh / 2)
+        self.left, self.top = self.vx - vw / 2, self.vy - vh / 2
+        if abs(self.sc - 1) < 1e-9:
+            self.left, self.top = math.floor(self.left + 0.5), math.floor(self.top + 0.5)
+
+    def point(self, c, r):
+        """The crosshair a press on 0-based cell (c, r) sets."""
+        x = self.left + (c + 0.5) / self.sc
+        y = self.top + (2 * r + 1) / self.sc
+        return (min(max(math.floor(x + 0.5), 0), self.iw), min(max(math.floor(y + 0.5), 0), self.ih))
+
+    def cell(self, x, y):
+        """The 0-based cell whose crosshair lands nearest (x, y), or None
+        outside the pane."""
+        c0, r0 = int(round((x - self.left) * self.sc - 0.5)), int(round((y - self.top) * self.sc / 2 - 0.5))
+        best = None
+        for c in (c0 - 1, c0, c0 + 1):
+            for r in (r0 - 1, r0, r0 + 1):
+                if 0 <= c < self.pw and 0 <= r < self.ph:
+                    px, py = self.point(c, r)
+                    d = (abs(px - x), abs(py - y), abs(c - c0) + abs(r - r0))
+                    if best is None or d < best[0]:
+                        best = (d, (c, r))
+        return best[1] if best else None
+
+    def wheel_up(self, c, r):
+        cx, cy = self.point(c, r)
+        old = self.zoom
+        one = 1 / self.fit
+        self.zoom *= 2
+        if old < one - 1e-9 and self.zoom > one + 1e-9:
+            self.zoom = one
+        if self.zoom != old:
+            self.vx = cx - (cx - self.vx) * old / self.zoom
+            self.vy = cy - (cy - self.vy) * old / self.zoom
+        self.compute()
 
 
 def fit_view(img_w, img_h):
@@ -391,13 +456,92 @@ def fix_edges(A, t, img_w, img_h):
 EDGES = ("left", "top", "right", "bottom")
 
 
+def fix_edges_mouse(A, t, img_w, img_h):
+    """The mouse's fixes (a binary with handle drags): each edge more than
+    1 px off, two wrong edges that meet through their corner, is dragged
+    onto its pixel: press on the handle (a corner, or an edge's middle),
+    drag, release, one gesture. When the pixel is not reachable at the
+    current zoom (a cell spans more than a pixel), or the box is too small
+    on screen to press the handle without catching another (under 4 cells
+    by 3 rows), the wheel zooms in first at the middle of the way, one
+    gesture a notch, as a person zooms to see it. A fix whose handle or
+    pixel lies outside a zoomed view starts again from fit (0, one key)."""
+    V = A.view
+    for _ in range(4):
+        box = A.selected_box()
+        if box is None:
+            break
+        off = edges_off(box, t)
+        bad = [i for i in range(4) if off[i] > 1]
+        if not bad:
+            break
+        k0 = A.keys
+        x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
+        ex = [x0, y0, x1, y1]
+        want = [t[0], t[1], t[0] + t[2], t[1] + t[3]]
+        moves = None
+        for ix, iy in ((0, 1), (2, 1), (2, 3), (0, 3)):
+            if ix in bad and iy in bad:
+                moves = (ix, iy)
+                break
+        if moves is None:
+            moves = (bad[0],)
+        mid = [(x0 + x1) / 2.0, (y0 + y1) / 2.0]
+        hx = ex[moves[0]] if moves[0] in (0, 2) else mid[0]
+        hy = ex[moves[-1]] if moves[-1] in (1, 3) else mid[1]
+        tx = want[moves[0]] if moves[0] in (0, 2) else hx
+        ty = want[moves[-1]] if moves[-1] in (1, 3) else hy
+
+        def ready():
+            p, q = V.cell(hx, hy), V.cell(tx, ty)
+            if p is None or q is None:
+                return None
+            px, py = V.point(*q)
+            ok = (abs(px - tx) <= 1 or moves[0] in (1, 3)) and \
+                (abs(py - ty) <= 1 or moves[-1] in (0, 2))
+            big = (x1 - x0) * V.sc >= 4 and (y1 - y0) * V.sc / 2 >= 3
+            return (p, q) if ok and big else None
+        if V.zoom != 1 and ready() is None:
+            A.send("0")
+            A.view = V = View(img_w, img_h)
+        for _ in range(8):
+            if ready() is not None:
+                break
+            wc = V.cell((hx + tx) / 2.0, (hy + ty) / 2.0)
+            if wc is None or V.zoom >= 64 / V.fit:
+                break
+            A.wheel(wc[0], wc[1])
+        pq = ready()
+        if pq is None:
+            A.log.append("no zoom reaches the %s edge: %d gestures" % (EDGES[moves[0]], A.keys - k0))
+            break
+        (pc, pr), (qc, qr) = pq
+        # An edge's pixel may lie in the press's own cell: the hand leaves
+        # it and comes back (still one drag).
+        via = (pc + 1 if pc + 1 < V.pw else pc - 1, pr)
+        prev = A.scr
+        for seq in ("\033[<0;%d;%dM" % (pc + 1, pr + 1),
+                    "\033[<32;%d;%dM" % (via[0] + 1, via[1] + 1),
+                    "\033[<32;%d;%dM" % (qc + 1, qr + 1),
+                    "\033[<0;%d;%dm" % (qc + 1, qr + 1)):
+            tmx("send-keys", "-t", "t", "-l", seq)
+        A.scr = settle(prev)
+        A.keys += 1  # the drag: one gesture
+        A.log.append("%s %s px: %d gestures (zoom %.1fx)" % (
+            " and ".join(EDGES[i] + " edge" for i in moves),
+            "/".join("%+d" % (ex[i] - want[i]) for i in moves), A.keys - k0, V.zoom))
+
+
 def finish(A, t, img_w, img_h):
     """After a drawn box: u when it is far off (IoU under 0.5), then fix
     the edges by keys. Returns the keys and the box as drawn."""
     after = A.selected_box()
     if after is not None and iou(after, t) < 0.5:
         A.send("u")
-    fix_edges(A, t, img_w, img_h)
+    if STRATEGY == "mouse" and DRAG:
+        fix_edges_mouse(A, t, img_w, img_h)
+    else:
+        fix_edges(A, t, img_w, img_h)
     A.nboxes += 1
     return A.keys, after
 
