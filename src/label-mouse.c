@@ -78,13 +78,17 @@ handle_at(const struct label *L, int col, int row)
 			hr[i] = (y - L->top) * L->sc / 2;
 		}
 		/* A box's edge is the whole side; a corner wins where they
-		 * meet (the small bias). */
-		if (an->geom == BX_GEOM_BOX && i >= BX_H_TOP)
+		 * meet: within a cell of it, whatever the edges' distance
+		 * (the press's cell centre is up to half a cell off it). */
+		if (an->geom == BX_GEOM_BOX && i >= BX_H_TOP) {
+			if (found != MOUSE_NO_GRAB && best <= 1.0)
+				break;
 			d = cell_dist(pc, pr, hc[(i - BX_H_TOP) % 4], hr[(i - BX_H_TOP) % 4],
-			              hc[(i - BX_H_TOP + 1) % 4], hr[(i - BX_H_TOP + 1) % 4]) + 0.25;
-		else
+			              hc[(i - BX_H_TOP + 1) % 4], hr[(i - BX_H_TOP + 1) % 4]);
+		} else {
 			d = cell_dist(pc, pr, (x - L->left) * L->sc, (y - L->top) * L->sc / 2,
 			              (x - L->left) * L->sc, (y - L->top) * L->sc / 2);
+		}
 		if (d <= 1.5 && d < best) {
 			best = d;
 			found = i;

@@ -526,6 +526,9 @@ def fix_edges_mouse(A, t, img_w, img_h):
                     "\033[<0;%d;%dm" % (qc + 1, qr + 1)):
             tmx("send-keys", "-t", "t", "-l", seq)
         A.scr = settle(prev)
+        if os.environ.get("EFFORT_DEBUG"):
+            print("    drag %s->%s view says %s, screen %s, box %s" % ((pc, pr), (qc, qr), V.point(qc, qr),
+                  A.status()[1:3], A.selected_box()))
         A.keys += 1  # the drag: one gesture
         A.log.append("%s %s px: %d gestures (zoom %.1fx)" % (
             " and ".join(EDGES[i] + " edge" for i in moves),
