@@ -248,6 +248,18 @@ class Annotator:
         cell = lambda x, y: (int(round((x - left) * fit - 0.5)) + 1,
                              int(round((y - top) * fit / 2 - 0.5)) + 1)
         (c0, r0), (c1, r1) = cell(x0, y0), cell(x1, y1)
+        # A drag from on or inside the selected box (the last one drawn)
+        # would move it: Esc first (twice when it is grabbed), as a
+        # person must, each a gesture.
+        for _ in range(2):
+            sel = self.selected_box() if DRAG else None
+            if sel is None:
+                break
+            pad = 2 / fit
+            if not (sel[0] - pad <= x0 <= sel[0] + sel[2] + pad and
+                    sel[1] - 2 * pad <= y0 <= sel[1] + sel[3] + 2 * pad):
+                break
+            self.send("Escape")
         prev = self.scr
         for seq in ("\033[<0;%d;%dM" % (c0, r0), "\033[<32;%d;%dM" % (c1, r1),
                     "\033[<0;%d;%dm" % (c1, r1)):
