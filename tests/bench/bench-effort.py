@@ -9,8 +9,14 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     while the step is too coarse, place (Space); 0 back to fit.
   STRATEGY mouse: T once per session, then per object one drag from
     rough corner to rough corner at fit zoom (each end on the nearest
-    cell); edges still more than 1 px off are fixed by keys as below, and
-    every key counts as one more gesture.
+    cell; Esc first, twice when grabbed, when it would start on or inside
+    the selected box, which would move it). With a binary that drags
+    handles (its --keys), each edge still more than 1 px off (two that
+    meet: their corner) is dragged onto its pixel, wheel-zooming in at it
+    first while the pixel is not reachable or the box is under 4x3 cells
+    on screen, 0 when a zoomed view does not hold the next fix (see
+    fix_edges_mouse); else they are fixed by keys as below. Every drag,
+    wheel notch and key counts as one gesture.
   STRATEGY extreme: E (the extreme-points tool) when the status line does
     not already name it, then per object four mouse clicks at fit zoom,
     each on the cell nearest the object's left-, top-, right- and
