@@ -106,7 +106,7 @@ handle_at(const struct label *L, int col, int row)
 /* The drag moves the grabbed handle onto the pixel corner under the
  * pointer (the crosshair's), or the whole object by the pointer's way. */
 static int
-drag_grabbed(struct label *L, double x, double y, int64_t now)
+drag_grabbed(struct label *L, double x, double y, int done, int64_t now)
 {
 	struct bx_edit *ed = &L->ed;
 	double hx, hy, bx, by, bw, bh;
@@ -132,7 +132,8 @@ drag_grabbed(struct label *L, double x, double y, int64_t now)
 	/* The nudge put the crosshair on the handle (an edge's middle may
 	 * lie outside the view when zoomed in): keep it at the pointer. */
 	bx_edit_cursor_to(ed, x, y);
-	label_msg(L, 0, "dragging the %s", label_handle_name(L, L->mouse_grab, name, sizeof name));
+	label_msg(L, 0, "%s the %s", done ? "moved" : "dragging",
+	          label_handle_name(L, L->mouse_grab, name, sizeof name));
 	return label_apply(L, r | BX_EDIT_VIEW, now);
 }
 
@@ -185,7 +186,7 @@ label_key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 	case BX_MOUSE_DRAG:
 		if (L->mouse_down && L->mouse_grab != MOUSE_NO_GRAB &&
 		    (L->mouse_moved || k->x != L->mouse_x || k->y != L->mouse_y))
-			return drag_grabbed(L, x, y, now);
+			return drag_grabbed(L, x, y, 0, now);
 		r = bx_edit_cursor_to(ed, x, y);
 		if (L->mouse_down && bx_tool_at(ed->tool)->drag && ed->npend == 0 &&
 		    (k->x != L->mouse_x || k->y != L->mouse_y)) {
@@ -206,7 +207,7 @@ label_key_mouse(struct label *L, const struct bx_key *k, int64_t now)
 			if (L->mouse_moved || k->x != L->mouse_x || k->y != L->mouse_y) {
 				L->mouse_moved = 1;
 				L->mouse_grab = grab;
-				r = drag_grabbed(L, x, y, now);
+				r = drag_grabbed(L, x, y, 1, now);
 				L->mouse_grab = MOUSE_NO_GRAB;
 				ed->move_apart = 0;
 				return r;

@@ -376,6 +376,20 @@ def grabbed(A):
     return HANDLES.get(m.group(1), ()) if m else ()
 
 
+def wrong_edges(A, t):
+    """The selected box's edges more than 1 px off the truth (indices,
+    left top right bottom), its edges and the truth's; None when there is
+    no box or nothing is off."""
+    box = A.selected_box()
+    if box is None:
+        return None
+    bad = [i for i, o in enumerate(edges_off(box, t)) if o > 1]
+    if not bad:
+        return None
+    return bad, [box[0], box[1], box[0] + box[2], box[1] + box[3]], \
+        [t[0], t[1], t[0] + t[2], t[1] + t[3]]
+
+
 def fix_edges(A, t, img_w, img_h):
     """Fix what tighten left: each edge more than 1 px off (a bounded number
     of tries; what is still off is reported). Two wrong edges that meet are
@@ -388,17 +402,12 @@ def fix_edges(A, t, img_w, img_h):
     coarse."""
     grabs = 0
     for _ in range(4):
-        box = A.selected_box()
-        if box is None:
+        wrong = wrong_edges(A, t)
+        if wrong is None:
             break
-        off = edges_off(box, t)
-        bad = [i for i in range(4) if off[i] > 1]
-        if not bad:
-            break
+        bad, ex, want = wrong
+        x0, y0, x1, y1 = ex
         k0 = A.keys
-        x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
-        ex = [x0, y0, x1, y1]
-        want = [t[0], t[1], t[0] + t[2], t[1] + t[3]]
         aim = None
         for h, (ix, iy) in (("top-left corner", (0, 1)), ("top-right corner", (2, 1)),
                             ("bottom-right corner", (2, 3)), ("bottom-left corner", (0, 3))):
@@ -486,17 +495,12 @@ def fix_edges_mouse(A, t, img_w, img_h):
     pixel lies outside a zoomed view starts again from fit (0, one key)."""
     V = A.view
     for _ in range(4):
-        box = A.selected_box()
-        if box is None:
+        wrong = wrong_edges(A, t)
+        if wrong is None:
             break
-        off = edges_off(box, t)
-        bad = [i for i in range(4) if off[i] > 1]
-        if not bad:
-            break
+        bad, ex, want = wrong
+        x0, y0, x1, y1 = ex
         k0 = A.keys
-        x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
-        ex = [x0, y0, x1, y1]
-        want = [t[0], t[1], t[0] + t[2], t[1] + t[3]]
         moves = None
         for ix, iy in ((0, 1), (2, 1), (2, 3), (0, 3)):
             if ix in bad and iy in bad:
