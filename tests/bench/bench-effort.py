@@ -378,16 +378,34 @@ def grabbed(A):
 
 def wrong_edges(A, t):
     """The selected box's edges more than 1 px off the truth (indices,
-    left top right bottom), its edges and the truth's; None when there is
-    no box or nothing is off."""
+    left top right bottom), its edges and the truth's, the handle to fix
+    (the edges it moves) and where it is; None when there is no box or
+    nothing is off."""
     box = A.selected_box()
     if box is None:
         return None
     bad = [i for i, o in enumerate(edges_off(box, t)) if o > 1]
     if not bad:
         return None
-    return bad, [box[0], box[1], box[0] + box[2], box[1] + box[3]], \
-        [t[0], t[1], t[0] + t[2], t[1] + t[3]]
+    x0, y0, x1, y1 = ex = [box[0], box[1], box[0] + box[2], box[1] + box[3]]
+    # The handle to fix first: two wrong edges that meet through their
+    # corner, else the first wrong edge (at its middle).
+    moves = next(((ix, iy) for ix, iy in ((0, 1), (2, 1), (2, 3), (0, 3))
+                  if ix in bad and iy in bad), (bad[0],))
+    mid = [(x0 + x1) / 2.0, (y0 + y1) / 2.0]
+    at = (ex[moves[0]] if moves[0] in (0, 2) else mid[0],
+          ex[moves[-1]] if moves[-1] in (1, 3) else mid[1])
+    return bad, ex, [t[0], t[1], t[0] + t[2], t[1] + t[3]], moves, at
+
+
+def each_wrong(A, t, tries=4):
+    """wrong_edges after each fix, a bounded number of tries (what is
+    still off is reported)."""
+    for _ in range(tries):
+        wrong = wrong_edges(A, t)
+        if wrong is None:
+            return
+        yield wrong
 
 
 def fix_edges(A, t, img_w, img_h):
@@ -401,24 +419,9 @@ def fix_edges(A, t, img_w, img_h):
     image pixels; without them, counted moves and + while the step is too
     coarse."""
     grabs = 0
-    for _ in range(4):
-        wrong = wrong_edges(A, t)
-        if wrong is None:
-            break
-        bad, ex, want = wrong
+    for bad, ex, want, moves, (ax, ay) in each_wrong(A, t):
         x0, y0, x1, y1 = ex
         k0 = A.keys
-        aim = None
-        for h, (ix, iy) in (("top-left corner", (0, 1)), ("top-right corner", (2, 1)),
-                            ("bottom-right corner", (2, 3)), ("bottom-left corner", (0, 3))):
-            if ix in bad and iy in bad:
-                aim = ((ex[ix], ex[iy]), HANDLES[h])
-                break
-        if aim is None:
-            i = bad[0]
-            aim = ([(x0, (y0 + y1) / 2.0), ((x0 + x1) / 2.0, y0), (x1, (y0 + y1) / 2.0),
-                    ((x0 + x1) / 2.0, y1)][i], (i,))
-        (ax, ay), moves = aim
         if NAMED:
             # " and the handle's name: no jump to it.
             A.send('"', literal=True)
@@ -494,23 +497,9 @@ def fix_edges_mouse(A, t, img_w, img_h):
     gesture a notch, as a person zooms to see it. A fix whose handle or
     pixel lies outside a zoomed view starts again from fit (0, one key)."""
     V = A.view
-    for _ in range(4):
-        wrong = wrong_edges(A, t)
-        if wrong is None:
-            break
-        bad, ex, want = wrong
+    for bad, ex, want, moves, (hx, hy) in each_wrong(A, t):
         x0, y0, x1, y1 = ex
         k0 = A.keys
-        moves = None
-        for ix, iy in ((0, 1), (2, 1), (2, 3), (0, 3)):
-            if ix in bad and iy in bad:
-                moves = (ix, iy)
-                break
-        if moves is None:
-            moves = (bad[0],)
-        mid = [(x0 + x1) / 2.0, (y0 + y1) / 2.0]
-        hx = ex[moves[0]] if moves[0] in (0, 2) else mid[0]
-        hy = ex[moves[-1]] if moves[-1] in (1, 3) else mid[1]
         tx = want[moves[0]] if moves[0] in (0, 2) else hx
         ty = want[moves[-1]] if moves[-1] in (1, 3) else hy
 
