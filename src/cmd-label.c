@@ -46,6 +46,8 @@ print_keys(void)
 	}
 	printf("\nmouse (where the terminal reports it):\n"
 	       "  drag in the image        draw a box (extreme tool: a click places the next point)\n"
+	       "  drag a handle            move the selected object's corner, edge or vertex (one undo step)\n"
+	       "  drag inside it           move the selected object whole\n"
 	       "  click                    move the crosshair; place a polygon vertex or point; select (box tool)\n"
 	       "  wheel                    zoom in/out at the pointer\n");
 }

@@ -297,6 +297,7 @@ bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 	struct txn t;
 	double adx = dx, ady = dy, hx, hy;
 	char what[64];
+	int apart;
 
 	if (an == NULL)
 		return say(ed, "nothing selected to move");
@@ -329,9 +330,11 @@ bx_edit_nudge(struct bx_edit *ed, double dx, double dy)
 		bx_edit_cursor_to(ed, hx, hy);
 	}
 	own(an);
+	apart = ed->move_apart;
+	ed->move_apart = 0;
 	/* Merge a run of moves of the same thing into one undo step. */
 	top = ed->pos > 0 && ed->pos == ed->nsteps ? &ed->steps[ed->pos - 1] : NULL;
-	if (top != NULL && strcmp(top->what, what) == 0 && top->sel == ed->sel) {
+	if (top != NULL && !apart && strcmp(top->what, what) == 0 && top->sel == ed->sel) {
 		bx_answer_free(&top->after);
 		bx_answer_copy(&top->after, &ed->ans);
 		abandon(&t);

@@ -35,6 +35,7 @@ struct label_look {
 };
 
 #define MIN_COLS 80
+#define MOUSE_NO_GRAB (-2)    /* mouse_grab: the press grabbed nothing */
 #define MIN_ROWS 24
 #define IDLE_CAP_MS 60000      /* longer pauses do not count as time spent */
 
@@ -114,6 +115,11 @@ struct label {
 	/* `"` was typed: the next key names the box handle to grab. */
 	int grab_named;
 	int mouse_down, mouse_x, mouse_y;
+	/* A press on a handle of the selected object (>= 0) or inside it
+	 * (-1) waits for a drag to move it; MOUSE_NO_GRAB otherwise. The
+	 * drag is one undo step; a release without a drag is a click. */
+	int mouse_grab, mouse_moved;
+	double mouse_ox, mouse_oy; /* whole object: its corner minus the pointer */
 	struct bx_pt ext_click[4]; /* extreme points as placed, before snapping */
 	double ext_sc[4];          /* the zoom (sc) each was placed at */
 	int ext_zoomed;            /* the view zoomed in for the last two points */

@@ -46,6 +46,9 @@ struct bx_edit {
 	struct bx_edit_step *steps;
 	int nsteps, capsteps;
 	int pos;              /* steps[0..pos) are applied; the rest can be redone */
+	int move_apart;       /* 1: the next nudge starts its own undo step instead
+	                       * of merging into a run of moves (a mouse drag is
+	                       * one step even after keys moved the same handle) */
 	char msg[200];        /* why the last operation was refused, or "" */
 };
 

@@ -9,8 +9,14 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     while the step is too coarse, place (Space); 0 back to fit.
   STRATEGY mouse: T once per session, then per object one drag from
     rough corner to rough corner at fit zoom (each end on the nearest
-    cell); edges still more than 1 px off are fixed by keys as below, and
-    every key counts as one more gesture.
+    cell; Esc first, twice when grabbed, when it would start on or inside
+    the selected box, which would move it). With a binary that drags
+    handles (its --keys), each edge still more than 1 px off (two that
+    meet: their corner) is dragged onto its pixel, wheel-zooming in at it
+    first while the pixel is not reachable or the box is under 4x3 cells
+    on screen, 0 when a zoomed view does not hold the next fix (see
+    fix_edges_mouse); else they are fixed by keys as below. Every drag,
+    wheel notch and key counts as one gesture.
   STRATEGY extreme: E (the extreme-points tool) when the status line does
     not already name it, then per object four mouse clicks, each on the
     cell nearest the object's left-, top-, right- and
@@ -60,6 +66,7 @@ bench-tighten's.)
 Per object: keys until all four edges are within 1 px of the truth; for
 assisted also the IoU and edges within 1 px right after the one tighten."""
 import json
+import math
 import os
 import re
 import struct
@@ -77,6 +84,7 @@ _KEYS = subprocess.run([BOXEL, "label", "--keys"], capture_output=True, text=Tru
 EXACT = re.search(r"^\s*:\s+exact jump", _KEYS, re.M) is not None
 NAMED = re.search(r"^\s*\"\s+grab the selected box's edge or corner by name", _KEYS, re.M) is not None
 FINE = re.search(r"^\s*,\s+fine steps", _KEYS, re.M) is not None
+DRAG = re.search(r"^\s*drag a handle\s", _KEYS, re.M) is not None
 SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
 
 
@@ -230,6 +238,14 @@ class Annotator:
             tmx("send-keys", "-t", "t", "-l", seq)
         self.scr = settle(prev)
 
+    def wheel(self, c, r):
+        """One wheel notch in at 0-based cell (c, r): one gesture."""
+        prev = self.scr
+        tmx("send-keys", "-t", "t", "-l", "\033[<64;%d;%dM" % (c + 1, r + 1))
+        self.view.wheel_up(c, r)
+        self.keys += 1
+        self.scr = settle(prev)
+
     def drag(self, x0, y0, x1, y1, img_w, img_h):
         """One mouse drag at fit zoom from image point (x0, y0) to (x1, y1),
         each end on the nearest cell of the image (xterm SGR reports,
@@ -237,6 +253,7 @@ class Annotator:
         zoom, _, _, _ = self.status()
         if zoom != 1.0:
             self.send("0")
+        self.view = View(img_w, img_h)
         _, _, fit, left, top = fit_view(img_w, img_h)
         # Each end on the image, as a person drags along the image's border.
         x0, x1 = [min(max(v, 0.5), img_w - 0.5) for v in (x0, x1)]
@@ -244,11 +261,77 @@ class Annotator:
         cell = lambda x, y: (int(round((x - left) * fit - 0.5)) + 1,
                              int(round((y - top) * fit / 2 - 0.5)) + 1)
         (c0, r0), (c1, r1) = cell(x0, y0), cell(x1, y1)
+        # A drag from on or inside the selected box (the last one drawn)
+        # would move it: Esc first (twice when it is grabbed), as a
+        # person must, each a gesture.
+        for _ in range(2):
+            sel = self.selected_box() if DRAG else None
+            if sel is None:
+                break
+            pad = 2 / fit
+            if not (sel[0] - pad <= x0 <= sel[0] + sel[2] + pad and
+                    sel[1] - 2 * pad <= y0 <= sel[1] + sel[3] + 2 * pad):
+                break
+            self.send("Escape")
         prev = self.scr
         for seq in ("\033[<0;%d;%dM" % (c0, r0), "\033[<32;%d;%dM" % (c1, r1),
                     "\033[<0;%d;%dm" % (c1, r1)):
             tmx("send-keys", "-t", "t", "-l", seq)
         self.scr = settle(prev)
+
+
+class View:
+    """The image pane's view as boxel computes it (label_compute_view,
+    label_zoom): the mouse strategy follows its wheel zooms to know which
+    cell is which image point. Starts at fit."""
+
+    def __init__(self, img_w, img_h):
+        self.iw, self.ih = img_w, img_h
+        self.pw, self.ph, self.fit, _, _ = fit_view(img_w, img_h)
+        self.zoom, self.vx, self.vy = 1.0, img_w / 2.0, img_h / 2.0
+        self.compute()
+
+    def compute(self):
+        self.zoom = max(1.0, min(self.zoom, max(1.0, 64 / self.fit)))
+        self.sc = self.fit * self.zoom
+        vw, vh = self.pw / self.sc, 2.0 * self.ph / self.sc
+        self.vx = self.iw / 2.0 if vw >= self.iw else min(max(self.vx, vw / 2), self.iw - vw / 2)
+        self.vy = self.ih / 2.0 if vh >= self.ih else min(max(self.vy, vh / 2), self.ih - vh / 2)
+        self.left, self.top = self.vx - vw / 2, self.vy - vh / 2
+        if abs(self.sc - 1) < 1e-9:
+            self.left, self.top = math.floor(self.left + 0.5), math.floor(self.top + 0.5)
+
+    def point(self, c, r):
+        """The crosshair a press on 0-based cell (c, r) sets."""
+        x = self.left + (c + 0.5) / self.sc
+        y = self.top + (2 * r + 1) / self.sc
+        return (min(max(math.floor(x + 0.5), 0), self.iw), min(max(math.floor(y + 0.5), 0), self.ih))
+
+    def cell(self, x, y):
+        """The 0-based cell whose crosshair lands nearest (x, y), or None
+        outside the pane."""
+        c0, r0 = int(round((x - self.left) * self.sc - 0.5)), int(round((y - self.top) * self.sc / 2 - 0.5))
+        best = None
+        for c in (c0 - 1, c0, c0 + 1):
+            for r in (r0 - 1, r0, r0 + 1):
+                if 0 <= c < self.pw and 0 <= r < self.ph:
+                    px, py = self.point(c, r)
+                    d = (abs(px - x), abs(py - y), abs(c - c0) + abs(r - r0))
+                    if best is None or d < best[0]:
+                        best = (d, (c, r))
+        return best[1] if best else None
+
+    def wheel_up(self, c, r):
+        cx, cy = self.point(c, r)
+        old = self.zoom
+        one = 1 / self.fit
+        self.zoom *= 2
+        if old < one - 1e-9 and self.zoom > one + 1e-9:
+            self.zoom = one
+        if self.zoom != old:
+            self.vx = cx - (cx - self.vx) * old / self.zoom
+            self.vy = cy - (cy - self.vy) * old / self.zoom
+        self.compute()
 
 
 def fit_view(img_w, img_h):
@@ -300,6 +383,38 @@ def grabbed(A):
     return HANDLES.get(m.group(1), ()) if m else ()
 
 
+def wrong_edges(A, t):
+    """The selected box's edges more than 1 px off the truth (indices,
+    left top right bottom), its edges and the truth's, the handle to fix
+    (the edges it moves) and where it is; None when there is no box or
+    nothing is off."""
+    box = A.selected_box()
+    if box is None:
+        return None
+    bad = [i for i, o in enumerate(edges_off(box, t)) if o > 1]
+    if not bad:
+        return None
+    x0, y0, x1, y1 = ex = [box[0], box[1], box[0] + box[2], box[1] + box[3]]
+    # The handle to fix first: two wrong edges that meet through their
+    # corner, else the first wrong edge (at its middle).
+    moves = next(((ix, iy) for ix, iy in ((0, 1), (2, 1), (2, 3), (0, 3))
+                  if ix in bad and iy in bad), (bad[0],))
+    mid = [(x0 + x1) / 2.0, (y0 + y1) / 2.0]
+    at = (ex[moves[0]] if moves[0] in (0, 2) else mid[0],
+          ex[moves[-1]] if moves[-1] in (1, 3) else mid[1])
+    return bad, ex, [t[0], t[1], t[0] + t[2], t[1] + t[3]], moves, at
+
+
+def each_wrong(A, t, tries=4):
+    """wrong_edges after each fix, a bounded number of tries (what is
+    still off is reported)."""
+    for _ in range(tries):
+        wrong = wrong_edges(A, t)
+        if wrong is None:
+            return
+        yield wrong
+
+
 def fix_edges(A, t, img_w, img_h):
     """Fix what tighten left: each edge more than 1 px off (a bounded number
     of tries; what is still off is reported). Two wrong edges that meet are
@@ -311,29 +426,9 @@ def fix_edges(A, t, img_w, img_h):
     image pixels; without them, counted moves and + while the step is too
     coarse."""
     grabs = 0
-    for _ in range(4):
-        box = A.selected_box()
-        if box is None:
-            break
-        off = edges_off(box, t)
-        bad = [i for i in range(4) if off[i] > 1]
-        if not bad:
-            break
+    for bad, ex, want, moves, (ax, ay) in each_wrong(A, t):
+        x0, y0, x1, y1 = ex
         k0 = A.keys
-        x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
-        ex = [x0, y0, x1, y1]
-        want = [t[0], t[1], t[0] + t[2], t[1] + t[3]]
-        aim = None
-        for h, (ix, iy) in (("top-left corner", (0, 1)), ("top-right corner", (2, 1)),
-                            ("bottom-right corner", (2, 3)), ("bottom-left corner", (0, 3))):
-            if ix in bad and iy in bad:
-                aim = ((ex[ix], ex[iy]), HANDLES[h])
-                break
-        if aim is None:
-            i = bad[0]
-            aim = ([(x0, (y0 + y1) / 2.0), ((x0 + x1) / 2.0, y0), (x1, (y0 + y1) / 2.0),
-                    ((x0 + x1) / 2.0, y1)][i], (i,))
-        (ax, ay), moves = aim
         if NAMED:
             # " and the handle's name: no jump to it.
             A.send('"', literal=True)
@@ -398,13 +493,76 @@ def fix_edges(A, t, img_w, img_h):
 EDGES = ("left", "top", "right", "bottom")
 
 
+def fix_edges_mouse(A, t, img_w, img_h):
+    """The mouse's fixes (a binary with handle drags): each edge more than
+    1 px off, two wrong edges that meet through their corner, is dragged
+    onto its pixel: press on the handle (a corner, or an edge's middle),
+    drag, release, one gesture. When the pixel is not reachable at the
+    current zoom (a cell spans more than a pixel), or the box is too small
+    on screen to press the handle without catching another (under 4 cells
+    by 3 rows), the wheel zooms in first at the middle of the way, one
+    gesture a notch, as a person zooms to see it. A fix whose handle or
+    pixel lies outside a zoomed view starts again from fit (0, one key)."""
+    V = A.view
+    for bad, ex, want, moves, (hx, hy) in each_wrong(A, t):
+        x0, y0, x1, y1 = ex
+        k0 = A.keys
+        tx = want[moves[0]] if moves[0] in (0, 2) else hx
+        ty = want[moves[-1]] if moves[-1] in (1, 3) else hy
+
+        def ready():
+            p, q = V.cell(hx, hy), V.cell(tx, ty)
+            if p is None or q is None:
+                return None
+            px, py = V.point(*q)
+            ok = (abs(px - tx) <= 1 or moves[0] in (1, 3)) and \
+                (abs(py - ty) <= 1 or moves[-1] in (0, 2))
+            big = (x1 - x0) * V.sc >= 4 and (y1 - y0) * V.sc / 2 >= 3
+            return (p, q) if ok and big else None
+        if V.zoom != 1 and ready() is None:
+            A.send("0")
+            A.view = V = View(img_w, img_h)
+        for _ in range(8):
+            if ready() is not None:
+                break
+            wc = V.cell((hx + tx) / 2.0, (hy + ty) / 2.0)
+            if wc is None or V.zoom >= 64 / V.fit:
+                break
+            A.wheel(wc[0], wc[1])
+        pq = ready()
+        if pq is None:
+            A.log.append("no zoom reaches the %s edge: %d gestures" % (EDGES[moves[0]], A.keys - k0))
+            break
+        (pc, pr), (qc, qr) = pq
+        # An edge's pixel may lie in the press's own cell: the hand leaves
+        # it and comes back (still one drag).
+        via = (pc + 1 if pc + 1 < V.pw else pc - 1, pr)
+        prev = A.scr
+        for seq in ("\033[<0;%d;%dM" % (pc + 1, pr + 1),
+                    "\033[<32;%d;%dM" % (via[0] + 1, via[1] + 1),
+                    "\033[<32;%d;%dM" % (qc + 1, qr + 1),
+                    "\033[<0;%d;%dm" % (qc + 1, qr + 1)):
+            tmx("send-keys", "-t", "t", "-l", seq)
+        A.scr = settle(prev)
+        if os.environ.get("EFFORT_DEBUG"):
+            print("    drag %s->%s view says %s, screen %s, box %s" % ((pc, pr), (qc, qr), V.point(qc, qr),
+                  A.status()[1:3], A.selected_box()))
+        A.keys += 1  # the drag: one gesture
+        A.log.append("%s %s px: %d gestures (zoom %.1fx)" % (
+            " and ".join(EDGES[i] + " edge" for i in moves),
+            "/".join("%+d" % (ex[i] - want[i]) for i in moves), A.keys - k0, V.zoom))
+
+
 def finish(A, t, img_w, img_h):
     """After a drawn box: u when it is far off (IoU under 0.5), then fix
     the edges by keys. Returns the keys and the box as drawn."""
     after = A.selected_box()
     if after is not None and iou(after, t) < 0.5:
         A.send("u")
-    fix_edges(A, t, img_w, img_h)
+    if STRATEGY == "mouse" and DRAG:
+        fix_edges_mouse(A, t, img_w, img_h)
+    else:
+        fix_edges(A, t, img_w, img_h)
     A.nboxes += 1
     return A.keys, after
 

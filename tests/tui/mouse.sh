@@ -37,7 +37,11 @@ sleep 0.5
 tui_type '+'
 expect_screen "a cut report does not hold the next key" "zoom 5.3x (1:1)"
 # The old X10 form (ESC [ M and three bytes of value + 32), which a
-# terminal without SGR sends: a drag from cell (23, 10) to (33, 20).
+# terminal without SGR sends: a drag from cell (23, 10) to (33, 20). It
+# starts inside box #1, which would move it: deselect first.
+tui_keys Escape Escape
+tui_gone "grab #1"
+expect_screen "deselected before the X10 drag" "│   1 cat      box"
 tui_type $'\033[M 8+'
 tui_type $'\033[M@B5'
 tui_type $'\033[M#B5'

@@ -374,6 +374,21 @@ test_undo(void)
 		bx_edit_move(&ed, 1, 0);
 	CHECK_INT(ed.pos, 3);
 	CHECK_NEAR(ed.ans.a[0].x, 20, 0);
+	/* A mouse drag of the same object after them is its own step,
+	 * and its moves merge into it. */
+	ed.move_apart = 1;
+	bx_edit_move(&ed, 2, 0);
+	bx_edit_move(&ed, 2, 0);
+	CHECK_INT(ed.pos, 4);
+	CHECK_INT(ed.move_apart, 0);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].x, 20, 0);
+	bx_edit_undo(&ed);
+	CHECK_NEAR(ed.ans.a[0].x, 10, 0);
+	bx_edit_redo(&ed);
+	bx_edit_redo(&ed);
+	bx_edit_undo(&ed);
+	bx_edit_forget_redo(&ed);
 	bx_edit_undo(&ed);
 	CHECK_NEAR(ed.ans.a[0].x, 10, 0);
 	/* A new edit after undo drops the redo branch. */
