@@ -352,7 +352,7 @@ bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *b)
 {
 	const struct bx_geom_kind *kg, *ko;
 	const char **done = NULL;
-	int g, o, i, k, n, mask, ndone = 0;
+	int g, o, i, k, n, mask, ndone = 0, idx;
 
 	bx_buf_puts(b, "<View>\n  <Image name=\"image\" value=\"$image\"/>\n");
 	/* one control per type, in table order, holding the classes of
@@ -376,11 +376,13 @@ bx_ls_write_config(const struct bx_taxonomy *tax, struct bx_buf *b)
 		choices = m->write == NULL;
 		bx_buf_printf(b, "  <%s name=\"%s\" toName=\"image\"%s>\n", m->tag, m->control,
 		    choices ? " choice=\"multiple\"" : "");
-		for (i = 0; i < tax->nclasses; i++) {
+		for (idx = 0, i = 0; i < tax->nclasses; i++) {
 			if (!(tax->classes[i].geoms & mask))
 				continue;
 			bx_buf_puts(b, choices ? "    <Choice value=" : "    <Label value=");
 			put_xml_attr(b, tax->classes[i].name);
+			if (m->label_index)
+				bx_buf_printf(b, " model_index=\"%d\"", idx++);
 			bx_buf_puts(b, "/>\n");
 		}
 		bx_buf_printf(b, "  </%s>\n", m->tag);

@@ -118,6 +118,7 @@ static const struct bx_ls_map ls_map = {
 	.tag = "KeyPointLabels",
 	.write = ls_write,
 	.read = ls_read,
+	.label_index = 1,
 };
 
 /* Scale: x and y in pixels. */

@@ -45,6 +45,10 @@ struct bx_ls_map {
 	 * the type is asked), or -1 with why: the rest of a message after
 	 * ".result[i].value" (": x and y must be numbers"). */
 	int (*read)(const struct bx_ls_in *in, struct bx_annot *an, char *why, size_t n);
+	/* Nonzero: the config numbers the control's labels (model_index="0",
+	 * "1", ...), which Label Studio's COCO and YOLO converters require of
+	 * KeyPointLabels to order the keypoints; without it they refuse. */
+	int label_index;
 };
 
 /* Writing: "key":v with v = 100 * px / size in percent, 12 significant

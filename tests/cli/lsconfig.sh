@@ -63,6 +63,10 @@ assert {"rectanglelabels", "polygonlabels", "keypointlabels", "choices", "textar
 assert controls["pose"].tag == "Choices" and controls["scene"].tag == "Choices"
 assert controls["note"].tag == "TextArea" and controls["pose"].get("perRegion") == "true"
 assert controls["scene"].get("perRegion") is None
+# Label Studio's COCO and YOLO converters order keypoints by model_index
+# and refuse a KeyPointLabels without it; other labels carry none
+assert [l.get("model_index") for l in controls["point"].findall("Label")] == ["0"], controls["point"]
+assert all(l.get("model_index") is None for l in controls["box"].findall("Label"))
 PY
 "$BOXEL" init --db back.db --images img --taxonomy tax.json >/dev/null
 expect_rc 0 "the export imports back" "$BOXEL" import --db back.db --as accepted out/ls.json
