@@ -210,10 +210,32 @@ from_multipolygon(const struct bx_annot *an, struct bx_answer *out)
 	return an->nrings;
 }
 
+/* An upright box of a class that draws polygons but not boxes: its
+ * rectangle from the top-left corner clockwise. YOLO and COCO files hold a
+ * rectangle polygon as a box (YOLO's rectangle line, COCO's bbox), so a
+ * polygon class's rectangles come back this way. A fallback: a class that
+ * draws rotated boxes too gets the rotated box. */
+static int
+from_box(const struct bx_annot *an, struct bx_answer *out)
+{
+	struct bx_pt c[4] = { { an->x, an->y }, { an->x + an->w, an->y },
+		{ an->x + an->w, an->y + an->h }, { an->x, an->y + an->h } };
+	struct bx_annot p = *an;
+
+	if (!(an->w > 0 && an->h > 0))
+		return 0;
+	p.geom = BX_GEOM_POLYGON;
+	p.pts = c;
+	p.npts = 4;
+	bx_answer_add(out, &p);
+	return 1;
+}
+
 static const struct bx_geom_conv convert_from[] = {
 	{ BX_GEOM_MULTIPOLYGON, from_multipolygon, "multi-part objects split into one polygon "
-	    "per part: the class has no multipolygon geometry" },
-	{ 0, NULL, NULL },
+	    "per part: the class has no multipolygon geometry", 0 },
+	{ BX_GEOM_BOX, from_box, NULL, 1 },
+	{ 0, NULL, NULL, 0 },
 };
 
 /* YOLO: a polygon line of its vertices (YOLO-seg); its upright box in a

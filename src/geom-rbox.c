@@ -298,9 +298,9 @@ convert_polygon(const struct bx_annot *an, struct bx_answer *out)
 }
 
 static const struct bx_geom_conv convert_from[] = {
-	{ BX_GEOM_POLYGON, convert_polygon, NULL },
-	{ BX_GEOM_BOX, convert_box, NULL },
-	{ 0, NULL, NULL },
+	{ BX_GEOM_POLYGON, convert_polygon, NULL, 0 },
+	{ BX_GEOM_BOX, convert_box, NULL, 0 },
+	{ 0, NULL, NULL, 0 },
 };
 
 /* YOLO-OBB: its four corners, clockwise on screen from the unturned

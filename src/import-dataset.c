@@ -170,21 +170,26 @@ convert_one(const struct bx_class *c, const struct bx_annot *an, struct bx_answe
 	const struct bx_geom_conv *cv;
 	int g, n;
 
-	for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
-		if (!(c->geoms & (int)k->id) || k->convert_from == NULL)
-			continue;
-		for (cv = k->convert_from; cv->convert != NULL; cv++)
-			if (cv->from == an->geom && (n = cv->convert(an, out)) > 0) {
-				*loss = cv->loss;
-				return n;
-			}
-	}
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (g = 0; (k = bx_geom_at(g)) != NULL; g++) {
+			if (!(c->geoms & (int)k->id) || k->convert_from == NULL)
+				continue;
+			for (cv = k->convert_from; cv->convert != NULL; cv++)
+				if (cv->from == an->geom && cv->fallback == pass &&
+				    (n = cv->convert(an, out)) > 0) {
+					*loss = cv->loss;
+					return n;
+				}
+		}
 	return 0;
 }
 
 /* Objects of kinds their class does not draw, converted into one it
  * does (an upright box or a rectangle of a rotated-box class becomes a
- * rotated box, a multipolygon of a polygon class its polygons): so the
+ * rotated box, an upright box of a polygon class its rectangle, a
+ * multipolygon of a polygon class its polygons): so the
  * exports of such a class come back as they went. A conversion that
  * loses something is counted in the report. */
 void

@@ -131,7 +131,8 @@ struct bx_geom_tool {
 
 /* A conversion into a kind, declared by that kind: on import, an object
  * of kind from whose class does not allow from but allows this kind (the
- * first such kind in table order with a conversion from it that fits). */
+ * first such kind in table order with a conversion from it that fits;
+ * fallbacks only when no other conversion fits). */
 struct bx_geom_conv {
 	enum bx_geom from;
 	/* Append an (of kind from) to out as objects of this kind: returns
@@ -140,6 +141,10 @@ struct bx_geom_conv {
 	/* NULL: the object is kept whole; else what the conversion loses, the
 	 * import report's line counting the objects so converted. */
 	const char *loss;
+	/* Tried only after every other kind the class draws declined: the
+	 * least specific form (a box as a polygon, where a class drawing
+	 * rotated boxes too should get the rotated box). */
+	int fallback;
 };
 
 struct bx_geom_kind {

@@ -83,4 +83,27 @@ cx, cy, w, h, deg = a[1]["rotated_box"]
 assert abs(cx - 100) < 1e-3 and abs(cy - 50) < 1e-3 and abs(w - 20) < 1e-3 and abs(h - 10) < 1e-3, a[1]
 assert abs(deg - 90) < 1e-3, a[1]
 PY
+
+# A rectangle polygon goes out as a box (YOLO's rectangle line, COCO's
+# bbox) and comes back as one: for a class that draws polygons but not
+# boxes it is its rectangle again; a class that draws rotated boxes too
+# gets the rotated box at angle 0 (the polygon is the fallback)
+printf '{"name": "r", "classes": [{"name": "poly", "geometries": ["polygon"]}, {"name": "both", "geometries": ["polygon", "rotated_box"]}]}\n' > rect.tax.json
+"$BOXEL" init --db r.db --images img --taxonomy rect.tax.json >/dev/null
+"$BOXEL" import --db r.db img >/dev/null
+printf '%s\n' '{"image": "a.png", "answer": {"annotations": [{"class": "poly", "polygon": [[10, 10], [60, 10], [60, 40], [10, 40]]}, {"class": "both", "rotated_box": [120, 50, 40, 20, 0]}], "global": {}}}' > rect.jsonl
+expect_rc 0 "rectangles: import" "$BOXEL" import --db r.db --as accepted rect.jsonl
+for f in yolo coco; do
+	expect_rc 0 "rectangles: $f export" "$BOXEL" export --db r.db --format $f rect.$f
+	"$BOXEL" init --db r.$f.db --images img --taxonomy rect.tax.json >/dev/null
+	"$BOXEL" import --db r.$f.db img >/dev/null
+	expect_rc 0 "rectangles: $f import back" "$BOXEL" import --db r.$f.db --as accepted rect.$f
+	"$BOXEL" export --db r.$f.db --format jsonl rect.$f.jsonl 2>/dev/null
+	check "rectangles: $f round trip keeps the polygon and the rotated box" /usr/bin/python3 - rect.$f.jsonl <<'PY'
+import json, sys
+a = json.loads(open(sys.argv[1]).readline())["accepted"]["annotations"]
+assert a == [{"class": "poly", "polygon": [[10, 10], [60, 10], [60, 40], [10, 40]]},
+             {"class": "both", "rotated_box": [120, 50, 40, 20, 0]}], a
+PY
+done
 finish
