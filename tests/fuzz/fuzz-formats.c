@@ -1,7 +1,7 @@
 /* fuzz-formats.c: libFuzzer target for everything that parses outside text
  * in the formats layer: the taxonomy loader (and its line:column scanner),
- * the judgment codec, and the COCO, COCO results, Label Studio, Scale, VOC
- * and YOLO readers. The first byte picks the reader; the rest is the input.
+ * the judgment codec, and the COCO, COCO results, Label Studio, Scale, VOC,
+ * YOLO, manifest and CVAT XML readers. The first byte picks the reader; the rest is the input.
  * Whatever parses is also written back out, and answers are checked against
  * a fixed taxonomy. */
 #include <stddef.h>
@@ -26,6 +26,7 @@ static const char tax_text[] =
 static void
 write_all(struct bx_dataset *ds)
 {
+	struct bx_err err = {0};
 	struct bx_buf b;
 	int i;
 
@@ -33,6 +34,7 @@ write_all(struct bx_dataset *ds)
 	bx_coco_write(ds, &b);
 	bx_ls_write(ds, &b);
 	bx_scale_write(ds, &b);
+	bx_cvat_write(ds, &b, &err);
 	bx_yolo_write_yaml(ds, "/fuzz", &b);
 	for (i = 0; i < ds->n; i++) {
 		bx_voc_write(&ds->img[i], &b);
@@ -56,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (size < 1)
 		return 0;
-	which = data[0] % 9;
+	which = data[0] % 10;
 	text = bx_strndup((const char *)data + 1, size - 1);
 	bx_dataset_init(&ds);
 	switch (which) {
@@ -116,6 +118,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bx_manifest_line_free(&ml);
 		break;
 	}
+	case 9:
+		if (bx_cvat_read(text, "f", &ds, &err) == 0)
+			write_all(&ds);
+		break;
 	}
 	bx_dataset_free(&ds);
 	free(text);
