@@ -223,9 +223,11 @@ if command -v tmux >/dev/null 2>&1; then
 	tmux -S "$sock" -f /dev/null new-session -d -x 80 -y 24 \
 		"env LANG=C.UTF-8 TERM=xterm-256color BOXEL_ACTOR=rev '$BOXEL' admin --db '$BOXEL_DB' --interval 3600; sleep 60"
 	screen=
+	# (until the table is drawn whole: curses may be caught mid-refresh
+	# with the header up and a row half written)
 	for _ in $(seq 200); do
 		screen=$(tmux -S "$sock" capture-pane -p 2>/dev/null)
-		contains "$screen" " NAME " && break
+		[ "$(printf '%s\n' "$screen" | sed -n '/^ NAME /,$p' | grep -cE '^ (ann|bea|cid|dee|sam) .*[0-9]')" = 5 ] && break
 		sleep 0.1
 	done
 	tmux -S "$sock" kill-server 2>/dev/null
