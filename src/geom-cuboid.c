@@ -139,10 +139,13 @@ static const struct bx_yolo_map yolo_map = {
 };
 /* CVAT's <cuboid>: face 1 is boxel's front face (0-3), face 2 its back
  * (4-7); its attributes, in CVAT's order, name each face's corners tl,
- * bl, tr, br: pair i is vertex cvat_vertex[i]. */
+ * bl, tr, br: pair i is vertex cvat_vertex[i]. CVAT names the back face's
+ * corners as seen from behind: tl2/bl2 lie behind tr1/br1 and tr2/br2
+ * behind tl1/bl1 (in CVAT's own exports the back face is the front one
+ * moved with tl2 = tr1 + d), so tl2 is boxel's back top-right. */
 static const char *const cvat_names[16] = { "xtl1", "ytl1", "xbl1", "ybl1", "xtr1", "ytr1",
 	"xbr1", "ybr1", "xtl2", "ytl2", "xbl2", "ybl2", "xtr2", "ytr2", "xbr2", "ybr2" };
-static const int cvat_vertex[8] = { 0, 3, 1, 2, 4, 7, 5, 6 };
+static const int cvat_vertex[8] = { 0, 3, 1, 2, 5, 6, 4, 7 };
 
 static void
 cvat_write(const struct bx_cvat_out *o, const struct bx_annot *an)

@@ -71,8 +71,10 @@ assert [e.get(a) for a in ("cx", "cy", "rx", "ry", "rotation")] == \
     ["100.00", "200.00", "30.00", "20.00", "15.00"]
 assert k.find("tag").get("label") == "indoor"
 cu = c.find("cuboid")
+# CVAT names the back face's corners as seen from behind: its tl2/bl2
+# edge lies behind the front's right edge, tr2/br2 behind its left edge
 want = {"tl1": (10, 10), "tr1": (60, 10), "br1": (60, 50), "bl1": (10, 50),
-        "tl2": (25, 5), "tr2": (75, 5), "br2": (75, 45), "bl2": (25, 45)}
+        "tl2": (75, 5), "tr2": (25, 5), "br2": (25, 45), "bl2": (75, 45)}
 for n, (x, y) in want.items():
     assert (float(cu.get("x" + n)), float(cu.get("y" + n))) == (x, y), n
 rings = c.findall("polygon[@label='parts']")
@@ -169,4 +171,19 @@ check "nothing imported" [ "$(db_query e.db 'select count(*) from tasks')" -eq 0
 printf '<annotations><image id="0" name="k.png"><mask label="cat" rle="1, 2" left="0" top="0" width="1" height="3"/><tag label="indoor"/></image></annotations>\n' > m.xml
 expect_rc 1 "a mask: a named loss" "$BOXEL" import --db e.db --as accepted m.xml
 check "the mask line" contains "$ERR" "CVAT <mask> objects dropped"
+
+# A cuboid as CVAT writes it (two real CVAT exports agree: the back face's
+# tl2/bl2 corners lie behind the front's tr1/br1, its tr2/br2 behind
+# tl1/bl1): here a back face 40 right and 20 up of the front; it imports as
+# boxel's front face and that face moved, not a back face turned over
+printf '%s\n' '<annotations><version>1.1</version><image id="0" name="c.png" width="600" height="400"><cuboid label="crate" occluded="0" xtl1="100" ytl1="200" xbl1="100" ybl1="250" xtr1="150" ytr1="200" xbr1="150" ybr1="250" xtl2="190" ytl2="180" xbl2="190" ybl2="230" xtr2="140" ytr2="180" xbr2="140" ybr2="230"/></image></annotations>' > cu.xml
+"$BOXEL" init --db cu.db --images img --taxonomy tax.json >/dev/null
+expect_rc 0 "a CVAT-written cuboid imports" "$BOXEL" import --db cu.db --as accepted cu.xml
+"$BOXEL" export --db cu.db --format jsonl cu.jsonl >/dev/null
+check "its back face is the front face moved (40, -20)" $PY - cu.jsonl <<'PY'
+import json, sys
+c = json.loads(open(sys.argv[1]).readline())["accepted"]["annotations"][0]["cuboid"]
+assert c[:4] == [[100, 200], [150, 200], [150, 250], [100, 250]], c
+assert [[x - f[0], y - f[1]] for (x, y), f in zip(c[4:], c[:4])] == [[40, -20]] * 4, c
+PY
 finish
