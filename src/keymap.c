@@ -76,7 +76,7 @@ static struct bx_keybind label_binds[] = {
 	{ BX_KEY_BTAB, BX_LA_SELECT_PREV, "select and grab the previous object" },
 	{ 'v', BX_LA_SELECT_HERE, "select the object under the crosshair (again: the next one there)" },
 	{ '\'', BX_LA_GRAB_NEAREST, "grab the corner, edge or vertex nearest the crosshair" },
-	{ '"', BX_LA_GRAB_NAMED, "grab the selected box's edge or corner by name, wherever the crosshair is: then h j k l (left, bottom, top, right edge) or y u b n (top-left, top-right, bottom-left, bottom-right corner)" },
+	{ '"', BX_LA_GRAB_NAMED, "grab the selected box's edge or corner by name, wherever the crosshair is (the next key names it: see named grab)" },
 	{ ']', BX_LA_HANDLE_NEXT, "grab the next corner/edge/vertex of the selected object" },
 	{ ',', BX_LA_FINE, "fine steps: one image pixel whatever the zoom, for a 1 px fix without zooming (again or Esc: back)" },
 	{ '[', BX_LA_HANDLE_PREV, "grab the previous corner/edge/vertex" },
@@ -141,6 +141,22 @@ static const struct bx_keybind jump_binds[] = {
 const struct bx_keymap bx_keymap_jump = {
 	"jump (;): type the label where the crosshair should go", jump_binds,
 	(int)BX_ARRAY_LEN(jump_binds),
+};
+
+/* vi's directions for the edges, its diagonals y u b n for the corners. */
+static const struct bx_keybind grab_binds[] = {
+	{ 'h', BX_GA_LEFT, "the left edge" },
+	{ 'j', BX_GA_BOTTOM, "the bottom edge" },
+	{ 'k', BX_GA_TOP, "the top edge" },
+	{ 'l', BX_GA_RIGHT, "the right edge" },
+	{ 'y', BX_GA_TL, "the top-left corner" },
+	{ 'u', BX_GA_TR, "the top-right corner" },
+	{ 'b', BX_GA_BL, "the bottom-left corner" },
+	{ 'n', BX_GA_BR, "the bottom-right corner" },
+};
+const struct bx_keymap bx_keymap_grab = {
+	"named grab (\"): the key after it grabs the selected box's", grab_binds,
+	(int)BX_ARRAY_LEN(grab_binds),
 };
 
 static const struct bx_keybind picker_binds[] = {
@@ -247,7 +263,7 @@ const struct bx_keymap bx_keymap_admin = {
 
 const struct bx_keymap *const bx_keymaps_label_screen[] = {
 	&bx_keymap_label, &bx_keymap_review, &bx_keymap_form, &bx_keymap_prompt, &bx_keymap_picker,
-	&bx_keymap_jump, &bx_keymap_look, &bx_keymap_feedback, &bx_keymap_helpscreen, &bx_keymap_notask,
+	&bx_keymap_jump, &bx_keymap_grab, &bx_keymap_look, &bx_keymap_feedback, &bx_keymap_helpscreen, &bx_keymap_notask,
 };
 const int bx_keymaps_label_screen_n = (int)BX_ARRAY_LEN(bx_keymaps_label_screen);
 

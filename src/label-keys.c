@@ -100,34 +100,32 @@ motion(int action, int *dx, int *dy, int *far)
 	return 1;
 }
 
-/* After `"`: the handle the key names (vi's directions; the diagonals
- * y u b n for the corners), grabbed on the selected box. */
+/* After `"`: the handle the key names (keymap.c's named-grab table),
+ * grabbed on the selected box. */
 static int
 grab_named(struct label *L, int key, int64_t now)
 {
-	static const struct { int key, handle; } names[] = {
-		{ 'h', BX_H_LEFT }, { 'j', BX_H_BOTTOM }, { 'k', BX_H_TOP }, { 'l', BX_H_RIGHT },
-		{ 'y', BX_H_TL }, { 'u', BX_H_TR }, { 'b', BX_H_BL }, { 'n', BX_H_BR },
+	static const int handle[] = {
+		[BX_GA_LEFT] = BX_H_LEFT, [BX_GA_BOTTOM] = BX_H_BOTTOM, [BX_GA_TOP] = BX_H_TOP,
+		[BX_GA_RIGHT] = BX_H_RIGHT, [BX_GA_TL] = BX_H_TL, [BX_GA_TR] = BX_H_TR,
+		[BX_GA_BL] = BX_H_BL, [BX_GA_BR] = BX_H_BR,
 	};
 	struct bx_edit *ed = &L->ed;
 	char name[32];
-	size_t i;
+	int a;
 
 	L->grab_named = 0;
 	if (ed->sel < 0 || ed->sel >= ed->ans.n || ed->ans.a[ed->sel].geom != BX_GEOM_BOX) {
 		label_msg(L, 1, "\" grabs an edge or corner of the selected box: select a box first (Tab, v)");
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i].key == key)
-			break;
-	if (i == sizeof names / sizeof names[0]) {
+	if ((a = bx_keymap_action(&bx_keymap_grab, key)) == 0) {
 		label_msg(L, 1, "\" then h j k l (an edge) or y u b n (a corner); nothing grabbed");
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
 	label_msg(L, 0, "grabbed the %s: arrows move it",
-	          label_handle_name(L, names[i].handle, name, sizeof name));
-	return label_apply(L, bx_edit_grab_handle(ed, names[i].handle), now) | BX_VIEW_REDRAW;
+	          label_handle_name(L, handle[a], name, sizeof name));
+	return label_apply(L, bx_edit_grab_handle(ed, handle[a]), now) | BX_VIEW_REDRAW;
 }
 
 /* The digits typed so far pick class N (1-based, taxonomy order). */

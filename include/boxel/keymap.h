@@ -71,6 +71,13 @@ extern const struct bx_keymap bx_keymap_form;
  * are the keys that do something else. */
 enum bx_jump_action { BX_JA_CANCEL = 1, BX_JA_BACK };
 extern const struct bx_keymap bx_keymap_jump;
+
+/* The key after `"` (the named grab): the selected box's edge or corner. */
+enum bx_grab_action {
+	BX_GA_LEFT = 1, BX_GA_BOTTOM, BX_GA_TOP, BX_GA_RIGHT,
+	BX_GA_TL, BX_GA_TR, BX_GA_BL, BX_GA_BR,
+};
+extern const struct bx_keymap bx_keymap_grab;
 enum bx_picker_action { BX_PA_UP = 1, BX_PA_DOWN, BX_PA_PICK, BX_PA_CANCEL, BX_PA_BACK };
 extern const struct bx_keymap bx_keymap_picker;
 enum bx_look_action {
