@@ -55,22 +55,22 @@ for t in detect segment obb; do
 		"$BOXEL" export --db t.db --format yolo --yolo-task $t $t
 done
 
-# check.py TASK: the mismatches between what Ultralytics reads of the TASK
-# export and ans.jsonl, one line each; exit 1 if any
+# check.py DIR:TASK...: for each, DIR read as Ultralytics' TASK dataset and
+# compared with ans.jsonl; prints "DIR ok" or one "DIR bad: ..." line per
+# mismatch (one process for all: importing Ultralytics takes seconds)
 cat > check.py <<'PY'
 import json, math, sys
 import numpy as np
 from shapely.geometry import MultiPoint
 from ultralytics.data.dataset import YOLODataset
-from ultralytics.data.utils import check_det_dataset
+from ultralytics.data.utils import check_det_dataset, verify_image_label
 from ultralytics.utils import LOGGER
 from ultralytics.utils.ops import xyxyxyxy2xywhr
 
 LOGGER.setLevel(40)  # its progress bars and cache notes
-task = sys.argv[1]
 HOLDS = {"detect": ("box", "polygon", "rotated_box", "ellipse", "cuboid"),
          "segment": ("box", "polygon", "rotated_box", "ellipse", "cuboid"),
-         "obb": ("box", "rotated_box")}[task]
+         "obb": ("box", "rotated_box")}
 TOL = 1e-3  # px: 6 decimals of the image's size, read as float32
 
 def corners(cx, cy, w, h, deg):
@@ -126,84 +126,97 @@ def on_ellipse(pts, e):
     r = [math.hypot(((x - cx) * c + (y - cy) * s) / rx, (-(x - cx) * s + (y - cy) * c) / ry) for x, y in pts]
     return abs(area - math.pi * rx * ry) < 1e-3 * math.pi * rx * ry and max(r) - min(r) < 1e-3
 
-want = {}
-for line in open("ans.jsonl"):
-    t = json.loads(line)
-    want[t["image"]] = [o for o in t["answer"]["annotations"] if kind(o) in HOLDS]
-names = [c["name"] for c in json.load(open("tax.json"))["classes"]]
-data = check_det_dataset(task + "/data.yaml", autodownload=False)
-bad = []
-if data["names"] != dict(enumerate(names)) or data["nc"] != len(names):
-    bad.append("data.yaml: names %r" % data["names"])
-ds = YOLODataset(img_path=data["train"], data=data, task=task, augment=False)
-labels = ds.get_labels()
-if sorted(lb["im_file"].rsplit("/", 1)[1] for lb in labels) != sorted(want):
-    bad.append("images: %r" % [lb["im_file"] for lb in labels])
-n = 0
-for lb in labels:
-    name = lb["im_file"].rsplit("/", 1)[1]
-    h, w = lb["shape"]
-    objs = want.get(name, [])
-    cls = [names[int(c)] for c in lb["cls"].ravel()]
-    if cls != [o["class"] for o in objs] or not lb["normalized"] or lb["bbox_format"] != "xywh":
-        bad.append("%s: classes %r, want %r" % (name, cls, [o["class"] for o in objs]))
-        continue
-    px = lambda a: [(x * w, y * h) for x, y in a]
-    for i, o in enumerate(objs):
-        n += 1
-        bx, by, bw, bh = lb["bboxes"][i]
-        x0, y0, x1, y1 = upright(o)
-        # a segment's box is its outline's (an ellipse's ring reaches out
-        # of the ellipse's exact box by its vertices' error)
-        tol = 0.05 if task == "segment" and kind(o) == "ellipse" else TOL
-        if task != "obb" and not same_points([((bx - bw / 2) * w, (by - bh / 2) * h), ((bx + bw / 2) * w, (by + bh / 2) * h)],
-                                             [(x0, y0), (x1, y1)], tol):
-            bad.append("%s %s: box %r, want %r" % (name, o["class"], lb["bboxes"][i], (x0, y0, x1, y1)))
-        if task == "detect":
+def check(path, task):
+    """the mismatches, and the number of objects compared"""
+    want = {}
+    for line in open("ans.jsonl"):
+        t = json.loads(line)
+        want[t["image"]] = [o for o in t["answer"]["annotations"] if kind(o) in HOLDS[task]]
+    names = [c["name"] for c in json.load(open("tax.json"))["classes"]]
+    data = check_det_dataset(path + "/data.yaml", autodownload=False)
+    bad = []
+    if data["names"] != dict(enumerate(names)) or data["nc"] != len(names):
+        bad.append("data.yaml: names %r" % data["names"])
+    ds = YOLODataset(img_path=data["train"], data=data, task=task, augment=False)
+    labels = ds.get_labels()
+    if sorted(lb["im_file"].rsplit("/", 1)[1] for lb in labels) != sorted(want):
+        bad.append("images: %r" % [lb["im_file"] for lb in labels])
+    n = 0
+    for lb in labels:
+        name = lb["im_file"].rsplit("/", 1)[1]
+        h, w = lb["shape"]
+        objs = want.get(name, [])
+        cls = [names[int(c)] for c in lb["cls"].ravel()]
+        if cls != [o["class"] for o in objs] or not lb["normalized"] or lb["bbox_format"] != "xywh":
+            bad.append("%s: classes %r, want %r" % (name, cls, [o["class"] for o in objs]))
             continue
-        pts = px(lb["segments"][i])
-        if kind(o) == "ellipse":
-            ok = on_ellipse(pts, o["ellipse"])
-        else:
-            ok = same_points(pts, outline(o))
-        if task == "obb":
-            # what its training turns the corners into
-            cx, cy, rw, rh, th = xyxyxyxy2xywhr(np.array([sum(pts, ())], dtype=np.float32))[0]
-            ok = ok and same_points(corners(cx, cy, rw, rh, math.degrees(th)), outline(o), 0.01)
-        if not ok:
-            bad.append("%s %s: %r" % (name, o["class"], pts))
-for b in bad:
-    print(b)
-if not bad:
-    print("%-7s %d objects as boxel stores them" % (task, n), file=sys.stderr)
-sys.exit(1 if bad else 0)
-PY
-for t in detect segment obb; do
-	check "ultralytics reads the $t export with boxel's classes and numbers" $PY -W ignore check.py $t
-done
+        px = lambda a: [(x * w, y * h) for x, y in a]
+        for i, o in enumerate(objs):
+            n += 1
+            bx, by, bw, bh = lb["bboxes"][i]
+            x0, y0, x1, y1 = upright(o)
+            # a segment's box is its outline's (an ellipse's ring reaches out
+            # of the ellipse's exact box by its vertices' error)
+            tol = 0.05 if task == "segment" and kind(o) == "ellipse" else TOL
+            if task != "obb" and not same_points([((bx - bw / 2) * w, (by - bh / 2) * h), ((bx + bw / 2) * w, (by + bh / 2) * h)],
+                                                 [(x0, y0), (x1, y1)], tol):
+                bad.append("%s %s: box %r, want %r" % (name, o["class"], lb["bboxes"][i], (x0, y0, x1, y1)))
+            if task == "detect":
+                continue
+            pts = px(lb["segments"][i])
+            if kind(o) == "ellipse":
+                ok = on_ellipse(pts, o["ellipse"])
+            else:
+                ok = same_points(pts, outline(o))
+            if task == "obb":
+                # what its training turns the corners into
+                cx, cy, rw, rh, th = xyxyxyxy2xywhr(np.array([sum(pts, ())], dtype=np.float32))[0]
+                ok = ok and same_points(corners(cx, cy, rw, rh, math.degrees(th)), outline(o), 0.01)
+            if not ok:
+                bad.append("%s %s: %r" % (name, o["class"], pts))
+    return bad, n
 
-# Altered copies are noticed: a rotated box's corner moved by 1 px (within
-# bounds: Ultralytics takes it, the numbers differ), and a class number past
-# the classes (Ultralytics drops the file as corrupt)
-differs() { ! $PY -W ignore check.py "$1" >/dev/null 2>&1; }
-cp -r obb obb.good
+for arg in sys.argv[1:]:
+    path, task = arg.split(":")
+    if task == "verify":
+        # its per-file check, as get_labels runs it: (image, label file,
+        # prefix, keypoint, classes, nkpt, ndim, single_cls)
+        r = verify_image_label((path + "/images/train/c.png", path + "/labels/train/c.txt", "", False, 6, 0, 0, False))
+        print(path, "corrupt" if r[-2] == 1 else "taken", r[-1])
+        continue
+    try:
+        bad, n = check(path, task)
+    except Exception as e:  # a file its reader refuses
+        bad, n = ["%s: %s" % (type(e).__name__, e)], 0
+    for b in bad:
+        print(path, "bad:", b)
+    if not bad:
+        print(path, "ok")
+        print("%-7s %d objects as boxel stores them" % (task, n), file=sys.stderr)
+PY
+# Altered copies: a rotated box's corner moved by 1 px (within bounds:
+# Ultralytics takes it, the numbers differ), and a class number past the
+# classes (Ultralytics drops the file as corrupt)
+# (data.yaml names its folder by its absolute path: each copy names its own)
+for d in moved class9; do
+	cp -r obb $d && rm -f $d/labels/train.cache
+	sed -i "s|^path: .*|path: \"$PWD/$d\"|" $d/data.yaml
+done
 $PY - <<'PY'
-path = "obb/labels/train/c.txt"
+path = "moved/labels/train/c.txt"
 lines = open(path).read().splitlines()
 f = lines[0].split()
 f[1] = "%.6f" % (float(f[1]) + 1 / 600)
 lines[0] = " ".join(f)
 open(path, "w").write("\n".join(lines) + "\n")
 PY
-rm -f obb/labels/train.cache
-check "a corner moved by 1 px is found" differs obb
-rm -rf obb && cp -r obb.good obb && rm -f obb/labels/train.cache
-sed -i '1s/^[0-9]* /9 /' obb/labels/train/c.txt
-check "a class past data.yaml's names is found" differs obb
-check "ultralytics' own verify_image_label calls that file corrupt" $PY -W ignore -c '
-import sys
-from ultralytics.data.utils import verify_image_label
-r = verify_image_label(("obb/images/train/c.png", "obb/labels/train/c.txt", "", False, 6, 0, 0, False))
-print(r[-1], file=sys.stderr)
-sys.exit(not (r[-2] == 1 and "exceeds dataset class count" in r[-1]))'
+sed -i '1s/^[0-9]* /9 /' class9/labels/train/c.txt
+$PY -W ignore check.py detect:detect segment:segment obb:obb moved:obb class9:obb class9:verify > got.txt
+for t in detect segment obb; do
+	check "ultralytics reads the $t export with boxel's classes and numbers" grep -qx "$t ok" got.txt
+done
+check "a corner moved by 1 px is found" grep -q "^moved bad: c.png bed" got.txt
+check "a class past data.yaml's names is found (the file dropped)" grep -q "^class9 bad: images: .*/k.png.\]$" got.txt
+check "ultralytics' own verify_image_label calls that file corrupt" grep -q "^class9 corrupt .*exceeds dataset class count" got.txt
+if [ "$T_FAILED" -ne 0 ]; then cat got.txt >&2; fi
 finish
