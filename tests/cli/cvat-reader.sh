@@ -126,15 +126,7 @@ if ! $PY -c 'import cvatshim' 2>cvat.err; then
 	exit 77
 fi
 
-cat > tax.json <<'J'
-{"name": "c", "classes": [
- {"name": "cat", "geometries": ["box"], "attributes": [{"name": "pose", "type": "choice", "options": ["sit", "lie & \"rest\" <x>"]}, {"name": "n", "type": "number"}, {"name": "ok", "type": "bool"}]},
- {"name": "plume", "geometries": ["polygon"]}, {"name": "edge", "geometries": ["polyline"]},
- {"name": "dot", "geometries": ["point"]}, {"name": "bed", "geometries": ["rotated_box"]},
- {"name": "eye", "geometries": ["ellipse"]}, {"name": "crate", "geometries": ["cuboid"]},
- {"name": "parts", "geometries": ["multipolygon"]}, {"name": "indoor", "geometries": ["tag"]},
- {"name": "body", "geometries": ["skeleton"], "keypoints": ["head", "hip", "foot"], "skeleton": [[1, 2], [2, 3]]}]}
-J
+cp "$BOXEL_TEST_DATA/formats/taxonomy-cvat-kinds.json" tax.json
 # every kind, rotated boxes and ellipses turned both ways and past 90 degrees
 cat > ans.jsonl <<'J'
 {"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90], "attributes": {"pose": "lie & \"rest\" <x>", "n": 3, "ok": true}}, {"class": "plume", "polygon": [[200, 30], [280, 40], [260, 120], [215, 95]]}, {"class": "edge", "polyline": [[5, 5], [50, 60.25], [70, 10]]}, {"class": "dot", "point": [33.5, 44]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}, {"class": "bed", "rotated_box": [120, 200, 50, 20, 125]}, {"class": "eye", "ellipse": [330, 200, 50, 25, -20]}, {"class": "eye", "ellipse": [60, 250, 30, 12.5, 100]}, {"class": "indoor"}], "global": {}}}

@@ -18,16 +18,7 @@ from datumaro.plugins.yolo_format.extractor import YOLOv8OrientedBoxesExtractor'
 	echo "skip: datumaro (with its YOLOv8 importers) not importable by $PY: the YOLO export is not checked by an independent reader"
 	exit 77
 fi
-cat > tax.json <<'J'
-{"name": "p", "classes": [
- {"name": "cat", "geometries": ["box"]},
- {"name": "plume", "geometries": ["polygon"]},
- {"name": "bed", "geometries": ["rotated_box"]},
- {"name": "eye", "geometries": ["ellipse"]},
- {"name": "crate", "geometries": ["cuboid"]},
- {"name": "body", "geometries": ["skeleton"], "keypoints": ["head", "hip", "foot"],
-  "skeleton": [[1, 2], [2, 3]], "sigmas": [0.05, 0.08, 0.1]}]}
-J
+cp "$BOXEL_TEST_DATA/formats/taxonomy-kinds.json" tax.json
 # project NAME ANSWERS: a store of the two images with ANSWERS accepted,
 # exported as yolo (NAME.yolo) and as jsonl (NAME.jsonl, the numbers stored)
 project() {
@@ -295,15 +286,7 @@ PY
 # attributes. It ignores a box's rotation (a rotated box comes back as its
 # unturned box) and skips <ellipse> and <cuboid>: asserted, so a reader
 # that starts reading them shows here.
-cat > cvat.tax.json <<'J'
-{"name": "c", "classes": [
- {"name": "cat", "geometries": ["box"], "attributes": [{"name": "pose", "type": "choice", "options": ["sit", "lie & \"rest\" <x>"]}, {"name": "n", "type": "number"}, {"name": "ok", "type": "bool"}]},
- {"name": "plume", "geometries": ["polygon"]}, {"name": "edge", "geometries": ["polyline"]},
- {"name": "dot", "geometries": ["point"]}, {"name": "bed", "geometries": ["rotated_box"]},
- {"name": "eye", "geometries": ["ellipse"]}, {"name": "crate", "geometries": ["cuboid"]},
- {"name": "parts", "geometries": ["multipolygon"]}, {"name": "indoor", "geometries": ["tag"]},
- {"name": "body", "geometries": ["skeleton"], "keypoints": ["head", "hip", "foot"], "skeleton": [[1, 2], [2, 3]]}]}
-J
+cp "$BOXEL_TEST_DATA/formats/taxonomy-cvat-kinds.json" cvat.tax.json
 "$BOXEL" init --db cvat.db --images img --taxonomy cvat.tax.json >/dev/null
 "$BOXEL" import --db cvat.db img >/dev/null
 printf '%s\n' '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90], "attributes": {"pose": "lie & \"rest\" <x>", "n": 3, "ok": true}}, {"class": "plume", "polygon": [[200, 30], [280, 40], [260, 120], [215, 95]]}, {"class": "edge", "polyline": [[5, 5], [50, 60.25], [70, 10]]}, {"class": "dot", "point": [33.5, 44]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}, {"class": "eye", "ellipse": [330, 200, 50, 25, -20]}, {"class": "indoor"}], "global": {}}}' \

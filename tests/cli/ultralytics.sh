@@ -31,16 +31,7 @@ from ultralytics.data.utils import check_det_dataset' 2>ul.err; then
 	echo "skip: ultralytics not importable by $PY ($(tail -1 ul.err)): the YOLO task exports are not read by Ultralytics"
 	exit 77
 fi
-cat > tax.json <<'J'
-{"name": "p", "classes": [
- {"name": "cat", "geometries": ["box"]},
- {"name": "plume", "geometries": ["polygon"]},
- {"name": "bed", "geometries": ["rotated_box"]},
- {"name": "eye", "geometries": ["ellipse"]},
- {"name": "crate", "geometries": ["cuboid"]},
- {"name": "body", "geometries": ["skeleton"], "keypoints": ["head", "hip", "foot"],
-  "skeleton": [[1, 2], [2, 3]], "sigmas": [0.05, 0.08, 0.1]}]}
-J
+cp "$BOXEL_TEST_DATA/formats/taxonomy-kinds.json" tax.json
 # rotated boxes turned both ways and past 90 degrees, ellipses too; the
 # skeleton no task holds (left out with a line, exit 1); an image in a
 # subfolder, its name with a space (Ultralytics finds a label file from its
