@@ -21,6 +21,7 @@
 . "$(dirname "$0")/lib.sh"
 
 sample_images # img/k.png (chelsea, 451x300), img/c.png (coffee, 600x400)
+cp "$SRC/tests/cli/shapes.py" .
 CVAT_PY=${CVAT_SRC:-}/cvat/apps/dataset_manager/formats/cvat.py
 if [ -z "${CVAT_SRC:-}" ] || [ ! -f "$CVAT_PY" ]; then
 	echo "skip: CVAT_SRC does not name a CVAT source tree (with $CVAT_PY): the CVAT export is not read by CVAT's own code"
@@ -142,24 +143,13 @@ expect_rc 0 "export cvat" "$BOXEL" export --db t.db --format cvat boxel.xml
 cat > compare.py <<'PY'
 import json, math, sys
 from cvatshim import load
-
-def corners(cx, cy, w, h, deg):
-    """a rotated box's corners, turned clockwise on screen (y down)"""
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return [(cx + dx * c - dy * s, cy + dx * s + dy * c)
-            for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))]
+from shapes import corners, ellipse_points
 
 def near(a, b, tol=0.006):
     return len(a) == len(b) and all(math.dist(p, q) < tol for p, q in zip(a, b))
 
 def pairs(v):
     return [tuple(v[i:i + 2]) for i in range(0, len(v), 2)]
-
-def ellipse_pts(cx, cy, rx, ry, deg, n=8):
-    """points on the ellipse, its rx axis turned deg clockwise"""
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return [(cx + rx * math.cos(t) * c - ry * math.sin(t) * s, cy + rx * math.cos(t) * s + ry * math.sin(t) * c)
-            for t in (2 * math.pi * k / n for k in range(n))]
 
 # CVAT's canvas (cvat-canvas/src/typescript/cuboid.ts) holds a cuboid as
 # tl1 bl1 tr1 br1 tl2 bl2 tr2 br2 and draws its depth edges tr1-tl2,
@@ -215,7 +205,7 @@ def compare(path):
                 # "rotation" degrees clockwise
                 (cx, cy), (px, py) = pts
                 ok = s.type == "ellipse" and 0 <= s.rotation < 360 and near(
-                    ellipse_pts(cx, cy, px - cx, cy - py, s.rotation), ellipse_pts(*o["ellipse"]), 0.02)
+                    ellipse_points(cx, cy, px - cx, cy - py, s.rotation), ellipse_points(*o["ellipse"]), 0.02)
             elif cls == "crate":
                 c = dict(zip(CVAT_ORDER, pts))
                 front, back = o["cuboid"][:4], o["cuboid"][4:]

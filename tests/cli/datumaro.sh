@@ -39,25 +39,8 @@ project seg '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box
 project obb '{"image": "k.png", "answer": {"annotations": [{"class": "cat", "box": [10, 20, 120.5, 90]}, {"class": "bed", "rotated_box": [330, 80, 80, 40, 30]}], "global": {}}}
 {"image": "c.png", "answer": {"annotations": [{"class": "bed", "rotated_box": [300, 250, 30, 60, -50]}, {"class": "bed", "rotated_box": [120, 300, 50, 20, 125]}], "global": {}}}'
 
-# shapes.py: what both checks below compare with
-cat > shapes.py <<'PY'
-import math
-
-def corners(cx, cy, w, h, deg):
-    """a rotated box's corners (turned clockwise on screen, y down)"""
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return [(cx + dx * c - dy * s, cy + dx * s + dy * c)
-            for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))]
-
-def same_points(got, want, tol):
-    """the same points, in any order (a reader may start a ring elsewhere)"""
-    assert len(got) == len(want), (got, want)
-    left = list(want)
-    for p in got:
-        d, i = min((math.dist(p, q), i) for i, q in enumerate(left))
-        assert d < tol, (p, left)
-        left.pop(i)
-PY
+# shapes.py: what the checks below compare with
+cp "$SRC/tests/cli/shapes.py" .
 
 check "datumaro loads each export; classes and numbers are boxel's" $PY -W ignore - <<'PY'
 import json, math, sys
@@ -214,42 +197,9 @@ check "datumaro loads each task's export with boxel's shapes" $PY -W ignore - <<
 import json, math, sys
 from datumaro.components.annotation import AnnotationType, Bbox, Polygon
 from datumaro.components.dataset import Dataset
-from shapely.geometry import MultiPoint
-from shapes import corners, same_points
+from shapes import corners, on_ellipse, outline, same_points, upright
 
 want = json.loads(open("coco.ans.jsonl").read())["answer"]["annotations"]
-
-def outline(o):
-    """the points of o's line in a segment or obb file (None: an ellipse)"""
-    if "box" in o:
-        x, y, w, h = o["box"]
-        return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-    if "rotated_box" in o:
-        return corners(*o["rotated_box"])
-    if "polygon" in o:
-        return [tuple(p) for p in o["polygon"]]
-    if "cuboid" in o:
-        return MultiPoint(o["cuboid"]).convex_hull.exterior.coords[:-1]
-    return None
-
-def upright(o):
-    """o's upright box x0, y0, x1, y1: its outline's, an ellipse's exact one"""
-    if "ellipse" in o:
-        cx, cy, rx, ry, deg = o["ellipse"]
-        c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-        hx, hy = math.hypot(rx * c, ry * s), math.hypot(rx * s, ry * c)
-        return cx - hx, cy - hy, cx + hx, cy + hy
-    xs, ys = zip(*outline(o))
-    return min(xs), min(ys), max(xs), max(ys)
-
-def on_ellipse(pts, o):
-    cx, cy, rx, ry, deg = o["ellipse"]
-    assert len(pts) == 64, len(pts)
-    area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]))) / 2
-    assert abs(area - math.pi * rx * ry) < 1e-3 * math.pi * rx * ry, area
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    r = [math.hypot(((x - cx) * c + (y - cy) * s) / rx, (-(x - cx) * s + (y - cy) * c) / ry) for x, y in pts]
-    assert max(r) - min(r) < 1e-3, (min(r), max(r))
 
 # the readers keep 2 decimals of a pixel
 for task, fmt, held, tol in (("detect", "yolov8_detection", ("cat", "plume", "bed", "eye", "crate"), 6e-3),

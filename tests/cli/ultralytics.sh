@@ -23,6 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 
 sample_images # img/k.png (chelsea, 451x300), img/c.png (coffee, 600x400)
+cp "$SRC/tests/cli/shapes.py" .
 # Ultralytics writes its settings under YOLO_CONFIG_DIR and must not go online
 export YOLO_CONFIG_DIR=$PWD/ycfg YOLO_OFFLINE=1
 mkdir -p ycfg
@@ -56,7 +57,7 @@ done
 cat > check.py <<'PY'
 import json, math, sys
 import numpy as np
-from shapely.geometry import MultiPoint
+from shapes import corners, holds, on_ellipse, outline, same_points, upright
 from ultralytics.data.dataset import YOLODataset
 from ultralytics.data.utils import check_det_dataset, verify_image_label
 from ultralytics.utils import LOGGER
@@ -68,58 +69,8 @@ HOLDS = {"detect": ("box", "polygon", "rotated_box", "ellipse", "cuboid"),
          "obb": ("box", "rotated_box")}
 TOL = 1e-3  # px: 6 decimals of the image's size, read as float32
 
-def corners(cx, cy, w, h, deg):
-    """a rotated box's corners, turned clockwise on screen (y down)"""
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return [(cx + dx * c - dy * s, cy + dx * s + dy * c)
-            for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))]
-
-def same_points(got, want, tol=TOL):
-    """the same points in any order"""
-    left = list(want)
-    for p in got:
-        if not left:
-            return False
-        d, i = min((math.dist(p, q), i) for i, q in enumerate(left))
-        if d > tol:
-            return False
-        left.pop(i)
-    return not left
-
 def kind(o):
     return next(k for k in o if k not in ("class", "attributes"))
-
-def outline(o):
-    """o's points as its segment or obb line holds them (None: an ellipse)"""
-    k, v = kind(o), o[kind(o)]
-    if k == "box":
-        x, y, w, h = v
-        return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-    if k == "rotated_box":
-        return corners(*v)
-    if k == "polygon":
-        return [tuple(p) for p in v]
-    if k == "cuboid":
-        return list(MultiPoint(v).convex_hull.exterior.coords[:-1])
-
-def upright(o):
-    """o's upright box, x0 y0 x1 y1"""
-    if kind(o) == "ellipse":
-        cx, cy, rx, ry, deg = o["ellipse"]
-        c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-        hw, hh = math.hypot(rx * c, ry * s), math.hypot(rx * s, ry * c)
-        return cx - hw, cy - hh, cx + hw, cy + hh
-    xs, ys = zip(*outline(o))
-    return min(xs), min(ys), max(xs), max(ys)
-
-def on_ellipse(pts, e):
-    """pts outline ellipse e: its area, and its vertices on one ellipse of
-    e's centre, axes ratio and turn"""
-    cx, cy, rx, ry, deg = e
-    area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]))) / 2
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    r = [math.hypot(((x - cx) * c + (y - cy) * s) / rx, (-(x - cx) * s + (y - cy) * c) / ry) for x, y in pts]
-    return abs(area - math.pi * rx * ry) < 1e-3 * math.pi * rx * ry and max(r) - min(r) < 1e-3
 
 def check(path, task):
     """the mismatches, and the number of objects compared"""
@@ -153,20 +104,20 @@ def check(path, task):
             # a segment's box is its outline's (an ellipse's ring reaches out
             # of the ellipse's exact box by its vertices' error)
             tol = 0.05 if task == "segment" and kind(o) == "ellipse" else TOL
-            if task != "obb" and not same_points([((bx - bw / 2) * w, (by - bh / 2) * h), ((bx + bw / 2) * w, (by + bh / 2) * h)],
-                                                 [(x0, y0), (x1, y1)], tol):
+            if task != "obb" and not holds(same_points, [((bx - bw / 2) * w, (by - bh / 2) * h), ((bx + bw / 2) * w, (by + bh / 2) * h)],
+                                           [(x0, y0), (x1, y1)], tol):
                 bad.append("%s %s: box %r, want %r" % (name, o["class"], lb["bboxes"][i], (x0, y0, x1, y1)))
             if task == "detect":
                 continue
             pts = px(lb["segments"][i])
             if kind(o) == "ellipse":
-                ok = on_ellipse(pts, o["ellipse"])
+                ok = holds(on_ellipse, pts, o)
             else:
-                ok = same_points(pts, outline(o))
+                ok = holds(same_points, pts, outline(o), TOL)
             if task == "obb":
                 # what its training turns the corners into
                 cx, cy, rw, rh, th = xyxyxyxy2xywhr(np.array([sum(pts, ())], dtype=np.float32))[0]
-                ok = ok and same_points(corners(cx, cy, rw, rh, math.degrees(th)), outline(o), 0.01)
+                ok = ok and holds(same_points, corners(cx, cy, rw, rh, math.degrees(th)), outline(o), 0.01)
             if not ok:
                 bad.append("%s %s: %r" % (name, o["class"], pts))
     return bad, n
