@@ -249,6 +249,25 @@ for f in turned faces flat; do
 	check "CVAT's reader finds $f.xml different" differs $f.xml
 done
 
+# Text through CVAT's parser: a label with XML's special characters and a
+# free-text attribute with a newline, a tab, a carriage return (which XML
+# turns into a newline unless written as a reference), "]]>", a written-out
+# "&amp;" and non-ASCII must come back as stored
+cat > text.tax.json <<'J'
+{"name": "x", "classes": [{"name": "cat & <dog> \"q\" 'a'", "geometries": ["box"], "attributes": [{"name": "note", "type": "text"}]}]}
+J
+$PY -c 'import json; print(json.dumps({"image": "k.png", "answer": {"annotations": [{"class": "cat & <dog> \"q\" '"'"'a'"'"'", "box": [10, 20, 30, 40], "attributes": {"note": "one\ntwo\tthree\r four  ]]> &amp; é \u2028 猫"}}], "global": {}}}))' > text.jsonl
+"$BOXEL" init --db text.db --images img --taxonomy text.tax.json >/dev/null
+"$BOXEL" import --db text.db img >/dev/null
+expect_rc 0 "import a label and a text attribute with XML's special characters" "$BOXEL" import --db text.db --as accepted text.jsonl
+expect_rc 0 "export them as cvat" "$BOXEL" export --db text.db --format cvat text.xml
+check "CVAT's reader reads the label and the text as stored" $PY -c '
+import json, sys
+from cvatshim import load
+want = json.loads(open("text.jsonl").read())["answer"]["annotations"][0]
+got = [(s.label, [(a.name, a.value) for a in s.attributes]) for s in load("text.xml").shapes]
+sys.exit(got != [(want["class"], [("note", want["attributes"]["note"])])])'
+
 # CVAT's writer: what its reader read of boxel's XML, written back by
 # CVAT's dump_as_cvat_annotation; boxel imports it to the same numbers
 check "CVAT's dump_as_cvat_annotation writes what its reader read" $PY -c '
