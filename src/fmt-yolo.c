@@ -52,6 +52,14 @@ bx_yolo_outline_pts(const struct bx_annot *an, struct bx_pt *buf, const struct b
 }
 
 int
+bx_yolo_outline_room(const struct bx_annot *an)
+{
+	int n = an->npts + 2 * an->nrings;
+
+	return n > BX_GEOM_RING_MAX + 1 ? n : BX_GEOM_RING_MAX + 1;
+}
+
+int
 bx_yolo_outline_ring(const struct bx_annot *an, struct bx_pt *buf, const struct bx_pt **pts)
 {
 	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
@@ -268,11 +276,17 @@ bx_yolo_write_task(const struct bx_dataset *ds, const struct bx_ds_image *im,
 {
 	double W = im->width > 0 ? im->width : 1, H = im->height > 0 ? im->height : 1;
 	double x, y, w, h;
-	struct bx_pt buf[BX_GEOM_RING_MAX + 1];
+	struct bx_pt *buf = NULL;
 	const struct bx_pt *pts;
 	const struct bx_yolo_map *m;
-	int i, k, n, c, polys = task == BX_YOLO_TASK_SEGMENT || task == BX_YOLO_TASK_OBB;
+	int i, k, n, c, room = 0, polys = task == BX_YOLO_TASK_SEGMENT || task == BX_YOLO_TASK_OBB;
 
+	for (i = 0; i < im->ans.n; i++) {
+		n = bx_yolo_outline_room(&im->ans.a[i]);
+		room = n > room ? n : room;
+	}
+	if (room > 0)
+		buf = bx_malloc(sizeof *buf * (size_t)room);
 	for (i = 0; task == BX_YOLO_TASK_ANY && i < im->ans.n; i++)
 		polys |= (m = held(&im->ans.a[i], task)) != NULL && m->poly &&
 		    m->outline(&im->ans.a[i], buf, &pts) >= 3 &&
@@ -297,6 +311,7 @@ bx_yolo_write_task(const struct bx_dataset *ds, const struct bx_ds_image *im,
 			bx_buf_printf_c(out, " %.6f %.6f", pts[k].x / W, pts[k].y / H);
 		bx_buf_putc(out, '\n');
 	}
+	free(buf);
 }
 
 void

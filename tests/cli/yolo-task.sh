@@ -106,4 +106,55 @@ assert a == [{"class": "poly", "polygon": [[10, 10], [60, 10], [60, 40], [10, 40
              {"class": "both", "rotated_box": [120, 50, 40, 20, 0]}], a
 PY
 done
+# segment: a multipolygon is one line, its rings joined as Ultralytics'
+# COCO converter joins them (each ring linked to the next by the shortest
+# segment between their vertices, there and back): every ring vertex on
+# the line, the links the shortest, and the line's area the rings' own
+printf '{"name": "m", "classes": [{"name": "parts", "geometries": ["multipolygon"]}]}\n' > mp.tax.json
+"$BOXEL" init --db m.db --images img --taxonomy mp.tax.json >/dev/null
+"$BOXEL" import --db m.db img >/dev/null
+printf '%s\n' '{"image": "a.png", "answer": {"annotations": [{"class": "parts", "multipolygon": [[[10, 10], [50, 10], [50, 40]], [[100, 50], [150, 50], [150, 90], [110, 80]]]}, {"class": "parts", "multipolygon": [[[10, 60], [40, 60], [40, 90]], [[120, 10], [180, 10], [150, 40]], [[70, 50], [90, 50], [80, 70]]]}], "global": {}}}' > mp.jsonl
+expect_rc 0 "multipolygons: import" "$BOXEL" import --db m.db --as accepted mp.jsonl
+expect_rc 0 "multipolygons: segment export, nothing left out" \
+	"$BOXEL" export --db m.db --format yolo --yolo-task segment ms
+check "multipolygons: no left-out line" test -z "$ERR"
+check "multipolygons: one line each, the rings joined" /usr/bin/python3 - ms/labels/train/a.txt <<'PY'
+import json, sys
+rings_of = [json.loads(l)["answer"]["annotations"] for l in open("mp.jsonl")][0]
+lines = open(sys.argv[1]).read().split("\n")[:-1]
+assert len(lines) == len(rings_of), lines
+
+def area(r):
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(r, r[1:] + r[:1])) / 2
+
+def d2(p, q):
+    return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2
+
+for line, o in zip(lines, rings_of):
+    # in pixels (the links are the shortest on the image), from the
+    # normalized line (6 decimals: exact for these whole pixels)
+    rings = [[tuple(p) for p in r] for r in o["multipolygon"]]
+    v = [float(t) for t in line.split()]
+    assert v[0] == 0, line
+    pts = [(round(x * 200, 3), round(y * 100, 3)) for x, y in zip(v[1::2], v[2::2])]
+    for r in rings:
+        for p in r:
+            assert p in pts, (p, line)
+    # edges of the line that are no ring's edge: the links, each twice,
+    # between consecutive rings' nearest vertices
+    def ring_edge(p, q):
+        for r in rings:
+            for a, b in zip(r, r[1:] + r[:1]):
+                if {a, b} == {p, q}:
+                    return True
+        return p == q
+    links = [tuple(sorted((p, q))) for p, q in zip(pts, pts[1:] + pts[:1]) if not ring_edge(p, q)]
+    want = []
+    for a, b in zip(rings, rings[1:]):
+        best = min(d2(p, q) for p in a for q in b)
+        want.append(best)
+    assert sorted(d2(*l) for l in links) == sorted(w for w in want for _ in (0, 1)), (links, want)
+    assert all(links.count(l) == 2 for l in links), links
+    assert abs(area(pts) - sum(area(r) for r in rings)) < 1e-6, (area(pts), [area(r) for r in rings])
+PY
 finish
