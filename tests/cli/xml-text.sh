@@ -5,7 +5,7 @@
 # naming the task, the object and the attribute, exit 1 (--strict: nothing
 # written), and the rest is written. Tabs and line ends are characters of
 # XML and go out as references. Each export is parsed by expat (boxel's
-# import) and by Python's XML parser.
+# import) and by Python's XML parser; Label Studio's JSON keeps them all.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -41,6 +41,18 @@ check "cvat: the objects' lines" test "$(printf '%s\n' "$ERR" | grep -c 'which X
 check "cvat: Python's parser reads it" parsed c.xml
 expect_rc 1 "cvat --strict: refused" "$BOXEL" export --db a.db --format cvat --strict c2.xml
 check "cvat --strict: nothing written" test ! -e c2.xml
+
+# Label Studio: JSON carries every character (escaped); its labeling
+# config is XML of names only, which cannot hold one
+expect_rc 0 "labelstudio: nothing left out" "$BOXEL" export --db a.db --format labelstudio l.json
+check "labelstudio: the values as they were, the config parses" $PY - <<'PY'
+import json, xml.etree.ElementTree as E
+t = json.load(open("l.json"))[0]
+got = [r["value"]["text"][0] for r in t["annotations"][0]["result"] if r["type"] == "textarea"]
+assert sorted(got) == sorted(["bell\x07", "tab\there\r\nline & <more>", "not a character: \uffff",
+                              "esc\x1b[31m"]), got
+E.parse("labeling-config.xml")
+PY
 
 # expat (boxel's import) reads both back: the carried value as it was
 for f in voc cvat; do
