@@ -100,7 +100,11 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
                     struct bx_dataset *errs)
 {
 	char *copy = bx_strdup(text), *line, *next, *tok, *save;
-	double v[2 * 4096 + 2], box[4];
+	/* a line's numbers: as many as it has (a polygon line of the
+	 * project's max_vertices, a multipolygon's joined rings); the
+	 * taxonomy check refuses what the project does not allow */
+	double *v = NULL, box[4];
+	size_t vcap = 0;
 	struct bx_annot an;
 	int lineno = 0, bad = 0, n, i, cls, conf, clamped, nconf = 0, nlines = 0;
 	int first_conf_line = 0, first_plain_line = 0;
@@ -134,7 +138,11 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 			}
 			cls = (int)c;
 		}
-		while ((tok = strtok_r(NULL, " \t\r", &save)) != NULL && n < (int)BX_ARRAY_LEN(v)) {
+		while ((tok = strtok_r(NULL, " \t\r", &save)) != NULL) {
+			if ((size_t)n == vcap) {
+				vcap = vcap ? 2 * vcap : 64;
+				v = bx_realloc(v, sizeof *v * vcap);
+			}
 			if (parse_num(tok, &v[n]) != 0) {
 				n = -1;
 				break;
@@ -243,6 +251,7 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 		errs->nclamped += clamped;
 	}
 	free(copy);
+	free(v);
 	if (!bad && nconf > 0 && nconf < nlines) {
 		bx_dataset_error(errs, "%s:%d: this line has no confidence column but line %d has: "
 		    "predictions and labels mixed in one file", name, first_plain_line,

@@ -157,4 +157,26 @@ for line, o in zip(lines, rings_of):
     assert all(links.count(l) == 2 for l in links), links
     assert abs(area(pts) - sum(area(r) for r in rings)) < 1e-6, (area(pts), [area(r) for r in rings])
 PY
+# A line holds as many vertices as the project allows (max_vertices,
+# 10000): a polygon of 5000 comes back whole (the reader cut lines at
+# 4097 points)
+/usr/bin/python3 -c 'import json, math
+n = 5000
+pts = [[round(100 + 90 * math.cos(2 * math.pi * i / n), 3), round(50 + 45 * math.sin(2 * math.pi * i / n), 3)] for i in range(n)]
+print(json.dumps({"image": "a.png", "answer": {"annotations": [{"class": "plume", "polygon": pts}], "global": {}}}))' > big.jsonl
+"$BOXEL" init --db big.db --images img --taxonomy tax.json >/dev/null
+"$BOXEL" import --db big.db img >/dev/null
+expect_rc 0 "5000 vertices: import" "$BOXEL" import --db big.db --as accepted big.jsonl
+expect_rc 0 "5000 vertices: segment export" "$BOXEL" export --db big.db --format yolo --yolo-task segment big.y
+"$BOXEL" init --db big2.db --images img --taxonomy tax.json >/dev/null
+"$BOXEL" import --db big2.db img >/dev/null
+expect_rc 0 "5000 vertices: import back" "$BOXEL" import --db big2.db --as accepted big.y
+"$BOXEL" export --db big2.db --format jsonl big2.jsonl 2>/dev/null
+check "5000 vertices: all come back" /usr/bin/python3 - <<'PY'
+import json
+a = json.loads(open("big2.jsonl").readline())["accepted"]["annotations"]
+w = json.loads(open("big.jsonl").readline())["answer"]["annotations"]
+assert len(a) == 1 and len(a[0]["polygon"]) == 5000, [len(o.get("polygon", [])) for o in a]
+assert all(abs(p - q) < 1e-3 for g, e in zip(a[0]["polygon"], w[0]["polygon"]) for p, q in zip(g, e))
+PY
 finish
