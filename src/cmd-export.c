@@ -23,6 +23,7 @@
 #include "boxel/store.h"
 #include "boxel/taxonomy.h"
 #include "boxel/util.h"
+#include "boxel/xml.h"
 #include "boxel/geom.h"
 #include "boxel/fmt-yolo-map.h"
 #include "store-cli.h"
@@ -355,6 +356,68 @@ leave_out_attributes(const struct bx_dataset *ds, enum xfmt fmt)
 	if (n > 0 && fmt == X_CVAT)
 		bx_cli_error("warning: left out %ld image attribute%s: cvat cannot hold attributes of "
 		    "an image (coco, voc, labelstudio, scale, jsonl can)", n, n == 1 ? "" : "s");
+	return n;
+}
+
+/* One attribute set's names and values XML 1.0 cannot carry (a control
+ * character in a free-text value: bx_xml_unfit), left out with a line each
+ * naming the task and the attribute, so the XML writers (VOC, CVAT) never
+ * write a document parsers refuse. of: whose set ("the image", "a box of
+ * \"cat\""). Returns how many. */
+static long
+leave_out_unfit_attrs(struct bx_attrs *as, const struct bx_ds_image *im, const char *of,
+                      enum xfmt fmt)
+{
+	static const struct bx_value none = { 0 };
+	struct bx_buf t, key;
+	long cp, n = 0;
+	int a, in_key;
+
+	bx_buf_init(&t);
+	bx_buf_init(&key);
+	for (a = as->n - 1; a >= 0; a--) {
+		bx_buf_reset(&t);
+		bx_value_put_text(&t, &as->a[a].v);
+		in_key = (cp = bx_xml_unfit(as->a[a].key)) >= 0;
+		if (!in_key && (cp = bx_xml_unfit(t.p ? t.p : "")) < 0)
+			continue;
+		bx_buf_reset(&key);
+		bx_json_put_str(&key, as->a[a].key);   /* the control escaped */
+		bx_cli_error("warning: left out attribute %s of %s in task %lld (%s): its %s holds "
+		    "U+%04lX, which XML 1.0 cannot carry (%s writes XML; coco, labelstudio, "
+		    "scale, jsonl can)", key.p, of, (long long)im->id,
+		    im->file_name ? im->file_name : "", in_key ? "name" : "value", cp,
+		    xfmt_names[fmt]);
+		bx_attrs_set(as, as->a[a].key, &none);
+		n++;
+	}
+	bx_buf_free(&t);
+	bx_buf_free(&key);
+	return n;
+}
+
+static long
+leave_out_unfit_xml(struct bx_dataset *ds, enum xfmt fmt)
+{
+	char of[200];
+	long n = 0;
+	int i, k;
+
+	if (fmt != X_VOC && fmt != X_CVAT)
+		return 0;
+	for (i = 0; i < ds->n; i++) {
+		struct bx_ds_image *im = &ds->img[i];
+
+		/* CVAT's image attributes are left out whole (leave_out_attributes) */
+		if (fmt == X_VOC)
+			n += leave_out_unfit_attrs(&im->ans.global, im, "the image", fmt);
+		for (k = 0; k < im->ans.n; k++) {
+			snprintf(of, sizeof of, "%s %s of \"%s\" (object %d)",
+			    bx_geom_article(im->ans.a[k].geom), bx_geom_name(im->ans.a[k].geom),
+			    im->ans.a[k].cls ? im->ans.a[k].cls : "", k + 1);
+			n += leave_out_unfit_attrs(&im->ans.a[k].attrs, im, of, fmt);
+		}
+	}
 	return n;
 }
 
@@ -740,11 +803,16 @@ write_dir(struct exp *x, const char *out, struct bx_err *err)
 			/* the devkit layout voc_eval and the VOC tools read:
 			 * Annotations/X.xml, JPEGImages/X.jpg (a link to the
 			 * image beneath the root), ImageSets/Main/trainval.txt */
-			bx_voc_write(im, &b);
+			if (bx_voc_write(im, &b) < 0)
+				/* leave_out_unfit_xml left out what XML cannot carry */
+				rc = bx_err_set(err, BX_EINVAL, "task %lld (%s): a text holds a "
+				    "character XML cannot carry: nothing written", (long long)im->id,
+				    im->file_name);
 			lp = with_ext(im->file_name, ".xml");
 			rel = bx_asprintf("Annotations/%s", lp);
 			free(lp);
-			rc = put_file(tmp, rel, b.p, b.len, err);
+			if (rc == 0)
+				rc = put_file(tmp, rel, b.p, b.len, err);
 			lp = bx_asprintf("JPEGImages/%s", im->file_name);
 			if (rc == 0)
 				rc = put_link(tmp, lp, x->root, im->file_name, err);
@@ -967,6 +1035,7 @@ cmd_export_exec(int argc, char **argv)
 		lost += scale_unfit(&x.ds, x.fmt);
 		lost += leave_out_unheld(&x.ds, x.fmt, x.task);
 		lost += leave_out_attributes(&x.ds, x.fmt);
+		lost += leave_out_unfit_xml(&x.ds, x.fmt);
 		if (lost > 0 && strict) {
 			bx_cli_error("exported nothing (--strict): %s%s%s cannot hold all of the answers",
 			    xfmt_names[x.fmt], x.task != BX_YOLO_TASK_ANY ? " --yolo-task " : "",

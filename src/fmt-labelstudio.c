@@ -19,6 +19,7 @@
 #include "boxel/taxonomy.h"
 #include "boxel/geom.h"
 #include "boxel/util.h"
+#include "boxel/xml.h"
 #include "json-int.h"
 
 void
@@ -290,20 +291,14 @@ bx_ls_write_tax(const struct bx_dataset *ds, const struct bx_taxonomy *tax, stru
 
 /* ---- the labeling config an export implies ---- */
 
+/* A quoted XML attribute value (boxel/xml.h's escaper). Only names go
+ * here: the taxonomy refuses a name with a control character, so none
+ * holds one XML cannot carry. */
 static void
 put_xml_attr(struct bx_buf *b, const char *s)
 {
 	bx_buf_putc(b, '"');
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': bx_buf_puts(b, "&amp;"); break;
-		case '<': bx_buf_puts(b, "&lt;"); break;
-		case '>': bx_buf_puts(b, "&gt;"); break;
-		case '"': bx_buf_puts(b, "&quot;"); break;
-		case '\n': bx_buf_puts(b, "&#10;"); break;
-		default: bx_buf_putc(b, *s);
-		}
-	}
+	(void)bx_xml_put(b, s);
 	bx_buf_putc(b, '"');
 }
 

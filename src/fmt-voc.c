@@ -19,33 +19,24 @@
 
 /* ---- writing ---- */
 
+/* Text escaped (boxel/xml.h); a character XML cannot carry is left out
+ * and *bad set (the export leaves such values out before writing). */
 static void
-put_xml_text(struct bx_buf *b, const char *s)
+put_xml_text(struct bx_buf *b, const char *s, int *bad)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': bx_buf_puts(b, "&amp;"); break;
-		case '<': bx_buf_puts(b, "&lt;"); break;
-		case '>': bx_buf_puts(b, "&gt;"); break;
-		case '"': bx_buf_puts(b, "&quot;"); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
-				bx_buf_printf(b, "&#%d;", *s); /* not allowed raw in XML 1.0 */
-			else
-				bx_buf_putc(b, *s);
-		}
-	}
+	if (bx_xml_put(b, s) < 0)
+		*bad = 1;
 }
 
 /* Attribute values as text: numbers as in JSON, lists comma-separated. */
 static void
-put_value_text(struct bx_buf *b, const struct bx_value *v)
+put_value_text(struct bx_buf *b, const struct bx_value *v, int *bad)
 {
 	struct bx_buf t;
 
 	bx_buf_init(&t);
 	bx_value_put_text(&t, v);
-	put_xml_text(b, t.p ? t.p : "");
+	put_xml_text(b, t.p ? t.p : "", bad);
 	bx_buf_free(&t);
 }
 
@@ -58,7 +49,8 @@ is_flag(const char *key, int object)
 
 /* <attributes> of an object leaves out what VOC's own elements carry. */
 static void
-put_attrs(struct bx_buf *b, const struct bx_attrs *as, const char *indent, int object)
+put_attrs(struct bx_buf *b, const struct bx_attrs *as, const char *indent, int object,
+          int *bad)
 {
 	int i, n = 0;
 
@@ -71,9 +63,9 @@ put_attrs(struct bx_buf *b, const struct bx_attrs *as, const char *indent, int o
 		if (is_flag(as->a[i].key, object))
 			continue;
 		bx_buf_printf(b, "%s\t<attribute><name>", indent);
-		put_xml_text(b, as->a[i].key);
+		put_xml_text(b, as->a[i].key, bad);
 		bx_buf_puts(b, "</name><value>");
-		put_value_text(b, &as->a[i].v);
+		put_value_text(b, &as->a[i].v, bad);
 		bx_buf_puts(b, "</value></attribute>\n");
 	}
 	bx_buf_printf(b, "%s</attributes>\n", indent);
@@ -96,24 +88,24 @@ flag_on(const struct bx_attrs *as, const char *key)
 	    strcmp(v->str, "true") == 0)));
 }
 
-void
+int
 bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 {
 	const struct bx_value *v;
 	const char *base;
 	double x, y, w, h;
-	int i;
+	int i, bad = 0;
 
 	base = im->file_name ? strrchr(im->file_name, '/') : NULL;
 	base = base ? base + 1 : im->file_name ? im->file_name : "";
 	bx_buf_puts(b, "<annotation>\n\t<filename>");
-	put_xml_text(b, base);
+	put_xml_text(b, base, &bad);
 	bx_buf_puts(b, "</filename>\n\t<path>");
-	put_xml_text(b, im->file_name ? im->file_name : "");
+	put_xml_text(b, im->file_name ? im->file_name : "", &bad);
 	bx_buf_puts(b, "</path>\n\t<source><database>boxel</database></source>\n");
 	bx_buf_printf(b, "\t<size><width>%d</width><height>%d</height><depth>3</depth></size>\n"
 	    "\t<segmented>0</segmented>\n", im->width, im->height);
-	put_attrs(b, &im->ans.global, "\t", 0);
+	put_attrs(b, &im->ans.global, "\t", 0, &bad);
 	for (i = 0; i < im->ans.n; i++) {
 		const struct bx_annot *an = &im->ans.a[i];
 		const struct bx_geom_kind *k = bx_geom_kind(an->geom);
@@ -122,11 +114,11 @@ bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 			continue;  /* points and image classes have no VOC form */
 		k->voc->bndbox(an, &x, &y, &w, &h);
 		bx_buf_puts(b, "\t<object>\n\t\t<name>");
-		put_xml_text(b, an->cls ? an->cls : "");
+		put_xml_text(b, an->cls ? an->cls : "", &bad);
 		bx_buf_puts(b, "</name>\n\t\t<pose>");
 		v = bx_attrs_get(&an->attrs, "pose");
 		put_xml_text(b, v != NULL && v->type == BX_VAL_STR && v->str && v->str[0] ? v->str :
-		    "Unspecified");
+		    "Unspecified", &bad);
 		bx_buf_printf(b, "</pose>\n\t\t<truncated>%d</truncated>\n\t\t<difficult>%d"
 		    "</difficult>\n", flag_on(&an->attrs, "truncated"), flag_on(&an->attrs, "difficult"));
 		/* VOC2007 has no <occluded>; written only when the answer says */
@@ -136,10 +128,11 @@ bx_voc_write(const struct bx_ds_image *im, struct bx_buf *b)
 		bx_buf_printf(b, "\t\t<bndbox><xmin>%ld</xmin><ymin>%ld</ymin><xmax>%ld</xmax>"
 		    "<ymax>%ld</ymax></bndbox>\n", voc_round(x) + 1, voc_round(y) + 1,
 		    voc_round(x + w), voc_round(y + h));
-		put_attrs(b, &an->attrs, "\t\t", 1);
+		put_attrs(b, &an->attrs, "\t\t", 1, &bad);
 		bx_buf_puts(b, "\t</object>\n");
 	}
 	bx_buf_puts(b, "</annotation>\n");
+	return bad ? -1 : 0;
 }
 
 /* ---- reading (the tree: boxel/xml.h) ---- */

@@ -52,6 +52,14 @@ bx_yolo_outline_pts(const struct bx_annot *an, struct bx_pt *buf, const struct b
 }
 
 int
+bx_yolo_outline_room(const struct bx_annot *an)
+{
+	int n = an->npts + 2 * an->nrings;
+
+	return n > BX_GEOM_RING_MAX + 1 ? n : BX_GEOM_RING_MAX + 1;
+}
+
+int
 bx_yolo_outline_ring(const struct bx_annot *an, struct bx_pt *buf, const struct bx_pt **pts)
 {
 	const struct bx_geom_kind *k = bx_geom_kind(an->geom);
@@ -92,7 +100,11 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
                     struct bx_dataset *errs)
 {
 	char *copy = bx_strdup(text), *line, *next, *tok, *save;
-	double v[2 * 4096 + 2], box[4];
+	/* a line's numbers: as many as it has (a polygon line of the
+	 * project's max_vertices, a multipolygon's joined rings); the
+	 * taxonomy check refuses what the project does not allow */
+	double *v = NULL, box[4];
+	size_t vcap = 0;
 	struct bx_annot an;
 	int lineno = 0, bad = 0, n, i, cls, conf, clamped, nconf = 0, nlines = 0;
 	int first_conf_line = 0, first_plain_line = 0;
@@ -126,7 +138,11 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 			}
 			cls = (int)c;
 		}
-		while ((tok = strtok_r(NULL, " \t\r", &save)) != NULL && n < (int)BX_ARRAY_LEN(v)) {
+		while ((tok = strtok_r(NULL, " \t\r", &save)) != NULL) {
+			if ((size_t)n == vcap) {
+				vcap = vcap ? 2 * vcap : 64;
+				v = bx_realloc(v, sizeof *v * vcap);
+			}
 			if (parse_num(tok, &v[n]) != 0) {
 				n = -1;
 				break;
@@ -235,6 +251,7 @@ bx_yolo_read_labels(const char *text, const char *name, int width, int height,
 		errs->nclamped += clamped;
 	}
 	free(copy);
+	free(v);
 	if (!bad && nconf > 0 && nconf < nlines) {
 		bx_dataset_error(errs, "%s:%d: this line has no confidence column but line %d has: "
 		    "predictions and labels mixed in one file", name, first_plain_line,
@@ -268,11 +285,17 @@ bx_yolo_write_task(const struct bx_dataset *ds, const struct bx_ds_image *im,
 {
 	double W = im->width > 0 ? im->width : 1, H = im->height > 0 ? im->height : 1;
 	double x, y, w, h;
-	struct bx_pt buf[BX_GEOM_RING_MAX + 1];
+	struct bx_pt *buf = NULL;
 	const struct bx_pt *pts;
 	const struct bx_yolo_map *m;
-	int i, k, n, c, polys = task == BX_YOLO_TASK_SEGMENT || task == BX_YOLO_TASK_OBB;
+	int i, k, n, c, room = 0, polys = task == BX_YOLO_TASK_SEGMENT || task == BX_YOLO_TASK_OBB;
 
+	for (i = 0; i < im->ans.n; i++) {
+		n = bx_yolo_outline_room(&im->ans.a[i]);
+		room = n > room ? n : room;
+	}
+	if (room > 0)
+		buf = bx_malloc(sizeof *buf * (size_t)room);
 	for (i = 0; task == BX_YOLO_TASK_ANY && i < im->ans.n; i++)
 		polys |= (m = held(&im->ans.a[i], task)) != NULL && m->poly &&
 		    m->outline(&im->ans.a[i], buf, &pts) >= 3 &&
@@ -297,6 +320,7 @@ bx_yolo_write_task(const struct bx_dataset *ds, const struct bx_ds_image *im,
 			bx_buf_printf_c(out, " %.6f %.6f", pts[k].x / W, pts[k].y / H);
 		bx_buf_putc(out, '\n');
 	}
+	free(buf);
 }
 
 void

@@ -52,6 +52,19 @@ translate(struct bx_annot *an, double dx, double dy)
 	an->y += dy;
 }
 
+/* Its corners onto the image, so the box is the part inside it. */
+static void
+clip(struct bx_annot *an, int width, int height)
+{
+	double x1 = bx_geom_clamp(an->x + an->w, 0, width);
+	double y1 = bx_geom_clamp(an->y + an->h, 0, height);
+
+	an->x = bx_geom_clamp(an->x, 0, width);
+	an->y = bx_geom_clamp(an->y, 0, height);
+	an->w = x1 - an->x;
+	an->h = y1 - an->y;
+}
+
 static int
 nhandles(const struct bx_annot *an)
 {
@@ -350,6 +363,7 @@ const struct bx_geom_kind bx_geom_box = {
 	.check = check,
 	.bounds = bounds,
 	.translate = translate,
+	.clip = clip,
 	.nhandles = nhandles,
 	.handle_pos = handle_pos,
 	.move_handle = move_handle,

@@ -168,6 +168,7 @@ const struct bx_geom_kind bx_geom_point = {
 	.check = check,
 	.bounds = bx_geom_pts_bounds,
 	.translate = bx_geom_pts_translate,
+	.clip = bx_geom_pts_clip,
 	.nhandles = nhandles,
 	.draw = draw,
 	.average = average,

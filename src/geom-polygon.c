@@ -289,6 +289,7 @@ const struct bx_geom_kind bx_geom_polygon = {
 	.check = check,
 	.bounds = bx_geom_pts_bounds,
 	.translate = bx_geom_pts_translate,
+	.clip = bx_geom_pts_clip,
 	.nhandles = bx_geom_pts_nhandles,
 	.handle_pos = bx_geom_pts_handle_pos,
 	.move_handle = bx_geom_pts_move,

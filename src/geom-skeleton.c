@@ -282,6 +282,7 @@ const struct bx_geom_kind bx_geom_skeleton = {
 	.check = check,
 	.bounds = bounds,
 	.translate = translate,
+	.clip = bx_geom_pts_clip,
 	.nhandles = bx_geom_pts_nhandles,
 	.handle_pos = bx_geom_pts_handle_pos,
 	.move_handle = move_handle,

@@ -171,6 +171,17 @@ bx_geom_clamp(double v, double lo, double hi)
 }
 
 void
+bx_geom_pts_clip(struct bx_annot *an, int width, int height)
+{
+	int k;
+
+	for (k = 0; k < an->npts; k++) {
+		an->pts[k].x = bx_geom_clamp(an->pts[k].x, 0, width);
+		an->pts[k].y = bx_geom_clamp(an->pts[k].y, 0, height);
+	}
+}
+
+void
 bx_geom_pts_bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h)
 {
 	double x0, y0, x1, y1;

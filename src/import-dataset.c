@@ -4,6 +4,7 @@
  * the kinds' convert_from) or counted as losses. Coordinates are image
  * pixels. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,37 +12,38 @@
 #include "boxel/image.h"
 #include "import-int.h"
 
+/* Model predictions often overhang the image by a pixel: each kind clips
+ * its own to the image rather than have the image refused. A kind that
+ * cannot be clipped and stay itself (its clip hook NULL) has such a
+ * suggestion dropped, counted in the report by kind. One that fits, or
+ * is wrong in another way than reaching out (its bounds inside the image),
+ * is left to the taxonomy check. */
 static void
-clamp(double *v, double lo, double hi)
+clip_suggestions(struct imp *im, struct bx_answer *a, int w, int h)
 {
-	if (*v < lo)
-		*v = lo;
-	if (*v > hi)
-		*v = hi;
-}
-
-/* Model predictions often overhang the image by a pixel: clip them rather
- * than refuse them. */
-static void
-clip_suggestions(struct bx_answer *a, int w, int h)
-{
-	int i, k;
+	const struct bx_geom_kind *k;
+	double x, y, bw, bh;
+	char what[160];
+	int i;
 
 	for (i = 0; i < a->n; i++) {
 		struct bx_annot *an = &a->a[i];
-		if (an->geom == BX_GEOM_BOX) {
-			double x1 = an->x + an->w, y1 = an->y + an->h;
-			clamp(&an->x, 0, w);
-			clamp(&an->y, 0, h);
-			clamp(&x1, 0, w);
-			clamp(&y1, 0, h);
-			an->w = x1 - an->x;
-			an->h = y1 - an->y;
+
+		if ((k = bx_geom_kind(an->geom)) == NULL || k->form == BX_FORM_NONE ||
+		    k->check(an, w, h, what, sizeof what) == 0)
+			continue;
+		k->bounds(an, &x, &y, &bw, &bh);
+		if (!(x < 0 || y < 0 || x + bw > w || y + bh > h))
+			continue;
+		if (k->clip != NULL) {
+			k->clip(an, w, h);
+			continue;
 		}
-		for (k = 0; k < an->npts; k++) {
-			clamp(&an->pts[k].x, 0, w);
-			clamp(&an->pts[k].y, 0, h);
-		}
+		snprintf(what, sizeof what, "%s suggestions dropped: they reach outside the image, "
+		    "and %s %s cut by its edge is no longer one", k->name, bx_geom_article(k->id),
+		    k->name);
+		imp_tally_add(&im->lost, what, 1);
+		bx_answer_remove(a, i--);
 	}
 }
 
@@ -133,7 +135,7 @@ imp_add_item(struct imp *im, struct item *it)
 			for (i = it->ans.n - 1; i >= 0; i--)
 				if (it->ans.a[i].score < im->min_score)
 					bx_answer_remove(&it->ans, i);
-			clip_suggestions(&it->ans, it->width, it->height);
+			clip_suggestions(im, &it->ans, it->width, it->height);
 		}
 		for (i = 0; i < it->ans.n; i++) {
 			const struct bx_class *c = bx_taxonomy_class(im->tax, it->ans.a[i].cls);

@@ -163,6 +163,21 @@ bx_xml_root_name(const char *head, char *buf, size_t n)
 	buf[k] = '\0';
 }
 
+long
+bx_xml_unfit(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			return *p;
+		/* U+FFFE and U+FFFF are no characters of XML either */
+		if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+			return p[2] == 0xbe ? 0xfffe : 0xffff;
+	}
+	return -1;
+}
+
 int
 bx_xml_put(struct bx_buf *b, const char *s)
 {
@@ -170,16 +185,19 @@ bx_xml_put(struct bx_buf *b, const char *s)
 		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
 		['\t'] = "&#9;", ['\n'] = "&#10;", ['\r'] = "&#13;",
 	};
-	unsigned char c;
+	const unsigned char *p = (const unsigned char *)s;
 	int rc = 0;
 
-	for (; (c = (unsigned char)*s) != '\0'; s++) {
-		if (c < 128 && ent[c] != NULL)
-			bx_buf_puts(b, ent[c]);
-		else if (c < 0x20)
+	for (; *p != '\0'; p++) {
+		if (*p < 128 && ent[*p] != NULL)
+			bx_buf_puts(b, ent[*p]);
+		else if (*p < 0x20)
 			rc = -1;
-		else
-			bx_buf_putc(b, (char)c);
+		else if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {
+			rc = -1;
+			p += 2;
+		} else
+			bx_buf_putc(b, (char)*p);
 	}
 	return rc;
 }

@@ -8,7 +8,8 @@
  * normalizing and the 6 decimals). Ultralytics trains one task per folder:
  *  - detect: box lines only; every kind it holds goes as its upright box
  *    (bx_annot_bounds);
- *  - segment: polygon lines only, one per object: the kind's outline;
+ *  - segment: polygon lines only, one per object: the kind's outline
+ *    (an object in parts: its rings joined into one line);
  *  - obb: polygon lines of exactly 4 corners: the kind's outline, which
  *    must be 4 points;
  *  - the default export (no task named): each kind in its own line (map's
@@ -45,8 +46,8 @@ struct bx_yolo_map {
 	 * makes every line of its file one), 0 for a box line. */
 	int poly;
 	/* Its outline as a polygon line's vertices, image pixels: returns how
-	 * many, with *pts pointing into buf (BX_GEOM_RING_MAX + 1 points) or
-	 * into an's own points. */
+	 * many, with *pts pointing into buf (bx_yolo_outline_room(an) points)
+	 * or into an's own points. */
 	int (*outline)(const struct bx_annot *an, struct bx_pt *buf, const struct bx_pt **pts);
 	/* Read back. A box line (pixels, clamped to the image by the reader)
 	 * becomes this kind: fills an; 0, or -1 when it is not this kind. A
@@ -62,6 +63,10 @@ struct bx_yolo_map {
  * (polygon), the kind's ring of its five numbers (rotated box, ellipse),
  * the kind's outline of its vertices (cuboid's hull). */
 int bx_yolo_outline_pts(const struct bx_annot *an, struct bx_pt *buf, const struct bx_pt **pts);
+/* Room an outline hook has in its buf: a ring's (BX_GEOM_RING_MAX + 1),
+ * or, for an object in rings joined into one line, its vertices and two
+ * more a ring (where the line goes into a ring and out again). */
+int bx_yolo_outline_room(const struct bx_annot *an);
 int bx_yolo_outline_ring(const struct bx_annot *an, struct bx_pt *buf, const struct bx_pt **pts);
 
 #endif

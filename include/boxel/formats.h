@@ -278,8 +278,11 @@ void bx_yolo_write_yaml(const struct bx_dataset *ds, const char *path, struct bx
  * Reading: <path>, or <filename> when the path is a Windows one; boxes one
  * pixel past an edge are clamped (out->nclamped counts them); an object's
  * <pose>, <truncated>, <difficult>, <occluded> other than 0/Unspecified
- * become text attributes "voc:pose" ... for the importer to keep or drop. */
-void bx_voc_write(const struct bx_ds_image *im, struct bx_buf *out);
+ * become text attributes "voc:pose" ... for the importer to keep or drop.
+ * Writing returns -1 when a text held a character XML cannot carry
+ * (bx_xml_unfit: left out of the still well-formed file; the export
+ * leaves such attributes out with a line before writing), else 0. */
+int bx_voc_write(const struct bx_ds_image *im, struct bx_buf *out);
 int bx_voc_read(const char *text, const char *name_for_errors, struct bx_dataset *out,
                 struct bx_err *err);
 

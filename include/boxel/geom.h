@@ -170,6 +170,11 @@ struct bx_geom_kind {
 	int (*check)(const struct bx_annot *an, int width, int height, char *why, size_t n);
 	void (*bounds)(const struct bx_annot *an, double *x, double *y, double *w, double *h);
 	void (*translate)(struct bx_annot *an, double dx, double dy);
+	/* Clip an (reaching outside it, as model suggestions often do by a
+	 * pixel) to the width x height image. NULL: the kind cannot be clipped
+	 * and stay itself (a rotated box cut by the image's edge is no rotated
+	 * box): such a suggestion is dropped, and the import says so. */
+	void (*clip)(struct bx_annot *an, int width, int height);
 	int (*nhandles)(const struct bx_annot *an);
 	void (*handle_pos)(const struct bx_annot *an, int h, double *x, double *y);
 	/* Move handle h by dx, dy, staying inside the img_w x img_h image. */
@@ -243,6 +248,8 @@ const char *bx_geom_article(enum bx_geom g);
 /* Helpers the kinds share (geom-table.c). */
 void bx_geom_pts_bounds(const struct bx_annot *an, double *x, double *y, double *w, double *h);
 void bx_geom_pts_translate(struct bx_annot *an, double dx, double dy);
+/* Clip: every vertex moved onto the image's nearest edge. */
+void bx_geom_pts_clip(struct bx_annot *an, int width, int height);
 double bx_geom_clamp(double v, double lo, double hi);
 /* Kinds made of vertices (geom-polygon.c): every vertex inside the image
  * (noun names one in the message); move vertex h; vertices as display x,y

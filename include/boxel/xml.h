@@ -30,9 +30,16 @@ const char *bx_xml_attr(const struct bx_xml_node *n, const char *name);
  * order mark, the declaration, comments and a DOCTYPE) into buf, "" when
  * there is none: how a reader tells one XML format from another. */
 void bx_xml_root_name(const char *head, char *buf, size_t n);
+/* The first character of s that XML 1.0 cannot carry in any form, not
+ * even as a character reference (a C0 control other than tab and line
+ * ends; U+FFFE, U+FFFF): its code point, or -1 when s has none. expat and
+ * every conforming parser refuse a document holding one, so the XML
+ * writers leave out (with a line) what holds one before writing. */
+long bx_xml_unfit(const char *s);
 /* s escaped for an attribute value or text: & < > " as entities, tab and
  * line ends as character references (an attribute keeps them). -1 when s
- * has a control character XML 1.0 cannot carry at all (left out). */
+ * has a character bx_xml_unfit finds (left out of the text, which stays
+ * well-formed). The one XML escaper: VOC, CVAT, Label Studio's config. */
 int bx_xml_put(struct bx_buf *b, const char *s);
 
 #endif

@@ -304,6 +304,30 @@ assert sorted(seen) == sorted(["cat", "bed", "plume", "edge", "dot", "indoor", "
 print("cvat: %s read; ellipse and cuboid skipped by the reader" % ", ".join(sorted(set(seen))), file=sys.stderr)
 PY
 
+# --yolo-task segment joins a multipolygon's rings into one line (as
+# Ultralytics' COCO converter does): Datumaro's segmentation reader takes it
+# as one polygon of the class, every ring vertex on it
+expect_rc 1 "cvat store as yolo segment (points, polylines, skeletons, tags left out)" \
+	"$BOXEL" export --db cvat.db --format yolo --yolo-task segment cvat.seg
+check "datumaro reads the joined multipolygon as one polygon with every ring vertex" $PY -W ignore - <<'PY'
+import json
+from datumaro.components.annotation import AnnotationType, Polygon
+from datumaro.components.dataset import Dataset
+
+o = [a for l in open("cvat.ans.jsonl") for a in json.loads(l)["answer"]["annotations"]
+     if a["class"] == "parts"][0]
+ds = Dataset.import_from("cvat.seg", "yolov8_segmentation")
+labels = ds.categories()[AnnotationType.label]
+got = [a for item in ds.get_subset("train") for a in item.annotations
+       if labels[a.label].name == "parts"]
+assert len(got) == 1 and isinstance(got[0], Polygon), got
+pts = list(zip(got[0].points[0::2], got[0].points[1::2]))
+for r in o["multipolygon"]:
+    for x, y in r:
+        # the reader keeps 2 decimals of a pixel
+        assert any(abs(x - px) < 1e-2 and abs(y - py) < 1e-2 for px, py in pts), ((x, y), pts)
+PY
+
 # The readers are strict: an OBB line the oriented-box reader cannot take is
 # an error, so the checks above are not passing on objects left out
 printf '1 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2 0.15 0.25\n' >> obb.yolo/labels/train/c.txt

@@ -84,6 +84,56 @@ expect_rc 1 "coco-results by file name" "$BOXEL" import --db t.db res.json
 check "matched by file name, category 2 = cup" test "$(answer suggestion chelsea.png)" = '{"annotations":[{"box":[1,2,3,4],"class":"cup","score":0.5,"suggestion":true}],"global":{}}'
 check "an unknown file name is named" contains "$ERR" "res.json: results[1].file_name: no such image in the project"
 
+# Suggestions of every kind reaching outside the image: each kind clips its
+# own (a box's corners, vertices onto the nearest edge); a rotated box and
+# an ellipse cannot be clipped and stay themselves, so such a suggestion is
+# dropped with one line per kind and exit 1, the rest of the image kept
+mkdir sugimg
+tiny_pngs sugimg 200 100 a.png
+cat > sug.tax.json <<'J'
+{"name": "s", "classes": [{"name": "cat", "geometries": ["box"]}, {"name": "plume", "geometries": ["polygon"]},
+ {"name": "bed", "geometries": ["rotated_box"]}, {"name": "eye", "geometries": ["ellipse"]},
+ {"name": "face", "geometries": ["point"]}, {"name": "whisker", "geometries": ["polyline"]},
+ {"name": "crate", "geometries": ["cuboid"]}, {"name": "parts", "geometries": ["multipolygon"]},
+ {"name": "body", "geometries": ["skeleton"], "keypoints": ["head", "hip", "foot"]}]}
+J
+"$BOXEL" init --db sug.db --images sugimg --taxonomy sug.tax.json >/dev/null
+"$BOXEL" import --db sug.db sugimg >/dev/null
+cat > sug.jsonl <<'J'
+{"image": "a.png", "answer": {"annotations": [{"class": "cat", "box": [190, 90, 20, 20], "score": 0.9}, {"class": "plume", "polygon": [[-5, 20], [60, 20], [40, 105]], "score": 0.8}, {"class": "bed", "rotated_box": [195, 50, 20, 10, 30], "score": 0.7}, {"class": "eye", "ellipse": [5, 50, 20, 10, 0], "score": 0.6}, {"class": "face", "point": [201, 10], "score": 0.5}, {"class": "whisker", "polyline": [[5, -3], [30, 8]], "score": 0.5}, {"class": "crate", "cuboid": [[170, 70], [210, 70], [210, 90], [170, 90], [180, 60], [220, 60], [220, 80], [180, 80]], "score": 0.5}, {"class": "parts", "multipolygon": [[[10, 10], [50, 10], [50, 40]], [[100, 50], [250, 50], [150, 90]]], "score": 0.5}, {"class": "body", "skeleton": [[100, -2, 2], [0, 0, 0], [110, 50, 1]], "score": 0.5}, {"class": "bed", "rotated_box": [100, 50, 20, 10, 30], "score": 0.4}], "global": {}}}
+J
+expect_rc 1 "suggestions reaching outside: imported, two dropped" \
+	"$BOXEL" import --db sug.db --as suggestions sug.jsonl
+check "suggestions: the image is kept" contains "$OUT" "imported 1 task (0 new, 1 with suggestions), 0 items failed"
+check "suggestions: one line per kind that cannot be clipped" test "$ERR" = \
+"boxel: warning: 1 rotated_box suggestions dropped: they reach outside the image, and a rotated_box cut by its edge is no longer one
+boxel: warning: 1 ellipse suggestions dropped: they reach outside the image, and an ellipse cut by its edge is no longer one"
+check "suggestions: every other kind clipped to the image" $PY - "$(sqlite3 sug.db "SELECT answer FROM task_answers WHERE kind = 'suggestion'")" <<'PY'
+import json, sys
+got = {o["class"] + ("" if o.get("score") != 0.4 else "2"): o for o in json.loads(sys.argv[1])["annotations"]}
+sent = [json.loads(l)["answer"]["annotations"] for l in open("sug.jsonl")][0]
+assert sorted(got) == ["bed2", "body", "cat", "crate", "face", "parts", "plume", "whisker"], sorted(got)
+clip = lambda p: [min(max(p[0], 0), 200), min(max(p[1], 0), 100)] + p[2:]
+for o in sent:
+    k = [g for g in o if g not in ("class", "score")][0]
+    name = o["class"] + ("" if o["score"] != 0.4 else "2")
+    if name in ("bed", "eye"):
+        continue
+    v = o[k]
+    if k == "box":
+        x0, y0 = clip(v[:2]); x1, y1 = clip([v[0] + v[2], v[1] + v[3]])
+        want = [x0, y0, x1 - x0, y1 - y0]
+    elif k == "point":
+        want = clip(v)
+    elif k == "multipolygon":
+        want = [[clip(p) for p in r] for r in v]
+    elif k == "rotated_box":
+        want = v   # inside: untouched
+    else:
+        want = [clip(p) for p in v]
+    assert got[name][k] == want, (name, got[name][k], want)
+PY
+
 # --- YOLO (labels only; images beneath the root) ---
 fresh
 expect_rc 0 "yolo" "$BOXEL" import --db t.db "$FX/yolo"

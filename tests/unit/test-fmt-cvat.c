@@ -217,4 +217,47 @@ test_write_refuses_control(void)
 	bx_dataset_free(&w);
 }
 
-BX_TESTS(T(test_maps), T(test_angles), T(test_root), T(test_read), T(test_write_refuses_control))
+/* The one XML escaper (VOC, CVAT, Label Studio's config): every
+ * character XML 1.0 can carry comes back from expat as it went in, as an
+ * attribute value and as text; the rest (C0 controls but tab and line
+ * ends, U+FFFE, U+FFFF) is what bx_xml_unfit names, and is left out of a
+ * document that stays well-formed. */
+static void
+test_escaper(void)
+{
+	struct bx_xml_node *root;
+	struct bx_buf b;
+	char s[16], want[16], err[200];
+	int c, rc, bad;
+
+	for (c = 1; c < 0x20 + 2; c++) {
+		/* 0x20 and 0x21: U+FFFE and U+FFFF */
+		if (c < 0x20)
+			snprintf(s, sizeof s, "<&%c\">", c);
+		else
+			snprintf(s, sizeof s, "<&\xef\xbf%c\">", c == 0x20 ? 0xbe : 0xbf);
+		bad = c >= 0x20 || (c != '\t' && c != '\n' && c != '\r');
+		CASE(s);
+		CHECK_INT(bx_xml_unfit(s), !bad ? -1 : c < 0x20 ? c : c == 0x20 ? 0xfffe : 0xffff);
+		bx_buf_init(&b);
+		bx_buf_puts(&b, "<r a=\"");
+		rc = bx_xml_put(&b, s);
+		bx_buf_puts(&b, "\">");
+		rc += bx_xml_put(&b, s);
+		bx_buf_puts(&b, "</r>");
+		CHECK_INT(rc, bad ? -2 : 0);
+		snprintf(want, sizeof want, "%s", bad ? "<&\">" : s);
+		root = bx_xml_parse(b.p, err, sizeof err);
+		CHECK_MSG(root != NULL, "%s", err);
+		if (root != NULL) {
+			CHECK_STR(bx_xml_attr(root, "a"), want);
+			bx_buf_putc(&root->text, '\0');
+			CHECK_STR(root->text.p, want);
+		}
+		bx_xml_free(root);
+		bx_buf_free(&b);
+	}
+}
+
+BX_TESTS(T(test_maps), T(test_angles), T(test_root), T(test_read), T(test_write_refuses_control),
+         T(test_escaper))
