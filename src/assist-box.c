@@ -12,6 +12,14 @@
 #include "boxel/geometry.h"
 #include "boxel/util.h"
 
+/* An edge of tighten's box inside the wand's box by more than this is not
+ * taken: the wand's region is pixels of the seed's colors connected to it,
+ * so it lies on the object save a halo of near colors along a blurred
+ * border, about the width refine_edge looks within (assist-tighten.c);
+ * further in, tighten has cut off what the fill found attached (a rocket's
+ * narrow nose tip, which tighten's 3x3 majority erodes: 4 px). */
+#define HALO_PX 3
+
 /* Tighten's box is taken only while it overlaps the wand's this much:
  * tighten is made for a box off by about a tenth of the object per edge,
  * so a result far from the wand's box means they saw different objects
@@ -51,8 +59,20 @@ bx_assist_region_box(const struct bx_assist_region *reg, struct bx_pt seed, doub
 	 * for a box drawn there. */
 	if (bx_assist_tighten(reg, b, t, &found, &terr) == 0 &&
 	    bx_box_iou(t[0], t[1], t[2], t[3], b[0], b[1], b[2], b[3]) >= BOX_AGREE_IOU) {
-		for (i = 0; i < 4; i++)
-			box_out[i] = t[i];
+		double x0 = t[0], y0 = t[1], x1 = t[0] + t[2], y1 = t[1] + t[3];
+
+		if (x0 > b[0] + HALO_PX)
+			x0 = b[0];
+		if (y0 > b[1] + HALO_PX)
+			y0 = b[1];
+		if (x1 < b[0] + b[2] - HALO_PX)
+			x1 = b[0] + b[2];
+		if (y1 < b[1] + b[3] - HALO_PX)
+			y1 = b[1] + b[3];
+		box_out[0] = x0;
+		box_out[1] = y0;
+		box_out[2] = x1 - x0;
+		box_out[3] = y1 - y0;
 		if (found_out)
 			*found_out = found;
 	}

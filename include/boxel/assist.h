@@ -205,7 +205,8 @@ int bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double
  * The wand's region from seed at tolerance (as bx_assist_wand), its
  * bounding box, then that box tightened (bx_assist_tighten on the same
  * region): tighten's box is taken when it found the object and overlaps
- * the wand's box by IoU >= 0.5, else the wand's box stands. box_out: x, y,
+ * the wand's box by IoU >= 0.5, save an edge more than 3 px inside the
+ * wand's box (the wand's stands there); else the wand's box stands. box_out: x, y,
  * w, h in image pixels; *found_out (may be NULL) the sides tighten placed,
  * 0 when the wand's box stands. Errors are the wand's. */
 int bx_assist_region_box(const struct bx_assist_region *reg, struct bx_pt seed,
