@@ -27,12 +27,32 @@
  * annotator pointed at wins. */
 #define BOX_AGREE_IOU 0.5
 
+void
+bx_assist_pts_bounds(const struct bx_pt *pts, int n, double box_out[4])
+{
+	double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		x0 = fmin(x0, pts[i].x);
+		y0 = fmin(y0, pts[i].y);
+		x1 = fmax(x1, pts[i].x);
+		y1 = fmax(y1, pts[i].y);
+	}
+	if (n <= 0)
+		x0 = y0 = x1 = y1 = 0;
+	box_out[0] = x0;
+	box_out[1] = y0;
+	box_out[2] = x1 - x0;
+	box_out[3] = y1 - y0;
+}
+
 int
 bx_assist_region_box(const struct bx_assist_region *reg, struct bx_pt seed, double tolerance,
                      double box_out[4], unsigned *found_out, struct bx_err *err)
 {
 	struct bx_pt *pts = NULL;
-	double b[4] = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL }, t[4];
+	double b[4], t[4];
 	struct bx_err terr;
 	unsigned found = 0;
 	int n = 0, i, rc;
@@ -42,15 +62,8 @@ bx_assist_region_box(const struct bx_assist_region *reg, struct bx_pt seed, doub
 	rc = bx_assist_wand(reg, seed, tolerance, 0, &pts, &n, err);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i < n; i++) {
-		b[0] = fmin(b[0], pts[i].x);
-		b[1] = fmin(b[1], pts[i].y);
-		b[2] = fmax(b[2], pts[i].x);
-		b[3] = fmax(b[3], pts[i].y);
-	}
+	bx_assist_pts_bounds(pts, n, b);
 	free(pts);
-	b[2] -= b[0];
-	b[3] -= b[1];
 	for (i = 0; i < 4; i++)
 		box_out[i] = b[i];
 	/* The wand's region is wider than tighten's search area around any

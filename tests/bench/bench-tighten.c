@@ -240,21 +240,14 @@ photo_wand(const struct bx_raster *img, const int t[4], const int seed[2], doubl
 
 	for (i = 0; i < (int)(sizeof tols / sizeof tols[0]); i++) {
 		struct bx_pt *pts = NULL, sd = { seed[0] + 0.5, seed[1] + 0.5 };
-		double b[4] = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL }, v;
+		double b[4], v;
 		struct bx_err err;
-		int n = 0, j;
+		int n = 0;
 
 		if (bx_assist_wand(&reg, sd, tols[i], 0, &pts, &n, &err) < 0)
 			continue;
-		for (j = 0; j < n; j++) {
-			b[0] = fmin(b[0], pts[j].x);
-			b[1] = fmin(b[1], pts[j].y);
-			b[2] = fmax(b[2], pts[j].x);
-			b[3] = fmax(b[3], pts[j].y);
-		}
+		bx_assist_pts_bounds(pts, n, b);
 		free(pts);
-		b[2] -= b[0];
-		b[3] -= b[1];
 		v = bx_box_iou(b[0], b[1], b[2], b[3], t[0], t[1], t[2], t[3]);
 		if (i == 0)
 			first = v, first_ok = all_within_1(b, t);
@@ -298,21 +291,12 @@ photo_region_box(const struct bx_raster *img, const int t[4], double sx, double 
 			                          tol, b, NULL, &err);
 		} else {
 			struct bx_pt *pts = NULL;
-			int n = 0, j;
+			int n = 0;
 
 			rc = bx_assist_wand(&(struct bx_assist_region){ crop, reg[0], reg[1] }, sd, tol, 0,
 			                    &pts, &n, &err);
-			b[0] = b[1] = HUGE_VAL;
-			b[2] = b[3] = -HUGE_VAL;
-			for (j = 0; j < n; j++) {
-				b[0] = fmin(b[0], pts[j].x);
-				b[1] = fmin(b[1], pts[j].y);
-				b[2] = fmax(b[2], pts[j].x);
-				b[3] = fmax(b[3], pts[j].y);
-			}
+			bx_assist_pts_bounds(pts, n, b);
 			free(pts);
-			b[2] -= b[0];
-			b[3] -= b[1];
 		}
 		*ms += 1e3 * (now_s() - t0);
 		bx_raster_free(crop);

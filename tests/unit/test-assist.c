@@ -432,9 +432,9 @@ test_region_box_photo(void)
 		struct bx_assist_region reg;
 		struct bx_image im;
 		struct bx_err err = { 0 };
-		double tol = 40 * pow(1.4, c[i].presses - 1), out[4], wb[4] = { 1e9, 1e9, -1e9, -1e9 };
+		double tol = 40 * pow(1.4, c[i].presses - 1), out[4], wb[4];
 		unsigned found = 0;
-		int n = 0, k;
+		int n = 0;
 
 		if (c[i].seed[0])
 			seed = (struct bx_pt){ c[i].seed[0] + 0.5, c[i].seed[1] + 0.5 };
@@ -442,15 +442,8 @@ test_region_box_photo(void)
 		free(path);
 		reg = (struct bx_assist_region){ im.pix, 0, 0 };
 		CHECK_INT(bx_assist_wand(&reg, seed, tol, 0, &pts, &n, &err), 0);
-		for (k = 0; k < n; k++) {
-			wb[0] = fmin(wb[0], pts[k].x);
-			wb[1] = fmin(wb[1], pts[k].y);
-			wb[2] = fmax(wb[2], pts[k].x);
-			wb[3] = fmax(wb[3], pts[k].y);
-		}
+		bx_assist_pts_bounds(pts, n, wb);
 		free(pts);
-		wb[2] -= wb[0];
-		wb[3] -= wb[1];
 		CHECK_MSG(edge_err(wb, t) >= 2, "%s: the wand's box alone is already tight", c[i].file);
 		CHECK_INT(bx_assist_region_box(&reg, seed, tol, out, &found, &err), 0);
 		CHECK_INT(found, BX_SIDES_ALL);
