@@ -1,10 +1,10 @@
 /* assist-box.c: the box of the region at the crosshair (B). The magic
  * wand's region gives a first box; that box then gets the same tighten a
- * rough box drawn by hand gets. The wand's box alone is off where the
- * region's color drifts past the tolerance near the object's border (a
- * shaded side, an anti-aliased rim): on the sample photos it was 1-8 px
- * short on some edge of 5 of the 8 objects at the tolerance that found
- * them. Pure, see assist.h. */
+ * rough box drawn by hand gets. The wand's box alone is short where the
+ * object's color drifts past the tolerance near its border (a shaded
+ * side, an anti-aliased rim) and long where a halo of near colors joins
+ * the region: on the sample photos it was 1-8 px off on some edge of 5 of
+ * the 8 objects at the tolerance that found them. Pure, see assist.h. */
 #include <math.h>
 #include <stdlib.h>
 
