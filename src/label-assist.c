@@ -230,30 +230,10 @@ wand_rect(const struct label *L, double x, double y, int rect[4])
 	rect[3] = (int)fmin(L->ed.img_h, rect[1] + WAND_SIDE) - rect[1];
 }
 
-/* The box bounding a polygon's vertices (pixel corners: exact). */
-static void
-bounds_box(const struct bx_pt *pts, int n, struct bx_annot *box)
-{
-	double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		x0 = fmin(x0, pts[i].x);
-		y0 = fmin(y0, pts[i].y);
-		x1 = fmax(x1, pts[i].x);
-		y1 = fmax(y1, pts[i].y);
-	}
-	memset(box, 0, sizeof *box);
-	box->geom = BX_GEOM_BOX;
-	box->x = x0;
-	box->y = y0;
-	box->w = x1 - x0;
-	box->h = y1 - y0;
-}
-
 /* W (as_box 0): a polygon of the region at the crosshair; B (as_box 1):
- * the box bounding that region, so a tight box of a plain object is a
- * jump into it and one key. A further press regrows the last proposal. */
+ * the box bounding that region, tightened as a drawn box would be
+ * (bx_assist_region_box), so a tight box of a plain object is a jump into
+ * it and one key. A further press regrows the last proposal. */
 int
 label_wand(struct label *L, int dir, int as_box, int64_t now)
 {
@@ -264,6 +244,8 @@ label_wand(struct label *L, int dir, int as_box, int64_t now)
 	struct bx_pt seed;
 	int again, rect[4], rc, n = 0, r;
 	struct bx_pt *pts = NULL;
+	double box[4];
+	unsigned found = 0;
 	const struct bx_class *c = label_class_of(L, ed->cls);
 
 	/* A further press right after a proposal regrows that polygon. */
@@ -292,18 +274,25 @@ label_wand(struct label *L, int dir, int as_box, int64_t now)
 		label_msg(L, 1, "wand: %s", err.msg);
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
-	rc = bx_assist_wand(&reg, seed, L->wand_tol, 0, &pts, &n, &err);
+	memset(&an, 0, sizeof an);
+	if (as_box) {
+		rc = bx_assist_region_box(&reg, seed, L->wand_tol, box, &found, &err);
+		an.geom = BX_GEOM_BOX;
+		an.x = box[0];
+		an.y = box[1];
+		an.w = box[2];
+		an.h = box[3];
+	} else {
+		rc = bx_assist_wand(&reg, seed, L->wand_tol, 0, &pts, &n, &err);
+		an.geom = BX_GEOM_POLYGON;
+		an.pts = pts;
+		an.npts = n;
+	}
 	region_free(&reg);
 	if (rc != 0) {
 		label_msg(L, 1, "wand (tolerance %d): %s", L->wand_tol, err.msg);
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
-	memset(&an, 0, sizeof an);
-	an.geom = BX_GEOM_POLYGON;
-	an.pts = pts;
-	an.npts = n;
-	if (as_box)
-		bounds_box(pts, n, &an);
 	if (again) {
 		r = label_apply(L, bx_edit_replace_shape(ed, L->wand_obj, &an, "wand", 1), now);
 	} else {
@@ -317,8 +306,9 @@ label_wand(struct label *L, int dir, int as_box, int64_t now)
 	L->wand_y = ed->cy;
 	L->wand_box = as_box;
 	if (as_box)
-		label_msg(L, 0, "box of the region: %.0f,%.0f %.0fx%.0f at tolerance %d (B grows, Ctrl-W "
-		          "shrinks, u undoes)", an.x, an.y, an.w, an.h, L->wand_tol);
+		label_msg(L, 0, "box of the region%s: %.0f,%.0f %.0fx%.0f at tolerance %d (B grows, "
+		          "Ctrl-W shrinks, u undoes)", found ? ", tightened" : "", an.x, an.y, an.w,
+		          an.h, L->wand_tol);
 	else
 		label_msg(L, 0, "wand: polygon of %d vertices at tolerance %d (W grows, Ctrl-W shrinks, "
 		          "u undoes)", n, L->wand_tol);

@@ -200,6 +200,23 @@ int bx_assist_wand(const struct bx_assist_region *reg, struct bx_pt seed, double
                    int max_vertices, struct bx_pt **pts_out, int *npts_out,
                    struct bx_err *err);
 
+/* ---- The box of the region at the crosshair (B) ----
+ *
+ * The wand's region from seed at tolerance (as bx_assist_wand), its
+ * bounding box, then that box tightened (bx_assist_tighten on the same
+ * region): tighten's box is taken when it found the object and overlaps
+ * the wand's box by IoU >= 0.5, save an edge more than 3 px inside the
+ * wand's box (the wand's stands there); else the wand's box stands. box_out: x, y,
+ * w, h in image pixels; *found_out (may be NULL) the sides tighten placed,
+ * 0 when the wand's box stands. Errors are the wand's. */
+/* The box (x, y, w, h) bounding n points (pixel corners: a wand's polygon
+ * bounds its region exactly); 0,0 0x0 for none. */
+void bx_assist_pts_bounds(const struct bx_pt *pts, int n, double box_out[4]);
+
+int bx_assist_region_box(const struct bx_assist_region *reg, struct bx_pt seed,
+                         double tolerance, double box_out[4], unsigned *found_out,
+                         struct bx_err *err);
+
 /* ---- A mask's outlines ----
  *
  * mask: w x h bytes, row-major, non-zero inside. Each 4-connected part

@@ -35,7 +35,8 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     First the one-key box: jump to the label nearest the object's centre
     (lower case), and for an object thinner than two cells at fit zoom
     zoom in twice (+ +) and step onto it, as a person must to see it;
-    then B (box of the region there); when that box is off
+    then B (box of the region there, tightened), and B again while its
+    box lies inside the object (at most 4 presses); when that box is off
     (an edge more than 1 px), u and the corners: per corner, the exact
     jump (: and the two letters of the label nearest the corner, then the
     letter of the cell of its block nearest the corner, all read off the
@@ -620,11 +621,21 @@ def label_one(A, t, k, img_w, img_h, ext=None):
             A.send("+")
             _, x, y, step = A.status()
             A.move_by(cx - x, cy - y, step)
-        A.send("B")
-        box = A.selected_box()
-        if box is not None and len(A.boxes()) > A.nboxes and max(edges_off(box, t)) <= 1:
-            A.nboxes += 1
-            return A.keys, None
+        # B; while its box lies inside the object (no edge more than 1 px
+        # out) and is not yet tight, B again grows it (README), at most 4
+        # presses; a box out past the object is undone (one u: the regrows
+        # fold into the first B's step) and the corners drawn instead.
+        for press in range(4):
+            A.send("B")
+            box = A.selected_box()
+            if box is None or len(A.boxes()) <= A.nboxes:
+                break
+            if max(edges_off(box, t)) <= 1:
+                A.nboxes += 1
+                return A.keys, None
+            if (box[0] < t[0] - 1 or box[1] < t[1] - 1 or box[0] + box[2] > t[0] + t[2] + 1
+                    or box[1] + box[3] > t[1] + t[3] + 1):
+                break
         if len(A.boxes()) > A.nboxes:
             A.send("u")
     r = rough(t, k)

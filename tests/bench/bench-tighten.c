@@ -23,9 +23,13 @@
  *   (bx_assist_snap_extreme within bx_assist_extreme_reach of the click,
  *   at most 3 cells and at least 8 px, label-assist.c's SNAP_CELLS);
  *   the box of the four points against the truth, snapped and as clicked;
- * - the magic wand's box (B) from the seed in _seeds at the first
+ * - the magic wand's box from the seed in _seeds at the first
  *   tolerance (40) and at the best of the tolerances W and Ctrl-W reach in
- *   up to 3 presses.
+ *   up to 3 presses;
+ * - B (bx_assist_region_box: that box tightened) from the seed and from
+ *   the box's centre, pressed again while its box lies inside the object
+ *   (at most 4 presses): whether it ends exact and in how many presses;
+ *   the same for the wand's box alone (B before it was tightened).
  * And the edges' errors after one tighten from the rough boxes the labeling
  * screen drew where tighten went wrong (screen_rough).
  * Never fails. */
@@ -236,21 +240,14 @@ photo_wand(const struct bx_raster *img, const int t[4], const int seed[2], doubl
 
 	for (i = 0; i < (int)(sizeof tols / sizeof tols[0]); i++) {
 		struct bx_pt *pts = NULL, sd = { seed[0] + 0.5, seed[1] + 0.5 };
-		double b[4] = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL }, v;
+		double b[4], v;
 		struct bx_err err;
-		int n = 0, j;
+		int n = 0;
 
 		if (bx_assist_wand(&reg, sd, tols[i], 0, &pts, &n, &err) < 0)
 			continue;
-		for (j = 0; j < n; j++) {
-			b[0] = fmin(b[0], pts[j].x);
-			b[1] = fmin(b[1], pts[j].y);
-			b[2] = fmax(b[2], pts[j].x);
-			b[3] = fmax(b[3], pts[j].y);
-		}
+		bx_assist_pts_bounds(pts, n, b);
 		free(pts);
-		b[2] -= b[0];
-		b[3] -= b[1];
 		v = bx_box_iou(b[0], b[1], b[2], b[3], t[0], t[1], t[2], t[3]);
 		if (i == 0)
 			first = v, first_ok = all_within_1(b, t);
@@ -262,6 +259,83 @@ photo_wand(const struct bx_raster *img, const int t[4], const int seed[2], doubl
 	       tols[best_i], presses[best_i], presses[best_i] > 1 ? "es" : "");
 	*iou_sum += best;
 	*ok_sum += best_ok;
+}
+
+/* B as an annotator uses it (bx_assist_region_box: the wand's box, then
+ * tightened), from a seed: pressed again (the tolerance x1.4, as the
+ * labeling screen's B does) while its box lies inside the object and is
+ * not yet within 1 px of it, at most 4 presses. Returns the presses it took
+ * to an exact box, 0 if none; *iou = IoU of the last box; *ms += the time
+ * of each press, the wand's flood on its 1024 px region included. */
+static int
+photo_region_box(const struct bx_raster *img, const int t[4], double sx, double sy, int tight,
+                 double *iou, double *ms)
+{
+	struct bx_pt sd = { floor(sx) + 0.5, floor(sy) + 0.5 };
+	double tol = 40, b[4];
+	int press;
+
+	*iou = 0;
+	for (press = 1; press <= 4; press++, tol *= 1.4) {
+		int reg[4] = { (int)fmax(0, floor(sd.x) - 512), (int)fmax(0, floor(sd.y) - 512) }, rc;
+		struct bx_raster *crop;
+		struct bx_err err;
+		double t0;
+
+		reg[2] = (int)fmin(img->w, reg[0] + 1024) - reg[0];
+		reg[3] = (int)fmin(img->h, reg[1] + 1024) - reg[1];
+		crop = bx_raster_crop(img, reg[0], reg[1], reg[2], reg[3]);
+		t0 = now_s();
+		if (tight) {
+			rc = bx_assist_region_box(&(struct bx_assist_region){ crop, reg[0], reg[1] }, sd,
+			                          tol, b, NULL, &err);
+		} else {
+			struct bx_pt *pts = NULL;
+			int n = 0;
+
+			rc = bx_assist_wand(&(struct bx_assist_region){ crop, reg[0], reg[1] }, sd, tol, 0,
+			                    &pts, &n, &err);
+			bx_assist_pts_bounds(pts, n, b);
+			free(pts);
+		}
+		*ms += 1e3 * (now_s() - t0);
+		bx_raster_free(crop);
+		if (rc < 0)
+			return 0;
+		*iou = bx_box_iou(b[0], b[1], b[2], b[3], t[0], t[1], t[2], t[3]);
+		if (all_within_1(b, t))
+			return press;
+		if (b[0] < t[0] - 1 || b[1] < t[1] - 1 || b[0] + b[2] > t[0] + t[2] + 1 ||
+		    b[1] + b[3] > t[1] + t[3] + 1)
+			return 0;
+	}
+	return 0;
+}
+
+static void
+photo_b(const struct bx_raster *img, const int t[4], const int seed[2], int tight, int *ok_sum,
+        int *n_sum, int *press_sum)
+{
+	const double at[2][2] = { { seed[0], seed[1] }, { t[0] + t[2] / 2.0, t[1] + t[3] / 2.0 } };
+	const char *const what[2] = { "seed", "centre" };
+	double iou, ms = 0;
+	int i, k;
+
+	printf("  %-29s %s; again while inside):", "",
+	       tight ? "B (wand box, tightened" : "wand box alone (B before");
+	for (i = 0; i < 2; i++) {
+		k = photo_region_box(img, t, at[i][0], at[i][1], tight, &iou, &ms);
+		printf(" from the %s %s", what[i], k ? "exact" : "not exact");
+		if (k)
+			printf(" in %d press%s", k, k > 1 ? "es" : "");
+		else
+			printf(" (IoU %.3f)", iou);
+		printf(i ? ";" : ",");
+		*ok_sum += k > 0;
+		*press_sum += k;
+		*n_sum += 1;
+	}
+	printf(" %.1f ms a press\n", ms / 2);
 }
 
 /* The rough boxes the labeling screen drew in bench-effort's assisted
@@ -306,6 +380,7 @@ photos(const char *truth_path, const char *dir)
 	const char *name;
 	double iou_sum = 0, ext_iou = 0, extz_iou = 0, wand_iou = 0;
 	int ok_sum = 0, n = 0, ext_ok = 0, extz_ok = 0, ext_n = 0, wand_ok = 0, wand_n = 0;
+	int b_ok = 0, b_n = 0, b_press = 0, w_ok = 0, w_n = 0, w_press = 0;
 
 	if (!root) {
 		fprintf(stderr, "bench-tighten: %s: %s\n", truth_path, jerr.text);
@@ -351,6 +426,8 @@ photos(const char *truth_path, const char *dir)
 				seed[0] = (int)json_integer_value(json_array_get(sd, 0));
 				seed[1] = (int)json_integer_value(json_array_get(sd, 1));
 				photo_wand(im.pix, t, seed, &wand_iou, &wand_ok);
+				photo_b(im.pix, t, seed, 0, &w_ok, &w_n, &w_press);
+				photo_b(im.pix, t, seed, 1, &b_ok, &b_n, &b_press);
 				wand_n++;
 			}
 		}
@@ -370,6 +447,12 @@ photos(const char *truth_path, const char *dir)
 	if (wand_n)
 		printf("  wand box at the best tolerance: mean IoU %.3f, exact %d/%d\n",
 		       wand_iou / wand_n, wand_ok, wand_n);
+	if (w_n)
+		printf("  wand box alone, pressed again while inside: exact %d/%d, %.1f presses each\n",
+		       w_ok, w_n, w_ok ? (double)w_press / w_ok : 0.0);
+	if (b_n)
+		printf("  B tightened, pressed again while inside: exact %d/%d (from the seed and the "
+		       "centre), %.1f presses each\n", b_ok, b_n, b_ok ? (double)b_press / b_ok : 0.0);
 	json_decref(root);
 	return 0;
 }

@@ -112,6 +112,10 @@ expect_screen "W again regrows it at a higher tolerance" "tolerance 56"
 tui_keys u
 wait_sql "one undo removes the wand's polygon (grown twice: one step)" \
 	"SELECT json_array_length(json_extract(state, '\$.answer.annotations')) FROM drafts" "2"
+# B there: the region's box, tightened as a drawn box is.
+tui_keys B
+expect_screen "B boxes the region and tightens it" "box of the region, tightened: 20,200 40x80"
+tui_keys u
 tui_keys Escape Escape
 
 # Class picker: class 57 of 80 by typing part of its name.
