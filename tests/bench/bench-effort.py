@@ -85,6 +85,12 @@ EXACT = re.search(r"^\s*:\s+exact jump", _KEYS, re.M) is not None
 NAMED = re.search(r"^\s*\"\s+grab the selected box's edge or corner by name", _KEYS, re.M) is not None
 FINE = re.search(r"^\s*,\s+fine steps", _KEYS, re.M) is not None
 DRAG = re.search(r"^\s*drag a handle\s", _KEYS, re.M) is not None
+# A capital label that places a box's first corner leaves the labels for
+# the other one (: or ; before a label switches the kind of jump).
+BOXJUMP = re.search(r"the labels stay for the other", _KEYS) is not None
+# A handle grabbed by name moves by image pixels; a jump or place lets go.
+NAMEDPX = re.search(r"by name.*it moves by image pixels, and the next jump or place lets go",
+                    _KEYS) is not None
 SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
 
 
@@ -180,6 +186,48 @@ class Annotator:
                     best = (d, m.group(1), m.start(), r)
         return best, (pw, ph, fit, left, top, col, row)
 
+    def nearest_label(self, tx, ty, img_w, img_h):
+        """The two-letter label drawn nearest (tx, ty) on the screen as it
+        is (the labels open, at fit zoom): (distance, letters, column,
+        row) and where it lands in the image."""
+        pw, ph, fit, left, top = fit_view(img_w, img_h)
+        col, row = (tx - left) * fit, (ty - top) * fit / 2
+        best = None
+        for r, line in enumerate(self.scr.splitlines()[:ph]):
+            for m in re.finditer(r"(?<![a-z])([a-z]{2})(?![a-z])", line[:pw]):
+                d = (m.start() + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
+                if best is None or d < best[0]:
+                    best = (d, m.group(1), m.start(), r)
+        return best, (left + (best[2] + 0.5) / fit, top + (2 * best[3] + 1) / fit)
+
+    def box_corner(self, tx, ty, img_w, img_h, tol, mode):
+        """A binary whose labels stay for a box's other corner: one corner
+        by the cheaper jump that lands within tol (x, y) px of (tx, ty), as
+        read off the screen. mode: the kind of jump open (";" or ":"), or
+        None when the labels are closed: then ; when a plain jump's miss
+        (up to two cells across, one row down) is within tol, else :, as a
+        person judges the object's size by eye; with the labels open, the
+        label within tol in capitals, : first when only an exact jump
+        lands there. Returns whether it placed and the kind of jump still
+        open (None: closed)."""
+        fit = fit_view(img_w, img_h)[2]
+        if mode is None:
+            mode = ";" if tol[0] >= 2 / fit and tol[1] >= 2 / fit else ":"
+            self.send("\\;" if mode == ";" else ":", literal=True)
+            if mode == ";":
+                self.keys -= 1  # the escape for tmux's parser is not a key
+        best, (lx, ly) = self.nearest_label(tx, ty, img_w, img_h)
+        if abs(lx - tx) <= tol[0] and abs(ly - ty) <= tol[1]:
+            if mode == ":":
+                self.send("\\;", literal=True)
+                self.keys -= 1
+            self.send(best[1].upper(), literal=True)
+            return True, ";"
+        if mode == ";":
+            self.send(":", literal=True)
+        placed = self.exact_cell(best, tx, ty, img_w, img_h, tol)
+        return placed, ":" if placed else None
+
     def jump(self, tx, ty, img_w, img_h, place_within=0):
         """; then the label drawn nearest (tx, ty), as read off the screen;
         in capitals (jump and place) when it lands within place_within px.
@@ -201,7 +249,15 @@ class Annotator:
         read off the screen, the single letter of its block's cell nearest
         (tx, ty): in capitals (and place) when that cell lies within
         place_within (x, y) px. Returns whether it placed."""
-        best, (pw, ph, fit, left, top, col, row) = self.labels(":", tx, ty, img_w, img_h)
+        best, _ = self.labels(":", tx, ty, img_w, img_h)
+        return self.exact_cell(best, tx, ty, img_w, img_h, place_within)
+
+    def exact_cell(self, best, tx, ty, img_w, img_h, place_within):
+        """The exact jump's labels open: the label best's two letters, then
+        the letter of its block's cell nearest (tx, ty), in capitals when
+        it lies within place_within (x, y) px. Returns whether it placed."""
+        pw, ph, fit, left, top = fit_view(img_w, img_h)
+        col, row = (tx - left) * fit, (ty - top) * fit / 2
         scr = self.send(best[1], literal=True)
         cell = None
         lines = scr.splitlines()
@@ -484,9 +540,10 @@ def fix_edges(A, t, img_w, img_h):
                                           "/".join("%+d" % (ex[i] - want[i]) for i in got),
                                           A.keys - k0))
 
-    if grabs:
+    if grabs and not (NAMEDPX and STRATEGY in ("assisted", "corners")):
         # Named grabs go from one handle to the next; one Esc at the end
-        # releases the last (and ends the fine steps).
+        # releases the last (and ends the fine steps). A binary whose next
+        # jump lets go of it needs none before the next object's jump.
         A.send("Escape")
         A.log.append("Esc: 1 key")
 
@@ -629,10 +686,19 @@ def label_one(A, t, k, img_w, img_h, ext=None):
             A.send("u")
     r = rough(t, k)
     tol = (max(3, 0.1 * t[2]), max(3, 0.1 * t[3]))
+    mode = None  # BOXJUMP: the kind of jump still open for the other corner
     for (cx, cy), (ax, ay) in (((r[0], r[1]), (t[0], t[1])),
                                ((r[2], r[3]), (t[0] + t[2], t[1] + t[3]))):
-        if not (A.jump_exact(ax, ay, img_w, img_h, tol) if EXACT
-                else A.jump(ax, ay, img_w, img_h, place_within=tol)):
+        if BOXJUMP:
+            if mode is None:
+                zoom, _, _, _ = A.status()
+                if zoom != 1.0:
+                    A.send("0")
+            placed, mode = A.box_corner(ax, ay, img_w, img_h, tol, mode)
+        else:
+            placed = (A.jump_exact(ax, ay, img_w, img_h, tol) if EXACT
+                      else A.jump(ax, ay, img_w, img_h, place_within=tol))
+        if not placed:
             _, x, y, step = A.status()
             A.move_by(cx - x, cy - y, step)
             A.send("Space")
