@@ -116,15 +116,17 @@ json.dump(t, open(sys.argv[1], "w"), indent=1)' "$T_TMP/s/taxonomy.json" "$1"
 }
 
 # scene_project [N]: N (1) copies of the synthetic scene (make-scene.py:
-# scene.png, scene2.png, ...) for alice, one box class "thing", the tasks
-# in import order; sets P and DB.
+# scene.png, scene2.png, ...) for alice, one box class "thing" (its
+# geometries SCENE_GEOMS when set: '"polygon"'), the tasks in import order;
+# sets P and DB.
 scene_project() {
 	local i n=${1:-1}
 	P=$T_TMP/p
 	mkdir -p "$P/img"
 	python3 "$(dirname "${BASH_SOURCE[0]}")/make-scene.py" "$P/img/scene.png"
 	for ((i = 2; i <= n; i++)); do cp "$P/img/scene.png" "$P/img/scene$i.png"; done
-	printf '{"name": "t", "classes": [{"name": "thing", "geometries": ["box"]}]}\n' > "$P/tax.json"
+	printf '{"name": "t", "classes": [{"name": "thing", "geometries": [%s]}]}\n' \
+		"${SCENE_GEOMS:-\"box\"}" > "$P/tax.json"
 	DB=$P/boxel.db
 	"$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
 	"$BOXEL" config set --db "$DB" serve_order import >/dev/null
