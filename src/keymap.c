@@ -64,7 +64,7 @@ static struct bx_keybind label_binds[] = {
 	{ BX_KEY_BACKSPACE, BX_LA_BACKSPACE, "remove the last vertex of the shape being drawn (on a new ring: reopen the last)" },
 	{ 'N', BX_LA_SKIP_POINT, "skeleton: the point being placed is not labeled (v=0), go to the next" },
 	{ 'F', BX_LA_OCCLUDED, "skeleton: place the next point occluded (v=1); on a grabbed point: toggle it" },
-	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect" },
+	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect (the current tool's key again does both at once: a new object, as CVAT's N)" },
 	{ '1', BX_LA_CLASS, "a number N: before a move, its count (5l); else class N in taxonomy order (12 then a pause or any key: class 12)" },
 	{ '2', BX_LA_CLASS, NULL }, { '3', BX_LA_CLASS, NULL }, { '4', BX_LA_CLASS, NULL },
 	{ '5', BX_LA_CLASS, NULL }, { '6', BX_LA_CLASS, NULL }, { '7', BX_LA_CLASS, NULL },

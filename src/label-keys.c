@@ -54,7 +54,19 @@ label_pick_class(struct label *L, const struct bx_class *c, int64_t now)
 static int
 set_tool(struct label *L, int tool, int64_t now)
 {
-	int r = bx_edit_set_tool(&L->ed, tool);
+	int r;
+
+	/* The current tool's key again: a new object, as CVAT's N starts
+	 * one. It lets go of the selected object, so the next drag draws
+	 * even where it starts on that one (two boxes that touch) instead
+	 * of moving it, for one key where Esc takes two after a grab. */
+	if (tool == L->ed.tool && L->ed.npend == 0 && L->ed.sel >= 0) {
+		bx_edit_release(&L->ed);
+		L->grab_named = 0;
+		label_msg(L, 0, "a new %s: the next drag or place draws it", bx_tool_name(tool));
+		return label_apply(L, bx_edit_cancel(&L->ed) | BX_EDIT_VIEW, now);
+	}
+	r = bx_edit_set_tool(&L->ed, tool);
 
 	if (!class_allows(L, L->ed.cls, tool))
 		label_msg(L, 0, "note: class %s does not allow %s; pick another class", L->ed.cls,

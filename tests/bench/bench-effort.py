@@ -10,7 +10,8 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
   STRATEGY mouse: T once per session, then per object one drag from
     rough corner to rough corner at fit zoom (each end on the nearest
     cell; Esc first, twice when grabbed, when it would start on or inside
-    the selected box, which would move it). With a binary that drags
+    the selected box, which would move it; b once instead with a binary
+    where the current tool's key again starts a new object). With a binary that drags
     handles (its --keys), each edge still more than 1 px off (two that
     meet: their corner) is dragged onto its pixel, wheel-zooming in at it
     first while the pixel is not reachable or the box is under 4x3 cells
@@ -96,6 +97,9 @@ DRAG = re.search(r"^\s*drag a handle\s", _KEYS, re.M) is not None
 # the other one (: or ; before a label switches the kind of jump).
 BOXJUMP = re.search(r"the labels stay for the other", _KEYS) is not None
 # A handle grabbed by name moves by image pixels; a jump or place lets go.
+# The current tool's key again lets go of the selected object and
+# deselects it (CVAT's N): one key before a drag that starts on it.
+NEWKEY = re.search(r"the current tool's key again does both", _KEYS) is not None
 NAMEDPX = re.search(r"by name.*it moves by image pixels, and the next jump or place lets go",
                     _KEYS) is not None
 SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
@@ -326,7 +330,8 @@ class Annotator:
         (c0, r0), (c1, r1) = cell(x0, y0), cell(x1, y1)
         # A drag from on or inside the selected box (the last one drawn)
         # would move it: Esc first (twice when it is grabbed), as a
-        # person must, each a gesture.
+        # person must, each a gesture; b once with a binary where the
+        # current tool's key again starts a new object (CVAT's N).
         for _ in range(2):
             sel = self.selected_box() if DRAG else None
             if sel is None:
@@ -334,6 +339,9 @@ class Annotator:
             pad = 2 / fit
             if not (sel[0] - pad <= x0 <= sel[0] + sel[2] + pad and
                     sel[1] - 2 * pad <= y0 <= sel[1] + sel[3] + 2 * pad):
+                break
+            if NEWKEY:
+                self.send("b")  # the box tool's key again: a new box
                 break
             self.send("Escape")
         prev = self.scr
