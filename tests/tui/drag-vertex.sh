@@ -9,9 +9,6 @@ SCENE_GEOMS='"polygon"' scene_project 1
 
 # 400x300 at 0.255 cells per pixel, top at y = -38.2 (drag-handle.sh):
 # cell (31,21) is 120,123 and (35,23) is 135,138.
-press() { tui_type $'\033[<0;'"$1;$2"'M'; }
-drag() { tui_type $'\033[<32;'"$1;$2"'M'; }
-release() { tui_type $'\033[<0;'"$1;$2"'m'; }
 click() { press "$1" "$2"; release "$1" "$2"; }
 
 label

@@ -146,3 +146,12 @@ drop_terminal() {
 
 # label: start boxel label on $DB as alice.
 label() { tui_start "$BOXEL" label --db "$DB" --user alice "$@"; }
+
+# Mouse reports as xterm sends them (SGR, 1-based cells): a press, a drag
+# (the button held) to a cell, a release.
+press() { tui_type $'\033[<0;'"$1;$2"'M'; }
+drag() { tui_type $'\033[<32;'"$1;$2"'M'; }
+release() { tui_type $'\033[<0;'"$1;$2"'m'; }
+
+# The crosshair's image x and y, read off the status line.
+xy() { tui_screen | tail -1 | sed -n 's/.* x \([0-9]*\) y \([0-9]*\) .*/\1 \2/p'; }

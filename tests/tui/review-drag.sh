@@ -14,9 +14,6 @@ j=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["judgmen
 t=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$c")
 "$BOXEL" queue submit --db "$DB" --judgment "$j" --token "$t" "$T_TMP/a.json" >/dev/null || fail "submit"
 
-press() { tui_type $'\033[<0;'"$1;$2"'M'; }
-drag() { tui_type $'\033[<32;'"$1;$2"'M'; }
-release() { tui_type $'\033[<0;'"$1;$2"'m'; }
 
 tui_start "$BOXEL" review --db "$DB" --user rita
 expect_screen "the judgment opens" "judgment $j by alice"
