@@ -133,8 +133,8 @@ jump_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 	bx_grid_put_text(g, 0, J->L->rows - 2,
 	                 J->target >= 0 ? "exact jump: the letter of the cell (in capitals: and place; Backspace: back, Esc closes)"
 	                 : J->first >= 0 ? "jump: one more letter (Backspace: back, Esc closes)"
-	                 : J->second ? (J->exact ? "exact jump to the box's other corner: its label, in capitals to place (; plain, Esc closes)"
-	                                         : "jump to the box's other corner: its label, in capitals to place (: exact, Esc closes)")
+	                 : J->second ? (J->exact ? "exact jump to the box's other corner: its label (capitals place; ; plain)"
+	                                         : "jump to the box's other corner: its label (capitals place; : exact, Esc)")
 	                 : "jump: type the label where the crosshair should go; in capitals it also places (Esc closes)",
 	                 BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, J->L->cols);
 }
