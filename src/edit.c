@@ -717,6 +717,16 @@ bx_edit_cancel(struct bx_edit *ed)
 	return 0;
 }
 
+int
+bx_edit_release(struct bx_edit *ed)
+{
+	if (!ed->grab)
+		return 0;
+	ed->grab = 0;
+	ed->handle = -1;
+	return BX_EDIT_VIEW;
+}
+
 /* ---- Selection ---- */
 
 int

@@ -44,7 +44,7 @@ static struct bx_keybind label_binds[] = {
 	{ 'z', BX_LA_ZOOM_OBJECT, "zoom to the selected object" },
 	{ 'M', BX_LA_MINIMAP, "overview of the whole image with the view's rectangle (on/off)" },
 	{ 'G', BX_LA_GOTO, "go to a point: type x,y in image pixels" },
-	{ ';', BX_LA_JUMP, "jump: labels over the image, type one to move the crosshair there (in capitals: and place)" },
+	{ ';', BX_LA_JUMP, "jump: labels over the image, type one to move the crosshair there (in capitals: and place; a box's first corner placed, the labels stay for the other: ; and four capitals draw a box)" },
 	{ ':', BX_LA_JUMP_EXACT, "exact jump: the label, then one letter for the cell in its block (in capitals: and place)" },
 	/* Empty slots: the drawing tools' keys go here (tool_keys). */
 	{ 0, 0, NULL }, { 0, 0, NULL }, { 0, 0, NULL },
@@ -64,7 +64,7 @@ static struct bx_keybind label_binds[] = {
 	{ BX_KEY_BACKSPACE, BX_LA_BACKSPACE, "remove the last vertex of the shape being drawn (on a new ring: reopen the last)" },
 	{ 'N', BX_LA_SKIP_POINT, "skeleton: the point being placed is not labeled (v=0), go to the next" },
 	{ 'F', BX_LA_OCCLUDED, "skeleton: place the next point occluded (v=1); on a grabbed point: toggle it" },
-	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect" },
+	{ BX_KEY_ESC, BX_LA_CANCEL, "cancel the shape being drawn; release, then deselect (the current tool's key again does both at once: a new object, as CVAT's N)" },
 	{ '1', BX_LA_CLASS, "a number N: before a move, its count (5l); else class N in taxonomy order (12 then a pause or any key: class 12)" },
 	{ '2', BX_LA_CLASS, NULL }, { '3', BX_LA_CLASS, NULL }, { '4', BX_LA_CLASS, NULL },
 	{ '5', BX_LA_CLASS, NULL }, { '6', BX_LA_CLASS, NULL }, { '7', BX_LA_CLASS, NULL },
@@ -76,7 +76,7 @@ static struct bx_keybind label_binds[] = {
 	{ BX_KEY_BTAB, BX_LA_SELECT_PREV, "select and grab the previous object" },
 	{ 'v', BX_LA_SELECT_HERE, "select the object under the crosshair (again: the next one there)" },
 	{ '\'', BX_LA_GRAB_NEAREST, "grab the corner, edge or vertex nearest the crosshair" },
-	{ '"', BX_LA_GRAB_NAMED, "grab the selected box's edge or corner by name, wherever the crosshair is (the next key names it: see named grab)" },
+	{ '"', BX_LA_GRAB_NAMED, "grab the selected box's edge or corner by name, wherever the crosshair is (the next key names it: see named grab); it moves by image pixels, and the next jump or place lets go" },
 	{ ']', BX_LA_HANDLE_NEXT, "grab the next corner/edge/vertex of the selected object" },
 	{ ',', BX_LA_FINE, "fine steps: one image pixel whatever the zoom, for a 1 px fix without zooming (again or Esc: back)" },
 	{ '[', BX_LA_HANDLE_PREV, "grab the previous corner/edge/vertex" },
@@ -137,6 +137,8 @@ const struct bx_keymap bx_keymap_form = {
 static const struct bx_keybind jump_binds[] = {
 	{ BX_KEY_ESC, BX_JA_CANCEL, "close the labels" },
 	{ BX_KEY_BACKSPACE, BX_JA_BACK, "take back the last letter typed" },
+	{ ':', BX_JA_EXACT, "before a label: make it an exact jump (a third letter picks the cell)" },
+	{ ';', BX_JA_PLAIN, "before a label: make it a plain jump (two letters)" },
 };
 const struct bx_keymap bx_keymap_jump = {
 	"jump (;): type the label where the crosshair should go", jump_binds,

@@ -54,7 +54,19 @@ label_pick_class(struct label *L, const struct bx_class *c, int64_t now)
 static int
 set_tool(struct label *L, int tool, int64_t now)
 {
-	int r = bx_edit_set_tool(&L->ed, tool);
+	int r;
+
+	/* The current tool's key again: a new object, as CVAT's N starts
+	 * one. It lets go of the selected object, so the next drag draws
+	 * even where it starts on that one (two boxes that touch) instead
+	 * of moving it, for one key where Esc takes two after a grab. */
+	if (tool == L->ed.tool && L->ed.npend == 0 && L->ed.sel >= 0) {
+		bx_edit_release(&L->ed);
+		L->grab_named = 0;
+		label_msg(L, 0, "a new %s: the next drag or place draws it", bx_tool_name(tool));
+		return label_apply(L, bx_edit_cancel(&L->ed) | BX_EDIT_VIEW, now);
+	}
+	r = bx_edit_set_tool(&L->ed, tool);
 
 	if (!class_allows(L, L->ed.cls, tool))
 		label_msg(L, 0, "note: class %s does not allow %s; pick another class", L->ed.cls,
@@ -123,9 +135,12 @@ grab_named(struct label *L, int key, int64_t now)
 		label_msg(L, 1, "\" then h j k l (an edge) or y u b n (a corner); nothing grabbed");
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	}
-	label_msg(L, 0, "grabbed the %s: arrows move it",
+	label_msg(L, 0, "grabbed the %s: moves go by image pixels (5h: five)",
 	          label_handle_name(L, handle[a], name, sizeof name));
-	return label_apply(L, bx_edit_grab_handle(ed, handle[a]), now) | BX_VIEW_REDRAW;
+	a = label_apply(L, bx_edit_grab_handle(ed, handle[a]), now) | BX_VIEW_REDRAW;
+	L->named_sel = ed->sel;
+	L->named_handle = ed->handle;
+	return a;
 }
 
 /* The digits typed so far pick class N (1-based, taxonomy order). */
@@ -257,7 +272,9 @@ label_key_edit(struct label *L, const struct bx_key *k, int64_t now)
 		L->fine = 0;
 		return r | label_apply(L, bx_edit_cancel(ed) | BX_EDIT_VIEW, now);
 	case BX_LA_FINE:
-		L->fine = !L->fine;
+		/* `,` turns off what is on, the named grab's pixels too. */
+		L->fine = !label_fine(L);
+		L->named_sel = -1;
 		label_msg(L, 0, L->fine ? "fine steps: one image pixel (, or Esc: back to %d)"
 		                        : "steps of one display pixel (%d image pixels)", label_step_display(L));
 		return r | BX_VIEW_HANDLED | BX_VIEW_REDRAW;

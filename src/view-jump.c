@@ -6,8 +6,12 @@
  * letters, one more picks a cell of the block around that label (the
  * grid's 4x2 cells), so a corner lands on the cell a person aims at, not
  * up to two cells off, for one key more (`:` and three capitals place).
- * Cells of the image pane; the crosshair itself is image pixels
- * (label_cell_to_image). */
+ * When a capital placed a box's first corner, the labels stay for the
+ * other one: a rough box is `;` and four capitals, tighten's starting
+ * point in five keys (`:` or `;` first switches the kind of jump). A jump
+ * lets go of a grab, so the keys after it move the crosshair, not the
+ * handle fixed before. Cells of the image pane; the crosshair itself is
+ * image pixels (label_cell_to_image). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,7 @@ struct jump {
 	int exact;         /* `:`: a third letter picks the cell in the block */
 	int target;        /* the two letters' target (exact, third letter), -1 */
 	int sx, sy;        /* cells between the third letter's choices */
+	int second;        /* open again for a box's other corner */
 };
 
 /* Spread targets so that there are at most NL*NL of them, about 5 cells
@@ -127,8 +132,10 @@ jump_draw(struct bx_view *v, struct bx_grid *g, int64_t now)
 	bx_grid_fill(g, 0, J->L->rows - 2, J->L->cols, 1, ' ', BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, 0);
 	bx_grid_put_text(g, 0, J->L->rows - 2,
 	                 J->target >= 0 ? "exact jump: the letter of the cell (in capitals: and place; Backspace: back, Esc closes)"
-	                 : J->first < 0 ? "jump: type the label where the crosshair should go; in capitals it also places (Esc closes)"
-	                              : "jump: one more letter (Backspace: back, Esc closes)",
+	                 : J->first >= 0 ? "jump: one more letter (Backspace: back, Esc closes)"
+	                 : J->second ? (J->exact ? "exact jump to the box's other corner: its label (capitals place; ; plain)"
+	                                         : "jump to the box's other corner: its label (capitals place; : exact, Esc)")
+	                 : "jump: type the label where the crosshair should go; in capitals it also places (Esc closes)",
 	                 BX_COLOR_DEFAULT, BX_COLOR_DEFAULT, BX_CELL_BOLD, J->L->cols);
 }
 
@@ -149,6 +156,13 @@ jump_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 			J->target = -1;
 		else
 			J->first = -1;
+		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+	case BX_JA_EXACT:
+	case BX_JA_PLAIN:
+		/* The kind of jump, before its first letter: so each corner
+		 * of a box takes the cheaper one that lands close enough. */
+		if (J->first < 0)
+			J->exact = bx_keymap_action(&bx_keymap_jump, k->key) == BX_JA_EXACT;
 		return BX_VIEW_HANDLED | BX_VIEW_REDRAW;
 	default:
 		break;
@@ -178,9 +192,17 @@ jump_key(struct bx_view *v, const struct bx_key *k, int64_t now)
 	}
 	if (label_cell_to_image(L, col, row, &x, &y) != 0)
 		return BX_VIEW_CLOSE | BX_VIEW_HANDLED;
-	r = label_apply(L, bx_edit_cursor_to(&L->ed, x, y) | BX_EDIT_VIEW, now);
-	if (J->place)
+	r = label_apply(L, bx_edit_release(&L->ed) | bx_edit_cursor_to(&L->ed, x, y) | BX_EDIT_VIEW, now);
+	if (J->place) {
 		r |= bx_tool_at(L->ed.tool)->snap_extreme ? label_extreme_place(L, now) : label_place(L, 0, now);
+		/* A box's first corner: the labels again, for the other. */
+		if (bx_tool_at(L->ed.tool)->place == BX_PLACE_CORNERS && L->ed.npend == 1) {
+			J->first = J->target = -1;
+			J->place = 0;
+			J->second = 1;
+			return (r & ~(BX_VIEW_QUIT | BX_VIEW_CLOSE)) | BX_VIEW_HANDLED | BX_VIEW_REDRAW;
+		}
+	}
 	return (r & ~BX_VIEW_QUIT) | BX_VIEW_CLOSE | BX_VIEW_REDRAW;
 }
 

@@ -114,6 +114,10 @@ struct label {
 	int fine;
 	/* `"` was typed: the next key names the box handle to grab. */
 	int grab_named;
+	/* The handle a named grab took (object, handle; sel -1: none). While
+	 * it is held it moves by image pixels, as a dragged handle follows
+	 * the pointer in CVAT: a fix is `"h` and one counted move, no `,`. */
+	int named_sel, named_handle;
 	int mouse_down, mouse_x, mouse_y;
 	/* A press on a handle of the selected object (>= 0) or inside it
 	 * (-1) waits for a drag to move it; MOUSE_NO_GRAB otherwise. The
@@ -177,6 +181,8 @@ void label_follow_cursor(struct label *L);
  * that, or 1 with fine steps on (`,`). */
 int label_step_display(const struct label *L);
 int label_step(const struct label *L);
+/* Whether steps are one image pixel: `,`, or a named grab held. */
+int label_fine(const struct label *L);
 /* Save after an edit (flags from bx_edit_*) and return view flags. */
 int label_apply(struct label *L, int r, int64_t now);
 int label_pick_class(struct label *L, const struct bx_class *c, int64_t now);

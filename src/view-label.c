@@ -156,6 +156,7 @@ task_open(struct label *L, int64_t now)
 	L->num = L->ndigits = 0;
 	L->fine = 0;
 	L->grab_named = 0;
+	L->named_sel = -1;
 	L->wand_obj = -1;
 	L->instr_scroll = 0;
 	label_prefetch_start(L, now);
@@ -267,9 +268,16 @@ label_step_display(const struct label *L)
 }
 
 int
+label_fine(const struct label *L)
+{
+	return L->fine || (L->named_sel >= 0 && L->ed.grab && L->ed.sel == L->named_sel &&
+	                   L->ed.handle == L->named_handle && L->ed.npend == 0);
+}
+
+int
 label_step(const struct label *L)
 {
-	return L->fine ? 1 : label_step_display(L);
+	return label_fine(L) ? 1 : label_step_display(L);
 }
 
 
@@ -294,7 +302,7 @@ draw_status(struct label *L, struct bx_grid *g, int64_t now)
 	snprintf(line, sizeof line, " %s  %s  zoom %.1fx%s  x %.0f y %.0f  step %d%s  %s %d/%d  lease %s%s",
 	         bx_tool_name(L->ed.tool), L->ed.cls ? L->ed.cls : "-", L->dv.zoom,
 	         fabs(L->sc - 1) < 1e-9 ? " (1:1)" : "", L->ed.cx, L->ed.cy,
-	         label_step(L), L->fine ? " fine" : "", L->role->unit, L->s->claim.position,
+	         label_step(L), label_fine(L) ? " fine" : "", L->role->unit, L->s->claim.position,
 	         L->s->claim.total, lease, grab);
 	if (L->ed.npend > 0 && bx_tool_at(L->ed.tool)->place == BX_PLACE_VERTICES) {
 		char c[32];
@@ -760,6 +768,7 @@ label_init(struct bx_view *v, const struct label_role *role, struct bx_session *
 	L->no_color = no_color;
 	bx_edit_init(&L->ed, 1, 1);
 	L->dv.zoom = 1;
+	L->named_sel = -1;
 	bx_answer_init(&L->fb.gold);
 	bx_answer_init(&L->fb.answer);
 	v->ops = &label_ops;

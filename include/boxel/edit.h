@@ -95,6 +95,9 @@ int bx_edit_skip_point(struct bx_edit *ed);
 int bx_edit_toggle_occluded(struct bx_edit *ed);
 /* Esc: drop the shape being drawn; else release the grab; else deselect. */
 int bx_edit_cancel(struct bx_edit *ed);
+/* Let go of the grabbed object or handle, keeping it selected (as a jump
+ * elsewhere does: the next moves are the crosshair's again). */
+int bx_edit_release(struct bx_edit *ed);
 
 /* Select (and grab) the next (dir 1) or previous (-1) object. */
 int bx_edit_select(struct bx_edit *ed, int dir);

@@ -69,7 +69,7 @@ extern const struct bx_keymap bx_keymap_form;
 /* The overlays the labeling view pushes: jump labels, class picker, the
  * display menu. Typed text (labels, a search) is not in a table: these
  * are the keys that do something else. */
-enum bx_jump_action { BX_JA_CANCEL = 1, BX_JA_BACK };
+enum bx_jump_action { BX_JA_CANCEL = 1, BX_JA_BACK, BX_JA_EXACT, BX_JA_PLAIN };
 extern const struct bx_keymap bx_keymap_jump;
 
 /* The key after `"` (the named grab): the selected box's edge or corner. */

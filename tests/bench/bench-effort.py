@@ -10,7 +10,8 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
   STRATEGY mouse: T once per session, then per object one drag from
     rough corner to rough corner at fit zoom (each end on the nearest
     cell; Esc first, twice when grabbed, when it would start on or inside
-    the selected box, which would move it). With a binary that drags
+    the selected box, which would move it; b once instead with a binary
+    where the current tool's key again starts a new object). With a binary that drags
     handles (its --keys), each edge still more than 1 px off (two that
     meet: their corner) is dragged onto its pixel, wheel-zooming in at it
     first while the pixel is not reachable or the box is under 4x3 cells
@@ -37,7 +38,9 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     zoom in twice (+ +) and step onto it, as a person must to see it;
     then B (box of the region there, tightened), and B again while its
     box lies inside the object (at most 4 presses); when that box is off
-    (an edge more than 1 px), u and the corners: per corner, the exact
+    (an edge more than 1 px) but each edge lies within 10% of the
+    object's size (at least 3 px), the fixes follow (B's box is already
+    tightened, so no t); else u and the corners. Per corner, the exact
     jump (: and the two letters of the label nearest the corner, then the
     letter of the cell of its block nearest the corner, all read off the
     screen): when that cell lies within 10% of the object's width and
@@ -46,13 +49,18 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     (jump and place): 4 keys a corner; else in lower case, then one
     counted move per axis to the rough corner (each edge off by up to
     10%, see below) and Space. (A binary without the exact jump: ; and
-    the nearest label, in capitals when it lands within that distance.) The box is tightened as it is drawn. If the
+    the nearest label, in capitals when it lands within that distance.)
+    (A binary whose labels stay for a box's other corner: per corner the
+    plain jump in capitals where its label lands within that distance,
+    : first where only the exact one does; ; and four capitals when both
+    do: see box_corner.) The box is tightened as it is drawn. If the
     tightened box is worse than the rough one (IoU under 0.5), u takes the
     tighten back. Every edge still more than 1 px off is fixed by a grab:
     two wrong edges that meet through their corner, else the edge: the
     named grab (" and h j k l or y u b n, wherever the crosshair is), fine
     steps (, once) and one counted move of image pixels per axis, one Esc
-    after the object's last fix. (A binary without the named grab: jump
+    after the object's last fix (none with a binary whose named grab moves
+    by image pixels and lets go at the next jump: no , either). (A binary without the named grab: jump
     next to it (unless the crosshair already is: ' grabs a corner within 4
     display pixels of the crosshair, else the nearest edge), ' (what it
     grabbed is read off the status line), fine steps (, : one image pixel
@@ -86,6 +94,15 @@ EXACT = re.search(r"^\s*:\s+exact jump", _KEYS, re.M) is not None
 NAMED = re.search(r"^\s*\"\s+grab the selected box's edge or corner by name", _KEYS, re.M) is not None
 FINE = re.search(r"^\s*,\s+fine steps", _KEYS, re.M) is not None
 DRAG = re.search(r"^\s*drag a handle\s", _KEYS, re.M) is not None
+# A capital label that places a box's first corner leaves the labels for
+# the other one (: or ; before a label switches the kind of jump).
+BOXJUMP = re.search(r"the labels stay for the other", _KEYS) is not None
+# A handle grabbed by name moves by image pixels; a jump or place lets go.
+# The current tool's key again lets go of the selected object and
+# deselects it (CVAT's N): one key before a drag that starts on it.
+NEWKEY = re.search(r"the current tool's key again does both", _KEYS) is not None
+NAMEDPX = re.search(r"by name.*it moves by image pixels, and the next jump or place lets go",
+                    _KEYS) is not None
 SELBOX = re.compile(r">\s*(\d+)\s+\S+\s+box (\d+),(\d+) (\d+)x(\d+)")
 
 
@@ -181,6 +198,48 @@ class Annotator:
                     best = (d, m.group(1), m.start(), r)
         return best, (pw, ph, fit, left, top, col, row)
 
+    def nearest_label(self, tx, ty, img_w, img_h):
+        """The two-letter label drawn nearest (tx, ty) on the screen as it
+        is (the labels open, at fit zoom): (distance, letters, column,
+        row) and where it lands in the image."""
+        pw, ph, fit, left, top = fit_view(img_w, img_h)
+        col, row = (tx - left) * fit, (ty - top) * fit / 2
+        best = None
+        for r, line in enumerate(self.scr.splitlines()[:ph]):
+            for m in re.finditer(r"(?<![a-z])([a-z]{2})(?![a-z])", line[:pw]):
+                d = (m.start() + 0.5 - col) ** 2 + (2 * (r + 0.5 - row)) ** 2
+                if best is None or d < best[0]:
+                    best = (d, m.group(1), m.start(), r)
+        return best, (left + (best[2] + 0.5) / fit, top + (2 * best[3] + 1) / fit)
+
+    def box_corner(self, tx, ty, img_w, img_h, tol, mode):
+        """A binary whose labels stay for a box's other corner: one corner
+        by the cheaper jump that lands within tol (x, y) px of (tx, ty), as
+        read off the screen. mode: the kind of jump open (";" or ":"), or
+        None when the labels are closed: then ; when a plain jump's miss
+        (up to two cells across, one row down) is within tol, else :, as a
+        person judges the object's size by eye; with the labels open, the
+        label within tol in capitals, : first when only an exact jump
+        lands there. Returns whether it placed and the kind of jump still
+        open (None: closed)."""
+        fit = fit_view(img_w, img_h)[2]
+        if mode is None:
+            mode = ";" if tol[0] >= 2 / fit and tol[1] >= 2 / fit else ":"
+            self.send("\\;" if mode == ";" else ":", literal=True)
+            if mode == ";":
+                self.keys -= 1  # the escape for tmux's parser is not a key
+        best, (lx, ly) = self.nearest_label(tx, ty, img_w, img_h)
+        if abs(lx - tx) <= tol[0] and abs(ly - ty) <= tol[1]:
+            if mode == ":":
+                self.send("\\;", literal=True)
+                self.keys -= 1
+            self.send(best[1].upper(), literal=True)
+            return True, ";"
+        if mode == ";":
+            self.send(":", literal=True)
+        placed = self.exact_cell(best, tx, ty, img_w, img_h, tol)
+        return placed, ":" if placed else None
+
     def jump(self, tx, ty, img_w, img_h, place_within=0):
         """; then the label drawn nearest (tx, ty), as read off the screen;
         in capitals (jump and place) when it lands within place_within px.
@@ -202,7 +261,15 @@ class Annotator:
         read off the screen, the single letter of its block's cell nearest
         (tx, ty): in capitals (and place) when that cell lies within
         place_within (x, y) px. Returns whether it placed."""
-        best, (pw, ph, fit, left, top, col, row) = self.labels(":", tx, ty, img_w, img_h)
+        best, _ = self.labels(":", tx, ty, img_w, img_h)
+        return self.exact_cell(best, tx, ty, img_w, img_h, place_within)
+
+    def exact_cell(self, best, tx, ty, img_w, img_h, place_within):
+        """The exact jump's labels open: the label best's two letters, then
+        the letter of its block's cell nearest (tx, ty), in capitals when
+        it lies within place_within (x, y) px. Returns whether it placed."""
+        pw, ph, fit, left, top = fit_view(img_w, img_h)
+        col, row = (tx - left) * fit, (ty - top) * fit / 2
         scr = self.send(best[1], literal=True)
         cell = None
         lines = scr.splitlines()
@@ -264,7 +331,8 @@ class Annotator:
         (c0, r0), (c1, r1) = cell(x0, y0), cell(x1, y1)
         # A drag from on or inside the selected box (the last one drawn)
         # would move it: Esc first (twice when it is grabbed), as a
-        # person must, each a gesture.
+        # person must, each a gesture; b once with a binary where the
+        # current tool's key again starts a new object (CVAT's N).
         for _ in range(2):
             sel = self.selected_box() if DRAG else None
             if sel is None:
@@ -272,6 +340,9 @@ class Annotator:
             pad = 2 / fit
             if not (sel[0] - pad <= x0 <= sel[0] + sel[2] + pad and
                     sel[1] - 2 * pad <= y0 <= sel[1] + sel[3] + 2 * pad):
+                break
+            if NEWKEY:
+                self.send("b")  # the box tool's key again: a new box
                 break
             self.send("Escape")
         prev = self.scr
@@ -485,9 +556,10 @@ def fix_edges(A, t, img_w, img_h):
                                           "/".join("%+d" % (ex[i] - want[i]) for i in got),
                                           A.keys - k0))
 
-    if grabs:
+    if grabs and not (NAMEDPX and STRATEGY in ("assisted", "corners")):
         # Named grabs go from one handle to the next; one Esc at the end
-        # releases the last (and ends the fine steps).
+        # releases the last (and ends the fine steps). A binary whose next
+        # jump lets go of it needs none before the next object's jump.
         A.send("Escape")
         A.log.append("Esc: 1 key")
 
@@ -636,14 +708,33 @@ def label_one(A, t, k, img_w, img_h, ext=None):
             if (box[0] < t[0] - 1 or box[1] < t[1] - 1 or box[0] + box[2] > t[0] + t[2] + 1
                     or box[1] + box[3] > t[1] + t[3] + 1):
                 break
+        tol = (max(3, 0.1 * t[2]), max(3, 0.1 * t[3]))
+        if box is not None and len(A.boxes()) > A.nboxes and all(
+                o <= tl for o, tl in zip(edges_off(box, t), tol + tol)):
+            # B's box within 10% of the object on each edge (as a person
+            # judges by eye): the fixes, not u and a rough box. B's box is
+            # tightened already, so no t.
+            after = box
+            fix_edges(A, t, img_w, img_h)
+            A.nboxes += 1
+            return A.keys, after
         if len(A.boxes()) > A.nboxes:
             A.send("u")
     r = rough(t, k)
     tol = (max(3, 0.1 * t[2]), max(3, 0.1 * t[3]))
+    mode = None  # BOXJUMP: the kind of jump still open for the other corner
     for (cx, cy), (ax, ay) in (((r[0], r[1]), (t[0], t[1])),
                                ((r[2], r[3]), (t[0] + t[2], t[1] + t[3]))):
-        if not (A.jump_exact(ax, ay, img_w, img_h, tol) if EXACT
-                else A.jump(ax, ay, img_w, img_h, place_within=tol)):
+        if BOXJUMP:
+            if mode is None:
+                zoom, _, _, _ = A.status()
+                if zoom != 1.0:
+                    A.send("0")
+            placed, mode = A.box_corner(ax, ay, img_w, img_h, tol, mode)
+        else:
+            placed = (A.jump_exact(ax, ay, img_w, img_h, tol) if EXACT
+                      else A.jump(ax, ay, img_w, img_h, place_within=tol))
+        if not placed:
             _, x, y, step = A.status()
             A.move_by(cx - x, cy - y, step)
             A.send("Space")

@@ -33,14 +33,25 @@ tui_keys Escape
 expect_screen "Esc ends the fine steps" "step 4 "
 if tui_screen | tail -1 | grep -qF "grab #1"; then fail "Esc did not release the grab"; else pass; fi
 # A named grab (") wherever the crosshair is: the left edge, two pixels.
+# A handle grabbed by name moves by image pixels without `,` (as a
+# dragged handle follows the pointer), so a fix is `"h` and one count.
 tui_type '"h'
 expect_screen "\"h grabs the left edge" "grab #1 left edge"
-tui_type ,2h
+expect_screen "a named grab moves by image pixels" "step 1 fine"
+tui_type 2h
 expect_screen "the left edge two pixels left" "box 198,150 27x23"
 tui_type '"y'
 expect_screen "\"y grabs the top-left corner" "grab #1 top-left corner"
 tui_type 3k
 expect_screen "the corner three pixels up" "box 198,147 27x26"
+tui_type ,
+expect_screen ", on a named grab: display steps" "step 4 "
+tui_type k
+expect_screen "the corner one display step up" "box 198,143 27x30"
+tui_type ,
+expect_screen ", again: fine" "step 1 fine"
+tui_type j
+expect_screen "the corner one pixel down" "box 198,144 27x29"
 tui_keys Escape
 tui_keys Escape
 tui_type '"k'

@@ -116,15 +116,17 @@ json.dump(t, open(sys.argv[1], "w"), indent=1)' "$T_TMP/s/taxonomy.json" "$1"
 }
 
 # scene_project [N]: N (1) copies of the synthetic scene (make-scene.py:
-# scene.png, scene2.png, ...) for alice, one box class "thing", the tasks
-# in import order; sets P and DB.
+# scene.png, scene2.png, ...) for alice, one box class "thing" (its
+# geometries SCENE_GEOMS when set: '"polygon"'), the tasks in import order;
+# sets P and DB.
 scene_project() {
 	local i n=${1:-1}
 	P=$T_TMP/p
 	mkdir -p "$P/img"
 	python3 "$(dirname "${BASH_SOURCE[0]}")/make-scene.py" "$P/img/scene.png"
 	for ((i = 2; i <= n; i++)); do cp "$P/img/scene.png" "$P/img/scene$i.png"; done
-	printf '{"name": "t", "classes": [{"name": "thing", "geometries": ["box"]}]}\n' > "$P/tax.json"
+	printf '{"name": "t", "classes": [{"name": "thing", "geometries": [%s]}]}\n' \
+		"${SCENE_GEOMS:-\"box\"}" > "$P/tax.json"
 	DB=$P/boxel.db
 	"$BOXEL" init --db "$DB" --images "$P/img" --taxonomy "$P/tax.json" >/dev/null
 	"$BOXEL" config set --db "$DB" serve_order import >/dev/null
@@ -144,3 +146,12 @@ drop_terminal() {
 
 # label: start boxel label on $DB as alice.
 label() { tui_start "$BOXEL" label --db "$DB" --user alice "$@"; }
+
+# Mouse reports as xterm sends them (SGR, 1-based cells): a press, a drag
+# (the button held) to a cell, a release.
+press() { tui_type $'\033[<0;'"$1;$2"'M'; }
+drag() { tui_type $'\033[<32;'"$1;$2"'M'; }
+release() { tui_type $'\033[<0;'"$1;$2"'m'; }
+
+# The crosshair's image x and y, read off the status line.
+xy() { tui_screen | tail -1 | sed -n 's/.* x \([0-9]*\) y \([0-9]*\) .*/\1 \2/p'; }
