@@ -33,8 +33,9 @@ Usage: bench-effort.py BOXEL DB TRUTH.json STRATEGY
     the rough box by its two corners (below), then the fixes: the
     keyboard's counterpart of a drag in CVAT.
   STRATEGY assisted: T once per session (tighten every box as drawn).
-    First the one-key box: jump to the label nearest the object's centre
-    (lower case), and for an object thinner than two cells at fit zoom
+    First the one-key box: jump to the label nearest the object's seed
+    (truth.json's _seeds: a pixel on its main colour, where a person puts
+    the crosshair for the wand; else its centre) (lower case), and for an object thinner than two cells at fit zoom
     zoom in twice (+ +) and step onto it, as a person must to see it;
     then B (box of the region there, tightened), and B again while its
     box lies inside the object (at most 4 presses); when that box is off
@@ -640,7 +641,7 @@ def finish(A, t, img_w, img_h):
     return A.keys, after
 
 
-def label_one(A, t, k, img_w, img_h, ext=None):
+def label_one(A, t, k, img_w, img_h, ext=None, seed=None):
     A.keys = 0
     A.log = []
     after = None
@@ -683,7 +684,11 @@ def label_one(A, t, k, img_w, img_h, ext=None):
         A.keys += 1  # the drag: one gesture
         return finish(A, t, img_w, img_h)
     if STRATEGY == "assisted":
-        cx, cy = t[0] + t[2] / 2.0, t[1] + t[3] / 2.0
+        # B's crosshair: the object's seed where truth.json has one (a
+        # pixel on the object's main colour, where a person puts the
+        # crosshair for the wand: not the emblem on the rocket's middle),
+        # else its centre (the synthetic objects are one colour)
+        cx, cy = (seed[0] + 0.5, seed[1] + 0.5) if seed else (t[0] + t[2] / 2.0, t[1] + t[3] / 2.0)
         A.jump(cx, cy, img_w, img_h)
         fit = fit_view(img_w, img_h)[2]
         if min(t[2] * fit, t[3] * fit / 2) < 2:
@@ -769,6 +774,7 @@ def main():
     alltruth = json.load(open(TRUTH))
     truth = {k: v for k, v in alltruth.items() if not k.startswith("_")}
     extremes = alltruth.get("_extremes", {})
+    seeds = alltruth.get("_seeds", {})
     imgdir = os.path.dirname(os.path.abspath(TRUTH))
     tmx("kill-server", check=False)
     tmx("-u", "new-session", "-d", "-s", "t", "-x", str(COLS), "-y", str(ROWS),
@@ -802,7 +808,8 @@ def main():
             for j, t in enumerate(truth[name]):
                 k = first[name] + j + 1
                 ext = extremes.get(name, [None] * (j + 1))[j]
-                keys, after = label_one(A, t, k, img_w, img_h, ext)
+                seed = seeds.get(name, [None] * (j + 1))[j]
+                keys, after = label_one(A, t, k, img_w, img_h, ext, seed)
                 final = A.selected_box()
                 ok = final is not None and max(edges_off(final, t)) <= 1
                 rows.append((name, t, keys, after, ok))
