@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "boxel/util.h"
 #include "db-int.h"
@@ -12,6 +13,7 @@
 struct sq_db {
 	struct bx_db base;
 	sqlite3 *h;
+	int keep_wal; /* BX_DB_NO_CLOSE_CKPT */
 };
 
 struct sq_st {
@@ -41,10 +43,41 @@ sq_class(int rc)
 #define SQ(db) (((struct sq_db *)(db))->h)
 #define SQS(s) (((struct sq_st *)(s))->h)
 
+/* The WAL's size past which the last connection to close copies it into
+ * the database and deletes it (BX_DB_NO_CLOSE_CKPT keeps it below). */
+#define SQ_WAL_KEEP_BYTES ((off_t)256 * 1024)
+
+static off_t
+sq_wal_size(sqlite3 *h)
+{
+	const char *f = sqlite3_db_filename(h, "main"), *w;
+	struct stat sb;
+
+	if (f == NULL || *f == '\0' || (w = sqlite3_filename_wal(f)) == NULL ||
+	    stat(w, &sb) != 0)
+		return 0;
+	return sb.st_size;
+}
+
+/* A WAL kept across processes does not stay small by itself. The first
+ * connection to open it rebuilds its index from the frames and, in doing
+ * so, forgets how far the last checkpoint got, so the log never restarts
+ * from its first frame while commands come one at a time (as an
+ * annotator's do over SSH): it grew without end (27 MB after 450 claims
+ * and submits), each command read all of it at open (43M instructions
+ * and 7,560 reads for a claim instead of 4.7M) and each commit past 1000
+ * frames checkpointed all of it again. So past SQ_WAL_KEEP_BYTES the
+ * close checkpoints: SQLite does it only in the last connection to close
+ * (it needs the file to itself, tried without waiting), then deletes the
+ * WAL; any other connection closes as before. */
 static void
 sq_close(struct bx_db *db)
 {
-	sqlite3_close(SQ(db));
+	struct sq_db *d = (struct sq_db *)db;
+
+	if (d->h != NULL && d->keep_wal && sq_wal_size(d->h) > SQ_WAL_KEEP_BYTES)
+		sqlite3_db_config(d->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+	sqlite3_close(d->h);
 	free(db);
 }
 
@@ -246,8 +279,10 @@ bx_db_sqlite_open(const char *name, int flags, int (*busy)(void *, int), void *c
 	if (rc != SQLITE_OK)
 		return sq_class(rc);
 	sqlite3_extended_result_codes(db->h, 1);
-	if (flags & BX_DB_NO_CLOSE_CKPT)
+	if (flags & BX_DB_NO_CLOSE_CKPT) {
 		sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+		db->keep_wal = 1;
+	}
 	if (busy != NULL)
 		sqlite3_busy_handler(db->h, busy, ctx);
 	return 0;
