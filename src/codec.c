@@ -32,11 +32,32 @@ c_locale(void)
 	return loc;
 }
 
+/* A whole number of at most 15 digits: the text %.15g gives it, which
+ * parses back exactly, written without snprintf, strtod and the locale
+ * switch. Pixel coordinates are mostly whole: a 9,000-vertex answer's
+ * submit spent 69% of its instructions formatting numbers. */
+static void
+put_whole(struct bx_buf *b, double v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	long long n = (long long)v;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (n < 0)
+		*--p = '-';
+	bx_buf_puts(b, p);
+}
+
 void
 bx_json_put_num(struct bx_buf *b, double v)
 {
 	char tmp[40];
-	locale_t old = (locale_t)0, loc = c_locale();
+	locale_t old = (locale_t)0, loc;
 	int prec;
 
 	if (!isfinite(v)) {            /* never produced by the codec; keep JSON valid */
@@ -47,7 +68,11 @@ bx_json_put_num(struct bx_buf *b, double v)
 		bx_buf_puts(b, "0");
 		return;
 	}
-	if (loc != (locale_t)0)
+	if (fabs(v) < 1e15 && v == trunc(v)) {
+		put_whole(b, v);
+		return;
+	}
+	if ((loc = c_locale()) != (locale_t)0)
 		old = uselocale(loc);
 	for (prec = 15; prec <= 17; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*g", prec, v);

@@ -50,8 +50,8 @@ enum bx_db_tx { BX_DB_TX_READ, BX_DB_TX_WRITE, BX_DB_TX_CLAIM };
 
 /* SQLite open flags (db-sqlite.c). BX_DB_NO_CLOSE_CKPT: closing the last
  * connection leaves the WAL as it is instead of copying it into the
- * database and deleting it (SQLite's automatic checkpoint still bounds
- * it). */
+ * database and deleting it, while it is small (db-sqlite.c, sq_close:
+ * SQLite's automatic checkpoint does not bound it across processes). */
 enum { BX_DB_RO = 1, BX_DB_CREATE = 2, BX_DB_URI = 4, BX_DB_NO_CLOSE_CKPT = 8 };
 
 /* Open a SQLite file. busy(ctx, count) is called while the database is

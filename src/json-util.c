@@ -133,10 +133,28 @@ bx_json_path_key(struct bx_json_path *p, const char *key)
 	return p->len == 0 ? bx_json_path_push(p, "%.60s", key) : bx_json_path_push(p, ".%.60s", key);
 }
 
+/* Called for every vertex of every polygon read (the path is built ahead
+ * of any error): written by hand, not by vsnprintf, which cost a
+ * 9,000-vertex answer a fifth of its submit. Truncates as push does. */
 size_t
 bx_json_path_idx(struct bx_json_path *p, size_t i)
 {
-	return bx_json_path_push(p, "[%zu]", i);
+	char tmp[24], *t = tmp + sizeof tmp;
+	size_t old = p->len, n, room = sizeof p->s - 1 - p->len;
+
+	*--t = ']';
+	do {
+		*--t = (char)('0' + i % 10);
+		i /= 10;
+	} while (i != 0);
+	*--t = '[';
+	n = (size_t)(tmp + sizeof tmp - t);
+	if (n > room)
+		n = room;
+	memcpy(p->s + p->len, t, n);
+	p->len += n;
+	p->s[p->len] = '\0';
+	return old;
 }
 
 void

@@ -176,6 +176,18 @@ int bx_st_requeue(struct bx_store *st, int64_t jid, int to_labeler, struct bx_er
 /* Store an answer's rows in annotations for judgment (inside a write tx). */
 int bx_st_annotations_put(struct bx_store *st, int64_t judgment, const struct bx_answer *ans,
                           struct bx_err *err);
+/* The same in two steps, so that a submit makes the rows' text before
+ * taking the writers' gate: make (no store), put (inside a write tx), free.
+ * The rows point into ans, which must outlive them. store-submit.c. */
+struct bx_st_annot_row;
+struct bx_st_annot_rows {
+	int n;
+	struct bx_st_annot_row *r;
+};
+void bx_st_annot_rows_make(const struct bx_answer *ans, struct bx_st_annot_rows *out);
+int bx_st_annot_rows_put(struct bx_store *st, int64_t judgment,
+                         const struct bx_st_annot_rows *rows, struct bx_err *err);
+void bx_st_annot_rows_free(struct bx_st_annot_rows *rows);
 /* The one task-insert path (bx_store_task_add, bx_store_import_chunk).
  * Check a new task's image path and size, before any transaction: */
 int bx_st_task_check(const struct bx_task_new *t, struct bx_err *err);

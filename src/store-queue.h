@@ -31,6 +31,7 @@ struct bx_st_fenced_ctx {
 	const char *reason;
 	const char *answer_json;
 	const struct bx_answer *ans;
+	const struct bx_st_annot_rows *rows; /* submit: ans's rows, made before the transaction */
 	double seconds;
 	/* drafts */
 	const char *state_json, *entry;

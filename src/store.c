@@ -559,10 +559,10 @@ bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err 
 	 * the store checkpointed the whole WAL into the database: 0.7-2 ms of
 	 * CPU and two more fsyncs with the file locked exclusively (a command
 	 * starting meanwhile waits), then the WAL deleted and created again by
-	 * the next. The WAL stays instead; SQLite's automatic checkpoint (at
-	 * 1000 pages, run by a committing writer) keeps it from growing. The
-	 * price: the first command to open the store while no other has it
-	 * open reads the WAL to rebuild its index. A reader finds the -wal and
+	 * the next. The WAL stays instead, while it is small (sq_close says
+	 * why SQLite's automatic checkpoint does not keep it so). The price:
+	 * the first command to open the store while no other has it open
+	 * reads the WAL to rebuild its index. A reader finds the -wal and
 	 * -shm beside the file even where it cannot write them
 	 * (open_readonly). */
 	oflags |= BX_DB_NO_CLOSE_CKPT;

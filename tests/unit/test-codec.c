@@ -7,6 +7,7 @@
 #include "boxel/formats.h"
 #include "boxel/util.h"
 #include "harness.h"
+#include "src/json-int.h" /* the error path writer */
 
 /* input -> canonical output */
 static const struct {
@@ -131,6 +132,56 @@ test_numbers_exact(void)
 	bx_json_put_num(&b, 0.1);
 	CHECK_STR(b.p, "0.1");
 	bx_buf_free(&b);
+}
+
+/* Whole numbers take a shortcut past snprintf: the text must stay the one
+ * %.15g gives (stored answers compare as text), on both sides of the
+ * shortcut's 15-digit edge. */
+static void
+test_numbers_whole(void)
+{
+	static const double vals[] = { 1, -1, 7, 10, 4000, -4000, 1900, 123456789012345.0,
+	    -123456789012345.0, 999999999999999.0, -999999999999999.0, 1e15, -1e15, 1e16,
+	    9007199254740992.0, 1e300, 3.5, -0.5 };
+	struct bx_buf b;
+	char want[40];
+	size_t i;
+
+	for (i = 0; i < BX_ARRAY_LEN(vals); i++) {
+		CASE("whole");
+		bx_buf_init(&b);
+		bx_json_put_num(&b, vals[i]);
+		snprintf(want, sizeof want, "%.15g", vals[i]);
+		if (strtod(want, NULL) != vals[i])
+			snprintf(want, sizeof want, "%.17g", vals[i]);
+		CHECK_STR(b.p, want);
+		bx_buf_free(&b);
+	}
+}
+
+/* The index writer is hand-made (it runs for every vertex): it writes
+ * what "[%zu]" does, and truncates as push does when the path is full. */
+static void
+test_path_idx(void)
+{
+	static const size_t idx[] = { 0, 7, 10, 9999, 1000000, (size_t)-1 };
+	struct bx_json_path a, b;
+	size_t i, fill, oa, ob;
+
+	for (fill = 0; fill < sizeof a.s; fill += 5)
+		for (i = 0; i < BX_ARRAY_LEN(idx); i++) {
+			CASE("path idx");
+			memset(&a, 0, sizeof a);
+			memset(&b, 0, sizeof b);
+			memset(a.s, 'k', fill < sizeof a.s - 1 ? fill : sizeof a.s - 1);
+			a.len = strlen(a.s);
+			b = a;
+			oa = bx_json_path_idx(&a, idx[i]);
+			ob = bx_json_path_push(&b, "[%zu]", idx[i]);
+			CHECK_INT(oa, ob);
+			CHECK_INT(a.len, b.len);
+			CHECK_STR(a.s, b.s);
+		}
 }
 
 /* input -> substring the error must contain */
@@ -346,5 +397,5 @@ test_hidden_escapes(void)
 	CHECK_INT(bx_utf8_hidden("a", &n), 0);
 }
 
-BX_TESTS(T(test_canonical), T(test_model), T(test_numbers_exact), T(test_malformed),
+BX_TESTS(T(test_canonical), T(test_model), T(test_numbers_exact), T(test_numbers_whole), T(test_path_idx), T(test_malformed),
          T(test_attrs_json), T(test_str_utf8), T(test_limits), T(test_hidden_escapes))
