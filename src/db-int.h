@@ -27,6 +27,7 @@ struct bx_db_ops {
 	int (*begin)(struct bx_db *db, enum bx_db_tx kind);
 	int (*commit)(struct bx_db *db);
 	void (*rollback)(struct bx_db *db);
+	void (*tidy)(struct bx_db *db, int force); /* NULL: nothing to do */
 };
 
 /* The first member of each backend's connection and statement. */

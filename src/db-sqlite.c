@@ -14,6 +14,7 @@ struct sq_db {
 	struct bx_db base;
 	sqlite3 *h;
 	int keep_wal; /* BX_DB_NO_CLOSE_CKPT */
+	int wal_frames; /* the WAL's frames after this connection's last commit */
 };
 
 struct sq_st {
@@ -215,6 +216,37 @@ sq_rollback(struct bx_db *db)
 	sqlite3_exec(SQ(db), "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* SQLite's automatic checkpoint runs inside the commit that takes the WAL
+ * past 1000 frames: that writer copies about 4 MB into the database and
+ * syncs it while it still holds boxel's writers' gate, so every other
+ * writer waits for it, and it falls on whoever commits then (with one
+ * annotator sending 120 KB answers, every few seconds on an ordinary
+ * annotator's submit). So the hook only counts, and bx_db_tidy does the
+ * checkpoint after the gate: passive, so writers go on meanwhile. */
+#define SQ_CKPT_FRAMES 1000
+
+static int
+sq_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	((struct sq_db *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+static void
+sq_tidy(struct bx_db *db, int force)
+{
+	struct sq_db *d = (struct sq_db *)db;
+
+	if (d->wal_frames >= SQ_CKPT_FRAMES || (force && d->wal_frames > 0)) {
+		/* Busy (another checkpoint running) or failing: the next
+		 * writer's tidy tries again, as after SQLite's own. */
+		(void)sqlite3_wal_checkpoint_v2(d->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		d->wal_frames = 0;
+	}
+}
+
 static const struct bx_db_ops sq_ops = {
 	.kind = BX_DB_SQLITE,
 	.close = sq_close,
@@ -236,6 +268,7 @@ static const struct bx_db_ops sq_ops = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.tidy = sq_tidy,
 };
 
 /* Every command is a short process whose SQLite work is mostly parsing:
@@ -285,5 +318,8 @@ bx_db_sqlite_open(const char *name, int flags, int (*busy)(void *, int), void *c
 	}
 	if (busy != NULL)
 		sqlite3_busy_handler(db->h, busy, ctx);
+	/* Replaces the automatic checkpoint's hook (sq_tidy says why). */
+	if (!(flags & BX_DB_RO))
+		sqlite3_wal_hook(db->h, sq_wal_hook, db);
 	return 0;
 }

@@ -149,3 +149,10 @@ bx_db_rollback(struct bx_db *db)
 {
 	db->ops->rollback(db);
 }
+
+void
+bx_db_tidy(struct bx_db *db, int force)
+{
+	if (db->ops->tidy != NULL)
+		db->ops->tidy(db, force);
+}

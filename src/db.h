@@ -107,5 +107,11 @@ int bx_db_exec(struct bx_db *db, const char *sql);
 int bx_db_begin(struct bx_db *db, enum bx_db_tx kind);
 int bx_db_commit(struct bx_db *db);
 void bx_db_rollback(struct bx_db *db);
+/* After a write, outside boxel's own locks: the backend's upkeep that
+ * would otherwise run inside some later commit. SQLite: once the WAL holds
+ * SQ_CKPT_FRAMES frames (or any, with force) copy it into the database
+ * without waiting for anyone (a passive checkpoint); best effort, as
+ * SQLite's own automatic checkpoint is. PostgreSQL: nothing. */
+void bx_db_tidy(struct bx_db *db, int force);
 
 #endif

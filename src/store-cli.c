@@ -213,16 +213,18 @@ human_only(const struct bx_answer *ans, struct bx_err *err)
  * request also lowers its session's weight (/proc/self/autogroup, which
  * raising needs no privilege). Only when it leads its session: a command
  * typed in a terminal shares the session of the user's shell, which would
- * stay slowed after the command exits. */
+ * stay slowed after the command exits. And it pays the WAL's checkpoint its
+ * answer makes (bx_store_heavy), so an ordinary writer does not. */
 #define HEAVY_ANSWER_BYTES (64 * 1024)
 
 static void
-heavy_yields(size_t len)
+heavy_yields(struct bx_store *st, size_t len)
 {
 	int cur;
 
 	if (len < HEAVY_ANSWER_BYTES)
 		return;
+	bx_store_heavy(st);
 	errno = 0;
 	cur = getpriority(PRIO_PROCESS, 0);
 	if (errno == 0 && cur < 10)
@@ -265,7 +267,7 @@ bx_cli_answer_read(struct bx_store *st, const char *file, struct bx_answer *ans)
 		bx_cli_error("%s: %s", label, err.msg);
 		return BX_EXIT_USAGE;
 	}
-	heavy_yields(len);
+	heavy_yields(st, len);
 	rc = BX_EXIT_OK;
 	if (strlen(text) != len) {
 		bx_cli_error("%s: contains a NUL byte", label);

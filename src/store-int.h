@@ -31,6 +31,7 @@ struct bx_store {
 	void *wait_ctx;
 	long wait_told_us;    /* busy_slept_us when wait_fn was last called */
 	int last_fail;        /* the BX_DBE_* class bx_st_fail saw last (negated) */
+	int heavy;            /* bx_store_heavy: tidy after every write */
 	/* While set, bx_store_setting_get answers as_if_val for as_if_key:
 	 * a settings change computed ahead in a read transaction, before its
 	 * write (store-premerge.c, bx_st_premerge_setting). */

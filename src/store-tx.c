@@ -244,6 +244,10 @@ write_kind(struct bx_store *st, enum bx_db_tx kind,
 	rc = write_tx(st, kind, fn, ctx, err);
 	if (st->gate != NULL)
 		bx_gate_unlock(st->gate);
+	/* The upkeep a commit leaves (db-sqlite.c: the WAL's checkpoint) is
+	 * done here, once the other writers may go on, not inside the
+	 * commit where SQLite would do it with the gate held. */
+	bx_db_tidy(st->db, st->heavy);
 	return rc;
 }
 

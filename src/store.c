@@ -490,6 +490,12 @@ bx_store_set_wait_hook(struct bx_store *st, void (*fn)(void *ctx, long waited_ms
 	st->wait_ctx = ctx;
 }
 
+void
+bx_store_heavy(struct bx_store *st)
+{
+	st->heavy = 1;
+}
+
 int
 bx_store_open(const char *path, int flags, struct bx_store **out, struct bx_err *err)
 {

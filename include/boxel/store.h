@@ -55,6 +55,11 @@ int bx_store_copy(const char *from, const char *to, struct bx_store_copy_stats *
  * a word. fn NULL removes it. fn must not call the store. */
 void bx_store_set_wait_hook(struct bx_store *st, void (*fn)(void *ctx, long waited_ms),
                             void *ctx);
+/* This command's writes are heavy (an answer far over ordinary work): after
+ * each, once the writers' gate is free again, it pays the store's upkeep
+ * its write made (SQLite: copying the WAL into the database) instead of
+ * leaving it to the next ordinary writer (bx_db_tidy). */
+void bx_store_heavy(struct bx_store *st);
 
 /* Project settings, as text. Known keys (with defaults when unset):
  *   image_root (""), taxonomy (JSON text), instructions (""),

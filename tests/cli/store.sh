@@ -187,6 +187,35 @@ if on_file; then
 	expect_rc 0 "wal: the submits are all there" "$BOXEL" stats --json --db "$W"
 	check "wal: 8 submitted" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["batches"][0]["judgments"]["submitted"]==8, d' "$OUT"
 	check "wal: integrity ok" test "$(sqlite3 "$W" 'PRAGMA integrity_check')" = ok
+
+	# --- a heavy answer (over 64 KiB) pays the WAL's checkpoint itself,
+	# after the writers' gate: with another connection open (its close is
+	# then not the last), its pages are in the database file when the
+	# submit returns. Before, they stayed in the WAL until some later
+	# writer's commit crossed SQLite's 1000 frames and copied them inside
+	# the gate, every other writer waiting.
+	/usr/bin/python3 -c 'import json; print(json.dumps({"global": {"scene": "space"},
+	    "annotations": [{"class": "rocket", "box": [1 + k % 40, 1 + k % 30, 1 + k % 7, 1]} for k in range(3000)]}))' \
+		> "$T_TMP/heavy.json"
+	check "heavy: the answer is over 64 KiB" test "$(stat -c %s "$T_TMP/heavy.json")" -gt 65536
+	rm -f "$T_TMP/hold" && mkfifo "$T_TMP/hold"
+	/usr/bin/python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("SELECT count(*) FROM tasks").fetchone()
+print("open", flush=True); sys.stdin.read()' "$W" < "$T_TMP/hold" > "$T_TMP/held" &
+	hp=$!
+	exec 7> "$T_TMP/hold"
+	for _ in $(seq 50); do grep -q open "$T_TMP/held" 2>/dev/null && break; sleep 0.1; done
+	C=$("$BOXEL" queue claim --user wal1 --json --db "$W")
+	j=${C#*\"judgment\":}; j=${j%%,*}; tok=${C#*\"token\":\"}; tok=${tok%%\"*}
+	before=$(stat -c %s "$W")
+	expect_rc 0 "heavy: submit" "$BOXEL" queue submit --user wal1 --judgment "$j" --token "$tok" \
+		"$T_TMP/heavy.json" --db "$W"
+	after=$(stat -c %s "$W")
+	check "heavy: its pages are in the database file ($before -> $after bytes)" \
+		test "$after" -gt "$((before + 65536))"
+	exec 7>&-
+	wait "$hp"
+	check "heavy: integrity ok" test "$(sqlite3 "$W" 'PRAGMA integrity_check')" = ok
 fi
 
 finish
