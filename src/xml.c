@@ -163,18 +163,33 @@ bx_xml_root_name(const char *head, char *buf, size_t n)
 	buf[k] = '\0';
 }
 
+/* The character XML 1.0 cannot carry in any form that starts at p: its
+ * code point, its length in bytes in *len; -1 when p starts a fit one.
+ * Tab and line ends are fit (as character references). */
+static long
+unfit_at(const unsigned char *p, int *len)
+{
+	*len = 1;
+	if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+		return *p;
+	/* U+FFFE and U+FFFF are no characters of XML either */
+	if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {
+		*len = 3;
+		return p[2] == 0xbe ? 0xfffe : 0xffff;
+	}
+	return -1;
+}
+
 long
 bx_xml_unfit(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	long cp;
+	int len;
 
-	for (; *p != '\0'; p++) {
-		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-			return *p;
-		/* U+FFFE and U+FFFF are no characters of XML either */
-		if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
-			return p[2] == 0xbe ? 0xfffe : 0xffff;
-	}
+	for (; *p != '\0'; p++)
+		if ((cp = unfit_at(p, &len)) >= 0)
+			return cp;
 	return -1;
 }
 
@@ -186,17 +201,14 @@ bx_xml_put(struct bx_buf *b, const char *s)
 		['\t'] = "&#9;", ['\n'] = "&#10;", ['\r'] = "&#13;",
 	};
 	const unsigned char *p = (const unsigned char *)s;
-	int rc = 0;
+	int rc = 0, len;
 
-	for (; *p != '\0'; p++) {
-		if (*p < 128 && ent[*p] != NULL)
+	for (; *p != '\0'; p += len) {
+		if (unfit_at(p, &len) >= 0)
+			rc = -1;
+		else if (*p < 128 && ent[*p] != NULL)
 			bx_buf_puts(b, ent[*p]);
-		else if (*p < 0x20)
-			rc = -1;
-		else if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {
-			rc = -1;
-			p += 2;
-		} else
+		else
 			bx_buf_putc(b, (char)*p);
 	}
 	return rc;
