@@ -292,6 +292,69 @@ test_garbage_properties(void)
 	bx_geom_ws_free(ws);
 }
 
+/* Shapes of many edges, with and without crossings (add_crossings tests
+ * the edge pairs on their y ranges first): the areas of the formulas. */
+static void
+test_many_edges(void)
+{
+	enum { N = 96, STAR = 9000, SPIKES = 64 };
+	static struct bx_pt a[N], b[N], ab[2 * N], star[STAR], spikes[2 * SPIKES];
+	static const int ab_end[] = { N, 2 * N };
+	const double R = 100, pi = acos(-1);
+	/* a regular n-gon of circumradius R: n/2 R^2 sin(2pi/n); two of them
+	 * half a step apart meet in a regular 2n-gon whose apothem is theirs,
+	 * R cos(pi/n): area 2n apo^2 tan(pi/2n) */
+	double apo = R * cos(pi / N), one = N / 2.0 * R * R * sin(2 * pi / N),
+	       inter = 2 * N * apo * apo * tan(pi / (2 * N)), shoe, t, r;
+	struct bx_geom_ws *ws = bx_geom_ws_new();
+	struct bx_shape sa = { a, N, NULL, 1 }, sb = { b, N, NULL, 1 },
+	                sab = { ab, 2 * N, ab_end, 2 }, ss = { star, STAR, NULL, 1 },
+	                sp = { spikes, 2 * SPIKES, NULL, 1 };
+	int i;
+
+	for (i = 0; i < N; i++) {
+		t = 2 * pi * i / N;
+		a[i] = (struct bx_pt){ 500 + R * cos(t), 500 + R * sin(t) };
+		t = 2 * pi * (i + 0.5) / N;
+		b[i] = (struct bx_pt){ 500 + R * cos(t), 500 + R * sin(t) };
+		ab[i] = a[i];
+		ab[N + i] = b[i];
+	}
+	CASE("regular 96-gon");
+	CHECK_NEAR(bx_shape_area(ws, &sa), one, 1e-9 * one);
+	CASE("two 96-gons half a step apart meet in a regular 192-gon");
+	CHECK_NEAR(bx_shape_inter_area(ws, &sa, &sb), inter, 1e-9 * one);
+	CHECK_NEAR(bx_shape_inter_area(ws, &sb, &sa), inter, 1e-9 * one);
+	CASE("both as the rings of one shape (192 crossings): their union");
+	CHECK_NEAR(bx_shape_area(ws, &sab), 2 * one - inter, 1e-9 * one);
+
+	/* The load test's hostile outline (tests/bench/bench-hostile.sh):
+	 * radii 1900 and 1850 in turn, whole pixels; simple, so the
+	 * shoelace area. */
+	for (i = 0; i < STAR; i++) {
+		t = 2 * pi * i / STAR;
+		r = i % 2 == 0 ? 1900 : 1850;
+		star[i] = (struct bx_pt){ floor(2000 + r * cos(t)), floor(2000 + r * sin(t)) };
+	}
+	shoe = fabs(bx_ring_signed_area(star, STAR));
+	CASE("9,000-vertex star: its shoelace area");
+	CHECK_NEAR(bx_shape_area(ws, &ss), shoe, 1e-9 * shoe);
+	CHECK_NEAR(bx_shape_inter_area(ws, &ss, &ss), shoe, 1e-9 * shoe);
+
+	/* Long edges sharing most of their x-ranges: radii 1000 and 1 in
+	 * turn. */
+	for (i = 0; i < 2 * SPIKES; i++) {
+		t = pi * i / SPIKES;
+		r = i % 2 == 0 ? 1000 : 1;
+		spikes[i] = (struct bx_pt){ 2000 + r * cos(t), 2000 + r * sin(t) };
+	}
+	shoe = fabs(bx_ring_signed_area(spikes, 2 * SPIKES));
+	CASE("64 long spikes: their shoelace area");
+	CHECK_NEAR(bx_shape_area(ws, &sp), shoe, 1e-9 * shoe);
+	bx_geom_ws_free(ws);
+}
+
 BX_TESTS(T(test_box_iou), T(test_poly_area), T(test_poly_inter), T(test_degenerate_iou),
          T(test_multi_ring), T(test_box_as_polygon), T(test_point_sim),
-         T(test_garbage_properties))
+         T(test_garbage_properties),
+         T(test_many_edges))
