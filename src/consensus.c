@@ -374,9 +374,12 @@ bx_consensus_run_weighted(struct bx_quality_ws *ws, const struct bx_answer *cons
 		cs.start[k] = total;
 		gstart[k] = cnt;
 		for (i = 0; i < j[k]->n; i++) {
-			bx_qobj_from_annot(&cs.obj[total++], &j[k]->a[i]);
+			/* Measured once here, not at each of its comparisons. */
+			bx_qobj_from_annot(&cs.obj[total], &j[k]->a[i]);
+			bx_qobj_measure(ws, &cs.obj[total]);
 			if (is_geom(j[k]->a[i].geom))
-				bx_qobj_from_annot(&geo[cnt++], &j[k]->a[i]);
+				geo[cnt++] = cs.obj[total];
+			total++;
 		}
 	}
 	cs.start[n] = total;

@@ -241,7 +241,7 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 			q->y0 = fmin(q->y0, q->corners[i].y);
 			q->y1 = fmax(q->y1, q->corners[i].y);
 		}
-		q->area = q->ok ? bx_shape_area(g, &q->shape) : 0;
+		q->area = o->measured ? o->area : q->ok ? bx_shape_area(g, &q->shape) : 0;
 		if (!isfinite(q->area))
 			q->ok = 0, q->area = 0;
 	} else if (k->family == BX_FAM_AREA) {
@@ -270,7 +270,7 @@ info_fill(struct qinfo *q, const struct bx_qobj *o, struct bx_geom_ws *g)
 			q->y0 = fmin(q->y0, o->pts[i].y);
 			q->y1 = fmax(q->y1, o->pts[i].y);
 		}
-		q->area = q->ok ? bx_shape_area(g, &q->shape) : 0;
+		q->area = o->measured ? o->area : q->ok ? bx_shape_area(g, &q->shape) : 0;
 	} else if (k->family == BX_FAM_POINT) {
 		q->kind = KIND_POINT;
 		q->ok = isfinite(o->x) && isfinite(o->y);
@@ -440,6 +440,17 @@ opts_ok(const struct bx_score_opts *o)
 {
 	return o != NULL && o->iou > 0 && o->iou <= 1 && o->point_radius >= 0 &&
 	    isfinite(o->point_radius);
+}
+
+void
+bx_qobj_measure(struct bx_quality_ws *ws, struct bx_qobj *o)
+{
+	struct qinfo q;
+
+	o->measured = 0;
+	info_fill(&q, o, ws->g);
+	o->area = q.area;
+	o->measured = 1;
 }
 
 double
