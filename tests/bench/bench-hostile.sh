@@ -25,6 +25,7 @@
 #   default) each session is a group taking an equal share of the CPU, and a
 #   nice value or scheduling class counts only inside its own group: the
 #   hostile annotator's yielding shows here only as it would in production.
+#   Each annotator's loop is then a session of its own too (run_worker).
 set -u
 : "${BOXEL:?BOXEL must point at the boxel binary}"
 N=${BENCH_ANNOTATORS:-8}
@@ -113,6 +114,21 @@ worker() {
 	done
 }
 
+# run_worker ARGS...: worker, and with BENCH_SETSID=1 in a session of its
+# own, as each annotator's SSH connection is (sshd calls setsid per
+# connection): each simulated annotator's own shell work (the fork and exec
+# that start each command) is then a scheduling group of its own, not one
+# group shared by every simulated annotator, where the annotators' harness
+# waited on each other. Run in the background: it execs, so $! stays the
+# loop's process (setsid does not fork where it need not).
+run_worker() {
+	if [ -n "$SETSID" ]; then
+		exec setsid bash -c 'worker "$@"' worker "$@"
+	else
+		worker "$@"
+	fi
+}
+
 report() { # report LABEL FILES...: p50/p99/max and failures of claim and submit
 	local label=$1; shift
 	cat "$@" 2>/dev/null | $PY -c '
@@ -131,6 +147,8 @@ for op in ("claim", "submit"):
 }
 
 PAUSE_MS=${BENCH_PAUSE_MS:-0}
+export -f worker now_us
+export SETSID PAUSE_MS
 echo "bench-hostile: $N annotators + 1 hostile, ${SECS}s per phase, store in ${BENCH_DIR:-${TMPDIR:-/tmp}}${BENCH_SYNC:+, synchronous $BENCH_SYNC}, pause ${PAUSE_MS} ms${SETSID:+, a session per command}"
 for v in $PHASES; do
 	setup
@@ -138,12 +156,12 @@ for v in $PHASES; do
 	end=$(( $(now_us) + SECS * 1000000 ))
 	pids=()
 	for ((a = 1; a <= N; a++)); do
-		worker "a$a" small.json "log.$a" "$end" &
+		run_worker "a$a" small.json "log.$a" "$end" &
 		pids+=($!)
 	done
 	hpid=
 	if [ "$v" -gt 0 ]; then
-		worker hostile "hostile.$v.json" hostile.log "$end" &
+		run_worker hostile "hostile.$v.json" hostile.log "$end" &
 		hpid=$!
 		pids+=($hpid)
 	fi
