@@ -14,7 +14,6 @@
  * cross the inside of a slab, so they are dropped. */
 struct edge {
 	double x0, y0, x1, y1, slope;
-	double ylo, yhi; /* min and max of y0, y1: add_crossings' first test */
 	int ring;  /* global ring index: shape a's rings first, then b's */
 	int side;  /* 0: shape a, 1: shape b */
 };
@@ -24,12 +23,21 @@ struct ypair {
 	int e;
 };
 
+struct yends {
+	double yl, yr; /* y at the slab's two ends */
+	int e;
+};
+
 struct bx_geom_ws {
 	struct edge *e;
 	int ne, cap_e;
 	double *xs;
 	int nxs, cap_xs;
 	struct ypair *yp; /* active edges with their y at mid-slab, kept in y order */
+	double *cx;       /* crossings inside one slab */
+	int ncx, cap_cx;
+	struct yends *ends; /* one slab's active edges, ordered at its ends */
+	int cap_ends;
 	int cap_yp;
 	unsigned char *par; /* per-ring parity while walking a slab */
 	int cap_par;
@@ -49,6 +57,8 @@ bx_geom_ws_free(struct bx_geom_ws *ws)
 	free(ws->e);
 	free(ws->xs);
 	free(ws->yp);
+	free(ws->cx);
+	free(ws->ends);
 	free(ws->par);
 	free(ws);
 }
@@ -167,8 +177,6 @@ add_edges(struct bx_geom_ws *ws, const struct bx_shape *s, int side, int ring0,
 			e->x1 = q.x;
 			e->y1 = q.y;
 			e->slope = (q.y - p.y) / (q.x - p.x);
-			e->ylo = p.y < q.y ? p.y : q.y;
-			e->yhi = p.y < q.y ? q.y : p.y;
 			e->ring = ring0 + r;
 			e->side = side;
 			if (p.x > wl)
@@ -222,49 +230,6 @@ cmp_double(const void *a, const void *b)
 #define MAX_PAIR_CHECKS 50000000L
 #define MAX_SLAB_WORK 50000000L
 
-/* Every x inside (wl, wr) where two edges swap their vertical order. The
- * swap is found from the sign of the y difference at both ends of the
- * edges' common x-range, so touching at an end (already a vertex x) adds
- * nothing. Most pairs that share an x-range lie apart in y (a polygon's
- * top and bottom): the first test rejects them on the edges' stored y
- * ranges (with four fmax/fmin calls a pair, a 9,000-vertex outline's area
- * took 113M instructions; now 67M). */
-static int
-add_crossings(struct bx_geom_ws *ws, double wl, double wr)
-{
-	int i, j;
-	long checks = 0;
-	double lo, hi, dlo, dhi, x;
-	const struct edge *e, *f;
-
-	for (i = 0; i < ws->ne; i++) {
-		e = &ws->e[i];
-		for (j = i + 1; j < ws->ne && ws->e[j].x0 < e->x1; j++) {
-			if (++checks > MAX_PAIR_CHECKS)
-				return 0;
-			f = &ws->e[j];
-			if (e->yhi < f->ylo || f->yhi < e->ylo)
-				continue;
-			lo = f->x0; /* >= e->x0: edges are sorted by x0 */
-			hi = e->x1 < f->x1 ? e->x1 : f->x1;
-			if (lo < wl)
-				lo = wl;
-			if (hi > wr)
-				hi = wr;
-			if (!(lo < hi))
-				continue;
-			dlo = yat(e, lo) - yat(f, lo);
-			dhi = yat(e, hi) - yat(f, hi);
-			if ((dlo < 0 && dhi > 0) || (dlo > 0 && dhi < 0)) {
-				x = lo + (hi - lo) * (dlo / (dlo - dhi));
-				if (isfinite(x) && x > lo && x < hi)
-					push_x(ws, x);
-			}
-		}
-	}
-	return 1;
-}
-
 static void
 sort_xs(struct bx_geom_ws *ws)
 {
@@ -306,18 +271,146 @@ slab_work(const struct bx_geom_ws *ws)
 	return w;
 }
 
+/* Order the nact active edges by their y at x (insertion sort from the
+ * last order: it changes only where edges cross, so this is nearly linear;
+ * if it is not, qsort), then the lengths of the vertical line at x inside
+ * a, inside b and inside both: each ring by the even-odd rule, a shape's
+ * rings together as their union. */
+static void
+slab_lengths(struct bx_geom_ws *ws, int nact, int nrings, double x, double *la,
+             double *lb, double *lab)
+{
+	struct ypair t;
+	int i, j, moves = 0, ca = 0, cb = 0;
+	double dy;
+
+	for (i = 0; i < nact; i++) {
+		t.e = ws->yp[i].e;
+		t.y = yat(&ws->e[t.e], x);
+		for (j = i; j > 0 && ws->yp[j - 1].y > t.y && moves <= 8 * nact; j--, moves++)
+			ws->yp[j] = ws->yp[j - 1];
+		ws->yp[j] = t;
+	}
+	if (moves > 8 * nact) {
+		for (i = 0; i < nact; i++)
+			ws->yp[i].y = yat(&ws->e[ws->yp[i].e], x);
+		qsort(ws->yp, (size_t)nact, sizeof(struct ypair), cmp_ypair);
+	}
+	memset(ws->par, 0, (size_t)nrings);
+	*la = *lb = *lab = 0;
+	for (i = 0; i < nact; i++) {
+		const struct edge *e = &ws->e[ws->yp[i].e];
+
+		ws->par[e->ring] ^= 1;
+		if (e->side == 0)
+			ca += ws->par[e->ring] ? 1 : -1;
+		else
+			cb += ws->par[e->ring] ? 1 : -1;
+		if (i + 1 < nact) {
+			dy = ws->yp[i + 1].y - ws->yp[i].y;
+			if (ca > 0)
+				*la += dy;
+			if (cb > 0)
+				*lb += dy;
+			if (ca > 0 && cb > 0)
+				*lab += dy;
+		}
+	}
+}
+
+/* Whether the active edges, in their order at the slab's middle, are in
+ * that order at both ends too. Each spans the whole slab as a straight
+ * segment, so then no two of them cross inside it: a pair crosses only
+ * where its vertical order flips. (Edges meeting at a vertex on the slab's
+ * end have the same y there, exactly: yat returns a stored end.) */
+static int
+slab_ordered(const struct bx_geom_ws *ws, int nact, double xl, double xr)
+{
+	double pl, pr, yl, yr;
+	int i;
+
+	pl = yat(&ws->e[ws->yp[0].e], xl);
+	pr = yat(&ws->e[ws->yp[0].e], xr);
+	for (i = 1; i < nact; i++) {
+		yl = yat(&ws->e[ws->yp[i].e], xl);
+		yr = yat(&ws->e[ws->yp[i].e], xr);
+		if (yl < pl || yr < pr)
+			return 0;
+		pl = yl;
+		pr = yr;
+	}
+	return 1;
+}
+
+/* The x inside (xl, xr) where two active edges cross, sorted and unique,
+ * into ws->cx; -1 past the pair budget (*checks counts steps). A pair
+ * crosses inside the slab exactly when its vertical order at xl and at xr
+ * differ: the edges are put in their order at xl (ties by y at xr, so
+ * edges leaving one vertex are no pair), then insertion-sorted by y at xr,
+ * and each swap is one crossing. Both sorts start from the order at the
+ * middle, so the work is the edges plus the crossings, not every pair. */
+static int
+slab_crossings(struct bx_geom_ws *ws, int nact, double xl, double xr, long *checks)
+{
+	struct yends t, *o;
+	int i, j, n = 0;
+	double dlo, dhi, x;
+
+	grow((void **)&ws->ends, &ws->cap_ends, nact, sizeof(struct yends));
+	o = ws->ends;
+	ws->ncx = 0;
+	for (i = 0; i < nact; i++) {
+		t.e = ws->yp[i].e;
+		t.yl = yat(&ws->e[t.e], xl);
+		t.yr = yat(&ws->e[t.e], xr);
+		for (j = i; j > 0 && (o[j - 1].yl > t.yl ||
+		    (o[j - 1].yl == t.yl && o[j - 1].yr > t.yr)); j--) {
+			if (++*checks > MAX_PAIR_CHECKS)
+				return -1;
+			o[j] = o[j - 1];
+		}
+		o[j] = t;
+	}
+	for (i = 1; i < nact; i++) {
+		t = o[i];
+		for (j = i; j > 0 && o[j - 1].yr > t.yr; j--) {
+			if (++*checks > MAX_PAIR_CHECKS)
+				return -1;
+			dlo = o[j - 1].yl - t.yl; /* < 0: it was below at xl */
+			dhi = o[j - 1].yr - t.yr; /* > 0: above at xr */
+			x = xl + (xr - xl) * (dlo / (dlo - dhi));
+			if (dlo < 0 && isfinite(x) && x > xl && x < xr) {
+				grow((void **)&ws->cx, &ws->cap_cx, n + 1, sizeof(double));
+				ws->cx[n++] = x;
+			}
+			o[j] = o[j - 1];
+		}
+		o[j] = t;
+	}
+	qsort(ws->cx, (size_t)n, sizeof(double), cmp_double);
+	for (i = 1, j = n > 0; i < n; i++)
+		if (ws->cx[i] != ws->cx[j - 1])
+			ws->cx[j++] = ws->cx[i];
+	ws->ncx = j;
+	return 0;
+}
+
 /* Sweep the window [wl, wr] and return the areas covered by a, by b and by
- * both (b may be NULL). Exact mode: slabs end at every vertex and crossing.
- * Sampled mode (only past the work budgets): evenly spaced slabs, each
- * measured at its middle - the midpoint rule, approximate. */
+ * both (b may be NULL). Exact mode: slabs end at every vertex; a slab whose
+ * edges are not in one vertical order at both ends has crossings inside,
+ * found among its own edges only, and is cut at them (so the work follows
+ * the crossings there are, not every pair of edges sharing an x-range: a
+ * 10,000-vertex star outline measured ten times faster). Sampled mode (only
+ * past the work budgets): evenly spaced slabs, each measured at its middle
+ * - the midpoint rule, approximate. */
 static void
 sweep(struct bx_geom_ws *ws, const struct bx_shape *a, const struct bx_shape *b,
       double wl, double wr, double *area_a, double *area_b, double *area_ab)
 {
 	int ra = nrings(a), rb = b ? nrings(b) : 0;
-	int k, i, j, nact = 0, next = 0, n, ca, cb, moves, exact;
-	double sa = 0, sb = 0, sab = 0, xl, xr, xm, la, lb, lab, dy;
-	struct ypair t;
+	int k, i, c, nact, next, n, exact;
+	long checks, work;
+	double sa, sb, sab, xl, xr, xm, la, lb, lab, cl, cr;
 
 	*area_a = *area_b = *area_ab = 0;
 	if (!(wl < wr))
@@ -332,22 +425,26 @@ sweep(struct bx_geom_ws *ws, const struct bx_shape *a, const struct bx_shape *b,
 	if (ws->ne == 0)
 		return;
 	qsort(ws->e, (size_t)ws->ne, sizeof(struct edge), cmp_edge_x0);
-	exact = add_crossings(ws, wl, wr);
 	sort_xs(ws);
-	if (!exact || slab_work(ws) > MAX_SLAB_WORK) {
-		n = (int)(MAX_SLAB_WORK / ws->ne);
-		n = n < 1000 ? 1000 : n > 1000000 ? 1000000 : n;
-		ws->nxs = 0;
-		for (k = 0; k <= n; k++)
-			push_x(ws, k == n ? wr : wl + (wr - wl) * k / n);
-	}
-
+	work = slab_work(ws);
+	exact = work <= MAX_SLAB_WORK;
 	if (ws->ne > ws->cap_yp) {
 		ws->cap_yp = 2 * ws->ne;
 		ws->yp = bx_realloc(ws->yp, (size_t)ws->cap_yp * sizeof(struct ypair));
 	}
 	grow((void **)&ws->par, &ws->cap_par, ra + rb, 1);
 
+again:
+	if (!exact) {
+		n = (int)(MAX_SLAB_WORK / ws->ne);
+		n = n < 1000 ? 1000 : n > 1000000 ? 1000000 : n;
+		ws->nxs = 0;
+		for (k = 0; k <= n; k++)
+			push_x(ws, k == n ? wr : wl + (wr - wl) * k / n);
+	}
+	sa = sb = sab = 0;
+	nact = next = 0;
+	checks = 0;
 	for (k = 0; k + 1 < ws->nxs; k++) {
 		xl = ws->xs[k];
 		xr = ws->xs[k + 1];
@@ -363,42 +460,29 @@ sweep(struct bx_geom_ws *ws, const struct bx_shape *a, const struct bx_shape *b,
 		nact = n;
 		if (nact == 0)
 			continue;
-		/* Insertion sort by y, starting from the last slab's order:
-		 * it changes only where edges cross, so this is nearly linear;
-		 * if it is not (sampled mode), qsort. */
-		moves = 0;
-		for (i = 0; i < nact; i++) {
-			t.e = ws->yp[i].e;
-			t.y = yat(&ws->e[t.e], xm);
-			for (j = i; j > 0 && ws->yp[j - 1].y > t.y && moves <= 8 * nact; j--, moves++)
-				ws->yp[j] = ws->yp[j - 1];
-			ws->yp[j] = t;
-		}
-		if (moves > 8 * nact) {
-			for (i = 0; i < nact; i++)
-				ws->yp[i].y = yat(&ws->e[ws->yp[i].e], xm);
-			qsort(ws->yp, (size_t)nact, sizeof(struct ypair), cmp_ypair);
-		}
-		memset(ws->par, 0, (size_t)(ra + rb));
-		la = lb = lab = 0;
-		ca = cb = 0;
-		for (i = 0; i < nact; i++) {
-			const struct edge *e = &ws->e[ws->yp[i].e];
-
-			ws->par[e->ring] ^= 1;
-			if (e->side == 0)
-				ca += ws->par[e->ring] ? 1 : -1;
-			else
-				cb += ws->par[e->ring] ? 1 : -1;
-			if (i + 1 < nact) {
-				dy = ws->yp[i + 1].y - ws->yp[i].y;
-				if (ca > 0)
-					la += dy;
-				if (cb > 0)
-					lb += dy;
-				if (ca > 0 && cb > 0)
-					lab += dy;
+		slab_lengths(ws, nact, ra + rb, xm, &la, &lb, &lab);
+		if (exact && nact > 1 && !slab_ordered(ws, nact, xl, xr)) {
+			if (slab_crossings(ws, nact, xl, xr, &checks) < 0 ||
+			    (work += (long)ws->ncx * nact) > MAX_SLAB_WORK) {
+				exact = 0; /* past a budget: start again, sampled */
+				goto again;
 			}
+			/* Cut at the crossings: each piece has one order. */
+			la = lb = lab = 0;
+			for (c = 0; c <= ws->ncx; c++) {
+				double pa, pb, pab;
+
+				cl = c == 0 ? xl : ws->cx[c - 1];
+				cr = c == ws->ncx ? xr : ws->cx[c];
+				slab_lengths(ws, nact, ra + rb, cl + (cr - cl) / 2, &pa, &pb, &pab);
+				la += pa * (cr - cl);
+				lb += pb * (cr - cl);
+				lab += pab * (cr - cl);
+			}
+			sa += la;
+			sb += lb;
+			sab += lab;
+			continue;
 		}
 		sa += la * (xr - xl);
 		sb += lb * (xr - xl);
