@@ -1,4 +1,4 @@
-/* cmd-queue.c: `boxel queue claim|heartbeat|release|skip|submit`: the
+/* cmd-queue.c: `boxel queue claim|heartbeat|release|skip|save|submit`: the
  * scriptable face of the task queue, the same store calls the labeling view
  * makes. Exit codes: 0 done, 2 bad input or refused, 3 no work (claim),
  * 4 lease lost (the store is unchanged). Times: bx_now_ms (BOXEL_NOW_MS). */
@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "boxel/cli.h"
+#include "boxel/draft.h"
+#include "boxel/edit.h"
 #include "boxel/formats.h"
 #include "boxel/util.h"
 #include "store-cli.h"
@@ -242,20 +244,44 @@ queue_fenced(struct bx_store *st, const char *sub, const struct qopts *o)
 	return BX_EXIT_OK;
 }
 
+/* The draft a save leaves: the answer, no undo history, the view fitted
+ * and centred, and the time on the task so far. The label screen resumes
+ * from it as from its own draft; journal entries an earlier session left
+ * lie past the state's nsteps (0) and are not replayed. */
 static int
-queue_submit(struct bx_store *st, const struct qopts *o)
+save_draft(struct bx_store *st, const struct qopts *o, const struct bx_answer *ans, int w,
+           int h, double secs, int64_t now, struct bx_err *err)
+{
+	struct bx_edit ed;
+	struct bx_draft_view v = { .zoom = 1, .vx = w / 2.0, .vy = h / 2.0, .seconds = secs };
+	char *state;
+	int rc;
+
+	bx_edit_init(&ed, w, h);
+	bx_edit_set_answer(&ed, ans);
+	state = bx_draft_state_to_json(&ed, &v);
+	bx_edit_free(&ed);
+	rc = bx_draft_save(st, o->judgment, o->token, state, 0, NULL, now, err);
+	free(state);
+	return rc;
+}
+
+/* submit, or save (the answer kept as the task's draft, the task still
+ * leased: CVAT's save beside finishing the job). Both check the whole
+ * answer before the store is touched. */
+static int
+queue_answer(struct bx_store *st, const char *sub, const struct qopts *o)
 {
 	struct bx_err err = { 0 };
 	struct bx_judgment_info ji;
 	struct bx_answer ans;
 	double secs;
 	int64_t now = bx_now_ms();
-	int rc;
+	int rc, w, h, save = strcmp(sub, "save") == 0;
 
 	bx_answer_init(&ans);
-	if (need(o, "submit", 0, 1) < 0)
+	if (need(o, sub, 0, 1) < 0)
 		return BX_EXIT_USAGE;
-	/* Everything is checked before the store is touched. */
 	if ((rc = bx_cli_answer_read(st, o->file, &ans)) != 0)
 		goto out;
 	if ((rc = check_owner(st, o, &ji)) != 0)
@@ -264,15 +290,18 @@ queue_submit(struct bx_store *st, const struct qopts *o)
 	secs = o->seconds;
 	if (secs < 0)
 		secs = ji.claimed_ms > 0 && now > ji.claimed_ms ? (now - ji.claimed_ms) / 1000.0 : 0;
+	w = ji.width;
+	h = ji.height;
 	bx_judgment_info_free(&ji);
 	if (rc != 0)
 		goto out;
-	if (bx_queue_submit(st, o->judgment, o->token, &ans, secs, now, &err) < 0) {
+	if ((save ? save_draft(st, o, &ans, w, h, secs, now, &err) :
+	    bx_queue_submit(st, o->judgment, o->token, &ans, secs, now, &err)) < 0) {
 		rc = bx_cli_store_fail(&err);
 		goto out;
 	}
-	printf("judgment %lld: submitted (%d annotation%s)\n", (long long)o->judgment, ans.n,
-	    ans.n == 1 ? "" : "s");
+	printf("judgment %lld: %s (%d annotation%s)\n", (long long)o->judgment,
+	    save ? "draft saved" : "submitted", ans.n, ans.n == 1 ? "" : "s");
 	rc = BX_EXIT_OK;
 out:
 	bx_answer_free(&ans);
@@ -282,7 +311,8 @@ out:
 static int
 cmd_queue_exec(int argc, char **argv)
 {
-	static const char *const subs[] = { "claim", "heartbeat", "release", "skip", "submit" };
+	static const char *const subs[] = { "claim", "heartbeat", "release", "skip", "save",
+		                            "submit" };
 	const char *db, *sub;
 	struct bx_store *st;
 	struct qopts o;
@@ -297,18 +327,19 @@ cmd_queue_exec(int argc, char **argv)
 		if (strcmp(sub, subs[i]) == 0)
 			break;
 	if (i == BX_ARRAY_LEN(subs)) {
-		bx_cli_error("queue %s: unknown subcommand (claim, heartbeat, release, skip, submit)",
-		    sub);
+		bx_cli_error("queue %s: unknown subcommand (claim, heartbeat, release, skip, save, "
+		    "submit)", sub);
 		return BX_EXIT_USAGE;
 	}
-	if (parse_opts(argc - 1, argv + 1, &o, strcmp(sub, "submit") == 0) < 0)
+	if (parse_opts(argc - 1, argv + 1, &o,
+	    strcmp(sub, "submit") == 0 || strcmp(sub, "save") == 0) < 0)
 		return BX_EXIT_USAGE;
 	if ((st = bx_cli_store_open(db)) == NULL)
 		return BX_EXIT_USAGE;
 	if (strcmp(sub, "claim") == 0)
 		rc = queue_claim(st, &o);
-	else if (strcmp(sub, "submit") == 0)
-		rc = queue_submit(st, &o);
+	else if (strcmp(sub, "submit") == 0 || strcmp(sub, "save") == 0)
+		rc = queue_answer(st, sub, &o);
 	else
 		rc = queue_fenced(st, sub, &o);
 	bx_store_close(st);
@@ -317,8 +348,8 @@ cmd_queue_exec(int argc, char **argv)
 
 const struct bx_cmd bx_cmd_queue = {
 	.name = "queue",
-	.usage = "claim|heartbeat|release|skip|submit [OPTIONS]  [--db FILE]",
-	.summary = "claim a task, keep or give back its lease, submit a judgment",
+	.usage = "claim|heartbeat|release|skip|save|submit [OPTIONS]  [--db FILE]",
+	.summary = "claim a task, keep or give back its lease, save or submit a judgment",
 	.help =
 	    "  claim --user NAME [--lease S] [--json]\n"
 	    "        resume NAME's lease, else work a reviewer returned to NAME, else\n"
@@ -333,6 +364,9 @@ const struct bx_cmd bx_cmd_queue = {
 	    "        give the task back to the queue\n"
 	    "  skip --judgment ID --token T [--user NAME] [--reason TEXT]\n"
 	    "        decline the task; it goes to someone else, never back to you\n"
+	    "  save --judgment ID --token T [--user NAME] [--seconds S] FILE.json\n"
+	    "        check FILE as submit does and keep it as the task's draft: the\n"
+	    "        task stays yours, the label screen resumes from it\n"
 	    "  submit --judgment ID --token T [--user NAME] [--seconds S] FILE.json\n"
 	    "        check FILE (- for standard input) against the taxonomy and the\n"
 	    "        image size, then submit; --seconds defaults to the time since the claim\n"

@@ -52,6 +52,8 @@ static const struct rule {
 	  "give your task back" },
 	{ "queue", "skip", BX_ROLE_ANNOTATOR, "--judgment= --token= --reason=", 0, AS_USER,
 	  "decline your task" },
+	{ "queue", "save", BX_ROLE_ANNOTATOR, "--judgment= --token= --seconds=", 1,
+	  AS_USER | STDIN, "keep an answer as your task's draft, sent on standard input" },
 	{ "queue", "submit", BX_ROLE_ANNOTATOR, "--judgment= --token= --seconds=", 1,
 	  AS_USER | STDIN, "submit your task's answer, sent on standard input" },
 	{ "user", "show", BX_ROLE_ANNOTATOR, "--json", 1, SELF,

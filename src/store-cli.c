@@ -196,9 +196,7 @@ human_only(const struct bx_answer *ans, struct bx_err *err)
 	return 0;
 }
 
-/* An answer far over ordinary work (ordinary ones are a few KiB; 64 KiB
- * is a polygon of thousands of vertices or hundreds of objects) is
- * parsed, checked, merged and committed at nice 10: on a shared host its
+/* An answer far over ordinary work (BX_HEAVY_ANSWER_BYTES) is parsed, checked, merged and committed at nice 10: on a shared host its
  * process then leaves the cores to the other annotators' claims and
  * submits instead of taking its share of them. The project's limits bound
  * what such a request costs; this bounds whom it slows. Its write
@@ -215,14 +213,12 @@ human_only(const struct bx_answer *ans, struct bx_err *err)
  * typed in a terminal shares the session of the user's shell, which would
  * stay slowed after the command exits. And it pays the WAL's checkpoint its
  * answer makes (bx_store_heavy), so an ordinary writer does not. */
-#define HEAVY_ANSWER_BYTES (64 * 1024)
-
 static void
 heavy_yields(struct bx_store *st, size_t len)
 {
 	int cur;
 
-	if (len < HEAVY_ANSWER_BYTES)
+	if (len < BX_HEAVY_ANSWER_BYTES)
 		return;
 	bx_store_heavy(st);
 	errno = 0;

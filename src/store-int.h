@@ -243,6 +243,9 @@ struct bx_st_precomp {
 	char *gold_text;
 	struct bx_score sc;
 	int merged;           /* cons: the consensus of ids/texts */
+	int later;            /* not merged: the replicas hold a heavy answer not this
+	                       * submit's; the write leaves the task without a
+	                       * consensus and bx_st_merge_detach merges it */
 	int n;
 	int64_t *ids;
 	char **texts;
@@ -257,6 +260,16 @@ void bx_st_precompute(struct bx_store *st, int64_t jid, const char *token,
                       const struct bx_answer *ans, const char *ans_json,
                       struct bx_st_precomp *p);
 void bx_st_precomp_free(struct bx_st_precomp *p);
+/* After the commit of a submit whose pre->later is set: the consensus of
+ * judgment jid's task merged by a process of its own (store-later.c). */
+void bx_st_merge_detach(struct bx_store *st, int64_t jid);
+/* In a write transaction: the merge of judgment jid's task from pre
+ * (computed outside it) when its replicas are still pre's. */
+int bx_st_merge_later_tx(struct bx_store *st, int64_t jid, int64_t now,
+                         struct bx_st_precomp *pre, struct bx_err *err);
+/* In a read transaction: the merge of judgment jid's task now. */
+int bx_st_merge_later_rx(struct bx_store *st, int64_t jid, struct bx_st_precomp *p,
+                         struct bx_err *err);
 /* Quality at submit (store-suspend.c then store-merge.c): gold score, labeler state,
  * consensus, inside the submit's write transaction, from pre where its
  * fence holds (pre may be NULL). *suspended_out = 1 when this submit

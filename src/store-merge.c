@@ -4,6 +4,7 @@
  * a review). A merge computed ahead (store-premerge.c) is used when its
  * inputs are unchanged. Batch-wide Dawid-Skene is store-consensus.c. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,6 +202,28 @@ same_replicas(const struct replicas *r, const struct bx_st_precomp *p)
 	return 1;
 }
 
+/* A task's consensus in a batch gone (until merged again). */
+static int
+drop_consensus(struct bx_store *st, int64_t task, int64_t batch, struct bx_err *err)
+{
+	static const char d1[] = "DELETE FROM task_consensus WHERE task = ?1 AND batch = ?2";
+	static const char d2[] = "DELETE FROM task_answers WHERE task = ?1 AND kind = 'consensus'";
+	const char *const dels[] = { d1, d2 };
+	struct bx_dbst *s;
+	int rc, k;
+
+	for (k = 0; k < 2; k++) {
+		if ((s = bx_st_prep(st, dels[k], err)) == NULL)
+			return err ? err->code : BX_EDB;
+		bx_db_bind_int64(s, 1, task);
+		if (k == 0)
+			bx_db_bind_int64(s, 2, batch);
+		if ((rc = bx_st_exec(st, s, "drop consensus", err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Consensus once the task has its overlap of submitted judgments in this
  * batch (later ones, e.g. after a reject, recompute it); merged outside the
  * write lock when in->pre holds it for exactly these replicas. */
@@ -227,6 +250,14 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 
 	if (in->overlap <= 1)
 		return 0;
+	if (in->pre != NULL && in->pre->later) {
+		/* Beside a heavy answer: no consensus until a process of its
+		 * own has merged it (bx_st_merge_detach, after this commit),
+		 * from the replicas there are then; one of fewer replicas is
+		 * no longer the task's. Not even read here: the heavy answer
+		 * would be read inside the write lock for nothing. */
+		return drop_consensus(st, in->task, in->batch, err);
+	}
 	if ((rc = replicas_read(st, in->task, in->batch, 0, NULL, 0, &r, err)) < 0)
 		return rc;
 	n = r.n;
@@ -242,6 +273,10 @@ consensus_step(struct bx_store *st, struct sub_info *in, int64_t now, struct bx_
 			in->pre = &in->ps->v[k];
 			in->pre_ok = 1; /* the caller checked the preset's fence */
 		}
+	if (in->ahead_only && !(in->pre_ok && same_replicas(&r, in->pre))) {
+		rc = 1;
+		goto out;
+	}
 	if (in->pre_ok && same_replicas(&r, in->pre)) {
 		cons = in->pre->cons; /* taken over: pre no longer owns it */
 		memset(&in->pre->cons, 0, sizeof in->pre->cons);
@@ -300,12 +335,9 @@ consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
                struct bx_st_preset *ps, struct bx_err *err)
 {
 	static const char bsql[] = "SELECT kind, overlap FROM batches WHERE id = ?1";
-	static const char d1[] = "DELETE FROM task_consensus WHERE task = ?1 AND batch = ?2";
-	static const char d2[] = "DELETE FROM task_answers WHERE task = ?1 AND kind = 'consensus'";
-	const char *const dels[] = { d1, d2 };
 	struct sub_info in;
 	struct bx_dbst *s;
-	int rc, k;
+	int rc;
 
 	memset(&in, 0, sizeof in);
 	in.task = task;
@@ -322,15 +354,38 @@ consensus_redo(struct bx_store *st, int64_t task, int64_t batch, int64_t now,
 	bx_db_reset(s);
 	if (rc <= 0 || in.overlap <= 1)
 		return rc < 0 ? rc : 0;
-	for (k = 0; k < 2; k++) {
-		if ((s = bx_st_prep(st, dels[k], err)) == NULL)
-			return err ? err->code : BX_EDB;
-		bx_db_bind_int64(s, 1, task);
-		bx_db_bind_int64(s, 2, batch);
-		if ((rc = bx_st_exec(st, s, "drop consensus", err)) < 0)
-			return rc;
-	}
+	if ((rc = drop_consensus(st, task, batch, err)) < 0)
+		return rc;
 	return consensus_step(st, &in, now, err);
+}
+
+int
+bx_st_merge_later_tx(struct bx_store *st, int64_t jid, int64_t now, struct bx_st_precomp *pre,
+                     struct bx_err *err)
+{
+	struct sub_info in;
+	char *fence, detail[96];
+	int rc;
+
+	memset(&in, 0, sizeof in);
+	in.jid = jid; /* low agreement asks for one more judgment, as at its submit */
+	in.task = pre->task;
+	if ((rc = load_info(st, &in, err)) < 0)
+		return rc;
+	if (pre->fence != NULL) {
+		if ((rc = quality_fence(st, &fence, err)) < 0)
+			return rc;
+		in.pre = pre;
+		in.pre_ok = strcmp(fence, pre->fence) == 0;
+		free(fence);
+	}
+	in.ahead_only = pre->fence != NULL && pre->merged;
+	if ((rc = consensus_step(st, &in, now, err)) != 0)
+		return rc; /* 1: its replicas changed since pre was merged */
+	/* The log says where the merge was made. */
+	snprintf(detail, sizeof detail, "{\"task\":%lld,\"judgment\":%lld,\"trigger\":\"later\"}",
+	    (long long)in.task, (long long)jid);
+	return bx_st_event(st, NULL, "consensus", detail, now, err);
 }
 
 /* ps if it was computed under the settings the store has now, else NULL. */

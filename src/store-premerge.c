@@ -62,6 +62,55 @@ bx_st_preset_free(struct bx_st_preset *ps)
 static int predict_hold(struct bx_store *st, int64_t jid, struct bx_st_precomp *p,
                         struct bx_err *err);
 
+/* Whether the merge of r, the replicas once judgment jid is in, is left to
+ * a process of its own: the other answers are heavy together and jid's is
+ * not. Parsing and measuring a heavy answer takes its merge from tens of
+ * milliseconds to a second (4 MiB of polygons: 0.5 s); the labeler who
+ * completes the task would wait that long for their submit, and at every
+ * such task again. (A heavy answer's own submit merges as always: at its
+ * lowered priority, store-cli.c.) */
+static int
+heavy_others(const struct replicas *r, int64_t jid)
+{
+	size_t own = 0, others = 0, len;
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		len = strlen(r->texts[i]);
+		if (r->ids[i] == jid)
+			own += len;
+		else
+			others += len;
+	}
+	return others >= BX_HEAVY_ANSWER_BYTES && own < BX_HEAVY_ANSWER_BYTES;
+}
+
+/* p takes r, the replicas that count (once the submit is in), and their
+ * merge, when they reach the overlap; with later, not the merge (left to
+ * a process of its own, heavy_others). r is consumed. */
+static int
+merge_ahead(struct bx_store *st, struct bx_st_precomp *p, struct replicas *r, int overlap,
+            int later, struct bx_err *err)
+{
+	int rc = 0;
+
+	if (overlap > 1 && r->n >= overlap) {
+		if (later)
+			p->later = 1;
+		else if ((rc = replicas_merge(st, p->task, r, &p->cons, err)) == 0)
+			p->merged = 1;
+	}
+	if (p->merged) {
+		p->n = r->n;
+		p->ids = r->ids;
+		p->texts = r->texts;
+		p->acc = r->acc;
+		memset(r, 0, sizeof *r);
+	}
+	replicas_free(r);
+	return rc;
+}
+
 struct pre_ctx {
 	int64_t jid;
 	const char *token;
@@ -138,16 +187,39 @@ precompute_rx(struct bx_store *st, void *ctx, struct bx_err *err)
 		return rc;
 	if ((rc = replicas_read(st, task, batch, c->jid, c->ans_json, acc, &r, err)) < 0)
 		return rc;
-	if (r.n >= overlap && (rc = replicas_merge(st, task, &r, &p->cons, err)) == 0) {
-		p->merged = 1;
-		p->n = r.n;
-		p->ids = r.ids;
-		p->texts = r.texts;
-		p->acc = r.acc;
-		memset(&r, 0, sizeof r);
+	p->task = task;
+	p->batch = batch;
+	return merge_ahead(st, p, &r, overlap, heavy_others(&r, c->jid), err);
+}
+
+int
+bx_st_merge_later_rx(struct bx_store *st, int64_t jid, struct bx_st_precomp *p,
+                     struct bx_err *err)
+{
+	static const char jsql[] =
+	    "SELECT j.task, j.batch, b.overlap FROM judgments j JOIN batches b ON b.id = j.batch "
+	    "WHERE j.id = ?1";
+	struct replicas r;
+	struct bx_dbst *s;
+	int rc, overlap = 0;
+
+	if ((rc = quality_fence(st, &p->fence, err)) < 0)
+		return rc;
+	if ((s = bx_st_prep(st, jsql, err)) == NULL)
+		return err ? err->code : BX_EDB;
+	bx_db_bind_int64(s, 1, jid);
+	rc = bx_st_step(st, s, "read judgment", err);
+	if (rc == 1) {
+		p->task = bx_db_col_int64(s, 0);
+		p->batch = bx_db_col_int64(s, 1);
+		overlap = bx_db_col_int(s, 2);
 	}
-	replicas_free(&r);
-	return rc;
+	bx_db_reset(s);
+	if (rc <= 0)
+		return rc < 0 ? rc : BX_ENOENT;
+	if ((rc = replicas_read(st, p->task, p->batch, 0, NULL, 0, &r, err)) < 0)
+		return rc;
+	return merge_ahead(st, p, &r, overlap, 0, err);
 }
 
 void

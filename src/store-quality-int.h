@@ -41,6 +41,8 @@ struct sub_info {
 	struct bx_st_preset *hold; /* what a suspension here holds, merged ahead, or NULL */
 	int gold;                  /* the task has gold (the judgment was scored) */
 	struct held_tasks *defer;  /* non-NULL: a suspension only holds, its tasks go here */
+	int ahead_only;            /* merge only from pre: if the replicas changed since,
+	                            * consensus_step returns 1 (read again) */
 };
 
 /* The replicas of one task a merge reads (store-merge.c). */

@@ -211,6 +211,8 @@ bx_queue_submit(struct bx_store *st, int64_t judgment, const char *token,
 	bx_st_precompute(st, judgment, token, ans, c.answer_json, &pre);
 	c.pre = &pre;
 	rc = bx_st_write(st, submit_tx, &c, err);
+	if (rc >= 0 && pre.later)
+		bx_st_merge_detach(st, judgment);
 	bx_st_precomp_free(&pre);
 	bx_st_annot_rows_free(&rows);
 	free((char *)c.answer_json);
@@ -287,6 +289,8 @@ bx_queue_submit_next(struct bx_store *st, int64_t judgment, const char *token,
 	bx_st_precompute(st, judgment, token, ans, c.sub.answer_json, &pre);
 	c.sub.pre = &pre;
 	rc = bx_st_write(st, submit_next_tx, &c, err);
+	if (rc >= 0 && pre.later)
+		bx_st_merge_detach(st, judgment);
 	bx_st_precomp_free(&pre);
 	bx_st_annot_rows_free(&rows);
 	free((char *)c.sub.answer_json);

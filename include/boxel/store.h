@@ -55,6 +55,24 @@ int bx_store_copy(const char *from, const char *to, struct bx_store_copy_stats *
  * a word. fn NULL removes it. fn must not call the store. */
 void bx_store_set_wait_hook(struct bx_store *st, void (*fn)(void *ctx, long waited_ms),
                             void *ctx);
+/* An answer far over ordinary work (ordinary ones are a few KiB; 64 KiB is
+ * a polygon of thousands of vertices or hundreds of objects). A request
+ * carrying one yields the cores (store-cli.c); a merge that must read one,
+ * for a submit whose own answer is not heavy, is left to a process of its
+ * own (bx_store_merge_later), so the heavy answer's cost is not paid by
+ * whoever completes its task. */
+#define BX_HEAVY_ANSWER_BYTES (64 * 1024)
+
+/* The consensus of judgment jid's task merged now, from the judgments that
+ * count now, as its submit would have (what a submit beside a heavy answer
+ * leaves to a process of its own); computed outside the write lock. 0 when
+ * merged (or nothing to merge: the task lacks judgments). */
+int bx_store_merge_later(struct bx_store *st, int64_t jid, int64_t now_ms, struct bx_err *err);
+/* The tasks whose merge was left to a process of its own and never landed
+ * (that process was killed): each merged now as bx_store_merge_later does.
+ * *n_out: how many. */
+int bx_store_merge_pending(struct bx_store *st, int64_t now_ms, int *n_out, struct bx_err *err);
+
 /* This command's writes are heavy (an answer far over ordinary work): after
  * each, once the writers' gate is free again, it pays the store's upkeep
  * its write made (SQLite: copying the WAL into the database) instead of

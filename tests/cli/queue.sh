@@ -1,4 +1,4 @@
-# queue.sh: boxel queue claim / heartbeat / release / skip / submit from the
+# queue.sh: boxel queue claim / heartbeat / release / skip / save / submit from the
 # shell, with a pinned clock: leases, resume, overlap, expiry, the token
 # fence (a lost lease changes nothing), and judgment files checked against
 # the taxonomy and the image size.
@@ -99,11 +99,34 @@ expect_rc 2 "two files" "$BOXEL" queue submit --judgment "$AJ" --token "$AT" "$g
 expect_rc 2 "bad --seconds" "$BOXEL" queue submit --judgment "$AJ" --token "$AT" --seconds -3 "$good"
 check "lost leases and bad files left the store unchanged" test "$before" = "$(dump)"
 
+# --- save: the answer checked as a submit's, kept as the task's draft
+drafts() { # the draft's labeler, objects, undo steps and seconds
+	echo "$(db_query "$BOXEL_DB" "SELECT labeler FROM drafts WHERE judgment = $AJ")" \
+		"$(db_query "$BOXEL_DB" "SELECT state FROM drafts WHERE judgment = $AJ" | /usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+print(len(d["answer"]["annotations"]), d["nsteps"], int(d["seconds"]))')"
+}
+expect_rc 2 "save refuses what submit refuses" "$BOXEL" queue save --judgment "$AJ" --token "$AT" "$T_TMP/unknown-class.json"
+check "save's refusal: one line naming the class" contains "$ERR" "dragon"
+expect_rc 2 "save without a file" "$BOXEL" queue save --judgment "$AJ" --token "$AT"
+expect_rc 4 "save with bob's token" "$BOXEL" queue save --judgment "$AJ" --token "$BT" "$good"
+expect_rc 4 "save as the wrong user" "$BOXEL" queue save --user bob --judgment "$AJ" --token "$AT" "$good"
+check "refused saves left the store unchanged" test "$before" = "$(dump)"
+printf '{"annotations": [{"class": "cat", "box": [1, 1, 5, 5], "attributes": {"pose": "lying"}}], "global": {"scene": "indoor"}}' > "$T_TMP/one.json"
+expect_rc 0 "alice saves a draft" at 12 "$BOXEL" queue save --user alice --judgment "$AJ" --token "$AT" "$T_TMP/one.json"
+check "save says so" contains "$OUT" "judgment $AJ: draft saved (1 annotation)"
+check "the draft holds the answer, no undo steps, the time since the claim" test "$(drafts)" = "$(db_query "$BOXEL_DB" "SELECT id FROM users WHERE name='alice'") 1 0 12"
+check "still leased after a save" test "$(db_query "$BOXEL_DB" "SELECT state FROM judgments WHERE id=$AJ")" = leased
+expect_rc 0 "a second save replaces the draft" sh -c '"$0" queue save --judgment "$1" --token "$2" --seconds 20 - < "$3"' "$BOXEL" "$AJ" "$AT" "$good"
+check "one draft, the second answer, its --seconds" test "$(drafts)" = "$(db_query "$BOXEL_DB" "SELECT id FROM users WHERE name='alice'") 2 0 20"
+
 # --- submit
 expect_rc 0 "alice submits" at 30 "$BOXEL" queue submit --user alice --judgment "$AJ" --token "$AT" "$good"
 check "submit says so" contains "$OUT" "submitted (2 annotations)"
 check "judgment stored as submitted" test "$(db_query "$BOXEL_DB" "SELECT state FROM judgments WHERE id=$AJ")" = submitted
 check "seconds default to time since claim" test "$(db_query "$BOXEL_DB" "SELECT CAST(seconds * 10 AS INTEGER) FROM judgments WHERE id=$AJ")" = 300
+check "the submit dropped the draft" test "$(db_query "$BOXEL_DB" "SELECT count(*) FROM drafts WHERE judgment=$AJ")" = 0
 check "annotations rows written" test "$(db_query "$BOXEL_DB" "SELECT geom || ':' || class FROM annotations WHERE judgment=$AJ ORDER BY idx" | paste -sd,)" = "box:cat,polygon:plume"
 before=$(dump)
 expect_rc 4 "second submit with the same token" at 31 "$BOXEL" queue submit --judgment "$AJ" --token "$AT" "$good"

@@ -177,6 +177,7 @@ refused "annotator: abbreviated option" alice "queue claim --us bob"
 refused "annotator: short option" alice "label -u bob"
 refused "annotator: queue submit (server file)" alice "queue submit --judgment 1 --token x a.json"
 check "the refusal says to send the answer on standard input" contains "$ERR" "standard input"
+refused "annotator: queue save (server file)" alice "queue save --judgment 1 --token x /etc/passwd"
 refused "annotator: another user's show" alice "user show bob"
 refused "annotator: user list" alice "user list"
 refused "annotator: user add" alice "user add mallory --role admin"
@@ -222,6 +223,13 @@ check "still leased" test "$(q "SELECT state FROM judgments WHERE id = $LJ")" = 
 S_IN bob "queue submit --judgment $LJ --token $LT" "$T_TMP/ans.json"
 check "bob cannot submit alice's judgment (exit $RC)" test "$RC" != 0
 check "still leased after bob" test "$(q "SELECT state FROM judgments WHERE id = $LJ")" = leased
+S_IN alice "queue save --judgment $LJ --token $LT" "$T_TMP/bad-ans.json"
+check "save over the session: a bad answer is refused (exit $RC)" test "$RC" = 2
+S_IN bob "queue save --judgment $LJ --token $LT" "$T_TMP/ans.json"
+check "bob cannot save into alice's judgment (exit $RC)" test "$RC" != 0
+S_IN alice "queue save --judgment $LJ --token $LT" "$T_TMP/ans.json"
+check "alice saves a draft from standard input (exit $RC)" test "$RC" = 0
+check "the draft holds the answer" test "$(q "SELECT json_array_length(json_extract(state, '\$.answer.annotations')) FROM drafts WHERE judgment = $LJ")" = 1
 S_IN alice "queue submit --judgment $LJ --token $LT --seconds 7" "$T_TMP/ans.json"
 check "alice submits from standard input (exit $RC)" test "$RC" = 0
 check "submitted with the answer" test "$(q "SELECT state || ' ' || seconds || ' ' || (SELECT count(*) FROM annotations WHERE judgment = $LJ) FROM judgments WHERE id = $LJ")" = "submitted 7.0 1"

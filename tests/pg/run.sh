@@ -55,7 +55,7 @@ part "behind PgBouncer" bash "$here/pgbouncer.sh"
 # takes over a minute, so it is left to PG_CLI_SUITES (quality.sh covers
 # gold scoring in the queue). sigmas.sh scores skeletons with per-class
 # sigmas through the store's scoring options.
-for s in ${PG_CLI_SUITES:-store queue review quality export sigmas}; do
+for s in ${PG_CLI_SUITES:-store queue review quality export sigmas later}; do
 	part "cli $s.sh" env BOXEL_TEST_ON_PG=1 bash "$here/../cli/$s.sh"
 done
 # The race (workers SIGKILLed mid-work), then again with the server

@@ -59,4 +59,28 @@ expect_screen "redo both" "Objects (2)"
 tui_keys q
 wait_sql "q keeps the lease (reconnect resumes it)" \
 	"SELECT state FROM judgments WHERE id = (SELECT judgment FROM drafts)" "leased"
+i=0
+while pgrep -f "label --db $DB" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+
+# A draft saved from the shell (queue save, as a script or a model's
+# helper would) is what the screen resumes: its objects, no undo history.
+c=$("$BOXEL" queue claim --db "$DB" --user alice --json)
+check "the shell's claim resumes the same lease" contains "$c" '"resumed":true'
+j=${c#*\"judgment\":}; j=${j%%,*}
+t=${c#*\"token\":\"}; t=${t%%\"*}
+cat > "$T_TMP/saved.json" <<'JSON'
+{"annotations": [{"class": "cat", "box": [10, 10, 50, 40], "attributes": {"pose": "sitting"}},
+                 {"class": "cat", "box": [100, 100, 30, 30], "attributes": {"pose": "lying"}},
+                 {"class": "face", "point": [30, 30]}],
+ "global": {"scene": "indoor"}}
+JSON
+check "queue save from the shell" "$BOXEL" queue save --db "$DB" --judgment "$j" --token "$t" \
+	--user alice "$T_TMP/saved.json"
+label
+expect_screen "the saved draft is resumed" "resumed your task"
+expect_screen "with its three objects" "Objects (3)"
+expect_screen "the saved box" "cat      box 10,10 50x40 pose=sitting"
+tui_keys u
+expect_screen "no undo history came with it" "Objects (3)"
+tui_keys q
 finish
