@@ -1,26 +1,21 @@
 /* store-later.c: merges left to a process of their own. A submit whose
  * task's other answers are heavy (BX_HEAVY_ANSWER_BYTES) commits without
  * the task's consensus (store-premerge.c decides, store-merge.c leaves it
- * out); right after the commit, bx_st_merge_detach starts `boxel consensus
- * --judgment ID` detached, in a session of its own at a lowered priority,
- * and returns: the labeler's submit does not wait for the heavy answer's
- * parse and geometry, and on a shared host that merge leaves the cores to
- * the other annotators, as the heavy answer's own submit does (git's
- * detached auto-gc is the same idea). Until it lands the task has no
- * consensus, as one still short of its judgments; a merge whose process
- * was killed is found and done by `boxel consensus --pending`. The merge
- * itself is bx_store_merge_later: computed in a read transaction, written
- * fenced on the replicas it read, as a submit's. */
+ * out); right after the commit, bx_st_merge_detach has the program's
+ * merge runner start that merge elsewhere (boxel's: `boxel consensus
+ * --judgment ID`, detached at a lowered priority, merge-detach.c) and
+ * returns: the labeler's submit does not wait for the heavy answer's parse
+ * and geometry. Until it lands the task has no consensus, as one still
+ * short of its judgments; a merge whose process was killed is found and
+ * done by `boxel consensus --pending`. The merge itself is
+ * bx_store_merge_later: computed in a read transaction, written fenced on
+ * the replicas it read, as a submit's, one at a time per store on a host. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "boxel/util.h"
@@ -172,68 +167,21 @@ bx_store_merge_pending(struct bx_store *st, int64_t now_ms, int *n_out, struct b
 	return rc < 0 ? rc : 0;
 }
 
-/* The detached merge's process: no terminal, no pipe of the caller's (a
- * shell capturing the submit's output, an SSH channel: they must not wait
- * for it), a session of its own at nice 10 and the lowered session weight
- * (/proc/self/autogroup: a heavy request's, store-cli.c). It execs boxel
- * afresh: a connection opened before fork() must not be used, nor a second
- * one opened, in the child (SQLite's rule). */
-static void
-merge_child(const char *path, int64_t jid)
-{
-	char id[32];
-	long fd, max;
-	int null;
+static int (*merge_runner)(const char *path, int64_t jid);
 
-	if (setsid() < 0)
-		_exit(1);
-	null = open("/dev/null", O_RDWR);
-	if (null < 0)
-		_exit(1);
-	(void)dup2(null, 0);
-	(void)dup2(null, 1);
-	(void)dup2(null, 2);
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = 3; fd < max; fd++)
-		(void)close((int)fd);
-	(void)setpriority(PRIO_PROCESS, 0, 10);
-	if ((fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC)) >= 0) {
-		if (write((int)fd, "10", 2) < 0)
-			errno = 0; /* best effort: no autogroup, no change */
-		close((int)fd);
-	}
-	snprintf(id, sizeof id, "%" PRId64, jid);
-	/* The store by the environment, not the command line, which anyone
-	 * on the host may read (a PostgreSQL URI can hold a password). */
-	if (setenv("BOXEL_DB", path, 1) < 0)
-		_exit(1);
-	execl("/proc/self/exe", "boxel", "consensus", "--judgment", id, (char *)NULL);
-	_exit(127);
+void
+bx_store_set_merge_runner(int (*fn)(const char *path, int64_t jid))
+{
+	merge_runner = fn;
 }
 
 void
 bx_st_merge_detach(struct bx_store *st, int64_t jid)
 {
 	struct bx_err err = { 0 };
-	pid_t pid;
-	int status;
 
-	pid = fork();
-	if (pid == 0) {
-		/* The merge's process is a grandchild: this child exits at
-		 * once, so the caller reaps it and nothing is left a zombie. */
-		if (fork() == 0)
-			merge_child(st->path, jid);
-		_exit(0);
-	}
-	if (pid < 0) {
-		/* No process to leave it to: merged here, slower for this
-		 * submit, never lost. */
+	/* No process to leave it to: merged here, slower for this submit,
+	 * never lost. */
+	if (merge_runner == NULL || merge_runner(st->path, jid) != 0)
 		(void)bx_store_merge_later(st, jid, bx_now_ms(), &err);
-		return;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 }

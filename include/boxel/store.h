@@ -68,6 +68,13 @@ void bx_store_set_wait_hook(struct bx_store *st, void (*fn)(void *ctx, long wait
  * leaves to a process of its own); computed outside the write lock. 0 when
  * merged (or nothing to merge: the task lacks judgments). */
 int bx_store_merge_later(struct bx_store *st, int64_t jid, int64_t now_ms, struct bx_err *err);
+/* How a merge left to a process of its own is started: fn(path, jid) starts
+ * it (bx_store_merge_later on the store at path, in another process) and
+ * returns 0, else non-zero, and the submit merges in its own process after
+ * its commit. Unset (a library user, the unit tests): merged so. boxel sets
+ * it once, in main: `boxel consensus --judgment ID`, detached
+ * (merge-detach.c). */
+void bx_store_set_merge_runner(int (*fn)(const char *path, int64_t jid));
 /* The tasks whose merge was left to a process of its own and never landed
  * (that process was killed): each merged now as bx_store_merge_later does.
  * *n_out: how many. */

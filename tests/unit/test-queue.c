@@ -167,6 +167,117 @@ test_overlap(void)
 	bx_store_close(st);
 }
 
+/* A submit completing a task beside a heavy answer (over 64 KiB) leaves
+ * the merge to the program's runner (boxel's starts a process of its own),
+ * and the task has no consensus until bx_store_merge_later; without a
+ * runner, or when it cannot start one, the submit merges after its commit;
+ * the heavy answer's own submit merges at once. */
+static int64_t runner_jid;
+static int runner_calls, runner_rc;
+
+static int
+runner(const char *path, int64_t jid)
+{
+	(void)path;
+	runner_jid = jid;
+	runner_calls++;
+	return runner_rc;
+}
+
+static struct bx_answer *
+heavy(void)
+{
+	static struct bx_answer a;
+	struct bx_buf b;
+	int i;
+
+	bx_buf_init(&b);
+	bx_buf_puts(&b, "{\"annotations\":[{\"class\":\"cat\",\"box\":[1,2,3,4]},"
+	    "{\"class\":\"cat\",\"polygon\":[");
+	for (i = 0; i < 6000; i++)
+		bx_buf_printf(&b, "%s[%d.25,%d.75]", i ? "," : "", 100 + (i % 2) * 9,
+		    10 + i / 2);
+	bx_buf_puts(&b, "]}]}");
+	bx_answer_free(&a);
+	bx_answer_init(&a);
+	if (bx_answer_from_json(b.p, &a, &err) < 0)
+		fprintf(stderr, "heavy: %s\n", err.msg);
+	bx_buf_free(&b);
+	return &a;
+}
+
+/* One task, overlap 2: u0 submits first, u1 completes it; u1's judgment. */
+static int64_t
+pair(struct bx_store *st, struct bx_answer *(*first)(void), struct bx_answer *(*second)(void))
+{
+	struct bx_claim c;
+	int64_t jid = 0;
+
+	users(st, 2);
+	task(st, "a.jpg");
+	batch(st, "x", "production", 2, 0, 0, NULL, 0);
+	CHECK_INT(bx_queue_claim(st, "u0", LEASE, NOW, &c, &err), 0);
+	CHECK_INT(bx_queue_submit(st, c.judgment, c.token, first(), 1, NOW, &err), 0);
+	bx_claim_free(&c);
+	CHECK_INT(bx_queue_claim(st, "u1", LEASE, NOW, &c, &err), 0);
+	CHECK_INT(bx_queue_submit(st, c.judgment, c.token, second(), 1, NOW, &err), 0);
+	jid = c.judgment;
+	bx_claim_free(&c);
+	return jid;
+}
+
+static struct bx_answer *
+small(void)
+{
+	return answer("cat");
+}
+
+static void
+test_merge_later(void)
+{
+	struct bx_store *st;
+	int64_t jid;
+
+	bx_store_set_merge_runner(runner);
+	runner_calls = 0;
+	runner_rc = 0;
+	st = fresh("later1.db");
+	jid = pair(st, heavy, small);
+	CHECK_INT(runner_calls, 1);
+	CHECK_INT(runner_jid, jid);
+	CHECK_INT(raw_int("SELECT count(*) FROM judgments WHERE state = 'submitted'"), 2);
+	CHECK_INT(raw_int("SELECT count(*) FROM task_consensus"), 0);
+	CHECK_INT(bx_store_merge_later(st, jid, NOW, &err), 0);
+	CHECK_INT(raw_int("SELECT njudgments FROM task_consensus"), 2);
+	CHECK_INT(raw_int("SELECT count(*) FROM events WHERE what = 'consensus'"), 1);
+	CHECK_INT(bx_store_merge_later(st, 9999, NOW, &err), BX_ENOENT);
+	bx_store_close(st);
+
+	/* The runner could not start it: merged by the submit itself. */
+	runner_calls = 0;
+	runner_rc = -1;
+	st = fresh("later2.db");
+	pair(st, heavy, small);
+	CHECK_INT(runner_calls, 1);
+	CHECK_INT(raw_int("SELECT njudgments FROM task_consensus"), 2);
+	bx_store_close(st);
+
+	/* The heavy answer completes the task: merged at once, no runner. */
+	runner_calls = 0;
+	st = fresh("later3.db");
+	pair(st, small, heavy);
+	CHECK_INT(runner_calls, 0);
+	CHECK_INT(raw_int("SELECT njudgments FROM task_consensus"), 2);
+	bx_store_close(st);
+
+	/* No runner (a library user): merged after the commit. */
+	bx_store_set_merge_runner(NULL);
+	st = fresh("later4.db");
+	pair(st, heavy, small);
+	CHECK_INT(raw_int("SELECT njudgments FROM task_consensus"), 2);
+	bx_store_close(st);
+}
+
 /* Fenced writes: a wrong token and an expired-and-reclaimed lease are both
  * BX_ELEASE, and nothing in the judgments or drafts changes. */
 static void
@@ -683,4 +794,5 @@ test_export(void)
 
 BX_TESTS(T(setup), T(test_order), T(test_resume), T(test_overlap), T(test_fencing),
          T(test_attempts), T(test_skip_release), T(test_gold), T(test_gold_recycle), T(test_users_refused),
-         T(test_training), T(test_drafts), T(test_submit_next), T(test_export))
+         T(test_training), T(test_drafts), T(test_submit_next), T(test_export),
+         T(test_merge_later))
