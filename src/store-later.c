@@ -104,6 +104,7 @@ bx_store_merge_later(struct bx_store *st, int64_t jid, int64_t now_ms, struct bx
 		memset(&p, 0, sizeof p);
 		rc = bx_st_read(st, later_rx, &c, &rerr);
 		if (rc == BX_ENOENT) {
+			bx_st_precomp_free(&p);
 			rc = bx_err_set(err, BX_ENOENT, "judgment %lld: no such judgment",
 			    (long long)jid);
 			break;
